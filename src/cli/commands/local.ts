@@ -1,0 +1,163 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import { startLocalKinesis, type LocalKinesis } from '../../local/startLocalKinesis.js';
+import type { LocalKinesisFaults, LocalStreamSpec } from '../../local/LocalKinesisOptions.js';
+
+/** Where the command writes and which signals stop it; replaceable in tests. */
+export interface LocalCommandIo {
+  readonly write: (text: string) => void;
+  /** Resolves when the server should stop. Default: the first SIGINT or SIGTERM. */
+  readonly stopSignal?: () => Promise<void>;
+  /** Called once the server listens. */
+  readonly onStarted?: (local: LocalKinesis) => void;
+}
+
+interface LocalCommandFlags {
+  readonly port: number;
+  readonly host: string;
+  readonly region: string;
+  readonly limits?: boolean;
+  readonly faultRate?: number;
+  readonly internalFailureRate?: number;
+  readonly serverErrorRate?: number;
+  readonly connectionResetRate?: number;
+  readonly latencyMs?: number;
+  readonly seed?: number;
+  readonly stream: LocalStreamSpec[];
+}
+
+export const DEFAULT_LOCAL_PORT = 4567;
+
+function integerFlag(min: number, max: number): (value: string) => number {
+  return (value) => {
+    if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}.`);
+    }
+    return Number(value);
+  };
+}
+
+function rateFlag(value: string): number {
+  const rate = Number(value);
+  if (value.trim() === '' || !Number.isFinite(rate) || rate < 0 || rate > 1) {
+    throw new InvalidArgumentError('expected a rate from 0 to 1, e.g. 0.05.');
+  }
+  return rate;
+}
+
+/** Parses `name:shards` (shards defaults to 1) and adds it to the list given so far. */
+export function parseStreamFlag(value: string, previous: LocalStreamSpec[] = []): LocalStreamSpec[] {
+  const match = /^([a-zA-Z0-9_.-]{1,128})(?::(\d+))?$/.exec(value);
+  const shards = match?.[2] === undefined ? 1 : Number(match[2]);
+  if (match === null || !Number.isInteger(shards) || shards < 1 || shards > 1000) {
+    throw new InvalidArgumentError(
+      'expected name:shards, e.g. orders:2 (name: 1-128 of a-z A-Z 0-9 _ . -; shards: 1 to 1000).',
+    );
+  }
+  if (previous.some((stream) => stream.name === match[1])) {
+    throw new InvalidArgumentError(`stream ${match[1]} is listed twice.`);
+  }
+  return [...previous, { name: match[1]!, shards }];
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Adds `rxjs-kinesis local`: an embedded Kinesis in the foreground, with optional limits and faults. */
+export function registerLocalCommand(
+  program: Command,
+  io: LocalCommandIo = { write: (text) => process.stdout.write(text) },
+): Command {
+  return program
+    .command('local')
+    .description('Run a local Kinesis endpoint (kinesalite) with real Kinesis limits and fault injection')
+    .option('--port <n>', 'port to listen on (0 = a free port)', integerFlag(0, 65535), DEFAULT_LOCAL_PORT)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--region <region>', 'region the endpoint reports', 'us-east-1')
+    .option('--limits', 'enforce per-shard rates and request sizes as AWS does')
+    .option('--fault-rate <r>', 'default for the three fault rates below (0..1)', rateFlag)
+    .option(
+      '--internal-failure-rate <r>',
+      'share of PutRecords entries failed with InternalFailure',
+      rateFlag,
+    )
+    .option('--server-error-rate <r>', 'share of requests answered with HTTP 500 InternalFailure', rateFlag)
+    .option('--connection-reset-rate <r>', 'share of requests whose connection is dropped', rateFlag)
+    .option('--latency-ms <n>', 'latency added to every request', integerFlag(0, 60_000))
+    .option(
+      '--seed <n>',
+      'seed of the fault generator (same seed, same faults)',
+      integerFlag(-(2 ** 31), 2 ** 32),
+    )
+    .option('--stream <name:shards>', 'stream to create at start (repeatable)', parseStreamFlag, [])
+    .action(async (flags: LocalCommandFlags, command: Command) => {
+      const faults: LocalKinesisFaults = {
+        internalFailureRate: flags.internalFailureRate ?? flags.faultRate ?? 0,
+        serverErrorRate: flags.serverErrorRate ?? flags.faultRate ?? 0,
+        connectionResetRate: flags.connectionResetRate ?? flags.faultRate ?? 0,
+        latencyMs: flags.latencyMs ?? 0,
+        seed: flags.seed ?? 1,
+      };
+      let local: LocalKinesis;
+      try {
+        local = await startLocalKinesis({
+          port: flags.port,
+          host: flags.host,
+          region: flags.region,
+          limits: flags.limits === true,
+          faults,
+          streams: flags.stream,
+        });
+      } catch (error) {
+        if (error instanceof InvalidOptionError) {
+          command.error(`error: ${error.message}`, { exitCode: 2, code: 'rxjs-kinesis.invalidOption' });
+        }
+        throw error;
+      }
+      io.write(describe(local, flags, faults));
+      io.onStarted?.(local);
+      await (io.stopSignal ?? waitForSignal)();
+      io.write('Stopping local Kinesis...\n');
+      await local.close();
+    });
+}
+
+function describe(local: LocalKinesis, flags: LocalCommandFlags, faults: LocalKinesisFaults): string {
+  const { accessKeyId, secretAccessKey } = local.credentials;
+  const faultParts = [
+    faults.internalFailureRate ? `internal failures ${faults.internalFailureRate}` : '',
+    faults.serverErrorRate ? `500s ${faults.serverErrorRate}` : '',
+    faults.connectionResetRate ? `connection resets ${faults.connectionResetRate}` : '',
+    faults.latencyMs ? `latency ${faults.latencyMs} ms` : '',
+  ].filter((part) => part !== '');
+  const lines = [
+    `Local Kinesis listening on ${local.endpoint}`,
+    `  region:      ${local.region}`,
+    `  credentials: accessKeyId=${accessKeyId} secretAccessKey=${secretAccessKey}`,
+    `  limits:      ${flags.limits === true ? 'on (AWS per-shard rates and request sizes)' : 'off'}`,
+    `  faults:      ${faultParts.length === 0 ? 'none' : `${faultParts.join(', ')} (seed ${faults.seed})`}`,
+    `  streams:     ${
+      flags.stream.length === 0
+        ? 'none'
+        : flags.stream
+            .map((stream) => `${stream.name} (${stream.shards} shard${stream.shards === 1 ? '' : 's'})`)
+            .join(', ')
+    }`,
+    '',
+    'Use it with:',
+    `  KINESIS_ENDPOINT=${local.endpoint} AWS_REGION=${local.region} AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey}`,
+    '',
+    'Press Ctrl+C to stop.',
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,221 @@
+import { RxjsKinesisError, type ErrorContext } from '../errors/RxjsKinesisError.js';
+import { AbortedError } from './errors/AbortedError.js';
+import { AccessDeniedError } from './errors/AccessDeniedError.js';
+import { ConnectionError } from './errors/ConnectionError.js';
+import { ExpiredIteratorError } from './errors/ExpiredIteratorError.js';
+import type { KinesisErrorOptions } from './errors/KinesisError.js';
+import { KinesisRequestError } from './errors/KinesisRequestError.js';
+import { KinesisServiceError } from './errors/KinesisServiceError.js';
+import { KinesisValidationError } from './errors/KinesisValidationError.js';
+import { StreamNotActiveError } from './errors/StreamNotActiveError.js';
+import { StreamNotFoundError } from './errors/StreamNotFoundError.js';
+import { ThrottledError } from './errors/ThrottledError.js';
+
+const THROTTLING_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'LimitExceededException',
+  'ThrottlingException',
+  'Throttling',
+  'ThrottledException',
+  'KMSThrottlingException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'SlowDown',
+  'BandwidthLimitExceeded',
+]);
+
+const SERVICE_NAMES = new Set([
+  'InternalFailure',
+  'InternalFailureException',
+  'InternalServerError',
+  'InternalError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+]);
+
+const ACCESS_NAMES = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'NotAuthorized',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'IncompleteSignature',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'MissingAuthenticationToken',
+  'MissingAuthenticationTokenException',
+  'OptInRequired',
+  'RequestExpired',
+  'RequestTimeTooSkewed',
+  'RequestInTheFuture',
+  'CredentialsProviderError',
+  'KMSAccessDeniedException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSNotFoundException',
+  'KMSOptInRequired',
+]);
+
+const VALIDATION_NAMES = new Set([
+  'InvalidArgumentException',
+  'ValidationException',
+  'ValidationError',
+  'SerializationException',
+  'InvalidAction',
+  'InvalidParameterCombination',
+  'InvalidParameterValue',
+  'InvalidQueryParameter',
+  'MalformedQueryString',
+  'MissingAction',
+  'MissingParameter',
+  'ExpiredNextTokenException',
+  'DryRunOperationException',
+]);
+
+/** Node/SDK network failure codes: the request never got a complete answer. */
+const CONNECTION_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_HTTP2_STREAM_ERROR',
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_SESSION_ERROR',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+const CONNECTION_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+const CONNECTION_MESSAGES = /^(socket hang up|aborted|read ECONNRESET|Client network socket disconnected)/;
+
+/** What classifyError reads from an unknown thrown value. */
+interface ErrorFacts {
+  readonly name: string | undefined;
+  readonly code: string | undefined;
+  readonly message: string;
+  readonly fault: string | undefined;
+  readonly httpStatusCode: number | undefined;
+  readonly requestId: string | undefined;
+  readonly sdkRetryable: boolean;
+  readonly sdkThrottling: boolean;
+  readonly clockSkewCorrected: boolean;
+}
+
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+}
+
+function stringField(value: unknown, key: string): string | undefined {
+  const result = field(value, key);
+  return typeof result === 'string' && result.length > 0 ? result : undefined;
+}
+
+function readFacts(error: unknown): ErrorFacts {
+  const metadata = field(error, '$metadata');
+  const status = field(metadata, 'httpStatusCode');
+  const retryable = field(error, '$retryable');
+  let message: string;
+  if (error instanceof Error) message = error.message;
+  else if (typeof error === 'string') message = error;
+  else message = stringField(error, 'message') ?? String(error);
+  const name = stringField(error, 'name');
+  return {
+    name: name === 'Error' ? undefined : name,
+    code: stringField(error, 'code') ?? stringField(error, 'Code'),
+    message,
+    fault: stringField(error, '$fault'),
+    httpStatusCode: typeof status === 'number' ? status : undefined,
+    requestId: stringField(metadata, 'requestId'),
+    sdkRetryable: typeof retryable === 'object' && retryable !== null,
+    sdkThrottling: field(retryable, 'throttling') === true,
+    clockSkewCorrected: field(metadata, 'clockSkewCorrected') === true,
+  };
+}
+
+function isConnectionFailure(facts: ErrorFacts): boolean {
+  if (facts.code !== undefined && CONNECTION_CODES.has(facts.code)) return true;
+  if (facts.name !== undefined && CONNECTION_NAMES.has(facts.name)) return true;
+  // SDK responses carry $metadata with a status; a bare "aborted"/"socket hang up" Error does not.
+  return facts.httpStatusCode === undefined && CONNECTION_MESSAGES.test(facts.message);
+}
+
+function withContext(error: RxjsKinesisError, context: ErrorContext | undefined): RxjsKinesisError {
+  if (context === undefined) return error;
+  const merged: ErrorContext = { ...context, ...error.context };
+  (error as { context: ErrorContext }).context = merged;
+  return error;
+}
+
+/**
+ * Turns anything thrown by the AWS SDK, Node's network stack or this library into a typed
+ * RxjsKinesisError. Library errors are returned as they are, with `context` fields they lack
+ * filled in. SDK errors are recognised by their `name`, then `$metadata.httpStatusCode` and
+ * `$fault`; network errors by their Node `code`.
+ */
+export function classifyError(error: unknown, context?: ErrorContext): RxjsKinesisError {
+  if (error instanceof RxjsKinesisError) return withContext(error, context);
+
+  const facts = readFacts(error);
+  const code = facts.name ?? facts.code;
+  const message =
+    code !== undefined && !facts.message.startsWith(code) ? `${code}: ${facts.message}` : facts.message;
+  const options: KinesisErrorOptions = {
+    cause: error,
+    ...(context === undefined ? {} : { context }),
+    ...(code === undefined ? {} : { code }),
+    ...(facts.httpStatusCode === undefined ? {} : { httpStatusCode: facts.httpStatusCode }),
+    ...(facts.requestId === undefined ? {} : { requestId: facts.requestId }),
+  };
+  const name = facts.name;
+  const status = facts.httpStatusCode;
+
+  if (name === 'AbortError' || facts.code === 'ABORT_ERR') return new AbortedError(message, options);
+  if (name !== undefined) {
+    if (THROTTLING_NAMES.has(name)) return new ThrottledError(message, options);
+    if (name === 'ExpiredIteratorException') return new ExpiredIteratorError(message, options);
+    if (name === 'ResourceNotFoundException') return new StreamNotFoundError(message, options);
+    if (name === 'ResourceInUseException') return new StreamNotActiveError(message, options);
+    if (ACCESS_NAMES.has(name)) {
+      // After a clock-skew error the SDK corrects its clock, so the next attempt can succeed.
+      return new AccessDeniedError(message, { ...options, retriable: facts.clockSkewCorrected });
+    }
+    if (VALIDATION_NAMES.has(name)) return new KinesisValidationError(message, options);
+    if (SERVICE_NAMES.has(name)) return new KinesisServiceError(message, options);
+  }
+  if (status === 429 || facts.sdkThrottling) return new ThrottledError(message, options);
+  if (status === 408) return new ConnectionError(message, options);
+  if (status !== undefined && status >= 500) return new KinesisServiceError(message, options);
+  if (isConnectionFailure(facts)) return new ConnectionError(message, options);
+  if (facts.fault === 'server') return new KinesisServiceError(message, options);
+  if (status === 401 || status === 403) return new AccessDeniedError(message, options);
+  if (status !== undefined && status >= 400) return new KinesisValidationError(message, options);
+  if (facts.fault === 'client') {
+    return facts.sdkRetryable
+      ? new KinesisRequestError(message, { ...options, retriable: true })
+      : new KinesisValidationError(message, options);
+  }
+  return new KinesisRequestError(message, { ...options, retriable: facts.sdkRetryable });
+}
+
+/** Whether the call that threw `error` may succeed if made again later. */
+export function isRetriable(error: unknown): boolean {
+  if (error instanceof RxjsKinesisError) return error.retriable;
+  return classifyError(error).retriable;
+}

@@ -1,0 +1,37 @@
+/** What the local server has done so far. */
+export interface LocalKinesisStats {
+  /** Requests passed on to the backing store. */
+  readonly forwardedRequests: number;
+  /** PutRecords entries accepted (stored) while limits or faults were on. */
+  readonly acceptedPutEntries: number;
+  /** PutRecords entries answered with ProvisionedThroughputExceededException. */
+  readonly throttledPutEntries: number;
+  /** PutRecord calls answered with ProvisionedThroughputExceededException. */
+  readonly throttledPutRecordCalls: number;
+  /** GetRecords calls answered with ProvisionedThroughputExceededException. */
+  readonly throttledGetRecordsCalls: number;
+  /** Requests refused for breaking a request limit (record count or size). */
+  readonly rejectedRequests: number;
+  /** PutRecords entries answered with an injected InternalFailure. */
+  readonly injectedInternalFailures: number;
+  /** Requests answered with an injected HTTP 500. */
+  readonly injectedServerErrors: number;
+  /** Connections destroyed on purpose. */
+  readonly injectedConnectionResets: number;
+}
+
+export type MutableLocalKinesisStats = { -readonly [K in keyof LocalKinesisStats]: number };
+
+export function emptyLocalKinesisStats(): MutableLocalKinesisStats {
+  return {
+    forwardedRequests: 0,
+    acceptedPutEntries: 0,
+    throttledPutEntries: 0,
+    throttledPutRecordCalls: 0,
+    throttledGetRecordsCalls: 0,
+    rejectedRequests: 0,
+    injectedInternalFailures: 0,
+    injectedServerErrors: 0,
+    injectedConnectionResets: 0,
+  };
+}

@@ -1,0 +1,190 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import kinesalite from 'kinesalite';
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import { createKinesisClient } from '../kinesis/createKinesisClient.js';
+import { KinesisFrontServer } from './KinesisFrontServer.js';
+import {
+  MAX_LOCAL_SHARDS,
+  resolveLocalKinesisOptions,
+  validateShardCount,
+  validateStreamName,
+  type LocalKinesisOptions,
+} from './LocalKinesisOptions.js';
+import { emptyLocalKinesisStats, type LocalKinesisStats } from './LocalKinesisStats.js';
+import { ShardMapCache } from './ShardMapCache.js';
+
+/** A running local Kinesis. */
+export interface LocalKinesis {
+  /** URL to give the SDK as `endpoint`, e.g. `http://127.0.0.1:4567`. */
+  readonly endpoint: string;
+  readonly region: string;
+  /** Any credentials work; these are the ones `createClient()` uses. */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  /** A new SDK client for this endpoint (HTTP/1.1 handler, no SDK retries). */
+  createClient(): KinesisClient;
+  /** Creates a stream (bypassing injected faults) and waits until it is ACTIVE. */
+  createStream(name: string, shards: number): Promise<void>;
+  /** Deletes a stream (bypassing injected faults) and waits until it is gone. */
+  deleteStream(name: string): Promise<void>;
+  /** A snapshot of what the limits/fault layer has done. */
+  readonly stats: LocalKinesisStats;
+  /** Stops the server. */
+  close(): Promise<void>;
+}
+
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+const POLL_MS = 10;
+const WAIT_LIMIT_MS = 30_000;
+
+/**
+ * Starts Kinesis in-process: kinesalite on a free loopback port, behind an endpoint that
+ * enforces the Kinesis limits and injects faults when asked to. Resolves once the endpoint
+ * listens and the requested streams are ACTIVE.
+ */
+export async function startLocalKinesis(options: LocalKinesisOptions = {}): Promise<LocalKinesis> {
+  const resolved = resolveLocalKinesisOptions(options);
+  const store = kinesalite({
+    createStreamMs: 0,
+    deleteStreamMs: 0,
+    updateStreamMs: 0,
+    shardLimit: MAX_LOCAL_SHARDS * 100,
+  });
+  await listen(store, 0, '127.0.0.1');
+  const storePort = (store.address() as AddressInfo).port;
+  const storeEndpoint = `http://127.0.0.1:${storePort}`;
+  const admin = createKinesisClient({
+    endpoint: storeEndpoint,
+    region: resolved.region,
+    credentials: CREDENTIALS,
+  });
+  const stats = emptyLocalKinesisStats();
+  const front = new KinesisFrontServer({
+    upstream: { host: '127.0.0.1', port: storePort },
+    limits: resolved.limits,
+    faults: resolved.faults,
+    clock: resolved.clock,
+    shardMaps: new ShardMapCache(admin),
+    stats,
+  });
+
+  const shutdown = async (): Promise<void> => {
+    admin.destroy();
+    await front.close();
+    await new Promise<void>((resolve) => {
+      store.close(() => resolve());
+      store.closeAllConnections();
+    });
+  };
+
+  try {
+    await listen(front.server, resolved.port, resolved.host);
+  } catch (error) {
+    await shutdown();
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') {
+      throw Object.assign(
+        new InvalidOptionError(
+          'port',
+          resolved.port,
+          `port ${resolved.port} on ${resolved.host} is already in use; choose another port, or 0 for a free one`,
+        ),
+        { cause: error },
+      );
+    }
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
+      throw Object.assign(
+        new InvalidOptionError(
+          'host',
+          resolved.host,
+          `cannot listen on ${resolved.host}:${resolved.port} (${String(code)})`,
+        ),
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+
+  const address = front.server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const endpoint = `http://${urlHost}:${address.port}`;
+
+  const createStream = async (name: string, shards: number): Promise<void> => {
+    validateStreamName(name, 'name');
+    validateShardCount(shards, 'shards');
+    await admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+    front.forgetStream(name, true);
+    await waitFor(async () => {
+      const summary = await admin.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+      return summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
+    }, `stream ${name} to become ACTIVE`);
+  };
+
+  const deleteStream = async (name: string): Promise<void> => {
+    validateStreamName(name, 'name');
+    await admin.send(new DeleteStreamCommand({ StreamName: name }));
+    front.forgetStream(name, true);
+    await waitFor(async () => {
+      try {
+        await admin.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+        return false;
+      } catch (error) {
+        if ((error as { name?: unknown }).name === 'ResourceNotFoundException') return true;
+        throw error;
+      }
+    }, `stream ${name} to be deleted`);
+  };
+
+  try {
+    for (const stream of resolved.streams) await createStream(stream.name, stream.shards);
+  } catch (error) {
+    await shutdown();
+    throw error;
+  }
+
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint,
+    region: resolved.region,
+    credentials: { ...CREDENTIALS },
+    createClient: () => createKinesisClient({ endpoint, region: resolved.region, credentials: CREDENTIALS }),
+    createStream,
+    deleteStream,
+    get stats(): LocalKinesisStats {
+      return { ...stats };
+    },
+    close: () => (closed ??= shutdown()),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => {
+      server.off('listening', onListening);
+      reject(error);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + WAIT_LIMIT_MS;
+  while (!(await condition())) {
+    if (Date.now() > deadline)
+      throw new RxjsKinesisError(`Timed out waiting for ${what}`, { retriable: true });
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}

@@ -1,0 +1,95 @@
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { Command, CommanderError } from 'commander';
+import { registerLocalCommand } from '../../../src/cli/commands/local.js';
+import type { LocalKinesis } from '../../../src/local/startLocalKinesis.js';
+
+function program(io: Parameters<typeof registerLocalCommand>[1], errors: string[]): Command {
+  const root = new Command('rxjs-kinesis')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => errors.push(text), writeOut: () => undefined });
+  registerLocalCommand(root, io);
+  return root;
+}
+
+describe('rxjs-kinesis local', () => {
+  it('starts in the foreground, prints how to connect, and stops on the stop signal', async () => {
+    let output = '';
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
+    const started = new Promise<LocalKinesis>((resolve) => {
+      const run = program(
+        { write: (text) => (output += text), stopSignal: () => stopped, onStarted: resolve },
+        [],
+      ).parseAsync(
+        [
+          'local',
+          '--port',
+          '0',
+          '--limits',
+          '--stream',
+          'orders:2',
+          '--stream',
+          'audit',
+          '--fault-rate',
+          '0',
+          '--seed',
+          '9',
+        ],
+        {
+          from: 'user',
+        },
+      );
+      void run.then(() => (output += '[exited]'));
+    });
+    const local = await started;
+    expect(output).toContain(`Local Kinesis listening on ${local.endpoint}`);
+    expect(output).toContain(`KINESIS_ENDPOINT=${local.endpoint} AWS_REGION=us-east-1`);
+    expect(output).toContain('limits:      on');
+    expect(output).toContain('orders (2 shards), audit (1 shard)');
+    const client = local.createClient();
+    expect((await client.send(new ListShardsCommand({ StreamName: 'orders' }))).Shards).toHaveLength(2);
+    stop();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(client.send(new ListShardsCommand({ StreamName: 'orders' }))).rejects.toThrow();
+    client.destroy();
+    expect(output).toContain('[exited]');
+  });
+
+  it.each([
+    [['--port', 'abc']],
+    [['--port', '70000']],
+    [['--fault-rate', '1.5']],
+    [['--internal-failure-rate', '-0.1']],
+    [['--latency-ms', 'soon']],
+    [['--stream', 'bad name:2']],
+    [['--stream', 'orders:0']],
+    [['--stream', 'a:1', '--stream', 'a:2']],
+    [['--no-such-flag']],
+  ])('refuses %j with a one-line error', async (flags) => {
+    const errors: string[] = [];
+    const error = await program({ write: () => undefined, stopSignal: async () => undefined }, errors)
+      .parseAsync(['local', ...flags], { from: 'user' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CommanderError);
+    expect((error as CommanderError).exitCode).not.toBe(0);
+    expect(errors[0]!.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits with status 2 naming the port when it is in use', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const errors: string[] = [];
+    try {
+      const error = await program({ write: () => undefined, stopSignal: async () => undefined }, errors)
+        .parseAsync(['local', '--port', String(port)], { from: 'user' })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CommanderError);
+      expect((error as CommanderError).exitCode).toBe(2);
+      expect(errors.join('')).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
+import {
+  MAX_HASH_KEY,
+  parseExplicitHashKey,
+  partitionKeyLength,
+  partitionKeyToHashKey,
+  recordHashKey,
+  validatePartitionKey,
+} from '../../src/kinesis/hashKey.js';
+
+const TWO_128 = 2n ** 128n;
+
+describe('partitionKeyToHashKey', () => {
+  // Digests computed outside Node: `printf %s KEY | md5sum`, converted to decimal.
+  it.each([
+    ['a', 16955237001963240173058271559858726497n],
+    ['partition-key-1', 33365116028791453877729010807000998774n],
+    ['héllo', 252973414135665226741597071662034525008n],
+    ['😀', 55842721998748738903166261021950683062n],
+  ])('matches the md5sum vector for %j', (key, expected) => {
+    expect(partitionKeyToHashKey(key)).toBe(expected);
+  });
+
+  it('matches an independent MD5 for many keys, always within 0..2^128-1', () => {
+    for (let i = 0; i < 500; i += 1) {
+      const key = `key-${i}-${'é'.repeat(i % 7)}`;
+      const hex = createHash('md5').update(Buffer.from(key, 'utf8')).digest('hex');
+      const expected = BigInt(`0x${hex}`);
+      const actual = partitionKeyToHashKey(key);
+      expect(actual).toBe(expected);
+      expect(actual >= 0n && actual <= MAX_HASH_KEY).toBe(true);
+    }
+  });
+
+  it('MAX_HASH_KEY is 2^128 - 1', () => {
+    expect(MAX_HASH_KEY).toBe(TWO_128 - 1n);
+  });
+});
+
+describe('parseExplicitHashKey', () => {
+  it('accepts 0 and 2^128-1', () => {
+    expect(parseExplicitHashKey('0')).toBe(0n);
+    expect(parseExplicitHashKey((TWO_128 - 1n).toString())).toBe(TWO_128 - 1n);
+    expect(parseExplicitHashKey('000123')).toBe(123n);
+  });
+
+  it.each([
+    ['2^128', TWO_128.toString()],
+    ['-1', '-1'],
+    ['1.5', '1.5'],
+    ['empty', ''],
+    ['leading +', '+1'],
+    ['hex', '0x10'],
+    ['spaces', ' 1'],
+    ['exponent', '1e3'],
+    ['40 digits', '1'.repeat(40)],
+  ])('rejects %s', (_label, value) => {
+    expect(() => parseExplicitHashKey(value)).toThrow(InvalidOptionError);
+  });
+
+  it.each([[1], [1n], [null], [undefined], [{}]])('rejects the non-string %p', (value) => {
+    expect(() => parseExplicitHashKey(value)).toThrow(InvalidOptionError);
+  });
+
+  it('recordHashKey prefers the explicit hash key', () => {
+    expect(recordHashKey('a', '5')).toBe(5n);
+    expect(recordHashKey('a')).toBe(partitionKeyToHashKey('a'));
+  });
+});
+
+describe('validatePartitionKey', () => {
+  it('accepts 1 and 256 characters', () => {
+    expect(validatePartitionKey('k')).toBe('k');
+    expect(validatePartitionKey('k'.repeat(256))).toHaveLength(256);
+  });
+
+  it('rejects 0 and 257 characters and non-strings', () => {
+    expect(() => validatePartitionKey('')).toThrow(InvalidOptionError);
+    expect(() => validatePartitionKey('k'.repeat(257))).toThrow(InvalidOptionError);
+    expect(() => validatePartitionKey(5)).toThrow(InvalidOptionError);
+    expect(() => validatePartitionKey(undefined)).toThrow(InvalidOptionError);
+  });
+
+  it('counts Unicode code points, not UTF-16 units', () => {
+    const emoji = '😀'.repeat(256); // 512 UTF-16 units, 256 code points
+    expect(emoji.length).toBe(512);
+    expect(partitionKeyLength(emoji)).toBe(256);
+    expect(validatePartitionKey(emoji)).toBe(emoji);
+    expect(() => validatePartitionKey(`${emoji}a`)).toThrow(/257/);
+  });
+});

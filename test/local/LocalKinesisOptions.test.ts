@@ -1,0 +1,123 @@
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
+import {
+  resolveLocalKinesisOptions,
+  DEFAULT_LIMITS,
+  type LocalKinesisOptions,
+} from '../../src/local/LocalKinesisOptions.js';
+import { startLocalKinesis } from '../../src/local/startLocalKinesis.js';
+
+function optionError(options: unknown): InvalidOptionError {
+  try {
+    resolveLocalKinesisOptions(options as LocalKinesisOptions);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    return error as InvalidOptionError;
+  }
+  throw new Error(`expected ${JSON.stringify(options)} to be refused`);
+}
+
+describe('local Kinesis options', () => {
+  it('fills in the defaults', () => {
+    const resolved = resolveLocalKinesisOptions({ limits: true, streams: { orders: 2 } });
+    expect(resolved).toMatchObject({
+      port: 0,
+      host: '127.0.0.1',
+      region: 'us-east-1',
+      limits: DEFAULT_LIMITS,
+    });
+    expect(resolved.streams).toEqual([{ name: 'orders', shards: 2 }]);
+    expect(resolved.faults).toEqual({
+      internalFailureRate: 0,
+      serverErrorRate: 0,
+      connectionResetRate: 0,
+      latencyMs: 0,
+      seed: 1,
+    });
+    expect(resolveLocalKinesisOptions({}).limits).toBeUndefined();
+    expect(resolveLocalKinesisOptions({ limits: { writeRecordsPerSecond: 10 } }).limits).toEqual({
+      ...DEFAULT_LIMITS,
+      writeRecordsPerSecond: 10,
+    });
+  });
+
+  it.each([
+    [{ port: -1 }, 'port'],
+    [{ port: 65536 }, 'port'],
+    [{ port: 1.5 }, 'port'],
+    [{ port: '4567' }, 'port'],
+    [{ host: '' }, 'host'],
+    [{ region: 'Not A Region' }, 'region'],
+    [{ limits: 'yes' }, 'limits'],
+    [{ limits: { writeRecordsPerSecond: 0 } }, 'limits.writeRecordsPerSecond'],
+    [{ limits: { writeBytesPerSecond: -5 } }, 'limits.writeBytesPerSecond'],
+    [{ limits: { getRecordsCallsPerSecond: 2.5 } }, 'limits.getRecordsCallsPerSecond'],
+    [{ limits: { maxRecordBytes: 2 * 1024 * 1024 } }, 'limits.maxRecordBytes'],
+    [{ limits: { nonsense: 1 } }, 'limits.nonsense'],
+    [{ faults: { internalFailureRate: 1.5 } }, 'faults.internalFailureRate'],
+    [{ faults: { serverErrorRate: -0.1 } }, 'faults.serverErrorRate'],
+    [{ faults: { connectionResetRate: Number.NaN } }, 'faults.connectionResetRate'],
+    [{ faults: { latencyMs: -1 } }, 'faults.latencyMs'],
+    [{ faults: { seed: 1.5 } }, 'faults.seed'],
+    [{ streams: { 'bad name!': 1 } }, 'streams.name'],
+    [{ streams: { orders: 0 } }, 'streams.shards'],
+    [{ streams: [{ name: 'orders', shards: 1.5 }] }, 'streams.shards'],
+    [
+      {
+        streams: [
+          { name: 'a', shards: 1 },
+          { name: 'a', shards: 2 },
+        ],
+      },
+      'streams.name',
+    ],
+    [{ clock: 5 }, 'clock'],
+  ])('refuses %j naming %s', (options, option) => {
+    const error = optionError(options);
+    expect(error.option).toBe(option);
+    expect(error.message).toMatch(/expected|must|known|each stream/);
+  });
+
+  it('fails fast in startLocalKinesis, before listening', async () => {
+    await expect(startLocalKinesis({ faults: { serverErrorRate: 2 } })).rejects.toBeInstanceOf(
+      InvalidOptionError,
+    );
+  });
+
+  it('names the port when it is already in use', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const error = await startLocalKinesis({ port }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect((error as InvalidOptionError).option).toBe('port');
+      expect((error as Error).message).toContain(`port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
+  it('listens on the port it was given and creates the listed streams', async () => {
+    const probe: Server = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const local = await startLocalKinesis({ port, streams: [{ name: 'orders', shards: 3 }] });
+    try {
+      expect(local.endpoint).toBe(`http://127.0.0.1:${port}`);
+      const client = local.createClient();
+      const shards = await client.send(new ListShardsCommand({ StreamName: 'orders' }));
+      expect(shards.Shards).toHaveLength(3);
+      await local.deleteStream('orders');
+      await expect(client.send(new ListShardsCommand({ StreamName: 'orders' }))).rejects.toMatchObject({
+        name: 'ResourceNotFoundException',
+      });
+      client.destroy();
+    } finally {
+      await local.close();
+    }
+  });
+});
