@@ -81,3 +81,62 @@ export { KinesisValidationError } from './kinesis/errors/KinesisValidationError.
 export { KinesisRequestError } from './kinesis/errors/KinesisRequestError.js';
 export { RetryLimitExceededError } from './kinesis/errors/RetryLimitExceededError.js';
 export { AbortedError } from './kinesis/errors/AbortedError.js';
+export {
+  stringProcessor,
+  jsonProcessor,
+  jsonLineProcessor,
+  jsonListProcessor,
+  msgpackProcessor,
+  kplJsonProcessor,
+  kplStringProcessor,
+  kplMsgpackProcessor,
+} from './processors/namedProcessors.js';
+export { stringSerializer } from './processors/serializers/stringSerializer.js';
+export {
+  jsonSerializer,
+  type JsonSerializerOptions,
+  type JsonStyle,
+} from './processors/serializers/jsonSerializer.js';
+export { msgpackSerializer } from './processors/serializers/msgpackSerializer.js';
+export { bytesSerializer } from './processors/serializers/bytesSerializer.js';
+export { noneAggregator } from './processors/aggregators/noneAggregator.js';
+export { newlineAggregator } from './processors/aggregators/newlineAggregator.js';
+export { listAggregator } from './processors/aggregators/listAggregator.js';
+export { netstringAggregator } from './processors/aggregators/netstringAggregator.js';
+export { kplAggregator } from './processors/aggregators/kplAggregator.js';
+export {
+  DEFAULT_MAX_RECORD_BYTES,
+  MAX_RECORD_BYTES_LIMIT,
+  validateMaxRecordBytes,
+} from './processors/aggregators/validateMaxRecordBytes.js';
+export { SerializationError } from './processors/errors/SerializationError.js';
+export { DeserializationError } from './processors/errors/DeserializationError.js';
+export { RecordTooLargeError } from './processors/errors/RecordTooLargeError.js';
+export { DeaggregationError } from './processors/errors/DeaggregationError.js';
+export { MalformedNetstringError } from './processors/errors/MalformedNetstringError.js';
+export { MalformedJsonListError } from './processors/errors/MalformedJsonListError.js';
+export { KplChecksumError } from './processors/errors/KplChecksumError.js';
+export { KplDecodeError } from './processors/errors/KplDecodeError.js';
+export { RecordDecodeError } from './processors/errors/RecordDecodeError.js';
+export { deserialize, type DeserializeOptions } from './operators/deserialize.js';
+export { RedisCheckpointer } from './checkpointers/redis/RedisCheckpointer.js';
+export type { RedisCheckpointerOptions } from './checkpointers/redis/RedisCheckpointerOptions.js';
+export type { RedisClient } from './checkpointers/redis/RedisClient.js';
+export { RedisUnavailableError } from './checkpointers/redis/errors/RedisUnavailableError.js';
+export { RedisCommandError } from './checkpointers/redis/errors/RedisCommandError.js';
+export {
+  isLeaseCoordinator,
+  type LeaseCoordinator,
+  type HandoffRequest,
+  type HandoffRequestResult,
+  type LeaseState,
+  type LeaseSnapshot,
+  type ReleaseLeaseOptions,
+} from './checkpointers/LeaseCoordinator.js';
+export {
+  planLeaseBalance,
+  fairShare,
+  type LeaseBalanceInput,
+  type LeaseBalancePlan,
+  type BalanceLease,
+} from './checkpointers/planLeaseBalance.js';

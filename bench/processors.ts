@@ -1,0 +1,190 @@
+/**
+ * Processor throughput: encode (serialize + aggregate) and decode (deaggregate + deserialize)
+ * of every named processor on 100,000 items of ~100 bytes and ~1 KiB, and the KPL aggregator
+ * against aws-kinesis-agg. Prints markdown tables. Run: npx tsx bench/processors.ts
+ */
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import type { AggregatedRecord, AggregatorEntry } from '../src/processors/Aggregator.js';
+import { kplAggregator } from '../src/processors/aggregators/kplAggregator.js';
+import {
+  jsonLineProcessor,
+  jsonListProcessor,
+  jsonProcessor,
+  kplJsonProcessor,
+  kplMsgpackProcessor,
+  kplStringProcessor,
+  msgpackProcessor,
+  stringProcessor,
+} from '../src/processors/namedProcessors.js';
+import type { Processor } from '../src/processors/Processor.js';
+
+const ITEMS = 100_000;
+const LIMIT = 1024 * 1024;
+
+interface OracleAggregator {
+  aggregateRecords(
+    records: { partitionKey: string; data: Buffer }[],
+    forceFlush: boolean,
+    onReady: (error: Error | null, record?: { data: Buffer }) => void,
+  ): void;
+}
+interface Oracle {
+  RecordAggregator: new () => OracleAggregator;
+  deaggregateSync(
+    record: { partitionKey: string; sequenceNumber: string; data: string },
+    computeChecksums: boolean,
+    callback: (error: Error | null | undefined, records?: unknown[]) => void,
+  ): void;
+}
+const oracle = createRequire(__filename)('aws-kinesis-agg') as Oracle;
+
+function makeObjects(approxBytes: number): Record<string, unknown>[] {
+  const filler = 'x'.repeat(Math.max(0, approxBytes - 80));
+  return Array.from({ length: ITEMS }, (_, i) => ({
+    id: i,
+    user: `user-${i % 1000}`,
+    ts: 1_700_000_000_000 + i,
+    ok: i % 2 === 0,
+    note: filler,
+  }));
+}
+
+function makeStrings(approxBytes: number): string[] {
+  return Array.from({ length: ITEMS }, (_, i) => `${i}:${'y'.repeat(approxBytes - 8)}`.slice(0, approxBytes));
+}
+
+function time(run: () => void): number {
+  run(); // warm-up
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i += 1) {
+    const start = performance.now();
+    run();
+    best = Math.min(best, performance.now() - start);
+  }
+  return best / 1000;
+}
+
+function encode<T>(processor: Processor<T>, items: readonly T[]): AggregatedRecord[] {
+  const accumulator = processor.aggregator.createAccumulator(LIMIT);
+  const records: AggregatedRecord[] = [];
+  for (let i = 0; i < items.length; i += 1) {
+    const closed = accumulator.add({
+      data: processor.serializer.serialize(items[i] as T),
+      partitionKey: `pk-${i % 64}`,
+    });
+    if (closed) records.push(closed);
+  }
+  const last = accumulator.flush();
+  if (last) records.push(last);
+  return records;
+}
+
+function decode<T>(processor: Processor<T>, records: readonly AggregatedRecord[]): number {
+  let count = 0;
+  for (const record of records) {
+    for (const part of processor.aggregator.deaggregate(record)) {
+      processor.serializer.deserialize(part.data);
+      count += 1;
+    }
+  }
+  return count;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const mb = (bytes: number, seconds: number): string => (bytes / seconds / 1e6).toFixed(1);
+
+const rows: string[] = [];
+const kplRows: string[] = [];
+
+for (const approx of [100, 1024]) {
+  const objects = makeObjects(approx);
+  const strings = makeStrings(approx);
+  const cases: [string, Processor<unknown>, readonly unknown[]][] = [
+    ['stringProcessor', stringProcessor() as Processor<unknown>, strings],
+    ['jsonProcessor', jsonProcessor(), objects],
+    ['jsonProcessor (compact)', jsonProcessor({ style: 'compact' }), objects],
+    ['jsonLineProcessor', jsonLineProcessor(), objects],
+    ['jsonListProcessor', jsonListProcessor(), objects],
+    ['msgpackProcessor', msgpackProcessor(), objects],
+    ['kplJsonProcessor', kplJsonProcessor(), objects],
+    ['kplStringProcessor', kplStringProcessor() as Processor<unknown>, strings],
+    ['kplMsgpackProcessor', kplMsgpackProcessor(), objects],
+  ];
+  for (const [name, processor, items] of cases) {
+    let records: AggregatedRecord[] = [];
+    const encodeSeconds = time(() => {
+      records = encode(processor, items);
+    });
+    const bytes = records.reduce((sum, r) => sum + r.data.byteLength, 0);
+    let decoded = 0;
+    const decodeSeconds = time(() => {
+      decoded = decode(processor, records);
+    });
+    if (decoded !== items.length) throw new Error(`${name}: decoded ${decoded} of ${items.length}`);
+    rows.push(
+      `| ${name} | ~${approx} B | ${fmt(records.length)} | ${fmt(items.length / encodeSeconds)} | ` +
+        `${mb(bytes, encodeSeconds)} | ${fmt(items.length / decodeSeconds)} | ${mb(bytes, decodeSeconds)} |`,
+    );
+  }
+
+  // KPL aggregation alone, on already-serialized items: ours vs aws-kinesis-agg.
+  const entries: AggregatorEntry[] = strings.map((s, i) => ({
+    data: Buffer.from(s),
+    partitionKey: `pk-${i % 64}`,
+  }));
+  const kpl = kplAggregator();
+  let ours: AggregatedRecord[] = [];
+  const oursAggregate = time(() => {
+    const accumulator = kpl.createAccumulator(LIMIT);
+    ours = [];
+    for (const entry of entries) {
+      const closed = accumulator.add(entry);
+      if (closed) ours.push(closed);
+    }
+    const last = accumulator.flush();
+    if (last) ours.push(last);
+  });
+  const theirsAggregate = time(() => {
+    const built: Buffer[] = [];
+    const aggregator = new oracle.RecordAggregator();
+    aggregator.aggregateRecords(
+      entries.map((e) => ({ partitionKey: e.partitionKey, data: e.data as Buffer })),
+      true,
+      (error, record) => {
+        if (error) throw error;
+        if (record) built.push(record.data);
+      },
+    );
+  });
+  const base64 = ours.map((r) => Buffer.from(r.data).toString('base64'));
+  const oursDeaggregate = time(() => {
+    for (const record of ours) kpl.deaggregate(record);
+  });
+  const theirsDeaggregate = time(() => {
+    for (const data of base64) {
+      oracle.deaggregateSync({ partitionKey: 'pk', sequenceNumber: '1', data }, true, (error) => {
+        if (error) throw error;
+      });
+    }
+  });
+  kplRows.push(
+    `| aggregate | ~${approx} B | ${fmt(ITEMS / oursAggregate)} | ${fmt(ITEMS / theirsAggregate)} | ` +
+      `${(theirsAggregate / oursAggregate).toFixed(1)}× |`,
+    `| deaggregate (MD5 checked) | ~${approx} B | ${fmt(ITEMS / oursDeaggregate)} | ` +
+      `${fmt(ITEMS / theirsDeaggregate)} | ${(theirsDeaggregate / oursDeaggregate).toFixed(1)}× |`,
+  );
+}
+
+console.log(
+  `Node ${process.version}, ${ITEMS.toLocaleString('en-US')} items per run, best of 3, 1 MiB records\n`,
+);
+console.log(
+  '| processor | item size | records | encode items/s | encode MB/s | decode items/s | decode MB/s |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+for (const row of rows) console.log(row);
+console.log('\nMB/s counts record bytes on the wire.\n');
+console.log('| KPL | item size | rxjs-kinesis items/s | aws-kinesis-agg items/s | speed-up |');
+console.log('| --- | --- | --- | --- | --- |');
+for (const row of kplRows) console.log(row);

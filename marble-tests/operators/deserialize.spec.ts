@@ -1,0 +1,248 @@
+import { Subject, lastValueFrom, toArray, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import type { KinesisItem } from '../../src/consumer/KinesisItem';
+import { CONSUMER_CONTEXT, type KinesisRecord } from '../../src/consumer/KinesisRecord';
+import { InvalidOptionError } from '../../src/errors/InvalidOptionError';
+import { deserialize } from '../../src/operators/deserialize';
+import type { AggregatorEntry } from '../../src/processors/Aggregator';
+import { KplChecksumError } from '../../src/processors/errors/KplChecksumError';
+import { DeserializationError } from '../../src/processors/errors/DeserializationError';
+import { RecordDecodeError } from '../../src/processors/errors/RecordDecodeError';
+import { jsonLineProcessor, kplJsonProcessor, msgpackProcessor } from '../../src/processors/namedProcessors';
+import type { Processor } from '../../src/processors/Processor';
+
+const arrival = new Date('2026-01-01T00:00:00Z');
+
+function record(sequenceNumber: string, data: Uint8Array, extra: Partial<KinesisRecord> = {}): KinesisRecord {
+  return {
+    streamName: 'orders',
+    shardId: 'shardId-000000000001',
+    sequenceNumber,
+    partitionKey: 'outer',
+    data,
+    approximateArrivalTimestamp: arrival,
+    ...extra,
+  };
+}
+
+function aggregated(
+  processor: Processor<unknown>,
+  entries: { item: unknown; partitionKey: string }[],
+): Uint8Array {
+  const accumulator = processor.aggregator.createAccumulator(1024 * 1024);
+  for (const { item, partitionKey } of entries) {
+    const entry: AggregatorEntry = { data: processor.serializer.serialize(item), partitionKey };
+    expect(accumulator.add(entry)).toBeUndefined();
+  }
+  return accumulator.flush()?.data ?? new Uint8Array();
+}
+
+function item<T>(
+  source: KinesisRecord,
+  data: T,
+  subSequenceNumber: number,
+  subRecordCount: number,
+  partitionKey = 'outer',
+): KinesisItem<T> {
+  return {
+    data,
+    record: source,
+    streamName: source.streamName,
+    shardId: source.shardId,
+    sequenceNumber: source.sequenceNumber,
+    subSequenceNumber,
+    subRecordCount,
+    partitionKey,
+    approximateArrivalTimestamp: arrival,
+  };
+}
+
+const newScheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+describe('deserialize()', () => {
+  it('maps one record to its items, in order, in the same frame', () => {
+    const lines = record('1', Buffer.from('{"a": 1}\n{"b": 2}\n{"c": 3}\n'));
+    const single = record('2', Buffer.from('{"d": 4}\n'));
+    newScheduler().run(({ cold, expectObservable }) => {
+      const source = cold<KinesisRecord>('-r------s|', { r: lines, s: single });
+      expectObservable(source.pipe(deserialize(jsonLineProcessor()))).toBe('-(xyz)--w|', {
+        x: item(lines, { a: 1 }, 0, 3),
+        y: item(lines, { b: 2 }, 1, 3),
+        z: item(lines, { c: 3 }, 2, 3),
+        w: item(single, { d: 4 }, 0, 1),
+      });
+    });
+  });
+
+  it("uses the processor of the record's consumer when given none", () => {
+    const packed = record('1', Buffer.from('343a81a161012c', 'hex'), {
+      [CONSUMER_CONTEXT]: { processor: msgpackProcessor() },
+    });
+    newScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('-r|', { r: packed }).pipe(deserialize())).toBe('-x|', {
+        x: item(packed, { a: 1 }, 0, 1),
+      });
+    });
+  });
+
+  it('defaults to jsonProcessor() when neither is given', () => {
+    const plain = record('1', Buffer.from('{"a": "\\u00e9"}'));
+    newScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('r|', { r: plain }).pipe(deserialize())).toBe('x|', {
+        x: item(plain, { a: 'é' }, 0, 1),
+      });
+    });
+  });
+
+  it('reports KPL sub-record keys and skips items up to resumeAfterSubSequenceNumber', () => {
+    const kpl = kplJsonProcessor();
+    const data = aggregated(kpl, [
+      { item: 'first', partitionKey: 'pk-0' },
+      { item: 'second', partitionKey: 'pk-1' },
+      { item: 'third', partitionKey: 'pk-2' },
+    ]);
+    const resumed = record('7', data, { resumeAfterSubSequenceNumber: 0, partitionKey: 'pk-0' });
+    newScheduler().run(({ cold, expectObservable }) => {
+      expectObservable(cold('r-----|', { r: resumed }).pipe(deserialize(kpl))).toBe('(yz)--|', {
+        y: item(resumed, 'second', 1, 3, 'pk-1'),
+        z: item(resumed, 'third', 2, 3, 'pk-2'),
+      });
+    });
+  });
+
+  it('errors with RecordDecodeError naming shard and sequence number, cause attached', () => {
+    const good = record('1', Buffer.from('{"a": 1}'));
+    const bad = record('2', Buffer.from('{"a": '));
+    let caught: unknown;
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const source = cold('-g-b-g|', { g: good, b: bad });
+      const operator = deserialize();
+      expectObservable(source.pipe(operator)).toBe(
+        '-x-#',
+        { x: item(good, { a: 1 }, 0, 1) },
+        expect.any(RecordDecodeError),
+      );
+      source.pipe(operator).subscribe({ error: (error: unknown) => (caught = error) });
+      expectSubscriptions(source.subscriptions).toBe(['^--!', '^--!']);
+    });
+    expect(caught).toBeInstanceOf(RecordDecodeError);
+    expect((caught as RecordDecodeError).context).toEqual({
+      streamName: 'orders',
+      shardId: 'shardId-000000000001',
+      sequenceNumber: '2',
+      subSequenceNumber: 0,
+    });
+    expect((caught as RecordDecodeError).cause).toBeInstanceOf(DeserializationError);
+  });
+
+  it('names a corrupt KPL record with its typed cause', () => {
+    const kpl = kplJsonProcessor();
+    const data = Buffer.from(aggregated(kpl, [{ item: 1, partitionKey: 'p' }]));
+    data[data.length - 1] = (data[data.length - 1] ?? 0) ^ 0xff;
+    let caught: unknown;
+    newScheduler().run(({ cold }) => {
+      cold('r|', { r: record('9', data) })
+        .pipe(deserialize(kpl))
+        .subscribe({ error: (error: unknown) => (caught = error) });
+    });
+    expect(caught).toBeInstanceOf(RecordDecodeError);
+    expect((caught as RecordDecodeError).context).toEqual({
+      streamName: 'orders',
+      shardId: 'shardId-000000000001',
+      sequenceNumber: '9',
+    });
+    expect((caught as RecordDecodeError).cause).toBeInstanceOf(KplChecksumError);
+    expect((caught as RecordDecodeError).message).toContain('shardId-000000000001');
+  });
+
+  it('goes on after a bad record when onDecodeError is given', () => {
+    const bad = record('2', Buffer.from('nope'));
+    const good = record('3', Buffer.from('{"a": 1}'));
+    const seen: [RecordDecodeError, KinesisRecord][] = [];
+    newScheduler().run(({ cold, expectObservable }) => {
+      const source = cold('-b-g|', { b: bad, g: good });
+      const operator = deserialize({ onDecodeError: (error, failed) => void seen.push([error, failed]) });
+      expectObservable(source.pipe(operator)).toBe('---x|', { x: item(good, { a: 1 }, 0, 1) });
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.[0]).toBeInstanceOf(RecordDecodeError);
+    expect(seen[0]?.[1]).toBe(bad);
+  });
+
+  it('errors the stream when onDecodeError throws', () => {
+    const bad = record('2', Buffer.from('nope'));
+    const boom = new Error('dead-letter queue down');
+    newScheduler().run(({ cold, expectObservable }) => {
+      const operator = deserialize({
+        onDecodeError: () => {
+          throw boom;
+        },
+      });
+      expectObservable(cold('-b-|', { b: bad }).pipe(operator)).toBe('-#', undefined, boom);
+    });
+  });
+
+  it('passes source errors through and stops on unsubscription', () => {
+    const one = record('1', Buffer.from('1'));
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      const failing = cold('-r-#', { r: one }, new Error('source'));
+      expectObservable(failing.pipe(deserialize())).toBe(
+        '-x-#',
+        { x: item(one, 1, 0, 1) },
+        new Error('source'),
+      );
+      const endless = cold('-r-r-r-r', { r: one });
+      expectObservable(endless.pipe(deserialize()), '^---!').toBe('-x-x', { x: item(one, 1, 0, 1) });
+      expectSubscriptions(endless.subscriptions).toBe('^---!');
+    });
+  });
+
+  it('rejects invalid options at once', () => {
+    expect(() => deserialize({ onDecodeError: 'log' as unknown as () => void })).toThrow(InvalidOptionError);
+    expect(() => deserialize(42 as unknown as Processor<unknown>)).toThrow(InvalidOptionError);
+  });
+});
+
+describe('deserialize() with an asynchronous onDecodeError', () => {
+  function collect<T>(source: Observable<T>): Promise<T[]> {
+    return lastValueFrom(source.pipe(toArray()));
+  }
+
+  it('holds later records until the dead-letter promise settles, keeping order', async () => {
+    const records = new Subject<KinesisRecord>();
+    const log: string[] = [];
+    let release: () => void = () => undefined;
+    const operator = deserialize<number>({
+      onDecodeError: (_error, failed) =>
+        new Promise<void>((resolve) => {
+          log.push(`dead-letter ${failed.sequenceNumber}`);
+          release = () => {
+            log.push(`released ${failed.sequenceNumber}`);
+            resolve();
+          };
+        }),
+    });
+    const done = collect(records.pipe(operator));
+    records.next(record('1', Buffer.from('1')));
+    records.next(record('2', Buffer.from('x')));
+    records.next(record('3', Buffer.from('3')));
+    records.complete();
+    await Promise.resolve();
+    expect(log).toEqual(['dead-letter 2']);
+    release();
+    const items = await done;
+    expect(items.map((i) => i.data)).toEqual([1, 3]);
+    expect(log).toEqual(['dead-letter 2', 'released 2']);
+  });
+
+  it('errors the stream with the rejection of the dead-letter promise', async () => {
+    const records = new Subject<KinesisRecord>();
+    const done = collect(
+      records.pipe(deserialize({ onDecodeError: () => Promise.reject(new Error('dlq failed')) })),
+    );
+    records.next(record('2', Buffer.from('x')));
+    records.next(record('3', Buffer.from('3')));
+    records.complete();
+    await expect(done).rejects.toThrow('dlq failed');
+  });
+});

@@ -1,0 +1,213 @@
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+
+/** What balancing needs to know about one lease (a LeaseState from `leaseSnapshot` fits). */
+export interface BalanceLease {
+  readonly shardId: string;
+  /** The live owner; undefined when the lease is free or expired. */
+  readonly owner?: string;
+  /** A pending handoff request on the lease. */
+  readonly handoff?: { readonly requester: string; readonly deadline: number };
+  /** The lease was released for this worker and is reserved for it until `until`. */
+  readonly reservation?: { readonly worker: string; readonly until: number };
+}
+
+export interface LeaseBalanceInput {
+  /** The worker doing the planning. */
+  readonly workerId: string;
+  /** Shards that may be read now (open, parents finished). Leases of other shards are ignored. */
+  readonly openShards: readonly string[];
+  /** The stream's leases, e.g. `(await coordinator.leaseSnapshot(stream)).leases`. */
+  readonly leases: readonly BalanceLease[];
+  /** Workers with a live heartbeat. The planning worker and live lease owners count too. */
+  readonly liveWorkers: readonly string[];
+  /** The clock the leases' deadlines are on (a LeaseSnapshot's `now`). */
+  readonly now: number;
+  /** Most shards one worker may hold. Default: no limit. */
+  readonly maxShardConsumers?: number;
+}
+
+export interface LeaseBalancePlan {
+  /** Shards this worker should hold: `fairShare` of the open shards. */
+  readonly target: number;
+  /** Open shards this worker holds now. */
+  readonly held: readonly string[];
+  /** Free, expired or reserved-for-me shards to `acquireLease`, reserved ones first. */
+  readonly acquire: readonly string[];
+  /**
+   * Shards this worker asked for whose owner let the handoff deadline pass: `acquireLease` takes
+   * them over.
+   */
+  readonly takeOver: readonly string[];
+  /** Ask this owner to hand over this shard (`requestHandoff`); at most one request at a time. */
+  readonly requestHandoff?: { readonly shardId: string; readonly owner: string };
+  /**
+   * Requests on this worker's leases to honour: stop reading the shard, finish the records in
+   * flight, checkpoint, then `releaseLease(lease, { handoffTo: requester })`.
+   */
+  readonly handOver: readonly { readonly shardId: string; readonly requester: string }[];
+  /** Held shards above `maxShardConsumers`: release them (no handoff). */
+  readonly release: readonly string[];
+  /** This worker's pending requests that are no longer needed: `cancelHandoff` them. */
+  readonly withdraw: readonly string[];
+}
+
+/**
+ * How many shards each worker should hold: min(ceil(shards / workers), maxShardConsumers). With
+ * no workers yet, the one asking counts as one.
+ */
+export function fairShare(openShards: number, liveWorkers: number, maxShardConsumers = Infinity): number {
+  checkCount('openShards', openShards);
+  checkCount('liveWorkers', liveWorkers);
+  checkMax(maxShardConsumers);
+  if (openShards === 0) return 0;
+  return Math.min(Math.ceil(openShards / Math.max(1, liveWorkers)), maxShardConsumers);
+}
+
+/**
+ * Decides, from one snapshot, what a worker should do to even out the shards among the live
+ * workers. Pure and deterministic; every worker runs it with its own id.
+ *
+ * 1. Hold at most `maxShardConsumers`: release the excess.
+ * 2. Honour a handoff request when this worker holds at least 2 more shards than the requester
+ *    (a move that narrows the gap and cannot bounce back).
+ * 3. Below target: acquire free or expired shards (those reserved for this worker first; never
+ *    one reserved for another worker), then take over shards whose handoff deadline passed,
+ *    then - with no request of its own pending - ask the busiest owner for one shard, if that
+ *    owner holds at least 2 more than this worker would.
+ * 4. Withdraw its own requests that are no longer needed (at target, or the gap closed).
+ *
+ * The "at least 2 more" rule is what `fairShare`'s ceiling needs to converge: with 4 shards over
+ * 3 workers the target is 2, and 2-2-0 has nobody above target, yet the idle worker gets a shard
+ * (2-1-1), while 2-1-1 stays put.
+ */
+export function planLeaseBalance(input: LeaseBalanceInput): LeaseBalancePlan {
+  const { workerId, now } = input;
+  if (typeof workerId !== 'string' || workerId.length === 0)
+    throw new InvalidOptionError('workerId', workerId, 'must be a non-empty string');
+  if (typeof now !== 'number' || !Number.isFinite(now))
+    throw new InvalidOptionError('now', now, 'must be epoch milliseconds (a LeaseSnapshot `now`)');
+  const max = input.maxShardConsumers ?? Infinity;
+  checkMax(max);
+
+  const open = [...new Set(input.openShards)].sort(compareText);
+  const byShard = new Map(input.leases.map((lease) => [lease.shardId, lease]));
+  const owned = new Map<string, string[]>();
+  for (const shardId of open) {
+    const owner = byShard.get(shardId)?.owner;
+    if (owner !== undefined) owned.set(owner, [...(owned.get(owner) ?? []), shardId]);
+  }
+  const workers = new Set([...input.liveWorkers, workerId, ...owned.keys()]);
+  const target = fairShare(open.length, workers.size, max);
+  const count = (worker: string) => owned.get(worker)?.length ?? 0;
+
+  const held = owned.get(workerId) ?? [];
+  const release = held.length > max ? held.slice(max) : [];
+  let mine = held.length - release.length;
+
+  const live = new Set(input.liveWorkers);
+  const handOver: { shardId: string; requester: string }[] = [];
+  const requesterGains = new Map<string, number>();
+  for (const shardId of held.slice(0, held.length - release.length)) {
+    const requester = byShard.get(shardId)?.handoff?.requester;
+    if (requester === undefined || requester === workerId || !live.has(requester)) continue;
+    const theirs = count(requester) + (requesterGains.get(requester) ?? 0);
+    if (mine >= theirs + 2) {
+      handOver.push({ shardId, requester });
+      requesterGains.set(requester, (requesterGains.get(requester) ?? 0) + 1);
+      mine -= 1;
+    }
+  }
+
+  const acquire: string[] = [];
+  const takeOver: string[] = [];
+  const withdraw: string[] = [];
+  let requestHandoff: LeaseBalancePlan['requestHandoff'];
+  const myRequests = open.filter((shardId) => {
+    const lease = byShard.get(shardId);
+    return lease?.owner !== undefined && lease.owner !== workerId && lease.handoff?.requester === workerId;
+  });
+  if (mine >= target) withdraw.push(...myRequests);
+  else {
+    const free = open.filter((shardId) => byShard.get(shardId)?.owner === undefined);
+    const reservedForMe = free.filter((shardId) => isReservedFor(byShard.get(shardId), workerId, now));
+    const unreserved = free.filter((shardId) => !isReserved(byShard.get(shardId), now));
+    for (const shardId of [...reservedForMe, ...unreserved]) {
+      if (mine >= target) break;
+      acquire.push(shardId);
+      mine += 1;
+    }
+
+    const ownerLosses = new Map<string, number>();
+    for (const shardId of myRequests) {
+      const lease = byShard.get(shardId);
+      const owner = lease?.owner;
+      if (
+        mine >= target ||
+        owner === undefined ||
+        lease?.handoff === undefined ||
+        lease.handoff.deadline > now
+      )
+        continue;
+      const theirs = count(owner) - (ownerLosses.get(owner) ?? 0);
+      if (theirs >= mine + 2) {
+        takeOver.push(shardId);
+        ownerLosses.set(owner, (ownerLosses.get(owner) ?? 0) + 1);
+        mine += 1;
+      } else withdraw.push(shardId);
+    }
+    if (mine >= target)
+      for (const shardId of myRequests)
+        if (!takeOver.includes(shardId) && !withdraw.includes(shardId)) withdraw.push(shardId);
+
+    if (mine < target && myRequests.length === takeOver.length + withdraw.length) {
+      const victims = [...owned.keys()]
+        .filter((owner) => owner !== workerId)
+        .map((owner) => ({ owner, count: count(owner) - (ownerLosses.get(owner) ?? 0) }))
+        .sort((a, b) => b.count - a.count || compareText(a.owner, b.owner));
+      const victim = victims[0];
+      if (victim !== undefined && victim.count >= mine + 2) {
+        const shardId = (owned.get(victim.owner) ?? []).find(
+          (id) => byShard.get(id)?.handoff === undefined && !takeOver.includes(id),
+        );
+        if (shardId !== undefined) requestHandoff = { shardId, owner: victim.owner };
+      }
+    }
+  }
+
+  return {
+    target,
+    held,
+    acquire,
+    takeOver,
+    ...(requestHandoff !== undefined ? { requestHandoff } : {}),
+    handOver,
+    release,
+    withdraw,
+  };
+}
+
+function isReserved(lease: BalanceLease | undefined, now: number): boolean {
+  return lease?.reservation !== undefined && lease.reservation.until > now;
+}
+
+function isReservedFor(lease: BalanceLease | undefined, worker: string, now: number): boolean {
+  return isReserved(lease, now) && lease?.reservation?.worker === worker;
+}
+
+function checkCount(option: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw new InvalidOptionError(option, value, 'must be a count: an integer >= 0');
+}
+
+function checkMax(value: unknown): void {
+  if (typeof value !== 'number' || !(value === Infinity || (Number.isSafeInteger(value) && value > 0)))
+    throw new InvalidOptionError(
+      'maxShardConsumers',
+      value,
+      'must be an integer >= 1, or Infinity (no limit)',
+    );
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

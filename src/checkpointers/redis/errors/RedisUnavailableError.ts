@@ -1,0 +1,21 @@
+import { RxjsKinesisError, type ErrorContext } from '../../../errors/RxjsKinesisError.js';
+
+/**
+ * Redis did not answer (connection refused or lost, timeout, cluster down, loading its data set)
+ * and retrying with back-off did not help. Retriable: the same call may succeed later. A
+ * consumer that cannot renew a lease before it expires must stop that shard.
+ */
+export class RedisUnavailableError extends RxjsKinesisError {
+  readonly operation: string;
+  readonly attempts: number;
+
+  constructor(operation: string, attempts: number, cause: unknown, context: ErrorContext = {}) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      `Redis unavailable: ${operation} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
+      { retriable: true, cause, context },
+    );
+    this.operation = operation;
+    this.attempts = attempts;
+  }
+}

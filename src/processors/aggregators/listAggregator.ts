@@ -1,0 +1,45 @@
+import type { Aggregator, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';
+import { FramedAccumulator, type Framing } from './FramedAccumulator.js';
+import { itemsOfRecord } from './itemsOfRecord.js';
+import { splitJsonArray } from './splitJsonArray.js';
+
+const SEPARATOR = Buffer.from(', ', 'latin1');
+
+const framing: Framing = {
+  recordOverhead: 2,
+  maxItems: Number.POSITIVE_INFINITY,
+  itemOverhead: (_length, index) => (index === 0 ? 0 : SEPARATOR.length),
+  write(items, size) {
+    const out = Buffer.allocUnsafe(size);
+    out[0] = 0x5b;
+    let offset = 1;
+    for (let i = 0; i < items.length; i += 1) {
+      if (i > 0) {
+        out.set(SEPARATOR, offset);
+        offset += SEPARATOR.length;
+      }
+      const item = items[i] as Uint8Array;
+      out.set(item, offset);
+      offset += item.byteLength;
+    }
+    out[offset] = 0x5d;
+    return out;
+  },
+};
+
+/**
+ * One JSON array per record, elements joined by `", "` as Python's `json.dumps(list)` writes
+ * them (async-kinesis's ListAggregator): with JSON items `[{"a": 1}, {"b": 2}]`. Meant for
+ * JSON serializers. Decoding yields one item per array element; a record that is not an
+ * array reads as one item.
+ */
+export function listAggregator(): Aggregator {
+  return {
+    name: 'list',
+    aggregates: true,
+    createAccumulator: (maxRecordBytes) => new FramedAccumulator(framing, maxRecordBytes),
+    deaggregate(record: RecordToDeaggregate): DeaggregatedItem[] {
+      return itemsOfRecord(record, splitJsonArray(record.data) ?? [record.data]);
+    },
+  };
+}

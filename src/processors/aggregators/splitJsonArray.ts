@@ -1,0 +1,68 @@
+import { MalformedJsonListError } from '../errors/MalformedJsonListError.js';
+
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+
+function isSpace(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/**
+ * Cuts the top-level elements out of a UTF-8 JSON array without parsing them: returns one
+ * byte slice per element (surrounding whitespace trimmed). Returns undefined when the data
+ * does not start with `[` (not an array). Elements themselves are checked later, when they
+ * are deserialized; this only checks the array's own brackets, strings and commas.
+ */
+export function splitJsonArray(data: Uint8Array): Uint8Array[] | undefined {
+  const total = data.byteLength;
+  let i = 0;
+  while (isSpace(data[i])) i += 1;
+  if (data[i] !== OPEN_BRACKET) return undefined;
+  i += 1;
+  const elements: Uint8Array[] = [];
+  while (isSpace(data[i])) i += 1;
+  if (data[i] === CLOSE_BRACKET) {
+    i += 1;
+  } else {
+    for (;;) {
+      while (isSpace(data[i])) i += 1;
+      const start = i;
+      let depth = 0;
+      for (; i < total; i += 1) {
+        const c = data[i] as number;
+        if (c === QUOTE) {
+          for (i += 1; i < total; i += 1) {
+            const d = data[i];
+            if (d === BACKSLASH) i += 1;
+            else if (d === QUOTE) break;
+          }
+          if (i >= total) throw new MalformedJsonListError('unterminated string', start);
+        } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+          depth += 1;
+        } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+          if (depth === 0) break;
+          depth -= 1;
+        } else if (c === COMMA && depth === 0) {
+          break;
+        }
+      }
+      if (i >= total) throw new MalformedJsonListError('unterminated array', start);
+      let end = i;
+      while (end > start && isSpace(data[end - 1])) end -= 1;
+      if (end === start) throw new MalformedJsonListError('empty array element', start);
+      elements.push(data.subarray(start, end));
+      const c = data[i];
+      i += 1;
+      if (c === CLOSE_BRACKET) break;
+      if (c !== COMMA) throw new MalformedJsonListError('unbalanced "}"', i - 1);
+    }
+  }
+  while (isSpace(data[i])) i += 1;
+  if (i < total) throw new MalformedJsonListError('unexpected data after the array', i);
+  return elements;
+}

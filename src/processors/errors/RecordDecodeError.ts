@@ -1,0 +1,24 @@
+import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
+
+/**
+ * A consumed record could not be turned into items: its framing is malformed or one of its
+ * items does not deserialize. `context` names the shard and sequence number, `cause` holds
+ * the underlying DeaggregationError or DeserializationError.
+ */
+export class RecordDecodeError extends RxjsKinesisError {
+  /** Name of the processor that failed, e.g. "kplJson". */
+  readonly processor: string;
+
+  constructor(processor: string, context: ErrorContext, cause: unknown) {
+    const where =
+      `shard ${context.shardId ?? '?'} sequence number ${context.sequenceNumber ?? '?'}` +
+      (context.subSequenceNumber === undefined ? '' : ` sub-record ${context.subSequenceNumber}`);
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Cannot decode record (${processor}) at ${where}: ${reason}`, {
+      retriable: false,
+      cause,
+      context,
+    });
+    this.processor = processor;
+  }
+}

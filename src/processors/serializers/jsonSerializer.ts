@@ -1,0 +1,70 @@
+import { isUtf8 } from 'node:buffer';
+import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import { DeserializationError } from '../errors/DeserializationError.js';
+import { SerializationError } from '../errors/SerializationError.js';
+import type { Serializer } from '../Serializer.js';
+import { parsePythonJsonExtensions } from './parsePythonJsonExtensions.js';
+import { toPythonJson } from './pythonJson.js';
+import { toBuffer } from './toBuffer.js';
+
+/**
+ * `python` (default): the bytes Python's `json.dumps(item)` writes (async-kinesis's
+ * JsonSerializer): `{"a": 1, "b": "\u00e9"}`. `compact`: JSON.stringify output as UTF-8,
+ * `{"a":1,"b":"é"}`. Both decode either form.
+ */
+export type JsonStyle = 'python' | 'compact';
+
+export interface JsonSerializerOptions {
+  readonly style?: JsonStyle;
+}
+
+const STYLES: readonly JsonStyle[] = ['python', 'compact'];
+
+/**
+ * JSON items. Values are converted as JSON.stringify converts them (toJSON(), undefined
+ * properties dropped, NaN and Infinity written as null). Decoding accepts any JSON text,
+ * Python's spaced and `\u`-escaped output as well as compact output, and also Python's
+ * non-standard NaN / Infinity / -Infinity tokens.
+ */
+export function jsonSerializer<T = unknown>(options: JsonSerializerOptions = {}): Serializer<T> {
+  const style = options.style ?? 'python';
+  if (!STYLES.includes(style)) {
+    throw new InvalidOptionError('style', style, 'the JSON style must be "python" or "compact"');
+  }
+  const python = style === 'python';
+  return {
+    name: 'json',
+    serialize(item: T): Uint8Array {
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(item);
+      } catch (error) {
+        throw new SerializationError('json', `cannot serialize item: ${describe(error)}`, {
+          cause: error,
+        });
+      }
+      if (text === undefined) {
+        throw new SerializationError('json', `${typeof item} has no JSON representation`);
+      }
+      return python ? Buffer.from(toPythonJson(text), 'latin1') : Buffer.from(text, 'utf8');
+    },
+    deserialize(bytes: Uint8Array): T {
+      const buffer = toBuffer(bytes);
+      if (!isUtf8(buffer)) throw new DeserializationError('json', 'item is not valid UTF-8');
+      const text = buffer.toString('utf8');
+      try {
+        return JSON.parse(text) as T;
+      } catch (error) {
+        const extended = parsePythonJsonExtensions(text);
+        if (extended.ok) return extended.value as T;
+        throw new DeserializationError('json', `item is not valid JSON: ${describe(error)}`, {
+          cause: error,
+        });
+      }
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

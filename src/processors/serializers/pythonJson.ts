@@ -1,0 +1,76 @@
+/**
+ * Rewrites compact JSON (as JSON.stringify writes it) into the bytes Python's
+ * `json.dumps(value)` writes with its defaults: `", "` and `": "` separators, every character
+ * outside printable ASCII (0x7F and above, surrogate halves one by one) as a lowercase
+ * `\uXXXX` escape, and floats in Python `repr` form (`1e-05`, `1.5e-07`, big integers spelled
+ * out). The result is pure ASCII.
+ */
+export function toPythonJson(compact: string): string {
+  const n = compact.length;
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < n; i += 1) {
+    const c = compact.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: find its end, escaping anything outside printable ASCII.
+      for (i += 1; i < n; i += 1) {
+        const d = compact.charCodeAt(i);
+        if (d === 0x5c) {
+          i += 1;
+        } else if (d === 0x22) {
+          break;
+        } else if (d > 0x7e) {
+          out += compact.slice(last, i) + unicodeEscape(d);
+          last = i + 1;
+        }
+      }
+    } else if (c === 0x2c || c === 0x3a) {
+      out += compact.slice(last, i + 1);
+      out += ' ';
+      last = i + 1;
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let j = i + 1;
+      while (j < n && isNumberChar(compact.charCodeAt(j))) j += 1;
+      if (needsPythonNumber(compact, i, j)) {
+        out += compact.slice(last, i) + pythonNumber(Number(compact.slice(i, j)));
+        last = j;
+      }
+      i = j - 1;
+    }
+  }
+  return last === 0 ? compact : out + compact.slice(last);
+}
+
+function isNumberChar(c: number): boolean {
+  // digits . e E + -
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
+}
+
+/** JavaScript and Python spell a number differently only in exponent form or below 1e-4. */
+function needsPythonNumber(text: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k += 1) {
+    const c = text.charCodeAt(k);
+    if (c === 0x65 || c === 0x45) return true;
+  }
+  const s = text.charCodeAt(start) === 0x2d ? start + 1 : start;
+  // "0.0000d" means an exponent of -5 or below: Python switches to exponent form there.
+  return end - s > 6 && text.startsWith('0.0000', s);
+}
+
+const hex = '0123456789abcdef';
+
+function unicodeEscape(code: number): string {
+  return `\\u${hex[(code >> 12) & 15]}${hex[(code >> 8) & 15]}${hex[(code >> 4) & 15]}${hex[code & 15]}`;
+}
+
+/** `repr()` of a Python float, or `str()` of a Python int for integral values. */
+export function pythonNumber(value: number): string {
+  if (Number.isInteger(value)) {
+    return Math.abs(value) < 1e21 ? String(value) : BigInt(value).toString();
+  }
+  const [mantissa = '', exponentText = '0'] = value.toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent >= -4 && exponent < 16) return String(value);
+  const digits = Math.abs(exponent) < 10 ? `0${Math.abs(exponent)}` : String(Math.abs(exponent));
+  return `${mantissa}e${exponent < 0 ? '-' : '+'}${digits}`;
+}

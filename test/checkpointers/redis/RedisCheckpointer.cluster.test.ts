@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { Cluster } from 'ioredis';
+import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
+import { describeCheckpointerConformance } from '../checkpointerConformance.js';
+import { startRedisCluster, type RedisClusterProcess } from './redisServers.js';
+
+const LEASE_MS = 600;
+
+let cluster: RedisClusterProcess;
+let client: Cluster;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+  client = new Cluster([...cluster.nodes], { redisOptions: { maxRetriesPerRequest: 1 } });
+}, 30_000);
+
+afterAll(async () => {
+  await client?.quit();
+  await cluster?.close();
+});
+
+describeCheckpointerConformance('RedisCheckpointer (3-master Redis Cluster)', async () => {
+  const checkpointer = new RedisCheckpointer({
+    redis: client,
+    name: 'conformance',
+    sessionTimeout: LEASE_MS,
+    keyPrefix: `test-${randomUUID()}:`,
+  });
+  return {
+    checkpointer,
+    streamName: `stream-${randomUUID()}`,
+    advanceTime: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    cleanup: () => checkpointer.close(),
+  };
+});
+
+describe('RedisCheckpointer on Redis Cluster', () => {
+  it('spreads streams over the masters, keeping each stream in one slot', async () => {
+    const checkpointer = new RedisCheckpointer({
+      redis: client,
+      name: 'spread',
+      keyPrefix: `test-${randomUUID()}:`,
+    });
+    const streams = Array.from({ length: 12 }, (_, i) => `stream-${i}-${randomUUID()}`);
+    for (const stream of streams) {
+      const lease = await checkpointer.acquireLease(stream, 'shardId-000000000000', 'w');
+      await checkpointer.checkpoint(lease!, { sequenceNumber: '1' });
+      await checkpointer.heartbeat(stream, 'w');
+      await checkpointer.requestHandoff(stream, 'shardId-000000000000', 'v');
+      expect(await checkpointer.leaseSnapshot(stream)).toMatchObject({
+        liveWorkers: ['w'],
+        leases: [{ shardId: 'shardId-000000000000', owner: 'w' }],
+      });
+    }
+    const used = new Set<number>();
+    for (const node of client.nodes('master'))
+      if ((await node.dbsize()) > 0) used.add(node.options.port ?? 0);
+    expect(used.size).toBeGreaterThan(1);
+    await checkpointer.close();
+  });
+});

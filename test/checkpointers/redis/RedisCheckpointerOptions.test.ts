@@ -1,0 +1,100 @@
+import { Redis } from 'ioredis';
+import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
+import { resolveRedisCheckpointerOptions } from '../../../src/checkpointers/redis/RedisCheckpointerOptions.js';
+import { InvalidOptionError } from '../../../src/errors/InvalidOptionError.js';
+
+/** Validation happens before any connection: this client never connects. */
+const client = new Redis({ lazyConnect: true });
+
+afterAll(() => client.disconnect());
+
+function rejection(options: Record<string, unknown>): InvalidOptionError {
+  try {
+    resolveRedisCheckpointerOptions({ redis: client, name: 'app', ...options } as never);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    return error as InvalidOptionError;
+  }
+  throw new Error('expected the options to be rejected');
+}
+
+describe('RedisCheckpointer options', () => {
+  it('defaults to a 60 s session, heartbeat every 15 s, handoff timeout of one session', () => {
+    const checkpointer = new RedisCheckpointer({ redis: client, name: 'app' });
+    expect(checkpointer).toMatchObject({
+      name: 'app',
+      leaseDurationMs: 60_000,
+      heartbeatIntervalMs: 15_000,
+      handoffTimeoutMs: 60_000,
+      handoffReservationMs: 30_000,
+    });
+  });
+
+  it('derives the heartbeat from the session timeout', () => {
+    expect(
+      resolveRedisCheckpointerOptions({ redis: client, name: 'app', sessionTimeout: 2000 }),
+    ).toMatchObject({
+      sessionTimeoutMs: 2000,
+      heartbeatIntervalMs: 500,
+      keyPrefix: 'rxjs-kinesis:',
+    });
+  });
+
+  it('accepts a redis:// or rediss:// URL and rejects anything else', () => {
+    expect(resolveRedisCheckpointerOptions({ redis: 'redis://127.0.0.1:1/2', name: 'app' }).redis).toBe(
+      'redis://127.0.0.1:1/2',
+    );
+    expect(rejection({ redis: 'http://localhost:6379' }).message).toMatch(/redis:\/\/host:port/);
+    expect(rejection({ redis: 'not a url' }).option).toBe('redis');
+    expect(rejection({ redis: {} }).message).toMatch(/ioredis Redis or Cluster instance/);
+    expect(rejection({ redis: undefined }).option).toBe('redis');
+  });
+
+  it('requires an application name', () => {
+    expect(rejection({ name: '' }).message).toMatch(/application \(consumer group\) name/);
+    expect(rejection({ name: 42 }).option).toBe('name');
+  });
+
+  it('wants the session timeout in milliseconds and says so', () => {
+    const error = rejection({ sessionTimeout: 60 });
+    expect(error.option).toBe('sessionTimeout');
+    expect(error.message).toMatch(/did you mean 60000 \(60 s\)/);
+    expect(rejection({ sessionTimeout: 1500.5 }).option).toBe('sessionTimeout');
+    expect(rejection({ sessionTimeout: -1 }).option).toBe('sessionTimeout');
+  });
+
+  it('keeps the heartbeat at or below half the session timeout', () => {
+    expect(
+      resolveRedisCheckpointerOptions({
+        redis: client,
+        name: 'a',
+        sessionTimeout: 1000,
+        heartbeatInterval: 500,
+      }),
+    ).toMatchObject({ heartbeatIntervalMs: 500 });
+    const error = rejection({ sessionTimeout: 1000, heartbeatInterval: 501 });
+    expect(error.option).toBe('heartbeatInterval');
+    expect(error.message).toMatch(/<= sessionTimeout \/ 2 \(500 ms\)/);
+    expect(rejection({ heartbeatInterval: 0 }).option).toBe('heartbeatInterval');
+  });
+
+  it('checks the key prefix, handoff timings, retry and sleep', () => {
+    expect(rejection({ keyPrefix: 'a{b}' }).message).toMatch(/hash tag/);
+    expect(rejection({ keyPrefix: 3 }).option).toBe('keyPrefix');
+    expect(rejection({ sessionTimeout: 1000, handoffTimeoutMs: 100 }).message).toMatch(
+      />= heartbeatInterval \(250 ms\)/,
+    );
+    expect(rejection({ sessionTimeout: 1000, handoffReservationMs: 100 }).option).toBe(
+      'handoffReservationMs',
+    );
+    expect(rejection({ retry: 'often' }).option).toBe('retry');
+    expect(rejection({ retry: { retryLimit: -1 } }).option).toBe('retryLimit');
+    expect(rejection({ sleep: 5 }).option).toBe('sleep');
+  });
+
+  it('rejects unknown options, naming the known ones', () => {
+    const error = rejection({ sessionTimeoutMs: 1000 });
+    expect(error.option).toBe('sessionTimeoutMs');
+    expect(error.message).toMatch(/known options are redis, name, sessionTimeout, heartbeatInterval/);
+  });
+});
