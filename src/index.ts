@@ -140,3 +140,28 @@ export {
   type LeaseBalancePlan,
   type BalanceLease,
 } from './checkpointers/planLeaseBalance.js';
+export { toKinesis } from './operators/toKinesis.js';
+export {
+  type ToKinesisOptions,
+  type FailurePolicy,
+  type OverflowPolicy,
+} from './producer/ToKinesisOptions.js';
+export { Producer } from './producer/Producer.js';
+export type { ProducerOptions, FlushInfo } from './producer/ProducerOptions.js';
+export type {
+  DeliveryReport,
+  DeliveredReport,
+  FailedReport,
+  DroppedReport,
+} from './producer/DeliveryReport.js';
+export type { ProducerMetricsSnapshot, ShardMetrics } from './producer/ProducerMetrics.js';
+export type { FailedItem } from './producer/errors/FailedItem.js';
+export { ItemSerializationError } from './producer/errors/ItemSerializationError.js';
+export { InvalidPartitionKeyError } from './producer/errors/InvalidPartitionKeyError.js';
+export { InvalidExplicitHashKeyError } from './producer/errors/InvalidExplicitHashKeyError.js';
+export { ItemTooLargeError } from './producer/errors/ItemTooLargeError.js';
+export { QueueFullError } from './producer/errors/QueueFullError.js';
+export { DeliveryFailedError } from './producer/errors/DeliveryFailedError.js';
+export { DeliveryRetryLimitError } from './producer/errors/DeliveryRetryLimitError.js';
+export { AfterFlushError } from './producer/errors/AfterFlushError.js';
+export { ProducerClosedError } from './producer/errors/ProducerClosedError.js';

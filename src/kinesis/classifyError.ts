@@ -103,7 +103,9 @@ const CONNECTION_CODES = new Set([
 ]);
 
 const CONNECTION_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
-const CONNECTION_MESSAGES = /^(socket hang up|aborted|read ECONNRESET|Client network socket disconnected)/;
+// The SDK may wrap a socket error as "AWS SDK error wrapper for TimeoutError: socket hang up".
+const CONNECTION_MESSAGES =
+  /^(?:AWS SDK error wrapper for [A-Za-z]+: )?(socket hang up|aborted|read ECONNRESET|Client network socket disconnected)/;
 
 /** What classifyError reads from an unknown thrown value. */
 interface ErrorFacts {

@@ -146,6 +146,12 @@ describe('classifyError on Node and SDK transport errors', () => {
     ['socket hang up', nodeError('socket hang up')],
     ['aborted socket', nodeError('aborted')],
     ['TimeoutError', Object.assign(new Error('request timed out'), { name: 'TimeoutError' })],
+    [
+      'SDK-wrapped socket hang up',
+      Object.assign(new Error('AWS SDK error wrapper for TimeoutError: socket hang up'), {
+        $metadata: { attempts: 1 },
+      }),
+    ],
   ])('%s -> ConnectionError', (_label, error) => {
     const classified = classifyError(error);
     expect(classified).toBeInstanceOf(ConnectionError);

@@ -1,0 +1,65 @@
+// Writes events to a Kinesis stream with toKinesis() and with the imperative Producer.
+// Run against the embedded local Kinesis: npx tsx examples/produce.ts
+import { interval, map, take } from 'rxjs';
+import { startLocalKinesis } from '../src/local/startLocalKinesis.js';
+import { toKinesis } from '../src/operators/toKinesis.js';
+import { Producer } from '../src/producer/Producer.js';
+
+interface OrderEvent {
+  readonly userId: string;
+  readonly amount: number;
+}
+
+async function main(): Promise<void> {
+  const local = await startLocalKinesis({ limits: true, streams: { orders: 2 } });
+  const connection = {
+    endpoint: local.endpoint,
+    region: local.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+
+  // The operator: one delivery report per event, completion after the last one is stored.
+  await new Promise<void>((resolve, reject) => {
+    interval(10)
+      .pipe(
+        take(50),
+        map((i): OrderEvent => ({ userId: `user-${i % 5}`, amount: i })),
+        toKinesis<OrderEvent>({
+          streamName: 'orders',
+          ...connection,
+          partitionKey: (event) => event.userId,
+          bufferTime: 100,
+          preserveOrder: true,
+        }),
+      )
+      .subscribe({
+        next: (report) => {
+          if (report.status === 'delivered') {
+            console.log(`#${report.index} -> ${report.shardId} ${report.sequenceNumber}`);
+          } else {
+            console.error(`#${report.index} ${report.status}: ${report.error.message}`);
+          }
+        },
+        error: reject,
+        complete: resolve,
+      });
+  });
+
+  // The Producer: put() waits while the queue is full; close() flushes and waits.
+  const producer = new Producer<OrderEvent>({
+    streamName: 'orders',
+    ...connection,
+    partitionKey: (event) => event.userId,
+  });
+  for (let i = 0; i < 100; i += 1) await producer.put({ userId: `user-${i % 7}`, amount: i });
+  const report = await producer.send({ userId: 'user-0', amount: 1000 });
+  console.log(`last event stored in ${report.shardId} at ${report.sequenceNumber}`);
+  await producer.close();
+  console.log(producer.metrics().totals);
+  await local.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,112 @@
+import { Observable, Subscription, type OperatorFunction } from 'rxjs';
+import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import type { DeliveryReport } from '../producer/DeliveryReport.js';
+import { QueueFullError } from '../producer/errors/QueueFullError.js';
+import { ProducerEngine } from '../producer/ProducerEngine.js';
+import { resolveProducerOptions } from '../producer/ProducerOptions.js';
+import { resolveToKinesisPolicies, type ToKinesisOptions } from '../producer/ToKinesisOptions.js';
+
+function asKinesisError(error: unknown): RxjsKinesisError {
+  return error instanceof RxjsKinesisError
+    ? error
+    : new RxjsKinesisError(error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+/**
+ * Writes every item of the source to a Kinesis stream and emits one delivery report per item:
+ * `{ status: 'delivered', shardId, sequenceNumber, subSequenceNumber?, ... }`, or, depending on
+ * the policies, `{ status: 'failed', error }` / `{ status: 'dropped', error }`. Reports come in the
+ * order PutRecords answers arrive, not in input order; `index` tells which input each is about.
+ *
+ * One producer engine per subscription. When the source completes, everything is flushed and the
+ * output completes after the last report. On unsubscribe the accepted items are still delivered
+ * (unless `flushOnUnsubscribe: false`), with nobody left to hear the reports. Options are
+ * validated when toKinesis() is called.
+ */
+export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, DeliveryReport<T>> {
+  const policies = resolveToKinesisPolicies(options);
+  resolveProducerOptions(options);
+  return (source) =>
+    new Observable<DeliveryReport<T>>((subscriber) => {
+      let index = 0;
+      let intakeOpen = true;
+      let finished = false;
+      let terminal: { error: unknown } | undefined;
+      // Closing `intake` before the source subscription is added (a synchronous source that
+      // failed) unsubscribes that subscription as soon as it is added.
+      const intake = new Subscription();
+
+      const finish = () => {
+        if (finished) return;
+        finished = true;
+        engine.dispose();
+        if (terminal === undefined) subscriber.complete();
+        else subscriber.error(terminal.error);
+      };
+      const stopIntake = () => {
+        intakeOpen = false;
+        intake.unsubscribe();
+      };
+      const fail = (error: unknown) => {
+        if (terminal !== undefined || finished) return;
+        terminal = { error };
+        stopIntake();
+        engine.flush(finish);
+      };
+      const failedItem = (item: T, itemIndex: number, error: RxjsKinesisError) => {
+        if (finished) return;
+        if (policies.onFailure === 'error' && terminal === undefined) fail(error);
+        else subscriber.next({ status: 'failed', item, index: itemIndex, error });
+      };
+
+      const engine = new ProducerEngine<T>(options, {
+        report: (report) => {
+          if (report.status === 'failed') failedItem(report.item, report.index, report.error);
+          else if (!finished) subscriber.next(report);
+        },
+        fatal: fail,
+      });
+      if (options.metricsObserver !== undefined) engine.metrics$.subscribe(options.metricsObserver);
+
+      intake.add(
+        source.subscribe({
+          next: (item) => {
+            if (!intakeOpen) return;
+            const itemIndex = index;
+            index += 1;
+            let prepared;
+            try {
+              prepared = engine.prepare(item, itemIndex);
+            } catch (error) {
+              failedItem(item, itemIndex, asKinesisError(error));
+              return;
+            }
+            if (!engine.hasRoomFor(prepared.size)) {
+              const error = new QueueFullError(item, itemIndex, engine.queuedItems, engine.queuedBytes, {
+                streamName: engine.options.address.streamName,
+              });
+              if (policies.overflow === 'drop-newest')
+                subscriber.next({ status: 'dropped', item, index: itemIndex, error });
+              else failedItem(item, itemIndex, error);
+              return;
+            }
+            engine.accept(prepared);
+          },
+          // A source error is passed on unchanged, after what was accepted has been delivered.
+          error: (error: unknown) => fail(error),
+          complete: () => {
+            intakeOpen = false;
+            if (terminal === undefined) engine.flush(finish);
+          },
+        }),
+      );
+
+      return () => {
+        intake.unsubscribe();
+        if (finished) return;
+        finished = true;
+        if (policies.flushOnUnsubscribe) engine.flush(() => engine.dispose());
+        else engine.dispose();
+      };
+    });
+}

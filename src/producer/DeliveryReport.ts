@@ -1,0 +1,50 @@
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import type { QueueFullError } from './errors/QueueFullError.js';
+
+/** An item that Kinesis stored: where it is and how it got there. */
+export interface DeliveredReport<T> {
+  readonly status: 'delivered';
+  readonly item: T;
+  /** Position of the item in the input (0-based count of items given to the producer). */
+  readonly index: number;
+  readonly shardId: string;
+  /** Sequence number of the Kinesis record holding the item. */
+  readonly sequenceNumber: string;
+  /**
+   * Position of the item inside its record when the processor aggregates several items into one
+   * record (KPL, newline, list, netstring); the consumer's `subSequenceNumber`. Absent otherwise.
+   */
+  readonly subSequenceNumber?: number;
+  readonly partitionKey: string;
+  readonly explicitHashKey?: string;
+  /** PutRecords attempts it took (1 = first try). */
+  readonly attempts: number;
+  /**
+   * True when an earlier attempt ended without a definite answer (connection reset, timeout):
+   * that attempt may also have been stored, so the stream may hold this item twice.
+   */
+  readonly possibleDuplicate: boolean;
+}
+
+/** An item that was accepted (or refused as bad input) and will never be delivered. */
+export interface FailedReport<T> {
+  readonly status: 'failed';
+  readonly item: T;
+  readonly index: number;
+  /**
+   * ItemSerializationError, InvalidPartitionKeyError, InvalidExplicitHashKeyError,
+   * ItemTooLargeError, DeliveryFailedError, DeliveryRetryLimitError or AfterFlushError.
+   */
+  readonly error: RxjsKinesisError;
+}
+
+/** An item the toKinesis() operator refused because the queue was full (overflow: 'drop-newest'). */
+export interface DroppedReport<T> {
+  readonly status: 'dropped';
+  readonly item: T;
+  readonly index: number;
+  readonly error: QueueFullError;
+}
+
+/** What the producer tells about every item it was given. */
+export type DeliveryReport<T> = DeliveredReport<T> | FailedReport<T> | DroppedReport<T>;

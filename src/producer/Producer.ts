@@ -1,0 +1,136 @@
+import { Subject, type Observable } from 'rxjs';
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import type { DeliveredReport, DeliveryReport } from './DeliveryReport.js';
+import { ProducerClosedError } from './errors/ProducerClosedError.js';
+import type { PreparedItem } from './OutgoingRecord.js';
+import { ProducerEngine } from './ProducerEngine.js';
+import type { ProducerMetricsSnapshot } from './ProducerMetrics.js';
+import type { ProducerOptions } from './ProducerOptions.js';
+
+interface WaitingPut<T> {
+  readonly prepared: PreparedItem<T>;
+  readonly accepted: () => void;
+}
+
+interface DeliveryWaiter<T> {
+  readonly resolve: (report: DeliveredReport<T>) => void;
+  readonly reject: (error: RxjsKinesisError) => void;
+}
+
+/**
+ * An imperative producer on the same engine as toKinesis(): `await put(item)` returns once the
+ * item is accepted (waiting while the queue is full), `await send(item)` once it is delivered,
+ * `flush()` sends everything and waits for it, `close()` flushes and releases the client.
+ *
+ * Every item is reported on `reports$`. A failed item rejects its send() promise; failures of
+ * put() items reject the next flush() or close() (with the first such error; all of them are on
+ * `reports$`). Bad input rejects put()/send() at once with a typed error.
+ */
+export class Producer<T> {
+  private readonly engine: ProducerEngine<T>;
+  private readonly reports = new Subject<DeliveryReport<T>>();
+  private readonly waiting: WaitingPut<T>[] = [];
+  private readonly deliveryWaiters = new Map<number, DeliveryWaiter<T>>();
+  private failures: RxjsKinesisError[] = [];
+  private nextIndex = 0;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  /** Every item's report, as its PutRecords answer arrives. Completes on close(). */
+  readonly reports$: Observable<DeliveryReport<T>> = this.reports.asObservable();
+
+  constructor(options: ProducerOptions<T>) {
+    this.engine = new ProducerEngine<T>(options, {
+      report: (report) => this.onReport(report),
+      spaceAvailable: () => this.admit(),
+      fatal: (error) => this.failures.push(error),
+    });
+  }
+
+  /** Accepts an item, waiting while the queue is full. Resolves with the item's index. */
+  put(item: T): Promise<number> {
+    return this.enqueue(item, undefined);
+  }
+
+  /** Puts an item and resolves with its delivery report once it is stored (rejects if it fails). */
+  send(item: T): Promise<DeliveredReport<T>> {
+    return new Promise<DeliveredReport<T>>((resolve, reject) => {
+      this.enqueue(item, { resolve, reject }).catch(reject);
+    });
+  }
+
+  /**
+   * Sends everything put so far without waiting for bufferTime and resolves when all of it is
+   * delivered. Rejects with the first failure of a put() item since the previous flush.
+   */
+  async flush(): Promise<void> {
+    do {
+      await new Promise<void>((resolve) => this.engine.flush(resolve));
+    } while (this.waiting.length > 0);
+    const failure = this.failures[0];
+    this.failures = [];
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Refuses new items, flushes, and releases the client (if the producer created it). */
+  close(): Promise<void> {
+    this.closed = true;
+    this.closing ??= this.flush().finally(() => {
+      this.engine.dispose();
+      this.reports.complete();
+    });
+    return this.closing;
+  }
+
+  /** Items accepted and not yet settled. */
+  get queuedItems(): number {
+    return this.engine.queuedItems;
+  }
+
+  metrics(): ProducerMetricsSnapshot {
+    return this.engine.metrics();
+  }
+
+  get metrics$(): Observable<ProducerMetricsSnapshot> {
+    return this.engine.metrics$;
+  }
+
+  private enqueue(item: T, waiter: DeliveryWaiter<T> | undefined): Promise<number> {
+    if (this.closed)
+      return Promise.reject(new ProducerClosedError({ streamName: this.engine.options.address.streamName }));
+    const index = this.nextIndex;
+    this.nextIndex += 1;
+    let prepared: PreparedItem<T>;
+    try {
+      prepared = this.engine.prepare(item, index);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (waiter !== undefined) this.deliveryWaiters.set(index, waiter);
+    if (this.waiting.length === 0 && this.engine.hasRoomFor(prepared.size)) {
+      this.engine.accept(prepared);
+      return Promise.resolve(index);
+    }
+    return new Promise<number>((resolve) => this.waiting.push({ prepared, accepted: () => resolve(index) }));
+  }
+
+  private admit(): void {
+    while (this.waiting.length > 0 && this.engine.hasRoomFor(this.waiting[0]!.prepared.size)) {
+      const next = this.waiting.shift()!;
+      this.engine.accept(next.prepared);
+      next.accepted();
+    }
+  }
+
+  private onReport(report: DeliveryReport<T>): void {
+    const waiter = this.deliveryWaiters.get(report.index);
+    if (waiter !== undefined) {
+      this.deliveryWaiters.delete(report.index);
+      if (report.status === 'delivered') waiter.resolve(report);
+      else waiter.reject(report.error);
+    } else if (report.status !== 'delivered') {
+      this.failures.push(report.error);
+    }
+    this.reports.next(report);
+  }
+}

@@ -1,0 +1,95 @@
+import { BehaviorSubject, type Observable } from 'rxjs';
+
+/** Counters of one shard (or of the whole producer in `totals`). */
+export interface ShardMetrics {
+  /** Items delivered. */
+  items: number;
+  /** Kinesis records delivered (fewer than items when the processor aggregates). */
+  records: number;
+  /** Bytes delivered (data + partition keys, as Kinesis counts them). */
+  bytes: number;
+  /** PutRecords calls that carried records of this shard. */
+  putRecordsCalls: number;
+  /** Entries Kinesis answered with ProvisionedThroughputExceededException. */
+  throttled: number;
+  /** Records sent again (after a failed entry or a failed request). */
+  retries: number;
+  /** Items that ended failed (bad input, non-retriable error or retry limit). */
+  failures: number;
+}
+
+export interface ProducerMetricsSnapshot {
+  readonly totals: Readonly<ShardMetrics>;
+  /** Per predicted shard id; `unassigned` holds what failed before a shard was known. */
+  readonly shards: Readonly<Record<string, Readonly<ShardMetrics>>>;
+  /** Items and bytes accepted and not yet delivered or failed. */
+  readonly queue: { readonly items: number; readonly bytes: number };
+  /** Shard map loads: the first one, after a resharding was detected, and periodic ones. */
+  readonly shardMapRefreshes: number;
+  /** PutRecords calls in all (each call counts once here, and once per shard it touched). */
+  readonly putRecordsCalls: number;
+}
+
+function emptyShardMetrics(): ShardMetrics {
+  return { items: 0, records: 0, bytes: 0, putRecordsCalls: 0, throttled: 0, retries: 0, failures: 0 };
+}
+
+type Counter = keyof ShardMetrics;
+
+/** Mutable counters of a producer engine, readable as snapshots and as an observable. */
+export class ProducerMetrics {
+  private readonly totals = emptyShardMetrics();
+  private readonly shards = new Map<string, ShardMetrics>();
+  private putRecordsCalls = 0;
+  private shardMapRefreshes = 0;
+  private queueItems = 0;
+  private queueBytes = 0;
+  private readonly subject = new BehaviorSubject<ProducerMetricsSnapshot>(this.snapshot());
+
+  /** The current snapshot first, then a new one after every PutRecords answer. */
+  readonly snapshots$: Observable<ProducerMetricsSnapshot> = this.subject.asObservable();
+
+  add(shardId: string, counter: Counter, amount = 1): void {
+    let shard = this.shards.get(shardId);
+    if (shard === undefined) {
+      shard = emptyShardMetrics();
+      this.shards.set(shardId, shard);
+    }
+    shard[counter] += amount;
+    this.totals[counter] += amount;
+  }
+
+  countPutRecordsCall(): void {
+    this.putRecordsCalls += 1;
+  }
+
+  countShardMapRefresh(): void {
+    this.shardMapRefreshes += 1;
+  }
+
+  setQueue(items: number, bytes: number): void {
+    this.queueItems = items;
+    this.queueBytes = bytes;
+  }
+
+  snapshot(): ProducerMetricsSnapshot {
+    const shards: Record<string, ShardMetrics> = {};
+    for (const [shardId, counters] of this.shards) shards[shardId] = { ...counters };
+    return {
+      totals: { ...this.totals },
+      shards,
+      queue: { items: this.queueItems, bytes: this.queueBytes },
+      shardMapRefreshes: this.shardMapRefreshes,
+      putRecordsCalls: this.putRecordsCalls,
+    };
+  }
+
+  /** Emits a fresh snapshot to `snapshots$` subscribers. */
+  publish(): void {
+    this.subject.next(this.snapshot());
+  }
+
+  complete(): void {
+    this.subject.complete();
+  }
+}

@@ -1,0 +1,313 @@
+import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import type { KinesisConnectionOptions } from '../kinesis/createKinesisClient.js';
+import { validatePartitionKey } from '../kinesis/hashKey.js';
+import { parseStreamAddress, type StreamAddress } from '../kinesis/streamAddress.js';
+import {
+  MAX_RAISED_RECORD_BYTES,
+  MAX_RECORD_BYTES,
+  PUT_RECORDS_MAX_BYTES,
+  PUT_RECORDS_MAX_RAISED_BYTES,
+  PUT_RECORDS_MAX_RECORDS,
+  SHARD_WRITE_RECORDS_PER_SECOND,
+} from '../kinesis/limits.js';
+import { jsonProcessor } from '../processors/namedProcessors.js';
+import type { Processor } from '../processors/Processor.js';
+import type { DeliveredReport } from './DeliveryReport.js';
+
+/** What `afterFlush` is told after each successful PutRecords call. */
+export interface FlushInfo<T> {
+  /** Records written by the call (failed entries, retried later, are not counted). */
+  readonly records: number;
+  /** Items in those records. */
+  readonly items: number;
+  /** Bytes written (data + partition keys). */
+  readonly bytes: number;
+  /** Entries of the call that failed and will be retried or reported as failed. */
+  readonly failedRecords: number;
+  /** Reports of the items delivered by this call; they are emitted once afterFlush settles. */
+  readonly delivered: readonly DeliveredReport<T>[];
+}
+
+/** Options shared by toKinesis() and Producer. Durations are in milliseconds. */
+export interface ProducerOptions<T> extends KinesisConnectionOptions {
+  /** Stream name or stream ARN. Required. */
+  readonly streamName: string;
+  /** How items become records. Default: jsonProcessor() (one JSON document per record). */
+  readonly processor?: Processor<T>;
+  /**
+   * Partition key of each item: a function of the item (and its index), or one fixed string.
+   * Default: a random key per item, which spreads items evenly over the shards.
+   */
+  readonly partitionKey?: string | ((item: T, index: number) => string);
+  /** ExplicitHashKey of each item (decimal 0 … 2^128-1), overriding the partition key's hash. */
+  readonly explicitHashKey?: (item: T, index: number) => string | undefined;
+  /** Longest an accepted item waits for its batch to fill before it is sent. Default 500 ms. */
+  readonly bufferTime?: number;
+  /** Most records per PutRecords call: 1 … 500. Default 500. */
+  readonly batchSize?: number;
+  /** Largest PutRecords request (data + partition keys): up to 10 MiB. Default 5 MiB. */
+  readonly maxRequestBytes?: number;
+  /** Largest record (data + partition key): up to 10 MiB on raised streams. Default 1 MiB. */
+  readonly maxRecordBytes?: number;
+  /** Records per second sent to one shard. Default 1,000 (the Kinesis limit). */
+  readonly putRateLimitPerShard?: number;
+  /** KiB per second sent to one shard. Default 1,024 (1 MiB/s, the Kinesis limit). */
+  readonly putBandwidthLimitPerShard?: number;
+  /** Most items accepted and not yet delivered or failed. Default 10,000. */
+  readonly maxQueueSize?: number;
+  /** Most bytes (serialized data + partition keys) accepted and not yet settled. Default 64 MiB. */
+  readonly maxQueueBytes?: number;
+  /** Retries of a record before its items fail with DeliveryRetryLimitError. Default Infinity. */
+  readonly retryLimit?: number;
+  /** Ceiling of the first retry's random delay (doubling per retry, full jitter). Default 100 ms. */
+  readonly expoBackoff?: number;
+  /** Largest retry delay ceiling. Default 120,000 ms. */
+  readonly expoBackoffLimit?: number;
+  /** Awaited after each successful PutRecords call, before that call's reports are emitted. */
+  readonly afterFlush?: (info: FlushInfo<T>) => void | PromiseLike<void>;
+  /** Create the stream if it does not exist. Default false. */
+  readonly createStream?: boolean;
+  /** Shards of a stream created by `createStream`. Default 1. */
+  readonly createStreamShards?: number;
+  /**
+   * Keep items of one partition key in order, even across retries: one PutRecords call in flight
+   * per shard, at most one record per partition key in a call, retried records first. Default false.
+   */
+  readonly preserveOrder?: boolean;
+  /** Most PutRecords calls in flight at once. Default 8. */
+  readonly maxInFlightRequests?: number;
+  /** Reload the shard map at least this often while sending. Default 60,000 ms. */
+  readonly shardMapRefreshInterval?: number;
+  /** Scheduler for every timer (bufferTime, rate limits, back-off). Default asyncScheduler. */
+  readonly scheduler?: SchedulerLike;
+  /** Source of randomness in [0, 1) for back-off jitter and random partition keys. Default Math.random. */
+  readonly random?: () => number;
+}
+
+/** Options after validation, with defaults filled in. */
+export interface ResolvedProducerOptions<T> {
+  readonly address: StreamAddress;
+  readonly processor: Processor<T>;
+  readonly partitionKey: string | ((item: T, index: number) => string) | undefined;
+  readonly explicitHashKey: ((item: T, index: number) => string | undefined) | undefined;
+  readonly bufferTime: number;
+  readonly batchSize: number;
+  readonly maxRequestBytes: number;
+  readonly maxRecordBytes: number;
+  readonly putRateLimitPerShard: number;
+  /** Bytes per second per shard. */
+  readonly putBandwidthPerShard: number;
+  readonly maxQueueSize: number;
+  readonly maxQueueBytes: number;
+  readonly retryLimit: number;
+  readonly expoBackoff: number;
+  readonly expoBackoffLimit: number;
+  readonly afterFlush: ((info: FlushInfo<T>) => void | PromiseLike<void>) | undefined;
+  readonly createStream: boolean;
+  readonly createStreamShards: number;
+  readonly preserveOrder: boolean;
+  readonly maxInFlightRequests: number;
+  readonly shardMapRefreshInterval: number;
+  readonly scheduler: SchedulerLike;
+  readonly random: () => number;
+}
+
+export const DEFAULT_BUFFER_TIME_MS = 500;
+export const DEFAULT_MAX_QUEUE_SIZE = 10_000;
+export const DEFAULT_MAX_QUEUE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_PUT_BANDWIDTH_KIB_PER_SHARD = 1024;
+export const DEFAULT_EXPO_BACKOFF_MS = 100;
+export const DEFAULT_EXPO_BACKOFF_LIMIT_MS = 120_000;
+export const DEFAULT_MAX_IN_FLIGHT_REQUESTS = 8;
+export const DEFAULT_SHARD_MAP_REFRESH_INTERVAL_MS = 60_000;
+
+type Check = (value: number) => boolean;
+
+function numberOption(name: string, value: unknown, fallback: number, check: Check, allowed: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || !check(value)) {
+    throw new InvalidOptionError(name, value, allowed);
+  }
+  return value;
+}
+
+const isInteger =
+  (min: number, max: number): Check =>
+  (v) =>
+    Number.isInteger(v) && v >= min && v <= max;
+const isFinitePositive: Check = (v) => Number.isFinite(v) && v > 0;
+
+function booleanOption(name: string, value: unknown): boolean {
+  if (value !== undefined && typeof value !== 'boolean')
+    throw new InvalidOptionError(name, value, 'expected true or false');
+  return value === true;
+}
+
+function functionOption<F>(name: string, value: F | undefined, allowed: string): F | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new InvalidOptionError(name, value, allowed);
+  return value;
+}
+
+function processorOption<T>(value: Processor<T> | undefined): Processor<T> {
+  if (value === undefined) return jsonProcessor<T>();
+  const valid =
+    typeof value === 'object' &&
+    value !== null &&
+    typeof value.serializer?.serialize === 'function' &&
+    typeof value.aggregator?.createAccumulator === 'function';
+  if (!valid) {
+    throw new InvalidOptionError(
+      'processor',
+      value,
+      'expected a Processor such as jsonProcessor() or createProcessor(name, serializer, aggregator)',
+    );
+  }
+  return value;
+}
+
+/** Validates every producer option (throwing InvalidOptionError) and fills in the defaults. */
+export function resolveProducerOptions<T>(options: ProducerOptions<T>): ResolvedProducerOptions<T> {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', options, 'expected an object with at least { streamName }');
+  }
+  const address = parseStreamAddress(options.streamName, 'streamName');
+  const { partitionKey } = options;
+  if (typeof partitionKey === 'string') validatePartitionKey(partitionKey, 'partitionKey');
+  if (partitionKey !== undefined && typeof partitionKey !== 'function' && typeof partitionKey !== 'string') {
+    throw new InvalidOptionError(
+      'partitionKey',
+      partitionKey,
+      'expected a string of 1 to 256 characters or a function (item, index) => string',
+    );
+  }
+  const maxRecordBytes = numberOption(
+    'maxRecordBytes',
+    options.maxRecordBytes,
+    MAX_RECORD_BYTES,
+    isInteger(1, MAX_RAISED_RECORD_BYTES),
+    `expected an integer number of bytes from 1 to ${MAX_RAISED_RECORD_BYTES} (10 MiB)`,
+  );
+  const maxRequestBytes = numberOption(
+    'maxRequestBytes',
+    options.maxRequestBytes,
+    Math.max(PUT_RECORDS_MAX_BYTES, maxRecordBytes),
+    isInteger(maxRecordBytes, PUT_RECORDS_MAX_RAISED_BYTES),
+    `expected an integer number of bytes from maxRecordBytes (${maxRecordBytes}) to ${PUT_RECORDS_MAX_RAISED_BYTES} (10 MiB)`,
+  );
+  const putBandwidthKiB = numberOption(
+    'putBandwidthLimitPerShard',
+    options.putBandwidthLimitPerShard,
+    DEFAULT_PUT_BANDWIDTH_KIB_PER_SHARD,
+    isFinitePositive,
+    'expected a number of KiB per second > 0 (Kinesis allows 1024 per shard)',
+  );
+  const expoBackoff = numberOption(
+    'expoBackoff',
+    options.expoBackoff,
+    DEFAULT_EXPO_BACKOFF_MS,
+    isFinitePositive,
+    'expected a number of milliseconds > 0',
+  );
+  const maxQueueBytes = numberOption(
+    'maxQueueBytes',
+    options.maxQueueBytes,
+    Math.max(DEFAULT_MAX_QUEUE_BYTES, maxRecordBytes),
+    (v) => v >= maxRecordBytes,
+    `expected a number of bytes >= maxRecordBytes (${maxRecordBytes}), or Infinity`,
+  );
+  const scheduler = options.scheduler ?? asyncScheduler;
+  if (typeof scheduler?.schedule !== 'function' || typeof scheduler.now !== 'function') {
+    throw new InvalidOptionError(
+      'scheduler',
+      scheduler,
+      'expected an RxJS SchedulerLike such as asyncScheduler',
+    );
+  }
+  const createStream = booleanOption('createStream', options.createStream);
+  return {
+    address,
+    processor: processorOption(options.processor),
+    partitionKey,
+    explicitHashKey: functionOption(
+      'explicitHashKey',
+      options.explicitHashKey,
+      'expected a function (item, index) => string | undefined',
+    ),
+    bufferTime: numberOption(
+      'bufferTime',
+      options.bufferTime,
+      DEFAULT_BUFFER_TIME_MS,
+      (v) => Number.isFinite(v) && v >= 0,
+      'expected a number of milliseconds >= 0',
+    ),
+    batchSize: numberOption(
+      'batchSize',
+      options.batchSize,
+      PUT_RECORDS_MAX_RECORDS,
+      isInteger(1, PUT_RECORDS_MAX_RECORDS),
+      `expected an integer from 1 to ${PUT_RECORDS_MAX_RECORDS}`,
+    ),
+    maxRequestBytes,
+    maxRecordBytes,
+    putRateLimitPerShard: numberOption(
+      'putRateLimitPerShard',
+      options.putRateLimitPerShard,
+      SHARD_WRITE_RECORDS_PER_SECOND,
+      isFinitePositive,
+      'expected a number of records per second > 0 (Kinesis allows 1000 per shard)',
+    ),
+    putBandwidthPerShard: putBandwidthKiB * 1024,
+    maxQueueSize: numberOption(
+      'maxQueueSize',
+      options.maxQueueSize,
+      DEFAULT_MAX_QUEUE_SIZE,
+      isInteger(1, Number.MAX_SAFE_INTEGER),
+      'expected an integer >= 1',
+    ),
+    maxQueueBytes,
+    retryLimit: numberOption(
+      'retryLimit',
+      options.retryLimit,
+      Number.POSITIVE_INFINITY,
+      (v) => v === Number.POSITIVE_INFINITY || (Number.isInteger(v) && v >= 0),
+      'expected an integer >= 0, or Infinity',
+    ),
+    expoBackoff,
+    expoBackoffLimit: numberOption(
+      'expoBackoffLimit',
+      options.expoBackoffLimit,
+      Math.max(DEFAULT_EXPO_BACKOFF_LIMIT_MS, expoBackoff),
+      (v) => Number.isFinite(v) && v >= expoBackoff,
+      `expected a number of milliseconds >= expoBackoff (${expoBackoff})`,
+    ),
+    afterFlush: functionOption('afterFlush', options.afterFlush, 'expected an (async) function'),
+    createStream,
+    createStreamShards: numberOption(
+      'createStreamShards',
+      options.createStreamShards,
+      1,
+      isInteger(1, 10_000),
+      'expected an integer from 1 to 10000',
+    ),
+    preserveOrder: booleanOption('preserveOrder', options.preserveOrder),
+    maxInFlightRequests: numberOption(
+      'maxInFlightRequests',
+      options.maxInFlightRequests,
+      DEFAULT_MAX_IN_FLIGHT_REQUESTS,
+      isInteger(1, 1000),
+      'expected an integer from 1 to 1000',
+    ),
+    shardMapRefreshInterval: numberOption(
+      'shardMapRefreshInterval',
+      options.shardMapRefreshInterval,
+      DEFAULT_SHARD_MAP_REFRESH_INTERVAL_MS,
+      isFinitePositive,
+      'expected a number of milliseconds > 0',
+    ),
+    scheduler,
+    random:
+      functionOption('random', options.random, 'expected a function returning a number in [0, 1)') ??
+      Math.random,
+  };
+}

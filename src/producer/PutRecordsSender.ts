@@ -1,0 +1,175 @@
+import {
+  PutRecordsCommand,
+  type KinesisClient,
+  type PutRecordsCommandOutput,
+  type PutRecordsRequestEntry,
+} from '@aws-sdk/client-kinesis';
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import { backoffDelay } from '../kinesis/backoff.js';
+import { classifyError } from '../kinesis/classifyError.js';
+import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
+import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
+import type { OutgoingRecord } from './OutgoingRecord.js';
+
+export interface RetryPolicy {
+  /** Retries allowed per record (Infinity: no limit). */
+  readonly retryLimit: number;
+  /** Ceiling of the first retry delay, ms. */
+  readonly baseMs: number;
+  /** Largest delay ceiling, ms. */
+  readonly capMs: number;
+  readonly random: () => number;
+}
+
+export interface DeliveredRecord<T> {
+  readonly record: OutgoingRecord<T>;
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+}
+
+export interface GivenUpRecord<T> {
+  readonly record: OutgoingRecord<T>;
+  readonly error: RxjsKinesisError;
+  /** True when the retry limit was reached; false when the error cannot be fixed by retrying. */
+  readonly retryLimitReached: boolean;
+}
+
+/** What became of one PutRecords call. */
+export interface SendResult<T> {
+  readonly delivered: DeliveredRecord<T>[];
+  /** Records to send again, their back-off (`notBefore`) and attempt count already set. */
+  readonly retry: OutgoingRecord<T>[];
+  readonly givenUp: GivenUpRecord<T>[];
+  /** Entries stored in a shard other than the predicted one: the stream was resharded. */
+  readonly mispredicted: number;
+  /** The whole call failed with this error (undefined when Kinesis answered entry by entry). */
+  readonly requestError: RxjsKinesisError | undefined;
+}
+
+/**
+ * Sends one PutRecords call and sorts its records into delivered, to retry (only the failed
+ * entries, with exponential back-off and full jitter) and given up (non-retriable errors, or the
+ * retry limit reached). The answer is handled with then(), never awaited, so a client answering
+ * on an RxJS scheduler keeps the producer in that scheduler's time.
+ */
+export class PutRecordsSender<T> {
+  constructor(
+    private readonly client: KinesisClient,
+    private readonly address: StreamAddress,
+    private readonly policy: RetryPolicy,
+    private readonly now: () => number,
+  ) {}
+
+  send(records: readonly OutgoingRecord<T>[], done: (result: SendResult<T>) => void): void {
+    const entries: PutRecordsRequestEntry[] = records.map(({ record }) => ({
+      Data: record.data,
+      PartitionKey: record.partitionKey,
+      ...(record.explicitHashKey === undefined ? {} : { ExplicitHashKey: record.explicitHashKey }),
+    }));
+    for (const record of records) record.attempts += 1;
+    let answer: PromiseLike<PutRecordsCommandOutput>;
+    try {
+      answer = this.client.send(new PutRecordsCommand({ ...streamParams(this.address), Records: entries }));
+    } catch (error) {
+      done(this.requestFailed(records, error));
+      return;
+    }
+    answer.then(
+      (output) => done(this.answered(records, output)),
+      (error: unknown) => done(this.requestFailed(records, error)),
+    );
+  }
+
+  private answered(records: readonly OutgoingRecord<T>[], output: PutRecordsCommandOutput): SendResult<T> {
+    const answers = output.Records ?? [];
+    if (answers.length !== records.length) {
+      return this.requestFailed(
+        records,
+        Object.assign(
+          new Error(`PutRecords answered ${answers.length} entries for ${records.length} records`),
+          {
+            name: 'InternalFailure',
+          },
+        ),
+      );
+    }
+    const result = emptyResult<T>();
+    records.forEach((record, i) => {
+      const answer = answers[i]!;
+      if (
+        answer.ErrorCode === undefined &&
+        answer.ShardId !== undefined &&
+        answer.SequenceNumber !== undefined
+      ) {
+        result.delivered.push({ record, shardId: answer.ShardId, sequenceNumber: answer.SequenceNumber });
+        if (answer.ShardId !== record.laneId) result.mispredicted += 1;
+        return;
+      }
+      const code = answer.ErrorCode ?? 'InternalFailure';
+      const error = classifyError(
+        { name: code, message: answer.ErrorMessage ?? code },
+        { streamName: this.address.streamName, shardId: record.laneId },
+      );
+      this.retryOrGiveUp(record, error, result);
+    });
+    return result;
+  }
+
+  private requestFailed(records: readonly OutgoingRecord<T>[], thrown: unknown): SendResult<T> {
+    const context = { streamName: this.address.streamName };
+    const error = unanswered(thrown)
+      ? new ConnectionError(messageOf(thrown), { cause: thrown, context })
+      : classifyError(thrown, context);
+    const result: MutableResult<T> = { ...emptyResult<T>(), requestError: error };
+    const unknownOutcome = error instanceof ConnectionError;
+    for (const record of records) {
+      if (unknownOutcome) record.possibleDuplicate = true;
+      this.retryOrGiveUp(record, error, result);
+    }
+    return result;
+  }
+
+  private retryOrGiveUp(record: OutgoingRecord<T>, error: RxjsKinesisError, result: MutableResult<T>): void {
+    record.lastError = error;
+    if (!error.retriable) {
+      result.givenUp.push({ record, error, retryLimitReached: false });
+      return;
+    }
+    const retriesDone = record.attempts - 1;
+    if (retriesDone >= this.policy.retryLimit) {
+      result.givenUp.push({ record, error, retryLimitReached: true });
+      return;
+    }
+    const { baseMs, capMs, random } = this.policy;
+    record.notBefore = this.now() + backoffDelay(retriesDone, { baseMs, capMs, random });
+    result.retry.push(record);
+  }
+}
+
+const NO_ANSWER = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|TimeoutError/;
+
+function messageOf(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}
+
+/**
+ * The SDK wraps some network failures as a plain Error ("AWS SDK error wrapper for TimeoutError:
+ * socket hang up") with `$metadata` but no HTTP status: the request got no answer at all.
+ */
+function unanswered(thrown: unknown): boolean {
+  if (!(thrown instanceof Error)) return false;
+  const metadata = (thrown as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
+  return metadata !== undefined && metadata.httpStatusCode === undefined && NO_ANSWER.test(thrown.message);
+}
+
+type MutableResult<T> = { -readonly [K in keyof SendResult<T>]: SendResult<T>[K] };
+
+function emptyResult<T>(): MutableResult<T> {
+  return {
+    delivered: [],
+    retry: [],
+    givenUp: [],
+    mispredicted: 0,
+    requestError: undefined,
+  };
+}

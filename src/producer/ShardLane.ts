@@ -1,0 +1,59 @@
+import type { RecordAccumulator } from '../processors/Aggregator.js';
+import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
+import { TokenBucket } from './TokenBucket.js';
+
+/**
+ * Everything the producer keeps for one predicted shard: the open record being aggregated, the
+ * closed records waiting to be sent (the first `released` of them may go now; retried ones are put
+ * back at the front), calls in flight and the shard's records/s and bytes/s budgets.
+ */
+export class ShardLane<T> {
+  openItems: QueuedItem<T>[] = [];
+  queue: OutgoingRecord<T>[] = [];
+  /** How many records at the head of `queue` may be sent now. */
+  released = 0;
+  /** Bytes of the records in `queue` past `released`. */
+  unreleasedBytes = 0;
+  /** PutRecords calls in flight holding records of this lane. */
+  inFlight = 0;
+  readonly recordBudget: TokenBucket;
+  readonly byteBudget: TokenBucket;
+
+  constructor(
+    readonly shardId: string,
+    readonly accumulator: RecordAccumulator,
+    recordsPerSecond: number,
+    bytesPerSecond: number,
+  ) {
+    this.recordBudget = new TokenBucket(recordsPerSecond);
+    this.byteBudget = new TokenBucket(bytesPerSecond);
+  }
+
+  /** Records not yet released: closed ones past `released`, plus the open one if it holds items. */
+  get unreleasedRecords(): number {
+    return this.queue.length - this.released + (this.accumulator.itemCount > 0 ? 1 : 0);
+  }
+
+  /** Milliseconds until both budgets allow a record of `bytes` (0: now). */
+  budgetDelay(bytes: number, now: number): number {
+    return Math.max(this.recordBudget.delayFor(1, now), this.byteBudget.delayFor(bytes, now));
+  }
+
+  spend(bytes: number, now: number): void {
+    this.recordBudget.take(1, now);
+    this.byteBudget.take(bytes, now);
+  }
+
+  /**
+   * Kinesis throttled `records` entries (`bytes` bytes) of this shard: its budget was smaller than
+   * this lane counted (other writers, clock edges), so that much more of the budget is spent now.
+   */
+  throttled(now: number, records: number, bytes: number): void {
+    this.recordBudget.take(Math.min(records, this.recordBudget.available(now)), now);
+    this.byteBudget.take(Math.min(bytes, this.byteBudget.available(now)), now);
+  }
+
+  get idle(): boolean {
+    return this.queue.length === 0 && this.openItems.length === 0 && this.inFlight === 0;
+  }
+}

@@ -1,0 +1,64 @@
+import type { Observer } from 'rxjs';
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import type { ProducerMetricsSnapshot } from './ProducerMetrics.js';
+import type { ProducerOptions } from './ProducerOptions.js';
+
+/** What toKinesis() does with an item that failed (bad input, non-retriable error, retry limit). */
+export type FailurePolicy = 'error' | 'emit';
+/** What toKinesis() does with an item that arrives while the queue is full. */
+export type OverflowPolicy = 'error' | 'drop-newest';
+
+export interface ToKinesisOptions<T> extends ProducerOptions<T> {
+  /**
+   * 'error' (default): the first failed item stops the intake, what was already accepted is still
+   * delivered (and reported), then the output errors with that item's typed error. Items that fail
+   * during that wait are emitted as failed reports. 'emit': failed items are emitted as
+   * `{ status: 'failed' }` reports and the stream goes on.
+   */
+  readonly onFailure?: FailurePolicy;
+  /**
+   * 'error' (default): an item arriving while `maxQueueSize`/`maxQueueBytes` is reached is
+   * refused with QueueFullError, handled like a failure (see onFailure: with 'emit' it is emitted
+   * as a failed report). 'drop-newest': the item is refused and emitted as a `{ status: 'dropped' }`
+   * report; the stream goes on.
+   */
+  readonly overflow?: OverflowPolicy;
+  /** Deliver what was accepted when the subscriber unsubscribes (default true); false abandons it. */
+  readonly flushOnUnsubscribe?: boolean;
+  /**
+   * Receives the engine's metrics: a snapshot at subscribe, then one after every PutRecords
+   * answer; completes when the engine stops.
+   */
+  readonly metricsObserver?: Partial<Observer<ProducerMetricsSnapshot>>;
+}
+
+export interface ResolvedToKinesisPolicies {
+  readonly onFailure: FailurePolicy;
+  readonly overflow: OverflowPolicy;
+  readonly flushOnUnsubscribe: boolean;
+}
+
+/** Validates the operator-only options; throws InvalidOptionError. */
+export function resolveToKinesisPolicies<T>(options: ToKinesisOptions<T>): ResolvedToKinesisPolicies {
+  const onFailure = options.onFailure ?? 'error';
+  if (onFailure !== 'error' && onFailure !== 'emit') {
+    throw new InvalidOptionError('onFailure', onFailure, "expected 'error' or 'emit'");
+  }
+  const overflow = options.overflow ?? 'error';
+  if (overflow !== 'error' && overflow !== 'drop-newest') {
+    throw new InvalidOptionError('overflow', overflow, "expected 'error' or 'drop-newest'");
+  }
+  const flushOnUnsubscribe = options.flushOnUnsubscribe ?? true;
+  if (typeof flushOnUnsubscribe !== 'boolean') {
+    throw new InvalidOptionError('flushOnUnsubscribe', flushOnUnsubscribe, 'expected true or false');
+  }
+  const { metricsObserver } = options;
+  if (metricsObserver !== undefined && (typeof metricsObserver !== 'object' || metricsObserver === null)) {
+    throw new InvalidOptionError(
+      'metricsObserver',
+      metricsObserver,
+      'expected an observer { next?, error?, complete? }',
+    );
+  }
+  return { onFailure, overflow, flushOnUnsubscribe };
+}

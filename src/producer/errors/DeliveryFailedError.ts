@@ -1,0 +1,31 @@
+import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
+import type { FailedItem } from './FailedItem.js';
+
+/**
+ * Items could not be written because Kinesis refused in a way retrying cannot fix: the stream is
+ * missing or not active, access is denied, or the request was invalid. `cause` is the typed error
+ * Kinesis gave (StreamNotFoundError, AccessDeniedError, KinesisValidationError, ...); `items` are
+ * the affected items with their indexes.
+ */
+export class DeliveryFailedError extends RxjsKinesisError {
+  readonly items: readonly FailedItem[];
+  /** PutRecords attempts made for these items. */
+  readonly attempts: number;
+
+  constructor(items: readonly FailedItem[], attempts: number, cause: unknown, context: ErrorContext = {}) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`${describeItems(items)} could not be delivered: ${reason}`, {
+      retriable: false,
+      cause,
+      context: items.length === 1 ? { ...context, itemIndex: items[0]!.index } : context,
+    });
+    this.items = items;
+    this.attempts = attempts;
+  }
+}
+
+export function describeItems(items: readonly FailedItem[]): string {
+  if (items.length === 1) return `Item #${items[0]!.index}`;
+  const shown = items.slice(0, 5).map((entry) => `#${entry.index}`);
+  return `${items.length} items (${shown.join(', ')}${items.length > 5 ? ', ...' : ''})`;
+}

@@ -1,0 +1,76 @@
+import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
+import { resolveProducerOptions, type ProducerOptions } from '../../src/producer/ProducerOptions.js';
+import { resolveToKinesisPolicies } from '../../src/producer/ToKinesisOptions.js';
+
+describe('resolveProducerOptions', () => {
+  it('fills in the async-kinesis / AWS defaults', () => {
+    const resolved = resolveProducerOptions({ streamName: 'orders' });
+    expect(resolved).toMatchObject({
+      bufferTime: 500,
+      batchSize: 500,
+      maxRequestBytes: 5 * 1024 * 1024,
+      maxRecordBytes: 1024 * 1024,
+      putRateLimitPerShard: 1000,
+      putBandwidthPerShard: 1024 * 1024,
+      maxQueueSize: 10_000,
+      retryLimit: Infinity,
+      expoBackoffLimit: 120_000,
+      createStream: false,
+      createStreamShards: 1,
+      preserveOrder: false,
+    });
+    expect(resolved.processor.name).toBe('json');
+    expect(resolved.address).toEqual({ streamName: 'orders' });
+  });
+
+  it('accepts a stream ARN', () => {
+    const resolved = resolveProducerOptions({
+      streamName: 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders',
+    });
+    expect(resolved.address).toMatchObject({ streamName: 'orders', region: 'eu-west-1' });
+  });
+
+  const bad: Array<[string, Partial<ProducerOptions<unknown>>]> = [
+    ['streamName', { streamName: '' }],
+    ['batchSize', { batchSize: 0 }],
+    ['batchSize', { batchSize: 501 }],
+    ['maxRecordBytes', { maxRecordBytes: 11 * 1024 * 1024 }],
+    ['maxRequestBytes', { maxRecordBytes: 2000, maxRequestBytes: 1000 }],
+    ['bufferTime', { bufferTime: -1 }],
+    ['putRateLimitPerShard', { putRateLimitPerShard: 0 }],
+    ['putBandwidthLimitPerShard', { putBandwidthLimitPerShard: Number.NaN }],
+    ['maxQueueSize', { maxQueueSize: 1.5 }],
+    ['maxQueueBytes', { maxQueueBytes: 10 }],
+    ['retryLimit', { retryLimit: -1 }],
+    ['expoBackoffLimit', { expoBackoff: 100, expoBackoffLimit: 50 }],
+    ['partitionKey', { partitionKey: '' }],
+    ['partitionKey', { partitionKey: 42 as unknown as string }],
+    ['createStreamShards', { createStreamShards: 0 }],
+    ['preserveOrder', { preserveOrder: 'yes' as unknown as boolean }],
+    ['processor', { processor: {} as never }],
+    ['scheduler', { scheduler: {} as never }],
+  ];
+  it.each(bad)('rejects a bad %s with InvalidOptionError', (option, extra) => {
+    const run = () => resolveProducerOptions({ streamName: 'orders', ...extra });
+    expect(run).toThrow(InvalidOptionError);
+    try {
+      run();
+    } catch (error) {
+      expect((error as InvalidOptionError).option).toBe(option);
+    }
+  });
+
+  it('validates the operator policies', () => {
+    expect(resolveToKinesisPolicies({ streamName: 's' })).toEqual({
+      onFailure: 'error',
+      overflow: 'error',
+      flushOnUnsubscribe: true,
+    });
+    expect(() => resolveToKinesisPolicies({ streamName: 's', onFailure: 'ignore' as never })).toThrow(
+      InvalidOptionError,
+    );
+    expect(() => resolveToKinesisPolicies({ streamName: 's', overflow: 'drop-oldest' as never })).toThrow(
+      InvalidOptionError,
+    );
+  });
+});
