@@ -1,4 +1,5 @@
 import type { Processor } from '../processors/Processor.js';
+import type { ConsumerLink } from './ConsumerLink.js';
 
 /** Internal link from a consumed record to the consumer that read it (processor, etc.). */
 export const CONSUMER_CONTEXT: unique symbol = Symbol('rxjs-kinesis.consumerContext');
@@ -6,6 +7,8 @@ export const CONSUMER_CONTEXT: unique symbol = Symbol('rxjs-kinesis.consumerCont
 export interface ConsumerContext {
   /** The processor given to fromKinesis(); what deserialize() uses when given none. */
   readonly processor: Processor<unknown>;
+  /** The consumer that emitted the record: checkpoint() reports passed positions to it. */
+  readonly link?: ConsumerLink;
 }
 
 /** One record as fromKinesis() emits it. */

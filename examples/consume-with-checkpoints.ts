@@ -1,0 +1,67 @@
+// Reads a stream with fromKinesis(), processes each item in order, checkpoints what was
+// processed, stops, and resumes from the checkpoint without repeating anything.
+// Run against the embedded local Kinesis: npx tsx examples/consume-with-checkpoints.ts
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { concatMap, lastValueFrom, take, timer, map } from 'rxjs';
+import { MemoryCheckpointer } from '../src/checkpointers/MemoryCheckpointer.js';
+import type { KinesisItem } from '../src/consumer/KinesisItem.js';
+import { startLocalKinesis } from '../src/local/startLocalKinesis.js';
+import { fromKinesis } from '../src/observables/fromKinesis.js';
+import { checkpoint } from '../src/operators/checkpoint.js';
+import { deserialize } from '../src/operators/deserialize.js';
+
+interface OrderEvent {
+  readonly orderId: number;
+}
+
+async function handle(item: KinesisItem<OrderEvent>): Promise<void> {
+  console.log(`${item.shardId} ${item.sequenceNumber} order ${item.data.orderId}`);
+}
+
+async function main(): Promise<void> {
+  const local = await startLocalKinesis({ streams: { orders: 2 } });
+  const client = local.createClient();
+  await client.send(
+    new PutRecordsCommand({
+      StreamName: 'orders',
+      Records: Array.from({ length: 20 }, (_, orderId) => ({
+        PartitionKey: `user-${orderId % 5}`,
+        Data: Buffer.from(JSON.stringify({ orderId })),
+      })),
+    }),
+  );
+  const connection = {
+    endpoint: local.endpoint,
+    region: local.region,
+    credentials: { ...local.credentials },
+  };
+  // Any Checkpointer: a RedisCheckpointer lets several processes share the stream.
+  const checkpointer = new MemoryCheckpointer();
+
+  for (const run of [1, 2]) {
+    console.log(`run ${run}`);
+    const consumer = fromKinesis({ streamName: 'orders', ...connection, sleepTimeNoRecords: 200 });
+    consumer.events$.subscribe((event) => {
+      if (event.type === 'checkpoint-written') console.log(`  checkpoint ${event.shardId}`, event.position);
+    });
+    await lastValueFrom(
+      consumer.pipe(
+        deserialize<OrderEvent>(),
+        concatMap((item) =>
+          timer(5).pipe(
+            concatMap(() => handle(item)),
+            map(() => item),
+          ),
+        ),
+        // The checkpointer given here is also the one the consumer resumes from and leases through.
+        checkpoint(checkpointer, { batchSize: 5 }),
+        take(10),
+      ),
+    );
+    await consumer.stopped();
+  }
+  client.destroy();
+  await local.close();
+}
+
+void main();

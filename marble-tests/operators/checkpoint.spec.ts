@@ -1,0 +1,226 @@
+import { concatMap, filter, map, mergeMap, timer, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
+import type { CheckpointSink, ConsumerLink } from '../../src/consumer/ConsumerLink.js';
+import { CheckpointerConflictError } from '../../src/consumer/errors/CheckpointerConflictError.js';
+import type { KinesisItem } from '../../src/consumer/KinesisItem.js';
+import { CONSUMER_CONTEXT, type KinesisRecord } from '../../src/consumer/KinesisRecord.js';
+import { checkpoint } from '../../src/operators/checkpoint.js';
+import { jsonProcessor } from '../../src/processors/namedProcessors.js';
+
+/** Records what checkpoint() reports, stamped with virtual time. */
+class RecordingLink implements ConsumerLink {
+  readonly streamName = 'orders';
+  readonly checkpointer = new MemoryCheckpointer();
+  readonly log: string[] = [];
+  readonly sinks = new Set<number>();
+  constructor(private readonly now: () => number) {}
+  attachSink(sink: CheckpointSink): void {
+    this.sinks.add(sink.id);
+    sink.bound?.(this);
+  }
+  isAttached(sinkId: number): boolean {
+    return this.sinks.has(sinkId);
+  }
+  detachSink(sinkId: number): void {
+    this.sinks.delete(sinkId);
+    this.log.push(`${this.now()} detach`);
+  }
+  passed(_sinkId: number, record: KinesisRecord, sub: number | undefined): void {
+    this.log.push(
+      `${this.now()} pass ${record.shardId}:${record.sequenceNumber}${sub === undefined ? '' : `.${sub}`}`,
+    );
+  }
+  commit(): Promise<void> {
+    this.log.push(`${this.now()} commit`);
+    return Promise.resolve();
+  }
+}
+
+function record(link: ConsumerLink, shardId: string, sequenceNumber: string): KinesisRecord {
+  return {
+    streamName: 'orders',
+    shardId,
+    sequenceNumber,
+    partitionKey: 'k',
+    data: new Uint8Array(0),
+    approximateArrivalTimestamp: new Date(0),
+    [CONSUMER_CONTEXT]: { processor: jsonProcessor(), link },
+  };
+}
+
+function item(source: KinesisRecord, sub: number, count: number): KinesisItem<number> {
+  return {
+    data: sub,
+    record: source,
+    streamName: source.streamName,
+    shardId: source.shardId,
+    sequenceNumber: source.sequenceNumber,
+    subSequenceNumber: sub,
+    subRecordCount: count,
+    partitionKey: source.partitionKey,
+    approximateArrivalTimestamp: source.approximateArrivalTimestamp,
+  };
+}
+
+let scheduler: TestScheduler;
+beforeEach(() => {
+  scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+});
+
+test('ordered mode: passes items through unchanged and reports each position in order', () => {
+  scheduler.run(({ cold, expectObservable, flush }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const r1 = record(link, 's0', '1');
+    const r2 = record(link, 's0', '2');
+    const source = cold('a-b-c|', { a: item(r1, 0, 2), b: item(r1, 1, 2), c: r2 });
+    expectObservable(source.pipe(checkpoint<KinesisItem<number> | KinesisRecord>({ intervalMs: 0 }))).toBe(
+      'a-b-c|',
+      {
+        a: item(r1, 0, 2),
+        b: item(r1, 1, 2),
+        c: r2,
+      },
+    );
+    flush();
+    // Item 0 of 2 is a partial position; the last item (and a raw record) is the whole record.
+    expect(link.log).toEqual(['0 pass s0:1.0', '2 pass s0:1', '4 pass s0:2', '5 commit', '5 detach']);
+  });
+});
+
+test('ordered mode behind filter and concatMap: a filtered item never blocks later positions', () => {
+  scheduler.run(({ cold, expectObservable, flush }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const rs = ['1', '2', '3'].map((s) => record(link, 's0', s));
+    const source = cold('abc|', { a: rs[0], b: rs[1], c: rs[2] });
+    const out = source.pipe(
+      filter((r) => r.sequenceNumber !== '2'),
+      concatMap((r) => timer(5).pipe(map(() => r))),
+      checkpoint({ intervalMs: 0 }),
+      map((r) => r.sequenceNumber),
+    );
+    expectObservable(out).toBe('-----a----(b|)', { a: '1', b: '3' });
+    flush();
+    expect(link.log).toEqual(['5 pass s0:1', '10 pass s0:3', '10 commit', '10 detach']);
+  });
+});
+
+test('batches writes by count and by interval, and flushes on unsubscribe', () => {
+  scheduler.run(({ hot, expectObservable, flush }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const rs = Array.from({ length: 5 }, (_, i) => record(link, 's0', String(i + 1)));
+    const source = hot('abc------d--e--', { a: rs[0], b: rs[1], c: rs[2], d: rs[3], e: rs[4] });
+    expectObservable(source.pipe(checkpoint({ batchSize: 3, intervalMs: 10 })), '^-------------!').toBe(
+      'abc------d--e-',
+      {
+        a: rs[0],
+        b: rs[1],
+        c: rs[2],
+        d: rs[3],
+        e: rs[4],
+      },
+    );
+    flush();
+    expect(link.log).toEqual([
+      '0 pass s0:1',
+      '1 pass s0:2',
+      '2 pass s0:3',
+      '2 commit', // 3 items
+      '9 pass s0:4',
+      '10 commit', // interval, 1 item pending
+      '12 pass s0:5',
+      '14 commit', // unsubscribe flush
+      '14 detach',
+    ]);
+  });
+});
+
+test('the interval writes nothing when nothing passed since the last write', () => {
+  scheduler.run(({ hot, expectObservable, flush }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const r1 = record(link, 's0', '1');
+    const source = hot('a-------------------', { a: r1 });
+    expectObservable(source.pipe(checkpoint({ intervalMs: 5 })), '^------------!').toBe('a', { a: r1 });
+    flush();
+    expect(link.log).toEqual(['0 pass s0:1', '5 commit', '13 detach']);
+  });
+});
+
+test('concurrent mode commits only the contiguous processed prefix, per shard', () => {
+  scheduler.run(({ cold, expectObservable, flush }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const a1 = record(link, 'A', '1');
+    const a2 = record(link, 'A', '2');
+    const a3 = record(link, 'A', '3');
+    const b1 = record(link, 'B', '1');
+    const took: Record<string, number> = { 'A:1': 6, 'A:2': 2, 'A:3': 3, 'B:1': 1 };
+    const source = cold('(abcd)|', { a: a1, b: a2, c: a3, d: b1 });
+    const out = source.pipe(
+      checkpoint({
+        mode: 'concurrent',
+        concurrency: 4,
+        intervalMs: 0,
+        process: (r: KinesisRecord) => timer(took[`${r.shardId}:${r.sequenceNumber}`] as number),
+      }),
+      map((r) => `${r.shardId}${r.sequenceNumber}`),
+    );
+    expectObservable(out).toBe('-abc--(d|)', { a: 'B1', b: 'A2', c: 'A3', d: 'A1' });
+    flush();
+    // A2 and A3 finish first but wait for A1; B has its own prefix.
+    expect(link.log).toEqual(['1 pass B:1', '6 pass A:3', '6 commit', '6 detach']);
+  });
+});
+
+test('concurrent mode: items filtered upstream or inside process never stall commits', () => {
+  scheduler.run(({ cold, expectObservable, flush }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const rs = ['1', '2', '3', '4'].map((s) => record(link, 'A', s));
+    const source = cold('abcd|', { a: rs[0], b: rs[1], c: rs[2], d: rs[3] });
+    const out = source.pipe(
+      filter((r) => r.sequenceNumber !== '2'),
+      checkpoint({
+        mode: 'concurrent',
+        intervalMs: 0,
+        // process for '4' completes without a value: it still counts as done (the item passes on).
+        process: (r: KinesisRecord) =>
+          r.sequenceNumber === '4' ? timer(1).pipe(filter(() => false)) : timer(2),
+      }),
+      map((r) => r.sequenceNumber),
+    );
+    expectObservable(out).toBe('--a-(bc|)', { a: '1', b: '3', c: '4' });
+    flush();
+    expect(link.log).toEqual(['2 pass A:1', '4 pass A:3', '4 pass A:4', '4 commit', '4 detach']);
+  });
+});
+
+test('errors with CheckpointerConflictError when the consumer uses another checkpointer', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    link.attachSink = (sink) => {
+      if (sink.checkpointer !== undefined && sink.checkpointer !== link.checkpointer) {
+        throw new CheckpointerConflictError('memory', sink.checkpointer.name);
+      }
+    };
+    const source: Observable<KinesisRecord> = cold('a|', { a: record(link, 's0', '1') });
+    expectObservable(source.pipe(checkpoint(new MemoryCheckpointer()))).toBe(
+      '#',
+      undefined,
+      expect.any(CheckpointerConflictError),
+    );
+  });
+});
+
+test('concurrent processing through mergeMap is only safe in concurrent mode (documented): ordered mode reports arrival order', () => {
+  scheduler.run(({ cold, flush }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const rs = ['1', '2'].map((s) => record(link, 'A', s));
+    cold('ab|', { a: rs[0], b: rs[1] })
+      .pipe(
+        mergeMap((r) => timer(r.sequenceNumber === '1' ? 5 : 1).pipe(map(() => r))),
+        checkpoint({ intervalMs: 0 }),
+      )
+      .subscribe();
+    flush();
+    expect(link.log.slice(0, 2)).toEqual(['2 pass A:2', '5 pass A:1']);
+  });
+});

@@ -1,0 +1,57 @@
+import type { CheckpointPosition } from '../checkpointers/Checkpointer.js';
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+
+/** Where a shard's reading started. */
+export interface ShardStartPosition {
+  readonly iteratorType:
+    'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP' | 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER';
+  readonly sequenceNumber?: string;
+  readonly timestamp?: Date;
+  /** Items up to this index of the record at `sequenceNumber` are skipped (KPL resume). */
+  readonly resumeAfterSubSequenceNumber?: number;
+  /** checkpoint: resumed from the checkpointer; configured: the consumer's start options; parent: after its parents ended. */
+  readonly origin: 'checkpoint' | 'configured' | 'parent';
+}
+
+/** Lifecycle notifications of a consumer, from `fromKinesis(...).events$`. */
+export type ConsumerEvent =
+  | { readonly type: 'consumer-started'; readonly streamName: string; readonly workerId: string }
+  | { readonly type: 'consumer-stopped'; readonly streamName: string; readonly workerId: string }
+  | { readonly type: 'shards-discovered'; readonly shardIds: readonly string[] }
+  | {
+      readonly type: 'shard-started';
+      readonly shardId: string;
+      readonly start: ShardStartPosition;
+      /** Parents this shard waited for (a child started after a split or merge). */
+      readonly parentShardIds: readonly string[];
+    }
+  /** The shard was read to its end, every record passed, and SHARD_END was written. */
+  | { readonly type: 'shard-ended'; readonly shardId: string; readonly childShardIds: readonly string[] }
+  | { readonly type: 'lease-acquired'; readonly shardId: string }
+  | { readonly type: 'lease-released'; readonly shardId: string }
+  | { readonly type: 'lease-lost'; readonly shardId: string; readonly error: RxjsKinesisError }
+  /** The shard is leased by another worker; it is tried again at the next shard refresh. */
+  | { readonly type: 'lease-unavailable'; readonly shardId: string }
+  | { readonly type: 'throttled'; readonly shardId: string; readonly delayMs: number }
+  | {
+      readonly type: 'iterator-renewed';
+      readonly shardId: string;
+      /** The last emitted record; undefined when none was emitted yet (the start position is reused). */
+      readonly afterSequenceNumber?: string;
+    }
+  | {
+      readonly type: 'checkpoint-written';
+      readonly shardId: string;
+      /** 'SHARD_END' when the shard's end was recorded. */
+      readonly position: CheckpointPosition | 'SHARD_END';
+    }
+  | {
+      readonly type: 'error-retried';
+      readonly shardId?: string;
+      readonly operation: string;
+      readonly error: RxjsKinesisError;
+      readonly attempt: number;
+      readonly delayMs: number;
+    };
+
+export type ConsumerEventType = ConsumerEvent['type'];

@@ -1,0 +1,33 @@
+import type { CheckpointPosition } from '../checkpointers/Checkpointer.js';
+
+export type ShardReadState = 'waiting' | 'reading' | 'draining' | 'ended' | 'unowned' | 'stopped';
+
+/** Counters of one shard, since the consumer started. */
+export interface ShardStats {
+  readonly shardId: string;
+  readonly state: ShardReadState;
+  readonly records: number;
+  readonly bytes: number;
+  readonly getRecordsCalls: number;
+  readonly throttles: number;
+  readonly millisBehindLatest?: number;
+  /** The last emitted record. */
+  readonly lastSequenceNumber?: string;
+  /** The last position written to the checkpointer. */
+  readonly checkpoint?: CheckpointPosition | 'SHARD_END';
+  /** Records of this shard emitted and not yet past checkpoint(). */
+  readonly inFlight: number;
+}
+
+/** A snapshot of a consumer, from `fromKinesis(...).stats()`. */
+export interface ConsumerStats {
+  readonly streamName: string;
+  readonly workerId: string;
+  readonly running: boolean;
+  /** Records emitted and not yet released (past checkpoint(), or returned from next()). */
+  readonly inFlight: number;
+  /** The most records ever in flight at once. */
+  readonly peakInFlight: number;
+  readonly maxQueueSize: number;
+  readonly shards: readonly ShardStats[];
+}

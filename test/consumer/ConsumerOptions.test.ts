@@ -1,0 +1,50 @@
+import { resolveConsumerOptions } from '../../src/consumer/ConsumerOptions.js';
+import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
+
+describe('resolveConsumerOptions', () => {
+  test('applies the documented defaults', () => {
+    const o = resolveConsumerOptions({ streamName: 'orders' });
+    expect(o).toMatchObject({
+      iteratorType: 'TRIM_HORIZON',
+      recordLimit: 10_000,
+      shardFetchRate: 1,
+      sleepTimeNoRecords: 2000,
+      maxQueueSize: 10_000,
+      shardRefreshInterval: 60_000,
+      createStream: false,
+      createStreamShards: 1,
+    });
+    expect(o.address).toEqual({ streamName: 'orders' });
+    expect(o.workerId).toMatch(/.+/);
+  });
+
+  test.each([
+    [{ shardFetchRate: 0 }, 'shardFetchRate'],
+    [{ shardFetchRate: 5.5 }, 'shardFetchRate'],
+    [{ recordLimit: 10_001 }, 'recordLimit'],
+    [{ maxQueueSize: 0 }, 'maxQueueSize'],
+    [{ iteratorType: 'EARLIEST' }, 'iteratorType'],
+    [{ iteratorType: 'AT_SEQUENCE_NUMBER' }, 'sequenceNumber'],
+    [{ timestamp: new Date() }, 'timestamp'],
+    [{ checkpointer: {} }, 'checkpointer'],
+    [{ retryLimit: -1 }, 'retryLimit'],
+    [{ unknownThing: 1 }, 'unknownThing'],
+  ])('rejects %j naming %s', (extra, option) => {
+    try {
+      resolveConsumerOptions({ streamName: 'orders', ...(extra as object) });
+      throw new Error('no error');
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect((error as InvalidOptionError).option).toBe(option);
+    }
+  });
+
+  test('accepts a stream ARN and per-shard sequence numbers', () => {
+    const o = resolveConsumerOptions({
+      streamName: 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders',
+      iteratorType: 'AFTER_SEQUENCE_NUMBER',
+      sequenceNumber: { 'shardId-000000000000': '123' },
+    });
+    expect(o.address.region).toBe('eu-west-1');
+  });
+});
