@@ -1,0 +1,78 @@
+// A NestJS microservice on Kinesis: starts an embedded Kinesis, boots the orders microservice
+// with KinesisTransportStrategy, publishes a few events through KinesisPublisher, waits until
+// the handlers saw them, prints them and shuts down.
+// Run: npx tsx examples/nestjs/main.ts
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
+import { startLocalKinesis } from '../../src/local/index.js';
+import { AppModule } from './AppModule.js';
+import { exampleConfig } from './exampleConfig.js';
+import { KinesisPublisher } from './KinesisPublisher.js';
+import { KinesisTransportStrategy } from './KinesisTransportStrategy.js';
+import { OrdersStore } from './OrdersStore.js';
+
+async function main(): Promise<void> {
+  const local = await startLocalKinesis({ streams: { orders: 2 } });
+  const checkpointer = new MemoryCheckpointer();
+  let deadLettered: () => void = () => undefined;
+  const deadLetterSeen = new Promise<void>((resolve) => (deadLettered = resolve));
+  const config = exampleConfig({
+    streamName: 'orders',
+    endpoint: local.endpoint,
+    region: local.region,
+    credentials: { ...local.credentials },
+    checkpointer,
+    onDeadLetter: (deadLetter) => {
+      console.log(`dead letter (${deadLetter.reason}):`, deadLetter.error);
+      deadLettered();
+    },
+  });
+  const strategy = new KinesisTransportStrategy(config.transport);
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(
+    AppModule.forRoot({ publisher: config.publisher }),
+    { strategy, logger: ['error', 'warn', 'log'] },
+  );
+  try {
+    await app.listen();
+    const publisher = app.get(KinesisPublisher);
+    const store = app.get(OrdersStore);
+
+    const orders = [
+      { orderId: 'o-1', customer: 'ada', total: 42 },
+      { orderId: 'o-2', customer: 'grace', total: 7.5 },
+      { orderId: 'o-3', customer: 'alan', total: 19.99 },
+    ];
+    for (const order of orders) {
+      const report = await publisher.emit('order.created', order, { partitionKey: order.orderId });
+      console.log(`published ${order.orderId} -> ${report.shardId} @ ${report.sequenceNumber}`);
+    }
+    // No handler for this pattern: logged, checkpointed, and later events still flow.
+    await publisher.emit('order.shipped', { orderId: 'o-1' });
+    // Fails in its handler (unknown order): logged and given to onDeadLetter.
+    await publisher.emit('order.cancelled', { orderId: 'o-404', reason: 'typo' });
+
+    await store.waitForOrders(orders.length, 15_000);
+    await deadLetterSeen;
+    for (const { order, shardId, sequenceNumber } of store.all()) {
+      console.log(
+        `handled ${order.orderId} (${order.customer}, ${order.total}) from ${shardId} @ ${sequenceNumber}`,
+      );
+    }
+  } finally {
+    await app.close();
+    await local.close();
+  }
+  for (const { shardId, checkpoint } of checkpointer.snapshot()) {
+    console.log(`checkpoint ${shardId}:`, checkpoint);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
