@@ -1,14 +1,5 @@
-/** A small deterministic PRNG (mulberry32) so property-style tests replay exactly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded random data for property-style tests, from the same PRNG the local Kinesis uses. */
+export { seededRandom } from '../../src/local/seededRandom.js';
 
 const ALPHABET = ['a', 'Z', '0', ' ', 'é', 'ß', '中', '😀', '"', '\\', '\n', '/', ',', ':', '\u007f'];
 
