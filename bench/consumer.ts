@@ -1,6 +1,6 @@
 // Consumer benchmark: drain a 100,000 x 1 KiB backlog from a 4-shard embedded stream with
 // fromKinesis() and with a plain SDK GetRecords loop; then the heap peak with a slow subscriber.
-// Run: npx tsx bench/consumer.ts [records]
+// Run: npx tsx bench/consumer.ts [records] [--json]   (--json: one JSON document, read by bench/run-all.ts)
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -13,7 +13,10 @@ import { startLocalKinesis } from '../src/local/index.js';
 import { fromKinesis } from '../src/observables/fromKinesis.js';
 import { checkpoint } from '../src/operators/checkpoint.js';
 
-const RECORDS = Number(process.argv[2] ?? 100_000);
+const ARGS = process.argv.slice(2);
+const JSON_OUTPUT = ARGS.includes('--json');
+const RECORDS = Number(ARGS.find((arg) => !arg.startsWith('--')) ?? 100_000);
+const log = (text: string) => (JSON_OUTPUT ? process.stderr : process.stdout).write(`${text}\n`);
 const SHARDS = 4;
 
 async function fill(client: KinesisClient, streamName: string): Promise<void> {
@@ -120,7 +123,7 @@ async function main(): Promise<void> {
   const client = local.createClient();
   const streamName = `bench-consumer-${Date.now()}`;
   await local.createStream(streamName, SHARDS);
-  console.log(`filling ${RECORDS} x 1 KiB records over ${SHARDS} shards...`);
+  log(`filling ${RECORDS} x 1 KiB records over ${SHARDS} shards...`);
   await fill(client, streamName);
   // Alternate the two readers and keep each one's best run, so cache warm-up favours neither.
   // The SDK loop asks for 2,500 records per call: what fromKinesis asks per shard with its default
@@ -137,26 +140,68 @@ async function main(): Promise<void> {
     );
   }
   const heap = await slowSubscriberHeap(local.endpoint, local.region, { ...local.credentials }, streamName);
-  console.table({
-    'SDK GetRecords loop, Limit 10000': {
-      ms: Math.round(sdkFullMs),
-      recordsPerSecond: Math.round(RECORDS / (sdkFullMs / 1000)),
-    },
-    'SDK GetRecords loop, Limit 2500': {
-      ms: Math.round(sdkMs),
-      recordsPerSecond: Math.round(RECORDS / (sdkMs / 1000)),
-    },
-    'fromKinesis + checkpoint()': {
-      ms: Math.round(rxMs),
-      recordsPerSecond: Math.round(RECORDS / (rxMs / 1000)),
-    },
-  });
-  console.log(
-    `fromKinesis speed relative to the SDK loop: ${((sdkMs / rxMs) * 100).toFixed(1)}% (target >= 90%)`,
-  );
-  console.log(
-    `slow subscriber (10 ms/record, maxQueueSize 2000): peak heap ${heap.peakHeapMiB.toFixed(1)} MiB, peak in flight ${heap.peakInFlight}`,
-  );
+  const rows = [
+    { id: 'plain GetRecords loop, Limit 10000', ms: sdkFullMs },
+    { id: 'plain GetRecords loop', ms: sdkMs },
+    { id: 'fromKinesis() + checkpoint()', ms: rxMs },
+  ];
+  const description = `drain ${RECORDS} x 1 KiB records from ${SHARDS} shards (best of 3); slow subscriber at 10 ms/record`;
+  if (JSON_OUTPUT) {
+    const results: {
+      id: string;
+      group: string;
+      labels: Record<string, string>;
+      metrics: Record<string, number>;
+    }[] = rows.map((row) => ({
+      id: row.id,
+      group: 'consumer',
+      labels: { method: row.id },
+      metrics: { 'records/s': Math.round(RECORDS / (row.ms / 1000)), seconds: row.ms / 1000 },
+    }));
+    results.push({
+      id: 'fromKinesis() slow subscriber',
+      group: 'consumer-heap',
+      labels: { method: 'fromKinesis() slow subscriber, maxQueueSize 2000' },
+      metrics: {
+        'records/s': 0,
+        seconds: 0,
+        'peak heap MB': heap.peakHeapMiB,
+        'peak in flight': heap.peakInFlight,
+      },
+    });
+    console.log(
+      JSON.stringify({
+        bench: 'consumer',
+        title: 'Consumer: drain a backlog from the embedded Kinesis',
+        description,
+        results,
+        comparisons: [
+          {
+            title: 'fromKinesis() vs plain GetRecords loop',
+            metric: 'records/s',
+            ours: 'fromKinesis() + checkpoint()',
+            baseline: 'plain GetRecords loop',
+          },
+        ],
+      }),
+    );
+  } else {
+    console.log(description);
+    console.table(
+      Object.fromEntries(
+        rows.map((row) => [
+          row.id,
+          { ms: Math.round(row.ms), recordsPerSecond: Math.round(RECORDS / (row.ms / 1000)) },
+        ]),
+      ),
+    );
+    console.log(
+      `fromKinesis speed relative to the SDK loop: ${((sdkMs / rxMs) * 100).toFixed(1)}% (target >= 90%)`,
+    );
+    console.log(
+      `slow subscriber (10 ms/record, maxQueueSize 2000): peak heap ${heap.peakHeapMiB.toFixed(1)} MiB, peak in flight ${heap.peakInFlight}`,
+    );
+  }
   client.destroy();
   await local.close();
 }

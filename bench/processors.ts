@@ -2,6 +2,7 @@
  * Processor throughput: encode (serialize + aggregate) and decode (deaggregate + deserialize)
  * of every named processor on 100,000 items of ~100 bytes and ~1 KiB, and the KPL aggregator
  * against aws-kinesis-agg. Prints markdown tables. Run: npx tsx bench/processors.ts
+ * With --json it prints the results as one JSON document instead (read by bench/run-all.ts).
  */
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -97,6 +98,16 @@ const mb = (bytes: number, seconds: number): string => (bytes / seconds / 1e6).t
 const rows: string[] = [];
 const kplRows: string[] = [];
 
+/** Machine-readable results (--json): one entry per table row, plus ours-vs-theirs pairs. */
+interface JsonResult {
+  id: string;
+  group: string;
+  labels: Record<string, string>;
+  metrics: Record<string, number>;
+}
+const jsonResults: JsonResult[] = [];
+const jsonComparisons: { title: string; metric: string; ours: string; baseline: string }[] = [];
+
 for (const approx of [100, 1024]) {
   const objects = makeObjects(approx);
   const strings = makeStrings(approx);
@@ -122,6 +133,18 @@ for (const approx of [100, 1024]) {
       decoded = decode(processor, records);
     });
     if (decoded !== items.length) throw new Error(`${name}: decoded ${decoded} of ${items.length}`);
+    jsonResults.push({
+      id: `${name} ~${approx} B`,
+      group: 'encode and decode',
+      labels: { processor: name, 'item size': `~${approx} B` },
+      metrics: {
+        records: records.length,
+        'encode items/s': items.length / encodeSeconds,
+        'encode MB/s': bytes / encodeSeconds / 1e6,
+        'decode items/s': items.length / decodeSeconds,
+        'decode MB/s': bytes / decodeSeconds / 1e6,
+      },
+    });
     rows.push(
       `| ${name} | ~${approx} B | ${fmt(records.length)} | ${fmt(items.length / encodeSeconds)} | ` +
         `${mb(bytes, encodeSeconds)} | ${fmt(items.length / decodeSeconds)} | ${mb(bytes, decodeSeconds)} |`,
@@ -168,12 +191,47 @@ for (const approx of [100, 1024]) {
       });
     }
   });
+  for (const [operation, oursSeconds, theirsSeconds] of [
+    ['aggregate', oursAggregate, theirsAggregate],
+    ['deaggregate (MD5 checked)', oursDeaggregate, theirsDeaggregate],
+  ] as const) {
+    for (const [library, seconds] of [
+      ['rxjs-kinesis', oursSeconds],
+      ['aws-kinesis-agg', theirsSeconds],
+    ] as const) {
+      jsonResults.push({
+        id: `KPL ${operation} ~${approx} B ${library}`,
+        group: 'KPL',
+        labels: { operation, 'item size': `~${approx} B`, library },
+        metrics: { 'items/s': ITEMS / seconds },
+      });
+    }
+    jsonComparisons.push({
+      title: `KPL ${operation}, ~${approx} B items: rxjs-kinesis vs aws-kinesis-agg`,
+      metric: 'items/s',
+      ours: `KPL ${operation} ~${approx} B rxjs-kinesis`,
+      baseline: `KPL ${operation} ~${approx} B aws-kinesis-agg`,
+    });
+  }
   kplRows.push(
     `| aggregate | ~${approx} B | ${fmt(ITEMS / oursAggregate)} | ${fmt(ITEMS / theirsAggregate)} | ` +
       `${(theirsAggregate / oursAggregate).toFixed(1)}× |`,
     `| deaggregate (MD5 checked) | ~${approx} B | ${fmt(ITEMS / oursDeaggregate)} | ` +
       `${fmt(ITEMS / theirsDeaggregate)} | ${(theirsDeaggregate / oursDeaggregate).toFixed(1)}× |`,
   );
+}
+
+if (process.argv.includes('--json')) {
+  console.log(
+    JSON.stringify({
+      bench: 'processors',
+      title: 'Processors: encode and decode',
+      description: `${ITEMS} items per run, best of 3, 1 MiB records; MB/s counts record bytes`,
+      results: jsonResults,
+      comparisons: jsonComparisons,
+    }),
+  );
+  process.exit(0);
 }
 
 console.log(

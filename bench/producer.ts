@@ -1,7 +1,7 @@
 // Producer benchmark: 100,000 x 1 KiB records into a 4-shard embedded stream with Kinesis limits
 // on, through toKinesis(), against a plain SDK PutRecords loop (500-record batches, failed entries
 // re-sent at once). Prints records/s and the share of entries the server throttled.
-// Run: npx tsx bench/producer.ts [records]
+// Run: npx tsx bench/producer.ts [records] [--json]   (--json: one JSON document, read by bench/run-all.ts)
 import { PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { lastValueFrom, map, range, reduce } from 'rxjs';
 import { createKinesisClient } from '../src/kinesis/createKinesisClient.js';
@@ -12,7 +12,9 @@ import { noneAggregator } from '../src/processors/aggregators/noneAggregator.js'
 import { createProcessor } from '../src/processors/Processor.js';
 import { bytesSerializer } from '../src/processors/serializers/bytesSerializer.js';
 
-const RECORDS = Number(process.argv[2] ?? 100_000);
+const ARGS = process.argv.slice(2);
+const JSON_OUTPUT = ARGS.includes('--json');
+const RECORDS = Number(ARGS.find((arg) => !arg.startsWith('--')) ?? 100_000);
 const SHARDS = 4;
 const payload = (i: number) => {
   const data = Buffer.alloc(1024, 97);
@@ -88,10 +90,46 @@ async function main(): Promise<void> {
     });
   }
 
-  console.log(
-    `${RECORDS} x 1 KiB records, ${SHARDS} shards, limits on (1,000 records/s and 1 MiB/s per shard)`,
-  );
-  console.table(results);
+  const description = `${RECORDS} x 1 KiB records, ${SHARDS} shards, limits on (1,000 records/s and 1 MiB/s per shard)`;
+  if (JSON_OUTPUT) {
+    console.log(
+      JSON.stringify({
+        bench: 'producer',
+        title: 'Producer: embedded Kinesis with limits on',
+        description,
+        results: results.map((row) => ({
+          id: String(row.method),
+          group: 'producer',
+          labels: { method: String(row.method) },
+          metrics: {
+            'records/s': Number(row['records/s']),
+            seconds: Number(row.seconds),
+            'entries sent': Number(row['entries sent']),
+            'throttled entries': Number(row['throttled entries']),
+            'throttled %': Number.parseFloat(String(row['throttled rate'])),
+          },
+        })),
+        comparisons: [
+          {
+            title: 'toKinesis() vs plain PutRecords loop',
+            metric: 'records/s',
+            ours: 'toKinesis()',
+            baseline: 'plain PutRecords loop',
+          },
+          {
+            title: 'throttled entries: toKinesis() vs plain PutRecords loop',
+            metric: 'throttled entries',
+            ours: 'toKinesis()',
+            baseline: 'plain PutRecords loop',
+            higherIsBetter: false,
+          },
+        ],
+      }),
+    );
+  } else {
+    console.log(description);
+    console.table(results);
+  }
   client.destroy();
   await local.close();
 }

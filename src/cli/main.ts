@@ -20,4 +20,10 @@ async function main(argv: readonly string[]): Promise<void> {
   }
 }
 
+// `rxjs-kinesis tail … | head` closes the pipe early: stop quietly, as other command-line tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 void main(process.argv);

@@ -1,0 +1,204 @@
+import { createInterface } from 'node:readline';
+import { performance } from 'node:perf_hooks';
+import { Option, type Command } from 'commander';
+import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
+import { ensureStream } from '../../kinesis/ensureStream.js';
+import { parseStreamAddress } from '../../kinesis/streamAddress.js';
+import { Producer } from '../../producer/Producer.js';
+import {
+  parseEndpoint,
+  parseFieldPath,
+  parseProcessor,
+  parseRegion,
+  parseStreamName,
+  positiveIntegerFlag,
+  type ProcessorChoice,
+} from '../parseFlags.js';
+import { createProgress, type ProgressStream } from '../progress.js';
+
+/** Where the command reads and writes; replaceable in tests. */
+export interface PutCommandIo {
+  readonly stdin: NodeJS.ReadableStream;
+  readonly stderr: ProgressStream;
+}
+
+interface PutFlags {
+  readonly processor: ProcessorChoice;
+  readonly partitionKeyField?: string[];
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly retryLimit: number;
+  readonly quiet?: boolean;
+}
+
+/** Failures printed one by one before the rest are only counted. */
+const MAX_PRINTED_FAILURES = 20;
+
+const EXAMPLES = `
+Each non-empty line of stdin is one item. With a JSON processor (the default) a line must be a JSON
+value; with string or kplstring it is sent as it is. Progress and failures go to stderr; the exit
+status is 1 if any line failed, 2 for bad flags.
+
+Examples:
+  cat events.jsonl | rxjs-kinesis put orders
+  cat events.jsonl | rxjs-kinesis put orders --partition-key-field userId --processor kpljson
+  tail -F app.log  | rxjs-kinesis put logs -p string --region eu-west-1
+  rxjs-kinesis put orders --endpoint http://127.0.0.1:4567 < events.jsonl   # rxjs-kinesis local`;
+
+/** Adds `rxjs-kinesis put <stream>`: writes stdin lines to a stream. */
+export function registerPutCommand(
+  program: Command,
+  io: PutCommandIo = { stdin: process.stdin, stderr: process.stderr },
+): Command {
+  return program
+    .command('put')
+    .description('write lines from stdin to a stream, one item per line')
+    .argument('<stream>', 'stream name or ARN', parseStreamName)
+    .addOption(
+      new Option(
+        '-p, --processor <name>',
+        'record format: string json jsonline jsonlist msgpack kpljson kplstring kplmsgpack',
+      )
+        .argParser(parseProcessor)
+        .default(parseProcessor('json'), 'json'),
+    )
+    .option(
+      '-k, --partition-key-field <field>',
+      'take the partition key from this field of each JSON line (dotted path allowed); default a random key',
+      parseFieldPath,
+    )
+    .option('--endpoint <url>', 'Kinesis endpoint (default $KINESIS_ENDPOINT, else AWS)', parseEndpoint)
+    .option('--region <region>', 'AWS region (default from the AWS environment)', parseRegion)
+    .option(
+      '--retry-limit <n>',
+      'retries of a throttled or failed record before it counts as failed',
+      positiveIntegerFlag(1000),
+      10,
+    )
+    .option('-q, --quiet', 'no progress, only failures and the summary')
+    .addHelpText('after', EXAMPLES)
+    .action(async (stream: string, flags: PutFlags) => {
+      const failed = await runPut(stream, flags, io);
+      if (failed > 0) process.exitCode = 1;
+    });
+}
+
+/** Reads the field at `path` of a parsed JSON line as a partition key. */
+function keyFromField(value: unknown, path: readonly string[]): string {
+  let current: unknown = value;
+  for (const part of path) {
+    if (typeof current !== 'object' || current === null || !(part in current)) {
+      throw new Error(`field "${path.join('.')}" is missing`);
+    }
+    current = (current as Record<string, unknown>)[part];
+  }
+  if (typeof current === 'string') return current;
+  if (typeof current === 'number' || typeof current === 'boolean' || typeof current === 'bigint') {
+    return String(current);
+  }
+  throw new Error(
+    `field "${path.join('.')}" is ${current === null ? 'null' : typeof current}, not a string or number`,
+  );
+}
+
+function parseJsonLine(line: string): unknown {
+  try {
+    return JSON.parse(line) as unknown;
+  } catch (error) {
+    throw new Error(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/** Writes every line; resolves with the number of lines that failed. */
+async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promise<number> {
+  const endpoint = flags.endpoint ?? (process.env.KINESIS_ENDPOINT || undefined);
+  const client = createKinesisClient({
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(flags.region === undefined ? {} : { region: flags.region }),
+  });
+  const choice = flags.processor;
+  const path = flags.partitionKeyField;
+  const stringItems = choice.input === 'string';
+  const lineOfIndex = new Map<number, number>();
+  let lines = 0;
+  let delivered = 0;
+  let failed = 0;
+  let printedFailures = 0;
+  const fail = (lineNumber: number | undefined, error: unknown): void => {
+    failed += 1;
+    if (printedFailures >= MAX_PRINTED_FAILURES) return;
+    printedFailures += 1;
+    const where = lineNumber === undefined ? '' : `line ${lineNumber}: `;
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    io.stderr.write(`${where}${message}\n`);
+    if (printedFailures === MAX_PRINTED_FAILURES) io.stderr.write('(further failures are only counted)\n');
+  };
+
+  try {
+    await ensureStream(client, parseStreamAddress(stream, 'stream'));
+    const producer = new Producer<unknown>({
+      streamName: stream,
+      client,
+      processor: choice.create(),
+      retryLimit: flags.retryLimit,
+      ...(path === undefined
+        ? {}
+        : {
+            partitionKey: (item: unknown) =>
+              keyFromField(stringItems ? parseJsonLine(item as string) : item, path),
+          }),
+    });
+    const progress =
+      flags.quiet === true
+        ? undefined
+        : createProgress({
+            stream: io.stderr,
+            label: `put ${stream}`,
+            unit: 'lines delivered',
+            finalLine: false,
+          });
+    const reports = producer.reports$.subscribe((report) => {
+      const lineNumber = lineOfIndex.get(report.index);
+      lineOfIndex.delete(report.index);
+      if (report.status === 'delivered') delivered += 1;
+      else fail(lineNumber, report.error);
+      progress?.update(delivered, failed > 0 ? `${failed} failed` : undefined);
+    });
+    const started = performance.now();
+    let index = 0;
+    try {
+      for await (const raw of createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
+        lines += 1;
+        const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+        if (line.trim() === '') continue;
+        let item: unknown;
+        try {
+          item = stringItems ? line : parseJsonLine(line);
+        } catch (error) {
+          fail(lines, error);
+          continue;
+        }
+        // The producer numbers every put() call, accepted or refused, from 0.
+        lineOfIndex.set(index, lines);
+        index += 1;
+        try {
+          await producer.put(item);
+        } catch (error) {
+          lineOfIndex.delete(index - 1);
+          fail(lines, error);
+        }
+      }
+      await producer.close().catch(() => undefined);
+    } finally {
+      reports.unsubscribe();
+      progress?.stop();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    io.stderr.write(
+      `put ${stream}: ${lines} line${lines === 1 ? '' : 's'} read, ${delivered} delivered, ${failed} failed in ${seconds.toFixed(1)} s\n`,
+    );
+    return failed;
+  } finally {
+    client.destroy();
+  }
+}

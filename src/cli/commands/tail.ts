@@ -1,0 +1,181 @@
+import { Option, type Command } from 'commander';
+import { concatMap, identity, take } from 'rxjs';
+import type { KinesisItem } from '../../consumer/KinesisItem.js';
+import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
+import { ensureStream } from '../../kinesis/ensureStream.js';
+import { parseStreamAddress } from '../../kinesis/streamAddress.js';
+import { fromKinesis } from '../../observables/fromKinesis.js';
+import { checkpoint } from '../../operators/checkpoint.js';
+import { deserialize } from '../../operators/deserialize.js';
+import {
+  parseEndpoint,
+  parseProcessor,
+  parseRegion,
+  parseStartPosition,
+  parseStreamName,
+  positiveIntegerFlag,
+  type ProcessorChoice,
+  type StartPosition,
+} from '../parseFlags.js';
+
+/** What tail writes to: stdout-like (with back-pressure) and stderr; replaceable in tests. */
+export interface TailCommandIo {
+  readonly stdout: {
+    write(text: string): boolean;
+    once(event: 'drain', listener: () => void): unknown;
+    on?(event: 'error', listener: (error: Error) => void): unknown;
+    off?(event: 'error', listener: (error: Error) => void): unknown;
+  };
+  readonly stderr: { write(text: string): unknown };
+  /** Stop cleanly on SIGINT/SIGTERM. Default true. */
+  readonly handleSignals?: boolean;
+}
+
+interface TailFlags {
+  readonly processor: ProcessorChoice;
+  readonly from: StartPosition;
+  readonly limit?: number;
+  readonly endpoint?: string;
+  readonly region?: string;
+}
+
+/** One printed line. */
+export interface TailLine {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly subSequenceNumber: number;
+  readonly partitionKey: string;
+  /** Approximate arrival time of the record, ISO 8601. */
+  readonly arrival: string;
+  readonly data: unknown;
+}
+
+const EXAMPLES = `
+Prints one JSON line per item:
+  {"shardId":"shardId-000000000000","sequenceNumber":"4959...","subSequenceNumber":0,
+   "partitionKey":"user-1","arrival":"2026-01-31T12:00:00.000Z","data":{...}}
+Binary values (msgpack) print as base64 strings. Records that cannot be decoded are reported on
+stderr and skipped. Ctrl+C stops; --limit N stops after N items with status 0.
+
+Examples:
+  rxjs-kinesis tail orders                                   # new items from now on
+  rxjs-kinesis tail orders --from trim-horizon --limit 10    # the 10 oldest items
+  rxjs-kinesis tail orders --from 2026-01-31T12:00:00Z -p kpljson | jq .data
+  rxjs-kinesis tail logs -p string --endpoint http://127.0.0.1:4567`;
+
+/** Adds `rxjs-kinesis tail <stream>`: prints a stream's items as JSON lines. */
+export function registerTailCommand(
+  program: Command,
+  io: TailCommandIo = { stdout: process.stdout, stderr: process.stderr },
+): Command {
+  return program
+    .command('tail')
+    .description('print the items of a stream as JSON lines on stdout')
+    .argument('<stream>', 'stream name or ARN', parseStreamName)
+    .addOption(
+      new Option(
+        '-p, --processor <name>',
+        'record format: string json jsonline jsonlist msgpack kpljson kplstring kplmsgpack',
+      )
+        .argParser(parseProcessor)
+        .default(parseProcessor('json'), 'json'),
+    )
+    .addOption(
+      new Option('--from <position>', 'where to start: trim-horizon, latest or an ISO 8601 time')
+        .argParser(parseStartPosition)
+        .default(parseStartPosition('latest'), 'latest'),
+    )
+    .option('-n, --limit <n>', 'stop after printing this many items', positiveIntegerFlag())
+    .option('--endpoint <url>', 'Kinesis endpoint (default $KINESIS_ENDPOINT, else AWS)', parseEndpoint)
+    .option('--region <region>', 'AWS region (default from the AWS environment)', parseRegion)
+    .addHelpText('after', EXAMPLES)
+    .action(async (stream: string, flags: TailFlags) => {
+      await runTail(stream, flags, io);
+    });
+}
+
+/** JSON.stringify replacer: bytes as base64, bigints as strings. */
+function jsonValue(this: unknown, key: string, value: unknown): unknown {
+  const original = (this as Record<string, unknown>)[key];
+  if (original instanceof Uint8Array) return Buffer.from(original).toString('base64');
+  if (typeof value === 'bigint') return value.toString();
+  return value;
+}
+
+/** The printed form of one item. */
+export function formatTailLine(item: KinesisItem<unknown>): string {
+  const line: TailLine = {
+    shardId: item.shardId,
+    sequenceNumber: item.sequenceNumber,
+    subSequenceNumber: item.subSequenceNumber,
+    partitionKey: item.partitionKey,
+    arrival: item.approximateArrivalTimestamp.toISOString(),
+    data: item.data,
+  };
+  return `${JSON.stringify(line, jsonValue)}\n`;
+}
+
+async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Promise<void> {
+  const endpoint = flags.endpoint ?? (process.env.KINESIS_ENDPOINT || undefined);
+  const client = createKinesisClient({
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(flags.region === undefined ? {} : { region: flags.region }),
+  });
+  try {
+    await ensureStream(client, parseStreamAddress(stream, 'stream'));
+    const processor = flags.processor.create();
+    const consumer = fromKinesis({
+      streamName: stream,
+      client,
+      processor,
+      iteratorType: flags.from.iteratorType,
+      ...(flags.from.iteratorType === 'AT_TIMESTAMP' ? { timestamp: flags.from.timestamp } : {}),
+      sleepTimeNoRecords: 1000,
+    });
+    // Waits for stdout to drain before the next item: a slow reader of the pipe pauses polling.
+    const print = (item: KinesisItem<unknown>): Promise<KinesisItem<unknown>> =>
+      new Promise((resolve) => {
+        if (io.stdout.write(formatTailLine(item))) resolve(item);
+        else io.stdout.once('drain', () => resolve(item));
+      });
+    await new Promise<void>((resolve, reject) => {
+      const subscription = consumer
+        .pipe(
+          deserialize(processor, {
+            onDecodeError: (error, record) => {
+              io.stderr.write(
+                `skipped record ${record.shardId} ${record.sequenceNumber}: ${error.message}\n`,
+              );
+            },
+          }),
+          concatMap(print),
+          checkpoint(),
+          flags.limit === undefined ? identity : take(flags.limit),
+        )
+        .subscribe({ error: reject, complete: resolve });
+      const stop = (): void => {
+        subscription.unsubscribe();
+        resolve();
+      };
+      // A closed pipe (`| head`) ends the tail quietly.
+      const onOutputError = (error: Error): void => {
+        if ((error as { code?: unknown }).code === 'EPIPE') stop();
+        else reject(error);
+      };
+      io.stdout.on?.('error', onOutputError);
+      const onSignal = (): void => stop();
+      if (io.handleSignals !== false) {
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+      }
+      subscription.add(() => {
+        io.stdout.off?.('error', onOutputError);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      });
+    });
+    await consumer.stopped();
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,171 @@
+import { InvalidArgumentError } from 'commander';
+import { parseStreamAddress } from '../kinesis/streamAddress.js';
+import {
+  jsonLineProcessor,
+  jsonListProcessor,
+  jsonProcessor,
+  kplJsonProcessor,
+  kplMsgpackProcessor,
+  kplStringProcessor,
+  msgpackProcessor,
+  stringProcessor,
+} from '../processors/namedProcessors.js';
+import type { Processor } from '../processors/Processor.js';
+
+/*
+ * Flag parsers shared by the commands. Each throws commander's InvalidArgumentError, which the
+ * command line reports as a one-line error with exit status 2.
+ */
+
+/** A named processor the command line offers. */
+export interface ProcessorChoice {
+  /** The name on the command line, e.g. `jsonline`. */
+  readonly flag: string;
+  /** The library function that builds it, e.g. `jsonLineProcessor`. */
+  readonly label: string;
+  /** What one item is: a string (string processors) or any JSON value. */
+  readonly input: 'string' | 'value';
+  readonly create: () => Processor<unknown>;
+}
+
+/** Every processor the command line knows, in the order `bench` runs them by default. */
+export const PROCESSOR_CHOICES: readonly ProcessorChoice[] = [
+  { flag: 'string', label: 'stringProcessor', input: 'string', create: () => asUnknown(stringProcessor()) },
+  { flag: 'json', label: 'jsonProcessor', input: 'value', create: () => jsonProcessor() },
+  { flag: 'jsonline', label: 'jsonLineProcessor', input: 'value', create: () => jsonLineProcessor() },
+  { flag: 'jsonlist', label: 'jsonListProcessor', input: 'value', create: () => jsonListProcessor() },
+  { flag: 'msgpack', label: 'msgpackProcessor', input: 'value', create: () => msgpackProcessor() },
+  { flag: 'kpljson', label: 'kplJsonProcessor', input: 'value', create: () => kplJsonProcessor() },
+  {
+    flag: 'kplstring',
+    label: 'kplStringProcessor',
+    input: 'string',
+    create: () => asUnknown(kplStringProcessor()),
+  },
+  { flag: 'kplmsgpack', label: 'kplMsgpackProcessor', input: 'value', create: () => kplMsgpackProcessor() },
+];
+
+const PROCESSOR_NAMES = PROCESSOR_CHOICES.map((choice) => choice.flag).join(', ');
+
+function asUnknown(processor: Processor<string>): Processor<unknown> {
+  return processor as Processor<unknown>;
+}
+
+/** An integer >= 1 (and <= max). */
+export function positiveIntegerFlag(max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const trimmed = value.trim();
+    if (!/^\d+$/.test(trimmed) || Number(trimmed) < 1 || Number(trimmed) > max) {
+      throw new InvalidArgumentError(
+        max === Number.MAX_SAFE_INTEGER
+          ? `expected a positive integer, e.g. 100; got ${JSON.stringify(value)}.`
+          : `expected an integer from 1 to ${max}; got ${JSON.stringify(value)}.`,
+      );
+    }
+    return Number(trimmed);
+  };
+}
+
+/** A number > 0 (and <= max). */
+export function positiveNumberFlag(max: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value);
+    if (value.trim() === '' || !Number.isFinite(number) || number <= 0 || number > max) {
+      throw new InvalidArgumentError(`expected a number > 0 and <= ${max}; got ${JSON.stringify(value)}.`);
+    }
+    return number;
+  };
+}
+
+/** One processor name (case-insensitive; `-`, `_` and a trailing `processor` are ignored). */
+export function parseProcessor(value: string): ProcessorChoice {
+  const key = value
+    .toLowerCase()
+    .replace(/[-_\s]/g, '')
+    .replace(/processor$/, '');
+  const choice = PROCESSOR_CHOICES.find((candidate) => candidate.flag === key);
+  if (choice === undefined) {
+    throw new InvalidArgumentError(
+      `unknown processor ${JSON.stringify(value)}; expected one of ${PROCESSOR_NAMES}.`,
+    );
+  }
+  return choice;
+}
+
+/** For variadic `--processors a b c` flags: each value is parsed and appended, without repeats. */
+export function appendProcessor(
+  value: string,
+  previous: readonly ProcessorChoice[] | undefined,
+): ProcessorChoice[] {
+  const choice = parseProcessor(value);
+  const list = previous ?? [];
+  return list.includes(choice) ? [...list] : [...list, choice];
+}
+
+/** Where a consumer starts: `trim-horizon`, `latest`, or an ISO 8601 time. */
+export type StartPosition =
+  | { readonly iteratorType: 'TRIM_HORIZON' | 'LATEST' }
+  | { readonly iteratorType: 'AT_TIMESTAMP'; readonly timestamp: Date };
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+export function parseStartPosition(value: string): StartPosition {
+  const key = value.trim().toLowerCase().replace(/_/g, '-');
+  if (key === 'trim-horizon' || key === 'earliest' || key === 'beginning')
+    return { iteratorType: 'TRIM_HORIZON' };
+  if (key === 'latest') return { iteratorType: 'LATEST' };
+  const timestamp = new Date(value.trim());
+  if (!ISO_TIME.test(value.trim()) || Number.isNaN(timestamp.getTime())) {
+    throw new InvalidArgumentError(
+      `expected trim-horizon, latest or an ISO 8601 time such as 2026-01-31T12:00:00Z; got ${JSON.stringify(value)}.`,
+    );
+  }
+  return { iteratorType: 'AT_TIMESTAMP', timestamp };
+}
+
+/** An absolute http:// or https:// URL. */
+export function parseEndpoint(value: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new InvalidArgumentError(
+      `expected an http:// or https:// URL such as http://127.0.0.1:4567; got ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** An AWS region name such as eu-west-1. */
+export function parseRegion(value: string): string {
+  if (!/^[a-z]{2}(?:-[a-z0-9]+)+$/.test(value)) {
+    throw new InvalidArgumentError(`expected an AWS region such as eu-west-1; got ${JSON.stringify(value)}.`);
+  }
+  return value;
+}
+
+/** A stream name or stream ARN (the positional argument of put and tail). */
+export function parseStreamName(value: string): string {
+  try {
+    parseStreamAddress(value, 'stream');
+  } catch {
+    throw new InvalidArgumentError(
+      `expected a stream name (1 to 128 of a-z A-Z 0-9 _ . -) or a stream ARN; got ${JSON.stringify(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** A field name, or a dotted path into nested objects (`user.id`). */
+export function parseFieldPath(value: string): string[] {
+  const path = value.split('.');
+  if (value.trim() === '' || path.some((part) => part === '')) {
+    throw new InvalidArgumentError(
+      `expected a field name such as userId or user.id; got ${JSON.stringify(value)}.`,
+    );
+  }
+  return path;
+}

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..', '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const built = join(root, 'dist', 'cjs', 'cli', 'main.js');
+
+function run(command: string, args: string[]) {
+  return spawnSync(command, args, {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, KINESIS_ENDPOINT: '' },
+  });
+}
+
+describe('rxjs-kinesis demo', () => {
+  it('produces and consumes every item on the embedded Kinesis with limits on', () => {
+    const result = run(tsx, ['src/cli/main.ts', 'demo', '-n', '3000', '-p', 'json', '--shards', '2']);
+    expect(result.stderr).not.toMatch(/Error/);
+    expect(result.stdout).toMatch(/with AWS limits/);
+    expect(result.stdout).toMatch(/result\s+OK: produced == consumed \(3,000\)/);
+    expect(result.stdout).toMatch(/consumed\s+3,000 items/);
+    expect(result.status).toBe(0);
+  }, 120_000);
+
+  it('rejects a bad flag with one line and exit status 2', () => {
+    const result = run(tsx, ['src/cli/main.ts', 'demo', '--records', 'many']);
+    expect(result.status).toBe(2);
+    expect(result.stderr.split('\n')[0]).toMatch(/--records <n>.*'many' is invalid/);
+  }, 60_000);
+
+  (existsSync(built) ? it : it.skip)(
+    'runs from the built binary (npm run build first)',
+    () => {
+      const result = run(process.execPath, [built, 'demo', '-n', '1000', '-p', 'kpljson']);
+      expect(result.stdout).toMatch(/result\s+OK: produced == consumed \(1,000\)/);
+      expect(result.status).toBe(0);
+    },
+    120_000,
+  );
+});

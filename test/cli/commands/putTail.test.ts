@@ -1,0 +1,151 @@
+import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { linesOf, runCli, type CliOptions } from '../runCli.js';
+
+interface PrintedLine {
+  shardId: string;
+  sequenceNumber: string;
+  subSequenceNumber: number;
+  partitionKey: string;
+  arrival: string;
+  data: unknown;
+}
+
+describe('rxjs-kinesis put and tail', () => {
+  let kinesis: TestKinesis;
+  let cli: (args: readonly string[], options?: CliOptions) => ReturnType<typeof runCli>;
+
+  beforeAll(async () => {
+    kinesis = await startTestKinesis({ embedded: true });
+    const env = {
+      AWS_ACCESS_KEY_ID: kinesis.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: kinesis.credentials.secretAccessKey,
+      AWS_REGION: kinesis.region,
+    };
+    cli = (args, options = {}) => runCli([...args, '--endpoint', kinesis.endpoint], { ...options, env });
+  });
+
+  afterAll(async () => {
+    await kinesis.close();
+  });
+
+  it.each([
+    ['json', (i: number): unknown => ({ user: `user-${i % 7}`, n: i, tags: ['a', i] })],
+    ['kpljson', (i: number): unknown => ({ user: `user-${i % 7}`, n: i })],
+    ['msgpack', (i: number): unknown => ({ user: `user-${i % 7}`, n: i, nested: { ok: i % 2 === 0 } })],
+  ])('round-trips JSON lines with --processor %s and --partition-key-field', async (processor, item) => {
+    const stream = uniqueStreamName('cli');
+    await kinesis.createStream(stream, 2);
+    const items = Array.from({ length: 40 }, (_, i) => item(i));
+    const input = `${items.map((value) => JSON.stringify(value)).join('\n')}\n\n`;
+    const put = await cli(['put', stream, '-p', processor, '--partition-key-field', 'user'], { input });
+    expect(put.stderr).toContain(`put ${stream}: 41 lines read, 40 delivered, 0 failed`);
+    expect(put.code).toBe(0);
+
+    const tail = await cli(['tail', stream, '-p', processor, '--from', 'trim-horizon', '--limit', '40']);
+    expect(tail.code).toBe(0);
+    const printed = linesOf(tail.stdout).map((line) => JSON.parse(line) as PrintedLine);
+    expect(printed).toHaveLength(40);
+    const byN = new Map(printed.map((line) => [(line.data as { n: number }).n, line]));
+    for (const [i, value] of items.entries()) {
+      const line = byN.get(i)!;
+      expect(line.data).toEqual(value);
+      // msgpack records (netstrings) carry one partition key, the first item's; KPL keeps each item's.
+      if (processor !== 'msgpack') expect(line.partitionKey).toBe((value as { user: string }).user);
+      expect(line.shardId).toMatch(/^shardId-/);
+      expect(line.sequenceNumber).toMatch(/^\d+$/);
+      expect(Number.isNaN(Date.parse(line.arrival))).toBe(false);
+    }
+    // One key always lands on the same shard; aggregating formats number the items of a record.
+    const recordKeys = new Map<string, Set<string>>();
+    for (const line of printed) {
+      recordKeys.set(
+        line.sequenceNumber,
+        (recordKeys.get(line.sequenceNumber) ?? new Set()).add(line.partitionKey),
+      );
+    }
+    if (processor === 'msgpack') for (const keys of recordKeys.values()) expect(keys.size).toBe(1);
+    for (const key of new Set(printed.map((line) => line.partitionKey))) {
+      expect(
+        new Set(printed.filter((line) => line.partitionKey === key).map((line) => line.shardId)).size,
+      ).toBe(1);
+    }
+    const maxSub = Math.max(...printed.map((line) => line.subSequenceNumber));
+    if (processor === 'json') expect(maxSub).toBe(0);
+    else expect(maxSub).toBeGreaterThan(0);
+  });
+
+  it('round-trips plain text lines with --processor string, starting at a timestamp', async () => {
+    const stream = uniqueStreamName('cli');
+    await kinesis.createStream(stream, 1);
+    const before = new Date(Date.now() - 60_000).toISOString();
+    const put = await cli(['put', stream, '-p', 'string', '--quiet'], {
+      input: 'first line\r\n{not json}\nlast line',
+    });
+    expect(put.code).toBe(0);
+    const tail = await cli(['tail', stream, '-p', 'string', '--from', before, '-n', '3']);
+    expect(tail.code).toBe(0);
+    expect(linesOf(tail.stdout).map((line) => (JSON.parse(line) as PrintedLine).data)).toEqual([
+      'first line',
+      '{not json}',
+      'last line',
+    ]);
+  });
+
+  it('put exits with status 1 naming each line that failed, and still delivers the others', async () => {
+    const stream = uniqueStreamName('cli');
+    await kinesis.createStream(stream, 1);
+    const input = ['{"user":"a","n":1}', '{"n":2}', 'not json', '{"user":null}', '{"user":"b","n":5}'].join(
+      '\n',
+    );
+    const put = await cli(['put', stream, '-k', 'user'], { input });
+    expect(put.code).toBe(1);
+    expect(put.stderr).toMatch(/^line 2: InvalidPartitionKeyError: .*field "user" is missing$/m);
+    expect(put.stderr).toMatch(/^line 3: .*not valid JSON/m);
+    expect(put.stderr).toMatch(/^line 4: InvalidPartitionKeyError: .*field "user" is null/m);
+    expect(put.stderr).toContain(`put ${stream}: 5 lines read, 2 delivered, 3 failed`);
+    const tail = await cli(['tail', stream, '--from', 'trim-horizon', '-n', '2']);
+    expect(linesOf(tail.stdout).map((line) => (JSON.parse(line) as PrintedLine).partitionKey)).toEqual([
+      'a',
+      'b',
+    ]);
+  });
+
+  it('put and tail exit with status 1 and one line when the stream does not exist', async () => {
+    const [put, tail] = await Promise.all([
+      cli(['put', 'no-such-stream'], { input: '{}\n' }),
+      cli(['tail', 'no-such-stream', '-n', '1']),
+    ]);
+    for (const result of [put, tail]) {
+      expect(result.code).toBe(1);
+      expect(linesOf(result.stderr)).toEqual(['rxjs-kinesis: Stream no-such-stream does not exist']);
+    }
+  });
+
+  it.concurrent.each([
+    [['put'], /missing required argument/],
+    [['put', 'bad name!'], /stream name/],
+    [['put', 's', '-p', 'xml'], /unknown processor "xml"/],
+    [['put', 's', '-k', 'a..b'], /field name/],
+    [['put', 's', '--retry-limit', '-3'], /--retry-limit/],
+    [['put', 's', '--region', 'Mars'], /AWS region/],
+    [['tail'], /missing required argument/],
+    [['tail', 's', '--from', 'yesterday'], /trim-horizon, latest or an ISO 8601 time/],
+    [['tail', 's', '--limit', 'ten'], /--limit/],
+    [['tail', 's', '--endpoint', 'ftp://x'], /http/],
+    [['tail', 's', '--bogus'], /unknown option/],
+  ])('refuses %j with a one-line error and exit status 2', async (args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    const [first, ...rest] = linesOf(result.stderr);
+    expect(first).toMatch(/^error: /);
+    expect(first).toMatch(message);
+    expect(rest.filter((line) => !line.includes('--help'))).toEqual([]);
+  });
+
+  it.each([['put'], ['tail']])('%s --help shows examples', async (command) => {
+    const result = await runCli([command, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Examples:');
+    expect(result.stdout).toContain('--processor');
+  });
+});

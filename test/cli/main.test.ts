@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { linesOf, REPO_ROOT, runCli } from './runCli.js';
+
+const BUILT = join(REPO_ROOT, 'dist/cjs/cli/main.js');
+const ifBuilt = existsSync(BUILT) ? it : it.skip;
+
+describe('rxjs-kinesis', () => {
+  it('lists every command in --help', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of ['demo', 'local', 'bench', 'put', 'tail']) {
+      expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+    }
+  });
+
+  it('exits with status 2 on an unknown command', async () => {
+    const result = await runCli(['nope']);
+    expect(result.code).toBe(2);
+    expect(linesOf(result.stderr)[0]).toMatch(/^error: unknown command 'nope'/);
+  });
+
+  // CI builds before it tests; locally, run `npm run build` first or this is skipped.
+  ifBuilt('runs as the built binary (dist/cjs/cli/main.js; skipped when not built)', async () => {
+    const result = await runCli(['bench', '--dry-run', '--json', '-n', '200', '-p', 'json', 'kplmsgpack'], {
+      script: BUILT,
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { runs: { processor: string; items: number }[] };
+    expect(report.runs.map((run) => [run.processor, run.items])).toEqual([
+      ['jsonProcessor', 200],
+      ['kplMsgpackProcessor', 200],
+    ]);
+    const bad = await runCli(['tail', 's', '--limit', '0'], { script: BUILT });
+    expect(bad.code).toBe(2);
+  });
+});

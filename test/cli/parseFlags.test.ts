@@ -1,0 +1,95 @@
+import { InvalidArgumentError } from 'commander';
+import {
+  PROCESSOR_CHOICES,
+  appendProcessor,
+  parseEndpoint,
+  parseFieldPath,
+  parseProcessor,
+  parseRegion,
+  parseStartPosition,
+  parseStreamName,
+  positiveIntegerFlag,
+  positiveNumberFlag,
+} from '../../src/cli/parseFlags.js';
+
+describe('command-line flag parsers', () => {
+  it('positive integers', () => {
+    const parse = positiveIntegerFlag();
+    expect(parse('50000')).toBe(50_000);
+    expect(parse(' 7 ')).toBe(7);
+    for (const bad of ['0', '-1', '1.5', 'abc', '', '1e3', '0x10']) {
+      expect(() => parse(bad)).toThrow(InvalidArgumentError);
+    }
+    expect(() => positiveIntegerFlag(100)('101')).toThrow('expected an integer from 1 to 100');
+  });
+
+  it('positive numbers up to a maximum', () => {
+    const parse = positiveNumberFlag(1000);
+    expect(parse('0.5')).toBe(0.5);
+    expect(parse('1000')).toBe(1000);
+    for (const bad of ['0', '-2', '1001', 'NaN', 'Infinity', ' '])
+      expect(() => parse(bad)).toThrow(InvalidArgumentError);
+  });
+
+  it('processor names map to the library processors, case and suffix aside', () => {
+    expect(PROCESSOR_CHOICES.map((choice) => choice.flag)).toEqual([
+      'string',
+      'json',
+      'jsonline',
+      'jsonlist',
+      'msgpack',
+      'kpljson',
+      'kplstring',
+      'kplmsgpack',
+    ]);
+    for (const choice of PROCESSOR_CHOICES) {
+      const processor = choice.create();
+      expect(processor.name.toLowerCase()).toBe(choice.flag);
+      expect(choice.label.toLowerCase()).toBe(`${choice.flag}processor`);
+    }
+    expect(parseProcessor('JsonLineProcessor').flag).toBe('jsonline');
+    expect(parseProcessor('kpl-json').flag).toBe('kpljson');
+    expect(() => parseProcessor('avro')).toThrow(/unknown processor "avro"; expected one of string, json/);
+  });
+
+  it('variadic processor lists keep order and drop repeats', () => {
+    const list = ['json', 'kpljson', 'json'].reduce<ReturnType<typeof appendProcessor> | undefined>(
+      (previous, value) => appendProcessor(value, previous),
+      undefined,
+    );
+    expect(list!.map((choice) => choice.flag)).toEqual(['json', 'kpljson']);
+  });
+
+  it('start positions', () => {
+    expect(parseStartPosition('trim-horizon')).toEqual({ iteratorType: 'TRIM_HORIZON' });
+    expect(parseStartPosition('TRIM_HORIZON')).toEqual({ iteratorType: 'TRIM_HORIZON' });
+    expect(parseStartPosition('latest')).toEqual({ iteratorType: 'LATEST' });
+    expect(parseStartPosition('2026-01-31T12:00:00Z')).toEqual({
+      iteratorType: 'AT_TIMESTAMP',
+      timestamp: new Date(Date.UTC(2026, 0, 31, 12)),
+    });
+    expect(parseStartPosition('2026-01-31T12:00:00.250+02:00')).toEqual({
+      iteratorType: 'AT_TIMESTAMP',
+      timestamp: new Date(Date.UTC(2026, 0, 31, 10, 0, 0, 250)),
+    });
+    for (const bad of ['yesterday', '2026-13-01', '1700000000', '31/01/2026', '']) {
+      expect(() => parseStartPosition(bad)).toThrow(InvalidArgumentError);
+    }
+  });
+
+  it('endpoints, regions, stream names and field paths', () => {
+    expect(parseEndpoint('http://127.0.0.1:4567')).toBe('http://127.0.0.1:4567');
+    expect(() => parseEndpoint('127.0.0.1:4567')).toThrow(InvalidArgumentError);
+    expect(() => parseEndpoint('ftp://host')).toThrow(InvalidArgumentError);
+    expect(parseRegion('eu-west-1')).toBe('eu-west-1');
+    expect(() => parseRegion('Europe')).toThrow(InvalidArgumentError);
+    expect(parseStreamName('orders.v2')).toBe('orders.v2');
+    expect(parseStreamName('arn:aws:kinesis:eu-west-1:123456789012:stream/orders')).toContain(
+      'stream/orders',
+    );
+    expect(() => parseStreamName('bad name')).toThrow(InvalidArgumentError);
+    expect(parseFieldPath('user.id')).toEqual(['user', 'id']);
+    expect(() => parseFieldPath('user.')).toThrow(InvalidArgumentError);
+    expect(() => parseFieldPath('')).toThrow(InvalidArgumentError);
+  });
+});
