@@ -29,9 +29,42 @@ export type ConsumerEvent =
   | { readonly type: 'shard-ended'; readonly shardId: string; readonly childShardIds: readonly string[] }
   | { readonly type: 'lease-acquired'; readonly shardId: string }
   | { readonly type: 'lease-released'; readonly shardId: string }
+  /**
+   * The shard's lease was taken over, ran out, or could not be renewed before its deadline: the
+   * shard stopped at once and its unwritten positions were dropped.
+   */
   | { readonly type: 'lease-lost'; readonly shardId: string; readonly error: RxjsKinesisError }
-  /** The shard is leased by another worker; it is tried again at the next shard refresh. */
+  /** The shard is leased by another worker; it is tried again later. */
   | { readonly type: 'lease-unavailable'; readonly shardId: string }
+  /**
+   * Balancing (with a shared checkpointer such as the RedisCheckpointer) ran and this worker's
+   * share changed: it should hold `target` shards and holds `held`, among `liveWorkers`.
+   */
+  | {
+      readonly type: 'rebalance';
+      readonly target: number;
+      readonly held: readonly string[];
+      readonly liveWorkers: readonly string[];
+    }
+  /** This worker asked `owner` to hand the shard over; `owner` has until `deadline` (coordinator clock). */
+  | {
+      readonly type: 'handoff-requested';
+      readonly shardId: string;
+      readonly owner: string;
+      readonly deadline: number;
+    }
+  /**
+   * This worker handed the shard over to `requester`: it stopped reading it, waited for the
+   * records in flight, wrote the last checkpoint and released the lease reserved for
+   * `requester`. `drained` is false when records were still in flight at the drain timeout
+   * (they are read again by the next owner).
+   */
+  | {
+      readonly type: 'handoff-completed';
+      readonly shardId: string;
+      readonly requester: string;
+      readonly drained: boolean;
+    }
   | { readonly type: 'throttled'; readonly shardId: string; readonly delayMs: number }
   | {
       readonly type: 'iterator-renewed';

@@ -46,7 +46,11 @@ export interface ConsumerOptions {
   readonly sleepTimeNoRecords?: number;
   /** Most records in flight (emitted and not yet past checkpoint()) before polling pauses (default 10000). */
   readonly maxQueueSize?: number;
-  /** Most shards this consumer reads at once (default: all). */
+  /**
+   * Most shards this consumer reads at once (default: all). With a shared checkpointer (e.g. the
+   * RedisCheckpointer) it is also the most leases this worker holds: shards beyond every
+   * worker's limit wait for another worker to join.
+   */
   readonly maxShardConsumers?: number;
   /** How often shards are listed again to follow resharding, in ms (default 60000). */
   readonly shardRefreshInterval?: number;
@@ -60,7 +64,10 @@ export interface ConsumerOptions {
   readonly createStream?: boolean;
   /** Shards of a created stream (default 1). */
   readonly createStreamShards?: number;
-  /** Owner name in leases (default a random UUID). */
+  /**
+   * This worker's name in leases and, with a shared checkpointer, in its consumer group
+   * (default a random UUID). Give each process its own.
+   */
   readonly workerId?: string;
   /** Scheduler for every timer (default asyncScheduler). */
   readonly scheduler?: SchedulerLike;

@@ -1,6 +1,12 @@
 import type { CheckpointPosition } from '../checkpointers/Checkpointer.js';
 
-export type ShardReadState = 'waiting' | 'reading' | 'draining' | 'ended' | 'unowned' | 'stopped';
+/**
+ * waiting: parents not finished; reading; draining: read to its end, records still in flight;
+ * releasing: being handed over or given up (records in flight finish first); ended: SHARD_END
+ * written; unowned: another worker holds it (or nobody yet); stopped: the consumer stopped.
+ */
+export type ShardReadState =
+  'waiting' | 'reading' | 'draining' | 'releasing' | 'ended' | 'unowned' | 'stopped';
 
 /** Counters of one shard, since the consumer started. */
 export interface ShardStats {

@@ -1,7 +1,17 @@
 import type { ChildShard, KinesisClient, Shard, _Record } from '@aws-sdk/client-kinesis';
 import type { SchedulerAction, Subscriber, Subscription } from 'rxjs';
-import type { Checkpointer, CheckpointPosition } from '../checkpointers/Checkpointer.js';
+import type {
+  Checkpointer,
+  CheckpointPosition,
+  Lease,
+  ShardCheckpoint,
+} from '../checkpointers/Checkpointer.js';
 import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
+import {
+  isLeaseCoordinator,
+  type LeaseCoordinator,
+  type LeaseSnapshot,
+} from '../checkpointers/LeaseCoordinator.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { Backoff } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
@@ -15,16 +25,24 @@ import type { ConsumerStats, ShardReadState, ShardStats } from './ConsumerStats.
 import { CheckpointerConflictError } from './errors/CheckpointerConflictError.js';
 import { InFlightGate } from './InFlightGate.js';
 import { CONSUMER_CONTEXT, type ConsumerContext, type KinesisRecord } from './KinesisRecord.js';
+import { LeaseBalancer } from './LeaseBalancer.js';
 import { LeaseManager } from './LeaseManager.js';
 import { ShardPoller } from './ShardPoller.js';
 import { ShardProgress } from './ShardProgress.js';
 import { createShardReader, type RecordsPage, type ShardReader } from './ShardReader.js';
+
+/** Least time between two listings caused by a stale view of the shards (see refreshIfStale). */
+const STALE_REFRESH_MS = 2000;
 
 interface ShardState {
   readonly shardId: string;
   state: ShardReadState | 'ending';
   poller: ShardPoller | undefined;
   progress: ShardProgress;
+  /** Carried by the records of the current reading of the shard (a new one per start). */
+  context: ConsumerContext;
+  /** Called when the last record in flight left (see waitDrained). */
+  onDrained: (() => void) | undefined;
   /** Set when resuming inside an aggregated record: its items up to `sub` are skipped. */
   resumeAt: { readonly sequenceNumber: string; readonly sub: number } | undefined;
   writing: Promise<void>;
@@ -61,6 +79,11 @@ export class KinesisConsumer implements ConsumerLink {
   private readonly reader: ShardReader;
   private readonly gate: InFlightGate;
   private readonly leases: LeaseManager;
+  /** Set when the checkpointer is shared by several processes (e.g. the RedisCheckpointer). */
+  private readonly coordinator: LeaseCoordinator | undefined;
+  private readonly balancer: LeaseBalancer | undefined;
+  /** Shards being handed over or given up, and the work doing it. */
+  private readonly givingUp = new Map<string, Promise<void>>();
   private readonly emitEvent: (event: ConsumerEvent) => void;
   private readonly context: ConsumerContext;
   private readonly subscribers = new Set<Subscriber<KinesisRecord>>();
@@ -71,6 +94,9 @@ export class KinesisConsumer implements ConsumerLink {
   private stopping: Promise<void> | undefined;
   private refreshTimer: Subscription | undefined;
   private reconciling = false;
+  /** Shard listings under way. */
+  private listings = 0;
+  private staleRefreshAt = Number.NEGATIVE_INFINITY;
   private reconcileAgain = false;
   private readonly startedAt: number;
 
@@ -91,8 +117,10 @@ export class KinesisConsumer implements ConsumerLink {
     });
     this.reader = config.reader ?? createShardReader(this.client, options.address);
     this.gate = new InFlightGate(options.maxQueueSize);
+    this.coordinator = isLeaseCoordinator(this.checkpointer) ? this.checkpointer : undefined;
     this.leases = new LeaseManager({
       checkpointer: this.checkpointer,
+      ...(this.coordinator === undefined ? {} : { coordinator: this.coordinator }),
       streamName: this.streamName,
       workerId: options.workerId,
       scheduler: options.scheduler,
@@ -102,6 +130,24 @@ export class KinesisConsumer implements ConsumerLink {
         if (state !== undefined) this.abandon(state);
       },
     });
+    this.balancer =
+      this.coordinator === undefined
+        ? undefined
+        : new LeaseBalancer({
+            coordinator: this.coordinator,
+            streamName: this.streamName,
+            workerId: options.workerId,
+            scheduler: options.scheduler,
+            maxShardConsumers: options.maxShardConsumers,
+            leases: this.leases,
+            onEvent: (event) => this.emitEvent(event),
+            host: {
+              openShards: (snapshot) => this.openShards(snapshot),
+              startLeased: (shardId, lease) => this.startLeased(shardId, lease),
+              giveUp: (shardId, requester) => this.giveUp(shardId, requester),
+              isGivingUp: (shardId) => this.givingUp.has(shardId),
+            },
+          });
     this.context = { processor: options.processor, link: this };
     this.startedAt = options.scheduler.now();
   }
@@ -154,14 +200,18 @@ export class KinesisConsumer implements ConsumerLink {
     const last = this.sinks.size === 0;
     for (const state of this.shards.values()) {
       this.gate.release(last ? state.progress.clear() : state.progress.removeSink(sinkId));
+      this.checkDrained(state);
       if (!last) this.maybeFinish(state);
     }
   }
 
   passed(sinkId: number, record: KinesisRecord, subSequenceNumber: number | undefined): void {
     const state = this.shards.get(record.shardId);
-    if (state === undefined || record[CONSUMER_CONTEXT]?.link !== this) return;
+    // Records of an earlier reading of the shard (before its lease was lost or handed over)
+    // carry another context: they must not move the new reading's position.
+    if (state === undefined || record[CONSUMER_CONTEXT] !== state.context) return;
     this.gate.release(state.progress.pass(sinkId, record.sequenceNumber, subSequenceNumber));
+    this.checkDrained(state);
     this.maybeFinish(state);
   }
 
@@ -203,8 +253,14 @@ export class KinesisConsumer implements ConsumerLink {
       state.poller = undefined;
     }
     this.stopping = (async () => {
+      await this.balancer?.stop();
       await this.commit();
-      await this.leases.releaseAll();
+      await Promise.all(this.givingUp.values());
+      const balancer = this.balancer;
+      await this.leases.releaseAll(
+        balancer === undefined ? undefined : (shardId) => balancer.requesterOf(shardId),
+      );
+      await balancer?.leave();
       for (const state of this.shards.values()) if (state.state !== 'ended') state.state = 'stopped';
       if (this.ownsClient) this.client.destroy();
       this.emitEvent({
@@ -241,6 +297,7 @@ export class KinesisConsumer implements ConsumerLink {
         return;
       }
       if (!this.running) return;
+      this.balancer?.start();
       const period = this.options.shardRefreshInterval;
       const refresh = () => void this.refresh(false);
       this.refreshTimer = this.options.scheduler.schedule(function (this: SchedulerAction<undefined>) {
@@ -264,6 +321,15 @@ export class KinesisConsumer implements ConsumerLink {
 
   /** Lists shards (retrying retriable failures; the first listing fails the consumer when out of retries). */
   private async refresh(first: boolean): Promise<void> {
+    this.listings += 1;
+    try {
+      await this.listAndReconcile(first);
+    } finally {
+      this.listings -= 1;
+    }
+  }
+
+  private async listAndReconcile(first: boolean): Promise<void> {
     const backoff = new Backoff({
       baseMs: this.options.expoBackoff,
       capMs: this.options.expoBackoffLimit,
@@ -304,6 +370,10 @@ export class KinesisConsumer implements ConsumerLink {
 
   /** Starts every shard that may start now; runs one pass at a time. */
   private async reconcile(): Promise<void> {
+    if (this.balancer !== undefined) {
+      this.balancer.trigger();
+      return;
+    }
     if (this.reconciling) {
       this.reconcileAgain = true;
       return;
@@ -329,6 +399,8 @@ export class KinesisConsumer implements ConsumerLink {
         state: 'waiting',
         poller: undefined,
         progress: new ShardProgress(),
+        context: this.context,
+        onDrained: undefined,
         resumeAt: undefined,
         writing: Promise.resolve(),
         checkpoint: undefined,
@@ -348,7 +420,13 @@ export class KinesisConsumer implements ConsumerLink {
   private activeCount(): number {
     let count = 0;
     for (const state of this.shards.values()) {
-      if (state.state === 'reading' || state.state === 'draining' || state.state === 'ending') count += 1;
+      if (
+        state.state === 'reading' ||
+        state.state === 'draining' ||
+        state.state === 'ending' ||
+        state.state === 'releasing'
+      )
+        count += 1;
     }
     return count;
   }
@@ -395,24 +473,194 @@ export class KinesisConsumer implements ConsumerLink {
         await this.leases.release(shardId);
         return;
       }
-      let start: ShardStartPosition;
-      if (checkpoint?.kind === 'position') {
-        const { sequenceNumber, subSequenceNumber } = checkpoint.position;
-        start =
-          subSequenceNumber === undefined
-            ? { iteratorType: 'AFTER_SEQUENCE_NUMBER', sequenceNumber, origin: 'checkpoint' }
-            : {
-                iteratorType: 'AT_SEQUENCE_NUMBER',
-                sequenceNumber,
-                resumeAfterSubSequenceNumber: subSequenceNumber,
-                origin: 'checkpoint',
-              };
-        state.checkpoint = checkpoint.position;
-      } else {
-        start = parents.length > 0 ? this.childStart() : this.configuredStart(shardId);
-      }
-      this.startShard(state, start, parents);
+      this.startFrom(state, checkpoint, parents);
     }
+  }
+
+  /** Starts reading a leased shard from its checkpoint, else from where a shard without one starts. */
+  private startFrom(
+    state: ShardState,
+    checkpoint: ShardCheckpoint | undefined,
+    parents: readonly string[],
+  ): void {
+    let start: ShardStartPosition;
+    if (checkpoint?.kind === 'position') {
+      const { sequenceNumber, subSequenceNumber } = checkpoint.position;
+      start =
+        subSequenceNumber === undefined
+          ? { iteratorType: 'AFTER_SEQUENCE_NUMBER', sequenceNumber, origin: 'checkpoint' }
+          : {
+              iteratorType: 'AT_SEQUENCE_NUMBER',
+              sequenceNumber,
+              resumeAfterSubSequenceNumber: subSequenceNumber,
+              origin: 'checkpoint',
+            };
+      state.checkpoint = checkpoint.position;
+    } else {
+      start = parents.length > 0 ? this.childStart() : this.configuredStart(state.shardId);
+    }
+    this.startShard(state, start, parents);
+  }
+
+  /** The known parents of a shard. */
+  private parentsOf(shardId: string): string[] {
+    const shard = this.known.get(shardId);
+    if (shard === undefined) return [];
+    return [shard.ParentShardId, shard.AdjacentParentShardId].filter(
+      (id): id is string => id !== undefined && this.known.has(id),
+    );
+  }
+
+  // Balancing (LeaseCoordinator checkpointers)
+
+  /** Shards that may be read now: known, not ended, every known parent ended. */
+  private openShards(snapshot: LeaseSnapshot): string[] {
+    const endedInStore = new Set(
+      snapshot.leases.filter((lease) => lease.checkpoint?.kind === 'shard-end').map((lease) => lease.shardId),
+    );
+    const ended = (shardId: string) =>
+      this.shards.get(shardId)?.state === 'ended' || endedInStore.has(shardId);
+    const open: string[] = [];
+    for (const shardId of this.known.keys()) {
+      const state = this.shards.get(shardId);
+      if (ended(shardId)) {
+        if (state === undefined || state.state === 'waiting' || state.state === 'unowned') {
+          const marked = this.stateOf(shardId);
+          marked.state = 'ended';
+          marked.checkpoint = 'SHARD_END';
+        }
+        continue;
+      }
+      const ready = this.parentsOf(shardId).every(ended);
+      if (state === undefined) this.stateOf(shardId).state = ready ? 'unowned' : 'waiting';
+      else if (state.state === 'waiting' && ready) state.state = 'unowned';
+      if (ready) open.push(shardId);
+    }
+    this.refreshIfStale(snapshot, ended);
+    return open;
+  }
+
+  /**
+   * Another worker may have followed a reshard this worker has not listed yet: shards in the
+   * snapshot it does not know, or ended shards without a known child, mean the listing is out
+   * of date. Lists again (at most once per STALE_REFRESH_MS) instead of waiting for
+   * shardRefreshInterval, so children are shared out as soon as their parents end.
+   */
+  private refreshIfStale(snapshot: LeaseSnapshot, ended: (shardId: string) => boolean): void {
+    const now = this.options.scheduler.now();
+    if (this.listings > 0 || now - this.staleRefreshAt < STALE_REFRESH_MS) return;
+    const hasChild = new Set<string>();
+    for (const shard of this.known.values())
+      for (const parent of [shard.ParentShardId, shard.AdjacentParentShardId])
+        if (parent !== undefined) hasChild.add(parent);
+    const stale =
+      snapshot.leases.some((lease) => !this.known.has(lease.shardId)) ||
+      [...this.known.keys()].some((shardId) => ended(shardId) && !hasChild.has(shardId));
+    if (!stale) return;
+    this.staleRefreshAt = now;
+    void this.refresh(false);
+  }
+
+  /** The balancer acquired a shard's lease: start reading it from its checkpoint. */
+  private async startLeased(shardId: string, lease: Lease): Promise<void> {
+    const state = this.stateOf(shardId);
+    if (!this.running) {
+      await this.leases.release(shardId);
+      return;
+    }
+    if (state.state === 'ended') {
+      await this.leases.release(shardId);
+      return;
+    }
+    if (state.state !== 'waiting' && state.state !== 'unowned') return;
+    let checkpoint: ShardCheckpoint | undefined;
+    try {
+      checkpoint = await this.checkpointer.getCheckpoint(this.streamName, shardId);
+    } catch (error) {
+      this.emitEvent({
+        type: 'error-retried',
+        shardId,
+        operation: 'getCheckpoint',
+        error: classifyError(error, { streamName: this.streamName, shardId }),
+        attempt: 1,
+        delayMs: this.coordinator?.heartbeatIntervalMs ?? 0,
+      });
+      await this.leases.release(shardId);
+      return;
+    }
+    if (this.leases.get(shardId)?.token !== lease.token) return;
+    if (!this.running) {
+      await this.leases.release(shardId);
+      return;
+    }
+    if (checkpoint?.kind === 'shard-end') {
+      state.state = 'ended';
+      state.checkpoint = 'SHARD_END';
+      await this.leases.release(shardId);
+      this.balancer?.trigger();
+      return;
+    }
+    this.startFrom(state, checkpoint, this.parentsOf(shardId));
+  }
+
+  /**
+   * Stops reading a shard this worker should no longer hold, lets its records in flight pass
+   * checkpoint() (up to a timeout), writes the last position and releases the lease, reserved
+   * for `requester` when it is a handoff.
+   */
+  private giveUp(shardId: string, requester: string | undefined): void {
+    if (this.givingUp.has(shardId)) return;
+    const state = this.shards.get(shardId);
+    const lease = this.leases.get(shardId);
+    if (state === undefined || lease === undefined || state.state !== 'reading') return;
+    state.poller?.stop();
+    state.poller = undefined;
+    state.state = 'releasing';
+    const owns = () => this.leases.get(shardId)?.token === lease.token;
+    const work = (async () => {
+      const drained = await this.waitDrained(state, this.drainTimeoutMs());
+      if (!owns()) return;
+      if (!drained) this.gate.release(state.progress.clear());
+      await this.write(state);
+      if (!owns()) return;
+      const released = await this.leases.release(shardId, requester);
+      if (released && requester !== undefined)
+        this.emitEvent({ type: 'handoff-completed', shardId, requester, drained });
+    })().finally(() => {
+      this.givingUp.delete(shardId);
+      if (state.state === 'releasing') state.state = this.running ? 'unowned' : 'stopped';
+    });
+    this.givingUp.set(shardId, work);
+  }
+
+  /** How long a shard being handed over waits for its records in flight: well within the handoff deadline. */
+  private drainTimeoutMs(): number {
+    const coordinator = this.coordinator;
+    if (coordinator === undefined) return 0;
+    return Math.max(
+      coordinator.heartbeatIntervalMs,
+      coordinator.handoffTimeoutMs - 2 * coordinator.heartbeatIntervalMs,
+    );
+  }
+
+  /** Resolves true once no record of the shard is in flight, false at the timeout. */
+  private waitDrained(state: ShardState, timeoutMs: number): Promise<boolean> {
+    if (state.progress.size === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = this.options.scheduler.schedule(() => {
+        state.onDrained = undefined;
+        resolve(state.progress.size === 0);
+      }, timeoutMs);
+      state.onDrained = () => {
+        state.onDrained = undefined;
+        timer.unsubscribe();
+        resolve(true);
+      };
+    });
+  }
+
+  private checkDrained(state: ShardState): void {
+    if (state.onDrained !== undefined && state.progress.size === 0) state.onDrained();
   }
 
   private configuredStart(shardId: string): ShardStartPosition {
@@ -440,6 +688,7 @@ export class KinesisConsumer implements ConsumerLink {
   private startShard(state: ShardState, start: ShardStartPosition, parents: readonly string[]): void {
     const { options } = this;
     state.progress = new ShardProgress();
+    state.context = { processor: options.processor, link: this };
     state.resumeAt =
       start.resumeAfterSubSequenceNumber !== undefined && start.sequenceNumber !== undefined
         ? { sequenceNumber: start.sequenceNumber, sub: start.resumeAfterSubSequenceNumber }
@@ -501,11 +750,18 @@ export class KinesisConsumer implements ConsumerLink {
       approximateArrivalTimestamp: raw.ApproximateArrivalTimestamp ?? new Date(0),
       ...(page.millisBehindLatest === undefined ? {} : { millisBehindLatest: page.millisBehindLatest }),
       ...(resumeAfterSubSequenceNumber === undefined ? {} : { resumeAfterSubSequenceNumber }),
-      [CONSUMER_CONTEXT]: this.context,
+      [CONSUMER_CONTEXT]: state.context,
     };
   }
 
   private emit(state: ShardState, poller: ShardPoller, records: readonly _Record[], page: RecordsPage): void {
+    // With a shared checkpointer, a lease whose deadline passed (e.g. the event loop stalled)
+    // is lost here, before any of its records goes out.
+    if (this.coordinator !== undefined && this.leases.get(state.shardId) === undefined) {
+      this.gate.release(records.length);
+      if (state.poller === poller) this.abandon(state);
+      return;
+    }
     for (let i = 0; i < records.length; i += 1) {
       if (!this.running || state.poller !== poller) {
         this.gate.release(records.length - i);
@@ -527,7 +783,16 @@ export class KinesisConsumer implements ConsumerLink {
     state.poller = undefined;
     state.state = 'draining';
     state.childShardIds = children.map((child) => child.ShardId ?? '').filter((id) => id !== '');
-    if (state.childShardIds.some((id) => !this.known.has(id))) void this.refresh(false);
+    // A closed shard has children: list the shards again when they are not all known (some
+    // endpoints return no ChildShards, so none known means the listing is out of date too).
+    const knownChildren = [...this.known.values()].some(
+      (shard) => shard.ParentShardId === state.shardId || shard.AdjacentParentShardId === state.shardId,
+    );
+    if (
+      state.childShardIds.some((id) => !this.known.has(id)) ||
+      (!knownChildren && state.childShardIds.length === 0)
+    )
+      void this.refresh(false);
     this.maybeFinish(state);
   }
 
@@ -616,5 +881,6 @@ export class KinesisConsumer implements ConsumerLink {
     this.leases.drop(state.shardId);
     this.gate.release(state.progress.clear());
     state.state = 'unowned';
+    this.checkDrained(state);
   }
 }

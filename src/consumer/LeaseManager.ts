@@ -1,11 +1,17 @@
 import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import type { Checkpointer, Lease } from '../checkpointers/Checkpointer.js';
 import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
+import type { LeaseCoordinator } from '../checkpointers/LeaseCoordinator.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 
 export interface LeaseManagerOptions {
   readonly checkpointer: Checkpointer;
+  /**
+   * Set when the checkpointer is shared by several processes. Leases are then renewed every
+   * heartbeat, released with handoffs, and judged by their local deadline (see `get`).
+   */
+  readonly coordinator?: LeaseCoordinator;
   readonly streamName: string;
   readonly workerId: string;
   readonly scheduler: SchedulerLike;
@@ -14,36 +20,86 @@ export interface LeaseManagerOptions {
   readonly onLost: (shardId: string, error: LeaseLostError) => void;
 }
 
+interface HeldLease {
+  lease: Lease;
+  /**
+   * Local time by which the lease must have been renewed: when the last successful acquisition
+   * or renewal was sent, plus the lease duration. Only enforced with a coordinator.
+   */
+  deadline: number;
+  watchdog: Subscription | undefined;
+  renewing: boolean;
+  lastError: unknown;
+}
+
 /**
  * The leases one consumer holds: acquired before a shard is read, renewed every third of the
- * lease duration, released when the shard ends or the consumer stops. Balancing leases between
- * workers builds on this class (which shards to try, which to give up).
+ * lease duration (every heartbeat with a LeaseCoordinator), released when the shard ends, is
+ * handed over, or the consumer stops. The LeaseBalancer decides which shards to hold.
+ *
+ * With a LeaseCoordinator, a lease counts as lost once its deadline passes without a confirmed
+ * renewal: the deadline is the time the last successful renewal was *sent* plus the lease
+ * duration, so it falls before the server-side expiry whatever the network or Redis did, and an
+ * event loop that stalled past it finds the lease gone when it wakes up.
  */
 export class LeaseManager {
-  private readonly leases = new Map<string, Lease>();
+  private readonly held = new Map<string, HeldLease>();
+  private readonly releasedAt = new Map<string, number>();
   private renewal: Subscription | undefined;
-  private renewing = false;
 
   constructor(private readonly options: LeaseManagerOptions) {}
 
-  /** The lease currently held for a shard. */
+  private get enforceDeadline(): boolean {
+    return this.options.coordinator !== undefined;
+  }
+
+  private get durationMs(): number {
+    return this.options.checkpointer.leaseDurationMs;
+  }
+
+  /**
+   * The lease currently held for a shard. With a coordinator, a lease whose deadline passed is
+   * declared lost here (lease-lost, onLost) and undefined is returned.
+   */
   get(shardId: string): Lease | undefined {
-    return this.leases.get(shardId);
+    const entry = this.held.get(shardId);
+    if (entry === undefined) return undefined;
+    if (this.enforceDeadline && this.options.scheduler.now() >= entry.deadline) {
+      this.lose(shardId, entry);
+      return undefined;
+    }
+    return entry.lease;
   }
 
   get heldShardIds(): string[] {
-    return [...this.leases.keys()];
+    return [...this.held.keys()];
+  }
+
+  /** Local time the shard's lease was last released on purpose (release / releaseAll). */
+  lastReleasedAt(shardId: string): number | undefined {
+    return this.releasedAt.get(shardId);
   }
 
   /** Takes the shard's lease; undefined if another live worker holds it. */
   async acquire(shardId: string): Promise<Lease | undefined> {
-    const { checkpointer, streamName, workerId } = this.options;
+    const { checkpointer, streamName, workerId, scheduler } = this.options;
+    const sentAt = scheduler.now();
     const lease = await checkpointer.acquireLease(streamName, shardId, workerId);
     if (lease === undefined) {
       this.options.onEvent({ type: 'lease-unavailable', shardId });
       return undefined;
     }
-    this.leases.set(shardId, lease);
+    const previous = this.held.get(shardId);
+    previous?.watchdog?.unsubscribe();
+    const entry: HeldLease = {
+      lease,
+      deadline: sentAt + this.durationMs,
+      watchdog: undefined,
+      renewing: false,
+      lastError: undefined,
+    };
+    this.held.set(shardId, entry);
+    this.arm(shardId, entry);
     this.options.onEvent({ type: 'lease-acquired', shardId });
     this.scheduleRenewal();
     return lease;
@@ -51,17 +107,28 @@ export class LeaseManager {
 
   /** Forgets a lost lease without telling the checkpointer. */
   drop(shardId: string): void {
-    this.leases.delete(shardId);
+    const entry = this.held.get(shardId);
+    if (entry === undefined) return;
+    entry.watchdog?.unsubscribe();
+    this.held.delete(shardId);
   }
 
-  /** Gives a shard's lease up. */
-  async release(shardId: string): Promise<void> {
-    const lease = this.leases.get(shardId);
-    if (lease === undefined) return;
-    this.leases.delete(shardId);
+  /**
+   * Gives a shard's lease up; with a coordinator, `handoffTo` reserves it for that worker. Never
+   * rejects: a failure becomes an error-retried event (the lease then runs out on its own).
+   */
+  async release(shardId: string, handoffTo?: string): Promise<boolean> {
+    const entry = this.held.get(shardId);
+    if (entry === undefined) return false;
+    this.drop(shardId);
+    this.releasedAt.set(shardId, this.options.scheduler.now());
     try {
-      await this.options.checkpointer.releaseLease(lease);
+      const { coordinator } = this.options;
+      if (coordinator !== undefined)
+        await coordinator.releaseLease(entry.lease, handoffTo === undefined ? {} : { handoffTo });
+      else await this.options.checkpointer.releaseLease(entry.lease);
       this.options.onEvent({ type: 'lease-released', shardId });
+      return true;
     } catch (error) {
       this.options.onEvent({
         type: 'error-retried',
@@ -71,56 +138,101 @@ export class LeaseManager {
         attempt: 1,
         delayMs: 0,
       });
+      return false;
     }
   }
 
-  /** Stops renewing and releases every lease. */
-  async releaseAll(): Promise<void> {
+  /** Stops renewing and releases every lease (each to `handoffTo(shardId)`, if any). */
+  async releaseAll(handoffTo: (shardId: string) => string | undefined = () => undefined): Promise<void> {
     this.renewal?.unsubscribe();
     this.renewal = undefined;
-    await Promise.all(this.heldShardIds.map((shardId) => this.release(shardId)));
+    await Promise.all(this.heldShardIds.map((shardId) => this.release(shardId, handoffTo(shardId))));
   }
 
   private scheduleRenewal(): void {
     if (this.renewal !== undefined) return;
-    const period = Math.max(1, Math.floor(this.options.checkpointer.leaseDurationMs / 3));
-    const renewAll = () => void this.renewAll();
+    const { coordinator } = this.options;
+    const third = Math.floor(this.durationMs / 3);
+    const period = Math.max(
+      1,
+      coordinator === undefined ? third : Math.min(third, coordinator.heartbeatIntervalMs),
+    );
+    const renewAll = () => this.renewAll();
     this.renewal = this.options.scheduler.schedule(function (this: SchedulerAction<undefined>) {
       renewAll();
       this.schedule(undefined, period);
     }, period);
   }
 
-  private async renewAll(): Promise<void> {
-    if (this.renewing) return;
-    this.renewing = true;
-    try {
-      await Promise.all(
-        [...this.leases.entries()].map(async ([shardId, lease]) => {
-          try {
-            const renewed = await this.options.checkpointer.renewLease(lease);
-            if (this.leases.get(shardId) === lease) this.leases.set(shardId, renewed);
-          } catch (error) {
-            if (this.leases.get(shardId) !== lease) return;
-            if (error instanceof LeaseLostError) {
-              this.leases.delete(shardId);
-              this.options.onEvent({ type: 'lease-lost', shardId, error });
-              this.options.onLost(shardId, error);
-            } else {
-              this.options.onEvent({
-                type: 'error-retried',
-                shardId,
-                operation: 'renewLease',
-                error: classifyError(error),
-                attempt: 1,
-                delayMs: 0,
-              });
-            }
-          }
-        }),
-      );
-    } finally {
-      this.renewing = false;
+  private renewAll(): void {
+    for (const [shardId, entry] of this.held) {
+      if (entry.renewing) continue;
+      if (this.enforceDeadline && this.options.scheduler.now() >= entry.deadline) {
+        this.lose(shardId, entry);
+        continue;
+      }
+      void this.renew(shardId, entry);
     }
+  }
+
+  private async renew(shardId: string, entry: HeldLease): Promise<void> {
+    entry.renewing = true;
+    const sentAt = this.options.scheduler.now();
+    try {
+      const renewed = await this.options.checkpointer.renewLease(entry.lease);
+      if (this.held.get(shardId) !== entry) return;
+      if (this.enforceDeadline && this.options.scheduler.now() >= entry.deadline) {
+        // Confirmed too late: the shard may already have been given up; treat it as lost.
+        this.lose(shardId, entry);
+        return;
+      }
+      entry.lease = renewed;
+      entry.deadline = sentAt + this.durationMs;
+      entry.lastError = undefined;
+      this.arm(shardId, entry);
+    } catch (error) {
+      if (this.held.get(shardId) !== entry) return;
+      if (error instanceof LeaseLostError) {
+        this.drop(shardId);
+        this.options.onEvent({ type: 'lease-lost', shardId, error });
+        this.options.onLost(shardId, error);
+      } else {
+        entry.lastError = error;
+        this.options.onEvent({
+          type: 'error-retried',
+          shardId,
+          operation: 'renewLease',
+          error: classifyError(error),
+          attempt: 1,
+          delayMs: 0,
+        });
+      }
+    } finally {
+      entry.renewing = false;
+    }
+  }
+
+  /** Schedules the loss of the lease at its deadline (coordinators only). */
+  private arm(shardId: string, entry: HeldLease): void {
+    if (!this.enforceDeadline) return;
+    entry.watchdog?.unsubscribe();
+    const delay = Math.max(0, entry.deadline - this.options.scheduler.now());
+    entry.watchdog = this.options.scheduler.schedule(() => {
+      if (this.held.get(shardId) === entry && this.options.scheduler.now() >= entry.deadline)
+        this.lose(shardId, entry);
+    }, delay);
+  }
+
+  private lose(shardId: string, entry: HeldLease): void {
+    if (this.held.get(shardId) !== entry) return;
+    this.drop(shardId);
+    const error = new LeaseLostError({
+      streamName: this.options.streamName,
+      shardId,
+      expectedOwner: this.options.workerId,
+      cause: entry.lastError,
+    });
+    this.options.onEvent({ type: 'lease-lost', shardId, error });
+    this.options.onLost(shardId, error);
   }
 }

@@ -5,7 +5,12 @@ const root = join(__dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 /** The runnable examples, each against the embedded Kinesis it starts itself. */
-const examples = ['examples/produce.ts', 'examples/consume-with-checkpoints.ts', 'examples/nestjs/main.ts'];
+const examples = [
+  'examples/produce.ts',
+  'examples/consume-with-checkpoints.ts',
+  'examples/consumer-group.ts', // REDIS_URL, or a redis-server on PATH
+  'examples/nestjs/main.ts',
+];
 
 describe('examples', () => {
   it.each(examples)(

@@ -1,0 +1,231 @@
+import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
+import type { Lease } from '../checkpointers/Checkpointer.js';
+import type { LeaseCoordinator, LeaseSnapshot } from '../checkpointers/LeaseCoordinator.js';
+import { planLeaseBalance, type LeaseBalancePlan } from '../checkpointers/planLeaseBalance.js';
+import { classifyError } from '../kinesis/classifyError.js';
+import type { ConsumerEvent } from './ConsumerEvent.js';
+import type { LeaseManager } from './LeaseManager.js';
+
+/** What the balancer needs from the consumer that reads the shards. */
+export interface LeaseBalancerHost {
+  /** Shards that may be read now (known, not ended, parents ended), judged with `snapshot`. */
+  openShards(snapshot: LeaseSnapshot): string[];
+  /** A lease was just acquired: start reading the shard (or release the lease if it cannot). */
+  startLeased(shardId: string, lease: Lease): Promise<void>;
+  /**
+   * Stop reading the shard, let its records in flight pass checkpoint() (bounded wait), write
+   * the last checkpoint, release the lease (reserved for `requester` when given). Idempotent
+   * while one is under way.
+   */
+  giveUp(shardId: string, requester: string | undefined): void;
+  /** True while the shard is being given up (its lease is still held). */
+  isGivingUp(shardId: string): boolean;
+}
+
+export interface LeaseBalancerOptions {
+  readonly coordinator: LeaseCoordinator;
+  readonly streamName: string;
+  readonly workerId: string;
+  readonly scheduler: SchedulerLike;
+  /** Most shards this worker holds (MAX_SAFE_INTEGER: no limit). */
+  readonly maxShardConsumers: number;
+  readonly leases: LeaseManager;
+  readonly host: LeaseBalancerHost;
+  readonly onEvent: (event: ConsumerEvent) => void;
+}
+
+/**
+ * Shares a stream's shards among the workers of a consumer group through a LeaseCoordinator.
+ * Every heartbeat (and when asked, e.g. after shard discovery) it runs one balancing pass:
+ *
+ * 1. heartbeat, then one lease snapshot;
+ * 2. planLeaseBalance() for this worker;
+ * 3. give up the shards above maxShardConsumers, hand over the shards other workers asked for
+ *    (when that evens the load), acquire free / expired / reserved shards up to the fair share,
+ *    take over shards whose handoff deadline passed, ask the busiest worker for one shard, and
+ *    withdraw requests no longer needed.
+ *
+ * A failing pass (Redis down, ...) becomes an error-retried event and is tried again at the
+ * next heartbeat; the consumer keeps running and keeps trying to re-acquire its share.
+ */
+export class LeaseBalancer {
+  private timer: Subscription | undefined;
+  private running = false;
+  private passing: Promise<void> | undefined;
+  private again = false;
+  private failures = 0;
+  private lastRebalance = '';
+  private snapshot: LeaseSnapshot | undefined;
+
+  constructor(private readonly options: LeaseBalancerOptions) {}
+
+  /** The last lease snapshot read, if any. */
+  get lastSnapshot(): LeaseSnapshot | undefined {
+    return this.snapshot;
+  }
+
+  /** Starts the heartbeat loop; the first pass runs at once. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const period = this.options.coordinator.heartbeatIntervalMs;
+    const trigger = () => this.trigger();
+    this.timer = this.options.scheduler.schedule(function (this: SchedulerAction<undefined>) {
+      trigger();
+      this.schedule(undefined, period);
+    }, period);
+    this.trigger();
+  }
+
+  /** Runs a balancing pass soon (one at a time; a request during a pass runs one more after it). */
+  trigger(): void {
+    if (!this.running) return;
+    if (this.passing !== undefined) {
+      this.again = true;
+      return;
+    }
+    this.passing = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.pass();
+        } while (this.again && this.running);
+      } finally {
+        this.passing = undefined;
+      }
+    })();
+  }
+
+  /** Stops the loop and waits for a pass under way. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    await this.passing;
+  }
+
+  /** Who asked for this shard, per the last snapshot (to hand it over when leaving). */
+  requesterOf(shardId: string): string | undefined {
+    const snapshot = this.snapshot;
+    if (snapshot === undefined) return undefined;
+    const lease = snapshot.leases.find((state) => state.shardId === shardId);
+    const requester = lease?.handoff?.requester;
+    return requester !== undefined && snapshot.liveWorkers.includes(requester) ? requester : undefined;
+  }
+
+  /** Leaves the group (after the leases were released). Never rejects. */
+  async leave(): Promise<void> {
+    const { coordinator, streamName, workerId } = this.options;
+    try {
+      await coordinator.leaveGroup(streamName, workerId);
+    } catch (error) {
+      this.options.onEvent({
+        type: 'error-retried',
+        operation: 'leaveGroup',
+        error: classifyError(error),
+        attempt: 1,
+        delayMs: 0,
+      });
+    }
+  }
+
+  private async pass(): Promise<void> {
+    const { coordinator, streamName, workerId } = this.options;
+    let operation = 'heartbeat';
+    const startedAt = this.options.scheduler.now();
+    try {
+      await coordinator.heartbeat(streamName, workerId);
+      if (!this.running) return;
+      operation = 'leaseSnapshot';
+      const snapshot = await coordinator.leaseSnapshot(streamName);
+      if (!this.running) return;
+      this.snapshot = snapshot;
+      const plan = planLeaseBalance({
+        workerId,
+        openShards: this.options.host.openShards(snapshot),
+        leases: snapshot.leases,
+        liveWorkers: snapshot.liveWorkers,
+        now: snapshot.now,
+        maxShardConsumers: this.options.maxShardConsumers,
+      });
+      this.report(plan, snapshot);
+      operation = 'balance';
+      await this.act(plan, startedAt, (name) => {
+        operation = name;
+      });
+      this.failures = 0;
+    } catch (error) {
+      this.failures += 1;
+      this.options.onEvent({
+        type: 'error-retried',
+        operation,
+        error: classifyError(error),
+        attempt: this.failures,
+        delayMs: coordinator.heartbeatIntervalMs,
+      });
+    }
+  }
+
+  private report(plan: LeaseBalancePlan, snapshot: LeaseSnapshot): void {
+    const key = `${plan.target}|${plan.held.join(',')}|${snapshot.liveWorkers.join(',')}`;
+    if (key === this.lastRebalance) return;
+    this.lastRebalance = key;
+    this.options.onEvent({
+      type: 'rebalance',
+      target: plan.target,
+      held: plan.held,
+      liveWorkers: snapshot.liveWorkers,
+    });
+  }
+
+  private async act(
+    plan: LeaseBalancePlan,
+    startedAt: number,
+    step: (operation: string) => void,
+  ): Promise<void> {
+    const { coordinator, streamName, workerId, leases, host } = this.options;
+    for (const shardId of plan.release) host.giveUp(shardId, undefined);
+    for (const { shardId, requester } of plan.handOver) host.giveUp(shardId, requester);
+
+    // Shards the coordinator says are ours but this worker does not read (its local deadline
+    // passed while the lease lived on): take them back, which restarts them from the checkpoint.
+    // Not those released since the snapshot was read.
+    const releasedSince = (shardId: string) => (leases.lastReleasedAt(shardId) ?? -Infinity) >= startedAt;
+    const toAcquire = [
+      ...plan.held.filter(
+        (shardId) =>
+          leases.get(shardId) === undefined && !host.isGivingUp(shardId) && !releasedSince(shardId),
+      ),
+      ...plan.acquire,
+      ...plan.takeOver,
+    ];
+    step('acquireLease');
+    for (const shardId of toAcquire) {
+      if (!this.running) return;
+      if (leases.get(shardId) !== undefined) continue;
+      const lease = await leases.acquire(shardId);
+      if (lease !== undefined) await host.startLeased(shardId, lease);
+    }
+
+    const request = plan.requestHandoff;
+    if (request !== undefined && this.running) {
+      step('requestHandoff');
+      const result = await coordinator.requestHandoff(streamName, request.shardId, workerId);
+      if (result.status === 'requested')
+        this.options.onEvent({
+          type: 'handoff-requested',
+          shardId: request.shardId,
+          owner: result.owner,
+          deadline: result.deadline,
+        });
+      else if (result.status === 'free' && this.running) {
+        step('acquireLease');
+        const lease = await leases.acquire(request.shardId);
+        if (lease !== undefined) await host.startLeased(request.shardId, lease);
+      }
+    }
+
+    if (plan.withdraw.length > 0) step('cancelHandoff');
+    for (const shardId of plan.withdraw) await coordinator.cancelHandoff(streamName, shardId, workerId);
+  }
+}

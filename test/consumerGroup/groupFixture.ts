@@ -1,0 +1,98 @@
+// Everything a consumer-group test needs around a running Redis: the embedded Kinesis, a stream,
+// a record feed, the worker processes, and a RedisCheckpointer to look at leases and
+// checkpoints. close() stops all of it, whatever state the test left it in.
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { CheckpointPosition } from '../../src/checkpointers/Checkpointer.js';
+import type { LeaseSnapshot } from '../../src/checkpointers/LeaseCoordinator.js';
+import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
+import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
+import { uniqueKeyPrefix } from '../support/redis.js';
+import { RecordFeed } from './recordFeed.js';
+import { WorkerGroup } from './workerGroup.js';
+
+export const SESSION_TIMEOUT_MS = 3000;
+export const HEARTBEAT_INTERVAL_MS = 500;
+const GROUP = 'consumer-group-test';
+
+export interface GroupFixture {
+  readonly streamName: string;
+  readonly feed: RecordFeed;
+  readonly group: WorkerGroup;
+  /** For reading leases and checkpoints from the test (never takes a lease). */
+  readonly observer: RedisCheckpointer;
+  snapshot(): Promise<LeaseSnapshot>;
+  /** The stored checkpoint position of each shard (undefined: none yet). */
+  checkpoints(shardIds: readonly string[]): Promise<Map<string, CheckpointPosition | undefined>>;
+  close(): Promise<void>;
+}
+
+export interface GroupFixtureOptions {
+  /** checkpoint() in the workers: write after this many items (default 10) ... */
+  readonly checkpointBatchSize?: number;
+  /** ... or this many ms (default 200). */
+  readonly checkpointIntervalMs?: number;
+}
+
+export async function startGroupFixture(
+  redisUrl: string,
+  shards: number,
+  options: GroupFixtureOptions = {},
+): Promise<GroupFixture> {
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const kinesis: TestKinesis = await startTestKinesis();
+    closers.push(() => kinesis.close());
+    const client: KinesisClient = kinesis.createClient();
+    closers.push(async () => client.destroy());
+    const streamName = uniqueStreamName('group');
+    await kinesis.createStream(streamName, shards);
+    const keyPrefix = uniqueKeyPrefix('group');
+    const observer = new RedisCheckpointer({
+      redis: redisUrl,
+      name: GROUP,
+      keyPrefix,
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      retry: { baseMs: 50, capMs: 500, retryLimit: 20 },
+    });
+    closers.push(() => observer.close());
+    const feed = new RecordFeed(client, streamName);
+    closers.push(() => feed.stop());
+    const group = new WorkerGroup({
+      streamName,
+      endpoint: kinesis.endpoint,
+      region: kinesis.region,
+      credentials: kinesis.credentials,
+      redisUrl,
+      keyPrefix,
+      group: GROUP,
+      sessionTimeoutMs: SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+      checkpointBatchSize: options.checkpointBatchSize ?? 10,
+      checkpointIntervalMs: options.checkpointIntervalMs ?? 200,
+    });
+    closers.push(() => group.killAll());
+    return {
+      streamName,
+      feed,
+      group,
+      observer,
+      snapshot: () => observer.leaseSnapshot(streamName),
+      async checkpoints(shardIds) {
+        const positions = new Map<string, CheckpointPosition | undefined>();
+        for (const shardId of shardIds) {
+          const stored = await observer.getCheckpoint(streamName, shardId);
+          positions.set(shardId, stored?.kind === 'position' ? stored.position : undefined);
+        }
+        return positions;
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

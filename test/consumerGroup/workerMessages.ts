@@ -1,0 +1,33 @@
+// What the parent gives a consumer-group worker (worker.ts) and what the worker reports back.
+
+export interface WorkerConfig {
+  readonly workerId: string;
+  readonly streamName: string;
+  readonly endpoint: string;
+  readonly region: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly redisUrl: string;
+  readonly keyPrefix: string;
+  /** Consumer group (RedisCheckpointer name). */
+  readonly group: string;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  /** checkpoint() batching: write after this many items or this many ms. */
+  readonly checkpointBatchSize: number;
+  readonly checkpointIntervalMs: number;
+}
+
+/** A ConsumerEvent with its error as text (IPC carries JSON). */
+export interface WorkerEvent {
+  type: string;
+  shardId?: string;
+  error?: string;
+  [key: string]: string | number | boolean | readonly string[] | object | undefined;
+}
+
+export type WorkerMessage =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'item'; readonly shardId: string; readonly sequenceNumber: string; readonly id: number }
+  | { readonly kind: 'event'; readonly event: WorkerEvent }
+  | { readonly kind: 'error'; readonly message: string }
+  | { readonly kind: 'stopped' };
