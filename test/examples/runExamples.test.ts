@@ -9,6 +9,7 @@ const examples = [
   'examples/produce.ts',
   'examples/consume-with-checkpoints.ts',
   'examples/consumer-group.ts', // REDIS_URL, or a redis-server on PATH
+  'examples/cross-language.ts',
   'examples/nestjs/main.ts',
 ];
 
