@@ -35,8 +35,10 @@ export interface RedisCheckpointerOptions {
   readonly handoffReservationMs?: number;
   /**
    * Back-off for Redis calls that fail for a transient reason (connection lost, LOADING,
-   * CLUSTERDOWN, ...). Default { baseMs: 50, capMs: 1000, retryLimit: 6 }: about 3 s at most.
-   * When the retries run out the call rejects with RedisUnavailableError.
+   * CLUSTERDOWN, ...). Default { baseMs: 50, capMs: 1000, retryLimit: 6 }: about 3 s of back-off,
+   * plus, while Redis is down, each attempt's wait for ioredis to reconnect (over 10 s in all with
+   * a URL connection's defaults). With a short sessionTimeout, choose a retry that gives up within
+   * one session. When the retries run out the call rejects with RedisUnavailableError.
    */
   readonly retry?: BackoffOptions;
   /** Waits between retries; inject to control time in tests. Default: a real timer. */
