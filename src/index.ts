@@ -167,6 +167,7 @@ export { AfterFlushError } from './producer/errors/AfterFlushError.js';
 export { ProducerClosedError } from './producer/errors/ProducerClosedError.js';
 export { fromKinesis, type KinesisConsumerObservable } from './observables/fromKinesis.js';
 export { checkpoint, type CheckpointOptions, type Checkpointable } from './operators/checkpoint.js';
+export { checkpointFilter } from './operators/checkpointFilter.js';
 export type { ConsumerOptions, ConsumerIteratorType } from './consumer/ConsumerOptions.js';
 export type { ConsumerEvent, ConsumerEventType, ShardStartPosition } from './consumer/ConsumerEvent.js';
 export type { ConsumerStats, ShardStats, ShardReadState } from './consumer/ConsumerStats.js';

@@ -246,3 +246,47 @@ describe('deserialize() with an asynchronous onDecodeError', () => {
     await expect(done).rejects.toThrow('dlq failed');
   });
 });
+
+describe('deserialize() and records that yield no item', () => {
+  /** A consumer link that only records which records were reported done without an item. */
+  function linked(sequenceNumber: string, data: Uint8Array, skipped: string[]): KinesisRecord {
+    const link = {
+      streamName: 'orders',
+      skipped: (done: KinesisRecord, sub: number | undefined, count: number) =>
+        void skipped.push(`${done.sequenceNumber}:${sub ?? 'whole'}/${count}`),
+    } as unknown as NonNullable<KinesisRecord[typeof CONSUMER_CONTEXT]>['link'];
+    return record(sequenceNumber, data, {
+      [CONSUMER_CONTEXT]: { processor: jsonLineProcessor(), ...(link === undefined ? {} : { link }) },
+    });
+  }
+
+  it('reports an empty record, a dead-lettered one and a fully resumed one as done, and no other', () => {
+    const skipped: string[] = [];
+    newScheduler().run(({ cold, expectObservable }) => {
+      const empty = linked('1', Buffer.from('\n\n'), skipped);
+      const bad = linked('2', Buffer.from('{oops\n'), skipped);
+      const resumed = linked('3', Buffer.from('{"a": 1}\n'), skipped);
+      const done = { ...resumed, resumeAfterSubSequenceNumber: 0 };
+      const good = linked('4', Buffer.from('{"b": 2}\n'), skipped);
+      const source = cold('abcd|', { a: empty, b: bad, c: done, d: good });
+      const output = source.pipe(deserialize({ onDecodeError: () => undefined }));
+      expectObservable(output).toBe('---d|', { d: item(good, { b: 2 }, 0, 1) });
+    });
+    expect(skipped).toEqual(['1:whole/1', '2:whole/1', '3:whole/1']);
+  });
+
+  it('reports a dead-lettered record as done only once its asynchronous handler settled', async () => {
+    const skipped: string[] = [];
+    let release: () => void = () => undefined;
+    const handled = new Promise<void>((resolve) => (release = resolve));
+    const records = new Subject<KinesisRecord>();
+    const output = lastValueFrom(records.pipe(deserialize({ onDecodeError: () => handled }), toArray()));
+    records.next(linked('7', Buffer.from('{oops\n'), skipped));
+    records.complete();
+    await Promise.resolve();
+    expect(skipped).toEqual([]);
+    release();
+    await output;
+    expect(skipped).toEqual(['7:whole/1']);
+  });
+});

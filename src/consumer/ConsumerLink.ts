@@ -32,6 +32,18 @@ export interface ConsumerLink {
    * itself: whole if `subSequenceNumber` is undefined, else its items 0..subSequenceNumber.
    */
   passed(sinkId: number, record: KinesisRecord, subSequenceNumber: number | undefined): void;
+  /**
+   * One item was dropped before sink `sinkId` (every sink of the record when undefined) and will
+   * never reach it (checkpointFilter): that item alone is done for the sink, never the records or
+   * items before it, which may still be in processing. `subSequenceNumber` undefined (or
+   * `subRecordCount` 1) means the whole record. Links that track nothing may leave it out.
+   */
+  skipped?(
+    record: KinesisRecord,
+    subSequenceNumber: number | undefined,
+    subRecordCount: number,
+    sinkId?: number,
+  ): void;
   /** Writes the positions that may be committed now. Never rejects: failures become events. */
   commit(): Promise<void>;
 }

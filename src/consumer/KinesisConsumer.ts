@@ -215,6 +215,26 @@ export class KinesisConsumer implements ConsumerLink {
     this.maybeFinish(state);
   }
 
+  skipped(
+    record: KinesisRecord,
+    subSequenceNumber: number | undefined,
+    subRecordCount: number,
+    sinkId?: number,
+  ): void {
+    const state = this.shards.get(record.shardId);
+    if (state === undefined || record[CONSUMER_CONTEXT] !== state.context) return;
+    const released = state.progress.skip(
+      record.sequenceNumber,
+      subSequenceNumber,
+      subRecordCount,
+      sinkId,
+      record.resumeAfterSubSequenceNumber,
+    );
+    this.gate.release(released);
+    this.checkDrained(state);
+    this.maybeFinish(state);
+  }
+
   commit(): Promise<void> {
     return Promise.all([...this.shards.values()].map((state) => this.write(state))).then(() => undefined);
   }

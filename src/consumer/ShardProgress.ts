@@ -1,17 +1,32 @@
 import type { CheckpointPosition } from '../checkpointers/Checkpointer.js';
 import { compareSequenceNumbers } from './compareSequenceNumbers.js';
 
+/** What one sink has done of a record it has not finished: a passed prefix and single skipped items. */
+interface PartlyDone {
+  /** Highest item index of the prefix that is done (passed, or done before this reading); -1 for none. */
+  through: number;
+  /** Items dropped on their own (checkpointFilter), beyond `through`. */
+  skipped: Set<number> | undefined;
+}
+
 interface Entry {
   readonly sequenceNumber: string;
-  /** Sinks that have not passed the whole record yet. */
+  /** Sinks that are not done with the whole record yet. */
   readonly pending: Set<number>;
-  /** Per sink, the highest item index passed of a partly passed record. */
-  readonly partial: Map<number, number>;
+  /** Per pending sink, what it has done of a partly done record. */
+  readonly partial: Map<number, PartlyDone>;
+  /** Items in the record, once an item was skipped (a skip says how many there are). */
+  count: number | undefined;
 }
 
 /**
  * The records of one shard that are in flight, in the order they were emitted, and the position
- * that may be committed: the end of the longest prefix every checkpoint() sink has passed.
+ * that may be committed: the end of the longest prefix every checkpoint() sink is done with.
+ *
+ * A sink is done with a record when it passed it or a later record of the shard (pass: prefix
+ * semantics, for in-order pipelines), or when every item of the record is either inside a passed
+ * prefix or was skipped on its own (skip: exact, for items dropped before the sink that never
+ * reach it). A skip never settles anything but its own item.
  */
 export class ShardProgress {
   private entries: Entry[] = [];
@@ -43,9 +58,9 @@ export class ShardProgress {
     this.written = position;
   }
 
-  /** Tracks an emitted record until every sink in `sinks` has passed it. */
+  /** Tracks an emitted record until every sink in `sinks` is done with it. */
   add(sequenceNumber: string, sinks: Iterable<number>): void {
-    this.entries.push({ sequenceNumber, pending: new Set(sinks), partial: new Map() });
+    this.entries.push({ sequenceNumber, pending: new Set(sinks), partial: new Map(), count: undefined });
   }
 
   /**
@@ -61,9 +76,44 @@ export class ShardProgress {
         entry.pending.delete(sinkId);
         entry.partial.delete(sinkId);
       } else if (entry.pending.has(sinkId)) {
-        entry.partial.set(sinkId, Math.max(entry.partial.get(sinkId) ?? -1, subSequenceNumber));
+        const done = partlyDone(entry, sinkId);
+        done.through = Math.max(done.through, subSequenceNumber);
+        settleIfComplete(entry, sinkId, done);
       }
       if (order === 0) break;
+    }
+    return this.advance();
+  }
+
+  /**
+   * Item `subSequenceNumber` of `subRecordCount` of the record at `sequenceNumber` was dropped
+   * before sink `sinkId` (every sink when undefined) and will never reach it: that item alone
+   * is done for the sink, nothing before it. A record of one item (or `subSequenceNumber`
+   * undefined) is done whole. `doneThrough`: items 0..doneThrough were done before this
+   * reading (a consumer resumed inside the record). Returns how many records left flight.
+   */
+  skip(
+    sequenceNumber: string,
+    subSequenceNumber: number | undefined,
+    subRecordCount: number,
+    sinkId?: number,
+    doneThrough = -1,
+  ): number {
+    const entry = this.find(sequenceNumber);
+    if (entry === undefined) return 0;
+    const sinks = sinkId === undefined ? [...entry.pending] : entry.pending.has(sinkId) ? [sinkId] : [];
+    const whole = subSequenceNumber === undefined || subRecordCount <= 1;
+    if (!whole) entry.count = Math.max(entry.count ?? 0, subRecordCount);
+    for (const sink of sinks) {
+      if (whole) {
+        entry.pending.delete(sink);
+        entry.partial.delete(sink);
+        continue;
+      }
+      const done = partlyDone(entry, sink);
+      done.through = Math.max(done.through, doneThrough);
+      (done.skipped ??= new Set()).add(subSequenceNumber);
+      settleIfComplete(entry, sink, done);
     }
     return this.advance();
   }
@@ -86,6 +136,21 @@ export class ShardProgress {
     return count;
   }
 
+  /** The record in flight at `sequenceNumber` (binary search: entries are in shard order). */
+  private find(sequenceNumber: string): Entry | undefined {
+    let low = this.head;
+    let high = this.entries.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const entry = this.entries[middle] as Entry;
+      const order = compareSequenceNumbers(entry.sequenceNumber, sequenceNumber);
+      if (order === 0) return entry;
+      if (order < 0) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
+  }
+
   private advance(): number {
     let released = 0;
     while (this.head < this.entries.length) {
@@ -99,12 +164,37 @@ export class ShardProgress {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
+    // Inside the first record in flight: the items every pending sink is done with, contiguously.
     const first = this.entries[this.head];
-    if (first !== undefined && first.partial.size > 0 && first.partial.size === first.pending.size) {
+    if (first !== undefined && first.pending.size > 0) {
       let lowest = Number.POSITIVE_INFINITY;
-      for (const sub of first.partial.values()) lowest = Math.min(lowest, sub);
-      this.position = { sequenceNumber: first.sequenceNumber, subSequenceNumber: lowest };
+      for (const sink of first.pending) {
+        const done = first.partial.get(sink);
+        lowest = Math.min(lowest, done === undefined ? -1 : contiguous(done));
+      }
+      if (lowest >= 0) this.position = { sequenceNumber: first.sequenceNumber, subSequenceNumber: lowest };
     }
     return released;
+  }
+}
+
+function partlyDone(entry: Entry, sinkId: number): PartlyDone {
+  let done = entry.partial.get(sinkId);
+  if (done === undefined) entry.partial.set(sinkId, (done = { through: -1, skipped: undefined }));
+  return done;
+}
+
+/** The highest item index up to which every item is done (passed prefix, then skipped items). */
+function contiguous(done: PartlyDone): number {
+  let through = done.through;
+  while (done.skipped?.has(through + 1) === true) through += 1;
+  return through;
+}
+
+/** A sink that is done with every item of a record (its count known) is done with the record. */
+function settleIfComplete(entry: Entry, sinkId: number, done: PartlyDone): void {
+  if (entry.count !== undefined && contiguous(done) >= entry.count - 1) {
+    entry.pending.delete(sinkId);
+    entry.partial.delete(sinkId);
   }
 }

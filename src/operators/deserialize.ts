@@ -67,6 +67,13 @@ export function deserialize<T = unknown>(
       let waiting = false;
       let sourceDone = false;
 
+      // A record that yields no item (dead-lettered, empty, or already done before a resume) never
+      // reaches checkpoint(): tell the consumer it is done, or it would hold back the shard's
+      // checkpoint and, at the end of a shard, its SHARD_END.
+      const settle = (record: KinesisRecord): void => {
+        record[CONSUMER_CONTEXT]?.link?.skipped?.(record, undefined, 1);
+      };
+
       const handle = (record: KinesisRecord): void => {
         let items: KinesisItem<T>[];
         try {
@@ -89,13 +96,17 @@ export function deserialize<T = unknown>(
             result.then(
               () => {
                 waiting = false;
+                settle(record);
                 drain();
               },
               (handlerError: unknown) => subscriber.error(handlerError),
             );
+          } else {
+            settle(record);
           }
           return;
         }
+        if (items.length === 0) settle(record);
         for (const item of items) {
           if (subscriber.closed) return;
           subscriber.next(item);

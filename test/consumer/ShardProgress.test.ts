@@ -45,4 +45,98 @@ describe('ShardProgress', () => {
     expect(progress.clear()).toBe(1);
     expect(progress.committable).toEqual({ sequenceNumber: '1' });
   });
+
+  describe('skip (an item dropped before the sink)', () => {
+    test('settles only its own record, never the records before it', () => {
+      const progress = new ShardProgress();
+      for (const seq of ['1', '2', '3']) progress.add(seq, [1]);
+      // '1' may still be in a slow stage downstream: skipping '3' must not commit past it.
+      expect(progress.skip('3', undefined, 1, 1)).toBe(0);
+      expect(progress.committable).toBeUndefined();
+      expect(progress.size).toBe(3);
+      expect(progress.skip('2', 0, 1, 1)).toBe(0);
+      expect(progress.committable).toBeUndefined();
+      // '1' passes: the contiguous prefix now runs through the skipped '2' and '3'.
+      expect(progress.pass(1, '1', undefined)).toBe(3);
+      expect(progress.committable).toEqual({ sequenceNumber: '3' });
+      expect(progress.size).toBe(0);
+    });
+
+    test('the last records of a shard, all skipped, leave flight (nothing later settles them)', () => {
+      const progress = new ShardProgress();
+      for (const seq of ['1', '2', '3']) progress.add(seq, [1]);
+      progress.pass(1, '1', undefined);
+      progress.skip('2', undefined, 1, 1);
+      expect(progress.skip('3', undefined, 1, 1)).toBe(1);
+      expect(progress.size).toBe(0);
+      expect(progress.committable).toEqual({ sequenceNumber: '3' });
+    });
+
+    test('targets one sink: others still wait; without a sink id it settles every sink', () => {
+      const progress = new ShardProgress();
+      progress.add('1', [1, 2]);
+      progress.add('2', [1, 2]);
+      expect(progress.skip('1', undefined, 1, 1)).toBe(0);
+      expect(progress.size).toBe(2);
+      expect(progress.skip('1', undefined, 1, 7)).toBe(0); // not a sink of the record: no effect
+      expect(progress.skip('1', undefined, 1, 2)).toBe(1);
+      expect(progress.skip('2', undefined, 1)).toBe(1);
+      expect(progress.size).toBe(0);
+    });
+
+    test('an aggregated record is done once its passed prefix and skipped items cover every item', () => {
+      const progress = new ShardProgress();
+      progress.add('5', [1]);
+      progress.add('6', [1]);
+      progress.skip('5', 1, 4, 1);
+      progress.skip('5', 3, 4, 1);
+      // Items 1 and 3 skipped, 0 and 2 not done: no position inside the record yet.
+      expect(progress.committable).toBeUndefined();
+      progress.pass(1, '5', 0);
+      // 0 passed + 1 skipped: items 0..1 done; 2 is not, so 3 does not count yet.
+      expect(progress.committable).toEqual({ sequenceNumber: '5', subSequenceNumber: 1 });
+      expect(progress.size).toBe(2);
+      expect(progress.pass(1, '5', 2)).toBe(1);
+      expect(progress.committable).toEqual({ sequenceNumber: '5' });
+      expect(progress.size).toBe(1);
+    });
+
+    test('an aggregated record whose last items are all skipped leaves flight', () => {
+      const progress = new ShardProgress();
+      progress.add('5', [1]);
+      progress.pass(1, '5', 0);
+      progress.skip('5', 1, 3, 1);
+      expect(progress.size).toBe(1);
+      expect(progress.committable).toEqual({ sequenceNumber: '5', subSequenceNumber: 1 });
+      expect(progress.skip('5', 2, 3, 1)).toBe(1);
+      expect(progress.size).toBe(0);
+      expect(progress.committable).toEqual({ sequenceNumber: '5' });
+    });
+
+    test('items done before a resume count as done', () => {
+      const progress = new ShardProgress();
+      progress.add('5', [1]);
+      // Resumed after item 1 of 3: skipping item 2 completes the record.
+      expect(progress.skip('5', 2, 3, 1, 1)).toBe(1);
+      expect(progress.committable).toEqual({ sequenceNumber: '5' });
+    });
+
+    test('a prefix pass of a later record still settles earlier skipped items', () => {
+      const progress = new ShardProgress();
+      progress.add('5', [1]);
+      progress.add('6', [1]);
+      progress.skip('5', 2, 3, 1);
+      expect(progress.pass(1, '6', undefined)).toBe(2);
+      expect(progress.committable).toEqual({ sequenceNumber: '6' });
+    });
+
+    test('skipping a record no longer in flight does nothing', () => {
+      const progress = new ShardProgress();
+      progress.add('1', [1]);
+      progress.pass(1, '1', undefined);
+      expect(progress.skip('1', undefined, 1, 1)).toBe(0);
+      expect(progress.skip('9', 0, 2)).toBe(0);
+      expect(progress.committable).toEqual({ sequenceNumber: '1' });
+    });
+  });
 });
