@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { parseStreamAddress } from '../kinesis/streamAddress.js';
 import {
   jsonLineProcessor,
@@ -168,4 +168,14 @@ export function parseFieldPath(value: string): string[] {
     );
   }
   return path;
+}
+
+/** The `-p, --processor <name>` option of the commands that read or write one format. */
+export function processorOption(defaultName: string): Option {
+  return new Option(
+    '-p, --processor <name>',
+    `record format: ${PROCESSOR_CHOICES.map((c) => c.flag).join(' ')}`,
+  )
+    .argParser(parseProcessor)
+    .default(parseProcessor(defaultName), defaultName);
 }

@@ -16,7 +16,7 @@ import { toKinesis } from '../../operators/toKinesis.js';
 import type { ProducerMetricsSnapshot } from '../../producer/ProducerMetrics.js';
 import {
   parseEndpoint,
-  parseProcessor,
+  processorOption,
   parseRegion,
   parseStreamName,
   positiveIntegerFlag,
@@ -77,12 +77,7 @@ export function registerDemoCommand(program: Command): void {
     )
     .option('-n, --records <n>', 'items to produce', positiveIntegerFlag(1_000_000), 10_000)
     .option('--shards <n>', 'shards of the demo stream (when it is created)', positiveIntegerFlag(64), 2)
-    .option(
-      '-p, --processor <name>',
-      'processor: string json jsonline jsonlist msgpack kpljson kplstring kplmsgpack',
-      parseProcessor,
-      parseProcessor('jsonline'),
-    )
+    .addOption(processorOption('jsonline'))
     .option('--item-bytes <n>', 'approximate size of each item', positiveIntegerFlag(512 * 1024), 200)
     .option('--endpoint <url>', 'a Kinesis endpoint instead of the embedded one', parseEndpoint)
     .option('--region <region>', 'an AWS region: run against real Kinesis', parseRegion)

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress } from '../../kinesis/streamAddress.js';
@@ -8,7 +8,7 @@ import { Producer } from '../../producer/Producer.js';
 import {
   parseEndpoint,
   parseFieldPath,
-  parseProcessor,
+  processorOption,
   parseRegion,
   parseStreamName,
   positiveIntegerFlag,
@@ -54,14 +54,7 @@ export function registerPutCommand(
     .command('put')
     .description('write lines from stdin to a stream, one item per line')
     .argument('<stream>', 'stream name or ARN', parseStreamName)
-    .addOption(
-      new Option(
-        '-p, --processor <name>',
-        'record format: string json jsonline jsonlist msgpack kpljson kplstring kplmsgpack',
-      )
-        .argParser(parseProcessor)
-        .default(parseProcessor('json'), 'json'),
-    )
+    .addOption(processorOption('json'))
     .option(
       '-k, --partition-key-field <field>',
       'take the partition key from this field of each JSON line (dotted path allowed); default a random key',

@@ -9,7 +9,7 @@ import { checkpoint } from '../../operators/checkpoint.js';
 import { deserialize } from '../../operators/deserialize.js';
 import {
   parseEndpoint,
-  parseProcessor,
+  processorOption,
   parseRegion,
   parseStartPosition,
   parseStreamName,
@@ -72,14 +72,7 @@ export function registerTailCommand(
     .command('tail')
     .description('print the items of a stream as JSON lines on stdout')
     .argument('<stream>', 'stream name or ARN', parseStreamName)
-    .addOption(
-      new Option(
-        '-p, --processor <name>',
-        'record format: string json jsonline jsonlist msgpack kpljson kplstring kplmsgpack',
-      )
-        .argParser(parseProcessor)
-        .default(parseProcessor('json'), 'json'),
-    )
+    .addOption(processorOption('json'))
     .addOption(
       new Option('--from <position>', 'where to start: trim-horizon, latest or an ISO 8601 time')
         .argParser(parseStartPosition)
