@@ -15,33 +15,27 @@ describe('consumer group: lease balancing across processes', () => {
   it('3 workers on 6 shards settle at 2/2/2; a 4th joins and they rebalance to 2/2/1/1 without loss', async () => {
     redis = await startTestRedis();
     fixture = await startGroupFixture(redis.url, 6);
-    const { feed, group } = fixture;
-    const current = fixture;
-    let last = await current.snapshot();
-    const look = async () => {
-      last = await current.snapshot();
-      return last;
-    };
+    const { feed, group, leases } = fixture;
 
     await feed.put(60);
     feed.start(10, 100);
     await Promise.all(['w1', 'w2', 'w3'].map((id) => group.start(id)));
     await waitUntil(
-      async () => shape(await look()) === '2/2/2',
+      async () => shape(await leases.look()) === '2/2/2',
       20_000,
-      () => `3 workers: ${describeHoldings(last)}`,
+      () => `3 workers: ${describeHoldings(leases.last)}`,
     );
 
     await group.start('w4');
     await waitUntil(
-      async () => shape(await look()) === '2/2/1/1',
+      async () => shape(await leases.look()) === '2/2/1/1',
       20_000,
-      () => `4 workers: ${describeHoldings(last)}`,
+      () => `4 workers: ${describeHoldings(leases.last)}`,
     );
-    expect(holdings(last).get('w4')).toHaveLength(1);
+    expect(holdings(leases.last).get('w4')).toHaveLength(1);
     // Settled: two more heartbeats change nothing.
     await new Promise((resolve) => setTimeout(resolve, 2 * HEARTBEAT_INTERVAL_MS + 200));
-    expect(shape(await look())).toBe('2/2/1/1');
+    expect(shape(await leases.look())).toBe('2/2/1/1');
 
     // The newcomer's shard came by a handoff: requested, drained, released for it.
     expect(group.eventsOf('handoff-requested', 'w4').length).toBeGreaterThanOrEqual(1);

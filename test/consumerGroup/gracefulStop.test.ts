@@ -22,21 +22,17 @@ describe('consumer group: a worker that stops gracefully', () => {
     });
     const { feed, group } = fixture;
     const current = fixture;
-    let last = await current.snapshot();
-    const look = async () => {
-      last = await current.snapshot();
-      return last;
-    };
+    const { leases } = current;
 
     await feed.put(60);
     feed.start(10, 100);
     await Promise.all(['w1', 'w2', 'w3'].map((id) => group.start(id)));
     await waitUntil(
-      async () => shape(await look()) === '2/2/2',
+      async () => shape(await leases.look()) === '2/2/2',
       20_000,
-      () => describeHoldings(last),
+      () => describeHoldings(leases.last),
     );
-    const leaving = holdings(last).get('w2') ?? [];
+    const leaving = holdings(leases.last).get('w2') ?? [];
     await waitUntil(
       () =>
         group.processed.filter((item) => leaving.includes(item.shardId) && item.workerId === 'w2').length >=
@@ -55,9 +51,9 @@ describe('consumer group: a worker that stops gracefully', () => {
     expect((await current.snapshot()).liveWorkers).toEqual(['w1', 'w3']);
 
     await waitUntil(
-      async () => shape(await look()) === '3/3',
+      async () => shape(await leases.look()) === '3/3',
       10_000,
-      () => `after the stop: ${describeHoldings(last)}`,
+      () => `after the stop: ${describeHoldings(leases.last)}`,
     );
     // Taken because they were released, not because they expired.
     for (const shardId of leaving) {

@@ -21,9 +21,19 @@ export interface GroupFixture {
   /** For reading leases and checkpoints from the test (never takes a lease). */
   readonly observer: RedisCheckpointer;
   snapshot(): Promise<LeaseSnapshot>;
+  /** Lease snapshots taken while waiting, the latest kept for failure messages. */
+  readonly leases: LeaseWatch;
   /** The stored checkpoint position of each shard (undefined: none yet). */
   checkpoints(shardIds: readonly string[]): Promise<Map<string, CheckpointPosition | undefined>>;
   close(): Promise<void>;
+}
+
+/** Takes lease snapshots and keeps the latest one. */
+export interface LeaseWatch {
+  /** Takes a new snapshot and keeps it as `last`. */
+  look(): Promise<LeaseSnapshot>;
+  /** The latest snapshot `look()` took (the one from the fixture's start before any). */
+  readonly last: LeaseSnapshot;
 }
 
 export interface GroupFixtureOptions {
@@ -75,12 +85,23 @@ export async function startGroupFixture(
       checkpointIntervalMs: options.checkpointIntervalMs ?? 200,
     });
     closers.push(() => group.killAll());
+    let last = await observer.leaseSnapshot(streamName);
+    const leases: LeaseWatch = {
+      async look() {
+        last = await observer.leaseSnapshot(streamName);
+        return last;
+      },
+      get last() {
+        return last;
+      },
+    };
     return {
       streamName,
       feed,
       group,
       observer,
       snapshot: () => observer.leaseSnapshot(streamName),
+      leases,
       async checkpoints(shardIds) {
         const positions = new Map<string, CheckpointPosition | undefined>();
         for (const shardId of shardIds) {

@@ -24,11 +24,7 @@ describe('consumer group: Redis restarted (AOF on) mid-stream', () => {
     fixture = await startGroupFixture(redis.url, 4);
     const { feed, group } = fixture;
     const current = fixture;
-    let last = await current.snapshot();
-    const look = async () => {
-      last = await current.snapshot();
-      return last;
-    };
+    const { leases } = current;
     const shardIds = [
       'shardId-000000000000',
       'shardId-000000000001',
@@ -40,9 +36,9 @@ describe('consumer group: Redis restarted (AOF on) mid-stream', () => {
     feed.start(8, 100);
     await Promise.all(['w1', 'w2'].map((id) => group.start(id)));
     await waitUntil(
-      async () => shape(await look()) === '2/2',
+      async () => shape(await leases.look()) === '2/2',
       20_000,
-      () => describeHoldings(last),
+      () => describeHoldings(leases.last),
     );
     await waitUntil(
       () => group.processed.length >= 100,
@@ -75,11 +71,11 @@ describe('consumer group: Redis restarted (AOF on) mid-stream', () => {
 
     await waitUntil(
       async () => {
-        const held = holdings(await look());
-        return shape(last) === '2/2' && [...held.values()].flat().length === shardIds.length;
+        const held = holdings(await leases.look());
+        return shape(leases.last) === '2/2' && [...held.values()].flat().length === shardIds.length;
       },
       20_000,
-      () => `after the restart: ${describeHoldings(last)}`,
+      () => `after the restart: ${describeHoldings(leases.last)}`,
     );
     expect(group.aliveWorkers.sort()).toEqual(['w1', 'w2']);
     expect(group.failures).toEqual([]);

@@ -37,22 +37,18 @@ describe('consumer group: a worker that dies', () => {
     });
     const { feed, group } = fixture;
     const current = fixture;
-    let last = await current.snapshot();
-    const look = async () => {
-      last = await current.snapshot();
-      return last;
-    };
+    const { leases } = current;
 
     await feed.put(60);
     feed.start(10, 100);
     await Promise.all(['w1', 'w2', 'w3'].map((id) => group.start(id)));
     await waitUntil(
-      async () => shape(await look()) === '2/2/2',
+      async () => shape(await leases.look()) === '2/2/2',
       20_000,
-      () => describeHoldings(last),
+      () => describeHoldings(leases.last),
     );
     // Kill the victim while it has processed records beyond the checkpoint stored for them.
-    const victimShards = holdings(await look()).get('w2') ?? [];
+    const victimShards = holdings(await leases.look()).get('w2') ?? [];
     expect(victimShards).toHaveLength(2);
     await waitUntil(
       async () => {
@@ -76,13 +72,13 @@ describe('consumer group: a worker that dies', () => {
 
     await waitUntil(
       async () => {
-        const held = holdings(await look());
+        const held = holdings(await leases.look());
         return victimShards.every((shardId) =>
           ['w1', 'w3'].some((worker) => held.get(worker)?.includes(shardId)),
         );
       },
       SESSION_TIMEOUT_MS + HEARTBEAT_INTERVAL_MS + 10_000,
-      () => `after the kill: ${describeHoldings(last)}`,
+      () => `after the kill: ${describeHoldings(leases.last)}`,
     );
     for (const shardId of victimShards) {
       const taken = group
@@ -93,7 +89,7 @@ describe('consumer group: a worker that dies', () => {
         SESSION_TIMEOUT_MS + HEARTBEAT_INTERVAL_MS + SLACK_MS,
       );
     }
-    expect(shape(last)).toBe('3/3');
+    expect(shape(leases.last)).toBe('3/3');
 
     await feed.stop();
     await waitUntil(
