@@ -1,0 +1,161 @@
+import { inspect } from 'node:util';
+import {
+  isSecretName,
+  REDACTED,
+  redactConnectionString,
+  redactError,
+  redactText,
+  redactValue,
+} from '../../src/errors/redact.js';
+
+const SECRET = 'hunter2-Xq9Vt3';
+
+describe('isSecretName', () => {
+  it.each([
+    'password',
+    'Password',
+    'redisPassword',
+    'passwd',
+    'secret',
+    'secretAccessKey',
+    'credentials.secretAccessKey',
+    'sessionToken',
+    'token',
+    'authToken',
+    'auth',
+    'Authorization',
+    'credential',
+    'credentials',
+    'apiKey',
+    'api_key',
+    'apikey',
+    'accessKeyId',
+    'key',
+    'privateKey',
+    'passphrase',
+    'x-amz-security-token',
+  ])('%s is secret', (name) => {
+    expect(isSecretName(name)).toBe(true);
+  });
+
+  it.each([
+    'partitionKey',
+    'explicitHashKey',
+    'keyPrefix',
+    'streamName',
+    'endpoint',
+    'region',
+    'redis',
+    'sessionTimeout',
+    'name',
+    'workerId',
+    'batchSize',
+  ])('%s is not secret', (name) => {
+    expect(isSecretName(name)).toBe(false);
+  });
+});
+
+describe('redactText', () => {
+  it.each([
+    [`redis://:${SECRET}@127.0.0.1:6379/0`, 'redis://:***@127.0.0.1:6379/0'],
+    [`redis://default:${SECRET}@db.example:6379`, 'redis://default:***@db.example:6379'],
+    [`rediss://app-reader:${SECRET}@db:6380`, 'rediss://app-reader:***@db:6380'],
+    [`https://AKIAIOSFODNN7EXAMPLE:${SECRET}@kinesis.local`, 'https://***@kinesis.local'],
+    [`https://ghp_${SECRET}@host/path`, 'https://***@host/path'],
+    [`http://user:p@ss@${SECRET}@host:4567`, 'http://user:***@host:4567'],
+    [`redis:/:${SECRET}@host`, 'redis:/:***@host'],
+    [`redis//:${SECRET}@host:6379`, 'redis//:***@host:6379'],
+    [`got "redis//:${SECRET}@host" here`, 'got "redis//:***@host" here'],
+    ['connect ECONNREFUSED 127.0.0.1:6379', 'connect ECONNREFUSED 127.0.0.1:6379'],
+    ['http://127.0.0.1:4567/', 'http://127.0.0.1:4567/'],
+  ])('%s -> %s', (input, expected) => {
+    expect(redactText(input)).toBe(expected);
+  });
+
+  it('redacts every URL of a text', () => {
+    const text = `a redis://:${SECRET}@a:1 and b https://u:${SECRET}@b:2`;
+    expect(redactText(text)).toBe('a redis://:***@a:1 and b https://u:***@b:2');
+  });
+});
+
+describe('redactConnectionString', () => {
+  it.each([
+    [`redis//:${SECRET}@host:6379`, '***@host:6379'],
+    [`redis:${SECRET}@host`, 'redis:***@host'],
+    [`:${SECRET}@host:6379`, ':***@host:6379'],
+    [`rediss://app:${SECRET}@host:6380`, 'rediss://app:***@host:6380'],
+    ['not a url', 'not a url'],
+  ])('%s -> %s', (input, expected) => {
+    expect(redactConnectionString(input)).toBe(expected);
+    expect(redactConnectionString(input)).not.toContain(SECRET);
+  });
+});
+
+describe('redactValue', () => {
+  it('replaces the value of a secret-named option whole', () => {
+    expect(redactValue(SECRET, 'password')).toBe(REDACTED);
+    expect(redactValue({ accessKeyId: 'AKIA', secretAccessKey: SECRET }, 'credentials')).toBe(REDACTED);
+    expect(redactValue(undefined, 'password')).toBeUndefined();
+  });
+
+  it('redacts secret-named properties of plain objects at any depth', () => {
+    const value = { region: 'eu-west-1', nested: { deeper: { secretAccessKey: SECRET, ok: 1 } } };
+    expect(redactValue(value, 'options')).toEqual({
+      region: 'eu-west-1',
+      nested: { deeper: { secretAccessKey: REDACTED, ok: 1 } },
+    });
+    expect(value.nested.deeper.secretAccessKey).toBe(SECRET);
+  });
+
+  it('replaces class instances by their class name and keeps dates and primitives', () => {
+    class Client {
+      readonly options = { password: SECRET };
+    }
+    const date = new Date(0);
+    expect(redactValue(new Client())).toBe('[Client]');
+    expect(redactValue(date)).toBe(date);
+    expect(redactValue(42)).toBe(42);
+    expect(redactValue([`redis://:${SECRET}@h`])).toEqual(['redis://:***@h']);
+  });
+
+  it('survives cycles', () => {
+    const value: Record<string, unknown> = { a: 1 };
+    value.self = value;
+    expect(redactValue(value)).toEqual({ a: 1, self: '[Circular]' });
+  });
+});
+
+describe('redactError', () => {
+  it('returns a clean error unchanged', () => {
+    const error = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+    expect(redactError(error)).toBe(error);
+  });
+
+  it('drops command arguments and keeps class, message and code', () => {
+    class ReplyError extends Error {
+      override name = 'ReplyError';
+    }
+    const error = Object.assign(new ReplyError('WRONGPASS invalid username-password pair'), {
+      command: { name: 'auth', args: [SECRET] },
+      code: 'WRONGPASS',
+    });
+    const safe = redactError(error) as Error & Record<string, unknown>;
+    expect(safe).not.toBe(error);
+    expect(safe).toBeInstanceOf(ReplyError);
+    expect(safe.message).toBe(error.message);
+    expect(safe.code).toBe('WRONGPASS');
+    expect(safe.command).toBeUndefined();
+    expect(inspect(safe, { depth: Infinity })).not.toContain(SECRET);
+    expect(JSON.stringify(safe)).not.toContain(SECRET);
+  });
+
+  it('redacts URLs in message and stack, secret-named fields and nested causes', () => {
+    const inner = Object.assign(new TypeError('Invalid URL'), { input: `redis//:${SECRET}@h`, code: 'X' });
+    const outer = new Error(`failed for redis://:${SECRET}@h:1`, { cause: inner });
+    Object.assign(outer, { password: SECRET, errors: [inner] });
+    const text = inspect(redactError(outer), { depth: Infinity });
+    expect(text).not.toContain(SECRET);
+    expect(text).toContain('redis://:***@h:1');
+    expect(text).toContain('Invalid URL');
+  });
+});
