@@ -1,3 +1,5 @@
+import { types } from 'node:util';
+
 /**
  * Redaction: what this library prints about a value, an option or a third-party error never
  * carries a secret. URLs lose their user info (the password always, the user name too unless it
@@ -78,6 +80,14 @@ const DROPPED_ERROR_PROPERTIES = new Set([
 
 const MAX_DEPTH = 4;
 const MAX_KEYS = 50;
+
+/**
+ * Whether a value is an Error, from this realm or another one (Node's own errors seen from a vm
+ * context, as under jest, are not `instanceof Error` there).
+ */
+export function isError(value: unknown): value is Error {
+  return value instanceof Error || types.isNativeError(value);
+}
 
 function wordsOf(name: string): string[] {
   return name
@@ -210,7 +220,7 @@ export function redactError(error: unknown): unknown {
 }
 
 function redactErrorAt(error: unknown, depth: number): unknown {
-  if (!(error instanceof Error)) {
+  if (!isError(error)) {
     if (typeof error === 'string') return redactText(error);
     return error;
   }
@@ -229,7 +239,7 @@ function redactErrorAt(error: unknown, depth: number): unknown {
     if (key === 'message' || key === 'stack') safe = typeof raw === 'string' ? redactText(raw) : raw;
     else if (key === 'cause') safe = redactErrorAt(raw, depth + 1);
     else if (key === 'errors' && Array.isArray(raw)) safe = raw.map((item) => redactErrorAt(item, depth + 1));
-    else if (raw instanceof Error) safe = redactErrorAt(raw, depth + 1);
+    else if (isError(raw)) safe = redactErrorAt(raw, depth + 1);
     else safe = redactValue(raw, key);
     Object.defineProperty(copy, key, { ...descriptor, value: safe });
   }
@@ -252,7 +262,7 @@ function needsRedaction(error: Error, depth: number): boolean {
     if (key !== 'message' && key !== 'stack' && isSecretName(key)) return true;
     if (typeof raw === 'string') {
       if (redactText(raw) !== raw) return true;
-    } else if (raw instanceof Error) {
+    } else if (isError(raw)) {
       if (redactErrorAt(raw, depth + 1) !== raw) return true;
     } else if (key === 'errors' && Array.isArray(raw)) {
       if (raw.some((item) => redactErrorAt(item, depth + 1) !== item)) return true;

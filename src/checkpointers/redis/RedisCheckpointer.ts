@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
 import type { CheckpointPosition, Lease, LeaseInfo, ShardCheckpoint } from '../Checkpointer.js';
 import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
@@ -20,6 +19,7 @@ import {
 import { RedisCommandError } from './errors/RedisCommandError.js';
 import { parseLeaseState } from './parseLeaseState.js';
 import type { RedisClient } from './RedisClient.js';
+import { RedisConnection } from './RedisConnection.js';
 import {
   resolveRedisCheckpointerOptions,
   type RedisCheckpointerOptions,
@@ -75,8 +75,10 @@ export class RedisCheckpointer implements LeaseCoordinator {
   readonly handoffTimeoutMs: number;
   readonly handoffReservationMs: number;
   private readonly redis: RedisClient;
+  /** The most one call may take, retries included (ms). */
+  readonly callTimeoutMs: number;
   /** The connection this checkpointer opened from a URL (and closes); undefined for a given client. */
-  private readonly ownedClient: Redis | undefined;
+  private readonly connection: RedisConnection | undefined;
   private readonly keys: RedisKeys;
   private readonly options: ResolvedRedisCheckpointerOptions;
   private closed = false;
@@ -91,20 +93,17 @@ export class RedisCheckpointer implements LeaseCoordinator {
     this.handoffTimeoutMs = resolved.handoffTimeoutMs;
     this.handoffReservationMs = resolved.handoffReservationMs;
     this.keys = new RedisKeys(resolved.keyPrefix, resolved.name);
+    this.callTimeoutMs = resolved.callTimeoutMs;
     if (typeof resolved.redis === 'string') {
-      const client = new Redis(resolved.redis, {
-        // Fail fast while disconnected; retryRedisCall backs off and repeats.
-        maxRetriesPerRequest: 1,
-        connectTimeout: Math.max(1000, this.heartbeatIntervalMs),
-        retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), 1000),
+      this.connection = new RedisConnection({
+        url: resolved.redis,
+        ...(resolved.tls !== undefined ? { tls: resolved.tls } : {}),
+        connectTimeoutMs: Math.max(1000, this.heartbeatIntervalMs),
       });
-      // Connection errors surface through the calls that fail; keep ioredis from logging them.
-      client.on('error', () => undefined);
-      this.redis = client as unknown as RedisClient;
-      this.ownedClient = client;
+      this.redis = this.connection.redis;
     } else {
       this.redis = resolved.redis;
-      this.ownedClient = undefined;
+      this.connection = undefined;
     }
   }
 
@@ -300,19 +299,16 @@ export class RedisCheckpointer implements LeaseCoordinator {
     return this.readStream(streamName);
   }
 
+  /** Whether close() was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    const client = this.ownedClient;
-    if (client === undefined) return;
-    // QUIT only on a ready connection; one that is (re)connecting is dropped, which also cancels
-    // its reconnection timer.
-    this.closing ??=
-      client.status === 'ready'
-        ? client.quit().then(
-            () => undefined,
-            () => client.disconnect(),
-          )
-        : Promise.resolve(client.disconnect());
+    const connection = this.connection;
+    if (connection === undefined) return;
+    this.closing ??= connection.close();
     await this.closing;
   }
 
@@ -341,9 +337,26 @@ export class RedisCheckpointer implements LeaseCoordinator {
   }
 
   private call<T>(operation: string, context: ErrorContext, run: () => Promise<T>): Promise<T> {
-    return retryRedisCall(operation, run, {
+    const connection = this.connection;
+    const timeoutMs = this.callTimeoutMs;
+    const started = Date.now();
+    const attempt =
+      connection === undefined
+        ? run
+        : async () => {
+            await connection.ready(timeoutMs - (Date.now() - started), operation, context);
+            try {
+              return await run();
+            } catch (error) {
+              throw connection.explain(error, operation, context);
+            }
+          };
+    return retryRedisCall(operation, attempt, {
       backoff: this.options.retry,
       context,
+      timeoutMs,
+      timeoutReason: (ms) =>
+        connection?.downReason() ?? new Error(`no reply from Redis within ${ms} ms (callTimeout)`),
       ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
       stopped: () => (this.closed ? new CheckpointerClosedError(this.name, operation) : undefined),
     });

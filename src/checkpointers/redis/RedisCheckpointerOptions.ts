@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from 'node:tls';
 import type { Cluster, Redis } from 'ioredis';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { resolveBackoffOptions, type BackoffOptions } from '../../kinesis/backoff.js';
@@ -6,9 +7,16 @@ import { isRedisClient, type RedisClient } from './RedisClient.js';
 export interface RedisCheckpointerOptions {
   /**
    * An ioredis `Redis` or `Cluster` instance (you keep owning it: `close()` leaves it open), or
-   * a `redis://` / `rediss://` URL (the checkpointer opens the connection and closes it).
+   * a `redis://` / `rediss://` URL (the checkpointer opens the connection and closes it). A
+   * connection opened from a URL fails calls fast while Redis is unreachable (no offline queue).
    */
   readonly redis: Redis | Cluster | RedisClient | string;
+  /**
+   * TLS options for a `rediss://` URL, as Node's `tls.connect()` takes them: `ca` (a private CA's
+   * PEM), `servername`, `cert`/`key` for client certificates, `rejectUnauthorized`, ... Only with
+   * a `rediss://` URL; configure a Redis/Cluster instance of your own on that instance.
+   */
+  readonly tls?: ConnectionOptions;
   /** The application (consumer group) name: workers with the same name share the stream. */
   readonly name: string;
   /**
@@ -34,19 +42,28 @@ export interface RedisCheckpointerOptions {
    */
   readonly handoffReservationMs?: number;
   /**
-   * Back-off for Redis calls that fail for a transient reason (connection lost, LOADING,
-   * CLUSTERDOWN, ...). Default { baseMs: 50, capMs: 1000, retryLimit: 6 }: about 3 s of back-off,
-   * plus, while Redis is down, each attempt's wait for ioredis to reconnect (over 10 s in all with
-   * a URL connection's defaults). With a short sessionTimeout, choose a retry that gives up within
-   * one session. When the retries run out the call rejects with RedisUnavailableError.
+   * Back-off for Redis calls that fail for a transient reason (connection refused or lost,
+   * LOADING, CLUSTERDOWN, ...). Default { baseMs: 50, capMs: 1000, retryLimit: 6 }: at most about
+   * 2.5 s of back-off. While a URL connection is down each attempt fails at once, so a call gives
+   * up after the back-off alone. When the retries (or `callTimeout`) run out the call rejects
+   * with RedisUnavailableError, whose cause says why (e.g. `connect ECONNREFUSED 10.0.0.5:6379`).
    */
   readonly retry?: BackoffOptions;
+  /**
+   * The most one checkpointer call may take, attempts and back-off included, in milliseconds
+   * (a call to a paused or unreachable Redis ends then with RedisUnavailableError). Default
+   * sessionTimeout / 2, so a lease renewal's outcome is known while the lease still runs;
+   * at most sessionTimeout.
+   */
+  readonly callTimeout?: number;
   /** Waits between retries; inject to control time in tests. Default: a real timer. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface ResolvedRedisCheckpointerOptions {
   readonly redis: RedisClient | string;
+  readonly tls?: ConnectionOptions;
+  readonly callTimeoutMs: number;
   readonly name: string;
   readonly sessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
@@ -71,6 +88,8 @@ const OPTION_NAMES = [
   'handoffTimeoutMs',
   'handoffReservationMs',
   'retry',
+  'callTimeout',
+  'tls',
   'sleep',
 ];
 
@@ -160,6 +179,17 @@ export function resolveRedisCheckpointerOptions(
   const retry = { ...DEFAULT_REDIS_RETRY, ...options.retry };
   resolveBackoffOptions(retry);
 
+  const callTimeoutMs = options.callTimeout ?? Math.floor(sessionTimeoutMs / 2);
+  if (!isInteger(callTimeoutMs) || callTimeoutMs < 10 || callTimeoutMs > sessionTimeoutMs)
+    throw new InvalidOptionError(
+      'callTimeout',
+      callTimeoutMs,
+      `must be an integer number of milliseconds from 10 to sessionTimeout (${sessionTimeoutMs} ms); ` +
+        `the default is sessionTimeout / 2`,
+    );
+
+  const tls = resolveTls(options.tls, redis);
+
   if (options.sleep !== undefined && typeof options.sleep !== 'function')
     throw new InvalidOptionError('sleep', options.sleep, 'must be a function (ms) => Promise<void>');
 
@@ -172,6 +202,8 @@ export function resolveRedisCheckpointerOptions(
     handoffTimeoutMs,
     handoffReservationMs,
     retry,
+    callTimeoutMs,
+    ...(tls !== undefined ? { tls } : {}),
     ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
   };
 }
@@ -199,6 +231,25 @@ function resolveRedis(redis: unknown): RedisClient | string {
       'must be an ioredis Redis or Cluster instance, or a redis:// URL',
     );
   return redis;
+}
+
+function resolveTls(tls: unknown, redis: RedisClient | string): ConnectionOptions | undefined {
+  if (tls === undefined) return undefined;
+  if (typeof tls !== 'object' || tls === null || Array.isArray(tls))
+    throw new InvalidOptionError(
+      'tls',
+      tls,
+      'must be an object of TLS options such as { ca, servername, cert, key, rejectUnauthorized }',
+    );
+  if (typeof redis !== 'string')
+    throw new InvalidOptionError(
+      'tls',
+      tls,
+      'only applies to a rediss:// URL; give TLS options to your own Redis/Cluster instance instead',
+    );
+  if (!redis.toLowerCase().startsWith('rediss://'))
+    throw new InvalidOptionError('tls', tls, 'needs a rediss:// URL (redis:// connects without TLS)');
+  return tls as ConnectionOptions;
 }
 
 function isInteger(value: unknown): value is number {

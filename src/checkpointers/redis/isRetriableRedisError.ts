@@ -1,3 +1,4 @@
+import { isError } from '../../errors/redact.js';
 import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
 
 /** Error replies that mean "not now" rather than "never". */
@@ -24,10 +25,10 @@ export function isRetriableRedisError(error: unknown): boolean {
     const message = (error as Error).message;
     return TRANSIENT_REPLIES.some((code) => message.startsWith(code));
   }
-  return error instanceof Error;
+  return isError(error);
 }
 
 /** An error reply from the server (ioredis raises them as `ReplyError`). */
 function isReplyError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ReplyError';
+  return isError(error) && error.name === 'ReplyError';
 }

@@ -1,3 +1,4 @@
+import { isError } from '../../errors/redact.js';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
 import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
 import { Backoff, type BackoffOptions } from '../../kinesis/backoff.js';
@@ -12,14 +13,24 @@ export interface RetryRedisCallOptions {
   readonly context?: ErrorContext;
   /** Checked before each retry: a closed checkpointer stops retrying with this error. */
   readonly stopped?: () => Error | undefined;
+  /**
+   * How long the call may take in all, attempts and waits included (ms). An attempt still
+   * unanswered then is abandoned (its reply, if any, is ignored) and the call rejects with
+   * RedisUnavailableError. Default: no limit.
+   */
+  readonly timeoutMs?: number;
+  /** Why an attempt got no reply in time (e.g. the connection's last error). */
+  readonly timeoutReason?: (ms: number) => unknown;
+  /** The clock for `timeoutMs`. Default Date.now. */
+  readonly now?: () => number;
 }
 
 /**
- * Runs one Redis call, repeating it with back-off while it fails for a transient reason. Every
- * lease script is idempotent (the same owner re-acquiring gets its token back, the same
- * checkpoint again is accepted), so repeating a call whose reply was lost is safe. Raises
- * RedisUnavailableError (retriable) when the retries run out, RedisCommandError for a permanent
- * Redis error, and rethrows this library's own errors unchanged.
+ * Runs one Redis call, repeating it with back-off while it fails for a transient reason, within
+ * `timeoutMs` in all. Every lease script is idempotent (the same owner re-acquiring gets its token
+ * back, the same checkpoint again is accepted), so repeating a call whose reply was lost is safe.
+ * Raises RedisUnavailableError (retriable) when the retries or the time run out,
+ * RedisCommandError for a permanent Redis error, and rethrows this library's own errors unchanged.
  */
 export async function retryRedisCall<T>(
   operation: string,
@@ -28,15 +39,20 @@ export async function retryRedisCall<T>(
 ): Promise<T> {
   const backoff = new Backoff(options.backoff);
   const sleep = options.sleep ?? realSleep;
+  const now = options.now ?? Date.now;
+  const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : now() + options.timeoutMs;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await call();
+      return await withDeadline(call(), deadline - now(), options.timeoutMs, options.timeoutReason);
     } catch (error) {
       if (error instanceof RxjsKinesisError) throw error;
+      if (error instanceof DeadlinePassed)
+        throw new RedisUnavailableError(operation, attempt, error.reason, options.context);
       if (!isRetriableRedisError(error))
         throw new RedisCommandError(operation, describe(error), error, options.context);
       const delay = backoff.next();
-      if (delay === undefined) throw new RedisUnavailableError(operation, attempt, error, options.context);
+      if (delay === undefined || now() + delay >= deadline)
+        throw new RedisUnavailableError(operation, attempt, error, options.context);
       await sleep(delay);
       const stop = options.stopped?.();
       if (stop !== undefined) throw stop;
@@ -44,6 +60,38 @@ export async function retryRedisCall<T>(
   }
 }
 
+class DeadlinePassed {
+  constructor(readonly reason: unknown) {}
+}
+
+function withDeadline<T>(
+  attempt: Promise<T>,
+  remainingMs: number,
+  timeoutMs: number | undefined,
+  timeoutReason: ((ms: number) => unknown) | undefined,
+): Promise<T> {
+  if (!Number.isFinite(remainingMs)) return attempt;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => {
+        const ms = timeoutMs ?? 0;
+        reject(new DeadlinePassed(timeoutReason?.(ms) ?? new Error(`no reply from Redis within ${ms} ms`)));
+      },
+      Math.max(0, remainingMs),
+    );
+    attempt.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return isError(error) ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { isError } from '../../../errors/redact.js';
 import { RxjsKinesisError, type ErrorContext } from '../../../errors/RxjsKinesisError.js';
 
 /**
@@ -10,7 +11,7 @@ export class RedisUnavailableError extends RxjsKinesisError {
   readonly attempts: number;
 
   constructor(operation: string, attempts: number, cause: unknown, context: ErrorContext = {}) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = isError(cause) ? cause.message : String(cause);
     super(
       `Redis unavailable: ${operation} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${reason}`,
       { retriable: true, cause, context },

@@ -1,0 +1,133 @@
+import type { ConnectionOptions } from 'node:tls';
+import { Redis } from 'ioredis';
+import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { RedisTlsError } from './errors/RedisTlsError.js';
+import { isCertificateError } from './isCertificateError.js';
+import type { RedisClient } from './RedisClient.js';
+
+export interface RedisConnectionSettings {
+  /** `redis://` or `rediss://` URL. */
+  readonly url: string;
+  /** TLS options (ca, servername, cert, key, ...) for a `rediss://` URL. */
+  readonly tls?: ConnectionOptions;
+  /** How long one connection attempt may take. */
+  readonly connectTimeoutMs: number;
+}
+
+/**
+ * The connection a RedisCheckpointer opens from a URL. Calls fail fast while Redis is down: the
+ * offline queue is off and there is no background reconnection. A call that finds the
+ * connection down starts one connection attempt and waits for it (at most its remaining time):
+ * it goes on once connected, or fails with the attempt's own error, e.g. `connect ECONNREFUSED
+ * 10.0.0.5:6379`, a wrong password's WRONGPASS, or a certificate error as the non-retriable
+ * RedisTlsError. So a call to a stopped Redis fails within milliseconds, and the first call after
+ * Redis is back succeeds.
+ */
+export class RedisConnection {
+  readonly client: Redis;
+  /** `host:port`, never the user info. */
+  readonly address: string;
+  private lastError: Error | undefined;
+  private closed = false;
+
+  constructor(settings: RedisConnectionSettings) {
+    this.address = addressOf(settings.url);
+    this.client = new Redis(settings.url, {
+      ...(settings.tls !== undefined ? { tls: { ...settings.tls } } : {}),
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: settings.connectTimeoutMs,
+      // Reconnection happens on demand, in ready().
+      retryStrategy: () => null,
+    });
+    // Connection errors surface through the calls that fail; keep ioredis from logging them.
+    this.client.on('error', (error: Error) => {
+      this.lastError = error;
+    });
+    this.client.on('ready', () => {
+      this.lastError = undefined;
+    });
+  }
+
+  get redis(): RedisClient {
+    return this.client as unknown as RedisClient;
+  }
+
+  /**
+   * Resolves when the connection is ready; when it is down, starts a connection attempt and
+   * waits for it at most `waitMs`, rejecting with the attempt's error if it fails.
+   */
+  ready(waitMs: number, operation: string, context: ErrorContext): Promise<void> {
+    const client = this.client;
+    if (client.status === 'ready') return Promise.resolve();
+    if (this.closed) return Promise.reject(new Error(`connection to Redis at ${this.address} closed`));
+    return new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown): void => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+        client.off('error', onError);
+        client.off('end', onEnd);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onReady = (): void => settle();
+      const onError = (error: Error): void => settle(this.failure(error, operation, context));
+      const onEnd = (): void =>
+        settle(
+          this.lastError !== undefined
+            ? this.failure(this.lastError, operation, context)
+            : new Error(`connection to Redis at ${this.address} closed`),
+        );
+      const timer = setTimeout(
+        () => settle(new Error(`no connection to Redis at ${this.address} within ${waitMs} ms`)),
+        Math.max(0, waitMs),
+      );
+      client.once('ready', onReady);
+      client.once('error', onError);
+      client.once('end', onEnd);
+      if (client.status === 'end' || client.status === 'wait' || client.status === 'close')
+        client.connect().catch(() => undefined);
+    });
+  }
+
+  /**
+   * Why a call failed, in connection terms: when the connection is down, the reason of its last
+   * failed attempt replaces ioredis's "Stream isn't writeable" or "Connection is closed" errors.
+   */
+  explain(error: unknown, operation: string, context: ErrorContext): unknown {
+    if (this.client.status === 'ready' || this.lastError === undefined) return error;
+    return this.failure(this.lastError, operation, context);
+  }
+
+  /** The last connection error while not ready, for a call that timed out waiting. */
+  downReason(): Error | undefined {
+    return this.client.status === 'ready' ? undefined : this.lastError;
+  }
+
+  private failure(error: Error, operation: string, context: ErrorContext): unknown {
+    return isCertificateError(error) ? new RedisTlsError(operation, this.address, error, context) : error;
+  }
+
+  /** QUIT on a ready connection; one that is (re)connecting is dropped, cancelling its timers. */
+  close(): Promise<void> {
+    this.closed = true;
+    const client = this.client;
+    if (client.status === 'ready')
+      return client.quit().then(
+        () => undefined,
+        () => client.disconnect(),
+      );
+    client.disconnect();
+    return Promise.resolve();
+  }
+}
+
+function addressOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname || 'localhost'}:${parsed.port || '6379'}`;
+  } catch {
+    return 'the configured address';
+  }
+}
