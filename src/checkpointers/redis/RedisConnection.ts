@@ -109,7 +109,7 @@ export class RedisConnection {
     return isCertificateError(error) ? new RedisTlsError(operation, this.address, error, context) : error;
   }
 
-  /** QUIT on a ready connection; one that is (re)connecting is dropped, cancelling its timers. */
+  /** QUIT on a ready connection; one that is connecting is dropped. */
   close(): Promise<void> {
     this.closed = true;
     const client = this.client;
@@ -118,7 +118,9 @@ export class RedisConnection {
         () => undefined,
         () => client.disconnect(),
       );
-    client.disconnect();
+    // An ended connection has nothing left to close (disconnecting it again would only leave a
+    // timer behind in ioredis).
+    if (client.status !== 'end') client.disconnect();
     return Promise.resolve();
   }
 }

@@ -18,6 +18,8 @@ export interface RedisServerProcess {
   start(): Promise<void>;
   /** Stop and delete the directory. */
   close(): Promise<void>;
+  /** Sends a signal to the running process (SIGSTOP pauses it, SIGCONT resumes it). */
+  signal(signal: NodeJS.Signals): void;
 }
 
 export interface RedisServerOptions {
@@ -25,6 +27,8 @@ export interface RedisServerOptions {
   readonly cluster?: boolean;
   readonly port?: number;
   readonly dir?: string;
+  /** More redis-server arguments, e.g. ['--requirepass', 'secret']. */
+  readonly args?: readonly string[];
 }
 
 /** Starts redis-server from PATH. */
@@ -47,6 +51,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     ...(options.cluster === true
       ? ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`]
       : []),
+    ...(options.args ?? []),
   ];
   let child: ChildProcess | undefined;
 
@@ -84,6 +89,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     dir,
     start,
     stop,
+    signal: (signal) => {
+      child?.kill(signal);
+    },
     close: async () => {
       await stop();
       if (options.dir === undefined) await rm(dir, { recursive: true, force: true });

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
+import { RedisUnavailableError } from '../../../src/checkpointers/redis/errors/RedisUnavailableError.js';
+import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
+import { uniqueKeyPrefix } from '../../support/redis.js';
+import { startRedisServer, type RedisServerProcess } from './redisServers.js';
+
+const PASSWORD = `ff-pw-${randomUUID()}`;
+const SHARD = 'shardId-000000000000';
+const SESSION_TIMEOUT_MS = 20_000;
+
+let server: RedisServerProcess;
+const opened: RedisCheckpointer[] = [];
+
+beforeAll(async () => {
+  server = await startRedisServer({ appendOnly: true, args: ['--requirepass', PASSWORD] });
+});
+
+afterAll(async () => {
+  await Promise.all(opened.map((checkpointer) => checkpointer.close()));
+  await server.close();
+});
+
+function checkpointer(options: { callTimeout?: number } = {}): RedisCheckpointer {
+  const cp = new RedisCheckpointer({
+    redis: `redis://:${PASSWORD}@127.0.0.1:${server.port}`,
+    name: 'fail-fast',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: SESSION_TIMEOUT_MS,
+    ...options,
+  });
+  opened.push(cp);
+  return cp;
+}
+
+async function failure(call: Promise<unknown>): Promise<{ error: unknown; elapsedMs: number }> {
+  const started = Date.now();
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return { error, elapsedMs: Date.now() - started };
+}
+
+function shown(error: unknown): string {
+  return `${String(error)}\n${(error as Error).stack ?? ''}\n${inspect(error, { depth: Infinity })}\n${JSON.stringify(error)}`;
+}
+
+describe('RedisCheckpointer while Redis is unreachable', () => {
+  it('fails a lease call fast with a retriable error naming the refused address, and recovers at once', async () => {
+    const cp = checkpointer();
+    const stream = `stream-${randomUUID()}`;
+    const lease = (await cp.acquireLease(stream, SHARD, 'worker-a'))!;
+    await server.stop();
+    let elapsed: number;
+    try {
+      const { error, elapsedMs } = await failure(cp.renewLease(lease));
+      elapsed = elapsedMs;
+      expect(error).toBeInstanceOf(RedisUnavailableError);
+      const unavailable = error as RedisUnavailableError;
+      expect(unavailable.retriable).toBe(true);
+      expect(unavailable.operation).toBe('renewLease');
+      expect(unavailable.context).toEqual({ streamName: stream, shardId: SHARD });
+      const refused = new RegExp(`ECONNREFUSED 127\\.0\\.0\\.1:${server.port}`);
+      expect(unavailable.message).toMatch(refused);
+      expect((unavailable.cause as Error).message).toMatch(refused);
+      expect(shown(error)).not.toContain(PASSWORD);
+    } finally {
+      await server.start();
+    }
+    // The default retry's back-off alone (about 2.5 s at most), no waiting on reconnections:
+    // well under the session timeout, so the lease deadline is judged on time.
+    expect(elapsed).toBeLessThan(SESSION_TIMEOUT_MS / 4);
+    // The first call after Redis is back reconnects and succeeds.
+    await expect(cp.renewLease(lease)).resolves.toMatchObject({ token: lease.token });
+  }, 30_000);
+
+  it('gives up on a paused Redis after callTimeout', async () => {
+    const cp = checkpointer({ callTimeout: 1000 });
+    const stream = `stream-${randomUUID()}`;
+    const lease = (await cp.acquireLease(stream, SHARD, 'worker-a'))!;
+    server.signal('SIGSTOP');
+    let result: { error: unknown; elapsedMs: number };
+    try {
+      result = await failure(cp.renewLease(lease));
+    } finally {
+      server.signal('SIGCONT');
+    }
+    expect(result.error).toBeInstanceOf(RedisUnavailableError);
+    expect((result.error as Error).message).toMatch(/no reply from Redis within 1000 ms/);
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(900);
+    expect(result.elapsedMs).toBeLessThan(SESSION_TIMEOUT_MS / 4);
+    await expect(cp.renewLease(lease)).resolves.toMatchObject({ token: lease.token });
+  }, 30_000);
+});
