@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
+import { redactText } from '../errors/redact.js';
 import { buildProgram } from './program.js';
 
 // The SDK's notice about future Node versions is noise on a command line.
@@ -15,7 +16,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`rxjs-kinesis: ${message}\n`);
+    process.stderr.write(`rxjs-kinesis: ${redactText(message)}\n`);
     process.exitCode = 1;
   }
 }

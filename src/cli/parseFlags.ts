@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
+import { redactConnectionString } from '../errors/redact.js';
 import { parseStreamAddress } from '../kinesis/streamAddress.js';
 import {
   jsonLineProcessor,
@@ -133,7 +134,7 @@ export function parseEndpoint(value: string): string {
   }
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new InvalidArgumentError(
-      `expected an http:// or https:// URL such as http://127.0.0.1:4567; got ${JSON.stringify(value)}.`,
+      `expected an http:// or https:// URL such as http://127.0.0.1:4567; got ${JSON.stringify(redactConnectionString(value))}.`,
     );
   }
   return value;

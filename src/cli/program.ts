@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { redactText } from '../errors/redact.js';
 import { VERSION } from '../version.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerDemoCommand } from './commands/demo.js';
@@ -12,7 +13,12 @@ export function buildProgram(): Command {
     .description('AWS Kinesis Data Streams as RxJS: demo, local Kinesis with real limits, bench, put, tail')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Commander repeats a refused flag's value in its message: no URL user info reaches the terminal.
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(redactText(text)),
+      outputError: (text, write) => write(redactText(text)),
+    });
   registerDemoCommand(program);
   registerLocalCommand(program);
   registerBenchCommand(program);

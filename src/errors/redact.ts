@@ -136,27 +136,29 @@ function decodeUserName(user: string): string {
   }
 }
 
-/** `scheme:` with any slashes, then user info up to the last `@` before the path. */
-const URL_WITH_USER_INFO = /([a-z][a-z0-9+.-]*:\/*)([^\s/?#]*)@/gi;
-/** A scheme-less `//user:pass@host`, as in a mistyped `redis//:pass@host`. */
-const AUTHORITY_WITH_USER_INFO = /(^|[^:/])(\/\/)([^\s/?#]*)@/g;
+/** `//user:pass@` anywhere: in URLs, and in mistyped ones such as `redis//:pass@host`. */
+const AUTHORITY_WITH_USER_INFO = /\/\/([^\s/?#]*)@/g;
+/**
+ * `scheme:user:pass@` or `scheme:/user:pass@` (a URL missing a slash), or a bare `user:pass@`
+ * (which reads the same): a word that starts a token, a colon, at most one slash.
+ */
+const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#]*)@/gi;
 
 /**
  * Redacts the user info of every URL in a text: `redis://app:hunter2@db:6379` becomes
  * `redis://app:***@db:6379`, `https://AKIA...:x@host` becomes `https://***@host`. Host and port
- * stay, so the message still says where.
+ * stay, so the message still says where. Applying it twice changes nothing more.
  */
 export function redactText(text: string): string {
   if (!text.includes('@')) return text;
   return text
-    .replace(URL_WITH_USER_INFO, (_match, scheme: string, userInfo: string) =>
-      userInfo === '' ? `${scheme}@` : `${scheme}${redactUserInfo(userInfo)}@`,
+    .replace(AUTHORITY_WITH_USER_INFO, (_match, userInfo: string) =>
+      userInfo === '' ? '//@' : `//${redactUserInfo(userInfo)}@`,
     )
-    .replace(AUTHORITY_WITH_USER_INFO, (match, before: string, slashes: string, userInfo: string) =>
-      userInfo === '' || userInfo.startsWith(URL_SECRET) || userInfo.endsWith(`:${URL_SECRET}`)
-        ? match
-        : `${before}${slashes}${redactUserInfo(userInfo)}@`,
-    );
+    .replace(SCHEME_WITH_USER_INFO, (match, scheme: string, slash: string, userInfo: string) => {
+      if (slash !== '') return userInfo === '' ? match : `${scheme}:/${redactUserInfo(userInfo)}@`;
+      return `${redactUserInfo(`${scheme}:${userInfo}`)}@`;
+    });
 }
 
 /**

@@ -66,10 +66,28 @@ describe('redactText', () => {
     [`redis:/:${SECRET}@host`, 'redis:/:***@host'],
     [`redis//:${SECRET}@host:6379`, 'redis//:***@host:6379'],
     [`got "redis//:${SECRET}@host" here`, 'got "redis//:***@host" here'],
+    [`argument 'AKIAEXAMPLEKEY123456:${SECRET}@127.0.0.1:1'`, "argument '***@127.0.0.1:1'"],
+    [`argument 'http//AKIAEXAMPLEKEY123456:${SECRET}@h:1'`, "argument 'http//***@h:1'"],
+    [`default:${SECRET}@db:6379`, 'default:***@db:6379'],
     ['connect ECONNREFUSED 127.0.0.1:6379', 'connect ECONNREFUSED 127.0.0.1:6379'],
+    ['contact: ops@example.com', 'contact: ops@example.com'],
     ['http://127.0.0.1:4567/', 'http://127.0.0.1:4567/'],
   ])('%s -> %s', (input, expected) => {
     expect(redactText(input)).toBe(expected);
+  });
+
+  it('changes nothing more when applied twice', () => {
+    for (const text of [
+      `redis://:${SECRET}@h:1`,
+      `redis://app:${SECRET}@h`,
+      `https://AKIAIOSFODNN7EXAMPLE:${SECRET}@h`,
+      `redis:/:${SECRET}@h`,
+      `u:${SECRET}@h`,
+    ]) {
+      const once = redactText(text);
+      expect(once).not.toContain(SECRET);
+      expect(redactText(once)).toBe(once);
+    }
   });
 
   it('redacts every URL of a text', () => {

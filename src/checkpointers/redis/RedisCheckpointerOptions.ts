@@ -210,13 +210,13 @@ export function resolveRedisCheckpointerOptions(
 
 function resolveRedis(redis: unknown): RedisClient | string {
   if (typeof redis === 'string') {
-    let protocol: string | undefined;
+    let url: URL | undefined;
     try {
-      protocol = new URL(redis).protocol;
+      url = new URL(redis);
     } catch {
-      protocol = undefined;
+      url = undefined;
     }
-    if (protocol !== 'redis:' && protocol !== 'rediss:')
+    if ((url?.protocol !== 'redis:' && url?.protocol !== 'rediss:') || url.hostname === '')
       throw new InvalidOptionError(
         'redis',
         redis,

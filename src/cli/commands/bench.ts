@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { Command, Option } from 'commander';
+import { redactText } from '../../errors/redact.js';
 import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
 import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
@@ -225,7 +226,10 @@ async function openTarget(flags: BenchFlags, log: (text: string) => void): Promi
     throw error;
   }
   return {
-    description: flags.endpoint ?? `Kinesis in ${flags.region ?? 'the default region'}`,
+    description:
+      flags.endpoint !== undefined
+        ? redactText(flags.endpoint)
+        : `Kinesis in ${flags.region ?? 'the default region'}`,
     client,
     streamName,
     async cleanUp() {
@@ -331,7 +335,12 @@ function toJson(flags: BenchFlags, settings: string, runs: readonly BenchRun[]):
       shards: flags.shards,
       iterations: flags.iterations,
       dryRun: flags.dryRun === true,
-      target: flags.dryRun === true ? 'none' : (flags.endpoint ?? flags.region ?? 'embedded'),
+      target:
+        flags.dryRun === true
+          ? 'none'
+          : flags.endpoint !== undefined
+            ? redactText(flags.endpoint)
+            : (flags.region ?? 'embedded'),
       limits: flags.limits,
       node: process.version,
     },

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { lastValueFrom, map, range, Subject, takeUntil, tap, timer } from 'rxjs';
 import { MemoryCheckpointer } from '../../checkpointers/MemoryCheckpointer.js';
 import type { KinesisItem } from '../../consumer/KinesisItem.js';
+import { redactText } from '../../errors/redact.js';
 import { createKinesisClient, type KinesisConnectionOptions } from '../../kinesis/createKinesisClient.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress, streamParams } from '../../kinesis/streamAddress.js';
@@ -111,7 +112,11 @@ async function openTarget(flags: DemoFlags): Promise<Target> {
       ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
       ...(flags.region !== undefined ? { region: flags.region } : {}),
     };
-    return { connection, description: flags.endpoint ?? `AWS ${flags.region}`, close: async () => undefined };
+    return {
+      connection,
+      description: flags.endpoint !== undefined ? redactText(flags.endpoint) : `AWS ${flags.region}`,
+      close: async () => undefined,
+    };
   }
   const local: LocalKinesis = await startLocalKinesis({ limits: flags.limits });
   return {

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
+import { redactText } from '../../errors/redact.js';
 import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress } from '../../kinesis/streamAddress.js';
@@ -123,7 +124,7 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
     printedFailures += 1;
     const where = lineNumber === undefined ? '' : `line ${lineNumber}: `;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    io.stderr.write(`${where}${message}\n`);
+    io.stderr.write(`${where}${redactText(message)}\n`);
     if (printedFailures === MAX_PRINTED_FAILURES) io.stderr.write('(further failures are only counted)\n');
   };
 
