@@ -124,6 +124,8 @@ export type { RedisCheckpointerOptions } from './checkpointers/redis/RedisCheckp
 export type { RedisClient } from './checkpointers/redis/RedisClient.js';
 export { RedisUnavailableError } from './checkpointers/redis/errors/RedisUnavailableError.js';
 export { RedisCommandError } from './checkpointers/redis/errors/RedisCommandError.js';
+export { RedisTlsError } from './checkpointers/redis/errors/RedisTlsError.js';
+export { DEFAULT_CHECKPOINTER_NAME, type CheckpointerInput } from './checkpointers/toCheckpointer.js';
 export {
   isLeaseCoordinator,
   type LeaseCoordinator,

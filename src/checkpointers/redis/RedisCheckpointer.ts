@@ -58,7 +58,11 @@ const SCRIPTS = {
  * application. Every state change is one Lua script that checks the lease token first, so no
  * read-then-write race exists between workers; lease expiry is judged by the Redis server's
  * clock (TIME), so the workers' clocks never matter. Transient Redis failures are retried with
- * back-off and end as RedisUnavailableError (retriable).
+ * back-off and end as RedisUnavailableError (retriable), never later than `callTimeout`; a
+ * connection opened from a URL fails calls at once while Redis is unreachable (no offline
+ * queue), so a call to a stopped Redis ends after the back-off alone, with the refused address
+ * as its cause. Certificate errors of a `rediss://` connection end as RedisTlsError (not
+ * retriable). Errors carry no password and no command arguments.
  *
  * `sessionTimeout` (ms) is the lease duration: the consumer must renew each lease at least every
  * `leaseDurationMs / 3` and stop a shard at once when a renewal cannot succeed before the lease

@@ -98,3 +98,46 @@ describe('RedisCheckpointer options', () => {
     expect(error.message).toMatch(/known options are redis, name, sessionTimeout, heartbeatInterval/);
   });
 });
+
+describe('RedisCheckpointer options: callTimeout, tls, URLs', () => {
+  it('bounds each call by callTimeout, half a session by default, at most one session', () => {
+    expect(
+      resolveRedisCheckpointerOptions({ redis: client, name: 'app', sessionTimeout: 8000 }),
+    ).toMatchObject({
+      callTimeoutMs: 4000,
+    });
+    expect(
+      resolveRedisCheckpointerOptions({ redis: client, name: 'app', sessionTimeout: 8000, callTimeout: 500 }),
+    ).toMatchObject({ callTimeoutMs: 500 });
+    expect(rejection({ sessionTimeout: 8000, callTimeout: 9000 }).message).toMatch(
+      /Invalid option "callTimeout": got 9000; .*sessionTimeout \(8000 ms\)/,
+    );
+    expect(rejection({ callTimeout: 1.5 }).option).toBe('callTimeout');
+  });
+
+  it('takes TLS options only with a rediss:// URL', () => {
+    const tls = { ca: '-----BEGIN CERTIFICATE-----', servername: 'redis.internal' };
+    expect(
+      resolveRedisCheckpointerOptions({ redis: 'rediss://redis.internal:6380', name: 'app', tls }),
+    ).toMatchObject({ tls });
+    expect(rejection({ tls }).message).toMatch(/your own Redis\/Cluster instance/);
+    expect(() => resolveRedisCheckpointerOptions({ redis: 'redis://h:6379', name: 'app', tls })).toThrow(
+      /needs a rediss:\/\/ URL/,
+    );
+  });
+
+  it('refuses a URL without a host, without echoing its password', () => {
+    for (const url of ['redis:/:pw-123456@h:6379', 'redis:pw-123456@h', 'rediss://']) {
+      let error: unknown;
+      try {
+        resolveRedisCheckpointerOptions({ redis: url, name: 'app' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect((error as Error).message).toMatch(/Invalid option "redis"/);
+      expect((error as Error).message).not.toContain('pw-123456');
+      expect(JSON.stringify(error)).not.toContain('pw-123456');
+    }
+  });
+});
