@@ -268,11 +268,21 @@ function needsRedaction(error: Error, depth: number): boolean {
       if (redactErrorAt(raw, depth + 1) !== raw) return true;
     } else if (key === 'errors' && Array.isArray(raw)) {
       if (raw.some((item) => redactErrorAt(item, depth + 1) !== item)) return true;
-    } else if (typeof raw === 'object' && JSON.stringify(redactValue(raw)) !== safeJson(raw)) {
+    } else if (isPlainData(raw) && safeJson(redactValue(raw)) !== safeJson(raw)) {
+      // Plain data (ioredis-style `{ name, args }` under another name, a config object) that
+      // holds a secret-named field or a URL with user info. Class instances (an SDK response)
+      // describe themselves and are left alone unless their key says secret.
       return true;
     }
   }
   return false;
+}
+
+function isPlainData(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return true;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 function safeJson(value: unknown): string | undefined {

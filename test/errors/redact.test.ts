@@ -149,6 +149,15 @@ describe('redactError', () => {
     expect(redactError(error)).toBe(error);
   });
 
+  it('keeps an error whose fields are clean data or class instances (an SDK response)', () => {
+    class HttpResponse {
+      readonly statusCode = 500;
+    }
+    const error = Object.assign(new Error('InternalFailure'), { $metadata: { httpStatusCode: 500 } });
+    Object.defineProperty(error, '$response', { value: new HttpResponse(), enumerable: false });
+    expect(redactError(error)).toBe(error);
+  });
+
   it('drops command arguments and keeps class, message and code', () => {
     class ReplyError extends Error {
       override name = 'ReplyError';
