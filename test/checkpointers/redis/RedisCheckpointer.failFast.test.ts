@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
+import { Redis } from 'ioredis';
 import { RedisUnavailableError } from '../../../src/checkpointers/redis/errors/RedisUnavailableError.js';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
 import { uniqueKeyPrefix } from '../../support/redis.js';
@@ -91,5 +92,34 @@ describe('RedisCheckpointer while Redis is unreachable', () => {
     expect(result.elapsedMs).toBeGreaterThanOrEqual(900);
     expect(result.elapsedMs).toBeLessThan(SESSION_TIMEOUT_MS / 4);
     await expect(cp.renewLease(lease)).resolves.toMatchObject({ token: lease.token });
+  }, 30_000);
+
+  it("bounds every call by callTimeout on the user's own client too (offline queue on)", async () => {
+    const client = new Redis({ host: '127.0.0.1', port: server.port, password: PASSWORD });
+    client.on('error', () => undefined);
+    const cp = new RedisCheckpointer({
+      redis: client,
+      name: 'fail-fast',
+      keyPrefix: uniqueKeyPrefix(),
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      callTimeout: 1000,
+    });
+    const stream = `stream-${randomUUID()}`;
+    const lease = (await cp.acquireLease(stream, SHARD, 'worker-a'))!;
+    await server.stop();
+    let result: { error: unknown; elapsedMs: number };
+    try {
+      result = await failure(cp.renewLease(lease));
+    } finally {
+      await server.start();
+    }
+    expect(result.error).toBeInstanceOf(RedisUnavailableError);
+    expect((result.error as Error).message).toMatch(/within 1000 ms \(callTimeout\)/);
+    expect(result.elapsedMs).toBeLessThan(SESSION_TIMEOUT_MS / 4);
+    expect(shown(result.error)).not.toContain(PASSWORD);
+    await cp.close();
+    // The client reconnects by itself (offline queue on); close it once it has.
+    expect(await client.ping()).toBe('PONG');
+    await client.quit();
   }, 30_000);
 });
