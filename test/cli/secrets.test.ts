@@ -76,4 +76,28 @@ describe('rxjs-kinesis output and --endpoint user info', () => {
     expect(result.stderr).toMatch(/2 delivered/);
     expect(result.code).toBe(0);
   }, 70_000);
+
+  it('put to a loopback endpoint with user info and no AWS profile prints no user info', async () => {
+    // Nothing configured: whatever the command says about the endpoint (a notice, an error), it
+    // says without the user info. No instance metadata lookups: loopback only.
+    const bare = {
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_REGION: '',
+      AWS_DEFAULT_REGION: '',
+      AWS_PROFILE: '',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/rxjs-kinesis-credentials',
+      AWS_CONFIG_FILE: '/nonexistent/rxjs-kinesis-config',
+    };
+    const stream = uniqueStreamName('cli-secrets');
+    await kinesis.createStream(stream, 1);
+    const result = await runCli(['put', stream, '--endpoint', withUserInfo(kinesis.endpoint)], {
+      env: bare,
+      input: '{"a":1}\n',
+      timeoutMs: 60_000,
+    });
+    expectClean(result.stdout + result.stderr);
+  }, 70_000);
 });
