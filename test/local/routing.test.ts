@@ -7,6 +7,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
+import { untilActive } from './untilActive.js';
 
 function md5HashKey(partitionKey: string): bigint {
   return BigInt(`0x${createHash('md5').update(partitionKey, 'utf8').digest('hex')}`);
@@ -114,6 +115,7 @@ describe('local Kinesis shard routing', () => {
         NewStartingHashKey: middle.toString(),
       }),
     );
+    await untilActive(client, 'split');
     const shards = await listShards('split');
     expect(shards).toHaveLength(3);
     const records = Array.from({ length: 10 }, (_, i) => ({
