@@ -26,7 +26,7 @@ describe('local Kinesis write limits', () => {
     local = await startLocalKinesis({
       limits: true,
       clock: () => now,
-      streams: { writes: 1, bytes: 1, single: 1 },
+      streams: { writes: 1, bytes: 1, single: 1, rolling: 1 },
     });
     client = local.createClient();
   });
@@ -70,6 +70,27 @@ describe('local Kinesis write limits', () => {
     }
     expect([...acceptedPerWindow.values()]).toEqual([1000, 1000, 1000]);
     expect(local.stats.throttledPutEntries).toBe(9000 - 3000);
+  });
+
+  it('keeps the budget rolling: a burst across a whole second gets 1,000 records, not 2,000', async () => {
+    // 1,000 records at x.800 s, then 1,000 more at (x+1).226 s: 426 ms apart, across a second boundary.
+    now = 40_000_800;
+    const put = async (offset: number) => {
+      let accepted = 0;
+      for (let call = 0; call < 2; call += 1) {
+        const result = await client.send(
+          new PutRecordsCommand({ StreamName: 'rolling', Records: batch(500, offset + call * 500) }),
+        );
+        accepted += 500 - (result.FailedRecordCount ?? 0);
+      }
+      return accepted;
+    };
+    expect(await put(0)).toBe(1000);
+    now = 40_001_226;
+    expect(await put(1000)).toBe(0);
+    // One second after the first burst its budget is free again.
+    now = 40_001_800;
+    expect(await put(2000)).toBe(1000);
   });
 
   it('accepts at most 1 MiB per shard per second (data + partition key)', async () => {
