@@ -22,23 +22,28 @@ function sequenceAt(seconds: number): string {
 }
 
 const T0 = 1_700_000_000;
+const RANGE = { StartingHashKey: '0', EndingHashKey: '1' };
 // shard 0 split at T0+10 into 1 and 2; 1 and 2 merged at T0+20 into 3.
 const shards: Shard[] = [
   {
+    HashKeyRange: RANGE,
     ShardId: 'shardId-000000000000',
     SequenceNumberRange: { StartingSequenceNumber: '1', EndingSequenceNumber: sequenceAt(T0 + 10) },
   },
   {
+    HashKeyRange: RANGE,
     ShardId: 'shardId-000000000001',
     ParentShardId: 'shardId-000000000000',
     SequenceNumberRange: { StartingSequenceNumber: '1', EndingSequenceNumber: sequenceAt(T0 + 20) },
   },
   {
+    HashKeyRange: RANGE,
     ShardId: 'shardId-000000000002',
     ParentShardId: 'shardId-000000000000',
     SequenceNumberRange: { StartingSequenceNumber: '1', EndingSequenceNumber: sequenceAt(T0 + 20) },
   },
   {
+    HashKeyRange: RANGE,
     ShardId: 'shardId-000000000003',
     ParentShardId: 'shardId-000000000001',
     AdjacentParentShardId: 'shardId-000000000002',

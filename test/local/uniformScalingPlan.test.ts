@@ -36,6 +36,7 @@ function scale(open: Shard[], target: number): { steps: ScalingStep[]; open: Sha
       shards = shards.filter((shard) => shard !== a && shard !== b);
       shards.push({
         ShardId: id(),
+        SequenceNumberRange: { StartingSequenceNumber: '1' },
         HashKeyRange: {
           StartingHashKey: a.HashKeyRange!.StartingHashKey!,
           EndingHashKey: b.HashKeyRange!.EndingHashKey!,
@@ -50,6 +51,7 @@ function scale(open: Shard[], target: number): { steps: ScalingStep[]; open: Sha
       shards.push(
         {
           ShardId: id(),
+          SequenceNumberRange: { StartingSequenceNumber: '1' },
           HashKeyRange: {
             StartingHashKey: a.HashKeyRange!.StartingHashKey!,
             EndingHashKey: (key - 1n).toString(),
@@ -57,6 +59,7 @@ function scale(open: Shard[], target: number): { steps: ScalingStep[]; open: Sha
         },
         {
           ShardId: id(),
+          SequenceNumberRange: { StartingSequenceNumber: '1' },
           HashKeyRange: { StartingHashKey: key.toString(), EndingHashKey: a.HashKeyRange!.EndingHashKey! },
         },
       );
