@@ -215,11 +215,15 @@ export class KinesisFrontServer {
         return this.getRecords(req, body, payload);
       case 'GetShardIterator':
         return this.getShardIterator(req, body, payload);
+      // Answered here from what the backing store lists; counted as passed on.
       case 'ListShards':
+        this.options.stats.forwardedRequests += 1;
         return this.listShards(payload);
       case 'UpdateShardCount':
+        this.options.stats.forwardedRequests += 1;
         return this.updateShardCount(payload);
       case 'DescribeLimits':
+        this.options.stats.forwardedRequests += 1;
         return this.describeLimits();
       case 'CreateStream': {
         const shards = payload.ShardCount;
@@ -414,6 +418,7 @@ export class KinesisFrontServer {
       timestamp <= Date.now()
     ) {
       // kinesalite never answers when no record is at or after the timestamp.
+      this.options.stats.forwardedRequests += 1;
       try {
         const iterator = await atTimestampIterator(this.options.admin, streamName, shardId, timestamp);
         answer = jsonAnswer(200, { ShardIterator: iterator });

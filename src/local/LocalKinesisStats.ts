@@ -1,6 +1,6 @@
 /** What the local server has done so far. */
 export interface LocalKinesisStats {
-  /** Requests passed on to the backing store. */
+  /** Requests passed on to the backing store (or answered by the endpoint from what it lists). */
   readonly forwardedRequests: number;
   /** PutRecords entries accepted (stored) while limits or faults were on. */
   readonly acceptedPutEntries: number;
