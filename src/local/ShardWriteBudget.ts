@@ -1,60 +1,45 @@
 /**
- * Write budget of one shard as a sliding window: in any interval of 1,000 ms (whatever its
- * start), at most `recordsPerSecond` records and `bytesPerSecond` bytes (data + partition key)
- * are accepted. It remembers what it accepted in the last second; a record is accepted only if
- * it fits alongside them. There is no burst allowance beyond one second's budget, and a clock
- * that goes back forgets what was accepted "in the future".
+ * Write budget of one shard as a token bucket per quantity: it holds at most one second's budget
+ * (`recordsPerSecond` records, `bytesPerSecond` bytes of data + partition key) and regains it
+ * continuously at that rate; a record is accepted only if both hold enough for it.
+ *
+ * So a shard accepts its rate over time, plus a burst of at most one second's budget after a
+ * quiet second: any interval of T seconds admits at most (1 + T) times the per-second limit
+ * (at most twice the limit in one second), and never the calendar-second double burst. That
+ * burst is the least a rolling budget must allow: a client that keeps to the limit in every
+ * sliding second (as the producer does) may send a whole second's budget at once, and request
+ * latency jitter then never costs it more than the jitter's worth of records.
+ * A clock that goes back gains nothing.
  */
 export class ShardWriteBudget {
-  /** Acceptances of the last second, oldest first: [time, records, bytes] per clock value. */
-  private readonly times: number[] = [];
-  private readonly counts: number[] = [];
-  private readonly sizes: number[] = [];
-  private head = 0;
-  private records = 0;
-  private bytes = 0;
+  private records: number;
+  private bytes: number;
+  private refilledAt = Number.NaN;
 
   constructor(
     private readonly recordsPerSecond: number,
     private readonly bytesPerSecond: number,
-  ) {}
+  ) {
+    this.records = recordsPerSecond;
+    this.bytes = bytesPerSecond;
+  }
 
-  /** Takes one record of `bytes` at `now` if it fits in the last second's budget; false if not. */
+  /** Takes one record of `bytes` at `now` if the budget holds it; false if not. */
   tryConsume(now: number, bytes: number): boolean {
-    this.forget(now);
-    if (this.records + 1 > this.recordsPerSecond || this.bytes + bytes > this.bytesPerSecond) {
-      return false;
-    }
-    this.records += 1;
-    this.bytes += bytes;
-    const last = this.times.length - 1;
-    if (last >= this.head && this.times[last] === now) {
-      this.counts[last]! += 1;
-      this.sizes[last]! += bytes;
-    } else {
-      this.times.push(now);
-      this.counts.push(1);
-      this.sizes.push(bytes);
-    }
+    this.refill(now);
+    // A tolerance for the fractions of continuous refill.
+    if (this.records < 1 - 1e-9 || this.bytes < bytes - 1e-6) return false;
+    this.records -= 1;
+    this.bytes -= bytes;
     return true;
   }
 
-  private forget(now: number): void {
-    if (this.times.length > this.head && this.times[this.times.length - 1]! > now) {
-      this.times.length = this.counts.length = this.sizes.length = this.head = 0;
-      this.records = this.bytes = 0;
-      return;
+  private refill(now: number): void {
+    if (!Number.isNaN(this.refilledAt) && now > this.refilledAt) {
+      const seconds = (now - this.refilledAt) / 1000;
+      this.records = Math.min(this.recordsPerSecond, this.records + seconds * this.recordsPerSecond);
+      this.bytes = Math.min(this.bytesPerSecond, this.bytes + seconds * this.bytesPerSecond);
     }
-    while (this.head < this.times.length && this.times[this.head]! <= now - 1000) {
-      this.records -= this.counts[this.head]!;
-      this.bytes -= this.sizes[this.head]!;
-      this.head += 1;
-    }
-    if (this.head > 64 && this.head * 2 > this.times.length) {
-      this.times.splice(0, this.head);
-      this.counts.splice(0, this.head);
-      this.sizes.splice(0, this.head);
-      this.head = 0;
-    }
+    if (Number.isNaN(this.refilledAt) || now > this.refilledAt) this.refilledAt = now;
   }
 }

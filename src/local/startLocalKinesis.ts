@@ -58,6 +58,9 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     updateStreamMs: resolved.streamStatusDelayMs,
     shardLimit: MAX_LOCAL_SHARDS * 100,
   });
+  // Idle keep-alive connections to the store are never closed by it: a close racing with the
+  // reuse of the socket would fail a request with ECONNRESET. close() drops them all.
+  store.keepAliveTimeout = 0;
   await listen(store, 0, '127.0.0.1');
   const storePort = (store.address() as AddressInfo).port;
   const storeEndpoint = `http://127.0.0.1:${storePort}`;

@@ -6,6 +6,7 @@ import { lastValueFrom, map, range, Subject, takeUntil, tap, timer } from 'rxjs'
 import { MemoryCheckpointer } from '../../checkpointers/MemoryCheckpointer.js';
 import type { KinesisItem } from '../../consumer/KinesisItem.js';
 import { createKinesisClient, type KinesisConnectionOptions } from '../../kinesis/createKinesisClient.js';
+import { cliConnection } from '../cliConnection.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress, streamParams } from '../../kinesis/streamAddress.js';
 import { startLocalKinesis, type LocalKinesis } from '../../local/startLocalKinesis.js';
@@ -107,10 +108,8 @@ export function registerDemoCommand(program: Command): void {
 
 async function openTarget(flags: DemoFlags): Promise<Target> {
   if (flags.endpoint !== undefined || flags.region !== undefined) {
-    const connection: KinesisConnectionOptions = {
-      ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
-      ...(flags.region !== undefined ? { region: flags.region } : {}),
-    };
+    const { options: connection, notice } = cliConnection(flags);
+    if (notice !== undefined) process.stderr.write(notice);
     return { connection, description: flags.endpoint ?? `AWS ${flags.region}`, close: async () => undefined };
   }
   const local: LocalKinesis = await startLocalKinesis({ limits: flags.limits });
