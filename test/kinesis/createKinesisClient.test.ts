@@ -9,6 +9,7 @@ import {
   DEFAULT_REQUEST_TIMEOUT_MS,
   validateConnectionTimeouts,
 } from '../../src/kinesis/createKinesisClient.js';
+import { DeadlineRequestHandler } from '../../src/kinesis/DeadlineRequestHandler.js';
 import { ConnectionError } from '../../src/kinesis/errors/ConnectionError.js';
 import { RequestTimeoutError } from '../../src/kinesis/errors/RequestTimeoutError.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
@@ -66,6 +67,23 @@ describe('createKinesisClient timeouts', () => {
       throwOnRequestTimeout: true,
     });
     client.destroy();
+  });
+
+  it('bounds requests to AWS itself (the SDK HTTP/2 handler) with a deadline', () => {
+    const saved = ['AWS_ENDPOINT_URL_KINESIS', 'AWS_ENDPOINT_URL', 'KINESIS_ENDPOINT'].map(
+      (name) => [name, process.env[name]] as const,
+    );
+    for (const [name] of saved) delete process.env[name];
+    try {
+      const client = createKinesisClient({ region: 'eu-west-1', credentials, requestTimeout: 2000 });
+      expect(client.config.requestHandler).toBeInstanceOf(DeadlineRequestHandler);
+      expect(
+        (client.config.requestHandler as unknown as DeadlineRequestHandler).metadata.handlerProtocol,
+      ).toBe('h2');
+      client.destroy();
+    } finally {
+      for (const [name, value] of saved) if (value !== undefined) process.env[name] = value;
+    }
   });
 
   describe('against a server that reads requests and never answers', () => {
