@@ -98,6 +98,7 @@ const RESHARDING_OPERATIONS = new Set([
 
 const STATUS_OPERATIONS = new Set(['DescribeStream', 'DescribeStreamSummary']);
 const MAX_SHARD_COUNT_PER_STREAM = 10_000;
+const SETTLE_POLL_MS = 10;
 
 /**
  * The local endpoint: an HTTP server speaking the Kinesis JSON 1.1 protocol that passes every
@@ -115,6 +116,8 @@ export class KinesisFrontServer {
   private readonly readBudgets = new Map<string, ShardReadBudget>();
   private readonly iterators: IteratorRegistry;
   private readonly scaling: ShardCountUpdater;
+  private readonly settling = new Set<Promise<void>>();
+  private closing = false;
 
   constructor(private readonly options: KinesisFrontServerOptions) {
     this.random = seededRandom(options.faults.seed);
@@ -147,14 +150,33 @@ export class KinesisFrontServer {
 
   /** Stops listening, drops every connection (black-holed ones too) and ends scaling under way. */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all([
       new Promise<void>((resolve) => {
         this.server.close(() => resolve());
         this.server.closeAllConnections();
       }),
       this.scaling.close(),
+      ...this.settling,
     ]);
     this.agent.destroy();
+  }
+
+  /** Forgets the stream again once it is no longer CREATING, UPDATING or DELETING. */
+  private forgetWhenSettled(streamName: string, dropBudgets: boolean): void {
+    const settle = (async () => {
+      while (!this.closing) {
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+        const status = await this.options.admin
+          .send(new DescribeStreamSummaryCommand({ StreamName: streamName }))
+          .then((summary) => summary.StreamDescriptionSummary?.StreamStatus)
+          .catch(() => undefined);
+        if (status !== 'CREATING' && status !== 'UPDATING' && status !== 'DELETING') break;
+      }
+      this.forgetStream(streamName, dropBudgets);
+    })();
+    this.settling.add(settle);
+    void settle.finally(() => this.settling.delete(settle));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -249,7 +271,10 @@ export class KinesisFrontServer {
     }
     const answer = await this.forward(req, body);
     if (streamName !== undefined && RESHARDING_OPERATIONS.has(operation)) {
-      this.forgetStream(streamName, operation === 'CreateStream' || operation === 'DeleteStream');
+      const dropBudgets = operation === 'CreateStream' || operation === 'DeleteStream';
+      this.forgetStream(streamName, dropBudgets);
+      // The change lands after the status delay; a shard map loaded meanwhile is stale then.
+      if (answer.status === 200) this.forgetWhenSettled(streamName, dropBudgets);
     }
     if (streamName !== undefined && STATUS_OPERATIONS.has(operation) && this.scaling.isUpdating(streamName)) {
       return withUpdatingStatus(answer);
