@@ -46,6 +46,24 @@ describe('local Kinesis GetShardIterator with a sequence number', () => {
     },
   );
 
+  it.each(['abc', '-1', '01', '9'.repeat(200)])(
+    'answers the malformed %s with a 400, never a 500',
+    async (sequenceNumber) => {
+      const error = await client
+        .send(
+          new GetShardIteratorCommand({
+            StreamName: 'sequences',
+            ShardId: shardId,
+            ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+            StartingSequenceNumber: sequenceNumber,
+          }),
+        )
+        .catch((caught: unknown) => caught);
+      expect((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).toBe(400);
+      expect(['InvalidArgumentException', 'ValidationException']).toContain((error as Error).name);
+    },
+  );
+
   it('still gives an iterator for a sequence number of the shard', async () => {
     const put = await client.send(
       new PutRecordCommand({ StreamName: 'sequences', PartitionKey: 'k', Data: new Uint8Array([1]) }),
