@@ -17,7 +17,6 @@ import {
   INTERNAL_FAILURE_MESSAGE,
   internalFailure,
   invalidArgument,
-  limitExceeded,
   localAccountId,
   readThrottled,
   recordTooLarge,
@@ -25,7 +24,6 @@ import {
   resourceInUse,
   shardLimitExceeded,
   tooManyRecords,
-  validationError,
   writeThrottleMessage,
   writeThrottled,
   type AwsErrorAnswer,
@@ -40,6 +38,7 @@ import { ShardCountUpdater } from './ShardCountUpdater.js';
 import { ShardReadBudget } from './ShardReadBudget.js';
 import { ShardWriteBudget } from './ShardWriteBudget.js';
 import { resolveStreamArn } from './streamArn.js';
+import { parseUpdateShardCount, scalingRefusal } from './updateShardCountRequest.js';
 import { countOpenShards, isOpen, listAllShards } from './upstreamShards.js';
 
 export interface KinesisFrontServerOptions {
@@ -97,7 +96,6 @@ const RESHARDING_OPERATIONS = new Set([
 ]);
 
 const STATUS_OPERATIONS = new Set(['DescribeStream', 'DescribeStreamSummary']);
-const MAX_SHARD_COUNT_PER_STREAM = 10_000;
 const SETTLE_POLL_MS = 10;
 
 /**
@@ -486,29 +484,9 @@ export class KinesisFrontServer {
 
   private async updateShardCount(payload: JsonObject): Promise<UpstreamAnswer> {
     const { admin } = this.options;
-    const streamName = streamNameOf(payload);
-    const target = payload.TargetShardCount;
-    if (streamName === undefined) {
-      return errorAnswer(
-        validationError(
-          "1 validation error detected: Value null at 'streamName' failed to satisfy constraint: Member must not be null",
-        ),
-      );
-    }
-    if (typeof target !== 'number' || !Number.isInteger(target) || target < 1 || target > 100_000) {
-      return errorAnswer(
-        validationError(
-          `1 validation error detected: Value '${String(target)}' at 'targetShardCount' failed to satisfy constraint: Member must have value between 1 and 100000`,
-        ),
-      );
-    }
-    if (payload.ScalingType !== 'UNIFORM_SCALING') {
-      return errorAnswer(
-        validationError(
-          `1 validation error detected: Value '${String(payload.ScalingType)}' at 'scalingType' failed to satisfy constraint: Member must satisfy enum value set: [UNIFORM_SCALING]`,
-        ),
-      );
-    }
+    const request = parseUpdateShardCount(payload);
+    if ('status' in request) return errorAnswer(request);
+    const { streamName, target } = request;
     let current: number;
     let streamArn: string | undefined;
     try {
@@ -524,30 +502,10 @@ export class KinesisFrontServer {
     } catch (error) {
       return errorAnswer(answerOfSdkError(error));
     }
-    const scope = `UpdateShardCount failed for stream ${streamName} under account ${localAccountId()}.`;
-    if (target > current * 2) {
-      return errorAnswer(
-        limitExceeded(
-          `${scope} Cannot scale up to more than double the current open shard count of ${current}: ${target}.`,
-        ),
-      );
-    }
-    if (target < Math.ceil(current / 2)) {
-      return errorAnswer(
-        limitExceeded(
-          `${scope} Cannot scale down below half the current open shard count of ${current}: ${target}.`,
-        ),
-      );
-    }
-    if (target > MAX_SHARD_COUNT_PER_STREAM) {
-      return errorAnswer(
-        limitExceeded(`${scope} Cannot scale up to more than ${MAX_SHARD_COUNT_PER_STREAM} shards.`),
-      );
-    }
-    if (target > current) {
-      const refusal = await this.overShardLimit(target - current);
-      if (refusal !== undefined) return errorAnswer(refusal);
-    }
+    const refusal = scalingRefusal(streamName, current, target);
+    if (refusal !== undefined) return errorAnswer(refusal);
+    const overLimit = target > current ? await this.overShardLimit(target - current) : undefined;
+    if (overLimit !== undefined) return errorAnswer(overLimit);
     if (target !== current) this.scaling.start(streamName, target);
     return jsonAnswer(200, {
       StreamName: streamName,
