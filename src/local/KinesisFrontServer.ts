@@ -97,6 +97,7 @@ const RESHARDING_OPERATIONS = new Set([
 
 const STATUS_OPERATIONS = new Set(['DescribeStream', 'DescribeStreamSummary']);
 const SETTLE_POLL_MS = 10;
+const UPSTREAM_TIMEOUT_MS = 60_000;
 
 /**
  * The local endpoint: an HTTP server speaking the Kinesis JSON 1.1 protocol that passes every
@@ -613,6 +614,10 @@ export class KinesisFrontServer {
         },
       );
       upstream.on('error', reject);
+      // The backing store is in-process; a request it leaves unanswered this long is a fault.
+      upstream.setTimeout(UPSTREAM_TIMEOUT_MS, () =>
+        upstream.destroy(new Error(`the backing store did not answer within ${UPSTREAM_TIMEOUT_MS} ms`)),
+      );
       upstream.end(body);
     });
   }
