@@ -73,6 +73,7 @@ export { KinesisError, type KinesisErrorOptions } from './kinesis/errors/Kinesis
 export { ThrottledError } from './kinesis/errors/ThrottledError.js';
 export { KinesisServiceError } from './kinesis/errors/KinesisServiceError.js';
 export { ConnectionError } from './kinesis/errors/ConnectionError.js';
+export { RequestTimeoutError } from './kinesis/errors/RequestTimeoutError.js';
 export { ExpiredIteratorError } from './kinesis/errors/ExpiredIteratorError.js';
 export { StreamNotFoundError } from './kinesis/errors/StreamNotFoundError.js';
 export { StreamNotActiveError } from './kinesis/errors/StreamNotActiveError.js';

@@ -7,6 +7,7 @@ import type { KinesisErrorOptions } from './errors/KinesisError.js';
 import { KinesisRequestError } from './errors/KinesisRequestError.js';
 import { KinesisServiceError } from './errors/KinesisServiceError.js';
 import { KinesisValidationError } from './errors/KinesisValidationError.js';
+import { RequestTimeoutError } from './errors/RequestTimeoutError.js';
 import { StreamNotActiveError } from './errors/StreamNotActiveError.js';
 import { StreamNotFoundError } from './errors/StreamNotFoundError.js';
 import { ThrottledError } from './errors/ThrottledError.js';
@@ -103,6 +104,19 @@ const CONNECTION_CODES = new Set([
 ]);
 
 const CONNECTION_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
+
+/** Codes and names of a request that got no answer in time (a subset of the connection failures). */
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+const TIMEOUT_NAMES = new Set(['RequestTimeout', 'RequestTimeoutException']);
+// The SDK's handler also names resets "TimeoutError"; only its own deadlines say "time(d) out".
+const TIMEOUT_MESSAGES = /\btim(?:ed|e) ?out\b|\btimeout\b/i;
 // The SDK may wrap a socket error as "AWS SDK error wrapper for TimeoutError: socket hang up".
 const CONNECTION_MESSAGES =
   /^(?:AWS SDK error wrapper for [A-Za-z]+: )?(socket hang up|aborted|read ECONNRESET|Client network socket disconnected)/;
@@ -158,6 +172,17 @@ function isConnectionFailure(facts: ErrorFacts): boolean {
   return facts.httpStatusCode === undefined && CONNECTION_MESSAGES.test(facts.message);
 }
 
+function isTimeout(facts: ErrorFacts): boolean {
+  if (facts.code !== undefined && TIMEOUT_CODES.has(facts.code)) return true;
+  if (facts.name !== undefined && TIMEOUT_NAMES.has(facts.name)) return true;
+  if (facts.httpStatusCode === 408) return true;
+  return (
+    facts.name === 'TimeoutError' &&
+    (facts.code === undefined || !CONNECTION_CODES.has(facts.code)) &&
+    TIMEOUT_MESSAGES.test(facts.message)
+  );
+}
+
 function withContext(error: RxjsKinesisError, context: ErrorContext | undefined): RxjsKinesisError {
   if (context === undefined) return error;
   const merged: ErrorContext = { ...context, ...error.context };
@@ -189,6 +214,7 @@ export function classifyError(error: unknown, context?: ErrorContext): RxjsKines
   const status = facts.httpStatusCode;
 
   if (name === 'AbortError' || facts.code === 'ABORT_ERR') return new AbortedError(message, options);
+  if (isTimeout(facts)) return new RequestTimeoutError(message, options);
   if (name !== undefined) {
     if (THROTTLING_NAMES.has(name)) return new ThrottledError(message, options);
     if (name === 'ExpiredIteratorException') return new ExpiredIteratorError(message, options);
@@ -202,7 +228,6 @@ export function classifyError(error: unknown, context?: ErrorContext): RxjsKines
     if (SERVICE_NAMES.has(name)) return new KinesisServiceError(message, options);
   }
   if (status === 429 || facts.sdkThrottling) return new ThrottledError(message, options);
-  if (status === 408) return new ConnectionError(message, options);
   if (status !== undefined && status >= 500) return new KinesisServiceError(message, options);
   if (isConnectionFailure(facts)) return new ConnectionError(message, options);
   if (facts.fault === 'server') return new KinesisServiceError(message, options);

@@ -1,8 +1,10 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { DeadlineRequestHandler } from './DeadlineRequestHandler.js';
+import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
 
 export interface KinesisCredentials {
   readonly accessKeyId: string;
@@ -16,18 +18,59 @@ export interface KinesisConnectionOptions {
   readonly client?: KinesisClient;
   /** AWS region. Defaults to the SDK's resolution (AWS_REGION, profile), or the region of a stream ARN. */
   readonly region?: string;
-  /** Endpoint URL, e.g. the embedded local Kinesis. `http://` endpoints get an HTTP/1.1 keep-alive handler. */
+  /**
+   * Endpoint URL, e.g. the embedded local Kinesis. Default: `AWS_ENDPOINT_URL_KINESIS`, else
+   * `AWS_ENDPOINT_URL`, else `KINESIS_ENDPOINT`, else AWS. Endpoints given either way get the
+   * HTTP/1.1 keep-alive handler (the SDK's default HTTP/2 handler cannot talk to plain http://).
+   */
   readonly endpoint?: string;
   /** Static credentials. Defaults to the SDK's provider chain. */
   readonly credentials?: KinesisCredentials;
   /** SDK-level retry attempts (the library retries on its own; default 1 = no SDK retries). */
   readonly maxAttempts?: number;
+  /** Longest wait for a connection to Kinesis, in ms. Default 5,000. Ignored with `client`. */
+  readonly connectTimeout?: number;
+  /**
+   * Longest wait for the answer to one request, in ms: from sending it to the answer's headers,
+   * and again for each pause while its body arrives. A request past it fails with
+   * RequestTimeoutError (retriable). Default 30,000. Ignored with `client`.
+   */
+  readonly requestTimeout?: number;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+function timeout(value: unknown, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_TIMEOUT_MS) {
+    throw new InvalidOptionError(
+      option,
+      value,
+      `expected milliseconds, an integer from 1 to ${MAX_TIMEOUT_MS}`,
+    );
+  }
+  return value;
+}
+
+/** Validates the connection options a client would be built from (throws InvalidOptionError). */
+export function validateConnectionTimeouts(options: KinesisConnectionOptions): {
+  readonly connectTimeout: number;
+  readonly requestTimeout: number;
+} {
+  return {
+    connectTimeout: timeout(options.connectTimeout, 'connectTimeout', DEFAULT_CONNECT_TIMEOUT_MS),
+    requestTimeout: timeout(options.requestTimeout, 'requestTimeout', DEFAULT_REQUEST_TIMEOUT_MS),
+  };
 }
 
 /**
- * Returns `options.client` if given, otherwise a new KinesisClient. For plain `http://` endpoints
- * (local Kinesis) it installs the SDK's HTTP/1.1 NodeHttpHandler with keep-alive, because the
- * default HTTP/2 handler cannot talk to plain-HTTP servers.
+ * Returns `options.client` if given, otherwise a new KinesisClient whose every request has a
+ * deadline (`connectTimeout`, `requestTimeout`). With an endpoint (the option or the standard
+ * environment variables, see resolveKinesisEndpoint) it installs the SDK's HTTP/1.1
+ * NodeHttpHandler with keep-alive, because the default HTTP/2 handler cannot talk to plain-HTTP
+ * servers; against AWS it keeps the SDK's HTTP/2 handler and bounds each request's wait.
  */
 export function createKinesisClient(options: KinesisConnectionOptions = {}): KinesisClient {
   if (options.client !== undefined) {
@@ -61,28 +104,26 @@ export function createKinesisClient(options: KinesisConnectionOptions = {}): Kin
     }
     config.credentials = { ...options.credentials };
   }
-  if (options.endpoint !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(options.endpoint);
-    } catch (error) {
-      throw Object.assign(
-        new InvalidOptionError('endpoint', options.endpoint, 'expected an absolute http:// or https:// URL'),
-        { cause: error },
-      );
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new InvalidOptionError(
-        'endpoint',
-        options.endpoint,
-        'expected an absolute http:// or https:// URL',
-      );
-    }
-    config.endpoint = options.endpoint;
+  const { connectTimeout, requestTimeout } = validateConnectionTimeouts(options);
+  const endpoint = resolveKinesisEndpoint(options.endpoint);
+  if (endpoint !== undefined) {
+    config.endpoint = endpoint.value;
+    const http1 = {
+      connectionTimeout: connectTimeout,
+      requestTimeout,
+      throwOnRequestTimeout: true,
+      socketTimeout: requestTimeout,
+    };
     config.requestHandler =
-      url.protocol === 'http:'
-        ? new NodeHttpHandler({ httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 256 }) })
-        : new NodeHttpHandler({ httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 256 }) });
+      endpoint.url.protocol === 'http:'
+        ? new NodeHttpHandler({ ...http1, httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 256 }) })
+        : new NodeHttpHandler({ ...http1, httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 256 }) });
+  } else {
+    // The SDK's own default for Kinesis (HTTP/2, one session per request), with a deadline.
+    config.requestHandler = new DeadlineRequestHandler(
+      new NodeHttp2Handler({ requestTimeout, disableConcurrentStreams: true }),
+      connectTimeout + requestTimeout,
+    );
   }
   return new KinesisClient(config);
 }

@@ -9,25 +9,37 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { ShardMap } from '../kinesis/ShardMap.js';
+import { atTimestampIterator } from './atTimestampIterator.js';
 import {
+  answerOfSdkError,
   INTERNAL_FAILURE_MESSAGE,
   internalFailure,
+  invalidArgument,
+  localAccountId,
   readThrottled,
   recordTooLarge,
   requestTooLarge,
+  resourceInUse,
+  shardLimitExceeded,
   tooManyRecords,
   writeThrottleMessage,
   writeThrottled,
   type AwsErrorAnswer,
 } from './awsErrors.js';
 import { IteratorRegistry } from './IteratorRegistry.js';
+import { epochMs, listShardsPage, parseListShards } from './listShardsPage.js';
 import type { LocalKinesisFaults, LocalKinesisLimits } from './LocalKinesisOptions.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import { seededRandom } from './seededRandom.js';
 import type { ShardMapCache } from './ShardMapCache.js';
+import { ShardCountUpdater } from './ShardCountUpdater.js';
 import { ShardReadBudget } from './ShardReadBudget.js';
 import { ShardWriteBudget } from './ShardWriteBudget.js';
+import { resolveStreamArn } from './streamArn.js';
+import { parseUpdateShardCount, scalingRefusal } from './updateShardCountRequest.js';
+import { countOpenShards, isOpen, listAllShards } from './upstreamShards.js';
 
 export interface KinesisFrontServerOptions {
   /** Where the backing store (kinesalite) listens. */
@@ -37,6 +49,12 @@ export interface KinesisFrontServerOptions {
   readonly clock: () => number;
   readonly shardMaps: ShardMapCache;
   readonly stats: MutableLocalKinesisStats;
+  /** A client of the backing store itself (no limits, no faults), for the front's own lookups. */
+  readonly admin: KinesisClient;
+  /** Region the endpoint reports (in error messages). */
+  readonly region: string;
+  /** Most open shards over all streams. */
+  readonly shardLimit: number;
 }
 
 interface UpstreamAnswer {
@@ -77,10 +95,17 @@ const RESHARDING_OPERATIONS = new Set([
   'UpdateShardCount',
 ]);
 
+const STATUS_OPERATIONS = new Set(['DescribeStream', 'DescribeStreamSummary']);
+const SETTLE_POLL_MS = 10;
+const UPSTREAM_TIMEOUT_MS = 60_000;
+
 /**
  * The local endpoint: an HTTP server speaking the Kinesis JSON 1.1 protocol that passes every
  * request to kinesalite, and on the way enforces the Kinesis limits (per-shard write and read
- * rates, request sizes) and injects faults, answering exactly as AWS does.
+ * rates, request sizes, the account shard limit), answers what kinesalite lacks (StreamARN
+ * addressing, UpdateShardCount, DescribeLimits, ListShards paging and filters, AT_TIMESTAMP on
+ * a shard with no later record, ChildShards at a shard's end) and injects faults, answering
+ * exactly as AWS does.
  */
 export class KinesisFrontServer {
   readonly server: Server;
@@ -89,14 +114,21 @@ export class KinesisFrontServer {
   private readonly writeBudgets = new Map<string, ShardWriteBudget>();
   private readonly readBudgets = new Map<string, ShardReadBudget>();
   private readonly iterators: IteratorRegistry;
+  private readonly scaling: ShardCountUpdater;
+  private readonly settling = new Set<Promise<void>>();
+  private closing = false;
 
   constructor(private readonly options: KinesisFrontServerOptions) {
     this.random = seededRandom(options.faults.seed);
     this.iterators = new IteratorRegistry(options.clock);
+    this.scaling = new ShardCountUpdater(options.admin, (streamName) => this.forgetStream(streamName, false));
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent && !res.destroyed) {
-          sendError(res, { ...internalFailure(), message: `${INTERNAL_FAILURE_MESSAGE} ${String(error)}` });
+          send(
+            res,
+            errorAnswer({ ...internalFailure(), message: `${INTERNAL_FAILURE_MESSAGE} ${String(error)}` }),
+          );
         } else {
           res.destroy();
         }
@@ -115,12 +147,35 @@ export class KinesisFrontServer {
     this.iterators.forgetStream(streamName);
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-      this.agent.destroy();
-    });
+  /** Stops listening, drops every connection (black-holed ones too) and ends scaling under way. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all([
+      new Promise<void>((resolve) => {
+        this.server.close(() => resolve());
+        this.server.closeAllConnections();
+      }),
+      this.scaling.close(),
+      ...this.settling,
+    ]);
+    this.agent.destroy();
+  }
+
+  /** Forgets the stream again once it is no longer CREATING, UPDATING or DELETING. */
+  private forgetWhenSettled(streamName: string, dropBudgets: boolean): void {
+    const settle = (async () => {
+      while (!this.closing) {
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+        const status = await this.options.admin
+          .send(new DescribeStreamSummaryCommand({ StreamName: streamName }))
+          .then((summary) => summary.StreamDescriptionSummary?.StreamStatus)
+          .catch(() => undefined);
+        if (status !== 'CREATING' && status !== 'UPDATING' && status !== 'DELETING') break;
+      }
+      this.forgetStream(streamName, dropBudgets);
+    })();
+    this.settling.add(settle);
+    void settle.finally(() => this.settling.delete(settle));
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -135,51 +190,98 @@ export class KinesisFrontServer {
       req.socket.destroy();
       return;
     }
+    if (faults.blackHoleRate > 0 && this.random() < faults.blackHoleRate) {
+      // Read, never answered: the connection stays open and silent until the client leaves.
+      stats.injectedBlackHoles += 1;
+      return;
+    }
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
 
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
     const isJson = contentType === JSON_CONTENT_TYPE || contentType === 'application/x-amz-json-1.0';
+    const dropAnswer = faults.resetAfterWriteRate > 0 && this.random() < faults.resetAfterWriteRate;
+    let answer: UpstreamAnswer;
     if (!isJson) {
-      this.relay(res, await this.forward(req, body));
-      return;
-    }
-    if (faults.serverErrorRate > 0 && this.random() < faults.serverErrorRate) {
+      answer = await this.forward(req, body);
+    } else if (faults.serverErrorRate > 0 && this.random() < faults.serverErrorRate) {
       stats.injectedServerErrors += 1;
-      sendError(res, internalFailure());
+      answer = errorAnswer(internalFailure());
+    } else {
+      answer = await this.dispatch(req, body);
+    }
+    if (dropAnswer) {
+      // The request was carried out; its answer never arrives.
+      stats.injectedResetsAfterWrite += 1;
+      req.socket.destroy();
       return;
     }
-    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const payload = parseJsonObject(body);
-    if (payload === undefined) {
-      this.relay(res, await this.forward(req, body));
-      return;
-    }
-    switch (operation) {
-      case 'PutRecords':
-        return this.putRecords(req, res, body, payload);
-      case 'PutRecord':
-        return this.putRecord(req, res, body, payload);
-      case 'GetRecords':
-        return this.getRecords(req, res, body, payload);
-      case 'GetShardIterator':
-        return this.getShardIterator(req, res, body, payload);
-      default: {
-        const answer = await this.forward(req, body);
-        const streamName = streamNameOf(payload);
-        if (RESHARDING_OPERATIONS.has(operation) && streamName !== undefined) {
-          this.forgetStream(streamName, operation === 'CreateStream' || operation === 'DeleteStream');
-        }
-        this.relay(res, answer);
-      }
-    }
+    send(res, answer);
   }
 
-  private async putRecords(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: Buffer,
-    payload: JsonObject,
-  ): Promise<void> {
+  private async dispatch(req: IncomingMessage, rawBody: Buffer): Promise<UpstreamAnswer> {
+    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const parsed = parseJsonObject(rawBody);
+    if (parsed === undefined) return this.forward(req, rawBody);
+    const addressed = resolveStreamArn(operation, parsed);
+    if ('error' in addressed) return errorAnswer(addressed.error);
+    const payload = addressed.payload;
+    const body = payload === parsed ? rawBody : Buffer.from(JSON.stringify(payload));
+    const streamName = typeof payload.StreamName === 'string' ? payload.StreamName : undefined;
+    switch (operation) {
+      case 'PutRecords':
+        return this.putRecords(req, body, payload);
+      case 'PutRecord':
+        return this.putRecord(req, body, payload);
+      case 'GetRecords':
+        return this.getRecords(req, body, payload);
+      case 'GetShardIterator':
+        return this.getShardIterator(req, body, payload);
+      // Answered here from what the backing store lists; counted as passed on.
+      case 'ListShards':
+        this.options.stats.forwardedRequests += 1;
+        return this.listShards(payload);
+      case 'UpdateShardCount':
+        this.options.stats.forwardedRequests += 1;
+        return this.updateShardCount(payload);
+      case 'DescribeLimits':
+        this.options.stats.forwardedRequests += 1;
+        return this.describeLimits();
+      case 'CreateStream': {
+        const shards = payload.ShardCount;
+        if (typeof shards === 'number' && Number.isInteger(shards) && shards > 0) {
+          const refusal = await this.overShardLimit(shards);
+          if (refusal !== undefined) return errorAnswer(refusal);
+        }
+        break;
+      }
+      case 'SplitShard':
+      case 'MergeShards': {
+        if (streamName !== undefined && this.scaling.isUpdating(streamName)) {
+          return errorAnswer(resourceInUse(streamName, 'UPDATING'));
+        }
+        if (operation === 'SplitShard') {
+          const refusal = await this.overShardLimit(1);
+          if (refusal !== undefined) return errorAnswer(refusal);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    const answer = await this.forward(req, body);
+    if (streamName !== undefined && RESHARDING_OPERATIONS.has(operation)) {
+      const dropBudgets = operation === 'CreateStream' || operation === 'DeleteStream';
+      this.forgetStream(streamName, dropBudgets);
+      // The change lands after the status delay; a shard map loaded meanwhile is stale then.
+      if (answer.status === 200) this.forgetWhenSettled(streamName, dropBudgets);
+    }
+    if (streamName !== undefined && STATUS_OPERATIONS.has(operation) && this.scaling.isUpdating(streamName)) {
+      return withUpdatingStatus(answer);
+    }
+    return answer;
+  }
+
+  private async putRecords(req: IncomingMessage, body: Buffer, payload: JsonObject): Promise<UpstreamAnswer> {
     const { limits, faults, stats } = this.options;
     const streamName = streamNameOf(payload);
     const records = payload.Records;
@@ -188,7 +290,7 @@ export class KinesisFrontServer {
       streamName === undefined ||
       !Array.isArray(records)
     ) {
-      return this.relay(res, await this.forward(req, body));
+      return this.forward(req, body);
     }
     const entries = records.map(toPutEntry);
     if (limits !== undefined) {
@@ -203,13 +305,12 @@ export class KinesisFrontServer {
       }
       if (refusal !== undefined) {
         stats.rejectedRequests += 1;
-        return sendError(res, refusal);
+        return errorAnswer(refusal);
       }
     }
-    if (entries.length === 0 || entries.includes(undefined))
-      return this.relay(res, await this.forward(req, body));
+    if (entries.length === 0 || entries.includes(undefined)) return this.forward(req, body);
     const shardIds = await this.route(streamName, entries as PutEntry[]);
-    if (shardIds === undefined) return this.relay(res, await this.forward(req, body));
+    if (shardIds === undefined) return this.forward(req, body);
 
     // Decide every entry: injected failure, throttled, or passed on.
     const now = this.options.clock();
@@ -246,7 +347,7 @@ export class KinesisFrontServer {
         !Array.isArray(parsed.Records) ||
         parsed.Records.length !== accepted.length
       ) {
-        return this.relay(res, answer);
+        return answer;
       }
       stats.acceptedPutEntries += accepted.length;
       const { Records: stored, FailedRecordCount: failedCount, ...rest } = parsed;
@@ -257,58 +358,48 @@ export class KinesisFrontServer {
     let next = 0;
     const merged = failures.map((failure) => failure ?? upstreamRecords[next++]);
     const failedRecordCount = failures.filter((failure) => failure !== undefined).length + upstreamFailed;
-    sendJson(res, 200, { ...extra, FailedRecordCount: failedRecordCount, Records: merged });
+    return jsonAnswer(200, { ...extra, FailedRecordCount: failedRecordCount, Records: merged });
   }
 
-  private async putRecord(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: Buffer,
-    payload: JsonObject,
-  ): Promise<void> {
+  private async putRecord(req: IncomingMessage, body: Buffer, payload: JsonObject): Promise<UpstreamAnswer> {
     const { limits, stats } = this.options;
     const streamName = streamNameOf(payload);
     const entry = toPutEntry(payload);
     if (limits === undefined || streamName === undefined || entry === undefined) {
-      return this.relay(res, await this.forward(req, body));
+      return this.forward(req, body);
     }
     if (entry.bytes > limits.maxRecordBytes) {
       stats.rejectedRequests += 1;
-      return sendError(res, recordTooLarge('data', limits.maxRecordBytes));
+      return errorAnswer(recordTooLarge('data', limits.maxRecordBytes));
     }
     const shardIds = await this.route(streamName, [entry]);
-    if (shardIds === undefined) return this.relay(res, await this.forward(req, body));
+    if (shardIds === undefined) return this.forward(req, body);
     const shardId = shardIds[0]!;
     if (!this.writeBudget(streamName, shardId).tryConsume(this.options.clock(), entry.bytes)) {
       stats.throttledPutRecordCalls += 1;
-      return sendError(res, writeThrottled(streamName, shardId));
+      return errorAnswer(writeThrottled(streamName, shardId));
     }
     const answer = await this.forward(req, body);
     if (answer.status === 200) stats.acceptedPutEntries += 1;
-    this.relay(res, answer);
+    return answer;
   }
 
-  private async getRecords(
-    req: IncomingMessage,
-    res: ServerResponse,
-    body: Buffer,
-    payload: JsonObject,
-  ): Promise<void> {
+  private async getRecords(req: IncomingMessage, body: Buffer, payload: JsonObject): Promise<UpstreamAnswer> {
     const { limits, stats, clock } = this.options;
     const iterator = payload.ShardIterator;
-    const shard =
-      limits !== undefined && typeof iterator === 'string' ? this.iterators.lookup(iterator) : undefined;
-    if (limits === undefined || shard === undefined) return this.relay(res, await this.forward(req, body));
-    const budget = this.readBudget(shard.streamName, shard.shardId);
-    if (budget.tryCall(clock()) !== undefined) {
+    const shard = typeof iterator === 'string' ? this.iterators.lookup(iterator) : undefined;
+    if (shard === undefined) return this.forward(req, body);
+    const budget = limits === undefined ? undefined : this.readBudget(shard.streamName, shard.shardId);
+    if (budget?.tryCall(clock()) !== undefined) {
       stats.throttledGetRecordsCalls += 1;
-      return sendError(res, readThrottled(shard.streamName, shard.shardId));
+      return errorAnswer(readThrottled(shard.streamName, shard.shardId));
     }
     const answer = await this.forward(req, body);
     const parsed = answer.status === 200 ? parseJsonObject(answer.body) : undefined;
-    if (parsed !== undefined) {
-      if (typeof parsed.NextShardIterator === 'string')
-        this.iterators.remember(parsed.NextShardIterator, shard);
+    if (parsed === undefined) return answer;
+    if (typeof parsed.NextShardIterator === 'string')
+      this.iterators.remember(parsed.NextShardIterator, shard);
+    if (budget !== undefined) {
       let bytes = 0;
       for (const record of Array.isArray(parsed.Records) ? parsed.Records : []) {
         const entry = toPutEntry(record);
@@ -316,32 +407,135 @@ export class KinesisFrontServer {
       }
       budget.consumeBytes(clock(), bytes);
     }
-    this.relay(res, answer);
+    if (typeof parsed.NextShardIterator === 'string') return answer;
+    // The end of a closed shard: Kinesis names the shards that continue it.
+    const shards = await listAllShards(this.options.admin, shard.streamName);
+    const children = shards
+      .filter(
+        (child) => child.ParentShardId === shard.shardId || child.AdjacentParentShardId === shard.shardId,
+      )
+      .map((child) => ({
+        ShardId: child.ShardId,
+        ParentShards: [child.ParentShardId, child.AdjacentParentShardId].filter(
+          (id): id is string => typeof id === 'string',
+        ),
+        HashKeyRange: child.HashKeyRange,
+      }));
+    return jsonAnswer(200, { ...parsed, ChildShards: children }, answer.headers);
   }
 
   private async getShardIterator(
     req: IncomingMessage,
-    res: ServerResponse,
     body: Buffer,
     payload: JsonObject,
-  ): Promise<void> {
-    const answer = await this.forward(req, body);
+  ): Promise<UpstreamAnswer> {
     const streamName = streamNameOf(payload);
+    const shardId = typeof payload.ShardId === 'string' ? normalizeShardId(payload.ShardId) : undefined;
+    let answer: UpstreamAnswer;
+    const timestamp = epochMs(payload.Timestamp);
     if (
-      this.options.limits !== undefined &&
-      answer.status === 200 &&
+      payload.ShardIteratorType === 'AT_TIMESTAMP' &&
       streamName !== undefined &&
-      typeof payload.ShardId === 'string'
+      shardId !== undefined &&
+      timestamp !== undefined &&
+      payload.StartingSequenceNumber === undefined &&
+      timestamp <= Date.now()
     ) {
+      // kinesalite never answers when no record is at or after the timestamp.
+      this.options.stats.forwardedRequests += 1;
+      try {
+        const iterator = await atTimestampIterator(this.options.admin, streamName, shardId, timestamp);
+        answer = jsonAnswer(200, { ShardIterator: iterator });
+      } catch (error) {
+        return errorAnswer(answerOfSdkError(error));
+      }
+    } else {
+      answer = await this.forward(req, body);
+    }
+    if (answer.status >= 500 && typeof payload.StartingSequenceNumber === 'string') {
+      // kinesalite fails on some well-formed but foreign sequence numbers; Kinesis calls them invalid.
+      return errorAnswer(
+        invalidArgument(
+          `StartingSequenceNumber ${payload.StartingSequenceNumber} used in GetShardIterator on shard ${String(
+            shardId,
+          )} in stream ${String(streamName)} under account ${localAccountId()} is invalid.`,
+        ),
+      );
+    }
+    if (answer.status === 200 && streamName !== undefined && shardId !== undefined) {
       const parsed = parseJsonObject(answer.body);
       if (parsed !== undefined && typeof parsed.ShardIterator === 'string') {
-        this.iterators.remember(parsed.ShardIterator, {
-          streamName,
-          shardId: normalizeShardId(payload.ShardId),
-        });
+        this.iterators.remember(parsed.ShardIterator, { streamName, shardId });
       }
     }
-    this.relay(res, answer);
+    return answer;
+  }
+
+  private async listShards(payload: JsonObject): Promise<UpstreamAnswer> {
+    const now = Date.now();
+    const query = parseListShards(payload, now);
+    if ('status' in query) return errorAnswer(query);
+    try {
+      const shards = await listAllShards(this.options.admin, query.streamName);
+      return jsonAnswer(200, listShardsPage(query, shards, now));
+    } catch (error) {
+      return errorAnswer(answerOfSdkError(error));
+    }
+  }
+
+  private async updateShardCount(payload: JsonObject): Promise<UpstreamAnswer> {
+    const { admin } = this.options;
+    const request = parseUpdateShardCount(payload);
+    if ('status' in request) return errorAnswer(request);
+    const { streamName, target } = request;
+    let current: number;
+    let streamArn: string | undefined;
+    try {
+      const summary = await admin.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+      const status = summary.StreamDescriptionSummary?.StreamStatus ?? 'UNKNOWN';
+      if (status !== 'ACTIVE' || this.scaling.isUpdating(streamName)) {
+        return errorAnswer(
+          resourceInUse(streamName, this.scaling.isUpdating(streamName) ? 'UPDATING' : status),
+        );
+      }
+      streamArn = summary.StreamDescriptionSummary?.StreamARN;
+      current = (await listAllShards(admin, streamName)).filter(isOpen).length;
+    } catch (error) {
+      return errorAnswer(answerOfSdkError(error));
+    }
+    const refusal = scalingRefusal(streamName, current, target);
+    if (refusal !== undefined) return errorAnswer(refusal);
+    const overLimit = target > current ? await this.overShardLimit(target - current) : undefined;
+    if (overLimit !== undefined) return errorAnswer(overLimit);
+    if (target !== current) this.scaling.start(streamName, target);
+    return jsonAnswer(200, {
+      StreamName: streamName,
+      CurrentShardCount: current,
+      TargetShardCount: target,
+      ...(streamArn === undefined ? {} : { StreamARN: streamArn }),
+    });
+  }
+
+  private async describeLimits(): Promise<UpstreamAnswer> {
+    try {
+      const open = await countOpenShards(this.options.admin);
+      return jsonAnswer(200, {
+        ShardLimit: this.options.shardLimit,
+        OpenShardCount: open,
+        OnDemandStreamCount: 0,
+        OnDemandStreamCountLimit: 50,
+      });
+    } catch (error) {
+      return errorAnswer(answerOfSdkError(error));
+    }
+  }
+
+  /** The refusal of a change that would open `additional` shards past the account limit. */
+  async overShardLimit(additional: number): Promise<AwsErrorAnswer | undefined> {
+    const open = await countOpenShards(this.options.admin);
+    return open + additional > this.options.shardLimit
+      ? shardLimitExceeded(this.options.region, open, this.options.shardLimit, additional)
+      : undefined;
   }
 
   /** The shard of each entry, reloading the shard map once on a miss; undefined if unroutable. */
@@ -420,17 +614,12 @@ export class KinesisFrontServer {
         },
       );
       upstream.on('error', reject);
+      // The backing store is in-process; a request it leaves unanswered this long is a fault.
+      upstream.setTimeout(UPSTREAM_TIMEOUT_MS, () =>
+        upstream.destroy(new Error(`the backing store did not answer within ${UPSTREAM_TIMEOUT_MS} ms`)),
+      );
       upstream.end(body);
     });
-  }
-
-  private relay(res: ServerResponse, answer: UpstreamAnswer): void {
-    const headers: OutgoingHttpHeaders = {};
-    for (const [name, value] of Object.entries(answer.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-    }
-    headers['content-length'] = answer.body.length;
-    res.writeHead(answer.status, headers).end(answer.body);
   }
 }
 
@@ -492,17 +681,43 @@ function toPutEntry(value: unknown): PutEntry | undefined {
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, errorType?: string): void {
-  const text = Buffer.from(JSON.stringify(body));
-  const headers: OutgoingHttpHeaders = {
-    'Content-Type': JSON_CONTENT_TYPE,
-    'Content-Length': text.length,
-    'x-amzn-RequestId': randomUUID(),
-  };
-  if (errorType !== undefined) headers['x-amzn-ErrorType'] = errorType;
-  res.writeHead(status, headers).end(text);
+/** A JSON answer as Kinesis gives it (`headers` of an upstream answer are kept, bar the length). */
+function jsonAnswer(
+  status: number,
+  body: unknown,
+  headers?: IncomingHttpHeaders,
+  errorType?: string,
+): UpstreamAnswer {
+  const answerHeaders: IncomingHttpHeaders =
+    headers === undefined
+      ? { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': randomUUID() }
+      : { ...headers };
+  if (errorType !== undefined) answerHeaders['x-amzn-errortype'] = errorType;
+  return { status, headers: answerHeaders, body: Buffer.from(JSON.stringify(body)) };
 }
 
-function sendError(res: ServerResponse, error: AwsErrorAnswer): void {
-  sendJson(res, error.status, { __type: error.type, message: error.message }, error.type);
+function errorAnswer(error: AwsErrorAnswer): UpstreamAnswer {
+  return jsonAnswer(error.status, { __type: error.type, message: error.message }, undefined, error.type);
+}
+
+/** A DescribeStream(Summary) answer showing the stream as UPDATING (while it is being scaled). */
+function withUpdatingStatus(answer: UpstreamAnswer): UpstreamAnswer {
+  const parsed = answer.status === 200 ? parseJsonObject(answer.body) : undefined;
+  if (parsed === undefined) return answer;
+  for (const key of ['StreamDescription', 'StreamDescriptionSummary']) {
+    const description = parsed[key];
+    if (typeof description === 'object' && description !== null) {
+      (description as JsonObject).StreamStatus = 'UPDATING';
+    }
+  }
+  return jsonAnswer(200, parsed, answer.headers);
+}
+
+function send(res: ServerResponse, answer: UpstreamAnswer): void {
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(answer.headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+  }
+  headers['content-length'] = answer.body.length;
+  res.writeHead(answer.status, headers).end(answer.body);
 }

@@ -24,8 +24,18 @@ export interface LocalKinesisFaults {
   readonly internalFailureRate?: number;
   /** Share (0..1) of requests (any API) answered with HTTP 500 InternalFailure. */
   readonly serverErrorRate?: number;
-  /** Share (0..1) of requests whose connection is destroyed without a response. */
+  /** Share (0..1) of requests whose connection is destroyed without a response (nothing is done). */
   readonly connectionResetRate?: number;
+  /**
+   * Share (0..1) of requests that are read and never answered: the connection stays open and
+   * silent until the client gives up (a "black hole"). Nothing is done.
+   */
+  readonly blackHoleRate?: number;
+  /**
+   * Share (0..1) of requests that are carried out (a write is stored) and whose connection is
+   * then destroyed instead of answered, so the client cannot know the outcome.
+   */
+  readonly resetAfterWriteRate?: number;
   /** Latency added to every request, in milliseconds. */
   readonly latencyMs?: number;
   /** Seed of the generator; the same seed and request sequence give the same faults. Default 1. */
@@ -53,9 +63,20 @@ export interface LocalKinesisOptions {
   readonly streams?: ReadonlyArray<LocalStreamSpec> | Readonly<Record<string, number>>;
   /** Clock in milliseconds for the rate windows. Default Date.now. */
   readonly clock?: () => number;
+  /**
+   * How long a stream stays CREATING, UPDATING (per SplitShard, MergeShards or UpdateShardCount
+   * step) or DELETING, in ms. Default 100: short, but code that does not wait for ACTIVE fails
+   * here as it would on AWS. 0 makes every change instant.
+   */
+  readonly streamStatusDelayMs?: number;
+  /** Most open shards over all streams (the account shard limit). Default 500, as on AWS. */
+  readonly shardLimit?: number;
 }
 
 export const MIB = 1024 * 1024;
+export const DEFAULT_STREAM_STATUS_DELAY_MS = 100;
+export const DEFAULT_SHARD_LIMIT = 500;
+const MAX_SHARD_LIMIT = 100_000;
 
 export const DEFAULT_LIMITS: Required<LocalKinesisLimits> = {
   writeBytesPerSecond: MIB,
@@ -76,6 +97,8 @@ export interface ResolvedLocalKinesisOptions {
   readonly faults: Required<LocalKinesisFaults>;
   readonly streams: readonly LocalStreamSpec[];
   readonly clock: () => number;
+  readonly streamStatusDelayMs: number;
+  readonly shardLimit: number;
 }
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -169,13 +192,29 @@ function resolveLimits(limits: unknown): Required<LocalKinesisLimits> | undefine
 
 function resolveFaults(faults: unknown): Required<LocalKinesisFaults> {
   if (faults === undefined) {
-    return { internalFailureRate: 0, serverErrorRate: 0, connectionResetRate: 0, latencyMs: 0, seed: 1 };
+    return {
+      internalFailureRate: 0,
+      serverErrorRate: 0,
+      connectionResetRate: 0,
+      blackHoleRate: 0,
+      resetAfterWriteRate: 0,
+      latencyMs: 0,
+      seed: 1,
+    };
   }
   if (typeof faults !== 'object' || faults === null || Array.isArray(faults)) {
     throw new InvalidOptionError('faults', faults, 'expected an object of fault rates');
   }
   const given = faults as Record<string, unknown>;
-  const known = ['internalFailureRate', 'serverErrorRate', 'connectionResetRate', 'latencyMs', 'seed'];
+  const known = [
+    'internalFailureRate',
+    'serverErrorRate',
+    'connectionResetRate',
+    'blackHoleRate',
+    'resetAfterWriteRate',
+    'latencyMs',
+    'seed',
+  ];
   for (const key of Object.keys(given)) {
     if (!known.includes(key)) {
       throw new InvalidOptionError(
@@ -197,6 +236,8 @@ function resolveFaults(faults: unknown): Required<LocalKinesisFaults> {
     internalFailureRate: rate(given.internalFailureRate, 'faults.internalFailureRate'),
     serverErrorRate: rate(given.serverErrorRate, 'faults.serverErrorRate'),
     connectionResetRate: rate(given.connectionResetRate, 'faults.connectionResetRate'),
+    blackHoleRate: rate(given.blackHoleRate, 'faults.blackHoleRate'),
+    resetAfterWriteRate: rate(given.resetAfterWriteRate, 'faults.resetAfterWriteRate'),
     latencyMs,
     seed,
   };
@@ -253,10 +294,29 @@ export function resolveLocalKinesisOptions(options: LocalKinesisOptions = {}): R
   if (typeof clock !== 'function') {
     throw new InvalidOptionError('clock', clock, 'expected a function returning milliseconds');
   }
+  const streamStatusDelayMs = options.streamStatusDelayMs ?? DEFAULT_STREAM_STATUS_DELAY_MS;
+  if (
+    typeof streamStatusDelayMs !== 'number' ||
+    !Number.isInteger(streamStatusDelayMs) ||
+    streamStatusDelayMs < 0 ||
+    streamStatusDelayMs > 60_000
+  ) {
+    throw new InvalidOptionError(
+      'streamStatusDelayMs',
+      streamStatusDelayMs,
+      'expected milliseconds, an integer from 0 to 60000',
+    );
+  }
+  const shardLimit =
+    options.shardLimit === undefined
+      ? DEFAULT_SHARD_LIMIT
+      : positive(options.shardLimit, 'shardLimit', true, MAX_SHARD_LIMIT);
   return {
     port,
     host,
     region,
+    streamStatusDelayMs,
+    shardLimit,
     limits: resolveLimits(options.limits),
     faults: resolveFaults(options.faults),
     streams: resolveStreams(options.streams),

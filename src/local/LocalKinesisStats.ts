@@ -1,6 +1,6 @@
 /** What the local server has done so far. */
 export interface LocalKinesisStats {
-  /** Requests passed on to the backing store. */
+  /** Requests passed on to the backing store (or answered by the endpoint from what it lists). */
   readonly forwardedRequests: number;
   /** PutRecords entries accepted (stored) while limits or faults were on. */
   readonly acceptedPutEntries: number;
@@ -16,8 +16,12 @@ export interface LocalKinesisStats {
   readonly injectedInternalFailures: number;
   /** Requests answered with an injected HTTP 500. */
   readonly injectedServerErrors: number;
-  /** Connections destroyed on purpose. */
+  /** Connections destroyed on purpose before the request was carried out. */
   readonly injectedConnectionResets: number;
+  /** Requests read and never answered. */
+  readonly injectedBlackHoles: number;
+  /** Requests carried out whose connection was then destroyed instead of answered. */
+  readonly injectedResetsAfterWrite: number;
 }
 
 export type MutableLocalKinesisStats = { -readonly [K in keyof LocalKinesisStats]: number };
@@ -33,5 +37,7 @@ export function emptyLocalKinesisStats(): MutableLocalKinesisStats {
     injectedInternalFailures: 0,
     injectedServerErrors: 0,
     injectedConnectionResets: 0,
+    injectedBlackHoles: 0,
+    injectedResetsAfterWrite: 0,
   };
 }

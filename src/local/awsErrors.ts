@@ -60,3 +60,60 @@ export const INTERNAL_FAILURE_MESSAGE = 'Internal service failure.';
 export function internalFailure(): AwsErrorAnswer {
   return { status: 500, type: 'InternalFailure', message: INTERNAL_FAILURE_MESSAGE };
 }
+
+export function invalidArgument(message: string): AwsErrorAnswer {
+  return { status: 400, type: 'InvalidArgumentException', message };
+}
+
+export function validationError(message: string): AwsErrorAnswer {
+  return { status: 400, type: 'ValidationException', message };
+}
+
+export function resourceInUse(streamName: string, status: string): AwsErrorAnswer {
+  return {
+    status: 400,
+    type: 'ResourceInUseException',
+    message: `Stream ${streamName} under account ${localAccountId()} not ACTIVE, instead in state ${status}`,
+  };
+}
+
+export function limitExceeded(message: string): AwsErrorAnswer {
+  return { status: 400, type: 'LimitExceededException', message };
+}
+
+/** The account shard limit refusal, worded as Kinesis words it. */
+export function shardLimitExceeded(
+  region: string,
+  openShards: number,
+  limit: number,
+  additional: number,
+): AwsErrorAnswer {
+  return limitExceeded(
+    `This request would exceed the shard limit for the account ${localAccountId()} in ${region}. ` +
+      `Current shard count for the account: ${openShards}. Limit: ${limit}. Number of additional shards ` +
+      `that would have resulted from this request: ${additional}. Refer to the AWS Service Limits page ` +
+      '(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how ' +
+      'to request higher limits.',
+  );
+}
+
+/** The error answer an SDK call to the backing store failed with (its status, name and message). */
+export function answerOfSdkError(error: unknown): AwsErrorAnswer {
+  const fields = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    message?: unknown;
+    $metadata?: { httpStatusCode?: unknown };
+  };
+  const status = fields.$metadata?.httpStatusCode;
+  if (typeof status !== 'number' || status < 400) {
+    return {
+      ...internalFailure(),
+      message: `${INTERNAL_FAILURE_MESSAGE} ${String(fields.message ?? error)}`,
+    };
+  }
+  return {
+    status,
+    type: typeof fields.name === 'string' ? fields.name : 'InternalFailure',
+    message: typeof fields.message === 'string' ? fields.message : INTERNAL_FAILURE_MESSAGE,
+  };
+}

@@ -51,12 +51,16 @@ const WAIT_LIMIT_MS = 30_000;
  */
 export async function startLocalKinesis(options: LocalKinesisOptions = {}): Promise<LocalKinesis> {
   const resolved = resolveLocalKinesisOptions(options);
+  // The account shard limit is the front's to enforce: scaling passes through more shards.
   const store = kinesalite({
-    createStreamMs: 0,
-    deleteStreamMs: 0,
-    updateStreamMs: 0,
+    createStreamMs: resolved.streamStatusDelayMs,
+    deleteStreamMs: resolved.streamStatusDelayMs,
+    updateStreamMs: resolved.streamStatusDelayMs,
     shardLimit: MAX_LOCAL_SHARDS * 100,
   });
+  // Idle keep-alive connections to the store are never closed by it: a close racing with the
+  // reuse of the socket would fail a request with ECONNRESET. close() drops them all.
+  store.keepAliveTimeout = 0;
   await listen(store, 0, '127.0.0.1');
   const storePort = (store.address() as AddressInfo).port;
   const storeEndpoint = `http://127.0.0.1:${storePort}`;
@@ -73,11 +77,14 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     clock: resolved.clock,
     shardMaps: new ShardMapCache(admin),
     stats,
+    admin,
+    region: resolved.region,
+    shardLimit: resolved.shardLimit,
   });
 
   const shutdown = async (): Promise<void> => {
-    admin.destroy();
     await front.close();
+    admin.destroy();
     await new Promise<void>((resolve) => {
       store.close(() => resolve());
       store.closeAllConnections();
@@ -119,6 +126,8 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
   const createStream = async (name: string, shards: number): Promise<void> => {
     validateStreamName(name, 'name');
     validateShardCount(shards, 'shards');
+    const refusal = await front.overShardLimit(shards);
+    if (refusal !== undefined) throw new RxjsKinesisError(`${refusal.type}: ${refusal.message}`);
     await admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
     front.forgetStream(name, true);
     await waitFor(async () => {

@@ -23,6 +23,7 @@ import { KinesisError } from '../../src/kinesis/errors/KinesisError.js';
 import { KinesisRequestError } from '../../src/kinesis/errors/KinesisRequestError.js';
 import { KinesisServiceError } from '../../src/kinesis/errors/KinesisServiceError.js';
 import { KinesisValidationError } from '../../src/kinesis/errors/KinesisValidationError.js';
+import { RequestTimeoutError } from '../../src/kinesis/errors/RequestTimeoutError.js';
 import { StreamNotActiveError } from '../../src/kinesis/errors/StreamNotActiveError.js';
 import { StreamNotFoundError } from '../../src/kinesis/errors/StreamNotFoundError.js';
 import { ThrottledError } from '../../src/kinesis/errors/ThrottledError.js';
@@ -157,6 +158,48 @@ describe('classifyError on Node and SDK transport errors', () => {
     expect(classified).toBeInstanceOf(ConnectionError);
     expect(classified.retriable).toBe(true);
     expect(classified.cause).toBe(error);
+  });
+
+  it.each([
+    ['ETIMEDOUT', nodeError('connect ETIMEDOUT', 'ETIMEDOUT')],
+    [
+      'the SDK handler requestTimeout',
+      Object.assign(new Error('a request has exceeded the configured 400 ms requestTimeout.'), {
+        name: 'TimeoutError',
+        code: 'ETIMEDOUT',
+      }),
+    ],
+    [
+      'the SDK handler connectionTimeout',
+      Object.assign(
+        new Error(
+          'the request socket did not establish a connection within the configured timeout of 5000 ms.',
+        ),
+        {
+          name: 'TimeoutError',
+        },
+      ),
+    ],
+    [
+      'the SDK handler socket timeout',
+      Object.assign(new Error('the request socket timed out after 400 ms of inactivity'), {
+        name: 'TimeoutError',
+      }),
+    ],
+    ['HTTP 408', { name: 'Unknown', message: 'Request Timeout', $metadata: { httpStatusCode: 408 } }],
+  ])('%s -> RequestTimeoutError (a retriable ConnectionError)', (_label, error) => {
+    const classified = classifyError(error, { streamName: 's', shardId: 'shardId-000000000000' });
+    expect(classified).toBeInstanceOf(RequestTimeoutError);
+    expect(classified).toBeInstanceOf(ConnectionError);
+    expect(classified.retriable).toBe(true);
+    expect(classified.context).toEqual({ streamName: 's', shardId: 'shardId-000000000000' });
+  });
+
+  it('a reset the SDK names TimeoutError is a ConnectionError, not a timeout', () => {
+    const reset = Object.assign(new Error('read ECONNRESET'), { name: 'TimeoutError', code: 'ECONNRESET' });
+    const classified = classifyError(reset);
+    expect(classified).toBeInstanceOf(ConnectionError);
+    expect(classified).not.toBeInstanceOf(RequestTimeoutError);
   });
 
   it('an AbortError is not retriable', () => {

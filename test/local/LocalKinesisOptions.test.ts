@@ -33,9 +33,13 @@ describe('local Kinesis options', () => {
       internalFailureRate: 0,
       serverErrorRate: 0,
       connectionResetRate: 0,
+      blackHoleRate: 0,
+      resetAfterWriteRate: 0,
       latencyMs: 0,
       seed: 1,
     });
+    expect(resolved.streamStatusDelayMs).toBe(100);
+    expect(resolved.shardLimit).toBe(500);
     expect(resolveLocalKinesisOptions({}).limits).toBeUndefined();
     expect(resolveLocalKinesisOptions({ limits: { writeRecordsPerSecond: 10 } }).limits).toEqual({
       ...DEFAULT_LIMITS,
@@ -60,6 +64,12 @@ describe('local Kinesis options', () => {
     [{ faults: { serverErrorRate: -0.1 } }, 'faults.serverErrorRate'],
     [{ faults: { connectionResetRate: Number.NaN } }, 'faults.connectionResetRate'],
     [{ faults: { latencyMs: -1 } }, 'faults.latencyMs'],
+    [{ faults: { blackHoleRate: 2 } }, 'faults.blackHoleRate'],
+    [{ faults: { resetAfterWriteRate: -1 } }, 'faults.resetAfterWriteRate'],
+    [{ streamStatusDelayMs: -1 }, 'streamStatusDelayMs'],
+    [{ streamStatusDelayMs: 1.5 }, 'streamStatusDelayMs'],
+    [{ shardLimit: 0 }, 'shardLimit'],
+    [{ shardLimit: 2.5 }, 'shardLimit'],
     [{ faults: { seed: 1.5 } }, 'faults.seed'],
     [{ streams: { 'bad name!': 1 } }, 'streams.name'],
     [{ streams: { orders: 0 } }, 'streams.shards'],

@@ -7,6 +7,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-kinesis';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
+import { untilActive } from './untilActive.js';
 
 function md5HashKey(partitionKey: string): bigint {
   return BigInt(`0x${createHash('md5').update(partitionKey, 'utf8').digest('hex')}`);
@@ -34,7 +35,7 @@ describe('local Kinesis shard routing', () => {
     local = await startLocalKinesis({
       limits: { writeRecordsPerSecond: 5 },
       clock: () => now,
-      streams: { routed: 4, split: 1 },
+      streams: { routed: 4, split: 1, 'split-late': 1 },
     });
     client = local.createClient();
   });
@@ -114,6 +115,7 @@ describe('local Kinesis shard routing', () => {
         NewStartingHashKey: middle.toString(),
       }),
     );
+    await untilActive(client, 'split');
     const shards = await listShards('split');
     expect(shards).toHaveLength(3);
     const records = Array.from({ length: 10 }, (_, i) => ({
@@ -129,5 +131,38 @@ describe('local Kinesis shard routing', () => {
     ).toBe(true);
     expect(result.Records!.slice(5).every((entry) => entry.ShardId === shardFor(shards, middle))).toBe(true);
     expect(shardFor(shards, middle - 1n)).not.toBe(shardFor(shards, middle));
+  });
+
+  it('follows a SplitShard even when a write loaded the shard map while the stream was UPDATING', async () => {
+    const [parent] = await listShards('split-late');
+    const middle = (BigInt(parent!.HashKeyRange!.EndingHashKey!) + 1n) / 2n;
+    await client.send(
+      new SplitShardCommand({
+        StreamName: 'split-late',
+        ShardToSplit: parent!.ShardId!,
+        NewStartingHashKey: middle.toString(),
+      }),
+    );
+    // Written while UPDATING: the endpoint loads the shard map of the still unsplit stream.
+    const during = await client.send(
+      new PutRecordsCommand({
+        StreamName: 'split-late',
+        Records: [{ PartitionKey: 'k', Data: new Uint8Array(1) }],
+      }),
+    );
+    expect(during.Records![0]!.ShardId).toBe(parent!.ShardId);
+    await untilActive(client, 'split-late');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    now += 1000;
+    const shards = await listShards('split-late');
+    expect(shards).toHaveLength(3);
+    const records = Array.from({ length: 10 }, (_, i) => ({
+      PartitionKey: 'k',
+      ExplicitHashKey: (i < 5 ? middle - 1n : middle).toString(),
+      Data: new Uint8Array(8),
+    }));
+    const result = await client.send(new PutRecordsCommand({ StreamName: 'split-late', Records: records }));
+    // Counted against the two children (5 each, within budget), not the closed parent (10 > 5).
+    expect(result.FailedRecordCount).toBe(0);
   });
 });

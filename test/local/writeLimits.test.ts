@@ -26,7 +26,7 @@ describe('local Kinesis write limits', () => {
     local = await startLocalKinesis({
       limits: true,
       clock: () => now,
-      streams: { writes: 1, bytes: 1, single: 1 },
+      streams: { writes: 1, bytes: 1, single: 1, rolling: 1 },
     });
     client = local.createClient();
   });
@@ -36,13 +36,14 @@ describe('local Kinesis write limits', () => {
     await local.close();
   });
 
-  it('accepts at most 1,000 records per shard per second when driven at 3,000 records/s', async () => {
+  it('accepts 1,000 records per shard per second (after one second of burst) when driven at 3,000 records/s', async () => {
     now = 10_000_000;
     const acceptedPerWindow = new Map<number, number>();
     let sent = 0;
     // 3 seconds of clock time, 6 PutRecords of 500 x 1 KiB per second (3,000 records/s).
     for (let call = 0; call < 18; call += 1) {
-      const window = Math.floor(now / 1000);
+      now = 10_000_000 + Math.round((call * 1000) / 6);
+      const window = Math.floor(call / 6);
       const result = await client.send(
         new PutRecordsCommand({ StreamName: 'writes', Records: batch(500, sent) }),
       );
@@ -66,10 +67,38 @@ describe('local Kinesis write limits', () => {
         window,
         (acceptedPerWindow.get(window) ?? 0) + records.length - countFailures(records),
       );
-      now += 1000 / 6;
     }
-    expect([...acceptedPerWindow.values()]).toEqual([1000, 1000, 1000]);
-    expect(local.stats.throttledPutEntries).toBe(9000 - 3000);
+    // The bucket starts with one second's budget; after that the shard takes 1,000 records/s.
+    const [first, second, third] = [...acceptedPerWindow.values()];
+    expect(first).toBeLessThanOrEqual(2000);
+    expect(second).toBeGreaterThanOrEqual(999);
+    expect(second).toBeLessThanOrEqual(1001);
+    expect(third).toBeGreaterThanOrEqual(999);
+    expect(third).toBeLessThanOrEqual(1001);
+    expect(local.stats.throttledPutEntries).toBe(9000 - first! - second! - third!);
+  });
+
+  it('keeps the budget rolling: a burst across a whole second gets one budget and its refill, not two budgets', async () => {
+    // 1,000 records at x.800 s, then 1,000 more at (x+1).226 s: 426 ms apart, across a second boundary.
+    now = 40_000_800;
+    const put = async (offset: number) => {
+      let accepted = 0;
+      for (let call = 0; call < 2; call += 1) {
+        const result = await client.send(
+          new PutRecordsCommand({ StreamName: 'rolling', Records: batch(500, offset + call * 500) }),
+        );
+        accepted += 500 - (result.FailedRecordCount ?? 0);
+      }
+      return accepted;
+    };
+    expect(await put(0)).toBe(1000);
+    // 426 ms refill 426 records' worth (calendar windows accepted all 1,000 again).
+    now = 40_001_226;
+    expect(await put(1000)).toBe(426);
+    now = 40_001_800;
+    expect(await put(2000)).toBe(574);
+    now = 40_003_000;
+    expect(await put(3000)).toBe(1000);
   });
 
   it('accepts at most 1 MiB per shard per second (data + partition key)', async () => {
@@ -114,7 +143,7 @@ describe('local Kinesis write limits', () => {
 });
 
 describe('local Kinesis write limits on the real clock', () => {
-  it('keeps a stream driven at ~3,000 records/s for 2 s within 1,000 records per second', async () => {
+  it('keeps a stream driven at ~3,000 records/s for 2 s within 1,000 records per second after the first second', async () => {
     const local = await startLocalKinesis({ limits: true, streams: { realtime: 1 } });
     const client = local.createClient();
     try {
@@ -133,9 +162,9 @@ describe('local Kinesis write limits on the real clock', () => {
         throttled += result.FailedRecordCount ?? 0;
         accepted += 500 - (result.FailedRecordCount ?? 0);
       }
-      const end = Date.now();
-      const windowsTouched = Math.floor(end / 1000) - Math.floor(start / 1000) + 1;
-      expect(accepted).toBeLessThanOrEqual(1000 * windowsTouched);
+      const elapsedSeconds = (Date.now() - start) / 1000;
+      // One second's budget at start, then 1,000 records per second.
+      expect(accepted).toBeLessThanOrEqual(Math.ceil(1000 * (1 + elapsedSeconds)));
       expect(accepted).toBeGreaterThanOrEqual(1000);
       expect(throttled).toBe(6000 - accepted);
       expect(local.stats.throttledPutEntries).toBe(throttled);

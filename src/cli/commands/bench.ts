@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { redactText } from '../../errors/redact.js';
 import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
 import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
+import { cliConnection } from '../cliConnection.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { startLocalKinesis, type LocalKinesis } from '../../local/startLocalKinesis.js';
@@ -212,11 +213,9 @@ async function openTarget(flags: BenchFlags, log: (text: string) => void): Promi
       },
     };
   }
-  const client = createKinesisClient({
-    ...(flags.endpoint === undefined ? {} : { endpoint: flags.endpoint }),
-    ...(flags.region === undefined ? {} : { region: flags.region }),
-    maxAttempts: 3,
-  });
+  const connection = cliConnection(flags);
+  if (connection.notice !== undefined) log(connection.notice.trimEnd());
+  const client = createKinesisClient({ ...connection.options, maxAttempts: 3 });
   const address = parseStreamAddress(streamName);
   log(`creating stream ${streamName}`);
   try {

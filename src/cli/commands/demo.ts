@@ -7,6 +7,7 @@ import { MemoryCheckpointer } from '../../checkpointers/MemoryCheckpointer.js';
 import type { KinesisItem } from '../../consumer/KinesisItem.js';
 import { redactText } from '../../errors/redact.js';
 import { createKinesisClient, type KinesisConnectionOptions } from '../../kinesis/createKinesisClient.js';
+import { cliConnection } from '../cliConnection.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress, streamParams } from '../../kinesis/streamAddress.js';
 import { startLocalKinesis, type LocalKinesis } from '../../local/startLocalKinesis.js';
@@ -108,10 +109,8 @@ export function registerDemoCommand(program: Command): void {
 
 async function openTarget(flags: DemoFlags): Promise<Target> {
   if (flags.endpoint !== undefined || flags.region !== undefined) {
-    const connection: KinesisConnectionOptions = {
-      ...(flags.endpoint !== undefined ? { endpoint: flags.endpoint } : {}),
-      ...(flags.region !== undefined ? { region: flags.region } : {}),
-    };
+    const { options: connection, notice } = cliConnection(flags);
+    if (notice !== undefined) process.stderr.write(notice);
     return {
       connection,
       description: flags.endpoint !== undefined ? redactText(flags.endpoint) : `AWS ${flags.region}`,

@@ -1,7 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { startLocalKinesis, type LocalKinesis } from '../../local/startLocalKinesis.js';
-import type { LocalKinesisFaults, LocalStreamSpec } from '../../local/LocalKinesisOptions.js';
+import {
+  DEFAULT_SHARD_LIMIT,
+  DEFAULT_STREAM_STATUS_DELAY_MS,
+  type LocalKinesisFaults,
+  type LocalStreamSpec,
+} from '../../local/LocalKinesisOptions.js';
 
 /** Where the command writes and which signals stop it; replaceable in tests. */
 export interface LocalCommandIo {
@@ -21,7 +26,11 @@ interface LocalCommandFlags {
   readonly internalFailureRate?: number;
   readonly serverErrorRate?: number;
   readonly connectionResetRate?: number;
+  readonly blackHoleRate?: number;
+  readonly resetAfterWriteRate?: number;
   readonly latencyMs?: number;
+  readonly streamStatusDelayMs?: number;
+  readonly shardLimit?: number;
   readonly seed?: number;
   readonly stream: LocalStreamSpec[];
 }
@@ -92,6 +101,12 @@ export function registerLocalCommand(
     )
     .option('--server-error-rate <r>', 'share of requests answered with HTTP 500 InternalFailure', rateFlag)
     .option('--connection-reset-rate <r>', 'share of requests whose connection is dropped', rateFlag)
+    .option('--black-hole-rate <r>', 'share of requests read and never answered', rateFlag)
+    .option(
+      '--reset-after-write-rate <r>',
+      'share of requests carried out whose connection is then dropped unanswered',
+      rateFlag,
+    )
     .option('--latency-ms <n>', 'latency added to every request', integerFlag(0, 60_000))
     .option(
       '--seed <n>',
@@ -99,11 +114,19 @@ export function registerLocalCommand(
       integerFlag(-(2 ** 31), 2 ** 32),
     )
     .option('--stream <name:shards>', 'stream to create at start (repeatable)', parseStreamFlag, [])
+    .option(
+      '--stream-status-delay-ms <n>',
+      'how long a stream stays CREATING, UPDATING or DELETING (default 100)',
+      integerFlag(0, 60_000),
+    )
+    .option('--shard-limit <n>', 'most open shards over all streams (default 500)', integerFlag(1, 100_000))
     .action(async (flags: LocalCommandFlags, command: Command) => {
       const faults: LocalKinesisFaults = {
         internalFailureRate: flags.internalFailureRate ?? flags.faultRate ?? 0,
         serverErrorRate: flags.serverErrorRate ?? flags.faultRate ?? 0,
         connectionResetRate: flags.connectionResetRate ?? flags.faultRate ?? 0,
+        blackHoleRate: flags.blackHoleRate ?? 0,
+        resetAfterWriteRate: flags.resetAfterWriteRate ?? 0,
         latencyMs: flags.latencyMs ?? 0,
         seed: flags.seed ?? 1,
       };
@@ -116,6 +139,10 @@ export function registerLocalCommand(
           limits: flags.limits === true,
           faults,
           streams: flags.stream,
+          ...(flags.streamStatusDelayMs === undefined
+            ? {}
+            : { streamStatusDelayMs: flags.streamStatusDelayMs }),
+          ...(flags.shardLimit === undefined ? {} : { shardLimit: flags.shardLimit }),
         });
       } catch (error) {
         if (error instanceof InvalidOptionError) {
@@ -137,6 +164,8 @@ function describe(local: LocalKinesis, flags: LocalCommandFlags, faults: LocalKi
     faults.internalFailureRate ? `internal failures ${faults.internalFailureRate}` : '',
     faults.serverErrorRate ? `500s ${faults.serverErrorRate}` : '',
     faults.connectionResetRate ? `connection resets ${faults.connectionResetRate}` : '',
+    faults.blackHoleRate ? `black holes ${faults.blackHoleRate}` : '',
+    faults.resetAfterWriteRate ? `resets after the write ${faults.resetAfterWriteRate}` : '',
     faults.latencyMs ? `latency ${faults.latencyMs} ms` : '',
   ].filter((part) => part !== '');
   const lines = [
@@ -153,8 +182,11 @@ function describe(local: LocalKinesis, flags: LocalCommandFlags, faults: LocalKi
             .join(', ')
     }`,
     '',
-    'Use it with:',
-    `  KINESIS_ENDPOINT=${local.endpoint} AWS_REGION=${local.region} AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey}`,
+    `  status:      CREATING/UPDATING/DELETING last ${flags.streamStatusDelayMs ?? DEFAULT_STREAM_STATUS_DELAY_MS} ms; account shard limit ${flags.shardLimit ?? DEFAULT_SHARD_LIMIT}`,
+    '',
+    'Use it with (the AWS SDKs, the AWS CLI and rxjs-kinesis read these):',
+    `  AWS_ENDPOINT_URL_KINESIS=${local.endpoint} AWS_REGION=${local.region} AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey}`,
+    `rxjs-kinesis also reads KINESIS_ENDPOINT=${local.endpoint}; its CLI needs no credentials for a local endpoint.`,
     '',
     'Press Ctrl+C to stop.',
     '',

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
 import { redactText } from '../../errors/redact.js';
 import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
+import { cliConnection } from '../cliConnection.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { Producer } from '../../producer/Producer.js';
@@ -61,7 +62,11 @@ export function registerPutCommand(
       'take the partition key from this field of each JSON line (dotted path allowed); default a random key',
       parseFieldPath,
     )
-    .option('--endpoint <url>', 'Kinesis endpoint (default $KINESIS_ENDPOINT, else AWS)', parseEndpoint)
+    .option(
+      '--endpoint <url>',
+      'Kinesis endpoint (default $AWS_ENDPOINT_URL_KINESIS, $AWS_ENDPOINT_URL, $KINESIS_ENDPOINT, else AWS)',
+      parseEndpoint,
+    )
     .option('--region <region>', 'AWS region (default from the AWS environment)', parseRegion)
     .option(
       '--retry-limit <n>',
@@ -105,11 +110,9 @@ function parseJsonLine(line: string): unknown {
 
 /** Writes every line; resolves with the number of lines that failed. */
 async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promise<number> {
-  const endpoint = flags.endpoint ?? (process.env.KINESIS_ENDPOINT || undefined);
-  const client = createKinesisClient({
-    ...(endpoint === undefined ? {} : { endpoint }),
-    ...(flags.region === undefined ? {} : { region: flags.region }),
-  });
+  const connection = cliConnection(flags);
+  if (connection.notice !== undefined) io.stderr.write(connection.notice);
+  const client = createKinesisClient(connection.options);
   const choice = flags.processor;
   const path = flags.partitionKeyField;
   const stringItems = choice.input === 'string';

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { concatMap, identity, take } from 'rxjs';
 import type { KinesisItem } from '../../consumer/KinesisItem.js';
 import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
+import { cliConnection } from '../cliConnection.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { fromKinesis } from '../../observables/fromKinesis.js';
@@ -79,7 +80,11 @@ export function registerTailCommand(
         .default(parseStartPosition('latest'), 'latest'),
     )
     .option('-n, --limit <n>', 'stop after printing this many items', positiveIntegerFlag())
-    .option('--endpoint <url>', 'Kinesis endpoint (default $KINESIS_ENDPOINT, else AWS)', parseEndpoint)
+    .option(
+      '--endpoint <url>',
+      'Kinesis endpoint (default $AWS_ENDPOINT_URL_KINESIS, $AWS_ENDPOINT_URL, $KINESIS_ENDPOINT, else AWS)',
+      parseEndpoint,
+    )
     .option('--region <region>', 'AWS region (default from the AWS environment)', parseRegion)
     .addHelpText('after', EXAMPLES)
     .action(async (stream: string, flags: TailFlags) => {
@@ -109,11 +114,9 @@ export function formatTailLine(item: KinesisItem<unknown>): string {
 }
 
 async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Promise<void> {
-  const endpoint = flags.endpoint ?? (process.env.KINESIS_ENDPOINT || undefined);
-  const client = createKinesisClient({
-    ...(endpoint === undefined ? {} : { endpoint }),
-    ...(flags.region === undefined ? {} : { region: flags.region }),
-  });
+  const connection = cliConnection(flags);
+  if (connection.notice !== undefined) io.stderr.write(connection.notice);
+  const client = createKinesisClient(connection.options);
   try {
     await ensureStream(client, parseStreamAddress(stream, 'stream'));
     const processor = flags.processor.create();

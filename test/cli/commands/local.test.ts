@@ -35,6 +35,14 @@ describe('rxjs-kinesis local', () => {
           '0',
           '--seed',
           '9',
+          '--black-hole-rate',
+          '0.1',
+          '--reset-after-write-rate',
+          '0.2',
+          '--stream-status-delay-ms',
+          '0',
+          '--shard-limit',
+          '40',
         ],
         {
           from: 'user',
@@ -44,7 +52,12 @@ describe('rxjs-kinesis local', () => {
     });
     const local = await started;
     expect(output).toContain(`Local Kinesis listening on ${local.endpoint}`);
-    expect(output).toContain(`KINESIS_ENDPOINT=${local.endpoint} AWS_REGION=us-east-1`);
+    expect(output).toContain(
+      `AWS_ENDPOINT_URL_KINESIS=${local.endpoint} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local`,
+    );
+    expect(output).toContain(`KINESIS_ENDPOINT=${local.endpoint}`);
+    expect(output).toContain('black holes 0.1, resets after the write 0.2 (seed 9)');
+    expect(output).toContain('CREATING/UPDATING/DELETING last 0 ms; account shard limit 40');
     expect(output).toContain('limits:      on');
     expect(output).toContain('orders (2 shards), audit (1 shard)');
     const client = local.createClient();
@@ -62,6 +75,9 @@ describe('rxjs-kinesis local', () => {
     [['--fault-rate', '1.5']],
     [['--internal-failure-rate', '-0.1']],
     [['--latency-ms', 'soon']],
+    [['--black-hole-rate', '2']],
+    [['--shard-limit', '0']],
+    [['--stream-status-delay-ms', '-5']],
     [['--stream', 'bad name:2']],
     [['--stream', 'orders:0']],
     [['--stream', 'a:1', '--stream', 'a:2']],
