@@ -3,7 +3,12 @@ import type { Config } from 'jest';
 const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // Examples import the package by its name, as its users do; in the repository that is src/.
+    '^rxjs-kinesis$': '<rootDir>/src/index.ts',
+    '^rxjs-kinesis/(local|nestjs)$': '<rootDir>/src/$1/index.ts',
+  },
 };
 
 const config: Config = {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Redis } from './loadIoredis.js';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
 import type { CheckpointPosition, Lease, LeaseInfo, ShardCheckpoint } from '../Checkpointer.js';
 import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
