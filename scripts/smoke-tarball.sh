@@ -3,14 +3,20 @@
 # directory (dependencies from the npm cache where it has them) without the optional peers
 # ioredis and kinesalite, and checks it as a user would: an ES module project, a CommonJS
 # project, a TypeScript project with moduleResolution "node" (node10), and `npx rxjs-kinesis --help`.
+# Usage: scripts/smoke-tarball.sh [path/to/rxjs-kinesis-x.y.z.tgz]   (default: packs one)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 fixtures="$root/test/packaging/fixtures"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-echo "smoke: npm pack"
-tarball="$(cd "$root" && npm pack --silent --pack-destination "$work" | tail -n 1)"
+if [ $# -ge 1 ]; then
+  tarball="$(basename "$1")"
+  cp "$1" "$work/$tarball"
+else
+  echo "smoke: npm pack"
+  tarball="$(cd "$root" && npm pack --silent --pack-destination "$work" | tail -n 1)"
+fi
 listing="$(tar -tzf "$work/$tarball")"
 for file in LICENSE dist/cjs/index.js dist/esm/index.js dist/cjs/nestjs/index.d.ts local/package.json; do
   grep -qx "package/$file" <<<"$listing" || { echo "smoke: $file missing from the tarball" >&2; exit 1; }
