@@ -15,8 +15,9 @@ export function requireOptional<T>(packageName: string, feature: string): T {
   }
 }
 
+// Duck-typed: a loader's error may come from another realm (a test runner's sandbox).
 function isNotFound(error: unknown, packageName: string): boolean {
-  if (!(error instanceof Error)) return false;
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'MODULE_NOT_FOUND' && error.message.includes(`'${packageName}'`);
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 'MODULE_NOT_FOUND' && typeof message === 'string' && message.includes(`'${packageName}'`);
 }
