@@ -7,6 +7,7 @@ import {
   from,
   ignoreElements,
   lastValueFrom,
+  groupBy,
   mergeMap,
   NEVER,
   Observable,
@@ -43,12 +44,12 @@ export type KinesisTransportStatus = 'connecting' | 'connected' | 'disconnected'
  * A Nest microservice transport that reads a Kinesis stream with fromKinesis() and calls the
  * `@EventPattern()` handler named by each message's pattern (`{ pattern, data }` by default).
  *
- * Events of a shard are handled one at a time, in order; each handler is awaited (Promise or
- * Observable, within its timeout) and the event's position is checkpointed only after it
- * finished. The server's processing hooks (`setOnProcessingStartHook`/`EndHook`) wrap every
+ * Events of a shard are handled one at a time, in order (shards side by side); each handler is
+ * awaited (Promise or Observable, within its timeout) and the event's position is checkpointed
+ * only after it finished. The server's processing hooks (`setOnProcessingStartHook`/`EndHook`) wrap every
  * handler call. An event with no handler is logged and checkpointed. A failing or timed-out
  * handler is logged, given to `onDeadLetter` (if any) and checkpointed, so it does not stall its
- * shard. On close (`app.close()`) the handler under way finishes, its position is written, the
+ * shard. On close (`app.close()`) the handlers under way finish, their positions are written, the
  * leases are released and nothing after it is taken: at-least-once delivery.
  */
 export class KinesisTransportStrategy
@@ -63,7 +64,7 @@ export class KinesisTransportStrategy
   private consumer: KinesisConsumerObservable | undefined;
   private subscription: Subscription | undefined;
   private eventsSubscription: Subscription | undefined;
-  private handling: Promise<unknown> | undefined;
+  private readonly handling = new Set<Promise<unknown>>();
   private closing = false;
 
   constructor(private readonly options: KinesisTransportOptions) {
@@ -113,7 +114,9 @@ export class KinesisTransportStrategy
         deserialize({
           onDecodeError: (error, record) => this.deadLetter({ reason: 'undecodable', record, error }),
         }),
-        concatMap((item) => this.handle(item)),
+        // One event at a time per shard, in order; shards side by side.
+        groupBy((item) => item.shardId),
+        mergeMap((shard) => shard.pipe(concatMap((item) => this.handle(item)))),
         checkpoint<KinesisItem<unknown>>(this.options.checkpoint ?? {}),
       )
       .subscribe({
@@ -129,13 +132,13 @@ export class KinesisTransportStrategy
       });
   }
 
-  /** Lets the handler under way finish, writes checkpoints, releases leases and stops reading. */
+  /** Lets the handlers under way finish, writes checkpoints, releases leases and stops reading. */
   async close(): Promise<void> {
     const consumer = this.consumer;
     if (consumer === undefined) return;
     this.closing = true;
-    await this.handling?.catch(() => undefined);
-    // The finished item reaches checkpoint() in the same turn as `handling` settles; let it.
+    await Promise.allSettled([...this.handling]);
+    // A finished item reaches checkpoint() in the same turn as its handling settles; let it.
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.subscription?.unsubscribe();
     this.subscription = undefined;
@@ -168,7 +171,9 @@ export class KinesisTransportStrategy
     // While closing, nothing new starts; the item is not checkpointed and is read again later.
     if (this.closing) return NEVER;
     const handling = this.dispatch(item);
-    this.handling = handling;
+    this.handling.add(handling);
+    const settled = (): void => void this.handling.delete(handling);
+    handling.then(settled, settled);
     return from(handling);
   }
 

@@ -235,6 +235,52 @@ describe('rxjs-kinesis/nestjs in a Nest application on the embedded Kinesis', ()
     await waitFor('the checkpoint', () => checkpointedThrough(checkpointer, streamName, report));
   });
 
+  it('handles the shards side by side: a slow handler on one shard does not hold back another', async () => {
+    const gate = new Gate();
+    const handled: string[] = [];
+    @Controller()
+    class ShardsController {
+      constructor(@Inject(Gate) private readonly gateway: Gate) {}
+
+      @EventPattern('slow')
+      async onSlow(): Promise<void> {
+        this.gateway.entered = true;
+        await this.gateway.opened;
+      }
+
+      @EventPattern('fast')
+      onFast(data: { id: string }): void {
+        handled.push(data.id);
+      }
+    }
+    const streamName = uniqueStreamName('nest');
+    await kinesis.createStream(streamName, 2);
+    const { client } = await boot(
+      streamName,
+      moduleOf([ShardsController], [{ provide: Gate, useValue: gate }]),
+    );
+    try {
+      const slow = await emit(client, 'slow', new KinesisEmitRecord({}, { partitionKey: 'slow' }));
+      await waitFor('the slow handler to start', () => gate.entered);
+      // Keys until one lands on the other shard (MD5 spreads them evenly).
+      let other: DeliveredReport<KinesisMessage> | undefined;
+      for (let i = 0; other === undefined && i < 64; i++) {
+        const report = await emit(
+          client,
+          'fast',
+          new KinesisEmitRecord({ id: `f-${i}` }, { partitionKey: `k-${i}` }),
+        );
+        if (report.shardId !== slow.shardId) other = report;
+      }
+      expect(other).toBeDefined();
+      const id = (other!.item.data as { id: string }).id;
+      await waitFor('the event on the other shard', () => handled.includes(id));
+      expect(gate.entered).toBe(true);
+    } finally {
+      gate.open();
+    }
+  });
+
   it('app.close() lets the handler under way finish and writes its checkpoint', async () => {
     const gate = new Gate();
     let finished = false;
