@@ -457,6 +457,35 @@ describe('rxjs-kinesis/nestjs in a Nest application on the embedded Kinesis', ()
     );
   });
 
+  it('the client writes on emit(), uses its partitionKey option, and close() flushes what is buffered', async () => {
+    const streamName = uniqueStreamName('nest');
+    await kinesis.createStream(streamName, 1);
+    const client = new KinesisClientProxy({
+      streamName,
+      endpoint: kinesis.endpoint,
+      region: kinesis.region,
+      credentials: kinesis.credentials,
+      bufferTime: 60_000, // only close() sends it
+      partitionKey: (message) => `key-${(message.data as { id: string }).id}`,
+    });
+    expect(() => client.unwrap()).toThrow('not connected');
+    const emitted = lastValueFrom(client.emit<DeliveredReport<KinesisMessage>>('order.created', { id: 'a' }));
+    await waitFor('the producer', () => {
+      try {
+        return client.unwrap<{ queuedItems: number }>().queuedItems === 1;
+      } catch {
+        return false;
+      }
+    });
+    await client.close();
+    const report = await emitted;
+    expect(report).toMatchObject({
+      status: 'delivered',
+      partitionKey: 'key-a',
+      item: { pattern: 'order.created', data: { id: 'a' } },
+    });
+  });
+
   it('the client refuses send(): Kinesis has no replies', async () => {
     const client = new KinesisClientProxy({
       streamName: 'unused',
