@@ -12,15 +12,15 @@ const common = {
 };
 
 const config: Config = {
+  // Integration tests start servers and processes and wait on real time: sized for a loaded
+  // 2-core machine (a tsx-run CLI alone can take seconds to start there). A global option: jest
+  // ignores it inside a project.
+  testTimeout: 120_000,
   projects: [
     {
       ...common,
       displayName: 'test',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      // Integration tests start servers and processes and wait on real time: sized for a loaded
-      // 2-core machine (a tsx-run CLI alone can take seconds to start there). Marble tests run in
-      // virtual time and keep jest's default.
-      testTimeout: 120_000,
     },
     { ...common, displayName: 'marble', testMatch: ['<rootDir>/marble-tests/**/*.spec.ts'] },
   ],
