@@ -452,9 +452,14 @@ describe('rxjs-kinesis/nestjs in a Nest application on the embedded Kinesis', ()
       name: 'InvalidOptionError',
       option: "@EventPattern('bad') timeoutMs",
     });
-    expect(() => new KinesisTransportStrategy({ ...config.transport, handlerTimeoutMs: 0 })).toThrow(
-      'Invalid option "handlerTimeoutMs"',
-    );
+    for (const handlerTimeoutMs of [0, -1, Number.NaN, 2 ** 31]) {
+      expect(() => new KinesisTransportStrategy({ ...config.transport, handlerTimeoutMs })).toThrow(
+        'Invalid option "handlerTimeoutMs"',
+      );
+    }
+    expect(
+      () => new KinesisTransportStrategy({ ...config.transport, handlerTimeoutMs: Infinity }),
+    ).not.toThrow();
   });
 
   it('the client writes on emit(), uses its partitionKey option, and close() flushes what is buffered', async () => {
