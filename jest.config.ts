@@ -3,12 +3,25 @@ import type { Config } from 'jest';
 const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // Examples import the package by its name, as its users do; in the repository that is src/.
+    '^rxjs-kinesis$': '<rootDir>/src/index.ts',
+    '^rxjs-kinesis/(local|nestjs)$': '<rootDir>/src/$1/index.ts',
+  },
 };
 
 const config: Config = {
+  // Integration tests start servers and processes and wait on real time: sized for a loaded
+  // 2-core machine (a tsx-run CLI alone can take seconds to start there). A global option: jest
+  // ignores it inside a project.
+  testTimeout: 120_000,
   projects: [
-    { ...common, displayName: 'test', testMatch: ['<rootDir>/test/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'test',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
     { ...common, displayName: 'marble', testMatch: ['<rootDir>/marble-tests/**/*.spec.ts'] },
   ],
 };

@@ -3,12 +3,8 @@
 // Run against the embedded local Kinesis: npx tsx examples/consume-with-checkpoints.ts
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { concatMap, lastValueFrom, take, timer, map } from 'rxjs';
-import { MemoryCheckpointer } from '../src/checkpointers/MemoryCheckpointer.js';
-import type { KinesisItem } from '../src/consumer/KinesisItem.js';
-import { startLocalKinesis } from '../src/local/startLocalKinesis.js';
-import { fromKinesis } from '../src/observables/fromKinesis.js';
-import { checkpoint } from '../src/operators/checkpoint.js';
-import { deserialize } from '../src/operators/deserialize.js';
+import { MemoryCheckpointer, type KinesisItem, fromKinesis, checkpoint, deserialize } from 'rxjs-kinesis';
+import { startLocalKinesis } from 'rxjs-kinesis/local';
 
 interface OrderEvent {
   readonly orderId: number;

@@ -11,11 +11,8 @@ import { join } from 'node:path';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { Redis } from 'ioredis';
 import { concatMap, from, map } from 'rxjs';
-import { RedisCheckpointer } from '../src/checkpointers/redis/RedisCheckpointer.js';
-import { startLocalKinesis } from '../src/local/startLocalKinesis.js';
-import { fromKinesis } from '../src/observables/fromKinesis.js';
-import { checkpoint } from '../src/operators/checkpoint.js';
-import { deserialize } from '../src/operators/deserialize.js';
+import { RedisCheckpointer, fromKinesis, checkpoint, deserialize } from 'rxjs-kinesis';
+import { startLocalKinesis } from 'rxjs-kinesis/local';
 
 const STREAM = 'orders';
 const SHARDS = 6;

@@ -5,7 +5,6 @@
 // Run against the embedded local Kinesis: npx tsx examples/cross-language.ts
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { lastValueFrom, take, toArray } from 'rxjs';
-import { startLocalKinesis } from '../src/local/index.js';
 import {
   checkpoint,
   deserialize,
@@ -14,7 +13,8 @@ import {
   msgpackProcessor,
   type KinesisItem,
   type Processor,
-} from '../src/index.js';
+} from 'rxjs-kinesis';
+import { startLocalKinesis } from 'rxjs-kinesis/local';
 
 /** async-kinesis MsgpackProcessor: `4:<msgpack {"a": 1}>,4:<msgpack {"b": 2}>,` */
 const FROM_PYTHON_MSGPACK = Buffer.from('343a81a161012c343a81a162022c', 'hex');

@@ -1,9 +1,8 @@
 // Writes events to a Kinesis stream with toKinesis() and with the imperative Producer.
 // Run against the embedded local Kinesis: npx tsx examples/produce.ts
 import { interval, map, take } from 'rxjs';
-import { startLocalKinesis } from '../src/local/startLocalKinesis.js';
-import { toKinesis } from '../src/operators/toKinesis.js';
-import { Producer } from '../src/producer/Producer.js';
+import { toKinesis, Producer } from 'rxjs-kinesis';
+import { startLocalKinesis } from 'rxjs-kinesis/local';
 
 interface OrderEvent {
   readonly userId: string;

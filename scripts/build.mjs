@@ -1,4 +1,5 @@
-// Builds dist/esm (ES modules), dist/cjs (CommonJS) and dist/types (declarations) with tsc.
+// Builds dist/esm (ES modules) and dist/cjs (CommonJS) with tsc, each with its own declarations
+// (.d.ts next to the .js they describe, so TypeScript reads each in the right module format).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -6,14 +7,21 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
 const run = (...args) =>
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', ...args], { stdio: 'inherit' });
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--declaration', ...args], {
+    stdio: 'inherit',
+  });
 
 rmSync('dist', { recursive: true, force: true });
 run('--outDir', 'dist/esm', '--module', 'ES2022', '--moduleResolution', 'Bundler');
 run('--outDir', 'dist/cjs', '--module', 'CommonJS', '--moduleResolution', 'Node10');
-run('--outDir', 'dist/types', '--declaration', '--emitDeclarationOnly', '--sourceMap', 'false');
 mkdirSync('dist/esm', { recursive: true });
 writeFileSync('dist/esm/package.json', JSON.stringify({ type: 'module' }) + '\n');
 writeFileSync('dist/cjs/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
+// ES modules have no `require`: give optional peers (ioredis, kinesalite) one that resolves from here.
+writeFileSync(
+  'dist/esm/optional/moduleRequire.js',
+  "import { createRequire } from 'node:module';\nexport const moduleRequire = createRequire(import.meta.url);\n",
+);
+rmSync('dist/esm/optional/moduleRequire.js.map', { force: true });
 const bin = 'dist/cjs/cli/main.js';
 if (existsSync(bin)) chmodSync(bin, 0o755);

@@ -4,6 +4,7 @@ export {
   type RxjsKinesisErrorOptions,
 } from './errors/RxjsKinesisError.js';
 export { InvalidOptionError } from './errors/InvalidOptionError.js';
+export { MissingPeerDependencyError } from './errors/MissingPeerDependencyError.js';
 export {
   createKinesisClient,
   type KinesisConnectionOptions,

@@ -1,22 +1,24 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { KinesisPublisher } from './KinesisPublisher.js';
-import { KINESIS_PUBLISHER_OPTIONS, type KinesisPublisherOptions } from './KinesisPublisherOptions.js';
+import { ClientsModule } from '@nestjs/microservices';
+import { KinesisClientProxy, type KinesisClientOptions } from 'rxjs-kinesis/nestjs';
+import { ORDERS_CLIENT } from './ordersClient.js';
 import { OrdersController } from './OrdersController.js';
 import { OrdersStore } from './OrdersStore.js';
 
-/** The orders microservice: its event handlers, their store and the publisher. */
+/** The orders microservice: its event handlers, their store and the client that publishes. */
 @Module({})
 export class AppModule {
-  static forRoot(options: { readonly publisher: KinesisPublisherOptions }): DynamicModule {
+  static forRoot(options: { readonly client: KinesisClientOptions }): DynamicModule {
     return {
       module: AppModule,
-      controllers: [OrdersController],
-      providers: [
-        OrdersStore,
-        KinesisPublisher,
-        { provide: KINESIS_PUBLISHER_OPTIONS, useValue: options.publisher },
+      imports: [
+        ClientsModule.register([
+          { name: ORDERS_CLIENT, customClass: KinesisClientProxy, options: options.client },
+        ]),
       ],
-      exports: [OrdersStore, KinesisPublisher],
+      controllers: [OrdersController],
+      providers: [OrdersStore],
+      exports: [OrdersStore, ClientsModule],
     };
   }
 }

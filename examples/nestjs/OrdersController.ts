@@ -1,7 +1,7 @@
 import { Controller, Inject } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RpcException } from '@nestjs/microservices';
 import { defer, type Observable } from 'rxjs';
-import { KinesisContext } from './KinesisContext.js';
+import { KinesisContext } from 'rxjs-kinesis/nestjs';
 import type { OrderCancelled, OrderCreated } from './OrderEvents.js';
 import { OrdersStore } from './OrdersStore.js';
 

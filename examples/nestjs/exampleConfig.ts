@@ -1,7 +1,5 @@
-import type { Checkpointer } from '../../src/checkpointers/Checkpointer.js';
-import type { KinesisCredentials } from '../../src/kinesis/createKinesisClient.js';
-import type { KinesisPublisherOptions } from './KinesisPublisherOptions.js';
-import type { KinesisTransportOptions } from './KinesisTransportOptions.js';
+import type { Checkpointer, KinesisCredentials } from 'rxjs-kinesis';
+import type { KinesisClientOptions, KinesisTransportOptions } from 'rxjs-kinesis/nestjs';
 
 export interface ExampleConnection {
   readonly streamName: string;
@@ -14,12 +12,12 @@ export interface ExampleConnection {
 }
 
 /**
- * Transport and publisher options tuned for a quick demo on a local Kinesis: short polling
+ * Transport and client options tuned for a quick demo on a local Kinesis: short polling
  * pauses and short batching delays. Production settings keep the library defaults.
  */
 export function exampleConfig(connection: ExampleConnection): {
   transport: KinesisTransportOptions;
-  publisher: KinesisPublisherOptions;
+  client: KinesisClientOptions;
 } {
   const { streamName, endpoint, region, credentials, checkpointer, onDeadLetter } = connection;
   return {
@@ -37,6 +35,6 @@ export function exampleConfig(connection: ExampleConnection): {
       checkpoint: { intervalMs: 200 },
       ...(onDeadLetter === undefined ? {} : { onDeadLetter }),
     },
-    publisher: { streamName, endpoint, region, credentials, bufferTime: 20 },
+    client: { streamName, endpoint, region, credentials, bufferTime: 20 },
   };
 }

@@ -1,16 +1,17 @@
 // A NestJS microservice on Kinesis: starts an embedded Kinesis, boots the orders microservice
-// with KinesisTransportStrategy, publishes a few events through KinesisPublisher, waits until
+// with KinesisTransportStrategy, publishes a few events through KinesisClientProxy, waits until
 // the handlers saw them, prints them and shuts down.
 // Run: npx tsx examples/nestjs/main.ts
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import type { MicroserviceOptions } from '@nestjs/microservices';
-import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
-import { startLocalKinesis } from '../../src/local/index.js';
+import type { ClientProxy, MicroserviceOptions } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import { MemoryCheckpointer, type DeliveredReport } from 'rxjs-kinesis';
+import { startLocalKinesis } from 'rxjs-kinesis/local';
+import { KinesisEmitRecord, KinesisTransportStrategy, type KinesisMessage } from 'rxjs-kinesis/nestjs';
 import { AppModule } from './AppModule.js';
 import { exampleConfig } from './exampleConfig.js';
-import { KinesisPublisher } from './KinesisPublisher.js';
-import { KinesisTransportStrategy } from './KinesisTransportStrategy.js';
+import { ORDERS_CLIENT } from './ordersClient.js';
 import { OrdersStore } from './OrdersStore.js';
 
 async function main(): Promise<void> {
@@ -31,12 +32,12 @@ async function main(): Promise<void> {
   });
   const strategy = new KinesisTransportStrategy(config.transport);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(
-    AppModule.forRoot({ publisher: config.publisher }),
+    AppModule.forRoot({ client: config.client }),
     { strategy, logger: ['error', 'warn', 'log'] },
   );
   try {
     await app.listen();
-    const publisher = app.get(KinesisPublisher);
+    const client = app.get<ClientProxy>(ORDERS_CLIENT);
     const store = app.get(OrdersStore);
 
     const orders = [
@@ -45,15 +46,21 @@ async function main(): Promise<void> {
       { orderId: 'o-3', customer: 'alan', total: 19.99 },
     ];
     for (const order of orders) {
-      const report = await publisher.emit('order.created', order, { partitionKey: order.orderId });
+      // emit() writes at once; its Observable gives the delivery report.
+      const report = await lastValueFrom(
+        client.emit<DeliveredReport<KinesisMessage>>(
+          'order.created',
+          new KinesisEmitRecord(order, { partitionKey: order.orderId }),
+        ),
+      );
       console.log(`published ${order.orderId} -> ${report.shardId} @ ${report.sequenceNumber}`);
     }
     // No handler for this pattern: logged, checkpointed, and later events still flow.
-    await publisher.emit('order.shipped', { orderId: 'o-1' });
+    await lastValueFrom(client.emit('order.shipped', { orderId: 'o-1' }));
     // Fails in its handler (unknown order): logged and given to onDeadLetter.
-    await publisher.emit('order.cancelled', { orderId: 'o-404', reason: 'typo' });
+    await lastValueFrom(client.emit('order.cancelled', { orderId: 'o-404', reason: 'typo' }));
 
-    await store.waitForOrders(orders.length, 15_000);
+    await store.waitForOrders(orders.length, 30_000);
     await deadLetterSeen;
     for (const { order, shardId, sequenceNumber } of store.all()) {
       console.log(
@@ -61,6 +68,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
+    // Stops the transport (handler under way finishes, checkpoints written), then closes the client.
     await app.close();
     await local.close();
   }

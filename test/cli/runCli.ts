@@ -14,7 +14,7 @@ export interface CliOptions {
   /** Written to stdin, which is then closed. Default: stdin closed at once. */
   readonly input?: string;
   readonly env?: Readonly<Record<string, string>>;
-  /** Kill the process after this long. Default 30 s. */
+  /** Kill the process after this long. Default 90 s (a loaded machine starts tsx slowly). */
   readonly timeoutMs?: number;
   /** Run this script instead of the TypeScript source (e.g. the built dist/cjs/cli/main.js). */
   readonly script?: string;
@@ -40,7 +40,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
           `rxjs-kinesis ${args.join(' ')} did not finish in time.\nstdout: ${stdout}\nstderr: ${stderr}`,
         ),
       );
-    }, options.timeoutMs ?? 30_000);
+    }, options.timeoutMs ?? 90_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -121,7 +121,7 @@ describe('consumer group in one process', () => {
     );
     expect(held.get('a')).toHaveLength(2);
     expect(held.get('b')).toHaveLength(2);
-  }, 40_000);
+  }, 90_000);
 
   it('loses its leases when the event loop stalls past their deadline, reads nothing more from them, then takes them back', async () => {
     const streamName = uniqueStreamName('group-stall');
@@ -177,7 +177,7 @@ describe('consumer group in one process', () => {
       () => `events: ${member.events.map(({ event }) => event.type).join(', ')}`,
     );
     await feed.stop();
-  }, 40_000);
+  }, 90_000);
 
   it('follows resharding across workers: a child starts only after its parents ended, wherever they were read', async () => {
     const streamName = uniqueStreamName('group-reshard');

@@ -62,7 +62,7 @@ describe('local Kinesis fault injection', () => {
       failedIndexes(client),
     );
     expect(otherSeed).not.toEqual(first);
-  }, 30_000);
+  }, 60_000);
 
   it('answers a share of requests with HTTP 500 that the SDK reports as InternalFailure', async () => {
     await withLocal({ serverErrorRate: 0.3, seed: 7 }, async (local, client) => {
@@ -83,7 +83,7 @@ describe('local Kinesis fault injection', () => {
       expect(failures).toBeGreaterThan(40);
       expect(failures).toBeLessThan(80);
     });
-  }, 30_000);
+  }, 60_000);
 
   it('drops connections without an answer at the connection reset rate', async () => {
     await withLocal({ connectionResetRate: 1 }, async (local, client) => {

@@ -172,5 +172,5 @@ describe('local Kinesis write limits on the real clock', () => {
       client.destroy();
       await local.close();
     }
-  }, 15_000);
+  }, 60_000);
 });

@@ -32,7 +32,7 @@ describe('startTestRedis', () => {
       await redis.close();
     }
     if (process.env.REDIS_URL === undefined) expect(await pingRedis(hostname, Number(port), 300)).toBe(false);
-  }, 20_000);
+  }, 60_000);
 
   it('gives unique key prefixes', () => {
     const a = uniqueKeyPrefix('checkpoints');

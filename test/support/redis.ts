@@ -20,7 +20,7 @@ export interface TestRedisOptions {
   readonly appendOnly?: boolean;
 }
 
-const START_TIMEOUT_MS = 10_000;
+const START_TIMEOUT_MS = 30_000;
 const HOW_TO_GET_REDIS =
   'No Redis available for tests: set REDIS_URL=redis://host:port, or install a redis-server binary ' +
   '(e.g. `apt-get install redis-server`), or install testcontainers with a running Docker engine.';

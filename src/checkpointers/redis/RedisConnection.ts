@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import { Redis } from 'ioredis';
+import { Redis } from './loadIoredis.js';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
 import { RedisTlsError } from './errors/RedisTlsError.js';
 import { isCertificateError } from './isCertificateError.js';

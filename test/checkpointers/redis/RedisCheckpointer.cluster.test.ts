@@ -12,7 +12,7 @@ let client: Cluster;
 beforeAll(async () => {
   cluster = await startRedisCluster();
   client = new Cluster([...cluster.nodes], { redisOptions: { maxRetriesPerRequest: 1 } });
-}, 30_000);
+}, 90_000);
 
 afterAll(async () => {
   await client?.quit();

@@ -51,7 +51,7 @@ describe('RedisCheckpointer across a Redis restart (AOF on)', () => {
       position: { sequenceNumber: '200' },
     });
     expect(await fresh.acquireLease(stream, SHARD, 'worker-b')).toBeUndefined();
-  }, 20_000);
+  }, 60_000);
 
   it('rejects with a retriable RedisUnavailableError when Redis stays down', async () => {
     const stream = `stream-${randomUUID()}`;
@@ -74,5 +74,5 @@ describe('RedisCheckpointer across a Redis restart (AOF on)', () => {
       await server.start();
     }
     expect(await cp.liveWorkers(stream)).toEqual(['worker-a']);
-  }, 20_000);
+  }, 60_000);
 });

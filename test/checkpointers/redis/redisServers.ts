@@ -122,7 +122,7 @@ export async function startRedisCluster(): Promise<RedisClusterProcess> {
       '0',
       '--cluster-yes',
     ]);
-    for (const server of servers) await waitFor(() => clusterOk(server.port), 10_000);
+    for (const server of servers) await waitFor(() => clusterOk(server.port), 30_000);
   } catch (error) {
     await close();
     throw error;

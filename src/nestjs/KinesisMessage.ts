@@ -1,4 +1,4 @@
-/** What KinesisPublisher writes and KinesisTransportStrategy routes: one JSON record per event. */
+/** What KinesisClientProxy writes and KinesisTransportStrategy routes: one record per event. */
 export interface KinesisMessage<T = unknown> {
   /** The `@EventPattern()` of the handler that receives `data`. */
   readonly pattern: string;

@@ -1,16 +1,34 @@
 import { Logger } from '@nestjs/common';
-import { Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import { concatMap, from, lastValueFrom, NEVER, type Observable, type Subscription } from 'rxjs';
-import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
-import type { KinesisItem } from '../../src/consumer/KinesisItem.js';
-import { fromKinesis, type KinesisConsumerObservable } from '../../src/observables/fromKinesis.js';
-import { checkpoint } from '../../src/operators/checkpoint.js';
-import { deserialize } from '../../src/operators/deserialize.js';
+import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import {
+  asyncScheduler,
+  concatMap,
+  defer,
+  from,
+  ignoreElements,
+  lastValueFrom,
+  groupBy,
+  mergeMap,
+  NEVER,
+  Observable,
+  throwError,
+  timeout,
+  type Subscription,
+} from 'rxjs';
+import {
+  checkpoint,
+  deserialize,
+  fromKinesis,
+  InvalidOptionError,
+  type ConsumerEvent,
+  type KinesisConsumerObservable,
+  type KinesisItem,
+} from '../index.js';
+import { HandlerTimeoutError } from './errors/HandlerTimeoutError.js';
 import { KinesisContext } from './KinesisContext.js';
-import type { DeadLetter, KinesisTransportOptions } from './KinesisTransportOptions.js';
-
-/** Transport id of KinesisTransportStrategy (for `@EventPattern(pattern, KINESIS_TRANSPORT)`). */
-export const KINESIS_TRANSPORT = Symbol('KINESIS_TRANSPORT');
+import type { KinesisDeadLetter } from './KinesisDeadLetter.js';
+import { DEFAULT_HANDLER_TIMEOUT_MS, type KinesisTransportOptions } from './KinesisTransportOptions.js';
+import { KINESIS_TRANSPORT } from './kinesisTransport.js';
 
 /** What `strategy.on(event, callback)` can listen to. */
 export type KinesisTransportEvents = {
@@ -26,11 +44,13 @@ export type KinesisTransportStatus = 'connecting' | 'connected' | 'disconnected'
  * A Nest microservice transport that reads a Kinesis stream with fromKinesis() and calls the
  * `@EventPattern()` handler named by each message's pattern (`{ pattern, data }` by default).
  *
- * Events of a shard are handled one at a time, in order; each handler is awaited (promise or
- * Observable) and the event's position is checkpointed only after it finished. An event with no
- * handler is logged and checkpointed. A failing handler is logged, given to `onDeadLetter` (if
- * any) and checkpointed, so it does not stall its shard. On close() the handler under way
- * finishes, its position is written, and nothing after it is taken: at-least-once delivery.
+ * Events of a shard are handled one at a time, in order (shards side by side); each handler is
+ * awaited (Promise or Observable, within its timeout) and the event's position is checkpointed
+ * only after it finished. The server's processing hooks (`setOnProcessingStartHook`/`EndHook`) wrap every
+ * handler call. An event with no handler is logged and checkpointed. A failing or timed-out
+ * handler is logged, given to `onDeadLetter` (if any) and checkpointed, so it does not stall its
+ * shard. On close (`app.close()`) the handlers under way finish, their positions are written, the
+ * leases are released and nothing after it is taken: at-least-once delivery.
  */
 export class KinesisTransportStrategy
   extends Server<KinesisTransportEvents, KinesisTransportStatus>
@@ -40,14 +60,16 @@ export class KinesisTransportStrategy
   protected override readonly logger = new Logger(KinesisTransportStrategy.name);
   private readonly errorListeners = new Set<(error: unknown) => void>();
   private readonly eventListeners = new Set<(event: ConsumerEvent) => void>();
+  private readonly handlerTimeoutMs: number;
   private consumer: KinesisConsumerObservable | undefined;
   private subscription: Subscription | undefined;
   private eventsSubscription: Subscription | undefined;
-  private handling: Promise<unknown> | undefined;
+  private readonly handling = new Set<Promise<unknown>>();
   private closing = false;
 
   constructor(private readonly options: KinesisTransportOptions) {
     super();
+    this.handlerTimeoutMs = validateTimeout('handlerTimeoutMs', options.handlerTimeoutMs);
     this.initializeDeserializer(
       options.deserializer === undefined ? {} : { deserializer: options.deserializer },
     );
@@ -65,6 +87,7 @@ export class KinesisTransportStrategy
     this.eventsSubscription?.unsubscribe();
     let consumer: KinesisConsumerObservable;
     try {
+      for (const [pattern, handler] of this.messageHandlers) this.timeoutOf(pattern, handler);
       consumer = fromKinesis(this.options.consumer);
     } catch (error) {
       callback(error);
@@ -91,7 +114,9 @@ export class KinesisTransportStrategy
         deserialize({
           onDecodeError: (error, record) => this.deadLetter({ reason: 'undecodable', record, error }),
         }),
-        concatMap((item) => this.handle(item)),
+        // One event at a time per shard, in order; shards side by side.
+        groupBy((item) => item.shardId),
+        mergeMap((shard) => shard.pipe(concatMap((item) => this.handle(item)))),
         checkpoint<KinesisItem<unknown>>(this.options.checkpoint ?? {}),
       )
       .subscribe({
@@ -107,13 +132,13 @@ export class KinesisTransportStrategy
       });
   }
 
-  /** Lets the handler under way finish, writes checkpoints, releases leases and stops reading. */
+  /** Lets the handlers under way finish, writes checkpoints, releases leases and stops reading. */
   async close(): Promise<void> {
     const consumer = this.consumer;
     if (consumer === undefined) return;
     this.closing = true;
-    await this.handling?.catch(() => undefined);
-    // The finished item reaches checkpoint() in the same turn as `handling` settles; let it.
+    await Promise.allSettled([...this.handling]);
+    // A finished item reaches checkpoint() in the same turn as its handling settles; let it.
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.subscription?.unsubscribe();
     this.subscription = undefined;
@@ -146,7 +171,9 @@ export class KinesisTransportStrategy
     // While closing, nothing new starts; the item is not checkpointed and is read again later.
     if (this.closing) return NEVER;
     const handling = this.dispatch(item);
-    this.handling = handling;
+    this.handling.add(handling);
+    const settled = (): void => void this.handling.delete(handling);
+    handling.then(settled, settled);
     return from(handling);
   }
 
@@ -167,23 +194,117 @@ export class KinesisTransportStrategy
       this.logger.warn(`No event handler for pattern ${pattern ?? '(none)'} (${where}): skipped`);
       return item;
     }
+    const timeoutMs = this.timeoutOf(pattern, handler);
     try {
-      const result = this.transformToObservable(handler(data, new KinesisContext([item, pattern])));
-      await lastValueFrom(result, { defaultValue: undefined });
+      const run$ = this.run(handler, data, new KinesisContext([item, pattern]));
+      await lastValueFrom(
+        timeoutMs === Infinity
+          ? run$
+          : run$.pipe(
+              timeout({
+                first: timeoutMs,
+                scheduler: this.options.scheduler ?? asyncScheduler,
+                with: () =>
+                  throwError(
+                    () =>
+                      new HandlerTimeoutError(pattern, timeoutMs, {
+                        streamName: item.record.streamName,
+                        shardId: item.shardId,
+                        sequenceNumber: item.sequenceNumber,
+                      }),
+                  ),
+              }),
+            ),
+        { defaultValue: undefined },
+      );
     } catch (error) {
-      await this.deadLetter({ reason: 'handler-failed', pattern, item, error });
+      await this.deadLetter(
+        error instanceof HandlerTimeoutError
+          ? { reason: 'handler-timeout', pattern, item, error }
+          : { reason: 'handler-failed', pattern, item, error },
+      );
     }
     return item;
   }
 
-  private async deadLetter(deadLetter: DeadLetter): Promise<void> {
+  /**
+   * Calls a handler inside the server's processing hooks; completes (emitting nothing) when the
+   * handler's Promise or Observable does. Unsubscribing (a timeout) unsubscribes the handler's
+   * Observable.
+   */
+  private run(handler: MessageHandler, data: unknown, context: KinesisContext): Observable<never> {
+    return new Observable<never>((subscriber) => {
+      let inner: Subscription | undefined;
+      let active = true;
+      this.onProcessingStartHook(
+        this.transportId,
+        context,
+        () =>
+          new Promise<void>((done) => {
+            if (!active) {
+              done();
+              return;
+            }
+            let ended = false;
+            const end = (): void => {
+              if (ended) return;
+              ended = true;
+              this.onProcessingEndHook?.(this.transportId, context);
+              done();
+            };
+            inner = defer(() => handler(data, context))
+              .pipe(
+                mergeMap((result: unknown) => this.transformToObservable(result)),
+                ignoreElements(),
+              )
+              .subscribe({
+                error: (error: unknown) => {
+                  end();
+                  subscriber.error(error);
+                },
+                complete: () => {
+                  end();
+                  subscriber.complete();
+                },
+              });
+            inner.add(end);
+          }),
+      );
+      return () => {
+        active = false;
+        inner?.unsubscribe();
+      };
+    });
+  }
+
+  /** The timeout of a handler: its `@EventPattern(..., { timeoutMs })`, else the transport's. */
+  private timeoutOf(pattern: string, handler: MessageHandler): number {
+    const extras = handler.extras as { timeoutMs?: unknown } | undefined;
+    if (extras?.timeoutMs === undefined) return this.handlerTimeoutMs;
+    return validateTimeout(`@EventPattern('${pattern}') timeoutMs`, extras.timeoutMs);
+  }
+
+  private async deadLetter(deadLetter: KinesisDeadLetter): Promise<void> {
     const what =
-      deadLetter.reason === 'handler-failed'
-        ? `Handler for ${deadLetter.pattern} failed on ${deadLetter.item.shardId} @ ${deadLetter.item.sequenceNumber}`
-        : `Undecodable record ${deadLetter.record.shardId} @ ${deadLetter.record.sequenceNumber}`;
+      deadLetter.reason === 'undecodable'
+        ? `Undecodable record ${deadLetter.record.shardId} @ ${deadLetter.record.sequenceNumber}`
+        : `Handler for ${deadLetter.pattern} ${deadLetter.reason === 'handler-timeout' ? 'timed out' : 'failed'} ` +
+          `on ${deadLetter.item.shardId} @ ${deadLetter.item.sequenceNumber}`;
     this.logger.error(`${what}: ${describe(deadLetter.error)}`);
     await this.options.onDeadLetter?.(deadLetter);
   }
+}
+
+/** The longest delay a Node timer can wait. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function validateTimeout(option: string, value: unknown): number {
+  if (value === undefined) return DEFAULT_HANDLER_TIMEOUT_MS;
+  if (value === Infinity) return value;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    throw new InvalidOptionError(option, value, `expected ms from 1 to ${MAX_TIMER_MS}, or Infinity`);
+  }
+  return value;
 }
 
 function describe(error: unknown): string {

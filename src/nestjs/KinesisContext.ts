@@ -1,5 +1,5 @@
 import { BaseRpcContext } from '@nestjs/microservices';
-import type { KinesisItem } from '../../src/consumer/KinesisItem.js';
+import type { KinesisItem } from '../index.js';
 
 /** What `@Ctx()` gives a handler of KinesisTransportStrategy: the event's place in the stream. */
 export class KinesisContext extends BaseRpcContext<[KinesisItem<unknown>, string]> {

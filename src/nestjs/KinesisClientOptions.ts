@@ -1,0 +1,13 @@
+import type { Serializer } from '@nestjs/microservices';
+import type { ProducerOptions } from '../index.js';
+import type { KinesisMessage } from './KinesisMessage.js';
+
+/**
+ * Options of KinesisClientProxy: the Producer's (stream, connection, batching, processor,
+ * `partitionKey` as a default for events emitted without a KinesisEmitRecord) and Nest's
+ * serializer of `{ pattern, data }` packets.
+ */
+export interface KinesisClientOptions extends ProducerOptions<KinesisMessage> {
+  /** Turns `{ pattern, data }` into the message written (default: written as it is). */
+  readonly serializer?: Serializer;
+}

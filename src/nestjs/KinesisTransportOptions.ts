@@ -1,0 +1,36 @@
+import type { ConsumerDeserializer } from '@nestjs/microservices';
+import type { SchedulerLike } from 'rxjs';
+import type { CheckpointOptions, ConsumerOptions, KinesisItem } from '../index.js';
+import type { KinesisDeadLetter } from './KinesisDeadLetter.js';
+
+/** Options of KinesisTransportStrategy. */
+export interface KinesisTransportOptions {
+  /** Passed to fromKinesis(): stream, connection, checkpointer, processor, polling. */
+  readonly consumer: ConsumerOptions;
+  /** Passed to checkpoint(): how often positions are written (default: the library's). */
+  readonly checkpoint?: Pick<CheckpointOptions<KinesisItem<unknown>>, 'batchSize' | 'intervalMs'>;
+  /**
+   * Turns a decoded message into `{ pattern, data }`. Default: Nest's IncomingRequestDeserializer,
+   * which reads the message's `pattern` and `data` fields (what KinesisClientProxy writes).
+   */
+  readonly deserializer?: ConsumerDeserializer;
+  /**
+   * How long a handler may take, in ms, before its event is given up as `handler-timeout`
+   * (default 300000 = 5 minutes; `Infinity` for no limit). A handler can set its own:
+   * `@EventPattern('order.created', { timeoutMs: 10_000 })`. A timed-out Observable handler is
+   * unsubscribed; a Promise cannot be cancelled and runs on unobserved.
+   */
+  readonly handlerTimeoutMs?: number;
+  /**
+   * Called (and awaited) for an event whose handler failed or timed out, or a record that cannot
+   * be decoded; the event is then checkpointed like a handled one, so one bad event never stalls
+   * its shard. Without it such events are only logged. If it throws, the consumer stops without
+   * checkpointing the event (it is read again after a restart) and `on('error')` listeners are told.
+   */
+  readonly onDeadLetter?: (deadLetter: KinesisDeadLetter) => void | Promise<void>;
+  /** Scheduler of the handler timeouts (tests). */
+  readonly scheduler?: SchedulerLike;
+}
+
+/** Default of `handlerTimeoutMs`. */
+export const DEFAULT_HANDLER_TIMEOUT_MS = 300_000;
