@@ -65,6 +65,20 @@ export type ConsumerEvent =
       readonly requester: string;
       readonly drained: boolean;
     }
+  /**
+   * Reading paused because the in-flight budget is full, and this direct subscriber holds the
+   * most records (it has not settled them: no checkpoint() in its pipeline, or slow work before
+   * it). Once per episode: emitted again only after the budget had room. Use observe() for taps.
+   */
+  | {
+      readonly type: 'subscriber-behind';
+      readonly subscriberId: number;
+      /** Records this subscriber has not finished. */
+      readonly records: number;
+      readonly inFlight: number;
+      readonly inFlightItems: number;
+      readonly inFlightBytes: number;
+    }
   | { readonly type: 'throttled'; readonly shardId: string; readonly delayMs: number }
   | {
       readonly type: 'iterator-renewed';

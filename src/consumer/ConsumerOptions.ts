@@ -25,8 +25,25 @@ export interface ConsumerOptions {
   readonly region?: string;
   readonly endpoint?: string;
   readonly credentials?: KinesisCredentials;
-  /** Where positions and leases live. Default: the one given to checkpoint(), else a new MemoryCheckpointer. */
+  /**
+   * Where positions and leases live. Giving one makes the consumer *tracked*: every record stays
+   * in flight until each subscriber that received it settled it (checkpoint(), checkpointFilter(),
+   * or deserialize() finding no item). Default: the one given to a checkpoint() subscribed with
+   * the first subscriber, else a new MemoryCheckpointer.
+   */
   readonly checkpointer?: Checkpointer;
+  /**
+   * true (default): without a checkpointer, a record is finished once the subscriber's `next`
+   * returns (async work after it, e.g. in concatMap, is not bounded). false: the consumer is
+   * tracked (with a MemoryCheckpointer unless given one): records stay in flight until
+   * checkpoint() settles them, so maxQueueSize bounds the whole pipeline.
+   */
+  readonly ackOnEmit?: boolean;
+  /**
+   * How long the checkpointer may keep failing (no lease taken or renewed, no position read)
+   * before the Observable errors with CheckpointerUnavailableError, in ms (default 30000).
+   */
+  readonly checkpointerTimeoutMs?: number;
   /** What deserialize() uses when given none. Default jsonProcessor(). */
   readonly processor?: Processor<unknown>;
   /** Where shards without a checkpoint start. Default TRIM_HORIZON. */
@@ -44,8 +61,12 @@ export interface ConsumerOptions {
   readonly shardFetchRate?: number;
   /** Wait after a GetRecords call that found the shard caught up, in ms (default 2000). */
   readonly sleepTimeNoRecords?: number;
-  /** Most records in flight (emitted and not yet past checkpoint()) before polling pauses (default 10000). */
+  /** Most records in flight (emitted and not yet finished) before reading pauses (default 10000). */
   readonly maxQueueSize?: number;
+  /** Most items in flight (aggregated records count their items once decoded) before reading pauses (default 100000). */
+  readonly maxQueueItems?: number;
+  /** Most record bytes in flight before reading pauses (default 256 MiB). */
+  readonly maxQueueBytes?: number;
   /**
    * Most shards this consumer reads at once (default: all). With a shared checkpointer (e.g. the
    * RedisCheckpointer) it is also the most leases this worker holds: shards beyond every
@@ -82,6 +103,8 @@ export interface ResolvedConsumerOptions {
   readonly endpoint?: string;
   readonly credentials?: KinesisCredentials;
   readonly checkpointer?: Checkpointer;
+  readonly ackOnEmit: boolean;
+  readonly checkpointerTimeoutMs: number;
   readonly processor: Processor<unknown>;
   readonly iteratorType: ConsumerIteratorType;
   readonly timestamp?: Date;
@@ -90,6 +113,8 @@ export interface ResolvedConsumerOptions {
   readonly shardFetchRate: number;
   readonly sleepTimeNoRecords: number;
   readonly maxQueueSize: number;
+  readonly maxQueueItems: number;
+  readonly maxQueueBytes: number;
   readonly maxShardConsumers: number;
   readonly shardRefreshInterval: number;
   readonly retryLimit: number;
@@ -109,6 +134,8 @@ const KNOWN = new Set([
   'endpoint',
   'credentials',
   'checkpointer',
+  'ackOnEmit',
+  'checkpointerTimeoutMs',
   'processor',
   'iteratorType',
   'timestamp',
@@ -117,6 +144,8 @@ const KNOWN = new Set([
   'shardFetchRate',
   'sleepTimeNoRecords',
   'maxQueueSize',
+  'maxQueueItems',
+  'maxQueueBytes',
   'maxShardConsumers',
   'shardRefreshInterval',
   'retryLimit',
@@ -297,6 +326,9 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   if (typeof random !== 'function') {
     throw new InvalidOptionError('random', random, 'expected a function returning a number in [0, 1)');
   }
+  if (options.ackOnEmit !== undefined && typeof options.ackOnEmit !== 'boolean') {
+    throw new InvalidOptionError('ackOnEmit', options.ackOnEmit, 'expected true or false');
+  }
   if (options.createStream !== undefined && typeof options.createStream !== 'boolean') {
     throw new InvalidOptionError('createStream', options.createStream, 'expected true or false');
   }
@@ -307,6 +339,8 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     ...(options.checkpointer === undefined ? {} : { checkpointer: options.checkpointer }),
+    ackOnEmit: options.ackOnEmit ?? true,
+    checkpointerTimeoutMs: milliseconds('checkpointerTimeoutMs', options.checkpointerTimeoutMs, 1, 30_000),
     processor,
     iteratorType,
     ...(timestamp === undefined ? {} : { timestamp }),
@@ -321,6 +355,14 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     shardFetchRate,
     sleepTimeNoRecords: milliseconds('sleepTimeNoRecords', options.sleepTimeNoRecords, 0, 2000),
     maxQueueSize: integer('maxQueueSize', options.maxQueueSize, 1, Number.MAX_SAFE_INTEGER, 10_000),
+    maxQueueItems: integer('maxQueueItems', options.maxQueueItems, 1, Number.MAX_SAFE_INTEGER, 100_000),
+    maxQueueBytes: integer(
+      'maxQueueBytes',
+      options.maxQueueBytes,
+      1,
+      Number.MAX_SAFE_INTEGER,
+      256 * 1024 * 1024,
+    ),
     maxShardConsumers: integer(
       'maxShardConsumers',
       options.maxShardConsumers,

@@ -17,6 +17,10 @@ interface Entry {
   readonly partial: Map<number, PartlyDone>;
   /** Items in the record, once an item was skipped (a skip says how many there are). */
   count: number | undefined;
+  /** Data bytes of the record. */
+  readonly bytes: number;
+  /** Items the record counts for in the budget (1 until deserialize() says more). */
+  items: number;
 }
 
 /**
@@ -33,10 +37,22 @@ export class ShardProgress {
   private head = 0;
   private position: CheckpointPosition | undefined;
   private written: CheckpointPosition | undefined;
+  private heldBytes = 0;
+  private heldItems = 0;
 
   /** Records in flight. */
   get size(): number {
     return this.entries.length - this.head;
+  }
+
+  /** Data bytes of the records in flight. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  /** Items of the records in flight (a record counts 1 until `setItems`). */
+  get items(): number {
+    return this.heldItems;
   }
 
   /** The position that may be committed now, if any record was passed. */
@@ -59,8 +75,38 @@ export class ShardProgress {
   }
 
   /** Tracks an emitted record until every sink in `sinks` is done with it. */
-  add(sequenceNumber: string, sinks: Iterable<number>): void {
-    this.entries.push({ sequenceNumber, pending: new Set(sinks), partial: new Map(), count: undefined });
+  add(sequenceNumber: string, sinks: Iterable<number>, bytes = 0): void {
+    this.entries.push({
+      sequenceNumber,
+      pending: new Set(sinks),
+      partial: new Map(),
+      count: undefined,
+      bytes,
+      items: 1,
+    });
+    this.heldBytes += bytes;
+    this.heldItems += 1;
+  }
+
+  /** The record in flight holds `items` items (deserialize() decoded it). Returns how many were added. */
+  setItems(sequenceNumber: string, items: number): number {
+    const entry = this.find(sequenceNumber);
+    if (entry === undefined || items <= entry.items) return 0;
+    const added = items - entry.items;
+    entry.items = items;
+    this.heldItems += added;
+    return added;
+  }
+
+  /**
+   * How many leading items of the record at `sequenceNumber` sink `sinkId` is done with
+   * (Infinity when it is done with the whole record or the record is not in flight).
+   */
+  itemsDone(sinkId: number, sequenceNumber: string): number {
+    const entry = this.find(sequenceNumber);
+    if (entry === undefined || !entry.pending.has(sinkId)) return Number.POSITIVE_INFINITY;
+    const done = entry.partial.get(sinkId);
+    return done === undefined ? 0 : contiguous(done) + 1;
   }
 
   /**
@@ -118,6 +164,14 @@ export class ShardProgress {
     return this.advance();
   }
 
+  /** Records in flight the sink is not done with. */
+  pendingFor(sinkId: number): number {
+    let count = 0;
+    for (let i = this.head; i < this.entries.length; i += 1)
+      if ((this.entries[i] as Entry).pending.has(sinkId)) count += 1;
+    return count;
+  }
+
   /** Forgets a sink everywhere. Returns how many records left flight. */
   removeSink(sinkId: number): number {
     for (let i = this.head; i < this.entries.length; i += 1) {
@@ -133,6 +187,8 @@ export class ShardProgress {
     const count = this.size;
     this.entries = [];
     this.head = 0;
+    this.heldBytes = 0;
+    this.heldItems = 0;
     return count;
   }
 
@@ -157,6 +213,8 @@ export class ShardProgress {
       const entry = this.entries[this.head] as Entry;
       if (entry.pending.size > 0) break;
       this.position = { sequenceNumber: entry.sequenceNumber };
+      this.heldBytes -= entry.bytes;
+      this.heldItems -= entry.items;
       this.head += 1;
       released += 1;
     }

@@ -1,0 +1,364 @@
+/**
+ * One reading of one shard under one lease token: it owns the shard's source (poller or
+ * subscription), the records in flight, the position writes, the end of the shard and the
+ * handoff. The coordinator makes a new reading for every lease it acquires; a reading never
+ * outlives its lease, and every async step checks that this reading is still in the state that
+ * started it, so a late result (a write, a SHARD_END, a handoff) of a reading that moved on is
+ * ignored.
+ *
+ * | from                                  | event                          | to        | action                                               |
+ * | ------------------------------------- | ------------------------------ | --------- | ---------------------------------------------------- |
+ * | reading                               | records from the source        | reading   | track for every tracked subscriber, emit              |
+ * | reading                               | source read the shard to end   | draining  | (children become known to the directory)             |
+ * | draining                              | every record settled           | ending    | markShardEnd through the lease                        |
+ * | ending                                | SHARD_END written              | ended     | release the lease; children may start                 |
+ * | ending                                | markShardEnd failed, retriable | draining  | tried again at the next settle or commit              |
+ * | reading, draining                     | handOver(requester)            | releasing | stop source; wait for the records (bounded); write    |
+ * | releasing                             | written, lease released        | released  | handoff-completed                                     |
+ * | reading, draining, ending, releasing  | lease lost or deadline passed  | lost      | stop source; drop records unwritten; abort            |
+ * | reading, draining, ending, releasing  | stop()                         | stopping  | stop source; write the position                       |
+ * | stopping                              | lease released                 | stopped   |                                                      |
+ * | reading                               | source failed                  | failed    | drop records; the consumer errors                     |
+ *
+ * ended, released, lost, stopped and failed are final: the reading does nothing more.
+ */
+import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
+import type { Checkpointer } from '../checkpointers/Checkpointer.js';
+import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import { classifyError } from '../kinesis/classifyError.js';
+import type { ConsumerEvent } from './ConsumerEvent.js';
+import type { InFlightGate } from './InFlightGate.js';
+import type { LeaseManager } from './LeaseManager.js';
+import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
+import type { LedgerLink, ReadingLink } from './RecordTracking.js';
+import type { ShardCounters } from './ShardCounters.js';
+import { ShardProgress } from './ShardProgress.js';
+import type { RecordsPage } from './ShardReader.js';
+
+export type ReadingState =
+  | 'reading'
+  | 'draining'
+  | 'ending'
+  | 'ended'
+  | 'releasing'
+  | 'released'
+  | 'lost'
+  | 'stopping'
+  | 'stopped'
+  | 'failed';
+
+const LIVE: ReadonlySet<ReadingState> = new Set(['reading', 'draining', 'ending', 'releasing', 'stopping']);
+
+export interface ShardReadingHost {
+  readonly streamName: string;
+  readonly checkpointer: Checkpointer;
+  readonly leases: LeaseManager;
+  readonly gate: InFlightGate;
+  /** Emits a page of records to the subscribers (tracking them with `reading.track`). */
+  emit(reading: ShardReading, records: readonly _Record[], page: RecordsPage): void;
+  onEvent(event: ConsumerEvent): void;
+  /** The reading reached a final state (ended, released, lost, stopped or failed). */
+  onFinished(reading: ShardReading, childShards: readonly ChildShard[]): void;
+  onError(error: RxjsKinesisError): void;
+  /** Calls `callback` after `ms` on the consumer's scheduler; returns a cancel function. */
+  timer(ms: number, callback: () => void): () => void;
+}
+
+export class ShardReading implements ReadingLink {
+  readonly progress = new ShardProgress();
+  private current: ReadingState = 'reading';
+  private readonly controller = new AbortController();
+  private source: ReadingSource | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private finishing: Promise<void> | undefined;
+  private childShards: readonly ChildShard[] = [];
+  private readonly settleWaiters = new Set<() => void>();
+
+  constructor(
+    readonly shardId: string,
+    readonly token: string,
+    private readonly host: ShardReadingHost,
+    readonly counters: ShardCounters,
+    createSource: (
+      params: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError' | 'onPage'>,
+    ) => ReadingSource,
+  ) {
+    this.source = createSource({
+      onRecords: (records, page) => this.onRecords(records, page),
+      onEnd: (children) => this.onEnd(children),
+      onError: (error) => this.onSourceError(error),
+      onPage: (page) => {
+        counters.getRecordsCalls += 1;
+        if (page.millisBehindLatest !== undefined) counters.millisBehindLatest = page.millisBehindLatest;
+      },
+    });
+  }
+
+  get state(): ReadingState {
+    return this.current;
+  }
+
+  get checkpointer(): Checkpointer {
+    return this.host.checkpointer;
+  }
+
+  /** Fires when the reading ends before its records could be committed (lost, handed over, stopped). */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** True while the lease this reading was started with is still held (its deadline enforced). */
+  private get owns(): boolean {
+    return LIVE.has(this.current) && this.host.leases.get(this.shardId)?.token === this.token;
+  }
+
+  /** Set when resuming inside an aggregated record: its items up to `sub` are skipped. */
+  resumeAt: { readonly sequenceNumber: string; readonly sub: number } | undefined;
+
+  start(): void {
+    this.source?.start();
+  }
+
+  /** For the first record emitted: the items to skip when it is the record resumed inside. */
+  resumeAfter(sequenceNumber: string): number | undefined {
+    const resume = this.resumeAt;
+    if (resume === undefined) return undefined;
+    this.resumeAt = undefined;
+    return resume.sequenceNumber === sequenceNumber ? resume.sub : undefined;
+  }
+
+  /** Starts tracking an emitted record for the given ledgers (before it is emitted). */
+  track(sequenceNumber: string, ledgers: Iterable<number>, bytes: number): void {
+    this.progress.add(sequenceNumber, ledgers, bytes);
+  }
+
+  // ReadingLink: what the operators call through a record's handle.
+
+  passed(ledger: LedgerLink, sequenceNumber: string, sub: number | undefined): void {
+    if (LIVE.has(this.current)) this.settle(() => this.progress.pass(ledger.id, sequenceNumber, sub));
+  }
+
+  skipped(
+    ledger: LedgerLink,
+    seq: string,
+    sub: number | undefined,
+    count: number,
+    doneThrough?: number,
+  ): void {
+    if (!LIVE.has(this.current)) return;
+    this.settle(() => this.progress.skip(seq, sub, count, ledger.id, doneThrough ?? -1));
+    ledger.settledByDrop(this);
+  }
+
+  itemsDecoded(sequenceNumber: string, items: number): void {
+    if (LIVE.has(this.current)) this.host.gate.addItems(this.progress.setItems(sequenceNumber, items));
+  }
+
+  itemsDone(ledger: LedgerLink, sequenceNumber: string): number {
+    return LIVE.has(this.current)
+      ? this.progress.itemsDone(ledger.id, sequenceNumber)
+      : Number.POSITIVE_INFINITY;
+  }
+
+  whenSettled(callback: () => void): () => void {
+    if (!LIVE.has(this.current)) {
+      callback();
+      return () => undefined;
+    }
+    this.settleWaiters.add(callback);
+    return () => this.settleWaiters.delete(callback);
+  }
+
+  /** Forgets a subscriber that left: the last one leaving leaves nothing committable. */
+  removeLedger(ledgerId: number, last: boolean): void {
+    if (!LIVE.has(this.current)) return;
+    this.settle(() => (last ? this.progress.clear() : this.progress.removeSink(ledgerId)));
+  }
+
+  /** Writes the committable position through the lease, after any write under way. Never rejects. */
+  commit(): Promise<void> {
+    if (!this.progress.dirty || !LIVE.has(this.current) || this.current === 'ending') return this.writing;
+    this.writing = this.writing.then(async () => {
+      const position = this.progress.committable;
+      const lease = this.host.leases.get(this.shardId);
+      if (position === undefined || !this.progress.dirty || !this.owns || lease === undefined) return;
+      try {
+        await this.host.checkpointer.checkpoint(lease, position);
+        if (!LIVE.has(this.current)) return;
+        this.progress.markWritten(position);
+        this.counters.checkpoint = position;
+        this.host.onEvent({ type: 'checkpoint-written', shardId: this.shardId, position });
+      } catch (error) {
+        this.writeFailed('checkpoint', error);
+      }
+    });
+    return this.writing;
+  }
+
+  /** Hands the shard over (or gives it up): waits for its records up to `drainTimeoutMs`, writes, releases. */
+  handOver(requester: string | undefined, drainTimeoutMs: number): Promise<void> {
+    if (this.current !== 'reading' && this.current !== 'draining') return this.finishing ?? Promise.resolve();
+    this.current = 'releasing';
+    this.stopSource();
+    this.finishing = (async () => {
+      const drained = await this.waitDrained(drainTimeoutMs);
+      if (this.current !== 'releasing' || !this.owns) return;
+      if (!drained) this.settle(() => this.progress.clear());
+      await this.commit();
+      if (this.current !== 'releasing' || !this.owns) return;
+      const released = await this.host.leases.release(this.shardId, requester, this.token);
+      if (this.current !== 'releasing') return;
+      if (released && requester !== undefined)
+        this.host.onEvent({ type: 'handoff-completed', shardId: this.shardId, requester, drained });
+      this.finish('released');
+    })();
+    return this.finishing;
+  }
+
+  /** The lease is gone: stop at once, never write again. */
+  leaseLost(): void {
+    if (!LIVE.has(this.current)) return;
+    this.host.leases.drop(this.shardId, this.token);
+    this.settle(() => this.progress.clear());
+    this.finish('lost');
+  }
+
+  /** The consumer stops: write what may be committed and release the lease. */
+  stop(): Promise<void> {
+    if (this.current === 'releasing' || this.current === 'stopping')
+      return this.finishing ?? Promise.resolve();
+    if (!LIVE.has(this.current)) return this.writing;
+    this.current = 'stopping';
+    this.stopSource();
+    this.finishing = (async () => {
+      await this.writing;
+      if (this.current !== 'stopping') return;
+      await this.commit();
+      if (this.current !== 'stopping') return;
+      await this.host.leases.release(this.shardId, undefined, this.token);
+      this.settle(() => this.progress.clear());
+      this.finish('stopped');
+    })();
+    return this.finishing;
+  }
+
+  // Source callbacks
+
+  private onRecords(records: readonly _Record[], page: RecordsPage): void {
+    let bytes = 0;
+    for (const record of records) bytes += record.Data?.byteLength ?? 0;
+    if (this.current !== 'reading' || !this.owns) {
+      this.host.gate.release(records.length, records.length, bytes);
+      if (this.current === 'reading') this.leaseLost();
+      return;
+    }
+    this.counters.records += records.length;
+    this.counters.bytes += bytes;
+    this.counters.lastSequenceNumber = records[records.length - 1]?.SequenceNumber;
+    this.host.emit(this, records, page);
+  }
+
+  private onEnd(children: readonly ChildShard[]): void {
+    if (this.current !== 'reading') return;
+    this.source = undefined;
+    this.childShards = children;
+    this.current = 'draining';
+    this.maybeEnd();
+  }
+
+  private onSourceError(error: RxjsKinesisError): void {
+    if (this.current !== 'reading') return;
+    this.settle(() => this.progress.clear());
+    this.finish('failed');
+    this.host.onError(error);
+  }
+
+  // Internals
+
+  /** Runs a progress change, frees the budget it released, wakes waiters, ends a drained shard. */
+  private settle(change: () => number): void {
+    const { size, items, bytes } = this.progress;
+    change();
+    const progress = this.progress;
+    this.host.gate.release(size - progress.size, items - progress.items, bytes - progress.bytes);
+    if (this.settleWaiters.size > 0) {
+      const waiters = [...this.settleWaiters];
+      this.settleWaiters.clear();
+      for (const waiter of waiters) waiter();
+    }
+    this.maybeEnd();
+  }
+
+  private maybeEnd(): void {
+    if (this.current !== 'draining' || this.progress.size > 0) return;
+    this.current = 'ending';
+    this.writing = this.writing.then(async () => {
+      const lease = this.host.leases.get(this.shardId);
+      if (this.current !== 'ending' || lease === undefined || lease.token !== this.token) return;
+      try {
+        await this.host.checkpointer.markShardEnd(lease);
+      } catch (error) {
+        if (this.current !== 'ending') return;
+        this.current = 'draining';
+        this.writeFailed('markShardEnd', error);
+        return;
+      }
+      if (this.current !== 'ending') return;
+      this.counters.checkpoint = 'SHARD_END';
+      this.host.onEvent({ type: 'checkpoint-written', shardId: this.shardId, position: 'SHARD_END' });
+      await this.host.leases.release(this.shardId, undefined, this.token);
+      this.finish('ended');
+    });
+  }
+
+  private writeFailed(operation: string, error: unknown): void {
+    if (error instanceof LeaseLostError) {
+      this.host.onEvent({ type: 'lease-lost', shardId: this.shardId, error });
+      this.leaseLost();
+      return;
+    }
+    this.host.onEvent({
+      type: 'error-retried',
+      shardId: this.shardId,
+      operation,
+      error: classifyError(error, { streamName: this.host.streamName, shardId: this.shardId }),
+      attempt: 1,
+      delayMs: 0,
+    });
+  }
+
+  /** Resolves true once no record is in flight, false at the timeout or if the reading moved on. */
+  private waitDrained(timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      let cancelWaiter: () => void = () => undefined;
+      const cancelTimer = this.host.timer(timeoutMs, () => {
+        cancelWaiter();
+        resolve(this.progress.size === 0);
+      });
+      const check = (): void => {
+        if (this.progress.size > 0 && this.current === 'releasing') {
+          cancelWaiter = this.whenSettled(check);
+          return;
+        }
+        cancelTimer();
+        resolve(this.progress.size === 0);
+      };
+      check();
+    });
+  }
+
+  private stopSource(): void {
+    this.source?.stop();
+    this.source = undefined;
+  }
+
+  private finish(state: 'ended' | 'released' | 'lost' | 'stopped' | 'failed'): void {
+    this.current = state;
+    this.stopSource();
+    if (state !== 'ended') this.controller.abort();
+    for (const waiter of [...this.settleWaiters]) waiter();
+    this.settleWaiters.clear();
+    this.host.onFinished(this, this.childShards);
+  }
+}
