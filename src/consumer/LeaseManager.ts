@@ -45,6 +45,7 @@ interface HeldLease {
 export class LeaseManager {
   private readonly held = new Map<string, HeldLease>();
   private readonly releasedAt = new Map<string, number>();
+  private readonly lostAt = new Map<string, number>();
   private renewal: Subscription | undefined;
   private closed = false;
   private readonly acquiring = new Set<Promise<unknown>>();
@@ -70,6 +71,16 @@ export class LeaseManager {
 
   get heldShardIds(): string[] {
     return [...this.held.keys()];
+  }
+
+  /**
+   * True for a lease lost less than one lease duration ago: a single-process worker whose
+   * renewals failed must not take it straight back (the store may still show it as its own),
+   * so another worker can take it over.
+   */
+  recentlyLost(shardId: string): boolean {
+    const at = this.lostAt.get(shardId);
+    return at !== undefined && this.options.scheduler.now() - at < this.durationMs;
   }
 
   /** Local time the shard's lease was last released on purpose (release / releaseAll). */
@@ -214,6 +225,7 @@ export class LeaseManager {
       if (this.held.get(shardId) !== entry) return;
       if (error instanceof LeaseLostError) {
         this.drop(shardId);
+        this.lostAt.set(shardId, this.options.scheduler.now());
         this.options.onEvent({ type: 'lease-lost', shardId, error });
         this.options.onLost(shardId, error);
       } else {
@@ -245,6 +257,7 @@ export class LeaseManager {
   private lose(shardId: string, entry: HeldLease): void {
     if (this.held.get(shardId) !== entry) return;
     this.drop(shardId);
+    this.lostAt.set(shardId, this.options.scheduler.now());
     const error = new LeaseLostError({
       streamName: this.options.streamName,
       shardId,

@@ -10,7 +10,7 @@ export interface LocalAssignmentOptions {
   readonly scheduler: SchedulerLike;
   /** Most shards read at once. */
   readonly maxShardConsumers: number;
-  /** Wait before a failed pass is tried again, in ms. */
+  /** Wait before a failed pass (or one that skipped a recently lost lease) is tried again, in ms. */
   readonly retryMs: number;
   readonly onEvent: (event: ConsumerEvent) => void;
 }
@@ -75,7 +75,7 @@ export class LocalAssignment implements ShardAssignment {
       for (const shardId of open) {
         if (!this.running) return;
         const active = host.activeShards();
-        if (active.has(shardId)) continue;
+        if (active.has(shardId) || leases.recentlyLost(shardId)) continue;
         if (active.size >= maxShardConsumers) break;
         const lease = await leases.acquire(shardId);
         if (lease !== undefined && this.running) await host.startReading(shardId, lease);
