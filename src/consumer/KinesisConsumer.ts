@@ -1,7 +1,7 @@
-import type { ChildShard, KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SchedulerAction, Subscriber, Subscription } from 'rxjs';
-import type { Checkpointer, Lease } from '../checkpointers/Checkpointer.js';
-import { isLeaseCoordinator, type LeaseSnapshot } from '../checkpointers/LeaseCoordinator.js';
+import type { Checkpointer } from '../checkpointers/Checkpointer.js';
+import { isLeaseCoordinator } from '../checkpointers/LeaseCoordinator.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import { createKinesisClient } from '../kinesis/createKinesisClient.js';
@@ -9,7 +9,7 @@ import { ensureStream } from '../kinesis/ensureStream.js';
 import { buildStats } from './buildStats.js';
 import { CheckpointerHealth } from './CheckpointerHealth.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
-import type { ConsumerEvent, ShardStartPosition } from './ConsumerEvent.js';
+import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { CheckpointSink } from './ConsumerLink.js';
 import type { ConsumerStats } from './ConsumerStats.js';
 import { CheckpointerUnavailableError } from './errors/CheckpointerUnavailableError.js';
@@ -19,16 +19,10 @@ import { LeaseBalancer } from './LeaseBalancer.js';
 import { LeaseManager } from './LeaseManager.js';
 import { LocalAssignment } from './LocalAssignment.js';
 import { RecordFanOut } from './RecordFanOut.js';
-import type { AssignmentHost, ShardAssignment } from './ShardAssignment.js';
-import { newShardCounters, type ShardCounters } from './ShardCounters.js';
-import { ShardDirectory, type StoredShard } from './ShardDirectory.js';
-import { ShardPoller } from './ShardPoller.js';
+import type { ShardAssignment } from './ShardAssignment.js';
+import { ShardDirectory } from './ShardDirectory.js';
 import { createShardReader, type ShardReader } from './ShardReader.js';
-import { ShardReading, type ShardReadingHost } from './ShardReading.js';
-import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
-
-/** Least time between two listings caused by a stale view of the shards. */
-const STALE_REFRESH_MS = 2000;
+import { ShardReadings } from './ShardReadings.js';
 
 export interface KinesisConsumerOptions {
   readonly options: ResolvedConsumerOptions;
@@ -48,7 +42,7 @@ export interface KinesisConsumerOptions {
  * (RecordFanOut), and whose stop() waits for everything it started: passes, readings (their
  * last writes), lease releases, group leave.
  */
-export class KinesisConsumer implements AssignmentHost {
+export class KinesisConsumer {
   readonly checkpointer: Checkpointer;
   private readonly options: ResolvedConsumerOptions;
   private readonly streamName: string;
@@ -60,13 +54,11 @@ export class KinesisConsumer implements AssignmentHost {
   private readonly assignment: ShardAssignment;
   private readonly fanOut: RecordFanOut;
   private readonly health: CheckpointerHealth;
-  private readonly readings = new Map<string, ShardReading>();
-  private readonly counters = new Map<string, ShardCounters>();
+  private readonly shards: ShardReadings;
   private readonly emitEvent: (event: ConsumerEvent) => void;
   private running = false;
   private stopping: Promise<void> | undefined;
   private refreshTimer: Subscription | undefined;
-  private staleRefreshAt = Number.NEGATIVE_INFINITY;
   private behind = false;
   private resolveStopped: () => void = () => undefined;
   /** Resolves once this run stopped: last checkpoints written, leases released, group left. */
@@ -101,26 +93,11 @@ export class KinesisConsumer implements AssignmentHost {
       ...(coordinator === undefined ? {} : { coordinator }),
       onEvent: this.emitEvent,
       onLost: (shardId) => {
-        this.readings.get(shardId)?.leaseLost();
+        this.shards.readings.get(shardId)?.leaseLost();
         this.assignment.trigger();
       },
     });
     this.directory = new ShardDirectory(this.client, options, this.emitEvent, (ms) => this.delay(ms));
-    const assignment = { leases: this.leases, host: this as AssignmentHost, onEvent: this.emitEvent };
-    this.assignment =
-      coordinator === undefined
-        ? new LocalAssignment({
-            ...assignment,
-            scheduler: options.scheduler,
-            maxShardConsumers: options.maxShardConsumers,
-            retryMs: Math.min(options.shardRefreshInterval, 1000),
-          })
-        : new LeaseBalancer({
-            ...common,
-            ...assignment,
-            coordinator,
-            maxShardConsumers: options.maxShardConsumers,
-          });
     this.fanOut = new RecordFanOut(
       config.tracked,
       this.streamName,
@@ -139,6 +116,36 @@ export class KinesisConsumer implements AssignmentHost {
         ),
       ),
     );
+    this.shards = new ShardReadings({
+      options,
+      checkpointer: this.checkpointer,
+      leases: this.leases,
+      directory: this.directory,
+      gate: this.gate,
+      fanOut: this.fanOut,
+      reader: this.reader,
+      health: this.health,
+      onEvent: this.emitEvent,
+      running: () => this.running,
+      onError: (error) => this.fail(error),
+      onFinished: (relist) => (relist ? void this.refresh() : this.assignment.trigger()),
+      onStale: () => void this.refresh(),
+    });
+    const assignment = { leases: this.leases, host: this.shards, onEvent: this.emitEvent };
+    this.assignment =
+      coordinator === undefined
+        ? new LocalAssignment({
+            ...assignment,
+            scheduler: options.scheduler,
+            maxShardConsumers: options.maxShardConsumers,
+            retryMs: Math.min(options.shardRefreshInterval, 1000),
+          })
+        : new LeaseBalancer({
+            ...common,
+            ...assignment,
+            coordinator,
+            maxShardConsumers: options.maxShardConsumers,
+          });
   }
 
   get isRunning(): boolean {
@@ -162,7 +169,7 @@ export class KinesisConsumer implements AssignmentHost {
 
   /** Removes a direct subscriber (its claims on records are released); the last one stops the run. */
   removeSubscriber(subscriber: Subscriber<KinesisRecord>, ledgerId: number): void {
-    if (this.fanOut.remove(subscriber, ledgerId, this.readings.values())) void this.stop();
+    if (this.fanOut.remove(subscriber, ledgerId, this.shards.readings.values())) void this.stop();
   }
 
   stats(): ConsumerStats {
@@ -171,8 +178,8 @@ export class KinesisConsumer implements AssignmentHost {
       workerId: this.options.workerId,
       running: this.running,
       gate: this.gate,
-      counters: this.counters,
-      readings: this.readings,
+      counters: this.shards.counters,
+      readings: this.shards.readings,
       isEnded: (shardId) => this.directory.isEnded(shardId),
     });
   }
@@ -185,7 +192,7 @@ export class KinesisConsumer implements AssignmentHost {
     this.health.stop();
     this.stopping = (async () => {
       await this.assignment.stop();
-      await Promise.all([...this.readings.values()].map((reading) => reading.stop()));
+      await this.shards.stopAll();
       await this.leases.releaseAll((shardId) => this.assignment.requesterOf(shardId));
       await this.assignment.leave();
       this.health.stop();
@@ -201,66 +208,6 @@ export class KinesisConsumer implements AssignmentHost {
 
   // AssignmentHost
 
-  async openShards(snapshot?: LeaseSnapshot): Promise<string[]> {
-    if (snapshot !== undefined) this.refreshIfStale(snapshot);
-    return this.directory.openShards(this.storedLookup(snapshot));
-  }
-
-  activeShards(): ReadonlySet<string> {
-    return new Set(this.readings.keys());
-  }
-
-  async startReading(shardId: string, lease: Lease): Promise<void> {
-    const stored = this.storedLookup(undefined);
-    const owned = () => this.running && this.leases.get(shardId)?.token === lease.token;
-    let start: ShardStartPosition | undefined;
-    try {
-      const own = await stored(shardId);
-      if (own.checkpoint?.kind === 'shard-end') this.directory.markEnded(shardId);
-      else if (owned()) start = await this.directory.startOf(shardId, stored);
-    } catch (error) {
-      await this.leases.release(shardId, undefined, lease.token);
-      throw error;
-    }
-    if (start === undefined || !owned() || this.readings.has(shardId)) {
-      await this.leases.release(shardId, undefined, lease.token);
-      if (this.directory.isEnded(shardId)) this.assignment.trigger();
-      return;
-    }
-    const counters = this.counters.get(shardId) ?? newShardCounters();
-    this.counters.set(shardId, counters);
-    const reading = new ShardReading(shardId, lease.token, this.readingHost, counters, (callbacks) =>
-      this.createSource(shardId, start, counters, callbacks),
-    );
-    if (start.resumeAfterSubSequenceNumber !== undefined && start.sequenceNumber !== undefined)
-      reading.resumeAt = { sequenceNumber: start.sequenceNumber, sub: start.resumeAfterSubSequenceNumber };
-    this.readings.set(shardId, reading);
-    this.directory.markStarted(shardId);
-    this.emitEvent({
-      type: 'shard-started',
-      shardId,
-      start,
-      parentShardIds: this.directory.parentsOf(shardId),
-    });
-    reading.start();
-  }
-
-  handOver(shardId: string, requester: string | undefined): void {
-    const coordinator = isLeaseCoordinator(this.checkpointer) ? this.checkpointer : undefined;
-    const drainMs =
-      coordinator === undefined
-        ? 0
-        : Math.max(
-            coordinator.heartbeatIntervalMs,
-            coordinator.handoffTimeoutMs - 2 * coordinator.heartbeatIntervalMs,
-          );
-    void this.readings.get(shardId)?.handOver(requester, drainMs);
-  }
-
-  isHandingOver(shardId: string): boolean {
-    return this.readings.get(shardId)?.state === 'releasing';
-  }
-
   checkpointerFailed(error: unknown): void {
     if (this.running) this.health.failed(error);
   }
@@ -270,78 +217,6 @@ export class KinesisConsumer implements AssignmentHost {
   }
 
   // Readings
-
-  private get readingHost(): ShardReadingHost {
-    return {
-      streamName: this.streamName,
-      checkpointer: this.checkpointer,
-      leases: this.leases,
-      gate: this.gate,
-      emit: (reading, records, page) => this.fanOut.emit(reading, records, page),
-      onEvent: this.emitEvent,
-      onFinished: (reading, children) => this.onFinished(reading, children),
-      onError: (error) => this.fail(error),
-      timer: (ms, callback) => {
-        const timer = this.options.scheduler.schedule(callback, ms);
-        return () => timer.unsubscribe();
-      },
-    };
-  }
-
-  private createSource(
-    shardId: string,
-    start: ShardStartPosition,
-    counters: ShardCounters,
-    callbacks: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError' | 'onPage'>,
-  ): ReadingSource {
-    const { options } = this;
-    return new ShardPoller({
-      ...callbacks,
-      streamName: this.streamName,
-      shardId,
-      reader: this.reader,
-      gate: this.gate,
-      scheduler: options.scheduler,
-      start: {
-        iteratorType: start.iteratorType,
-        ...(start.sequenceNumber === undefined ? {} : { sequenceNumber: start.sequenceNumber }),
-        ...(start.timestamp === undefined ? {} : { timestamp: start.timestamp }),
-      },
-      fetchIntervalMs: 1000 / options.shardFetchRate,
-      sleepTimeNoRecordsMs: options.sleepTimeNoRecords,
-      recordLimit: options.recordLimit,
-      fairShare: () => Math.ceil(this.gate.limit / Math.max(1, this.readings.size)),
-      backoff: {
-        baseMs: options.expoBackoff,
-        capMs: options.expoBackoffLimit,
-        retryLimit: options.retryLimit,
-        random: options.random,
-      },
-      onEvent: (event) => {
-        if (event.type === 'throttled') counters.throttles += 1;
-        this.emitEvent(event);
-      },
-    });
-  }
-
-  private onFinished(reading: ShardReading, children: readonly ChildShard[]): void {
-    const { shardId } = reading;
-    if (this.readings.get(shardId) === reading) this.readings.delete(shardId);
-    if (reading.state === 'ended') {
-      this.directory.markEnded(shardId);
-      const named = children.map((child) => child.ShardId ?? '').filter((id) => id !== '');
-      this.emitEvent({
-        type: 'shard-ended',
-        shardId,
-        childShardIds: this.directory.childrenOf(shardId, named),
-      });
-      if (this.running && this.directory.isStale(shardId, named)) {
-        void this.refresh();
-        return;
-      }
-    }
-    if (this.running) this.assignment.trigger();
-  }
 
   // Lifecycle
 
@@ -404,7 +279,7 @@ export class KinesisConsumer implements AssignmentHost {
   /** The budget is full: name the subscriber holding the most, once per episode. */
   private reportBehind(): void {
     if (this.behind) return;
-    const slowest = this.fanOut.slowest(this.readings.values());
+    const slowest = this.fanOut.slowest(this.shards.readings.values());
     if (slowest === undefined) return;
     this.behind = true;
     this.gate.whenRoom(() => (this.behind = false));
@@ -416,43 +291,5 @@ export class KinesisConsumer implements AssignmentHost {
       inFlightItems: this.gate.inFlightItems,
       inFlightBytes: this.gate.inFlightBytes,
     });
-  }
-
-  /** What the group stored for a shard: from a lease snapshot, else read (once per call) from the checkpointer. */
-  private storedLookup(snapshot: LeaseSnapshot | undefined): (shardId: string) => Promise<StoredShard> {
-    if (snapshot !== undefined) {
-      const byShard = new Map(snapshot.leases.map((lease) => [lease.shardId, lease]));
-      return (shardId) => {
-        const lease = byShard.get(shardId);
-        const leased =
-          lease?.owner !== undefined &&
-          lease.owner !== this.options.workerId &&
-          (lease.expiresAt ?? 0) > snapshot.now;
-        return Promise.resolve({ checkpoint: lease?.checkpoint, leased });
-      };
-    }
-    const cache = new Map<string, Promise<StoredShard>>();
-    return (shardId) => {
-      let stored = cache.get(shardId);
-      if (stored === undefined) {
-        stored = this.checkpointer
-          .getCheckpoint(this.streamName, shardId)
-          .then((checkpoint) => ({ checkpoint }));
-        cache.set(shardId, stored);
-      }
-      return stored;
-    };
-  }
-
-  /**
-   * Another worker may have followed a reshard this worker has not listed yet (leases of shards
-   * it does not know): list again, at most once per STALE_REFRESH_MS.
-   */
-  private refreshIfStale(snapshot: LeaseSnapshot): void {
-    const now = this.options.scheduler.now();
-    if (this.directory.listing || now - this.staleRefreshAt < STALE_REFRESH_MS) return;
-    if (!snapshot.leases.some((lease) => !this.directory.has(lease.shardId))) return;
-    this.staleRefreshAt = now;
-    void this.refresh();
   }
 }
