@@ -5,12 +5,7 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
-import {
-  checkpoint,
-  fromKinesis,
-  RedisCheckpointer,
-  type ConsumerEvent,
-} from '../../../src/index.js';
+import { checkpoint, fromKinesis, RedisCheckpointer, type ConsumerEvent } from '../../../src/index.js';
 import { CheckpointerUnavailableError } from '../../../src/consumer/errors/CheckpointerUnavailableError.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
 
@@ -80,7 +75,12 @@ test('an unreachable Redis errors the consumer after checkpointerTimeoutMs with 
   // Not before the timeout (it waited for the checkpointer), and well before a minute.
   expect(elapsed).toBeGreaterThanOrEqual(1400);
   expect(elapsed).toBeLessThan(30_000);
-  for (const shown of [unavailable.message, chain, inspect(unavailable, { depth: 5 }), JSON.stringify(unavailable)])
+  for (const shown of [
+    unavailable.message,
+    chain,
+    inspect(unavailable, { depth: 5 }),
+    JSON.stringify(unavailable),
+  ])
     expect(shown).not.toContain(secret);
   // Until then the failures were reported as they happened.
   expect(events.some((event) => event.type === 'error-retried')).toBe(true);

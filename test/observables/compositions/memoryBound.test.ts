@@ -83,7 +83,8 @@ test('a KPL bomb (one 1 MiB record of ~150,000 items) is counted in items and em
   // Pack tiny items into one KPL record until it is full.
   const accumulator = kplAggregator().createAccumulator(1024 * 1024);
   let bomb: ReturnType<typeof accumulator.add>;
-  for (let i = 0; bomb === undefined; i += 1) bomb = accumulator.add({ data: Buffer.from('1'), partitionKey: 'k' });
+  for (let i = 0; bomb === undefined; i += 1)
+    bomb = accumulator.add({ data: Buffer.from('1'), partitionKey: 'k' });
   expect(bomb.itemCount).toBeGreaterThan(100_000);
   await client.send(
     new PutRecordCommand({ StreamName: streamName, PartitionKey: bomb.partitionKey, Data: bomb.data }),
@@ -115,7 +116,8 @@ test('a KPL bomb (one 1 MiB record of ~150,000 items) is counted in items and em
       concatMap((item) => (item.subSequenceNumber % 500 === 0 ? timer(1).pipe(map(() => item)) : of(item))),
       map((item) => {
         processed += 1;
-        if (processed % 1000 === 0) maxItemsInFlight = Math.max(maxItemsInFlight, consumer.stats().inFlightItems);
+        if (processed % 1000 === 0)
+          maxItemsInFlight = Math.max(maxItemsInFlight, consumer.stats().inFlightItems);
         return item;
       }),
       checkpoint({ batchSize: 10_000 }),
