@@ -23,47 +23,19 @@
  * ended, released, lost, stopped and failed are final: the reading does nothing more.
  */
 import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
+import type { ReadingState, ShardReadingHost } from './ShardReadingHost.js';
+import { waitForDrain } from './waitForDrain.js';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
 import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { classifyError } from '../kinesis/classifyError.js';
-import type { ConsumerEvent } from './ConsumerEvent.js';
-import type { InFlightGate } from './InFlightGate.js';
-import type { LeaseManager } from './LeaseManager.js';
 import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
 import type { LedgerLink, ReadingLink } from './RecordTracking.js';
 import type { ShardCounters } from './ShardCounters.js';
 import { ShardProgress } from './ShardProgress.js';
 import type { RecordsPage } from './ShardReader.js';
 
-export type ReadingState =
-  | 'reading'
-  | 'draining'
-  | 'ending'
-  | 'ended'
-  | 'releasing'
-  | 'released'
-  | 'lost'
-  | 'stopping'
-  | 'stopped'
-  | 'failed';
-
 const LIVE: ReadonlySet<ReadingState> = new Set(['reading', 'draining', 'ending', 'releasing', 'stopping']);
-
-export interface ShardReadingHost {
-  readonly streamName: string;
-  readonly checkpointer: Checkpointer;
-  readonly leases: LeaseManager;
-  readonly gate: InFlightGate;
-  /** Emits a page of records to the subscribers (tracking them with `reading.track`). */
-  emit(reading: ShardReading, records: readonly _Record[], page: RecordsPage): void;
-  onEvent(event: ConsumerEvent): void;
-  /** The reading reached a final state (ended, released, lost, stopped or failed). */
-  onFinished(reading: ShardReading, childShards: readonly ChildShard[]): void;
-  onError(error: RxjsKinesisError): void;
-  /** Calls `callback` after `ms` on the consumer's scheduler; returns a cancel function. */
-  timer(ms: number, callback: () => void): () => void;
-}
 
 export class ShardReading implements ReadingLink {
   readonly progress = new ShardProgress();
@@ -330,22 +302,7 @@ export class ShardReading implements ReadingLink {
 
   /** Resolves true once no record is in flight, false at the timeout or if the reading moved on. */
   private waitDrained(timeoutMs: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      let cancelWaiter: () => void = () => undefined;
-      const cancelTimer = this.host.timer(timeoutMs, () => {
-        cancelWaiter();
-        resolve(this.progress.size === 0);
-      });
-      const check = (): void => {
-        if (this.progress.size > 0 && this.current === 'releasing') {
-          cancelWaiter = this.whenSettled(check);
-          return;
-        }
-        cancelTimer();
-        resolve(this.progress.size === 0);
-      };
-      check();
-    });
+    return waitForDrain(this, () => this.current === 'releasing', this.host.timer, timeoutMs);
   }
 
   private stopSource(): void {

@@ -14,7 +14,8 @@ import { newShardCounters, type ShardCounters } from './ShardCounters.js';
 import type { ShardDirectory, StoredShard } from './ShardDirectory.js';
 import { ShardPoller } from './ShardPoller.js';
 import type { ShardReader } from './ShardReader.js';
-import { ShardReading, type ShardReadingHost } from './ShardReading.js';
+import { ShardReading } from './ShardReading.js';
+import type { ShardReadingHost } from './ShardReadingHost.js';
 
 export interface ShardReadingsOptions {
   readonly options: ResolvedConsumerOptions;

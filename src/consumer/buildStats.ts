@@ -1,7 +1,8 @@
 import type { ConsumerStats, ShardReadState, ShardStats } from './ConsumerStats.js';
 import type { InFlightGate } from './InFlightGate.js';
 import type { ShardCounters } from './ShardCounters.js';
-import type { ReadingState, ShardReading } from './ShardReading.js';
+import type { ShardReading } from './ShardReading.js';
+import type { ReadingState } from './ShardReadingHost.js';
 
 const SHOWN: Record<ReadingState, ShardReadState> = {
   reading: 'reading',

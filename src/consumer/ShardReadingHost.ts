@@ -1,0 +1,37 @@
+import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
+import type { Checkpointer } from '../checkpointers/Checkpointer.js';
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import type { ConsumerEvent } from './ConsumerEvent.js';
+import type { InFlightGate } from './InFlightGate.js';
+import type { LeaseManager } from './LeaseManager.js';
+import type { RecordsPage } from './ShardReader.js';
+import type { ShardReading } from './ShardReading.js';
+
+/** The states of a ShardReading (see the transition table in ShardReading.ts). */
+export type ReadingState =
+  | 'reading'
+  | 'draining'
+  | 'ending'
+  | 'ended'
+  | 'releasing'
+  | 'released'
+  | 'lost'
+  | 'stopping'
+  | 'stopped'
+  | 'failed';
+
+/** What a ShardReading needs from the consumer that runs it. */
+export interface ShardReadingHost {
+  readonly streamName: string;
+  readonly checkpointer: Checkpointer;
+  readonly leases: LeaseManager;
+  readonly gate: InFlightGate;
+  /** Emits a page of records to the subscribers (tracking them with `reading.track`). */
+  emit(reading: ShardReading, records: readonly _Record[], page: RecordsPage): void;
+  onEvent(event: ConsumerEvent): void;
+  /** The reading reached a final state (ended, released, lost, stopped or failed). */
+  onFinished(reading: ShardReading, childShards: readonly ChildShard[]): void;
+  onError(error: RxjsKinesisError): void;
+  /** Calls `callback` after `ms` on the consumer's scheduler; returns a cancel function. */
+  timer(ms: number, callback: () => void): () => void;
+}
