@@ -6,7 +6,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
 import { checkpoint, fromKinesis, RedisCheckpointer, type ConsumerEvent } from '../../../src/index.js';
-import { CheckpointerUnavailableError } from '../../../src/consumer/errors/CheckpointerUnavailableError.js';
+
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
 
 jest.setTimeout(60_000);

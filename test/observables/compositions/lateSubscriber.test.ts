@@ -6,7 +6,6 @@
 // that does not track (no checkpointer in its options) errors instead of committing.
 import { concatMap, firstValueFrom, from, map, take, timer, toArray, type Subscription } from 'rxjs';
 import { checkpoint, fromKinesis, MemoryCheckpointer, type KinesisRecord } from '../../../src/index.js';
-import { UntrackedRecordError } from '../../../src/consumer/errors/UntrackedRecordError.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
 import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
 import {
