@@ -5,7 +5,13 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
-import { checkpoint, fromKinesis, RedisCheckpointer, type ConsumerEvent } from '../../../src/index.js';
+import {
+  checkpoint,
+  CheckpointerUnavailableError,
+  fromKinesis,
+  RedisCheckpointer,
+  type ConsumerEvent,
+} from '../../../src/index.js';
 
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
 

@@ -5,7 +5,13 @@
 // only once every pipeline that received a record finished it; and a checkpoint() on a consumer
 // that does not track (no checkpointer in its options) errors instead of committing.
 import { concatMap, firstValueFrom, from, map, take, timer, toArray, type Subscription } from 'rxjs';
-import { checkpoint, fromKinesis, MemoryCheckpointer, type KinesisRecord } from '../../../src/index.js';
+import {
+  checkpoint,
+  fromKinesis,
+  MemoryCheckpointer,
+  UntrackedRecordError,
+  type KinesisRecord,
+} from '../../../src/index.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
 import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
 import {
