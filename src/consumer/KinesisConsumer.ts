@@ -60,6 +60,7 @@ export class KinesisConsumer {
   private stopping: Promise<void> | undefined;
   private refreshTimer: Subscription | undefined;
   private behind = false;
+  private readonly waits = new Set<() => void>();
   private resolveStopped: () => void = () => undefined;
   /** Resolves once this run stopped: last checkpoints written, leases released, group left. */
   readonly stopped: Promise<void>;
@@ -189,6 +190,7 @@ export class KinesisConsumer {
     if (this.stopping !== undefined) return this.stopping;
     this.running = false;
     this.refreshTimer?.unsubscribe();
+    for (const end of [...this.waits]) end();
     this.health.stop();
     this.stopping = (async () => {
       await this.assignment.stop();
@@ -272,8 +274,18 @@ export class KinesisConsumer {
     this.fanOut.error(error);
   }
 
+  /** Waits on the scheduler; stop() ends every wait at once, so no timer outlives the run. */
   private delay(ms: number): Promise<void> {
-    return new Promise((resolve) => this.options.scheduler.schedule(() => resolve(), ms));
+    return new Promise((resolve) => {
+      let timer: Subscription | undefined;
+      const end = (): void => {
+        timer?.unsubscribe();
+        this.waits.delete(end);
+        resolve();
+      };
+      this.waits.add(end);
+      timer = this.options.scheduler.schedule(end, ms);
+    });
   }
 
   /** The budget is full: name the subscriber holding the most, once per episode. */
