@@ -277,14 +277,14 @@ export class KinesisConsumer {
   /** Waits on the scheduler; stop() ends every wait at once, so no timer outlives the run. */
   private delay(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      let timer: Subscription | undefined;
+      const wait: { timer?: Subscription } = {};
       const end = (): void => {
-        timer?.unsubscribe();
+        wait.timer?.unsubscribe();
         this.waits.delete(end);
         resolve();
       };
       this.waits.add(end);
-      timer = this.options.scheduler.schedule(end, ms);
+      wait.timer = this.options.scheduler.schedule(end, ms);
     });
   }
 

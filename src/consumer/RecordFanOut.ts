@@ -21,6 +21,8 @@ export class RecordFanOut {
   private readonly plain = new Set<Subscriber<KinesisRecord>>();
   private readonly context: ConsumerContext;
   private nextId = 1;
+  /** Changes whenever a ledger is added or removed. */
+  private version = 0;
 
   constructor(
     readonly tracked: boolean,
@@ -48,6 +50,7 @@ export class RecordFanOut {
       return 0;
     }
     const id = this.nextId++;
+    this.version += 1;
     this.ledgers.set(id, new SubscriberLedger(id, subscriber, this.scheduler, sink));
     return id;
   }
@@ -60,6 +63,7 @@ export class RecordFanOut {
       const ledger = this.ledgers.get(ledgerId);
       if (ledger === undefined) return false;
       this.ledgers.delete(ledgerId);
+      this.version += 1;
       ledger.close();
       for (const reading of readings) reading.removeLedger(ledgerId, this.ledgers.size === 0);
     }
@@ -72,11 +76,15 @@ export class RecordFanOut {
     for (const ledger of this.ledgers.values()) ledger.close();
     this.plain.clear();
     this.ledgers.clear();
+    this.version += 1;
     for (const subscriber of subscribers) subscriber.error(error);
   }
 
   /** Emits a page of a reading's records, in order, while the reading is still reading. */
   emit(reading: ShardReading, records: readonly _Record[], page: RecordsPage): void {
+    let ledgers = [...this.ledgers.values()];
+    let ids = ledgers.map((ledger) => ledger.id);
+    let version = this.version;
     for (let i = 0; i < records.length; i += 1) {
       const raw = records[i] as _Record;
       const bytes = raw.Data?.byteLength ?? 0;
@@ -88,8 +96,12 @@ export class RecordFanOut {
       }
       const record = this.toRecord(reading, raw, page);
       if (this.tracked) {
-        const ledgers = [...this.ledgers.values()];
-        reading.track(record.sequenceNumber, this.ledgers.keys(), bytes);
+        if (version !== this.version) {
+          ledgers = [...this.ledgers.values()];
+          ids = ledgers.map((ledger) => ledger.id);
+          version = this.version;
+        }
+        reading.track(record.sequenceNumber, ids, bytes);
         if (ledgers.length === 1) {
           const ledger = ledgers[0] as SubscriberLedger;
           (record as { [RECORD_HANDLE]?: unknown })[RECORD_HANDLE] = { reading, ledger };
@@ -99,7 +111,7 @@ export class RecordFanOut {
             ledger.subscriber.next({ ...record, [RECORD_HANDLE]: { reading, ledger } });
         }
       } else {
-        for (const subscriber of [...this.plain]) subscriber.next(record);
+        for (const subscriber of this.plain) subscriber.next(record);
         this.gate.release(1, 1, bytes);
       }
       this.tap(record);
@@ -120,20 +132,25 @@ export class RecordFanOut {
 
   private toRecord(reading: ShardReading, raw: _Record, page: RecordsPage): KinesisRecord {
     const sequenceNumber = raw.SequenceNumber ?? '';
-    const resumeAfterSubSequenceNumber = reading.resumeAfter(sequenceNumber);
-    const explicitHashKey = (raw as { ExplicitHashKey?: string }).ExplicitHashKey;
-    return {
+    const record: {
+      -readonly [K in keyof KinesisRecord]: KinesisRecord[K];
+    } = {
       streamName: this.streamName,
       shardId: reading.shardId,
       sequenceNumber,
       partitionKey: raw.PartitionKey ?? '',
-      ...(explicitHashKey === undefined ? {} : { explicitHashKey }),
       data: raw.Data ?? new Uint8Array(0),
       approximateArrivalTimestamp: raw.ApproximateArrivalTimestamp ?? new Date(0),
-      ...(page.millisBehindLatest === undefined ? {} : { millisBehindLatest: page.millisBehindLatest }),
-      ...(resumeAfterSubSequenceNumber === undefined ? {} : { resumeAfterSubSequenceNumber }),
       abortSignal: reading.signal,
       [CONSUMER_CONTEXT]: this.context,
     };
+    const explicitHashKey = (raw as { ExplicitHashKey?: string }).ExplicitHashKey;
+    if (explicitHashKey !== undefined) record.explicitHashKey = explicitHashKey;
+    if (page.millisBehindLatest !== undefined) record.millisBehindLatest = page.millisBehindLatest;
+    if (reading.resumeAt !== undefined) {
+      const resumeAfter = reading.resumeAfter(sequenceNumber);
+      if (resumeAfter !== undefined) record.resumeAfterSubSequenceNumber = resumeAfter;
+    }
+    return record;
   }
 }

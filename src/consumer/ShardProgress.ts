@@ -14,7 +14,8 @@ interface Entry {
   /** Sinks that are not done with the whole record yet. */
   readonly pending: Set<number>;
   /** Per pending sink, what it has done of a partly done record. */
-  readonly partial: Map<number, PartlyDone>;
+  /** Created on the first partly done item (most records never need it). */
+  partial: Map<number, PartlyDone> | undefined;
   /** Items in the record, once an item was skipped (a skip says how many there are). */
   count: number | undefined;
   /** Data bytes of the record. */
@@ -79,7 +80,7 @@ export class ShardProgress {
     this.entries.push({
       sequenceNumber,
       pending: new Set(sinks),
-      partial: new Map(),
+      partial: undefined,
       count: undefined,
       bytes,
       items: 1,
@@ -105,7 +106,7 @@ export class ShardProgress {
   itemsDone(sinkId: number, sequenceNumber: string): number {
     const entry = this.find(sequenceNumber);
     if (entry === undefined || !entry.pending.has(sinkId)) return Number.POSITIVE_INFINITY;
-    const done = entry.partial.get(sinkId);
+    const done = entry.partial?.get(sinkId);
     return done === undefined ? 0 : contiguous(done) + 1;
   }
 
@@ -120,7 +121,7 @@ export class ShardProgress {
       if (order > 0) break;
       if (order < 0 || subSequenceNumber === undefined) {
         entry.pending.delete(sinkId);
-        entry.partial.delete(sinkId);
+        entry.partial?.delete(sinkId);
       } else if (entry.pending.has(sinkId)) {
         const done = partlyDone(entry, sinkId);
         done.through = Math.max(done.through, subSequenceNumber);
@@ -153,7 +154,7 @@ export class ShardProgress {
     for (const sink of sinks) {
       if (whole) {
         entry.pending.delete(sink);
-        entry.partial.delete(sink);
+        entry.partial?.delete(sink);
         continue;
       }
       const done = partlyDone(entry, sink);
@@ -177,7 +178,7 @@ export class ShardProgress {
     for (let i = this.head; i < this.entries.length; i += 1) {
       const entry = this.entries[i] as Entry;
       entry.pending.delete(sinkId);
-      entry.partial.delete(sinkId);
+      entry.partial?.delete(sinkId);
     }
     return this.advance();
   }
@@ -227,7 +228,7 @@ export class ShardProgress {
     if (first !== undefined && first.pending.size > 0) {
       let lowest = Number.POSITIVE_INFINITY;
       for (const sink of first.pending) {
-        const done = first.partial.get(sink);
+        const done = first.partial?.get(sink);
         lowest = Math.min(lowest, done === undefined ? -1 : contiguous(done));
       }
       if (lowest >= 0) this.position = { sequenceNumber: first.sequenceNumber, subSequenceNumber: lowest };
@@ -237,8 +238,9 @@ export class ShardProgress {
 }
 
 function partlyDone(entry: Entry, sinkId: number): PartlyDone {
-  let done = entry.partial.get(sinkId);
-  if (done === undefined) entry.partial.set(sinkId, (done = { through: -1, skipped: undefined }));
+  let done = entry.partial?.get(sinkId);
+  if (done === undefined)
+    (entry.partial ??= new Map()).set(sinkId, (done = { through: -1, skipped: undefined }));
   return done;
 }
 
@@ -253,6 +255,6 @@ function contiguous(done: PartlyDone): number {
 function settleIfComplete(entry: Entry, sinkId: number, done: PartlyDone): void {
   if (entry.count !== undefined && contiguous(done) >= entry.count - 1) {
     entry.pending.delete(sinkId);
-    entry.partial.delete(sinkId);
+    entry.partial?.delete(sinkId);
   }
 }

@@ -35,6 +35,9 @@ import type { ShardCounters } from './ShardCounters.js';
 import { ShardProgress } from './ShardProgress.js';
 import type { RecordsPage } from './ShardReader.js';
 
+/** Wait before a failed SHARD_END write is tried again. */
+const END_RETRY_MS = 1000;
+
 const LIVE: ReadonlySet<ReadingState> = new Set(['reading', 'draining', 'ending', 'releasing', 'stopping']);
 
 export class ShardReading implements ReadingLink {
@@ -46,6 +49,7 @@ export class ShardReading implements ReadingLink {
   private finishing: Promise<void> | undefined;
   private childShards: readonly ChildShard[] = [];
   private readonly settleWaiters = new Set<() => void>();
+  private cancelRetry: () => void = () => undefined;
 
   constructor(
     readonly shardId: string,
@@ -101,14 +105,17 @@ export class ShardReading implements ReadingLink {
   }
 
   /** Starts tracking an emitted record for the given ledgers (before it is emitted). */
-  track(sequenceNumber: string, ledgers: Iterable<number>, bytes: number): void {
+  track(sequenceNumber: string, ledgers: readonly number[], bytes: number): void {
     this.progress.add(sequenceNumber, ledgers, bytes);
   }
 
   // ReadingLink: what the operators call through a record's handle.
 
   passed(ledger: LedgerLink, sequenceNumber: string, sub: number | undefined): void {
-    if (LIVE.has(this.current)) this.settle(() => this.progress.pass(ledger.id, sequenceNumber, sub));
+    if (!LIVE.has(this.current)) return;
+    const { size, items, bytes } = this.progress;
+    this.progress.pass(ledger.id, sequenceNumber, sub);
+    this.settled(size, items, bytes);
   }
 
   skipped(
@@ -252,7 +259,13 @@ export class ShardReading implements ReadingLink {
   private settle(change: () => number): void {
     const { size, items, bytes } = this.progress;
     change();
+    this.settled(size, items, bytes);
+  }
+
+  /** After a progress change from `size` records (`items`, `bytes`): free the budget, wake waiters, end. */
+  private settled(size: number, items: number, bytes: number): void {
     const progress = this.progress;
+    if (progress.size === size && this.settleWaiters.size === 0 && this.current !== 'draining') return;
     this.host.gate.release(size - progress.size, items - progress.items, bytes - progress.bytes);
     if (this.settleWaiters.size > 0) {
       const waiters = [...this.settleWaiters];
@@ -274,6 +287,8 @@ export class ShardReading implements ReadingLink {
         if (this.current !== 'ending') return;
         this.current = 'draining';
         this.writeFailed('markShardEnd', error);
+        if (this.current === 'draining')
+          this.cancelRetry = this.host.timer(END_RETRY_MS, () => this.maybeEnd());
         return;
       }
       if (this.current !== 'ending') return;
@@ -308,6 +323,7 @@ export class ShardReading implements ReadingLink {
   private stopSource(): void {
     this.source?.stop();
     this.source = undefined;
+    this.cancelRetry();
   }
 
   private finish(state: 'ended' | 'released' | 'lost' | 'stopped' | 'failed'): void {
