@@ -23,6 +23,8 @@ import type { ShardAssignment } from './ShardAssignment.js';
 import { ShardDirectory } from './ShardDirectory.js';
 import { createShardReader, type ShardReader } from './ShardReader.js';
 import { ShardReadings } from './ShardReadings.js';
+import { pollingSource } from './pollingSource.js';
+import type { ReadingSourceFactory } from './ReadingSource.js';
 
 export interface KinesisConsumerOptions {
   readonly options: ResolvedConsumerOptions;
@@ -34,6 +36,8 @@ export interface KinesisConsumerOptions {
   readonly tap: (record: KinesisRecord) => void;
   /** Data-plane calls; default: a ShardReader over the consumer's KinesisClient. */
   readonly reader?: ShardReader;
+  /** How readings get records; default: GetRecords polling through `reader`. */
+  readonly source?: ReadingSourceFactory;
 }
 
 /**
@@ -59,7 +63,6 @@ export class KinesisConsumer {
   private running = false;
   private stopping: Promise<void> | undefined;
   private refreshTimer: Subscription | undefined;
-  private behind = false;
   private readonly waits = new Set<() => void>();
   private resolveStopped: () => void = () => undefined;
   /** Resolves once this run stopped: last checkpoints written, leases released, group left. */
@@ -85,7 +88,6 @@ export class KinesisConsumer {
       items: options.maxQueueItems,
       bytes: options.maxQueueBytes,
     });
-    if (config.tracked) this.gate.onFull = () => this.reportBehind();
     const coordinator = isLeaseCoordinator(this.checkpointer) ? this.checkpointer : undefined;
     const common = { streamName: this.streamName, workerId: options.workerId, scheduler: options.scheduler };
     this.leases = new LeaseManager({
@@ -107,6 +109,8 @@ export class KinesisConsumer {
       options.scheduler,
       config.tap,
     );
+    if (config.tracked)
+      this.gate.onFull = () => this.fanOut.reportBehind(this.shards.readings.values(), this.emitEvent);
     this.health = new CheckpointerHealth(options.checkpointerTimeoutMs, options.scheduler, (cause) =>
       this.fail(
         new CheckpointerUnavailableError(
@@ -124,7 +128,7 @@ export class KinesisConsumer {
       directory: this.directory,
       gate: this.gate,
       fanOut: this.fanOut,
-      reader: this.reader,
+      source: config.source ?? pollingSource(this.reader, options),
       health: this.health,
       onEvent: this.emitEvent,
       running: () => this.running,
@@ -285,23 +289,6 @@ export class KinesisConsumer {
       };
       this.waits.add(end);
       wait.timer = this.options.scheduler.schedule(end, ms);
-    });
-  }
-
-  /** The budget is full: name the subscriber holding the most, once per episode. */
-  private reportBehind(): void {
-    if (this.behind) return;
-    const slowest = this.fanOut.slowest(this.shards.readings.values());
-    if (slowest === undefined) return;
-    this.behind = true;
-    this.gate.whenRoom(() => (this.behind = false));
-    this.emitEvent({
-      type: 'subscriber-behind',
-      subscriberId: slowest.id,
-      records: slowest.records,
-      inFlight: this.gate.inFlight,
-      inFlightItems: this.gate.inFlightItems,
-      inFlightBytes: this.gate.inFlightBytes,
     });
   }
 }

@@ -1,6 +1,7 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
 import type { SchedulerLike, Subscriber } from 'rxjs';
 import type { Processor } from '../processors/Processor.js';
+import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { CheckpointSink } from './ConsumerLink.js';
 import type { InFlightGate } from './InFlightGate.js';
 import { CONSUMER_CONTEXT, type ConsumerContext, type KinesisRecord } from './KinesisRecord.js';
@@ -23,6 +24,8 @@ export class RecordFanOut {
   private nextId = 1;
   /** Changes whenever a ledger is added or removed. */
   private version = 0;
+  /** A subscriber-behind episode is under way (until the budget has room again). */
+  private behind = false;
 
   constructor(
     readonly tracked: boolean,
@@ -118,8 +121,9 @@ export class RecordFanOut {
     }
   }
 
-  /** The ledger holding the most records in flight, for a subscriber-behind event. */
-  slowest(readings: Iterable<ShardReading>): { id: number; records: number } | undefined {
+  /** The budget is full: names the subscriber holding the most records, once per episode. */
+  reportBehind(readings: Iterable<ShardReading>, onEvent: (event: ConsumerEvent) => void): void {
+    if (this.behind) return;
     let slowest: { id: number; records: number } | undefined;
     const all = [...readings];
     for (const id of this.ledgers.keys()) {
@@ -127,7 +131,18 @@ export class RecordFanOut {
       for (const reading of all) records += reading.progress.pendingFor(id);
       if (records > 0 && (slowest === undefined || records > slowest.records)) slowest = { id, records };
     }
-    return slowest;
+    if (slowest === undefined) return;
+    this.behind = true;
+    this.gate.whenRoom(() => (this.behind = false));
+    const { gate } = this;
+    onEvent({
+      type: 'subscriber-behind',
+      subscriberId: slowest.id,
+      records: slowest.records,
+      inFlight: gate.inFlight,
+      inFlightItems: gate.inFlightItems,
+      inFlightBytes: gate.inFlightBytes,
+    });
   }
 
   private toRecord(reading: ShardReading, raw: _Record, page: RecordsPage): KinesisRecord {

@@ -12,23 +12,21 @@
  * | reading                               | source read the shard to end   | draining  | (children become known to the directory)             |
  * | draining                              | every record settled           | ending    | markShardEnd through the lease                        |
  * | ending                                | SHARD_END written              | ended     | release the lease; children may start                 |
- * | ending                                | markShardEnd failed, retriable | draining  | tried again at the next settle or commit              |
+ * | ending                                | markShardEnd failed, retriable | draining  | tried again after END_RETRY_MS                        |
  * | reading, draining                     | handOver(requester)            | releasing | stop source; wait for the records (bounded); write    |
  * | releasing                             | written, lease released        | released  | handoff-completed                                     |
  * | reading, draining, ending, releasing  | lease lost or deadline passed  | lost      | stop source; drop records unwritten; abort            |
- * | reading, draining, ending, releasing  | stop()                         | stopping  | stop source; write the position                       |
+ * | reading, draining, ending             | stop()                         | stopping  | stop source; write the position                       |
  * | stopping                              | lease released                 | stopped   |                                                      |
  * | reading                               | source failed                  | failed    | drop records; the consumer errors                     |
  *
  * ended, released, lost, stopped and failed are final: the reading does nothing more.
  */
 import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
-import type { ReadingState, ShardReadingHost } from './ShardReadingHost.js';
+import { reportWriteFailure, type ReadingState, type ShardReadingHost } from './ShardReadingHost.js';
 import { waitForDrain } from './waitForDrain.js';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
-import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
-import { classifyError } from '../kinesis/classifyError.js';
 import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
 import type { LedgerLink, ReadingLink } from './RecordTracking.js';
 import type { ShardCounters } from './ShardCounters.js';
@@ -56,18 +54,12 @@ export class ShardReading implements ReadingLink {
     readonly token: string,
     private readonly host: ShardReadingHost,
     readonly counters: ShardCounters,
-    createSource: (
-      params: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError' | 'onPage'>,
-    ) => ReadingSource,
+    createSource: (params: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError'>) => ReadingSource,
   ) {
     this.source = createSource({
       onRecords: (records, page) => this.onRecords(records, page),
       onEnd: (children) => this.onEnd(children),
       onError: (error) => this.onSourceError(error),
-      onPage: (page) => {
-        counters.getRecordsCalls += 1;
-        if (page.millisBehindLatest !== undefined) counters.millisBehindLatest = page.millisBehindLatest;
-      },
     });
   }
 
@@ -300,19 +292,7 @@ export class ShardReading implements ReadingLink {
   }
 
   private writeFailed(operation: string, error: unknown): void {
-    if (error instanceof LeaseLostError) {
-      this.host.onEvent({ type: 'lease-lost', shardId: this.shardId, error });
-      this.leaseLost();
-      return;
-    }
-    this.host.onEvent({
-      type: 'error-retried',
-      shardId: this.shardId,
-      operation,
-      error: classifyError(error, { streamName: this.host.streamName, shardId: this.shardId }),
-      attempt: 1,
-      delayMs: 0,
-    });
+    if (reportWriteFailure(this.host, this.shardId, operation, error)) this.leaseLost();
   }
 
   /** Resolves true once no record is in flight, false at the timeout or if the reading moved on. */

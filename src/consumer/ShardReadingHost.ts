@@ -1,5 +1,7 @@
 import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
+import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
+import { classifyError } from '../kinesis/classifyError.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { InFlightGate } from './InFlightGate.js';
@@ -34,4 +36,29 @@ export interface ShardReadingHost {
   onError(error: RxjsKinesisError): void;
   /** Calls `callback` after `ms` on the consumer's scheduler; returns a cancel function. */
   timer(ms: number, callback: () => void): () => void;
+}
+
+/**
+ * Reports a failed position or SHARD_END write as an event: lease-lost (returns true: the
+ * reading must stop at once) or error-retried.
+ */
+export function reportWriteFailure(
+  host: Pick<ShardReadingHost, 'streamName' | 'onEvent'>,
+  shardId: string,
+  operation: string,
+  error: unknown,
+): boolean {
+  if (error instanceof LeaseLostError) {
+    host.onEvent({ type: 'lease-lost', shardId, error });
+    return true;
+  }
+  host.onEvent({
+    type: 'error-retried',
+    shardId,
+    operation,
+    error: classifyError(error, { streamName: host.streamName, shardId }),
+    attempt: 1,
+    delayMs: 0,
+  });
+  return false;
 }

@@ -7,13 +7,11 @@ import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import type { ConsumerEvent, ShardStartPosition } from './ConsumerEvent.js';
 import type { InFlightGate } from './InFlightGate.js';
 import type { LeaseManager } from './LeaseManager.js';
-import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
+import type { ReadingSource, ReadingSourceFactory, ReadingSourceParams } from './ReadingSource.js';
 import type { RecordFanOut } from './RecordFanOut.js';
 import type { AssignmentHost } from './ShardAssignment.js';
 import { newShardCounters, type ShardCounters } from './ShardCounters.js';
 import type { ShardDirectory, StoredShard } from './ShardDirectory.js';
-import { ShardPoller } from './ShardPoller.js';
-import type { ShardReader } from './ShardReader.js';
 import { ShardReading } from './ShardReading.js';
 import type { ShardReadingHost } from './ShardReadingHost.js';
 
@@ -24,7 +22,8 @@ export interface ShardReadingsOptions {
   readonly directory: ShardDirectory;
   readonly gate: InFlightGate;
   readonly fanOut: RecordFanOut;
-  readonly reader: ShardReader;
+  /** How a reading gets its shard's records (GetRecords polling by default; see pollingSource). */
+  readonly source: ReadingSourceFactory;
   readonly health: CheckpointerHealth;
   readonly onEvent: (event: ConsumerEvent) => void;
   readonly running: () => boolean;
@@ -157,14 +156,13 @@ export class ShardReadings implements AssignmentHost {
     shardId: string,
     start: ShardStartPosition,
     counters: ShardCounters,
-    callbacks: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError' | 'onPage'>,
+    callbacks: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError'>,
   ): ReadingSource {
     const { options } = this;
-    return new ShardPoller({
+    return this.config.source({
       ...callbacks,
       streamName: this.streamName,
       shardId,
-      reader: this.config.reader,
       gate: this.config.gate,
       scheduler: options.scheduler,
       start: {
@@ -172,15 +170,10 @@ export class ShardReadings implements AssignmentHost {
         ...(start.sequenceNumber === undefined ? {} : { sequenceNumber: start.sequenceNumber }),
         ...(start.timestamp === undefined ? {} : { timestamp: start.timestamp }),
       },
-      fetchIntervalMs: 1000 / options.shardFetchRate,
-      sleepTimeNoRecordsMs: options.sleepTimeNoRecords,
-      recordLimit: options.recordLimit,
       fairShare: () => Math.ceil(this.config.gate.limit / Math.max(1, this.readings.size)),
-      backoff: {
-        baseMs: options.expoBackoff,
-        capMs: options.expoBackoffLimit,
-        retryLimit: options.retryLimit,
-        random: options.random,
+      onPage: (page) => {
+        counters.getRecordsCalls += 1;
+        if (page.millisBehindLatest !== undefined) counters.millisBehindLatest = page.millisBehindLatest;
       },
       onEvent: (event) => {
         if (event.type === 'throttled') counters.throttles += 1;
