@@ -191,6 +191,10 @@ export class ShardReading implements ReadingLink {
   leaseLost(): void {
     if (!LIVE.has(this.current)) return;
     this.host.leases.drop(this.shardId, this.token);
+    // A position finished but not written (e.g. the store was unreachable) is kept for the next
+    // time this worker holds the shard: it writes it before reading again.
+    if (this.progress.dirty && this.progress.committable !== undefined)
+      this.host.onUnwritten(this.shardId, this.progress.committable);
     this.settle(() => this.progress.clear());
     this.finish('lost');
   }

@@ -1,5 +1,5 @@
 import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
-import type { Checkpointer } from '../checkpointers/Checkpointer.js';
+import type { Checkpointer, CheckpointPosition } from '../checkpointers/Checkpointer.js';
 import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
@@ -33,6 +33,8 @@ export interface ShardReadingHost {
   onEvent(event: ConsumerEvent): void;
   /** The reading reached a final state (ended, released, lost, stopped or failed). */
   onFinished(reading: ShardReading, childShards: readonly ChildShard[]): void;
+  /** The lease was lost with this position finished but not written. */
+  onUnwritten(shardId: string, position: CheckpointPosition): void;
   onError(error: RxjsKinesisError): void;
   /** Calls `callback` after `ms` on the consumer's scheduler; returns a cancel function. */
   timer(ms: number, callback: () => void): () => void;

@@ -1,5 +1,5 @@
 import type { ChildShard } from '@aws-sdk/client-kinesis';
-import type { Checkpointer, Lease } from '../checkpointers/Checkpointer.js';
+import type { Checkpointer, CheckpointPosition, Lease } from '../checkpointers/Checkpointer.js';
 import { isLeaseCoordinator, type LeaseSnapshot } from '../checkpointers/LeaseCoordinator.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { CheckpointerHealth } from './CheckpointerHealth.js';
@@ -46,6 +46,8 @@ export class ShardReadings implements AssignmentHost {
   readonly readings = new Map<string, ShardReading>();
   readonly counters = new Map<string, ShardCounters>();
   private staleRefreshAt = Number.NEGATIVE_INFINITY;
+  /** Positions finished but not written when a lease was lost: written when the lease comes back. */
+  private readonly unwritten = new Map<string, CheckpointPosition>();
   private readonly options: ResolvedConsumerOptions;
   private readonly checkpointer: Checkpointer;
   private readonly leases: LeaseManager;
@@ -81,6 +83,7 @@ export class ShardReadings implements AssignmentHost {
     const owned = () => this.config.running() && this.leases.get(shardId)?.token === lease.token;
     let start: ShardStartPosition | undefined;
     try {
+      await this.writeUnwritten(shardId, lease);
       const own = await stored(shardId);
       if (own.checkpoint?.kind === 'shard-end') this.directory.markEnded(shardId);
       else if (owned()) start = await this.directory.startOf(shardId, stored);
@@ -109,6 +112,17 @@ export class ShardReadings implements AssignmentHost {
       parentShardIds: this.directory.parentsOf(shardId),
     });
     reading.start();
+  }
+
+  /** Writes a position this worker finished but could not write before it lost the lease. */
+  private async writeUnwritten(shardId: string, lease: Lease): Promise<void> {
+    const position = this.unwritten.get(shardId);
+    if (position === undefined) return;
+    const current = this.leases.get(shardId) ?? lease;
+    if (current.token !== lease.token) return;
+    if (await this.checkpointer.checkpoint(current, position))
+      this.config.onEvent({ type: 'checkpoint-written', shardId, position });
+    this.unwritten.delete(shardId);
   }
 
   handOver(shardId: string, requester: string | undefined): void {
@@ -144,6 +158,7 @@ export class ShardReadings implements AssignmentHost {
       emit: (reading, records, page) => this.config.fanOut.emit(reading, records, page),
       onEvent: this.config.onEvent,
       onFinished: (reading, children) => this.onFinished(reading, children),
+      onUnwritten: (shardId, position) => this.unwritten.set(shardId, position),
       onError: (error) => this.config.onError(error),
       timer: (ms, callback) => {
         const timer = this.options.scheduler.schedule(callback, ms);
