@@ -59,6 +59,17 @@ export type ConsumerEvent =
    * `requester`. `drained` is false when records were still in flight at the drain timeout
    * (they are read again by the next owner).
    */
+  /**
+   * A handoff (or give-up) found records of the shard still in flight after its drain timeout:
+   * this worker keeps the lease (and withdraws `requester`'s request) rather than hand the shard
+   * over mid-record, and tries again after each timeout until they are done.
+   */
+  | {
+      readonly type: 'handoff-timeout';
+      readonly shardId: string;
+      readonly requester: string | undefined;
+      readonly inFlight: number;
+    }
   | {
       readonly type: 'handoff-completed';
       readonly shardId: string;

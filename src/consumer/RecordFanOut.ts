@@ -24,6 +24,8 @@ export class RecordFanOut {
   private nextId = 1;
   /** Changes whenever a ledger is added or removed. */
   private version = 0;
+  /** Readings that resume inside an aggregated record: the record, and the items done in it. */
+  readonly resumeAt = new WeakMap<ShardReading, { readonly sequenceNumber: string; readonly sub: number }>();
   /** A subscriber-behind episode is under way (until the budget has room again). */
   private behind = false;
 
@@ -104,7 +106,7 @@ export class RecordFanOut {
           ids = ledgers.map((ledger) => ledger.id);
           version = this.version;
         }
-        reading.track(record.sequenceNumber, ids, bytes);
+        reading.progress.add(record.sequenceNumber, ids, bytes);
         if (ledgers.length === 1) {
           const ledger = ledgers[0] as SubscriberLedger;
           (record as { [RECORD_HANDLE]?: unknown })[RECORD_HANDLE] = { reading, ledger };
@@ -162,9 +164,11 @@ export class RecordFanOut {
     const explicitHashKey = (raw as { ExplicitHashKey?: string }).ExplicitHashKey;
     if (explicitHashKey !== undefined) record.explicitHashKey = explicitHashKey;
     if (page.millisBehindLatest !== undefined) record.millisBehindLatest = page.millisBehindLatest;
-    if (reading.resumeAt !== undefined) {
-      const resumeAfter = reading.resumeAfter(sequenceNumber);
-      if (resumeAfter !== undefined) record.resumeAfterSubSequenceNumber = resumeAfter;
+    const resume = this.resumeAt.get(reading);
+    if (resume !== undefined) {
+      // Only the first record of the reading can be the one it resumed inside.
+      this.resumeAt.delete(reading);
+      if (resume.sequenceNumber === sequenceNumber) record.resumeAfterSubSequenceNumber = resume.sub;
     }
     return record;
   }

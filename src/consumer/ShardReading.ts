@@ -13,7 +13,8 @@
  * | draining                              | every record settled           | ending    | markShardEnd through the lease                        |
  * | ending                                | SHARD_END written              | ended     | release the lease; children may start                 |
  * | ending                                | markShardEnd failed, retriable | draining  | tried again after END_RETRY_MS                        |
- * | reading, draining                     | handOver(requester)            | releasing | stop source; wait for the records (bounded); write    |
+ * | reading, draining                     | handOver(requester)            | releasing | stop source; wait for every record; write            |
+ * | releasing                             | no drain within the timeout    | releasing | handoff-timeout; withdraw the request; keep the lease |
  * | releasing                             | written, lease released        | released  | handoff-completed                                     |
  * | reading, draining, ending, releasing  | lease lost or deadline passed  | lost      | stop source; drop records unwritten; abort            |
  * | reading, draining, ending             | stop()                         | stopping  | stop source; write the position                       |
@@ -81,24 +82,8 @@ export class ShardReading implements ReadingLink {
     return LIVE.has(this.current) && this.host.leases.get(this.shardId)?.token === this.token;
   }
 
-  /** Set when resuming inside an aggregated record: its items up to `sub` are skipped. */
-  resumeAt: { readonly sequenceNumber: string; readonly sub: number } | undefined;
-
   start(): void {
     this.source?.start();
-  }
-
-  /** For the first record emitted: the items to skip when it is the record resumed inside. */
-  resumeAfter(sequenceNumber: string): number | undefined {
-    const resume = this.resumeAt;
-    if (resume === undefined) return undefined;
-    this.resumeAt = undefined;
-    return resume.sequenceNumber === sequenceNumber ? resume.sub : undefined;
-  }
-
-  /** Starts tracking an emitted record for the given ledgers (before it is emitted). */
-  track(sequenceNumber: string, ledgers: readonly number[], bytes: number): void {
-    this.progress.add(sequenceNumber, ledgers, bytes);
   }
 
   // ReadingLink: what the operators call through a record's handle.
@@ -110,15 +95,9 @@ export class ShardReading implements ReadingLink {
     this.settled(size, items, bytes);
   }
 
-  skipped(
-    ledger: LedgerLink,
-    seq: string,
-    sub: number | undefined,
-    count: number,
-    doneThrough?: number,
-  ): void {
+  skipped(ledger: LedgerLink, seq: string, sub: number | undefined, count: number, through?: number): void {
     if (!LIVE.has(this.current)) return;
-    this.settle(() => this.progress.skip(seq, sub, count, ledger.id, doneThrough ?? -1));
+    this.settle(() => this.progress.skip(seq, sub, count, ledger.id, through ?? -1));
     ledger.settledByDrop(this);
   }
 
@@ -167,21 +146,31 @@ export class ShardReading implements ReadingLink {
     return this.writing;
   }
 
-  /** Hands the shard over (or gives it up): waits for its records up to `drainTimeoutMs`, writes, releases. */
+  /**
+   * Hands the shard over (or gives it up): stops reading, waits until every record in flight
+   * settled, writes, and releases the lease (reserved for `requester`). The lease is never
+   * released with records in flight: at each `drainTimeoutMs` without a drain it reports
+   * handoff-timeout, withdraws the request (so the requester does not take the shard over
+   * mid-record) and keeps the lease, renewed as usual.
+   */
   handOver(requester: string | undefined, drainTimeoutMs: number): Promise<void> {
     if (this.current !== 'reading' && this.current !== 'draining') return this.finishing ?? Promise.resolve();
     this.current = 'releasing';
     this.stopSource();
     this.finishing = (async () => {
-      const drained = await this.waitDrained(drainTimeoutMs);
+      while (!(await this.waitDrained(drainTimeoutMs))) {
+        if (this.current !== 'releasing' || !this.owns) return;
+        const inFlight = this.progress.size;
+        this.host.onEvent({ type: 'handoff-timeout', shardId: this.shardId, requester, inFlight });
+        if (requester !== undefined) await this.host.withdrawHandoff(this.shardId, requester);
+      }
       if (this.current !== 'releasing' || !this.owns) return;
-      if (!drained) this.settle(() => this.progress.clear());
       await this.commit();
       if (this.current !== 'releasing' || !this.owns) return;
       const released = await this.host.leases.release(this.shardId, requester, this.token);
       if (this.current !== 'releasing') return;
       if (released && requester !== undefined)
-        this.host.onEvent({ type: 'handoff-completed', shardId: this.shardId, requester, drained });
+        this.host.onEvent({ type: 'handoff-completed', shardId: this.shardId, requester, drained: true });
       this.finish('released');
     })();
     return this.finishing;
@@ -201,6 +190,8 @@ export class ShardReading implements ReadingLink {
 
   /** The consumer stops: write what may be committed and release the lease. */
   stop(): Promise<void> {
+    // A handoff still waiting for its records: the consumer stops, so they will never settle.
+    if (this.current === 'releasing') this.settle(() => this.progress.clear());
     if (this.current === 'releasing' || this.current === 'stopping')
       return this.finishing ?? Promise.resolve();
     if (!LIVE.has(this.current)) return this.writing;

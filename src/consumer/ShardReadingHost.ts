@@ -33,6 +33,8 @@ export interface ShardReadingHost {
   onEvent(event: ConsumerEvent): void;
   /** The reading reached a final state (ended, released, lost, stopped or failed). */
   onFinished(reading: ShardReading, childShards: readonly ChildShard[]): void;
+  /** Withdraws `requester`'s handoff request on the shard (group checkpointers). Never rejects. */
+  withdrawHandoff(shardId: string, requester: string): Promise<void>;
   /** The lease was lost with this position finished but not written. */
   onUnwritten(shardId: string, position: CheckpointPosition): void;
   onError(error: RxjsKinesisError): void;

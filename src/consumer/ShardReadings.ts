@@ -102,7 +102,10 @@ export class ShardReadings implements AssignmentHost {
       this.createSource(shardId, start, counters, callbacks),
     );
     if (start.resumeAfterSubSequenceNumber !== undefined && start.sequenceNumber !== undefined)
-      reading.resumeAt = { sequenceNumber: start.sequenceNumber, sub: start.resumeAfterSubSequenceNumber };
+      this.config.fanOut.resumeAt.set(reading, {
+        sequenceNumber: start.sequenceNumber,
+        sub: start.resumeAfterSubSequenceNumber,
+      });
     this.readings.set(shardId, reading);
     this.directory.markStarted(shardId);
     this.config.onEvent({
@@ -159,6 +162,10 @@ export class ShardReadings implements AssignmentHost {
       onEvent: this.config.onEvent,
       onFinished: (reading, children) => this.onFinished(reading, children),
       onUnwritten: (shardId, position) => this.unwritten.set(shardId, position),
+      withdrawHandoff: async (shardId, requester) => {
+        if (!isLeaseCoordinator(this.checkpointer)) return;
+        await this.checkpointer.cancelHandoff(this.streamName, shardId, requester).catch(() => false);
+      },
       onError: (error) => this.config.onError(error),
       timer: (ms, callback) => {
         const timer = this.options.scheduler.schedule(callback, ms);

@@ -30,6 +30,7 @@ async function setUp() {
   const finished: string[] = [];
   const unwritten: CheckpointPosition[] = [];
   const timers: (() => void)[] = [];
+  const withdrawHandoff = jest.fn((_shardId: string, _requester: string) => Promise.resolve());
   let callbacks: Callbacks | undefined;
   const source = { start: jest.fn(), stop: jest.fn() };
   const lease = await leases.acquire(SHARD);
@@ -44,11 +45,12 @@ async function setUp() {
       leases,
       gate,
       emit: (self, records) => {
-        for (const record of records) self.track(record.SequenceNumber ?? '', [ledger.id], 0);
+        for (const record of records) self.progress.add(record.SequenceNumber ?? '', [ledger.id], 0);
       },
       onEvent: (event) => events.push(event),
       onFinished: (self) => finished.push(self.state),
       onUnwritten: (_shardId, position) => unwritten.push(position),
+      withdrawHandoff,
       onError: () => undefined,
       timer: (_ms, callback) => {
         timers.push(callback);
@@ -77,6 +79,7 @@ async function setUp() {
   const flush = () => new Promise((resolve) => setTimeout(resolve, 10));
   const cleanUp = () => leases.releaseAll();
   return {
+    withdrawHandoff,
     checkpointer,
     leases,
     gate,
@@ -175,5 +178,33 @@ test('stop() writes the finished prefix only and releases the lease', async () =
   });
   expect((await t.checkpointer.listLeases(STREAM))[0]?.owner).toBeUndefined();
   expect(t.gate.inFlight).toBe(0);
+  await t.cleanUp();
+});
+
+test('a handoff whose records do not drain in time keeps the lease, withdraws the request and hands over once drained', async () => {
+  const t = await setUp();
+  t.deliver('1', '2');
+  const handing = t.reading.handOver('w2', 1000);
+  await t.flush();
+  expect(t.timers).toHaveLength(1);
+  t.timers[0]?.(); // the drain timeout passes with both records in flight
+  await t.flush();
+  expect(t.events).toContainEqual({ type: 'handoff-timeout', shardId: SHARD, requester: 'w2', inFlight: 2 });
+  expect(t.withdrawHandoff).toHaveBeenCalledWith(SHARD, 'w2');
+  expect(t.reading.state).toBe('releasing');
+  expect(t.leases.get(SHARD)?.token).toBe(t.reading.token);
+  t.reading.passed(t.ledger, '2', undefined);
+  await handing;
+  expect(t.reading.state).toBe('released');
+  expect(t.events).toContainEqual({
+    type: 'handoff-completed',
+    shardId: SHARD,
+    requester: 'w2',
+    drained: true,
+  });
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toEqual({
+    kind: 'position',
+    position: { sequenceNumber: '2' },
+  });
   await t.cleanUp();
 });
