@@ -65,6 +65,12 @@ export interface ConsumerOptions {
    * worker's limit wait for another worker to join.
    */
   readonly maxShardConsumers?: number;
+  /**
+   * With a shared checkpointer: a shard taken over from an owner that did not hand it over in
+   * time is read only after that owner's lease ran out plus this grace, in ms, for the records
+   * its handler still holds (default 0).
+   */
+  readonly takeoverGraceMs?: number;
   /** How often shards are listed again to follow resharding, in ms (default 60000). */
   readonly shardRefreshInterval?: number;
   /** Retries of a failing call before the consumer errors (default 5; Infinity allowed). */
@@ -109,6 +115,7 @@ export interface ResolvedConsumerOptions {
   readonly maxQueueBytes: number;
   readonly maxShardConsumers: number;
   readonly shardRefreshInterval: number;
+  readonly takeoverGraceMs: number;
   readonly retryLimit: number;
   readonly expoBackoff: number;
   readonly expoBackoffLimit: number;

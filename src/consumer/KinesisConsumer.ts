@@ -135,6 +135,10 @@ export class KinesisConsumer {
       onError: (error) => this.fail(error),
       onFinished: (relist) => (relist ? void this.refresh() : this.assignment.trigger()),
       onStale: () => void this.refresh(),
+      timer: (ms, callback) => {
+        const timer = options.scheduler.schedule(callback, ms);
+        return () => timer.unsubscribe();
+      },
     });
     const assignment = { leases: this.leases, host: this.shards, onEvent: this.emitEvent };
     this.assignment =
@@ -150,6 +154,7 @@ export class KinesisConsumer {
             ...assignment,
             coordinator,
             maxShardConsumers: options.maxShardConsumers,
+            takeoverGraceMs: options.takeoverGraceMs,
           });
   }
 

@@ -13,6 +13,8 @@ export interface LeaseBalancerOptions {
   readonly scheduler: SchedulerLike;
   /** Most shards this worker holds (MAX_SAFE_INTEGER: no limit). */
   readonly maxShardConsumers: number;
+  /** Extra wait after a taken-over owner's lease ran out, for records its handler still holds. */
+  readonly takeoverGraceMs: number;
   readonly leases: LeaseManager;
   readonly host: AssignmentHost;
   readonly onEvent: (event: ConsumerEvent) => void;
@@ -134,7 +136,7 @@ export class LeaseBalancer implements ShardAssignment {
       });
       this.report(plan, snapshot);
       operation = 'balance';
-      await this.act(plan, startedAt, (name) => {
+      await this.act(plan, snapshot, startedAt, (name) => {
         operation = name;
       });
       this.failures = 0;
@@ -152,6 +154,18 @@ export class LeaseBalancer implements ShardAssignment {
     }
   }
 
+  /**
+   * A shard taken over from a live owner (it did not hand it over in time) is read only once that
+   * owner's lease has run out, when it has surely stopped emitting, plus `takeoverGraceMs` for
+   * the records its handler still holds.
+   */
+  private takeoverWaitMs(shardId: string, plan: LeaseBalancePlan, snapshot: LeaseSnapshot): number {
+    if (!plan.takeOver.includes(shardId)) return 0;
+    const previous = snapshot.leases.find((lease) => lease.shardId === shardId);
+    const remaining = Math.max(0, (previous?.expiresAt ?? snapshot.now) - snapshot.now);
+    return remaining + this.options.takeoverGraceMs;
+  }
+
   private report(plan: LeaseBalancePlan, snapshot: LeaseSnapshot): void {
     const key = `${plan.target}|${plan.held.join(',')}|${snapshot.liveWorkers.join(',')}`;
     if (key === this.lastRebalance) return;
@@ -166,6 +180,7 @@ export class LeaseBalancer implements ShardAssignment {
 
   private async act(
     plan: LeaseBalancePlan,
+    snapshot: LeaseSnapshot,
     startedAt: number,
     step: (operation: string) => void,
   ): Promise<void> {
@@ -190,7 +205,8 @@ export class LeaseBalancer implements ShardAssignment {
       if (!this.running) return;
       if (leases.get(shardId) !== undefined) continue;
       const lease = await leases.acquire(shardId);
-      if (lease !== undefined) await host.startReading(shardId, lease);
+      if (lease !== undefined)
+        await host.startReading(shardId, lease, this.takeoverWaitMs(shardId, plan, snapshot));
     }
 
     const request = plan.requestHandoff;

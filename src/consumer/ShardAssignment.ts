@@ -26,8 +26,11 @@ export interface AssignmentHost {
   openShards(snapshot?: LeaseSnapshot): Promise<string[]>;
   /** Shards with a reading that is not over. */
   activeShards(): ReadonlySet<string>;
-  /** A lease was just acquired: start reading the shard (or release the lease if it cannot). */
-  startReading(shardId: string, lease: Lease): Promise<void>;
+  /**
+   * A lease was just acquired: start reading the shard (or release the lease if it cannot),
+   * after `waitMs` (a takeover waits out the previous owner's lease). Never waits itself.
+   */
+  startReading(shardId: string, lease: Lease, waitMs?: number): Promise<void>;
   /** Stop reading a shard, let its records finish (bounded), write, release the lease (to `requester`). */
   handOver(shardId: string, requester: string | undefined): void;
   /** True while the shard is being handed over (its lease is still held). */

@@ -33,6 +33,8 @@ export interface ShardReadingsOptions {
   readonly onFinished: (relist: boolean) => void;
   /** Another worker leases shards this one does not know: list shards again. */
   readonly onStale: () => void;
+  /** Calls `callback` after `ms` on the consumer's scheduler; returns a cancel function. */
+  readonly timer: (ms: number, callback: () => void) => () => void;
 }
 
 /** Least time between two listings caused by a stale view of the shards. */
@@ -46,6 +48,8 @@ export class ShardReadings implements AssignmentHost {
   readonly readings = new Map<string, ShardReading>();
   readonly counters = new Map<string, ShardCounters>();
   private staleRefreshAt = Number.NEGATIVE_INFINITY;
+  /** Leased shards waiting to be read (a takeover waiting out the previous owner's lease). */
+  private readonly waiting = new Map<string, () => void>();
   /** Positions finished but not written when a lease was lost: written when the lease comes back. */
   private readonly unwritten = new Map<string, CheckpointPosition>();
   private readonly options: ResolvedConsumerOptions;
@@ -66,6 +70,8 @@ export class ShardReadings implements AssignmentHost {
 
   /** Stops every reading (each writes its position and releases its lease). */
   stopAll(): Promise<void> {
+    for (const cancel of this.waiting.values()) cancel();
+    this.waiting.clear();
     return Promise.all([...this.readings.values()].map((reading) => reading.stop())).then(() => undefined);
   }
 
@@ -75,10 +81,19 @@ export class ShardReadings implements AssignmentHost {
   }
 
   activeShards(): ReadonlySet<string> {
-    return new Set(this.readings.keys());
+    return new Set([...this.readings.keys(), ...this.waiting.keys()]);
   }
 
-  async startReading(shardId: string, lease: Lease): Promise<void> {
+  async startReading(shardId: string, lease: Lease, waitMs = 0): Promise<void> {
+    if (waitMs > 0) {
+      // Held (and renewed) meanwhile; counted as active so it is not acquired twice.
+      const cancel = this.config.timer(waitMs, () => {
+        this.waiting.delete(shardId);
+        this.startReading(shardId, lease).catch((error: unknown) => this.config.health.failed(error));
+      });
+      this.waiting.set(shardId, cancel);
+      return;
+    }
     const stored = this.storedLookup(undefined);
     const owned = () => this.config.running() && this.leases.get(shardId)?.token === lease.token;
     let start: ShardStartPosition | undefined;
@@ -167,10 +182,7 @@ export class ShardReadings implements AssignmentHost {
         await this.checkpointer.cancelHandoff(this.streamName, shardId, requester).catch(() => false);
       },
       onError: (error) => this.config.onError(error),
-      timer: (ms, callback) => {
-        const timer = this.options.scheduler.schedule(callback, ms);
-        return () => timer.unsubscribe();
-      },
+      timer: this.config.timer,
     };
   }
 
