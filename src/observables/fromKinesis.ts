@@ -44,7 +44,10 @@ export interface FromKinesisInternals {
  * subscriber that received it settled it in its own pipeline. Options are validated at once
  * (InvalidOptionError); failures that cannot be retried error the Observable with a typed error.
  */
-export function fromKinesis(options: ConsumerOptions, internals: FromKinesisInternals = {}): KinesisConsumerObservable {
+export function fromKinesis(
+  options: ConsumerOptions,
+  internals: FromKinesisInternals = {},
+): KinesisConsumerObservable {
   const resolved = resolveConsumerOptions(options);
   const events = new Subject<ConsumerEvent>();
   const taps = new Subject<KinesisRecord>();
