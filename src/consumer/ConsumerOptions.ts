@@ -85,7 +85,7 @@ export interface ConsumerOptions {
   readonly createStreamShards?: number;
   /**
    * This worker's name in leases and, with a shared checkpointer, in its consumer group
-   * (default a random UUID). Give each process its own.
+   * (default `<host>-<pid>-<random>`, unique per process start). Give each process its own.
    */
   readonly workerId?: string;
   /** Scheduler for every timer (default asyncScheduler). */

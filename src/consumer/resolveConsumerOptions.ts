@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { asyncScheduler } from 'rxjs';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
@@ -190,7 +191,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     expoBackoff,
     Math.max(30_000, expoBackoff),
   );
-  const workerId = options.workerId ?? randomUUID();
+  const workerId = options.workerId ?? defaultWorkerId();
   if (typeof workerId !== 'string' || workerId.length === 0 || workerId.length > 256) {
     throw new InvalidOptionError(
       'workerId',
@@ -272,4 +273,12 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     scheduler,
     random,
   };
+}
+
+/**
+ * A worker id unique to this process start: host, pid and a random part (a pid alone is 1 in
+ * every container, and an id shared by two processes would make them share every lease).
+ */
+function defaultWorkerId(): string {
+  return `${hostname().slice(0, 200)}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
