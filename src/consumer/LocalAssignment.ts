@@ -72,15 +72,22 @@ export class LocalAssignment implements ShardAssignment {
     try {
       const open = await host.openShards();
       operation = 'acquireLease';
+      let deferred = false;
       for (const shardId of open) {
         if (!this.running) return;
         const active = host.activeShards();
-        if (active.has(shardId) || leases.recentlyLost(shardId)) continue;
+        if (active.has(shardId)) continue;
+        if (leases.recentlyLost(shardId)) {
+          deferred = true;
+          continue;
+        }
         if (active.size >= maxShardConsumers) break;
         const lease = await leases.acquire(shardId);
         if (lease !== undefined && this.running) await host.startReading(shardId, lease);
       }
       host.checkpointerOk();
+      // A lease lost a moment ago is tried again once another worker had its chance to take it.
+      if (deferred) this.retryLater();
     } catch (error) {
       host.checkpointerFailed(error);
       this.options.onEvent({
@@ -90,12 +97,15 @@ export class LocalAssignment implements ShardAssignment {
         attempt: 1,
         delayMs: this.options.retryMs,
       });
-      if (this.running && this.retry === undefined) {
-        this.retry = this.options.scheduler.schedule(() => {
-          this.retry = undefined;
-          this.trigger();
-        }, this.options.retryMs);
-      }
+      this.retryLater();
     }
+  }
+
+  private retryLater(): void {
+    if (!this.running || this.retry !== undefined) return;
+    this.retry = this.options.scheduler.schedule(() => {
+      this.retry = undefined;
+      this.trigger();
+    }, this.options.retryMs);
   }
 }
