@@ -1,7 +1,9 @@
 // Case: a Redis that cannot be reached. Once the consumer left the checkpointer failing for
 // checkpointerTimeoutMs (no heartbeat, lease or position could be read or written), the
 // Observable errors with CheckpointerUnavailableError whose cause says the connection was
-// refused and where, and which never carries the password of the Redis URL.
+// refused and where, and which never carries the password of the Redis URL. (The cause is the
+// RedisCheckpointer's: its calls must fail with the connection attempt's own error, e.g.
+// "connect ECONNREFUSED 127.0.0.1:<port>", not ioredis's "max retries per request".)
 import { createServer, type AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { firstValueFrom } from 'rxjs';
