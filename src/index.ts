@@ -177,3 +177,5 @@ export type { ConsumerEvent, ConsumerEventType, ShardStartPosition } from './con
 export type { ConsumerStats, ShardStats, ShardReadState } from './consumer/ConsumerStats.js';
 export { CheckpointerConflictError } from './consumer/errors/CheckpointerConflictError.js';
 export { NotAConsumerRecordError } from './consumer/errors/NotAConsumerRecordError.js';
+export { UntrackedRecordError } from './consumer/errors/UntrackedRecordError.js';
+export { CheckpointerUnavailableError } from './consumer/errors/CheckpointerUnavailableError.js';

@@ -1,43 +1,52 @@
 import { concatMap, filter, map, mergeMap, timer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
-import type { CheckpointSink, ConsumerLink } from '../../src/consumer/ConsumerLink.js';
 import { CheckpointerConflictError } from '../../src/consumer/errors/CheckpointerConflictError.js';
 import type { KinesisItem } from '../../src/consumer/KinesisItem.js';
 import { CONSUMER_CONTEXT, type KinesisRecord } from '../../src/consumer/KinesisRecord.js';
+import { RECORD_HANDLE, type LedgerLink, type ReadingLink } from '../../src/consumer/RecordTracking.js';
 import { checkpoint } from '../../src/operators/checkpoint.js';
 import { jsonProcessor } from '../../src/processors/namedProcessors.js';
 
-/** Records what checkpoint() reports, stamped with virtual time. */
-class RecordingLink implements ConsumerLink {
-  readonly streamName = 'orders';
+/** A stand-in for the consumer's readings (one per shard) that records what checkpoint() reports, stamped with virtual time. */
+class RecordingLink {
   readonly checkpointer = new MemoryCheckpointer();
   readonly log: string[] = [];
-  readonly sinks = new Set<number>();
+  readonly ledger: LedgerLink = {
+    id: 1,
+    addSink: () => undefined,
+    removeSink: () => undefined,
+    settledByDrop: () => undefined,
+  };
+  private readonly readings = new Map<string, ReadingLink>();
   constructor(private readonly now: () => number) {}
-  attachSink(sink: CheckpointSink): void {
-    this.sinks.add(sink.id);
-    sink.bound?.(this);
-  }
-  isAttached(sinkId: number): boolean {
-    return this.sinks.has(sinkId);
-  }
-  detachSink(sinkId: number): void {
-    this.sinks.delete(sinkId);
-    this.log.push(`${this.now()} detach`);
-  }
-  passed(_sinkId: number, record: KinesisRecord, sub: number | undefined): void {
-    this.log.push(
-      `${this.now()} pass ${record.shardId}:${record.sequenceNumber}${sub === undefined ? '' : `.${sub}`}`,
-    );
-  }
-  commit(): Promise<void> {
-    this.log.push(`${this.now()} commit`);
-    return Promise.resolve();
+
+  reading(shardId: string): ReadingLink {
+    let reading = this.readings.get(shardId);
+    if (reading === undefined) {
+      reading = {
+        shardId,
+        checkpointer: this.checkpointer,
+        passed: (_ledger, sequenceNumber, sub) =>
+          void this.log.push(
+            `${this.now()} pass ${shardId}:${sequenceNumber}${sub === undefined ? '' : `.${sub}`}`,
+          ),
+        skipped: () => undefined,
+        itemsDecoded: () => undefined,
+        itemsDone: () => Number.POSITIVE_INFINITY,
+        whenSettled: () => () => undefined,
+        commit: () => {
+          this.log.push(`${this.now()} commit ${shardId}`);
+          return Promise.resolve();
+        },
+      };
+      this.readings.set(shardId, reading);
+    }
+    return reading;
   }
 }
 
-function record(link: ConsumerLink, shardId: string, sequenceNumber: string): KinesisRecord {
+function record(link: RecordingLink, shardId: string, sequenceNumber: string): KinesisRecord {
   return {
     streamName: 'orders',
     shardId,
@@ -45,7 +54,8 @@ function record(link: ConsumerLink, shardId: string, sequenceNumber: string): Ki
     partitionKey: 'k',
     data: new Uint8Array(0),
     approximateArrivalTimestamp: new Date(0),
-    [CONSUMER_CONTEXT]: { processor: jsonProcessor(), link },
+    [CONSUMER_CONTEXT]: { processor: jsonProcessor() },
+    [RECORD_HANDLE]: { reading: link.reading(shardId), ledger: link.ledger },
   };
 }
 
@@ -84,7 +94,7 @@ test('ordered mode: passes items through unchanged and reports each position in 
     );
     flush();
     // Item 0 of 2 is a partial position; the last item (and a raw record) is the whole record.
-    expect(link.log).toEqual(['0 pass s0:1.0', '2 pass s0:1', '4 pass s0:2', '5 commit', '5 detach']);
+    expect(link.log).toEqual(['0 pass s0:1.0', '2 pass s0:1', '4 pass s0:2', '5 commit s0']);
   });
 });
 
@@ -101,7 +111,7 @@ test('ordered mode behind filter and concatMap: a filtered item never blocks lat
     );
     expectObservable(out).toBe('-----a----(b|)', { a: '1', b: '3' });
     flush();
-    expect(link.log).toEqual(['5 pass s0:1', '10 pass s0:3', '10 commit', '10 detach']);
+    expect(link.log).toEqual(['5 pass s0:1', '10 pass s0:3', '10 commit s0']);
   });
 });
 
@@ -125,12 +135,11 @@ test('batches writes by count and by interval, and flushes on unsubscribe', () =
       '0 pass s0:1',
       '1 pass s0:2',
       '2 pass s0:3',
-      '2 commit', // 3 items
+      '2 commit s0', // 3 items
       '9 pass s0:4',
-      '10 commit', // interval, 1 item pending
+      '10 commit s0', // interval, 1 item pending
       '12 pass s0:5',
-      '14 commit', // unsubscribe flush
-      '14 detach',
+      '14 commit s0', // unsubscribe flush
     ]);
   });
 });
@@ -142,7 +151,7 @@ test('the interval writes nothing when nothing passed since the last write', () 
     const source = hot('a-------------------', { a: r1 });
     expectObservable(source.pipe(checkpoint({ intervalMs: 5 })), '^------------!').toBe('a', { a: r1 });
     flush();
-    expect(link.log).toEqual(['0 pass s0:1', '5 commit', '13 detach']);
+    expect(link.log).toEqual(['0 pass s0:1', '5 commit s0']);
   });
 });
 
@@ -167,7 +176,7 @@ test('concurrent mode commits only the contiguous processed prefix, per shard', 
     expectObservable(out).toBe('-abc--(d|)', { a: 'B1', b: 'A2', c: 'A3', d: 'A1' });
     flush();
     // A2 and A3 finish first but wait for A1; B has its own prefix.
-    expect(link.log).toEqual(['1 pass B:1', '6 pass A:3', '6 commit', '6 detach']);
+    expect(link.log).toEqual(['1 pass B:1', '6 pass A:3', '6 commit B', '6 commit A']);
   });
 });
 
@@ -189,18 +198,13 @@ test('concurrent mode: items filtered upstream or inside process never stall com
     );
     expectObservable(out).toBe('--a-(bc|)', { a: '1', b: '3', c: '4' });
     flush();
-    expect(link.log).toEqual(['2 pass A:1', '4 pass A:3', '4 pass A:4', '4 commit', '4 detach']);
+    expect(link.log).toEqual(['2 pass A:1', '4 pass A:3', '4 pass A:4', '4 commit A']);
   });
 });
 
 test('errors with CheckpointerConflictError when the consumer uses another checkpointer', () => {
   scheduler.run(({ cold, expectObservable }) => {
     const link = new RecordingLink(() => scheduler.now());
-    link.attachSink = (sink) => {
-      if (sink.checkpointer !== undefined && sink.checkpointer !== link.checkpointer) {
-        throw new CheckpointerConflictError('memory', sink.checkpointer.name);
-      }
-    };
     const source: Observable<KinesisRecord> = cold('a|', { a: record(link, 's0', '1') });
     expectObservable(source.pipe(checkpoint(new MemoryCheckpointer()))).toBe(
       '#',

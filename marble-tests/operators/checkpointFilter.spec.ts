@@ -1,10 +1,9 @@
 import { concatMap, groupBy, map, mergeMap, Observable, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
-import { currentCheckpointSink } from '../../src/consumer/checkpointBinding.js';
-import type { CheckpointSink, ConsumerLink } from '../../src/consumer/ConsumerLink.js';
 import type { KinesisItem } from '../../src/consumer/KinesisItem.js';
 import { CONSUMER_CONTEXT, type KinesisRecord } from '../../src/consumer/KinesisRecord.js';
+import { RECORD_HANDLE, type LedgerLink, type ReadingLink } from '../../src/consumer/RecordTracking.js';
 import { ShardProgress } from '../../src/consumer/ShardProgress.js';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 import { checkpoint } from '../../src/operators/checkpoint.js';
@@ -12,66 +11,64 @@ import { checkpointFilter } from '../../src/operators/checkpointFilter.js';
 import { jsonProcessor } from '../../src/processors/namedProcessors.js';
 
 /**
- * A consumer stand-in that tracks its records in a real ShardProgress per shard (like the
- * consumer does) and logs every report and every change of the committable position.
+ * A consumer stand-in that tracks its records in a real ShardProgress per shard (like a reading
+ * does) for one subscriber (ledger 1) and logs every report and every change of the committable
+ * position.
  */
-class ProgressLink implements ConsumerLink {
-  readonly streamName = 'orders';
+class ProgressLink {
   readonly checkpointer = new MemoryCheckpointer();
   readonly log: string[] = [];
-  readonly sinks = new Set<number>();
+  readonly ledger: LedgerLink = {
+    id: 1,
+    addSink: () => undefined,
+    removeSink: () => undefined,
+    settledByDrop: () => undefined,
+  };
   private readonly progress = new Map<string, ShardProgress>();
-  private readonly records: KinesisRecord[] = [];
+  private readonly readings = new Map<string, ReadingLink>();
   constructor(private readonly now: () => number) {}
 
   record(shardId: string, sequenceNumber: string): KinesisRecord {
-    const made: KinesisRecord = {
+    this.shard(shardId).add(sequenceNumber, [this.ledger.id]);
+    return {
       streamName: 'orders',
       shardId,
       sequenceNumber,
       partitionKey: 'k',
       data: new Uint8Array(0),
       approximateArrivalTimestamp: new Date(0),
-      [CONSUMER_CONTEXT]: { processor: jsonProcessor(), link: this },
+      [CONSUMER_CONTEXT]: { processor: jsonProcessor() },
+      [RECORD_HANDLE]: { reading: this.reading(shardId), ledger: this.ledger },
     };
-    this.records.push(made);
-    return made;
   }
 
-  /** The records as fromKinesis() would emit them: the sink subscribing is attached first. */
+  /** The records as fromKinesis() would emit them. */
   source<T>(values: Observable<T>): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      const sink = currentCheckpointSink();
-      if (sink !== undefined) this.attachSink(sink);
-      return values.subscribe(subscriber);
-    });
+    return values;
   }
 
-  attachSink(sink: CheckpointSink): void {
-    if (this.sinks.has(sink.id)) return;
-    this.sinks.add(sink.id);
-    for (const r of this.records) this.shard(r.shardId).add(r.sequenceNumber, [sink.id]);
-    sink.bound?.(this);
-  }
-  isAttached(sinkId: number): boolean {
-    return this.sinks.has(sinkId);
-  }
-  detachSink(sinkId: number): void {
-    this.sinks.delete(sinkId);
-  }
-  passed(sinkId: number, record: KinesisRecord, sub: number | undefined): void {
-    this.log.push(`${this.now()} pass ${record.sequenceNumber}${sub === undefined ? '' : `.${sub}`}`);
-    this.report(record.shardId, this.shard(record.shardId).pass(sinkId, record.sequenceNumber, sub));
-  }
-  skipped(record: KinesisRecord, sub: number | undefined, count: number, sinkId?: number): void {
-    const who = sinkId === undefined ? 'all' : this.sinks.has(sinkId) ? 'sink' : `unknown sink ${sinkId}`;
-    this.log.push(
-      `${this.now()} skip ${record.sequenceNumber}${sub === undefined ? '' : `.${sub}/${count}`} ${who}`,
-    );
-    this.report(record.shardId, this.shard(record.shardId).skip(record.sequenceNumber, sub, count, sinkId));
-  }
-  commit(): Promise<void> {
-    return Promise.resolve();
+  private reading(shardId: string): ReadingLink {
+    let reading = this.readings.get(shardId);
+    if (reading !== undefined) return reading;
+    const progress = this.shard(shardId);
+    reading = {
+      shardId,
+      checkpointer: this.checkpointer,
+      passed: (ledger, sequenceNumber, sub) => {
+        this.log.push(`${this.now()} pass ${sequenceNumber}${sub === undefined ? '' : `.${sub}`}`);
+        this.report(shardId, progress.pass(ledger.id, sequenceNumber, sub));
+      },
+      skipped: (ledger, sequenceNumber, sub, count, doneThrough) => {
+        this.log.push(`${this.now()} skip ${sequenceNumber}${sub === undefined ? '' : `.${sub}/${count}`}`);
+        this.report(shardId, progress.skip(sequenceNumber, sub, count, ledger.id, doneThrough ?? -1));
+      },
+      itemsDecoded: () => undefined,
+      itemsDone: () => Number.POSITIVE_INFINITY,
+      whenSettled: () => () => undefined,
+      commit: () => Promise.resolve(),
+    };
+    this.readings.set(shardId, reading);
+    return reading;
   }
 
   private shard(shardId: string): ShardProgress {
@@ -123,7 +120,7 @@ test('a dropped item behind a slow concatMap settles alone: nothing is committed
     flush();
     expect(link.log).toEqual([
       // '3' is dropped while '1' is still in concatMap: it leaves no committable position.
-      '2 skip 3 sink',
+      '2 skip 3',
       '  s0 released 0, committable -, in flight 3',
       '5 pass 1',
       '  s0 released 1, committable 1, in flight 2',
@@ -148,9 +145,9 @@ test('items of an aggregated record: the dropped last items complete it, earlier
     expectObservable(out).toBe('----------a(b|)', { a: 0, b: 1 });
     flush();
     expect(link.log).toEqual([
-      '2 skip 7.2/4 sink',
+      '2 skip 7.2/4',
       '  s0 released 0, committable -, in flight 1',
-      '3 skip 7.3/4 sink',
+      '3 skip 7.3/4',
       '  s0 released 0, committable -, in flight 1',
       '10 pass 7.0',
       '  s0 released 0, committable 7.0, in flight 1',
@@ -178,9 +175,9 @@ test('per-shard groups (groupBy + concatMap): a drop in one shard never settles 
     expectObservable(out).toBe('--a-b-|', { a: 'B1', b: 'A1' });
     flush();
     expect(link.log).toEqual([
-      '0 skip 2 sink',
+      '0 skip 2',
       '  A released 0, committable -, in flight 2',
-      '0 skip 2 sink',
+      '0 skip 2',
       '  B released 0, committable -, in flight 2',
       '2 pass 1',
       '  B released 2, committable 2, in flight 0',
@@ -190,7 +187,7 @@ test('per-shard groups (groupBy + concatMap): a drop in one shard never settles 
   });
 });
 
-test('reports to the checkpoint() it was subscribed under; inside a projection, to every sink', () => {
+test('a drop inside a projection (per groupBy group) settles the record for its own pipeline', () => {
   scheduler.run(({ cold, flush }) => {
     const link = new ProgressLink(() => scheduler.now());
     const rs = ['1', '2'].map((s) => link.record('s0', s));
@@ -204,9 +201,9 @@ test('reports to the checkpoint() it was subscribed under; inside a projection, 
       .subscribe();
     flush();
     expect(link.log).toEqual([
-      '0 skip 1 all',
+      '0 skip 1',
       '  s0 released 1, committable 1, in flight 1',
-      '1 skip 2 all',
+      '1 skip 2',
       '  s0 released 1, committable 2, in flight 0',
     ]);
   });
@@ -216,7 +213,7 @@ test('passes kept values unchanged with their index, drops foreign values silent
   scheduler.run(({ cold, expectObservable }) => {
     const link = new ProgressLink(() => scheduler.now());
     const r1 = link.record('s0', '1');
-    const foreign = { ...r1, [CONSUMER_CONTEXT]: undefined };
+    const foreign = { ...r1, [CONSUMER_CONTEXT]: undefined, [RECORD_HANDLE]: undefined };
     const indexes: number[] = [];
     expectObservable(
       cold('abc|', { a: foreign, b: r1, c: r1 }).pipe(

@@ -1,6 +1,7 @@
 import { Subject, lastValueFrom, toArray, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { KinesisItem } from '../../src/consumer/KinesisItem';
+import { RECORD_HANDLE, type RecordHandle } from '../../src/consumer/RecordTracking.js';
 import { CONSUMER_CONTEXT, type KinesisRecord } from '../../src/consumer/KinesisRecord';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError';
 import { deserialize } from '../../src/operators/deserialize';
@@ -248,15 +249,18 @@ describe('deserialize() with an asynchronous onDecodeError', () => {
 });
 
 describe('deserialize() and records that yield no item', () => {
-  /** A consumer link that only records which records were reported done without an item. */
+  /** A reading stand-in that only records which records were reported done without an item. */
   function linked(sequenceNumber: string, data: Uint8Array, skipped: string[]): KinesisRecord {
-    const link = {
-      streamName: 'orders',
-      skipped: (done: KinesisRecord, sub: number | undefined, count: number) =>
-        void skipped.push(`${done.sequenceNumber}:${sub ?? 'whole'}/${count}`),
-    } as unknown as NonNullable<KinesisRecord[typeof CONSUMER_CONTEXT]>['link'];
+    const reading = {
+      skipped: (_ledger: unknown, done: string, sub: number | undefined, count: number) =>
+        void skipped.push(`${done}:${sub ?? 'whole'}/${count}`),
+      itemsDecoded: () => undefined,
+      itemsDone: () => Number.POSITIVE_INFINITY,
+    } as unknown as RecordHandle['reading'];
+    const ledger = { id: 1 } as unknown as RecordHandle['ledger'];
     return record(sequenceNumber, data, {
-      [CONSUMER_CONTEXT]: { processor: jsonLineProcessor(), ...(link === undefined ? {} : { link }) },
+      [CONSUMER_CONTEXT]: { processor: jsonLineProcessor() },
+      [RECORD_HANDLE]: { reading, ledger },
     });
   }
 

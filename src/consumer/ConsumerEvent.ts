@@ -59,11 +59,36 @@ export type ConsumerEvent =
    * `requester`. `drained` is false when records were still in flight at the drain timeout
    * (they are read again by the next owner).
    */
+  /**
+   * A handoff (or give-up) found records of the shard still in flight after its drain timeout:
+   * this worker keeps the lease (and withdraws `requester`'s request) rather than hand the shard
+   * over mid-record, and tries again after each timeout until they are done.
+   */
+  | {
+      readonly type: 'handoff-timeout';
+      readonly shardId: string;
+      readonly requester: string | undefined;
+      readonly inFlight: number;
+    }
   | {
       readonly type: 'handoff-completed';
       readonly shardId: string;
       readonly requester: string;
       readonly drained: boolean;
+    }
+  /**
+   * Reading paused because the in-flight budget is full, and this direct subscriber holds the
+   * most records (it has not settled them: no checkpoint() in its pipeline, or slow work before
+   * it). Once per episode: emitted again only after the budget had room. Use observe() for taps.
+   */
+  | {
+      readonly type: 'subscriber-behind';
+      readonly subscriberId: number;
+      /** Records this subscriber has not finished. */
+      readonly records: number;
+      readonly inFlight: number;
+      readonly inFlightItems: number;
+      readonly inFlightBytes: number;
     }
   | { readonly type: 'throttled'; readonly shardId: string; readonly delayMs: number }
   | {

@@ -1,16 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { asyncScheduler, type SchedulerLike } from 'rxjs';
+import type { SchedulerLike } from 'rxjs';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
-import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { KinesisCredentials } from '../kinesis/createKinesisClient.js';
-import {
-  GET_RECORDS_CALLS_PER_SECOND,
-  GET_RECORDS_MAX_RECORDS,
-  MAX_CREATE_SHARD_COUNT,
-} from '../kinesis/limits.js';
-import { parseStreamAddress, type StreamAddress } from '../kinesis/streamAddress.js';
-import { jsonProcessor } from '../processors/namedProcessors.js';
+import type { StreamAddress } from '../kinesis/streamAddress.js';
 import type { Processor } from '../processors/Processor.js';
 
 export type ConsumerIteratorType =
@@ -25,8 +17,25 @@ export interface ConsumerOptions {
   readonly region?: string;
   readonly endpoint?: string;
   readonly credentials?: KinesisCredentials;
-  /** Where positions and leases live. Default: the one given to checkpoint(), else a new MemoryCheckpointer. */
+  /**
+   * Where positions and leases live. Giving one makes the consumer *tracked*: every record stays
+   * in flight until each subscriber that received it settled it (checkpoint(), checkpointFilter(),
+   * or deserialize() finding no item). Default: the one given to a checkpoint() subscribed with
+   * the first subscriber, else a new MemoryCheckpointer.
+   */
   readonly checkpointer?: Checkpointer;
+  /**
+   * true (default): without a checkpointer, a record is finished once the subscriber's `next`
+   * returns (async work after it, e.g. in concatMap, is not bounded). false: the consumer is
+   * tracked (with a MemoryCheckpointer unless given one): records stay in flight until
+   * checkpoint() settles them, so maxQueueSize bounds the whole pipeline.
+   */
+  readonly ackOnEmit?: boolean;
+  /**
+   * How long the checkpointer may keep failing (no lease taken or renewed, no position read)
+   * before the Observable errors with CheckpointerUnavailableError, in ms (default 30000).
+   */
+  readonly checkpointerTimeoutMs?: number;
   /** What deserialize() uses when given none. Default jsonProcessor(). */
   readonly processor?: Processor<unknown>;
   /** Where shards without a checkpoint start. Default TRIM_HORIZON. */
@@ -44,14 +53,24 @@ export interface ConsumerOptions {
   readonly shardFetchRate?: number;
   /** Wait after a GetRecords call that found the shard caught up, in ms (default 2000). */
   readonly sleepTimeNoRecords?: number;
-  /** Most records in flight (emitted and not yet past checkpoint()) before polling pauses (default 10000). */
+  /** Most records in flight (emitted and not yet finished) before reading pauses (default 10000). */
   readonly maxQueueSize?: number;
+  /** Most items in flight (aggregated records count their items once decoded) before reading pauses (default 100000). */
+  readonly maxQueueItems?: number;
+  /** Most record bytes in flight before reading pauses (default 256 MiB). */
+  readonly maxQueueBytes?: number;
   /**
    * Most shards this consumer reads at once (default: all). With a shared checkpointer (e.g. the
    * RedisCheckpointer) it is also the most leases this worker holds: shards beyond every
    * worker's limit wait for another worker to join.
    */
   readonly maxShardConsumers?: number;
+  /**
+   * With a shared checkpointer: a shard taken over from an owner that did not hand it over in
+   * time is read only after that owner's lease ran out plus this grace, in ms, for the records
+   * its handler still holds (default 0).
+   */
+  readonly takeoverGraceMs?: number;
   /** How often shards are listed again to follow resharding, in ms (default 60000). */
   readonly shardRefreshInterval?: number;
   /** Retries of a failing call before the consumer errors (default 5; Infinity allowed). */
@@ -66,7 +85,7 @@ export interface ConsumerOptions {
   readonly createStreamShards?: number;
   /**
    * This worker's name in leases and, with a shared checkpointer, in its consumer group
-   * (default a random UUID). Give each process its own.
+   * (default `<host>-<pid>-<random>`, unique per process start). Give each process its own.
    */
   readonly workerId?: string;
   /** Scheduler for every timer (default asyncScheduler). */
@@ -82,6 +101,8 @@ export interface ResolvedConsumerOptions {
   readonly endpoint?: string;
   readonly credentials?: KinesisCredentials;
   readonly checkpointer?: Checkpointer;
+  readonly ackOnEmit: boolean;
+  readonly checkpointerTimeoutMs: number;
   readonly processor: Processor<unknown>;
   readonly iteratorType: ConsumerIteratorType;
   readonly timestamp?: Date;
@@ -90,8 +111,11 @@ export interface ResolvedConsumerOptions {
   readonly shardFetchRate: number;
   readonly sleepTimeNoRecords: number;
   readonly maxQueueSize: number;
+  readonly maxQueueItems: number;
+  readonly maxQueueBytes: number;
   readonly maxShardConsumers: number;
   readonly shardRefreshInterval: number;
+  readonly takeoverGraceMs: number;
   readonly retryLimit: number;
   readonly expoBackoff: number;
   readonly expoBackoffLimit: number;
@@ -102,246 +126,4 @@ export interface ResolvedConsumerOptions {
   readonly random: () => number;
 }
 
-const KNOWN = new Set([
-  'streamName',
-  'client',
-  'region',
-  'endpoint',
-  'credentials',
-  'checkpointer',
-  'processor',
-  'iteratorType',
-  'timestamp',
-  'sequenceNumber',
-  'recordLimit',
-  'shardFetchRate',
-  'sleepTimeNoRecords',
-  'maxQueueSize',
-  'maxShardConsumers',
-  'shardRefreshInterval',
-  'retryLimit',
-  'expoBackoff',
-  'expoBackoffLimit',
-  'createStream',
-  'createStreamShards',
-  'workerId',
-  'scheduler',
-  'random',
-]);
-const ITERATOR_TYPES: readonly ConsumerIteratorType[] = [
-  'TRIM_HORIZON',
-  'LATEST',
-  'AT_TIMESTAMP',
-  'AT_SEQUENCE_NUMBER',
-  'AFTER_SEQUENCE_NUMBER',
-];
-const SEQUENCE_NUMBER = /^[0-9]{1,128}$/;
-
-function integer(option: string, value: unknown, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidOptionError(option, value, `expected an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function milliseconds(option: string, value: unknown, min: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new InvalidOptionError(option, value, `expected a finite number of milliseconds >= ${min}`);
-  }
-  return value;
-}
-
-function isCheckpointer(value: unknown): value is Checkpointer {
-  if (typeof value !== 'object' || value === null) return false;
-  const methods = [
-    'getCheckpoint',
-    'acquireLease',
-    'renewLease',
-    'releaseLease',
-    'checkpoint',
-    'markShardEnd',
-  ];
-  return methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
-}
-
-/** Validates fromKinesis() options and applies defaults; throws InvalidOptionError before any I/O. */
-export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsumerOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new InvalidOptionError('options', options, 'expected an object with at least { streamName }');
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) {
-      throw new InvalidOptionError(
-        key,
-        (options as unknown as Record<string, unknown>)[key],
-        `unknown option; known options are ${[...KNOWN].join(', ')}`,
-      );
-    }
-  }
-  const address = parseStreamAddress(options.streamName, 'streamName');
-  const iteratorType = options.iteratorType ?? 'TRIM_HORIZON';
-  if (!ITERATOR_TYPES.includes(iteratorType)) {
-    throw new InvalidOptionError(
-      'iteratorType',
-      iteratorType,
-      `expected one of ${ITERATOR_TYPES.join(', ')}`,
-    );
-  }
-  let timestamp: Date | undefined;
-  if (iteratorType === 'AT_TIMESTAMP') {
-    const raw = options.timestamp;
-    timestamp = raw instanceof Date ? raw : typeof raw === 'number' ? new Date(raw) : undefined;
-    if (timestamp === undefined || Number.isNaN(timestamp.getTime())) {
-      throw new InvalidOptionError(
-        'timestamp',
-        raw,
-        'iteratorType AT_TIMESTAMP needs a timestamp: a Date or epoch milliseconds',
-      );
-    }
-  } else if (options.timestamp !== undefined) {
-    throw new InvalidOptionError(
-      'timestamp',
-      options.timestamp,
-      'only allowed with iteratorType AT_TIMESTAMP',
-    );
-  }
-  const sequenceNumber = options.sequenceNumber;
-  if (iteratorType === 'AT_SEQUENCE_NUMBER' || iteratorType === 'AFTER_SEQUENCE_NUMBER') {
-    const values =
-      typeof sequenceNumber === 'string'
-        ? [sequenceNumber]
-        : typeof sequenceNumber === 'object' && sequenceNumber !== null
-          ? Object.values(sequenceNumber)
-          : undefined;
-    if (
-      values === undefined ||
-      values.length === 0 ||
-      !values.every((v) => typeof v === 'string' && SEQUENCE_NUMBER.test(v))
-    ) {
-      throw new InvalidOptionError(
-        'sequenceNumber',
-        sequenceNumber,
-        `iteratorType ${iteratorType} needs a sequenceNumber: a decimal string, or an object of shard id -> decimal string`,
-      );
-    }
-  } else if (sequenceNumber !== undefined) {
-    throw new InvalidOptionError(
-      'sequenceNumber',
-      sequenceNumber,
-      'only allowed with iteratorType AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER',
-    );
-  }
-  if (options.checkpointer !== undefined && !isCheckpointer(options.checkpointer)) {
-    throw new InvalidOptionError(
-      'checkpointer',
-      options.checkpointer,
-      'expected a Checkpointer (e.g. new MemoryCheckpointer())',
-    );
-  }
-  const processor = options.processor ?? jsonProcessor();
-  if (
-    typeof processor !== 'object' ||
-    processor === null ||
-    typeof processor.serializer !== 'object' ||
-    typeof processor.aggregator !== 'object'
-  ) {
-    throw new InvalidOptionError('processor', processor, 'expected a Processor (e.g. jsonProcessor())');
-  }
-  const shardFetchRate = options.shardFetchRate ?? 1;
-  if (
-    typeof shardFetchRate !== 'number' ||
-    !Number.isFinite(shardFetchRate) ||
-    shardFetchRate <= 0 ||
-    shardFetchRate > GET_RECORDS_CALLS_PER_SECOND
-  ) {
-    throw new InvalidOptionError(
-      'shardFetchRate',
-      shardFetchRate,
-      `expected GetRecords calls per second per shard, more than 0 and at most ${GET_RECORDS_CALLS_PER_SECOND}`,
-    );
-  }
-  const retryLimit = options.retryLimit ?? 5;
-  if (
-    retryLimit !== Number.POSITIVE_INFINITY &&
-    (typeof retryLimit !== 'number' || !Number.isInteger(retryLimit) || retryLimit < 0)
-  ) {
-    throw new InvalidOptionError('retryLimit', retryLimit, 'expected an integer >= 0, or Infinity');
-  }
-  const expoBackoff = milliseconds('expoBackoff', options.expoBackoff, 1, 100);
-  const expoBackoffLimit = milliseconds(
-    'expoBackoffLimit',
-    options.expoBackoffLimit,
-    expoBackoff,
-    Math.max(30_000, expoBackoff),
-  );
-  const workerId = options.workerId ?? randomUUID();
-  if (typeof workerId !== 'string' || workerId.length === 0 || workerId.length > 256) {
-    throw new InvalidOptionError(
-      'workerId',
-      workerId,
-      'expected a non-empty string of at most 256 characters',
-    );
-  }
-  const scheduler = options.scheduler ?? asyncScheduler;
-  if (
-    typeof scheduler !== 'object' ||
-    scheduler === null ||
-    typeof scheduler.schedule !== 'function' ||
-    typeof scheduler.now !== 'function'
-  ) {
-    throw new InvalidOptionError('scheduler', scheduler, 'expected an RxJS SchedulerLike');
-  }
-  const random = options.random ?? Math.random;
-  if (typeof random !== 'function') {
-    throw new InvalidOptionError('random', random, 'expected a function returning a number in [0, 1)');
-  }
-  if (options.createStream !== undefined && typeof options.createStream !== 'boolean') {
-    throw new InvalidOptionError('createStream', options.createStream, 'expected true or false');
-  }
-  return {
-    address,
-    ...(options.client === undefined ? {} : { client: options.client }),
-    ...(options.region === undefined ? {} : { region: options.region }),
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-    ...(options.checkpointer === undefined ? {} : { checkpointer: options.checkpointer }),
-    processor,
-    iteratorType,
-    ...(timestamp === undefined ? {} : { timestamp }),
-    ...(sequenceNumber === undefined ? {} : { sequenceNumber }),
-    recordLimit: integer(
-      'recordLimit',
-      options.recordLimit,
-      1,
-      GET_RECORDS_MAX_RECORDS,
-      GET_RECORDS_MAX_RECORDS,
-    ),
-    shardFetchRate,
-    sleepTimeNoRecords: milliseconds('sleepTimeNoRecords', options.sleepTimeNoRecords, 0, 2000),
-    maxQueueSize: integer('maxQueueSize', options.maxQueueSize, 1, Number.MAX_SAFE_INTEGER, 10_000),
-    maxShardConsumers: integer(
-      'maxShardConsumers',
-      options.maxShardConsumers,
-      1,
-      Number.MAX_SAFE_INTEGER,
-      Number.MAX_SAFE_INTEGER,
-    ),
-    shardRefreshInterval: milliseconds('shardRefreshInterval', options.shardRefreshInterval, 100, 60_000),
-    retryLimit,
-    expoBackoff,
-    expoBackoffLimit,
-    createStream: options.createStream ?? false,
-    createStreamShards: integer(
-      'createStreamShards',
-      options.createStreamShards,
-      1,
-      MAX_CREATE_SHARD_COUNT,
-      1,
-    ),
-    workerId,
-    scheduler,
-    random,
-  };
-}
+export { resolveConsumerOptions } from './resolveConsumerOptions.js';

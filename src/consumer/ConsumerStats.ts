@@ -35,5 +35,9 @@ export interface ConsumerStats {
   /** The most records ever in flight at once. */
   readonly peakInFlight: number;
   readonly maxQueueSize: number;
+  /** Items of the records in flight (an aggregated record counts its items once deserialize() decoded it). */
+  readonly inFlightItems: number;
+  /** Data bytes of the records in flight. */
+  readonly inFlightBytes: number;
   readonly shards: readonly ShardStats[];
 }

@@ -1,19 +1,50 @@
+/** Limits of the in-flight budget. */
+export interface InFlightLimits {
+  /** Most records in flight (emitted, not yet finished) plus slots reserved by calls under way. */
+  readonly records: number;
+  /** Most items in flight: a record counts 1 until deserialize() says how many items it holds. */
+  readonly items?: number;
+  /** Most record data bytes in flight. */
+  readonly bytes?: number;
+}
+
 /**
- * Bounds the records a consumer holds: records in flight (emitted, not yet released) plus slots
- * reserved by GetRecords calls under way never exceed `limit`. Pollers reserve before they fetch
- * and wait for room when there is none.
+ * The in-flight budget of a consumer: records emitted and not yet finished by every subscriber
+ * holding them, counted in records, items (KPL / aggregated records hold many) and bytes.
+ * Readings reserve record slots before they fetch and wait for room when the budget is full
+ * on any of the three counts.
  */
 export class InFlightGate {
+  readonly limit: number;
+  readonly itemLimit: number;
+  readonly byteLimit: number;
   private reserved = 0;
   private held = 0;
+  private heldItems = 0;
+  private heldBytes = 0;
   private peak = 0;
   private readonly waiters = new Set<() => void>();
+  /** Called when a reservation is refused (the budget is full); see KinesisConsumer's subscriber-behind. */
+  onFull: (() => void) | undefined;
 
-  constructor(readonly limit: number) {}
+  constructor(limits: number | InFlightLimits) {
+    const resolved = typeof limits === 'number' ? { records: limits } : limits;
+    this.limit = resolved.records;
+    this.itemLimit = resolved.items ?? Number.POSITIVE_INFINITY;
+    this.byteLimit = resolved.bytes ?? Number.POSITIVE_INFINITY;
+  }
 
   /** Records emitted and not yet released. */
   get inFlight(): number {
     return this.held;
+  }
+
+  get inFlightItems(): number {
+    return this.heldItems;
+  }
+
+  get inFlightBytes(): number {
+    return this.heldBytes;
   }
 
   /** The most records ever in flight at once. */
@@ -21,7 +52,9 @@ export class InFlightGate {
     return this.peak;
   }
 
+  /** Record slots free (0 while items or bytes are at their limit). */
   get free(): number {
+    if (this.heldItems >= this.itemLimit || this.heldBytes >= this.byteLimit) return 0;
     return this.limit - this.reserved - this.held;
   }
 
@@ -29,21 +62,31 @@ export class InFlightGate {
   reserve(wanted: number): number {
     const granted = Math.max(0, Math.min(wanted, this.free));
     this.reserved += granted;
+    if (granted === 0 && wanted > 0) this.onFull?.();
     return granted;
   }
 
-  /** Turns `used` of `reserved` slots into in-flight records and frees the rest. */
-  settleReservation(reserved: number, used: number): void {
+  /** Turns `used` of `reserved` slots into in-flight records (of `bytes` bytes) and frees the rest. */
+  settleReservation(reserved: number, used: number, bytes = 0): void {
     this.reserved -= reserved;
     this.held += used;
+    this.heldItems += used;
+    this.heldBytes += bytes;
     if (this.held > this.peak) this.peak = this.held;
     if (used < reserved) this.notify();
   }
 
-  /** Frees the slots of `count` records that have passed. */
-  release(count: number): void {
-    if (count <= 0) return;
+  /** A record in flight turned out to hold `count` more items than the 1 it was counted as. */
+  addItems(count: number): void {
+    if (count > 0) this.heldItems += count;
+  }
+
+  /** Frees `count` records (with `items` items, default one each, and `bytes` bytes). */
+  release(count: number, items = count, bytes = 0): void {
+    if (count <= 0 && items <= 0 && bytes <= 0) return;
     this.held = Math.max(0, this.held - count);
+    this.heldItems = Math.max(0, this.heldItems - items);
+    this.heldBytes = Math.max(0, this.heldBytes - bytes);
     this.notify();
   }
 

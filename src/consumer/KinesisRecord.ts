@@ -1,14 +1,12 @@
 import type { Processor } from '../processors/Processor.js';
-import type { ConsumerLink } from './ConsumerLink.js';
+import type { RECORD_HANDLE, RecordHandle } from './RecordTracking.js';
 
-/** Internal link from a consumed record to the consumer that read it (processor, etc.). */
+/** Internal link from a consumed record to the consumer that read it (processor). */
 export const CONSUMER_CONTEXT: unique symbol = Symbol('rxjs-kinesis.consumerContext');
 
 export interface ConsumerContext {
   /** The processor given to fromKinesis(); what deserialize() uses when given none. */
   readonly processor: Processor<unknown>;
-  /** The consumer that emitted the record: checkpoint() reports passed positions to it. */
-  readonly link?: ConsumerLink;
 }
 
 /** One record as fromKinesis() emits it. */
@@ -27,5 +25,12 @@ export interface KinesisRecord {
    * subSequenceNumber up to and including this one were already checkpointed and must be skipped.
    */
   readonly resumeAfterSubSequenceNumber?: number;
+  /**
+   * Fires when the reading of the record's shard ends before the record could be committed:
+   * the lease was lost or handed over, or the consumer stopped. Work on the record may stop.
+   */
+  readonly abortSignal?: AbortSignal;
   readonly [CONSUMER_CONTEXT]?: ConsumerContext;
+  /** Set on records of a tracked consumer: what settles the record in its subscriber's pipeline. */
+  readonly [RECORD_HANDLE]?: RecordHandle;
 }

@@ -1,26 +1,10 @@
 import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
-import type { Lease } from '../checkpointers/Checkpointer.js';
 import type { LeaseCoordinator, LeaseSnapshot } from '../checkpointers/LeaseCoordinator.js';
 import { planLeaseBalance, type LeaseBalancePlan } from '../checkpointers/planLeaseBalance.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { LeaseManager } from './LeaseManager.js';
-
-/** What the balancer needs from the consumer that reads the shards. */
-export interface LeaseBalancerHost {
-  /** Shards that may be read now (known, not ended, parents ended), judged with `snapshot`. */
-  openShards(snapshot: LeaseSnapshot): string[];
-  /** A lease was just acquired: start reading the shard (or release the lease if it cannot). */
-  startLeased(shardId: string, lease: Lease): Promise<void>;
-  /**
-   * Stop reading the shard, let its records in flight pass checkpoint() (bounded wait), write
-   * the last checkpoint, release the lease (reserved for `requester` when given). Idempotent
-   * while one is under way.
-   */
-  giveUp(shardId: string, requester: string | undefined): void;
-  /** True while the shard is being given up (its lease is still held). */
-  isGivingUp(shardId: string): boolean;
-}
+import type { AssignmentHost, ShardAssignment } from './ShardAssignment.js';
 
 export interface LeaseBalancerOptions {
   readonly coordinator: LeaseCoordinator;
@@ -29,8 +13,10 @@ export interface LeaseBalancerOptions {
   readonly scheduler: SchedulerLike;
   /** Most shards this worker holds (MAX_SAFE_INTEGER: no limit). */
   readonly maxShardConsumers: number;
+  /** Extra wait after a taken-over owner's lease ran out, for records its handler still holds. */
+  readonly takeoverGraceMs: number;
   readonly leases: LeaseManager;
-  readonly host: LeaseBalancerHost;
+  readonly host: AssignmentHost;
   readonly onEvent: (event: ConsumerEvent) => void;
 }
 
@@ -48,7 +34,7 @@ export interface LeaseBalancerOptions {
  * A failing pass (Redis down, ...) becomes an error-retried event and is tried again at the
  * next heartbeat; the consumer keeps running and keeps trying to re-acquire its share.
  */
-export class LeaseBalancer {
+export class LeaseBalancer implements ShardAssignment {
   private timer: Subscription | undefined;
   private running = false;
   private passing: Promise<void> | undefined;
@@ -142,7 +128,7 @@ export class LeaseBalancer {
       this.snapshot = snapshot;
       const plan = planLeaseBalance({
         workerId,
-        openShards: this.options.host.openShards(snapshot),
+        openShards: await this.options.host.openShards(snapshot),
         leases: snapshot.leases,
         liveWorkers: snapshot.liveWorkers,
         now: snapshot.now,
@@ -150,12 +136,14 @@ export class LeaseBalancer {
       });
       this.report(plan, snapshot);
       operation = 'balance';
-      await this.act(plan, startedAt, (name) => {
+      await this.act(plan, snapshot, startedAt, (name) => {
         operation = name;
       });
       this.failures = 0;
+      this.options.host.checkpointerOk();
     } catch (error) {
       this.failures += 1;
+      this.options.host.checkpointerFailed(error);
       this.options.onEvent({
         type: 'error-retried',
         operation,
@@ -164,6 +152,18 @@ export class LeaseBalancer {
         delayMs: coordinator.heartbeatIntervalMs,
       });
     }
+  }
+
+  /**
+   * A shard taken over from a live owner (it did not hand it over in time) is read only once that
+   * owner's lease has run out, when it has surely stopped emitting, plus `takeoverGraceMs` for
+   * the records its handler still holds.
+   */
+  private takeoverWaitMs(shardId: string, plan: LeaseBalancePlan, snapshot: LeaseSnapshot): number {
+    if (!plan.takeOver.includes(shardId)) return 0;
+    const previous = snapshot.leases.find((lease) => lease.shardId === shardId);
+    const remaining = Math.max(0, (previous?.expiresAt ?? snapshot.now) - snapshot.now);
+    return remaining + this.options.takeoverGraceMs;
   }
 
   private report(plan: LeaseBalancePlan, snapshot: LeaseSnapshot): void {
@@ -180,12 +180,13 @@ export class LeaseBalancer {
 
   private async act(
     plan: LeaseBalancePlan,
+    snapshot: LeaseSnapshot,
     startedAt: number,
     step: (operation: string) => void,
   ): Promise<void> {
     const { coordinator, streamName, workerId, leases, host } = this.options;
-    for (const shardId of plan.release) host.giveUp(shardId, undefined);
-    for (const { shardId, requester } of plan.handOver) host.giveUp(shardId, requester);
+    for (const shardId of plan.release) host.handOver(shardId, undefined);
+    for (const { shardId, requester } of plan.handOver) host.handOver(shardId, requester);
 
     // Shards the coordinator says are ours but this worker does not read (its local deadline
     // passed while the lease lived on): take them back, which restarts them from the checkpoint.
@@ -194,7 +195,7 @@ export class LeaseBalancer {
     const toAcquire = [
       ...plan.held.filter(
         (shardId) =>
-          leases.get(shardId) === undefined && !host.isGivingUp(shardId) && !releasedSince(shardId),
+          leases.get(shardId) === undefined && !host.isHandingOver(shardId) && !releasedSince(shardId),
       ),
       ...plan.acquire,
       ...plan.takeOver,
@@ -204,7 +205,8 @@ export class LeaseBalancer {
       if (!this.running) return;
       if (leases.get(shardId) !== undefined) continue;
       const lease = await leases.acquire(shardId);
-      if (lease !== undefined) await host.startLeased(shardId, lease);
+      if (lease !== undefined)
+        await host.startReading(shardId, lease, this.takeoverWaitMs(shardId, plan, snapshot));
     }
 
     const request = plan.requestHandoff;
@@ -221,7 +223,7 @@ export class LeaseBalancer {
       else if (result.status === 'free' && this.running) {
         step('acquireLease');
         const lease = await leases.acquire(request.shardId);
-        if (lease !== undefined) await host.startLeased(request.shardId, lease);
+        if (lease !== undefined) await host.startReading(request.shardId, lease);
       }
     }
 

@@ -9,7 +9,7 @@ export interface LeaseManagerOptions {
   readonly checkpointer: Checkpointer;
   /**
    * Set when the checkpointer is shared by several processes. Leases are then renewed every
-   * heartbeat, released with handoffs, and judged by their local deadline (see `get`).
+   * heartbeat and released with handoffs.
    */
   readonly coordinator?: LeaseCoordinator;
   readonly streamName: string;
@@ -24,7 +24,7 @@ interface HeldLease {
   lease: Lease;
   /**
    * Local time by which the lease must have been renewed: when the last successful acquisition
-   * or renewal was sent, plus the lease duration. Only enforced with a coordinator.
+   * or renewal was sent, plus the lease duration. Enforced whatever the checkpointer.
    */
   deadline: number;
   watchdog: Subscription | undefined;
@@ -37,7 +37,7 @@ interface HeldLease {
  * lease duration (every heartbeat with a LeaseCoordinator), released when the shard ends, is
  * handed over, or the consumer stops. The LeaseBalancer decides which shards to hold.
  *
- * With a LeaseCoordinator, a lease counts as lost once its deadline passes without a confirmed
+ * Whatever the checkpointer, a lease counts as lost once its deadline passes without a confirmed
  * renewal: the deadline is the time the last successful renewal was *sent* plus the lease
  * duration, so it falls before the server-side expiry whatever the network or Redis did, and an
  * event loop that stalled past it finds the lease gone when it wakes up.
@@ -45,26 +45,24 @@ interface HeldLease {
 export class LeaseManager {
   private readonly held = new Map<string, HeldLease>();
   private readonly releasedAt = new Map<string, number>();
+  private readonly lostAt = new Map<string, number>();
   private renewal: Subscription | undefined;
+  private closed = false;
+  private readonly acquiring = new Set<Promise<unknown>>();
 
   constructor(private readonly options: LeaseManagerOptions) {}
-
-  private get enforceDeadline(): boolean {
-    return this.options.coordinator !== undefined;
-  }
 
   private get durationMs(): number {
     return this.options.checkpointer.leaseDurationMs;
   }
 
   /**
-   * The lease currently held for a shard. With a coordinator, a lease whose deadline passed is
-   * declared lost here (lease-lost, onLost) and undefined is returned.
+   * The lease currently held for a shard. A lease whose deadline passed is declared lost here (lease-lost, onLost) and undefined is returned.
    */
   get(shardId: string): Lease | undefined {
     const entry = this.held.get(shardId);
     if (entry === undefined) return undefined;
-    if (this.enforceDeadline && this.options.scheduler.now() >= entry.deadline) {
+    if (this.options.scheduler.now() >= entry.deadline) {
       this.lose(shardId, entry);
       return undefined;
     }
@@ -75,16 +73,44 @@ export class LeaseManager {
     return [...this.held.keys()];
   }
 
+  /**
+   * True for a lease lost less than one lease duration ago: a single-process worker whose
+   * renewals failed must not take it straight back (the store may still show it as its own),
+   * so another worker can take it over.
+   */
+  recentlyLost(shardId: string): boolean {
+    const at = this.lostAt.get(shardId);
+    return at !== undefined && this.options.scheduler.now() - at < this.durationMs;
+  }
+
   /** Local time the shard's lease was last released on purpose (release / releaseAll). */
   lastReleasedAt(shardId: string): number | undefined {
     return this.releasedAt.get(shardId);
   }
 
-  /** Takes the shard's lease; undefined if another live worker holds it. */
-  async acquire(shardId: string): Promise<Lease | undefined> {
+  /**
+   * Takes the shard's lease; undefined if another live worker holds it, or if the manager was
+   * closed meanwhile (the lease is then released at once: nothing is left running).
+   */
+  acquire(shardId: string): Promise<Lease | undefined> {
+    if (this.closed) return Promise.resolve(undefined);
+    const work = this.acquireOnce(shardId);
+    this.acquiring.add(work);
+    void work.then(
+      () => this.acquiring.delete(work),
+      () => this.acquiring.delete(work),
+    );
+    return work;
+  }
+
+  private async acquireOnce(shardId: string): Promise<Lease | undefined> {
     const { checkpointer, streamName, workerId, scheduler } = this.options;
     const sentAt = scheduler.now();
     const lease = await checkpointer.acquireLease(streamName, shardId, workerId);
+    if (lease !== undefined && this.closed) {
+      await checkpointer.releaseLease(lease).catch(() => undefined);
+      return undefined;
+    }
     if (lease === undefined) {
       this.options.onEvent({ type: 'lease-unavailable', shardId });
       return undefined;
@@ -105,10 +131,10 @@ export class LeaseManager {
     return lease;
   }
 
-  /** Forgets a lost lease without telling the checkpointer. */
-  drop(shardId: string): void {
+  /** Forgets a lost lease without telling the checkpointer (only that token's, when given). */
+  drop(shardId: string, token?: string): void {
     const entry = this.held.get(shardId);
-    if (entry === undefined) return;
+    if (entry === undefined || (token !== undefined && entry.lease.token !== token)) return;
     entry.watchdog?.unsubscribe();
     this.held.delete(shardId);
   }
@@ -117,9 +143,9 @@ export class LeaseManager {
    * Gives a shard's lease up; with a coordinator, `handoffTo` reserves it for that worker. Never
    * rejects: a failure becomes an error-retried event (the lease then runs out on its own).
    */
-  async release(shardId: string, handoffTo?: string): Promise<boolean> {
+  async release(shardId: string, handoffTo?: string, token?: string): Promise<boolean> {
     const entry = this.held.get(shardId);
-    if (entry === undefined) return false;
+    if (entry === undefined || (token !== undefined && entry.lease.token !== token)) return false;
     this.drop(shardId);
     this.releasedAt.set(shardId, this.options.scheduler.now());
     try {
@@ -142,8 +168,13 @@ export class LeaseManager {
     }
   }
 
-  /** Stops renewing and releases every lease (each to `handoffTo(shardId)`, if any). */
+  /**
+   * Closes the manager: waits for acquisitions under way (a lease they get is released), stops
+   * renewing and releases every lease (each to `handoffTo(shardId)`, if any).
+   */
   async releaseAll(handoffTo: (shardId: string) => string | undefined = () => undefined): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.acquiring]);
     this.renewal?.unsubscribe();
     this.renewal = undefined;
     await Promise.all(this.heldShardIds.map((shardId) => this.release(shardId, handoffTo(shardId))));
@@ -167,7 +198,7 @@ export class LeaseManager {
   private renewAll(): void {
     for (const [shardId, entry] of this.held) {
       if (entry.renewing) continue;
-      if (this.enforceDeadline && this.options.scheduler.now() >= entry.deadline) {
+      if (this.options.scheduler.now() >= entry.deadline) {
         this.lose(shardId, entry);
         continue;
       }
@@ -181,7 +212,7 @@ export class LeaseManager {
     try {
       const renewed = await this.options.checkpointer.renewLease(entry.lease);
       if (this.held.get(shardId) !== entry) return;
-      if (this.enforceDeadline && this.options.scheduler.now() >= entry.deadline) {
+      if (this.options.scheduler.now() >= entry.deadline) {
         // Confirmed too late: the shard may already have been given up; treat it as lost.
         this.lose(shardId, entry);
         return;
@@ -194,6 +225,7 @@ export class LeaseManager {
       if (this.held.get(shardId) !== entry) return;
       if (error instanceof LeaseLostError) {
         this.drop(shardId);
+        this.lostAt.set(shardId, this.options.scheduler.now());
         this.options.onEvent({ type: 'lease-lost', shardId, error });
         this.options.onLost(shardId, error);
       } else {
@@ -212,9 +244,8 @@ export class LeaseManager {
     }
   }
 
-  /** Schedules the loss of the lease at its deadline (coordinators only). */
+  /** Schedules the loss of the lease at its deadline. */
   private arm(shardId: string, entry: HeldLease): void {
-    if (!this.enforceDeadline) return;
     entry.watchdog?.unsubscribe();
     const delay = Math.max(0, entry.deadline - this.options.scheduler.now());
     entry.watchdog = this.options.scheduler.schedule(() => {
@@ -226,6 +257,7 @@ export class LeaseManager {
   private lose(shardId: string, entry: HeldLease): void {
     if (this.held.get(shardId) !== entry) return;
     this.drop(shardId);
+    this.lostAt.set(shardId, this.options.scheduler.now());
     const error = new LeaseLostError({
       streamName: this.options.streamName,
       shardId,

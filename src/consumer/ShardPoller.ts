@@ -1,44 +1,25 @@
-import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
-import type { SchedulerLike, Subscription } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { Backoff } from '../kinesis/backoff.js';
 import { ExpiredIteratorError } from '../kinesis/errors/ExpiredIteratorError.js';
 import { RetryLimitExceededError } from '../kinesis/errors/RetryLimitExceededError.js';
 import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
-import type { ConsumerEvent } from './ConsumerEvent.js';
-import type { InFlightGate } from './InFlightGate.js';
+import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
 import type { IteratorRequest, RecordsPage, ShardReader } from './ShardReader.js';
 
-export interface ShardPollerOptions {
-  readonly streamName: string;
-  readonly shardId: string;
+export interface ShardPollerOptions extends ReadingSourceParams {
   readonly reader: ShardReader;
-  readonly gate: InFlightGate;
-  readonly scheduler: SchedulerLike;
-  /** Where to start. */
-  readonly start: IteratorRequest;
   /** Shortest time between two GetRecords calls, in ms (1000 / shardFetchRate). */
   readonly fetchIntervalMs: number;
   /** Wait after a call that found the shard caught up, in ms. */
   readonly sleepTimeNoRecordsMs: number;
   readonly recordLimit: number;
-  /** The most records this shard may ask for at once, so shards share the in-flight budget. */
-  readonly fairShare: () => number;
   readonly backoff: {
     readonly baseMs: number;
     readonly capMs: number;
     readonly retryLimit: number;
     readonly random: () => number;
   };
-  /** Called synchronously with every non-empty page; the records are in flight in the gate. */
-  readonly onRecords: (records: readonly _Record[], page: RecordsPage) => void;
-  /** Called once the shard was read to its end (no NextShardIterator). */
-  readonly onEnd: (childShards: readonly ChildShard[]) => void;
-  readonly onEvent: (event: ConsumerEvent) => void;
-  /** A non-retriable error, or retries exhausted. The poller has stopped. */
-  readonly onError: (error: RxjsKinesisError) => void;
-  /** Called after every GetRecords answer, for stats. */
-  readonly onPage?: (page: RecordsPage) => void;
 }
 
 /**
@@ -47,7 +28,7 @@ export interface ShardPollerOptions {
  * gate is full, backing off on throttling and retriable errors, and renewing an expired iterator
  * from the last emitted record. Every wait runs on the scheduler. Independent of other shards.
  */
-export class ShardPoller {
+export class ShardPoller implements ReadingSource {
   private iterator: string | undefined;
   private lastSequenceNumber: string | undefined;
   private lastCallAt = Number.NEGATIVE_INFINITY;
@@ -148,14 +129,16 @@ export class ShardPoller {
     }
     this.lastCallAt = scheduler.now();
     let settled = false;
-    const settle = (used: number) => {
-      if (!settled) gate.settleReservation(limit, used);
+    const settle = (used: number, bytes = 0) => {
+      if (!settled) gate.settleReservation(limit, used, bytes);
       settled = true;
     };
     const request = this.options.reader.getRecords(this.options.shardId, iterator, limit).subscribe({
       next: (page) => {
         this.request = undefined;
-        settle(page.records.length);
+        let bytes = 0;
+        for (const record of page.records) bytes += record.Data?.byteLength ?? 0;
+        settle(page.records.length, bytes);
         this.backoff.reset();
         this.throttleBackoff.reset();
         this.onPage(page);

@@ -14,9 +14,14 @@ interface Entry {
   /** Sinks that are not done with the whole record yet. */
   readonly pending: Set<number>;
   /** Per pending sink, what it has done of a partly done record. */
-  readonly partial: Map<number, PartlyDone>;
+  /** Created on the first partly done item (most records never need it). */
+  partial: Map<number, PartlyDone> | undefined;
   /** Items in the record, once an item was skipped (a skip says how many there are). */
   count: number | undefined;
+  /** Data bytes of the record. */
+  readonly bytes: number;
+  /** Items the record counts for in the budget (1 until deserialize() says more). */
+  items: number;
 }
 
 /**
@@ -33,10 +38,22 @@ export class ShardProgress {
   private head = 0;
   private position: CheckpointPosition | undefined;
   private written: CheckpointPosition | undefined;
+  private heldBytes = 0;
+  private heldItems = 0;
 
   /** Records in flight. */
   get size(): number {
     return this.entries.length - this.head;
+  }
+
+  /** Data bytes of the records in flight. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  /** Items of the records in flight (a record counts 1 until `setItems`). */
+  get items(): number {
+    return this.heldItems;
   }
 
   /** The position that may be committed now, if any record was passed. */
@@ -59,8 +76,38 @@ export class ShardProgress {
   }
 
   /** Tracks an emitted record until every sink in `sinks` is done with it. */
-  add(sequenceNumber: string, sinks: Iterable<number>): void {
-    this.entries.push({ sequenceNumber, pending: new Set(sinks), partial: new Map(), count: undefined });
+  add(sequenceNumber: string, sinks: Iterable<number>, bytes = 0): void {
+    this.entries.push({
+      sequenceNumber,
+      pending: new Set(sinks),
+      partial: undefined,
+      count: undefined,
+      bytes,
+      items: 1,
+    });
+    this.heldBytes += bytes;
+    this.heldItems += 1;
+  }
+
+  /** The record in flight holds `items` items (deserialize() decoded it). Returns how many were added. */
+  setItems(sequenceNumber: string, items: number): number {
+    const entry = this.find(sequenceNumber);
+    if (entry === undefined || items <= entry.items) return 0;
+    const added = items - entry.items;
+    entry.items = items;
+    this.heldItems += added;
+    return added;
+  }
+
+  /**
+   * How many leading items of the record at `sequenceNumber` sink `sinkId` is done with
+   * (Infinity when it is done with the whole record or the record is not in flight).
+   */
+  itemsDone(sinkId: number, sequenceNumber: string): number {
+    const entry = this.find(sequenceNumber);
+    if (entry === undefined || !entry.pending.has(sinkId)) return Number.POSITIVE_INFINITY;
+    const done = entry.partial?.get(sinkId);
+    return done === undefined ? 0 : contiguous(done) + 1;
   }
 
   /**
@@ -74,7 +121,7 @@ export class ShardProgress {
       if (order > 0) break;
       if (order < 0 || subSequenceNumber === undefined) {
         entry.pending.delete(sinkId);
-        entry.partial.delete(sinkId);
+        entry.partial?.delete(sinkId);
       } else if (entry.pending.has(sinkId)) {
         const done = partlyDone(entry, sinkId);
         done.through = Math.max(done.through, subSequenceNumber);
@@ -107,7 +154,7 @@ export class ShardProgress {
     for (const sink of sinks) {
       if (whole) {
         entry.pending.delete(sink);
-        entry.partial.delete(sink);
+        entry.partial?.delete(sink);
         continue;
       }
       const done = partlyDone(entry, sink);
@@ -118,12 +165,20 @@ export class ShardProgress {
     return this.advance();
   }
 
+  /** Records in flight the sink is not done with. */
+  pendingFor(sinkId: number): number {
+    let count = 0;
+    for (let i = this.head; i < this.entries.length; i += 1)
+      if ((this.entries[i] as Entry).pending.has(sinkId)) count += 1;
+    return count;
+  }
+
   /** Forgets a sink everywhere. Returns how many records left flight. */
   removeSink(sinkId: number): number {
     for (let i = this.head; i < this.entries.length; i += 1) {
       const entry = this.entries[i] as Entry;
       entry.pending.delete(sinkId);
-      entry.partial.delete(sinkId);
+      entry.partial?.delete(sinkId);
     }
     return this.advance();
   }
@@ -133,6 +188,8 @@ export class ShardProgress {
     const count = this.size;
     this.entries = [];
     this.head = 0;
+    this.heldBytes = 0;
+    this.heldItems = 0;
     return count;
   }
 
@@ -157,6 +214,8 @@ export class ShardProgress {
       const entry = this.entries[this.head] as Entry;
       if (entry.pending.size > 0) break;
       this.position = { sequenceNumber: entry.sequenceNumber };
+      this.heldBytes -= entry.bytes;
+      this.heldItems -= entry.items;
       this.head += 1;
       released += 1;
     }
@@ -169,7 +228,7 @@ export class ShardProgress {
     if (first !== undefined && first.pending.size > 0) {
       let lowest = Number.POSITIVE_INFINITY;
       for (const sink of first.pending) {
-        const done = first.partial.get(sink);
+        const done = first.partial?.get(sink);
         lowest = Math.min(lowest, done === undefined ? -1 : contiguous(done));
       }
       if (lowest >= 0) this.position = { sequenceNumber: first.sequenceNumber, subSequenceNumber: lowest };
@@ -179,8 +238,9 @@ export class ShardProgress {
 }
 
 function partlyDone(entry: Entry, sinkId: number): PartlyDone {
-  let done = entry.partial.get(sinkId);
-  if (done === undefined) entry.partial.set(sinkId, (done = { through: -1, skipped: undefined }));
+  let done = entry.partial?.get(sinkId);
+  if (done === undefined)
+    (entry.partial ??= new Map()).set(sinkId, (done = { through: -1, skipped: undefined }));
   return done;
 }
 
@@ -195,6 +255,6 @@ function contiguous(done: PartlyDone): number {
 function settleIfComplete(entry: Entry, sinkId: number, done: PartlyDone): void {
   if (entry.count !== undefined && contiguous(done) >= entry.count - 1) {
     entry.pending.delete(sinkId);
-    entry.partial.delete(sinkId);
+    entry.partial?.delete(sinkId);
   }
 }

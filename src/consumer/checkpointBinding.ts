@@ -1,12 +1,11 @@
 import type { CheckpointSink } from './ConsumerLink.js';
 
 /**
- * Subscription-time binding between checkpoint() and fromKinesis(). While a checkpoint()
- * operator subscribes to its source, it publishes its sink here; every fromKinesis() subscribed
- * in that same synchronous call chain (through any operators in between) reads it before it
- * starts polling, so records are tracked for the sink from the first one, and a checkpointer
- * given only to checkpoint() becomes the consumer's. Sources subscribed later (asynchronously)
- * are bound on the first record that reaches the operator instead.
+ * Subscription-time binding between checkpoint() and fromKinesis(), kept for one purpose: a
+ * checkpointer given only to `checkpoint(checkpointer)` becomes the consumer's when the pipeline
+ * starts the consumer in the same synchronous subscribe chain (`fromKinesis(...).pipe(...,
+ * checkpoint(cp)).subscribe()`). Which records are tracked for which subscriber never depends on
+ * it: records carry their own handles (see RecordTracking).
  */
 let current: CheckpointSink | undefined;
 

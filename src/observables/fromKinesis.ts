@@ -8,15 +8,26 @@ import type { ConsumerStats } from '../consumer/ConsumerStats.js';
 import { CheckpointerConflictError } from '../consumer/errors/CheckpointerConflictError.js';
 import { KinesisConsumer } from '../consumer/KinesisConsumer.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
+import { RECORD_HANDLE } from '../consumer/RecordTracking.js';
 import type { ShardReader } from '../consumer/ShardReader.js';
 
 /** The hot Observable fromKinesis() returns, with the consumer's events and stats. */
 export interface KinesisConsumerObservable extends Observable<KinesisRecord> {
   /** Lifecycle notifications of every run of this consumer (hot: subscribe before you need them). */
   readonly events$: Observable<ConsumerEvent>;
+  /**
+   * A passive view of the records (for taps: metrics, logging): it never starts the consumer,
+   * never holds a record (the budget and checkpoints ignore it) and sees only what is read while
+   * direct subscribers keep the consumer running. Its records cannot be checkpointed.
+   */
+  observe(): Observable<KinesisRecord>;
   /** A snapshot of the running consumer (or of the last run). */
   stats(): ConsumerStats;
-  /** Resolves once the last run has written its checkpoints and released its leases. */
+  /**
+   * Resolves once the current (or last) run has stopped: final checkpoints written, leases
+   * released, group left, client closed. Called while a run is still going (e.g. from a
+   * `complete` callback after take(n)), it waits for that run's stop.
+   */
   stopped(): Promise<void>;
 }
 
@@ -26,11 +37,12 @@ export interface FromKinesisInternals {
 }
 
 /**
- * Reads a Kinesis stream as a hot Observable of KinesisRecord. The first subscription starts
- * one poller per readable shard; every later subscriber shares them; when the last one leaves,
- * polling stops, committable checkpoints are written and leases are released. Options are
- * validated at once (InvalidOptionError); Kinesis failures that cannot be retried error the
- * Observable with a typed RxjsKinesisError.
+ * Reads a Kinesis stream as a hot Observable of KinesisRecord: per-shard readings merged into
+ * one stream, shared by every subscriber, started by the first subscription and stopped (last
+ * checkpoints written, leases released) when the last one leaves. A consumer with a checkpointer
+ * (or ackOnEmit: false) tracks each direct subscriber: a record stays in flight until every
+ * subscriber that received it settled it in its own pipeline. Options are validated at once
+ * (InvalidOptionError); failures that cannot be retried error the Observable with a typed error.
  */
 export function fromKinesis(
   options: ConsumerOptions,
@@ -38,50 +50,46 @@ export function fromKinesis(
 ): KinesisConsumerObservable {
   const resolved = resolveConsumerOptions(options);
   const events = new Subject<ConsumerEvent>();
+  const taps = new Subject<KinesisRecord>();
   let engine: KinesisConsumer | undefined;
   let checkpointer: Checkpointer | undefined = resolved.checkpointer;
+  const tap = (record: KinesisRecord): void => {
+    if (!taps.observed) return;
+    taps.next(record[RECORD_HANDLE] === undefined ? record : { ...record, [RECORD_HANDLE]: undefined });
+  };
 
   const records = new Observable<KinesisRecord>((subscriber) => {
     const sink = currentCheckpointSink();
-    if (
-      resolved.checkpointer !== undefined &&
-      sink?.checkpointer !== undefined &&
-      sink.checkpointer !== resolved.checkpointer
-    ) {
-      subscriber.error(new CheckpointerConflictError(resolved.checkpointer.name, sink.checkpointer.name));
+    let current = engine;
+    const used = current?.isRunning === true ? current.checkpointer : checkpointer;
+    if (used !== undefined && sink?.checkpointer !== undefined && sink.checkpointer !== used) {
+      subscriber.error(new CheckpointerConflictError(used.name, sink.checkpointer.name));
       return undefined;
     }
-    let current = engine;
+    let ledgerId: number;
     if (current === undefined || !current.isRunning) {
       checkpointer ??= sink?.checkpointer ?? new MemoryCheckpointer();
       const previous = current?.stopped ?? Promise.resolve();
       current = new KinesisConsumer({
         options: resolved,
         checkpointer,
+        tracked: resolved.checkpointer !== undefined || sink !== undefined || !resolved.ackOnEmit,
         onEvent: (event) => events.next(event),
+        tap,
         ...(internals.reader === undefined ? {} : { reader: internals.reader }),
       });
       engine = current;
-      try {
-        current.addSubscriber(subscriber, sink, previous);
-      } catch (error) {
-        subscriber.error(error);
-        return undefined;
-      }
+      ledgerId = current.addSubscriber(subscriber, sink, previous);
     } else {
-      try {
-        current.addSubscriber(subscriber, sink, Promise.resolve());
-      } catch (error) {
-        subscriber.error(error);
-        return undefined;
-      }
+      ledgerId = current.addSubscriber(subscriber, sink, Promise.resolve());
     }
     const running = current;
-    return () => running.removeSubscriber(subscriber);
+    return () => running.removeSubscriber(subscriber, ledgerId);
   });
 
   return Object.assign(records, {
     events$: events.asObservable(),
+    observe: (): Observable<KinesisRecord> => taps.asObservable(),
     stats: (): ConsumerStats =>
       engine?.stats() ?? {
         streamName: resolved.address.streamName,
@@ -90,6 +98,8 @@ export function fromKinesis(
         inFlight: 0,
         peakInFlight: 0,
         maxQueueSize: resolved.maxQueueSize,
+        inFlightItems: 0,
+        inFlightBytes: 0,
         shards: [],
       },
     stopped: (): Promise<void> => engine?.stopped ?? Promise.resolve(),

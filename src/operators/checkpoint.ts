@@ -13,10 +13,18 @@ import {
 } from 'rxjs';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
 import { withCheckpointSink } from '../consumer/checkpointBinding.js';
-import type { CheckpointSink, ConsumerLink } from '../consumer/ConsumerLink.js';
+import type { CheckpointSink } from '../consumer/ConsumerLink.js';
+import { CheckpointerConflictError } from '../consumer/errors/CheckpointerConflictError.js';
 import { NotAConsumerRecordError } from '../consumer/errors/NotAConsumerRecordError.js';
+import { UntrackedRecordError } from '../consumer/errors/UntrackedRecordError.js';
 import type { KinesisItem } from '../consumer/KinesisItem.js';
-import { CONSUMER_CONTEXT, type KinesisRecord } from '../consumer/KinesisRecord.js';
+import type { KinesisRecord } from '../consumer/KinesisRecord.js';
+import {
+  trackedValue,
+  type LedgerLink,
+  type ReadingLink,
+  type RecordHandle,
+} from '../consumer/RecordTracking.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 
 /** What checkpoint() accepts: records from fromKinesis(), or items from deserialize(). */
@@ -42,29 +50,21 @@ export interface CheckpointOptions<T extends Checkpointable> {
   readonly scheduler?: SchedulerLike;
 }
 
-let nextSinkId = 1;
+/** What checkpoint() needs of a value: its record, position and handle; throws a typed error otherwise. */
+function resolve(value: unknown, checkpointer: Checkpointer | undefined): Tracked {
+  const tracked = trackedValue(value);
+  if (tracked === undefined) throw new NotAConsumerRecordError(value);
+  const handle = tracked.handle;
+  if (handle === undefined) throw new UntrackedRecordError(tracked.record.streamName, tracked.record.shardId);
+  if (checkpointer !== undefined && checkpointer !== handle.reading.checkpointer)
+    throw new CheckpointerConflictError(handle.reading.checkpointer.name, checkpointer.name);
+  return { record: tracked.record, sub: tracked.sub, handle };
+}
 
-function positionOf(value: unknown): { record: KinesisRecord; sub: number | undefined; link: ConsumerLink } {
-  if (typeof value === 'object' && value !== null) {
-    const maybeItem = value as Partial<KinesisItem<unknown>>;
-    if (
-      typeof maybeItem.record === 'object' &&
-      maybeItem.record !== null &&
-      typeof maybeItem.subSequenceNumber === 'number'
-    ) {
-      const record = maybeItem.record;
-      const link = record[CONSUMER_CONTEXT]?.link;
-      if (link !== undefined) {
-        const complete = maybeItem.subSequenceNumber >= (maybeItem.subRecordCount ?? 1) - 1;
-        return { record, sub: complete ? undefined : maybeItem.subSequenceNumber, link };
-      }
-    }
-    const record = value as KinesisRecord;
-    const link = record[CONSUMER_CONTEXT]?.link;
-    if (link !== undefined && typeof record.sequenceNumber === 'string')
-      return { record, sub: undefined, link };
-  }
-  throw new NotAConsumerRecordError(value);
+interface Tracked {
+  readonly record: KinesisRecord;
+  readonly sub: number | undefined;
+  readonly handle: RecordHandle;
 }
 
 function validate<T extends Checkpointable>(
@@ -103,8 +103,7 @@ function validate<T extends Checkpointable>(
 }
 
 interface Pending {
-  readonly record: KinesisRecord;
-  readonly sub: number | undefined;
+  readonly tracked: Tracked;
   done: boolean;
 }
 
@@ -115,8 +114,13 @@ interface Pending {
  * by `batchSize` and `intervalMs` and flushed on completion and unsubscribe; a shard read to its
  * end gets SHARD_END once all its records have passed.
  *
- * `checkpoint(checkpointer)` with a fromKinesis() given no checkpointer makes it the consumer's
- * (resume and leases included); giving two different ones errors with CheckpointerConflictError.
+ * Each record carries the handle of the reading and subscriber it was emitted to, so this works
+ * however and whenever the pipeline subscribed (subscribeOn, switchMap after an init, retry,
+ * one checkpoint() per groupBy group). A record of a consumer that does not track (no
+ * checkpointer in fromKinesis() options) errors with UntrackedRecordError; one read through
+ * another checkpointer errors with CheckpointerConflictError. `checkpoint(checkpointer)` that
+ * starts a fromKinesis() given no checkpointer, in the same synchronous subscribe, lends it
+ * its checkpointer (resume and leases included).
  */
 export function checkpoint<T extends Checkpointable>(
   options?: CheckpointOptions<T>,
@@ -136,28 +140,44 @@ export function checkpoint<T extends Checkpointable>(
 
   return (source) =>
     new Observable<T>((subscriber) => {
-      const links = new Set<ConsumerLink>();
-      const sink: CheckpointSink = {
-        id: nextSinkId++,
-        ...(checkpointer === undefined ? {} : { checkpointer }),
-        bound: (link) => links.add(link),
-      };
+      const touched = new Set<ReadingLink>();
+      const ledgers = new Set<LedgerLink>();
       let sinceCommit = 0;
       let timer: Subscription | undefined;
 
       const commitAll = (): Promise<void> => {
         sinceCommit = 0;
-        return Promise.all([...links].map((link) => link.commit())).then(() => undefined);
+        const readings = [...touched];
+        touched.clear();
+        return Promise.all(readings.map((reading) => reading.commit())).then(() => undefined);
       };
-      const linkOf = (value: unknown) => {
-        const position = positionOf(value);
-        if (!links.has(position.link)) position.link.attachSink(sink);
-        return position;
-      };
-      const passed = (record: KinesisRecord, sub: number | undefined, link: ConsumerLink) => {
-        link.passed(sink.id, record, sub);
+      const count = (reading: ReadingLink): void => {
+        touched.add(reading);
         sinceCommit += 1;
         if (sinceCommit >= resolved.batchSize) void commitAll();
+      };
+      // Told by this pipeline's ledger when drops (checkpointFilter, records without items) settled records.
+      const sink: CheckpointSink = {
+        ...(checkpointer === undefined ? {} : { checkpointer }),
+        intervalMs: resolved.intervalMs,
+        settled: count,
+      };
+      const track = (value: unknown): Tracked => {
+        const tracked = resolve(value, checkpointer);
+        const { ledger } = tracked.handle;
+        if (!ledgers.has(ledger)) {
+          ledgers.add(ledger);
+          ledger.addSink(sink);
+        }
+        return tracked;
+      };
+      const passed = ({ record, sub, handle }: Tracked): void => {
+        handle.reading.passed(handle.ledger, record.sequenceNumber, sub);
+        count(handle.reading);
+      };
+      const flush = (): void => {
+        timer?.unsubscribe();
+        if (sinceCommit > 0 || touched.size > 0) void commitAll();
       };
 
       if (resolved.intervalMs > 0) {
@@ -168,31 +188,23 @@ export function checkpoint<T extends Checkpointable>(
         }, period);
       }
 
-      // Writes start synchronously (the consumer takes the positions at once), so completing
-      // right after is safe: the consumer's stop waits for writes under way.
-      const complete = () => {
-        timer?.unsubscribe();
-        if (sinceCommit > 0) void commitAll();
-        subscriber.complete();
-      };
-
       let upstream: Observable<T> = source;
       if (resolved.mode === 'concurrent') {
         const process = resolved.process as (item: T) => ObservableInput<unknown>;
-        const queues = new Map<string, Pending[]>();
-        const settle = (key: string, link: ConsumerLink) => {
-          const queue = queues.get(key) ?? [];
+        const queues = new Map<ReadingLink, Pending[]>();
+        const settle = (reading: ReadingLink) => {
+          const queue = queues.get(reading) ?? [];
           let last: Pending | undefined;
           while (queue.length > 0 && (queue[0] as Pending).done) last = queue.shift();
-          if (last !== undefined) passed(last.record, last.sub, link);
+          if (last !== undefined) passed(last.tracked);
         };
         upstream = source.pipe(
           mergeMap((item) => {
-            const { record, sub, link } = linkOf(item);
-            const key = `${record.streamName}/${record.shardId}`;
-            const entry: Pending = { record, sub, done: false };
-            let queue = queues.get(key);
-            if (queue === undefined) queues.set(key, (queue = []));
+            const tracked = track(item);
+            const reading = tracked.handle.reading;
+            const entry: Pending = { tracked, done: false };
+            let queue = queues.get(reading);
+            if (queue === undefined) queues.set(reading, (queue = []));
             queue.push(entry);
             return from(process(item)).pipe(
               ignoreElements(),
@@ -202,7 +214,7 @@ export function checkpoint<T extends Checkpointable>(
                   done$.subscribe({
                     next: (value) => {
                       entry.done = true;
-                      settle(key, link);
+                      settle(reading);
                       inner.next(value);
                     },
                     error: (error: unknown) => inner.error(error),
@@ -214,31 +226,34 @@ export function checkpoint<T extends Checkpointable>(
         );
       }
 
+      // Writes start synchronously (the reading takes the positions at once), so completing
+      // right after is safe: the consumer's stop waits for writes under way.
       const subscription = withCheckpointSink(sink, () =>
         upstream.subscribe({
           next: (value) => {
-            let position: ReturnType<typeof positionOf>;
+            let tracked: Tracked;
             try {
-              position = linkOf(value);
+              tracked = track(value);
             } catch (error) {
               subscriber.error(error);
               return;
             }
-            if (resolved.mode === 'ordered') passed(position.record, position.sub, position.link);
+            if (resolved.mode === 'ordered') passed(tracked);
             subscriber.next(value);
           },
           error: (error: unknown) => {
-            timer?.unsubscribe();
-            if (sinceCommit > 0) void commitAll();
+            flush();
             subscriber.error(error);
           },
-          complete,
+          complete: () => {
+            flush();
+            subscriber.complete();
+          },
         }),
       );
       return () => {
-        timer?.unsubscribe();
-        if (sinceCommit > 0) void commitAll();
-        for (const link of links) link.detachSink(sink.id);
+        flush();
+        for (const ledger of ledgers) ledger.removeSink(sink);
         subscription.unsubscribe();
       };
     });

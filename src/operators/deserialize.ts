@@ -2,6 +2,8 @@ import { Observable, type OperatorFunction } from 'rxjs';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { KinesisItem } from '../consumer/KinesisItem.js';
 import { CONSUMER_CONTEXT, type KinesisRecord } from '../consumer/KinesisRecord.js';
+import { RECORD_HANDLE } from '../consumer/RecordTracking.js';
+import type { DeaggregatedItem } from '../processors/Aggregator.js';
 import { RecordDecodeError } from '../processors/errors/RecordDecodeError.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import type { Processor } from '../processors/Processor.js';
@@ -15,6 +17,12 @@ export interface DeserializeOptions {
    * cannot be decoded errors the stream.
    */
   readonly onDecodeError?: (error: RecordDecodeError, record: KinesisRecord) => void | Promise<void>;
+  /**
+   * Most items of one aggregated record emitted ahead of checkpoint() (default 1000). Items of a
+   * record from a tracked consumer are emitted as earlier ones settle, so one huge KPL record
+   * (up to ~150,000 items in 1 MiB) never materialises all its items at once.
+   */
+  readonly maxItemsAhead?: number;
 }
 
 /**
@@ -45,6 +53,9 @@ export function deserialize<T = unknown>(
     );
   }
   const { onDecodeError } = options;
+  const maxItemsAhead = options.maxItemsAhead ?? 1000;
+  if (!Number.isInteger(maxItemsAhead) || maxItemsAhead < 1)
+    throw new InvalidOptionError('maxItemsAhead', maxItemsAhead, 'expected an integer >= 1');
   if (onDecodeError !== undefined && typeof onDecodeError !== 'function') {
     throw new InvalidOptionError(
       'onDecodeError',
@@ -67,17 +78,50 @@ export function deserialize<T = unknown>(
       let waiting = false;
       let sourceDone = false;
 
+      let cancelWait: (() => void) | undefined;
+
       // A record that yields no item (dead-lettered, empty, or already done before a resume) never
-      // reaches checkpoint(): tell the consumer it is done, or it would hold back the shard's
-      // checkpoint and, at the end of a shard, its SHARD_END.
+      // reaches checkpoint(): it is done for this subscriber's pipeline only, or it would hold back
+      // the shard's checkpoint and, at the end of a shard, its SHARD_END.
       const settle = (record: KinesisRecord): void => {
-        record[CONSUMER_CONTEXT]?.link?.skipped?.(record, undefined, 1);
+        const handle = record[RECORD_HANDLE];
+        handle?.reading.skipped(handle.ledger, record.sequenceNumber, undefined, 1, undefined);
+      };
+
+      /** Emits the items of a decoded record from `from` on; pauses while too many are ahead of checkpoint(). */
+      const emitItems = (record: KinesisRecord, decoded: Decoded<T>, from: number): void => {
+        const handle = record[RECORD_HANDLE];
+        for (let i = from; i < decoded.parts.length; i += 1) {
+          if (subscriber.closed) return;
+          const part = decoded.parts[i] as DeaggregatedItem;
+          if (handle !== undefined && i - decoded.first >= maxItemsAhead) {
+            const done = handle.reading.itemsDone(handle.ledger, record.sequenceNumber);
+            if (part.subSequenceNumber - done >= maxItemsAhead) {
+              waiting = true;
+              cancelWait = handle.reading.whenSettled(() => {
+                cancelWait = undefined;
+                waiting = false;
+                emitItems(record, decoded, i);
+                drain();
+              });
+              return;
+            }
+          }
+          let item: KinesisItem<T>;
+          try {
+            item = decoded.item(i);
+          } catch (error) {
+            subscriber.error(error);
+            return;
+          }
+          subscriber.next(item);
+        }
       };
 
       const handle = (record: KinesisRecord): void => {
-        let items: KinesisItem<T>[];
+        let decoded: Decoded<T>;
         try {
-          items = decodeRecord(processorFor(record), record);
+          decoded = decodeRecord(processorFor(record), record);
         } catch (error) {
           const decodeError = error as RecordDecodeError;
           if (onDecodeError === undefined) {
@@ -106,11 +150,14 @@ export function deserialize<T = unknown>(
           }
           return;
         }
-        if (items.length === 0) settle(record);
-        for (const item of items) {
-          if (subscriber.closed) return;
-          subscriber.next(item);
+        if (decoded.parts.length === decoded.first) {
+          settle(record);
+          return;
         }
+        const tracking = record[RECORD_HANDLE];
+        if (decoded.parts.length > 1)
+          tracking?.reading.itemsDecoded(record.sequenceNumber, decoded.parts.length);
+        emitItems(record, decoded, decoded.first);
       };
 
       const drain = (): void => {
@@ -138,40 +185,24 @@ export function deserialize<T = unknown>(
         },
       });
       return () => {
+        cancelWait?.();
         subscription.unsubscribe();
         queue.length = 0;
       };
     });
 }
 
-/** Decodes one record into items; throws RecordDecodeError naming the record's position. */
-function decodeRecord<T>(processor: Processor<T>, record: KinesisRecord): KinesisItem<T>[] {
-  let subSequenceNumber: number | undefined;
-  try {
-    const parts = processor.aggregator.deaggregate(record);
-    const subRecordCount = parts.length;
-    const resumeAfter = record.resumeAfterSubSequenceNumber ?? -1;
-    const items: KinesisItem<T>[] = [];
-    for (const part of parts) {
-      if (part.subSequenceNumber <= resumeAfter) continue;
-      subSequenceNumber = part.subSequenceNumber;
-      const item: KinesisItem<T> = {
-        data: processor.serializer.deserialize(part.data),
-        record,
-        streamName: record.streamName,
-        shardId: record.shardId,
-        sequenceNumber: record.sequenceNumber,
-        subSequenceNumber: part.subSequenceNumber,
-        subRecordCount,
-        partitionKey: part.partitionKey,
-        ...(part.explicitHashKey === undefined ? {} : { explicitHashKey: part.explicitHashKey }),
-        approximateArrivalTimestamp: record.approximateArrivalTimestamp,
-      };
-      items.push(item);
-    }
-    return items;
-  } catch (error) {
-    throw new RecordDecodeError(
+/** A decoded record: its parts, the first one not done before a resume, and how to make an item of a part. */
+interface Decoded<T> {
+  readonly parts: readonly DeaggregatedItem[];
+  readonly first: number;
+  item(index: number): KinesisItem<T>;
+}
+
+/** Deaggregates one record; items are deserialized one by one as they are emitted. Errors name the record's position. */
+function decodeRecord<T>(processor: Processor<T>, record: KinesisRecord): Decoded<T> {
+  const fail = (error: unknown, subSequenceNumber?: number): RecordDecodeError =>
+    new RecordDecodeError(
       processor.name,
       {
         streamName: record.streamName,
@@ -181,7 +212,48 @@ function decodeRecord<T>(processor: Processor<T>, record: KinesisRecord): Kinesi
       },
       error,
     );
+  let parts: DeaggregatedItem[];
+  try {
+    parts = processor.aggregator.deaggregate(record);
+  } catch (error) {
+    throw fail(error);
   }
+  const subRecordCount = parts.length;
+  const resumeAfter = record.resumeAfterSubSequenceNumber ?? -1;
+  let first = 0;
+  while (first < parts.length && (parts[first] as DeaggregatedItem).subSequenceNumber <= resumeAfter)
+    first += 1;
+  // Every item is decoded before the first is emitted when the record is small: a record whose
+  // item cannot be decoded fails (or is dead-lettered) whole, as before.
+  const eager = parts.length <= 1000 ? parts.slice(first).map((part) => decodePart(part)) : undefined;
+  function decodePart(part: DeaggregatedItem): KinesisItem<T> {
+    let data: T;
+    try {
+      data = processor.serializer.deserialize(part.data);
+    } catch (error) {
+      throw fail(error, part.subSequenceNumber);
+    }
+    return {
+      data,
+      record,
+      streamName: record.streamName,
+      shardId: record.shardId,
+      sequenceNumber: record.sequenceNumber,
+      subSequenceNumber: part.subSequenceNumber,
+      subRecordCount,
+      partitionKey: part.partitionKey,
+      ...(part.explicitHashKey === undefined ? {} : { explicitHashKey: part.explicitHashKey }),
+      approximateArrivalTimestamp: record.approximateArrivalTimestamp,
+    };
+  }
+  return {
+    parts,
+    first,
+    item: (index) =>
+      eager === undefined
+        ? decodePart(parts[index] as DeaggregatedItem)
+        : (eager[index - first] as KinesisItem<T>),
+  };
 }
 
 function isProcessor<T>(value: unknown): value is Processor<T> {

@@ -16,3 +16,25 @@ test('reservations and records in flight never exceed the limit; waiters run whe
   expect(gate.free).toBe(5);
   expect(gate.peakInFlight).toBe(8);
 });
+
+test('items and bytes bound the budget too: a full count of either closes it until released', () => {
+  const gate = new InFlightGate({ records: 100, items: 1000, bytes: 10_000 });
+  expect(gate.reserve(10)).toBe(10);
+  gate.settleReservation(10, 2, 4000); // 2 records of 4,000 bytes in all
+  expect(gate.inFlightItems).toBe(2);
+  gate.addItems(998); // one of them turned out to hold 999 items
+  expect(gate.inFlightItems).toBe(1000);
+  const full = jest.fn();
+  gate.onFull = full;
+  expect(gate.free).toBe(0);
+  expect(gate.reserve(1)).toBe(0);
+  expect(full).toHaveBeenCalledTimes(1);
+  const woken = jest.fn();
+  gate.whenRoom(woken);
+  gate.release(1, 999, 2000);
+  expect(woken).toHaveBeenCalledTimes(1);
+  expect(gate.free).toBe(99);
+  gate.settleReservation(0, 0, 8000); // bytes alone reach the limit
+  expect(gate.inFlightBytes).toBe(10_000);
+  expect(gate.reserve(1)).toBe(0);
+});

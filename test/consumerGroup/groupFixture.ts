@@ -41,6 +41,8 @@ export interface GroupFixtureOptions {
   readonly checkpointBatchSize?: number;
   /** ... or this many ms (default 200). */
   readonly checkpointIntervalMs?: number;
+  /** Time each worker's handler takes per item, in ms (default 0). */
+  readonly handlerDelayMs?: number;
 }
 
 export async function startGroupFixture(
@@ -83,6 +85,7 @@ export async function startGroupFixture(
       heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
       checkpointBatchSize: options.checkpointBatchSize ?? 10,
       checkpointIntervalMs: options.checkpointIntervalMs ?? 200,
+      ...(options.handlerDelayMs === undefined ? {} : { handlerDelayMs: options.handlerDelayMs }),
     });
     closers.push(() => group.killAll());
     let last = await observer.leaseSnapshot(streamName);

@@ -70,12 +70,16 @@ async function main(): Promise<void> {
       deserialize<Payload>(),
       mergeMap((item: KinesisItem<Payload>) => {
         if (stopping) return EMPTY;
-        const reported = send({
-          kind: 'item',
-          shardId: item.shardId,
-          sequenceNumber: item.sequenceNumber,
-          id: item.data.id,
-        });
+        const delay = config.handlerDelayMs ?? 0;
+        const handled = delay > 0 ? new Promise((resolve) => setTimeout(resolve, delay)) : Promise.resolve();
+        const reported = handled.then(() =>
+          send({
+            kind: 'item',
+            shardId: item.shardId,
+            sequenceNumber: item.sequenceNumber,
+            id: item.data.id,
+          }),
+        );
         active = reported;
         return from(reported).pipe(map(() => item));
       }, 1),

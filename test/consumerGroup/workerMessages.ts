@@ -15,6 +15,8 @@ export interface WorkerConfig {
   /** checkpoint() batching: write after this many items or this many ms. */
   readonly checkpointBatchSize: number;
   readonly checkpointIntervalMs: number;
+  /** Time the handler takes per item, in ms (default 0: as long as the report takes). */
+  readonly handlerDelayMs?: number;
 }
 
 /** A ConsumerEvent with its error as text (IPC carries JSON). */

@@ -40,7 +40,9 @@ test('an expired iterator is renewed from the last emitted record, without loss 
       recordLimit: 5,
       shardFetchRate: 5,
       sleepTimeNoRecords: 20,
-      checkpointer: new MemoryCheckpointer({ now: realNow }),
+      // Leases are judged by their local deadline (scheduler clock, here the faked Date.now): the
+      // lease must outlast the 301 s jump, or the shard is (rightly) given up and read again.
+      checkpointer: new MemoryCheckpointer({ now: realNow, leaseDurationMs: 600_000 }),
     });
     const events: ConsumerEvent[] = [];
     consumer.events$.subscribe((e) => events.push(e));

@@ -1,0 +1,41 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
+
+/**
+ * Watches a consumer's calls to its checkpointer: once calls have kept failing for `timeoutMs`
+ * since the last success (or since the start), `onTimeout` is called with the last failure.
+ */
+export class CheckpointerHealth {
+  private timer: Subscription | undefined;
+  private lastError: unknown;
+  private lastOkAt: number;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly scheduler: SchedulerLike,
+    private readonly onTimeout: (lastError: unknown) => void,
+  ) {
+    this.lastOkAt = scheduler.now();
+  }
+
+  failed(error: unknown): void {
+    this.lastError = error;
+    if (this.timer !== undefined) return;
+    const remaining = Math.max(0, this.lastOkAt + this.timeoutMs - this.scheduler.now());
+    this.timer = this.scheduler.schedule(() => {
+      this.timer = undefined;
+      this.onTimeout(this.lastError);
+    }, remaining);
+  }
+
+  ok(): void {
+    this.lastOkAt = this.scheduler.now();
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+    this.lastError = undefined;
+  }
+
+  stop(): void {
+    this.timer?.unsubscribe();
+    this.timer = undefined;
+  }
+}

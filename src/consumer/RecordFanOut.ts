@@ -1,0 +1,175 @@
+import type { _Record } from '@aws-sdk/client-kinesis';
+import type { SchedulerLike, Subscriber } from 'rxjs';
+import type { Processor } from '../processors/Processor.js';
+import type { ConsumerEvent } from './ConsumerEvent.js';
+import type { CheckpointSink } from './ConsumerLink.js';
+import type { InFlightGate } from './InFlightGate.js';
+import { CONSUMER_CONTEXT, type ConsumerContext, type KinesisRecord } from './KinesisRecord.js';
+import { RECORD_HANDLE } from './RecordTracking.js';
+import type { ShardReading } from './ShardReading.js';
+import type { RecordsPage } from './ShardReader.js';
+import { SubscriberLedger } from './SubscriberLedger.js';
+
+/**
+ * The subscribers of one consumer run and how records reach them. In a tracked consumer every
+ * direct subscriber has a ledger, each record is tracked for every ledger before it is emitted,
+ * and each subscriber gets its own record object carrying its handle (one subscriber: the record
+ * itself). In an untracked one a record is finished when `next` returns. Taps (observe()) get
+ * every record, hold nothing and start nothing.
+ */
+export class RecordFanOut {
+  private readonly ledgers = new Map<number, SubscriberLedger>();
+  private readonly plain = new Set<Subscriber<KinesisRecord>>();
+  private readonly context: ConsumerContext;
+  private nextId = 1;
+  /** Changes whenever a ledger is added or removed. */
+  private version = 0;
+  /** Readings that resume inside an aggregated record: the record, and the items done in it. */
+  readonly resumeAt = new WeakMap<ShardReading, { readonly sequenceNumber: string; readonly sub: number }>();
+  /** A subscriber-behind episode is under way (until the budget has room again). */
+  private behind = false;
+
+  constructor(
+    readonly tracked: boolean,
+    private readonly streamName: string,
+    processor: Processor<unknown>,
+    private readonly gate: InFlightGate,
+    private readonly scheduler: SchedulerLike,
+    private readonly tap: (record: KinesisRecord) => void,
+  ) {
+    this.context = { processor };
+  }
+
+  get size(): number {
+    return this.ledgers.size + this.plain.size;
+  }
+
+  get ledgerIds(): number[] {
+    return [...this.ledgers.keys()];
+  }
+
+  /** Adds a direct subscriber; returns the ledger id (0 when untracked). */
+  add(subscriber: Subscriber<KinesisRecord>, sink: CheckpointSink | undefined): number {
+    if (!this.tracked) {
+      this.plain.add(subscriber);
+      return 0;
+    }
+    const id = this.nextId++;
+    this.version += 1;
+    this.ledgers.set(id, new SubscriberLedger(id, subscriber, this.scheduler, sink));
+    return id;
+  }
+
+  /** Removes a direct subscriber; true if it was the last one. */
+  remove(subscriber: Subscriber<KinesisRecord>, ledgerId: number, readings: Iterable<ShardReading>): boolean {
+    if (ledgerId === 0) {
+      if (!this.plain.delete(subscriber)) return false;
+    } else {
+      const ledger = this.ledgers.get(ledgerId);
+      if (ledger === undefined) return false;
+      this.ledgers.delete(ledgerId);
+      this.version += 1;
+      ledger.close();
+      for (const reading of readings) reading.removeLedger(ledgerId, this.ledgers.size === 0);
+    }
+    return this.size === 0;
+  }
+
+  /** Errors every direct subscriber (they are forgotten first). */
+  error(error: unknown): void {
+    const subscribers = [...this.plain, ...[...this.ledgers.values()].map((ledger) => ledger.subscriber)];
+    for (const ledger of this.ledgers.values()) ledger.close();
+    this.plain.clear();
+    this.ledgers.clear();
+    this.version += 1;
+    for (const subscriber of subscribers) subscriber.error(error);
+  }
+
+  /** Emits a page of a reading's records, in order, while the reading is still reading. */
+  emit(reading: ShardReading, records: readonly _Record[], page: RecordsPage): void {
+    let ledgers = [...this.ledgers.values()];
+    let ids = ledgers.map((ledger) => ledger.id);
+    let version = this.version;
+    for (let i = 0; i < records.length; i += 1) {
+      const raw = records[i] as _Record;
+      const bytes = raw.Data?.byteLength ?? 0;
+      if (reading.state !== 'reading' || this.size === 0) {
+        let rest = 0;
+        for (let j = i; j < records.length; j += 1) rest += records[j]?.Data?.byteLength ?? 0;
+        this.gate.release(records.length - i, records.length - i, rest);
+        return;
+      }
+      const record = this.toRecord(reading, raw, page);
+      if (this.tracked) {
+        if (version !== this.version) {
+          ledgers = [...this.ledgers.values()];
+          ids = ledgers.map((ledger) => ledger.id);
+          version = this.version;
+        }
+        reading.progress.add(record.sequenceNumber, ids, bytes);
+        if (ledgers.length === 1) {
+          const ledger = ledgers[0] as SubscriberLedger;
+          (record as { [RECORD_HANDLE]?: unknown })[RECORD_HANDLE] = { reading, ledger };
+          ledger.subscriber.next(record);
+        } else {
+          for (const ledger of ledgers)
+            ledger.subscriber.next({ ...record, [RECORD_HANDLE]: { reading, ledger } });
+        }
+      } else {
+        for (const subscriber of this.plain) subscriber.next(record);
+        this.gate.release(1, 1, bytes);
+      }
+      this.tap(record);
+    }
+  }
+
+  /** The budget is full: names the subscriber holding the most records, once per episode. */
+  reportBehind(readings: Iterable<ShardReading>, onEvent: (event: ConsumerEvent) => void): void {
+    if (this.behind) return;
+    let slowest: { id: number; records: number } | undefined;
+    const all = [...readings];
+    for (const id of this.ledgers.keys()) {
+      let records = 0;
+      for (const reading of all) records += reading.progress.pendingFor(id);
+      if (records > 0 && (slowest === undefined || records > slowest.records)) slowest = { id, records };
+    }
+    if (slowest === undefined) return;
+    this.behind = true;
+    this.gate.whenRoom(() => (this.behind = false));
+    const { gate } = this;
+    onEvent({
+      type: 'subscriber-behind',
+      subscriberId: slowest.id,
+      records: slowest.records,
+      inFlight: gate.inFlight,
+      inFlightItems: gate.inFlightItems,
+      inFlightBytes: gate.inFlightBytes,
+    });
+  }
+
+  private toRecord(reading: ShardReading, raw: _Record, page: RecordsPage): KinesisRecord {
+    const sequenceNumber = raw.SequenceNumber ?? '';
+    const record: {
+      -readonly [K in keyof KinesisRecord]: KinesisRecord[K];
+    } = {
+      streamName: this.streamName,
+      shardId: reading.shardId,
+      sequenceNumber,
+      partitionKey: raw.PartitionKey ?? '',
+      data: raw.Data ?? new Uint8Array(0),
+      approximateArrivalTimestamp: raw.ApproximateArrivalTimestamp ?? new Date(0),
+      abortSignal: reading.signal,
+      [CONSUMER_CONTEXT]: this.context,
+    };
+    const explicitHashKey = (raw as { ExplicitHashKey?: string }).ExplicitHashKey;
+    if (explicitHashKey !== undefined) record.explicitHashKey = explicitHashKey;
+    if (page.millisBehindLatest !== undefined) record.millisBehindLatest = page.millisBehindLatest;
+    const resume = this.resumeAt.get(reading);
+    if (resume !== undefined) {
+      // Only the first record of the reading can be the one it resumed inside.
+      this.resumeAt.delete(reading);
+      if (resume.sequenceNumber === sequenceNumber) record.resumeAfterSubSequenceNumber = resume.sub;
+    }
+    return record;
+  }
+}

@@ -1,0 +1,99 @@
+import type { Checkpointer } from '../checkpointers/Checkpointer.js';
+import type { KinesisItem } from './KinesisItem.js';
+import type { KinesisRecord } from './KinesisRecord.js';
+
+/** Where a record emitted to a tracked subscriber carries its RecordHandle. */
+export const RECORD_HANDLE: unique symbol = Symbol('rxjs-kinesis.recordHandle');
+
+/**
+ * What a checkpoint() / checkpointFilter() / deserialize() in one subscriber's pipeline needs
+ * to settle a record of a tracked consumer: the reading that emitted it (one shard, one lease
+ * token) and the ledger of the subscriber it was emitted to. Carried by the record object
+ * itself, so settling never depends on when or how the pipeline subscribed.
+ */
+export interface RecordHandle {
+  readonly reading: ReadingLink;
+  readonly ledger: LedgerLink;
+}
+
+/** One reading of a shard, as the operators see it. Every call is ignored once the reading is over. */
+export interface ReadingLink {
+  readonly shardId: string;
+  readonly checkpointer: Checkpointer;
+  /** The subscriber of `ledger` is done with the record at `sequenceNumber` (items 0..sub, or whole) and all before it. */
+  passed(ledger: LedgerLink, sequenceNumber: string, subSequenceNumber: number | undefined): void;
+  /** One item (or the whole record) will never reach checkpoint() in `ledger`'s pipeline. */
+  skipped(
+    ledger: LedgerLink,
+    sequenceNumber: string,
+    subSequenceNumber: number | undefined,
+    subRecordCount: number,
+    doneThrough: number | undefined,
+  ): void;
+  /** deserialize() found `items` items in the record: the budget counts them. */
+  itemsDecoded(sequenceNumber: string, items: number): void;
+  /** How many leading items of the record `ledger`'s pipeline is done with (Infinity: all, or not tracked). */
+  itemsDone(ledger: LedgerLink, sequenceNumber: string): number;
+  /** Calls `callback` once at the next settlement in this reading (or when it ends); returns a cancel. */
+  whenSettled(callback: () => void): () => void;
+  /** Writes the position that may be committed now. Never rejects. */
+  commit(): Promise<void>;
+}
+
+/** A checkpoint() operator as a ledger knows it: told when a drop settled records, so drops count toward its batch. */
+export interface LedgerSink {
+  readonly intervalMs: number;
+  settled(reading: ReadingLink): void;
+}
+
+/** One direct subscriber of a tracked consumer. */
+export interface LedgerLink {
+  readonly id: number;
+  /** A checkpoint() in this subscriber's pipeline; it is told about drops (see LedgerSink). */
+  addSink(sink: LedgerSink): void;
+  removeSink(sink: LedgerSink): void;
+  /** A drop in this pipeline settled records of `reading`. */
+  settledByDrop(reading: ReadingLink): void;
+}
+
+/** A record or an item of one, with its handle (undefined for an untracked consumer). */
+export interface TrackedValue {
+  readonly record: KinesisRecord;
+  /** Item index when the value is an item that is not its record's last; else undefined. */
+  readonly sub: number | undefined;
+  readonly subSequenceNumber: number | undefined;
+  readonly subRecordCount: number;
+  readonly handle: RecordHandle | undefined;
+}
+
+/** Reads what a value from fromKinesis() or deserialize() carries; undefined for other values. */
+export function trackedValue(value: unknown): TrackedValue | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const maybeItem = value as Partial<KinesisItem<unknown>>;
+  if (
+    typeof maybeItem.record === 'object' &&
+    maybeItem.record !== null &&
+    typeof maybeItem.subSequenceNumber === 'number'
+  ) {
+    const record = maybeItem.record;
+    if (typeof record.sequenceNumber !== 'string') return undefined;
+    const count = maybeItem.subRecordCount ?? 1;
+    const complete = maybeItem.subSequenceNumber >= count - 1;
+    return {
+      record,
+      sub: complete ? undefined : maybeItem.subSequenceNumber,
+      subSequenceNumber: maybeItem.subSequenceNumber,
+      subRecordCount: count,
+      handle: record[RECORD_HANDLE],
+    };
+  }
+  const record = value as KinesisRecord;
+  if (typeof record.sequenceNumber !== 'string' || typeof record.shardId !== 'string') return undefined;
+  return {
+    record,
+    sub: undefined,
+    subSequenceNumber: undefined,
+    subRecordCount: 1,
+    handle: record[RECORD_HANDLE],
+  };
+}

@@ -1,0 +1,41 @@
+import type { Lease } from '../checkpointers/Checkpointer.js';
+import type { LeaseSnapshot } from '../checkpointers/LeaseCoordinator.js';
+
+/**
+ * Which shards this worker reads. LocalAssignment (one process: every open shard, up to
+ * maxShardConsumers) and LeaseBalancer (a group sharing a LeaseCoordinator: leases, fair
+ * shares, handoffs) implement it. Either way leases go through the LeaseManager, which enforces
+ * every lease's deadline.
+ */
+export interface ShardAssignment {
+  /** Starts assigning; the first pass runs at once. */
+  start(): void;
+  /** Something changed (shards listed, a shard ended, a lease lost): run a pass soon. */
+  trigger(): void;
+  /** Stops passing; waits for a pass under way. */
+  stop(): Promise<void>;
+  /** Who should get a shard this worker holds when it stops (a pending handoff), if anyone. */
+  requesterOf(shardId: string): string | undefined;
+  /** After the leases were released: leave the group, if any. Never rejects. */
+  leave(): Promise<void>;
+}
+
+/** What an assignment needs from the consumer. */
+export interface AssignmentHost {
+  /** Shards that may be read now (known, not ended, every parent ended); `snapshot` from a group. */
+  openShards(snapshot?: LeaseSnapshot): Promise<string[]>;
+  /** Shards with a reading that is not over. */
+  activeShards(): ReadonlySet<string>;
+  /**
+   * A lease was just acquired: start reading the shard (or release the lease if it cannot),
+   * after `waitMs` (a takeover waits out the previous owner's lease). Never waits itself.
+   */
+  startReading(shardId: string, lease: Lease, waitMs?: number): Promise<void>;
+  /** Stop reading a shard, let its records finish (bounded), write, release the lease (to `requester`). */
+  handOver(shardId: string, requester: string | undefined): void;
+  /** True while the shard is being handed over (its lease is still held). */
+  isHandingOver(shardId: string): boolean;
+  /** A call to the checkpointer failed, or succeeded (see CheckpointerHealth). */
+  checkpointerFailed(error: unknown): void;
+  checkpointerOk(): void;
+}

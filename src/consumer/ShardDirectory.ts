@@ -1,0 +1,181 @@
+import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
+import type { ShardCheckpoint } from '../checkpointers/Checkpointer.js';
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import { Backoff } from '../kinesis/backoff.js';
+import { classifyError } from '../kinesis/classifyError.js';
+import { listShards } from '../kinesis/listShards.js';
+import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
+import type { ConsumerEvent, ShardStartPosition } from './ConsumerEvent.js';
+import { startPosition } from './startPosition.js';
+
+/** What the group has stored for a shard, as far as the directory needs it. */
+export interface StoredShard {
+  readonly checkpoint: ShardCheckpoint | undefined;
+  /** Another worker holds a live lease on it. */
+  readonly leased?: boolean;
+}
+
+/**
+ * The stream's shards and their lineage (ParentShardId, AdjacentParentShardId, ChildShards),
+ * and the rules built on them: which shards may be read now (every parent read to its end) and
+ * where each starts (see startPosition). Lists shards with ListShards, retrying with back-off.
+ */
+export class ShardDirectory {
+  private known = new Map<string, Shard>();
+  /** Shards known to be read to their end (SHARD_END stored), or skipped as never to be read. */
+  private readonly ended = new Set<string>();
+  /** Shards this consumer started reading. */
+  private readonly started = new Set<string>();
+  private listings = 0;
+
+  constructor(
+    private readonly client: KinesisClient,
+    private readonly options: ResolvedConsumerOptions,
+    private readonly onEvent: (event: ConsumerEvent) => void,
+    private readonly delay: (ms: number) => Promise<void>,
+  ) {}
+
+  get shardIds(): string[] {
+    return [...this.known.keys()];
+  }
+
+  get listing(): boolean {
+    return this.listings > 0;
+  }
+
+  has(shardId: string): boolean {
+    return this.known.has(shardId);
+  }
+
+  /**
+   * Lists the shards again. Retriable failures are retried with back-off; when out of retries
+   * (or not retriable) the error is returned (the first listing's error fails the consumer).
+   */
+  async refresh(running: () => boolean): Promise<RxjsKinesisError | undefined> {
+    const { options } = this;
+    const backoff = new Backoff({
+      baseMs: options.expoBackoff,
+      capMs: options.expoBackoffLimit,
+      retryLimit: options.retryLimit,
+      random: options.random,
+    });
+    this.listings += 1;
+    try {
+      for (;;) {
+        try {
+          const shards = await listShards(this.client, options.address);
+          if (!running()) return undefined;
+          const changed =
+            shards.length !== this.known.size || shards.some((s) => !this.known.has(s.ShardId ?? ''));
+          this.known = new Map(
+            shards.filter((s) => s.ShardId !== undefined).map((s) => [s.ShardId as string, s]),
+          );
+          if (changed) this.onEvent({ type: 'shards-discovered', shardIds: this.shardIds });
+          return undefined;
+        } catch (caught) {
+          const error = classifyError(caught, { streamName: options.address.streamName });
+          const delayMs = error.retriable ? backoff.next() : undefined;
+          if (delayMs === undefined) return error;
+          this.onEvent({
+            type: 'error-retried',
+            operation: 'ListShards',
+            error,
+            attempt: backoff.attempts,
+            delayMs,
+          });
+          await this.delay(delayMs);
+          if (!running()) return undefined;
+        }
+      }
+    } finally {
+      this.listings -= 1;
+    }
+  }
+
+  /** The known parents of a shard. */
+  parentsOf(shardId: string): string[] {
+    const shard = this.known.get(shardId);
+    if (shard === undefined) return [];
+    return [shard.ParentShardId, shard.AdjacentParentShardId].filter(
+      (id): id is string => id !== undefined && this.known.has(id),
+    );
+  }
+
+  /** Known children of a shard, plus those its last GetRecords named. */
+  childrenOf(shardId: string, named: readonly string[] = []): string[] {
+    const children = new Set(named);
+    for (const shard of this.known.values())
+      if (shard.ParentShardId === shardId || shard.AdjacentParentShardId === shardId)
+        children.add(shard.ShardId as string);
+    return [...children];
+  }
+
+  /** True when a shard named as a child is not known yet, or an ended shard has no known child: list again. */
+  isStale(endedShardId: string, namedChildren: readonly string[]): boolean {
+    if (namedChildren.some((id) => !this.known.has(id))) return true;
+    return this.childrenOf(endedShardId).length === 0 && namedChildren.length === 0;
+  }
+
+  markEnded(shardId: string): void {
+    this.ended.add(shardId);
+  }
+
+  isEnded(shardId: string): boolean {
+    return this.ended.has(shardId);
+  }
+
+  markStarted(shardId: string): void {
+    this.started.add(shardId);
+  }
+
+  /**
+   * Shards that may be read now: known, not ended, every known parent ended. `stored` says what
+   * the group stored for a shard (it may be asked for parents and children alike). A closed
+   * shard that a LATEST consumer never read and the group stored nothing for is skipped (as the
+   * KCL does): its children start at the configured LATEST.
+   */
+  async openShards(stored: (shardId: string) => Promise<StoredShard>): Promise<string[]> {
+    const open: string[] = [];
+    for (const shardId of this.shardIds) {
+      if (this.ended.has(shardId)) continue;
+      const own = await stored(shardId);
+      if (own.checkpoint?.kind === 'shard-end' || this.skippable(shardId, own)) {
+        this.ended.add(shardId);
+        continue;
+      }
+      let ready = true;
+      for (const parent of this.parentsOf(shardId)) {
+        if (this.ended.has(parent)) continue;
+        const state = await stored(parent);
+        if (state.checkpoint?.kind === 'shard-end' || this.skippable(parent, state)) this.ended.add(parent);
+        else ready = false;
+      }
+      if (ready) open.push(shardId);
+    }
+    return open;
+  }
+
+  /** Where a shard starts, given what the group stored for it and for its parents. */
+  async startOf(
+    shardId: string,
+    stored: (shardId: string) => Promise<StoredShard>,
+  ): Promise<ShardStartPosition> {
+    const own = await stored(shardId);
+    let parentStored = false;
+    for (const parent of this.parentsOf(shardId)) {
+      if ((await stored(parent)).checkpoint !== undefined) parentStored = true;
+    }
+    return startPosition(this.options, shardId, own.checkpoint, parentStored);
+  }
+
+  private skippable(shardId: string, state: StoredShard): boolean {
+    const closed = this.known.get(shardId)?.SequenceNumberRange?.EndingSequenceNumber !== undefined;
+    return (
+      this.options.iteratorType === 'LATEST' &&
+      closed &&
+      state.checkpoint === undefined &&
+      state.leased !== true &&
+      !this.started.has(shardId)
+    );
+  }
+}

@@ -1,0 +1,312 @@
+/**
+ * One reading of one shard under one lease token: it owns the shard's source (poller or
+ * subscription), the records in flight, the position writes, the end of the shard and the
+ * handoff. The coordinator makes a new reading for every lease it acquires; a reading never
+ * outlives its lease, and every async step checks that this reading is still in the state that
+ * started it, so a late result (a write, a SHARD_END, a handoff) of a reading that moved on is
+ * ignored.
+ *
+ * | from                                  | event                          | to        | action                                               |
+ * | ------------------------------------- | ------------------------------ | --------- | ---------------------------------------------------- |
+ * | reading                               | records from the source        | reading   | track for every tracked subscriber, emit              |
+ * | reading                               | source read the shard to end   | draining  | (children become known to the directory)             |
+ * | draining                              | every record settled           | ending    | markShardEnd through the lease                        |
+ * | ending                                | SHARD_END written              | ended     | release the lease; children may start                 |
+ * | ending                                | markShardEnd failed, retriable | draining  | tried again after END_RETRY_MS                        |
+ * | reading, draining                     | handOver(requester)            | releasing | stop source; wait for every record; write            |
+ * | releasing                             | no drain within the timeout    | releasing | handoff-timeout; withdraw the request; keep the lease |
+ * | releasing                             | written, lease released        | released  | handoff-completed                                     |
+ * | reading, draining, ending, releasing  | lease lost or deadline passed  | lost      | stop source; drop records unwritten; abort            |
+ * | reading, draining, ending             | stop()                         | stopping  | stop source; write the position                       |
+ * | stopping                              | lease released                 | stopped   |                                                      |
+ * | reading                               | source failed                  | failed    | drop records; the consumer errors                     |
+ *
+ * ended, released, lost, stopped and failed are final: the reading does nothing more.
+ */
+import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
+import { reportWriteFailure, type ReadingState, type ShardReadingHost } from './ShardReadingHost.js';
+import { waitForDrain } from './waitForDrain.js';
+import type { Checkpointer } from '../checkpointers/Checkpointer.js';
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
+import type { LedgerLink, ReadingLink } from './RecordTracking.js';
+import type { ShardCounters } from './ShardCounters.js';
+import { ShardProgress } from './ShardProgress.js';
+import type { RecordsPage } from './ShardReader.js';
+
+/** Wait before a failed SHARD_END write is tried again. */
+const END_RETRY_MS = 1000;
+
+const LIVE: ReadonlySet<ReadingState> = new Set(['reading', 'draining', 'ending', 'releasing', 'stopping']);
+
+export class ShardReading implements ReadingLink {
+  readonly progress = new ShardProgress();
+  private current: ReadingState = 'reading';
+  private readonly controller = new AbortController();
+  private source: ReadingSource | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private finishing: Promise<void> | undefined;
+  private childShards: readonly ChildShard[] = [];
+  private readonly settleWaiters = new Set<() => void>();
+  private cancelRetry: () => void = () => undefined;
+
+  constructor(
+    readonly shardId: string,
+    readonly token: string,
+    private readonly host: ShardReadingHost,
+    readonly counters: ShardCounters,
+    createSource: (params: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError'>) => ReadingSource,
+  ) {
+    this.source = createSource({
+      onRecords: (records, page) => this.onRecords(records, page),
+      onEnd: (children) => this.onEnd(children),
+      onError: (error) => this.onSourceError(error),
+    });
+  }
+
+  get state(): ReadingState {
+    return this.current;
+  }
+
+  get checkpointer(): Checkpointer {
+    return this.host.checkpointer;
+  }
+
+  /** Fires when the reading ends before its records could be committed (lost, handed over, stopped). */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** True while the lease this reading was started with is still held (its deadline enforced). */
+  private get owns(): boolean {
+    return LIVE.has(this.current) && this.host.leases.get(this.shardId)?.token === this.token;
+  }
+
+  start(): void {
+    this.source?.start();
+  }
+
+  // ReadingLink: what the operators call through a record's handle.
+
+  passed(ledger: LedgerLink, sequenceNumber: string, sub: number | undefined): void {
+    if (!LIVE.has(this.current)) return;
+    const { size, items, bytes } = this.progress;
+    this.progress.pass(ledger.id, sequenceNumber, sub);
+    this.settled(size, items, bytes);
+  }
+
+  skipped(ledger: LedgerLink, seq: string, sub: number | undefined, count: number, through?: number): void {
+    if (!LIVE.has(this.current)) return;
+    this.settle(() => this.progress.skip(seq, sub, count, ledger.id, through ?? -1));
+    ledger.settledByDrop(this);
+  }
+
+  itemsDecoded(sequenceNumber: string, items: number): void {
+    if (LIVE.has(this.current)) this.host.gate.addItems(this.progress.setItems(sequenceNumber, items));
+  }
+
+  itemsDone(ledger: LedgerLink, sequenceNumber: string): number {
+    return LIVE.has(this.current)
+      ? this.progress.itemsDone(ledger.id, sequenceNumber)
+      : Number.POSITIVE_INFINITY;
+  }
+
+  whenSettled(callback: () => void): () => void {
+    if (!LIVE.has(this.current)) {
+      callback();
+      return () => undefined;
+    }
+    this.settleWaiters.add(callback);
+    return () => this.settleWaiters.delete(callback);
+  }
+
+  /** Forgets a subscriber that left: the last one leaving leaves nothing committable. */
+  removeLedger(ledgerId: number, last: boolean): void {
+    if (!LIVE.has(this.current)) return;
+    this.settle(() => (last ? this.progress.clear() : this.progress.removeSink(ledgerId)));
+  }
+
+  /** Writes the committable position through the lease, after any write under way. Never rejects. */
+  commit(): Promise<void> {
+    if (!this.progress.dirty || !LIVE.has(this.current) || this.current === 'ending') return this.writing;
+    this.writing = this.writing.then(async () => {
+      const position = this.progress.committable;
+      const lease = this.host.leases.get(this.shardId);
+      if (position === undefined || !this.progress.dirty || !this.owns || lease === undefined) return;
+      try {
+        await this.host.checkpointer.checkpoint(lease, position);
+        if (!LIVE.has(this.current)) return;
+        this.progress.markWritten(position);
+        this.counters.checkpoint = position;
+        this.host.onEvent({ type: 'checkpoint-written', shardId: this.shardId, position });
+      } catch (error) {
+        this.writeFailed('checkpoint', error);
+      }
+    });
+    return this.writing;
+  }
+
+  /**
+   * Hands the shard over (or gives it up): stops reading, waits until every record in flight
+   * settled, writes, and releases the lease (reserved for `requester`). The lease is never
+   * released with records in flight: at each `drainTimeoutMs` without a drain it reports
+   * handoff-timeout, withdraws the request (so the requester does not take the shard over
+   * mid-record) and keeps the lease, renewed as usual.
+   */
+  handOver(requester: string | undefined, drainTimeoutMs: number): Promise<void> {
+    if (this.current !== 'reading' && this.current !== 'draining') return this.finishing ?? Promise.resolve();
+    this.current = 'releasing';
+    this.stopSource();
+    this.finishing = (async () => {
+      while (!(await this.waitDrained(drainTimeoutMs))) {
+        if (this.current !== 'releasing' || !this.owns) return;
+        const inFlight = this.progress.size;
+        this.host.onEvent({ type: 'handoff-timeout', shardId: this.shardId, requester, inFlight });
+        if (requester !== undefined) await this.host.withdrawHandoff(this.shardId, requester);
+      }
+      if (this.current !== 'releasing' || !this.owns) return;
+      await this.commit();
+      if (this.current !== 'releasing' || !this.owns) return;
+      const released = await this.host.leases.release(this.shardId, requester, this.token);
+      if (this.current !== 'releasing') return;
+      if (released && requester !== undefined)
+        this.host.onEvent({ type: 'handoff-completed', shardId: this.shardId, requester, drained: true });
+      this.finish('released');
+    })();
+    return this.finishing;
+  }
+
+  /** The lease is gone: stop at once, never write again. */
+  leaseLost(): void {
+    if (!LIVE.has(this.current)) return;
+    this.host.leases.drop(this.shardId, this.token);
+    // A position finished but not written (e.g. the store was unreachable) is kept for the next
+    // time this worker holds the shard: it writes it before reading again.
+    if (this.progress.dirty && this.progress.committable !== undefined)
+      this.host.onUnwritten(this.shardId, this.progress.committable);
+    this.settle(() => this.progress.clear());
+    this.finish('lost');
+  }
+
+  /** The consumer stops: write what may be committed and release the lease. */
+  stop(): Promise<void> {
+    // A handoff still waiting for its records: the consumer stops, so they will never settle.
+    if (this.current === 'releasing') this.settle(() => this.progress.clear());
+    if (this.current === 'releasing' || this.current === 'stopping')
+      return this.finishing ?? Promise.resolve();
+    if (!LIVE.has(this.current)) return this.writing;
+    this.current = 'stopping';
+    this.stopSource();
+    this.finishing = (async () => {
+      await this.writing;
+      if (this.current !== 'stopping') return;
+      await this.commit();
+      if (this.current !== 'stopping') return;
+      await this.host.leases.release(this.shardId, undefined, this.token);
+      this.settle(() => this.progress.clear());
+      this.finish('stopped');
+    })();
+    return this.finishing;
+  }
+
+  // Source callbacks
+
+  private onRecords(records: readonly _Record[], page: RecordsPage): void {
+    let bytes = 0;
+    for (const record of records) bytes += record.Data?.byteLength ?? 0;
+    if (this.current !== 'reading' || !this.owns) {
+      this.host.gate.release(records.length, records.length, bytes);
+      if (this.current === 'reading') this.leaseLost();
+      return;
+    }
+    this.counters.records += records.length;
+    this.counters.bytes += bytes;
+    this.counters.lastSequenceNumber = records[records.length - 1]?.SequenceNumber;
+    this.host.emit(this, records, page);
+  }
+
+  private onEnd(children: readonly ChildShard[]): void {
+    if (this.current !== 'reading') return;
+    this.source = undefined;
+    this.childShards = children;
+    this.current = 'draining';
+    this.maybeEnd();
+  }
+
+  private onSourceError(error: RxjsKinesisError): void {
+    if (this.current !== 'reading') return;
+    this.settle(() => this.progress.clear());
+    this.finish('failed');
+    this.host.onError(error);
+  }
+
+  // Internals
+
+  /** Runs a progress change, frees the budget it released, wakes waiters, ends a drained shard. */
+  private settle(change: () => number): void {
+    const { size, items, bytes } = this.progress;
+    change();
+    this.settled(size, items, bytes);
+  }
+
+  /** After a progress change from `size` records (`items`, `bytes`): free the budget, wake waiters, end. */
+  private settled(size: number, items: number, bytes: number): void {
+    const progress = this.progress;
+    if (progress.size === size && this.settleWaiters.size === 0 && this.current !== 'draining') return;
+    this.host.gate.release(size - progress.size, items - progress.items, bytes - progress.bytes);
+    if (this.settleWaiters.size > 0) {
+      const waiters = [...this.settleWaiters];
+      this.settleWaiters.clear();
+      for (const waiter of waiters) waiter();
+    }
+    this.maybeEnd();
+  }
+
+  private maybeEnd(): void {
+    if (this.current !== 'draining' || this.progress.size > 0) return;
+    this.current = 'ending';
+    this.writing = this.writing.then(async () => {
+      const lease = this.host.leases.get(this.shardId);
+      if (this.current !== 'ending' || lease === undefined || lease.token !== this.token) return;
+      try {
+        await this.host.checkpointer.markShardEnd(lease);
+      } catch (error) {
+        if (this.current !== 'ending') return;
+        this.current = 'draining';
+        this.writeFailed('markShardEnd', error);
+        if (this.current === 'draining')
+          this.cancelRetry = this.host.timer(END_RETRY_MS, () => this.maybeEnd());
+        return;
+      }
+      if (this.current !== 'ending') return;
+      this.counters.checkpoint = 'SHARD_END';
+      this.host.onEvent({ type: 'checkpoint-written', shardId: this.shardId, position: 'SHARD_END' });
+      await this.host.leases.release(this.shardId, undefined, this.token);
+      this.finish('ended');
+    });
+  }
+
+  private writeFailed(operation: string, error: unknown): void {
+    if (reportWriteFailure(this.host, this.shardId, operation, error)) this.leaseLost();
+  }
+
+  /** Resolves true once no record is in flight, false at the timeout or if the reading moved on. */
+  private waitDrained(timeoutMs: number): Promise<boolean> {
+    return waitForDrain(this, () => this.current === 'releasing', this.host.timer, timeoutMs);
+  }
+
+  private stopSource(): void {
+    this.source?.stop();
+    this.source = undefined;
+    this.cancelRetry();
+  }
+
+  private finish(state: 'ended' | 'released' | 'lost' | 'stopped' | 'failed'): void {
+    this.current = state;
+    this.stopSource();
+    if (state !== 'ended') this.controller.abort();
+    for (const waiter of [...this.settleWaiters]) waiter();
+    this.settleWaiters.clear();
+    this.host.onFinished(this, this.childShards);
+  }
+}

@@ -1,0 +1,68 @@
+import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
+import type { Checkpointer, CheckpointPosition } from '../checkpointers/Checkpointer.js';
+import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
+import { classifyError } from '../kinesis/classifyError.js';
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import type { ConsumerEvent } from './ConsumerEvent.js';
+import type { InFlightGate } from './InFlightGate.js';
+import type { LeaseManager } from './LeaseManager.js';
+import type { RecordsPage } from './ShardReader.js';
+import type { ShardReading } from './ShardReading.js';
+
+/** The states of a ShardReading (see the transition table in ShardReading.ts). */
+export type ReadingState =
+  | 'reading'
+  | 'draining'
+  | 'ending'
+  | 'ended'
+  | 'releasing'
+  | 'released'
+  | 'lost'
+  | 'stopping'
+  | 'stopped'
+  | 'failed';
+
+/** What a ShardReading needs from the consumer that runs it. */
+export interface ShardReadingHost {
+  readonly streamName: string;
+  readonly checkpointer: Checkpointer;
+  readonly leases: LeaseManager;
+  readonly gate: InFlightGate;
+  /** Emits a page of records to the subscribers (tracking them with `reading.track`). */
+  emit(reading: ShardReading, records: readonly _Record[], page: RecordsPage): void;
+  onEvent(event: ConsumerEvent): void;
+  /** The reading reached a final state (ended, released, lost, stopped or failed). */
+  onFinished(reading: ShardReading, childShards: readonly ChildShard[]): void;
+  /** Withdraws `requester`'s handoff request on the shard (group checkpointers). Never rejects. */
+  withdrawHandoff(shardId: string, requester: string): Promise<void>;
+  /** The lease was lost with this position finished but not written. */
+  onUnwritten(shardId: string, position: CheckpointPosition): void;
+  onError(error: RxjsKinesisError): void;
+  /** Calls `callback` after `ms` on the consumer's scheduler; returns a cancel function. */
+  timer(ms: number, callback: () => void): () => void;
+}
+
+/**
+ * Reports a failed position or SHARD_END write as an event: lease-lost (returns true: the
+ * reading must stop at once) or error-retried.
+ */
+export function reportWriteFailure(
+  host: Pick<ShardReadingHost, 'streamName' | 'onEvent'>,
+  shardId: string,
+  operation: string,
+  error: unknown,
+): boolean {
+  if (error instanceof LeaseLostError) {
+    host.onEvent({ type: 'lease-lost', shardId, error });
+    return true;
+  }
+  host.onEvent({
+    type: 'error-retried',
+    shardId,
+    operation,
+    error: classifyError(error, { streamName: host.streamName, shardId }),
+    attempt: 1,
+    delayMs: 0,
+  });
+  return false;
+}

@@ -1,0 +1,64 @@
+import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
+import type { KinesisRecord } from './KinesisRecord.js';
+import type { LedgerLink, LedgerSink, ReadingLink } from './RecordTracking.js';
+
+/** How long drops of a pipeline whose checkpoint() has not shown itself wait before they are written. */
+const DEFAULT_DROP_FLUSH_MS = 5000;
+
+/**
+ * One direct subscriber of a tracked consumer, created when the consumer's Observable sees the
+ * subscription (before anything is emitted to it). Every record emitted to the subscriber is
+ * tracked for its ledger until the subscriber's pipeline settles it (checkpoint() passed it,
+ * checkpointFilter() dropped it, deserialize() found no item in it) or the subscriber leaves.
+ */
+export class SubscriberLedger implements LedgerLink {
+  private readonly sinks = new Set<LedgerSink>();
+  /** Readings with positions advanced by drops before any checkpoint() of this pipeline showed itself. */
+  private readonly unclaimed = new Set<ReadingLink>();
+  private flush: Subscription | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly subscriber: Subscriber<KinesisRecord>,
+    private readonly scheduler: SchedulerLike,
+    sink: LedgerSink | undefined,
+  ) {
+    if (sink !== undefined) this.sinks.add(sink);
+  }
+
+  addSink(sink: LedgerSink): void {
+    if (this.sinks.has(sink)) return;
+    this.sinks.add(sink);
+    for (const reading of this.unclaimed) sink.settled(reading);
+    this.unclaimed.clear();
+    this.flush?.unsubscribe();
+    this.flush = undefined;
+  }
+
+  removeSink(sink: LedgerSink): void {
+    this.sinks.delete(sink);
+  }
+
+  /** Drops settled records: they count toward the batch of this pipeline's checkpoint(). */
+  settledByDrop(reading: ReadingLink): void {
+    if (this.sinks.size > 0) {
+      for (const sink of this.sinks) sink.settled(reading);
+      return;
+    }
+    this.unclaimed.add(reading);
+    this.flush ??= this.scheduler.schedule(() => {
+      this.flush = undefined;
+      const readings = [...this.unclaimed];
+      this.unclaimed.clear();
+      for (const pending of readings) void pending.commit();
+    }, DEFAULT_DROP_FLUSH_MS);
+  }
+
+  /** The subscriber left: stop the flush timer (the readings write what they may at stop). */
+  close(): void {
+    this.flush?.unsubscribe();
+    this.flush = undefined;
+    this.unclaimed.clear();
+    this.sinks.clear();
+  }
+}

@@ -1,0 +1,72 @@
+import { asyncScheduler } from 'rxjs';
+import type { Lease } from '../../src/checkpointers/Checkpointer.js';
+import type { LeaseCoordinator, LeaseSnapshot } from '../../src/checkpointers/LeaseCoordinator.js';
+import { LeaseBalancer } from '../../src/consumer/LeaseBalancer.js';
+import { LeaseManager } from '../../src/consumer/LeaseManager.js';
+import type { AssignmentHost } from '../../src/consumer/ShardAssignment.js';
+
+const STREAM = 'orders';
+
+test('a shard taken over from a live owner is read only after its lease ran out, plus the grace', async () => {
+  // 'old' holds both shards; this worker asked for s0 and the handoff deadline passed.
+  const snapshot: LeaseSnapshot = {
+    now: 1000,
+    liveWorkers: ['me', 'old'],
+    leases: [
+      { shardId: 's0', owner: 'old', expiresAt: 5000, handoff: { requester: 'me', deadline: 900 } },
+      { shardId: 's1', owner: 'old', expiresAt: 5000 },
+    ],
+  };
+  const lease: Lease = { streamName: STREAM, shardId: 's0', owner: 'me', token: 't', expiresAt: 61_000 };
+  const coordinator = {
+    name: 'fake',
+    leaseDurationMs: 60_000,
+    heartbeatIntervalMs: 60_000,
+    handoffTimeoutMs: 60_000,
+    heartbeat: jest.fn(async () => 0),
+    leaseSnapshot: jest.fn(async () => snapshot),
+    acquireLease: jest.fn(async () => lease),
+    renewLease: jest.fn(async () => lease),
+    releaseLease: jest.fn(async () => undefined),
+    requestHandoff: jest.fn(async () => ({ status: 'free' as const })),
+    cancelHandoff: jest.fn(async () => true),
+    leaveGroup: jest.fn(async () => undefined),
+  } as unknown as LeaseCoordinator;
+  const leases = new LeaseManager({
+    checkpointer: coordinator,
+    coordinator,
+    streamName: STREAM,
+    workerId: 'me',
+    scheduler: asyncScheduler,
+    onEvent: () => undefined,
+    onLost: () => undefined,
+  });
+  const started: [string, number | undefined][] = [];
+  const host: AssignmentHost = {
+    openShards: async () => ['s0', 's1'],
+    activeShards: () => new Set(),
+    startReading: async (shardId, _lease, waitMs) => void started.push([shardId, waitMs]),
+    handOver: () => undefined,
+    isHandingOver: () => false,
+    checkpointerFailed: () => undefined,
+    checkpointerOk: () => undefined,
+  };
+  const balancer = new LeaseBalancer({
+    coordinator,
+    streamName: STREAM,
+    workerId: 'me',
+    scheduler: asyncScheduler,
+    maxShardConsumers: Number.MAX_SAFE_INTEGER,
+    takeoverGraceMs: 250,
+    leases,
+    host,
+    onEvent: () => undefined,
+  });
+  balancer.start();
+  for (let i = 0; i < 50 && started.length === 0; i += 1)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  await balancer.stop();
+  await leases.releaseAll();
+  // 4,000 ms left on the old owner's lease (coordinator clock), then the grace.
+  expect(started).toEqual([['s0', 4250]]);
+});

@@ -1,0 +1,76 @@
+import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
+import type { ShardCheckpoint } from '../../src/checkpointers/Checkpointer.js';
+import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
+import { resolveConsumerOptions } from '../../src/consumer/ConsumerOptions.js';
+import { ShardDirectory, type StoredShard } from '../../src/consumer/ShardDirectory.js';
+
+/** A client whose ListShards answers `shards` (one page). */
+function listing(shards: Shard[]): KinesisClient {
+  return { send: async () => ({ Shards: shards }) } as unknown as KinesisClient;
+}
+
+const open = (id: string, parent?: string, adjacent?: string): Shard => ({
+  ShardId: id,
+  ...(parent === undefined ? {} : { ParentShardId: parent }),
+  ...(adjacent === undefined ? {} : { AdjacentParentShardId: adjacent }),
+  HashKeyRange: { StartingHashKey: '0', EndingHashKey: '1' },
+  SequenceNumberRange: { StartingSequenceNumber: '1' },
+});
+const closed = (id: string, parent?: string): Shard => ({
+  ...open(id, parent),
+  SequenceNumberRange: { StartingSequenceNumber: '1', EndingSequenceNumber: '9' },
+});
+
+async function directory(shards: Shard[], iteratorType: 'TRIM_HORIZON' | 'LATEST' = 'TRIM_HORIZON') {
+  const events: ConsumerEvent[] = [];
+  const dir = new ShardDirectory(
+    listing(shards),
+    resolveConsumerOptions({ streamName: 'orders', iteratorType }),
+    (event) => events.push(event),
+    () => Promise.resolve(),
+  );
+  expect(await dir.refresh(() => true)).toBeUndefined();
+  return { dir, events };
+}
+
+function store(entries: Record<string, ShardCheckpoint>): (shardId: string) => Promise<StoredShard> {
+  return (shardId) => Promise.resolve({ checkpoint: entries[shardId] });
+}
+
+const end: ShardCheckpoint = { kind: 'shard-end' };
+const at = (sequenceNumber: string): ShardCheckpoint => ({ kind: 'position', position: { sequenceNumber } });
+
+test('children open only once every parent (both parents of a merge) ended', async () => {
+  const { dir, events } = await directory([closed('p0'), closed('p1'), open('c', 'p0', 'p1')]);
+  expect(events).toEqual([{ type: 'shards-discovered', shardIds: ['p0', 'p1', 'c'] }]);
+  expect(await dir.openShards(store({}))).toEqual(['p0', 'p1']);
+  expect(await dir.openShards(store({ p0: end }))).toEqual(['p1']);
+  expect(await dir.openShards(store({ p0: end, p1: end }))).toEqual(['c']);
+  expect(dir.childrenOf('p0')).toEqual(['c']);
+  expect(dir.parentsOf('c')).toEqual(['p0', 'p1']);
+});
+
+test('a child whose parent has anything stored starts at TRIM_HORIZON, with LATEST configured', async () => {
+  const { dir } = await directory([closed('p'), open('c', 'p')], 'LATEST');
+  expect(await dir.startOf('c', store({ p: end }))).toMatchObject({ iteratorType: 'TRIM_HORIZON' });
+  expect(await dir.startOf('c', store({ p: at('5') }))).toMatchObject({ iteratorType: 'TRIM_HORIZON' });
+  expect(await dir.startOf('c', store({ c: at('7') }))).toMatchObject({
+    iteratorType: 'AFTER_SEQUENCE_NUMBER',
+    sequenceNumber: '7',
+  });
+});
+
+test('LATEST skips a closed shard the group never stored anything for, and its child starts at LATEST', async () => {
+  const { dir } = await directory([closed('p'), open('c', 'p')], 'LATEST');
+  expect(await dir.openShards(store({}))).toEqual(['c']);
+  expect(await dir.startOf('c', store({}))).toEqual({ iteratorType: 'LATEST', origin: 'configured' });
+  // With TRIM_HORIZON the parent is read first.
+  const trim = await directory([closed('p'), open('c', 'p')]);
+  expect(await trim.dir.openShards(store({}))).toEqual(['p']);
+});
+
+test('a closed shard this consumer started is never skipped', async () => {
+  const { dir } = await directory([closed('p'), open('c', 'p')], 'LATEST');
+  dir.markStarted('p');
+  expect(await dir.openShards(store({}))).toEqual(['p']);
+});

@@ -1,0 +1,210 @@
+import type { _Record } from '@aws-sdk/client-kinesis';
+import { asyncScheduler } from 'rxjs';
+import type { CheckpointPosition } from '../../src/checkpointers/Checkpointer.js';
+import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
+import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
+import { InFlightGate } from '../../src/consumer/InFlightGate.js';
+import { LeaseManager } from '../../src/consumer/LeaseManager.js';
+import type { ReadingSourceParams } from '../../src/consumer/ReadingSource.js';
+import type { LedgerLink } from '../../src/consumer/RecordTracking.js';
+import { newShardCounters } from '../../src/consumer/ShardCounters.js';
+import { ShardReading } from '../../src/consumer/ShardReading.js';
+
+const STREAM = 'orders';
+const SHARD = 'shardId-000000000000';
+
+type Callbacks = Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError'>;
+
+async function setUp() {
+  const checkpointer = new MemoryCheckpointer();
+  const events: ConsumerEvent[] = [];
+  const leases = new LeaseManager({
+    checkpointer,
+    streamName: STREAM,
+    workerId: 'w1',
+    scheduler: asyncScheduler,
+    onEvent: (event) => events.push(event),
+    onLost: () => undefined,
+  });
+  const gate = new InFlightGate(100);
+  const finished: string[] = [];
+  const unwritten: CheckpointPosition[] = [];
+  const timers: (() => void)[] = [];
+  const withdrawHandoff = jest.fn((_shardId: string, _requester: string) => Promise.resolve());
+  let callbacks: Callbacks | undefined;
+  const source = { start: jest.fn(), stop: jest.fn() };
+  const lease = await leases.acquire(SHARD);
+  if (lease === undefined) throw new Error('no lease');
+  const ledger: LedgerLink = { id: 1, addSink: jest.fn(), removeSink: jest.fn(), settledByDrop: jest.fn() };
+  const reading = new ShardReading(
+    SHARD,
+    lease.token,
+    {
+      streamName: STREAM,
+      checkpointer,
+      leases,
+      gate,
+      emit: (self, records) => {
+        for (const record of records) self.progress.add(record.SequenceNumber ?? '', [ledger.id], 0);
+      },
+      onEvent: (event) => events.push(event),
+      onFinished: (self) => finished.push(self.state),
+      onUnwritten: (_shardId, position) => unwritten.push(position),
+      withdrawHandoff,
+      onError: () => undefined,
+      timer: (_ms, callback) => {
+        timers.push(callback);
+        return () => timers.splice(timers.indexOf(callback), 1);
+      },
+    },
+    newShardCounters(),
+    (params) => {
+      callbacks = params;
+      return source;
+    },
+  );
+  reading.start();
+  /** The source delivers records (counted in the gate as a poller does). */
+  const deliver = (...sequenceNumbers: string[]) => {
+    gate.settleReservation(gate.reserve(sequenceNumbers.length), sequenceNumbers.length);
+    callbacks?.onRecords(
+      sequenceNumbers.map((SequenceNumber): _Record => ({
+        SequenceNumber,
+        Data: new Uint8Array(0),
+        PartitionKey: 'k',
+      })),
+      { records: [] },
+    );
+  };
+  const flush = () => new Promise((resolve) => setTimeout(resolve, 10));
+  const cleanUp = () => leases.releaseAll();
+  return {
+    withdrawHandoff,
+    checkpointer,
+    leases,
+    gate,
+    events,
+    finished,
+    unwritten,
+    timers,
+    callbacks: () => callbacks,
+    source,
+    ledger,
+    reading,
+    deliver,
+    flush,
+    cleanUp,
+  };
+}
+
+test('read to its end: SHARD_END is written only once every record settled, then the lease is released', async () => {
+  const t = await setUp();
+  t.deliver('1', '2');
+  t.callbacks()?.onEnd([]);
+  expect(t.reading.state).toBe('draining');
+  t.reading.passed(t.ledger, '1', undefined);
+  await t.flush();
+  expect(t.reading.state).toBe('draining');
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toBeUndefined();
+  t.reading.passed(t.ledger, '2', undefined);
+  await t.flush();
+  expect(t.reading.state).toBe('ended');
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toEqual({ kind: 'shard-end' });
+  expect((await t.checkpointer.listLeases(STREAM))[0]?.owner).toBeUndefined();
+  expect(t.finished).toEqual(['ended']);
+  expect(t.gate.inFlight).toBe(0);
+  expect(t.reading.signal.aborted).toBe(false);
+  await t.cleanUp();
+});
+
+test('a write under way when the lease is lost is never made; the finished position is kept for later', async () => {
+  const t = await setUp();
+  t.deliver('1', '2');
+  t.reading.passed(t.ledger, '1', undefined);
+  const writing = t.reading.commit();
+  t.reading.leaseLost();
+  await writing;
+  await t.flush();
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toBeUndefined();
+  expect(t.events.some((event) => event.type === 'checkpoint-written')).toBe(false);
+  expect(t.unwritten).toEqual([{ sequenceNumber: '1' }]);
+  expect(t.reading.state).toBe('lost');
+  expect(t.reading.signal.aborted).toBe(true);
+  expect(t.source.stop).toHaveBeenCalled();
+  expect(t.gate.inFlight).toBe(0);
+  // Late reports of the lost reading change nothing.
+  t.reading.passed(t.ledger, '2', undefined);
+  await t.reading.commit();
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toBeUndefined();
+  expect(t.finished).toEqual(['lost']);
+  await t.cleanUp();
+});
+
+test('handOver waits for the records in flight, writes, and releases', async () => {
+  const t = await setUp();
+  t.deliver('1', '2');
+  t.reading.passed(t.ledger, '1', undefined);
+  const handing = t.reading.handOver('w2', 60_000);
+  expect(t.reading.state).toBe('releasing');
+  expect(t.source.stop).toHaveBeenCalled();
+  await t.flush();
+  expect(t.reading.state).toBe('releasing');
+  t.reading.passed(t.ledger, '2', undefined);
+  await handing;
+  expect(t.reading.state).toBe('released');
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toEqual({
+    kind: 'position',
+    position: { sequenceNumber: '2' },
+  });
+  expect(t.events).toContainEqual({
+    type: 'handoff-completed',
+    shardId: SHARD,
+    requester: 'w2',
+    drained: true,
+  });
+  expect(t.timers).toEqual([]);
+  await t.cleanUp();
+});
+
+test('stop() writes the finished prefix only and releases the lease', async () => {
+  const t = await setUp();
+  t.deliver('1', '2', '3');
+  t.reading.passed(t.ledger, '1', undefined);
+  await t.reading.stop();
+  expect(t.reading.state).toBe('stopped');
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toEqual({
+    kind: 'position',
+    position: { sequenceNumber: '1' },
+  });
+  expect((await t.checkpointer.listLeases(STREAM))[0]?.owner).toBeUndefined();
+  expect(t.gate.inFlight).toBe(0);
+  await t.cleanUp();
+});
+
+test('a handoff whose records do not drain in time keeps the lease, withdraws the request and hands over once drained', async () => {
+  const t = await setUp();
+  t.deliver('1', '2');
+  const handing = t.reading.handOver('w2', 1000);
+  await t.flush();
+  expect(t.timers).toHaveLength(1);
+  t.timers[0]?.(); // the drain timeout passes with both records in flight
+  await t.flush();
+  expect(t.events).toContainEqual({ type: 'handoff-timeout', shardId: SHARD, requester: 'w2', inFlight: 2 });
+  expect(t.withdrawHandoff).toHaveBeenCalledWith(SHARD, 'w2');
+  expect(t.reading.state).toBe('releasing');
+  expect(t.leases.get(SHARD)?.token).toBe(t.reading.token);
+  t.reading.passed(t.ledger, '2', undefined);
+  await handing;
+  expect(t.reading.state).toBe('released');
+  expect(t.events).toContainEqual({
+    type: 'handoff-completed',
+    shardId: SHARD,
+    requester: 'w2',
+    drained: true,
+  });
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toEqual({
+    kind: 'position',
+    position: { sequenceNumber: '2' },
+  });
+  await t.cleanUp();
+});

@@ -1,0 +1,84 @@
+// Case: maxQueueSize bounds every subscriber of a tracked consumer. A direct subscriber without
+// checkpoint() next to a checkpointed pipeline holds every record it received (it never settles
+// them), so reading pauses at maxQueueSize, a subscriber-behind event names it once, and once it
+// leaves the pipeline reads on and gets everything. Once 1,008 records were buffered for such a
+// subscriber with a limit of 100.
+import { concatMap, map, timer, type Subscription } from 'rxjs';
+import { checkpoint, fromKinesis, MemoryCheckpointer, type ConsumerEvent } from '../../../src/index.js';
+import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { numbers, putRecords, waitFor } from '../../support/streamRecords.js';
+
+jest.setTimeout(90_000);
+
+let kinesis: TestKinesis;
+beforeAll(async () => {
+  kinesis = await startTestKinesis();
+});
+afterAll(async () => {
+  await kinesis.close();
+});
+
+test('a slow subscriber without checkpoint() holds reading at maxQueueSize and is reported once', async () => {
+  const streamName = uniqueStreamName('slow-subscriber');
+  await kinesis.createStream(streamName, 2);
+  const client = kinesis.createClient();
+  await putRecords(client, streamName, numbers(1000));
+  client.destroy();
+  const maxQueueSize = 100;
+  const checkpointer = new MemoryCheckpointer();
+  const consumer = fromKinesis({
+    streamName,
+    endpoint: kinesis.endpoint,
+    region: kinesis.region,
+    credentials: kinesis.credentials,
+    shardFetchRate: 5,
+    sleepTimeNoRecords: 20,
+    checkpointer,
+    maxQueueSize,
+  });
+  const events: ConsumerEvent[] = [];
+  consumer.events$.subscribe((event) => events.push(event));
+  const read = () => consumer.stats().shards.reduce((sum, shard) => sum + shard.records, 0);
+  let processed = 0;
+  let buffered = 0;
+  const subscriptions: Subscription[] = [];
+  try {
+    // Subscriber 1: the checkpointed pipeline. Subscriber 2: slow, and no checkpoint().
+    subscriptions.push(consumer.pipe(checkpoint({ batchSize: 10 })).subscribe(() => (processed += 1)));
+    subscriptions.push(
+      consumer
+        .pipe(
+          map((record) => {
+            buffered += 1;
+            return record;
+          }),
+          concatMap((record) => timer(1000).pipe(map(() => record))),
+        )
+        .subscribe(),
+    );
+    await waitFor(() => events.some((event) => event.type === 'subscriber-behind'), {
+      timeoutMs: 30_000,
+      message: () => `no subscriber-behind event; read ${read()}, in flight ${consumer.stats().inFlight}`,
+    });
+    // Give a reader that ignores the bound time to overrun it.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(read()).toBeLessThanOrEqual(maxQueueSize);
+    expect(buffered).toBeLessThanOrEqual(maxQueueSize);
+    expect(consumer.stats().peakInFlight).toBeLessThanOrEqual(maxQueueSize);
+    const behind = events.filter((event) => event.type === 'subscriber-behind');
+    expect(behind).toHaveLength(1);
+    expect(behind[0]).toMatchObject({ type: 'subscriber-behind', subscriberId: 2, records: maxQueueSize });
+
+    // The slow subscriber leaves: its claims are released and the pipeline reads on.
+    subscriptions.pop()?.unsubscribe();
+    await waitFor(() => processed === 1000, {
+      timeoutMs: 60_000,
+      message: () => `the checkpointed pipeline processed ${processed} of 1000`,
+    });
+  } finally {
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    await consumer.stopped();
+  }
+  const stored = await checkpointer.listLeases(streamName);
+  expect(stored.every((lease) => lease.checkpoint?.kind === 'position')).toBe(true);
+});

@@ -1,0 +1,137 @@
+// Case: positions finished while the checkpoint store was unreachable. The store fails every
+// renewal and every write long enough for the lease deadline to pass, so the shard stops and its
+// lease is lost with a finished position unwritten. When the store answers again and the worker
+// takes the shard back, that position is written before reading resumes: nothing processed
+// before the outage is delivered again (once, the whole shard was replayed).
+import type { Subscription } from 'rxjs';
+import {
+  checkpoint,
+  fromKinesis,
+  MemoryCheckpointer,
+  type Checkpointer,
+  type CheckpointPosition,
+  type ConsumerEvent,
+  type KinesisRecord,
+  type Lease,
+} from '../../../src/index.js';
+import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { numbers, putRecords, waitFor } from '../../support/streamRecords.js';
+
+jest.setTimeout(60_000);
+
+let kinesis: TestKinesis;
+beforeAll(async () => {
+  kinesis = await startTestKinesis();
+});
+afterAll(async () => {
+  await kinesis.close();
+});
+
+/** A checkpointer whose renewals and writes fail while `down` is set. */
+class FlakyStore implements Checkpointer {
+  readonly name = 'flaky';
+  down = false;
+  constructor(private readonly inner: MemoryCheckpointer) {}
+  get leaseDurationMs(): number {
+    return this.inner.leaseDurationMs;
+  }
+  private check(): void {
+    if (this.down) throw new Error('store unreachable (test)');
+  }
+  getCheckpoint(streamName: string, shardId: string) {
+    return this.inner.getCheckpoint(streamName, shardId);
+  }
+  acquireLease(streamName: string, shardId: string, owner: string) {
+    return this.inner.acquireLease(streamName, shardId, owner);
+  }
+  async renewLease(lease: Lease) {
+    this.check();
+    return this.inner.renewLease(lease);
+  }
+  releaseLease(lease: Lease) {
+    return this.inner.releaseLease(lease);
+  }
+  async checkpoint(lease: Lease, position: CheckpointPosition) {
+    this.check();
+    return this.inner.checkpoint(lease, position);
+  }
+  markShardEnd(lease: Lease) {
+    return this.inner.markShardEnd(lease);
+  }
+  listLeases(streamName: string) {
+    return this.inner.listLeases(streamName);
+  }
+  close() {
+    return this.inner.close();
+  }
+}
+
+test('a position finished during a store outage is written when the lease comes back, before reading resumes', async () => {
+  const streamName = uniqueStreamName('outage');
+  await kinesis.createStream(streamName, 1);
+  const client = kinesis.createClient();
+  const memory = new MemoryCheckpointer({ leaseDurationMs: 900 });
+  const store = new FlakyStore(memory);
+  const consumer = fromKinesis({
+    streamName,
+    endpoint: kinesis.endpoint,
+    region: kinesis.region,
+    credentials: kinesis.credentials,
+    shardFetchRate: 5,
+    sleepTimeNoRecords: 20,
+    shardRefreshInterval: 200,
+    checkpointer: store,
+  });
+  const events: ConsumerEvent[] = [];
+  consumer.events$.subscribe((event) => events.push(event));
+  const seen = new Map<string, number>();
+  let subscription: Subscription | undefined;
+  try {
+    subscription = consumer
+      .pipe(checkpoint({ batchSize: 1000, intervalMs: 100 }))
+      .subscribe((record: KinesisRecord) => {
+        const text = Buffer.from(record.data).toString();
+        seen.set(text, (seen.get(text) ?? 0) + 1);
+      });
+    await waitFor(() => events.some((e) => e.type === 'shard-started'), {
+      timeoutMs: 30_000,
+      message: () => 'the shard never started',
+    });
+    // The store goes down; 50 records are processed but their position cannot be written.
+    store.down = true;
+    const written = await putRecords(client, streamName, numbers(50));
+    await waitFor(() => seen.size === 50, {
+      timeoutMs: 30_000,
+      message: () => `processed ${seen.size} of 50`,
+    });
+    await waitFor(() => events.some((e) => e.type === 'lease-lost'), {
+      timeoutMs: 30_000,
+      message: () => 'the lease deadline never stopped the shard',
+    });
+    expect(await memory.getCheckpoint(streamName, 'shardId-000000000000')).toBeUndefined();
+    // The store is back: the worker takes the shard again and writes what it had finished first.
+    store.down = false;
+    await waitFor(() => events.filter((e) => e.type === 'shard-started').length >= 2, {
+      timeoutMs: 30_000,
+      message: () => 'the shard was never taken back',
+    });
+    const restart = events.map((e) => e.type).lastIndexOf('shard-started');
+    const before = events.slice(0, restart);
+    expect(before.at(-1)).toEqual(expect.objectContaining({ type: 'checkpoint-written' }));
+    expect(events[restart]).toMatchObject({
+      start: { iteratorType: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: written.at(-1)?.sequenceNumber },
+    });
+    // More records: read once, and nothing before the outage again.
+    await putRecords(client, streamName, numbers(10, 50));
+    await waitFor(() => seen.size === 60, {
+      timeoutMs: 30_000,
+      message: () => `processed ${seen.size} of 60`,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect([...seen.values()].every((count) => count === 1)).toBe(true);
+  } finally {
+    subscription?.unsubscribe();
+    await consumer.stopped();
+    client.destroy();
+  }
+});
