@@ -1,6 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SchedulerLike } from 'rxjs';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
+import type { CheckpointerInput } from '../checkpointers/toCheckpointer.js';
 import type { KinesisCredentials } from '../kinesis/createKinesisClient.js';
 import type { StreamAddress } from '../kinesis/streamAddress.js';
 import type { Processor } from '../processors/Processor.js';
@@ -17,13 +18,17 @@ export interface ConsumerOptions {
   readonly region?: string;
   readonly endpoint?: string;
   readonly credentials?: KinesisCredentials;
+  /** Longest wait for a connection to Kinesis, in ms (default 5,000). Ignored with `client`. */
+  readonly connectTimeout?: number;
+  /** Longest wait for one request's answer, in ms (default 30,000). Ignored with `client`. */
+  readonly requestTimeout?: number;
   /**
    * Where positions and leases live. Giving one makes the consumer *tracked*: every record stays
    * in flight until each subscriber that received it settled it (checkpoint(), checkpointFilter(),
    * or deserialize() finding no item). Default: the one given to a checkpoint() subscribed with
    * the first subscriber, else a new MemoryCheckpointer.
    */
-  readonly checkpointer?: Checkpointer;
+  readonly checkpointer?: CheckpointerInput;
   /**
    * true (default): without a checkpointer, a record is finished once the subscriber's `next`
    * returns (async work after it, e.g. in concatMap, is not bounded). false: the consumer is
@@ -100,6 +105,8 @@ export interface ResolvedConsumerOptions {
   readonly region?: string;
   readonly endpoint?: string;
   readonly credentials?: KinesisCredentials;
+  readonly connectTimeout: number;
+  readonly requestTimeout: number;
   readonly checkpointer?: Checkpointer;
   readonly ackOnEmit: boolean;
   readonly checkpointerTimeoutMs: number;

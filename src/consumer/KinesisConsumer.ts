@@ -81,6 +81,8 @@ export class KinesisConsumer {
       ...(region ? { region } : {}),
       ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
       ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+      connectTimeout: options.connectTimeout,
+      requestTimeout: options.requestTimeout,
     });
     this.reader = config.reader ?? createShardReader(this.client, options.address);
     this.gate = new InFlightGate({

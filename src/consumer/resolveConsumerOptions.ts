@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { asyncScheduler } from 'rxjs';
-import type { Checkpointer } from '../checkpointers/Checkpointer.js';
+import { toCheckpointer } from '../checkpointers/toCheckpointer.js';
+import { validateConnectionTimeouts } from '../kinesis/createKinesisClient.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import {
   GET_RECORDS_CALLS_PER_SECOND,
@@ -18,6 +19,8 @@ const KNOWN = new Set([
   'region',
   'endpoint',
   'credentials',
+  'connectTimeout',
+  'requestTimeout',
   'checkpointer',
   'ackOnEmit',
   'checkpointerTimeoutMs',
@@ -66,19 +69,6 @@ function milliseconds(option: string, value: unknown, min: number, fallback: num
     throw new InvalidOptionError(option, value, `expected a finite number of milliseconds >= ${min}`);
   }
   return value;
-}
-
-function isCheckpointer(value: unknown): value is Checkpointer {
-  if (typeof value !== 'object' || value === null) return false;
-  const methods = [
-    'getCheckpoint',
-    'acquireLease',
-    'renewLease',
-    'releaseLease',
-    'checkpoint',
-    'markShardEnd',
-  ];
-  return methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 }
 
 /** Validates fromKinesis() options and applies defaults; throws InvalidOptionError before any I/O. */
@@ -148,13 +138,8 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
       'only allowed with iteratorType AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER',
     );
   }
-  if (options.checkpointer !== undefined && !isCheckpointer(options.checkpointer)) {
-    throw new InvalidOptionError(
-      'checkpointer',
-      options.checkpointer,
-      'expected a Checkpointer (e.g. new MemoryCheckpointer())',
-    );
-  }
+  const checkpointer =
+    options.checkpointer === undefined ? undefined : toCheckpointer(options.checkpointer, 'checkpointer');
   const processor = options.processor ?? jsonProcessor();
   if (
     typeof processor !== 'object' ||
@@ -224,7 +209,8 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-    ...(options.checkpointer === undefined ? {} : { checkpointer: options.checkpointer }),
+    ...validateConnectionTimeouts(options),
+    ...(checkpointer === undefined ? {} : { checkpointer }),
     ackOnEmit: options.ackOnEmit ?? true,
     checkpointerTimeoutMs: milliseconds('checkpointerTimeoutMs', options.checkpointerTimeoutMs, 1, 30_000),
     processor,

@@ -12,6 +12,11 @@ import {
   type Subscription,
 } from 'rxjs';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
+import {
+  isCheckpointerArgument,
+  toCheckpointer,
+  type CheckpointerInput,
+} from '../checkpointers/toCheckpointer.js';
 import { withCheckpointSink } from '../consumer/checkpointBinding.js';
 import type { CheckpointSink } from '../consumer/ConsumerLink.js';
 import { CheckpointerConflictError } from '../consumer/errors/CheckpointerConflictError.js';
@@ -126,16 +131,17 @@ export function checkpoint<T extends Checkpointable>(
   options?: CheckpointOptions<T>,
 ): MonoTypeOperatorFunction<T>;
 export function checkpoint<T extends Checkpointable>(
-  checkpointer: Checkpointer,
+  checkpointer: CheckpointerInput,
   options?: CheckpointOptions<T>,
 ): MonoTypeOperatorFunction<T>;
 export function checkpoint<T extends Checkpointable>(
-  first?: Checkpointer | CheckpointOptions<T>,
+  first?: CheckpointerInput | CheckpointOptions<T>,
   second?: CheckpointOptions<T>,
 ): MonoTypeOperatorFunction<T> {
-  const isCheckpointer =
-    typeof first === 'object' && first !== null && typeof (first as Checkpointer).acquireLease === 'function';
-  const checkpointer = isCheckpointer ? (first as Checkpointer) : undefined;
+  const isCheckpointer = isCheckpointerArgument(first);
+  const checkpointer = isCheckpointer
+    ? toCheckpointer(first as CheckpointerInput, 'checkpointer')
+    : undefined;
   const resolved = validate((isCheckpointer ? second : (first as CheckpointOptions<T> | undefined)) ?? {});
 
   return (source) =>

@@ -48,3 +48,20 @@ describe('resolveConsumerOptions', () => {
     expect(o.address.region).toBe('eu-west-1');
   });
 });
+
+describe('connection deadlines', () => {
+  it('accepts connectTimeout and requestTimeout and refuses bad ones before any I/O', () => {
+    expect(
+      resolveConsumerOptions({ streamName: 's', connectTimeout: 1000, requestTimeout: 2000 }),
+    ).toMatchObject({
+      connectTimeout: 1000,
+      requestTimeout: 2000,
+    });
+    expect(resolveConsumerOptions({ streamName: 's' })).toMatchObject({
+      connectTimeout: 5000,
+      requestTimeout: 30_000,
+    });
+    expect(() => resolveConsumerOptions({ streamName: 's', requestTimeout: 0 })).toThrow(InvalidOptionError);
+    expect(() => resolveConsumerOptions({ streamName: 's', connectTimeout: 1.5 })).toThrow(/connectTimeout/);
+  });
+});
