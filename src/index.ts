@@ -1,8 +1,4 @@
-export {
-  RxjsKinesisError,
-  type ErrorContext,
-  type RxjsKinesisErrorOptions,
-} from './errors/RxjsKinesisError.js';
+export { RxjsKinesisError, type ErrorContext } from './errors/RxjsKinesisError.js';
 export { InvalidOptionError } from './errors/InvalidOptionError.js';
 export { MissingPeerDependencyError } from './errors/MissingPeerDependencyError.js';
 export {
@@ -10,14 +6,6 @@ export {
   type KinesisConnectionOptions,
   type KinesisCredentials,
 } from './kinesis/createKinesisClient.js';
-export {
-  MAX_HASH_KEY,
-  partitionKeyToHashKey,
-  validatePartitionKey,
-  parseExplicitHashKey,
-  recordHashKey,
-} from './kinesis/hashKey.js';
-export { ShardMap, type ShardRange, type ShardDescription } from './kinesis/ShardMap.js';
 export type { Serializer } from './processors/Serializer.js';
 export type {
   Aggregator,
@@ -43,34 +31,9 @@ export {
   type CheckpointSnapshotEntry,
 } from './checkpointers/MemoryCheckpointer.js';
 export { comparePositions } from './checkpointers/comparePositions.js';
-export {
-  validateCheckpointPosition,
-  validateSequenceNumber,
-} from './checkpointers/validateCheckpointPosition.js';
 export { LeaseLostError, type LeaseLostErrorOptions } from './checkpointers/errors/LeaseLostError.js';
 export { CheckpointerClosedError } from './checkpointers/errors/CheckpointerClosedError.js';
-export {
-  parseStreamAddress,
-  streamParams,
-  isValidStreamName,
-  type StreamAddress,
-  type StreamParams,
-} from './kinesis/streamAddress.js';
-export { ensureStream, type EnsureStreamOptions, type StreamSummary } from './kinesis/ensureStream.js';
-export { listShards, type ListShardsOptions } from './kinesis/listShards.js';
-export { classifyError, isRetriable } from './kinesis/classifyError.js';
-export { Backoff, backoffDelay, type BackoffOptions } from './kinesis/backoff.js';
-export { retry, type RetryOptions } from './kinesis/retry.js';
-export {
-  MAX_RECORD_BYTES,
-  PUT_RECORDS_MAX_RECORDS,
-  PUT_RECORDS_MAX_BYTES,
-  SHARD_WRITE_BYTES_PER_SECOND,
-  SHARD_WRITE_RECORDS_PER_SECOND,
-  GET_RECORDS_CALLS_PER_SECOND,
-  GET_RECORDS_MAX_RECORDS,
-} from './kinesis/limits.js';
-export { KinesisError, type KinesisErrorOptions } from './kinesis/errors/KinesisError.js';
+export { KinesisError } from './kinesis/errors/KinesisError.js';
 export { ThrottledError } from './kinesis/errors/ThrottledError.js';
 export { KinesisServiceError } from './kinesis/errors/KinesisServiceError.js';
 export { ConnectionError } from './kinesis/errors/ConnectionError.js';
@@ -106,11 +69,6 @@ export { newlineAggregator } from './processors/aggregators/newlineAggregator.js
 export { listAggregator } from './processors/aggregators/listAggregator.js';
 export { netstringAggregator } from './processors/aggregators/netstringAggregator.js';
 export { kplAggregator } from './processors/aggregators/kplAggregator.js';
-export {
-  DEFAULT_MAX_RECORD_BYTES,
-  MAX_RECORD_BYTES_LIMIT,
-  validateMaxRecordBytes,
-} from './processors/aggregators/validateMaxRecordBytes.js';
 export { SerializationError } from './processors/errors/SerializationError.js';
 export { DeserializationError } from './processors/errors/DeserializationError.js';
 export { RecordTooLargeError } from './processors/errors/RecordTooLargeError.js';
@@ -129,7 +87,6 @@ export { RedisCommandError } from './checkpointers/redis/errors/RedisCommandErro
 export { RedisTlsError } from './checkpointers/redis/errors/RedisTlsError.js';
 export { DEFAULT_CHECKPOINTER_NAME, type CheckpointerInput } from './checkpointers/toCheckpointer.js';
 export {
-  isLeaseCoordinator,
   type LeaseCoordinator,
   type HandoffRequest,
   type HandoffRequestResult,
@@ -137,13 +94,6 @@ export {
   type LeaseSnapshot,
   type ReleaseLeaseOptions,
 } from './checkpointers/LeaseCoordinator.js';
-export {
-  planLeaseBalance,
-  fairShare,
-  type LeaseBalanceInput,
-  type LeaseBalancePlan,
-  type BalanceLease,
-} from './checkpointers/planLeaseBalance.js';
 export { toKinesis } from './operators/toKinesis.js';
 export {
   type ToKinesisOptions,
