@@ -59,3 +59,13 @@ export function resolveStreamArn(
   const { StreamARN: _arn, ...rest } = payload;
   return { payload: NAMED_BY_STREAM_NAME.has(operation) ? { ...rest, StreamName: name } : rest };
 }
+
+/** The stream a request names, by StreamName or by StreamARN. */
+export function streamNameOf(payload: JsonObject): string | undefined {
+  if (typeof payload.StreamName === 'string') return payload.StreamName;
+  if (typeof payload.StreamARN === 'string') {
+    const match = /:stream\/([^/]+)$/.exec(payload.StreamARN);
+    return match?.[1];
+  }
+  return undefined;
+}

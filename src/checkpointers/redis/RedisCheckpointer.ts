@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
 import type { CheckpointPosition, Lease, LeaseInfo, ShardCheckpoint } from '../Checkpointer.js';
-import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
 import type {
   HandoffRequest,
   HandoffRequestResult,
   LeaseCoordinator,
   LeaseSnapshot,
-  LeaseState,
   ReleaseLeaseOptions,
 } from '../LeaseCoordinator.js';
 import { validateCheckpointPosition } from '../validateCheckpointPosition.js';
@@ -16,42 +14,16 @@ import {
   validateNonEmptyString,
   validateShardAddress,
 } from '../validateCheckpointerArguments.js';
-import { RedisCommandError } from './errors/RedisCommandError.js';
-import { parseLeaseState } from './parseLeaseState.js';
+import { readLeaseSnapshot } from './readLeaseSnapshot.js';
+import { RedisCaller } from './RedisCaller.js';
 import type { RedisClient } from './RedisClient.js';
-import { RedisConnection } from './RedisConnection.js';
 import {
   resolveRedisCheckpointerOptions,
   type RedisCheckpointerOptions,
-  type ResolvedRedisCheckpointerOptions,
 } from './RedisCheckpointerOptions.js';
 import { RedisKeys } from './redisKeys.js';
-import { RedisScript } from './RedisScript.js';
-import { retryRedisCall } from './retryRedisCall.js';
-import { millis, ownedReply, parseAcquireReply, parseHandoffReply } from './scriptResult.js';
-import { ACQUIRE_LEASE_LUA } from './scripts/acquireLease.lua.js';
-import { CANCEL_HANDOFF_LUA } from './scripts/cancelHandoff.lua.js';
-import { CHECKPOINT_LUA } from './scripts/checkpoint.lua.js';
-import { HEARTBEAT_LUA } from './scripts/heartbeat.lua.js';
-import { LIVE_WORKERS_LUA } from './scripts/liveWorkers.lua.js';
-import { MARK_SHARD_END_LUA } from './scripts/markShardEnd.lua.js';
-import { READ_STREAM_LUA } from './scripts/readStream.lua.js';
-import { RELEASE_LEASE_LUA } from './scripts/releaseLease.lua.js';
-import { RENEW_LEASE_LUA } from './scripts/renewLease.lua.js';
-import { REQUEST_HANDOFF_LUA } from './scripts/requestHandoff.lua.js';
-
-const SCRIPTS = {
-  acquire: new RedisScript('acquireLease', ACQUIRE_LEASE_LUA),
-  renew: new RedisScript('renewLease', RENEW_LEASE_LUA),
-  release: new RedisScript('releaseLease', RELEASE_LEASE_LUA),
-  checkpoint: new RedisScript('checkpoint', CHECKPOINT_LUA),
-  markShardEnd: new RedisScript('markShardEnd', MARK_SHARD_END_LUA),
-  heartbeat: new RedisScript('heartbeat', HEARTBEAT_LUA),
-  liveWorkers: new RedisScript('liveWorkers', LIVE_WORKERS_LUA),
-  requestHandoff: new RedisScript('requestHandoff', REQUEST_HANDOFF_LUA),
-  cancelHandoff: new RedisScript('cancelHandoff', CANCEL_HANDOFF_LUA),
-  readStream: new RedisScript('readStream', READ_STREAM_LUA),
-};
+import { REDIS_SCRIPTS as SCRIPTS } from './redisScripts.js';
+import { millis, ownedReply, parseAcquireReply, parseHandoffReply, sortedStrings } from './scriptResult.js';
 
 /**
  * Checkpoints and leases in Redis (standalone or Cluster), shared by every worker of an
@@ -78,19 +50,14 @@ export class RedisCheckpointer implements LeaseCoordinator {
   readonly heartbeatIntervalMs: number;
   readonly handoffTimeoutMs: number;
   readonly handoffReservationMs: number;
-  private readonly redis: RedisClient;
   /** The most one call may take, retries included (ms). */
   readonly callTimeoutMs: number;
-  /** The connection this checkpointer opened from a URL (and closes); undefined for a given client. */
-  private readonly connection: RedisConnection | undefined;
   private readonly keys: RedisKeys;
-  private readonly options: ResolvedRedisCheckpointerOptions;
-  private closed = false;
-  private closing: Promise<void> | undefined;
+  private readonly caller: RedisCaller;
+  private readonly redis: RedisClient;
 
   constructor(options: RedisCheckpointerOptions) {
     const resolved = resolveRedisCheckpointerOptions(options);
-    this.options = resolved;
     this.name = resolved.name;
     this.leaseDurationMs = resolved.sessionTimeoutMs;
     this.heartbeatIntervalMs = resolved.heartbeatIntervalMs;
@@ -98,23 +65,14 @@ export class RedisCheckpointer implements LeaseCoordinator {
     this.handoffReservationMs = resolved.handoffReservationMs;
     this.keys = new RedisKeys(resolved.keyPrefix, resolved.name);
     this.callTimeoutMs = resolved.callTimeoutMs;
-    if (typeof resolved.redis === 'string') {
-      this.connection = new RedisConnection({
-        url: resolved.redis,
-        ...(resolved.tls !== undefined ? { tls: resolved.tls } : {}),
-        connectTimeoutMs: Math.max(1000, this.heartbeatIntervalMs),
-      });
-      this.redis = this.connection.redis;
-    } else {
-      this.redis = resolved.redis;
-      this.connection = undefined;
-    }
+    this.caller = new RedisCaller(resolved);
+    this.redis = this.caller.redis;
   }
 
   async getCheckpoint(streamName: string, shardId: string): Promise<ShardCheckpoint | undefined> {
-    this.assertOpen('get a checkpoint');
+    this.caller.assertOpen('get a checkpoint');
     validateShardAddress(streamName, shardId);
-    const [sequenceNumber, sub, end] = await this.call('getCheckpoint', { streamName, shardId }, () =>
+    const [sequenceNumber, sub, end] = await this.caller.call('getCheckpoint', { streamName, shardId }, () =>
       this.redis.hmget(this.keys.shard(streamName, shardId), 'seq', 'sub', 'end'),
     );
     if (end === '1') return { kind: 'shard-end' };
@@ -127,11 +85,11 @@ export class RedisCheckpointer implements LeaseCoordinator {
   }
 
   async acquireLease(streamName: string, shardId: string, owner: string): Promise<Lease | undefined> {
-    this.assertOpen('acquire a lease');
+    this.caller.assertOpen('acquire a lease');
     validateShardAddress(streamName, shardId);
     validateNonEmptyString(owner, 'owner');
     const token = randomUUID();
-    const reply = await this.call('acquireLease', { streamName, shardId }, () =>
+    const reply = await this.caller.call('acquireLease', { streamName, shardId }, () =>
       SCRIPTS.acquire.run(
         this.redis,
         [this.keys.shard(streamName, shardId), this.keys.shardIndex(streamName)],
@@ -144,9 +102,9 @@ export class RedisCheckpointer implements LeaseCoordinator {
   }
 
   async renewLease(lease: Lease): Promise<Lease> {
-    this.assertOpen('renew a lease');
+    this.caller.assertOpen('renew a lease');
     validateLease(lease);
-    const reply = await this.call('renewLease', leaseContext(lease), () =>
+    const reply = await this.caller.call('renewLease', leaseContext(lease), () =>
       SCRIPTS.renew.run(
         this.redis,
         [this.keys.shard(lease.streamName, lease.shardId)],
@@ -164,11 +122,11 @@ export class RedisCheckpointer implements LeaseCoordinator {
   }
 
   async releaseLease(lease: Lease, options: ReleaseLeaseOptions = {}): Promise<void> {
-    this.assertOpen('release a lease');
+    this.caller.assertOpen('release a lease');
     validateLease(lease);
     const handoffTo = options?.handoffTo;
     if (handoffTo !== undefined) validateNonEmptyString(handoffTo, 'handoffTo');
-    await this.call('releaseLease', leaseContext(lease), () =>
+    await this.caller.call('releaseLease', leaseContext(lease), () =>
       SCRIPTS.release.run(
         this.redis,
         [this.keys.shard(lease.streamName, lease.shardId)],
@@ -178,7 +136,7 @@ export class RedisCheckpointer implements LeaseCoordinator {
   }
 
   async checkpoint(lease: Lease, position: CheckpointPosition): Promise<boolean> {
-    this.assertOpen('write a checkpoint');
+    this.caller.assertOpen('write a checkpoint');
     validateCheckpointPosition(position);
     validateLease(lease);
     const context = {
@@ -186,7 +144,7 @@ export class RedisCheckpointer implements LeaseCoordinator {
       sequenceNumber: position.sequenceNumber,
       ...(position.subSequenceNumber !== undefined ? { subSequenceNumber: position.subSequenceNumber } : {}),
     };
-    const reply = await this.call('checkpoint', context, () =>
+    const reply = await this.caller.call('checkpoint', context, () =>
       SCRIPTS.checkpoint.run(
         this.redis,
         [this.keys.shard(lease.streamName, lease.shardId)],
@@ -201,16 +159,16 @@ export class RedisCheckpointer implements LeaseCoordinator {
   }
 
   async markShardEnd(lease: Lease): Promise<void> {
-    this.assertOpen('mark a shard end');
+    this.caller.assertOpen('mark a shard end');
     validateLease(lease);
-    const reply = await this.call('markShardEnd', leaseContext(lease), () =>
+    const reply = await this.caller.call('markShardEnd', leaseContext(lease), () =>
       SCRIPTS.markShardEnd.run(this.redis, [this.keys.shard(lease.streamName, lease.shardId)], [lease.token]),
     );
     ownedReply(reply, lease, 'markShardEnd');
   }
 
   async listLeases(streamName: string): Promise<LeaseInfo[]> {
-    this.assertOpen('list leases');
+    this.caller.assertOpen('list leases');
     validateNonEmptyString(streamName, 'streamName');
     const snapshot = await this.readStream(streamName);
     return snapshot.leases
@@ -223,31 +181,31 @@ export class RedisCheckpointer implements LeaseCoordinator {
   }
 
   async heartbeat(streamName: string, workerId: string): Promise<number> {
-    this.assertOpen('heartbeat');
+    this.caller.assertOpen('heartbeat');
     validateNonEmptyString(streamName, 'streamName');
     validateNonEmptyString(workerId, 'workerId');
-    const reply = await this.call('heartbeat', { streamName }, () =>
+    const reply = await this.caller.call('heartbeat', { streamName }, () =>
       SCRIPTS.heartbeat.run(this.redis, [this.keys.workers(streamName)], [workerId, this.leaseDurationMs]),
     );
     return millis(reply, 'heartbeat');
   }
 
   async leaveGroup(streamName: string, workerId: string): Promise<void> {
-    this.assertOpen('leave the group');
+    this.caller.assertOpen('leave the group');
     validateNonEmptyString(streamName, 'streamName');
     validateNonEmptyString(workerId, 'workerId');
-    await this.call('leaveGroup', { streamName }, () =>
+    await this.caller.call('leaveGroup', { streamName }, () =>
       this.redis.zrem(this.keys.workers(streamName), workerId),
     );
   }
 
   async liveWorkers(streamName: string): Promise<string[]> {
-    this.assertOpen('list live workers');
+    this.caller.assertOpen('list live workers');
     validateNonEmptyString(streamName, 'streamName');
-    const reply = await this.call('liveWorkers', { streamName }, () =>
+    const reply = await this.caller.call('liveWorkers', { streamName }, () =>
       SCRIPTS.liveWorkers.run(this.redis, [this.keys.workers(streamName)], []),
     );
-    return stringArray(reply).sort(compareText);
+    return sortedStrings(reply);
   }
 
   async requestHandoff(
@@ -255,10 +213,10 @@ export class RedisCheckpointer implements LeaseCoordinator {
     shardId: string,
     requester: string,
   ): Promise<HandoffRequestResult> {
-    this.assertOpen('request a handoff');
+    this.caller.assertOpen('request a handoff');
     validateShardAddress(streamName, shardId);
     validateNonEmptyString(requester, 'requester');
-    const reply = await this.call('requestHandoff', { streamName, shardId }, () =>
+    const reply = await this.caller.call('requestHandoff', { streamName, shardId }, () =>
       SCRIPTS.requestHandoff.run(
         this.redis,
         [this.keys.shard(streamName, shardId)],
@@ -269,17 +227,17 @@ export class RedisCheckpointer implements LeaseCoordinator {
   }
 
   async cancelHandoff(streamName: string, shardId: string, requester: string): Promise<boolean> {
-    this.assertOpen('cancel a handoff');
+    this.caller.assertOpen('cancel a handoff');
     validateShardAddress(streamName, shardId);
     validateNonEmptyString(requester, 'requester');
-    const reply = await this.call('cancelHandoff', { streamName, shardId }, () =>
+    const reply = await this.caller.call('cancelHandoff', { streamName, shardId }, () =>
       SCRIPTS.cancelHandoff.run(this.redis, [this.keys.shard(streamName, shardId)], [requester]),
     );
     return reply === 1;
   }
 
   async pendingHandoffs(streamName: string, owner: string): Promise<HandoffRequest[]> {
-    this.assertOpen('list pending handoffs');
+    this.caller.assertOpen('list pending handoffs');
     validateNonEmptyString(streamName, 'streamName');
     validateNonEmptyString(owner, 'owner');
     const snapshot = await this.readStream(streamName);
@@ -298,87 +256,26 @@ export class RedisCheckpointer implements LeaseCoordinator {
   }
 
   async leaseSnapshot(streamName: string): Promise<LeaseSnapshot> {
-    this.assertOpen('read a lease snapshot');
+    this.caller.assertOpen('read a lease snapshot');
     validateNonEmptyString(streamName, 'streamName');
     return this.readStream(streamName);
   }
 
   /** Whether close() was called. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.caller.isClosed;
   }
 
+  /** Refuses further calls; closes the connection opened from a URL (a given client stays open). */
   async close(): Promise<void> {
-    this.closed = true;
-    const connection = this.connection;
-    if (connection === undefined) return;
-    this.closing ??= connection.close();
-    await this.closing;
+    await this.caller.close();
   }
 
-  private async readStream(streamName: string): Promise<LeaseSnapshot> {
-    const shardIds = (
-      await this.call('listLeases', { streamName }, () =>
-        this.redis.smembers(this.keys.shardIndex(streamName)),
-      )
-    ).sort(compareText);
-    const reply = await this.call('listLeases', { streamName }, () =>
-      SCRIPTS.readStream.run(
-        this.redis,
-        [this.keys.workers(streamName), ...shardIds.map((shardId) => this.keys.shard(streamName, shardId))],
-        [],
-      ),
-    );
-    if (!Array.isArray(reply) || reply.length !== shardIds.length + 2)
-      throw new RedisCommandError('listLeases', `unexpected script reply ${JSON.stringify(reply)}`);
-    const now = millis(reply[0], 'listLeases');
-    const leases: LeaseState[] = [];
-    shardIds.forEach((shardId, index) => {
-      const state = parseLeaseState(shardId, reply[index + 2], now);
-      if (state !== undefined) leases.push(state);
-    });
-    return { now, liveWorkers: stringArray(reply[1]).sort(compareText), leases };
-  }
-
-  private call<T>(operation: string, context: ErrorContext, run: () => Promise<T>): Promise<T> {
-    const connection = this.connection;
-    const timeoutMs = this.callTimeoutMs;
-    const started = Date.now();
-    const attempt =
-      connection === undefined
-        ? run
-        : async () => {
-            await connection.ready(timeoutMs - (Date.now() - started), operation, context);
-            try {
-              return await run();
-            } catch (error) {
-              throw connection.explain(error, operation, context);
-            }
-          };
-    return retryRedisCall(operation, attempt, {
-      backoff: this.options.retry,
-      context,
-      timeoutMs,
-      timeoutReason: (ms) =>
-        connection?.downReason() ?? new Error(`no reply from Redis within ${ms} ms (callTimeout)`),
-      ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
-      stopped: () => (this.closed ? new CheckpointerClosedError(this.name, operation) : undefined),
-    });
-  }
-
-  private assertOpen(operation: string): void {
-    if (this.closed) throw new CheckpointerClosedError(this.name, operation);
+  private readStream(streamName: string): Promise<LeaseSnapshot> {
+    return readLeaseSnapshot(this.caller, this.keys, streamName);
   }
 }
 
 function leaseContext(lease: Lease): ErrorContext {
   return { streamName: lease.streamName, shardId: lease.shardId };
-}
-
-function stringArray(reply: unknown): string[] {
-  return Array.isArray(reply) ? reply.filter((item): item is string => typeof item === 'string') : [];
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -94,6 +94,14 @@ export function millis(value: unknown, operation: string): number {
   return number;
 }
 
+/** The strings of an array reply, in code-unit order. */
+export function sortedStrings(reply: unknown): string[] {
+  const strings = Array.isArray(reply)
+    ? reply.filter((item): item is string => typeof item === 'string')
+    : [];
+  return strings.sort(compareText);
+}
+
 export function text(value: unknown, operation: string): string {
   if (typeof value !== 'string') throw unexpected(operation, value);
   return value;
@@ -106,4 +114,8 @@ function statusReply(reply: unknown, operation: string): [number, ...unknown[]] 
 
 function unexpected(operation: string, reply: unknown): RedisCommandError {
   return new RedisCommandError(operation, `unexpected script reply ${JSON.stringify(reply)}`);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

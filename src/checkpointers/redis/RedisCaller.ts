@@ -1,0 +1,79 @@
+import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
+import type { RedisClient } from './RedisClient.js';
+import type { ResolvedRedisCheckpointerOptions } from './RedisCheckpointerOptions.js';
+import { RedisConnection } from './RedisConnection.js';
+import { retryRedisCall } from './retryRedisCall.js';
+
+/**
+ * How a RedisCheckpointer talks to Redis: through the client it was given, or a connection it
+ * opens from a URL (and closes). Every call is retried on transient failures, never longer than
+ * `callTimeout`, and refused once the checkpointer is closed.
+ */
+export class RedisCaller {
+  readonly redis: RedisClient;
+  /** The connection opened from a URL (and closed here); undefined for a given client. */
+  private readonly connection: RedisConnection | undefined;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: ResolvedRedisCheckpointerOptions) {
+    if (typeof options.redis === 'string') {
+      this.connection = new RedisConnection({
+        url: options.redis,
+        ...(options.tls !== undefined ? { tls: options.tls } : {}),
+        connectTimeoutMs: Math.max(1000, options.heartbeatIntervalMs),
+      });
+      this.redis = this.connection.redis;
+    } else {
+      this.redis = options.redis;
+      this.connection = undefined;
+    }
+  }
+
+  /** Whether close() was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Throws CheckpointerClosedError once closed. */
+  assertOpen(operation: string): void {
+    if (this.closed) throw new CheckpointerClosedError(this.options.name, operation);
+  }
+
+  /** Runs `run` (again on transient failures) within `callTimeout`; errors carry `context`. */
+  call<T>(operation: string, context: ErrorContext, run: () => Promise<T>): Promise<T> {
+    const connection = this.connection;
+    const timeoutMs = this.options.callTimeoutMs;
+    const started = Date.now();
+    const attempt =
+      connection === undefined
+        ? run
+        : async () => {
+            await connection.ready(timeoutMs - (Date.now() - started), operation, context);
+            try {
+              return await run();
+            } catch (error) {
+              throw connection.explain(error, operation, context);
+            }
+          };
+    return retryRedisCall(operation, attempt, {
+      backoff: this.options.retry,
+      context,
+      timeoutMs,
+      timeoutReason: (ms) =>
+        connection?.downReason() ?? new Error(`no reply from Redis within ${ms} ms (callTimeout)`),
+      ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
+      stopped: () => (this.closed ? new CheckpointerClosedError(this.options.name, operation) : undefined),
+    });
+  }
+
+  /** Refuses further calls; closes the connection opened from a URL (a given client stays open). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const connection = this.connection;
+    if (connection === undefined) return;
+    this.closing ??= connection.close();
+    await this.closing;
+  }
+}

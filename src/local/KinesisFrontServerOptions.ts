@@ -1,0 +1,21 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { LocalKinesisFaults, LocalKinesisLimits } from './LocalKinesisOptions.js';
+import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
+import type { ShardMapCache } from './ShardMapCache.js';
+
+/** What the local endpoint's front is built from (see startLocalKinesis). */
+export interface KinesisFrontServerOptions {
+  /** Where the backing store (kinesalite) listens. */
+  readonly upstream: { readonly host: string; readonly port: number };
+  readonly limits: Required<LocalKinesisLimits> | undefined;
+  readonly faults: Required<LocalKinesisFaults>;
+  readonly clock: () => number;
+  readonly shardMaps: ShardMapCache;
+  readonly stats: MutableLocalKinesisStats;
+  /** A client of the backing store itself (no limits, no faults), for the front's own lookups. */
+  readonly admin: KinesisClient;
+  /** Region the endpoint reports (in error messages). */
+  readonly region: string;
+  /** Most open shards over all streams. */
+  readonly shardLimit: number;
+}

@@ -1,0 +1,126 @@
+import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { answerOfSdkError, resourceInUse, shardLimitExceeded, type AwsErrorAnswer } from './awsErrors.js';
+import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
+import { listShardsPage, parseListShards } from './listShardsPage.js';
+import { ShardCountUpdater } from './ShardCountUpdater.js';
+import {
+  errorAnswer,
+  jsonAnswer,
+  parseJsonObject,
+  type JsonObject,
+  type UpstreamAnswer,
+} from './UpstreamAnswer.js';
+import { parseUpdateShardCount, scalingRefusal } from './updateShardCountRequest.js';
+import { countOpenShards, isOpen, listAllShards } from './upstreamShards.js';
+
+export interface ShardOperationsOptions extends Pick<
+  KinesisFrontServerOptions,
+  'admin' | 'region' | 'shardLimit'
+> {
+  /** Told after each scaling step, so that cached shard maps are dropped. */
+  readonly onReshard: (streamName: string) => void;
+}
+
+/**
+ * The shard operations the front answers itself, from what the backing store lists, since
+ * kinesalite lacks them: ListShards (paging and filters), UpdateShardCount (carried out as
+ * splits and merges, the stream showing UPDATING meanwhile), DescribeLimits, and the account
+ * shard limit.
+ */
+export class ShardOperations {
+  private readonly scaling: ShardCountUpdater;
+
+  constructor(private readonly options: ShardOperationsOptions) {
+    this.scaling = new ShardCountUpdater(options.admin, options.onReshard);
+  }
+
+  /** Whether UpdateShardCount is under way on the stream. */
+  isUpdating(streamName: string): boolean {
+    return this.scaling.isUpdating(streamName);
+  }
+
+  /** Ends the scaling under way. */
+  close(): Promise<void> {
+    return this.scaling.close();
+  }
+
+  async listShards(payload: JsonObject): Promise<UpstreamAnswer> {
+    const now = Date.now();
+    const query = parseListShards(payload, now);
+    if ('status' in query) return errorAnswer(query);
+    try {
+      const shards = await listAllShards(this.options.admin, query.streamName);
+      return jsonAnswer(200, listShardsPage(query, shards, now));
+    } catch (error) {
+      return errorAnswer(answerOfSdkError(error));
+    }
+  }
+
+  async updateShardCount(payload: JsonObject): Promise<UpstreamAnswer> {
+    const { admin } = this.options;
+    const request = parseUpdateShardCount(payload);
+    if ('status' in request) return errorAnswer(request);
+    const { streamName, target } = request;
+    let current: number;
+    let streamArn: string | undefined;
+    try {
+      const summary = await admin.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+      const status = summary.StreamDescriptionSummary?.StreamStatus ?? 'UNKNOWN';
+      if (status !== 'ACTIVE' || this.scaling.isUpdating(streamName)) {
+        return errorAnswer(
+          resourceInUse(streamName, this.scaling.isUpdating(streamName) ? 'UPDATING' : status),
+        );
+      }
+      streamArn = summary.StreamDescriptionSummary?.StreamARN;
+      current = (await listAllShards(admin, streamName)).filter(isOpen).length;
+    } catch (error) {
+      return errorAnswer(answerOfSdkError(error));
+    }
+    const refusal = scalingRefusal(streamName, current, target);
+    if (refusal !== undefined) return errorAnswer(refusal);
+    const overLimit = target > current ? await this.overShardLimit(target - current) : undefined;
+    if (overLimit !== undefined) return errorAnswer(overLimit);
+    if (target !== current) this.scaling.start(streamName, target);
+    return jsonAnswer(200, {
+      StreamName: streamName,
+      CurrentShardCount: current,
+      TargetShardCount: target,
+      ...(streamArn === undefined ? {} : { StreamARN: streamArn }),
+    });
+  }
+
+  async describeLimits(): Promise<UpstreamAnswer> {
+    try {
+      const open = await countOpenShards(this.options.admin);
+      return jsonAnswer(200, {
+        ShardLimit: this.options.shardLimit,
+        OpenShardCount: open,
+        OnDemandStreamCount: 0,
+        OnDemandStreamCountLimit: 50,
+      });
+    } catch (error) {
+      return errorAnswer(answerOfSdkError(error));
+    }
+  }
+
+  /** The refusal of a change that would open `additional` shards past the account limit. */
+  async overShardLimit(additional: number): Promise<AwsErrorAnswer | undefined> {
+    const open = await countOpenShards(this.options.admin);
+    return open + additional > this.options.shardLimit
+      ? shardLimitExceeded(this.options.region, open, this.options.shardLimit, additional)
+      : undefined;
+  }
+}
+
+/** A DescribeStream(Summary) answer showing the stream as UPDATING (while it is being scaled). */
+export function withUpdatingStatus(answer: UpstreamAnswer): UpstreamAnswer {
+  const parsed = answer.status === 200 ? parseJsonObject(answer.body) : undefined;
+  if (parsed === undefined) return answer;
+  for (const key of ['StreamDescription', 'StreamDescriptionSummary']) {
+    const description = parsed[key];
+    if (typeof description === 'object' && description !== null) {
+      (description as JsonObject).StreamStatus = 'UPDATING';
+    }
+  }
+  return jsonAnswer(200, parsed, answer.headers);
+}

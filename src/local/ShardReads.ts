@@ -1,0 +1,136 @@
+import type { IncomingMessage } from 'node:http';
+import { atTimestampIterator } from './atTimestampIterator.js';
+import { answerOfSdkError, invalidArgument, localAccountId, readThrottled } from './awsErrors.js';
+import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
+import { IteratorRegistry } from './IteratorRegistry.js';
+import { epochMs } from './listShardsPage.js';
+import { toPutEntry } from './putEntry.js';
+import { ShardBudgets } from './ShardBudgets.js';
+import { ShardReadBudget } from './ShardReadBudget.js';
+import { streamNameOf } from './streamArn.js';
+import {
+  errorAnswer,
+  jsonAnswer,
+  parseJsonObject,
+  type JsonObject,
+  type UpstreamAnswer,
+} from './UpstreamAnswer.js';
+import type { UpstreamForwarder } from './UpstreamForwarder.js';
+import { listAllShards } from './upstreamShards.js';
+
+export type ShardReadsOptions = Pick<KinesisFrontServerOptions, 'limits' | 'clock' | 'stats' | 'admin'>;
+
+/**
+ * GetShardIterator and GetRecords through the front: learns which shard each iterator reads,
+ * charges GetRecords to that shard's read budget, answers AT_TIMESTAMP on a shard with no later
+ * record, and names the ChildShards at the end of a closed shard.
+ */
+export class ShardReads {
+  private readonly budgets: ShardBudgets<ShardReadBudget>;
+  private readonly iterators: IteratorRegistry;
+
+  constructor(
+    private readonly options: ShardReadsOptions,
+    private readonly upstream: UpstreamForwarder,
+  ) {
+    this.iterators = new IteratorRegistry(options.clock);
+    this.budgets = new ShardBudgets(() => {
+      const limits = this.options.limits!;
+      return new ShardReadBudget(limits.getRecordsCallsPerSecond, limits.readBytesPerSecond);
+    });
+  }
+
+  /** Drops the read budgets of a stream's shards and forgets its iterators. */
+  forgetStream(streamName: string): void {
+    this.budgets.forgetStream(streamName);
+    this.iterators.forgetStream(streamName);
+  }
+
+  async getRecords(req: IncomingMessage, body: Buffer, payload: JsonObject): Promise<UpstreamAnswer> {
+    const { limits, stats, clock } = this.options;
+    const iterator = payload.ShardIterator;
+    const shard = typeof iterator === 'string' ? this.iterators.lookup(iterator) : undefined;
+    if (shard === undefined) return this.upstream.forward(req, body);
+    const budget = limits === undefined ? undefined : this.budgets.get(shard.streamName, shard.shardId);
+    if (budget?.tryCall(clock()) !== undefined) {
+      stats.throttledGetRecordsCalls += 1;
+      return errorAnswer(readThrottled(shard.streamName, shard.shardId));
+    }
+    const answer = await this.upstream.forward(req, body);
+    const parsed = answer.status === 200 ? parseJsonObject(answer.body) : undefined;
+    if (parsed === undefined) return answer;
+    if (typeof parsed.NextShardIterator === 'string')
+      this.iterators.remember(parsed.NextShardIterator, shard);
+    if (budget !== undefined) {
+      let bytes = 0;
+      for (const record of Array.isArray(parsed.Records) ? parsed.Records : []) {
+        const entry = toPutEntry(record);
+        if (entry !== undefined) bytes += entry.bytes;
+      }
+      budget.consumeBytes(clock(), bytes);
+    }
+    if (typeof parsed.NextShardIterator === 'string') return answer;
+    // The end of a closed shard: Kinesis names the shards that continue it.
+    const shards = await listAllShards(this.options.admin, shard.streamName);
+    const children = shards
+      .filter(
+        (child) => child.ParentShardId === shard.shardId || child.AdjacentParentShardId === shard.shardId,
+      )
+      .map((child) => ({
+        ShardId: child.ShardId,
+        ParentShards: [child.ParentShardId, child.AdjacentParentShardId].filter(
+          (id): id is string => typeof id === 'string',
+        ),
+        HashKeyRange: child.HashKeyRange,
+      }));
+    return jsonAnswer(200, { ...parsed, ChildShards: children }, answer.headers);
+  }
+
+  async getShardIterator(req: IncomingMessage, body: Buffer, payload: JsonObject): Promise<UpstreamAnswer> {
+    const streamName = streamNameOf(payload);
+    const shardId = typeof payload.ShardId === 'string' ? normalizeShardId(payload.ShardId) : undefined;
+    let answer: UpstreamAnswer;
+    const timestamp = epochMs(payload.Timestamp);
+    if (
+      payload.ShardIteratorType === 'AT_TIMESTAMP' &&
+      streamName !== undefined &&
+      shardId !== undefined &&
+      timestamp !== undefined &&
+      payload.StartingSequenceNumber === undefined &&
+      timestamp <= Date.now()
+    ) {
+      // kinesalite never answers when no record is at or after the timestamp.
+      this.options.stats.forwardedRequests += 1;
+      try {
+        const iterator = await atTimestampIterator(this.options.admin, streamName, shardId, timestamp);
+        answer = jsonAnswer(200, { ShardIterator: iterator });
+      } catch (error) {
+        return errorAnswer(answerOfSdkError(error));
+      }
+    } else {
+      answer = await this.upstream.forward(req, body);
+    }
+    if (answer.status >= 500 && typeof payload.StartingSequenceNumber === 'string') {
+      // kinesalite fails on some well-formed but foreign sequence numbers; Kinesis calls them invalid.
+      return errorAnswer(
+        invalidArgument(
+          `StartingSequenceNumber ${payload.StartingSequenceNumber} used in GetShardIterator on shard ${String(
+            shardId,
+          )} in stream ${String(streamName)} under account ${localAccountId()} is invalid.`,
+        ),
+      );
+    }
+    if (answer.status === 200 && streamName !== undefined && shardId !== undefined) {
+      const parsed = parseJsonObject(answer.body);
+      if (parsed !== undefined && typeof parsed.ShardIterator === 'string') {
+        this.iterators.remember(parsed.ShardIterator, { streamName, shardId });
+      }
+    }
+    return answer;
+  }
+}
+
+/** `ShardId` may be given as "shardId-000000000001" or "1"; kinesalite answers with the long form. */
+function normalizeShardId(shardId: string): string {
+  return /^\d+$/.test(shardId) ? `shardId-${shardId.padStart(12, '0')}` : shardId;
+}

@@ -1,0 +1,48 @@
+import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { UpstreamAnswer } from './UpstreamAnswer.js';
+
+/** Largest request body read; kinesalite itself refuses bodies over 7 MiB. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'host',
+  'expect',
+  'upgrade',
+  'proxy-connection',
+  'te',
+  'trailer',
+]);
+
+/** The request body, or undefined if it is larger than the front reads. */
+export function readRequestBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The headers passed on end to end (no hop-by-hop ones), with the length of the new body. */
+export function endToEndHeaders(headers: IncomingHttpHeaders, bodyLength: number): OutgoingHttpHeaders {
+  const passed: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) passed[name] = value;
+  }
+  passed['content-length'] = bodyLength;
+  return passed;
+}
+
+export function sendAnswer(res: ServerResponse, answer: UpstreamAnswer): void {
+  res.writeHead(answer.status, endToEndHeaders(answer.headers, answer.body.length)).end(answer.body);
+}
