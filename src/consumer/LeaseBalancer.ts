@@ -188,8 +188,10 @@ export class LeaseBalancer implements ShardAssignment {
     for (const shardId of plan.release) host.handOver(shardId, undefined);
     for (const { shardId, requester } of plan.handOver) host.handOver(shardId, requester);
 
-    // Shards the coordinator says are ours but this worker does not read (its local deadline
-    // passed while the lease lived on): take them back, which restarts them from the checkpoint.
+    // Shards the coordinator says are ours but this worker does not read: its local deadline
+    // passed while the lease lived on (acquireLease refuses a live lease whoever asks, so it is
+    // taken back, from the checkpoint, once it expired), or another instance started with the
+    // same worker id holds them (refused, reported once as lease-unavailable 'same-worker-id').
     // Not those released since the snapshot was read.
     const releasedSince = (shardId: string) => (leases.lastReleasedAt(shardId) ?? -Infinity) >= startedAt;
     const toAcquire = [
@@ -204,7 +206,7 @@ export class LeaseBalancer implements ShardAssignment {
     for (const shardId of toAcquire) {
       if (!this.running) return;
       if (leases.get(shardId) !== undefined) continue;
-      const lease = await leases.acquire(shardId);
+      const lease = await leases.acquire(shardId, ownerIn(snapshot, shardId));
       if (lease !== undefined)
         await host.startReading(shardId, lease, this.takeoverWaitMs(shardId, plan, snapshot));
     }
@@ -230,4 +232,9 @@ export class LeaseBalancer implements ShardAssignment {
     if (plan.withdraw.length > 0) step('cancelHandoff');
     for (const shardId of plan.withdraw) await coordinator.cancelHandoff(streamName, shardId, workerId);
   }
+}
+
+/** The live owner of a shard's lease in a snapshot, if any. */
+function ownerIn(snapshot: LeaseSnapshot, shardId: string): string | undefined {
+  return snapshot.leases.find((lease) => lease.shardId === shardId)?.owner;
 }
