@@ -40,9 +40,13 @@ export class WorkerGroup {
     return [...this.running.keys()];
   }
 
-  /** Forks a worker and resolves once it subscribed. */
-  async start(workerId: string, timeoutMs = 30_000): Promise<void> {
-    const config: WorkerConfig = { ...this.base, workerId };
+  /**
+   * Forks a worker and resolves once it subscribed. `workerId` names the process in reports;
+   * `consumerWorkerId` (default: the same) is the workerId its consumer presents to the group.
+   */
+  async start(workerId: string, timeoutMs = 30_000, consumerWorkerId = workerId): Promise<void> {
+    if (this.running.has(workerId)) throw new Error(`worker ${workerId} is already running`);
+    const config: WorkerConfig = { ...this.base, workerId: consumerWorkerId };
     const child = fork(workerScript, [JSON.stringify(config)], {
       cwd: root,
       execArgv: ['--import', 'tsx'],
