@@ -43,6 +43,10 @@ export interface GroupFixtureOptions {
   readonly checkpointIntervalMs?: number;
   /** Time each worker's handler takes per item, in ms (default 0). */
   readonly handlerDelayMs?: number;
+  /** Each worker's in-flight budget in records (default: the library's). */
+  readonly maxQueueSize?: number;
+  /** Handlers drop items whose abortSignal fired (default false). */
+  readonly abortAware?: boolean;
 }
 
 export async function startGroupFixture(
@@ -86,6 +90,8 @@ export async function startGroupFixture(
       checkpointBatchSize: options.checkpointBatchSize ?? 10,
       checkpointIntervalMs: options.checkpointIntervalMs ?? 200,
       ...(options.handlerDelayMs === undefined ? {} : { handlerDelayMs: options.handlerDelayMs }),
+      ...(options.maxQueueSize === undefined ? {} : { maxQueueSize: options.maxQueueSize }),
+      ...(options.abortAware === undefined ? {} : { abortAware: options.abortAware }),
     });
     closers.push(() => group.killAll());
     let last = await observer.leaseSnapshot(streamName);

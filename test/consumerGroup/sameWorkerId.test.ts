@@ -40,7 +40,7 @@ describe('consumer group: two processes started with the same workerId', () => {
     await Promise.all([group.start('p1', 30_000, SHARED_ID), group.start('p2', 30_000, SHARED_ID)]);
 
     const acquiredBy = (process: string) =>
-      new Set(group.eventsOf('lease-acquired', process).map((received) => received.event.shardId));
+      new Set(group.eventsOf('lease-acquired', process).map((received) => received.event.shardId ?? ''));
     await waitUntil(
       async () => {
         const snapshot = await leases.look();

@@ -13,11 +13,15 @@ export interface ProcessedItem {
   readonly id: number;
   /** Date.now() in the parent when the report arrived. */
   readonly at: number;
+  /** Arrival number among all messages of all workers (one worker's messages arrive in order). */
+  readonly seq: number;
 }
 
 export interface ReceivedEvent {
   readonly workerId: string;
   readonly at: number;
+  /** Arrival number among all messages of all workers (one worker's messages arrive in order). */
+  readonly seq: number;
   readonly event: WorkerEvent;
 }
 
@@ -33,6 +37,7 @@ export class WorkerGroup {
   /** Errors a worker's Observable ended with, and unexpected exits. */
   readonly failures: string[] = [];
   private readonly running = new Map<string, Running>();
+  private arrivals = 0;
 
   constructor(private readonly base: Omit<WorkerConfig, 'workerId'>) {}
 
@@ -68,6 +73,7 @@ export class WorkerGroup {
       );
       child.on('message', (message: WorkerMessage) => {
         const at = Date.now();
+        const seq = (this.arrivals += 1);
         switch (message.kind) {
           case 'ready':
             clearTimeout(timer);
@@ -80,10 +86,11 @@ export class WorkerGroup {
               sequenceNumber: message.sequenceNumber,
               id: message.id,
               at,
+              seq,
             });
             break;
           case 'event':
-            this.events.push({ workerId, at, event: message.event });
+            this.events.push({ workerId, at, seq, event: message.event });
             break;
           case 'error':
             this.failures.push(`${workerId} errored: ${message.message}`);
