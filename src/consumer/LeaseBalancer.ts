@@ -157,11 +157,14 @@ export class LeaseBalancer implements ShardAssignment {
   /**
    * A shard taken over from a live owner (it did not hand it over in time) is read only once that
    * owner's lease has run out, when it has surely stopped emitting, plus `takeoverGraceMs` for
-   * the records its handler still holds.
+   * the records its handler still holds. So is a shard whose lease ran out without a release
+   * (its owner crashed, stalled or lost Redis): that owner stopped emitting at its deadline, but
+   * its handler may still be at work.
    */
   private takeoverWaitMs(shardId: string, plan: LeaseBalancePlan, snapshot: LeaseSnapshot): number {
-    if (!plan.takeOver.includes(shardId)) return 0;
     const previous = snapshot.leases.find((lease) => lease.shardId === shardId);
+    if (!plan.takeOver.includes(shardId))
+      return previous?.lapsedOwner !== undefined ? this.options.takeoverGraceMs : 0;
     const remaining = Math.max(0, (previous?.expiresAt ?? snapshot.now) - snapshot.now);
     return remaining + this.options.takeoverGraceMs;
   }

@@ -54,12 +54,21 @@ function reportsWhileNotOwner(group: WorkerGroup, workerId: string, shardId: str
   return late;
 }
 
-async function pauseRedisPastTheSession(abortAware: boolean): Promise<{ group: WorkerGroup }> {
+interface PauseOptions {
+  readonly abortAware: boolean;
+  readonly handlerDelayMs: number;
+  /** How long Redis stays paused beyond the session timeout. */
+  readonly pastSessionMs: number;
+  /** Records processed before the pause. */
+  readonly warmUp: number;
+}
+
+async function pauseRedisPastTheSession(options: PauseOptions): Promise<{ group: WorkerGroup }> {
   redis = await startRedisServer();
   fixture = await startGroupFixture(redis.url, SHARDS, {
-    handlerDelayMs: HANDLER_DELAY_MS,
+    handlerDelayMs: options.handlerDelayMs,
     maxQueueSize: MAX_QUEUE_SIZE,
-    abortAware,
+    abortAware: options.abortAware,
     checkpointBatchSize: 10,
     checkpointIntervalMs: 200,
   });
@@ -76,7 +85,7 @@ async function pauseRedisPastTheSession(abortAware: boolean): Promise<{ group: W
     () => describeHoldings(leases.last),
   );
   await waitUntil(
-    () => group.processed.length >= 150,
+    () => group.processed.length >= options.warmUp,
     20_000,
     () => `${group.processed.length} records processed`,
   );
@@ -90,7 +99,7 @@ async function pauseRedisPastTheSession(abortAware: boolean): Promise<{ group: W
       SESSION_TIMEOUT_MS + 5000,
       () => `lease-lost events: ${group.eventsOf('lease-lost').length - lostBefore}`,
     );
-    const remaining = pausedAt + SESSION_TIMEOUT_MS + 2000 - Date.now();
+    const remaining = pausedAt + SESSION_TIMEOUT_MS + options.pastSessionMs - Date.now();
     if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
   } finally {
     server.signal('SIGCONT');
@@ -116,7 +125,12 @@ function shardIdsOf(group: WorkerGroup): string[] {
 
 describe('consumer group: Redis paused past the session timeout, slow handlers', () => {
   it('a handler that ignores abortSignal processes, after its lease is lost, at most its in-flight budget of that shard', async () => {
-    const { group } = await pauseRedisPastTheSession(false);
+    const { group } = await pauseRedisPastTheSession({
+      abortAware: false,
+      handlerDelayMs: HANDLER_DELAY_MS,
+      pastSessionMs: 2000,
+      warmUp: 150,
+    });
     expect(group.eventsOf('lease-lost').length).toBeGreaterThanOrEqual(SHARDS);
     let overlapping = 0;
     for (const workerId of ['w1', 'w2']) {
@@ -131,7 +145,12 @@ describe('consumer group: Redis paused past the session timeout, slow handlers',
   }, 150_000);
 
   it('a handler that checks abortSignal processes nothing after the loss: no record is processed by two workers at once', async () => {
-    const { group } = await pauseRedisPastTheSession(true);
+    const { group } = await pauseRedisPastTheSession({
+      abortAware: true,
+      handlerDelayMs: HANDLER_DELAY_MS,
+      pastSessionMs: 2000,
+      warmUp: 150,
+    });
     expect(group.eventsOf('lease-lost').length).toBeGreaterThanOrEqual(SHARDS);
     for (const workerId of ['w1', 'w2'])
       for (const shardId of shardIdsOf(group))
