@@ -16,6 +16,8 @@ const GROUP = 'consumer-group-test';
 
 export interface GroupFixture {
   readonly streamName: string;
+  /** A client of the embedded Kinesis (e.g. to split a shard). */
+  readonly client: KinesisClient;
   readonly feed: RecordFeed;
   readonly group: WorkerGroup;
   /** For reading leases and checkpoints from the test (never takes a lease). */
@@ -106,6 +108,7 @@ export async function startGroupFixture(
     };
     return {
       streamName,
+      client,
       feed,
       group,
       observer,

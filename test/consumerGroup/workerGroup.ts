@@ -120,6 +120,13 @@ export class WorkerGroup {
     clearTimeout(timer);
   }
 
+  /** Sends a signal without waiting (SIGSTOP freezes a worker, SIGCONT thaws it). */
+  signal(workerId: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+    const entry = this.running.get(workerId);
+    if (entry === undefined) throw new Error(`worker ${workerId} is not running`);
+    entry.child.kill(signal);
+  }
+
   /** Kills every worker still running (SIGKILL) and waits for them to exit. */
   async killAll(): Promise<void> {
     await Promise.all(this.aliveWorkers.map((workerId) => this.stop(workerId, 'SIGKILL')));
