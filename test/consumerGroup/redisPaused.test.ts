@@ -76,8 +76,8 @@ async function pauseRedisPastTheSession(options: PauseOptions): Promise<{ group:
   const server = redis;
 
   await feed.put(200);
-  // ~200 records/s against two handlers of ~100 items/s each: both keep a full backlog.
-  feed.start(20, 100);
+  // ~250 records/s against two handlers of at most 100 items/s each: both keep a full backlog.
+  feed.start(25, 100);
   await Promise.all(['w1', 'w2'].map((id) => group.start(id)));
   await waitUntil(
     async () => shape(await leases.look()) === '2/2',
@@ -124,7 +124,7 @@ function shardIdsOf(group: WorkerGroup): string[] {
 }
 
 describe('consumer group: Redis paused past the session timeout, slow handlers', () => {
-  it('a handler that ignores abortSignal processes, after its lease is lost, at most its in-flight budget of that shard', async () => {
+  it('a handler that ignores abortSignal processes, after its leases are lost, at most its in-flight budget', async () => {
     const { group } = await pauseRedisPastTheSession({
       abortAware: false,
       handlerDelayMs: HANDLER_DELAY_MS,
