@@ -46,7 +46,11 @@ export interface Checkpointer {
   readonly leaseDurationMs: number;
   /** The stored checkpoint of a shard, if any. Needs no lease. */
   getCheckpoint(streamName: string, shardId: string): Promise<ShardCheckpoint | undefined>;
-  /** Takes the lease if it is free or expired (or already ours); undefined if another live owner holds it. */
+  /**
+   * Takes the lease if it is free or expired, with a fresh token; undefined while anyone holds it
+   * live - the same `owner` id included: a live lease belongs to the one instance holding its
+   * token, so two processes started with the same worker id never share it.
+   */
   acquireLease(streamName: string, shardId: string, owner: string): Promise<Lease | undefined>;
   /** Extends the lease; LeaseLostError if it is no longer ours. */
   renewLease(lease: Lease): Promise<Lease>;

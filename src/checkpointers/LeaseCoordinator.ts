@@ -44,6 +44,11 @@ export interface LeaseState extends LeaseInfo {
   readonly handoff?: { readonly requester: string; readonly deadline: number };
   /** The lease was released for this worker and is reserved for it until `until` (epoch ms). */
   readonly reservation?: { readonly worker: string; readonly until: number };
+  /**
+   * The lease ran out without being released: the worker id that held it last. That owner
+   * stopped emitting at its deadline, but its handler may still hold records of the shard.
+   */
+  readonly lapsedOwner?: string;
 }
 
 /** One consistent view of a stream's leases and workers. */

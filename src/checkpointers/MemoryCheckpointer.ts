@@ -87,8 +87,10 @@ export class MemoryCheckpointer implements Checkpointer {
     const state = this.shard(streamName, shardId);
     const now = this.now();
     const held = this.liveLease(state, now);
-    if (held !== undefined && held.owner !== owner) return undefined;
-    const token = held?.token ?? randomUUID();
+    // A live lease is never handed out again, not even to its own worker id: it belongs to the
+    // instance holding its token (another instance with the same id waits for expiry).
+    if (held !== undefined) return undefined;
+    const token = randomUUID();
     state.lease = { owner, token, expiresAt: now + this.leaseDurationMs };
     return { streamName, shardId, owner, token, expiresAt: state.lease.expiresAt };
   }

@@ -34,8 +34,19 @@ export type ConsumerEvent =
    * shard stopped at once and its unwritten positions were dropped.
    */
   | { readonly type: 'lease-lost'; readonly shardId: string; readonly error: RxjsKinesisError }
-  /** The shard is leased by another worker; it is tried again later. */
-  | { readonly type: 'lease-unavailable'; readonly shardId: string }
+  /**
+   * The shard's lease is held live by someone else; it is tried again later. `holder` is the
+   * live owner's worker id when known. `reason` 'same-worker-id': the holder has this consumer's
+   * own worker id but this consumer does not hold the lease - most likely another process
+   * started with the same `workerId` (it waits for that lease to expire like any worker; give
+   * each process its own id). Reported once per shard until the lease is acquired.
+   */
+  | {
+      readonly type: 'lease-unavailable';
+      readonly shardId: string;
+      readonly reason: 'held' | 'same-worker-id';
+      readonly holder?: string;
+    }
   /**
    * Balancing (with a shared checkpointer such as the RedisCheckpointer) ran and this worker's
    * share changed: it should hold `target` shards and holds `held`, among `liveWorkers`.

@@ -72,8 +72,8 @@ export interface ConsumerOptions {
   readonly maxShardConsumers?: number;
   /**
    * With a shared checkpointer: a shard taken over from an owner that did not hand it over in
-   * time is read only after that owner's lease ran out plus this grace, in ms, for the records
-   * its handler still holds (default 0).
+   * time, or whose owner's lease ran out without a release, is read only after that owner's lease
+   * ran out plus this grace, in ms, for the records its handler still holds (default 0).
    */
   readonly takeoverGraceMs?: number;
   /** How often shards are listed again to follow resharding, in ms (default 60000). */

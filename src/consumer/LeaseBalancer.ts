@@ -157,11 +157,14 @@ export class LeaseBalancer implements ShardAssignment {
   /**
    * A shard taken over from a live owner (it did not hand it over in time) is read only once that
    * owner's lease has run out, when it has surely stopped emitting, plus `takeoverGraceMs` for
-   * the records its handler still holds.
+   * the records its handler still holds. So is a shard whose lease ran out without a release
+   * (its owner crashed, stalled or lost Redis): that owner stopped emitting at its deadline, but
+   * its handler may still be at work.
    */
   private takeoverWaitMs(shardId: string, plan: LeaseBalancePlan, snapshot: LeaseSnapshot): number {
-    if (!plan.takeOver.includes(shardId)) return 0;
     const previous = snapshot.leases.find((lease) => lease.shardId === shardId);
+    if (!plan.takeOver.includes(shardId))
+      return previous?.lapsedOwner !== undefined ? this.options.takeoverGraceMs : 0;
     const remaining = Math.max(0, (previous?.expiresAt ?? snapshot.now) - snapshot.now);
     return remaining + this.options.takeoverGraceMs;
   }
@@ -188,8 +191,10 @@ export class LeaseBalancer implements ShardAssignment {
     for (const shardId of plan.release) host.handOver(shardId, undefined);
     for (const { shardId, requester } of plan.handOver) host.handOver(shardId, requester);
 
-    // Shards the coordinator says are ours but this worker does not read (its local deadline
-    // passed while the lease lived on): take them back, which restarts them from the checkpoint.
+    // Shards the coordinator says are ours but this worker does not read: its local deadline
+    // passed while the lease lived on (acquireLease refuses a live lease whoever asks, so it is
+    // taken back, from the checkpoint, once it expired), or another instance started with the
+    // same worker id holds them (refused, reported once as lease-unavailable 'same-worker-id').
     // Not those released since the snapshot was read.
     const releasedSince = (shardId: string) => (leases.lastReleasedAt(shardId) ?? -Infinity) >= startedAt;
     const toAcquire = [
@@ -204,7 +209,7 @@ export class LeaseBalancer implements ShardAssignment {
     for (const shardId of toAcquire) {
       if (!this.running) return;
       if (leases.get(shardId) !== undefined) continue;
-      const lease = await leases.acquire(shardId);
+      const lease = await leases.acquire(shardId, ownerIn(snapshot, shardId));
       if (lease !== undefined)
         await host.startReading(shardId, lease, this.takeoverWaitMs(shardId, plan, snapshot));
     }
@@ -230,4 +235,9 @@ export class LeaseBalancer implements ShardAssignment {
     if (plan.withdraw.length > 0) step('cancelHandoff');
     for (const shardId of plan.withdraw) await coordinator.cancelHandoff(streamName, shardId, workerId);
   }
+}
+
+/** The live owner of a shard's lease in a snapshot, if any. */
+function ownerIn(snapshot: LeaseSnapshot, shardId: string): string | undefined {
+  return snapshot.leases.find((lease) => lease.shardId === shardId)?.owner;
 }

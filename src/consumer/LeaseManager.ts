@@ -49,6 +49,8 @@ export class LeaseManager {
   private renewal: Subscription | undefined;
   private closed = false;
   private readonly acquiring = new Set<Promise<unknown>>();
+  /** Shards whose refusal because of a same-id holder was already reported. */
+  private readonly sameIdReported = new Set<string>();
 
   constructor(private readonly options: LeaseManagerOptions) {}
 
@@ -89,12 +91,14 @@ export class LeaseManager {
   }
 
   /**
-   * Takes the shard's lease; undefined if another live worker holds it, or if the manager was
-   * closed meanwhile (the lease is then released at once: nothing is left running).
+   * Takes the shard's lease; undefined if anyone holds it live (another worker, or another
+   * instance with this worker id), or if the manager was closed meanwhile (the lease is then
+   * released at once: nothing is left running). `knownHolder`: the live owner a lease snapshot
+   * showed, named in the lease-unavailable event.
    */
-  acquire(shardId: string): Promise<Lease | undefined> {
+  acquire(shardId: string, knownHolder?: string): Promise<Lease | undefined> {
     if (this.closed) return Promise.resolve(undefined);
-    const work = this.acquireOnce(shardId);
+    const work = this.acquireOnce(shardId, knownHolder);
     this.acquiring.add(work);
     void work.then(
       () => this.acquiring.delete(work),
@@ -103,7 +107,7 @@ export class LeaseManager {
     return work;
   }
 
-  private async acquireOnce(shardId: string): Promise<Lease | undefined> {
+  private async acquireOnce(shardId: string, knownHolder: string | undefined): Promise<Lease | undefined> {
     const { checkpointer, streamName, workerId, scheduler } = this.options;
     const sentAt = scheduler.now();
     const lease = await checkpointer.acquireLease(streamName, shardId, workerId);
@@ -112,9 +116,10 @@ export class LeaseManager {
       return undefined;
     }
     if (lease === undefined) {
-      this.options.onEvent({ type: 'lease-unavailable', shardId });
+      this.reportUnavailable(shardId, knownHolder);
       return undefined;
     }
+    this.sameIdReported.delete(shardId);
     const previous = this.held.get(shardId);
     previous?.watchdog?.unsubscribe();
     const entry: HeldLease = {
@@ -129,6 +134,23 @@ export class LeaseManager {
     this.options.onEvent({ type: 'lease-acquired', shardId });
     this.scheduleRenewal();
     return lease;
+  }
+
+  /**
+   * A lease refused while its holder has our own worker id is held by another instance with the
+   * same id (or, briefly, by our own lapsed lease): said once per shard, not at every attempt.
+   */
+  private reportUnavailable(shardId: string, holder: string | undefined): void {
+    const sameId = holder !== undefined && holder === this.options.workerId;
+    if (sameId && this.sameIdReported.has(shardId)) return;
+    if (sameId) this.sameIdReported.add(shardId);
+    else this.sameIdReported.delete(shardId);
+    this.options.onEvent({
+      type: 'lease-unavailable',
+      shardId,
+      reason: sameId ? 'same-worker-id' : 'held',
+      ...(holder !== undefined ? { holder } : {}),
+    });
   }
 
   /** Forgets a lost lease without telling the checkpointer (only that token's, when given). */

@@ -79,13 +79,21 @@ export function describeCheckpointerConformance(
         expect(await cp.acquireLease(stream, SHARD, 'worker-b')).toBeUndefined();
       });
 
-      it('gives the same owner its live lease back, same token, still usable', async () => {
+      it('never hands a live lease out again, not even to the same worker id (another instance)', async () => {
         const first = await mustAcquire(SHARD, 'worker-a');
-        const again = await mustAcquire(SHARD, 'worker-a');
-        expect(again.token).toBe(first.token);
-        expect(again.expiresAt).toBeGreaterThanOrEqual(first.expiresAt);
+        expect(await cp.acquireLease(stream, SHARD, 'worker-a')).toBeUndefined();
+        // The holder's lease is untouched and still works.
         await expect(cp.checkpoint(first, { sequenceNumber: '1' })).resolves.toBe(true);
         await expect(cp.renewLease(first)).resolves.toMatchObject({ token: first.token });
+      });
+
+      it('gives an expired lease to the same worker id with a new token; the old token is dead', async () => {
+        const first = await mustAcquire(SHARD, 'worker-a');
+        await letLeasesExpire();
+        const again = await mustAcquire(SHARD, 'worker-a');
+        expect(again.token).not.toBe(first.token);
+        await leaseLost(() => cp.checkpoint(first, { sequenceNumber: '1' }));
+        await expect(cp.checkpoint(again, { sequenceNumber: '1' })).resolves.toBe(true);
       });
 
       it('lets another owner take over an expired lease, with a new token', async () => {

@@ -7,17 +7,18 @@ import type { AssignmentHost } from '../../src/consumer/ShardAssignment.js';
 
 const STREAM = 'orders';
 
-test('a shard taken over from a live owner is read only after its lease ran out, plus the grace', async () => {
-  // 'old' holds both shards; this worker asked for s0 and the handoff deadline passed.
-  const snapshot: LeaseSnapshot = {
-    now: 1000,
-    liveWorkers: ['me', 'old'],
-    leases: [
-      { shardId: 's0', owner: 'old', expiresAt: 5000, handoff: { requester: 'me', deadline: 900 } },
-      { shardId: 's1', owner: 'old', expiresAt: 5000 },
-    ],
-  };
-  const lease: Lease = { streamName: STREAM, shardId: 's0', owner: 'me', token: 't', expiresAt: 61_000 };
+/** Runs one balancing pass of worker 'me' on `snapshot`; the shards it started reading, with their wait. */
+async function startedAfterOnePass(
+  snapshot: LeaseSnapshot,
+  expected: number,
+): Promise<[string, number | undefined][]> {
+  const leaseOf = (shardId: string): Lease => ({
+    streamName: STREAM,
+    shardId,
+    owner: 'me',
+    token: `t-${shardId}`,
+    expiresAt: 61_000,
+  });
   const coordinator = {
     name: 'fake',
     leaseDurationMs: 60_000,
@@ -25,8 +26,8 @@ test('a shard taken over from a live owner is read only after its lease ran out,
     handoffTimeoutMs: 60_000,
     heartbeat: jest.fn(async () => 0),
     leaseSnapshot: jest.fn(async () => snapshot),
-    acquireLease: jest.fn(async () => lease),
-    renewLease: jest.fn(async () => lease),
+    acquireLease: jest.fn(async (_stream: string, shardId: string) => leaseOf(shardId)),
+    renewLease: jest.fn(async (lease: Lease) => lease),
     releaseLease: jest.fn(async () => undefined),
     requestHandoff: jest.fn(async () => ({ status: 'free' as const })),
     cancelHandoff: jest.fn(async () => true),
@@ -63,10 +64,38 @@ test('a shard taken over from a live owner is read only after its lease ran out,
     onEvent: () => undefined,
   });
   balancer.start();
-  for (let i = 0; i < 50 && started.length === 0; i += 1)
+  for (let i = 0; i < 50 && started.length < expected; i += 1)
     await new Promise((resolve) => setTimeout(resolve, 10));
   await balancer.stop();
   await leases.releaseAll();
+  return started;
+}
+
+test('a shard taken over from a live owner is read only after its lease ran out, plus the grace', async () => {
+  // 'old' holds both shards; this worker asked for s0 and the handoff deadline passed.
+  const snapshot: LeaseSnapshot = {
+    now: 1000,
+    liveWorkers: ['me', 'old'],
+    leases: [
+      { shardId: 's0', owner: 'old', expiresAt: 5000, handoff: { requester: 'me', deadline: 900 } },
+      { shardId: 's1', owner: 'old', expiresAt: 5000 },
+    ],
+  };
   // 4,000 ms left on the old owner's lease (coordinator clock), then the grace.
-  expect(started).toEqual([['s0', 4250]]);
+  expect(await startedAfterOnePass(snapshot, 1)).toEqual([['s0', 4250]]);
+});
+
+test('a shard whose lease ran out without a release waits the grace; a released one does not', async () => {
+  const snapshot: LeaseSnapshot = {
+    now: 1000,
+    liveWorkers: ['me'],
+    leases: [
+      { shardId: 's0', lapsedOwner: 'old' },
+      { shardId: 's1', checkpoint: { kind: 'position', position: { sequenceNumber: '1' } } },
+    ],
+  };
+  expect(await startedAfterOnePass(snapshot, 2)).toEqual([
+    ['s0', 250],
+    ['s1', 0],
+  ]);
 });

@@ -16,6 +16,8 @@ const GROUP = 'consumer-group-test';
 
 export interface GroupFixture {
   readonly streamName: string;
+  /** A client of the embedded Kinesis (e.g. to split a shard). */
+  readonly client: KinesisClient;
   readonly feed: RecordFeed;
   readonly group: WorkerGroup;
   /** For reading leases and checkpoints from the test (never takes a lease). */
@@ -43,6 +45,10 @@ export interface GroupFixtureOptions {
   readonly checkpointIntervalMs?: number;
   /** Time each worker's handler takes per item, in ms (default 0). */
   readonly handlerDelayMs?: number;
+  /** Each worker's in-flight budget in records (default: the library's). */
+  readonly maxQueueSize?: number;
+  /** Handlers drop items whose abortSignal fired (default false). */
+  readonly abortAware?: boolean;
 }
 
 export async function startGroupFixture(
@@ -86,6 +92,8 @@ export async function startGroupFixture(
       checkpointBatchSize: options.checkpointBatchSize ?? 10,
       checkpointIntervalMs: options.checkpointIntervalMs ?? 200,
       ...(options.handlerDelayMs === undefined ? {} : { handlerDelayMs: options.handlerDelayMs }),
+      ...(options.maxQueueSize === undefined ? {} : { maxQueueSize: options.maxQueueSize }),
+      ...(options.abortAware === undefined ? {} : { abortAware: options.abortAware }),
     });
     closers.push(() => group.killAll());
     let last = await observer.leaseSnapshot(streamName);
@@ -100,6 +108,7 @@ export async function startGroupFixture(
     };
     return {
       streamName,
+      client,
       feed,
       group,
       observer,

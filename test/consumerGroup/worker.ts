@@ -6,7 +6,7 @@
 // report is never lost for a checkpointed record, even on SIGKILL. SIGTERM stops gracefully: the
 // item being reported finishes, later ones are left for the next owner, the consumer unsubscribes
 // (last checkpoints, leases released with handoff, group left) and the process exits 0.
-import { EMPTY, from, map, mergeMap } from 'rxjs';
+import { EMPTY, from, mergeMap, of } from 'rxjs';
 import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
 import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
 import type { KinesisItem } from '../../src/consumer/KinesisItem.js';
@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     sleepTimeNoRecords: 100,
     shardRefreshInterval: 5000,
     retryLimit: Number.POSITIVE_INFINITY,
+    ...(config.maxQueueSize === undefined ? {} : { maxQueueSize: config.maxQueueSize }),
   });
   consumer.events$.subscribe((event) => void send({ kind: 'event', event: describeEvent(event) }));
 
@@ -72,16 +73,18 @@ async function main(): Promise<void> {
         if (stopping) return EMPTY;
         const delay = config.handlerDelayMs ?? 0;
         const handled = delay > 0 ? new Promise((resolve) => setTimeout(resolve, delay)) : Promise.resolve();
-        const reported = handled.then(() =>
-          send({
+        const reported = handled.then(() => {
+          // An abort-aware handler gives up on an item whose lease was lost meanwhile.
+          if (config.abortAware === true && item.record.abortSignal?.aborted === true) return false;
+          return send({
             kind: 'item',
             shardId: item.shardId,
             sequenceNumber: item.sequenceNumber,
             id: item.data.id,
-          }),
-        );
+          }).then(() => true);
+        });
         active = reported;
-        return from(reported).pipe(map(() => item));
+        return from(reported).pipe(mergeMap((done) => (done ? of(item) : EMPTY)));
       }, 1),
       checkpoint(checkpointer, {
         batchSize: config.checkpointBatchSize,

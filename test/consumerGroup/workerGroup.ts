@@ -13,11 +13,15 @@ export interface ProcessedItem {
   readonly id: number;
   /** Date.now() in the parent when the report arrived. */
   readonly at: number;
+  /** Arrival number among all messages of all workers (one worker's messages arrive in order). */
+  readonly seq: number;
 }
 
 export interface ReceivedEvent {
   readonly workerId: string;
   readonly at: number;
+  /** Arrival number among all messages of all workers (one worker's messages arrive in order). */
+  readonly seq: number;
   readonly event: WorkerEvent;
 }
 
@@ -33,6 +37,7 @@ export class WorkerGroup {
   /** Errors a worker's Observable ended with, and unexpected exits. */
   readonly failures: string[] = [];
   private readonly running = new Map<string, Running>();
+  private arrivals = 0;
 
   constructor(private readonly base: Omit<WorkerConfig, 'workerId'>) {}
 
@@ -40,9 +45,13 @@ export class WorkerGroup {
     return [...this.running.keys()];
   }
 
-  /** Forks a worker and resolves once it subscribed. */
-  async start(workerId: string, timeoutMs = 30_000): Promise<void> {
-    const config: WorkerConfig = { ...this.base, workerId };
+  /**
+   * Forks a worker and resolves once it subscribed. `workerId` names the process in reports;
+   * `consumerWorkerId` (default: the same) is the workerId its consumer presents to the group.
+   */
+  async start(workerId: string, timeoutMs = 30_000, consumerWorkerId = workerId): Promise<void> {
+    if (this.running.has(workerId)) throw new Error(`worker ${workerId} is already running`);
+    const config: WorkerConfig = { ...this.base, workerId: consumerWorkerId };
     const child = fork(workerScript, [JSON.stringify(config)], {
       cwd: root,
       execArgv: ['--import', 'tsx'],
@@ -64,6 +73,7 @@ export class WorkerGroup {
       );
       child.on('message', (message: WorkerMessage) => {
         const at = Date.now();
+        const seq = (this.arrivals += 1);
         switch (message.kind) {
           case 'ready':
             clearTimeout(timer);
@@ -76,10 +86,11 @@ export class WorkerGroup {
               sequenceNumber: message.sequenceNumber,
               id: message.id,
               at,
+              seq,
             });
             break;
           case 'event':
-            this.events.push({ workerId, at, event: message.event });
+            this.events.push({ workerId, at, seq, event: message.event });
             break;
           case 'error':
             this.failures.push(`${workerId} errored: ${message.message}`);
@@ -107,6 +118,13 @@ export class WorkerGroup {
     const timer = setTimeout(() => entry.child.kill('SIGKILL'), timeoutMs);
     await entry.exited;
     clearTimeout(timer);
+  }
+
+  /** Sends a signal without waiting (SIGSTOP freezes a worker, SIGCONT thaws it). */
+  signal(workerId: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+    const entry = this.running.get(workerId);
+    if (entry === undefined) throw new Error(`worker ${workerId} is not running`);
+    entry.child.kill(signal);
   }
 
   /** Kills every worker still running (SIGKILL) and waits for them to exit. */

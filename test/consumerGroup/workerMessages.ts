@@ -17,6 +17,13 @@ export interface WorkerConfig {
   readonly checkpointIntervalMs: number;
   /** Time the handler takes per item, in ms (default 0: as long as the report takes). */
   readonly handlerDelayMs?: number;
+  /** The consumer's in-flight budget in records (maxQueueSize; default: the library's). */
+  readonly maxQueueSize?: number;
+  /**
+   * The handler checks the record's abortSignal after its work and drops an aborted item: no
+   * report, not passed to checkpoint() (default false: every item handed over is processed).
+   */
+  readonly abortAware?: boolean;
 }
 
 /** A ConsumerEvent with its error as text (IPC carries JSON). */

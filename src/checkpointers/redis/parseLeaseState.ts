@@ -3,7 +3,7 @@ import type { LeaseState } from '../LeaseCoordinator.js';
 
 /**
  * A shard hash (flat HGETALL reply) as a LeaseState, judged at the server time `now`: an expired
- * lease has no owner, a stale handoff request or a run-out reservation is left out. Undefined
+ * lease has no owner (its last owner is `lapsedOwner`), a stale handoff request or a run-out reservation is left out. Undefined
  * when nothing is left to show.
  */
 export function parseLeaseState(shardId: string, flat: unknown, now: number): LeaseState | undefined {
@@ -42,10 +42,15 @@ export function parseLeaseState(shardId: string, flat: unknown, now: number): Le
       ? { worker: reservedFor, until: reservedUntil }
       : undefined;
 
-  if (!live && checkpoint === undefined && reservation === undefined) return undefined;
+  // Release deletes the owner: one still stored on a lease that is not live ran out.
+  const lapsedOwner = !live && owner !== undefined ? owner : undefined;
+
+  if (!live && checkpoint === undefined && reservation === undefined && lapsedOwner === undefined)
+    return undefined;
   return {
     shardId,
     ...(live ? { owner, expiresAt } : {}),
+    ...(lapsedOwner !== undefined ? { lapsedOwner } : {}),
     ...(checkpoint !== undefined ? { checkpoint } : {}),
     ...(handoff !== undefined ? { handoff } : {}),
     ...(reservation !== undefined ? { reservation } : {}),

@@ -27,8 +27,8 @@ export interface RetryRedisCallOptions {
 
 /**
  * Runs one Redis call, repeating it with back-off while it fails for a transient reason, within
- * `timeoutMs` in all. Every lease script is idempotent (the same owner re-acquiring gets its token
- * back, the same checkpoint again is accepted), so repeating a call whose reply was lost is safe.
+ * `timeoutMs` in all. Every lease script is idempotent (an acquisition repeated with the token it
+ * sent gets that lease back, the same checkpoint again is accepted), so repeating a call whose reply was lost is safe.
  * Raises RedisUnavailableError (retriable) when the retries or the time run out,
  * RedisCommandError for a permanent Redis error, and rethrows this library's own errors unchanged.
  */

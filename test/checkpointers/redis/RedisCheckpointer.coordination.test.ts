@@ -223,6 +223,21 @@ describe('RedisCheckpointer as a LeaseCoordinator', () => {
     });
   });
 
+  it('names the last owner of a lease that ran out (lapsedOwner), not of one released', async () => {
+    await mustAcquire(SHARD, 'worker-a');
+    const released = await mustAcquire(SHARD_1, 'worker-b');
+    await cp.releaseLease(released);
+    expect((await cp.leaseSnapshot(stream)).leases).toEqual([
+      expect.objectContaining({ shardId: SHARD, owner: 'worker-a' }),
+    ]);
+    await sleep(SESSION_MS + 100);
+    const leases = (await cp.leaseSnapshot(stream)).leases;
+    expect(leases).toEqual([{ shardId: SHARD, lapsedOwner: 'worker-a' }]);
+    // Taking the lease again clears it.
+    await mustAcquire(SHARD, 'worker-b');
+    expect((await cp.leaseSnapshot(stream)).leases[0]?.lapsedOwner).toBeUndefined();
+  });
+
   it('validates the coordination arguments', async () => {
     await expect(cp.heartbeat(stream, '')).rejects.toThrow(/workerId/);
     await expect(cp.requestHandoff(stream, SHARD, '')).rejects.toThrow(/requester/);

@@ -8,12 +8,16 @@ import { PRELUDE_LUA } from './prelude.lua.js';
  * ARGV[3] lease duration in ms; ARGV[4] shard id
  *
  * Returns
- *   {1, token, expiresAt}                 acquired: it was free or expired (fresh token), or already
- *                                         ours and live (same token, expiry extended)
+ *   {1, token, expiresAt}                 acquired: it was free or expired (fresh token); or this
+ *                                         very call ran before (a retry after a lost reply: the
+ *                                         token sent is the live one), which is answered the same
  *   {2, token, expiresAt, previousOwner}  taken over: our handoff request passed its deadline
  *                                         without the owner releasing the lease
- *   {0, holder}                           refused: held live by `holder`, or reserved for `holder`
- *                                         by a handoff
+ *   {0, holder}                           refused: held live by `holder` (even when `holder` is the
+ *                                         caller's own worker id: a live lease belongs to the
+ *                                         instance that holds its token, and another instance with
+ *                                         the same id waits for expiry like anyone else), or
+ *                                         reserved for `holder` by a handoff
  * A reservation for another worker blocks only until it runs out; a free or expired lease clears
  * any handoff request and reservation.
  */
@@ -25,10 +29,8 @@ local now = now_ms()
 local f = redis.call('HMGET', key, 'owner', 'token', 'expires', 'hreq', 'hdeadline', 'hexpires', 'rsv', 'rsvuntil')
 local holder = live_owner(f[1], f[3], now)
 if holder then
-  if holder == me then
-    local expires = math.max(tonumber(f[3]), now + duration)
-    redis.call('HSET', key, 'expires', fmt(expires))
-    return {1, f[2], fmt(expires)}
+  if f[2] == ARGV[2] then
+    return {1, f[2], f[3]}
   end
   local deadline, window = tonumber(f[5]), tonumber(f[6])
   if f[4] == me and deadline and window and deadline <= now and now < window then

@@ -1,0 +1,167 @@
+// Redis paused (SIGSTOP) longer than the session timeout while slow handlers have a backlog: every
+// worker loses every lease at its local deadline, stops emitting, and the shards are re-acquired
+// (perhaps by the other worker) once Redis answers again. What can overlap is only handler work
+// on records emitted before the deadline, and it is bounded:
+// - a handler that ignores abortSignal may process, after its lease was lost, at most the records
+//   in flight (the in-flight budget, maxQueueSize) - and only those emitted before the loss;
+// - a handler that checks abortSignal processes nothing after the loss, so every record two
+//   workers processed was processed by the old owner before the new owner got it.
+import { startRedisServer, type RedisServerProcess } from '../checkpointers/redis/redisServers.js';
+import { describeHoldings, duplicateRecords, holdings, missingRecords, shape } from './deliveryReport.js';
+import { SESSION_TIMEOUT_MS, startGroupFixture, type GroupFixture } from './groupFixture.js';
+import { waitUntil, type ProcessedItem, type ReceivedEvent, type WorkerGroup } from './workerGroup.js';
+
+const SHARDS = 4;
+const MAX_QUEUE_SIZE = 40;
+const HANDLER_DELAY_MS = 10;
+
+let redis: RedisServerProcess | undefined;
+let fixture: GroupFixture | undefined;
+
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+  await redis?.close();
+  redis = undefined;
+});
+
+/**
+ * Reports a worker sent for a shard while it did not hold its lease: after its lease-lost event
+ * and before its next lease-acquired event (one worker's messages arrive in the order it sent them).
+ */
+function reportsWhileNotOwner(group: WorkerGroup, workerId: string, shardId: string): ProcessedItem[] {
+  const ofShard = (received: ReceivedEvent) => received.event.shardId === shardId;
+  const arrivals = [
+    ...group.processed
+      .filter((item) => item.workerId === workerId && item.shardId === shardId)
+      .map((item) => ({ kind: 'item' as const, item, seq: item.seq })),
+    ...group
+      .eventsOf('lease-lost', workerId)
+      .filter(ofShard)
+      .map((e) => ({ kind: 'lost' as const, seq: e.seq })),
+    ...group
+      .eventsOf('lease-acquired', workerId)
+      .filter(ofShard)
+      .map((e) => ({ kind: 'acquired' as const, seq: e.seq })),
+  ].sort((a, b) => a.seq - b.seq);
+  const late: ProcessedItem[] = [];
+  let owner = false;
+  for (const arrival of arrivals) {
+    if (arrival.kind === 'acquired') owner = true;
+    else if (arrival.kind === 'lost') owner = false;
+    else if (!owner) late.push(arrival.item);
+  }
+  return late;
+}
+
+interface PauseOptions {
+  readonly abortAware: boolean;
+  readonly handlerDelayMs: number;
+  /** How long Redis stays paused beyond the session timeout. */
+  readonly pastSessionMs: number;
+  /** Records processed before the pause. */
+  readonly warmUp: number;
+}
+
+async function pauseRedisPastTheSession(options: PauseOptions): Promise<{ group: WorkerGroup }> {
+  redis = await startRedisServer();
+  fixture = await startGroupFixture(redis.url, SHARDS, {
+    handlerDelayMs: options.handlerDelayMs,
+    maxQueueSize: MAX_QUEUE_SIZE,
+    abortAware: options.abortAware,
+    checkpointBatchSize: 10,
+    checkpointIntervalMs: 200,
+  });
+  const { feed, group, leases } = fixture;
+  const server = redis;
+
+  await feed.put(200);
+  // ~250 records/s against two handlers of at most 100 items/s each: both keep a full backlog.
+  feed.start(25, 100);
+  await Promise.all(['w1', 'w2'].map((id) => group.start(id)));
+  await waitUntil(
+    async () => shape(await leases.look()) === '2/2',
+    20_000,
+    () => describeHoldings(leases.last),
+  );
+  await waitUntil(
+    () => group.processed.length >= options.warmUp,
+    20_000,
+    () => `${group.processed.length} records processed`,
+  );
+
+  const lostBefore = group.eventsOf('lease-lost').length;
+  server.signal('SIGSTOP');
+  const pausedAt = Date.now();
+  try {
+    await waitUntil(
+      () => group.eventsOf('lease-lost').length - lostBefore >= SHARDS,
+      SESSION_TIMEOUT_MS + 5000,
+      () => `lease-lost events: ${group.eventsOf('lease-lost').length - lostBefore}`,
+    );
+    const remaining = pausedAt + SESSION_TIMEOUT_MS + options.pastSessionMs - Date.now();
+    if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
+  } finally {
+    server.signal('SIGCONT');
+  }
+
+  await waitUntil(
+    async () => [...holdings(await leases.look()).values()].flat().length === SHARDS,
+    30_000,
+    () => `after the pause: ${describeHoldings(leases.last)}`,
+  );
+  await feed.stop();
+  await waitUntil(
+    () => missingRecords(feed.produced, group.processed).length === 0,
+    60_000,
+    () => `${missingRecords(feed.produced, group.processed).length} of ${feed.produced.length} not processed`,
+  );
+  return { group };
+}
+
+function shardIdsOf(group: WorkerGroup): string[] {
+  return [...new Set(group.processed.map((item) => item.shardId))].sort();
+}
+
+describe('consumer group: Redis paused past the session timeout, slow handlers', () => {
+  it('a handler that ignores abortSignal processes, after its leases are lost, at most its in-flight budget', async () => {
+    const { group } = await pauseRedisPastTheSession({
+      abortAware: false,
+      handlerDelayMs: HANDLER_DELAY_MS,
+      pastSessionMs: 2000,
+      warmUp: 150,
+    });
+    expect(group.eventsOf('lease-lost').length).toBeGreaterThanOrEqual(SHARDS);
+    let overlapping = 0;
+    for (const workerId of ['w1', 'w2']) {
+      const late = shardIdsOf(group).flatMap((shardId) => reportsWhileNotOwner(group, workerId, shardId));
+      overlapping += late.length;
+      // What one worker's handler still held when its leases were lost: its in-flight budget.
+      expect(late.length).toBeLessThanOrEqual(MAX_QUEUE_SIZE);
+    }
+    // The backlog was real: some handler work did outlive a lease (the window this test bounds).
+    expect(overlapping).toBeGreaterThan(0);
+    expect(group.failures).toEqual([]);
+  }, 150_000);
+
+  it('a handler that checks abortSignal processes nothing after the loss: no record is processed by two workers at once', async () => {
+    const { group } = await pauseRedisPastTheSession({
+      abortAware: true,
+      handlerDelayMs: HANDLER_DELAY_MS,
+      pastSessionMs: 2000,
+      warmUp: 150,
+    });
+    expect(group.eventsOf('lease-lost').length).toBeGreaterThanOrEqual(SHARDS);
+    for (const workerId of ['w1', 'w2'])
+      for (const shardId of shardIdsOf(group))
+        expect(reportsWhileNotOwner(group, workerId, shardId)).toEqual([]);
+    // A record processed by two workers: the second one got it only after the first was done.
+    for (const reports of duplicateRecords(group.processed)) {
+      const [first, ...later] = reports;
+      for (const report of later)
+        if (report.workerId !== first?.workerId)
+          expect(report.at).toBeGreaterThanOrEqual(first?.at ?? Infinity);
+    }
+    expect(group.failures).toEqual([]);
+  }, 150_000);
+});
