@@ -44,6 +44,43 @@ interface FlushWaiter {
   readonly done: () => void;
 }
 
+/** A delivered item's report; `position` -1 when the record holds only this item. */
+function deliveredReport<T>(
+  item: QueuedItem<T>,
+  shardId: string,
+  sequenceNumber: string,
+  position: number,
+  attempts: number,
+  possibleDuplicate: boolean,
+): DeliveredReport<T> {
+  const { explicitHashKey } = item;
+  if (position === -1 && explicitHashKey === undefined) {
+    return {
+      status: 'delivered',
+      item: item.item,
+      index: item.index,
+      shardId,
+      sequenceNumber,
+      partitionKey: item.partitionKey,
+      attempts,
+      possibleDuplicate,
+    };
+  }
+  const report: { -readonly [K in keyof DeliveredReport<T>]: DeliveredReport<T>[K] } = {
+    status: 'delivered',
+    item: item.item,
+    index: item.index,
+    shardId,
+    sequenceNumber,
+    partitionKey: item.partitionKey,
+    attempts,
+    possibleDuplicate,
+  };
+  if (position !== -1) report.subSequenceNumber = position;
+  if (explicitHashKey !== undefined) report.explicitHashKey = explicitHashKey;
+  return report;
+}
+
 /** Wait before reloading the shard map after an answer showed a resharding. */
 const RESHARD_REFRESH_MIN_INTERVAL_MS = 1000;
 
@@ -79,6 +116,9 @@ export class ProducerEngine<T> {
   private pumpAgain = false;
   private disposed = false;
   private lastRefreshRequest = Number.NEGATIVE_INFINITY;
+  /** The item bound in force: maxQueueSize, or with its default, 10,000 per known shard. */
+  private maxQueueItems: number;
+  private readonly aggregates: boolean;
 
   constructor(
     options: ProducerOptions<T>,
@@ -92,6 +132,8 @@ export class ProducerEngine<T> {
       ...(options.region === undefined && address.region !== undefined ? { region: address.region } : {}),
     });
     this.scheduler = this.options.scheduler;
+    this.maxQueueItems = this.options.maxQueueSize;
+    this.aggregates = this.options.processor.aggregator.aggregates;
     const now = () => this.scheduler.now();
     this.predictor = new ShardPredictor(this.client, address, now, this.options.shardMapRefreshInterval);
     this.batcher = new RecordBatcher<T>(this.options.processor.aggregator, {
@@ -149,14 +191,15 @@ export class ProducerEngine<T> {
 
   /** True if an item of `size` bytes fits in the queue now. */
   hasRoomFor(size: number): boolean {
-    if (this.queueItems >= this.options.maxQueueSize) return false;
+    if (this.queueItems >= this.maxQueueItems) return false;
     return this.queueItems === 0 || this.queueBytes + size <= this.options.maxQueueBytes;
   }
 
   /** Accepts a prepared item (the caller checked hasRoomFor). It will be reported exactly once. */
   accept(prepared: PreparedItem<T>): void {
     this.seq += 1;
-    const queued: QueuedItem<T> = { ...prepared, seq: this.seq };
+    const queued: QueuedItem<T> = prepared;
+    queued.seq = this.seq;
     this.queueItems += 1;
     this.queueBytes += prepared.size;
     this.counters.setQueue(this.queueItems, this.queueBytes);
@@ -167,6 +210,10 @@ export class ProducerEngine<T> {
       this.incoming.push(queued);
     } else {
       this.place(queued);
+      // A full queue cannot fill any further: send what it holds instead of waiting for bufferTime.
+      if (this.queueItems >= this.maxQueueItems || this.queueBytes >= this.options.maxQueueBytes) {
+        this.release();
+      }
     }
   }
 
@@ -232,7 +279,7 @@ export class ProducerEngine<T> {
     if (size > options.maxRecordBytes) {
       throw new ItemTooLargeError(item, index, size, options.maxRecordBytes, { context });
     }
-    return { item, index, data, partitionKey: key, explicitHashKey, size };
+    return { item, index, data, partitionKey: key, explicitHashKey, size, seq: 0 };
   }
 
   private start(): void {
@@ -256,6 +303,7 @@ export class ProducerEngine<T> {
         if (this.disposed) return;
         if (error === undefined) {
           this.counters.countShardMapRefresh();
+          this.sizeQueue();
           this.becomeReady();
           return;
         }
@@ -269,6 +317,15 @@ export class ProducerEngine<T> {
         });
         this.scheduler.schedule(() => this.guard(() => this.loadShardMap(attempt + 1)), delay);
       }),
+    );
+  }
+
+  /** With the default maxQueueSize, room for a full record of 100-byte items per shard. */
+  private sizeQueue(): void {
+    if (!this.options.queueScalesWithShards) return;
+    this.maxQueueItems = Math.max(
+      this.options.maxQueueSize,
+      this.predictor.shardCount * this.options.maxQueueSize,
     );
   }
 
@@ -303,8 +360,9 @@ export class ProducerEngine<T> {
     if (batcher.unreleasedRecords > 0 && batcher.unreleasedBytes + item.size > options.maxRequestBytes) {
       this.release();
     }
+    let closedRecord: boolean;
     try {
-      batcher.add(item, laneId);
+      closedRecord = batcher.add(item, laneId);
     } catch (error) {
       const context = { streamName: options.address.streamName };
       const failure =
@@ -319,6 +377,11 @@ export class ProducerEngine<T> {
       batcher.unreleasedBytes >= options.maxRequestBytes
     ) {
       this.release();
+    } else if (closedRecord && this.aggregates) {
+      // An aggregated record closes when the next item does not fit: it is full, so it goes now.
+      this.batcher.releaseClosed();
+      this.pump();
+      this.ensureBufferTimer();
     } else {
       this.ensureBufferTimer();
     }
@@ -382,7 +445,9 @@ export class ProducerEngine<T> {
   private refreshShardMap(): void {
     this.lastRefreshRequest = this.scheduler.now();
     this.predictor.load((error) => {
-      if (error === undefined && !this.disposed) this.counters.countShardMapRefresh();
+      if (error !== undefined || this.disposed) return;
+      this.counters.countShardMapRefresh();
+      this.sizeQueue();
     });
   }
 
@@ -449,21 +514,22 @@ export class ProducerEngine<T> {
       this.counters.add(shardId, 'items', record.items.length);
       this.counters.add(shardId, 'bytes', record.record.size);
       bytes += record.record.size;
-      record.items.forEach((item, position) => {
+      const { attempts, possibleDuplicate } = record;
+      const recordItems = record.items;
+      for (let position = 0; position < recordItems.length; position += 1) {
+        const item = recordItems[position]!;
         items.push(item);
-        reports.push({
-          status: 'delivered',
-          item: item.item,
-          index: item.index,
-          shardId,
-          sequenceNumber,
-          ...(aggregates ? { subSequenceNumber: position } : {}),
-          partitionKey: item.partitionKey,
-          ...(item.explicitHashKey === undefined ? {} : { explicitHashKey: item.explicitHashKey }),
-          attempts: record.attempts,
-          possibleDuplicate: record.possibleDuplicate,
-        });
-      });
+        reports.push(
+          deliveredReport(
+            item,
+            shardId,
+            sequenceNumber,
+            aggregates ? position : -1,
+            attempts,
+            possibleDuplicate,
+          ),
+        );
+      }
     }
     this.counters.publish();
     const settle = () => {

@@ -54,7 +54,10 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
   readonly putRateLimitPerShard?: number;
   /** KiB per second sent to one shard. Default 1,024 (1 MiB/s, the Kinesis limit). */
   readonly putBandwidthLimitPerShard?: number;
-  /** Most items accepted and not yet delivered or failed. Default 10,000. */
+  /**
+   * Most items accepted and not yet delivered or failed. Default 10,000 per open shard (at least
+   * 10,000): room for a full 1 MiB record of ~100-byte items on every shard.
+   */
   readonly maxQueueSize?: number;
   /** Most bytes (serialized data + partition keys) accepted and not yet settled. Default 64 MiB. */
   readonly maxQueueBytes?: number;
@@ -99,6 +102,8 @@ export interface ResolvedProducerOptions<T> {
   /** Bytes per second per shard. */
   readonly putBandwidthPerShard: number;
   readonly maxQueueSize: number;
+  /** True when maxQueueSize was not given: the bound is then maxQueueSize per open shard. */
+  readonly queueScalesWithShards: boolean;
   readonly maxQueueBytes: number;
   readonly retryLimit: number;
   readonly expoBackoff: number;
@@ -265,6 +270,7 @@ export function resolveProducerOptions<T>(options: ProducerOptions<T>): Resolved
       isInteger(1, Number.MAX_SAFE_INTEGER),
       'expected an integer >= 1',
     ),
+    queueScalesWithShards: options.maxQueueSize === undefined,
     maxQueueBytes,
     retryLimit: numberOption(
       'retryLimit',
