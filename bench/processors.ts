@@ -61,7 +61,7 @@ const ROUNDS = 5;
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]! ) / 2;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function once(run: () => void): number {
@@ -347,7 +347,8 @@ function rawComparisons(approx: number, objects: readonly Record<string, unknown
       },
       () => {
         for (const record of lineRecords) {
-          for (const line of Buffer.from(record.data).toString('utf8').split('\n')) if (line !== '') JSON.parse(line);
+          for (const line of Buffer.from(record.data).toString('utf8').split('\n'))
+            if (line !== '') JSON.parse(line);
         }
       },
       'toString + split + JSON.parse',

@@ -168,7 +168,7 @@ function kplBaseline(client: KinesisClient, streamName: string, size: number): P
 
 /**
  * RxJS has no backpressure, so the source of a toKinesis() run emits as an application would
- * that watches the reports: at most 10,000 items (the smallest default queue bound) not yet
+ * that watches the reports: at most 100,000 items (the default queue bound for 4 shards) not yet
  * reported, topped up after each PutRecords answer.
  */
 function pacedSource(
@@ -209,7 +209,7 @@ function viaToKinesis(
 ): Promise<number> {
   const reported = new Subject<number>();
   return lastValueFrom(
-    pacedSource(ITEMS, size, 10_000, reported).pipe(
+    pacedSource(ITEMS, size, 100_000, reported).pipe(
       toKinesis<Item>({ streamName, client, processor, ...RAISED_PACING }),
       reduce((count, report) => {
         reported.next(1);

@@ -21,6 +21,7 @@ import { ProducerMetrics, type ProducerMetricsSnapshot } from './ProducerMetrics
 import {
   resolveProducerOptions,
   type ProducerOptions,
+  DEFAULT_MIN_QUEUE_ITEMS,
   type ResolvedProducerOptions,
 } from './ProducerOptions.js';
 import { PutRecordsSender, type SendResult } from './PutRecordsSender.js';
@@ -320,11 +321,14 @@ export class ProducerEngine<T> {
     );
   }
 
-  /** With the default maxQueueSize, room for a full record of 100-byte items per shard. */
+  /**
+   * With the default maxQueueSize: 10,000 items per open shard (room for a full 1 MiB record of
+   * ~100-byte items on every shard), at least DEFAULT_MIN_QUEUE_ITEMS.
+   */
   private sizeQueue(): void {
     if (!this.options.queueScalesWithShards) return;
     this.maxQueueItems = Math.max(
-      this.options.maxQueueSize,
+      DEFAULT_MIN_QUEUE_ITEMS,
       this.predictor.shardCount * this.options.maxQueueSize,
     );
   }

@@ -55,8 +55,9 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
   /** KiB per second sent to one shard. Default 1,024 (1 MiB/s, the Kinesis limit). */
   readonly putBandwidthLimitPerShard?: number;
   /**
-   * Most items accepted and not yet delivered or failed. Default 10,000 per open shard (at least
-   * 10,000): room for a full 1 MiB record of ~100-byte items on every shard.
+   * Most items accepted and not yet delivered or failed. Default: 10,000 per open shard (room for
+   * a full 1 MiB record of ~100-byte items on every shard), at least 100,000 once the shard map
+   * is loaded (10,000 before). `maxQueueBytes` bounds the memory either way.
    */
   readonly maxQueueSize?: number;
   /** Most bytes (serialized data + partition keys) accepted and not yet settled. Default 64 MiB. */
@@ -120,6 +121,11 @@ export interface ResolvedProducerOptions<T> {
 
 export const DEFAULT_BUFFER_TIME_MS = 500;
 export const DEFAULT_MAX_QUEUE_SIZE = 10_000;
+/**
+ * The least item bound with the default maxQueueSize once the shard map is known: a few full
+ * records in flight per shard of a small stream, so a fast server is not left waiting.
+ */
+export const DEFAULT_MIN_QUEUE_ITEMS = 100_000;
 export const DEFAULT_MAX_QUEUE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_PUT_BANDWIDTH_KIB_PER_SHARD = 1024;
 export const DEFAULT_EXPO_BACKOFF_MS = 100;
