@@ -2,6 +2,7 @@ import { of } from 'rxjs';
 import { ShardMap } from '../../src/kinesis/ShardMap.js';
 import { TestScheduler } from 'rxjs/testing';
 import type { RxjsKinesisError } from '../../src/errors/RxjsKinesisError.js';
+import { ConnectionError } from '../../src/kinesis/errors/ConnectionError.js';
 import { KinesisServiceError } from '../../src/kinesis/errors/KinesisServiceError.js';
 import { StreamNotFoundError } from '../../src/kinesis/errors/StreamNotFoundError.js';
 import { toKinesis } from '../../src/operators/toKinesis.js';
@@ -182,6 +183,35 @@ describe('retries in virtual time', () => {
     expect(events).toHaveLength(1);
     expect(events[0]!.error).toBeInstanceOf(DeliveryFailedError);
     expect((events[0]!.error as RxjsKinesisError).cause).toBeInstanceOf(StreamNotFoundError);
+  });
+
+  it('fails pending items with a ConnectionError once connection failures outlast connectionFailureTimeout', () => {
+    const { events, fake } = produce(
+      ['a', 'b'],
+      { requestFault: () => connectionReset() },
+      { connectionFailureTimeout: 1000, onFailure: 'emit' },
+    );
+    // Retries back off (50, 100, 200, 400 ms...) but never past the deadline: the call failing at
+    // or after 1,000 ms after the first failure gives the items up.
+    const times = fake.calls.map((call) => call.time);
+    expect(times[times.length - 1]).toBeLessThanOrEqual(1010);
+    const failed = events.filter((event) => event.report?.status === 'failed');
+    expect(failed.map((event) => event.report?.item)).toEqual(['a', 'b']);
+    const error = failed[0]!.report?.status === 'failed' ? failed[0]!.report.error : undefined;
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error?.cause).toBeInstanceOf(ConnectionError);
+    expect((error?.cause as Error).message).toMatch(/could not be reached for 1 s: socket hang up/);
+    expect(failed[0]!.time).toBeLessThanOrEqual(1020);
+    expect(events[events.length - 1]!.complete).toBe(true);
+  });
+
+  it('keeps retrying connection failures that end before connectionFailureTimeout', () => {
+    const { events } = produce(
+      ['a'],
+      { requestFault: (call) => (call < 3 ? connectionReset() : undefined) },
+      { connectionFailureTimeout: 1000 },
+    );
+    expect(delivered(events).map((report) => [report.item, report.attempts])).toEqual([['a', 4]]);
   });
 
   it('spends more of the shard budget for each throttled entry', () => {

@@ -1,11 +1,19 @@
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamSummaryCommand,
+  type DescribeStreamSummaryCommandOutput,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import { createKinesisClient } from '../kinesis/createKinesisClient.js';
 import { ensureStream } from '../kinesis/ensureStream.js';
+import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
+import { StreamNotActiveError } from '../kinesis/errors/StreamNotActiveError.js';
+import { StreamNotFoundError } from '../kinesis/errors/StreamNotFoundError.js';
 import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
+import { streamParams } from '../kinesis/streamAddress.js';
 import { parseExplicitHashKey, validatePartitionKey } from '../kinesis/hashKey.js';
 import { RecordTooLargeError } from '../processors/errors/RecordTooLargeError.js';
 import type { DeliveredReport, DeliveryReport } from './DeliveryReport.js';
@@ -24,7 +32,7 @@ import {
   DEFAULT_MIN_QUEUE_ITEMS,
   type ResolvedProducerOptions,
 } from './ProducerOptions.js';
-import { PutRecordsSender, type SendResult } from './PutRecordsSender.js';
+import { classifyRequestError, PutRecordsSender, type SendResult } from './PutRecordsSender.js';
 import { randomPartitionKey } from './randomPartitionKey.js';
 import { RecordBatcher } from './RecordBatcher.js';
 import { ShardPredictor, UNASSIGNED_SHARD } from './ShardPredictor.js';
@@ -82,6 +90,9 @@ function deliveredReport<T>(
   return report;
 }
 
+/** Longest wait between two looks at a stream that does not exist or is not ACTIVE yet. */
+const STREAM_LOOKUP_MAX_DELAY_MS = 1000;
+
 /** Wait before reloading the shard map after an answer showed a resharding. */
 const RESHARD_REFRESH_MIN_INTERVAL_MS = 1000;
 
@@ -120,6 +131,11 @@ export class ProducerEngine<T> {
   /** The item bound in force: maxQueueSize, or with its default, 10,000 per known shard. */
   private maxQueueItems: number;
   private readonly aggregates: boolean;
+  private readonly startedAt: number;
+  private readonly endpointOptions: { readonly endpoint?: string; readonly region?: string };
+  /** When connection failures began with no answer from Kinesis since (undefined: none). */
+  private connectionFailingSince: number | undefined;
+  private sawMissingStream = false;
 
   constructor(
     options: ProducerOptions<T>,
@@ -133,8 +149,15 @@ export class ProducerEngine<T> {
       ...(options.region === undefined && address.region !== undefined ? { region: address.region } : {}),
     });
     this.scheduler = this.options.scheduler;
-    this.maxQueueItems = this.options.maxQueueSize;
+    this.maxQueueItems = this.options.queueScalesWithShards
+      ? Math.max(DEFAULT_MIN_QUEUE_ITEMS, this.options.maxQueueSize)
+      : this.options.maxQueueSize;
     this.aggregates = this.options.processor.aggregator.aggregates;
+    this.startedAt = this.scheduler.now();
+    this.endpointOptions = {
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      ...(options.region === undefined ? {} : { region: options.region }),
+    };
     const now = () => this.scheduler.now();
     this.predictor = new ShardPredictor(this.client, address, now, this.options.shardMapRefreshInterval);
     this.batcher = new RecordBatcher<T>(this.options.processor.aggregator, {
@@ -303,22 +326,134 @@ export class ProducerEngine<T> {
       this.guard(() => {
         if (this.disposed) return;
         if (error === undefined) {
+          this.connectionFailingSince = undefined;
           this.counters.countShardMapRefresh();
           this.sizeQueue();
-          this.becomeReady();
+          if (this.sawMissingStream) this.awaitActive(0);
+          else this.becomeReady();
           return;
         }
-        const classified = classifyError(error, { streamName: this.options.address.streamName });
-        if (!classified.retriable) return this.breakDown(classified, attempt + 1, false);
-        if (attempt >= this.options.retryLimit) return this.breakDown(classified, attempt + 1, true);
-        const delay = backoffDelay(attempt, {
-          baseMs: this.options.expoBackoff,
-          capMs: this.options.expoBackoffLimit,
-          random: this.options.random,
-        });
-        this.scheduler.schedule(() => this.guard(() => this.loadShardMap(attempt + 1)), delay);
+        const classified = classifyRequestError(error, { streamName: this.options.address.streamName });
+        const now = this.scheduler.now();
+        if (classified instanceof ConnectionError) {
+          // Items waiting for the first shard map fail once the failures last too long; the
+          // producer keeps looking, so it recovers when the network does.
+          const given = this.connectionGiveUp(classified, now);
+          if (given !== undefined) this.failIncoming(given, attempt + 1, false);
+        } else {
+          this.connectionFailingSince = undefined;
+        }
+        const missing =
+          classified instanceof StreamNotFoundError || classified instanceof StreamNotActiveError;
+        if (missing) {
+          // Created before its stream (or while it is CREATING): look again until streamWaitTime.
+          this.sawMissingStream = true;
+          if (now - this.startedAt >= this.options.streamWaitTime) {
+            return this.breakDown(classified, attempt + 1, false);
+          }
+        } else {
+          if (!classified.retriable) return this.breakDown(classified, attempt + 1, false);
+          if (attempt >= this.options.retryLimit) return this.breakDown(classified, attempt + 1, true);
+        }
+        this.scheduler.schedule(
+          () => this.guard(() => this.loadShardMap(attempt + 1)),
+          this.lookupDelay(attempt, missing, now),
+        );
       }),
     );
+  }
+
+  /** Back-off before looking the stream up again; while waiting for a stream, at most 1 s and never past the wait. */
+  private lookupDelay(attempt: number, waitingForStream: boolean, now: number): number {
+    const delay = backoffDelay(attempt, {
+      baseMs: this.options.expoBackoff,
+      capMs: this.options.expoBackoffLimit,
+      random: this.options.random,
+    });
+    if (!waitingForStream) return delay;
+    const left = this.startedAt + this.options.streamWaitTime - now;
+    return Math.max(0, Math.min(delay, STREAM_LOOKUP_MAX_DELAY_MS, left));
+  }
+
+  /**
+   * After the stream was first found missing, it may still be CREATING (ListShards answers, but
+   * PutRecords would be refused): wait until DescribeStreamSummary says it can take writes.
+   */
+  private awaitActive(attempt: number): void {
+    const done = (ready: boolean, error?: RxjsKinesisError) =>
+      this.guard(() => {
+        if (this.disposed) return;
+        if (ready) return this.becomeReady();
+        const now = this.scheduler.now();
+        if (now - this.startedAt >= this.options.streamWaitTime) {
+          return this.breakDown(
+            error ??
+              new StreamNotActiveError(
+                `Stream ${this.options.address.streamName} did not become ACTIVE within ${this.options.streamWaitTime} ms`,
+                { context: { streamName: this.options.address.streamName } },
+              ),
+            attempt + 1,
+            false,
+          );
+        }
+        this.scheduler.schedule(
+          () => this.guard(() => this.awaitActive(attempt + 1)),
+          this.lookupDelay(attempt, true, now),
+        );
+      });
+    let answer: PromiseLike<DescribeStreamSummaryCommandOutput>;
+    try {
+      answer = this.client.send(new DescribeStreamSummaryCommand(streamParams(this.options.address)));
+    } catch {
+      done(true);
+      return;
+    }
+    answer.then(
+      (output) => {
+        const status = output.StreamDescriptionSummary?.StreamStatus;
+        done(status === undefined || status === 'ACTIVE' || status === 'UPDATING');
+      },
+      (error: unknown) => {
+        const classified = classifyRequestError(error, { streamName: this.options.address.streamName });
+        const missing =
+          classified instanceof StreamNotFoundError || classified instanceof StreamNotActiveError;
+        // Anything else (e.g. no permission for DescribeStreamSummary): let PutRecords tell.
+        done(!missing, classified);
+      },
+    );
+  }
+
+  /**
+   * Connection failures have gone on since `connectionFailingSince`: once that passes
+   * connectionFailureTimeout, returns the ConnectionError (naming the endpoint and the cause)
+   * pending items fail with; else undefined.
+   */
+  private connectionGiveUp(error: RxjsKinesisError, now: number): ConnectionError | undefined {
+    this.connectionFailingSince ??= now;
+    const failingFor = now - this.connectionFailingSince;
+    if (failingFor < this.options.connectionFailureTimeout) return undefined;
+    const cause = error.cause instanceof Error ? error.cause.message : error.message;
+    return new ConnectionError(
+      `Kinesis at ${this.endpointDescription()} could not be reached for ${Math.round(failingFor / 1000)} s: ${cause}`,
+      { cause: error, context: { streamName: this.options.address.streamName } },
+    );
+  }
+
+  /** The endpoint in use, for messages: the configured URL without user info, or the region. */
+  private endpointDescription(): string {
+    const { endpoint, region } = this.endpointOptions;
+    if (endpoint !== undefined) {
+      try {
+        const url = new URL(endpoint);
+        url.username = '';
+        url.password = '';
+        return url.toString();
+      } catch {
+        return 'the configured endpoint';
+      }
+    }
+    const where = region ?? this.options.address.region;
+    return where === undefined ? 'the default AWS endpoint' : `the AWS endpoint of ${where}`;
   }
 
   /**
@@ -348,6 +483,11 @@ export class ProducerEngine<T> {
     if (this.disposed) return;
     this.state = 'broken';
     this.brokenBy = error;
+    this.failIncoming(error, attempts, retryLimitReached);
+  }
+
+  /** Fails every item waiting for the first shard map with `error`. */
+  private failIncoming(error: RxjsKinesisError, attempts: number, retryLimitReached: boolean): void {
     const incoming = this.incoming;
     this.incoming = [];
     if (incoming.length === 0) return;
@@ -480,10 +620,25 @@ export class ProducerEngine<T> {
     if (result.mispredicted > 0 && now - this.lastRefreshRequest >= RESHARD_REFRESH_MIN_INTERVAL_MS) {
       this.refreshShardMap();
     }
-    this.batcher.requeue(result.retry);
+    let retry = result.retry;
+    let givenUp = result.givenUp;
+    if (result.requestError instanceof ConnectionError) {
+      const given = this.connectionGiveUp(result.requestError, now);
+      if (given !== undefined) {
+        givenUp = givenUp.concat(retry.map((record) => ({ record, error: given, retryLimitReached: false })));
+        retry = [];
+      } else {
+        // Never back off past the moment the pending items are given up.
+        const deadline = this.connectionFailingSince! + this.options.connectionFailureTimeout;
+        for (const record of retry) if (record.notBefore > deadline) record.notBefore = deadline;
+      }
+    } else if (result.requestError === undefined) {
+      this.connectionFailingSince = undefined;
+    }
+    this.batcher.requeue(retry);
 
     const failures = new Map<RxjsKinesisError, { records: OutgoingRecord<T>[]; limit: boolean }>();
-    for (const { record, error, retryLimitReached } of result.givenUp) {
+    for (const { record, error, retryLimitReached } of givenUp) {
       const group = failures.get(error) ?? { records: [], limit: retryLimitReached };
       group.records.push(record);
       failures.set(error, group);

@@ -151,10 +151,7 @@ export class PutRecordsSender<T> {
   }
 
   private requestFailed(records: readonly OutgoingRecord<T>[], thrown: unknown): SendResult<T> {
-    const context = { streamName: this.address.streamName };
-    const error = unanswered(thrown)
-      ? new ConnectionError(messageOf(thrown), { cause: thrown, context })
-      : classifyError(thrown, context);
+    const error = classifyRequestError(thrown, { streamName: this.address.streamName });
     const result: MutableResult<T> = { ...emptyResult<T>(), requestError: error };
     const unknownOutcome = error instanceof ConnectionError;
     for (const record of records) {
@@ -179,6 +176,16 @@ export class PutRecordsSender<T> {
     record.notBefore = this.now() + backoffDelay(retriesDone, { baseMs, capMs, random });
     result.retry.push(record);
   }
+}
+
+/**
+ * classifyError, except that a request that got no answer at all (as the SDK wraps some network
+ * failures) is a ConnectionError.
+ */
+export function classifyRequestError(thrown: unknown, context: { streamName: string }): RxjsKinesisError {
+  return unanswered(thrown)
+    ? new ConnectionError(messageOf(thrown), { cause: thrown, context })
+    : classifyError(thrown, context);
 }
 
 const NO_ANSWER = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|TimeoutError/;

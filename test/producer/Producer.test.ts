@@ -96,7 +96,12 @@ describe('Producer against the embedded Kinesis with limits on', () => {
 
   it('rejects flush() with the failure of a put() item', async () => {
     const client = kinesis.createClient();
-    const producer = new Producer<number>({ streamName: uniqueStreamName('missing'), client });
+    // streamWaitTime 0: a missing stream fails at once instead of being waited for.
+    const producer = new Producer<number>({
+      streamName: uniqueStreamName('missing'),
+      client,
+      streamWaitTime: 0,
+    });
     await producer.put(1);
     await expect(producer.flush()).rejects.toMatchObject({ name: 'DeliveryFailedError' });
     await producer.close();

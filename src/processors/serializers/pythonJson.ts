@@ -10,10 +10,11 @@ export function toPythonJson(compact: string): string {
 }
 
 /**
- * Text that may hold a character to escape or a number Python spells differently (the test may
- * also match inside a string: the full rewrite is then merely slower, never wrong).
+ * Text that may hold a character to escape (anything outside printable ASCII; JSON text holds
+ * no raw control characters) or a number Python spells differently (the test may also match
+ * inside a string: the full rewrite is then merely slower, never wrong).
  */
-const NEEDS_FULL_REWRITE = /[^\x00-\x7e]|[0-9][eE]|0\.0000/;
+const NEEDS_FULL_REWRITE = /[^ -~]|[0-9][eE]|0\.0000/;
 
 /**
  * The common case, printable ASCII and plain numbers: only `,` and `:` outside strings gain a
