@@ -12,7 +12,7 @@
  * (1,000 records/s and 1 MiB/s per shard) at 1, 4, 16 and 64 shards.
  *
  * Run: npx tsx bench/producer.ts [--items 100000] [--rounds 3] [--seconds 10] [--json]
- *      [--only throughput|capacity] [--case JSON lines] [--contender Producer]
+ *      [--only throughput|backlog|capacity] [--case JSON lines] [--contender Producer]
  * Profile one contender: node --cpu-prof --import tsx bench/producer.ts --only throughput \
  *      --case "1 KiB" --contender toKinesis --rounds 1
  */
@@ -24,7 +24,7 @@ import {
   type KinesisClient,
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
-import { lastValueFrom, map, Observable, range, reduce, Subject } from 'rxjs';
+import { lastValueFrom, Observable, reduce, Subject } from 'rxjs';
 import { createKinesisClient } from '../src/kinesis/createKinesisClient.js';
 import { toKinesis } from '../src/operators/toKinesis.js';
 import { jsonLineProcessor, jsonProcessor, kplJsonProcessor } from '../src/processors/namedProcessors.js';
@@ -168,7 +168,7 @@ function kplBaseline(client: KinesisClient, streamName: string, size: number): P
 
 /**
  * RxJS has no backpressure, so the source of a toKinesis() run emits as an application would
- * that watches the reports: at most 100,000 items (the default queue bound for 4 shards) not yet
+ * that watches the reports: at most what the default queue bounds hold for 4 shards (100,000 items, 64 MiB) not yet
  * reported, topped up after each PutRecords answer.
  */
 function pacedSource(
@@ -209,7 +209,7 @@ function viaToKinesis(
 ): Promise<number> {
   const reported = new Subject<number>();
   return lastValueFrom(
-    pacedSource(ITEMS, size, 100_000, reported).pipe(
+    pacedSource(ITEMS, size, Math.min(100_000, Math.floor((60 * 1024 * 1024) / (size + 60))), reported).pipe(
       toKinesis<Item>({ streamName, client, processor, ...RAISED_PACING }),
       reduce((count, report) => {
         reported.next(1);
@@ -306,6 +306,9 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
       }
     }
     for (const [id, list] of runs) {
+      process.stderr.write(
+        `${name} / ${id}: ${list.map((run) => Math.round(run.items / run.seconds)).join(', ')} items/s\n`,
+      );
       rows.push({
         id: `${name} ${id}`,
         group: 'throughput (4 shards, stand-in server in its own process)',
@@ -355,28 +358,20 @@ async function capacity(rows: Row[]): Promise<void> {
       // Enough items for SECONDS seconds at full capacity.
       const items = shards * perShardItems * SECONDS;
       let metrics = { records: 0, bytes: 0, throttled: 0, items: 0 };
-      const run = await measure(() =>
-        lastValueFrom(
-          range(0, items).pipe(
-            map((i) => makeItem(i, size)),
-            toKinesis<Item>({
-              streamName: name,
-              client,
-              processor,
-              overflow: 'error',
-              metricsObserver: { next: (snapshot) => (metrics = snapshot.totals) },
-              maxQueueSize: items,
-            }),
-            reduce((count) => count + 1, 0),
-          ),
-        ),
-      );
+      const run = await measure(async () => {
+        // Producer with every default (Kinesis pacing, queue bounds): put() waits while full.
+        const producer = new Producer<Item>({ streamName: name, client, processor });
+        producer.metrics$.subscribe((snapshot) => (metrics = snapshot.totals));
+        for (let i = 0; i < items; i += 1) await producer.put(makeItem(i, size));
+        await producer.close();
+        return metrics.items;
+      });
       // Capacity: 1,000 records/s and 1 MiB/s per shard, whichever binds first.
       const recordShare = metrics.records / run.seconds / (shards * 1000);
       const byteShare = metrics.bytes / run.seconds / (shards * 1024 * 1024);
       rows.push({
         id: `capacity ${shards} ${kind}`,
-        group: 'capacity under Kinesis limits (stand-in server, toKinesis() defaults)',
+        group: 'capacity under Kinesis limits (stand-in server, Producer defaults)',
         labels: { shards: String(shards), items: kind },
         metrics: {
           'items/s': metrics.items / run.seconds,
@@ -391,11 +386,54 @@ async function capacity(rows: Row[]): Promise<void> {
   server.stop();
 }
 
+/**
+ * A source that does not await put(): every item is put at once and waits in the producer (the
+ * path that was quadratic in the backlog). Per-item time should not grow with the backlog.
+ */
+async function backlog(rows: Row[]): Promise<void> {
+  const server = await startStandInProcess({ limits: false });
+  const client = createKinesisClient({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  await createStream(client, 'backlog', SHARDS);
+  for (const items of [100_000, 400_000]) {
+    const run = await measure(async () => {
+      const producer = new Producer<Item>({
+        streamName: 'backlog',
+        client,
+        processor: jsonProcessor<Item>({ style: 'compact' }),
+        ...RAISED_PACING,
+      });
+      let reported = 0;
+      producer.reports$.subscribe(() => (reported += 1));
+      for (let i = 0; i < items; i += 1) void producer.put(makeItem(i, 100));
+      await producer.close();
+      return reported;
+    });
+    if (run.items !== items) throw new Error(`backlog: ${run.items} of ${items} items reported`);
+    rows.push({
+      id: `backlog ${items}`,
+      group: 'put() not awaited: every item waits in the producer (4 shards, stand-in)',
+      labels: { items: String(items) },
+      metrics: {
+        seconds: run.seconds,
+        'µs per item (wall)': (run.seconds * 1e6) / items,
+        'client CPU µs/item': (run.cpuSeconds * 1e6) / items,
+      },
+    });
+  }
+  client.destroy();
+  server.stop();
+}
+
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const comparisons: object[] = [];
-  if (ONLY !== 'capacity') await throughput(rows, comparisons);
-  if (ONLY !== 'throughput') await capacity(rows);
+  if (ONLY === undefined || ONLY === 'throughput') await throughput(rows, comparisons);
+  if (ONLY === undefined || ONLY === 'backlog') await backlog(rows);
+  if (ONLY === undefined || ONLY === 'capacity') await capacity(rows);
   const description = `${ITEMS} items per run, ${ROUNDS} interleaved rounds (medians), ${IN_FLIGHT} calls in flight for every contender`;
   if (JSON_OUTPUT) {
     console.log(

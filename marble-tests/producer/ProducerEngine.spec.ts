@@ -7,7 +7,11 @@ import { KinesisServiceError } from '../../src/kinesis/errors/KinesisServiceErro
 import { StreamNotFoundError } from '../../src/kinesis/errors/StreamNotFoundError.js';
 import { toKinesis } from '../../src/operators/toKinesis.js';
 import { RecordTooLargeError } from '../../src/processors/errors/RecordTooLargeError.js';
-import { jsonProcessor, kplStringProcessor } from '../../src/processors/namedProcessors.js';
+import {
+  jsonLineProcessor,
+  jsonProcessor,
+  kplStringProcessor,
+} from '../../src/processors/namedProcessors.js';
 import { createProcessor } from '../../src/processors/Processor.js';
 import type { DeliveredReport, DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import { DeliveryFailedError } from '../../src/producer/errors/DeliveryFailedError.js';
@@ -362,6 +366,29 @@ describe('overflow and bad input', () => {
 });
 
 describe('reports, aggregation, resharding and metrics', () => {
+  it('draws a random key per item, or per record of items with an aggregating processor', () => {
+    const counter = () => {
+      let n = 0;
+      return () => ((n += 1) * 0.0137) % 1;
+    };
+    const keysOf = (events: Event<string>[]) => delivered(events).map((report) => report.partitionKey);
+    const items = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const single = keysOf(produce(items, {}, { partitionKey: undefined, random: counter() }).events);
+    expect(new Set(single).size).toBe(6);
+    // Each item takes 3 data bytes + a 16-byte key = 19 bytes: a key serves items until 64 bytes
+    // of items used it, i.e. 4 items.
+    const aggregated = keysOf(
+      produce(
+        items,
+        {},
+        { partitionKey: undefined, random: counter(), maxRecordBytes: 64, processor: jsonLineProcessor() },
+      ).events,
+    );
+    expect(aggregated.slice(0, 4).every((key) => key === aggregated[0])).toBe(true);
+    expect(aggregated[4]).not.toBe(aggregated[0]);
+    expect(aggregated[5]).toBe(aggregated[4]);
+  });
+
   it("reports each item's position inside a KPL aggregate", () => {
     const { events, fake } = produce(['a', 'b', 'c'], {}, { processor: kplStringProcessor() });
     expect(fake.calls).toHaveLength(1);

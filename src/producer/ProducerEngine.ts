@@ -136,6 +136,9 @@ export class ProducerEngine<T> {
   /** When connection failures began with no answer from Kinesis since (undefined: none). */
   private connectionFailingSince: number | undefined;
   private sawMissingStream = false;
+  /** The default key of aggregated items, and the bytes of items that used it. */
+  private runKey: string | undefined;
+  private runBytes = 0;
 
   constructor(
     options: ProducerOptions<T>,
@@ -274,9 +277,12 @@ export class ProducerEngine<T> {
     let partitionKey: unknown;
     try {
       const option = options.partitionKey;
-      partitionKey =
-        typeof option === 'function' ? option(item, index) : (option ?? randomPartitionKey(options.random));
-      validatePartitionKey(partitionKey);
+      if (typeof option === 'function') {
+        partitionKey = option(item, index);
+        validatePartitionKey(partitionKey);
+      } else {
+        partitionKey = option ?? this.randomKey();
+      }
     } catch (error) {
       throw new InvalidPartitionKeyError(item, index, partitionKey, error, context);
     }
@@ -303,7 +309,23 @@ export class ProducerEngine<T> {
     if (size > options.maxRecordBytes) {
       throw new ItemTooLargeError(item, index, size, options.maxRecordBytes, { context });
     }
+    if (options.partitionKey === undefined) this.runBytes += size;
     return { item, index, data, partitionKey: key, explicitHashKey, size, seq: 0 };
+  }
+
+  /**
+   * The default partition key: random per item; with an aggregating processor, one random key
+   * per record's worth of items (it is renewed once maxRecordBytes of items used it). Only the
+   * first item's key travels with a framed record, and a KPL record's key table then holds one
+   * key instead of one per item; each record still goes to a random shard.
+   */
+  private randomKey(): string {
+    if (!this.aggregates) return randomPartitionKey(this.options.random);
+    if (this.runKey === undefined || this.runBytes >= this.options.maxRecordBytes) {
+      this.runKey = randomPartitionKey(this.options.random);
+      this.runBytes = 0;
+    }
+    return this.runKey;
   }
 
   private start(): void {
