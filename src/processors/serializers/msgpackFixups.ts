@@ -10,8 +10,7 @@
  *   refuse the item.
  * Returns the offset of the first `d4 00 00`, or -1 when there is none.
  */
-export function fixMsgpackForPython(bytes: Uint8Array): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+export function fixMsgpackForPython(bytes: Buffer): number {
   let offset = 0;
   let remaining = 1;
   const end = bytes.byteLength;
@@ -36,20 +35,20 @@ export function fixMsgpackForPython(bytes: Uint8Array): number {
           break;
         case 0xc5:
         case 0xda:
-          offset += 3 + view.getUint16(offset + 1);
+          offset += 3 + bytes.readUInt16BE(offset + 1);
           break;
         case 0xc6:
         case 0xdb:
-          offset += 5 + view.getUint32(offset + 1);
+          offset += 5 + bytes.readUInt32BE(offset + 1);
           break;
         case 0xc7:
           offset += 3 + bytes[offset + 1]!;
           break;
         case 0xc8:
-          offset += 4 + view.getUint16(offset + 1);
+          offset += 4 + bytes.readUInt16BE(offset + 1);
           break;
         case 0xc9:
-          offset += 6 + view.getUint32(offset + 1);
+          offset += 6 + bytes.readUInt32BE(offset + 1);
           break;
         case 0xca:
         case 0xce:
@@ -57,15 +56,15 @@ export function fixMsgpackForPython(bytes: Uint8Array): number {
           offset += 5;
           break;
         case 0xcb: {
-          const value = view.getFloat64(offset + 1);
+          const value = bytes.readDoubleBE(offset + 1);
           if (Number.isSafeInteger(value) && (value > 0xffffffff || value < -0x80000000)) {
             if (value > 0) {
               bytes[offset] = 0xcf;
-              view.setUint32(offset + 1, Math.floor(value / 0x100000000));
-              view.setUint32(offset + 5, value >>> 0);
+              bytes.writeUInt32BE(Math.floor(value / 0x100000000), offset + 1);
+              bytes.writeUInt32BE(value >>> 0, offset + 5);
             } else {
               bytes[offset] = 0xd3;
-              view.setBigInt64(offset + 1, BigInt(value));
+              bytes.writeBigInt64BE(BigInt(value), offset + 1);
             }
           }
           offset += 9;
@@ -100,19 +99,19 @@ export function fixMsgpackForPython(bytes: Uint8Array): number {
           offset += 18;
           break;
         case 0xdc:
-          remaining += view.getUint16(offset + 1);
+          remaining += bytes.readUInt16BE(offset + 1);
           offset += 3;
           break;
         case 0xdd:
-          remaining += view.getUint32(offset + 1);
+          remaining += bytes.readUInt32BE(offset + 1);
           offset += 5;
           break;
         case 0xde:
-          remaining += view.getUint16(offset + 1) * 2;
+          remaining += bytes.readUInt16BE(offset + 1) * 2;
           offset += 3;
           break;
         case 0xdf:
-          remaining += view.getUint32(offset + 1) * 2;
+          remaining += bytes.readUInt32BE(offset + 1) * 2;
           offset += 5;
           break;
         default:
