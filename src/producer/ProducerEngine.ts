@@ -18,6 +18,7 @@ import { parseExplicitHashKey, validatePartitionKey } from '../kinesis/hashKey.j
 import { RecordTooLargeError } from '../processors/errors/RecordTooLargeError.js';
 import type { DeliveredReport, DeliveryReport } from './DeliveryReport.js';
 import { AfterFlushError } from './errors/AfterFlushError.js';
+import { describeEndpoint } from './describeEndpoint.js';
 import { DeliveryFailedError } from './errors/DeliveryFailedError.js';
 import { DeliveryRetryLimitError } from './errors/DeliveryRetryLimitError.js';
 import { InvalidExplicitHashKeyError } from './errors/InvalidExplicitHashKeyError.js';
@@ -464,18 +465,7 @@ export class ProducerEngine<T> {
   /** The endpoint in use, for messages: the configured URL without user info, or the region. */
   private endpointDescription(): string {
     const { endpoint, region } = this.endpointOptions;
-    if (endpoint !== undefined) {
-      try {
-        const url = new URL(endpoint);
-        url.username = '';
-        url.password = '';
-        return url.toString();
-      } catch {
-        return 'the configured endpoint';
-      }
-    }
-    const where = region ?? this.options.address.region;
-    return where === undefined ? 'the default AWS endpoint' : `the AWS endpoint of ${where}`;
+    return describeEndpoint(endpoint, region ?? this.options.address.region);
   }
 
   /**
