@@ -19,6 +19,9 @@ export interface NextBatch<T> {
   readonly wakeAt: number;
 }
 
+/** Share of a shard's bytes/s budget an aggregated record fills at most (unless one item is larger). */
+const RECORD_BUDGET_SHARE = 0.98;
+
 const TAKE = 0;
 /** Held by its back-off: later records of the lane may still go (unless preserveOrder). */
 const SKIP = 1;
@@ -45,10 +48,17 @@ export class RecordBatcher<T> {
   // What the last consider() call found (kept in fields so that it allocates nothing).
   private wakeAt = Number.POSITIVE_INFINITY;
 
+  /** Size at which an aggregated record is closed without waiting for an item that does not fit. */
+  private readonly fullRecordBytes: number;
+
   constructor(
     private readonly aggregator: Aggregator,
     private readonly limits: BatchLimits,
-  ) {}
+  ) {
+    this.fullRecordBytes = aggregator.aggregates
+      ? Math.min(limits.maxRecordBytes, Math.floor(limits.bytesPerSecond * RECORD_BUDGET_SHARE))
+      : Number.POSITIVE_INFINITY;
+  }
 
   lane(shardId: string): ShardLane<T> {
     let lane = this.lanes.get(shardId);
@@ -85,6 +95,16 @@ export class RecordBatcher<T> {
       return true;
     }
     this.openBytes += accumulator.size - sizeBefore;
+    if (accumulator.size >= this.fullRecordBytes) {
+      // Full enough: a record that would take a shard's whole byte budget must wait until all
+      // of it is back, and then reaches Kinesis a moment early or late; a little headroom keeps
+      // it from being throttled by that moment.
+      const full = accumulator.flush()!;
+      this.openRecords -= 1;
+      this.openBytes -= full.size;
+      this.close(lane, full);
+      return true;
+    }
     return false;
   }
 
