@@ -1,4 +1,4 @@
-import { of } from 'rxjs';
+import { from, mergeMap, of, timer } from 'rxjs';
 import { ShardMap } from '../../src/kinesis/ShardMap.js';
 import { TestScheduler } from 'rxjs/testing';
 import type { RxjsKinesisError } from '../../src/errors/RxjsKinesisError.js';
@@ -387,6 +387,38 @@ describe('reports, aggregation, resharding and metrics', () => {
     expect(aggregated.slice(0, 4).every((key) => key === aggregated[0])).toBe(true);
     expect(aggregated[4]).not.toBe(aggregated[0]);
     expect(aggregated[5]).toBe(aggregated[4]);
+  });
+
+  it('draws the per-record keys of aggregated items for each shard in turn', () => {
+    let n = 0;
+    const random = () => ((n += 1) * 0.0137) % 1;
+    const items = Array.from({ length: 16 }, (_, i) => String.fromCharCode(97 + i));
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const reports: DeliveredReport<string>[] = [];
+    scheduler.run(() => {
+      const fake = new FakeKinesis(scheduler, { shards: 4 });
+      // The items come once the shard map is known (1 ms).
+      timer(1)
+        .pipe(
+          mergeMap(() => from(items)),
+          toKinesis<string>({
+            streamName: 'orders',
+            client: fake.client,
+            random,
+            maxRecordBytes: 64,
+            processor: jsonLineProcessor(),
+          }),
+        )
+        .subscribe((report) => {
+          if (report.status === 'delivered') reports.push(report);
+        });
+    });
+    reports.sort((a, b) => a.index - b.index);
+    expect(reports).toHaveLength(16);
+    // Runs of 4 items share a key; the 4 runs land on the 4 shards.
+    const shardOfRun = [0, 4, 8, 12].map((start) => reports[start]!.shardId);
+    expect(new Set(shardOfRun).size).toBe(4);
+    for (const report of reports) expect(report.shardId).toBe(shardOfRun[Math.floor(report.index / 4)]);
   });
 
   it("reports each item's position inside a KPL aggregate", () => {

@@ -316,14 +316,15 @@ export class ProducerEngine<T> {
 
   /**
    * The default partition key: random per item; with an aggregating processor, one random key
-   * per record's worth of items (it is renewed once maxRecordBytes of items used it). Only the
-   * first item's key travels with a framed record, and a KPL record's key table then holds one
-   * key instead of one per item; each record still goes to a random shard.
+   * per record's worth of items (it is renewed once maxRecordBytes of items used it), each one
+   * drawn for the next shard in turn. Only the first item's key travels with a framed record, a
+   * KPL record's key table then holds one key instead of one per item, and the records spread
+   * evenly over the shards.
    */
   private randomKey(): string {
     if (!this.aggregates) return randomPartitionKey(this.options.random);
     if (this.runKey === undefined || this.runBytes >= this.options.maxRecordBytes) {
-      this.runKey = randomPartitionKey(this.options.random);
+      this.runKey = this.predictor.keyForNextShard(() => randomPartitionKey(this.options.random));
       this.runBytes = 0;
     }
     return this.runKey;

@@ -38,8 +38,8 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
   /**
    * Partition key of each item: a function of the item (and its index), or one fixed string.
    * Default: a random key per item, which spreads items evenly over the shards; with an
-   * aggregating processor, one random key per record's worth of items (each record still goes to
-   * a random shard, and a KPL record's key table stays small).
+   * aggregating processor, one random key per record's worth of items, drawn for each shard in
+   * turn (records spread evenly, and a KPL record's key table stays small).
    */
   readonly partitionKey?: string | ((item: T, index: number) => string);
   /** ExplicitHashKey of each item (decimal 0 … 2^128-1), overriding the partition key's hash. */

@@ -61,6 +61,7 @@ export class ShardPredictor {
   private ranges: HexRanges | undefined;
   private lastKey: string | undefined;
   private lastShard = UNASSIGNED_SHARD;
+  private nextShard = 0;
   private loadedAt = Number.NEGATIVE_INFINITY;
   private loading = false;
   private waiters: Array<(error: unknown) => void> = [];
@@ -100,6 +101,23 @@ export class ShardPredictor {
     this.lastKey = partitionKey;
     this.lastShard = shard;
     return shard;
+  }
+
+  /**
+   * A random partition key for the next shard in turn (keys are drawn until one lands there, at
+   * most 20 draws per shard; the last draw is used if none did), so that runs of items keyed
+   * one after another spread evenly over the shards instead of by chance.
+   */
+  keyForNextShard(draw: () => string): string {
+    const ranges = this.ranges;
+    const count = ranges?.shardIds.length ?? 0;
+    let key = draw();
+    if (ranges === undefined || count < 2) return key;
+    const target = ranges.shardIds[this.nextShard % count]!;
+    this.nextShard += 1;
+    for (let tries = 1; tries < 20 * count && this.find(ranges, md5Hex(key)) !== target; tries += 1)
+      key = draw();
+    return key;
   }
 
   private find(ranges: HexRanges, hashHex: string): string {
