@@ -44,12 +44,13 @@ describe('a producer before its stream exists, and with no connection (embedded 
 
   it('fails with StreamNotFoundError once streamWaitTime has passed', async () => {
     const client = kinesis.createClient();
+    // Taken before the producer starts its clock, so the wait measured here is never shorter.
+    const started = Date.now();
     const producer = new Producer<number>({
       streamName: uniqueStreamName('never'),
       client,
       streamWaitTime: 1000,
     });
-    const started = Date.now();
     await producer.put(1);
     const error = await producer.flush().then(
       () => undefined,
