@@ -231,6 +231,8 @@ export function startStandInProcess(
 }
 
 if (require.main === module) {
+  // Started by startStandInProcess: leave with the parent, even if it crashed.
+  process.on('disconnect', () => process.exit(0));
   const args = process.argv.slice(2);
   const portIndex = args.indexOf('--port');
   void startStandIn(
