@@ -5,6 +5,7 @@
  * With --json it prints the results as one JSON document instead (read by bench/run-all.ts).
  */
 import { createRequire } from 'node:module';
+import { Packr } from 'msgpackr';
 import { performance } from 'node:perf_hooks';
 import type { AggregatedRecord, AggregatorEntry } from '../src/processors/Aggregator.js';
 import { kplAggregator } from '../src/processors/aggregators/kplAggregator.js';
@@ -55,15 +56,42 @@ function makeStrings(approxBytes: number): string[] {
   return Array.from({ length: ITEMS }, (_, i) => `${i}:${'y'.repeat(approxBytes - 8)}`.slice(0, approxBytes));
 }
 
+const ROUNDS = 5;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function once(run: () => void): number {
+  const start = performance.now();
+  run();
+  return (performance.now() - start) / 1000;
+}
+
+/** Median seconds of ROUNDS runs after a warm-up. */
 function time(run: () => void): number {
   run(); // warm-up
-  let best = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 3; i += 1) {
-    const start = performance.now();
-    run();
-    best = Math.min(best, performance.now() - start);
+  return median(Array.from({ length: ROUNDS }, () => once(run)));
+}
+
+/** Median seconds of each of two runs, interleaved (ours, theirs, theirs, ours, ...) after warm-ups. */
+function pair(ours: () => void, theirs: () => void): [number, number] {
+  ours();
+  theirs();
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    if (i % 2 === 0) {
+      a.push(once(ours));
+      b.push(once(theirs));
+    } else {
+      b.push(once(theirs));
+      a.push(once(ours));
+    }
   }
-  return best / 1000;
+  return [median(a), median(b)];
 }
 
 function encode<T>(processor: Processor<T>, items: readonly T[]): AggregatedRecord[] {
@@ -97,6 +125,7 @@ const mb = (bytes: number, seconds: number): string => (bytes / seconds / 1e6).t
 
 const rows: string[] = [];
 const kplRows: string[] = [];
+const rawRows: string[] = [];
 
 /** Machine-readable results (--json): one entry per table row, plus ours-vs-theirs pairs. */
 interface JsonResult {
@@ -158,39 +187,44 @@ for (const approx of [100, 1024]) {
   }));
   const kpl = kplAggregator();
   let ours: AggregatedRecord[] = [];
-  const oursAggregate = time(() => {
-    const accumulator = kpl.createAccumulator(LIMIT);
-    ours = [];
-    for (const entry of entries) {
-      const closed = accumulator.add(entry);
-      if (closed) ours.push(closed);
-    }
-    const last = accumulator.flush();
-    if (last) ours.push(last);
-  });
-  const theirsAggregate = time(() => {
-    const built: Buffer[] = [];
-    const aggregator = new oracle.RecordAggregator();
-    aggregator.aggregateRecords(
-      entries.map((e) => ({ partitionKey: e.partitionKey, data: e.data as Buffer })),
-      true,
-      (error, record) => {
-        if (error) throw error;
-        if (record) built.push(record.data);
-      },
-    );
-  });
+  const [oursAggregate, theirsAggregate] = pair(
+    () => {
+      const accumulator = kpl.createAccumulator(LIMIT);
+      ours = [];
+      for (const entry of entries) {
+        const closed = accumulator.add(entry);
+        if (closed) ours.push(closed);
+      }
+      const last = accumulator.flush();
+      if (last) ours.push(last);
+    },
+    () => {
+      const built: Buffer[] = [];
+      const aggregator = new oracle.RecordAggregator();
+      aggregator.aggregateRecords(
+        entries.map((e) => ({ partitionKey: e.partitionKey, data: e.data as Buffer })),
+        true,
+        (error, record) => {
+          if (error) throw error;
+          if (record) built.push(record.data);
+        },
+      );
+    },
+  );
   const base64 = ours.map((r) => Buffer.from(r.data).toString('base64'));
-  const oursDeaggregate = time(() => {
-    for (const record of ours) kpl.deaggregate(record);
-  });
-  const theirsDeaggregate = time(() => {
-    for (const data of base64) {
-      oracle.deaggregateSync({ partitionKey: 'pk', sequenceNumber: '1', data }, true, (error) => {
-        if (error) throw error;
-      });
-    }
-  });
+  const [oursDeaggregate, theirsDeaggregate] = pair(
+    () => {
+      for (const record of ours) kpl.deaggregate(record);
+    },
+    () => {
+      for (const data of base64) {
+        oracle.deaggregateSync({ partitionKey: 'pk', sequenceNumber: '1', data }, true, (error) => {
+          if (error) throw error;
+        });
+      }
+    },
+  );
+  rawComparisons(approx, objects);
   for (const [operation, oursSeconds, theirsSeconds] of [
     ['aggregate', oursAggregate, theirsAggregate],
     ['deaggregate (MD5 checked)', oursDeaggregate, theirsDeaggregate],
@@ -221,12 +255,141 @@ for (const approx of [100, 1024]) {
   );
 }
 
+/**
+ * Each processor against the raw operation it wraps, producing the same bytes: JSON.stringify +
+ * Buffer.from (compact JSON), msgpackr's pack/unpack (same options), hand-made JSON lines.
+ */
+function rawComparisons(approx: number, objects: readonly Record<string, unknown>[]): void {
+  const json = jsonProcessor({ style: 'compact' });
+  const pythonJson = jsonProcessor();
+  const msgpack = msgpackProcessor();
+  const lines = jsonLineProcessor({ style: 'compact' });
+  const packr = new Packr({ useRecords: false, variableMapSize: true });
+  const encoded = objects.map((item) => Buffer.from(JSON.stringify(item)));
+  const packed = objects.map((item) => packr.pack(item));
+  const lineRecords = encode(lines, objects);
+  const sink: unknown[] = new Array<unknown>(objects.length);
+  const cases: Array<[string, () => void, () => void, string]> = [
+    [
+      'jsonProcessor (compact) encode',
+      () => {
+        for (let i = 0; i < objects.length; i += 1) sink[i] = json.serializer.serialize(objects[i]);
+      },
+      () => {
+        for (let i = 0; i < objects.length; i += 1) sink[i] = Buffer.from(JSON.stringify(objects[i]));
+      },
+      'JSON.stringify + Buffer.from',
+    ],
+    [
+      'jsonProcessor (python) encode',
+      () => {
+        for (let i = 0; i < objects.length; i += 1) sink[i] = pythonJson.serializer.serialize(objects[i]);
+      },
+      () => {
+        for (let i = 0; i < objects.length; i += 1) sink[i] = Buffer.from(JSON.stringify(objects[i]));
+      },
+      'JSON.stringify + Buffer.from (compact bytes)',
+    ],
+    [
+      'jsonProcessor decode',
+      () => {
+        for (let i = 0; i < encoded.length; i += 1) sink[i] = json.serializer.deserialize(encoded[i]!);
+      },
+      () => {
+        for (let i = 0; i < encoded.length; i += 1) sink[i] = JSON.parse(encoded[i]!.toString('utf8'));
+      },
+      'Buffer toString + JSON.parse',
+    ],
+    [
+      'msgpackProcessor serializer encode',
+      () => {
+        for (let i = 0; i < objects.length; i += 1) sink[i] = msgpack.serializer.serialize(objects[i]);
+      },
+      () => {
+        for (let i = 0; i < objects.length; i += 1) sink[i] = packr.pack(objects[i]);
+      },
+      'msgpackr pack',
+    ],
+    [
+      'msgpackProcessor serializer decode',
+      () => {
+        for (let i = 0; i < packed.length; i += 1) sink[i] = msgpack.serializer.deserialize(packed[i]!);
+      },
+      () => {
+        for (let i = 0; i < packed.length; i += 1) sink[i] = packr.unpack(packed[i]!);
+      },
+      'msgpackr unpack',
+    ],
+    [
+      'jsonLineProcessor (compact) encode',
+      () => {
+        encode(lines, objects);
+      },
+      () => {
+        const records: Buffer[] = [];
+        let text = '';
+        for (const item of objects) {
+          const line = JSON.stringify(item);
+          if (text.length + line.length + 1 > LIMIT - 16) {
+            records.push(Buffer.from(text));
+            text = '';
+          }
+          text += `${line}\n`;
+        }
+        if (text !== '') records.push(Buffer.from(text));
+      },
+      'JSON.stringify lines joined + Buffer.from',
+    ],
+    [
+      'jsonLineProcessor decode',
+      () => {
+        decode(lines, lineRecords);
+      },
+      () => {
+        for (const record of lineRecords) {
+          for (const line of Buffer.from(record.data).toString('utf8').split('\n'))
+            if (line !== '') JSON.parse(line);
+        }
+      },
+      'toString + split + JSON.parse',
+    ],
+  ];
+  for (const [name, ours, theirs, baselineName] of cases) {
+    const [oursSeconds, theirsSeconds] = pair(ours, theirs);
+    const oursId = `raw ${name} ~${approx} B rxjs-kinesis`;
+    const theirsId = `raw ${name} ~${approx} B baseline`;
+    jsonResults.push(
+      {
+        id: oursId,
+        group: 'processors vs the raw operation',
+        labels: { operation: name, 'item size': `~${approx} B`, implementation: 'rxjs-kinesis' },
+        metrics: { 'items/s': objects.length / oursSeconds },
+      },
+      {
+        id: theirsId,
+        group: 'processors vs the raw operation',
+        labels: { operation: name, 'item size': `~${approx} B`, implementation: baselineName },
+        metrics: { 'items/s': objects.length / theirsSeconds },
+      },
+    );
+    jsonComparisons.push({
+      title: `${name}, ~${approx} B items vs ${baselineName}`,
+      metric: 'items/s',
+      ours: oursId,
+      baseline: theirsId,
+    });
+    rawRows.push(
+      `| ${name} | ~${approx} B | ${fmt(objects.length / oursSeconds)} | ${baselineName} | ${fmt(objects.length / theirsSeconds)} | ${(theirsSeconds / oursSeconds).toFixed(2)}× |`,
+    );
+  }
+}
+
 if (process.argv.includes('--json')) {
   console.log(
     JSON.stringify({
       bench: 'processors',
       title: 'Processors: encode and decode',
-      description: `${ITEMS} items per run, best of 3, 1 MiB records; MB/s counts record bytes`,
+      description: `${ITEMS} items per run, median of 5 (pairs interleaved), 1 MiB records; MB/s counts record bytes`,
       results: jsonResults,
       comparisons: jsonComparisons,
     }),
@@ -235,7 +398,7 @@ if (process.argv.includes('--json')) {
 }
 
 console.log(
-  `Node ${process.version}, ${ITEMS.toLocaleString('en-US')} items per run, best of 3, 1 MiB records\n`,
+  `Node ${process.version}, ${ITEMS.toLocaleString('en-US')} items per run, median of 5 (pairs interleaved), 1 MiB records\n`,
 );
 console.log(
   '| processor | item size | records | encode items/s | encode MB/s | decode items/s | decode MB/s |',
@@ -246,3 +409,6 @@ console.log('\nMB/s counts record bytes on the wire.\n');
 console.log('| KPL | item size | rxjs-kinesis items/s | aws-kinesis-agg items/s | speed-up |');
 console.log('| --- | --- | --- | --- | --- |');
 for (const row of kplRows) console.log(row);
+console.log('\n| operation | item size | rxjs-kinesis items/s | raw operation | raw items/s | ratio |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const row of rawRows) console.log(row);

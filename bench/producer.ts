@@ -1,137 +1,479 @@
-// Producer benchmark: 100,000 x 1 KiB records into a 4-shard embedded stream with Kinesis limits
-// on, through toKinesis(), against a plain SDK PutRecords loop (500-record batches, failed entries
-// re-sent at once). Prints records/s and the share of entries the server throttled.
-// Run: npx tsx bench/producer.ts [records] [--json]   (--json: one JSON document, read by bench/run-all.ts)
-import { PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { lastValueFrom, map, range, reduce } from 'rxjs';
+/**
+ * Producer benchmark: the library against a hand-written PutRecords loop, side by side, against
+ * the fast Kinesis stand-in (bench/standInKinesis.ts) running in its own process, so only the
+ * client's work is measured. Every contender uses the defaults that matter (queue bounds,
+ * bufferTime, 8 calls in flight; the baseline keeps 8 calls in flight too); only the per-shard
+ * pacing is raised for the throughput rows so that CPU alone bounds them. Rounds are interleaved
+ * (the order rotates each round) and every figure is the median over the rounds.
+ *
+ * Rows: ~100 B and ~1 KiB JSON items one record each (compact JSON: JSON.stringify's own bytes),
+ * ~100 B JSON items aggregated as JSON lines (baseline: hand-made lines) and as KPL records
+ * (baseline: aws-kinesis-agg). Then a capacity run with Kinesis limits on in the stand-in
+ * (1,000 records/s and 1 MiB/s per shard) at 1, 4, 16 and 64 shards.
+ *
+ * Run: npx tsx bench/producer.ts [--items 100000] [--rounds 3] [--seconds 10] [--json]
+ *      [--only throughput|backlog|capacity] [--case JSON lines] [--contender Producer]
+ * Profile one contender: node --cpu-prof --import tsx bench/producer.ts --only throughput \
+ *      --case "1 KiB" --contender toKinesis --rounds 1
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { createRequire } from 'node:module';
+import {
+  CreateStreamCommand,
+  PutRecordsCommand,
+  type KinesisClient,
+  type PutRecordsRequestEntry,
+} from '@aws-sdk/client-kinesis';
+import { lastValueFrom, Observable, reduce, Subject } from 'rxjs';
 import { createKinesisClient } from '../src/kinesis/createKinesisClient.js';
-import { startLocalKinesis } from '../src/local/startLocalKinesis.js';
 import { toKinesis } from '../src/operators/toKinesis.js';
-import type { ProducerMetricsSnapshot } from '../src/producer/ProducerMetrics.js';
-import { noneAggregator } from '../src/processors/aggregators/noneAggregator.js';
-import { createProcessor } from '../src/processors/Processor.js';
-import { bytesSerializer } from '../src/processors/serializers/bytesSerializer.js';
+import { jsonLineProcessor, jsonProcessor, kplJsonProcessor } from '../src/processors/namedProcessors.js';
+import type { Processor } from '../src/processors/Processor.js';
+import { Producer } from '../src/producer/Producer.js';
+import { startStandInProcess } from './standInKinesis.js';
 
 const ARGS = process.argv.slice(2);
-const JSON_OUTPUT = ARGS.includes('--json');
-const RECORDS = Number(ARGS.find((arg) => !arg.startsWith('--')) ?? 100_000);
-const SHARDS = 4;
-const payload = (i: number) => {
-  const data = Buffer.alloc(1024, 97);
-  data.write(String(i));
-  return data;
+const arg = (name: string, fallback: number): number => {
+  const at = ARGS.indexOf(name);
+  return at === -1 ? fallback : Number(ARGS[at + 1]);
 };
+const JSON_OUTPUT = ARGS.includes('--json');
+const ITEMS = arg('--items', 100_000);
+const ROUNDS = arg('--rounds', 3);
+const SECONDS = arg('--seconds', 10);
+const ONLY = ARGS.includes('--only') ? ARGS[ARGS.indexOf('--only') + 1] : undefined;
+/** Only cases / contenders whose name holds this text (e.g. for a --cpu-prof run of one). */
+const CASE = ARGS.includes('--case') ? ARGS[ARGS.indexOf('--case') + 1] : undefined;
+const CONTENDER = ARGS.includes('--contender') ? ARGS[ARGS.indexOf('--contender') + 1] : undefined;
+const SHARDS = 4;
+const IN_FLIGHT = 8;
+const RAISED_PACING = { putRateLimitPerShard: 1e9, putBandwidthLimitPerShard: 1e9 };
 
-async function main(): Promise<void> {
-  const local = await startLocalKinesis({ limits: true, streams: { plain: SHARDS, producer: SHARDS } });
+interface Aggregated {
+  partitionKey: string;
+  data: Buffer;
+}
+interface AwsKinesisAgg {
+  RecordAggregator: new () => {
+    aggregateRecords(
+      records: { partitionKey: string; data: Buffer }[],
+      forceFlush: boolean,
+      onReady: (error: Error | null, record?: Aggregated) => void,
+    ): void;
+  };
+}
+const awsKinesisAgg = createRequire(__filename)('aws-kinesis-agg') as AwsKinesisAgg;
+
+type Item = Record<string, unknown>;
+
+function makeItem(i: number, size: number): Item {
+  return {
+    id: i,
+    user: `user-${i % 1000}`,
+    ts: 1_700_000_000_000 + i,
+    ok: i % 2 === 0,
+    note: 'x'.repeat(Math.max(1, size - 80)),
+  };
+}
+const randomKey = () => randomBytes(8).toString('hex');
+
+interface Run {
+  items: number;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+async function measure(work: () => Promise<number>): Promise<Run> {
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  const items = await work();
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const used = process.cpuUsage(cpu);
+  return { items, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
+}
+
+/** Keeps IN_FLIGHT PutRecords calls going, taking batches from `next` until it returns none. */
+async function baselineLoop(
+  client: KinesisClient,
+  streamName: string,
+  next: () => PutRecordsRequestEntry[] | undefined,
+): Promise<number> {
+  let stored = 0;
+  const worker = async () => {
+    for (let entries = next(); entries !== undefined; entries = next()) {
+      let pending = entries;
+      while (pending.length > 0) {
+        const answer = await client.send(new PutRecordsCommand({ StreamName: streamName, Records: pending }));
+        const records = answer.Records ?? [];
+        stored += pending.length - (answer.FailedRecordCount ?? 0);
+        pending = answer.FailedRecordCount
+          ? pending.filter((_, i) => records[i]?.ErrorCode !== undefined)
+          : [];
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  return stored;
+}
+
+/** One record per item: JSON.stringify + PutRecords, 500 entries a call. */
+function plainBaseline(client: KinesisClient, streamName: string, size: number): Promise<number> {
+  let i = 0;
+  return baselineLoop(client, streamName, () => {
+    if (i >= ITEMS) return undefined;
+    const entries: PutRecordsRequestEntry[] = [];
+    for (; i < ITEMS && entries.length < 500; i += 1) {
+      entries.push({ Data: Buffer.from(JSON.stringify(makeItem(i, size))), PartitionKey: randomKey() });
+    }
+    return entries;
+  }).then(() => ITEMS);
+}
+
+/** Hand-made JSON lines: items joined into ~1 MiB records, 5 records a call. */
+function linesBaseline(client: KinesisClient, streamName: string, size: number): Promise<number> {
+  let i = 0;
+  return baselineLoop(client, streamName, () => {
+    if (i >= ITEMS) return undefined;
+    const entries: PutRecordsRequestEntry[] = [];
+    while (i < ITEMS && entries.length < 5) {
+      let text = '';
+      for (; i < ITEMS && text.length < 1_000_000; i += 1) text += `${JSON.stringify(makeItem(i, size))}\n`;
+      entries.push({ Data: Buffer.from(text), PartitionKey: randomKey() });
+    }
+    return entries;
+  }).then(() => ITEMS);
+}
+
+/** aws-kinesis-agg: KPL records, 5 records a call (one random key per 1,000 items). */
+function kplBaseline(client: KinesisClient, streamName: string, size: number): Promise<number> {
+  let i = 0;
+  const aggregator = new awsKinesisAgg.RecordAggregator();
+  const ready: Aggregated[] = [];
+  const onReady = (error: Error | null, record?: Aggregated) => {
+    if (error) throw error;
+    if (record) ready.push(record);
+  };
+  return baselineLoop(client, streamName, () => {
+    while (ready.length < 5 && i < ITEMS) {
+      const chunk: { partitionKey: string; data: Buffer }[] = [];
+      // One random key per 1,000 items, as the library's default key does for aggregated items.
+      const partitionKey = randomKey();
+      for (const end = Math.min(ITEMS, i + 1000); i < end; i += 1) {
+        chunk.push({ partitionKey, data: Buffer.from(JSON.stringify(makeItem(i, size))) });
+      }
+      aggregator.aggregateRecords(chunk, i >= ITEMS, onReady);
+    }
+    if (ready.length === 0) return undefined;
+    return ready.splice(0, 5).map((record) => ({ Data: record.data, PartitionKey: record.partitionKey }));
+  }).then(() => ITEMS);
+}
+
+/**
+ * RxJS has no backpressure, so the source of a toKinesis() run emits as an application would
+ * that watches the reports: at most what the default queue bounds hold for 4 shards (100,000 items, 64 MiB) not yet
+ * reported, topped up after each PutRecords answer.
+ */
+function pacedSource(
+  count: number,
+  size: number,
+  window: number,
+  reported: Subject<number>,
+): Observable<Item> {
+  return new Observable<Item>((subscriber) => {
+    let emitted = 0;
+    let settled = 0;
+    let scheduled = false;
+    const pump = () => {
+      scheduled = false;
+      while (emitted < count && emitted - settled < window) {
+        subscriber.next(makeItem(emitted, size));
+        emitted += 1;
+      }
+      if (emitted >= count) subscriber.complete();
+    };
+    const subscription = reported.subscribe((n) => {
+      settled += n;
+      if (!scheduled && emitted < count) {
+        scheduled = true;
+        queueMicrotask(pump);
+      }
+    });
+    pump();
+    return subscription;
+  });
+}
+
+function viaToKinesis(
+  client: KinesisClient,
+  streamName: string,
+  processor: Processor<Item>,
+  size: number,
+): Promise<number> {
+  const reported = new Subject<number>();
+  return lastValueFrom(
+    pacedSource(ITEMS, size, Math.min(100_000, Math.floor((60 * 1024 * 1024) / (size + 60))), reported).pipe(
+      toKinesis<Item>({ streamName, client, processor, ...RAISED_PACING }),
+      reduce((count, report) => {
+        reported.next(1);
+        return count + (report.status === 'delivered' ? 1 : 0);
+      }, 0),
+    ),
+  );
+}
+
+async function viaProducer(
+  client: KinesisClient,
+  streamName: string,
+  processor: Processor<Item>,
+  size: number,
+): Promise<number> {
+  const producer = new Producer<Item>({ streamName, client, processor, ...RAISED_PACING });
+  let delivered = 0;
+  producer.reports$.subscribe((report) => (delivered += report.status === 'delivered' ? 1 : 0));
+  for (let i = 0; i < ITEMS; i += 1) await producer.put(makeItem(i, size));
+  await producer.close();
+  return delivered;
+}
+
+interface Row {
+  id: string;
+  group: string;
+  labels: Record<string, string>;
+  metrics: Record<string, number>;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function createStream(client: KinesisClient, name: string, shards: number): Promise<void> {
+  await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+}
+
+async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
+  const server = await startStandInProcess({ limits: false });
   const client = createKinesisClient({
-    endpoint: local.endpoint,
-    region: local.region,
+    endpoint: server.endpoint,
+    region: 'us-east-1',
     credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
   });
-  const results: Array<Record<string, string | number>> = [];
-
-  // Plain SDK loop.
-  {
-    const before = local.stats.throttledPutEntries;
-    const started = Date.now();
-    let sent = 0;
-    let throttled = 0;
-    let pending: PutRecordsRequestEntry[] = [];
-    for (let i = 0; i < RECORDS || pending.length > 0;) {
-      while (pending.length < 500 && i < RECORDS) {
-        pending.push({ Data: payload(i), PartitionKey: `k${i}` });
-        i += 1;
+  await createStream(client, 'bench', SHARDS);
+  const compact = { style: 'compact' } as const;
+  const cases: Array<{ name: string; contenders: Array<[string, () => Promise<number>]> }> = [
+    {
+      name: '~100 B, one record each (JSON)',
+      contenders: [
+        ['hand-written loop', () => plainBaseline(client, 'bench', 100)],
+        ['toKinesis()', () => viaToKinesis(client, 'bench', jsonProcessor<Item>(compact), 100)],
+        ['Producer', () => viaProducer(client, 'bench', jsonProcessor<Item>(compact), 100)],
+      ],
+    },
+    {
+      name: '~1 KiB, one record each (JSON)',
+      contenders: [
+        ['hand-written loop', () => plainBaseline(client, 'bench', 1024)],
+        ['toKinesis()', () => viaToKinesis(client, 'bench', jsonProcessor<Item>(compact), 1024)],
+        ['Producer', () => viaProducer(client, 'bench', jsonProcessor<Item>(compact), 1024)],
+      ],
+    },
+    {
+      name: '~100 B aggregated, JSON lines',
+      contenders: [
+        ['hand-written loop', () => linesBaseline(client, 'bench', 100)],
+        ['toKinesis()', () => viaToKinesis(client, 'bench', jsonLineProcessor<Item>(compact), 100)],
+        ['Producer', () => viaProducer(client, 'bench', jsonLineProcessor<Item>(compact), 100)],
+      ],
+    },
+    {
+      name: '~100 B aggregated, KPL',
+      contenders: [
+        ['hand-written loop', () => kplBaseline(client, 'bench', 100)],
+        ['toKinesis()', () => viaToKinesis(client, 'bench', kplJsonProcessor<Item>(compact), 100)],
+        ['Producer', () => viaProducer(client, 'bench', kplJsonProcessor<Item>(compact), 100)],
+      ],
+    },
+  ];
+  for (const { name, contenders: all } of cases) {
+    if (CASE !== undefined && !name.includes(CASE)) continue;
+    const contenders = all.filter(([id]) => CONTENDER === undefined || id.includes(CONTENDER));
+    const runs = new Map<string, Run[]>(contenders.map(([id]) => [id, []]));
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (let k = 0; k < contenders.length; k += 1) {
+        const [id, work] = contenders[(round + k) % contenders.length]!;
+        const run = await measure(work);
+        if (run.items !== ITEMS) throw new Error(`${name} / ${id}: ${run.items} of ${ITEMS} items delivered`);
+        runs.get(id)!.push(run);
       }
-      const answer = await client.send(new PutRecordsCommand({ StreamName: 'plain', Records: pending }));
-      sent += pending.length;
-      pending = pending.filter((_, n) => answer.Records?.[n]?.ErrorCode !== undefined);
-      throttled += pending.length;
     }
-    const seconds = (Date.now() - started) / 1000;
-    results.push({
-      method: 'plain PutRecords loop',
-      'records/s': Math.round(RECORDS / seconds),
-      seconds: seconds.toFixed(1),
-      'entries sent': sent,
-      'throttled entries': throttled,
-      'throttled rate': `${((100 * (local.stats.throttledPutEntries - before)) / sent).toFixed(1)}%`,
+    for (const [id, list] of runs) {
+      process.stderr.write(
+        `${name} / ${id}: ${list.map((run) => Math.round(run.items / run.seconds)).join(', ')} items/s\n`,
+      );
+      rows.push({
+        id: `${name} ${id}`,
+        group: 'throughput (4 shards, stand-in server in its own process)',
+        labels: { items: name, contender: id },
+        metrics: {
+          'items/s': median(list.map((run) => run.items / run.seconds)),
+          'client CPU µs/item': median(list.map((run) => (run.cpuSeconds * 1e6) / run.items)),
+        },
+      });
+    }
+    for (const ours of ['toKinesis()', 'Producer']) {
+      comparisons.push(
+        {
+          title: `${name}: ${ours} vs hand-written loop`,
+          metric: 'items/s',
+          ours: `${name} ${ours}`,
+          baseline: `${name} hand-written loop`,
+        },
+        {
+          title: `${name}: ${ours} vs hand-written loop (client CPU per item)`,
+          metric: 'client CPU µs/item',
+          ours: `${name} ${ours}`,
+          baseline: `${name} hand-written loop`,
+          higherIsBetter: false,
+        },
+      );
+    }
+  }
+  client.destroy();
+  server.stop();
+}
+
+async function capacity(rows: Row[]): Promise<void> {
+  const server = await startStandInProcess({ limits: true });
+  const client = createKinesisClient({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  for (const shards of [1, 4, 16, 64]) {
+    for (const [kind, processor, size, perShardItems] of [
+      ['~1 KiB, one record each', jsonProcessor<Item>({ style: 'compact' }), 1000, 1000],
+      ['~100 B aggregated, KPL', kplJsonProcessor<Item>({ style: 'compact' }), 100, 9_000],
+    ] as const) {
+      const name = `cap-${shards}-${kind.length}-${Date.now()}`;
+      await createStream(client, name, shards);
+      // Enough items for SECONDS seconds at full capacity.
+      const items = shards * perShardItems * SECONDS;
+      let metrics = { records: 0, bytes: 0, throttled: 0, items: 0 };
+      // Steady state: from 2 s after the start until 90 % of the items were delivered, leaving
+      // out the start-up and the drain at the end.
+      let startedAt = 0;
+      let from: { time: number; records: number; bytes: number } | undefined;
+      let to: { time: number; records: number; bytes: number } | undefined;
+      const run = await measure(async () => {
+        // Producer with every default (Kinesis pacing, queue bounds): put() waits while full.
+        const producer = new Producer<Item>({ streamName: name, client, processor });
+        startedAt = performance.now();
+        producer.metrics$.subscribe((snapshot) => {
+          metrics = snapshot.totals;
+          const time = performance.now();
+          if (from === undefined && time - startedAt >= 2000) from = { time, ...snapshot.totals };
+          if (to === undefined && snapshot.totals.items >= 0.9 * items) to = { time, ...snapshot.totals };
+        });
+        for (let i = 0; i < items; i += 1) await producer.put(makeItem(i, size));
+        await producer.close();
+        return metrics.items;
+      });
+      // Capacity: 1,000 records/s and 1 MiB/s per shard, whichever binds first.
+      const share = (records: number, bytes: number, seconds: number) =>
+        100 * Math.max(records / seconds / (shards * 1000), bytes / seconds / (shards * 1024 * 1024));
+      const steady =
+        from !== undefined && to !== undefined && to.time - from.time >= 1000
+          ? share(to.records - from.records, to.bytes - from.bytes, (to.time - from.time) / 1000)
+          : Number.NaN;
+      rows.push({
+        id: `capacity ${shards} ${kind}`,
+        group: 'capacity under Kinesis limits (stand-in server, Producer defaults)',
+        labels: { shards: String(shards), items: kind },
+        metrics: {
+          'items/s': metrics.items / run.seconds,
+          '% of capacity (steady)': steady,
+          '% of capacity (whole run)': share(metrics.records, metrics.bytes, run.seconds),
+          'throttled entries': metrics.throttled,
+          seconds: run.seconds,
+        },
+      });
+    }
+  }
+  client.destroy();
+  server.stop();
+}
+
+/**
+ * A source that does not await put(): every item is put at once and waits in the producer (the
+ * path that was quadratic in the backlog). Per-item time should not grow with the backlog.
+ */
+async function backlog(rows: Row[]): Promise<void> {
+  const server = await startStandInProcess({ limits: false });
+  const client = createKinesisClient({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
+  await createStream(client, 'backlog', SHARDS);
+  for (const items of [100_000, 400_000]) {
+    const run = await measure(async () => {
+      const producer = new Producer<Item>({
+        streamName: 'backlog',
+        client,
+        processor: jsonProcessor<Item>({ style: 'compact' }),
+        ...RAISED_PACING,
+      });
+      let reported = 0;
+      producer.reports$.subscribe(() => (reported += 1));
+      for (let i = 0; i < items; i += 1) void producer.put(makeItem(i, 100));
+      await producer.close();
+      return reported;
+    });
+    if (run.items !== items) throw new Error(`backlog: ${run.items} of ${items} items reported`);
+    rows.push({
+      id: `backlog ${items}`,
+      group: 'put() not awaited: every item waits in the producer (4 shards, stand-in)',
+      labels: { items: String(items) },
+      metrics: {
+        seconds: run.seconds,
+        'µs per item (wall)': (run.seconds * 1e6) / items,
+        'client CPU µs/item': (run.cpuSeconds * 1e6) / items,
+      },
     });
   }
+  client.destroy();
+  server.stop();
+}
 
-  // toKinesis().
-  {
-    const before = local.stats.throttledPutEntries;
-    let metrics: ProducerMetricsSnapshot | undefined;
-    const started = Date.now();
-    const delivered = await lastValueFrom(
-      range(0, RECORDS).pipe(
-        map(payload),
-        toKinesis<Uint8Array>({
-          streamName: 'producer',
-          client,
-          processor: createProcessor('bytes', bytesSerializer(), noneAggregator()),
-          maxQueueSize: RECORDS,
-          maxQueueBytes: Number.POSITIVE_INFINITY,
-          metricsObserver: { next: (snapshot) => (metrics = snapshot) },
-        }),
-        reduce((count, report) => count + (report.status === 'delivered' ? 1 : 0), 0),
-      ),
-    );
-    const seconds = (Date.now() - started) / 1000;
-    const sent = metrics!.totals.records + metrics!.totals.throttled;
-    results.push({
-      method: 'toKinesis()',
-      'records/s': Math.round(delivered / seconds),
-      seconds: seconds.toFixed(1),
-      'entries sent': sent,
-      'throttled entries': metrics!.totals.throttled,
-      'throttled rate': `${((100 * (local.stats.throttledPutEntries - before)) / sent).toFixed(1)}%`,
-    });
-  }
-
-  const description = `${RECORDS} x 1 KiB records, ${SHARDS} shards, limits on (1,000 records/s and 1 MiB/s per shard)`;
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const comparisons: object[] = [];
+  if (ONLY === undefined || ONLY === 'throughput') await throughput(rows, comparisons);
+  if (ONLY === undefined || ONLY === 'backlog') await backlog(rows);
+  if (ONLY === undefined || ONLY === 'capacity') await capacity(rows);
+  const description = `${ITEMS} items per run, ${ROUNDS} interleaved rounds (medians), ${IN_FLIGHT} calls in flight for every contender`;
   if (JSON_OUTPUT) {
     console.log(
       JSON.stringify({
         bench: 'producer',
-        title: 'Producer: embedded Kinesis with limits on',
+        title: 'Producer against a hand-written PutRecords loop',
         description,
-        results: results.map((row) => ({
-          id: String(row.method),
-          group: 'producer',
-          labels: { method: String(row.method) },
-          metrics: {
-            'records/s': Number(row['records/s']),
-            seconds: Number(row.seconds),
-            'entries sent': Number(row['entries sent']),
-            'throttled entries': Number(row['throttled entries']),
-            'throttled %': Number.parseFloat(String(row['throttled rate'])),
-          },
-        })),
-        comparisons: [
-          {
-            title: 'toKinesis() vs plain PutRecords loop',
-            metric: 'records/s',
-            ours: 'toKinesis()',
-            baseline: 'plain PutRecords loop',
-          },
-          {
-            title: 'throttled entries: toKinesis() vs plain PutRecords loop',
-            metric: 'throttled entries',
-            ours: 'toKinesis()',
-            baseline: 'plain PutRecords loop',
-            higherIsBetter: false,
-          },
-        ],
+        results: rows,
+        comparisons,
       }),
     );
   } else {
     console.log(description);
-    console.table(results);
+    console.table(
+      rows.map((row) => ({
+        ...row.labels,
+        ...Object.fromEntries(Object.entries(row.metrics).map(([k, v]) => [k, Math.round(v * 100) / 100])),
+      })),
+    );
   }
-  client.destroy();
-  await local.close();
+  process.exit(0);
 }
 
 void main();

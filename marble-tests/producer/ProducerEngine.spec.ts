@@ -1,12 +1,17 @@
-import { of } from 'rxjs';
+import { from, mergeMap, of, timer } from 'rxjs';
 import { ShardMap } from '../../src/kinesis/ShardMap.js';
 import { TestScheduler } from 'rxjs/testing';
 import type { RxjsKinesisError } from '../../src/errors/RxjsKinesisError.js';
+import { ConnectionError } from '../../src/kinesis/errors/ConnectionError.js';
 import { KinesisServiceError } from '../../src/kinesis/errors/KinesisServiceError.js';
 import { StreamNotFoundError } from '../../src/kinesis/errors/StreamNotFoundError.js';
 import { toKinesis } from '../../src/operators/toKinesis.js';
 import { RecordTooLargeError } from '../../src/processors/errors/RecordTooLargeError.js';
-import { jsonProcessor, kplStringProcessor } from '../../src/processors/namedProcessors.js';
+import {
+  jsonLineProcessor,
+  jsonProcessor,
+  kplStringProcessor,
+} from '../../src/processors/namedProcessors.js';
 import { createProcessor } from '../../src/processors/Processor.js';
 import type { DeliveredReport, DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import { DeliveryFailedError } from '../../src/producer/errors/DeliveryFailedError.js';
@@ -184,6 +189,35 @@ describe('retries in virtual time', () => {
     expect((events[0]!.error as RxjsKinesisError).cause).toBeInstanceOf(StreamNotFoundError);
   });
 
+  it('fails pending items with a ConnectionError once connection failures outlast connectionFailureTimeout', () => {
+    const { events, fake } = produce(
+      ['a', 'b'],
+      { requestFault: () => connectionReset() },
+      { connectionFailureTimeout: 1000, onFailure: 'emit' },
+    );
+    // Retries back off (50, 100, 200, 400 ms...) but never past the deadline: the call failing at
+    // or after 1,000 ms after the first failure gives the items up.
+    const times = fake.calls.map((call) => call.time);
+    expect(times[times.length - 1]).toBeLessThanOrEqual(1010);
+    const failed = events.filter((event) => event.report?.status === 'failed');
+    expect(failed.map((event) => event.report?.item)).toEqual(['a', 'b']);
+    const error = failed[0]!.report?.status === 'failed' ? failed[0]!.report.error : undefined;
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect(error?.cause).toBeInstanceOf(ConnectionError);
+    expect((error?.cause as Error).message).toMatch(/could not be reached for 1 s: socket hang up/);
+    expect(failed[0]!.time).toBeLessThanOrEqual(1020);
+    expect(events[events.length - 1]!.complete).toBe(true);
+  });
+
+  it('keeps retrying connection failures that end before connectionFailureTimeout', () => {
+    const { events } = produce(
+      ['a'],
+      { requestFault: (call) => (call < 3 ? connectionReset() : undefined) },
+      { connectionFailureTimeout: 1000 },
+    );
+    expect(delivered(events).map((report) => [report.item, report.attempts])).toEqual([['a', 4]]);
+  });
+
   it('spends more of the shard budget for each throttled entry', () => {
     const { events, fake } = produce(
       ['a', 'b', 'c', 'd'],
@@ -332,6 +366,61 @@ describe('overflow and bad input', () => {
 });
 
 describe('reports, aggregation, resharding and metrics', () => {
+  it('draws a random key per item, or per record of items with an aggregating processor', () => {
+    const counter = () => {
+      let n = 0;
+      return () => ((n += 1) * 0.0137) % 1;
+    };
+    const keysOf = (events: Event<string>[]) => delivered(events).map((report) => report.partitionKey);
+    const items = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const single = keysOf(produce(items, {}, { partitionKey: undefined, random: counter() }).events);
+    expect(new Set(single).size).toBe(6);
+    // Each item takes 3 data bytes + a 16-byte key = 19 bytes: a key serves items until 64 bytes
+    // of items used it, i.e. 4 items.
+    const aggregated = keysOf(
+      produce(
+        items,
+        {},
+        { partitionKey: undefined, random: counter(), maxRecordBytes: 64, processor: jsonLineProcessor() },
+      ).events,
+    );
+    expect(aggregated.slice(0, 4).every((key) => key === aggregated[0])).toBe(true);
+    expect(aggregated[4]).not.toBe(aggregated[0]);
+    expect(aggregated[5]).toBe(aggregated[4]);
+  });
+
+  it('draws the per-record keys of aggregated items for each shard in turn', () => {
+    let n = 0;
+    const random = () => ((n += 1) * 0.0137) % 1;
+    const items = Array.from({ length: 16 }, (_, i) => String.fromCharCode(97 + i));
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const reports: DeliveredReport<string>[] = [];
+    scheduler.run(() => {
+      const fake = new FakeKinesis(scheduler, { shards: 4 });
+      // The items come once the shard map is known (1 ms).
+      timer(1)
+        .pipe(
+          mergeMap(() => from(items)),
+          toKinesis<string>({
+            streamName: 'orders',
+            client: fake.client,
+            random,
+            maxRecordBytes: 64,
+            processor: jsonLineProcessor(),
+          }),
+        )
+        .subscribe((report) => {
+          if (report.status === 'delivered') reports.push(report);
+        });
+    });
+    reports.sort((a, b) => a.index - b.index);
+    expect(reports).toHaveLength(16);
+    // Runs of 4 items share a key; the 4 runs land on the 4 shards.
+    const shardOfRun = [0, 4, 8, 12].map((start) => reports[start]!.shardId);
+    expect(new Set(shardOfRun).size).toBe(4);
+    for (const report of reports) expect(report.shardId).toBe(shardOfRun[Math.floor(report.index / 4)]);
+  });
+
   it("reports each item's position inside a KPL aggregate", () => {
     const { events, fake } = produce(['a', 'b', 'c'], {}, { processor: kplStringProcessor() });
     expect(fake.calls).toHaveLength(1);

@@ -12,14 +12,18 @@ export function partitionKeyToHashKey(partitionKey: string): bigint {
   return BigInt(`0x${digest.toString('hex')}`);
 }
 
-/** Length of a partition key as Kinesis counts it: Unicode code points. */
+/**
+ * Length of a partition key as Kinesis counts it: UTF-16 code units (a character outside the
+ * Basic Multilingual Plane, such as an emoji, counts 2), as JavaScript's `length` does.
+ */
 export function partitionKeyLength(partitionKey: string): number {
-  let count = 0;
-  for (const _ of partitionKey) count += 1;
-  return count;
+  return partitionKey.length;
 }
 
-/** Throws InvalidOptionError unless `partitionKey` is a string of 1–256 Unicode characters. */
+/**
+ * Throws InvalidOptionError unless `partitionKey` is a string of 1–256 UTF-16 code units, the
+ * length Kinesis checks (an emoji counts 2).
+ */
 export function validatePartitionKey(partitionKey: unknown, option = 'partitionKey'): string {
   if (typeof partitionKey !== 'string') {
     throw new InvalidOptionError(
@@ -33,19 +37,23 @@ export function validatePartitionKey(partitionKey: unknown, option = 'partitionK
     throw new InvalidOptionError(
       option,
       partitionKey,
-      `a partition key must have 1 to 256 characters, this one has ${length}`,
+      `a partition key must have 1 to 256 UTF-16 code units (an emoji counts 2), this one has ${length}`,
     );
   }
   return partitionKey;
 }
 
+/** The form Kinesis accepts: `0|([1-9]\d{0,38})`. */
+const EXPLICIT_HASH_KEY_PATTERN = /^(?:0|[1-9][0-9]{0,38})$/;
+
 /**
- * Parses and validates an ExplicitHashKey: a decimal integer string in 0 … 2^128−1.
- * Returns it as a bigint.
+ * Parses and validates an ExplicitHashKey as Kinesis does: a decimal integer string without
+ * leading zeros, in 0 … 2^128−1. Returns it as a bigint.
  */
 export function parseExplicitHashKey(explicitHashKey: unknown, option = 'explicitHashKey'): bigint {
-  const allowed = 'an ExplicitHashKey must be a decimal integer string from 0 to 2^128-1';
-  if (typeof explicitHashKey !== 'string' || !/^[0-9]{1,39}$/.test(explicitHashKey)) {
+  const allowed =
+    'an ExplicitHashKey must be a decimal integer string without leading zeros from 0 to 2^128-1';
+  if (typeof explicitHashKey !== 'string' || !EXPLICIT_HASH_KEY_PATTERN.test(explicitHashKey)) {
     throw new InvalidOptionError(option, explicitHashKey, allowed);
   }
   const value = BigInt(explicitHashKey);

@@ -10,12 +10,12 @@ export interface PreparedItem<T> {
   readonly explicitHashKey: string | undefined;
   /** Bytes Kinesis counts for the item alone: data + partition key (UTF-8). */
   readonly size: number;
+  /** Acceptance order, set when the item is accepted (0 before). */
+  seq: number;
 }
 
-/** An accepted item with its acceptance order. */
-export interface QueuedItem<T> extends PreparedItem<T> {
-  readonly seq: number;
-}
+/** An accepted item (its `seq` set). */
+export type QueuedItem<T> = PreparedItem<T>;
 
 /** A closed Kinesis record on its way to PutRecords, with the items it holds. */
 export interface OutgoingRecord<T> {
@@ -23,8 +23,6 @@ export interface OutgoingRecord<T> {
   readonly items: readonly QueuedItem<T>[];
   /** The predicted shard (the lane the record waits in). */
   readonly laneId: string;
-  /** Partition keys of the items (used to keep one record per key in a call with preserveOrder). */
-  readonly keys: ReadonlySet<string>;
   /** PutRecords attempts made so far. */
   attempts: number;
   /** Not to be sent before this time (back-off after a failure). */

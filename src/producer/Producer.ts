@@ -2,6 +2,7 @@ import { Subject, type Observable } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveredReport, DeliveryReport } from './DeliveryReport.js';
 import { ProducerClosedError } from './errors/ProducerClosedError.js';
+import { FifoQueue } from './FifoQueue.js';
 import type { PreparedItem } from './OutgoingRecord.js';
 import { ProducerEngine } from './ProducerEngine.js';
 import type { ProducerMetricsSnapshot } from './ProducerMetrics.js';
@@ -29,10 +30,12 @@ interface DeliveryWaiter<T> {
 export class Producer<T> {
   private readonly engine: ProducerEngine<T>;
   private readonly reports = new Subject<DeliveryReport<T>>();
-  private readonly waiting: WaitingPut<T>[] = [];
+  private readonly waiting = new FifoQueue<WaitingPut<T>>();
   private readonly deliveryWaiters = new Map<number, DeliveryWaiter<T>>();
   private failures: RxjsKinesisError[] = [];
   private nextIndex = 0;
+  /** Index of the item accepted last (items are accepted in index order). */
+  private lastAccepted = -1;
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -60,13 +63,22 @@ export class Producer<T> {
   }
 
   /**
-   * Sends everything put so far without waiting for bufferTime and resolves when all of it is
-   * delivered. Rejects with the first failure of a put() item since the previous flush.
+   * Sends everything put so far (including put() calls still waiting for room) without waiting
+   * for bufferTime and resolves when all of it is delivered or failed. Rejects with the first
+   * failure of a put() item since the previous flush.
    */
   async flush(): Promise<void> {
-    do {
+    const target = this.nextIndex;
+    for (;;) {
+      // Everything accepted up to `upTo` is settled once the engine's flush is done. Put() calls
+      // waiting for room are accepted (in index order) while it runs, so go round again until
+      // every item put before this flush() was accepted and settled.
+      const upTo = this.lastAccepted;
       await new Promise<void>((resolve) => this.engine.flush(resolve));
-    } while (this.waiting.length > 0);
+      const next = this.waiting.peek();
+      const waitingBefore = next !== undefined && next.prepared.index < target;
+      if (!waitingBefore && (upTo >= target - 1 || this.lastAccepted === upTo)) break;
+    }
     const failure = this.failures[0];
     this.failures = [];
     if (failure !== undefined) throw failure;
@@ -108,6 +120,7 @@ export class Producer<T> {
     }
     if (waiter !== undefined) this.deliveryWaiters.set(index, waiter);
     if (this.waiting.length === 0 && this.engine.hasRoomFor(prepared.size)) {
+      this.lastAccepted = index;
       this.engine.accept(prepared);
       return Promise.resolve(index);
     }
@@ -115,8 +128,10 @@ export class Producer<T> {
   }
 
   private admit(): void {
-    while (this.waiting.length > 0 && this.engine.hasRoomFor(this.waiting[0]!.prepared.size)) {
-      const next = this.waiting.shift()!;
+    for (let next = this.waiting.peek(); next !== undefined; next = this.waiting.peek()) {
+      if (!this.engine.hasRoomFor(next.prepared.size)) return;
+      this.waiting.shift();
+      this.lastAccepted = next.prepared.index;
       this.engine.accept(next.prepared);
       next.accepted();
     }

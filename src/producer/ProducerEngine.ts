@@ -1,15 +1,24 @@
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamSummaryCommand,
+  type DescribeStreamSummaryCommandOutput,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import type { Observable, SchedulerLike, Subscription } from 'rxjs';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import { createKinesisClient } from '../kinesis/createKinesisClient.js';
 import { ensureStream } from '../kinesis/ensureStream.js';
+import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
+import { StreamNotActiveError } from '../kinesis/errors/StreamNotActiveError.js';
+import { StreamNotFoundError } from '../kinesis/errors/StreamNotFoundError.js';
 import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
+import { streamParams } from '../kinesis/streamAddress.js';
 import { parseExplicitHashKey, validatePartitionKey } from '../kinesis/hashKey.js';
 import { RecordTooLargeError } from '../processors/errors/RecordTooLargeError.js';
 import type { DeliveredReport, DeliveryReport } from './DeliveryReport.js';
 import { AfterFlushError } from './errors/AfterFlushError.js';
+import { describeEndpoint } from './describeEndpoint.js';
 import { DeliveryFailedError } from './errors/DeliveryFailedError.js';
 import { DeliveryRetryLimitError } from './errors/DeliveryRetryLimitError.js';
 import { InvalidExplicitHashKeyError } from './errors/InvalidExplicitHashKeyError.js';
@@ -21,9 +30,10 @@ import { ProducerMetrics, type ProducerMetricsSnapshot } from './ProducerMetrics
 import {
   resolveProducerOptions,
   type ProducerOptions,
+  DEFAULT_MIN_QUEUE_ITEMS,
   type ResolvedProducerOptions,
 } from './ProducerOptions.js';
-import { PutRecordsSender, type SendResult } from './PutRecordsSender.js';
+import { classifyRequestError, PutRecordsSender, type SendResult } from './PutRecordsSender.js';
 import { randomPartitionKey } from './randomPartitionKey.js';
 import { RecordBatcher } from './RecordBatcher.js';
 import { ShardPredictor, UNASSIGNED_SHARD } from './ShardPredictor.js';
@@ -43,6 +53,46 @@ interface FlushWaiter {
   remaining: number;
   readonly done: () => void;
 }
+
+/** A delivered item's report; `position` -1 when the record holds only this item. */
+function deliveredReport<T>(
+  item: QueuedItem<T>,
+  shardId: string,
+  sequenceNumber: string,
+  position: number,
+  attempts: number,
+  possibleDuplicate: boolean,
+): DeliveredReport<T> {
+  const { explicitHashKey } = item;
+  if (position === -1 && explicitHashKey === undefined) {
+    return {
+      status: 'delivered',
+      item: item.item,
+      index: item.index,
+      shardId,
+      sequenceNumber,
+      partitionKey: item.partitionKey,
+      attempts,
+      possibleDuplicate,
+    };
+  }
+  const report: { -readonly [K in keyof DeliveredReport<T>]: DeliveredReport<T>[K] } = {
+    status: 'delivered',
+    item: item.item,
+    index: item.index,
+    shardId,
+    sequenceNumber,
+    partitionKey: item.partitionKey,
+    attempts,
+    possibleDuplicate,
+  };
+  if (position !== -1) report.subSequenceNumber = position;
+  if (explicitHashKey !== undefined) report.explicitHashKey = explicitHashKey;
+  return report;
+}
+
+/** Longest wait between two looks at a stream that does not exist or is not ACTIVE yet. */
+const STREAM_LOOKUP_MAX_DELAY_MS = 1000;
 
 /** Wait before reloading the shard map after an answer showed a resharding. */
 const RESHARD_REFRESH_MIN_INTERVAL_MS = 1000;
@@ -79,6 +129,17 @@ export class ProducerEngine<T> {
   private pumpAgain = false;
   private disposed = false;
   private lastRefreshRequest = Number.NEGATIVE_INFINITY;
+  /** The item bound in force: maxQueueSize, or with its default, 10,000 per known shard. */
+  private maxQueueItems: number;
+  private readonly aggregates: boolean;
+  private readonly startedAt: number;
+  private readonly endpointOptions: { readonly endpoint?: string; readonly region?: string };
+  /** When connection failures began with no answer from Kinesis since (undefined: none). */
+  private connectionFailingSince: number | undefined;
+  private sawMissingStream = false;
+  /** The default key of aggregated items, and the bytes of items that used it. */
+  private runKey: string | undefined;
+  private runBytes = 0;
 
   constructor(
     options: ProducerOptions<T>,
@@ -92,6 +153,15 @@ export class ProducerEngine<T> {
       ...(options.region === undefined && address.region !== undefined ? { region: address.region } : {}),
     });
     this.scheduler = this.options.scheduler;
+    this.maxQueueItems = this.options.queueScalesWithShards
+      ? Math.max(DEFAULT_MIN_QUEUE_ITEMS, this.options.maxQueueSize)
+      : this.options.maxQueueSize;
+    this.aggregates = this.options.processor.aggregator.aggregates;
+    this.startedAt = this.scheduler.now();
+    this.endpointOptions = {
+      ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+      ...(options.region === undefined ? {} : { region: options.region }),
+    };
     const now = () => this.scheduler.now();
     this.predictor = new ShardPredictor(this.client, address, now, this.options.shardMapRefreshInterval);
     this.batcher = new RecordBatcher<T>(this.options.processor.aggregator, {
@@ -149,14 +219,15 @@ export class ProducerEngine<T> {
 
   /** True if an item of `size` bytes fits in the queue now. */
   hasRoomFor(size: number): boolean {
-    if (this.queueItems >= this.options.maxQueueSize) return false;
+    if (this.queueItems >= this.maxQueueItems) return false;
     return this.queueItems === 0 || this.queueBytes + size <= this.options.maxQueueBytes;
   }
 
   /** Accepts a prepared item (the caller checked hasRoomFor). It will be reported exactly once. */
   accept(prepared: PreparedItem<T>): void {
     this.seq += 1;
-    const queued: QueuedItem<T> = { ...prepared, seq: this.seq };
+    const queued: QueuedItem<T> = prepared;
+    queued.seq = this.seq;
     this.queueItems += 1;
     this.queueBytes += prepared.size;
     this.counters.setQueue(this.queueItems, this.queueBytes);
@@ -167,6 +238,10 @@ export class ProducerEngine<T> {
       this.incoming.push(queued);
     } else {
       this.place(queued);
+      // A full queue cannot fill any further: send what it holds instead of waiting for bufferTime.
+      if (this.queueItems >= this.maxQueueItems || this.queueBytes >= this.options.maxQueueBytes) {
+        this.release();
+      }
     }
   }
 
@@ -203,9 +278,12 @@ export class ProducerEngine<T> {
     let partitionKey: unknown;
     try {
       const option = options.partitionKey;
-      partitionKey =
-        typeof option === 'function' ? option(item, index) : (option ?? randomPartitionKey(options.random));
-      validatePartitionKey(partitionKey);
+      if (typeof option === 'function') {
+        partitionKey = option(item, index);
+        validatePartitionKey(partitionKey);
+      } else {
+        partitionKey = option ?? this.randomKey();
+      }
     } catch (error) {
       throw new InvalidPartitionKeyError(item, index, partitionKey, error, context);
     }
@@ -232,7 +310,24 @@ export class ProducerEngine<T> {
     if (size > options.maxRecordBytes) {
       throw new ItemTooLargeError(item, index, size, options.maxRecordBytes, { context });
     }
-    return { item, index, data, partitionKey: key, explicitHashKey, size };
+    if (options.partitionKey === undefined) this.runBytes += size;
+    return { item, index, data, partitionKey: key, explicitHashKey, size, seq: 0 };
+  }
+
+  /**
+   * The default partition key: random per item; with an aggregating processor, one random key
+   * per record's worth of items (it is renewed once maxRecordBytes of items used it), each one
+   * drawn for the next shard in turn. Only the first item's key travels with a framed record, a
+   * KPL record's key table then holds one key instead of one per item, and the records spread
+   * evenly over the shards.
+   */
+  private randomKey(): string {
+    if (!this.aggregates) return randomPartitionKey(this.options.random);
+    if (this.runKey === undefined || this.runBytes >= this.options.maxRecordBytes) {
+      this.runKey = this.predictor.keyForNextShard(() => randomPartitionKey(this.options.random));
+      this.runBytes = 0;
+    }
+    return this.runKey;
   }
 
   private start(): void {
@@ -255,20 +350,134 @@ export class ProducerEngine<T> {
       this.guard(() => {
         if (this.disposed) return;
         if (error === undefined) {
+          this.connectionFailingSince = undefined;
           this.counters.countShardMapRefresh();
-          this.becomeReady();
+          this.sizeQueue();
+          if (this.sawMissingStream) this.awaitActive(0);
+          else this.becomeReady();
           return;
         }
-        const classified = classifyError(error, { streamName: this.options.address.streamName });
-        if (!classified.retriable) return this.breakDown(classified, attempt + 1, false);
-        if (attempt >= this.options.retryLimit) return this.breakDown(classified, attempt + 1, true);
-        const delay = backoffDelay(attempt, {
-          baseMs: this.options.expoBackoff,
-          capMs: this.options.expoBackoffLimit,
-          random: this.options.random,
-        });
-        this.scheduler.schedule(() => this.guard(() => this.loadShardMap(attempt + 1)), delay);
+        const classified = classifyRequestError(error, { streamName: this.options.address.streamName });
+        const now = this.scheduler.now();
+        if (classified instanceof ConnectionError) {
+          // Items waiting for the first shard map fail once the failures last too long; the
+          // producer keeps looking, so it recovers when the network does.
+          const given = this.connectionGiveUp(classified, now);
+          if (given !== undefined) this.failIncoming(given, attempt + 1, false);
+        } else {
+          this.connectionFailingSince = undefined;
+        }
+        const missing =
+          classified instanceof StreamNotFoundError || classified instanceof StreamNotActiveError;
+        if (missing) {
+          // Created before its stream (or while it is CREATING): look again until streamWaitTime.
+          this.sawMissingStream = true;
+          if (now - this.startedAt >= this.options.streamWaitTime) {
+            return this.breakDown(classified, attempt + 1, false);
+          }
+        } else {
+          if (!classified.retriable) return this.breakDown(classified, attempt + 1, false);
+          if (attempt >= this.options.retryLimit) return this.breakDown(classified, attempt + 1, true);
+        }
+        this.scheduler.schedule(
+          () => this.guard(() => this.loadShardMap(attempt + 1)),
+          this.lookupDelay(attempt, missing, now),
+        );
       }),
+    );
+  }
+
+  /** Back-off before looking the stream up again; while waiting for a stream, at most 1 s and never past the wait. */
+  private lookupDelay(attempt: number, waitingForStream: boolean, now: number): number {
+    const delay = backoffDelay(attempt, {
+      baseMs: this.options.expoBackoff,
+      capMs: this.options.expoBackoffLimit,
+      random: this.options.random,
+    });
+    if (!waitingForStream) return delay;
+    const left = this.startedAt + this.options.streamWaitTime - now;
+    return Math.max(0, Math.min(delay, STREAM_LOOKUP_MAX_DELAY_MS, left));
+  }
+
+  /**
+   * After the stream was first found missing, it may still be CREATING (ListShards answers, but
+   * PutRecords would be refused): wait until DescribeStreamSummary says it can take writes.
+   */
+  private awaitActive(attempt: number): void {
+    const done = (ready: boolean, error?: RxjsKinesisError) =>
+      this.guard(() => {
+        if (this.disposed) return;
+        if (ready) return this.becomeReady();
+        const now = this.scheduler.now();
+        if (now - this.startedAt >= this.options.streamWaitTime) {
+          return this.breakDown(
+            error ??
+              new StreamNotActiveError(
+                `Stream ${this.options.address.streamName} did not become ACTIVE within ${this.options.streamWaitTime} ms`,
+                { context: { streamName: this.options.address.streamName } },
+              ),
+            attempt + 1,
+            false,
+          );
+        }
+        this.scheduler.schedule(
+          () => this.guard(() => this.awaitActive(attempt + 1)),
+          this.lookupDelay(attempt, true, now),
+        );
+      });
+    let answer: PromiseLike<DescribeStreamSummaryCommandOutput>;
+    try {
+      answer = this.client.send(new DescribeStreamSummaryCommand(streamParams(this.options.address)));
+    } catch {
+      done(true);
+      return;
+    }
+    answer.then(
+      (output) => {
+        const status = output.StreamDescriptionSummary?.StreamStatus;
+        done(status === undefined || status === 'ACTIVE' || status === 'UPDATING');
+      },
+      (error: unknown) => {
+        const classified = classifyRequestError(error, { streamName: this.options.address.streamName });
+        const missing =
+          classified instanceof StreamNotFoundError || classified instanceof StreamNotActiveError;
+        // Anything else (e.g. no permission for DescribeStreamSummary): let PutRecords tell.
+        done(!missing, classified);
+      },
+    );
+  }
+
+  /**
+   * Connection failures have gone on since `connectionFailingSince`: once that passes
+   * connectionFailureTimeout, returns the ConnectionError (naming the endpoint and the cause)
+   * pending items fail with; else undefined.
+   */
+  private connectionGiveUp(error: RxjsKinesisError, now: number): ConnectionError | undefined {
+    this.connectionFailingSince ??= now;
+    const failingFor = now - this.connectionFailingSince;
+    if (failingFor < this.options.connectionFailureTimeout) return undefined;
+    const cause = error.cause instanceof Error ? error.cause.message : error.message;
+    return new ConnectionError(
+      `Kinesis at ${this.endpointDescription()} could not be reached for ${Math.round(failingFor / 1000)} s: ${cause}`,
+      { cause: error, context: { streamName: this.options.address.streamName } },
+    );
+  }
+
+  /** The endpoint in use, for messages: the configured URL without user info, or the region. */
+  private endpointDescription(): string {
+    const { endpoint, region } = this.endpointOptions;
+    return describeEndpoint(endpoint, region ?? this.options.address.region);
+  }
+
+  /**
+   * With the default maxQueueSize: 10,000 items per open shard (room for a full 1 MiB record of
+   * ~100-byte items on every shard), at least DEFAULT_MIN_QUEUE_ITEMS.
+   */
+  private sizeQueue(): void {
+    if (!this.options.queueScalesWithShards) return;
+    this.maxQueueItems = Math.max(
+      DEFAULT_MIN_QUEUE_ITEMS,
+      this.predictor.shardCount * this.options.maxQueueSize,
     );
   }
 
@@ -287,6 +496,11 @@ export class ProducerEngine<T> {
     if (this.disposed) return;
     this.state = 'broken';
     this.brokenBy = error;
+    this.failIncoming(error, attempts, retryLimitReached);
+  }
+
+  /** Fails every item waiting for the first shard map with `error`. */
+  private failIncoming(error: RxjsKinesisError, attempts: number, retryLimitReached: boolean): void {
     const incoming = this.incoming;
     this.incoming = [];
     if (incoming.length === 0) return;
@@ -303,8 +517,9 @@ export class ProducerEngine<T> {
     if (batcher.unreleasedRecords > 0 && batcher.unreleasedBytes + item.size > options.maxRequestBytes) {
       this.release();
     }
+    let closedRecord: boolean;
     try {
-      batcher.add(item, laneId);
+      closedRecord = batcher.add(item, laneId);
     } catch (error) {
       const context = { streamName: options.address.streamName };
       const failure =
@@ -319,6 +534,11 @@ export class ProducerEngine<T> {
       batcher.unreleasedBytes >= options.maxRequestBytes
     ) {
       this.release();
+    } else if (closedRecord && this.aggregates) {
+      // An aggregated record closes when the next item does not fit: it is full, so it goes now.
+      this.batcher.releaseClosed();
+      this.pump();
+      this.ensureBufferTimer();
     } else {
       this.ensureBufferTimer();
     }
@@ -382,7 +602,9 @@ export class ProducerEngine<T> {
   private refreshShardMap(): void {
     this.lastRefreshRequest = this.scheduler.now();
     this.predictor.load((error) => {
-      if (error === undefined && !this.disposed) this.counters.countShardMapRefresh();
+      if (error !== undefined || this.disposed) return;
+      this.counters.countShardMapRefresh();
+      this.sizeQueue();
     });
   }
 
@@ -411,10 +633,25 @@ export class ProducerEngine<T> {
     if (result.mispredicted > 0 && now - this.lastRefreshRequest >= RESHARD_REFRESH_MIN_INTERVAL_MS) {
       this.refreshShardMap();
     }
-    this.batcher.requeue(result.retry);
+    let retry = result.retry;
+    let givenUp = result.givenUp;
+    if (result.requestError instanceof ConnectionError) {
+      const given = this.connectionGiveUp(result.requestError, now);
+      if (given !== undefined) {
+        givenUp = givenUp.concat(retry.map((record) => ({ record, error: given, retryLimitReached: false })));
+        retry = [];
+      } else {
+        // Never back off past the moment the pending items are given up.
+        const deadline = this.connectionFailingSince! + this.options.connectionFailureTimeout;
+        for (const record of retry) if (record.notBefore > deadline) record.notBefore = deadline;
+      }
+    } else if (result.requestError === undefined) {
+      this.connectionFailingSince = undefined;
+    }
+    this.batcher.requeue(retry);
 
     const failures = new Map<RxjsKinesisError, { records: OutgoingRecord<T>[]; limit: boolean }>();
-    for (const { record, error, retryLimitReached } of result.givenUp) {
+    for (const { record, error, retryLimitReached } of givenUp) {
       const group = failures.get(error) ?? { records: [], limit: retryLimitReached };
       group.records.push(record);
       failures.set(error, group);
@@ -449,21 +686,22 @@ export class ProducerEngine<T> {
       this.counters.add(shardId, 'items', record.items.length);
       this.counters.add(shardId, 'bytes', record.record.size);
       bytes += record.record.size;
-      record.items.forEach((item, position) => {
+      const { attempts, possibleDuplicate } = record;
+      const recordItems = record.items;
+      for (let position = 0; position < recordItems.length; position += 1) {
+        const item = recordItems[position]!;
         items.push(item);
-        reports.push({
-          status: 'delivered',
-          item: item.item,
-          index: item.index,
-          shardId,
-          sequenceNumber,
-          ...(aggregates ? { subSequenceNumber: position } : {}),
-          partitionKey: item.partitionKey,
-          ...(item.explicitHashKey === undefined ? {} : { explicitHashKey: item.explicitHashKey }),
-          attempts: record.attempts,
-          possibleDuplicate: record.possibleDuplicate,
-        });
-      });
+        reports.push(
+          deliveredReport(
+            item,
+            shardId,
+            sequenceNumber,
+            aggregates ? position : -1,
+            attempts,
+            possibleDuplicate,
+          ),
+        );
+      }
     }
     this.counters.publish();
     const settle = () => {

@@ -37,7 +37,9 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
   readonly processor?: Processor<T>;
   /**
    * Partition key of each item: a function of the item (and its index), or one fixed string.
-   * Default: a random key per item, which spreads items evenly over the shards.
+   * Default: a random key per item, which spreads items evenly over the shards; with an
+   * aggregating processor, one random key per record's worth of items, drawn for each shard in
+   * turn (records spread evenly, and a KPL record's key table stays small).
    */
   readonly partitionKey?: string | ((item: T, index: number) => string);
   /** ExplicitHashKey of each item (decimal 0 … 2^128-1), overriding the partition key's hash. */
@@ -54,7 +56,11 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
   readonly putRateLimitPerShard?: number;
   /** KiB per second sent to one shard. Default 1,024 (1 MiB/s, the Kinesis limit). */
   readonly putBandwidthLimitPerShard?: number;
-  /** Most items accepted and not yet delivered or failed. Default 10,000. */
+  /**
+   * Most items accepted and not yet delivered or failed. Default: 10,000 per open shard (room for
+   * a full 1 MiB record of ~100-byte items on every shard), at least 100,000. `maxQueueBytes`
+   * bounds the memory either way.
+   */
   readonly maxQueueSize?: number;
   /** Most bytes (serialized data + partition keys) accepted and not yet settled. Default 64 MiB. */
   readonly maxQueueBytes?: number;
@@ -66,6 +72,18 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
   readonly expoBackoffLimit?: number;
   /** Awaited after each successful PutRecords call, before that call's reports are emitted. */
   readonly afterFlush?: (info: FlushInfo<T>) => void | PromiseLike<void>;
+  /**
+   * How long a producer keeps looking up (with back-off) a stream that does not exist yet or is
+   * not ACTIVE before its items fail with StreamNotFoundError. Items wait in the queue meanwhile
+   * and are delivered once the stream is ACTIVE. Default 60,000 ms; 0 fails at once.
+   */
+  readonly streamWaitTime?: number;
+  /**
+   * How long connection failures (refused, DNS, TLS, resets, timeouts) may go on with no answer
+   * from Kinesis before the pending items fail with a ConnectionError naming the endpoint and the
+   * cause. Throttling and other retriable answers are retried as before. Default 20,000 ms.
+   */
+  readonly connectionFailureTimeout?: number;
   /** Create the stream if it does not exist. Default false. */
   readonly createStream?: boolean;
   /** Shards of a stream created by `createStream`. Default 1. */
@@ -99,11 +117,15 @@ export interface ResolvedProducerOptions<T> {
   /** Bytes per second per shard. */
   readonly putBandwidthPerShard: number;
   readonly maxQueueSize: number;
+  /** True when maxQueueSize was not given: the bound is then maxQueueSize per open shard. */
+  readonly queueScalesWithShards: boolean;
   readonly maxQueueBytes: number;
   readonly retryLimit: number;
   readonly expoBackoff: number;
   readonly expoBackoffLimit: number;
   readonly afterFlush: ((info: FlushInfo<T>) => void | PromiseLike<void>) | undefined;
+  readonly streamWaitTime: number;
+  readonly connectionFailureTimeout: number;
   readonly createStream: boolean;
   readonly createStreamShards: number;
   readonly preserveOrder: boolean;
@@ -115,12 +137,19 @@ export interface ResolvedProducerOptions<T> {
 
 export const DEFAULT_BUFFER_TIME_MS = 500;
 export const DEFAULT_MAX_QUEUE_SIZE = 10_000;
+/**
+ * The least item bound with the default maxQueueSize: a few full records of small items in
+ * flight per shard of a small stream, so a fast server is not left waiting.
+ */
+export const DEFAULT_MIN_QUEUE_ITEMS = 100_000;
 export const DEFAULT_MAX_QUEUE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_PUT_BANDWIDTH_KIB_PER_SHARD = 1024;
 export const DEFAULT_EXPO_BACKOFF_MS = 100;
 export const DEFAULT_EXPO_BACKOFF_LIMIT_MS = 120_000;
 export const DEFAULT_MAX_IN_FLIGHT_REQUESTS = 8;
 export const DEFAULT_SHARD_MAP_REFRESH_INTERVAL_MS = 60_000;
+export const DEFAULT_STREAM_WAIT_TIME_MS = 60_000;
+export const DEFAULT_CONNECTION_FAILURE_TIMEOUT_MS = 20_000;
 
 type Check = (value: number) => boolean;
 
@@ -265,6 +294,7 @@ export function resolveProducerOptions<T>(options: ProducerOptions<T>): Resolved
       isInteger(1, Number.MAX_SAFE_INTEGER),
       'expected an integer >= 1',
     ),
+    queueScalesWithShards: options.maxQueueSize === undefined,
     maxQueueBytes,
     retryLimit: numberOption(
       'retryLimit',
@@ -282,6 +312,20 @@ export function resolveProducerOptions<T>(options: ProducerOptions<T>): Resolved
       `expected a number of milliseconds >= expoBackoff (${expoBackoff})`,
     ),
     afterFlush: functionOption('afterFlush', options.afterFlush, 'expected an (async) function'),
+    streamWaitTime: numberOption(
+      'streamWaitTime',
+      options.streamWaitTime,
+      DEFAULT_STREAM_WAIT_TIME_MS,
+      (v) => Number.isFinite(v) && v >= 0,
+      'expected a number of milliseconds >= 0',
+    ),
+    connectionFailureTimeout: numberOption(
+      'connectionFailureTimeout',
+      options.connectionFailureTimeout,
+      DEFAULT_CONNECTION_FAILURE_TIMEOUT_MS,
+      (v) => v === Number.POSITIVE_INFINITY || (Number.isFinite(v) && v >= 0),
+      'expected a number of milliseconds >= 0, or Infinity',
+    ),
     createStream,
     createStreamShards: numberOption(
       'createStreamShards',

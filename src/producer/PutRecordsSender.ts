@@ -8,6 +8,7 @@ import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
+import { KinesisValidationError } from '../kinesis/errors/KinesisValidationError.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
 
@@ -60,7 +61,41 @@ export class PutRecordsSender<T> {
     private readonly now: () => number,
   ) {}
 
+  /**
+   * Sends `records` in one PutRecords call and calls `done` once with what became of each. When
+   * Kinesis refuses the whole request as invalid (one entry it will not take fails the call),
+   * the records are sent again in two halves, recursively, so only the entries it refuses on
+   * their own fail and the others are delivered.
+   */
   send(records: readonly OutgoingRecord<T>[], done: (result: SendResult<T>) => void): void {
+    this.sendOnce(records, (result) => {
+      if (records.length < 2 || !(result.requestError instanceof KinesisValidationError)) {
+        done(result);
+        return;
+      }
+      // Nothing of the refused request was stored: the halves are first attempts again.
+      for (const record of records) {
+        record.attempts -= 1;
+        record.lastError = undefined;
+      }
+      const middle = records.length >>> 1;
+      const halves = [records.slice(0, middle), records.slice(middle)];
+      const merged = emptyResult<T>();
+      let pending = halves.length;
+      for (const half of halves) {
+        this.send(half, (part) => {
+          merged.delivered.push(...part.delivered);
+          merged.retry.push(...part.retry);
+          merged.givenUp.push(...part.givenUp);
+          merged.mispredicted += part.mispredicted;
+          pending -= 1;
+          if (pending === 0) done(merged);
+        });
+      }
+    });
+  }
+
+  private sendOnce(records: readonly OutgoingRecord<T>[], done: (result: SendResult<T>) => void): void {
     const entries: PutRecordsRequestEntry[] = records.map(({ record }) => ({
       Data: record.data,
       PartitionKey: record.partitionKey,
@@ -116,10 +151,7 @@ export class PutRecordsSender<T> {
   }
 
   private requestFailed(records: readonly OutgoingRecord<T>[], thrown: unknown): SendResult<T> {
-    const context = { streamName: this.address.streamName };
-    const error = unanswered(thrown)
-      ? new ConnectionError(messageOf(thrown), { cause: thrown, context })
-      : classifyError(thrown, context);
+    const error = classifyRequestError(thrown, { streamName: this.address.streamName });
     const result: MutableResult<T> = { ...emptyResult<T>(), requestError: error };
     const unknownOutcome = error instanceof ConnectionError;
     for (const record of records) {
@@ -144,6 +176,16 @@ export class PutRecordsSender<T> {
     record.notBefore = this.now() + backoffDelay(retriesDone, { baseMs, capMs, random });
     result.retry.push(record);
   }
+}
+
+/**
+ * classifyError, except that a request that got no answer at all (as the SDK wraps some network
+ * failures) is a ConnectionError.
+ */
+export function classifyRequestError(thrown: unknown, context: { streamName: string }): RxjsKinesisError {
+  return unanswered(thrown)
+    ? new ConnectionError(messageOf(thrown), { cause: thrown, context })
+    : classifyError(thrown, context);
 }
 
 const NO_ANSWER = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|TimeoutError/;

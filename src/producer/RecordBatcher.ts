@@ -19,20 +19,46 @@ export interface NextBatch<T> {
   readonly wakeAt: number;
 }
 
+/** Share of a shard's bytes/s budget an aggregated record fills at most (unless one item is larger). */
+const RECORD_BUDGET_SHARE = 0.98;
+
+const TAKE = 0;
+/** Held by its back-off: later records of the lane may still go (unless preserveOrder). */
+const SKIP = 1;
+/** Held by the call limits, a budget or preserveOrder: nothing after it in the lane goes now. */
+const STOP = 2;
+
 /**
  * Aggregates items per predicted shard and cuts PutRecords batches. Items go into their lane's
- * open record; closed records wait in the lane until released (by batch size, byte size,
- * bufferTime or a flush). nextBatch() then takes released records from all lanes, within the
- * call limits and each lane's budgets, round-robin over the lanes.
+ * open record; closed records wait in the lane until released (by batch size, byte size, a full
+ * aggregated record, a full queue, bufferTime or a flush). nextBatch() then takes released records
+ * from all lanes, within the call limits and each lane's budgets, round-robin over the lanes.
+ *
+ * Every operation costs O(1) per record or item moved (the waiting records are FIFO queues, the
+ * unreleased totals are kept as counters), so a long queue costs no more per item than a short one.
  */
 export class RecordBatcher<T> {
   readonly lanes = new Map<string, ShardLane<T>>();
+  private laneList: ShardLane<T>[] = [];
   private rotation = 0;
+  private closedUnreleasedRecords = 0;
+  private closedUnreleasedBytes = 0;
+  private openRecords = 0;
+  private openBytes = 0;
+  // What the last consider() call found (kept in fields so that it allocates nothing).
+  private wakeAt = Number.POSITIVE_INFINITY;
+
+  /** Size at which an aggregated record is closed without waiting for an item that does not fit. */
+  private readonly fullRecordBytes: number;
 
   constructor(
     private readonly aggregator: Aggregator,
     private readonly limits: BatchLimits,
-  ) {}
+  ) {
+    this.fullRecordBytes = aggregator.aggregates
+      ? Math.min(limits.maxRecordBytes, Math.floor(limits.bytesPerSecond * RECORD_BUDGET_SHARE))
+      : Number.POSITIVE_INFINITY;
+  }
 
   lane(shardId: string): ShardLane<T> {
     let lane = this.lanes.get(shardId);
@@ -44,126 +70,148 @@ export class RecordBatcher<T> {
         this.limits.bytesPerSecond,
       );
       this.lanes.set(shardId, lane);
+      this.laneList.push(lane);
     }
     return lane;
   }
 
   /**
    * Adds an item to its lane's open record. Throws what the accumulator throws (e.g.
-   * RecordTooLargeError), leaving everything as it was.
+   * RecordTooLargeError), leaving everything as it was. Returns true when the item closed the
+   * lane's open record (it did not fit), false when it joined it.
    */
-  add(item: QueuedItem<T>, shardId: string): void {
+  add(item: QueuedItem<T>, shardId: string): boolean {
     const lane = this.lane(shardId);
-    const closed = lane.accumulator.add({
-      data: item.data,
-      partitionKey: item.partitionKey,
-      ...(item.explicitHashKey === undefined ? {} : { explicitHashKey: item.explicitHashKey }),
-    });
+    const { accumulator } = lane;
+    const sizeBefore = accumulator.size;
+    const wasOpen = accumulator.itemCount > 0;
+    const closed = accumulator.add(item);
     lane.openItems.push(item);
-    if (closed !== undefined) this.close(lane, closed);
+    if (!wasOpen) this.openRecords += 1;
+    if (closed !== undefined) {
+      this.openBytes -= sizeBefore;
+      this.openBytes += accumulator.size;
+      this.close(lane, closed);
+      return true;
+    }
+    this.openBytes += accumulator.size - sizeBefore;
+    if (accumulator.size >= this.fullRecordBytes) {
+      // Full enough: a record that would take a shard's whole byte budget must wait until all
+      // of it is back, and then reaches Kinesis a moment early or late; a little headroom keeps
+      // it from being throttled by that moment.
+      const full = accumulator.flush()!;
+      this.openRecords -= 1;
+      this.openBytes -= full.size;
+      this.close(lane, full);
+      return true;
+    }
+    return false;
   }
 
   /** Records not yet released in all lanes (the open ones included). */
   get unreleasedRecords(): number {
-    let count = 0;
-    for (const lane of this.lanes.values()) count += lane.unreleasedRecords;
-    return count;
+    return this.closedUnreleasedRecords + this.openRecords;
+  }
+
+  /** Closed records not yet released in all lanes. */
+  get unreleasedClosedRecords(): number {
+    return this.closedUnreleasedRecords;
   }
 
   /** Bytes not yet released in all lanes (the open records included). */
   get unreleasedBytes(): number {
-    let bytes = 0;
-    for (const lane of this.lanes.values()) bytes += lane.unreleasedBytes + lane.accumulator.size;
-    return bytes;
+    return this.closedUnreleasedBytes + this.openBytes;
+  }
+
+  /** Lets every closed record go; open records stay open. */
+  releaseClosed(): void {
+    if (this.closedUnreleasedRecords === 0) return;
+    for (const lane of this.laneList) {
+      lane.released = lane.queue.length;
+      lane.unreleasedBytes = 0;
+    }
+    this.closedUnreleasedRecords = 0;
+    this.closedUnreleasedBytes = 0;
   }
 
   /** Closes every open record and lets every waiting record go. */
   releaseAll(): void {
-    for (const lane of this.lanes.values()) {
-      const closed = lane.accumulator.flush();
-      if (closed !== undefined) this.close(lane, closed);
-      lane.released = lane.queue.length;
-      lane.unreleasedBytes = 0;
+    if (this.openRecords > 0) {
+      for (const lane of this.laneList) {
+        const closed = lane.accumulator.flush();
+        if (closed !== undefined) this.close(lane, closed);
+      }
+      this.openRecords = 0;
+      this.openBytes = 0;
     }
+    this.releaseClosed();
   }
 
   /** Puts records that must be sent again at the front of their lanes, in the order given. */
   requeue(records: readonly OutgoingRecord<T>[]): void {
+    if (records.length === 0) return;
     const byLane = new Map<string, OutgoingRecord<T>[]>();
     for (const record of records) {
-      const list = byLane.get(record.laneId) ?? [];
-      list.push(record);
-      byLane.set(record.laneId, list);
+      const list = byLane.get(record.laneId);
+      if (list === undefined) byLane.set(record.laneId, [record]);
+      else list.push(record);
     }
     for (const [laneId, list] of byLane) {
       const lane = this.lane(laneId);
-      lane.queue = [...list, ...lane.queue];
-      lane.released += list.length;
+      lane.retries = lane.retries.length === 0 ? list : list.concat(lane.retries);
     }
   }
 
   /** Takes the next batch at `now`. An empty batch means nothing may be sent now. */
   nextBatch(now: number): NextBatch<T> {
-    const { batchSize, maxRequestBytes, preserveOrder } = this.limits;
+    const { batchSize, preserveOrder } = this.limits;
     const records: OutgoingRecord<T>[] = [];
-    const keys = new Set<string>();
+    const keys = preserveOrder ? new Set<string>() : undefined;
     let bytes = 0;
-    let wakeAt = Number.POSITIVE_INFINITY;
-    const lanes = [...this.lanes.values()];
-    const start = lanes.length === 0 ? 0 : this.rotation % lanes.length;
+    this.wakeAt = Number.POSITIVE_INFINITY;
+    const lanes = this.laneList;
+    const count = lanes.length;
+    const start = count === 0 ? 0 : this.rotation % count;
     this.rotation += 1;
-    for (let offset = 0; offset < lanes.length; offset += 1) {
+    for (let offset = 0; offset < count; offset += 1) {
       if (records.length >= batchSize) break;
-      const lane = lanes[(start + offset) % lanes.length]!;
-      if (lane.released === 0 || (preserveOrder && lane.inFlight > 0)) continue;
-      const kept: OutgoingRecord<T>[] = [];
+      const lane = lanes[(start + offset) % count]!;
+      if ((lane.released === 0 && lane.retries.length === 0) || (preserveOrder && lane.inFlight > 0))
+        continue;
       let stopped = false;
-      for (let i = 0; i < lane.released; i += 1) {
-        const candidate = lane.queue[i]!;
-        if (stopped) {
-          kept.push(candidate);
-          continue;
-        }
-        const size = candidate.record.size;
-        let hold = false;
-        if (candidate.notBefore > now) {
-          wakeAt = Math.min(wakeAt, candidate.notBefore);
-          hold = true;
-          stopped = preserveOrder;
-        } else if (records.length >= batchSize || bytes + size > maxRequestBytes) {
-          hold = true;
-          stopped = true;
-        } else if (preserveOrder && [...candidate.keys].some((key) => keys.has(key))) {
-          hold = true;
-          stopped = true;
-        } else {
-          const delay = lane.budgetDelay(size, now);
-          if (delay > 0) {
-            wakeAt = Math.min(wakeAt, now + delay);
-            hold = true;
-            stopped = true;
+      if (lane.retries.length > 0) {
+        const kept: OutgoingRecord<T>[] = [];
+        for (const candidate of lane.retries) {
+          if (stopped) {
+            kept.push(candidate);
+            continue;
+          }
+          const verdict = this.consider(lane, candidate, records.length, bytes, keys, now);
+          if (verdict === TAKE) {
+            records.push(candidate);
+            bytes += candidate.record.size;
+          } else {
+            kept.push(candidate);
+            if (verdict === STOP || preserveOrder) stopped = true;
           }
         }
-        if (hold) {
-          kept.push(candidate);
-          continue;
-        }
-        lane.spend(size, now);
-        records.push(candidate);
-        bytes += size;
-        if (preserveOrder) for (const key of candidate.keys) keys.add(key);
+        lane.retries = kept;
       }
-      if (kept.length !== lane.released) {
-        lane.queue = [...kept, ...lane.queue.slice(lane.released)];
-        lane.released = kept.length;
+      while (!stopped && lane.released > 0) {
+        const candidate = lane.queue.peek()!;
+        if (this.consider(lane, candidate, records.length, bytes, keys, now) !== TAKE) break;
+        lane.queue.shift();
+        lane.released -= 1;
+        records.push(candidate);
+        bytes += candidate.record.size;
       }
     }
-    return { records, bytes, wakeAt };
+    return { records, bytes, wakeAt: this.wakeAt };
   }
 
   /** True when no lane holds an item, a record or a call in flight. */
   get idle(): boolean {
-    for (const lane of this.lanes.values()) if (!lane.idle) return false;
+    for (const lane of this.laneList) if (!lane.idle) return false;
     return true;
   }
 
@@ -171,20 +219,58 @@ export class RecordBatcher<T> {
   pruneIdleLanes(openShards: ReadonlySet<string>): void {
     for (const [shardId, lane] of this.lanes)
       if (lane.idle && !openShards.has(shardId)) this.lanes.delete(shardId);
+    this.laneList = [...this.lanes.values()];
+  }
+
+  /** Whether `candidate` may join the batch now; spends the lane's budget when it may. */
+  private consider(
+    lane: ShardLane<T>,
+    candidate: OutgoingRecord<T>,
+    batched: number,
+    bytes: number,
+    keys: Set<string> | undefined,
+    now: number,
+  ): number {
+    if (candidate.notBefore > now) {
+      if (candidate.notBefore < this.wakeAt) this.wakeAt = candidate.notBefore;
+      return SKIP;
+    }
+    const size = candidate.record.size;
+    if (batched >= this.limits.batchSize || bytes + size > this.limits.maxRequestBytes) return STOP;
+    if (keys !== undefined) {
+      for (const item of candidate.items) if (keys.has(item.partitionKey)) return STOP;
+    }
+    const delay = lane.budgetDelay(size, now);
+    if (delay > 0) {
+      if (now + delay < this.wakeAt) this.wakeAt = now + delay;
+      return STOP;
+    }
+    lane.spend(size, now);
+    if (keys !== undefined) for (const item of candidate.items) keys.add(item.partitionKey);
+    return TAKE;
   }
 
   private close(lane: ShardLane<T>, closed: AggregatedRecord): void {
-    const items = lane.openItems.splice(0, closed.itemCount);
+    const open = lane.openItems;
+    let items: QueuedItem<T>[];
+    if (closed.itemCount === open.length) {
+      items = open;
+      lane.openItems = [];
+    } else {
+      items = open.slice(0, closed.itemCount);
+      lane.openItems = open.slice(closed.itemCount);
+    }
     lane.queue.push({
       record: closed,
       items,
       laneId: lane.shardId,
-      keys: new Set(items.map((item) => item.partitionKey)),
       attempts: 0,
       notBefore: Number.NEGATIVE_INFINITY,
       possibleDuplicate: false,
       lastError: undefined,
     });
     lane.unreleasedBytes += closed.size;
+    this.closedUnreleasedRecords += 1;
+    this.closedUnreleasedBytes += closed.size;
   }
 }

@@ -1,15 +1,20 @@
 import type { RecordAccumulator } from '../processors/Aggregator.js';
+import { FifoQueue } from './FifoQueue.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
 import { TokenBucket } from './TokenBucket.js';
 
 /**
  * Everything the producer keeps for one predicted shard: the open record being aggregated, the
- * closed records waiting to be sent (the first `released` of them may go now; retried ones are put
- * back at the front), calls in flight and the shard's records/s and bytes/s budgets.
+ * records to send again (in front, each after its back-off), the closed records waiting to be
+ * sent (the first `released` of them may go now), calls in flight and the shard's records/s and
+ * bytes/s budgets.
  */
 export class ShardLane<T> {
   openItems: QueuedItem<T>[] = [];
-  queue: OutgoingRecord<T>[] = [];
+  /** Records to send again, in the order they go (before any record of `queue`). */
+  retries: OutgoingRecord<T>[] = [];
+  /** Closed records in the order they were closed. */
+  readonly queue = new FifoQueue<OutgoingRecord<T>>();
   /** How many records at the head of `queue` may be sent now. */
   released = 0;
   /** Bytes of the records in `queue` past `released`. */
@@ -54,6 +59,11 @@ export class ShardLane<T> {
   }
 
   get idle(): boolean {
-    return this.queue.length === 0 && this.openItems.length === 0 && this.inFlight === 0;
+    return (
+      this.queue.length === 0 &&
+      this.retries.length === 0 &&
+      this.openItems.length === 0 &&
+      this.inFlight === 0
+    );
   }
 }

@@ -4,11 +4,48 @@ import {
   type ListShardsCommandInput,
   type Shard,
 } from '@aws-sdk/client-kinesis';
+import { createHash, hash } from 'node:crypto';
+import { MAX_HASH_KEY, parseExplicitHashKey } from '../kinesis/hashKey.js';
 import { ShardMap } from '../kinesis/ShardMap.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
 
 /** Lane id of records whose hash key no known open shard covers (the map is being reloaded). */
 export const UNASSIGNED_SHARD = 'unassigned';
+
+/** MD5 of a string's UTF-8 bytes as 32 lowercase hex digits (one-shot where Node has it). */
+const md5Hex: (text: string) => string =
+  typeof hash === 'function'
+    ? (text) => hash('md5', text, 'hex')
+    : (text) => createHash('md5').update(text, 'utf8').digest('hex');
+
+/** A 128-bit hash key as 32 lowercase hex digits: such strings sort as the numbers do. */
+const hex32 = (value: bigint): string => value.toString(16).padStart(32, '0');
+
+/**
+ * The open shards' ranges as sorted 32-digit hex strings, so a partition key's MD5 (as hex) is
+ * placed by string comparison alone: no bigint per record.
+ */
+interface HexRanges {
+  readonly starts: readonly string[];
+  readonly ends: readonly string[];
+  readonly shardIds: readonly string[];
+  /** The one shard covering every hash key, if the stream has exactly that. */
+  readonly whole: string | undefined;
+}
+
+function hexRanges(map: ShardMap): HexRanges {
+  const { ranges } = map;
+  const only = ranges.length === 1 ? ranges[0] : undefined;
+  return {
+    starts: ranges.map((range) => hex32(range.startingHashKey)),
+    ends: ranges.map((range) => hex32(range.endingHashKey)),
+    shardIds: ranges.map((range) => range.shardId),
+    whole:
+      only !== undefined && only.startingHashKey === 0n && only.endingHashKey === MAX_HASH_KEY
+        ? only.shardId
+        : undefined,
+  };
+}
 
 /**
  * Predicts the shard of each record as Kinesis will choose it (MD5 of the partition key, or the
@@ -21,6 +58,10 @@ export const UNASSIGNED_SHARD = 'unassigned';
  */
 export class ShardPredictor {
   private map: ShardMap | undefined;
+  private ranges: HexRanges | undefined;
+  private lastKey: string | undefined;
+  private lastShard = UNASSIGNED_SHARD;
+  private nextShard = 0;
   private loadedAt = Number.NEGATIVE_INFINITY;
   private loading = false;
   private waiters: Array<(error: unknown) => void> = [];
@@ -46,9 +87,50 @@ export class ShardPredictor {
     return this.now() - this.loadedAt >= this.refreshIntervalMs;
   }
 
-  /** Id of the shard the record will land in (UNASSIGNED_SHARD if no open shard covers it). */
+  /**
+   * Id of the shard the record will land in (UNASSIGNED_SHARD if no open shard covers it).
+   * Repeated keys (one fixed key, runs of one key) reuse the previous answer.
+   */
   predict(partitionKey: string, explicitHashKey?: string): string {
-    return this.map?.findShard(partitionKey, explicitHashKey)?.shardId ?? UNASSIGNED_SHARD;
+    const ranges = this.ranges;
+    if (ranges === undefined) return UNASSIGNED_SHARD;
+    if (ranges.whole !== undefined) return ranges.whole;
+    if (explicitHashKey !== undefined) return this.find(ranges, hex32(parseExplicitHashKey(explicitHashKey)));
+    if (partitionKey === this.lastKey) return this.lastShard;
+    const shard = this.find(ranges, md5Hex(partitionKey));
+    this.lastKey = partitionKey;
+    this.lastShard = shard;
+    return shard;
+  }
+
+  /**
+   * A random partition key for the next shard in turn (keys are drawn until one lands there, at
+   * most 20 draws per shard; the last draw is used if none did), so that runs of items keyed
+   * one after another spread evenly over the shards instead of by chance.
+   */
+  keyForNextShard(draw: () => string): string {
+    const ranges = this.ranges;
+    const count = ranges?.shardIds.length ?? 0;
+    let key = draw();
+    if (ranges === undefined || count < 2) return key;
+    const target = ranges.shardIds[this.nextShard % count]!;
+    this.nextShard += 1;
+    for (let tries = 1; tries < 20 * count && this.find(ranges, md5Hex(key)) !== target; tries += 1)
+      key = draw();
+    return key;
+  }
+
+  private find(ranges: HexRanges, hashHex: string): string {
+    const { starts, ends } = ranges;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if (hashHex < starts[middle]!) high = middle - 1;
+      else if (hashHex > ends[middle]!) low = middle + 1;
+      else return ranges.shardIds[middle]!;
+    }
+    return UNASSIGNED_SHARD;
   }
 
   /**
@@ -78,6 +160,8 @@ export class ShardPredictor {
         if (page.NextToken !== undefined && page.NextToken !== '') this.fetchPage(page.NextToken, shards);
         else {
           this.map = ShardMap.fromShards(shards);
+          this.ranges = hexRanges(this.map);
+          this.lastKey = undefined;
           this.loadedAt = this.now();
           this.finish(undefined);
         }

@@ -42,7 +42,7 @@ describe('parseExplicitHashKey', () => {
   it('accepts 0 and 2^128-1', () => {
     expect(parseExplicitHashKey('0')).toBe(0n);
     expect(parseExplicitHashKey((TWO_128 - 1n).toString())).toBe(TWO_128 - 1n);
-    expect(parseExplicitHashKey('000123')).toBe(123n);
+    expect(parseExplicitHashKey('123')).toBe(123n);
   });
 
   it.each([
@@ -55,6 +55,9 @@ describe('parseExplicitHashKey', () => {
     ['spaces', ' 1'],
     ['exponent', '1e3'],
     ['40 digits', '1'.repeat(40)],
+    ['leading zeros (Kinesis refuses them)', '000123'],
+    ['a leading zero', '01'],
+    ['39 digits with a leading zero', `0${'1'.repeat(38)}`],
   ])('rejects %s', (_label, value) => {
     expect(() => parseExplicitHashKey(value)).toThrow(InvalidOptionError);
   });
@@ -82,11 +85,12 @@ describe('validatePartitionKey', () => {
     expect(() => validatePartitionKey(undefined)).toThrow(InvalidOptionError);
   });
 
-  it('counts Unicode code points, not UTF-16 units', () => {
-    const emoji = '😀'.repeat(256); // 512 UTF-16 units, 256 code points
-    expect(emoji.length).toBe(512);
+  it('counts UTF-16 code units, as Kinesis does (an emoji counts 2)', () => {
+    const emoji = '😀'.repeat(128); // 256 UTF-16 units, 128 code points
     expect(partitionKeyLength(emoji)).toBe(256);
     expect(validatePartitionKey(emoji)).toBe(emoji);
     expect(() => validatePartitionKey(`${emoji}a`)).toThrow(/257/);
+    expect(() => validatePartitionKey('😀'.repeat(256))).toThrow(/512/);
+    expect(partitionKeyLength('é')).toBe(1);
   });
 });

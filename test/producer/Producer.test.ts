@@ -51,6 +51,27 @@ describe('Producer against the embedded Kinesis with limits on', () => {
     client.destroy();
   });
 
+  it('close() resolves only after every item of a source that does not await put() has a report', async () => {
+    const streamName = uniqueStreamName('unawaited');
+    await kinesis.createStream(streamName, 2);
+    const client = kinesis.createClient();
+    // A small queue, so most put() calls wait for room while close() runs.
+    const producer = new Producer<number>({ streamName, client, maxQueueSize: 20, batchSize: 20 });
+    const reports: DeliveryReport<number>[] = [];
+    producer.reports$.subscribe((report) => reports.push(report));
+    const total = 2000;
+    const accepted: Promise<number>[] = [];
+    for (let i = 0; i < total; i += 1) accepted.push(producer.put(i));
+    await producer.close();
+    expect(reports).toHaveLength(total);
+    expect(reports.every((report) => report.status === 'delivered')).toBe(true);
+    expect(new Set(reports.map((report) => report.index)).size).toBe(total);
+    await expect(Promise.all(accepted)).resolves.toHaveLength(total);
+    const stored = await readStream(client, streamName, total);
+    expect(stored).toHaveLength(total);
+    client.destroy();
+  });
+
   it('send() resolves with the delivery report; bad input rejects at once with a typed error', async () => {
     const streamName = uniqueStreamName('send');
     await kinesis.createStream(streamName, 2);
@@ -75,7 +96,12 @@ describe('Producer against the embedded Kinesis with limits on', () => {
 
   it('rejects flush() with the failure of a put() item', async () => {
     const client = kinesis.createClient();
-    const producer = new Producer<number>({ streamName: uniqueStreamName('missing'), client });
+    // streamWaitTime 0: a missing stream fails at once instead of being waited for.
+    const producer = new Producer<number>({
+      streamName: uniqueStreamName('missing'),
+      client,
+      streamWaitTime: 0,
+    });
     await producer.put(1);
     await expect(producer.flush()).rejects.toMatchObject({ name: 'DeliveryFailedError' });
     await producer.close();

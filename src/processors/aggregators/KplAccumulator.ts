@@ -2,18 +2,21 @@ import { createHash } from 'node:crypto';
 import { RecordTooLargeError } from '../errors/RecordTooLargeError.js';
 import type { AggregatedRecord, AggregatorEntry, RecordAccumulator } from '../Aggregator.js';
 import { KPL_MAGIC, KPL_OVERHEAD } from './kplFormat.js';
-import {
-  TAG_DATA,
-  TAG_EXPLICIT_HASH_KEY,
-  TAG_EXPLICIT_HASH_KEY_INDEX,
-  TAG_PARTITION_KEY,
-  TAG_PARTITION_KEY_INDEX,
-  TAG_RECORD,
-  fieldSize,
-  varintSize,
-  writeVarint,
-} from './kplProtobuf.js';
+import * as protobuf from './kplProtobuf.js';
 import { validateMaxRecordBytes } from './validateMaxRecordBytes.js';
+
+// Local copies of the protobuf helpers: the hot loops then call them directly rather than
+// through a module binding on every item.
+const TAG_DATA = protobuf.TAG_DATA;
+const TAG_EXPLICIT_HASH_KEY = protobuf.TAG_EXPLICIT_HASH_KEY;
+const TAG_EXPLICIT_HASH_KEY_INDEX = protobuf.TAG_EXPLICIT_HASH_KEY_INDEX;
+const TAG_PARTITION_KEY = protobuf.TAG_PARTITION_KEY;
+const TAG_PARTITION_KEY_INDEX = protobuf.TAG_PARTITION_KEY_INDEX;
+const TAG_RECORD = protobuf.TAG_RECORD;
+const fieldSize = protobuf.fieldSize;
+const varintSize = protobuf.varintSize;
+const writeVarint = protobuf.writeVarint;
+const KPL_OVERHEAD_BYTES = KPL_OVERHEAD;
 
 /**
  * Packs entries into KPL aggregated records: magic, AggregatedRecord protobuf with
@@ -48,20 +51,20 @@ export class KplAccumulator implements RecordAccumulator {
   }
 
   get size(): number {
-    return this.first === undefined ? 0 : KPL_OVERHEAD + this.bodyBytes + this.outerKeyBytes;
+    return this.first === undefined ? 0 : KPL_OVERHEAD_BYTES + this.bodyBytes + this.outerKeyBytes;
   }
 
   add(entry: AggregatorEntry): AggregatedRecord | undefined {
     if (this.first !== undefined) {
       const grown = this.measure(entry, false);
-      if (KPL_OVERHEAD + this.bodyBytes + grown + this.outerKeyBytes <= this.limit) {
+      if (KPL_OVERHEAD_BYTES + this.bodyBytes + grown + this.outerKeyBytes <= this.limit) {
         this.commit(entry, grown);
         return undefined;
       }
     }
     const bodyBytes = this.measure(entry, true);
     const keyBytes = this.pendingPartitionKeyBytes;
-    const alone = KPL_OVERHEAD + bodyBytes + keyBytes;
+    const alone = KPL_OVERHEAD_BYTES + bodyBytes + keyBytes;
     if (alone > this.limit) throw new RecordTooLargeError(alone, this.limit);
     const closed = this.flush();
     // flush() reset the tables; measure(entry, true) assumed exactly that.
@@ -150,7 +153,7 @@ export class KplAccumulator implements RecordAccumulator {
   }
 
   private encode(): Uint8Array {
-    const out = Buffer.allocUnsafe(KPL_OVERHEAD + this.bodyBytes);
+    const out = Buffer.allocUnsafe(KPL_OVERHEAD_BYTES + this.bodyBytes);
     out.set(KPL_MAGIC, 0);
     let offset = KPL_MAGIC.length;
     // Map iteration order is insertion order, which is index order.

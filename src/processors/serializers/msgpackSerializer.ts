@@ -2,22 +2,28 @@ import { Packr, Unpackr } from 'msgpackr';
 import { DeserializationError } from '../errors/DeserializationError.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
-import { widenLargeIntegers } from './widenLargeIntegers.js';
+import { fixMsgpackForPython } from './msgpackFixups.js';
 
 const FLOAT64 = 0xcb;
+const FIXEXT1 = 0xd4;
 
 /**
  * MessagePack items in the standard format Python's `msgpack.packb(item, use_bin_type=True)`
  * writes (async-kinesis's MsgpackSerializer): maps for objects (smallest map header),
- * str for strings, bin for Uint8Array/Buffer, nil for null/undefined, and the smallest integer
- * encoding for integral numbers, including beyond 32 bits. Decoding turns maps into plain
- * objects and 64-bit integers into numbers when safe, else bigints.
+ * str for strings, bin for Uint8Array/Buffer, nil for null, and the smallest integer encoding
+ * for integral numbers, including beyond 32 bits (uint64 / int64 as Python writes them).
+ * Decoding turns maps into plain objects and 64-bit integers into numbers when safe, else
+ * bigints.
+ *
+ * `undefined` and functions (anywhere in the item, object properties included) are refused
+ * with a SerializationError rather than written as nil: Python has no undefined and its
+ * msgpack refuses functions, so there is no byte form to match. Use null, or leave the
+ * property out.
  */
 export function msgpackSerializer<T = unknown>(): Serializer<T> {
   const packr = new Packr({
     useRecords: false,
     variableMapSize: true,
-    encodeUndefinedAsNil: true,
   });
   const unpackr = new Unpackr({
     useRecords: false,
@@ -28,18 +34,25 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
   return {
     name: 'msgpack',
     serialize(item: T): Uint8Array {
+      let packed: Buffer;
       try {
-        const packed = packr.pack(item);
-        // msgpackr writes integers beyond 32 bits as float64; re-pack them as (u)int64 like
-        // Python does. Only data that holds a float64 marker byte can need it.
-        if (packed.indexOf(FLOAT64) === -1) return packed;
-        const widened = widenLargeIntegers(item);
-        return widened === item ? packed : packr.pack(widened);
+        packed = packr.pack(item);
       } catch (error) {
         throw new SerializationError('msgpack', `cannot serialize item: ${describe(error)}`, {
           cause: error,
         });
       }
+      // Only data holding a float64 or fixext1 marker byte can need a fix (one pass, in place).
+      if (
+        (packed.indexOf(FLOAT64) !== -1 || packed.indexOf(FIXEXT1) !== -1) &&
+        fixMsgpackForPython(packed) !== -1
+      ) {
+        throw new SerializationError(
+          'msgpack',
+          'cannot serialize item: it holds undefined or a function, which MessagePack (as Python writes it) cannot hold; use null or leave the property out',
+        );
+      }
+      return packed;
     },
     deserialize(bytes: Uint8Array): T {
       try {

@@ -6,6 +6,45 @@
  * out). The result is pure ASCII.
  */
 export function toPythonJson(compact: string): string {
+  return NEEDS_FULL_REWRITE.test(compact) ? rewrite(compact) : addSeparatorSpaces(compact);
+}
+
+/**
+ * Text that may hold a character to escape (anything outside printable ASCII; JSON text holds
+ * no raw control characters) or a number Python spells differently (the test may also match
+ * inside a string: the full rewrite is then merely slower, never wrong).
+ */
+const NEEDS_FULL_REWRITE = /[^ -~]|[0-9][eE]|0\.0000/;
+
+/**
+ * The common case, printable ASCII and plain numbers: only `,` and `:` outside strings gain a
+ * space. Strings are skipped with indexOf rather than walked character by character.
+ */
+function addSeparatorSpaces(compact: string): string {
+  const n = compact.length;
+  let out = '';
+  let last = 0;
+  for (let i = 0; i < n; i += 1) {
+    const c = compact.charCodeAt(i);
+    if (c === 0x22) {
+      let end = compact.indexOf('"', i + 1);
+      // A quote preceded by an odd number of backslashes is escaped: look further.
+      while (compact.charCodeAt(end - 1) === 0x5c) {
+        let k = end - 1;
+        while (compact.charCodeAt(k) === 0x5c) k -= 1;
+        if ((end - 1 - k) % 2 === 0) break;
+        end = compact.indexOf('"', end + 1);
+      }
+      i = end;
+    } else if (c === 0x2c || c === 0x3a) {
+      out += `${compact.slice(last, i + 1)} `;
+      last = i + 1;
+    }
+  }
+  return last === 0 ? compact : out + compact.slice(last);
+}
+
+function rewrite(compact: string): string {
   const n = compact.length;
   let out = '';
   let last = 0;

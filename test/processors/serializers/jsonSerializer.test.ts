@@ -76,6 +76,35 @@ describe('jsonSerializer (python style, the default)', () => {
     expect(() => json.serialize(cyclic)).toThrow(SerializationError);
   });
 
+  it('spaces separators outside strings only, with quotes, backslashes, commas and colons in strings (seeded)', () => {
+    // Reference: walk every character, tracking strings and escapes.
+    const spaced = (compact: string): string => {
+      let out = '';
+      let inString = false;
+      for (let i = 0; i < compact.length; i += 1) {
+        const c = compact[i]!;
+        out += c;
+        if (inString) {
+          if (c === '\\') out += compact[++i]!;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === ',' || c === ':') out += ' ';
+      }
+      return out;
+    };
+    const random = seededRandom(9);
+    const pieces = ['"', '\\', '\\"', ',', ':', ', ', 'a', '{', ']', '1'];
+    const text = () =>
+      Array.from(
+        { length: Math.floor(random() * 8) },
+        () => pieces[Math.floor(random() * pieces.length)],
+      ).join('');
+    for (let i = 0; i < 2000; i += 1) {
+      const value = { [text()]: [text(), Math.floor(random() * 1000), { x: text(), y: null }], z: text() };
+      expect(Buffer.from(json.serialize(value)).toString('latin1')).toBe(spaced(JSON.stringify(value)));
+    }
+  });
+
   it('round-trips random values (seeded)', () => {
     const random = seededRandom(42);
     for (let i = 0; i < 2000; i += 1) {

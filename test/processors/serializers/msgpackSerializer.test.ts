@@ -1,4 +1,5 @@
 import { DeserializationError } from '../../../src/processors/errors/DeserializationError';
+import { SerializationError } from '../../../src/processors/errors/SerializationError';
 import { msgpackSerializer } from '../../../src/processors/serializers/msgpackSerializer';
 import { bytes, randomJson, seededRandom } from '../seededRandom';
 
@@ -28,11 +29,22 @@ describe('msgpackSerializer', () => {
     expect(hex(msgpack.serialize(value))).toBe(expected);
   });
 
-  it('writes integers beyond 32 bits as integers, not floats', () => {
-    // Python writes 2**40 as uint64 (cf); msgpackr only writes int64 (d3) for bigints below 2^63.
-    // Both decode to the same integer.
+  it('writes integers beyond 32 bits as integers, not floats, as Python does', () => {
+    // Python writes positive integers beyond 32 bits as uint64 (cf), negative ones as int64 (d3).
     const packed = msgpack.serialize({ t: 1_700_000_000_000 });
-    expect(hex(packed)).toBe('81a174d30000018bcfe56800');
+    expect(hex(packed)).toBe('81a174cf0000018bcfe56800');
+    expect(hex(msgpack.serialize(2 ** 32))).toBe('cf0000000100000000');
+    expect(hex(msgpack.serialize(Number.MAX_SAFE_INTEGER))).toBe('cf001fffffffffffff');
+    expect(hex(msgpack.serialize(-(2 ** 31) - 1))).toBe('d3ffffffff7fffffff');
+    expect(hex(msgpack.serialize(Number.MIN_SAFE_INTEGER))).toBe('d3ffe0000000000001');
+    // Inside arrays, maps, nested objects and next to strings and binaries holding cb bytes.
+    expect(hex(msgpack.serialize([Buffer.from([0xcb]), { x: [2 ** 40] }, 'Ë']))).toBe(
+      '93c401cb81a17891cf0000010000000000a2c38b',
+    );
+    expect(hex(msgpack.serialize(new Map([['k', 2 ** 40]])))).toBe('81a16bcf0000010000000000');
+    // Floats and integers too large to be exact stay float64, as msgpackr cannot tell them apart.
+    expect(hex(msgpack.serialize(2 ** 60))).toBe('cb43b0000000000000');
+    expect(hex(msgpack.serialize(1.5e10))).toBe('cf000000037e11d600');
     expect(msgpack.deserialize(bytes('cf0000010000000000'))).toBe(2 ** 40);
     expect(msgpack.deserialize(packed)).toEqual({ t: 1_700_000_000_000 });
   });
@@ -42,8 +54,25 @@ describe('msgpackSerializer', () => {
     expect(msgpack.deserialize(bytes('cfffffffffffffffff'))).toBe(18446744073709551615n);
   });
 
-  it('writes undefined as nil', () => {
-    expect(hex(msgpack.serialize({ a: undefined }))).toBe('81a161c0');
+  it('refuses undefined and functions anywhere in the item (Python has no byte form for them)', () => {
+    const refused: unknown[] = [
+      undefined,
+      { a: undefined },
+      [1, undefined],
+      { nested: { deep: [undefined] } },
+      () => 1,
+      { method() {} },
+      { callback: () => 1 },
+      new Map([['k', undefined]]),
+    ];
+    for (const value of refused) {
+      expect(() => msgpack.serialize(value)).toThrow(SerializationError);
+      expect(() => msgpack.serialize(value)).toThrow(/undefined or a function/);
+    }
+    // Bytes that look like the undefined marker inside strings and binaries are fine.
+    expect(hex(msgpack.serialize({ s: '\u00d4', b: Buffer.from([0xd4, 0, 0]) }))).toBe(
+      '82a173a2c394a162c403d40000',
+    );
   });
 
   it('throws DeserializationError on truncated data', () => {

@@ -1,0 +1,242 @@
+/**
+ * A fast in-memory Kinesis stand-in for benchmarks: an HTTP server answering the few JSON calls
+ * the producer makes (ListShards, DescribeStreamSummary, DescribeStream, CreateStream,
+ * PutRecords) with the shard each entry's hash key routes to. It stores nothing, so the client is
+ * what a benchmark measures. Run it in its own process (`startStandInProcess`) so its CPU is not
+ * counted as the client's.
+ *
+ * With `--limits` it meters writes as Kinesis does (per shard 1,000 records and 1 MiB per
+ * second, as a bucket that refills continuously) and answers entries over the limit with
+ * ProvisionedThroughputExceededException. It counts accepted and throttled entries per stream
+ * (Stats call, a non-AWS operation used by the benchmarks).
+ *
+ * Run: npx tsx bench/standInKinesis.ts [--limits] [--port 0]   (prints `listening <port>`)
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const MAX_HASH_KEY = (1n << 128n) - 1n;
+const RECORDS_PER_SECOND = 1000;
+const BYTES_PER_SECOND = 1024 * 1024;
+
+interface Shard {
+  readonly id: string;
+  readonly startHex: string;
+  readonly endHex: string;
+  readonly start: string;
+  readonly end: string;
+  records: number;
+  bytes: number;
+  at: number;
+  sequence: bigint;
+}
+
+interface Stream {
+  readonly name: string;
+  readonly shards: Shard[];
+  accepted: number;
+  throttled: number;
+  calls: number;
+}
+
+const hex32 = (value: bigint) => value.toString(16).padStart(32, '0');
+
+function makeStream(name: string, count: number): Stream {
+  const width = (MAX_HASH_KEY + 1n) / BigInt(count);
+  const shards = Array.from({ length: count }, (_, i): Shard => {
+    const start = width * BigInt(i);
+    const end = i === count - 1 ? MAX_HASH_KEY : width * BigInt(i + 1) - 1n;
+    return {
+      id: `shardId-${String(i).padStart(12, '0')}`,
+      startHex: hex32(start),
+      endHex: hex32(end),
+      start: String(start),
+      end: String(end),
+      records: RECORDS_PER_SECOND,
+      bytes: BYTES_PER_SECOND,
+      at: Date.now(),
+      sequence: BigInt(i + 1) * 10n ** 40n,
+    };
+  });
+  return { name, shards, accepted: 0, throttled: 0, calls: 0 };
+}
+
+function shardOf(stream: Stream, partitionKey: string, explicitHashKey: string | undefined): Shard {
+  const hashHex =
+    explicitHashKey === undefined
+      ? createHash('md5').update(partitionKey, 'utf8').digest('hex')
+      : hex32(BigInt(explicitHashKey));
+  const { shards } = stream;
+  let low = 0;
+  let high = shards.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (shards[middle]!.startHex <= hashHex) low = middle;
+    else high = middle - 1;
+  }
+  return shards[low]!;
+}
+
+export interface StandInOptions {
+  readonly limits: boolean;
+}
+
+export function startStandIn(options: StandInOptions, port = 0): Promise<number> {
+  const streams = new Map<string, Stream>();
+  const streamOf = (body: { StreamName?: string; StreamARN?: string }): Stream | undefined =>
+    streams.get(body.StreamName ?? body.StreamARN?.split('/').pop() ?? '');
+
+  const answer = (res: ServerResponse, status: number, payload: unknown) => {
+    const text = JSON.stringify(payload);
+    res.writeHead(status, {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'Content-Length': Buffer.byteLength(text),
+      'x-amzn-RequestId': '0',
+    });
+    res.end(text);
+  };
+  const notFound = (res: ServerResponse) =>
+    answer(res, 400, { __type: 'ResourceNotFoundException', message: 'Stream not found' });
+
+  const handle = (operation: string, body: Record<string, unknown>, res: ServerResponse) => {
+    if (operation === 'CreateStream') {
+      const name = String(body.StreamName);
+      streams.set(name, makeStream(name, Number(body.ShardCount ?? 1)));
+      return answer(res, 200, {});
+    }
+    if (operation === 'Stats') {
+      return answer(
+        res,
+        200,
+        Object.fromEntries(
+          [...streams.values()].map((s) => [
+            s.name,
+            { accepted: s.accepted, throttled: s.throttled, calls: s.calls },
+          ]),
+        ),
+      );
+    }
+    const stream = streamOf(body);
+    if (stream === undefined) return notFound(res);
+    if (operation === 'DescribeStreamSummary') {
+      return answer(res, 200, {
+        StreamDescriptionSummary: {
+          StreamName: stream.name,
+          StreamARN: `arn:aws:kinesis:us-east-1:000000000000:stream/${stream.name}`,
+          StreamStatus: 'ACTIVE',
+          OpenShardCount: stream.shards.length,
+          RetentionPeriodHours: 24,
+          StreamCreationTimestamp: Date.now() / 1000,
+          EnhancedMonitoring: [],
+        },
+      });
+    }
+    if (operation === 'ListShards' || operation === 'DescribeStream') {
+      const shards = stream.shards.map((shard) => ({
+        ShardId: shard.id,
+        HashKeyRange: { StartingHashKey: shard.start, EndingHashKey: shard.end },
+        SequenceNumberRange: { StartingSequenceNumber: '1' },
+      }));
+      return answer(
+        res,
+        200,
+        operation === 'ListShards'
+          ? { Shards: shards }
+          : {
+              StreamDescription: {
+                StreamName: stream.name,
+                StreamStatus: 'ACTIVE',
+                Shards: shards,
+                HasMoreShards: false,
+              },
+            },
+      );
+    }
+    if (operation === 'PutRecords') {
+      stream.calls += 1;
+      const entries = (body.Records ?? []) as Array<{
+        Data: string;
+        PartitionKey: string;
+        ExplicitHashKey?: string;
+      }>;
+      const now = Date.now();
+      let failed = 0;
+      const records = entries.map((entry) => {
+        const shard = shardOf(stream, entry.PartitionKey, entry.ExplicitHashKey);
+        if (options.limits) {
+          const elapsed = (now - shard.at) / 1000;
+          shard.at = now;
+          shard.records = Math.min(RECORDS_PER_SECOND, shard.records + elapsed * RECORDS_PER_SECOND);
+          shard.bytes = Math.min(BYTES_PER_SECOND, shard.bytes + elapsed * BYTES_PER_SECOND);
+          // Base64 length * 3/4 is the data size; partition keys count too.
+          const size = Math.floor((entry.Data.length * 3) / 4) + Buffer.byteLength(entry.PartitionKey);
+          if (shard.records < 1 || shard.bytes < size) {
+            failed += 1;
+            stream.throttled += 1;
+            return {
+              ErrorCode: 'ProvisionedThroughputExceededException',
+              ErrorMessage: `Rate exceeded for shard ${shard.id}`,
+            };
+          }
+          shard.records -= 1;
+          shard.bytes -= size;
+        }
+        stream.accepted += 1;
+        shard.sequence += 1n;
+        return { ShardId: shard.id, SequenceNumber: String(shard.sequence) };
+      });
+      return answer(res, 200, { FailedRecordCount: failed, Records: records });
+    }
+    return answer(res, 400, { __type: 'UnknownOperationException', message: operation });
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      } catch {
+        return answer(res, 400, { __type: 'SerializationException', message: 'bad JSON' });
+      }
+      handle(operation, body, res);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) =>
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+  );
+}
+
+/** Starts the stand-in in a child process; resolves with its endpoint and a way to stop it. */
+export function startStandInProcess(
+  options: StandInOptions,
+): Promise<{ endpoint: string; stop: () => void; child: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, options.limits ? ['--limits'] : [], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      const match = /listening (\d+)/.exec(text);
+      if (match) resolve({ endpoint: `http://127.0.0.1:${match[1]}`, stop: () => child.kill(), child });
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`stand-in exited with ${String(code)}`)));
+  });
+}
+
+if (require.main === module) {
+  // Started by startStandInProcess: leave with the parent, even if it crashed.
+  process.on('disconnect', () => process.exit(0));
+  const args = process.argv.slice(2);
+  const portIndex = args.indexOf('--port');
+  void startStandIn(
+    { limits: args.includes('--limits') },
+    portIndex === -1 ? 0 : Number(args[portIndex + 1]),
+  ).then((port) => console.log(`listening ${port}`));
+}
