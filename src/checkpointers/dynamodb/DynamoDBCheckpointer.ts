@@ -71,6 +71,8 @@ export class DynamoDBCheckpointer implements Checkpointer {
   private readonly policy: DynamoDBCallPolicy;
   private readonly held = new Map<string, HeldLease>();
   private readonly observations: LeaseObservations;
+  /** The table of each stream, resolved once (a `tableName` function is called once per stream). */
+  private readonly tableNames = new Map<string, string>();
   private readonly tables = new Map<string, Promise<string>>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -454,7 +456,11 @@ export class DynamoDBCheckpointer implements Checkpointer {
             'pass tableName as a function of the stream name to use several streams',
         );
     }
-    const tableName = this.options.tableFor(streamName);
+    let tableName = this.tableNames.get(streamName);
+    if (tableName === undefined) {
+      tableName = this.options.tableFor(streamName);
+      this.tableNames.set(streamName, tableName);
+    }
     let ready = this.tables.get(tableName);
     if (ready === undefined) {
       ready = ensureLeaseTable(
