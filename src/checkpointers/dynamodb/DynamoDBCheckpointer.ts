@@ -90,6 +90,8 @@ export class DynamoDBCheckpointer implements Checkpointer {
       client: this.client,
       requestTimeout: this.options.requestTimeout,
       maxAttempts: this.options.maxAttempts,
+      callTimeout: this.options.callTimeout,
+      now: this.options.now,
       sleep: options.sleep ?? ((ms) => sleep(ms)),
     };
     this.observations = new LeaseObservations(this.leaseDurationMs);

@@ -33,6 +33,11 @@ export interface DynamoDBCheckpointerOptions {
   readonly requestTimeout?: number;
   /** Attempts per call on throttling, timeouts, lost connections and 5xx. Default 5. */
   readonly maxAttempts?: number;
+  /**
+   * Longest time one call may take, retries included, in ms; no retry starts past it. Default
+   * `failoverTimeMs / 2`, so a lease operation gives up while the lease can still be renewed.
+   */
+  readonly callTimeout?: number;
   /** Clock (epoch ms). Default Date.now. */
   readonly now?: () => number;
   /** Waits between retries; inject to control time in tests. */
@@ -49,6 +54,7 @@ export interface ResolvedDynamoDBCheckpointerOptions {
   readonly connectTimeout: number;
   readonly requestTimeout: number;
   readonly maxAttempts: number;
+  readonly callTimeout: number;
   readonly now: () => number;
 }
 
@@ -94,16 +100,22 @@ export function resolveDynamoDBCheckpointerOptions(
     throw new InvalidOptionError('createTable', options.createTable, 'expected a boolean');
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new InvalidOptionError('now', now, 'expected a function');
+  const failoverTimeMs = positiveInteger(options.failoverTimeMs, 'failoverTimeMs', 10_000);
   return {
     name,
     tableFor,
     singleTable: typeof table === 'string',
     createTable: options.createTable ?? true,
-    failoverTimeMs: positiveInteger(options.failoverTimeMs, 'failoverTimeMs', 10_000),
+    failoverTimeMs,
     initialPosition,
     connectTimeout: positiveInteger(options.connectTimeout, 'connectTimeout', 5_000),
     requestTimeout: positiveInteger(options.requestTimeout, 'requestTimeout', 10_000),
     maxAttempts: positiveInteger(options.maxAttempts, 'maxAttempts', 5),
+    callTimeout: positiveInteger(
+      options.callTimeout,
+      'callTimeout',
+      Math.max(1, Math.floor(failoverTimeMs / 2)),
+    ),
     now,
   };
 }

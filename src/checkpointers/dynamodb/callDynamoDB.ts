@@ -10,6 +10,9 @@ export interface DynamoDBCallPolicy {
   /** Deadline of one attempt, in ms: the request is aborted past it (and retried). */
   readonly requestTimeout: number;
   readonly maxAttempts: number;
+  /** Budget of one call, retries included, in ms: no attempt or wait runs past it. */
+  readonly callTimeout: number;
+  readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
 }
 
@@ -18,7 +21,8 @@ type Sendable = { readonly input: object };
 type Send = (command: Sendable, options: { abortSignal: AbortSignal }) => Promise<unknown>;
 
 /**
- * Sends `makeCommand()` with a deadline per attempt, retrying throttling, 5xx, timeouts and lost
+ * Sends `makeCommand()` with a deadline per attempt (`requestTimeout`, cut to what is left of
+ * `callTimeout`), retrying throttling, 5xx, timeouts and lost
  * connections with full-jitter back-off. Conditional-check failures and other answers are
  * returned to `onError` first: when it returns a value, that value is the result (no retry).
  * Anything else fails with DynamoDBRequestError.
@@ -29,9 +33,11 @@ export async function callDynamoDB<T>(
   makeCommand: () => Sendable,
   onError?: (error: unknown) => { readonly handled: true; readonly value: T } | undefined,
 ): Promise<T> {
+  const giveUpAt = policy.now() + policy.callTimeout;
   for (let attempt = 1; ; attempt += 1) {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), policy.requestTimeout);
+    const deadline = Math.max(1, Math.min(policy.requestTimeout, giveUpAt - policy.now()));
+    const timer = setTimeout(() => controller.abort(), deadline);
     try {
       const send = policy.client.send.bind(policy.client) as unknown as Send;
       return (await send(makeCommand(), { abortSignal: controller.signal })) as T;
@@ -39,9 +45,10 @@ export async function callDynamoDB<T>(
       const handled = onError?.(error);
       if (handled !== undefined) return handled.value;
       const retriable = controller.signal.aborted || isRetriableDynamoDBError(error);
-      if (!retriable || attempt >= policy.maxAttempts)
+      const delay = backoffDelay(attempt - 1, { baseMs: 50, capMs: 2_000 });
+      if (!retriable || attempt >= policy.maxAttempts || policy.now() + delay >= giveUpAt)
         throw new DynamoDBRequestError({ ...what, attempts: attempt, retriable, cause: error });
-      await policy.sleep(backoffDelay(attempt - 1, { baseMs: 50, capMs: 2_000 }));
+      await policy.sleep(delay);
     } finally {
       clearTimeout(timer);
     }

@@ -116,6 +116,30 @@ describe('DynamoDBCheckpointer request failures', () => {
     }
   });
 
+  it('stops retrying when the call budget (callTimeout) is spent', async () => {
+    const { client, state } = faultyClient(dynamo.createClient(), () => awsError('ThrottlingException', 400));
+    const checkpointer = new DynamoDBCheckpointer({
+      client,
+      tableName: uniqueTableName('budget'),
+      maxAttempts: 1000,
+      callTimeout: 300,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+    try {
+      await checkpointer.getCheckpoint('orders', 'shardId-000000000000'); // creates the table
+      state.failures = Number.POSITIVE_INFINITY;
+      state.sent = 0;
+      const error = await rejectionOf(checkpointer.getCheckpoint('orders', 'shardId-000000000000'));
+      expect(error).toMatchObject({ retriable: true, code: 'ThrottlingException' });
+      // Back-off delays of up to 50, 100, 200 ms fit a 300 ms budget only a few times.
+      expect(state.sent).toBeGreaterThanOrEqual(1);
+      expect(state.sent).toBeLessThan(1000);
+      expect((error as DynamoDBRequestError).attempts).toBe(state.sent);
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
   it('does not retry a request DynamoDB rejects as invalid', async () => {
     const { client, state } = faultyClient(dynamo.createClient(), () => awsError('ValidationException', 400));
     const checkpointer = new DynamoDBCheckpointer({
