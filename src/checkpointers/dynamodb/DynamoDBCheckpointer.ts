@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { sleep } from '../../kinesis/sleep.js';
-import type { CheckpointPosition, Checkpointer, Lease, LeaseInfo, ShardCheckpoint } from '../Checkpointer.js';
+import type { CheckpointPosition, Lease, LeaseInfo, ShardCheckpoint } from '../Checkpointer.js';
+import type {
+  HandoffRequest,
+  HandoffRequestResult,
+  LeaseCoordinator,
+  LeaseSnapshot,
+  LeaseState,
+  ReleaseLeaseOptions,
+} from '../LeaseCoordinator.js';
 import { comparePositions } from '../comparePositions.js';
 import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
 import { LeaseLostError } from '../errors/LeaseLostError.js';
@@ -20,6 +28,9 @@ import {
   type ResolvedDynamoDBCheckpointerOptions,
 } from './DynamoDBCheckpointerOptions.js';
 import { ensureLeaseTable } from './ensureLeaseTable.js';
+import { DynamoDBRequestError } from './errors/DynamoDBRequestError.js';
+import { HANDOFF, HANDOFF_ATTRIBUTES, handoffFieldsOf } from './handoffAttributes.js';
+import { WORKER_ID, WorkerRegistry, workersTableOf } from './WorkerRegistry.js';
 import {
   checkpointOf,
   FIRST_ITEM_DONE,
@@ -60,9 +71,13 @@ const HANDLED_CONDITION = (error: unknown) =>
  * as the KCL judges it: when its counter has not moved for `failoverTimeMs` on the observer's
  * clock. `leaseDurationMs` is that failover time.
  */
-export class DynamoDBCheckpointer implements Checkpointer {
+export class DynamoDBCheckpointer implements LeaseCoordinator {
   readonly name: string;
   readonly leaseDurationMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly handoffTimeoutMs: number;
+  /** How long a lease released for a handoff stays reserved for the requester. */
+  readonly handoffReservationMs: number;
 
   private readonly options: ResolvedDynamoDBCheckpointerOptions;
   private readonly sdk: DynamoDBModule;
@@ -71,6 +86,8 @@ export class DynamoDBCheckpointer implements Checkpointer {
   private readonly policy: DynamoDBCallPolicy;
   private readonly held = new Map<string, HeldLease>();
   private readonly observations: LeaseObservations;
+  private readonly workers: WorkerRegistry;
+  private readonly workerTables = new Map<string, Promise<string>>();
   /** The table of each stream, resolved once (a `tableName` function is called once per stream). */
   private readonly tableNames = new Map<string, string>();
   private readonly tables = new Map<string, Promise<string>>();
@@ -83,6 +100,9 @@ export class DynamoDBCheckpointer implements Checkpointer {
     this.options = resolveDynamoDBCheckpointerOptions(options);
     this.name = this.options.name;
     this.leaseDurationMs = this.options.failoverTimeMs;
+    this.heartbeatIntervalMs = this.options.heartbeatIntervalMs;
+    this.handoffTimeoutMs = this.options.handoffTimeoutMs;
+    this.handoffReservationMs = this.options.handoffReservationMs;
     this.sdk = loadDynamoDB();
     this.client = createDynamoDBClient(options, this.options);
     this.ownsClient = options.client === undefined;
@@ -95,6 +115,7 @@ export class DynamoDBCheckpointer implements Checkpointer {
       sleep: options.sleep ?? ((ms) => sleep(ms)),
     };
     this.observations = new LeaseObservations(this.leaseDurationMs);
+    this.workers = new WorkerRegistry(this.sdk, this.policy);
   }
 
   getCheckpoint(streamName: string, shardId: string): Promise<ShardCheckpoint | undefined> {
@@ -127,19 +148,32 @@ export class DynamoDBCheckpointer implements Checkpointer {
     });
   }
 
-  releaseLease(lease: Lease): Promise<void> {
+  releaseLease(lease: Lease, options: ReleaseLeaseOptions = {}): Promise<void> {
     return this.run('release a lease', async () => {
       validateLease(lease);
+      const { handoffTo } = options;
+      if (handoffTo !== undefined) validateNonEmptyString(handoffTo, 'handoffTo');
       const table = await this.table(lease.streamName);
       await this.serialized(table, lease.shardId, async () => {
         const key = leaseKeyOf(table, lease.shardId);
         const held = this.held.get(key);
         if (held === undefined || held.token !== lease.token) return;
         this.held.delete(key);
-        const result = await this.update(table, lease, held.counter, held.counter + 1, {
-          set: {},
-          remove: [KCL.leaseOwner],
-        });
+        const result = await this.update(
+          table,
+          lease,
+          held.counter,
+          held.counter + 1,
+          handoffTo === undefined
+            ? { set: {}, remove: [KCL.leaseOwner, ...HANDOFF_ATTRIBUTES] }
+            : {
+                set: {
+                  [HANDOFF.reservedFor]: { S: handoffTo },
+                  [HANDOFF.reservedUntil]: { N: String(this.options.now() + this.handoffReservationMs) },
+                },
+                remove: [KCL.leaseOwner, HANDOFF.requester, HANDOFF.deadline],
+              },
+        );
         if (result !== 'condition-failed') this.observations.wrote(key, held.counter + 1, this.options.now());
       });
     });
@@ -189,24 +223,209 @@ export class DynamoDBCheckpointer implements Checkpointer {
     return this.run('list leases', async () => {
       validateNonEmptyString(streamName, 'streamName');
       const table = await this.table(streamName);
-      const infos: LeaseInfo[] = [];
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
-        const at = this.options.now();
-        const page = await callDynamoDB<{
-          Items?: LeaseItem[];
-          LastEvaluatedKey?: Record<string, AttributeValue>;
-        }>(
-          this.policy,
-          { operation: 'Scan', tableName: table, context: { streamName } },
-          () =>
-            new this.sdk.ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: startKey }),
-        );
-        for (const item of page.Items ?? []) infos.push(this.infoOf(table, item, at));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey !== undefined);
-      return infos.sort((a, b) => (a.shardId < b.shardId ? -1 : a.shardId > b.shardId ? 1 : 0));
+      const at = this.options.now();
+      const items = await this.scanItems(table, streamName);
+      return items.map((item) => this.infoOf(table, item, at)).sort(byShardId);
     });
+  }
+
+  heartbeat(streamName: string, workerId: string): Promise<number> {
+    return this.run('heartbeat', async () => {
+      validateNonEmptyString(streamName, 'streamName');
+      validateNonEmptyString(workerId, 'workerId');
+      const table = await this.workersTable(streamName);
+      const expiresAt = this.options.now() + this.leaseDurationMs;
+      await this.workers.heartbeat(table, streamName, workerId, expiresAt);
+      return expiresAt;
+    });
+  }
+
+  leaveGroup(streamName: string, workerId: string): Promise<void> {
+    return this.run('leave the group', async () => {
+      validateNonEmptyString(streamName, 'streamName');
+      validateNonEmptyString(workerId, 'workerId');
+      await this.workers.leave(await this.workersTable(streamName), streamName, workerId);
+    });
+  }
+
+  liveWorkers(streamName: string): Promise<string[]> {
+    return this.run('list live workers', async () => {
+      validateNonEmptyString(streamName, 'streamName');
+      return this.workers.live(await this.workersTable(streamName), streamName, this.options.now());
+    });
+  }
+
+  requestHandoff(streamName: string, shardId: string, requester: string): Promise<HandoffRequestResult> {
+    return this.run('request a handoff', async () => {
+      validateShardAddress(streamName, shardId);
+      validateNonEmptyString(requester, 'requester');
+      const table = await this.table(streamName);
+      for (let attempt = 1; attempt <= 5; attempt += 1) {
+        const at = this.options.now();
+        const item = await this.getItem(table, streamName, shardId);
+        if (item === undefined) return { status: 'free' };
+        const owner = this.liveOwnerOf(table, item, at);
+        if (owner === undefined) return { status: 'free' };
+        if (owner === requester) return { status: 'own', owner };
+        const { request } = handoffFieldsOf(item);
+        const now = this.options.now();
+        if (request !== undefined && now < request.deadline + this.handoffTimeoutMs) {
+          if (request.requester === requester)
+            return { status: 'already-requested', owner, deadline: request.deadline };
+          return {
+            status: 'other-request-pending',
+            owner,
+            requester: request.requester,
+            deadline: request.deadline,
+          };
+        }
+        const deadline = now + this.handoffTimeoutMs;
+        const result = await callDynamoDB<unknown>(
+          this.policy,
+          { operation: 'UpdateItem', tableName: table, context: { streamName, shardId } },
+          () =>
+            new this.sdk.UpdateItemCommand({
+              TableName: table,
+              Key: { [KCL.leaseKey]: { S: shardId } },
+              UpdateExpression: 'SET #req = :me, #dl = :deadline',
+              ConditionExpression:
+                request === undefined
+                  ? '#owner = :owner AND attribute_not_exists(#req)'
+                  : '#owner = :owner AND #req = :oldReq AND #dl = :oldDeadline',
+              ExpressionAttributeNames: {
+                '#owner': KCL.leaseOwner,
+                '#req': HANDOFF.requester,
+                '#dl': HANDOFF.deadline,
+              },
+              ExpressionAttributeValues: {
+                ':me': { S: requester },
+                ':deadline': { N: String(deadline) },
+                ':owner': { S: owner },
+                ...(request === undefined
+                  ? {}
+                  : { ':oldReq': { S: request.requester }, ':oldDeadline': { N: String(request.deadline) } }),
+              },
+            }),
+          HANDLED_CONDITION,
+        );
+        if (result !== 'condition-failed') return { status: 'requested', owner, deadline };
+      }
+      throw new DynamoDBRequestError({
+        operation: 'UpdateItem',
+        tableName: table,
+        attempts: 5,
+        retriable: true,
+        cause: new Error('the lease kept changing while the handoff request was recorded'),
+        context: { streamName, shardId },
+      });
+    });
+  }
+
+  cancelHandoff(streamName: string, shardId: string, requester: string): Promise<boolean> {
+    return this.run('cancel a handoff', async () => {
+      validateShardAddress(streamName, shardId);
+      validateNonEmptyString(requester, 'requester');
+      const table = await this.table(streamName);
+      const item = await this.getItem(table, streamName, shardId);
+      if (item === undefined) return false;
+      const { request, reservation } = handoffFieldsOf(item);
+      const [who, names] =
+        request?.requester === requester
+          ? [HANDOFF.requester, [HANDOFF.requester, HANDOFF.deadline]]
+          : reservation?.worker === requester
+            ? [HANDOFF.reservedFor, [HANDOFF.reservedFor, HANDOFF.reservedUntil]]
+            : [undefined, []];
+      if (who === undefined) return false;
+      const result = await callDynamoDB<unknown>(
+        this.policy,
+        { operation: 'UpdateItem', tableName: table, context: { streamName, shardId } },
+        () =>
+          new this.sdk.UpdateItemCommand({
+            TableName: table,
+            Key: { [KCL.leaseKey]: { S: shardId } },
+            UpdateExpression: 'REMOVE #a, #b',
+            ConditionExpression: '#who = :me',
+            ExpressionAttributeNames: { '#a': names[0], '#b': names[1], '#who': who },
+            ExpressionAttributeValues: { ':me': { S: requester } },
+          }),
+        HANDLED_CONDITION,
+      );
+      return result !== 'condition-failed';
+    });
+  }
+
+  pendingHandoffs(streamName: string, owner: string): Promise<HandoffRequest[]> {
+    return this.run('list pending handoffs', async () => {
+      validateNonEmptyString(owner, 'owner');
+      const snapshot = await this.snapshot(streamName);
+      const live = new Set(snapshot.liveWorkers);
+      return snapshot.leases.flatMap((lease) =>
+        lease.owner === owner && lease.handoff !== undefined && live.has(lease.handoff.requester)
+          ? [{ streamName, shardId: lease.shardId, owner, ...lease.handoff }]
+          : [],
+      );
+    });
+  }
+
+  leaseSnapshot(streamName: string): Promise<LeaseSnapshot> {
+    return this.run('read a lease snapshot', () => this.snapshot(streamName));
+  }
+
+  private async snapshot(streamName: string): Promise<LeaseSnapshot> {
+    validateNonEmptyString(streamName, 'streamName');
+    const table = await this.table(streamName);
+    const workersTable = await this.workersTable(streamName);
+    const at = this.options.now();
+    const items = await this.scanItems(table, streamName);
+    const now = this.options.now();
+    const liveWorkers = await this.workers.live(workersTable, streamName, now);
+    const leases: LeaseState[] = [];
+    for (const item of items) {
+      const info = this.infoOf(table, item, at);
+      const { request, reservation } = handoffFieldsOf(item);
+      const handoff =
+        info.owner !== undefined && request !== undefined && now < request.deadline + this.handoffTimeoutMs
+          ? { requester: request.requester, deadline: request.deadline }
+          : undefined;
+      const reserved =
+        info.owner === undefined && reservation !== undefined && now < reservation.until
+          ? reservation
+          : undefined;
+      if (
+        info.owner === undefined &&
+        info.checkpoint === undefined &&
+        handoff === undefined &&
+        reserved === undefined
+      )
+        continue;
+      leases.push({
+        ...info,
+        ...(handoff !== undefined ? { handoff } : {}),
+        ...(reserved !== undefined
+          ? { reservation: { worker: reserved.worker, until: reserved.until } }
+          : {}),
+      });
+    }
+    return { now, liveWorkers, leases: leases.sort(byShardId) };
+  }
+
+  private async scanItems(table: string, streamName: string): Promise<LeaseItem[]> {
+    const items: LeaseItem[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await callDynamoDB<{
+        Items?: LeaseItem[];
+        LastEvaluatedKey?: Record<string, AttributeValue>;
+      }>(
+        this.policy,
+        { operation: 'Scan', tableName: table, context: { streamName } },
+        () =>
+          new this.sdk.ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
   }
 
   async close(): Promise<void> {
@@ -236,8 +455,18 @@ export class DynamoDBCheckpointer implements Checkpointer {
     const now = this.options.now();
     if (current === owner && held?.owner === owner && held.counter === counter && now < held.expiresAt)
       return { streamName, shardId, owner, token: held.token, expiresAt: held.expiresAt };
-    if (current !== undefined && current !== owner && now < expiresAt) return undefined;
-    // Free, expired, or ours from an earlier life of this worker: take it over.
+    const { request, reservation } = handoffFieldsOf(item);
+    if (current !== undefined && current !== owner && now < expiresAt) {
+      // Held live by another: ours only if our handoff request passed its deadline unanswered.
+      const due =
+        request?.requester === owner &&
+        request.deadline <= now &&
+        now < request.deadline + this.handoffTimeoutMs;
+      if (!due) return undefined;
+    } else if (reservation !== undefined && reservation.worker !== owner && now < reservation.until) {
+      return undefined; // released for a handoff to another worker
+    }
+    // Free, expired, ours from an earlier life of this worker, or handed over: take it over.
     const at = this.options.now();
     const result = await callDynamoDB<{ Attributes?: LeaseItem } | 'condition-failed'>(
       this.policy,
@@ -247,14 +476,16 @@ export class DynamoDBCheckpointer implements Checkpointer {
           TableName: table,
           Key: { [KCL.leaseKey]: { S: shardId } },
           UpdateExpression:
-            current === owner
+            (current === owner
               ? 'SET #owner = :owner, #counter = :next'
-              : 'SET #owner = :owner, #counter = :next, #switches = if_not_exists(#switches, :zero) + :one',
+              : 'SET #owner = :owner, #counter = :next, #switches = if_not_exists(#switches, :zero) + :one') +
+            ' REMOVE #h0, #h1, #h2, #h3',
           ConditionExpression: '#counter = :counter',
           ExpressionAttributeNames: {
             '#owner': KCL.leaseOwner,
             '#counter': KCL.leaseCounter,
             ...(current === owner ? {} : { '#switches': KCL.ownerSwitchesSinceCheckpoint }),
+            ...Object.fromEntries(HANDOFF_ATTRIBUTES.map((name, index) => [`#h${index}`, name])),
           },
           ExpressionAttributeValues: {
             ':owner': { S: owner },
@@ -446,6 +677,33 @@ export class DynamoDBCheckpointer implements Checkpointer {
     return answer.Item;
   }
 
+  /** The live owner of a lease item as this process judges it (see LeaseObservations). */
+  private liveOwnerOf(table: string, item: LeaseItem, at: number): string | undefined {
+    return this.infoOf(table, item, at).owner;
+  }
+
+  /** The workers table beside a stream's lease table, created (or checked) once. */
+  private workersTable(streamName: string): Promise<string> {
+    return this.table(streamName).then((leaseTable) => {
+      const name = workersTableOf(leaseTable);
+      let ready = this.workerTables.get(name);
+      if (ready === undefined) {
+        ready = ensureLeaseTable(
+          this.sdk,
+          this.policy,
+          name,
+          streamName,
+          this.options.createTable,
+          this.options.now,
+          WORKER_ID,
+        ).then(() => name);
+        this.workerTables.set(name, ready);
+        ready.catch(() => this.workerTables.delete(name));
+      }
+      return ready;
+    });
+  }
+
   /** The table of a stream, created (or checked) once. */
   private table(streamName: string): Promise<string> {
     if (this.options.singleTable) {
@@ -505,6 +763,10 @@ export class DynamoDBCheckpointer implements Checkpointer {
     );
     return promise;
   }
+}
+
+function byShardId(a: { readonly shardId: string }, b: { readonly shardId: string }): number {
+  return a.shardId < b.shardId ? -1 : a.shardId > b.shardId ? 1 : 0;
 }
 
 function leaseKeyOf(table: string, shardId: string): string {

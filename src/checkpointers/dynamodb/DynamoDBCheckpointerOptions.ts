@@ -19,6 +19,12 @@ export interface DynamoDBCheckpointerOptions {
    * taken. Default 10,000 ms (the KCL's default).
    */
   readonly failoverTimeMs?: number;
+  /** How often a consumer heartbeats and renews its leases, in ms. Default failoverTimeMs / 4. */
+  readonly heartbeatIntervalMs?: number;
+  /** How long an owner has to honour a handoff request, in ms. Default failoverTimeMs. */
+  readonly handoffTimeoutMs?: number;
+  /** How long a lease released for a handoff stays reserved for the requester. Default 2 heartbeats. */
+  readonly handoffReservationMs?: number;
   /** Checkpoint written in a lease this checkpointer creates. Default TRIM_HORIZON. */
   readonly initialPosition?: InitialCheckpointSentinel;
   /** A DynamoDBClient of your own; region/endpoint/credentials/timeouts are then ignored. */
@@ -50,6 +56,9 @@ export interface ResolvedDynamoDBCheckpointerOptions {
   readonly singleTable: boolean;
   readonly createTable: boolean;
   readonly failoverTimeMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly handoffTimeoutMs: number;
+  readonly handoffReservationMs: number;
   readonly initialPosition: InitialCheckpointSentinel;
   readonly connectTimeout: number;
   readonly requestTimeout: number;
@@ -101,12 +110,26 @@ export function resolveDynamoDBCheckpointerOptions(
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new InvalidOptionError('now', now, 'expected a function');
   const failoverTimeMs = positiveInteger(options.failoverTimeMs, 'failoverTimeMs', 10_000);
+  const heartbeatIntervalMs = positiveInteger(
+    options.heartbeatIntervalMs,
+    'heartbeatIntervalMs',
+    Math.max(1, Math.floor(failoverTimeMs / 4)),
+  );
+  if (heartbeatIntervalMs >= failoverTimeMs)
+    throw new InvalidOptionError('heartbeatIntervalMs', heartbeatIntervalMs, 'must be below failoverTimeMs');
   return {
     name,
     tableFor,
     singleTable: typeof table === 'string',
     createTable: options.createTable ?? true,
     failoverTimeMs,
+    heartbeatIntervalMs,
+    handoffTimeoutMs: positiveInteger(options.handoffTimeoutMs, 'handoffTimeoutMs', failoverTimeMs),
+    handoffReservationMs: positiveInteger(
+      options.handoffReservationMs,
+      'handoffReservationMs',
+      2 * heartbeatIntervalMs,
+    ),
     initialPosition,
     connectTimeout: positiveInteger(options.connectTimeout, 'connectTimeout', 5_000),
     requestTimeout: positiveInteger(options.requestTimeout, 'requestTimeout', 10_000),

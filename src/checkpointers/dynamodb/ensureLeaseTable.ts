@@ -11,7 +11,7 @@ function named(error: unknown, name: string): boolean {
 }
 
 /**
- * Makes sure the lease table exists and is ACTIVE: creates it (hash key `leaseKey` of type S,
+ * Makes sure a table exists and is ACTIVE: creates it (hash key `hashKey`, default `leaseKey`, of type S,
  * on-demand billing, as the KCL does) when `create`, else fails with LeaseTableMissingError.
  */
 export async function ensureLeaseTable(
@@ -21,6 +21,7 @@ export async function ensureLeaseTable(
   streamName: string,
   create: boolean,
   now: () => number,
+  hashKey: string = KCL.leaseKey,
 ): Promise<void> {
   const what = { tableName, context: { streamName } };
   const describe = () =>
@@ -33,15 +34,15 @@ export async function ensureLeaseTable(
     );
   let status = await describe();
   if (status === 'missing') {
-    if (!create) throw new LeaseTableMissingError(tableName, streamName);
+    if (!create) throw new LeaseTableMissingError(tableName, streamName, undefined, hashKey);
     await callDynamoDB<unknown>(
       policy,
       { ...what, operation: 'CreateTable' },
       () =>
         new sdk.CreateTableCommand({
           TableName: tableName,
-          AttributeDefinitions: [{ AttributeName: KCL.leaseKey, AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: KCL.leaseKey, KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
           BillingMode: 'PAY_PER_REQUEST',
         }),
       (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: undefined } : undefined),
@@ -51,7 +52,12 @@ export async function ensureLeaseTable(
   const giveUpAt = now() + ACTIVE_WAIT_MS;
   while (status === 'missing' || status.Table?.TableStatus !== 'ACTIVE') {
     if (now() > giveUpAt)
-      throw new LeaseTableMissingError(tableName, streamName, new Error('table never became ACTIVE'));
+      throw new LeaseTableMissingError(
+        tableName,
+        streamName,
+        new Error('table never became ACTIVE'),
+        hashKey,
+      );
     await policy.sleep(ACTIVE_POLL_MS);
     status = await describe();
   }
