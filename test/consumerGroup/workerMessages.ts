@@ -17,6 +17,8 @@ export interface WorkerConfig {
   readonly checkpointIntervalMs: number;
   /** Time the handler takes per item, in ms (default 0: as long as the report takes). */
   readonly handlerDelayMs?: number;
+  /** Keep leases in this DynamoDB lease table instead of Redis (failover time = sessionTimeoutMs). */
+  readonly dynamodb?: { readonly endpoint: string; readonly tableName: string };
 }
 
 /** A ConsumerEvent with its error as text (IPC carries JSON). */
