@@ -3,7 +3,8 @@
 // checkpoints. close() stops all of it, whatever state the test left it in.
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { CheckpointPosition } from '../../src/checkpointers/Checkpointer.js';
-import type { LeaseSnapshot } from '../../src/checkpointers/LeaseCoordinator.js';
+import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import type { LeaseCoordinator, LeaseSnapshot } from '../../src/checkpointers/LeaseCoordinator.js';
 import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { uniqueKeyPrefix } from '../support/redis.js';
@@ -21,7 +22,7 @@ export interface GroupFixture {
   readonly feed: RecordFeed;
   readonly group: WorkerGroup;
   /** For reading leases and checkpoints from the test (never takes a lease). */
-  readonly observer: RedisCheckpointer;
+  readonly observer: LeaseCoordinator;
   snapshot(): Promise<LeaseSnapshot>;
   /** Lease snapshots taken while waiting, the latest kept for failure messages. */
   readonly leases: LeaseWatch;
@@ -49,6 +50,8 @@ export interface GroupFixtureOptions {
   readonly maxQueueSize?: number;
   /** Handlers drop items whose abortSignal fired (default false). */
   readonly abortAware?: boolean;
+  /** Keep leases in a new lease table on this DynamoDB endpoint instead of Redis. */
+  readonly dynamodbEndpoint?: string;
 }
 
 export async function startGroupFixture(
@@ -68,14 +71,31 @@ export async function startGroupFixture(
     const streamName = uniqueStreamName('group');
     await kinesis.createStream(streamName, shards);
     const keyPrefix = uniqueKeyPrefix('group');
-    const observer = new RedisCheckpointer({
-      redis: redisUrl,
-      name: GROUP,
-      keyPrefix,
-      sessionTimeout: SESSION_TIMEOUT_MS,
-      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
-      retry: { baseMs: 50, capMs: 500, retryLimit: 20 },
-    });
+    const dynamodb =
+      options.dynamodbEndpoint === undefined
+        ? undefined
+        : {
+            endpoint: options.dynamodbEndpoint,
+            tableName: `${keyPrefix.replace(/[^A-Za-z0-9_.-]/g, '-')}leases`,
+          };
+    const observer: LeaseCoordinator =
+      dynamodb === undefined
+        ? new RedisCheckpointer({
+            redis: redisUrl,
+            name: GROUP,
+            keyPrefix,
+            sessionTimeout: SESSION_TIMEOUT_MS,
+            heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+            retry: { baseMs: 50, capMs: 500, retryLimit: 20 },
+          })
+        : new DynamoDBCheckpointer({
+            endpoint: dynamodb.endpoint,
+            region: kinesis.region,
+            credentials: kinesis.credentials,
+            tableName: dynamodb.tableName,
+            failoverTimeMs: SESSION_TIMEOUT_MS,
+            heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+          });
     closers.push(() => observer.close());
     const feed = new RecordFeed(client, streamName);
     closers.push(() => feed.stop());
@@ -94,6 +114,7 @@ export async function startGroupFixture(
       ...(options.handlerDelayMs === undefined ? {} : { handlerDelayMs: options.handlerDelayMs }),
       ...(options.maxQueueSize === undefined ? {} : { maxQueueSize: options.maxQueueSize }),
       ...(options.abortAware === undefined ? {} : { abortAware: options.abortAware }),
+      ...(dynamodb === undefined ? {} : { dynamodb }),
     });
     closers.push(() => group.killAll());
     let last = await observer.leaseSnapshot(streamName);

@@ -7,6 +7,8 @@
 // item being reported finishes, later ones are left for the next owner, the consumer unsubscribes
 // (last checkpoints, leases released with handoff, group left) and the process exits 0.
 import { EMPTY, from, mergeMap, of } from 'rxjs';
+import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import type { LeaseCoordinator } from '../../src/checkpointers/LeaseCoordinator.js';
 import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
 import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
 import type { KinesisItem } from '../../src/consumer/KinesisItem.js';
@@ -41,15 +43,26 @@ function describeEvent(event: ConsumerEvent): WorkerEvent {
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '{}') as WorkerConfig;
-  const checkpointer = new RedisCheckpointer({
-    redis: config.redisUrl,
-    name: config.group,
-    keyPrefix: config.keyPrefix,
-    sessionTimeout: config.sessionTimeoutMs,
-    heartbeatInterval: config.heartbeatIntervalMs,
-    // Give up on a call within about a session, so a Redis outage surfaces as events soon.
-    retry: { baseMs: 50, capMs: 500, retryLimit: 3 },
-  });
+  const checkpointer: LeaseCoordinator =
+    config.dynamodb === undefined
+      ? new RedisCheckpointer({
+          redis: config.redisUrl,
+          name: config.group,
+          keyPrefix: config.keyPrefix,
+          sessionTimeout: config.sessionTimeoutMs,
+          heartbeatInterval: config.heartbeatIntervalMs,
+          // Give up on a call within about a session, so a Redis outage surfaces as events soon.
+          retry: { baseMs: 50, capMs: 500, retryLimit: 3 },
+        })
+      : new DynamoDBCheckpointer({
+          endpoint: config.dynamodb.endpoint,
+          region: config.region,
+          credentials: config.credentials,
+          tableName: config.dynamodb.tableName,
+          failoverTimeMs: config.sessionTimeoutMs,
+          heartbeatIntervalMs: config.heartbeatIntervalMs,
+          maxAttempts: 3,
+        });
   const consumer = fromKinesis({
     streamName: config.streamName,
     endpoint: config.endpoint,

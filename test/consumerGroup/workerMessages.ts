@@ -24,6 +24,8 @@ export interface WorkerConfig {
    * report, not passed to checkpoint() (default false: every item handed over is processed).
    */
   readonly abortAware?: boolean;
+  /** Keep leases in this DynamoDB lease table instead of Redis (failover time = sessionTimeoutMs). */
+  readonly dynamodb?: { readonly endpoint: string; readonly tableName: string };
 }
 
 /** A ConsumerEvent with its error as text (IPC carries JSON). */

@@ -10,6 +10,7 @@ const examples = [
   'examples/consume-with-checkpoints.ts',
   'examples/consumer-group.ts', // REDIS_URL, or a redis-server on PATH
   'examples/cross-language.ts',
+  'examples/dynamodb-group.ts', // DYNAMODB_ENDPOINT, or dynalite in process
   'examples/nestjs/main.ts',
 ];
 

@@ -1,0 +1,144 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import type { KinesisCredentials } from '../../kinesis/createKinesisClient.js';
+import { SENTINEL, type InitialCheckpointSentinel } from './kclLeaseItem.js';
+
+export interface DynamoDBCheckpointerOptions {
+  /**
+   * The lease table. A string names one table for one stream, as a KCL application's table
+   * (single-stream mode): using the checkpointer with a second stream fails. A function maps each
+   * stream to its table. Default: `${name}-${streamName}`.
+   */
+  readonly tableName?: string | ((streamName: string) => string);
+  /** Name of the checkpointer (the KCL application name); default `rxjs-kinesis`. */
+  readonly name?: string;
+  /** Create a missing table (on-demand billing). Default true; false fails with LeaseTableMissingError. */
+  readonly createTable?: boolean;
+  /**
+   * The KCL's failover time: a lease whose `leaseCounter` has not moved for this long may be
+   * taken. Default 10,000 ms (the KCL's default).
+   */
+  readonly failoverTimeMs?: number;
+  /** How often a consumer heartbeats and renews its leases, in ms. Default failoverTimeMs / 4. */
+  readonly heartbeatIntervalMs?: number;
+  /** How long an owner has to honour a handoff request, in ms. Default failoverTimeMs. */
+  readonly handoffTimeoutMs?: number;
+  /** How long a lease released for a handoff stays reserved for the requester. Default 2 heartbeats. */
+  readonly handoffReservationMs?: number;
+  /** Checkpoint written in a lease this checkpointer creates. Default TRIM_HORIZON. */
+  readonly initialPosition?: InitialCheckpointSentinel;
+  /** A DynamoDBClient of your own; region/endpoint/credentials/timeouts are then ignored. */
+  readonly client?: DynamoDBClient;
+  readonly region?: string;
+  /** Endpoint URL (DynamoDB Local, LocalStack, dynalite). Default: `DYNAMODB_ENDPOINT`, else AWS. */
+  readonly endpoint?: string;
+  readonly credentials?: KinesisCredentials;
+  /** Longest wait for a connection, in ms. Default 5,000. */
+  readonly connectTimeout?: number;
+  /** Deadline of one request, in ms (also applied to a client of your own). Default 10,000. */
+  readonly requestTimeout?: number;
+  /** Attempts per call on throttling, timeouts, lost connections and 5xx. Default 5. */
+  readonly maxAttempts?: number;
+  /**
+   * Longest time one call may take, retries included, in ms; no retry starts past it. Default
+   * `failoverTimeMs / 2`, so a lease operation gives up while the lease can still be renewed.
+   */
+  readonly callTimeout?: number;
+  /** Clock (epoch ms). Default Date.now. */
+  readonly now?: () => number;
+  /** Waits between retries; inject to control time in tests. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ResolvedDynamoDBCheckpointerOptions {
+  readonly name: string;
+  readonly tableFor: (streamName: string) => string;
+  readonly singleTable: boolean;
+  readonly createTable: boolean;
+  readonly failoverTimeMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly handoffTimeoutMs: number;
+  readonly handoffReservationMs: number;
+  readonly initialPosition: InitialCheckpointSentinel;
+  readonly connectTimeout: number;
+  readonly requestTimeout: number;
+  readonly maxAttempts: number;
+  readonly callTimeout: number;
+  readonly now: () => number;
+}
+
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+
+function positiveInteger(value: unknown, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > 2 ** 31 - 1)
+    throw new InvalidOptionError(option, value, 'expected a positive integer');
+  return value;
+}
+
+/** Applies defaults and validates; throws InvalidOptionError. */
+export function resolveDynamoDBCheckpointerOptions(
+  options: DynamoDBCheckpointerOptions,
+): ResolvedDynamoDBCheckpointerOptions {
+  const name = options.name ?? 'rxjs-kinesis';
+  if (typeof name !== 'string' || name.length === 0)
+    throw new InvalidOptionError('name', name, 'expected a non-empty string');
+  const table = options.tableName;
+  if (typeof table === 'string' && !TABLE_NAME.test(table))
+    throw new InvalidOptionError('tableName', table, 'a DynamoDB table name is 3-255 of A-Z a-z 0-9 _ - .');
+  if (table !== undefined && typeof table !== 'string' && typeof table !== 'function')
+    throw new InvalidOptionError(
+      'tableName',
+      table,
+      'expected a table name or a function of the stream name',
+    );
+  const tableFor = (streamName: string): string => {
+    const resolved = typeof table === 'function' ? table(streamName) : (table ?? `${name}-${streamName}`);
+    if (typeof resolved !== 'string' || !TABLE_NAME.test(resolved))
+      throw new InvalidOptionError(
+        'tableName',
+        resolved,
+        'a DynamoDB table name is 3-255 of A-Z a-z 0-9 _ - .',
+      );
+    return resolved;
+  };
+  const initialPosition = options.initialPosition ?? SENTINEL.trimHorizon;
+  if (initialPosition !== SENTINEL.trimHorizon && initialPosition !== SENTINEL.latest)
+    throw new InvalidOptionError('initialPosition', initialPosition, 'expected TRIM_HORIZON or LATEST');
+  if (options.createTable !== undefined && typeof options.createTable !== 'boolean')
+    throw new InvalidOptionError('createTable', options.createTable, 'expected a boolean');
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function') throw new InvalidOptionError('now', now, 'expected a function');
+  const failoverTimeMs = positiveInteger(options.failoverTimeMs, 'failoverTimeMs', 10_000);
+  const heartbeatIntervalMs = positiveInteger(
+    options.heartbeatIntervalMs,
+    'heartbeatIntervalMs',
+    Math.max(1, Math.floor(failoverTimeMs / 4)),
+  );
+  if (heartbeatIntervalMs >= failoverTimeMs)
+    throw new InvalidOptionError('heartbeatIntervalMs', heartbeatIntervalMs, 'must be below failoverTimeMs');
+  return {
+    name,
+    tableFor,
+    singleTable: typeof table === 'string',
+    createTable: options.createTable ?? true,
+    failoverTimeMs,
+    heartbeatIntervalMs,
+    handoffTimeoutMs: positiveInteger(options.handoffTimeoutMs, 'handoffTimeoutMs', failoverTimeMs),
+    handoffReservationMs: positiveInteger(
+      options.handoffReservationMs,
+      'handoffReservationMs',
+      2 * heartbeatIntervalMs,
+    ),
+    initialPosition,
+    connectTimeout: positiveInteger(options.connectTimeout, 'connectTimeout', 5_000),
+    requestTimeout: positiveInteger(options.requestTimeout, 'requestTimeout', 10_000),
+    maxAttempts: positiveInteger(options.maxAttempts, 'maxAttempts', 5),
+    callTimeout: positiveInteger(
+      options.callTimeout,
+      'callTimeout',
+      Math.max(1, Math.floor(failoverTimeMs / 2)),
+    ),
+    now,
+  };
+}

@@ -1,0 +1,65 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { backoffDelay } from '../../kinesis/backoff.js';
+import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { DynamoDBRequestError } from './errors/DynamoDBRequestError.js';
+import { isRetriableDynamoDBError } from './isRetriableDynamoDBError.js';
+
+/** How every DynamoDB request of the checkpointer is sent. */
+export interface DynamoDBCallPolicy {
+  readonly client: DynamoDBClient;
+  /** Deadline of one attempt, in ms: the request is aborted past it (and retried). */
+  readonly requestTimeout: number;
+  readonly maxAttempts: number;
+  /** Budget of one call, retries included, in ms: no attempt or wait runs past it. */
+  readonly callTimeout: number;
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+}
+
+/** Any command of @aws-sdk/client-dynamodb (their middleware types do not unify under one `send`). */
+type Sendable = { readonly input: object };
+type Send = (command: Sendable, options: { abortSignal: AbortSignal }) => Promise<unknown>;
+
+/**
+ * Sends `makeCommand()` with a deadline per attempt (`requestTimeout`, cut to what is left of
+ * `callTimeout`), retrying throttling, 5xx, timeouts and lost
+ * connections with full-jitter back-off. Conditional-check failures and other answers are
+ * returned to `onError` first: when it returns a value, that value is the result (no retry).
+ * Anything else fails with DynamoDBRequestError.
+ */
+export async function callDynamoDB<T>(
+  policy: DynamoDBCallPolicy,
+  what: { readonly operation: string; readonly tableName: string; readonly context?: ErrorContext },
+  makeCommand: () => Sendable,
+  onError?: (error: unknown) => { readonly handled: true; readonly value: T } | undefined,
+): Promise<T> {
+  const giveUpAt = policy.now() + policy.callTimeout;
+  for (let attempt = 1; ; attempt += 1) {
+    const controller = new AbortController();
+    const deadline = Math.max(1, Math.min(policy.requestTimeout, giveUpAt - policy.now()));
+    const timer = setTimeout(() => controller.abort(), deadline);
+    try {
+      const send = policy.client.send.bind(policy.client) as unknown as Send;
+      return (await send(makeCommand(), { abortSignal: controller.signal })) as T;
+    } catch (error) {
+      const handled = onError?.(error);
+      if (handled !== undefined) return handled.value;
+      const retriable = controller.signal.aborted || isRetriableDynamoDBError(error);
+      const delay = backoffDelay(attempt - 1, { baseMs: 50, capMs: 2_000 });
+      if (!retriable || attempt >= policy.maxAttempts || policy.now() + delay >= giveUpAt)
+        throw new DynamoDBRequestError({ ...what, attempts: attempt, retriable, cause: error });
+      await policy.sleep(delay);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** True for DynamoDB's answer that a write's condition did not hold. */
+export function isConditionalCheckFailed(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'ConditionalCheckFailedException'
+  );
+}

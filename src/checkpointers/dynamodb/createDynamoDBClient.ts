@@ -1,0 +1,53 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import type { DynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
+import { loadDynamoDB } from './loadDynamoDB.js';
+
+/**
+ * The caller's client, or a new DynamoDBClient (SDK retries off: the checkpointer retries on its
+ * own) whose requests have connection and answer deadlines. An endpoint (the option, else
+ * `DYNAMODB_ENDPOINT`) gets the HTTP/1.1 handler, which also talks to plain-http local servers.
+ */
+export function createDynamoDBClient(
+  options: DynamoDBCheckpointerOptions,
+  timeouts: { readonly connectTimeout: number; readonly requestTimeout: number },
+): DynamoDBClient {
+  if (options.client !== undefined) {
+    if (typeof (options.client as { send?: unknown }).send !== 'function')
+      throw new InvalidOptionError('client', options.client, 'expected a DynamoDBClient');
+    return options.client;
+  }
+  const sdk = loadDynamoDB();
+  const config: DynamoDBClientConfig = { maxAttempts: 1 };
+  if (options.region !== undefined) config.region = options.region;
+  if (options.credentials !== undefined) config.credentials = { ...options.credentials };
+  const endpoint = options.endpoint ?? nonEmpty(process.env.DYNAMODB_ENDPOINT);
+  const http = {
+    connectionTimeout: timeouts.connectTimeout,
+    requestTimeout: timeouts.requestTimeout,
+    throwOnRequestTimeout: true,
+  };
+  if (endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      throw new InvalidOptionError('endpoint', endpoint, 'expected a URL such as http://127.0.0.1:8000');
+    }
+    config.endpoint = endpoint;
+    config.requestHandler =
+      url.protocol === 'http:'
+        ? new NodeHttpHandler({ ...http, httpAgent: new HttpAgent({ keepAlive: true }) })
+        : new NodeHttpHandler({ ...http, httpsAgent: new HttpsAgent({ keepAlive: true }) });
+  } else {
+    config.requestHandler = new NodeHttpHandler({ ...http, httpsAgent: new HttpsAgent({ keepAlive: true }) });
+  }
+  return new sdk.DynamoDBClient(config);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}

@@ -1,0 +1,64 @@
+import { callDynamoDB, type DynamoDBCallPolicy } from './callDynamoDB.js';
+import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
+import { KCL } from './kclLeaseItem.js';
+import type { DynamoDBModule } from './loadDynamoDB.js';
+
+const ACTIVE_POLL_MS = 100;
+const ACTIVE_WAIT_MS = 120_000;
+
+function named(error: unknown, name: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+}
+
+/**
+ * Makes sure a table exists and is ACTIVE: creates it (hash key `hashKey`, default `leaseKey`, of type S,
+ * on-demand billing, as the KCL does) when `create`, else fails with LeaseTableMissingError.
+ */
+export async function ensureLeaseTable(
+  sdk: DynamoDBModule,
+  policy: DynamoDBCallPolicy,
+  tableName: string,
+  streamName: string,
+  create: boolean,
+  now: () => number,
+  hashKey: string = KCL.leaseKey,
+): Promise<void> {
+  const what = { tableName, context: { streamName } };
+  const describe = () =>
+    callDynamoDB<{ Table?: { TableStatus?: string } } | 'missing'>(
+      policy,
+      { ...what, operation: 'DescribeTable' },
+      () => new sdk.DescribeTableCommand({ TableName: tableName }),
+      (error) =>
+        named(error, 'ResourceNotFoundException') ? { handled: true, value: 'missing' } : undefined,
+    );
+  let status = await describe();
+  if (status === 'missing') {
+    if (!create) throw new LeaseTableMissingError(tableName, streamName, undefined, hashKey);
+    await callDynamoDB<unknown>(
+      policy,
+      { ...what, operation: 'CreateTable' },
+      () =>
+        new sdk.CreateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: undefined } : undefined),
+    );
+    status = await describe();
+  }
+  const giveUpAt = now() + ACTIVE_WAIT_MS;
+  while (status === 'missing' || status.Table?.TableStatus !== 'ACTIVE') {
+    if (now() > giveUpAt)
+      throw new LeaseTableMissingError(
+        tableName,
+        streamName,
+        new Error('table never became ACTIVE'),
+        hashKey,
+      );
+    await policy.sleep(ACTIVE_POLL_MS);
+    status = await describe();
+  }
+}

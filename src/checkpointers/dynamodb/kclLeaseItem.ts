@@ -1,0 +1,108 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { CheckpointPosition, ShardCheckpoint } from '../Checkpointer.js';
+
+/**
+ * Attribute names of a KCL lease-table item (one item per shard, hash key `leaseKey`). The KCL
+ * stores the shard's hash key range (`hashKeyRangeForLease` in its model) as two attributes.
+ */
+export const KCL = {
+  leaseKey: 'leaseKey',
+  leaseOwner: 'leaseOwner',
+  leaseCounter: 'leaseCounter',
+  checkpoint: 'checkpoint',
+  checkpointSubSequenceNumber: 'checkpointSubSequenceNumber',
+  ownerSwitchesSinceCheckpoint: 'ownerSwitchesSinceCheckpoint',
+  parentShardIds: 'parentShardIds',
+  childShardIds: 'childShardIds',
+  startingHashKey: 'startingHashKey',
+  endingHashKey: 'endingHashKey',
+} as const;
+
+/**
+ * Not a KCL attribute: set only while the stored position is "item 0 of an aggregated record
+ * done", which the KCL's (checkpoint, checkpointSubSequenceNumber) pair cannot express (the KCL
+ * reads sub-sequence 0 as "the whole record"). Holds that record's sequence number; the KCL
+ * attributes then keep the previous position, so a KCL worker replays at most that one record.
+ */
+export const FIRST_ITEM_DONE = 'rxjsKinesisFirstItemDone';
+
+/** Sentinel values the KCL writes in `checkpoint` instead of a sequence number. */
+export const SENTINEL = {
+  trimHorizon: 'TRIM_HORIZON',
+  latest: 'LATEST',
+  atTimestamp: 'AT_TIMESTAMP',
+  shardEnd: 'SHARD_END',
+} as const;
+
+/** The sentinel a new lease starts with (where a KCL worker that takes it first would start). */
+export type InitialCheckpointSentinel = typeof SENTINEL.trimHorizon | typeof SENTINEL.latest;
+
+export type LeaseItem = Record<string, AttributeValue>;
+
+const DIGITS = /^[0-9]{1,129}$/;
+
+/** The lease counter of an item (0 if missing). */
+export function leaseCounterOf(item: LeaseItem): number {
+  const value = item[KCL.leaseCounter];
+  return value !== undefined && 'N' in value && value.N !== undefined ? Number(value.N) : 0;
+}
+
+/** The owner of an item, undefined when released (the KCL removes the attribute). */
+export function leaseOwnerOf(item: LeaseItem): string | undefined {
+  const value = item[KCL.leaseOwner];
+  return value !== undefined && 'S' in value && value.S !== undefined && value.S !== '' ? value.S : undefined;
+}
+
+function stringOf(item: LeaseItem, name: string): string | undefined {
+  const value = item[name];
+  return value !== undefined && 'S' in value ? value.S : undefined;
+}
+
+function numberOf(item: LeaseItem, name: string): number | undefined {
+  const value = item[name];
+  return value !== undefined && 'N' in value && value.N !== undefined ? Number(value.N) : undefined;
+}
+
+/**
+ * What an item says about the shard's position: SHARD_END -> shard-end; a sequence number with
+ * sub-sequence 0 -> the whole record done; k > 0 -> items 0..k done; a start sentinel
+ * (TRIM_HORIZON, LATEST, AT_TIMESTAMP) or no checkpoint -> undefined (the consumer's configured
+ * start applies).
+ */
+export function checkpointOf(item: LeaseItem): ShardCheckpoint | undefined {
+  const stored = stringOf(item, KCL.checkpoint);
+  if (stored === SENTINEL.shardEnd) return { kind: 'shard-end' };
+  const firstItemDone = stringOf(item, FIRST_ITEM_DONE);
+  const kcl = stored !== undefined && DIGITS.test(stored) ? stored : undefined;
+  if (firstItemDone !== undefined && DIGITS.test(firstItemDone)) {
+    // Only while it is ahead of the KCL pair: a KCL worker that checkpointed since leaves it stale.
+    if (kcl === undefined || BigInt(firstItemDone) > BigInt(kcl))
+      return { kind: 'position', position: { sequenceNumber: firstItemDone, subSequenceNumber: 0 } };
+  }
+  if (kcl === undefined) return undefined;
+  const sub = numberOf(item, KCL.checkpointSubSequenceNumber) ?? 0;
+  return {
+    kind: 'position',
+    position: sub > 0 ? { sequenceNumber: kcl, subSequenceNumber: sub } : { sequenceNumber: kcl },
+  };
+}
+
+/**
+ * The UpdateItem SET/REMOVE parts that store `position` in KCL terms. Item 0 of an aggregated
+ * record leaves the KCL pair where it is and sets FIRST_ITEM_DONE; any other position sets the
+ * pair and removes FIRST_ITEM_DONE.
+ */
+export function positionUpdate(position: CheckpointPosition): {
+  readonly set: Record<string, AttributeValue>;
+  readonly remove: readonly string[];
+} {
+  if (position.subSequenceNumber === 0)
+    return { set: { [FIRST_ITEM_DONE]: { S: position.sequenceNumber } }, remove: [] };
+  return {
+    set: {
+      [KCL.checkpoint]: { S: position.sequenceNumber },
+      [KCL.checkpointSubSequenceNumber]: { N: String(position.subSequenceNumber ?? 0) },
+    },
+    remove: [FIRST_ITEM_DONE],
+  };
+}

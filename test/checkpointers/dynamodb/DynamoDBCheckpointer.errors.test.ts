@@ -1,0 +1,211 @@
+// Throttling, 5xx and timeouts are retried with back-off; other failures fail at once, typed.
+import { createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import { DynamoDBRequestError } from '../../../src/checkpointers/dynamodb/errors/DynamoDBRequestError.js';
+import { InvalidOptionError } from '../../../src/errors/InvalidOptionError.js';
+import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
+
+let dynamo: TestDynamoDB;
+
+beforeAll(async () => {
+  dynamo = await startTestDynamoDB();
+});
+
+afterAll(async () => {
+  await dynamo.close();
+});
+
+/** A real client with a fault layer in front: the next `failures` requests fail with `fault()`. */
+function faultyClient(real: DynamoDBClient, fault: () => Error) {
+  const state = { failures: 0, sent: 0, operations: [] as string[] };
+  const client = {
+    send: (command: { constructor: { name: string } }, options: unknown) => {
+      state.sent += 1;
+      state.operations.push(command.constructor.name);
+      if (state.failures > 0) {
+        state.failures -= 1;
+        return Promise.reject(fault());
+      }
+      return (real.send as (c: unknown, o: unknown) => Promise<unknown>)(command, options);
+    },
+    destroy: () => undefined,
+  };
+  return { client: client as unknown as DynamoDBClient, state };
+}
+
+function awsError(name: string, status: number): Error {
+  return Object.assign(new Error(`${name} (injected)`), { name, $metadata: { httpStatusCode: status } });
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('DynamoDBCheckpointer request failures', () => {
+  it.each([
+    ['ProvisionedThroughputExceededException', 400],
+    ['ThrottlingException', 400],
+    ['InternalServerError', 500],
+    ['ServiceUnavailable', 503],
+  ])('retries %s and succeeds; a checkpoint is still one write', async (name, status) => {
+    const { client, state } = faultyClient(dynamo.createClient(), () => awsError(name, status));
+    const delays: number[] = [];
+    const checkpointer = new DynamoDBCheckpointer({
+      client,
+      tableName: uniqueTableName('retried'),
+      maxAttempts: 4,
+      sleep: async (ms) => {
+        delays.push(ms);
+      },
+    });
+    try {
+      const lease = await checkpointer.acquireLease('orders', 'shardId-000000000000', 'worker-a');
+      if (lease === undefined) throw new Error('expected a lease');
+      state.failures = 3;
+      state.operations = [];
+      await expect(checkpointer.checkpoint(lease, { sequenceNumber: '42' })).resolves.toBe(true);
+      expect(state.operations).toEqual(Array(4).fill('UpdateItemCommand'));
+      expect(delays).toHaveLength(3);
+      state.operations = [];
+      await expect(checkpointer.checkpoint(lease, { sequenceNumber: '43' })).resolves.toBe(true);
+      expect(state.operations).toEqual(['UpdateItemCommand']);
+      expect(await checkpointer.getCheckpoint('orders', 'shardId-000000000000')).toEqual({
+        kind: 'position',
+        position: { sequenceNumber: '43' },
+      });
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
+  it('gives up after maxAttempts with a retriable DynamoDBRequestError naming the table and operation', async () => {
+    const { client, state } = faultyClient(dynamo.createClient(), () =>
+      awsError('ProvisionedThroughputExceededException', 400),
+    );
+    const tableName = uniqueTableName('throttled');
+    const checkpointer = new DynamoDBCheckpointer({
+      client,
+      tableName,
+      maxAttempts: 3,
+      sleep: async () => {},
+    });
+    try {
+      await checkpointer.getCheckpoint('orders', 'shardId-000000000000'); // creates the table
+      state.failures = 10;
+      state.sent = 0;
+      const error = await rejectionOf(checkpointer.getCheckpoint('orders', 'shardId-000000000000'));
+      expect(error).toBeInstanceOf(DynamoDBRequestError);
+      expect(error).toMatchObject({
+        retriable: true,
+        attempts: 3,
+        operation: 'GetItem',
+        tableName,
+        code: 'ProvisionedThroughputExceededException',
+        context: { streamName: 'orders', shardId: 'shardId-000000000000' },
+      });
+      expect(state.sent).toBe(3);
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
+  it('stops retrying when the call budget (callTimeout) is spent', async () => {
+    const { client, state } = faultyClient(dynamo.createClient(), () => awsError('ThrottlingException', 400));
+    const checkpointer = new DynamoDBCheckpointer({
+      client,
+      tableName: uniqueTableName('budget'),
+      maxAttempts: 1000,
+      callTimeout: 300,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+    try {
+      await checkpointer.getCheckpoint('orders', 'shardId-000000000000'); // creates the table
+      state.failures = Number.POSITIVE_INFINITY;
+      state.sent = 0;
+      const error = await rejectionOf(checkpointer.getCheckpoint('orders', 'shardId-000000000000'));
+      expect(error).toMatchObject({ retriable: true, code: 'ThrottlingException' });
+      // Back-off delays of up to 50, 100, 200 ms fit a 300 ms budget only a few times.
+      expect(state.sent).toBeGreaterThanOrEqual(1);
+      expect(state.sent).toBeLessThan(1000);
+      expect((error as DynamoDBRequestError).attempts).toBe(state.sent);
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
+  it('does not retry a request DynamoDB rejects as invalid', async () => {
+    const { client, state } = faultyClient(dynamo.createClient(), () => awsError('ValidationException', 400));
+    const checkpointer = new DynamoDBCheckpointer({
+      client,
+      tableName: uniqueTableName('invalid'),
+      sleep: async () => {},
+    });
+    try {
+      state.failures = 1;
+      const error = await rejectionOf(checkpointer.getCheckpoint('orders', 'shardId-000000000000'));
+      expect(error).toMatchObject({ retriable: false, attempts: 1, code: 'ValidationException' });
+      expect(state.sent).toBe(1);
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
+  it('gives every request a deadline: a server that never answers fails retriably after the attempts', async () => {
+    const sockets = new Set<Socket>();
+    const silent: Server = createServer((socket) => {
+      sockets.add(socket); // accepts, reads, never answers
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      tableName: 'never-answers',
+      requestTimeout: 300,
+      maxAttempts: 2,
+      sleep: async () => {},
+    });
+    try {
+      const error = await rejectionOf(checkpointer.getCheckpoint('orders', 'shardId-000000000000'));
+      expect(error).toBeInstanceOf(DynamoDBRequestError);
+      expect(error).toMatchObject({ retriable: true, attempts: 2, operation: 'DescribeTable' });
+    } finally {
+      await checkpointer.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it('rejects bad options with InvalidOptionError', () => {
+    expect(() => new DynamoDBCheckpointer({ tableName: 'x' })).toThrow(InvalidOptionError);
+    expect(() => new DynamoDBCheckpointer({ failoverTimeMs: 0 })).toThrow(InvalidOptionError);
+    expect(() => new DynamoDBCheckpointer({ initialPosition: 'AT_TIMESTAMP' as never })).toThrow(
+      InvalidOptionError,
+    );
+  });
+
+  it('binds a table given by name to one stream', async () => {
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: uniqueTableName('single'),
+    });
+    try {
+      expect(await checkpointer.getCheckpoint('orders', 'shardId-000000000000')).toBeUndefined();
+      expect(
+        await rejectionOf(checkpointer.getCheckpoint('payments', 'shardId-000000000000')),
+      ).toBeInstanceOf(InvalidOptionError);
+    } finally {
+      await checkpointer.close();
+    }
+  });
+});

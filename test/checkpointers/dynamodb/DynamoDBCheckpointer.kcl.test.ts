@@ -1,0 +1,268 @@
+// Interoperability with the KCL's lease table: items written as the KCL writes them are read and
+// continued, and what the DynamoDBCheckpointer writes is checked against the KCL's format.
+import {
+  CreateTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import { LeaseTableMissingError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
+import { LeaseLostError } from '../../../src/checkpointers/errors/LeaseLostError.js';
+import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
+
+const FAILOVER_MS = 700;
+const STREAM = 'orders';
+const SEQ_A = '49590338271490256608559692538361571095921575989136588898';
+const SEQ_B = '49590338271490256608559692538361571095921575989136588999';
+const MAX_HASH = '340282366920938463463374607431768211455';
+
+type Item = Record<string, AttributeValue>;
+
+/** Lease items exactly as the KCL (2.x, single-stream mode) writes them. */
+const KCL_ITEMS: Item[] = [
+  {
+    leaseKey: { S: 'shardId-000000000000' },
+    leaseOwner: { S: 'kcl-worker-1' },
+    leaseCounter: { N: '42' },
+    checkpoint: { S: SEQ_A },
+    checkpointSubSequenceNumber: { N: '0' },
+    ownerSwitchesSinceCheckpoint: { N: '0' },
+    startingHashKey: { S: '0' },
+    endingHashKey: { S: '170141183460469231731687303715884105727' },
+  },
+  {
+    leaseKey: { S: 'shardId-000000000001' },
+    leaseCounter: { N: '7' },
+    checkpoint: { S: 'SHARD_END' },
+    checkpointSubSequenceNumber: { N: '0' },
+    ownerSwitchesSinceCheckpoint: { N: '0' },
+    childShardIds: { SS: ['shardId-000000000002'] },
+    startingHashKey: { S: '170141183460469231731687303715884105728' },
+    endingHashKey: { S: MAX_HASH },
+  },
+  {
+    leaseKey: { S: 'shardId-000000000002' },
+    leaseCounter: { N: '1' },
+    checkpoint: { S: 'TRIM_HORIZON' },
+    checkpointSubSequenceNumber: { N: '0' },
+    ownerSwitchesSinceCheckpoint: { N: '0' },
+    parentShardIds: { SS: ['shardId-000000000001'] },
+    startingHashKey: { S: '170141183460469231731687303715884105728' },
+    endingHashKey: { S: MAX_HASH },
+  },
+  {
+    leaseKey: { S: 'shardId-000000000003' },
+    leaseCounter: { N: '3' },
+    checkpoint: { S: SEQ_B },
+    checkpointSubSequenceNumber: { N: '5' },
+    ownerSwitchesSinceCheckpoint: { N: '2' },
+  },
+];
+
+let dynamo: TestDynamoDB;
+let client: DynamoDBClient;
+let table: string;
+let checkpointer: DynamoDBCheckpointer;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function readItem(shardId: string): Promise<Item> {
+  const answer = await client.send(
+    new GetItemCommand({ TableName: table, Key: { leaseKey: { S: shardId } }, ConsistentRead: true }),
+  );
+  if (answer.Item === undefined) throw new Error(`no item for ${shardId}`);
+  return answer.Item;
+}
+
+/** A KCL worker's renewal: increment leaseCounter, conditional on the counter and owner it holds. */
+async function kclRenew(shardId: string, owner: string, counter: number): Promise<void> {
+  await client.send(
+    new UpdateItemCommand({
+      TableName: table,
+      Key: { leaseKey: { S: shardId } },
+      UpdateExpression: 'SET leaseCounter = :next',
+      ConditionExpression: 'leaseCounter = :counter AND leaseOwner = :owner',
+      ExpressionAttributeValues: {
+        ':next': { N: String(counter + 1) },
+        ':counter': { N: String(counter) },
+        ':owner': { S: owner },
+      },
+    }),
+  );
+}
+
+beforeAll(async () => {
+  dynamo = await startTestDynamoDB();
+  client = dynamo.createClient();
+});
+
+afterAll(async () => {
+  await dynamo.close();
+});
+
+beforeEach(async () => {
+  table = uniqueTableName('kcl-app');
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: 'leaseKey', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'leaseKey', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  for (const item of KCL_ITEMS) await client.send(new PutItemCommand({ TableName: table, Item: item }));
+  checkpointer = new DynamoDBCheckpointer({
+    endpoint: dynamo.endpoint,
+    region: dynamo.region,
+    credentials: dynamo.credentials,
+    tableName: table,
+    createTable: false,
+    failoverTimeMs: FAILOVER_MS,
+  });
+});
+
+afterEach(async () => {
+  await checkpointer.close();
+});
+
+describe('DynamoDBCheckpointer with a KCL lease table', () => {
+  it("reads the KCL's checkpoints and sentinels", async () => {
+    expect(await checkpointer.getCheckpoint(STREAM, 'shardId-000000000000')).toEqual({
+      kind: 'position',
+      position: { sequenceNumber: SEQ_A },
+    });
+    expect(await checkpointer.getCheckpoint(STREAM, 'shardId-000000000001')).toEqual({ kind: 'shard-end' });
+    expect(await checkpointer.getCheckpoint(STREAM, 'shardId-000000000002')).toBeUndefined();
+    expect(await checkpointer.getCheckpoint(STREAM, 'shardId-000000000003')).toEqual({
+      kind: 'position',
+      position: { sequenceNumber: SEQ_B, subSequenceNumber: 5 },
+    });
+  });
+
+  it('leaves a lease alone while the KCL worker keeps moving its counter, and takes it once it stops', async () => {
+    const shard = 'shardId-000000000000';
+    // First sight of an owned lease: live for a full failover time.
+    expect(await checkpointer.acquireLease(STREAM, shard, 'rx-worker')).toBeUndefined();
+    await sleep(FAILOVER_MS / 2);
+    await kclRenew(shard, 'kcl-worker-1', 42);
+    await sleep(FAILOVER_MS / 2 + 100);
+    // Past the first sighting's failover time, but the counter moved since: still live.
+    expect(await checkpointer.acquireLease(STREAM, shard, 'rx-worker')).toBeUndefined();
+    await sleep(FAILOVER_MS + 100);
+    const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');
+    expect(lease).toMatchObject({ owner: 'rx-worker', shardId: shard });
+    const item = await readItem(shard);
+    expect(item).toMatchObject({
+      leaseOwner: { S: 'rx-worker' },
+      leaseCounter: { N: '44' },
+      ownerSwitchesSinceCheckpoint: { N: '1' },
+      checkpoint: { S: SEQ_A },
+      startingHashKey: { S: '0' },
+    });
+    // The KCL worker's stale renewal fails its condition: it can no longer hold the shard.
+    await expect(kclRenew(shard, 'kcl-worker-1', 43)).rejects.toMatchObject({
+      name: 'ConditionalCheckFailedException',
+    });
+  });
+
+  it('writes checkpoints, SHARD_END and releases in the KCL format', async () => {
+    const shard = 'shardId-000000000002';
+    const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');
+    if (lease === undefined) throw new Error('expected the free lease');
+    expect(await readItem(shard)).toMatchObject({ leaseCounter: { N: '2' }, leaseOwner: { S: 'rx-worker' } });
+
+    expect(await checkpointer.checkpoint(lease, { sequenceNumber: SEQ_A })).toBe(true);
+    expect(await readItem(shard)).toEqual({
+      leaseKey: { S: shard },
+      leaseOwner: { S: 'rx-worker' },
+      leaseCounter: { N: '3' },
+      checkpoint: { S: SEQ_A },
+      checkpointSubSequenceNumber: { N: '0' },
+      ownerSwitchesSinceCheckpoint: { N: '0' },
+      parentShardIds: { SS: ['shardId-000000000001'] },
+      startingHashKey: { S: '170141183460469231731687303715884105728' },
+      endingHashKey: { S: MAX_HASH },
+    });
+
+    // Items 0..3 of an aggregated record: the KCL's own sub-sequence semantics.
+    expect(await checkpointer.checkpoint(lease, { sequenceNumber: SEQ_B, subSequenceNumber: 3 })).toBe(true);
+    expect(await readItem(shard)).toMatchObject({
+      checkpoint: { S: SEQ_B },
+      checkpointSubSequenceNumber: { N: '3' },
+    });
+
+    await checkpointer.markShardEnd(lease);
+    await checkpointer.releaseLease(lease);
+    const ended = await readItem(shard);
+    expect(ended).toMatchObject({ checkpoint: { S: 'SHARD_END' }, leaseCounter: { N: '6' } });
+    expect(ended.leaseOwner).toBeUndefined();
+  });
+
+  it('never puts the KCL ahead of unprocessed items: item 0 of an aggregated record keeps the KCL pair', async () => {
+    const shard = 'shardId-000000000003';
+    const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');
+    if (lease === undefined) throw new Error('expected the free lease');
+    const next = (BigInt(SEQ_B) + 1n).toString();
+    expect(await checkpointer.checkpoint(lease, { sequenceNumber: next, subSequenceNumber: 0 })).toBe(true);
+    // A KCL worker resumes from (SEQ_B, 5): it replays the rest of that record and all of `next`.
+    expect(await readItem(shard)).toMatchObject({
+      checkpoint: { S: SEQ_B },
+      checkpointSubSequenceNumber: { N: '5' },
+    });
+    expect(await checkpointer.getCheckpoint(STREAM, shard)).toEqual({
+      kind: 'position',
+      position: { sequenceNumber: next, subSequenceNumber: 0 },
+    });
+    expect(await checkpointer.checkpoint(lease, { sequenceNumber: next, subSequenceNumber: 1 })).toBe(true);
+    const item = await readItem(shard);
+    expect(item).toMatchObject({ checkpoint: { S: next }, checkpointSubSequenceNumber: { N: '1' } });
+    expect(Object.keys(item).filter((name) => name.startsWith('rxjsKinesis'))).toEqual([]);
+  });
+
+  it('loses its lease to a KCL worker that took the shard over, and never checkpoints it again', async () => {
+    const shard = 'shardId-000000000002';
+    const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');
+    if (lease === undefined) throw new Error('expected the free lease');
+    // A KCL worker takes the lease (as its lease taker does: conditional on the counter it saw).
+    await client.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: { leaseKey: { S: shard } },
+        UpdateExpression: 'SET leaseOwner = :owner, leaseCounter = :next',
+        ConditionExpression: 'leaseCounter = :counter',
+        ExpressionAttributeValues: {
+          ':owner': { S: 'kcl-worker-2' },
+          ':counter': { N: '2' },
+          ':next': { N: '3' },
+        },
+      }),
+    );
+    const error = await checkpointer.checkpoint(lease, { sequenceNumber: SEQ_A }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LeaseLostError);
+    expect((error as LeaseLostError).actualOwner).toBe('kcl-worker-2');
+    expect(await readItem(shard)).toMatchObject({
+      checkpoint: { S: 'TRIM_HORIZON' },
+      leaseCounter: { N: '3' },
+    });
+  });
+
+  it('fails with LeaseTableMissingError when the table is missing and createTable is false', async () => {
+    const missing = new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: uniqueTableName('missing'),
+      createTable: false,
+    });
+    try {
+      const error = await missing.getCheckpoint(STREAM, 'shardId-000000000000').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LeaseTableMissingError);
+      expect((error as LeaseTableMissingError).retriable).toBe(false);
+    } finally {
+      await missing.close();
+    }
+  });
+});
