@@ -451,13 +451,11 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     const counter = leaseCounterOf(item);
     const current = leaseOwnerOf(item);
     const expiresAt = this.observations.observe(key, counter, readAt);
-    const held = this.held.get(key);
     const now = this.options.now();
-    if (current === owner && held?.owner === owner && held.counter === counter && now < held.expiresAt)
-      return { streamName, shardId, owner, token: held.token, expiresAt: held.expiresAt };
     const { request, reservation } = handoffFieldsOf(item);
-    if (current !== undefined && current !== owner && now < expiresAt) {
-      // Held live by another: ours only if our handoff request passed its deadline unanswered.
+    if (current !== undefined && now < expiresAt) {
+      // Held live, by another worker or by another instance with this worker id (a live lease is
+      // never handed out again): ours only if our handoff request passed its deadline unanswered.
       const due =
         request?.requester === owner &&
         request.deadline <= now &&
@@ -466,7 +464,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     } else if (reservation !== undefined && reservation.worker !== owner && now < reservation.until) {
       return undefined; // released for a handoff to another worker
     }
-    // Free, expired, ours from an earlier life of this worker, or handed over: take it over.
+    // Free, expired (ours from an earlier life of this worker too), or handed over: take it over.
     const at = this.options.now();
     const result = await callDynamoDB<{ Attributes?: LeaseItem } | 'condition-failed'>(
       this.policy,
