@@ -1,32 +1,33 @@
-import type { Checkpointer, Lease } from '../../src/checkpointers/Checkpointer.js';
-import { CheckpointerClosedError } from '../../src/checkpointers/errors/CheckpointerClosedError.js';
-import { LeaseLostError } from '../../src/checkpointers/errors/LeaseLostError.js';
-import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
-
-export interface CheckpointerFixture {
-  readonly checkpointer: Checkpointer;
-  /** Lets `ms` milliseconds pass: moves a fake clock, or sleeps under real time. */
-  advanceTime(ms: number): Promise<void>;
-  /** A stream name no other test uses. The suite also uses `${streamName}-other`. */
-  readonly streamName: string;
-  /** Frees what setup created; must tolerate a checkpointer that is already closed. */
-  cleanup(): Promise<void>;
-}
+import type { Checkpointer, Lease } from '../checkpointers/Checkpointer.js';
+import { CheckpointerClosedError } from '../checkpointers/errors/CheckpointerClosedError.js';
+import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import type { CheckpointerFixture } from './CheckpointerFixture.js';
+import { resolveTestApi, type ConformanceTestApi } from './ConformanceTestApi.js';
+import { rejectionOf } from './rejectionOf.js';
 
 const SHARD = 'shardId-000000000000';
 const SHARD_1 = 'shardId-000000000001';
 const SHARD_2 = 'shardId-000000000002';
 
 /**
- * The behaviour every Checkpointer must show. Works with a fake clock and with real time: the
- * setup picks `leaseDurationMs` (with real time keep it short but well above one round trip,
- * e.g. 500-1000 ms), and every step that needs a lease to still be live runs within
- * `leaseDurationMs / 2` of its acquisition or renewal.
+ * The behaviour every Checkpointer must show, as a test suite for Jest or Vitest. Call it at the
+ * top level of a test file; `setup` runs before each test and gives it a fresh fixture.
+ *
+ * Works with a fake clock and with real time: the setup picks `leaseDurationMs` (with real time
+ * keep it short but well above one round trip, e.g. 500-1000 ms), and every step that needs a
+ * lease to still be live runs within `leaseDurationMs / 2` of its acquisition or renewal.
+ *
+ * The checkpointer must fail with this package's error classes (`LeaseLostError`,
+ * `CheckpointerClosedError`, `InvalidOptionError`). `testApi` gives the runner's functions;
+ * without it the suite uses the globals (Jest, or Vitest with `globals: true`).
  */
 export function describeCheckpointerConformance(
   name: string,
   setup: () => Promise<CheckpointerFixture>,
+  testApi?: ConformanceTestApi,
 ): void {
+  const { describe, it, beforeEach, afterEach, expect } = resolveTestApi(testApi);
   describe(`${name} (Checkpointer conformance)`, () => {
     let fixture: CheckpointerFixture;
     let cp: Checkpointer;
@@ -59,7 +60,7 @@ export function describeCheckpointerConformance(
       await fixture.cleanup();
     });
 
-    it('has a name and a positive lease duration', () => {
+    it('has a name and a positive lease duration', async () => {
       expect(typeof cp.name).toBe('string');
       expect(cp.name.length).toBeGreaterThan(0);
       expect(Number.isFinite(cp.leaseDurationMs) && cp.leaseDurationMs > 0).toBe(true);
@@ -350,14 +351,4 @@ export function describeCheckpointerConformance(
       });
     });
   });
-}
-
-/** The error an operation fails with, whether it throws synchronously or rejects. */
-async function rejectionOf(operation: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await operation();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the operation to fail, but it succeeded');
 }
