@@ -7,7 +7,7 @@ const common = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // Examples import the package by its name, as its users do; in the repository that is src/.
     '^rxjs-kinesis$': '<rootDir>/src/index.ts',
-    '^rxjs-kinesis/(local|nestjs)$': '<rootDir>/src/$1/index.ts',
+    '^rxjs-kinesis/(local|nestjs|testing)$': '<rootDir>/src/$1/index.ts',
   },
 };
 
@@ -20,7 +20,7 @@ const config: Config = {
     {
       ...common,
       displayName: 'test',
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts'],
     },
     { ...common, displayName: 'marble', testMatch: ['<rootDir>/marble-tests/**/*.spec.ts'] },
   ],

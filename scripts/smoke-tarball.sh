@@ -18,7 +18,8 @@ else
   tarball="$(cd "$root" && npm pack --silent --pack-destination "$work" | tail -n 1)"
 fi
 listing="$(tar -tzf "$work/$tarball")"
-for file in LICENSE dist/cjs/index.js dist/esm/index.js dist/cjs/nestjs/index.d.ts local/package.json; do
+for file in LICENSE dist/cjs/index.js dist/esm/index.js dist/cjs/nestjs/index.d.ts local/package.json \
+  dist/cjs/testing/index.d.ts testing/package.json; do
   grep -qx "package/$file" <<<"$listing" || { echo "smoke: $file missing from the tarball" >&2; exit 1; }
 done
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
-import { describeCheckpointerConformance } from './checkpointerConformance.js';
+import { describeCheckpointerConformance } from '../../src/testing/index.js';
 
 function fakeClock(start = 1_700_000_000_000) {
   let time = start;

@@ -10,6 +10,7 @@ const ENTRY_POINTS: Record<string, string> = {
   'rxjs-kinesis': 'src/index.ts',
   'rxjs-kinesis/local': 'src/local/index.ts',
   'rxjs-kinesis/nestjs': 'src/nestjs/index.ts',
+  'rxjs-kinesis/testing': 'src/testing/index.ts',
 };
 
 function exportedNames(file: string): string[] {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
-import { describeCheckpointerConformance } from '../checkpointerConformance.js';
+import { describeCheckpointerConformance } from '../../../src/testing/index.js';
 
 const LEASE_MS = 800;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
-import { describeCheckpointerConformance } from '../checkpointerConformance.js';
+import { describeCheckpointerConformance } from '../../../src/testing/index.js';
 import { startRedisCluster, type RedisClusterProcess } from './redisServers.js';
 
 const LEASE_MS = 600;

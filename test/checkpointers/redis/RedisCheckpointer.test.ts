@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../../support/redis.js';
-import { describeCheckpointerConformance } from '../checkpointerConformance.js';
+import { describeCheckpointerConformance } from '../../../src/testing/index.js';
 
 const LEASE_MS = 600;
 

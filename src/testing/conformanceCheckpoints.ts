@@ -1,0 +1,105 @@
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { SHARD, type ConformanceSuite } from './ConformanceSuite.js';
+import { rejectionOf } from './rejectionOf.js';
+
+/** Checkpoints: positions stored and read back, never backwards, the shard end marker, validation. */
+export function conformanceCheckpoints(s: ConformanceSuite): void {
+  const { describe, it, expect } = s.api;
+  describe('checkpoints', () => {
+    it('has no checkpoint for an unknown shard', async () => {
+      expect(await s.cp.getCheckpoint(s.stream, 'shardId-999999999999')).toBeUndefined();
+    });
+
+    it('stores positions and reads them back, with and without a sub-sequence number', async () => {
+      const lease = await s.mustAcquire(SHARD, 'worker-a');
+      await expect(s.cp.checkpoint(lease, { sequenceNumber: '100' })).resolves.toBe(true);
+      expect(await s.cp.getCheckpoint(s.stream, SHARD)).toEqual({
+        kind: 'position',
+        position: { sequenceNumber: '100' },
+      });
+      await expect(s.cp.checkpoint(lease, { sequenceNumber: '101', subSequenceNumber: 0 })).resolves.toBe(
+        true,
+      );
+      expect(await s.cp.getCheckpoint(s.stream, SHARD)).toEqual({
+        kind: 'position',
+        position: { sequenceNumber: '101', subSequenceNumber: 0 },
+      });
+    });
+
+    it('never moves backwards', async () => {
+      const lease = await s.mustAcquire(SHARD, 'worker-a');
+      const read = async () => {
+        const stored = await s.cp.getCheckpoint(s.stream, SHARD);
+        return stored?.kind === 'position' ? stored.position : stored;
+      };
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: '500', subSequenceNumber: 3 })).toBe(true);
+      // Same position again is not backwards.
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: '500', subSequenceNumber: 3 })).toBe(true);
+      // Lower sequence number.
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: '499' })).toBe(false);
+      // Same sequence number, lower sub-sequence number.
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: '500', subSequenceNumber: 2 })).toBe(false);
+      expect(await read()).toEqual({ sequenceNumber: '500', subSequenceNumber: 3 });
+      // The whole record comes after any of its items, and no item comes after it.
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: '500' })).toBe(true);
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: '500', subSequenceNumber: 9 })).toBe(false);
+      expect(await read()).toEqual({ sequenceNumber: '500' });
+      // The first item of the next record comes after the whole previous record.
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: '501', subSequenceNumber: 0 })).toBe(true);
+      expect(await read()).toEqual({ sequenceNumber: '501', subSequenceNumber: 0 });
+    });
+
+    it('compares sequence numbers as numbers, not as text', async () => {
+      const lease = await s.mustAcquire(SHARD, 'worker-a');
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: '9' })).toBe(true);
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: '10' })).toBe(true);
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: '9' })).toBe(false);
+
+      const big = '49590338271490256608559692538361571095921575989136588801'; // 56 digits
+      const bigger = '49590338271490256608559692538361571095921575989136588802';
+      const shorter = '9'.repeat(55); // lexically greater than both, numerically smaller
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: big })).toBe(true);
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: shorter })).toBe(false);
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: bigger })).toBe(true);
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: big, subSequenceNumber: 1 })).toBe(false);
+      expect(await s.cp.getCheckpoint(s.stream, SHARD)).toEqual({
+        kind: 'position',
+        position: { sequenceNumber: bigger },
+      });
+    });
+
+    it('stores the shard end marker, which is final', async () => {
+      const lease = await s.mustAcquire(SHARD, 'worker-a');
+      await s.cp.checkpoint(lease, { sequenceNumber: '300' });
+      await s.cp.markShardEnd(lease);
+      expect(await s.cp.getCheckpoint(s.stream, SHARD)).toEqual({ kind: 'shard-end' });
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: '999999' })).toBe(false);
+      await s.cp.markShardEnd(lease);
+      await s.cp.releaseLease(lease);
+      const next = await s.mustAcquire(SHARD, 'worker-b');
+      expect(await s.cp.checkpoint(next, { sequenceNumber: '1' })).toBe(false);
+      expect(await s.cp.getCheckpoint(s.stream, SHARD)).toEqual({ kind: 'shard-end' });
+    });
+
+    it('rejects malformed positions and names with InvalidOptionError', async () => {
+      const lease = await s.mustAcquire(SHARD, 'worker-a');
+      for (const position of [
+        { sequenceNumber: '' },
+        { sequenceNumber: '12a' },
+        { sequenceNumber: '-1' },
+        { sequenceNumber: '1.5' },
+        { sequenceNumber: '1', subSequenceNumber: -1 },
+        { sequenceNumber: '1', subSequenceNumber: 1.5 },
+      ])
+        expect(await rejectionOf(() => s.cp.checkpoint(lease, position))).toBeInstanceOf(InvalidOptionError);
+      expect(await rejectionOf(() => s.cp.getCheckpoint('', SHARD))).toBeInstanceOf(InvalidOptionError);
+      expect(await rejectionOf(() => s.cp.acquireLease(s.stream, '', 'worker-a'))).toBeInstanceOf(
+        InvalidOptionError,
+      );
+      expect(await rejectionOf(() => s.cp.acquireLease(s.stream, SHARD, ''))).toBeInstanceOf(
+        InvalidOptionError,
+      );
+      expect(await s.cp.getCheckpoint(s.stream, SHARD)).toBeUndefined();
+    });
+  });
+}
