@@ -7,7 +7,11 @@ const REQUIRED = ['debug', 'warn', 'error'] as const;
 export function validateLogger(logger: unknown): Logger {
   const methods = logger as Partial<Record<string, unknown>> | null;
   if (typeof logger !== 'object' || methods === null) {
-    throw new InvalidOptionError('logger', logger, 'expected an object with debug, info, warn and error methods');
+    throw new InvalidOptionError(
+      'logger',
+      logger,
+      'expected an object with debug, info, warn and error methods',
+    );
   }
   const missing = REQUIRED.filter((name) => typeof methods[name] !== 'function');
   if (missing.length > 0) {

@@ -785,7 +785,10 @@ export class ProducerEngine<T> {
 
   /** Writes a log line naming the stream (nothing without a logger option). */
   private log(level: LogLevel, message: string, details: LogDetails): void {
-    writeLog(this.options.logger, level, message, { streamName: this.options.address.streamName, ...details });
+    writeLog(this.options.logger, level, message, {
+      streamName: this.options.address.streamName,
+      ...details,
+    });
   }
 
   /** Runs engine work from a callback; an unexpected throw is reported as fatal, never lost. */
