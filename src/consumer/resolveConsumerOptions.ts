@@ -16,6 +16,7 @@ import type { ConsumerIteratorType, ConsumerOptions, ResolvedConsumerOptions } f
 
 const KNOWN = new Set([
   'streamName',
+  'logger',
   'client',
   'region',
   'endpoint',

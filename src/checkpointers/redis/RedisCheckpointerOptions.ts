@@ -100,6 +100,7 @@ const OPTION_NAMES = [
   'callTimeout',
   'tls',
   'sleep',
+  'logger',
 ];
 
 /** Applies defaults and checks every option; throws InvalidOptionError saying what is allowed. */
