@@ -60,6 +60,7 @@ describe('Producer in virtual time', () => {
       producer = new Producer<number>({
         streamName: 'orders',
         client: fake.client,
+        partitionKey: (_item, index) => `key-${index}`,
         scheduler,
         random: () => 0.5,
         bufferTime: 100,
