@@ -128,6 +128,7 @@ export { checkpoint, type CheckpointOptions, type Checkpointable } from './opera
 export { checkpointFilter } from './operators/checkpointFilter.js';
 export type { ConsumerOptions, ConsumerIteratorType } from './consumer/ConsumerOptions.js';
 export type { ConsumerEvent, ConsumerEventType, ShardStartPosition } from './consumer/ConsumerEvent.js';
+export type { Logger, LogMethod } from './logging/Logger.js';
 export type { ConsumerStats, ShardStats, ShardReadState } from './consumer/ConsumerStats.js';
 export { CheckpointerConflictError } from './consumer/errors/CheckpointerConflictError.js';
 export { NotAConsumerRecordError } from './consumer/errors/NotAConsumerRecordError.js';

@@ -51,4 +51,29 @@ describe('Producer in virtual time', () => {
     expect(snapshots[0]!.totals.items).toBe(0);
     expect(snapshots[snapshots.length - 1]!.totals.items).toBe(2);
   });
+
+  it('counts a PutRecords call once in totals and once in each shard it carried records of', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    let producer!: Producer<number>;
+    scheduler.run(() => {
+      const fake = new FakeKinesis(scheduler, { shards: 4 });
+      producer = new Producer<number>({
+        streamName: 'orders',
+        client: fake.client,
+        partitionKey: (_item, index) => `key-${index}`,
+        scheduler,
+        random: () => 0.5,
+        bufferTime: 100,
+      });
+      // Keys spread over the four shards; one bufferTime, so one PutRecords call.
+      for (let i = 0; i < 40; i += 1) void producer.put(i);
+    });
+    const metrics = producer.metrics();
+    const perShard = Object.values(metrics.shards).map((shard) => shard.putRecordsCalls);
+    expect(perShard.length).toBeGreaterThan(1);
+    expect(perShard.every((calls) => calls === 1)).toBe(true);
+    expect(metrics.totals.putRecordsCalls).toBe(1);
+    expect(metrics.putRecordsCalls).toBe(metrics.totals.putRecordsCalls);
+    expect(metrics.totals.items).toBe(40);
+  });
 });

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import type { LogLevel, Logger } from '../logging/Logger.js';
+import { validateLogger } from '../logging/validateLogger.js';
+import { type LogDetails, writeLog } from '../logging/writeLog.js';
 import type { Checkpointer, CheckpointPosition, Lease, LeaseInfo, ShardCheckpoint } from './Checkpointer.js';
 import { comparePositions } from './comparePositions.js';
 import { CheckpointerClosedError } from './errors/CheckpointerClosedError.js';
@@ -16,6 +19,8 @@ export interface MemoryCheckpointerOptions {
   readonly leaseDurationMs?: number;
   /** Clock in epoch milliseconds; inject a fake one in tests. Default Date.now. */
   readonly now?: () => number;
+  /** Logs leases acquired, released and lost, and close (console, pino, NestJS Logger...). Default: none. */
+  readonly logger?: Logger;
 }
 
 /** One stored checkpoint, as returned by `MemoryCheckpointer.snapshot()`. */
@@ -37,7 +42,7 @@ interface ShardState {
 }
 
 const DEFAULT_LEASE_DURATION_MS = 60_000;
-const OPTION_NAMES = new Set(['leaseDurationMs', 'now']);
+const OPTION_NAMES = new Set(['leaseDurationMs', 'now', 'logger']);
 
 /**
  * Checkpoints and leases in this process's memory: for a single consumer process, tests and
@@ -50,16 +55,21 @@ export class MemoryCheckpointer implements Checkpointer {
   private readonly now: () => number;
   private readonly streams = new Map<string, Map<string, ShardState>>();
   private closed = false;
+  private readonly logger: Logger | undefined;
 
   constructor(options: MemoryCheckpointerOptions = {}) {
     if (typeof options !== 'object' || options === null)
-      throw new InvalidOptionError('options', options, 'must be an object { leaseDurationMs?, now? }');
+      throw new InvalidOptionError(
+        'options',
+        options,
+        'must be an object { leaseDurationMs?, now?, logger? }',
+      );
     for (const key of Object.keys(options))
       if (!OPTION_NAMES.has(key))
         throw new InvalidOptionError(
           key,
           (options as Record<string, unknown>)[key],
-          'known options are leaseDurationMs, now',
+          'known options are leaseDurationMs, now, logger',
         );
     const { leaseDurationMs = DEFAULT_LEASE_DURATION_MS, now = Date.now } = options;
     if (typeof leaseDurationMs !== 'number' || !Number.isSafeInteger(leaseDurationMs) || leaseDurationMs <= 0)
@@ -72,6 +82,7 @@ export class MemoryCheckpointer implements Checkpointer {
       throw new InvalidOptionError('now', now, 'must be a function returning epoch milliseconds');
     this.leaseDurationMs = leaseDurationMs;
     this.now = now;
+    this.logger = options.logger === undefined ? undefined : validateLogger(options.logger);
   }
 
   async getCheckpoint(streamName: string, shardId: string): Promise<ShardCheckpoint | undefined> {
@@ -92,6 +103,7 @@ export class MemoryCheckpointer implements Checkpointer {
     if (held !== undefined) return undefined;
     const token = randomUUID();
     state.lease = { owner, token, expiresAt: now + this.leaseDurationMs };
+    this.log('debug', 'lease acquired', { streamName, shardId, owner });
     return { streamName, shardId, owner, token, expiresAt: state.lease.expiresAt };
   }
 
@@ -113,7 +125,13 @@ export class MemoryCheckpointer implements Checkpointer {
     this.assertOpen('release a lease');
     validateLease(lease);
     const state = this.streams.get(lease.streamName)?.get(lease.shardId);
-    if (state?.lease?.token === lease.token) delete state.lease;
+    if (state?.lease?.token !== lease.token) return;
+    delete state.lease;
+    this.log('debug', 'lease released', {
+      streamName: lease.streamName,
+      shardId: lease.shardId,
+      owner: lease.owner,
+    });
   }
 
   async checkpoint(lease: Lease, position: CheckpointPosition): Promise<boolean> {
@@ -156,6 +174,7 @@ export class MemoryCheckpointer implements Checkpointer {
   }
 
   async close(): Promise<void> {
+    if (!this.closed) this.log('info', 'memory checkpointer closed');
     this.closed = true;
   }
 
@@ -192,14 +211,21 @@ export class MemoryCheckpointer implements Checkpointer {
     validateLease(lease);
     const state = this.streams.get(lease.streamName)?.get(lease.shardId);
     const held = state === undefined ? undefined : this.liveLease(state, this.now());
-    if (state === undefined || held?.token !== lease.token)
-      throw new LeaseLostError({
+    if (state === undefined || held?.token !== lease.token) {
+      const error = new LeaseLostError({
         streamName: lease.streamName,
         shardId: lease.shardId,
         expectedOwner: lease.owner,
         actualOwner: held?.owner,
       });
+      this.log('warn', 'lease lost', { streamName: lease.streamName, shardId: lease.shardId, error });
+      throw error;
+    }
     return state;
+  }
+
+  private log(level: LogLevel, message: string, details: LogDetails = {}): void {
+    writeLog(this.logger, level, message, details);
   }
 }
 

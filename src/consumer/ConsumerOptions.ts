@@ -4,6 +4,7 @@ import type { Checkpointer } from '../checkpointers/Checkpointer.js';
 import type { CheckpointerInput } from '../checkpointers/toCheckpointer.js';
 import type { KinesisCredentials } from '../kinesis/createKinesisClient.js';
 import type { StreamAddress } from '../kinesis/streamAddress.js';
+import type { Logger } from '../logging/Logger.js';
 import type { Processor } from '../processors/Processor.js';
 
 export type ConsumerIteratorType =
@@ -97,6 +98,8 @@ export interface ConsumerOptions {
   readonly scheduler?: SchedulerLike;
   /** Randomness of back-off jitter, in [0, 1) (default Math.random). */
   readonly random?: () => number;
+  /** Logs lifecycle, leases, retries and errors (console, pino, NestJS Logger...); nothing is logged without one. */
+  readonly logger?: Logger;
 }
 
 export interface ResolvedConsumerOptions {
@@ -131,6 +134,7 @@ export interface ResolvedConsumerOptions {
   readonly workerId: string;
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
+  readonly logger?: Logger;
 }
 
 export { resolveConsumerOptions } from './resolveConsumerOptions.js';

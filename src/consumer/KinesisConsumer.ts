@@ -6,6 +6,7 @@ import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import { createKinesisClient } from '../kinesis/createKinesisClient.js';
 import { ensureStream } from '../kinesis/ensureStream.js';
+import { writeLog } from '../logging/writeLog.js';
 import { buildStats } from './buildStats.js';
 import { CheckpointerHealth } from './CheckpointerHealth.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
@@ -281,6 +282,7 @@ export class KinesisConsumer {
   private fail(error: RxjsKinesisError): void {
     if (!this.running) return;
     this.running = false;
+    writeLog(this.options.logger, 'error', 'consumer failed', { streamName: this.streamName, error });
     void this.stop();
     this.fanOut.error(error);
   }

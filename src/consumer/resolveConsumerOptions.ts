@@ -10,11 +10,13 @@ import {
   MAX_CREATE_SHARD_COUNT,
 } from '../kinesis/limits.js';
 import { parseStreamAddress } from '../kinesis/streamAddress.js';
+import { validateLogger } from '../logging/validateLogger.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import type { ConsumerIteratorType, ConsumerOptions, ResolvedConsumerOptions } from './ConsumerOptions.js';
 
 const KNOWN = new Set([
   'streamName',
+  'logger',
   'client',
   'region',
   'endpoint',
@@ -258,6 +260,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     workerId,
     scheduler,
     random,
+    ...(options.logger === undefined ? {} : { logger: validateLogger(options.logger) }),
   };
 }
 

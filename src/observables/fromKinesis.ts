@@ -5,6 +5,7 @@ import { currentCheckpointSink } from '../consumer/checkpointBinding.js';
 import type { ConsumerEvent } from '../consumer/ConsumerEvent.js';
 import { resolveConsumerOptions, type ConsumerOptions } from '../consumer/ConsumerOptions.js';
 import type { ConsumerStats } from '../consumer/ConsumerStats.js';
+import { logConsumerEvent } from '../consumer/logConsumerEvent.js';
 import { CheckpointerConflictError } from '../consumer/errors/CheckpointerConflictError.js';
 import { KinesisConsumer } from '../consumer/KinesisConsumer.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
@@ -74,7 +75,10 @@ export function fromKinesis(
         options: resolved,
         checkpointer,
         tracked: resolved.checkpointer !== undefined || sink !== undefined || !resolved.ackOnEmit,
-        onEvent: (event) => events.next(event),
+        onEvent: (event) => {
+          logConsumerEvent(resolved.logger, event);
+          events.next(event);
+        },
         tap,
         ...(internals.reader === undefined ? {} : { reader: internals.reader }),
       });

@@ -15,6 +15,8 @@ import { StreamNotFoundError } from '../kinesis/errors/StreamNotFoundError.js';
 import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
 import { streamParams } from '../kinesis/streamAddress.js';
 import { parseExplicitHashKey, validatePartitionKey } from '../kinesis/hashKey.js';
+import { type LogDetails, writeLog } from '../logging/writeLog.js';
+import type { LogLevel } from '../logging/Logger.js';
 import { RecordTooLargeError } from '../processors/errors/RecordTooLargeError.js';
 import type { DeliveredReport, DeliveryReport } from './DeliveryReport.js';
 import { AfterFlushError } from './errors/AfterFlushError.js';
@@ -263,6 +265,8 @@ export class ProducerEngine<T> {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    const { items, records, failures } = this.counters.snapshot().totals;
+    this.log('info', 'producer closed', { items, records, failures, abandoned: this.queueItems });
     this.bufferTimer?.unsubscribe();
     this.wakeTimer?.subscription.unsubscribe();
     this.bufferTimer = undefined;
@@ -331,6 +335,7 @@ export class ProducerEngine<T> {
   }
 
   private start(): void {
+    this.log('info', 'producer started', { endpoint: this.endpointDescription() });
     const load = () => this.loadShardMap(0);
     if (!this.options.createStream) {
       load();
@@ -379,10 +384,13 @@ export class ProducerEngine<T> {
           if (!classified.retriable) return this.breakDown(classified, attempt + 1, false);
           if (attempt >= this.options.retryLimit) return this.breakDown(classified, attempt + 1, true);
         }
-        this.scheduler.schedule(
-          () => this.guard(() => this.loadShardMap(attempt + 1)),
-          this.lookupDelay(attempt, missing, now),
-        );
+        const delayMs = this.lookupDelay(attempt, missing, now);
+        this.log(missing ? 'debug' : 'warn', 'retrying shard map load', {
+          attempt: attempt + 1,
+          delayMs,
+          error: classified,
+        });
+        this.scheduler.schedule(() => this.guard(() => this.loadShardMap(attempt + 1)), delayMs);
       }),
     );
   }
@@ -484,6 +492,7 @@ export class ProducerEngine<T> {
   private becomeReady(): void {
     if (this.state !== 'starting') return;
     this.state = 'ready';
+    this.log('info', 'producer ready', { shards: this.predictor.shardCount });
     const incoming = this.incoming;
     this.incoming = [];
     for (const item of incoming) this.place(item);
@@ -496,6 +505,7 @@ export class ProducerEngine<T> {
     if (this.disposed) return;
     this.state = 'broken';
     this.brokenBy = error;
+    this.log('error', 'producer cannot deliver: every item fails', { attempts, error });
     this.failIncoming(error, attempts, retryLimitReached);
   }
 
@@ -508,6 +518,7 @@ export class ProducerEngine<T> {
     const failure = retryLimitReached
       ? new DeliveryRetryLimitError(failed, attempts, error)
       : new DeliveryFailedError(failed, attempts, error);
+    this.log('error', 'items failed', { items: failed.length, attempts, retryLimitReached, error });
     this.failItems(incoming, failure, UNASSIGNED_SHARD);
   }
 
@@ -610,12 +621,9 @@ export class ProducerEngine<T> {
 
   private sendBatch(records: OutgoingRecord<T>[]): void {
     this.inFlight += 1;
-    this.counters.countPutRecordsCall();
     const lanes = new Set(records.map((record) => record.laneId));
-    for (const laneId of lanes) {
-      this.batcher.lane(laneId).inFlight += 1;
-      this.counters.add(laneId, 'putRecordsCalls');
-    }
+    this.counters.countPutRecordsCall(lanes);
+    for (const laneId of lanes) this.batcher.lane(laneId).inFlight += 1;
     for (const record of records) if (record.attempts > 0) this.counters.add(record.laneId, 'retries');
     this.sender.send(records, (result) => this.guard(() => this.answered(lanes, result)));
   }
@@ -649,6 +657,14 @@ export class ProducerEngine<T> {
       this.connectionFailingSince = undefined;
     }
     this.batcher.requeue(retry);
+    if (retry.length > 0) {
+      const throttled = retry.filter((record) => record.lastError instanceof ThrottledError).length;
+      this.log(result.requestError === undefined ? 'debug' : 'warn', 'retrying records', {
+        records: retry.length,
+        throttled,
+        error: result.requestError,
+      });
+    }
 
     const failures = new Map<RxjsKinesisError, { records: OutgoingRecord<T>[]; limit: boolean }>();
     for (const { record, error, retryLimitReached } of givenUp) {
@@ -664,6 +680,12 @@ export class ProducerEngine<T> {
       const failure = group.limit
         ? new DeliveryRetryLimitError(items, attempts, error, error.context)
         : new DeliveryFailedError(items, attempts, error, error.context);
+      this.log('error', 'items failed', {
+        items: items.length,
+        attempts,
+        retryLimitReached: group.limit,
+        error,
+      });
       for (const record of group.records) this.failItems(record.items, failure, record.laneId);
     }
 
@@ -721,7 +743,7 @@ export class ProducerEngine<T> {
       });
     } catch (error) {
       settle();
-      this.hooks.fatal(new AfterFlushError(error, { streamName: this.options.address.streamName }));
+      this.fatal(new AfterFlushError(error, { streamName: this.options.address.streamName }));
       return;
     }
     if (pending === undefined || typeof pending.then !== 'function') return settle();
@@ -730,7 +752,7 @@ export class ProducerEngine<T> {
       (error: unknown) =>
         this.guard(() => {
           settle();
-          this.hooks.fatal(new AfterFlushError(error, { streamName: this.options.address.streamName }));
+          this.fatal(new AfterFlushError(error, { streamName: this.options.address.streamName }));
         }),
     );
   }
@@ -756,6 +778,19 @@ export class ProducerEngine<T> {
     for (const waiter of done) waiter.done();
   }
 
+  private fatal(error: RxjsKinesisError): void {
+    this.log('error', 'producer error', { error });
+    this.hooks.fatal(error);
+  }
+
+  /** Writes a log line naming the stream (nothing without a logger option). */
+  private log(level: LogLevel, message: string, details: LogDetails): void {
+    writeLog(this.options.logger, level, message, {
+      streamName: this.options.address.streamName,
+      ...details,
+    });
+  }
+
   /** Runs engine work from a callback; an unexpected throw is reported as fatal, never lost. */
   private guard(work: () => void): void {
     try {
@@ -771,7 +806,7 @@ export class ProducerEngine<T> {
                 context: { streamName: this.options.address.streamName },
               },
             );
-      this.hooks.fatal(wrapped);
+      this.fatal(wrapped);
     }
   }
 }

@@ -8,7 +8,11 @@ export interface ShardMetrics {
   records: number;
   /** Bytes delivered (data + partition keys, as Kinesis counts them). */
   bytes: number;
-  /** PutRecords calls that carried records of this shard. */
+  /**
+   * PutRecords calls that carried records of this shard; in `totals`, PutRecords calls in all
+   * (a call counts once there, however many shards it touched, so `totals.putRecordsCalls` can
+   * be less than the sum over shards).
+   */
   putRecordsCalls: number;
   /** Entries Kinesis answered with ProvisionedThroughputExceededException. */
   throttled: number;
@@ -26,7 +30,7 @@ export interface ProducerMetricsSnapshot {
   readonly queue: { readonly items: number; readonly bytes: number };
   /** Shard map loads: the first one, after a resharding was detected, and periodic ones. */
   readonly shardMapRefreshes: number;
-  /** PutRecords calls in all (each call counts once here, and once per shard it touched). */
+  /** @deprecated The same number as `totals.putRecordsCalls` (PutRecords calls in all); read that instead. */
   readonly putRecordsCalls: number;
 }
 
@@ -34,13 +38,13 @@ function emptyShardMetrics(): ShardMetrics {
   return { items: 0, records: 0, bytes: 0, putRecordsCalls: 0, throttled: 0, retries: 0, failures: 0 };
 }
 
-type Counter = keyof ShardMetrics;
+/** Counters summed over shards into `totals` (putRecordsCalls is counted per call, see countPutRecordsCall). */
+type Counter = Exclude<keyof ShardMetrics, 'putRecordsCalls'>;
 
 /** Mutable counters of a producer engine, readable as snapshots and as an observable. */
 export class ProducerMetrics {
   private readonly totals = emptyShardMetrics();
   private readonly shards = new Map<string, ShardMetrics>();
-  private putRecordsCalls = 0;
   private shardMapRefreshes = 0;
   private queueItems = 0;
   private queueBytes = 0;
@@ -50,17 +54,23 @@ export class ProducerMetrics {
   readonly snapshots$: Observable<ProducerMetricsSnapshot> = this.subject.asObservable();
 
   add(shardId: string, counter: Counter, amount = 1): void {
+    this.shard(shardId)[counter] += amount;
+    this.totals[counter] += amount;
+  }
+
+  private shard(shardId: string): ShardMetrics {
     let shard = this.shards.get(shardId);
     if (shard === undefined) {
       shard = emptyShardMetrics();
       this.shards.set(shardId, shard);
     }
-    shard[counter] += amount;
-    this.totals[counter] += amount;
+    return shard;
   }
 
-  countPutRecordsCall(): void {
-    this.putRecordsCalls += 1;
+  /** One PutRecords call carrying records of `shardIds`: once in totals, once in each shard. */
+  countPutRecordsCall(shardIds: Iterable<string>): void {
+    this.totals.putRecordsCalls += 1;
+    for (const shardId of shardIds) this.shard(shardId).putRecordsCalls += 1;
   }
 
   countShardMapRefresh(): void {
@@ -80,7 +90,7 @@ export class ProducerMetrics {
       shards,
       queue: { items: this.queueItems, bytes: this.queueBytes },
       shardMapRefreshes: this.shardMapRefreshes,
-      putRecordsCalls: this.putRecordsCalls,
+      putRecordsCalls: this.totals.putRecordsCalls,
     };
   }
 

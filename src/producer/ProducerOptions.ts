@@ -3,6 +3,8 @@ import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { KinesisConnectionOptions } from '../kinesis/createKinesisClient.js';
 import { validatePartitionKey } from '../kinesis/hashKey.js';
 import { parseStreamAddress, type StreamAddress } from '../kinesis/streamAddress.js';
+import type { Logger } from '../logging/Logger.js';
+import { validateLogger } from '../logging/validateLogger.js';
 import {
   MAX_RAISED_RECORD_BYTES,
   MAX_RECORD_BYTES,
@@ -101,6 +103,8 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
   readonly scheduler?: SchedulerLike;
   /** Source of randomness in [0, 1) for back-off jitter and random partition keys. Default Math.random. */
   readonly random?: () => number;
+  /** Logs start, readiness, retries, failures and close (console, pino, NestJS Logger...); nothing is logged without one. */
+  readonly logger?: Logger;
 }
 
 /** Options after validation, with defaults filled in. */
@@ -133,6 +137,7 @@ export interface ResolvedProducerOptions<T> {
   readonly shardMapRefreshInterval: number;
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
+  readonly logger: Logger | undefined;
 }
 
 export const DEFAULT_BUFFER_TIME_MS = 500;
@@ -353,5 +358,6 @@ export function resolveProducerOptions<T>(options: ProducerOptions<T>): Resolved
     random:
       functionOption('random', options.random, 'expected a function returning a number in [0, 1)') ??
       Math.random,
+    logger: options.logger === undefined ? undefined : validateLogger(options.logger),
   };
 }

@@ -1,4 +1,5 @@
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { writeLog } from '../../logging/writeLog.js';
 import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
 import type { RedisClient } from './RedisClient.js';
 import type { ResolvedRedisCheckpointerOptions } from './RedisCheckpointerOptions.js';
@@ -23,6 +24,7 @@ export class RedisCaller {
         url: options.redis,
         ...(options.tls !== undefined ? { tls: options.tls } : {}),
         connectTimeoutMs: Math.max(1000, options.heartbeatIntervalMs),
+        ...(options.logger !== undefined ? { logger: options.logger } : {}),
       });
       this.redis = this.connection.redis;
     } else {
@@ -57,7 +59,8 @@ export class RedisCaller {
               throw connection.explain(error, operation, context);
             }
           };
-    return retryRedisCall(operation, attempt, {
+    const logger = this.options.logger;
+    const calling = retryRedisCall(operation, attempt, {
       backoff: this.options.retry,
       context,
       timeoutMs,
@@ -65,6 +68,24 @@ export class RedisCaller {
         connection?.downReason() ?? new Error(`no reply from Redis within ${ms} ms (callTimeout)`),
       ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
       stopped: () => (this.closed ? new CheckpointerClosedError(this.options.name, operation) : undefined),
+      ...(logger === undefined
+        ? {}
+        : {
+            onRetry: (failed: number, delayMs: number, error: unknown) =>
+              writeLog(logger, 'warn', 'retrying Redis call', {
+                operation,
+                ...context,
+                attempt: failed,
+                delayMs,
+                error,
+              }),
+          }),
+    });
+    if (logger === undefined) return calling;
+    return calling.catch((error: unknown) => {
+      if (!(error instanceof CheckpointerClosedError))
+        writeLog(logger, 'error', 'Redis call failed', { operation, ...context, error });
+      throw error;
     });
   }
 

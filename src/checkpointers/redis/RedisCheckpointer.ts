@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { redactConnectionString } from '../../errors/redact.js';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
+import type { LogLevel, Logger } from '../../logging/Logger.js';
+import { type LogDetails, writeLog } from '../../logging/writeLog.js';
+import { LeaseLostError } from '../errors/LeaseLostError.js';
 import type { CheckpointPosition, Lease, LeaseInfo, ShardCheckpoint } from '../Checkpointer.js';
 import type {
   HandoffRequest,
@@ -55,6 +59,7 @@ export class RedisCheckpointer implements LeaseCoordinator {
   private readonly keys: RedisKeys;
   private readonly caller: RedisCaller;
   private readonly redis: RedisClient;
+  private readonly logger: Logger | undefined;
 
   constructor(options: RedisCheckpointerOptions) {
     const resolved = resolveRedisCheckpointerOptions(options);
@@ -67,6 +72,10 @@ export class RedisCheckpointer implements LeaseCoordinator {
     this.callTimeoutMs = resolved.callTimeoutMs;
     this.caller = new RedisCaller(resolved);
     this.redis = this.caller.redis;
+    this.logger = resolved.logger;
+    this.log('info', 'Redis checkpointer opened', {
+      redis: typeof resolved.redis === 'string' ? redactConnectionString(resolved.redis) : 'a given client',
+    });
   }
 
   async getCheckpoint(streamName: string, shardId: string): Promise<ShardCheckpoint | undefined> {
@@ -98,6 +107,7 @@ export class RedisCheckpointer implements LeaseCoordinator {
     );
     const outcome = parseAcquireReply(reply);
     if (outcome.kind === 'refused') return undefined;
+    this.log('debug', 'lease acquired', { streamName, shardId, owner });
     return { streamName, shardId, owner, token: outcome.token, expiresAt: outcome.expiresAt };
   }
 
@@ -111,7 +121,14 @@ export class RedisCheckpointer implements LeaseCoordinator {
         [lease.token, this.leaseDurationMs],
       ),
     );
-    const { values } = ownedReply(reply, lease, 'renewLease');
+    let values: unknown[];
+    try {
+      ({ values } = ownedReply(reply, lease, 'renewLease'));
+    } catch (error) {
+      if (error instanceof LeaseLostError)
+        this.log('warn', 'lease lost', { ...leaseContext(lease), owner: lease.owner, error });
+      throw error;
+    }
     return {
       streamName: lease.streamName,
       shardId: lease.shardId,
@@ -133,6 +150,7 @@ export class RedisCheckpointer implements LeaseCoordinator {
         [lease.token, handoffTo ?? '', this.handoffReservationMs],
       ),
     );
+    this.log('debug', 'lease released', { ...leaseContext(lease), owner: lease.owner, handoffTo });
   }
 
   async checkpoint(lease: Lease, position: CheckpointPosition): Promise<boolean> {
@@ -268,7 +286,13 @@ export class RedisCheckpointer implements LeaseCoordinator {
 
   /** Refuses further calls; closes the connection opened from a URL (a given client stays open). */
   async close(): Promise<void> {
+    const first = !this.caller.isClosed;
     await this.caller.close();
+    if (first) this.log('info', 'Redis checkpointer closed');
+  }
+
+  private log(level: LogLevel, message: string, details: LogDetails = {}): void {
+    writeLog(this.logger, level, message, { checkpointer: this.name, ...details });
   }
 
   private readStream(streamName: string): Promise<LeaseSnapshot> {

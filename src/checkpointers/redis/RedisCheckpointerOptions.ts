@@ -2,6 +2,8 @@ import type { ConnectionOptions } from 'node:tls';
 import type { Cluster, Redis } from 'ioredis';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { resolveBackoffOptions, type BackoffOptions } from '../../kinesis/backoff.js';
+import type { Logger } from '../../logging/Logger.js';
+import { validateLogger } from '../../logging/validateLogger.js';
 import { isRedisClient, type RedisClient } from './RedisClient.js';
 
 export interface RedisCheckpointerOptions {
@@ -58,6 +60,12 @@ export interface RedisCheckpointerOptions {
   readonly callTimeout?: number;
   /** Waits between retries; inject to control time in tests. Default: a real timer. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Logs open/close, the connection opened from a URL (connected, failing), leases acquired,
+   * released and lost, retried and failed calls (console, pino, NestJS Logger...). Never a
+   * password or command argument. Nothing is logged without one.
+   */
+  readonly logger?: Logger;
 }
 
 export interface ResolvedRedisCheckpointerOptions {
@@ -72,6 +80,7 @@ export interface ResolvedRedisCheckpointerOptions {
   readonly handoffReservationMs: number;
   readonly retry: BackoffOptions;
   readonly sleep?: (ms: number) => Promise<void>;
+  readonly logger?: Logger;
 }
 
 export const DEFAULT_SESSION_TIMEOUT_MS = 60_000;
@@ -91,6 +100,7 @@ const OPTION_NAMES = [
   'callTimeout',
   'tls',
   'sleep',
+  'logger',
 ];
 
 /** Applies defaults and checks every option; throws InvalidOptionError saying what is allowed. */
@@ -205,6 +215,7 @@ export function resolveRedisCheckpointerOptions(
     callTimeoutMs,
     ...(tls !== undefined ? { tls } : {}),
     ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
+    ...(options.logger !== undefined ? { logger: validateLogger(options.logger) } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 import type { ConnectionOptions } from 'node:tls';
 import { Redis } from './loadIoredis.js';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
+import type { Logger } from '../../logging/Logger.js';
+import { writeLog } from '../../logging/writeLog.js';
 import { RedisTlsError } from './errors/RedisTlsError.js';
 import { isCertificateError } from './isCertificateError.js';
 import type { RedisClient } from './RedisClient.js';
@@ -12,6 +14,7 @@ export interface RedisConnectionSettings {
   readonly tls?: ConnectionOptions;
   /** How long one connection attempt may take. */
   readonly connectTimeoutMs: number;
+  readonly logger?: Logger;
 }
 
 /**
@@ -42,11 +45,16 @@ export class RedisConnection {
       retryStrategy: () => null,
     });
     // Connection errors surface through the calls that fail; keep ioredis from logging them.
+    const logger = settings.logger;
     this.client.on('error', (error: Error) => {
+      // Once per outage: the first error after being connected (or the first ever).
+      if (this.lastError === undefined)
+        writeLog(logger, 'warn', 'Redis connection failing', { address: this.address, error });
       this.lastError = error;
     });
     this.client.on('ready', () => {
       this.lastError = undefined;
+      writeLog(logger, 'info', 'connected to Redis', { address: this.address });
     });
   }
 

@@ -23,6 +23,8 @@ export interface RetryRedisCallOptions {
   readonly timeoutReason?: (ms: number) => unknown;
   /** The clock for `timeoutMs`. Default Date.now. */
   readonly now?: () => number;
+  /** Told before each retry: the attempt that failed, the wait before the next, and why. */
+  readonly onRetry?: (attempt: number, delayMs: number, error: unknown) => void;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function retryRedisCall<T>(
       const delay = backoff.next();
       if (delay === undefined || now() + delay >= deadline)
         throw new RedisUnavailableError(operation, attempt, error, options.context);
+      options.onRetry?.(attempt, delay, error);
       await sleep(delay);
       const stop = options.stopped?.();
       if (stop !== undefined) throw stop;

@@ -165,7 +165,7 @@ export async function putAll(
     kinesisRecords: totals.records,
     kinesisBytes: totals.bytes,
     seconds,
-    putRecordsCalls: producer.metrics().putRecordsCalls,
+    putRecordsCalls: producer.metrics().totals.putRecordsCalls,
     throttled: totals.throttled,
     failed,
   };

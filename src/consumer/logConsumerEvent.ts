@@ -1,0 +1,95 @@
+import type { LogLevel, Logger } from '../logging/Logger.js';
+import { type LogDetails, writeLog } from '../logging/writeLog.js';
+import type { ConsumerEvent } from './ConsumerEvent.js';
+
+interface LogLine {
+  readonly level: LogLevel;
+  readonly message: string;
+  readonly details: LogDetails;
+}
+
+/** The log line of a consumer event (levels are listed in the README's Logging section). */
+export function consumerEventLogLine(event: ConsumerEvent): LogLine {
+  switch (event.type) {
+    case 'consumer-started':
+      return line('info', 'consumer started', { streamName: event.streamName, workerId: event.workerId });
+    case 'consumer-stopped':
+      return line('info', 'consumer stopped', { streamName: event.streamName, workerId: event.workerId });
+    case 'shards-discovered':
+      return line('debug', 'shards discovered', { shardIds: event.shardIds });
+    case 'shard-started':
+      return line('info', 'shard started', {
+        shardId: event.shardId,
+        iteratorType: event.start.iteratorType,
+        origin: event.start.origin,
+      });
+    case 'shard-ended':
+      return line('info', 'shard ended', { shardId: event.shardId, childShardIds: event.childShardIds });
+    case 'lease-acquired':
+      return line('info', 'lease acquired', { shardId: event.shardId });
+    case 'lease-released':
+      return line('info', 'lease released', { shardId: event.shardId });
+    case 'lease-lost':
+      return line('warn', 'lease lost', { shardId: event.shardId, error: event.error });
+    case 'lease-unavailable':
+      return line(event.reason === 'same-worker-id' ? 'warn' : 'debug', 'lease unavailable', {
+        shardId: event.shardId,
+        reason: event.reason,
+        holder: event.holder,
+      });
+    case 'rebalance':
+      return line('info', 'rebalanced', {
+        target: event.target,
+        held: event.held,
+        liveWorkers: event.liveWorkers,
+      });
+    case 'handoff-requested':
+      return line('info', 'handoff requested', { shardId: event.shardId, owner: event.owner });
+    case 'handoff-timeout':
+      return line('warn', 'handoff timed out', {
+        shardId: event.shardId,
+        requester: event.requester,
+        inFlight: event.inFlight,
+      });
+    case 'handoff-completed':
+      return line('info', 'handoff completed', {
+        shardId: event.shardId,
+        requester: event.requester,
+        drained: event.drained,
+      });
+    case 'subscriber-behind':
+      return line('warn', 'subscriber behind', {
+        subscriberId: event.subscriberId,
+        records: event.records,
+        inFlight: event.inFlight,
+      });
+    case 'throttled':
+      return line('debug', 'throttled', { shardId: event.shardId, delayMs: event.delayMs });
+    case 'iterator-renewed':
+      return line('debug', 'iterator renewed', { shardId: event.shardId });
+    case 'checkpoint-written':
+      return line('debug', 'checkpoint written', {
+        shardId: event.shardId,
+        position: event.position === 'SHARD_END' ? 'SHARD_END' : event.position.sequenceNumber,
+      });
+    case 'error-retried':
+      return line('warn', 'retrying after error', {
+        shardId: event.shardId,
+        operation: event.operation,
+        attempt: event.attempt,
+        delayMs: event.delayMs,
+        error: event.error,
+      });
+  }
+}
+
+function line(level: LogLevel, message: string, details: LogDetails): LogLine {
+  return { level, message, details };
+}
+
+/** Logs a consumer event to `logger` (nothing without one). */
+export function logConsumerEvent(logger: Logger | undefined, event: ConsumerEvent): void {
+  if (logger === undefined) return;
+  const { level, message, details } = consumerEventLogLine(event);
+  writeLog(logger, level, message, details);
+}

@@ -1,0 +1,47 @@
+import { redactError, redactText, redactValue } from '../errors/redact.js';
+import type { LogLevel, Logger } from './Logger.js';
+
+/** What a log line's details may hold: plain values, errors (redacted on the way out). */
+export type LogDetails = Readonly<Record<string, unknown>>;
+
+function describeError(error: unknown): string {
+  const redacted = redactError(error);
+  if (redacted instanceof Error) return `${redacted.name}: ${redactText(redacted.message)}`;
+  return redactText(String(redacted));
+}
+
+function inline(value: unknown): string {
+  if (Array.isArray(value)) return value.map((item) => inline(item)).join(',');
+  if (value instanceof Error) return describeError(value);
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return redactText(String(value));
+}
+
+/**
+ * Writes one line at `level` to `logger` (nothing without one): `rxjs-kinesis: <message>
+ * key=value ...`, the details again as an object with errors reduced to their redacted name
+ * and message and secret-named values replaced. A throwing logger never breaks the caller.
+ */
+export function writeLog(
+  logger: Logger | undefined,
+  level: LogLevel,
+  message: string,
+  details: LogDetails = {},
+): void {
+  if (logger === undefined) return;
+  const safe: Record<string, unknown> = {};
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(details)) {
+    if (value === undefined) continue;
+    const shown = value instanceof Error ? describeError(value) : redactValue(value, key);
+    safe[key] = shown;
+    parts.push(`${key}=${inline(shown)}`);
+  }
+  const line = `rxjs-kinesis: ${redactText(message)}${parts.length === 0 ? '' : ` ${parts.join(' ')}`}`;
+  const method = level === 'info' ? (logger.info ?? logger.log ?? logger.debug) : logger[level];
+  try {
+    method.call(logger, line, safe);
+  } catch {
+    // A logger's own failure is not the pipeline's.
+  }
+}
