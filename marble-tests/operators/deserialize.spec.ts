@@ -136,6 +136,19 @@ describe('deserialize()', () => {
     expect((caught as RecordDecodeError).cause).toBeInstanceOf(DeserializationError);
   });
 
+  it("says when the record looks like another processor's format", async () => {
+    const lines = record('3', Buffer.from('{"a": 1}\n{"b": 2}\n'));
+    const source = new Subject<KinesisRecord>();
+    const result = lastValueFrom(source.pipe(deserialize(), toArray())).catch((error: unknown) => error);
+    source.next(lines);
+    source.complete();
+    const error = await result;
+    expect(error).toBeInstanceOf(RecordDecodeError);
+    expect((error as RecordDecodeError).message).toContain(
+      "the record looks like JSON lines (read with jsonLineProcessor()); this consumer's processor is json",
+    );
+  });
+
   it('names a corrupt KPL record with its typed cause', () => {
     const kpl = kplJsonProcessor();
     const data = Buffer.from(aggregated(kpl, [{ item: 1, partitionKey: 'p' }]));

@@ -5,6 +5,7 @@ import { CONSUMER_CONTEXT, type KinesisRecord } from '../consumer/KinesisRecord.
 import { RECORD_HANDLE } from '../consumer/RecordTracking.js';
 import type { DeaggregatedItem } from '../processors/Aggregator.js';
 import { RecordDecodeError } from '../processors/errors/RecordDecodeError.js';
+import { formatMismatchHint } from '../processors/guessRecordFormat.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import type { Processor } from '../processors/Processor.js';
 
@@ -211,6 +212,7 @@ function decodeRecord<T>(processor: Processor<T>, record: KinesisRecord): Decode
         ...(subSequenceNumber === undefined ? {} : { subSequenceNumber }),
       },
       error,
+      formatMismatchHint(record.data, processor.name),
     );
   let parts: DeaggregatedItem[];
   try {

@@ -3,22 +3,26 @@ import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisErr
 /**
  * A consumed record could not be turned into items: its framing is malformed or one of its
  * items does not deserialize. `context` names the shard and sequence number, `cause` holds
- * the underlying DeaggregationError or DeserializationError.
+ * the underlying DeaggregationError or DeserializationError. When the bytes look like another
+ * processor's format, the message says so (e.g. "the record looks like JSON lines").
  */
 export class RecordDecodeError extends RxjsKinesisError {
   /** Name of the processor that failed, e.g. "kplJson". */
   readonly processor: string;
 
-  constructor(processor: string, context: ErrorContext, cause: unknown) {
+  constructor(processor: string, context: ErrorContext, cause: unknown, hint?: string) {
     const where =
       `shard ${context.shardId ?? '?'} sequence number ${context.sequenceNumber ?? '?'}` +
       (context.subSequenceNumber === undefined ? '' : ` sub-record ${context.subSequenceNumber}`);
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`Cannot decode record (${processor}) at ${where}: ${reason}`, {
-      retriable: false,
-      cause,
-      context,
-    });
+    super(
+      `Cannot decode record (${processor}) at ${where}: ${reason}${hint === undefined ? '' : `; ${hint}`}`,
+      {
+        retriable: false,
+        cause,
+        context,
+      },
+    );
     this.processor = processor;
   }
 }
