@@ -34,11 +34,9 @@ async function allProcessedOnce(
   );
 }
 
-/** 3 workers on 6 shards settle at 2/2/2; a 4th joins by handoff (2/2/1/1); nothing is read twice. */
-export async function balanceScenario(start: StartGroup): Promise<void> {
-  const fixture = await start(6);
+/** Feeds 60 records and then 10 every 100 ms; starts w1..w3 and waits until they hold 2/2/2. */
+async function threeWorkersOnSixShards(fixture: GroupFixture): Promise<void> {
   const { feed, group, leases } = fixture;
-
   await feed.put(60);
   feed.start(10, 100);
   await Promise.all(['w1', 'w2', 'w3'].map((id) => group.start(id)));
@@ -47,6 +45,14 @@ export async function balanceScenario(start: StartGroup): Promise<void> {
     20_000,
     () => `3 workers: ${describeHoldings(leases.last)}`,
   );
+}
+
+/** 3 workers on 6 shards settle at 2/2/2; a 4th joins by handoff (2/2/1/1); nothing is read twice. */
+export async function balanceScenario(start: StartGroup): Promise<void> {
+  const fixture = await start(6);
+  const { feed, group, leases } = fixture;
+
+  await threeWorkersOnSixShards(fixture);
 
   await group.start('w4');
   await waitUntil(
@@ -89,14 +95,7 @@ export async function takeoverScenario(start: StartGroup, bounds: TakeoverBounds
   const fixture = await start(6, { checkpointBatchSize: 1000, checkpointIntervalMs: 1500 });
   const { feed, group, leases } = fixture;
 
-  await feed.put(60);
-  feed.start(10, 100);
-  await Promise.all(['w1', 'w2', 'w3'].map((id) => group.start(id)));
-  await waitUntil(
-    async () => shape(await leases.look()) === '2/2/2',
-    20_000,
-    () => describeHoldings(leases.last),
-  );
+  await threeWorkersOnSixShards(fixture);
   // Kill the victim while it has processed records beyond the checkpoint stored for them.
   const victimShards = holdings(await leases.look()).get('w2') ?? [];
   expect(victimShards).toHaveLength(2);
@@ -159,14 +158,7 @@ export async function gracefulStopScenario(start: StartGroup): Promise<void> {
   const fixture = await start(6, { checkpointBatchSize: 1000, checkpointIntervalMs: 1500 });
   const { feed, group, leases } = fixture;
 
-  await feed.put(60);
-  feed.start(10, 100);
-  await Promise.all(['w1', 'w2', 'w3'].map((id) => group.start(id)));
-  await waitUntil(
-    async () => shape(await leases.look()) === '2/2/2',
-    20_000,
-    () => describeHoldings(leases.last),
-  );
+  await threeWorkersOnSixShards(fixture);
   const leaving = holdings(leases.last).get('w2') ?? [];
   await waitUntil(
     () =>
