@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { sleep } from '../../kinesis/sleep.js';
 import type { CheckpointPosition, Lease, LeaseInfo, ShardCheckpoint } from '../Checkpointer.js';
@@ -280,34 +280,26 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
           };
         }
         const deadline = now + this.handoffTimeoutMs;
-        const result = await callDynamoDB<unknown>(
-          this.policy,
-          { operation: 'UpdateItem', tableName: table, context: { streamName, shardId } },
-          () =>
-            new this.sdk.UpdateItemCommand({
-              TableName: table,
-              Key: { [KCL.leaseKey]: { S: shardId } },
-              UpdateExpression: 'SET #req = :me, #dl = :deadline',
-              ConditionExpression:
-                request === undefined
-                  ? '#owner = :owner AND attribute_not_exists(#req)'
-                  : '#owner = :owner AND #req = :oldReq AND #dl = :oldDeadline',
-              ExpressionAttributeNames: {
-                '#owner': KCL.leaseOwner,
-                '#req': HANDOFF.requester,
-                '#dl': HANDOFF.deadline,
-              },
-              ExpressionAttributeValues: {
-                ':me': { S: requester },
-                ':deadline': { N: String(deadline) },
-                ':owner': { S: owner },
-                ...(request === undefined
-                  ? {}
-                  : { ':oldReq': { S: request.requester }, ':oldDeadline': { N: String(request.deadline) } }),
-              },
-            }),
-          HANDLED_CONDITION,
-        );
+        const result = await this.updateLeaseItem<unknown>(table, streamName, shardId, {
+          UpdateExpression: 'SET #req = :me, #dl = :deadline',
+          ConditionExpression:
+            request === undefined
+              ? '#owner = :owner AND attribute_not_exists(#req)'
+              : '#owner = :owner AND #req = :oldReq AND #dl = :oldDeadline',
+          ExpressionAttributeNames: {
+            '#owner': KCL.leaseOwner,
+            '#req': HANDOFF.requester,
+            '#dl': HANDOFF.deadline,
+          },
+          ExpressionAttributeValues: {
+            ':me': { S: requester },
+            ':deadline': { N: String(deadline) },
+            ':owner': { S: owner },
+            ...(request === undefined
+              ? {}
+              : { ':oldReq': { S: request.requester }, ':oldDeadline': { N: String(request.deadline) } }),
+          },
+        });
         if (result !== 'condition-failed') return { status: 'requested', owner, deadline };
       }
       throw new DynamoDBRequestError({
@@ -336,20 +328,12 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
             ? [HANDOFF.reservedFor, [HANDOFF.reservedFor, HANDOFF.reservedUntil]]
             : [undefined, []];
       if (who === undefined) return false;
-      const result = await callDynamoDB<unknown>(
-        this.policy,
-        { operation: 'UpdateItem', tableName: table, context: { streamName, shardId } },
-        () =>
-          new this.sdk.UpdateItemCommand({
-            TableName: table,
-            Key: { [KCL.leaseKey]: { S: shardId } },
-            UpdateExpression: 'REMOVE #a, #b',
-            ConditionExpression: '#who = :me',
-            ExpressionAttributeNames: { '#a': names[0], '#b': names[1], '#who': who },
-            ExpressionAttributeValues: { ':me': { S: requester } },
-          }),
-        HANDLED_CONDITION,
-      );
+      const result = await this.updateLeaseItem<unknown>(table, streamName, shardId, {
+        UpdateExpression: 'REMOVE #a, #b',
+        ConditionExpression: '#who = :me',
+        ExpressionAttributeNames: { '#a': names[0], '#b': names[1], '#who': who },
+        ExpressionAttributeValues: { ':me': { S: requester } },
+      });
       return result !== 'condition-failed';
     });
   }
@@ -466,35 +450,27 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     }
     // Free, expired (ours from an earlier life of this worker too), or handed over: take it over.
     const at = this.options.now();
-    const result = await callDynamoDB<{ Attributes?: LeaseItem } | 'condition-failed'>(
-      this.policy,
-      { operation: 'UpdateItem', tableName: table, context: { streamName, shardId } },
-      () =>
-        new this.sdk.UpdateItemCommand({
-          TableName: table,
-          Key: { [KCL.leaseKey]: { S: shardId } },
-          UpdateExpression:
-            (current === owner
-              ? 'SET #owner = :owner, #counter = :next'
-              : 'SET #owner = :owner, #counter = :next, #switches = if_not_exists(#switches, :zero) + :one') +
-            ' REMOVE #h0, #h1, #h2, #h3',
-          ConditionExpression: '#counter = :counter',
-          ExpressionAttributeNames: {
-            '#owner': KCL.leaseOwner,
-            '#counter': KCL.leaseCounter,
-            ...(current === owner ? {} : { '#switches': KCL.ownerSwitchesSinceCheckpoint }),
-            ...Object.fromEntries(HANDOFF_ATTRIBUTES.map((name, index) => [`#h${index}`, name])),
-          },
-          ExpressionAttributeValues: {
-            ':owner': { S: owner },
-            ':next': { N: String(counter + 1) },
-            ':counter': { N: String(counter) },
-            ...(current === owner ? {} : { ':zero': { N: '0' }, ':one': { N: '1' } }),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      HANDLED_CONDITION,
-    );
+    const result = await this.updateLeaseItem<{ Attributes?: LeaseItem }>(table, streamName, shardId, {
+      UpdateExpression:
+        (current === owner
+          ? 'SET #owner = :owner, #counter = :next'
+          : 'SET #owner = :owner, #counter = :next, #switches = if_not_exists(#switches, :zero) + :one') +
+        ' REMOVE #h0, #h1, #h2, #h3',
+      ConditionExpression: '#counter = :counter',
+      ExpressionAttributeNames: {
+        '#owner': KCL.leaseOwner,
+        '#counter': KCL.leaseCounter,
+        ...(current === owner ? {} : { '#switches': KCL.ownerSwitchesSinceCheckpoint }),
+        ...Object.fromEntries(HANDOFF_ATTRIBUTES.map((name, index) => [`#h${index}`, name])),
+      },
+      ExpressionAttributeValues: {
+        ':owner': { S: owner },
+        ':next': { N: String(counter + 1) },
+        ':counter': { N: String(counter) },
+        ...(current === owner ? {} : { ':zero': { N: '0' }, ':one': { N: '1' } }),
+      },
+      ReturnValues: 'ALL_NEW',
+    });
     if (result === 'condition-failed') return undefined;
     return this.hold(
       key,
@@ -610,21 +586,29 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       names[`#r${index}`] = attribute;
       return `#r${index}`;
     });
-    return callDynamoDB<unknown>(
+    return this.updateLeaseItem<unknown>(table, lease.streamName, lease.shardId, {
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: '#counter = :counter AND #owner = :owner',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  /** One conditional UpdateItem on a shard's lease item; 'condition-failed' if its condition fails. */
+  private updateLeaseItem<T>(
+    table: string,
+    streamName: string,
+    shardId: string,
+    input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+  ): Promise<T | 'condition-failed'> {
+    return callDynamoDB<T | 'condition-failed'>(
       this.policy,
-      {
-        operation: 'UpdateItem',
-        tableName: table,
-        context: { streamName: lease.streamName, shardId: lease.shardId },
-      },
+      { operation: 'UpdateItem', tableName: table, context: { streamName, shardId } },
       () =>
         new this.sdk.UpdateItemCommand({
+          ...input,
           TableName: table,
-          Key: { [KCL.leaseKey]: { S: lease.shardId } },
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: '#counter = :counter AND #owner = :owner',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          Key: { [KCL.leaseKey]: { S: shardId } },
         }),
       HANDLED_CONDITION,
     );

@@ -1,20 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { LeaseLostError } from '../../../src/checkpointers/errors/LeaseLostError.js';
-import { isLeaseCoordinator } from '../../../src/checkpointers/LeaseCoordinator.js';
-import { MemoryCheckpointer } from '../../../src/checkpointers/MemoryCheckpointer.js';
 import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
-
-const SHARD = 'shardId-000000000000';
-const SHARD_1 = 'shardId-000000000001';
-const SESSION_MS = 600;
-const HANDOFF_MS = 300;
+import { describeLeaseCoordinatorConformance } from '../leaseCoordinatorConformance.js';
 
 let dynamo: TestDynamoDB;
-let cp: DynamoDBCheckpointer;
-let stream: string;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   dynamo = await startTestDynamoDB();
@@ -24,211 +12,19 @@ afterAll(async () => {
   await dynamo.close();
 });
 
-beforeEach(() => {
-  const prefix = uniqueTableName('coordination');
-  cp = new DynamoDBCheckpointer({
-    endpoint: dynamo.endpoint,
-    region: dynamo.region,
-    credentials: dynamo.credentials,
-    tableName: (streamName) => `${prefix}-${streamName.endsWith('-other') ? 'other' : 'main'}`,
-    failoverTimeMs: SESSION_MS,
-    heartbeatIntervalMs: 150,
-    handoffTimeoutMs: HANDOFF_MS,
-  });
-  stream = `stream-${randomUUID()}`;
-});
-
-afterEach(async () => {
-  await cp.close();
-});
-
-async function mustAcquire(shardId: string, owner: string) {
-  const lease = await cp.acquireLease(stream, shardId, owner);
-  if (lease === undefined) throw new Error(`expected ${owner} to acquire ${shardId}`);
-  return lease;
-}
-
-describe('DynamoDBCheckpointer as a LeaseCoordinator', () => {
-  it('is recognised by isLeaseCoordinator (and the memory checkpointer is not)', () => {
-    expect(isLeaseCoordinator(cp)).toBe(true);
-    expect(isLeaseCoordinator(new MemoryCheckpointer())).toBe(false);
-    expect(cp).toMatchObject({
-      leaseDurationMs: SESSION_MS,
-      heartbeatIntervalMs: 150,
-      handoffTimeoutMs: HANDOFF_MS,
+describeLeaseCoordinatorConformance(
+  'DynamoDBCheckpointer',
+  ({ sessionMs, heartbeatIntervalMs, handoffTimeoutMs }) => {
+    const prefix = uniqueTableName('coordination');
+    return new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: (streamName) => `${prefix}-${streamName.endsWith('-other') ? 'other' : 'main'}`,
+      failoverTimeMs: sessionMs,
+      heartbeatIntervalMs,
+      handoffTimeoutMs,
     });
-  });
-
-  describe('membership', () => {
-    it('lists workers while their heartbeat lasts and forgets them after', async () => {
-      const before = Date.now();
-      const expiresAt = await cp.heartbeat(stream, 'worker-b');
-      expect(expiresAt).toBeGreaterThanOrEqual(before + SESSION_MS - 1000);
-      await cp.heartbeat(stream, 'worker-a');
-      expect(await cp.liveWorkers(stream)).toEqual(['worker-a', 'worker-b']);
-      expect(await cp.liveWorkers(`${stream}-other`)).toEqual([]);
-
-      await sleep(SESSION_MS / 2);
-      await cp.heartbeat(stream, 'worker-a');
-      await sleep(SESSION_MS / 2 + 100);
-      expect(await cp.liveWorkers(stream)).toEqual(['worker-a']);
-    });
-
-    it('forgets a worker at once when it leaves', async () => {
-      await cp.heartbeat(stream, 'worker-a');
-      await cp.heartbeat(stream, 'worker-b');
-      await cp.leaveGroup(stream, 'worker-a');
-      expect(await cp.liveWorkers(stream)).toEqual(['worker-b']);
-    });
-  });
-
-  describe('handoff', () => {
-    it('records a request only on a lease someone else holds live', async () => {
-      expect(await cp.requestHandoff(stream, SHARD, 'worker-b')).toEqual({ status: 'free' });
-      await mustAcquire(SHARD, 'worker-a');
-      expect(await cp.requestHandoff(stream, SHARD, 'worker-a')).toEqual({
-        status: 'own',
-        owner: 'worker-a',
-      });
-
-      const first = await cp.requestHandoff(stream, SHARD, 'worker-b');
-      expect(first).toMatchObject({ status: 'requested', owner: 'worker-a' });
-      if (first.status !== 'requested') throw new Error('unreachable');
-      expect(await cp.requestHandoff(stream, SHARD, 'worker-b')).toEqual({
-        status: 'already-requested',
-        owner: 'worker-a',
-        deadline: first.deadline,
-      });
-      expect(await cp.requestHandoff(stream, SHARD, 'worker-c')).toEqual({
-        status: 'other-request-pending',
-        owner: 'worker-a',
-        requester: 'worker-b',
-        deadline: first.deadline,
-      });
-    });
-
-    it('shows requests from live workers to the owner, who hands the lease over with a reservation', async () => {
-      const lease = await mustAcquire(SHARD, 'worker-a');
-      await mustAcquire(SHARD_1, 'worker-a');
-      await cp.checkpoint(lease, { sequenceNumber: '77' });
-      await cp.heartbeat(stream, 'worker-b');
-      await cp.requestHandoff(stream, SHARD, 'worker-b');
-      await cp.requestHandoff(stream, SHARD_1, 'worker-dead'); // no heartbeat: not shown
-
-      const [request, ...others] = await cp.pendingHandoffs(stream, 'worker-a');
-      expect(others).toEqual([]);
-      expect(request).toMatchObject({
-        streamName: stream,
-        shardId: SHARD,
-        owner: 'worker-a',
-        requester: 'worker-b',
-      });
-      expect(await cp.pendingHandoffs(stream, 'worker-b')).toEqual([]);
-
-      await cp.releaseLease(lease, { handoffTo: request.requester });
-      expect(await cp.pendingHandoffs(stream, 'worker-a')).toEqual([]);
-      // Reserved: a third worker cannot grab it, the requester can.
-      expect(await cp.acquireLease(stream, SHARD, 'worker-c')).toBeUndefined();
-      const taken = await mustAcquire(SHARD, 'worker-b');
-      expect(taken.token).not.toBe(lease.token);
-      expect(await cp.getCheckpoint(stream, SHARD)).toEqual({
-        kind: 'position',
-        position: { sequenceNumber: '77' },
-      });
-    });
-
-    it('frees a reservation nobody used once it runs out', async () => {
-      const lease = await mustAcquire(SHARD, 'worker-a');
-      await cp.releaseLease(lease, { handoffTo: 'worker-b' });
-      expect((await cp.leaseSnapshot(stream)).leases).toEqual([
-        { shardId: SHARD, reservation: { worker: 'worker-b', until: expect.any(Number) } },
-      ]);
-      expect(await cp.acquireLease(stream, SHARD, 'worker-c')).toBeUndefined();
-      await sleep(cp.handoffReservationMs + 50);
-      expect(await cp.acquireLease(stream, SHARD, 'worker-c')).toMatchObject({ owner: 'worker-c' });
-    });
-
-    it('lets the requester take the lease over once the deadline passed, and not before', async () => {
-      const lease = await mustAcquire(SHARD, 'worker-a');
-      await cp.requestHandoff(stream, SHARD, 'worker-b');
-      expect(await cp.acquireLease(stream, SHARD, 'worker-b')).toBeUndefined();
-      await sleep(HANDOFF_MS / 2);
-      await cp.renewLease(lease); // the owner is alive but ignores the request
-      await sleep(HANDOFF_MS / 2 + 50);
-      expect(await cp.acquireLease(stream, SHARD, 'worker-c')).toBeUndefined();
-      const taken = await mustAcquire(SHARD, 'worker-b');
-      expect(taken.token).not.toBe(lease.token);
-
-      const error = await cp.renewLease(lease).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(error).toBeInstanceOf(LeaseLostError);
-      expect((error as LeaseLostError).actualOwner).toBe('worker-b');
-      expect(await cp.listLeases(stream)).toEqual([
-        { shardId: SHARD, owner: 'worker-b', expiresAt: taken.expiresAt },
-      ]);
-    });
-
-    it('ignores a stale request: no takeover after twice the timeout', async () => {
-      const lease = await mustAcquire(SHARD, 'worker-a');
-      await cp.requestHandoff(stream, SHARD, 'worker-b');
-      await sleep(HANDOFF_MS);
-      await cp.renewLease(lease);
-      await sleep(HANDOFF_MS + 50);
-      await cp.renewLease(lease);
-      expect(await cp.acquireLease(stream, SHARD, 'worker-b')).toBeUndefined();
-      expect((await cp.leaseSnapshot(stream)).leases[0].handoff).toBeUndefined();
-      expect(await cp.requestHandoff(stream, SHARD, 'worker-c')).toMatchObject({ status: 'requested' });
-    });
-
-    it('withdraws a request or a reservation with cancelHandoff', async () => {
-      const lease = await mustAcquire(SHARD, 'worker-a');
-      await cp.requestHandoff(stream, SHARD, 'worker-b');
-      expect(await cp.cancelHandoff(stream, SHARD, 'worker-c')).toBe(false);
-      expect(await cp.cancelHandoff(stream, SHARD, 'worker-b')).toBe(true);
-      await cp.heartbeat(stream, 'worker-b');
-      expect(await cp.pendingHandoffs(stream, 'worker-a')).toEqual([]);
-
-      await cp.releaseLease(lease, { handoffTo: 'worker-b' });
-      expect(await cp.cancelHandoff(stream, SHARD, 'worker-b')).toBe(true);
-      expect(await cp.acquireLease(stream, SHARD, 'worker-c')).toMatchObject({ owner: 'worker-c' });
-    });
-  });
-
-  it('shows leases, checkpoints, requests and live workers in one snapshot', async () => {
-    const a = await mustAcquire(SHARD, 'worker-a');
-    const b = await mustAcquire(SHARD_1, 'worker-b');
-    await cp.checkpoint(a, { sequenceNumber: '5', subSequenceNumber: 1 });
-    await cp.markShardEnd(b);
-    await cp.heartbeat(stream, 'worker-a');
-    await cp.heartbeat(stream, 'worker-c');
-    const request = await cp.requestHandoff(stream, SHARD, 'worker-c');
-    const snapshot = await cp.leaseSnapshot(stream);
-    expect(Math.abs(snapshot.now - Date.now())).toBeLessThan(5_000);
-    expect(snapshot).toEqual({
-      now: snapshot.now,
-      liveWorkers: ['worker-a', 'worker-c'],
-      leases: [
-        {
-          shardId: SHARD,
-          owner: 'worker-a',
-          expiresAt: a.expiresAt,
-          checkpoint: { kind: 'position', position: { sequenceNumber: '5', subSequenceNumber: 1 } },
-          handoff: {
-            requester: 'worker-c',
-            deadline: request.status === 'requested' ? request.deadline : -1,
-          },
-        },
-        { shardId: SHARD_1, owner: 'worker-b', expiresAt: b.expiresAt, checkpoint: { kind: 'shard-end' } },
-      ],
-    });
-  });
-
-  it('validates the coordination arguments', async () => {
-    await expect(cp.heartbeat(stream, '')).rejects.toThrow(/workerId/);
-    await expect(cp.requestHandoff(stream, SHARD, '')).rejects.toThrow(/requester/);
-    const lease = await mustAcquire(SHARD, 'worker-a');
-    await expect(cp.releaseLease(lease, { handoffTo: '' })).rejects.toThrow(/handoffTo/);
-  });
-});
+  },
+  { reportsLapsedOwner: false },
+);

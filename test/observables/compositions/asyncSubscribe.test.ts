@@ -18,7 +18,9 @@ import {
   type Subscription,
 } from 'rxjs';
 import { checkpoint, fromKinesis, MemoryCheckpointer, type KinesisRecord } from '../../../src/index.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
 import {
   numbers,
@@ -31,13 +33,7 @@ import {
 
 jest.setTimeout(90_000);
 
-let kinesis: TestKinesis;
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis();
 
 const PARENT = 'shardId-000000000000';
 
@@ -66,12 +62,8 @@ test.each(Object.keys(compositions))(
     });
     const consumer = fromKinesis({
       streamName,
-      endpoint: kinesis.endpoint,
-      region: kinesis.region,
-      credentials: kinesis.credentials,
+      ...pollingConnection(kinesis),
       checkpointer,
-      shardFetchRate: 5,
-      sleepTimeNoRecords: 20,
       shardRefreshInterval: 200,
     });
     // For each child record: how many parent records were not yet processed when it was emitted.

@@ -15,17 +15,12 @@ import {
   type ConsumerEvent,
 } from '../../../src/index.js';
 
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 
 jest.setTimeout(60_000);
 
-let kinesis: TestKinesis;
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis();
 
 /** A loopback port nothing listens on (bound, then closed). */
 async function closedPort(): Promise<number> {

@@ -11,7 +11,9 @@ import {
   jsonListProcessor,
   MemoryCheckpointer,
 } from '../../../src/index.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
 import {
   ProcessedLedger,
@@ -22,13 +24,7 @@ import {
 
 jest.setTimeout(90_000);
 
-let kinesis: TestKinesis;
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis();
 
 /** What record 10 holds: something that does not decode (dead-lettered), or an empty list (no item). */
 const yieldsNoItem: Record<string, string> = {
@@ -52,12 +48,8 @@ test.each(Object.keys(yieldsNoItem))(
     });
     const consumer = fromKinesis({
       streamName,
-      endpoint: kinesis.endpoint,
-      region: kinesis.region,
-      credentials: kinesis.credentials,
+      ...pollingConnection(kinesis),
       checkpointer,
-      shardFetchRate: 5,
-      sleepTimeNoRecords: 20,
     });
     const empty = written[10];
     const subscriptions: Subscription[] = [];

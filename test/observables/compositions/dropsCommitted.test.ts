@@ -16,18 +16,14 @@ import {
   type KinesisItem,
   type KinesisRecord,
 } from '../../../src/index.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 import { putRecords, waitFor, type WrittenRecord } from '../../support/streamRecords.js';
 
 jest.setTimeout(90_000);
 
-let kinesis: TestKinesis;
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis();
 
 const COUNT = 2000;
 const SHARD = 'shardId-000000000000';
@@ -95,12 +91,8 @@ test.each(cases)('2,000 records %s are stored by %s while the consumer runs', as
   const checkpointer = new MemoryCheckpointer();
   const consumer = fromKinesis({
     streamName,
-    endpoint: kinesis.endpoint,
-    region: kinesis.region,
-    credentials: kinesis.credentials,
+    ...pollingConnection(kinesis),
     checkpointer,
-    shardFetchRate: 5,
-    sleepTimeNoRecords: 20,
   });
   let seen = 0;
   let subscription: Subscription | undefined;

@@ -5,7 +5,9 @@
 // checkpoint(), and the consumer froze at 75 of 400 records with one shard never checkpointed.
 import { concatMap, groupBy, map, mergeMap, timer, type Subscription } from 'rxjs';
 import { checkpoint, fromKinesis, MemoryCheckpointer } from '../../../src/index.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
 import {
   numbers,
@@ -17,13 +19,7 @@ import {
 
 jest.setTimeout(90_000);
 
-let kinesis: TestKinesis;
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis();
 
 test('a checkpoint() per shard group processes all 400 records with maxQueueSize 50 and stores every shard', async () => {
   const streamName = uniqueStreamName('group-by-shard');
@@ -38,13 +34,9 @@ test('a checkpoint() per shard group processes all 400 records with maxQueueSize
   const checkpointer = new SpyCheckpointer(memory, { snapshot: (shardId) => ledger.snapshot(shardId) });
   const consumer = fromKinesis({
     streamName,
-    endpoint: kinesis.endpoint,
-    region: kinesis.region,
-    credentials: kinesis.credentials,
+    ...pollingConnection(kinesis),
     checkpointer,
     maxQueueSize: 50,
-    shardFetchRate: 5,
-    sleepTimeNoRecords: 20,
   });
   let subscription: Subscription | undefined;
   try {

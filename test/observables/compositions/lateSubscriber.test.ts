@@ -12,7 +12,9 @@ import {
   UntrackedRecordError,
   type KinesisRecord,
 } from '../../../src/index.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
 import {
   numbers,
@@ -24,21 +26,9 @@ import {
 
 jest.setTimeout(90_000);
 
-let kinesis: TestKinesis;
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis();
 
-const connection = () => ({
-  endpoint: kinesis.endpoint,
-  region: kinesis.region,
-  credentials: kinesis.credentials,
-  shardFetchRate: 5,
-  sleepTimeNoRecords: 20,
-});
+const connection = () => pollingConnection(kinesis);
 const text = (record: KinesisRecord) => Buffer.from(record.data).toString();
 
 test('a tap through observe() first, the checkpointed pipeline after its async init: every record is processed, nothing stored ahead', async () => {

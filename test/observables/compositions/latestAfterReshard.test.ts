@@ -12,20 +12,20 @@ import {
   type Checkpointer,
   type KinesisRecord,
 } from '../../../src/index.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../../support/redis.js';
 import { numbers, putRecords, splitShard, waitFor } from '../../support/streamRecords.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 
 jest.setTimeout(120_000);
 
-let kinesis: TestKinesis;
+const kinesis = useTestKinesis();
 let redis: TestRedis;
 beforeAll(async () => {
-  kinesis = await startTestKinesis();
   redis = await startTestRedis();
 });
 afterAll(async () => {
-  await kinesis.close();
   await redis.close();
 });
 
@@ -58,13 +58,9 @@ test.each(Object.keys(checkpointers))(
     const checkpointer = (checkpointers[kind] as () => Checkpointer)();
     const options = {
       streamName,
-      endpoint: kinesis.endpoint,
-      region: kinesis.region,
-      credentials: kinesis.credentials,
+      ...pollingConnection(kinesis),
       checkpointer,
       iteratorType: 'LATEST' as const,
-      shardFetchRate: 5,
-      sleepTimeNoRecords: 20,
       shardRefreshInterval: 200,
     };
     let subscription: Subscription | undefined;
@@ -133,12 +129,8 @@ test('a worker that joins a group after a reshard reads the children from TRIM_H
     });
   const base = {
     streamName,
-    endpoint: kinesis.endpoint,
-    region: kinesis.region,
-    credentials: kinesis.credentials,
+    ...pollingConnection(kinesis),
     iteratorType: 'LATEST' as const,
-    shardFetchRate: 5,
-    sleepTimeNoRecords: 20,
     shardRefreshInterval: 200,
   };
   const first = group();

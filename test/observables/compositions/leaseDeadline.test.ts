@@ -12,19 +12,15 @@ import {
   type ConsumerEvent,
   type KinesisRecord,
 } from '../../../src/index.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
 import { numbers, putRecords, waitFor } from '../../support/streamRecords.js';
 
 jest.setTimeout(120_000);
 
-let kinesis: TestKinesis;
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis();
 
 const text = (record: KinesisRecord) => Buffer.from(record.data).toString();
 
@@ -42,11 +38,7 @@ test('a worker whose renewals fail stops its shard at the lease deadline: no rec
   const forB = new SpyCheckpointer(shared);
   const base = {
     streamName,
-    endpoint: kinesis.endpoint,
-    region: kinesis.region,
-    credentials: kinesis.credentials,
-    shardFetchRate: 5,
-    sleepTimeNoRecords: 20,
+    ...pollingConnection(kinesis),
     shardRefreshInterval: 200,
   };
   const a = fromKinesis({ ...base, checkpointer: forA, workerId: 'worker-a' });

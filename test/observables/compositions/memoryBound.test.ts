@@ -15,25 +15,15 @@ import {
   type KinesisItem,
 } from '../../../src/index.js';
 import { numberedRecords, putTestRecords } from '../../consumer/putTestRecords.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 
 jest.setTimeout(120_000);
 
-let kinesis: TestKinesis;
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis();
 
-const connection = () => ({
-  endpoint: kinesis.endpoint,
-  region: kinesis.region,
-  credentials: kinesis.credentials,
-  shardFetchRate: 5,
-  sleepTimeNoRecords: 20,
-});
+const connection = () => pollingConnection(kinesis);
 
 test('ackOnEmit: false bounds a slow pipeline: read and not yet processed never exceeds maxQueueSize', async () => {
   const streamName = uniqueStreamName('bounded');

@@ -5,18 +5,14 @@
 // subscriber with a limit of 100.
 import { concatMap, map, timer, type Subscription } from 'rxjs';
 import { checkpoint, fromKinesis, MemoryCheckpointer, type ConsumerEvent } from '../../../src/index.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 import { numbers, putRecords, waitFor } from '../../support/streamRecords.js';
 
 jest.setTimeout(90_000);
 
-let kinesis: TestKinesis;
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis();
 
 test('a slow subscriber without checkpoint() holds reading at maxQueueSize and is reported once', async () => {
   const streamName = uniqueStreamName('slow-subscriber');
@@ -28,11 +24,7 @@ test('a slow subscriber without checkpoint() holds reading at maxQueueSize and i
   const checkpointer = new MemoryCheckpointer();
   const consumer = fromKinesis({
     streamName,
-    endpoint: kinesis.endpoint,
-    region: kinesis.region,
-    credentials: kinesis.credentials,
-    shardFetchRate: 5,
-    sleepTimeNoRecords: 20,
+    ...pollingConnection(kinesis),
     checkpointer,
     maxQueueSize,
   });

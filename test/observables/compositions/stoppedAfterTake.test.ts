@@ -6,20 +6,20 @@
 import { Redis } from 'ioredis';
 import { take } from 'rxjs';
 import { checkpoint, fromKinesis, RedisCheckpointer } from '../../../src/index.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../../support/redis.js';
 import { numbers, putRecords } from '../../support/streamRecords.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 
 jest.setTimeout(90_000);
 
-let kinesis: TestKinesis;
+const kinesis = useTestKinesis();
 let redis: TestRedis;
 beforeAll(async () => {
-  kinesis = await startTestKinesis();
   redis = await startTestRedis();
 });
 afterAll(async () => {
-  await kinesis.close();
   await redis.close();
 });
 
@@ -43,12 +43,8 @@ test('awaiting stopped() in complete after take(10), then closing Redis, leaves 
   const checkpointer = group(connection);
   const consumer = fromKinesis({
     streamName,
-    endpoint: kinesis.endpoint,
-    region: kinesis.region,
-    credentials: kinesis.credentials,
+    ...pollingConnection(kinesis),
     checkpointer,
-    shardFetchRate: 5,
-    sleepTimeNoRecords: 20,
   });
   // Only the final flush writes: no count or timer commits before take(10) completes.
   const shutdown = await new Promise<Promise<void>>((resolve, reject) => {

@@ -5,19 +5,15 @@
 // ticks after stop, and the process never exited).
 import { type Subscription } from 'rxjs';
 import { checkpoint, fromKinesis, MemoryCheckpointer } from '../../../src/index.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
 import { waitFor } from '../../support/streamRecords.js';
 
 jest.setTimeout(90_000);
 
-let kinesis: TestKinesis;
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis();
 
 /** How many active resources of each kind keep the event loop alive. */
 function activeResources(): Map<string, number> {
@@ -49,12 +45,8 @@ test('after unsubscribe during acquireLease() and stopped(): no lease held, no r
   });
   const consumer = fromKinesis({
     streamName,
-    endpoint: kinesis.endpoint,
-    region: kinesis.region,
-    credentials: kinesis.credentials,
+    ...pollingConnection(kinesis),
     checkpointer,
-    shardFetchRate: 5,
-    sleepTimeNoRecords: 20,
   });
   const baseline = activeResources();
   let subscription: Subscription | undefined;

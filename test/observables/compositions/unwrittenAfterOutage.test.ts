@@ -14,18 +14,14 @@ import {
   type KinesisRecord,
   type Lease,
 } from '../../../src/index.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
 import { numbers, putRecords, waitFor } from '../../support/streamRecords.js';
 
 jest.setTimeout(60_000);
 
-let kinesis: TestKinesis;
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis();
 
 /** A checkpointer whose renewals and writes fail while `down` is set. */
 class FlakyStore implements Checkpointer {
@@ -74,11 +70,7 @@ test('a position finished during a store outage is written when the lease comes 
   const store = new FlakyStore(memory);
   const consumer = fromKinesis({
     streamName,
-    endpoint: kinesis.endpoint,
-    region: kinesis.region,
-    credentials: kinesis.credentials,
-    shardFetchRate: 5,
-    sleepTimeNoRecords: 20,
+    ...pollingConnection(kinesis),
     shardRefreshInterval: 200,
     checkpointer: store,
   });

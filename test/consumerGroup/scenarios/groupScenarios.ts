@@ -1,0 +1,246 @@
+// The consumer-group scenarios every lease store must pass (balancing with handoffs, a SIGKILLed
+// worker taken over, a graceful stop, a handoff that waits for the records in flight). Each store's
+// test file runs them with its own way of starting a group fixture and its own bounds.
+import { compareSequenceNumbers } from '../../../src/consumer/compareSequenceNumbers.js';
+import {
+  describeHoldings,
+  duplicateRecords,
+  duplicatesBeforeCheckpoint,
+  holdings,
+  missingRecords,
+  shape,
+} from '../deliveryReport.js';
+import {
+  HEARTBEAT_INTERVAL_MS,
+  SESSION_TIMEOUT_MS,
+  type GroupFixture,
+  type GroupFixtureOptions,
+} from '../groupFixture.js';
+import { waitUntil } from '../workerGroup.js';
+
+/** Starts a group fixture on the store under test (the caller closes it after the test). */
+export type StartGroup = (shards: number, options?: GroupFixtureOptions) => Promise<GroupFixture>;
+
+async function allProcessedOnce(
+  fixture: GroupFixture,
+  timeoutMs = 20_000,
+  what = 'records not processed',
+): Promise<void> {
+  const { feed, group } = fixture;
+  await waitUntil(
+    () => missingRecords(feed.produced, group.processed).length === 0,
+    timeoutMs,
+    () => `${missingRecords(feed.produced, group.processed).length} of ${feed.produced.length} ${what}`,
+  );
+}
+
+/** Feeds 60 records and then 10 every 100 ms; starts w1..w3 and waits until they hold 2/2/2. */
+async function threeWorkersOnSixShards(fixture: GroupFixture): Promise<void> {
+  const { feed, group, leases } = fixture;
+  await feed.put(60);
+  feed.start(10, 100);
+  await Promise.all(['w1', 'w2', 'w3'].map((id) => group.start(id)));
+  await waitUntil(
+    async () => shape(await leases.look()) === '2/2/2',
+    20_000,
+    () => `3 workers: ${describeHoldings(leases.last)}`,
+  );
+}
+
+/** 3 workers on 6 shards settle at 2/2/2; a 4th joins by handoff (2/2/1/1); nothing is read twice. */
+export async function balanceScenario(start: StartGroup): Promise<void> {
+  const fixture = await start(6);
+  const { feed, group, leases } = fixture;
+
+  await threeWorkersOnSixShards(fixture);
+
+  await group.start('w4');
+  await waitUntil(
+    async () => shape(await leases.look()) === '2/2/1/1',
+    20_000,
+    () => `4 workers: ${describeHoldings(leases.last)}`,
+  );
+  expect(holdings(leases.last).get('w4')).toHaveLength(1);
+  // Settled: two more heartbeats change nothing.
+  await new Promise((resolve) => setTimeout(resolve, 2 * HEARTBEAT_INTERVAL_MS + 200));
+  expect(shape(await leases.look())).toBe('2/2/1/1');
+
+  // The newcomer's shard came by a handoff: requested, drained, released for it.
+  expect(group.eventsOf('handoff-requested', 'w4').length).toBeGreaterThanOrEqual(1);
+  const handedToW4 = group.eventsOf('handoff-completed').filter((e) => e.event.requester === 'w4');
+  expect(handedToW4.length).toBeGreaterThanOrEqual(1);
+  expect(group.eventsOf('rebalance', 'w4').length).toBeGreaterThanOrEqual(1);
+
+  await feed.stop();
+  await allProcessedOnce(fixture);
+  // Every move was a drained handoff: nothing was read twice.
+  expect(duplicateRecords(group.processed)).toEqual([]);
+  expect(group.eventsOf('lease-lost')).toEqual([]);
+  expect(group.failures).toEqual([]);
+}
+
+export interface TakeoverBounds {
+  /** Most ms from the SIGKILL to another worker acquiring each of the victim's shards. */
+  readonly takeoverWithinMs: number;
+  /** Whether the survivors must end up at 3/3 once they took the victim's shards. */
+  readonly expectEvenSplit: boolean;
+}
+
+/**
+ * A SIGKILLed worker's shards are taken within the store's bound; records after its last
+ * checkpoint are the only ones read twice.
+ */
+export async function takeoverScenario(start: StartGroup, bounds: TakeoverBounds): Promise<void> {
+  // Positions are written seldom, so the victim dies with processed records not yet checkpointed.
+  const fixture = await start(6, { checkpointBatchSize: 1000, checkpointIntervalMs: 1500 });
+  const { feed, group, leases } = fixture;
+
+  await threeWorkersOnSixShards(fixture);
+  // Kill the victim while it has processed records beyond the checkpoint stored for them.
+  const victimShards = holdings(await leases.look()).get('w2') ?? [];
+  expect(victimShards).toHaveLength(2);
+  await waitUntil(
+    async () => {
+      const stored = await fixture.checkpoints(victimShards);
+      return group.processed.some((item) => {
+        if (item.workerId !== 'w2') return false;
+        const position = stored.get(item.shardId);
+        return (
+          position !== undefined && compareSequenceNumbers(item.sequenceNumber, position.sequenceNumber) > 0
+        );
+      });
+    },
+    15_000,
+    () => `w2 processed ${group.processed.filter((item) => item.workerId === 'w2').length} records`,
+  );
+  const killedAt = Date.now();
+  await group.stop('w2', 'SIGKILL');
+  // A write the victim sent just before dying may still be on its way to the store.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const checkpointsAtKill = await fixture.checkpoints(victimShards);
+
+  await waitUntil(
+    async () => {
+      const held = holdings(await leases.look());
+      return victimShards.every((shardId) =>
+        ['w1', 'w3'].some((worker) => held.get(worker)?.includes(shardId)),
+      );
+    },
+    SESSION_TIMEOUT_MS + HEARTBEAT_INTERVAL_MS + 10_000,
+    () => `after the kill: ${describeHoldings(leases.last)}`,
+  );
+  for (const shardId of victimShards) {
+    const taken = group
+      .eventsOf('lease-acquired')
+      .find((received) => received.event.shardId === shardId && received.at > killedAt);
+    expect(taken).toBeDefined();
+    expect((taken?.at ?? Infinity) - killedAt).toBeLessThanOrEqual(bounds.takeoverWithinMs);
+  }
+  if (bounds.expectEvenSplit) expect(shape(leases.last)).toBe('3/3');
+
+  await feed.stop();
+  await allProcessedOnce(fixture);
+  // Read twice only: records of the victim's shards after the checkpoint they had when it died.
+  const duplicates = duplicateRecords(group.processed);
+  expect(duplicates.length).toBeGreaterThan(0);
+  expect(duplicatesBeforeCheckpoint(duplicates, checkpointsAtKill)).toEqual([]);
+  for (const reports of duplicates) expect(reports.some((item) => item.workerId === 'w2')).toBe(true);
+  expect(group.failures).toEqual([]);
+}
+
+/**
+ * A worker that stops gracefully writes its last checkpoints, releases its leases and leaves: the
+ * others take over at once, nothing is read twice.
+ */
+export async function gracefulStopScenario(start: StartGroup): Promise<void> {
+  // Positions are written seldom: only the final checkpoints of the stop keep records from
+  // being read twice.
+  const fixture = await start(6, { checkpointBatchSize: 1000, checkpointIntervalMs: 1500 });
+  const { feed, group, leases } = fixture;
+
+  await threeWorkersOnSixShards(fixture);
+  const leaving = holdings(leases.last).get('w2') ?? [];
+  await waitUntil(
+    () =>
+      group.processed.filter((item) => leaving.includes(item.shardId) && item.workerId === 'w2').length >= 20,
+    15_000,
+    () => `w2 processed ${group.processed.filter((item) => item.workerId === 'w2').length} records`,
+  );
+
+  await group.stop('w2', 'SIGTERM');
+  const stoppedAt = Date.now();
+  expect(group.failures).toEqual([]);
+  const released = group.eventsOf('lease-released', 'w2').map((received) => received.event.shardId);
+  expect(released).toEqual(expect.arrayContaining(leaving));
+  expect(group.eventsOf('consumer-stopped', 'w2')).toHaveLength(1);
+  // It left the group at once (no waiting for its heartbeat to run out).
+  expect((await fixture.snapshot()).liveWorkers).toEqual(['w1', 'w3']);
+
+  await waitUntil(
+    async () => shape(await leases.look()) === '3/3',
+    10_000,
+    () => `after the stop: ${describeHoldings(leases.last)}`,
+  );
+  // Taken because they were released, not because they expired.
+  for (const shardId of leaving) {
+    const taken = group
+      .eventsOf('lease-acquired')
+      .find((received) => received.event.shardId === shardId && received.workerId !== 'w2');
+    expect(taken).toBeDefined();
+    expect((taken?.at ?? Infinity) - stoppedAt).toBeLessThan(SESSION_TIMEOUT_MS);
+  }
+
+  await feed.stop();
+  await allProcessedOnce(fixture);
+  expect(duplicateRecords(group.processed)).toEqual([]);
+  expect(group.eventsOf('lease-lost')).toEqual([]);
+  expect(group.failures).toEqual([]);
+}
+
+/**
+ * A handoff never gives a shard away mid-record: the owner's handler is slow, so when a new worker
+ * asks for a shard, its records in flight cannot pass checkpoint() within the drain timeout. The
+ * owner then keeps the lease (handoff-timeout, request withdrawn, no takeover) and hands the shard
+ * over only once every record in flight was processed and checkpointed: no record is processed
+ * by two workers.
+ */
+export async function handoffDrainedScenario(start: StartGroup): Promise<void> {
+  // 150 ms per item: the 60 records in flight take ~9 s, far beyond the 2 s drain timeout.
+  const fixture = await start(2, { handlerDelayMs: 150 });
+  const { feed, group, leases } = fixture;
+
+  await feed.put(60);
+  await group.start('w1');
+  await waitUntil(
+    async () => shape(await leases.look()) === '2',
+    20_000,
+    () => describeHoldings(leases.last),
+  );
+  await waitUntil(
+    () => group.processed.length >= 5,
+    20_000,
+    () => `w1 processed ${group.processed.length}`,
+  );
+  await group.start('w2');
+  await waitUntil(
+    () => group.eventsOf('handoff-timeout', 'w1').length >= 1,
+    20_000,
+    () => `no handoff-timeout from w1 (${describeHoldings(leases.last)})`,
+  );
+  // The owner still holds both shards: the newcomer did not take one over mid-record.
+  expect(shape(await leases.look())).toBe('2/0');
+  await waitUntil(
+    async () => shape(await leases.look()) === '1/1',
+    60_000,
+    () => `after the drain: ${describeHoldings(leases.last)}`,
+  );
+  const handedToW2 = group.eventsOf('handoff-completed').filter((e) => e.event.requester === 'w2');
+  expect(handedToW2.length).toBeGreaterThanOrEqual(1);
+  expect(handedToW2.every((e) => e.event.drained === true)).toBe(true);
+
+  await feed.put(20);
+  await allProcessedOnce(fixture, 60_000, 'not processed');
+  expect(duplicateRecords(group.processed)).toEqual([]);
+  expect(group.eventsOf('lease-lost')).toEqual([]);
+  expect(group.failures).toEqual([]);
+}
