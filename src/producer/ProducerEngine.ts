@@ -339,6 +339,7 @@ export class ProducerEngine<T> {
     ensureStream(this.client, this.options.address, {
       create: true,
       shardCount: this.options.createStreamShards,
+      connectionFailureTimeoutMs: this.options.connectionFailureTimeout,
     }).then(
       () => this.guard(load),
       (error: unknown) => this.guard(() => this.breakDown(classifyError(error), 1, false)),
