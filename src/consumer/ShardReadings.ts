@@ -144,15 +144,17 @@ export class ShardReadings implements AssignmentHost {
   }
 
   handOver(shardId: string, requester: string | undefined): void {
+    void this.readings.get(shardId)?.handOver(requester, this.handoffDrainMs);
+  }
+
+  private get handoffDrainMs(): number {
     const coordinator = isLeaseCoordinator(this.checkpointer) ? this.checkpointer : undefined;
-    const drainMs =
-      coordinator === undefined
-        ? 0
-        : Math.max(
-            coordinator.heartbeatIntervalMs,
-            coordinator.handoffTimeoutMs - 2 * coordinator.heartbeatIntervalMs,
-          );
-    void this.readings.get(shardId)?.handOver(requester, drainMs);
+    return coordinator === undefined
+      ? 0
+      : Math.max(
+          coordinator.heartbeatIntervalMs,
+          coordinator.handoffTimeoutMs - 2 * coordinator.heartbeatIntervalMs,
+        );
   }
 
   isHandingOver(shardId: string): boolean {
@@ -182,6 +184,7 @@ export class ShardReadings implements AssignmentHost {
         await this.checkpointer.cancelHandoff(this.streamName, shardId, requester).catch(() => false);
       },
       onError: (error) => this.config.onError(error),
+      handoffDrainMs: () => this.handoffDrainMs,
       timer: this.config.timer,
     };
   }
@@ -190,11 +193,14 @@ export class ShardReadings implements AssignmentHost {
     shardId: string,
     start: ShardStartPosition,
     counters: ShardCounters,
-    callbacks: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError'>,
+    callbacks: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError' | 'onStalled'>,
   ): ReadingSource {
     const { options } = this;
+    // Alone, a stalled shard has nobody to go to: its reads keep being retried (retryLimit).
+    const { onStalled, ...always } = callbacks;
     return this.config.source({
-      ...callbacks,
+      ...always,
+      ...(isLeaseCoordinator(this.checkpointer) && onStalled !== undefined ? { onStalled } : {}),
       streamName: this.streamName,
       shardId,
       gate: this.config.gate,
