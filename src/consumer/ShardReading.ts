@@ -241,6 +241,7 @@ export class ShardReading implements ReadingLink {
   private onStalled(error: RxjsKinesisError, timeouts: number): void {
     if (this.current !== 'reading') return;
     this.host.onEvent({ type: 'shard-stalled', shardId: this.shardId, timeouts, error });
+    this.host.onStalled(this.shardId);
     void this.handOver(undefined, this.host.handoffDrainMs());
   }
 

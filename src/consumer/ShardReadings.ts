@@ -39,6 +39,8 @@ export interface ShardReadingsOptions {
 
 /** Least time between two listings caused by a stale view of the shards. */
 const STALE_REFRESH_MS = 2000;
+/** Heartbeats during which a worker leaves a shard it gave up (stalled reads) to other workers. */
+const STALL_COOLDOWN_HEARTBEATS = 3;
 
 /**
  * The consumer's readings, one per shard being read, and what the shard assignment asks of
@@ -52,6 +54,8 @@ export class ShardReadings implements AssignmentHost {
   private readonly waiting = new Map<string, () => void>();
   /** Positions finished but not written when a lease was lost: written when the lease comes back. */
   private readonly unwritten = new Map<string, CheckpointPosition>();
+  /** Shards given up after stalled reads, until when this worker leaves them to others. */
+  private readonly coolingDown = new Map<string, number>();
   private readonly options: ResolvedConsumerOptions;
   private readonly checkpointer: Checkpointer;
   private readonly leases: LeaseManager;
@@ -157,6 +161,21 @@ export class ShardReadings implements AssignmentHost {
         );
   }
 
+  isCoolingDown(shardId: string): boolean {
+    const until = this.coolingDown.get(shardId);
+    if (until === undefined) return false;
+    if (this.options.scheduler.now() < until) return true;
+    this.coolingDown.delete(shardId);
+    return false;
+  }
+
+  /** The shard's reads stalled here: leave it to other workers for a few heartbeats. */
+  private markStalled(shardId: string): void {
+    if (!isLeaseCoordinator(this.checkpointer)) return;
+    const cooldown = STALL_COOLDOWN_HEARTBEATS * this.checkpointer.heartbeatIntervalMs;
+    this.coolingDown.set(shardId, this.options.scheduler.now() + cooldown);
+  }
+
   isHandingOver(shardId: string): boolean {
     return this.readings.get(shardId)?.state === 'releasing';
   }
@@ -185,6 +204,7 @@ export class ShardReadings implements AssignmentHost {
       },
       onError: (error) => this.config.onError(error),
       handoffDrainMs: () => this.handoffDrainMs,
+      onStalled: (shardId) => this.markStalled(shardId),
       timer: this.config.timer,
     };
   }

@@ -30,6 +30,7 @@ async function setUp() {
   const gate = new InFlightGate(100);
   const finished: string[] = [];
   const unwritten: CheckpointPosition[] = [];
+  const stalled: string[] = [];
   const timers: (() => void)[] = [];
   const withdrawHandoff = jest.fn((_shardId: string, _requester: string) => Promise.resolve());
   let callbacks: Callbacks | undefined;
@@ -54,6 +55,7 @@ async function setUp() {
       withdrawHandoff,
       onError: () => undefined,
       handoffDrainMs: () => 60_000,
+      onStalled: (shardId) => stalled.push(shardId),
       timer: (_ms, callback) => {
         timers.push(callback);
         return () => timers.splice(timers.indexOf(callback), 1);
@@ -88,6 +90,7 @@ async function setUp() {
     events,
     finished,
     unwritten,
+    stalled,
     timers,
     callbacks: () => callbacks,
     source,
@@ -175,6 +178,7 @@ test('a stalled source (reads timing out) reports shard-stalled, drains, writes 
   const error = new RequestTimeoutError('request timed out');
   t.callbacks()?.onStalled?.(error, 3);
   expect(t.events).toContainEqual({ type: 'shard-stalled', shardId: SHARD, timeouts: 3, error });
+  expect(t.stalled).toEqual([SHARD]);
   expect(t.reading.state).toBe('releasing');
   expect(t.source.stop).toHaveBeenCalled();
   await t.flush();
