@@ -6,6 +6,7 @@ import { InFlightGate } from '../../src/consumer/InFlightGate.js';
 import { ShardPoller } from '../../src/consumer/ShardPoller.js';
 import type { IteratorRequest, RecordsPage, ShardReader } from '../../src/consumer/ShardReader.js';
 import { ExpiredIteratorError } from '../../src/kinesis/errors/ExpiredIteratorError.js';
+import { RequestTimeoutError } from '../../src/kinesis/errors/RequestTimeoutError.js';
 import { ThrottledError } from '../../src/kinesis/errors/ThrottledError.js';
 import { KinesisServiceError } from '../../src/kinesis/errors/KinesisServiceError.js';
 import { KinesisValidationError } from '../../src/kinesis/errors/KinesisValidationError.js';
@@ -165,6 +166,61 @@ test('retries retriable errors with back-off, then fails with RetryLimitExceeded
     ).start();
     flush();
     expect(emitted2).toEqual(['ERROR KinesisValidationError']);
+  });
+});
+
+test('with onStalled, stops after stallTimeouts timed-out reads in a row; any other outcome starts the count again', () => {
+  scheduler.run(({ flush }) => {
+    const log: string[] = [];
+    const events: ConsumerEvent[] = [];
+    const emitted: string[] = [];
+    const timeout = (): RequestTimeoutError => new RequestTimeoutError('request timed out');
+    const page = { records: [raw('1')], nextShardIterator: 'it-next', millisBehindLatest: 5 };
+    // timeout, timeout, answer, timeout, service error, timeout, timeout, timeout
+    const script: Step[] = [
+      timeout(),
+      timeout(),
+      page,
+      timeout(),
+      new KinesisServiceError('busy'),
+      timeout(),
+      timeout(),
+      timeout(),
+    ];
+    const stalls: string[] = [];
+    poller(scheduler, fakeReader(scheduler, script, log), new InFlightGate(1000), events, emitted, {
+      stallTimeouts: 3,
+      backoff: { baseMs: 100, capMs: 1000, retryLimit: Number.POSITIVE_INFINITY, random: () => 0.5 },
+      onStalled: (error, timeouts) => stalls.push(`${scheduler.now()} ${error.name} ${timeouts}`),
+    }).start();
+    flush();
+    expect(log.filter((line) => line.includes(' get '))).toHaveLength(8);
+    expect(stalls).toHaveLength(1);
+    expect(stalls[0]).toMatch(/ RequestTimeoutError 3$/);
+    expect(emitted).toEqual(['1']);
+    // Stopped: nothing is asked after the stall.
+    const calls = log.length;
+    scheduler.schedule(() => undefined, 60_000);
+    flush();
+    expect(log).toHaveLength(calls);
+  });
+});
+
+test('without onStalled, timed-out reads are retried up to retryLimit like any retriable error', () => {
+  scheduler.run(({ flush }) => {
+    const events: ConsumerEvent[] = [];
+    const emitted: string[] = [];
+    const script: Step[] = [
+      new RequestTimeoutError('a'),
+      new RequestTimeoutError('b'),
+      new RequestTimeoutError('c'),
+    ];
+    poller(scheduler, fakeReader(scheduler, script, []), new InFlightGate(1000), events, emitted, {
+      stallTimeouts: 1,
+    }).start();
+    flush();
+    expect(events.filter((e) => e.type === 'error-retried')).toHaveLength(2);
+    expect(emitted).toEqual(['ERROR RetryLimitExceededError']);
   });
 });
 

@@ -75,6 +75,16 @@ export type ConsumerEvent =
    * this worker keeps the lease (and withdraws `requester`'s request) rather than hand the shard
    * over mid-record, and tries again after each timeout until they are done.
    */
+  /**
+   * Group consumers: `timeouts` reads of the shard in a row timed out (`stallTimeouts`), so this
+   * worker gives the shard up (writes, releases the lease) for another worker to take.
+   */
+  | {
+      readonly type: 'shard-stalled';
+      readonly shardId: string;
+      readonly timeouts: number;
+      readonly error: RxjsKinesisError;
+    }
   | {
       readonly type: 'handoff-timeout';
       readonly shardId: string;

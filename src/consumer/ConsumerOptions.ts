@@ -81,6 +81,17 @@ export interface ConsumerOptions {
   readonly shardRefreshInterval?: number;
   /** Retries of a failing call before the consumer errors (default 5; Infinity allowed). */
   readonly retryLimit?: number;
+  /**
+   * With a shared checkpointer (a group): after this many consecutive timed-out reads of a shard
+   * (GetRecords or GetShardIterator failing with RequestTimeoutError, each after the client's
+   * `requestTimeout`), the reading gives the shard up: it stops reading, writes what is
+   * committable, releases the lease and reports `shard-stalled`, so another worker can take the
+   * shard. Default 3 (about 1.5 minutes with the default 30 s `requestTimeout`). A consumer
+   * without a group (or a count above `retryLimit`) keeps retrying timed-out reads like any
+   * retriable error, with `error-retried` events, and errors with RetryLimitExceededError after
+   * `retryLimit` retries.
+   */
+  readonly stallTimeouts?: number;
   /** First back-off delay ceiling in ms (default 100). */
   readonly expoBackoff?: number;
   /** Largest back-off delay in ms (default 30000). */
@@ -127,6 +138,7 @@ export interface ResolvedConsumerOptions {
   readonly shardRefreshInterval: number;
   readonly takeoverGraceMs: number;
   readonly retryLimit: number;
+  readonly stallTimeouts: number;
   readonly expoBackoff: number;
   readonly expoBackoffLimit: number;
   readonly createStream: boolean;

@@ -202,7 +202,7 @@ export class LeaseBalancer implements ShardAssignment {
         (shardId) =>
           leases.get(shardId) === undefined && !host.isHandingOver(shardId) && !releasedSince(shardId),
       ),
-      ...plan.acquire,
+      ...plan.acquire.filter((shardId) => !host.isCoolingDown(shardId)),
       ...plan.takeOver,
     ];
     step('acquireLease');

@@ -23,6 +23,11 @@ export interface ReadingSourceParams {
   readonly onEvent: (event: ConsumerEvent) => void;
   /** A non-retriable error, or retries exhausted; the source has stopped. */
   readonly onError: (error: RxjsKinesisError) => void;
+  /**
+   * Given (group consumers only): called instead of retrying once `stallTimeouts` reads in a row
+   * timed out; the source has stopped. Without it timeouts are retried like other errors.
+   */
+  readonly onStalled?: (error: RxjsKinesisError, timeouts: number) => void;
   /** After every answer of the service, for stats. */
   readonly onPage?: (page: RecordsPage) => void;
 }

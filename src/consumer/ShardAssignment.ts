@@ -35,6 +35,11 @@ export interface AssignmentHost {
   handOver(shardId: string, requester: string | undefined): void;
   /** True while the shard is being handed over (its lease is still held). */
   isHandingOver(shardId: string): boolean;
+  /**
+   * True for a while after this worker gave the shard up because its reads kept timing out
+   * (shard-stalled): the shard is left to other workers before this one takes it again.
+   */
+  isCoolingDown(shardId: string): boolean;
   /** A call to the checkpointer failed, or succeeded (see CheckpointerHealth). */
   checkpointerFailed(error: unknown): void;
   checkpointerOk(): void;

@@ -2,6 +2,7 @@ import type { Subscription } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { Backoff } from '../kinesis/backoff.js';
 import { ExpiredIteratorError } from '../kinesis/errors/ExpiredIteratorError.js';
+import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import { RetryLimitExceededError } from '../kinesis/errors/RetryLimitExceededError.js';
 import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
 import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
@@ -14,6 +15,8 @@ export interface ShardPollerOptions extends ReadingSourceParams {
   /** Wait after a call that found the shard caught up, in ms. */
   readonly sleepTimeNoRecordsMs: number;
   readonly recordLimit: number;
+  /** Consecutive timed-out reads after which `onStalled` (when given) is called (default 3). */
+  readonly stallTimeouts?: number;
   readonly backoff: {
     readonly baseMs: number;
     readonly capMs: number;
@@ -27,6 +30,7 @@ export interface ShardPollerOptions extends ReadingSourceParams {
  * `fetchIntervalMs`, sleeping `sleepTimeNoRecordsMs` when caught up, pausing while the in-flight
  * gate is full, backing off on throttling and retriable errors, and renewing an expired iterator
  * from the last emitted record. Every wait runs on the scheduler. Independent of other shards.
+ * With `onStalled`, `stallTimeouts` timed-out reads in a row stop it and call `onStalled`.
  */
 export class ShardPoller implements ReadingSource {
   private iterator: string | undefined;
@@ -40,6 +44,8 @@ export class ShardPoller implements ReadingSource {
   /** Throttling is expected under load: it backs off but never exhausts the retry limit. */
   private readonly throttleBackoff: Backoff;
   private readonly startedAt: number;
+  /** Reads in a row that timed out (reset by any answer). */
+  private timeouts = 0;
 
   constructor(private readonly options: ShardPollerOptions) {
     this.backoff = new Backoff(options.backoff);
@@ -101,6 +107,7 @@ export class ShardPoller implements ReadingSource {
       next: (iterator) => {
         this.request = undefined;
         this.iterator = iterator;
+        this.timeouts = 0;
         this.backoff.reset();
         this.step();
       },
@@ -139,6 +146,7 @@ export class ShardPoller implements ReadingSource {
         let bytes = 0;
         for (const record of page.records) bytes += record.Data?.byteLength ?? 0;
         settle(page.records.length, bytes);
+        this.timeouts = 0;
         this.backoff.reset();
         this.throttleBackoff.reset();
         this.onPage(page);
@@ -147,6 +155,7 @@ export class ShardPoller implements ReadingSource {
         this.request = undefined;
         settle(0);
         if (error instanceof ExpiredIteratorError) {
+          this.timeouts = 0;
           this.iterator = undefined;
           this.options.onEvent({
             type: 'iterator-renewed',
@@ -192,6 +201,13 @@ export class ShardPoller implements ReadingSource {
     if (!error.retriable) {
       this.stop();
       this.options.onError(error);
+      return;
+    }
+    this.timeouts = error instanceof RequestTimeoutError ? this.timeouts + 1 : 0;
+    const { onStalled } = this.options;
+    if (onStalled !== undefined && this.timeouts >= (this.options.stallTimeouts ?? 3)) {
+      this.stop();
+      onStalled(error, this.timeouts);
       return;
     }
     if (error instanceof ThrottledError) {

@@ -14,6 +14,7 @@
  * | ending                                | SHARD_END written              | ended     | release the lease; children may start                 |
  * | ending                                | markShardEnd failed, retriable | draining  | tried again after END_RETRY_MS                        |
  * | reading, draining                     | handOver(requester)            | releasing | stop source; wait for every record; write            |
+ * | reading                               | source stalled (timeouts)      | releasing | shard-stalled; as handOver(undefined)                 |
  * | releasing                             | no drain within the timeout    | releasing | handoff-timeout; withdraw the request; keep the lease |
  * | releasing                             | written, lease released        | released  | handoff-completed                                     |
  * | reading, draining, ending, releasing  | lease lost or deadline passed  | lost      | stop source; drop records unwritten; abort            |
@@ -55,12 +56,15 @@ export class ShardReading implements ReadingLink {
     readonly token: string,
     private readonly host: ShardReadingHost,
     readonly counters: ShardCounters,
-    createSource: (params: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError'>) => ReadingSource,
+    createSource: (
+      params: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError' | 'onStalled'>,
+    ) => ReadingSource,
   ) {
     this.source = createSource({
       onRecords: (records, page) => this.onRecords(records, page),
       onEnd: (children) => this.onEnd(children),
       onError: (error) => this.onSourceError(error),
+      onStalled: (error, timeouts) => this.onStalled(error, timeouts),
     });
   }
 
@@ -231,6 +235,14 @@ export class ShardReading implements ReadingLink {
     this.childShards = children;
     this.current = 'draining';
     this.maybeEnd();
+  }
+
+  /** Reads keep timing out (group consumers): give the shard up so another worker can take it. */
+  private onStalled(error: RxjsKinesisError, timeouts: number): void {
+    if (this.current !== 'reading') return;
+    this.host.onEvent({ type: 'shard-stalled', shardId: this.shardId, timeouts, error });
+    this.host.onStalled(this.shardId);
+    void this.handOver(undefined, this.host.handoffDrainMs());
   }
 
   private onSourceError(error: RxjsKinesisError): void {

@@ -38,6 +38,10 @@ export interface ShardReadingHost {
   /** The lease was lost with this position finished but not written. */
   onUnwritten(shardId: string, position: CheckpointPosition): void;
   onError(error: RxjsKinesisError): void;
+  /** The shard's reads stalled (shard-stalled): this worker is giving it up. */
+  onStalled(shardId: string): void;
+  /** How long a handover waits for the records in flight before it reports handoff-timeout, in ms. */
+  handoffDrainMs(): number;
   /** Calls `callback` after `ms` on the consumer's scheduler; returns a cancel function. */
   timer(ms: number, callback: () => void): () => void;
 }

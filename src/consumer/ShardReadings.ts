@@ -39,6 +39,8 @@ export interface ShardReadingsOptions {
 
 /** Least time between two listings caused by a stale view of the shards. */
 const STALE_REFRESH_MS = 2000;
+/** Heartbeats during which a worker leaves a shard it gave up (stalled reads) to other workers. */
+const STALL_COOLDOWN_HEARTBEATS = 3;
 
 /**
  * The consumer's readings, one per shard being read, and what the shard assignment asks of
@@ -52,6 +54,8 @@ export class ShardReadings implements AssignmentHost {
   private readonly waiting = new Map<string, () => void>();
   /** Positions finished but not written when a lease was lost: written when the lease comes back. */
   private readonly unwritten = new Map<string, CheckpointPosition>();
+  /** Shards given up after stalled reads, until when this worker leaves them to others. */
+  private readonly coolingDown = new Map<string, number>();
   private readonly options: ResolvedConsumerOptions;
   private readonly checkpointer: Checkpointer;
   private readonly leases: LeaseManager;
@@ -144,15 +148,32 @@ export class ShardReadings implements AssignmentHost {
   }
 
   handOver(shardId: string, requester: string | undefined): void {
+    void this.readings.get(shardId)?.handOver(requester, this.handoffDrainMs);
+  }
+
+  private get handoffDrainMs(): number {
     const coordinator = isLeaseCoordinator(this.checkpointer) ? this.checkpointer : undefined;
-    const drainMs =
-      coordinator === undefined
-        ? 0
-        : Math.max(
-            coordinator.heartbeatIntervalMs,
-            coordinator.handoffTimeoutMs - 2 * coordinator.heartbeatIntervalMs,
-          );
-    void this.readings.get(shardId)?.handOver(requester, drainMs);
+    return coordinator === undefined
+      ? 0
+      : Math.max(
+          coordinator.heartbeatIntervalMs,
+          coordinator.handoffTimeoutMs - 2 * coordinator.heartbeatIntervalMs,
+        );
+  }
+
+  isCoolingDown(shardId: string): boolean {
+    const until = this.coolingDown.get(shardId);
+    if (until === undefined) return false;
+    if (this.options.scheduler.now() < until) return true;
+    this.coolingDown.delete(shardId);
+    return false;
+  }
+
+  /** The shard's reads stalled here: leave it to other workers for a few heartbeats. */
+  private markStalled(shardId: string): void {
+    if (!isLeaseCoordinator(this.checkpointer)) return;
+    const cooldown = STALL_COOLDOWN_HEARTBEATS * this.checkpointer.heartbeatIntervalMs;
+    this.coolingDown.set(shardId, this.options.scheduler.now() + cooldown);
   }
 
   isHandingOver(shardId: string): boolean {
@@ -182,6 +203,8 @@ export class ShardReadings implements AssignmentHost {
         await this.checkpointer.cancelHandoff(this.streamName, shardId, requester).catch(() => false);
       },
       onError: (error) => this.config.onError(error),
+      handoffDrainMs: () => this.handoffDrainMs,
+      onStalled: (shardId) => this.markStalled(shardId),
       timer: this.config.timer,
     };
   }
@@ -190,11 +213,14 @@ export class ShardReadings implements AssignmentHost {
     shardId: string,
     start: ShardStartPosition,
     counters: ShardCounters,
-    callbacks: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError'>,
+    callbacks: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError' | 'onStalled'>,
   ): ReadingSource {
     const { options } = this;
+    // Alone, a stalled shard has nobody to go to: its reads keep being retried (retryLimit).
+    const { onStalled, ...always } = callbacks;
     return this.config.source({
-      ...callbacks,
+      ...always,
+      ...(isLeaseCoordinator(this.checkpointer) && onStalled !== undefined ? { onStalled } : {}),
       streamName: this.streamName,
       shardId,
       gate: this.config.gate,

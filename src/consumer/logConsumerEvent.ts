@@ -45,6 +45,12 @@ export function consumerEventLogLine(event: ConsumerEvent): LogLine {
       });
     case 'handoff-requested':
       return line('info', 'handoff requested', { shardId: event.shardId, owner: event.owner });
+    case 'shard-stalled':
+      return line('warn', 'shard stalled: giving it up', {
+        shardId: event.shardId,
+        timeouts: event.timeouts,
+        error: event.error,
+      });
     case 'handoff-timeout':
       return line('warn', 'handoff timed out', {
         shardId: event.shardId,

@@ -16,6 +16,7 @@ export function pollingSource(reader: ShardReader, options: ResolvedConsumerOpti
       fetchIntervalMs: 1000 / options.shardFetchRate,
       sleepTimeNoRecordsMs: options.sleepTimeNoRecords,
       recordLimit: options.recordLimit,
+      stallTimeouts: options.stallTimeouts,
       backoff: {
         baseMs: options.expoBackoff,
         capMs: options.expoBackoffLimit,

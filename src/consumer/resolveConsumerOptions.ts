@@ -14,6 +14,9 @@ import { validateLogger } from '../logging/validateLogger.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import type { ConsumerIteratorType, ConsumerOptions, ResolvedConsumerOptions } from './ConsumerOptions.js';
 
+/** Consecutive timed-out reads after which a grouped reading gives its shard up. */
+export const DEFAULT_STALL_TIMEOUTS = 3;
+
 const KNOWN = new Set([
   'streamName',
   'logger',
@@ -40,6 +43,7 @@ const KNOWN = new Set([
   'shardRefreshInterval',
   'takeoverGraceMs',
   'retryLimit',
+  'stallTimeouts',
   'expoBackoff',
   'expoBackoffLimit',
   'createStream',
@@ -171,6 +175,10 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   ) {
     throw new InvalidOptionError('retryLimit', retryLimit, 'expected an integer >= 0, or Infinity');
   }
+  const stallTimeouts = options.stallTimeouts ?? DEFAULT_STALL_TIMEOUTS;
+  if (typeof stallTimeouts !== 'number' || !Number.isInteger(stallTimeouts) || stallTimeouts < 1) {
+    throw new InvalidOptionError('stallTimeouts', stallTimeouts, 'expected an integer >= 1');
+  }
   const expoBackoff = milliseconds('expoBackoff', options.expoBackoff, 1, 100);
   const expoBackoffLimit = milliseconds(
     'expoBackoffLimit',
@@ -247,6 +255,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     shardRefreshInterval: milliseconds('shardRefreshInterval', options.shardRefreshInterval, 100, 60_000),
     takeoverGraceMs: milliseconds('takeoverGraceMs', options.takeoverGraceMs, 0, 0),
     retryLimit,
+    stallTimeouts,
     expoBackoff,
     expoBackoffLimit,
     createStream: options.createStream ?? false,

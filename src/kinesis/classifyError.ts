@@ -101,6 +101,15 @@ const CONNECTION_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_CLOSED',
+  // TLS: the server is not the one expected, or does not speak TLS.
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
 ]);
 
 const CONNECTION_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
@@ -120,6 +129,26 @@ const TIMEOUT_MESSAGES = /\btim(?:ed|e) ?out\b|\btimeout\b/i;
 // The SDK may wrap a socket error as "AWS SDK error wrapper for TimeoutError: socket hang up".
 const CONNECTION_MESSAGES =
   /^(?:AWS SDK error wrapper for [A-Za-z]+: )?(socket hang up|aborted|read ECONNRESET|Client network socket disconnected)/;
+
+/**
+ * When what a request threw is not an `Error` of the SDK's own realm (another realm's Error, a
+ * plain object), the SDK's retry layer replaces it with `new Error("AWS SDK error wrapper for
+ * <String(thrown)>")`, dropping `code` and `name`: "AWS SDK error wrapper for Error: connect
+ * ECONNREFUSED 127.0.0.1:9". The facts are read back from that text.
+ */
+const SDK_WRAPPER = /^AWS SDK error wrapper for (?:([A-Za-z][A-Za-z0-9]*): )?([\s\S]*)$/;
+const CODE_TOKEN = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\bE[A-Z]{3,}\b/g;
+// Node's TLS failures whose message carries no code.
+const TLS_MESSAGES =
+  /certificate|wrong version number|SSL routines|altnames|Client network socket disconnected before secure TLS/i;
+
+/** The Node code named in a wrapped error's text, if it is a known connection failure. */
+function codeInText(text: string): string | undefined {
+  for (const token of text.match(CODE_TOKEN) ?? []) {
+    if (CONNECTION_CODES.has(token)) return token;
+  }
+  return TLS_MESSAGES.test(text) ? 'EPROTO' : undefined;
+}
 
 /** What classifyError reads from an unknown thrown value. */
 interface ErrorFacts {
@@ -151,10 +180,17 @@ function readFacts(error: unknown): ErrorFacts {
   if (error instanceof Error) message = error.message;
   else if (typeof error === 'string') message = error;
   else message = stringField(error, 'message') ?? String(error);
-  const name = stringField(error, 'name');
+  let name = stringField(error, 'name');
+  let code = stringField(error, 'code') ?? stringField(error, 'Code');
+  const wrapped = typeof status === 'number' ? null : SDK_WRAPPER.exec(message);
+  if (wrapped !== null) {
+    name ??= wrapped[1];
+    if (name === 'Error') name = wrapped[1];
+    code ??= codeInText(wrapped[2] ?? '');
+  }
   return {
     name: name === 'Error' ? undefined : name,
-    code: stringField(error, 'code') ?? stringField(error, 'Code'),
+    code,
     message,
     fault: stringField(error, '$fault'),
     httpStatusCode: typeof status === 'number' ? status : undefined,
@@ -202,7 +238,7 @@ export function classifyError(error: unknown, context?: ErrorContext): RxjsKines
   const facts = readFacts(error);
   const code = facts.name ?? facts.code;
   const message =
-    code !== undefined && !facts.message.startsWith(code) ? `${code}: ${facts.message}` : facts.message;
+    code !== undefined && !facts.message.includes(code) ? `${code}: ${facts.message}` : facts.message;
   const options: KinesisErrorOptions = {
     cause: error,
     ...(context === undefined ? {} : { context }),

@@ -7,7 +7,9 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { raceWithAbort, throwIfAborted } from './abortSignal.js';
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { classifyError } from './classifyError.js';
+import { ConnectionError } from './errors/ConnectionError.js';
 import { StreamNotActiveError } from './errors/StreamNotActiveError.js';
 import { StreamNotFoundError } from './errors/StreamNotFoundError.js';
 import { MAX_CREATE_SHARD_COUNT } from './limits.js';
@@ -23,6 +25,13 @@ export interface EnsureStreamOptions {
   readonly onDemand?: boolean;
   /** How long to wait for the stream to become usable, in ms (default 120000). */
   readonly timeoutMs?: number;
+  /**
+   * How long, in ms, connection failures (refused, DNS, TLS, resets, timeouts) may go on with no
+   * answer from Kinesis before ensureStream fails with a ConnectionError naming the cause, instead
+   * of waiting out `timeoutMs`. Any answer starts the count again. Default 20000; Infinity waits
+   * out `timeoutMs`.
+   */
+  readonly connectionFailureTimeoutMs?: number;
   /** Time between status checks, in ms (default 1000). */
   readonly pollIntervalMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -41,12 +50,14 @@ export interface StreamSummary {
 
 export const DEFAULT_ENSURE_STREAM_TIMEOUT_MS = 120_000;
 export const DEFAULT_ENSURE_STREAM_POLL_INTERVAL_MS = 1000;
+export const DEFAULT_ENSURE_STREAM_CONNECTION_FAILURE_TIMEOUT_MS = 20_000;
 
 interface ResolvedOptions {
   readonly create: boolean;
   readonly createInput: Omit<CreateStreamCommandInput, 'StreamName'>;
   readonly timeoutMs: number;
   readonly pollIntervalMs: number;
+  readonly connectionFailureTimeoutMs: number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
   readonly abortSignal: AbortSignal | undefined;
@@ -55,6 +66,19 @@ interface ResolvedOptions {
 function positiveMs(option: string, value: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new InvalidOptionError(option, value, 'expected a finite number of milliseconds > 0');
+  }
+  return value;
+}
+
+function connectionFailureTimeout(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_ENSURE_STREAM_CONNECTION_FAILURE_TIMEOUT_MS;
+  if (value === Number.POSITIVE_INFINITY) return value;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidOptionError(
+      'connectionFailureTimeoutMs',
+      value,
+      'expected a number of milliseconds >= 0, or Infinity',
+    );
   }
   return value;
 }
@@ -100,6 +124,7 @@ function resolveOptions(options: EnsureStreamOptions): ResolvedOptions {
       'pollIntervalMs',
       options.pollIntervalMs ?? DEFAULT_ENSURE_STREAM_POLL_INTERVAL_MS,
     ),
+    connectionFailureTimeoutMs: connectionFailureTimeout(options.connectionFailureTimeoutMs),
     sleep: optionalFunction('sleep', options.sleep, (ms: number) => realSleep(ms, options.abortSignal)),
     now: optionalFunction('now', options.now, Date.now),
     abortSignal: options.abortSignal,
@@ -129,6 +154,8 @@ function isUsable(status: string): boolean {
  * Then it polls until the stream is ACTIVE or UPDATING; CREATING is waited for, and with `create`
  * a DELETING stream is waited out and created again. Throttling and other retriable errors are
  * retried at each poll. When `timeoutMs` runs out, StreamNotActiveError names the last status.
+ * Connection failures with no answer at all for `connectionFailureTimeoutMs` end it sooner, with
+ * the last ConnectionError (its message names the cause: ECONNREFUSED, ENOTFOUND, TLS...).
  * CreateStream takes no ARN: a stream is always created in the caller's own account and region.
  */
 export async function ensureStream(
@@ -143,6 +170,16 @@ export async function ensureStream(
   const deadline = now() + resolved.timeoutMs;
   let lastStatus: string | undefined;
   let lastError: unknown;
+  // When the current run of connection failures (no answer at all) began.
+  let failingSince: number | undefined;
+  const noteOutcome = (error: RxjsKinesisError | undefined): void => {
+    if (!(error instanceof ConnectionError)) {
+      failingSince = undefined;
+      return;
+    }
+    failingSince ??= now();
+    if (now() - failingSince >= resolved.connectionFailureTimeoutMs) throw error;
+  };
 
   for (;;) {
     throwIfAborted(abortSignal, context);
@@ -154,8 +191,10 @@ export async function ensureStream(
         throw new StreamNotActiveError('DescribeStreamSummary returned no description', { context });
       }
       summary = toSummary(address, output.StreamDescriptionSummary);
+      noteOutcome(undefined);
     } catch (error) {
       const classified = classifyError(error, context);
+      noteOutcome(classified);
       if (classified instanceof StreamNotFoundError) missing = true;
       else if (!classified.retriable) throw classified;
       else lastError = classified;
@@ -182,6 +221,7 @@ export async function ensureStream(
         await createStream(client, address, resolved.createInput, sendOptions, context);
       } catch (error) {
         const classified = classifyError(error, context);
+        noteOutcome(classified);
         if (!classified.retriable) throw classified;
         lastError = classified;
       }

@@ -35,7 +35,7 @@ import {
   DEFAULT_MIN_QUEUE_ITEMS,
   type ResolvedProducerOptions,
 } from './ProducerOptions.js';
-import { classifyRequestError, PutRecordsSender, type SendResult } from './PutRecordsSender.js';
+import { PutRecordsSender, type SendResult } from './PutRecordsSender.js';
 import { randomPartitionKey } from './randomPartitionKey.js';
 import { RecordBatcher } from './RecordBatcher.js';
 import { ShardPredictor, UNASSIGNED_SHARD } from './ShardPredictor.js';
@@ -344,6 +344,7 @@ export class ProducerEngine<T> {
     ensureStream(this.client, this.options.address, {
       create: true,
       shardCount: this.options.createStreamShards,
+      connectionFailureTimeoutMs: this.options.connectionFailureTimeout,
     }).then(
       () => this.guard(load),
       (error: unknown) => this.guard(() => this.breakDown(classifyError(error), 1, false)),
@@ -362,7 +363,7 @@ export class ProducerEngine<T> {
           else this.becomeReady();
           return;
         }
-        const classified = classifyRequestError(error, { streamName: this.options.address.streamName });
+        const classified = classifyError(error, { streamName: this.options.address.streamName });
         const now = this.scheduler.now();
         if (classified instanceof ConnectionError) {
           // Items waiting for the first shard map fail once the failures last too long; the
@@ -446,7 +447,7 @@ export class ProducerEngine<T> {
         done(status === undefined || status === 'ACTIVE' || status === 'UPDATING');
       },
       (error: unknown) => {
-        const classified = classifyRequestError(error, { streamName: this.options.address.streamName });
+        const classified = classifyError(error, { streamName: this.options.address.streamName });
         const missing =
           classified instanceof StreamNotFoundError || classified instanceof StreamNotActiveError;
         // Anything else (e.g. no permission for DescribeStreamSummary): let PutRecords tell.

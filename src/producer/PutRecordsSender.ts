@@ -151,7 +151,7 @@ export class PutRecordsSender<T> {
   }
 
   private requestFailed(records: readonly OutgoingRecord<T>[], thrown: unknown): SendResult<T> {
-    const error = classifyRequestError(thrown, { streamName: this.address.streamName });
+    const error = classifyError(thrown, { streamName: this.address.streamName });
     const result: MutableResult<T> = { ...emptyResult<T>(), requestError: error };
     const unknownOutcome = error instanceof ConnectionError;
     for (const record of records) {
@@ -176,32 +176,6 @@ export class PutRecordsSender<T> {
     record.notBefore = this.now() + backoffDelay(retriesDone, { baseMs, capMs, random });
     result.retry.push(record);
   }
-}
-
-/**
- * classifyError, except that a request that got no answer at all (as the SDK wraps some network
- * failures) is a ConnectionError.
- */
-export function classifyRequestError(thrown: unknown, context: { streamName: string }): RxjsKinesisError {
-  return unanswered(thrown)
-    ? new ConnectionError(messageOf(thrown), { cause: thrown, context })
-    : classifyError(thrown, context);
-}
-
-const NO_ANSWER = /socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|TimeoutError/;
-
-function messageOf(thrown: unknown): string {
-  return thrown instanceof Error ? thrown.message : String(thrown);
-}
-
-/**
- * The SDK wraps some network failures as a plain Error ("AWS SDK error wrapper for TimeoutError:
- * socket hang up") with `$metadata` but no HTTP status: the request got no answer at all.
- */
-function unanswered(thrown: unknown): boolean {
-  if (!(thrown instanceof Error)) return false;
-  const metadata = (thrown as { $metadata?: { httpStatusCode?: unknown } }).$metadata;
-  return metadata !== undefined && metadata.httpStatusCode === undefined && NO_ANSWER.test(thrown.message);
 }
 
 type MutableResult<T> = { -readonly [K in keyof SendResult<T>]: SendResult<T>[K] };

@@ -49,6 +49,7 @@ async function startedAfterOnePass(
     startReading: async (shardId, _lease, waitMs) => void started.push([shardId, waitMs]),
     handOver: () => undefined,
     isHandingOver: () => false,
+    isCoolingDown: () => false,
     checkpointerFailed: () => undefined,
     checkpointerOk: () => undefined,
   };

@@ -9,11 +9,12 @@ import type { ReadingSourceParams } from '../../src/consumer/ReadingSource.js';
 import type { LedgerLink } from '../../src/consumer/RecordTracking.js';
 import { newShardCounters } from '../../src/consumer/ShardCounters.js';
 import { ShardReading } from '../../src/consumer/ShardReading.js';
+import { RequestTimeoutError } from '../../src/kinesis/errors/RequestTimeoutError.js';
 
 const STREAM = 'orders';
 const SHARD = 'shardId-000000000000';
 
-type Callbacks = Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError'>;
+type Callbacks = Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError' | 'onStalled'>;
 
 async function setUp() {
   const checkpointer = new MemoryCheckpointer();
@@ -29,6 +30,7 @@ async function setUp() {
   const gate = new InFlightGate(100);
   const finished: string[] = [];
   const unwritten: CheckpointPosition[] = [];
+  const stalled: string[] = [];
   const timers: (() => void)[] = [];
   const withdrawHandoff = jest.fn((_shardId: string, _requester: string) => Promise.resolve());
   let callbacks: Callbacks | undefined;
@@ -52,6 +54,8 @@ async function setUp() {
       onUnwritten: (_shardId, position) => unwritten.push(position),
       withdrawHandoff,
       onError: () => undefined,
+      handoffDrainMs: () => 60_000,
+      onStalled: (shardId) => stalled.push(shardId),
       timer: (_ms, callback) => {
         timers.push(callback);
         return () => timers.splice(timers.indexOf(callback), 1);
@@ -86,6 +90,7 @@ async function setUp() {
     events,
     finished,
     unwritten,
+    stalled,
     timers,
     callbacks: () => callbacks,
     source,
@@ -163,6 +168,32 @@ test('handOver waits for the records in flight, writes, and releases', async () 
     drained: true,
   });
   expect(t.timers).toEqual([]);
+  await t.cleanUp();
+});
+
+test('a stalled source (reads timing out) reports shard-stalled, drains, writes and releases the lease', async () => {
+  const t = await setUp();
+  t.deliver('1', '2');
+  t.reading.passed(t.ledger, '1', undefined);
+  const error = new RequestTimeoutError('request timed out');
+  t.callbacks()?.onStalled?.(error, 3);
+  expect(t.events).toContainEqual({ type: 'shard-stalled', shardId: SHARD, timeouts: 3, error });
+  expect(t.stalled).toEqual([SHARD]);
+  expect(t.reading.state).toBe('releasing');
+  expect(t.source.stop).toHaveBeenCalled();
+  await t.flush();
+  expect(t.leases.get(SHARD)?.token).toBe(t.reading.token);
+  t.reading.passed(t.ledger, '2', undefined);
+  await t.flush();
+  expect(t.reading.state).toBe('released');
+  expect(t.leases.get(SHARD)).toBeUndefined();
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toEqual({
+    kind: 'position',
+    position: { sequenceNumber: '2' },
+  });
+  // A second stall report of a reading that moved on does nothing.
+  t.callbacks()?.onStalled?.(error, 4);
+  expect(t.events.filter((e) => e.type === 'shard-stalled')).toHaveLength(1);
   await t.cleanUp();
 });
 

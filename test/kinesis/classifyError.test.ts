@@ -1,5 +1,8 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import {
   AccessDeniedException,
+  DescribeStreamSummaryCommand,
   ExpiredIteratorException,
   ExpiredNextTokenException,
   InternalFailureException,
@@ -15,6 +18,7 @@ import {
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 import { RxjsKinesisError } from '../../src/errors/RxjsKinesisError.js';
 import { classifyError, isRetriable } from '../../src/kinesis/classifyError.js';
+import { createKinesisClient } from '../../src/kinesis/createKinesisClient.js';
 import { AbortedError } from '../../src/kinesis/errors/AbortedError.js';
 import { AccessDeniedError } from '../../src/kinesis/errors/AccessDeniedError.js';
 import { ConnectionError } from '../../src/kinesis/errors/ConnectionError.js';
@@ -153,6 +157,26 @@ describe('classifyError on Node and SDK transport errors', () => {
         $metadata: { attempts: 1 },
       }),
     ],
+    [
+      'SDK-wrapped ECONNREFUSED',
+      Object.assign(new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9'), {
+        $metadata: { attempts: 1, totalRetryDelay: 0 },
+      }),
+    ],
+    [
+      'SDK-wrapped DNS failure',
+      Object.assign(
+        new Error('AWS SDK error wrapper for Error: getaddrinfo ENOTFOUND kinesis.example.invalid'),
+        { $metadata: { attempts: 1 } },
+      ),
+    ],
+    [
+      'SDK-wrapped TLS failure',
+      Object.assign(new Error('AWS SDK error wrapper for Error: self-signed certificate'), {
+        $metadata: { attempts: 1 },
+      }),
+    ],
+    ['TLS certificate', nodeError('self-signed certificate', 'DEPTH_ZERO_SELF_SIGNED_CERT')],
   ])('%s -> ConnectionError', (_label, error) => {
     const classified = classifyError(error);
     expect(classified).toBeInstanceOf(ConnectionError);
@@ -230,5 +254,38 @@ describe('classifyError on library errors', () => {
     expect(classifyError(invalid)).toBe(invalid);
     expect(isRetriable(invalid)).toBe(false);
     expect(isRetriable(new ConnectionError('x'))).toBe(true);
+  });
+});
+
+describe('classifyError on what the SDK client throws for an unreachable endpoint', () => {
+  it('a refused connection is a retriable ConnectionError naming ECONNREFUSED', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const client = createKinesisClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const thrown = await client.send(new DescribeStreamSummaryCommand({ StreamName: 's' })).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const classified = classifyError(thrown);
+      expect(classified).toBeInstanceOf(ConnectionError);
+      expect(classified.retriable).toBe(true);
+      expect(classified.message).toContain('ECONNREFUSED');
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('a wrapped answer with an HTTP status is not read as a connection failure', () => {
+    const error = Object.assign(new Error('AWS SDK error wrapper for Error: ECONNREFUSED'), {
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(classifyError(error)).toBeInstanceOf(KinesisValidationError);
   });
 });

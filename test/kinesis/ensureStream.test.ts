@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 import { ensureStream } from '../../src/kinesis/ensureStream.js';
+import { ConnectionError } from '../../src/kinesis/errors/ConnectionError.js';
 import { AccessDeniedError } from '../../src/kinesis/errors/AccessDeniedError.js';
 import { StreamNotActiveError } from '../../src/kinesis/errors/StreamNotActiveError.js';
 import { StreamNotFoundError } from '../../src/kinesis/errors/StreamNotFoundError.js';
@@ -195,6 +196,77 @@ describe('ensureStream with a scripted client', () => {
     expect(sent).toHaveLength(5);
   });
 
+  it('fails with the ConnectionError once connection failures outlast connectionFailureTimeoutMs', async () => {
+    let clock = 0;
+    const refused = () =>
+      Object.assign(new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9'), {
+        $metadata: { attempts: 1 },
+      });
+    const { client, sent } = scriptedClient(() => {
+      throw refused();
+    });
+    const error = await ensureStream(client, parseStreamAddress('gone'), {
+      connectionFailureTimeoutMs: 3000,
+      pollIntervalMs: 1000,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect((error as ConnectionError).message).toContain('ECONNREFUSED 127.0.0.1:9');
+    expect((error as ConnectionError).context.streamName).toBe('gone');
+    // Failing since t=0: the attempt at t=3000 is the last one.
+    expect(clock).toBe(3000);
+    expect(sent).toHaveLength(4);
+  });
+
+  it('counts connection failures again from zero after any answer', async () => {
+    let clock = 0;
+    let calls = 0;
+    const { client } = scriptedClient(() => {
+      calls += 1;
+      // Refused, refused, then a throttled answer, then refused until the end.
+      if (calls === 3) {
+        throw Object.assign(new Error('Rate exceeded'), {
+          name: 'LimitExceededException',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    });
+    const error = await ensureStream(client, parseStreamAddress('flaky'), {
+      connectionFailureTimeoutMs: 2500,
+      pollIntervalMs: 1000,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionError);
+    // Failures at 0 and 1000, an answer at 2000, failing again from 3000: gives up at 6000.
+    expect(clock).toBe(6000);
+  });
+
+  it('with connectionFailureTimeoutMs Infinity waits out timeoutMs', async () => {
+    let clock = 0;
+    const { client } = scriptedClient(() => {
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    });
+    const error = await ensureStream(client, parseStreamAddress('x'), {
+      connectionFailureTimeoutMs: Number.POSITIVE_INFINITY,
+      timeoutMs: 5000,
+      pollIntervalMs: 1000,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StreamNotActiveError);
+    expect((error as StreamNotActiveError).cause).toBeInstanceOf(ConnectionError);
+  });
+
   it('retries throttled describes until they succeed', async () => {
     let calls = 0;
     const { client } = scriptedClient(() => {
@@ -265,6 +337,7 @@ describe('ensureStream with a scripted client', () => {
     [{ timeoutMs: Number.NaN }, 'timeoutMs'],
     [{ pollIntervalMs: -1 }, 'pollIntervalMs'],
     [{ create: 'yes' as unknown as boolean }, 'create'],
+    [{ connectionFailureTimeoutMs: -1 }, 'connectionFailureTimeoutMs'],
     [{ sleep: 1 as unknown as () => Promise<void> }, 'sleep'],
   ])('rejects %p before any request', async (options, option) => {
     const { client, sent } = scriptedClient(() => ({}));

@@ -35,6 +35,11 @@ const levels: readonly [ConsumerEvent, string, string][] = [
   [{ type: 'lease-unavailable', shardId: 'a', reason: 'same-worker-id' }, 'warn', 'lease unavailable'],
   [{ type: 'rebalance', target: 1, held: ['a'], liveWorkers: ['w1', 'w2'] }, 'info', 'rebalanced'],
   [{ type: 'handoff-requested', shardId: 'a', owner: 'w2', deadline: 5 }, 'info', 'handoff requested'],
+  [
+    { type: 'shard-stalled', shardId: 'a', timeouts: 3, error: new ConnectionError('read timed out') },
+    'warn',
+    'shard stalled: giving it up',
+  ],
   [{ type: 'handoff-timeout', shardId: 'a', requester: 'w2', inFlight: 3 }, 'warn', 'handoff timed out'],
   [{ type: 'handoff-completed', shardId: 'a', requester: 'w2', drained: true }, 'info', 'handoff completed'],
   [

@@ -1,16 +1,13 @@
 import { createInterface } from 'node:readline';
-import { performance } from 'node:perf_hooks';
 import type { Command } from 'commander';
-import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { redactText } from '../../errors/redact.js';
 import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
+import { checkReachable } from '../checkReachable.js';
 import { cliConnection } from '../cliConnection.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
-import { ConnectionError } from '../../kinesis/errors/ConnectionError.js';
-import { parseStreamAddress, streamParams, type StreamAddress } from '../../kinesis/streamAddress.js';
+import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { describeEndpoint } from '../../producer/describeEndpoint.js';
 import { Producer } from '../../producer/Producer.js';
-import { classifyRequestError } from '../../producer/PutRecordsSender.js';
 import {
   parseEndpoint,
   parseFieldPath,
@@ -113,32 +110,6 @@ function parseJsonLine(line: string): unknown {
 }
 
 /** How long `put` retries a Kinesis it cannot connect to before it says so. */
-const REACH_TIMEOUT_MS = 5000;
-
-/**
- * Fails within REACH_TIMEOUT_MS, naming the endpoint and the cause (refused, DNS, TLS...), when
- * Kinesis cannot be reached at all; anything else is left to ensureStream.
- */
-async function checkReachable(client: KinesisClient, address: StreamAddress, where: string): Promise<void> {
-  const deadline = performance.now() + REACH_TIMEOUT_MS;
-  for (;;) {
-    try {
-      await client.send(new DescribeStreamSummaryCommand(streamParams(address)));
-      return;
-    } catch (error) {
-      const classified = classifyRequestError(error, { streamName: address.streamName });
-      if (!(classified instanceof ConnectionError)) return;
-      if (performance.now() >= deadline) {
-        throw new ConnectionError(`cannot reach Kinesis at ${where}: ${classified.message}`, {
-          cause: classified,
-          context: { streamName: address.streamName },
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
-}
-
 /** Writes every line; resolves with the number of lines that failed. */
 async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promise<number> {
   const connection = cliConnection(flags);

@@ -2,10 +2,12 @@ import { Option, type Command } from 'commander';
 import { concatMap, identity, take } from 'rxjs';
 import type { KinesisItem } from '../../consumer/KinesisItem.js';
 import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
+import { checkReachable } from '../checkReachable.js';
 import { cliConnection } from '../cliConnection.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { fromKinesis } from '../../observables/fromKinesis.js';
+import { describeEndpoint } from '../../producer/describeEndpoint.js';
 import { checkpoint } from '../../operators/checkpoint.js';
 import { deserialize } from '../../operators/deserialize.js';
 import {
@@ -118,7 +120,13 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
   if (connection.notice !== undefined) io.stderr.write(connection.notice);
   const client = createKinesisClient(connection.options);
   try {
-    await ensureStream(client, parseStreamAddress(stream, 'stream'));
+    const address = parseStreamAddress(stream, 'stream');
+    await checkReachable(
+      client,
+      address,
+      describeEndpoint(connection.options.endpoint, connection.options.region ?? address.region),
+    );
+    await ensureStream(client, address);
     const processor = flags.processor.create();
     const consumer = fromKinesis({
       streamName: stream,
