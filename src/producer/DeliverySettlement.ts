@@ -1,0 +1,125 @@
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import type { DeliveredReport } from './DeliveryReport.js';
+import { AfterFlushError } from './errors/AfterFlushError.js';
+import type { QueuedItem } from './OutgoingRecord.js';
+import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
+import type { ProducerMetrics } from './ProducerMetrics.js';
+import type { ResolvedProducerOptions } from './ProducerOptions.js';
+import type { ProducerQueue } from './ProducerQueue.js';
+import type { SendResult } from './PutRecordsSender.js';
+
+/** A delivered item's report; `position` -1 when the record holds only this item. */
+function deliveredReport<T>(
+  item: QueuedItem<T>,
+  shardId: string,
+  sequenceNumber: string,
+  position: number,
+  attempts: number,
+  possibleDuplicate: boolean,
+): DeliveredReport<T> {
+  const { explicitHashKey } = item;
+  if (position === -1 && explicitHashKey === undefined) {
+    return {
+      status: 'delivered',
+      item: item.item,
+      index: item.index,
+      shardId,
+      sequenceNumber,
+      partitionKey: item.partitionKey,
+      attempts,
+      possibleDuplicate,
+    };
+  }
+  const report: { -readonly [K in keyof DeliveredReport<T>]: DeliveredReport<T>[K] } = {
+    status: 'delivered',
+    item: item.item,
+    index: item.index,
+    shardId,
+    sequenceNumber,
+    partitionKey: item.partitionKey,
+    attempts,
+    possibleDuplicate,
+  };
+  if (position !== -1) report.subSequenceNumber = position;
+  if (explicitHashKey !== undefined) report.explicitHashKey = explicitHashKey;
+  return report;
+}
+
+/**
+ * Reports and settlement of delivered records: counts them, publishes the metrics, runs
+ * afterFlush, then reports every item delivered and settles it.
+ */
+export class DeliverySettlement<T> {
+  constructor(
+    private readonly options: ResolvedProducerOptions<T>,
+    private readonly counters: ProducerMetrics,
+    private readonly hooks: ProducerEngineHooks<T>,
+    private readonly queue: ProducerQueue<T>,
+    private readonly guard: (work: () => void) => void,
+    private readonly fatal: (error: RxjsKinesisError) => void,
+  ) {}
+
+  /** Counts the delivered records, publishes the metrics, then reports and settles the items. */
+  delivered(result: SendResult<T>): void {
+    if (result.delivered.length === 0) {
+      this.counters.publish();
+      return;
+    }
+    const aggregates = this.options.processor.aggregator.aggregates;
+    const reports: DeliveredReport<T>[] = [];
+    const items: QueuedItem<T>[] = [];
+    let bytes = 0;
+    for (const { record, shardId, sequenceNumber } of result.delivered) {
+      this.counters.add(shardId, 'records');
+      this.counters.add(shardId, 'items', record.items.length);
+      this.counters.add(shardId, 'bytes', record.record.size);
+      bytes += record.record.size;
+      const { attempts, possibleDuplicate } = record;
+      const recordItems = record.items;
+      for (let position = 0; position < recordItems.length; position += 1) {
+        const item = recordItems[position]!;
+        items.push(item);
+        reports.push(
+          deliveredReport(
+            item,
+            shardId,
+            sequenceNumber,
+            aggregates ? position : -1,
+            attempts,
+            possibleDuplicate,
+          ),
+        );
+      }
+    }
+    this.counters.publish();
+    const settle = () => {
+      for (const report of reports) this.hooks.report(report);
+      this.queue.settle(items);
+    };
+    const { afterFlush } = this.options;
+    if (afterFlush === undefined) return settle();
+    let pending: void | PromiseLike<void>;
+    try {
+      pending = afterFlush({
+        records: result.delivered.length,
+        items: items.length,
+        bytes,
+        failedRecords: result.retry.length + result.givenUp.length,
+        delivered: reports,
+      });
+    } catch (error) {
+      settle();
+      this.fatal(new AfterFlushError(error, { streamName: this.options.address.streamName }));
+      return;
+    }
+    if (pending === undefined || typeof pending.then !== 'function') return settle();
+    pending.then(
+      () => this.guard(settle),
+      (error: unknown) =>
+        this.guard(() => {
+          settle();
+          this.fatal(new AfterFlushError(error, { streamName: this.options.address.streamName }));
+        }),
+    );
+  }
+}

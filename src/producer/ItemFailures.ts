@@ -1,0 +1,74 @@
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import type { LogLevel } from '../logging/Logger.js';
+import type { LogDetails } from '../logging/writeLog.js';
+import { DeliveryFailedError } from './errors/DeliveryFailedError.js';
+import { DeliveryRetryLimitError } from './errors/DeliveryRetryLimitError.js';
+import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
+import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
+import type { ProducerMetrics } from './ProducerMetrics.js';
+import type { ProducerQueue } from './ProducerQueue.js';
+import type { GivenUpRecord } from './PutRecordsSender.js';
+import { UNASSIGNED_SHARD } from './ShardPredictor.js';
+
+/**
+ * Failure handling: wraps the error items are given up with in DeliveryFailedError or
+ * DeliveryRetryLimitError, counts and logs the failures, reports each item failed and settles it.
+ */
+export class ItemFailures<T> {
+  constructor(
+    private readonly counters: ProducerMetrics,
+    private readonly hooks: ProducerEngineHooks<T>,
+    private readonly queue: ProducerQueue<T>,
+    private readonly log: (level: LogLevel, message: string, details: LogDetails) => void,
+  ) {}
+
+  /** Reports `items` failed with `error` and settles them. */
+  failItems(items: readonly QueuedItem<T>[], error: RxjsKinesisError, laneId: string): void {
+    this.counters.add(laneId, 'failures', items.length);
+    for (const item of items)
+      this.hooks.report({ status: 'failed', item: item.item, index: item.index, error });
+    this.queue.settle(items);
+  }
+
+  /** Fails items that never reached a shard (waiting for the first shard map) with `error`. */
+  failUnsent(
+    items: readonly QueuedItem<T>[],
+    error: RxjsKinesisError,
+    attempts: number,
+    retryLimitReached: boolean,
+  ): void {
+    if (items.length === 0) return;
+    const failed = items.map(({ item, index }) => ({ item, index }));
+    const failure = retryLimitReached
+      ? new DeliveryRetryLimitError(failed, attempts, error)
+      : new DeliveryFailedError(failed, attempts, error);
+    this.log('error', 'items failed', { items: failed.length, attempts, retryLimitReached, error });
+    this.failItems(items, failure, UNASSIGNED_SHARD);
+  }
+
+  /** Fails the items of records PutRecords gave up on, one error per cause. */
+  failGivenUp(givenUp: readonly GivenUpRecord<T>[]): void {
+    const failures = new Map<RxjsKinesisError, { records: OutgoingRecord<T>[]; limit: boolean }>();
+    for (const { record, error, retryLimitReached } of givenUp) {
+      const group = failures.get(error) ?? { records: [], limit: retryLimitReached };
+      group.records.push(record);
+      failures.set(error, group);
+    }
+    for (const [error, group] of failures) {
+      const items = group.records.flatMap((record) =>
+        record.items.map(({ item, index }) => ({ item, index })),
+      );
+      const attempts = Math.max(...group.records.map((record) => record.attempts));
+      const failure = group.limit
+        ? new DeliveryRetryLimitError(items, attempts, error, error.context)
+        : new DeliveryFailedError(items, attempts, error, error.context);
+      this.log('error', 'items failed', {
+        items: items.length,
+        attempts,
+        retryLimitReached: group.limit,
+        error,
+      });
+      for (const record of group.records) this.failItems(record.items, failure, record.laneId);
+    }
+  }
+}

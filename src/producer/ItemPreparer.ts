@@ -1,0 +1,97 @@
+import { parseExplicitHashKey, validatePartitionKey } from '../kinesis/hashKey.js';
+import { InvalidExplicitHashKeyError } from './errors/InvalidExplicitHashKeyError.js';
+import { InvalidPartitionKeyError } from './errors/InvalidPartitionKeyError.js';
+import { ItemSerializationError } from './errors/ItemSerializationError.js';
+import { ItemTooLargeError } from './errors/ItemTooLargeError.js';
+import type { PreparedItem } from './OutgoingRecord.js';
+import type { ProducerMetrics } from './ProducerMetrics.js';
+import type { ResolvedProducerOptions } from './ProducerOptions.js';
+import { randomPartitionKey } from './randomPartitionKey.js';
+import { type ShardPredictor, UNASSIGNED_SHARD } from './ShardPredictor.js';
+
+/** Serializes and keys items (partition key, explicit hash key, size check) before admission. */
+export class ItemPreparer<T> {
+  private readonly aggregates: boolean;
+  /** The default key of aggregated items, and the bytes of items that used it. */
+  private runKey: string | undefined;
+  private runBytes = 0;
+
+  constructor(
+    private readonly options: ResolvedProducerOptions<T>,
+    private readonly predictor: ShardPredictor,
+    private readonly counters: ProducerMetrics,
+  ) {
+    this.aggregates = options.processor.aggregator.aggregates;
+  }
+
+  /**
+   * Serializes and keys an item without accepting it. Throws InvalidPartitionKeyError,
+   * InvalidExplicitHashKeyError, ItemSerializationError or ItemTooLargeError, naming `index`.
+   */
+  prepare(item: T, index: number): PreparedItem<T> {
+    try {
+      return this.prepareOrThrow(item, index);
+    } catch (error) {
+      this.counters.add(UNASSIGNED_SHARD, 'failures');
+      throw error;
+    }
+  }
+
+  private prepareOrThrow(item: T, index: number): PreparedItem<T> {
+    const { options } = this;
+    const context = { streamName: options.address.streamName };
+    let partitionKey: unknown;
+    try {
+      const option = options.partitionKey;
+      if (typeof option === 'function') {
+        partitionKey = option(item, index);
+        validatePartitionKey(partitionKey);
+      } else {
+        partitionKey = option ?? this.randomKey();
+      }
+    } catch (error) {
+      throw new InvalidPartitionKeyError(item, index, partitionKey, error, context);
+    }
+    const key = partitionKey as string;
+    let explicitHashKey: string | undefined;
+    if (options.explicitHashKey !== undefined) {
+      let value: unknown;
+      try {
+        value = options.explicitHashKey(item, index);
+        if (value !== undefined) parseExplicitHashKey(value);
+      } catch (error) {
+        throw new InvalidExplicitHashKeyError(item, index, value, error, context);
+      }
+      explicitHashKey = value as string | undefined;
+    }
+    let data: Uint8Array;
+    try {
+      data = options.processor.serializer.serialize(item);
+      if (!(data instanceof Uint8Array)) throw new TypeError('the serializer did not return a Uint8Array');
+    } catch (error) {
+      throw new ItemSerializationError(item, index, error, context);
+    }
+    const size = data.byteLength + Buffer.byteLength(key, 'utf8');
+    if (size > options.maxRecordBytes) {
+      throw new ItemTooLargeError(item, index, size, options.maxRecordBytes, { context });
+    }
+    if (options.partitionKey === undefined) this.runBytes += size;
+    return { item, index, data, partitionKey: key, explicitHashKey, size, seq: 0 };
+  }
+
+  /**
+   * The default partition key: random per item; with an aggregating processor, one random key
+   * per record's worth of items (it is renewed once maxRecordBytes of items used it), each one
+   * drawn for the next shard in turn. Only the first item's key travels with a framed record, a
+   * KPL record's key table then holds one key instead of one per item, and the records spread
+   * evenly over the shards.
+   */
+  private randomKey(): string {
+    if (!this.aggregates) return randomPartitionKey(this.options.random);
+    if (this.runKey === undefined || this.runBytes >= this.options.maxRecordBytes) {
+      this.runKey = this.predictor.keyForNextShard(() => randomPartitionKey(this.options.random));
+      this.runBytes = 0;
+    }
+    return this.runKey;
+  }
+}

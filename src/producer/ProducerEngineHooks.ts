@@ -1,0 +1,12 @@
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import type { DeliveryReport } from './DeliveryReport.js';
+
+/** What the engine tells its owner (the toKinesis() operator or a Producer). */
+export interface ProducerEngineHooks<T> {
+  /** Every accepted item ends here exactly once, as delivered or failed. */
+  report(report: DeliveryReport<T>): void;
+  /** Items left the queue: there may be room for more. */
+  spaceAvailable?(): void;
+  /** Something outside the items failed (afterFlush threw, or an internal error). */
+  fatal(error: RxjsKinesisError): void;
+}

@@ -1,0 +1,109 @@
+import type { PreparedItem, QueuedItem } from './OutgoingRecord.js';
+import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
+import type { ProducerMetrics } from './ProducerMetrics.js';
+import { DEFAULT_MIN_QUEUE_ITEMS, type ResolvedProducerOptions } from './ProducerOptions.js';
+
+interface FlushWaiter {
+  readonly upTo: number;
+  remaining: number;
+  readonly done: () => void;
+}
+
+/**
+ * Admission and queue accounting: the items and bytes accepted and not yet settled, the item
+ * bound in force, and the flush waiters released as the items they wait for settle.
+ */
+export class ProducerQueue<T> {
+  private seq = 0;
+  private queueItems = 0;
+  private queueBytes = 0;
+  private flushUpTo = 0;
+  private waiters: FlushWaiter[] = [];
+  /** The item bound in force: maxQueueSize, or with its default, 10,000 per known shard. */
+  private maxQueueItems: number;
+
+  constructor(
+    private readonly options: ResolvedProducerOptions<T>,
+    private readonly counters: ProducerMetrics,
+    private readonly hooks: ProducerEngineHooks<T>,
+  ) {
+    this.maxQueueItems = options.queueScalesWithShards
+      ? Math.max(DEFAULT_MIN_QUEUE_ITEMS, options.maxQueueSize)
+      : options.maxQueueSize;
+  }
+
+  /** Items accepted and not yet delivered or failed. */
+  get items(): number {
+    return this.queueItems;
+  }
+
+  /** Bytes (data + partition keys) accepted and not yet delivered or failed. */
+  get bytes(): number {
+    return this.queueBytes;
+  }
+
+  /** True if an item of `size` bytes fits in the queue now. */
+  hasRoomFor(size: number): boolean {
+    if (this.queueItems >= this.maxQueueItems) return false;
+    return this.queueItems === 0 || this.queueBytes + size <= this.options.maxQueueBytes;
+  }
+
+  /** True once the queue holds as many items or bytes as it may. */
+  get full(): boolean {
+    return this.queueItems >= this.maxQueueItems || this.queueBytes >= this.options.maxQueueBytes;
+  }
+
+  /** Counts a prepared item in and gives it its acceptance order. */
+  admit(prepared: PreparedItem<T>): QueuedItem<T> {
+    this.seq += 1;
+    const queued: QueuedItem<T> = prepared;
+    queued.seq = this.seq;
+    this.queueItems += 1;
+    this.queueBytes += prepared.size;
+    this.counters.setQueue(this.queueItems, this.queueBytes);
+    return queued;
+  }
+
+  /** True if a flush asked for `item` to go without waiting for bufferTime. */
+  flushRequested(item: QueuedItem<T>): boolean {
+    return item.seq <= this.flushUpTo;
+  }
+
+  /**
+   * Marks everything accepted so far as flushed; `done` is called once all of it is settled (at
+   * once if nothing is pending). Returns false when nothing was pending.
+   */
+  addFlush(done: () => void): boolean {
+    this.flushUpTo = this.seq;
+    if (this.queueItems === 0) {
+      done();
+      return false;
+    }
+    this.waiters.push({ upTo: this.seq, remaining: this.queueItems, done });
+    return true;
+  }
+
+  /** Counts delivered or failed items out, then tells the owner and the flush waiters. */
+  settle(items: readonly QueuedItem<T>[]): void {
+    if (items.length === 0) return;
+    for (const item of items) {
+      this.queueItems -= 1;
+      this.queueBytes -= item.size;
+      for (const waiter of this.waiters) if (item.seq <= waiter.upTo) waiter.remaining -= 1;
+    }
+    this.counters.setQueue(this.queueItems, this.queueBytes);
+    const done = this.waiters.filter((waiter) => waiter.remaining <= 0);
+    if (done.length > 0) this.waiters = this.waiters.filter((waiter) => waiter.remaining > 0);
+    this.hooks.spaceAvailable?.();
+    for (const waiter of done) waiter.done();
+  }
+
+  /**
+   * With the default maxQueueSize: 10,000 items per open shard (room for a full 1 MiB record of
+   * ~100-byte items on every shard), at least DEFAULT_MIN_QUEUE_ITEMS.
+   */
+  sizeFor(shardCount: number): void {
+    if (!this.options.queueScalesWithShards) return;
+    this.maxQueueItems = Math.max(DEFAULT_MIN_QUEUE_ITEMS, shardCount * this.options.maxQueueSize);
+  }
+}

@@ -1,0 +1,180 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
+import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
+import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
+import type { LogLevel } from '../logging/Logger.js';
+import type { LogDetails } from '../logging/writeLog.js';
+import type { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
+import type { DeliverySettlement } from './DeliverySettlement.js';
+import type { ItemFailures } from './ItemFailures.js';
+import type { OutgoingRecord } from './OutgoingRecord.js';
+import type { ProducerMetrics } from './ProducerMetrics.js';
+import type { ResolvedProducerOptions } from './ProducerOptions.js';
+import type { PutRecordsSender, SendResult } from './PutRecordsSender.js';
+import type { RecordBatcher } from './RecordBatcher.js';
+import type { ShardPredictor } from './ShardPredictor.js';
+
+/** Wait before reloading the shard map after an answer showed a resharding. */
+const RESHARD_REFRESH_MIN_INTERVAL_MS = 1000;
+
+/** What the send loop needs from the engine. */
+export interface SendLoopHost {
+  /** The first shard map is loaded and the engine is not disposed. */
+  ready(): boolean;
+  disposed(): boolean;
+  /** Runs work from a callback; an unexpected throw is reported as fatal. */
+  guard(work: () => void): void;
+  log(level: LogLevel, message: string, details: LogDetails): void;
+  /** A shard map was reloaded. */
+  shardMapLoaded(): void;
+}
+
+/**
+ * The send loop and its in-flight requests: releases batches on bufferTime or when full, sends
+ * them up to maxInFlightRequests at a time as their lanes' budgets allow, wakes when a budget or
+ * back-off lets more go, and sorts each answer into delivered, retried and given-up records.
+ */
+export class SendLoop<T> {
+  private inFlight = 0;
+  private bufferTimer: Subscription | undefined;
+  private wakeTimer: { at: number; subscription: Subscription } | undefined;
+  private pumping = false;
+  private pumpAgain = false;
+  private lastRefreshRequest = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly options: ResolvedProducerOptions<T>,
+    private readonly scheduler: SchedulerLike,
+    private readonly predictor: ShardPredictor,
+    private readonly batcher: RecordBatcher<T>,
+    private readonly sender: PutRecordsSender<T>,
+    private readonly counters: ProducerMetrics,
+    private readonly connection: ConnectionFailureDeadline,
+    private readonly failures: ItemFailures<T>,
+    private readonly settlement: DeliverySettlement<T>,
+    private readonly host: SendLoopHost,
+  ) {}
+
+  /** Stops the bufferTime and wake timers. */
+  dispose(): void {
+    this.bufferTimer?.unsubscribe();
+    this.wakeTimer?.subscription.unsubscribe();
+    this.bufferTimer = undefined;
+    this.wakeTimer = undefined;
+  }
+
+  ensureBufferTimer(): void {
+    if (this.bufferTimer !== undefined || this.host.disposed() || this.batcher.unreleasedRecords === 0)
+      return;
+    this.bufferTimer = this.scheduler.schedule(() => {
+      this.bufferTimer = undefined;
+      this.host.guard(() => this.release());
+    }, this.options.bufferTime);
+  }
+
+  release(): void {
+    this.bufferTimer?.unsubscribe();
+    this.bufferTimer = undefined;
+    this.batcher.releaseAll();
+    this.pump();
+  }
+
+  pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        if (!this.host.ready()) break;
+        if (this.predictor.stale) this.refreshShardMap();
+        let wakeAt = Number.POSITIVE_INFINITY;
+        while (this.inFlight < this.options.maxInFlightRequests && !this.host.disposed()) {
+          const batch = this.batcher.nextBatch(this.scheduler.now());
+          wakeAt = Math.min(wakeAt, batch.wakeAt);
+          if (batch.records.length === 0) break;
+          this.sendBatch(batch.records);
+        }
+        this.scheduleWake(wakeAt);
+      } while (this.pumpAgain);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private scheduleWake(at: number): void {
+    if (at === Number.POSITIVE_INFINITY || this.host.disposed()) return;
+    if (this.wakeTimer !== undefined && this.wakeTimer.at <= at) return;
+    this.wakeTimer?.subscription.unsubscribe();
+    const delay = Math.max(0, at - this.scheduler.now());
+    const timer = {
+      at,
+      subscription: this.scheduler.schedule(() => {
+        if (this.wakeTimer === timer) this.wakeTimer = undefined;
+        this.host.guard(() => this.pump());
+      }, delay),
+    };
+    this.wakeTimer = timer;
+  }
+
+  private refreshShardMap(): void {
+    this.lastRefreshRequest = this.scheduler.now();
+    this.predictor.load((error) => {
+      if (error !== undefined || this.host.disposed()) return;
+      this.host.shardMapLoaded();
+    });
+  }
+
+  private sendBatch(records: OutgoingRecord<T>[]): void {
+    this.inFlight += 1;
+    const lanes = new Set(records.map((record) => record.laneId));
+    this.counters.countPutRecordsCall(lanes);
+    for (const laneId of lanes) this.batcher.lane(laneId).inFlight += 1;
+    for (const record of records) if (record.attempts > 0) this.counters.add(record.laneId, 'retries');
+    this.sender.send(records, (result) => this.host.guard(() => this.answered(lanes, result)));
+  }
+
+  private answered(lanes: ReadonlySet<string>, result: SendResult<T>): void {
+    if (this.host.disposed()) return;
+    this.inFlight -= 1;
+    for (const laneId of lanes) this.batcher.lane(laneId).inFlight -= 1;
+    const now = this.scheduler.now();
+    for (const record of [...result.retry, ...result.givenUp.map((entry) => entry.record)]) {
+      if (!(record.lastError instanceof ThrottledError)) continue;
+      this.counters.add(record.laneId, 'throttled');
+      this.batcher.lane(record.laneId).throttled(now, 1, record.record.size);
+    }
+    if (result.mispredicted > 0 && now - this.lastRefreshRequest >= RESHARD_REFRESH_MIN_INTERVAL_MS) {
+      this.refreshShardMap();
+    }
+    let retry = result.retry;
+    let givenUp = result.givenUp;
+    if (result.requestError instanceof ConnectionError) {
+      const given = this.connection.giveUp(result.requestError, now);
+      if (given !== undefined) {
+        givenUp = givenUp.concat(retry.map((record) => ({ record, error: given, retryLimitReached: false })));
+        retry = [];
+      } else {
+        // Never back off past the moment the pending items are given up.
+        const deadline = this.connection.deadline;
+        for (const record of retry) if (record.notBefore > deadline) record.notBefore = deadline;
+      }
+    } else if (result.requestError === undefined) {
+      this.connection.answered();
+    }
+    this.batcher.requeue(retry);
+    if (retry.length > 0) {
+      const throttled = retry.filter((record) => record.lastError instanceof ThrottledError).length;
+      this.host.log(result.requestError === undefined ? 'debug' : 'warn', 'retrying records', {
+        records: retry.length,
+        throttled,
+        error: result.requestError,
+      });
+    }
+
+    this.failures.failGivenUp(givenUp);
+    this.settlement.delivered(result);
+    if (!this.host.disposed()) this.pump();
+  }
+}
