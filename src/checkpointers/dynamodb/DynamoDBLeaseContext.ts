@@ -1,0 +1,16 @@
+import type { ResolvedDynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
+import type { HeldLeases } from './HeldLeases.js';
+import type { LeaseItemStore } from './LeaseItemStore.js';
+import type { LeaseObservations } from './LeaseObservations.js';
+import type { LeaseTables } from './LeaseTables.js';
+import type { WorkerRegistry } from './WorkerRegistry.js';
+
+/** What the lease operations of a DynamoDBCheckpointer share. */
+export interface DynamoDBLeaseContext {
+  readonly options: ResolvedDynamoDBCheckpointerOptions;
+  readonly store: LeaseItemStore;
+  readonly held: HeldLeases;
+  readonly observations: LeaseObservations;
+  readonly tables: LeaseTables;
+  readonly workers: WorkerRegistry;
+}

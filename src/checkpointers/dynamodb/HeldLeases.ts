@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import type { Lease, LeaseInfo, ShardCheckpoint } from '../Checkpointer.js';
+import { LeaseLostError } from '../errors/LeaseLostError.js';
+import { checkpointOf, KCL, leaseCounterOf, leaseOwnerOf, type LeaseItem } from './kclLeaseItem.js';
+import { leaseKeyOf } from './leaseKeyOf.js';
+import type { LeaseItemStore, LeaseItemUpdate } from './LeaseItemStore.js';
+import type { LeaseObservations } from './LeaseObservations.js';
+
+/** A lease this process holds: the counter it last wrote, and the position stored through it. */
+export interface HeldLease {
+  readonly token: string;
+  readonly owner: string;
+  counter: number;
+  expiresAt: number;
+  checkpoint: ShardCheckpoint | undefined;
+}
+
+/**
+ * The leases this process holds, by lease key, and the writes made through them. Every write
+ * increments `leaseCounter` (as every KCL lease update does) and is recorded in the
+ * observations, so this process never judges its own writes as a stalled lease.
+ */
+export class HeldLeases {
+  private readonly held = new Map<string, HeldLease>();
+
+  constructor(
+    private readonly store: LeaseItemStore,
+    private readonly observations: LeaseObservations,
+    private readonly leaseDurationMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  get(key: string): HeldLease | undefined {
+    return this.held.get(key);
+  }
+
+  delete(key: string): void {
+    this.held.delete(key);
+  }
+
+  clear(): void {
+    this.held.clear();
+  }
+
+  /** Records a lease just written with `counter` at `at`, under a new token. */
+  hold(
+    key: string,
+    streamName: string,
+    shardId: string,
+    owner: string,
+    counter: number,
+    at: number,
+    checkpoint: ShardCheckpoint | undefined,
+  ): Lease {
+    const token = randomUUID();
+    const expiresAt = at + this.leaseDurationMs;
+    this.held.set(key, { token, owner, counter, expiresAt, checkpoint });
+    this.observations.wrote(key, counter, at);
+    return { streamName, shardId, owner, token, expiresAt };
+  }
+
+  /** The held lease behind `lease`, or LeaseLostError (taken over, expired or released). */
+  async heldOrLost(table: string, lease: Lease): Promise<HeldLease> {
+    const key = leaseKeyOf(table, lease.shardId);
+    const held = this.held.get(key);
+    if (held !== undefined && held.token === lease.token && this.now() < held.expiresAt) return held;
+    if (held !== undefined && held.token === lease.token) this.held.delete(key);
+    throw await this.lost(table, lease);
+  }
+
+  /**
+   * One conditional write through a held lease; increments the counter (as every KCL lease
+   * update does); LeaseLostError if the condition fails. Only a renewal extends the holder's
+   * `expiresAt`: the holder keeps renewing on its own schedule, and observers, who see every
+   * counter move, judge expiry later than the holder does.
+   */
+  async conditionalUpdate(
+    table: string,
+    lease: Lease,
+    held: HeldLease,
+    update: LeaseItemUpdate,
+    renews = false,
+  ): Promise<void> {
+    const key = leaseKeyOf(table, lease.shardId);
+    const at = this.now();
+    const result = await this.store.updateThroughLease(table, lease, held.counter, held.counter + 1, update);
+    if (result === 'condition-failed') {
+      if (this.held.get(key) === held) this.held.delete(key);
+      throw await this.lost(table, lease);
+    }
+    held.counter += 1;
+    if (renews) held.expiresAt = at + this.leaseDurationMs;
+    this.observations.wrote(key, held.counter, at);
+  }
+
+  /** What a lease item says, as this process judges it (see LeaseObservations), read at `at`. */
+  infoOf(table: string, item: LeaseItem, at: number): LeaseInfo {
+    const shardId = item[KCL.leaseKey]?.S ?? '';
+    const key = leaseKeyOf(table, shardId);
+    const owner = leaseOwnerOf(item);
+    const observed = this.observations.observe(key, leaseCounterOf(item), at);
+    const held = this.held.get(key);
+    const ours = held !== undefined && held.owner === owner && held.counter === leaseCounterOf(item);
+    const expiresAt = ours ? held.expiresAt : observed;
+    const live = owner !== undefined && this.now() < expiresAt;
+    const checkpoint = checkpointOf(item);
+    return {
+      shardId,
+      ...(live ? { owner, expiresAt } : {}),
+      ...(checkpoint !== undefined ? { checkpoint } : {}),
+    };
+  }
+
+  /** The live owner of a lease item as this process judges it (see LeaseObservations). */
+  liveOwnerOf(table: string, item: LeaseItem, at: number): string | undefined {
+    return this.infoOf(table, item, at).owner;
+  }
+
+  private async lost(table: string, lease: Lease): Promise<LeaseLostError> {
+    const item = await this.store.get(table, lease.streamName, lease.shardId);
+    const stored = item === undefined ? undefined : leaseOwnerOf(item);
+    const held = this.held.get(leaseKeyOf(table, lease.shardId));
+    const reacquired = held !== undefined && held.owner === stored && held.token !== lease.token;
+    const actualOwner = stored === lease.owner && !reacquired ? undefined : stored;
+    return new LeaseLostError({
+      streamName: lease.streamName,
+      shardId: lease.shardId,
+      expectedOwner: lease.owner,
+      ...(actualOwner !== undefined ? { actualOwner } : {}),
+    });
+  }
+}

@@ -1,0 +1,138 @@
+import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
+import type { Lease } from '../Checkpointer.js';
+import { callDynamoDB, isConditionalCheckFailed, type DynamoDBCallPolicy } from './callDynamoDB.js';
+import { KCL, type LeaseItem } from './kclLeaseItem.js';
+import type { DynamoDBModule } from './loadDynamoDB.js';
+
+/** Attributes a write through a held lease sets and removes (besides `leaseCounter`). */
+export type LeaseItemUpdate = {
+  readonly set: Record<string, AttributeValue>;
+  readonly remove?: readonly string[];
+};
+
+const HANDLED_CONDITION = (error: unknown) =>
+  isConditionalCheckFailed(error)
+    ? { handled: true as const, value: 'condition-failed' as const }
+    : undefined;
+
+/**
+ * Reads and writes of the lease items of a lease table (one item per shard, `leaseKey` = shard
+ * id). Conditional writes answer 'condition-failed' when their condition does not hold.
+ */
+export class LeaseItemStore {
+  constructor(
+    private readonly sdk: DynamoDBModule,
+    private readonly policy: DynamoDBCallPolicy,
+  ) {}
+
+  /** A shard's lease item (consistent read), or undefined. */
+  async get(table: string, streamName: string, shardId: string): Promise<LeaseItem | undefined> {
+    const answer = await callDynamoDB<{ Item?: LeaseItem }>(
+      this.policy,
+      { operation: 'GetItem', tableName: table, context: { streamName, shardId } },
+      () =>
+        new this.sdk.GetItemCommand({
+          TableName: table,
+          Key: { [KCL.leaseKey]: { S: shardId } },
+          ConsistentRead: true,
+        }),
+    );
+    return answer.Item;
+  }
+
+  /** Every item of a lease table (consistent scan, all pages). */
+  async scan(table: string, streamName: string): Promise<LeaseItem[]> {
+    const items: LeaseItem[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await callDynamoDB<{
+        Items?: LeaseItem[];
+        LastEvaluatedKey?: Record<string, AttributeValue>;
+      }>(
+        this.policy,
+        { operation: 'Scan', tableName: table, context: { streamName } },
+        () =>
+          new this.sdk.ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+
+  /** Puts a shard's first lease item (`item` holds its `leaseKey`); 'condition-failed' if it has one. */
+  create(
+    table: string,
+    streamName: string,
+    shardId: string,
+    item: Record<string, AttributeValue>,
+  ): Promise<unknown> {
+    return callDynamoDB<unknown>(
+      this.policy,
+      { operation: 'PutItem', tableName: table, context: { streamName, shardId } },
+      () =>
+        new this.sdk.PutItemCommand({
+          TableName: table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#key)',
+          ExpressionAttributeNames: { '#key': KCL.leaseKey },
+        }),
+      HANDLED_CONDITION,
+    );
+  }
+
+  /** One conditional UpdateItem on a shard's lease item; 'condition-failed' if its condition fails. */
+  update<T>(
+    table: string,
+    streamName: string,
+    shardId: string,
+    input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+  ): Promise<T | 'condition-failed'> {
+    return callDynamoDB<T | 'condition-failed'>(
+      this.policy,
+      { operation: 'UpdateItem', tableName: table, context: { streamName, shardId } },
+      () =>
+        new this.sdk.UpdateItemCommand({
+          ...input,
+          TableName: table,
+          Key: { [KCL.leaseKey]: { S: shardId } },
+        }),
+      HANDLED_CONDITION,
+    );
+  }
+
+  /**
+   * Applies `update` and moves `leaseCounter` from `counter` to `next`, on condition that the
+   * item still has that counter and `lease.owner`.
+   */
+  updateThroughLease(
+    table: string,
+    lease: Lease,
+    counter: number,
+    next: number,
+    update: LeaseItemUpdate,
+  ): Promise<unknown> {
+    const names: Record<string, string> = { '#counter': KCL.leaseCounter, '#owner': KCL.leaseOwner };
+    const values: Record<string, AttributeValue> = {
+      ':counter': { N: String(counter) },
+      ':next': { N: String(next) },
+      ':owner': { S: lease.owner },
+    };
+    const sets = ['#counter = :next'];
+    Object.entries(update.set).forEach(([attribute, value], index) => {
+      names[`#a${index}`] = attribute;
+      values[`:a${index}`] = value;
+      sets.push(`#a${index} = :a${index}`);
+    });
+    const removes = (update.remove ?? []).map((attribute, index) => {
+      names[`#r${index}`] = attribute;
+      return `#r${index}`;
+    });
+    return this.update<unknown>(table, lease.streamName, lease.shardId, {
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: '#counter = :counter AND #owner = :owner',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
+  }
+}

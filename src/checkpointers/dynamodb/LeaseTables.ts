@@ -1,0 +1,80 @@
+import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import type { DynamoDBCallPolicy } from './callDynamoDB.js';
+import type { ResolvedDynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
+import { ensureLeaseTable } from './ensureLeaseTable.js';
+import type { DynamoDBModule } from './loadDynamoDB.js';
+import { WORKER_ID, workersTableOf } from './WorkerRegistry.js';
+
+/**
+ * The lease table of each stream and the workers table beside it, each created (or checked)
+ * once. A `tableName` function is called once per stream; a single table (a `tableName`
+ * string) holds the first stream used only.
+ */
+export class LeaseTables {
+  private readonly workerTables = new Map<string, Promise<string>>();
+  /** The table of each stream, resolved once (a `tableName` function is called once per stream). */
+  private readonly tableNames = new Map<string, string>();
+  private readonly tables = new Map<string, Promise<string>>();
+  private boundStream: string | undefined;
+
+  constructor(
+    private readonly sdk: DynamoDBModule,
+    private readonly policy: DynamoDBCallPolicy,
+    private readonly options: ResolvedDynamoDBCheckpointerOptions,
+  ) {}
+
+  /** The workers table beside a stream's lease table, created (or checked) once. */
+  workersTable(streamName: string): Promise<string> {
+    return this.leaseTable(streamName).then((leaseTable) => {
+      const name = workersTableOf(leaseTable);
+      let ready = this.workerTables.get(name);
+      if (ready === undefined) {
+        ready = ensureLeaseTable(
+          this.sdk,
+          this.policy,
+          name,
+          streamName,
+          this.options.createTable,
+          this.options.now,
+          WORKER_ID,
+        ).then(() => name);
+        this.workerTables.set(name, ready);
+        ready.catch(() => this.workerTables.delete(name));
+      }
+      return ready;
+    });
+  }
+
+  /** The table of a stream, created (or checked) once; throws InvalidOptionError off its stream. */
+  leaseTable(streamName: string): Promise<string> {
+    if (this.options.singleTable) {
+      this.boundStream ??= streamName;
+      if (this.boundStream !== streamName)
+        throw new InvalidOptionError(
+          'streamName',
+          streamName,
+          `this checkpointer's table (tableName "${this.options.tableFor(streamName)}") holds stream "${this.boundStream}" only; ` +
+            'pass tableName as a function of the stream name to use several streams',
+        );
+    }
+    let tableName = this.tableNames.get(streamName);
+    if (tableName === undefined) {
+      tableName = this.options.tableFor(streamName);
+      this.tableNames.set(streamName, tableName);
+    }
+    let ready = this.tables.get(tableName);
+    if (ready === undefined) {
+      ready = ensureLeaseTable(
+        this.sdk,
+        this.policy,
+        tableName,
+        streamName,
+        this.options.createTable,
+        this.options.now,
+      ).then(() => tableName);
+      this.tables.set(tableName, ready);
+      ready.catch(() => this.tables.delete(tableName));
+    }
+    return ready;
+  }
+}

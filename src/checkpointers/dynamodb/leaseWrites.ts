@@ -1,0 +1,92 @@
+import type { CheckpointPosition, Lease } from '../Checkpointer.js';
+import type { ReleaseLeaseOptions } from '../LeaseCoordinator.js';
+import { comparePositions } from '../comparePositions.js';
+import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
+import { HANDOFF, HANDOFF_ATTRIBUTES } from './handoffAttributes.js';
+import { FIRST_ITEM_DONE, KCL, positionUpdate, SENTINEL } from './kclLeaseItem.js';
+import { leaseKeyOf } from './leaseKeyOf.js';
+
+// Writes through a held lease: renewal, release, checkpoint and shard end. Each is one write
+// conditioned on the counter and owner this process last wrote, and increments the counter.
+
+/** Renews a held lease; LeaseLostError if it was lost. */
+export async function renewHeldLease(
+  context: DynamoDBLeaseContext,
+  table: string,
+  lease: Lease,
+): Promise<Lease> {
+  const held = await context.held.heldOrLost(table, lease);
+  await context.held.conditionalUpdate(table, lease, held, { set: {} }, true);
+  return { ...lease, expiresAt: held.expiresAt };
+}
+
+/**
+ * Gives up a held lease (no-op when not held under this token), reserving it for `handoffTo`
+ * for `handoffReservationMs` when given.
+ */
+export async function releaseHeldLease(
+  context: DynamoDBLeaseContext,
+  table: string,
+  lease: Lease,
+  { handoffTo }: ReleaseLeaseOptions,
+): Promise<void> {
+  const { options, store, observations } = context;
+  const key = leaseKeyOf(table, lease.shardId);
+  const held = context.held.get(key);
+  if (held === undefined || held.token !== lease.token) return;
+  context.held.delete(key);
+  const result = await store.updateThroughLease(
+    table,
+    lease,
+    held.counter,
+    held.counter + 1,
+    handoffTo === undefined
+      ? { set: {}, remove: [KCL.leaseOwner, ...HANDOFF_ATTRIBUTES] }
+      : {
+          set: {
+            [HANDOFF.reservedFor]: { S: handoffTo },
+            [HANDOFF.reservedUntil]: { N: String(options.now() + options.handoffReservationMs) },
+          },
+          remove: [KCL.leaseOwner, HANDOFF.requester, HANDOFF.deadline],
+        },
+  );
+  if (result !== 'condition-failed') observations.wrote(key, held.counter + 1, options.now());
+}
+
+/** Stores `position` unless the stored checkpoint is later or the shard end; true if stored. */
+export async function writeCheckpoint(
+  context: DynamoDBLeaseContext,
+  table: string,
+  lease: Lease,
+  position: CheckpointPosition,
+): Promise<boolean> {
+  const held = await context.held.heldOrLost(table, lease);
+  const stored = held.checkpoint;
+  if (stored?.kind === 'shard-end') return false;
+  if (stored?.kind === 'position' && comparePositions(position, stored.position) < 0) return false;
+  const { set, remove } = positionUpdate(position);
+  await context.held.conditionalUpdate(table, lease, held, {
+    set: { ...set, [KCL.ownerSwitchesSinceCheckpoint]: { N: '0' } },
+    remove,
+  });
+  held.checkpoint = { kind: 'position', position: { ...position } };
+  return true;
+}
+
+/** Stores the KCL's SHARD_END checkpoint through a held lease. */
+export async function writeShardEnd(
+  context: DynamoDBLeaseContext,
+  table: string,
+  lease: Lease,
+): Promise<void> {
+  const held = await context.held.heldOrLost(table, lease);
+  await context.held.conditionalUpdate(table, lease, held, {
+    set: {
+      [KCL.checkpoint]: { S: SENTINEL.shardEnd },
+      [KCL.checkpointSubSequenceNumber]: { N: '0' },
+      [KCL.ownerSwitchesSinceCheckpoint]: { N: '0' },
+    },
+    remove: [FIRST_ITEM_DONE],
+  });
+  held.checkpoint = { kind: 'shard-end' };
+}

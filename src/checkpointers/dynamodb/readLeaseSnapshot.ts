@@ -1,0 +1,50 @@
+import type { LeaseSnapshot, LeaseState } from '../LeaseCoordinator.js';
+import { validateNonEmptyString } from '../validateCheckpointerArguments.js';
+import { byShardId } from './byShardId.js';
+import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
+import { handoffFieldsOf } from './handoffAttributes.js';
+
+/**
+ * Every lease of a stream worth reporting (owned, checkpointed, requested or reserved) with its
+ * pending handoff request or reservation, and the live workers, shards in name order. Times are
+ * on this process's clock.
+ */
+export async function readLeaseSnapshot(
+  context: DynamoDBLeaseContext,
+  streamName: string,
+): Promise<LeaseSnapshot> {
+  const { options, tables, store, workers, held } = context;
+  validateNonEmptyString(streamName, 'streamName');
+  const table = await tables.leaseTable(streamName);
+  const workersTable = await tables.workersTable(streamName);
+  const at = options.now();
+  const items = await store.scan(table, streamName);
+  const now = options.now();
+  const liveWorkers = await workers.live(workersTable, streamName, now);
+  const leases: LeaseState[] = [];
+  for (const item of items) {
+    const info = held.infoOf(table, item, at);
+    const { request, reservation } = handoffFieldsOf(item);
+    const handoff =
+      info.owner !== undefined && request !== undefined && now < request.deadline + options.handoffTimeoutMs
+        ? { requester: request.requester, deadline: request.deadline }
+        : undefined;
+    const reserved =
+      info.owner === undefined && reservation !== undefined && now < reservation.until
+        ? reservation
+        : undefined;
+    if (
+      info.owner === undefined &&
+      info.checkpoint === undefined &&
+      handoff === undefined &&
+      reserved === undefined
+    )
+      continue;
+    leases.push({
+      ...info,
+      ...(handoff !== undefined ? { handoff } : {}),
+      ...(reserved !== undefined ? { reservation: { worker: reserved.worker, until: reserved.until } } : {}),
+    });
+  }
+  return { now, liveWorkers, leases: leases.sort(byShardId) };
+}
