@@ -2,6 +2,7 @@
 // continued, and what the DynamoDBCheckpointer writes is checked against the KCL's format.
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
@@ -113,6 +114,14 @@ beforeEach(async () => {
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
+  // A new table is CREATING for a while (longer on a loaded machine): write once it is ACTIVE.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
+    if (Table?.TableStatus === 'ACTIVE') break;
+    if (Date.now() > deadline) throw new Error(`table ${table} not ACTIVE within 30 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   for (const item of KCL_ITEMS) await client.send(new PutItemCommand({ TableName: table, Item: item }));
   checkpointer = new DynamoDBCheckpointer({
     endpoint: dynamo.endpoint,
