@@ -5,6 +5,7 @@ import { classifyError } from '../kinesis/classifyError.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { LeaseManager } from './LeaseManager.js';
 import type { AssignmentHost, ShardAssignment } from './ShardAssignment.js';
+import { SerialPasses } from './SerialPasses.js';
 
 export interface LeaseBalancerOptions {
   readonly coordinator: LeaseCoordinator;
@@ -37,8 +38,10 @@ export interface LeaseBalancerOptions {
 export class LeaseBalancer implements ShardAssignment {
   private timer: Subscription | undefined;
   private running = false;
-  private passing: Promise<void> | undefined;
-  private again = false;
+  private readonly passes = new SerialPasses(
+    () => this.pass(),
+    () => this.running,
+  );
   private failures = 0;
   private lastRebalance = '';
   private snapshot: LeaseSnapshot | undefined;
@@ -65,21 +68,7 @@ export class LeaseBalancer implements ShardAssignment {
 
   /** Runs a balancing pass soon (one at a time; a request during a pass runs one more after it). */
   trigger(): void {
-    if (!this.running) return;
-    if (this.passing !== undefined) {
-      this.again = true;
-      return;
-    }
-    this.passing = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.pass();
-        } while (this.again && this.running);
-      } finally {
-        this.passing = undefined;
-      }
-    })();
+    this.passes.trigger();
   }
 
   /** Stops the loop and waits for a pass under way. */
@@ -87,7 +76,7 @@ export class LeaseBalancer implements ShardAssignment {
     this.running = false;
     this.timer?.unsubscribe();
     this.timer = undefined;
-    await this.passing;
+    await this.passes.settled();
   }
 
   /** Who asked for this shard, per the last snapshot (to hand it over when leaving). */

@@ -3,6 +3,7 @@ import { classifyError } from '../kinesis/classifyError.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { LeaseManager } from './LeaseManager.js';
 import type { AssignmentHost, ShardAssignment } from './ShardAssignment.js';
+import { SerialPasses } from './SerialPasses.js';
 
 export interface LocalAssignmentOptions {
   readonly leases: LeaseManager;
@@ -22,8 +23,10 @@ export interface LocalAssignmentOptions {
  */
 export class LocalAssignment implements ShardAssignment {
   private running = false;
-  private passing: Promise<void> | undefined;
-  private again = false;
+  private readonly passes = new SerialPasses(
+    () => this.pass(),
+    () => this.running,
+  );
   private retry: Subscription | undefined;
 
   constructor(private readonly options: LocalAssignmentOptions) {}
@@ -34,28 +37,14 @@ export class LocalAssignment implements ShardAssignment {
   }
 
   trigger(): void {
-    if (!this.running) return;
-    if (this.passing !== undefined) {
-      this.again = true;
-      return;
-    }
-    this.passing = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.pass();
-        } while (this.again && this.running);
-      } finally {
-        this.passing = undefined;
-      }
-    })();
+    this.passes.trigger();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.retry?.unsubscribe();
     this.retry = undefined;
-    await this.passing;
+    await this.passes.settled();
   }
 
   requesterOf(): string | undefined {
