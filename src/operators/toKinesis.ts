@@ -3,7 +3,7 @@ import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveryReport } from '../producer/DeliveryReport.js';
 import { QueueFullError } from '../producer/errors/QueueFullError.js';
 import { ProducerEngine } from '../producer/ProducerEngine.js';
-import { resolveProducerOptions } from '../producer/ProducerOptions.js';
+import { resolveProducerOptions } from '../producer/resolveProducerOptions.js';
 import { resolveToKinesisPolicies, type ToKinesisOptions } from '../producer/ToKinesisOptions.js';
 
 function asKinesisError(error: unknown): RxjsKinesisError {

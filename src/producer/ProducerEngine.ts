@@ -15,11 +15,8 @@ import { ItemPreparer } from './ItemPreparer.js';
 import type { PreparedItem, QueuedItem } from './OutgoingRecord.js';
 import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
 import { ProducerMetrics, type ProducerMetricsSnapshot } from './ProducerMetrics.js';
-import {
-  resolveProducerOptions,
-  type ProducerOptions,
-  type ResolvedProducerOptions,
-} from './ProducerOptions.js';
+import type { ProducerOptions, ResolvedProducerOptions } from './ProducerOptions.js';
+import { resolveProducerOptions } from './resolveProducerOptions.js';
 import { ProducerQueue } from './ProducerQueue.js';
 import { producerFailure, producerLog } from './producerLog.js';
 import { PutRecordsSender } from './PutRecordsSender.js';

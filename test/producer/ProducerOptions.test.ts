@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
-import { resolveProducerOptions, type ProducerOptions } from '../../src/producer/ProducerOptions.js';
+import type { ProducerOptions } from '../../src/producer/ProducerOptions.js';
+import { resolveProducerOptions } from '../../src/producer/resolveProducerOptions.js';
 import { resolveToKinesisPolicies } from '../../src/producer/ToKinesisOptions.js';
 
 describe('resolveProducerOptions', () => {
