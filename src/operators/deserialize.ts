@@ -16,6 +16,12 @@ export interface DeserializeOptions {
    * promise, later records wait until it settles, so nothing is reordered. If the hook throws
    * or its promise rejects, the stream errors with that error. Without the hook a record that
    * cannot be decoded errors the stream.
+   *
+   * A record of more than 1000 items is decoded item by item as its items go out (so a huge
+   * KPL record is never held decoded at once): there an item that cannot be decoded is passed
+   * to the hook on its own (the error names its subSequenceNumber), the record's other items
+   * are emitted, and only that item is settled. A smaller record is decoded whole before its
+   * first item goes out, and one bad item dead-letters the whole record.
    */
   readonly onDecodeError?: (error: RecordDecodeError, record: KinesisRecord) => void | Promise<void>;
   /**
@@ -112,11 +118,64 @@ export function deserialize<T = unknown>(
           try {
             item = decoded.item(i);
           } catch (error) {
-            subscriber.error(error);
+            // Only a large record's items are decoded one by one as they go out (a small record
+            // is decoded whole first): the item that failed is dead-lettered alone.
+            if (deadLetterItem(record, part, error as RecordDecodeError, decoded, i)) continue;
             return;
           }
           subscriber.next(item);
         }
+      };
+
+      /**
+       * Hands an item that cannot be decoded to onDecodeError and settles that item alone.
+       * Returns true when emission can go on at once; false when the stream errored or waits
+       * for the hook's promise (emission then resumes after the item).
+       */
+      const deadLetterItem = (
+        record: KinesisRecord,
+        part: DeaggregatedItem,
+        decodeError: RecordDecodeError,
+        decoded: Decoded<T>,
+        index: number,
+      ): boolean => {
+        if (onDecodeError === undefined) {
+          subscriber.error(decodeError);
+          return false;
+        }
+        let result: void | Promise<void>;
+        try {
+          result = onDecodeError(decodeError, record);
+        } catch (handlerError) {
+          subscriber.error(handlerError);
+          return false;
+        }
+        const settleItem = (): void => {
+          const handle = record[RECORD_HANDLE];
+          handle?.reading.skipped(
+            handle.ledger,
+            record.sequenceNumber,
+            part.subSequenceNumber,
+            decoded.parts.length,
+            record.resumeAfterSubSequenceNumber,
+          );
+        };
+        if (!isPromiseLike(result)) {
+          settleItem();
+          return true;
+        }
+        waiting = true;
+        result.then(
+          () => {
+            if (subscriber.closed) return;
+            settleItem();
+            waiting = false;
+            emitItems(record, decoded, index + 1);
+            drain();
+          },
+          (handlerError: unknown) => subscriber.error(handlerError),
+        );
+        return false;
       };
 
       const handle = (record: KinesisRecord): void => {
