@@ -22,7 +22,10 @@ const MAX_HASH = '340282366920938463463374607431768211455';
 
 type Item = Record<string, AttributeValue>;
 
-/** Lease items exactly as the KCL (2.x, single-stream mode) writes them. */
+/**
+ * Lease items exactly as the KCL (2.x, single-stream mode) writes them: lineage in `parentShardId`
+ * and `childShardIds` (string sets, absent when empty) and `startingHashKey`/`endingHashKey`.
+ */
 const KCL_ITEMS: Item[] = [
   {
     leaseKey: { S: 'shardId-000000000000' },
@@ -50,7 +53,7 @@ const KCL_ITEMS: Item[] = [
     checkpoint: { S: 'TRIM_HORIZON' },
     checkpointSubSequenceNumber: { N: '0' },
     ownerSwitchesSinceCheckpoint: { N: '0' },
-    parentShardIds: { SS: ['shardId-000000000001'] },
+    parentShardId: { SS: ['shardId-000000000001'] },
     startingHashKey: { S: '170141183460469231731687303715884105728' },
     endingHashKey: { S: MAX_HASH },
   },
@@ -191,7 +194,7 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
       checkpoint: { S: SEQ_A },
       checkpointSubSequenceNumber: { N: '0' },
       ownerSwitchesSinceCheckpoint: { N: '0' },
-      parentShardIds: { SS: ['shardId-000000000001'] },
+      parentShardId: { SS: ['shardId-000000000001'] },
       startingHashKey: { S: '170141183460469231731687303715884105728' },
       endingHashKey: { S: MAX_HASH },
     });
@@ -256,6 +259,107 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
       checkpoint: { S: 'TRIM_HORIZON' },
       leaseCounter: { N: '3' },
     });
+  });
+
+  it("reads the KCL's lineage back: parents, children and hash key ranges", async () => {
+    const leases = await checkpointer.listLeases(STREAM);
+    expect(leases.map((lease) => [lease.shardId, lease.lineage])).toEqual([
+      [
+        'shardId-000000000000',
+        { hashKeyRange: { startingHashKey: '0', endingHashKey: '170141183460469231731687303715884105727' } },
+      ],
+      [
+        'shardId-000000000001',
+        {
+          childShardIds: ['shardId-000000000002'],
+          hashKeyRange: {
+            startingHashKey: '170141183460469231731687303715884105728',
+            endingHashKey: MAX_HASH,
+          },
+        },
+      ],
+      [
+        'shardId-000000000002',
+        {
+          parentShardIds: ['shardId-000000000001'],
+          hashKeyRange: {
+            startingHashKey: '170141183460469231731687303715884105728',
+            endingHashKey: MAX_HASH,
+          },
+        },
+      ],
+      ['shardId-000000000003', undefined],
+    ]);
+  });
+
+  it('creates a lease with its lineage as the KCL does, and records the children with SHARD_END in one write', async () => {
+    const shard = 'shardId-000000000004';
+    const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker', {
+      parentShardIds: ['shardId-000000000003', 'shardId-000000000000'],
+      hashKeyRange: { startingHashKey: '0', endingHashKey: MAX_HASH },
+    });
+    if (lease === undefined) throw new Error('expected a new lease');
+    // The KCL's format: parentShardId a string set, the range as two decimal strings.
+    expect(await readItem(shard)).toEqual({
+      leaseKey: { S: shard },
+      leaseOwner: { S: 'rx-worker' },
+      leaseCounter: { N: '1' },
+      checkpoint: { S: 'TRIM_HORIZON' },
+      checkpointSubSequenceNumber: { N: '0' },
+      ownerSwitchesSinceCheckpoint: { N: '0' },
+      parentShardId: { SS: ['shardId-000000000000', 'shardId-000000000003'] },
+      startingHashKey: { S: '0' },
+      endingHashKey: { S: MAX_HASH },
+    });
+    expect(await checkpointer.checkpoint(lease, { sequenceNumber: SEQ_A })).toBe(true);
+    await checkpointer.markShardEnd(lease, {
+      childShardIds: ['shardId-000000000006', 'shardId-000000000005'],
+    });
+    const ended = await readItem(shard);
+    expect(ended).toMatchObject({
+      checkpoint: { S: 'SHARD_END' },
+      leaseCounter: { N: '3' }, // creation 1, checkpoint 2, SHARD_END and children 3
+      childShardIds: { SS: ['shardId-000000000005', 'shardId-000000000006'] },
+      parentShardId: { SS: ['shardId-000000000000', 'shardId-000000000003'] },
+      startingHashKey: { S: '0' },
+    });
+  });
+
+  it("never overwrites the KCL's lineage; fills in what a lease lacks when it takes it", async () => {
+    // Shard 2 has the KCL's parents and range: different ones passed are ignored.
+    const kclLineage = await checkpointer.acquireLease(STREAM, 'shardId-000000000002', 'rx-worker', {
+      parentShardIds: ['shardId-999999999999'],
+      hashKeyRange: { startingHashKey: '1', endingHashKey: '2' },
+    });
+    if (kclLineage === undefined) throw new Error('expected the free lease');
+    await checkpointer.markShardEnd(kclLineage, { childShardIds: ['shardId-000000000007'] });
+    await checkpointer.releaseLease(kclLineage);
+    expect(await readItem('shardId-000000000002')).toMatchObject({
+      parentShardId: { SS: ['shardId-000000000001'] },
+      startingHashKey: { S: '170141183460469231731687303715884105728' },
+      endingHashKey: { S: MAX_HASH },
+      childShardIds: { SS: ['shardId-000000000007'] },
+    });
+    // Shard 1 ended with its children recorded by the KCL: a second SHARD_END keeps them.
+    const ended = await checkpointer.acquireLease(STREAM, 'shardId-000000000001', 'rx-worker');
+    if (ended === undefined) throw new Error('expected the free lease');
+    await checkpointer.markShardEnd(ended, { childShardIds: ['shardId-000000000009'] });
+    expect((await readItem('shardId-000000000001')).childShardIds).toEqual({ SS: ['shardId-000000000002'] });
+    // Shard 3 has no lineage: the acquiring write adds it (one write: counter 3 -> 4).
+    const bare = await checkpointer.acquireLease(STREAM, 'shardId-000000000003', 'rx-worker', {
+      parentShardIds: [],
+      hashKeyRange: { startingHashKey: '0', endingHashKey: MAX_HASH },
+    });
+    expect(bare).toBeDefined();
+    const filled = await readItem('shardId-000000000003');
+    expect(filled).toMatchObject({
+      leaseCounter: { N: '4' },
+      startingHashKey: { S: '0' },
+      endingHashKey: { S: MAX_HASH },
+      checkpoint: { S: SEQ_B },
+      checkpointSubSequenceNumber: { N: '5' },
+    });
+    expect(filled.parentShardId).toBeUndefined(); // no parents: no empty set, as the KCL writes it
   });
 
   it('fails with LeaseTableMissingError when the table is missing and createTable is false', async () => {
