@@ -13,6 +13,7 @@ import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/Dynamo
 import { LeaseTableMissingError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
 import { LeaseLostError } from '../../../src/checkpointers/errors/LeaseLostError.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
+import { kclFormatProblems } from './kclLeaseFormat.js';
 
 const FAILOVER_MS = 700;
 const STREAM = 'orders';
@@ -360,6 +361,68 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
       checkpointSubSequenceNumber: { N: '5' },
     });
     expect(filled.parentShardId).toBeUndefined(); // no parents: no empty set, as the KCL writes it
+  });
+
+  it('writes LATEST in the leases it creates when told to, and reads the start sentinels as no position', async () => {
+    const latest = new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: table,
+      initialPosition: 'LATEST',
+    });
+    try {
+      const lease = await latest.acquireLease(STREAM, 'shardId-000000000010', 'rx-worker');
+      expect(lease).toBeDefined();
+      expect((await readItem('shardId-000000000010')).checkpoint).toEqual({ S: 'LATEST' });
+      expect(await latest.getCheckpoint(STREAM, 'shardId-000000000010')).toBeUndefined();
+      for (const sentinel of ['TRIM_HORIZON', 'AT_TIMESTAMP']) {
+        await client.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: {
+              leaseKey: { S: `shardId-${sentinel}` },
+              leaseCounter: { N: '1' },
+              checkpoint: { S: sentinel },
+              checkpointSubSequenceNumber: { N: '0' },
+              ownerSwitchesSinceCheckpoint: { N: '0' },
+            },
+          }),
+        );
+        expect(await latest.getCheckpoint(STREAM, `shardId-${sentinel}`)).toBeUndefined();
+      }
+    } finally {
+      await latest.close();
+    }
+  });
+
+  it('leaves every item in a form the KCL reads, through a whole lease life', async () => {
+    const shard = 'shardId-000000000005';
+    const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker', {
+      parentShardIds: ['shardId-000000000003'],
+      hashKeyRange: { startingHashKey: '5', endingHashKey: '6' },
+    });
+    if (lease === undefined) throw new Error('expected a new lease');
+    const seen: Item[] = [await readItem(shard)];
+    await checkpointer.checkpoint(lease, { sequenceNumber: SEQ_A, subSequenceNumber: 0 });
+    seen.push(await readItem(shard));
+    await checkpointer.checkpoint(lease, { sequenceNumber: SEQ_A, subSequenceNumber: 3 });
+    seen.push(await readItem(shard));
+    await checkpointer.renewLease(lease);
+    await checkpointer.releaseLease(lease, { handoffTo: 'rx-worker-2' });
+    seen.push(await readItem(shard));
+    const next = await checkpointer.acquireLease(STREAM, shard, 'rx-worker-2');
+    if (next === undefined) throw new Error('expected the reserved lease');
+    await checkpointer.markShardEnd(next, { childShardIds: ['shardId-000000000008'] });
+    seen.push(await readItem(shard));
+    for (const item of seen) expect(kclFormatProblems(item)).toEqual([]);
+    expect(seen.at(-1)).toMatchObject({
+      ownerSwitchesSinceCheckpoint: { N: '0' },
+      checkpoint: { S: 'SHARD_END' },
+    });
+    expect(seen[3]?.leaseOwner).toBeUndefined();
+    // And the fixture itself, as the KCL wrote it, passes the same reader.
+    for (const item of KCL_ITEMS) expect(kclFormatProblems(item)).toEqual([]);
   });
 
   it('fails with LeaseTableMissingError when the table is missing and createTable is false', async () => {

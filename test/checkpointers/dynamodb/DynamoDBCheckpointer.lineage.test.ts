@@ -15,6 +15,7 @@ import { checkpoint } from '../../../src/operators/checkpoint.js';
 import { numberedRecords, putTestRecords } from '../../consumer/putTestRecords.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { kclFormatProblems } from './kclLeaseFormat.js';
 
 jest.setTimeout(90_000);
 
@@ -108,6 +109,7 @@ it('records parents and hash key ranges on lease creation and children at SHARD_
       'shardId-000000000004',
     ]);
     for (const [shardId, item] of items) {
+      expect({ shardId, problems: kclFormatProblems(item) }).toEqual({ shardId, problems: [] });
       const range = ranges.get(shardId);
       expect({ shardId, start: item.startingHashKey?.S, end: item.endingHashKey?.S }).toEqual({
         shardId,

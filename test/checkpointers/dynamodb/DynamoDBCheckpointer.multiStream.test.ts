@@ -19,6 +19,7 @@ import { checkpoint } from '../../../src/operators/checkpoint.js';
 import { numberedRecords, putTestRecords } from '../../consumer/putTestRecords.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { kclFormatProblems } from './kclLeaseFormat.js';
 
 jest.setTimeout(60_000);
 
@@ -275,7 +276,11 @@ describe('a consumer on a multi-stream lease table', () => {
       [`${identifier}:shardId-000000000000`, 'shardId-000000000000'],
       [`${identifier}:shardId-000000000001`, 'shardId-000000000001'],
     ]);
-    for (const item of mine) expect(item.checkpoint?.S).toMatch(/^[0-9]+$/);
+    for (const item of mine) {
+      expect(item.checkpoint?.S).toMatch(/^[0-9]+$/);
+      expect(kclFormatProblems(item, true)).toEqual([]);
+    }
+    for (const item of FIXTURE) expect(kclFormatProblems(item, true)).toEqual([]);
     expect(await paymentsItems()).toEqual(before);
   });
 });
