@@ -49,7 +49,8 @@ export async function acquireLeaseItem(
   } else if (reservation !== undefined && reservation.worker !== owner && now < reservation.until) {
     return undefined; // released for a handoff to another worker
   }
-  // Free, expired (ours from an earlier life of this worker too), or handed over: take it over.
+  // Free, expired (ours from an earlier life of this worker too), or handed over: take it over
+  // (removing a KCL 3.x `checkpointOwner`, as the KCL's own take does).
   const backfill = missingLineage(item, lineage);
   const at = options.now();
   const result = await store.update<{ Attributes?: LeaseItem }>(table, streamName, shardId, {
@@ -58,11 +59,12 @@ export async function acquireLeaseItem(
         ? 'SET #owner = :owner, #counter = :next'
         : 'SET #owner = :owner, #counter = :next, #switches = if_not_exists(#switches, :zero) + :one') +
       backfill.sets.map((set) => `, ${set}`).join('') +
-      ' REMOVE #h0, #h1, #h2, #h3',
+      ' REMOVE #h0, #h1, #h2, #h3, #checkpointOwner',
     ConditionExpression: '#counter = :counter',
     ExpressionAttributeNames: {
       '#owner': KCL.leaseOwner,
       '#counter': KCL.leaseCounter,
+      '#checkpointOwner': KCL.checkpointOwner,
       ...(current === owner ? {} : { '#switches': KCL.ownerSwitchesSinceCheckpoint }),
       ...Object.fromEntries(HANDOFF_ATTRIBUTES.map((name, index) => [`#h${index}`, name])),
       ...backfill.names,

@@ -19,6 +19,8 @@ export const KCL = {
   childShardIds: 'childShardIds',
   startingHashKey: 'startingHashKey',
   endingHashKey: 'endingHashKey',
+  /** KCL 3.x: the worker that may still checkpoint during its graceful handoff; removed on a take. */
+  checkpointOwner: 'checkpointOwner',
 } as const;
 
 /**
