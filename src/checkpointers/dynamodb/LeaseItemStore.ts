@@ -1,5 +1,6 @@
 import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { Lease } from '../Checkpointer.js';
+import { writeLog } from '../../logging/writeLog.js';
 import { callDynamoDB, isConditionalCheckFailed, type DynamoDBCallPolicy } from './callDynamoDB.js';
 import { KCL, type LeaseItem } from './kclLeaseItem.js';
 import type { LeaseKeying } from './LeaseKeying.js';
@@ -24,6 +25,9 @@ const HANDLED_CONDITION = (error: unknown) =>
  * answer 'condition-failed' when their condition does not hold.
  */
 export class LeaseItemStore {
+  /** Stream identifiers already warned about (one warning each). */
+  private readonly strays = new Set<string>();
+
   constructor(
     private readonly sdk: DynamoDBModule,
     private readonly policy: DynamoDBCallPolicy,
@@ -72,6 +76,22 @@ export class LeaseItemStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     const keying = this.keyingFor(streamName);
+    for (const item of items) {
+      const stray = keying.strayIdentifierOf(item);
+      if (stray === undefined || this.strays.has(`${table}\u0000${stray}`)) continue;
+      this.strays.add(`${table}\u0000${stray}`);
+      writeLog(
+        this.policy.logger,
+        'warn',
+        'DynamoDB lease table holds this stream under another identifier',
+        {
+          tableName: table,
+          streamName,
+          streamIdentifier: keying.streamIdentifier,
+          otherIdentifier: stray,
+        },
+      );
+    }
     return items.filter((item) => keying.shardIdOf(item) !== undefined);
   }
 

@@ -29,6 +29,11 @@ export interface LeaseKeying {
   shardIdOf(item: LeaseItem): string | undefined;
   /** Attributes besides `leaseKey` a new item carries to name its lease (multi-stream: stream, shard). */
   identity(shardId: string): Record<string, AttributeValue>;
+  /**
+   * Multi-stream mode: the identifier of an item that names the same stream under another
+   * identifier (another account or creation epoch), a sign of a mistyped `streamIdentifier`.
+   */
+  strayIdentifierOf(item: LeaseItem): string | undefined;
 }
 
 /** Kinesis shard ids (`shardId-000000000000`) hold no colon; multi-stream lease keys do. */
@@ -41,6 +46,7 @@ export const SINGLE_STREAM_KEYING: LeaseKeying = {
   keyOf: (shardId) => shardId,
   shardIdOf: (item) => plainShardId(item[KCL.leaseKey]?.S),
   identity: () => ({}),
+  strayIdentifierOf: () => undefined,
 };
 
 /** Multi-stream keying for `streamIdentifier`, checked against the KCL's format and `streamName`. */
@@ -72,5 +78,10 @@ export function multiStreamKeying(streamIdentifier: unknown, streamName: string)
       [KCL_MULTI_STREAM.streamIdentifier]: { S: identifier },
       [KCL_MULTI_STREAM.shardId]: { S: shardId },
     }),
+    strayIdentifierOf: (item) => {
+      const other = item[KCL_MULTI_STREAM.streamIdentifier]?.S;
+      if (other === undefined || other === identifier) return undefined;
+      return STREAM_IDENTIFIER.exec(other)?.[2] === streamName ? other : undefined;
+    },
   };
 }

@@ -14,6 +14,7 @@ import { firstValueFrom, take, toArray } from 'rxjs';
 import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import type { DynamoDBCheckpointerOptions } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointerOptions.js';
 import { InvalidOptionError } from '../../../src/errors/InvalidOptionError.js';
+import { CaptureLogger } from '../../support/captureLogger.js';
 import { fromKinesis } from '../../../src/observables/fromKinesis.js';
 import { checkpoint } from '../../../src/operators/checkpoint.js';
 import { numberedRecords, putTestRecords } from '../../consumer/putTestRecords.js';
@@ -216,6 +217,25 @@ describe('DynamoDBCheckpointer on a KCL multi-stream lease table', () => {
     await orders.leaveGroup('orders', 'worker-o');
     expect(await orders.liveWorkers('orders')).toEqual([]);
     expect(await payments.liveWorkers('payments')).toEqual(['worker-p']);
+  });
+
+  it('warns once when the table holds its stream under another identifier (a mistyped creation epoch)', async () => {
+    const logger = new CaptureLogger();
+    const mistyped = checkpointer({ streamIdentifier: '123456789012:orders:1700000999', logger });
+    expect(await mistyped.listLeases('orders')).toEqual([]);
+    await mistyped.leaseSnapshot('orders');
+    expect(logger.lines.filter((line) => line.level === 'warn').map((line) => line.details)).toEqual([
+      {
+        tableName: table,
+        streamName: 'orders',
+        streamIdentifier: '123456789012:orders:1700000999',
+        otherIdentifier: ORDERS,
+      },
+    ]);
+    // The right identifier: no warning (the payments leases are another stream's, as expected).
+    const right = new CaptureLogger();
+    await checkpointer({ logger: right }).listLeases('orders');
+    expect(right.messages('warn')).toEqual([]);
   });
 
   it('takes a function of the stream name for several streams, and checks every identifier', async () => {
