@@ -19,6 +19,10 @@ export const KCL = {
   childShardIds: 'childShardIds',
   startingHashKey: 'startingHashKey',
   endingHashKey: 'endingHashKey',
+  /** KCL 2.x two-phase checkpoints (prepareCheckpoint): what was prepared, removed by a checkpoint. */
+  pendingCheckpoint: 'pendingCheckpoint',
+  pendingCheckpointSubSequenceNumber: 'pendingCheckpointSubSequenceNumber',
+  pendingCheckpointState: 'pendingCheckpointState',
   /** KCL 3.x: the worker that may still checkpoint during its graceful handoff; removed on a take. */
   checkpointOwner: 'checkpointOwner',
 } as const;
@@ -169,3 +173,10 @@ export function lineageAttributes(lineage: ShardLineage | undefined): Record<str
       : {}),
   };
 }
+
+/** The KCL's prepared-checkpoint attributes: a checkpoint or SHARD_END removes them, as the KCL's does. */
+export const PENDING_CHECKPOINT: readonly string[] = [
+  KCL.pendingCheckpoint,
+  KCL.pendingCheckpointSubSequenceNumber,
+  KCL.pendingCheckpointState,
+];

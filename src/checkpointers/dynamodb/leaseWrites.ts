@@ -3,7 +3,14 @@ import type { ReleaseLeaseOptions } from '../LeaseCoordinator.js';
 import { comparePositions } from '../comparePositions.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { HANDOFF, HANDOFF_ATTRIBUTES } from './handoffAttributes.js';
-import { FIRST_ITEM_DONE, KCL, lineageAttributes, positionUpdate, SENTINEL } from './kclLeaseItem.js';
+import {
+  FIRST_ITEM_DONE,
+  KCL,
+  lineageAttributes,
+  PENDING_CHECKPOINT,
+  positionUpdate,
+  SENTINEL,
+} from './kclLeaseItem.js';
 import { leaseKeyOf } from './leaseKeyOf.js';
 
 // Writes through a held lease: renewal, release, checkpoint and shard end. Each is one write
@@ -67,7 +74,7 @@ export async function writeCheckpoint(
   const { set, remove } = positionUpdate(position);
   await context.held.conditionalUpdate(table, lease, held, {
     set: { ...set, [KCL.ownerSwitchesSinceCheckpoint]: { N: '0' } },
-    remove,
+    remove: [...remove, ...PENDING_CHECKPOINT],
   });
   held.checkpoint = { kind: 'position', position: { ...position } };
   return true;
@@ -93,7 +100,7 @@ export async function writeShardEnd(
       [KCL.checkpointSubSequenceNumber]: { N: '0' },
       [KCL.ownerSwitchesSinceCheckpoint]: { N: '0' },
     },
-    remove: [FIRST_ITEM_DONE],
+    remove: [FIRST_ITEM_DONE, ...PENDING_CHECKPOINT],
     ...(children !== undefined ? { setIfMissing: { [KCL.childShardIds]: children } } : {}),
   });
   held.checkpoint = { kind: 'shard-end' };

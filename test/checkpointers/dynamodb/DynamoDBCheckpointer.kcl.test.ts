@@ -57,6 +57,9 @@ const KCL_ITEMS: Item[] = [
     parentShardId: { SS: ['shardId-000000000001'] },
     startingHashKey: { S: '170141183460469231731687303715884105728' },
     endingHashKey: { S: MAX_HASH },
+    // A KCL 2.x two-phase checkpoint prepared and never committed: a checkpoint clears it.
+    pendingCheckpoint: { S: SEQ_A },
+    pendingCheckpointSubSequenceNumber: { N: '0' },
   },
   {
     leaseKey: { S: 'shardId-000000000003' },
