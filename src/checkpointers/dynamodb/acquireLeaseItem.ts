@@ -9,6 +9,7 @@ import {
   leaseCounterOf,
   leaseOwnerOf,
   lineageAttributes,
+  SENTINEL,
   type LeaseItem,
 } from './kclLeaseItem.js';
 import { leaseKeyOf } from './leaseKeyOf.js';
@@ -114,7 +115,11 @@ function missingLineage(
   return { sets, names, values };
 }
 
-/** Creates a shard's lease item, held by `owner`, at the initial position, with its lineage. */
+/**
+ * Creates a shard's lease item, held by `owner`, with its lineage, at the initial position; but
+ * at TRIM_HORIZON for a child of a shard the table has a lease of (as the KCL starts children, and
+ * as the consumer reads them), so a KCL worker that takes it over never skips the child's start.
+ */
 async function createLeaseItem(
   context: DynamoDBLeaseContext,
   table: string,
@@ -124,12 +129,16 @@ async function createLeaseItem(
   lineage: ShardLineage | undefined,
 ): Promise<Lease | undefined> {
   const { options, store, held } = context;
+  let initial: string = options.initialPosition;
+  if (initial !== SENTINEL.trimHorizon)
+    for (const parent of lineage?.parentShardIds ?? [])
+      if ((await store.get(table, streamName, parent)) !== undefined) initial = SENTINEL.trimHorizon;
   const at = options.now();
   const result = await store.create(table, streamName, shardId, {
     ...lineageAttributes(lineage),
     [KCL.leaseOwner]: { S: owner },
     [KCL.leaseCounter]: { N: '1' },
-    [KCL.checkpoint]: { S: options.initialPosition },
+    [KCL.checkpoint]: { S: initial },
     [KCL.checkpointSubSequenceNumber]: { N: '0' },
     [KCL.ownerSwitchesSinceCheckpoint]: { N: '0' },
   });

@@ -381,6 +381,16 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
       expect(lease).toBeDefined();
       expect((await readItem('shardId-000000000010')).checkpoint).toEqual({ S: 'LATEST' });
       expect(await latest.getCheckpoint(STREAM, 'shardId-000000000010')).toBeUndefined();
+      // A child of a shard the table has a lease of starts at TRIM_HORIZON, as the KCL starts it.
+      await latest.acquireLease(STREAM, 'shardId-000000000011', 'rx-worker', {
+        parentShardIds: ['shardId-000000000001'],
+      });
+      expect((await readItem('shardId-000000000011')).checkpoint).toEqual({ S: 'TRIM_HORIZON' });
+      // A child of shards never leased here (a LATEST application skipped them): LATEST.
+      await latest.acquireLease(STREAM, 'shardId-000000000012', 'rx-worker', {
+        parentShardIds: ['shardId-000000000099'],
+      });
+      expect((await readItem('shardId-000000000012')).checkpoint).toEqual({ S: 'LATEST' });
       for (const sentinel of ['TRIM_HORIZON', 'AT_TIMESTAMP']) {
         await client.send(
           new PutItemCommand({
