@@ -97,7 +97,8 @@ async function main(): Promise<void> {
   for (const item of Items)
     console.log(
       `  ${item.leaseKey?.S} checkpoint=${item.checkpoint?.S} sub=${item.checkpointSubSequenceNumber?.N} ` +
-        `leaseCounter=${item.leaseCounter?.N} leaseOwner=${item.leaseOwner?.S ?? '(none)'}`,
+        `leaseCounter=${item.leaseCounter?.N} leaseOwner=${item.leaseOwner?.S ?? '(none)'} ` +
+        `hashKeys=${item.startingHashKey?.S}..${item.endingHashKey?.S}`,
     );
   const unique = new Set(processed);
   console.log(`processed ${processed.length} records, ${unique.size} distinct orders`);

@@ -24,6 +24,8 @@ export type {
   ShardCheckpoint,
   Lease,
   LeaseInfo,
+  ShardLineage,
+  ShardHashKeyRange,
 } from './checkpointers/Checkpointer.js';
 export {
   MemoryCheckpointer,

@@ -23,12 +23,33 @@ export interface Lease {
   readonly expiresAt: number;
 }
 
+/** A shard's hash key range: decimal strings, 0 ... 2^128 - 1. */
+export interface ShardHashKeyRange {
+  readonly startingHashKey: string;
+  readonly endingHashKey: string;
+}
+
+/**
+ * A shard's place in the stream's lineage, as the consumer knows it from ListShards and GetRecords.
+ * Checkpointers that store lineage (the DynamoDBCheckpointer, as the KCL does in its lease table)
+ * write it; others ignore it. Every field is optional: pass what is known.
+ */
+export interface ShardLineage {
+  /** The shard's parents (ParentShardId, AdjacentParentShardId) when it came from a split or merge. */
+  readonly parentShardIds?: readonly string[];
+  /** The shards made from this one; known once it was read to its end. */
+  readonly childShardIds?: readonly string[];
+  readonly hashKeyRange?: ShardHashKeyRange;
+}
+
 /** A lease as others see it, for balancing. */
 export interface LeaseInfo {
   readonly shardId: string;
   readonly owner?: string;
   readonly expiresAt?: number;
   readonly checkpoint?: ShardCheckpoint;
+  /** The lineage the store holds for the shard, from checkpointers that store it. */
+  readonly lineage?: ShardLineage;
 }
 
 /**
@@ -49,17 +70,28 @@ export interface Checkpointer {
   /**
    * Takes the lease if it is free or expired, with a fresh token; undefined while anyone holds it
    * live - the same `owner` id included: a live lease belongs to the one instance holding its
-   * token, so two processes started with the same worker id never share it.
+   * token, so two processes started with the same worker id never share it. `lineage` (optional)
+   * is what the consumer knows of the shard's parents and hash key range: checkpointers that store
+   * lineage write it where the store has none, and never overwrite what is stored.
    */
-  acquireLease(streamName: string, shardId: string, owner: string): Promise<Lease | undefined>;
+  acquireLease(
+    streamName: string,
+    shardId: string,
+    owner: string,
+    lineage?: ShardLineage,
+  ): Promise<Lease | undefined>;
   /** Extends the lease; LeaseLostError if it is no longer ours. */
   renewLease(lease: Lease): Promise<Lease>;
   /** Gives the lease up, keeping the checkpoint. Releasing a lease that is no longer ours is a no-op. */
   releaseLease(lease: Lease): Promise<void>;
   /** Stores a position; true if stored, false if it would have moved backwards. LeaseLostError if not ours. */
   checkpoint(lease: Lease, position: CheckpointPosition): Promise<boolean>;
-  /** Marks the shard as read to its end (children may start). LeaseLostError if not ours. */
-  markShardEnd(lease: Lease): Promise<void>;
+  /**
+   * Marks the shard as read to its end (children may start). LeaseLostError if not ours.
+   * `lineage.childShardIds` (optional): the shards made from it, stored by checkpointers that
+   * store lineage, in the same write.
+   */
+  markShardEnd(lease: Lease, lineage?: ShardLineage): Promise<void>;
   /** Every lease and checkpoint known for the stream. */
   listLeases(streamName: string): Promise<LeaseInfo[]>;
   /** Releases resources (not the leases: the consumer releases those first). */

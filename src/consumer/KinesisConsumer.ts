@@ -97,6 +97,7 @@ export class KinesisConsumer {
       ...common,
       checkpointer: this.checkpointer,
       ...(coordinator === undefined ? {} : { coordinator }),
+      lineageOf: (shardId) => this.directory.lineageOf(shardId),
       onEvent: this.emitEvent,
       onLost: (shardId) => {
         this.shards.readings.get(shardId)?.leaseLost();

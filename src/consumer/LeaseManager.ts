@@ -1,5 +1,5 @@
 import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
-import type { Checkpointer, Lease } from '../checkpointers/Checkpointer.js';
+import type { Checkpointer, Lease, ShardLineage } from '../checkpointers/Checkpointer.js';
 import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
 import type { LeaseCoordinator } from '../checkpointers/LeaseCoordinator.js';
 import { classifyError } from '../kinesis/classifyError.js';
@@ -18,6 +18,8 @@ export interface LeaseManagerOptions {
   readonly onEvent: (event: ConsumerEvent) => void;
   /** The lease of a shard was lost: the consumer must stop reading and writing it at once. */
   readonly onLost: (shardId: string, error: LeaseLostError) => void;
+  /** What is known of a shard's lineage, passed to acquireLease for checkpointers that store it. */
+  readonly lineageOf?: (shardId: string) => ShardLineage | undefined;
 }
 
 interface HeldLease {
@@ -110,7 +112,10 @@ export class LeaseManager {
   private async acquireOnce(shardId: string, knownHolder: string | undefined): Promise<Lease | undefined> {
     const { checkpointer, streamName, workerId, scheduler } = this.options;
     const sentAt = scheduler.now();
-    const lease = await checkpointer.acquireLease(streamName, shardId, workerId);
+    const lineage = this.options.lineageOf?.(shardId);
+    const lease = await (lineage === undefined
+      ? checkpointer.acquireLease(streamName, shardId, workerId)
+      : checkpointer.acquireLease(streamName, shardId, workerId, lineage));
     if (lease !== undefined && this.closed) {
       await checkpointer.releaseLease(lease).catch(() => undefined);
       return undefined;

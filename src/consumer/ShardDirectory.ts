@@ -1,5 +1,5 @@
 import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
-import type { ShardCheckpoint } from '../checkpointers/Checkpointer.js';
+import type { ShardCheckpoint, ShardLineage } from '../checkpointers/Checkpointer.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { Backoff } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
@@ -99,6 +99,26 @@ export class ShardDirectory {
     return [shard.ParentShardId, shard.AdjacentParentShardId].filter(
       (id): id is string => id !== undefined && this.known.has(id),
     );
+  }
+
+  /**
+   * What ListShards said of a shard's lineage, for checkpointers that store it: its parents (known
+   * or not: the KCL records them even once they left the stream) and its hash key range.
+   */
+  lineageOf(shardId: string): ShardLineage | undefined {
+    const shard = this.known.get(shardId);
+    if (shard === undefined) return undefined;
+    const parentShardIds = [shard.ParentShardId, shard.AdjacentParentShardId].filter(
+      (id): id is string => id !== undefined && id !== '',
+    );
+    const start = shard.HashKeyRange?.StartingHashKey;
+    const end = shard.HashKeyRange?.EndingHashKey;
+    return {
+      parentShardIds,
+      ...(start !== undefined && end !== undefined
+        ? { hashKeyRange: { startingHashKey: start, endingHashKey: end } }
+        : {}),
+    };
   }
 
   /** Known children of a shard, plus those its last GetRecords named. */

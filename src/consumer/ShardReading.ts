@@ -281,7 +281,11 @@ export class ShardReading implements ReadingLink {
       const lease = this.host.leases.get(this.shardId);
       if (this.current !== 'ending' || lease === undefined || lease.token !== this.token) return;
       try {
-        await this.host.checkpointer.markShardEnd(lease);
+        const named = this.childShards.flatMap((child) => (child.ShardId ? [child.ShardId] : []));
+        const children = this.host.childShardIdsOf?.(this.shardId, named) ?? named;
+        await (children.length === 0
+          ? this.host.checkpointer.markShardEnd(lease)
+          : this.host.checkpointer.markShardEnd(lease, { childShardIds: children }));
       } catch (error) {
         if (this.current !== 'ending') return;
         this.current = 'draining';

@@ -44,6 +44,8 @@ export interface ShardReadingHost {
   handoffDrainMs(): number;
   /** Calls `callback` after `ms` on the consumer's scheduler; returns a cancel function. */
   timer(ms: number, callback: () => void): () => void;
+  /** The children of an ended shard (those its last read named, and those listed), for markShardEnd. */
+  childShardIdsOf?(shardId: string, named: readonly string[]): readonly string[];
 }
 
 /**

@@ -206,6 +206,7 @@ export class ShardReadings implements AssignmentHost {
       handoffDrainMs: () => this.handoffDrainMs,
       onStalled: (shardId) => this.markStalled(shardId),
       timer: this.config.timer,
+      childShardIdsOf: (shardId, named) => this.directory.childrenOf(shardId, named),
     };
   }
 

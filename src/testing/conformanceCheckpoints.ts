@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
-import { SHARD, type ConformanceSuite } from './ConformanceSuite.js';
+import { SHARD, SHARD_1, SHARD_2, type ConformanceSuite } from './ConformanceSuite.js';
 import { rejectionOf } from './rejectionOf.js';
 
 /** Checkpoints: positions stored and read back, never backwards, the shard end marker, validation. */
@@ -79,6 +79,21 @@ export function conformanceCheckpoints(s: ConformanceSuite): void {
       const next = await s.mustAcquire(SHARD, 'worker-b');
       expect(await s.cp.checkpoint(next, { sequenceNumber: '1' })).toBe(false);
       expect(await s.cp.getCheckpoint(s.stream, SHARD)).toEqual({ kind: 'shard-end' });
+    });
+
+    it('takes the shard lineage on acquireLease and markShardEnd; one that stores it reports it as given', async () => {
+      const hashKeyRange = { startingHashKey: '0', endingHashKey: '340282366920938463463374607431768211455' };
+      const lease = await s.cp.acquireLease(s.stream, SHARD, 'worker-a', {
+        parentShardIds: [SHARD_1],
+        hashKeyRange,
+      });
+      if (lease === undefined) throw new Error(`expected worker-a to acquire ${SHARD}`);
+      expect(await s.cp.checkpoint(lease, { sequenceNumber: '7' })).toBe(true);
+      await s.cp.markShardEnd(lease, { childShardIds: [SHARD_2] });
+      expect(await s.cp.getCheckpoint(s.stream, SHARD)).toEqual({ kind: 'shard-end' });
+      const info = (await s.cp.listLeases(s.stream)).find((entry) => entry.shardId === SHARD);
+      if (info?.lineage !== undefined)
+        expect(info.lineage).toEqual({ parentShardIds: [SHARD_1], childShardIds: [SHARD_2], hashKeyRange });
     });
 
     it('rejects malformed positions and names with InvalidOptionError', async () => {

@@ -74,3 +74,16 @@ test('a closed shard this consumer started is never skipped', async () => {
   dir.markStarted('p');
   expect(await dir.openShards(store({}))).toEqual(['p']);
 });
+
+test('lineageOf: the parents ListShards names (listed or not) and the hash key range, for the checkpointer', async () => {
+  const { dir } = await directory([closed('p1'), open('c', 'p0', 'p1'), open('solo')]);
+  expect(dir.lineageOf('c')).toEqual({
+    parentShardIds: ['p0', 'p1'],
+    hashKeyRange: { startingHashKey: '0', endingHashKey: '1' },
+  });
+  expect(dir.lineageOf('solo')).toEqual({
+    parentShardIds: [],
+    hashKeyRange: { startingHashKey: '0', endingHashKey: '1' },
+  });
+  expect(dir.lineageOf('unknown')).toBeUndefined();
+});

@@ -57,6 +57,10 @@ describe('consumer group on a DynamoDB lease table', () => {
     await gracefulStopScenario(start);
   }, 80_000);
 
+  it('on a KCL multi-stream table holding another stream: 2/2/2, then 2/2/1/1, as if alone', async () => {
+    await balanceScenario((shards, options = {}) => start(shards, { ...options, dynamodbMultiStream: true }));
+  }, 80_000);
+
   it('a handoff waits for the records in flight: nothing is processed by two workers', async () => {
     await handoffDrainedScenario(start);
   }, 150_000);

@@ -6,6 +6,8 @@ import type { CheckpointPosition } from '../../src/checkpointers/Checkpointer.js
 import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import type { LeaseCoordinator, LeaseSnapshot } from '../../src/checkpointers/LeaseCoordinator.js';
 import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { uniqueKeyPrefix } from '../support/redis.js';
 import { RecordFeed } from './recordFeed.js';
@@ -52,6 +54,11 @@ export interface GroupFixtureOptions {
   readonly abortAware?: boolean;
   /** Keep leases in a new lease table on this DynamoDB endpoint instead of Redis. */
   readonly dynamodbEndpoint?: string;
+  /**
+   * The DynamoDB lease table is a KCL multi-stream table: the workers use a stream identifier,
+   * and the table also holds another stream's leases, held by a KCL worker that is live there.
+   */
+  readonly dynamodbMultiStream?: boolean;
 }
 
 export async function startGroupFixture(
@@ -77,6 +84,9 @@ export async function startGroupFixture(
         : {
             endpoint: options.dynamodbEndpoint,
             tableName: `${keyPrefix.replace(/[^A-Za-z0-9_.-]/g, '-')}leases`,
+            ...(options.dynamodbMultiStream === true
+              ? { streamIdentifier: `123456789012:${streamName}:1700000000` }
+              : {}),
           };
     const observer: LeaseCoordinator =
       dynamodb === undefined
@@ -93,10 +103,17 @@ export async function startGroupFixture(
             region: kinesis.region,
             credentials: kinesis.credentials,
             tableName: dynamodb.tableName,
+            ...(dynamodb.streamIdentifier === undefined
+              ? {}
+              : { streamIdentifier: dynamodb.streamIdentifier }),
             failoverTimeMs: SESSION_TIMEOUT_MS,
             heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
           });
     closers.push(() => observer.close());
+    if (dynamodb?.streamIdentifier !== undefined)
+      closers.push(
+        await addOtherStream(dynamodb.endpoint, kinesis, dynamodb.tableName, observer, streamName),
+      );
     const feed = new RecordFeed(client, streamName);
     closers.push(() => feed.stop());
     const group = new WorkerGroup({
@@ -149,4 +166,77 @@ export async function startGroupFixture(
     await close();
     throw error;
   }
+}
+
+/**
+ * Another stream's state in a multi-stream lease table: six leases held by a KCL worker that keeps
+ * renewing them (their counters move every 400 ms) and its live heartbeat for its stream. None of
+ * it may count when our stream balances. Returns the function that stops the renewals.
+ */
+async function addOtherStream(
+  endpoint: string,
+  kinesis: TestKinesis,
+  tableName: string,
+  observer: LeaseCoordinator,
+  streamName: string,
+): Promise<() => Promise<void>> {
+  await observer.heartbeat(streamName, 'fixture-observer'); // creates both tables
+  await observer.leaveGroup(streamName, 'fixture-observer');
+  const other = '123456789012:other-stream:1700000001';
+  const client = new DynamoDBClient({
+    endpoint,
+    region: kinesis.region,
+    credentials: kinesis.credentials,
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 10_000 }),
+  });
+  const shardIds = Array.from({ length: 6 }, (_, shard) => `shardId-00000000000${shard}`);
+  for (const shardId of shardIds)
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          leaseKey: { S: `${other}:${shardId}` },
+          streamName: { S: other },
+          shardId: { S: shardId },
+          leaseOwner: { S: 'kcl-other' },
+          leaseCounter: { N: '7' },
+          checkpoint: { S: '49590338271490256608559692538361571095921575989136588898' },
+          checkpointSubSequenceNumber: { N: '0' },
+          ownerSwitchesSinceCheckpoint: { N: '0' },
+        },
+      }),
+    );
+  await client.send(
+    new PutItemCommand({
+      TableName: `${tableName}-workers`,
+      Item: {
+        workerId: { S: `${other}:kcl-other` },
+        worker: { S: 'kcl-other' },
+        streamIdentifier: { S: other },
+        expiresAt: { N: String(Date.now() + 3_600_000) },
+      },
+    }),
+  );
+  // The KCL worker renews: every lease's counter moves, so observers judge them live.
+  let renewing = Promise.resolve();
+  const timer = setInterval(() => {
+    renewing = renewing.then(async () => {
+      for (const shardId of shardIds)
+        await client
+          .send(
+            new UpdateItemCommand({
+              TableName: tableName,
+              Key: { leaseKey: { S: `${other}:${shardId}` } },
+              UpdateExpression: 'ADD leaseCounter :one',
+              ExpressionAttributeValues: { ':one': { N: '1' } },
+            }),
+          )
+          .catch(() => undefined);
+    });
+  }, 400);
+  return async () => {
+    clearInterval(timer);
+    await renewing;
+    client.destroy();
+  };
 }

@@ -59,6 +59,9 @@ async function main(): Promise<void> {
           region: config.region,
           credentials: config.credentials,
           tableName: config.dynamodb.tableName,
+          ...(config.dynamodb.streamIdentifier === undefined
+            ? {}
+            : { streamIdentifier: config.dynamodb.streamIdentifier }),
           failoverTimeMs: config.sessionTimeoutMs,
           heartbeatIntervalMs: config.heartbeatIntervalMs,
           maxAttempts: 3,

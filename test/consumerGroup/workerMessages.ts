@@ -25,7 +25,12 @@ export interface WorkerConfig {
    */
   readonly abortAware?: boolean;
   /** Keep leases in this DynamoDB lease table instead of Redis (failover time = sessionTimeoutMs). */
-  readonly dynamodb?: { readonly endpoint: string; readonly tableName: string };
+  readonly dynamodb?: {
+    readonly endpoint: string;
+    readonly tableName: string;
+    /** A KCL multi-stream table: the stream's identifier. */
+    readonly streamIdentifier?: string;
+  };
 }
 
 /** A ConsumerEvent with its error as text (IPC carries JSON). */

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { sleep } from '../../kinesis/sleep.js';
-import type { CheckpointPosition, Lease, LeaseInfo, ShardCheckpoint } from '../Checkpointer.js';
+import type { CheckpointPosition, Lease, LeaseInfo, ShardCheckpoint, ShardLineage } from '../Checkpointer.js';
 import type {
   HandoffRequest,
   HandoffRequestResult,
@@ -79,16 +79,17 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       callTimeout: this.options.callTimeout,
       now: this.options.now,
       sleep: options.sleep ?? ((ms) => sleep(ms)),
+      ...(this.options.logger !== undefined ? { logger: this.options.logger } : {}),
     };
-    const store = new LeaseItemStore(sdk, policy);
+    const store = new LeaseItemStore(sdk, policy, this.options.keyingFor);
     const observations = new LeaseObservations(this.leaseDurationMs);
     this.context = {
       options: this.options,
       store,
       observations,
-      held: new HeldLeases(store, observations, this.leaseDurationMs, this.options.now),
+      held: new HeldLeases(store, observations, this.leaseDurationMs, this.options.now, this.options.logger),
       tables: new LeaseTables(sdk, policy, this.options),
-      workers: new WorkerRegistry(sdk, policy),
+      workers: new WorkerRegistry(sdk, policy, this.options.keyingFor),
     };
   }
 
@@ -101,13 +102,23 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     });
   }
 
-  acquireLease(streamName: string, shardId: string, owner: string): Promise<Lease | undefined> {
+  /**
+   * Takes the lease (see Checkpointer.acquireLease). A shard without a lease item gets one with
+   * `lineage` as the KCL writes it (`parentShardId`, `startingHashKey`, `endingHashKey`); an item
+   * without them gets them in the acquiring write; stored lineage is never overwritten.
+   */
+  acquireLease(
+    streamName: string,
+    shardId: string,
+    owner: string,
+    lineage?: ShardLineage,
+  ): Promise<Lease | undefined> {
     return this.run('acquire a lease', async () => {
       validateShardAddress(streamName, shardId);
       validateNonEmptyString(owner, 'owner');
       const table = await this.table(streamName);
-      return this.serialized(table, shardId, () =>
-        acquireLeaseItem(this.context, table, streamName, shardId, owner),
+      return this.serialized(table, streamName, shardId, () =>
+        acquireLeaseItem(this.context, table, streamName, shardId, owner, lineage),
       );
     });
   }
@@ -116,7 +127,9 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     return this.run('renew a lease', async () => {
       validateLease(lease);
       const table = await this.table(lease.streamName);
-      return this.serialized(table, lease.shardId, () => renewHeldLease(this.context, table, lease));
+      return this.serialized(table, lease.streamName, lease.shardId, () =>
+        renewHeldLease(this.context, table, lease),
+      );
     });
   }
 
@@ -126,7 +139,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       const { handoffTo } = options;
       if (handoffTo !== undefined) validateNonEmptyString(handoffTo, 'handoffTo');
       const table = await this.table(lease.streamName);
-      await this.serialized(table, lease.shardId, () =>
+      await this.serialized(table, lease.streamName, lease.shardId, () =>
         releaseHeldLease(this.context, table, lease, handoffTo === undefined ? {} : { handoffTo }),
       );
     });
@@ -137,17 +150,20 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       validateLease(lease);
       validateCheckpointPosition(position);
       const table = await this.table(lease.streamName);
-      return this.serialized(table, lease.shardId, () =>
+      return this.serialized(table, lease.streamName, lease.shardId, () =>
         writeCheckpoint(this.context, table, lease, position),
       );
     });
   }
 
-  markShardEnd(lease: Lease): Promise<void> {
+  /** Writes SHARD_END, and `lineage.childShardIds` where none are stored, in one conditional write. */
+  markShardEnd(lease: Lease, lineage?: ShardLineage): Promise<void> {
     return this.run('mark the shard end', async () => {
       validateLease(lease);
       const table = await this.table(lease.streamName);
-      await this.serialized(table, lease.shardId, () => writeShardEnd(this.context, table, lease));
+      await this.serialized(table, lease.streamName, lease.shardId, () =>
+        writeShardEnd(this.context, table, lease, lineage),
+      );
     });
   }
 
@@ -157,7 +173,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       const table = await this.table(streamName);
       const at = this.options.now();
       const items = await this.context.store.scan(table, streamName);
-      return items.map((item) => this.context.held.infoOf(table, item, at)).sort(byShardId);
+      return items.map((item) => this.context.held.infoOf(table, streamName, item, at)).sort(byShardId);
     });
   }
 
@@ -241,8 +257,13 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
   }
 
   /** Runs lease operations on one shard one after another, so each sees the counter the last one wrote. */
-  private serialized<T>(table: string, shardId: string, operation: () => Promise<T>): Promise<T> {
-    return this.queues.serialized(leaseKeyOf(table, shardId), operation);
+  private serialized<T>(
+    table: string,
+    streamName: string,
+    shardId: string,
+    operation: () => Promise<T>,
+  ): Promise<T> {
+    return this.queues.serialized(leaseKeyOf(table, streamName, shardId), operation);
   }
 
   /** Runs `body` unless closed, tracked so close() waits for it. */

@@ -1,15 +1,30 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import type { KinesisCredentials } from '../../kinesis/createKinesisClient.js';
+import type { Logger } from '../../logging/Logger.js';
+import { validateLogger } from '../../logging/validateLogger.js';
 import { SENTINEL, type InitialCheckpointSentinel } from './kclLeaseItem.js';
+import { multiStreamKeying, SINGLE_STREAM_KEYING, type LeaseKeying } from './LeaseKeying.js';
 
 export interface DynamoDBCheckpointerOptions {
   /**
    * The lease table. A string names one table for one stream, as a KCL application's table
    * (single-stream mode): using the checkpointer with a second stream fails. A function maps each
-   * stream to its table. Default: `${name}-${streamName}`.
+   * stream to its table. Default: `${name}-${streamName}`. In multi-stream mode
+   * (`streamIdentifier`) one table may hold several streams.
    */
   readonly tableName?: string | ((streamName: string) => string);
+  /**
+   * Multi-stream mode, as a KCL 2.3+ application with a MultiStreamTracker keeps its table: the
+   * stream's KCL identifier `<accountId>:<streamName>:<creationEpoch>` (the one the KCL
+   * application's StreamIdentifier serializes to), or a function giving it for each stream name.
+   * Lease keys are then `<streamIdentifier>:<shardId>`, new items carry the KCL's `streamName`
+   * and `shardId` attributes, and the leases of other streams in the table are left alone.
+   * Default: single-stream mode (`leaseKey` = shard id).
+   */
+  readonly streamIdentifier?: string | ((streamName: string) => string);
+  /** Where retries, throttling, lease takeovers and losses are logged; nothing is logged without one. */
+  readonly logger?: Logger;
   /** Name of the checkpointer (the KCL application name); default `rxjs-kinesis`. */
   readonly name?: string;
   /** Create a missing table (on-demand billing). Default true; false fails with LeaseTableMissingError. */
@@ -53,7 +68,11 @@ export interface DynamoDBCheckpointerOptions {
 export interface ResolvedDynamoDBCheckpointerOptions {
   readonly name: string;
   readonly tableFor: (streamName: string) => string;
+  /** A table given by name holds one stream (single-stream mode only). */
   readonly singleTable: boolean;
+  /** The lease keys of a stream's shards (checked on first use; InvalidOptionError). */
+  readonly keyingFor: (streamName: string) => LeaseKeying;
+  readonly logger: Logger | undefined;
   readonly createTable: boolean;
   readonly failoverTimeMs: number;
   readonly heartbeatIntervalMs: number;
@@ -102,6 +121,30 @@ export function resolveDynamoDBCheckpointerOptions(
       );
     return resolved;
   };
+  const identifier = options.streamIdentifier;
+  if (identifier !== undefined && typeof identifier !== 'string' && typeof identifier !== 'function')
+    throw new InvalidOptionError(
+      'streamIdentifier',
+      identifier,
+      'expected a KCL stream identifier <accountId>:<streamName>:<creationEpoch> or a function of the stream name',
+    );
+  if (typeof identifier === 'string') {
+    const streamName = /^[0-9]+:([^:]+):[0-9]+$/.exec(identifier)?.[1] ?? '';
+    multiStreamKeying(identifier, streamName); // checks the format at construction
+  }
+  const keyings = new Map<string, LeaseKeying>();
+  const keyingFor = (streamName: string): LeaseKeying => {
+    if (identifier === undefined) return SINGLE_STREAM_KEYING;
+    let keying = keyings.get(streamName);
+    if (keying === undefined) {
+      keying = multiStreamKeying(
+        typeof identifier === 'function' ? identifier(streamName) : identifier,
+        streamName,
+      );
+      keyings.set(streamName, keying);
+    }
+    return keying;
+  };
   const initialPosition = options.initialPosition ?? SENTINEL.trimHorizon;
   if (initialPosition !== SENTINEL.trimHorizon && initialPosition !== SENTINEL.latest)
     throw new InvalidOptionError('initialPosition', initialPosition, 'expected TRIM_HORIZON or LATEST');
@@ -120,7 +163,9 @@ export function resolveDynamoDBCheckpointerOptions(
   return {
     name,
     tableFor,
-    singleTable: typeof table === 'string',
+    singleTable: typeof table === 'string' && identifier === undefined,
+    keyingFor,
+    logger: options.logger === undefined ? undefined : validateLogger(options.logger),
     createTable: options.createTable ?? true,
     failoverTimeMs,
     heartbeatIntervalMs,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Lease, LeaseInfo, ShardCheckpoint } from '../Checkpointer.js';
 import { LeaseLostError } from '../errors/LeaseLostError.js';
-import { checkpointOf, KCL, leaseCounterOf, leaseOwnerOf, type LeaseItem } from './kclLeaseItem.js';
+import type { Logger } from '../../logging/Logger.js';
+import { writeLog } from '../../logging/writeLog.js';
+import { checkpointOf, leaseCounterOf, leaseOwnerOf, lineageOf, type LeaseItem } from './kclLeaseItem.js';
 import { leaseKeyOf } from './leaseKeyOf.js';
 import type { LeaseItemStore, LeaseItemUpdate } from './LeaseItemStore.js';
 import type { LeaseObservations } from './LeaseObservations.js';
@@ -28,6 +30,7 @@ export class HeldLeases {
     private readonly observations: LeaseObservations,
     private readonly leaseDurationMs: number,
     private readonly now: () => number,
+    private readonly logger?: Logger,
   ) {}
 
   get(key: string): HeldLease | undefined {
@@ -61,7 +64,7 @@ export class HeldLeases {
 
   /** The held lease behind `lease`, or LeaseLostError (taken over, expired or released). */
   async heldOrLost(table: string, lease: Lease): Promise<HeldLease> {
-    const key = leaseKeyOf(table, lease.shardId);
+    const key = leaseKeyOf(table, lease.streamName, lease.shardId);
     const held = this.held.get(key);
     if (held !== undefined && held.token === lease.token && this.now() < held.expiresAt) return held;
     if (held !== undefined && held.token === lease.token) this.held.delete(key);
@@ -81,7 +84,7 @@ export class HeldLeases {
     update: LeaseItemUpdate,
     renews = false,
   ): Promise<void> {
-    const key = leaseKeyOf(table, lease.shardId);
+    const key = leaseKeyOf(table, lease.streamName, lease.shardId);
     const at = this.now();
     const result = await this.store.updateThroughLease(table, lease, held.counter, held.counter + 1, update);
     if (result === 'condition-failed') {
@@ -93,10 +96,13 @@ export class HeldLeases {
     this.observations.wrote(key, held.counter, at);
   }
 
-  /** What a lease item says, as this process judges it (see LeaseObservations), read at `at`. */
-  infoOf(table: string, item: LeaseItem, at: number): LeaseInfo {
-    const shardId = item[KCL.leaseKey]?.S ?? '';
-    const key = leaseKeyOf(table, shardId);
+  /**
+   * What a lease item of `streamName` says, as this process judges it (see LeaseObservations),
+   * read at `at`.
+   */
+  infoOf(table: string, streamName: string, item: LeaseItem, at: number): LeaseInfo {
+    const shardId = this.store.shardIdOf(streamName, item) ?? '';
+    const key = leaseKeyOf(table, streamName, shardId);
     const owner = leaseOwnerOf(item);
     const observed = this.observations.observe(key, leaseCounterOf(item), at);
     const held = this.held.get(key);
@@ -104,24 +110,32 @@ export class HeldLeases {
     const expiresAt = ours ? held.expiresAt : observed;
     const live = owner !== undefined && this.now() < expiresAt;
     const checkpoint = checkpointOf(item);
+    const lineage = lineageOf(item);
     return {
       shardId,
       ...(live ? { owner, expiresAt } : {}),
       ...(checkpoint !== undefined ? { checkpoint } : {}),
+      ...(lineage !== undefined ? { lineage } : {}),
     };
   }
 
   /** The live owner of a lease item as this process judges it (see LeaseObservations). */
-  liveOwnerOf(table: string, item: LeaseItem, at: number): string | undefined {
-    return this.infoOf(table, item, at).owner;
+  liveOwnerOf(table: string, streamName: string, item: LeaseItem, at: number): string | undefined {
+    return this.infoOf(table, streamName, item, at).owner;
   }
 
   private async lost(table: string, lease: Lease): Promise<LeaseLostError> {
     const item = await this.store.get(table, lease.streamName, lease.shardId);
     const stored = item === undefined ? undefined : leaseOwnerOf(item);
-    const held = this.held.get(leaseKeyOf(table, lease.shardId));
+    const held = this.held.get(leaseKeyOf(table, lease.streamName, lease.shardId));
     const reacquired = held !== undefined && held.owner === stored && held.token !== lease.token;
     const actualOwner = stored === lease.owner && !reacquired ? undefined : stored;
+    writeLog(this.logger, 'warn', 'DynamoDB lease lost', {
+      streamName: lease.streamName,
+      shardId: lease.shardId,
+      owner: lease.owner,
+      actualOwner,
+    });
     return new LeaseLostError({
       streamName: lease.streamName,
       shardId: lease.shardId,

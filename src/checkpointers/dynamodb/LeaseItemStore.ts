@@ -1,12 +1,16 @@
 import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { Lease } from '../Checkpointer.js';
+import { writeLog } from '../../logging/writeLog.js';
 import { callDynamoDB, isConditionalCheckFailed, type DynamoDBCallPolicy } from './callDynamoDB.js';
 import { KCL, type LeaseItem } from './kclLeaseItem.js';
+import type { LeaseKeying } from './LeaseKeying.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
 
 /** Attributes a write through a held lease sets and removes (besides `leaseCounter`). */
 export type LeaseItemUpdate = {
   readonly set: Record<string, AttributeValue>;
+  /** Set only where the item has no such attribute (`if_not_exists`): never overwrites. */
+  readonly setIfMissing?: Record<string, AttributeValue>;
   readonly remove?: readonly string[];
 };
 
@@ -16,14 +20,28 @@ const HANDLED_CONDITION = (error: unknown) =>
     : undefined;
 
 /**
- * Reads and writes of the lease items of a lease table (one item per shard, `leaseKey` = shard
- * id). Conditional writes answer 'condition-failed' when their condition does not hold.
+ * Reads and writes of the lease items of a lease table (one item per shard; `leaseKey` = shard id,
+ * or `<streamIdentifier>:<shardId>` in multi-stream mode, see LeaseKeying). Conditional writes
+ * answer 'condition-failed' when their condition does not hold.
  */
 export class LeaseItemStore {
+  /** Stream identifiers already warned about (one warning each). */
+  private readonly strays = new Set<string>();
+
   constructor(
     private readonly sdk: DynamoDBModule,
     private readonly policy: DynamoDBCallPolicy,
+    private readonly keyingFor: (streamName: string) => LeaseKeying,
   ) {}
+
+  private keyOf(streamName: string, shardId: string): Record<string, AttributeValue> {
+    return { [KCL.leaseKey]: { S: this.keyingFor(streamName).keyOf(shardId) } };
+  }
+
+  /** The shard an item of `streamName`'s table is the lease of; undefined for another stream's item. */
+  shardIdOf(streamName: string, item: LeaseItem): string | undefined {
+    return this.keyingFor(streamName).shardIdOf(item);
+  }
 
   /** A shard's lease item (consistent read), or undefined. */
   async get(table: string, streamName: string, shardId: string): Promise<LeaseItem | undefined> {
@@ -33,14 +51,14 @@ export class LeaseItemStore {
       () =>
         new this.sdk.GetItemCommand({
           TableName: table,
-          Key: { [KCL.leaseKey]: { S: shardId } },
+          Key: this.keyOf(streamName, shardId),
           ConsistentRead: true,
         }),
     );
     return answer.Item;
   }
 
-  /** Every item of a lease table (consistent scan, all pages). */
+  /** Every lease item of a stream in its table (consistent scan, all pages); other streams' are left out. */
   async scan(table: string, streamName: string): Promise<LeaseItem[]> {
     const items: LeaseItem[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
@@ -57,16 +75,38 @@ export class LeaseItemStore {
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
-    return items;
+    const keying = this.keyingFor(streamName);
+    for (const item of items) {
+      const stray = keying.strayIdentifierOf(item);
+      if (stray === undefined || this.strays.has(`${table}\u0000${stray}`)) continue;
+      this.strays.add(`${table}\u0000${stray}`);
+      writeLog(
+        this.policy.logger,
+        'warn',
+        'DynamoDB lease table holds this stream under another identifier',
+        {
+          tableName: table,
+          streamName,
+          streamIdentifier: keying.streamIdentifier,
+          otherIdentifier: stray,
+        },
+      );
+    }
+    return items.filter((item) => keying.shardIdOf(item) !== undefined);
   }
 
-  /** Puts a shard's first lease item (`item` holds its `leaseKey`); 'condition-failed' if it has one. */
+  /** Puts a shard's first lease item (its key attributes added here); 'condition-failed' if it has one. */
   create(
     table: string,
     streamName: string,
     shardId: string,
-    item: Record<string, AttributeValue>,
+    attributes: Record<string, AttributeValue>,
   ): Promise<unknown> {
+    const item = {
+      ...attributes,
+      ...this.keyingFor(streamName).identity(shardId),
+      ...this.keyOf(streamName, shardId),
+    };
     return callDynamoDB<unknown>(
       this.policy,
       { operation: 'PutItem', tableName: table, context: { streamName, shardId } },
@@ -95,7 +135,7 @@ export class LeaseItemStore {
         new this.sdk.UpdateItemCommand({
           ...input,
           TableName: table,
-          Key: { [KCL.leaseKey]: { S: shardId } },
+          Key: this.keyOf(streamName, shardId),
         }),
       HANDLED_CONDITION,
     );
@@ -123,6 +163,11 @@ export class LeaseItemStore {
       names[`#a${index}`] = attribute;
       values[`:a${index}`] = value;
       sets.push(`#a${index} = :a${index}`);
+    });
+    Object.entries(update.setIfMissing ?? {}).forEach(([attribute, value], index) => {
+      names[`#m${index}`] = attribute;
+      values[`:m${index}`] = value;
+      sets.push(`#m${index} = if_not_exists(#m${index}, :m${index})`);
     });
     const removes = (update.remove ?? []).map((attribute, index) => {
       names[`#r${index}`] = attribute;

@@ -45,8 +45,12 @@ export class LeaseTables {
     });
   }
 
-  /** The table of a stream, created (or checked) once; throws InvalidOptionError off its stream. */
+  /**
+   * The table of a stream, created (or checked) once; throws InvalidOptionError off its stream
+   * (a table given by name in single-stream mode, a stream identifier naming another stream).
+   */
   leaseTable(streamName: string): Promise<string> {
+    this.options.keyingFor(streamName);
     if (this.options.singleTable) {
       this.boundStream ??= streamName;
       if (this.boundStream !== streamName)

@@ -1,10 +1,14 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { callDynamoDB, type DynamoDBCallPolicy } from './callDynamoDB.js';
+import type { LeaseKeying } from './LeaseKeying.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
 
 /** Hash key of the workers table. */
 export const WORKER_ID = 'workerId';
 const EXPIRES_AT = 'expiresAt';
+/** Multi-stream mode: the stream identifier a worker item belongs to, and the worker id itself. */
+const STREAM_IDENTIFIER = 'streamIdentifier';
+const WORKER = 'worker';
 
 /** The workers table that goes with a lease table (the KCL's lease table holds leases only). */
 export function workersTableOf(leaseTable: string): string {
@@ -13,22 +17,35 @@ export function workersTableOf(leaseTable: string): string {
 
 /**
  * Group membership in a table of its own: one item per worker with the epoch ms (the worker's
- * clock) its heartbeat lasts until. Used for balancing only.
+ * clock) its heartbeat lasts until. Used for balancing only. In multi-stream mode a lease table
+ * holds several streams, so a worker's item is per stream: keyed `<streamIdentifier>:<workerId>`
+ * and marked with its stream identifier; each stream counts its own workers only.
  */
 export class WorkerRegistry {
   constructor(
     private readonly sdk: DynamoDBModule,
     private readonly policy: DynamoDBCallPolicy,
+    private readonly keyingFor: (streamName: string) => LeaseKeying,
   ) {}
 
+  private keyOf(streamName: string, workerId: string): string {
+    const scope = this.keyingFor(streamName).streamIdentifier;
+    return scope === undefined ? workerId : `${scope}:${workerId}`;
+  }
+
   async heartbeat(table: string, streamName: string, workerId: string, expiresAt: number): Promise<void> {
+    const scope = this.keyingFor(streamName).streamIdentifier;
     await callDynamoDB<unknown>(
       this.policy,
       { operation: 'PutItem', tableName: table, context: { streamName } },
       () =>
         new this.sdk.PutItemCommand({
           TableName: table,
-          Item: { [WORKER_ID]: { S: workerId }, [EXPIRES_AT]: { N: String(expiresAt) } },
+          Item: {
+            [WORKER_ID]: { S: this.keyOf(streamName, workerId) },
+            [EXPIRES_AT]: { N: String(expiresAt) },
+            ...(scope === undefined ? {} : { [STREAM_IDENTIFIER]: { S: scope }, [WORKER]: { S: workerId } }),
+          },
         }),
     );
   }
@@ -37,12 +54,17 @@ export class WorkerRegistry {
     await callDynamoDB<unknown>(
       this.policy,
       { operation: 'DeleteItem', tableName: table, context: { streamName } },
-      () => new this.sdk.DeleteItemCommand({ TableName: table, Key: { [WORKER_ID]: { S: workerId } } }),
+      () =>
+        new this.sdk.DeleteItemCommand({
+          TableName: table,
+          Key: { [WORKER_ID]: { S: this.keyOf(streamName, workerId) } },
+        }),
     );
   }
 
   /** Ids of workers whose heartbeat lasts beyond `now`, sorted. */
   async live(table: string, streamName: string, now: number): Promise<string[]> {
+    const scope = this.keyingFor(streamName).streamIdentifier;
     const live: string[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
@@ -56,7 +78,8 @@ export class WorkerRegistry {
           new this.sdk.ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: startKey }),
       );
       for (const item of page.Items ?? []) {
-        const id = item[WORKER_ID]?.S;
+        if (item[STREAM_IDENTIFIER]?.S !== scope) continue;
+        const id = scope === undefined ? item[WORKER_ID]?.S : item[WORKER]?.S;
         const expiresAt = Number(item[EXPIRES_AT]?.N);
         if (id !== undefined && expiresAt > now) live.push(id);
       }

@@ -1,13 +1,25 @@
-import type { Lease } from '../Checkpointer.js';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { Lease, ShardLineage } from '../Checkpointer.js';
+import { writeLog } from '../../logging/writeLog.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { HANDOFF_ATTRIBUTES, handoffFieldsOf } from './handoffAttributes.js';
-import { checkpointOf, KCL, leaseCounterOf, leaseOwnerOf, type LeaseItem } from './kclLeaseItem.js';
+import {
+  checkpointOf,
+  KCL,
+  leaseCounterOf,
+  leaseOwnerOf,
+  lineageAttributes,
+  SENTINEL,
+  type LeaseItem,
+} from './kclLeaseItem.js';
 import { leaseKeyOf } from './leaseKeyOf.js';
 
 /**
  * Takes a shard's lease for `owner` when it is free, expired, handed over to `owner`, or held
  * past the deadline of `owner`'s unanswered handoff request; creates the lease item of a shard
- * that has none. Undefined when the lease is not to be had (or another worker won the write).
+ * that has none, with `lineage` (parents, hash key range) as the KCL writes it. An existing item
+ * missing lineage attributes gets them from `lineage` in the same write (never overwriting one).
+ * Undefined when the lease is not to be had (or another worker won the write).
  */
 export async function acquireLeaseItem(
   context: DynamoDBLeaseContext,
@@ -15,12 +27,13 @@ export async function acquireLeaseItem(
   streamName: string,
   shardId: string,
   owner: string,
+  lineage?: ShardLineage,
 ): Promise<Lease | undefined> {
   const { options, store, observations, held } = context;
-  const key = leaseKeyOf(table, shardId);
+  const key = leaseKeyOf(table, streamName, shardId);
   const readAt = options.now();
   const item = await store.get(table, streamName, shardId);
-  if (item === undefined) return createLeaseItem(context, table, streamName, shardId, owner);
+  if (item === undefined) return createLeaseItem(context, table, streamName, shardId, owner, lineage);
   const counter = leaseCounterOf(item);
   const current = leaseOwnerOf(item);
   const expiresAt = observations.observe(key, counter, readAt);
@@ -37,51 +50,98 @@ export async function acquireLeaseItem(
   } else if (reservation !== undefined && reservation.worker !== owner && now < reservation.until) {
     return undefined; // released for a handoff to another worker
   }
-  // Free, expired (ours from an earlier life of this worker too), or handed over: take it over.
+  // Free, expired (ours from an earlier life of this worker too), or handed over: take it over
+  // (removing a KCL 3.x `checkpointOwner`, as the KCL's own take does).
+  const backfill = missingLineage(item, lineage);
   const at = options.now();
   const result = await store.update<{ Attributes?: LeaseItem }>(table, streamName, shardId, {
     UpdateExpression:
       (current === owner
         ? 'SET #owner = :owner, #counter = :next'
         : 'SET #owner = :owner, #counter = :next, #switches = if_not_exists(#switches, :zero) + :one') +
-      ' REMOVE #h0, #h1, #h2, #h3',
+      backfill.sets.map((set) => `, ${set}`).join('') +
+      ' REMOVE #h0, #h1, #h2, #h3, #checkpointOwner',
     ConditionExpression: '#counter = :counter',
     ExpressionAttributeNames: {
       '#owner': KCL.leaseOwner,
       '#counter': KCL.leaseCounter,
+      '#checkpointOwner': KCL.checkpointOwner,
       ...(current === owner ? {} : { '#switches': KCL.ownerSwitchesSinceCheckpoint }),
       ...Object.fromEntries(HANDOFF_ATTRIBUTES.map((name, index) => [`#h${index}`, name])),
+      ...backfill.names,
     },
     ExpressionAttributeValues: {
       ':owner': { S: owner },
       ':next': { N: String(counter + 1) },
       ':counter': { N: String(counter) },
       ...(current === owner ? {} : { ':zero': { N: '0' }, ':one': { N: '1' } }),
+      ...backfill.values,
     },
     ReturnValues: 'ALL_NEW',
   });
   if (result === 'condition-failed') return undefined;
+  if (current !== undefined && current !== owner)
+    writeLog(options.logger, 'info', 'took over a DynamoDB lease', {
+      streamName,
+      shardId,
+      owner,
+      previousOwner: current,
+      reason: now < expiresAt ? 'handoff deadline passed' : 'lease expired',
+    });
   return held.hold(key, streamName, shardId, owner, counter + 1, at, checkpointOf(result.Attributes ?? item));
 }
 
-/** Creates a shard's lease item, held by `owner`, at the initial position. */
+/**
+ * SET clauses that add the lineage attributes `item` lacks, each `if_not_exists` so that a
+ * value written meanwhile (by a KCL worker) is never overwritten.
+ */
+function missingLineage(
+  item: LeaseItem,
+  lineage: ShardLineage | undefined,
+): { sets: string[]; names: Record<string, string>; values: Record<string, AttributeValue> } {
+  const sets: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, AttributeValue> = {};
+  const attributes = lineageAttributes(lineage);
+  const hashRange = item[KCL.startingHashKey] !== undefined || item[KCL.endingHashKey] !== undefined;
+  Object.entries(attributes).forEach(([name, value], index) => {
+    if (item[name] !== undefined) return;
+    // The range is one fact in two attributes: add it only where neither half is stored.
+    if ((name === KCL.startingHashKey || name === KCL.endingHashKey) && hashRange) return;
+    names[`#l${index}`] = name;
+    values[`:l${index}`] = value;
+    sets.push(`#l${index} = if_not_exists(#l${index}, :l${index})`);
+  });
+  return { sets, names, values };
+}
+
+/**
+ * Creates a shard's lease item, held by `owner`, with its lineage, at the initial position; but
+ * at TRIM_HORIZON for a child of a shard the table has a lease of (as the KCL starts children, and
+ * as the consumer reads them), so a KCL worker that takes it over never skips the child's start.
+ */
 async function createLeaseItem(
   context: DynamoDBLeaseContext,
   table: string,
   streamName: string,
   shardId: string,
   owner: string,
+  lineage: ShardLineage | undefined,
 ): Promise<Lease | undefined> {
   const { options, store, held } = context;
+  let initial: string = options.initialPosition;
+  if (initial !== SENTINEL.trimHorizon)
+    for (const parent of lineage?.parentShardIds ?? [])
+      if ((await store.get(table, streamName, parent)) !== undefined) initial = SENTINEL.trimHorizon;
   const at = options.now();
   const result = await store.create(table, streamName, shardId, {
-    [KCL.leaseKey]: { S: shardId },
+    ...lineageAttributes(lineage),
     [KCL.leaseOwner]: { S: owner },
     [KCL.leaseCounter]: { N: '1' },
-    [KCL.checkpoint]: { S: options.initialPosition },
+    [KCL.checkpoint]: { S: initial },
     [KCL.checkpointSubSequenceNumber]: { N: '0' },
     [KCL.ownerSwitchesSinceCheckpoint]: { N: '0' },
   });
   if (result === 'condition-failed') return undefined;
-  return held.hold(leaseKeyOf(table, shardId), streamName, shardId, owner, 1, at, undefined);
+  return held.hold(leaseKeyOf(table, streamName, shardId), streamName, shardId, owner, 1, at, undefined);
 }

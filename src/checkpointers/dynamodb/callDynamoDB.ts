@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { backoffDelay } from '../../kinesis/backoff.js';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
+import type { Logger } from '../../logging/Logger.js';
+import { writeLog } from '../../logging/writeLog.js';
 import { DynamoDBRequestError } from './errors/DynamoDBRequestError.js';
 import { isRetriableDynamoDBError } from './isRetriableDynamoDBError.js';
 
@@ -14,6 +16,8 @@ export interface DynamoDBCallPolicy {
   readonly callTimeout: number;
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
+  /** Where retries (throttling, 5xx, timeouts) and failed calls are logged. */
+  readonly logger?: Logger;
 }
 
 /** Any command of @aws-sdk/client-dynamodb (their middleware types do not unify under one `send`). */
@@ -46,8 +50,31 @@ export async function callDynamoDB<T>(
       if (handled !== undefined) return handled.value;
       const retriable = controller.signal.aborted || isRetriableDynamoDBError(error);
       const delay = backoffDelay(attempt - 1, { baseMs: 50, capMs: 2_000 });
-      if (!retriable || attempt >= policy.maxAttempts || policy.now() + delay >= giveUpAt)
-        throw new DynamoDBRequestError({ ...what, attempts: attempt, retriable, cause: error });
+      if (!retriable || attempt >= policy.maxAttempts || policy.now() + delay >= giveUpAt) {
+        const failure = new DynamoDBRequestError({ ...what, attempts: attempt, retriable, cause: error });
+        writeLog(policy.logger, 'error', 'DynamoDB call failed', {
+          operation: what.operation,
+          tableName: what.tableName,
+          ...what.context,
+          attempts: attempt,
+          code: failure.code,
+          error: failure,
+        });
+        throw failure;
+      }
+      writeLog(
+        policy.logger,
+        'warn',
+        isThrottle(error) ? 'DynamoDB throttled, retrying' : 'retrying DynamoDB call',
+        {
+          operation: what.operation,
+          tableName: what.tableName,
+          ...what.context,
+          attempt,
+          delayMs: delay,
+          code: controller.signal.aborted ? 'RequestTimeout' : errorName(error),
+        },
+      );
       await policy.sleep(delay);
     } finally {
       clearTimeout(timer);
@@ -61,5 +88,20 @@ export function isConditionalCheckFailed(error: unknown): boolean {
     typeof error === 'object' &&
     error !== null &&
     (error as { name?: unknown }).name === 'ConditionalCheckFailedException'
+  );
+}
+
+function errorName(error: unknown): string | undefined {
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** DynamoDB's answers that the table or account is over its throughput. */
+function isThrottle(error: unknown): boolean {
+  const name = errorName(error);
+  return (
+    name === 'ProvisionedThroughputExceededException' ||
+    name === 'ThrottlingException' ||
+    name === 'RequestLimitExceeded'
   );
 }

@@ -1,3 +1,4 @@
+import { writeLog } from '../../logging/writeLog.js';
 import { callDynamoDB, type DynamoDBCallPolicy } from './callDynamoDB.js';
 import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
 import { KCL } from './kclLeaseItem.js';
@@ -47,6 +48,7 @@ export async function ensureLeaseTable(
         }),
       (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: undefined } : undefined),
     );
+    writeLog(policy.logger, 'info', 'created DynamoDB table', { tableName, streamName, hashKey });
     status = await describe();
   }
   const giveUpAt = now() + ACTIVE_WAIT_MS;

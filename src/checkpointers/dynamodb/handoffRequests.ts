@@ -23,7 +23,7 @@ export async function recordHandoffRequest(
     const at = options.now();
     const item = await store.get(table, streamName, shardId);
     if (item === undefined) return { status: 'free' };
-    const owner = held.liveOwnerOf(table, item, at);
+    const owner = held.liveOwnerOf(table, streamName, item, at);
     if (owner === undefined) return { status: 'free' };
     if (owner === requester) return { status: 'own', owner };
     const { request } = handoffFieldsOf(item);

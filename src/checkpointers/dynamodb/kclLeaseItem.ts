@@ -1,9 +1,12 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { CheckpointPosition, ShardCheckpoint } from '../Checkpointer.js';
+import type { CheckpointPosition, ShardCheckpoint, ShardLineage } from '../Checkpointer.js';
 
 /**
- * Attribute names of a KCL lease-table item (one item per shard, hash key `leaseKey`). The KCL
- * stores the shard's hash key range (`hashKeyRangeForLease` in its model) as two attributes.
+ * Attribute names of a KCL (2.x) lease-table item (one item per shard, hash key `leaseKey`). The
+ * KCL's lease model calls its lineage `parentShardIds`, `childShardIds` and
+ * `hashKeyRangeForLease`; in the table they are `parentShardId` (a string set, absent when the
+ * shard has no parent), `childShardIds` (a string set, written at SHARD_END) and the range as two
+ * decimal strings, `startingHashKey` and `endingHashKey`.
  */
 export const KCL = {
   leaseKey: 'leaseKey',
@@ -12,10 +15,16 @@ export const KCL = {
   checkpoint: 'checkpoint',
   checkpointSubSequenceNumber: 'checkpointSubSequenceNumber',
   ownerSwitchesSinceCheckpoint: 'ownerSwitchesSinceCheckpoint',
-  parentShardIds: 'parentShardIds',
+  parentShardId: 'parentShardId',
   childShardIds: 'childShardIds',
   startingHashKey: 'startingHashKey',
   endingHashKey: 'endingHashKey',
+  /** KCL 2.x two-phase checkpoints (prepareCheckpoint): what was prepared, removed by a checkpoint. */
+  pendingCheckpoint: 'pendingCheckpoint',
+  pendingCheckpointSubSequenceNumber: 'pendingCheckpointSubSequenceNumber',
+  pendingCheckpointState: 'pendingCheckpointState',
+  /** KCL 3.x: the worker that may still checkpoint during its graceful handoff; removed on a take. */
+  checkpointOwner: 'checkpointOwner',
 } as const;
 
 /**
@@ -106,3 +115,68 @@ export function positionUpdate(position: CheckpointPosition): {
     remove: [FIRST_ITEM_DONE],
   };
 }
+
+function stringSetOf(item: LeaseItem, name: string): string[] | undefined {
+  const value = item[name];
+  if (value === undefined) return undefined;
+  if ('SS' in value && value.SS !== undefined) return [...value.SS].sort();
+  if ('L' in value && value.L !== undefined)
+    return value.L.flatMap((entry) => ('S' in entry && entry.S !== undefined ? [entry.S] : [])).sort();
+  return undefined;
+}
+
+/** The lineage an item holds (parents, children, hash key range), undefined when it holds none. */
+export function lineageOf(item: LeaseItem): ShardLineage | undefined {
+  const parentShardIds = stringSetOf(item, KCL.parentShardId);
+  const childShardIds = stringSetOf(item, KCL.childShardIds);
+  const startingHashKey = stringOf(item, KCL.startingHashKey);
+  const endingHashKey = stringOf(item, KCL.endingHashKey);
+  const hasRange =
+    startingHashKey !== undefined &&
+    endingHashKey !== undefined &&
+    startingHashKey !== '' &&
+    endingHashKey !== '';
+  if (parentShardIds === undefined && childShardIds === undefined && !hasRange) return undefined;
+  return {
+    ...(parentShardIds !== undefined ? { parentShardIds } : {}),
+    ...(childShardIds !== undefined ? { childShardIds } : {}),
+    ...(hasRange ? { hashKeyRange: { startingHashKey, endingHashKey } } : {}),
+  };
+}
+
+/** Distinct non-empty ids, sorted; undefined when none (DynamoDB stores no empty set). */
+function idSet(ids: readonly string[] | undefined): string[] | undefined {
+  if (ids === undefined) return undefined;
+  const distinct = [...new Set(ids.filter((id) => typeof id === 'string' && id !== ''))].sort();
+  return distinct.length > 0 ? distinct : undefined;
+}
+
+/**
+ * The KCL attributes that store `lineage`: `parentShardId` and `childShardIds` as string sets
+ * (left out when empty, as the KCL does), the hash key range as `startingHashKey`/`endingHashKey`.
+ */
+export function lineageAttributes(lineage: ShardLineage | undefined): Record<string, AttributeValue> {
+  if (lineage === undefined) return {};
+  const parents = idSet(lineage.parentShardIds);
+  const children = idSet(lineage.childShardIds);
+  const range = lineage.hashKeyRange;
+  const hasRange =
+    range !== undefined && DIGITS.test(range.startingHashKey) && DIGITS.test(range.endingHashKey);
+  return {
+    ...(parents !== undefined ? { [KCL.parentShardId]: { SS: parents } } : {}),
+    ...(children !== undefined ? { [KCL.childShardIds]: { SS: children } } : {}),
+    ...(hasRange
+      ? {
+          [KCL.startingHashKey]: { S: range.startingHashKey },
+          [KCL.endingHashKey]: { S: range.endingHashKey },
+        }
+      : {}),
+  };
+}
+
+/** The KCL's prepared-checkpoint attributes: a checkpoint or SHARD_END removes them, as the KCL's does. */
+export const PENDING_CHECKPOINT: readonly string[] = [
+  KCL.pendingCheckpoint,
+  KCL.pendingCheckpointSubSequenceNumber,
+  KCL.pendingCheckpointState,
+];

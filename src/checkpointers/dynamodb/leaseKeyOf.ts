@@ -1,4 +1,4 @@
-/** The key of a shard's lease in this process's maps: the table and the shard id. */
-export function leaseKeyOf(table: string, shardId: string): string {
-  return `${table}\u0000${shardId}`;
+/** The key of a shard's lease in this process's maps: table, stream and shard id. */
+export function leaseKeyOf(table: string, streamName: string, shardId: string): string {
+  return `${table}\u0000${streamName}\u0000${shardId}`;
 }

@@ -1,9 +1,16 @@
-import type { CheckpointPosition, Lease } from '../Checkpointer.js';
+import type { CheckpointPosition, Lease, ShardLineage } from '../Checkpointer.js';
 import type { ReleaseLeaseOptions } from '../LeaseCoordinator.js';
 import { comparePositions } from '../comparePositions.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { HANDOFF, HANDOFF_ATTRIBUTES } from './handoffAttributes.js';
-import { FIRST_ITEM_DONE, KCL, positionUpdate, SENTINEL } from './kclLeaseItem.js';
+import {
+  FIRST_ITEM_DONE,
+  KCL,
+  lineageAttributes,
+  PENDING_CHECKPOINT,
+  positionUpdate,
+  SENTINEL,
+} from './kclLeaseItem.js';
 import { leaseKeyOf } from './leaseKeyOf.js';
 
 // Writes through a held lease: renewal, release, checkpoint and shard end. Each is one write
@@ -31,7 +38,7 @@ export async function releaseHeldLease(
   { handoffTo }: ReleaseLeaseOptions,
 ): Promise<void> {
   const { options, store, observations } = context;
-  const key = leaseKeyOf(table, lease.shardId);
+  const key = leaseKeyOf(table, lease.streamName, lease.shardId);
   const held = context.held.get(key);
   if (held === undefined || held.token !== lease.token) return;
   context.held.delete(key);
@@ -67,26 +74,34 @@ export async function writeCheckpoint(
   const { set, remove } = positionUpdate(position);
   await context.held.conditionalUpdate(table, lease, held, {
     set: { ...set, [KCL.ownerSwitchesSinceCheckpoint]: { N: '0' } },
-    remove,
+    remove: [...remove, ...PENDING_CHECKPOINT],
   });
   held.checkpoint = { kind: 'position', position: { ...position } };
   return true;
 }
 
-/** Stores the KCL's SHARD_END checkpoint through a held lease. */
+/**
+ * Stores the KCL's SHARD_END checkpoint through a held lease and, in the same write, the shard's
+ * `childShardIds` when given and none are stored yet (as the KCL records them at SHARD_END).
+ */
 export async function writeShardEnd(
   context: DynamoDBLeaseContext,
   table: string,
   lease: Lease,
+  lineage?: ShardLineage,
 ): Promise<void> {
   const held = await context.held.heldOrLost(table, lease);
+  const children = lineageAttributes(
+    lineage?.childShardIds === undefined ? undefined : { childShardIds: lineage.childShardIds },
+  )[KCL.childShardIds];
   await context.held.conditionalUpdate(table, lease, held, {
     set: {
       [KCL.checkpoint]: { S: SENTINEL.shardEnd },
       [KCL.checkpointSubSequenceNumber]: { N: '0' },
       [KCL.ownerSwitchesSinceCheckpoint]: { N: '0' },
     },
-    remove: [FIRST_ITEM_DONE],
+    remove: [FIRST_ITEM_DONE, ...PENDING_CHECKPOINT],
+    ...(children !== undefined ? { setIfMissing: { [KCL.childShardIds]: children } } : {}),
   });
   held.checkpoint = { kind: 'shard-end' };
 }

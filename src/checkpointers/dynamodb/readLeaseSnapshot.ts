@@ -23,7 +23,7 @@ export async function readLeaseSnapshot(
   const liveWorkers = await workers.live(workersTable, streamName, now);
   const leases: LeaseState[] = [];
   for (const item of items) {
-    const info = held.infoOf(table, item, at);
+    const info = held.infoOf(table, streamName, item, at);
     const { request, reservation } = handoffFieldsOf(item);
     const handoff =
       info.owner !== undefined && request !== undefined && now < request.deadline + options.handoffTimeoutMs

@@ -13,6 +13,7 @@ import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/Dynamo
 import { LeaseTableMissingError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
 import { LeaseLostError } from '../../../src/checkpointers/errors/LeaseLostError.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
+import { kclFormatProblems } from './kclLeaseFormat.js';
 
 const FAILOVER_MS = 700;
 const STREAM = 'orders';
@@ -22,7 +23,10 @@ const MAX_HASH = '340282366920938463463374607431768211455';
 
 type Item = Record<string, AttributeValue>;
 
-/** Lease items exactly as the KCL (2.x, single-stream mode) writes them. */
+/**
+ * Lease items exactly as the KCL (2.x, single-stream mode) writes them: lineage in `parentShardId`
+ * and `childShardIds` (string sets, absent when empty) and `startingHashKey`/`endingHashKey`.
+ */
 const KCL_ITEMS: Item[] = [
   {
     leaseKey: { S: 'shardId-000000000000' },
@@ -50,13 +54,17 @@ const KCL_ITEMS: Item[] = [
     checkpoint: { S: 'TRIM_HORIZON' },
     checkpointSubSequenceNumber: { N: '0' },
     ownerSwitchesSinceCheckpoint: { N: '0' },
-    parentShardIds: { SS: ['shardId-000000000001'] },
+    parentShardId: { SS: ['shardId-000000000001'] },
     startingHashKey: { S: '170141183460469231731687303715884105728' },
     endingHashKey: { S: MAX_HASH },
+    // A KCL 2.x two-phase checkpoint prepared and never committed: a checkpoint clears it.
+    pendingCheckpoint: { S: SEQ_A },
+    pendingCheckpointSubSequenceNumber: { N: '0' },
   },
   {
     leaseKey: { S: 'shardId-000000000003' },
     leaseCounter: { N: '3' },
+    checkpointOwner: { S: 'kcl3-worker-7' }, // KCL 3.x: a graceful handoff that never finished
     checkpoint: { S: SEQ_B },
     checkpointSubSequenceNumber: { N: '5' },
     ownerSwitchesSinceCheckpoint: { N: '2' },
@@ -191,7 +199,7 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
       checkpoint: { S: SEQ_A },
       checkpointSubSequenceNumber: { N: '0' },
       ownerSwitchesSinceCheckpoint: { N: '0' },
-      parentShardIds: { SS: ['shardId-000000000001'] },
+      parentShardId: { SS: ['shardId-000000000001'] },
       startingHashKey: { S: '170141183460469231731687303715884105728' },
       endingHashKey: { S: MAX_HASH },
     });
@@ -256,6 +264,180 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
       checkpoint: { S: 'TRIM_HORIZON' },
       leaseCounter: { N: '3' },
     });
+  });
+
+  it("reads the KCL's lineage back: parents, children and hash key ranges", async () => {
+    const leases = await checkpointer.listLeases(STREAM);
+    expect(leases.map((lease) => [lease.shardId, lease.lineage])).toEqual([
+      [
+        'shardId-000000000000',
+        { hashKeyRange: { startingHashKey: '0', endingHashKey: '170141183460469231731687303715884105727' } },
+      ],
+      [
+        'shardId-000000000001',
+        {
+          childShardIds: ['shardId-000000000002'],
+          hashKeyRange: {
+            startingHashKey: '170141183460469231731687303715884105728',
+            endingHashKey: MAX_HASH,
+          },
+        },
+      ],
+      [
+        'shardId-000000000002',
+        {
+          parentShardIds: ['shardId-000000000001'],
+          hashKeyRange: {
+            startingHashKey: '170141183460469231731687303715884105728',
+            endingHashKey: MAX_HASH,
+          },
+        },
+      ],
+      ['shardId-000000000003', undefined],
+    ]);
+  });
+
+  it('creates a lease with its lineage as the KCL does, and records the children with SHARD_END in one write', async () => {
+    const shard = 'shardId-000000000004';
+    const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker', {
+      parentShardIds: ['shardId-000000000003', 'shardId-000000000000'],
+      hashKeyRange: { startingHashKey: '0', endingHashKey: MAX_HASH },
+    });
+    if (lease === undefined) throw new Error('expected a new lease');
+    // The KCL's format: parentShardId a string set, the range as two decimal strings.
+    expect(await readItem(shard)).toEqual({
+      leaseKey: { S: shard },
+      leaseOwner: { S: 'rx-worker' },
+      leaseCounter: { N: '1' },
+      checkpoint: { S: 'TRIM_HORIZON' },
+      checkpointSubSequenceNumber: { N: '0' },
+      ownerSwitchesSinceCheckpoint: { N: '0' },
+      parentShardId: { SS: ['shardId-000000000000', 'shardId-000000000003'] },
+      startingHashKey: { S: '0' },
+      endingHashKey: { S: MAX_HASH },
+    });
+    expect(await checkpointer.checkpoint(lease, { sequenceNumber: SEQ_A })).toBe(true);
+    await checkpointer.markShardEnd(lease, {
+      childShardIds: ['shardId-000000000006', 'shardId-000000000005'],
+    });
+    const ended = await readItem(shard);
+    expect(ended).toMatchObject({
+      checkpoint: { S: 'SHARD_END' },
+      leaseCounter: { N: '3' }, // creation 1, checkpoint 2, SHARD_END and children 3
+      childShardIds: { SS: ['shardId-000000000005', 'shardId-000000000006'] },
+      parentShardId: { SS: ['shardId-000000000000', 'shardId-000000000003'] },
+      startingHashKey: { S: '0' },
+    });
+  });
+
+  it("never overwrites the KCL's lineage; fills in what a lease lacks when it takes it", async () => {
+    // Shard 2 has the KCL's parents and range: different ones passed are ignored.
+    const kclLineage = await checkpointer.acquireLease(STREAM, 'shardId-000000000002', 'rx-worker', {
+      parentShardIds: ['shardId-999999999999'],
+      hashKeyRange: { startingHashKey: '1', endingHashKey: '2' },
+    });
+    if (kclLineage === undefined) throw new Error('expected the free lease');
+    await checkpointer.markShardEnd(kclLineage, { childShardIds: ['shardId-000000000007'] });
+    await checkpointer.releaseLease(kclLineage);
+    expect(await readItem('shardId-000000000002')).toMatchObject({
+      parentShardId: { SS: ['shardId-000000000001'] },
+      startingHashKey: { S: '170141183460469231731687303715884105728' },
+      endingHashKey: { S: MAX_HASH },
+      childShardIds: { SS: ['shardId-000000000007'] },
+    });
+    // Shard 1 ended with its children recorded by the KCL: a second SHARD_END keeps them.
+    const ended = await checkpointer.acquireLease(STREAM, 'shardId-000000000001', 'rx-worker');
+    if (ended === undefined) throw new Error('expected the free lease');
+    await checkpointer.markShardEnd(ended, { childShardIds: ['shardId-000000000009'] });
+    expect((await readItem('shardId-000000000001')).childShardIds).toEqual({ SS: ['shardId-000000000002'] });
+    // Shard 3 has no lineage: the acquiring write adds it (one write: counter 3 -> 4).
+    const bare = await checkpointer.acquireLease(STREAM, 'shardId-000000000003', 'rx-worker', {
+      parentShardIds: [],
+      hashKeyRange: { startingHashKey: '0', endingHashKey: MAX_HASH },
+    });
+    expect(bare).toBeDefined();
+    const filled = await readItem('shardId-000000000003');
+    expect(filled).toMatchObject({
+      leaseCounter: { N: '4' },
+      startingHashKey: { S: '0' },
+      endingHashKey: { S: MAX_HASH },
+      checkpoint: { S: SEQ_B },
+      checkpointSubSequenceNumber: { N: '5' },
+    });
+    expect(filled.parentShardId).toBeUndefined(); // no parents: no empty set, as the KCL writes it
+    expect(filled.checkpointOwner).toBeUndefined(); // removed by the take, as the KCL's take does
+  });
+
+  it('writes LATEST in the leases it creates when told to, and reads the start sentinels as no position', async () => {
+    const latest = new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: table,
+      initialPosition: 'LATEST',
+    });
+    try {
+      const lease = await latest.acquireLease(STREAM, 'shardId-000000000010', 'rx-worker');
+      expect(lease).toBeDefined();
+      expect((await readItem('shardId-000000000010')).checkpoint).toEqual({ S: 'LATEST' });
+      expect(await latest.getCheckpoint(STREAM, 'shardId-000000000010')).toBeUndefined();
+      // A child of a shard the table has a lease of starts at TRIM_HORIZON, as the KCL starts it.
+      await latest.acquireLease(STREAM, 'shardId-000000000011', 'rx-worker', {
+        parentShardIds: ['shardId-000000000001'],
+      });
+      expect((await readItem('shardId-000000000011')).checkpoint).toEqual({ S: 'TRIM_HORIZON' });
+      // A child of shards never leased here (a LATEST application skipped them): LATEST.
+      await latest.acquireLease(STREAM, 'shardId-000000000012', 'rx-worker', {
+        parentShardIds: ['shardId-000000000099'],
+      });
+      expect((await readItem('shardId-000000000012')).checkpoint).toEqual({ S: 'LATEST' });
+      for (const sentinel of ['TRIM_HORIZON', 'AT_TIMESTAMP']) {
+        await client.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: {
+              leaseKey: { S: `shardId-${sentinel}` },
+              leaseCounter: { N: '1' },
+              checkpoint: { S: sentinel },
+              checkpointSubSequenceNumber: { N: '0' },
+              ownerSwitchesSinceCheckpoint: { N: '0' },
+            },
+          }),
+        );
+        expect(await latest.getCheckpoint(STREAM, `shardId-${sentinel}`)).toBeUndefined();
+      }
+    } finally {
+      await latest.close();
+    }
+  });
+
+  it('leaves every item in a form the KCL reads, through a whole lease life', async () => {
+    const shard = 'shardId-000000000005';
+    const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker', {
+      parentShardIds: ['shardId-000000000003'],
+      hashKeyRange: { startingHashKey: '5', endingHashKey: '6' },
+    });
+    if (lease === undefined) throw new Error('expected a new lease');
+    const seen: Item[] = [await readItem(shard)];
+    await checkpointer.checkpoint(lease, { sequenceNumber: SEQ_A, subSequenceNumber: 0 });
+    seen.push(await readItem(shard));
+    await checkpointer.checkpoint(lease, { sequenceNumber: SEQ_A, subSequenceNumber: 3 });
+    seen.push(await readItem(shard));
+    await checkpointer.renewLease(lease);
+    await checkpointer.releaseLease(lease, { handoffTo: 'rx-worker-2' });
+    seen.push(await readItem(shard));
+    const next = await checkpointer.acquireLease(STREAM, shard, 'rx-worker-2');
+    if (next === undefined) throw new Error('expected the reserved lease');
+    await checkpointer.markShardEnd(next, { childShardIds: ['shardId-000000000008'] });
+    seen.push(await readItem(shard));
+    for (const item of seen) expect(kclFormatProblems(item)).toEqual([]);
+    expect(seen.at(-1)).toMatchObject({
+      ownerSwitchesSinceCheckpoint: { N: '0' },
+      checkpoint: { S: 'SHARD_END' },
+    });
+    expect(seen[3]?.leaseOwner).toBeUndefined();
+    // And the fixture itself, as the KCL wrote it, passes the same reader.
+    for (const item of KCL_ITEMS) expect(kclFormatProblems(item)).toEqual([]);
   });
 
   it('fails with LeaseTableMissingError when the table is missing and createTable is false', async () => {

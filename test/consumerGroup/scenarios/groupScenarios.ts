@@ -181,11 +181,19 @@ export async function gracefulStopScenario(start: StartGroup): Promise<void> {
     10_000,
     () => `after the stop: ${describeHoldings(leases.last)}`,
   );
-  // Taken because they were released, not because they expired.
+  // Taken because they were released, not because they expired. (A snapshot can show a lease
+  // before the worker's lease-acquired report has crossed IPC on a loaded machine: wait for it.)
   for (const shardId of leaving) {
-    const taken = group
-      .eventsOf('lease-acquired')
-      .find((received) => received.event.shardId === shardId && received.workerId !== 'w2');
+    const takenBy = () =>
+      group
+        .eventsOf('lease-acquired')
+        .find((received) => received.event.shardId === shardId && received.workerId !== 'w2');
+    await waitUntil(
+      () => takenBy() !== undefined,
+      5_000,
+      () => `no lease-acquired report for ${shardId}`,
+    );
+    const taken = takenBy();
     expect(taken).toBeDefined();
     expect((taken?.at ?? Infinity) - stoppedAt).toBeLessThan(SESSION_TIMEOUT_MS);
   }
