@@ -242,9 +242,15 @@ export async function handoffDrainedScenario(start: StartGroup): Promise<void> {
     60_000,
     () => `after the drain: ${describeHoldings(leases.last)}`,
   );
-  const handedToW2 = group.eventsOf('handoff-completed').filter((e) => e.event.requester === 'w2');
-  expect(handedToW2.length).toBeGreaterThanOrEqual(1);
-  expect(handedToW2.every((e) => e.event.drained === true)).toBe(true);
+  // The snapshot can show the new holding before w1's handoff-completed report has crossed IPC
+  // on a loaded machine: wait for the report.
+  const handedToW2 = () => group.eventsOf('handoff-completed').filter((e) => e.event.requester === 'w2');
+  await waitUntil(
+    () => handedToW2().length >= 1,
+    10_000,
+    () => `no handoff-completed report for w2 (${describeHoldings(leases.last)})`,
+  );
+  expect(handedToW2().every((e) => e.event.drained === true)).toBe(true);
 
   await feed.put(20);
   await allProcessedOnce(fixture, 60_000, 'not processed');
