@@ -18,4 +18,10 @@ export default tseslint.config(
     languageOptions: { globals: { require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // CommonJS helpers of the build scripts, loaded by .mjs scripts and by TypeScript tests.
+    files: ['scripts/**/*.cjs'],
+    languageOptions: { globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -1,0 +1,6 @@
+/**
+ * Hashing for the library's own code: on Node, node:crypto itself. The browser build replaces
+ * this module with crypto.browser.ts (MD5 in plain TypeScript), selected by the build, so code
+ * that hashes imports from here and never from node:crypto.
+ */
+export { createHash, hash } from 'node:crypto';
