@@ -1,5 +1,5 @@
 import { Buffer } from './buffer.browser.js';
-import { md5 } from './md5.js';
+import { md5, md5HexOfText } from './md5.js';
 
 /**
  * The browser build's stand-in for crypto.ts: the part of node:crypto the library uses (MD5 of
@@ -57,5 +57,5 @@ export function hash(algorithm: 'md5', data: HashInput, encoding: 'hex'): string
   checkAlgorithm(algorithm);
   if (encoding !== 'hex')
     throw new Error(`digest encoding ${String(encoding)} is not available in this build`);
-  return Buffer.from(md5(bytesOf(data))).toString('hex');
+  return typeof data === 'string' ? md5HexOfText(data) : Buffer.from(md5(data)).toString('hex');
 }

@@ -56,31 +56,64 @@ function blocks(state: Int32Array, bytes: Uint8Array, offset: number, end: numbe
   }
 }
 
-/** The 16-byte MD5 digest of `bytes`. */
-export function md5(bytes: Uint8Array): Uint8Array {
-  const state = new Int32Array([0x67452301, 0xefcdab89 | 0, 0x98badcfe | 0, 0x10325476]);
-  const words = new Int32Array(16);
+// Work areas reused by every call (md5 is synchronous, so calls never overlap).
+const STATE = new Int32Array(4);
+const WORDS = new Int32Array(16);
+const TAIL = new Uint8Array(128);
+
+/** The MD5 digest of `bytes` into `digest` (16 bytes). */
+function md5Into(bytes: Uint8Array, digest: Uint8Array): void {
+  STATE[0] = 0x67452301;
+  STATE[1] = 0xefcdab89 | 0;
+  STATE[2] = 0x98badcfe | 0;
+  STATE[3] = 0x10325476;
   const length = bytes.byteLength;
   const whole = length - (length % 64);
-  blocks(state, bytes, 0, whole, words);
+  blocks(STATE, bytes, 0, whole, WORDS);
   // The tail, a 0x80 byte, zeros up to 56 mod 64, and the bit length (64-bit little-endian).
   const tailLength = length - whole;
-  const tail = new Uint8Array(tailLength < 56 ? 64 : 128);
-  tail.set(bytes.subarray(whole), 0);
-  tail[tailLength] = 0x80;
+  const tailSize = tailLength < 56 ? 64 : 128;
+  TAIL.fill(0);
+  TAIL.set(bytes.subarray(whole), 0);
+  TAIL[tailLength] = 0x80;
   const bits = length * 8;
-  const lengthAt = tail.length - 8;
+  const lengthAt = tailSize - 8;
   const low = bits >>> 0;
   const high = Math.floor(bits / 2 ** 32) >>> 0;
   for (let i = 0; i < 4; i += 1) {
-    tail[lengthAt + i] = (low >>> (8 * i)) & 0xff;
-    tail[lengthAt + 4 + i] = (high >>> (8 * i)) & 0xff;
+    TAIL[lengthAt + i] = (low >>> (8 * i)) & 0xff;
+    TAIL[lengthAt + 4 + i] = (high >>> (8 * i)) & 0xff;
   }
-  blocks(state, tail, 0, tail.length, words);
-  const digest = new Uint8Array(16);
+  blocks(STATE, TAIL, 0, tailSize, WORDS);
   for (let w = 0; w < 4; w += 1) {
-    const word = state[w] as number;
+    const word = STATE[w] as number;
     for (let i = 0; i < 4; i += 1) digest[w * 4 + i] = (word >>> (8 * i)) & 0xff;
   }
+}
+
+/** The 16-byte MD5 digest of `bytes`. */
+export function md5(bytes: Uint8Array): Uint8Array {
+  const digest = new Uint8Array(16);
+  md5Into(bytes, digest);
   return digest;
+}
+
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const encoder = new TextEncoder();
+const SCRATCH_LIMIT = 64 * 1024;
+let scratch = new Uint8Array(1024);
+const DIGEST = new Uint8Array(16);
+
+/** MD5 of a string's UTF-8 bytes as 32 lowercase hex digits (shard prediction: one per record). */
+export function md5HexOfText(text: string): string {
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit; long texts get their own buffer.
+  if (text.length * 3 > SCRATCH_LIMIT) md5Into(encoder.encode(text), DIGEST);
+  else {
+    if (scratch.length < text.length * 3) scratch = new Uint8Array(text.length * 3);
+    const { written } = encoder.encodeInto(text, scratch);
+    md5Into(scratch.subarray(0, written), DIGEST);
+  }
+  let hex = '';
+  for (let i = 0; i < 16; i += 1) hex += HEX_BYTES[DIGEST[i] as number] as string;
+  return hex;
 }

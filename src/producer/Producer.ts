@@ -45,12 +45,13 @@ export class Producer<T> {
   readonly reports$: Observable<DeliveryReport<T>> = this.reports.asObservable();
 
   constructor(options: ProducerOptions<T>) {
+    const flushOn = validateFlushOn(options.flushOn);
     this.engine = new ProducerEngine<T>(options, {
       report: (report) => this.onReport(report),
       spaceAvailable: () => this.admit(),
       fatal: (error) => this.failures.push(error),
     });
-    this.flushOn = validateFlushOn(options.flushOn)?.subscribe({
+    this.flushOn = flushOn?.subscribe({
       next: () => this.engine.flush(),
       error: (error: unknown) =>
         this.failures.push(
