@@ -4,4 +4,8 @@
  * processors use), selected by the build, so producer and processor code imports Buffer from
  * here and never relies on the Node global.
  */
-export { Buffer } from 'node:buffer';
+import { Buffer as NodeBuffer } from 'node:buffer';
+
+// A plain constant rather than a re-export: CommonJS output reads it without a getter per call.
+export const Buffer = NodeBuffer;
+export type Buffer = NodeBuffer;

@@ -2,4 +2,6 @@
  * Value inspection: on Node, node:util's `types`. The browser build replaces this module with
  * util.browser.ts.
  */
-export { types } from 'node:util';
+import { types as nodeTypes } from 'node:util';
+
+export const types = nodeTypes;
