@@ -104,7 +104,7 @@ describe('toKinesis() in Chromium', () => {
     server = await servePage(HTML, bundle.code);
     local = await startLocalKinesis({
       cors: { origins: [server.origin] },
-      streams: { clicks: 1, 'clicks-kpl': 4, 'page-hide': 2, 'page-hidden': 1 },
+      streams: { clicks: 1, 'clicks-kpl': 4, 'page-hide': 2, 'page-hidden': 1, offline: 1 },
       streamStatusDelayMs: 0,
     });
     client = local.createClient();
@@ -227,6 +227,32 @@ describe('toKinesis() in Chromium', () => {
     expect(reports.every((report) => report.status === 'delivered')).toBe(true);
     const records = await waitForRecords(client, 'page-hidden', false, 21);
     expect(records).toHaveLength(21);
+  });
+
+  it('keeps items while the browser is offline and delivers them when it is back online', async () => {
+    const page = await openPage('offline', false, 50);
+    await track(page, 0, 1);
+    await waitForReports(page, 1);
+
+    let failedRequests = 0;
+    page.on('requestfailed', (request) => {
+      if (request.url().startsWith(local.endpoint)) failedRequests += 1;
+    });
+    await browser.context.setOffline(true);
+    await track(page, 1, 10);
+    // Offline for longer than the first retries' back-off: nothing fails, nothing is delivered,
+    // and the request waits for the online event instead of failing again and again.
+    await page.waitForTimeout(3_000);
+    expect((await reportsOf(page)).reports).toHaveLength(1);
+    expect(failedRequests).toBe(0);
+    await browser.context.setOffline(false);
+
+    const reports = await waitForReports(page, 11);
+    expect(reports.filter((report) => report.status !== 'delivered')).toEqual([]);
+    const records = await waitForRecords(client, 'offline', false, 11);
+    expect(records.flatMap((record) => record.events.map((event) => event.n)).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 11 }, (_, n) => n),
+    );
   });
 
   it('sends what is buffered when the page goes away (pagehide on navigation)', async () => {
