@@ -4,7 +4,7 @@
 // library's browser code (platform modules swapped for their .browser.ts stand-ins, no Node
 // built-ins), importing its dependencies (rxjs, the AWS SDK) by name.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import esbuild from 'esbuild';
 
@@ -30,6 +30,13 @@ writeFileSync(
 rmSync('dist/esm/optional/moduleRequire.js.map', { force: true });
 const bin = 'dist/cjs/cli/main.js';
 if (existsSync(bin)) chmodSync(bin, 0o755);
+// tsc's per-file output of src/browser is replaced by the bundle (its .d.ts files stay: the
+// bundle's declarations).
+for (const dir of ['dist/esm/browser', 'dist/cjs/browser']) {
+  for (const file of readdirSync(dir)) {
+    if (/\.js(\.map)?$/.test(file)) rmSync(`${dir}/${file}`);
+  }
+}
 for (const [format, outfile] of [
   ['esm', 'dist/esm/browser/index.js'],
   ['cjs', 'dist/cjs/browser/index.js'],
