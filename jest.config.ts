@@ -7,7 +7,7 @@ const common = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // Examples import the package by its name, as its users do; in the repository that is src/.
     '^rxjs-kinesis$': '<rootDir>/src/index.ts',
-    '^rxjs-kinesis/(local|nestjs|testing)$': '<rootDir>/src/$1/index.ts',
+    '^rxjs-kinesis/(local|nestjs|testing|browser)$': '<rootDir>/src/$1/index.ts',
   },
 };
 
@@ -23,6 +23,17 @@ const config: Config = {
       testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/examples/**/*.test.ts'],
     },
     { ...common, displayName: 'marble', testMatch: ['<rootDir>/marble-tests/**/*.spec.ts'] },
+    {
+      // The processors' tests again, on the browser build's platform modules (Uint8Array bytes,
+      // plain-TypeScript MD5, TextDecoder UTF-8 checks) instead of Node's Buffer and node:crypto.
+      ...common,
+      displayName: 'browser-platform',
+      testMatch: ['<rootDir>/test/processors/**/*.test.ts'],
+      moduleNameMapper: {
+        '^(.*/platform/(?:buffer|crypto|isUtf8|util|environment|requestHandler))\\.js$': '$1.browser',
+        ...common.moduleNameMapper,
+      },
+    },
   ],
 };
 

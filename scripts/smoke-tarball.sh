@@ -3,6 +3,7 @@
 # directory (dependencies from the npm cache where it has them) without the optional peers
 # ioredis and kinesalite, and checks it as a user would: an ES module project, a CommonJS
 # project, a TypeScript project with moduleResolution "node" (node10), and `npx rxjs-kinesis --help`.
+# The ES module check also loads rxjs-kinesis/browser (the browser build, which Node can run too).
 # Usage: scripts/smoke-tarball.sh [path/to/rxjs-kinesis-x.y.z.tgz]   (default: packs one)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,7 +20,8 @@ else
 fi
 listing="$(tar -tzf "$work/$tarball")"
 for file in LICENSE dist/cjs/index.js dist/esm/index.js dist/cjs/nestjs/index.d.ts local/package.json \
-  dist/cjs/testing/index.d.ts testing/package.json; do
+  dist/cjs/testing/index.d.ts testing/package.json dist/esm/browser/index.js dist/cjs/browser/index.js \
+  dist/esm/browser/index.d.ts browser/package.json; do
   grep -qx "package/$file" <<<"$listing" || { echo "smoke: $file missing from the tarball" >&2; exit 1; }
 done
 

@@ -1,5 +1,5 @@
 // Typechecks every ```ts block of README.md, each as its own module, against the sources
-// (`rxjs-kinesis`, `rxjs-kinesis/local`, `rxjs-kinesis/nestjs` and `rxjs-kinesis/testing` resolve to src/). Names the
+// (`rxjs-kinesis`, `rxjs-kinesis/local`, `rxjs-kinesis/nestjs`, `rxjs-kinesis/testing` and `rxjs-kinesis/browser` resolve to src/). Names the
 // snippets leave to the application come from scripts/readme-snippet-globals.d.ts. Errors are
 // reported as README.md:line.
 import { execFileSync } from 'node:child_process';
@@ -55,6 +55,7 @@ try {
         'rxjs-kinesis/local': ['src/local/index.ts'],
         'rxjs-kinesis/nestjs': ['src/nestjs/index.ts'],
         'rxjs-kinesis/testing': ['src/testing/index.ts'],
+        'rxjs-kinesis/browser': ['src/browser/index.ts'],
         '*': ['node_modules/*'],
       },
     },

@@ -5,6 +5,7 @@ export {
   createKinesisClient,
   type KinesisConnectionOptions,
   type KinesisCredentials,
+  type KinesisCredentialsProvider,
 } from './kinesis/createKinesisClient.js';
 export type { Serializer } from './processors/Serializer.js';
 export type {

@@ -2,7 +2,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { SchedulerLike } from 'rxjs';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
 import type { CheckpointerInput } from '../checkpointers/toCheckpointer.js';
-import type { KinesisCredentials } from '../kinesis/createKinesisClient.js';
+import type { KinesisCredentials, KinesisCredentialsProvider } from '../kinesis/createKinesisClient.js';
 import type { StreamAddress } from '../kinesis/streamAddress.js';
 import type { Logger } from '../logging/Logger.js';
 import type { Processor } from '../processors/Processor.js';
@@ -18,7 +18,7 @@ export interface ConsumerOptions {
   readonly client?: KinesisClient;
   readonly region?: string;
   readonly endpoint?: string;
-  readonly credentials?: KinesisCredentials;
+  readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
   /** Longest wait for a connection to Kinesis, in ms (default 5,000). Ignored with `client`. */
   readonly connectTimeout?: number;
   /** Longest wait for one request's answer, in ms (default 30,000). Ignored with `client`. */
@@ -118,7 +118,7 @@ export interface ResolvedConsumerOptions {
   readonly client?: KinesisClient;
   readonly region?: string;
   readonly endpoint?: string;
-  readonly credentials?: KinesisCredentials;
+  readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
   readonly connectTimeout: number;
   readonly requestTimeout: number;
   readonly checkpointer?: Checkpointer;

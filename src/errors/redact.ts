@@ -1,4 +1,4 @@
-import { types } from 'node:util';
+import { types } from '../platform/util.js';
 
 /**
  * Redaction: what this library prints about a value, an option or a third-party error never

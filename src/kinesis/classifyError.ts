@@ -127,8 +127,9 @@ const TIMEOUT_NAMES = new Set(['RequestTimeout', 'RequestTimeoutException']);
 // The SDK's handler also names resets "TimeoutError"; only its own deadlines say "time(d) out".
 const TIMEOUT_MESSAGES = /\btim(?:ed|e) ?out\b|\btimeout\b/i;
 // The SDK may wrap a socket error as "AWS SDK error wrapper for TimeoutError: socket hang up".
+// fetch() rejects with a TypeError whose text depends on the runtime: Chromium, Firefox, Safari, Node.
 const CONNECTION_MESSAGES =
-  /^(?:AWS SDK error wrapper for [A-Za-z]+: )?(socket hang up|aborted|read ECONNRESET|Client network socket disconnected)/;
+  /^(?:AWS SDK error wrapper for [A-Za-z]+: )?(socket hang up|aborted|read ECONNRESET|Client network socket disconnected|Failed to fetch|NetworkError when attempting to fetch resource|Load failed|fetch failed)/;
 
 /**
  * When what a request threw is not an `Error` of the SDK's own realm (another realm's Error, a

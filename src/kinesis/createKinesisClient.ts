@@ -1,16 +1,21 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
-import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
-import { DeadlineRequestHandler } from './DeadlineRequestHandler.js';
+import { createRequestHandler } from '../platform/requestHandler.js';
 import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
 
 export interface KinesisCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken?: string;
+  /** When temporary credentials expire; the SDK asks a provider for new ones before then. */
+  readonly expiration?: Date;
 }
+
+/**
+ * A function the SDK calls for (fresh) credentials, such as `fromCognitoIdentityPool(...)` from
+ * `@aws-sdk/credential-providers` in a browser.
+ */
+export type KinesisCredentialsProvider = () => Promise<KinesisCredentials>;
 
 /** How to reach Kinesis: a caller's own client, or the parts to build one. */
 export interface KinesisConnectionOptions {
@@ -24,8 +29,11 @@ export interface KinesisConnectionOptions {
    * HTTP/1.1 keep-alive handler (the SDK's default HTTP/2 handler cannot talk to plain http://).
    */
   readonly endpoint?: string;
-  /** Static credentials. Defaults to the SDK's provider chain. */
-  readonly credentials?: KinesisCredentials;
+  /**
+   * Static credentials, or a provider of temporary ones (called again before they expire).
+   * Defaults to the SDK's provider chain (on Node; a browser has none: give a provider).
+   */
+  readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
   /** SDK-level retry attempts (the library retries on its own; default 1 = no SDK retries). */
   readonly maxAttempts?: number;
   /** Longest wait for a connection to Kinesis, in ms. Default 5,000. Ignored with `client`. */
@@ -67,10 +75,11 @@ export function validateConnectionTimeouts(options: KinesisConnectionOptions): {
 
 /**
  * Returns `options.client` if given, otherwise a new KinesisClient whose every request has a
- * deadline (`connectTimeout`, `requestTimeout`). With an endpoint (the option or the standard
- * environment variables, see resolveKinesisEndpoint) it installs the SDK's HTTP/1.1
+ * deadline (`connectTimeout`, `requestTimeout`). On Node, with an endpoint (the option or the
+ * standard environment variables, see resolveKinesisEndpoint) it installs the SDK's HTTP/1.1
  * NodeHttpHandler with keep-alive, because the default HTTP/2 handler cannot talk to plain-HTTP
- * servers; against AWS it keeps the SDK's HTTP/2 handler and bounds each request's wait.
+ * servers; against AWS it keeps the SDK's HTTP/2 handler and bounds each request's wait. The
+ * browser build uses fetch instead (see platform/requestHandler.browser.ts).
  */
 export function createKinesisClient(options: KinesisConnectionOptions = {}): KinesisClient {
   if (options.client !== undefined) {
@@ -93,37 +102,22 @@ export function createKinesisClient(options: KinesisConnectionOptions = {}): Kin
     }
     config.region = options.region;
   }
-  if (options.credentials !== undefined) {
+  if (typeof options.credentials === 'function') {
+    config.credentials = options.credentials;
+  } else if (options.credentials !== undefined) {
     const { accessKeyId, secretAccessKey } = options.credentials;
     if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string') {
       throw new InvalidOptionError(
         'credentials',
         '[redacted]',
-        'expected { accessKeyId: string, secretAccessKey: string, sessionToken?: string }',
+        'expected { accessKeyId: string, secretAccessKey: string, sessionToken?: string } or a provider function',
       );
     }
     config.credentials = { ...options.credentials };
   }
   const { connectTimeout, requestTimeout } = validateConnectionTimeouts(options);
   const endpoint = resolveKinesisEndpoint(options.endpoint);
-  if (endpoint !== undefined) {
-    config.endpoint = endpoint.value;
-    const http1 = {
-      connectionTimeout: connectTimeout,
-      requestTimeout,
-      throwOnRequestTimeout: true,
-      socketTimeout: requestTimeout,
-    };
-    config.requestHandler =
-      endpoint.url.protocol === 'http:'
-        ? new NodeHttpHandler({ ...http1, httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 256 }) })
-        : new NodeHttpHandler({ ...http1, httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 256 }) });
-  } else {
-    // The SDK's own default for Kinesis (HTTP/2, one session per request), with a deadline.
-    config.requestHandler = new DeadlineRequestHandler(
-      new NodeHttp2Handler({ requestTimeout, disableConcurrentStreams: true }),
-      connectTimeout + requestTimeout,
-    );
-  }
+  if (endpoint !== undefined) config.endpoint = endpoint.value;
+  config.requestHandler = createRequestHandler({ endpoint: endpoint?.url, connectTimeout, requestTimeout });
   return new KinesisClient(config);
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from '../platform/crypto.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 
 /** Largest hash key of a Kinesis stream: 2^128 - 1. */

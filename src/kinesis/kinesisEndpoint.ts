@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { environmentVariables } from '../platform/environment.js';
 
 /** Where an endpoint came from: the `endpoint` option or one of the environment variables. */
 export type KinesisEndpointSource =
@@ -22,7 +23,7 @@ const ENV_ORDER = ['AWS_ENDPOINT_URL_KINESIS', 'AWS_ENDPOINT_URL', 'KINESIS_ENDP
  */
 export function resolveKinesisEndpoint(
   endpoint: string | undefined,
-  env: NodeJS.ProcessEnv = process.env,
+  env: Readonly<Record<string, string | undefined>> = environmentVariables(),
 ): KinesisEndpoint | undefined {
   if (endpoint !== undefined)
     return { value: endpoint, url: parseEndpoint(endpoint, 'endpoint'), source: 'endpoint' };

@@ -5,6 +5,7 @@ import {
   resourceInUse,
   type AwsErrorAnswer,
 } from './awsErrors.js';
+import { applyCors } from './cors.js';
 import { FaultInjector } from './FaultInjector.js';
 import { readRequestBody, sendAnswer } from './frontHttp.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
@@ -58,6 +59,7 @@ export class KinesisFrontServer {
       this.forgetStream(streamName, dropBudgets),
     );
     this.server = createServer((req, res) => {
+      if (applyCors(options.cors, req, res)) return;
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent && !res.destroyed) {
           sendAnswer(

@@ -1,4 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { CorsPolicy } from './cors.js';
 import type { LocalKinesisFaults, LocalKinesisLimits } from './LocalKinesisOptions.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import type { ShardMapCache } from './ShardMapCache.js';
@@ -18,4 +19,6 @@ export interface KinesisFrontServerOptions {
   readonly region: string;
   /** Most open shards over all streams. */
   readonly shardLimit: number;
+  /** Cross-origin access for browser pages (see cors.ts); undefined: off. */
+  readonly cors?: CorsPolicy;
 }

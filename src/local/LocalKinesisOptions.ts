@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { resolveCors, type CorsPolicy, type LocalKinesisCors } from './cors.js';
 
 /** Kinesis limits the local server enforces. Every field defaults to the AWS value. */
 export interface LocalKinesisLimits {
@@ -71,6 +72,12 @@ export interface LocalKinesisOptions {
   readonly streamStatusDelayMs?: number;
   /** Most open shards over all streams (the account shard limit). Default 500, as on AWS. */
   readonly shardLimit?: number;
+  /**
+   * Let browser pages on other origins call the endpoint (CORS): `true` for any origin,
+   * `{ origins: ['http://localhost:4200'] }` for those only. Default false (the CLI's
+   * `rxjs-kinesis local` turns it on).
+   */
+  readonly cors?: LocalKinesisCors;
 }
 
 export const MIB = 1024 * 1024;
@@ -99,6 +106,7 @@ export interface ResolvedLocalKinesisOptions {
   readonly clock: () => number;
   readonly streamStatusDelayMs: number;
   readonly shardLimit: number;
+  readonly cors: CorsPolicy | undefined;
 }
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -321,5 +329,6 @@ export function resolveLocalKinesisOptions(options: LocalKinesisOptions = {}): R
     faults: resolveFaults(options.faults),
     streams: resolveStreams(options.streams),
     clock,
+    cors: resolveCors(options.cors),
   };
 }

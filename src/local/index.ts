@@ -7,4 +7,5 @@ export {
   type LocalStreamSpec,
 } from './LocalKinesisOptions.js';
 export type { LocalKinesisStats } from './LocalKinesisStats.js';
+export type { LocalKinesisCors } from './cors.js';
 export { seededRandom } from './seededRandom.js';

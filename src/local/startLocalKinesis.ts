@@ -80,6 +80,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     admin,
     region: resolved.region,
     shardLimit: resolved.shardLimit,
+    cors: resolved.cors,
   });
 
   const shutdown = async (): Promise<void> => {

@@ -67,6 +67,11 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
         fatal: fail,
       });
       if (options.metricsObserver !== undefined) engine.metrics$.subscribe(options.metricsObserver);
+      if (options.flushOn !== undefined) {
+        intake.add(
+          options.flushOn.subscribe({ next: () => engine.flush(), error: (error: unknown) => fail(error) }),
+        );
+      }
 
       intake.add(
         source.subscribe({

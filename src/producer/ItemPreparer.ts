@@ -1,3 +1,4 @@
+import { Buffer } from '../platform/buffer.js';
 import { parseExplicitHashKey, validatePartitionKey } from '../kinesis/hashKey.js';
 import { InvalidExplicitHashKeyError } from './errors/InvalidExplicitHashKeyError.js';
 import { InvalidPartitionKeyError } from './errors/InvalidPartitionKeyError.js';

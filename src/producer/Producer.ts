@@ -1,8 +1,9 @@
-import { Subject, type Observable } from 'rxjs';
-import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import { Subject, type Observable, type Subscription } from 'rxjs';
+import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveredReport, DeliveryReport } from './DeliveryReport.js';
 import { ProducerClosedError } from './errors/ProducerClosedError.js';
 import { FifoQueue } from './FifoQueue.js';
+import { validateFlushOn } from './flushOn.js';
 import type { PreparedItem } from './OutgoingRecord.js';
 import { ProducerEngine } from './ProducerEngine.js';
 import type { ProducerMetricsSnapshot } from './ProducerMetrics.js';
@@ -38,15 +39,26 @@ export class Producer<T> {
   private lastAccepted = -1;
   private closed = false;
   private closing: Promise<void> | undefined;
+  private readonly flushOn: Subscription | undefined;
 
   /** Every item's report, as its PutRecords answer arrives. Completes on close(). */
   readonly reports$: Observable<DeliveryReport<T>> = this.reports.asObservable();
 
   constructor(options: ProducerOptions<T>) {
+    const flushOn = validateFlushOn(options.flushOn);
     this.engine = new ProducerEngine<T>(options, {
       report: (report) => this.onReport(report),
       spaceAvailable: () => this.admit(),
       fatal: (error) => this.failures.push(error),
+    });
+    this.flushOn = flushOn?.subscribe({
+      next: () => this.engine.flush(),
+      error: (error: unknown) =>
+        this.failures.push(
+          error instanceof RxjsKinesisError
+            ? error
+            : new RxjsKinesisError('flushOn failed', { cause: error }),
+        ),
     });
   }
 
@@ -87,6 +99,7 @@ export class Producer<T> {
   /** Refuses new items, flushes, and releases the client (if the producer created it). */
   close(): Promise<void> {
     this.closed = true;
+    this.flushOn?.unsubscribe();
     this.closing ??= this.flush().finally(() => {
       this.engine.dispose();
       this.reports.complete();

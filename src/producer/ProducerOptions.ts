@@ -1,4 +1,4 @@
-import type { SchedulerLike } from 'rxjs';
+import type { Observable, SchedulerLike } from 'rxjs';
 import type { KinesisConnectionOptions } from '../kinesis/createKinesisClient.js';
 import type { StreamAddress } from '../kinesis/streamAddress.js';
 import type { Logger } from '../logging/Logger.js';
@@ -91,6 +91,12 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
   readonly scheduler?: SchedulerLike;
   /** Source of randomness in [0, 1) for back-off jitter and random partition keys. Default Math.random. */
   readonly random?: () => number;
+  /**
+   * Each time this emits, what was accepted is sent at once instead of waiting for bufferTime;
+   * intake goes on. The browser entry passes the page's hide events. An error of it ends a
+   * toKinesis() output like a source error, and rejects a Producer's next flush()/close().
+   */
+  readonly flushOn?: Observable<unknown>;
   /** Logs start, readiness, retries, failures and close (console, pino, NestJS Logger...); nothing is logged without one. */
   readonly logger?: Logger;
 }

@@ -4,7 +4,7 @@ import {
   type ListShardsCommandInput,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { createHash, hash } from 'node:crypto';
+import { createHash, hash } from '../platform/crypto.js';
 import { MAX_HASH_KEY, parseExplicitHashKey } from '../kinesis/hashKey.js';
 import { ShardMap } from '../kinesis/ShardMap.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';

@@ -1,5 +1,6 @@
 import type { Observer } from 'rxjs';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { validateFlushOn } from './flushOn.js';
 import type { ProducerMetricsSnapshot } from './ProducerMetrics.js';
 import type { ProducerOptions } from './ProducerOptions.js';
 
@@ -60,5 +61,6 @@ export function resolveToKinesisPolicies<T>(options: ToKinesisOptions<T>): Resol
       'expected an observer { next?, error?, complete? }',
     );
   }
+  validateFlushOn(options.flushOn);
   return { onFailure, overflow, flushOnUnsubscribe };
 }

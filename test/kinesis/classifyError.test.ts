@@ -151,6 +151,10 @@ describe('classifyError on Node and SDK transport errors', () => {
     ['socket hang up', nodeError('socket hang up')],
     ['aborted socket', nodeError('aborted')],
     ['TimeoutError', Object.assign(new Error('request timed out'), { name: 'TimeoutError' })],
+    ['fetch failure in Chromium', new TypeError('Failed to fetch')],
+    ['fetch failure in Firefox', new TypeError('NetworkError when attempting to fetch resource.')],
+    ['fetch failure in Safari', new TypeError('Load failed')],
+    ['fetch failure in Node', new TypeError('fetch failed')],
     [
       'SDK-wrapped socket hang up',
       Object.assign(new Error('AWS SDK error wrapper for TimeoutError: socket hang up'), {

@@ -11,6 +11,7 @@ const ENTRY_POINTS: Record<string, string> = {
   'rxjs-kinesis/local': 'src/local/index.ts',
   'rxjs-kinesis/nestjs': 'src/nestjs/index.ts',
   'rxjs-kinesis/testing': 'src/testing/index.ts',
+  'rxjs-kinesis/browser': 'src/browser/index.ts',
 };
 
 function exportedNames(file: string): string[] {

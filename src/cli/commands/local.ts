@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import type { LocalKinesisCors } from '../../local/cors.js';
 import { startLocalKinesis, type LocalKinesis } from '../../local/startLocalKinesis.js';
 import {
   DEFAULT_SHARD_LIMIT,
@@ -33,9 +34,27 @@ interface LocalCommandFlags {
   readonly shardLimit?: number;
   readonly seed?: number;
   readonly stream: LocalStreamSpec[];
+  /** False with --no-cors. */
+  readonly cors: boolean;
+  readonly corsOrigin: string[];
 }
 
 export const DEFAULT_LOCAL_PORT = 4567;
+
+function collectOrigin(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** CORS for browser pages: on for any origin unless --no-cors or --cors-origin says otherwise. */
+function corsOption(flags: LocalCommandFlags): LocalKinesisCors {
+  if (!flags.cors) return false;
+  return flags.corsOrigin.length === 0 ? true : { origins: flags.corsOrigin };
+}
+
+function describeCors(cors: LocalKinesisCors): string {
+  if (cors === false) return 'off';
+  return cors === true ? 'any origin (browser pages may call it)' : cors.origins.join(', ');
+}
 
 function integerFlag(min: number, max: number): (value: string) => number {
   return (value) => {
@@ -120,6 +139,13 @@ export function registerLocalCommand(
       integerFlag(0, 60_000),
     )
     .option('--shard-limit <n>', 'most open shards over all streams (default 500)', integerFlag(1, 100_000))
+    .option(
+      '--cors-origin <origin>',
+      'let only this browser origin call the endpoint (repeatable)',
+      collectOrigin,
+      [],
+    )
+    .option('--no-cors', 'refuse cross-origin calls from browser pages (default: any origin may call)')
     .action(async (flags: LocalCommandFlags, command: Command) => {
       const faults: LocalKinesisFaults = {
         internalFailureRate: flags.internalFailureRate ?? flags.faultRate ?? 0,
@@ -143,6 +169,7 @@ export function registerLocalCommand(
             ? {}
             : { streamStatusDelayMs: flags.streamStatusDelayMs }),
           ...(flags.shardLimit === undefined ? {} : { shardLimit: flags.shardLimit }),
+          cors: corsOption(flags),
         });
       } catch (error) {
         if (error instanceof InvalidOptionError) {
@@ -173,6 +200,7 @@ function describe(local: LocalKinesis, flags: LocalCommandFlags, faults: LocalKi
     `  region:      ${local.region}`,
     `  credentials: accessKeyId=${accessKeyId} secretAccessKey=${secretAccessKey}`,
     `  limits:      ${flags.limits === true ? 'on (AWS per-shard rates and request sizes)' : 'off'}`,
+    `  cors:        ${describeCors(corsOption(flags))}`,
     `  faults:      ${faultParts.length === 0 ? 'none' : `${faultParts.join(', ')} (seed ${faults.seed})`}`,
     `  streams:     ${
       flags.stream.length === 0

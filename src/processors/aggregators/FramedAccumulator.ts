@@ -1,3 +1,4 @@
+import { Buffer } from '../../platform/buffer.js';
 import { RecordTooLargeError } from '../errors/RecordTooLargeError.js';
 import type { AggregatedRecord, AggregatorEntry, RecordAccumulator } from '../Aggregator.js';
 import { validateMaxRecordBytes } from './validateMaxRecordBytes.js';

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { Buffer } from '../../platform/buffer.js';
+import { createHash } from '../../platform/crypto.js';
 import { RecordTooLargeError } from '../errors/RecordTooLargeError.js';
 import type { AggregatedRecord, AggregatorEntry, RecordAccumulator } from '../Aggregator.js';
 import { KPL_MAGIC, KPL_OVERHEAD } from './kplFormat.js';

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { Buffer } from '../../platform/buffer.js';
+import { createHash } from '../../platform/crypto.js';
 import { KplChecksumError } from '../errors/KplChecksumError.js';
 import { KplDecodeError } from '../errors/KplDecodeError.js';
 import type { Aggregator, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';

@@ -1,3 +1,4 @@
+import { Buffer } from '../../platform/buffer.js';
 import { MalformedNetstringError } from '../errors/MalformedNetstringError.js';
 import type { Aggregator, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';
 import { FramedAccumulator, type Framing } from './FramedAccumulator.js';

@@ -1,3 +1,4 @@
+import { Buffer } from '../../platform/buffer.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Aggregator, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';
 import { toBuffer } from '../serializers/toBuffer.js';

@@ -1,4 +1,5 @@
-import { isUtf8 } from 'node:buffer';
+import { Buffer } from '../../platform/buffer.js';
+import { isUtf8 } from '../../platform/isUtf8.js';
 import { DeserializationError } from '../errors/DeserializationError.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';

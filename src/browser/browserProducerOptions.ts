@@ -1,0 +1,54 @@
+import { merge } from 'rxjs';
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import type { ProducerOptions } from '../producer/ProducerOptions.js';
+import type { ToKinesisOptions } from '../producer/ToKinesisOptions.js';
+import { pageHidden } from './pageHidden.js';
+
+/** Items a browser producer holds at most (accepted, not yet delivered), unless told otherwise. */
+export const BROWSER_MAX_QUEUE_SIZE = 10_000;
+/** Bytes a browser producer holds at most, unless told otherwise (at least maxRecordBytes). */
+export const BROWSER_MAX_QUEUE_BYTES = 4 * 1024 * 1024;
+/** Largest retry delay in a browser, so delivery resumes soon after the network is back. */
+export const BROWSER_EXPO_BACKOFF_LIMIT_MS = 10_000;
+
+/** Producer options in a browser. */
+export interface BrowserProducerOptions<T> extends ProducerOptions<T> {
+  /**
+   * Send what is buffered as soon as the page is hidden (`pagehide`, `visibilitychange` to
+   * hidden), with fetch keepalive for requests up to 60 KiB. Best effort: a browser may still
+   * discard a page before its requests are sent or answered. Default true.
+   */
+  readonly flushOnPageHide?: boolean;
+}
+
+/** toKinesis() options in a browser. */
+export interface BrowserToKinesisOptions<T> extends ToKinesisOptions<T>, BrowserProducerOptions<T> {}
+
+const atLeast = (value: unknown, floor: number): number =>
+  typeof value === 'number' && Number.isFinite(value) ? Math.max(value, floor) : floor;
+
+/**
+ * The options with the defaults that differ in a browser, and the page-hide flush trigger:
+ * a smaller queue (a page's memory), no deadline on connection failures (a device goes offline
+ * for minutes; the bounded queue and the overflow policy decide what happens meanwhile) and a
+ * shorter retry back-off ceiling. Options the caller gives win; they are validated as usual.
+ */
+export function browserProducerOptions<T>(options: BrowserToKinesisOptions<T>): ToKinesisOptions<T> {
+  const { flushOnPageHide = true, ...rest } = options;
+  if (typeof flushOnPageHide !== 'boolean') {
+    throw new InvalidOptionError('flushOnPageHide', flushOnPageHide, 'expected true or false');
+  }
+  const flushOn = !flushOnPageHide
+    ? rest.flushOn
+    : rest.flushOn === undefined
+      ? pageHidden()
+      : merge(pageHidden(), rest.flushOn);
+  return {
+    ...rest,
+    maxQueueSize: rest.maxQueueSize ?? BROWSER_MAX_QUEUE_SIZE,
+    maxQueueBytes: rest.maxQueueBytes ?? atLeast(rest.maxRecordBytes, BROWSER_MAX_QUEUE_BYTES),
+    connectionFailureTimeout: rest.connectionFailureTimeout ?? Number.POSITIVE_INFINITY,
+    expoBackoffLimit: rest.expoBackoffLimit ?? atLeast(rest.expoBackoff, BROWSER_EXPO_BACKOFF_LIMIT_MS),
+    ...(flushOn === undefined ? {} : { flushOn }),
+  };
+}

@@ -1,0 +1,99 @@
+import { FetchHttpHandler } from '@smithy/fetch-http-handler';
+import { currentPage, isHidden, isOnline, onOnline, type PageEnvironment } from './page.js';
+import type { RequestHandlerSettings } from './requestHandler.js';
+
+export type { RequestHandlerSettings } from './requestHandler.js';
+
+type FetchRequest = Parameters<FetchHttpHandler['handle']>[0];
+type FetchHandleOptions = NonNullable<Parameters<FetchHttpHandler['handle']>[1]>;
+type FetchAnswer = Awaited<ReturnType<FetchHttpHandler['handle']>>;
+type FetchConfigKey = Parameters<FetchHttpHandler['updateHttpClientConfig']>[0];
+type FetchConfigValue = Parameters<FetchHttpHandler['updateHttpClientConfig']>[1];
+
+/**
+ * Largest request body sent with fetch `keepalive` while the page is hidden. Browsers allow
+ * 64 KiB of keepalive bodies in flight per page; a larger request would be refused, so it is
+ * sent as usual (and may be cut off if the page goes away).
+ */
+export const KEEPALIVE_BODY_LIMIT = 60 * 1024;
+
+const encoder = new TextEncoder();
+
+function bodyBytes(body: unknown): number | undefined {
+  if (typeof body === 'string') return encoder.encode(body).byteLength;
+  if (body instanceof Uint8Array) return body.byteLength;
+  return undefined;
+}
+
+/**
+ * The browser build's HTTP handler: the SDK's FetchHttpHandler with the request deadline, and
+ * two page-aware behaviours:
+ * - while the page is hidden (being closed or sent to the background), small requests go with
+ *   fetch `keepalive`, so a flush started on `pagehide` can outlive the page;
+ * - while the browser says it is offline, a request waits for the `online` event (at most its
+ *   request timeout) before it is sent, so records are not burnt through retries while the
+ *   network is gone and go out as soon as it is back.
+ * Network failures (fetch's TypeError) reach the producer as retriable ConnectionErrors.
+ */
+export class PageAwareFetchHandler {
+  private readonly inner: FetchHttpHandler;
+  private readonly waits = new Set<() => void>();
+
+  constructor(
+    private readonly settings: Pick<RequestHandlerSettings, 'requestTimeout'>,
+    private readonly page: PageEnvironment = currentPage(),
+  ) {
+    this.inner = new FetchHttpHandler({
+      requestTimeout: settings.requestTimeout,
+      requestInit: (request) => (this.keepAlive(request.body) ? { keepalive: true } : {}),
+    });
+  }
+
+  async handle(request: FetchRequest, options: FetchHandleOptions = {}): Promise<FetchAnswer> {
+    if (!isOnline(this.page)) await this.waitForOnline(options.abortSignal as AbortSignal | undefined);
+    return this.inner.handle(request, options);
+  }
+
+  updateHttpClientConfig(key: FetchConfigKey, value: FetchConfigValue): void {
+    this.inner.updateHttpClientConfig(key, value);
+  }
+
+  httpHandlerConfigs(): ReturnType<FetchHttpHandler['httpHandlerConfigs']> {
+    return this.inner.httpHandlerConfigs();
+  }
+
+  /** Releases requests waiting to be online (they are sent, and fail if still offline). */
+  destroy(): void {
+    for (const release of [...this.waits]) release();
+    this.inner.destroy();
+  }
+
+  private keepAlive(body: unknown): boolean {
+    if (!isHidden(this.page)) return false;
+    const bytes = bodyBytes(body);
+    return bytes !== undefined && bytes <= KEEPALIVE_BODY_LIMIT;
+  }
+
+  /** Resolves on the `online` event, after the request timeout, or when the request is aborted. */
+  private waitForOnline(abortSignal: AbortSignal | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let removeOnline = (): void => undefined;
+      const release = (): void => {
+        clearTimeout(timer);
+        removeOnline();
+        abortSignal?.removeEventListener('abort', release);
+        this.waits.delete(release);
+        resolve();
+      };
+      const timer = setTimeout(release, this.settings.requestTimeout);
+      removeOnline = onOnline(this.page, release);
+      abortSignal?.addEventListener('abort', release);
+      this.waits.add(release);
+    });
+  }
+}
+
+/** The HTTP handler of the clients the library creates, in the browser build. */
+export function createRequestHandler(settings: RequestHandlerSettings): PageAwareFetchHandler {
+  return new PageAwareFetchHandler(settings);
+}
