@@ -236,10 +236,21 @@ export class ShardSubscription implements ReadingSource {
       this.options.onEnd(children);
       return;
     }
-    const continuation = event.continuationSequenceNumber;
-    if (this.lastEmitted === undefined || compareSequenceNumbers(continuation, this.lastEmitted) >= 0)
-      this.position = { iteratorType: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: continuation };
+    this.advanceTo(event.continuationSequenceNumber);
     this.onEvents(attempt);
+  }
+
+  /**
+   * After a wholly emitted event the next subscription continues after its continuation point,
+   * unless that is not past the current position: a start AT_SEQUENCE_NUMBER S whose record was
+   * not delivered yet must not become AFTER S.
+   */
+  private advanceTo(continuation: string): void {
+    const { position } = this;
+    const at = position.iteratorType === 'AT_SEQUENCE_NUMBER' ? position.sequenceNumber : undefined;
+    if (at !== undefined && compareSequenceNumbers(continuation, at) <= 0) return;
+    if (this.lastEmitted !== undefined && compareSequenceNumbers(continuation, this.lastEmitted) < 0) return;
+    this.position = { iteratorType: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: continuation };
   }
 
   /**

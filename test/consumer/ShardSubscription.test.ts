@@ -480,3 +480,19 @@ test('with a group, silent subscriptions in a row give the shard up (onStalled)'
   expect(t.calls).toHaveLength(3);
   expect(t.open()).toHaveLength(0);
 });
+
+test('an empty first event at a start AT_SEQUENCE_NUMBER S keeps S: a renewal never skips the record at S', async () => {
+  const t = setUp({ start: { iteratorType: 'AT_SEQUENCE_NUMBER', sequenceNumber: '7' } });
+  t.source.start();
+  t.calls[0]?.accept(event([], '7'));
+  await t.settle();
+  t.calls[0]?.events.fail(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+  await t.advance(1000);
+  expect(t.calls[1]?.start).toEqual({ iteratorType: 'AT_SEQUENCE_NUMBER', sequenceNumber: '7' });
+  t.calls[1]?.accept(event(['7', '8'], '8'));
+  await t.settle();
+  t.calls[1]?.events.end();
+  await t.advance(1000);
+  expect(t.calls[2]?.start).toEqual({ iteratorType: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: '8' });
+  expect(t.emitted).toEqual(['7', '8']);
+});
