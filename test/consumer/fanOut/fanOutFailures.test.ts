@@ -1,0 +1,298 @@
+// Enhanced fan-out under failure, against the embedded local Kinesis with its limits and faults:
+// dropped and silent subscriptions, ResourceInUseException, a slow subscriber, a lost lease.
+// (The long timings - the 35 s silence, the 5-minute renewal - are shown in virtual time in
+// test/consumer/ShardSubscription.test.ts; here the silence timeout is short, in real time.)
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { concatMap, lastValueFrom, map, take, timer, toArray, type Subscription } from 'rxjs';
+import { MemoryCheckpointer } from '../../../src/checkpointers/MemoryCheckpointer.js';
+import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
+import type { ConsumerEvent } from '../../../src/consumer/ConsumerEvent.js';
+import { SubscriptionInUseError } from '../../../src/consumer/errors/SubscriptionInUseError.js';
+import { SubscriptionSilentError } from '../../../src/consumer/errors/SubscriptionSilentError.js';
+import type { LocalKinesis } from '../../../src/local/index.js';
+import { checkpoint } from '../../../src/operators/checkpoint.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../../support/redis.js';
+import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
+import { numbers, putRecords, waitFor } from '../../support/streamRecords.js';
+import { fanOutOptions, fromKinesis, startFanOutKinesis, text } from './fanOutSupport.js';
+
+jest.setTimeout(120_000);
+
+let redis: TestRedis;
+const cleanUp: (() => Promise<void> | void)[] = [];
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+});
+
+afterEach(async () => {
+  for (const step of cleanUp.splice(0).reverse()) await step();
+});
+
+afterAll(async () => {
+  await redis.close();
+});
+
+async function kinesisWith(
+  options: Parameters<typeof startFanOutKinesis>[0],
+): Promise<{ kinesis: LocalKinesis; client: KinesisClient }> {
+  const kinesis = await startFanOutKinesis(options);
+  const client = kinesis.createClient();
+  cleanUp.push(() => kinesis.close());
+  cleanUp.push(() => client.destroy());
+  return { kinesis, client };
+}
+
+function errorsOf(events: readonly ConsumerEvent[], kind: new (...args: never[]) => Error): number {
+  return events.filter((event) => event.type === 'error-retried' && event.error instanceof kind).length;
+}
+
+test('dropped and silent subscriptions recover: every record once, in order per shard', async () => {
+  const { kinesis, client } = await kinesisWith({
+    limits: true,
+    faults: { subscriptionDropRate: 0.08, silentSubscriptionRate: 0.08, seed: 7 },
+    efo: { idleEventIntervalMs: 200 },
+  });
+  const streamName = uniqueStreamName('efo-faults');
+  await kinesis.createStream(streamName, 2);
+  const consumer = fromKinesis(
+    fanOutOptions(kinesis, streamName, 'faults', {
+      enhancedFanOut: { consumerName: 'faults', silenceTimeoutMs: 1500 },
+      retryLimit: Number.POSITIVE_INFINITY,
+      checkpointer: new MemoryCheckpointer(),
+    }),
+  );
+  const events: ConsumerEvent[] = [];
+  const eventSubscription = consumer.events$.subscribe((event) => events.push(event));
+  cleanUp.push(() => eventSubscription.unsubscribe());
+  const read = lastValueFrom(consumer.pipe(checkpoint({ batchSize: 20 }), take(400), toArray()));
+  for (let i = 0; i < 400; i += 50) {
+    await putRecords(client, streamName, numbers(50, i));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const records = await read;
+  await consumer.stopped();
+  expect(records.map(text).sort()).toEqual(numbers(400).sort());
+  for (const shardId of new Set(records.map((record) => record.shardId))) {
+    const sequence = records
+      .filter((record) => record.shardId === shardId)
+      .map((record) => BigInt(record.sequenceNumber));
+    expect(sequence).toEqual([...sequence].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
+  }
+  expect(errorsOf(events, SubscriptionSilentError)).toBeGreaterThan(0);
+  const renewals = events.filter(
+    (event) => event.type === 'error-retried' && event.operation === 'SubscribeToShard',
+  );
+  expect(renewals.length).toBeGreaterThan(errorsOf(events, SubscriptionSilentError));
+});
+
+test('ResourceInUseException: a second reader of the same consumer waits at one call a second, never fails, and takes over', async () => {
+  const { kinesis, client } = await kinesisWith({ limits: true });
+  const streamName = uniqueStreamName('efo-in-use');
+  await kinesis.createStream(streamName, 1);
+  await putRecords(client, streamName, numbers(20));
+  // Two consumers that share no leases (separate checkpointers) as one stream consumer.
+  const a = fromKinesis(
+    fanOutOptions(kinesis, streamName, 'shared', { checkpointer: new MemoryCheckpointer() }),
+  );
+  const b = fromKinesis(
+    fanOutOptions(kinesis, streamName, 'shared', { checkpointer: new MemoryCheckpointer(), retryLimit: 1 }),
+  );
+  const byA: string[] = [];
+  const byB: string[] = [];
+  const bEvents: { at: number; event: ConsumerEvent }[] = [];
+  const errors: unknown[] = [];
+  const subscriptions: Subscription[] = [
+    b.events$.subscribe((event) => bEvents.push({ at: Date.now(), event })),
+  ];
+  subscriptions.push(
+    a.pipe(checkpoint()).subscribe({ next: (r) => byA.push(text(r)), error: (e) => errors.push(e) }),
+  );
+  cleanUp.push(async () => {
+    for (const s of subscriptions) s.unsubscribe();
+    await Promise.all([a.stopped(), b.stopped()]);
+  });
+  await waitFor(() => byA.length === 20, { timeoutMs: 30_000, message: () => `A read ${byA.length} of 20` });
+  const startedAt = Date.now();
+  subscriptions.push(
+    b.pipe(checkpoint()).subscribe({ next: (r) => byB.push(text(r)), error: (e) => errors.push(e) }),
+  );
+  await waitFor(
+    () =>
+      errorsOf(
+        bEvents.map((e) => e.event),
+        SubscriptionInUseError,
+      ) >= 4,
+    {
+      timeoutMs: 30_000,
+      message: () =>
+        `B saw ${errorsOf(
+          bEvents.map((e) => e.event),
+          SubscriptionInUseError,
+        )} ResourceInUse retries`,
+    },
+  );
+  const inUse = bEvents.filter(
+    ({ event }) => event.type === 'error-retried' && event.error instanceof SubscriptionInUseError,
+  );
+  // More than retryLimit (1), at most about one call a second.
+  expect(inUse.length).toBeLessThanOrEqual((Date.now() - startedAt) / 1000 + 2);
+  expect(byB).toEqual([]);
+  expect(errors).toEqual([]);
+
+  // A stops: its subscription closes, B subscribes and reads the shard (its own checkpointer: all of it).
+  subscriptions[1]?.unsubscribe();
+  await a.stopped();
+  await waitFor(() => byB.length === 20, { timeoutMs: 30_000, message: () => `B read ${byB.length} of 20` });
+  expect(byB).toEqual(numbers(20));
+  expect(errors).toEqual([]);
+});
+
+test('a slow subscriber keeps memory within the budget and its leases renewed', async () => {
+  const { kinesis, client } = await kinesisWith({});
+  const streamName = uniqueStreamName('efo-slow');
+  await kinesis.createStream(streamName, 2);
+  await putRecords(client, streamName, numbers(2000));
+  const checkpointer = new RedisCheckpointer({
+    redis: redis.url,
+    name: 'efo-slow',
+    keyPrefix: uniqueKeyPrefix('efo-slow'),
+    sessionTimeout: 1000,
+    heartbeatInterval: 200,
+  });
+  cleanUp.push(() => checkpointer.close());
+  const maxQueueSize = 40;
+  const consumer = fromKinesis(fanOutOptions(kinesis, streamName, 'slow', { checkpointer, maxQueueSize }));
+  const events: ConsumerEvent[] = [];
+  const eventSubscription = consumer.events$.subscribe((event) => events.push(event));
+  cleanUp.push(() => eventSubscription.unsubscribe());
+  // 150 records at 25 ms each: about 4 s, four lease sessions.
+  const processed = await lastValueFrom(
+    consumer.pipe(
+      concatMap((record) => timer(25).pipe(map(() => record))),
+      checkpoint({ batchSize: 10 }),
+      take(150),
+      toArray(),
+    ),
+  );
+  const stats = consumer.stats();
+  await consumer.stopped();
+  expect(processed).toHaveLength(150);
+  expect(events.filter((event) => event.type === 'lease-lost')).toEqual([]);
+  expect(stats.peakInFlight).toBeLessThanOrEqual(maxQueueSize);
+  // Of 2,000 records only what was processed plus the budget (and one event's rest) was read.
+  expect(stats.shards.reduce((sum, shard) => sum + shard.records, 0)).toBeLessThanOrEqual(150 + maxQueueSize);
+  expect(new Set(processed.map(text)).size).toBe(150);
+});
+
+test('a lost lease closes the shard subscription at once: the next owner subscribes without waiting for it', async () => {
+  const { kinesis, client } = await kinesisWith({ limits: true });
+  const streamName = uniqueStreamName('efo-lease');
+  await kinesis.createStream(streamName, 1);
+  const shared = new MemoryCheckpointer({ leaseDurationMs: 1500 });
+  let renewalsFail = false;
+  const forA = new SpyCheckpointer(shared, {
+    beforeRenew: async () => {
+      if (renewalsFail) throw new Error('checkpoint store unreachable (test)');
+    },
+  });
+  const forB = new SpyCheckpointer(shared);
+  const options = { shardRefreshInterval: 200 };
+  const a = fromKinesis(
+    fanOutOptions(kinesis, streamName, 'app', { ...options, checkpointer: forA, workerId: 'a' }),
+  );
+  const b = fromKinesis(
+    fanOutOptions(kinesis, streamName, 'app', { ...options, checkpointer: forB, workerId: 'b' }),
+  );
+  const aEvents: ConsumerEvent[] = [];
+  const bEvents: ConsumerEvent[] = [];
+  const byA: string[] = [];
+  const byB: string[] = [];
+  const errors: unknown[] = [];
+  const subscriptions: Subscription[] = [
+    a.events$.subscribe((event) => aEvents.push(event)),
+    b.events$.subscribe((event) => bEvents.push(event)),
+    a
+      .pipe(checkpoint({ batchSize: 1 }))
+      .subscribe({ next: (r) => byA.push(text(r)), error: (e) => errors.push(e) }),
+  ];
+  cleanUp.push(async () => {
+    for (const s of subscriptions) s.unsubscribe();
+    await Promise.all([a.stopped(), b.stopped()]);
+  });
+  await putRecords(client, streamName, numbers(10));
+  await waitFor(() => byA.length === 10, { timeoutMs: 30_000, message: () => `A read ${byA.length} of 10` });
+
+  renewalsFail = true;
+  subscriptions.push(
+    b
+      .pipe(checkpoint({ batchSize: 1 }))
+      .subscribe({ next: (r) => byB.push(text(r)), error: (e) => errors.push(e) }),
+  );
+  await waitFor(() => aEvents.some((event) => event.type === 'lease-lost'), {
+    timeoutMs: 30_000,
+    message: () => `A never lost its lease (${aEvents.map((e) => e.type).join(', ')})`,
+  });
+  await waitFor(() => bEvents.some((event) => event.type === 'lease-acquired'), {
+    timeoutMs: 30_000,
+    message: () => `B never acquired the lease (${bEvents.map((e) => e.type).join(', ')})`,
+  });
+  await putRecords(client, streamName, numbers(10, 10));
+  await waitFor(() => byB.includes('19'), { timeoutMs: 30_000, message: () => `B read ${byB.join(',')}` });
+  // A's subscription was closed when it lost the lease: B's first call (or the one after it,
+  // while the server notices the closed stream) got through.
+  expect(errorsOf(bEvents, SubscriptionInUseError)).toBeLessThanOrEqual(2);
+  expect(byA.filter((value) => Number(value) >= 10)).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('a RedisCheckpointer group of two workers reading with fan-out shares the shards and reads everything', async () => {
+  const { kinesis, client } = await kinesisWith({ limits: true });
+  const streamName = uniqueStreamName('efo-group');
+  await kinesis.createStream(streamName, 4);
+  const keyPrefix = uniqueKeyPrefix('efo-group');
+  const seen = new Map<string, string[]>();
+  const subscriptions: Subscription[] = [];
+  const consumers = ['w1', 'w2'].map((workerId) => {
+    const checkpointer = new RedisCheckpointer({
+      redis: redis.url,
+      name: 'efo-group',
+      keyPrefix,
+      sessionTimeout: 2000,
+      heartbeatInterval: 250,
+    });
+    const consumer = fromKinesis(fanOutOptions(kinesis, streamName, 'group-app', { checkpointer, workerId }));
+    seen.set(workerId, []);
+    subscriptions.push(
+      consumer
+        .pipe(checkpoint({ batchSize: 5 }))
+        .subscribe((record) => seen.get(workerId)?.push(text(record))),
+    );
+    return { consumer, checkpointer };
+  });
+  cleanUp.push(async () => {
+    for (const s of subscriptions) s.unsubscribe();
+    for (const { consumer, checkpointer } of consumers) {
+      await consumer.stopped();
+      await checkpointer.close();
+    }
+  });
+  await waitFor(
+    async () => {
+      const leases = await consumers[0]!.checkpointer.leaseSnapshot(streamName);
+      const owners = leases.leases.map((lease) => lease.owner);
+      return owners.filter((o) => o === 'w1').length === 2 && owners.filter((o) => o === 'w2').length === 2;
+    },
+    { timeoutMs: 30_000, message: () => 'the workers did not settle at 2 + 2 shards' },
+  );
+  await putRecords(client, streamName, numbers(400));
+  const all = () => [...(seen.get('w1') ?? []), ...(seen.get('w2') ?? [])];
+  await waitFor(() => new Set(all()).size === 400, {
+    timeoutMs: 60_000,
+    message: () => `read ${new Set(all()).size} of 400`,
+  });
+  expect(all().sort()).toEqual(numbers(400).sort());
+  expect(seen.get('w1')?.length).toBeGreaterThan(0);
+  expect(seen.get('w2')?.length).toBeGreaterThan(0);
+});
