@@ -1,4 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { ResolvedFanOutOptions } from './efo/LocalFanOutOptions.js';
 import type { LocalKinesisFaults, LocalKinesisLimits } from './LocalKinesisOptions.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import type { ShardMapCache } from './ShardMapCache.js';
@@ -18,4 +19,6 @@ export interface KinesisFrontServerOptions {
   readonly region: string;
   /** Most open shards over all streams. */
   readonly shardLimit: number;
+  /** How enhanced fan-out is served. */
+  readonly efo: ResolvedFanOutOptions;
 }

@@ -7,4 +7,6 @@ export {
   type LocalStreamSpec,
 } from './LocalKinesisOptions.js';
 export type { LocalKinesisStats } from './LocalKinesisStats.js';
+export type { LocalFanOutOptions } from './efo/LocalFanOutOptions.js';
+export type { SubscriptionFilter } from './efo/EnhancedFanOut.js';
 export { seededRandom } from './seededRandom.js';
