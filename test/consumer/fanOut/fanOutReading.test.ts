@@ -81,6 +81,9 @@ test('registers a missing consumer, reads everything once, never checkpoints ahe
   );
   await consumer.stopped();
   eventSubscription.unsubscribe();
+  // Read over SubscribeToShard, not GetRecords.
+  expect(kinesis.stats.fanOutSubscriptions).toBeGreaterThanOrEqual(3);
+  expect(kinesis.stats.fanOutRecords).toBeGreaterThanOrEqual(600);
   expect(records.map(text).sort()).toEqual(numbers(600).sort());
   expect(new Set(records.map((record) => `${record.shardId}/${record.sequenceNumber}`)).size).toBe(600);
   expect(spy.writes.length).toBeGreaterThan(0);
