@@ -286,3 +286,39 @@ test('a consumer that does not become ACTIVE in time errors with StreamConsumerN
     await slow.close();
   }
 });
+
+test('subscriptions renewed at the end of their life (shortened to 1 s) lose and repeat nothing', async () => {
+  const short = await startFanOutKinesis({
+    limits: true,
+    efo: { subscriptionLifetimeMs: 1000, idleEventIntervalMs: 200 },
+  });
+  const shortClient = short.createClient();
+  try {
+    const streamName = uniqueStreamName('efo-lifetime');
+    await short.createStream(streamName, 1);
+    const consumer = fromKinesis({
+      ...fanOutOptions(short, streamName, 'renewing'),
+      checkpointer: new MemoryCheckpointer(),
+    });
+    const events: ConsumerEvent[] = [];
+    const eventSubscription = consumer.events$.subscribe((event) => events.push(event));
+    const read = lastValueFrom(consumer.pipe(checkpoint(), take(150), toArray()));
+    for (let i = 0; i < 150; i += 10) {
+      await putRecords(shortClient, streamName, numbers(10, i));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    const records = await read;
+    await consumer.stopped();
+    eventSubscription.unsubscribe();
+    expect(records.map(text)).toEqual(numbers(150));
+    const renewals = events.filter((event) => event.type === 'subscription-renewed');
+    expect(renewals.length).toBeGreaterThanOrEqual(2);
+    expect(
+      renewals.every((event) => event.type === 'subscription-renewed' && event.reason === 'expired'),
+    ).toBe(true);
+    expect(short.stats.fanOutSubscriptions).toBeGreaterThanOrEqual(3);
+  } finally {
+    shortClient.destroy();
+    await short.close();
+  }
+});
