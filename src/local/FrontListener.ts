@@ -27,7 +27,10 @@ export class FrontListener {
   private readonly http1;
   private readonly http2;
   private readonly sockets = new Set<Socket>();
-  private readonly sessions = new Set<Http2Session>();
+  /** Open HTTP/2 sessions, each with the connection it runs on. */
+  private readonly sessions = new Map<Http2Session, Socket>();
+  /** The connection being handed to the HTTP/2 server (it makes the session synchronously). */
+  private handingOver: Socket | undefined;
 
   constructor(handler: FrontHandler) {
     this.http1 = createHttpServer(handler);
@@ -36,17 +39,30 @@ export class FrontListener {
       handler(req as unknown as IncomingMessage, res as unknown as ServerResponse),
     );
     this.http2.on('session', (session: Http2Session) => {
-      this.sessions.add(session);
+      if (this.handingOver === undefined) return;
+      this.sessions.set(session, this.handingOver);
       session.once('close', () => this.sessions.delete(session));
     });
     this.server = createNetServer((socket) => this.accept(socket));
+  }
+
+  /**
+   * Drops the connection that carries `res` as a network failure would: a TCP reset, with no
+   * HTTP/2 GOAWAY or last chunk first. Under HTTP/2 every exchange on the connection goes with it.
+   */
+  dropConnection(res: ServerResponse): void {
+    const session = (res as unknown as Partial<Http2ServerResponse>).stream?.session;
+    const socket = session === undefined ? res.socket : this.sessions.get(session);
+    if (socket === undefined || socket === null) return;
+    if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+    else socket.destroy();
   }
 
   /** Stops listening and destroys every connection, open exchanges included. */
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.server.close(() => resolve());
-      for (const session of this.sessions) session.destroy();
+      for (const session of this.sessions.keys()) session.destroy();
       for (const socket of this.sockets) socket.destroy();
       this.http1.closeAllConnections();
     });
@@ -66,7 +82,13 @@ export class FrontListener {
       socket.off('error', onError);
       socket.pause();
       socket.unshift(head);
-      (isHttp2 ? this.http2 : this.http1).emit('connection', socket);
+      if (isHttp2) {
+        this.handingOver = socket;
+        this.http2.emit('connection', socket);
+        this.handingOver = undefined;
+      } else {
+        this.http1.emit('connection', socket);
+      }
       process.nextTick(() => socket.resume());
     };
     const onError = (): void => {

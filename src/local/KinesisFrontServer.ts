@@ -74,6 +74,7 @@ export class KinesisFrontServer {
       limits: options.limits,
       efo: options.efo,
       faults: this.faults,
+      dropConnection: (res) => this.listener.dropConnection(res),
     });
     this.listener = new FrontListener((req, res) => {
       this.handle(req, res).catch((error: unknown) => {

@@ -50,7 +50,7 @@ describe('local Kinesis SubscribeToShard over HTTP/2', () => {
     expect(last.ContinuationSequenceNumber).toBe(sequenceNumbers[1]);
     expect(last.MillisBehindLatest).toBe(0);
     expect(last.ChildShards).toBeUndefined();
-    await reader.cancel();
+    reader.cancel();
   });
 
   it('sends an empty event at least every idle interval on a quiet shard', async () => {
@@ -65,7 +65,7 @@ describe('local Kinesis SubscribeToShard over HTTP/2', () => {
     }
     // Three idle events of a 300 ms interval cannot arrive much sooner than 900 ms.
     expect(Date.now() - started).toBeGreaterThanOrEqual(800);
-    await reader.cancel();
+    reader.cancel();
     expect(local.stats.fanOutEvents).toBeGreaterThanOrEqual(4);
   });
 });

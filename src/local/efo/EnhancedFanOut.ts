@@ -41,6 +41,8 @@ export interface EnhancedFanOutOptions {
   readonly limits: Required<LocalKinesisLimits> | undefined;
   readonly efo: ResolvedFanOutOptions;
   readonly faults: FaultInjector;
+  /** Drops the connection that carries a response, as a network failure would. */
+  readonly dropConnection: (res: ServerResponse) => void;
 }
 
 /**
@@ -105,6 +107,7 @@ export class EnhancedFanOut {
 
   /** Forgets a stream's consumers and ends their subscriptions (it was deleted or created anew). */
   forgetStream(streamName: string): void {
+    for (const consumer of this.registry.list(streamName)) this.endSubscriptions(consumer);
     for (const subscription of this.active.values()) {
       if (subscription.streamName === streamName) subscription.stop('closed');
     }
@@ -126,9 +129,14 @@ export class EnhancedFanOut {
     );
   }
 
+  /** Ends the subscriptions of a deregistered consumer and forgets its rate windows. */
   private endSubscriptions(consumer: StreamConsumer): void {
+    const prefix = `${consumer.consumerArn}\u0000`;
     for (const [key, subscription] of this.active) {
-      if (key.startsWith(`${consumer.consumerArn}\u0000`)) subscription.stop('closed');
+      if (key.startsWith(prefix)) subscription.stop('closed');
+    }
+    for (const map of [this.calls, this.budgets]) {
+      for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
     }
   }
 
@@ -198,7 +206,7 @@ export class EnhancedFanOut {
       consumerName,
       store,
       admin,
-      exchange: new EventStreamExchange(res),
+      exchange: new EventStreamExchange(res, this.options.dropConnection),
       start,
       budget,
       timing: {

@@ -1,5 +1,4 @@
 import type { ServerResponse } from 'node:http';
-import type { Http2ServerResponse } from 'node:http2';
 import { EVENT_STREAM_CONTENT_TYPE } from './eventStreamMessages.js';
 import { randomUUID } from 'node:crypto';
 
@@ -13,7 +12,11 @@ export class EventStreamExchange {
   private isClosed = false;
   private waitingDrain: (() => void) | undefined;
 
-  constructor(private readonly res: ServerResponse) {
+  constructor(
+    private readonly res: ServerResponse,
+    /** Drops the connection that carries a response, as a network failure would. */
+    private readonly drop: (res: ServerResponse) => void,
+  ) {
     this.closed = new Promise((resolve) => {
       res.once('close', () => {
         this.isClosed = true;
@@ -55,8 +58,6 @@ export class EventStreamExchange {
 
   /** Drops the connection that carries the exchange (with every exchange on it, under HTTP/2). */
   dropConnection(): void {
-    const http2 = this.res as unknown as Partial<Http2ServerResponse>;
-    if (http2.stream !== undefined) http2.stream.session?.destroy();
-    else this.res.socket?.destroy();
+    this.drop(this.res);
   }
 }

@@ -1,4 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { epochMs } from '../listShardsPage.js';
 import type { MutableLocalKinesisStats } from '../LocalKinesisStats.js';
 import { toPutEntry } from '../putEntry.js';
 import type { JsonObject } from '../UpstreamAnswer.js';
@@ -165,10 +166,12 @@ export class ShardSubscription {
           continue;
         }
         if (records.length > 0) continuation = String(records[records.length - 1]!.SequenceNumber);
-        const event: JsonObject = {
-          Records: records,
-          MillisBehindLatest: buffer.length === 0 ? millisBehind : Math.max(millisBehind, 1),
-        };
+        const event: JsonObject = { Records: records, MillisBehindLatest: millisBehind };
+        if (buffer.length > 0) {
+          // Records read but not sent yet: behind by at least the age of the next one.
+          const next = epochMs(buffer[0]!.ApproximateArrivalTimestamp);
+          if (next !== undefined) event.MillisBehindLatest = Math.max(millisBehind, Math.max(0, now - next));
+        }
         if (shardEnd) event.ChildShards = await this.childShards();
         else event.ContinuationSequenceNumber = continuation;
         budget?.consume(timing.clock(), bytes);

@@ -27,6 +27,8 @@ const CONSUMER_ARN_PATTERN =
   '^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+';
 const DEFAULT_LIST_RESULTS = 100;
 const MAX_LIST_RESULTS = 10_000;
+/** How long a ListStreamConsumers NextToken stays valid (as on AWS, 300 s). */
+const TOKEN_LIFETIME_MS = 300_000;
 
 export interface StreamConsumerOperationsOptions {
   readonly registry: StreamConsumerRegistry;
@@ -44,7 +46,10 @@ export interface StreamConsumerOperationsOptions {
  */
 export class StreamConsumerOperations {
   /** ListStreamConsumers page tokens: token → stream and how many consumers were listed. */
-  private readonly tokens = new Map<string, { readonly streamName: string; readonly offset: number }>();
+  private readonly tokens = new Map<
+    string,
+    { readonly streamName: string; readonly offset: number; readonly expiresAt: number }
+  >();
 
   constructor(private readonly options: StreamConsumerOperationsOptions) {}
 
@@ -107,6 +112,7 @@ export class StreamConsumerOperations {
     if ('type' in stream) return errorAnswer(stream);
     let offset = 0;
     if (payload.NextToken !== undefined && payload.NextToken !== null) {
+      this.pruneTokens();
       const token = typeof payload.NextToken === 'string' ? this.tokens.get(payload.NextToken) : undefined;
       if (token === undefined || token.streamName !== stream.streamName) {
         return errorAnswer(invalidArgument(`NextToken ${String(payload.NextToken)} is invalid or expired.`));
@@ -118,7 +124,12 @@ export class StreamConsumerOperations {
     let nextToken: string | undefined;
     if (offset + page.length < consumers.length) {
       nextToken = randomBytes(24).toString('base64url');
-      this.tokens.set(nextToken, { streamName: stream.streamName, offset: offset + page.length });
+      this.pruneTokens();
+      this.tokens.set(nextToken, {
+        streamName: stream.streamName,
+        offset: offset + page.length,
+        expiresAt: Date.now() + TOKEN_LIFETIME_MS,
+      });
     }
     return jsonAnswer(200, {
       Consumers: page.map((consumer) => this.summary(consumer)),
@@ -132,6 +143,15 @@ export class StreamConsumerOperations {
     this.options.registry.deregister(consumer);
     this.options.onDeregister(consumer);
     return jsonAnswer(200, {});
+  }
+
+  /** Drops expired page tokens (they are kept in insertion order, so the oldest come first). */
+  private pruneTokens(): void {
+    const now = Date.now();
+    for (const [token, entry] of this.tokens) {
+      if (entry.expiresAt > now) break;
+      this.tokens.delete(token);
+    }
   }
 
   private summary(consumer: StreamConsumer): JsonObject {
