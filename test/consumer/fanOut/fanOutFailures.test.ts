@@ -16,6 +16,7 @@ import { uniqueStreamName } from '../../support/kinesis.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../../support/redis.js';
 import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
 import { numbers, putRecords, waitFor } from '../../support/streamRecords.js';
+import { FastForwardScheduler } from '../../support/fastForwardScheduler.js';
 import { fanOutOptions, fromKinesis, startFanOutKinesis, text } from './fanOutSupport.js';
 
 jest.setTimeout(120_000);
@@ -321,4 +322,50 @@ test('a RedisCheckpointer group of two workers reading with fan-out shares the s
   expect(all().sort()).toEqual(numbers(400).sort());
   expect(seen.get('w1')?.length).toBeGreaterThan(0);
   expect(seen.get('w2')?.length).toBeGreaterThan(0);
+});
+
+test('a half-open subscription is abandoned after the default 35 s of silence (clock moved ahead) and renewed, nothing lost or repeated', async () => {
+  const { kinesis, client } = await kinesisWith({ efo: { idleEventIntervalMs: 200 } });
+  const streamName = uniqueStreamName('efo-half-open');
+  await kinesis.createStream(streamName, 1);
+  const scheduler = new FastForwardScheduler();
+  const consumer = fromKinesis(
+    fanOutOptions(kinesis, streamName, 'half-open', { checkpointer: new MemoryCheckpointer(), scheduler }),
+  );
+  const events: ConsumerEvent[] = [];
+  const records: string[] = [];
+  const errors: unknown[] = [];
+  const subscriptions = [
+    consumer.events$.subscribe((event) => events.push(event)),
+    consumer
+      .pipe(checkpoint())
+      .subscribe({ next: (r) => records.push(text(r)), error: (e) => errors.push(e) }),
+  ];
+  cleanUp.push(async () => {
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    await consumer.stopped();
+  });
+  await putRecords(client, streamName, numbers(10));
+  await waitFor(() => records.length === 10, {
+    timeoutMs: 30_000,
+    message: () => `read ${records.length} of 10`,
+  });
+
+  expect(kinesis.silenceSubscriptions()).toBe(1);
+  await putRecords(client, streamName, numbers(10, 10));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  // About 29 s (plus the real time the test takes, a few seconds) of the consumer's time since the last event (real time passes too): still waiting.
+  await scheduler.advance(28_000);
+  expect(records).toHaveLength(10);
+  expect(errorsOf(events, SubscriptionSilentError)).toBe(0);
+  // Past 35 s without an event: abandoned, renewed after the last record, the rest delivered.
+  await scheduler.advance(8000);
+  await waitFor(() => records.length === 20, {
+    timeoutMs: 30_000,
+    message: () => `read ${records.length} of 20`,
+  });
+  expect(errorsOf(events, SubscriptionSilentError)).toBe(1);
+  expect(records).toEqual(numbers(20));
+  expect(events.filter((event) => event.type === 'lease-lost')).toEqual([]);
+  expect(errors).toEqual([]);
 });
