@@ -120,15 +120,15 @@ export type ConsumerEvent =
     }
   /**
    * Enhanced fan-out: the shard's subscription was renewed from `afterSequenceNumber` (the last
-   * emitted record or continuation point): `expired` when it reached the end of its life (5
-   * minutes), `paused` when it was closed because the in-flight budget stayed full for the
+   * emitted record or continuation point): `ended` when the server ended it (its 5-minute life,
+   * or a connection closed without an error), `paused` when it was closed because the in-flight budget stayed full for the
    * silence timeout and reopened once there was room. Silent subscriptions and errors are
    * reported as `error-retried`.
    */
   | {
       readonly type: 'subscription-renewed';
       readonly shardId: string;
-      readonly reason: 'expired' | 'paused';
+      readonly reason: 'ended' | 'paused';
       readonly afterSequenceNumber?: string;
     }
   | {

@@ -16,7 +16,7 @@
  * | delivering  | event emitted, shard not ended          | streaming   | pull the next event                             |
  * | delivering  | event emitted, last event of the shard  | ended       | onEnd(childShards)                              |
  * | streaming   | no event for `silenceTimeoutMs`         | waiting     | abort; SubscriptionSilentError as retriable     |
- * | streaming   | the subscription ends (5-minute life)   | waiting     | renew from the continuation point               |
+ * | streaming   | the subscription ends (5-minute life)   | waiting     | renew from the continuation point ('ended')     |
  * | any live    | ResourceInUseException                  | waiting     | retry at the 1-per-second floor, uncounted      |
  * | any live    | throttled (LimitExceededException)      | waiting     | back off (uncounted)                            |
  * | any live    | other retriable error                   | waiting     | back off; retryLimit exhausted -> onError       |
@@ -63,7 +63,7 @@ export interface ShardSubscriptionOptions extends ReadingSourceParams {
 type Phase = 'idle' | 'subscribing' | 'streaming' | 'delivering' | 'paused' | 'closed' | 'waiting' | 'done';
 
 /** What renewed a subscription, for the `subscription-renewed` event. */
-export type RenewalReason = 'expired' | 'paused';
+export type RenewalReason = 'ended' | 'paused';
 
 export class ShardSubscription implements ReadingSource {
   private phase: Phase = 'idle';
@@ -166,7 +166,7 @@ export class ShardSubscription implements ReadingSource {
     events.next().then(
       (result) => {
         if (attempt !== this.attempt) return;
-        if (result.done === true) this.renew(attempt, 'expired');
+        if (result.done === true) this.renew(attempt, 'ended');
         else this.onEvent(attempt, result.value);
       },
       (error: unknown) => {
@@ -286,7 +286,7 @@ export class ShardSubscription implements ReadingSource {
     }, this.options.silenceTimeoutMs);
   }
 
-  /** The subscription ended without a final event (its 5-minute life): renew it. */
+  /** The subscription ended without a final event (its 5-minute life, a closed connection): renew it. */
   private renew(attempt: number, reason: RenewalReason): void {
     if (attempt !== this.attempt) return;
     this.closeSubscription();

@@ -219,7 +219,7 @@ test('emits events in order and renews an ended subscription after its continuat
   expect(t.events).toContainEqual({
     type: 'subscription-renewed',
     shardId: SHARD,
-    reason: 'expired',
+    reason: 'ended',
     afterSequenceNumber: '5',
   });
   expect(t.open()).toHaveLength(1);

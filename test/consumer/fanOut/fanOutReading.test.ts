@@ -314,7 +314,7 @@ test('subscriptions renewed at the end of their life (shortened to 1 s) lose and
     const renewals = events.filter((event) => event.type === 'subscription-renewed');
     expect(renewals.length).toBeGreaterThanOrEqual(2);
     expect(
-      renewals.every((event) => event.type === 'subscription-renewed' && event.reason === 'expired'),
+      renewals.every((event) => event.type === 'subscription-renewed' && event.reason === 'ended'),
     ).toBe(true);
     expect(short.stats.fanOutSubscriptions).toBeGreaterThanOrEqual(3);
   } finally {
