@@ -369,3 +369,54 @@ test('a half-open subscription is abandoned after the default 35 s of silence (c
   expect(events.filter((event) => event.type === 'lease-lost')).toEqual([]);
   expect(errors).toEqual([]);
 });
+
+test('sustained backpressure closes the subscription and reopens it after the last emitted record: nothing repeated', async () => {
+  const { kinesis, client } = await kinesisWith({ efo: { idleEventIntervalMs: 200 } });
+  const streamName = uniqueStreamName('efo-paused');
+  await kinesis.createStream(streamName, 1);
+  await putRecords(client, streamName, numbers(20));
+  const consumer = fromKinesis(
+    fanOutOptions(kinesis, streamName, 'paused', {
+      enhancedFanOut: { consumerName: 'paused', silenceTimeoutMs: 500 },
+      checkpointer: new MemoryCheckpointer(),
+      maxQueueSize: 5,
+    }),
+  );
+  const events: ConsumerEvent[] = [];
+  const eventSubscription = consumer.events$.subscribe((event) => events.push(event));
+  cleanUp.push(() => eventSubscription.unsubscribe());
+  // 700 ms per record: the budget of 5 stays full longer than the 500 ms silence timeout.
+  const processed = await lastValueFrom(
+    consumer.pipe(
+      concatMap((record) => timer(700).pipe(map(() => record))),
+      checkpoint(),
+      map(text),
+      take(12),
+      toArray(),
+    ),
+  );
+  const stats = consumer.stats();
+  await consumer.stopped();
+  expect(processed).toEqual(numbers(12));
+  expect(stats.peakInFlight).toBeLessThanOrEqual(5);
+  const reopened = events.filter(
+    (event) => event.type === 'subscription-renewed' && event.reason === 'paused',
+  );
+  expect(reopened.length).toBeGreaterThan(0);
+});
+
+test('stopping while the stream consumer is still CREATING ends the wait at once; nothing is subscribed', async () => {
+  const { kinesis } = await kinesisWith({ efo: { consumerStatusDelayMs: 20_000 } });
+  const streamName = uniqueStreamName('efo-stop-early');
+  await kinesis.createStream(streamName, 1);
+  const consumer = fromKinesis(fanOutOptions(kinesis, streamName, 'never-active'));
+  const errors: unknown[] = [];
+  const subscription = consumer.subscribe({ error: (e) => errors.push(e) });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const stoppingAt = Date.now();
+  subscription.unsubscribe();
+  await consumer.stopped();
+  expect(Date.now() - stoppingAt).toBeLessThan(5000);
+  expect(errors).toEqual([]);
+  expect(kinesis.stats.fanOutSubscriptions).toBe(0);
+});
