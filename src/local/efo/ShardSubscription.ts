@@ -125,7 +125,13 @@ export class ShardSubscription {
             continue;
           }
           if (page.status !== 200) {
-            await exchange.send(exceptionMessage('InternalFailureException', 'Internal service failure.'));
+            // The stream or shard gone (deleted meanwhile) is told as such; anything else as a failure.
+            const notFound = page.body.__type === 'ResourceNotFoundException';
+            await exchange.send(
+              notFound
+                ? exceptionMessage('ResourceNotFoundException', String(page.body.message ?? ''))
+                : exceptionMessage('InternalFailureException', 'Internal service failure.'),
+            );
             return this.finish('failed');
           }
           buffer.push(...((Array.isArray(page.body.Records) ? page.body.Records : []) as JsonObject[]));
