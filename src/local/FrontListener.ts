@@ -36,8 +36,10 @@ export class FrontListener {
     this.http1 = createHttpServer(handler);
     this.http1.keepAliveTimeout = 60_000;
     // Room for an event in flight on each of many subscriptions sharing one connection.
-    this.http2 = createHttp2Server({ maxSessionMemory: 64 }, (req: Http2ServerRequest, res: Http2ServerResponse) =>
-      handler(req as unknown as IncomingMessage, res as unknown as ServerResponse),
+    this.http2 = createHttp2Server(
+      { maxSessionMemory: 64 },
+      (req: Http2ServerRequest, res: Http2ServerResponse) =>
+        handler(req as unknown as IncomingMessage, res as unknown as ServerResponse),
     );
     this.http2.on('session', (session: Http2Session) => {
       if (this.handingOver === undefined) return;
