@@ -192,7 +192,7 @@ describe('local Kinesis SubscribeToShard lifetime', () => {
         events += 1;
       }
       expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
-      expect(events).toBeGreaterThanOrEqual(2);
+      expect(events).toBeGreaterThanOrEqual(1);
       // The slot is free again: a new subscription starts at once.
       const next = await EventReader.subscribe(client, consumerArn, SHARD, { Type: 'LATEST' });
       await next.event();

@@ -176,6 +176,8 @@ export class ShardSubscription {
           await this.sleep(Math.min(timing.pollIntervalMs, lastEventAt + timing.idleEventIntervalMs - now));
           continue;
         }
+        // Silenced while this event was being made: it is not sent.
+        if (this.silent) continue;
         const fault = this.options.faultBeforeEvent();
         if (fault === 'drop') {
           this.stop('dropped');
