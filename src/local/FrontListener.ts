@@ -8,6 +8,9 @@ import {
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 
 /** The first bytes of every HTTP/2 connection opened with prior knowledge (RFC 9113, 3.4). */
+/** How long a new connection may stay silent before its first bytes. */
+const SNIFF_TIMEOUT_MS = 120_000;
+
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
 /**
@@ -35,8 +38,11 @@ export class FrontListener {
   constructor(handler: FrontHandler) {
     this.http1 = createHttpServer(handler);
     this.http1.keepAliveTimeout = 60_000;
-    this.http2 = createHttp2Server((req: Http2ServerRequest, res: Http2ServerResponse) =>
-      handler(req as unknown as IncomingMessage, res as unknown as ServerResponse),
+    // Room for an event in flight on each of many subscriptions sharing one connection.
+    this.http2 = createHttp2Server(
+      { maxSessionMemory: 64 },
+      (req: Http2ServerRequest, res: Http2ServerResponse) =>
+        handler(req as unknown as IncomingMessage, res as unknown as ServerResponse),
     );
     this.http2.on('session', (session: Http2Session) => {
       if (this.handingOver === undefined) return;
@@ -80,6 +86,8 @@ export class FrontListener {
       if (isHttp2 && head.length < HTTP2_PREFACE.length) return;
       socket.off('data', onData);
       socket.off('error', onError);
+      socket.off('timeout', onSilence);
+      socket.setTimeout(0);
       socket.pause();
       socket.unshift(head);
       if (isHttp2) {
@@ -94,7 +102,12 @@ export class FrontListener {
     const onError = (): void => {
       socket.destroy();
     };
+    // A connection that never says which protocol it speaks is not kept forever.
+    const onSilence = (): void => {
+      socket.destroy();
+    };
     socket.on('data', onData);
     socket.on('error', onError);
+    socket.setTimeout(SNIFF_TIMEOUT_MS, onSilence);
   }
 }

@@ -129,7 +129,7 @@ describe('local Kinesis stream consumers (enhanced fan-out registration)', () =>
     expect((neither as Error).name).toBe('InvalidArgumentException');
   });
 
-  it('lists consumers page by page, and deregisters them through DELETING', async () => {
+  it('lists consumers page by page, and deletes deregistered ones after the delay', async () => {
     const streamArn = await streamArnOf(client, 'consumed');
     const listed: string[] = [];
     let nextToken: string | undefined;
@@ -151,27 +151,18 @@ describe('local Kinesis stream consumers (enhanced fan-out registration)', () =>
       await client.send(new DescribeStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'twice' }))
     ).ConsumerDescription!.ConsumerARN!;
     await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: arn }));
-    expect(await statusOf(arn)).toBe('DELETING');
-    // A name being deleted is still taken.
-    await expect(
-      client.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'twice' })),
-    ).rejects.toBeInstanceOf(ResourceInUseException);
     const deadline = Date.now() + 20_000;
     for (;;) {
       const gone = await statusOf(arn).catch((caught: unknown) => caught);
       if (gone instanceof ResourceNotFoundException) break;
+      expect(gone).toBe('DELETING');
       if (Date.now() > deadline) throw new Error('consumer never deleted');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const left = await client.send(new ListStreamConsumersCommand({ StreamARN: streamArn }));
     expect(left.Consumers!.map((consumer) => consumer.ConsumerName)).toEqual(['app-1']);
-    // Deregistered by StreamARN and name too.
-    await client.send(new DeregisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'app-1' }));
-    expect(
-      (await client.send(new ListStreamConsumersCommand({ StreamARN: streamArn }))).Consumers!.map(
-        (consumer) => consumer.ConsumerStatus,
-      ),
-    ).toEqual(['DELETING']);
+    // The name is free again.
+    await client.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'twice' }));
   });
 
   it('allows 20 consumers per stream and refuses the 21st with LimitExceededException', async () => {
@@ -195,5 +186,42 @@ describe('local Kinesis stream consumers (enhanced fan-out registration)', () =>
     await local.createStream('recreated', 1);
     const listed = await client.send(new ListStreamConsumersCommand({ StreamARN: streamArn }));
     expect(listed.Consumers).toEqual([]);
+  });
+});
+
+describe('local Kinesis stream consumers while DELETING', () => {
+  let local: LocalKinesis;
+  let client: KinesisClient;
+
+  beforeAll(async () => {
+    // A delay no test outlasts, so that the DELETING state is seen whatever the machine's load.
+    local = await startLocalKinesis({ streams: { slow: 1 }, efo: { consumerStatusDelayMs: 60_000 } });
+    client = http2Client(local);
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await local.close();
+  });
+
+  it('shows a deregistered consumer DELETING, and keeps its name taken meanwhile', async () => {
+    const streamArn = await streamArnOf(client, 'slow');
+    const registered = await client.send(
+      new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'going' }),
+    );
+    expect(registered.Consumer?.ConsumerStatus).toBe('CREATING');
+    // Deregistered by StreamARN and name (a CREATING consumer may be deregistered).
+    await client.send(new DeregisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'going' }));
+    const described = await client.send(
+      new DescribeStreamConsumerCommand({ ConsumerARN: registered.Consumer!.ConsumerARN! }),
+    );
+    expect(described.ConsumerDescription?.ConsumerStatus).toBe('DELETING');
+    const listed = await client.send(new ListStreamConsumersCommand({ StreamARN: streamArn }));
+    expect(listed.Consumers!.map((consumer) => [consumer.ConsumerName, consumer.ConsumerStatus])).toEqual([
+      ['going', 'DELETING'],
+    ]);
+    await expect(
+      client.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'going' })),
+    ).rejects.toBeInstanceOf(ResourceInUseException);
   });
 });

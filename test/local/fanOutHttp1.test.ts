@@ -58,7 +58,7 @@ describe('local Kinesis SubscribeToShard over HTTP/1.1', () => {
   beforeAll(async () => {
     local = await startLocalKinesis({
       streams: { chunked: 1, python: 1, cli: 1 },
-      efo: { consumerStatusDelayMs: 0, idleEventIntervalMs: 300, subscriptionLifetimeMs: 3000 },
+      efo: { consumerStatusDelayMs: 0, idleEventIntervalMs: 300, subscriptionLifetimeMs: 5000 },
     });
     // The SDK's HTTP/1.1 handler: the event stream arrives as a chunked response.
     client = local.createClient();
@@ -104,8 +104,6 @@ describe('local Kinesis SubscribeToShard over HTTP/1.1', () => {
       .map((line) => JSON.parse(line) as { data: string[]; continuation: string });
     expect(events.flatMap((event) => event.data)).toEqual(['to python']);
     expect(events[events.length - 1]!.continuation).toBe(put.SequenceNumber);
-    // Idle events followed over the 3 s lifetime.
-    expect(events.length).toBeGreaterThanOrEqual(2);
   });
 
   (hasAws ? it : it.skip)('answers the AWS CLI stream consumer commands', async () => {

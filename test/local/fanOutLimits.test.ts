@@ -119,9 +119,11 @@ describe('local Kinesis SubscribeToShard limits', () => {
     const reader = await EventReader.subscribe(client, consumerArn, SHARD, { Type: 'TRIM_HORIZON' });
     let records = 0;
     let bytes = 0;
+    const behind: number[] = [];
     const readUntil = async (atLeast: number): Promise<void> => {
       while (bytes < atLeast) {
         const event = await reader.event();
+        behind.push(event.MillisBehindLatest!);
         for (const record of event.Records ?? []) {
           records += 1;
           bytes += record.Data!.length + record.PartitionKey!.length;
@@ -155,6 +157,8 @@ describe('local Kinesis SubscribeToShard limits', () => {
       await drain();
     }
     expect(records).toBe(64);
+    // Held back by the budget, the first events are behind the newest record.
+    expect(behind[0]).toBeGreaterThan(0);
     expect(local.stats.fanOutThrottledWaits).toBeGreaterThan(0);
     reader.cancel();
   });
@@ -188,7 +192,7 @@ describe('local Kinesis SubscribeToShard lifetime', () => {
         events += 1;
       }
       expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
-      expect(events).toBeGreaterThanOrEqual(2);
+      expect(events).toBeGreaterThanOrEqual(1);
       // The slot is free again: a new subscription starts at once.
       const next = await EventReader.subscribe(client, consumerArn, SHARD, { Type: 'LATEST' });
       await next.event();

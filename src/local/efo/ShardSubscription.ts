@@ -17,7 +17,10 @@ import type { SubscriptionStart } from './subscriptionStart.js';
 /** Most record bytes (data + partition keys) in one event. */
 const MAX_EVENT_BYTES = 1024 * 1024;
 const MAX_EVENT_RECORDS = 10_000;
-const READ_LIMIT = 10_000;
+/** Most records one read of the backing store asks for (the GetRecords maximum). */
+const MAX_READ_RECORDS = 10_000;
+/** About how many bytes one read of the backing store brings in (it caps records, not bytes). */
+const READ_BYTES = 2 * MAX_EVENT_BYTES;
 /** Longest wait between two looks at the budget clock (it may be a test's clock, moved by hand). */
 const BUDGET_POLL_MS = 50;
 
@@ -107,6 +110,10 @@ export class ShardSubscription {
     let continuation = start.continuation;
     const buffer: JsonObject[] = [...start.pending];
     let millisBehind = 0;
+    /** Records per read: sized from the last read's record size, so a read holds about READ_BYTES. */
+    let readLimit = 100;
+    /** Whether the last read was cut by the limit (more records may wait in the store). */
+    let readFull = false;
     let lastEventAt = Number.NEGATIVE_INFINITY;
     exchange.start();
     await exchange.send(initialResponseMessage());
@@ -118,17 +125,30 @@ export class ShardSubscription {
           continue;
         }
         if (buffer.length === 0 && iterator !== undefined) {
-          const page = await store.call('GetRecords', { ShardIterator: iterator, Limit: READ_LIMIT });
+          const page = await store.call('GetRecords', { ShardIterator: iterator, Limit: readLimit });
           if (this.stopReason !== undefined) break;
           if (page.status === 400 && page.body.__type === 'ExpiredIteratorException') {
             iterator = await this.iteratorAfter(continuation);
             continue;
           }
           if (page.status !== 200) {
-            await exchange.send(exceptionMessage('InternalFailureException', 'Internal service failure.'));
+            // The stream or shard gone (deleted meanwhile) is told as such; anything else as a failure.
+            const notFound = page.body.__type === 'ResourceNotFoundException';
+            await exchange.send(
+              notFound
+                ? exceptionMessage('ResourceNotFoundException', String(page.body.message ?? ''))
+                : exceptionMessage('InternalFailureException', 'Internal service failure.'),
+            );
             return this.finish('failed');
           }
-          buffer.push(...((Array.isArray(page.body.Records) ? page.body.Records : []) as JsonObject[]));
+          const read = (Array.isArray(page.body.Records) ? page.body.Records : []) as JsonObject[];
+          buffer.push(...read);
+          readFull = read.length >= readLimit;
+          if (read.length > 0) {
+            const readBytes = read.reduce((sum, record) => sum + (toPutEntry(record)?.bytes ?? 0), 0);
+            const perRecord = Math.max(1, readBytes / read.length);
+            readLimit = Math.max(1, Math.min(MAX_READ_RECORDS, Math.floor(READ_BYTES / perRecord)));
+          }
           iterator =
             typeof page.body.NextShardIterator === 'string' ? page.body.NextShardIterator : undefined;
           millisBehind = typeof page.body.MillisBehindLatest === 'number' ? page.body.MillisBehindLatest : 0;
@@ -156,6 +176,8 @@ export class ShardSubscription {
           await this.sleep(Math.min(timing.pollIntervalMs, lastEventAt + timing.idleEventIntervalMs - now));
           continue;
         }
+        // Silenced while this event was being made: it is not sent.
+        if (this.silent) continue;
         const fault = this.options.faultBeforeEvent();
         if (fault === 'drop') {
           this.stop('dropped');
@@ -167,10 +189,11 @@ export class ShardSubscription {
         }
         if (records.length > 0) continuation = String(records[records.length - 1]!.SequenceNumber);
         const event: JsonObject = { Records: records, MillisBehindLatest: millisBehind };
-        if (buffer.length > 0) {
-          // Records read but not sent yet: behind by at least the age of the next one.
-          const next = epochMs(buffer[0]!.ApproximateArrivalTimestamp);
-          if (next !== undefined) event.MillisBehindLatest = Math.max(millisBehind, Math.max(0, now - next));
+        // Records not sent yet (read, or left in the store): behind by the age of the next one.
+        const next = buffer[0] ?? (readFull ? records[records.length - 1] : undefined);
+        const nextArrival = next === undefined ? undefined : epochMs(next.ApproximateArrivalTimestamp);
+        if (nextArrival !== undefined) {
+          event.MillisBehindLatest = Math.max(millisBehind, Math.max(0, now - nextArrival));
         }
         if (shardEnd) event.ChildShards = await this.childShards();
         else event.ContinuationSequenceNumber = continuation;
