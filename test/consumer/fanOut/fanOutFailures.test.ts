@@ -420,3 +420,67 @@ test('stopping while the stream consumer is still CREATING ends the wait at once
   expect(errors).toEqual([]);
   expect(kinesis.stats.fanOutSubscriptions).toBe(0);
 });
+
+test('a worker joining a fan-out group gets shards handed over: no record lost or read twice', async () => {
+  const { kinesis, client } = await kinesisWith({ limits: true });
+  const streamName = uniqueStreamName('efo-handoff');
+  await kinesis.createStream(streamName, 4);
+  const keyPrefix = uniqueKeyPrefix('efo-handoff');
+  const seen: { worker: string; data: string }[] = [];
+  const events: ConsumerEvent[] = [];
+  const subscriptions: Subscription[] = [];
+  const members: { consumer: ReturnType<typeof fromKinesis>; checkpointer: RedisCheckpointer }[] = [];
+  const join = (workerId: string) => {
+    const checkpointer = new RedisCheckpointer({
+      redis: redis.url,
+      name: 'efo-handoff',
+      keyPrefix,
+      sessionTimeout: 3000,
+      heartbeatInterval: 250,
+    });
+    const consumer = fromKinesis(
+      fanOutOptions(kinesis, streamName, 'handoff-app', { checkpointer, workerId }),
+    );
+    subscriptions.push(consumer.events$.subscribe((event) => events.push(event)));
+    subscriptions.push(
+      consumer
+        .pipe(checkpoint({ batchSize: 1 }))
+        .subscribe((record) => seen.push({ worker: workerId, data: text(record) })),
+    );
+    members.push({ consumer, checkpointer });
+  };
+  cleanUp.push(async () => {
+    for (const s of subscriptions) s.unsubscribe();
+    for (const { consumer, checkpointer } of members) {
+      await consumer.stopped();
+      await checkpointer.close();
+    }
+  });
+  join('w1');
+  let written = 0;
+  const write = async (n: number) => {
+    await putRecords(client, streamName, numbers(n, written));
+    written += n;
+  };
+  await write(100);
+  await waitFor(() => seen.length === 100, {
+    timeoutMs: 30_000,
+    message: () => `w1 read ${seen.length} of 100`,
+  });
+  join('w2');
+  // Keep writing while the shards move.
+  const deadline = Date.now() + 60_000;
+  while (!events.some((event) => event.type === 'handoff-completed') && Date.now() < deadline) {
+    await write(10);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await write(50);
+  await waitFor(() => new Set(seen.map((s) => s.data)).size === written, {
+    timeoutMs: 60_000,
+    message: () => `read ${new Set(seen.map((s) => s.data)).size} of ${written}`,
+  });
+  expect(events.some((event) => event.type === 'handoff-completed')).toBe(true);
+  expect(seen.some((s) => s.worker === 'w2')).toBe(true);
+  // A graceful handoff has no overlap: every record once.
+  expect(seen.map((s) => s.data).sort()).toEqual(numbers(written).sort());
+});
