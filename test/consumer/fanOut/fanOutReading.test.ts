@@ -313,9 +313,9 @@ test('subscriptions renewed at the end of their life (shortened to 1 s) lose and
     expect(records.map(text)).toEqual(numbers(150));
     const renewals = events.filter((event) => event.type === 'subscription-renewed');
     expect(renewals.length).toBeGreaterThanOrEqual(2);
-    expect(
-      renewals.every((event) => event.type === 'subscription-renewed' && event.reason === 'ended'),
-    ).toBe(true);
+    expect(renewals.every((event) => event.type === 'subscription-renewed' && event.reason === 'ended')).toBe(
+      true,
+    );
     expect(short.stats.fanOutSubscriptions).toBeGreaterThanOrEqual(3);
   } finally {
     shortClient.destroy();
