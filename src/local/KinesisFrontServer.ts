@@ -11,7 +11,7 @@ import { FrontListener } from './FrontListener.js';
 import { readRequestBody, sendAnswer } from './frontHttp.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { BackingStoreJson } from './efo/BackingStoreJson.js';
-import { EnhancedFanOut, type SubscriptionFilter } from './efo/EnhancedFanOut.js';
+import { EnhancedFanOut, type SubscriptionFilter, type SubscriptionInfo } from './efo/EnhancedFanOut.js';
 import { ShardOperations, withUpdatingStatus } from './ShardOperations.js';
 import { ShardReads } from './ShardReads.js';
 import { ShardWrites } from './ShardWrites.js';
@@ -98,6 +98,11 @@ export class KinesisFrontServer {
     this.fanOut.forgetStream(streamName);
     this.writes.forgetStream(streamName);
     this.reads.forgetStream(streamName);
+  }
+
+  /** The open SubscribeToShard subscriptions matching `filter`. */
+  subscriptions(filter?: SubscriptionFilter): SubscriptionInfo[] {
+    return this.fanOut.subscriptions(filter);
   }
 
   /** Drops the connection of each matching SubscribeToShard subscription; returns how many. */

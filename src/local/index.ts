@@ -8,5 +8,5 @@ export {
 } from './LocalKinesisOptions.js';
 export type { LocalKinesisStats } from './LocalKinesisStats.js';
 export type { LocalFanOutOptions } from './efo/LocalFanOutOptions.js';
-export type { SubscriptionFilter } from './efo/EnhancedFanOut.js';
+export type { SubscriptionFilter, SubscriptionInfo } from './efo/EnhancedFanOut.js';
 export { seededRandom } from './seededRandom.js';

@@ -10,7 +10,7 @@ import { kinesalite } from './loadKinesalite.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { createKinesisClient } from '../kinesis/createKinesisClient.js';
-import type { SubscriptionFilter } from './efo/EnhancedFanOut.js';
+import type { SubscriptionFilter, SubscriptionInfo } from './efo/EnhancedFanOut.js';
 import { KinesisFrontServer } from './KinesisFrontServer.js';
 import {
   MAX_LOCAL_SHARDS,
@@ -35,6 +35,8 @@ export interface LocalKinesis {
   createStream(name: string, shards: number): Promise<void>;
   /** Deletes a stream (bypassing injected faults) and waits until it is gone. */
   deleteStream(name: string): Promise<void>;
+  /** The open SubscribeToShard subscriptions matching `filter` (all when omitted), silent ones too. */
+  subscriptions(filter?: SubscriptionFilter): SubscriptionInfo[];
   /**
    * Drops the connection of each SubscribeToShard subscription matching `filter` (all when
    * omitted), as a network failure mid-stream would; returns how many there were.
@@ -178,6 +180,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     createClient: () => createKinesisClient({ endpoint, region: resolved.region, credentials: CREDENTIALS }),
     createStream,
     deleteStream,
+    subscriptions: (filter) => front.subscriptions(filter),
     dropSubscriptions: (filter) => front.dropSubscriptions(filter),
     silenceSubscriptions: (filter) => front.silenceSubscriptions(filter),
     get stats(): LocalKinesisStats {

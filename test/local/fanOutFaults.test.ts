@@ -161,6 +161,33 @@ describe('local Kinesis SubscribeToShard faults', () => {
     });
   });
 
+  it('close() ends open and silent subscriptions and waits for them', async () => {
+    await withLocal({}, async (local, client) => {
+      const reading = await EventReader.subscribe(
+        client,
+        await activeConsumer(client, 'faulty', 'open'),
+        SHARD,
+        {
+          Type: 'LATEST',
+        },
+      );
+      await reading.event();
+      const quiet = await EventReader.subscribe(
+        client,
+        await activeConsumer(client, 'faulty', 'quiet'),
+        SHARD,
+        {
+          Type: 'LATEST',
+        },
+      );
+      await quiet.event();
+      expect(local.silenceSubscriptions({ consumerName: 'quiet' })).toBe(1);
+      await local.close();
+      expect(['end', 'error']).toContain((await reading.next()).kind);
+      expect(['end', 'error']).toContain((await quiet.next()).kind);
+    });
+  });
+
   it('does not read ahead of a client that does not read (flow control)', async () => {
     await withLocal({}, async (local, client) => {
       const data = new Uint8Array(256 * 1024);

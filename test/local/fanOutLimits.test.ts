@@ -42,6 +42,9 @@ describe('local Kinesis SubscribeToShard limits', () => {
       (caught: unknown) => caught,
     );
     expect(refused).toBeInstanceOf(ResourceInUseException);
+    expect(local.subscriptions({ consumerName: 'single' })).toEqual([
+      { streamName: 'limited', consumerName: 'single', shardId: SHARD },
+    ]);
     expect((refused as Error).message).toBe(
       `Another active subscription exists for this consumer: 000000000000:limited:${SHARD}:single`,
     );

@@ -25,6 +25,13 @@ import { CONSUMER_OPERATIONS, StreamConsumerOperations } from './StreamConsumerO
 import { StreamConsumerRegistry, type StreamConsumer } from './StreamConsumerRegistry.js';
 import { parseStartingPosition, subscriptionStart } from './subscriptionStart.js';
 
+/** An open SubscribeToShard subscription, as the test hooks see it. */
+export interface SubscriptionInfo {
+  readonly streamName: string;
+  readonly consumerName: string;
+  readonly shardId: string;
+}
+
 /** Which subscriptions a test hook acts on; omitted fields match every subscription. */
 export interface SubscriptionFilter {
   readonly streamName?: string;
@@ -89,6 +96,15 @@ export class EnhancedFanOut {
     if (refusal === undefined) return undefined;
     this.options.stats.fanOutRefusedSubscriptions += 1;
     return errorAnswer(refusal);
+  }
+
+  /** The open subscriptions matching `filter` (silent ones included). */
+  subscriptions(filter: SubscriptionFilter = {}): SubscriptionInfo[] {
+    return this.matching(filter).map(({ streamName, consumerName, shardId }) => ({
+      streamName,
+      consumerName,
+      shardId,
+    }));
   }
 
   /** Drops the connection of every matching subscription; returns how many there were. */

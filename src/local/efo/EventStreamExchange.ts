@@ -35,6 +35,7 @@ export class EventStreamExchange {
 
   /** Sends the 200 response head. */
   start(): void {
+    if (!this.isOpen) return;
     this.res.writeHead(200, {
       'content-type': EVENT_STREAM_CONTENT_TYPE,
       'x-amzn-requestid': randomUUID(),
@@ -54,6 +55,11 @@ export class EventStreamExchange {
   /** Ends the response cleanly. */
   end(): void {
     if (this.isOpen) this.res.end();
+  }
+
+  /** Resets this exchange alone (its HTTP/2 stream, or its HTTP/1.1 connection). */
+  abort(): void {
+    this.res.destroy();
   }
 
   /** Drops the connection that carries the exchange (with every exchange on it, under HTTP/2). */

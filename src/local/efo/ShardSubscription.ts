@@ -70,7 +70,13 @@ export class ShardSubscription {
   constructor(private readonly options: ShardSubscriptionOptions) {
     this.lifetimeTimer = setTimeout(() => this.stop('lifetime'), options.timing.lifetimeMs);
     void options.exchange.closed.then(() => this.stop('client-left'));
-    this.ended = this.run().finally(() => clearTimeout(this.lifetimeTimer));
+    this.ended = this.run()
+      .catch((): SubscriptionEnd => {
+        // Only the response itself can fail here (a client gone before the head was written).
+        options.exchange.abort();
+        return 'failed';
+      })
+      .finally(() => clearTimeout(this.lifetimeTimer));
   }
 
   get streamName(): string {
