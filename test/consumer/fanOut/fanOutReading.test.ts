@@ -26,6 +26,7 @@ import {
   putRecords,
   numbers,
   waitActive,
+  waitFor,
   writesAheadOfProcessing,
 } from '../../support/streamRecords.js';
 import {
@@ -81,8 +82,12 @@ test('registers a missing consumer, reads everything once, never checkpoints ahe
   );
   await consumer.stopped();
   eventSubscription.unsubscribe();
-  // Read over SubscribeToShard, not GetRecords.
+  // Read over SubscribeToShard, not GetRecords; stopped() closed every subscription.
   expect(kinesis.stats.fanOutSubscriptions).toBeGreaterThanOrEqual(3);
+  await waitFor(() => kinesis.subscriptions({ streamName }).length === 0, {
+    timeoutMs: 3000,
+    message: () => `${kinesis.subscriptions({ streamName }).length} subscription(s) open after stopped()`,
+  });
   expect(kinesis.stats.fanOutRecords).toBeGreaterThanOrEqual(600);
   expect(records.map(text).sort()).toEqual(numbers(600).sort());
   expect(new Set(records.map((record) => `${record.shardId}/${record.sequenceNumber}`)).size).toBe(600);
