@@ -137,3 +137,8 @@ export { CheckpointerConflictError } from './consumer/errors/CheckpointerConflic
 export { NotAConsumerRecordError } from './consumer/errors/NotAConsumerRecordError.js';
 export { UntrackedRecordError } from './consumer/errors/UntrackedRecordError.js';
 export { CheckpointerUnavailableError } from './consumer/errors/CheckpointerUnavailableError.js';
+export type { EnhancedFanOutOptions, EnhancedFanOutConsumer } from './consumer/EnhancedFanOutOptions.js';
+export { createSubscriptionClient } from './kinesis/createSubscriptionClient.js';
+export { StreamConsumerNotActiveError } from './consumer/errors/StreamConsumerNotActiveError.js';
+export { SubscriptionInUseError } from './consumer/errors/SubscriptionInUseError.js';
+export { SubscriptionSilentError } from './consumer/errors/SubscriptionSilentError.js';

@@ -118,6 +118,19 @@ export type ConsumerEvent =
       /** The last emitted record; undefined when none was emitted yet (the start position is reused). */
       readonly afterSequenceNumber?: string;
     }
+  /**
+   * Enhanced fan-out: the shard's subscription was renewed from `afterSequenceNumber` (the last
+   * emitted record or continuation point): `ended` when the server ended it (its 5-minute life,
+   * or a connection closed without an error), `paused` when it was closed because the in-flight budget stayed full for the
+   * silence timeout and reopened once there was room. Silent subscriptions and errors are
+   * reported as `error-retried`.
+   */
+  | {
+      readonly type: 'subscription-renewed';
+      readonly shardId: string;
+      readonly reason: 'ended' | 'paused';
+      readonly afterSequenceNumber?: string;
+    }
   | {
       readonly type: 'checkpoint-written';
       readonly shardId: string;

@@ -6,6 +6,7 @@ import type { KinesisCredentials, KinesisCredentialsProvider } from '../kinesis/
 import type { StreamAddress } from '../kinesis/streamAddress.js';
 import type { Logger } from '../logging/Logger.js';
 import type { Processor } from '../processors/Processor.js';
+import type { EnhancedFanOutOptions, ResolvedEnhancedFanOut } from './EnhancedFanOutOptions.js';
 
 export type ConsumerIteratorType =
   'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP' | 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER';
@@ -111,6 +112,18 @@ export interface ConsumerOptions {
   readonly random?: () => number;
   /** Logs lifecycle, leases, retries and errors (console, pino, NestJS Logger...); nothing is logged without one. */
   readonly logger?: Logger;
+  /**
+   * Read with enhanced fan-out (SubscribeToShard) as this stream consumer instead of polling
+   * GetRecords: `{ consumerName }` (registered if the stream has none of that name) or
+   * `{ consumerArn }`. See the README's "Enhanced fan-out" section.
+   */
+  readonly enhancedFanOut?: EnhancedFanOutOptions;
+  /**
+   * With `enhancedFanOut`: deregister the stream consumer once this consumer stopped (stopped()
+   * waits for it). Default false: a registered consumer stays for the next run. Only for a
+   * consumer no other process reads as: their subscriptions end with it.
+   */
+  readonly deregisterOnStop?: boolean;
 }
 
 export interface ResolvedConsumerOptions {
@@ -147,6 +160,7 @@ export interface ResolvedConsumerOptions {
   readonly scheduler: SchedulerLike;
   readonly random: () => number;
   readonly logger?: Logger;
+  readonly enhancedFanOut?: ResolvedEnhancedFanOut;
 }
 
 export { resolveConsumerOptions } from './resolveConsumerOptions.js';

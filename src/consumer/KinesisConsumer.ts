@@ -26,6 +26,10 @@ import { createShardReader, type ShardReader } from './ShardReader.js';
 import { ShardReadings } from './ShardReadings.js';
 import { pollingSource } from './pollingSource.js';
 import type { ReadingSourceFactory } from './ReadingSource.js';
+import { createSubscriptionClient } from '../kinesis/createSubscriptionClient.js';
+import { fanOutSource } from './fanOutSource.js';
+import { createShardSubscriber, type ShardSubscriber } from './ShardSubscriber.js';
+import { StreamConsumerRegistration } from './StreamConsumerRegistration.js';
 
 export interface KinesisConsumerOptions {
   readonly options: ResolvedConsumerOptions;
@@ -37,8 +41,10 @@ export interface KinesisConsumerOptions {
   readonly tap: (record: KinesisRecord) => void;
   /** Data-plane calls; default: a ShardReader over the consumer's KinesisClient. */
   readonly reader?: ShardReader;
-  /** How readings get records; default: GetRecords polling through `reader`. */
+  /** How readings get records; default: GetRecords polling through `reader`, or fan-out. */
   readonly source?: ReadingSourceFactory;
+  /** SubscribeToShard calls with `enhancedFanOut`; default: over an HTTP/2 KinesisClient. */
+  readonly subscriber?: ShardSubscriber;
 }
 
 /**
@@ -61,6 +67,9 @@ export class KinesisConsumer {
   private readonly health: CheckpointerHealth;
   private readonly shards: ShardReadings;
   private readonly emitEvent: (event: ConsumerEvent) => void;
+  /** With enhancedFanOut: the stream consumer, and the HTTP/2 client this run built for it. */
+  private readonly registration: StreamConsumerRegistration | undefined;
+  private readonly subscriptionClient: KinesisClient | undefined;
   private running = false;
   private stopping: Promise<void> | undefined;
   private refreshTimer: Subscription | undefined;
@@ -125,6 +134,38 @@ export class KinesisConsumer {
         ),
       ),
     );
+    const fanOut = options.enhancedFanOut;
+    let source = config.source ?? pollingSource(this.reader, options);
+    if (fanOut !== undefined) {
+      const registration = new StreamConsumerRegistration({
+        client: this.client,
+        address: options.address,
+        fanOut,
+        scheduler: options.scheduler,
+        backoff: {
+          baseMs: options.expoBackoff,
+          capMs: options.expoBackoffLimit,
+          retryLimit: options.retryLimit,
+          random: options.random,
+        },
+        onEvent: this.emitEvent,
+      });
+      this.registration = registration;
+      const own = fanOut.client ?? options.client;
+      if (config.subscriber === undefined && own === undefined)
+        this.subscriptionClient = createSubscriptionClient({
+          ...(region ? { region } : {}),
+          ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+          ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+        });
+      const subscriber =
+        config.subscriber ??
+        createShardSubscriber(
+          own ?? (this.subscriptionClient as KinesisClient),
+          () => registration.consumerArn,
+        );
+      source = config.source ?? fanOutSource(subscriber, fanOut, options);
+    }
     this.shards = new ShardReadings({
       options,
       checkpointer: this.checkpointer,
@@ -132,7 +173,7 @@ export class KinesisConsumer {
       directory: this.directory,
       gate: this.gate,
       fanOut: this.fanOut,
-      source: config.source ?? pollingSource(this.reader, options),
+      source,
       health: this.health,
       onEvent: this.emitEvent,
       running: () => this.running,
@@ -205,12 +246,15 @@ export class KinesisConsumer {
     this.refreshTimer?.unsubscribe();
     for (const end of [...this.waits]) end();
     this.health.stop();
+    this.registration?.cancel();
     this.stopping = (async () => {
       await this.assignment.stop();
       await this.shards.stopAll();
       await this.leases.releaseAll((shardId) => this.assignment.requesterOf(shardId));
       await this.assignment.leave();
       this.health.stop();
+      await this.deregister();
+      this.subscriptionClient?.destroy();
       if (this.options.client === undefined) this.client.destroy();
       this.emitEvent({
         type: 'consumer-stopped',
@@ -251,6 +295,15 @@ export class KinesisConsumer {
         this.fail(classifyError(error, { streamName: this.streamName }));
         return;
       }
+      if (this.registration !== undefined) {
+        try {
+          await this.registration.ensure();
+        } catch (error) {
+          this.fail(classifyError(error, { streamName: this.streamName }));
+          return;
+        }
+        if (!this.running) return;
+      }
       this.emitEvent({
         type: 'consumer-started',
         streamName: this.streamName,
@@ -270,6 +323,19 @@ export class KinesisConsumer {
         this.schedule(undefined, period);
       }, period);
     })();
+  }
+
+  /** With `deregisterOnStop`: deregisters the stream consumer (a failure is reported, never thrown). */
+  private async deregister(): Promise<void> {
+    if (this.registration === undefined || this.options.enhancedFanOut?.deregisterOnStop !== true) return;
+    try {
+      await this.registration.deregister();
+    } catch (error) {
+      writeLog(this.options.logger, 'warn', 'stream consumer not deregistered', {
+        streamName: this.streamName,
+        error: classifyError(error, { streamName: this.streamName }),
+      });
+    }
   }
 
   /** Lists shards again (a non-retriable failure fails the consumer), then runs an assignment pass. */

@@ -73,6 +73,8 @@ export function consumerEventLogLine(event: ConsumerEvent): LogLine {
       return line('debug', 'throttled', { shardId: event.shardId, delayMs: event.delayMs });
     case 'iterator-renewed':
       return line('debug', 'iterator renewed', { shardId: event.shardId });
+    case 'subscription-renewed':
+      return line('debug', 'subscription renewed', { shardId: event.shardId, reason: event.reason });
     case 'checkpoint-written':
       return line('debug', 'checkpoint written', {
         shardId: event.shardId,

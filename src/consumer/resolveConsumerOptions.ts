@@ -12,6 +12,7 @@ import {
 import { parseStreamAddress } from '../kinesis/streamAddress.js';
 import { validateLogger } from '../logging/validateLogger.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
+import { resolveEnhancedFanOut } from './resolveEnhancedFanOut.js';
 import type { ConsumerIteratorType, ConsumerOptions, ResolvedConsumerOptions } from './ConsumerOptions.js';
 
 /** Consecutive timed-out reads after which a grouped reading gives its shard up. */
@@ -51,6 +52,8 @@ const KNOWN = new Set([
   'workerId',
   'scheduler',
   'random',
+  'enhancedFanOut',
+  'deregisterOnStop',
 ]);
 const ITERATOR_TYPES: readonly ConsumerIteratorType[] = [
   'TRIM_HORIZON',
@@ -213,6 +216,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   if (options.createStream !== undefined && typeof options.createStream !== 'boolean') {
     throw new InvalidOptionError('createStream', options.createStream, 'expected true or false');
   }
+  const enhancedFanOut = resolveEnhancedFanOut(options.enhancedFanOut, options.deregisterOnStop);
   return {
     address,
     ...(options.client === undefined ? {} : { client: options.client }),
@@ -270,6 +274,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     scheduler,
     random,
     ...(options.logger === undefined ? {} : { logger: validateLogger(options.logger) }),
+    ...(enhancedFanOut === undefined ? {} : { enhancedFanOut }),
   };
 }
 

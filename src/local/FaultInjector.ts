@@ -68,6 +68,13 @@ export class FaultInjector {
     return true;
   }
 
+  /** Whether the SubscribeToShard event about to be sent is replaced by a dropped connection or silence. */
+  subscriptionFault(): 'drop' | 'silence' | undefined {
+    if (this.draw(this.faults.subscriptionDropRate)) return 'drop';
+    if (this.draw(this.faults.silentSubscriptionRate)) return 'silence';
+    return undefined;
+  }
+
   /** True with probability `rate`; no draw at all when the rate is 0. */
   private draw(rate: number): boolean {
     return rate > 0 && this.random() < rate;

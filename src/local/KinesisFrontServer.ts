@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server } from 'node:net';
 import {
   INTERNAL_FAILURE_MESSAGE,
   internalFailure,
@@ -7,8 +8,11 @@ import {
 } from './awsErrors.js';
 import { applyCors } from './cors.js';
 import { FaultInjector } from './FaultInjector.js';
+import { FrontListener } from './FrontListener.js';
 import { readRequestBody, sendAnswer } from './frontHttp.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
+import { BackingStoreJson } from './efo/BackingStoreJson.js';
+import { EnhancedFanOut, type SubscriptionFilter, type SubscriptionInfo } from './efo/EnhancedFanOut.js';
 import { ShardOperations, withUpdatingStatus } from './ShardOperations.js';
 import { ShardReads } from './ShardReads.js';
 import { ShardWrites } from './ShardWrites.js';
@@ -36,13 +40,17 @@ const STATUS_OPERATIONS = new Set(['DescribeStream', 'DescribeStreamSummary']);
  * exactly as AWS does.
  */
 export class KinesisFrontServer {
+  /** Listens for HTTP/1.1 and cleartext HTTP/2 connections on one port. */
   readonly server: Server;
+  private readonly listener: FrontListener;
   private readonly upstream: UpstreamForwarder;
   private readonly faults: FaultInjector;
   private readonly writes: ShardWrites;
   private readonly reads: ShardReads;
   private readonly operations: ShardOperations;
   private readonly settling: StreamSettleWatcher;
+  private readonly store: BackingStoreJson;
+  private readonly fanOut: EnhancedFanOut;
 
   constructor(private readonly options: KinesisFrontServerOptions) {
     this.upstream = new UpstreamForwarder(options.upstream, options.stats);
@@ -58,10 +66,21 @@ export class KinesisFrontServer {
     this.settling = new StreamSettleWatcher(options.admin, (streamName, dropBudgets) =>
       this.forgetStream(streamName, dropBudgets),
     );
-    this.server = createServer((req, res) => {
+    this.store = new BackingStoreJson(options.upstream, options.region);
+    this.fanOut = new EnhancedFanOut({
+      store: this.store,
+      admin: options.admin,
+      stats: options.stats,
+      clock: options.clock,
+      limits: options.limits,
+      efo: options.efo,
+      faults: this.faults,
+      dropConnection: (res) => this.listener.dropConnection(res),
+    });
+    this.listener = new FrontListener((req, res) => {
       if (applyCors(options.cors, req, res)) return;
       this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent && !res.destroyed) {
+        if (!res.headersSent && !res.destroyed && !res.writableEnded) {
           sendAnswer(
             res,
             errorAnswer({ ...internalFailure(), message: `${INTERNAL_FAILURE_MESSAGE} ${String(error)}` }),
@@ -71,28 +90,43 @@ export class KinesisFrontServer {
         }
       });
     });
-    this.server.keepAliveTimeout = 60_000;
+    this.server = this.listener.server;
   }
 
   /** Forgets what is known of a stream's shards (after it was created, deleted or resharded). */
   forgetStream(streamName: string, dropBudgets: boolean): void {
     this.options.shardMaps.invalidate(streamName);
     if (!dropBudgets) return;
+    this.fanOut.forgetStream(streamName);
     this.writes.forgetStream(streamName);
     this.reads.forgetStream(streamName);
+  }
+
+  /** The open SubscribeToShard subscriptions matching `filter`. */
+  subscriptions(filter?: SubscriptionFilter): SubscriptionInfo[] {
+    return this.fanOut.subscriptions(filter);
+  }
+
+  /** Drops the connection of each matching SubscribeToShard subscription; returns how many. */
+  dropSubscriptions(filter?: SubscriptionFilter): number {
+    return this.fanOut.dropSubscriptions(filter);
+  }
+
+  /** Makes each matching SubscribeToShard subscription fall silent (half-open); returns how many. */
+  silenceSubscriptions(filter?: SubscriptionFilter): number {
+    return this.fanOut.silenceSubscriptions(filter);
   }
 
   /** Stops listening, drops every connection (black-holed ones too) and ends scaling under way. */
   async close(): Promise<void> {
     await Promise.all([
-      new Promise<void>((resolve) => {
-        this.server.close(() => resolve());
-        this.server.closeAllConnections();
-      }),
+      this.fanOut.close(),
+      this.listener.close(),
       this.operations.close(),
       this.settling.close(),
     ]);
     this.upstream.close();
+    this.store.close();
   }
 
   /** The refusal of a change that would open `additional` shards past the account limit. */
@@ -116,6 +150,12 @@ export class KinesisFrontServer {
       answer = await this.upstream.forward(req, body);
     } else if (this.faults.failsRequest()) {
       answer = errorAnswer(internalFailure());
+    } else if (operationOf(req) === 'SubscribeToShard') {
+      // An event stream, answered by the front itself (the backing store has no fan-out).
+      this.options.stats.forwardedRequests += 1;
+      const refusal = await this.fanOut.subscribe(res, parseJsonObject(body) ?? {});
+      if (refusal === undefined) return;
+      answer = refusal;
     } else {
       answer = await this.dispatch(req, body);
     }
@@ -127,9 +167,14 @@ export class KinesisFrontServer {
   }
 
   private async dispatch(req: IncomingMessage, rawBody: Buffer): Promise<UpstreamAnswer> {
-    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const operation = operationOf(req);
     const parsed = parseJsonObject(rawBody);
     if (parsed === undefined) return this.upstream.forward(req, rawBody);
+    if (this.fanOut.answers(operation)) {
+      // Stream consumers (enhanced fan-out), kept by the front: kinesalite has none.
+      this.options.stats.forwardedRequests += 1;
+      return this.fanOut.answer(operation, parsed);
+    }
     const addressed = resolveStreamArn(operation, parsed);
     if ('error' in addressed) return errorAnswer(addressed.error);
     const payload = addressed.payload;
@@ -192,4 +237,9 @@ export class KinesisFrontServer {
     }
     return answer;
   }
+}
+
+/** The Kinesis operation a request calls (from X-Amz-Target). */
+function operationOf(req: IncomingMessage): string {
+  return String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
 }

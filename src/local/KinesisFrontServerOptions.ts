@@ -1,5 +1,6 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { CorsPolicy } from './cors.js';
+import type { ResolvedFanOutOptions } from './efo/LocalFanOutOptions.js';
 import type { LocalKinesisFaults, LocalKinesisLimits } from './LocalKinesisOptions.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import type { ShardMapCache } from './ShardMapCache.js';
@@ -21,4 +22,6 @@ export interface KinesisFrontServerOptions {
   readonly shardLimit: number;
   /** Cross-origin access for browser pages (see cors.ts); undefined: off. */
   readonly cors?: CorsPolicy;
+  /** How enhanced fan-out is served. */
+  readonly efo: ResolvedFanOutOptions;
 }

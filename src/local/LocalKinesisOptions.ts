@@ -1,5 +1,10 @@
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { resolveCors, type CorsPolicy, type LocalKinesisCors } from './cors.js';
+import {
+  resolveFanOutOptions,
+  type LocalFanOutOptions,
+  type ResolvedFanOutOptions,
+} from './efo/LocalFanOutOptions.js';
 
 /** Kinesis limits the local server enforces. Every field defaults to the AWS value. */
 export interface LocalKinesisLimits {
@@ -17,6 +22,10 @@ export interface LocalKinesisLimits {
   readonly maxRecordsPerRequest?: number;
   /** Largest PutRecords request (data + partition keys). Default 5 MiB. */
   readonly maxRequestBytes?: number;
+  /** Bytes pushed per second to each registered consumer from each shard (enhanced fan-out). Default 2 MiB. */
+  readonly fanOutBytesPerSecond?: number;
+  /** SubscribeToShard calls per second per consumer and shard. Default 1. */
+  readonly subscribeToShardCallsPerSecond?: number;
 }
 
 /** Faults the local server injects, drawn from a seeded generator. */
@@ -37,6 +46,16 @@ export interface LocalKinesisFaults {
    * then destroyed instead of answered, so the client cannot know the outcome.
    */
   readonly resetAfterWriteRate?: number;
+  /**
+   * Share (0..1) of SubscribeToShard events replaced by dropping the connection that carries the
+   * subscription (under HTTP/2 with every other exchange on it).
+   */
+  readonly subscriptionDropRate?: number;
+  /**
+   * Share (0..1) of SubscribeToShard events at which the subscription falls silent: no more
+   * events, the stream left open (half-open) until the client gives up.
+   */
+  readonly silentSubscriptionRate?: number;
   /** Latency added to every request, in milliseconds. */
   readonly latencyMs?: number;
   /** Seed of the generator; the same seed and request sequence give the same faults. Default 1. */
@@ -78,6 +97,8 @@ export interface LocalKinesisOptions {
    * `rxjs-kinesis local` turns it on).
    */
   readonly cors?: LocalKinesisCors;
+  /** Enhanced fan-out: consumer status delay, consumers per stream, subscription lifetime. */
+  readonly efo?: LocalFanOutOptions;
 }
 
 export const MIB = 1024 * 1024;
@@ -93,6 +114,8 @@ export const DEFAULT_LIMITS: Required<LocalKinesisLimits> = {
   maxRecordBytes: MIB,
   maxRecordsPerRequest: 500,
   maxRequestBytes: 5 * MIB,
+  fanOutBytesPerSecond: 2 * MIB,
+  subscribeToShardCallsPerSecond: 1,
 };
 
 /** Options after validation, with every default filled in. */
@@ -107,6 +130,7 @@ export interface ResolvedLocalKinesisOptions {
   readonly streamStatusDelayMs: number;
   readonly shardLimit: number;
   readonly cors: CorsPolicy | undefined;
+  readonly efo: ResolvedFanOutOptions;
 }
 
 const STREAM_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
@@ -191,7 +215,7 @@ function resolveLimits(limits: unknown): Required<LocalKinesisLimits> | undefine
     resolved[name] = positive(
       value,
       `limits.${key}`,
-      name !== 'writeBytesPerSecond' && name !== 'readBytesPerSecond',
+      name !== 'writeBytesPerSecond' && name !== 'readBytesPerSecond' && name !== 'fanOutBytesPerSecond',
       maxima[name],
     );
   }
@@ -206,6 +230,8 @@ function resolveFaults(faults: unknown): Required<LocalKinesisFaults> {
       connectionResetRate: 0,
       blackHoleRate: 0,
       resetAfterWriteRate: 0,
+      subscriptionDropRate: 0,
+      silentSubscriptionRate: 0,
       latencyMs: 0,
       seed: 1,
     };
@@ -220,6 +246,8 @@ function resolveFaults(faults: unknown): Required<LocalKinesisFaults> {
     'connectionResetRate',
     'blackHoleRate',
     'resetAfterWriteRate',
+    'subscriptionDropRate',
+    'silentSubscriptionRate',
     'latencyMs',
     'seed',
   ];
@@ -246,6 +274,8 @@ function resolveFaults(faults: unknown): Required<LocalKinesisFaults> {
     connectionResetRate: rate(given.connectionResetRate, 'faults.connectionResetRate'),
     blackHoleRate: rate(given.blackHoleRate, 'faults.blackHoleRate'),
     resetAfterWriteRate: rate(given.resetAfterWriteRate, 'faults.resetAfterWriteRate'),
+    subscriptionDropRate: rate(given.subscriptionDropRate, 'faults.subscriptionDropRate'),
+    silentSubscriptionRate: rate(given.silentSubscriptionRate, 'faults.silentSubscriptionRate'),
     latencyMs,
     seed,
   };
@@ -330,5 +360,6 @@ export function resolveLocalKinesisOptions(options: LocalKinesisOptions = {}): R
     streams: resolveStreams(options.streams),
     clock,
     cors: resolveCors(options.cors),
+    efo: resolveFanOutOptions(options.efo, streamStatusDelayMs),
   };
 }

@@ -22,6 +22,22 @@ export interface LocalKinesisStats {
   readonly injectedBlackHoles: number;
   /** Requests carried out whose connection was then destroyed instead of answered. */
   readonly injectedResetsAfterWrite: number;
+  /** SubscribeToShard calls that started a subscription. */
+  readonly fanOutSubscriptions: number;
+  /** SubscribeToShard calls refused (ResourceInUseException, LimitExceededException, ...). */
+  readonly fanOutRefusedSubscriptions: number;
+  /** SubscribeToShardEvents sent. */
+  readonly fanOutEvents: number;
+  /** Records sent in SubscribeToShardEvents. */
+  readonly fanOutRecords: number;
+  /** Record bytes (data + partition key) sent in SubscribeToShardEvents. */
+  readonly fanOutBytes: number;
+  /** Times a subscription waited for its 2 MiB/s budget to refill. */
+  readonly fanOutThrottledWaits: number;
+  /** Subscriptions whose connection was dropped on purpose mid-stream. */
+  readonly injectedSubscriptionDrops: number;
+  /** Subscriptions made to fall silent (half-open) on purpose. */
+  readonly injectedSilentSubscriptions: number;
 }
 
 export type MutableLocalKinesisStats = { -readonly [K in keyof LocalKinesisStats]: number };
@@ -39,5 +55,13 @@ export function emptyLocalKinesisStats(): MutableLocalKinesisStats {
     injectedConnectionResets: 0,
     injectedBlackHoles: 0,
     injectedResetsAfterWrite: 0,
+    fanOutSubscriptions: 0,
+    fanOutRefusedSubscriptions: 0,
+    fanOutEvents: 0,
+    fanOutRecords: 0,
+    fanOutBytes: 0,
+    fanOutThrottledWaits: 0,
+    injectedSubscriptionDrops: 0,
+    injectedSilentSubscriptions: 0,
   };
 }

@@ -37,7 +37,8 @@ export function readRequestBody(req: IncomingMessage): Promise<Buffer | undefine
 export function endToEndHeaders(headers: IncomingHttpHeaders, bodyLength: number): OutgoingHttpHeaders {
   const passed: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) passed[name] = value;
+    // HTTP/2 pseudo-headers (`:path`, `:authority`, ...) are not headers of the exchange passed on.
+    if (value !== undefined && !HOP_BY_HOP.has(name) && !name.startsWith(':')) passed[name] = value;
   }
   passed['content-length'] = bodyLength;
   return passed;

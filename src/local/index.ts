@@ -8,4 +8,6 @@ export {
 } from './LocalKinesisOptions.js';
 export type { LocalKinesisStats } from './LocalKinesisStats.js';
 export type { LocalKinesisCors } from './cors.js';
+export type { LocalFanOutOptions } from './efo/LocalFanOutOptions.js';
+export type { SubscriptionFilter, SubscriptionInfo } from './efo/EnhancedFanOut.js';
 export { seededRandom } from './seededRandom.js';

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { Server } from 'node:net';
 import {
   CreateStreamCommand,
   DeleteStreamCommand,
@@ -10,6 +10,7 @@ import { kinesalite } from './loadKinesalite.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { createKinesisClient } from '../kinesis/createKinesisClient.js';
+import type { SubscriptionFilter, SubscriptionInfo } from './efo/EnhancedFanOut.js';
 import { KinesisFrontServer } from './KinesisFrontServer.js';
 import {
   MAX_LOCAL_SHARDS,
@@ -34,6 +35,18 @@ export interface LocalKinesis {
   createStream(name: string, shards: number): Promise<void>;
   /** Deletes a stream (bypassing injected faults) and waits until it is gone. */
   deleteStream(name: string): Promise<void>;
+  /** The open SubscribeToShard subscriptions matching `filter` (all when omitted), silent ones too. */
+  subscriptions(filter?: SubscriptionFilter): SubscriptionInfo[];
+  /**
+   * Drops the connection of each SubscribeToShard subscription matching `filter` (all when
+   * omitted), as a network failure mid-stream would; returns how many there were.
+   */
+  dropSubscriptions(filter?: SubscriptionFilter): number;
+  /**
+   * Makes each matching SubscribeToShard subscription fall silent: it sends no more events and
+   * its stream stays open (half-open) until the client gives up; returns how many there were.
+   */
+  silenceSubscriptions(filter?: SubscriptionFilter): number;
   /** A snapshot of what the limits/fault layer has done. */
   readonly stats: LocalKinesisStats;
   /** Stops the server. */
@@ -81,6 +94,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     region: resolved.region,
     shardLimit: resolved.shardLimit,
     cors: resolved.cors,
+    efo: resolved.efo,
   });
 
   const shutdown = async (): Promise<void> => {
@@ -167,6 +181,9 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     createClient: () => createKinesisClient({ endpoint, region: resolved.region, credentials: CREDENTIALS }),
     createStream,
     deleteStream,
+    subscriptions: (filter) => front.subscriptions(filter),
+    dropSubscriptions: (filter) => front.dropSubscriptions(filter),
+    silenceSubscriptions: (filter) => front.silenceSubscriptions(filter),
     get stats(): LocalKinesisStats {
       return { ...stats };
     },

@@ -11,6 +11,7 @@ import { KinesisConsumer } from '../consumer/KinesisConsumer.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
 import { RECORD_HANDLE } from '../consumer/RecordTracking.js';
 import type { ShardReader } from '../consumer/ShardReader.js';
+import type { ShardSubscriber } from '../consumer/ShardSubscriber.js';
 
 /** The hot Observable fromKinesis() returns, with the consumer's events and stats. */
 export interface KinesisConsumerObservable extends Observable<KinesisRecord> {
@@ -35,6 +36,8 @@ export interface KinesisConsumerObservable extends Observable<KinesisRecord> {
 /** Internal: lets tests drive the consumer with a fake data plane. */
 export interface FromKinesisInternals {
   readonly reader?: ShardReader;
+  /** SubscribeToShard calls of enhanced fan-out. */
+  readonly subscriber?: ShardSubscriber;
 }
 
 /**
@@ -81,6 +84,7 @@ export function fromKinesis(
         },
         tap,
         ...(internals.reader === undefined ? {} : { reader: internals.reader }),
+        ...(internals.subscriber === undefined ? {} : { subscriber: internals.subscriber }),
       });
       engine = current;
       ledgerId = current.addSubscriber(subscriber, sink, previous);

@@ -35,10 +35,21 @@ describe('local Kinesis options', () => {
       connectionResetRate: 0,
       blackHoleRate: 0,
       resetAfterWriteRate: 0,
+      subscriptionDropRate: 0,
+      silentSubscriptionRate: 0,
       latencyMs: 0,
       seed: 1,
     });
     expect(resolved.streamStatusDelayMs).toBe(100);
+    expect(resolved.efo).toEqual({
+      consumerStatusDelayMs: 100,
+      maxConsumersPerStream: 20,
+      subscriptionLifetimeMs: 300_000,
+      idleEventIntervalMs: 5000,
+      pollIntervalMs: 50,
+    });
+    expect(DEFAULT_LIMITS.fanOutBytesPerSecond).toBe(2 * 1024 * 1024);
+    expect(DEFAULT_LIMITS.subscribeToShardCallsPerSecond).toBe(1);
     expect(resolved.shardLimit).toBe(500);
     expect(resolveLocalKinesisOptions({}).limits).toBeUndefined();
     expect(resolveLocalKinesisOptions({ limits: { writeRecordsPerSecond: 10 } }).limits).toEqual({
@@ -58,6 +69,13 @@ describe('local Kinesis options', () => {
     [{ limits: { writeRecordsPerSecond: 0 } }, 'limits.writeRecordsPerSecond'],
     [{ limits: { writeBytesPerSecond: -5 } }, 'limits.writeBytesPerSecond'],
     [{ limits: { getRecordsCallsPerSecond: 2.5 } }, 'limits.getRecordsCallsPerSecond'],
+    [{ limits: { subscribeToShardCallsPerSecond: 0.5 } }, 'limits.subscribeToShardCallsPerSecond'],
+    [{ faults: { subscriptionDropRate: 2 } }, 'faults.subscriptionDropRate'],
+    [{ faults: { silentSubscriptionRate: -1 } }, 'faults.silentSubscriptionRate'],
+    [{ efo: 'yes' }, 'efo'],
+    [{ efo: { subscriptionLifetimeMs: 0 } }, 'efo.subscriptionLifetimeMs'],
+    [{ efo: { maxConsumersPerStream: 1.5 } }, 'efo.maxConsumersPerStream'],
+    [{ efo: { lifetime: 5 } }, 'efo.lifetime'],
     [{ limits: { maxRecordBytes: 2 * 1024 * 1024 } }, 'limits.maxRecordBytes'],
     [{ limits: { nonsense: 1 } }, 'limits.nonsense'],
     [{ faults: { internalFailureRate: 1.5 } }, 'faults.internalFailureRate'],

@@ -1,7 +1,8 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { concatMap, identity, take } from 'rxjs';
 import type { KinesisItem } from '../../consumer/KinesisItem.js';
 import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
+import { createSubscriptionClient } from '../../kinesis/createSubscriptionClient.js';
 import { checkReachable } from '../checkReachable.js';
 import { cliConnection } from '../cliConnection.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
@@ -40,6 +41,9 @@ interface TailFlags {
   readonly limit?: number;
   readonly endpoint?: string;
   readonly region?: string;
+  /** Read with enhanced fan-out as this stream consumer. */
+  readonly efo?: string;
+  readonly deregister?: boolean;
 }
 
 /** One printed line. */
@@ -64,7 +68,8 @@ Examples:
   rxjs-kinesis tail orders                                   # new items from now on
   rxjs-kinesis tail orders --from trim-horizon --limit 10    # the 10 oldest items
   rxjs-kinesis tail orders --from 2026-01-31T12:00:00Z -p kpljson | jq .data
-  rxjs-kinesis tail logs -p string --endpoint http://127.0.0.1:4567`;
+  rxjs-kinesis tail logs -p string --endpoint http://127.0.0.1:4567
+  rxjs-kinesis tail orders --efo audit-tail --deregister   # enhanced fan-out, consumer removed after`;
 
 /** Adds `rxjs-kinesis tail <stream>`: prints a stream's items as JSON lines. */
 export function registerTailCommand(
@@ -88,8 +93,16 @@ export function registerTailCommand(
       parseEndpoint,
     )
     .option('--region <region>', 'AWS region (default from the AWS environment)', parseRegion)
+    .option(
+      '--efo <name>',
+      'read with enhanced fan-out (SubscribeToShard) as this stream consumer, registered if missing',
+      parseConsumerName,
+    )
+    .option('--deregister', 'with --efo: deregister the stream consumer when tail stops')
     .addHelpText('after', EXAMPLES)
-    .action(async (stream: string, flags: TailFlags) => {
+    .action(async function (this: Command, stream: string, flags: TailFlags) {
+      if (flags.deregister === true && flags.efo === undefined)
+        this.error('error: --deregister needs --efo <name>');
       await runTail(stream, flags, io);
     });
 }
@@ -119,6 +132,9 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
   const connection = cliConnection(flags);
   if (connection.notice !== undefined) io.stderr.write(connection.notice);
   const client = createKinesisClient(connection.options);
+  // SubscribeToShard needs HTTP/2; the client above speaks HTTP/1.1 to an http:// endpoint.
+  const subscriptionClient =
+    flags.efo === undefined ? undefined : createSubscriptionClient(connection.options);
   try {
     const address = parseStreamAddress(stream, 'stream');
     await checkReachable(
@@ -135,6 +151,15 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
       iteratorType: flags.from.iteratorType,
       ...(flags.from.iteratorType === 'AT_TIMESTAMP' ? { timestamp: flags.from.timestamp } : {}),
       sleepTimeNoRecords: 1000,
+      ...(flags.efo === undefined
+        ? {}
+        : {
+            enhancedFanOut: {
+              consumerName: flags.efo,
+              ...(subscriptionClient ? { client: subscriptionClient } : {}),
+            },
+            deregisterOnStop: flags.deregister === true,
+          }),
     });
     // Waits for stdout to drain before the next item: a slow reader of the pipe pauses polling.
     const print = (item: KinesisItem<unknown>): Promise<KinesisItem<unknown>> =>
@@ -180,6 +205,14 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
     });
     await consumer.stopped();
   } finally {
+    subscriptionClient?.destroy();
     client.destroy();
   }
+}
+
+/** A stream consumer name (RegisterStreamConsumer's rule). */
+function parseConsumerName(value: string): string {
+  if (!/^[a-zA-Z0-9_.-]{1,128}$/.test(value))
+    throw new InvalidArgumentError('a stream consumer name has 1 to 128 characters from [a-zA-Z0-9_.-]');
+  return value;
 }

@@ -1,0 +1,199 @@
+import {
+  DeregisterStreamConsumerCommand,
+  DescribeStreamConsumerCommand,
+  DescribeStreamSummaryCommand,
+  RegisterStreamConsumerCommand,
+  type ConsumerDescription,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import type { SchedulerLike } from 'rxjs';
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import type { StreamAddress } from '../kinesis/streamAddress.js';
+import { retry } from '../kinesis/retry.js';
+import type { ConsumerEvent } from './ConsumerEvent.js';
+import type { ResolvedEnhancedFanOut } from './EnhancedFanOutOptions.js';
+import { StreamConsumerNotActiveError } from './errors/StreamConsumerNotActiveError.js';
+
+/** Wait between two DescribeStreamConsumer calls while the consumer is CREATING or DELETING. */
+export const ACTIVATION_POLL_MS = 1000;
+
+export interface StreamConsumerRegistrationOptions {
+  readonly client: KinesisClient;
+  readonly address: StreamAddress;
+  readonly fanOut: ResolvedEnhancedFanOut;
+  /** The consumer's scheduler: every wait runs on it. */
+  readonly scheduler: SchedulerLike;
+  readonly backoff: {
+    readonly baseMs: number;
+    readonly capMs: number;
+    readonly retryLimit: number;
+    readonly random: () => number;
+  };
+  readonly onEvent: (event: ConsumerEvent) => void;
+}
+
+/**
+ * The stream consumer of enhanced fan-out: finds it by name (registering it with
+ * RegisterStreamConsumer when the stream has none of that name) or by ARN, waits until it is
+ * ACTIVE (DescribeStreamConsumer every second, within `activationTimeoutMs`), and deregisters it
+ * only when asked. Every call goes through the consumer's client (each with its deadline) and is
+ * retried with back-off when retriable.
+ */
+export class StreamConsumerRegistration {
+  private arn: string | undefined;
+  private readonly controller = new AbortController();
+
+  constructor(private readonly options: StreamConsumerRegistrationOptions) {
+    this.arn = options.fanOut.consumerArn;
+  }
+
+  /** The consumer's ARN (known once ensure() resolved, or given). */
+  get consumerArn(): string {
+    if (this.arn === undefined) throw new Error('the stream consumer is not registered yet');
+    return this.arn;
+  }
+
+  /** What the consumer is called in messages. */
+  get label(): string {
+    return this.options.fanOut.consumerName ?? this.options.fanOut.consumerArn ?? '(unnamed)';
+  }
+
+  /** Ends every wait and retry under way (the consumer stops). */
+  cancel(): void {
+    this.controller.abort();
+  }
+
+  /**
+   * Resolves with the ARN of an ACTIVE stream consumer; rejects with StreamConsumerNotActiveError
+   * after `activationTimeoutMs`, or a typed error that cannot be retried.
+   */
+  async ensure(): Promise<string> {
+    const { fanOut, scheduler } = this.options;
+    const now = () => scheduler.now();
+    const startedAt = now();
+    const streamArn = fanOut.consumerArn === undefined ? await this.streamArn() : undefined;
+    let status: string | undefined;
+    for (;;) {
+      const found = await this.describe(streamArn);
+      status = found?.ConsumerStatus;
+      if (found?.ConsumerARN !== undefined) this.arn = found.ConsumerARN;
+      if (status === 'ACTIVE' && this.arn !== undefined) return this.arn;
+      if (found === undefined) {
+        if (fanOut.consumerName === undefined || streamArn === undefined) {
+          throw new StreamConsumerNotActiveError(this.label, 'not found', now() - startedAt, this.streamName);
+        }
+        await this.register(streamArn, fanOut.consumerName);
+        continue;
+      }
+      const waited = now() - startedAt;
+      if (waited >= fanOut.activationTimeoutMs || this.controller.signal.aborted)
+        throw new StreamConsumerNotActiveError(this.label, status, waited, this.streamName);
+      await this.sleep(
+        Math.min(ACTIVATION_POLL_MS, fanOut.activationTimeoutMs - waited),
+        this.controller.signal,
+      );
+    }
+  }
+
+  /** Deregisters the stream consumer (one already gone is fine). Rejects with a typed error. */
+  async deregister(): Promise<void> {
+    const arn = this.arn;
+    if (arn === undefined) return;
+    // After stop(): not cancelled by it (stop() waits for this instead).
+    await this.call('DeregisterStreamConsumer', new AbortController().signal, async (abortSignal) => {
+      try {
+        await this.options.client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: arn }), {
+          abortSignal,
+        });
+      } catch (error) {
+        if (errorName(error) !== 'ResourceNotFoundException') throw error;
+      }
+    });
+  }
+
+  private get streamName(): string {
+    return this.options.address.streamName;
+  }
+
+  private async streamArn(): Promise<string> {
+    const { address, client } = this.options;
+    if (address.streamArn !== undefined) return address.streamArn;
+    const output = await this.call('DescribeStreamSummary', this.controller.signal, (abortSignal) =>
+      client.send(new DescribeStreamSummaryCommand({ StreamName: address.streamName }), { abortSignal }),
+    );
+    const arn = output.StreamDescriptionSummary?.StreamARN;
+    if (arn === undefined)
+      throw new Error(`DescribeStreamSummary returned no StreamARN for ${address.streamName}`);
+    return arn;
+  }
+
+  /** The consumer's description, or undefined when the stream has no such consumer. */
+  private describe(streamArn: string | undefined): Promise<ConsumerDescription | undefined> {
+    const { client, fanOut } = this.options;
+    const input =
+      fanOut.consumerArn !== undefined
+        ? { ConsumerARN: fanOut.consumerArn }
+        : { StreamARN: streamArn, ConsumerName: fanOut.consumerName };
+    return this.call('DescribeStreamConsumer', this.controller.signal, async (abortSignal) => {
+      try {
+        const output = await client.send(new DescribeStreamConsumerCommand(input), { abortSignal });
+        return output.ConsumerDescription;
+      } catch (error) {
+        if (errorName(error) === 'ResourceNotFoundException') return undefined;
+        throw error;
+      }
+    });
+  }
+
+  private async register(streamArn: string, consumerName: string): Promise<void> {
+    await this.call('RegisterStreamConsumer', this.controller.signal, async (abortSignal) => {
+      try {
+        const output = await this.options.client.send(
+          new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: consumerName }),
+          { abortSignal },
+        );
+        this.arn = output.Consumer?.ConsumerARN ?? this.arn;
+      } catch (error) {
+        // Registered meanwhile (another worker of the group): describe it again.
+        if (errorName(error) !== 'ResourceInUseException') throw error;
+      }
+    });
+  }
+
+  private call<T>(
+    operation: string,
+    signal: AbortSignal,
+    run: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const { backoff, onEvent } = this.options;
+    return retry(() => run(signal), {
+      ...backoff,
+      sleep: (ms) => this.sleep(ms, signal),
+      signal,
+      context: { streamName: this.streamName },
+      onRetry: (error: RxjsKinesisError, attempt, delayMs) =>
+        onEvent({ type: 'error-retried', operation, error, attempt, delayMs }),
+    });
+  }
+
+  /** Resolves after `ms` on the scheduler, or at once when `signal` aborts. */
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) {
+        resolve();
+        return;
+      }
+      const done = (): void => {
+        timer.unsubscribe();
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = this.options.scheduler.schedule(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+}
+
+function errorName(error: unknown): unknown {
+  return typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+}

@@ -1,0 +1,22 @@
+import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis';
+import { NodeHttp2Handler } from '@smithy/node-http-handler';
+import type { KinesisConnectionOptions } from './createKinesisClient.js';
+import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
+
+/**
+ * A KinesisClient for SubscribeToShard (enhanced fan-out), which needs HTTP/2: the SDK's
+ * HTTP/2 handler for every endpoint, cleartext HTTP/2 (h2c) for an http:// one such as the
+ * embedded local Kinesis. One HTTP/2 session per subscription (the SDK isolates event streams),
+ * so a paused subscription's flow control never holds another. The handler has no idle timeout:
+ * the subscription's own silence deadline (on the consumer's scheduler) bounds every wait.
+ * Give it options createKinesisClient accepted (it validates them; this does not again).
+ */
+export function createSubscriptionClient(options: Omit<KinesisConnectionOptions, 'client'>): KinesisClient {
+  const config: KinesisClientConfig = { maxAttempts: 1 };
+  if (options.region !== undefined) config.region = options.region;
+  if (options.credentials !== undefined) config.credentials = { ...options.credentials };
+  const endpoint = resolveKinesisEndpoint(options.endpoint);
+  if (endpoint !== undefined) config.endpoint = endpoint.value;
+  config.requestHandler = new NodeHttp2Handler({ requestTimeout: 0, disableConcurrentStreams: true });
+  return new KinesisClient(config);
+}

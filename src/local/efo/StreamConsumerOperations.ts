@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { invalidArgument, type AwsErrorAnswer } from '../awsErrors.js';
+import { streamNameOfArn } from '../streamArn.js';
+import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from '../UpstreamAnswer.js';
+import type { BackingStoreJson } from './BackingStoreJson.js';
+import { CONSUMER_NAME, parseConsumerArn } from './consumerArn.js';
+import {
+  badPattern,
+  consumerExists,
+  consumerNotFound,
+  missingMember,
+  streamNotActive,
+  streamNotFound,
+  tooManyConsumers,
+} from './fanOutErrors.js';
+import type { StreamConsumer, StreamConsumerRegistry } from './StreamConsumerRegistry.js';
+
+export const CONSUMER_OPERATIONS = new Set([
+  'RegisterStreamConsumer',
+  'DescribeStreamConsumer',
+  'ListStreamConsumers',
+  'DeregisterStreamConsumer',
+]);
+
+const STREAM_ARN_PATTERN = 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+';
+const CONSUMER_ARN_PATTERN =
+  '^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+';
+const DEFAULT_LIST_RESULTS = 100;
+const MAX_LIST_RESULTS = 10_000;
+/** How long a ListStreamConsumers NextToken stays valid (as on AWS, 300 s). */
+const TOKEN_LIFETIME_MS = 300_000;
+
+export interface StreamConsumerOperationsOptions {
+  readonly registry: StreamConsumerRegistry;
+  readonly store: BackingStoreJson;
+  /** Most consumers (DELETING ones included) per stream. */
+  readonly maxConsumersPerStream: number;
+  /** Told when a consumer is deregistered, so that its subscriptions end. */
+  readonly onDeregister: (consumer: StreamConsumer) => void;
+}
+
+/**
+ * RegisterStreamConsumer, DescribeStreamConsumer, ListStreamConsumers and
+ * DeregisterStreamConsumer, answered by the front (the backing store has no fan-out API) with
+ * the shapes and errors of Kinesis.
+ */
+export class StreamConsumerOperations {
+  /** ListStreamConsumers page tokens: token → stream and how many consumers were listed. */
+  private readonly tokens = new Map<
+    string,
+    { readonly streamName: string; readonly offset: number; readonly expiresAt: number }
+  >();
+
+  constructor(private readonly options: StreamConsumerOperationsOptions) {}
+
+  answer(operation: string, payload: JsonObject): Promise<UpstreamAnswer> {
+    switch (operation) {
+      case 'RegisterStreamConsumer':
+        return this.register(payload);
+      case 'DescribeStreamConsumer':
+        return this.describe(payload);
+      case 'ListStreamConsumers':
+        return this.list(payload);
+      default:
+        return this.deregister(payload);
+    }
+  }
+
+  private async register(payload: JsonObject): Promise<UpstreamAnswer> {
+    const { registry } = this.options;
+    const stream = await this.stream(payload.StreamARN);
+    if ('type' in stream) return errorAnswer(stream);
+    const name = consumerName(payload.ConsumerName);
+    if (typeof name !== 'string') return errorAnswer(name);
+    if (stream.streamStatus === 'CREATING' || stream.streamStatus === 'DELETING') {
+      return errorAnswer(streamNotActive(stream.streamName, stream.streamStatus));
+    }
+    if (registry.find(stream.streamName, name) !== undefined) {
+      return errorAnswer(consumerExists(name, stream.streamName));
+    }
+    if (registry.list(stream.streamName).length >= this.options.maxConsumersPerStream) {
+      return errorAnswer(tooManyConsumers(stream.streamName, this.options.maxConsumersPerStream));
+    }
+    const consumer = registry.register(stream.streamName, stream.streamArn, name);
+    return jsonAnswer(200, { Consumer: this.summary(consumer) });
+  }
+
+  private async describe(payload: JsonObject): Promise<UpstreamAnswer> {
+    const consumer = await this.consumer(payload);
+    if ('type' in consumer) return errorAnswer(consumer);
+    return jsonAnswer(200, {
+      ConsumerDescription: { ...this.summary(consumer), StreamARN: consumer.streamArn },
+    });
+  }
+
+  private async list(payload: JsonObject): Promise<UpstreamAnswer> {
+    const { registry } = this.options;
+    const maxResults = payload.MaxResults ?? DEFAULT_LIST_RESULTS;
+    if (
+      typeof maxResults !== 'number' ||
+      !Number.isInteger(maxResults) ||
+      maxResults < 1 ||
+      maxResults > MAX_LIST_RESULTS
+    ) {
+      return errorAnswer(
+        invalidArgument(
+          `MaxResults must be an integer from 1 to ${MAX_LIST_RESULTS}, got ${String(maxResults)}.`,
+        ),
+      );
+    }
+    const stream = await this.stream(payload.StreamARN);
+    if ('type' in stream) return errorAnswer(stream);
+    let offset = 0;
+    if (payload.NextToken !== undefined && payload.NextToken !== null) {
+      this.pruneTokens();
+      const token = typeof payload.NextToken === 'string' ? this.tokens.get(payload.NextToken) : undefined;
+      if (token === undefined || token.streamName !== stream.streamName) {
+        return errorAnswer(invalidArgument(`NextToken ${String(payload.NextToken)} is invalid or expired.`));
+      }
+      offset = token.offset;
+    }
+    const consumers = registry.list(stream.streamName);
+    const page = consumers.slice(offset, offset + maxResults);
+    let nextToken: string | undefined;
+    if (offset + page.length < consumers.length) {
+      nextToken = randomBytes(24).toString('base64url');
+      this.pruneTokens();
+      this.tokens.set(nextToken, {
+        streamName: stream.streamName,
+        offset: offset + page.length,
+        expiresAt: Date.now() + TOKEN_LIFETIME_MS,
+      });
+    }
+    return jsonAnswer(200, {
+      Consumers: page.map((consumer) => this.summary(consumer)),
+      ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+    });
+  }
+
+  private async deregister(payload: JsonObject): Promise<UpstreamAnswer> {
+    const consumer = await this.consumer(payload);
+    if ('type' in consumer) return errorAnswer(consumer);
+    this.options.registry.deregister(consumer);
+    this.options.onDeregister(consumer);
+    return jsonAnswer(200, {});
+  }
+
+  /** Drops expired page tokens (they are kept in insertion order, so the oldest come first). */
+  private pruneTokens(): void {
+    const now = Date.now();
+    for (const [token, entry] of this.tokens) {
+      if (entry.expiresAt > now) break;
+      this.tokens.delete(token);
+    }
+  }
+
+  private summary(consumer: StreamConsumer): JsonObject {
+    return {
+      ConsumerName: consumer.consumerName,
+      ConsumerARN: consumer.consumerArn,
+      ConsumerStatus: this.options.registry.status(consumer),
+      ConsumerCreationTimestamp: consumer.createdAt / 1000,
+    };
+  }
+
+  /** The consumer a request names: by ConsumerARN, or by StreamARN and ConsumerName. */
+  private async consumer(payload: JsonObject): Promise<StreamConsumer | AwsErrorAnswer> {
+    const { registry } = this.options;
+    const arn = payload.ConsumerARN;
+    if (arn !== undefined && arn !== null) {
+      if (typeof arn !== 'string' || parseConsumerArn(arn) === undefined) {
+        return badPattern('consumerARN', arn, CONSUMER_ARN_PATTERN);
+      }
+      if (
+        (payload.StreamARN !== undefined && payload.StreamARN !== null) ||
+        (payload.ConsumerName !== undefined && payload.ConsumerName !== null)
+      ) {
+        return invalidArgument('Provide either ConsumerARN, or StreamARN and ConsumerName, not both.');
+      }
+      return registry.findByArn(arn) ?? consumerNotFound(arn);
+    }
+    if (
+      (payload.StreamARN === undefined || payload.StreamARN === null) &&
+      (payload.ConsumerName === undefined || payload.ConsumerName === null)
+    ) {
+      return invalidArgument('Provide either ConsumerARN, or StreamARN and ConsumerName.');
+    }
+    const stream = await this.stream(payload.StreamARN);
+    if ('type' in stream) return stream;
+    const name = consumerName(payload.ConsumerName);
+    if (typeof name !== 'string') return name;
+    return (
+      registry.find(stream.streamName, name) ?? consumerNotFound(`${name} under stream ${stream.streamName}`)
+    );
+  }
+
+  /** The stream a StreamARN names, as the backing store describes it. */
+  private async stream(
+    arn: unknown,
+  ): Promise<{ streamName: string; streamArn: string; streamStatus: string } | AwsErrorAnswer> {
+    if (arn === undefined || arn === null) return missingMember('streamARN');
+    const streamName = typeof arn === 'string' ? streamNameOfArn(arn) : undefined;
+    if (streamName === undefined) return badPattern('streamARN', arn, STREAM_ARN_PATTERN);
+    const answer = await this.options.store.call('DescribeStreamSummary', { StreamName: streamName });
+    const summary = answer.body.StreamDescriptionSummary as JsonObject | undefined;
+    if (answer.status !== 200 || summary === undefined) return streamNotFound(streamName);
+    const streamArn = String(summary.StreamARN);
+    // Another account's or region's stream of the same name is not this one.
+    if (streamArn !== arn) return streamNotFound(streamName);
+    return { streamName, streamArn, streamStatus: String(summary.StreamStatus) };
+  }
+}
+
+function consumerName(value: unknown): string | AwsErrorAnswer {
+  if (value === undefined || value === null) return missingMember('consumerName');
+  if (typeof value !== 'string' || !CONSUMER_NAME.test(value)) {
+    return badPattern('consumerName', value, '[a-zA-Z0-9_.-]+');
+  }
+  return value;
+}

@@ -1,0 +1,95 @@
+import { consumerArn } from './consumerArn.js';
+
+export type ConsumerStatus = 'CREATING' | 'ACTIVE' | 'DELETING';
+
+/** A registered stream consumer (enhanced fan-out), as the local endpoint keeps it. */
+export interface StreamConsumer {
+  readonly streamName: string;
+  readonly streamArn: string;
+  readonly consumerName: string;
+  readonly consumerArn: string;
+  /** When it was registered (ms; the ARN holds it in whole seconds). */
+  readonly createdAt: number;
+}
+
+interface Entry extends StreamConsumer {
+  deregisteredAt: number | undefined;
+}
+
+/**
+ * The stream consumers of every local stream. A consumer is CREATING for `statusDelayMs` after
+ * registration, then ACTIVE; once deregistered it is DELETING for `statusDelayMs`, then gone.
+ * Status is read from the clock, so no timer runs.
+ */
+export class StreamConsumerRegistry {
+  private readonly streams = new Map<string, Entry[]>();
+
+  constructor(
+    private readonly statusDelayMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** The consumers of a stream, DELETING ones included, in registration order. */
+  list(streamName: string): StreamConsumer[] {
+    return [...this.entries(streamName)];
+  }
+
+  find(streamName: string, consumerName: string): StreamConsumer | undefined {
+    return this.entries(streamName).find((entry) => entry.consumerName === consumerName);
+  }
+
+  findByArn(arn: string): StreamConsumer | undefined {
+    for (const streamName of [...this.streams.keys()]) {
+      const found = this.entries(streamName).find((entry) => entry.consumerArn === arn);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  status(consumer: StreamConsumer): ConsumerStatus {
+    const entry = consumer as Entry;
+    if (entry.deregisteredAt !== undefined) return 'DELETING';
+    return this.now() - entry.createdAt < this.statusDelayMs ? 'CREATING' : 'ACTIVE';
+  }
+
+  register(streamName: string, streamArn: string, consumerName: string): StreamConsumer {
+    const createdAt = this.now();
+    const entry: Entry = {
+      streamName,
+      streamArn,
+      consumerName,
+      consumerArn: consumerArn(streamArn, consumerName, createdAt),
+      createdAt,
+      deregisteredAt: undefined,
+    };
+    const entries = this.entries(streamName);
+    entries.push(entry);
+    this.streams.set(streamName, entries);
+    return entry;
+  }
+
+  deregister(consumer: StreamConsumer): void {
+    const entry = consumer as Entry;
+    entry.deregisteredAt ??= this.now();
+  }
+
+  /** Drops every consumer of a stream (it was deleted or created anew). */
+  forgetStream(streamName: string): void {
+    this.streams.delete(streamName);
+  }
+
+  /** The live entries of a stream: deregistered ones past their DELETING time are dropped. */
+  private entries(streamName: string): Entry[] {
+    const entries = this.streams.get(streamName);
+    if (entries === undefined) return [];
+    const now = this.now();
+    const live = entries.filter(
+      (entry) => entry.deregisteredAt === undefined || now - entry.deregisteredAt < this.statusDelayMs,
+    );
+    if (live.length !== entries.length) {
+      if (live.length === 0) this.streams.delete(streamName);
+      else this.streams.set(streamName, live);
+    }
+    return live;
+  }
+}

@@ -1,0 +1,91 @@
+// `rxjs-kinesis tail --efo NAME`: reading with enhanced fan-out from the embedded local Kinesis.
+import { DescribeStreamSummaryCommand, ListStreamConsumersCommand } from '@aws-sdk/client-kinesis';
+import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { numbers, putRecords } from '../../support/streamRecords.js';
+import { linesOf, runCli, type CliOptions } from '../runCli.js';
+
+let kinesis: TestKinesis;
+let cli: (args: readonly string[], options?: CliOptions) => ReturnType<typeof runCli>;
+
+beforeAll(async () => {
+  kinesis = await startTestKinesis({ embedded: true });
+  const env = {
+    AWS_ACCESS_KEY_ID: kinesis.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: kinesis.credentials.secretAccessKey,
+    AWS_REGION: kinesis.region,
+  };
+  cli = (args, options = {}) => runCli([...args, '--endpoint', kinesis.endpoint], { ...options, env });
+});
+
+afterAll(async () => {
+  await kinesis.close();
+});
+
+async function consumersOf(stream: string): Promise<{ name?: string; status?: string }[]> {
+  const client = kinesis.createClient();
+  try {
+    const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+    const output = await client.send(
+      new ListStreamConsumersCommand({ StreamARN: summary.StreamDescriptionSummary?.StreamARN }),
+    );
+    return (output.Consumers ?? []).map((c) => ({ name: c.ConsumerName, status: c.ConsumerStatus }));
+  } finally {
+    client.destroy();
+  }
+}
+
+test('tail --efo reads with fan-out as the named consumer, which stays registered', async () => {
+  const stream = uniqueStreamName('cli-efo');
+  await kinesis.createStream(stream, 2);
+  const client = kinesis.createClient();
+  await putRecords(client, stream, numbers(12));
+  client.destroy();
+  const tail = await cli([
+    'tail',
+    stream,
+    '-p',
+    'json',
+    '--from',
+    'trim-horizon',
+    '-n',
+    '12',
+    '--efo',
+    'audit',
+  ]);
+  expect(tail.stderr).toBe('');
+  expect(tail.code).toBe(0);
+  const data = linesOf(tail.stdout).map((line) => (JSON.parse(line) as { data: number }).data);
+  expect(data.sort((a, b) => a - b)).toEqual(numbers(12).map(Number));
+  expect(await consumersOf(stream)).toEqual([{ name: 'audit', status: 'ACTIVE' }]);
+});
+
+test('tail --efo NAME --deregister removes the consumer when it stops', async () => {
+  const stream = uniqueStreamName('cli-efo');
+  await kinesis.createStream(stream, 1);
+  const client = kinesis.createClient();
+  await putRecords(client, stream, numbers(3));
+  client.destroy();
+  const tail = await cli([
+    'tail',
+    stream,
+    '--from',
+    'trim-horizon',
+    '-n',
+    '3',
+    '--efo',
+    'once',
+    '--deregister',
+  ]);
+  expect(tail.code).toBe(0);
+  expect(linesOf(tail.stdout)).toHaveLength(3);
+  expect((await consumersOf(stream)).filter((c) => c.status === 'ACTIVE')).toEqual([]);
+});
+
+test.each([
+  [['tail', 's', '--deregister'], /--deregister needs --efo/],
+  [['tail', 's', '--efo', 'bad name!'], /stream consumer name/],
+])('refuses %j with a one-line error and exit status 2', async (args, message) => {
+  const result = await runCli(args);
+  expect(result.code).toBe(2);
+  expect(linesOf(result.stderr)[0]).toMatch(message);
+});
