@@ -47,6 +47,7 @@ describe('local Kinesis options', () => {
       subscriptionLifetimeMs: 300_000,
       idleEventIntervalMs: 5000,
       pollIntervalMs: 50,
+      takeoverAfterMs: 5000,
     });
     expect(DEFAULT_LIMITS.fanOutBytesPerSecond).toBe(2 * 1024 * 1024);
     expect(DEFAULT_LIMITS.subscribeToShardCallsPerSecond).toBe(1);

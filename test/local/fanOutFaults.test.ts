@@ -108,7 +108,8 @@ describe('local Kinesis SubscribeToShard faults', () => {
   });
 
   it('leaves a silenced subscription open and quiet until the client gives up', async () => {
-    await withLocal({}, async (local, client) => {
+    // No takeover by a newer call during this test, however slow the machine.
+    await withLocal({ efo: { takeoverAfterMs: 600_000 } }, async (local, client) => {
       const consumerArn = await activeConsumer(client, 'faulty', 'silenced');
       const reader = await EventReader.subscribe(client, consumerArn, SHARD, { Type: 'LATEST' });
       const first = await reader.event();
@@ -123,7 +124,8 @@ describe('local Kinesis SubscribeToShard faults', () => {
         if (outcome.kind === 'event') expect(outcome.event.Records).toEqual([]);
       }
       expect(local.stats.injectedSilentSubscriptions).toBe(1);
-      // The half-open subscription holds its slot until the client leaves it.
+      // The half-open subscription holds its slot until the client leaves it (or a call after
+      // takeoverAfterMs takes it over).
       const refused = await EventReader.subscribe(client, consumerArn, SHARD, { Type: 'LATEST' }).catch(
         (caught: unknown) => caught,
       );

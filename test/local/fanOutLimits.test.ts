@@ -77,6 +77,26 @@ describe('local Kinesis SubscribeToShard limits', () => {
     expect(local.stats.fanOutRefusedSubscriptions).toBeGreaterThanOrEqual(1);
   });
 
+  it('lets a call 5 s after an open subscription started take it over; the old one ends with ResourceInUseException', async () => {
+    const consumerArn = await activeConsumer(client, 'limited', 'taken');
+    now += 10_000;
+    const old = await EventReader.subscribe(client, consumerArn, SHARD, { Type: 'LATEST' });
+    await old.event();
+    now += 4000;
+    await expect(
+      EventReader.subscribe(client, consumerArn, SHARD, { Type: 'LATEST' }),
+    ).rejects.toBeInstanceOf(ResourceInUseException);
+    now += 1000;
+    const fresh = await EventReader.subscribe(client, consumerArn, SHARD, { Type: 'LATEST' });
+    await fresh.event();
+    let outcome = await old.next();
+    while (outcome.kind === 'event') outcome = await old.next();
+    expect(outcome.kind).toBe('error');
+    expect((outcome as { error: Error }).error.name).toBe('ResourceInUseException');
+    expect(local.subscriptions({ consumerName: 'taken' })).toHaveLength(1);
+    fresh.cancel();
+  });
+
   it('refuses a second SubscribeToShard within one second with LimitExceededException', async () => {
     const consumerArn = await activeConsumer(client, 'limited', 'hasty');
     now += 10_000;

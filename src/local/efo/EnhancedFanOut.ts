@@ -192,7 +192,11 @@ export class EnhancedFanOut {
       }
       calls.push(now);
     }
-    if (this.active.has(key)) return anotherSubscription(streamName, shardId, consumerName);
+    // An open subscription is taken over by a call at least `takeoverAfterMs` after it started.
+    const current = this.active.get(key);
+    if (current !== undefined && clock() - current.startedAt < efo.takeoverAfterMs) {
+      return anotherSubscription(streamName, shardId, consumerName);
+    }
     let shardStart: string | undefined;
     try {
       const shard = (await listAllShards(admin, streamName)).find(
@@ -204,10 +208,15 @@ export class EnhancedFanOut {
     }
     if (shardStart === undefined) return shardNotFound(streamName, shardId);
     // Checked again after each wait: a call racing this one may have started meanwhile.
-    if (this.active.has(key)) return anotherSubscription(streamName, shardId, consumerName);
+    const raced = (): boolean => {
+      const now = this.active.get(key);
+      return now !== undefined && now !== current;
+    };
+    if (raced()) return anotherSubscription(streamName, shardId, consumerName);
     const start = await subscriptionStart(store, streamName, shardId, shardStart, position, Date.now());
     if ('status' in start) return start;
-    if (this.active.has(key)) return anotherSubscription(streamName, shardId, consumerName);
+    if (raced()) return anotherSubscription(streamName, shardId, consumerName);
+    if (current !== undefined && this.active.get(key) === current) current.stop('taken-over');
     let budget: FanOutByteBudget | undefined;
     if (limits !== undefined) {
       budget = this.budgets.get(key);
@@ -232,6 +241,7 @@ export class EnhancedFanOut {
         pollIntervalMs: efo.pollIntervalMs,
       },
       stats,
+      takenOverMessage: anotherSubscription(streamName, shardId, consumerName).message,
       faultBeforeEvent: () => this.options.faults.subscriptionFault(),
     });
     stats.fanOutSubscriptions += 1;

@@ -15,6 +15,12 @@ export interface LocalFanOutOptions {
   readonly idleEventIntervalMs?: number;
   /** How often a caught-up subscription looks for new records, in ms. Default 50. */
   readonly pollIntervalMs?: number;
+  /**
+   * How long after an open subscription started a new SubscribeToShard of the same consumer and
+   * shard takes it over (the old stream ends with ResourceInUseException); sooner, the new call
+   * is refused with ResourceInUseException. On the server's `clock`. Default 5,000, as on AWS.
+   */
+  readonly takeoverAfterMs?: number;
 }
 
 export type ResolvedFanOutOptions = Required<LocalFanOutOptions>;
@@ -25,6 +31,7 @@ const DEFAULTS = {
   subscriptionLifetimeMs: DEFAULT_SUBSCRIPTION_LIFETIME_MS,
   idleEventIntervalMs: 5000,
   pollIntervalMs: 50,
+  takeoverAfterMs: 5000,
 } as const;
 
 function integerIn(value: unknown, option: string, min: number, max: number): number {
@@ -47,6 +54,7 @@ export function resolveFanOutOptions(options: unknown, streamStatusDelayMs: numb
     'subscriptionLifetimeMs',
     'idleEventIntervalMs',
     'pollIntervalMs',
+    'takeoverAfterMs',
   ];
   for (const key of Object.keys(given)) {
     if (!known.includes(key)) {
@@ -84,6 +92,12 @@ export function resolveFanOutOptions(options: unknown, streamStatusDelayMs: numb
       'efo.pollIntervalMs',
       1,
       60_000,
+    ),
+    takeoverAfterMs: integerIn(
+      given.takeoverAfterMs ?? DEFAULTS.takeoverAfterMs,
+      'efo.takeoverAfterMs',
+      0,
+      day,
     ),
   };
 }

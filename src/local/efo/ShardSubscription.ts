@@ -46,11 +46,14 @@ export interface ShardSubscriptionOptions {
   readonly budget: FanOutByteBudget | undefined;
   readonly timing: ShardSubscriptionTiming;
   readonly stats: MutableLocalKinesisStats;
+  /** The message of the ResourceInUseException that ends the stream when a newer subscription takes over. */
+  readonly takenOverMessage: string;
   /** Asked before each event: whether to drop the connection instead, or to fall silent. */
   readonly faultBeforeEvent: () => 'drop' | 'silence' | undefined;
 }
 
-export type SubscriptionEnd = 'lifetime' | 'shard-end' | 'client-left' | 'dropped' | 'closed' | 'failed';
+export type SubscriptionEnd =
+  'lifetime' | 'shard-end' | 'client-left' | 'dropped' | 'taken-over' | 'closed' | 'failed';
 
 /**
  * One SubscribeToShard subscription: reads its shard from the backing store on its own
@@ -66,8 +69,11 @@ export class ShardSubscription {
   private silent = false;
   private wake: (() => void) | undefined;
   private readonly lifetimeTimer: NodeJS.Timeout;
+  /** When the subscription started, on the rate-window clock. */
+  readonly startedAt: number;
 
   constructor(private readonly options: ShardSubscriptionOptions) {
+    this.startedAt = options.timing.clock();
     this.lifetimeTimer = setTimeout(() => this.stop('lifetime'), options.timing.lifetimeMs);
     void options.exchange.closed.then(() => this.stop('client-left'));
     this.ended = this.run()
@@ -216,6 +222,10 @@ export class ShardSubscription {
         await exchange.send(exceptionMessage('InternalFailureException', 'Internal service failure.'));
         return this.finish('failed');
       }
+    }
+    if (this.stopReason === 'taken-over' && !this.silent) {
+      // A newer subscription took this one over: Kinesis ends the old stream with this exception.
+      await exchange.send(exceptionMessage('ResourceInUseException', this.options.takenOverMessage));
     }
     return this.finish(this.stopReason ?? 'closed');
   }
