@@ -14,7 +14,9 @@ import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
 export function createSubscriptionClient(options: Omit<KinesisConnectionOptions, 'client'>): KinesisClient {
   const config: KinesisClientConfig = { maxAttempts: 1 };
   if (options.region !== undefined) config.region = options.region;
-  if (options.credentials !== undefined) config.credentials = { ...options.credentials };
+  const { credentials } = options;
+  if (typeof credentials === 'function') config.credentials = credentials;
+  else if (credentials !== undefined) config.credentials = { ...credentials };
   const endpoint = resolveKinesisEndpoint(options.endpoint);
   if (endpoint !== undefined) config.endpoint = endpoint.value;
   config.requestHandler = new NodeHttp2Handler({ requestTimeout: 0, disableConcurrentStreams: true });
