@@ -135,11 +135,8 @@ export class DeliverySettlement<T> {
   private reportAndSettle(result: SendResult<T>, aggregates: boolean): void {
     const { counters, hooks, queue } = this;
     const delivered = result.delivered;
-    for (const { record, shardId } of delivered) {
-      counters.add(shardId, 'records');
-      counters.add(shardId, 'items', record.items.length);
-      counters.add(shardId, 'bytes', record.record.size);
-    }
+    for (const { record, shardId } of delivered)
+      counters.addDelivered(shardId, record.items.length, record.record.size);
     counters.publish();
     for (const { record, shardId, sequenceNumber } of delivered) {
       const { attempts, possibleDuplicate, items } = record;
