@@ -2,11 +2,11 @@
  * Processor throughput: encode (serialize + aggregate) and decode (deaggregate + deserialize)
  * of every named processor on 100,000 items of ~100 bytes and ~1 KiB, and the KPL aggregator
  * against aws-kinesis-agg. Prints markdown tables. Run: npx tsx bench/processors.ts
+ * Every figure is the median of interleaved runs, timed in process CPU time (not wall time).
  * With --json it prints the results as one JSON document instead (read by bench/run-all.ts).
  */
 import { createRequire } from 'node:module';
 import { Packr } from 'msgpackr';
-import { performance } from 'node:perf_hooks';
 import type { AggregatedRecord, AggregatorEntry } from '../src/processors/Aggregator.js';
 import { kplAggregator } from '../src/processors/aggregators/kplAggregator.js';
 import {
@@ -64,10 +64,15 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/**
+ * CPU seconds (user + system of this process) of one synchronous run: on a shared machine the
+ * wall time also counts the time other processes held the CPU, the process CPU time does not.
+ */
 function once(run: () => void): number {
-  const start = performance.now();
+  const start = process.cpuUsage();
   run();
-  return (performance.now() - start) / 1000;
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
 }
 
 /** Median seconds of ROUNDS runs after a warm-up. */

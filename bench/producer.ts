@@ -13,6 +13,7 @@
  *
  * Run: npx tsx bench/producer.ts [--items 100000] [--rounds 3] [--seconds 10] [--json]
  *      [--only throughput|backlog|capacity] [--case JSON lines] [--contender Producer]
+ *      [--shards 1,4,16,64]   (shard counts of the capacity run)
  * Profile one contender: node --cpu-prof --import tsx bench/producer.ts --only throughput \
  *      --case "1 KiB" --contender toKinesis --rounds 1
  */
@@ -47,6 +48,10 @@ const ONLY = ARGS.includes('--only') ? ARGS[ARGS.indexOf('--only') + 1] : undefi
 const CASE = ARGS.includes('--case') ? ARGS[ARGS.indexOf('--case') + 1] : undefined;
 const CONTENDER = ARGS.includes('--contender') ? ARGS[ARGS.indexOf('--contender') + 1] : undefined;
 const SHARDS = 4;
+/** Shard counts of the capacity run (--shards 1,4,16,64). */
+const CAPACITY_SHARDS = ARGS.includes('--shards')
+  ? ARGS[ARGS.indexOf('--shards') + 1]!.split(',').map(Number)
+  : [1, 4, 16, 64];
 const IN_FLIGHT = 8;
 const RAISED_PACING = { putRateLimitPerShard: 1e9, putBandwidthLimitPerShard: 1e9 };
 
@@ -351,11 +356,12 @@ async function capacity(rows: Row[]): Promise<void> {
     region: 'us-east-1',
     credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
   });
-  for (const shards of [1, 4, 16, 64]) {
+  for (const shards of CAPACITY_SHARDS) {
     for (const [kind, processor, size, perShardItems] of [
       ['~1 KiB, one record each', jsonProcessor<Item>({ style: 'compact' }), 1000, 1000],
       ['~100 B aggregated, KPL', kplJsonProcessor<Item>({ style: 'compact' }), 100, 9_000],
     ] as const) {
+      if (CASE !== undefined && !kind.includes(CASE)) continue;
       const name = `cap-${shards}-${kind.length}-${Date.now()}`;
       await createStream(client, name, shards);
       // Enough items for SECONDS seconds at full capacity.

@@ -1,6 +1,6 @@
 /**
  * Runs every benchmark script (bench/processors.ts, bench/producer.ts, bench/consumer.ts when
- * present) with --json in child processes, R times each, and writes the medians with
+ * present, bench/consumerFanOut.ts) with --json in child processes, R times each, and writes the medians with
  * ours-vs-baseline ratios and the machine's details to bench/results/report.md.
  *
  * Run: npm run bench -- [--repeat 3] [--only producer,consumer] [--out bench/results/report.md]
@@ -17,7 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { VERSION } from '../src/version.js';
 
 const ROOT = join(__dirname, '..');
-const SCRIPTS = ['processors', 'producer', 'consumer'] as const;
+const SCRIPTS = ['processors', 'producer', 'consumer', 'consumerFanOut'] as const;
 
 interface BenchResult {
   readonly id: string;

@@ -10,6 +10,11 @@
  * ProvisionedThroughputExceededException. It counts accepted and throttled entries per stream
  * (Stats call, a non-AWS operation used by the benchmarks).
  *
+ * For consumer benchmarks it also serves GetShardIterator (TRIM_HORIZON, AT/AFTER_SEQUENCE_NUMBER,
+ * LATEST) and GetRecords over a backlog filled in one non-AWS call (Fill: `{ StreamName,
+ * PerShard, Data }`, the same base64 data for every record), answered from pre-built JSON so
+ * that the server costs little per record.
+ *
  * Run: npx tsx bench/standInKinesis.ts [--limits] [--port 0]   (prints `listening <port>`)
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -31,6 +36,8 @@ interface Shard {
   bytes: number;
   at: number;
   sequence: bigint;
+  /** Records readable with GetRecords (filled by the non-AWS Fill call), as JSON fragments. */
+  backlog: string[];
 }
 
 interface Stream {
@@ -58,6 +65,7 @@ function makeStream(name: string, count: number): Stream {
       bytes: BYTES_PER_SECOND,
       at: Date.now(),
       sequence: BigInt(i + 1) * 10n ** 40n,
+      backlog: [],
     };
   });
   return { name, shards, accepted: 0, throttled: 0, calls: 0 };
@@ -118,8 +126,38 @@ export function startStandIn(options: StandInOptions, port = 0): Promise<number>
         ),
       );
     }
+    if (operation === 'GetRecords') return getRecords(String(body.ShardIterator), Number(body.Limit), res);
     const stream = streamOf(body);
     if (stream === undefined) return notFound(res);
+    if (operation === 'Fill') {
+      const perShard = Number(body.PerShard);
+      const data = String(body.Data);
+      const arrival = Date.now() / 1000;
+      for (const shard of stream.shards) {
+        for (let i = 0; i < perShard; i += 1) {
+          shard.sequence += 1n;
+          shard.backlog.push(
+            `{"Data":"${data}","PartitionKey":"k${i}","SequenceNumber":"${String(shard.sequence)}","ApproximateArrivalTimestamp":${arrival}}`,
+          );
+        }
+      }
+      return answer(res, 200, {});
+    }
+    if (operation === 'GetShardIterator') {
+      const index = stream.shards.findIndex((shard) => shard.id === body.ShardId);
+      if (index === -1) return notFound(res);
+      const shard = stream.shards[index]!;
+      let position = 0;
+      const type = String(body.ShardIteratorType);
+      if (type === 'LATEST') position = shard.backlog.length;
+      else if (type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER') {
+        const first = shard.sequence - BigInt(shard.backlog.length) + 1n;
+        position =
+          Number(BigInt(String(body.StartingSequenceNumber)) - first) +
+          (type === 'AT_SEQUENCE_NUMBER' ? 0 : 1);
+      }
+      return answer(res, 200, { ShardIterator: `${stream.name}/${index}/${position}` });
+    }
     if (operation === 'DescribeStreamSummary') {
       return answer(res, 200, {
         StreamDescriptionSummary: {
@@ -190,6 +228,26 @@ export function startStandIn(options: StandInOptions, port = 0): Promise<number>
       return answer(res, 200, { FailedRecordCount: failed, Records: records });
     }
     return answer(res, 400, { __type: 'UnknownOperationException', message: operation });
+  };
+
+  const getRecords = (iterator: string, limit: number, res: ServerResponse) => {
+    const [name, index, from] = iterator.split('/');
+    const shard = streams.get(name ?? '')?.shards[Number(index)];
+    if (shard === undefined) {
+      return answer(res, 400, { __type: 'ExpiredIteratorException', message: 'Iterator expired' });
+    }
+    const start = Math.max(0, Number(from));
+    const end = Math.min(
+      shard.backlog.length,
+      start + (Number.isFinite(limit) && limit > 0 ? limit : 10_000),
+    );
+    const text = `{"Records":[${shard.backlog.slice(start, end).join(',')}],"NextShardIterator":"${name}/${index}/${end}","MillisBehindLatest":${end < shard.backlog.length ? 1000 : 0}}`;
+    res.writeHead(200, {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'Content-Length': Buffer.byteLength(text),
+      'x-amzn-RequestId': '0',
+    });
+    res.end(text);
   };
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {

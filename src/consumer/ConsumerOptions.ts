@@ -60,7 +60,11 @@ export interface ConsumerOptions {
   readonly shardFetchRate?: number;
   /** Wait after a GetRecords call that found the shard caught up, in ms (default 2000). */
   readonly sleepTimeNoRecords?: number;
-  /** Most records in flight (emitted and not yet finished) before reading pauses (default 10000). */
+  /**
+   * Most records in flight (emitted and not yet finished) before reading pauses. Default: 10000,
+   * raised to `recordLimit` per shard read (at most maxQueueItems) so that every shard can fetch
+   * a full page per call.
+   */
   readonly maxQueueSize?: number;
   /** Most items in flight (aggregated records count their items once decoded) before reading pauses (default 100000). */
   readonly maxQueueItems?: number;
@@ -145,6 +149,11 @@ export interface ResolvedConsumerOptions {
   readonly shardFetchRate: number;
   readonly sleepTimeNoRecords: number;
   readonly maxQueueSize: number;
+  /**
+   * maxQueueSize was not given: the record budget grows to recordLimit per shard read (up to
+   * maxQueueItems), so each shard can fetch a full page per call.
+   */
+  readonly maxQueueSizeScales?: boolean;
   readonly maxQueueItems: number;
   readonly maxQueueBytes: number;
   readonly maxShardConsumers: number;

@@ -6,6 +6,12 @@ export interface InFlightLimits {
   readonly items?: number;
   /** Most record data bytes in flight. */
   readonly bytes?: number;
+  /**
+   * When given, `records` is a floor and sizeFor(shards) raises the record limit to this many per
+   * shard read (what one GetRecords call may bring), up to `items`: the default budget then lets
+   * every shard fetch a full page per call instead of sharing a fixed budget.
+   */
+  readonly recordsPerShard?: number;
 }
 
 /**
@@ -15,7 +21,9 @@ export interface InFlightLimits {
  * on any of the three counts.
  */
 export class InFlightGate {
-  readonly limit: number;
+  private recordLimit: number;
+  private readonly recordFloor: number;
+  private readonly recordsPerShard: number | undefined;
   readonly itemLimit: number;
   readonly byteLimit: number;
   private reserved = 0;
@@ -29,9 +37,26 @@ export class InFlightGate {
 
   constructor(limits: number | InFlightLimits) {
     const resolved = typeof limits === 'number' ? { records: limits } : limits;
-    this.limit = resolved.records;
+    this.recordLimit = resolved.records;
+    this.recordFloor = resolved.records;
+    this.recordsPerShard = typeof limits === 'number' ? undefined : limits.recordsPerShard;
     this.itemLimit = resolved.items ?? Number.POSITIVE_INFINITY;
     this.byteLimit = resolved.bytes ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Most records in flight (plus reserved slots) now. */
+  get limit(): number {
+    return this.recordLimit;
+  }
+
+  /** With `recordsPerShard`: sizes the record limit for `shards` shards being read. */
+  sizeFor(shards: number): void {
+    if (this.recordsPerShard === undefined) return;
+    const sized = Math.max(this.recordFloor, Math.min(shards * this.recordsPerShard, this.itemLimit));
+    if (sized === this.recordLimit) return;
+    const grew = sized > this.recordLimit;
+    this.recordLimit = sized;
+    if (grew) this.notify();
   }
 
   /** Records emitted and not yet released. */
@@ -55,7 +80,7 @@ export class InFlightGate {
   /** Record slots free (0 while items or bytes are at their limit). */
   get free(): number {
     if (this.heldItems >= this.itemLimit || this.heldBytes >= this.byteLimit) return 0;
-    return this.limit - this.reserved - this.held;
+    return this.recordLimit - this.reserved - this.held;
   }
 
   /** Reserves up to `wanted` slots; returns how many (0 when full). */

@@ -99,6 +99,7 @@ export class KinesisConsumer {
       records: options.maxQueueSize,
       items: options.maxQueueItems,
       bytes: options.maxQueueBytes,
+      ...(options.maxQueueSizeScales === true ? { recordsPerShard: options.recordLimit } : {}),
     });
     const coordinator = isLeaseCoordinator(this.checkpointer) ? this.checkpointer : undefined;
     const common = { streamName: this.streamName, workerId: options.workerId, scheduler: options.scheduler };

@@ -126,6 +126,7 @@ export class ShardReadings implements AssignmentHost {
         sub: start.resumeAfterSubSequenceNumber,
       });
     this.readings.set(shardId, reading);
+    this.config.gate.sizeFor(this.readings.size);
     this.directory.markStarted(shardId);
     this.config.onEvent({
       type: 'shard-started',
@@ -246,6 +247,7 @@ export class ShardReadings implements AssignmentHost {
   private onFinished(reading: ShardReading, children: readonly ChildShard[]): void {
     const { shardId } = reading;
     if (this.readings.get(shardId) === reading) this.readings.delete(shardId);
+    this.config.gate.sizeFor(this.readings.size);
     let relist = false;
     if (reading.state === 'ended') {
       this.directory.markEnded(shardId);

@@ -241,6 +241,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     shardFetchRate,
     sleepTimeNoRecords: milliseconds('sleepTimeNoRecords', options.sleepTimeNoRecords, 0, 2000),
     maxQueueSize: integer('maxQueueSize', options.maxQueueSize, 1, Number.MAX_SAFE_INTEGER, 10_000),
+    maxQueueSizeScales: options.maxQueueSize === undefined,
     maxQueueItems: integer('maxQueueItems', options.maxQueueItems, 1, Number.MAX_SAFE_INTEGER, 100_000),
     maxQueueBytes: integer(
       'maxQueueBytes',

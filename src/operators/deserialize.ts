@@ -116,7 +116,7 @@ export function deserialize<T = unknown>(
           }
           let item: KinesisItem<T>;
           try {
-            item = decoded.item(i);
+            item = itemOf(decoded, i);
           } catch (error) {
             // Only a large record's items are decoded one by one as they go out (a small record
             // is decoded whole first): the item that failed is dead-lettered alone.
@@ -256,65 +256,104 @@ export function deserialize<T = unknown>(
 interface Decoded<T> {
   readonly parts: readonly DeaggregatedItem[];
   readonly first: number;
-  item(index: number): KinesisItem<T>;
+  readonly processor: Processor<T>;
+  readonly record: KinesisRecord;
+  /** The items from `first` on, decoded before any is emitted (records of at most 1,000 items). */
+  readonly eager: readonly KinesisItem<T>[] | undefined;
+}
+
+/** The item of part `index` of a decoded record. */
+function itemOf<T>(decoded: Decoded<T>, index: number): KinesisItem<T> {
+  const { eager } = decoded;
+  if (eager !== undefined) return eager[index - decoded.first] as KinesisItem<T>;
+  return decodePart(
+    decoded.processor,
+    decoded.record,
+    decoded.parts[index] as DeaggregatedItem,
+    decoded.parts.length,
+  );
+}
+
+/** A RecordDecodeError naming the record (and the item, when given). */
+function decodeFailure<T>(
+  processor: Processor<T>,
+  record: KinesisRecord,
+  error: unknown,
+  subSequenceNumber?: number,
+): RecordDecodeError {
+  return new RecordDecodeError(
+    processor.name,
+    {
+      streamName: record.streamName,
+      shardId: record.shardId,
+      sequenceNumber: record.sequenceNumber,
+      ...(subSequenceNumber === undefined ? {} : { subSequenceNumber }),
+    },
+    error,
+    formatMismatchHint(record.data, processor.name),
+  );
+}
+
+/** Deserializes one part of a record into its item (no closure or spread: this runs per item). */
+function decodePart<T>(
+  processor: Processor<T>,
+  record: KinesisRecord,
+  part: DeaggregatedItem,
+  subRecordCount: number,
+): KinesisItem<T> {
+  let data: T;
+  try {
+    data = processor.serializer.deserialize(part.data);
+  } catch (error) {
+    throw decodeFailure(processor, record, error, part.subSequenceNumber);
+  }
+  return part.explicitHashKey === undefined
+    ? {
+        data,
+        record,
+        streamName: record.streamName,
+        shardId: record.shardId,
+        sequenceNumber: record.sequenceNumber,
+        subSequenceNumber: part.subSequenceNumber,
+        subRecordCount,
+        partitionKey: part.partitionKey,
+        approximateArrivalTimestamp: record.approximateArrivalTimestamp,
+      }
+    : {
+        data,
+        record,
+        streamName: record.streamName,
+        shardId: record.shardId,
+        sequenceNumber: record.sequenceNumber,
+        subSequenceNumber: part.subSequenceNumber,
+        subRecordCount,
+        partitionKey: part.partitionKey,
+        explicitHashKey: part.explicitHashKey,
+        approximateArrivalTimestamp: record.approximateArrivalTimestamp,
+      };
 }
 
 /** Deaggregates one record; items are deserialized one by one as they are emitted. Errors name the record's position. */
 function decodeRecord<T>(processor: Processor<T>, record: KinesisRecord): Decoded<T> {
-  const fail = (error: unknown, subSequenceNumber?: number): RecordDecodeError =>
-    new RecordDecodeError(
-      processor.name,
-      {
-        streamName: record.streamName,
-        shardId: record.shardId,
-        sequenceNumber: record.sequenceNumber,
-        ...(subSequenceNumber === undefined ? {} : { subSequenceNumber }),
-      },
-      error,
-      formatMismatchHint(record.data, processor.name),
-    );
   let parts: DeaggregatedItem[];
   try {
     parts = processor.aggregator.deaggregate(record);
   } catch (error) {
-    throw fail(error);
+    throw decodeFailure(processor, record, error);
   }
-  const subRecordCount = parts.length;
+  const count = parts.length;
   const resumeAfter = record.resumeAfterSubSequenceNumber ?? -1;
   let first = 0;
-  while (first < parts.length && (parts[first] as DeaggregatedItem).subSequenceNumber <= resumeAfter)
-    first += 1;
+  while (first < count && (parts[first] as DeaggregatedItem).subSequenceNumber <= resumeAfter) first += 1;
   // Every item is decoded before the first is emitted when the record is small: a record whose
   // item cannot be decoded fails (or is dead-lettered) whole, as before.
-  const eager = parts.length <= 1000 ? parts.slice(first).map((part) => decodePart(part)) : undefined;
-  function decodePart(part: DeaggregatedItem): KinesisItem<T> {
-    let data: T;
-    try {
-      data = processor.serializer.deserialize(part.data);
-    } catch (error) {
-      throw fail(error, part.subSequenceNumber);
-    }
-    return {
-      data,
-      record,
-      streamName: record.streamName,
-      shardId: record.shardId,
-      sequenceNumber: record.sequenceNumber,
-      subSequenceNumber: part.subSequenceNumber,
-      subRecordCount,
-      partitionKey: part.partitionKey,
-      ...(part.explicitHashKey === undefined ? {} : { explicitHashKey: part.explicitHashKey }),
-      approximateArrivalTimestamp: record.approximateArrivalTimestamp,
-    };
+  let eager: KinesisItem<T>[] | undefined;
+  if (count <= 1000) {
+    eager = new Array<KinesisItem<T>>(count - first);
+    for (let i = first; i < count; i += 1)
+      eager[i - first] = decodePart(processor, record, parts[i] as DeaggregatedItem, count);
   }
-  return {
-    parts,
-    first,
-    item: (index) =>
-      eager === undefined
-        ? decodePart(parts[index] as DeaggregatedItem)
-        : (eager[index - first] as KinesisItem<T>),
-  };
+  return { parts, first, processor, record, eager };
 }
 
 function isProcessor<T>(value: unknown): value is Processor<T> {

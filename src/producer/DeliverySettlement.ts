@@ -66,6 +66,10 @@ export class DeliverySettlement<T> {
       return;
     }
     const aggregates = this.options.processor.aggregator.aggregates;
+    if (this.options.afterFlush === undefined) {
+      this.reportAndSettle(result, aggregates);
+      return;
+    }
     const reports: DeliveredReport<T>[] = [];
     const items: QueuedItem<T>[] = [];
     let bytes = 0;
@@ -121,5 +125,38 @@ export class DeliverySettlement<T> {
           this.fatal(new AfterFlushError(error, { streamName: this.options.address.streamName }));
         }),
     );
+  }
+
+  /**
+   * Without afterFlush nobody needs the reports as a list: each item is reported as its record
+   * is read, then every item is counted out (the same order as with afterFlush: all reports,
+   * then the settlement), with no arrays of reports and items per answer.
+   */
+  private reportAndSettle(result: SendResult<T>, aggregates: boolean): void {
+    const { counters, hooks, queue } = this;
+    const delivered = result.delivered;
+    for (const { record, shardId } of delivered)
+      counters.addDelivered(shardId, record.items.length, record.record.size);
+    counters.publish();
+    for (const { record, shardId, sequenceNumber } of delivered) {
+      const { attempts, possibleDuplicate, items } = record;
+      for (let position = 0; position < items.length; position += 1) {
+        hooks.report(
+          deliveredReport(
+            items[position]!,
+            shardId,
+            sequenceNumber,
+            aggregates ? position : -1,
+            attempts,
+            possibleDuplicate,
+          ),
+        );
+      }
+    }
+    for (const { record } of delivered) {
+      const { items } = record;
+      for (let i = 0; i < items.length; i += 1) queue.countOut(items[i]!);
+    }
+    queue.settled();
   }
 }

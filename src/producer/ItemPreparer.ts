@@ -16,6 +16,11 @@ export class ItemPreparer<T> {
   /** The default key of aggregated items, and the bytes of items that used it. */
   private runKey: string | undefined;
   private runBytes = 0;
+  /** The last partition key and its UTF-8 length (aggregated items share their key). */
+  private lastKey = '';
+  private lastKeyBytes = 0;
+  /** The error context, made once rather than per item. */
+  private readonly context: { readonly streamName: string };
 
   constructor(
     private readonly options: ResolvedProducerOptions<T>,
@@ -23,6 +28,7 @@ export class ItemPreparer<T> {
     private readonly counters: ProducerMetrics,
   ) {
     this.aggregates = options.processor.aggregator.aggregates;
+    this.context = Object.freeze({ streamName: options.address.streamName });
   }
 
   /**
@@ -39,8 +45,7 @@ export class ItemPreparer<T> {
   }
 
   private prepareOrThrow(item: T, index: number): PreparedItem<T> {
-    const { options } = this;
-    const context = { streamName: options.address.streamName };
+    const { options, context } = this;
     let partitionKey: unknown;
     try {
       const option = options.partitionKey;
@@ -72,7 +77,11 @@ export class ItemPreparer<T> {
     } catch (error) {
       throw new ItemSerializationError(item, index, error, context);
     }
-    const size = data.byteLength + Buffer.byteLength(key, 'utf8');
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastKeyBytes = Buffer.byteLength(key, 'utf8');
+    }
+    const size = data.byteLength + this.lastKeyBytes;
     if (size > options.maxRecordBytes) {
       throw new ItemTooLargeError(item, index, size, options.maxRecordBytes, { context });
     }

@@ -151,7 +151,7 @@ export class Producer<T> {
   }
 
   private onReport(report: DeliveryReport<T>): void {
-    const waiter = this.deliveryWaiters.get(report.index);
+    const waiter = this.deliveryWaiters.size === 0 ? undefined : this.deliveryWaiters.get(report.index);
     if (waiter !== undefined) {
       this.deliveryWaiters.delete(report.index);
       if (report.status === 'delivered') waiter.resolve(report);

@@ -58,6 +58,18 @@ export class ProducerMetrics {
     this.totals[counter] += amount;
   }
 
+  /** Counts one delivered record of `items` items and `bytes` bytes (one shard lookup). */
+  addDelivered(shardId: string, items: number, bytes: number): void {
+    const shard = this.shard(shardId);
+    const { totals } = this;
+    shard.records += 1;
+    shard.items += items;
+    shard.bytes += bytes;
+    totals.records += 1;
+    totals.items += items;
+    totals.bytes += bytes;
+  }
+
   private shard(shardId: string): ShardMetrics {
     let shard = this.shards.get(shardId);
     if (shard === undefined) {

@@ -86,16 +86,31 @@ export class ProducerQueue<T> {
   /** Counts delivered or failed items out, then tells the owner and the flush waiters. */
   settle(items: readonly QueuedItem<T>[]): void {
     if (items.length === 0) return;
-    for (const item of items) {
-      this.queueItems -= 1;
-      this.queueBytes -= item.size;
-      for (const waiter of this.waiters) if (item.seq <= waiter.upTo) waiter.remaining -= 1;
-    }
+    for (const item of items) this.countOut(item);
+    this.settled();
+  }
+
+  /**
+   * Counts one delivered or failed item out; settled() must follow once the items of a batch
+   * are counted out (settle() in two steps, for a caller that holds no array of the items).
+   */
+  countOut(item: QueuedItem<T>): void {
+    this.queueItems -= 1;
+    this.queueBytes -= item.size;
+    const { waiters } = this;
+    for (let i = 0; i < waiters.length; i += 1) if (item.seq <= waiters[i]!.upTo) waiters[i]!.remaining -= 1;
+  }
+
+  /** Tells the owner and the flush waiters about the items counted out since the last call. */
+  settled(): void {
     this.counters.setQueue(this.queueItems, this.queueBytes);
-    const done = this.waiters.filter((waiter) => waiter.remaining <= 0);
-    if (done.length > 0) this.waiters = this.waiters.filter((waiter) => waiter.remaining > 0);
+    let done: FlushWaiter[] | undefined;
+    if (this.waiters.length > 0) {
+      done = this.waiters.filter((waiter) => waiter.remaining <= 0);
+      if (done.length > 0) this.waiters = this.waiters.filter((waiter) => waiter.remaining > 0);
+    }
     this.hooks.spaceAvailable?.();
-    for (const waiter of done) waiter.done();
+    if (done !== undefined) for (const waiter of done) waiter.done();
   }
 
   /**

@@ -96,11 +96,14 @@ export class PutRecordsSender<T> {
   }
 
   private sendOnce(records: readonly OutgoingRecord<T>[], done: (result: SendResult<T>) => void): void {
-    const entries: PutRecordsRequestEntry[] = records.map(({ record }) => ({
-      Data: record.data,
-      PartitionKey: record.partitionKey,
-      ...(record.explicitHashKey === undefined ? {} : { ExplicitHashKey: record.explicitHashKey }),
-    }));
+    const entries: PutRecordsRequestEntry[] = new Array<PutRecordsRequestEntry>(records.length);
+    for (let i = 0; i < records.length; i += 1) {
+      const { record } = records[i]!;
+      entries[i] =
+        record.explicitHashKey === undefined
+          ? { Data: record.data, PartitionKey: record.partitionKey }
+          : { Data: record.data, PartitionKey: record.partitionKey, ExplicitHashKey: record.explicitHashKey };
+    }
     for (const record of records) record.attempts += 1;
     let answer: PromiseLike<PutRecordsCommandOutput>;
     try {

@@ -215,13 +215,6 @@ export class RecordBatcher<T> {
     return true;
   }
 
-  /** Drops lanes that hold nothing (e.g. shards closed by a resharding). */
-  pruneIdleLanes(openShards: ReadonlySet<string>): void {
-    for (const [shardId, lane] of this.lanes)
-      if (lane.idle && !openShards.has(shardId)) this.lanes.delete(shardId);
-    this.laneList = [...this.lanes.values()];
-  }
-
   /** Whether `candidate` may join the batch now; spends the lane's budget when it may. */
   private consider(
     lane: ShardLane<T>,

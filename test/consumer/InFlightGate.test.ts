@@ -38,3 +38,24 @@ test('items and bytes bound the budget too: a full count of either closes it unt
   expect(gate.inFlightBytes).toBe(10_000);
   expect(gate.reserve(1)).toBe(0);
 });
+
+test('a per-shard budget grows with the shards read, from its floor up to the item limit', () => {
+  const gate = new InFlightGate({ records: 10_000, items: 100_000, recordsPerShard: 10_000 });
+  expect(gate.limit).toBe(10_000);
+  gate.sizeFor(1);
+  expect(gate.limit).toBe(10_000);
+  expect(gate.reserve(10_000)).toBe(10_000);
+  const woken = jest.fn();
+  gate.whenRoom(woken);
+  gate.sizeFor(4); // four shards: a full page each
+  expect(gate.limit).toBe(40_000);
+  expect(woken).toHaveBeenCalledTimes(1);
+  expect(gate.free).toBe(30_000);
+  gate.sizeFor(64); // never past the item limit
+  expect(gate.limit).toBe(100_000);
+  gate.sizeFor(0); // no shard left: back to the floor
+  expect(gate.limit).toBe(10_000);
+  const fixed = new InFlightGate({ records: 500, items: 100_000 });
+  fixed.sizeFor(64); // a given maxQueueSize stays as given
+  expect(fixed.limit).toBe(500);
+});

@@ -73,13 +73,19 @@ export class FramedAccumulator implements RecordAccumulator {
     const first = this.first;
     if (first === undefined) return undefined;
     const items = this.items;
-    const record: AggregatedRecord = {
-      data: this.framing.write(items, this.dataBytes),
-      partitionKey: first.partitionKey,
-      ...(first.explicitHashKey === undefined ? {} : { explicitHashKey: first.explicitHashKey }),
-      itemCount: items.length,
-      size: this.dataBytes + this.keyBytes,
-    };
+    const data = this.framing.write(items, this.dataBytes);
+    const size = this.dataBytes + this.keyBytes;
+    // Built without a spread: this runs once per item when records are not aggregated.
+    const record: AggregatedRecord =
+      first.explicitHashKey === undefined
+        ? { data, partitionKey: first.partitionKey, itemCount: items.length, size }
+        : {
+            data,
+            partitionKey: first.partitionKey,
+            explicitHashKey: first.explicitHashKey,
+            itemCount: items.length,
+            size,
+          };
     this.items = [];
     this.first = undefined;
     this.keyBytes = 0;

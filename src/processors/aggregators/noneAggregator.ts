@@ -15,13 +15,16 @@ export function noneAggregator(): Aggregator {
     aggregates: false,
     createAccumulator: (maxRecordBytes) => new FramedAccumulator(framing, maxRecordBytes),
     deaggregate(record: RecordToDeaggregate): DeaggregatedItem[] {
+      // Built without a spread: this runs for every record a consumer reads.
       return [
-        {
-          data: record.data,
-          partitionKey: record.partitionKey,
-          ...(record.explicitHashKey === undefined ? {} : { explicitHashKey: record.explicitHashKey }),
-          subSequenceNumber: 0,
-        },
+        record.explicitHashKey === undefined
+          ? { data: record.data, partitionKey: record.partitionKey, subSequenceNumber: 0 }
+          : {
+              data: record.data,
+              partitionKey: record.partitionKey,
+              explicitHashKey: record.explicitHashKey,
+              subSequenceNumber: 0,
+            },
       ];
     },
   };

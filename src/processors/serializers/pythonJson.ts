@@ -6,21 +6,25 @@
  * out). The result is pure ASCII.
  */
 export function toPythonJson(compact: string): string {
-  return NEEDS_FULL_REWRITE.test(compact) ? rewrite(compact) : addSeparatorSpaces(compact);
+  if (NEEDS_ESCAPE.test(compact)) return rewrite(compact);
+  return addSeparatorSpaces(compact) ?? rewrite(compact);
 }
 
 /**
- * Text that may hold a character to escape (anything outside printable ASCII; JSON text holds
- * no raw control characters) or a number Python spells differently (the test may also match
- * inside a string: the full rewrite is then merely slower, never wrong).
+ * Text that may hold a character to escape: anything outside printable ASCII (JSON text holds
+ * no raw control characters). The test may also match outside a string: the full rewrite is
+ * then merely slower, never wrong.
  */
-const NEEDS_FULL_REWRITE = /[^ -~]|[0-9][eE]|0\.0000/;
+const NEEDS_ESCAPE = /[^ -~]/;
 
 /**
  * The common case, printable ASCII and plain numbers: only `,` and `:` outside strings gain a
- * space. Strings are skipped with indexOf rather than walked character by character.
+ * space. Strings are skipped with indexOf rather than walked character by character. Returns
+ * undefined when a number outside the strings may need Python's spelling (an exponent, or
+ * `0.0000` leading digits), for the full rewrite: checked here, in the one pass over the text,
+ * rather than by a second regular expression over all of it.
  */
-function addSeparatorSpaces(compact: string): string {
+function addSeparatorSpaces(compact: string): string | undefined {
   const n = compact.length;
   let out = '';
   let last = 0;
@@ -39,6 +43,12 @@ function addSeparatorSpaces(compact: string): string {
     } else if (c === 0x2c || c === 0x3a) {
       out += `${compact.slice(last, i + 1)} `;
       last = i + 1;
+    } else if (c === 0x65 || c === 0x45) {
+      // `e` outside a string: in true/false, or an exponent when a digit precedes it.
+      const before = compact.charCodeAt(i - 1);
+      if (before >= 0x30 && before <= 0x39) return undefined;
+    } else if (c === 0x2e && compact.charCodeAt(i - 1) === 0x30 && compact.startsWith('0000', i + 1)) {
+      return undefined;
     }
   }
   return last === 0 ? compact : out + compact.slice(last);
