@@ -50,6 +50,7 @@ export class ProducerEngine<T> {
   private readonly queue: ProducerQueue<T>;
   private readonly failures: ItemFailures<T>;
   private readonly sendLoop: SendLoop<T>;
+  private readonly startup: StreamStartup<T>;
 
   private state: 'starting' | 'ready' | 'broken' = 'starting';
   private brokenBy: RxjsKinesisError | undefined;
@@ -127,16 +128,24 @@ export class ProducerEngine<T> {
       settlement,
       { ready: () => this.state === 'ready' && !this.disposed, disposed, guard, log, shardMapLoaded },
     );
-    new StreamStartup<T>(this.client, this.options, this.scheduler, this.predictor, connection, {
-      disposed,
-      guard,
-      log,
-      shardMapLoaded,
-      becomeReady: () => this.becomeReady(),
-      breakDown: (error, attempts, retryLimitReached) => this.breakDown(error, attempts, retryLimitReached),
-      failIncoming: (error, attempts, retryLimitReached) =>
-        this.failIncoming(error, attempts, retryLimitReached),
-    }).start();
+    this.startup = new StreamStartup<T>(
+      this.client,
+      this.options,
+      this.scheduler,
+      this.predictor,
+      connection,
+      {
+        disposed,
+        guard,
+        log,
+        shardMapLoaded,
+        becomeReady: () => this.becomeReady(),
+        breakDown: (error, attempts, retryLimitReached) => this.breakDown(error, attempts, retryLimitReached),
+        failIncoming: (error, attempts, retryLimitReached) =>
+          this.failIncoming(error, attempts, retryLimitReached),
+      },
+    );
+    this.startup.start();
   }
 
   /** Items accepted and not yet delivered or failed. */
@@ -199,6 +208,7 @@ export class ProducerEngine<T> {
     this.disposed = true;
     const { items, records, failures } = this.counters.snapshot().totals;
     this.log('info', 'producer closed', { items, records, failures, abandoned: this.queue.items });
+    this.startup.stop();
     this.sendLoop.dispose();
     this.counters.publish();
     this.counters.complete();

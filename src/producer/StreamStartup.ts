@@ -3,7 +3,7 @@ import {
   type DescribeStreamSummaryCommandOutput,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import type { SchedulerLike } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
@@ -45,6 +45,8 @@ export interface StreamStartupHost {
 export class StreamStartup<T> {
   private readonly startedAt: number;
   private sawMissingStream = false;
+  /** The timer of the next look at the stream, if one is waiting. */
+  private retryTimer: Subscription | undefined;
 
   constructor(
     private readonly client: KinesisClient,
@@ -55,6 +57,12 @@ export class StreamStartup<T> {
     private readonly host: StreamStartupHost,
   ) {
     this.startedAt = scheduler.now();
+  }
+
+  /** Cancels the next look at the stream, if one is waiting (the engine is disposed). */
+  stop(): void {
+    this.retryTimer?.unsubscribe();
+    this.retryTimer = undefined;
   }
 
   start(): void {
@@ -113,9 +121,20 @@ export class StreamStartup<T> {
           delayMs,
           error: classified,
         });
-        this.scheduler.schedule(() => this.host.guard(() => this.loadShardMap(attempt + 1)), delayMs);
+        this.retryLater(() => this.loadShardMap(attempt + 1), delayMs);
       }),
     );
+  }
+
+  /** Runs `work` after `delayMs` unless stop() comes first. */
+  private retryLater(work: () => void, delayMs: number): void {
+    if (this.host.disposed()) return;
+    this.retryTimer = this.scheduler.schedule(() => {
+      this.retryTimer = undefined;
+      this.host.guard(() => {
+        if (!this.host.disposed()) work();
+      });
+    }, delayMs);
   }
 
   /** Back-off before looking the stream up again; while waiting for a stream, at most 1 s and never past the wait. */
@@ -151,10 +170,7 @@ export class StreamStartup<T> {
             false,
           );
         }
-        this.scheduler.schedule(
-          () => this.host.guard(() => this.awaitActive(attempt + 1)),
-          this.lookupDelay(attempt, true, now),
-        );
+        this.retryLater(() => this.awaitActive(attempt + 1), this.lookupDelay(attempt, true, now));
       });
     let answer: PromiseLike<DescribeStreamSummaryCommandOutput>;
     try {

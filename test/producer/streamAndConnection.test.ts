@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
 import { ConnectionError } from '../../src/kinesis/errors/ConnectionError.js';
 import { StreamNotFoundError } from '../../src/kinesis/errors/StreamNotFoundError.js';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
@@ -16,6 +17,34 @@ async function closedPort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** asyncScheduler, counting the timers scheduled on it that have neither run nor been cancelled. */
+function timerCountingScheduler(): { scheduler: SchedulerLike; readonly pending: number } {
+  const pending = new Set<object>();
+  const scheduler: SchedulerLike = {
+    now: () => asyncScheduler.now(),
+    schedule<S>(work: (this: unknown, state?: S) => void, delay?: number, state?: S): Subscription {
+      const timer = {};
+      pending.add(timer);
+      const subscription = asyncScheduler.schedule(
+        function (this: unknown, value?: S) {
+          pending.delete(timer);
+          work.call(this, value);
+        },
+        delay,
+        state,
+      );
+      subscription.add(() => pending.delete(timer));
+      return subscription;
+    },
+  };
+  return {
+    scheduler,
+    get pending() {
+      return pending.size;
+    },
+  };
 }
 
 describe('a producer before its stream exists, and with no connection (embedded Kinesis)', () => {
@@ -85,5 +114,25 @@ describe('a producer before its stream exists, and with no connection (embedded 
     expect((cause as Error).message).toMatch(/ECONNREFUSED/);
     expect((cause as Error).message).not.toContain('secret-password');
     await producer.close().catch(() => undefined);
+  });
+
+  it('close() cancels the next look at a stream it cannot reach, leaving no timer behind', async () => {
+    const port = await closedPort();
+    const timers = timerCountingScheduler();
+    const producer = new Producer<number>({
+      streamName: 'unreachable',
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+      connectionFailureTimeout: 200,
+      scheduler: timers.scheduler,
+    });
+    await producer.put(1);
+    await producer.flush().catch(() => undefined);
+    // The producer keeps looking for the stream (it recovers when the network does) ...
+    expect(timers.pending).toBeGreaterThan(0);
+    await producer.close().catch(() => undefined);
+    // ... until it is closed: a retry timer left behind would keep the process alive.
+    expect(timers.pending).toBe(0);
   });
 });
