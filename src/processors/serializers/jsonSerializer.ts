@@ -5,7 +5,7 @@ import { DeserializationError } from '../errors/DeserializationError.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { parsePythonJsonExtensions } from './parsePythonJsonExtensions.js';
-import { toPythonJson } from './pythonJson.js';
+import { pythonJsonBytes } from './pythonJsonBytes.js';
 import { toBuffer } from './toBuffer.js';
 
 /**
@@ -47,7 +47,7 @@ export function jsonSerializer<T = unknown>(options: JsonSerializerOptions = {})
       if (text === undefined) {
         throw new SerializationError('json', `${typeof item} has no JSON representation`);
       }
-      return python ? Buffer.from(toPythonJson(text), 'latin1') : Buffer.from(text, 'utf8');
+      return python ? pythonJsonBytes(text) : Buffer.from(text, 'utf8');
     },
     deserialize(bytes: Uint8Array): T {
       const buffer = toBuffer(bytes);
