@@ -139,12 +139,14 @@ describe('consumer group reading by enhanced fan-out (Redis leases)', () => {
         lastOfW2.set(String(received.event.shardId), received);
     const victimShards = [...lastOfW2].filter(([, received]) => received.event.type === 'lease-acquired');
     expect(victimShards).toHaveLength(2);
-    const refusedOnVictimShards = started.group.events.filter(isSubscribeInUse).filter((received) =>
-      victimShards.some(
-        ([shardId, acquired]) =>
-          received.workerId !== 'w2' && received.event.shardId === shardId && received.seq > acquired.seq,
-      ),
-    );
+    const refusedOnVictimShards = started.group.events
+      .filter(isSubscribeInUse)
+      .filter((received) =>
+        victimShards.some(
+          ([shardId, acquired]) =>
+            received.workerId !== 'w2' && received.event.shardId === shardId && received.seq > acquired.seq,
+        ),
+      );
     expect(refusedOnVictimShards).toEqual([]);
     await expectSubscriptionsFollowedLeases();
   }, 120_000);
