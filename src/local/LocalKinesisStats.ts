@@ -26,6 +26,8 @@ export interface LocalKinesisStats {
   readonly fanOutSubscriptions: number;
   /** SubscribeToShard calls refused (ResourceInUseException, LimitExceededException, ...). */
   readonly fanOutRefusedSubscriptions: number;
+  /** Open subscriptions ended because a newer SubscribeToShard of the same consumer and shard took over. */
+  readonly fanOutTakenOverSubscriptions: number;
   /** SubscribeToShardEvents sent. */
   readonly fanOutEvents: number;
   /** Records sent in SubscribeToShardEvents. */
@@ -57,6 +59,7 @@ export function emptyLocalKinesisStats(): MutableLocalKinesisStats {
     injectedResetsAfterWrite: 0,
     fanOutSubscriptions: 0,
     fanOutRefusedSubscriptions: 0,
+    fanOutTakenOverSubscriptions: 0,
     fanOutEvents: 0,
     fanOutRecords: 0,
     fanOutBytes: 0,

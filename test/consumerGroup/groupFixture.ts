@@ -8,6 +8,7 @@ import type { LeaseCoordinator, LeaseSnapshot } from '../../src/checkpointers/Le
 import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { startLocalKinesis, type LocalKinesis } from '../../src/local/index.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { uniqueKeyPrefix } from '../support/redis.js';
 import { RecordFeed } from './recordFeed.js';
@@ -16,11 +17,15 @@ import { WorkerGroup } from './workerGroup.js';
 export const SESSION_TIMEOUT_MS = 3000;
 export const HEARTBEAT_INTERVAL_MS = 500;
 const GROUP = 'consumer-group-test';
+/** The stream consumer the workers of a fan-out group share. */
+export const FAN_OUT_CONSUMER = 'group-fan-out';
 
 export interface GroupFixture {
   readonly streamName: string;
   /** A client of the embedded Kinesis (e.g. to split a shard). */
   readonly client: KinesisClient;
+  /** The embedded local Kinesis, when the fixture started it itself (fan-out groups). */
+  readonly local: LocalKinesis | undefined;
   readonly feed: RecordFeed;
   readonly group: WorkerGroup;
   /** For reading leases and checkpoints from the test (never takes a lease). */
@@ -59,6 +64,11 @@ export interface GroupFixtureOptions {
    * and the table also holds another stream's leases, held by a KCL worker that is live there.
    */
   readonly dynamodbMultiStream?: boolean;
+  /**
+   * The workers read with enhanced fan-out (SubscribeToShard), all as one stream consumer
+   * (FAN_OUT_CONSUMER), from an embedded local Kinesis the fixture exposes as `local`.
+   */
+  readonly enhancedFanOut?: boolean;
 }
 
 export async function startGroupFixture(
@@ -71,7 +81,11 @@ export async function startGroupFixture(
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
-    const kinesis: TestKinesis = await startTestKinesis();
+    const local =
+      options.enhancedFanOut === true
+        ? await startLocalKinesis({ efo: { consumerStatusDelayMs: 100 } })
+        : undefined;
+    const kinesis: TestKinesis = local === undefined ? await startTestKinesis() : asTestKinesis(local);
     closers.push(() => kinesis.close());
     const client: KinesisClient = kinesis.createClient();
     closers.push(async () => client.destroy());
@@ -132,6 +146,7 @@ export async function startGroupFixture(
       ...(options.maxQueueSize === undefined ? {} : { maxQueueSize: options.maxQueueSize }),
       ...(options.abortAware === undefined ? {} : { abortAware: options.abortAware }),
       ...(dynamodb === undefined ? {} : { dynamodb }),
+      ...(local === undefined ? {} : { enhancedFanOut: { consumerName: FAN_OUT_CONSUMER } }),
     });
     closers.push(() => group.killAll());
     let last = await observer.leaseSnapshot(streamName);
@@ -147,6 +162,7 @@ export async function startGroupFixture(
     return {
       streamName,
       client,
+      local,
       feed,
       group,
       observer,
@@ -166,6 +182,21 @@ export async function startGroupFixture(
     await close();
     throw error;
   }
+}
+
+function asTestKinesis(local: LocalKinesis): TestKinesis {
+  return {
+    endpoint: local.endpoint,
+    region: local.region,
+    credentials: { ...local.credentials },
+    createClient: () => local.createClient(),
+    createStream: (name, shards) => local.createStream(name, shards),
+    deleteStream: (name) => local.deleteStream(name),
+    get stats() {
+      return local.stats;
+    },
+    close: () => local.close(),
+  };
 }
 
 /**

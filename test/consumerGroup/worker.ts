@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     shardRefreshInterval: 5000,
     retryLimit: Number.POSITIVE_INFINITY,
     ...(config.maxQueueSize === undefined ? {} : { maxQueueSize: config.maxQueueSize }),
+    ...(config.enhancedFanOut === undefined ? {} : { enhancedFanOut: config.enhancedFanOut }),
   });
   consumer.events$.subscribe((event) => void send({ kind: 'event', event: describeEvent(event) }));
 

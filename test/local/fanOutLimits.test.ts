@@ -79,6 +79,7 @@ describe('local Kinesis SubscribeToShard limits', () => {
 
   it('lets a call 5 s after an open subscription started take it over; the old one ends with ResourceInUseException', async () => {
     const consumerArn = await activeConsumer(client, 'limited', 'taken');
+    const takenOverBefore = local.stats.fanOutTakenOverSubscriptions;
     now += 10_000;
     const old = await EventReader.subscribe(client, consumerArn, SHARD, { Type: 'LATEST' });
     await old.event();
@@ -94,6 +95,7 @@ describe('local Kinesis SubscribeToShard limits', () => {
     expect(outcome.kind).toBe('error');
     expect((outcome as { error: Error }).error.name).toBe('ResourceInUseException');
     expect(local.subscriptions({ consumerName: 'taken' })).toHaveLength(1);
+    expect(local.stats.fanOutTakenOverSubscriptions - takenOverBefore).toBe(1);
     fresh.cancel();
   });
 

@@ -216,7 +216,10 @@ export class EnhancedFanOut {
     const start = await subscriptionStart(store, streamName, shardId, shardStart, position, Date.now());
     if ('status' in start) return start;
     if (raced()) return anotherSubscription(streamName, shardId, consumerName);
-    if (current !== undefined && this.active.get(key) === current) current.stop('taken-over');
+    if (current !== undefined && this.active.get(key) === current) {
+      current.stop('taken-over');
+      stats.fanOutTakenOverSubscriptions += 1;
+    }
     let budget: FanOutByteBudget | undefined;
     if (limits !== undefined) {
       budget = this.budgets.get(key);
