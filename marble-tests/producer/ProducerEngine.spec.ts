@@ -1,4 +1,4 @@
-import { from, mergeMap, of, timer } from 'rxjs';
+import { from, map, mergeMap, of, take, timer } from 'rxjs';
 import { ShardMap } from '../../src/kinesis/ShardMap.js';
 import { TestScheduler } from 'rxjs/testing';
 import type { RxjsKinesisError } from '../../src/errors/RxjsKinesisError.js';
@@ -366,6 +366,47 @@ describe('overflow and bad input', () => {
 });
 
 describe('reports, aggregation, resharding and metrics', () => {
+  it('keeps filling an aggregated record while its lane waits for the byte budget', () => {
+    // One ~100-byte item every 2 ms for 4 s, into one shard metered at 10 KiB/s: the shard
+    // takes one full record (98 % of the budget) a second, the rest waits. A record closed
+    // part-filled by bufferTime would spend a whole second's budget on a part of it.
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const line = 'x'.repeat(90);
+    const count = 2000;
+    let fake!: FakeKinesis;
+    const reports: DeliveryReport<string>[] = [];
+    let completedAt = -1;
+    scheduler.run(() => {
+      fake = new FakeKinesis(scheduler, {});
+      timer(0, 2)
+        .pipe(
+          take(count),
+          map(() => line),
+          toKinesis<string>({
+            streamName: 'orders',
+            client: fake.client,
+            partitionKey: 'k',
+            random: () => 0.5,
+            processor: jsonLineProcessor(),
+            putBandwidthLimitPerShard: 10,
+            maxQueueSize: count,
+          }),
+        )
+        .subscribe({
+          next: (report) => reports.push(report),
+          complete: () => (completedAt = scheduler.now()),
+        });
+    });
+    expect(reports.filter((report) => report.status === 'delivered')).toHaveLength(count);
+    const sizes = fake.calls.flatMap((call) => call.records.map((record) => record.data.length + 1));
+    // Every record but the last (closed by the end of the input) is full: 108 lines of 93 bytes
+    // and the key, the first size at or above 98 % of 10,240 bytes.
+    expect(sizes.slice(0, -1)).toEqual(new Array<number>(sizes.length - 1).fill(108 * 93 + 1));
+    expect(sizes).toHaveLength(Math.ceil(count / 108));
+    // One record a second: the 19th goes 18 s after the first.
+    expect(completedAt).toBeLessThan(19_000);
+  });
+
   it('draws a random key per item, or per record of items with an aggregating processor', () => {
     const counter = () => {
       let n = 0;
@@ -375,24 +416,25 @@ describe('reports, aggregation, resharding and metrics', () => {
     const items = ['a', 'b', 'c', 'd', 'e', 'f'];
     const single = keysOf(produce(items, {}, { partitionKey: undefined, random: counter() }).events);
     expect(new Set(single).size).toBe(6);
-    // Each item takes 3 data bytes + a 16-byte key = 19 bytes: a key serves items until 64 bytes
-    // of items used it, i.e. 4 items.
+    // All these items are keyed before the shard map is known, so no record closed yet: a key
+    // serves items until 64 bytes of them (3 data bytes and a newline each) used it, 16 items.
+    const many = Array.from({ length: 18 }, (_, i) => String.fromCharCode(97 + i));
     const aggregated = keysOf(
       produce(
-        items,
+        many,
         {},
         { partitionKey: undefined, random: counter(), maxRecordBytes: 64, processor: jsonLineProcessor() },
       ).events,
     );
-    expect(aggregated.slice(0, 4).every((key) => key === aggregated[0])).toBe(true);
-    expect(aggregated[4]).not.toBe(aggregated[0]);
-    expect(aggregated[5]).toBe(aggregated[4]);
+    expect(aggregated.slice(0, 16).every((key) => key === aggregated[0])).toBe(true);
+    expect(aggregated[16]).not.toBe(aggregated[0]);
+    expect(aggregated[17]).toBe(aggregated[16]);
   });
 
   it('draws the per-record keys of aggregated items for each shard in turn', () => {
     let n = 0;
     const random = () => ((n += 1) * 0.0137) % 1;
-    const items = Array.from({ length: 16 }, (_, i) => String.fromCharCode(97 + i));
+    const items = Array.from({ length: 48 }, (_, i) => `${i % 10}`);
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     const reports: DeliveredReport<string>[] = [];
     scheduler.run(() => {
@@ -414,11 +456,13 @@ describe('reports, aggregation, resharding and metrics', () => {
         });
     });
     reports.sort((a, b) => a.index - b.index);
-    expect(reports).toHaveLength(16);
-    // Runs of 4 items share a key; the 4 runs land on the 4 shards.
-    const shardOfRun = [0, 4, 8, 12].map((start) => reports[start]!.shardId);
+    expect(reports).toHaveLength(48);
+    // A key serves items until their record is full: the 16-byte key and 12 lines of 4 bytes
+    // make 64. The 4 runs of 12 items land on the 4 shards.
+    const shardOfRun = [0, 12, 24, 36].map((start) => reports[start]!.shardId);
     expect(new Set(shardOfRun).size).toBe(4);
-    for (const report of reports) expect(report.shardId).toBe(shardOfRun[Math.floor(report.index / 4)]);
+    for (const report of reports) expect(report.shardId).toBe(shardOfRun[Math.floor(report.index / 12)]);
+    expect(new Set(reports.map((report) => report.partitionKey)).size).toBe(4);
   });
 
   it("reports each item's position inside a KPL aggregate", () => {

@@ -85,13 +85,24 @@ export class ItemPreparer<T> {
     if (size > options.maxRecordBytes) {
       throw new ItemTooLargeError(item, index, size, options.maxRecordBytes, { context });
     }
-    if (options.partitionKey === undefined) this.runBytes += size;
+    // A run's bytes as its record holds them: the items' data with a byte of framing each, the
+    // key once (counting the key per item would end a run well short of a full record).
+    if (options.partitionKey === undefined) this.runBytes += data.byteLength + 1;
     return { item, index, data, partitionKey: key, explicitHashKey, size, seq: 0 };
   }
 
   /**
+   * The record of the default key `key` closed (it was full): the next aggregated item starts a
+   * new run, keyed for the next shard. Items already keyed with `key` join that shard's next record.
+   */
+  endRun(key: string): void {
+    if (key === this.runKey) this.runKey = undefined;
+  }
+
+  /**
    * The default partition key: random per item; with an aggregating processor, one random key
-   * per record's worth of items (it is renewed once maxRecordBytes of items used it), each one
+   * per record's worth of items (it is renewed once the record it fills is full, or once
+   * maxRecordBytes of items, counted as data and a byte of framing each, used it), each one
    * drawn for the next shard in turn. Only the first item's key travels with a framed record, a
    * KPL record's key table then holds one key instead of one per item, and the records spread
    * evenly over the shards.

@@ -190,7 +190,7 @@ export class ProducerEngine<T> {
     } else {
       this.place(queued);
       // A full queue cannot fill any further: send what it holds instead of waiting for bufferTime.
-      if (this.queue.full) this.sendLoop.release();
+      if (this.queue.full) this.sendLoop.releaseDue();
     }
   }
 
@@ -245,7 +245,14 @@ export class ProducerEngine<T> {
   private place(item: QueuedItem<T>): void {
     const { batcher, options } = this;
     const laneId = this.predictor.predict(item.partitionKey, item.explicitHashKey);
-    if (batcher.unreleasedRecords > 0 && batcher.unreleasedBytes + item.size > options.maxRequestBytes) {
+    // Without aggregation a PutRecords call's worth of records goes at once. Aggregated records
+    // go as each one closes (below): open records count no further towards a call.
+    const aggregates = this.aggregates;
+    if (
+      !aggregates &&
+      batcher.unreleasedRecords > 0 &&
+      batcher.unreleasedBytes + item.size > options.maxRequestBytes
+    ) {
       this.sendLoop.release();
     }
     let closedRecord: boolean;
@@ -260,16 +267,19 @@ export class ProducerEngine<T> {
       this.failures.failItems([item], failure, laneId);
       return;
     }
-    if (
+    if (aggregates) {
+      // An aggregated record closes when it is full or the next item does not fit: it goes now.
+      if (closedRecord) {
+        if (options.partitionKey === undefined) this.preparer.endRun(item.partitionKey);
+        this.batcher.releaseClosed();
+        this.sendLoop.pump();
+      }
+      this.sendLoop.ensureBufferTimer();
+    } else if (
       batcher.unreleasedRecords >= options.batchSize ||
       batcher.unreleasedBytes >= options.maxRequestBytes
     ) {
       this.sendLoop.release();
-    } else if (closedRecord && this.aggregates) {
-      // An aggregated record closes when the next item does not fit: it is full, so it goes now.
-      this.batcher.releaseClosed();
-      this.sendLoop.pump();
-      this.sendLoop.ensureBufferTimer();
     } else {
       this.sendLoop.ensureBufferTimer();
     }

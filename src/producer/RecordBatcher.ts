@@ -134,7 +134,32 @@ export class RecordBatcher<T> {
     this.closedUnreleasedBytes = 0;
   }
 
-  /** Closes every open record and lets every waiting record go. */
+  /**
+   * bufferTime is up or the queue is full: lets every closed record go and closes the open
+   * records, except (with aggregation) the open record of a lane whose closed records still
+   * wait, for the lane's budget or a back-off. That record could not go any sooner if closed
+   * now, and a part-filled record would spend a share of the shard's budget that a full one
+   * uses better; it keeps filling and closes when full or once its lane has nothing waiting.
+   */
+  releaseDue(): void {
+    if (!this.aggregator.aggregates) {
+      this.releaseAll();
+      return;
+    }
+    if (this.openRecords > 0) {
+      for (const lane of this.laneList) {
+        if (lane.queue.length > 0 || lane.retries.length > 0) continue;
+        const closed = lane.accumulator.flush();
+        if (closed === undefined) continue;
+        this.openRecords -= 1;
+        this.openBytes -= closed.size;
+        this.close(lane, closed);
+      }
+    }
+    this.releaseClosed();
+  }
+
+  /** Closes every open record and lets every waiting record go (flush, close). */
   releaseAll(): void {
     if (this.openRecords > 0) {
       for (const lane of this.laneList) {

@@ -67,15 +67,28 @@ export class SendLoop<T> {
       return;
     this.bufferTimer = this.scheduler.schedule(() => {
       this.bufferTimer = undefined;
-      this.host.guard(() => this.release());
+      this.host.guard(() => this.releaseDue());
     }, this.options.bufferTime);
   }
 
+  /** Sends everything now, open records included (a flush). */
   release(): void {
     this.bufferTimer?.unsubscribe();
     this.bufferTimer = undefined;
     this.batcher.releaseAll();
     this.pump();
+  }
+
+  /**
+   * bufferTime is up or the queue is full: sends what may go (see RecordBatcher.releaseDue) and
+   * looks again after bufferTime at open records kept filling.
+   */
+  releaseDue(): void {
+    this.bufferTimer?.unsubscribe();
+    this.bufferTimer = undefined;
+    this.batcher.releaseDue();
+    this.pump();
+    this.ensureBufferTimer();
   }
 
   pump(): void {
