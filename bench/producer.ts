@@ -414,7 +414,6 @@ async function capacity(rows: Row[]): Promise<void> {
         producer.metrics$.subscribe((snapshot) => {
           metrics = snapshot.totals;
           samples.push({ time: performance.now() - startedAt, ...snapshot.totals });
-          if (process.env.TRACE) console.error(`${(samples[samples.length - 1]!.time / 1000).toFixed(3)} ${JSON.stringify(snapshot.totals)}`);
         });
         // Items arrive through the event loop, as from a socket or a file: a loop that only
         // awaits put() (microtasks) would keep the send loop's timers and sockets waiting
