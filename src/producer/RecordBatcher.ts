@@ -48,7 +48,11 @@ export class RecordBatcher<T> {
   // What the last consider() call found (kept in fields so that it allocates nothing).
   private wakeAt = Number.POSITIVE_INFINITY;
 
-  /** Size at which an aggregated record is closed without waiting for an item that does not fit. */
+  /**
+   * Size at which a record is closed without waiting for an item that does not fit: for
+   * aggregated records a shard's byte budget (less some headroom) or maxRecordBytes; without
+   * aggregation 0, so each record closes as its one item is added.
+   */
   private readonly fullRecordBytes: number;
 
   constructor(
@@ -57,7 +61,7 @@ export class RecordBatcher<T> {
   ) {
     this.fullRecordBytes = aggregator.aggregates
       ? Math.min(limits.maxRecordBytes, Math.floor(limits.bytesPerSecond * RECORD_BUDGET_SHARE))
-      : Number.POSITIVE_INFINITY;
+      : 0;
   }
 
   lane(shardId: string): ShardLane<T> {
@@ -98,7 +102,7 @@ export class RecordBatcher<T> {
     if (accumulator.size >= this.fullRecordBytes) {
       // Full enough: a record that would take a shard's whole byte budget must wait until all
       // of it is back, and then reaches Kinesis a moment early or late; a little headroom keeps
-      // it from being throttled by that moment.
+      // it from being throttled by that moment. (Without aggregation: the record's one item.)
       const full = accumulator.flush()!;
       this.openRecords -= 1;
       this.openBytes -= full.size;
