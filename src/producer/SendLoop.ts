@@ -80,15 +80,18 @@ export class SendLoop<T> {
   }
 
   /**
-   * bufferTime is up or the queue is full: sends what may go (see RecordBatcher.releaseDue) and
-   * looks again after bufferTime at open records kept filling.
+   * bufferTime is up or the queue is full: sends what may go (see RecordBatcher.releaseDue). A
+   * running bufferTime timer stays for the open records kept filling (else one is started).
    */
   releaseDue(): void {
-    this.bufferTimer?.unsubscribe();
-    this.bufferTimer = undefined;
     this.batcher.releaseDue();
     this.pump();
-    this.ensureBufferTimer();
+    if (this.batcher.unreleasedRecords > 0) {
+      this.ensureBufferTimer();
+    } else {
+      this.bufferTimer?.unsubscribe();
+      this.bufferTimer = undefined;
+    }
   }
 
   pump(): void {
