@@ -439,6 +439,8 @@ async function capacity(rows: Row[]): Promise<void> {
           '% of capacity (whole run)': share(metrics.records, metrics.bytes, run.seconds),
           'throttled entries': metrics.throttled,
           seconds: run.seconds,
+          // Near 100 %: the client is CPU-bound (one JavaScript thread).
+          'client CPU %': (100 * run.cpuSeconds) / run.seconds,
         },
       });
     }
