@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ListStreamsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { KinesisClient, ListStreamsCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 import { classifyError } from '../../src/kinesis/classifyError.js';
 import {
   createKinesisClient,
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  SDK_LOGGER_MIDDLEWARE,
   validateConnectionTimeouts,
 } from '../../src/kinesis/createKinesisClient.js';
 import { DeadlineRequestHandler } from '../../src/kinesis/DeadlineRequestHandler.js';
@@ -217,5 +218,38 @@ describe('createKinesisClient endpoint from the environment', () => {
     expect(() => createKinesisClient({ region: 'us-east-1' })).toThrow(
       /Invalid option "endpoint \(from AWS_ENDPOINT_URL_KINESIS\)"/,
     );
+  });
+});
+
+describe('createKinesisClient and the SDK logging middleware', () => {
+  let local: LocalKinesis;
+  beforeAll(async () => {
+    local = await startLocalKinesis({ streams: { logged: 1 } });
+  });
+  afterAll(() => local.close());
+
+  it('leaves it out of the clients it builds, and out of nothing else', async () => {
+    const built = createKinesisClient({ endpoint: local.endpoint, region: 'us-east-1', credentials });
+    const own = new KinesisClient({ region: 'us-east-1' });
+    try {
+      const names = (client: KinesisClient) => client.middlewareStack.identify().join(', ');
+      expect(names(built)).not.toContain(SDK_LOGGER_MIDDLEWARE);
+      // A caller's own client is used as given.
+      expect(names(own)).toContain(SDK_LOGGER_MIDDLEWARE);
+      expect(createKinesisClient({ client: own })).toBe(own);
+      expect(names(own)).toContain(SDK_LOGGER_MIDDLEWARE);
+      // Requests and answers (and errors) go through unchanged.
+      const answer = await built.send(
+        new PutRecordsCommand({
+          StreamName: 'logged',
+          Records: [{ Data: Buffer.from('x'), PartitionKey: 'k' }],
+        }),
+      );
+      expect(answer.FailedRecordCount).toBe(0);
+      await expect(built.send(new ListStreamsCommand({ Limit: 0 }))).rejects.toThrow();
+    } finally {
+      built.destroy();
+      own.destroy();
+    }
   });
 });
