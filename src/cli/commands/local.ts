@@ -2,12 +2,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import type { LocalKinesisCors } from '../../local/cors.js';
 import { startLocalKinesis, type LocalKinesis } from '../../local/startLocalKinesis.js';
-import {
-  DEFAULT_SHARD_LIMIT,
-  DEFAULT_STREAM_STATUS_DELAY_MS,
-  type LocalKinesisFaults,
-  type LocalStreamSpec,
-} from '../../local/LocalKinesisOptions.js';
+import type { LocalKinesisFaults } from '../../local/LocalKinesisFaults.js';
+import { DEFAULT_SHARD_LIMIT, DEFAULT_STREAM_STATUS_DELAY_MS } from '../../local/LocalKinesisOptions.js';
+import type { LocalStreamSpec } from '../../local/LocalStreamSpec.js';
 
 /** Where the command writes and which signals stop it; replaceable in tests. */
 export interface LocalCommandIo {
