@@ -13,8 +13,10 @@ import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { CheckpointSink } from './ConsumerLink.js';
 import type { ConsumerStats } from './ConsumerStats.js';
+import { enhancedFanOutParts } from './enhancedFanOutParts.js';
 import { CheckpointerUnavailableError } from './errors/CheckpointerUnavailableError.js';
 import { InFlightGate } from './InFlightGate.js';
+import type { KinesisConsumerOptions } from './KinesisConsumerOptions.js';
 import type { KinesisRecord } from './KinesisRecord.js';
 import { LeaseBalancer } from './LeaseBalancer.js';
 import { LeaseManager } from './LeaseManager.js';
@@ -25,27 +27,7 @@ import { ShardDirectory } from './ShardDirectory.js';
 import { createShardReader, type ShardReader } from './ShardReader.js';
 import { ShardReadings } from './ShardReadings.js';
 import { pollingSource } from './pollingSource.js';
-import type { ReadingSourceFactory } from './ReadingSource.js';
-import { createSubscriptionClient } from '../kinesis/createSubscriptionClient.js';
-import { fanOutSource } from './fanOutSource.js';
-import { createShardSubscriber, type ShardSubscriber } from './ShardSubscriber.js';
-import { StreamConsumerRegistration } from './StreamConsumerRegistration.js';
-
-export interface KinesisConsumerOptions {
-  readonly options: ResolvedConsumerOptions;
-  readonly checkpointer: Checkpointer;
-  /** Records stay in flight until every subscriber that received them settled them. */
-  readonly tracked: boolean;
-  readonly onEvent: (event: ConsumerEvent) => void;
-  /** Every record, for passive observers (observe()). */
-  readonly tap: (record: KinesisRecord) => void;
-  /** Data-plane calls; default: a ShardReader over the consumer's KinesisClient. */
-  readonly reader?: ShardReader;
-  /** How readings get records; default: GetRecords polling through `reader`, or fan-out. */
-  readonly source?: ReadingSourceFactory;
-  /** SubscribeToShard calls with `enhancedFanOut`; default: over an HTTP/2 KinesisClient. */
-  readonly subscriber?: ShardSubscriber;
-}
+import type { StreamConsumerRegistration } from './StreamConsumerRegistration.js';
 
 /**
  * One run of a fromKinesis() consumer: a thin coordinator that starts the shard directory, the
@@ -135,37 +117,20 @@ export class KinesisConsumer {
         ),
       ),
     );
-    const fanOut = options.enhancedFanOut;
     let source = config.source ?? pollingSource(this.reader, options);
-    if (fanOut !== undefined) {
-      const registration = new StreamConsumerRegistration({
+    if (options.enhancedFanOut !== undefined) {
+      const parts = enhancedFanOutParts({
+        options,
+        fanOut: options.enhancedFanOut,
         client: this.client,
-        address: options.address,
-        fanOut,
-        scheduler: options.scheduler,
-        backoff: {
-          baseMs: options.expoBackoff,
-          capMs: options.expoBackoffLimit,
-          retryLimit: options.retryLimit,
-          random: options.random,
-        },
+        region,
         onEvent: this.emitEvent,
+        source: config.source,
+        subscriber: config.subscriber,
       });
-      this.registration = registration;
-      const own = fanOut.client ?? options.client;
-      if (config.subscriber === undefined && own === undefined)
-        this.subscriptionClient = createSubscriptionClient({
-          ...(region ? { region } : {}),
-          ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-          ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
-        });
-      const subscriber =
-        config.subscriber ??
-        createShardSubscriber(
-          own ?? (this.subscriptionClient as KinesisClient),
-          () => registration.consumerArn,
-        );
-      source = config.source ?? fanOutSource(subscriber, fanOut, options);
+      this.registration = parts.registration;
+      this.subscriptionClient = parts.subscriptionClient;
+      source = parts.source;
     }
     this.shards = new ShardReadings({
       options,
@@ -275,8 +240,6 @@ export class KinesisConsumer {
   checkpointerOk(): void {
     this.health.ok();
   }
-
-  // Readings
 
   // Lifecycle
 

@@ -26,39 +26,18 @@
  *
  * A new subscription continues after the last emitted record or, once an event was wholly
  * emitted, after its ContinuationSequenceNumber; records at or before the last emitted one are
- * dropped, so a renewal never emits a record twice.
+ * dropped, so a renewal never emits a record twice. Which failure rows apply (in use, throttled,
+ * retriable, stalled, non-retriable) and how long to wait is SubscriptionRetryPolicy's decision.
  */
 import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
 import type { Subscription } from 'rxjs';
-import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
-import { Backoff } from '../kinesis/backoff.js';
-import { classifyError } from '../kinesis/classifyError.js';
-import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
-import { RetryLimitExceededError } from '../kinesis/errors/RetryLimitExceededError.js';
-import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
 import { compareSequenceNumbers } from './compareSequenceNumbers.js';
-import { SubscriptionInUseError } from './errors/SubscriptionInUseError.js';
 import { SubscriptionSilentError } from './errors/SubscriptionSilentError.js';
-import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
+import type { ReadingSource } from './ReadingSource.js';
 import type { IteratorRequest, RecordsPage } from './ShardReader.js';
-import type { ShardSubscriber, SubscriptionEvent, SubscriptionEvents } from './ShardSubscriber.js';
-
-/** SubscribeToShard allows one call per second per consumer and shard. */
-export const SUBSCRIBE_INTERVAL_MS = 1000;
-
-export interface ShardSubscriptionOptions extends ReadingSourceParams {
-  readonly subscriber: ShardSubscriber;
-  /** No event for this long abandons the subscription (also the first event's deadline). */
-  readonly silenceTimeoutMs: number;
-  /** Consecutive silent subscriptions after which `onStalled` (when given) is called (default 3). */
-  readonly stallTimeouts?: number;
-  readonly backoff: {
-    readonly baseMs: number;
-    readonly capMs: number;
-    readonly retryLimit: number;
-    readonly random: () => number;
-  };
-}
+import type { SubscriptionEvent, SubscriptionEvents } from './ShardSubscriber.js';
+import type { ShardSubscriptionOptions } from './ShardSubscriptionOptions.js';
+import { SUBSCRIBE_INTERVAL_MS, SubscriptionRetryPolicy } from './SubscriptionRetryPolicy.js';
 
 type Phase = 'idle' | 'subscribing' | 'streaming' | 'delivering' | 'paused' | 'closed' | 'waiting' | 'done';
 
@@ -83,17 +62,18 @@ export class ShardSubscription implements ReadingSource {
   /** The records of the current event not emitted yet, and the event. */
   private pending: _Record[] = [];
   private event: SubscriptionEvent | undefined;
-  private readonly backoff: Backoff;
-  private readonly throttleBackoff: Backoff;
-  /** Silent subscriptions in a row (reset by any event). */
-  private timeouts = 0;
-  private inUse = 0;
+  private readonly retries: SubscriptionRetryPolicy;
 
   constructor(private readonly options: ShardSubscriptionOptions) {
     this.position = options.start;
     this.startedAt = options.scheduler.now();
-    this.backoff = new Backoff(options.backoff);
-    this.throttleBackoff = new Backoff({ ...options.backoff, retryLimit: Number.POSITIVE_INFINITY });
+    const { streamName, shardId, backoff, onStalled } = options;
+    this.retries = new SubscriptionRetryPolicy({
+      streamName,
+      shardId,
+      backoff,
+      ...(onStalled === undefined ? {} : { stallTimeouts: options.stallTimeouts ?? 3 }),
+    });
   }
 
   /** idle, subscribing, streaming, delivering, paused, closed, waiting or done (for tests). */
@@ -178,10 +158,7 @@ export class ShardSubscription implements ReadingSource {
   private onEvent(attempt: number, event: SubscriptionEvent): void {
     this.disarmSilence();
     this.gotEvent = true;
-    this.timeouts = 0;
-    this.inUse = 0;
-    this.backoff.reset();
-    this.throttleBackoff.reset();
+    this.retries.reset();
     const page: RecordsPage = {
       records: event.records,
       ...(event.millisBehindLatest === undefined ? {} : { millisBehindLatest: event.millisBehindLatest }),
@@ -311,69 +288,15 @@ export class ShardSubscription implements ReadingSource {
   private failed(attempt: number, thrown: unknown): void {
     if (attempt !== this.attempt || this.phase === 'done') return;
     this.closeSubscription();
-    const { streamName, shardId } = this.options;
-    const context = { streamName, shardId };
-    const error: RxjsKinesisError = isResourceInUse(thrown)
-      ? new SubscriptionInUseError(streamName, shardId, thrown)
-      : classifyError(thrown, context);
-    if (error instanceof SubscriptionInUseError) {
-      // The previous subscription (ours being closed, or the previous owner's) is still open.
-      this.inUse += 1;
-      this.options.onEvent({
-        type: 'error-retried',
-        shardId,
-        operation: 'SubscribeToShard',
-        error,
-        attempt: this.inUse,
-        delayMs: SUBSCRIBE_INTERVAL_MS,
-      });
-      this.waitThen(SUBSCRIBE_INTERVAL_MS, () => this.subscribe());
+    const decision = this.retries.decide(thrown);
+    if (decision.kind === 'retry') {
+      this.options.onEvent(decision.event);
+      this.waitThen(decision.delayMs, () => this.subscribe());
       return;
     }
-    if (!error.retriable) {
-      this.stop();
-      this.options.onError(error);
-      return;
-    }
-    const timedOut = error instanceof SubscriptionSilentError || error instanceof RequestTimeoutError;
-    this.timeouts = timedOut ? this.timeouts + 1 : 0;
-    const { onStalled } = this.options;
-    if (onStalled !== undefined && this.timeouts >= (this.options.stallTimeouts ?? 3)) {
-      this.stop();
-      onStalled(error, this.timeouts);
-      return;
-    }
-    if (error instanceof ThrottledError) {
-      const delayMs = Math.max(this.throttleBackoff.next() ?? 0, SUBSCRIBE_INTERVAL_MS);
-      this.options.onEvent({ type: 'throttled', shardId, delayMs });
-      this.waitThen(delayMs, () => this.subscribe());
-      return;
-    }
-    const retry = this.backoff.attempts + 1;
-    const delay = this.backoff.next();
-    if (delay === undefined) {
-      this.stop();
-      this.options.onError(
-        new RetryLimitExceededError(
-          `SubscribeToShard on ${shardId} failed ${retry} times: ${error.message}`,
-          {
-            attempts: retry,
-            cause: error,
-            context,
-          },
-        ),
-      );
-      return;
-    }
-    this.options.onEvent({
-      type: 'error-retried',
-      shardId,
-      operation: 'SubscribeToShard',
-      error,
-      attempt: retry,
-      delayMs: delay,
-    });
-    this.waitThen(delay, () => this.subscribe());
+    this.stop();
+    if (decision.kind === 'stalled') this.options.onStalled?.(decision.error, decision.timeouts);
+    else this.options.onError(decision.error);
   }
 
   // Timers and teardown
@@ -418,10 +341,4 @@ export class ShardSubscription implements ReadingSource {
     this.events = undefined;
     if (events?.return !== undefined) events.return().catch(() => undefined);
   }
-}
-
-function isResourceInUse(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  return name === 'ResourceInUseException' || code === 'ResourceInUseException';
 }

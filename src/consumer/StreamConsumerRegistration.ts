@@ -9,6 +9,7 @@ import {
 import type { SchedulerLike } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { StreamAddress } from '../kinesis/streamAddress.js';
+import { StreamNotActiveError } from '../kinesis/errors/StreamNotActiveError.js';
 import { retry } from '../kinesis/retry.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { ResolvedEnhancedFanOut } from './EnhancedFanOutOptions.js';
@@ -34,8 +35,9 @@ export interface StreamConsumerRegistrationOptions {
 
 /**
  * The stream consumer of enhanced fan-out: finds it by name (registering it with
- * RegisterStreamConsumer when the stream has none of that name) or by ARN, waits until it is
- * ACTIVE (DescribeStreamConsumer every second, within `activationTimeoutMs`), and deregisters it
+ * RegisterStreamConsumer when the stream has none of that name; while the stream is not ACTIVE,
+ * which Kinesis also answers with ResourceInUseException, once a second) or by ARN, waits until it
+ * is ACTIVE (DescribeStreamConsumer every second, within `activationTimeoutMs`), and deregisters it
  * only when asked. Every call goes through the consumer's client (each with its deadline) and is
  * retried with back-off when retriable.
  */
@@ -65,7 +67,8 @@ export class StreamConsumerRegistration {
 
   /**
    * Resolves with the ARN of an ACTIVE stream consumer; rejects with StreamConsumerNotActiveError
-   * after `activationTimeoutMs`, or a typed error that cannot be retried.
+   * after `activationTimeoutMs`, StreamNotActiveError when the stream itself stayed not ACTIVE
+   * (RegisterStreamConsumer refused) that long, or a typed error that cannot be retried.
    */
   async ensure(): Promise<string> {
     const { fanOut, scheduler } = this.options;
@@ -73,6 +76,9 @@ export class StreamConsumerRegistration {
     const startedAt = now();
     const streamArn = fanOut.consumerArn === undefined ? await this.streamArn() : undefined;
     let status: string | undefined;
+    /** The ResourceInUseException of the last RegisterStreamConsumer, and how many in a row. */
+    let refused: unknown;
+    let refusals = 0;
     for (;;) {
       const found = await this.describe(streamArn);
       status = found?.ConsumerStatus;
@@ -82,9 +88,27 @@ export class StreamConsumerRegistration {
         if (fanOut.consumerName === undefined || streamArn === undefined) {
           throw new StreamConsumerNotActiveError(this.label, 'not found', now() - startedAt, this.streamName);
         }
-        await this.register(streamArn, fanOut.consumerName);
+        if (refused !== undefined) {
+          // Refused as in use, yet no such consumer: the stream is not ACTIVE (CREATING, DELETING).
+          refusals += 1;
+          const waited = now() - startedAt;
+          const error = this.streamNotActive(refused, waited);
+          if (waited >= fanOut.activationTimeoutMs || this.controller.signal.aborted) throw error;
+          const delayMs = Math.min(ACTIVATION_POLL_MS, fanOut.activationTimeoutMs - waited);
+          this.options.onEvent({
+            type: 'error-retried',
+            operation: 'RegisterStreamConsumer',
+            error,
+            attempt: refusals,
+            delayMs,
+          });
+          await this.sleep(delayMs, this.controller.signal);
+        }
+        refused = await this.register(streamArn, fanOut.consumerName);
         continue;
       }
+      refused = undefined;
+      refusals = 0;
       const waited = now() - startedAt;
       if (waited >= fanOut.activationTimeoutMs || this.controller.signal.aborted)
         throw new StreamConsumerNotActiveError(this.label, status, waited, this.streamName);
@@ -145,19 +169,36 @@ export class StreamConsumerRegistration {
     });
   }
 
-  private async register(streamArn: string, consumerName: string): Promise<void> {
-    await this.call('RegisterStreamConsumer', this.controller.signal, async (abortSignal) => {
+  /**
+   * Registers the consumer. Resolves with the ResourceInUseException Kinesis answered, if any: it
+   * means the consumer exists (registered meanwhile by another worker of the group) or the stream
+   * is not ACTIVE; the caller tells them apart by describing the consumer again.
+   */
+  private async register(streamArn: string, consumerName: string): Promise<unknown> {
+    return this.call('RegisterStreamConsumer', this.controller.signal, async (abortSignal) => {
       try {
         const output = await this.options.client.send(
           new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: consumerName }),
           { abortSignal },
         );
         this.arn = output.Consumer?.ConsumerARN ?? this.arn;
+        return undefined;
       } catch (error) {
-        // Registered meanwhile (another worker of the group): describe it again.
         if (errorName(error) !== 'ResourceInUseException') throw error;
+        return error;
       }
     });
+  }
+
+  /** RegisterStreamConsumer refused with `cause` (ResourceInUseException) for `waitedMs`. */
+  private streamNotActive(cause: unknown, waitedMs: number): StreamNotActiveError {
+    const { streamName } = this;
+    const detail = cause instanceof Error ? `: ${cause.message}` : '';
+    return new StreamNotActiveError(
+      `stream ${streamName} is not ACTIVE: RegisterStreamConsumer for ${this.label} refused with ` +
+        `ResourceInUseException for ${waitedMs} ms${detail}`,
+      { cause, code: 'ResourceInUseException', context: { streamName } },
+    );
   }
 
   private call<T>(

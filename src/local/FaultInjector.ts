@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { LocalKinesisFaults } from './LocalKinesisOptions.js';
+import type { LocalKinesisFaults } from './LocalKinesisFaults.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import { seededRandom } from './seededRandom.js';
 

@@ -1,7 +1,8 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { CorsPolicy } from './cors.js';
 import type { ResolvedFanOutOptions } from './efo/LocalFanOutOptions.js';
-import type { LocalKinesisFaults, LocalKinesisLimits } from './LocalKinesisOptions.js';
+import type { LocalKinesisFaults } from './LocalKinesisFaults.js';
+import type { LocalKinesisLimits } from './LocalKinesisLimits.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import type { ShardMapCache } from './ShardMapCache.js';
 

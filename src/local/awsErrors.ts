@@ -1,4 +1,4 @@
-import { MIB } from './LocalKinesisOptions.js';
+import { MIB } from './LocalKinesisLimits.js';
 
 /** An error answer as Kinesis gives it: HTTP status, `__type` and message. */
 export interface AwsErrorAnswer {

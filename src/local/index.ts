@@ -1,11 +1,8 @@
 export { startLocalKinesis, type LocalKinesis } from './startLocalKinesis.js';
-export {
-  DEFAULT_LIMITS,
-  type LocalKinesisFaults,
-  type LocalKinesisLimits,
-  type LocalKinesisOptions,
-  type LocalStreamSpec,
-} from './LocalKinesisOptions.js';
+export type { LocalKinesisFaults } from './LocalKinesisFaults.js';
+export { DEFAULT_LIMITS, type LocalKinesisLimits } from './LocalKinesisLimits.js';
+export type { LocalKinesisOptions } from './LocalKinesisOptions.js';
+export type { LocalStreamSpec } from './LocalStreamSpec.js';
 export type { LocalKinesisStats } from './LocalKinesisStats.js';
 export type { LocalKinesisCors } from './cors.js';
 export type { LocalFanOutOptions } from './efo/LocalFanOutOptions.js';

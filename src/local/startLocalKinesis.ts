@@ -12,14 +12,9 @@ import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { createKinesisClient } from '../kinesis/createKinesisClient.js';
 import type { SubscriptionFilter, SubscriptionInfo } from './efo/EnhancedFanOut.js';
 import { KinesisFrontServer } from './KinesisFrontServer.js';
-import {
-  MAX_LOCAL_SHARDS,
-  resolveLocalKinesisOptions,
-  validateShardCount,
-  validateStreamName,
-  type LocalKinesisOptions,
-} from './LocalKinesisOptions.js';
+import { resolveLocalKinesisOptions, type LocalKinesisOptions } from './LocalKinesisOptions.js';
 import { emptyLocalKinesisStats, type LocalKinesisStats } from './LocalKinesisStats.js';
+import { MAX_LOCAL_SHARDS, validateShardCount, validateStreamName } from './LocalStreamSpec.js';
 import { ShardMapCache } from './ShardMapCache.js';
 
 /** A running local Kinesis. */

@@ -2,11 +2,8 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
-import {
-  resolveLocalKinesisOptions,
-  DEFAULT_LIMITS,
-  type LocalKinesisOptions,
-} from '../../src/local/LocalKinesisOptions.js';
+import { DEFAULT_LIMITS } from '../../src/local/LocalKinesisLimits.js';
+import { resolveLocalKinesisOptions, type LocalKinesisOptions } from '../../src/local/LocalKinesisOptions.js';
 import { startLocalKinesis } from '../../src/local/startLocalKinesis.js';
 
 function optionError(options: unknown): InvalidOptionError {

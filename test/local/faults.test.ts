@@ -6,7 +6,7 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
-import type { LocalKinesisFaults } from '../../src/local/LocalKinesisOptions.js';
+import type { LocalKinesisFaults } from '../../src/local/LocalKinesisFaults.js';
 
 async function withLocal<T>(
   faults: LocalKinesisFaults,

@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { createKinesisClient } from '../../src/kinesis/createKinesisClient.js';
 import { startLocalKinesis } from '../../src/local/startLocalKinesis.js';
-import type { LocalKinesisFaults, LocalKinesisLimits } from '../../src/local/LocalKinesisOptions.js';
+import type { LocalKinesisFaults } from '../../src/local/LocalKinesisFaults.js';
+import type { LocalKinesisLimits } from '../../src/local/LocalKinesisLimits.js';
 import type { LocalKinesisStats } from '../../src/local/LocalKinesisStats.js';
 
 export interface TestKinesis {

@@ -1,14 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
-import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { Command, Option } from 'commander';
-import { redactText } from '../../errors/redact.js';
 import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
-import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
-import { cliConnection } from '../cliConnection.js';
-import { ensureStream } from '../../kinesis/ensureStream.js';
-import { parseStreamAddress } from '../../kinesis/streamAddress.js';
-import { startLocalKinesis, type LocalKinesis } from '../../local/startLocalKinesis.js';
 import {
   PROCESSOR_CHOICES,
   appendProcessor,
@@ -20,6 +11,16 @@ import {
 } from '../parseFlags.js';
 import { createProgress, type ProgressStream } from '../progress.js';
 import { encodeOnly, makeBenchItems, putAll, type BenchRun } from './benchProcessors.js';
+import {
+  describeRun,
+  describeSettings,
+  markdownTable,
+  tableRows,
+  textTable,
+  toJson,
+  type BenchReportFlags,
+} from './benchReport.js';
+import { openTarget, type BenchTarget, type BenchTargetFlags } from './benchTarget.js';
 
 /** Where the command writes; replaceable in tests. */
 export interface BenchCommandIo {
@@ -29,19 +30,11 @@ export interface BenchCommandIo {
   readonly handleSignals?: boolean;
 }
 
-interface BenchFlags {
-  readonly records: number;
-  readonly recordSizeKb: number;
-  readonly shards: number;
-  readonly iterations: number;
+interface BenchFlags extends BenchReportFlags, BenchTargetFlags {
   readonly processors?: ProcessorChoice[];
-  readonly dryRun?: boolean;
   readonly markdown?: boolean;
   readonly json?: boolean;
   readonly verbose?: boolean;
-  readonly endpoint?: string;
-  readonly region?: string;
-  readonly limits: boolean;
 }
 
 /** The run was stopped by SIGINT or SIGTERM. */
@@ -49,14 +42,6 @@ export class BenchInterruptedError extends RxjsKinesisError {
   constructor(signal: string) {
     super(`interrupted by ${signal}`, { retriable: false });
   }
-}
-
-/** Where the benchmark writes: the embedded Kinesis, or a stream it created on an endpoint/region. */
-interface BenchTarget {
-  readonly description: string;
-  readonly client: KinesisClient;
-  readonly streamName: string;
-  cleanUp(): Promise<void>;
 }
 
 const EXAMPLES = `
@@ -189,168 +174,4 @@ async function measurePut(
   } finally {
     progress.stop();
   }
-}
-
-async function openTarget(flags: BenchFlags, log: (text: string) => void): Promise<BenchTarget> {
-  const streamName = `rxjs-kinesis-bench-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-  if (flags.endpoint === undefined && flags.region === undefined) {
-    log(`starting the embedded Kinesis (limits ${flags.limits ? 'on' : 'off'})`);
-    const local: LocalKinesis = await startLocalKinesis({ limits: flags.limits });
-    try {
-      await local.createStream(streamName, flags.shards);
-    } catch (error) {
-      await local.close();
-      throw error;
-    }
-    const client = local.createClient();
-    return {
-      description: `the embedded Kinesis${flags.limits ? ' with limits on' : ' without limits'}`,
-      client,
-      streamName,
-      async cleanUp() {
-        client.destroy();
-        await local.close();
-      },
-    };
-  }
-  const connection = cliConnection(flags);
-  if (connection.notice !== undefined) log(connection.notice.trimEnd());
-  const client = createKinesisClient({ ...connection.options, maxAttempts: 3 });
-  const address = parseStreamAddress(streamName);
-  log(`creating stream ${streamName}`);
-  try {
-    await ensureStream(client, address, { create: true, shardCount: flags.shards });
-  } catch (error) {
-    client.destroy();
-    throw error;
-  }
-  return {
-    description:
-      flags.endpoint !== undefined
-        ? redactText(flags.endpoint)
-        : `Kinesis in ${flags.region ?? 'the default region'}`,
-    client,
-    streamName,
-    async cleanUp() {
-      try {
-        await client.send(new DeleteStreamCommand({ StreamName: streamName, EnforceConsumerDeletion: true }));
-      } finally {
-        client.destroy();
-      }
-    },
-  };
-}
-
-function describeSettings(flags: BenchFlags, target: BenchTarget | undefined): string {
-  const kib = flags.recordSizeKb === 1 ? '1 KiB' : `${flags.recordSizeKb} KiB`;
-  const where =
-    target === undefined
-      ? 'dry run (serialize + aggregate only, no stream)'
-      : `${flags.shards} shard${flags.shards === 1 ? '' : 's'} on ${target.description}`;
-  return `${flags.records.toLocaleString('en-US')} items of ~${kib}, ${where}, Node ${process.version}, ${cpus().length} CPUs`;
-}
-
-function describeRun(run: BenchRun): string {
-  const sent =
-    run.putRecordsCalls === undefined
-      ? ''
-      : `, ${run.putRecordsCalls} PutRecords calls, ${run.throttled ?? 0} throttled entries re-sent, ${run.failed ?? 0} failed`;
-  return `${run.processor} #${run.iteration}: ${run.items} items -> ${run.kinesisRecords} records in ${run.seconds.toFixed(2)} s${sent}`;
-}
-
-/** Decimal units, as async-kinesis prints them: 2.7 MB, 982.1 kB. */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (Math.abs(value) >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return unit === 0 ? `${Math.round(value)} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
-const HEADERS = [
-  'Processor',
-  'Iteration',
-  'Item bytes',
-  'Kinesis bytes',
-  'Time (s)',
-  'Records/s',
-  'Item MB/s',
-  'Kinesis MB/s',
-];
-const VERBOSE_HEADERS = ['Kinesis records', 'PutRecords calls', 'Throttled'];
-
-function tableRows(runs: readonly BenchRun[], verbose: boolean): string[][] {
-  const header = verbose ? [...HEADERS, ...VERBOSE_HEADERS] : HEADERS;
-  const rows = runs.map((run) => {
-    const seconds = Math.max(run.seconds, 1e-9);
-    const row = [
-      run.processor,
-      String(run.iteration),
-      formatBytes(run.itemBytes),
-      formatBytes(run.kinesisBytes),
-      run.seconds < 10 ? run.seconds.toFixed(2) : run.seconds.toFixed(1),
-      String(Math.round(run.items / seconds)),
-      formatBytes(run.itemBytes / seconds),
-      formatBytes(run.kinesisBytes / seconds),
-    ];
-    if (verbose) {
-      row.push(String(run.kinesisRecords), String(run.putRecordsCalls ?? '-'), String(run.throttled ?? '-'));
-    }
-    return row;
-  });
-  return [header, ...rows];
-}
-
-function markdownTable(rows: readonly string[][]): string {
-  const [header, ...body] = rows as [string[], ...string[][]];
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |\n`;
-  return line(header) + line(header.map(() => '---')) + body.map(line).join('');
-}
-
-function textTable(rows: readonly string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  return rows
-    .map(
-      (row) =>
-        `${row
-          .map((cell, column) =>
-            column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!),
-          )
-          .join('  ')
-          .trimEnd()}\n`,
-    )
-    .join('');
-}
-
-function toJson(flags: BenchFlags, settings: string, runs: readonly BenchRun[]): unknown {
-  return {
-    settings: {
-      description: settings,
-      records: flags.records,
-      recordSizeKb: flags.recordSizeKb,
-      shards: flags.shards,
-      iterations: flags.iterations,
-      dryRun: flags.dryRun === true,
-      target:
-        flags.dryRun === true
-          ? 'none'
-          : flags.endpoint !== undefined
-            ? redactText(flags.endpoint)
-            : (flags.region ?? 'embedded'),
-      limits: flags.limits,
-      node: process.version,
-    },
-    runs: runs.map((run) => {
-      const seconds = Math.max(run.seconds, 1e-9);
-      return {
-        ...run,
-        recordsPerSecond: run.items / seconds,
-        itemBytesPerSecond: run.itemBytes / seconds,
-        kinesisBytesPerSecond: run.kinesisBytes / seconds,
-      };
-    }),
-  };
 }

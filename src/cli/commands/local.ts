@@ -1,13 +1,16 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import type { LocalKinesisCors } from '../../local/cors.js';
-import { startLocalKinesis, type LocalKinesis } from '../../local/startLocalKinesis.js';
 import {
-  DEFAULT_SHARD_LIMIT,
-  DEFAULT_STREAM_STATUS_DELAY_MS,
-  type LocalKinesisFaults,
-  type LocalStreamSpec,
-} from '../../local/LocalKinesisOptions.js';
+  DEFAULT_IDLE_EVENT_INTERVAL_MS,
+  DEFAULT_MAX_CONSUMERS_PER_STREAM,
+  DEFAULT_SUBSCRIPTION_LIFETIME_MS,
+  type LocalFanOutOptions,
+} from '../../local/efo/LocalFanOutOptions.js';
+import { startLocalKinesis, type LocalKinesis } from '../../local/startLocalKinesis.js';
+import type { LocalKinesisFaults } from '../../local/LocalKinesisFaults.js';
+import { DEFAULT_SHARD_LIMIT, DEFAULT_STREAM_STATUS_DELAY_MS } from '../../local/LocalKinesisOptions.js';
+import type { LocalStreamSpec } from '../../local/LocalStreamSpec.js';
 
 /** Where the command writes and which signals stop it; replaceable in tests. */
 export interface LocalCommandIo {
@@ -32,6 +35,10 @@ interface LocalCommandFlags {
   readonly latencyMs?: number;
   readonly streamStatusDelayMs?: number;
   readonly shardLimit?: number;
+  readonly consumerStatusDelayMs?: number;
+  readonly maxConsumersPerStream?: number;
+  readonly subscriptionLifetimeMs?: number;
+  readonly idleEventIntervalMs?: number;
   readonly seed?: number;
   readonly stream: LocalStreamSpec[];
   /** False with --no-cors. */
@@ -40,6 +47,7 @@ interface LocalCommandFlags {
 }
 
 export const DEFAULT_LOCAL_PORT = 4567;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 function collectOrigin(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -54,6 +62,33 @@ function corsOption(flags: LocalCommandFlags): LocalKinesisCors {
 function describeCors(cors: LocalKinesisCors): string {
   if (cors === false) return 'off';
   return cors === true ? 'any origin (browser pages may call it)' : cors.origins.join(', ');
+}
+
+/** The enhanced fan-out settings given on the command line (none: the server's defaults). */
+function fanOutOption(flags: LocalCommandFlags): LocalFanOutOptions {
+  return {
+    ...(flags.consumerStatusDelayMs === undefined
+      ? {}
+      : { consumerStatusDelayMs: flags.consumerStatusDelayMs }),
+    ...(flags.maxConsumersPerStream === undefined
+      ? {}
+      : { maxConsumersPerStream: flags.maxConsumersPerStream }),
+    ...(flags.subscriptionLifetimeMs === undefined
+      ? {}
+      : { subscriptionLifetimeMs: flags.subscriptionLifetimeMs }),
+    ...(flags.idleEventIntervalMs === undefined ? {} : { idleEventIntervalMs: flags.idleEventIntervalMs }),
+  };
+}
+
+function describeFanOut(flags: LocalCommandFlags): string {
+  const statusDelay =
+    flags.consumerStatusDelayMs ?? flags.streamStatusDelayMs ?? DEFAULT_STREAM_STATUS_DELAY_MS;
+  const consumers = flags.maxConsumersPerStream ?? DEFAULT_MAX_CONSUMERS_PER_STREAM;
+  return (
+    `consumers CREATING/DELETING last ${statusDelay} ms, at most ${consumers} per stream; ` +
+    `subscriptions last ${flags.subscriptionLifetimeMs ?? DEFAULT_SUBSCRIPTION_LIFETIME_MS} ms, ` +
+    `an idle shard sends an event every ${flags.idleEventIntervalMs ?? DEFAULT_IDLE_EVENT_INTERVAL_MS} ms`
+  );
 }
 
 function integerFlag(min: number, max: number): (value: string) => number {
@@ -140,6 +175,26 @@ export function registerLocalCommand(
     )
     .option('--shard-limit <n>', 'most open shards over all streams (default 500)', integerFlag(1, 100_000))
     .option(
+      '--consumer-status-delay-ms <n>',
+      'enhanced fan-out: how long a stream consumer stays CREATING or DELETING (default: --stream-status-delay-ms)',
+      integerFlag(0, 60_000),
+    )
+    .option(
+      '--max-consumers-per-stream <n>',
+      `enhanced fan-out: most registered consumers per stream (default ${DEFAULT_MAX_CONSUMERS_PER_STREAM})`,
+      integerFlag(1, 10_000),
+    )
+    .option(
+      '--subscription-lifetime-ms <n>',
+      `enhanced fan-out: how long a SubscribeToShard subscription lasts (default ${DEFAULT_SUBSCRIPTION_LIFETIME_MS}, 5 minutes)`,
+      integerFlag(1, DAY_MS),
+    )
+    .option(
+      '--idle-event-interval-ms <n>',
+      `enhanced fan-out: longest gap between two events on an idle shard (default ${DEFAULT_IDLE_EVENT_INTERVAL_MS})`,
+      integerFlag(1, DAY_MS),
+    )
+    .option(
       '--cors-origin <origin>',
       'let only this browser origin call the endpoint (repeatable)',
       collectOrigin,
@@ -170,6 +225,7 @@ export function registerLocalCommand(
             : { streamStatusDelayMs: flags.streamStatusDelayMs }),
           ...(flags.shardLimit === undefined ? {} : { shardLimit: flags.shardLimit }),
           cors: corsOption(flags),
+          efo: fanOutOption(flags),
         });
       } catch (error) {
         if (error instanceof InvalidOptionError) {
@@ -210,6 +266,7 @@ function describe(local: LocalKinesis, flags: LocalCommandFlags, faults: LocalKi
             .join(', ')
     }`,
     '',
+    `  fan-out:     ${describeFanOut(flags)}`,
     `  status:      CREATING/UPDATING/DELETING last ${flags.streamStatusDelayMs ?? DEFAULT_STREAM_STATUS_DELAY_MS} ms; account shard limit ${flags.shardLimit ?? DEFAULT_SHARD_LIMIT}`,
     '',
     'Use it with (the AWS SDKs, the AWS CLI and rxjs-kinesis read these):',

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { answerOfSdkError, type AwsErrorAnswer } from '../awsErrors.js';
 import type { FaultInjector } from '../FaultInjector.js';
-import type { LocalKinesisLimits } from '../LocalKinesisOptions.js';
+import type { LocalKinesisLimits } from '../LocalKinesisLimits.js';
 import type { MutableLocalKinesisStats } from '../LocalKinesisStats.js';
 import { errorAnswer, type JsonObject, type UpstreamAnswer } from '../UpstreamAnswer.js';
 import { listAllShards } from '../upstreamShards.js';

@@ -26,10 +26,12 @@ export interface LocalFanOutOptions {
 export type ResolvedFanOutOptions = Required<LocalFanOutOptions>;
 
 export const DEFAULT_SUBSCRIPTION_LIFETIME_MS = 5 * 60 * 1000;
+export const DEFAULT_MAX_CONSUMERS_PER_STREAM = 20;
+export const DEFAULT_IDLE_EVENT_INTERVAL_MS = 5000;
 const DEFAULTS = {
-  maxConsumersPerStream: 20,
+  maxConsumersPerStream: DEFAULT_MAX_CONSUMERS_PER_STREAM,
   subscriptionLifetimeMs: DEFAULT_SUBSCRIPTION_LIFETIME_MS,
-  idleEventIntervalMs: 5000,
+  idleEventIntervalMs: DEFAULT_IDLE_EVENT_INTERVAL_MS,
   pollIntervalMs: 50,
   takeoverAfterMs: 5000,
 } as const;

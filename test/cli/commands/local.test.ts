@@ -1,8 +1,13 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { ListShardsCommand } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamConsumerCommand,
+  ListShardsCommand,
+  RegisterStreamConsumerCommand,
+} from '@aws-sdk/client-kinesis';
 import { Command, CommanderError } from 'commander';
 import { registerLocalCommand } from '../../../src/cli/commands/local.js';
 import type { LocalKinesis } from '../../../src/local/startLocalKinesis.js';
+import { EventReader, activeConsumer, http2Client, streamArnOf } from '../../local/fanOutClient.js';
 
 function program(io: Parameters<typeof registerLocalCommand>[1], errors: string[]): Command {
   const root = new Command('rxjs-kinesis')
@@ -10,6 +15,26 @@ function program(io: Parameters<typeof registerLocalCommand>[1], errors: string[
     .configureOutput({ writeErr: (text) => errors.push(text), writeOut: () => undefined });
   registerLocalCommand(root, io);
   return root;
+}
+
+/** Runs `rxjs-kinesis local` with `flags` until `use` is done; returns what it printed. */
+async function withLocal(flags: string[], use: (local: LocalKinesis) => Promise<void>): Promise<string> {
+  let output = '';
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  let run: Promise<unknown> = Promise.resolve();
+  const local = await new Promise<LocalKinesis>((resolve, reject) => {
+    run = program({ write: (text) => (output += text), stopSignal: () => stopped, onStarted: resolve }, [])
+      .parseAsync(['local', '--port', '0', ...flags], { from: 'user' })
+      .catch(reject);
+  });
+  try {
+    await use(local);
+  } finally {
+    stop();
+    await run;
+  }
+  return output;
 }
 
 describe('rxjs-kinesis local', () => {
@@ -78,6 +103,14 @@ describe('rxjs-kinesis local', () => {
     [['--black-hole-rate', '2']],
     [['--shard-limit', '0']],
     [['--stream-status-delay-ms', '-5']],
+    [['--consumer-status-delay-ms', '-1']],
+    [['--consumer-status-delay-ms', '60001']],
+    [['--max-consumers-per-stream', '0']],
+    [['--max-consumers-per-stream', 'many']],
+    [['--subscription-lifetime-ms', '0']],
+    [['--subscription-lifetime-ms', '1.5']],
+    [['--idle-event-interval-ms', '0']],
+    [['--idle-event-interval-ms', '86400001']],
     [['--stream', 'bad name:2']],
     [['--stream', 'orders:0']],
     [['--stream', 'a:1', '--stream', 'a:2']],
@@ -107,5 +140,77 @@ describe('rxjs-kinesis local', () => {
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
+  });
+
+  it('passes the enhanced fan-out flags on: consumer status delay and consumers per stream', async () => {
+    const output = await withLocal(
+      [
+        '--stream',
+        'orders:1',
+        '--stream-status-delay-ms',
+        '0',
+        '--consumer-status-delay-ms',
+        '60000',
+        '--max-consumers-per-stream',
+        '1',
+      ],
+      async (local) => {
+        const client = http2Client(local);
+        try {
+          const streamArn = await streamArnOf(client, 'orders');
+          const first = await client.send(
+            new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'first' }),
+          );
+          // Streams are instant here; only the consumer delay can keep it CREATING.
+          const described = await client.send(
+            new DescribeStreamConsumerCommand({ ConsumerARN: first.Consumer!.ConsumerARN! }),
+          );
+          expect(described.ConsumerDescription?.ConsumerStatus).toBe('CREATING');
+          await expect(
+            client.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'second' })),
+          ).rejects.toMatchObject({ name: 'LimitExceededException' });
+        } finally {
+          client.destroy();
+        }
+      },
+    );
+    expect(output).toContain('fan-out:     consumers CREATING/DELETING last 60000 ms, at most 1 per stream;');
+  });
+
+  it('passes the enhanced fan-out flags on: subscription lifetime and idle event interval', async () => {
+    const output = await withLocal(
+      [
+        '--stream',
+        'orders:1',
+        '--consumer-status-delay-ms',
+        '0',
+        '--subscription-lifetime-ms',
+        '3000',
+        '--idle-event-interval-ms',
+        '100',
+      ],
+      async (local) => {
+        const client = http2Client(local);
+        try {
+          const consumerArn = await activeConsumer(client, 'orders', 'reader');
+          const reader = await EventReader.subscribe(client, consumerArn, 'shardId-000000000000', {
+            Type: 'LATEST',
+          });
+          // With the defaults (5 minutes, an idle event every 5 s) the first read after the
+          // first event would time out instead of ending.
+          let events = 0;
+          for (;;) {
+            const outcome = await reader.next(60_000);
+            if (outcome.kind === 'end') break;
+            expect(outcome.kind).toBe('event');
+            events += 1;
+          }
+          expect(events).toBeGreaterThanOrEqual(2);
+        } finally {
+          client.destroy();
+        }
+      },
+    );
+    expect(output).toContain('subscriptions last 3000 ms, an idle shard sends an event every 100 ms');
   });
 });

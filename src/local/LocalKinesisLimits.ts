@@ -1,0 +1,74 @@
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { positiveOption } from './positiveOption.js';
+
+export const MIB = 1024 * 1024;
+
+/** Kinesis limits the local server enforces. Every field defaults to the AWS value. */
+export interface LocalKinesisLimits {
+  /** Bytes (data + partition key) written per shard per second. Default 1 MiB. */
+  readonly writeBytesPerSecond?: number;
+  /** Records written per shard per second. Default 1,000. */
+  readonly writeRecordsPerSecond?: number;
+  /** GetRecords calls per shard per second. Default 5. */
+  readonly getRecordsCallsPerSecond?: number;
+  /** Bytes read per shard per second. Default 2 MiB. */
+  readonly readBytesPerSecond?: number;
+  /** Largest record (data + partition key). Default 1 MiB, the most kinesalite stores. */
+  readonly maxRecordBytes?: number;
+  /** Most records in one PutRecords. Default 500. */
+  readonly maxRecordsPerRequest?: number;
+  /** Largest PutRecords request (data + partition keys). Default 5 MiB. */
+  readonly maxRequestBytes?: number;
+  /** Bytes pushed per second to each registered consumer from each shard (enhanced fan-out). Default 2 MiB. */
+  readonly fanOutBytesPerSecond?: number;
+  /** SubscribeToShard calls per second per consumer and shard. Default 1. */
+  readonly subscribeToShardCallsPerSecond?: number;
+}
+
+export const DEFAULT_LIMITS: Required<LocalKinesisLimits> = {
+  writeBytesPerSecond: MIB,
+  writeRecordsPerSecond: 1000,
+  getRecordsCallsPerSecond: 5,
+  readBytesPerSecond: 2 * MIB,
+  maxRecordBytes: MIB,
+  maxRecordsPerRequest: 500,
+  maxRequestBytes: 5 * MIB,
+  fanOutBytesPerSecond: 2 * MIB,
+  subscribeToShardCallsPerSecond: 1,
+};
+
+/** Validates the `limits` option: undefined or false for none, true for the AWS values, or an object. */
+export function resolveLimits(limits: unknown): Required<LocalKinesisLimits> | undefined {
+  if (limits === undefined || limits === false) return undefined;
+  if (limits === true) return { ...DEFAULT_LIMITS };
+  if (typeof limits !== 'object' || limits === null || Array.isArray(limits)) {
+    throw new InvalidOptionError('limits', limits, 'expected true, false or an object of limits');
+  }
+  const given = limits as Record<string, unknown>;
+  const resolved: Record<string, number> = { ...DEFAULT_LIMITS };
+  // kinesalite stores at most 1 MiB per record and reads at most 7 MiB per request body.
+  const maxima: Partial<Record<keyof LocalKinesisLimits, number>> = {
+    maxRecordBytes: MIB,
+    maxRequestBytes: 5 * MIB,
+    maxRecordsPerRequest: 500,
+  };
+  for (const key of Object.keys(given)) {
+    if (!(key in DEFAULT_LIMITS)) {
+      throw new InvalidOptionError(
+        `limits.${key}`,
+        given[key],
+        `known limits are ${Object.keys(DEFAULT_LIMITS).join(', ')}`,
+      );
+    }
+    const value = given[key];
+    if (value === undefined) continue;
+    const name = key as keyof LocalKinesisLimits;
+    resolved[name] = positiveOption(
+      value,
+      `limits.${key}`,
+      name !== 'writeBytesPerSecond' && name !== 'readBytesPerSecond' && name !== 'fanOutBytesPerSecond',
+      maxima[name],
+    );
+  }
+  return resolved as Required<LocalKinesisLimits>;
+}

@@ -1,0 +1,114 @@
+// RegisterStreamConsumer answers ResourceInUseException both when the consumer exists and when the
+// stream is not ACTIVE: against the embedded Kinesis (which does the same), the registration tells
+// them apart and waits for a stream that is still CREATING instead of calling in a tight loop.
+import { CreateStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { asyncScheduler } from 'rxjs';
+import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
+import {
+  ACTIVATION_POLL_MS,
+  StreamConsumerRegistration,
+} from '../../src/consumer/StreamConsumerRegistration.js';
+import { StreamNotActiveError } from '../../src/kinesis/errors/StreamNotActiveError.js';
+import { parseStreamAddress } from '../../src/kinesis/streamAddress.js';
+import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
+import { uniqueStreamName } from '../support/kinesis.js';
+
+/** Counts the RegisterStreamConsumer calls the client sends. */
+function countRegistrations(client: KinesisClient): { readonly calls: number } {
+  const counter = { calls: 0 };
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      if (context.commandName === 'RegisterStreamConsumerCommand') counter.calls += 1;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRegistrations' },
+  );
+  return counter;
+}
+
+function registration(
+  client: KinesisClient,
+  streamName: string,
+  activationTimeoutMs: number,
+  events: ConsumerEvent[],
+): StreamConsumerRegistration {
+  return new StreamConsumerRegistration({
+    client,
+    address: parseStreamAddress(streamName),
+    fanOut: { consumerName: 'app', silenceTimeoutMs: 35_000, activationTimeoutMs, deregisterOnStop: false },
+    scheduler: asyncScheduler,
+    backoff: { baseMs: 50, capMs: 1000, retryLimit: 5, random: () => 0.5 },
+    onEvent: (event) => events.push(event),
+  });
+}
+
+describe('StreamConsumerRegistration and ResourceInUseException', () => {
+  let local: LocalKinesis | undefined;
+  afterEach(async () => {
+    await local?.close();
+    local = undefined;
+  });
+
+  it('waits for the stream (one RegisterStreamConsumer a poll), then registers the consumer', async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 5000, efo: { consumerStatusDelayMs: 0 } });
+    const client = local.createClient();
+    const streamName = uniqueStreamName('registerCreating');
+    await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
+    const counter = countRegistrations(client);
+    const events: ConsumerEvent[] = [];
+    const started = Date.now();
+    const arn = await registration(client, streamName, 60_000, events).ensure();
+    const elapsed = Date.now() - started;
+    expect(arn).toContain(`stream/${streamName}/consumer/app:`);
+    // One call per poll while the stream was CREATING, plus the one that registered it.
+    expect(counter.calls).toBeLessThanOrEqual(Math.ceil(elapsed / ACTIVATION_POLL_MS) + 2);
+    const refusals = events.filter((event) => event.type === 'error-retried');
+    expect(refusals.length).toBeGreaterThan(0);
+    for (const event of refusals) {
+      expect(event).toMatchObject({ operation: 'RegisterStreamConsumer', delayMs: expect.any(Number) });
+      if (event.type === 'error-retried') expect(event.error).toBeInstanceOf(StreamNotActiveError);
+    }
+    client.destroy();
+  });
+
+  it('fails with StreamNotActiveError (cause: the ResourceInUseException) once activationTimeoutMs passed', async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 60_000 });
+    const client = local.createClient();
+    const streamName = uniqueStreamName('registerNeverActive');
+    await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
+    const counter = countRegistrations(client);
+    const started = Date.now();
+    const error = await registration(client, streamName, 1500, [])
+      .ensure()
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    const elapsed = Date.now() - started;
+    expect(error).toBeInstanceOf(StreamNotActiveError);
+    expect((error as StreamNotActiveError).retriable).toBe(true);
+    expect((error as StreamNotActiveError).code).toBe('ResourceInUseException');
+    expect((error as StreamNotActiveError).context).toMatchObject({ streamName });
+    expect(((error as StreamNotActiveError).cause as Error).name).toBe('ResourceInUseException');
+    expect((error as Error).message).toContain('RegisterStreamConsumer');
+    expect(elapsed).toBeGreaterThanOrEqual(1500);
+    expect(counter.calls).toBeLessThanOrEqual(Math.ceil(elapsed / ACTIVATION_POLL_MS) + 2);
+    client.destroy();
+  });
+
+  it('two workers registering the same consumer at once both get it, without waiting a poll', async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 0, efo: { consumerStatusDelayMs: 0 } });
+    const client = local.createClient();
+    const streamName = uniqueStreamName('registerRace');
+    await local.createStream(streamName, 1);
+    const events: ConsumerEvent[] = [];
+    const [first, second] = await Promise.all([
+      registration(client, streamName, 60_000, events).ensure(),
+      registration(client, streamName, 60_000, events).ensure(),
+    ]);
+    expect(second).toBe(first);
+    // Whichever was refused as in use found the consumer at once: no wait for the stream.
+    expect(events.filter((event) => event.type === 'error-retried')).toEqual([]);
+    client.destroy();
+  });
+});
