@@ -17,7 +17,7 @@ const SLAB_SIZE = 8 * 1024;
 // bytes of it belong to outputs already returned; nothing is ever written below that mark, so
 // outputs never share bytes. Allocated on first use.
 let slabBuffer: Buffer | undefined;
-let slab = new Uint8Array(0);
+let slab: Uint8Array = new Uint8Array(0);
 let slabUsed = 0;
 
 // Separator positions of the in-place path (256 KiB), allocated on first use.
