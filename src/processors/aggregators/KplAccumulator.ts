@@ -24,13 +24,18 @@ const KPL_OVERHEAD_BYTES = KPL_OVERHEAD;
  * partition-key and explicit-hash-key tables, MD5 of the protobuf. The outer record takes the
  * first entry's partition key and explicit hash key; every entry keeps its own keys inside.
  * Size = 4 + protobuf + 16 + outer partition key UTF-8 bytes, computed exactly as entries come.
+ *
+ * Per entry, the common case (a partition key already in the table, no explicit hash key) is one
+ * table lookup, a few additions and two array pushes; the bytes are written once, at flush().
  */
 export class KplAccumulator implements RecordAccumulator {
   private readonly limit: number;
   private first: AggregatorEntry | undefined;
   private data: Uint8Array[] = [];
   private partitionKeyIndexes: number[] = [];
-  private explicitHashKeyIndexes: number[] = [];
+  // Per entry: its explicit hash key index, or -1. Undefined until an entry of the open record
+  // has an explicit hash key (most records have none), then filled with -1 for those before.
+  private explicitHashKeyIndexes: number[] | undefined;
   private partitionKeys = new Map<string, number>();
   private explicitHashKeys = new Map<string, number>();
   private bodyBytes = 0;
@@ -57,6 +62,26 @@ export class KplAccumulator implements RecordAccumulator {
 
   add(entry: AggregatorEntry): AggregatedRecord | undefined {
     if (this.first !== undefined) {
+      if (entry.explicitHashKey === undefined) {
+        // The common case: a known partition key and no explicit hash key.
+        const index = this.partitionKeys.get(entry.partitionKey);
+        if (index !== undefined) {
+          const data = entry.data;
+          const dataLength = data.byteLength;
+          const recordBytes =
+            (index < 0x80 ? 3 : 2 + varintSize(index)) +
+            (dataLength < 0x80 ? 1 : varintSize(dataLength)) +
+            dataLength;
+          const bodyBytes = this.bodyBytes + 1 + varintSize(recordBytes) + recordBytes;
+          if (KPL_OVERHEAD_BYTES + bodyBytes + this.outerKeyBytes <= this.limit) {
+            this.data.push(data);
+            this.partitionKeyIndexes.push(index);
+            if (this.explicitHashKeyIndexes !== undefined) this.explicitHashKeyIndexes.push(-1);
+            this.bodyBytes = bodyBytes;
+            return undefined;
+          }
+        }
+      }
       const grown = this.measure(entry, false);
       if (KPL_OVERHEAD_BYTES + this.bodyBytes + grown + this.outerKeyBytes <= this.limit) {
         this.commit(entry, grown);
@@ -89,7 +114,7 @@ export class KplAccumulator implements RecordAccumulator {
     this.first = undefined;
     this.data = [];
     this.partitionKeyIndexes = [];
-    this.explicitHashKeyIndexes = [];
+    this.explicitHashKeyIndexes = undefined;
     this.partitionKeys = new Map();
     this.explicitHashKeys = new Map();
     this.bodyBytes = 0;
@@ -144,54 +169,78 @@ export class KplAccumulator implements RecordAccumulator {
     if (this.pendingNewPartitionKey) {
       this.partitionKeys.set(entry.partitionKey, this.pendingPartitionKeyIndex);
     }
+    const explicitHashKeyIndex = this.pendingExplicitHashKeyIndex;
     if (this.pendingNewExplicitHashKey) {
-      this.explicitHashKeys.set(entry.explicitHashKey as string, this.pendingExplicitHashKeyIndex);
+      this.explicitHashKeys.set(entry.explicitHashKey as string, explicitHashKeyIndex);
+    }
+    if (this.explicitHashKeyIndexes !== undefined) {
+      this.explicitHashKeyIndexes.push(explicitHashKeyIndex);
+    } else if (explicitHashKeyIndex !== -1) {
+      const indexes = new Array<number>(this.data.length + 1).fill(-1);
+      indexes[this.data.length] = explicitHashKeyIndex;
+      this.explicitHashKeyIndexes = indexes;
     }
     this.data.push(entry.data);
     this.partitionKeyIndexes.push(this.pendingPartitionKeyIndex);
-    this.explicitHashKeyIndexes.push(this.pendingExplicitHashKeyIndex);
     this.bodyBytes += bodyBytes;
   }
 
   private encode(): Uint8Array {
-    const out = Buffer.allocUnsafe(KPL_OVERHEAD_BYTES + this.bodyBytes);
+    const record = Buffer.allocUnsafe(KPL_OVERHEAD_BYTES + this.bodyBytes);
+    // Written element by element through a plain Uint8Array view (faster than through the
+    // Buffer subclass), the tables' strings through the Buffer.
+    const out = new Uint8Array(record.buffer, record.byteOffset, record.byteLength);
     out.set(KPL_MAGIC, 0);
     let offset = KPL_MAGIC.length;
     // Map iteration order is insertion order, which is index order.
-    for (const key of this.partitionKeys.keys()) offset = writeString(out, offset, TAG_PARTITION_KEY, key);
+    for (const key of this.partitionKeys.keys()) {
+      offset = writeString(record, out, offset, TAG_PARTITION_KEY, key);
+    }
     for (const key of this.explicitHashKeys.keys()) {
-      offset = writeString(out, offset, TAG_EXPLICIT_HASH_KEY, key);
+      offset = writeString(record, out, offset, TAG_EXPLICIT_HASH_KEY, key);
     }
     const { data, partitionKeyIndexes, explicitHashKeyIndexes } = this;
-    for (let i = 0; i < data.length; i += 1) {
+    const count = data.length;
+    for (let i = 0; i < count; i += 1) {
       const bytes = data[i] as Uint8Array;
       const partitionKeyIndex = partitionKeyIndexes[i] as number;
-      const explicitHashKeyIndex = explicitHashKeyIndexes[i] as number;
+      const explicitHashKeyIndex =
+        explicitHashKeyIndexes === undefined ? -1 : (explicitHashKeyIndexes[i] as number);
       const dataLength = bytes.byteLength;
       let recordBytes = 2 + varintSize(partitionKeyIndex) + varintSize(dataLength) + dataLength;
       if (explicitHashKeyIndex !== -1) recordBytes += 1 + varintSize(explicitHashKeyIndex);
       out[offset] = TAG_RECORD;
       offset = writeVarint(out, offset + 1, recordBytes);
       out[offset] = TAG_PARTITION_KEY_INDEX;
-      offset = writeVarint(out, offset + 1, partitionKeyIndex);
+      if (partitionKeyIndex < 0x80) {
+        out[offset + 1] = partitionKeyIndex;
+        offset += 2;
+      } else {
+        offset = writeVarint(out, offset + 1, partitionKeyIndex);
+      }
       if (explicitHashKeyIndex !== -1) {
         out[offset] = TAG_EXPLICIT_HASH_KEY_INDEX;
         offset = writeVarint(out, offset + 1, explicitHashKeyIndex);
       }
       out[offset] = TAG_DATA;
-      offset = writeVarint(out, offset + 1, dataLength);
+      if (dataLength < 0x80) {
+        out[offset + 1] = dataLength;
+        offset += 2;
+      } else {
+        offset = writeVarint(out, offset + 1, dataLength);
+      }
       out.set(bytes, offset);
       offset += dataLength;
     }
     const digest = createHash('md5').update(out.subarray(KPL_MAGIC.length, offset)).digest();
     out.set(digest, offset);
-    return out;
+    return record;
   }
 }
 
-function writeString(out: Buffer, offset: number, tag: number, value: string): number {
+function writeString(record: Buffer, out: Uint8Array, offset: number, tag: number, value: string): number {
   out[offset] = tag;
   const length = Buffer.byteLength(value, 'utf8');
   offset = writeVarint(out, offset + 1, length);
-  return offset + out.write(value, offset, length, 'utf8');
+  return offset + record.write(value, offset, length, 'utf8');
 }

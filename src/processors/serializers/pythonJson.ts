@@ -33,12 +33,14 @@ function addSeparatorSpaces(compact: string): string | undefined {
     if (c === 0x22) {
       let end = compact.indexOf('"', i + 1);
       // A quote preceded by an odd number of backslashes is escaped: look further.
-      while (compact.charCodeAt(end - 1) === 0x5c) {
+      while (end !== -1 && compact.charCodeAt(end - 1) === 0x5c) {
         let k = end - 1;
         while (compact.charCodeAt(k) === 0x5c) k -= 1;
         if ((end - 1 - k) % 2 === 0) break;
         end = compact.indexOf('"', end + 1);
       }
+      // Not JSON.stringify output, but no reason to loop: an unterminated string runs to the end.
+      if (end === -1) break;
       i = end;
     } else if (c === 0x2c || c === 0x3a) {
       out += `${compact.slice(last, i + 1)} `;

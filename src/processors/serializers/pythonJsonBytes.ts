@@ -1,34 +1,50 @@
 import { Buffer } from '../../platform/buffer.js';
 import { toPythonJson } from './pythonJson.js';
 
-/** Texts up to this many characters take the one-pass path (its scratch holds twice as many bytes). */
+/** Texts up to this many characters take the one-pass path, written straight into a slab. */
 const MAX_SHORT_LENGTH = 512;
 /** Longer texts up to this many characters take the in-place path; longer ones the string rewrite. */
 const MAX_LONG_LENGTH = 64 * 1024;
+/**
+ * Bytes of one slab: short texts are written straight into it, each output a view of its own
+ * bytes (as Node's Buffer pool does for small buffers, and of the same size), so that no copy
+ * into an exact-length buffer follows. A slab lives as long as any view of it.
+ */
+const SLAB_SIZE = 8 * 1024;
 
-// Scratch space, written and read within one synchronous call, so that no state survives
-// between calls but the bytes: 1 KiB for short texts, 256 KiB of separator positions, both
-// allocated on first use.
-let scratch = new Uint8Array(0);
+// The open slab, as a Buffer (whose subarray() is the output) and as a plain Uint8Array over the
+// same bytes (written element by element: faster than through the Buffer subclass). `slabUsed`
+// bytes of it belong to outputs already returned; nothing is ever written below that mark, so
+// outputs never share bytes. Allocated on first use.
+let slabBuffer: Buffer | undefined;
+let slab: Uint8Array = new Uint8Array(0);
+let slabUsed = 0;
+
+// Separator positions of the in-place path (256 KiB), allocated on first use.
 let positions = new Int32Array(0);
 
 /**
  * The bytes of `toPythonJson(compact)` (Latin-1, which for its pure-ASCII output is the same as
  * UTF-8), produced in one pass in the common case: printable ASCII and plain numbers, where the
- * only change is a space after every `,` and `:` outside strings. That pass writes the bytes
- * straight into a scratch buffer while it reads the characters, then copies them into a buffer of
- * the exact length; it gives up at the first character to escape or the first number Python may
- * spell differently, and the full rewrite of toPythonJson() answers instead.
+ * only change is a space after every `,` and `:` outside strings. For short texts that pass
+ * writes the bytes straight into a slab while it reads the characters and returns a view of
+ * them; it gives up at the end when it met a character to escape, or at the first number Python
+ * may spell differently, and the full rewrite of toPythonJson() answers instead.
  */
 export function pythonJsonBytes(compact: string): Uint8Array {
   const n = compact.length;
   if (n <= MAX_SHORT_LENGTH) {
-    if (scratch.length < 2 * n) scratch = new Uint8Array(2 * MAX_SHORT_LENGTH);
-    const length = spaceSeparators(compact, scratch);
-    if (length !== -1) {
-      const out = Buffer.allocUnsafe(length);
-      for (let i = 0; i < length; i += 1) out[i] = scratch[i] as number;
-      return out;
+    // The output holds at most two bytes per character (a space after every one).
+    if (slabBuffer === undefined || slabUsed + 2 * n > SLAB_SIZE) {
+      slabBuffer = Buffer.allocUnsafe(SLAB_SIZE);
+      slab = new Uint8Array(slabBuffer.buffer, slabBuffer.byteOffset, SLAB_SIZE);
+      slabUsed = 0;
+    }
+    const start = slabUsed;
+    const end = spaceSeparators(compact, slab, start);
+    if (end !== -1) {
+      slabUsed = end;
+      return slabBuffer.subarray(start, end);
     }
   } else if (n <= MAX_LONG_LENGTH) {
     const out = spaceSeparatorsInPlace(compact);
@@ -53,12 +69,14 @@ function spaceSeparatorsInPlace(compact: string): Uint8Array | undefined {
     if (c === 0x22) {
       let end = compact.indexOf('"', i + 1);
       // A quote preceded by an odd number of backslashes is escaped: look further.
-      while (compact.charCodeAt(end - 1) === 0x5c) {
+      while (end !== -1 && compact.charCodeAt(end - 1) === 0x5c) {
         let k = end - 1;
         while (compact.charCodeAt(k) === 0x5c) k -= 1;
         if ((end - 1 - k) % 2 === 0) break;
         end = compact.indexOf('"', end + 1);
       }
+      // Not JSON.stringify output, but no reason to loop: an unterminated string runs to the end.
+      if (end === -1) break;
       i = end;
     } else if (c === 0x2c || c === 0x3a) {
       positions[count] = i;
@@ -88,51 +106,54 @@ function spaceSeparatorsInPlace(compact: string): Uint8Array | undefined {
 }
 
 /**
- * Writes `compact` into `out` with a space after each `,` and `:` outside strings; returns the
- * bytes written, or -1 when the text holds a character outside printable ASCII (to be escaped)
- * or a number that Python may spell differently (an exponent, or `0.0000` leading digits): the
- * same conditions under which toPythonJson() does more than add the spaces. `out` holds at least
- * twice the text's length.
+ * Writes `compact` into `out` from `start` with a space after each `,` and `:` outside strings;
+ * returns the offset after the last byte written, or -1 when the text holds a character outside
+ * printable ASCII (to be escaped: checked once at the end, from every character's code OR-ed
+ * together) or a number that Python may spell differently (an exponent, or `0.0000` leading
+ * digits): the same conditions under which toPythonJson() does more than add the spaces. `out`
+ * has room for twice the text's length after `start`.
  */
-function spaceSeparators(compact: string, out: Uint8Array): number {
+function spaceSeparators(compact: string, out: Uint8Array, start: number): number {
   const n = compact.length;
-  let j = 0;
-  for (let i = 0; i < n; i += 1) {
+  let j = start;
+  // Every character's code plus one, OR-ed: above 0x7f when some code is DEL (0x7f) or beyond.
+  let high = 0;
+  let i = 0;
+  while (i < n) {
     const c = compact.charCodeAt(i);
+    out[j] = c;
+    i += 1;
+    j += 1;
     if (c === 0x22) {
       // A string: copied up to its closing quote; a backslash takes the next character along.
-      out[j] = c;
-      j += 1;
-      for (i += 1; i < n; i += 1) {
+      while (i < n) {
         const d = compact.charCodeAt(i);
-        if (d < 0x20 || d > 0x7e) return -1;
         out[j] = d;
+        i += 1;
         j += 1;
         if (d === 0x22) break;
-        if (d === 0x5c) {
-          i += 1;
+        high |= d + 1;
+        if (d === 0x5c && i < n) {
           const e = compact.charCodeAt(i);
-          if (e < 0x20 || e > 0x7e) return -1;
+          high |= e + 1;
           out[j] = e;
+          i += 1;
           j += 1;
         }
       }
     } else if (c === 0x2c || c === 0x3a) {
-      out[j] = c;
-      out[j + 1] = 0x20;
-      j += 2;
+      out[j] = 0x20;
+      j += 1;
     } else {
-      if (c < 0x20 || c > 0x7e) return -1;
+      high |= c + 1;
       if (c === 0x65 || c === 0x45) {
         // `e` outside a string: in true/false, or an exponent when a digit precedes it.
-        const before = compact.charCodeAt(i - 1);
+        const before = compact.charCodeAt(i - 2);
         if (before >= 0x30 && before <= 0x39) return -1;
-      } else if (c === 0x2e && compact.charCodeAt(i - 1) === 0x30 && compact.startsWith('0000', i + 1)) {
+      } else if (c === 0x2e && compact.charCodeAt(i - 2) === 0x30 && compact.startsWith('0000', i)) {
         return -1;
       }
-      out[j] = c;
-      j += 1;
     }
   }
-  return j;
+  return high > 0x7f ? -1 : j;
 }

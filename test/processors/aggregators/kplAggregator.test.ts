@@ -158,6 +158,32 @@ describe('kpl aggregator: interoperability with aws-kinesis-agg', () => {
       expect(index).toBe(batch.length);
     }
   });
+
+  it('writes the same bytes as aws-kinesis-agg when explicit hash keys start mid-record', () => {
+    // The first explicit hash key comes after entries without one, and the next record (same
+    // accumulator) has none again.
+    const ehk = String(2n ** 100n);
+    const withKeys: AggregatorEntry[] = Array.from({ length: 12 }, (_, i) => ({
+      partitionKey: `key-${i % 3}`,
+      data: Buffer.alloc(130 + i, i),
+      ...(i >= 5 && i % 2 === 1 ? { explicitHashKey: ehk } : {}),
+    }));
+    const without: AggregatorEntry[] = Array.from({ length: 4 }, (_, i) => ({
+      partitionKey: `key-${i % 2}`,
+      data: Buffer.alloc(i, i),
+    }));
+    const accumulator = kpl.createAccumulator(1024 * 1024);
+    for (const entry of withKeys) expect(accumulator.add(entry)).toBeUndefined();
+    const first = accumulator.flush();
+    for (const entry of without) expect(accumulator.add(entry)).toBeUndefined();
+    const second = accumulator.flush();
+    expect(Buffer.from(first?.data ?? []).toString('hex')).toBe(
+      oracleAggregate(withKeys).data.toString('hex'),
+    );
+    expect(Buffer.from(second?.data ?? []).toString('hex')).toBe(
+      oracleAggregate(without).data.toString('hex'),
+    );
+  });
 });
 
 describe('kpl aggregator: size accounting', () => {
