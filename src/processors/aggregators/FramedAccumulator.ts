@@ -23,7 +23,7 @@ export interface Framing {
  */
 export class FramedAccumulator implements RecordAccumulator {
   private readonly limit: number;
-  private items: Uint8Array[] = [];
+  private readonly items: Uint8Array[] = [];
   private first: AggregatorEntry | undefined;
   private keyBytes = 0;
   private dataBytes = 0;
@@ -86,7 +86,8 @@ export class FramedAccumulator implements RecordAccumulator {
             itemCount: items.length,
             size,
           };
-    this.items = [];
+    // write() has made the record's bytes out of the items: the list is free again.
+    items.length = 0;
     this.first = undefined;
     this.keyBytes = 0;
     this.dataBytes = 0;
