@@ -1,9 +1,11 @@
 import { Buffer } from '../../platform/buffer.js';
-import { SerializationError } from '../errors/SerializationError.js';
-import type { Aggregator, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';
+import { isUtf8 } from '../../platform/isUtf8.js';
+import type { Aggregator, AggregatorText, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';
 import { toBuffer } from '../serializers/toBuffer.js';
 import { FramedAccumulator, type Framing } from './FramedAccumulator.js';
 import { itemsOfRecord } from './itemsOfRecord.js';
+import { newlineFramingError } from './newlineFramingError.js';
+import { NewlineTextAccumulator } from './NewlineTextAccumulator.js';
 
 const NEWLINE = 0x0a;
 
@@ -12,12 +14,7 @@ const framing: Framing = {
   maxItems: Number.POSITIVE_INFINITY,
   itemOverhead: () => 1,
   check(data) {
-    if (toBuffer(data).indexOf(NEWLINE) !== -1) {
-      throw new SerializationError(
-        'newline',
-        'the item contains a newline byte, which the newline framing cannot hold',
-      );
-    }
+    if (toBuffer(data).indexOf(NEWLINE) !== -1) throw newlineFramingError();
   },
   write(items, size) {
     const out = Buffer.allocUnsafe(size);
@@ -29,6 +26,31 @@ const framing: Framing = {
       offset += 1;
     }
     return out;
+  },
+};
+
+/**
+ * The text path: texts joined into one string per record, encoded once; decoding checks and
+ * decodes a record once and splits the text on `\n`. In valid UTF-8 a 0x0A byte is always a line
+ * feed, so the lines are exactly the byte path's items (empty lines skipped the same way).
+ */
+const text: AggregatorText = {
+  createAccumulator: (maxRecordBytes, traits) => new NewlineTextAccumulator(maxRecordBytes, traits),
+  deaggregate(record: RecordToDeaggregate): string[] | undefined {
+    const data = toBuffer(record.data);
+    if (!isUtf8(data)) return undefined;
+    const lines = data.toString('utf8').split('\n');
+    // The trailing newline leaves an empty last line; any other empty line is dropped in place.
+    if (lines[lines.length - 1] === '') lines.pop();
+    let kept = 0;
+    for (let i = 0; i < lines.length; i += 1) {
+      const line = lines[i] as string;
+      if (line === '') continue;
+      if (kept !== i) lines[kept] = line;
+      kept += 1;
+    }
+    lines.length = kept;
+    return lines;
   },
 };
 
@@ -54,5 +76,6 @@ export function newlineAggregator(): Aggregator {
       }
       return itemsOfRecord(record, slices);
     },
+    text,
   };
 }
