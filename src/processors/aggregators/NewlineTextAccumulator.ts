@@ -24,6 +24,8 @@ const MAX_BYTES_PER_UNIT = 3;
 export class NewlineTextAccumulator implements TextRecordAccumulator {
   private readonly limit: number;
   private readonly checkNewlines: boolean;
+  /** ASCII text encodes as Latin-1, the same bytes, at about half the cost of UTF-8. */
+  private readonly encoding: 'latin1' | 'utf8';
   /** Lines whose bytes are counted in headBytes. */
   private head = '';
   private headBytes = 0;
@@ -38,6 +40,7 @@ export class NewlineTextAccumulator implements TextRecordAccumulator {
   constructor(maxRecordBytes: number, traits: TextTraits) {
     this.limit = validateMaxRecordBytes(maxRecordBytes);
     this.checkNewlines = !traits.newlineFree;
+    this.encoding = traits.ascii ? 'latin1' : 'utf8';
   }
 
   get itemCount(): number {
@@ -96,7 +99,7 @@ export class NewlineTextAccumulator implements TextRecordAccumulator {
   flush(): AggregatedRecord | undefined {
     const itemCount = this.count;
     if (itemCount === 0) return undefined;
-    const data = Buffer.from(this.pending === '' ? this.head : this.head + this.pending, 'utf8');
+    const data = Buffer.from(this.pending === '' ? this.head : this.head + this.pending, this.encoding);
     const size = data.byteLength + this.keyBytes;
     const { partitionKey, explicitHashKey } = this;
     this.head = '';

@@ -5,8 +5,8 @@ import { DeserializationError } from '../errors/DeserializationError.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { parsePythonJsonExtensions } from './parsePythonJsonExtensions.js';
-import { toPythonJson } from './pythonJson.js';
 import { pythonJsonBytes } from './pythonJsonBytes.js';
+import { pythonJsonText } from './pythonJsonText.js';
 import { toBuffer } from './toBuffer.js';
 
 /**
@@ -52,7 +52,7 @@ export function jsonSerializer<T = unknown>(options: JsonSerializerOptions = {})
       ascii: python,
       serialize(item: T): string {
         const text = stringify(item);
-        return python ? toPythonJson(text) : text;
+        return python ? pythonJsonText(text) : text;
       },
       deserialize: parse,
     },

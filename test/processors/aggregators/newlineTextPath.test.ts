@@ -244,7 +244,11 @@ describe('the JSON lines text path', () => {
     const record = (data: Uint8Array): RecordToDeaggregate => ({ data, partitionKey: 'pk' });
 
     it('cuts the same lines as the byte path, skipping empty ones', () => {
-      for (const text of ['a\nb\n', 'a\nb', '\n\na\n\n\nb\n\n', '', '\n', 'é\n😀\n\ud800\n', 'one']) {
+      // Short first lines (decoded whole, then split) and long ones (decoded line by line).
+      const long = 'é'.repeat(200) + 'x'.repeat(100);
+      const records = ['a\nb\n', 'a\nb', '\n\na\n\n\nb\n\n', '', '\n', 'é\n😀\n\ud800\n', 'one'];
+      records.push(`${long}\n\n${long}😀\nshort\n\n`, `${long}`, `a\n${long}\n\n${long}`, `\n\n${long}\nb`);
+      for (const text of records) {
         const data = Buffer.from(text, 'utf8');
         const expected = bytePath
           .deaggregate(record(data))
