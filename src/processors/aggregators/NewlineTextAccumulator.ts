@@ -7,31 +7,30 @@ import { validateMaxRecordBytes } from './validateMaxRecordBytes.js';
 
 /** Most UTF-8 bytes one UTF-16 code unit stands for (a surrogate pair: 4 bytes for 2 units). */
 const MAX_BYTES_PER_UNIT = 3;
+/** The first buffer of a record; it doubles as needed, up to the record limit. */
+const INITIAL_CAPACITY = 16 * 1024;
+const NEWLINE = 0x0a;
+const EMPTY = Buffer.alloc(0);
 
 /**
- * The newline framing on the text path: the texts of a record are joined, each followed by
- * `\n`, and encoded once when the record closes, instead of one Buffer per item copied into
- * the record. A line feed inside a text is rejected as the byte path rejects it (unless the
- * serializer says its texts never hold one).
+ * The newline framing on the text path: each text is written straight into the record's buffer
+ * (one native write, no Buffer of its own), followed by `\n`; the record leaves as that buffer.
+ * A line feed inside a text is rejected as the byte path rejects it (unless the serializer says
+ * its texts never hold one).
  *
  * Sizes are exact UTF-8 bytes, as on the byte path. An entry's `textBytes` is taken as given;
- * without it the bytes are counted here, in bulk: while the record surely has room (3 bytes per
- * UTF-16 unit at most) the texts wait uncounted in `pending`, and one Buffer.byteLength call
- * counts them all once that bound reaches the limit (or `size` is read). Counting item by item
- * would first flatten each JSON.stringify result (a rope), which costs about as much again as
- * the rest of the framing.
+ * without it the write itself counts the bytes: while the record surely has room (3 bytes per
+ * UTF-16 unit at most) the text is written and the write says how many bytes it took; only near
+ * the limit is the text measured first. ASCII texts (a serializer that says so) are written as
+ * Latin-1, the same bytes at a lower cost.
  */
 export class NewlineTextAccumulator implements TextRecordAccumulator {
   private readonly limit: number;
   private readonly checkNewlines: boolean;
-  /** ASCII text encodes as Latin-1, the same bytes, at about half the cost of UTF-8. */
   private readonly encoding: 'latin1' | 'utf8';
-  /** Lines whose bytes are counted in headBytes. */
-  private head = '';
-  private headBytes = 0;
-  /** Lines after `head` not counted yet, and at most how many bytes they hold. */
-  private pending = '';
-  private pendingBound = 0;
+  private buffer: Buffer = EMPTY;
+  /** Data bytes of the open record (texts and newlines). */
+  private used = 0;
   private count = 0;
   private partitionKey = '';
   private explicitHashKey: string | undefined;
@@ -48,47 +47,37 @@ export class NewlineTextAccumulator implements TextRecordAccumulator {
   }
 
   get size(): number {
-    if (this.count === 0) return 0;
-    this.countPending();
-    return this.headBytes + this.keyBytes;
+    return this.count === 0 ? 0 : this.used + this.keyBytes;
   }
 
   add(entry: TextAggregatorEntry): AggregatedRecord | undefined {
     const { text } = entry;
     if (this.checkNewlines && text.indexOf('\n') !== -1) throw newlineFramingError();
-    const known = entry.textBytes;
-    // The line's bytes (text + newline): exact, or -1 while only the bound is known.
-    let exact = known === undefined ? -1 : known + 1;
-    const bound = exact === -1 ? MAX_BYTES_PER_UNIT * text.length + 1 : exact;
+    // The text's bytes: exact, or -1 while only the bound is known.
+    let exact = entry.textBytes ?? -1;
+    const bound = exact === -1 ? MAX_BYTES_PER_UNIT * text.length : exact;
     if (this.count > 0) {
-      if (exact === -1 && this.headBytes + this.pendingBound + bound + this.keyBytes <= this.limit) {
-        this.pending += `${text}\n`;
-        this.pendingBound += bound;
-        this.count += 1;
-        return undefined;
-      }
-      this.countPending();
-      if (exact === -1) exact = Buffer.byteLength(text, 'utf8') + 1;
-      if (this.headBytes + exact + this.keyBytes <= this.limit) {
-        this.head += `${text}\n`;
-        this.headBytes += exact;
+      const room = this.limit - this.keyBytes - this.used - 1;
+      if (bound > room && exact === -1) exact = this.measure(text);
+      const need = exact === -1 ? bound : exact;
+      if (need <= room) {
+        this.reserve(this.used + need + 1);
+        this.used = this.writeLine(this.buffer, this.used, text, exact, need);
         this.count += 1;
         return undefined;
       }
     }
     const keyBytes = Buffer.byteLength(entry.partitionKey, 'utf8');
-    if ((exact === -1 ? bound : exact) + keyBytes > this.limit) {
-      if (exact === -1) exact = Buffer.byteLength(text, 'utf8') + 1;
-      if (exact + keyBytes > this.limit) throw new RecordTooLargeError(exact + keyBytes, this.limit);
-    }
+    const room = this.limit - keyBytes - 1;
+    if (bound > room && exact === -1) exact = this.measure(text);
+    if (exact > room) throw new RecordTooLargeError(exact + 1 + keyBytes, this.limit);
+    const need = exact === -1 ? bound : exact;
+    // The new record's buffer is written before the open record closes: a failed write changes nothing.
+    const fresh = Buffer.allocUnsafe(Math.max(need + 1, Math.min(INITIAL_CAPACITY, this.limit)));
+    const used = this.writeLine(fresh, 0, text, exact, need);
     const closed = this.flush();
-    if (exact === -1) {
-      this.pending = `${text}\n`;
-      this.pendingBound = bound;
-    } else {
-      this.head = `${text}\n`;
-      this.headBytes = exact;
-    }
+    this.buffer = fresh;
+    this.used = used;
     this.count = 1;
     this.partitionKey = entry.partitionKey;
     this.explicitHashKey = entry.explicitHashKey;
@@ -99,13 +88,17 @@ export class NewlineTextAccumulator implements TextRecordAccumulator {
   flush(): AggregatedRecord | undefined {
     const itemCount = this.count;
     if (itemCount === 0) return undefined;
-    const data = Buffer.from(this.pending === '' ? this.head : this.head + this.pending, this.encoding);
-    const size = data.byteLength + this.keyBytes;
-    const { partitionKey, explicitHashKey } = this;
-    this.head = '';
-    this.headBytes = 0;
-    this.pending = '';
-    this.pendingBound = 0;
+    const { buffer, used, partitionKey, explicitHashKey } = this;
+    // A well-filled buffer leaves with the record; a barely filled one is copied out and kept.
+    let data: Buffer;
+    if (2 * used >= buffer.length) {
+      data = buffer.subarray(0, used);
+      this.buffer = EMPTY;
+    } else {
+      data = Buffer.from(buffer.subarray(0, used));
+    }
+    const size = used + this.keyBytes;
+    this.used = 0;
     this.count = 0;
     this.explicitHashKey = undefined;
     this.keyBytes = 0;
@@ -114,12 +107,35 @@ export class NewlineTextAccumulator implements TextRecordAccumulator {
       : { data, partitionKey, explicitHashKey, itemCount, size };
   }
 
-  /** Counts the pending lines' bytes exactly and moves them to the head. */
-  private countPending(): void {
-    if (this.pending === '') return;
-    this.headBytes += Buffer.byteLength(this.pending, 'utf8');
-    this.head += this.pending;
-    this.pending = '';
-    this.pendingBound = 0;
+  /** The exact UTF-8 (or, for ASCII text, Latin-1) length of a text. */
+  private measure(text: string): number {
+    return this.encoding === 'latin1' ? text.length : Buffer.byteLength(text, 'utf8');
+  }
+
+  /**
+   * Writes `text` and a newline into `buffer` at `at`, which has room for `room` bytes and the
+   * newline; returns the offset after the newline. `exact` is the text's byte count when known
+   * (-1 when not): a text that takes another count (a wrong `textBytes`) throws, before any
+   * state changes.
+   */
+  private writeLine(buffer: Buffer, at: number, text: string, exact: number, room: number): number {
+    const written = buffer.write(text, at, room, this.encoding);
+    if (exact !== -1 && written !== exact) {
+      throw new TypeError(`the text takes ${written} bytes, not the ${exact} its entry says`);
+    }
+    buffer[at + written] = NEWLINE;
+    return at + written + 1;
+  }
+
+  /** Makes the buffer hold at least `bytes` bytes, keeping the open record's. */
+  private reserve(bytes: number): void {
+    const current = this.buffer;
+    if (current.length >= bytes) return;
+    let capacity = Math.max(2 * current.length, INITIAL_CAPACITY);
+    if (capacity > this.limit) capacity = this.limit;
+    if (capacity < bytes) capacity = bytes;
+    const grown = Buffer.allocUnsafe(capacity);
+    if (this.used > 0) grown.set(current.subarray(0, this.used), 0);
+    this.buffer = grown;
   }
 }
