@@ -9,28 +9,41 @@ import { validateMaxRecordBytes } from './validateMaxRecordBytes.js';
 const MAX_BYTES_PER_UNIT = 3;
 /** The first buffer of a record; it doubles as needed, up to the record limit. */
 const INITIAL_CAPACITY = 16 * 1024;
+/**
+ * Texts shorter than this wait joined in one string and are written together (one native call
+ * for many); longer ones are written as they come. At ~100 B a native write per text costs
+ * more than joining them; at ~1 KiB joining costs more (the joined string is copied once more).
+ */
+const SHORT_TEXT = 256;
 const NEWLINE = 0x0a;
 const EMPTY = Buffer.alloc(0);
 
 /**
- * The newline framing on the text path: each text is written straight into the record's buffer
- * (one native write, no Buffer of its own), followed by `\n`; the record leaves as that buffer.
- * A line feed inside a text is rejected as the byte path rejects it (unless the serializer says
- * its texts never hold one).
+ * The newline framing on the text path: texts go into the record's buffer, each followed by
+ * `\n`, without a Buffer of their own; the record leaves as that buffer. Short texts wait joined
+ * in `pending` and are written together; long ones are written as they come. A line feed inside
+ * a text is rejected as the byte path rejects it (unless the serializer says its texts never
+ * hold one).
  *
  * Sizes are exact UTF-8 bytes, as on the byte path. An entry's `textBytes` is taken as given;
  * without it the write itself counts the bytes: while the record surely has room (3 bytes per
- * UTF-16 unit at most) the text is written and the write says how many bytes it took; only near
- * the limit is the text measured first. ASCII texts (a serializer that says so) are written as
- * Latin-1, the same bytes at a lower cost.
+ * UTF-16 unit at most) the text is taken and the write says later how many bytes it took; only
+ * near the limit is a text measured first. ASCII texts (a serializer that says so) are written
+ * as Latin-1, the same bytes at a lower cost.
  */
 export class NewlineTextAccumulator implements TextRecordAccumulator {
   private readonly limit: number;
   private readonly checkNewlines: boolean;
   private readonly encoding: 'latin1' | 'utf8';
   private buffer: Buffer = EMPTY;
-  /** Data bytes of the open record (texts and newlines). */
+  /** Data bytes written into `buffer` (texts and newlines). */
   private used = 0;
+  /** Short lines (newlines included) not written yet; at most pendingBound bytes. */
+  private pending = '';
+  private pendingBound = 0;
+  /** Their exact bytes, while every one came with its count. */
+  private pendingBytes = 0;
+  private pendingCounted = true;
   private count = 0;
   private partitionKey = '';
   private explicitHashKey: string | undefined;
@@ -47,7 +60,9 @@ export class NewlineTextAccumulator implements TextRecordAccumulator {
   }
 
   get size(): number {
-    return this.count === 0 ? 0 : this.used + this.keyBytes;
+    if (this.count === 0) return 0;
+    if (!this.pendingCounted) this.writePending();
+    return this.used + this.pendingBytes + this.keyBytes;
   }
 
   add(entry: TextAggregatorEntry): AggregatedRecord | undefined {
@@ -57,12 +72,27 @@ export class NewlineTextAccumulator implements TextRecordAccumulator {
     let exact = entry.textBytes ?? -1;
     const bound = exact === -1 ? MAX_BYTES_PER_UNIT * text.length : exact;
     if (this.count > 0) {
+      if (bound <= this.limit - this.keyBytes - this.used - this.pendingBound - 1) {
+        // Surely fits.
+        if (text.length < SHORT_TEXT) {
+          this.pending += `${text}\n`;
+          this.pendingBound += bound + 1;
+          if (exact === -1) this.pendingCounted = false;
+          else this.pendingBytes += exact + 1;
+        } else {
+          this.writePending();
+          this.reserve(this.used + bound + 1);
+          this.used = this.writeLine(this.buffer, this.used, text, exact, bound);
+        }
+        this.count += 1;
+        return undefined;
+      }
+      this.writePending();
       const room = this.limit - this.keyBytes - this.used - 1;
-      if (bound > room && exact === -1) exact = this.measure(text);
-      const need = exact === -1 ? bound : exact;
-      if (need <= room) {
-        this.reserve(this.used + need + 1);
-        this.used = this.writeLine(this.buffer, this.used, text, exact, need);
+      if (exact === -1) exact = this.measure(text);
+      if (exact <= room) {
+        this.reserve(this.used + exact + 1);
+        this.used = this.writeLine(this.buffer, this.used, text, exact, exact);
         this.count += 1;
         return undefined;
       }
@@ -88,6 +118,7 @@ export class NewlineTextAccumulator implements TextRecordAccumulator {
   flush(): AggregatedRecord | undefined {
     const itemCount = this.count;
     if (itemCount === 0) return undefined;
+    this.writePending();
     const { buffer, used, partitionKey, explicitHashKey } = this;
     // A well-filled buffer leaves with the record; a barely filled one is copied out and kept.
     let data: Buffer;
@@ -125,6 +156,22 @@ export class NewlineTextAccumulator implements TextRecordAccumulator {
     }
     buffer[at + written] = NEWLINE;
     return at + written + 1;
+  }
+
+  /** Writes the pending lines into the buffer: one native write, which also counts their bytes. */
+  private writePending(): void {
+    const { pending } = this;
+    if (pending === '') return;
+    this.reserve(this.used + this.pendingBound);
+    const written = this.buffer.write(pending, this.used, this.pendingBound, this.encoding);
+    if (this.pendingCounted && written !== this.pendingBytes) {
+      throw new TypeError(`the texts take ${written} bytes, not the ${this.pendingBytes} their entries say`);
+    }
+    this.used += written;
+    this.pending = '';
+    this.pendingBound = 0;
+    this.pendingBytes = 0;
+    this.pendingCounted = true;
   }
 
   /** Makes the buffer hold at least `bytes` bytes, keeping the open record's. */
