@@ -120,14 +120,11 @@ export class NewlineTextAccumulator implements TextRecordAccumulator {
     if (itemCount === 0) return undefined;
     this.writePending();
     const { buffer, used, partitionKey, explicitHashKey } = this;
-    // A well-filled buffer leaves with the record; a barely filled one is copied out and kept.
-    let data: Buffer;
-    if (2 * used >= buffer.length) {
-      data = buffer.subarray(0, used);
-      this.buffer = EMPTY;
-    } else {
-      data = Buffer.from(buffer.subarray(0, used));
-    }
+    // A well-filled buffer leaves with the record; a barely filled one is copied out, so that a
+    // record never holds more than twice its bytes. The next record starts a buffer of its own,
+    // and an idle accumulator holds none.
+    const data = 2 * used >= buffer.length ? buffer.subarray(0, used) : Buffer.from(buffer.subarray(0, used));
+    this.buffer = EMPTY;
     const size = used + this.keyBytes;
     this.used = 0;
     this.count = 0;
