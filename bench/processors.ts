@@ -2,6 +2,7 @@
  * Processor throughput: encode (serialize + aggregate) and decode (deaggregate + deserialize)
  * of every named processor on 100,000 items of ~100 bytes and ~1 KiB, and the KPL aggregator
  * against aws-kinesis-agg. Prints markdown tables. Run: npx tsx bench/processors.ts
+ * [--rounds 5] [--case jsonLine] (only the rows whose name holds the text; "KPL" for the KPL rows).
  * Every figure is the median of interleaved runs, timed in process CPU time (not wall time).
  * With --json it prints the results as one JSON document instead (read by bench/run-all.ts).
  */
@@ -20,6 +21,7 @@ import {
   stringProcessor,
 } from '../src/processors/namedProcessors.js';
 import type { Processor } from '../src/processors/Processor.js';
+import { textPathOf, type TextPath } from '../src/processors/textPathOf.js';
 
 const ITEMS = 100_000;
 const LIMIT = 1024 * 1024;
@@ -56,7 +58,15 @@ function makeStrings(approxBytes: number): string[] {
   return Array.from({ length: ITEMS }, (_, i) => `${i}:${'y'.repeat(approxBytes - 8)}`.slice(0, approxBytes));
 }
 
-const ROUNDS = 5;
+const argument = (flag: string): string | undefined => {
+  const at = process.argv.indexOf(flag);
+  return at === -1 ? undefined : process.argv[at + 1];
+};
+/** Interleaved rounds per figure (--rounds, default 5). */
+const ROUNDS = Number(argument('--rounds') ?? 5);
+/** Only the rows whose name holds this text (--case, e.g. "jsonLine" or "KPL"). */
+const CASE = argument('--case');
+const picked = (name: string): boolean => CASE === undefined || name.includes(CASE);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -99,7 +109,13 @@ function pair(ours: () => void, theirs: () => void): [number, number] {
   return [median(a), median(b)];
 }
 
+/**
+ * Encodes as the producer does: on the text path when the serializer and the aggregator both
+ * have one (JSON lines), else item by item through bytes.
+ */
 function encode<T>(processor: Processor<T>, items: readonly T[]): AggregatedRecord[] {
+  const textPath = textPathOf(processor);
+  if (textPath !== undefined) return encodeText(textPath, items);
   const accumulator = processor.aggregator.createAccumulator(LIMIT);
   const records: AggregatedRecord[] = [];
   for (let i = 0; i < items.length; i += 1) {
@@ -114,9 +130,36 @@ function encode<T>(processor: Processor<T>, items: readonly T[]): AggregatedReco
   return records;
 }
 
+function encodeText<T>(textPath: TextPath<T>, items: readonly T[]): AggregatedRecord[] {
+  const { serializer } = textPath;
+  const accumulator = textPath.aggregator.createAccumulator(LIMIT, serializer);
+  const records: AggregatedRecord[] = [];
+  for (let i = 0; i < items.length; i += 1) {
+    const text = serializer.serialize(items[i] as T);
+    const closed = accumulator.add({
+      text,
+      // ASCII text's byte count is its length; else the accumulator counts the bytes, in bulk.
+      textBytes: serializer.ascii ? text.length : undefined,
+      partitionKey: `pk-${i % 64}`,
+    });
+    if (closed) records.push(closed);
+  }
+  const last = accumulator.flush();
+  if (last) records.push(last);
+  return records;
+}
+
+/** Decodes as deserialize() does: on the text path when there is one and the record is valid UTF-8. */
 function decode<T>(processor: Processor<T>, records: readonly AggregatedRecord[]): number {
   let count = 0;
+  const textPath = textPathOf(processor);
   for (const record of records) {
+    const texts = textPath?.aggregator.deaggregate(record);
+    if (texts !== undefined) {
+      for (let i = 0; i < texts.length; i += 1) textPath!.serializer.deserialize(texts[i]!);
+      count += texts.length;
+      continue;
+    }
     for (const part of processor.aggregator.deaggregate(record)) {
       processor.serializer.deserialize(part.data);
       count += 1;
@@ -157,6 +200,7 @@ for (const approx of [100, 1024]) {
     ['kplMsgpackProcessor', kplMsgpackProcessor(), objects],
   ];
   for (const [name, processor, items] of cases) {
+    if (!picked(name)) continue;
     let records: AggregatedRecord[] = [];
     const encodeSeconds = time(() => {
       records = encode(processor, items);
@@ -185,7 +229,12 @@ for (const approx of [100, 1024]) {
     );
   }
 
-  // KPL aggregation alone, on already-serialized items: ours vs aws-kinesis-agg.
+  rawComparisons(approx, objects);
+  if (picked('KPL')) kplComparison(approx, strings);
+}
+
+/** KPL aggregation alone, on already-serialized items: ours vs aws-kinesis-agg. */
+function kplComparison(approx: number, strings: readonly string[]): void {
   const entries: AggregatorEntry[] = strings.map((s, i) => ({
     data: Buffer.from(s),
     partitionKey: `pk-${i % 64}`,
@@ -229,7 +278,6 @@ for (const approx of [100, 1024]) {
       }
     },
   );
-  rawComparisons(approx, objects);
   for (const [operation, oursSeconds, theirsSeconds] of [
     ['aggregate', oursAggregate, theirsAggregate],
     ['deaggregate (MD5 checked)', oursDeaggregate, theirsDeaggregate],
@@ -360,6 +408,7 @@ function rawComparisons(approx: number, objects: readonly Record<string, unknown
     ],
   ];
   for (const [name, ours, theirs, baselineName] of cases) {
+    if (!picked(name)) continue;
     const [oursSeconds, theirsSeconds] = pair(ours, theirs);
     const oursId = `raw ${name} ~${approx} B rxjs-kinesis`;
     const theirsId = `raw ${name} ~${approx} B baseline`;
@@ -394,7 +443,7 @@ if (process.argv.includes('--json')) {
     JSON.stringify({
       bench: 'processors',
       title: 'Processors: encode and decode',
-      description: `${ITEMS} items per run, median of 5 (pairs interleaved), 1 MiB records; MB/s counts record bytes`,
+      description: `${ITEMS} items per run, median of ${ROUNDS} (pairs interleaved), 1 MiB records; MB/s counts record bytes`,
       results: jsonResults,
       comparisons: jsonComparisons,
     }),
@@ -403,7 +452,7 @@ if (process.argv.includes('--json')) {
 }
 
 console.log(
-  `Node ${process.version}, ${ITEMS.toLocaleString('en-US')} items per run, median of 5 (pairs interleaved), 1 MiB records\n`,
+  `Node ${process.version}, ${ITEMS.toLocaleString('en-US')} items per run, median of ${ROUNDS} (pairs interleaved), 1 MiB records\n`,
 );
 console.log(
   '| processor | item size | records | encode items/s | encode MB/s | decode items/s | decode MB/s |',

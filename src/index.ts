@@ -7,7 +7,7 @@ export {
   type KinesisCredentials,
   type KinesisCredentialsProvider,
 } from './kinesis/createKinesisClient.js';
-export type { Serializer } from './processors/Serializer.js';
+export type { Serializer, SerializerText, TextTraits } from './processors/Serializer.js';
 export type {
   Aggregator,
   AggregatorEntry,
@@ -15,6 +15,9 @@ export type {
   RecordAccumulator,
   RecordToDeaggregate,
   DeaggregatedItem,
+  AggregatorText,
+  TextAggregatorEntry,
+  TextRecordAccumulator,
 } from './processors/Aggregator.js';
 export { createProcessor, type Processor } from './processors/Processor.js';
 export type { KinesisRecord } from './consumer/KinesisRecord.js';

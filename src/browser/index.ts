@@ -18,7 +18,7 @@ export {
   type KinesisCredentials,
   type KinesisCredentialsProvider,
 } from '../kinesis/createKinesisClient.js';
-export type { Serializer } from '../processors/Serializer.js';
+export type { Serializer, SerializerText, TextTraits } from '../processors/Serializer.js';
 export type {
   Aggregator,
   AggregatorEntry,
@@ -26,6 +26,9 @@ export type {
   RecordAccumulator,
   RecordToDeaggregate,
   DeaggregatedItem,
+  AggregatorText,
+  TextAggregatorEntry,
+  TextRecordAccumulator,
 } from '../processors/Aggregator.js';
 export { createProcessor, type Processor } from '../processors/Processor.js';
 export {

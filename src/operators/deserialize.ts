@@ -8,6 +8,8 @@ import { RecordDecodeError } from '../processors/errors/RecordDecodeError.js';
 import { formatMismatchHint } from '../processors/guessRecordFormat.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import type { Processor } from '../processors/Processor.js';
+import type { SerializerText } from '../processors/Serializer.js';
+import { textPathOf } from '../processors/textPathOf.js';
 
 export interface DeserializeOptions {
   /**
@@ -98,12 +100,11 @@ export function deserialize<T = unknown>(
       /** Emits the items of a decoded record from `from` on; pauses while too many are ahead of checkpoint(). */
       const emitItems = (record: KinesisRecord, decoded: Decoded<T>, from: number): void => {
         const handle = record[RECORD_HANDLE];
-        for (let i = from; i < decoded.parts.length; i += 1) {
+        for (let i = from; i < decoded.count; i += 1) {
           if (subscriber.closed) return;
-          const part = decoded.parts[i] as DeaggregatedItem;
           if (handle !== undefined && i - decoded.first >= maxItemsAhead) {
             const done = handle.reading.itemsDone(handle.ledger, record.sequenceNumber);
-            if (part.subSequenceNumber - done >= maxItemsAhead) {
+            if (subSequenceOf(decoded, i) - done >= maxItemsAhead) {
               waiting = true;
               cancelWait = handle.reading.whenSettled(() => {
                 cancelWait = undefined;
@@ -120,7 +121,8 @@ export function deserialize<T = unknown>(
           } catch (error) {
             // Only a large record's items are decoded one by one as they go out (a small record
             // is decoded whole first): the item that failed is dead-lettered alone.
-            if (deadLetterItem(record, part, error as RecordDecodeError, decoded, i)) continue;
+            const subSequenceNumber = subSequenceOf(decoded, i);
+            if (deadLetterItem(record, subSequenceNumber, error as RecordDecodeError, decoded, i)) continue;
             return;
           }
           subscriber.next(item);
@@ -134,7 +136,7 @@ export function deserialize<T = unknown>(
        */
       const deadLetterItem = (
         record: KinesisRecord,
-        part: DeaggregatedItem,
+        subSequenceNumber: number,
         decodeError: RecordDecodeError,
         decoded: Decoded<T>,
         index: number,
@@ -155,8 +157,8 @@ export function deserialize<T = unknown>(
           handle?.reading.skipped(
             handle.ledger,
             record.sequenceNumber,
-            part.subSequenceNumber,
-            decoded.parts.length,
+            subSequenceNumber,
+            decoded.count,
             record.resumeAfterSubSequenceNumber,
           );
         };
@@ -210,13 +212,12 @@ export function deserialize<T = unknown>(
           }
           return;
         }
-        if (decoded.parts.length === decoded.first) {
+        if (decoded.count === decoded.first) {
           settle(record);
           return;
         }
         const tracking = record[RECORD_HANDLE];
-        if (decoded.parts.length > 1)
-          tracking?.reading.itemsDecoded(record.sequenceNumber, decoded.parts.length);
+        if (decoded.count > 1) tracking?.reading.itemsDecoded(record.sequenceNumber, decoded.count);
         emitItems(record, decoded, decoded.first);
       };
 
@@ -252,9 +253,30 @@ export function deserialize<T = unknown>(
     });
 }
 
-/** A decoded record: its parts, the first one not done before a resume, and how to make an item of a part. */
-interface Decoded<T> {
+/**
+ * A decoded record: its parts (byte path) or its items' texts (text path), the first one not
+ * done before a resume, and how to make an item of a part.
+ */
+type Decoded<T> = DecodedParts<T> | DecodedTexts<T>;
+
+/** A record decoded on the byte path. */
+interface DecodedParts<T> extends DecodedFields<T> {
   readonly parts: readonly DeaggregatedItem[];
+  readonly texts: undefined;
+  readonly text: undefined;
+}
+
+/** A record decoded on the text path: text i has subSequenceNumber i and the record's keys. */
+interface DecodedTexts<T> extends DecodedFields<T> {
+  readonly parts: undefined;
+  readonly texts: readonly string[];
+  /** The serializer's text path. */
+  readonly text: SerializerText<T>;
+}
+
+interface DecodedFields<T> {
+  /** How many parts (or texts) the record holds. */
+  readonly count: number;
   readonly first: number;
   readonly processor: Processor<T>;
   readonly record: KinesisRecord;
@@ -262,15 +284,24 @@ interface Decoded<T> {
   readonly eager: readonly KinesisItem<T>[] | undefined;
 }
 
+/** The subSequenceNumber of part `index` of a decoded record. */
+function subSequenceOf<T>(decoded: Decoded<T>, index: number): number {
+  const { parts } = decoded;
+  return parts === undefined ? index : (parts[index] as DeaggregatedItem).subSequenceNumber;
+}
+
 /** The item of part `index` of a decoded record. */
 function itemOf<T>(decoded: Decoded<T>, index: number): KinesisItem<T> {
-  const { eager } = decoded;
-  if (eager !== undefined) return eager[index - decoded.first] as KinesisItem<T>;
+  if (decoded.eager !== undefined) return decoded.eager[index - decoded.first] as KinesisItem<T>;
+  if (decoded.parts === undefined) {
+    const { processor, text, record, texts, count } = decoded;
+    return decodeText(processor, text, record, texts[index] as string, index, count);
+  }
   return decodePart(
     decoded.processor,
     decoded.record,
     decoded.parts[index] as DeaggregatedItem,
-    decoded.parts.length,
+    decoded.count,
   );
 }
 
@@ -333,8 +364,67 @@ function decodePart<T>(
       };
 }
 
-/** Deaggregates one record; items are deserialized one by one as they are emitted. Errors name the record's position. */
+/**
+ * Deserializes one item of a record on the text path (no closure or spread: this runs per
+ * item). The item has the record's keys, as on the byte path.
+ */
+function decodeText<T>(
+  processor: Processor<T>,
+  text: SerializerText<T>,
+  record: KinesisRecord,
+  line: string,
+  subSequenceNumber: number,
+  subRecordCount: number,
+): KinesisItem<T> {
+  let data: T;
+  try {
+    data = text.deserialize(line);
+  } catch (error) {
+    throw decodeFailure(processor, record, error, subSequenceNumber);
+  }
+  return record.explicitHashKey === undefined
+    ? {
+        data,
+        record,
+        streamName: record.streamName,
+        shardId: record.shardId,
+        sequenceNumber: record.sequenceNumber,
+        subSequenceNumber,
+        subRecordCount,
+        partitionKey: record.partitionKey,
+        approximateArrivalTimestamp: record.approximateArrivalTimestamp,
+      }
+    : {
+        data,
+        record,
+        streamName: record.streamName,
+        shardId: record.shardId,
+        sequenceNumber: record.sequenceNumber,
+        subSequenceNumber,
+        subRecordCount,
+        partitionKey: record.partitionKey,
+        explicitHashKey: record.explicitHashKey,
+        approximateArrivalTimestamp: record.approximateArrivalTimestamp,
+      };
+}
+
+/**
+ * Deaggregates one record; a record of at most 1,000 items is deserialized whole, a larger one
+ * item by item as its items are emitted. Errors name the record's position. The text path
+ * (serializer and aggregator both have one, e.g. JSON lines) decodes the record's bytes once;
+ * a record that is not valid UTF-8 takes the byte path, which names the item at fault.
+ */
 function decodeRecord<T>(processor: Processor<T>, record: KinesisRecord): Decoded<T> {
+  const textPath = textPathOf(processor);
+  if (textPath !== undefined) {
+    let texts: string[] | undefined;
+    try {
+      texts = textPath.aggregator.deaggregate(record);
+    } catch (error) {
+      throw decodeFailure(processor, record, error);
+    }
+    if (texts !== undefined) return decodeTexts(processor, textPath.serializer, record, texts);
+  }
   let parts: DeaggregatedItem[];
   try {
     parts = processor.aggregator.deaggregate(record);
@@ -353,7 +443,26 @@ function decodeRecord<T>(processor: Processor<T>, record: KinesisRecord): Decode
     for (let i = first; i < count; i += 1)
       eager[i - first] = decodePart(processor, record, parts[i] as DeaggregatedItem, count);
   }
-  return { parts, first, processor, record, eager };
+  return { parts, texts: undefined, text: undefined, count, first, processor, record, eager };
+}
+
+/** decodeRecord() on the text path: text i is the item of subSequenceNumber i. */
+function decodeTexts<T>(
+  processor: Processor<T>,
+  text: SerializerText<T>,
+  record: KinesisRecord,
+  texts: string[],
+): Decoded<T> {
+  const count = texts.length;
+  const resumeAfter = record.resumeAfterSubSequenceNumber ?? -1;
+  const first = Math.min(count, Math.max(0, Math.floor(resumeAfter) + 1));
+  let eager: KinesisItem<T>[] | undefined;
+  if (count <= 1000) {
+    eager = new Array<KinesisItem<T>>(count - first);
+    for (let i = first; i < count; i += 1)
+      eager[i - first] = decodeText(processor, text, record, texts[i] as string, i, count);
+  }
+  return { parts: undefined, texts, text, count, first, processor, record, eager };
 }
 
 function isProcessor<T>(value: unknown): value is Processor<T> {

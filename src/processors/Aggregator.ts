@@ -1,3 +1,5 @@
+import type { TextTraits } from './Serializer.js';
+
 /** One serialized item on its way into a Kinesis record. */
 export interface AggregatorEntry {
   readonly data: Uint8Array;
@@ -63,4 +65,46 @@ export interface Aggregator {
   createAccumulator(maxRecordBytes: number): RecordAccumulator;
   /** Throws a typed DeaggregationError subclass on malformed input. */
   deaggregate(record: RecordToDeaggregate): DeaggregatedItem[];
+  /**
+   * Optional text path, used with a serializer that has one (Serializer.text): items travel as
+   * strings and a record is encoded (and decoded) once, not item by item. It must produce and
+   * read exactly the bytes of the byte path.
+   */
+  readonly text?: AggregatorText;
+}
+
+/** One item serialized as text on its way into a record (the text path). */
+export interface TextAggregatorEntry {
+  /** The item's text: its UTF-8 bytes are the item's data. */
+  readonly text: string;
+  /**
+   * UTF-8 length of `text` when the caller knows it (the producer counts it for its queue
+   * bounds). Without it the accumulator counts the bytes itself, exactly,
+   * and may do it for many texts at once.
+   */
+  readonly textBytes?: number;
+  readonly partitionKey: string;
+  readonly explicitHashKey?: string;
+}
+
+/** A RecordAccumulator that takes items as text; records come out as bytes, as the byte path's. */
+export interface TextRecordAccumulator {
+  /** As RecordAccumulator.add, for an item given as text. */
+  add(entry: TextAggregatorEntry): AggregatedRecord | undefined;
+  flush(): AggregatedRecord | undefined;
+  readonly itemCount: number;
+  readonly size: number;
+}
+
+/** The text path of an aggregator. */
+export interface AggregatorText {
+  /** An accumulator for texts with these traits (e.g. newline-free texts skip the newline check). */
+  createAccumulator(maxRecordBytes: number, traits: TextTraits): TextRecordAccumulator;
+  /**
+   * The texts of the record's items, in order; item i has subSequenceNumber i and the record's
+   * partition key and explicit hash key. Undefined when the record is not valid UTF-8: the
+   * caller then takes the byte path (deaggregate() and Serializer.deserialize()), which reports
+   * the item at fault. Throws what deaggregate() throws on malformed input.
+   */
+  deaggregate(record: RecordToDeaggregate): string[] | undefined;
 }

@@ -1,5 +1,7 @@
 import { Buffer } from '../platform/buffer.js';
 import { parseExplicitHashKey, validatePartitionKey } from '../kinesis/hashKey.js';
+import type { SerializerText } from '../processors/Serializer.js';
+import { textPathOf } from '../processors/textPathOf.js';
 import { InvalidExplicitHashKeyError } from './errors/InvalidExplicitHashKeyError.js';
 import { InvalidPartitionKeyError } from './errors/InvalidPartitionKeyError.js';
 import { ItemSerializationError } from './errors/ItemSerializationError.js';
@@ -21,6 +23,11 @@ export class ItemPreparer<T> {
   private lastKeyBytes = 0;
   /** The error context, made once rather than per item. */
   private readonly context: { readonly streamName: string };
+  /**
+   * The serializer's text path when the aggregator has one too: items are then serialized to
+   * text, and the lane accumulators (see LaneAccumulator) encode each record once.
+   */
+  private readonly text: SerializerText<T> | undefined;
 
   constructor(
     private readonly options: ResolvedProducerOptions<T>,
@@ -28,6 +35,7 @@ export class ItemPreparer<T> {
     private readonly counters: ProducerMetrics,
   ) {
     this.aggregates = options.processor.aggregator.aggregates;
+    this.text = textPathOf(options.processor)?.serializer;
     this.context = Object.freeze({ streamName: options.address.streamName });
   }
 
@@ -70,10 +78,20 @@ export class ItemPreparer<T> {
       }
       explicitHashKey = value as string | undefined;
     }
-    let data: Uint8Array;
+    const { text } = this;
+    let data: Uint8Array | undefined;
+    let textData = '';
+    let dataBytes: number;
     try {
-      data = options.processor.serializer.serialize(item);
-      if (!(data instanceof Uint8Array)) throw new TypeError('the serializer did not return a Uint8Array');
+      if (text === undefined) {
+        data = options.processor.serializer.serialize(item);
+        if (!(data instanceof Uint8Array)) throw new TypeError('the serializer did not return a Uint8Array');
+        dataBytes = data.byteLength;
+      } else {
+        textData = text.serialize(item);
+        if (typeof textData !== 'string') throw new TypeError('the serializer did not return a string');
+        dataBytes = text.ascii ? textData.length : Buffer.byteLength(textData, 'utf8');
+      }
     } catch (error) {
       throw new ItemSerializationError(item, index, error, context);
     }
@@ -81,14 +99,25 @@ export class ItemPreparer<T> {
       this.lastKey = key;
       this.lastKeyBytes = Buffer.byteLength(key, 'utf8');
     }
-    const size = data.byteLength + this.lastKeyBytes;
+    const size = dataBytes + this.lastKeyBytes;
     if (size > options.maxRecordBytes) {
       throw new ItemTooLargeError(item, index, size, options.maxRecordBytes, { context });
     }
     // A run's bytes as its record holds them: the items' data with a byte of framing each, the
     // key once (counting the key per item would end a run well short of a full record).
-    if (options.partitionKey === undefined) this.runBytes += data.byteLength + 1;
-    return { item, index, data, partitionKey: key, explicitHashKey, size, seq: 0 };
+    if (options.partitionKey === undefined) this.runBytes += dataBytes + 1;
+    return data === undefined
+      ? {
+          item,
+          index,
+          text: textData,
+          textBytes: dataBytes,
+          partitionKey: key,
+          explicitHashKey,
+          size,
+          seq: 0,
+        }
+      : { item, index, data, partitionKey: key, explicitHashKey, size, seq: 0 };
   }
 
   /**

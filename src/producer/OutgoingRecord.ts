@@ -2,10 +2,27 @@ import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { AggregatedRecord } from '../processors/Aggregator.js';
 
 /** An accepted item, serialized and keyed, waiting to be delivered. */
-export interface PreparedItem<T> {
+export type PreparedItem<T> = PreparedBytes<T> | PreparedText<T>;
+
+/** An item serialized to bytes (the byte path). */
+export interface PreparedBytes<T> extends PreparedFields<T> {
+  readonly data: Uint8Array;
+  readonly text?: undefined;
+}
+
+/** An item serialized to text (the text path: the processor's serializer and aggregator both have one). */
+export interface PreparedText<T> extends PreparedFields<T> {
+  /** Text whose UTF-8 bytes are the item's data. */
+  readonly text: string;
+  /** UTF-8 length of `text`. */
+  readonly textBytes: number;
+  readonly data?: undefined;
+}
+
+/** What every prepared item holds besides its data. */
+export interface PreparedFields<T> {
   readonly item: T;
   readonly index: number;
-  readonly data: Uint8Array;
   readonly partitionKey: string;
   readonly explicitHashKey: string | undefined;
   /** Bytes Kinesis counts for the item alone: data + partition key (UTF-8). */

@@ -79,7 +79,7 @@ export class ProducerEngine<T> {
     );
     const now = () => this.scheduler.now();
     this.predictor = new ShardPredictor(this.client, address, now, this.options.shardMapRefreshInterval);
-    this.batcher = new RecordBatcher<T>(this.options.processor.aggregator, {
+    this.batcher = new RecordBatcher<T>(this.options.processor, {
       batchSize: this.options.batchSize,
       maxRequestBytes: this.options.maxRequestBytes,
       maxRecordBytes: this.options.maxRecordBytes,

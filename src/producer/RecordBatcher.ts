@@ -1,4 +1,6 @@
-import type { AggregatedRecord, Aggregator } from '../processors/Aggregator.js';
+import type { AggregatedRecord } from '../processors/Aggregator.js';
+import type { Processor } from '../processors/Processor.js';
+import { type LaneAccumulator, laneAccumulators } from './LaneAccumulator.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
 import { ShardLane } from './ShardLane.js';
 
@@ -55,11 +57,14 @@ export class RecordBatcher<T> {
    */
   private readonly fullRecordBytes: number;
 
+  private readonly createAccumulator: (maxRecordBytes: number) => LaneAccumulator<T>;
+
   constructor(
-    private readonly aggregator: Aggregator,
+    processor: Processor<T>,
     private readonly limits: BatchLimits,
   ) {
-    this.fullRecordBytes = aggregator.aggregates
+    this.createAccumulator = laneAccumulators(processor);
+    this.fullRecordBytes = processor.aggregator.aggregates
       ? Math.min(limits.maxRecordBytes, Math.floor(limits.bytesPerSecond * RECORD_BUDGET_SHARE))
       : 0;
   }
@@ -69,7 +74,7 @@ export class RecordBatcher<T> {
     if (lane === undefined) {
       lane = new ShardLane<T>(
         shardId,
-        this.aggregator.createAccumulator(this.limits.maxRecordBytes),
+        this.createAccumulator(this.limits.maxRecordBytes),
         this.limits.recordsPerSecond,
         this.limits.bytesPerSecond,
       );

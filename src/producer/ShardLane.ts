@@ -1,5 +1,5 @@
-import type { RecordAccumulator } from '../processors/Aggregator.js';
 import { FifoQueue } from './FifoQueue.js';
+import type { LaneAccumulator } from './LaneAccumulator.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
 import { TokenBucket } from './TokenBucket.js';
 
@@ -26,7 +26,7 @@ export class ShardLane<T> {
 
   constructor(
     readonly shardId: string,
-    readonly accumulator: RecordAccumulator,
+    readonly accumulator: LaneAccumulator<T>,
     recordsPerSecond: number,
     bytesPerSecond: number,
   ) {

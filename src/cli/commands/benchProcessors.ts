@@ -3,6 +3,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { AggregatedRecord } from '../../processors/Aggregator.js';
 import { MAX_RECORD_BYTES } from '../../kinesis/limits.js';
 import { createProcessor, type Processor } from '../../processors/Processor.js';
+import { textPathOf } from '../../processors/textPathOf.js';
 import { Producer } from '../../producer/Producer.js';
 import { randomPartitionKey } from '../../producer/randomPartitionKey.js';
 import type { ProcessorChoice } from '../parseFlags.js';
@@ -47,13 +48,14 @@ export function makeBenchItems(choice: ProcessorChoice, count: number, bytes: nu
   }));
 }
 
-/** Wraps a processor so that it adds up the bytes of every item it serializes. */
+/** Wraps a processor so that it adds up the bytes of every item it serializes (on either path). */
 function countingProcessor(processor: Processor<unknown>): {
   processor: Processor<unknown>;
   bytes: () => number;
 } {
   let bytes = 0;
   const { serializer } = processor;
+  const text = serializer.text;
   const counting = createProcessor(
     processor.name,
     {
@@ -64,6 +66,20 @@ function countingProcessor(processor: Processor<unknown>): {
         return data;
       },
       deserialize: (data: Uint8Array) => serializer.deserialize(data),
+      ...(text === undefined
+        ? {}
+        : {
+            text: {
+              newlineFree: text.newlineFree,
+              ascii: text.ascii,
+              serialize(item: unknown): string {
+                const line = text.serialize(item);
+                bytes += text.ascii ? line.length : Buffer.byteLength(line, 'utf8');
+                return line;
+              },
+              deserialize: (line: string) => text.deserialize(line),
+            },
+          }),
     },
     processor.aggregator,
   );
@@ -82,15 +98,31 @@ export function encodeOnly(
   const records: AggregatedRecord[] = [];
   let itemBytes = 0;
   const started = performance.now();
-  const accumulator = processor.aggregator.createAccumulator(MAX_RECORD_BYTES);
-  for (let i = 0; i < items.length; i += 1) {
-    const data = processor.serializer.serialize(items[i]);
-    itemBytes += data.byteLength;
-    const closed = accumulator.add({ data, partitionKey: keys[i]! });
-    if (closed !== undefined) records.push(closed);
+  const textPath = textPathOf(processor);
+  if (textPath === undefined) {
+    const accumulator = processor.aggregator.createAccumulator(MAX_RECORD_BYTES);
+    for (let i = 0; i < items.length; i += 1) {
+      const data = processor.serializer.serialize(items[i]);
+      itemBytes += data.byteLength;
+      const closed = accumulator.add({ data, partitionKey: keys[i]! });
+      if (closed !== undefined) records.push(closed);
+    }
+    const last = accumulator.flush();
+    if (last !== undefined) records.push(last);
+  } else {
+    // The text path, as the producer takes it (JSON lines): each item's text, one Buffer per record.
+    const { serializer } = textPath;
+    const accumulator = textPath.aggregator.createAccumulator(MAX_RECORD_BYTES, serializer);
+    for (let i = 0; i < items.length; i += 1) {
+      const text = serializer.serialize(items[i]);
+      const textBytes = serializer.ascii ? text.length : Buffer.byteLength(text, 'utf8');
+      itemBytes += textBytes;
+      const closed = accumulator.add({ text, textBytes, partitionKey: keys[i]! });
+      if (closed !== undefined) records.push(closed);
+    }
+    const last = accumulator.flush();
+    if (last !== undefined) records.push(last);
   }
-  const last = accumulator.flush();
-  if (last !== undefined) records.push(last);
   const seconds = (performance.now() - started) / 1000;
   return {
     processor: choice.label,

@@ -6,6 +6,7 @@ import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { parsePythonJsonExtensions } from './parsePythonJsonExtensions.js';
 import { pythonJsonBytes } from './pythonJsonBytes.js';
+import { pythonJsonText } from './pythonJsonText.js';
 import { toBuffer } from './toBuffer.js';
 
 /**
@@ -36,34 +37,55 @@ export function jsonSerializer<T = unknown>(options: JsonSerializerOptions = {})
   return {
     name: 'json',
     serialize(item: T): Uint8Array {
-      let text: string | undefined;
-      try {
-        text = JSON.stringify(item);
-      } catch (error) {
-        throw new SerializationError('json', `cannot serialize item: ${describe(error)}`, {
-          cause: error,
-        });
-      }
-      if (text === undefined) {
-        throw new SerializationError('json', `${typeof item} has no JSON representation`);
-      }
+      const text = stringify(item);
       return python ? pythonJsonBytes(text) : Buffer.from(text, 'utf8');
     },
     deserialize(bytes: Uint8Array): T {
       const buffer = toBuffer(bytes);
       if (!isUtf8(buffer)) throw new DeserializationError('json', 'item is not valid UTF-8');
-      const text = buffer.toString('utf8');
-      try {
-        return JSON.parse(text) as T;
-      } catch (error) {
-        const extended = parsePythonJsonExtensions(text);
-        if (extended.ok) return extended.value as T;
-        throw new DeserializationError('json', `item is not valid JSON: ${describe(error)}`, {
-          cause: error,
-        });
-      }
+      return parse<T>(buffer.toString('utf8'));
+    },
+    text: {
+      // JSON.stringify escapes every control character, a line feed included; the Python
+      // style also escapes everything outside printable ASCII.
+      newlineFree: true,
+      ascii: python,
+      serialize(item: T): string {
+        const text = stringify(item);
+        return python ? pythonJsonText(text) : text;
+      },
+      deserialize: parse,
     },
   };
+}
+
+/** JSON.stringify, failing with a SerializationError. */
+function stringify(item: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(item);
+  } catch (error) {
+    throw new SerializationError('json', `cannot serialize item: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+  if (text === undefined) {
+    throw new SerializationError('json', `${typeof item} has no JSON representation`);
+  }
+  return text;
+}
+
+/** JSON.parse, also accepting Python's NaN / Infinity tokens, failing with a DeserializationError. */
+function parse<T>(text: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    const extended = parsePythonJsonExtensions(text);
+    if (extended.ok) return extended.value as T;
+    throw new DeserializationError('json', `item is not valid JSON: ${describe(error)}`, {
+      cause: error,
+    });
+  }
 }
 
 function describe(error: unknown): string {
