@@ -58,13 +58,15 @@ export class RecordBatcher<T> {
   private readonly fullRecordBytes: number;
 
   private readonly createAccumulator: (maxRecordBytes: number) => LaneAccumulator<T>;
+  private readonly aggregates: boolean;
 
   constructor(
     processor: Processor<T>,
     private readonly limits: BatchLimits,
   ) {
     this.createAccumulator = laneAccumulators(processor);
-    this.fullRecordBytes = processor.aggregator.aggregates
+    this.aggregates = processor.aggregator.aggregates;
+    this.fullRecordBytes = this.aggregates
       ? Math.min(limits.maxRecordBytes, Math.floor(limits.bytesPerSecond * RECORD_BUDGET_SHARE))
       : 0;
   }
@@ -151,7 +153,7 @@ export class RecordBatcher<T> {
    * uses better; it keeps filling and closes when full or once its lane has nothing waiting.
    */
   releaseDue(): void {
-    if (!this.aggregator.aggregates) {
+    if (!this.aggregates) {
       this.releaseAll();
       return;
     }
