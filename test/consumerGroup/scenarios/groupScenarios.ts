@@ -213,7 +213,7 @@ export async function gracefulStopScenario(start: StartGroup): Promise<void> {
  * by two workers.
  */
 export async function handoffDrainedScenario(start: StartGroup): Promise<void> {
-  // 150 ms per item: the 60 records in flight take ~9 s, far beyond the 2 s drain timeout.
+  // 150 ms per item: 40 records or more in flight take 6 s or more, beyond the 2 s drain timeout.
   const fixture = await start(2, { handlerDelayMs: 150 });
   const { feed, group, leases } = fixture;
 
@@ -230,9 +230,19 @@ export async function handoffDrainedScenario(start: StartGroup): Promise<void> {
     () => `w1 processed ${group.processed.length}`,
   );
   await group.start('w2');
+  // w1 must still have records in flight when w2 asks for a shard, however long w2 takes to
+  // start on a loaded machine: its backlog is topped up until the drain has timed out.
+  let fed = 60;
   await waitUntil(
-    () => group.eventsOf('handoff-timeout', 'w1').length >= 1,
-    20_000,
+    async () => {
+      if (group.eventsOf('handoff-timeout', 'w1').length >= 1) return true;
+      if (fed - group.processed.length < 40) {
+        await feed.put(40);
+        fed += 40;
+      }
+      return false;
+    },
+    60_000,
     () => `no handoff-timeout from w1 (${describeHoldings(leases.last)})`,
   );
   // The owner still holds both shards: the newcomer did not take one over mid-record.
