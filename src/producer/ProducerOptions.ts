@@ -47,9 +47,9 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
   /** KiB per second sent to one shard. Default 1,024 (1 MiB/s, the Kinesis limit). */
   readonly putBandwidthLimitPerShard?: number;
   /**
-   * Most items accepted and not yet delivered or failed. Default: 10,000 per open shard (room for
-   * a full 1 MiB record of ~100-byte items on every shard), at least 100,000. `maxQueueBytes`
-   * bounds the memory either way.
+   * Most items accepted and not yet delivered or failed. Default: 20,000 per open shard (room for
+   * two full 1 MiB records of ~100-byte items on every shard: one waiting for the shard's budget
+   * while the next fills), at least 100,000. `maxQueueBytes` bounds the memory either way.
    */
   readonly maxQueueSize?: number;
   /** Most bytes (serialized data + partition keys) accepted and not yet settled. Default 64 MiB. */
@@ -135,7 +135,11 @@ export interface ResolvedProducerOptions<T> {
 }
 
 export const DEFAULT_BUFFER_TIME_MS = 500;
-export const DEFAULT_MAX_QUEUE_SIZE = 10_000;
+/**
+ * Items per open shard with the default maxQueueSize: room for two full 1 MiB records of
+ * ~100-byte items on every shard, one waiting for the shard's byte budget while the next fills.
+ */
+export const DEFAULT_MAX_QUEUE_SIZE = 20_000;
 /**
  * The least item bound with the default maxQueueSize: a few full records of small items in
  * flight per shard of a small stream, so a fast server is not left waiting.

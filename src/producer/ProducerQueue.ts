@@ -19,7 +19,7 @@ export class ProducerQueue<T> {
   private queueBytes = 0;
   private flushUpTo = 0;
   private waiters: FlushWaiter[] = [];
-  /** The item bound in force: maxQueueSize, or with its default, 10,000 per known shard. */
+  /** The item bound in force: maxQueueSize, or with its default, 20,000 per known shard. */
   private maxQueueItems: number;
 
   constructor(
@@ -114,8 +114,8 @@ export class ProducerQueue<T> {
   }
 
   /**
-   * With the default maxQueueSize: 10,000 items per open shard (room for a full 1 MiB record of
-   * ~100-byte items on every shard), at least DEFAULT_MIN_QUEUE_ITEMS.
+   * With the default maxQueueSize: 20,000 items per open shard (room for two full 1 MiB records
+   * of ~100-byte items on every shard), at least DEFAULT_MIN_QUEUE_ITEMS.
    */
   sizeFor(shardCount: number): void {
     if (!this.options.queueScalesWithShards) return;

@@ -13,7 +13,7 @@ describe('resolveProducerOptions', () => {
       maxRecordBytes: 1024 * 1024,
       putRateLimitPerShard: 1000,
       putBandwidthPerShard: 1024 * 1024,
-      maxQueueSize: 10_000,
+      maxQueueSize: 20_000,
       retryLimit: Infinity,
       expoBackoffLimit: 120_000,
       createStream: false,
