@@ -41,4 +41,13 @@ describe('pythonJsonText', () => {
       }
     }
   });
+
+  it('ends on an unterminated string, short or long, as toPythonJson() does', () => {
+    // Not JSON.stringify output; the scans must still end (an unterminated string runs to the end).
+    for (const pad of ['', 'p'.repeat(600)]) {
+      for (const compact of [`{"a":1,"b":"${pad}x\\"}`, `["${pad},:`, `[1,"${pad}\\\\\\"`]) {
+        expect(pythonJsonText(compact)).toBe(toPythonJson(compact));
+      }
+    }
+  });
 });
