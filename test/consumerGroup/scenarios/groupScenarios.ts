@@ -129,10 +129,19 @@ export async function takeoverScenario(start: StartGroup, bounds: TakeoverBounds
     SESSION_TIMEOUT_MS + HEARTBEAT_INTERVAL_MS + 10_000,
     () => `after the kill: ${describeHoldings(leases.last)}`,
   );
-  for (const shardId of victimShards) {
-    const taken = group
+  const takenAfterKill = (shardId: string) =>
+    group
       .eventsOf('lease-acquired')
       .find((received) => received.event.shardId === shardId && received.at > killedAt);
+  // The lease table can show the new holder before its lease-acquired report has crossed IPC on
+  // a loaded machine: wait for the reports.
+  await waitUntil(
+    () => victimShards.every((shardId) => takenAfterKill(shardId) !== undefined),
+    10_000,
+    () => `lease-acquired reports after the kill: ${victimShards.filter((id) => takenAfterKill(id)).length}`,
+  );
+  for (const shardId of victimShards) {
+    const taken = takenAfterKill(shardId);
     expect(taken).toBeDefined();
     expect((taken?.at ?? Infinity) - killedAt).toBeLessThanOrEqual(bounds.takeoverWithinMs);
   }
