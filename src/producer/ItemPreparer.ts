@@ -28,6 +28,10 @@ export class ItemPreparer<T> {
    * text, and the lane accumulators (see LaneAccumulator) encode each record once.
    */
   private readonly text: SerializerText<T> | undefined;
+  /** Draws a random partition key. */
+  private readonly draw: () => string;
+  /** Default keys of one-item records come from the predictor's pool (see DefaultKeyPool). */
+  private readonly pooledKeys: boolean;
 
   constructor(
     private readonly options: ResolvedProducerOptions<T>,
@@ -37,6 +41,10 @@ export class ItemPreparer<T> {
     this.aggregates = options.processor.aggregator.aggregates;
     this.text = textPathOf(options.processor)?.serializer;
     this.context = Object.freeze({ streamName: options.address.streamName });
+    const { random } = options;
+    this.draw = () => randomPartitionKey(random);
+    // With preserveOrder, items sharing a key wait for each other: pooled keys repeat, fresh ones do not.
+    this.pooledKeys = !this.aggregates && !options.preserveOrder;
   }
 
   /**
@@ -115,9 +123,10 @@ export class ItemPreparer<T> {
           partitionKey: key,
           explicitHashKey,
           size,
+          itemCount: 1,
           seq: 0,
         }
-      : { item, index, data, partitionKey: key, explicitHashKey, size, seq: 0 };
+      : { item, index, data, partitionKey: key, explicitHashKey, size, itemCount: 1, seq: 0 };
   }
 
   /**
@@ -129,7 +138,9 @@ export class ItemPreparer<T> {
   }
 
   /**
-   * The default partition key: random per item; with an aggregating processor, one random key
+   * The default partition key: without aggregation, a random key per item, taken from a pool
+   * of keys whose shards are known so that the items go to the open shards in turn (fresh keys
+   * with preserveOrder, as pooled keys repeat); with an aggregating processor, one random key
    * per record's worth of items (it is renewed once the record it fills is full, or once
    * maxRecordBytes of items, counted as data and a byte of framing each, used it), each one
    * drawn for the next shard in turn. Only the first item's key travels with a framed record, a
@@ -137,9 +148,9 @@ export class ItemPreparer<T> {
    * evenly over the shards.
    */
   private randomKey(): string {
-    if (!this.aggregates) return randomPartitionKey(this.options.random);
+    if (!this.aggregates) return this.pooledKeys ? this.predictor.defaultKey(this.draw) : this.draw();
     if (this.runKey === undefined || this.runBytes >= this.options.maxRecordBytes) {
-      this.runKey = this.predictor.keyForNextShard(() => randomPartitionKey(this.options.random));
+      this.runKey = this.predictor.keyForNextShard(this.draw);
       this.runBytes = 0;
     }
     return this.runKey;

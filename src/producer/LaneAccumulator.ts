@@ -49,7 +49,11 @@ class TextLane<T> implements LaneAccumulator<T> {
   add(item: QueuedItem<T>): AggregatedRecord | undefined {
     if (item.text === undefined)
       throw new TypeError('an item serialized as bytes reached a text accumulator');
-    return this.inner.add(item);
+    const closed = this.inner.add(item);
+    // The record holds the text now (or will, once its short texts are written together):
+    // the item no longer keeps it alive while it waits for delivery.
+    (item as { text: string }).text = '';
+    return closed;
   }
 
   flush(): AggregatedRecord | undefined {

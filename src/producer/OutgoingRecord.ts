@@ -27,6 +27,8 @@ export interface PreparedFields<T> {
   readonly explicitHashKey: string | undefined;
   /** Bytes Kinesis counts for the item alone: data + partition key (UTF-8). */
   readonly size: number;
+  /** Always 1: without aggregation (noneAggregator) a prepared item is its own record. */
+  readonly itemCount: 1;
   /** Acceptance order, set when the item is accepted (0 before). */
   seq: number;
 }

@@ -57,6 +57,8 @@ export class ProducerEngine<T> {
   private incoming: QueuedItem<T>[] = [];
   private disposed = false;
   private readonly aggregates: boolean;
+  /** Items are keyed by default (no partitionKey option). */
+  private readonly defaultKeys: boolean;
 
   constructor(
     options: ProducerOptions<T>,
@@ -71,6 +73,7 @@ export class ProducerEngine<T> {
     });
     this.scheduler = this.options.scheduler;
     this.aggregates = this.options.processor.aggregator.aggregates;
+    this.defaultKeys = this.options.partitionKey === undefined;
     const connection = new ConnectionFailureDeadline(
       this.options.connectionFailureTimeout,
       address.streamName,
@@ -244,7 +247,10 @@ export class ProducerEngine<T> {
 
   private place(item: QueuedItem<T>): void {
     const { batcher, options } = this;
-    const laneId = this.predictor.predict(item.partitionKey, item.explicitHashKey);
+    const laneId =
+      this.defaultKeys && item.explicitHashKey === undefined
+        ? this.predictor.predictDefault(item.partitionKey)
+        : this.predictor.predict(item.partitionKey, item.explicitHashKey);
     // Without aggregation a PutRecords call's worth of records goes at once. Aggregated records
     // go as each one closes (below): open records count no further towards a call.
     const aggregates = this.aggregates;

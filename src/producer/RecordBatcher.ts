@@ -1,4 +1,5 @@
 import type { AggregatedRecord } from '../processors/Aggregator.js';
+import { isNoneAggregator } from '../processors/aggregators/noneAggregator.js';
 import type { Processor } from '../processors/Processor.js';
 import { type LaneAccumulator, laneAccumulators } from './LaneAccumulator.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
@@ -59,6 +60,11 @@ export class RecordBatcher<T> {
 
   private readonly createAccumulator: (maxRecordBytes: number) => LaneAccumulator<T>;
   private readonly aggregates: boolean;
+  /**
+   * Records are their items as they are (noneAggregator): an item becomes its record without
+   * going through the accumulator (the preparer has checked its size against maxRecordBytes).
+   */
+  private readonly itemIsRecord: boolean;
 
   constructor(
     processor: Processor<T>,
@@ -66,6 +72,7 @@ export class RecordBatcher<T> {
   ) {
     this.createAccumulator = laneAccumulators(processor);
     this.aggregates = processor.aggregator.aggregates;
+    this.itemIsRecord = isNoneAggregator(processor.aggregator);
     this.fullRecordBytes = this.aggregates
       ? Math.min(limits.maxRecordBytes, Math.floor(limits.bytesPerSecond * RECORD_BUDGET_SHARE))
       : 0;
@@ -93,6 +100,10 @@ export class RecordBatcher<T> {
    */
   add(item: QueuedItem<T>, shardId: string): boolean {
     const lane = this.lane(shardId);
+    if (this.itemIsRecord && item.data !== undefined) {
+      this.queueRecord(lane, item, [item]);
+      return true;
+    }
     const { accumulator } = lane;
     const sizeBefore = accumulator.size;
     const wasOpen = accumulator.itemCount > 0;
@@ -289,6 +300,10 @@ export class RecordBatcher<T> {
       items = open.slice(0, closed.itemCount);
       lane.openItems = open.slice(closed.itemCount);
     }
+    this.queueRecord(lane, closed, items);
+  }
+
+  private queueRecord(lane: ShardLane<T>, closed: AggregatedRecord, items: QueuedItem<T>[]): void {
     lane.queue.push({
       record: closed,
       items,

@@ -8,6 +8,7 @@ import { createHash, hash } from '../platform/crypto.js';
 import { MAX_HASH_KEY, parseExplicitHashKey } from '../kinesis/hashKey.js';
 import { ShardMap } from '../kinesis/ShardMap.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
+import { DefaultKeyPool } from './DefaultKeyPool.js';
 
 /** Lane id of records whose hash key no known open shard covers (the map is being reloaded). */
 export const UNASSIGNED_SHARD = 'unassigned';
@@ -62,6 +63,8 @@ export class ShardPredictor {
   private lastKey: string | undefined;
   private lastShard = UNASSIGNED_SHARD;
   private nextShard = 0;
+  /** Default keys placed under the current map (made at first use, dropped when the map reloads). */
+  private pool: DefaultKeyPool | undefined;
   private loadedAt = Number.NEGATIVE_INFINITY;
   private loading = false;
   private waiters: Array<(error: unknown) => void> = [];
@@ -101,6 +104,27 @@ export class ShardPredictor {
     this.lastKey = partitionKey;
     this.lastShard = shard;
     return shard;
+  }
+
+  /**
+   * A default partition key for an item of its own record: a random key from a pool whose shards
+   * are known, for the next shard in turn (see DefaultKeyPool). `draw` makes a random key; it is
+   * used as is before the first map and when the stream has one shard.
+   */
+  defaultKey(draw: () => string): string {
+    const ranges = this.ranges;
+    if (ranges === undefined || ranges.whole !== undefined) return draw();
+    let pool = this.pool;
+    if (pool === undefined) {
+      pool = new DefaultKeyPool(ranges.shardIds, (key) => this.find(ranges, md5Hex(key)), draw);
+      this.pool = pool;
+    }
+    return pool.empty ? draw() : pool.take();
+  }
+
+  /** As predict(), for a key made by defaultKey(): a pooled key's shard is known already. */
+  predictDefault(partitionKey: string): string {
+    return this.pool?.shardOf(partitionKey) ?? this.predict(partitionKey);
   }
 
   /**
@@ -162,6 +186,7 @@ export class ShardPredictor {
           this.map = ShardMap.fromShards(shards);
           this.ranges = hexRanges(this.map);
           this.lastKey = undefined;
+          this.pool = undefined;
           this.loadedAt = this.now();
           this.finish(undefined);
         }

@@ -8,9 +8,20 @@ const framing: Framing = {
   write: (items) => items[0] ?? new Uint8Array(0),
 };
 
+/** The aggregators noneAggregator() made. */
+const made = new WeakSet<Aggregator>();
+
+/**
+ * True for an aggregator made by noneAggregator(): each record is its one item's bytes and
+ * partition key as they are, so a producer may skip the accumulator.
+ */
+export function isNoneAggregator(aggregator: Aggregator): boolean {
+  return made.has(aggregator);
+}
+
 /** No aggregation: every item is one record, its bytes unchanged (async-kinesis's SimpleAggregator). */
 export function noneAggregator(): Aggregator {
-  return {
+  const aggregator: Aggregator = {
     name: 'none',
     aggregates: false,
     createAccumulator: (maxRecordBytes) => new FramedAccumulator(framing, maxRecordBytes),
@@ -28,4 +39,6 @@ export function noneAggregator(): Aggregator {
       ];
     },
   };
+  made.add(aggregator);
+  return aggregator;
 }
