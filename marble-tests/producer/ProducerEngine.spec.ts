@@ -465,6 +465,112 @@ describe('reports, aggregation, resharding and metrics', () => {
     expect(new Set(reports.map((report) => report.partitionKey)).size).toBe(4);
   });
 
+  it('spreads default-keyed items of one record each over the shards in turn, from keys whose shards are known', () => {
+    // Hash-key ranges of 1/2, 1/4, 1/8 and 1/8: random keys would load the first shard four
+    // times as much as the last; items keyed by default go to each shard in turn.
+    const bounds = [
+      0n,
+      2n ** 127n,
+      2n ** 127n + 2n ** 126n,
+      2n ** 127n + 2n ** 126n + 2n ** 125n,
+      2n ** 128n,
+    ];
+    const shards = bounds.slice(0, 4).map((start, i) => ({
+      ShardId: `shardId-${String(i).padStart(12, '0')}`,
+      HashKeyRange: { StartingHashKey: String(start), EndingHashKey: String(bounds[i + 1]! - 1n) },
+      SequenceNumberRange: { StartingSequenceNumber: '1' },
+    }));
+    let n = 0;
+    const random = () => ((n += 1) * 0.618_033_988_7) % 1;
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const reports: DeliveredReport<string>[] = [];
+    let fake!: FakeKinesis;
+    scheduler.run(() => {
+      fake = new FakeKinesis(scheduler, {});
+      fake.listed = shards;
+      fake.routing = ShardMap.fromShards(shards);
+      timer(1)
+        .pipe(
+          mergeMap(() => from(Array.from({ length: 400 }, (_, i) => `item-${i}`))),
+          toKinesis<string>({ streamName: 'orders', client: fake.client, random }),
+        )
+        .subscribe((report) => {
+          if (report.status === 'delivered') reports.push(report);
+        });
+    });
+    expect(reports).toHaveLength(400);
+    const perShard = new Map<string, number>();
+    for (const report of reports) perShard.set(report.shardId, (perShard.get(report.shardId) ?? 0) + 1);
+    expect([...perShard.values()]).toEqual([100, 100, 100, 100]);
+    // Every key landed where the producer predicted: no answer showed a resharding.
+    expect(fake.listShardsCalls).toBe(1);
+    const keys = new Set(reports.map((report) => report.partitionKey));
+    expect(keys.size).toBeGreaterThanOrEqual(4);
+    expect(keys.size).toBeLessThanOrEqual(64);
+    for (const report of reports) {
+      expect(fake.routing.findShard(report.partitionKey)?.shardId).toBe(report.shardId);
+    }
+  });
+
+  it('keys every item afresh with preserveOrder (pooled keys repeat, and equal keys wait for each other)', () => {
+    let n = 0;
+    const random = () => ((n += 1) * 0.618_033_988_7) % 1;
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const reports: DeliveredReport<string>[] = [];
+    scheduler.run(() => {
+      const fake = new FakeKinesis(scheduler, { shards: 4 });
+      timer(1)
+        .pipe(
+          mergeMap(() => from(Array.from({ length: 200 }, (_, i) => `item-${i}`))),
+          toKinesis<string>({ streamName: 'orders', client: fake.client, random, preserveOrder: true }),
+        )
+        .subscribe((report) => {
+          if (report.status === 'delivered') reports.push(report);
+        });
+    });
+    expect(reports).toHaveLength(200);
+    expect(new Set(reports.map((report) => report.partitionKey)).size).toBe(200);
+  });
+
+  it('draws default keys from the new shard map after a resharding', () => {
+    let n = 0;
+    const random = () => ((n += 1) * 0.618_033_988_7) % 1;
+    const children = evenShards(3, 'shardId-1');
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const reports: DeliveredReport<string>[] = [];
+    let fake!: FakeKinesis;
+    scheduler.run(() => {
+      fake = new FakeKinesis(scheduler, { shards: 2 });
+      // The producer lists two shards; from 5 ms on Kinesis routes to three others, and lists them.
+      scheduler.schedule(() => {
+        fake.routing = ShardMap.fromShards(children);
+        const closed = evenShards(2).map((shard) => ({
+          ...shard,
+          SequenceNumberRange: { StartingSequenceNumber: '1', EndingSequenceNumber: '9' },
+        }));
+        fake.listed = [...closed, ...children];
+      }, 5);
+      timer(1, 20)
+        .pipe(
+          take(150),
+          map((i) => `item-${i}`),
+          toKinesis<string>({ streamName: 'orders', client: fake.client, random, bufferTime: 0 }),
+        )
+        .subscribe((report) => {
+          if (report.status === 'delivered') reports.push(report);
+        });
+    });
+    expect(reports).toHaveLength(150);
+    // One reload, after the first answers showed the resharding: keys drawn from then on were
+    // predicted right (a wrong prediction would have made the producer list the shards again,
+    // at most once a second, and the run lasts 3 s).
+    expect(fake.listShardsCalls).toBe(2);
+    const late = reports.slice(-60);
+    for (const child of children) {
+      expect(late.filter((report) => report.shardId === child.ShardId)).toHaveLength(20);
+    }
+  });
+
   it("reports each item's position inside a KPL aggregate", () => {
     const { events, fake } = produce(['a', 'b', 'c'], {}, { processor: kplStringProcessor() });
     expect(fake.calls).toHaveLength(1);
