@@ -1,3 +1,4 @@
+import type { Shard } from '@aws-sdk/client-kinesis';
 import { from, map, mergeMap, of, take, timer } from 'rxjs';
 import { ShardMap } from '../../src/kinesis/ShardMap.js';
 import { TestScheduler } from 'rxjs/testing';
@@ -475,7 +476,7 @@ describe('reports, aggregation, resharding and metrics', () => {
       2n ** 127n + 2n ** 126n + 2n ** 125n,
       2n ** 128n,
     ];
-    const shards = bounds.slice(0, 4).map((start, i) => ({
+    const shards: Shard[] = bounds.slice(0, 4).map((start, i) => ({
       ShardId: `shardId-${String(i).padStart(12, '0')}`,
       HashKeyRange: { StartingHashKey: String(start), EndingHashKey: String(bounds[i + 1]! - 1n) },
       SequenceNumberRange: { StartingSequenceNumber: '1' },

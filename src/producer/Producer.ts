@@ -132,7 +132,7 @@ export class Producer<T> {
       return Promise.reject(error);
     }
     if (waiter !== undefined) this.deliveryWaiters.set(index, waiter);
-    if (this.waiting.length === 0 && this.engine.hasRoomFor(prepared.size)) {
+    if (this.waiting.length === 0 && this.engine.hasRoomFor(prepared.size) && !this.engine.sendBound) {
       this.lastAccepted = index;
       this.engine.accept(prepared);
       return Promise.resolve(index);
@@ -142,7 +142,7 @@ export class Producer<T> {
 
   private admit(): void {
     for (let next = this.waiting.peek(); next !== undefined; next = this.waiting.peek()) {
-      if (!this.engine.hasRoomFor(next.prepared.size)) return;
+      if (!this.engine.hasRoomFor(next.prepared.size) || this.engine.sendBound) return;
       this.waiting.shift();
       this.lastAccepted = next.prepared.index;
       this.engine.accept(next.prepared);

@@ -129,7 +129,15 @@ export class ProducerEngine<T> {
       connection,
       this.failures,
       settlement,
-      { ready: () => this.state === 'ready' && !this.disposed, disposed, guard, log, shardMapLoaded },
+      {
+        ready: () => this.state === 'ready' && !this.disposed,
+        disposed,
+        guard,
+        log,
+        shardMapLoaded,
+        // An answer without a delivered or failed item settles nothing, yet it may end sendBound.
+        callAnswered: () => hooks.spaceAvailable?.(),
+      },
     );
     this.startup = new StreamStartup<T>(
       this.client,
@@ -180,6 +188,14 @@ export class ProducerEngine<T> {
   /** True if an item of `size` bytes fits in the queue now. */
   hasRoomFor(size: number): boolean {
     return this.queue.hasRoomFor(size);
+  }
+
+  /**
+   * True while every call slot is taken and a PutRecords call's worth of records is ready for
+   * the next free one: Producer.put() then waits (see there), as more items would only queue.
+   */
+  get sendBound(): boolean {
+    return this.state === 'ready' && this.sendLoop.saturated;
   }
 
   /** Accepts a prepared item (the caller checked hasRoomFor). It will be reported exactly once. */

@@ -5,7 +5,7 @@ import type { DeliveryReport } from './DeliveryReport.js';
 export interface ProducerEngineHooks<T> {
   /** Every accepted item ends here exactly once, as delivered or failed. */
   report(report: DeliveryReport<T>): void;
-  /** Items left the queue: there may be room for more. */
+  /** Items left the queue, or a call answered: there may be room for more (see ProducerEngine.sendBound). */
   spaceAvailable?(): void;
   /** Something outside the items failed (afterFlush threw, or an internal error). */
   fatal(error: RxjsKinesisError): void;

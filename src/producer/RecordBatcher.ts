@@ -48,6 +48,9 @@ export class RecordBatcher<T> {
   private closedUnreleasedBytes = 0;
   private openRecords = 0;
   private openBytes = 0;
+  /** Released records not taken into a batch yet (retries aside), and their bytes. */
+  private readyRecords = 0;
+  private readyBytes = 0;
   // What the last consider() call found (kept in fields so that it allocates nothing).
   private wakeAt = Number.POSITIVE_INFINITY;
 
@@ -145,9 +148,19 @@ export class RecordBatcher<T> {
     return this.closedUnreleasedBytes + this.openBytes;
   }
 
+  /**
+   * True when at least a PutRecords call's worth of released records waits for a call: more
+   * records could not go any sooner.
+   */
+  get callReady(): boolean {
+    return this.readyRecords >= this.limits.batchSize || this.readyBytes >= this.limits.maxRequestBytes;
+  }
+
   /** Lets every closed record go; open records stay open. */
   releaseClosed(): void {
     if (this.closedUnreleasedRecords === 0) return;
+    this.readyRecords += this.closedUnreleasedRecords;
+    this.readyBytes += this.closedUnreleasedBytes;
     for (const lane of this.laneList) {
       lane.released = lane.queue.length;
       lane.unreleasedBytes = 0;
@@ -249,6 +262,8 @@ export class RecordBatcher<T> {
         if (this.consider(lane, candidate, records.length, bytes, keys, now) !== TAKE) break;
         lane.queue.shift();
         lane.released -= 1;
+        this.readyRecords -= 1;
+        this.readyBytes -= candidate.record.size;
         records.push(candidate);
         bytes += candidate.record.size;
       }

@@ -26,6 +26,8 @@ export interface SendLoopHost {
   log(level: LogLevel, message: string, details: LogDetails): void;
   /** A shard map was reloaded. */
   shardMapLoaded(): void;
+  /** A call answered and the freed slot was given its next batch, if any. */
+  callAnswered(): void;
 }
 
 /**
@@ -53,6 +55,14 @@ export class SendLoop<T> {
     private readonly settlement: DeliverySettlement<T>,
     private readonly host: SendLoopHost,
   ) {}
+
+  /**
+   * Every call slot is taken and a call's worth of records waits for the next one: the
+   * producer is bound by its calls, and items accepted now would only wait longer.
+   */
+  get saturated(): boolean {
+    return this.inFlight >= this.options.maxInFlightRequests && this.batcher.callReady;
+  }
 
   /** Stops the bufferTime and wake timers. */
   dispose(): void {
@@ -191,6 +201,8 @@ export class SendLoop<T> {
 
     this.failures.failGivenUp(givenUp);
     this.settlement.delivered(result);
-    if (!this.host.disposed()) this.pump();
+    if (this.host.disposed()) return;
+    this.pump();
+    this.host.callAnswered();
   }
 }

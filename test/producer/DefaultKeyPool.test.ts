@@ -1,3 +1,4 @@
+import type { Shard } from '@aws-sdk/client-kinesis';
 import { DefaultKeyPool } from '../../src/producer/DefaultKeyPool.js';
 import { randomPartitionKey } from '../../src/producer/randomPartitionKey.js';
 import { ShardMap } from '../../src/kinesis/ShardMap.js';
@@ -13,7 +14,7 @@ function shardsOf(shares: bigint[]): ShardMap {
   let start = 0n;
   const total = MAX_HASH_KEY + 1n;
   return ShardMap.fromShards(
-    shares.map((share, i) => {
+    shares.map((share, i): Shard => {
       const end = i === shares.length - 1 ? MAX_HASH_KEY : start + total / share - 1n;
       const shard = {
         ShardId: `shardId-${String(i).padStart(12, '0')}`,

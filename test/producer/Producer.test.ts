@@ -52,6 +52,31 @@ describe('Producer against the embedded Kinesis with limits on', () => {
     client.destroy();
   });
 
+  it('makes put() wait while every call slot is taken and a call of records is ready for the next', async () => {
+    const streamName = uniqueStreamName('send-bound');
+    await kinesis.createStream(streamName, 1);
+    const client = kinesis.createClient();
+    // One call in flight at a time, 5 records a call; the queue itself has room for 100,000.
+    const producer = new Producer<number>({ streamName, client, maxInFlightRequests: 1, batchSize: 5 });
+    const reports: DeliveryReport<number>[] = [];
+    producer.reports$.subscribe((report) => reports.push(report));
+    // The shard map is loaded once the first item is delivered.
+    await producer.send(-1);
+    // Items 0-4 make a call that goes at once; items 5-9 make the next one, ready behind it.
+    for (let i = 0; i < 10; i += 1) await producer.put(i);
+    expect(producer.queuedItems).toBe(10);
+    const deliveredBefore = reports.length;
+    // The 11th would only wait longer in the queue: it is accepted once the first call answered.
+    const deliveredWhenEleventhAccepted = producer.put(10).then(() => reports.length - deliveredBefore);
+    expect(producer.queuedItems).toBe(10);
+    expect(await deliveredWhenEleventhAccepted).toBeGreaterThanOrEqual(5);
+    for (let i = 11; i < 60; i += 1) await producer.put(i);
+    await producer.close();
+    expect(reports).toHaveLength(61);
+    expect(reports.every((report) => report.status === 'delivered')).toBe(true);
+    client.destroy();
+  });
+
   it('close() resolves only after every item of a source that does not await put() has a report', async () => {
     const streamName = uniqueStreamName('unawaited');
     await kinesis.createStream(streamName, 2);
@@ -112,5 +137,43 @@ describe('Producer against the embedded Kinesis with limits on', () => {
   it('validates options before any I/O', () => {
     expect(() => new Producer({ streamName: 'bad name!' })).toThrow(InvalidOptionError);
     expect(() => new Producer({ streamName: 's', batchSize: 501 })).toThrow(InvalidOptionError);
+  });
+});
+
+describe('Producer against an embedded Kinesis that fails every entry', () => {
+  let kinesis: TestKinesis;
+  beforeAll(async () => {
+    kinesis = await startTestKinesis({ faults: { internalFailureRate: 1 } });
+  });
+  afterAll(() => kinesis.close());
+
+  it('lets a waiting put() in when a call answers with nothing delivered', async () => {
+    const streamName = uniqueStreamName('all-failing');
+    await kinesis.createStream(streamName, 1);
+    const client = kinesis.createClient();
+    const producer = new Producer<number>({
+      streamName,
+      client,
+      maxInFlightRequests: 1,
+      batchSize: 5,
+      retryLimit: 1,
+      expoBackoff: 5,
+    });
+    const reports: DeliveryReport<number>[] = [];
+    producer.reports$.subscribe((report) => reports.push(report));
+    while (producer.metrics().shardMapRefreshes === 0)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    // 0-4 go in the one call slot, 5-9 are ready behind them: the 11th waits.
+    for (let i = 0; i < 10; i += 1) await producer.put(i);
+    expect(producer.queuedItems).toBe(10);
+    // The first answer fails all five entries (to be retried): nothing is settled, but the freed
+    // slot takes 5-9, so the 11th is let in before any item has a report.
+    await producer.put(10);
+    expect(reports).toHaveLength(0);
+    const closing = producer.close();
+    await expect(closing).rejects.toThrow();
+    expect(reports).toHaveLength(11);
+    expect(reports.every((report) => report.status === 'failed')).toBe(true);
+    client.destroy();
   });
 });
