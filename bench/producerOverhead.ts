@@ -5,12 +5,15 @@
  * What one costs more than the other is the library's per-item work: preparing, queueing,
  * batching, shard prediction, reports and settlement.
  *
- *   npx tsx bench/producerOverhead.ts [--items 200000] [--rounds 3] [--size 100]
+ *   npx tsx bench/producerOverhead.ts [--items 200000] [--rounds 3] [--size 100] [--lines]
+ *
+ * With --lines the items are aggregated as JSON lines (~1 MB records, 5 a call): the loop joins
+ * them by hand, the Producer uses jsonLineProcessor().
  *   node --cpu-prof --import tsx bench/producerOverhead.ts --only Producer
  */
 import { ListShardsCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { MAX_HASH_KEY } from '../src/kinesis/hashKey.js';
-import { jsonProcessor } from '../src/processors/namedProcessors.js';
+import { jsonLineProcessor, jsonProcessor } from '../src/processors/namedProcessors.js';
 import { Producer } from '../src/producer/Producer.js';
 import { randomPartitionKey } from '../src/producer/randomPartitionKey.js';
 
@@ -21,6 +24,7 @@ const ITEMS = arg('--items', 200_000);
 const ROUNDS = arg('--rounds', 3);
 const SIZE = arg('--size', 100);
 const ONLY = ARGS.includes('--only') ? ARGS[ARGS.indexOf('--only') + 1] : undefined;
+const LINES = ARGS.includes('--lines');
 const SHARDS = 4;
 
 const width = (MAX_HASH_KEY + 1n) / BigInt(SHARDS);
@@ -65,7 +69,14 @@ async function loop(): Promise<void> {
   const worker = async () => {
     while (i < ITEMS) {
       const entries = [];
-      for (; i < ITEMS && entries.length < 500; i += 1) {
+      if (LINES) {
+        while (i < ITEMS && entries.length < 5) {
+          let text = '';
+          for (; i < ITEMS && text.length < 1_000_000; i += 1) text += `${JSON.stringify(makeItem(i))}\n`;
+          entries.push({ Data: Buffer.from(text), PartitionKey: randomPartitionKey(Math.random) });
+        }
+      }
+      for (; !LINES && i < ITEMS && entries.length < 500; i += 1) {
         entries.push({
           Data: Buffer.from(JSON.stringify(makeItem(i))),
           PartitionKey: randomPartitionKey(Math.random),
@@ -81,7 +92,7 @@ async function producer(): Promise<void> {
   const instance = new Producer<Record<string, unknown>>({
     streamName: 'overhead',
     client,
-    processor: jsonProcessor({ style: 'compact' }),
+    processor: LINES ? jsonLineProcessor({ style: 'compact' }) : jsonProcessor({ style: 'compact' }),
     putRateLimitPerShard: 1e9,
     putBandwidthLimitPerShard: 1e9,
   });
