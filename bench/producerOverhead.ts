@@ -12,7 +12,9 @@
  *   node --cpu-prof --import tsx bench/producerOverhead.ts --only Producer
  */
 import { ListShardsCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { Observable } from 'rxjs';
 import { MAX_HASH_KEY } from '../src/kinesis/hashKey.js';
+import { toKinesis } from '../src/operators/toKinesis.js';
 import { jsonLineProcessor, jsonProcessor } from '../src/processors/namedProcessors.js';
 import { Producer } from '../src/producer/Producer.js';
 import { randomPartitionKey } from '../src/producer/randomPartitionKey.js';
@@ -103,10 +105,58 @@ async function producer(): Promise<void> {
   if (reported !== ITEMS) throw new Error(`${reported} of ${ITEMS} items reported`);
 }
 
+/**
+ * toKinesis() fed as bench/producer.ts feeds it: at most 100,000 items (the default queue bound
+ * for 4 shards) not yet reported, topped up as reports come.
+ */
+function operator(): Promise<void> {
+  const window = 100_000;
+  let reported = 0;
+  return new Promise<void>((resolve, reject) => {
+    const source = new Observable<Record<string, unknown>>((subscriber) => {
+      let emitted = 0;
+      let scheduled = false;
+      const pump = () => {
+        scheduled = false;
+        while (emitted < ITEMS && emitted - reported < window) subscriber.next(makeItem(emitted++));
+        if (emitted >= ITEMS) subscriber.complete();
+      };
+      topUp = () => {
+        if (!scheduled && emitted < ITEMS) {
+          scheduled = true;
+          queueMicrotask(pump);
+        }
+      };
+      pump();
+    });
+    let topUp = () => {};
+    source
+      .pipe(
+        toKinesis({
+          streamName: 'overhead',
+          client,
+          processor: LINES ? jsonLineProcessor({ style: 'compact' }) : jsonProcessor({ style: 'compact' }),
+          putRateLimitPerShard: 1e9,
+          putBandwidthLimitPerShard: 1e9,
+        }),
+      )
+      .subscribe({
+        next: () => {
+          reported += 1;
+          topUp();
+        },
+        error: reject,
+        complete: () =>
+          reported === ITEMS ? resolve() : reject(new Error(`${reported} of ${ITEMS} reported`)),
+      });
+  });
+}
+
 async function main(): Promise<void> {
   const contenders: Array<[string, () => Promise<void>]> = [
     ['hand-written loop', loop],
     ['Producer', producer],
+    ['toKinesis()', operator],
   ];
   const runs = new Map<string, number[]>(contenders.map(([name]) => [name, []]));
   for (let round = 0; round < ROUNDS; round += 1) {

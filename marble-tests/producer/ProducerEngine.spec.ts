@@ -513,6 +513,29 @@ describe('reports, aggregation, resharding and metrics', () => {
     }
   });
 
+  it('gives items keyed before the shard map is known pooled keys once it is, so they go in turn too', () => {
+    let n = 0;
+    const random = () => ((n += 1) * 0.618_033_988_7) % 1;
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const reports: DeliveredReport<string>[] = [];
+    let fake!: FakeKinesis;
+    scheduler.run(() => {
+      fake = new FakeKinesis(scheduler, { shards: 4, listLatencyMs: 5 });
+      // All 400 items arrive at once, before ListShards answers.
+      from(Array.from({ length: 400 }, (_, i) => `item-${i}`))
+        .pipe(toKinesis<string>({ streamName: 'orders', client: fake.client, random }))
+        .subscribe((report) => {
+          if (report.status === 'delivered') reports.push(report);
+        });
+    });
+    expect(reports).toHaveLength(400);
+    const perShard = new Map<string, number>();
+    for (const report of reports) perShard.set(report.shardId, (perShard.get(report.shardId) ?? 0) + 1);
+    expect([...perShard.values()]).toEqual([100, 100, 100, 100]);
+    expect(fake.listShardsCalls).toBe(1);
+    expect(new Set(reports.map((report) => report.partitionKey)).size).toBeLessThanOrEqual(64);
+  });
+
   it('keys every item afresh with preserveOrder (pooled keys repeat, and equal keys wait for each other)', () => {
     let n = 0;
     const random = () => ((n += 1) * 0.618_033_988_7) % 1;

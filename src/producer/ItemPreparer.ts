@@ -130,6 +130,18 @@ export class ItemPreparer<T> {
   }
 
   /**
+   * An item keyed by default before the first shard map was known (its key was drawn afresh):
+   * takes a key from the pool now, of the same length (so its size stands), so that it costs no
+   * MD5 either. Nobody has seen the old key. Items of aggregating processors keep theirs.
+   */
+  rekey(item: PreparedItem<T>): void {
+    if (this.pooledKeys && this.options.partitionKey === undefined && item.explicitHashKey === undefined) {
+      const key = this.predictor.defaultKey(this.draw);
+      if (key.length === item.partitionKey.length) (item as { partitionKey: string }).partitionKey = key;
+    }
+  }
+
+  /**
    * The record of the default key `key` closed (it was full): the next aggregated item starts a
    * new run, keyed for the next shard. Items already keyed with `key` join that shard's next record.
    */

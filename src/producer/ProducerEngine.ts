@@ -240,7 +240,10 @@ export class ProducerEngine<T> {
     this.log('info', 'producer ready', { shards: this.predictor.shardCount });
     const incoming = this.incoming;
     this.incoming = [];
-    for (const item of incoming) this.place(item);
+    for (const item of incoming) {
+      this.preparer.rekey(item);
+      this.place(item);
+    }
     if (incoming.some((item) => this.queue.flushRequested(item))) this.sendLoop.release();
     else this.sendLoop.ensureBufferTimer();
   }
