@@ -9,7 +9,7 @@ import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
 export class SubscriptionInUseError extends RxjsKinesisError {
   constructor(streamName: string, shardId: string, cause: unknown) {
     super(
-      `shard ${shardId} of stream ${streamName} already has an active subscription for this stream consumer`,
+      `shard ${shardId} of stream ${streamName}: the stream consumer already has an active subscription to it, or is not ACTIVE yet`,
       {
         retriable: true,
         cause,
