@@ -43,6 +43,8 @@ describe('SubscriptionRetryPolicy', () => {
           streamName: 'orders',
           shardId: 'shardId-000000000001',
         });
+        // The same answer comes while the stream consumer is not ACTIVE yet: the message says both.
+        expect(decision.event.error.message).toContain('not ACTIVE yet');
       }
     });
   });
