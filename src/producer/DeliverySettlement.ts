@@ -18,6 +18,20 @@ function deliveredReport<T>(
   possibleDuplicate: boolean,
 ): DeliveredReport<T> {
   const { explicitHashKey } = item;
+  if (explicitHashKey === undefined && position !== -1) {
+    // An aggregated item's report, built in one literal (no property added afterwards).
+    return {
+      status: 'delivered',
+      item: item.item,
+      index: item.index,
+      shardId,
+      sequenceNumber,
+      subSequenceNumber: position,
+      partitionKey: item.partitionKey,
+      attempts,
+      possibleDuplicate,
+    };
+  }
   if (position === -1 && explicitHashKey === undefined) {
     return {
       status: 'delivered',
