@@ -4,13 +4,15 @@ import type { PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 export interface PutRecordsAnswer {
   readonly failedRecordCount: number | undefined;
   readonly records: PutRecordsResultEntry[];
+  /** `KMS` or `NONE`, when the answer says. */
+  readonly encryptionType: string | undefined;
 }
 
 const decoder = new TextDecoder('utf-8');
 
 /**
  * Reads the JSON body of a successful (HTTP 200) PutRecords answer:
- * `{"FailedRecordCount":n,"Records":[{"SequenceNumber":"...","ShardId":"..."} or
+ * `{"FailedRecordCount":n,"EncryptionType":"KMS","Records":[{"SequenceNumber":"...","ShardId":"..."} or
  * {"ErrorCode":"...","ErrorMessage":"..."},...]}`. Returns undefined when the body is not JSON
  * of that shape (a field of another type, a result entry that is not an object), so the caller
  * can leave such an answer to the SDK's own reader. Unknown members are ignored, as the SDK does.
@@ -23,8 +25,13 @@ export function readPutRecordsAnswer(body: Uint8Array): PutRecordsAnswer | undef
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { FailedRecordCount: failed, Records: records } = parsed as Record<string, unknown>;
+  const {
+    FailedRecordCount: failed,
+    Records: records,
+    EncryptionType: encryption,
+  } = parsed as Record<string, unknown>;
   if (failed !== undefined && typeof failed !== 'number') return undefined;
+  if (!optionalString(encryption)) return undefined;
   if (!Array.isArray(records)) return undefined;
   for (let i = 0; i < records.length; i += 1) {
     const entry: unknown = records[i];
@@ -39,7 +46,11 @@ export function readPutRecordsAnswer(body: Uint8Array): PutRecordsAnswer | undef
       return undefined;
     }
   }
-  return { failedRecordCount: failed, records: records as PutRecordsResultEntry[] };
+  return {
+    failedRecordCount: failed,
+    records: records as PutRecordsResultEntry[],
+    encryptionType: encryption as string | undefined,
+  };
 }
 
 function optionalString(value: unknown): boolean {

@@ -1,5 +1,6 @@
 import {
   PutRecordsCommand,
+  type EncryptionType,
   type KinesisClient,
   type PutRecordsCommandOutput,
   type PutRecordsRequestEntry,
@@ -65,7 +66,7 @@ export function sendPutRecords(
   stream: StreamParams,
   entries: readonly PutRecordsEntry[],
 ): Promise<PutRecordsCommandOutput> {
-  if (!wireUsable(client))
+  if (!putRecordsWireUsable(client))
     return client.send(new PutRecordsCommand({ ...stream, Records: sdkEntries(entries) }));
   const exchange = new PutRecordsExchange(client, stream, entries);
   const command = new PutRecordsCommand({ ...stream, Records: [] });
@@ -74,8 +75,8 @@ export function sendPutRecords(
   return client.send(command).then((output) => exchange.complete(output));
 }
 
-/** Whether `client` may use the wire: checked once per client. */
-function wireUsable(client: KinesisClient): boolean {
+/** Whether PutRecords calls on `client` use the wire: checked once per client. */
+export function putRecordsWireUsable(client: KinesisClient): boolean {
   const state = builtClients.get(client);
   if (state === undefined || typeof state === 'boolean') return state === true;
   const names = client.middlewareStack.identify();
@@ -169,6 +170,7 @@ class PutRecordsExchange {
     if (answer === undefined) return output;
     output.Records = answer.records;
     if (answer.failedRecordCount !== undefined) output.FailedRecordCount = answer.failedRecordCount;
+    if (answer.encryptionType !== undefined) output.EncryptionType = answer.encryptionType as EncryptionType;
     return output;
   }
 
