@@ -5,5 +5,9 @@
 import { Buffer } from 'node:buffer';
 
 export function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  // A Buffer encodes itself; wrapping a plain Uint8Array first costs about as much as encoding.
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buffer.toString('base64');
 }

@@ -10,6 +10,7 @@ describe('base64 of bytes', () => {
       const expected = Buffer.from(view).toString('base64');
       expect(toBase64(view)).toBe(expected);
       expect(browserToBase64(view)).toBe(expected);
+      expect(toBase64(Buffer.from(view))).toBe(expected);
     }
     const offsetView = bytes.subarray(7, 1007);
     expect(toBase64(offsetView)).toBe(Buffer.from(offsetView).toString('base64'));
