@@ -66,8 +66,9 @@ export function sendPutRecords(
   stream: StreamParams,
   entries: readonly PutRecordsEntry[],
 ): Promise<PutRecordsCommandOutput> {
-  if (!putRecordsWireUsable(client))
+  if (!putRecordsWireUsable(client)) {
     return client.send(new PutRecordsCommand({ ...stream, Records: sdkEntries(entries) }));
+  }
   const exchange = new PutRecordsExchange(client, stream, entries);
   const command = new PutRecordsCommand({ ...stream, Records: [] });
   command.middlewareStack.add(exchange.writeBody as never, BODY_MIDDLEWARE);
@@ -131,11 +132,13 @@ class PutRecordsExchange {
   readonly writeBody =
     (next: Next<unknown>) =>
     (args: Args): Promise<unknown> => {
-      const request = args.request as { body?: unknown } | undefined;
-      if (request !== undefined) {
-        this.body ??= putRecordsBody(this.stream, this.entries);
-        request.body = this.body;
+      const request = args.request as { body?: unknown } | null | undefined;
+      if (typeof request !== 'object' || request === null) {
+        // Never send the command's empty Records list (the SDK's serializer always makes a request).
+        return Promise.reject(new Error('PutRecords: no serialized request to put the records in'));
       }
+      this.body ??= putRecordsBody(this.stream, this.entries);
+      request.body = this.body;
       return next(args);
     };
 
