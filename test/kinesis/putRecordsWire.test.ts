@@ -49,12 +49,17 @@ function signatureValid(request: Recorded): boolean {
   return createHmac('sha256', key).update(stringToSign).digest('hex') === signature;
 }
 
-/** How the server answers: status and body, or headers then silence. */
-type Answer = { readonly status: number; readonly body: string } | 'stall';
+/**
+ * How the server answers: status and body; or a 200 and part of the body, then silence
+ * (`stall`) or a dropped connection (`cut`).
+ */
+type Answer = { readonly status: number; readonly body: string } | 'stall' | 'cut';
 
 class RecordingServer {
   readonly requests: Recorded[] = [];
   answer: Answer = { status: 200, body: '{"FailedRecordCount":0,"Records":[]}' };
+  /** Answers for the next requests, in order, before `answer`. */
+  readonly next: Answer[] = [];
   private readonly server: Server;
   private readonly stalled: ServerResponse[] = [];
   endpoint = '';
@@ -65,10 +70,12 @@ class RecordingServer {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         this.requests.push({ body: Buffer.concat(chunks), headers: req.headers });
-        const answer = this.answer;
-        if (answer === 'stall') {
+        const answer = this.next.shift() ?? this.answer;
+        if (answer === 'stall' || answer === 'cut') {
           res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': '1000' });
-          res.write('{"FailedRecordCount":0,');
+          res.write('{"FailedRecordCount":0,', () => {
+            if (answer === 'cut') res.destroy();
+          });
           this.stalled.push(res);
           return;
         }
@@ -303,6 +310,44 @@ describe('PutRecords through the library wire, next to the SDK serde (local HTTP
       const { wire, plain } = await outcomes('stall', 500);
       expect(wire).toEqual(plain);
       expect(wire).toMatchObject({ retriable: true });
+    });
+
+    it('fails a 200 answer whose connection drops mid-body as the SDK does', async () => {
+      const { wire, plain } = await outcomes('cut');
+      expect(wire).toEqual(plain);
+      expect(wire).toMatchObject({ error: expect.any(String), retriable: true });
+    });
+
+    it('sends the same body again when the SDK retries a request cut mid-answer, and reads the answer of the attempt that got one', async () => {
+      const good = JSON.stringify({
+        FailedRecordCount: 1,
+        Records: [
+          { SequenceNumber: '100', ShardId: 'shardId-000000000000' },
+          { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' },
+          { SequenceNumber: '102', ShardId: 'shardId-000000000001' },
+        ],
+      });
+      const options = { endpoint: server.endpoint, region: 'us-east-1', credentials, maxAttempts: 3 };
+      const wire = createKinesisClient(options);
+      const plain = createKinesisClient(options);
+      plain.middlewareStack.add((next) => (args) => next(args), {
+        step: 'initialize',
+        name: 'testPassThrough',
+      });
+      const outputs: PutRecordsCommandOutput[] = [];
+      for (const client of [wire, plain]) {
+        server.next.push('cut', { status: 200, body: good });
+        outputs.push(await sendPutRecords(client, { StreamName: 'wire-test' }, entries));
+        client.destroy();
+      }
+      const [fromWire, fromPlain] = outputs as [PutRecordsCommandOutput, PutRecordsCommandOutput];
+      expect(server.requests).toHaveLength(4);
+      expect(server.requests[1]!.body.equals(server.requests[0]!.body)).toBe(true);
+      expect(server.requests[0]!.body.equals(server.requests[2]!.body)).toBe(true);
+      expect(fromWire.$metadata.attempts).toBe(2);
+      expect(fromWire.Records).toEqual(fromPlain.Records);
+      expect(fromWire.Records).toEqual(JSON.parse(good).Records);
+      expect(fromWire.FailedRecordCount).toBe(1);
     });
   });
 });
