@@ -64,8 +64,9 @@ export function putRecordsBody(stream: StreamParams, entries: readonly PutRecord
 }
 
 /**
- * `text` as a JSON string, as JSON.stringify writes it: quoted as it is when it is plain
- * printable ASCII without `"` or `\`, JSON.stringify otherwise.
+ * `text` as a JSON string, as JSON.stringify and the SDK's serializer write it (a lone surrogate
+ * as a `\udXXX` escape too): quoted as it is when it is plain printable ASCII without `"` or `\`,
+ * JSON.stringify otherwise.
  */
 export function jsonString(text: string): string {
   for (let i = 0; i < text.length; i += 1) {

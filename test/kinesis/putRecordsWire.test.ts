@@ -136,6 +136,7 @@ const VARIED: PutRecordsEntry[] = [
   { data: bytes(8), partitionKey: 'controls \n\r\t\b\f \u0000 \u0001 \u001f and DEL \u007f' },
   { data: bytes(9), partitionKey: 'unicode é ü 中文 😀' },
   { data: bytes(10), partitionKey: '😀'.repeat(128) },
+  { data: bytes(10), partitionKey: 'lone surrogates \ud800 x \udc00 \ud83d' },
   { data: bytes(11), partitionKey: 'k', explicitHashKey: '0' },
   { data: bytes(12), partitionKey: 'k', explicitHashKey: '340282366920938463463374607431768211455' },
   { data: bytes(13), partitionKey: 'hash key not plain', explicitHashKey: '12"3' },
@@ -173,7 +174,7 @@ describe('PutRecords through the library wire, next to the SDK serde (local HTTP
     const { wire, plain } = await bodiesOf(stream, VARIED);
     expect(JSON.parse(wire.body.toString('utf8'))).toEqual(JSON.parse(plain.body.toString('utf8')));
     expect(wire.body.toString('latin1')).toBe(plain.body.toString('latin1'));
-    // What the server decodes is what was given.
+    // What the server decodes is what was given (a lone surrogate too: both send it escaped).
     const sent = JSON.parse(wire.body.toString('utf8')) as {
       Records: { Data: string; PartitionKey: string; ExplicitHashKey?: string }[];
     };
