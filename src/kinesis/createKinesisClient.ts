@@ -2,6 +2,7 @@ import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { createRequestHandler } from '../platform/requestHandler.js';
 import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
+import { allowPutRecordsWire } from './putRecordsWire.js';
 
 export interface KinesisCredentials {
   readonly accessKeyId: string;
@@ -125,6 +126,9 @@ export function createKinesisClient(options: KinesisConnectionOptions = {}): Kin
   // costs ~10 % of the CPU of a PutRecords call of small records and walks every record of a
   // GetRecords answer. The library logs through its own `logger` option.
   client.middlewareStack.remove(SDK_LOGGER_MIDDLEWARE);
+  // The producer's PutRecords calls on this client may use the library's own request body and
+  // answer reader (see putRecordsWire.ts), as long as its middleware stays as built here.
+  allowPutRecordsWire(client);
   return client;
 }
 

@@ -1,14 +1,11 @@
-import {
-  PutRecordsCommand,
-  type KinesisClient,
-  type PutRecordsCommandOutput,
-  type PutRecordsRequestEntry,
-} from '@aws-sdk/client-kinesis';
+import type { KinesisClient, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
 import { KinesisValidationError } from '../kinesis/errors/KinesisValidationError.js';
+import type { PutRecordsEntry } from '../kinesis/putRecordsBody.js';
+import { sendPutRecords } from '../kinesis/putRecordsWire.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
 
@@ -96,18 +93,12 @@ export class PutRecordsSender<T> {
   }
 
   private sendOnce(records: readonly OutgoingRecord<T>[], done: (result: SendResult<T>) => void): void {
-    const entries: PutRecordsRequestEntry[] = new Array<PutRecordsRequestEntry>(records.length);
-    for (let i = 0; i < records.length; i += 1) {
-      const { record } = records[i]!;
-      entries[i] =
-        record.explicitHashKey === undefined
-          ? { Data: record.data, PartitionKey: record.partitionKey }
-          : { Data: record.data, PartitionKey: record.partitionKey, ExplicitHashKey: record.explicitHashKey };
-    }
+    const entries = new Array<PutRecordsEntry>(records.length);
+    for (let i = 0; i < records.length; i += 1) entries[i] = records[i]!.record;
     for (const record of records) record.attempts += 1;
     let answer: PromiseLike<PutRecordsCommandOutput>;
     try {
-      answer = this.client.send(new PutRecordsCommand({ ...streamParams(this.address), Records: entries }));
+      answer = sendPutRecords(this.client, streamParams(this.address), entries);
     } catch (error) {
       done(this.requestFailed(records, error));
       return;
