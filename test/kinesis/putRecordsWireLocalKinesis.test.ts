@@ -11,7 +11,12 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { classifyError } from '../../src/kinesis/classifyError.js';
 import { createKinesisClient } from '../../src/kinesis/createKinesisClient.js';
 import type { PutRecordsEntry } from '../../src/kinesis/putRecordsBody.js';
-import { putRecordsWireUsable, sendPutRecords } from '../../src/kinesis/putRecordsWire.js';
+import { createSubscriptionClient } from '../../src/kinesis/createSubscriptionClient.js';
+import {
+  allowPutRecordsWire,
+  putRecordsWireUsable,
+  sendPutRecords,
+} from '../../src/kinesis/putRecordsWire.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
 import type { LocalKinesisOptions } from '../../src/local/LocalKinesisOptions.js';
 
@@ -123,6 +128,36 @@ describe('PutRecords through the library wire (embedded Kinesis)', () => {
       const shardOf = (i: number) => output.Records![i]!.ShardId;
       expect(shardOf(sent.length - 2)).toBe('shardId-000000000000');
       expect(shardOf(sent.length - 1)).toBe('shardId-000000000001');
+      client.destroy();
+    });
+  });
+
+  it('reads the answer the same way over HTTP/2 (the SDK handler used for AWS endpoints)', async () => {
+    await withLocal({ streams: { wire: 2 } }, async (local) => {
+      // A client on the SDK's HTTP/2 handler (cleartext HTTP/2 to the embedded Kinesis), taking
+      // the library wire as a client createKinesisClient built for an AWS endpoint does.
+      const client = createSubscriptionClient(clientOptions(local));
+      allowPutRecordsWire(client);
+      expect(putRecordsWireUsable(client)).toBe(true);
+      const sent = entries(120);
+      const output = await sendPutRecords(client, { StreamName: 'wire' }, sent);
+      expect(output.FailedRecordCount).toBe(0);
+      expect(output.Records).toHaveLength(sent.length);
+      const reader = createKinesisClient(clientOptions(local));
+      const stored = await readAll(reader, 'wire');
+      const bySequence = new Map(stored.map((record) => [record.sequenceNumber, record]));
+      output.Records!.forEach((answer, i) => {
+        expect(bySequence.get(answer.SequenceNumber!)).toEqual({
+          sequenceNumber: answer.SequenceNumber,
+          shardId: answer.ShardId,
+          partitionKey: sent[i]!.partitionKey,
+          data: Buffer.from(sent[i]!.data),
+        });
+      });
+      // A whole-request error over HTTP/2 is still the SDK's to read.
+      const missing = await outcome(sendPutRecords(client, { StreamName: 'no-such-stream' }, entries(2)));
+      expect(missing).toMatchObject({ error: 'StreamNotFoundError', retriable: false });
+      reader.destroy();
       client.destroy();
     });
   });
