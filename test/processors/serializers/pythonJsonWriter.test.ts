@@ -182,9 +182,9 @@ describe('writePythonJson (plain data straight to bytes)', () => {
       nullPrototype,
       new Map([[1, 2]]),
       new Uint8Array([1, 2]),
-      // eslint-disable-next-line no-new-wrappers
+
       new String('boxed'),
-      // eslint-disable-next-line no-new-wrappers
+
       new Number(3),
       arraySubclass,
       arrayWithToJson,
