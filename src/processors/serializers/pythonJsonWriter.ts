@@ -81,7 +81,7 @@ export function writePythonJsonText(value: unknown): string | undefined {
   return text;
 }
 
-/** Writes the item from `start` to `at` in the open slab; false when the writer gives up. */
+/** Writes the item from `start` to `at` in the open slab; false when the writer gives up (or a getter threw). */
 function writeItem(value: unknown): boolean {
   if (out.length - slabUsed < MIN_ROOM) {
     slabBuffer = Buffer.allocUnsafe(SLAB_SIZE);
@@ -90,7 +90,12 @@ function writeItem(value: unknown): boolean {
   }
   start = slabUsed;
   at = start;
-  return writeValue(value, 0);
+  try {
+    return writeValue(value, 0);
+  } catch {
+    // A getter threw: the JSON.stringify path runs it again and reports the error.
+    return false;
+  }
 }
 
 /** Gives the item's bytes in the slab back (a slab grown past its size for a long item goes). */

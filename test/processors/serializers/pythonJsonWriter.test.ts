@@ -203,7 +203,24 @@ describe('writePythonJson (plain data straight to bytes)', () => {
   it('fails as before on values JSON cannot hold', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
-    for (const value of [undefined, () => 1, Symbol('s'), 1n, { n: 1n }, cyclic, [cyclic]]) {
+    const throwing = {
+      a: 1,
+      get b(): number {
+        throw new Error('getter failed');
+      },
+    };
+    expect(() => serializer.serialize(throwing)).toThrow(/getter failed/);
+    for (const value of [
+      undefined,
+      () => 1,
+      Symbol('s'),
+      1n,
+      { n: 1n },
+      cyclic,
+      [cyclic],
+      throwing,
+      [throwing],
+    ]) {
       expect(writePythonJson(value)).toBeUndefined();
       expect(() => serializer.serialize(value)).toThrow(SerializationError);
       expect(() => serializer.text!.serialize(value)).toThrow(SerializationError);
