@@ -2,11 +2,13 @@ import { Buffer } from '../../platform/buffer.js';
 import { pythonNumber } from './pythonJson.js';
 
 // Python-style JSON bytes written straight from the value, without JSON.stringify's text and a
-// second pass over it. Used for the values whose JSON.stringify conversion is plain: plain
-// objects (prototype Object.prototype) and arrays (prototype Array.prototype) without toJSON,
-// strings, numbers, booleans and null. Anything else (a Date or any other toJSON, class
-// instances, boxed primitives, bigints, nesting deeper than MAX_DEPTH, which also catches
-// cycles) gives up, and the caller takes the JSON.stringify path, which decides those.
+// second pass over it. The writer follows JSON.stringify's conversion (toJSON(key) called once
+// per value, undefined / functions / symbols dropped from objects and null in arrays, NaN and
+// infinities as null) for plain objects (prototype Object.prototype), arrays (prototype
+// Array.prototype), strings, numbers, booleans and null, whatever toJSON returned them (a Date
+// is its ISO string). Anything else (class instances, boxed primitives, maps, typed arrays,
+// bigints, nesting deeper than MAX_DEPTH, which also catches cycles) gives up, and the caller
+// takes the JSON.stringify path, which decides those.
 
 /** Bytes of one slab: outputs are views of it, as Node's pool (of the same size) does for small buffers. */
 const SLAB_SIZE = 8 * 1024;
@@ -91,7 +93,8 @@ function writeItem(value: unknown): boolean {
   start = slabUsed;
   at = start;
   try {
-    return writeValue(value, 0);
+    const item = converted(value, '');
+    return isDropped(item) ? false : writeValue(item, 0);
   } catch {
     // A getter threw: the JSON.stringify path runs it again and reports the error.
     return false;
@@ -109,7 +112,21 @@ function releaseItem(): void {
   }
 }
 
-/** Writes one value; false when the writer gives up (nothing is then kept). Undefined, functions and symbols write nothing and return true only where JSON drops them (the callers check first). */
+/** What JSON.stringify writes for `value` as property `key` of its holder: toJSON(key)'s result, if it has one. */
+function converted(value: unknown, key: string | number): unknown {
+  if ((typeof value !== 'object' || value === null) && typeof value !== 'bigint') return value;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON !== 'function') return value;
+  return (toJSON as (key: string) => unknown).call(value, typeof key === 'number' ? String(key) : key);
+}
+
+/** Values JSON drops from objects, writes as null in arrays and has no text for at the top level. */
+function isDropped(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'undefined' || type === 'function' || type === 'symbol';
+}
+
+/** Writes one converted value (see converted()); false when the writer gives up (the caller then keeps nothing). */
 function writeValue(value: unknown, depth: number): boolean {
   switch (typeof value) {
     case 'string':
@@ -142,20 +159,13 @@ function writeValue(value: unknown, depth: number): boolean {
       }
       if (depth >= MAX_DEPTH) return false;
       if (isArray(value)) {
-        if (
-          getPrototypeOf(value) !== ArrayPrototype ||
-          (value as { toJSON?: unknown }).toJSON !== undefined
-        ) {
-          return false;
-        }
-        return writeArray(value as unknown[], depth);
+        return getPrototypeOf(value) === ArrayPrototype && writeArray(value as unknown[], depth);
       }
-      if (getPrototypeOf(value) !== ObjectPrototype || (value as { toJSON?: unknown }).toJSON !== undefined) {
-        return false;
-      }
-      return writeObject(value as Record<string, unknown>, depth);
+      return (
+        getPrototypeOf(value) === ObjectPrototype && writeObject(value as Record<string, unknown>, depth)
+      );
     default:
-      // undefined, functions and symbols (no JSON text at the top level), bigints (an error).
+      // Bigints (an error, or a toJSON the JSON.stringify path calls).
       return false;
   }
 }
@@ -169,9 +179,8 @@ function writeObject(object: Record<string, unknown>, depth: number): boolean {
   let first = true;
   for (let k = 0; k < count; k += 1) {
     const key = keys[k] as string;
-    const value = object[key];
-    const type = typeof value;
-    if (type === 'undefined' || type === 'function' || type === 'symbol') continue;
+    const value = converted(object[key], key);
+    if (isDropped(value)) continue;
     if (first) {
       first = false;
     } else {
@@ -205,9 +214,8 @@ function writeArray(array: readonly unknown[], depth: number): boolean {
       out[at + 1] = 0x20;
       at += 2;
     }
-    const value = array[k];
-    const type = typeof value;
-    if (type === 'undefined' || type === 'function' || type === 'symbol') writeNull();
+    const value = converted(array[k], k);
+    if (isDropped(value)) writeNull();
     else if (!writeValue(value, depth + 1)) return false;
   }
   if (out.length - at < 1) grow(1);
