@@ -40,6 +40,8 @@ let out: Uint8Array = new Uint8Array(0);
 let slabUsed = 0;
 let start = 0;
 let at = 0;
+/** True while an item is written (user code, a getter or toJSON, may run meanwhile). */
+let writing = false;
 
 /** Makes room for `bytes` more bytes after `at`: a new slab, with the item's bytes so far moved in. */
 function grow(bytes: number): void {
@@ -85,6 +87,9 @@ export function writePythonJsonText(value: unknown): string | undefined {
 
 /** Writes the item from `start` to `at` in the open slab; false when the writer gives up (or a getter threw). */
 function writeItem(value: unknown): boolean {
+  // A toJSON or getter that serializes another item while this one is written: that one takes
+  // the JSON.stringify path, so that this item's state is left alone.
+  if (writing) return false;
   if (out.length - slabUsed < MIN_ROOM) {
     slabBuffer = Buffer.allocUnsafe(SLAB_SIZE);
     out = new Uint8Array(slabBuffer.buffer, slabBuffer.byteOffset, SLAB_SIZE);
@@ -92,12 +97,15 @@ function writeItem(value: unknown): boolean {
   }
   start = slabUsed;
   at = start;
+  writing = true;
   try {
     const item = converted(value, '');
     return isDropped(item) ? false : writeValue(item, 0);
   } catch {
-    // A getter threw: the JSON.stringify path runs it again and reports the error.
+    // A getter or toJSON threw: the JSON.stringify path runs it again and reports the error.
     return false;
+  } finally {
+    writing = false;
   }
 }
 

@@ -206,6 +206,39 @@ describe('writePythonJson (plain data straight to bytes)', () => {
     expectWritten(Object.assign([1, 2], { toJSON: () => 'array' }));
   });
 
+  it('writes an item whose toJSON serializes another item meanwhile (that one takes the other path)', () => {
+    const inner: unknown[] = [];
+    const nesting = {
+      a: 'before',
+      b: {
+        toJSON(): unknown {
+          inner.push(Buffer.from(serializer.serialize({ inner: [1, 'é'] })).toString('latin1'));
+          inner.push(serializer.text!.serialize({ inner: 2 }));
+          return { replaced: 'x'.repeat(100) };
+        },
+      },
+      c: ['after', 'y'.repeat(2000)],
+    };
+    const expected = reference(nesting);
+    inner.length = 0;
+    expect(serialized(nesting)).toBe(expected);
+    expect(inner).toEqual(['{"inner": [1, "\\u00e9"]}', '{"inner": 2}']);
+    expect(textSerialized(nesting)).toBe(expected);
+  });
+
+  it('calls a toJSON defined for bigints, as JSON.stringify does', () => {
+    const prototype = BigInt.prototype as unknown as { toJSON?: () => string };
+    prototype.toJSON = function toJSON(this: bigint): string {
+      return `${this.toString()}n`;
+    };
+    try {
+      expectWritten({ big: 12n, list: [2n ** 70n] });
+    } finally {
+      delete prototype.toJSON;
+    }
+    expect(() => serializer.serialize({ big: 12n })).toThrow(SerializationError);
+  });
+
   it('leaves every value whose conversion is not plain to JSON.stringify, with the same bytes as before', () => {
     class Point {
       constructor(
