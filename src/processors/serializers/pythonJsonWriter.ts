@@ -42,6 +42,8 @@ let start = 0;
 let at = 0;
 /** True while an item is written (user code, a getter or toJSON, may run meanwhile). */
 let writing = false;
+/** True while a text is written: a string longer than LONG_STRING gives up. */
+let shortStringsOnly = false;
 
 /** Makes room for `bytes` more bytes after `at`: a new slab, with the item's bytes so far moved in. */
 function grow(bytes: number): void {
@@ -79,7 +81,12 @@ export function writePythonJson(value: unknown): Uint8Array | undefined {
 
 /** writePythonJson() as text (Latin-1, which for its ASCII bytes is the same); the slab keeps no bytes. */
 export function writePythonJsonText(value: unknown): string | undefined {
-  if (!writeItem(value)) return undefined;
+  // Items with a long string go the JSON.stringify way here: measured in the producer's flow,
+  // texts decoded from the slab after a long native write cost more than that way does.
+  shortStringsOnly = true;
+  const written = writeItem(value);
+  shortStringsOnly = false;
+  if (!written) return undefined;
   const text = slabBuffer.toString('latin1', start, at);
   releaseItem();
   return text;
@@ -138,8 +145,7 @@ function isDropped(value: unknown): boolean {
 function writeValue(value: unknown, depth: number): boolean {
   switch (typeof value) {
     case 'string':
-      writeString(value);
-      return true;
+      return writeString(value);
     case 'number':
       writeNumber(value);
       return true;
@@ -197,7 +203,7 @@ function writeObject(object: Record<string, unknown>, depth: number): boolean {
       out[at + 1] = 0x20;
       at += 2;
     }
-    writeString(key);
+    if (!writeString(key)) return false;
     if (out.length - at < 2) grow(2);
     out[at] = 0x3a;
     out[at + 1] = 0x20;
@@ -245,8 +251,9 @@ function writeNull(): void {
  * A JSON string as Python writes it: printable ASCII as is but `"` and `\`, the short escapes
  * JSON.stringify uses (`\b \t \n \f \r`), every other code unit as a lowercase `\uXXXX`.
  */
-function writeString(text: string): void {
+function writeString(text: string): boolean {
   const n = text.length;
+  if (n > LONG_STRING && shortStringsOnly) return false;
   if (n > LONG_STRING && !NEEDS_ESCAPE.test(text)) {
     // Long and nothing to escape: one native Latin-1 write (the same bytes for printable ASCII).
     if (out.length - at < n + 2) grow(n + 2);
@@ -254,7 +261,7 @@ function writeString(text: string): void {
     slabBuffer.write(text, at + 1, n, 'latin1');
     out[at + n + 1] = 0x22;
     at += n + 2;
-    return;
+    return true;
   }
   // Room for the quotes and six bytes per character (the longest escape).
   if (out.length - at < 6 * n + 2) grow(6 * n + 2);
@@ -273,6 +280,7 @@ function writeString(text: string): void {
   }
   bytes[j] = 0x22;
   at = j + 1;
+  return true;
 }
 
 function writeEscape(bytes: Uint8Array, j: number, c: number): number {

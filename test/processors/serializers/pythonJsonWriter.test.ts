@@ -15,11 +15,21 @@ const serializer = jsonSerializer();
 const serialized = (value: unknown): string => Buffer.from(serializer.serialize(value)).toString('latin1');
 const textSerialized = (value: unknown): string => serializer.text!.serialize(value);
 
-/** Checks that the writer takes `value` and writes the reference bytes, on both paths. */
+/** True when the value holds a string (or key) longer than 64 characters. */
+function hasLongString(value: unknown): boolean {
+  if (typeof value === 'string') return value.length > 64;
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([key, inner]) => key.length > 64 || hasLongString(inner));
+}
+
+/**
+ * Checks that the writer takes `value` and writes the reference bytes, on both paths (the text
+ * path leaves values with a string past 64 characters to JSON.stringify).
+ */
 function expectWritten(value: unknown): void {
   const expected = reference(value);
   expect(direct(value)).toBe(expected);
-  expect(writePythonJsonText(value)).toBe(expected);
+  expect(writePythonJsonText(value)).toBe(hasLongString(value) ? undefined : expected);
   expect(serialized(value)).toBe(expected);
   expect(textSerialized(value)).toBe(expected);
 }
