@@ -83,9 +83,10 @@ export function writePythonJson(value: unknown): Uint8Array | undefined {
 export function writePythonJsonText(value: unknown): string | undefined {
   // Items with a long string go the JSON.stringify way here: measured in the producer's flow,
   // texts decoded from the slab after a long native write cost more than that way does.
+  const previous = shortStringsOnly;
   shortStringsOnly = true;
   const written = writeItem(value);
-  shortStringsOnly = false;
+  shortStringsOnly = previous;
   if (!written) return undefined;
   const text = slabBuffer.toString('latin1', start, at);
   releaseItem();
@@ -179,7 +180,7 @@ function writeValue(value: unknown, depth: number): boolean {
         getPrototypeOf(value) === ObjectPrototype && writeObject(value as Record<string, unknown>, depth)
       );
     default:
-      // Bigints (an error, or a toJSON the JSON.stringify path calls).
+      // Bigints without a toJSON: the JSON.stringify path reports the error.
       return false;
   }
 }
