@@ -2,7 +2,7 @@ import { Buffer } from '../../platform/buffer.js';
 import { createHash } from '../../platform/crypto.js';
 import { RecordTooLargeError } from '../errors/RecordTooLargeError.js';
 import type { AggregatedRecord, AggregatorEntry, RecordAccumulator } from '../Aggregator.js';
-import { KPL_MAGIC, KPL_OVERHEAD } from './kplFormat.js';
+import { KPL_DIGEST_SIZE, KPL_MAGIC, KPL_OVERHEAD } from './kplFormat.js';
 import * as protobuf from './kplProtobuf.js';
 import { validateMaxRecordBytes } from './validateMaxRecordBytes.js';
 
@@ -18,6 +18,13 @@ const fieldSize = protobuf.fieldSize;
 const varintSize = protobuf.varintSize;
 const writeVarint = protobuf.writeVarint;
 const KPL_OVERHEAD_BYTES = KPL_OVERHEAD;
+const KPL_DIGEST_BYTES = KPL_DIGEST_SIZE;
+const KPL_MAGIC_BYTES = KPL_MAGIC.length;
+
+/** Bytes kept in front of the first record's sub-records for the magic and the key tables. */
+const FIRST_HEAD_ROOM = 512;
+/** Smallest buffer a record starts in (when it outgrows it, it moves to one of the most it can take). */
+const MIN_CAPACITY = 64 * 1024;
 
 /**
  * Packs entries into KPL aggregated records: magic, AggregatedRecord protobuf with
@@ -25,21 +32,35 @@ const KPL_OVERHEAD_BYTES = KPL_OVERHEAD;
  * first entry's partition key and explicit hash key; every entry keeps its own keys inside.
  * Size = 4 + protobuf + 16 + outer partition key UTF-8 bytes, computed exactly as entries come.
  *
- * Per entry, the common case (a partition key already in the table, no explicit hash key) is one
- * table lookup, a few additions and two array pushes; the bytes are written once, at flush().
+ * Each entry's sub-record message is written into the record's buffer as it is added (its data
+ * copied once, while it is fresh); the key tables and the magic go in front of them at flush(),
+ * into room kept before the first sub-record (sized from the previous record's tables; the
+ * sub-records move once when the tables outgrow it), and the MD5 behind them. The buffer starts
+ * at the previous record's size (at least 64 KiB; when outgrown, the most the limit allows), so
+ * that a full record is written without a copy and a small one does not hold a large buffer. Per entry, the common
+ * case (a partition key already in the table, no explicit hash key) is one table lookup, a few
+ * additions and the bytes.
  */
 export class KplAccumulator implements RecordAccumulator {
   private readonly limit: number;
   private first: AggregatorEntry | undefined;
-  private data: Uint8Array[] = [];
-  private partitionKeyIndexes: number[] = [];
-  // Per entry: its explicit hash key index, or -1. Undefined until an entry of the open record
-  // has an explicit hash key (most records have none), then filled with -1 for those before.
-  private explicitHashKeyIndexes: number[] | undefined;
+  private count = 0;
   private partitionKeys = new Map<string, number>();
   private explicitHashKeys = new Map<string, number>();
+  /** Bytes of the key table fields (part of bodyBytes). */
+  private tableBytes = 0;
   private bodyBytes = 0;
   private outerKeyBytes = 0;
+  // The open record's buffer (as a Buffer for string writes and the result, and as a plain
+  // Uint8Array for element writes: faster than through the Buffer subclass), where its first
+  // sub-record starts (`head`) and the next byte (`at`).
+  private buffer: Buffer = Buffer.alloc(0);
+  private out: Uint8Array = new Uint8Array(0);
+  private head = 0;
+  private at = 0;
+  // Learnt from the previous record: the next one's buffer size and room for the tables.
+  private nextCapacity = MIN_CAPACITY;
+  private nextHeadRoom = FIRST_HEAD_ROOM;
   // What measure() found for the entry being added: its table indexes and whether its keys
   // are new to the tables (kept in fields so that adding allocates nothing).
   private pendingPartitionKeyIndex = 0;
@@ -47,13 +68,14 @@ export class KplAccumulator implements RecordAccumulator {
   private pendingExplicitHashKeyIndex = -1;
   private pendingNewExplicitHashKey = false;
   private pendingPartitionKeyBytes = 0;
+  private pendingExplicitHashKeyBytes = 0;
 
   constructor(maxRecordBytes: number) {
     this.limit = validateMaxRecordBytes(maxRecordBytes);
   }
 
   get itemCount(): number {
-    return this.data.length;
+    return this.count;
   }
 
   get size(): number {
@@ -72,12 +94,37 @@ export class KplAccumulator implements RecordAccumulator {
             (index < 0x80 ? 3 : 2 + varintSize(index)) +
             (dataLength < 0x80 ? 1 : varintSize(dataLength)) +
             dataLength;
-          const bodyBytes = this.bodyBytes + 1 + varintSize(recordBytes) + recordBytes;
+          const messageBytes = 1 + (recordBytes < 0x80 ? 1 : varintSize(recordBytes)) + recordBytes;
+          const bodyBytes = this.bodyBytes + messageBytes;
           if (KPL_OVERHEAD_BYTES + bodyBytes + this.outerKeyBytes <= this.limit) {
-            this.data.push(data);
-            this.partitionKeyIndexes.push(index);
-            if (this.explicitHashKeyIndexes !== undefined) this.explicitHashKeyIndexes.push(-1);
+            if (this.at + messageBytes + KPL_DIGEST_BYTES > this.out.length) this.grow(messageBytes);
+            const out = this.out;
+            let at = this.at;
+            out[at] = TAG_RECORD;
+            if (recordBytes < 0x80) {
+              out[at + 1] = recordBytes;
+              at += 2;
+            } else {
+              at = writeVarint(out, at + 1, recordBytes);
+            }
+            out[at] = TAG_PARTITION_KEY_INDEX;
+            if (index < 0x80) {
+              out[at + 1] = index;
+              at += 2;
+            } else {
+              at = writeVarint(out, at + 1, index);
+            }
+            out[at] = TAG_DATA;
+            if (dataLength < 0x80) {
+              out[at + 1] = dataLength;
+              at += 2;
+            } else {
+              at = writeVarint(out, at + 1, dataLength);
+            }
+            out.set(data, at);
+            this.at = at + dataLength;
             this.bodyBytes = bodyBytes;
+            this.count += 1;
             return undefined;
           }
         }
@@ -94,6 +141,7 @@ export class KplAccumulator implements RecordAccumulator {
     if (alone > this.limit) throw new RecordTooLargeError(alone, this.limit);
     const closed = this.flush();
     // flush() reset the tables; measure(entry, true) assumed exactly that.
+    this.open(bodyBytes);
     this.first = entry;
     this.outerKeyBytes = keyBytes;
     this.commit(entry, bodyBytes);
@@ -103,23 +151,50 @@ export class KplAccumulator implements RecordAccumulator {
   flush(): AggregatedRecord | undefined {
     const first = this.first;
     if (first === undefined) return undefined;
-    const data = this.encode();
+    const data = this.finish();
     const record: AggregatedRecord = {
       data,
       partitionKey: first.partitionKey,
       ...(first.explicitHashKey === undefined ? {} : { explicitHashKey: first.explicitHashKey }),
-      itemCount: this.data.length,
+      itemCount: this.count,
       size: data.byteLength + this.outerKeyBytes,
     };
     this.first = undefined;
-    this.data = [];
-    this.partitionKeyIndexes = [];
-    this.explicitHashKeyIndexes = undefined;
+    this.count = 0;
     this.partitionKeys = new Map();
     this.explicitHashKeys = new Map();
+    this.tableBytes = 0;
     this.bodyBytes = 0;
     this.outerKeyBytes = 0;
+    this.buffer = Buffer.alloc(0);
+    this.out = new Uint8Array(0);
     return record;
+  }
+
+  /** A new buffer for a record whose first entry adds `bodyBytes`. */
+  private open(bodyBytes: number): void {
+    const head = this.nextHeadRoom;
+    const capacity = Math.max(this.nextCapacity, head + bodyBytes + KPL_DIGEST_BYTES);
+    this.setBuffer(Buffer.allocUnsafe(capacity));
+    this.head = head;
+    this.at = head;
+  }
+
+  private setBuffer(buffer: Buffer): void {
+    this.buffer = buffer;
+    this.out = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+
+  /**
+   * Makes room for `bytes` more bytes (and the digest) after `at`: a buffer of the most the
+   * record can take (one move of what is written, rather than one per doubling).
+   */
+  private grow(bytes: number): void {
+    const needed = this.at + bytes + KPL_DIGEST_BYTES;
+    const capacity = Math.max(needed, this.head + this.limit + KPL_DIGEST_BYTES);
+    const previous = this.out;
+    this.setBuffer(Buffer.allocUnsafe(capacity));
+    this.out.set(previous.subarray(this.head, this.at), this.head);
   }
 
   /**
@@ -152,7 +227,9 @@ export class KplAccumulator implements RecordAccumulator {
       let index: number;
       if (known === undefined) {
         index = fresh ? 0 : this.explicitHashKeys.size;
-        bodyBytes += fieldSize(Buffer.byteLength(explicitHashKey, 'utf8'));
+        const keyBytes = Buffer.byteLength(explicitHashKey, 'utf8');
+        this.pendingExplicitHashKeyBytes = keyBytes;
+        bodyBytes += fieldSize(keyBytes);
         this.pendingNewExplicitHashKey = true;
       } else {
         index = known;
@@ -165,76 +242,93 @@ export class KplAccumulator implements RecordAccumulator {
     return bodyBytes + fieldSize(recordBytes);
   }
 
+  /** Adds the measured entry: its keys to the tables, its sub-record message to the buffer. */
   private commit(entry: AggregatorEntry, bodyBytes: number): void {
+    let messageBytes = bodyBytes;
     if (this.pendingNewPartitionKey) {
       this.partitionKeys.set(entry.partitionKey, this.pendingPartitionKeyIndex);
+      const field = fieldSize(this.pendingPartitionKeyBytes);
+      this.tableBytes += field;
+      messageBytes -= field;
     }
     const explicitHashKeyIndex = this.pendingExplicitHashKeyIndex;
     if (this.pendingNewExplicitHashKey) {
       this.explicitHashKeys.set(entry.explicitHashKey as string, explicitHashKeyIndex);
+      const field = fieldSize(this.pendingExplicitHashKeyBytes);
+      this.tableBytes += field;
+      messageBytes -= field;
     }
-    if (this.explicitHashKeyIndexes !== undefined) {
-      this.explicitHashKeyIndexes.push(explicitHashKeyIndex);
-    } else if (explicitHashKeyIndex !== -1) {
-      const indexes = new Array<number>(this.data.length + 1).fill(-1);
-      indexes[this.data.length] = explicitHashKeyIndex;
-      this.explicitHashKeyIndexes = indexes;
+    if (this.at + messageBytes + KPL_DIGEST_BYTES > this.out.length) this.grow(messageBytes);
+    const out = this.out;
+    const data = entry.data;
+    const dataLength = data.byteLength;
+    const partitionKeyIndex = this.pendingPartitionKeyIndex;
+    let recordBytes = 2 + varintSize(partitionKeyIndex) + varintSize(dataLength) + dataLength;
+    if (explicitHashKeyIndex !== -1) recordBytes += 1 + varintSize(explicitHashKeyIndex);
+    out[this.at] = TAG_RECORD;
+    let at = writeVarint(out, this.at + 1, recordBytes);
+    out[at] = TAG_PARTITION_KEY_INDEX;
+    at = writeVarint(out, at + 1, partitionKeyIndex);
+    if (explicitHashKeyIndex !== -1) {
+      out[at] = TAG_EXPLICIT_HASH_KEY_INDEX;
+      at = writeVarint(out, at + 1, explicitHashKeyIndex);
     }
-    this.data.push(entry.data);
-    this.partitionKeyIndexes.push(this.pendingPartitionKeyIndex);
+    out[at] = TAG_DATA;
+    at = writeVarint(out, at + 1, dataLength);
+    out.set(data, at);
+    this.at = at + dataLength;
     this.bodyBytes += bodyBytes;
+    this.count += 1;
   }
 
-  private encode(): Uint8Array {
-    const record = Buffer.allocUnsafe(KPL_OVERHEAD_BYTES + this.bodyBytes);
-    // Written element by element through a plain Uint8Array view (faster than through the
-    // Buffer subclass), the tables' strings through the Buffer.
-    const out = new Uint8Array(record.buffer, record.byteOffset, record.byteLength);
-    out.set(KPL_MAGIC, 0);
-    let offset = KPL_MAGIC.length;
+  /**
+   * The record: magic and key tables written in front of the sub-records (moving them first
+   * when the room kept is too small), the MD5 of the protobuf behind them. A record that fills
+   * less than half its buffer is copied into one of its own size.
+   */
+  private finish(): Uint8Array {
+    const tableBytes = this.tableBytes;
+    let head = this.head;
+    let at = this.at;
+    if (head < KPL_MAGIC_BYTES + tableBytes) {
+      // The tables outgrew the room: the sub-records move behind them.
+      const newHead = KPL_MAGIC_BYTES + tableBytes + 64;
+      const shift = newHead - head;
+      if (at + shift + KPL_DIGEST_BYTES > this.out.length) {
+        const previous = this.out;
+        this.setBuffer(Buffer.allocUnsafe(at + shift + KPL_DIGEST_BYTES));
+        this.out.set(previous.subarray(head, at), newHead);
+      } else {
+        this.out.copyWithin(newHead, head, at);
+      }
+      head = newHead;
+      at += shift;
+    }
+    const { buffer, out } = this;
+    const start = head - tableBytes - KPL_MAGIC_BYTES;
+    out.set(KPL_MAGIC, start);
+    let offset = start + KPL_MAGIC_BYTES;
     // Map iteration order is insertion order, which is index order.
     for (const key of this.partitionKeys.keys()) {
-      offset = writeString(record, out, offset, TAG_PARTITION_KEY, key);
+      offset = writeString(buffer, out, offset, TAG_PARTITION_KEY, key);
     }
     for (const key of this.explicitHashKeys.keys()) {
-      offset = writeString(record, out, offset, TAG_EXPLICIT_HASH_KEY, key);
+      offset = writeString(buffer, out, offset, TAG_EXPLICIT_HASH_KEY, key);
     }
-    const { data, partitionKeyIndexes, explicitHashKeyIndexes } = this;
-    const count = data.length;
-    for (let i = 0; i < count; i += 1) {
-      const bytes = data[i] as Uint8Array;
-      const partitionKeyIndex = partitionKeyIndexes[i] as number;
-      const explicitHashKeyIndex =
-        explicitHashKeyIndexes === undefined ? -1 : (explicitHashKeyIndexes[i] as number);
-      const dataLength = bytes.byteLength;
-      let recordBytes = 2 + varintSize(partitionKeyIndex) + varintSize(dataLength) + dataLength;
-      if (explicitHashKeyIndex !== -1) recordBytes += 1 + varintSize(explicitHashKeyIndex);
-      out[offset] = TAG_RECORD;
-      offset = writeVarint(out, offset + 1, recordBytes);
-      out[offset] = TAG_PARTITION_KEY_INDEX;
-      if (partitionKeyIndex < 0x80) {
-        out[offset + 1] = partitionKeyIndex;
-        offset += 2;
-      } else {
-        offset = writeVarint(out, offset + 1, partitionKeyIndex);
-      }
-      if (explicitHashKeyIndex !== -1) {
-        out[offset] = TAG_EXPLICIT_HASH_KEY_INDEX;
-        offset = writeVarint(out, offset + 1, explicitHashKeyIndex);
-      }
-      out[offset] = TAG_DATA;
-      if (dataLength < 0x80) {
-        out[offset + 1] = dataLength;
-        offset += 2;
-      } else {
-        offset = writeVarint(out, offset + 1, dataLength);
-      }
-      out.set(bytes, offset);
-      offset += dataLength;
-    }
-    const digest = createHash('md5').update(out.subarray(KPL_MAGIC.length, offset)).digest();
-    out.set(digest, offset);
-    return record;
+    const digest = createHash('md5')
+      .update(out.subarray(start + KPL_MAGIC_BYTES, at))
+      .digest();
+    out.set(digest, at);
+    const end = at + KPL_DIGEST_BYTES;
+    // The next record starts with what this one needed.
+    this.nextHeadRoom = Math.max(FIRST_HEAD_ROOM, KPL_MAGIC_BYTES + tableBytes + 64);
+    // (a record filled past half the limit was most likely closed full: the next gets the most.)
+    this.nextCapacity =
+      2 * (end - start) > this.limit
+        ? this.nextHeadRoom + this.limit + KPL_DIGEST_BYTES
+        : Math.max(MIN_CAPACITY, this.nextHeadRoom + (end - head));
+    if (2 * (end - start) < out.length) return Buffer.from(out.subarray(start, end));
+    return buffer.subarray(start, end);
   }
 }
 

@@ -7,6 +7,7 @@ import type { Serializer } from '../Serializer.js';
 import { parsePythonJsonExtensions } from './parsePythonJsonExtensions.js';
 import { pythonJsonBytes } from './pythonJsonBytes.js';
 import { pythonJsonText } from './pythonJsonText.js';
+import { writePythonJson, writePythonJsonText } from './pythonJsonWriter.js';
 import { toBuffer } from './toBuffer.js';
 
 /**
@@ -37,8 +38,10 @@ export function jsonSerializer<T = unknown>(options: JsonSerializerOptions = {})
   return {
     name: 'json',
     serialize(item: T): Uint8Array {
-      const text = stringify(item);
-      return python ? pythonJsonBytes(text) : Buffer.from(text, 'utf8');
+      if (!python) return Buffer.from(stringify(item), 'utf8');
+      // Plain data is written straight to bytes; anything else (toJSON, class instances, ...)
+      // takes JSON.stringify and the spacing pass.
+      return writePythonJson(item) ?? pythonJsonBytes(stringify(item));
     },
     deserialize(bytes: Uint8Array): T {
       const buffer = toBuffer(bytes);
@@ -51,8 +54,8 @@ export function jsonSerializer<T = unknown>(options: JsonSerializerOptions = {})
       newlineFree: true,
       ascii: python,
       serialize(item: T): string {
-        const text = stringify(item);
-        return python ? pythonJsonText(text) : text;
+        if (!python) return stringify(item);
+        return writePythonJsonText(item) ?? pythonJsonText(stringify(item));
       },
       deserialize: parse,
     },

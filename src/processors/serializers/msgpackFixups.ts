@@ -10,13 +10,13 @@
  *   refuse the item.
  * Returns the offset of the first `d4 00 00`, or -1 when there is none.
  */
-export function fixMsgpackForPython(bytes: Buffer): number {
+export function fixMsgpackForPython(bytes: Uint8Array): number {
   let offset = 0;
   let remaining = 1;
-  const end = bytes.byteLength;
+  const end = bytes.length;
   while (remaining > 0 && offset < end) {
     remaining -= 1;
-    const type = bytes[offset]!;
+    const type = bytes[offset] as number;
     if (type <= 0x7f || type >= 0xe0) {
       offset += 1;
     } else if (type <= 0x8f) {
@@ -31,45 +31,34 @@ export function fixMsgpackForPython(bytes: Buffer): number {
       switch (type) {
         case 0xc4:
         case 0xd9:
-          offset += 2 + bytes[offset + 1]!;
+          offset += 2 + (bytes[offset + 1] as number);
           break;
         case 0xc5:
         case 0xda:
-          offset += 3 + bytes.readUInt16BE(offset + 1);
+          offset += 3 + uint16(bytes, offset + 1);
           break;
         case 0xc6:
         case 0xdb:
-          offset += 5 + bytes.readUInt32BE(offset + 1);
+          offset += 5 + uint32(bytes, offset + 1);
           break;
         case 0xc7:
-          offset += 3 + bytes[offset + 1]!;
+          offset += 3 + (bytes[offset + 1] as number);
           break;
         case 0xc8:
-          offset += 4 + bytes.readUInt16BE(offset + 1);
+          offset += 4 + uint16(bytes, offset + 1);
           break;
         case 0xc9:
-          offset += 6 + bytes.readUInt32BE(offset + 1);
+          offset += 6 + uint32(bytes, offset + 1);
           break;
         case 0xca:
         case 0xce:
         case 0xd2:
           offset += 5;
           break;
-        case 0xcb: {
-          const value = bytes.readDoubleBE(offset + 1);
-          if (Number.isSafeInteger(value) && (value > 0xffffffff || value < -0x80000000)) {
-            if (value > 0) {
-              bytes[offset] = 0xcf;
-              bytes.writeUInt32BE(Math.floor(value / 0x100000000), offset + 1);
-              bytes.writeUInt32BE(value >>> 0, offset + 5);
-            } else {
-              bytes[offset] = 0xd3;
-              bytes.writeBigInt64BE(BigInt(value), offset + 1);
-            }
-          }
+        case 0xcb:
+          fixFloat64(bytes, offset);
           offset += 9;
           break;
-        }
         case 0xcc:
         case 0xd0:
           offset += 2;
@@ -99,19 +88,19 @@ export function fixMsgpackForPython(bytes: Buffer): number {
           offset += 18;
           break;
         case 0xdc:
-          remaining += bytes.readUInt16BE(offset + 1);
+          remaining += uint16(bytes, offset + 1);
           offset += 3;
           break;
         case 0xdd:
-          remaining += bytes.readUInt32BE(offset + 1);
+          remaining += uint32(bytes, offset + 1);
           offset += 5;
           break;
         case 0xde:
-          remaining += bytes.readUInt16BE(offset + 1) * 2;
+          remaining += uint16(bytes, offset + 1) * 2;
           offset += 3;
           break;
         case 0xdf:
-          remaining += bytes.readUInt32BE(offset + 1) * 2;
+          remaining += uint32(bytes, offset + 1) * 2;
           offset += 5;
           break;
         default:
@@ -121,4 +110,40 @@ export function fixMsgpackForPython(bytes: Buffer): number {
     }
   }
   return -1;
+}
+
+// Big-endian reads and writes by hand (no DataView or Buffer method call per value). A float64
+// goes through one 8-byte scratch, its bytes reversed (little-endian platforms: every platform
+// Node and current browsers run on).
+const scratchFloat = new Float64Array(1);
+const scratchBytes = new Uint8Array(scratchFloat.buffer);
+
+function uint16(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
+}
+
+function uint32(bytes: Uint8Array, at: number): number {
+  return (
+    (bytes[at] as number) * 0x1000000 +
+    (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number))
+  );
+}
+
+/** Rewrites the float64 at `at` (its marker byte) as uint64 / int64 when it holds a safe integer beyond 32 bits. */
+function fixFloat64(bytes: Uint8Array, at: number): void {
+  for (let k = 0; k < 8; k += 1) scratchBytes[k] = bytes[at + 8 - k] as number;
+  const value = scratchFloat[0] as number;
+  if (!Number.isSafeInteger(value) || (value <= 0xffffffff && value >= -0x80000000)) return;
+  // Two's complement over 64 bits for negative values: high word of 2^64 + value, low word.
+  const high = value > 0 ? Math.floor(value / 0x100000000) : Math.floor(value / 0x100000000) + 0x100000000;
+  const low = value - Math.floor(value / 0x100000000) * 0x100000000;
+  bytes[at] = value > 0 ? 0xcf : 0xd3;
+  bytes[at + 1] = high >>> 24;
+  bytes[at + 2] = (high >>> 16) & 0xff;
+  bytes[at + 3] = (high >>> 8) & 0xff;
+  bytes[at + 4] = high & 0xff;
+  bytes[at + 5] = low >>> 24;
+  bytes[at + 6] = (low >>> 16) & 0xff;
+  bytes[at + 7] = (low >>> 8) & 0xff;
+  bytes[at + 8] = low & 0xff;
 }

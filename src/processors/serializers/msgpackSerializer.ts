@@ -4,9 +4,6 @@ import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { fixMsgpackForPython } from './msgpackFixups.js';
 
-const FLOAT64 = 0xcb;
-const FIXEXT1 = 0xd4;
-
 /**
  * MessagePack items in the standard format Python's `msgpack.packb(item, use_bin_type=True)`
  * writes (async-kinesis's MsgpackSerializer): maps for objects (smallest map header),
@@ -42,11 +39,8 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
           cause: error,
         });
       }
-      // Only data holding a float64 or fixext1 marker byte can need a fix (one pass, in place).
-      if (
-        (packed.indexOf(FLOAT64) !== -1 || packed.indexOf(FIXEXT1) !== -1) &&
-        fixMsgpackForPython(packed) !== -1
-      ) {
+      // One walk over the values (strings and binaries skipped by their length), in place.
+      if (fixMsgpackForPython(packed) !== -1) {
         throw new SerializationError(
           'msgpack',
           'cannot serialize item: it holds undefined or a function, which MessagePack (as Python writes it) cannot hold; use null or leave the property out',

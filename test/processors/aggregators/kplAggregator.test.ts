@@ -282,3 +282,124 @@ describe('kpl aggregator: decoding checks', () => {
     ]);
   });
 });
+
+describe('kpl aggregator: record buffers', () => {
+  /**
+   * Adds each group of entries to one accumulator and flushes it after each group; every record
+   * (checked after all were written, so later records must not have touched earlier ones' bytes)
+   * must be aws-kinesis-agg's bytes for its group.
+   */
+  function expectSameAsOracle(groups: readonly AggregatorEntry[][]): void {
+    const accumulator = kpl.createAccumulator(1024 * 1024);
+    const records: AggregatedRecord[] = [];
+    for (const group of groups) {
+      for (const entry of group) expect(accumulator.add(entry)).toBeUndefined();
+      const record = accumulator.flush();
+      if (record === undefined) throw new Error('no record');
+      expect(record.itemCount).toBe(group.length);
+      records.push(record);
+    }
+    records.forEach((record, i) => {
+      const group = groups[i] as AggregatorEntry[];
+      expect(Buffer.from(record.data).toString('hex')).toBe(oracleAggregate(group).data.toString('hex'));
+      expect(record.size).toBe(record.data.byteLength + Buffer.byteLength(group[0]?.partitionKey ?? ''));
+    });
+  }
+
+  const group = (count: number, keys: (i: number) => string, dataBytes: (i: number) => number, ehk = false) =>
+    Array.from({ length: count }, (_, i) => ({
+      partitionKey: keys(i),
+      data: Buffer.alloc(dataBytes(i), i & 0xff),
+      ...(ehk && i % 3 === 0
+        ? {
+            // ascending: aws-kinesis-agg writes integer-like keys in numeric order
+            explicitHashKey: String(1000 + Math.floor(i / 50)),
+          }
+        : {}),
+    }));
+
+  it('writes key tables larger than the room kept in front of the sub-records, in small and full buffers', () => {
+    expectSameAsOracle([
+      // Tables of ~78 KB in front of ~14 KB of sub-records: a small buffer, the sub-records move into a new one.
+      group(
+        300,
+        (i) => `${i}-${'k'.repeat(250)}`,
+        () => 40,
+      ),
+      // Tables of ~22 KB, sub-records past 64 KiB: a full-size buffer, the sub-records move within it.
+      group(
+        1000,
+        (i) => `key-${String(i).padStart(6, '0')}-padding-${i % 10}`,
+        (i) => 90 + (i % 30),
+      ),
+      // The next record starts with room for tables that large, and needs less.
+      group(
+        5,
+        (i) => `k${i % 2}`,
+        () => 10,
+        true,
+      ),
+      group(
+        2000,
+        (i) => `again-${i}`,
+        () => 3,
+      ),
+    ]);
+  });
+
+  it('writes records that outgrow their first buffer, and small ones after full ones, as aws-kinesis-agg does', () => {
+    expectSameAsOracle([
+      group(
+        10,
+        (i) => `k${i % 3}`,
+        () => 100,
+      ),
+      // Past 64 KiB, then near the limit, with explicit hash keys and two-byte varints.
+      group(
+        700,
+        (i) => `k${i % 200}`,
+        (i) => 100 + i,
+        true,
+      ),
+      group(
+        1200,
+        (i) => `k${i % 64}`,
+        (i) => 700 + (i % 200),
+        true,
+      ),
+      group(
+        1,
+        () => 'alone',
+        () => 0,
+      ),
+      group(
+        3,
+        (i) => `k${i}`,
+        () => 200_000,
+      ),
+      group(
+        2,
+        (i) => `k${i}`,
+        () => 5,
+      ),
+    ]);
+  });
+
+  it('keeps every record intact across many records from one accumulator (seeded)', () => {
+    const random = seededRandom(99);
+    const groups: AggregatorEntry[][] = [];
+    for (let g = 0; g < 30; g += 1) {
+      const size = random() < 0.2 ? 3000 : 1 + Math.floor(random() * 40);
+      const keyCount = 1 + Math.floor(random() * (random() < 0.3 ? 400 : 8));
+      groups.push(
+        group(
+          Math.min(size, Math.floor(900_000 / 330)),
+          (i) => `p${(i * 7919) % keyCount}${random() < 0.01 ? randomString(random, 30) : ''}`,
+          () => Math.floor(random() * 300),
+          random() < 0.3,
+        ),
+      );
+    }
+    expectSameAsOracle(groups);
+  });
+});

@@ -49,6 +49,37 @@ describe('msgpackSerializer', () => {
     expect(msgpack.deserialize(packed)).toEqual({ t: 1_700_000_000_000 });
   });
 
+  it('finds integers beyond 32 bits after 16- and 32-bit lengths and counts (str, bin, array, map, ext)', () => {
+    const big = 'cf0000010000000000'; // 2 ** 40
+    const str16 = 'a'.repeat(300);
+    expect(hex(msgpack.serialize([str16, 2 ** 40]))).toBe(`92da012c${'61'.repeat(300)}${big}`);
+    const str32 = 'b'.repeat(70_000);
+    expect(hex(msgpack.serialize([str32, -(2 ** 40)]))).toBe(
+      `92db00011170${'62'.repeat(70_000)}d3ffffff0000000000`,
+    );
+    const bin16 = Buffer.alloc(300, 0xcb);
+    expect(hex(msgpack.serialize([bin16, 2 ** 40]))).toBe(`92c5012c${'cb'.repeat(300)}${big}`);
+    const array16 = Array.from({ length: 20 }, (_, i) => (i === 19 ? 2 ** 40 : i));
+    expect(hex(msgpack.serialize(array16))).toBe(
+      `dc0014${Array.from({ length: 19 }, (_, i) => i.toString(16).padStart(2, '0')).join('')}${big}`,
+    );
+    const map16: Record<string, number> = {};
+    for (let i = 0; i < 16; i += 1) map16[`k${i.toString(16)}`] = i === 15 ? 2 ** 40 : i;
+    const map16Hex = Object.entries(map16)
+      .map(
+        ([k, v]) =>
+          `a26b${Buffer.from(k.slice(1)).toString('hex')}${v === 2 ** 40 ? big : v.toString(16).padStart(2, '0')}`,
+      )
+      .join('');
+    expect(hex(msgpack.serialize(map16))).toBe(`de0010${map16Hex}`);
+    // A float64 that holds no integer, and int32 boundaries, stay as msgpackr writes them.
+    expect(hex(msgpack.serialize([0.5, 2 ** 32 - 1, -(2 ** 31), 2 ** 32 + 0.5]))).toBe(
+      '94cb3fe0000000000000ceffffffffd280000000cb41f0000000080000',
+    );
+    // undefined after long strings is still found.
+    expect(() => msgpack.serialize([str16, str32, bin16, { a: undefined }])).toThrow(SerializationError);
+  });
+
   it('decodes maps as plain objects and large 64-bit integers as bigint', () => {
     expect(msgpack.deserialize(bytes('82a16101a162a3616263'))).toEqual({ a: 1, b: 'abc' });
     expect(msgpack.deserialize(bytes('cfffffffffffffffff'))).toBe(18446744073709551615n);
