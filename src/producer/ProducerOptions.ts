@@ -52,7 +52,10 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
    * while the next fills), at least 100,000. `maxQueueBytes` bounds the memory either way.
    */
   readonly maxQueueSize?: number;
-  /** Most bytes (serialized data + partition keys) accepted and not yet settled. Default 64 MiB. */
+  /**
+   * Most bytes (serialized data + partition keys) accepted and not yet settled. Default: 2 MiB per
+   * open shard (two full 1 MiB records on every shard), at least 64 MiB.
+   */
   readonly maxQueueBytes?: number;
   /** Retries of a record before its items fail with DeliveryRetryLimitError. Default Infinity. */
   readonly retryLimit?: number;
@@ -118,6 +121,8 @@ export interface ResolvedProducerOptions<T> {
   /** True when maxQueueSize was not given: the bound is then maxQueueSize per open shard. */
   readonly queueScalesWithShards: boolean;
   readonly maxQueueBytes: number;
+  /** True when maxQueueBytes was not given: the bound is then DEFAULT_MAX_QUEUE_BYTES_PER_SHARD per open shard. */
+  readonly queueBytesScaleWithShards: boolean;
   readonly retryLimit: number;
   readonly expoBackoff: number;
   readonly expoBackoffLimit: number;
@@ -145,7 +150,14 @@ export const DEFAULT_MAX_QUEUE_SIZE = 20_000;
  * flight per shard of a small stream, so a fast server is not left waiting.
  */
 export const DEFAULT_MIN_QUEUE_ITEMS = 100_000;
+/** The least byte bound with the default maxQueueBytes. */
 export const DEFAULT_MAX_QUEUE_BYTES = 64 * 1024 * 1024;
+/**
+ * Bytes per open shard with the default maxQueueBytes: two full 1 MiB records on every shard,
+ * one waiting for the shard's byte budget while the next fills (as DEFAULT_MAX_QUEUE_SIZE does
+ * in items); past 32 shards the 64 MiB floor would hold less than that.
+ */
+export const DEFAULT_MAX_QUEUE_BYTES_PER_SHARD = 2 * 1024 * 1024;
 export const DEFAULT_PUT_BANDWIDTH_KIB_PER_SHARD = 1024;
 export const DEFAULT_EXPO_BACKOFF_MS = 100;
 export const DEFAULT_EXPO_BACKOFF_LIMIT_MS = 120_000;

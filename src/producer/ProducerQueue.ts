@@ -1,7 +1,11 @@
 import type { PreparedItem, QueuedItem } from './OutgoingRecord.js';
 import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
 import type { ProducerMetrics } from './ProducerMetrics.js';
-import { DEFAULT_MIN_QUEUE_ITEMS, type ResolvedProducerOptions } from './ProducerOptions.js';
+import {
+  DEFAULT_MAX_QUEUE_BYTES_PER_SHARD,
+  DEFAULT_MIN_QUEUE_ITEMS,
+  type ResolvedProducerOptions,
+} from './ProducerOptions.js';
 
 interface FlushWaiter {
   readonly upTo: number;
@@ -21,6 +25,8 @@ export class ProducerQueue<T> {
   private waiters: FlushWaiter[] = [];
   /** The item bound in force: maxQueueSize, or with its default, 20,000 per known shard. */
   private maxQueueItems: number;
+  /** The byte bound in force: maxQueueBytes, or with its default, 2 MiB per known shard (at least 64 MiB). */
+  private maxQueueBytes: number;
 
   constructor(
     private readonly options: ResolvedProducerOptions<T>,
@@ -30,6 +36,7 @@ export class ProducerQueue<T> {
     this.maxQueueItems = options.queueScalesWithShards
       ? Math.max(DEFAULT_MIN_QUEUE_ITEMS, options.maxQueueSize)
       : options.maxQueueSize;
+    this.maxQueueBytes = options.maxQueueBytes;
   }
 
   /** Items accepted and not yet delivered or failed. */
@@ -45,12 +52,12 @@ export class ProducerQueue<T> {
   /** True if an item of `size` bytes fits in the queue now. */
   hasRoomFor(size: number): boolean {
     if (this.queueItems >= this.maxQueueItems) return false;
-    return this.queueItems === 0 || this.queueBytes + size <= this.options.maxQueueBytes;
+    return this.queueItems === 0 || this.queueBytes + size <= this.maxQueueBytes;
   }
 
   /** True once the queue holds as many items or bytes as it may. */
   get full(): boolean {
-    return this.queueItems >= this.maxQueueItems || this.queueBytes >= this.options.maxQueueBytes;
+    return this.queueItems >= this.maxQueueItems || this.queueBytes >= this.maxQueueBytes;
   }
 
   /** Counts a prepared item in and gives it its acceptance order. */
@@ -115,10 +122,16 @@ export class ProducerQueue<T> {
 
   /**
    * With the default maxQueueSize: 20,000 items per open shard (room for two full 1 MiB records
-   * of ~100-byte items on every shard), at least DEFAULT_MIN_QUEUE_ITEMS.
+   * of ~100-byte items on every shard), at least DEFAULT_MIN_QUEUE_ITEMS. With the default
+   * maxQueueBytes: 2 MiB per open shard (two full records), at least the 64 MiB default.
    */
   sizeFor(shardCount: number): void {
-    if (!this.options.queueScalesWithShards) return;
-    this.maxQueueItems = Math.max(DEFAULT_MIN_QUEUE_ITEMS, shardCount * this.options.maxQueueSize);
+    const { options } = this;
+    if (options.queueScalesWithShards) {
+      this.maxQueueItems = Math.max(DEFAULT_MIN_QUEUE_ITEMS, shardCount * options.maxQueueSize);
+    }
+    if (options.queueBytesScaleWithShards) {
+      this.maxQueueBytes = Math.max(options.maxQueueBytes, shardCount * DEFAULT_MAX_QUEUE_BYTES_PER_SHARD);
+    }
   }
 }

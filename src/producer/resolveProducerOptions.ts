@@ -173,6 +173,7 @@ export function resolveProducerOptions<T>(options: ProducerOptions<T>): Resolved
     ),
     queueScalesWithShards: options.maxQueueSize === undefined,
     maxQueueBytes,
+    queueBytesScaleWithShards: options.maxQueueBytes === undefined,
     retryLimit: numberOption(
       'retryLimit',
       options.retryLimit,
