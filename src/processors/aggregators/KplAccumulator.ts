@@ -1,7 +1,14 @@
 import { Buffer } from '../../platform/buffer.js';
 import { createHash } from '../../platform/crypto.js';
 import { RecordTooLargeError } from '../errors/RecordTooLargeError.js';
-import type { AggregatedRecord, AggregatorEntry, RecordAccumulator } from '../Aggregator.js';
+import type {
+  AggregatedRecord,
+  AggregatorEntry,
+  RecordAccumulator,
+  TextAggregatorEntry,
+  TextRecordAccumulator,
+} from '../Aggregator.js';
+import type { TextTraits } from '../Serializer.js';
 import { KPL_DIGEST_SIZE, KPL_MAGIC, KPL_OVERHEAD } from './kplFormat.js';
 import * as protobuf from './kplProtobuf.js';
 import { validateMaxRecordBytes } from './validateMaxRecordBytes.js';
@@ -40,10 +47,16 @@ const MIN_CAPACITY = 64 * 1024;
  * that a full record is written without a copy and a small one does not hold a large buffer. Per entry, the common
  * case (a partition key already in the table, no explicit hash key) is one table lookup, a few
  * additions and the bytes.
+ *
+ * Entries come as bytes (add) or, on the text path, as text (addText): a text is written into
+ * the record's buffer as its UTF-8 bytes (Latin-1 for ASCII texts, the same bytes), with no
+ * buffer of its own; the record's bytes are the same either way.
  */
 export class KplAccumulator implements RecordAccumulator {
   private readonly limit: number;
-  private first: AggregatorEntry | undefined;
+  /** The record's partition key and explicit hash key (its first entry's); open while count > 0. */
+  private firstPartitionKey = '';
+  private firstExplicitHashKey: string | undefined;
   private count = 0;
   private partitionKeys = new Map<string, number>();
   private explicitHashKeys = new Map<string, number>();
@@ -79,17 +92,46 @@ export class KplAccumulator implements RecordAccumulator {
   }
 
   get size(): number {
-    return this.first === undefined ? 0 : KPL_OVERHEAD_BYTES + this.bodyBytes + this.outerKeyBytes;
+    return this.count === 0 ? 0 : KPL_OVERHEAD_BYTES + this.bodyBytes + this.outerKeyBytes;
   }
 
   add(entry: AggregatorEntry): AggregatedRecord | undefined {
-    if (this.first !== undefined) {
-      if (entry.explicitHashKey === undefined) {
+    return this.addItem(
+      entry.partitionKey,
+      entry.explicitHashKey,
+      entry.data,
+      entry.data.byteLength,
+      '',
+      'utf8',
+    );
+  }
+
+  /**
+   * Adds an item given as text: `bytes` its exact UTF-8 length, `encoding` latin1 for ASCII texts.
+   * A text that takes another number of bytes throws a TypeError, and changes nothing.
+   */
+  addText(
+    entry: TextAggregatorEntry,
+    bytes: number,
+    encoding: 'latin1' | 'utf8',
+  ): AggregatedRecord | undefined {
+    return this.addItem(entry.partitionKey, entry.explicitHashKey, undefined, bytes, entry.text, encoding);
+  }
+
+  /** Adds one item: its bytes (`data`), or `text` when data is undefined, of `dataLength` bytes. */
+  private addItem(
+    partitionKey: string,
+    explicitHashKey: string | undefined,
+    data: Uint8Array | undefined,
+    dataLength: number,
+    text: string,
+    encoding: 'latin1' | 'utf8',
+  ): AggregatedRecord | undefined {
+    if (this.count > 0) {
+      if (explicitHashKey === undefined) {
         // The common case: a known partition key and no explicit hash key.
-        const index = this.partitionKeys.get(entry.partitionKey);
+        const index = this.partitionKeys.get(partitionKey);
         if (index !== undefined) {
-          const data = entry.data;
-          const dataLength = data.byteLength;
           const recordBytes =
             (index < 0x80 ? 3 : 2 + varintSize(index)) +
             (dataLength < 0x80 ? 1 : varintSize(dataLength)) +
@@ -121,7 +163,8 @@ export class KplAccumulator implements RecordAccumulator {
             } else {
               at = writeVarint(out, at + 1, dataLength);
             }
-            out.set(data, at);
+            if (data !== undefined) out.set(data, at);
+            else this.writeText(text, at, dataLength, encoding);
             this.at = at + dataLength;
             this.bodyBytes = bodyBytes;
             this.count += 1;
@@ -129,37 +172,58 @@ export class KplAccumulator implements RecordAccumulator {
           }
         }
       }
-      const grown = this.measure(entry, false);
+      const grown = this.measure(partitionKey, explicitHashKey, dataLength, false);
       if (KPL_OVERHEAD_BYTES + this.bodyBytes + grown + this.outerKeyBytes <= this.limit) {
-        this.commit(entry, grown);
+        this.commit(partitionKey, explicitHashKey, data, dataLength, text, encoding, grown);
         return undefined;
       }
     }
-    const bodyBytes = this.measure(entry, true);
+    const bodyBytes = this.measure(partitionKey, explicitHashKey, dataLength, true);
     const keyBytes = this.pendingPartitionKeyBytes;
     const alone = KPL_OVERHEAD_BYTES + bodyBytes + keyBytes;
     if (alone > this.limit) throw new RecordTooLargeError(alone, this.limit);
+    if (data === undefined) {
+      // A text whose byte count is wrong must fail before the open record closes: written into a
+      // scratch buffer first (rare path: the first item of a record).
+      const scratch = Buffer.allocUnsafe(dataLength);
+      if (
+        scratch.write(text, 0, dataLength, encoding) !== dataLength ||
+        Buffer.byteLength(text, encoding) !== dataLength
+      ) {
+        throw wrongByteCount(dataLength);
+      }
+    }
     const closed = this.flush();
-    // flush() reset the tables; measure(entry, true) assumed exactly that.
+    // flush() reset the tables; measure(..., true) assumed exactly that.
     this.open(bodyBytes);
-    this.first = entry;
+    this.firstPartitionKey = partitionKey;
+    this.firstExplicitHashKey = explicitHashKey;
     this.outerKeyBytes = keyBytes;
-    this.commit(entry, bodyBytes);
+    this.commit(partitionKey, explicitHashKey, data, dataLength, text, encoding, bodyBytes);
     return closed;
   }
 
   flush(): AggregatedRecord | undefined {
-    const first = this.first;
-    if (first === undefined) return undefined;
+    if (this.count === 0) return undefined;
     const data = this.finish();
-    const record: AggregatedRecord = {
-      data,
-      partitionKey: first.partitionKey,
-      ...(first.explicitHashKey === undefined ? {} : { explicitHashKey: first.explicitHashKey }),
-      itemCount: this.count,
-      size: data.byteLength + this.outerKeyBytes,
-    };
-    this.first = undefined;
+    const explicitHashKey = this.firstExplicitHashKey;
+    const record: AggregatedRecord =
+      explicitHashKey === undefined
+        ? {
+            data,
+            partitionKey: this.firstPartitionKey,
+            itemCount: this.count,
+            size: data.byteLength + this.outerKeyBytes,
+          }
+        : {
+            data,
+            partitionKey: this.firstPartitionKey,
+            explicitHashKey,
+            itemCount: this.count,
+            size: data.byteLength + this.outerKeyBytes,
+          };
+    this.firstPartitionKey = '';
+    this.firstExplicitHashKey = undefined;
     this.count = 0;
     this.partitionKeys = new Map();
     this.explicitHashKeys = new Map();
@@ -201,9 +265,13 @@ export class KplAccumulator implements RecordAccumulator {
    * Bytes the entry would add to the protobuf body: its Record message plus any key new to the
    * tables (`fresh`: measured against empty tables). Leaves the details in the pending fields.
    */
-  private measure(entry: AggregatorEntry, fresh: boolean): number {
+  private measure(
+    partitionKey: string,
+    explicitHashKey: string | undefined,
+    dataLength: number,
+    fresh: boolean,
+  ): number {
     let bodyBytes = 0;
-    const partitionKey = entry.partitionKey;
     const knownPartitionKey = fresh ? undefined : this.partitionKeys.get(partitionKey);
     let partitionKeyIndex: number;
     if (knownPartitionKey === undefined) {
@@ -218,7 +286,6 @@ export class KplAccumulator implements RecordAccumulator {
     }
     this.pendingPartitionKeyIndex = partitionKeyIndex;
     let recordBytes = 1 + varintSize(partitionKeyIndex);
-    const explicitHashKey = entry.explicitHashKey;
     if (explicitHashKey === undefined) {
       this.pendingExplicitHashKeyIndex = -1;
       this.pendingNewExplicitHashKey = false;
@@ -238,30 +305,29 @@ export class KplAccumulator implements RecordAccumulator {
       this.pendingExplicitHashKeyIndex = index;
       recordBytes += 1 + varintSize(index);
     }
-    recordBytes += fieldSize(entry.data.byteLength);
+    recordBytes += fieldSize(dataLength);
     return bodyBytes + fieldSize(recordBytes);
   }
 
-  /** Adds the measured entry: its keys to the tables, its sub-record message to the buffer. */
-  private commit(entry: AggregatorEntry, bodyBytes: number): void {
+  /**
+   * Adds the measured item: its sub-record message to the buffer, then its keys to the tables
+   * (a text of the wrong byte count throws before anything changes).
+   */
+  private commit(
+    partitionKey: string,
+    explicitHashKey: string | undefined,
+    data: Uint8Array | undefined,
+    dataLength: number,
+    text: string,
+    encoding: 'latin1' | 'utf8',
+    bodyBytes: number,
+  ): void {
     let messageBytes = bodyBytes;
-    if (this.pendingNewPartitionKey) {
-      this.partitionKeys.set(entry.partitionKey, this.pendingPartitionKeyIndex);
-      const field = fieldSize(this.pendingPartitionKeyBytes);
-      this.tableBytes += field;
-      messageBytes -= field;
-    }
+    if (this.pendingNewPartitionKey) messageBytes -= fieldSize(this.pendingPartitionKeyBytes);
     const explicitHashKeyIndex = this.pendingExplicitHashKeyIndex;
-    if (this.pendingNewExplicitHashKey) {
-      this.explicitHashKeys.set(entry.explicitHashKey as string, explicitHashKeyIndex);
-      const field = fieldSize(this.pendingExplicitHashKeyBytes);
-      this.tableBytes += field;
-      messageBytes -= field;
-    }
+    if (this.pendingNewExplicitHashKey) messageBytes -= fieldSize(this.pendingExplicitHashKeyBytes);
     if (this.at + messageBytes + KPL_DIGEST_BYTES > this.out.length) this.grow(messageBytes);
     const out = this.out;
-    const data = entry.data;
-    const dataLength = data.byteLength;
     const partitionKeyIndex = this.pendingPartitionKeyIndex;
     let recordBytes = 2 + varintSize(partitionKeyIndex) + varintSize(dataLength) + dataLength;
     if (explicitHashKeyIndex !== -1) recordBytes += 1 + varintSize(explicitHashKeyIndex);
@@ -275,10 +341,29 @@ export class KplAccumulator implements RecordAccumulator {
     }
     out[at] = TAG_DATA;
     at = writeVarint(out, at + 1, dataLength);
-    out.set(data, at);
+    if (data !== undefined) out.set(data, at);
+    else this.writeText(text, at, dataLength, encoding);
+    if (this.pendingNewPartitionKey) {
+      this.partitionKeys.set(partitionKey, this.pendingPartitionKeyIndex);
+      this.tableBytes += fieldSize(this.pendingPartitionKeyBytes);
+    }
+    if (this.pendingNewExplicitHashKey) {
+      this.explicitHashKeys.set(explicitHashKey as string, explicitHashKeyIndex);
+      this.tableBytes += fieldSize(this.pendingExplicitHashKeyBytes);
+    }
     this.at = at + dataLength;
     this.bodyBytes += bodyBytes;
     this.count += 1;
+  }
+
+  /**
+   * Writes a text's bytes at `at` and throws, changing nothing the record counts, when they are
+   * not `bytes` long. The write may take up to 4 bytes more (the digest's room behind the data is
+   * free), so a text longer than it should be shows as one.
+   */
+  private writeText(text: string, at: number, bytes: number, encoding: 'latin1' | 'utf8'): void {
+    const written = this.buffer.write(text, at, Math.min(bytes + 4, this.out.length - at), encoding);
+    if (written !== bytes) throw wrongByteCount(bytes);
   }
 
   /**
@@ -337,4 +422,41 @@ function writeString(record: Buffer, out: Uint8Array, offset: number, tag: numbe
   const length = Buffer.byteLength(value, 'utf8');
   offset = writeVarint(out, offset + 1, length);
   return offset + record.write(value, offset, length, 'utf8');
+}
+
+function wrongByteCount(bytes: number): TypeError {
+  return new TypeError(`the text does not take the ${bytes} bytes its entry says`);
+}
+
+/**
+ * KPL on the text path: a TextRecordAccumulator over KplAccumulator. A text's byte count is its
+ * entry's `textBytes`, or counted here (its length for ASCII texts).
+ */
+export class KplTextAccumulator implements TextRecordAccumulator {
+  private readonly inner: KplAccumulator;
+  private readonly encoding: 'latin1' | 'utf8';
+
+  constructor(maxRecordBytes: number, traits: TextTraits) {
+    this.inner = new KplAccumulator(maxRecordBytes);
+    this.encoding = traits.ascii ? 'latin1' : 'utf8';
+  }
+
+  get itemCount(): number {
+    return this.inner.itemCount;
+  }
+
+  get size(): number {
+    return this.inner.size;
+  }
+
+  add(entry: TextAggregatorEntry): AggregatedRecord | undefined {
+    const { encoding } = this;
+    const bytes =
+      entry.textBytes ?? (encoding === 'latin1' ? entry.text.length : Buffer.byteLength(entry.text, 'utf8'));
+    return this.inner.addText(entry, bytes, encoding);
+  }
+
+  flush(): AggregatedRecord | undefined {
+    return this.inner.flush();
+  }
 }

@@ -2,8 +2,10 @@ import { Buffer } from '../../platform/buffer.js';
 import { createHash } from '../../platform/crypto.js';
 import { KplChecksumError } from '../errors/KplChecksumError.js';
 import { KplDecodeError } from '../errors/KplDecodeError.js';
-import type { Aggregator, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';
-import { KplAccumulator } from './KplAccumulator.js';
+import { isUtf8 } from '../../platform/isUtf8.js';
+import type { Aggregator, AggregatorText, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';
+import { toBuffer } from '../serializers/toBuffer.js';
+import { KplAccumulator, KplTextAccumulator } from './KplAccumulator.js';
 import { KPL_DIGEST_SIZE, KPL_MAGIC, KPL_OVERHEAD, hasKplMagic } from './kplFormat.js';
 import { decodeAggregatedRecord } from './kplProtobuf.js';
 import { noneAggregator } from './noneAggregator.js';
@@ -23,50 +25,78 @@ export function kplAggregator(): Aggregator {
     name: 'kpl',
     aggregates: true,
     createAccumulator: (maxRecordBytes) => new KplAccumulator(maxRecordBytes),
-    deaggregate(record: RecordToDeaggregate): DeaggregatedItem[] {
-      const { data } = record;
-      if (!hasKplMagic(data)) return plain.deaggregate(record);
-      if (data.byteLength < KPL_OVERHEAD) {
-        throw new KplDecodeError(`record of ${data.byteLength} bytes is too short for magic + MD5`, 0);
-      }
-      const bodyEnd = data.byteLength - KPL_DIGEST_SIZE;
-      const body = data.subarray(KPL_MAGIC.length, bodyEnd);
-      const digest = createHash('md5').update(body).digest();
-      const trailer = data.subarray(bodyEnd);
-      if (!digest.equals(trailer)) {
-        throw new KplChecksumError(Buffer.from(trailer).toString('hex'), digest.toString('hex'));
-      }
-      const decoded = decodeAggregatedRecord(body);
-      const { partitionKeys, explicitHashKeys, partitionKeyIndexes, explicitHashKeyIndexes } = decoded;
-      const count = decoded.data.length;
-      const items: DeaggregatedItem[] = new Array<DeaggregatedItem>(count);
-      for (let i = 0; i < count; i += 1) {
-        const partitionKeyIndex = partitionKeyIndexes[i] as number;
-        const partitionKey = partitionKeys[partitionKeyIndex];
-        if (partitionKey === undefined) {
-          throw new KplDecodeError(
-            `sub-record ${i} has partition_key_index ${partitionKeyIndex} ` +
-              `but the table has ${partitionKeys.length} keys`,
-            0,
-          );
-        }
-        const explicitHashKeyIndex = explicitHashKeyIndexes[i] as number;
-        const itemData = decoded.data[i] as Uint8Array;
-        if (explicitHashKeyIndex === -1) {
-          items[i] = { data: itemData, partitionKey, subSequenceNumber: i };
-          continue;
-        }
-        const explicitHashKey = explicitHashKeys[explicitHashKeyIndex];
-        if (explicitHashKey === undefined) {
-          throw new KplDecodeError(
-            `sub-record ${i} has explicit_hash_key_index ${explicitHashKeyIndex} ` +
-              `but the table has ${explicitHashKeys.length} keys`,
-            0,
-          );
-        }
-        items[i] = { data: itemData, partitionKey, explicitHashKey, subSequenceNumber: i };
-      }
-      return items;
-    },
+    deaggregate,
+    text,
   };
+}
+
+/**
+ * The text path: texts are written into the record's buffer as they come (KplTextAccumulator).
+ * Reading gives texts only for records whose items all carry the record's own keys (one
+ * partition key in the table, the record's; no explicit hash keys), as the text path's items
+ * do; any other record, and one whose items are not all valid UTF-8, takes the byte path.
+ */
+const text: AggregatorText = {
+  createAccumulator: (maxRecordBytes, traits) => new KplTextAccumulator(maxRecordBytes, traits),
+  deaggregate(record: RecordToDeaggregate): string[] | undefined {
+    const items = deaggregate(record);
+    const count = items.length;
+    const texts = new Array<string>(count);
+    for (let i = 0; i < count; i += 1) {
+      const item = items[i] as DeaggregatedItem;
+      if (item.partitionKey !== record.partitionKey || item.explicitHashKey !== record.explicitHashKey) {
+        return undefined;
+      }
+      const data = toBuffer(item.data);
+      if (!isUtf8(data)) return undefined;
+      texts[i] = data.toString('utf8');
+    }
+    return texts;
+  },
+};
+
+function deaggregate(record: RecordToDeaggregate): DeaggregatedItem[] {
+  const { data } = record;
+  if (!hasKplMagic(data)) return plain.deaggregate(record);
+  if (data.byteLength < KPL_OVERHEAD) {
+    throw new KplDecodeError(`record of ${data.byteLength} bytes is too short for magic + MD5`, 0);
+  }
+  const bodyEnd = data.byteLength - KPL_DIGEST_SIZE;
+  const body = data.subarray(KPL_MAGIC.length, bodyEnd);
+  const digest = createHash('md5').update(body).digest();
+  const trailer = data.subarray(bodyEnd);
+  if (!digest.equals(trailer)) {
+    throw new KplChecksumError(Buffer.from(trailer).toString('hex'), digest.toString('hex'));
+  }
+  const decoded = decodeAggregatedRecord(body);
+  const { partitionKeys, explicitHashKeys, partitionKeyIndexes, explicitHashKeyIndexes } = decoded;
+  const count = decoded.data.length;
+  const items: DeaggregatedItem[] = new Array<DeaggregatedItem>(count);
+  for (let i = 0; i < count; i += 1) {
+    const partitionKeyIndex = partitionKeyIndexes[i] as number;
+    const partitionKey = partitionKeys[partitionKeyIndex];
+    if (partitionKey === undefined) {
+      throw new KplDecodeError(
+        `sub-record ${i} has partition_key_index ${partitionKeyIndex} ` +
+          `but the table has ${partitionKeys.length} keys`,
+        0,
+      );
+    }
+    const explicitHashKeyIndex = explicitHashKeyIndexes[i] as number;
+    const itemData = decoded.data[i] as Uint8Array;
+    if (explicitHashKeyIndex === -1) {
+      items[i] = { data: itemData, partitionKey, subSequenceNumber: i };
+      continue;
+    }
+    const explicitHashKey = explicitHashKeys[explicitHashKeyIndex];
+    if (explicitHashKey === undefined) {
+      throw new KplDecodeError(
+        `sub-record ${i} has explicit_hash_key_index ${explicitHashKeyIndex} ` +
+          `but the table has ${explicitHashKeys.length} keys`,
+        0,
+      );
+    }
+    items[i] = { data: itemData, partitionKey, explicitHashKey, subSequenceNumber: i };
+  }
+  return items;
 }
