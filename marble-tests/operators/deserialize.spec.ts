@@ -111,6 +111,73 @@ describe('deserialize()', () => {
     });
   });
 
+  it('reads a KPL record whose items carry its key on the text path, as the byte path does', () => {
+    const kpl = kplJsonProcessor();
+    // The same processor without its text halves: the byte path.
+    const bytePath = {
+      name: kpl.name,
+      serializer: {
+        name: 'json',
+        serialize: kpl.serializer.serialize,
+        deserialize: kpl.serializer.deserialize,
+      },
+      aggregator: {
+        name: 'kpl',
+        aggregates: true,
+        createAccumulator: kpl.aggregator.createAccumulator,
+        deaggregate: kpl.aggregator.deaggregate,
+      },
+    };
+    const accumulator = kpl.aggregator.createAccumulator(1024 * 1024);
+    for (const text of ['{"n": 1}', '{"n": "é"}', '{"n": ', '{"n": 4}']) {
+      accumulator.add({ data: Buffer.from(text), partitionKey: 'outer' });
+    }
+    const data = accumulator.flush()!.data;
+    const outcome = (processor: Processor<unknown>, resumeAfterSubSequenceNumber?: number) => {
+      const items: unknown[] = [];
+      let failure: unknown;
+      const source = record(
+        '5',
+        data,
+        resumeAfterSubSequenceNumber === undefined ? {} : { resumeAfterSubSequenceNumber },
+      );
+      newScheduler().run(({ cold }) => {
+        cold('r|', { r: source })
+          .pipe(deserialize(processor))
+          .subscribe({
+            next: (value) => items.push([value.data, value.subSequenceNumber, value.partitionKey]),
+            error: (error: unknown) => (failure = error),
+          });
+      });
+      return { items, context: (failure as RecordDecodeError | undefined)?.context };
+    };
+    // The text path, counting the texts it deserializes.
+    let texts = 0;
+    const serializerText = kpl.serializer.text!;
+    const textPath: Processor<unknown> = {
+      ...kpl,
+      serializer: {
+        ...kpl.serializer,
+        text: {
+          ...serializerText,
+          deserialize: (line: string) => {
+            texts += 1;
+            return serializerText.deserialize(line);
+          },
+        },
+      },
+    };
+    const text = outcome(textPath);
+    expect(texts).toBe(3);
+    expect(text).toEqual(outcome(bytePath));
+    // A record is decoded whole before its items go: the bad item errors it, naming the item.
+    expect(text.items).toEqual([]);
+    expect(text.context).toMatchObject({ sequenceNumber: '5', subSequenceNumber: 2 });
+    // Resumed past the bad item.
+    expect(outcome(textPath, 2)).toEqual(outcome(bytePath, 2));
+    expect(outcome(textPath, 2).items).toEqual([[{ n: 4 }, 3, 'outer']]);
+  });
+
   it('errors with RecordDecodeError naming shard and sequence number, cause attached', () => {
     const good = record('1', Buffer.from('{"a": 1}'));
     const bad = record('2', Buffer.from('{"a": '));
