@@ -6,9 +6,7 @@ import type {
   AggregatorEntry,
   RecordAccumulator,
   TextAggregatorEntry,
-  TextRecordAccumulator,
 } from '../Aggregator.js';
-import type { TextTraits } from '../Serializer.js';
 import { KPL_DIGEST_SIZE, KPL_MAGIC, KPL_OVERHEAD } from './kplFormat.js';
 import * as protobuf from './kplProtobuf.js';
 import { validateMaxRecordBytes } from './validateMaxRecordBytes.js';
@@ -141,28 +139,9 @@ export class KplAccumulator implements RecordAccumulator {
           if (KPL_OVERHEAD_BYTES + bodyBytes + this.outerKeyBytes <= this.limit) {
             if (this.at + messageBytes + KPL_DIGEST_BYTES > this.out.length) this.grow(messageBytes);
             const out = this.out;
-            let at = this.at;
-            out[at] = TAG_RECORD;
-            if (recordBytes < 0x80) {
-              out[at + 1] = recordBytes;
-              at += 2;
-            } else {
-              at = writeVarint(out, at + 1, recordBytes);
-            }
-            out[at] = TAG_PARTITION_KEY_INDEX;
-            if (index < 0x80) {
-              out[at + 1] = index;
-              at += 2;
-            } else {
-              at = writeVarint(out, at + 1, index);
-            }
-            out[at] = TAG_DATA;
-            if (dataLength < 0x80) {
-              out[at + 1] = dataLength;
-              at += 2;
-            } else {
-              at = writeVarint(out, at + 1, dataLength);
-            }
+            let at = writeField(out, this.at, TAG_RECORD, recordBytes);
+            at = writeField(out, at, TAG_PARTITION_KEY_INDEX, index);
+            at = writeField(out, at, TAG_DATA, dataLength);
             if (data !== undefined) out.set(data, at);
             else this.writeText(text, at, dataLength, encoding);
             this.at = at + dataLength;
@@ -331,16 +310,11 @@ export class KplAccumulator implements RecordAccumulator {
     const partitionKeyIndex = this.pendingPartitionKeyIndex;
     let recordBytes = 2 + varintSize(partitionKeyIndex) + varintSize(dataLength) + dataLength;
     if (explicitHashKeyIndex !== -1) recordBytes += 1 + varintSize(explicitHashKeyIndex);
-    out[this.at] = TAG_RECORD;
-    let at = writeVarint(out, this.at + 1, recordBytes);
-    out[at] = TAG_PARTITION_KEY_INDEX;
-    at = writeVarint(out, at + 1, partitionKeyIndex);
-    if (explicitHashKeyIndex !== -1) {
-      out[at] = TAG_EXPLICIT_HASH_KEY_INDEX;
-      at = writeVarint(out, at + 1, explicitHashKeyIndex);
-    }
-    out[at] = TAG_DATA;
-    at = writeVarint(out, at + 1, dataLength);
+    let at = writeField(out, this.at, TAG_RECORD, recordBytes);
+    at = writeField(out, at, TAG_PARTITION_KEY_INDEX, partitionKeyIndex);
+    if (explicitHashKeyIndex !== -1)
+      at = writeField(out, at, TAG_EXPLICIT_HASH_KEY_INDEX, explicitHashKeyIndex);
+    at = writeField(out, at, TAG_DATA, dataLength);
     if (data !== undefined) out.set(data, at);
     else this.writeText(text, at, dataLength, encoding);
     if (this.pendingNewPartitionKey) {
@@ -417,6 +391,16 @@ export class KplAccumulator implements RecordAccumulator {
   }
 }
 
+/** Writes a tag and a varint at `at` (one-byte values inline); returns the offset after them. */
+function writeField(out: Uint8Array, at: number, tag: number, value: number): number {
+  out[at] = tag;
+  if (value < 0x80) {
+    out[at + 1] = value;
+    return at + 2;
+  }
+  return writeVarint(out, at + 1, value);
+}
+
 function writeString(record: Buffer, out: Uint8Array, offset: number, tag: number, value: string): number {
   out[offset] = tag;
   const length = Buffer.byteLength(value, 'utf8');
@@ -426,37 +410,4 @@ function writeString(record: Buffer, out: Uint8Array, offset: number, tag: numbe
 
 function wrongByteCount(bytes: number): TypeError {
   return new TypeError(`the text does not take the ${bytes} bytes its entry says`);
-}
-
-/**
- * KPL on the text path: a TextRecordAccumulator over KplAccumulator. A text's byte count is its
- * entry's `textBytes`, or counted here (its length for ASCII texts).
- */
-export class KplTextAccumulator implements TextRecordAccumulator {
-  private readonly inner: KplAccumulator;
-  private readonly encoding: 'latin1' | 'utf8';
-
-  constructor(maxRecordBytes: number, traits: TextTraits) {
-    this.inner = new KplAccumulator(maxRecordBytes);
-    this.encoding = traits.ascii ? 'latin1' : 'utf8';
-  }
-
-  get itemCount(): number {
-    return this.inner.itemCount;
-  }
-
-  get size(): number {
-    return this.inner.size;
-  }
-
-  add(entry: TextAggregatorEntry): AggregatedRecord | undefined {
-    const { encoding } = this;
-    const bytes =
-      entry.textBytes ?? (encoding === 'latin1' ? entry.text.length : Buffer.byteLength(entry.text, 'utf8'));
-    return this.inner.addText(entry, bytes, encoding);
-  }
-
-  flush(): AggregatedRecord | undefined {
-    return this.inner.flush();
-  }
 }
