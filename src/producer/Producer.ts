@@ -21,7 +21,8 @@ interface DeliveryWaiter<T> {
 
 /**
  * An imperative producer on the same engine as toKinesis(): `await put(item)` returns once the
- * item is accepted (waiting while the queue is full), `await send(item)` once it is delivered,
+ * item is accepted (waiting while the queue is full, or while every call slot is taken and a
+ * call's worth of records is ready for the next), `await send(item)` once it is delivered,
  * `flush()` sends everything and waits for it, `close()` flushes and releases the client.
  *
  * Every item is reported on `reports$`. A failed item rejects its send() promise; failures of
@@ -62,7 +63,10 @@ export class Producer<T> {
     });
   }
 
-  /** Accepts an item, waiting while the queue is full. Resolves with the item's index. */
+  /**
+   * Accepts an item, waiting while the queue is full or the calls are saturated (every call slot
+   * taken and a call's worth of records ready for the next). Resolves with the item's index.
+   */
   put(item: T): Promise<number> {
     return this.enqueue(item, undefined);
   }
