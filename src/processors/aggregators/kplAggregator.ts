@@ -33,8 +33,8 @@ export function kplAggregator(): Aggregator {
 
 /**
  * The text path: texts are written into the record's buffer as they come (KplTextAccumulator).
- * Reading gives texts only for records whose items all carry the record's own keys (one
- * partition key in the table, the record's; no explicit hash keys), as the text path's items
+ * Reading gives texts only for records whose items all carry the record's own keys (each
+ * item's partition key and explicit hash key those of the record), as the text path's items
  * do; any other record, and one whose items are not all valid UTF-8, takes the byte path.
  */
 const text: AggregatorText = {
