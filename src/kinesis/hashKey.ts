@@ -22,7 +22,7 @@ export function partitionKeyLength(partitionKey: string): number {
 
 /**
  * Throws InvalidOptionError unless `partitionKey` is a string of 1–256 UTF-16 code units, the
- * length Kinesis checks (an emoji counts 2).
+ * length Kinesis checks (an emoji counts 2), with no lone surrogate (see loneSurrogateAt).
  */
 export function validatePartitionKey(partitionKey: unknown, option = 'partitionKey'): string {
   if (typeof partitionKey !== 'string') {
@@ -40,7 +40,38 @@ export function validatePartitionKey(partitionKey: unknown, option = 'partitionK
       `a partition key must have 1 to 256 UTF-16 code units (an emoji counts 2), this one has ${length}`,
     );
   }
+  const lone = loneSurrogateAt(partitionKey);
+  if (lone !== -1) {
+    const unit = partitionKey.charCodeAt(lone).toString(16);
+    throw new InvalidOptionError(
+      option,
+      partitionKey,
+      `a partition key must be well-formed Unicode: the lone surrogate \\u${unit} at position ${lone} has no ` +
+        'UTF-8 form, so the shard Kinesis hashes the key to cannot be known',
+    );
+  }
   return partitionKey;
+}
+
+/**
+ * Position of the first UTF-16 surrogate that is not half of a pair, or -1. Kinesis hashes a
+ * key's UTF-8 bytes, and a lone surrogate has none: encoders replace it (U+FFFD, or "?") while
+ * the request's JSON carries it escaped, so which shard such a key maps to is not defined.
+ */
+export function loneSurrogateAt(text: string): number {
+  for (let i = 0; i < text.length; i += 1) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdfff) continue;
+    if (unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i += 1;
+        continue;
+      }
+    }
+    return i;
+  }
+  return -1;
 }
 
 /** The form Kinesis accepts: `0|([1-9]\d{0,38})`. */

@@ -3,6 +3,7 @@ import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 import {
   MAX_HASH_KEY,
   parseExplicitHashKey,
+  loneSurrogateAt,
   partitionKeyLength,
   partitionKeyToHashKey,
   recordHashKey,
@@ -83,6 +84,18 @@ describe('validatePartitionKey', () => {
     expect(() => validatePartitionKey('k'.repeat(257))).toThrow(InvalidOptionError);
     expect(() => validatePartitionKey(5)).toThrow(InvalidOptionError);
     expect(() => validatePartitionKey(undefined)).toThrow(InvalidOptionError);
+  });
+
+  it('refuses lone surrogates, whose UTF-8 bytes (and so shard) are not defined', () => {
+    expect(validatePartitionKey('a😀b')).toBe('a😀b');
+    expect(() => validatePartitionKey('a\uD800')).toThrow(/lone surrogate \\ud800 at position 1/);
+    expect(() => validatePartitionKey('\uDC00a')).toThrow(/lone surrogate \\udc00 at position 0/);
+    expect(() => validatePartitionKey('a\uD800b')).toThrow(InvalidOptionError);
+    expect(() => validatePartitionKey('\uDE00\uD83D')).toThrow(/position 0/);
+    expect(() => validatePartitionKey('😀\uD83D', 'partitionKey')).toThrow(/position 2/);
+    expect(loneSurrogateAt('😀😀')).toBe(-1);
+    expect(loneSurrogateAt('x'.repeat(10))).toBe(-1);
+    expect(loneSurrogateAt('\uD83D\uD83D\uDE00')).toBe(0);
   });
 
   it('counts UTF-16 code units, as Kinesis does (an emoji counts 2)', () => {

@@ -112,9 +112,14 @@ describe('Producer against the embedded Kinesis with limits on', () => {
     expect(report).toMatchObject({ status: 'delivered', index: 0, partitionKey: 'a', attempts: 1 });
     expect(report.shardId).toMatch(/^shardId-/);
     await expect(producer.put({ id: '' })).rejects.toBeInstanceOf(InvalidPartitionKeyError);
+    // A lone surrogate has no UTF-8 form: the key's shard is not defined, so it is refused.
+    await expect(producer.put({ id: 'a\uD800' })).rejects.toMatchObject({
+      constructor: InvalidPartitionKeyError,
+      cause: { message: expect.stringContaining('lone surrogate \\ud800 at position 1') },
+    });
     await expect(producer.put({ id: 'b', body: 'x'.repeat(2000) })).rejects.toMatchObject({
       constructor: ItemTooLargeError,
-      context: { itemIndex: 2 },
+      context: { itemIndex: 3 },
     });
     await producer.close();
     client.destroy();
