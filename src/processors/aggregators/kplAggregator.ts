@@ -2,9 +2,9 @@ import { Buffer } from '../../platform/buffer.js';
 import { createHash } from '../../platform/crypto.js';
 import { KplChecksumError } from '../errors/KplChecksumError.js';
 import { KplDecodeError } from '../errors/KplDecodeError.js';
-import { isUtf8 } from '../../platform/isUtf8.js';
 import type { Aggregator, AggregatorText, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';
 import { toBuffer } from '../serializers/toBuffer.js';
+import { strictUtf8 } from '../strictUtf8.js';
 import { KplAccumulator } from './KplAccumulator.js';
 import { KplTextAccumulator } from './KplTextAccumulator.js';
 import { KPL_DIGEST_SIZE, KPL_MAGIC, KPL_OVERHEAD, hasKplMagic } from './kplFormat.js';
@@ -48,9 +48,9 @@ const text: AggregatorText = {
       if (item.partitionKey !== record.partitionKey || item.explicitHashKey !== record.explicitHashKey) {
         return undefined;
       }
-      const data = toBuffer(item.data);
-      if (!isUtf8(data)) return undefined;
-      texts[i] = data.toString('utf8');
+      const itemText = strictUtf8(toBuffer(item.data));
+      if (itemText === undefined) return undefined;
+      texts[i] = itemText;
     }
     return texts;
   },

@@ -1,5 +1,5 @@
 import { Buffer } from '../../platform/buffer.js';
-import { isUtf8 } from '../../platform/isUtf8.js';
+import { strictUtf8 } from '../strictUtf8.js';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { DeserializationError } from '../errors/DeserializationError.js';
 import { SerializationError } from '../errors/SerializationError.js';
@@ -44,9 +44,9 @@ export function jsonSerializer<T = unknown>(options: JsonSerializerOptions = {})
       return writePythonJson(item) ?? pythonJsonBytes(stringify(item));
     },
     deserialize(bytes: Uint8Array): T {
-      const buffer = toBuffer(bytes);
-      if (!isUtf8(buffer)) throw new DeserializationError('json', 'item is not valid UTF-8');
-      return parse<T>(buffer.toString('utf8'));
+      const text = strictUtf8(toBuffer(bytes));
+      if (text === undefined) throw new DeserializationError('json', 'item is not valid UTF-8');
+      return parse<T>(text);
     },
     text: {
       // JSON.stringify escapes every control character, a line feed included; the Python

@@ -1,5 +1,5 @@
 import { Buffer } from '../../platform/buffer.js';
-import { isUtf8 } from '../../platform/isUtf8.js';
+import { strictUtf8 } from '../strictUtf8.js';
 import { DeserializationError } from '../errors/DeserializationError.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
@@ -16,9 +16,9 @@ export function stringSerializer(): Serializer<string> {
       return Buffer.from(item, 'utf8');
     },
     deserialize(bytes: Uint8Array): string {
-      const buffer = toBuffer(bytes);
-      if (!isUtf8(buffer)) throw new DeserializationError('string', 'item is not valid UTF-8');
-      return buffer.toString('utf8');
+      const text = strictUtf8(toBuffer(bytes));
+      if (text === undefined) throw new DeserializationError('string', 'item is not valid UTF-8');
+      return text;
     },
   };
 }
