@@ -23,6 +23,7 @@ class ProgressLink {
     addSink: () => undefined,
     removeSink: () => undefined,
     settledByDrop: () => undefined,
+    claim: () => true,
   };
   private readonly progress = new Map<string, ShardProgress>();
   private readonly readings = new Map<string, ReadingLink>();

@@ -44,6 +44,8 @@ export interface ReadingLink {
 export interface LedgerSink {
   readonly intervalMs: number;
   settled(reading: ReadingLink): void;
+  /** True while this checkpoint() hands `record` (or an item of it) on downstream. */
+  forwards(record: KinesisRecord): boolean;
 }
 
 /** One direct subscriber of a tracked consumer. */
@@ -54,6 +56,12 @@ export interface LedgerLink {
   removeSink(sink: LedgerSink): void;
   /** A drop in this pipeline settled records of `reading`. */
   settledByDrop(reading: ReadingLink): void;
+  /**
+   * `sink` takes `record` (or an item of it). False when another checkpoint() of this
+   * subscriber took it and is not handing it on to `sink` right now: the record was multicast
+   * (share(), partition()) into pipelines side by side.
+   */
+  claim(record: KinesisRecord, sink: LedgerSink): boolean;
 }
 
 /** A record or an item of one, with its handle (undefined for an untracked consumer). */

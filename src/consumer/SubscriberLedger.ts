@@ -16,6 +16,8 @@ export class SubscriberLedger implements LedgerLink {
   /** Readings with positions advanced by drops before any checkpoint() of this pipeline showed itself. */
   private readonly unclaimed = new Set<ReadingLink>();
   private flush: Subscription | undefined;
+  /** The checkpoint() operators that took each record emitted to this subscriber, in line. */
+  private readonly claims = new WeakMap<KinesisRecord, LedgerSink[]>();
 
   constructor(
     readonly id: number,
@@ -37,6 +39,17 @@ export class SubscriberLedger implements LedgerLink {
 
   removeSink(sink: LedgerSink): void {
     this.sinks.delete(sink);
+  }
+
+  claim(record: KinesisRecord, sink: LedgerSink): boolean {
+    const sinks = this.claims.get(record);
+    if (sinks === undefined) this.claims.set(record, [sink]);
+    else if (!sinks.includes(sink)) {
+      // A checkpoint() after another one in the same line gets the record from it.
+      if (!sinks.some((other) => other.forwards(record))) return false;
+      sinks.push(sink);
+    }
+    return true;
   }
 
   /** Drops settled records: they count toward the batch of this pipeline's checkpoint(). */
