@@ -198,6 +198,7 @@ export function deserialize<T = unknown>(
             waiting = true;
             result.then(
               () => {
+                if (subscriber.closed) return;
                 waiting = false;
                 settle(record);
                 drain();
