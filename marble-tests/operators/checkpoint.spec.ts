@@ -5,12 +5,7 @@ import { CheckpointerConflictError } from '../../src/consumer/errors/Checkpointe
 import { MulticastCheckpointError } from '../../src/consumer/errors/MulticastCheckpointError.js';
 import type { KinesisItem } from '../../src/consumer/KinesisItem.js';
 import { CONSUMER_CONTEXT, type KinesisRecord } from '../../src/consumer/KinesisRecord.js';
-import {
-  RECORD_HANDLE,
-  type LedgerLink,
-  type LedgerSink,
-  type ReadingLink,
-} from '../../src/consumer/RecordTracking.js';
+import { RECORD_HANDLE, type LedgerLink, type ReadingLink } from '../../src/consumer/RecordTracking.js';
 import { checkpoint } from '../../src/operators/checkpoint.js';
 import { jsonProcessor } from '../../src/processors/namedProcessors.js';
 
@@ -18,22 +13,11 @@ import { jsonProcessor } from '../../src/processors/namedProcessors.js';
 class RecordingLink {
   readonly checkpointer = new MemoryCheckpointer();
   readonly log: string[] = [];
-  private readonly claims = new WeakMap<KinesisRecord, LedgerSink[]>();
   readonly ledger: LedgerLink = {
     id: 1,
     addSink: () => undefined,
     removeSink: () => undefined,
     settledByDrop: () => undefined,
-    // As SubscriberLedger.claim does.
-    claim: (record, sink) => {
-      const sinks = this.claims.get(record);
-      if (sinks === undefined) this.claims.set(record, [sink]);
-      else if (!sinks.includes(sink)) {
-        if (!sinks.some((other) => other.forwards(record))) return false;
-        sinks.push(sink);
-      }
-      return true;
-    },
   };
   private readonly readings = new Map<string, ReadingLink>();
   constructor(private readonly now: () => number) {}

@@ -23,7 +23,6 @@ class ProgressLink {
     addSink: () => undefined,
     removeSink: () => undefined,
     settledByDrop: () => undefined,
-    claim: () => true,
   };
   private readonly progress = new Map<string, ShardProgress>();
   private readonly readings = new Map<string, ReadingLink>();

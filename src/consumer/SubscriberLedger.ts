@@ -18,8 +18,6 @@ export class SubscriberLedger implements LedgerLink {
   private flush: Subscription | undefined;
   /** The subscriber left: drops reported late (an async dead-letter hook) change nothing. */
   private closed = false;
-  /** The checkpoint() operators that took each record emitted to this subscriber, in line. */
-  private readonly claims = new WeakMap<KinesisRecord, LedgerSink[]>();
 
   constructor(
     readonly id: number,
@@ -41,17 +39,6 @@ export class SubscriberLedger implements LedgerLink {
 
   removeSink(sink: LedgerSink): void {
     this.sinks.delete(sink);
-  }
-
-  claim(record: KinesisRecord, sink: LedgerSink): boolean {
-    const sinks = this.claims.get(record);
-    if (sinks === undefined) this.claims.set(record, [sink]);
-    else if (!sinks.includes(sink)) {
-      // A checkpoint() after another one in the same line gets the record from it.
-      if (!sinks.some((other) => other.forwards(record))) return false;
-      sinks.push(sink);
-    }
-    return true;
   }
 
   /** Drops settled records: they count toward the batch of this pipeline's checkpoint(). */

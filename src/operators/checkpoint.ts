@@ -26,6 +26,7 @@ import { UntrackedRecordError } from '../consumer/errors/UntrackedRecordError.js
 import type { KinesisItem } from '../consumer/KinesisItem.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
 import {
+  claimRecord,
   trackedValue,
   type LedgerLink,
   type ReadingLink,
@@ -181,7 +182,7 @@ export function checkpoint<T extends Checkpointable>(
         }
         // The same record in a second checkpoint() beside this one (not after it): its pipelines
         // would each commit the other's unfinished records.
-        if (!ledger.claim(tracked.record, sink)) {
+        if (!claimRecord(tracked.handle, sink, tracked.record)) {
           const { streamName, shardId, sequenceNumber } = tracked.record;
           throw new MulticastCheckpointError(streamName, shardId, sequenceNumber);
         }

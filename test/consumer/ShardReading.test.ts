@@ -37,13 +37,7 @@ async function setUp() {
   const source = { start: jest.fn(), stop: jest.fn() };
   const lease = await leases.acquire(SHARD);
   if (lease === undefined) throw new Error('no lease');
-  const ledger: LedgerLink = {
-    id: 1,
-    addSink: jest.fn(),
-    removeSink: jest.fn(),
-    settledByDrop: jest.fn(),
-    claim: () => true,
-  };
+  const ledger: LedgerLink = { id: 1, addSink: jest.fn(), removeSink: jest.fn(), settledByDrop: jest.fn() };
   const reading = new ShardReading(
     SHARD,
     lease.token,
