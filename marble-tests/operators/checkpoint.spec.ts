@@ -304,3 +304,15 @@ test('checkpoint() after checkpoint() in one pipeline is not a multicast', () =>
     ]);
   });
 });
+
+test('checkpoint() again after asynchronous work behind a first one: MulticastCheckpointError (the first already committed)', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const out = cold('a|', { a: record(link, 's0', '1') }).pipe(
+      checkpoint({ intervalMs: 0 }),
+      concatMap((r) => timer(3).pipe(map(() => r))),
+      checkpoint({ intervalMs: 0 }),
+    );
+    expectObservable(out).toBe('---#', undefined, expect.any(MulticastCheckpointError));
+  });
+});

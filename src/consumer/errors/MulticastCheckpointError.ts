@@ -6,14 +6,18 @@ import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
  * subscriber's records into pipelines the consumer cannot tell apart, so the faster one commits
  * positions the other has not processed. fromKinesis() is already shared: subscribe each
  * pipeline to it directly, and each holds back the position until it finished its records.
+ * Also raised for a checkpoint() after asynchronous work behind another checkpoint(): the first
+ * one commits before that work is done, so keep only the last one.
  */
 export class MulticastCheckpointError extends RxjsKinesisError {
   constructor(streamName: string, shardId: string, sequenceNumber: string) {
     super(
       `a record (stream "${streamName}", shard ${shardId}, sequence number ${sequenceNumber}) reached two ` +
-        `checkpoint() operators of one fromKinesis() subscription (share(), shareReplay() or partition() ` +
-        `before checkpoint()?); the faster pipeline would commit records the other has not processed. ` +
-        `fromKinesis() is already shared: subscribe each pipeline to it directly`,
+        `checkpoint() operators of one fromKinesis() subscription: side by side (share(), shareReplay() or ` +
+        `partition() before checkpoint()?), the faster pipeline would commit records the other has not ` +
+        `processed (fromKinesis() is already shared: subscribe each pipeline to it directly); one after ` +
+        `the other with asynchronous work between them, the first commits before that work is done (keep ` +
+        `only the last checkpoint())`,
       { retriable: false, context: { streamName, shardId, sequenceNumber } },
     );
   }
