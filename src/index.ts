@@ -139,6 +139,7 @@ export type { ConsumerStats, ShardStats, ShardReadState } from './consumer/Consu
 export { CheckpointerConflictError } from './consumer/errors/CheckpointerConflictError.js';
 export { NotAConsumerRecordError } from './consumer/errors/NotAConsumerRecordError.js';
 export { UntrackedRecordError } from './consumer/errors/UntrackedRecordError.js';
+export { MulticastCheckpointError } from './consumer/errors/MulticastCheckpointError.js';
 export { CheckpointerUnavailableError } from './consumer/errors/CheckpointerUnavailableError.js';
 export type { EnhancedFanOutOptions, EnhancedFanOutConsumer } from './consumer/EnhancedFanOutOptions.js';
 export { createSubscriptionClient } from './kinesis/createSubscriptionClient.js';

@@ -1,7 +1,8 @@
-import { concatMap, filter, map, mergeMap, timer, type Observable } from 'rxjs';
+import { concatMap, filter, map, merge, mergeMap, partition, share, timer, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
 import { CheckpointerConflictError } from '../../src/consumer/errors/CheckpointerConflictError.js';
+import { MulticastCheckpointError } from '../../src/consumer/errors/MulticastCheckpointError.js';
 import type { KinesisItem } from '../../src/consumer/KinesisItem.js';
 import { CONSUMER_CONTEXT, type KinesisRecord } from '../../src/consumer/KinesisRecord.js';
 import { RECORD_HANDLE, type LedgerLink, type ReadingLink } from '../../src/consumer/RecordTracking.js';
@@ -226,5 +227,92 @@ test('concurrent processing through mergeMap is only safe in concurrent mode (do
       .subscribe();
     flush();
     expect(link.log.slice(0, 2)).toEqual(['2 pass A:2', '5 pass A:1']);
+  });
+});
+
+// share() between the consumer and two checkpoint()s makes one subscriber of two pipelines: the
+// fast one used to pass (and commit) records the slow one had not processed yet.
+test('share() before two checkpoint()s: the second pipeline errors with MulticastCheckpointError', () => {
+  scheduler.run(({ cold, expectObservable, flush }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const rs = ['1', '2'].map((s) => record(link, 's0', s));
+    const shared = cold('ab|', { a: rs[0], b: rs[1] }).pipe(share());
+    const fast = shared.pipe(
+      checkpoint({ intervalMs: 0 }),
+      map((r) => r.sequenceNumber),
+    );
+    const slow = shared.pipe(
+      concatMap((r) => timer(5).pipe(map(() => r))),
+      checkpoint({ intervalMs: 0 }),
+      map((r) => r.sequenceNumber),
+    );
+    expectObservable(fast).toBe('ab|', { a: '1', b: '2' });
+    expectObservable(slow).toBe('-----#', undefined, expect.any(MulticastCheckpointError));
+    flush();
+    expect(link.log).toEqual(['0 pass s0:1', '1 pass s0:2', '2 commit s0']);
+  });
+});
+
+test('share() with synchronous pipelines: the second checkpoint() errors on the first record', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const shared = cold('a|', { a: record(link, 's0', '1') }).pipe(share());
+    expectObservable(
+      shared.pipe(
+        checkpoint({ intervalMs: 0 }),
+        map(() => 'x'),
+      ),
+    ).toBe('x|');
+    expectObservable(shared.pipe(checkpoint({ intervalMs: 0 }))).toBe(
+      '#',
+      undefined,
+      expect.any(MulticastCheckpointError),
+    );
+  });
+});
+
+test('items of one record split by partition() into two checkpoint()s: MulticastCheckpointError', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const r1 = record(link, 's0', '1');
+    const [evens, odds] = partition(
+      cold('ab|', { a: item(r1, 0, 2), b: item(r1, 1, 2) }).pipe(share()),
+      (i) => i.data % 2 === 0,
+    );
+    const out = merge(evens.pipe(checkpoint({ intervalMs: 0 })), odds.pipe(checkpoint({ intervalMs: 0 })));
+    expectObservable(out.pipe(map((i) => i.data))).toBe('a#', { a: 0 }, expect.any(MulticastCheckpointError));
+  });
+});
+
+test('checkpoint() after checkpoint() in one pipeline is not a multicast', () => {
+  scheduler.run(({ cold, expectObservable, flush }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const r1 = record(link, 's0', '1');
+    const source = cold('ab|', { a: item(r1, 0, 2), b: item(r1, 1, 2) });
+    const out = source.pipe(
+      checkpoint({ intervalMs: 0 }),
+      checkpoint({ mode: 'concurrent', process: () => timer(1), intervalMs: 0 }),
+      map((i) => i.data),
+    );
+    expectObservable(out).toBe('-a(b|)', { a: 0, b: 1 });
+    flush();
+    expect(link.log.filter((line) => line.includes('pass'))).toEqual([
+      '0 pass s0:1.0',
+      '1 pass s0:1',
+      '1 pass s0:1.0',
+      '2 pass s0:1',
+    ]);
+  });
+});
+
+test('checkpoint() again after asynchronous work behind a first one: MulticastCheckpointError (the first already committed)', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const out = cold('a|', { a: record(link, 's0', '1') }).pipe(
+      checkpoint({ intervalMs: 0 }),
+      concatMap((r) => timer(3).pipe(map(() => r))),
+      checkpoint({ intervalMs: 0 }),
+    );
+    expectObservable(out).toBe('---#', undefined, expect.any(MulticastCheckpointError));
   });
 });

@@ -373,4 +373,18 @@ describe('deserialize() and records that yield no item', () => {
     await output;
     expect(skipped).toEqual(['7:whole/1']);
   });
+
+  it('reports nothing when its asynchronous handler settles after the pipeline unsubscribed', async () => {
+    const skipped: string[] = [];
+    let release: () => void = () => undefined;
+    const handled = new Promise<void>((resolve) => (release = resolve));
+    const records = new Subject<KinesisRecord>();
+    const subscription = records.pipe(deserialize({ onDecodeError: () => handled })).subscribe();
+    records.next(linked('7', Buffer.from('{oops\n'), skipped));
+    subscription.unsubscribe();
+    release();
+    await handled;
+    await Promise.resolve();
+    expect(skipped).toEqual([]);
+  });
 });

@@ -2,6 +2,7 @@
 // Every case here runs twice, on the text path and on the byte path of the same processor (its
 // text halves removed), and expects the same items, dead letters, settlements and errors.
 import { Subject } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
 import type { KinesisItem } from '../../src/consumer/KinesisItem';
 import type { KinesisRecord } from '../../src/consumer/KinesisRecord';
 import { RECORD_HANDLE, type RecordHandle } from '../../src/consumer/RecordTracking';
@@ -234,18 +235,24 @@ describe('deserialize() on the JSON lines text path', () => {
   it('emits at most maxItemsAhead items of a large record ahead of checkpoint(), then more as they settle', () => {
     const counts: number[] = [];
     const count = (run: Run) => run.events.filter((event) => event.startsWith('item 1:')).length;
-    const events = onBothPaths(
-      (run) => {
-        run.next(record('1', lines(...numbers(2500, 2200)), run.reading));
-        run.next(record('2', lines('"after"'), run.reading));
-        counts.push(count(run));
-        run.reading.settle(400);
-        counts.push(count(run));
-        run.reading.settle(2500);
-        counts.push(count(run));
-      },
-      { maxItemsAhead: 300 },
-    );
+    // deserialize() goes on once the settling stage returned (an asap action): flush() runs it.
+    let events: string[] = [];
+    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ flush }) => {
+      events = onBothPaths(
+        (run) => {
+          run.next(record('1', lines(...numbers(2500, 2200)), run.reading));
+          run.next(record('2', lines('"after"'), run.reading));
+          counts.push(count(run));
+          run.reading.settle(400);
+          flush();
+          counts.push(count(run));
+          run.reading.settle(2500);
+          flush();
+          counts.push(count(run));
+        },
+        { maxItemsAhead: 300 },
+      );
+    });
     expect(counts).toEqual([300, 700, 2499, 300, 700, 2499]);
     expect(events.at(-1)).toBe('item 2:0/1 outer - "after"');
   });

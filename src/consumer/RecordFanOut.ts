@@ -109,11 +109,19 @@ export class RecordFanOut {
         reading.progress.add(record.sequenceNumber, ids, bytes);
         if (ledgers.length === 1) {
           const ledger = ledgers[0] as SubscriberLedger;
-          (record as { [RECORD_HANDLE]?: unknown })[RECORD_HANDLE] = { reading, ledger };
+          (record as { [RECORD_HANDLE]?: unknown })[RECORD_HANDLE] = {
+            reading,
+            ledger,
+            claimedBy: undefined,
+            alsoClaimedBy: undefined,
+          };
           ledger.subscriber.next(record);
         } else {
           for (const ledger of ledgers)
-            ledger.subscriber.next({ ...record, [RECORD_HANDLE]: { reading, ledger } });
+            ledger.subscriber.next({
+              ...record,
+              [RECORD_HANDLE]: { reading, ledger, claimedBy: undefined, alsoClaimedBy: undefined },
+            });
         }
       } else {
         for (const subscriber of this.plain) subscriber.next(record);

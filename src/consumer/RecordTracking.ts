@@ -14,6 +14,30 @@ export const RECORD_HANDLE: unique symbol = Symbol('rxjs-kinesis.recordHandle');
 export interface RecordHandle {
   readonly reading: ReadingLink;
   readonly ledger: LedgerLink;
+  /** The checkpoint() that took the record (or an item of it) first; set by claimRecord. */
+  claimedBy?: LedgerSink | undefined;
+  /** checkpoint() operators after it in the same line that took it from it. */
+  alsoClaimedBy?: LedgerSink[] | undefined;
+}
+
+/**
+ * `sink` takes the record of `handle` (or an item of it). False when another checkpoint() of
+ * the same subscriber took it and is not handing it on to `sink` right now: the record was
+ * multicast (share(), partition()) into pipelines side by side.
+ */
+export function claimRecord(handle: RecordHandle, sink: LedgerSink, record: KinesisRecord): boolean {
+  const first = handle.claimedBy;
+  if (first === undefined) {
+    handle.claimedBy = sink;
+    return true;
+  }
+  if (first === sink) return true;
+  const also = handle.alsoClaimedBy;
+  if (also?.includes(sink) === true) return true;
+  // A checkpoint() after another one in the same line gets the record from it.
+  if (!first.forwards(record) && also?.some((other) => other.forwards(record)) !== true) return false;
+  (handle.alsoClaimedBy ??= []).push(sink);
+  return true;
 }
 
 /** One reading of a shard, as the operators see it. Every call is ignored once the reading is over. */
@@ -44,6 +68,8 @@ export interface ReadingLink {
 export interface LedgerSink {
   readonly intervalMs: number;
   settled(reading: ReadingLink): void;
+  /** True while this checkpoint() hands `record` (or an item of it) on downstream. */
+  forwards(record: KinesisRecord): boolean;
 }
 
 /** One direct subscriber of a tracked consumer. */

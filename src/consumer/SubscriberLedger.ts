@@ -16,6 +16,8 @@ export class SubscriberLedger implements LedgerLink {
   /** Readings with positions advanced by drops before any checkpoint() of this pipeline showed itself. */
   private readonly unclaimed = new Set<ReadingLink>();
   private flush: Subscription | undefined;
+  /** The subscriber left: drops reported late (an async dead-letter hook) change nothing. */
+  private closed = false;
 
   constructor(
     readonly id: number,
@@ -27,7 +29,7 @@ export class SubscriberLedger implements LedgerLink {
   }
 
   addSink(sink: LedgerSink): void {
-    if (this.sinks.has(sink)) return;
+    if (this.closed || this.sinks.has(sink)) return;
     this.sinks.add(sink);
     for (const reading of this.unclaimed) sink.settled(reading);
     this.unclaimed.clear();
@@ -41,6 +43,7 @@ export class SubscriberLedger implements LedgerLink {
 
   /** Drops settled records: they count toward the batch of this pipeline's checkpoint(). */
   settledByDrop(reading: ReadingLink): void {
+    if (this.closed) return;
     if (this.sinks.size > 0) {
       for (const sink of this.sinks) sink.settled(reading);
       return;
@@ -56,6 +59,7 @@ export class SubscriberLedger implements LedgerLink {
 
   /** The subscriber left: stop the flush timer (the readings write what they may at stop). */
   close(): void {
+    this.closed = true;
     this.flush?.unsubscribe();
     this.flush = undefined;
     this.unclaimed.clear();

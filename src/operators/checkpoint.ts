@@ -20,11 +20,13 @@ import {
 import { withCheckpointSink } from '../consumer/checkpointBinding.js';
 import type { CheckpointSink } from '../consumer/ConsumerLink.js';
 import { CheckpointerConflictError } from '../consumer/errors/CheckpointerConflictError.js';
+import { MulticastCheckpointError } from '../consumer/errors/MulticastCheckpointError.js';
 import { NotAConsumerRecordError } from '../consumer/errors/NotAConsumerRecordError.js';
 import { UntrackedRecordError } from '../consumer/errors/UntrackedRecordError.js';
 import type { KinesisItem } from '../consumer/KinesisItem.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
 import {
+  claimRecord,
   trackedValue,
   type LedgerLink,
   type ReadingLink,
@@ -150,6 +152,8 @@ export function checkpoint<T extends Checkpointable>(
       const ledgers = new Set<LedgerLink>();
       let sinceCommit = 0;
       let timer: Subscription | undefined;
+      /** The record this operator is handing on downstream right now (a checkpoint() after it sees it then). */
+      let forwarding: KinesisRecord | undefined;
 
       const commitAll = (): Promise<void> => {
         sinceCommit = 0;
@@ -167,6 +171,7 @@ export function checkpoint<T extends Checkpointable>(
         ...(checkpointer === undefined ? {} : { checkpointer }),
         intervalMs: resolved.intervalMs,
         settled: count,
+        forwards: (record) => forwarding === record,
       };
       const track = (value: unknown): Tracked => {
         const tracked = resolve(value, checkpointer);
@@ -174,6 +179,12 @@ export function checkpoint<T extends Checkpointable>(
         if (!ledgers.has(ledger)) {
           ledgers.add(ledger);
           ledger.addSink(sink);
+        }
+        // The same record in a second checkpoint() beside this one (not after it): its pipelines
+        // would each commit the other's unfinished records.
+        if (!claimRecord(tracked.handle, sink, tracked.record)) {
+          const { streamName, shardId, sequenceNumber } = tracked.record;
+          throw new MulticastCheckpointError(streamName, shardId, sequenceNumber);
         }
         return tracked;
       };
@@ -245,7 +256,13 @@ export function checkpoint<T extends Checkpointable>(
               return;
             }
             if (resolved.mode === 'ordered') passed(tracked);
-            subscriber.next(value);
+            const previous = forwarding;
+            forwarding = tracked.record;
+            try {
+              subscriber.next(value);
+            } finally {
+              forwarding = previous;
+            }
           },
           error: (error: unknown) => {
             flush();

@@ -1,4 +1,4 @@
-import { Observable, type OperatorFunction } from 'rxjs';
+import { asapScheduler, Observable, type OperatorFunction } from 'rxjs';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { KinesisItem } from '../consumer/KinesisItem.js';
 import { CONSUMER_CONTEXT, type KinesisRecord } from '../consumer/KinesisRecord.js';
@@ -103,11 +103,18 @@ export function deserialize<T = unknown>(
             const done = handle.reading.itemsDone(handle.ledger, record.sequenceNumber);
             if (subSequenceOf(decoded, i) - done >= maxItemsAhead) {
               waiting = true;
-              cancelWait = handle.reading.whenSettled(() => {
+              const resume = (): void => {
                 cancelWait = undefined;
                 waiting = false;
                 emitItems(record, decoded, i);
                 drain();
+              };
+              // A settlement happens inside a later stage's emission (a bufferTime() batch going
+              // into checkpoint()): go on once that returned, or items fed back into the stage
+              // mid-emission can be lost there (bufferTime() has no open buffer at that moment).
+              cancelWait = handle.reading.whenSettled(() => {
+                const action = asapScheduler.schedule(resume);
+                cancelWait = () => action.unsubscribe();
               });
               return;
             }
@@ -198,6 +205,7 @@ export function deserialize<T = unknown>(
             waiting = true;
             result.then(
               () => {
+                if (subscriber.closed) return;
                 waiting = false;
                 settle(record);
                 drain();
