@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:net';
 import {
+  answerOfSdkError,
   INTERNAL_FAILURE_MESSAGE,
   internalFailure,
   resourceInUse,
@@ -13,12 +14,24 @@ import { readRequestBody, sendAnswer } from './frontHttp.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { BackingStoreJson } from './efo/BackingStoreJson.js';
 import { EnhancedFanOut, type SubscriptionFilter, type SubscriptionInfo } from './efo/EnhancedFanOut.js';
-import { ShardOperations, withUpdatingStatus } from './ShardOperations.js';
+import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
+import { ShardOperations } from './ShardOperations.js';
 import { ShardReads } from './ShardReads.js';
 import { ShardWrites } from './ShardWrites.js';
 import { resolveStreamArn } from './streamArn.js';
+import { describedStream } from './streamDescription.js';
+import { createStreamRequest } from './streamModeRequest.js';
+import { StreamModeOperations } from './StreamModeOperations.js';
+import type { StreamMode } from './StreamModes.js';
 import { StreamSettleWatcher } from './StreamSettleWatcher.js';
-import { errorAnswer, JSON_CONTENT_TYPE, parseJsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
+import {
+  errorAnswer,
+  JSON_CONTENT_TYPE,
+  jsonAnswer,
+  parseJsonObject,
+  type JsonObject,
+  type UpstreamAnswer,
+} from './UpstreamAnswer.js';
 import { UpstreamForwarder } from './UpstreamForwarder.js';
 
 const RESHARDING_OPERATIONS = new Set([
@@ -29,15 +42,13 @@ const RESHARDING_OPERATIONS = new Set([
   'UpdateShardCount',
 ]);
 
-const STATUS_OPERATIONS = new Set(['DescribeStream', 'DescribeStreamSummary']);
-
 /**
  * The local endpoint: an HTTP server speaking the Kinesis JSON 1.1 protocol that passes every
  * request to kinesalite, and on the way enforces the Kinesis limits (per-shard write and read
  * rates, request sizes, the account shard limit), answers what kinesalite lacks (StreamARN
  * addressing, UpdateShardCount, DescribeLimits, ListShards paging and filters, AT_TIMESTAMP on
- * a shard with no later record, ChildShards at a shard's end) and injects faults, answering
- * exactly as AWS does.
+ * a shard with no later record, ChildShards at a shard's end, capacity modes, ListStreams and
+ * DescribeStream paging, consumer counts) and injects faults, answering exactly as AWS does.
  */
 export class KinesisFrontServer {
   /** Listens for HTTP/1.1 and cleartext HTTP/2 connections on one port. */
@@ -48,6 +59,7 @@ export class KinesisFrontServer {
   private readonly writes: ShardWrites;
   private readonly reads: ShardReads;
   private readonly operations: ShardOperations;
+  private readonly modes: StreamModeOperations;
   private readonly settling: StreamSettleWatcher;
   private readonly store: BackingStoreJson;
   private readonly fanOut: EnhancedFanOut;
@@ -62,6 +74,11 @@ export class KinesisFrontServer {
       region: options.region,
       shardLimit: options.shardLimit,
       onReshard: (streamName) => this.forgetStream(streamName, false),
+    });
+    this.modes = new StreamModeOperations({
+      admin: options.admin,
+      statusDelayMs: options.streamStatusDelayMs,
+      isBusy: (streamName) => this.operations.isUpdating(streamName),
     });
     this.settling = new StreamSettleWatcher(options.admin, (streamName, dropBudgets) =>
       this.forgetStream(streamName, dropBudgets),
@@ -100,6 +117,11 @@ export class KinesisFrontServer {
     this.fanOut.forgetStream(streamName);
     this.writes.forgetStream(streamName);
     this.reads.forgetStream(streamName);
+  }
+
+  /** Records the capacity mode of a stream created (or, undefined, deleted) without the front. */
+  recordStream(streamName: string, mode: StreamMode | undefined): void {
+    this.modes.record(streamName, mode);
   }
 
   /** The open SubscribeToShard subscriptions matching `filter`. */
@@ -177,9 +199,17 @@ export class KinesisFrontServer {
     }
     const addressed = resolveStreamArn(operation, parsed);
     if ('error' in addressed) return errorAnswer(addressed.error);
-    const payload = addressed.payload;
-    const body = payload === parsed ? rawBody : Buffer.from(JSON.stringify(payload));
+    let payload = addressed.payload;
     const streamName = typeof payload.StreamName === 'string' ? payload.StreamName : undefined;
+    let createdMode: StreamMode | undefined;
+    if (operation === 'CreateStream') {
+      const create = createStreamRequest(payload);
+      if ('status' in create) return errorAnswer(create);
+      payload = create.payload;
+      createdMode = create.mode;
+    }
+    const body =
+      payload === parsed && createdMode === undefined ? rawBody : Buffer.from(JSON.stringify(payload));
     switch (operation) {
       case 'PutRecords':
         return this.writes.putRecords(req, body, payload);
@@ -198,7 +228,13 @@ export class KinesisFrontServer {
         return this.operations.updateShardCount(payload);
       case 'DescribeLimits':
         this.options.stats.forwardedRequests += 1;
-        return this.operations.describeLimits();
+        return this.operations.describeLimits(this.modes.onDemandCount);
+      case 'ListStreams':
+        this.options.stats.forwardedRequests += 1;
+        return this.listStreams(req, body, payload);
+      case 'UpdateStreamMode':
+        this.options.stats.forwardedRequests += 1;
+        return this.modes.updateStreamMode(payload);
       case 'CreateStream': {
         const shards = payload.ShardCount;
         if (typeof shards === 'number' && Number.isInteger(shards) && shards > 0) {
@@ -209,7 +245,7 @@ export class KinesisFrontServer {
       }
       case 'SplitShard':
       case 'MergeShards': {
-        if (streamName !== undefined && this.operations.isUpdating(streamName)) {
+        if (streamName !== undefined && this.isUpdating(streamName)) {
           return errorAnswer(resourceInUse(streamName, 'UPDATING'));
         }
         if (operation === 'SplitShard') {
@@ -228,14 +264,50 @@ export class KinesisFrontServer {
       // The change lands after the status delay; a shard map loaded meanwhile is stale then.
       if (answer.status === 200) this.settling.watch(streamName, dropBudgets);
     }
+    if (answer.status === 200 && streamName !== undefined) {
+      if (operation === 'CreateStream') this.modes.record(streamName, createdMode);
+      if (operation === 'DeleteStream') this.modes.record(streamName, undefined);
+    }
     if (
       streamName !== undefined &&
-      STATUS_OPERATIONS.has(operation) &&
-      this.operations.isUpdating(streamName)
+      (operation === 'DescribeStream' || operation === 'DescribeStreamSummary')
     ) {
-      return withUpdatingStatus(answer);
+      return describedStream(operation, payload, answer, {
+        mode: this.modes.modeOf(streamName),
+        updating: this.isUpdating(streamName),
+        consumerCount: this.fanOut.consumerCount(streamName),
+      });
     }
     return answer;
+  }
+
+  /** Whether the stream is UPDATING through the front (scaling, or a capacity mode switch). */
+  private isUpdating(streamName: string): boolean {
+    return this.operations.isUpdating(streamName) || this.modes.isUpdating(streamName);
+  }
+
+  /** ListStreams with AWS paging (NextToken, 100 a page) and StreamSummaries. */
+  private async listStreams(
+    req: IncomingMessage,
+    body: Buffer,
+    payload: JsonObject,
+  ): Promise<UpstreamAnswer> {
+    const now = Date.now();
+    const query = parseListStreams(payload, now);
+    // A Limit out of range: the backing store refuses it in the AWS words.
+    if (query === undefined) return this.upstream.forward(req, body);
+    if ('status' in query) return errorAnswer(query);
+    try {
+      const page = await listStreamsPage(
+        this.options.admin,
+        query,
+        { modeOf: (name) => this.modes.modeOf(name), isUpdating: (name) => this.isUpdating(name) },
+        now,
+      );
+      return jsonAnswer(200, page);
+    } catch (error) {
+      return errorAnswer(answerOfSdkError(error));
+    }
   }
 }
 

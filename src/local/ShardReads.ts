@@ -50,7 +50,8 @@ export class ShardReads {
     const { limits, stats, clock } = this.options;
     const iterator = payload.ShardIterator;
     const shard = typeof iterator === 'string' ? this.iterators.lookup(iterator) : undefined;
-    if (shard === undefined) return this.upstream.forward(req, body);
+    // A request the backing store refuses as invalid is not a call on the shard's budget.
+    if (shard === undefined || !validLimit(payload.Limit)) return this.upstream.forward(req, body);
     const budget = limits === undefined ? undefined : this.budgets.get(shard.streamName, shard.shardId);
     if (budget?.tryCall(clock()) !== undefined) {
       stats.throttledGetRecordsCalls += 1;
@@ -128,6 +129,15 @@ export class ShardReads {
     }
     return answer;
   }
+}
+
+/** GetRecords' Limit: absent, or an integer from 1 to 10,000. */
+function validLimit(limit: unknown): boolean {
+  return (
+    limit === undefined ||
+    limit === null ||
+    (typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 && limit <= 10_000)
+  );
 }
 
 /** `ShardId` may be given as "shardId-000000000001" or "1"; kinesalite answers with the long form. */

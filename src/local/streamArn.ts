@@ -22,6 +22,7 @@ const NAMED_BY_STREAM_NAME = new Set([
   'RemoveTagsFromStream',
   'SplitShard',
   'UpdateShardCount',
+  'UpdateStreamMode',
 ]);
 
 /** The stream name in a stream ARN, or undefined if `arn` is not one. */
