@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
+import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { atTimestampIterator } from './atTimestampIterator.js';
 import { answerOfSdkError, invalidArgument, localAccountId, readThrottled } from './awsErrors.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
-import { IteratorRegistry } from './IteratorRegistry.js';
+import { IteratorRegistry, type IteratorShard } from './IteratorRegistry.js';
 import { epochMs } from './listShardsPage.js';
 import { toPutEntry } from './putEntry.js';
 import { ShardBudgets } from './ShardBudgets.js';
@@ -17,6 +18,11 @@ import {
 } from './UpstreamAnswer.js';
 import type { UpstreamForwarder } from './UpstreamForwarder.js';
 import { listAllShards } from './upstreamShards.js';
+
+/** Most records one GetRecords call asks for. */
+const MAX_LIMIT = 10_000;
+/** Most bytes (data + partition keys) one GetRecords answer holds. */
+const MAX_PAGE_BYTES = 10 * 1024 * 1024;
 
 export type ShardReadsOptions = Pick<KinesisFrontServerOptions, 'limits' | 'clock' | 'stats' | 'admin'>;
 
@@ -60,17 +66,23 @@ export class ShardReads {
     const answer = await this.upstream.forward(req, body);
     const parsed = answer.status === 200 ? parseJsonObject(answer.body) : undefined;
     if (parsed === undefined) return answer;
-    if (typeof parsed.NextShardIterator === 'string')
-      this.iterators.remember(parsed.NextShardIterator, shard);
+    const page = await this.sizedPage(
+      shard,
+      parsed,
+      typeof payload.Limit === 'number' ? payload.Limit : MAX_LIMIT,
+    );
+    if (typeof page.NextShardIterator === 'string') this.iterators.remember(page.NextShardIterator, shard);
     if (budget !== undefined) {
       let bytes = 0;
-      for (const record of Array.isArray(parsed.Records) ? parsed.Records : []) {
+      for (const record of Array.isArray(page.Records) ? page.Records : []) {
         const entry = toPutEntry(record);
         if (entry !== undefined) bytes += entry.bytes;
       }
       budget.consumeBytes(clock(), bytes);
     }
-    if (typeof parsed.NextShardIterator === 'string') return answer;
+    if (typeof page.NextShardIterator === 'string') {
+      return page === parsed ? answer : jsonAnswer(200, page, answer.headers);
+    }
     // The end of a closed shard: Kinesis names the shards that continue it.
     const shards = await listAllShards(this.options.admin, shard.streamName);
     const children = shards
@@ -84,7 +96,50 @@ export class ShardReads {
         ),
         HashKeyRange: child.HashKeyRange,
       }));
-    return jsonAnswer(200, { ...parsed, ChildShards: children }, answer.headers);
+    return jsonAnswer(200, { ...page, ChildShards: children }, answer.headers);
+  }
+
+  /**
+   * A GetRecords answer of the backing store as AWS sizes and dates it: at most 10 MiB of
+   * records (the rest left for the next call, from an iterator after the last record returned),
+   * and MillisBehindLatest counted from the oldest record left unread (kinesalite says 0 on an
+   * open shard). `limit`: the records the call asked for at most.
+   */
+  private async sizedPage(shard: IteratorShard, parsed: JsonObject, limit: number): Promise<JsonObject> {
+    const records = (Array.isArray(parsed.Records) ? parsed.Records : []) as JsonObject[];
+    const next = parsed.NextShardIterator;
+    if (records.length === 0 || typeof next !== 'string') return parsed;
+    let kept = 0;
+    let bytes = 0;
+    for (const record of records) {
+      const size = toPutEntry(record)?.bytes ?? 0;
+      if (kept > 0 && bytes + size > MAX_PAGE_BYTES) break;
+      bytes += size;
+      kept += 1;
+    }
+    const { admin } = this.options;
+    let page = parsed;
+    let unread: number | undefined;
+    if (kept < records.length) {
+      const last = String(records[kept - 1]!.SequenceNumber);
+      const after = await admin.send(
+        new GetShardIteratorCommand({
+          StreamName: shard.streamName,
+          ShardId: shard.shardId,
+          ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+          StartingSequenceNumber: last,
+        }),
+      );
+      page = { ...parsed, Records: records.slice(0, kept), NextShardIterator: after.ShardIterator };
+      unread = epochMs(records[kept]!.ApproximateArrivalTimestamp);
+    } else if (records.length >= limit) {
+      const peek = await admin.send(new GetRecordsCommand({ ShardIterator: next, Limit: 1 }));
+      unread = peek.Records?.[0]?.ApproximateArrivalTimestamp?.getTime();
+    }
+    if (unread === undefined) return page;
+    const behind = Math.max(0, Date.now() - unread);
+    const reported = typeof page.MillisBehindLatest === 'number' ? page.MillisBehindLatest : 0;
+    return behind > reported ? { ...page, MillisBehindLatest: behind } : page;
   }
 
   async getShardIterator(req: IncomingMessage, body: Buffer, payload: JsonObject): Promise<UpstreamAnswer> {
@@ -136,7 +191,7 @@ function validLimit(limit: unknown): boolean {
   return (
     limit === undefined ||
     limit === null ||
-    (typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 && limit <= 10_000)
+    (typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT)
   );
 }
 
