@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:net';
+import { AddTagsToStreamCommand } from '@aws-sdk/client-kinesis';
 import {
   answerOfSdkError,
+  consumersRegistered,
   INTERNAL_FAILURE_MESSAGE,
   internalFailure,
   resourceInUse,
@@ -60,6 +62,8 @@ export class KinesisFrontServer {
   private readonly reads: ShardReads;
   private readonly operations: ShardOperations;
   private readonly modes: StreamModeOperations;
+  /** Tags of CreateStream requests, given to their streams once these are ACTIVE. */
+  private readonly pendingTags = new Map<string, Record<string, string>>();
   private readonly settling: StreamSettleWatcher;
   private readonly store: BackingStoreJson;
   private readonly fanOut: EnhancedFanOut;
@@ -243,6 +247,15 @@ export class KinesisFrontServer {
         }
         break;
       }
+      case 'DeleteStream':
+        if (
+          streamName !== undefined &&
+          payload.EnforceConsumerDeletion !== true &&
+          this.fanOut.consumerCount(streamName) > 0
+        ) {
+          return errorAnswer(consumersRegistered(streamName));
+        }
+        break;
       case 'SplitShard':
       case 'MergeShards': {
         if (streamName !== undefined && this.isUpdating(streamName)) {
@@ -258,15 +271,25 @@ export class KinesisFrontServer {
         break;
     }
     const answer = await this.upstream.forward(req, body);
+    if (answer.status === 200 && streamName !== undefined) {
+      if (operation === 'CreateStream') {
+        this.modes.record(streamName, createdMode);
+        if (isTags(payload.Tags)) this.pendingTags.set(streamName, payload.Tags);
+      }
+      if (operation === 'DeleteStream') this.modes.record(streamName, undefined);
+    }
     if (streamName !== undefined && RESHARDING_OPERATIONS.has(operation)) {
       const dropBudgets = operation === 'CreateStream' || operation === 'DeleteStream';
       this.forgetStream(streamName, dropBudgets);
       // The change lands after the status delay; a shard map loaded meanwhile is stale then.
-      if (answer.status === 200) this.settling.watch(streamName, dropBudgets);
-    }
-    if (answer.status === 200 && streamName !== undefined) {
-      if (operation === 'CreateStream') this.modes.record(streamName, createdMode);
-      if (operation === 'DeleteStream') this.modes.record(streamName, undefined);
+      if (answer.status === 200) {
+        const tagged = operation === 'CreateStream' && this.pendingTags.has(streamName);
+        this.settling.watch(
+          streamName,
+          dropBudgets,
+          tagged ? () => this.tagCreatedStream(streamName) : undefined,
+        );
+      }
     }
     if (
       streamName !== undefined &&
@@ -275,10 +298,27 @@ export class KinesisFrontServer {
       return describedStream(operation, payload, answer, {
         mode: this.modes.modeOf(streamName),
         updating: this.isUpdating(streamName),
+        creating: this.pendingTags.has(streamName),
         consumerCount: this.fanOut.consumerCount(streamName),
       });
     }
     return answer;
+  }
+
+  /**
+   * Gives a stream the Tags of its CreateStream once it is ACTIVE in the backing store
+   * (kinesalite ignores them, and would overwrite tags added while it is CREATING); the front
+   * shows the stream CREATING until then.
+   */
+  private async tagCreatedStream(streamName: string): Promise<void> {
+    const tags = this.pendingTags.get(streamName);
+    try {
+      if (tags !== undefined) {
+        await this.options.admin.send(new AddTagsToStreamCommand({ StreamName: streamName, Tags: tags }));
+      }
+    } finally {
+      this.pendingTags.delete(streamName);
+    }
   }
 
   /** Whether the stream is UPDATING through the front (scaling, or a capacity mode switch). */
@@ -301,7 +341,13 @@ export class KinesisFrontServer {
       const page = await listStreamsPage(
         this.options.admin,
         query,
-        { modeOf: (name) => this.modes.modeOf(name), isUpdating: (name) => this.isUpdating(name) },
+        {
+          modeOf: (name) => this.modes.modeOf(name),
+          statusOf: (name, status) => {
+            if (this.isUpdating(name)) return 'UPDATING';
+            return status === 'ACTIVE' && this.pendingTags.has(name) ? 'CREATING' : status;
+          },
+        },
         now,
       );
       return jsonAnswer(200, page);
@@ -309,6 +355,16 @@ export class KinesisFrontServer {
       return errorAnswer(answerOfSdkError(error));
     }
   }
+}
+
+/** A CreateStream `Tags` map with at least one tag. */
+function isTags(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.keys(value).length > 0 &&
+    Object.values(value).every((tag) => typeof tag === 'string')
+  );
 }
 
 /** The Kinesis operation a request calls (from X-Amz-Target). */

@@ -77,6 +77,17 @@ export function resourceInUse(streamName: string, status: string): AwsErrorAnswe
   };
 }
 
+/** DeleteStream of a stream with registered consumers, without EnforceConsumerDeletion. */
+export function consumersRegistered(streamName: string): AwsErrorAnswer {
+  return {
+    status: 400,
+    type: 'ResourceInUseException',
+    message:
+      `Stream ${streamName} under account ${localAccountId()} has registered consumers; ` +
+      'deregister them first, or set EnforceConsumerDeletion to delete the stream with them.',
+  };
+}
+
 export function limitExceeded(message: string): AwsErrorAnswer {
   return { status: 400, type: 'LimitExceededException', message };
 }

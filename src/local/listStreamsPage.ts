@@ -58,7 +58,8 @@ export function parseListStreams(
 /** How the front describes a stream beyond what the backing store keeps. */
 export interface StreamExtras {
   readonly modeOf: (streamName: string) => StreamMode;
-  readonly isUpdating: (streamName: string) => boolean;
+  /** The status to show for a stream whose backing store status is `status`. */
+  readonly statusOf: (streamName: string, status: string | undefined) => string | undefined;
 }
 
 /** One page of ListStreams as AWS answers it: names, summaries, HasMoreStreams and a NextToken. */
@@ -84,7 +85,7 @@ export async function listStreamsPage(
       summaries.push({
         StreamName: name,
         StreamARN: summary?.StreamARN,
-        StreamStatus: extras.isUpdating(name) ? 'UPDATING' : summary?.StreamStatus,
+        StreamStatus: extras.statusOf(name, summary?.StreamStatus),
         StreamModeDetails: { StreamMode: extras.modeOf(name) },
         StreamCreationTimestamp: (summary?.StreamCreationTimestamp?.getTime() ?? now) / 1000,
       });

@@ -8,6 +8,8 @@ export const MAX_DESCRIBED_SHARDS = 100;
 export interface StreamFacts {
   readonly mode: StreamMode;
   readonly updating: boolean;
+  /** Still being set up by the front (an ACTIVE stream is shown CREATING). */
+  readonly creating: boolean;
   readonly consumerCount: number;
 }
 
@@ -30,6 +32,7 @@ export function describedStream(
   const fields = description as JsonObject;
   fields.StreamModeDetails = { StreamMode: facts.mode };
   if (facts.updating) fields.StreamStatus = 'UPDATING';
+  if (facts.creating && fields.StreamStatus === 'ACTIVE') fields.StreamStatus = 'CREATING';
   if (operation === 'DescribeStreamSummary') {
     fields.ConsumerCount = facts.consumerCount;
   } else if (Array.isArray(fields.Shards)) {
