@@ -25,6 +25,7 @@ import { describedStream } from './streamDescription.js';
 import { createStreamRequest } from './streamModeRequest.js';
 import { StreamModeOperations } from './StreamModeOperations.js';
 import type { StreamMode } from './StreamModes.js';
+import { StreamRetention } from './StreamRetention.js';
 import { StreamSettleWatcher } from './StreamSettleWatcher.js';
 import {
   errorAnswer,
@@ -62,6 +63,7 @@ export class KinesisFrontServer {
   private readonly reads: ShardReads;
   private readonly operations: ShardOperations;
   private readonly modes: StreamModeOperations;
+  private readonly retention: StreamRetention;
   /** Tags of CreateStream requests, given to their streams once these are ACTIVE. */
   private readonly pendingTags = new Map<string, Record<string, string>>();
   private readonly settling: StreamSettleWatcher;
@@ -84,6 +86,7 @@ export class KinesisFrontServer {
       statusDelayMs: options.streamStatusDelayMs,
       isBusy: (streamName) => this.operations.isUpdating(streamName),
     });
+    this.retention = new StreamRetention(options.admin);
     this.settling = new StreamSettleWatcher(options.admin, (streamName, dropBudgets) =>
       this.forgetStream(streamName, dropBudgets),
     );
@@ -126,6 +129,7 @@ export class KinesisFrontServer {
   /** Records the capacity mode of a stream created (or, undefined, deleted) without the front. */
   recordStream(streamName: string, mode: StreamMode | undefined): void {
     this.modes.record(streamName, mode);
+    this.retention.forget(streamName);
   }
 
   /** The open SubscribeToShard subscriptions matching `filter`. */
@@ -236,6 +240,20 @@ export class KinesisFrontServer {
       case 'ListStreams':
         this.options.stats.forwardedRequests += 1;
         return this.listStreams(req, body, payload);
+      case 'IncreaseStreamRetentionPeriod':
+      case 'DecreaseStreamRetentionPeriod': {
+        const step = await this.retention.change(operation, payload);
+        if ('answer' in step) {
+          this.options.stats.forwardedRequests += 1;
+          return step.answer;
+        }
+        const answer = await this.upstream.forward(
+          req,
+          step.forward === payload ? body : Buffer.from(JSON.stringify(step.forward)),
+        );
+        if (answer.status === 200) step.onSuccess?.();
+        return answer;
+      }
       case 'UpdateStreamMode':
         this.options.stats.forwardedRequests += 1;
         return this.modes.updateStreamMode(payload);
@@ -272,6 +290,7 @@ export class KinesisFrontServer {
     }
     const answer = await this.upstream.forward(req, body);
     if (answer.status === 200 && streamName !== undefined) {
+      if (operation === 'CreateStream' || operation === 'DeleteStream') this.retention.forget(streamName);
       if (operation === 'CreateStream') {
         this.modes.record(streamName, createdMode);
         if (isTags(payload.Tags)) this.pendingTags.set(streamName, payload.Tags);
@@ -299,6 +318,7 @@ export class KinesisFrontServer {
         mode: this.modes.modeOf(streamName),
         updating: this.isUpdating(streamName),
         creating: this.pendingTags.has(streamName),
+        retentionHours: this.retention.hoursOf(streamName),
         consumerCount: this.fanOut.consumerCount(streamName),
       });
     }

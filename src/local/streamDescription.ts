@@ -11,11 +11,13 @@ export interface StreamFacts {
   /** Still being set up by the front (an ACTIVE stream is shown CREATING). */
   readonly creating: boolean;
   readonly consumerCount: number;
+  /** The retention period, when the front keeps it (past the backing store's 168 hours). */
+  readonly retentionHours: number | undefined;
 }
 
 /**
  * A DescribeStream or DescribeStreamSummary answer of the backing store completed as AWS
- * answers: the capacity mode, UPDATING while the front scales the stream, the registered
+ * answers: the capacity mode, the retention period, UPDATING while the front scales the stream, the registered
  * consumers, and (DescribeStream) the shards after ExclusiveStartShardId, at most Limit of them
  * (default and most: 100), with HasMoreShards telling whether more follow.
  */
@@ -31,6 +33,7 @@ export function describedStream(
   if (parsed === undefined || typeof description !== 'object' || description === null) return answer;
   const fields = description as JsonObject;
   fields.StreamModeDetails = { StreamMode: facts.mode };
+  if (facts.retentionHours !== undefined) fields.RetentionPeriodHours = facts.retentionHours;
   if (facts.updating) fields.StreamStatus = 'UPDATING';
   if (facts.creating && fields.StreamStatus === 'ACTIVE') fields.StreamStatus = 'CREATING';
   if (operation === 'DescribeStreamSummary') {
