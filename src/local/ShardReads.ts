@@ -39,7 +39,8 @@ export class ShardReads {
     private readonly options: ShardReadsOptions,
     private readonly upstream: UpstreamForwarder,
   ) {
-    this.iterators = new IteratorRegistry(options.clock);
+    // Iterators expire in the backing store after 5 minutes of real time, whatever `clock` says.
+    this.iterators = new IteratorRegistry(Date.now);
     this.budgets = new ShardBudgets(() => {
       const limits = this.options.limits!;
       return new ShardReadBudget(limits.getRecordsCallsPerSecond, limits.readBytesPerSecond);
