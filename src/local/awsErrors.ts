@@ -69,6 +69,13 @@ export function validationError(message: string): AwsErrorAnswer {
   return { status: 400, type: 'ValidationException', message };
 }
 
+/** A MaxResults outside 1..`max`, refused in the AWS words. */
+export function maxResultsRefusal(maxResults: unknown, max: number): AwsErrorAnswer {
+  return validationError(
+    `1 validation error detected: Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${max}`,
+  );
+}
+
 export function resourceInUse(streamName: string, status: string): AwsErrorAnswer {
   return {
     status: 400,
