@@ -233,6 +233,9 @@ export class KinesisFrontServer {
         return this.operations.listShards(payload);
       case 'UpdateShardCount':
         this.options.stats.forwardedRequests += 1;
+        if (streamName !== undefined && this.modes.isUpdating(streamName)) {
+          return errorAnswer(resourceInUse(streamName, 'UPDATING'));
+        }
         return this.operations.updateShardCount(payload);
       case 'DescribeLimits':
         this.options.stats.forwardedRequests += 1;

@@ -6,7 +6,10 @@ import {
   DescribeStreamSummaryCommand,
   ListShardsCommand,
   RegisterStreamConsumerCommand,
+  ResourceInUseException,
   ResourceNotFoundException,
+  SplitShardCommand,
+  UpdateShardCountCommand,
   UpdateStreamModeCommand,
   ValidationException,
   type KinesisClient,
@@ -132,5 +135,55 @@ describe('local Kinesis capacity modes and stream summaries', () => {
     await client.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'two' }));
     const after = await client.send(new DescribeStreamSummaryCommand({ StreamName: 'counted' }));
     expect(after.StreamDescriptionSummary?.ConsumerCount).toBe(2);
+  });
+});
+
+describe('local Kinesis capacity mode switch, while under way', () => {
+  let local: LocalKinesis;
+  let client: KinesisClient;
+
+  beforeAll(async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 4000, streams: { switching: 2 } });
+    client = local.createClient();
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await local.close();
+  });
+
+  it('shows the stream UPDATING and refuses other changes meanwhile', async () => {
+    const streamArn = `${ARN_PREFIX}switching`;
+    await client.send(
+      new UpdateStreamModeCommand({ StreamARN: streamArn, StreamModeDetails: { StreamMode: 'ON_DEMAND' } }),
+    );
+    const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: 'switching' }));
+    expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('UPDATING');
+    await expect(
+      client.send(
+        new UpdateShardCountCommand({
+          StreamName: 'switching',
+          TargetShardCount: 4,
+          ScalingType: 'UNIFORM_SCALING',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ResourceInUseException);
+    await expect(
+      client.send(
+        new SplitShardCommand({
+          StreamName: 'switching',
+          ShardToSplit: 'shardId-000000000000',
+          NewStartingHashKey: '1000',
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ResourceInUseException);
+    await expect(
+      client.send(
+        new UpdateStreamModeCommand({
+          StreamARN: streamArn,
+          StreamModeDetails: { StreamMode: 'PROVISIONED' },
+        }),
+      ),
+    ).rejects.toBeInstanceOf(ResourceInUseException);
   });
 });
