@@ -1,7 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { atTimestampIterator } from './atTimestampIterator.js';
-import { answerOfSdkError, invalidArgument, localAccountId, readThrottled } from './awsErrors.js';
+import {
+  answerOfSdkError,
+  invalidArgument,
+  localAccountId,
+  readThrottled,
+  iteratorThrottled,
+} from './awsErrors.js';
+import { CallRateWindow } from './CallRateWindow.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { IteratorRegistry, type IteratorShard } from './IteratorRegistry.js';
 import { epochMs } from './listShardsPage.js';
@@ -34,6 +41,7 @@ export type ShardReadsOptions = Pick<KinesisFrontServerOptions, 'limits' | 'cloc
 export class ShardReads {
   private readonly budgets: ShardBudgets<ShardReadBudget>;
   private readonly iterators: IteratorRegistry;
+  private readonly iteratorCalls: ShardBudgets<CallRateWindow>;
 
   constructor(
     private readonly options: ShardReadsOptions,
@@ -45,11 +53,15 @@ export class ShardReads {
       const limits = this.options.limits!;
       return new ShardReadBudget(limits.getRecordsCallsPerSecond, limits.readBytesPerSecond);
     });
+    this.iteratorCalls = new ShardBudgets(
+      () => new CallRateWindow(this.options.limits!.getShardIteratorCallsPerSecond),
+    );
   }
 
   /** Drops the read budgets of a stream's shards and forgets its iterators. */
   forgetStream(streamName: string): void {
     this.budgets.forgetStream(streamName);
+    this.iteratorCalls.forgetStream(streamName);
     this.iterators.forgetStream(streamName);
   }
 
@@ -146,6 +158,29 @@ export class ShardReads {
   async getShardIterator(req: IncomingMessage, body: Buffer, payload: JsonObject): Promise<UpstreamAnswer> {
     const streamName = streamNameOf(payload);
     const shardId = typeof payload.ShardId === 'string' ? normalizeShardId(payload.ShardId) : undefined;
+    const { limits, clock, stats } = this.options;
+    const calls =
+      limits === undefined || streamName === undefined || shardId === undefined
+        ? undefined
+        : this.iteratorCalls.get(streamName, shardId);
+    const calledAt = clock();
+    if (calls !== undefined && !calls.tryCall(calledAt)) {
+      stats.throttledGetShardIteratorCalls += 1;
+      return errorAnswer(iteratorThrottled(streamName!, shardId!));
+    }
+    const answer = await this.iteratorAnswer(req, body, payload, streamName, shardId);
+    // A call refused as invalid is not counted against the shard's rate (as on AWS).
+    if (answer.status === 400 && isInputRefusal(answer)) calls?.giveBack(calledAt);
+    return answer;
+  }
+
+  private async iteratorAnswer(
+    req: IncomingMessage,
+    body: Buffer,
+    payload: JsonObject,
+    streamName: string | undefined,
+    shardId: string | undefined,
+  ): Promise<UpstreamAnswer> {
     let answer: UpstreamAnswer;
     const timestamp = epochMs(payload.Timestamp);
     if (
@@ -185,6 +220,12 @@ export class ShardReads {
     }
     return answer;
   }
+}
+
+/** Whether an error answer refuses the request's input (not the stream's state or the rate). */
+function isInputRefusal(answer: UpstreamAnswer): boolean {
+  const type = String(parseJsonObject(answer.body)?.__type ?? '');
+  return /(ValidationException|InvalidArgumentException|SerializationException)$/.test(type);
 }
 
 /** GetRecords' Limit: absent, or an integer from 1 to 10,000. */

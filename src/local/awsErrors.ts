@@ -25,6 +25,11 @@ export function writeThrottled(streamName: string, shardId: string): AwsErrorAns
   };
 }
 
+/** GetShardIterator over the shard's calls per second (worded as a write throttle is). */
+export function iteratorThrottled(streamName: string, shardId: string): AwsErrorAnswer {
+  return { ...writeThrottled(streamName, shardId) };
+}
+
 export function readThrottled(streamName: string, shardId: string): AwsErrorAnswer {
   return {
     status: 400,
