@@ -259,7 +259,8 @@ export class KinesisFrontServer {
       }
       case 'UpdateStreamMode':
         this.options.stats.forwardedRequests += 1;
-        return this.modes.updateStreamMode(payload);
+        // UpdateStreamMode names its stream by ARN only.
+        return this.modes.updateStreamMode(typeof parsed.StreamARN === 'string' ? payload : {});
       case 'CreateStream': {
         const shards = payload.ShardCount;
         if (typeof shards === 'number' && Number.isInteger(shards) && shards > 0) {

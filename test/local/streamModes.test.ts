@@ -12,6 +12,7 @@ import {
   UpdateShardCountCommand,
   UpdateStreamModeCommand,
   ValidationException,
+  type UpdateStreamModeCommandInput,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
@@ -125,6 +126,15 @@ describe('local Kinesis capacity modes and stream summaries', () => {
         }),
       ),
     ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    // The API names the stream by ARN only (the SDK leaves the unknown StreamName out).
+    await expect(
+      client.send(
+        new UpdateStreamModeCommand({
+          StreamName: 'provisioned',
+          StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+        } as unknown as UpdateStreamModeCommandInput),
+      ),
+    ).rejects.toBeInstanceOf(ValidationException);
   });
 
   it('counts registered consumers in DescribeStreamSummary (kinesalite always says 0)', async () => {
