@@ -15,6 +15,7 @@ import { FrontListener } from './FrontListener.js';
 import { readRequestBody, sendAnswer } from './frontHttp.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { BackingStoreJson } from './efo/BackingStoreJson.js';
+import { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import { EnhancedFanOut, type SubscriptionFilter, type SubscriptionInfo } from './efo/EnhancedFanOut.js';
 import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
 import { ShardOperations } from './ShardOperations.js';
@@ -64,6 +65,7 @@ export class KinesisFrontServer {
   private readonly operations: ShardOperations;
   private readonly modes: StreamModeOperations;
   private readonly retention: StreamRetention;
+  private readonly monitoring: EnhancedMonitoring;
   /** Tags of CreateStream requests, given to their streams once these are ACTIVE. */
   private readonly pendingTags = new Map<string, Record<string, string>>();
   private readonly settling: StreamSettleWatcher;
@@ -87,6 +89,7 @@ export class KinesisFrontServer {
       isBusy: (streamName) => this.operations.isUpdating(streamName),
     });
     this.retention = new StreamRetention(options.admin);
+    this.monitoring = new EnhancedMonitoring(options.admin);
     this.settling = new StreamSettleWatcher(options.admin, (streamName, dropBudgets) =>
       this.forgetStream(streamName, dropBudgets),
     );
@@ -130,6 +133,7 @@ export class KinesisFrontServer {
   recordStream(streamName: string, mode: StreamMode | undefined): void {
     this.modes.record(streamName, mode);
     this.retention.forget(streamName);
+    this.monitoring.forget(streamName);
   }
 
   /** The open SubscribeToShard subscriptions matching `filter`. */
@@ -257,6 +261,10 @@ export class KinesisFrontServer {
         if (answer.status === 200) step.onSuccess?.();
         return answer;
       }
+      case 'EnableEnhancedMonitoring':
+      case 'DisableEnhancedMonitoring':
+        this.options.stats.forwardedRequests += 1;
+        return this.monitoring.change(operation === 'EnableEnhancedMonitoring', payload);
       case 'UpdateStreamMode':
         this.options.stats.forwardedRequests += 1;
         // UpdateStreamMode names its stream by ARN only.
@@ -294,7 +302,10 @@ export class KinesisFrontServer {
     }
     const answer = await this.upstream.forward(req, body);
     if (answer.status === 200 && streamName !== undefined) {
-      if (operation === 'CreateStream' || operation === 'DeleteStream') this.retention.forget(streamName);
+      if (operation === 'CreateStream' || operation === 'DeleteStream') {
+        this.retention.forget(streamName);
+        this.monitoring.forget(streamName);
+      }
       if (operation === 'CreateStream') {
         this.modes.record(streamName, createdMode);
         if (isTags(payload.Tags)) this.pendingTags.set(streamName, payload.Tags);
@@ -323,6 +334,7 @@ export class KinesisFrontServer {
         updating: this.isUpdating(streamName),
         creating: this.pendingTags.has(streamName),
         retentionHours: this.retention.hoursOf(streamName),
+        shardLevelMetrics: this.monitoring.metricsOf(streamName),
         consumerCount: this.fanOut.consumerCount(streamName),
       });
     }

@@ -12,6 +12,8 @@ const NAMED_BY_STREAM_NAME = new Set([
   'DeleteStream',
   'DescribeStream',
   'DescribeStreamSummary',
+  'DisableEnhancedMonitoring',
+  'EnableEnhancedMonitoring',
   'GetShardIterator',
   'IncreaseStreamRetentionPeriod',
   'ListShards',

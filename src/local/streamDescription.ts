@@ -13,11 +13,13 @@ export interface StreamFacts {
   readonly consumerCount: number;
   /** The retention period, when the front keeps it (past the backing store's 168 hours). */
   readonly retentionHours: number | undefined;
+  /** The shard-level metrics enabled (enhanced monitoring). */
+  readonly shardLevelMetrics: readonly string[];
 }
 
 /**
  * A DescribeStream or DescribeStreamSummary answer of the backing store completed as AWS
- * answers: the capacity mode, the retention period, UPDATING while the front scales the stream, the registered
+ * answers: the capacity mode, the retention period, the shard-level metrics, UPDATING while the front scales the stream, the registered
  * consumers, and (DescribeStream) the shards after ExclusiveStartShardId, at most Limit of them
  * (default and most: 100), with HasMoreShards telling whether more follow.
  */
@@ -33,6 +35,7 @@ export function describedStream(
   if (parsed === undefined || typeof description !== 'object' || description === null) return answer;
   const fields = description as JsonObject;
   fields.StreamModeDetails = { StreamMode: facts.mode };
+  fields.EnhancedMonitoring = [{ ShardLevelMetrics: [...facts.shardLevelMetrics] }];
   if (facts.retentionHours !== undefined) fields.RetentionPeriodHours = facts.retentionHours;
   if (facts.updating) fields.StreamStatus = 'UPDATING';
   if (facts.creating && fields.StreamStatus === 'ACTIVE') fields.StreamStatus = 'CREATING';
