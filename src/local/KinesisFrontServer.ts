@@ -6,6 +6,7 @@ import {
   consumersRegistered,
   INTERNAL_FAILURE_MESSAGE,
   internalFailure,
+  invalidArgument,
   resourceInUse,
   type AwsErrorAnswer,
 } from './awsErrors.js';
@@ -234,6 +235,9 @@ export class KinesisFrontServer {
       // Answered here from what the backing store lists; counted as passed on.
       case 'ListShards':
         this.options.stats.forwardedRequests += 1;
+        if (parsed.StreamARN !== undefined && parsed.NextToken !== undefined) {
+          return errorAnswer(invalidArgument('NextToken and StreamARN cannot be provided together.'));
+        }
         return this.operations.listShards(payload);
       case 'UpdateShardCount':
         this.options.stats.forwardedRequests += 1;

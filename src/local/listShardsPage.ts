@@ -64,11 +64,10 @@ export function parseListShards(payload: JsonObject, now: number): ListShardsQue
       return invalidArgument('NextToken and StreamName cannot be provided together.');
     if (payload.StreamCreationTimestamp !== undefined && payload.StreamCreationTimestamp !== null)
       return invalidArgument('NextToken and StreamCreationTimestamp cannot be provided together.');
-    if (exclusiveStart !== undefined || (filter !== undefined && filter !== null)) {
-      return invalidArgument(
-        'NextToken cannot be provided together with ExclusiveStartShardId or ShardFilter.',
-      );
-    }
+    if (exclusiveStart !== undefined && exclusiveStart !== null)
+      return invalidArgument('NextToken and ExclusiveStartShardId cannot be provided together.');
+    if (filter !== undefined && filter !== null)
+      return invalidArgument('NextToken and ShardFilter cannot be provided together.');
     const body = decodeToken(token);
     if (body === undefined) return invalidArgument(`Invalid NextToken: ${String(token)}`);
     if (now - body.t > TOKEN_LIFETIME_MS) {

@@ -1,4 +1,6 @@
 import {
+  InvalidArgumentException,
+  ListShardsCommand,
   ListStreamConsumersCommand,
   RegisterStreamConsumerCommand,
   ValidationException,
@@ -26,6 +28,21 @@ describe('ListShards page size and NextToken rules, as AWS has them', () => {
     expect(typeof page.NextToken).toBe('string');
     const next = parseListShards({ NextToken: page.NextToken }, NOW) as ListShardsQuery;
     expect(listShardsPage(next, openShards(1500), NOW).Shards).toHaveLength(500);
+  });
+
+  it('words the NextToken refusals as AWS does', () => {
+    const query = parseListShards({ StreamName: 'wide', MaxResults: 1 }, NOW) as ListShardsQuery;
+    const { NextToken: token } = listShardsPage(query, openShards(2), NOW);
+    expect(parseListShards({ NextToken: token, ShardFilter: { Type: 'AT_LATEST' } }, NOW)).toMatchObject({
+      type: 'InvalidArgumentException',
+      message: 'NextToken and ShardFilter cannot be provided together.',
+    });
+    expect(
+      parseListShards({ NextToken: token, ExclusiveStartShardId: 'shardId-000000000000' }, NOW),
+    ).toMatchObject({
+      type: 'InvalidArgumentException',
+      message: 'NextToken and ExclusiveStartShardId cannot be provided together.',
+    });
   });
 
   it('refuses StreamCreationTimestamp with a NextToken', () => {
@@ -76,5 +93,30 @@ describe('ListStreamConsumers page size, as AWS has it', () => {
     );
     expect(rest.Consumers).toHaveLength(1);
     expect(rest.NextToken).toBeUndefined();
+  });
+});
+
+describe('ListShards by StreamARN with a NextToken', () => {
+  let local: LocalKinesis;
+  let client: KinesisClient;
+
+  beforeAll(async () => {
+    local = await startLocalKinesis({ streams: { paged: 2 } });
+    client = local.createClient();
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await local.close();
+  });
+
+  it('names StreamARN in the refusal, as AWS does', async () => {
+    const streamArn = 'arn:aws:kinesis:us-east-1:000000000000:stream/paged';
+    const first = await client.send(new ListShardsCommand({ StreamARN: streamArn, MaxResults: 1 }));
+    const error = await client
+      .send(new ListShardsCommand({ StreamARN: streamArn, NextToken: first.NextToken }))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidArgumentException);
+    expect((error as Error).message).toBe('NextToken and StreamARN cannot be provided together.');
   });
 });
