@@ -22,6 +22,7 @@ import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
 import { ShardOperations } from './ShardOperations.js';
 import { ShardReads } from './ShardReads.js';
 import { ShardWrites } from './ShardWrites.js';
+import { requestAuthRefusal } from './requestAuth.js';
 import { resolveStreamArn } from './streamArn.js';
 import { describedStream } from './streamDescription.js';
 import { createStreamRequest } from './streamModeRequest.js';
@@ -180,9 +181,14 @@ export class KinesisFrontServer {
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
     const isJson = contentType === JSON_CONTENT_TYPE || contentType === 'application/x-amz-json-1.0';
     const dropAnswer = this.faults.losesAnswer();
+    // Unsigned requests are refused before anything is charged or answered (kinesalite would
+    // refuse the ones it answers, but not the ones the front answers itself).
+    const unsigned = isJson ? requestAuthRefusal(req) : undefined;
     let answer: UpstreamAnswer;
     if (!isJson) {
       answer = await this.upstream.forward(req, body);
+    } else if (unsigned !== undefined) {
+      answer = errorAnswer(unsigned);
     } else if (this.faults.failsRequest()) {
       answer = errorAnswer(internalFailure());
     } else if (operationOf(req) === 'SubscribeToShard') {
