@@ -9,6 +9,7 @@ import {
   iteratorThrottled,
 } from './awsErrors.js';
 import { CallRateWindow } from './CallRateWindow.js';
+import { encodesNoShard } from './encodesNoShard.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { IteratorRegistry, type IteratorShard } from './IteratorRegistry.js';
 import { epochMs } from './listShardsPage.js';
@@ -202,8 +203,12 @@ export class ShardReads {
     } else {
       answer = await this.upstream.forward(req, body);
     }
-    if (answer.status >= 500 && typeof payload.StartingSequenceNumber === 'string') {
-      // kinesalite fails on some well-formed but foreign sequence numbers; Kinesis calls them invalid.
+    if (
+      typeof payload.StartingSequenceNumber === 'string' &&
+      (answer.status >= 500 || encodesNoShard(answer.status, parseJsonObject(answer.body)?.message))
+    ) {
+      // kinesalite fails on some well-formed but foreign sequence numbers, or reads a shard id
+      // that cannot be out of them; Kinesis calls them invalid.
       return errorAnswer(
         invalidArgument(
           `StartingSequenceNumber ${payload.StartingSequenceNumber} used in GetShardIterator on shard ${String(
