@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:net';
-import { AddTagsToStreamCommand } from '@aws-sdk/client-kinesis';
 import {
   answerOfSdkError,
   consumersRegistered,
@@ -24,6 +23,7 @@ import { ShardReads } from './ShardReads.js';
 import { ShardWrites } from './ShardWrites.js';
 import { requestAuthRefusal } from './requestAuth.js';
 import { resolveStreamArn } from './streamArn.js';
+import { CreationTags } from './CreationTags.js';
 import { describedStream } from './streamDescription.js';
 import { createStreamRequest } from './streamModeRequest.js';
 import { StreamModeOperations } from './StreamModeOperations.js';
@@ -68,8 +68,7 @@ export class KinesisFrontServer {
   private readonly modes: StreamModeOperations;
   private readonly retention: StreamRetention;
   private readonly monitoring: EnhancedMonitoring;
-  /** Tags of CreateStream requests, given to their streams once these are ACTIVE. */
-  private readonly pendingTags = new Map<string, Record<string, string>>();
+  private readonly creationTags: CreationTags;
   private readonly settling: StreamSettleWatcher;
   private readonly store: BackingStoreJson;
   private readonly fanOut: EnhancedFanOut;
@@ -91,6 +90,7 @@ export class KinesisFrontServer {
       isBusy: (streamName) => this.operations.isUpdating(streamName),
     });
     this.retention = new StreamRetention(options.admin);
+    this.creationTags = new CreationTags(options.admin);
     this.monitoring = new EnhancedMonitoring(options.admin);
     this.settling = new StreamSettleWatcher(options.admin, (streamName, dropBudgets) =>
       this.forgetStream(streamName, dropBudgets),
@@ -311,30 +311,7 @@ export class KinesisFrontServer {
         break;
     }
     const answer = await this.upstream.forward(req, body);
-    if (answer.status === 200 && streamName !== undefined) {
-      if (operation === 'CreateStream' || operation === 'DeleteStream') {
-        this.retention.forget(streamName);
-        this.monitoring.forget(streamName);
-      }
-      if (operation === 'CreateStream') {
-        this.modes.record(streamName, createdMode);
-        if (isTags(payload.Tags)) this.pendingTags.set(streamName, payload.Tags);
-      }
-      if (operation === 'DeleteStream') this.modes.record(streamName, undefined);
-    }
-    if (streamName !== undefined && RESHARDING_OPERATIONS.has(operation)) {
-      const dropBudgets = operation === 'CreateStream' || operation === 'DeleteStream';
-      this.forgetStream(streamName, dropBudgets);
-      // The change lands after the status delay; a shard map loaded meanwhile is stale then.
-      if (answer.status === 200) {
-        const tagged = operation === 'CreateStream' && this.pendingTags.has(streamName);
-        this.settling.watch(
-          streamName,
-          dropBudgets,
-          tagged ? () => this.tagCreatedStream(streamName) : undefined,
-        );
-      }
-    }
+    if (streamName !== undefined) this.afterForwarded(operation, streamName, payload, createdMode, answer);
     if (
       streamName !== undefined &&
       (operation === 'DescribeStream' || operation === 'DescribeStreamSummary')
@@ -342,7 +319,7 @@ export class KinesisFrontServer {
       return describedStream(operation, payload, answer, {
         mode: this.modes.modeOf(streamName),
         updating: this.isUpdating(streamName),
-        creating: this.pendingTags.has(streamName),
+        creating: this.creationTags.isPending(streamName),
         retentionHours: this.retention.hoursOf(streamName),
         shardLevelMetrics: this.monitoring.metricsOf(streamName),
         consumerCount: this.fanOut.consumerCount(streamName),
@@ -352,18 +329,34 @@ export class KinesisFrontServer {
   }
 
   /**
-   * Gives a stream the Tags of its CreateStream once it is ACTIVE in the backing store
-   * (kinesalite ignores them, and would overwrite tags added while it is CREATING); the front
-   * shows the stream CREATING until then.
+   * What the front keeps of a stream after a request was passed on: the settings of a stream
+   * created or deleted, and (resharding) the shard maps and budgets to drop once it settles.
    */
-  private async tagCreatedStream(streamName: string): Promise<void> {
-    const tags = this.pendingTags.get(streamName);
-    try {
-      if (tags !== undefined) {
-        await this.options.admin.send(new AddTagsToStreamCommand({ StreamName: streamName, Tags: tags }));
-      }
-    } finally {
-      this.pendingTags.delete(streamName);
+  private afterForwarded(
+    operation: string,
+    streamName: string,
+    payload: JsonObject,
+    createdMode: StreamMode | undefined,
+    answer: UpstreamAnswer,
+  ): void {
+    const succeeded = answer.status === 200;
+    const createdOrDeleted = operation === 'CreateStream' || operation === 'DeleteStream';
+    let tagged = false;
+    if (succeeded && createdOrDeleted) {
+      this.retention.forget(streamName);
+      this.monitoring.forget(streamName);
+      this.modes.record(streamName, operation === 'CreateStream' ? createdMode : undefined);
+      if (operation === 'CreateStream') tagged = this.creationTags.hold(streamName, payload.Tags);
+    }
+    if (!RESHARDING_OPERATIONS.has(operation)) return;
+    this.forgetStream(streamName, createdOrDeleted);
+    // The change lands after the status delay; a shard map loaded meanwhile is stale then.
+    if (succeeded) {
+      this.settling.watch(
+        streamName,
+        createdOrDeleted,
+        tagged ? () => this.creationTags.apply(streamName) : undefined,
+      );
     }
   }
 
@@ -391,7 +384,7 @@ export class KinesisFrontServer {
           modeOf: (name) => this.modes.modeOf(name),
           statusOf: (name, status) => {
             if (this.isUpdating(name)) return 'UPDATING';
-            return status === 'ACTIVE' && this.pendingTags.has(name) ? 'CREATING' : status;
+            return status === 'ACTIVE' && this.creationTags.isPending(name) ? 'CREATING' : status;
           },
         },
         now,
@@ -401,16 +394,6 @@ export class KinesisFrontServer {
       return errorAnswer(answerOfSdkError(error));
     }
   }
-}
-
-/** A CreateStream `Tags` map with at least one tag. */
-function isTags(value: unknown): value is Record<string, string> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Object.keys(value).length > 0 &&
-    Object.values(value).every((tag) => typeof tag === 'string')
-  );
 }
 
 /** The Kinesis operation a request calls (from X-Amz-Target). */
