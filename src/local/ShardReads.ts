@@ -134,21 +134,26 @@ export class ShardReads {
     const { admin } = this.options;
     let page = parsed;
     let unread: number | undefined;
-    if (kept < records.length) {
-      const last = String(records[kept - 1]!.SequenceNumber);
-      const after = await admin.send(
-        new GetShardIteratorCommand({
-          StreamName: shard.streamName,
-          ShardId: shard.shardId,
-          ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
-          StartingSequenceNumber: last,
-        }),
-      );
-      page = { ...parsed, Records: records.slice(0, kept), NextShardIterator: after.ShardIterator };
-      unread = epochMs(records[kept]!.ApproximateArrivalTimestamp);
-    } else if (records.length >= limit) {
-      const peek = await admin.send(new GetRecordsCommand({ ShardIterator: next, Limit: 1 }));
-      unread = peek.Records?.[0]?.ApproximateArrivalTimestamp?.getTime();
+    try {
+      if (kept < records.length) {
+        const last = String(records[kept - 1]!.SequenceNumber);
+        const after = await admin.send(
+          new GetShardIteratorCommand({
+            StreamName: shard.streamName,
+            ShardId: shard.shardId,
+            ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+            StartingSequenceNumber: last,
+          }),
+        );
+        page = { ...parsed, Records: records.slice(0, kept), NextShardIterator: after.ShardIterator };
+        unread = epochMs(records[kept]!.ApproximateArrivalTimestamp);
+      } else if (records.length >= limit) {
+        const peek = await admin.send(new GetRecordsCommand({ ShardIterator: next, Limit: 1 }));
+        unread = peek.Records?.[0]?.ApproximateArrivalTimestamp?.getTime();
+      }
+    } catch {
+      // The stream went away meanwhile: the page is answered as the store gave it.
+      return parsed;
     }
     if (unread === undefined) return page;
     const behind = Math.max(0, Date.now() - unread);
