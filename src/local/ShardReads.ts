@@ -165,8 +165,12 @@ export class ShardReads {
     const streamName = streamNameOf(payload);
     const shardId = typeof payload.ShardId === 'string' ? normalizeShardId(payload.ShardId) : undefined;
     const { limits, clock, stats } = this.options;
+    // A malformed request is refused by the backing store before any rate applies.
     const calls =
-      limits === undefined || streamName === undefined || shardId === undefined
+      limits === undefined ||
+      streamName === undefined ||
+      shardId === undefined ||
+      !wellFormedIterator(payload)
         ? undefined
         : this.iteratorCalls.get(streamName, shardId);
     const calledAt = clock();
@@ -236,6 +240,26 @@ export class ShardReads {
 function isInputRefusal(answer: UpstreamAnswer): boolean {
   const type = String(parseJsonObject(answer.body)?.__type ?? '');
   return /(ValidationException|InvalidArgumentException|SerializationException)$/.test(type);
+}
+
+const ITERATOR_TYPES = new Set([
+  'AT_SEQUENCE_NUMBER',
+  'AFTER_SEQUENCE_NUMBER',
+  'TRIM_HORIZON',
+  'LATEST',
+  'AT_TIMESTAMP',
+]);
+
+/** Whether a GetShardIterator request passes the API's own validation (type, sequence number form). */
+function wellFormedIterator(payload: JsonObject): boolean {
+  const sequenceNumber = payload.StartingSequenceNumber;
+  return (
+    typeof payload.ShardIteratorType === 'string' &&
+    ITERATOR_TYPES.has(payload.ShardIteratorType) &&
+    (sequenceNumber === undefined ||
+      sequenceNumber === null ||
+      (typeof sequenceNumber === 'string' && /^(0|[1-9]\d{0,128})$/.test(sequenceNumber)))
+  );
 }
 
 /** GetRecords' Limit: absent, or an integer from 1 to 10,000. */

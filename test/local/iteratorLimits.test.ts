@@ -1,6 +1,7 @@
 import {
   GetShardIteratorCommand,
   ProvisionedThroughputExceededException,
+  ValidationException,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
@@ -55,6 +56,23 @@ describe('local Kinesis GetShardIterator limit (5 calls per second per shard, as
       ).rejects.toThrow('StartingSequenceNumber');
     }
     for (let call = 0; call < 5; call += 1) await iterator('shardId-000000000000');
+  });
+
+  it('answers a malformed call with its ValidationException even when the shard is over its rate', async () => {
+    // The shard's 5 calls of this second are spent (the test before).
+    await expect(iterator('shardId-000000000000')).rejects.toBeInstanceOf(
+      ProvisionedThroughputExceededException,
+    );
+    const error = await client
+      .send(
+        new GetShardIteratorCommand({
+          StreamName: 'iterated',
+          ShardId: 'shardId-000000000000',
+          ShardIteratorType: 'SOMEWHERE' as 'LATEST',
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationException);
   });
 });
 
