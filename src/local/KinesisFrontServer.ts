@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server } from 'node:net';
 import {
+  answerOfSdkError,
+  consumersRegistered,
   INTERNAL_FAILURE_MESSAGE,
   internalFailure,
+  invalidArgument,
   resourceInUse,
   type AwsErrorAnswer,
 } from './awsErrors.js';
@@ -12,13 +15,29 @@ import { FrontListener } from './FrontListener.js';
 import { readRequestBody, sendAnswer } from './frontHttp.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { BackingStoreJson } from './efo/BackingStoreJson.js';
+import { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import { EnhancedFanOut, type SubscriptionFilter, type SubscriptionInfo } from './efo/EnhancedFanOut.js';
-import { ShardOperations, withUpdatingStatus } from './ShardOperations.js';
+import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
+import { ShardOperations } from './ShardOperations.js';
 import { ShardReads } from './ShardReads.js';
 import { ShardWrites } from './ShardWrites.js';
+import { requestAuthRefusal } from './requestAuth.js';
 import { resolveStreamArn } from './streamArn.js';
+import { CreationTags } from './CreationTags.js';
+import { describedStream } from './streamDescription.js';
+import { createStreamRequest } from './streamModeRequest.js';
+import { StreamModeOperations } from './StreamModeOperations.js';
+import type { StreamMode } from './StreamModes.js';
+import { StreamRetention } from './StreamRetention.js';
 import { StreamSettleWatcher } from './StreamSettleWatcher.js';
-import { errorAnswer, JSON_CONTENT_TYPE, parseJsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
+import {
+  errorAnswer,
+  JSON_CONTENT_TYPE,
+  jsonAnswer,
+  parseJsonObject,
+  type JsonObject,
+  type UpstreamAnswer,
+} from './UpstreamAnswer.js';
 import { UpstreamForwarder } from './UpstreamForwarder.js';
 
 const RESHARDING_OPERATIONS = new Set([
@@ -29,15 +48,13 @@ const RESHARDING_OPERATIONS = new Set([
   'UpdateShardCount',
 ]);
 
-const STATUS_OPERATIONS = new Set(['DescribeStream', 'DescribeStreamSummary']);
-
 /**
  * The local endpoint: an HTTP server speaking the Kinesis JSON 1.1 protocol that passes every
  * request to kinesalite, and on the way enforces the Kinesis limits (per-shard write and read
  * rates, request sizes, the account shard limit), answers what kinesalite lacks (StreamARN
  * addressing, UpdateShardCount, DescribeLimits, ListShards paging and filters, AT_TIMESTAMP on
- * a shard with no later record, ChildShards at a shard's end) and injects faults, answering
- * exactly as AWS does.
+ * a shard with no later record, ChildShards at a shard's end, capacity modes, ListStreams and
+ * DescribeStream paging, consumer counts) and injects faults, answering exactly as AWS does.
  */
 export class KinesisFrontServer {
   /** Listens for HTTP/1.1 and cleartext HTTP/2 connections on one port. */
@@ -48,6 +65,10 @@ export class KinesisFrontServer {
   private readonly writes: ShardWrites;
   private readonly reads: ShardReads;
   private readonly operations: ShardOperations;
+  private readonly modes: StreamModeOperations;
+  private readonly retention: StreamRetention;
+  private readonly monitoring: EnhancedMonitoring;
+  private readonly creationTags: CreationTags;
   private readonly settling: StreamSettleWatcher;
   private readonly store: BackingStoreJson;
   private readonly fanOut: EnhancedFanOut;
@@ -63,6 +84,14 @@ export class KinesisFrontServer {
       shardLimit: options.shardLimit,
       onReshard: (streamName) => this.forgetStream(streamName, false),
     });
+    this.modes = new StreamModeOperations({
+      admin: options.admin,
+      statusDelayMs: options.streamStatusDelayMs,
+      isBusy: (streamName) => this.operations.isUpdating(streamName),
+    });
+    this.retention = new StreamRetention(options.admin);
+    this.creationTags = new CreationTags(options.admin);
+    this.monitoring = new EnhancedMonitoring(options.admin);
     this.settling = new StreamSettleWatcher(options.admin, (streamName, dropBudgets) =>
       this.forgetStream(streamName, dropBudgets),
     );
@@ -100,6 +129,13 @@ export class KinesisFrontServer {
     this.fanOut.forgetStream(streamName);
     this.writes.forgetStream(streamName);
     this.reads.forgetStream(streamName);
+  }
+
+  /** Records the capacity mode of a stream created (or, undefined, deleted) without the front. */
+  recordStream(streamName: string, mode: StreamMode | undefined): void {
+    this.modes.record(streamName, mode);
+    this.retention.forget(streamName);
+    this.monitoring.forget(streamName);
   }
 
   /** The open SubscribeToShard subscriptions matching `filter`. */
@@ -145,9 +181,14 @@ export class KinesisFrontServer {
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
     const isJson = contentType === JSON_CONTENT_TYPE || contentType === 'application/x-amz-json-1.0';
     const dropAnswer = this.faults.losesAnswer();
+    // Unsigned requests are refused before anything is charged or answered (kinesalite would
+    // refuse the ones it answers, but not the ones the front answers itself).
+    const unsigned = isJson ? requestAuthRefusal(req) : undefined;
     let answer: UpstreamAnswer;
     if (!isJson) {
       answer = await this.upstream.forward(req, body);
+    } else if (unsigned !== undefined) {
+      answer = errorAnswer(unsigned);
     } else if (this.faults.failsRequest()) {
       answer = errorAnswer(internalFailure());
     } else if (operationOf(req) === 'SubscribeToShard') {
@@ -177,9 +218,17 @@ export class KinesisFrontServer {
     }
     const addressed = resolveStreamArn(operation, parsed);
     if ('error' in addressed) return errorAnswer(addressed.error);
-    const payload = addressed.payload;
-    const body = payload === parsed ? rawBody : Buffer.from(JSON.stringify(payload));
+    let payload = addressed.payload;
     const streamName = typeof payload.StreamName === 'string' ? payload.StreamName : undefined;
+    let createdMode: StreamMode | undefined;
+    if (operation === 'CreateStream') {
+      const create = createStreamRequest(payload);
+      if ('status' in create) return errorAnswer(create);
+      payload = create.payload;
+      createdMode = create.mode;
+    }
+    const body =
+      payload === parsed && createdMode === undefined ? rawBody : Buffer.from(JSON.stringify(payload));
     switch (operation) {
       case 'PutRecords':
         return this.writes.putRecords(req, body, payload);
@@ -192,13 +241,44 @@ export class KinesisFrontServer {
       // Answered here from what the backing store lists; counted as passed on.
       case 'ListShards':
         this.options.stats.forwardedRequests += 1;
+        if (parsed.StreamARN !== undefined && parsed.NextToken !== undefined) {
+          return errorAnswer(invalidArgument('NextToken and StreamARN cannot be provided together.'));
+        }
         return this.operations.listShards(payload);
       case 'UpdateShardCount':
         this.options.stats.forwardedRequests += 1;
+        if (streamName !== undefined && this.modes.isUpdating(streamName)) {
+          return errorAnswer(resourceInUse(streamName, 'UPDATING'));
+        }
         return this.operations.updateShardCount(payload);
       case 'DescribeLimits':
         this.options.stats.forwardedRequests += 1;
-        return this.operations.describeLimits();
+        return this.operations.describeLimits(this.modes.onDemandCount);
+      case 'ListStreams':
+        this.options.stats.forwardedRequests += 1;
+        return this.listStreams(req, body, payload);
+      case 'IncreaseStreamRetentionPeriod':
+      case 'DecreaseStreamRetentionPeriod': {
+        const step = await this.retention.change(operation, payload);
+        if ('answer' in step) {
+          this.options.stats.forwardedRequests += 1;
+          return step.answer;
+        }
+        const answer = await this.upstream.forward(
+          req,
+          step.forward === payload ? body : Buffer.from(JSON.stringify(step.forward)),
+        );
+        if (answer.status === 200) step.onSuccess?.();
+        return answer;
+      }
+      case 'EnableEnhancedMonitoring':
+      case 'DisableEnhancedMonitoring':
+        this.options.stats.forwardedRequests += 1;
+        return this.monitoring.change(operation === 'EnableEnhancedMonitoring', payload);
+      case 'UpdateStreamMode':
+        this.options.stats.forwardedRequests += 1;
+        // UpdateStreamMode names its stream by ARN only.
+        return this.modes.updateStreamMode(typeof parsed.StreamARN === 'string' ? payload : {});
       case 'CreateStream': {
         const shards = payload.ShardCount;
         if (typeof shards === 'number' && Number.isInteger(shards) && shards > 0) {
@@ -207,9 +287,18 @@ export class KinesisFrontServer {
         }
         break;
       }
+      case 'DeleteStream':
+        if (
+          streamName !== undefined &&
+          payload.EnforceConsumerDeletion !== true &&
+          this.fanOut.consumerCount(streamName) > 0
+        ) {
+          return errorAnswer(consumersRegistered(streamName));
+        }
+        break;
       case 'SplitShard':
       case 'MergeShards': {
-        if (streamName !== undefined && this.operations.isUpdating(streamName)) {
+        if (streamName !== undefined && this.isUpdating(streamName)) {
           return errorAnswer(resourceInUse(streamName, 'UPDATING'));
         }
         if (operation === 'SplitShard') {
@@ -222,20 +311,88 @@ export class KinesisFrontServer {
         break;
     }
     const answer = await this.upstream.forward(req, body);
-    if (streamName !== undefined && RESHARDING_OPERATIONS.has(operation)) {
-      const dropBudgets = operation === 'CreateStream' || operation === 'DeleteStream';
-      this.forgetStream(streamName, dropBudgets);
-      // The change lands after the status delay; a shard map loaded meanwhile is stale then.
-      if (answer.status === 200) this.settling.watch(streamName, dropBudgets);
-    }
+    if (streamName !== undefined) this.afterForwarded(operation, streamName, payload, createdMode, answer);
     if (
       streamName !== undefined &&
-      STATUS_OPERATIONS.has(operation) &&
-      this.operations.isUpdating(streamName)
+      (operation === 'DescribeStream' || operation === 'DescribeStreamSummary')
     ) {
-      return withUpdatingStatus(answer);
+      return describedStream(operation, payload, answer, {
+        mode: this.modes.modeOf(streamName),
+        updating: this.isUpdating(streamName),
+        creating: this.creationTags.isPending(streamName),
+        retentionHours: this.retention.hoursOf(streamName),
+        shardLevelMetrics: this.monitoring.metricsOf(streamName),
+        consumerCount: this.fanOut.consumerCount(streamName),
+      });
     }
     return answer;
+  }
+
+  /**
+   * What the front keeps of a stream after a request was passed on: the settings of a stream
+   * created or deleted, and (resharding) the shard maps and budgets to drop once it settles.
+   */
+  private afterForwarded(
+    operation: string,
+    streamName: string,
+    payload: JsonObject,
+    createdMode: StreamMode | undefined,
+    answer: UpstreamAnswer,
+  ): void {
+    const succeeded = answer.status === 200;
+    const createdOrDeleted = operation === 'CreateStream' || operation === 'DeleteStream';
+    let tagged = false;
+    if (succeeded && createdOrDeleted) {
+      this.retention.forget(streamName);
+      this.monitoring.forget(streamName);
+      this.modes.record(streamName, operation === 'CreateStream' ? createdMode : undefined);
+      if (operation === 'CreateStream') tagged = this.creationTags.hold(streamName, payload.Tags);
+    }
+    if (!RESHARDING_OPERATIONS.has(operation)) return;
+    this.forgetStream(streamName, createdOrDeleted);
+    // The change lands after the status delay; a shard map loaded meanwhile is stale then.
+    if (succeeded) {
+      this.settling.watch(
+        streamName,
+        createdOrDeleted,
+        tagged ? () => this.creationTags.apply(streamName) : undefined,
+      );
+    }
+  }
+
+  /** Whether the stream is UPDATING through the front (scaling, or a capacity mode switch). */
+  private isUpdating(streamName: string): boolean {
+    return this.operations.isUpdating(streamName) || this.modes.isUpdating(streamName);
+  }
+
+  /** ListStreams with AWS paging (NextToken, 100 a page) and StreamSummaries. */
+  private async listStreams(
+    req: IncomingMessage,
+    body: Buffer,
+    payload: JsonObject,
+  ): Promise<UpstreamAnswer> {
+    const now = Date.now();
+    const query = parseListStreams(payload, now);
+    // A Limit out of range: the backing store refuses it in the AWS words.
+    if (query === undefined) return this.upstream.forward(req, body);
+    if ('status' in query) return errorAnswer(query);
+    try {
+      const page = await listStreamsPage(
+        this.options.admin,
+        query,
+        {
+          modeOf: (name) => this.modes.modeOf(name),
+          statusOf: (name, status) => {
+            if (this.isUpdating(name)) return 'UPDATING';
+            return status === 'ACTIVE' && this.creationTags.isPending(name) ? 'CREATING' : status;
+          },
+        },
+        now,
+      );
+      return jsonAnswer(200, page);
+    } catch (error) {
+      return errorAnswer(answerOfSdkError(error));
+    }
   }
 }
 

@@ -19,6 +19,8 @@ export interface KinesisFrontServerOptions {
   readonly admin: KinesisClient;
   /** Region the endpoint reports (in error messages). */
   readonly region: string;
+  /** How long a stream stays CREATING, UPDATING or DELETING (ms). */
+  readonly streamStatusDelayMs: number;
   /** Most open shards over all streams. */
   readonly shardLimit: number;
   /** Cross-origin access for browser pages (see cors.ts); undefined: off. */

@@ -11,6 +11,8 @@ export interface LocalKinesisLimits {
   readonly writeRecordsPerSecond?: number;
   /** GetRecords calls per shard per second. Default 5. */
   readonly getRecordsCallsPerSecond?: number;
+  /** GetShardIterator calls per shard per second. Default 5. */
+  readonly getShardIteratorCallsPerSecond?: number;
   /** Bytes read per shard per second. Default 2 MiB. */
   readonly readBytesPerSecond?: number;
   /** Largest record (data + partition key). Default 1 MiB, the most kinesalite stores. */
@@ -29,6 +31,7 @@ export const DEFAULT_LIMITS: Required<LocalKinesisLimits> = {
   writeBytesPerSecond: MIB,
   writeRecordsPerSecond: 1000,
   getRecordsCallsPerSecond: 5,
+  getShardIteratorCallsPerSecond: 5,
   readBytesPerSecond: 2 * MIB,
   maxRecordBytes: MIB,
   maxRecordsPerRequest: 500,

@@ -10,6 +10,8 @@ export interface LocalKinesisStats {
   readonly throttledPutRecordCalls: number;
   /** GetRecords calls answered with ProvisionedThroughputExceededException. */
   readonly throttledGetRecordsCalls: number;
+  /** GetShardIterator calls answered with ProvisionedThroughputExceededException. */
+  readonly throttledGetShardIteratorCalls: number;
   /** Requests refused for breaking a request limit (record count or size). */
   readonly rejectedRequests: number;
   /** PutRecords entries answered with an injected InternalFailure. */
@@ -51,6 +53,7 @@ export function emptyLocalKinesisStats(): MutableLocalKinesisStats {
     throttledPutEntries: 0,
     throttledPutRecordCalls: 0,
     throttledGetRecordsCalls: 0,
+    throttledGetShardIteratorCalls: 0,
     rejectedRequests: 0,
     injectedInternalFailures: 0,
     injectedServerErrors: 0,

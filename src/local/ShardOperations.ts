@@ -3,13 +3,7 @@ import { answerOfSdkError, resourceInUse, shardLimitExceeded, type AwsErrorAnswe
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { listShardsPage, parseListShards } from './listShardsPage.js';
 import { ShardCountUpdater } from './ShardCountUpdater.js';
-import {
-  errorAnswer,
-  jsonAnswer,
-  parseJsonObject,
-  type JsonObject,
-  type UpstreamAnswer,
-} from './UpstreamAnswer.js';
+import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 import { parseUpdateShardCount, scalingRefusal } from './updateShardCountRequest.js';
 import { countOpenShards, isOpen, listAllShards } from './upstreamShards.js';
 
@@ -89,13 +83,14 @@ export class ShardOperations {
     });
   }
 
-  async describeLimits(): Promise<UpstreamAnswer> {
+  /** DescribeLimits; `onDemandStreams`: the streams in on-demand mode. */
+  async describeLimits(onDemandStreams: number): Promise<UpstreamAnswer> {
     try {
       const open = await countOpenShards(this.options.admin);
       return jsonAnswer(200, {
         ShardLimit: this.options.shardLimit,
         OpenShardCount: open,
-        OnDemandStreamCount: 0,
+        OnDemandStreamCount: onDemandStreams,
         OnDemandStreamCountLimit: 50,
       });
     } catch (error) {
@@ -110,17 +105,4 @@ export class ShardOperations {
       ? shardLimitExceeded(this.options.region, open, this.options.shardLimit, additional)
       : undefined;
   }
-}
-
-/** A DescribeStream(Summary) answer showing the stream as UPDATING (while it is being scaled). */
-export function withUpdatingStatus(answer: UpstreamAnswer): UpstreamAnswer {
-  const parsed = answer.status === 200 ? parseJsonObject(answer.body) : undefined;
-  if (parsed === undefined) return answer;
-  for (const key of ['StreamDescription', 'StreamDescriptionSummary']) {
-    const description = parsed[key];
-    if (typeof description === 'object' && description !== null) {
-      (description as JsonObject).StreamStatus = 'UPDATING';
-    }
-  }
-  return jsonAnswer(200, parsed, answer.headers);
 }

@@ -1,8 +1,17 @@
 import type { IncomingMessage } from 'node:http';
+import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { atTimestampIterator } from './atTimestampIterator.js';
-import { answerOfSdkError, invalidArgument, localAccountId, readThrottled } from './awsErrors.js';
+import {
+  answerOfSdkError,
+  invalidArgument,
+  localAccountId,
+  readThrottled,
+  iteratorThrottled,
+} from './awsErrors.js';
+import { CallRateWindow } from './CallRateWindow.js';
+import { encodesNoShard } from './encodesNoShard.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
-import { IteratorRegistry } from './IteratorRegistry.js';
+import { IteratorRegistry, type IteratorShard } from './IteratorRegistry.js';
 import { epochMs } from './listShardsPage.js';
 import { toPutEntry } from './putEntry.js';
 import { ShardBudgets } from './ShardBudgets.js';
@@ -18,6 +27,11 @@ import {
 import type { UpstreamForwarder } from './UpstreamForwarder.js';
 import { listAllShards } from './upstreamShards.js';
 
+/** Most records one GetRecords call asks for. */
+const MAX_LIMIT = 10_000;
+/** Most bytes (data + partition keys) one GetRecords answer holds. */
+const MAX_PAGE_BYTES = 10 * 1024 * 1024;
+
 export type ShardReadsOptions = Pick<KinesisFrontServerOptions, 'limits' | 'clock' | 'stats' | 'admin'>;
 
 /**
@@ -28,21 +42,27 @@ export type ShardReadsOptions = Pick<KinesisFrontServerOptions, 'limits' | 'cloc
 export class ShardReads {
   private readonly budgets: ShardBudgets<ShardReadBudget>;
   private readonly iterators: IteratorRegistry;
+  private readonly iteratorCalls: ShardBudgets<CallRateWindow>;
 
   constructor(
     private readonly options: ShardReadsOptions,
     private readonly upstream: UpstreamForwarder,
   ) {
-    this.iterators = new IteratorRegistry(options.clock);
+    // Iterators expire in the backing store after 5 minutes of real time, whatever `clock` says.
+    this.iterators = new IteratorRegistry(Date.now);
     this.budgets = new ShardBudgets(() => {
       const limits = this.options.limits!;
       return new ShardReadBudget(limits.getRecordsCallsPerSecond, limits.readBytesPerSecond);
     });
+    this.iteratorCalls = new ShardBudgets(
+      () => new CallRateWindow(this.options.limits!.getShardIteratorCallsPerSecond),
+    );
   }
 
   /** Drops the read budgets of a stream's shards and forgets its iterators. */
   forgetStream(streamName: string): void {
     this.budgets.forgetStream(streamName);
+    this.iteratorCalls.forgetStream(streamName);
     this.iterators.forgetStream(streamName);
   }
 
@@ -50,7 +70,8 @@ export class ShardReads {
     const { limits, stats, clock } = this.options;
     const iterator = payload.ShardIterator;
     const shard = typeof iterator === 'string' ? this.iterators.lookup(iterator) : undefined;
-    if (shard === undefined) return this.upstream.forward(req, body);
+    // A request the backing store refuses as invalid is not a call on the shard's budget.
+    if (shard === undefined || !validLimit(payload.Limit)) return this.upstream.forward(req, body);
     const budget = limits === undefined ? undefined : this.budgets.get(shard.streamName, shard.shardId);
     if (budget?.tryCall(clock()) !== undefined) {
       stats.throttledGetRecordsCalls += 1;
@@ -59,17 +80,23 @@ export class ShardReads {
     const answer = await this.upstream.forward(req, body);
     const parsed = answer.status === 200 ? parseJsonObject(answer.body) : undefined;
     if (parsed === undefined) return answer;
-    if (typeof parsed.NextShardIterator === 'string')
-      this.iterators.remember(parsed.NextShardIterator, shard);
+    const page = await this.sizedPage(
+      shard,
+      parsed,
+      typeof payload.Limit === 'number' ? payload.Limit : MAX_LIMIT,
+    );
+    if (typeof page.NextShardIterator === 'string') this.iterators.remember(page.NextShardIterator, shard);
     if (budget !== undefined) {
       let bytes = 0;
-      for (const record of Array.isArray(parsed.Records) ? parsed.Records : []) {
+      for (const record of Array.isArray(page.Records) ? page.Records : []) {
         const entry = toPutEntry(record);
         if (entry !== undefined) bytes += entry.bytes;
       }
       budget.consumeBytes(clock(), bytes);
     }
-    if (typeof parsed.NextShardIterator === 'string') return answer;
+    if (typeof page.NextShardIterator === 'string') {
+      return page === parsed ? answer : jsonAnswer(200, page, answer.headers);
+    }
     // The end of a closed shard: Kinesis names the shards that continue it.
     const shards = await listAllShards(this.options.admin, shard.streamName);
     const children = shards
@@ -83,12 +110,87 @@ export class ShardReads {
         ),
         HashKeyRange: child.HashKeyRange,
       }));
-    return jsonAnswer(200, { ...parsed, ChildShards: children }, answer.headers);
+    return jsonAnswer(200, { ...page, ChildShards: children }, answer.headers);
+  }
+
+  /**
+   * A GetRecords answer of the backing store as AWS sizes and dates it: at most 10 MiB of
+   * records (the rest left for the next call, from an iterator after the last record returned),
+   * and MillisBehindLatest counted from the oldest record left unread (kinesalite says 0 on an
+   * open shard). `limit`: the records the call asked for at most.
+   */
+  private async sizedPage(shard: IteratorShard, parsed: JsonObject, limit: number): Promise<JsonObject> {
+    const records = (Array.isArray(parsed.Records) ? parsed.Records : []) as JsonObject[];
+    const next = parsed.NextShardIterator;
+    if (records.length === 0 || typeof next !== 'string') return parsed;
+    let kept = 0;
+    let bytes = 0;
+    for (const record of records) {
+      const size = toPutEntry(record)?.bytes ?? 0;
+      if (kept > 0 && bytes + size > MAX_PAGE_BYTES) break;
+      bytes += size;
+      kept += 1;
+    }
+    const { admin } = this.options;
+    let page = parsed;
+    let unread: number | undefined;
+    try {
+      if (kept < records.length) {
+        const last = String(records[kept - 1]!.SequenceNumber);
+        const after = await admin.send(
+          new GetShardIteratorCommand({
+            StreamName: shard.streamName,
+            ShardId: shard.shardId,
+            ShardIteratorType: 'AFTER_SEQUENCE_NUMBER',
+            StartingSequenceNumber: last,
+          }),
+        );
+        page = { ...parsed, Records: records.slice(0, kept), NextShardIterator: after.ShardIterator };
+        unread = epochMs(records[kept]!.ApproximateArrivalTimestamp);
+      } else if (records.length >= limit) {
+        const peek = await admin.send(new GetRecordsCommand({ ShardIterator: next, Limit: 1 }));
+        unread = peek.Records?.[0]?.ApproximateArrivalTimestamp?.getTime();
+      }
+    } catch {
+      // The stream went away meanwhile: the page is answered as the store gave it.
+      return parsed;
+    }
+    if (unread === undefined) return page;
+    const behind = Math.max(0, Date.now() - unread);
+    const reported = typeof page.MillisBehindLatest === 'number' ? page.MillisBehindLatest : 0;
+    return behind > reported ? { ...page, MillisBehindLatest: behind } : page;
   }
 
   async getShardIterator(req: IncomingMessage, body: Buffer, payload: JsonObject): Promise<UpstreamAnswer> {
     const streamName = streamNameOf(payload);
     const shardId = typeof payload.ShardId === 'string' ? normalizeShardId(payload.ShardId) : undefined;
+    const { limits, clock, stats } = this.options;
+    // A malformed request is refused by the backing store before any rate applies.
+    const calls =
+      limits === undefined ||
+      streamName === undefined ||
+      shardId === undefined ||
+      !wellFormedIterator(payload)
+        ? undefined
+        : this.iteratorCalls.get(streamName, shardId);
+    const calledAt = clock();
+    if (calls !== undefined && !calls.tryCall(calledAt)) {
+      stats.throttledGetShardIteratorCalls += 1;
+      return errorAnswer(iteratorThrottled(streamName!, shardId!));
+    }
+    const answer = await this.iteratorAnswer(req, body, payload, streamName, shardId);
+    // A call refused as invalid is not counted against the shard's rate (as on AWS).
+    if (answer.status === 400 && isInputRefusal(answer)) calls?.giveBack(calledAt);
+    return answer;
+  }
+
+  private async iteratorAnswer(
+    req: IncomingMessage,
+    body: Buffer,
+    payload: JsonObject,
+    streamName: string | undefined,
+    shardId: string | undefined,
+  ): Promise<UpstreamAnswer> {
     let answer: UpstreamAnswer;
     const timestamp = epochMs(payload.Timestamp);
     if (
@@ -110,8 +212,12 @@ export class ShardReads {
     } else {
       answer = await this.upstream.forward(req, body);
     }
-    if (answer.status >= 500 && typeof payload.StartingSequenceNumber === 'string') {
-      // kinesalite fails on some well-formed but foreign sequence numbers; Kinesis calls them invalid.
+    if (
+      typeof payload.StartingSequenceNumber === 'string' &&
+      (answer.status >= 500 || encodesNoShard(answer.status, parseJsonObject(answer.body)?.message))
+    ) {
+      // kinesalite fails on some well-formed but foreign sequence numbers, or reads a shard id
+      // that cannot be out of them; Kinesis calls them invalid.
       return errorAnswer(
         invalidArgument(
           `StartingSequenceNumber ${payload.StartingSequenceNumber} used in GetShardIterator on shard ${String(
@@ -128,6 +234,41 @@ export class ShardReads {
     }
     return answer;
   }
+}
+
+/** Whether an error answer refuses the request's input (not the stream's state or the rate). */
+function isInputRefusal(answer: UpstreamAnswer): boolean {
+  const type = String(parseJsonObject(answer.body)?.__type ?? '');
+  return /(ValidationException|InvalidArgumentException|SerializationException)$/.test(type);
+}
+
+const ITERATOR_TYPES = new Set([
+  'AT_SEQUENCE_NUMBER',
+  'AFTER_SEQUENCE_NUMBER',
+  'TRIM_HORIZON',
+  'LATEST',
+  'AT_TIMESTAMP',
+]);
+
+/** Whether a GetShardIterator request passes the API's own validation (type, sequence number form). */
+function wellFormedIterator(payload: JsonObject): boolean {
+  const sequenceNumber = payload.StartingSequenceNumber;
+  return (
+    typeof payload.ShardIteratorType === 'string' &&
+    ITERATOR_TYPES.has(payload.ShardIteratorType) &&
+    (sequenceNumber === undefined ||
+      sequenceNumber === null ||
+      (typeof sequenceNumber === 'string' && /^(0|[1-9]\d{0,128})$/.test(sequenceNumber)))
+  );
+}
+
+/** GetRecords' Limit: absent, or an integer from 1 to 10,000. */
+function validLimit(limit: unknown): boolean {
+  return (
+    limit === undefined ||
+    limit === null ||
+    (typeof limit === 'number' && Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT)
+  );
 }
 
 /** `ShardId` may be given as "shardId-000000000001" or "1"; kinesalite answers with the long form. */

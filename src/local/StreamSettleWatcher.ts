@@ -15,8 +15,11 @@ export class StreamSettleWatcher {
     private readonly onSettled: (streamName: string, dropBudgets: boolean) => void,
   ) {}
 
-  /** Calls onSettled(streamName, dropBudgets) once the stream has settled (or at once if closing). */
-  watch(streamName: string, dropBudgets: boolean): void {
+  /**
+   * Calls onSettled(streamName, dropBudgets) once the stream has settled (or at once if
+   * closing), after `then` (work that must wait for the settled stream) has run.
+   */
+  watch(streamName: string, dropBudgets: boolean, then?: () => Promise<void>): void {
     const settle = (async () => {
       while (!this.closing) {
         await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
@@ -26,6 +29,7 @@ export class StreamSettleWatcher {
           .catch(() => undefined);
         if (status !== 'CREATING' && status !== 'UPDATING' && status !== 'DELETING') break;
       }
+      await then?.().catch(() => undefined);
       this.onSettled(streamName, dropBudgets);
     })();
     this.settling.add(settle);

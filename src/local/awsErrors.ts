@@ -25,6 +25,11 @@ export function writeThrottled(streamName: string, shardId: string): AwsErrorAns
   };
 }
 
+/** GetShardIterator over the shard's calls per second (worded as a write throttle is). */
+export function iteratorThrottled(streamName: string, shardId: string): AwsErrorAnswer {
+  return { ...writeThrottled(streamName, shardId) };
+}
+
 export function readThrottled(streamName: string, shardId: string): AwsErrorAnswer {
   return {
     status: 400,
@@ -69,11 +74,29 @@ export function validationError(message: string): AwsErrorAnswer {
   return { status: 400, type: 'ValidationException', message };
 }
 
+/** A MaxResults outside 1..`max`, refused in the AWS words. */
+export function maxResultsRefusal(maxResults: unknown, max: number): AwsErrorAnswer {
+  return validationError(
+    `1 validation error detected: Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${max}`,
+  );
+}
+
 export function resourceInUse(streamName: string, status: string): AwsErrorAnswer {
   return {
     status: 400,
     type: 'ResourceInUseException',
     message: `Stream ${streamName} under account ${localAccountId()} not ACTIVE, instead in state ${status}`,
+  };
+}
+
+/** DeleteStream of a stream with registered consumers, without EnforceConsumerDeletion. */
+export function consumersRegistered(streamName: string): AwsErrorAnswer {
+  return {
+    status: 400,
+    type: 'ResourceInUseException',
+    message:
+      `Stream ${streamName} under account ${localAccountId()} has registered consumers; ` +
+      'deregister them first, or set EnforceConsumerDeletion to delete the stream with them.',
   };
 }
 

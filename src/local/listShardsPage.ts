@@ -1,9 +1,10 @@
 import type { Shard } from '@aws-sdk/client-kinesis';
-import { invalidArgument, type AwsErrorAnswer } from './awsErrors.js';
+import { invalidArgument, maxResultsRefusal, type AwsErrorAnswer } from './awsErrors.js';
 import { sequenceTimeMs } from './kinesaliteSequence.js';
 
 type JsonObject = Record<string, unknown>;
 
+/** The default page size, and the most shards one answer holds whatever MaxResults asks. */
 const DEFAULT_MAX_RESULTS = 1000;
 const MAX_RESULTS = 10_000;
 const TOKEN_LIFETIME_MS = 300_000;
@@ -56,20 +57,17 @@ export function parseListShards(payload: JsonObject, now: number): ListShardsQue
     maxResults < 1 ||
     maxResults > MAX_RESULTS
   ) {
-    return {
-      status: 400,
-      type: 'ValidationException',
-      message: `1 validation error detected: Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${MAX_RESULTS}`,
-    };
+    return maxResultsRefusal(maxResults, MAX_RESULTS);
   }
   if (token !== undefined && token !== null) {
     if (streamName !== undefined)
       return invalidArgument('NextToken and StreamName cannot be provided together.');
-    if (exclusiveStart !== undefined || (filter !== undefined && filter !== null)) {
-      return invalidArgument(
-        'NextToken cannot be provided together with ExclusiveStartShardId or ShardFilter.',
-      );
-    }
+    if (payload.StreamCreationTimestamp !== undefined && payload.StreamCreationTimestamp !== null)
+      return invalidArgument('NextToken and StreamCreationTimestamp cannot be provided together.');
+    if (exclusiveStart !== undefined && exclusiveStart !== null)
+      return invalidArgument('NextToken and ExclusiveStartShardId cannot be provided together.');
+    if (filter !== undefined && filter !== null)
+      return invalidArgument('NextToken and ShardFilter cannot be provided together.');
     const body = decodeToken(token);
     if (body === undefined) return invalidArgument(`Invalid NextToken: ${String(token)}`);
     if (now - body.t > TOKEN_LIFETIME_MS) {
@@ -79,7 +77,12 @@ export function parseListShards(payload: JsonObject, now: number): ListShardsQue
         message: `Expired next token ${String(token)}`,
       };
     }
-    return { streamName: body.s, after: body.a, filter: body.f, maxResults };
+    return {
+      streamName: body.s,
+      after: body.a,
+      filter: body.f,
+      maxResults: Math.min(maxResults, DEFAULT_MAX_RESULTS),
+    };
   }
   if (typeof streamName !== 'string')
     return invalidArgument('Either NextToken or StreamName should be provided.');
@@ -107,7 +110,7 @@ export function parseListShards(payload: JsonObject, now: number): ListShardsQue
       parsedFilter = { type };
     }
   }
-  return { streamName, after, filter: parsedFilter, maxResults };
+  return { streamName, after, filter: parsedFilter, maxResults: Math.min(maxResults, DEFAULT_MAX_RESULTS) };
 }
 
 /** When each shard was open: from its parents' closing (or always) until its own closing (or now). */

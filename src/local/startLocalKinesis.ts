@@ -88,6 +88,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     admin,
     region: resolved.region,
     shardLimit: resolved.shardLimit,
+    streamStatusDelayMs: resolved.streamStatusDelayMs,
     cors: resolved.cors,
     efo: resolved.efo,
   });
@@ -139,6 +140,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     const refusal = await front.overShardLimit(shards);
     if (refusal !== undefined) throw new RxjsKinesisError(`${refusal.type}: ${refusal.message}`);
     await admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+    front.recordStream(name, 'PROVISIONED');
     front.forgetStream(name, true);
     await waitFor(async () => {
       const summary = await admin.send(new DescribeStreamSummaryCommand({ StreamName: name }));
@@ -149,6 +151,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
   const deleteStream = async (name: string): Promise<void> => {
     validateStreamName(name, 'name');
     await admin.send(new DeleteStreamCommand({ StreamName: name }));
+    front.recordStream(name, undefined);
     front.forgetStream(name, true);
     await waitFor(async () => {
       try {

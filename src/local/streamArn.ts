@@ -12,6 +12,8 @@ const NAMED_BY_STREAM_NAME = new Set([
   'DeleteStream',
   'DescribeStream',
   'DescribeStreamSummary',
+  'DisableEnhancedMonitoring',
+  'EnableEnhancedMonitoring',
   'GetShardIterator',
   'IncreaseStreamRetentionPeriod',
   'ListShards',
@@ -22,6 +24,7 @@ const NAMED_BY_STREAM_NAME = new Set([
   'RemoveTagsFromStream',
   'SplitShard',
   'UpdateShardCount',
+  'UpdateStreamMode',
 ]);
 
 /** The stream name in a stream ARN, or undefined if `arn` is not one. */

@@ -122,6 +122,11 @@ export class EnhancedFanOut {
   }
 
   /** Forgets a stream's consumers and ends their subscriptions (it was deleted or created anew). */
+  /** How many consumers are registered with a stream (DescribeStreamSummary's ConsumerCount). */
+  consumerCount(streamName: string): number {
+    return this.registry.list(streamName).length;
+  }
+
   forgetStream(streamName: string): void {
     for (const consumer of this.registry.list(streamName)) this.endSubscriptions(consumer);
     for (const subscription of this.active.values()) {

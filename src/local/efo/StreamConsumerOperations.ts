@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { invalidArgument, type AwsErrorAnswer } from '../awsErrors.js';
+import { invalidArgument, maxResultsRefusal, type AwsErrorAnswer } from '../awsErrors.js';
 import { streamNameOfArn } from '../streamArn.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from '../UpstreamAnswer.js';
 import type { BackingStoreJson } from './BackingStoreJson.js';
@@ -25,6 +25,7 @@ export const CONSUMER_OPERATIONS = new Set([
 const STREAM_ARN_PATTERN = 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+';
 const CONSUMER_ARN_PATTERN =
   '^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+';
+/** The default page size, and the most consumers one answer holds whatever MaxResults asks. */
 const DEFAULT_LIST_RESULTS = 100;
 const MAX_LIST_RESULTS = 10_000;
 /** How long a ListStreamConsumers NextToken stays valid (as on AWS, 300 s). */
@@ -102,11 +103,7 @@ export class StreamConsumerOperations {
       maxResults < 1 ||
       maxResults > MAX_LIST_RESULTS
     ) {
-      return errorAnswer(
-        invalidArgument(
-          `MaxResults must be an integer from 1 to ${MAX_LIST_RESULTS}, got ${String(maxResults)}.`,
-        ),
-      );
+      return errorAnswer(maxResultsRefusal(maxResults, MAX_LIST_RESULTS));
     }
     const stream = await this.stream(payload.StreamARN);
     if ('type' in stream) return errorAnswer(stream);
@@ -120,7 +117,7 @@ export class StreamConsumerOperations {
       offset = token.offset;
     }
     const consumers = registry.list(stream.streamName);
-    const page = consumers.slice(offset, offset + maxResults);
+    const page = consumers.slice(offset, offset + Math.min(maxResults, DEFAULT_LIST_RESULTS));
     let nextToken: string | undefined;
     if (offset + page.length < consumers.length) {
       nextToken = randomBytes(24).toString('base64url');

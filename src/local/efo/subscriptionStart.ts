@@ -1,6 +1,7 @@
 import { invalidArgument, localAccountId, type AwsErrorAnswer } from '../awsErrors.js';
 import { epochMs } from '../listShardsPage.js';
 import type { JsonObject } from '../UpstreamAnswer.js';
+import { encodesNoShard } from '../encodesNoShard.js';
 import type { BackingStoreAnswer, BackingStoreJson } from './BackingStoreJson.js';
 
 /** Where a subscription starts reading a shard. */
@@ -87,7 +88,10 @@ export async function subscriptionStart(
     });
     if (answer.status === 200 && typeof answer.body.ShardIterator === 'string')
       return answer.body.ShardIterator;
-    if (answer.status >= 500 && sequenceNumber !== undefined) {
+    if (
+      sequenceNumber !== undefined &&
+      (answer.status >= 500 || encodesNoShard(answer.status, answer.body.message))
+    ) {
       return invalidArgument(
         `StartingSequenceNumber ${sequenceNumber} used in SubscribeToShard on shard ${shardId} in stream ` +
           `${streamName} under account ${localAccountId()} is invalid.`,

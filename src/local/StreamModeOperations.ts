@@ -1,0 +1,85 @@
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { answerOfSdkError, resourceInUse, validationError } from './awsErrors.js';
+import { requestedStreamMode } from './streamModeRequest.js';
+import { StreamModes, type StreamMode } from './StreamModes.js';
+import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
+
+export interface StreamModeOperationsOptions {
+  readonly admin: KinesisClient;
+  /** How long a stream shows UPDATING after its mode changed (ms). */
+  readonly statusDelayMs: number;
+  /** Whether the stream is being changed otherwise (UpdateShardCount under way). */
+  readonly isBusy: (streamName: string) => boolean;
+}
+
+/**
+ * The capacity modes of the local streams and UpdateStreamMode, which kinesalite lacks: the
+ * mode is the front's record (the shards stay as they are), and the stream shows UPDATING for
+ * the status delay after a switch, as on AWS.
+ */
+export class StreamModeOperations {
+  private readonly modes = new StreamModes();
+  private readonly updatingUntil = new Map<string, number>();
+
+  constructor(private readonly options: StreamModeOperationsOptions) {}
+
+  modeOf(streamName: string): StreamMode {
+    return this.modes.modeOf(streamName);
+  }
+
+  get onDemandCount(): number {
+    return this.modes.onDemandCount;
+  }
+
+  /** A stream was created (in `mode`) or deleted (undefined). */
+  record(streamName: string, mode: StreamMode | undefined): void {
+    this.updatingUntil.delete(streamName);
+    if (mode === undefined) this.modes.forget(streamName);
+    else this.modes.set(streamName, mode);
+  }
+
+  /** Whether the stream is UPDATING after a mode switch. */
+  isUpdating(streamName: string): boolean {
+    const until = this.updatingUntil.get(streamName);
+    if (until === undefined) return false;
+    if (Date.now() < until) return true;
+    this.updatingUntil.delete(streamName);
+    return false;
+  }
+
+  /** UpdateStreamMode, with the stream named by StreamName (resolved from its StreamARN). */
+  async updateStreamMode(payload: JsonObject): Promise<UpstreamAnswer> {
+    const streamName = payload.StreamName;
+    if (typeof streamName !== 'string') {
+      return errorAnswer(
+        validationError(
+          "1 validation error detected: Value null at 'streamARN' failed to satisfy constraint: Member must not be null",
+        ),
+      );
+    }
+    const mode = requestedStreamMode(payload);
+    if (mode === undefined) {
+      return errorAnswer(
+        validationError(
+          "1 validation error detected: Value null at 'streamModeDetails' failed to satisfy constraint: Member must not be null",
+        ),
+      );
+    }
+    if (typeof mode === 'object') return errorAnswer(mode);
+    try {
+      const summary = await this.options.admin.send(
+        new DescribeStreamSummaryCommand({ StreamName: streamName }),
+      );
+      const status = summary.StreamDescriptionSummary?.StreamStatus ?? 'UNKNOWN';
+      const busy = this.isUpdating(streamName) || this.options.isBusy(streamName);
+      if (status !== 'ACTIVE' || busy)
+        return errorAnswer(resourceInUse(streamName, busy ? 'UPDATING' : status));
+    } catch (error) {
+      return errorAnswer(answerOfSdkError(error));
+    }
+    this.modes.set(streamName, mode);
+    if (this.options.statusDelayMs > 0)
+      this.updatingUntil.set(streamName, Date.now() + this.options.statusDelayMs);
+    return jsonAnswer(200, {});
+  }
+}

@@ -1,0 +1,35 @@
+import { validationError, type AwsErrorAnswer } from './awsErrors.js';
+import { ON_DEMAND_INITIAL_SHARDS, type StreamMode } from './StreamModes.js';
+import type { JsonObject } from './UpstreamAnswer.js';
+
+/** The mode a request's `StreamModeDetails` names (undefined if it names none), or the refusal. */
+export function requestedStreamMode(payload: JsonObject): StreamMode | undefined | AwsErrorAnswer {
+  const details = payload.StreamModeDetails;
+  if (details === undefined || details === null) return undefined;
+  const mode = typeof details === 'object' ? (details as JsonObject).StreamMode : undefined;
+  if (mode === 'ON_DEMAND' || mode === 'PROVISIONED') return mode;
+  return validationError(
+    `1 validation error detected: Value ${mode === undefined || mode === null ? 'null' : `'${String(mode)}'`} ` +
+      "at 'streamModeDetails.streamMode' failed to satisfy constraint: " +
+      (mode === undefined || mode === null
+        ? 'Member must not be null'
+        : 'Member must satisfy enum value set: [ON_DEMAND, PROVISIONED]'),
+  );
+}
+
+/**
+ * A CreateStream request as the backing store takes it (an on-demand stream opens with the
+ * shards AWS gives one), with the mode the stream is created in, or the refusal.
+ */
+export function createStreamRequest(
+  payload: JsonObject,
+): { readonly payload: JsonObject; readonly mode: StreamMode } | AwsErrorAnswer {
+  const mode = requestedStreamMode(payload);
+  if (mode !== undefined && typeof mode === 'object') return mode;
+  const { StreamModeDetails: _details, ...rest } = payload;
+  if (mode !== 'ON_DEMAND') return { payload: rest, mode: 'PROVISIONED' };
+  if (payload.ShardCount !== undefined && payload.ShardCount !== null) {
+    return validationError('ShardCount is not expected when StreamMode=ON_DEMAND');
+  }
+  return { payload: { ...rest, ShardCount: ON_DEMAND_INITIAL_SHARDS }, mode };
+}

@@ -1,0 +1,56 @@
+import {
+  CreateStreamCommand,
+  DeleteStreamCommand,
+  DescribeStreamSummaryCommand,
+  ListTagsForStreamCommand,
+  RegisterStreamConsumerCommand,
+  ResourceInUseException,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
+import { untilActive } from './untilActive.js';
+
+describe('local Kinesis CreateStream tags and DeleteStream with consumers, as on AWS', () => {
+  let local: LocalKinesis;
+  let client: KinesisClient;
+
+  beforeAll(async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 50, streams: { consumed: 1 } });
+    client = local.createClient();
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await local.close();
+  });
+
+  it('keeps the Tags given to CreateStream (kinesalite drops them)', async () => {
+    await client.send(
+      new CreateStreamCommand({ StreamName: 'tagged', ShardCount: 1, Tags: { team: 'orders' } }),
+    );
+    await untilActive(client, 'tagged');
+    const tags = await client.send(new ListTagsForStreamCommand({ StreamName: 'tagged' }));
+    expect(tags.Tags).toEqual([{ Key: 'team', Value: 'orders' }]);
+  });
+
+  it('refuses to delete a stream with registered consumers unless EnforceConsumerDeletion is set', async () => {
+    await client.send(
+      new RegisterStreamConsumerCommand({
+        StreamARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/consumed',
+        ConsumerName: 'reader',
+      }),
+    );
+    for (const enforce of [undefined, false]) {
+      const error = await client
+        .send(new DeleteStreamCommand({ StreamName: 'consumed', EnforceConsumerDeletion: enforce }))
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ResourceInUseException);
+      expect((error as Error).message).toContain('consumers');
+    }
+    const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: 'consumed' }));
+    expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
+    await client.send(new DeleteStreamCommand({ StreamName: 'consumed', EnforceConsumerDeletion: true }));
+    const deleting = await client.send(new DescribeStreamSummaryCommand({ StreamName: 'consumed' }));
+    expect(deleting.StreamDescriptionSummary?.StreamStatus).toBe('DELETING');
+  });
+});
