@@ -43,7 +43,7 @@ export function requestAuthRefusal(req: IncomingMessage): AwsErrorAnswer | undef
     if (req.headers['x-amz-date'] === undefined && req.headers.date === undefined) {
       message += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
     }
-    if (message !== '') message += `Authorization=${header}`;
+    if (message !== '') message += `Authorization=${redactedAuthorization(header)}`;
   } else {
     for (const part of QUERY_PARTS) {
       if (!query.get(part)) message += `AWS query-string parameters must include '${part}'. `;
@@ -51,6 +51,16 @@ export function requestAuthRefusal(req: IncomingMessage): AwsErrorAnswer | undef
     if (message !== '') message += 'Re-examine the query-string parameters.';
   }
   return message === '' ? undefined : refusal('IncompleteSignatureException', message);
+}
+
+/**
+ * The header as AWS echoes it, with the credential's access key and the signature left out:
+ * answers end up in logs and error messages.
+ */
+function redactedAuthorization(header: string): string {
+  return header
+    .replace(/(Credential=)[^/,\s]*/g, '$1(redacted)')
+    .replace(/(Signature=)[^,\s]*/g, '$1(redacted)');
 }
 
 function refusal(type: string, message: string): AwsErrorAnswer {

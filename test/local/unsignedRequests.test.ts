@@ -88,6 +88,26 @@ describe('local Kinesis refuses unsigned requests, as AWS does, whoever answers 
     expect(answer.body.__type).toBe('IncompleteSignatureException');
   });
 
+  it('echoes an incomplete Authorization header without its access key or signature', async () => {
+    const answer = await post(
+      local.endpoint,
+      'ListShards',
+      { StreamName: 'guarded' },
+      {
+        Authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIDSECRETISH/20261201/us-east-1/kinesis/aws4_request, Signature=0123abcd',
+      },
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.body.__type).toBe('IncompleteSignatureException');
+    const message = JSON.stringify(answer.body);
+    expect(message).toContain("requires 'SignedHeaders' parameter");
+    expect(message).toContain('Credential=(redacted)/20261201/us-east-1/kinesis/aws4_request');
+    expect(message).toContain('Signature=(redacted)');
+    expect(message).not.toContain('AKIDSECRETISH');
+    expect(message).not.toContain('0123abcd');
+  });
+
   it('answers a signed request', async () => {
     const answer = await post(local.endpoint, 'ListShards', { StreamName: 'guarded' }, SIGNED);
     expect(answer.status).toBe(200);
