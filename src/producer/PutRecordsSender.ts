@@ -110,6 +110,7 @@ export class PutRecordsSender<T> {
   }
 
   private answered(records: readonly OutgoingRecord<T>[], output: PutRecordsCommandOutput): SendResult<T> {
+    if (sdkRetried(output)) for (const record of records) record.possibleDuplicate = true;
     const answers = output.Records ?? [];
     if (answers.length !== records.length) {
       return this.requestFailed(
@@ -147,7 +148,7 @@ export class PutRecordsSender<T> {
   private requestFailed(records: readonly OutgoingRecord<T>[], thrown: unknown): SendResult<T> {
     const error = classifyError(thrown, { streamName: this.address.streamName });
     const result: MutableResult<T> = { ...emptyResult<T>(), requestError: error };
-    const unknownOutcome = error instanceof ConnectionError;
+    const unknownOutcome = error instanceof ConnectionError || sdkRetried(thrown);
     for (const record of records) {
       if (unknownOutcome) record.possibleDuplicate = true;
       this.retryOrGiveUp(record, error, result);
@@ -170,6 +171,17 @@ export class PutRecordsSender<T> {
     record.notBefore = this.now() + backoffDelay(retriesDone, { baseMs, capMs, random });
     result.retry.push(record);
   }
+}
+
+/**
+ * True when the SDK client made more than one attempt at the call (a client of the caller's own
+ * with the SDK's retries, or `maxAttempts` above 1): an attempt it retried may have ended without
+ * an answer, after Kinesis stored the records, and the SDK does not say why it retried.
+ */
+function sdkRetried(outcome: unknown): boolean {
+  if (typeof outcome !== 'object' || outcome === null) return false;
+  const attempts = (outcome as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
+  return typeof attempts === 'number' && attempts > 1;
 }
 
 type MutableResult<T> = { -readonly [K in keyof SendResult<T>]: SendResult<T>[K] };
