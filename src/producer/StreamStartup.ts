@@ -113,7 +113,9 @@ export class StreamStartup<T> {
           }
         } else {
           if (!classified.retriable) return this.host.breakDown(classified, attempt + 1, false);
-          if (attempt >= this.options.retryLimit) return this.host.breakDown(classified, attempt + 1, true);
+          // The waiting items have had their retries; the producer keeps looking (as it does
+          // through connection failures), so a passing outage does not fail every later item.
+          if (attempt >= this.options.retryLimit) this.host.failIncoming(classified, attempt + 1, true);
         }
         const delayMs = this.lookupDelay(attempt, missing, now);
         this.host.log(missing ? 'debug' : 'warn', 'retrying shard map load', {
