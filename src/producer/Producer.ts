@@ -39,6 +39,7 @@ export class Producer<T> {
   /** Index of the item accepted last (items are accepted in index order). */
   private lastAccepted = -1;
   private closed = false;
+  private admitting = false;
   private closing: Promise<void> | undefined;
   private readonly flushOn: Subscription | undefined;
 
@@ -145,12 +146,20 @@ export class Producer<T> {
   }
 
   private admit(): void {
-    for (let next = this.waiting.peek(); next !== undefined; next = this.waiting.peek()) {
-      if (!this.engine.hasRoomFor(next.prepared.size) || this.engine.sendBound) return;
-      this.waiting.shift();
-      this.lastAccepted = next.prepared.index;
-      this.engine.accept(next.prepared);
-      next.accepted();
+    // An item can settle inside accept() (a producer that cannot write fails it at once), which
+    // calls admit() again: the running loop takes the next one instead of a call per item.
+    if (this.admitting) return;
+    this.admitting = true;
+    try {
+      for (let next = this.waiting.peek(); next !== undefined; next = this.waiting.peek()) {
+        if (!this.engine.hasRoomFor(next.prepared.size) || this.engine.sendBound) return;
+        this.waiting.shift();
+        this.lastAccepted = next.prepared.index;
+        this.engine.accept(next.prepared);
+        next.accepted();
+      }
+    } finally {
+      this.admitting = false;
     }
   }
 
