@@ -76,7 +76,9 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
       intake.add(
         source.subscribe({
           next: (item) => {
-            if (!intakeOpen) return;
+            // A synchronous source unsubscribed while it emits (take() on the reports) goes on
+            // emitting until subscribe() returns: what comes after the unsubscription is not taken.
+            if (!intakeOpen || subscriber.closed) return;
             const itemIndex = index;
             index += 1;
             let prepared;
