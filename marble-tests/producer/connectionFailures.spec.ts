@@ -39,3 +39,46 @@ describe('toKinesis(): connection failures between answers, in virtual time', ()
     expect(reports.map((report) => report.status)).toEqual(['delivered']);
   });
 });
+
+describe('toKinesis(): a client of the caller’s own that never answers, in virtual time', () => {
+  it('gives each PutRecords call connectTimeout + requestTimeout, aborts it, and retries the records as possible duplicates', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const reports: DeliveryReport<string>[] = [];
+    const signals: (AbortSignal | undefined)[] = [];
+    let done = false;
+    scheduler.run(() => {
+      const fake = new FakeKinesis(scheduler);
+      let putCalls = 0;
+      // The first PutRecords call is read and never answered (a silent connection, no deadline
+      // in the client); everything else goes to the fake.
+      const client = {
+        send: (command: { constructor: { name: string } }, options?: { abortSignal?: AbortSignal }) => {
+          if (command.constructor.name !== 'PutRecordsCommand') return fake.client.send(command as never);
+          signals.push(options?.abortSignal);
+          putCalls += 1;
+          return putCalls === 1 ? new Promise<never>(() => undefined) : fake.client.send(command as never);
+        },
+      };
+      of('a')
+        .pipe(
+          toKinesis<string>({
+            streamName: 'orders',
+            client: client as never,
+            partitionKey: 'k',
+            scheduler,
+            connectTimeout: 1000,
+            requestTimeout: 2000,
+            expoBackoff: 100,
+            random: () => 0.5,
+          }),
+        )
+        .subscribe({ next: (report) => reports.push(report), complete: () => (done = true) });
+    });
+    expect(done).toBe(true);
+    expect(reports).toHaveLength(1);
+    const report = reports[0]!;
+    expect(report.status).toBe('delivered');
+    expect(report.status === 'delivered' && [report.attempts, report.possibleDuplicate]).toEqual([2, true]);
+    expect(signals[0]?.aborted).toBe(true);
+  });
+});

@@ -65,9 +65,11 @@ export function sendPutRecords(
   client: KinesisClient,
   stream: StreamParams,
   entries: readonly PutRecordsEntry[],
+  abortSignal?: AbortSignal,
 ): Promise<PutRecordsCommandOutput> {
   if (!putRecordsWireUsable(client)) {
-    return client.send(new PutRecordsCommand({ ...stream, Records: sdkEntries(entries) }));
+    const command = new PutRecordsCommand({ ...stream, Records: sdkEntries(entries) });
+    return abortSignal === undefined ? client.send(command) : client.send(command, { abortSignal });
   }
   const exchange = new PutRecordsExchange(client, stream, entries);
   const command = new PutRecordsCommand({ ...stream, Records: [] });

@@ -1,7 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
-import { createKinesisClient } from '../kinesis/createKinesisClient.js';
+import { createKinesisClient, validateConnectionTimeouts } from '../kinesis/createKinesisClient.js';
 import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
 import { RecordTooLargeError } from '../processors/errors/RecordTooLargeError.js';
@@ -81,6 +81,7 @@ export class ProducerEngine<T> {
       options.region ?? address.region,
     );
     const now = () => this.scheduler.now();
+    const { connectTimeout, requestTimeout } = validateConnectionTimeouts(options);
     this.predictor = new ShardPredictor(this.client, address, now, this.options.shardMapRefreshInterval);
     this.batcher = new RecordBatcher<T>(this.options.processor, {
       batchSize: this.options.batchSize,
@@ -100,6 +101,8 @@ export class ProducerEngine<T> {
         random: this.options.random,
       },
       now,
+      // The library's own clients have deadlines in their request handler; a caller's may not.
+      this.ownsClient ? undefined : { ms: connectTimeout + requestTimeout, scheduler: this.scheduler },
     );
     this.preparer = new ItemPreparer<T>(this.options, this.predictor, this.counters);
     this.queue = new ProducerQueue<T>(this.options, this.counters, hooks);

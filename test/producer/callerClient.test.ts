@@ -106,3 +106,42 @@ describe('possibleDuplicate when the SDK client retries a PutRecords call itself
     await expectEveryDuplicateFlagged(streamName, reports);
   });
 });
+
+describe('a client of the caller’s own without request deadlines', () => {
+  let kinesis: TestKinesis;
+  beforeAll(async () => {
+    // A fifth of the requests are read and never answered, the connection left open and silent.
+    kinesis = await startTestKinesis({ faults: { blackHoleRate: 0.2, seed: 5 } });
+  });
+  afterAll(() => kinesis.close());
+
+  it('gets every item delivered: a call with no answer is abandoned after connectTimeout + requestTimeout and retried', async () => {
+    const streamName = uniqueStreamName('no-deadline');
+    await createStream(kinesis, streamName);
+    // The SDK's defaults: no deadline for an answer.
+    const client = new KinesisClient({
+      endpoint: kinesis.endpoint,
+      region: kinesis.region,
+      credentials: kinesis.credentials,
+      requestHandler: new NodeHttpHandler(),
+    });
+    const reports = await lastValueFrom(
+      range(0, 100).pipe(
+        toKinesis<number>({
+          streamName,
+          client,
+          partitionKey: (i) => `k${i}`,
+          batchSize: 5,
+          expoBackoff: 10,
+          connectTimeout: 500,
+          requestTimeout: 500,
+        }),
+        toArray(),
+      ),
+    );
+    client.destroy();
+    expect(kinesis.stats!.injectedBlackHoles).toBeGreaterThan(0);
+    expect(reports.filter((report) => report.status === 'delivered')).toHaveLength(100);
+    expect(reports.some((report) => report.status === 'delivered' && report.possibleDuplicate)).toBe(true);
+  });
+});
