@@ -82,7 +82,17 @@ export class ProducerEngine<T> {
     );
     const now = () => this.scheduler.now();
     const { connectTimeout, requestTimeout } = validateConnectionTimeouts(options);
-    this.predictor = new ShardPredictor(this.client, address, now, this.options.shardMapRefreshInterval);
+    // The library's own clients have deadlines in their request handler; a caller's may not.
+    const deadline = this.ownsClient
+      ? undefined
+      : { ms: connectTimeout + requestTimeout, scheduler: this.scheduler };
+    this.predictor = new ShardPredictor(
+      this.client,
+      address,
+      now,
+      this.options.shardMapRefreshInterval,
+      deadline,
+    );
     this.batcher = new RecordBatcher<T>(this.options.processor, {
       batchSize: this.options.batchSize,
       maxRequestBytes: this.options.maxRequestBytes,
@@ -101,8 +111,7 @@ export class ProducerEngine<T> {
         random: this.options.random,
       },
       now,
-      // The library's own clients have deadlines in their request handler; a caller's may not.
-      this.ownsClient ? undefined : { ms: connectTimeout + requestTimeout, scheduler: this.scheduler },
+      deadline,
     );
     this.preparer = new ItemPreparer<T>(this.options, this.predictor, this.counters);
     this.queue = new ProducerQueue<T>(this.options, this.counters, hooks);
@@ -158,6 +167,7 @@ export class ProducerEngine<T> {
         failIncoming: (error, attempts, retryLimitReached) =>
           this.failIncoming(error, attempts, retryLimitReached),
       },
+      deadline,
     );
     this.startup.start();
   }

@@ -1,5 +1,4 @@
 import type { KinesisClient, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
-import type { SchedulerLike } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
@@ -9,6 +8,7 @@ import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import type { PutRecordsEntry } from '../kinesis/putRecordsBody.js';
 import { sendPutRecords } from '../kinesis/putRecordsWire.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
+import { callWithDeadline, type CallDeadline } from './callWithDeadline.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
 
 export interface RetryPolicy {
@@ -19,16 +19,6 @@ export interface RetryPolicy {
   /** Largest delay ceiling, ms. */
   readonly capMs: number;
   readonly random: () => number;
-}
-
-/**
- * A deadline for each PutRecords call, for a client the library did not build (it gives its own
- * clients' requests deadlines in their request handler): the call is aborted and its records
- * retried as possible duplicates, as after a connection reset.
- */
-export interface CallDeadline {
-  readonly ms: number;
-  readonly scheduler: SchedulerLike;
 }
 
 export interface DeliveredRecord<T> {
@@ -109,47 +99,16 @@ export class PutRecordsSender<T> {
     const entries = new Array<PutRecordsEntry>(records.length);
     for (let i = 0; i < records.length; i += 1) entries[i] = records[i]!.record;
     for (const record of records) record.attempts += 1;
-    const { deadline } = this;
-    if (deadline === undefined) {
-      let answer: PromiseLike<PutRecordsCommandOutput>;
-      try {
-        answer = sendPutRecords(this.client, streamParams(this.address), entries);
-      } catch (error) {
-        done(this.requestFailed(records, error));
-        return;
-      }
-      answer.then(
-        (output) => done(this.answered(records, output)),
-        (error: unknown) => done(this.requestFailed(records, error)),
-      );
-      return;
-    }
-    const controller = new AbortController();
-    let settled = false;
-    const settle = (result: () => SendResult<T>) => {
-      if (settled) return;
-      settled = true;
-      timer.unsubscribe();
-      done(result());
-    };
-    const timer = deadline.scheduler.schedule(() => {
-      const { streamName } = this.address;
-      const error = new RequestTimeoutError(`PutRecords got no answer within ${deadline.ms} ms`, {
-        context: { streamName },
-      });
-      settle(() => this.requestFailed(records, error));
-      controller.abort();
-    }, deadline.ms);
-    let answer: PromiseLike<PutRecordsCommandOutput>;
-    try {
-      answer = sendPutRecords(this.client, streamParams(this.address), entries, controller.signal);
-    } catch (error) {
-      settle(() => this.requestFailed(records, error));
-      return;
-    }
-    answer.then(
-      (output) => settle(() => this.answered(records, output)),
-      (error: unknown) => settle(() => this.requestFailed(records, error)),
+    const deadline = this.deadline;
+    callWithDeadline(
+      (abortSignal) => sendPutRecords(this.client, streamParams(this.address), entries, abortSignal),
+      deadline,
+      () =>
+        new RequestTimeoutError(`PutRecords got no answer within ${deadline?.ms} ms`, {
+          context: { streamName: this.address.streamName },
+        }),
+      (output) => done(this.answered(records, output)),
+      (error: unknown) => done(this.requestFailed(records, error)),
     );
   }
 
