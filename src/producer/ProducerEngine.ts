@@ -1,7 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
-import { createKinesisClient, validateConnectionTimeouts } from '../kinesis/createKinesisClient.js';
+import { createKinesisClient } from '../kinesis/createKinesisClient.js';
 import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
 import { RecordTooLargeError } from '../processors/errors/RecordTooLargeError.js';
@@ -81,7 +81,7 @@ export class ProducerEngine<T> {
       options.region ?? address.region,
     );
     const now = () => this.scheduler.now();
-    const { connectTimeout, requestTimeout } = validateConnectionTimeouts(options);
+    const { connectTimeout, requestTimeout } = this.options;
     // The library's own clients have deadlines in their request handler; a caller's may not.
     const deadline = this.ownsClient
       ? undefined
