@@ -1,4 +1,4 @@
-import { map, mergeMap, of, range, retry, share, switchMap, take } from 'rxjs';
+import { defer, map, mergeMap, of, range, retry, share, switchMap, take, throwError } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { toKinesis } from '../../src/operators/toKinesis.js';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
@@ -161,5 +161,30 @@ describe('toKinesis() composed with other operators, in virtual time', () => {
       '18 delivered:d',
       '18 AfterFlushError',
     ]);
+  });
+
+  it('does not subscribe to the source when flushOn has already failed', () => {
+    const scheduler = newScheduler();
+    let subscribed = false;
+    scheduler.run(({ expectObservable }) => {
+      const fake = new FakeKinesis(scheduler, { latencyMs: 10 });
+      const boom = new Error('flushOn broke');
+      // A source whose items would be taken from somewhere (a queue, a consumer that acks on
+      // emission) and then thrown away by an output that has already ended.
+      const source = defer(() => {
+        subscribed = true;
+        return of('a', 'b');
+      });
+      const out = source.pipe(
+        toKinesis<string>({
+          streamName: 'orders',
+          client: fake.client,
+          partitionKey: 'k',
+          flushOn: throwError(() => boom),
+        }),
+      );
+      expectObservable(out).toBe('#', undefined, boom);
+    });
+    expect(subscribed).toBe(false);
   });
 });

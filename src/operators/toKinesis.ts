@@ -72,6 +72,9 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
           options.flushOn.subscribe({ next: () => engine.flush(), error: (error: unknown) => fail(error) }),
         );
       }
+      // A flushOn that failed at once has ended the output: the source is not subscribed to (what
+      // it gave would be thrown away).
+      if (!intakeOpen) return () => intake.unsubscribe();
 
       intake.add(
         source.subscribe({
