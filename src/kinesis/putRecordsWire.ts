@@ -59,21 +59,24 @@ export function allowPutRecordsWire(client: KinesisClient): void {
  * Sends one PutRecords call for `entries` to the stream `stream` names. With a client
  * createKinesisClient built (and whose middleware is unchanged), the body and the answer are the
  * library's own; otherwise it is a plain PutRecordsCommand. Either way the output's `Records`
- * hold one result per entry when Kinesis answered entry by entry.
+ * hold one result per entry when Kinesis answered entry by entry. `abortSignal` aborts the call.
  */
 export function sendPutRecords(
   client: KinesisClient,
   stream: StreamParams,
   entries: readonly PutRecordsEntry[],
+  abortSignal?: AbortSignal,
 ): Promise<PutRecordsCommandOutput> {
   if (!putRecordsWireUsable(client)) {
-    return client.send(new PutRecordsCommand({ ...stream, Records: sdkEntries(entries) }));
+    const command = new PutRecordsCommand({ ...stream, Records: sdkEntries(entries) });
+    return abortSignal === undefined ? client.send(command) : client.send(command, { abortSignal });
   }
   const exchange = new PutRecordsExchange(client, stream, entries);
   const command = new PutRecordsCommand({ ...stream, Records: [] });
   command.middlewareStack.add(exchange.writeBody as never, BODY_MIDDLEWARE);
   command.middlewareStack.add(exchange.readAnswer as never, ANSWER_MIDDLEWARE);
-  return client.send(command).then((output) => exchange.complete(output));
+  const answer = abortSignal === undefined ? client.send(command) : client.send(command, { abortSignal });
+  return answer.then((output) => exchange.complete(output));
 }
 
 /** Whether PutRecords calls on `client` use the wire: checked once per client. */

@@ -72,11 +72,16 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
           options.flushOn.subscribe({ next: () => engine.flush(), error: (error: unknown) => fail(error) }),
         );
       }
+      // A flushOn that failed at once has ended the output: the source is not subscribed to (what
+      // it gave would be thrown away).
+      if (!intakeOpen) return () => intake.unsubscribe();
 
       intake.add(
         source.subscribe({
           next: (item) => {
-            if (!intakeOpen) return;
+            // A synchronous source unsubscribed while it emits (take() on the reports) goes on
+            // emitting until subscribe() returns: what comes after the unsubscription is not taken.
+            if (!intakeOpen || subscriber.closed) return;
             const itemIndex = index;
             index += 1;
             let prepared;

@@ -34,11 +34,13 @@ export class Producer<T> {
   private readonly reports = new Subject<DeliveryReport<T>>();
   private readonly waiting = new FifoQueue<WaitingPut<T>>();
   private readonly deliveryWaiters = new Map<number, DeliveryWaiter<T>>();
-  private failures: RxjsKinesisError[] = [];
+  /** The first failure since the last flush (only it is kept: later ones are on `reports$`). */
+  private failure: RxjsKinesisError | undefined;
   private nextIndex = 0;
   /** Index of the item accepted last (items are accepted in index order). */
   private lastAccepted = -1;
   private closed = false;
+  private admitting = false;
   private closing: Promise<void> | undefined;
   private readonly flushOn: Subscription | undefined;
 
@@ -50,16 +52,15 @@ export class Producer<T> {
     this.engine = new ProducerEngine<T>(options, {
       report: (report) => this.onReport(report),
       spaceAvailable: () => this.admit(),
-      fatal: (error) => this.failures.push(error),
+      fatal: (error) => (this.failure ??= error),
     });
     this.flushOn = flushOn?.subscribe({
       next: () => this.engine.flush(),
       error: (error: unknown) =>
-        this.failures.push(
+        (this.failure ??=
           error instanceof RxjsKinesisError
             ? error
-            : new RxjsKinesisError('flushOn failed', { cause: error }),
-        ),
+            : new RxjsKinesisError('flushOn failed', { cause: error })),
     });
   }
 
@@ -95,8 +96,8 @@ export class Producer<T> {
       const waitingBefore = next !== undefined && next.prepared.index < target;
       if (!waitingBefore && (upTo >= target - 1 || this.lastAccepted === upTo)) break;
     }
-    const failure = this.failures[0];
-    this.failures = [];
+    const { failure } = this;
+    this.failure = undefined;
     if (failure !== undefined) throw failure;
   }
 
@@ -145,12 +146,20 @@ export class Producer<T> {
   }
 
   private admit(): void {
-    for (let next = this.waiting.peek(); next !== undefined; next = this.waiting.peek()) {
-      if (!this.engine.hasRoomFor(next.prepared.size) || this.engine.sendBound) return;
-      this.waiting.shift();
-      this.lastAccepted = next.prepared.index;
-      this.engine.accept(next.prepared);
-      next.accepted();
+    // An item can settle inside accept() (a producer that cannot write fails it at once), which
+    // calls admit() again: the running loop takes the next one instead of a call per item.
+    if (this.admitting) return;
+    this.admitting = true;
+    try {
+      for (let next = this.waiting.peek(); next !== undefined; next = this.waiting.peek()) {
+        if (!this.engine.hasRoomFor(next.prepared.size) || this.engine.sendBound) return;
+        this.waiting.shift();
+        this.lastAccepted = next.prepared.index;
+        this.engine.accept(next.prepared);
+        next.accepted();
+      }
+    } finally {
+      this.admitting = false;
     }
   }
 
@@ -161,7 +170,7 @@ export class Producer<T> {
       if (report.status === 'delivered') waiter.resolve(report);
       else waiter.reject(report.error);
     } else if (report.status !== 'delivered') {
-      this.failures.push(report.error);
+      this.failure ??= report.error;
     }
     this.reports.next(report);
   }

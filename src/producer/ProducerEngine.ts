@@ -81,7 +81,18 @@ export class ProducerEngine<T> {
       options.region ?? address.region,
     );
     const now = () => this.scheduler.now();
-    this.predictor = new ShardPredictor(this.client, address, now, this.options.shardMapRefreshInterval);
+    const { connectTimeout, requestTimeout } = this.options;
+    // The library's own clients have deadlines in their request handler; a caller's may not.
+    const deadline = this.ownsClient
+      ? undefined
+      : { ms: connectTimeout + requestTimeout, scheduler: this.scheduler };
+    this.predictor = new ShardPredictor(
+      this.client,
+      address,
+      now,
+      this.options.shardMapRefreshInterval,
+      deadline,
+    );
     this.batcher = new RecordBatcher<T>(this.options.processor, {
       batchSize: this.options.batchSize,
       maxRequestBytes: this.options.maxRequestBytes,
@@ -100,6 +111,7 @@ export class ProducerEngine<T> {
         random: this.options.random,
       },
       now,
+      deadline,
     );
     this.preparer = new ItemPreparer<T>(this.options, this.predictor, this.counters);
     this.queue = new ProducerQueue<T>(this.options, this.counters, hooks);
@@ -155,6 +167,7 @@ export class ProducerEngine<T> {
         failIncoming: (error, attempts, retryLimitReached) =>
           this.failIncoming(error, attempts, retryLimitReached),
       },
+      deadline,
     );
     this.startup.start();
   }

@@ -107,6 +107,9 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
 /** Options after validation, with defaults filled in. */
 export interface ResolvedProducerOptions<T> {
   readonly address: StreamAddress;
+  /** Deadlines of a call, ms (see KinesisConnectionOptions). */
+  readonly connectTimeout: number;
+  readonly requestTimeout: number;
   readonly processor: Processor<T>;
   readonly partitionKey: string | ((item: T, index: number) => string) | undefined;
   readonly explicitHashKey: ((item: T, index: number) => string | undefined) | undefined;

@@ -4,9 +4,11 @@ import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
 import { KinesisValidationError } from '../kinesis/errors/KinesisValidationError.js';
+import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import type { PutRecordsEntry } from '../kinesis/putRecordsBody.js';
 import { sendPutRecords } from '../kinesis/putRecordsWire.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
+import { callWithDeadline, type CallDeadline } from './callWithDeadline.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
 
 export interface RetryPolicy {
@@ -56,6 +58,7 @@ export class PutRecordsSender<T> {
     private readonly address: StreamAddress,
     private readonly policy: RetryPolicy,
     private readonly now: () => number,
+    private readonly deadline?: CallDeadline,
   ) {}
 
   /**
@@ -96,20 +99,21 @@ export class PutRecordsSender<T> {
     const entries = new Array<PutRecordsEntry>(records.length);
     for (let i = 0; i < records.length; i += 1) entries[i] = records[i]!.record;
     for (const record of records) record.attempts += 1;
-    let answer: PromiseLike<PutRecordsCommandOutput>;
-    try {
-      answer = sendPutRecords(this.client, streamParams(this.address), entries);
-    } catch (error) {
-      done(this.requestFailed(records, error));
-      return;
-    }
-    answer.then(
+    const deadline = this.deadline;
+    callWithDeadline(
+      (abortSignal) => sendPutRecords(this.client, streamParams(this.address), entries, abortSignal),
+      deadline,
+      () =>
+        new RequestTimeoutError(`PutRecords got no answer within ${deadline?.ms} ms`, {
+          context: { streamName: this.address.streamName },
+        }),
       (output) => done(this.answered(records, output)),
       (error: unknown) => done(this.requestFailed(records, error)),
     );
   }
 
   private answered(records: readonly OutgoingRecord<T>[], output: PutRecordsCommandOutput): SendResult<T> {
+    if (sdkRetried(output)) for (const record of records) record.possibleDuplicate = true;
     const answers = output.Records ?? [];
     if (answers.length !== records.length) {
       return this.requestFailed(
@@ -147,7 +151,7 @@ export class PutRecordsSender<T> {
   private requestFailed(records: readonly OutgoingRecord<T>[], thrown: unknown): SendResult<T> {
     const error = classifyError(thrown, { streamName: this.address.streamName });
     const result: MutableResult<T> = { ...emptyResult<T>(), requestError: error };
-    const unknownOutcome = error instanceof ConnectionError;
+    const unknownOutcome = error instanceof ConnectionError || sdkRetried(thrown);
     for (const record of records) {
       if (unknownOutcome) record.possibleDuplicate = true;
       this.retryOrGiveUp(record, error, result);
@@ -170,6 +174,17 @@ export class PutRecordsSender<T> {
     record.notBefore = this.now() + backoffDelay(retriesDone, { baseMs, capMs, random });
     result.retry.push(record);
   }
+}
+
+/**
+ * True when the SDK client made more than one attempt at the call (a client of the caller's own
+ * with the SDK's retries, or `maxAttempts` above 1): an attempt it retried may have ended without
+ * an answer, after Kinesis stored the records, and the SDK does not say why it retried.
+ */
+function sdkRetried(outcome: unknown): boolean {
+  if (typeof outcome !== 'object' || outcome === null) return false;
+  const attempts = (outcome as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
+  return typeof attempts === 'number' && attempts > 1;
 }
 
 type MutableResult<T> = { -readonly [K in keyof SendResult<T>]: SendResult<T>[K] };

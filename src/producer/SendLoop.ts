@@ -186,7 +186,9 @@ export class SendLoop<T> {
         const deadline = this.connection.deadline;
         for (const record of retry) if (record.notBefore > deadline) record.notBefore = deadline;
       }
-    } else if (result.requestError === undefined) {
+    } else {
+      // Kinesis answered (entry by entry, or with an error such as a 500): the failures, if
+      // any, are over, as on the way to the first shard map.
       this.connection.answered();
     }
     this.batcher.requeue(retry);

@@ -7,7 +7,9 @@ import {
 import { createHash, hash } from '../platform/crypto.js';
 import { MAX_HASH_KEY, parseExplicitHashKey } from '../kinesis/hashKey.js';
 import { ShardMap } from '../kinesis/ShardMap.js';
+import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
+import { callWithDeadline, type CallDeadline } from './callWithDeadline.js';
 import { DefaultKeyPool } from './DefaultKeyPool.js';
 
 /** Lane id of records whose hash key no known open shard covers (the map is being reloaded). */
@@ -74,6 +76,7 @@ export class ShardPredictor {
     private readonly address: StreamAddress,
     private readonly now: () => number,
     private readonly refreshIntervalMs: number,
+    private readonly deadline?: CallDeadline,
   ) {}
 
   get ready(): boolean {
@@ -171,14 +174,17 @@ export class ShardPredictor {
   private fetchPage(nextToken: string | undefined, shards: Shard[]): void {
     const input: ListShardsCommandInput =
       nextToken === undefined ? { ...streamParams(this.address) } : { NextToken: nextToken };
-    let answer: PromiseLike<{ Shards?: Shard[]; NextToken?: string }>;
-    try {
-      answer = this.client.send(new ListShardsCommand(input));
-    } catch (error) {
-      this.finish(error);
-      return;
-    }
-    answer.then(
+    const { deadline } = this;
+    callWithDeadline<{ Shards?: Shard[]; NextToken?: string }>(
+      (abortSignal) =>
+        abortSignal === undefined
+          ? this.client.send(new ListShardsCommand(input))
+          : this.client.send(new ListShardsCommand(input), { abortSignal }),
+      deadline,
+      () =>
+        new RequestTimeoutError(`ListShards got no answer within ${deadline?.ms} ms`, {
+          context: { streamName: this.address.streamName },
+        }),
       (page) => {
         shards.push(...(page.Shards ?? []));
         if (page.NextToken !== undefined && page.NextToken !== '') this.fetchPage(page.NextToken, shards);

@@ -9,11 +9,13 @@ import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import { ensureStream } from '../kinesis/ensureStream.js';
 import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
+import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import { StreamNotActiveError } from '../kinesis/errors/StreamNotActiveError.js';
 import { StreamNotFoundError } from '../kinesis/errors/StreamNotFoundError.js';
 import { streamParams } from '../kinesis/streamAddress.js';
 import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
+import { callWithDeadline, type CallDeadline } from './callWithDeadline.js';
 import type { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
 import type { ResolvedProducerOptions } from './ProducerOptions.js';
 import type { ShardPredictor } from './ShardPredictor.js';
@@ -55,6 +57,7 @@ export class StreamStartup<T> {
     private readonly predictor: ShardPredictor,
     private readonly connection: ConnectionFailureDeadline,
     private readonly host: StreamStartupHost,
+    private readonly deadline?: CallDeadline,
   ) {
     this.startedAt = scheduler.now();
   }
@@ -113,7 +116,9 @@ export class StreamStartup<T> {
           }
         } else {
           if (!classified.retriable) return this.host.breakDown(classified, attempt + 1, false);
-          if (attempt >= this.options.retryLimit) return this.host.breakDown(classified, attempt + 1, true);
+          // The waiting items have had their retries; the producer keeps looking (as it does
+          // through connection failures), so a passing outage does not fail every later item.
+          if (attempt >= this.options.retryLimit) this.host.failIncoming(classified, attempt + 1, true);
         }
         const delayMs = this.lookupDelay(attempt, missing, now);
         this.host.log(missing ? 'debug' : 'warn', 'retrying shard map load', {
@@ -172,14 +177,18 @@ export class StreamStartup<T> {
         }
         this.retryLater(() => this.awaitActive(attempt + 1), this.lookupDelay(attempt, true, now));
       });
-    let answer: PromiseLike<DescribeStreamSummaryCommandOutput>;
-    try {
-      answer = this.client.send(new DescribeStreamSummaryCommand(streamParams(this.options.address)));
-    } catch {
-      done(true);
-      return;
-    }
-    answer.then(
+    const { deadline } = this;
+    const command = () => new DescribeStreamSummaryCommand(streamParams(this.options.address));
+    callWithDeadline<DescribeStreamSummaryCommandOutput>(
+      (abortSignal) =>
+        abortSignal === undefined
+          ? this.client.send(command())
+          : this.client.send(command(), { abortSignal }),
+      deadline,
+      () =>
+        new RequestTimeoutError(`DescribeStreamSummary got no answer within ${deadline?.ms} ms`, {
+          context: { streamName: this.options.address.streamName },
+        }),
       (output) => {
         const status = output.StreamDescriptionSummary?.StreamStatus;
         done(status === undefined || status === 'ACTIVE' || status === 'UPDATING');

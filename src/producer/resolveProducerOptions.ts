@@ -1,5 +1,6 @@
 import { asyncScheduler } from 'rxjs';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { validateConnectionTimeouts } from '../kinesis/createKinesisClient.js';
 import { validatePartitionKey } from '../kinesis/hashKey.js';
 import { parseStreamAddress } from '../kinesis/streamAddress.js';
 import { validateLogger } from '../logging/validateLogger.js';
@@ -78,6 +79,8 @@ export function resolveProducerOptions<T>(options: ProducerOptions<T>): Resolved
     throw new InvalidOptionError('options', options, 'expected an object with at least { streamName }');
   }
   const address = parseStreamAddress(options.streamName, 'streamName');
+  // Checked here even with a client of the caller's own: its calls are timed with them too.
+  const { connectTimeout, requestTimeout } = validateConnectionTimeouts(options);
   const { partitionKey } = options;
   if (typeof partitionKey === 'string') validatePartitionKey(partitionKey, 'partitionKey');
   if (partitionKey !== undefined && typeof partitionKey !== 'function' && typeof partitionKey !== 'string') {
@@ -232,5 +235,7 @@ export function resolveProducerOptions<T>(options: ProducerOptions<T>): Resolved
       functionOption('random', options.random, 'expected a function returning a number in [0, 1)') ??
       Math.random,
     logger: options.logger === undefined ? undefined : validateLogger(options.logger),
+    connectTimeout,
+    requestTimeout,
   };
 }
