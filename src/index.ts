@@ -140,6 +140,7 @@ export { CheckpointerConflictError } from './consumer/errors/CheckpointerConflic
 export { NotAConsumerRecordError } from './consumer/errors/NotAConsumerRecordError.js';
 export { UntrackedRecordError } from './consumer/errors/UntrackedRecordError.js';
 export { MulticastCheckpointError } from './consumer/errors/MulticastCheckpointError.js';
+export { OutOfOrderCheckpointError } from './consumer/errors/OutOfOrderCheckpointError.js';
 export { CheckpointerUnavailableError } from './consumer/errors/CheckpointerUnavailableError.js';
 export type { EnhancedFanOutOptions, EnhancedFanOutConsumer } from './consumer/EnhancedFanOutOptions.js';
 export { createSubscriptionClient } from './kinesis/createSubscriptionClient.js';

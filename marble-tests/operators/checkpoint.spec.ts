@@ -3,6 +3,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
 import { CheckpointerConflictError } from '../../src/consumer/errors/CheckpointerConflictError.js';
 import { MulticastCheckpointError } from '../../src/consumer/errors/MulticastCheckpointError.js';
+import { OutOfOrderCheckpointError } from '../../src/consumer/errors/OutOfOrderCheckpointError.js';
 import type { KinesisItem } from '../../src/consumer/KinesisItem.js';
 import { CONSUMER_CONTEXT, type KinesisRecord } from '../../src/consumer/KinesisRecord.js';
 import { RECORD_HANDLE, type LedgerLink, type ReadingLink } from '../../src/consumer/RecordTracking.js';
@@ -215,18 +216,70 @@ test('errors with CheckpointerConflictError when the consumer uses another check
   });
 });
 
-test('concurrent processing through mergeMap is only safe in concurrent mode (documented): ordered mode reports arrival order', () => {
-  scheduler.run(({ cold, flush }) => {
+test('ordered mode errors with OutOfOrderCheckpointError when mergeMap lets a later record arrive first', () => {
+  scheduler.run(({ cold, expectObservable, flush }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const rs = ['1', '2', '3'].map((s) => record(link, 'A', s));
+    const out = cold('abc|', { a: rs[0], b: rs[1], c: rs[2] }).pipe(
+      mergeMap((r) => timer(r.sequenceNumber === '1' ? 5 : 1).pipe(map(() => r))),
+      checkpoint({ intervalMs: 0 }),
+      map((r) => r.sequenceNumber),
+    );
+    expectObservable(out).toBe('--ab-#', { a: '2', b: '3' }, expect.any(OutOfOrderCheckpointError));
+    flush();
+    // Record 1 is never passed; what passed before it is all that was reported.
+    expect(link.log.filter((line) => line.includes('pass'))).toEqual(['2 pass A:2', '3 pass A:3']);
+  });
+});
+
+test('OutOfOrderCheckpointError names the late item and the one that passed before it', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    const r1 = record(link, 'A', '7');
+    // Three items: the last item of a record stands for the whole record.
+    const out = cold('ab|', { a: item(r1, 1, 3), b: item(r1, 0, 3) }).pipe(checkpoint({ intervalMs: 0 }));
+    expectObservable(out).toBe(
+      'a#',
+      { a: item(r1, 1, 3) },
+      expect.objectContaining({
+        name: 'OutOfOrderCheckpointError',
+        retriable: false,
+        context: { streamName: 'orders', shardId: 'A', sequenceNumber: '7', subSequenceNumber: 0 },
+        message: expect.stringContaining(
+          'got item 0 of record 7 of shard A (stream "orders") after item 1 of record 7',
+        ),
+      }),
+    );
+  });
+});
+
+test('ordered mode: shards interleaved, items then the next record, and an item passing twice are in order', () => {
+  scheduler.run(({ cold, expectObservable }) => {
+    const link = new RecordingLink(() => scheduler.now());
+    // "10" comes after "9" although it sorts first as text.
+    const a1 = record(link, 'A', '9');
+    const a2 = record(link, 'A', '10');
+    const b10 = record(link, 'B', '10');
+    const values = { a: item(a1, 0, 2), b: b10, c: item(a1, 1, 2), d: a2, e: b10 };
+    // B's record passes twice (equal is in order).
+    const source = cold('a-b-c-d-e|', values);
+    expectObservable(source.pipe(checkpoint({ intervalMs: 0 }))).toBe('a-b-c-d-e|', values);
+  });
+});
+
+test('concurrent mode takes completions out of order without an error', () => {
+  scheduler.run(({ cold, expectObservable }) => {
     const link = new RecordingLink(() => scheduler.now());
     const rs = ['1', '2'].map((s) => record(link, 'A', s));
-    cold('ab|', { a: rs[0], b: rs[1] })
-      .pipe(
-        mergeMap((r) => timer(r.sequenceNumber === '1' ? 5 : 1).pipe(map(() => r))),
-        checkpoint({ intervalMs: 0 }),
-      )
-      .subscribe();
-    flush();
-    expect(link.log.slice(0, 2)).toEqual(['2 pass A:2', '5 pass A:1']);
+    const out = cold('ab|', { a: rs[0], b: rs[1] }).pipe(
+      checkpoint({
+        mode: 'concurrent',
+        intervalMs: 0,
+        process: (r: KinesisRecord) => timer(r.sequenceNumber === '1' ? 5 : 1),
+      }),
+      map((r) => r.sequenceNumber),
+    );
+    expectObservable(out).toBe('--b--(a|)', { a: '1', b: '2' });
   });
 });
 

@@ -21,6 +21,8 @@ import { withCheckpointSink } from '../consumer/checkpointBinding.js';
 import type { CheckpointSink } from '../consumer/ConsumerLink.js';
 import { CheckpointerConflictError } from '../consumer/errors/CheckpointerConflictError.js';
 import { MulticastCheckpointError } from '../consumer/errors/MulticastCheckpointError.js';
+import { OutOfOrderCheckpointError } from '../consumer/errors/OutOfOrderCheckpointError.js';
+import { compareSequenceNumbers } from '../consumer/compareSequenceNumbers.js';
 import { NotAConsumerRecordError } from '../consumer/errors/NotAConsumerRecordError.js';
 import { UntrackedRecordError } from '../consumer/errors/UntrackedRecordError.js';
 import type { KinesisItem } from '../consumer/KinesisItem.js';
@@ -188,6 +190,35 @@ export function checkpoint<T extends Checkpointable>(
         }
         return tracked;
       };
+      /**
+       * Ordered mode: the position passed last in each reading (kept per reading, updated in
+       * place). An item behind it arrived out of order: its arrival cannot mean that it and
+       * everything before it are done, and the later one's may already be committed.
+       */
+      const lastPassed = new WeakMap<ReadingLink, { sequenceNumber: string; sub: number }>();
+      const outOfOrder = ({ record, sub, handle }: Tracked): OutOfOrderCheckpointError | undefined => {
+        const at = sub ?? Number.POSITIVE_INFINITY;
+        const last = lastPassed.get(handle.reading);
+        if (last === undefined) {
+          lastPassed.set(handle.reading, { sequenceNumber: record.sequenceNumber, sub: at });
+          return undefined;
+        }
+        const order = compareSequenceNumbers(record.sequenceNumber, last.sequenceNumber);
+        if (order < 0 || (order === 0 && at < last.sub)) {
+          return new OutOfOrderCheckpointError(
+            record.streamName,
+            record.shardId,
+            { sequenceNumber: record.sequenceNumber, subSequenceNumber: sub },
+            {
+              sequenceNumber: last.sequenceNumber,
+              subSequenceNumber: last.sub === Number.POSITIVE_INFINITY ? undefined : last.sub,
+            },
+          );
+        }
+        last.sequenceNumber = record.sequenceNumber;
+        last.sub = at;
+        return undefined;
+      };
       const passed = ({ record, sub, handle }: Tracked): void => {
         handle.reading.passed(handle.ledger, record.sequenceNumber, sub);
         count(handle.reading);
@@ -255,7 +286,14 @@ export function checkpoint<T extends Checkpointable>(
               subscriber.error(error);
               return;
             }
-            if (resolved.mode === 'ordered') passed(tracked);
+            if (resolved.mode === 'ordered') {
+              const late = outOfOrder(tracked);
+              if (late !== undefined) {
+                subscriber.error(late);
+                return;
+              }
+              passed(tracked);
+            }
             const previous = forwarding;
             forwarding = tracked.record;
             try {

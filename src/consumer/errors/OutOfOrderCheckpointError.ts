@@ -1,0 +1,43 @@
+import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
+
+/** A position in a shard: a record's sequence number and, for an item of it, its index. */
+export interface ShardPosition {
+  readonly sequenceNumber: string;
+  /** The item's index in its record; undefined for a whole record. */
+  readonly subSequenceNumber: number | undefined;
+}
+
+/**
+ * An item reached checkpoint() (ordered mode, the default) after a later item of its shard had
+ * passed: the processing before it completes out of order (mergeMap with concurrency, items of
+ * a shard grouped apart and merged back). Ordered mode takes an item's arrival as "it and
+ * everything before it in its shard are done", so the later item's position may already have
+ * been committed while this one was still being processed. Use
+ * `checkpoint({ mode: 'concurrent', process })`, which commits only the completed prefix, or
+ * keep the order (concatMap, a per-shard groupBy).
+ */
+export class OutOfOrderCheckpointError extends RxjsKinesisError {
+  constructor(streamName: string, shardId: string, late: ShardPosition, passed: ShardPosition) {
+    super(
+      `checkpoint() got ${describe(late)} of shard ${shardId} (stream "${streamName}") after ` +
+        `${describe(passed)} had passed: the processing before it completes out of order (mergeMap?), ` +
+        `so positions committed for the later one may be ahead of this one's work; use ` +
+        `checkpoint({ mode: 'concurrent', process }) or keep each shard's order (concatMap)`,
+      {
+        retriable: false,
+        context: {
+          streamName,
+          shardId,
+          sequenceNumber: late.sequenceNumber,
+          ...(late.subSequenceNumber === undefined ? {} : { subSequenceNumber: late.subSequenceNumber }),
+        },
+      },
+    );
+  }
+}
+
+function describe(position: ShardPosition): string {
+  return position.subSequenceNumber === undefined
+    ? `record ${position.sequenceNumber}`
+    : `item ${position.subSequenceNumber} of record ${position.sequenceNumber}`;
+}
