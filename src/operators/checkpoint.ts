@@ -239,7 +239,8 @@ export function checkpoint<T extends Checkpointable>(
       let upstream: Observable<T> = source;
       if (resolved.mode === 'concurrent') {
         const process = resolved.process as (item: T) => ObservableInput<unknown>;
-        const queues = new Map<ReadingLink, Pending[]>();
+        // Per reading (a WeakMap: the entry of a reading that ended goes with it).
+        const queues = new WeakMap<ReadingLink, Pending[]>();
         const settle = (reading: ReadingLink) => {
           const queue = queues.get(reading) ?? [];
           let last: Pending | undefined;
