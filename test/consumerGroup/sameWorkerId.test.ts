@@ -90,8 +90,11 @@ describe('consumer group: two processes started with the same workerId', () => {
     // re-reads only records after the checkpoints stored when it died.
     const [victim, survivor, victimShards] =
       p1Shards.size >= p2Shards.size ? (['p1', 'p2', p1Shards] as const) : (['p2', 'p1', p2Shards] as const);
+    // The signal is sent synchronously as stop() starts: every report the victim sent was sent
+    // before killedAt (it may still arrive after it).
+    const stopping = group.stop(victim, 'SIGKILL');
     const killedAt = Date.now();
-    await group.stop(victim, 'SIGKILL');
+    await stopping;
     await new Promise((resolve) => setTimeout(resolve, 200));
     const checkpointsAtKill = await current.checkpoints([...victimShards]);
     await waitUntil(
@@ -120,7 +123,7 @@ describe('consumer group: two processes started with the same workerId', () => {
     expect(duplicatesBeforeCheckpoint(shared, checkpointsAtKill)).toEqual([]);
     for (const reports of shared) {
       expect(reports[0]?.workerId).toBe(victim);
-      expect(reports[0]?.at ?? Infinity).toBeLessThanOrEqual(killedAt);
+      expect(reports[0]?.sentAt ?? Infinity).toBeLessThanOrEqual(killedAt);
     }
     expect(group.failures).toEqual([]);
   }, 90_000);

@@ -98,6 +98,7 @@ async function main(): Promise<void> {
             shardId: item.shardId,
             sequenceNumber: item.sequenceNumber,
             id: item.data.id,
+            sentAt: Date.now(),
           }).then(() => true);
         });
         active = reported;

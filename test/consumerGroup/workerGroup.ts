@@ -13,6 +13,8 @@ export interface ProcessedItem {
   readonly id: number;
   /** Date.now() in the parent when the report arrived. */
   readonly at: number;
+  /** Date.now() in the worker when it sent the report (a report sent before a kill may arrive after it). */
+  readonly sentAt: number;
   /** Arrival number among all messages of all workers (one worker's messages arrive in order). */
   readonly seq: number;
 }
@@ -86,6 +88,7 @@ export class WorkerGroup {
               sequenceNumber: message.sequenceNumber,
               id: message.id,
               at,
+              sentAt: message.sentAt,
               seq,
             });
             break;

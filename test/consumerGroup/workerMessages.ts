@@ -45,7 +45,14 @@ export interface WorkerEvent {
 
 export type WorkerMessage =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'item'; readonly shardId: string; readonly sequenceNumber: string; readonly id: number }
+  | {
+      readonly kind: 'item';
+      readonly shardId: string;
+      readonly sequenceNumber: string;
+      readonly id: number;
+      /** Date.now() in the worker when it reported the item (the parent receives it later). */
+      readonly sentAt: number;
+    }
   | { readonly kind: 'event'; readonly event: WorkerEvent }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'stopped' };
