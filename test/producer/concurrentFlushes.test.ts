@@ -46,7 +46,7 @@ describe('Producer: concurrent flush() calls take only the failures of the items
       streamName,
       client,
       maxRecordBytes: 2 * MiB,
-      putBandwidthPerShard: 10 * MiB,
+      putBandwidthLimitPerShard: 10 * 1024,
       bufferTime: 60_000,
       ...options,
     });
