@@ -5,7 +5,11 @@ import { startRealTimer, type StartTimer } from './startTimer.js';
  * `signal` aborts first, the timer is cancelled and the promise resolves early (callers check
  * the signal). Inject your own sleep wherever an option allows, to control time in tests.
  */
-export function sleep(ms: number, signal?: AbortSignal, startTimer: StartTimer = startRealTimer): Promise<void> {
+export function sleep(
+  ms: number,
+  signal?: AbortSignal,
+  startTimer: StartTimer = startRealTimer,
+): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted === true) {
       resolve();

@@ -60,7 +60,9 @@ export class Producer<T> {
       next: () => this.engine.flush(),
       error: (error: unknown) =>
         this.flushFailures.producerFailed(
-          error instanceof RxjsKinesisError ? error : new RxjsKinesisError('flushOn failed', { cause: error }),
+          error instanceof RxjsKinesisError
+            ? error
+            : new RxjsKinesisError('flushOn failed', { cause: error }),
         ),
     });
   }

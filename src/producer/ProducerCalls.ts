@@ -27,11 +27,6 @@ export class ProducerCalls {
 
   constructor(readonly deadline: CallDeadline | undefined) {}
 
-  /** Calls in flight (for tests and metrics). */
-  get inFlight(): number {
-    return this.live.size;
-  }
-
   /**
    * Makes one call and hands its outcome to `answered` or `failed`, exactly once, unless stop()
    * comes first (then neither is called). With a deadline, a call still unanswered when it passes

@@ -123,7 +123,11 @@ export class ProducerQueue<T> {
     this.counters.setQueue(this.queueItems, this.queueBytes);
     let done: FlushWaiter[] | undefined;
     const { waiters } = this;
-    for (let front = waiters.peek(); front !== undefined && front.group.unsettled <= 0; front = waiters.peek()) {
+    for (
+      let front = waiters.peek();
+      front !== undefined && front.group.unsettled <= 0;
+      front = waiters.peek()
+    ) {
       waiters.shift();
       (done ??= []).push(front);
     }

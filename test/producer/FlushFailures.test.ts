@@ -86,8 +86,10 @@ describe('FlushFailures', () => {
       const random = seeded(seed);
       const failures = new FlushFailures();
       const reference = new Reference();
-      const running: { claim: FlushClaim; expected: { target: number; failure: RxjsKinesisError | undefined } }[] =
-        [];
+      const running: {
+        claim: FlushClaim;
+        expected: { target: number; failure: RxjsKinesisError | undefined };
+      }[] = [];
       let put = 0;
       /** Items put and not yet settled; a flush may end once every item below its target settled. */
       const pending = new Set<number>();
@@ -114,7 +116,7 @@ describe('FlushFailures', () => {
         }
         // Flushes whose items are all settled end, in the order they were called.
         const lowest = pending.size === 0 ? put : Math.min(...pending);
-        for (let i = 0; i < running.length; ) {
+        for (let i = 0; i < running.length;) {
           const flush = running[i]!;
           if (flush.claim.target <= lowest) {
             expect(failures.end(flush.claim)).toBe(reference.end(flush.expected));

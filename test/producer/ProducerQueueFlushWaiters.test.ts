@@ -56,7 +56,8 @@ describe('ProducerQueue flush waiters', () => {
         for (const [k, waiter] of waiters.entries()) {
           // Done exactly when every item it covers is settled: never before, never left waiting.
           const covered = waiter.upTo <= lowestUnsettled;
-          if ((waiter.doneAt !== undefined) !== covered) wrong.push(`seed ${seed}, turn ${turn}, waiter ${k}`);
+          if ((waiter.doneAt !== undefined) !== covered)
+            wrong.push(`seed ${seed}, turn ${turn}, waiter ${k}`);
         }
       };
       for (let step = 0; step < 400; step += 1) {

@@ -10,14 +10,21 @@ jest.setTimeout(120_000);
 
 /** The first error in `error`'s cause chain of the given class. */
 function causeOf<E>(error: unknown, kind: abstract new (...args: never[]) => E): E | undefined {
-  for (let cause = error; cause !== undefined && cause !== null; cause = (cause as { cause?: unknown }).cause) {
+  for (
+    let cause = error;
+    cause !== undefined && cause !== null;
+    cause = (cause as { cause?: unknown }).cause
+  ) {
     if (cause instanceof kind) return cause;
   }
   return undefined;
 }
 
 /** Settles like `promise`, or with 'still waiting' after `ms` (so a hang fails the test, not jest's timeout). */
-function within<T>(promise: Promise<T>, ms: number): Promise<{ value: T } | { error: unknown } | 'still waiting'> {
+function within<T>(
+  promise: Promise<T>,
+  ms: number,
+): Promise<{ value: T } | { error: unknown } | 'still waiting'> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     promise.then(

@@ -52,7 +52,11 @@ describe('a process whose producer was disposed with a call in flight through a 
       await until(() => messages.includes('started') || exited, `the child to start: ${stderr}`, 60_000);
       await until(() => local.stats.injectedBlackHoles > holesBefore, 'the unanswered call', 30_000);
       child.send('dispose');
-      await until(() => messages.includes('disposed') || exited, `the producer to be disposed: ${stderr}`, 30_000);
+      await until(
+        () => messages.includes('disposed') || exited,
+        `the producer to be disposed: ${stderr}`,
+        30_000,
+      );
       // Holding on would take the deadline (about two minutes); ending takes milliseconds.
       await until(() => exited, 'the child process to end by itself', 20_000);
       expect(child.exitCode).toBe(0);
