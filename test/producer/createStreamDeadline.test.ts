@@ -95,6 +95,8 @@ describe('createStream through a caller’s client without deadlines', () => {
         requestTimeout: 300,
         expoBackoff: 10,
         expoBackoffLimit: 100,
+        // The seeded faults leave at most 9 unanswered calls in a row (about 14 s): never given up.
+        connectionFailureTimeout: 60_000,
       });
       const reports: DeliveryReport<number>[] = [];
       producer.reports$.subscribe((report) => reports.push(report));
