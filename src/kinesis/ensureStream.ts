@@ -189,7 +189,7 @@ export async function ensureStream(
   const resolved = resolveOptions(options);
   const { abortSignal, now } = resolved;
   const context = { streamName: address.streamName };
-  const send = sender(client, resolved, context);
+  const call = caller(resolved, context);
   const deadline = now() + resolved.timeoutMs;
   let lastStatus: string | undefined;
   let lastError: unknown;
@@ -209,7 +209,9 @@ export async function ensureStream(
     let summary: StreamSummary | undefined;
     let missing = false;
     try {
-      const output = await send.describe(new DescribeStreamSummaryCommand(streamParams(address)));
+      const output = await call('DescribeStreamSummary', (abortSignal) =>
+        client.send(new DescribeStreamSummaryCommand(streamParams(address)), { abortSignal }),
+      );
       if (output.StreamDescriptionSummary === undefined) {
         throw new StreamNotActiveError('DescribeStreamSummary returned no description', { context });
       }
@@ -241,7 +243,7 @@ export async function ensureStream(
         });
       }
       try {
-        await createStream(send, address, resolved.createInput, context);
+        await createStream(client, call, address, resolved.createInput, context);
       } catch (error) {
         const classified = classifyError(error, context);
         noteOutcome(classified);
@@ -266,37 +268,24 @@ export async function ensureStream(
   }
 }
 
-/** Sends DescribeStreamSummary and CreateStream with the abort signal and the deadline of each call. */
-function sender(client: KinesisClient, resolved: ResolvedOptions, context: ErrorContext) {
+/** Makes one call with the abort signal and, if set, the deadline of each call. */
+type Call = <R>(api: string, send: (abortSignal: AbortSignal) => Promise<R>) => Promise<R>;
+
+function caller(resolved: ResolvedOptions, context: ErrorContext): Call {
   const { abortSignal, callTimeoutMs, startTimer } = resolved;
-  return {
-    describe: (command: DescribeStreamSummaryCommand) =>
-      callWithin((signal) => client.send(command, { abortSignal: signal }), {
-        timeoutMs: callTimeoutMs,
-        startTimer,
-        abortSignal,
-        api: 'DescribeStreamSummary',
-        context,
-      }),
-    create: (command: CreateStreamCommand) =>
-      callWithin((signal) => client.send(command, { abortSignal: signal }), {
-        timeoutMs: callTimeoutMs,
-        startTimer,
-        abortSignal,
-        api: 'CreateStream',
-        context,
-      }),
-  };
+  return (api, send) => callWithin(send, { timeoutMs: callTimeoutMs, startTimer, abortSignal, api, context });
 }
 
 async function createStream(
-  send: ReturnType<typeof sender>,
+  client: KinesisClient,
+  call: Call,
   address: StreamAddress,
   input: Omit<CreateStreamCommandInput, 'StreamName'>,
   context: { streamName: string },
 ): Promise<void> {
   try {
-    await send.create(new CreateStreamCommand({ ...input, StreamName: address.streamName }));
+    const command = new CreateStreamCommand({ ...input, StreamName: address.streamName });
+    await call('CreateStream', (abortSignal) => client.send(command, { abortSignal }));
   } catch (error) {
     // Someone else created it (or is deleting it): keep polling its status.
     if ((error as { name?: unknown } | null)?.name === 'ResourceInUseException') return;
