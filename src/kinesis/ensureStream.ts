@@ -7,13 +7,15 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { raceWithAbort, throwIfAborted } from './abortSignal.js';
-import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import type { ErrorContext, RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import { callWithin } from './callWithin.js';
 import { classifyError } from './classifyError.js';
 import { ConnectionError } from './errors/ConnectionError.js';
 import { StreamNotActiveError } from './errors/StreamNotActiveError.js';
 import { StreamNotFoundError } from './errors/StreamNotFoundError.js';
 import { MAX_CREATE_SHARD_COUNT } from './limits.js';
 import { sleep as realSleep } from './sleep.js';
+import { startRealTimer, type StartTimer } from './startTimer.js';
 import { streamParams, type StreamAddress } from './streamAddress.js';
 
 export interface EnsureStreamOptions {
@@ -34,6 +36,19 @@ export interface EnsureStreamOptions {
   readonly connectionFailureTimeoutMs?: number;
   /** Time between status checks, in ms (default 1000). */
   readonly pollIntervalMs?: number;
+  /**
+   * A deadline for each call (DescribeStreamSummary, CreateStream), in ms: a call with no answer
+   * by then is aborted and fails with a retriable RequestTimeoutError, a connection failure like
+   * any other (see `connectionFailureTimeoutMs`). For a client whose request handler has no
+   * deadline of its own: the SDK's default handler waits for an answer for ever. Default: none.
+   */
+  readonly callTimeoutMs?: number;
+  /**
+   * Starts a timer: calls `fire` after `ms` unless the returned function is called first. Times
+   * `callTimeoutMs`, and the waits between status checks when no `sleep` is given. Default:
+   * setTimeout.
+   */
+  readonly startTimer?: StartTimer;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Clock for the timeout, in ms (default Date.now). */
   readonly now?: () => number;
@@ -58,6 +73,8 @@ interface ResolvedOptions {
   readonly timeoutMs: number;
   readonly pollIntervalMs: number;
   readonly connectionFailureTimeoutMs: number;
+  readonly callTimeoutMs: number | undefined;
+  readonly startTimer: StartTimer;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
   readonly abortSignal: AbortSignal | undefined;
@@ -98,6 +115,7 @@ function optionalFunction<F>(option: string, value: F | undefined, fallback: F):
 }
 
 function resolveOptions(options: EnsureStreamOptions): ResolvedOptions {
+  const startTimer = optionalFunction<StartTimer>('startTimer', options.startTimer, startRealTimer);
   const create = optionalBoolean('create', options.create);
   const onDemand = optionalBoolean('onDemand', options.onDemand);
   const { shardCount } = options;
@@ -125,7 +143,12 @@ function resolveOptions(options: EnsureStreamOptions): ResolvedOptions {
       options.pollIntervalMs ?? DEFAULT_ENSURE_STREAM_POLL_INTERVAL_MS,
     ),
     connectionFailureTimeoutMs: connectionFailureTimeout(options.connectionFailureTimeoutMs),
-    sleep: optionalFunction('sleep', options.sleep, (ms: number) => realSleep(ms, options.abortSignal)),
+    callTimeoutMs:
+      options.callTimeoutMs === undefined ? undefined : positiveMs('callTimeoutMs', options.callTimeoutMs),
+    startTimer,
+    sleep: optionalFunction('sleep', options.sleep, (ms: number) =>
+      realSleep(ms, options.abortSignal, startTimer),
+    ),
     now: optionalFunction('now', options.now, Date.now),
     abortSignal: options.abortSignal,
   };
@@ -166,7 +189,7 @@ export async function ensureStream(
   const resolved = resolveOptions(options);
   const { abortSignal, now } = resolved;
   const context = { streamName: address.streamName };
-  const sendOptions = abortSignal === undefined ? {} : { abortSignal };
+  const call = caller(resolved, context);
   const deadline = now() + resolved.timeoutMs;
   let lastStatus: string | undefined;
   let lastError: unknown;
@@ -186,7 +209,9 @@ export async function ensureStream(
     let summary: StreamSummary | undefined;
     let missing = false;
     try {
-      const output = await client.send(new DescribeStreamSummaryCommand(streamParams(address)), sendOptions);
+      const output = await call('DescribeStreamSummary', (abortSignal) =>
+        client.send(new DescribeStreamSummaryCommand(streamParams(address)), { abortSignal }),
+      );
       if (output.StreamDescriptionSummary === undefined) {
         throw new StreamNotActiveError('DescribeStreamSummary returned no description', { context });
       }
@@ -218,7 +243,7 @@ export async function ensureStream(
         });
       }
       try {
-        await createStream(client, address, resolved.createInput, sendOptions, context);
+        await createStream(client, call, address, resolved.createInput, context);
       } catch (error) {
         const classified = classifyError(error, context);
         noteOutcome(classified);
@@ -243,15 +268,24 @@ export async function ensureStream(
   }
 }
 
+/** Makes one call with the abort signal and, if set, the deadline of each call. */
+type Call = <R>(api: string, send: (abortSignal: AbortSignal) => Promise<R>) => Promise<R>;
+
+function caller(resolved: ResolvedOptions, context: ErrorContext): Call {
+  const { abortSignal, callTimeoutMs, startTimer } = resolved;
+  return (api, send) => callWithin(send, { timeoutMs: callTimeoutMs, startTimer, abortSignal, api, context });
+}
+
 async function createStream(
   client: KinesisClient,
+  call: Call,
   address: StreamAddress,
   input: Omit<CreateStreamCommandInput, 'StreamName'>,
-  sendOptions: { abortSignal?: AbortSignal },
   context: { streamName: string },
 ): Promise<void> {
   try {
-    await client.send(new CreateStreamCommand({ ...input, StreamName: address.streamName }), sendOptions);
+    const command = new CreateStreamCommand({ ...input, StreamName: address.streamName });
+    await call('CreateStream', (abortSignal) => client.send(command, { abortSignal }));
   } catch (error) {
     // Someone else created it (or is deleting it): keep polling its status.
     if ((error as { name?: unknown } | null)?.name === 'ResourceInUseException') return;

@@ -125,8 +125,19 @@ export class ItemPreparer<T> {
           size,
           itemCount: 1,
           seq: 0,
+          flushGroup: undefined,
         }
-      : { item, index, data, partitionKey: key, explicitHashKey, size, itemCount: 1, seq: 0 };
+      : {
+          item,
+          index,
+          data,
+          partitionKey: key,
+          explicitHashKey,
+          size,
+          itemCount: 1,
+          seq: 0,
+          flushGroup: undefined,
+        };
   }
 
   /**

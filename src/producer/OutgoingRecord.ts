@@ -31,6 +31,16 @@ export interface PreparedFields<T> {
   readonly itemCount: 1;
   /** Acceptance order, set when the item is accepted (0 before). */
   seq: number;
+  /** The items accepted with it between two flushes, set when it is accepted. */
+  flushGroup: FlushGroup | undefined;
+}
+
+/**
+ * The items accepted between two flushes: how many of them are not yet delivered or failed. A
+ * flush is done once its group and every earlier one are empty.
+ */
+export interface FlushGroup {
+  unsettled: number;
 }
 
 /** An accepted item (its `seq` set). */

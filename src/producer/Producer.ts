@@ -3,6 +3,7 @@ import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveredReport, DeliveryReport } from './DeliveryReport.js';
 import { ProducerClosedError } from './errors/ProducerClosedError.js';
 import { FifoQueue } from './FifoQueue.js';
+import { FlushFailures } from './FlushFailures.js';
 import { validateFlushOn } from './flushOn.js';
 import type { PreparedItem } from './OutgoingRecord.js';
 import { ProducerEngine } from './ProducerEngine.js';
@@ -25,8 +26,9 @@ interface DeliveryWaiter<T> {
  * call's worth of records is ready for the next), `await send(item)` once it is delivered,
  * `flush()` sends everything and waits for it, `close()` flushes and releases the client.
  *
- * Every item is reported on `reports$`. A failed item rejects its send() promise; failures of
- * put() items reject the next flush() or close() (with the first such error; all of them are on
+ * Every item is reported on `reports$`. A failed item rejects its send() promise; a failed put()
+ * item rejects each flush() (and close()) running that covers it (was called after its put()),
+ * or, if none does, the next one called (with the first such error; all of them are on
  * `reports$`). Bad input rejects put()/send() at once with a typed error.
  */
 export class Producer<T> {
@@ -34,8 +36,8 @@ export class Producer<T> {
   private readonly reports = new Subject<DeliveryReport<T>>();
   private readonly waiting = new FifoQueue<WaitingPut<T>>();
   private readonly deliveryWaiters = new Map<number, DeliveryWaiter<T>>();
-  /** The first failure since the last flush (only it is kept: later ones are on `reports$`). */
-  private failure: RxjsKinesisError | undefined;
+  /** Which flush() calls each failure rejects. */
+  private readonly flushFailures = new FlushFailures();
   private nextIndex = 0;
   /** Index of the item accepted last (items are accepted in index order). */
   private lastAccepted = -1;
@@ -52,15 +54,16 @@ export class Producer<T> {
     this.engine = new ProducerEngine<T>(options, {
       report: (report) => this.onReport(report),
       spaceAvailable: () => this.admit(),
-      fatal: (error) => (this.failure ??= error),
+      fatal: (error) => this.flushFailures.producerFailed(error),
     });
     this.flushOn = flushOn?.subscribe({
       next: () => this.engine.flush(),
       error: (error: unknown) =>
-        (this.failure ??=
+        this.flushFailures.producerFailed(
           error instanceof RxjsKinesisError
             ? error
-            : new RxjsKinesisError('flushOn failed', { cause: error })),
+            : new RxjsKinesisError('flushOn failed', { cause: error }),
+        ),
     });
   }
 
@@ -82,10 +85,13 @@ export class Producer<T> {
   /**
    * Sends everything put so far (including put() calls still waiting for room) without waiting
    * for bufferTime and resolves when all of it is delivered or failed. Rejects with the first
-   * failure of a put() item since the previous flush.
+   * failure among the put() items it covers (those put before it was called) that failed while
+   * it ran; a failure while no flush covering the item ran rejects the next flush() called.
+   * Failures of send() items reject only their send().
    */
   async flush(): Promise<void> {
     const target = this.nextIndex;
+    const claim = this.flushFailures.begin(target);
     for (;;) {
       // Everything accepted up to `upTo` is settled once the engine's flush is done. Put() calls
       // waiting for room are accepted (in index order) while it runs, so go round again until
@@ -96,8 +102,7 @@ export class Producer<T> {
       const waitingBefore = next !== undefined && next.prepared.index < target;
       if (!waitingBefore && (upTo >= target - 1 || this.lastAccepted === upTo)) break;
     }
-    const { failure } = this;
-    this.failure = undefined;
+    const failure = this.flushFailures.end(claim);
     if (failure !== undefined) throw failure;
   }
 
@@ -170,7 +175,7 @@ export class Producer<T> {
       if (report.status === 'delivered') waiter.resolve(report);
       else waiter.reject(report.error);
     } else if (report.status !== 'delivered') {
-      this.failure ??= report.error;
+      this.flushFailures.itemFailed(report.index, report.error);
     }
     this.reports.next(report);
   }

@@ -14,6 +14,7 @@ import { ItemFailures } from './ItemFailures.js';
 import { ItemPreparer } from './ItemPreparer.js';
 import type { PreparedItem, QueuedItem } from './OutgoingRecord.js';
 import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
+import { ProducerCalls } from './ProducerCalls.js';
 import { ProducerMetrics, type ProducerMetricsSnapshot } from './ProducerMetrics.js';
 import type { ProducerOptions, ResolvedProducerOptions } from './ProducerOptions.js';
 import { resolveProducerOptions } from './resolveProducerOptions.js';
@@ -51,6 +52,8 @@ export class ProducerEngine<T> {
   private readonly failures: ItemFailures<T>;
   private readonly sendLoop: SendLoop<T>;
   private readonly startup: StreamStartup<T>;
+  /** Every call to Kinesis in flight, aborted on dispose. */
+  private readonly calls: ProducerCalls;
 
   private state: 'starting' | 'ready' | 'broken' = 'starting';
   private brokenBy: RxjsKinesisError | undefined;
@@ -83,15 +86,15 @@ export class ProducerEngine<T> {
     const now = () => this.scheduler.now();
     const { connectTimeout, requestTimeout } = this.options;
     // The library's own clients have deadlines in their request handler; a caller's may not.
-    const deadline = this.ownsClient
-      ? undefined
-      : { ms: connectTimeout + requestTimeout, scheduler: this.scheduler };
+    this.calls = new ProducerCalls(
+      this.ownsClient ? undefined : { ms: connectTimeout + requestTimeout, scheduler: this.scheduler },
+    );
     this.predictor = new ShardPredictor(
       this.client,
       address,
       now,
       this.options.shardMapRefreshInterval,
-      deadline,
+      this.calls,
     );
     this.batcher = new RecordBatcher<T>(this.options.processor, {
       batchSize: this.options.batchSize,
@@ -111,7 +114,7 @@ export class ProducerEngine<T> {
         random: this.options.random,
       },
       now,
-      deadline,
+      this.calls,
     );
     this.preparer = new ItemPreparer<T>(this.options, this.predictor, this.counters);
     this.queue = new ProducerQueue<T>(this.options, this.counters, hooks);
@@ -167,7 +170,7 @@ export class ProducerEngine<T> {
         failIncoming: (error, attempts, retryLimitReached) =>
           this.failIncoming(error, attempts, retryLimitReached),
       },
-      deadline,
+      this.calls,
     );
     this.startup.start();
   }
@@ -234,7 +237,10 @@ export class ProducerEngine<T> {
     if (this.queue.addFlush(done) && this.state === 'ready') this.sendLoop.release();
   }
 
-  /** Stops every timer and ignores answers still to come. Items not yet settled are abandoned. */
+  /**
+   * Stops every timer, aborts every call still in flight (a late answer changes nothing) and
+   * makes no new one. Items not yet settled are abandoned.
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -242,6 +248,7 @@ export class ProducerEngine<T> {
     this.log('info', 'producer closed', { items, records, failures, abandoned: this.queue.items });
     this.startup.stop();
     this.sendLoop.dispose();
+    this.calls.stop();
     this.counters.publish();
     this.counters.complete();
     if (this.ownsClient) this.client.destroy();

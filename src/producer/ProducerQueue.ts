@@ -1,4 +1,5 @@
-import type { PreparedItem, QueuedItem } from './OutgoingRecord.js';
+import { FifoQueue } from './FifoQueue.js';
+import type { FlushGroup, PreparedItem, QueuedItem } from './OutgoingRecord.js';
 import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
 import type { ProducerMetrics } from './ProducerMetrics.js';
 import {
@@ -8,8 +9,8 @@ import {
 } from './ProducerOptions.js';
 
 interface FlushWaiter {
-  readonly upTo: number;
-  remaining: number;
+  /** The items accepted since the flush before it. */
+  readonly group: FlushGroup;
   readonly done: () => void;
 }
 
@@ -22,7 +23,14 @@ export class ProducerQueue<T> {
   private queueItems = 0;
   private queueBytes = 0;
   private flushUpTo = 0;
-  private waiters: FlushWaiter[] = [];
+  /**
+   * Flush waiters in the order they came (each waits for its group and every earlier one: only
+   * the front one can be done). Each settled item counts down its own group, so settling costs
+   * O(1) per item and per waiter, however many flushes wait.
+   */
+  private readonly waiters = new FifoQueue<FlushWaiter>();
+  /** The items accepted since the last flush. */
+  private openGroup: FlushGroup = { unsettled: 0 };
   /** The item bound in force: maxQueueSize, or with its default, 20,000 per known shard. */
   private maxQueueItems: number;
   /** The byte bound in force: maxQueueBytes, or with its default, 2 MiB per known shard (at least 64 MiB). */
@@ -65,6 +73,8 @@ export class ProducerQueue<T> {
     this.seq += 1;
     const queued: QueuedItem<T> = prepared;
     queued.seq = this.seq;
+    queued.flushGroup = this.openGroup;
+    this.openGroup.unsettled += 1;
     this.queueItems += 1;
     this.queueBytes += prepared.size;
     this.counters.setQueue(this.queueItems, this.queueBytes);
@@ -86,7 +96,8 @@ export class ProducerQueue<T> {
       done();
       return false;
     }
-    this.waiters.push({ upTo: this.seq, remaining: this.queueItems, done });
+    this.waiters.push({ group: this.openGroup, done });
+    this.openGroup = { unsettled: 0 };
     return true;
   }
 
@@ -104,17 +115,21 @@ export class ProducerQueue<T> {
   countOut(item: QueuedItem<T>): void {
     this.queueItems -= 1;
     this.queueBytes -= item.size;
-    const { waiters } = this;
-    for (let i = 0; i < waiters.length; i += 1) if (item.seq <= waiters[i]!.upTo) waiters[i]!.remaining -= 1;
+    item.flushGroup!.unsettled -= 1;
   }
 
   /** Tells the owner and the flush waiters about the items counted out since the last call. */
   settled(): void {
     this.counters.setQueue(this.queueItems, this.queueBytes);
     let done: FlushWaiter[] | undefined;
-    if (this.waiters.length > 0) {
-      done = this.waiters.filter((waiter) => waiter.remaining <= 0);
-      if (done.length > 0) this.waiters = this.waiters.filter((waiter) => waiter.remaining > 0);
+    const { waiters } = this;
+    for (
+      let front = waiters.peek();
+      front !== undefined && front.group.unsettled <= 0;
+      front = waiters.peek()
+    ) {
+      waiters.shift();
+      (done ??= []).push(front);
     }
     this.hooks.spaceAvailable?.();
     if (done !== undefined) for (const waiter of done) waiter.done();

@@ -8,8 +8,8 @@ import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import type { PutRecordsEntry } from '../kinesis/putRecordsBody.js';
 import { sendPutRecords } from '../kinesis/putRecordsWire.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
-import { callWithDeadline, type CallDeadline } from './callWithDeadline.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
+import type { ProducerCalls } from './ProducerCalls.js';
 
 export interface RetryPolicy {
   /** Retries allowed per record (Infinity: no limit). */
@@ -58,7 +58,7 @@ export class PutRecordsSender<T> {
     private readonly address: StreamAddress,
     private readonly policy: RetryPolicy,
     private readonly now: () => number,
-    private readonly deadline?: CallDeadline,
+    private readonly calls: ProducerCalls,
   ) {}
 
   /**
@@ -99,12 +99,11 @@ export class PutRecordsSender<T> {
     const entries = new Array<PutRecordsEntry>(records.length);
     for (let i = 0; i < records.length; i += 1) entries[i] = records[i]!.record;
     for (const record of records) record.attempts += 1;
-    const deadline = this.deadline;
-    callWithDeadline(
+    const { calls } = this;
+    calls.call(
       (abortSignal) => sendPutRecords(this.client, streamParams(this.address), entries, abortSignal),
-      deadline,
       () =>
-        new RequestTimeoutError(`PutRecords got no answer within ${deadline?.ms} ms`, {
+        new RequestTimeoutError(`PutRecords got no answer within ${calls.deadline?.ms} ms`, {
           context: { streamName: this.address.streamName },
         }),
       (output) => done(this.answered(records, output)),

@@ -9,8 +9,8 @@ import { MAX_HASH_KEY, parseExplicitHashKey } from '../kinesis/hashKey.js';
 import { ShardMap } from '../kinesis/ShardMap.js';
 import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
-import { callWithDeadline, type CallDeadline } from './callWithDeadline.js';
 import { DefaultKeyPool } from './DefaultKeyPool.js';
+import type { ProducerCalls } from './ProducerCalls.js';
 
 /** Lane id of records whose hash key no known open shard covers (the map is being reloaded). */
 export const UNASSIGNED_SHARD = 'unassigned';
@@ -76,7 +76,7 @@ export class ShardPredictor {
     private readonly address: StreamAddress,
     private readonly now: () => number,
     private readonly refreshIntervalMs: number,
-    private readonly deadline?: CallDeadline,
+    private readonly calls: ProducerCalls,
   ) {}
 
   get ready(): boolean {
@@ -174,15 +174,11 @@ export class ShardPredictor {
   private fetchPage(nextToken: string | undefined, shards: Shard[]): void {
     const input: ListShardsCommandInput =
       nextToken === undefined ? { ...streamParams(this.address) } : { NextToken: nextToken };
-    const { deadline } = this;
-    callWithDeadline<{ Shards?: Shard[]; NextToken?: string }>(
-      (abortSignal) =>
-        abortSignal === undefined
-          ? this.client.send(new ListShardsCommand(input))
-          : this.client.send(new ListShardsCommand(input), { abortSignal }),
-      deadline,
+    const { calls } = this;
+    calls.call<{ Shards?: Shard[]; NextToken?: string }>(
+      (abortSignal) => this.client.send(new ListShardsCommand(input), { abortSignal }),
       () =>
-        new RequestTimeoutError(`ListShards got no answer within ${deadline?.ms} ms`, {
+        new RequestTimeoutError(`ListShards got no answer within ${calls.deadline?.ms} ms`, {
           context: { streamName: this.address.streamName },
         }),
       (page) => {

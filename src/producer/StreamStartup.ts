@@ -15,8 +15,8 @@ import { StreamNotFoundError } from '../kinesis/errors/StreamNotFoundError.js';
 import { streamParams } from '../kinesis/streamAddress.js';
 import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
-import { callWithDeadline, type CallDeadline } from './callWithDeadline.js';
 import type { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
+import type { ProducerCalls } from './ProducerCalls.js';
 import type { ResolvedProducerOptions } from './ProducerOptions.js';
 import type { ShardPredictor } from './ShardPredictor.js';
 
@@ -49,6 +49,8 @@ export class StreamStartup<T> {
   private sawMissingStream = false;
   /** The timer of the next look at the stream, if one is waiting. */
   private retryTimer: Subscription | undefined;
+  /** Aborts ensureStream (`createStream: true`) when the engine is disposed. */
+  private readonly ensuring = new AbortController();
 
   constructor(
     private readonly client: KinesisClient,
@@ -57,15 +59,19 @@ export class StreamStartup<T> {
     private readonly predictor: ShardPredictor,
     private readonly connection: ConnectionFailureDeadline,
     private readonly host: StreamStartupHost,
-    private readonly deadline?: CallDeadline,
+    private readonly calls: ProducerCalls,
   ) {
     this.startedAt = scheduler.now();
   }
 
-  /** Cancels the next look at the stream, if one is waiting (the engine is disposed). */
+  /**
+   * Cancels the next look at the stream, if one is waiting, and stops ensureStream (its calls
+   * and waits) if it is running: the engine is disposed.
+   */
   stop(): void {
     this.retryTimer?.unsubscribe();
     this.retryTimer = undefined;
+    this.ensuring.abort();
   }
 
   start(): void {
@@ -75,12 +81,25 @@ export class StreamStartup<T> {
       load();
       return;
     }
+    const { scheduler } = this;
+    const deadlineMs = this.calls.deadline?.ms;
+    // On the producer's scheduler, and through a caller's client with the deadline of its other calls.
     ensureStream(this.client, this.options.address, {
       create: true,
       shardCount: this.options.createStreamShards,
       connectionFailureTimeoutMs: this.options.connectionFailureTimeout,
+      ...(deadlineMs === undefined ? {} : { callTimeoutMs: deadlineMs }),
+      startTimer: (fire, ms) => {
+        const timer = scheduler.schedule(fire, ms);
+        return () => timer.unsubscribe();
+      },
+      now: () => scheduler.now(),
+      abortSignal: this.ensuring.signal,
     }).then(
-      () => this.host.guard(load),
+      () =>
+        this.host.guard(() => {
+          if (!this.host.disposed()) load();
+        }),
       (error: unknown) => this.host.guard(() => this.host.breakDown(classifyError(error), 1, false)),
     );
   }
@@ -177,16 +196,12 @@ export class StreamStartup<T> {
         }
         this.retryLater(() => this.awaitActive(attempt + 1), this.lookupDelay(attempt, true, now));
       });
-    const { deadline } = this;
-    const command = () => new DescribeStreamSummaryCommand(streamParams(this.options.address));
-    callWithDeadline<DescribeStreamSummaryCommandOutput>(
-      (abortSignal) =>
-        abortSignal === undefined
-          ? this.client.send(command())
-          : this.client.send(command(), { abortSignal }),
-      deadline,
+    const { calls } = this;
+    const command = new DescribeStreamSummaryCommand(streamParams(this.options.address));
+    calls.call<DescribeStreamSummaryCommandOutput>(
+      (abortSignal) => this.client.send(command, { abortSignal }),
       () =>
-        new RequestTimeoutError(`DescribeStreamSummary got no answer within ${deadline?.ms} ms`, {
+        new RequestTimeoutError(`DescribeStreamSummary got no answer within ${calls.deadline?.ms} ms`, {
           context: { streamName: this.options.address.streamName },
         }),
       (output) => {

@@ -1,0 +1,90 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
+
+/**
+ * A deadline for each call through a client the library did not build (it gives its own
+ * clients' requests deadlines in their request handler; the SDK's default handler waits for an
+ * answer for ever). Timed on the producer's scheduler.
+ */
+export interface CallDeadline {
+  readonly ms: number;
+  readonly scheduler: SchedulerLike;
+}
+
+interface LiveCall {
+  readonly controller: AbortController;
+  timer: Subscription | undefined;
+}
+
+/**
+ * The producer's calls to Kinesis in flight. Each call gets its own AbortSignal and, with a
+ * deadline, a timer on the producer's scheduler; stop() (the producer is disposed) aborts every
+ * call still in flight and cancels its timer, so nothing the producer started outlives it: a late
+ * answer changes nothing, and no call starts after it.
+ */
+export class ProducerCalls {
+  private readonly live = new Set<LiveCall>();
+  private stopped = false;
+
+  constructor(readonly deadline: CallDeadline | undefined) {}
+
+  /**
+   * Makes one call and hands its outcome to `answered` or `failed`, exactly once, unless stop()
+   * comes first (then neither is called). With a deadline, a call still unanswered when it passes
+   * is aborted and fails with `timeoutError()`; its late answer is ignored. Callbacks, not a
+   * promise: a client answering on an RxJS scheduler keeps the caller in that scheduler's
+   * (virtual) time.
+   */
+  call<R>(
+    call: (abortSignal: AbortSignal) => PromiseLike<R>,
+    timeoutError: () => Error,
+    answered: (value: R) => void,
+    failed: (error: unknown) => void,
+  ): void {
+    if (this.stopped) return;
+    const entry: LiveCall = { controller: new AbortController(), timer: undefined };
+    this.live.add(entry);
+    const { deadline } = this;
+    if (deadline !== undefined) {
+      entry.timer = deadline.scheduler.schedule(() => {
+        entry.timer = undefined;
+        if (!this.live.delete(entry)) return;
+        failed(timeoutError());
+        entry.controller.abort();
+      }, deadline.ms);
+    }
+    /** True if the call was still running: its outcome is to be handed on. */
+    const finish = (): boolean => {
+      if (!this.live.delete(entry)) return false;
+      entry.timer?.unsubscribe();
+      entry.timer = undefined;
+      return true;
+    };
+    let answer: PromiseLike<R>;
+    try {
+      answer = call(entry.controller.signal);
+    } catch (error) {
+      if (finish()) failed(error);
+      return;
+    }
+    answer.then(
+      (value) => {
+        if (finish()) answered(value);
+      },
+      (error: unknown) => {
+        if (finish()) failed(error);
+      },
+    );
+  }
+
+  /** Aborts every call in flight and cancels its deadline; calls asked for later are not made. */
+  stop(): void {
+    this.stopped = true;
+    const live = [...this.live];
+    this.live.clear();
+    for (const entry of live) {
+      entry.timer?.unsubscribe();
+      entry.timer = undefined;
+      entry.controller.abort();
+    }
+  }
+}
