@@ -37,12 +37,17 @@ export interface KinesisConnectionOptions {
   readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
   /** SDK-level retry attempts (the library retries on its own; default 1 = no SDK retries). */
   readonly maxAttempts?: number;
-  /** Longest wait for a connection to Kinesis, in ms. Default 5,000. Ignored with `client`. */
+  /**
+   * Longest wait for a connection to Kinesis, in ms. Default 5,000. With `client`, a producer
+   * gives each of its calls connectTimeout + requestTimeout in all (see requestTimeout).
+   */
   readonly connectTimeout?: number;
   /**
    * Longest wait for the answer to one request, in ms: from sending it to the answer's headers,
    * and again for each pause while its body arrives. A request past it fails with
-   * RequestTimeoutError (retriable). Default 30,000. Ignored with `client`.
+   * RequestTimeoutError (retriable). Default 30,000. With `client` (whose handler may wait for
+   * ever), a producer aborts each of its calls after connectTimeout + requestTimeout in all; the
+   * consumer leaves a client of yours as it is.
    */
   readonly requestTimeout?: number;
 }
