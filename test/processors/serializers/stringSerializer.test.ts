@@ -31,8 +31,9 @@ describe('stringSerializer', () => {
     expect(() => string.serialize(item)).toThrow(`lone surrogate ${where}`);
   });
 
-  it('writes U+FFFD itself and surrogate pairs unchanged', () => {
+  it('writes U+FFFD itself, other characters encoded with 0xEF and surrogate pairs unchanged', () => {
     expect(Buffer.from(string.serialize('\ufffd\ud83d\ude00')).toString('hex')).toBe('efbfbdf09f9880');
+    expect(Buffer.from(string.serialize('\uff01\uffff')).toString('hex')).toBe('efbc81efbfbf');
   });
 });
 
