@@ -5,8 +5,7 @@ import { SerializationError } from './errors/SerializationError.js';
  * `String.prototype.isWellFormed` (ES2024: Node ≥ 20 and current browsers; missing from the
  * ES2022 typings the project compiles against, and from older browsers).
  */
-const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean })
-  .isWellFormed;
+const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
 
 /** A surrogate that is not half of a pair: with the `u` flag a pair is one code point, outside Cs. */
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -6,7 +6,15 @@ import {
 } from '../../src/processors/wellFormedText';
 
 const wellFormed = ['', 'abc', 'é', '😀', 'a\ud83d\ude00b', '\ufffd', 'x'.repeat(2000) + '😀'];
-const lone = ['\ud800', 'a\udc00', '\ud83d', 'a\ud83dx', '\ude00\ud83d', '😀\ud800', 'x'.repeat(2000) + '\udfff'];
+const lone = [
+  '\ud800',
+  'a\udc00',
+  '\ud83d',
+  'a\ud83dx',
+  '\ude00\ud83d',
+  '😀\ud800',
+  'x'.repeat(2000) + '\udfff',
+];
 
 describe('isWellFormed', () => {
   it.each([
@@ -23,8 +31,9 @@ describe('isWellFormed', () => {
     delete prototype.isWellFormed;
     try {
       jest.isolateModules(() => {
+        type Module = typeof import('../../src/processors/wellFormedText');
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const module = require('../../src/processors/wellFormedText') as typeof import('../../src/processors/wellFormedText');
+        const module = require('../../src/processors/wellFormedText') as Module;
         expect(module.isWellFormed).toBe(module.isWellFormedWithoutNative);
         expect(module.isWellFormed('a\ud800')).toBe(false);
         expect(module.isWellFormed('a😀')).toBe(true);

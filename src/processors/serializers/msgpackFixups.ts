@@ -8,9 +8,14 @@
  * - msgpackr writes `undefined` (and a function, which it treats as undefined) as the fixext
  *   `d4 00 00`, a value Python has no counterpart for. Its offset is returned so the caller can
  *   refuse the item.
- * Returns the offset of the first `d4 00 00`, or -1 when there is none.
+ * - It notes whether a str of 64 bytes or more was written: msgpackr writes strings of 64 code
+ *   units or more with the platform's UTF-8 encoder, which puts U+FFFD (`EF BF BD`) in place of
+ *   a lone surrogate, so the caller then searches for 0xEF too (see msgpackLoneSurrogates.ts).
+ * Returns the offset of the first `d4 00 00`; else HAS_LONG_STRING when such a str was seen;
+ * else -1.
  */
 export function fixMsgpackForPython(bytes: Uint8Array): number {
+  let longString = false;
   let offset = 0;
   let remaining = 1;
   const end = bytes.length;
@@ -30,15 +35,26 @@ export function fixMsgpackForPython(bytes: Uint8Array): number {
     } else {
       switch (type) {
         case 0xc4:
-        case 0xd9:
           offset += 2 + (bytes[offset + 1] as number);
           break;
+        case 0xd9: {
+          const length = bytes[offset + 1] as number;
+          if (length >= 64) longString = true;
+          offset += 2 + length;
+          break;
+        }
         case 0xc5:
+          offset += 3 + uint16(bytes, offset + 1);
+          break;
         case 0xda:
+          longString = true;
           offset += 3 + uint16(bytes, offset + 1);
           break;
         case 0xc6:
+          offset += 5 + uint32(bytes, offset + 1);
+          break;
         case 0xdb:
+          longString = true;
           offset += 5 + uint32(bytes, offset + 1);
           break;
         case 0xc7:
@@ -109,8 +125,11 @@ export function fixMsgpackForPython(bytes: Uint8Array): number {
       }
     }
   }
-  return -1;
+  return longString ? HAS_LONG_STRING : -1;
 }
+
+/** fixMsgpackForPython()'s answer when it found no undefined but a str of 64 bytes or more. */
+export const HAS_LONG_STRING = -2;
 
 // Big-endian reads and writes by hand (no DataView or Buffer method call per value). A float64
 // goes through one 8-byte scratch, its bytes reversed (little-endian platforms: every platform

@@ -2,7 +2,14 @@ import { Packr, Unpackr } from 'msgpackr';
 import { DeserializationError } from '../errors/DeserializationError.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
-import { fixMsgpackForPython } from './msgpackFixups.js';
+import { loneSurrogateError } from '../wellFormedText.js';
+import { HAS_LONG_STRING, fixMsgpackForPython } from './msgpackFixups.js';
+import {
+  STRINGS_CLEAN,
+  STRINGS_SURROGATE,
+  findLoneSurrogate,
+  scanMsgpackStrings,
+} from './msgpackLoneSurrogates.js';
 
 /**
  * MessagePack items in the standard format Python's `msgpack.packb(item, use_bin_type=True)`
@@ -16,6 +23,10 @@ import { fixMsgpackForPython } from './msgpackFixups.js';
  * with a SerializationError rather than written as nil: Python has no undefined and its
  * msgpack refuses functions, so there is no byte form to match. Use null, or leave the
  * property out.
+ *
+ * A string (or key) holding a lone surrogate (half of a UTF-16 pair on its own) has no UTF-8
+ * form and is refused with a SerializationError naming it, as Python's msgpack refuses to pack
+ * it; msgpackr would write invalid UTF-8 (or U+FFFD) in its place.
  */
 export function msgpackSerializer<T = unknown>(): Serializer<T> {
   const packr = new Packr({
@@ -40,11 +51,19 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
         });
       }
       // One walk over the values (strings and binaries skipped by their length), in place.
-      if (fixMsgpackForPython(packed) !== -1) {
+      const fixed = fixMsgpackForPython(packed);
+      if (fixed >= 0) {
         throw new SerializationError(
           'msgpack',
           'cannot serialize item: it holds undefined or a function, which MessagePack (as Python writes it) cannot hold; use null or leave the property out',
         );
+      }
+      // A lone surrogate shows as `ED A0..BF` in a string msgpackr wrote itself, or as `EF BF BD`
+      // in a long one (which the walk above noted): only bytes holding 0xED, or 0xEF next to a
+      // long string (both searched natively), have their strings looked at.
+      if (packed.indexOf(0xed) !== -1 || (fixed === HAS_LONG_STRING && packed.indexOf(0xef) !== -1)) {
+        const strings = scanMsgpackStrings(packed);
+        if (strings !== STRINGS_CLEAN) refuseLoneSurrogate(item, strings === STRINGS_SURROGATE);
       }
       return packed;
     },
@@ -58,6 +77,22 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
       }
     },
   };
+}
+
+/**
+ * Throws a SerializationError naming the item's string that holds a lone surrogate; when none of
+ * the strings it can see holds one, throws only if the bytes hold one for certain (`certain`):
+ * else the U+FFFD they hold is the item's own.
+ */
+function refuseLoneSurrogate(item: unknown, certain: boolean): void {
+  const found = findLoneSurrogate(item);
+  if (found !== undefined) throw loneSurrogateError('msgpack', found.text, found.where);
+  if (certain) {
+    throw new SerializationError(
+      'msgpack',
+      'cannot serialize item: one of its strings holds a lone surrogate (half of a UTF-16 pair on its own), which has no UTF-8 form; Python refuses it too',
+    );
+  }
 }
 
 function describe(error: unknown): string {
