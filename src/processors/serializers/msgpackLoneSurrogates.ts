@@ -147,18 +147,55 @@ const MAX_DEPTH = 10_000;
  * source and flags), that holds a lone surrogate; undefined when there is none.
  */
 export function findLoneSurrogate(value: unknown): LoneSurrogateString | undefined {
-  return visit(value, '$', 0);
+  return visit(value, '$', 0, (text, where) =>
+    isWellFormed(text) ? undefined : { text, where: `the ${where}` },
+  );
 }
 
-function visit(value: unknown, path: string, depth: number): LoneSurrogateString | undefined {
-  if (typeof value === 'string') {
-    return isWellFormed(value) ? undefined : { text: value, where: `the string at ${path}` };
-  }
+/** A typed array of elements wider than a byte (or a DataView) in an item, and where it is. */
+export interface NonByteView {
+  readonly kind: string;
+  /** E.g. `the value at $.a[2]`. */
+  readonly where: string;
+}
+
+/**
+ * The first typed array of elements wider than a byte, or DataView, among the values msgpackr
+ * writes (see findLoneSurrogate()); undefined when there is none. msgpackr writes those as a
+ * bin of the wrong bytes (each element cut to a byte, the rest left as it was).
+ */
+export function findNonByteView(value: unknown): NonByteView | undefined {
+  let found: NonByteView | undefined;
+  visit<true>(
+    value,
+    '$',
+    0,
+    () => undefined,
+    (view, path) => {
+      const bytesPerElement = (view as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT;
+      if (bytesPerElement === 1) return undefined;
+      found = { kind: view.constructor.name, where: `the value at ${path}` };
+      return true;
+    },
+  );
+  return found;
+}
+
+function visit<R>(
+  value: unknown,
+  path: string,
+  depth: number,
+  onString: (text: string, where: string) => R | undefined,
+  onView: (view: ArrayBufferView, path: string) => R | undefined = () => undefined,
+): R | undefined {
+  if (typeof value === 'string') return onString(value, `string at ${path}`);
   if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return undefined;
   const next = depth + 1;
+  const inner = (item: unknown, itemPath: string, itemDepth: number): R | undefined =>
+    visit(item, itemPath, itemDepth, onString, onView);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i += 1) {
-      const found = visit(value[i], `${path}[${i}]`, next);
+      const found = inner(value[i], `${path}[${i}]`, next);
       if (found !== undefined) return found;
     }
     return undefined;
@@ -167,23 +204,25 @@ function visit(value: unknown, path: string, depth: number): LoneSurrogateString
     let index = 0;
     for (const [key, entry] of value) {
       const found =
-        visit(key, `${path}.<key ${index}>`, next) ?? visit(entry, `${path}.<value ${index}>`, next);
+        inner(key, `${path}.<key ${index}>`, next) ?? inner(entry, `${path}.<value ${index}>`, next);
       if (found !== undefined) return found;
       index += 1;
     }
     return undefined;
   }
-  if (value instanceof Set) return visit([...value], path, depth);
-  if (value instanceof Error) return visit([value.name, value.message], path, depth);
-  if (value instanceof RegExp) return visit([value.source, value.flags], path, depth);
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Date) return undefined;
+  if (value instanceof Set) return inner([...value], path, depth);
+  if (value instanceof Error) return inner([value.name, value.message], path, depth);
+  if (value instanceof RegExp) return inner([value.source, value.flags], path, depth);
+  if (ArrayBuffer.isView(value)) return onView(value, path);
+  if (value instanceof ArrayBuffer || value instanceof Date) return undefined;
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (Object.getPrototypeOf(value) !== Object.prototype && typeof toJSON === 'function') {
-    return visit((toJSON as () => unknown).call(value), path, next);
+    return inner((toJSON as () => unknown).call(value), path, next);
   }
   for (const key of Object.keys(value)) {
-    if (!isWellFormed(key)) return { text: key, where: `the key ${JSON.stringify(key)} at ${path}` };
-    const found = visit((value as Record<string, unknown>)[key], `${path}${pathKey(key)}`, next);
+    const keyFound = onString(key, `key ${JSON.stringify(key)} at ${path}`);
+    if (keyFound !== undefined) return keyFound;
+    const found = inner((value as Record<string, unknown>)[key], `${path}${pathKey(key)}`, next);
     if (found !== undefined) return found;
   }
   return undefined;

@@ -3,11 +3,12 @@ import { DeserializationError } from '../errors/DeserializationError.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { loneSurrogateError } from '../wellFormedText.js';
-import { HAS_LONG_STRING, fixMsgpackForPython } from './msgpackFixups.js';
+import { HAS_BINARY, HAS_LONG_STRING, fixMsgpackForPython, fixupFlags } from './msgpackFixups.js';
 import {
   STRINGS_CLEAN,
   STRINGS_SURROGATE,
   findLoneSurrogate,
+  findNonByteView,
   scanMsgpackStrings,
 } from './msgpackLoneSurrogates.js';
 
@@ -55,13 +56,28 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
       if (fixed >= 0) {
         throw new SerializationError(
           'msgpack',
-          'cannot serialize item: it holds undefined or a function, which MessagePack (as Python writes it) cannot hold; use null or leave the property out',
+          packed[fixed + 1] === 0
+            ? 'cannot serialize item: it holds undefined or a function (or an array hole), which MessagePack (as Python writes it) cannot hold; use null or leave the property out'
+            : 'cannot serialize item: it holds an invalid Date, which Python cannot read back',
         );
+      }
+      const flags = fixupFlags(fixed);
+      // msgpackr writes a typed array of wider elements (or a DataView) as a bin of the wrong
+      // bytes: an item with a bin is looked at for one.
+      if ((flags & HAS_BINARY) !== 0) {
+        const view = findNonByteView(item);
+        if (view !== undefined) {
+          throw new SerializationError(
+            'msgpack',
+            `cannot serialize item: ${view.where} is a ${view.kind}, not bytes (MessagePack and Python have no typed arrays); ` +
+              'pass its bytes, e.g. new Uint8Array(view.buffer, view.byteOffset, view.byteLength)',
+          );
+        }
       }
       // A lone surrogate shows as `ED A0..BF` in a string msgpackr wrote itself, or as `EF BF BD`
       // in a long one (which the walk above noted): only bytes holding 0xED, or 0xEF next to a
       // long string (both searched natively), have their strings looked at.
-      if (packed.indexOf(0xed) !== -1 || (fixed === HAS_LONG_STRING && packed.indexOf(0xef) !== -1)) {
+      if (packed.indexOf(0xed) !== -1 || ((flags & HAS_LONG_STRING) !== 0 && packed.indexOf(0xef) !== -1)) {
         const strings = scanMsgpackStrings(packed);
         if (strings !== STRINGS_CLEAN) refuseLoneSurrogate(item, strings === STRINGS_SURROGATE);
       }
