@@ -208,8 +208,29 @@ const cases: HostileCase[] = [
     name: 'an integer beyond 2^53 (a float: written as an integer in JSON, float64 in msgpack)',
     item: () => [2 ** 60, 1e21],
     json: { text: '[1152921504606846976, 1000000000000000000000]' },
-    compact: { text: '[1152921504606846976,1e+21]' },
+    // Compact is JSON.stringify's text (the same number for JavaScript, not for Python).
+    compact: { text: '[1152921504606847000,1e+21]' },
     msgpack: { hex: '92cb43b0000000000000cb444b1ae4d6e2ef50' },
+  },
+  {
+    name: 'an integer beyond 2^53 in a class instance (the JSON.stringify path of Python-style JSON)',
+    item: () =>
+      new (class Point {
+        n = 2 ** 60;
+        m = [-(2 ** 60), 1.5];
+      })(),
+    json: {
+      text: '{"n": 1152921504606846976, "m": [-1152921504606846976, 1.5]}',
+      back: { n: 2 ** 60, m: [-(2 ** 60), 1.5] },
+    },
+    compact: {
+      text: '{"n":1152921504606847000,"m":[-1152921504606847000,1.5]}',
+      back: { n: 2 ** 60, m: [-(2 ** 60), 1.5] },
+    },
+    msgpack: {
+      hex: '82a16ecb43b0000000000000a16d92cbc3b0000000000000cb3ff8000000000000',
+      back: { n: 2 ** 60, m: [-(2 ** 60), 1.5] },
+    },
   },
   {
     name: 'undefined',
@@ -258,7 +279,12 @@ const plain = (item: Buffer): Buffer => item;
 const kpl = (): undefined => undefined;
 
 const processors: Named[] = [
-  { name: 'stringProcessor', make: () => stringProcessor() as Processor<unknown>, outcome: stringOutcome, frame: plain },
+  {
+    name: 'stringProcessor',
+    make: () => stringProcessor() as Processor<unknown>,
+    outcome: stringOutcome,
+    frame: plain,
+  },
   { name: 'jsonProcessor', make: () => jsonProcessor(), outcome: (c) => c.json, frame: plain },
   {
     name: 'jsonProcessor (compact)',
@@ -310,7 +336,11 @@ function encodeBytes(processor: Processor<unknown>, item: unknown, limit = LIMIT
 }
 
 /** One item as one record, on the text path (as the producer writes it), or undefined without one. */
-function encodeText(processor: Processor<unknown>, item: unknown, limit = LIMIT): AggregatedRecord | undefined {
+function encodeText(
+  processor: Processor<unknown>,
+  item: unknown,
+  limit = LIMIT,
+): AggregatedRecord | undefined {
   const textPath = textPathOf(processor);
   if (textPath === undefined) return undefined;
   const accumulator = textPath.aggregator.createAccumulator(limit, textPath.serializer);
