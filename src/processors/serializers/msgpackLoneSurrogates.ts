@@ -22,6 +22,8 @@ export const STRINGS_REPLACEMENT = 2;
  */
 export function scanMsgpackStrings(bytes: Uint8Array): number {
   let found = STRINGS_CLEAN;
+  let nextEd = bytes.indexOf(0xed);
+  let nextEf = bytes.indexOf(0xef);
   let offset = 0;
   let remaining = 1;
   const end = bytes.length;
@@ -59,10 +61,17 @@ export function scanMsgpackStrings(bytes: Uint8Array): number {
     }
     if (strStart === -1) continue;
     const strEnd = Math.min(strStart + strLength, end);
-    for (let i = strStart; i < strEnd; i += 1) {
-      const byte = bytes[i] as number;
-      if (byte === 0xed && (bytes[i + 1] as number) >= 0xa0) return STRINGS_SURROGATE;
-      if (byte === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd) found = STRINGS_REPLACEMENT;
+    // The next 0xED and 0xEF at or after the string, searched natively (a Buffer's indexOf; a
+    // typed array's in a browser) and kept while they lie ahead: the bytes are searched once.
+    if (nextEd !== -1 && nextEd < strStart) nextEd = bytes.indexOf(0xed, strStart);
+    while (nextEd !== -1 && nextEd < strEnd) {
+      if ((bytes[nextEd + 1] as number) >= 0xa0) return STRINGS_SURROGATE;
+      nextEd = bytes.indexOf(0xed, nextEd + 1);
+    }
+    if (nextEf !== -1 && nextEf < strStart) nextEf = bytes.indexOf(0xef, strStart);
+    while (nextEf !== -1 && nextEf < strEnd) {
+      if (bytes[nextEf + 1] === 0xbf && bytes[nextEf + 2] === 0xbd) found = STRINGS_REPLACEMENT;
+      nextEf = bytes.indexOf(0xef, nextEf + 1);
     }
     offset = strEnd;
   }
