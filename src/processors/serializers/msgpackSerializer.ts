@@ -51,36 +51,12 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
           cause: error,
         });
       }
-      // One walk over the values (strings and binaries skipped by their length), in place.
+      // One walk over the values (strings and binaries skipped by their length), in place. A
+      // lone surrogate shows as `ED A0..BF` in a string msgpackr wrote itself (searched for
+      // natively), or as `EF BF BD` in a long one, which the walk notes: anything it or the
+      // search found is looked at off the common path.
       const fixed = fixMsgpackForPython(packed);
-      if (fixed >= 0) {
-        throw new SerializationError(
-          'msgpack',
-          packed[fixed + 1] === 0
-            ? 'cannot serialize item: it holds undefined or a function (or an array hole), which MessagePack (as Python writes it) cannot hold; use null or leave the property out'
-            : 'cannot serialize item: it holds an invalid Date, which Python cannot read back',
-        );
-      }
-      const flags = fixupFlags(fixed);
-      // msgpackr writes a typed array of wider elements (or a DataView) as a bin of the wrong
-      // bytes: an item with a bin is looked at for one.
-      if ((flags & HAS_BINARY) !== 0) {
-        const view = findNonByteView(item);
-        if (view !== undefined) {
-          throw new SerializationError(
-            'msgpack',
-            `cannot serialize item: ${view.where} is a ${view.kind}, not bytes (MessagePack and Python have no typed arrays); ` +
-              'pass its bytes, e.g. new Uint8Array(view.buffer, view.byteOffset, view.byteLength)',
-          );
-        }
-      }
-      // A lone surrogate shows as `ED A0..BF` in a string msgpackr wrote itself, or as `EF BF BD`
-      // in a long one (which the walk above noted): only bytes holding 0xED, or 0xEF next to a
-      // long string (both searched natively), have their strings looked at.
-      if (packed.indexOf(0xed) !== -1 || ((flags & HAS_LONG_STRING) !== 0 && packed.indexOf(0xef) !== -1)) {
-        const strings = scanMsgpackStrings(packed);
-        if (strings !== STRINGS_CLEAN) refuseLoneSurrogate(item, strings === STRINGS_SURROGATE);
-      }
+      if (fixed !== -1 || packed.indexOf(0xed) !== -1) refuseIfUnfit(item, packed, fixed);
       return packed;
     },
     deserialize(bytes: Uint8Array): T {
@@ -93,6 +69,40 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
       }
     },
   };
+}
+
+/**
+ * Throws a SerializationError when the packed item (fixMsgpackForPython's answer `fixed`) holds
+ * undefined, a function or an invalid Date (Python has no byte form for them), a typed array of
+ * wider elements or a DataView (msgpackr writes the wrong bytes), or a string with a lone
+ * surrogate (no UTF-8 form).
+ */
+function refuseIfUnfit(item: unknown, packed: Buffer, fixed: number): void {
+  if (fixed >= 0) {
+    throw new SerializationError(
+      'msgpack',
+      packed[fixed + 1] === 0
+        ? 'cannot serialize item: it holds undefined or a function (or an array hole), which MessagePack (as Python writes it) cannot hold; use null or leave the property out'
+        : 'cannot serialize item: it holds an invalid Date, which Python cannot read back',
+    );
+  }
+  const flags = fixupFlags(fixed);
+  // msgpackr writes a typed array of wider elements (or a DataView) as a bin of the wrong bytes:
+  // an item with a bin is looked at for one.
+  if ((flags & HAS_BINARY) !== 0) {
+    const view = findNonByteView(item);
+    if (view !== undefined) {
+      throw new SerializationError(
+        'msgpack',
+        `cannot serialize item: ${view.where} is a ${view.kind}, not bytes (MessagePack and Python have no typed arrays); ` +
+          'pass its bytes, e.g. new Uint8Array(view.buffer, view.byteOffset, view.byteLength)',
+      );
+    }
+  }
+  if (packed.indexOf(0xed) !== -1 || ((flags & HAS_LONG_STRING) !== 0 && packed.indexOf(0xef) !== -1)) {
+    const strings = scanMsgpackStrings(packed);
+    if (strings !== STRINGS_CLEAN) refuseLoneSurrogate(item, strings === STRINGS_SURROGATE);
+  }
 }
 
 /**
