@@ -112,6 +112,9 @@ describe('msgpackSerializer', () => {
     // longer ones with the platform's encoder (U+FFFD in its place): both are refused.
     ['a short string', 'a\ud800b', 'the string at $ holds a lone surrogate \\ud800 at position 1'],
     ['a long string', `${long}\udc00`, 'the string at $ holds a lone surrogate \\udc00 at position 100'],
+    // 63 and 64 code units: either side of msgpackr's switch to the platform's encoder.
+    ['63 code units', `${'x'.repeat(62)}\ud800`, 'lone surrogate \\ud800 at position 62'],
+    ['64 code units', `${'x'.repeat(63)}\ud800`, 'lone surrogate \\ud800 at position 63'],
     [
       'a value',
       { a: [1, { b: 'x\ud83d' }] },
