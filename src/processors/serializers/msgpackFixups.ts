@@ -5,12 +5,20 @@
  *   integer, uint64 (`cf`) when positive and int64 (`d3`) when negative. Both take 9 bytes, so
  *   the value is rewritten where it stands (safe integers only, as msgpackr cannot tell larger
  *   ones from floats either).
- * - msgpackr writes `undefined` (and a function, which it treats as undefined) as the fixext
- *   `d4 00 00`, a value Python has no counterpart for. Its offset is returned so the caller can
- *   refuse the item.
- * Returns the offset of the first `d4 00 00`, or -1 when there is none.
+ * - msgpackr writes `undefined` (and a function, which it treats as undefined, and an array
+ *   hole) as the fixext `d4 00 00`, a value Python has no counterpart for, and an invalid Date
+ *   as the timestamp `d4 ff ff`, which Python refuses to read. The offset of either is returned
+ *   so the caller can refuse the item.
+ * - It notes whether a str of 64 bytes or more was written: msgpackr writes strings of 64 code
+ *   units or more with the platform's UTF-8 encoder, which puts U+FFFD (`EF BF BD`) in place of
+ *   a lone surrogate, so the caller then searches for 0xEF too (see msgpackLoneSurrogates.ts).
+ * - It notes whether a bin was written: msgpackr writes a typed array of wider elements (or a
+ *   DataView) as a bin of the wrong bytes, so the caller then looks for one in the item.
+ * Returns the offset of the first `d4 00 00` or `d4 ff ff`; else -1 - flags, the flags
+ * (HAS_LONG_STRING, HAS_BINARY) saying what was seen (see fixupFlags()).
  */
 export function fixMsgpackForPython(bytes: Uint8Array): number {
+  let flags = 0;
   let offset = 0;
   let remaining = 1;
   const end = bytes.length;
@@ -30,15 +38,29 @@ export function fixMsgpackForPython(bytes: Uint8Array): number {
     } else {
       switch (type) {
         case 0xc4:
-        case 0xd9:
+          flags |= HAS_BINARY;
           offset += 2 + (bytes[offset + 1] as number);
           break;
+        case 0xd9: {
+          const length = bytes[offset + 1] as number;
+          if (length >= 64) flags |= HAS_LONG_STRING;
+          offset += 2 + length;
+          break;
+        }
         case 0xc5:
+          flags |= HAS_BINARY;
+          offset += 3 + uint16(bytes, offset + 1);
+          break;
         case 0xda:
+          flags |= HAS_LONG_STRING;
           offset += 3 + uint16(bytes, offset + 1);
           break;
         case 0xc6:
+          flags |= HAS_BINARY;
+          offset += 5 + uint32(bytes, offset + 1);
+          break;
         case 0xdb:
+          flags |= HAS_LONG_STRING;
           offset += 5 + uint32(bytes, offset + 1);
           break;
         case 0xc7:
@@ -73,6 +95,7 @@ export function fixMsgpackForPython(bytes: Uint8Array): number {
           break;
         case 0xd4:
           if (bytes[offset + 1] === 0 && bytes[offset + 2] === 0) return offset;
+          if (bytes[offset + 1] === 0xff && bytes[offset + 2] === 0xff) return offset;
           offset += 3;
           break;
         case 0xd5:
@@ -109,7 +132,17 @@ export function fixMsgpackForPython(bytes: Uint8Array): number {
       }
     }
   }
-  return -1;
+  return -1 - flags;
+}
+
+/** A str of 64 bytes or more was written. */
+export const HAS_LONG_STRING = 1;
+/** A bin was written. */
+export const HAS_BINARY = 2;
+
+/** The flags of a negative answer of fixMsgpackForPython(). */
+export function fixupFlags(answer: number): number {
+  return -1 - answer;
 }
 
 // Big-endian reads and writes by hand (no DataView or Buffer method call per value). A float64

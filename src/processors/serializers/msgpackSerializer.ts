@@ -2,7 +2,15 @@ import { Packr, Unpackr } from 'msgpackr';
 import { DeserializationError } from '../errors/DeserializationError.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
-import { fixMsgpackForPython } from './msgpackFixups.js';
+import { loneSurrogateError } from '../wellFormedText.js';
+import { HAS_BINARY, HAS_LONG_STRING, fixMsgpackForPython, fixupFlags } from './msgpackFixups.js';
+import {
+  STRINGS_CLEAN,
+  STRINGS_SURROGATE,
+  findLoneSurrogate,
+  findNonByteView,
+  scanMsgpackStrings,
+} from './msgpackLoneSurrogates.js';
 
 /**
  * MessagePack items in the standard format Python's `msgpack.packb(item, use_bin_type=True)`
@@ -16,6 +24,10 @@ import { fixMsgpackForPython } from './msgpackFixups.js';
  * with a SerializationError rather than written as nil: Python has no undefined and its
  * msgpack refuses functions, so there is no byte form to match. Use null, or leave the
  * property out.
+ *
+ * A string (or key) holding a lone surrogate (half of a UTF-16 pair on its own) has no UTF-8
+ * form and is refused with a SerializationError naming it, as Python's msgpack refuses to pack
+ * it; msgpackr would write invalid UTF-8 (or U+FFFD) in its place.
  */
 export function msgpackSerializer<T = unknown>(): Serializer<T> {
   const packr = new Packr({
@@ -39,13 +51,12 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
           cause: error,
         });
       }
-      // One walk over the values (strings and binaries skipped by their length), in place.
-      if (fixMsgpackForPython(packed) !== -1) {
-        throw new SerializationError(
-          'msgpack',
-          'cannot serialize item: it holds undefined or a function, which MessagePack (as Python writes it) cannot hold; use null or leave the property out',
-        );
-      }
+      // One walk over the values (strings and binaries skipped by their length), in place. A
+      // lone surrogate shows as `ED A0..BF` in a string msgpackr wrote itself (searched for
+      // natively), or as `EF BF BD` in a long one, which the walk notes: anything it or the
+      // search found is looked at off the common path.
+      const fixed = fixMsgpackForPython(packed);
+      if (fixed !== -1 || packed.indexOf(0xed) !== -1) refuseIfUnfit(item, packed, fixed);
       return packed;
     },
     deserialize(bytes: Uint8Array): T {
@@ -58,6 +69,56 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
       }
     },
   };
+}
+
+/**
+ * Throws a SerializationError when the packed item (fixMsgpackForPython's answer `fixed`) holds
+ * undefined, a function or an invalid Date (Python has no byte form for them), a typed array of
+ * wider elements or a DataView (msgpackr writes the wrong bytes), or a string with a lone
+ * surrogate (no UTF-8 form).
+ */
+function refuseIfUnfit(item: unknown, packed: Buffer, fixed: number): void {
+  if (fixed >= 0) {
+    throw new SerializationError(
+      'msgpack',
+      packed[fixed + 1] === 0
+        ? 'cannot serialize item: it holds undefined or a function (or an array hole), which MessagePack (as Python writes it) cannot hold; use null or leave the property out'
+        : 'cannot serialize item: it holds an invalid Date, which Python cannot read back',
+    );
+  }
+  const flags = fixupFlags(fixed);
+  // msgpackr writes a typed array of wider elements (or a DataView) as a bin of the wrong bytes:
+  // an item with a bin is looked at for one.
+  if ((flags & HAS_BINARY) !== 0) {
+    const view = findNonByteView(item);
+    if (view !== undefined) {
+      throw new SerializationError(
+        'msgpack',
+        `cannot serialize item: ${view.where} is a ${view.kind}, not bytes (MessagePack and Python have no typed arrays); ` +
+          'pass its bytes, e.g. new Uint8Array(view.buffer, view.byteOffset, view.byteLength)',
+      );
+    }
+  }
+  if (packed.indexOf(0xed) !== -1 || ((flags & HAS_LONG_STRING) !== 0 && packed.indexOf(0xef) !== -1)) {
+    const strings = scanMsgpackStrings(packed);
+    if (strings !== STRINGS_CLEAN) refuseLoneSurrogate(item, strings === STRINGS_SURROGATE);
+  }
+}
+
+/**
+ * Throws a SerializationError naming the item's string that holds a lone surrogate; when none of
+ * the strings it can see holds one, throws only if the bytes hold one for certain (`certain`):
+ * else the U+FFFD they hold is the item's own.
+ */
+function refuseLoneSurrogate(item: unknown, certain: boolean): void {
+  const found = findLoneSurrogate(item);
+  if (found !== undefined) throw loneSurrogateError('msgpack', found.text, found.where);
+  if (certain) {
+    throw new SerializationError(
+      'msgpack',
+      'cannot serialize item: one of its strings holds a lone surrogate (half of a UTF-16 pair on its own), which has no UTF-8 form; Python refuses it too',
+    );
+  }
 }
 
 function describe(error: unknown): string {

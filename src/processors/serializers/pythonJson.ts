@@ -43,6 +43,7 @@ function addSeparatorSpaces(compact: string): string | undefined {
       if (end === -1) break;
       i = end;
     } else if (c === 0x2c || c === 0x3a) {
+      if (c === 0x2c && endsLongDigitRun(compact, i)) return undefined;
       out += `${compact.slice(last, i + 1)} `;
       last = i + 1;
     } else if (c === 0x65 || c === 0x45) {
@@ -51,8 +52,11 @@ function addSeparatorSpaces(compact: string): string | undefined {
       if (before >= 0x30 && before <= 0x39) return undefined;
     } else if (c === 0x2e && compact.charCodeAt(i - 1) === 0x30 && compact.startsWith('0000', i + 1)) {
       return undefined;
+    } else if ((c === 0x5d || c === 0x7d) && endsLongDigitRun(compact, i)) {
+      return undefined;
     }
   }
+  if (endsLongDigitRun(compact, n)) return undefined;
   return last === 0 ? compact : out + compact.slice(last);
 }
 
@@ -97,12 +101,20 @@ function isNumberChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
 }
 
-/** JavaScript and Python spell a number differently only in exponent form or below 1e-4. */
+/**
+ * JavaScript and Python spell a number differently in exponent form, below 1e-4, and for an
+ * integer beyond 2^53 (JavaScript pads its shortest digits with zeros: 2^60 is
+ * 1152921504606847000, which Python reads as another integer).
+ */
 function needsPythonNumber(text: string, start: number, end: number): boolean {
+  let digits = 0;
   for (let k = start; k < end; k += 1) {
     const c = text.charCodeAt(k);
     if (c === 0x65 || c === 0x45) return true;
+    if (c >= 0x30 && c <= 0x39) digits += 1;
+    else if (c === 0x2e) digits = -Infinity;
   }
+  if (digits >= 16) return true;
   const s = text.charCodeAt(start) === 0x2d ? start + 1 : start;
   // "0.0000d" means an exponent of -5 or below: Python switches to exponent form there.
   return end - s > 6 && text.startsWith('0.0000', s);
@@ -114,10 +126,26 @@ function unicodeEscape(code: number): string {
   return `\\u${hex[(code >> 12) & 15]}${hex[(code >> 8) & 15]}${hex[(code >> 4) & 15]}${hex[code & 15]}`;
 }
 
-/** `repr()` of a Python float, or `str()` of a Python int for integral values. */
+/**
+ * Whether the 16 characters before `end` are all digits: a number that JavaScript may print
+ * inexactly (an integer beyond 2^53, zero-padded), so that the full rewrite spells it.
+ */
+export function endsLongDigitRun(text: string, end: number): boolean {
+  if (end < 16) return false;
+  for (let k = end - 1; k >= end - 16; k -= 1) {
+    const c = text.charCodeAt(k);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
+/**
+ * `repr()` of a Python float, or `str()` of a Python int for integral values: exact digits
+ * (String() pads an integer beyond 2^53 with zeros, e.g. 2^60 as 1152921504606847000).
+ */
 export function pythonNumber(value: number): string {
   if (Number.isInteger(value)) {
-    return Math.abs(value) < 1e21 ? String(value) : BigInt(value).toString();
+    return Number.isSafeInteger(value) ? String(value) : BigInt(value).toString();
   }
   const [mantissa = '', exponentText = '0'] = value.toExponential().split('e');
   const exponent = Number(exponentText);

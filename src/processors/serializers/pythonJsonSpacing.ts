@@ -1,4 +1,5 @@
 import { Buffer } from '../../platform/buffer.js';
+import { endsLongDigitRun } from './pythonJson.js';
 
 // The one-pass writers of Python-style JSON (`", "` and `": "` outside strings), shared by the
 // byte path (pythonJsonBytes) and the text path (pythonJsonText). Each gives up (-1 / undefined)
@@ -44,6 +45,7 @@ export function spaceSeparatorsInPlace(
       if (end === -1) break;
       i = end;
     } else if (c === 0x2c || c === 0x3a) {
+      if (c === 0x2c && endsLongDigitRun(compact, i)) return undefined;
       positions[count] = i;
       count += 1;
     } else if (c === 0x65 || c === 0x45) {
@@ -51,8 +53,11 @@ export function spaceSeparatorsInPlace(
       if (before >= 0x30 && before <= 0x39) return undefined;
     } else if (c === 0x2e && compact.charCodeAt(i - 1) === 0x30 && compact.startsWith('0000', i + 1)) {
       return undefined;
+    } else if ((c === 0x5d || c === 0x7d) && endsLongDigitRun(compact, i)) {
+      return undefined;
     }
   }
+  if (endsLongDigitRun(compact, n)) return undefined;
   const length = n + count;
   const out = alloc(length);
   out.write(compact, count, n, 'latin1');
@@ -108,10 +113,12 @@ export function spaceSeparators(compact: string, out: Uint8Array, start: number)
         }
       }
     } else if (c === 0x2c || c === 0x3a) {
+      if (c === 0x2c && endsLongDigitRun(compact, i - 1)) return -1;
       out[j] = 0x20;
       j += 1;
     } else {
       high |= c + 1;
+      if ((c === 0x5d || c === 0x7d) && endsLongDigitRun(compact, i - 1)) return -1;
       if (c === 0x65 || c === 0x45) {
         // `e` outside a string: in true/false, or an exponent when a digit precedes it.
         const before = compact.charCodeAt(i - 2);
@@ -121,5 +128,6 @@ export function spaceSeparators(compact: string, out: Uint8Array, start: number)
       }
     }
   }
+  if (endsLongDigitRun(compact, n)) return -1;
   return high > 0x7f ? -1 : j;
 }

@@ -344,7 +344,8 @@ function writeNumber(value: number): void {
     writeNull();
     return;
   }
-  let text = String(value);
+  // An integer beyond 2^53: its exact digits (String() pads the shortest ones with zeros).
+  let text = Number.isInteger(value) ? BigInt(value).toString() : String(value);
   if (needsPythonSpelling(text)) text = pythonNumber(value);
   const n = text.length;
   for (let i = 0; i < n; i += 1) out[at + i] = text.charCodeAt(i);

@@ -106,6 +106,66 @@ describe('msgpackSerializer', () => {
     );
   });
 
+  const long = 'x'.repeat(100);
+  it.each<[string, unknown, string]>([
+    // msgpackr writes strings under 64 code units itself (a lone surrogate as ED A0..BF xx) and
+    // longer ones with the platform's encoder (U+FFFD in its place): both are refused.
+    ['a short string', 'a\ud800b', 'the string at $ holds a lone surrogate \\ud800 at position 1'],
+    ['a long string', `${long}\udc00`, 'the string at $ holds a lone surrogate \\udc00 at position 100'],
+    // 63 and 64 code units: either side of msgpackr's switch to the platform's encoder.
+    ['63 code units', `${'x'.repeat(62)}\ud800`, 'lone surrogate \\ud800 at position 62'],
+    ['64 code units', `${'x'.repeat(63)}\ud800`, 'lone surrogate \\ud800 at position 63'],
+    [
+      'a value',
+      { a: [1, { b: 'x\ud83d' }] },
+      'the string at $.a[1].b holds a lone surrogate \\ud83d at position 1',
+    ],
+    [
+      'a short key',
+      { ['k\udfff']: 1 },
+      'the key "k\\udfff" at $ holds a lone surrogate \\udfff at position 1',
+    ],
+    ['a long key', { [`${long}\ud800`]: 1 }, 'lone surrogate \\ud800 at position 100'],
+    ['a Map key', new Map([['\ud800', 1]]), 'the string at $.<key 0> holds'],
+    ['a Set member', new Set(['ok', `${long}\ud800`]), 'the string at $[1] holds'],
+    ['a long string next to U+FFFD', ['\ufffd', `${long}\ufffd\udbff`], 'the string at $[1] holds'],
+    [
+      "a class instance's toJSON() result",
+      {
+        at: new (class Note {
+          toJSON = (): string => `${long}\ud800`;
+        })(),
+      },
+      'the string at $.at holds',
+    ],
+    [
+      'a str 16 after an array 16 and a map 16',
+      [
+        Array.from({ length: 20 }, () => 1),
+        Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])),
+        'y'.repeat(300) + '\udc00',
+      ],
+      'the string at $[2] holds',
+    ],
+  ])('refuses a lone surrogate in %s (no UTF-8 form; Python refuses it too)', (_name, item, message) => {
+    expect(() => msgpack.serialize(item)).toThrow(SerializationError);
+    expect(() => msgpack.serialize(item)).toThrow(message);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['U+FFFD, short and long', ['\ufffd', `${long}\ufffd`], `92a3efbfbdd967${'78'.repeat(100)}efbfbd`],
+    ['U+D7FF (ED 9F BF) and U+FF01 (EF BC 81)', '\ud7ff\uff01', 'a6ed9fbfefbc81'],
+    ['a surrogate pair', `${long}\ud83d\ude00`, `d968${'78'.repeat(100)}f09f9880`],
+    [
+      'bytes and integers holding ED A0 and EF BF BD',
+      [Buffer.from([0xed, 0xa0, 0x80, 0xef, 0xbf, 0xbd]), 0xeda0, 0xefbfbd],
+      '93c406eda080efbfbdcdeda0ce00efbfbd',
+    ],
+  ])('writes %s as Python does', (_name, item, expected) => {
+    expect(hex(msgpack.serialize(item))).toBe(expected);
+    expect(msgpack.deserialize(msgpack.serialize(item))).toEqual(item);
+  });
+
   it('throws DeserializationError on truncated data', () => {
     expect(() => msgpack.deserialize(bytes('82a16101'))).toThrow(DeserializationError);
   });

@@ -19,6 +19,22 @@ describe('stringSerializer', () => {
   it('rejects non-string items', () => {
     expect(() => string.serialize(5 as unknown as string)).toThrow(SerializationError);
   });
+
+  it.each([
+    ['a high surrogate alone', 'a\ud800b', '\\ud800 at position 1'],
+    ['a low surrogate alone', '\udc00', '\\udc00 at position 0'],
+    ['a pair cut short', '😀\ud83d', '\\ud83d at position 2'],
+    ['a long text', `${'x'.repeat(5000)}\udfff`, '\\udfff at position 5000'],
+  ])('refuses %s, as a lone surrogate has no UTF-8 form (Python refuses it too)', (_name, item, where) => {
+    // Buffer.from(item, 'utf8') would write U+FFFD in its place: silent corruption.
+    expect(() => string.serialize(item)).toThrow(SerializationError);
+    expect(() => string.serialize(item)).toThrow(`lone surrogate ${where}`);
+  });
+
+  it('writes U+FFFD itself, other characters encoded with 0xEF and surrogate pairs unchanged', () => {
+    expect(Buffer.from(string.serialize('\ufffd\ud83d\ude00')).toString('hex')).toBe('efbfbdf09f9880');
+    expect(Buffer.from(string.serialize('\uff01\uffff')).toString('hex')).toBe('efbc81efbfbf');
+  });
 });
 
 describe('bytesSerializer', () => {
