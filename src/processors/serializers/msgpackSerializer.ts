@@ -56,7 +56,8 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
       // natively), or as `EF BF BD` in a long one, which the walk notes: anything it or the
       // search found is looked at off the common path.
       const fixed = fixMsgpackForPython(packed);
-      if (fixed !== -1 || packed.indexOf(0xed) !== -1) refuseIfUnfit(item, packed, fixed);
+      const ed = packed.indexOf(0xed);
+      if (fixed !== -1 || ed !== -1) refuseIfUnfit(item, packed, fixed, ed);
       return packed;
     },
     deserialize(bytes: Uint8Array): T {
@@ -75,9 +76,9 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
  * Throws a SerializationError when the packed item (fixMsgpackForPython's answer `fixed`) holds
  * undefined, a function or an invalid Date (Python has no byte form for them), a typed array of
  * wider elements or a DataView (msgpackr writes the wrong bytes), or a string with a lone
- * surrogate (no UTF-8 form).
+ * surrogate (no UTF-8 form). `ed`: where the first 0xED byte is, or -1.
  */
-function refuseIfUnfit(item: unknown, packed: Buffer, fixed: number): void {
+function refuseIfUnfit(item: unknown, packed: Buffer, fixed: number, ed: number): void {
   if (fixed >= 0) {
     throw new SerializationError(
       'msgpack',
@@ -99,7 +100,7 @@ function refuseIfUnfit(item: unknown, packed: Buffer, fixed: number): void {
       );
     }
   }
-  if (packed.indexOf(0xed) !== -1 || ((flags & HAS_LONG_STRING) !== 0 && packed.indexOf(0xef) !== -1)) {
+  if (ed !== -1 || ((flags & HAS_LONG_STRING) !== 0 && packed.indexOf(0xef) !== -1)) {
     const strings = scanMsgpackStrings(packed);
     if (strings !== STRINGS_CLEAN) refuseLoneSurrogate(item, strings === STRINGS_SURROGATE);
   }
