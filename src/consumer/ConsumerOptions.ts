@@ -20,9 +20,12 @@ export interface ConsumerOptions {
   readonly region?: string;
   readonly endpoint?: string;
   readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
-  /** Longest wait for a connection to Kinesis, in ms (default 5,000). Ignored with `client`. */
+  /**
+   * Longest wait for a connection to Kinesis, in ms (default 5,000). With `client`, each polling
+   * call (ListShards, GetShardIterator, GetRecords) is given up after connectTimeout + requestTimeout.
+   */
   readonly connectTimeout?: number;
-  /** Longest wait for one request's answer, in ms (default 30,000). Ignored with `client`. */
+  /** Longest wait for one request's answer, in ms (default 30,000). See connectTimeout for `client`. */
   readonly requestTimeout?: number;
   /**
    * Where positions and leases live. Giving one makes the consumer *tracked*: every record stays

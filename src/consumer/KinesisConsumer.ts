@@ -25,6 +25,7 @@ import { RecordFanOut } from './RecordFanOut.js';
 import type { ShardAssignment } from './ShardAssignment.js';
 import { ShardDirectory } from './ShardDirectory.js';
 import { createShardReader, type ShardReader } from './ShardReader.js';
+import { callerClientDeadline } from './CallerClientDeadline.js';
 import { ShardReadings } from './ShardReadings.js';
 import { pollingSource } from './pollingSource.js';
 import type { StreamConsumerRegistration } from './StreamConsumerRegistration.js';
@@ -76,7 +77,8 @@ export class KinesisConsumer {
       connectTimeout: options.connectTimeout,
       requestTimeout: options.requestTimeout,
     });
-    this.reader = config.reader ?? createShardReader(this.client, options.address);
+    this.reader =
+      config.reader ?? createShardReader(this.client, options.address, callerClientDeadline(options));
     this.gate = new InFlightGate({
       records: options.maxQueueSize,
       items: options.maxQueueItems,

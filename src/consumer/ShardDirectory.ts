@@ -3,7 +3,9 @@ import type { ShardCheckpoint, ShardLineage } from '../checkpointers/Checkpointe
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { Backoff } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
+import { callWithin } from '../kinesis/callWithin.js';
 import { listShards } from '../kinesis/listShards.js';
+import { callerClientDeadline, schedulerTimer } from './CallerClientDeadline.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import type { ConsumerEvent, ShardStartPosition } from './ConsumerEvent.js';
 import { startPosition } from './startPosition.js';
@@ -35,6 +37,20 @@ export class ShardDirectory {
     private readonly delay: (ms: number) => Promise<void>,
   ) {}
 
+  /** Every shard; through a client of the caller's own, given up after its deadline. */
+  private listAll(): Promise<Shard[]> {
+    const { address } = this.options;
+    const deadline = callerClientDeadline(this.options);
+    if (deadline === undefined) return listShards(this.client, address);
+    return callWithin((abortSignal) => listShards(this.client, address, { abortSignal }), {
+      timeoutMs: deadline.ms,
+      startTimer: schedulerTimer(deadline.scheduler),
+      abortSignal: undefined,
+      api: 'ListShards',
+      context: { streamName: address.streamName },
+    });
+  }
+
   get shardIds(): string[] {
     return [...this.known.keys()];
   }
@@ -63,7 +79,7 @@ export class ShardDirectory {
     try {
       for (;;) {
         try {
-          const shards = await listShards(this.client, options.address);
+          const shards = await this.listAll();
           if (!running()) return undefined;
           const changed =
             shards.length !== this.known.size || shards.some((s) => !this.known.has(s.ShardId ?? ''));

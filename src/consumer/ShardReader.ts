@@ -6,9 +6,11 @@ import {
   type KinesisClient,
   type _Record,
 } from '@aws-sdk/client-kinesis';
-import { Observable } from 'rxjs';
+import { Observable, throwError, timeout } from 'rxjs';
 import { classifyError } from '../kinesis/classifyError.js';
+import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
+import type { CallerClientDeadline } from './CallerClientDeadline.js';
 import type { ShardStartPosition } from './ConsumerEvent.js';
 
 /** Where to get a shard iterator. */
@@ -51,8 +53,38 @@ function fromRequest<T>(
   });
 }
 
-/** A ShardReader over an AWS SDK v3 KinesisClient. */
-export function createShardReader(client: KinesisClient, address: StreamAddress): ShardReader {
+/**
+ * Fails a call still unanswered after the deadline with RequestTimeoutError (unsubscribing
+ * aborts it), as a client the library builds does in its handler.
+ */
+function within<T>(
+  call: Observable<T>,
+  deadline: CallerClientDeadline | undefined,
+  api: string,
+  context: { streamName: string; shardId: string },
+): Observable<T> {
+  if (deadline === undefined) return call;
+  return call.pipe(
+    timeout({
+      first: deadline.ms,
+      scheduler: deadline.scheduler,
+      with: () =>
+        throwError(
+          () => new RequestTimeoutError(`${api} got no answer within ${deadline.ms} ms`, { context }),
+        ),
+    }),
+  );
+}
+
+/**
+ * A ShardReader over an AWS SDK v3 KinesisClient; with `deadline` (a client of the caller's
+ * own), each call is given up after it.
+ */
+export function createShardReader(
+  client: KinesisClient,
+  address: StreamAddress,
+  deadline?: CallerClientDeadline,
+): ShardReader {
   const stream = streamParams(address);
   return {
     getShardIterator(shardId, request) {
@@ -63,40 +95,42 @@ export function createShardReader(client: KinesisClient, address: StreamAddress)
         ...(request.sequenceNumber === undefined ? {} : { StartingSequenceNumber: request.sequenceNumber }),
         ...(request.timestamp === undefined ? {} : { Timestamp: request.timestamp }),
       };
-      return fromRequest(
-        async (abortSignal) => {
+      const context = { streamName: address.streamName, shardId };
+      return within(
+        fromRequest(async (abortSignal) => {
           const output = await client.send(new GetShardIteratorCommand(input), { abortSignal });
           if (output.ShardIterator === undefined)
             throw new Error(`GetShardIterator returned no iterator for ${shardId}`);
           return output.ShardIterator;
-        },
-        { streamName: address.streamName, shardId },
+        }, context),
+        deadline,
+        'GetShardIterator',
+        context,
       );
     },
     getRecords(shardId, shardIterator, limit) {
-      return fromRequest(
-        async (abortSignal) => {
-          const output = await client.send(
-            new GetRecordsCommand({
-              ShardIterator: shardIterator,
-              Limit: limit,
-              ...(address.streamArn === undefined ? {} : { StreamARN: address.streamArn }),
-            }),
-            { abortSignal },
-          );
-          return {
-            records: output.Records ?? [],
-            ...(output.NextShardIterator === undefined || output.NextShardIterator === null
-              ? {}
-              : { nextShardIterator: output.NextShardIterator }),
-            ...(output.MillisBehindLatest === undefined
-              ? {}
-              : { millisBehindLatest: output.MillisBehindLatest }),
-            ...(output.ChildShards === undefined ? {} : { childShards: output.ChildShards }),
-          };
-        },
-        { streamName: address.streamName, shardId },
-      );
+      const context = { streamName: address.streamName, shardId };
+      const call = fromRequest(async (abortSignal) => {
+        const output = await client.send(
+          new GetRecordsCommand({
+            ShardIterator: shardIterator,
+            Limit: limit,
+            ...(address.streamArn === undefined ? {} : { StreamARN: address.streamArn }),
+          }),
+          { abortSignal },
+        );
+        return {
+          records: output.Records ?? [],
+          ...(output.NextShardIterator === undefined || output.NextShardIterator === null
+            ? {}
+            : { nextShardIterator: output.NextShardIterator }),
+          ...(output.MillisBehindLatest === undefined
+            ? {}
+            : { millisBehindLatest: output.MillisBehindLatest }),
+          ...(output.ChildShards === undefined ? {} : { childShards: output.ChildShards }),
+        };
+      }, context);
+      return within(call, deadline, 'GetRecords', context);
     },
   };
 }
