@@ -21,8 +21,8 @@ export interface ConsumerOptions {
   readonly endpoint?: string;
   readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
   /**
-   * Longest wait for a connection to Kinesis, in ms (default 5,000). With `client`, each polling
-   * call (ListShards, GetShardIterator, GetRecords) is given up after connectTimeout + requestTimeout.
+   * Longest wait for a connection to Kinesis, in ms (default 5,000). With `client`, each call
+   * (SubscribeToShard aside) is given up after connectTimeout + requestTimeout.
    */
   readonly connectTimeout?: number;
   /** Longest wait for one request's answer, in ms (default 30,000). See connectTimeout for `client`. */

@@ -14,6 +14,8 @@ import { retry } from '../kinesis/retry.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { ResolvedEnhancedFanOut } from './EnhancedFanOutOptions.js';
 import { StreamConsumerNotActiveError } from './errors/StreamConsumerNotActiveError.js';
+import { callWithin } from '../kinesis/callWithin.js';
+import { schedulerTimer } from './CallerClientDeadline.js';
 
 /** Wait between two DescribeStreamConsumer calls while the consumer is CREATING or DELETING. */
 export const ACTIVATION_POLL_MS = 1000;
@@ -31,6 +33,11 @@ export interface StreamConsumerRegistrationOptions {
     readonly random: () => number;
   };
   readonly onEvent: (event: ConsumerEvent) => void;
+  /**
+   * Deadline of each call (a client of the caller's own: connectTimeout + requestTimeout);
+   * undefined: the client's handler has its own.
+   */
+  readonly callTimeoutMs?: number | undefined;
 }
 
 /**
@@ -206,8 +213,19 @@ export class StreamConsumerRegistration {
     signal: AbortSignal,
     run: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    const { backoff, onEvent } = this.options;
-    return retry(() => run(signal), {
+    const { backoff, onEvent, callTimeoutMs, scheduler } = this.options;
+    const attempt =
+      callTimeoutMs === undefined
+        ? () => run(signal)
+        : () =>
+            callWithin(run, {
+              timeoutMs: callTimeoutMs,
+              startTimer: schedulerTimer(scheduler),
+              abortSignal: signal,
+              api: operation,
+              context: { streamName: this.streamName },
+            });
+    return retry(attempt, {
       ...backoff,
       sleep: (ms) => this.sleep(ms, signal),
       signal,

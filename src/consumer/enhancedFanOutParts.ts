@@ -7,6 +7,7 @@ import { fanOutSource } from './fanOutSource.js';
 import type { ReadingSourceFactory } from './ReadingSource.js';
 import { createShardSubscriber, type ShardSubscriber } from './ShardSubscriber.js';
 import { StreamConsumerRegistration } from './StreamConsumerRegistration.js';
+import { callerClientDeadline } from './CallerClientDeadline.js';
 
 export interface EnhancedFanOutParts {
   /** The stream consumer this run registers (or finds) and reads as. */
@@ -45,6 +46,7 @@ export function enhancedFanOutParts(config: {
       random: options.random,
     },
     onEvent: config.onEvent,
+    callTimeoutMs: callerClientDeadline(options)?.ms,
   });
   const own = fanOut.client ?? options.client;
   const subscriptionClient =

@@ -46,7 +46,7 @@ export interface KinesisConnectionOptions {
    * Longest wait for the answer to one request, in ms: from sending it to the answer's headers,
    * and again for each pause while its body arrives. A request past it fails with
    * RequestTimeoutError (retriable). Default 30,000. With `client` (whose handler may wait for
-   * ever), a producer aborts each of its calls, and a consumer each polling call, after
+   * ever), a producer aborts each of its calls, and a consumer each but SubscribeToShard, after
    * connectTimeout + requestTimeout in all.
    */
   readonly requestTimeout?: number;

@@ -102,3 +102,37 @@ test('a third of the calls black-holed: every record is read through a client of
     await local.close();
   }
 });
+
+test('enhanced fan-out, every call black-holed: registration errors with a RequestTimeoutError instead of hanging', async () => {
+  const local = await startLocalKinesis({ faults: { blackHoleRate: 1 } });
+  const client = callerClient(local);
+  try {
+    await local.createStream('silent-efo', 1);
+    const started = Date.now();
+    const error = await lastValueFrom(
+      fromKinesis({
+        streamName: 'silent-efo',
+        client,
+        enhancedFanOut: { consumerName: 'audit' },
+        connectTimeout: 200,
+        requestTimeout: 300,
+        retryLimit: 2,
+        expoBackoff: 10,
+        expoBackoffLimit: 50,
+      }),
+    ).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(Date.now() - started).toBeLessThan(30_000);
+    let cause: unknown = error;
+    while (cause !== undefined && !(cause instanceof RequestTimeoutError)) {
+      cause = (cause as { cause?: unknown }).cause;
+    }
+    expect(cause).toBeInstanceOf(RequestTimeoutError);
+    expect((cause as RequestTimeoutError).message).toMatch(/got no answer within 500 ms/);
+  } finally {
+    client.destroy();
+    await local.close();
+  }
+});
