@@ -68,6 +68,7 @@ export function consumerEventLogLine(event: ConsumerEvent): LogLine {
         subscriberId: event.subscriberId,
         records: event.records,
         inFlight: event.inFlight,
+        hint: SUBSCRIBER_BEHIND_HINT,
       });
     case 'throttled':
       return line('debug', 'throttled', { shardId: event.shardId, delayMs: event.delayMs });
@@ -90,6 +91,14 @@ export function consumerEventLogLine(event: ConsumerEvent): LogLine {
       });
   }
 }
+
+/**
+ * Why a subscriber holds its whole in-flight budget: slow work, or records that will never reach
+ * checkpoint() because a plain filter dropped them (which then stops reading for good).
+ */
+const SUBSCRIBER_BEHIND_HINT =
+  'reading waits until the pipeline finishes records it holds: slow work, or records a plain filter() ' +
+  'dropped before checkpoint() (use checkpointFilter(), which reports them done)';
 
 function line(level: LogLevel, message: string, details: LogDetails): LogLine {
   return { level, message, details };

@@ -142,3 +142,16 @@ describe('writeLog', () => {
     expect(logger.lines.map((line) => line.level)).toEqual(['debug']);
   });
 });
+
+test('the subscriber-behind line says what to look for: slow work, or a filter before checkpoint()', () => {
+  const { details } = consumerEventLogLine({
+    type: 'subscriber-behind',
+    subscriberId: 1,
+    records: 5,
+    inFlight: 5,
+    inFlightItems: 5,
+    inFlightBytes: 50,
+  });
+  expect(details).toMatchObject({ subscriberId: 1, records: 5, inFlight: 5 });
+  expect(String(details.hint)).toContain('checkpointFilter()');
+});
