@@ -88,8 +88,15 @@ export class HeldLeases {
     const at = this.now();
     const result = await this.store.updateThroughLease(table, lease, held.counter, held.counter + 1, update);
     if (result === 'condition-failed') {
-      if (this.held.get(key) === held) this.held.delete(key);
-      throw await this.lost(table, lease);
+      const item = await this.store.get(table, lease.streamName, lease.shardId);
+      if (!this.landedEarlier(item, lease, held)) {
+        if (this.held.get(key) === held) this.held.delete(key);
+        throw this.lostAs(table, lease, item);
+      }
+      writeLog(this.logger, 'debug', 'DynamoDB write had landed before its retry', {
+        streamName: lease.streamName,
+        shardId: lease.shardId,
+      });
     }
     held.counter += 1;
     if (renews) held.expiresAt = at + this.leaseDurationMs;
@@ -124,8 +131,29 @@ export class HeldLeases {
     return this.infoOf(table, streamName, item, at).owner;
   }
 
+  /**
+   * Whether a write whose condition failed had in fact landed on an earlier attempt (its answer
+   * lost, e.g. a timeout, then retried by callDynamoDB): the item holds our owner and exactly
+   * the counter that write set, read before our lease's deadline. Before that deadline nobody
+   * else can have moved the counter while keeping our owner: another worker writes its own
+   * owner, and another instance with our worker id takes the lease only after watching its
+   * counter stand still for the failover time, which cannot end before our deadline (the last
+   * counter we wrote was sent after the renewal the deadline counts from).
+   */
+  private landedEarlier(item: LeaseItem | undefined, lease: Lease, held: HeldLease): boolean {
+    return (
+      item !== undefined &&
+      leaseOwnerOf(item) === lease.owner &&
+      leaseCounterOf(item) === held.counter + 1 &&
+      this.now() < held.expiresAt
+    );
+  }
+
   private async lost(table: string, lease: Lease): Promise<LeaseLostError> {
-    const item = await this.store.get(table, lease.streamName, lease.shardId);
+    return this.lostAs(table, lease, await this.store.get(table, lease.streamName, lease.shardId));
+  }
+
+  private lostAs(table: string, lease: Lease, item: LeaseItem | undefined): LeaseLostError {
     const stored = item === undefined ? undefined : leaseOwnerOf(item);
     const held = this.held.get(leaseKeyOf(table, lease.streamName, lease.shardId));
     const reacquired = held !== undefined && held.owner === stored && held.token !== lease.token;

@@ -3,11 +3,12 @@ import { validateNonEmptyString } from '../validateCheckpointerArguments.js';
 import { byShardId } from './byShardId.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { handoffFieldsOf } from './handoffAttributes.js';
+import { leaseOwnerOf } from './kclLeaseItem.js';
 
 /**
- * Every lease of a stream worth reporting (owned, checkpointed, requested or reserved) with its
- * pending handoff request or reservation, and the live workers, shards in name order. Times are
- * on this process's clock.
+ * Every lease of a stream worth reporting (owned, lapsed, checkpointed, requested or reserved)
+ * with its pending handoff request or reservation, and the live workers, shards in name order.
+ * Times are on this process's clock.
  */
 export async function readLeaseSnapshot(
   context: DynamoDBLeaseContext,
@@ -33,15 +34,20 @@ export async function readLeaseSnapshot(
       info.owner === undefined && reservation !== undefined && now < reservation.until
         ? reservation
         : undefined;
+    // A release removes the owner (ours and the KCL's alike): one still stored on a lease that is
+    // not live ran out, and its worker's handler may still hold records of the shard.
+    const lapsedOwner = info.owner === undefined ? leaseOwnerOf(item) : undefined;
     if (
       info.owner === undefined &&
       info.checkpoint === undefined &&
       handoff === undefined &&
-      reserved === undefined
+      reserved === undefined &&
+      lapsedOwner === undefined
     )
       continue;
     leases.push({
       ...info,
+      ...(lapsedOwner !== undefined ? { lapsedOwner } : {}),
       ...(handoff !== undefined ? { handoff } : {}),
       ...(reserved !== undefined ? { reservation: { worker: reserved.worker, until: reserved.until } } : {}),
     });

@@ -89,12 +89,15 @@ export class RedisCaller {
     });
   }
 
-  /** Refuses further calls; closes the connection opened from a URL (a given client stays open). */
+  /**
+   * Refuses further calls; closes the connection opened from a URL (a given client stays open),
+   * within `callTimeout`.
+   */
   async close(): Promise<void> {
     this.closed = true;
     const connection = this.connection;
     if (connection === undefined) return;
-    this.closing ??= connection.close();
+    this.closing ??= connection.close(this.options.callTimeoutMs);
     await this.closing;
   }
 }

@@ -284,7 +284,10 @@ export class RedisCheckpointer implements LeaseCoordinator {
     return this.caller.isClosed;
   }
 
-  /** Refuses further calls; closes the connection opened from a URL (a given client stays open). */
+  /**
+   * Refuses further calls; closes the connection opened from a URL (a given client stays open):
+   * QUIT, or, when Redis does not answer within `callTimeout`, the connection dropped.
+   */
   async close(): Promise<void> {
     const first = !this.caller.isClosed;
     await this.caller.close();

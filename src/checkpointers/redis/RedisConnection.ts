@@ -117,15 +117,27 @@ export class RedisConnection {
     return isCertificateError(error) ? new RedisTlsError(operation, this.address, error, context) : error;
   }
 
-  /** QUIT on a ready connection; one that is connecting is dropped. */
-  close(): Promise<void> {
+  /**
+   * QUIT on a ready connection, dropped when Redis has not answered within `timeoutMs` (a paused
+   * server or a silent network would hold it for ever); one that is connecting is dropped.
+   */
+  close(timeoutMs: number): Promise<void> {
     this.closed = true;
     const client = this.client;
     if (client.status === 'ready')
-      return client.quit().then(
-        () => undefined,
-        () => client.disconnect(),
-      );
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          client.disconnect();
+          resolve();
+        }, timeoutMs);
+        client
+          .quit()
+          .catch(() => client.disconnect())
+          .finally(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+      });
     // An ended connection has nothing left to close (disconnecting it again would only leave a
     // timer behind in ioredis).
     if (client.status !== 'end') client.disconnect();

@@ -1,5 +1,7 @@
 import { Buffer } from '../../platform/buffer.js';
-import { pythonNumber } from './pythonJson.js';
+import * as conversion from './jsonStringifyConversion.js';
+import * as numberBytes from './pythonJsonNumberBytes.js';
+import * as stringBytes from './pythonJsonStringBytes.js';
 
 // Python-style JSON bytes written straight from the value, without JSON.stringify's text and a
 // second pass over it. The writer follows JSON.stringify's conversion (toJSON(key) called once
@@ -8,7 +10,10 @@ import { pythonNumber } from './pythonJson.js';
 // Array.prototype), strings, numbers, booleans and null, whatever toJSON returned them (a Date
 // is its ISO string). Anything else (class instances, boxed primitives, maps, typed arrays,
 // bigints, nesting deeper than MAX_DEPTH, which also catches cycles) gives up, and the caller
-// takes the JSON.stringify path, which decides those.
+// takes the JSON.stringify path, which decides those. This file holds the slab the bytes go to
+// and the structure (objects, arrays, literals); strings and numbers are written by
+// pythonJsonStringBytes and pythonJsonNumberBytes, JSON.stringify's conversion is in
+// jsonStringifyConversion.
 
 /** Bytes of one slab: outputs are views of it, as Node's pool (of the same size) does for small buffers. */
 const SLAB_SIZE = 8 * 1024;
@@ -24,11 +29,19 @@ const ArrayPrototype = Array.prototype;
 const isArray = Array.isArray;
 const getPrototypeOf = Object.getPrototypeOf;
 const keysOf = Object.keys;
+// The helpers of the other files as locals, like the built-ins above: called through the module
+// object, each call first runs a getter in the CommonJS that tsx (the benchmarks) runs, which
+// costs this writer up to half its speed there.
+const converted = conversion.converted;
+const isDropped = conversion.isDropped;
+const MAX_NUMBER_BYTES = numberBytes.MAX_NUMBER_BYTES;
+const writeNullBytes = numberBytes.writeNullBytes;
+const writeNumberBytes = numberBytes.writeNumberBytes;
+const NEEDS_ESCAPE = stringBytes.NEEDS_ESCAPE;
+const maxQuotedBytes = stringBytes.maxQuotedBytes;
+const writeQuotedBytes = stringBytes.writeQuotedBytes;
 /** Strings longer than this are checked and written natively when they need no escape. */
 const LONG_STRING = 64;
-/** A character that a JSON string in Python's style escapes: outside printable ASCII, `"` or `\\`. */
-const NEEDS_ESCAPE = /[^ !#-[\]-~]/;
-const HEX = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
 
 // The open slab, as a Buffer (whose subarray() is the output) and as a plain Uint8Array over the
 // same bytes (written element by element: faster than through the Buffer subclass). Bytes below
@@ -126,20 +139,6 @@ function releaseItem(): void {
   } else {
     slabUsed = start;
   }
-}
-
-/** What JSON.stringify writes for `value` as property `key` of its holder: toJSON(key)'s result, if it has one. */
-function converted(value: unknown, key: string | number): unknown {
-  if ((typeof value !== 'object' || value === null) && typeof value !== 'bigint') return value;
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON !== 'function') return value;
-  return (toJSON as (key: string) => unknown).call(value, typeof key === 'number' ? String(key) : key);
-}
-
-/** Values JSON drops from objects, writes as null in arrays and has no text for at the top level. */
-function isDropped(value: unknown): boolean {
-  const type = typeof value;
-  return type === 'undefined' || type === 'function' || type === 'symbol';
 }
 
 /** Writes one converted value (see converted()); false when the writer gives up (the caller then keeps nothing). */
@@ -241,17 +240,10 @@ function writeArray(array: readonly unknown[], depth: number): boolean {
 
 function writeNull(): void {
   if (out.length - at < 4) grow(4);
-  out[at] = 0x6e;
-  out[at + 1] = 0x75;
-  out[at + 2] = 0x6c;
-  out[at + 3] = 0x6c;
-  at += 4;
+  at = writeNullBytes(out, at);
 }
 
-/**
- * A JSON string as Python writes it: printable ASCII as is but `"` and `\`, the short escapes
- * JSON.stringify uses (`\b \t \n \f \r`), every other code unit as a lowercase `\uXXXX`.
- */
+/** A JSON string as Python writes it (see writeQuotedBytes); false when the writer gives up. */
 function writeString(text: string): boolean {
   const n = text.length;
   if (n > LONG_STRING && shortStringsOnly) return false;
@@ -264,115 +256,14 @@ function writeString(text: string): boolean {
     at += n + 2;
     return true;
   }
-  // Room for the quotes and six bytes per character (the longest escape).
-  if (out.length - at < 6 * n + 2) grow(6 * n + 2);
-  const bytes = out;
-  let j = at;
-  bytes[j] = 0x22;
-  j += 1;
-  for (let i = 0; i < n; i += 1) {
-    const c = text.charCodeAt(i);
-    if (c >= 0x20 && c < 0x7f && c !== 0x22 && c !== 0x5c) {
-      bytes[j] = c;
-      j += 1;
-    } else {
-      j = writeEscape(bytes, j, c);
-    }
-  }
-  bytes[j] = 0x22;
-  at = j + 1;
+  const room = maxQuotedBytes(n);
+  if (out.length - at < room) grow(room);
+  at = writeQuotedBytes(out, at, text);
   return true;
-}
-
-function writeEscape(bytes: Uint8Array, j: number, c: number): number {
-  bytes[j] = 0x5c;
-  let short = 0;
-  if (c === 0x22 || c === 0x5c) short = c;
-  else if (c === 0x08) short = 0x62;
-  else if (c === 0x09) short = 0x74;
-  else if (c === 0x0a) short = 0x6e;
-  else if (c === 0x0c) short = 0x66;
-  else if (c === 0x0d) short = 0x72;
-  if (short !== 0) {
-    bytes[j + 1] = short;
-    return j + 2;
-  }
-  bytes[j + 1] = 0x75;
-  bytes[j + 2] = HEX[(c >> 12) & 15] as number;
-  bytes[j + 3] = HEX[(c >> 8) & 15] as number;
-  bytes[j + 4] = HEX[(c >> 4) & 15] as number;
-  bytes[j + 5] = HEX[c & 15] as number;
-  return j + 6;
 }
 
 /** A number as JSON.stringify writes it (NaN and infinities as null) and then in Python's spelling. */
 function writeNumber(value: number): void {
-  // The longest: `-` and 17 digits, a point, an exponent; or an integer spelled out below 1e309.
-  if (out.length - at < 330) grow(330);
-  if ((value | 0) === value) {
-    // Int32 (and -0, which JSON writes as 0).
-    let v = value;
-    if (v < 0) {
-      out[at] = 0x2d;
-      at += 1;
-      v = -v;
-    }
-    at = writeDigits(out, at, v);
-    return;
-  }
-  if (Number.isSafeInteger(value)) {
-    let v = value;
-    if (v < 0) {
-      out[at] = 0x2d;
-      at += 1;
-      v = -v;
-    }
-    // Below 2^53: the high part below 2^27, the low part eight digits, zero-padded.
-    const high = Math.floor(v / 1e8);
-    const low = v - high * 1e8;
-    at = writeDigits(out, at, high);
-    let rest = low;
-    for (let k = at + 7; k >= at; k -= 1) {
-      const q = (rest / 10) | 0;
-      out[k] = 0x30 + (rest - q * 10);
-      rest = q;
-    }
-    at += 8;
-    return;
-  }
-  if (value !== value || value === Infinity || value === -Infinity) {
-    writeNull();
-    return;
-  }
-  // An integer beyond 2^53: its exact digits (String() pads the shortest ones with zeros).
-  let text = Number.isInteger(value) ? BigInt(value).toString() : String(value);
-  if (needsPythonSpelling(text)) text = pythonNumber(value);
-  const n = text.length;
-  for (let i = 0; i < n; i += 1) out[at + i] = text.charCodeAt(i);
-  at += n;
-}
-
-/** Writes the decimal digits of a non-negative integer below 2^31 at `j`; returns the offset after. */
-function writeDigits(bytes: Uint8Array, j: number, v: number): number {
-  if (v < 10) {
-    bytes[j] = 0x30 + v;
-    return j + 1;
-  }
-  let digits = 2;
-  for (let limit = 100; v >= limit && digits < 10; limit *= 10) digits += 1;
-  let k = j + digits - 1;
-  while (k >= j) {
-    const q = (v / 10) | 0;
-    bytes[k] = 0x30 + (v - q * 10);
-    v = q;
-    k -= 1;
-  }
-  return j + digits;
-}
-
-/** JavaScript and Python spell a number differently only in exponent form or below 1e-4. */
-function needsPythonSpelling(text: string): boolean {
-  if (text.indexOf('e') !== -1) return true;
-  const s = text.charCodeAt(0) === 0x2d ? 1 : 0;
-  return text.length - s > 6 && text.startsWith('0.0000', s);
+  if (out.length - at < MAX_NUMBER_BYTES) grow(MAX_NUMBER_BYTES);
+  at = writeNumberBytes(out, at, value);
 }

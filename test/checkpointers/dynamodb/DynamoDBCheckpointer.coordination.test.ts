@@ -26,5 +26,5 @@ describeLeaseCoordinatorConformance(
       handoffTimeoutMs,
     });
   },
-  { reportsLapsedOwner: false },
+  { reportsLapsedOwner: true },
 );

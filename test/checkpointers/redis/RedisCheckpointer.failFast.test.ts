@@ -94,6 +94,30 @@ describe('RedisCheckpointer while Redis is unreachable', () => {
     await expect(cp.renewLease(lease)).resolves.toMatchObject({ token: lease.token });
   }, 30_000);
 
+  it('closes within callTimeout while Redis is paused, dropping the connection', async () => {
+    const cp = checkpointer({ callTimeout: 1000 });
+    await cp.heartbeat(`stream-${randomUUID()}`, 'worker-a');
+    server.signal('SIGSTOP');
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    let outcome: string;
+    try {
+      // QUIT gets no answer from a paused server: close() must not wait for one for ever.
+      outcome = await Promise.race([
+        cp.close().then(() => 'closed'),
+        new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve('still closing after 10 s'), 10_000);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      server.signal('SIGCONT');
+    }
+    const elapsedMs = Date.now() - started;
+    expect(outcome).toBe('closed');
+    expect(elapsedMs).toBeGreaterThanOrEqual(900);
+  }, 30_000);
+
   it("bounds every call by callTimeout on the user's own client too (offline queue on)", async () => {
     const client = new Redis({ host: '127.0.0.1', port: server.port, password: PASSWORD });
     client.on('error', () => undefined);
