@@ -54,7 +54,8 @@ export function toCheckpointer(value: unknown, option = 'checkpointer'): Checkpo
   }
   throw new InvalidOptionError(
     option,
-    value,
+    // A string is never accepted here, and may be a password or a URL given in the wrong place.
+    typeof value === 'string' ? `[a string of ${value.length} characters]` : value,
     'expected a Checkpointer (new MemoryCheckpointer(), new RedisCheckpointer({ redis, name })) ' +
       'or an ioredis Redis or Cluster instance',
   );

@@ -165,6 +165,26 @@ describe('no secret in option errors', () => {
     await expectNoSecret(c, () => toCheckpointer(`redis://:${c}@127.0.0.1:6379`));
   });
 
+  it('RedisCheckpointer: a password given where the URL goes is not repeated', async () => {
+    for (const shape of ['%s', 'pw %s', 'pw:%s', '127.0.0.1:6379 %s', '%s!']) {
+      const planted = secret('pw');
+      const error = await expectNoSecret(
+        planted,
+        () => new RedisCheckpointer({ redis: shape.replace('%s', planted), name: 'a' }),
+      );
+      expect((error as Error).message).toMatch(/Invalid option "redis"/);
+      expect((error as Error).message).toMatch(/not a URL/);
+    }
+    for (const shape of ['%s', 'pw:%s']) {
+      const planted = secret('pw');
+      await expectNoSecret(planted, () => toCheckpointer(shape.replace('%s', planted)));
+    }
+    // A URL of another scheme is shown (without its user info): it says what went wrong.
+    expect(() => new RedisCheckpointer({ redis: 'http://cache.internal:6379', name: 'a' })).toThrow(
+      /http:\/\/cache\.internal:6379/,
+    );
+  });
+
   it('an error built with an endpoint in its message', async () => {
     const planted = secret('pw');
     await expectNoSecret(planted, () => {

@@ -230,7 +230,8 @@ function resolveRedis(redis: unknown): RedisClient | string {
     if ((url?.protocol !== 'redis:' && url?.protocol !== 'rediss:') || url.hostname === '')
       throw new InvalidOptionError(
         'redis',
-        redis,
+        // A string that is no URL with a host may be a password given in the wrong place: not shown.
+        url === undefined || url.host === '' ? `[not a URL: ${redis.length} characters]` : redis,
         'a URL must look like redis://host:port[/db] or rediss://...',
       );
     return redis;
