@@ -79,10 +79,17 @@ export function writeMsgpack(value: unknown): Buffer | undefined {
   }
   const slab = slabBuffer as Buffer;
   if (out.length > SLAB_SIZE) {
-    // Grown for a long item: the item keeps that buffer, the next item starts a new slab.
+    // Grown for a long item: the next item starts a new slab, and an output that fills less than
+    // half of the grown buffer is copied out, so that it does not hold the rest.
+    const grown = out;
     slabBuffer = undefined;
     out = new Uint8Array(0);
     slabUsed = 0;
+    if (2 * (at - start) < grown.length) {
+      const own = Buffer.allocUnsafe(at - start);
+      own.set(grown.subarray(start, at), 0);
+      return own;
+    }
   } else {
     slabUsed = (at + 7) & ~7;
   }
@@ -384,14 +391,14 @@ function writeString(text: string): void {
 function writeLongString(text: string, n: number): void {
   if (!isWellFormed(text)) throw GIVE_UP;
   const headerSize = n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
-  // At least one byte per code unit; written into whatever room the slab has. A write that
+  // At least one byte per code unit: written into whatever room the slab has. A write that
   // leaves fewer than 4 bytes of that room may have stopped short of the end: then again, with
-  // room for three bytes per code unit.
-  if (out.length - at < headerSize + n + 4) grow(headerSize + 3 * n);
+  // room for its exact length (and the header's growth).
+  if (out.length - at < headerSize + n + 4) grow(headerSize + Buffer.byteLength(text, 'utf8') + 4);
   let room = out.length - at - headerSize;
   let length = (utf8Write as Utf8Write).call(slabBuffer as Buffer, text, at + headerSize, room);
   if (room - length < 4) {
-    grow(headerSize + 3 * n);
+    grow(headerSize + Buffer.byteLength(text, 'utf8') + 4);
     room = out.length - at - headerSize;
     length = (utf8Write as Utf8Write).call(slabBuffer as Buffer, text, at + headerSize, room);
   }
