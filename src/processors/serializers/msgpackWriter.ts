@@ -25,9 +25,6 @@ const TWO_32 = 0x100000000;
 const isSafeInteger = Number.isSafeInteger;
 const keysOf = Object.keys;
 
-/** Thrown (never outside this module) when the writer gives up on an item. */
-const GIVE_UP = { reason: 'not written here' };
-
 // Float64 written big-endian through one 8-byte scratch (reversed on little-endian platforms).
 const scratchFloat = new Float64Array(1);
 const scratchBytes = new Uint8Array(scratchFloat.buffer);
@@ -70,9 +67,10 @@ export function writeMsgpack(value: unknown): Buffer | undefined {
   at = start;
   writing = true;
   try {
-    writeValue(value, 0);
+    // Giving up is an answer (false), not an exception: throwing costs more than the item.
+    if (!writeValue(value, 0)) return undefined;
   } catch {
-    // GIVE_UP, or a getter threw: the msgpackr path runs it again and reports what it reports.
+    // A getter threw: the msgpackr path runs it again and reports what it reports.
     return undefined;
   } finally {
     writing = false;
@@ -118,73 +116,72 @@ function grow(bytes: number): void {
   at = written;
 }
 
-function writeValue(value: unknown, depth: number): void {
+/** Writes one value; false when the writer gives up on the item (what it wrote is then dropped). */
+function writeValue(value: unknown, depth: number): boolean {
   switch (typeof value) {
     case 'string':
-      writeString(value);
-      return;
+      return writeString(value);
     case 'number':
       writeNumber(value);
-      return;
+      return true;
     case 'boolean':
       if (out.length - at < 1) grow(1);
       out[at] = value ? 0xc3 : 0xc2;
       at += 1;
-      return;
+      return true;
     case 'object':
       if (value === null) {
         if (out.length - at < 1) grow(1);
         out[at] = 0xc0;
         at += 1;
-        return;
+        return true;
       }
-      writeObjectValue(value, depth);
-      return;
+      return writeObjectValue(value, depth);
     case 'bigint':
-      writeBigInt(value);
-      return;
+      return writeBigInt(value);
     default:
       // undefined, functions, symbols: the msgpackr path refuses them.
-      throw GIVE_UP;
+      return false;
   }
 }
 
 /** A non-null object, dispatched on its constructor as msgpackr does (the types taken here). */
-function writeObjectValue(value: object, depth: number): void {
-  if (depth >= MAX_DEPTH) throw GIVE_UP;
+function writeObjectValue(value: object, depth: number): boolean {
+  if (depth >= MAX_DEPTH) return false;
   const constructor = (value as { constructor?: unknown }).constructor;
-  if (constructor === Object) writeMap(value as Record<string, unknown>, depth);
-  else if (constructor === Array) writeArray(value as readonly unknown[], depth);
-  else if (constructor === Buffer || constructor === Uint8Array) writeBinary(value as Uint8Array);
-  else if (constructor === Date) writeDate(value as Date);
-  else throw GIVE_UP;
+  if (constructor === Object) return writeMap(value as Record<string, unknown>, depth);
+  if (constructor === Array) return writeArray(value as readonly unknown[], depth);
+  if (constructor === Buffer || constructor === Uint8Array) return writeBinary(value as Uint8Array);
+  if (constructor === Date) return writeDate(value as Date);
+  return false;
 }
 
-function writeMap(object: Record<string, unknown>, depth: number): void {
+function writeMap(object: Record<string, unknown>, depth: number): boolean {
   const keys = keysOf(object);
   const count = keys.length;
   writeCount(count, 0x80, 0xde);
   const next = depth + 1;
   for (let k = 0; k < count; k += 1) {
     const key = keys[k] as string;
-    writeString(key);
+    if (!writeString(key)) return false;
     const value = object[key];
     // Inline for the common values, as writeValue() does.
-    if (typeof value === 'string') writeString(value);
-    else if (typeof value === 'number') writeNumber(value);
-    else writeValue(value, next);
+    if (typeof value === 'number') writeNumber(value);
+    else if (!(typeof value === 'string' ? writeString(value) : writeValue(value, next))) return false;
   }
+  return true;
 }
 
-function writeArray(array: readonly unknown[], depth: number): void {
+function writeArray(array: readonly unknown[], depth: number): boolean {
   const count = array.length;
   writeCount(count, 0x90, 0xdc);
   const next = depth + 1;
   for (let k = 0; k < count; k += 1) {
     const value = array[k];
     if (typeof value === 'number') writeNumber(value);
-    else writeValue(value, next);
+    else if (!writeValue(value, next)) return false;
   }
+  return true;
 }
 
 /** A map's or array's header: fix (`fix | count`), 16-bit (`type16`) or 32-bit (`type16 + 1`) count. */
@@ -274,24 +271,25 @@ function writeNumber(value: number): void {
 }
 
 /** msgpackr's: int64 when it fits, else uint64; beyond that the msgpackr path refuses it. */
-function writeBigInt(value: bigint): void {
+function writeBigInt(value: bigint): boolean {
   let type: number;
   if (value < 0x8000000000000000n && value >= -0x8000000000000000n) type = 0xd3;
   else if (value < 0x10000000000000000n && value > 0n) type = 0xcf;
-  else throw GIVE_UP;
+  else return false;
   if (out.length - at < 9) grow(9);
   const unsigned = BigInt.asUintN(64, value);
   out[at] = type;
   write32(at + 1, Number(unsigned >> 32n));
   write32(at + 5, Number(unsigned & 0xffffffffn));
   at += 9;
+  return true;
 }
 
 /** bin 8 / 16 / 32 and the bytes. */
-function writeBinary(bytes: Uint8Array): void {
+function writeBinary(bytes: Uint8Array): boolean {
   // msgpackr writes a Buffer or Uint8Array with a toJSON of its own through that toJSON.
   const toJSON = (bytes as { toJSON?: unknown }).toJSON;
-  if (toJSON !== undefined && toJSON !== bufferToJSON) throw GIVE_UP;
+  if (toJSON !== undefined && toJSON !== bufferToJSON) return false;
   const length = bytes.byteLength;
   if (out.length - at < length + 5) grow(length + 5);
   if (length < 0x100) {
@@ -310,12 +308,13 @@ function writeBinary(bytes: Uint8Array): void {
   }
   out.set(bytes, at);
   at += length;
+  return true;
 }
 
 /** msgpackr's timestamp extension (-1): 32, 64 or 96 bits as the Date needs; invalid Dates give up. */
-function writeDate(date: Date): void {
+function writeDate(date: Date): boolean {
   const seconds = date.getTime() / 1000;
-  if (seconds !== seconds) throw GIVE_UP;
+  if (seconds !== seconds) return false;
   if (out.length - at < 15) grow(15);
   const milliseconds = date.getMilliseconds();
   if (milliseconds === 0 && seconds >= 0 && seconds < TWO_32) {
@@ -340,6 +339,7 @@ function writeDate(date: Date): void {
     write32(at + 11, Number(whole & 0xffffffffn));
     at += 15;
   }
+  return true;
 }
 
 /**
@@ -347,12 +347,9 @@ function writeDate(date: Date): void {
  * encoded here, code unit by code unit; long ones checked with isWellFormed() and written by the
  * platform's encoder.
  */
-function writeString(text: string): void {
+function writeString(text: string): boolean {
   const n = text.length;
-  if (n >= LONG_STRING) {
-    writeLongString(text, n);
-    return;
-  }
+  if (n >= LONG_STRING) return writeLongString(text, n);
   // The header's size from the code units (the bytes can only need a larger one).
   const headerSize = n < 0x20 ? 1 : 2;
   if (out.length - at < 3 * n + 2) grow(3 * n + 2);
@@ -375,7 +372,7 @@ function writeString(text: string): void {
     } else {
       // A surrogate: a high one followed by a low one is a pair, anything else is alone.
       const next = text.charCodeAt(i + 1);
-      if (c >= 0xdc00 || (next & 0xfc00) !== 0xdc00) throw GIVE_UP;
+      if (c >= 0xdc00 || (next & 0xfc00) !== 0xdc00) return false;
       c = 0x10000 + ((c & 0x3ff) << 10) + (next & 0x3ff);
       i += 1;
       bytes[j] = (c >> 18) | 0xf0;
@@ -386,23 +383,31 @@ function writeString(text: string): void {
     }
   }
   writeStringHeader(j - at - headerSize, headerSize);
+  return true;
 }
 
-function writeLongString(text: string, n: number): void {
-  if (!isWellFormed(text)) throw GIVE_UP;
+function writeLongString(text: string, n: number): boolean {
+  if (!isWellFormed(text)) return false;
   const headerSize = n < 0x100 ? 2 : n < 0x10000 ? 3 : 5;
   // At least one byte per code unit: written into whatever room the slab has. A write that
-  // leaves fewer than 4 bytes of that room may have stopped short of the end: then again, with
-  // room for its exact length (and the header's growth).
-  if (out.length - at < headerSize + n + 4) grow(headerSize + Buffer.byteLength(text, 'utf8') + 4);
+  // leaves fewer than 4 bytes of that room may have stopped short of the end: then again, after
+  // the header, with room for every code unit's three bytes when that fits a slab, else for
+  // the string's exact length.
+  if (out.length - at < headerSize + n + 4) grow(headerSize + longStringRoom(text, n));
   let room = out.length - at - headerSize;
   let length = (utf8Write as Utf8Write).call(slabBuffer as Buffer, text, at + headerSize, room);
   if (room - length < 4) {
-    grow(headerSize + Buffer.byteLength(text, 'utf8') + 4);
+    grow(headerSize + longStringRoom(text, n));
     room = out.length - at - headerSize;
     length = (utf8Write as Utf8Write).call(slabBuffer as Buffer, text, at + headerSize, room);
   }
   writeStringHeader(length, headerSize);
+  return true;
+}
+
+/** Room enough to write a long string with 4 bytes to spare (and so room for its header to grow). */
+function longStringRoom(text: string, n: number): number {
+  return 3 * n + 4 <= SLAB_SIZE ? 3 * n + 4 : Buffer.byteLength(text, 'utf8') + 4;
 }
 
 /** Writes the header of a str of `length` bytes written after `headerSize` bytes of room, moving them if the header needs more. */
