@@ -21,6 +21,7 @@ import {
   stringProcessor,
 } from '../src/processors/namedProcessors.js';
 import type { Processor } from '../src/processors/Processor.js';
+import { packForPython, pythonPackr } from '../src/processors/serializers/msgpackSerializer.js';
 import { textPathOf, type TextPath } from '../src/processors/textPathOf.js';
 
 const ITEMS = 100_000;
@@ -324,6 +325,7 @@ function rawComparisons(approx: number, objects: readonly Record<string, unknown
   const msgpack = msgpackProcessor();
   const lines = jsonLineProcessor({ style: 'compact' });
   const packr = new Packr({ useRecords: false, variableMapSize: true });
+  const fallbackPackr = pythonPackr();
   const encoded = objects.map((item) => Buffer.from(JSON.stringify(item)));
   const packed = objects.map((item) => packr.pack(item));
   const lineRecords = encode(lines, objects);
@@ -370,6 +372,19 @@ function rawComparisons(approx: number, objects: readonly Record<string, unknown
       () => {
         for (let i = 0; i < objects.length; i += 1)
           sink[i & SINK_MASK] = msgpack.serializer.serialize(objects[i]);
+      },
+      () => {
+        for (let i = 0; i < objects.length; i += 1) sink[i & SINK_MASK] = packr.pack(objects[i]);
+      },
+      'msgpackr pack',
+    ],
+    [
+      // The path of items the one-pass writer leaves to msgpackr (maps, sets, class instances,
+      // ...), which every item took before the writer: msgpackr's pack and the fix-up walk.
+      'msgpackProcessor serializer encode, msgpackr + fix-up path',
+      () => {
+        for (let i = 0; i < objects.length; i += 1)
+          sink[i & SINK_MASK] = packForPython(fallbackPackr, objects[i]);
       },
       () => {
         for (let i = 0; i < objects.length; i += 1) sink[i & SINK_MASK] = packr.pack(objects[i]);

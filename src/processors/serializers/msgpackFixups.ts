@@ -151,11 +151,13 @@ export function fixupFlags(answer: number): number {
 const scratchFloat = new Float64Array(1);
 const scratchBytes = new Uint8Array(scratchFloat.buffer);
 
-function uint16(bytes: Uint8Array, at: number): number {
+/** The big-endian uint16 at `at`. */
+export function uint16(bytes: Uint8Array, at: number): number {
   return ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
 }
 
-function uint32(bytes: Uint8Array, at: number): number {
+/** The big-endian uint32 at `at`. */
+export function uint32(bytes: Uint8Array, at: number): number {
   return (
     (bytes[at] as number) * 0x1000000 +
     (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number))

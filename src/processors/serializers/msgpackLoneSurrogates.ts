@@ -1,4 +1,5 @@
 import { isWellFormed } from '../wellFormedText.js';
+import { uint16, uint32 } from './msgpackFixups.js';
 
 /**
  * Where lone surrogates (halves of UTF-16 pairs on their own) end up in msgpackr's output, which
@@ -127,17 +128,6 @@ function skipOther(bytes: Uint8Array, offset: number, type: number): number {
       // 0xc0 nil, 0xc2 false, 0xc3 true (0xc1 is never written).
       return offset + 1;
   }
-}
-
-function uint16(bytes: Uint8Array, at: number): number {
-  return ((bytes[at] as number) << 8) | (bytes[at + 1] as number);
-}
-
-function uint32(bytes: Uint8Array, at: number): number {
-  return (
-    (bytes[at] as number) * 0x1000000 +
-    (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number))
-  );
 }
 
 /** A string of an item that holds a lone surrogate, and where it is. */

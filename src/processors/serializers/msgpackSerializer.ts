@@ -3,6 +3,7 @@ import { DeserializationError } from '../errors/DeserializationError.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { loneSurrogateError } from '../wellFormedText.js';
+import { writeMsgpack } from './msgpackWriter.js';
 import { HAS_BINARY, HAS_LONG_STRING, fixMsgpackForPython, fixupFlags } from './msgpackFixups.js';
 import {
   STRINGS_CLEAN,
@@ -30,10 +31,7 @@ import {
  * it; msgpackr would write invalid UTF-8 (or U+FFFD) in its place.
  */
 export function msgpackSerializer<T = unknown>(): Serializer<T> {
-  const packr = new Packr({
-    useRecords: false,
-    variableMapSize: true,
-  });
+  const packr = pythonPackr();
   const unpackr = new Unpackr({
     useRecords: false,
     mapsAsObjects: true,
@@ -43,22 +41,9 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
   return {
     name: 'msgpack',
     serialize(item: T): Uint8Array {
-      let packed: Buffer;
-      try {
-        packed = packr.pack(item);
-      } catch (error) {
-        throw new SerializationError('msgpack', `cannot serialize item: ${describe(error)}`, {
-          cause: error,
-        });
-      }
-      // One walk over the values (strings and binaries skipped by their length), in place. A
-      // lone surrogate shows as `ED A0..BF` in a string msgpackr wrote itself (searched for
-      // natively), or as `EF BF BD` in a long one, which the walk notes: anything it or the
-      // search found is looked at off the common path.
-      const fixed = fixMsgpackForPython(packed);
-      const ed = packed.indexOf(0xed);
-      if (fixed !== -1 || ed !== -1) refuseIfUnfit(item, packed, fixed, ed);
-      return packed;
+      // Written in one pass when the writer takes the item (the common case); else msgpackr
+      // packs it and the fix-up walk makes Python's bytes or refuses it.
+      return writeMsgpack(item) ?? packForPython(packr, item);
     },
     deserialize(bytes: Uint8Array): T {
       try {
@@ -70,6 +55,34 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
       }
     },
   };
+}
+
+/** The msgpackr packer whose bytes packForPython() fixes: plain maps, the smallest map header. */
+export function pythonPackr(): Packr {
+  return new Packr({ useRecords: false, variableMapSize: true });
+}
+
+/**
+ * msgpackr's bytes for `item`, made Python's in place by one walk over the values (strings and
+ * binaries skipped by their length), or a SerializationError for what Python has no byte form
+ * for: the path of items the one-pass writer (msgpackWriter.ts) does not take, and what its
+ * tests compare it with. A lone surrogate shows as `ED A0..BF` in a string msgpackr wrote itself
+ * (searched for natively), or as `EF BF BD` in a long one, which the walk notes: anything it or
+ * the search found is looked at off the common path.
+ */
+export function packForPython(packr: Packr, item: unknown): Buffer {
+  let packed: Buffer;
+  try {
+    packed = packr.pack(item);
+  } catch (error) {
+    throw new SerializationError('msgpack', `cannot serialize item: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+  const fixed = fixMsgpackForPython(packed);
+  const ed = packed.indexOf(0xed);
+  if (fixed !== -1 || ed !== -1) refuseIfUnfit(item, packed, fixed, ed);
+  return packed;
 }
 
 /**
