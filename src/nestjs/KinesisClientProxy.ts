@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { Producer, type DeliveredReport } from '../index.js';
 import type { KinesisClientOptions } from './KinesisClientOptions.js';
+import { NestUsageError } from './errors/NestUsageError.js';
 import { KinesisEmitRecord } from './KinesisEmitRecord.js';
 import type { KinesisMessage } from './KinesisMessage.js';
 
@@ -52,18 +53,27 @@ export class KinesisClientProxy extends ClientProxy {
   /** The Producer (after `connect()` or the first emit). */
   unwrap<T = Producer<KinesisMessage>>(): T {
     if (this.producer === undefined) {
-      throw new Error('KinesisClientProxy is not connected: call connect() or emit() first');
+      throw new NestUsageError(
+        'KinesisClientProxy.unwrap()',
+        'not connected: call connect() or emit() first',
+      );
     }
     return this.producer as unknown as T;
   }
 
   override on(): void {
-    throw new Error('KinesisClientProxy has no events: watch unwrap().reports$ or metrics$ instead');
+    throw new NestUsageError(
+      'KinesisClientProxy.on()',
+      'the client has no events: watch unwrap().reports$ or metrics$ instead',
+    );
   }
 
   protected publish(_packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     callback({
-      err: new Error('KinesisClientProxy supports emit() only: Kinesis has no replies to send()'),
+      err: new NestUsageError(
+        'KinesisClientProxy.send()',
+        'only emit() is supported: Kinesis has no replies to send',
+      ),
       isDisposed: true,
     });
     return () => undefined;

@@ -25,6 +25,7 @@ import {
   type KinesisItem,
 } from '../index.js';
 import { HandlerTimeoutError } from './errors/HandlerTimeoutError.js';
+import { NestUsageError } from './errors/NestUsageError.js';
 import { KinesisContext } from './KinesisContext.js';
 import type { KinesisDeadLetter } from './KinesisDeadLetter.js';
 import { DEFAULT_HANDLER_TIMEOUT_MS, type KinesisTransportOptions } from './KinesisTransportOptions.js';
@@ -81,7 +82,7 @@ export class KinesisTransportStrategy
    */
   listen(callback: (error?: unknown) => void): void {
     if (this.subscription !== undefined && !this.subscription.closed) {
-      callback(new Error('KinesisTransportStrategy is already listening'));
+      callback(new NestUsageError('KinesisTransportStrategy.listen()', 'already listening'));
       return;
     }
     this.eventsSubscription?.unsubscribe();
@@ -156,13 +157,17 @@ export class KinesisTransportStrategy
     if (event === 'error') this.errorListeners.add(callback as KinesisTransportEvents['error']);
     else if (event === 'consumer-event')
       this.eventListeners.add(callback as KinesisTransportEvents['consumer-event']);
-    else throw new Error(`Unknown event "${String(event)}": expected "error" or "consumer-event"`);
+    else
+      throw new NestUsageError(
+        'KinesisTransportStrategy.on()',
+        `unknown event "${String(event)}": expected "error" or "consumer-event"`,
+      );
   }
 
   /** The running fromKinesis() Observable (with `.events$`, `.stats()`). */
   unwrap<T = KinesisConsumerObservable>(): T {
     if (this.consumer === undefined) {
-      throw new Error('KinesisTransportStrategy is not listening: call app.listen() first');
+      throw new NestUsageError('KinesisTransportStrategy.unwrap()', 'not listening: call app.listen() first');
     }
     return this.consumer as unknown as T;
   }

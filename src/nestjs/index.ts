@@ -9,6 +9,7 @@ export { KinesisContext } from './KinesisContext.js';
 export type { KinesisDeadLetter } from './KinesisDeadLetter.js';
 export type { KinesisMessage } from './KinesisMessage.js';
 export { HandlerTimeoutError } from './errors/HandlerTimeoutError.js';
+export { NestUsageError } from './errors/NestUsageError.js';
 export { KinesisClientProxy, type KinesisClientStatus } from './KinesisClientProxy.js';
 export type { KinesisClientOptions } from './KinesisClientOptions.js';
 export { KinesisEmitRecord, type KinesisEmitRecordOptions } from './KinesisEmitRecord.js';

@@ -13,6 +13,7 @@ import {
   KinesisClientProxy,
   KinesisEmitRecord,
   KinesisTransportStrategy,
+  NestUsageError,
   type KinesisContext,
   type KinesisDeadLetter,
   type KinesisMessage,
@@ -430,6 +431,33 @@ describe('rxjs-kinesis/nestjs in a Nest application on the embedded Kinesis', ()
     await expect(app.listen()).rejects.toMatchObject({ name: 'StreamNotFoundError' });
   });
 
+  it('refuses unwrap() before listening, an unknown event name and a second listen() with NestUsageError', async () => {
+    const streamName = uniqueStreamName('nest');
+    await kinesis.createStream(streamName, 1);
+    const strategy = new KinesisTransportStrategy({
+      consumer: {
+        streamName,
+        endpoint: kinesis.endpoint,
+        region: kinesis.region,
+        credentials: kinesis.credentials,
+        checkpointer: new MemoryCheckpointer(),
+      },
+    });
+    expect(() => strategy.unwrap()).toThrow(NestUsageError);
+    expect(() => strategy.on('nope' as 'error', () => undefined)).toThrow(NestUsageError);
+    const listening = (): Promise<unknown> =>
+      new Promise((resolve) => strategy.listen((error?: unknown) => resolve(error)));
+    try {
+      expect(await listening()).toBeUndefined();
+      const second = await listening();
+      expect(second).toBeInstanceOf(NestUsageError);
+      expect(second).toMatchObject({ retriable: false, call: 'KinesisTransportStrategy.listen()' });
+      expect(strategy.unwrap()).toBeDefined();
+    } finally {
+      await strategy.close();
+    }
+  });
+
   it('rejects app.listen() when a handler timeout is invalid', async () => {
     @Controller()
     class BadController {
@@ -473,6 +501,7 @@ describe('rxjs-kinesis/nestjs in a Nest application on the embedded Kinesis', ()
       bufferTime: 60_000, // only close() sends it
       partitionKey: (message) => `key-${(message.data as { id: string }).id}`,
     });
+    expect(() => client.unwrap()).toThrow(NestUsageError);
     expect(() => client.unwrap()).toThrow('not connected');
     const emitted = lastValueFrom(client.emit<DeliveredReport<KinesisMessage>>('order.created', { id: 'a' }));
     await waitFor('the producer', () => {
@@ -498,7 +527,10 @@ describe('rxjs-kinesis/nestjs in a Nest application on the embedded Kinesis', ()
       region: kinesis.region,
       credentials: kinesis.credentials,
     });
-    await expect(lastValueFrom(client.send('x', {}))).rejects.toThrow('emit() only');
+    const refused = lastValueFrom(client.send('x', {}));
+    await expect(refused).rejects.toThrow('only emit() is supported');
+    await expect(refused).rejects.toBeInstanceOf(NestUsageError);
+    await expect(refused).rejects.toMatchObject({ retriable: false, call: 'KinesisClientProxy.send()' });
     await client.close();
   });
 });
