@@ -128,7 +128,12 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
     if (printedFailures >= MAX_PRINTED_FAILURES) return;
     printedFailures += 1;
     const where = lineNumber === undefined ? '' : `line ${lineNumber}: `;
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const message =
+      error instanceof Error
+        ? error.name === 'Error'
+          ? error.message
+          : `${error.name}: ${error.message}`
+        : String(error);
     io.stderr.write(`${where}${redactText(message)}\n`);
     if (printedFailures === MAX_PRINTED_FAILURES) io.stderr.write('(further failures are only counted)\n');
   };
