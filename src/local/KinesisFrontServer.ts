@@ -9,6 +9,7 @@ import {
   resourceInUse,
   type AwsErrorAnswer,
 } from './awsErrors.js';
+import { CBOR_CONTENT_TYPE, cborAnswer, jsonOfCborRequest } from './cborExchange.js';
 import { applyCors } from './cors.js';
 import { FaultInjector } from './FaultInjector.js';
 import { FrontListener } from './FrontListener.js';
@@ -171,15 +172,29 @@ export class KinesisFrontServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readRequestBody(req);
-    if (body === undefined) {
+    const rawBody = await readRequestBody(req);
+    if (rawBody === undefined) {
       res.writeHead(413, { 'Content-Length': 0 }).end();
       return;
     }
     if (await this.faults.intercept(req)) return;
 
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
-    const isJson = contentType === JSON_CONTENT_TYPE || contentType === 'application/x-amz-json-1.0';
+    const isCbor = contentType === CBOR_CONTENT_TYPE;
+    const isJson =
+      isCbor || contentType === JSON_CONTENT_TYPE || contentType === 'application/x-amz-json-1.0';
+    let body = rawBody;
+    if (isCbor) {
+      // Translated to the JSON protocol: the rest of the front, and kinesalite, see JSON only.
+      const json = jsonOfCborRequest(rawBody);
+      if (json === undefined) {
+        // Not a CBOR map: the backing store refuses it in the AWS words (and in CBOR).
+        sendAnswer(res, await this.upstream.forward(req, rawBody));
+        return;
+      }
+      body = Buffer.from(JSON.stringify(json));
+      req.headers['content-type'] = JSON_CONTENT_TYPE;
+    }
     const dropAnswer = this.faults.losesAnswer();
     // Unsigned requests are refused before anything is charged or answered (kinesalite would
     // refuse the ones it answers, but not the ones the front answers itself).
@@ -204,7 +219,7 @@ export class KinesisFrontServer {
       this.faults.dropAnswer(req);
       return;
     }
-    sendAnswer(res, answer);
+    sendAnswer(res, isCbor ? cborAnswer(answer) : answer);
   }
 
   private async dispatch(req: IncomingMessage, rawBody: Buffer): Promise<UpstreamAnswer> {
