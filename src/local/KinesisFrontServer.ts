@@ -10,6 +10,8 @@ import {
   type AwsErrorAnswer,
 } from './awsErrors.js';
 import { CBOR_CONTENT_TYPE, cborAnswer, jsonOfCborRequest } from './cborExchange.js';
+import { ControlPlaneThrottle } from './ControlPlaneThrottle.js';
+import { isControlPlaneOperation } from './controlPlaneLimits.js';
 import { applyCors } from './cors.js';
 import { FaultInjector } from './FaultInjector.js';
 import { FrontListener } from './FrontListener.js';
@@ -73,6 +75,7 @@ export class KinesisFrontServer {
   private readonly settling: StreamSettleWatcher;
   private readonly store: BackingStoreJson;
   private readonly fanOut: EnhancedFanOut;
+  private readonly controlPlane: ControlPlaneThrottle | undefined;
 
   constructor(private readonly options: KinesisFrontServerOptions) {
     this.upstream = new UpstreamForwarder(options.upstream, options.stats);
@@ -107,6 +110,10 @@ export class KinesisFrontServer {
       faults: this.faults,
       dropConnection: (res) => this.listener.dropConnection(res),
     });
+    this.controlPlane =
+      options.limits === undefined
+        ? undefined
+        : new ControlPlaneThrottle(options.limits.controlPlaneCallsPerSecond, options.clock);
     this.listener = new FrontListener((req, res) => {
       if (applyCors(options.cors, req, res)) return;
       this.handle(req, res).catch((error: unknown) => {
@@ -206,20 +213,34 @@ export class KinesisFrontServer {
       answer = errorAnswer(unsigned);
     } else if (this.faults.failsRequest()) {
       answer = errorAnswer(internalFailure());
-    } else if (operationOf(req) === 'SubscribeToShard') {
-      // An event stream, answered by the front itself (the backing store has no fan-out).
-      this.options.stats.forwardedRequests += 1;
-      const refusal = await this.fanOut.subscribe(res, parseJsonObject(body) ?? {});
-      if (refusal === undefined) return;
-      answer = refusal;
     } else {
-      answer = await this.dispatch(req, body);
+      const throttled = this.throttled(req, body);
+      if (throttled !== undefined) {
+        answer = errorAnswer(throttled);
+      } else if (operationOf(req) === 'SubscribeToShard') {
+        // An event stream, answered by the front itself (the backing store has no fan-out).
+        this.options.stats.forwardedRequests += 1;
+        const refusal = await this.fanOut.subscribe(res, parseJsonObject(body) ?? {});
+        if (refusal === undefined) return;
+        answer = refusal;
+      } else {
+        answer = await this.dispatch(req, body);
+      }
     }
     if (dropAnswer) {
       this.faults.dropAnswer(req);
       return;
     }
     sendAnswer(res, isCbor ? cborAnswer(answer) : answer);
+  }
+
+  /** The refusal of a control-plane call over its calls per second (with `limits` on). */
+  private throttled(req: IncomingMessage, body: Buffer): AwsErrorAnswer | undefined {
+    const operation = operationOf(req);
+    if (this.controlPlane === undefined || !isControlPlaneOperation(operation)) return undefined;
+    const refusal = this.controlPlane.refusal(operation, parseJsonObject(body) ?? {});
+    if (refusal !== undefined) this.options.stats.throttledControlPlaneCalls += 1;
+    return refusal;
   }
 
   private async dispatch(req: IncomingMessage, rawBody: Buffer): Promise<UpstreamAnswer> {
