@@ -10,6 +10,9 @@ import { parseListShards } from './listShardsPage.js';
 import { streamNameOfArn } from './streamArn.js';
 import type { JsonObject } from './UpstreamAnswer.js';
 
+/** A request whose StreamARN or ConsumerARN is not one. */
+const MALFORMED = Symbol('malformed');
+
 /** Budgets kept before idle ones are swept (stream-scoped budgets are one per stream named). */
 const SWEEP_AT = 1024;
 
@@ -34,6 +37,8 @@ export class ControlPlaneThrottle {
     const rate = this.callsPerSecond[operation] ?? CONTROL_PLANE_LIMITS[operation].callsPerSecond;
     if (rate === false) return undefined;
     const streamName = this.streamNamed(operation, payload);
+    // A malformed ARN is refused (ValidationException) before any budget is charged.
+    if (streamName === MALFORMED) return undefined;
     const scoped = CONTROL_PLANE_LIMITS[operation].scope === 'stream';
     const key = scoped ? `${operation}/${streamName ?? ''}` : operation;
     const now = this.clock();
@@ -54,11 +59,20 @@ export class ControlPlaneThrottle {
   }
 
   /** The stream a call names: by StreamName, StreamARN, ConsumerARN or (ListShards) NextToken. */
-  private streamNamed(operation: ControlPlaneOperation, payload: JsonObject): string | undefined {
+  private streamNamed(
+    operation: ControlPlaneOperation,
+    payload: JsonObject,
+  ): string | typeof MALFORMED | undefined {
     const { StreamName: name, StreamARN: streamArn, ConsumerARN: consumerArn } = payload;
     if (typeof name === 'string') return name;
-    if (typeof streamArn === 'string') return streamNameOfArn(streamArn);
-    if (typeof consumerArn === 'string') return parseConsumerArn(consumerArn)?.streamName;
+    if (streamArn !== undefined && streamArn !== null) {
+      return (typeof streamArn === 'string' ? streamNameOfArn(streamArn) : undefined) ?? MALFORMED;
+    }
+    if (consumerArn !== undefined && consumerArn !== null) {
+      return (
+        (typeof consumerArn === 'string' ? parseConsumerArn(consumerArn)?.streamName : undefined) ?? MALFORMED
+      );
+    }
     if (operation === 'ListShards' && payload.NextToken !== undefined) {
       const query = parseListShards(payload, this.clock());
       return 'streamName' in query ? query.streamName : undefined;

@@ -83,6 +83,18 @@ describe('local Kinesis control-plane call rates (limits on)', () => {
     expect(await outcomes(times(20, () => summary('beta')))).toEqual(times(20, () => 'ok'));
   });
 
+  it('refuses a malformed StreamARN as invalid even over the rate, and does not charge it', async () => {
+    now = 1_500_000;
+    const summary = () => client.send(new DescribeStreamSummaryCommand({ StreamName: 'alpha' }));
+    expect(await outcomes(times(19, () => summary))).toEqual(times(19, () => 'ok'));
+    const malformed = () => client.send(new DescribeStreamSummaryCommand({ StreamARN: 'not-an-arn' }));
+    const ended = await outcomes([malformed, summary, malformed, summary]);
+    expect(ended[0]).toMatch(/^ValidationException: /);
+    expect(ended[1]).toBe('ok');
+    expect(ended[2]).toMatch(/^ValidationException: /);
+    expect(ended[3]).toBe(`LimitExceededException: Rate exceeded for stream alpha under account ${ACCOUNT}.`);
+  });
+
   it('holds DescribeStream to 10 calls per second over the whole account', async () => {
     now = 2_000_000;
     const describe = (streamName: string) => () =>
