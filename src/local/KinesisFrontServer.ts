@@ -25,6 +25,8 @@ import { ShardOperations } from './ShardOperations.js';
 import { ShardReads } from './ShardReads.js';
 import { ShardWrites } from './ShardWrites.js';
 import { requestAuthRefusal } from './requestAuth.js';
+import { ResourceTags, TAG_OPERATIONS } from './ResourceTags.js';
+import { parseTagMap } from './tagRequests.js';
 import { resolveStreamArn } from './streamArn.js';
 import { CreationTags } from './CreationTags.js';
 import { describedStream } from './streamDescription.js';
@@ -72,6 +74,7 @@ export class KinesisFrontServer {
   private readonly retention: StreamRetention;
   private readonly monitoring: EnhancedMonitoring;
   private readonly creationTags: CreationTags;
+  private readonly tags: ResourceTags;
   private readonly settling: StreamSettleWatcher;
   private readonly store: BackingStoreJson;
   private readonly fanOut: EnhancedFanOut;
@@ -94,7 +97,11 @@ export class KinesisFrontServer {
       isBusy: (streamName) => this.operations.isUpdating(streamName),
     });
     this.retention = new StreamRetention(options.admin);
-    this.creationTags = new CreationTags(options.admin);
+    this.tags = new ResourceTags({
+      admin: options.admin,
+      hasConsumer: (consumerArn) => this.fanOut.hasConsumer(consumerArn),
+    });
+    this.creationTags = new CreationTags((streamName, tags) => this.tags.tagStream(streamName, tags));
     this.monitoring = new EnhancedMonitoring(options.admin);
     this.settling = new StreamSettleWatcher(options.admin, (streamName, dropBudgets) =>
       this.forgetStream(streamName, dropBudgets),
@@ -142,6 +149,7 @@ export class KinesisFrontServer {
   /** Records the capacity mode of a stream created (or, undefined, deleted) without the front. */
   recordStream(streamName: string, mode: StreamMode | undefined): void {
     this.modes.record(streamName, mode);
+    this.tags.forgetStream(streamName);
     this.retention.forget(streamName);
     this.monitoring.forget(streamName);
   }
@@ -255,9 +263,18 @@ export class KinesisFrontServer {
     const addressed = resolveStreamArn(operation, parsed);
     if ('error' in addressed) return errorAnswer(addressed.error);
     let payload = addressed.payload;
+    if (TAG_OPERATIONS.has(operation)) {
+      // Tags of streams and consumers, kept by the front with the AWS limits.
+      this.options.stats.forwardedRequests += 1;
+      return this.tags.answer(operation, payload);
+    }
     const streamName = typeof payload.StreamName === 'string' ? payload.StreamName : undefined;
     let createdMode: StreamMode | undefined;
     if (operation === 'CreateStream') {
+      if (payload.Tags !== undefined && payload.Tags !== null) {
+        const tags = parseTagMap(payload.Tags);
+        if ('error' in tags) return errorAnswer(tags.error);
+      }
       const create = createStreamRequest(payload);
       if ('status' in create) return errorAnswer(create);
       payload = create.payload;
@@ -379,6 +396,7 @@ export class KinesisFrontServer {
     const createdOrDeleted = operation === 'CreateStream' || operation === 'DeleteStream';
     let tagged = false;
     if (succeeded && createdOrDeleted) {
+      this.tags.forgetStream(streamName);
       this.retention.forget(streamName);
       this.monitoring.forget(streamName);
       this.modes.record(streamName, operation === 'CreateStream' ? createdMode : undefined);

@@ -127,6 +127,11 @@ export class EnhancedFanOut {
     return this.registry.list(streamName).length;
   }
 
+  /** Whether a stream consumer with this ARN is registered. */
+  hasConsumer(consumerArn: string): boolean {
+    return this.registry.findByArn(consumerArn) !== undefined;
+  }
+
   forgetStream(streamName: string): void {
     for (const consumer of this.registry.list(streamName)) this.endSubscriptions(consumer);
     for (const subscription of this.active.values()) {
