@@ -228,7 +228,11 @@ export class KinesisFrontServer {
       } else if (operationOf(req) === 'SubscribeToShard') {
         // An event stream, answered by the front itself (the backing store has no fan-out).
         this.options.stats.forwardedRequests += 1;
-        const refusal = await this.fanOut.subscribe(res, parseJsonObject(body) ?? {});
+        const refusal = await this.fanOut.subscribe(
+          res,
+          parseJsonObject(body) ?? {},
+          isCbor ? 'cbor' : 'json',
+        );
         if (refusal === undefined) return;
         answer = refusal;
       } else {

@@ -73,8 +73,13 @@ export function cborAnswer(answer: UpstreamAnswer): UpstreamAnswer {
   } catch {
     return answer;
   }
-  const body = parsed === undefined ? Buffer.alloc(0) : Buffer.from(cbor.serialize(toCbor(parsed)));
+  const body = parsed === undefined ? Buffer.alloc(0) : cborBytes(parsed);
   return { status: answer.status, headers: { ...answer.headers, 'content-type': CBOR_CONTENT_TYPE }, body };
+}
+
+/** `value` (a JSON body) encoded in CBOR as Kinesis encodes it: blobs as bytes, timestamps as tag 1 ms. */
+export function cborBytes(value: unknown): Buffer {
+  return Buffer.from(cbor.serialize(toCbor(value)));
 }
 
 function toCbor(value: unknown, key?: string): unknown {

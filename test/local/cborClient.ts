@@ -1,4 +1,5 @@
 import { cbor, tag } from '@smithy/core/cbor';
+import { EventStreamCodec } from '@smithy/core/event-streams';
 import { request } from 'node:http';
 
 /** An answer of the local endpoint to a CBOR request, decoded. */
@@ -61,6 +62,75 @@ export function postCbor(
     );
     req.on('timeout', () => req.destroy(new Error(`no answer to ${operation} within 30 s`)));
     req.on('error', reject);
+    req.end(Buffer.from(cbor.serialize(body)));
+  });
+}
+
+/** A message of an event stream, its payload decoded from CBOR. */
+export interface CborEventMessage {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Record<string, unknown>;
+}
+
+/**
+ * Calls SubscribeToShard in CBOR and collects the event stream's messages until `enough` says
+ * so (or `limitMs` passes); the connection is then closed.
+ */
+export function subscribeCbor(
+  endpoint: string,
+  body: Record<string, unknown>,
+  enough: (messages: readonly CborEventMessage[]) => boolean,
+  limitMs = 20_000,
+): Promise<{ status: number; messages: CborEventMessage[] }> {
+  const codec = new EventStreamCodec(
+    (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'),
+    (text) => Buffer.from(text, 'utf8'),
+  );
+  return new Promise((resolve, reject) => {
+    const messages: CborEventMessage[] = [];
+    const req = request(`${endpoint}/`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-amz-cbor-1.1',
+        'X-Amz-Target': 'Kinesis_20131202.SubscribeToShard',
+        ...SIGNED_HEADERS,
+      },
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`SubscribeToShard: ${messages.length} messages in ${limitMs} ms, not enough`));
+    }, limitMs);
+    req.on('response', (res) => {
+      let pending = Buffer.alloc(0);
+      res.on('data', (chunk: Buffer) => {
+        pending = Buffer.concat([pending, chunk]);
+        while (pending.length >= 4 && pending.length >= pending.readUInt32BE(0)) {
+          const length = pending.readUInt32BE(0);
+          const decoded = codec.decode(pending.subarray(0, length));
+          pending = pending.subarray(length);
+          const headers: Record<string, string> = {};
+          for (const [name, header] of Object.entries(decoded.headers)) headers[name] = String(header.value);
+          messages.push({
+            headers,
+            body:
+              decoded.body.length === 0 ? {} : (cbor.deserialize(decoded.body) as Record<string, unknown>),
+          });
+        }
+        if (enough(messages)) {
+          clearTimeout(timer);
+          req.destroy();
+          resolve({ status: res.statusCode ?? 0, messages });
+        }
+      });
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, messages });
+      });
+    });
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     req.end(Buffer.from(cbor.serialize(body)));
   });
 }

@@ -1,6 +1,7 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
-import { cborTimestamp, postCbor } from './cborClient.js';
+import { cborTimestamp, postCbor, subscribeCbor } from './cborClient.js';
+import { activeConsumer } from './fanOutClient.js';
 
 const CBOR = 'application/x-amz-cbor-1.1';
 const SHARD = 'shardId-000000000000';
@@ -156,6 +157,68 @@ describe('local Kinesis answers CBOR requests (the Java SDK and KCL default) as 
       status: 400,
       contentType: CBOR,
       body: { __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' },
+    });
+  });
+});
+
+describe('local Kinesis SubscribeToShard called in CBOR', () => {
+  let local: LocalKinesis;
+  let client: KinesisClient;
+
+  beforeAll(async () => {
+    local = await startLocalKinesis({ streams: { fanned: 1 }, efo: { consumerStatusDelayMs: 0 } });
+    client = local.createClient();
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await local.close();
+  });
+
+  it('sends the events with CBOR payloads (record Data as bytes, timestamps as tag 1 ms)', async () => {
+    const consumerArn = await activeConsumer(client, 'fanned', 'java-app');
+    const data = Buffer.from([9, 8, 7, 0, 255]);
+    const put = await postCbor(local.endpoint, 'PutRecord', {
+      StreamName: 'fanned',
+      Data: data,
+      PartitionKey: 'k',
+    });
+    expect(put.status).toBe(200);
+    const { status, messages } = await subscribeCbor(
+      local.endpoint,
+      { ConsumerARN: consumerArn, ShardId: SHARD, StartingPosition: { Type: 'TRIM_HORIZON' } },
+      (seen) => seen.some((message) => ((message.body.Records as unknown[] | undefined) ?? []).length > 0),
+    );
+    expect(status).toBe(200);
+    expect(messages[0]!.headers).toMatchObject({
+      ':event-type': 'initial-response',
+      ':content-type': 'application/x-amz-cbor-1.1',
+    });
+    const event = messages.find(
+      (message) => ((message.body.Records as unknown[] | undefined) ?? []).length > 0,
+    )!;
+    expect(event.headers).toMatchObject({
+      ':event-type': 'SubscribeToShardEvent',
+      ':message-type': 'event',
+      ':content-type': 'application/x-amz-cbor-1.1',
+    });
+    const record = (event.body.Records as Array<Record<string, unknown>>)[0]!;
+    expect(Buffer.from(record.Data as Uint8Array)).toEqual(data);
+    expect(record.ApproximateArrivalTimestamp).toMatchObject({ tag: 1 });
+    expect(Number((record.ApproximateArrivalTimestamp as { value: number }).value)).toBeGreaterThan(1e12);
+    expect(event.body.ContinuationSequenceNumber).toEqual(expect.any(String));
+  });
+
+  it('refuses a CBOR SubscribeToShard for an unknown consumer in CBOR', async () => {
+    const answer = await postCbor(local.endpoint, 'SubscribeToShard', {
+      ConsumerARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/fanned/consumer/nobody:1',
+      ShardId: SHARD,
+      StartingPosition: { Type: 'LATEST' },
+    });
+    expect(answer).toMatchObject({
+      status: 400,
+      contentType: 'application/x-amz-cbor-1.1',
+      body: { __type: 'ResourceNotFoundException' },
     });
   });
 });

@@ -9,6 +9,7 @@ import { listAllShards } from '../upstreamShards.js';
 import type { BackingStoreJson } from './BackingStoreJson.js';
 import { parseConsumerArn } from './consumerArn.js';
 import { EventStreamExchange } from './EventStreamExchange.js';
+import type { EventPayloadEncoding } from './eventStreamMessages.js';
 import { FanOutByteBudget } from './FanOutByteBudget.js';
 import {
   anotherSubscription,
@@ -91,8 +92,12 @@ export class EnhancedFanOut {
    * SubscribeToShard: an error answer for the caller to send, or undefined once the event
    * stream has started on `res` (it then runs until its end).
    */
-  async subscribe(res: ServerResponse, payload: JsonObject): Promise<UpstreamAnswer | undefined> {
-    const refusal = await this.start(res, payload);
+  async subscribe(
+    res: ServerResponse,
+    payload: JsonObject,
+    encoding: EventPayloadEncoding = 'json',
+  ): Promise<UpstreamAnswer | undefined> {
+    const refusal = await this.start(res, payload, encoding);
     if (refusal === undefined) return undefined;
     this.options.stats.fanOutRefusedSubscriptions += 1;
     return errorAnswer(refusal);
@@ -166,7 +171,11 @@ export class EnhancedFanOut {
     }
   }
 
-  private async start(res: ServerResponse, payload: JsonObject): Promise<AwsErrorAnswer | undefined> {
+  private async start(
+    res: ServerResponse,
+    payload: JsonObject,
+    encoding: EventPayloadEncoding,
+  ): Promise<AwsErrorAnswer | undefined> {
     const { limits, clock, store, admin, stats, efo } = this.options;
     const arn = payload.ConsumerARN;
     if (arn === undefined || arn === null) return missingMember('consumerARN');
@@ -256,6 +265,7 @@ export class EnhancedFanOut {
       stats,
       takenOverMessage: anotherSubscription(streamName, shardId, consumerName).message,
       faultBeforeEvent: () => this.options.faults.subscriptionFault(),
+      encoding,
     });
     stats.fanOutSubscriptions += 1;
     this.active.set(key, subscription);
