@@ -31,6 +31,11 @@ export class ControlPlaneThrottle {
     private readonly clock: () => number,
   ) {}
 
+  /** How many budgets are held (idle ones are swept once there are many). */
+  get budgets(): number {
+    return this.windows.size;
+  }
+
   /** Charges one call of `operation` with request `payload`; the refusal if it is over budget. */
   refusal(operation: string, payload: JsonObject): AwsErrorAnswer | undefined {
     if (!isControlPlaneOperation(operation)) return undefined;
