@@ -1,6 +1,7 @@
 import { cbor, tag } from '@smithy/core/cbor';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { request } from 'node:http';
+import { connect as http2Connect } from 'node:http2';
 
 /** An answer of the local endpoint to a CBOR request, decoded. */
 export interface CborAnswer {
@@ -132,5 +133,49 @@ export function subscribeCbor(
       reject(error);
     });
     req.end(Buffer.from(cbor.serialize(body)));
+  });
+}
+
+/** Like postCbor, over a cleartext HTTP/2 connection (as the AWS SDK for Java 2.x async client talks). */
+export function postCborHttp2(
+  endpoint: string,
+  operation: string,
+  body: Record<string, unknown>,
+): Promise<CborAnswer> {
+  return new Promise((resolve, reject) => {
+    const session = http2Connect(endpoint);
+    session.on('error', reject);
+    const stream = session.request({
+      ':method': 'POST',
+      ':path': '/',
+      'content-type': 'application/x-amz-cbor-1.1',
+      'x-amz-target': `Kinesis_20131202.${operation}`,
+      'x-amz-date': SIGNED_HEADERS['X-Amz-Date']!,
+      authorization: SIGNED_HEADERS.Authorization!,
+    });
+    stream.setTimeout(30_000, () => stream.close());
+    const chunks: Buffer[] = [];
+    let status = 0;
+    let contentType = '';
+    let errorType: string | undefined;
+    stream.on('response', (headers) => {
+      status = Number(headers[':status']);
+      contentType = String(headers['content-type'] ?? '');
+      const type = headers['x-amzn-errortype'];
+      errorType = typeof type === 'string' ? type : undefined;
+    });
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => {
+      session.close();
+      const raw = Buffer.concat(chunks);
+      resolve({
+        status,
+        contentType,
+        errorType,
+        body: raw.length === 0 ? {} : (cbor.deserialize(raw) as Record<string, unknown>),
+      });
+    });
+    stream.on('error', reject);
+    stream.end(Buffer.from(cbor.serialize(body)));
   });
 }

@@ -1,6 +1,6 @@
 import { GetRecordsCommand, GetShardIteratorCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
-import { cborTimestamp, postCbor, subscribeCbor } from './cborClient.js';
+import { cborTimestamp, postCbor, postCborHttp2, subscribeCbor } from './cborClient.js';
 import { activeConsumer } from './fanOutClient.js';
 
 const CBOR = 'application/x-amz-cbor-1.1';
@@ -149,6 +149,26 @@ describe('local Kinesis answers CBOR requests (the Java SDK and KCL default) as 
         message: 'Rate exceeded for Shard - 000000000000/reads/shardId-000000000000',
       },
     });
+  });
+
+  it('holds CBOR requests over HTTP/2 (the Java SDK 2.x async client) to the same limits', async () => {
+    now = 5_000_000;
+    const answer = await postCborHttp2(local.endpoint, 'PutRecords', {
+      StreamName: 'sizes',
+      Records: [1, 2, 3, 4, 5].map((n) => ({ Data: Buffer.from([n]), PartitionKey: `pk-${n}` })),
+    });
+    expect(answer).toMatchObject({
+      status: 400,
+      contentType: CBOR,
+      errorType: 'ValidationException',
+      body: { __type: 'ValidationException' },
+    });
+    const put = await postCborHttp2(local.endpoint, 'PutRecord', {
+      StreamName: 'sizes',
+      Data: Buffer.from([42]),
+      PartitionKey: 'h2',
+    });
+    expect(put).toMatchObject({ status: 200, contentType: CBOR, body: { ShardId: SHARD } });
   });
 
   it('refuses an unsigned CBOR request that the front answers itself, in CBOR', async () => {
