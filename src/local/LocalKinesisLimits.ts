@@ -31,6 +31,11 @@ export interface LocalKinesisLimits {
   /** SubscribeToShard calls per second per consumer and shard. Default 1. */
   readonly subscribeToShardCallsPerSecond?: number;
   /**
+   * Stream consumers in CREATING status at once in the account: RegisterStreamConsumer past it
+   * gets LimitExceededException. Default 5.
+   */
+  readonly maxCreatingConsumers?: number;
+  /**
    * Calls per second of the control-plane operations, per account or per stream as AWS counts
    * them (DescribeStream 10 and DescribeStreamSummary 20 per account, ListShards 1,000 per
    * stream, ListStreams 5 per account, ...: `CONTROL_PLANE_LIMITS`); over them a call gets
@@ -51,6 +56,7 @@ export const DEFAULT_LIMITS: Required<LocalKinesisLimits> = {
   maxRequestBytes: 5 * MIB,
   fanOutBytesPerSecond: 2 * MIB,
   subscribeToShardCallsPerSecond: 1,
+  maxCreatingConsumers: 5,
   controlPlaneCallsPerSecond: DEFAULT_CONTROL_PLANE_CALLS_PER_SECOND,
 };
 

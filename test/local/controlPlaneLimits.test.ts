@@ -184,6 +184,63 @@ describe('local Kinesis control-plane call rates (limits on)', () => {
   });
 });
 
+describe('local Kinesis: at most 5 stream consumers CREATING at once (limits on)', () => {
+  // The API reference (RegisterStreamConsumer): "Registering a 6th consumer while there are 5 in
+  // a CREATING status results in a LimitExceededException".
+  async function registerSix(local: LocalKinesis): Promise<string[]> {
+    const client = local.createClient();
+    try {
+      return await outcomes(
+        times(6, () => 0).map(
+          (_, index) => () =>
+            client.send(
+              new RegisterStreamConsumerCommand({
+                StreamARN: `arn:aws:kinesis:us-east-1:${ACCOUNT}:stream/${index % 2 === 0 ? 'even' : 'odd'}`,
+                ConsumerName: `app-${index}`,
+              }),
+            ),
+        ),
+      );
+    } finally {
+      client.destroy();
+    }
+  }
+
+  it('refuses a 6th registration while 5 consumers of the account are CREATING', async () => {
+    const local = await startLocalKinesis({
+      limits: { controlPlaneCallsPerSecond: { RegisterStreamConsumer: false } },
+      efo: { consumerStatusDelayMs: 60_000 },
+      streams: { even: 1, odd: 1 },
+    });
+    try {
+      expect(await registerSix(local)).toEqual([
+        ...times(5, () => 'ok'),
+        `LimitExceededException: Account ${ACCOUNT} already has 5 consumers in CREATING status; wait until one is ACTIVE.`,
+      ]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('takes them all without limits, or with limits.maxCreatingConsumers raised', async () => {
+    for (const limits of [
+      undefined,
+      { maxCreatingConsumers: 6, controlPlaneCallsPerSecond: { RegisterStreamConsumer: false as const } },
+    ]) {
+      const local = await startLocalKinesis({
+        ...(limits === undefined ? {} : { limits }),
+        efo: { consumerStatusDelayMs: 60_000 },
+        streams: { even: 1, odd: 1 },
+      });
+      try {
+        expect(await registerSix(local)).toEqual(times(6, () => 'ok'));
+      } finally {
+        await local.close();
+      }
+    }
+  });
+});
+
 describe('local Kinesis control-plane rates: opting out', () => {
   it('lifts the rate of an operation set to false, and keeps the others', async () => {
     const now = 7_000_000;

@@ -75,6 +75,7 @@ export class EnhancedFanOut {
       registry: this.registry,
       store: options.store,
       maxConsumersPerStream: options.efo.maxConsumersPerStream,
+      maxCreatingConsumers: options.limits?.maxCreatingConsumers,
       onDeregister: (consumer) => this.endSubscriptions(consumer),
     });
   }
