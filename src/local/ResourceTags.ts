@@ -66,9 +66,11 @@ export class ResourceTags {
     }
   }
 
-  /** Sets a stream's tags as CreateStream gave them. */
+  /** Gives a stream the tags CreateStream gave it (beside any added since). */
   tagStream(streamName: string, tags: TagMap): void {
-    this.tags.set(streamKey(streamName), new Map(Object.entries(tags)));
+    const current = this.tags.get(streamKey(streamName)) ?? new Map<string, string>();
+    for (const [key, tag] of Object.entries(tags)) current.set(key, tag);
+    this.tags.set(streamKey(streamName), current);
   }
 
   /** Drops a stream's tags (it was deleted, or created anew). */
