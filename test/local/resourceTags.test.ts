@@ -235,6 +235,18 @@ describe('local Kinesis tags of streams and consumers', () => {
     ]);
   });
 
+  it("keeps tags added while the stream is CREATING beside CreateStream's", async () => {
+    await client.send(
+      new CreateStreamCommand({ StreamName: 'young', ShardCount: 1, Tags: { given: 'at-create' } }),
+    );
+    await client.send(new AddTagsToStreamCommand({ StreamName: 'young', Tags: { added: 'while-creating' } }));
+    await untilActive(client, 'young');
+    expect((await client.send(new ListTagsForStreamCommand({ StreamName: 'young' }))).Tags).toEqual([
+      { Key: 'added', Value: 'while-creating' },
+      { Key: 'given', Value: 'at-create' },
+    ]);
+  });
+
   it('refuses CreateStream Tags that break the tag rules, creating nothing', async () => {
     const error = await client
       .send(new CreateStreamCommand({ StreamName: 'reserved', ShardCount: 1, Tags: { 'aws:x': 'v' } }))
