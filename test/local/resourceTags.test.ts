@@ -236,15 +236,24 @@ describe('local Kinesis tags of streams and consumers', () => {
   });
 
   it("keeps tags added while the stream is CREATING beside CreateStream's", async () => {
-    await client.send(
-      new CreateStreamCommand({ StreamName: 'young', ShardCount: 1, Tags: { given: 'at-create' } }),
-    );
-    await client.send(new AddTagsToStreamCommand({ StreamName: 'young', Tags: { added: 'while-creating' } }));
-    await untilActive(client, 'young');
-    expect((await client.send(new ListTagsForStreamCommand({ StreamName: 'young' }))).Tags).toEqual([
-      { Key: 'added', Value: 'while-creating' },
-      { Key: 'given', Value: 'at-create' },
-    ]);
+    const slow = await startLocalKinesis({ streamStatusDelayMs: 1000 });
+    const slowClient = slow.createClient();
+    try {
+      await slowClient.send(
+        new CreateStreamCommand({ StreamName: 'young', ShardCount: 1, Tags: { given: 'at-create' } }),
+      );
+      await slowClient.send(
+        new AddTagsToStreamCommand({ StreamName: 'young', Tags: { added: 'while-creating' } }),
+      );
+      await untilActive(slowClient, 'young');
+      expect((await slowClient.send(new ListTagsForStreamCommand({ StreamName: 'young' }))).Tags).toEqual([
+        { Key: 'added', Value: 'while-creating' },
+        { Key: 'given', Value: 'at-create' },
+      ]);
+    } finally {
+      slowClient.destroy();
+      await slow.close();
+    }
   });
 
   it('refuses CreateStream Tags that break the tag rules, creating nothing', async () => {
