@@ -47,22 +47,45 @@ export class ResourceTags {
 
   constructor(private readonly options: ResourceTagsOptions) {}
 
-  /** Answers a tagging operation; `payload` names its stream by StreamName (ARNs resolved). */
+  /**
+   * Answers a tagging operation; `payload` names its stream by StreamName (ARNs resolved). The
+   * request is checked before the resource is looked up, as the request validation comes first.
+   */
   async answer(operation: string, payload: JsonObject): Promise<UpstreamAnswer> {
     this.pruneConsumers();
-    const resource = await this.resourceOf(operation, payload);
-    if ('status' in resource) return errorAnswer(resource);
     switch (operation) {
       case 'AddTagsToStream':
-      case 'TagResource':
-        return this.add(resource, payload.Tags);
+      case 'TagResource': {
+        const parsed = parseTagMap(payload.Tags);
+        if ('error' in parsed) return errorAnswer(parsed.error);
+        const resource = await this.resourceOf(operation, payload);
+        return 'status' in resource ? errorAnswer(resource) : this.add(resource, parsed.tags);
+      }
       case 'RemoveTagsFromStream':
-      case 'UntagResource':
-        return this.remove(resource, payload.TagKeys);
-      case 'ListTagsForStream':
-        return this.listPage(resource, payload);
-      default:
-        return jsonAnswer(200, { Tags: this.sorted(resource) });
+      case 'UntagResource': {
+        const parsed = parseTagKeys(payload.TagKeys);
+        if ('error' in parsed) return errorAnswer(parsed.error);
+        const resource = await this.resourceOf(operation, payload);
+        return 'status' in resource ? errorAnswer(resource) : this.remove(resource, parsed.keys);
+      }
+      case 'ListTagsForStream': {
+        const { Limit: limit } = payload;
+        if (
+          limit !== undefined &&
+          limit !== null &&
+          (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
+        ) {
+          return errorAnswer(maxResultsRefusal(limit, MAX_LIST_LIMIT, 'limit'));
+        }
+        const resource = await this.resourceOf(operation, payload);
+        return 'status' in resource ? errorAnswer(resource) : this.listPage(resource, payload);
+      }
+      default: {
+        const resource = await this.resourceOf(operation, payload);
+        return 'status' in resource
+          ? errorAnswer(resource)
+          : jsonAnswer(200, { Tags: this.sorted(resource) });
+      }
     }
   }
 
@@ -78,10 +101,7 @@ export class ResourceTags {
     this.tags.delete(streamKey(streamName));
   }
 
-  private add(resource: Resource, value: unknown): UpstreamAnswer {
-    const parsed = parseTagMap(value);
-    if ('error' in parsed) return errorAnswer(parsed.error);
-    const { tags } = parsed;
+  private add(resource: Resource, tags: TagMap): UpstreamAnswer {
     const current = this.tags.get(resource.key) ?? new Map<string, string>();
     const keys = new Set([...current.keys(), ...Object.keys(tags)]);
     if (keys.size > MAX_TAGS_PER_RESOURCE) return errorAnswer(tooManyTags(resource.kind, resource.name));
@@ -90,12 +110,10 @@ export class ResourceTags {
     return emptyAnswer();
   }
 
-  private remove(resource: Resource, value: unknown): UpstreamAnswer {
-    const parsed = parseTagKeys(value);
-    if ('error' in parsed) return errorAnswer(parsed.error);
+  private remove(resource: Resource, keys: readonly string[]): UpstreamAnswer {
     const current = this.tags.get(resource.key);
     // A key the resource does not have is ignored.
-    for (const key of parsed.keys) current?.delete(key);
+    for (const key of keys) current?.delete(key);
     if (current?.size === 0) this.tags.delete(resource.key);
     return emptyAnswer();
   }
@@ -103,17 +121,8 @@ export class ResourceTags {
   /** ListTagsForStream: sorted by key, after ExclusiveStartTagKey, at most Limit, HasMoreTags. */
   private listPage(resource: Resource, payload: JsonObject): UpstreamAnswer {
     const { Limit: limit, ExclusiveStartTagKey: after } = payload;
-    if (
-      limit !== undefined &&
-      limit !== null &&
-      (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
-    ) {
-      return errorAnswer(maxResultsRefusal(limit, MAX_LIST_LIMIT, 'limit'));
-    }
-    const from =
-      typeof after === 'string'
-        ? this.sorted(resource).filter((tag) => tag.Key > after)
-        : this.sorted(resource);
+    const all = this.sorted(resource);
+    const from = typeof after === 'string' ? all.filter((tag) => tag.Key > after) : all;
     const size = typeof limit === 'number' ? limit : MAX_LIST_LIMIT;
     return jsonAnswer(200, { Tags: from.slice(0, size), HasMoreTags: from.length > size });
   }

@@ -175,6 +175,14 @@ describe('local Kinesis tags of streams and consumers', () => {
       .catch((error: unknown) => error);
     expect(missing).toBeInstanceOf(ResourceNotFoundException);
     expect((missing as Error).message).toBe(`Stream nope under account ${ACCOUNT} not found.`);
+    // The request is checked before the resource is looked up.
+    expect(
+      await refusal(
+        client.send(
+          new TagResourceCommand({ ResourceARN: streamArn('nope'), Tags: { ['k'.repeat(129)]: 'v' } }),
+        ),
+      ),
+    ).toMatchObject({ name: 'ValidationException' });
     // Nothing refused was kept.
     expect((await client.send(new ListTagsForStreamCommand({ StreamName: 'checked' }))).Tags).toEqual([]);
   });
