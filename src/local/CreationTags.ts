@@ -1,14 +1,12 @@
-import { AddTagsToStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-
 /**
  * The Tags of CreateStream requests, which kinesalite ignores: they are given to the stream once
- * the backing store has it ACTIVE (kinesalite overwrites tags added while it is CREATING), and
- * the front shows the stream CREATING until then.
+ * the backing store has it ACTIVE, and the front shows the stream CREATING until then.
  */
 export class CreationTags {
   private readonly pending = new Map<string, Record<string, string>>();
 
-  constructor(private readonly admin: KinesisClient) {}
+  /** `tagStream` gives a stream its tags (kept by the front). */
+  constructor(private readonly tagStream: (streamName: string, tags: Record<string, string>) => void) {}
 
   /** Keeps the Tags of a CreateStream that succeeded; false if it gave none. */
   hold(streamName: string, tags: unknown): boolean {
@@ -22,16 +20,12 @@ export class CreationTags {
     return this.pending.has(streamName);
   }
 
-  /** Tags the stream (once the store has it ACTIVE); the tags are dropped even if this fails. */
-  async apply(streamName: string): Promise<void> {
+  /** Tags the stream (once the store has it ACTIVE). */
+  apply(streamName: string): Promise<void> {
     const tags = this.pending.get(streamName);
-    try {
-      if (tags !== undefined) {
-        await this.admin.send(new AddTagsToStreamCommand({ StreamName: streamName, Tags: tags }));
-      }
-    } finally {
-      this.pending.delete(streamName);
-    }
+    this.pending.delete(streamName);
+    if (tags !== undefined) this.tagStream(streamName, tags);
+    return Promise.resolve();
   }
 }
 

@@ -1,4 +1,9 @@
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import {
+  DEFAULT_CONTROL_PLANE_CALLS_PER_SECOND,
+  resolveControlPlaneCallsPerSecond,
+  type ControlPlaneOperation,
+} from './controlPlaneLimits.js';
 import { positiveOption } from './positiveOption.js';
 
 export const MIB = 1024 * 1024;
@@ -25,6 +30,19 @@ export interface LocalKinesisLimits {
   readonly fanOutBytesPerSecond?: number;
   /** SubscribeToShard calls per second per consumer and shard. Default 1. */
   readonly subscribeToShardCallsPerSecond?: number;
+  /**
+   * Stream consumers in CREATING status at once in the account: RegisterStreamConsumer past it
+   * gets LimitExceededException. Default 5.
+   */
+  readonly maxCreatingConsumers?: number;
+  /**
+   * Calls per second of the control-plane operations, per account or per stream as AWS counts
+   * them (DescribeStream 10 and DescribeStreamSummary 20 per account, ListShards 1,000 per
+   * stream, ListStreams 5 per account, ...: `CONTROL_PLANE_LIMITS`); over them a call gets
+   * LimitExceededException. Give an operation a number to change its rate, or false to lift it;
+   * operations left out keep the AWS rate.
+   */
+  readonly controlPlaneCallsPerSecond?: Readonly<Partial<Record<ControlPlaneOperation, number | false>>>;
 }
 
 export const DEFAULT_LIMITS: Required<LocalKinesisLimits> = {
@@ -38,6 +56,8 @@ export const DEFAULT_LIMITS: Required<LocalKinesisLimits> = {
   maxRequestBytes: 5 * MIB,
   fanOutBytesPerSecond: 2 * MIB,
   subscribeToShardCallsPerSecond: 1,
+  maxCreatingConsumers: 5,
+  controlPlaneCallsPerSecond: DEFAULT_CONTROL_PLANE_CALLS_PER_SECOND,
 };
 
 /** Validates the `limits` option: undefined or false for none, true for the AWS values, or an object. */
@@ -48,7 +68,7 @@ export function resolveLimits(limits: unknown): Required<LocalKinesisLimits> | u
     throw new InvalidOptionError('limits', limits, 'expected true, false or an object of limits');
   }
   const given = limits as Record<string, unknown>;
-  const resolved: Record<string, number> = { ...DEFAULT_LIMITS };
+  const resolved: Record<string, unknown> = { ...DEFAULT_LIMITS };
   // kinesalite stores at most 1 MiB per record and reads at most 7 MiB per request body.
   const maxima: Partial<Record<keyof LocalKinesisLimits, number>> = {
     maxRecordBytes: MIB,
@@ -64,8 +84,12 @@ export function resolveLimits(limits: unknown): Required<LocalKinesisLimits> | u
       );
     }
     const value = given[key];
+    if (key === 'controlPlaneCallsPerSecond') {
+      resolved[key] = resolveControlPlaneCallsPerSecond(value);
+      continue;
+    }
     if (value === undefined) continue;
-    const name = key as keyof LocalKinesisLimits;
+    const name = key as Exclude<keyof LocalKinesisLimits, 'controlPlaneCallsPerSecond'>;
     resolved[name] = positiveOption(
       value,
       `limits.${key}`,
@@ -73,5 +97,5 @@ export function resolveLimits(limits: unknown): Required<LocalKinesisLimits> | u
       maxima[name],
     );
   }
-  return resolved as Required<LocalKinesisLimits>;
+  return resolved as unknown as Required<LocalKinesisLimits>;
 }

@@ -12,6 +12,8 @@ export interface LocalKinesisStats {
   readonly throttledGetRecordsCalls: number;
   /** GetShardIterator calls answered with ProvisionedThroughputExceededException. */
   readonly throttledGetShardIteratorCalls: number;
+  /** Control-plane calls (DescribeStream, ListShards, ...) answered with LimitExceededException for their rate. */
+  readonly throttledControlPlaneCalls: number;
   /** Requests refused for breaking a request limit (record count or size). */
   readonly rejectedRequests: number;
   /** PutRecords entries answered with an injected InternalFailure. */
@@ -54,6 +56,7 @@ export function emptyLocalKinesisStats(): MutableLocalKinesisStats {
     throttledPutRecordCalls: 0,
     throttledGetRecordsCalls: 0,
     throttledGetShardIteratorCalls: 0,
+    throttledControlPlaneCalls: 0,
     rejectedRequests: 0,
     injectedInternalFailures: 0,
     injectedServerErrors: 0,

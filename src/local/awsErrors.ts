@@ -75,9 +75,9 @@ export function validationError(message: string): AwsErrorAnswer {
 }
 
 /** A MaxResults outside 1..`max`, refused in the AWS words. */
-export function maxResultsRefusal(maxResults: unknown, max: number): AwsErrorAnswer {
+export function maxResultsRefusal(maxResults: unknown, max: number, member = 'maxResults'): AwsErrorAnswer {
   return validationError(
-    `1 validation error detected: Value '${String(maxResults)}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and ${max}`,
+    `1 validation error detected: Value '${String(maxResults)}' at '${member}' failed to satisfy constraint: Member must have value between 1 and ${max}`,
   );
 }
 

@@ -1,6 +1,7 @@
 export { startLocalKinesis, type LocalKinesis } from './startLocalKinesis.js';
 export type { LocalKinesisFaults } from './LocalKinesisFaults.js';
 export { DEFAULT_LIMITS, type LocalKinesisLimits } from './LocalKinesisLimits.js';
+export type { ControlPlaneOperation } from './controlPlaneLimits.js';
 export type { LocalKinesisOptions } from './LocalKinesisOptions.js';
 export type { LocalStreamSpec } from './LocalStreamSpec.js';
 export type { LocalKinesisStats } from './LocalKinesisStats.js';

@@ -4,6 +4,7 @@ import {
   DescribeStreamConsumerCommand,
   DescribeStreamSummaryCommand,
   KinesisClient,
+  LimitExceededException,
   RegisterStreamConsumerCommand,
   SubscribeToShardCommand,
   type StartingPosition,
@@ -40,10 +41,18 @@ export async function activeConsumer(
   const arn = registered.Consumer!.ConsumerARN!;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const described = await client.send(new DescribeStreamConsumerCommand({ ConsumerARN: arn }));
-    if (described.ConsumerDescription?.ConsumerStatus === 'ACTIVE') return arn;
+    // Every 100 ms: within DescribeStreamConsumer's 20 calls a second per stream, backing off
+    // when other calls took the stream's budget.
+    let wait = 100;
+    try {
+      const described = await client.send(new DescribeStreamConsumerCommand({ ConsumerARN: arn }));
+      if (described.ConsumerDescription?.ConsumerStatus === 'ACTIVE') return arn;
+    } catch (error) {
+      if (!(error instanceof LimitExceededException)) throw error;
+      wait = 250;
+    }
     if (Date.now() > deadline) throw new Error(`consumer ${consumerName} did not become ACTIVE`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, wait));
   }
 }
 

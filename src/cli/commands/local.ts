@@ -146,7 +146,7 @@ export function registerLocalCommand(
     .option('--port <n>', 'port to listen on (0 = a free port)', integerFlag(0, 65535), DEFAULT_LOCAL_PORT)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--region <region>', 'region the endpoint reports', 'us-east-1')
-    .option('--limits', 'enforce per-shard rates and request sizes as AWS does')
+    .option('--limits', 'enforce per-shard rates, request sizes and control-plane call rates as AWS does')
     .option('--fault-rate <r>', 'default for the three fault rates below (0..1)', rateFlag)
     .option(
       '--internal-failure-rate <r>',
@@ -255,7 +255,7 @@ function describe(local: LocalKinesis, flags: LocalCommandFlags, faults: LocalKi
     `Local Kinesis listening on ${local.endpoint}`,
     `  region:      ${local.region}`,
     `  credentials: accessKeyId=${accessKeyId} secretAccessKey=${secretAccessKey}`,
-    `  limits:      ${flags.limits === true ? 'on (AWS per-shard rates and request sizes)' : 'off'}`,
+    `  limits:      ${flags.limits === true ? 'on (AWS per-shard rates, request sizes, control-plane call rates)' : 'off'}`,
     `  cors:        ${describeCors(corsOption(flags))}`,
     `  faults:      ${faultParts.length === 0 ? 'none' : `${faultParts.join(', ')} (seed ${faults.seed})`}`,
     `  streams:     ${

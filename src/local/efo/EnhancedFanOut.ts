@@ -9,6 +9,7 @@ import { listAllShards } from '../upstreamShards.js';
 import type { BackingStoreJson } from './BackingStoreJson.js';
 import { parseConsumerArn } from './consumerArn.js';
 import { EventStreamExchange } from './EventStreamExchange.js';
+import type { EventPayloadEncoding } from './eventStreamMessages.js';
 import { FanOutByteBudget } from './FanOutByteBudget.js';
 import {
   anotherSubscription,
@@ -74,6 +75,7 @@ export class EnhancedFanOut {
       registry: this.registry,
       store: options.store,
       maxConsumersPerStream: options.efo.maxConsumersPerStream,
+      maxCreatingConsumers: options.limits?.maxCreatingConsumers,
       onDeregister: (consumer) => this.endSubscriptions(consumer),
     });
   }
@@ -91,8 +93,12 @@ export class EnhancedFanOut {
    * SubscribeToShard: an error answer for the caller to send, or undefined once the event
    * stream has started on `res` (it then runs until its end).
    */
-  async subscribe(res: ServerResponse, payload: JsonObject): Promise<UpstreamAnswer | undefined> {
-    const refusal = await this.start(res, payload);
+  async subscribe(
+    res: ServerResponse,
+    payload: JsonObject,
+    encoding: EventPayloadEncoding = 'json',
+  ): Promise<UpstreamAnswer | undefined> {
+    const refusal = await this.start(res, payload, encoding);
     if (refusal === undefined) return undefined;
     this.options.stats.fanOutRefusedSubscriptions += 1;
     return errorAnswer(refusal);
@@ -125,6 +131,11 @@ export class EnhancedFanOut {
   /** How many consumers are registered with a stream (DescribeStreamSummary's ConsumerCount). */
   consumerCount(streamName: string): number {
     return this.registry.list(streamName).length;
+  }
+
+  /** Whether a stream consumer with this ARN is registered. */
+  hasConsumer(consumerArn: string): boolean {
+    return this.registry.findByArn(consumerArn) !== undefined;
   }
 
   forgetStream(streamName: string): void {
@@ -161,7 +172,11 @@ export class EnhancedFanOut {
     }
   }
 
-  private async start(res: ServerResponse, payload: JsonObject): Promise<AwsErrorAnswer | undefined> {
+  private async start(
+    res: ServerResponse,
+    payload: JsonObject,
+    encoding: EventPayloadEncoding,
+  ): Promise<AwsErrorAnswer | undefined> {
     const { limits, clock, store, admin, stats, efo } = this.options;
     const arn = payload.ConsumerARN;
     if (arn === undefined || arn === null) return missingMember('consumerARN');
@@ -251,6 +266,7 @@ export class EnhancedFanOut {
       stats,
       takenOverMessage: anotherSubscription(streamName, shardId, consumerName).message,
       faultBeforeEvent: () => this.options.faults.subscriptionFault(),
+      encoding,
     });
     stats.fanOutSubscriptions += 1;
     this.active.set(key, subscription);

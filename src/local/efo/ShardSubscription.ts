@@ -10,6 +10,7 @@ import {
   exceptionMessage,
   initialResponseMessage,
   subscribeToShardEventMessage,
+  type EventPayloadEncoding,
 } from './eventStreamMessages.js';
 import type { FanOutByteBudget } from './FanOutByteBudget.js';
 import type { SubscriptionStart } from './subscriptionStart.js';
@@ -50,6 +51,8 @@ export interface ShardSubscriptionOptions {
   readonly takenOverMessage: string;
   /** Asked before each event: whether to drop the connection instead, or to fall silent. */
   readonly faultBeforeEvent: () => 'drop' | 'silence' | undefined;
+  /** How the messages' payloads are encoded (as the SubscribeToShard call was). */
+  readonly encoding: EventPayloadEncoding;
 }
 
 export type SubscriptionEnd =
@@ -128,7 +131,7 @@ export class ShardSubscription {
     let readFull = false;
     let lastEventAt = Number.NEGATIVE_INFINITY;
     exchange.start();
-    await exchange.send(initialResponseMessage());
+    await exchange.send(initialResponseMessage(this.options.encoding));
     try {
       while (this.stopReason === undefined) {
         if (this.silent) {
@@ -148,8 +151,16 @@ export class ShardSubscription {
             const notFound = page.body.__type === 'ResourceNotFoundException';
             await exchange.send(
               notFound
-                ? exceptionMessage('ResourceNotFoundException', String(page.body.message ?? ''))
-                : exceptionMessage('InternalFailureException', 'Internal service failure.'),
+                ? exceptionMessage(
+                    'ResourceNotFoundException',
+                    String(page.body.message ?? ''),
+                    this.options.encoding,
+                  )
+                : exceptionMessage(
+                    'InternalFailureException',
+                    'Internal service failure.',
+                    this.options.encoding,
+                  ),
             );
             return this.finish('failed');
           }
@@ -214,18 +225,22 @@ export class ShardSubscription {
         stats.fanOutEvents += 1;
         stats.fanOutRecords += records.length;
         stats.fanOutBytes += bytes;
-        await exchange.send(subscribeToShardEventMessage(event));
+        await exchange.send(subscribeToShardEventMessage(event, this.options.encoding));
         if (shardEnd) return this.finish('shard-end');
       }
     } catch {
       if (this.stopReason === undefined) {
-        await exchange.send(exceptionMessage('InternalFailureException', 'Internal service failure.'));
+        await exchange.send(
+          exceptionMessage('InternalFailureException', 'Internal service failure.', this.options.encoding),
+        );
         return this.finish('failed');
       }
     }
     if (this.stopReason === 'taken-over' && !this.silent) {
       // A newer subscription took this one over: Kinesis ends the old stream with this exception.
-      await exchange.send(exceptionMessage('ResourceInUseException', this.options.takenOverMessage));
+      await exchange.send(
+        exceptionMessage('ResourceInUseException', this.options.takenOverMessage, this.options.encoding),
+      );
     }
     return this.finish(this.stopReason ?? 'closed');
   }

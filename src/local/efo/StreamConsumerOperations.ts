@@ -12,6 +12,7 @@ import {
   streamNotActive,
   streamNotFound,
   tooManyConsumers,
+  tooManyCreatingConsumers,
 } from './fanOutErrors.js';
 import type { StreamConsumer, StreamConsumerRegistry } from './StreamConsumerRegistry.js';
 
@@ -36,6 +37,8 @@ export interface StreamConsumerOperationsOptions {
   readonly store: BackingStoreJson;
   /** Most consumers (DELETING ones included) per stream. */
   readonly maxConsumersPerStream: number;
+  /** Most consumers CREATING at once in the account (with `limits`), else undefined. */
+  readonly maxCreatingConsumers: number | undefined;
   /** Told when a consumer is deregistered, so that its subscriptions end. */
   readonly onDeregister: (consumer: StreamConsumer) => void;
 }
@@ -81,6 +84,10 @@ export class StreamConsumerOperations {
     }
     if (registry.list(stream.streamName).length >= this.options.maxConsumersPerStream) {
       return errorAnswer(tooManyConsumers(stream.streamName, this.options.maxConsumersPerStream));
+    }
+    const { maxCreatingConsumers } = this.options;
+    if (maxCreatingConsumers !== undefined && registry.creatingCount() >= maxCreatingConsumers) {
+      return errorAnswer(tooManyCreatingConsumers(maxCreatingConsumers));
     }
     const consumer = registry.register(stream.streamName, stream.streamArn, name);
     return jsonAnswer(200, { Consumer: this.summary(consumer) });

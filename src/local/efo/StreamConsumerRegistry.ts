@@ -38,6 +38,15 @@ export class StreamConsumerRegistry {
     return this.entries(streamName).find((entry) => entry.consumerName === consumerName);
   }
 
+  /** How many consumers of all streams are CREATING. */
+  creatingCount(): number {
+    let creating = 0;
+    for (const streamName of [...this.streams.keys()]) {
+      for (const entry of this.entries(streamName)) if (this.status(entry) === 'CREATING') creating += 1;
+    }
+    return creating;
+  }
+
   findByArn(arn: string): StreamConsumer | undefined {
     for (const streamName of [...this.streams.keys()]) {
       const found = this.entries(streamName).find((entry) => entry.consumerArn === arn);

@@ -58,6 +58,18 @@ export function tooManyConsumers(streamName: string, limit: number): AwsErrorAns
   };
 }
 
+/**
+ * RegisterStreamConsumer while `limit` consumers are CREATING (the API reference: "Registering a
+ * 6th consumer while there are 5 in a CREATING status results in a LimitExceededException").
+ */
+export function tooManyCreatingConsumers(limit: number): AwsErrorAnswer {
+  return {
+    status: 400,
+    type: 'LimitExceededException',
+    message: `Account ${localAccountId()} already has ${limit} consumers in CREATING status; wait until one is ACTIVE.`,
+  };
+}
+
 export function anotherSubscription(
   streamName: string,
   shardId: string,

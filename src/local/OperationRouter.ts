@@ -1,0 +1,210 @@
+import type { IncomingMessage } from 'node:http';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { answerOfSdkError, consumersRegistered, invalidArgument, resourceInUse } from './awsErrors.js';
+import type { CreationTags } from './CreationTags.js';
+import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
+import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
+import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
+import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
+import { operationOf } from './requestOperation.js';
+import { TAG_OPERATIONS, type ResourceTags } from './ResourceTags.js';
+import type { ShardOperations } from './ShardOperations.js';
+import type { ShardReads } from './ShardReads.js';
+import type { ShardWrites } from './ShardWrites.js';
+import { resolveStreamArn } from './streamArn.js';
+import type { StreamBookkeeping } from './StreamBookkeeping.js';
+import { describedStream } from './streamDescription.js';
+import { createStreamRequest } from './streamModeRequest.js';
+import type { StreamModeOperations } from './StreamModeOperations.js';
+import type { StreamMode } from './StreamModes.js';
+import type { StreamRetention } from './StreamRetention.js';
+import { parseTagMap } from './tagRequests.js';
+import {
+  errorAnswer,
+  jsonAnswer,
+  parseJsonObject,
+  type JsonObject,
+  type UpstreamAnswer,
+} from './UpstreamAnswer.js';
+import type { UpstreamForwarder } from './UpstreamForwarder.js';
+
+/** The parts of the front that answer operations, or pass them on. */
+export interface OperationRouterParts {
+  readonly admin: KinesisClient;
+  readonly stats: MutableLocalKinesisStats;
+  readonly upstream: UpstreamForwarder;
+  readonly writes: ShardWrites;
+  readonly reads: ShardReads;
+  readonly operations: ShardOperations;
+  readonly modes: StreamModeOperations;
+  readonly retention: StreamRetention;
+  readonly monitoring: EnhancedMonitoring;
+  readonly creationTags: CreationTags;
+  readonly tags: ResourceTags;
+  readonly fanOut: EnhancedFanOut;
+  readonly bookkeeping: StreamBookkeeping;
+}
+
+/**
+ * Routes a JSON request (signed, not throttled) to the part of the front that answers it, or
+ * checks it as AWS would and passes it on to the backing store, completing the answer where
+ * kinesalite falls short (DescribeStream(Summary)).
+ */
+export class OperationRouter {
+  constructor(private readonly parts: OperationRouterParts) {}
+
+  async answer(req: IncomingMessage, rawBody: Buffer): Promise<UpstreamAnswer> {
+    const { stats, upstream, writes, reads, operations, modes, retention, monitoring } = this.parts;
+    const { tags, fanOut, bookkeeping } = this.parts;
+    const operation = operationOf(req);
+    const parsed = parseJsonObject(rawBody);
+    if (parsed === undefined) return upstream.forward(req, rawBody);
+    if (fanOut.answers(operation)) {
+      // Stream consumers (enhanced fan-out), kept by the front: kinesalite has none.
+      stats.forwardedRequests += 1;
+      return fanOut.answer(operation, parsed);
+    }
+    const addressed = resolveStreamArn(operation, parsed);
+    if ('error' in addressed) return errorAnswer(addressed.error);
+    let payload = addressed.payload;
+    if (TAG_OPERATIONS.has(operation)) {
+      // Tags of streams and consumers, kept by the front with the AWS limits.
+      stats.forwardedRequests += 1;
+      return tags.answer(operation, payload);
+    }
+    const streamName = typeof payload.StreamName === 'string' ? payload.StreamName : undefined;
+    let createdMode: StreamMode | undefined;
+    if (operation === 'CreateStream') {
+      if (payload.Tags !== undefined && payload.Tags !== null) {
+        const checked = parseTagMap(payload.Tags);
+        if ('error' in checked) return errorAnswer(checked.error);
+      }
+      const create = createStreamRequest(payload);
+      if ('status' in create) return errorAnswer(create);
+      payload = create.payload;
+      createdMode = create.mode;
+    }
+    const body =
+      payload === parsed && createdMode === undefined ? rawBody : Buffer.from(JSON.stringify(payload));
+    switch (operation) {
+      case 'PutRecords':
+        return writes.putRecords(req, body, payload);
+      case 'PutRecord':
+        return writes.putRecord(req, body, payload);
+      case 'GetRecords':
+        return reads.getRecords(req, body, payload);
+      case 'GetShardIterator':
+        return reads.getShardIterator(req, body, payload);
+      // Answered here from what the backing store lists; counted as passed on.
+      case 'ListShards':
+        stats.forwardedRequests += 1;
+        if (parsed.StreamARN !== undefined && parsed.NextToken !== undefined) {
+          return errorAnswer(invalidArgument('NextToken and StreamARN cannot be provided together.'));
+        }
+        return operations.listShards(payload);
+      case 'UpdateShardCount':
+        stats.forwardedRequests += 1;
+        if (streamName !== undefined && modes.isUpdating(streamName)) {
+          return errorAnswer(resourceInUse(streamName, 'UPDATING'));
+        }
+        return operations.updateShardCount(payload);
+      case 'DescribeLimits':
+        stats.forwardedRequests += 1;
+        return operations.describeLimits(modes.onDemandCount);
+      case 'ListStreams':
+        stats.forwardedRequests += 1;
+        return this.listStreams(req, body, payload);
+      case 'IncreaseStreamRetentionPeriod':
+      case 'DecreaseStreamRetentionPeriod': {
+        const step = await retention.change(operation, payload);
+        if ('answer' in step) {
+          stats.forwardedRequests += 1;
+          return step.answer;
+        }
+        const answer = await upstream.forward(
+          req,
+          step.forward === payload ? body : Buffer.from(JSON.stringify(step.forward)),
+        );
+        if (answer.status === 200) step.onSuccess?.();
+        return answer;
+      }
+      case 'EnableEnhancedMonitoring':
+      case 'DisableEnhancedMonitoring':
+        stats.forwardedRequests += 1;
+        return monitoring.change(operation === 'EnableEnhancedMonitoring', payload);
+      case 'UpdateStreamMode':
+        stats.forwardedRequests += 1;
+        // UpdateStreamMode names its stream by ARN only.
+        return modes.updateStreamMode(typeof parsed.StreamARN === 'string' ? payload : {});
+      case 'CreateStream': {
+        const shards = payload.ShardCount;
+        if (typeof shards === 'number' && Number.isInteger(shards) && shards > 0) {
+          const refusal = await operations.overShardLimit(shards);
+          if (refusal !== undefined) return errorAnswer(refusal);
+        }
+        break;
+      }
+      case 'DeleteStream':
+        if (
+          streamName !== undefined &&
+          payload.EnforceConsumerDeletion !== true &&
+          fanOut.consumerCount(streamName) > 0
+        ) {
+          return errorAnswer(consumersRegistered(streamName));
+        }
+        break;
+      case 'SplitShard':
+      case 'MergeShards': {
+        if (streamName !== undefined && bookkeeping.isUpdating(streamName)) {
+          return errorAnswer(resourceInUse(streamName, 'UPDATING'));
+        }
+        if (operation === 'SplitShard') {
+          const refusal = await operations.overShardLimit(1);
+          if (refusal !== undefined) return errorAnswer(refusal);
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    const answer = await upstream.forward(req, body);
+    if (streamName !== undefined) {
+      bookkeeping.afterForwarded(operation, streamName, payload, createdMode, answer);
+    }
+    if (
+      streamName !== undefined &&
+      (operation === 'DescribeStream' || operation === 'DescribeStreamSummary')
+    ) {
+      return describedStream(operation, payload, answer, bookkeeping.factsOf(streamName));
+    }
+    return answer;
+  }
+
+  /** ListStreams with AWS paging (NextToken, 100 a page) and StreamSummaries. */
+  private async listStreams(
+    req: IncomingMessage,
+    body: Buffer,
+    payload: JsonObject,
+  ): Promise<UpstreamAnswer> {
+    const { admin, upstream, modes, bookkeeping } = this.parts;
+    const now = Date.now();
+    const query = parseListStreams(payload, now);
+    // A Limit out of range: the backing store refuses it in the AWS words.
+    if (query === undefined) return upstream.forward(req, body);
+    if ('status' in query) return errorAnswer(query);
+    try {
+      const page = await listStreamsPage(
+        admin,
+        query,
+        {
+          modeOf: (name) => modes.modeOf(name),
+          statusOf: (name, status) => bookkeeping.statusOf(name, status),
+        },
+        now,
+      );
+      return jsonAnswer(200, page);
+    } catch (error) {
+      return errorAnswer(answerOfSdkError(error));
+    }
+  }
+}

@@ -1,0 +1,181 @@
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { answerOfSdkError, invalidArgument, maxResultsRefusal, type AwsErrorAnswer } from './awsErrors.js';
+import { parseConsumerArn } from './efo/consumerArn.js';
+import { consumerNotFound } from './efo/fanOutErrors.js';
+import { streamNameOfArn } from './streamArn.js';
+import {
+  MAX_TAGS_PER_RESOURCE,
+  parseResourceArn,
+  parseTagKeys,
+  parseTagMap,
+  tooManyTags,
+  type TagMap,
+} from './tagRequests.js';
+import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
+
+/** The tagging operations, all answered by the front. */
+export const TAG_OPERATIONS = new Set([
+  'AddTagsToStream',
+  'RemoveTagsFromStream',
+  'ListTagsForStream',
+  'TagResource',
+  'UntagResource',
+  'ListTagsForResource',
+]);
+
+/** Most tags ListTagsForStream returns in a page (its Limit ranges from 1 to 50). */
+const MAX_LIST_LIMIT = 50;
+
+/** A tagged resource: a stream (by name) or a stream consumer (by ARN). */
+type Resource = { readonly kind: 'stream' | 'consumer'; readonly key: string; readonly name: string };
+
+export interface ResourceTagsOptions {
+  /** The backing store, asked whether a stream exists. */
+  readonly admin: KinesisClient;
+  /** Whether a stream consumer with this ARN is registered. */
+  readonly hasConsumer: (consumerArn: string) => boolean;
+}
+
+/**
+ * The tags of streams and stream consumers, kept by the front (kinesalite keeps stream tags
+ * with older limits: 10 a request, and no `:` in a tag), answering AddTagsToStream,
+ * RemoveTagsFromStream and ListTagsForStream (by StreamName or StreamARN) and TagResource,
+ * UntagResource and ListTagsForResource (by stream or consumer ARN) with the AWS limits.
+ */
+export class ResourceTags {
+  private readonly tags = new Map<string, Map<string, string>>();
+
+  constructor(private readonly options: ResourceTagsOptions) {}
+
+  /**
+   * Answers a tagging operation; `payload` names its stream by StreamName (ARNs resolved). The
+   * request is checked before the resource is looked up, as the request validation comes first.
+   */
+  async answer(operation: string, payload: JsonObject): Promise<UpstreamAnswer> {
+    this.pruneConsumers();
+    switch (operation) {
+      case 'AddTagsToStream':
+      case 'TagResource': {
+        const parsed = parseTagMap(payload.Tags);
+        if ('error' in parsed) return errorAnswer(parsed.error);
+        const resource = await this.resourceOf(operation, payload);
+        return 'status' in resource ? errorAnswer(resource) : this.add(resource, parsed.tags);
+      }
+      case 'RemoveTagsFromStream':
+      case 'UntagResource': {
+        const parsed = parseTagKeys(payload.TagKeys);
+        if ('error' in parsed) return errorAnswer(parsed.error);
+        const resource = await this.resourceOf(operation, payload);
+        return 'status' in resource ? errorAnswer(resource) : this.remove(resource, parsed.keys);
+      }
+      case 'ListTagsForStream': {
+        const { Limit: limit } = payload;
+        if (
+          limit !== undefined &&
+          limit !== null &&
+          (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
+        ) {
+          return errorAnswer(maxResultsRefusal(limit, MAX_LIST_LIMIT, 'limit'));
+        }
+        const resource = await this.resourceOf(operation, payload);
+        return 'status' in resource ? errorAnswer(resource) : this.listPage(resource, payload);
+      }
+      default: {
+        const resource = await this.resourceOf(operation, payload);
+        return 'status' in resource
+          ? errorAnswer(resource)
+          : jsonAnswer(200, { Tags: this.sorted(resource) });
+      }
+    }
+  }
+
+  /** Gives a stream the tags CreateStream gave it (beside any added since). */
+  tagStream(streamName: string, tags: TagMap): void {
+    const current = this.tags.get(streamKey(streamName)) ?? new Map<string, string>();
+    for (const [key, tag] of Object.entries(tags)) current.set(key, tag);
+    this.tags.set(streamKey(streamName), current);
+  }
+
+  /** Drops a stream's tags (it was deleted, or created anew). */
+  forgetStream(streamName: string): void {
+    this.tags.delete(streamKey(streamName));
+  }
+
+  private add(resource: Resource, tags: TagMap): UpstreamAnswer {
+    const current = this.tags.get(resource.key) ?? new Map<string, string>();
+    const keys = new Set([...current.keys(), ...Object.keys(tags)]);
+    if (keys.size > MAX_TAGS_PER_RESOURCE) return errorAnswer(tooManyTags(resource.kind, resource.name));
+    for (const [key, tag] of Object.entries(tags)) current.set(key, tag);
+    this.tags.set(resource.key, current);
+    return emptyAnswer();
+  }
+
+  private remove(resource: Resource, keys: readonly string[]): UpstreamAnswer {
+    const current = this.tags.get(resource.key);
+    // A key the resource does not have is ignored.
+    for (const key of keys) current?.delete(key);
+    if (current?.size === 0) this.tags.delete(resource.key);
+    return emptyAnswer();
+  }
+
+  /** ListTagsForStream: sorted by key, after ExclusiveStartTagKey, at most Limit, HasMoreTags. */
+  private listPage(resource: Resource, payload: JsonObject): UpstreamAnswer {
+    const { Limit: limit, ExclusiveStartTagKey: after } = payload;
+    const all = this.sorted(resource);
+    const from = typeof after === 'string' ? all.filter((tag) => tag.Key > after) : all;
+    const size = typeof limit === 'number' ? limit : MAX_LIST_LIMIT;
+    return jsonAnswer(200, { Tags: from.slice(0, size), HasMoreTags: from.length > size });
+  }
+
+  private sorted(resource: Resource): Array<{ Key: string; Value: string }> {
+    return [...(this.tags.get(resource.key) ?? new Map<string, string>())]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([Key, Value]) => ({ Key, Value }));
+  }
+
+  /** The resource a request names, once known to exist; or the refusal. */
+  private async resourceOf(operation: string, payload: JsonObject): Promise<Resource | AwsErrorAnswer> {
+    let streamName: string | undefined;
+    if (operation.endsWith('Resource')) {
+      const arn = parseResourceArn(payload.ResourceARN);
+      if (typeof arn !== 'string') return arn;
+      const consumer = parseConsumerArn(arn);
+      if (consumer !== undefined) {
+        if (!this.options.hasConsumer(arn)) return consumerNotFound(arn);
+        return { kind: 'consumer', key: arn, name: consumer.consumerName };
+      }
+      streamName = streamNameOfArn(arn);
+      if (streamName === undefined) return invalidArgument(`Invalid ResourceARN: ${arn}`);
+    } else {
+      if (typeof payload.StreamName !== 'string') {
+        return invalidArgument('Either StreamName or StreamARN should be provided.');
+      }
+      streamName = payload.StreamName;
+    }
+    try {
+      await this.options.admin.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    } catch (error) {
+      return answerOfSdkError(error);
+    }
+    return { kind: 'stream', key: streamKey(streamName), name: streamName };
+  }
+
+  /** Drops the tags of consumers no longer registered. */
+  private pruneConsumers(): void {
+    for (const key of this.tags.keys()) {
+      if (!key.startsWith(STREAM_PREFIX) && !this.options.hasConsumer(key)) this.tags.delete(key);
+    }
+  }
+}
+
+const STREAM_PREFIX = 'stream/';
+
+function streamKey(streamName: string): string {
+  return `${STREAM_PREFIX}${streamName}`;
+}
+
+/** An answer with no body, as Kinesis answers AddTagsToStream, TagResource and the like. */
+function emptyAnswer(): UpstreamAnswer {
+  const answer = jsonAnswer(200, {});
+  return { ...answer, body: Buffer.alloc(0) };
+}

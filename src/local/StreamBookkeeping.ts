@@ -1,0 +1,129 @@
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { CreationTags } from './CreationTags.js';
+import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
+import type { ResourceTags } from './ResourceTags.js';
+import type { ShardMapCache } from './ShardMapCache.js';
+import type { ShardOperations } from './ShardOperations.js';
+import type { StreamFacts } from './streamDescription.js';
+import type { StreamModeOperations } from './StreamModeOperations.js';
+import type { StreamMode } from './StreamModes.js';
+import type { StreamRetention } from './StreamRetention.js';
+import { StreamSettleWatcher } from './StreamSettleWatcher.js';
+import type { JsonObject, UpstreamAnswer } from './UpstreamAnswer.js';
+
+const RESHARDING_OPERATIONS = new Set([
+  'CreateStream',
+  'DeleteStream',
+  'SplitShard',
+  'MergeShards',
+  'UpdateShardCount',
+]);
+
+export interface StreamBookkeepingParts {
+  readonly admin: KinesisClient;
+  readonly shardMaps: ShardMapCache;
+  readonly operations: ShardOperations;
+  readonly modes: StreamModeOperations;
+  readonly retention: StreamRetention;
+  readonly monitoring: EnhancedMonitoring;
+  readonly creationTags: CreationTags;
+  readonly tags: ResourceTags;
+  /** The parts holding per-stream budgets and subscriptions, dropped with the stream. */
+  readonly perStream: ReadonlyArray<{ forgetStream(streamName: string): void }>;
+  /** How many consumers are registered with a stream. */
+  readonly consumerCount: (streamName: string) => number;
+}
+
+/**
+ * What the front keeps of each stream beyond kinesalite (capacity mode, retention, shard-level
+ * metrics, tags, shard maps and budgets), and how that changes when a stream is created,
+ * deleted or resharded, through the front or beside it.
+ */
+export class StreamBookkeeping {
+  private readonly settling: StreamSettleWatcher;
+
+  constructor(private readonly parts: StreamBookkeepingParts) {
+    this.settling = new StreamSettleWatcher(parts.admin, (streamName, dropBudgets) =>
+      this.forgetStream(streamName, dropBudgets),
+    );
+  }
+
+  /** Forgets what is known of a stream's shards (after it was created, deleted or resharded). */
+  forgetStream(streamName: string, dropBudgets: boolean): void {
+    this.parts.shardMaps.invalidate(streamName);
+    if (!dropBudgets) return;
+    for (const part of this.parts.perStream) part.forgetStream(streamName);
+  }
+
+  /** Records the capacity mode of a stream created (or, undefined, deleted) without the front. */
+  recordStream(streamName: string, mode: StreamMode | undefined): void {
+    const { modes, tags, retention, monitoring } = this.parts;
+    modes.record(streamName, mode);
+    tags.forgetStream(streamName);
+    retention.forget(streamName);
+    monitoring.forget(streamName);
+  }
+
+  /**
+   * What the front keeps of a stream after a request was passed on: the settings of a stream
+   * created or deleted, and (resharding) the shard maps and budgets to drop once it settles.
+   */
+  afterForwarded(
+    operation: string,
+    streamName: string,
+    payload: JsonObject,
+    createdMode: StreamMode | undefined,
+    answer: UpstreamAnswer,
+  ): void {
+    const { tags, retention, monitoring, modes, creationTags } = this.parts;
+    const succeeded = answer.status === 200;
+    const createdOrDeleted = operation === 'CreateStream' || operation === 'DeleteStream';
+    let tagged = false;
+    if (succeeded && createdOrDeleted) {
+      tags.forgetStream(streamName);
+      retention.forget(streamName);
+      monitoring.forget(streamName);
+      modes.record(streamName, operation === 'CreateStream' ? createdMode : undefined);
+      if (operation === 'CreateStream') tagged = creationTags.hold(streamName, payload.Tags);
+    }
+    if (!RESHARDING_OPERATIONS.has(operation)) return;
+    this.forgetStream(streamName, createdOrDeleted);
+    // The change lands after the status delay; a shard map loaded meanwhile is stale then.
+    if (succeeded) {
+      this.settling.watch(
+        streamName,
+        createdOrDeleted,
+        tagged ? () => creationTags.apply(streamName) : undefined,
+      );
+    }
+  }
+
+  /** Whether the stream is UPDATING through the front (scaling, or a capacity mode switch). */
+  isUpdating(streamName: string): boolean {
+    return this.parts.operations.isUpdating(streamName) || this.parts.modes.isUpdating(streamName);
+  }
+
+  /** The status the front shows for a stream the backing store reports in `status`. */
+  statusOf(streamName: string, status: string | undefined): string | undefined {
+    if (this.isUpdating(streamName)) return 'UPDATING';
+    return status === 'ACTIVE' && this.parts.creationTags.isPending(streamName) ? 'CREATING' : status;
+  }
+
+  /** What DescribeStream(Summary) adds to the backing store's description of a stream. */
+  factsOf(streamName: string): StreamFacts {
+    const { modes, creationTags, retention, monitoring, consumerCount } = this.parts;
+    return {
+      mode: modes.modeOf(streamName),
+      updating: this.isUpdating(streamName),
+      creating: creationTags.isPending(streamName),
+      retentionHours: retention.hoursOf(streamName),
+      shardLevelMetrics: monitoring.metricsOf(streamName),
+      consumerCount: consumerCount(streamName),
+    };
+  }
+
+  /** Stops watching streams settle; resolves once every watch has ended. */
+  close(): Promise<void> {
+    return this.settling.close();
+  }
+}
