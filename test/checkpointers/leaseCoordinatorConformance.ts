@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LeaseLostError } from '../../src/checkpointers/errors/LeaseLostError.js';
+import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 import { isLeaseCoordinator, type LeaseCoordinator } from '../../src/checkpointers/LeaseCoordinator.js';
 import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
 
@@ -87,6 +88,48 @@ export function describeLeaseCoordinatorConformance(
         await cp.heartbeat(stream, 'worker-b');
         await cp.leaveGroup(stream, 'worker-a');
         expect(await cp.liveWorkers(stream)).toEqual(['worker-b']);
+      });
+
+      it('reports the caps live workers published with their heartbeat, and only those', async () => {
+        await cp.heartbeat(stream, 'worker-b', { maxShardConsumers: 2 });
+        await cp.heartbeat(stream, 'worker-a', { maxShardConsumers: 1 });
+        await cp.heartbeat(stream, 'worker-c'); // no cap: an older worker
+        await cp.heartbeat(stream, 'worker-d', { maxShardConsumers: Infinity });
+        await cp.heartbeat(stream, 'worker-e', { maxShardConsumers: 3 });
+        expect((await cp.leaseSnapshot(stream)).workerCaps).toEqual([
+          { workerId: 'worker-a', maxShardConsumers: 1 },
+          { workerId: 'worker-b', maxShardConsumers: 2 },
+          { workerId: 'worker-e', maxShardConsumers: 3 },
+        ]);
+        expect((await cp.leaseSnapshot(`${stream}-other`)).workerCaps).toEqual([]);
+
+        // A heartbeat without a cap clears it; one with another cap replaces it; leaving forgets it.
+        await cp.heartbeat(stream, 'worker-b');
+        await cp.heartbeat(stream, 'worker-a', { maxShardConsumers: 4 });
+        await cp.leaveGroup(stream, 'worker-e');
+        expect((await cp.leaseSnapshot(stream)).workerCaps).toEqual([
+          { workerId: 'worker-a', maxShardConsumers: 4 },
+        ]);
+
+        // The cap of a worker whose heartbeat ran out is gone with it, and does not come back.
+        await sleep(SESSION_MS / 2);
+        await cp.heartbeat(stream, 'worker-b', { maxShardConsumers: 5 });
+        await sleep(SESSION_MS / 2 + 100);
+        const snapshot = await cp.leaseSnapshot(stream);
+        expect(snapshot.liveWorkers).toEqual(['worker-b']);
+        expect(snapshot.workerCaps).toEqual([{ workerId: 'worker-b', maxShardConsumers: 5 }]);
+        await cp.heartbeat(stream, 'worker-a');
+        expect((await cp.leaseSnapshot(stream)).workerCaps).toEqual([
+          { workerId: 'worker-b', maxShardConsumers: 5 },
+        ]);
+      });
+
+      it('refuses a cap that is not a whole number >= 1 (or Infinity)', async () => {
+        for (const bad of [0, -1, 1.5, Number.NaN, '2'])
+          await expect(
+            cp.heartbeat(stream, 'worker-a', { maxShardConsumers: bad as number }),
+          ).rejects.toBeInstanceOf(InvalidOptionError);
+        expect(await cp.liveWorkers(stream)).toEqual([]);
       });
     });
 
@@ -217,6 +260,7 @@ export function describeLeaseCoordinatorConformance(
       expect(snapshot).toEqual({
         now: snapshot.now,
         liveWorkers: ['worker-a', 'worker-c'],
+        workerCaps: [],
         leases: [
           {
             shardId: SHARD,
