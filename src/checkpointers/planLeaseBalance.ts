@@ -83,7 +83,10 @@ export function fairShares(openShards: number, caps: readonly number[]): number[
   caps.forEach(checkMax);
   const shares: number[] = caps.map(() => 0);
   if (openShards === 0) return shares;
-  const byCap = caps.map((cap, index) => ({ cap, index })).sort((a, b) => a.cap - b.cap || a.index - b.index);
+  // Smallest cap first (Infinity last; Infinity - Infinity would be NaN, so no subtraction).
+  const byCap = caps
+    .map((cap, index) => ({ cap, index }))
+    .sort((a, b) => (a.cap < b.cap ? -1 : a.cap > b.cap ? 1 : a.index - b.index));
   let left = openShards;
   let unfilled = caps.length;
   let level: number | undefined;

@@ -25,6 +25,8 @@ const RESERVATION_MS = 300;
 
 export class LeaseGroupSimulation {
   private readonly leases = new Map<string, SimLease>();
+  /** Handoff requests recorded so far. */
+  handoffRequests = 0;
   private readonly workers: SimWorker[] = [];
   /** Per shard, its owners in order (a free spell between two holds is left out). */
   readonly history = new Map<string, string[]>();
@@ -32,7 +34,7 @@ export class LeaseGroupSimulation {
   rounds = 0;
 
   constructor(
-    readonly openShards: readonly string[],
+    private openShards: readonly string[],
     initialOwners: Readonly<Record<string, string>> = {},
   ) {
     for (const shardId of openShards) {
@@ -40,6 +42,18 @@ export class LeaseGroupSimulation {
       this.leases.set(shardId, owner === undefined ? {} : { owner });
       this.history.set(shardId, owner === undefined ? [] : [owner]);
     }
+  }
+
+  /** The open shards become `openShards` (new ones free, closed ones released), as after a reshard. */
+  reshard(openShards: readonly string[]): void {
+    // The leases of closed shards are released by their readers at the shard's end.
+    for (const shardId of this.openShards) if (!openShards.includes(shardId)) this.leases.set(shardId, {});
+    this.openShards = openShards;
+    for (const shardId of openShards)
+      if (!this.leases.has(shardId)) {
+        this.leases.set(shardId, {});
+        this.history.set(shardId, []);
+      }
   }
 
   join(...workers: SimWorker[]): this {
@@ -66,15 +80,30 @@ export class LeaseGroupSimulation {
     return false;
   }
 
-  /** Held shards per worker, in join order. */
+  /** Open shards held per worker, in join order. */
   counts(): number[] {
-    return this.workers.map(
-      (worker) => [...this.leases.values()].filter((l) => l.owner === worker.id).length,
-    );
+    const open = this.openLeases();
+    return this.workers.map((worker) => open.filter((lease) => lease.owner === worker.id).length);
   }
 
+  /** Open shards nobody holds. */
   unowned(): number {
-    return [...this.leases.values()].filter((lease) => lease.owner === undefined).length;
+    return this.openLeases().filter((lease) => lease.owner === undefined).length;
+  }
+
+  private openLeases(): SimLease[] {
+    return this.openShards.map((shardId) => this.leases.get(shardId) ?? {});
+  }
+
+  /** Shards that went back and forth between two workers: A, B, A, B in a row. */
+  thrashedShards(): string[] {
+    return [...this.history]
+      .filter(([, owners]) =>
+        owners.some(
+          (owner, i) => i + 3 < owners.length && owners[i + 2] === owner && owners[i + 1] === owners[i + 3],
+        ),
+      )
+      .map(([shardId]) => shardId);
   }
 
   /** Shards whose owner went back to one it had before (A, then B, then A again). */
@@ -135,8 +164,10 @@ export class LeaseGroupSimulation {
     const request = plan.requestHandoff;
     if (request !== undefined) {
       const lease = this.leases.get(request.shardId) ?? {};
-      if (lease.owner !== undefined && lease.owner !== worker.id && lease.handoff === undefined)
+      if (lease.owner !== undefined && lease.owner !== worker.id && lease.handoff === undefined) {
         lease.handoff = { requester: worker.id, deadline: now + HANDOFF_MS };
+        this.handoffRequests += 1;
+      }
     }
   }
 }

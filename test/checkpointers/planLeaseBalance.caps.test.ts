@@ -191,16 +191,28 @@ describe('a group with mixed caps, every worker following its plan', () => {
     expect(sim.bouncedShards()).toEqual([]);
   });
 
-  it('seeded random groups: all shards held when capacity allows, no cap exceeded, no lease bouncing', () => {
+  it('after a reshard, takes the new shards by its share without a single handoff', () => {
+    const sim = new LeaseGroupSimulation(shards(9)).join({ id: 'w0', cap: 1 }, { id: 'w1' }, { id: 'w2' });
+    expect(sim.settle()).toBe(true);
+    const requests = sim.handoffRequests;
+    const children = Array.from({ length: 9 }, (_, i) => `child-${i}`);
+    sim.reshard(children);
+    expect(sim.settle()).toBe(true);
+    expect(sim.counts()).toEqual([1, 4, 4]);
+    expect(sim.unowned()).toBe(0);
+    expect(sim.handoffRequests).toBe(requests);
+  });
+
+  it('seeded random groups: all shards held when capacity allows, no cap exceeded, no thrash', () => {
     const random = seededRandom(4242);
     const pick = (n: number) => Math.floor(random() * n);
-    for (let run = 0; run < 300; run += 1) {
+    for (let run = 0; run < 400; run += 1) {
       const workers: SimWorker[] = Array.from({ length: 1 + pick(6) }, (_, i) => ({
         id: `w${i}`,
         ...(random() < 0.4 ? {} : { cap: 1 + pick(5) }),
       }));
-      const total = 1 + pick(24);
-      const open = shards(total);
+      let total = 1 + pick(24);
+      let open = shards(total);
       // Half the runs start from a random holding (caps possibly exceeded), half from nothing.
       const initial: Record<string, string> = {};
       if (random() < 0.5)
@@ -214,15 +226,41 @@ describe('a group with mixed caps, every worker following its plan', () => {
       sim.join(...late);
       const order = [...early, ...late];
 
-      const description = `run ${run}: ${total} shards, caps ${order.map((w) => w.cap ?? '-').join('/')}`;
+      let description = `run ${run}: ${total} shards, caps ${order.map((w) => w.cap ?? '-').join('/')}`;
       expect({ description, settled: sim.settle() }).toEqual({ description, settled: true });
+      if (random() < 0.3) {
+        // A reshard: some shards close, new ones open (free).
+        total = 1 + pick(24);
+        open = [...open.filter(() => random() < 0.5), ...shards(total).map((id) => `${id}-r${run}`)].slice(
+          -total,
+        );
+        total = open.length;
+        sim.reshard(open);
+        description += `, resharded to ${total}`;
+        expect({ description, settled: sim.settle() }).toEqual({ description, settled: true });
+      }
       const counts = sim.counts();
       const capacity = order.reduce((sum, worker) => sum + (worker.cap ?? Infinity), 0);
-      const report = { description, counts, unowned: sim.unowned(), bounced: sim.bouncedShards() };
+      // Settled for good: nothing moves in 40 more rounds (handoff deadlines, reservations run out).
+      let moved = false;
+      for (let i = 0; i < 40; i += 1) moved = sim.round() || moved;
+      // A shard may come back once when late joiners take from the worker that gave it away;
+      // in a group together from the start it never returns to an earlier owner.
+      const together = late.length === 0 && !description.includes('resharded');
+      const report = {
+        description,
+        counts,
+        unowned: sim.unowned(),
+        moved,
+        thrashed: sim.thrashedShards(),
+        bounced: together ? sim.bouncedShards() : [],
+      };
       expect(report).toEqual({
         description,
         counts: counts.map((count, i) => Math.min(count, order[i]?.cap ?? Infinity)),
         unowned: Math.max(0, total - capacity),
+        moved: false,
+        thrashed: [],
         bounced: [],
       });
     }
