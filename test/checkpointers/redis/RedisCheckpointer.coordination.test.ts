@@ -47,6 +47,15 @@ describe('RedisCheckpointer worker caps next to older workers', () => {
       const snapshot = await cp.leaseSnapshot(stream);
       expect(snapshot.liveWorkers).toEqual(['worker-a']);
       expect(snapshot.workerCaps).toEqual([]);
+
+      // An older version's heartbeat sweeps expired workers from the set only; the next heartbeat
+      // of this version forgets their caps too.
+      const caps = new RedisKeys(keyPrefix, 'caps').workerCaps(stream);
+      await cp.heartbeat(stream, 'worker-b', { maxShardConsumers: 1 });
+      await client.zrem(workers, 'worker-b');
+      expect(await client.hkeys(caps)).toEqual(['worker-a', 'worker-b']);
+      await cp.heartbeat(stream, 'worker-c');
+      expect(await client.hkeys(caps)).toEqual(['worker-a']);
     } finally {
       client.disconnect();
       await cp.close();

@@ -11,7 +11,8 @@ import { PRELUDE_LUA } from './prelude.lua.js';
  *
  * A cap carries the expiry of the heartbeat that published it: a reader honours it only while
  * that is the worker's current heartbeat, so a heartbeat from an older version of this library
- * (which does not know the hash) makes the worker count as unlimited again.
+ * (which does not know the hash) makes the worker count as unlimited again. Every heartbeat drops
+ * the caps of workers no longer in the set (expired here, or swept by an older version).
  * Both keys expire when no worker heartbeats for twice the longest heartbeat length.
  * Returns the heartbeat's expiry in ms (decimal string).
  */
@@ -21,16 +22,15 @@ local caps = KEYS[2]
 local ttl = tonumber(ARGV[2])
 local now = now_ms()
 local expires = now + ttl
-local expired = redis.call('ZRANGEBYSCORE', key, '-inf', fmt(now))
-for _, worker in ipairs(expired) do
-  redis.call('HDEL', caps, worker)
-end
 redis.call('ZREMRANGEBYSCORE', key, '-inf', fmt(now))
 redis.call('ZADD', key, fmt(expires), ARGV[1])
 if ARGV[3] ~= '' then
   redis.call('HSET', caps, ARGV[1], ARGV[3] .. ':' .. fmt(expires))
 else
   redis.call('HDEL', caps, ARGV[1])
+end
+for _, worker in ipairs(redis.call('HKEYS', caps)) do
+  if not redis.call('ZSCORE', key, worker) then redis.call('HDEL', caps, worker) end
 end
 for _, k in ipairs({key, caps}) do
   if redis.call('EXISTS', k) == 1 and redis.call('PTTL', k) < 2 * ttl then
