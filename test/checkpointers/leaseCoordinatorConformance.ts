@@ -90,38 +90,55 @@ export function describeLeaseCoordinatorConformance(
         expect(await cp.liveWorkers(stream)).toEqual(['worker-b']);
       });
 
-      it('reports the caps live workers published with their heartbeat, and only those', async () => {
-        await cp.heartbeat(stream, 'worker-b', { maxShardConsumers: 2 });
-        await cp.heartbeat(stream, 'worker-a', { maxShardConsumers: 1 });
-        await cp.heartbeat(stream, 'worker-c'); // no cap: an older worker
-        await cp.heartbeat(stream, 'worker-d', { maxShardConsumers: Infinity });
-        await cp.heartbeat(stream, 'worker-e', { maxShardConsumers: 3 });
-        expect((await cp.leaseSnapshot(stream)).workerCaps).toEqual([
-          { workerId: 'worker-a', maxShardConsumers: 1 },
-          { workerId: 'worker-b', maxShardConsumers: 2 },
-          { workerId: 'worker-e', maxShardConsumers: 3 },
-        ]);
-        expect((await cp.leaseSnapshot(`${stream}-other`)).workerCaps).toEqual([]);
+      it('reports the caps live workers published with their heartbeat', async () => {
+        // A long session, so that every worker below is surely live at each read.
+        const long = create({
+          sessionMs: 30_000,
+          heartbeatIntervalMs: HEARTBEAT_MS,
+          handoffTimeoutMs: HANDOFF_MS,
+        });
+        try {
+          await long.heartbeat(stream, 'worker-b', { maxShardConsumers: 2 });
+          await long.heartbeat(stream, 'worker-a', { maxShardConsumers: 1 });
+          await long.heartbeat(stream, 'worker-c'); // no cap: an older worker
+          await long.heartbeat(stream, 'worker-d', { maxShardConsumers: Infinity });
+          await long.heartbeat(stream, 'worker-e', { maxShardConsumers: 3 });
+          expect((await long.leaseSnapshot(stream)).workerCaps).toEqual([
+            { workerId: 'worker-a', maxShardConsumers: 1 },
+            { workerId: 'worker-b', maxShardConsumers: 2 },
+            { workerId: 'worker-e', maxShardConsumers: 3 },
+          ]);
+          expect((await long.leaseSnapshot(`${stream}-other`)).workerCaps).toEqual([]);
 
-        // A heartbeat without a cap clears it; one with another cap replaces it; leaving forgets it.
-        await cp.heartbeat(stream, 'worker-b');
+          // A heartbeat without a cap clears it; one with another cap replaces it; leaving forgets it.
+          await long.heartbeat(stream, 'worker-b');
+          await long.heartbeat(stream, 'worker-a', { maxShardConsumers: 4 });
+          await long.leaveGroup(stream, 'worker-e');
+          const snapshot = await long.leaseSnapshot(stream);
+          expect(snapshot.liveWorkers).toEqual(['worker-a', 'worker-b', 'worker-c', 'worker-d']);
+          expect(snapshot.workerCaps).toEqual([{ workerId: 'worker-a', maxShardConsumers: 4 }]);
+        } finally {
+          await long.close();
+        }
+      });
+
+      it("forgets a worker's cap when its heartbeat runs out, for good", async () => {
         await cp.heartbeat(stream, 'worker-a', { maxShardConsumers: 4 });
-        await cp.leaveGroup(stream, 'worker-e');
-        expect((await cp.leaseSnapshot(stream)).workerCaps).toEqual([
-          { workerId: 'worker-a', maxShardConsumers: 4 },
-        ]);
-
-        // The cap of a worker whose heartbeat ran out is gone with it, and does not come back.
-        await sleep(SESSION_MS / 2);
+        // worker-b keeps beating (its last beat just before the read) while worker-a runs out.
+        const aOut = Date.now() + SESSION_MS + 100;
+        while (Date.now() < aOut) {
+          await cp.heartbeat(stream, 'worker-b', { maxShardConsumers: 5 });
+          await sleep(HEARTBEAT_MS / 2);
+        }
         await cp.heartbeat(stream, 'worker-b', { maxShardConsumers: 5 });
-        await sleep(SESSION_MS / 2 + 100);
         const snapshot = await cp.leaseSnapshot(stream);
         expect(snapshot.liveWorkers).toEqual(['worker-b']);
         expect(snapshot.workerCaps).toEqual([{ workerId: 'worker-b', maxShardConsumers: 5 }]);
+        // Back without a cap: it has none.
         await cp.heartbeat(stream, 'worker-a');
-        expect((await cp.leaseSnapshot(stream)).workerCaps).toEqual([
-          { workerId: 'worker-b', maxShardConsumers: 5 },
-        ]);
+        const back = await cp.leaseSnapshot(stream);
+        expect(back.liveWorkers).toContain('worker-a');
+        expect(back.workerCaps?.filter((cap) => cap.workerId === 'worker-a')).toEqual([]);
       });
 
       it('refuses a cap that is not a whole number >= 1 (or Infinity)', async () => {
