@@ -100,9 +100,11 @@ export {
   type LeaseCoordinator,
   type HandoffRequest,
   type HandoffRequestResult,
+  type HeartbeatOptions,
   type LeaseState,
   type LeaseSnapshot,
   type ReleaseLeaseOptions,
+  type WorkerCap,
 } from './checkpointers/LeaseCoordinator.js';
 export { toKinesis } from './operators/toKinesis.js';
 export {

@@ -51,12 +51,34 @@ export interface LeaseState extends LeaseInfo {
   readonly lapsedOwner?: string;
 }
 
+/** Options of `LeaseCoordinator.heartbeat`. */
+export interface HeartbeatOptions {
+  /**
+   * Most shards this worker will hold (its `maxShardConsumers`), published with the heartbeat so
+   * the other workers can leave it no more and take the rest. Omitted or `Infinity`: no limit. A
+   * heartbeat without it clears a cap published before.
+   */
+  readonly maxShardConsumers?: number;
+}
+
+/** A live worker's published limit on the shards it holds (`HeartbeatOptions.maxShardConsumers`). */
+export interface WorkerCap {
+  readonly workerId: string;
+  readonly maxShardConsumers: number;
+}
+
 /** One consistent view of a stream's leases and workers. */
 export interface LeaseSnapshot {
   /** The coordinator's clock (epoch ms) when the snapshot was taken: compare expiries with it. */
   readonly now: number;
   /** Ids of workers whose heartbeat is live, sorted. */
   readonly liveWorkers: readonly string[];
+  /**
+   * The live workers whose last heartbeat published a cap, sorted by worker id; a live worker not
+   * listed has no limit. A coordinator that keeps no caps leaves the field out (every worker
+   * then counts as unlimited).
+   */
+  readonly workerCaps?: readonly WorkerCap[];
   /** Every shard with state (live lease, checkpoint, handoff or reservation), sorted by shard id. */
   readonly leases: readonly LeaseState[];
 }
@@ -65,8 +87,8 @@ export interface LeaseSnapshot {
  * Membership and balancing primitives, for checkpointers that several processes share (the
  * RedisCheckpointer). A consumer's lease manager drives them:
  *
- * 1. every `heartbeatIntervalMs`: `heartbeat(stream, me)`, then `leaseSnapshot(stream)` and
- *    `planLeaseBalance(...)`;
+ * 1. every `heartbeatIntervalMs`: `heartbeat(stream, me, { maxShardConsumers })`, then
+ *    `leaseSnapshot(stream)` and `planLeaseBalance(...)`;
  * 2. acquire the planned free/expired/reserved shards (and take over those whose handoff
  *    deadline passed) with `acquireLease`; `requestHandoff` the planned one;
  * 3. honour requests on its own leases (`pendingHandoffs`): stop reading the shard, finish the
@@ -78,8 +100,12 @@ export interface LeaseCoordinator extends Checkpointer {
   readonly heartbeatIntervalMs: number;
   /** How long an owner has to honour a handoff request before the requester may take the lease. */
   readonly handoffTimeoutMs: number;
-  /** Marks `workerId` alive for the session timeout; returns the heartbeat's expiry (epoch ms). */
-  heartbeat(streamName: string, workerId: string): Promise<number>;
+  /**
+   * Marks `workerId` alive for the session timeout, with the cap it publishes (see
+   * HeartbeatOptions; a coordinator that keeps no caps may ignore it); returns the heartbeat's
+   * expiry (epoch ms).
+   */
+  heartbeat(streamName: string, workerId: string, options?: HeartbeatOptions): Promise<number>;
   /** Forgets `workerId` at once (graceful shutdown, after releasing its leases). */
   leaveGroup(streamName: string, workerId: string): Promise<void>;
   /** Workers whose heartbeat is live, sorted. */

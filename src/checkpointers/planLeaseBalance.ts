@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import type { WorkerCap } from './LeaseCoordinator.js';
 
 /** What balancing needs to know about one lease (a LeaseState from `leaseSnapshot` fits). */
 export interface BalanceLease {
@@ -22,12 +23,18 @@ export interface LeaseBalanceInput {
   readonly liveWorkers: readonly string[];
   /** The clock the leases' deadlines are on (a LeaseSnapshot's `now`). */
   readonly now: number;
-  /** Most shards one worker may hold. Default: no limit. */
+  /** Most shards this worker may hold. Default: no limit. */
   readonly maxShardConsumers?: number;
+  /**
+   * The caps other live workers published with their heartbeat (a LeaseSnapshot's `workerCaps`).
+   * A live worker not listed (an older worker, a KCL worker) has no limit. This worker's own cap
+   * is `maxShardConsumers`, whatever the list says.
+   */
+  readonly workerCaps?: readonly WorkerCap[];
 }
 
 export interface LeaseBalancePlan {
-  /** Shards this worker should hold: `fairShare` of the open shards. */
+  /** Shards this worker should hold: its share of the open shards (see `fairShares`). */
   readonly target: number;
   /** Open shards this worker holds now. */
   readonly held: readonly string[];
@@ -64,12 +71,52 @@ export function fairShare(openShards: number, liveWorkers: number, maxShardConsu
 }
 
 /**
+ * Each worker's share of `openShards` when worker i holds at most `caps[i]` (Infinity: no
+ * limit), by water-filling: a worker whose cap is below the level the others reach gets its cap,
+ * and what is left is spread evenly (rounded up) over the rest. With 9 shards and caps
+ * 1 / Infinity / Infinity the shares are 1 / 4 / 4; with 8 shards and caps 1 / 2 / Infinity,
+ * 1 / 2 / 5. The shares add up to at least min(openShards, sum of caps). Without caps this is
+ * `fairShare` for everyone.
+ */
+export function fairShares(openShards: number, caps: readonly number[]): number[] {
+  checkCount('openShards', openShards);
+  caps.forEach(checkMax);
+  const shares: number[] = caps.map(() => 0);
+  if (openShards === 0) return shares;
+  // Smallest cap first (Infinity last; Infinity - Infinity would be NaN, so no subtraction).
+  const byCap = caps
+    .map((cap, index) => ({ cap, index }))
+    .sort((a, b) => (a.cap < b.cap ? -1 : a.cap > b.cap ? 1 : a.index - b.index));
+  let left = openShards;
+  let unfilled = caps.length;
+  let level: number | undefined;
+  for (const { cap, index } of byCap) {
+    if (level === undefined && cap * unfilled <= left) {
+      // At or below the level the others would reach: filled to its cap.
+      shares[index] = cap;
+      left -= cap;
+      unfilled -= 1;
+    } else {
+      level ??= Math.ceil(left / unfilled);
+      shares[index] = Math.min(cap, level);
+    }
+  }
+  return shares;
+}
+
+/**
  * Decides, from one snapshot, what a worker should do to even out the shards among the live
  * workers. Pure and deterministic; every worker runs it with its own id.
  *
+ * The target is this worker's share by `fairShares` over every worker (live, this one, and live
+ * lease owners), each with its cap: this worker's `maxShardConsumers`, a live worker's published
+ * cap; no limit for a worker that published none (an older worker) and for an owner without a
+ * heartbeat (a KCL worker, or one that is gone until its leases run out). So a worker capped at 1
+ * among two unlimited ones on 9 shards leaves them 4 each, and no shard unread.
+ *
  * 1. Hold at most `maxShardConsumers`: release the excess.
  * 2. Honour a handoff request when this worker holds at least 2 more shards than the requester
- *    (a move that narrows the gap and cannot bounce back).
+ *    (a move that narrows the gap and cannot bounce back), and the requester is below its cap.
  * 3. Below target: acquire free or expired shards (those reserved for this worker first; never
  *    one reserved for another worker), then take over shards whose handoff deadline passed,
  *    then - with no request of its own pending - ask the busiest owner for one shard, if that
@@ -96,22 +143,31 @@ export function planLeaseBalance(input: LeaseBalanceInput): LeaseBalancePlan {
     const owner = byShard.get(shardId)?.owner;
     if (owner !== undefined) owned.set(owner, [...(owned.get(owner) ?? []), shardId]);
   }
-  const workers = new Set([...input.liveWorkers, workerId, ...owned.keys()]);
-  const target = fairShare(open.length, workers.size, max);
   const count = (worker: string) => owned.get(worker)?.length ?? 0;
+  const live = new Set(input.liveWorkers);
+  const published = publishedCaps(input.workerCaps, live);
+  const workers = [...new Set([...input.liveWorkers, workerId, ...owned.keys()])];
+  // A live worker takes up to its published cap. An owner without a heartbeat may be a KCL worker
+  // sharing the lease table (alive, balancing by its own rules) or one that is gone (its leases
+  // run out within a lease duration, and it stops counting): either way it counts as unlimited.
+  const capOf = (worker: string): number => (worker === workerId ? max : (published.get(worker) ?? Infinity));
+  const caps = new Map(workers.map((worker) => [worker, capOf(worker)]));
+  const target = fairShares(
+    open.length,
+    workers.map((worker) => caps.get(worker) ?? Infinity),
+  )[workers.indexOf(workerId)] as number;
 
   const held = owned.get(workerId) ?? [];
   const release = held.length > max ? held.slice(max) : [];
   let mine = held.length - release.length;
 
-  const live = new Set(input.liveWorkers);
   const handOver: { shardId: string; requester: string }[] = [];
   const requesterGains = new Map<string, number>();
   for (const shardId of held.slice(0, held.length - release.length)) {
     const requester = byShard.get(shardId)?.handoff?.requester;
     if (requester === undefined || requester === workerId || !live.has(requester)) continue;
     const theirs = count(requester) + (requesterGains.get(requester) ?? 0);
-    if (mine >= theirs + 2) {
+    if (mine >= theirs + 2 && theirs < (caps.get(requester) ?? Infinity)) {
       handOver.push({ shardId, requester });
       requesterGains.set(requester, (requesterGains.get(requester) ?? 0) + 1);
       mine -= 1;
@@ -184,6 +240,22 @@ export function planLeaseBalance(input: LeaseBalanceInput): LeaseBalancePlan {
     release,
     withdraw,
   };
+}
+
+/**
+ * The caps of live workers by worker id; an entry of a worker not live, or that is no cap (not an
+ * integer >= 1), is ignored.
+ */
+function publishedCaps(
+  workerCaps: readonly WorkerCap[] | undefined,
+  live: ReadonlySet<string>,
+): Map<string, number> {
+  const caps = new Map<string, number>();
+  for (const entry of workerCaps ?? []) {
+    const cap = entry.maxShardConsumers;
+    if (live.has(entry.workerId) && Number.isSafeInteger(cap) && cap >= 1) caps.set(entry.workerId, cap);
+  }
+  return caps;
 }
 
 function isReserved(lease: BalanceLease | undefined, now: number): boolean {

@@ -25,12 +25,13 @@ export interface LeaseBalancerOptions {
  * Shares a stream's shards among the workers of a consumer group through a LeaseCoordinator.
  * Every heartbeat (and when asked, e.g. after shard discovery) it runs one balancing pass:
  *
- * 1. heartbeat, then one lease snapshot;
+ * 1. heartbeat (publishing maxShardConsumers, so the others leave this worker no more), then
+ *    one lease snapshot;
  * 2. planLeaseBalance() for this worker;
  * 3. give up the shards above maxShardConsumers, hand over the shards other workers asked for
- *    (when that evens the load), acquire free / expired / reserved shards up to the fair share,
- *    take over shards whose handoff deadline passed, ask the busiest worker for one shard, and
- *    withdraw requests no longer needed.
+ *    (when that evens the load), acquire free / expired / reserved shards up to its share (the
+ *    caps the other workers published counted), take over shards whose handoff deadline passed,
+ *    ask the busiest worker for one shard, and withdraw requests no longer needed.
  *
  * A failing pass (Redis down, ...) becomes an error-retried event and is tried again at the
  * next heartbeat; the consumer keeps running and keeps trying to re-acquire its share.
@@ -109,7 +110,12 @@ export class LeaseBalancer implements ShardAssignment {
     let operation = 'heartbeat';
     const startedAt = this.options.scheduler.now();
     try {
-      await coordinator.heartbeat(streamName, workerId);
+      const cap = this.options.maxShardConsumers;
+      await coordinator.heartbeat(
+        streamName,
+        workerId,
+        cap < Number.MAX_SAFE_INTEGER ? { maxShardConsumers: cap } : {},
+      );
       if (!this.running) return;
       operation = 'leaseSnapshot';
       const snapshot = await coordinator.leaseSnapshot(streamName);
@@ -122,6 +128,7 @@ export class LeaseBalancer implements ShardAssignment {
         liveWorkers: snapshot.liveWorkers,
         now: snapshot.now,
         maxShardConsumers: this.options.maxShardConsumers,
+        ...(snapshot.workerCaps !== undefined ? { workerCaps: snapshot.workerCaps } : {}),
       });
       this.report(plan, snapshot);
       operation = 'balance';

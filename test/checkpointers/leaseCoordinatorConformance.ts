@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LeaseLostError } from '../../src/checkpointers/errors/LeaseLostError.js';
+import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 import { isLeaseCoordinator, type LeaseCoordinator } from '../../src/checkpointers/LeaseCoordinator.js';
 import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
 
@@ -87,6 +88,65 @@ export function describeLeaseCoordinatorConformance(
         await cp.heartbeat(stream, 'worker-b');
         await cp.leaveGroup(stream, 'worker-a');
         expect(await cp.liveWorkers(stream)).toEqual(['worker-b']);
+      });
+
+      it('reports the caps live workers published with their heartbeat', async () => {
+        // A long session, so that every worker below is surely live at each read.
+        const long = create({
+          sessionMs: 30_000,
+          heartbeatIntervalMs: HEARTBEAT_MS,
+          handoffTimeoutMs: HANDOFF_MS,
+        });
+        try {
+          await long.heartbeat(stream, 'worker-b', { maxShardConsumers: 2 });
+          await long.heartbeat(stream, 'worker-a', { maxShardConsumers: 1 });
+          await long.heartbeat(stream, 'worker-c'); // no cap: an older worker
+          await long.heartbeat(stream, 'worker-d', { maxShardConsumers: Infinity });
+          await long.heartbeat(stream, 'worker-e', { maxShardConsumers: 3 });
+          expect((await long.leaseSnapshot(stream)).workerCaps).toEqual([
+            { workerId: 'worker-a', maxShardConsumers: 1 },
+            { workerId: 'worker-b', maxShardConsumers: 2 },
+            { workerId: 'worker-e', maxShardConsumers: 3 },
+          ]);
+          expect((await long.leaseSnapshot(`${stream}-other`)).workerCaps).toEqual([]);
+
+          // A heartbeat without a cap clears it; one with another cap replaces it; leaving forgets it.
+          await long.heartbeat(stream, 'worker-b');
+          await long.heartbeat(stream, 'worker-a', { maxShardConsumers: 4 });
+          await long.leaveGroup(stream, 'worker-e');
+          const snapshot = await long.leaseSnapshot(stream);
+          expect(snapshot.liveWorkers).toEqual(['worker-a', 'worker-b', 'worker-c', 'worker-d']);
+          expect(snapshot.workerCaps).toEqual([{ workerId: 'worker-a', maxShardConsumers: 4 }]);
+        } finally {
+          await long.close();
+        }
+      });
+
+      it("forgets a worker's cap when its heartbeat runs out, for good", async () => {
+        await cp.heartbeat(stream, 'worker-a', { maxShardConsumers: 4 });
+        // worker-b keeps beating (its last beat just before the read) while worker-a runs out.
+        const aOut = Date.now() + SESSION_MS + 100;
+        while (Date.now() < aOut) {
+          await cp.heartbeat(stream, 'worker-b', { maxShardConsumers: 5 });
+          await sleep(HEARTBEAT_MS / 2);
+        }
+        await cp.heartbeat(stream, 'worker-b', { maxShardConsumers: 5 });
+        const snapshot = await cp.leaseSnapshot(stream);
+        expect(snapshot.liveWorkers).toEqual(['worker-b']);
+        expect(snapshot.workerCaps).toEqual([{ workerId: 'worker-b', maxShardConsumers: 5 }]);
+        // Back without a cap: it has none.
+        await cp.heartbeat(stream, 'worker-a');
+        const back = await cp.leaseSnapshot(stream);
+        expect(back.liveWorkers).toContain('worker-a');
+        expect(back.workerCaps?.filter((cap) => cap.workerId === 'worker-a')).toEqual([]);
+      });
+
+      it('refuses a cap that is not a whole number >= 1 (or Infinity)', async () => {
+        for (const bad of [0, -1, 1.5, Number.NaN, '2'])
+          await expect(
+            cp.heartbeat(stream, 'worker-a', { maxShardConsumers: bad as number }),
+          ).rejects.toBeInstanceOf(InvalidOptionError);
+        expect(await cp.liveWorkers(stream)).toEqual([]);
       });
     });
 
@@ -217,6 +277,7 @@ export function describeLeaseCoordinatorConformance(
       expect(snapshot).toEqual({
         now: snapshot.now,
         liveWorkers: ['worker-a', 'worker-c'],
+        workerCaps: [],
         leases: [
           {
             shardId: SHARD,

@@ -4,6 +4,7 @@ import type { CheckpointPosition, Lease, LeaseInfo, ShardCheckpoint, ShardLineag
 import type {
   HandoffRequest,
   HandoffRequestResult,
+  HeartbeatOptions,
   LeaseCoordinator,
   LeaseSnapshot,
   ReleaseLeaseOptions,
@@ -14,6 +15,7 @@ import {
   validateNonEmptyString,
   validateShardAddress,
 } from '../validateCheckpointerArguments.js';
+import { publishedCapOf } from '../publishedCap.js';
 import { validateCheckpointPosition } from '../validateCheckpointPosition.js';
 import { acquireLeaseItem } from './acquireLeaseItem.js';
 import { byShardId } from './byShardId.js';
@@ -177,13 +179,14 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     });
   }
 
-  heartbeat(streamName: string, workerId: string): Promise<number> {
+  heartbeat(streamName: string, workerId: string, options?: HeartbeatOptions): Promise<number> {
     return this.run('heartbeat', async () => {
       validateNonEmptyString(streamName, 'streamName');
       validateNonEmptyString(workerId, 'workerId');
+      const cap = publishedCapOf(options);
       const table = await this.context.tables.workersTable(streamName);
       const expiresAt = this.options.now() + this.leaseDurationMs;
-      await this.context.workers.heartbeat(table, streamName, workerId, expiresAt);
+      await this.context.workers.heartbeat(table, streamName, workerId, expiresAt, cap);
       return expiresAt;
     });
   }
@@ -204,7 +207,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     return this.run('list live workers', async () => {
       validateNonEmptyString(streamName, 'streamName');
       const table = await this.context.tables.workersTable(streamName);
-      return this.context.workers.live(table, streamName, this.options.now());
+      return (await this.context.workers.live(table, streamName, this.options.now())).workers;
     });
   }
 

@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { WorkerCap } from '../LeaseCoordinator.js';
 import { callDynamoDB, type DynamoDBCallPolicy } from './callDynamoDB.js';
 import type { LeaseKeying } from './LeaseKeying.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
@@ -6,6 +7,8 @@ import type { DynamoDBModule } from './loadDynamoDB.js';
 /** Hash key of the workers table. */
 export const WORKER_ID = 'workerId';
 const EXPIRES_AT = 'expiresAt';
+/** The maxShardConsumers the worker's heartbeat published; absent: no limit. */
+const MAX_SHARD_CONSUMERS = 'maxShardConsumers';
 /** Multi-stream mode: the stream identifier a worker item belongs to, and the worker id itself. */
 const STREAM_IDENTIFIER = 'streamIdentifier';
 const WORKER = 'worker';
@@ -15,9 +18,18 @@ export function workersTableOf(leaseTable: string): string {
   return `${leaseTable}-workers`;
 }
 
+/** The live workers of a stream and the caps they published. */
+export interface LiveWorkers {
+  /** Worker ids, sorted. */
+  readonly workers: string[];
+  /** Caps of live workers that published one, sorted by worker id. */
+  readonly caps: WorkerCap[];
+}
+
 /**
  * Group membership in a table of its own: one item per worker with the epoch ms (the worker's
- * clock) its heartbeat lasts until. Used for balancing only. In multi-stream mode a lease table
+ * clock) its heartbeat lasts until, and the cap it published (each heartbeat replaces the item,
+ * so one without a cap clears it). Used for balancing only. In multi-stream mode a lease table
  * holds several streams, so a worker's item is per stream: keyed `<streamIdentifier>:<workerId>`
  * and marked with its stream identifier; each stream counts its own workers only.
  */
@@ -33,7 +45,13 @@ export class WorkerRegistry {
     return scope === undefined ? workerId : `${scope}:${workerId}`;
   }
 
-  async heartbeat(table: string, streamName: string, workerId: string, expiresAt: number): Promise<void> {
+  async heartbeat(
+    table: string,
+    streamName: string,
+    workerId: string,
+    expiresAt: number,
+    cap: number | undefined,
+  ): Promise<void> {
     const scope = this.keyingFor(streamName).streamIdentifier;
     await callDynamoDB<unknown>(
       this.policy,
@@ -44,6 +62,7 @@ export class WorkerRegistry {
           Item: {
             [WORKER_ID]: { S: this.keyOf(streamName, workerId) },
             [EXPIRES_AT]: { N: String(expiresAt) },
+            ...(cap === undefined ? {} : { [MAX_SHARD_CONSUMERS]: { N: String(cap) } }),
             ...(scope === undefined ? {} : { [STREAM_IDENTIFIER]: { S: scope }, [WORKER]: { S: workerId } }),
           },
         }),
@@ -62,10 +81,11 @@ export class WorkerRegistry {
     );
   }
 
-  /** Ids of workers whose heartbeat lasts beyond `now`, sorted. */
-  async live(table: string, streamName: string, now: number): Promise<string[]> {
+  /** Workers whose heartbeat lasts beyond `now`, with their published caps. */
+  async live(table: string, streamName: string, now: number): Promise<LiveWorkers> {
     const scope = this.keyingFor(streamName).streamIdentifier;
     const live: string[] = [];
+    const caps: WorkerCap[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await callDynamoDB<{
@@ -81,10 +101,16 @@ export class WorkerRegistry {
         if (item[STREAM_IDENTIFIER]?.S !== scope) continue;
         const id = scope === undefined ? item[WORKER_ID]?.S : item[WORKER]?.S;
         const expiresAt = Number(item[EXPIRES_AT]?.N);
-        if (id !== undefined && expiresAt > now) live.push(id);
+        if (id === undefined || !(expiresAt > now)) continue;
+        live.push(id);
+        const cap = Number(item[MAX_SHARD_CONSUMERS]?.N);
+        if (Number.isSafeInteger(cap) && cap >= 1) caps.push({ workerId: id, maxShardConsumers: cap });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
-    return live.sort();
+    return {
+      workers: live.sort(),
+      caps: caps.sort((a, b) => (a.workerId < b.workerId ? -1 : a.workerId > b.workerId ? 1 : 0)),
+    };
   }
 }

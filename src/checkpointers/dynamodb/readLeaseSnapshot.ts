@@ -7,7 +7,8 @@ import { leaseOwnerOf } from './kclLeaseItem.js';
 
 /**
  * Every lease of a stream worth reporting (owned, lapsed, checkpointed, requested or reserved)
- * with its pending handoff request or reservation, and the live workers, shards in name order.
+ * with its pending handoff request or reservation, and the live workers with their published
+ * caps, shards in name order.
  * Times are on this process's clock.
  */
 export async function readLeaseSnapshot(
@@ -21,7 +22,7 @@ export async function readLeaseSnapshot(
   const at = options.now();
   const items = await store.scan(table, streamName);
   const now = options.now();
-  const liveWorkers = await workers.live(workersTable, streamName, now);
+  const { workers: liveWorkers, caps: workerCaps } = await workers.live(workersTable, streamName, now);
   const leases: LeaseState[] = [];
   for (const item of items) {
     const info = held.infoOf(table, streamName, item, at);
@@ -52,5 +53,5 @@ export async function readLeaseSnapshot(
       ...(reserved !== undefined ? { reservation: { worker: reserved.worker, until: reserved.until } } : {}),
     });
   }
-  return { now, liveWorkers, leases: leases.sort(byShardId) };
+  return { now, liveWorkers, workerCaps, leases: leases.sort(byShardId) };
 }

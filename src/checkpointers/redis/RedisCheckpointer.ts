@@ -8,10 +8,12 @@ import type { CheckpointPosition, Lease, LeaseInfo, ShardCheckpoint } from '../C
 import type {
   HandoffRequest,
   HandoffRequestResult,
+  HeartbeatOptions,
   LeaseCoordinator,
   LeaseSnapshot,
   ReleaseLeaseOptions,
 } from '../LeaseCoordinator.js';
+import { publishedCapOf } from '../publishedCap.js';
 import { validateCheckpointPosition } from '../validateCheckpointPosition.js';
 import {
   validateLease,
@@ -198,12 +200,17 @@ export class RedisCheckpointer implements LeaseCoordinator {
       }));
   }
 
-  async heartbeat(streamName: string, workerId: string): Promise<number> {
+  async heartbeat(streamName: string, workerId: string, options?: HeartbeatOptions): Promise<number> {
     this.caller.assertOpen('heartbeat');
     validateNonEmptyString(streamName, 'streamName');
     validateNonEmptyString(workerId, 'workerId');
+    const cap = publishedCapOf(options);
     const reply = await this.caller.call('heartbeat', { streamName }, () =>
-      SCRIPTS.heartbeat.run(this.redis, [this.keys.workers(streamName)], [workerId, this.leaseDurationMs]),
+      SCRIPTS.heartbeat.run(
+        this.redis,
+        [this.keys.workers(streamName), this.keys.workerCaps(streamName)],
+        [workerId, this.leaseDurationMs, cap === undefined ? '' : cap],
+      ),
     );
     return millis(reply, 'heartbeat');
   }
@@ -213,7 +220,11 @@ export class RedisCheckpointer implements LeaseCoordinator {
     validateNonEmptyString(streamName, 'streamName');
     validateNonEmptyString(workerId, 'workerId');
     await this.caller.call('leaveGroup', { streamName }, () =>
-      this.redis.zrem(this.keys.workers(streamName), workerId),
+      SCRIPTS.leaveGroup.run(
+        this.redis,
+        [this.keys.workers(streamName), this.keys.workerCaps(streamName)],
+        [workerId],
+      ),
     );
   }
 

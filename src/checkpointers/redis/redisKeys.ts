@@ -10,6 +10,8 @@
  *   rsvuntil (reservation after a handoff)
  * - `<prefix>{<app>:<stream>}:shards` set of shard ids that have a hash
  * - `<prefix>{<app>:<stream>}:workers` sorted set: worker id -> heartbeat expiry (epoch ms)
+ * - `<prefix>{<app>:<stream>}:workercaps` hash: worker id -> `<cap>:<heartbeat expiry>`, the
+ *   maxShardConsumers its last heartbeat published (valid only while the expiry matches)
  */
 export class RedisKeys {
   constructor(
@@ -32,5 +34,9 @@ export class RedisKeys {
 
   workers(streamName: string): string {
     return `${this.stream(streamName)}:workers`;
+  }
+
+  workerCaps(streamName: string): string {
+    return `${this.stream(streamName)}:workercaps`;
   }
 }

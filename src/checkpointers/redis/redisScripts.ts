@@ -3,6 +3,7 @@ import { ACQUIRE_LEASE_LUA } from './scripts/acquireLease.lua.js';
 import { CANCEL_HANDOFF_LUA } from './scripts/cancelHandoff.lua.js';
 import { CHECKPOINT_LUA } from './scripts/checkpoint.lua.js';
 import { HEARTBEAT_LUA } from './scripts/heartbeat.lua.js';
+import { LEAVE_GROUP_LUA } from './scripts/leaveGroup.lua.js';
 import { LIVE_WORKERS_LUA } from './scripts/liveWorkers.lua.js';
 import { MARK_SHARD_END_LUA } from './scripts/markShardEnd.lua.js';
 import { READ_STREAM_LUA } from './scripts/readStream.lua.js';
@@ -18,6 +19,7 @@ export const REDIS_SCRIPTS = {
   checkpoint: new RedisScript('checkpoint', CHECKPOINT_LUA),
   markShardEnd: new RedisScript('markShardEnd', MARK_SHARD_END_LUA),
   heartbeat: new RedisScript('heartbeat', HEARTBEAT_LUA),
+  leaveGroup: new RedisScript('leaveGroup', LEAVE_GROUP_LUA),
   liveWorkers: new RedisScript('liveWorkers', LIVE_WORKERS_LUA),
   requestHandoff: new RedisScript('requestHandoff', REQUEST_HANDOFF_LUA),
   cancelHandoff: new RedisScript('cancelHandoff', CANCEL_HANDOFF_LUA),
