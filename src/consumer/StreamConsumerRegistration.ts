@@ -10,6 +10,9 @@ import type { SchedulerLike } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { StreamAddress } from '../kinesis/streamAddress.js';
 import { StreamNotActiveError } from '../kinesis/errors/StreamNotActiveError.js';
+import { Backoff } from '../kinesis/backoff.js';
+import { RetryLimitExceededError } from '../kinesis/errors/RetryLimitExceededError.js';
+import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
 import { retry } from '../kinesis/retry.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { ResolvedEnhancedFanOut } from './EnhancedFanOutOptions.js';
@@ -208,7 +211,39 @@ export class StreamConsumerRegistration {
     );
   }
 
-  private call<T>(
+  /**
+   * One control-plane call, retried with back-off. Throttling (these calls have low per-second
+   * rates, shared by every worker of the account or stream) is retried on its own back-off until
+   * `activationTimeoutMs` has passed, without counting against `retryLimit`: a group of consumers
+   * starting at once is slowed down, not failed.
+   */
+  private async call<T>(
+    operation: string,
+    signal: AbortSignal,
+    run: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const { backoff, fanOut, onEvent, scheduler } = this.options;
+    const giveUpAt = scheduler.now() + fanOut.activationTimeoutMs;
+    const throttleBackoff = new Backoff({ ...backoff, retryLimit: Number.POSITIVE_INFINITY });
+    let throttles = 0;
+    for (;;) {
+      try {
+        return await this.callRetried(operation, signal, run);
+      } catch (error) {
+        const throttled = error instanceof RetryLimitExceededError ? error.cause : error;
+        if (!(throttled instanceof ThrottledError) || signal.aborted) throw error;
+        const left = giveUpAt - scheduler.now();
+        if (left <= 0) throw error;
+        throttles += 1;
+        const delayMs = Math.min(throttleBackoff.next() ?? backoff.capMs, left);
+        onEvent({ type: 'error-retried', operation, error: throttled, attempt: throttles, delayMs });
+        await this.sleep(delayMs, signal);
+        if (signal.aborted) throw error;
+      }
+    }
+  }
+
+  private callRetried<T>(
     operation: string,
     signal: AbortSignal,
     run: (signal: AbortSignal) => Promise<T>,
