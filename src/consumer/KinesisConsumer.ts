@@ -220,7 +220,6 @@ export class KinesisConsumer {
       await this.shards.stopAll();
       await this.leases.releaseAll((shardId) => this.assignment.requesterOf(shardId));
       await this.assignment.leave();
-      this.health.stop();
       await this.deregister();
       this.subscriptionClient?.destroy();
       if (this.options.client === undefined) this.client.destroy();
