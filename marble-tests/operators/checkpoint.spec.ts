@@ -16,6 +16,7 @@ class RecordingLink {
   readonly log: string[] = [];
   readonly ledger: LedgerLink = {
     id: 1,
+    passedLast: new WeakMap(),
     addSink: () => undefined,
     removeSink: () => undefined,
     settledByDrop: () => undefined,

@@ -20,6 +20,7 @@ class ProgressLink {
   readonly log: string[] = [];
   readonly ledger: LedgerLink = {
     id: 1,
+    passedLast: new WeakMap(),
     addSink: () => undefined,
     removeSink: () => undefined,
     settledByDrop: () => undefined,

@@ -72,9 +72,23 @@ export interface LedgerSink {
   forwards(record: KinesisRecord): boolean;
 }
 
+/** The position a subscriber's checkpoint()s passed last in a reading, and which one passed it. */
+export interface PassMark {
+  readonly sequenceNumber: string;
+  /** Item index; Infinity for a whole record. */
+  readonly sub: number;
+  readonly by: LedgerSink;
+}
+
 /** One direct subscriber of a tracked consumer. */
 export interface LedgerLink {
   readonly id: number;
+  /**
+   * Per reading, the furthest position any checkpoint() of this subscriber passed: a pass behind
+   * it by another checkpoint() that is not in line with that one (groupBy on another key than
+   * the shard, a checkpoint() in mergeMap's inner pipelines) came out of order.
+   */
+  readonly passedLast: WeakMap<ReadingLink, PassMark>;
   /** A checkpoint() in this subscriber's pipeline; it is told about drops (see LedgerSink). */
   addSink(sink: LedgerSink): void;
   removeSink(sink: LedgerSink): void;

@@ -37,7 +37,13 @@ async function setUp() {
   const source = { start: jest.fn(), stop: jest.fn() };
   const lease = await leases.acquire(SHARD);
   if (lease === undefined) throw new Error('no lease');
-  const ledger: LedgerLink = { id: 1, addSink: jest.fn(), removeSink: jest.fn(), settledByDrop: jest.fn() };
+  const ledger: LedgerLink = {
+    id: 1,
+    passedLast: new WeakMap(),
+    addSink: jest.fn(),
+    removeSink: jest.fn(),
+    settledByDrop: jest.fn(),
+  };
   const reading = new ShardReading(
     SHARD,
     lease.token,
