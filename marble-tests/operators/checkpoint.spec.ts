@@ -37,6 +37,7 @@ class RecordingLink {
         skipped: () => undefined,
         itemsDecoded: () => undefined,
         itemsDone: () => Number.POSITIVE_INFINITY,
+        distrust: () => undefined,
         whenSettled: () => () => undefined,
         commit: () => {
           this.log.push(`${this.now()} commit ${shardId}`);

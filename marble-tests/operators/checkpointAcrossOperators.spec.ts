@@ -37,6 +37,7 @@ class Stand {
         skipped: () => undefined,
         itemsDecoded: () => undefined,
         itemsDone: () => 0,
+        distrust: () => undefined,
         whenSettled: () => () => undefined,
         commit: () => Promise.resolve(),
       };

@@ -65,6 +65,7 @@ class ProgressLink {
       },
       itemsDecoded: () => undefined,
       itemsDone: () => Number.POSITIVE_INFINITY,
+      distrust: () => undefined,
       whenSettled: () => () => undefined,
       commit: () => Promise.resolve(),
     };

@@ -62,6 +62,13 @@ export interface ReadingLink {
   whenSettled(callback: () => void): () => void;
   /** Writes the position that may be committed now. Never rejects. */
   commit(): Promise<void>;
+  /**
+   * A checkpoint() found that positions settled in this reading may be ahead of unfinished
+   * work (OutOfOrderCheckpointError, MulticastCheckpointError): nothing more is written for it
+   * (no position, no SHARD_END) and it stops, so the shard is read again from the last position
+   * written before.
+   */
+  distrust(): void;
 }
 
 /** A checkpoint() operator as a ledger knows it: told when a drop settled records, so drops count toward its batch. */

@@ -245,3 +245,35 @@ test('a handoff whose records do not drain in time keeps the lease, withdraws th
   });
   await t.cleanUp();
 });
+
+test('distrust() writes nothing more (not even at the stop it starts) and releases the lease', async () => {
+  const t = await setUp();
+  t.deliver('1', '2', '3');
+  t.reading.passed(t.ledger, '1', undefined);
+  await t.reading.commit();
+  t.reading.passed(t.ledger, '3', undefined);
+  t.reading.distrust();
+  await t.reading.commit();
+  await t.flush();
+  expect(t.reading.state).toBe('stopped');
+  expect(t.finished).toEqual(['stopped']);
+  expect(t.leases.get(SHARD)).toBeUndefined();
+  expect(t.unwritten).toEqual([]);
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toEqual({
+    kind: 'position',
+    position: { sequenceNumber: '1' },
+  });
+  await t.cleanUp();
+});
+
+test('distrust() of a shard read to its end writes no SHARD_END', async () => {
+  const t = await setUp();
+  t.deliver('1');
+  t.callbacks()?.onEnd([]);
+  t.reading.distrust();
+  t.reading.passed(t.ledger, '1', undefined);
+  await t.flush();
+  expect(t.reading.state).toBe('stopped');
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toBeUndefined();
+  await t.cleanUp();
+});

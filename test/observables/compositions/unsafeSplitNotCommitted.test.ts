@@ -1,0 +1,118 @@
+// Case: a shard split across checkpoint()s of one subscriber (groupBy on the partition key, a
+// checkpoint() per group, groups at different speeds). The fast group's passes settle the slow
+// group's records still queued behind its work; the slow group then errors with
+// OutOfOrderCheckpointError. The consumer used to write the position the fast group had reached
+// when it stopped on that error, so the slow group's queued records were skipped for good by the
+// next run. Now the reading writes nothing more once its positions are known untrustworthy:
+// the shard is read again from the last position written before (at once, for the pipelines
+// that go on; by the next run otherwise). The same for MulticastCheckpointError (share()).
+import { concatMap, groupBy, lastValueFrom, map, mergeMap, share, timer } from 'rxjs';
+import {
+  checkpoint,
+  fromKinesis,
+  MemoryCheckpointer,
+  MulticastCheckpointError,
+  OutOfOrderCheckpointError,
+  type KinesisRecord,
+} from '../../../src/index.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
+import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
+import {
+  numbers,
+  ProcessedLedger,
+  putRecords,
+  waitFor,
+  writesAheadOfProcessing,
+} from '../../support/streamRecords.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
+
+jest.setTimeout(90_000);
+
+const kinesis = useTestKinesis();
+const SHARD = 'shardId-000000000000';
+
+test('groupBy on the partition key, a checkpoint() per group: the error leaves no position ahead of the slow group', async () => {
+  const streamName = uniqueStreamName('unsafe-split');
+  await kinesis.createStream(streamName, 1);
+  const client = kinesis.createClient();
+  // Partition keys key-0 and key-1 alternate.
+  const written = await putRecords(client, streamName, numbers(12), 2);
+  const ledger = new ProcessedLedger();
+  const checkpointer = new SpyCheckpointer(new MemoryCheckpointer(), {
+    snapshot: (shardId) => ledger.snapshot(shardId),
+  });
+  const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
+  try {
+    await expect(
+      lastValueFrom(
+        consumer.pipe(
+          groupBy((record) => record.partitionKey),
+          mergeMap((group) =>
+            group.pipe(
+              concatMap((record) =>
+                timer(group.key === 'key-0' ? 300 : 5).pipe(
+                  map(() => {
+                    ledger.add(record.shardId, record.sequenceNumber);
+                    return record;
+                  }),
+                ),
+              ),
+              checkpoint({ batchSize: 1000, intervalMs: 0 }),
+            ),
+          ),
+        ),
+      ),
+    ).rejects.toBeInstanceOf(OutOfOrderCheckpointError);
+    await consumer.stopped();
+    expect(writesAheadOfProcessing(checkpointer.writes, written)).toEqual([]);
+  } finally {
+    client.destroy();
+  }
+});
+
+test('share() before two checkpoint()s: the MulticastCheckpointError leaves no position ahead of the slow pipeline', async () => {
+  const streamName = uniqueStreamName('unsafe-share');
+  await kinesis.createStream(streamName, 1);
+  const client = kinesis.createClient();
+  const written = await putRecords(client, streamName, numbers(6));
+  const fast = new ProcessedLedger();
+  const slow = new ProcessedLedger();
+  const checkpointer = new SpyCheckpointer(new MemoryCheckpointer(), {
+    snapshot: (shardId) => [fast.snapshot(shardId), slow.snapshot(shardId)],
+  });
+  const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
+  const shared = consumer.pipe(share());
+  const step = (ms: number, done: ProcessedLedger) =>
+    concatMap((record: KinesisRecord) =>
+      timer(ms).pipe(
+        map(() => {
+          done.add(record.shardId, record.sequenceNumber);
+          return record;
+        }),
+      ),
+    );
+  try {
+    let fastSeen = 0;
+    const fastRun = shared
+      .pipe(step(5, fast), checkpoint({ batchSize: 1000, intervalMs: 0 }))
+      .subscribe(() => (fastSeen += 1));
+    await expect(
+      lastValueFrom(shared.pipe(step(300, slow), checkpoint({ batchSize: 1000, intervalMs: 0 }))),
+    ).rejects.toBeInstanceOf(MulticastCheckpointError);
+    expect(writesAheadOfProcessing(checkpointer.writes, written)).toEqual([]);
+    // The pipeline that goes on gets the shard again from the last position written (none).
+    await waitFor(() => fastSeen >= 2 * written.length, {
+      timeoutMs: 30_000,
+      message: () => `the remaining pipeline got ${fastSeen} records`,
+    });
+    fastRun.unsubscribe();
+    await consumer.stopped();
+    expect(await checkpointer.getCheckpoint(streamName, SHARD)).toEqual({
+      kind: 'position',
+      position: { sequenceNumber: written[written.length - 1]?.sequenceNumber },
+    });
+  } finally {
+    client.destroy();
+  }
+});
