@@ -81,10 +81,10 @@ export interface LedgerSink {
 
 /** The position a subscriber's checkpoint()s passed last in a reading, and which one passed it. */
 export interface PassMark {
-  readonly sequenceNumber: string;
+  sequenceNumber: string;
   /** Item index; Infinity for a whole record. */
-  readonly sub: number;
-  readonly by: LedgerSink;
+  sub: number;
+  by: LedgerSink;
 }
 
 /** One direct subscriber of a tracked consumer. */

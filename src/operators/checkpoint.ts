@@ -250,7 +250,13 @@ export function checkpoint<T extends Checkpointable>(
             );
           }
         }
-        marks.set(handle.reading, { sequenceNumber: record.sequenceNumber, sub: at, by: sink });
+        if (last === undefined) {
+          marks.set(handle.reading, { sequenceNumber: record.sequenceNumber, sub: at, by: sink });
+        } else {
+          last.sequenceNumber = record.sequenceNumber;
+          last.sub = at;
+          last.by = sink;
+        }
         return undefined;
       };
       const passed = ({ record, sub, handle }: Tracked): void => {
