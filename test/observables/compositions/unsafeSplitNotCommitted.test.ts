@@ -6,6 +6,7 @@
 // next run. Now the reading writes nothing more once its positions are known untrustworthy:
 // the shard is read again from the last position written before (at once, for the pipelines
 // that go on; by the next run otherwise). The same for MulticastCheckpointError (share()).
+import { Redis } from 'ioredis';
 import { concatMap, groupBy, lastValueFrom, map, mergeMap, share, timer } from 'rxjs';
 import {
   checkpoint,
@@ -13,10 +14,12 @@ import {
   MemoryCheckpointer,
   MulticastCheckpointError,
   OutOfOrderCheckpointError,
+  RedisCheckpointer,
   type KinesisRecord,
 } from '../../../src/index.js';
 import { uniqueStreamName } from '../../support/kinesis.js';
 import { pollingConnection } from '../../support/pollingConnection.js';
+import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../../support/redis.js';
 import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
 import {
   numbers,
@@ -31,6 +34,17 @@ jest.setTimeout(90_000);
 
 const kinesis = useTestKinesis();
 const SHARD = 'shardId-000000000000';
+
+/** Work of `ms` per record, noted in `done` when finished. */
+const step = (ms: number, done: ProcessedLedger) =>
+  concatMap((record: KinesisRecord) =>
+    timer(ms).pipe(
+      map(() => {
+        done.add(record.shardId, record.sequenceNumber);
+        return record;
+      }),
+    ),
+  );
 
 test('groupBy on the partition key, a checkpoint() per group: the error leaves no position ahead of the slow group', async () => {
   const streamName = uniqueStreamName('unsafe-split');
@@ -83,15 +97,6 @@ test('share() before two checkpoint()s: the MulticastCheckpointError leaves no p
   });
   const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
   const shared = consumer.pipe(share());
-  const step = (ms: number, done: ProcessedLedger) =>
-    concatMap((record: KinesisRecord) =>
-      timer(ms).pipe(
-        map(() => {
-          done.add(record.shardId, record.sequenceNumber);
-          return record;
-        }),
-      ),
-    );
   try {
     let fastSeen = 0;
     const fastRun = shared
@@ -115,4 +120,64 @@ test('share() before two checkpoint()s: the MulticastCheckpointError leaves no p
   } finally {
     client.destroy();
   }
+});
+
+describe('with a RedisCheckpointer (leases through the group)', () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(async () => {
+    await redis.close();
+  });
+
+  test('after MulticastCheckpointError the lease is given back and taken again: the remaining pipeline reads the shard again, nothing stored ahead', async () => {
+    const streamName = uniqueStreamName('unsafe-share-redis');
+    await kinesis.createStream(streamName, 1);
+    const client = kinesis.createClient();
+    const written = await putRecords(client, streamName, numbers(6));
+    client.destroy();
+    const fast = new ProcessedLedger();
+    const slow = new ProcessedLedger();
+    const connection = new Redis(redis.url);
+    const redisCheckpointer = new RedisCheckpointer({
+      redis: connection,
+      name: 'unsafe-share',
+      keyPrefix: uniqueKeyPrefix('unsafe-share'),
+      sessionTimeout: 10_000,
+    });
+    const consumer = fromKinesis({
+      streamName,
+      ...pollingConnection(kinesis),
+      checkpointer: redisCheckpointer,
+    });
+    const shared = consumer.pipe(share());
+    let fastSeen = 0;
+    const fastRun = shared
+      .pipe(step(5, fast), checkpoint({ batchSize: 1000, intervalMs: 0 }))
+      .subscribe(() => (fastSeen += 1));
+    try {
+      await expect(
+        lastValueFrom(shared.pipe(step(300, slow), checkpoint({ batchSize: 1000, intervalMs: 0 }))),
+      ).rejects.toBeInstanceOf(MulticastCheckpointError);
+      expect(await redisCheckpointer.getCheckpoint(streamName, SHARD)).toBeUndefined();
+      await waitFor(() => fastSeen >= 2 * written.length, {
+        timeoutMs: 30_000,
+        message: () => `the remaining pipeline got ${fastSeen} records`,
+      });
+      expect(await redisCheckpointer.getCheckpoint(streamName, SHARD)).toBeUndefined();
+    } finally {
+      fastRun.unsubscribe();
+      await consumer.stopped();
+    }
+    try {
+      expect(await redisCheckpointer.getCheckpoint(streamName, SHARD)).toEqual({
+        kind: 'position',
+        position: { sequenceNumber: written[written.length - 1]?.sequenceNumber },
+      });
+    } finally {
+      await redisCheckpointer.close();
+      await connection.quit();
+    }
+  });
 });
