@@ -62,12 +62,15 @@ test('take(n), first(), repeat() and takeUntil() runs back to back resume exactl
     ),
   );
   void viaTakeUntil.then((values) => rest.push(...values));
-  await waitFor(() => consumer.stats().shards.some((shard) => shard.lastSequenceNumber === sequences[29]), {
-    timeoutMs: 30_000,
-    message: () => 'the last run did not read to the end',
-  });
-  stop.next();
-  await viaTakeUntil;
+  try {
+    await waitFor(() => consumer.stats().shards.some((shard) => shard.lastSequenceNumber === sequences[29]), {
+      timeoutMs: 30_000,
+      message: () => 'the last run did not read to the end',
+    });
+  } finally {
+    stop.next();
+    await viaTakeUntil;
+  }
   await consumer.stopped();
 
   expect(viaTake).toEqual(sequences.slice(0, 5));
