@@ -20,6 +20,7 @@ class RecordingLink {
     addSink: () => undefined,
     removeSink: () => undefined,
     settledByDrop: () => undefined,
+    distrustAll: () => undefined,
   };
   private readonly readings = new Map<string, ReadingLink>();
   constructor(private readonly now: () => number) {}
@@ -37,7 +38,6 @@ class RecordingLink {
         skipped: () => undefined,
         itemsDecoded: () => undefined,
         itemsDone: () => Number.POSITIVE_INFINITY,
-        distrust: () => undefined,
         whenSettled: () => () => undefined,
         commit: () => {
           this.log.push(`${this.now()} commit ${shardId}`);

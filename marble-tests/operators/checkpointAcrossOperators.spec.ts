@@ -37,7 +37,6 @@ class Stand {
         skipped: () => undefined,
         itemsDecoded: () => undefined,
         itemsDone: () => 0,
-        distrust: () => undefined,
         whenSettled: () => () => undefined,
         commit: () => Promise.resolve(),
       };

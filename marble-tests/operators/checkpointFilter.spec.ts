@@ -24,6 +24,7 @@ class ProgressLink {
     addSink: () => undefined,
     removeSink: () => undefined,
     settledByDrop: () => undefined,
+    distrustAll: () => undefined,
   };
   private readonly progress = new Map<string, ShardProgress>();
   private readonly readings = new Map<string, ReadingLink>();
@@ -65,7 +66,6 @@ class ProgressLink {
       },
       itemsDecoded: () => undefined,
       itemsDone: () => Number.POSITIVE_INFINITY,
-      distrust: () => undefined,
       whenSettled: () => () => undefined,
       commit: () => Promise.resolve(),
     };

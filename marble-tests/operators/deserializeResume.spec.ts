@@ -21,7 +21,6 @@ class FakeReading {
       skipped: () => undefined,
       itemsDecoded: () => undefined,
       itemsDone: () => this.done,
-      distrust: () => undefined,
       whenSettled: (callback: () => void) => {
         this.waiter = callback;
         return () => (this.waiter = undefined);

@@ -63,7 +63,6 @@ class FakeReading {
       ) => void this.log.push(`skipped ${sequence}:${sub ?? 'whole'}/${count} through ${through ?? '-'}`),
       itemsDecoded: (sequence: string, items: number) => void this.log.push(`decoded ${sequence}: ${items}`),
       itemsDone: () => this.done,
-      distrust: () => undefined,
       whenSettled: (callback: () => void) => {
         this.settled = callback;
         return () => (this.settled = undefined);

@@ -106,6 +106,9 @@ export class KinesisConsumer {
       this.gate,
       options.scheduler,
       config.tap,
+      () => {
+        for (const reading of [...this.shards.readings.values()]) reading.distrust();
+      },
     );
     if (config.tracked)
       this.gate.onFull = () => this.fanOut.reportBehind(this.shards.readings.values(), this.emitEvent);

@@ -62,13 +62,6 @@ export interface ReadingLink {
   whenSettled(callback: () => void): () => void;
   /** Writes the position that may be committed now. Never rejects. */
   commit(): Promise<void>;
-  /**
-   * A checkpoint() found that positions settled in this reading may be ahead of unfinished
-   * work (OutOfOrderCheckpointError, MulticastCheckpointError): nothing more is written for it
-   * (no position, no SHARD_END) and it stops, so the shard is read again from the last position
-   * written before.
-   */
-  distrust(): void;
 }
 
 /** A checkpoint() operator as a ledger knows it: told when a drop settled records, so drops count toward its batch. */
@@ -101,6 +94,13 @@ export interface LedgerLink {
   removeSink(sink: LedgerSink): void;
   /** A drop in this pipeline settled records of `reading`. */
   settledByDrop(reading: ReadingLink): void;
+  /**
+   * A checkpoint() of this subscriber found that positions it settled may be ahead of
+   * unfinished work (OutOfOrderCheckpointError, MulticastCheckpointError), in any shard it
+   * reads: every current reading of the consumer writes nothing more (no position, no
+   * SHARD_END) and stops, so each shard is read again from the last position written before.
+   */
+  distrustAll(): void;
 }
 
 /** A record or an item of one, with its handle (undefined for an untracked consumer). */

@@ -184,6 +184,12 @@ export class ShardReading implements ReadingLink {
     return this.finishing;
   }
 
+  /**
+   * Positions settled here may be ahead of unfinished work (a subscriber's checkpoint() raised
+   * OutOfOrderCheckpointError or MulticastCheckpointError): nothing more is written (no
+   * position, no SHARD_END, nothing kept for later) and the reading stops, so the shard is read
+   * again from the last position written before.
+   */
   distrust(): void {
     if (!LIVE.has(this.current) || this.distrusted) return;
     this.distrusted = true;

@@ -25,6 +25,8 @@ export class SubscriberLedger implements LedgerLink {
     readonly subscriber: Subscriber<KinesisRecord>,
     private readonly scheduler: SchedulerLike,
     sink: LedgerSink | undefined,
+    /** Makes every current reading of the consumer distrust its positions (see distrustAll). */
+    private readonly distrustReadings: () => void = () => undefined,
   ) {
     if (sink !== undefined) this.sinks.add(sink);
   }
@@ -56,6 +58,10 @@ export class SubscriberLedger implements LedgerLink {
       this.unclaimed.clear();
       for (const pending of readings) void pending.commit();
     }, DEFAULT_DROP_FLUSH_MS);
+  }
+
+  distrustAll(): void {
+    this.distrustReadings();
   }
 
   /** The subscriber left: stop the flush timer (the readings write what they may at stop). */

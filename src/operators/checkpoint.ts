@@ -185,7 +185,7 @@ export function checkpoint<T extends Checkpointable>(
         // The same record in a second checkpoint() beside this one (not after it): its pipelines
         // would each commit the other's unfinished records.
         if (!claimRecord(tracked.handle, sink, tracked.record)) {
-          tracked.handle.reading.distrust();
+          tracked.handle.ledger.distrustAll();
           const { streamName, shardId, sequenceNumber } = tracked.record;
           throw new MulticastCheckpointError(streamName, shardId, sequenceNumber);
         }
@@ -288,7 +288,7 @@ export function checkpoint<T extends Checkpointable>(
           if (last === undefined) return undefined;
           const late = behindAnother(last.tracked);
           if (late === undefined) passed(last.tracked);
-          else reading.distrust();
+          else last.tracked.handle.ledger.distrustAll();
           return late;
         };
         upstream = source.pipe(
@@ -340,7 +340,7 @@ export function checkpoint<T extends Checkpointable>(
               if (late !== undefined) {
                 // Positions settled before it may be ahead of work still under way: the reading
                 // writes nothing more (the teardown's flush included).
-                tracked.handle.reading.distrust();
+                tracked.handle.ledger.distrustAll();
                 subscriber.error(late);
                 return;
               }

@@ -43,6 +43,7 @@ async function setUp() {
     addSink: jest.fn(),
     removeSink: jest.fn(),
     settledByDrop: jest.fn(),
+    distrustAll: jest.fn(),
   };
   const reading = new ShardReading(
     SHARD,

@@ -3,9 +3,10 @@
 // group's records still queued behind its work; the slow group then errors with
 // OutOfOrderCheckpointError. The consumer used to write the position the fast group had reached
 // when it stopped on that error, so the slow group's queued records were skipped for good by the
-// next run. Now the reading writes nothing more once its positions are known untrustworthy:
-// the shard is read again from the last position written before (at once, for the pipelines
-// that go on; by the next run otherwise). The same for MulticastCheckpointError (share()).
+// next run, in every shard the groups shared, not only the one where the error showed. Now the
+// readings write nothing more once their positions are known untrustworthy: each shard is read
+// again from the last position written before (at once, for the pipelines that go on; by the
+// next run otherwise). The same for MulticastCheckpointError (share()).
 import { Redis } from 'ioredis';
 import { concatMap, groupBy, lastValueFrom, map, mergeMap, share, timer } from 'rxjs';
 import {
@@ -83,6 +84,38 @@ test('groupBy on the partition key, a checkpoint() per group: the error leaves n
   } finally {
     client.destroy();
   }
+});
+
+test('groupBy on the partition key over several shards: the error leaves no position ahead in any shard', async () => {
+  const streamName = uniqueStreamName('unsafe-split-shards');
+  await kinesis.createStream(streamName, 2);
+  const client = kinesis.createClient();
+  // 16 partition keys over 2 shards: each shard gets keys of both groups (even and odd).
+  const written = await putRecords(client, streamName, numbers(48), 16);
+  client.destroy();
+  const ledger = new ProcessedLedger();
+  const checkpointer = new SpyCheckpointer(new MemoryCheckpointer(), {
+    snapshot: (shardId) => ledger.snapshot(shardId),
+  });
+  const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
+  try {
+    await expect(
+      lastValueFrom(
+        consumer.pipe(
+          groupBy((record) => Number(record.partitionKey.slice('key-'.length)) % 2),
+          mergeMap((group) =>
+            group.pipe(
+              step(group.key === 0 ? 200 : 2, ledger),
+              checkpoint({ batchSize: 1000, intervalMs: 0 }),
+            ),
+          ),
+        ),
+      ),
+    ).rejects.toBeInstanceOf(OutOfOrderCheckpointError);
+  } finally {
+    await consumer.stopped();
+  }
+  expect(writesAheadOfProcessing(checkpointer.writes, written)).toEqual([]);
 });
 
 test('share() before two checkpoint()s: the MulticastCheckpointError leaves no position ahead of the slow pipeline', async () => {
