@@ -20,6 +20,10 @@ export interface ShardPosition {
  * with this one: a shard split across checkpoint()s (groupBy on another key than the shard id,
  * a checkpoint() inside mergeMap's inner pipelines), whose passes each settle the whole shard
  * up to them.
+ *
+ * Once it is raised the consumer's readings write nothing more and every shard is read again
+ * from its last position written, so positions settled ahead of the work are never stored
+ * (only a batch written before the error can be).
  */
 export class OutOfOrderCheckpointError extends RxjsKinesisError {
   constructor(
