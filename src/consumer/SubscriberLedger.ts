@@ -61,7 +61,7 @@ export class SubscriberLedger implements LedgerLink {
   }
 
   distrustAll(): void {
-    this.distrustReadings();
+    if (!this.closed) this.distrustReadings();
   }
 
   /** The subscriber left: stop the flush timer (the readings write what they may at stop). */
