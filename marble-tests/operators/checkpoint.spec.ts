@@ -16,9 +16,11 @@ class RecordingLink {
   readonly log: string[] = [];
   readonly ledger: LedgerLink = {
     id: 1,
+    passedLast: new WeakMap(),
     addSink: () => undefined,
     removeSink: () => undefined,
     settledByDrop: () => undefined,
+    distrustAll: () => undefined,
   };
   private readonly readings = new Map<string, ReadingLink>();
   constructor(private readonly now: () => number) {}

@@ -20,9 +20,11 @@ class ProgressLink {
   readonly log: string[] = [];
   readonly ledger: LedgerLink = {
     id: 1,
+    passedLast: new WeakMap(),
     addSink: () => undefined,
     removeSink: () => undefined,
     settledByDrop: () => undefined,
+    distrustAll: () => undefined,
   };
   private readonly progress = new Map<string, ShardProgress>();
   private readonly readings = new Map<string, ReadingLink>();

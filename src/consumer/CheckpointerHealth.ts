@@ -3,11 +3,14 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 /**
  * Watches a consumer's calls to its checkpointer: once calls have kept failing for `timeoutMs`
  * since the last success (or since the start), `onTimeout` is called with the last failure.
+ * stop() is final: a failure reported later (a call of the stopping run that fails on its way
+ * out) starts no timer, so none outlives the run.
  */
 export class CheckpointerHealth {
   private timer: Subscription | undefined;
   private lastError: unknown;
   private lastOkAt: number;
+  private stopped = false;
 
   constructor(
     private readonly timeoutMs: number,
@@ -18,6 +21,7 @@ export class CheckpointerHealth {
   }
 
   failed(error: unknown): void {
+    if (this.stopped) return;
     this.lastError = error;
     if (this.timer !== undefined) return;
     const remaining = Math.max(0, this.lastOkAt + this.timeoutMs - this.scheduler.now());
@@ -35,6 +39,7 @@ export class CheckpointerHealth {
   }
 
   stop(): void {
+    this.stopped = true;
     this.timer?.unsubscribe();
     this.timer = undefined;
   }

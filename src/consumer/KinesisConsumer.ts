@@ -106,6 +106,9 @@ export class KinesisConsumer {
       this.gate,
       options.scheduler,
       config.tap,
+      () => {
+        for (const reading of [...this.shards.readings.values()]) reading.distrust();
+      },
     );
     if (config.tracked)
       this.gate.onFull = () => this.fanOut.reportBehind(this.shards.readings.values(), this.emitEvent);
@@ -220,7 +223,6 @@ export class KinesisConsumer {
       await this.shards.stopAll();
       await this.leases.releaseAll((shardId) => this.assignment.requesterOf(shardId));
       await this.assignment.leave();
-      this.health.stop();
       await this.deregister();
       this.subscriptionClient?.destroy();
       if (this.options.client === undefined) this.client.destroy();

@@ -36,6 +36,8 @@ export class RecordFanOut {
     private readonly gate: InFlightGate,
     private readonly scheduler: SchedulerLike,
     private readonly tap: (record: KinesisRecord) => void,
+    /** Makes every current reading distrust its positions (a subscriber's checkpoint() found them unsafe). */
+    private readonly distrustReadings: () => void = () => undefined,
   ) {
     this.context = { processor };
   }
@@ -56,7 +58,7 @@ export class RecordFanOut {
     }
     const id = this.nextId++;
     this.version += 1;
-    this.ledgers.set(id, new SubscriberLedger(id, subscriber, this.scheduler, sink));
+    this.ledgers.set(id, new SubscriberLedger(id, subscriber, this.scheduler, sink, this.distrustReadings));
     return id;
   }
 

@@ -72,14 +72,35 @@ export interface LedgerSink {
   forwards(record: KinesisRecord): boolean;
 }
 
+/** The position a subscriber's checkpoint()s passed last in a reading, and which one passed it. */
+export interface PassMark {
+  sequenceNumber: string;
+  /** Item index; Infinity for a whole record. */
+  sub: number;
+  by: LedgerSink;
+}
+
 /** One direct subscriber of a tracked consumer. */
 export interface LedgerLink {
   readonly id: number;
+  /**
+   * Per reading, the furthest position any checkpoint() of this subscriber passed: a pass behind
+   * it by another checkpoint() that is not in line with that one (groupBy on another key than
+   * the shard, a checkpoint() in mergeMap's inner pipelines) came out of order.
+   */
+  readonly passedLast: WeakMap<ReadingLink, PassMark>;
   /** A checkpoint() in this subscriber's pipeline; it is told about drops (see LedgerSink). */
   addSink(sink: LedgerSink): void;
   removeSink(sink: LedgerSink): void;
   /** A drop in this pipeline settled records of `reading`. */
   settledByDrop(reading: ReadingLink): void;
+  /**
+   * A checkpoint() of this subscriber found that positions it settled may be ahead of
+   * unfinished work (OutOfOrderCheckpointError, MulticastCheckpointError), in any shard it
+   * reads: every current reading of the consumer writes nothing more (no position, no
+   * SHARD_END) and stops, so each shard is read again from the last position written before.
+   */
+  distrustAll(): void;
 }
 
 /** A record or an item of one, with its handle (undefined for an untracked consumer). */

@@ -36,6 +36,14 @@ interface Entry {
 export class ShardProgress {
   private entries: Entry[] = [];
   private head = 0;
+  /** Entries dropped from the front of `entries` so far (indexes below are absolute: base + index). */
+  private base = 0;
+  /**
+   * Per sink, the absolute index of the first entry a pass of it may still have to look at:
+   * every entry before it is done for the sink (a pass settles a prefix). So a fast sink behind
+   * a slow one looks at each record about once, not at the whole flight on every pass.
+   */
+  private readonly cursors = new Map<number, number>();
   private position: CheckpointPosition | undefined;
   private written: CheckpointPosition | undefined;
   private heldBytes = 0;
@@ -115,20 +123,29 @@ export class ShardProgress {
    * undefined), and so everything before it. Returns how many records left flight.
    */
   pass(sinkId: number, sequenceNumber: string, subSequenceNumber: number | undefined): number {
-    for (let i = this.head; i < this.entries.length; i += 1) {
+    let i = Math.max(this.head, (this.cursors.get(sinkId) ?? 0) - this.base);
+    for (; i < this.entries.length; i += 1) {
       const entry = this.entries[i] as Entry;
       const order = compareSequenceNumbers(entry.sequenceNumber, sequenceNumber);
       if (order > 0) break;
       if (order < 0 || subSequenceNumber === undefined) {
         entry.pending.delete(sinkId);
         entry.partial?.delete(sinkId);
-      } else if (entry.pending.has(sinkId)) {
-        const done = partlyDone(entry, sinkId);
-        done.through = Math.max(done.through, subSequenceNumber);
-        settleIfComplete(entry, sinkId, done);
+      } else {
+        // Items of this record passed: later items may still come, so the cursor stays on it.
+        if (entry.pending.has(sinkId)) {
+          const done = partlyDone(entry, sinkId);
+          done.through = Math.max(done.through, subSequenceNumber);
+          settleIfComplete(entry, sinkId, done);
+        }
+        break;
       }
-      if (order === 0) break;
+      if (order === 0) {
+        i += 1;
+        break;
+      }
     }
+    this.cursors.set(sinkId, this.base + i);
     return this.advance();
   }
 
@@ -175,6 +192,7 @@ export class ShardProgress {
 
   /** Forgets a sink everywhere. Returns how many records left flight. */
   removeSink(sinkId: number): number {
+    this.cursors.delete(sinkId);
     for (let i = this.head; i < this.entries.length; i += 1) {
       const entry = this.entries[i] as Entry;
       entry.pending.delete(sinkId);
@@ -186,6 +204,7 @@ export class ShardProgress {
   /** Drops every record (lease lost, consumer stopped). Returns how many left flight. */
   clear(): number {
     const count = this.size;
+    this.base += this.entries.length;
     this.entries = [];
     this.head = 0;
     this.heldBytes = 0;
@@ -221,6 +240,7 @@ export class ShardProgress {
     }
     if (this.head > 1024 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
+      this.base += this.head;
       this.head = 0;
     }
     // Inside the first record in flight: the items every pending sink is done with, contiguously.

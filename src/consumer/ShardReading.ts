@@ -50,6 +50,8 @@ export class ShardReading implements ReadingLink {
   private childShards: readonly ChildShard[] = [];
   private readonly settleWaiters = new Set<() => void>();
   private cancelRetry: () => void = () => undefined;
+  /** Positions settled here may be ahead of unfinished work: nothing more is written (see distrust). */
+  private distrusted = false;
 
   constructor(
     readonly shardId: string,
@@ -132,11 +134,13 @@ export class ShardReading implements ReadingLink {
 
   /** Writes the committable position through the lease, after any write under way. Never rejects. */
   commit(): Promise<void> {
-    if (!this.progress.dirty || !LIVE.has(this.current) || this.current === 'ending') return this.writing;
+    if (!this.progress.dirty || !LIVE.has(this.current) || this.current === 'ending' || this.distrusted)
+      return this.writing;
     this.writing = this.writing.then(async () => {
       const position = this.progress.committable;
       const lease = this.host.leases.get(this.shardId);
       if (position === undefined || !this.progress.dirty || !this.owns || lease === undefined) return;
+      if (this.distrusted) return;
       try {
         await this.host.checkpointer.checkpoint(lease, position);
         if (!LIVE.has(this.current)) return;
@@ -180,13 +184,27 @@ export class ShardReading implements ReadingLink {
     return this.finishing;
   }
 
+  /**
+   * Positions settled here may be ahead of unfinished work (a subscriber's checkpoint() raised
+   * OutOfOrderCheckpointError or MulticastCheckpointError): nothing more is written (no
+   * position, no SHARD_END, nothing kept for later) and the reading stops, so the shard is read
+   * again from the last position written before.
+   */
+  distrust(): void {
+    if (!LIVE.has(this.current) || this.distrusted) return;
+    this.distrusted = true;
+    // Stopping writes nothing now and releases the lease: the assignment starts the shard again
+    // from its stored position for the subscribers that remain.
+    void this.stop();
+  }
+
   /** The lease is gone: stop at once, never write again. */
   leaseLost(): void {
     if (!LIVE.has(this.current)) return;
     this.host.leases.drop(this.shardId, this.token);
     // A position finished but not written (e.g. the store was unreachable) is kept for the next
     // time this worker holds the shard: it writes it before reading again.
-    if (this.progress.dirty && this.progress.committable !== undefined)
+    if (!this.distrusted && this.progress.dirty && this.progress.committable !== undefined)
       this.host.onUnwritten(this.shardId, this.progress.committable);
     this.settle(() => this.progress.clear());
     this.finish('lost');
@@ -275,7 +293,7 @@ export class ShardReading implements ReadingLink {
   }
 
   private maybeEnd(): void {
-    if (this.current !== 'draining' || this.progress.size > 0) return;
+    if (this.current !== 'draining' || this.progress.size > 0 || this.distrusted) return;
     this.current = 'ending';
     this.writing = this.writing.then(async () => {
       const lease = this.host.leases.get(this.shardId);

@@ -1,6 +1,6 @@
 import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
 import type { KinesisRecord } from './KinesisRecord.js';
-import type { LedgerLink, LedgerSink, ReadingLink } from './RecordTracking.js';
+import type { LedgerLink, LedgerSink, PassMark, ReadingLink } from './RecordTracking.js';
 
 /** How long drops of a pipeline whose checkpoint() has not shown itself wait before they are written. */
 const DEFAULT_DROP_FLUSH_MS = 5000;
@@ -12,6 +12,7 @@ const DEFAULT_DROP_FLUSH_MS = 5000;
  * checkpointFilter() dropped it, deserialize() found no item in it) or the subscriber leaves.
  */
 export class SubscriberLedger implements LedgerLink {
+  readonly passedLast = new WeakMap<ReadingLink, PassMark>();
   private readonly sinks = new Set<LedgerSink>();
   /** Readings with positions advanced by drops before any checkpoint() of this pipeline showed itself. */
   private readonly unclaimed = new Set<ReadingLink>();
@@ -24,6 +25,8 @@ export class SubscriberLedger implements LedgerLink {
     readonly subscriber: Subscriber<KinesisRecord>,
     private readonly scheduler: SchedulerLike,
     sink: LedgerSink | undefined,
+    /** Makes every current reading of the consumer distrust its positions (see distrustAll). */
+    private readonly distrustReadings: () => void = () => undefined,
   ) {
     if (sink !== undefined) this.sinks.add(sink);
   }
@@ -55,6 +58,10 @@ export class SubscriberLedger implements LedgerLink {
       this.unclaimed.clear();
       for (const pending of readings) void pending.commit();
     }, DEFAULT_DROP_FLUSH_MS);
+  }
+
+  distrustAll(): void {
+    if (!this.closed) this.distrustReadings();
   }
 
   /** The subscriber left: stop the flush timer (the readings write what they may at stop). */

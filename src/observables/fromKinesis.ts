@@ -56,7 +56,16 @@ export function fromKinesis(
   const events = new Subject<ConsumerEvent>();
   const taps = new Subject<KinesisRecord>();
   let engine: KinesisConsumer | undefined;
-  let checkpointer: Checkpointer | undefined = resolved.checkpointer;
+  /**
+   * What runs started without a checkpoint() in their subscribe chain (retry() or repeat()
+   * before checkpoint() resubscribes the consumer alone) take from earlier runs: the
+   * checkpointer the last checkpoint(checkpointer) lent (until another one starts a run with
+   * its own), else the consumer's own MemoryCheckpointer (kept, so a later run resumes where an
+   * earlier one left off); and tracking, once a checkpoint() started a run.
+   */
+  let lent: Checkpointer | undefined;
+  let own: MemoryCheckpointer | undefined;
+  let trackedBefore = false;
   const tap = (record: KinesisRecord): void => {
     if (!taps.observed) return;
     taps.next(record[RECORD_HANDLE] === undefined ? record : { ...record, [RECORD_HANDLE]: undefined });
@@ -65,19 +74,21 @@ export function fromKinesis(
   const records = new Observable<KinesisRecord>((subscriber) => {
     const sink = currentCheckpointSink();
     let current = engine;
-    const used = current?.isRunning === true ? current.checkpointer : checkpointer;
+    const used = current?.isRunning === true ? current.checkpointer : resolved.checkpointer;
     if (used !== undefined && sink?.checkpointer !== undefined && sink.checkpointer !== used) {
       subscriber.error(new CheckpointerConflictError(used.name, sink.checkpointer.name));
       return undefined;
     }
     let ledgerId: number;
     if (current === undefined || !current.isRunning) {
-      checkpointer ??= sink?.checkpointer ?? new MemoryCheckpointer();
+      if (sink?.checkpointer !== undefined) lent = sink.checkpointer;
+      const checkpointer: Checkpointer = resolved.checkpointer ?? lent ?? (own ??= new MemoryCheckpointer());
+      trackedBefore ||= sink !== undefined;
       const previous = current?.stopped ?? Promise.resolve();
       current = new KinesisConsumer({
         options: resolved,
         checkpointer,
-        tracked: resolved.checkpointer !== undefined || sink !== undefined || !resolved.ackOnEmit,
+        tracked: resolved.checkpointer !== undefined || trackedBefore || !resolved.ackOnEmit,
         onEvent: (event) => {
           logConsumerEvent(resolved.logger, event);
           events.next(event);

@@ -185,6 +185,7 @@ export function checkpoint<T extends Checkpointable>(
         // The same record in a second checkpoint() beside this one (not after it): its pipelines
         // would each commit the other's unfinished records.
         if (!claimRecord(tracked.handle, sink, tracked.record)) {
+          tracked.handle.ledger.distrustAll();
           const { streamName, shardId, sequenceNumber } = tracked.record;
           throw new MulticastCheckpointError(streamName, shardId, sequenceNumber);
         }
@@ -219,6 +220,45 @@ export function checkpoint<T extends Checkpointable>(
         last.sub = at;
         return undefined;
       };
+      /**
+       * Both modes: the furthest position passed by any checkpoint() of this subscriber, per
+       * reading (kept by its ledger). A pass behind one made by another checkpoint() that did not
+       * take this record too (not in line with it) means the shard is split across
+       * checkpoint()s: the other one's pass settled this item while it was still at work.
+       */
+      const behindAnother = ({ record, sub, handle }: Tracked): OutOfOrderCheckpointError | undefined => {
+        const at = sub ?? Number.POSITIVE_INFINITY;
+        const marks = handle.ledger.passedLast;
+        const last = marks.get(handle.reading);
+        if (last !== undefined) {
+          const order = compareSequenceNumbers(record.sequenceNumber, last.sequenceNumber);
+          if (order < 0 || (order === 0 && at < last.sub)) {
+            const inLine =
+              last.by === sink ||
+              handle.claimedBy === last.by ||
+              handle.alsoClaimedBy?.includes(last.by) === true;
+            if (inLine) return undefined;
+            return new OutOfOrderCheckpointError(
+              record.streamName,
+              record.shardId,
+              { sequenceNumber: record.sequenceNumber, subSequenceNumber: sub },
+              {
+                sequenceNumber: last.sequenceNumber,
+                subSequenceNumber: last.sub === Number.POSITIVE_INFINITY ? undefined : last.sub,
+              },
+              true,
+            );
+          }
+        }
+        if (last === undefined) {
+          marks.set(handle.reading, { sequenceNumber: record.sequenceNumber, sub: at, by: sink });
+        } else {
+          last.sequenceNumber = record.sequenceNumber;
+          last.sub = at;
+          last.by = sink;
+        }
+        return undefined;
+      };
       const passed = ({ record, sub, handle }: Tracked): void => {
         handle.reading.passed(handle.ledger, record.sequenceNumber, sub);
         count(handle.reading);
@@ -241,11 +281,15 @@ export function checkpoint<T extends Checkpointable>(
         const process = resolved.process as (item: T) => ObservableInput<unknown>;
         // Per reading (a WeakMap: the entry of a reading that ended goes with it).
         const queues = new WeakMap<ReadingLink, Pending[]>();
-        const settle = (reading: ReadingLink) => {
+        const settle = (reading: ReadingLink): OutOfOrderCheckpointError | undefined => {
           const queue = queues.get(reading) ?? [];
           let last: Pending | undefined;
           while (queue.length > 0 && (queue[0] as Pending).done) last = queue.shift();
-          if (last !== undefined) passed(last.tracked);
+          if (last === undefined) return undefined;
+          const late = behindAnother(last.tracked);
+          if (late === undefined) passed(last.tracked);
+          else last.tracked.handle.ledger.distrustAll();
+          return late;
         };
         upstream = source.pipe(
           mergeMap((item) => {
@@ -263,7 +307,11 @@ export function checkpoint<T extends Checkpointable>(
                   done$.subscribe({
                     next: (value) => {
                       entry.done = true;
-                      settle(reading);
+                      const late = settle(reading);
+                      if (late !== undefined) {
+                        inner.error(late);
+                        return;
+                      }
                       inner.next(value);
                     },
                     error: (error: unknown) => inner.error(error),
@@ -288,8 +336,11 @@ export function checkpoint<T extends Checkpointable>(
               return;
             }
             if (resolved.mode === 'ordered') {
-              const late = outOfOrder(tracked);
+              const late = outOfOrder(tracked) ?? behindAnother(tracked);
               if (late !== undefined) {
+                // Positions settled before it may be ahead of work still under way: the reading
+                // writes nothing more (the teardown's flush included).
+                tracked.handle.ledger.distrustAll();
                 subscriber.error(late);
                 return;
               }

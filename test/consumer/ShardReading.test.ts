@@ -37,7 +37,14 @@ async function setUp() {
   const source = { start: jest.fn(), stop: jest.fn() };
   const lease = await leases.acquire(SHARD);
   if (lease === undefined) throw new Error('no lease');
-  const ledger: LedgerLink = { id: 1, addSink: jest.fn(), removeSink: jest.fn(), settledByDrop: jest.fn() };
+  const ledger: LedgerLink = {
+    id: 1,
+    passedLast: new WeakMap(),
+    addSink: jest.fn(),
+    removeSink: jest.fn(),
+    settledByDrop: jest.fn(),
+    distrustAll: jest.fn(),
+  };
   const reading = new ShardReading(
     SHARD,
     lease.token,
@@ -237,5 +244,37 @@ test('a handoff whose records do not drain in time keeps the lease, withdraws th
     kind: 'position',
     position: { sequenceNumber: '2' },
   });
+  await t.cleanUp();
+});
+
+test('distrust() writes nothing more (not even at the stop it starts) and releases the lease', async () => {
+  const t = await setUp();
+  t.deliver('1', '2', '3');
+  t.reading.passed(t.ledger, '1', undefined);
+  await t.reading.commit();
+  t.reading.passed(t.ledger, '3', undefined);
+  t.reading.distrust();
+  await t.reading.commit();
+  await t.flush();
+  expect(t.reading.state).toBe('stopped');
+  expect(t.finished).toEqual(['stopped']);
+  expect(t.leases.get(SHARD)).toBeUndefined();
+  expect(t.unwritten).toEqual([]);
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toEqual({
+    kind: 'position',
+    position: { sequenceNumber: '1' },
+  });
+  await t.cleanUp();
+});
+
+test('distrust() of a shard read to its end writes no SHARD_END', async () => {
+  const t = await setUp();
+  t.deliver('1');
+  t.callbacks()?.onEnd([]);
+  t.reading.distrust();
+  t.reading.passed(t.ledger, '1', undefined);
+  await t.flush();
+  expect(t.reading.state).toBe('stopped');
+  expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toBeUndefined();
   await t.cleanUp();
 });

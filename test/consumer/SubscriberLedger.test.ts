@@ -38,3 +38,19 @@ test('after the subscriber left, its checkpoint() sinks are no longer told about
   ledger.settledByDrop(reading);
   expect(sink.settled).not.toHaveBeenCalled();
 });
+
+test('distrustAll() reaches the consumer while the subscriber is there, not after it left', () => {
+  const distrust = jest.fn();
+  const ledger = new SubscriberLedger(
+    1,
+    {} as Subscriber<KinesisRecord>,
+    new VirtualTimeScheduler(),
+    undefined,
+    distrust,
+  );
+  ledger.distrustAll();
+  expect(distrust).toHaveBeenCalledTimes(1);
+  ledger.close();
+  ledger.distrustAll();
+  expect(distrust).toHaveBeenCalledTimes(1);
+});

@@ -8,6 +8,10 @@ import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
  * pipeline to it directly, and each holds back the position until it finished its records.
  * Also raised for a checkpoint() after asynchronous work behind another checkpoint(): the first
  * one commits before that work is done, so keep only the last one.
+ *
+ * Once it is raised the consumer's readings write nothing more and every shard is read again
+ * from its last position written, so positions settled ahead of the work are never stored
+ * (only a batch written before the error can be).
  */
 export class MulticastCheckpointError extends RxjsKinesisError {
   constructor(streamName: string, shardId: string, sequenceNumber: string) {

@@ -15,14 +15,36 @@ export interface ShardPosition {
  * been committed while this one was still being processed. Use
  * `checkpoint({ mode: 'concurrent', process })`, which commits only the completed prefix, or
  * keep the order (concatMap, a per-shard groupBy).
+ *
+ * `elsewhere`: the later item passed another checkpoint() of the same subscriber, not in line
+ * with this one: a shard split across checkpoint()s (groupBy on another key than the shard id,
+ * a checkpoint() inside mergeMap's inner pipelines), whose passes each settle the whole shard
+ * up to them.
+ *
+ * Once it is raised the consumer's readings write nothing more and every shard is read again
+ * from its last position written, so positions settled ahead of the work are never stored
+ * (only a batch written before the error can be).
  */
 export class OutOfOrderCheckpointError extends RxjsKinesisError {
-  constructor(streamName: string, shardId: string, late: ShardPosition, passed: ShardPosition) {
+  constructor(
+    streamName: string,
+    shardId: string,
+    late: ShardPosition,
+    passed: ShardPosition,
+    elsewhere = false,
+  ) {
     super(
-      `checkpoint() got ${describe(late)} of shard ${shardId} (stream "${streamName}") after ` +
-        `${describe(passed)} had passed: the processing before it completes out of order (mergeMap?), ` +
-        `so positions committed for the later one may be ahead of this one's work; use ` +
-        `checkpoint({ mode: 'concurrent', process }) or keep each shard's order (concatMap)`,
+      elsewhere
+        ? `checkpoint() got ${describe(late)} of shard ${shardId} (stream "${streamName}") after ` +
+            `another checkpoint() of this subscriber had passed ${describe(passed)}: the shard is split ` +
+            `across checkpoint()s (groupBy on another key than the shard id? checkpoint() inside ` +
+            `mergeMap?), and each one's position settles the whole shard up to it, so a position may be ` +
+            `committed ahead of this one's work; group by shardId, or merge the groups back before ` +
+            `one checkpoint(), or use checkpoint({ mode: 'concurrent', process })`
+        : `checkpoint() got ${describe(late)} of shard ${shardId} (stream "${streamName}") after ` +
+            `${describe(passed)} had passed: the processing before it completes out of order (mergeMap?), ` +
+            `so positions committed for the later one may be ahead of this one's work; use ` +
+            `checkpoint({ mode: 'concurrent', process }) or keep each shard's order (concatMap)`,
       {
         retriable: false,
         context: {
