@@ -14,6 +14,7 @@ import { waitUntil, type ProcessedItem, type ReceivedEvent, type WorkerGroup } f
 const SHARDS = 4;
 const MAX_QUEUE_SIZE = 40;
 const HANDLER_DELAY_MS = 10;
+const STARTUP_WAIT_MS = 45_000;
 
 let redis: RedisServerProcess | undefined;
 let fixture: GroupFixture | undefined;
@@ -79,14 +80,15 @@ async function pauseRedisPastTheSession(options: PauseOptions): Promise<{ group:
   // ~250 records/s against two handlers of at most 100 items/s each: both keep a full backlog.
   feed.start(25, 100);
   await Promise.all(['w1', 'w2'].map((id) => group.start(id)));
+  // Start-up waits (worker processes compile and connect): generous, as a loaded machine needs.
   await waitUntil(
     async () => shape(await leases.look()) === '2/2',
-    20_000,
+    STARTUP_WAIT_MS,
     () => describeHoldings(leases.last),
   );
   await waitUntil(
     () => group.processed.length >= options.warmUp,
-    20_000,
+    STARTUP_WAIT_MS,
     () => `${group.processed.length} records processed`,
   );
 
@@ -157,7 +159,7 @@ describe('consumer group: Redis paused past the session timeout, slow handlers',
     // The backlog was real: some handler work did outlive a lease (the window this test bounds).
     expect(overlapping).toBeGreaterThan(0);
     expect(group.failures).toEqual([]);
-  }, 150_000);
+  }, 200_000);
 
   it('a handler that checks abortSignal processes nothing after the loss: no record is processed by two workers at once', async () => {
     const { group } = await pauseRedisPastTheSession({
@@ -178,5 +180,5 @@ describe('consumer group: Redis paused past the session timeout, slow handlers',
           expect(report.at).toBeGreaterThanOrEqual(first?.at ?? Infinity);
     }
     expect(group.failures).toEqual([]);
-  }, 150_000);
+  }, 200_000);
 });
