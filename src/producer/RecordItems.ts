@@ -53,18 +53,21 @@ export class OneItem<T> implements RecordItems<T> {
 const NO_HASH_KEY: readonly undefined[] = [];
 /** Room made at once at most (larger arrays made with a length may not be kept as plain lists). */
 const MAX_CAPACITY = 65_536;
+const MIN_INDEX_CAPACITY = 16;
 
 /**
- * The items of an aggregated record, packed as it fills: the items and their indexes in two
- * arrays, a key per item only once one differs from the first (aggregated items mostly share
- * theirs), explicit hash keys only once one is given, flush groups as runs and the bytes as one
- * sum. An accepted item's prepared form is let go once its record holds it, so that what waits
- * for a PutRecords answer is two array slots per item rather than an object each (thousands of
- * items wait per record, long enough to be copied by young-generation collections).
+ * The items of an aggregated record, packed as it fills: the items in an array, their indexes in
+ * a typed array, a key per item only once one differs from the first (aggregated items mostly
+ * share theirs), explicit hash keys only once one is given, flush groups as runs and the bytes as
+ * one sum. An accepted item's prepared form is let go once its record holds it, so that what
+ * waits for a PutRecords answer is an array slot and a number (off the heap) per item rather
+ * than an object each (thousands of items wait per record, long enough to be copied by
+ * young-generation collections).
  */
 export class PackedItems<T> implements RecordItems<T> {
   private readonly items: T[];
-  private readonly indexes: number[];
+  /** Outside the JavaScript heap (a typed array's store): collections never copy it. */
+  private indexes: Float64Array;
   private count = 0;
   private firstKey = '';
   private keys: string[] | undefined;
@@ -77,7 +80,7 @@ export class PackedItems<T> implements RecordItems<T> {
   constructor(expected: number) {
     const capacity = Math.max(0, Math.min(expected, MAX_CAPACITY));
     this.items = new Array<T>(capacity);
-    this.indexes = new Array<number>(capacity);
+    this.indexes = new Float64Array(Math.max(MIN_INDEX_CAPACITY, capacity));
   }
 
   get length(): number {
@@ -87,6 +90,11 @@ export class PackedItems<T> implements RecordItems<T> {
   add(entry: QueuedItem<T>): void {
     const n = this.count;
     this.items[n] = entry.item;
+    if (n === this.indexes.length) {
+      const grown = new Float64Array(2 * n);
+      grown.set(this.indexes);
+      this.indexes = grown;
+    }
     this.indexes[n] = entry.index;
     const key = entry.partitionKey;
     if (n === 0) this.firstKey = key;
@@ -113,7 +121,6 @@ export class PackedItems<T> implements RecordItems<T> {
   seal(): void {
     if (this.items.length > this.count) {
       this.items.length = this.count;
-      this.indexes.length = this.count;
     }
   }
 
