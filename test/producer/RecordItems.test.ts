@@ -74,6 +74,17 @@ describe('PackedItems', () => {
       new Array(4).fill(['k', undefined]),
     );
   });
+
+  it('holds more items than the room first made for them', () => {
+    const group: FlushGroup = { unsettled: 0 };
+    const packed = new PackedItems<string>(1);
+    for (let i = 0; i < 100; i += 1) packed.add(queued(1000 + i, 'k', group));
+    packed.seal();
+    expect(Array.from({ length: packed.length }, (_, i) => packed.index(i))).toEqual(
+      Array.from({ length: 100 }, (_, i) => 1000 + i),
+    );
+    expect(packed.item(99)).toBe('item-1099');
+  });
 });
 
 describe('OneItem', () => {
