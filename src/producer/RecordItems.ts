@@ -52,8 +52,9 @@ export class OneItem<T> implements RecordItems<T> {
 
 const NO_HASH_KEY: readonly undefined[] = [];
 /** Room made at once at most (larger arrays made with a length may not be kept as plain lists). */
-const MAX_CAPACITY = 65_536;
-const MIN_INDEX_CAPACITY = 16;
+const MAX_CAPACITY = 16_384;
+const MIN_CAPACITY = 16;
+const NO_INDEXES = new Float64Array(0);
 
 /**
  * The items of an aggregated record, packed as it fills: the items in an array, their indexes in
@@ -65,9 +66,9 @@ const MIN_INDEX_CAPACITY = 16;
  * young-generation collections).
  */
 export class PackedItems<T> implements RecordItems<T> {
-  private readonly items: T[];
+  private items: T[] = [];
   /** Outside the JavaScript heap (a typed array's store): collections never copy it. */
-  private indexes: Float64Array;
+  private indexes: Float64Array = NO_INDEXES;
   private count = 0;
   private firstKey = '';
   private keys: string[] | undefined;
@@ -76,12 +77,11 @@ export class PackedItems<T> implements RecordItems<T> {
   private readonly runs: number[] = [];
   bytes = 0;
 
-  /** `expected`: how many items the record will likely hold (room is made for them at once). */
-  constructor(expected: number) {
-    const capacity = Math.max(0, Math.min(expected, MAX_CAPACITY));
-    this.items = new Array<T>(capacity);
-    this.indexes = new Float64Array(Math.max(MIN_INDEX_CAPACITY, capacity));
-  }
+  /**
+   * `expected`: how many items the record will likely hold; room is made for them (up to a
+   * bound) when the first one comes, so that a lane with no open record holds none.
+   */
+  constructor(private readonly expected: number) {}
 
   get length(): number {
     return this.count;
@@ -89,6 +89,11 @@ export class PackedItems<T> implements RecordItems<T> {
 
   add(entry: QueuedItem<T>): void {
     const n = this.count;
+    if (n === 0) {
+      const capacity = Math.max(MIN_CAPACITY, Math.min(this.expected, MAX_CAPACITY));
+      this.items = new Array<T>(capacity);
+      this.indexes = new Float64Array(capacity);
+    }
     this.items[n] = entry.item;
     if (n === this.indexes.length) {
       const grown = new Float64Array(2 * n);
@@ -119,9 +124,10 @@ export class PackedItems<T> implements RecordItems<T> {
 
   /** The record closed: no more items; room made for more than it took is given back. */
   seal(): void {
-    if (this.items.length > this.count) {
-      this.items.length = this.count;
-    }
+    const { count } = this;
+    if (this.items.length > count) this.items.length = count;
+    // Room made for many more than came (the lane's record before was larger) is not kept.
+    if (this.indexes.length > 2 * count + MIN_CAPACITY) this.indexes = this.indexes.slice(0, count);
   }
 
   item(i: number): T {

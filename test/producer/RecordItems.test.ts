@@ -75,6 +75,18 @@ describe('PackedItems', () => {
     );
   });
 
+  it('holds fewer items than the room made for them', () => {
+    const group: FlushGroup = { unsettled: 0 };
+    const packed = new PackedItems<string>(5000);
+    for (let i = 0; i < 3; i += 1) packed.add(queued(i, 'k', group));
+    packed.seal();
+    expect(unpacked(packed).map((entry) => [entry.item, entry.index])).toEqual([
+      ['item-0', 0],
+      ['item-1', 1],
+      ['item-2', 2],
+    ]);
+  });
+
   it('holds more items than the room first made for them', () => {
     const group: FlushGroup = { unsettled: 0 };
     const packed = new PackedItems<string>(1);
