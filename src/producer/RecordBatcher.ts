@@ -114,18 +114,16 @@ export class RecordBatcher<T> {
     const sizeBefore = accumulator.size;
     const wasOpen = accumulator.itemCount > 0;
     const closed = accumulator.add(item);
+    lane.openItems.add(item);
+    this.openItemCount += 1;
+    if (!wasOpen) this.openRecords += 1;
     if (closed !== undefined) {
       // The open record closed without the item (it did not fit), which starts the next one.
       this.openBytes -= sizeBefore;
       this.openBytes += accumulator.size;
-      this.openItemCount += 1;
       this.close(lane, closed);
-      lane.openItems.add(item);
       return true;
     }
-    lane.openItems.add(item);
-    this.openItemCount += 1;
-    if (!wasOpen) this.openRecords += 1;
     this.openBytes += accumulator.size - sizeBefore;
     if (accumulator.size >= this.fullRecordBytes) {
       // Full enough: a record that would take a shard's whole byte budget must wait until all
@@ -321,16 +319,16 @@ export class RecordBatcher<T> {
     return TAKE;
   }
 
-  /** Queues the lane's open record, closed as `closed`: it holds every item of the open record. */
+  /**
+   * Queues the lane's open record, closed as `closed`: it holds the first `closed.itemCount`
+   * items put in the lane's open record (all of them, or all but the one that did not fit).
+   */
   private close(lane: ShardLane<T>, closed: AggregatedRecord): void {
     const items = lane.openItems;
-    if (closed.itemCount !== items.length) {
-      throw new Error(`a closed record holds ${closed.itemCount} items, its lane put ${items.length} in it`);
-    }
+    const rest = closed.itemCount < items.length ? items.splitOff(closed.itemCount) : undefined;
     this.openItemCount -= items.length;
     items.seal();
-    lane.lastRecordItems = items.length;
-    lane.openItems = new PackedItems<T>(items.length);
+    lane.openItems = rest ?? new PackedItems<T>(items.length);
     this.queueRecord(lane, closed, items);
   }
 

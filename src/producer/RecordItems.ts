@@ -54,11 +54,11 @@ const NO_HASH_KEY: readonly undefined[] = [];
 /** Room made at once at most (larger arrays made with a length may not be kept as plain lists). */
 const MAX_CAPACITY = 16_384;
 const MIN_CAPACITY = 16;
-const NO_INDEXES = new Float64Array(0);
+const NO_NUMBERS = new Float64Array(0);
 
 /**
- * The items of an aggregated record, packed as it fills: the items in an array, their indexes in
- * a typed array, a key per item only once one differs from the first (aggregated items mostly
+ * The items of an aggregated record, packed as it fills: the items in an array, their indexes and
+ * sizes in a typed array, a key per item only once one differs from the first (aggregated items mostly
  * share theirs), explicit hash keys only once one is given, flush groups as runs and the bytes as
  * one sum. An accepted item's prepared form is let go once its record holds it, so that what
  * waits for a PutRecords answer is an array slot and a number (off the heap) per item rather
@@ -67,8 +67,11 @@ const NO_INDEXES = new Float64Array(0);
  */
 export class PackedItems<T> implements RecordItems<T> {
   private items: T[] = [];
-  /** Outside the JavaScript heap (a typed array's store): collections never copy it. */
-  private indexes: Float64Array = NO_INDEXES;
+  /**
+   * Each item's index and size (bytes the queue counts), two numbers per item, outside the
+   * JavaScript heap (a typed array's store): collections never copy it.
+   */
+  private numbers: Float64Array = NO_NUMBERS;
   private count = 0;
   private firstKey = '';
   private keys: string[] | undefined;
@@ -88,37 +91,94 @@ export class PackedItems<T> implements RecordItems<T> {
   }
 
   add(entry: QueuedItem<T>): void {
+    this.addParts(
+      entry.item,
+      entry.index,
+      entry.partitionKey,
+      entry.explicitHashKey,
+      entry.flushGroup!,
+      entry.size,
+    );
+  }
+
+  /**
+   * Keeps the first `n` items and returns the others, in their order, as a list of their own
+   * (an accumulator that closed a record with fewer items than were added to it).
+   */
+  splitOff(n: number): PackedItems<T> {
+    // The rest starts the lane's next record: room for as many as this one holds.
+    const rest = new PackedItems<T>(Math.max(n, this.count - n));
+    let run = 0;
+    let runEnd = this.runs[0] ?? 0;
+    for (let i = 0; i < this.count; i += 1) {
+      while (i >= runEnd) {
+        run += 1;
+        runEnd += this.runs[run]!;
+      }
+      if (i < n) continue;
+      rest.addParts(
+        this.items[i]!,
+        this.numbers[2 * i]!,
+        this.partitionKey(i),
+        this.explicitHashKey(i),
+        this.groups[run]!,
+        this.numbers[2 * i + 1]!,
+      );
+    }
+    let kept = 0;
+    for (let k = 0; k < this.runs.length; k += 1) {
+      if (kept + this.runs[k]! >= n) {
+        this.runs[k] = n - kept;
+        this.runs.length = this.runs[k] === 0 ? k : k + 1;
+        this.groups.length = this.runs.length;
+        break;
+      }
+      kept += this.runs[k]!;
+    }
+    this.count = n;
+    this.bytes -= rest.bytes;
+    if (this.keys !== undefined) this.keys.length = n;
+    if (this.hashKeys !== undefined) this.hashKeys.length = n;
+    return rest;
+  }
+
+  private addParts(
+    item: T,
+    index: number,
+    key: string,
+    hashKey: string | undefined,
+    group: FlushGroup,
+    size: number,
+  ): void {
     const n = this.count;
     if (n === 0) {
       const capacity = Math.max(MIN_CAPACITY, Math.min(this.expected, MAX_CAPACITY));
       this.items = new Array<T>(capacity);
-      this.indexes = new Float64Array(capacity);
+      this.numbers = new Float64Array(2 * capacity);
     }
-    this.items[n] = entry.item;
-    if (n === this.indexes.length) {
-      const grown = new Float64Array(2 * n);
-      grown.set(this.indexes);
-      this.indexes = grown;
+    this.items[n] = item;
+    if (2 * n === this.numbers.length) {
+      const grown = new Float64Array(4 * n);
+      grown.set(this.numbers);
+      this.numbers = grown;
     }
-    this.indexes[n] = entry.index;
-    const key = entry.partitionKey;
+    this.numbers[2 * n] = index;
+    this.numbers[2 * n + 1] = size;
     if (n === 0) this.firstKey = key;
     else if (this.keys === undefined && key !== this.firstKey)
       this.keys = new Array<string>(n).fill(this.firstKey);
     if (this.keys !== undefined) this.keys[n] = key;
-    const hashKey = entry.explicitHashKey;
     if (hashKey !== undefined && this.hashKeys === undefined) {
       this.hashKeys = new Array<string | undefined>(n).fill(undefined);
     }
     if (this.hashKeys !== undefined) this.hashKeys[n] = hashKey;
-    const group = entry.flushGroup!;
     const last = this.groups.length - 1;
     if (last >= 0 && this.groups[last] === group) this.runs[last]! += 1;
     else {
       this.groups.push(group);
       this.runs.push(1);
     }
-    this.bytes += entry.size;
+    this.bytes += size;
     this.count = n + 1;
   }
 
@@ -127,7 +187,7 @@ export class PackedItems<T> implements RecordItems<T> {
     const { count } = this;
     if (this.items.length > count) this.items.length = count;
     // Room made for many more than came (the lane's record before was larger) is not kept.
-    if (this.indexes.length > 2 * count + MIN_CAPACITY) this.indexes = this.indexes.slice(0, count);
+    if (this.numbers.length > 4 * count + 2 * MIN_CAPACITY) this.numbers = this.numbers.slice(0, 2 * count);
   }
 
   item(i: number): T {
@@ -135,7 +195,7 @@ export class PackedItems<T> implements RecordItems<T> {
   }
 
   index(i: number): number {
-    return this.indexes[i]!;
+    return this.numbers[2 * i]!;
   }
 
   partitionKey(i: number): string {

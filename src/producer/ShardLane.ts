@@ -13,8 +13,6 @@ import { TokenBucket } from './TokenBucket.js';
 export class ShardLane<T> {
   /** The items of the open record. */
   openItems = new PackedItems<T>(0);
-  /** Items the last closed record held: room made for as many in the next one. */
-  lastRecordItems = 0;
   /** Records to send again, in the order they go (before any record of `queue`). */
   retries: OutgoingRecord<T>[] = [];
   /** Closed records in the order they were closed. */

@@ -99,6 +99,52 @@ describe('PackedItems', () => {
   });
 });
 
+describe('PackedItems.splitOff', () => {
+  it('keeps the first items and gives the rest, each with its own index, keys, flush group and bytes', () => {
+    const first: FlushGroup = { unsettled: 0 };
+    const second: FlushGroup = { unsettled: 0 };
+    const entries = [
+      queued(0, 'a', first),
+      queued(1, 'b', first, '7'),
+      queued(2, 'a', second),
+      queued(3, 'c', second),
+      queued(4, 'a', second, '9'),
+    ];
+    const expectOf = (list: readonly QueuedItem<string>[]) =>
+      list.map(({ item, index, partitionKey, explicitHashKey }) => ({
+        item,
+        index,
+        partitionKey,
+        explicitHashKey,
+      }));
+    const groupsOf = (items: PackedItems<string>) => {
+      const runs: [FlushGroup, number][] = [];
+      items.forEachGroup((group, count) => runs.push([group, count]));
+      return runs;
+    };
+    for (let n = 0; n <= entries.length; n += 1) {
+      const packed = new PackedItems<string>(2);
+      for (const entry of entries) packed.add(entry);
+      const rest = packed.splitOff(n);
+      packed.seal();
+      expect(unpacked(packed)).toEqual(expectOf(entries.slice(0, n)));
+      expect(unpacked(rest)).toEqual(expectOf(entries.slice(n)));
+      const bytes = (list: readonly QueuedItem<string>[]) => list.reduce((sum, entry) => sum + entry.size, 0);
+      expect(packed.bytes).toBe(bytes(entries.slice(0, n)));
+      expect(rest.bytes).toBe(bytes(entries.slice(n)));
+      const counted = (runs: [FlushGroup, number][], group: FlushGroup) =>
+        runs.filter(([g]) => g === group).reduce((sum, [, count]) => sum + count, 0);
+      expect(counted(groupsOf(packed), first)).toBe(Math.min(n, 2));
+      expect(counted(groupsOf(packed), second)).toBe(Math.max(0, n - 2));
+      expect(counted(groupsOf(rest), first)).toBe(Math.max(0, 2 - n));
+      expect(counted(groupsOf(rest), second)).toBe(3 - Math.max(0, n - 2));
+      // The rest goes on taking items.
+      rest.add(queued(5, 'a', second));
+      expect(rest.index(rest.length - 1)).toBe(5);
+    }
+  });
+});
+
 describe('OneItem', () => {
   it('is the list of its one item', () => {
     const group: FlushGroup = { unsettled: 0 };
