@@ -16,7 +16,12 @@
  *      [--shards 1,4,16,64]   (shard counts of the capacity run)
  * Profile one contender: node --cpu-prof --import tsx bench/producer.ts --only throughput \
  *      --case "1 KiB" --contender toKinesis --rounds 1
+ * What one contender allocates, collected objects included (V8's sampling heap profiler, one
+ * sample per 4 KiB on average): add --heap-sample <file.heapprofile> (open it in Chrome's
+ * DevTools, or sum it with bench/heapSampleSummary.ts).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import {
@@ -25,7 +30,7 @@ import {
   type KinesisClient,
   type PutRecordsRequestEntry,
 } from '@aws-sdk/client-kinesis';
-import { lastValueFrom, Observable, reduce, Subject } from 'rxjs';
+import { lastValueFrom, Observable, reduce } from 'rxjs';
 import { createKinesisClient, type KinesisConnectionOptions } from '../src/kinesis/createKinesisClient.js';
 import { toKinesis } from '../src/operators/toKinesis.js';
 import { jsonLineProcessor, jsonProcessor, kplJsonProcessor } from '../src/processors/namedProcessors.js';
@@ -48,6 +53,8 @@ const ONLY = ARGS.includes('--only') ? ARGS[ARGS.indexOf('--only') + 1] : undefi
 /** Only cases / contenders whose name holds this text (e.g. for a --cpu-prof run of one). */
 const CASE = ARGS.includes('--case') ? ARGS[ARGS.indexOf('--case') + 1] : undefined;
 const CONTENDER = ARGS.includes('--contender') ? ARGS[ARGS.indexOf('--contender') + 1] : undefined;
+/** Where to write a sampled heap profile of the throughput runs (collected objects included). */
+const HEAP_SAMPLE = ARGS.includes('--heap-sample') ? ARGS[ARGS.indexOf('--heap-sample') + 1] : undefined;
 const SHARDS = 4;
 /** Shard counts of the capacity run (--shards 1,4,16,64). */
 const CAPACITY_SHARDS = ARGS.includes('--shards')
@@ -180,17 +187,19 @@ function kplBaseline(client: KinesisClient, streamName: string, size: number): P
   }).then(() => ITEMS);
 }
 
+/** Tells a paced source that `n` more items were reported. */
+interface Pacing {
+  reported: (n: number) => void;
+}
+
 /**
  * RxJS has no backpressure, so the source of a toKinesis() run emits as an application would
  * that watches the reports: at most what the default queue bounds hold for 4 shards (100,000 items, 64 MiB) not yet
- * reported, topped up after each PutRecords answer.
+ * reported, topped up after each PutRecords answer. The reports are counted through a plain
+ * callback (an RxJS Subject here would cost the contender a few hundred bytes of garbage per
+ * report that are not the library's).
  */
-function pacedSource(
-  count: number,
-  size: number,
-  window: number,
-  reported: Subject<number>,
-): Observable<Item> {
+function pacedSource(count: number, size: number, window: number, pacing: Pacing): Observable<Item> {
   return new Observable<Item>((subscriber) => {
     let emitted = 0;
     let settled = 0;
@@ -203,15 +212,17 @@ function pacedSource(
       }
       if (emitted >= count) subscriber.complete();
     };
-    const subscription = reported.subscribe((n) => {
+    pacing.reported = (n) => {
       settled += n;
       if (!scheduled && emitted < count) {
         scheduled = true;
         queueMicrotask(pump);
       }
-    });
+    };
     pump();
-    return subscription;
+    return () => {
+      pacing.reported = () => undefined;
+    };
   });
 }
 
@@ -221,12 +232,12 @@ function viaToKinesis(
   processor: Processor<Item>,
   size: number,
 ): Promise<number> {
-  const reported = new Subject<number>();
+  const pacing: Pacing = { reported: () => undefined };
   return lastValueFrom(
-    pacedSource(ITEMS, size, Math.min(100_000, Math.floor((60 * 1024 * 1024) / (size + 60))), reported).pipe(
+    pacedSource(ITEMS, size, Math.min(100_000, Math.floor((60 * 1024 * 1024) / (size + 60))), pacing).pipe(
       toKinesis<Item>({ streamName, ...connection, processor, ...RAISED_PACING }),
       reduce((count, report) => {
-        reported.next(1);
+        pacing.reported(1);
         return count + (report.status === 'delivered' ? 1 : 0);
       }, 0),
     ),
@@ -258,6 +269,31 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Posts an inspector command and resolves with its answer. */
+function post<R>(session: Session, method: string, params: object = {}): Promise<R> {
+  return new Promise<R>((resolve, reject) =>
+    session.post(method, params, (error, answer) => (error ? reject(error) : resolve(answer as R))),
+  );
+}
+
+/**
+ * Runs `work` under V8's sampling heap profiler, objects collected by minor and major GCs
+ * included (so short-lived garbage shows too), and writes the profile to `file`.
+ */
+async function heapSampled(file: string, work: () => Promise<void>): Promise<void> {
+  const session = new Session();
+  session.connect();
+  await post(session, 'HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  await work();
+  const { profile } = await post<{ profile: unknown }>(session, 'HeapProfiler.stopSampling');
+  writeFileSync(file, JSON.stringify(profile));
+  session.disconnect();
 }
 
 async function createStream(client: KinesisClient, name: string, shards: number): Promise<void> {
@@ -315,8 +351,11 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
       ],
     },
   ];
-  for (const { name, contenders: all } of cases) {
-    if (CASE !== undefined && !name.includes(CASE)) continue;
+  const runCases = async () => {
+    for (const { name, contenders: all } of cases) await runCase(name, all);
+  };
+  const runCase = async (name: string, all: Array<[string, () => Promise<number>]>) => {
+    if (CASE !== undefined && !name.includes(CASE)) return;
     const contenders = all.filter(([id]) => CONTENDER === undefined || id.includes(CONTENDER));
     const runs = new Map<string, Run[]>(contenders.map(([id]) => [id, []]));
     for (let round = 0; round < ROUNDS; round += 1) {
@@ -358,7 +397,9 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
         },
       );
     }
-  }
+  };
+  if (HEAP_SAMPLE === undefined) await runCases();
+  else await heapSampled(HEAP_SAMPLE, runCases);
   plain.destroy();
   client.destroy();
   server.stop();

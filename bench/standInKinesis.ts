@@ -275,7 +275,8 @@ export function startStandInProcess(
   options: StandInOptions,
 ): Promise<{ endpoint: string; stop: () => void; child: ChildProcess }> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, options.limits ? ['--limits'] : [], {
+    // STAND_IN_SCRIPT: this file's path when the benchmark runs bundled (its __filename is the bundle's).
+    const child = fork(process.env.STAND_IN_SCRIPT ?? __filename, options.limits ? ['--limits'] : [], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });

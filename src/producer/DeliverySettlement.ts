@@ -1,33 +1,37 @@
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveredReport } from './DeliveryReport.js';
 import { AfterFlushError } from './errors/AfterFlushError.js';
-import type { QueuedItem } from './OutgoingRecord.js';
 import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
 import type { ProducerMetrics } from './ProducerMetrics.js';
 import type { ResolvedProducerOptions } from './ProducerOptions.js';
 import type { ProducerQueue } from './ProducerQueue.js';
+import type { RecordItems } from './RecordItems.js';
 import type { SendResult } from './PutRecordsSender.js';
 
-/** A delivered item's report; `position` -1 when the record holds only this item. */
+/**
+ * The report of item `i` of a delivered record; `position` -1 when the record holds only this
+ * item (no subSequenceNumber).
+ */
 function deliveredReport<T>(
-  item: QueuedItem<T>,
+  items: RecordItems<T>,
+  i: number,
   shardId: string,
   sequenceNumber: string,
   position: number,
   attempts: number,
   possibleDuplicate: boolean,
 ): DeliveredReport<T> {
-  const { explicitHashKey } = item;
+  const explicitHashKey = items.explicitHashKey(i);
   if (explicitHashKey === undefined && position !== -1) {
     // An aggregated item's report, built in one literal (no property added afterwards).
     return {
       status: 'delivered',
-      item: item.item,
-      index: item.index,
+      item: items.item(i),
+      index: items.index(i),
       shardId,
       sequenceNumber,
       subSequenceNumber: position,
-      partitionKey: item.partitionKey,
+      partitionKey: items.partitionKey(i),
       attempts,
       possibleDuplicate,
     };
@@ -35,22 +39,22 @@ function deliveredReport<T>(
   if (position === -1 && explicitHashKey === undefined) {
     return {
       status: 'delivered',
-      item: item.item,
-      index: item.index,
+      item: items.item(i),
+      index: items.index(i),
       shardId,
       sequenceNumber,
-      partitionKey: item.partitionKey,
+      partitionKey: items.partitionKey(i),
       attempts,
       possibleDuplicate,
     };
   }
   const report: { -readonly [K in keyof DeliveredReport<T>]: DeliveredReport<T>[K] } = {
     status: 'delivered',
-    item: item.item,
-    index: item.index,
+    item: items.item(i),
+    index: items.index(i),
     shardId,
     sequenceNumber,
-    partitionKey: item.partitionKey,
+    partitionKey: items.partitionKey(i),
     attempts,
     possibleDuplicate,
   };
@@ -85,7 +89,7 @@ export class DeliverySettlement<T> {
       return;
     }
     const reports: DeliveredReport<T>[] = [];
-    const items: QueuedItem<T>[] = [];
+    let itemCount = 0;
     let bytes = 0;
     for (const { record, shardId, sequenceNumber } of result.delivered) {
       this.counters.add(shardId, 'records');
@@ -94,12 +98,12 @@ export class DeliverySettlement<T> {
       bytes += record.record.size;
       const { attempts, possibleDuplicate } = record;
       const recordItems = record.items;
+      itemCount += recordItems.length;
       for (let position = 0; position < recordItems.length; position += 1) {
-        const item = recordItems[position]!;
-        items.push(item);
         reports.push(
           deliveredReport(
-            item,
+            recordItems,
+            position,
             shardId,
             sequenceNumber,
             aggregates ? position : -1,
@@ -112,7 +116,8 @@ export class DeliverySettlement<T> {
     this.counters.publish();
     const settle = () => {
       for (const report of reports) this.hooks.report(report);
-      this.queue.settle(items);
+      for (const { record } of result.delivered) this.queue.countOutRecord(record.items);
+      this.queue.settled();
     };
     const { afterFlush } = this.options;
     if (afterFlush === undefined) return settle();
@@ -120,7 +125,7 @@ export class DeliverySettlement<T> {
     try {
       pending = afterFlush({
         records: result.delivered.length,
-        items: items.length,
+        items: itemCount,
         bytes,
         failedRecords: result.retry.length + result.givenUp.length,
         delivered: reports,
@@ -157,7 +162,8 @@ export class DeliverySettlement<T> {
       for (let position = 0; position < items.length; position += 1) {
         hooks.report(
           deliveredReport(
-            items[position]!,
+            items,
+            position,
             shardId,
             sequenceNumber,
             aggregates ? position : -1,
@@ -167,10 +173,7 @@ export class DeliverySettlement<T> {
         );
       }
     }
-    for (const { record } of delivered) {
-      const { items } = record;
-      for (let i = 0; i < items.length; i += 1) queue.countOut(items[i]!);
-    }
+    for (const { record } of delivered) queue.countOutRecord(record.items);
     queue.settled();
   }
 }

@@ -8,6 +8,7 @@ import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
 import type { ProducerMetrics } from './ProducerMetrics.js';
 import type { ProducerQueue } from './ProducerQueue.js';
 import type { GivenUpRecord } from './PutRecordsSender.js';
+import type { RecordItems } from './RecordItems.js';
 import { UNASSIGNED_SHARD } from './ShardPredictor.js';
 
 /**
@@ -28,6 +29,15 @@ export class ItemFailures<T> {
     for (const item of items)
       this.hooks.report({ status: 'failed', item: item.item, index: item.index, error });
     this.queue.settle(items);
+  }
+
+  /** Reports the items of a record failed with `error` and settles them. */
+  failRecordItems(items: RecordItems<T>, error: RxjsKinesisError, laneId: string): void {
+    this.counters.add(laneId, 'failures', items.length);
+    for (let i = 0; i < items.length; i += 1)
+      this.hooks.report({ status: 'failed', item: items.item(i), index: items.index(i), error });
+    this.queue.countOutRecord(items);
+    this.queue.settled();
   }
 
   /** Fails items that never reached a shard (waiting for the first shard map) with `error`. */
@@ -55,9 +65,12 @@ export class ItemFailures<T> {
       failures.set(error, group);
     }
     for (const [error, group] of failures) {
-      const items = group.records.flatMap((record) =>
-        record.items.map(({ item, index }) => ({ item, index })),
-      );
+      const items: { item: T; index: number }[] = [];
+      for (const { items: recordItems } of group.records) {
+        for (let i = 0; i < recordItems.length; i += 1) {
+          items.push({ item: recordItems.item(i), index: recordItems.index(i) });
+        }
+      }
       const attempts = Math.max(...group.records.map((record) => record.attempts));
       const failure = group.limit
         ? new DeliveryRetryLimitError(items, attempts, error, error.context)
@@ -68,7 +81,7 @@ export class ItemFailures<T> {
         retryLimitReached: group.limit,
         error,
       });
-      for (const record of group.records) this.failItems(record.items, failure, record.laneId);
+      for (const record of group.records) this.failRecordItems(record.items, failure, record.laneId);
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { AggregatedRecord } from '../processors/Aggregator.js';
+import type { RecordItems } from './RecordItems.js';
 
 /** An accepted item, serialized and keyed, waiting to be delivered. */
 export type PreparedItem<T> = PreparedBytes<T> | PreparedText<T>;
@@ -49,7 +50,7 @@ export type QueuedItem<T> = PreparedItem<T>;
 /** A closed Kinesis record on its way to PutRecords, with the items it holds. */
 export interface OutgoingRecord<T> {
   readonly record: AggregatedRecord;
-  readonly items: readonly QueuedItem<T>[];
+  readonly items: RecordItems<T>;
   /** The predicted shard (the lane the record waits in). */
   readonly laneId: string;
   /** PutRecords attempts made so far. */

@@ -1,4 +1,4 @@
-import { Subject, type Observable, type Subscription } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveredReport, DeliveryReport } from './DeliveryReport.js';
 import { ProducerClosedError } from './errors/ProducerClosedError.js';
@@ -9,6 +9,7 @@ import type { PreparedItem } from './OutgoingRecord.js';
 import { ProducerEngine } from './ProducerEngine.js';
 import type { ProducerMetricsSnapshot } from './ProducerMetrics.js';
 import type { ProducerOptions } from './ProducerOptions.js';
+import { ReportStream } from './ReportStream.js';
 
 interface WaitingPut<T> {
   readonly prepared: PreparedItem<T>;
@@ -33,7 +34,7 @@ interface DeliveryWaiter<T> {
  */
 export class Producer<T> {
   private readonly engine: ProducerEngine<T>;
-  private readonly reports = new Subject<DeliveryReport<T>>();
+  private readonly reports = new ReportStream<DeliveryReport<T>>();
   private readonly waiting = new FifoQueue<WaitingPut<T>>();
   private readonly deliveryWaiters = new Map<number, DeliveryWaiter<T>>();
   /** Which flush() calls each failure rejects. */
@@ -47,7 +48,7 @@ export class Producer<T> {
   private readonly flushOn: Subscription | undefined;
 
   /** Every item's report, as its PutRecords answer arrives. Completes on close(). */
-  readonly reports$: Observable<DeliveryReport<T>> = this.reports.asObservable();
+  readonly reports$: Observable<DeliveryReport<T>> = this.reports.observable;
 
   constructor(options: ProducerOptions<T>) {
     const flushOn = validateFlushOn(options.flushOn);

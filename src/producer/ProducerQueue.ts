@@ -2,11 +2,16 @@ import { FifoQueue } from './FifoQueue.js';
 import type { FlushGroup, PreparedItem, QueuedItem } from './OutgoingRecord.js';
 import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
 import type { ProducerMetrics } from './ProducerMetrics.js';
+import type { RecordItems } from './RecordItems.js';
 import {
   DEFAULT_MAX_QUEUE_BYTES_PER_SHARD,
   DEFAULT_MIN_QUEUE_ITEMS,
   type ResolvedProducerOptions,
 } from './ProducerOptions.js';
+
+function countOutGroup(group: FlushGroup, items: number): void {
+  group.unsettled -= items;
+}
 
 interface FlushWaiter {
   /** The items accepted since the flush before it. */
@@ -116,6 +121,13 @@ export class ProducerQueue<T> {
     this.queueItems -= 1;
     this.queueBytes -= item.size;
     item.flushGroup!.unsettled -= 1;
+  }
+
+  /** Counts out every item of a record, as countOut() does item by item (settled() must follow). */
+  countOutRecord(items: RecordItems<T>): void {
+    this.queueItems -= items.length;
+    this.queueBytes -= items.bytes;
+    items.forEachGroup(countOutGroup);
   }
 
   /** Tells the owner and the flush waiters about the items counted out since the last call. */

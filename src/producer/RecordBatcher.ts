@@ -3,6 +3,7 @@ import { isNoneAggregator } from '../processors/aggregators/noneAggregator.js';
 import type { Processor } from '../processors/Processor.js';
 import { type LaneAccumulator, laneAccumulators } from './LaneAccumulator.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
+import { OneItem, PackedItems, type RecordItems } from './RecordItems.js';
 import { ShardLane } from './ShardLane.js';
 
 export interface BatchLimits {
@@ -48,6 +49,8 @@ export class RecordBatcher<T> {
   private closedUnreleasedBytes = 0;
   private openRecords = 0;
   private openBytes = 0;
+  /** Items in the lanes' open records. */
+  private openItemCount = 0;
   /** Released records not taken into a batch yet (retries aside), and their bytes. */
   private readyRecords = 0;
   private readyBytes = 0;
@@ -104,16 +107,18 @@ export class RecordBatcher<T> {
   add(item: QueuedItem<T>, shardId: string): boolean {
     const lane = this.lane(shardId);
     if (this.itemIsRecord && item.data !== undefined) {
-      this.queueRecord(lane, item, [item]);
+      this.queueRecord(lane, item, new OneItem(item));
       return true;
     }
     const { accumulator } = lane;
     const sizeBefore = accumulator.size;
     const wasOpen = accumulator.itemCount > 0;
     const closed = accumulator.add(item);
-    lane.openItems.push(item);
+    lane.openItems.add(item);
+    this.openItemCount += 1;
     if (!wasOpen) this.openRecords += 1;
     if (closed !== undefined) {
+      // The open record closed without the item (it did not fit), which starts the next one.
       this.openBytes -= sizeBefore;
       this.openBytes += accumulator.size;
       this.close(lane, closed);
@@ -131,6 +136,11 @@ export class RecordBatcher<T> {
       return true;
     }
     return false;
+  }
+
+  /** Items in open records (aggregated records still filling). */
+  get openItems(): number {
+    return this.openItemCount;
   }
 
   /** Records not yet released in all lanes (the open ones included). */
@@ -293,7 +303,8 @@ export class RecordBatcher<T> {
     const size = candidate.record.size;
     if (batched >= this.limits.batchSize || bytes + size > this.limits.maxRequestBytes) return STOP;
     if (keys !== undefined) {
-      for (const item of candidate.items) if (keys.has(item.partitionKey)) return STOP;
+      const { items } = candidate;
+      for (let i = 0; i < items.length; i += 1) if (keys.has(items.partitionKey(i))) return STOP;
     }
     const delay = lane.budgetDelay(size, now);
     if (delay > 0) {
@@ -301,24 +312,27 @@ export class RecordBatcher<T> {
       return STOP;
     }
     lane.spend(size, now);
-    if (keys !== undefined) for (const item of candidate.items) keys.add(item.partitionKey);
+    if (keys !== undefined) {
+      const { items } = candidate;
+      for (let i = 0; i < items.length; i += 1) keys.add(items.partitionKey(i));
+    }
     return TAKE;
   }
 
+  /**
+   * Queues the lane's open record, closed as `closed`: it holds the first `closed.itemCount`
+   * items put in the lane's open record (all of them, or all but the one that did not fit).
+   */
   private close(lane: ShardLane<T>, closed: AggregatedRecord): void {
-    const open = lane.openItems;
-    let items: QueuedItem<T>[];
-    if (closed.itemCount === open.length) {
-      items = open;
-      lane.openItems = [];
-    } else {
-      items = open.slice(0, closed.itemCount);
-      lane.openItems = open.slice(closed.itemCount);
-    }
+    const items = lane.openItems;
+    const rest = closed.itemCount < items.length ? items.splitOff(closed.itemCount) : undefined;
+    this.openItemCount -= items.length;
+    items.seal();
+    lane.openItems = rest ?? new PackedItems<T>(items.length);
     this.queueRecord(lane, closed, items);
   }
 
-  private queueRecord(lane: ShardLane<T>, closed: AggregatedRecord, items: QueuedItem<T>[]): void {
+  private queueRecord(lane: ShardLane<T>, closed: AggregatedRecord, items: RecordItems<T>): void {
     lane.queue.push({
       record: closed,
       items,

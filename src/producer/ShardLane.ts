@@ -1,6 +1,7 @@
 import { FifoQueue } from './FifoQueue.js';
 import type { LaneAccumulator } from './LaneAccumulator.js';
-import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
+import type { OutgoingRecord } from './OutgoingRecord.js';
+import { PackedItems } from './RecordItems.js';
 import { TokenBucket } from './TokenBucket.js';
 
 /**
@@ -10,7 +11,8 @@ import { TokenBucket } from './TokenBucket.js';
  * bytes/s budgets.
  */
 export class ShardLane<T> {
-  openItems: QueuedItem<T>[] = [];
+  /** The items of the open record. */
+  openItems = new PackedItems<T>(0);
   /** Records to send again, in the order they go (before any record of `queue`). */
   retries: OutgoingRecord<T>[] = [];
   /** Closed records in the order they were closed. */

@@ -15,6 +15,13 @@ const INITIAL_CAPACITY = 16 * 1024;
  * more than joining them; at ~1 KiB joining costs more (the joined string is copied once more).
  */
 const SHORT_TEXT = 256;
+/**
+ * Joined short lines are written once they may take this many bytes. A record fills over
+ * thousands of items while other lanes fill too; lines kept joined until the record closes
+ * would outlive several young-generation collections and be copied by each, where lines
+ * written in chunks die young.
+ */
+const PENDING_CHUNK = 16 * 1024;
 const NEWLINE = 0x0a;
 const EMPTY = Buffer.alloc(0);
 
@@ -75,6 +82,7 @@ export class NewlineTextAccumulator implements TextRecordAccumulator {
       if (bound <= this.limit - this.keyBytes - this.used - this.pendingBound - 1) {
         // Surely fits.
         if (text.length < SHORT_TEXT) {
+          if (this.pendingBound >= PENDING_CHUNK) this.writePending();
           this.pending += `${text}\n`;
           this.pendingBound += bound + 1;
           if (exact === -1) this.pendingCounted = false;
