@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { WorkerCap } from '../LeaseCoordinator.js';
-import { callDynamoDB, type DynamoDBCallPolicy } from './callDynamoDB.js';
+import { callDynamoDB, isConditionalCheckFailed, type DynamoDBCallPolicy } from './callDynamoDB.js';
 import { HeartbeatObservations, type WorkerHeartbeat } from './HeartbeatObservations.js';
 import type { LeaseKeying } from './LeaseKeying.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
@@ -37,7 +37,9 @@ export interface LiveWorkers {
  * token keeps changing as this process sees it (see HeartbeatObservations): a worker whose clock
  * is ahead or behind is judged as one whose clock is right. `expiresAt` is still written, for
  * earlier versions of this library sharing the table, and read from their items (which have no
- * token). Used for balancing only. In multi-stream mode a lease table
+ * token). The first observer to judge a worker gone deletes its item (unless its token changed
+ * meanwhile), so a process starting later does not count it live for its first ttl. Used for
+ * balancing only. In multi-stream mode a lease table
  * holds several streams, so a worker's item is per stream: keyed `<streamIdentifier>:<workerId>`
  * and marked with its stream identifier; each stream counts its own workers only.
  */
@@ -151,7 +153,11 @@ export class WorkerRegistry {
     const live: string[] = [];
     const caps: WorkerCap[] = [];
     for (const { id, heartbeat, cap } of found) {
-      if (!liveKeys.has(heartbeat.key)) continue;
+      if (!liveKeys.has(heartbeat.key)) {
+        if (heartbeat.token !== undefined)
+          await this.removeGone(table, streamName, heartbeat.key, heartbeat.token);
+        continue;
+      }
       live.push(id);
       if (Number.isSafeInteger(cap) && cap >= 1) caps.push({ workerId: id, maxShardConsumers: cap });
     }
@@ -159,5 +165,31 @@ export class WorkerRegistry {
       workers: live.sort(),
       caps: caps.sort((a, b) => (a.workerId < b.workerId ? -1 : a.workerId > b.workerId ? 1 : 0)),
     };
+  }
+
+  /**
+   * Deletes the item of a worker judged gone, unless a heartbeat changed its token meanwhile, so
+   * that a process starting later does not count it live for its first ttl (it has not seen the
+   * token stand still). Only tidies up: a failure (logged by callDynamoDB) leaves the item, which
+   * is still judged gone.
+   */
+  private async removeGone(table: string, streamName: string, key: string, token: string): Promise<void> {
+    try {
+      await callDynamoDB<unknown>(
+        this.policy,
+        { operation: 'DeleteItem', tableName: table, context: { streamName } },
+        () =>
+          new this.sdk.DeleteItemCommand({
+            TableName: table,
+            Key: { [WORKER_ID]: { S: key } },
+            ConditionExpression: '#token = :token',
+            ExpressionAttributeNames: { '#token': HEARTBEAT_TOKEN },
+            ExpressionAttributeValues: { ':token': { S: token } },
+          }),
+        (error) => (isConditionalCheckFailed(error) ? { handled: true, value: undefined } : undefined),
+      );
+    } catch {
+      // Logged by callDynamoDB; the item stays, judged gone by its token standing still.
+    }
   }
 }
