@@ -29,8 +29,9 @@ export async function recordHandoffRequest(
     if (owner === undefined) return { status: 'free' };
     if (owner === requester) return { status: 'own', owner };
     // `stored` as written (for the condition), `request` on this process's clock (to judge).
-    const { request: stored } = handoffFieldsOf(item);
-    const { request } = handoffs.observe(key, { ...(stored !== undefined ? { request: stored } : {}) }, at);
+    const fields = handoffFieldsOf(item);
+    const stored = fields.request;
+    const { request } = handoffs.observe(key, fields, at);
     const now = options.now();
     if (request !== undefined && now < request.deadline + options.handoffTimeoutMs) {
       if (request.requester === requester)
