@@ -1,7 +1,7 @@
 // Workers whose clocks disagree by minutes share one lease table and its workers table. Heartbeats,
 // handoff requests and reservations are judged on the observer's clock, from when it saw them
 // change, as leases are: a worker's clock being ahead or behind changes nothing.
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import { workersTableOf } from '../../../src/checkpointers/dynamodb/WorkerRegistry.js';
 import { planLeaseBalance } from '../../../src/checkpointers/planLeaseBalance.js';
@@ -176,6 +176,47 @@ describe('DynamoDBCheckpointer with workers whose clocks disagree', () => {
     advance(RESERVATION - 1);
     expect(await third.acquireLease(STREAM, SHARDS[0]!, 'worker-third')).toBeUndefined();
     advance(1);
+    expect(await third.acquireLease(STREAM, SHARDS[0]!, 'worker-third')).toEqual(
+      expect.objectContaining({ owner: 'worker-third' }),
+    );
+  });
+
+  it('ends a reservation a KCL worker kept through its own lease on time, counted from when it was first seen', async () => {
+    const table = uniqueTableName('skew');
+    const owner = workerOn(table, 5 * MINUTES);
+    const third = workerOn(table, 0);
+    const lease = await owner.acquireLease(STREAM, SHARDS[0]!, 'worker-owner');
+    await owner.releaseLease(lease!, { handoffTo: 'worker-requester' }); // which crashes
+    expect((await third.leaseSnapshot(STREAM)).leases[0]?.reservation?.worker).toBe('worker-requester');
+    // A KCL worker takes the free lease (its take keeps attributes it does not know) and holds it.
+    let counter = 2;
+    const kclWrite = async (set: string) => {
+      await client.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { leaseKey: { S: SHARDS[0]! } },
+          UpdateExpression: `SET ${set}leaseCounter = :next`,
+          ConditionExpression: 'leaseCounter = :counter',
+          ExpressionAttributeValues: {
+            ':next': { N: String(counter + 1) },
+            ':counter': { N: String(counter) },
+            ...(set === '' ? {} : { ':kcl': { S: 'kcl-worker' } }),
+          },
+        }),
+      );
+      counter += 1;
+    };
+    await kclWrite('leaseOwner = :kcl, ');
+    for (let elapsed = 0; elapsed < 2 * RESERVATION; elapsed += HEARTBEAT) {
+      advance(HEARTBEAT);
+      await kclWrite('');
+      expect((await third.leaseSnapshot(STREAM)).leases[0]?.owner).toBe('kcl-worker');
+      expect(await third.requestHandoff(STREAM, SHARDS[0]!, 'worker-third')).toEqual(
+        expect.objectContaining({ owner: 'kcl-worker' }),
+      );
+    }
+    // The KCL worker stops; once its lease runs out the long-ended reservation stands in no one's way.
+    advance(FAILOVER);
     expect(await third.acquireLease(STREAM, SHARDS[0]!, 'worker-third')).toEqual(
       expect.objectContaining({ owner: 'worker-third' }),
     );
