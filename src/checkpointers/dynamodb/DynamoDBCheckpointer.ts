@@ -27,6 +27,7 @@ import {
   type ResolvedDynamoDBCheckpointerOptions,
 } from './DynamoDBCheckpointerOptions.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
+import { HandoffObservations } from './HandoffObservations.js';
 import { cancelHandoffRequest, recordHandoffRequest } from './handoffRequests.js';
 import { HeldLeases } from './HeldLeases.js';
 import { checkpointOf } from './kclLeaseItem.js';
@@ -89,9 +90,10 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       options: this.options,
       store,
       observations,
+      handoffs: new HandoffObservations(this.handoffTimeoutMs, this.handoffReservationMs),
       held: new HeldLeases(store, observations, this.leaseDurationMs, this.options.now, this.options.logger),
       tables: new LeaseTables(sdk, policy, this.options),
-      workers: new WorkerRegistry(sdk, policy, this.options.keyingFor),
+      workers: new WorkerRegistry(sdk, policy, this.options.keyingFor, this.leaseDurationMs),
     };
   }
 
@@ -185,8 +187,9 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       validateNonEmptyString(workerId, 'workerId');
       const cap = publishedCapOf(options);
       const table = await this.context.tables.workersTable(streamName);
-      const expiresAt = this.options.now() + this.leaseDurationMs;
-      await this.context.workers.heartbeat(table, streamName, workerId, expiresAt, cap);
+      const sentAt = this.options.now();
+      const expiresAt = sentAt + this.leaseDurationMs;
+      await this.context.workers.heartbeat(table, streamName, workerId, expiresAt, cap, sentAt);
       return expiresAt;
     });
   }
@@ -207,7 +210,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     return this.run('list live workers', async () => {
       validateNonEmptyString(streamName, 'streamName');
       const table = await this.context.tables.workersTable(streamName);
-      return (await this.context.workers.live(table, streamName, this.options.now())).workers;
+      return (await this.context.workers.live(table, streamName, this.options.now)).workers;
     });
   }
 

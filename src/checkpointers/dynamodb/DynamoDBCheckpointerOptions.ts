@@ -59,7 +59,10 @@ export interface DynamoDBCheckpointerOptions {
    * `failoverTimeMs / 2`, so a lease operation gives up while the lease can still be renewed.
    */
   readonly callTimeout?: number;
-  /** Clock (epoch ms). Default Date.now. */
+  /**
+   * Clock (epoch ms). Default Date.now. Only ever compared with itself: leases, heartbeats, handoff
+   * requests and reservations of other workers are judged by when this clock saw them change.
+   */
   readonly now?: () => number;
   /** Waits between retries; inject to control time in tests. */
   readonly sleep?: (ms: number) => Promise<void>;

@@ -1,4 +1,5 @@
 import type { ResolvedDynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
+import type { HandoffObservations } from './HandoffObservations.js';
 import type { HeldLeases } from './HeldLeases.js';
 import type { LeaseItemStore } from './LeaseItemStore.js';
 import type { LeaseObservations } from './LeaseObservations.js';
@@ -11,6 +12,8 @@ export interface DynamoDBLeaseContext {
   readonly store: LeaseItemStore;
   readonly held: HeldLeases;
   readonly observations: LeaseObservations;
+  /** Handoff requests and reservations on this process's clock. */
+  readonly handoffs: HandoffObservations;
   readonly tables: LeaseTables;
   readonly workers: WorkerRegistry;
 }

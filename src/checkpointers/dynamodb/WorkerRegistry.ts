@@ -1,12 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { WorkerCap } from '../LeaseCoordinator.js';
-import { callDynamoDB, type DynamoDBCallPolicy } from './callDynamoDB.js';
+import { callDynamoDB, isConditionalCheckFailed, type DynamoDBCallPolicy } from './callDynamoDB.js';
+import { HeartbeatObservations, type WorkerHeartbeat } from './HeartbeatObservations.js';
 import type { LeaseKeying } from './LeaseKeying.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
 
 /** Hash key of the workers table. */
 export const WORKER_ID = 'workerId';
 const EXPIRES_AT = 'expiresAt';
+/** A new random value with every heartbeat: watched on each observer's own clock. */
+const HEARTBEAT_TOKEN = 'heartbeatToken';
 /** The maxShardConsumers the worker's heartbeat published; absent: no limit. */
 const MAX_SHARD_CONSUMERS = 'maxShardConsumers';
 /** Multi-stream mode: the stream identifier a worker item belongs to, and the worker id itself. */
@@ -27,18 +31,34 @@ export interface LiveWorkers {
 }
 
 /**
- * Group membership in a table of its own: one item per worker with the epoch ms (the worker's
- * clock) its heartbeat lasts until, and the cap it published (each heartbeat replaces the item,
- * so one without a cap clears it). Used for balancing only. In multi-stream mode a lease table
+ * Group membership in a table of its own: one item per worker with a token each heartbeat
+ * changes, the epoch ms (the worker's clock) its heartbeat lasts until, and the cap it published
+ * (each heartbeat replaces the item, so one without a cap clears it). A worker is live while its
+ * token keeps changing as this process sees it (see HeartbeatObservations): a worker whose clock
+ * is ahead or behind is judged as one whose clock is right. `expiresAt` is still written, for
+ * earlier versions of this library sharing the table, and read from their items (which have no
+ * token). The first observer to judge a worker gone deletes its item (unless its token changed
+ * meanwhile), so a process starting later does not count it live for its first ttl. Used for
+ * balancing only. In multi-stream mode a lease table
  * holds several streams, so a worker's item is per stream: keyed `<streamIdentifier>:<workerId>`
  * and marked with its stream identifier; each stream counts its own workers only.
  */
 export class WorkerRegistry {
+  private readonly observations: HeartbeatObservations;
+
   constructor(
     private readonly sdk: DynamoDBModule,
     private readonly policy: DynamoDBCallPolicy,
     private readonly keyingFor: (streamName: string) => LeaseKeying,
-  ) {}
+    /** How long a worker whose token stands still stays live, on this process's clock. */
+    ttlMs: number,
+  ) {
+    this.observations = new HeartbeatObservations(ttlMs);
+  }
+
+  private scopeOf(table: string, streamName: string): string {
+    return `${table}\u0000${this.keyingFor(streamName).streamIdentifier ?? ''}`;
+  }
 
   private keyOf(streamName: string, workerId: string): string {
     const scope = this.keyingFor(streamName).streamIdentifier;
@@ -51,8 +71,10 @@ export class WorkerRegistry {
     workerId: string,
     expiresAt: number,
     cap: number | undefined,
+    sentAt: number,
   ): Promise<void> {
     const scope = this.keyingFor(streamName).streamIdentifier;
+    const token = randomUUID();
     await callDynamoDB<unknown>(
       this.policy,
       { operation: 'PutItem', tableName: table, context: { streamName } },
@@ -62,11 +84,13 @@ export class WorkerRegistry {
           Item: {
             [WORKER_ID]: { S: this.keyOf(streamName, workerId) },
             [EXPIRES_AT]: { N: String(expiresAt) },
+            [HEARTBEAT_TOKEN]: { S: token },
             ...(cap === undefined ? {} : { [MAX_SHARD_CONSUMERS]: { N: String(cap) } }),
             ...(scope === undefined ? {} : { [STREAM_IDENTIFIER]: { S: scope }, [WORKER]: { S: workerId } }),
           },
         }),
     );
+    this.observations.wrote(this.scopeOf(table, streamName), this.keyOf(streamName, workerId), token, sentAt);
   }
 
   async leave(table: string, streamName: string, workerId: string): Promise<void> {
@@ -79,13 +103,17 @@ export class WorkerRegistry {
           Key: { [WORKER_ID]: { S: this.keyOf(streamName, workerId) } },
         }),
     );
+    this.observations.forget(this.scopeOf(table, streamName), this.keyOf(streamName, workerId));
   }
 
-  /** Workers whose heartbeat lasts beyond `now`, with their published caps. */
-  async live(table: string, streamName: string, now: number): Promise<LiveWorkers> {
+  /**
+   * Workers live at `now()` (read after the scan) as this process judges them, with their
+   * published caps.
+   */
+  async live(table: string, streamName: string, now: () => number): Promise<LiveWorkers> {
     const scope = this.keyingFor(streamName).streamIdentifier;
-    const live: string[] = [];
-    const caps: WorkerCap[] = [];
+    const readAt = now();
+    const found: { id: string; heartbeat: WorkerHeartbeat; cap: number }[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await callDynamoDB<{
@@ -99,18 +127,69 @@ export class WorkerRegistry {
       );
       for (const item of page.Items ?? []) {
         if (item[STREAM_IDENTIFIER]?.S !== scope) continue;
-        const id = scope === undefined ? item[WORKER_ID]?.S : item[WORKER]?.S;
+        const key = item[WORKER_ID]?.S;
+        const id = scope === undefined ? key : item[WORKER]?.S;
+        if (key === undefined || id === undefined) continue;
+        const token = item[HEARTBEAT_TOKEN]?.S;
         const expiresAt = Number(item[EXPIRES_AT]?.N);
-        if (id === undefined || !(expiresAt > now)) continue;
-        live.push(id);
-        const cap = Number(item[MAX_SHARD_CONSUMERS]?.N);
-        if (Number.isSafeInteger(cap) && cap >= 1) caps.push({ workerId: id, maxShardConsumers: cap });
+        found.push({
+          id,
+          heartbeat: {
+            key,
+            expiresAt: Number.isFinite(expiresAt) ? expiresAt : 0,
+            ...(token !== undefined ? { token } : {}),
+          },
+          cap: Number(item[MAX_SHARD_CONSUMERS]?.N),
+        });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
+    const liveKeys = this.observations.live(
+      this.scopeOf(table, streamName),
+      found.map((entry) => entry.heartbeat),
+      readAt,
+      now(),
+    );
+    const live: string[] = [];
+    const caps: WorkerCap[] = [];
+    for (const { id, heartbeat, cap } of found) {
+      if (!liveKeys.has(heartbeat.key)) {
+        if (heartbeat.token !== undefined)
+          await this.removeGone(table, streamName, heartbeat.key, heartbeat.token);
+        continue;
+      }
+      live.push(id);
+      if (Number.isSafeInteger(cap) && cap >= 1) caps.push({ workerId: id, maxShardConsumers: cap });
+    }
     return {
       workers: live.sort(),
       caps: caps.sort((a, b) => (a.workerId < b.workerId ? -1 : a.workerId > b.workerId ? 1 : 0)),
     };
+  }
+
+  /**
+   * Deletes the item of a worker judged gone, unless a heartbeat changed its token meanwhile, so
+   * that a process starting later does not count it live for its first ttl (it has not seen the
+   * token stand still). Only tidies up: a failure (logged by callDynamoDB) leaves the item, which
+   * is still judged gone.
+   */
+  private async removeGone(table: string, streamName: string, key: string, token: string): Promise<void> {
+    try {
+      await callDynamoDB<unknown>(
+        this.policy,
+        { operation: 'DeleteItem', tableName: table, context: { streamName } },
+        () =>
+          new this.sdk.DeleteItemCommand({
+            TableName: table,
+            Key: { [WORKER_ID]: { S: key } },
+            ConditionExpression: '#token = :token',
+            ExpressionAttributeNames: { '#token': HEARTBEAT_TOKEN },
+            ExpressionAttributeValues: { ':token': { S: token } },
+          }),
+        (error) => (isConditionalCheckFailed(error) ? { handled: true, value: undefined } : undefined),
+      );
+    } catch {
+      // Logged by callDynamoDB; the item stays, judged gone by its token standing still.
+    }
   }
 }

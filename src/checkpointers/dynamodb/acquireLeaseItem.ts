@@ -29,7 +29,7 @@ export async function acquireLeaseItem(
   owner: string,
   lineage?: ShardLineage,
 ): Promise<Lease | undefined> {
-  const { options, store, observations, held } = context;
+  const { options, store, observations, held, handoffs } = context;
   const key = leaseKeyOf(table, streamName, shardId);
   const readAt = options.now();
   const item = await store.get(table, streamName, shardId);
@@ -38,7 +38,7 @@ export async function acquireLeaseItem(
   const current = leaseOwnerOf(item);
   const expiresAt = observations.observe(key, counter, readAt);
   const now = options.now();
-  const { request, reservation } = handoffFieldsOf(item);
+  const { request, reservation } = handoffs.observe(key, handoffFieldsOf(item), readAt);
   if (current !== undefined && now < expiresAt) {
     // Held live, by another worker or by another instance with this worker id (a live lease is
     // never handed out again): ours only if our handoff request passed its deadline unanswered.

@@ -3,8 +3,9 @@ import type { LeaseItem } from './kclLeaseItem.js';
 /**
  * Attributes (not the KCL's) that carry handoff requests and reservations on a lease item. The
  * KCL ignores and keeps them; a takeover or acquisition removes them. Their times are epoch ms
- * on the writing worker's clock: they steer balancing only; lease ownership itself is decided
- * by the conditional writes on `leaseCounter`.
+ * on the writing worker's clock, never compared with another worker's: each process judges them
+ * from when it first saw them (HandoffObservations). They steer balancing only; lease ownership
+ * itself is decided by the conditional writes on `leaseCounter`.
  */
 export const HANDOFF = {
   requester: 'rxjsKinesisHandoffRequester',

@@ -3,6 +3,7 @@ import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { DynamoDBRequestError } from './errors/DynamoDBRequestError.js';
 import { HANDOFF, handoffFieldsOf } from './handoffAttributes.js';
 import { KCL } from './kclLeaseItem.js';
+import { leaseKeyOf } from './leaseKeyOf.js';
 
 /** Attempts to record a handoff request while the lease item keeps changing under it. */
 const REQUEST_ATTEMPTS = 5;
@@ -18,7 +19,8 @@ export async function recordHandoffRequest(
   shardId: string,
   requester: string,
 ): Promise<HandoffRequestResult> {
-  const { options, store, held } = context;
+  const { options, store, held, handoffs } = context;
+  const key = leaseKeyOf(table, streamName, shardId);
   for (let attempt = 1; attempt <= REQUEST_ATTEMPTS; attempt += 1) {
     const at = options.now();
     const item = await store.get(table, streamName, shardId);
@@ -26,7 +28,10 @@ export async function recordHandoffRequest(
     const owner = held.liveOwnerOf(table, streamName, item, at);
     if (owner === undefined) return { status: 'free' };
     if (owner === requester) return { status: 'own', owner };
-    const { request } = handoffFieldsOf(item);
+    // `stored` as written (for the condition), `request` on this process's clock (to judge).
+    const fields = handoffFieldsOf(item);
+    const stored = fields.request;
+    const { request } = handoffs.observe(key, fields, at);
     const now = options.now();
     if (request !== undefined && now < request.deadline + options.handoffTimeoutMs) {
       if (request.requester === requester)
@@ -42,7 +47,7 @@ export async function recordHandoffRequest(
     const result = await store.update<unknown>(table, streamName, shardId, {
       UpdateExpression: 'SET #req = :me, #dl = :deadline',
       ConditionExpression:
-        request === undefined
+        stored === undefined
           ? '#owner = :owner AND attribute_not_exists(#req)'
           : '#owner = :owner AND #req = :oldReq AND #dl = :oldDeadline',
       ExpressionAttributeNames: {
@@ -54,12 +59,15 @@ export async function recordHandoffRequest(
         ':me': { S: requester },
         ':deadline': { N: String(deadline) },
         ':owner': { S: owner },
-        ...(request === undefined
+        ...(stored === undefined
           ? {}
-          : { ':oldReq': { S: request.requester }, ':oldDeadline': { N: String(request.deadline) } }),
+          : { ':oldReq': { S: stored.requester }, ':oldDeadline': { N: String(stored.deadline) } }),
       },
     });
-    if (result !== 'condition-failed') return { status: 'requested', owner, deadline };
+    if (result !== 'condition-failed') {
+      handoffs.wroteRequest(key, requester, deadline, now);
+      return { status: 'requested', owner, deadline };
+    }
   }
   throw new DynamoDBRequestError({
     operation: 'UpdateItem',

@@ -37,11 +37,13 @@ export async function releaseHeldLease(
   lease: Lease,
   { handoffTo }: ReleaseLeaseOptions,
 ): Promise<void> {
-  const { options, store, observations } = context;
+  const { options, store, observations, handoffs } = context;
   const key = leaseKeyOf(table, lease.streamName, lease.shardId);
   const held = context.held.get(key);
   if (held === undefined || held.token !== lease.token) return;
   context.held.delete(key);
+  const at = options.now();
+  const until = at + options.handoffReservationMs;
   const result = await store.updateThroughLease(
     table,
     lease,
@@ -52,12 +54,14 @@ export async function releaseHeldLease(
       : {
           set: {
             [HANDOFF.reservedFor]: { S: handoffTo },
-            [HANDOFF.reservedUntil]: { N: String(options.now() + options.handoffReservationMs) },
+            [HANDOFF.reservedUntil]: { N: String(until) },
           },
           remove: [KCL.leaseOwner, HANDOFF.requester, HANDOFF.deadline],
         },
   );
-  if (result !== 'condition-failed') observations.wrote(key, held.counter + 1, options.now());
+  if (result === 'condition-failed') return;
+  observations.wrote(key, held.counter + 1, at);
+  if (handoffTo !== undefined) handoffs.wroteReservation(key, handoffTo, until, at);
 }
 
 /** Stores `position` unless the stored checkpoint is later or the shard end; true if stored. */

@@ -4,6 +4,7 @@ import { byShardId } from './byShardId.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { handoffFieldsOf } from './handoffAttributes.js';
 import { leaseOwnerOf } from './kclLeaseItem.js';
+import { leaseKeyOf } from './leaseKeyOf.js';
 
 /**
  * Every lease of a stream worth reporting (owned, lapsed, checkpointed, requested or reserved)
@@ -15,18 +16,23 @@ export async function readLeaseSnapshot(
   context: DynamoDBLeaseContext,
   streamName: string,
 ): Promise<LeaseSnapshot> {
-  const { options, tables, store, workers, held } = context;
+  const { options, tables, store, workers, held, handoffs } = context;
   validateNonEmptyString(streamName, 'streamName');
   const table = await tables.leaseTable(streamName);
   const workersTable = await tables.workersTable(streamName);
   const at = options.now();
   const items = await store.scan(table, streamName);
   const now = options.now();
-  const { workers: liveWorkers, caps: workerCaps } = await workers.live(workersTable, streamName, now);
+  const { workers: liveWorkers, caps: workerCaps } = await workers.live(
+    workersTable,
+    streamName,
+    options.now,
+  );
   const leases: LeaseState[] = [];
   for (const item of items) {
     const info = held.infoOf(table, streamName, item, at);
-    const { request, reservation } = handoffFieldsOf(item);
+    const key = leaseKeyOf(table, streamName, info.shardId);
+    const { request, reservation } = handoffs.observe(key, handoffFieldsOf(item), at);
     const handoff =
       info.owner !== undefined && request !== undefined && now < request.deadline + options.handoffTimeoutMs
         ? { requester: request.requester, deadline: request.deadline }
