@@ -1,5 +1,6 @@
 import { TestScheduler } from 'rxjs/testing';
-import { jsonLineProcessor } from '../../src/processors/namedProcessors.js';
+import { jsonLineProcessor, jsonProcessor } from '../../src/processors/namedProcessors.js';
+import type { ProducerOptions } from '../../src/producer/ProducerOptions.js';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import type { PreparedItem } from '../../src/producer/OutgoingRecord.js';
 import { ProducerEngine } from '../../src/producer/ProducerEngine.js';
@@ -13,7 +14,13 @@ import { FakeKinesis } from './support/fakeKinesis.js';
 function fill(
   count: number,
   maxQueueSize: number,
-): { records: number[]; reports: DeliveryReport<string>[]; errors: unknown[] } {
+  options: Partial<ProducerOptions<string>> = {},
+): {
+  records: number[];
+  reports: DeliveryReport<string>[];
+  errors: unknown[];
+  callTimes: number[];
+} {
   const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
   const reports: DeliveryReport<string>[] = [];
   const errors: unknown[] = [];
@@ -49,6 +56,7 @@ function fill(
         maxQueueSize,
         // 111 lines of 9 bytes (`"xxxxxx"` and a newline) and the 1-byte key.
         maxRecordBytes: 1000,
+        ...options,
       },
       {
         report: (report) => reports.push(report),
@@ -58,7 +66,12 @@ function fill(
     );
     scheduler.schedule(feed, 1);
   });
-  return { records: fake.stored.map((record) => record.data.split('\n').length - 1), reports, errors };
+  return {
+    records: fake.stored.map((record) => record.data.split('\n').length - 1),
+    reports,
+    errors,
+    callTimes: fake.calls.map((call) => call.time),
+  };
 }
 
 describe('a full queue of aggregated items', () => {
@@ -79,5 +92,21 @@ describe('a full queue of aggregated items', () => {
     expect(errors).toEqual([]);
     expect(reports.filter((report) => report.status === 'delivered')).toHaveLength(200);
     expect(records).toEqual([50, 50, 50, 50]);
+  });
+});
+
+describe('a queue full by its bytes', () => {
+  it('is sent at once when the next item does not fit, though the bytes held are below the bound', () => {
+    // Items of 9 bytes (`"xxxxxx"` and the 1-byte key), one per record: 111 of them (999 bytes)
+    // fit in 1,005 bytes and the 112th does not, so the queue can fill no further.
+    const { reports, errors, callTimes } = fill(400, 100_000, {
+      processor: jsonProcessor(),
+      maxQueueBytes: 1005,
+    });
+    expect(errors).toEqual([]);
+    expect(reports.filter((report) => report.status === 'delivered')).toHaveLength(400);
+    // Fed at 1 ms; each full queue goes at once (20 ms answers), not after bufferTime (500 ms).
+    expect(callTimes[0]).toBe(1);
+    expect(Math.max(...callTimes)).toBeLessThan(500);
   });
 });

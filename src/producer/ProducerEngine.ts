@@ -225,11 +225,15 @@ export class ProducerEngine<T> {
     } else {
       this.place(queued);
       // A full queue cannot fill any further: send what it holds instead of waiting for bufferTime.
-      // With aggregation, only while open records hold at least half of it: otherwise the
+      // Full means another item like this one would not fit (the bytes held are seldom the bound
+      // exactly). With aggregation, only while open records hold at least half of it: otherwise the
       // records on their way make room as they are answered, and the open ones keep filling
       // (cut at every item that fills the queue, they would go part-filled, more records and
       // calls for the same items).
-      if (this.queue.full && (!this.aggregates || 2 * this.batcher.openItems >= this.queue.items)) {
+      if (
+        !this.queue.hasRoomFor(prepared.size) &&
+        (!this.aggregates || 2 * this.batcher.openItems >= this.queue.items)
+      ) {
         this.sendLoop.releaseDue();
       }
     }
