@@ -13,6 +13,7 @@ import { FakeKinesis } from './support/fakeKinesis.js';
  */
 function fill(
   count: number,
+  item: (index: number) => string,
   maxQueueSize: number,
   options: Partial<ProducerOptions<string>> = {},
 ): {
@@ -20,11 +21,14 @@ function fill(
   reports: DeliveryReport<string>[];
   errors: unknown[];
   callTimes: number[];
+  /** The most items and bytes the queue held at any time. */
+  peak: { items: number; bytes: number };
 } {
   const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
   const reports: DeliveryReport<string>[] = [];
   const errors: unknown[] = [];
   let fake!: FakeKinesis;
+  const peak = { items: 0, bytes: 0 };
   scheduler.run(() => {
     fake = new FakeKinesis(scheduler, { latencyMs: 20 });
     let next = 0;
@@ -36,12 +40,14 @@ function fill(
       for (;;) {
         if (waiting === undefined) {
           if (next === count) break;
-          waiting = engine.prepare('xxxxxx', next);
+          waiting = engine.prepare(item(next), next);
           next += 1;
         }
         if (!engine.hasRoomFor(waiting.size)) break;
         engine.accept(waiting);
         waiting = undefined;
+        peak.items = Math.max(peak.items, engine.queuedItems);
+        peak.bytes = Math.max(peak.bytes, engine.queuedBytes);
       }
       feeding = false;
       if (next === count && waiting === undefined) engine.flush();
@@ -71,6 +77,7 @@ function fill(
     reports,
     errors,
     callTimes: fake.calls.map((call) => call.time),
+    peak,
   };
 }
 
@@ -78,7 +85,7 @@ describe('a full queue of aggregated items', () => {
   it('lets the open record fill while the records on their way hold most of the queue', () => {
     // 300 items fit in the queue: two full records (222 items) go, 78 wait in the open record.
     // As answers make room, the open record keeps filling: every record is full but the last.
-    const { records, reports, errors } = fill(1000, 300);
+    const { records, reports, errors } = fill(1000, () => 'xxxxxx', 300);
     expect(errors).toEqual([]);
     expect(reports.filter((report) => report.status === 'delivered')).toHaveLength(1000);
     expect(records.slice(0, -1)).toEqual(new Array<number>(9).fill(111));
@@ -88,7 +95,7 @@ describe('a full queue of aggregated items', () => {
   it('sends the open record at once when it holds most of the queue', () => {
     // The queue holds less than a record: waiting for the record to fill would wait for
     // bufferTime each time, so every full queue goes as it is.
-    const { records, reports, errors } = fill(200, 50);
+    const { records, reports, errors } = fill(200, () => 'xxxxxx', 50);
     expect(errors).toEqual([]);
     expect(reports.filter((report) => report.status === 'delivered')).toHaveLength(200);
     expect(records).toEqual([50, 50, 50, 50]);
@@ -99,7 +106,7 @@ describe('a queue full by its bytes', () => {
   it('is sent at once when the next item does not fit, though the bytes held are below the bound', () => {
     // Items of 9 bytes (`"xxxxxx"` and the 1-byte key), one per record: 111 of them (999 bytes)
     // fit in 1,005 bytes and the 112th does not, so the queue can fill no further.
-    const { reports, errors, callTimes } = fill(400, 100_000, {
+    const { reports, errors, callTimes } = fill(400, () => 'xxxxxx', 100_000, {
       processor: jsonProcessor(),
       maxQueueBytes: 1005,
     });
@@ -109,4 +116,32 @@ describe('a queue full by its bytes', () => {
     expect(callTimes[0]).toBe(1);
     expect(Math.max(...callTimes)).toBeLessThan(500);
   });
+});
+
+describe('memory of a run of ~1 KiB items under a small byte bound', () => {
+  it.each([
+    ['one record each', jsonProcessor<string>()],
+    ['JSON lines', jsonLineProcessor<string>()],
+  ])(
+    'never holds more items or bytes than the bounds (%s), and is never held up by bufferTime',
+    (_, processor) => {
+      // 1 KiB items (±100 bytes) in 16 KiB: about 15 at a time.
+      const item = (index: number) => 'x'.repeat(924 + ((index * 37) % 200));
+      const maxQueueBytes = 16 * 1024;
+      const { reports, errors, callTimes, peak } = fill(2000, item, 64, {
+        processor,
+        maxRecordBytes: maxQueueBytes,
+        maxQueueBytes,
+        bufferTime: 1000,
+      });
+      expect(errors).toEqual([]);
+      expect(reports.filter((report) => report.status === 'delivered')).toHaveLength(2000);
+      expect(peak.bytes).toBeLessThanOrEqual(maxQueueBytes);
+      expect(peak.bytes).toBeGreaterThan(maxQueueBytes - 1200);
+      expect(peak.items).toBeLessThanOrEqual(64);
+      // 2 MiB at a shard's 1 MiB/s takes two seconds, but no call waits for bufferTime.
+      const gaps = callTimes.map((time, i) => time - (callTimes[i - 1] ?? 0));
+      expect(Math.max(...gaps)).toBeLessThan(100);
+    },
+  );
 });
