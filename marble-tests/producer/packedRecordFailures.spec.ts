@@ -163,4 +163,32 @@ describe('packed records', () => {
     expect(delivered.every((report) => report.shardId.startsWith('shardId-child-'))).toBe(true);
     expectReportsMatchStored(fake, reports);
   });
+
+  it('preserveOrder: packed items of each key reach the stream in the order given, across retries', () => {
+    // Every record's first attempt fails once in three calls; items of five keys, lanes of two shards.
+    const { reports, fake } = produce(
+      300,
+      {
+        shards: 2,
+        entryFault: ({ attempt, call }) => (attempt === 1 && call % 3 === 0 ? 'InternalFailure' : undefined),
+      },
+      { preserveOrder: true, bufferTime: 5 },
+    );
+    onceEach(reports, 300);
+    expect(reports.every((report) => report.status === 'delivered')).toBe(true);
+    expect((reports as DeliveredReport<number>[]).some((report) => report.attempts > 1)).toBe(true);
+    const perKey = new Map<number, number[]>();
+    for (const record of fake.stored) {
+      for (const line of record.data.split('\n').slice(0, -1)) {
+        const id = Number(line);
+        const list = perKey.get(id % 5) ?? [];
+        list.push(id);
+        perKey.set(id % 5, list);
+      }
+    }
+    for (const [key, list] of perKey) {
+      expect(list).toEqual(Array.from({ length: 60 }, (_, i) => key + 5 * i));
+    }
+    expectReportsMatchStored(fake, reports);
+  });
 });
