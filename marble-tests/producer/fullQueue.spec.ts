@@ -1,10 +1,12 @@
+import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { TestScheduler } from 'rxjs/testing';
 import { jsonLineProcessor, jsonProcessor } from '../../src/processors/namedProcessors.js';
 import type { ProducerOptions } from '../../src/producer/ProducerOptions.js';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import type { PreparedItem } from '../../src/producer/OutgoingRecord.js';
 import { ProducerEngine } from '../../src/producer/ProducerEngine.js';
-import { FakeKinesis } from './support/fakeKinesis.js';
+import { Producer } from '../../src/producer/Producer.js';
+import { awsError, FakeKinesis } from './support/fakeKinesis.js';
 
 /**
  * Feeds `count` items to an engine as fast as its queue lets it (as Producer.put() does: each
@@ -144,4 +146,44 @@ describe('memory of a run of ~1 KiB items under a small byte bound', () => {
       expect(Math.max(...gaps)).toBeLessThan(100);
     },
   );
+});
+
+describe('a put() refused while the queue is sent', () => {
+  it('is let in when sending the queue made room at once (a client that throws as it is called)', async () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    let fake!: FakeKinesis;
+    let producer!: Producer<string>;
+    const accepted: number[] = [];
+    scheduler.run(() => {
+      fake = new FakeKinesis(scheduler);
+      const client = {
+        send: (command: unknown) => {
+          if (command instanceof PutRecordsCommand) throw awsError('AccessDeniedException', 400);
+          return fake.client.send(command as never);
+        },
+      } as unknown as KinesisClient;
+      producer = new Producer<string>({
+        streamName: 'orders',
+        client,
+        processor: jsonProcessor(),
+        partitionKey: 'k',
+        scheduler,
+        random: () => 0.5,
+        maxRecordBytes: 1000,
+        maxQueueBytes: 1000,
+        bufferTime: 100_000,
+      });
+      scheduler.schedule(() => {
+        // 400 bytes fit, and 400 more would, so the queue is not sent then; 700 more do not fit:
+        // the queue is sent, its item fails at once, and the 700 bytes fit.
+        void producer.put('x'.repeat(397)).then((index) => accepted.push(index));
+        void producer.put('x'.repeat(697)).then((index) => accepted.push(index));
+      }, 1);
+    });
+    await Promise.resolve();
+    await Promise.resolve();
+    // Without the re-check the second put() waits for ever (and a flush() or close() spins).
+    expect(accepted).toEqual([0, 1]);
+    await producer.close().catch(() => undefined);
+  });
 });
