@@ -121,11 +121,11 @@ describe('packed records', () => {
     expect(failed.map((report) => report.item)).toContain(7);
     for (const report of failed)
       expect(report.status === 'failed' && report.error).toBeInstanceOf(DeliveryRetryLimitError);
-    const error = (failed[0] as { error: DeliveryRetryLimitError<number> }).error;
+    const error = (failed[0] as unknown as { error: DeliveryRetryLimitError }).error;
     expect(error.attempts).toBe(4);
-    expect(error.items.map((entry) => entry.index).sort((a, b) => a - b)).toEqual(
-      failed.map((report) => report.index).sort((a, b) => a - b),
-    );
+    expect(
+      error.items.map((entry: { index: number }) => entry.index).sort((a: number, b: number) => a - b),
+    ).toEqual(failed.map((report) => report.index).sort((a, b) => a - b));
     const late = (reports as DeliveredReport<number>[]).find((report) => report.item === 23)!;
     expect(late.attempts).toBe(3);
     expect(late.possibleDuplicate).toBe(false);
