@@ -97,6 +97,9 @@ export class Producer<T> {
       // Everything accepted up to `upTo` is settled once the engine's flush is done. Put() calls
       // waiting for room are accepted (in index order) while it runs, so go round again until
       // every item put before this flush() was accepted and settled.
+      // A put() waiting while the queue has room (none can, but if one did, each round would end
+      // at once with nothing pending: a loop of microtasks) is let in first.
+      if (this.waiting.length > 0) this.admit();
       const upTo = this.lastAccepted;
       await new Promise<void>((resolve) => this.engine.flush(resolve));
       const next = this.waiting.peek();
@@ -148,7 +151,13 @@ export class Producer<T> {
       this.engine.accept(prepared);
       return Promise.resolve(index);
     }
-    return new Promise<number>((resolve) => this.waiting.push({ prepared, accepted: () => resolve(index) }));
+    const accepted = new Promise<number>((resolve) =>
+      this.waiting.push({ prepared, accepted: () => resolve(index) }),
+    );
+    // Refusing the item sent the queue at once (see ProducerEngine.hasRoomFor): a call that failed
+    // at once may have made room before the item waited for it, with no answer left to come.
+    if (this.waiting.length === 1) this.admit();
+    return accepted;
   }
 
   private admit(): void {

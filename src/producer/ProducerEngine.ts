@@ -58,6 +58,8 @@ export class ProducerEngine<T> {
   private state: 'starting' | 'ready' | 'broken' = 'starting';
   private brokenBy: RxjsKinesisError | undefined;
   private incoming: QueuedItem<T>[] = [];
+  /** The queue was sent as full (queueFull) and no item was accepted since. */
+  private sentAsFull = false;
   private disposed = false;
   private readonly aggregates: boolean;
   /** Items are keyed by default (no partitionKey option). */
@@ -201,9 +203,14 @@ export class ProducerEngine<T> {
     return this.preparer.prepare(item, index);
   }
 
-  /** True if an item of `size` bytes fits in the queue now. */
+  /**
+   * True if an item of `size` bytes fits in the queue now. When it does not, the queue is full
+   * (it cannot take the item the caller has): what it holds is sent at once (see queueFull).
+   */
   hasRoomFor(size: number): boolean {
-    return this.queue.hasRoomFor(size);
+    if (this.queue.hasRoomFor(size)) return true;
+    this.queueFull();
+    return false;
   }
 
   /**
@@ -224,15 +231,25 @@ export class ProducerEngine<T> {
       this.incoming.push(queued);
     } else {
       this.place(queued);
-      // A full queue cannot fill any further: send what it holds instead of waiting for bufferTime.
-      // With aggregation, only while open records hold at least half of it: otherwise the
-      // records on their way make room as they are answered, and the open ones keep filling
-      // (cut at every item that fills the queue, they would go part-filled, more records and
-      // calls for the same items).
-      if (this.queue.full && (!this.aggregates || 2 * this.batcher.openItems >= this.queue.items)) {
-        this.sendLoop.releaseDue();
-      }
+      this.sentAsFull = false;
+      // Another item like this one would not fit: the queue is most likely full already.
+      if (!this.queue.hasRoomFor(prepared.size)) this.queueFull();
     }
+  }
+
+  /**
+   * The queue cannot take the next item: it cannot fill any further, so what it holds is sent
+   * instead of waiting for bufferTime. With aggregation, only while open records hold at least
+   * half of it: otherwise the records on their way make room as they are answered, and the open
+   * ones keep filling (cut at every item that fills the queue, they would go part-filled, more
+   * records and calls for the same items). Once per item accepted: an item refused again and
+   * again (a source that overflows) costs nothing more.
+   */
+  private queueFull(): void {
+    if (this.sentAsFull || this.state !== 'ready' || this.disposed) return;
+    if (this.aggregates && 2 * this.batcher.openItems < this.queue.items) return;
+    this.sentAsFull = true;
+    this.sendLoop.releaseDue();
   }
 
   /**
@@ -271,7 +288,11 @@ export class ProducerEngine<T> {
       this.place(item);
     }
     if (incoming.some((item) => this.queue.flushRequested(item))) this.sendLoop.release();
-    else this.sendLoop.ensureBufferTimer();
+    else {
+      this.sendLoop.ensureBufferTimer();
+      const last = incoming[incoming.length - 1];
+      if (last !== undefined && !this.queue.hasRoomFor(last.size)) this.queueFull();
+    }
   }
 
   /** The first shard map could not be loaded: every item, now and later, fails with `error`. */

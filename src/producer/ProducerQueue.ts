@@ -68,11 +68,6 @@ export class ProducerQueue<T> {
     return this.queueItems === 0 || this.queueBytes + size <= this.maxQueueBytes;
   }
 
-  /** True once the queue holds as many items or bytes as it may. */
-  get full(): boolean {
-    return this.queueItems >= this.maxQueueItems || this.queueBytes >= this.maxQueueBytes;
-  }
-
   /** Counts a prepared item in and gives it its acceptance order. */
   admit(prepared: PreparedItem<T>): QueuedItem<T> {
     this.seq += 1;

@@ -116,14 +116,16 @@ export class RecordBatcher<T> {
     const closed = accumulator.add(item);
     lane.openItems.add(item);
     this.openItemCount += 1;
-    if (!wasOpen) this.openRecords += 1;
     if (closed !== undefined) {
-      // The open record closed without the item (it did not fit), which starts the next one.
+      // The open record closed without the item (it did not fit), which starts the next one; an
+      // accumulator of the caller's own may also close it with the item, leaving none open.
       this.openBytes -= sizeBefore;
       this.openBytes += accumulator.size;
+      if (wasOpen !== accumulator.itemCount > 0) this.openRecords += wasOpen ? -1 : 1;
       this.close(lane, closed);
       return true;
     }
+    if (!wasOpen) this.openRecords += 1;
     this.openBytes += accumulator.size - sizeBefore;
     if (accumulator.size >= this.fullRecordBytes) {
       // Full enough: a record that would take a shard's whole byte budget must wait until all

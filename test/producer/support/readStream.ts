@@ -11,6 +11,8 @@ export interface StoredRecord {
   readonly sequenceNumber: string;
   readonly partitionKey: string;
   readonly data: string;
+  /** The record's data as stored (binary formats such as KPL records). */
+  readonly bytes: Uint8Array;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -65,6 +67,7 @@ export async function readStream(
           sequenceNumber: record.SequenceNumber!,
           partitionKey: record.PartitionKey!,
           data: Buffer.from(record.Data!).toString('utf8'),
+          bytes: record.Data!,
         });
       }
       reader.emptyPages = records.length === 0 && page.MillisBehindLatest === 0 ? reader.emptyPages + 1 : 0;
