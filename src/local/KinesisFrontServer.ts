@@ -17,6 +17,7 @@ import { OperationRouter } from './OperationRouter.js';
 import { requestAuthRefusal } from './requestAuth.js';
 import { requestEncoding } from './requestEncoding.js';
 import { operationOf } from './requestOperation.js';
+import { ResourcePolicies } from './ResourcePolicies.js';
 import { ResourceTags } from './ResourceTags.js';
 import { ShardOperations } from './ShardOperations.js';
 import { ShardReads } from './ShardReads.js';
@@ -76,6 +77,10 @@ export class KinesisFrontServer {
       admin,
       hasConsumer: (consumerArn) => this.fanOut.hasConsumer(consumerArn),
     });
+    const policies = new ResourcePolicies({
+      admin,
+      hasConsumer: (consumerArn) => this.fanOut.hasConsumer(consumerArn),
+    });
     const creationTags = new CreationTags((streamName, given) => tags.tagStream(streamName, given));
     const monitoring = new EnhancedMonitoring(admin);
     this.store = new BackingStoreJson(options.upstream, options.region);
@@ -98,6 +103,7 @@ export class KinesisFrontServer {
       monitoring,
       creationTags,
       tags,
+      policies,
       perStream: [this.fanOut, writes, reads],
       consumerCount: (streamName) => this.fanOut.consumerCount(streamName),
     });
@@ -113,6 +119,7 @@ export class KinesisFrontServer {
       monitoring,
       creationTags,
       tags,
+      policies,
       fanOut: this.fanOut,
       bookkeeping: this.bookkeeping,
     });

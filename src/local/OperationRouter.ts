@@ -7,6 +7,7 @@ import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import { operationOf } from './requestOperation.js';
+import { POLICY_OPERATIONS, type ResourcePolicies } from './ResourcePolicies.js';
 import { TAG_OPERATIONS, type ResourceTags } from './ResourceTags.js';
 import type { ShardOperations } from './ShardOperations.js';
 import type { ShardReads } from './ShardReads.js';
@@ -41,6 +42,7 @@ export interface OperationRouterParts {
   readonly monitoring: EnhancedMonitoring;
   readonly creationTags: CreationTags;
   readonly tags: ResourceTags;
+  readonly policies: ResourcePolicies;
   readonly fanOut: EnhancedFanOut;
   readonly bookkeeping: StreamBookkeeping;
 }
@@ -55,7 +57,7 @@ export class OperationRouter {
 
   async answer(req: IncomingMessage, rawBody: Buffer): Promise<UpstreamAnswer> {
     const { stats, upstream, writes, reads, operations, modes, retention, monitoring } = this.parts;
-    const { tags, fanOut, bookkeeping } = this.parts;
+    const { tags, policies, fanOut, bookkeeping } = this.parts;
     const operation = operationOf(req);
     const parsed = parseJsonObject(rawBody);
     if (parsed === undefined) return upstream.forward(req, rawBody);
@@ -71,6 +73,11 @@ export class OperationRouter {
       // Tags of streams and consumers, kept by the front with the AWS limits.
       stats.forwardedRequests += 1;
       return tags.answer(operation, payload);
+    }
+    if (POLICY_OPERATIONS.has(operation)) {
+      // Resource policies of streams and consumers, kept by the front: kinesalite has none.
+      stats.forwardedRequests += 1;
+      return policies.answer(operation, payload);
     }
     const streamName = typeof payload.StreamName === 'string' ? payload.StreamName : undefined;
     let createdMode: StreamMode | undefined;
