@@ -27,6 +27,7 @@ import {
   type JsonObject,
   type UpstreamAnswer,
 } from './UpstreamAnswer.js';
+import { operationNotOffered, UNOFFERED_OPERATIONS } from './unofferedOperations.js';
 import type { UpstreamForwarder } from './UpstreamForwarder.js';
 
 /** The parts of the front that answer operations, or pass them on. */
@@ -59,6 +60,10 @@ export class OperationRouter {
     const { stats, upstream, writes, reads, operations, modes, retention, monitoring } = this.parts;
     const { tags, policies, fanOut, bookkeeping } = this.parts;
     const operation = operationOf(req);
+    if (UNOFFERED_OPERATIONS.has(operation)) {
+      stats.forwardedRequests += 1;
+      return errorAnswer(operationNotOffered(operation));
+    }
     const parsed = parseJsonObject(rawBody);
     if (parsed === undefined) return upstream.forward(req, rawBody);
     if (fanOut.answers(operation)) {
