@@ -6,6 +6,7 @@ import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
 import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
+import { streamNameRefusal } from './modelValidation.js';
 import { operationOf } from './requestOperation.js';
 import { POLICY_OPERATIONS, type ResourcePolicies } from './ResourcePolicies.js';
 import { TAG_OPERATIONS, type ResourceTags } from './ResourceTags.js';
@@ -29,6 +30,9 @@ import {
 } from './UpstreamAnswer.js';
 import { operationNotOffered, UNOFFERED_OPERATIONS } from './unofferedOperations.js';
 import type { UpstreamForwarder } from './UpstreamForwarder.js';
+
+/** The largest ShardCount the API model lets CreateStream ask for. */
+const MAX_SHARD_COUNT = 100_000;
 
 /** The parts of the front that answer operations, or pass them on. */
 export interface OperationRouterParts {
@@ -150,7 +154,16 @@ export class OperationRouter {
         return modes.updateStreamMode(typeof parsed.StreamARN === 'string' ? payload : {});
       case 'CreateStream': {
         const shards = payload.ShardCount;
-        if (typeof shards === 'number' && Number.isInteger(shards) && shards > 0) {
+        // Within the model only (the backing store refuses the rest in the AWS words): the
+        // model check comes before the account's shard limit.
+        if (
+          typeof shards === 'number' &&
+          Number.isInteger(shards) &&
+          shards > 0 &&
+          shards <= MAX_SHARD_COUNT &&
+          typeof payload.StreamName === 'string' &&
+          streamNameRefusal(payload.StreamName) === undefined
+        ) {
           const refusal = await operations.overShardLimit(shards);
           if (refusal !== undefined) return errorAnswer(refusal);
         }

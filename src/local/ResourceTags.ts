@@ -2,6 +2,7 @@ import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/clien
 import { answerOfSdkError, invalidArgument, maxResultsRefusal, type AwsErrorAnswer } from './awsErrors.js';
 import { parseConsumerArn } from './efo/consumerArn.js';
 import { consumerNotFound } from './efo/fanOutErrors.js';
+import { firstRefusal, streamNameRefusal } from './modelValidation.js';
 import { streamNameOfArn } from './streamArn.js';
 import {
   MAX_TAGS_PER_RESOURCE,
@@ -53,34 +54,41 @@ export class ResourceTags {
    */
   async answer(operation: string, payload: JsonObject): Promise<UpstreamAnswer> {
     this.pruneConsumers();
+    // The model's check of StreamName (the *Stream operations) comes with the other members'.
+    const named = operation.endsWith('Stream') ? streamNameRefusal(payload.StreamName) : undefined;
     switch (operation) {
       case 'AddTagsToStream':
       case 'TagResource': {
         const parsed = parseTagMap(payload.Tags);
-        if ('error' in parsed) return errorAnswer(parsed.error);
+        if ('error' in parsed) return errorAnswer(firstRefusal(named, parsed.error) ?? parsed.error);
+        if (named !== undefined) return errorAnswer(named);
         const resource = await this.resourceOf(operation, payload);
         return 'status' in resource ? errorAnswer(resource) : this.add(resource, parsed.tags);
       }
       case 'RemoveTagsFromStream':
       case 'UntagResource': {
         const parsed = parseTagKeys(payload.TagKeys);
-        if ('error' in parsed) return errorAnswer(parsed.error);
+        if ('error' in parsed) return errorAnswer(firstRefusal(named, parsed.error) ?? parsed.error);
+        if (named !== undefined) return errorAnswer(named);
         const resource = await this.resourceOf(operation, payload);
         return 'status' in resource ? errorAnswer(resource) : this.remove(resource, parsed.keys);
       }
       case 'ListTagsForStream': {
         const { Limit: limit } = payload;
-        if (
+        const badLimit =
           limit !== undefined &&
           limit !== null &&
-          (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
-        ) {
-          return errorAnswer(maxResultsRefusal(limit, MAX_LIST_LIMIT, 'limit'));
-        }
+          (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT);
+        const refused = firstRefusal(
+          named,
+          badLimit ? maxResultsRefusal(limit, MAX_LIST_LIMIT, 'limit') : undefined,
+        );
+        if (refused !== undefined) return errorAnswer(refused);
         const resource = await this.resourceOf(operation, payload);
         return 'status' in resource ? errorAnswer(resource) : this.listPage(resource, payload);
       }
       default: {
+        if (named !== undefined) return errorAnswer(named);
         const resource = await this.resourceOf(operation, payload);
         return 'status' in resource
           ? errorAnswer(resource)

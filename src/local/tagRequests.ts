@@ -5,7 +5,8 @@ import { badPattern, missingMember } from './efo/fanOutErrors.js';
  * The tag limits of the Kinesis API reference (AddTagsToStream, RemoveTagsFromStream,
  * TagResource, UntagResource and the Tag shape): at most 50 tags on a stream or consumer; keys
  * of 1 to 128 characters, values of 0 to 256; a request's Tags map holds at most 200 entries and
- * its TagKeys list 1 to 50 keys; Unicode letters, digits, white space and _ . : / = + - % @ only;
+ * its TagKeys list 1 to 50 keys; Unicode letters, digits, white space (separators such as a space,
+ * not tabs or line breaks) and _ . : / = + - % @ only;
  * and keys starting with `aws:` are reserved to AWS.
  */
 export const MAX_TAGS_PER_RESOURCE = 50;
@@ -13,7 +14,7 @@ const MAX_TAGS_PER_REQUEST = 200;
 const MAX_TAG_KEYS_PER_REQUEST = 50;
 const MAX_KEY_LENGTH = 128;
 const MAX_VALUE_LENGTH = 256;
-const TAG_TEXT = /^[\p{L}\p{N}\p{Z}\s_.:/=+\-%@]*$/u;
+const TAG_TEXT = /^[\p{L}\p{N}\p{Z}_.:/=+\-%@]*$/u;
 const RESOURCE_ARN_PATTERN = 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+';
 const RESOURCE_ARN = /^arn:aws.*:kinesis:.*:\d{12}:.*stream\/\S+$/;
 

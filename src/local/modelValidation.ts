@@ -1,0 +1,47 @@
+import type { AwsErrorAnswer } from './awsErrors.js';
+import { badPattern } from './efo/fanOutErrors.js';
+
+const ONE_ERROR = '1 validation error detected: ';
+const STREAM_NAME_MAX = 128;
+const STREAM_NAME_PATTERN = '[a-zA-Z0-9_.-]+';
+const STREAM_NAME = /^[a-zA-Z0-9_.-]+$/;
+
+/**
+ * The model's check of a StreamName, given (a missing one is the operation's business: the
+ * stream may be named by ARN): 1 to 128 characters of [a-zA-Z0-9_.-]. Undefined if it passes;
+ * a value that is not a string is left to the caller.
+ */
+export function streamNameRefusal(value: unknown): AwsErrorAnswer | undefined {
+  if (typeof value !== 'string') return undefined;
+  const shown = `Value '${value}' at 'streamName' failed to satisfy constraint: `;
+  if (value.length === 0) {
+    return validation(`${ONE_ERROR}${shown}Member must have length greater than or equal to 1`);
+  }
+  if (value.length > STREAM_NAME_MAX) {
+    return validation(`${ONE_ERROR}${shown}Member must have length less than or equal to ${STREAM_NAME_MAX}`);
+  }
+  return STREAM_NAME.test(value) ? undefined : badPattern('streamName', value, STREAM_NAME_PATTERN);
+}
+
+/**
+ * The answer to a request some of whose members failed: as Kinesis checks the whole request
+ * against its model first, every ValidationException is reported in one ("N validation errors
+ * detected: a; b"); other refusals (the operation's own checks) only when the model check passed.
+ * Undefined when nothing failed.
+ */
+export function firstRefusal(
+  ...refusals: ReadonlyArray<AwsErrorAnswer | undefined>
+): AwsErrorAnswer | undefined {
+  const failed = refusals.filter((refusal): refusal is AwsErrorAnswer => refusal !== undefined);
+  const model = failed.filter((refusal) => refusal.type === 'ValidationException');
+  if (model.length === 0) return failed[0];
+  if (model.length === 1) return model[0];
+  const parts = model.map((refusal) =>
+    refusal.message.startsWith(ONE_ERROR) ? refusal.message.slice(ONE_ERROR.length) : refusal.message,
+  );
+  return validation(`${model.length} validation errors detected: ${parts.join('; ')}`);
+}
+
+function validation(message: string): AwsErrorAnswer {
+  return { status: 400, type: 'ValidationException', message };
+}

@@ -1,0 +1,124 @@
+import {
+  AddTagsToStreamCommand,
+  CreateStreamCommand,
+  ListTagsForStreamCommand,
+  RemoveTagsFromStreamCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
+
+async function refusal(call: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
+  const error = (await call.then(
+    () => new Error('the call succeeded'),
+    (caught: unknown) => caught,
+  )) as Error & { $metadata?: { httpStatusCode?: number } };
+  return { name: error.name, message: error.message, status: error.$metadata?.httpStatusCode };
+}
+
+const LONG_NAME = 'a'.repeat(129);
+const NAME_TOO_LONG =
+  `Value '${LONG_NAME}' at 'streamName' failed to satisfy constraint: ` +
+  'Member must have length less than or equal to 128';
+
+/**
+ * Kinesis checks a request against its API model (lengths, patterns, ranges) before the
+ * operation itself looks at streams, shards or limits, and reports every member that fails in
+ * one ValidationException ("N validation errors detected: …; …"). The front answers some
+ * operations itself (tags) or checks limits before passing them on (CreateStream): the model
+ * check still comes first there.
+ */
+describe('local Kinesis checks requests against the API model first', () => {
+  let local: LocalKinesis;
+  let client: KinesisClient;
+
+  beforeAll(async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 0, shardLimit: 10, streams: { tagged: 1 } });
+    client = local.createClient();
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await local.close();
+  });
+
+  it('CreateStream: a name too long is a ValidationException, not the shard limit', async () => {
+    const refused = await refusal(
+      client.send(new CreateStreamCommand({ StreamName: LONG_NAME, ShardCount: 1000 })),
+    );
+    expect(refused).toEqual({
+      name: 'ValidationException',
+      message: `1 validation error detected: ${NAME_TOO_LONG}`,
+      status: 400,
+    });
+  });
+
+  it('CreateStream: a ShardCount over 100000 is a ValidationException, not the shard limit', async () => {
+    const refused = await refusal(
+      client.send(new CreateStreamCommand({ StreamName: 'huge', ShardCount: 100_001 })),
+    );
+    expect(refused.name).toBe('ValidationException');
+    expect(refused.message).toContain(
+      "Value '100001' at 'shardCount' failed to satisfy constraint: Member must have value less than or equal to 100000",
+    );
+  });
+
+  it('CreateStream within the model but over the account limit: LimitExceededException', async () => {
+    const refused = await refusal(
+      client.send(new CreateStreamCommand({ StreamName: 'wide', ShardCount: 11 })),
+    );
+    expect(refused.name).toBe('LimitExceededException');
+  });
+
+  it('AddTagsToStream: a name too long is a ValidationException, before the tags are looked at', async () => {
+    const refused = await refusal(
+      client.send(new AddTagsToStreamCommand({ StreamName: LONG_NAME, Tags: { 'a;b': 'b' } })),
+    );
+    expect(refused).toEqual({
+      name: 'ValidationException',
+      message: `1 validation error detected: ${NAME_TOO_LONG}`,
+      status: 400,
+    });
+  });
+
+  it('AddTagsToStream: a name outside the pattern and no tags: both in one ValidationException', async () => {
+    const refused = await refusal(
+      client.send(new AddTagsToStreamCommand({ StreamName: 'bad name', Tags: {} })),
+    );
+    expect(refused.name).toBe('ValidationException');
+    expect(refused.message).toMatch(/^2 validation errors detected: /);
+    expect(refused.message).toContain(
+      "Value 'bad name' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+    );
+    expect(refused.message).toContain("at 'tags' failed to satisfy constraint");
+  });
+
+  it.each([
+    ['ListTagsForStream', () => new ListTagsForStreamCommand({ StreamName: '' })],
+    ['RemoveTagsFromStream', () => new RemoveTagsFromStreamCommand({ StreamName: '', TagKeys: ['a'] })],
+  ])('%s: an empty name is a ValidationException', async (_operation, command) => {
+    const refused = await refusal(client.send(command() as ListTagsForStreamCommand));
+    expect(refused.name).toBe('ValidationException');
+    expect(refused.message).toContain(
+      "Value '' at 'streamName' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+  });
+
+  it.each([
+    ['a tab in a key', { 'a\tb': 'c' }],
+    ['a newline in a key', { 'a\nb': 'c' }],
+    ['a tab in a value', { a: 'b\tc' }],
+    ['a newline in a value', { a: 'b\nc' }],
+  ])('tags: %s is refused (white space means separators, not control characters)', async (_what, tags) => {
+    const refused = await refusal(
+      client.send(new AddTagsToStreamCommand({ StreamName: 'tagged', Tags: tags })),
+    );
+    expect(refused.name).toBe('InvalidArgumentException');
+    expect(refused.message).toContain('Some tags contain invalid characters.');
+  });
+
+  it('tags: spaces, : and % are fine', async () => {
+    await client.send(new AddTagsToStreamCommand({ StreamName: 'tagged', Tags: { 'a b:c': 'd %e' } }));
+    const { Tags } = await client.send(new ListTagsForStreamCommand({ StreamName: 'tagged' }));
+    expect(Tags).toEqual([{ Key: 'a b:c', Value: 'd %e' }]);
+  });
+});
