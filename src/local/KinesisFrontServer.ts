@@ -209,7 +209,14 @@ export class KinesisFrontServer {
     const dropAnswer = this.faults.losesAnswer();
     // Unsigned requests are refused before anything is charged or answered (kinesalite would
     // refuse the ones it answers, but not the ones the front answers itself).
-    const unsigned = encoding === undefined ? undefined : requestAuthRefusal(req);
+    // A request without an operation or a JSON body is refused for that first, as AWS does:
+    // the backing store answers it (UnknownOperationException, SerializationException).
+    // (Checked for unsigned requests only: signed ones are parsed once, further on.)
+    const authRefusal = encoding === undefined ? undefined : requestAuthRefusal(req);
+    const unsigned =
+      authRefusal !== undefined && operationOf(req) !== '' && parseJsonObject(body) !== undefined
+        ? authRefusal
+        : undefined;
     let answer: UpstreamAnswer;
     if (encoding === undefined) {
       answer = await this.upstream.forward(req, body);
