@@ -3,6 +3,7 @@ import { answerOfSdkError, invalidArgument, type AwsErrorAnswer } from './awsErr
 import { parseConsumerArn } from './efo/consumerArn.js';
 import { consumerNotFound, missingMember } from './efo/fanOutErrors.js';
 import { checkPolicyDocument } from './policyDocument.js';
+import { typeMismatch } from './serializationErrors.js';
 import { streamNameOfArn } from './streamArn.js';
 import { parseResourceArn } from './tagRequests.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
@@ -39,7 +40,8 @@ export class ResourcePolicies {
     if (operation === 'PutResourcePolicy') {
       const { Policy: given } = payload;
       if (given === undefined || given === null) return errorAnswer(missingMember('policy'));
-      if (typeof given !== 'string') return errorAnswer(invalidArgument('Policy must be a JSON string.'));
+      if (typeof given !== 'string')
+        return errorAnswer(typeMismatch('String', given) ?? missingMember('policy'));
       const problem = checkPolicyDocument(given);
       if (problem !== undefined) return errorAnswer(invalidArgument(`Invalid policy document: ${problem}`));
       policy = given;

@@ -3,6 +3,7 @@ import { answerOfSdkError, invalidArgument, maxResultsRefusal, type AwsErrorAnsw
 import { parseConsumerArn } from './efo/consumerArn.js';
 import { consumerNotFound } from './efo/fanOutErrors.js';
 import { firstRefusal, streamNameRefusal } from './modelValidation.js';
+import { typeMismatch } from './serializationErrors.js';
 import { streamNameOfArn } from './streamArn.js';
 import {
   MAX_TAGS_PER_RESOURCE,
@@ -55,6 +56,8 @@ export class ResourceTags {
   async answer(operation: string, payload: JsonObject): Promise<UpstreamAnswer> {
     this.pruneConsumers();
     // The model's check of StreamName (the *Stream operations) comes with the other members'.
+    const notString = typeMismatch('String', payload.StreamName);
+    if (notString !== undefined) return errorAnswer(notString);
     const named = operation.endsWith('Stream') ? streamNameRefusal(payload.StreamName) : undefined;
     switch (operation) {
       case 'AddTagsToStream':

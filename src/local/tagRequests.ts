@@ -1,5 +1,6 @@
 import { invalidArgument, localAccountId, validationError, type AwsErrorAnswer } from './awsErrors.js';
 import { badPattern, missingMember } from './efo/fanOutErrors.js';
+import { typeMismatch } from './serializationErrors.js';
 
 /**
  * The tag limits of the Kinesis API reference (AddTagsToStream, RemoveTagsFromStream,
@@ -20,10 +21,6 @@ const RESOURCE_ARN = /^arn:aws.*:kinesis:.*:\d{12}:.*stream\/\S+$/;
 
 /** A validated Tags map (key to value). */
 export type TagMap = Readonly<Record<string, string>>;
-
-function serializationError(message: string): AwsErrorAnswer {
-  return { status: 400, type: 'SerializationException', message };
-}
 
 function lengthsRefusal(
   member: string,
@@ -72,11 +69,12 @@ function reserved(key: string): boolean {
 /** The Tags map of AddTagsToStream, TagResource or CreateStream, or why Kinesis refuses it. */
 export function parseTagMap(value: unknown): { readonly tags: TagMap } | { readonly error: AwsErrorAnswer } {
   if (value === undefined || value === null) return fail(missingMember('tags'));
-  if (Array.isArray(value)) return fail(serializationError('Start of list found where not expected'));
-  if (typeof value !== 'object') return fail(serializationError('Unexpected value type in payload'));
+  const notMap = typeMismatch('Map', value);
+  if (notMap !== undefined) return fail(notMap);
   const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.some(([, tag]) => typeof tag !== 'string')) {
-    return fail(serializationError('Unexpected value type in payload'));
+  for (const [, tag] of entries) {
+    const notString = typeMismatch('String', tag);
+    if (notString !== undefined) return fail(notString);
   }
   const tags = value as Record<string, string>;
   const shown = `{${entries.map(([key, tag]) => `${key}=${String(tag)}`).join(', ')}}`;
@@ -102,10 +100,12 @@ export function parseTagKeys(
   value: unknown,
 ): { readonly keys: readonly string[] } | { readonly error: AwsErrorAnswer } {
   if (value === undefined || value === null) return fail(missingMember('tagKeys'));
-  if (!Array.isArray(value))
-    return fail(serializationError('Start of structure or map found where not expected.'));
-  if (value.some((key) => typeof key !== 'string'))
-    return fail(serializationError('Unexpected value type in payload'));
+  const notList = typeMismatch('List', value);
+  if (notList !== undefined) return fail(notList);
+  for (const key of value as unknown[]) {
+    const notString = typeMismatch('String', key);
+    if (notString !== undefined) return fail(notString);
+  }
   const keys = value as string[];
   const shown = `[${keys.join(', ')}]`;
   if (keys.length < 1) return fail(countRefusal('tagKeys', shown, 'greater', 1));
@@ -123,7 +123,7 @@ export function parseTagKeys(
 /** The ResourceARN of TagResource, UntagResource or ListTagsForResource, or why it is refused. */
 export function parseResourceArn(value: unknown): string | AwsErrorAnswer {
   if (value === undefined || value === null) return missingMember('resourceARN');
-  if (typeof value !== 'string') return serializationError('Unexpected value type in payload');
+  if (typeof value !== 'string') return typeMismatch('String', value) ?? missingMember('resourceARN');
   if (value.length > 2048 || !RESOURCE_ARN.test(value))
     return badPattern('resourceARN', value, RESOURCE_ARN_PATTERN);
   return value;

@@ -122,3 +122,64 @@ describe('local Kinesis checks requests against the API model first', () => {
     expect(Tags).toEqual([{ Key: 'a b:c', Value: 'd %e' }]);
   });
 });
+
+/** Values of the wrong JSON type, sent as a client that skips its own checks would. */
+const WRONG = {
+  tags: 'abc' as unknown as Record<string, string>,
+  tagsList: ['a'] as unknown as Record<string, string>,
+  tagValue: { a: true } as unknown as Record<string, string>,
+  streamName: 23 as unknown as string,
+  tagKeys: 'a' as unknown as string[],
+  tagKey: [7] as unknown as string[],
+};
+
+describe('local Kinesis answers values of the wrong JSON type with SerializationException', () => {
+  let local: LocalKinesis;
+  let client: KinesisClient;
+
+  beforeAll(async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 0, streams: { typed: 1 } });
+    client = local.createClient();
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await local.close();
+  });
+
+  it.each([
+    [
+      'Tags a string',
+      () => new AddTagsToStreamCommand({ StreamName: 'typed', Tags: WRONG.tags }),
+      'Expected map or null',
+    ],
+    [
+      'Tags a list',
+      () => new AddTagsToStreamCommand({ StreamName: 'typed', Tags: WRONG.tagsList }),
+      'Start of list found where not expected',
+    ],
+    [
+      'a tag value a boolean',
+      () => new AddTagsToStreamCommand({ StreamName: 'typed', Tags: WRONG.tagValue }),
+      'class java.lang.Boolean can not be converted to an String',
+    ],
+    [
+      'StreamName a number',
+      () => new AddTagsToStreamCommand({ StreamName: WRONG.streamName, Tags: { a: 'b' } }),
+      'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String',
+    ],
+    [
+      'TagKeys a string',
+      () => new RemoveTagsFromStreamCommand({ StreamName: 'typed', TagKeys: WRONG.tagKeys }),
+      'Expected list or null',
+    ],
+    [
+      'a tag key a number',
+      () => new RemoveTagsFromStreamCommand({ StreamName: 'typed', TagKeys: WRONG.tagKey }),
+      'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String',
+    ],
+  ])('%s', async (_what, command, message) => {
+    const refused = await refusal(client.send(command() as AddTagsToStreamCommand));
+    expect(refused).toEqual({ name: 'SerializationException', message, status: 400 });
+  });
+});
