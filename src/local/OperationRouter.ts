@@ -8,6 +8,7 @@ import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import { streamNameRefusal } from './modelValidation.js';
 import { operationOf } from './requestOperation.js';
+import { memberTypeMismatch } from './serializationErrors.js';
 import { POLICY_OPERATIONS, type ResourcePolicies } from './ResourcePolicies.js';
 import { TAG_OPERATIONS, type ResourceTags } from './ResourceTags.js';
 import type { ShardOperations } from './ShardOperations.js';
@@ -74,6 +75,11 @@ export class OperationRouter {
       // Stream consumers (enhanced fan-out), kept by the front: kinesalite has none.
       stats.forwardedRequests += 1;
       return fanOut.answer(operation, parsed);
+    }
+    const mistyped = memberTypeMismatch(operation, parsed);
+    if (mistyped !== undefined) {
+      stats.forwardedRequests += 1;
+      return errorAnswer(mistyped);
     }
     const addressed = resolveStreamArn(operation, parsed);
     if ('error' in addressed) return errorAnswer(addressed.error);

@@ -183,3 +183,54 @@ describe('local Kinesis answers values of the wrong JSON type with Serialization
     expect(refused).toEqual({ name: 'SerializationException', message, status: 400 });
   });
 });
+
+describe('local Kinesis checks member types of the operations it answers itself', () => {
+  let local: LocalKinesis;
+
+  beforeAll(async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 0, streams: { listed: 1 } });
+  });
+
+  afterAll(async () => {
+    await local.close();
+  });
+
+  it.each([
+    [
+      'ListStreams',
+      { ExclusiveStartStreamName: true },
+      'class java.lang.Boolean can not be converted to an String',
+    ],
+    ['ListStreams', { Limit: '10' }, 'class java.lang.String can not be converted to an Integer'],
+    [
+      'ListShards',
+      { StreamName: 23 },
+      'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String',
+    ],
+    ['ListShards', { StreamName: 'listed', MaxResults: [] }, 'Start of list found where not expected'],
+    [
+      'ListShards',
+      { StreamName: 'listed', StreamCreationTimestamp: '23' },
+      'class java.lang.String can not be converted to milliseconds since epoch',
+    ],
+    [
+      'UpdateShardCount',
+      { StreamName: 'listed', TargetShardCount: {}, ScalingType: 'UNIFORM_SCALING' },
+      'Start of structure or map found where not expected.',
+    ],
+  ])('%s %j: SerializationException', async (operation, body, message) => {
+    const response = await fetch(`${local.endpoint}/`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'X-Amz-Target': `Kinesis_20131202.${operation}`,
+        'X-Amz-Date': '20261201T000000Z',
+        Authorization:
+          'AWS4-HMAC-SHA256 Credential=local/20261201/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=00',
+      },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ __type: 'SerializationException', message });
+  });
+});
