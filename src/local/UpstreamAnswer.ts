@@ -51,5 +51,10 @@ export function extendedRequestId(): string {
 }
 
 export function errorAnswer(error: AwsErrorAnswer): UpstreamAnswer {
-  return jsonAnswer(error.status, { __type: error.type, message: error.message }, undefined, error.type);
+  // Kinesis spells the member `Message` in a SerializationException, `message` elsewhere.
+  const body =
+    error.type === 'SerializationException'
+      ? { __type: error.type, Message: error.message }
+      : { __type: error.type, message: error.message };
+  return jsonAnswer(error.status, body, undefined, error.type);
 }

@@ -2,6 +2,7 @@ import type { AwsErrorAnswer } from './awsErrors.js';
 import { badPattern } from './efo/fanOutErrors.js';
 
 const ONE_ERROR = '1 validation error detected: ';
+const COUNTED = /^(\d+) validation errors? detected: /;
 const STREAM_NAME_MAX = 128;
 const STREAM_NAME_PATTERN = '[a-zA-Z0-9_.-]+';
 const STREAM_NAME = /^[a-zA-Z0-9_.-]+$/;
@@ -15,7 +16,11 @@ export function streamNameRefusal(value: unknown): AwsErrorAnswer | undefined {
   if (typeof value !== 'string') return undefined;
   const shown = `Value '${value}' at 'streamName' failed to satisfy constraint: `;
   if (value.length === 0) {
-    return validation(`${ONE_ERROR}${shown}Member must have length greater than or equal to 1`);
+    // Both constraints fail for an empty name.
+    return validation(
+      `2 validation errors detected: ${shown}Member must satisfy regular expression pattern: ` +
+        `${STREAM_NAME_PATTERN}; ${shown}Member must have length greater than or equal to 1`,
+    );
   }
   if (value.length > STREAM_NAME_MAX) {
     return validation(`${ONE_ERROR}${shown}Member must have length less than or equal to ${STREAM_NAME_MAX}`);
@@ -36,10 +41,13 @@ export function firstRefusal(
   const model = failed.filter((refusal) => refusal.type === 'ValidationException');
   if (model.length === 0) return failed[0];
   if (model.length === 1) return model[0];
-  const parts = model.map((refusal) =>
-    refusal.message.startsWith(ONE_ERROR) ? refusal.message.slice(ONE_ERROR.length) : refusal.message,
-  );
-  return validation(`${model.length} validation errors detected: ${parts.join('; ')}`);
+  let count = 0;
+  const parts = model.map((refusal) => {
+    const counted = COUNTED.exec(refusal.message);
+    count += counted === null ? 1 : Number(counted[1]);
+    return counted === null ? refusal.message : refusal.message.slice(counted[0].length);
+  });
+  return validation(`${count} validation errors detected: ${parts.join('; ')}`);
 }
 
 function validation(message: string): AwsErrorAnswer {

@@ -92,6 +92,15 @@ describe('local Kinesis checks requests against the API model first', () => {
     expect(refused.message).toContain("at 'tags' failed to satisfy constraint");
   });
 
+  it('an empty name breaks both the pattern and the length, in one ValidationException', async () => {
+    const refused = await refusal(client.send(new ListTagsForStreamCommand({ StreamName: '' })));
+    expect(refused.message).toBe(
+      "2 validation errors detected: Value '' at 'streamName' failed to satisfy constraint: Member must " +
+        "satisfy regular expression pattern: [a-zA-Z0-9_.-]+; Value '' at 'streamName' failed to satisfy " +
+        'constraint: Member must have length greater than or equal to 1',
+    );
+  });
+
   it.each([
     ['ListTagsForStream', () => new ListTagsForStreamCommand({ StreamName: '' })],
     ['RemoveTagsFromStream', () => new RemoveTagsFromStreamCommand({ StreamName: '', TagKeys: ['a'] })],
@@ -231,6 +240,7 @@ describe('local Kinesis checks member types of the operations it answers itself'
       body: JSON.stringify(body),
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ __type: 'SerializationException', message });
+    // Kinesis spells this member `Message` in a SerializationException (the SDKs read either).
+    expect(await response.json()).toEqual({ __type: 'SerializationException', Message: message });
   });
 });
