@@ -1,31 +1,46 @@
 import type { AwsErrorAnswer } from './awsErrors.js';
-import { badPattern } from './efo/fanOutErrors.js';
 
 const ONE_ERROR = '1 validation error detected: ';
 const COUNTED = /^(\d+) validation errors? detected: /;
-const STREAM_NAME_MAX = 128;
-const STREAM_NAME_PATTERN = '[a-zA-Z0-9_.-]+';
-const STREAM_NAME = /^[a-zA-Z0-9_.-]+$/;
+/** StreamName and ShardId: 1 to 128 characters of [a-zA-Z0-9_.-]. */
+const STREAM_NAME: StringConstraints = { min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+' };
+export const SHARD_ID: StringConstraints = STREAM_NAME;
+
+/** A string member's constraints in the API model. */
+export interface StringConstraints {
+  readonly min: number;
+  readonly max: number;
+  /** The regular expression as the model spells it (matched whole). */
+  readonly pattern?: string;
+}
 
 /**
- * The model's check of a StreamName, given (a missing one is the operation's business: the
- * stream may be named by ARN): 1 to 128 characters of [a-zA-Z0-9_.-]. Undefined if it passes;
- * a value that is not a string is left to the caller.
+ * The model's check of a string member, given (a missing one is the operation's business):
+ * every constraint it breaks, in one ValidationException; undefined if it passes. A value that
+ * is not a string is left to the caller.
  */
-export function streamNameRefusal(value: unknown): AwsErrorAnswer | undefined {
+export function stringMemberRefusal(
+  member: string,
+  value: unknown,
+  constraints: StringConstraints,
+): AwsErrorAnswer | undefined {
   if (typeof value !== 'string') return undefined;
-  const shown = `Value '${value}' at 'streamName' failed to satisfy constraint: `;
-  if (value.length === 0) {
-    // Both constraints fail for an empty name.
-    return validation(
-      `2 validation errors detected: ${shown}Member must satisfy regular expression pattern: ` +
-        `${STREAM_NAME_PATTERN}; ${shown}Member must have length greater than or equal to 1`,
-    );
+  const shown = `Value '${value}' at '${member}' failed to satisfy constraint: `;
+  const broken: string[] = [];
+  const { min, max, pattern } = constraints;
+  if (pattern !== undefined && !new RegExp(`^(?:${pattern})$`).test(value)) {
+    broken.push(`${shown}Member must satisfy regular expression pattern: ${pattern}`);
   }
-  if (value.length > STREAM_NAME_MAX) {
-    return validation(`${ONE_ERROR}${shown}Member must have length less than or equal to ${STREAM_NAME_MAX}`);
-  }
-  return STREAM_NAME.test(value) ? undefined : badPattern('streamName', value, STREAM_NAME_PATTERN);
+  if (value.length < min) broken.push(`${shown}Member must have length greater than or equal to ${min}`);
+  if (value.length > max) broken.push(`${shown}Member must have length less than or equal to ${max}`);
+  if (broken.length === 0) return undefined;
+  const counted = broken.length === 1 ? ONE_ERROR : `${broken.length} validation errors detected: `;
+  return validation(`${counted}${broken.join('; ')}`);
+}
+
+/** The model's check of a StreamName, given: 1 to 128 characters of [a-zA-Z0-9_.-]. */
+export function streamNameRefusal(value: unknown): AwsErrorAnswer | undefined {
+  return stringMemberRefusal('streamName', value, STREAM_NAME);
 }
 
 /**

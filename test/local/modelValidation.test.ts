@@ -5,6 +5,7 @@ import {
   RemoveTagsFromStreamCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
+import { parseListShards } from '../../src/local/listShardsPage.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
 
 async function refusal(call: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
@@ -242,5 +243,40 @@ describe('local Kinesis checks member types of the operations it answers itself'
     expect(response.status).toBe(400);
     // Kinesis spells this member `Message` in a SerializationException (the SDKs read either).
     expect(await response.json()).toEqual({ __type: 'SerializationException', Message: message });
+  });
+});
+
+describe('ListShards model checks, all failures in one ValidationException', () => {
+  it('reports the name, the token, the start shard and MaxResults together', () => {
+    const refused = parseListShards(
+      { StreamName: '', NextToken: '', MaxResults: 0, ExclusiveStartShardId: '' },
+      Date.now(),
+    );
+    expect(refused).toMatchObject({ status: 400, type: 'ValidationException' });
+    const message = (refused as { message: string }).message;
+    expect(message).toMatch(/^6 validation errors detected: /);
+    for (const part of [
+      "Value '0' at 'maxResults' failed to satisfy constraint",
+      "Value '' at 'exclusiveStartShardId' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+      "Value '' at 'exclusiveStartShardId' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      "Value '' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+      "Value '' at 'streamName' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      "Value '' at 'nextToken' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    ]) {
+      expect(message).toContain(part);
+    }
+  });
+
+  it('a name and a start shard too long, and MaxResults too high: three failures', () => {
+    const name = 'a'.repeat(129);
+    const refused = parseListShards(
+      { StreamName: name, MaxResults: 100_000, ExclusiveStartShardId: name },
+      Date.now(),
+    );
+    const message = (refused as { message: string }).message;
+    expect(message).toMatch(/^3 validation errors detected: /);
+    expect(message).toContain(
+      `Value '${name}' at 'exclusiveStartShardId' failed to satisfy constraint: Member must have length less than or equal to 128`,
+    );
   });
 });
