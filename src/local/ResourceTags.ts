@@ -2,7 +2,12 @@ import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/clien
 import { answerOfSdkError, invalidArgument, maxResultsRefusal, type AwsErrorAnswer } from './awsErrors.js';
 import { parseConsumerArn } from './efo/consumerArn.js';
 import { consumerNotFound } from './efo/fanOutErrors.js';
-import { firstRefusal, streamNameRefusal } from './modelValidation.js';
+import {
+  firstRefusal,
+  streamNameRefusal,
+  stringMemberRefusal,
+  type StringConstraints,
+} from './modelValidation.js';
 import { typeMismatch } from './serializationErrors.js';
 import { streamNameOfArn } from './streamArn.js';
 import {
@@ -63,18 +68,20 @@ export class ResourceTags {
       case 'AddTagsToStream':
       case 'TagResource': {
         const parsed = parseTagMap(payload.Tags);
-        if ('error' in parsed) return errorAnswer(firstRefusal(named, parsed.error) ?? parsed.error);
-        if (named !== undefined) return errorAnswer(named);
+        const early = modelFirst(named, parsed);
+        if (early !== undefined) return errorAnswer(early);
         const resource = await this.resourceOf(operation, payload);
-        return 'status' in resource ? errorAnswer(resource) : this.add(resource, parsed.tags);
+        if ('status' in resource) return errorAnswer(resource);
+        return 'error' in parsed ? errorAnswer(parsed.error) : this.add(resource, parsed.tags);
       }
       case 'RemoveTagsFromStream':
       case 'UntagResource': {
         const parsed = parseTagKeys(payload.TagKeys);
-        if ('error' in parsed) return errorAnswer(firstRefusal(named, parsed.error) ?? parsed.error);
-        if (named !== undefined) return errorAnswer(named);
+        const early = modelFirst(named, parsed);
+        if (early !== undefined) return errorAnswer(early);
         const resource = await this.resourceOf(operation, payload);
-        return 'status' in resource ? errorAnswer(resource) : this.remove(resource, parsed.keys);
+        if ('status' in resource) return errorAnswer(resource);
+        return 'error' in parsed ? errorAnswer(parsed.error) : this.remove(resource, parsed.keys);
       }
       case 'ListTagsForStream': {
         const { Limit: limit } = payload;
@@ -85,6 +92,7 @@ export class ResourceTags {
         const refused = firstRefusal(
           named,
           badLimit ? maxResultsRefusal(limit, MAX_LIST_LIMIT, 'limit') : undefined,
+          stringMemberRefusal('exclusiveStartTagKey', payload.ExclusiveStartTagKey, TAG_KEY),
         );
         if (refused !== undefined) return errorAnswer(refused);
         const resource = await this.resourceOf(operation, payload);
@@ -180,6 +188,22 @@ export class ResourceTags {
 }
 
 const STREAM_PREFIX = 'stream/';
+
+/** A tag key in the model: 1 to 128 characters. */
+const TAG_KEY: StringConstraints = { min: 1, max: 128 };
+
+/**
+ * What is refused before the resource is looked up: the model's checks (StreamName, the tags'
+ * types, counts and lengths). The operation's own checks of the tags (characters, `aws:` keys:
+ * InvalidArgumentException) come after the lookup, as Kinesis makes them.
+ */
+function modelFirst(
+  named: AwsErrorAnswer | undefined,
+  parsed: { readonly error: AwsErrorAnswer } | object,
+): AwsErrorAnswer | undefined {
+  const tagsRefusal = 'error' in parsed ? (parsed as { readonly error: AwsErrorAnswer }).error : undefined;
+  return firstRefusal(named, tagsRefusal?.type === 'InvalidArgumentException' ? undefined : tagsRefusal);
+}
 
 function streamKey(streamName: string): string {
   return `${STREAM_PREFIX}${streamName}`;

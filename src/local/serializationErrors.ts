@@ -64,6 +64,13 @@ const MEMBER_TYPES: Readonly<Record<string, Readonly<Record<string, ModelType>>>
     TargetShardCount: 'Integer',
     ScalingType: 'String',
   },
+  ListTagsForStream: {
+    StreamName: 'String',
+    StreamARN: 'String',
+    ExclusiveStartTagKey: 'String',
+    Limit: 'Integer',
+  },
+  ListTagsForResource: { ResourceARN: 'String' },
   PutResourcePolicy: { ResourceARN: 'String', Policy: 'String' },
   GetResourcePolicy: { ResourceARN: 'String' },
   DeleteResourcePolicy: { ResourceARN: 'String' },

@@ -280,3 +280,59 @@ describe('ListShards model checks, all failures in one ValidationException', () 
     );
   });
 });
+
+describe('local Kinesis tag checks of the operation come after the stream lookup', () => {
+  let local: LocalKinesis;
+  let client: KinesisClient;
+
+  beforeAll(async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 0, streams: { present: 1 } });
+    client = local.createClient();
+  });
+
+  afterAll(async () => {
+    client.destroy();
+    await local.close();
+  });
+
+  it.each([
+    [
+      'AddTagsToStream',
+      (name: string) => new AddTagsToStreamCommand({ StreamName: name, Tags: { 'a;b': 'c' } }),
+    ],
+    [
+      'RemoveTagsFromStream',
+      (name: string) => new RemoveTagsFromStreamCommand({ StreamName: name, TagKeys: [';'] }),
+    ],
+    [
+      'AddTagsToStream aws:',
+      (name: string) => new AddTagsToStreamCommand({ StreamName: name, Tags: { 'aws:x': 'c' } }),
+    ],
+  ])('%s: an unknown stream is ResourceNotFoundException before bad characters', async (_what, command) => {
+    const missing = await refusal(client.send(command('missing') as AddTagsToStreamCommand));
+    expect(missing).toEqual({
+      name: 'ResourceNotFoundException',
+      message: 'Stream missing under account 000000000000 not found.',
+      status: 400,
+    });
+    const present = await refusal(client.send(command('present') as AddTagsToStreamCommand));
+    expect(present.name).toBe('InvalidArgumentException');
+  });
+
+  it('ListTagsForStream checks its members types and ExclusiveStartTagKey length', async () => {
+    const refused = await refusal(
+      client.send(new ListTagsForStreamCommand({ StreamName: '', ExclusiveStartTagKey: '', Limit: 0 })),
+    );
+    expect(refused.message).toMatch(/^4 validation errors detected: /);
+    expect(refused.message).toContain(
+      "Value '' at 'exclusiveStartTagKey' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+    const mistyped = await refusal(
+      client.send(new ListTagsForStreamCommand({ StreamName: 'present', Limit: '5' as unknown as number })),
+    );
+    expect(mistyped).toMatchObject({
+      name: 'SerializationException',
+      message: 'class java.lang.String can not be converted to an Integer',
+    });
+  });
+});
