@@ -3,7 +3,7 @@ import type { AwsErrorAnswer } from './awsErrors.js';
 const ONE_ERROR = '1 validation error detected: ';
 const COUNTED = /^(\d+) validation errors? detected: /;
 /** StreamName and ShardId: 1 to 128 characters of [a-zA-Z0-9_.-]. */
-const STREAM_NAME: StringConstraints = { min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+' };
+export const STREAM_NAME: StringConstraints = { min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+' };
 export const SHARD_ID: StringConstraints = STREAM_NAME;
 
 /** A string member's constraints in the API model. */

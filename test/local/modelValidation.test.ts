@@ -6,6 +6,7 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { parseListShards } from '../../src/local/listShardsPage.js';
+import { parseListStreams } from '../../src/local/listStreamsPage.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
 
 async function refusal(call: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
@@ -333,6 +334,20 @@ describe('local Kinesis tag checks of the operation come after the stream lookup
     expect(mistyped).toMatchObject({
       name: 'SerializationException',
       message: 'class java.lang.String can not be converted to an Integer',
+    });
+  });
+});
+
+describe('ListStreams model checks', () => {
+  it('refuses an empty ExclusiveStartStreamName (pattern and length)', () => {
+    const refused = parseListStreams({ ExclusiveStartStreamName: '' }, Date.now());
+    expect(refused).toEqual({
+      status: 400,
+      type: 'ValidationException',
+      message:
+        "2 validation errors detected: Value '' at 'exclusiveStartStreamName' failed to satisfy constraint: " +
+        'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; ' +
+        "Value '' at 'exclusiveStartStreamName' failed to satisfy constraint: Member must have length greater than or equal to 1",
     });
   });
 });
