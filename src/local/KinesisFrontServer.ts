@@ -17,6 +17,7 @@ import { OperationRouter } from './OperationRouter.js';
 import { requestAuthRefusal } from './requestAuth.js';
 import { requestEncoding } from './requestEncoding.js';
 import { operationOf } from './requestOperation.js';
+import { ResourcePolicies } from './ResourcePolicies.js';
 import { ResourceTags } from './ResourceTags.js';
 import { ShardOperations } from './ShardOperations.js';
 import { ShardReads } from './ShardReads.js';
@@ -76,6 +77,10 @@ export class KinesisFrontServer {
       admin,
       hasConsumer: (consumerArn) => this.fanOut.hasConsumer(consumerArn),
     });
+    const policies = new ResourcePolicies({
+      admin,
+      hasConsumer: (consumerArn) => this.fanOut.hasConsumer(consumerArn),
+    });
     const creationTags = new CreationTags((streamName, given) => tags.tagStream(streamName, given));
     const monitoring = new EnhancedMonitoring(admin);
     this.store = new BackingStoreJson(options.upstream, options.region);
@@ -98,6 +103,7 @@ export class KinesisFrontServer {
       monitoring,
       creationTags,
       tags,
+      policies,
       perStream: [this.fanOut, writes, reads],
       consumerCount: (streamName) => this.fanOut.consumerCount(streamName),
     });
@@ -113,6 +119,7 @@ export class KinesisFrontServer {
       monitoring,
       creationTags,
       tags,
+      policies,
       fanOut: this.fanOut,
       bookkeeping: this.bookkeeping,
     });
@@ -202,7 +209,14 @@ export class KinesisFrontServer {
     const dropAnswer = this.faults.losesAnswer();
     // Unsigned requests are refused before anything is charged or answered (kinesalite would
     // refuse the ones it answers, but not the ones the front answers itself).
-    const unsigned = encoding === undefined ? undefined : requestAuthRefusal(req);
+    // A request without an operation or a JSON body is refused for that first, as AWS does:
+    // the backing store answers it (UnknownOperationException, SerializationException).
+    // (Checked for unsigned requests only: signed ones are parsed once, further on.)
+    const authRefusal = encoding === undefined ? undefined : requestAuthRefusal(req);
+    const unsigned =
+      authRefusal !== undefined && operationOf(req) !== '' && parseJsonObject(body) !== undefined
+        ? authRefusal
+        : undefined;
     let answer: UpstreamAnswer;
     if (encoding === undefined) {
       answer = await this.upstream.forward(req, body);

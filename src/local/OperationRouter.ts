@@ -6,7 +6,10 @@ import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
 import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
+import { streamNameRefusal } from './modelValidation.js';
 import { operationOf } from './requestOperation.js';
+import { memberTypeMismatch } from './serializationErrors.js';
+import { POLICY_OPERATIONS, type ResourcePolicies } from './ResourcePolicies.js';
 import { TAG_OPERATIONS, type ResourceTags } from './ResourceTags.js';
 import type { ShardOperations } from './ShardOperations.js';
 import type { ShardReads } from './ShardReads.js';
@@ -26,7 +29,11 @@ import {
   type JsonObject,
   type UpstreamAnswer,
 } from './UpstreamAnswer.js';
+import { operationNotOffered, UNOFFERED_OPERATIONS } from './unofferedOperations.js';
 import type { UpstreamForwarder } from './UpstreamForwarder.js';
+
+/** The largest ShardCount the API model lets CreateStream ask for. */
+const MAX_SHARD_COUNT = 100_000;
 
 /** The parts of the front that answer operations, or pass them on. */
 export interface OperationRouterParts {
@@ -41,6 +48,7 @@ export interface OperationRouterParts {
   readonly monitoring: EnhancedMonitoring;
   readonly creationTags: CreationTags;
   readonly tags: ResourceTags;
+  readonly policies: ResourcePolicies;
   readonly fanOut: EnhancedFanOut;
   readonly bookkeeping: StreamBookkeeping;
 }
@@ -55,14 +63,23 @@ export class OperationRouter {
 
   async answer(req: IncomingMessage, rawBody: Buffer): Promise<UpstreamAnswer> {
     const { stats, upstream, writes, reads, operations, modes, retention, monitoring } = this.parts;
-    const { tags, fanOut, bookkeeping } = this.parts;
+    const { tags, policies, fanOut, bookkeeping } = this.parts;
     const operation = operationOf(req);
+    if (UNOFFERED_OPERATIONS.has(operation)) {
+      stats.forwardedRequests += 1;
+      return errorAnswer(operationNotOffered(operation));
+    }
     const parsed = parseJsonObject(rawBody);
     if (parsed === undefined) return upstream.forward(req, rawBody);
     if (fanOut.answers(operation)) {
       // Stream consumers (enhanced fan-out), kept by the front: kinesalite has none.
       stats.forwardedRequests += 1;
       return fanOut.answer(operation, parsed);
+    }
+    const mistyped = memberTypeMismatch(operation, parsed);
+    if (mistyped !== undefined) {
+      stats.forwardedRequests += 1;
+      return errorAnswer(mistyped);
     }
     const addressed = resolveStreamArn(operation, parsed);
     if ('error' in addressed) return errorAnswer(addressed.error);
@@ -71,6 +88,11 @@ export class OperationRouter {
       // Tags of streams and consumers, kept by the front with the AWS limits.
       stats.forwardedRequests += 1;
       return tags.answer(operation, payload);
+    }
+    if (POLICY_OPERATIONS.has(operation)) {
+      // Resource policies of streams and consumers, kept by the front: kinesalite has none.
+      stats.forwardedRequests += 1;
+      return policies.answer(operation, payload);
     }
     const streamName = typeof payload.StreamName === 'string' ? payload.StreamName : undefined;
     let createdMode: StreamMode | undefined;
@@ -138,7 +160,16 @@ export class OperationRouter {
         return modes.updateStreamMode(typeof parsed.StreamARN === 'string' ? payload : {});
       case 'CreateStream': {
         const shards = payload.ShardCount;
-        if (typeof shards === 'number' && Number.isInteger(shards) && shards > 0) {
+        // Within the model only (the backing store refuses the rest in the AWS words): the
+        // model check comes before the account's shard limit.
+        if (
+          typeof shards === 'number' &&
+          Number.isInteger(shards) &&
+          shards > 0 &&
+          shards <= MAX_SHARD_COUNT &&
+          typeof payload.StreamName === 'string' &&
+          streamNameRefusal(payload.StreamName) === undefined
+        ) {
           const refusal = await operations.overShardLimit(shards);
           if (refusal !== undefined) return errorAnswer(refusal);
         }

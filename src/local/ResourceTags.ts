@@ -2,6 +2,13 @@ import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/clien
 import { answerOfSdkError, invalidArgument, maxResultsRefusal, type AwsErrorAnswer } from './awsErrors.js';
 import { parseConsumerArn } from './efo/consumerArn.js';
 import { consumerNotFound } from './efo/fanOutErrors.js';
+import {
+  firstRefusal,
+  streamNameRefusal,
+  stringMemberRefusal,
+  type StringConstraints,
+} from './modelValidation.js';
+import { typeMismatch } from './serializationErrors.js';
 import { streamNameOfArn } from './streamArn.js';
 import {
   MAX_TAGS_PER_RESOURCE,
@@ -53,34 +60,46 @@ export class ResourceTags {
    */
   async answer(operation: string, payload: JsonObject): Promise<UpstreamAnswer> {
     this.pruneConsumers();
+    // The model's check of StreamName (the *Stream operations) comes with the other members'.
+    const notString = typeMismatch('String', payload.StreamName);
+    if (notString !== undefined) return errorAnswer(notString);
+    const named = operation.endsWith('Stream') ? streamNameRefusal(payload.StreamName) : undefined;
     switch (operation) {
       case 'AddTagsToStream':
       case 'TagResource': {
         const parsed = parseTagMap(payload.Tags);
-        if ('error' in parsed) return errorAnswer(parsed.error);
+        const early = modelFirst(named, parsed);
+        if (early !== undefined) return errorAnswer(early);
         const resource = await this.resourceOf(operation, payload);
-        return 'status' in resource ? errorAnswer(resource) : this.add(resource, parsed.tags);
+        if ('status' in resource) return errorAnswer(resource);
+        return 'error' in parsed ? errorAnswer(parsed.error) : this.add(resource, parsed.tags);
       }
       case 'RemoveTagsFromStream':
       case 'UntagResource': {
         const parsed = parseTagKeys(payload.TagKeys);
-        if ('error' in parsed) return errorAnswer(parsed.error);
+        const early = modelFirst(named, parsed);
+        if (early !== undefined) return errorAnswer(early);
         const resource = await this.resourceOf(operation, payload);
-        return 'status' in resource ? errorAnswer(resource) : this.remove(resource, parsed.keys);
+        if ('status' in resource) return errorAnswer(resource);
+        return 'error' in parsed ? errorAnswer(parsed.error) : this.remove(resource, parsed.keys);
       }
       case 'ListTagsForStream': {
         const { Limit: limit } = payload;
-        if (
+        const badLimit =
           limit !== undefined &&
           limit !== null &&
-          (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
-        ) {
-          return errorAnswer(maxResultsRefusal(limit, MAX_LIST_LIMIT, 'limit'));
-        }
+          (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT);
+        const refused = firstRefusal(
+          named,
+          badLimit ? maxResultsRefusal(limit, MAX_LIST_LIMIT, 'limit') : undefined,
+          stringMemberRefusal('exclusiveStartTagKey', payload.ExclusiveStartTagKey, TAG_KEY),
+        );
+        if (refused !== undefined) return errorAnswer(refused);
         const resource = await this.resourceOf(operation, payload);
         return 'status' in resource ? errorAnswer(resource) : this.listPage(resource, payload);
       }
       default: {
+        if (named !== undefined) return errorAnswer(named);
         const resource = await this.resourceOf(operation, payload);
         return 'status' in resource
           ? errorAnswer(resource)
@@ -169,6 +188,22 @@ export class ResourceTags {
 }
 
 const STREAM_PREFIX = 'stream/';
+
+/** A tag key in the model: 1 to 128 characters. */
+const TAG_KEY: StringConstraints = { min: 1, max: 128 };
+
+/**
+ * What is refused before the resource is looked up: the model's checks (StreamName, the tags'
+ * types, counts and lengths). The operation's own checks of the tags (characters, `aws:` keys:
+ * InvalidArgumentException) come after the lookup, as Kinesis makes them.
+ */
+function modelFirst(
+  named: AwsErrorAnswer | undefined,
+  parsed: { readonly error: AwsErrorAnswer } | object,
+): AwsErrorAnswer | undefined {
+  const tagsRefusal = 'error' in parsed ? (parsed as { readonly error: AwsErrorAnswer }).error : undefined;
+  return firstRefusal(named, tagsRefusal?.type === 'InvalidArgumentException' ? undefined : tagsRefusal);
+}
 
 function streamKey(streamName: string): string {
   return `${STREAM_PREFIX}${streamName}`;

@@ -1,6 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { CreationTags } from './CreationTags.js';
 import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
+import type { ResourcePolicies } from './ResourcePolicies.js';
 import type { ResourceTags } from './ResourceTags.js';
 import type { ShardMapCache } from './ShardMapCache.js';
 import type { ShardOperations } from './ShardOperations.js';
@@ -28,6 +29,7 @@ export interface StreamBookkeepingParts {
   readonly monitoring: EnhancedMonitoring;
   readonly creationTags: CreationTags;
   readonly tags: ResourceTags;
+  readonly policies: ResourcePolicies;
   /** The parts holding per-stream budgets and subscriptions, dropped with the stream. */
   readonly perStream: ReadonlyArray<{ forgetStream(streamName: string): void }>;
   /** How many consumers are registered with a stream. */
@@ -57,9 +59,10 @@ export class StreamBookkeeping {
 
   /** Records the capacity mode of a stream created (or, undefined, deleted) without the front. */
   recordStream(streamName: string, mode: StreamMode | undefined): void {
-    const { modes, tags, retention, monitoring } = this.parts;
+    const { modes, tags, policies, retention, monitoring } = this.parts;
     modes.record(streamName, mode);
     tags.forgetStream(streamName);
+    policies.forgetStream(streamName);
     retention.forget(streamName);
     monitoring.forget(streamName);
   }
@@ -75,12 +78,13 @@ export class StreamBookkeeping {
     createdMode: StreamMode | undefined,
     answer: UpstreamAnswer,
   ): void {
-    const { tags, retention, monitoring, modes, creationTags } = this.parts;
+    const { tags, policies, retention, monitoring, modes, creationTags } = this.parts;
     const succeeded = answer.status === 200;
     const createdOrDeleted = operation === 'CreateStream' || operation === 'DeleteStream';
     let tagged = false;
     if (succeeded && createdOrDeleted) {
       tags.forgetStream(streamName);
+      policies.forgetStream(streamName);
       retention.forget(streamName);
       monitoring.forget(streamName);
       modes.record(streamName, operation === 'CreateStream' ? createdMode : undefined);

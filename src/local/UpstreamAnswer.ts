@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AwsErrorAnswer } from './awsErrors.js';
 
@@ -35,12 +35,26 @@ export function jsonAnswer(
 ): UpstreamAnswer {
   const answerHeaders: IncomingHttpHeaders =
     headers === undefined
-      ? { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': randomUUID() }
+      ? {
+          'content-type': JSON_CONTENT_TYPE,
+          'x-amzn-requestid': randomUUID(),
+          'x-amz-id-2': extendedRequestId(),
+        }
       : { ...headers };
   if (errorType !== undefined) answerHeaders['x-amzn-errortype'] = errorType;
   return { status, headers: answerHeaders, body: Buffer.from(JSON.stringify(body)) };
 }
 
+/** An extended request id as Kinesis sends it in x-amz-id-2: 72 random bytes, base64. */
+export function extendedRequestId(): string {
+  return randomBytes(72).toString('base64');
+}
+
 export function errorAnswer(error: AwsErrorAnswer): UpstreamAnswer {
-  return jsonAnswer(error.status, { __type: error.type, message: error.message }, undefined, error.type);
+  // Kinesis spells the member `Message` in a SerializationException, `message` elsewhere.
+  const body =
+    error.type === 'SerializationException'
+      ? { __type: error.type, Message: error.message }
+      : { __type: error.type, message: error.message };
+  return jsonAnswer(error.status, body, undefined, error.type);
 }

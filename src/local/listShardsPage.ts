@@ -1,5 +1,12 @@
 import type { Shard } from '@aws-sdk/client-kinesis';
 import { invalidArgument, maxResultsRefusal, type AwsErrorAnswer } from './awsErrors.js';
+import {
+  firstRefusal,
+  SHARD_ID,
+  streamNameRefusal,
+  stringMemberRefusal,
+  type StringConstraints,
+} from './modelValidation.js';
 import { sequenceTimeMs } from './kinesaliteSequence.js';
 
 type JsonObject = Record<string, unknown>;
@@ -46,19 +53,28 @@ export function epochMs(value: unknown): number | undefined {
   return undefined;
 }
 
+/** A NextToken in the model: 1 to 1,048,576 characters. */
+const NEXT_TOKEN: StringConstraints = { min: 1, max: 1_048_576 };
+
 /** Reads and checks a ListShards request; `now` dates and expires NextTokens. */
 export function parseListShards(payload: JsonObject, now: number): ListShardsQuery | AwsErrorAnswer {
   const { StreamName: streamName, NextToken: token, ExclusiveStartShardId: exclusiveStart } = payload;
   const filter = payload.ShardFilter as JsonObject | undefined | null;
   const maxResults = payload.MaxResults ?? DEFAULT_MAX_RESULTS;
-  if (
+  const badMaxResults =
     typeof maxResults !== 'number' ||
     !Number.isInteger(maxResults) ||
     maxResults < 1 ||
-    maxResults > MAX_RESULTS
-  ) {
-    return maxResultsRefusal(maxResults, MAX_RESULTS);
-  }
+    maxResults > MAX_RESULTS;
+  // The model's checks first, every failure in one ValidationException.
+  const modelRefusal = firstRefusal(
+    badMaxResults ? maxResultsRefusal(maxResults, MAX_RESULTS) : undefined,
+    stringMemberRefusal('exclusiveStartShardId', exclusiveStart, SHARD_ID),
+    streamNameRefusal(streamName),
+    stringMemberRefusal('nextToken', token, NEXT_TOKEN),
+  );
+  if (modelRefusal !== undefined) return modelRefusal;
+  if (typeof maxResults !== 'number') return maxResultsRefusal(maxResults, MAX_RESULTS);
   if (token !== undefined && token !== null) {
     if (streamName !== undefined)
       return invalidArgument('NextToken and StreamName cannot be provided together.');

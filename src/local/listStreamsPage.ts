@@ -3,6 +3,7 @@ import {
   ListStreamsCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
+import { STREAM_NAME, stringMemberRefusal } from './modelValidation.js';
 import { invalidArgument, type AwsErrorAnswer } from './awsErrors.js';
 import type { StreamMode } from './StreamModes.js';
 import type { JsonObject } from './UpstreamAnswer.js';
@@ -52,6 +53,8 @@ export function parseListStreams(
     return { after: body.a, limit: capped };
   }
   const start = payload.ExclusiveStartStreamName;
+  const badStart = stringMemberRefusal('exclusiveStartStreamName', start, STREAM_NAME);
+  if (badStart !== undefined) return badStart;
   return { after: typeof start === 'string' ? start : undefined, limit: capped };
 }
 

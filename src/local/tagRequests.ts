@@ -1,11 +1,13 @@
 import { invalidArgument, localAccountId, validationError, type AwsErrorAnswer } from './awsErrors.js';
 import { badPattern, missingMember } from './efo/fanOutErrors.js';
+import { typeMismatch } from './serializationErrors.js';
 
 /**
  * The tag limits of the Kinesis API reference (AddTagsToStream, RemoveTagsFromStream,
  * TagResource, UntagResource and the Tag shape): at most 50 tags on a stream or consumer; keys
  * of 1 to 128 characters, values of 0 to 256; a request's Tags map holds at most 200 entries and
- * its TagKeys list 1 to 50 keys; Unicode letters, digits, white space and _ . : / = + - % @ only;
+ * its TagKeys list 1 to 50 keys; Unicode letters, digits, white space (separators such as a space,
+ * not tabs or line breaks) and _ . : / = + - % @ only;
  * and keys starting with `aws:` are reserved to AWS.
  */
 export const MAX_TAGS_PER_RESOURCE = 50;
@@ -13,16 +15,12 @@ const MAX_TAGS_PER_REQUEST = 200;
 const MAX_TAG_KEYS_PER_REQUEST = 50;
 const MAX_KEY_LENGTH = 128;
 const MAX_VALUE_LENGTH = 256;
-const TAG_TEXT = /^[\p{L}\p{N}\p{Z}\s_.:/=+\-%@]*$/u;
+const TAG_TEXT = /^[\p{L}\p{N}\p{Z}_.:/=+\-%@]*$/u;
 const RESOURCE_ARN_PATTERN = 'arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+';
 const RESOURCE_ARN = /^arn:aws.*:kinesis:.*:\d{12}:.*stream\/\S+$/;
 
 /** A validated Tags map (key to value). */
 export type TagMap = Readonly<Record<string, string>>;
-
-function serializationError(message: string): AwsErrorAnswer {
-  return { status: 400, type: 'SerializationException', message };
-}
 
 function lengthsRefusal(
   member: string,
@@ -71,11 +69,12 @@ function reserved(key: string): boolean {
 /** The Tags map of AddTagsToStream, TagResource or CreateStream, or why Kinesis refuses it. */
 export function parseTagMap(value: unknown): { readonly tags: TagMap } | { readonly error: AwsErrorAnswer } {
   if (value === undefined || value === null) return fail(missingMember('tags'));
-  if (Array.isArray(value)) return fail(serializationError('Start of list found where not expected'));
-  if (typeof value !== 'object') return fail(serializationError('Unexpected value type in payload'));
+  const notMap = typeMismatch('Map', value);
+  if (notMap !== undefined) return fail(notMap);
   const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.some(([, tag]) => typeof tag !== 'string')) {
-    return fail(serializationError('Unexpected value type in payload'));
+  for (const [, tag] of entries) {
+    const notString = typeMismatch('String', tag);
+    if (notString !== undefined) return fail(notString);
   }
   const tags = value as Record<string, string>;
   const shown = `{${entries.map(([key, tag]) => `${key}=${String(tag)}`).join(', ')}}`;
@@ -101,10 +100,12 @@ export function parseTagKeys(
   value: unknown,
 ): { readonly keys: readonly string[] } | { readonly error: AwsErrorAnswer } {
   if (value === undefined || value === null) return fail(missingMember('tagKeys'));
-  if (!Array.isArray(value))
-    return fail(serializationError('Start of structure or map found where not expected.'));
-  if (value.some((key) => typeof key !== 'string'))
-    return fail(serializationError('Unexpected value type in payload'));
+  const notList = typeMismatch('List', value);
+  if (notList !== undefined) return fail(notList);
+  for (const key of value as unknown[]) {
+    const notString = typeMismatch('String', key);
+    if (notString !== undefined) return fail(notString);
+  }
   const keys = value as string[];
   const shown = `[${keys.join(', ')}]`;
   if (keys.length < 1) return fail(countRefusal('tagKeys', shown, 'greater', 1));
@@ -122,7 +123,7 @@ export function parseTagKeys(
 /** The ResourceARN of TagResource, UntagResource or ListTagsForResource, or why it is refused. */
 export function parseResourceArn(value: unknown): string | AwsErrorAnswer {
   if (value === undefined || value === null) return missingMember('resourceARN');
-  if (typeof value !== 'string') return serializationError('Unexpected value type in payload');
+  if (typeof value !== 'string') return typeMismatch('String', value) ?? missingMember('resourceARN');
   if (value.length > 2048 || !RESOURCE_ARN.test(value))
     return badPattern('resourceARN', value, RESOURCE_ARN_PATTERN);
   return value;

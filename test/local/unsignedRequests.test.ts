@@ -10,7 +10,7 @@ interface RawAnswer {
 function post(
   endpoint: string,
   operation: string,
-  body: object,
+  body: object | string,
   headers: Record<string, string> = {},
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
@@ -20,7 +20,7 @@ function post(
         method: 'POST',
         headers: {
           'Content-Type': 'application/x-amz-json-1.1',
-          'X-Amz-Target': `Kinesis_20131202.${operation}`,
+          ...(operation === '' ? {} : { 'X-Amz-Target': `Kinesis_20131202.${operation}` }),
           ...headers,
         },
         timeout: 20_000,
@@ -38,7 +38,7 @@ function post(
     );
     req.on('timeout', () => req.destroy(new Error('no answer')));
     req.on('error', reject);
-    req.end(JSON.stringify(body));
+    req.end(typeof body === 'string' ? body : JSON.stringify(body));
   });
 }
 
@@ -74,6 +74,19 @@ describe('local Kinesis refuses unsigned requests, as AWS does, whoever answers 
       message: 'Missing Authentication Token',
     });
   });
+
+  it.each([
+    ['no operation', '', '{}', 'UnknownOperationException'],
+    ['no body', 'ListStreams', '', 'SerializationException'],
+    ['a body that is not JSON', 'ListStreams', 'not json', 'SerializationException'],
+  ])(
+    'an unsigned request with %s is refused for that first, as AWS does',
+    async (_what, operation, body, type) => {
+      const answer = await post(local.endpoint, operation, body);
+      expect(answer.status).toBe(400);
+      expect(answer.body.__type).toBe(type);
+    },
+  );
 
   it('refuses an Authorization header without its parts', async () => {
     const answer = await post(

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { EVENT_STREAM_CONTENT_TYPE } from './eventStreamMessages.js';
 import { randomUUID } from 'node:crypto';
+import { extendedRequestId } from '../UpstreamAnswer.js';
 
 /**
  * The response side of one SubscribeToShard exchange, over HTTP/1.1 (a chunked response) or
@@ -39,6 +40,7 @@ export class EventStreamExchange {
     this.res.writeHead(200, {
       'content-type': EVENT_STREAM_CONTENT_TYPE,
       'x-amzn-requestid': randomUUID(),
+      'x-amz-id-2': extendedRequestId(),
     });
   }
 

@@ -25,6 +25,10 @@ export type StartingPosition =
 
 const PAGE_LIMIT = 10_000;
 
+/** The pattern of a SequenceNumber in the Kinesis API model. */
+const SEQUENCE_NUMBER_PATTERN = '0|([1-9]\\d{0,128})';
+const SEQUENCE_NUMBER = /^(?:0|[1-9]\d{0,128})$/;
+
 /** Reads a StartingPosition; an error answer if it is not one Kinesis accepts. */
 export function parseStartingPosition(value: unknown): StartingPosition | AwsErrorAnswer {
   if (typeof value !== 'object' || value === null) {
@@ -36,6 +40,16 @@ export function parseStartingPosition(value: unknown): StartingPosition | AwsErr
     };
   }
   const { Type: type, SequenceNumber: sequenceNumber, Timestamp: timestamp } = value as JsonObject;
+  // The API model's check comes first: a SequenceNumber, given, matches its pattern.
+  if (typeof sequenceNumber === 'string' && !SEQUENCE_NUMBER.test(sequenceNumber)) {
+    return {
+      status: 400,
+      type: 'ValidationException',
+      message:
+        `1 validation error detected: Value '${sequenceNumber}' at 'startingPosition.sequenceNumber' failed ` +
+        `to satisfy constraint: Member must satisfy regular expression pattern: ${SEQUENCE_NUMBER_PATTERN}`,
+    };
+  }
   switch (type) {
     case 'TRIM_HORIZON':
     case 'LATEST':
@@ -44,7 +58,7 @@ export function parseStartingPosition(value: unknown): StartingPosition | AwsErr
       return { type };
     case 'AT_SEQUENCE_NUMBER':
     case 'AFTER_SEQUENCE_NUMBER':
-      if (typeof sequenceNumber !== 'string' || !/^\d{1,128}$/.test(sequenceNumber))
+      if (typeof sequenceNumber !== 'string')
         return invalidArgument(`StartingPosition ${type} needs a SequenceNumber.`);
       return { type, sequenceNumber };
     case 'AT_TIMESTAMP': {

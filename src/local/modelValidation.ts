@@ -1,0 +1,70 @@
+import type { AwsErrorAnswer } from './awsErrors.js';
+
+const ONE_ERROR = '1 validation error detected: ';
+const COUNTED = /^(\d+) validation errors? detected: /;
+/** StreamName and ShardId: 1 to 128 characters of [a-zA-Z0-9_.-]. */
+export const STREAM_NAME: StringConstraints = { min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+' };
+export const SHARD_ID: StringConstraints = STREAM_NAME;
+
+/** A string member's constraints in the API model. */
+export interface StringConstraints {
+  readonly min: number;
+  readonly max: number;
+  /** The regular expression as the model spells it (matched whole). */
+  readonly pattern?: string;
+}
+
+/**
+ * The model's check of a string member, given (a missing one is the operation's business):
+ * every constraint it breaks, in one ValidationException; undefined if it passes. A value that
+ * is not a string is left to the caller.
+ */
+export function stringMemberRefusal(
+  member: string,
+  value: unknown,
+  constraints: StringConstraints,
+): AwsErrorAnswer | undefined {
+  if (typeof value !== 'string') return undefined;
+  const shown = `Value '${value}' at '${member}' failed to satisfy constraint: `;
+  const broken: string[] = [];
+  const { min, max, pattern } = constraints;
+  if (pattern !== undefined && !new RegExp(`^(?:${pattern})$`).test(value)) {
+    broken.push(`${shown}Member must satisfy regular expression pattern: ${pattern}`);
+  }
+  if (value.length < min) broken.push(`${shown}Member must have length greater than or equal to ${min}`);
+  if (value.length > max) broken.push(`${shown}Member must have length less than or equal to ${max}`);
+  if (broken.length === 0) return undefined;
+  const counted = broken.length === 1 ? ONE_ERROR : `${broken.length} validation errors detected: `;
+  return validation(`${counted}${broken.join('; ')}`);
+}
+
+/** The model's check of a StreamName, given: 1 to 128 characters of [a-zA-Z0-9_.-]. */
+export function streamNameRefusal(value: unknown): AwsErrorAnswer | undefined {
+  return stringMemberRefusal('streamName', value, STREAM_NAME);
+}
+
+/**
+ * The answer to a request some of whose members failed: as Kinesis checks the whole request
+ * against its model first, every ValidationException is reported in one ("N validation errors
+ * detected: a; b"); other refusals (the operation's own checks) only when the model check passed.
+ * Undefined when nothing failed.
+ */
+export function firstRefusal(
+  ...refusals: ReadonlyArray<AwsErrorAnswer | undefined>
+): AwsErrorAnswer | undefined {
+  const failed = refusals.filter((refusal): refusal is AwsErrorAnswer => refusal !== undefined);
+  const model = failed.filter((refusal) => refusal.type === 'ValidationException');
+  if (model.length === 0) return failed[0];
+  if (model.length === 1) return model[0];
+  let count = 0;
+  const parts = model.map((refusal) => {
+    const counted = COUNTED.exec(refusal.message);
+    count += counted === null ? 1 : Number(counted[1]);
+    return counted === null ? refusal.message : refusal.message.slice(counted[0].length);
+  });
+  return validation(`${count} validation errors detected: ${parts.join('; ')}`);
+}
+
+function validation(message: string): AwsErrorAnswer {
+  return { status: 400, type: 'ValidationException', message };
+}

@@ -1,0 +1,91 @@
+import type { AwsErrorAnswer } from './awsErrors.js';
+
+/** The JSON types of the Kinesis API model a member can have. */
+export type ModelType = 'String' | 'Map' | 'List' | 'Integer' | 'Timestamp';
+
+const NUMBER_CLASS = 'class com.amazon.coral.value.json.numbers.TruncatingBigNumber';
+const LIST_FOUND = 'Start of list found where not expected';
+const MAP_FOUND = 'Start of structure or map found where not expected.';
+
+/**
+ * The SerializationException Kinesis answers when a member's JSON value is not of its model
+ * type, worded as Kinesis words it (the messages of its JSON reader: a boolean or number where a
+ * string goes, a list or map in the wrong place); undefined when the value fits (null fits any).
+ */
+export function typeMismatch(expected: ModelType, value: unknown): AwsErrorAnswer | undefined {
+  if (value === undefined || value === null) return undefined;
+  const message = mismatchMessage(expected, value);
+  return message === undefined ? undefined : { status: 400, type: 'SerializationException', message };
+}
+
+function mismatchMessage(expected: ModelType, value: unknown): string | undefined {
+  const isList = Array.isArray(value);
+  const isMap = typeof value === 'object' && value !== null && !isList;
+  switch (expected) {
+    case 'String':
+      if (typeof value === 'string') return undefined;
+      if (isList) return LIST_FOUND;
+      if (isMap) return MAP_FOUND;
+      return `${typeof value === 'boolean' ? 'class java.lang.Boolean' : NUMBER_CLASS} can not be converted to an String`;
+    case 'Map':
+      if (isMap) return undefined;
+      return isList ? LIST_FOUND : 'Expected map or null';
+    case 'List':
+      if (isList) return undefined;
+      return isMap ? MAP_FOUND : 'Expected list or null';
+    case 'Integer':
+    case 'Timestamp': {
+      if (typeof value === 'number') return undefined;
+      if (isList) return LIST_FOUND;
+      if (isMap) return MAP_FOUND;
+      const what = typeof value === 'boolean' ? 'class java.lang.Boolean' : 'class java.lang.String';
+      return `${what} can not be converted to ${expected === 'Integer' ? 'an Integer' : 'milliseconds since epoch'}`;
+    }
+  }
+}
+
+/**
+ * The model types of the members of the operations the front answers itself without the
+ * backing store's checks (the backing store checks the types of those it answers).
+ */
+const MEMBER_TYPES: Readonly<Record<string, Readonly<Record<string, ModelType>>>> = {
+  ListStreams: { Limit: 'Integer', ExclusiveStartStreamName: 'String', NextToken: 'String' },
+  ListShards: {
+    StreamName: 'String',
+    StreamARN: 'String',
+    NextToken: 'String',
+    ExclusiveStartShardId: 'String',
+    MaxResults: 'Integer',
+    StreamCreationTimestamp: 'Timestamp',
+  },
+  UpdateShardCount: {
+    StreamName: 'String',
+    StreamARN: 'String',
+    TargetShardCount: 'Integer',
+    ScalingType: 'String',
+  },
+  ListTagsForStream: {
+    StreamName: 'String',
+    StreamARN: 'String',
+    ExclusiveStartTagKey: 'String',
+    Limit: 'Integer',
+  },
+  ListTagsForResource: { ResourceARN: 'String' },
+  PutResourcePolicy: { ResourceARN: 'String', Policy: 'String' },
+  GetResourcePolicy: { ResourceARN: 'String' },
+  DeleteResourcePolicy: { ResourceARN: 'String' },
+};
+
+/** The SerializationException for the first member of a front-answered request of the wrong type. */
+export function memberTypeMismatch(
+  operation: string,
+  payload: Readonly<Record<string, unknown>>,
+): AwsErrorAnswer | undefined {
+  const types = MEMBER_TYPES[operation];
+  if (types === undefined) return undefined;
+  for (const [member, type] of Object.entries(types)) {
+    const mismatch = typeMismatch(type, payload[member]);
+    if (mismatch !== undefined) return mismatch;
+  }
+  return undefined;
+}
