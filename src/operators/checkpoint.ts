@@ -22,8 +22,8 @@ import type { CheckpointSink } from '../consumer/ConsumerLink.js';
 import { CheckpointerConflictError } from '../consumer/errors/CheckpointerConflictError.js';
 import { MulticastCheckpointError } from '../consumer/errors/MulticastCheckpointError.js';
 import { OutOfOrderCheckpointError } from '../consumer/errors/OutOfOrderCheckpointError.js';
-import { compareSequenceNumbers } from '../consumer/compareSequenceNumbers.js';
 import { NotAConsumerRecordError } from '../consumer/errors/NotAConsumerRecordError.js';
+import { isBehind, passedOutOfOrder } from '../consumer/passOrder.js';
 import { UntrackedRecordError } from '../consumer/errors/UntrackedRecordError.js';
 import type { KinesisItem } from '../consumer/KinesisItem.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
@@ -204,18 +204,7 @@ export function checkpoint<T extends Checkpointable>(
           lastPassed.set(handle.reading, { sequenceNumber: record.sequenceNumber, sub: at });
           return undefined;
         }
-        const order = compareSequenceNumbers(record.sequenceNumber, last.sequenceNumber);
-        if (order < 0 || (order === 0 && at < last.sub)) {
-          return new OutOfOrderCheckpointError(
-            record.streamName,
-            record.shardId,
-            { sequenceNumber: record.sequenceNumber, subSequenceNumber: sub },
-            {
-              sequenceNumber: last.sequenceNumber,
-              subSequenceNumber: last.sub === Number.POSITIVE_INFINITY ? undefined : last.sub,
-            },
-          );
-        }
+        if (isBehind(record, at, last)) return passedOutOfOrder(record, sub, last, false);
         last.sequenceNumber = record.sequenceNumber;
         last.sub = at;
         return undefined;
@@ -230,25 +219,13 @@ export function checkpoint<T extends Checkpointable>(
         const at = sub ?? Number.POSITIVE_INFINITY;
         const marks = handle.ledger.passedLast;
         const last = marks.get(handle.reading);
-        if (last !== undefined) {
-          const order = compareSequenceNumbers(record.sequenceNumber, last.sequenceNumber);
-          if (order < 0 || (order === 0 && at < last.sub)) {
-            const inLine =
-              last.by === sink ||
-              handle.claimedBy === last.by ||
-              handle.alsoClaimedBy?.includes(last.by) === true;
-            if (inLine) return undefined;
-            return new OutOfOrderCheckpointError(
-              record.streamName,
-              record.shardId,
-              { sequenceNumber: record.sequenceNumber, subSequenceNumber: sub },
-              {
-                sequenceNumber: last.sequenceNumber,
-                subSequenceNumber: last.sub === Number.POSITIVE_INFINITY ? undefined : last.sub,
-              },
-              true,
-            );
-          }
+        if (last !== undefined && isBehind(record, at, last)) {
+          const inLine =
+            last.by === sink ||
+            handle.claimedBy === last.by ||
+            handle.alsoClaimedBy?.includes(last.by) === true;
+          if (inLine) return undefined;
+          return passedOutOfOrder(record, sub, last, true);
         }
         if (last === undefined) {
           marks.set(handle.reading, { sequenceNumber: record.sequenceNumber, sub: at, by: sink });
