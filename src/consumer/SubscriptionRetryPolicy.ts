@@ -5,6 +5,7 @@ import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import { RetryLimitExceededError } from '../kinesis/errors/RetryLimitExceededError.js';
 import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
+import { StreamConsumerNotActiveError } from './errors/StreamConsumerNotActiveError.js';
 import { SubscriptionInUseError } from './errors/SubscriptionInUseError.js';
 import { SubscriptionSilentError } from './errors/SubscriptionSilentError.js';
 
@@ -54,7 +55,8 @@ export type SubscriptionRetryDecision =
  *   open): again at the 1-per-second floor, not counted against the retry limit;
  * - throttled: back off without limit, never faster than the floor;
  * - other retriable errors: exponential back-off up to `retryLimit`, then RetryLimitExceededError;
- * - non-retriable errors: fail at once.
+ * - non-retriable errors: fail at once; the stream consumer gone (deregistered by another client,
+ *   or with its stream) as StreamConsumerNotActiveError (status 'not found'), not as a missing stream.
  * Any event resets the counts (reset()). Holds no timer: the caller waits.
  */
 export class SubscriptionRetryPolicy {
@@ -80,6 +82,13 @@ export class SubscriptionRetryPolicy {
   decide(thrown: unknown): SubscriptionRetryDecision {
     const { streamName, shardId, stallTimeouts } = this.options;
     const context = { streamName, shardId };
+    const gone = consumerNotFound(thrown);
+    if (gone !== undefined) {
+      return {
+        kind: 'fail',
+        error: new StreamConsumerNotActiveError(gone, 'not found', 0, streamName, thrown),
+      };
+    }
     const error: RxjsKinesisError = isResourceInUse(thrown)
       ? new SubscriptionInUseError(streamName, shardId, thrown)
       : classifyError(thrown, context);
@@ -131,6 +140,19 @@ export class SubscriptionRetryPolicy {
       },
     };
   }
+}
+
+/**
+ * The consumer ARN of a ResourceNotFoundException that names a stream consumer ("Consumer ARN under
+ * account ... not found."), as SubscribeToShard answers once the consumer is deregistered; undefined
+ * for anything else (a missing stream or shard).
+ */
+function consumerNotFound(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  if (name !== 'ResourceNotFoundException' || typeof message !== 'string') return undefined;
+  const match = /^Consumer (\S+)/.exec(message);
+  return match?.[1];
 }
 
 function isResourceInUse(error: unknown): boolean {
