@@ -149,3 +149,4 @@ export { createSubscriptionClient } from './kinesis/createSubscriptionClient.js'
 export { StreamConsumerNotActiveError } from './consumer/errors/StreamConsumerNotActiveError.js';
 export { SubscriptionInUseError } from './consumer/errors/SubscriptionInUseError.js';
 export { SubscriptionSilentError } from './consumer/errors/SubscriptionSilentError.js';
+export { SubscriptionTakenOverError } from './consumer/errors/SubscriptionTakenOverError.js';

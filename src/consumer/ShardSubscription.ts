@@ -17,7 +17,8 @@
  * | delivering  | event emitted, last event of the shard  | ended       | onEnd(childShards)                              |
  * | streaming   | no event for `silenceTimeoutMs`         | waiting     | abort; SubscriptionSilentError as retriable     |
  * | streaming   | the subscription ends (5-minute life)   | waiting     | renew from the continuation point ('ended')     |
- * | any live    | ResourceInUseException                  | waiting     | retry at the 1-per-second floor, uncounted      |
+ * | subscribing | ResourceInUseException                  | waiting     | retry at the 1-per-second floor, uncounted      |
+ * | streaming   | ResourceInUseException (taken over)     | failed      | onError(SubscriptionTakenOverError)             |
  * | any live    | throttled (LimitExceededException)      | waiting     | back off (uncounted)                            |
  * | any live    | other retriable error                   | waiting     | back off; retryLimit exhausted -> onError       |
  * | any live    | non-retriable error                     | failed      | onError(typed error)                            |
@@ -55,6 +56,8 @@ export class ShardSubscription implements ReadingSource {
   private lastEmitted: string | undefined;
   private lastCallAt = Number.NEGATIVE_INFINITY;
   private gotEvent = false;
+  /** Whether the current subscription delivered an event (it was open, not refused). */
+  private streamed = false;
   private readonly startedAt: number;
   private timer: Subscription | undefined;
   private silence: Subscription | undefined;
@@ -108,6 +111,7 @@ export class ShardSubscription implements ReadingSource {
       return;
     }
     this.phase = 'subscribing';
+    this.streamed = false;
     const attempt = ++this.attempt;
     const controller = new AbortController();
     this.controller = controller;
@@ -158,6 +162,7 @@ export class ShardSubscription implements ReadingSource {
   private onEvent(attempt: number, event: SubscriptionEvent): void {
     this.disarmSilence();
     this.gotEvent = true;
+    this.streamed = true;
     this.retries.reset();
     const page: RecordsPage = {
       records: event.records,
@@ -288,7 +293,7 @@ export class ShardSubscription implements ReadingSource {
   private failed(attempt: number, thrown: unknown): void {
     if (attempt !== this.attempt || this.phase === 'done') return;
     this.closeSubscription();
-    const decision = this.retries.decide(thrown);
+    const decision = this.retries.decide(thrown, this.streamed);
     if (decision.kind === 'retry') {
       this.options.onEvent(decision.event);
       this.waitThen(decision.delayMs, () => this.subscribe());

@@ -8,6 +8,7 @@ import type { ConsumerEvent } from './ConsumerEvent.js';
 import { StreamConsumerNotActiveError } from './errors/StreamConsumerNotActiveError.js';
 import { SubscriptionInUseError } from './errors/SubscriptionInUseError.js';
 import { SubscriptionSilentError } from './errors/SubscriptionSilentError.js';
+import { SubscriptionTakenOverError } from './errors/SubscriptionTakenOverError.js';
 
 /** SubscribeToShard allows one call per second per consumer and shard. */
 export const SUBSCRIBE_INTERVAL_MS = 1000;
@@ -51,8 +52,11 @@ export type SubscriptionRetryDecision =
 /**
  * The retry side of one shard's SubscribeToShard reading: classifies each failure and decides
  * between subscribing again (and after how long), giving the shard up as stalled, and failing.
- * - ResourceInUseException (the previous subscription, ours or the previous owner's, is still
- *   open): again at the 1-per-second floor, not counted against the retry limit;
+ * - ResourceInUseException refusing a call (the previous subscription, ours or the previous
+ *   owner's, is still open): again at the 1-per-second floor, not counted against the retry limit;
+ * - ResourceInUseException ending a subscription that delivered (another reader took it over as
+ *   the same consumer): fail with SubscriptionTakenOverError, since subscribing again would take
+ *   it back and both would read the shard in turn;
  * - throttled: back off without limit, never faster than the floor;
  * - other retriable errors: exponential back-off up to `retryLimit`, then RetryLimitExceededError;
  * - non-retriable errors: fail at once; the stream consumer gone (deregistered by another client,
@@ -79,9 +83,13 @@ export class SubscriptionRetryPolicy {
     this.throttleBackoff.reset();
   }
 
-  decide(thrown: unknown): SubscriptionRetryDecision {
+  /** `streamed`: the failed subscription had delivered events (it was open, not refused). */
+  decide(thrown: unknown, streamed = false): SubscriptionRetryDecision {
     const { streamName, shardId, stallTimeouts } = this.options;
     const context = { streamName, shardId };
+    if (streamed && isResourceInUse(thrown)) {
+      return { kind: 'fail', error: new SubscriptionTakenOverError(streamName, shardId, thrown) };
+    }
     const gone = consumerNotFound(thrown);
     if (gone !== undefined) {
       return {
