@@ -1,8 +1,11 @@
-// SubscribeToShard after the stream consumer was deregistered (by another client, or with its
+// SubscribeToShard failures that say another party changed the stream consumer: taken over by
+// another reader (ResourceInUseException on an open subscription), or gone.
+// After the stream consumer was deregistered (by another client, or with its
 // stream): Kinesis answers ResourceNotFoundException naming the consumer. The reading fails with
 // StreamConsumerNotActiveError (status 'not found'), not with StreamNotFoundError, whose stream
 // may well still exist; a missing shard or stream keeps its own error.
 import { StreamConsumerNotActiveError } from '../../../src/consumer/errors/StreamConsumerNotActiveError.js';
+import { SubscriptionTakenOverError } from '../../../src/consumer/errors/SubscriptionTakenOverError.js';
 import { SubscriptionRetryPolicy } from '../../../src/consumer/SubscriptionRetryPolicy.js';
 import { StreamNotFoundError } from '../../../src/kinesis/errors/StreamNotFoundError.js';
 
@@ -47,4 +50,17 @@ test('a stream or shard not found keeps StreamNotFoundError (a stream named like
     expect(decision.kind).toBe('fail');
     if (decision.kind === 'fail') expect(decision.error).toBeInstanceOf(StreamNotFoundError);
   }
+});
+
+test('ResourceInUseException ending an open subscription (taken over) fails; refusing a call retries', () => {
+  const inUse = awsError('ResourceInUseException', 'Another active subscription exists for this consumer');
+  const refused = policy().decide(inUse);
+  expect(refused).toMatchObject({ kind: 'retry', delayMs: 1000 });
+  const takenOver = policy().decide(inUse, true);
+  expect(takenOver.kind).toBe('fail');
+  if (takenOver.kind !== 'fail') return;
+  expect(takenOver.error).toBeInstanceOf(SubscriptionTakenOverError);
+  expect(takenOver.error.retriable).toBe(false);
+  expect(takenOver.error.cause).toBe(inUse);
+  expect(takenOver.error.context).toMatchObject({ streamName: 'orders', shardId: 'shardId-000000000001' });
 });
