@@ -19,11 +19,15 @@ export class EventStreamExchange {
     private readonly drop: (res: ServerResponse) => void,
   ) {
     this.closed = new Promise((resolve) => {
-      res.once('close', () => {
+      const close = (): void => {
         this.isClosed = true;
         this.waitingDrain?.();
         resolve();
-      });
+      };
+      // The client may have left while the request was checked (before this exchange was made):
+      // its 'close' has fired already and will not again.
+      if (clientLeft(res)) close();
+      else res.once('close', close);
     });
     res.on('drain', () => this.waitingDrain?.());
     // An error on a reset stream is the client's leaving, seen as 'close'.
@@ -68,4 +72,12 @@ export class EventStreamExchange {
   dropConnection(): void {
     this.drop(this.res);
   }
+}
+
+/** Whether the response's stream (HTTP/2) or connection (HTTP/1.1) is gone already. */
+function clientLeft(res: ServerResponse): boolean {
+  const stream = (res as unknown as { stream?: { destroyed?: boolean; closed?: boolean } }).stream;
+  if (stream !== undefined) return stream.destroyed === true || stream.closed === true;
+  // (A pipelined HTTP/1.1 response may have no socket yet: that is not a client gone.)
+  return res.destroyed || res.socket?.destroyed === true;
 }
