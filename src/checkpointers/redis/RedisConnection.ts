@@ -32,6 +32,11 @@ export class RedisConnection {
   readonly address: string;
   private lastError: Error | undefined;
   private closed = false;
+  /**
+   * The calls waiting in ready(), told of the client's next 'ready', 'error' or 'end' by the
+   * constructor's own listeners: however many calls wait, the client carries one listener of each.
+   */
+  private readonly waiters = new Set<(event: ConnectionEvent) => void>();
 
   constructor(settings: RedisConnectionSettings) {
     this.address = addressOf(settings.url);
@@ -51,11 +56,18 @@ export class RedisConnection {
       if (this.lastError === undefined)
         writeLog(logger, 'warn', 'Redis connection failing', { address: this.address, error });
       this.lastError = error;
+      this.notify({ kind: 'error', error });
     });
     this.client.on('ready', () => {
       this.lastError = undefined;
       writeLog(logger, 'info', 'connected to Redis', { address: this.address });
+      this.notify({ kind: 'ready' });
     });
+    this.client.on('end', () => this.notify({ kind: 'end' }));
+  }
+
+  private notify(event: ConnectionEvent): void {
+    for (const waiter of [...this.waiters]) waiter(event);
   }
 
   get redis(): RedisClient {
@@ -73,27 +85,25 @@ export class RedisConnection {
     return new Promise<void>((resolve, reject) => {
       const settle = (error?: unknown): void => {
         clearTimeout(timer);
-        client.off('ready', onReady);
-        client.off('error', onError);
-        client.off('end', onEnd);
+        this.waiters.delete(waiter);
         if (error === undefined) resolve();
         else reject(error);
       };
-      const onReady = (): void => settle();
-      const onError = (error: Error): void => settle(this.failure(error, operation, context));
-      const onEnd = (): void =>
-        settle(
-          this.lastError !== undefined
-            ? this.failure(this.lastError, operation, context)
-            : new Error(`connection to Redis at ${this.address} closed`),
-        );
+      const waiter = (event: ConnectionEvent): void => {
+        if (event.kind === 'ready') settle();
+        else if (event.kind === 'error') settle(this.failure(event.error, operation, context));
+        else
+          settle(
+            this.lastError !== undefined
+              ? this.failure(this.lastError, operation, context)
+              : new Error(`connection to Redis at ${this.address} closed`),
+          );
+      };
       const timer = setTimeout(
         () => settle(new Error(`no connection to Redis at ${this.address} within ${waitMs} ms`)),
         Math.max(0, waitMs),
       );
-      client.once('ready', onReady);
-      client.once('error', onError);
-      client.once('end', onEnd);
+      this.waiters.add(waiter);
       if (client.status === 'end' || client.status === 'wait' || client.status === 'close')
         client.connect().catch(() => undefined);
     });
@@ -144,6 +154,8 @@ export class RedisConnection {
     return Promise.resolve();
   }
 }
+
+type ConnectionEvent = { readonly kind: 'ready' | 'end' } | { readonly kind: 'error'; readonly error: Error };
 
 function addressOf(url: string): string {
   try {
