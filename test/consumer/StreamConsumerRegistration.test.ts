@@ -72,7 +72,9 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
   });
 
   it('fails with StreamNotActiveError (cause: the ResourceInUseException) once activationTimeoutMs passed', async () => {
-    local = await startLocalKinesis({ streamStatusDelayMs: 60_000 });
+    // CREATING far longer than the 1.5 s activation timeout; not longer than needed, since the
+    // store's status timer outlives close() (it would hold the test worker up to that long).
+    local = await startLocalKinesis({ streamStatusDelayMs: 10_000 });
     const client = local.createClient();
     const streamName = uniqueStreamName('registerNeverActive');
     await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
