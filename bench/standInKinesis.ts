@@ -21,6 +21,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readPutRecordsBody, type PutEntryShape } from './putRecordsBody.js';
 
 const MAX_HASH_KEY = (1n << 128n) - 1n;
 const RECORDS_PER_SECOND = 1000;
@@ -114,6 +115,11 @@ export function startStandIn(options: StandInOptions, port = 0): Promise<number>
       streams.set(name, makeStream(name, Number(body.ShardCount ?? 1)));
       return answer(res, 200, {});
     }
+    if (operation === 'Cpu') {
+      // Non-AWS: this process's CPU time, to report the stand-in's share apart from the client's.
+      const { user, system } = process.cpuUsage();
+      return answer(res, 200, { userMicros: user, systemMicros: system });
+    }
     if (operation === 'Stats') {
       return answer(
         res,
@@ -193,41 +199,51 @@ export function startStandIn(options: StandInOptions, port = 0): Promise<number>
       );
     }
     if (operation === 'PutRecords') {
-      stream.calls += 1;
-      const entries = (body.Records ?? []) as Array<{
-        Data: string;
-        PartitionKey: string;
-        ExplicitHashKey?: string;
-      }>;
-      const now = Date.now();
-      let failed = 0;
-      const records = entries.map((entry) => {
-        const shard = shardOf(stream, entry.PartitionKey, entry.ExplicitHashKey);
-        if (options.limits) {
-          const elapsed = (now - shard.at) / 1000;
-          shard.at = now;
-          shard.records = Math.min(RECORDS_PER_SECOND, shard.records + elapsed * RECORDS_PER_SECOND);
-          shard.bytes = Math.min(BYTES_PER_SECOND, shard.bytes + elapsed * BYTES_PER_SECOND);
-          // Base64 length * 3/4 is the data size; partition keys count too.
-          const size = Math.floor((entry.Data.length * 3) / 4) + Buffer.byteLength(entry.PartitionKey);
-          if (shard.records < 1 || shard.bytes < size) {
-            failed += 1;
-            stream.throttled += 1;
-            return {
-              ErrorCode: 'ProvisionedThroughputExceededException',
-              ErrorMessage: `Rate exceeded for shard ${shard.id}`,
-            };
-          }
-          shard.records -= 1;
-          shard.bytes -= size;
-        }
-        stream.accepted += 1;
-        shard.sequence += 1n;
-        return { ShardId: shard.id, SequenceNumber: String(shard.sequence) };
-      });
-      return answer(res, 200, { FailedRecordCount: failed, Records: records });
+      const entries = (
+        (body.Records ?? []) as Array<{
+          Data: string;
+          PartitionKey: string;
+          ExplicitHashKey?: string;
+        }>
+      ).map((entry): PutEntryShape => ({
+        dataBytes: Buffer.byteLength(entry.Data, 'base64'),
+        partitionKey: entry.PartitionKey,
+        explicitHashKey: entry.ExplicitHashKey,
+      }));
+      return putRecords(stream, entries, res);
     }
     return answer(res, 400, { __type: 'UnknownOperationException', message: operation });
+  };
+
+  const putRecords = (stream: Stream, entries: readonly PutEntryShape[], res: ServerResponse) => {
+    stream.calls += 1;
+    const now = Date.now();
+    let failed = 0;
+    const records = entries.map((entry) => {
+      const shard = shardOf(stream, entry.partitionKey, entry.explicitHashKey);
+      if (options.limits) {
+        const elapsed = (now - shard.at) / 1000;
+        shard.at = now;
+        shard.records = Math.min(RECORDS_PER_SECOND, shard.records + elapsed * RECORDS_PER_SECOND);
+        shard.bytes = Math.min(BYTES_PER_SECOND, shard.bytes + elapsed * BYTES_PER_SECOND);
+        // Data bytes and partition key bytes count, as in Kinesis.
+        const size = entry.dataBytes + Buffer.byteLength(entry.partitionKey);
+        if (shard.records < 1 || shard.bytes < size) {
+          failed += 1;
+          stream.throttled += 1;
+          return {
+            ErrorCode: 'ProvisionedThroughputExceededException',
+            ErrorMessage: `Rate exceeded for shard ${shard.id}`,
+          };
+        }
+        shard.records -= 1;
+        shard.bytes -= size;
+      }
+      stream.accepted += 1;
+      shard.sequence += 1n;
+      return { ShardId: shard.id, SequenceNumber: String(shard.sequence) };
+    });
+    answer(res, 200, { FailedRecordCount: failed, Records: records });
   };
 
   const getRecords = (iterator: string, limit: number, res: ServerResponse) => {
@@ -255,9 +271,18 @@ export function startStandIn(options: StandInOptions, port = 0): Promise<number>
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+      const bytes = Buffer.concat(chunks);
+      if (operation === 'PutRecords') {
+        // The bodies' base64 data is only measured, not decoded (see putRecordsBody.ts).
+        const shape = readPutRecordsBody(bytes);
+        if (shape !== undefined) {
+          const stream = streamOf({ StreamName: shape.streamName, StreamARN: shape.streamARN });
+          return stream === undefined ? notFound(res) : putRecords(stream, shape.entries, res);
+        }
+      }
       let body: Record<string, unknown>;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+        body = JSON.parse(bytes.toString('utf8') || '{}') as Record<string, unknown>;
       } catch {
         return answer(res, 400, { __type: 'SerializationException', message: 'bad JSON' });
       }
