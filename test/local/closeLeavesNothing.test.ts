@@ -64,6 +64,7 @@ describe('LocalKinesis.close() leaves nothing behind (child processes end on the
     'MergeShards',
     'UpdateShardCount',
     'UpdateStreamModeAndConsumer',
+    'InjectedLatency',
   ];
   // All children run at once: those changing an ACTIVE stream first wait one status delay.
   const outcomes = new Map<string, Promise<ChildOutcome>>();

@@ -8,6 +8,7 @@ import {
   CreateStreamCommand,
   DeleteStreamCommand,
   DescribeStreamSummaryCommand,
+  ListStreamsCommand,
   MergeShardsCommand,
   RegisterStreamConsumerCommand,
   SplitShardCommand,
@@ -19,7 +20,10 @@ import { startLocalKinesis } from '../../src/local/startLocalKinesis.js';
 const STATUS_DELAY_MS = Number(process.env.STATUS_DELAY_MS ?? 20_000);
 
 async function main(kind: string): Promise<void> {
-  const local = await startLocalKinesis({ streamStatusDelayMs: STATUS_DELAY_MS });
+  const local = await startLocalKinesis({
+    streamStatusDelayMs: STATUS_DELAY_MS,
+    ...(kind === 'InjectedLatency' ? { faults: { latencyMs: STATUS_DELAY_MS } } : {}),
+  });
   const client = local.createClient();
   // Kinds that change an existing stream first wait for one to become ACTIVE (the whole delay).
   const active = async (shards: number): Promise<string> => {
@@ -74,6 +78,11 @@ async function main(kind: string): Promise<void> {
       );
       break;
     }
+    case 'InjectedLatency':
+      // A request held by the injected latency (its answer never comes: the server closes).
+      client.send(new ListStreamsCommand({})).catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      break;
     default:
       throw new Error(`unknown kind ${kind}`);
   }
