@@ -65,6 +65,7 @@ describe('LocalKinesis.close() leaves nothing behind (child processes end on the
     'UpdateShardCount',
     'UpdateStreamModeAndConsumer',
     'InjectedLatency',
+    'SubscribeToShard',
   ];
   // All children run at once: those changing an ACTIVE stream first wait one status delay.
   const outcomes = new Map<string, Promise<ChildOutcome>>();

@@ -12,6 +12,7 @@ import {
   MergeShardsCommand,
   RegisterStreamConsumerCommand,
   SplitShardCommand,
+  SubscribeToShardCommand,
   UpdateShardCountCommand,
   UpdateStreamModeCommand,
 } from '@aws-sdk/client-kinesis';
@@ -23,6 +24,7 @@ async function main(kind: string): Promise<void> {
   const local = await startLocalKinesis({
     streamStatusDelayMs: STATUS_DELAY_MS,
     ...(kind === 'InjectedLatency' ? { faults: { latencyMs: STATUS_DELAY_MS } } : {}),
+    ...(kind === 'SubscribeToShard' ? { efo: { consumerStatusDelayMs: 0 } } : {}),
   });
   const client = local.createClient();
   // Kinds that change an existing stream first wait for one to become ACTIVE (the whole delay).
@@ -83,13 +85,32 @@ async function main(kind: string): Promise<void> {
       client.send(new ListStreamsCommand({})).catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 200));
       break;
+    case 'SubscribeToShard': {
+      // An open subscription (5 minutes' lifetime), its first event read.
+      const arn = await active(1);
+      const registered = await client.send(
+        new RegisterStreamConsumerCommand({ StreamARN: arn, ConsumerName: 'reader' }),
+      );
+      const subscribed = await client.send(
+        new SubscribeToShardCommand({
+          ConsumerARN: registered.Consumer!.ConsumerARN!,
+          ShardId: 'shardId-000000000000',
+          StartingPosition: { Type: 'LATEST' },
+        }),
+      );
+      const events = subscribed.EventStream![Symbol.asyncIterator]();
+      await events.next();
+      events.next().catch(() => undefined);
+      break;
+    }
     default:
       throw new Error(`unknown kind ${kind}`);
   }
   process.stdout.write('ready\n');
-  client.destroy();
   const closing = Date.now();
   await local.close();
+  // The application's own client goes after (its connections were dropped by the server).
+  client.destroy();
   process.stdout.write(`closed ${Date.now() - closing}\n`);
 }
 
