@@ -4,11 +4,11 @@
  * nothing, so that the process ends only if nothing of the local Kinesis is left behind.
  * Prints one line per step ("ready", "closed <ms close() took>").
  */
+import { request } from 'node:http';
 import {
   CreateStreamCommand,
   DeleteStreamCommand,
   DescribeStreamSummaryCommand,
-  ListStreamsCommand,
   MergeShardsCommand,
   RegisterStreamConsumerCommand,
   SplitShardCommand,
@@ -19,6 +19,25 @@ import {
 import { startLocalKinesis } from '../../src/local/startLocalKinesis.js';
 
 const STATUS_DELAY_MS = Number(process.env.STATUS_DELAY_MS ?? 20_000);
+
+/**
+ * Sends a request and resolves once the server (in this process) has surely read it: the request
+ * was written whole, and a timer fires only after the event loop has polled for I/O.
+ */
+function heldRequest(endpoint: string): Promise<void> {
+  return new Promise((resolve) => {
+    const req = request(`${endpoint}/`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'Kinesis_20131202.ListStreams',
+      },
+    });
+    req.on('error', () => undefined);
+    req.once('finish', () => setTimeout(resolve, 500));
+    req.end('{}');
+  });
+}
 
 async function main(kind: string): Promise<void> {
   const local = await startLocalKinesis({
@@ -82,8 +101,7 @@ async function main(kind: string): Promise<void> {
     }
     case 'InjectedLatency':
       // A request held by the injected latency (its answer never comes: the server closes).
-      client.send(new ListStreamsCommand({})).catch(() => undefined);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await heldRequest(local.endpoint);
       break;
     case 'SubscribeToShard': {
       // An open subscription (5 minutes' lifetime), its first event read.
