@@ -64,6 +64,7 @@ describe('LocalKinesis.close() leaves nothing behind (child processes end on the
     'MergeShards',
     'UpdateShardCount',
     'UpdateStreamModeAndConsumer',
+    'LocalCreateStream',
     'InjectedLatency',
     'SubscribeToShard',
   ];
