@@ -10,6 +10,9 @@ import { seededRandom } from './seededRandom.js';
  */
 export class FaultInjector {
   private readonly random: () => number;
+  /** Ends each injected latency under way, early (the server is closing). */
+  private readonly delays = new Set<() => void>();
+  private closed = false;
 
   constructor(
     private readonly faults: Required<LocalKinesisFaults>,
@@ -25,7 +28,8 @@ export class FaultInjector {
 
   /**
    * Meets a request before it is looked at: resets its connection or leaves it unanswered (true:
-   * the request is done with), else delays it by the injected latency (false).
+   * the request is done with), else delays it by the injected latency (false). A request still
+   * delayed when the server closes is done with at once.
    */
   async intercept(req: IncomingMessage): Promise<boolean> {
     const { faults, stats } = this;
@@ -39,8 +43,27 @@ export class FaultInjector {
       stats.injectedBlackHoles += 1;
       return true;
     }
-    if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
-    return false;
+    if (faults.latencyMs > 0) await this.delay(faults.latencyMs);
+    return this.closed;
+  }
+
+  /** Ends the injected latencies under way: their requests are done with. */
+  close(): void {
+    this.closed = true;
+    for (const end of this.delays) end();
+  }
+
+  private delay(ms: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const end = (): void => {
+        clearTimeout(timer);
+        this.delays.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.delays.add(end);
+    });
   }
 
   /** Whether the answer of the request about to be carried out is to be lost (see dropAnswer). */

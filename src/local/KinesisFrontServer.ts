@@ -168,8 +168,12 @@ export class KinesisFrontServer {
     return this.fanOut.silenceSubscriptions(filter);
   }
 
-  /** Stops listening, drops every connection (black-holed ones too) and ends scaling under way. */
+  /**
+   * Stops listening, drops every connection (black-holed and delayed ones too) and ends scaling
+   * under way.
+   */
   async close(): Promise<void> {
+    this.faults.close();
     await Promise.all([
       this.fanOut.close(),
       this.listener.close(),

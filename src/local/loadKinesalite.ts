@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
+import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { requireOptional } from '../optional/requireOptional.js';
+import { KinesaliteStatusTimers, type KinesaliteStore } from './KinesaliteStatusTimers.js';
 
 interface KinesaliteOptions {
   readonly createStreamMs?: number;
@@ -8,15 +10,43 @@ interface KinesaliteOptions {
   readonly shardLimit?: number;
 }
 
+/** A kinesalite server, and the timers of the stream status changes it has pending. */
+export interface LoadedKinesalite {
+  readonly server: Server;
+  /** Cancel them (close()) when the server is closed: kinesalite keeps no handle of them. */
+  readonly statusTimers: KinesaliteStatusTimers;
+}
+
+const FEATURE = 'The local Kinesis (startLocalKinesis)';
+
 /**
  * kinesalite, loaded on first call: it is an optional peer dependency, needed only by the
  * embedded local Kinesis (`rxjs-kinesis/local`, the CLI's `local` and `demo`). Throws
  * MissingPeerDependencyError ("npm install kinesalite") when it is not installed.
  */
-export function kinesalite(options: KinesaliteOptions): Server {
-  const create = requireOptional<(options: KinesaliteOptions) => Server>(
-    'kinesalite',
-    'The local Kinesis (startLocalKinesis)',
+export function kinesalite(options: KinesaliteOptions): LoadedKinesalite {
+  const create = requireOptional<(options: KinesaliteOptions) => Server>('kinesalite', FEATURE);
+  // kinesalite makes its store (db.create) inside the call and keeps it to itself: it is
+  // picked up on the way, for the status timers to be taken from it.
+  const db = requireOptional<{ create: (options: KinesaliteOptions) => KinesaliteStore }>(
+    'kinesalite/db',
+    FEATURE,
   );
-  return create(options);
+  const createStore = db.create;
+  let store: KinesaliteStore | undefined;
+  db.create = (storeOptions) => (store = createStore(storeOptions));
+  let server: Server;
+  try {
+    server = create(options);
+  } finally {
+    db.create = createStore;
+  }
+  if (store === undefined || typeof store.metaDb?.put !== 'function') {
+    throw new RxjsKinesisError(
+      'kinesalite did not make its store as kinesalite 3 does; install kinesalite 3 (npm install kinesalite@3)',
+    );
+  }
+  const statusTimers = new KinesaliteStatusTimers();
+  statusTimers.adopt(store);
+  return { server, statusTimers };
 }

@@ -44,7 +44,10 @@ export interface LocalKinesis {
   silenceSubscriptions(filter?: SubscriptionFilter): number;
   /** A snapshot of what the limits/fault layer has done. */
   readonly stats: LocalKinesisStats;
-  /** Stops the server. */
+  /**
+   * Stops the server. Once it resolves nothing of the local Kinesis is left to keep the process
+   * alive: stream status changes still pending (CREATING, UPDATING, DELETING) are cancelled.
+   */
   close(): Promise<void>;
 }
 
@@ -60,7 +63,7 @@ const WAIT_LIMIT_MS = 30_000;
 export async function startLocalKinesis(options: LocalKinesisOptions = {}): Promise<LocalKinesis> {
   const resolved = resolveLocalKinesisOptions(options);
   // The account shard limit is the front's to enforce: scaling passes through more shards.
-  const store = kinesalite({
+  const { server: store, statusTimers } = kinesalite({
     createStreamMs: resolved.streamStatusDelayMs,
     deleteStreamMs: resolved.streamStatusDelayMs,
     updateStreamMs: resolved.streamStatusDelayMs,
@@ -94,6 +97,8 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
   });
 
   const shutdown = async (): Promise<void> => {
+    // No status change pending in the store is to land, nor keep the process alive.
+    statusTimers.close();
     await front.close();
     admin.destroy();
     await new Promise<void>((resolve) => {
