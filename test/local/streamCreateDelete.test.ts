@@ -15,7 +15,9 @@ describe('local Kinesis CreateStream tags and DeleteStream with consumers, as on
   let client: KinesisClient;
 
   beforeAll(async () => {
-    local = await startLocalKinesis({ streamStatusDelayMs: 50, streams: { consumed: 1 } });
+    // Long enough for DELETING to be seen on a loaded machine (with 50 ms the stream could be gone
+    // before the next call was answered).
+    local = await startLocalKinesis({ streamStatusDelayMs: 5_000, streams: { consumed: 1 } });
     client = local.createClient();
   });
 
