@@ -70,7 +70,8 @@ export class Producer<T> {
 
   /**
    * Accepts an item, waiting while the queue is full or the calls are saturated (every call slot
-   * taken and a call's worth of records ready for the next). Resolves with the item's index.
+   * taken and a call's worth of records ready for the next), or while batchSize items already
+   * wait for the stream's first shard map. Resolves with the item's index.
    */
   put(item: T): Promise<number> {
     return this.enqueue(item, undefined);
