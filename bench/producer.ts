@@ -14,6 +14,7 @@
  * Run: npx tsx bench/producer.ts [--items 100000] [--rounds 3] [--seconds 10] [--json]
  *      [--only throughput|backlog|capacity] [--case JSON lines] [--contender Producer]
  *      [--shards 1,4,16,64]   (shard counts of the capacity run)
+ *      [--isolate]   (each throughput run in a process of its own; see bench/isolatedRun.ts)
  * Profile one contender: node --cpu-prof --import tsx bench/producer.ts --only throughput \
  *      --case "1 KiB" --contender toKinesis --rounds 1
  * What one contender allocates, collected objects included (V8's sampling heap profiler, one
@@ -37,6 +38,7 @@ import { jsonLineProcessor, jsonProcessor, kplJsonProcessor } from '../src/proce
 import type { Processor } from '../src/processors/Processor.js';
 import { Producer } from '../src/producer/Producer.js';
 import { randomPartitionKey } from '../src/producer/randomPartitionKey.js';
+import { printIsolatedRun, runIsolated } from './isolatedRun.js';
 import { plainKinesisClient } from './plainKinesisClient.js';
 import { startStandInProcess } from './standInKinesis.js';
 
@@ -55,6 +57,9 @@ const CASE = ARGS.includes('--case') ? ARGS[ARGS.indexOf('--case') + 1] : undefi
 const CONTENDER = ARGS.includes('--contender') ? ARGS[ARGS.indexOf('--contender') + 1] : undefined;
 /** Where to write a sampled heap profile of the throughput runs (collected objects included). */
 const HEAP_SAMPLE = ARGS.includes('--heap-sample') ? ARGS[ARGS.indexOf('--heap-sample') + 1] : undefined;
+/** Each throughput run in a fresh process (--isolate); a child gets the parent's stand-in (--endpoint). */
+const ISOLATE = ARGS.includes('--isolate');
+const ENDPOINT = ARGS.includes('--endpoint') ? ARGS[ARGS.indexOf('--endpoint') + 1] : undefined;
 const SHARDS = 4;
 /** Shard counts of the capacity run (--shards 1,4,16,64). */
 const CAPACITY_SHARDS = ARGS.includes('--shards')
@@ -301,13 +306,16 @@ async function createStream(client: KinesisClient, name: string, shards: number)
 }
 
 async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
-  const server = await startStandInProcess({ limits: false });
+  const server =
+    ENDPOINT === undefined
+      ? await startStandInProcess({ limits: false })
+      : { endpoint: ENDPOINT, stop: () => {} };
   const client = createKinesisClient({
     endpoint: server.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
   });
-  await createStream(client, 'bench', SHARDS);
+  if (ENDPOINT === undefined) await createStream(client, 'bench', SHARDS);
   // The loops use the SDK's client as an application would; the library builds its own from the
   // endpoint, as it does when given no client.
   const plain = plainKinesisClient(server.endpoint);
@@ -361,7 +369,20 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
     for (let round = 0; round < ROUNDS; round += 1) {
       for (let k = 0; k < contenders.length; k += 1) {
         const [id, work] = contenders[(round + k) % contenders.length]!;
-        const run = await measure(work);
+        if (ENDPOINT !== undefined) {
+          printIsolatedRun(await measure(work));
+          continue;
+        }
+        const run = ISOLATE
+          ? await runIsolated(
+              ['--only', 'throughput', '--case', name, '--contender', id, '--rounds', '1'].concat([
+                '--items',
+                String(ITEMS),
+                '--endpoint',
+                server.endpoint,
+              ]),
+            )
+          : await measure(work);
         if (run.items !== ITEMS) throw new Error(`${name} / ${id}: ${run.items} of ${ITEMS} items delivered`);
         runs.get(id)!.push(run);
       }
