@@ -49,6 +49,38 @@ describe('Producer: put() before the first shard map, in virtual time', () => {
     },
   );
 
+  it('close() called while put() calls wait for the map resolves only once every item has its report', async () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const reports: DeliveryReport<number>[] = [];
+    const events: string[] = [];
+    let fake!: FakeKinesis;
+    let closed!: Promise<void>;
+    scheduler.run(() => {
+      fake = new FakeKinesis(scheduler, { listLatencyMs: 100 });
+      const producer = new Producer<number>({
+        streamName: 'orders',
+        client: fake.client,
+        partitionKey: 'k',
+        scheduler,
+        random: () => 0.5,
+        batchSize: 4,
+        processor: jsonLineProcessor<number>(),
+      });
+      producer.reports$.subscribe((report) => reports.push(report));
+      for (let i = 0; i < 10; i += 1) void producer.put(i);
+      // Before the map: 4 accepted, 6 waiting.
+      closed = producer.close().then(() => {
+        events.push(`closed after ${reports.length} reports`);
+      });
+    });
+    await closed;
+    expect(events).toEqual(['closed after 10 reports']);
+    expect(reports.map((report) => report.index).sort((a, b) => a - b)).toEqual([...Array(10).keys()]);
+    expect(reports.every((report) => report.status === 'delivered')).toBe(true);
+    const stored = fake.stored.flatMap((record) => record.data.split('\n').filter((line) => line !== ''));
+    expect(stored.map(Number)).toEqual([...Array(10).keys()]);
+  });
+
   it('fails the items waiting for a map that never comes, each with one report, and close() settles', async () => {
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     const reports: DeliveryReport<number>[] = [];
