@@ -220,18 +220,23 @@ export class ProducerEngine<T> {
   /**
    * True while every call slot is taken and a PutRecords call's worth of records is ready for
    * the next free one: Producer.put() then waits (see there), as more items would only queue.
-   * Before the first shard map, true once batchSize items wait for it: items accepted then can
-   * only wait, and a whole queue's worth of them (what a put() loop that never yields to I/O
-   * would make wait) all outlive young-generation collections, which can make V8 allocate the
-   * application's later items straight in the old generation (see docs/benchmarks.md).
    */
   get sendBound(): boolean {
-    if (this.state === 'starting') return this.incoming.length >= this.options.batchSize;
     return this.state === 'ready' && this.sendLoop.saturated;
   }
 
-  /** Accepts a prepared item (the caller checked hasRoomFor). It will be reported exactly once. */
-  accept(prepared: PreparedItem<T>): void {
+  /**
+   * True before the first shard map once batchSize items wait for it (Producer.put() then waits):
+   * a queue's worth of items that can only wait outlives young-generation collections, which can
+   * make V8 allocate the application's later items in the old generation (docs/benchmarks.md).
+   */
+  get mapBound(): boolean {
+    return this.state === 'starting' && this.incoming.length >= this.options.batchSize;
+  }
+
+  /** Accepts an item (hasRoomFor checked), reported exactly once; `keyedBeforeMap`: ItemPreparer.rekey(). */
+  accept(prepared: PreparedItem<T>, keyedBeforeMap = false): void {
+    if (keyedBeforeMap && this.state === 'ready') this.preparer.rekey(prepared);
     const queued = this.queue.admit(prepared);
     if (this.state === 'broken') {
       const failed = [{ item: queued.item, index: queued.index }];
@@ -302,8 +307,8 @@ export class ProducerEngine<T> {
       const last = incoming[incoming.length - 1];
       if (last !== undefined && !this.queue.hasRoomFor(last.size)) this.queueFull();
     }
-    // Producer.put() calls waiting for the shard map (see sendBound) may come in now.
-    if (incoming.length >= this.options.batchSize) this.hooks.spaceAvailable?.();
+    // Producer.put() calls waiting for the shard map (see mapBound) may come in now.
+    if (incoming.length >= this.options.batchSize) this.hooks.shardMapArrived?.();
   }
 
   /** The first shard map could not be loaded: every item, now and later, fails with `error`. */
