@@ -78,7 +78,8 @@ export class Producer<T> {
   /**
    * Accepts an item, waiting while the queue is full or the calls are saturated (every call slot
    * taken and a call's worth of records ready for the next), or while batchSize items already
-   * wait for the stream's first shard map. Resolves with the item's index.
+   * wait for the stream's first shard map (unless put() calls come while one waits for it: see
+   * mapBoundOn). Resolves with the item's index.
    */
   put(item: T): Promise<number> {
     return this.enqueue(item, undefined);
