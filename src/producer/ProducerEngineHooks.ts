@@ -5,11 +5,11 @@ import type { DeliveryReport } from './DeliveryReport.js';
 export interface ProducerEngineHooks<T> {
   /** Every accepted item ends here exactly once, as delivered or failed. */
   report(report: DeliveryReport<T>): void;
-  /** Items left the queue, or a call answered: there may be room for more (see ProducerEngine.mapBound). */
+  /** Items left the queue, or a call answered: there may be room for more (see ProducerEngine.sendBound). */
   spaceAvailable?(): void;
   /**
-   * The first shard map came while put() calls waited for it (see ProducerEngine.sendBound):
-   * they may all come in now, up to the queue's bounds, as they would have before the map.
+   * The first shard map came while a put() waited for it (see ProducerEngine.mapBound): it may
+   * come in now, up to the queue's bounds, whatever the calls (none has started yet).
    */
   shardMapArrived?(): void;
   /** Something outside the items failed (afterFlush threw, or an internal error). */
