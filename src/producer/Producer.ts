@@ -175,7 +175,7 @@ export class Producer<T> {
 
   /**
    * Accepts waiting put() calls in order while the queue has room and the calls are not
-   * saturated. `mapArrived`: they waited for the first shard map (no call has started yet), and
+   * saturated. `mapArrived`: they waited for the first shard map (calls have only just started), and
    * are let in up to the queue's bounds; put() calls after them wait for saturated calls as usual.
    */
   private admit(mapArrived: boolean): void {

@@ -9,7 +9,7 @@ export interface ProducerEngineHooks<T> {
   spaceAvailable?(): void;
   /**
    * The first shard map came while a put() waited for it (see ProducerEngine.mapBound): it may
-   * come in now, up to the queue's bounds, whatever the calls (none has started yet).
+   * come in now, up to the queue's bounds, whatever the calls (they have only just started).
    */
   shardMapArrived?(): void;
   /** Something outside the items failed (afterFlush threw, or an internal error). */
