@@ -44,6 +44,12 @@ export class Producer<T> {
   private lastAccepted = -1;
   private closed = false;
   private admitting = false;
+  /**
+   * Off once a put() came while another waited for the first shard map: the caller does not
+   * await put() (or awaits several at once), so holding put() calls back for the map would only
+   * move them from the queue to the waiting list, at a higher cost (see ProducerEngine.mapBound).
+   */
+  private mapBoundOn = true;
   private closing: Promise<void> | undefined;
   private readonly flushOn: Subscription | undefined;
 
@@ -54,7 +60,8 @@ export class Producer<T> {
     const flushOn = validateFlushOn(options.flushOn);
     this.engine = new ProducerEngine<T>(options, {
       report: (report) => this.onReport(report),
-      spaceAvailable: () => this.admit(),
+      spaceAvailable: () => this.admit(false),
+      shardMapArrived: () => this.admit(true),
       fatal: (error) => this.flushFailures.producerFailed(error),
     });
     this.flushOn = flushOn?.subscribe({
@@ -70,7 +77,9 @@ export class Producer<T> {
 
   /**
    * Accepts an item, waiting while the queue is full or the calls are saturated (every call slot
-   * taken and a call's worth of records ready for the next). Resolves with the item's index.
+   * taken and a call's worth of records ready for the next), or while batchSize items already
+   * wait for the stream's first shard map (unless put() calls come while one waits for it: see
+   * mapBoundOn). Resolves with the item's index.
    */
   put(item: T): Promise<number> {
     return this.enqueue(item, undefined);
@@ -99,7 +108,7 @@ export class Producer<T> {
       // every item put before this flush() was accepted and settled.
       // A put() waiting while the queue has room (none can, but if one did, each round would end
       // at once with nothing pending: a loop of microtasks) is let in first.
-      if (this.waiting.length > 0) this.admit();
+      if (this.waiting.length > 0) this.admit(false);
       const upTo = this.lastAccepted;
       await new Promise<void>((resolve) => this.engine.flush(resolve));
       const next = this.waiting.peek();
@@ -146,7 +155,7 @@ export class Producer<T> {
       return Promise.reject(error);
     }
     if (waiter !== undefined) this.deliveryWaiters.set(index, waiter);
-    if (this.waiting.length === 0 && this.engine.hasRoomFor(prepared.size) && !this.engine.sendBound) {
+    if (this.waiting.length === 0 && this.engine.hasRoomFor(prepared.size) && !this.bound()) {
       this.lastAccepted = index;
       this.engine.accept(prepared);
       return Promise.resolve(index);
@@ -156,26 +165,40 @@ export class Producer<T> {
     );
     // Refusing the item sent the queue at once (see ProducerEngine.hasRoomFor): a call that failed
     // at once may have made room before the item waited for it, with no answer left to come.
-    if (this.waiting.length === 1) this.admit();
+    if (this.waiting.length === 1) this.admit(false);
+    else if (this.mapBoundOn && this.engine.mapBound) {
+      this.mapBoundOn = false;
+      this.admit(false);
+    }
     return accepted;
   }
 
-  private admit(): void {
+  /**
+   * Accepts waiting put() calls in order while the queue has room and the calls are not
+   * saturated. `mapArrived`: they waited for the first shard map (calls have only just started), and
+   * are let in up to the queue's bounds; put() calls after them wait for saturated calls as usual.
+   */
+  private admit(mapArrived: boolean): void {
     // An item can settle inside accept() (a producer that cannot write fails it at once), which
     // calls admit() again: the running loop takes the next one instead of a call per item.
     if (this.admitting) return;
     this.admitting = true;
     try {
       for (let next = this.waiting.peek(); next !== undefined; next = this.waiting.peek()) {
-        if (!this.engine.hasRoomFor(next.prepared.size) || this.engine.sendBound) return;
+        if (!this.engine.hasRoomFor(next.prepared.size) || (!mapArrived && this.bound())) return;
         this.waiting.shift();
         this.lastAccepted = next.prepared.index;
-        this.engine.accept(next.prepared);
+        this.engine.accept(next.prepared, mapArrived);
         next.accepted();
       }
     } finally {
       this.admitting = false;
     }
+  }
+
+  /** True while put() calls are to wait although the queue has room (calls saturated, or the map). */
+  private bound(): boolean {
+    return this.engine.sendBound || (this.mapBoundOn && this.engine.mapBound);
   }
 
   private onReport(report: DeliveryReport<T>): void {

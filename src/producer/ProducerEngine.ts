@@ -4,13 +4,11 @@ import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { createKinesisClient } from '../kinesis/createKinesisClient.js';
 import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
-import { RecordTooLargeError } from '../processors/errors/RecordTooLargeError.js';
 import { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
 import { DeliverySettlement } from './DeliverySettlement.js';
 import { DeliveryFailedError } from './errors/DeliveryFailedError.js';
-import { ItemSerializationError } from './errors/ItemSerializationError.js';
-import { ItemTooLargeError } from './errors/ItemTooLargeError.js';
 import { ItemFailures } from './ItemFailures.js';
+import { ItemPlacer } from './ItemPlacer.js';
 import { ItemPreparer } from './ItemPreparer.js';
 import type { PreparedItem, QueuedItem } from './OutgoingRecord.js';
 import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
@@ -62,8 +60,7 @@ export class ProducerEngine<T> {
   private sentAsFull = false;
   private disposed = false;
   private readonly aggregates: boolean;
-  /** Items are keyed by default (no partitionKey option). */
-  private readonly defaultKeys: boolean;
+  private readonly placer: ItemPlacer<T>;
 
   constructor(
     options: ProducerOptions<T>,
@@ -78,7 +75,6 @@ export class ProducerEngine<T> {
     });
     this.scheduler = this.options.scheduler;
     this.aggregates = this.options.processor.aggregator.aggregates;
-    this.defaultKeys = this.options.partitionKey === undefined;
     const connection = new ConnectionFailureDeadline(
       this.options.connectionFailureTimeout,
       address.streamName,
@@ -156,6 +152,14 @@ export class ProducerEngine<T> {
         callAnswered: () => hooks.spaceAvailable?.(),
       },
     );
+    this.placer = new ItemPlacer<T>(
+      this.options,
+      this.predictor,
+      this.batcher,
+      this.preparer,
+      this.sendLoop,
+      this.failures,
+    );
     this.startup = new StreamStartup<T>(
       this.client,
       this.options,
@@ -221,8 +225,18 @@ export class ProducerEngine<T> {
     return this.state === 'ready' && this.sendLoop.saturated;
   }
 
-  /** Accepts a prepared item (the caller checked hasRoomFor). It will be reported exactly once. */
-  accept(prepared: PreparedItem<T>): void {
+  /**
+   * True before the first shard map once batchSize items wait for it (Producer.put() then waits):
+   * a queue's worth of items that can only wait outlives young-generation collections, which can
+   * make V8 allocate the application's later items in the old generation (docs/benchmarks.md).
+   */
+  get mapBound(): boolean {
+    return this.state === 'starting' && this.incoming.length >= this.options.batchSize;
+  }
+
+  /** Accepts an item (hasRoomFor checked), reported exactly once; `keyedBeforeMap`: ItemPreparer.rekey(). */
+  accept(prepared: PreparedItem<T>, keyedBeforeMap = false): void {
+    if (keyedBeforeMap && this.state === 'ready') this.preparer.rekey(prepared);
     const queued = this.queue.admit(prepared);
     if (this.state === 'broken') {
       const failed = [{ item: queued.item, index: queued.index }];
@@ -230,7 +244,7 @@ export class ProducerEngine<T> {
     } else if (this.state === 'starting') {
       this.incoming.push(queued);
     } else {
-      this.place(queued);
+      this.placer.place(queued);
       this.sentAsFull = false;
       // Another item like this one would not fit: the queue is most likely full already.
       if (!this.queue.hasRoomFor(prepared.size)) this.queueFull();
@@ -285,7 +299,7 @@ export class ProducerEngine<T> {
     this.incoming = [];
     for (const item of incoming) {
       this.preparer.rekey(item);
-      this.place(item);
+      this.placer.place(item);
     }
     if (incoming.some((item) => this.queue.flushRequested(item))) this.sendLoop.release();
     else {
@@ -293,6 +307,8 @@ export class ProducerEngine<T> {
       const last = incoming[incoming.length - 1];
       if (last !== undefined && !this.queue.hasRoomFor(last.size)) this.queueFull();
     }
+    // Producer.put() calls waiting for the shard map (see mapBound) may come in now.
+    if (incoming.length >= this.options.batchSize) this.hooks.shardMapArrived?.();
   }
 
   /** The first shard map could not be loaded: every item, now and later, fails with `error`. */
@@ -309,52 +325,6 @@ export class ProducerEngine<T> {
     const incoming = this.incoming;
     this.incoming = [];
     this.failures.failUnsent(incoming, error, attempts, retryLimitReached);
-  }
-
-  private place(item: QueuedItem<T>): void {
-    const { batcher, options } = this;
-    const laneId =
-      this.defaultKeys && item.explicitHashKey === undefined
-        ? this.predictor.predictDefault(item.partitionKey)
-        : this.predictor.predict(item.partitionKey, item.explicitHashKey);
-    // Without aggregation a PutRecords call's worth of records goes at once. Aggregated records
-    // go as each one closes (below): open records count no further towards a call.
-    const aggregates = this.aggregates;
-    if (
-      !aggregates &&
-      batcher.unreleasedRecords > 0 &&
-      batcher.unreleasedBytes + item.size > options.maxRequestBytes
-    ) {
-      this.sendLoop.release();
-    }
-    let closedRecord: boolean;
-    try {
-      closedRecord = batcher.add(item, laneId);
-    } catch (error) {
-      const context = { streamName: options.address.streamName };
-      const failure =
-        error instanceof RecordTooLargeError
-          ? new ItemTooLargeError(item.item, item.index, error.size, error.limit, { cause: error, context })
-          : new ItemSerializationError(item.item, item.index, error, context);
-      this.failures.failItems([item], failure, laneId);
-      return;
-    }
-    if (aggregates) {
-      // An aggregated record closes when it is full or the next item does not fit: it goes now.
-      if (closedRecord) {
-        if (options.partitionKey === undefined) this.preparer.endRun(item.partitionKey);
-        this.batcher.releaseClosed();
-        this.sendLoop.pump();
-      }
-      this.sendLoop.ensureBufferTimer();
-    } else if (
-      batcher.unreleasedRecords >= options.batchSize ||
-      batcher.unreleasedBytes >= options.maxRequestBytes
-    ) {
-      this.sendLoop.release();
-    } else {
-      this.sendLoop.ensureBufferTimer();
-    }
   }
 
   private fatal(error: RxjsKinesisError): void {
