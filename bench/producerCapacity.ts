@@ -5,7 +5,7 @@ import { jsonProcessor, kplJsonProcessor } from '../src/processors/namedProcesso
 import { Producer } from '../src/producer/Producer.js';
 import { type Item, makeItem } from './producerContenders.js';
 import { createStream, measure, median, type Row } from './producerRuns.js';
-import { startStandInProcess } from './standInKinesis.js';
+import { standInCpuSeconds, startStandInProcess } from './standInKinesis.js';
 
 /**
  * The share of capacity delivered in each whole second of the run's steady state: from 2 s after
@@ -67,6 +67,7 @@ export async function capacity(
       // Every metrics snapshot (one per PutRecords answer), for the per-second rates.
       const samples: Array<{ time: number; records: number; bytes: number }> = [];
       let startedAt = 0;
+      const serverCpuBefore = await standInCpuSeconds(server.endpoint);
       const run = await measure(async () => {
         // Producer with every default (Kinesis pacing, queue bounds): put() waits while full.
         const producer = new Producer<Item>({ streamName: name, client, processor });
@@ -85,6 +86,7 @@ export async function capacity(
         await producer.close();
         return metrics.items;
       });
+      const serverCpu = (await standInCpuSeconds(server.endpoint)) - serverCpuBefore;
       // Capacity: 1,000 records/s and 1 MiB/s per shard, whichever binds first.
       const share = (records: number, bytes: number, seconds: number) =>
         100 * Math.max(records / seconds / (shards * 1000), bytes / seconds / (shards * 1024 * 1024));
@@ -101,6 +103,8 @@ export async function capacity(
           seconds: run.seconds,
           // Near 100 %: the client is CPU-bound (one JavaScript thread).
           'client CPU %': (100 * run.cpuSeconds) / run.seconds,
+          // The stand-in's own process, on the same machine (two cores in all).
+          'stand-in CPU %': (100 * serverCpu) / run.seconds,
         },
       });
     }

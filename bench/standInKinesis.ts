@@ -295,6 +295,21 @@ export function startStandIn(options: StandInOptions, port = 0): Promise<number>
   );
 }
 
+/** The stand-in's CPU time so far, in seconds (its non-AWS `Cpu` call). */
+export async function standInCpuSeconds(endpoint: string): Promise<number> {
+  const response = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'x-amz-target': 'Kinesis_20131202.Cpu', 'content-type': 'application/x-amz-json-1.1' },
+    body: '{}',
+    signal: AbortSignal.timeout(10_000),
+  });
+  const { userMicros, systemMicros } = (await response.json()) as {
+    userMicros: number;
+    systemMicros: number;
+  };
+  return (userMicros + systemMicros) / 1e6;
+}
+
 /** Starts the stand-in in a child process; resolves with its endpoint and a way to stop it. */
 export function startStandInProcess(
   options: StandInOptions,
