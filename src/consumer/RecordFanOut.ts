@@ -1,5 +1,5 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
-import type { SchedulerLike, Subscriber } from 'rxjs';
+import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
 import type { Processor } from '../processors/Processor.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { CheckpointSink } from './ConsumerLink.js';
@@ -28,6 +28,8 @@ export class RecordFanOut {
   readonly resumeAt = new WeakMap<ShardReading, { readonly sequenceNumber: string; readonly sub: number }>();
   /** A subscriber-behind episode is under way (until the budget has room again). */
   private behind = false;
+  /** Claims of subscribers that left while others stayed, given up on the scheduler's next turn. */
+  private readonly leaving = new Set<Subscription>();
 
   constructor(
     readonly tracked: boolean,
@@ -72,15 +74,36 @@ export class RecordFanOut {
       this.ledgers.delete(ledgerId);
       this.version += 1;
       ledger.close();
-      for (const reading of readings) reading.removeLedger(ledgerId, this.ledgers.size === 0);
+      if (this.ledgers.size === 0) {
+        // The last one: nothing it (or one that left just before it) had not finished is committed.
+        this.cancelLeaving();
+        for (const reading of readings) reading.removeLedger(ledgerId, true);
+      } else {
+        // Others stay: its unfinished records are committed on their word, but only from the
+        // next turn on. Subscribers unsubscribed one after another in one go (a shutdown, a
+        // merge() of direct subscriptions) all leave first, and the last one's leaving then
+        // commits nothing any of them had not finished.
+        const held = [...readings];
+        const action = this.scheduler.schedule(() => {
+          this.leaving.delete(action);
+          for (const reading of held) reading.removeLedger(ledgerId, false);
+        });
+        this.leaving.add(action);
+      }
     }
     return this.size === 0;
+  }
+
+  private cancelLeaving(): void {
+    for (const action of this.leaving) action.unsubscribe();
+    this.leaving.clear();
   }
 
   /** Errors every direct subscriber (they are forgotten first). */
   error(error: unknown): void {
     const subscribers = [...this.plain, ...[...this.ledgers.values()].map((ledger) => ledger.subscriber)];
     for (const ledger of this.ledgers.values()) ledger.close();
+    this.cancelLeaving();
     this.plain.clear();
     this.ledgers.clear();
     this.version += 1;
