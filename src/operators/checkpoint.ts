@@ -190,6 +190,7 @@ export function checkpoint<T extends Checkpointable>(
         intervalMs: resolved.intervalMs,
         settled: count,
         forwards: (record) => forwarding === record,
+        attached: (ledger) => void ledgers.add(ledger),
       };
       const track = (value: unknown): Tracked => {
         const tracked = resolve(value, checkpointer);
