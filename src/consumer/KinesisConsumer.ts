@@ -109,6 +109,8 @@ export class KinesisConsumer {
       () => {
         for (const reading of [...this.shards.readings.values()]) reading.distrust();
       },
+      // The leases stay renewed meanwhile; a lease's length is the most a pipeline may keep them.
+      this.checkpointer.leaseDurationMs,
     );
     if (config.tracked)
       this.gate.onFull = () => this.fanOut.reportBehind(this.shards.readings.values(), this.emitEvent);

@@ -7,7 +7,9 @@ import type { SubscriberLedger } from './SubscriberLedger.js';
  * already taken are still on their way to that checkpoint(). The run reads nothing more but keeps
  * those records tracked (and their leases) until every one of them was settled, or every such
  * checkpoint() was torn down, or a new run of the consumer is asked for (retry() or repeat()
- * before checkpoint() resubscribed it); then `onEnd` runs and the run goes on stopping.
+ * before checkpoint() resubscribed it), or at the latest after `limitMs` (a pipeline that keeps
+ * its checkpoint() open and never passes those records, e.g. catchError(() => NEVER), must not
+ * hold the shards for ever); then `onEnd` runs and the run goes on stopping.
  */
 export class PipelineDeparture {
   readonly done: Promise<void>;
@@ -15,10 +17,16 @@ export class PipelineDeparture {
   private ended = false;
   private cancels: (() => void)[] = [];
 
+  private cancelLimit: () => void = () => undefined;
+
   constructor(
     private readonly ledger: SubscriberLedger,
     private readonly readings: readonly ShardReading[],
     private readonly onEnd: () => void,
+    private readonly limit: {
+      readonly ms: number;
+      readonly timer: (ms: number, callback: () => void) => () => void;
+    },
   ) {
     this.done = new Promise((resolve) => (this.resolve = resolve));
   }
@@ -26,12 +34,14 @@ export class PipelineDeparture {
   start(): void {
     this.ledger.depart(() => this.end());
     this.check();
+    if (!this.ended) this.cancelLimit = this.limit.timer(this.limit.ms, () => this.end());
   }
 
   /** Stops waiting: what the pipeline has not passed by now is not committed. Idempotent. */
   end(): void {
     if (this.ended) return;
     this.ended = true;
+    this.cancelLimit();
     this.cancel();
     this.onEnd();
     this.resolve();

@@ -43,6 +43,8 @@ export class RecordFanOut {
     private readonly tap: (record: KinesisRecord) => void,
     /** Makes every current reading distrust its positions (a subscriber's checkpoint() found them unsafe). */
     private readonly distrustReadings: () => void = () => undefined,
+    /** Longest wait for the last subscriber's pipeline to pass the records it took (see PipelineDeparture). */
+    private readonly departureLimitMs: number = 60_000,
   ) {
     this.context = { processor };
   }
@@ -87,10 +89,21 @@ export class RecordFanOut {
         if (ledger.hasSinks) {
           // Its pipeline may still be at work on records it took (see PipelineDeparture): the
           // consumer's stop waits for them (departed()).
-          const departure = new PipelineDeparture(ledger, held, () => {
-            if (this.departure === departure) this.departure = undefined;
-            end();
-          });
+          const departure = new PipelineDeparture(
+            ledger,
+            held,
+            () => {
+              if (this.departure === departure) this.departure = undefined;
+              end();
+            },
+            {
+              ms: this.departureLimitMs,
+              timer: (ms, callback) => {
+                const action = this.scheduler.schedule(callback, ms);
+                return () => action.unsubscribe();
+              },
+            },
+          );
           this.departure = departure;
           departure.start();
         } else {

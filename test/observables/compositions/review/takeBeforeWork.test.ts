@@ -7,10 +7,12 @@
 // A checkpoint() that stays open after the consumer's subscription ended (switchMap() to another
 // fromKinesis()) must not keep the old run from stopping once its records passed.
 import {
+  catchError,
   concatMap,
   first,
   lastValueFrom,
   map,
+  NEVER,
   Subject,
   switchMap,
   take,
@@ -151,4 +153,32 @@ test('switchMap() to a new fromKinesis() per trigger, one checkpoint() after it:
     await Promise.all(consumers.map((consumer) => consumer.stopped()));
   }
   expect(consumers).toHaveLength(2);
+});
+
+test('a pipeline that keeps its checkpoint() open and never passes what it took (catchError to NEVER) holds the run no longer than a lease', async () => {
+  const { streamName, sequences } = await stream('never-passes', 10);
+  const checkpointer = new MemoryCheckpointer({ leaseDurationMs: 3000 });
+  const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
+  const subscription = consumer
+    .pipe(
+      deserialize<number>(),
+      concatMap((item) => {
+        if (item.data === 3) throw new Error('handler failed');
+        return work(item);
+      }),
+      catchError(() => NEVER),
+      checkpoint({ intervalMs: 0 }),
+    )
+    .subscribe();
+  try {
+    // The error ended the consumer's only subscription; records 3.. never pass.
+    await consumer.stopped();
+    expect(await checkpointer.getCheckpoint(streamName, SHARD)).toEqual({
+      kind: 'position',
+      position: { sequenceNumber: sequences[2] },
+    });
+  } finally {
+    subscription.unsubscribe();
+    await consumer.stopped();
+  }
 });
