@@ -51,7 +51,7 @@ export class PipelineDeparture {
   private readonly check = (): void => {
     if (this.ended) return;
     this.cancel();
-    const pending = this.readings.filter((reading) => reading.pendingFor(this.ledger.id) > 0);
+    const pending = this.readings.filter((reading) => reading.holdsFor(this.ledger.id));
     if (pending.length === 0) {
       this.end();
       return;

@@ -132,9 +132,9 @@ export class ShardReading implements ReadingLink {
     return () => this.settleWaiters.delete(callback);
   }
 
-  /** Records in flight subscriber `ledgerId` has not finished (0 once the reading is over). */
-  pendingFor(ledgerId: number): number {
-    return LIVE.has(this.current) ? this.progress.pendingFor(ledgerId) : 0;
+  /** Whether a record in flight waits for subscriber `ledgerId` (false once the reading is over). */
+  holdsFor(ledgerId: number): boolean {
+    return LIVE.has(this.current) && this.progress.holds(ledgerId);
   }
 
   /** Forgets a subscriber that left: the last one leaving leaves nothing committable. */
