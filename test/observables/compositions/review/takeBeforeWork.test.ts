@@ -49,6 +49,22 @@ async function stream(name: string, count: number): Promise<{ streamName: string
 
 const work = (item: KinesisItem<number>) => timer(20).pipe(map(() => item));
 
+/** Timers and sockets active now beyond `baseline`, e.g. "Timeout +1". */
+function extraResources(baseline: readonly string[]): string[] {
+  const count = (kinds: readonly string[]) => {
+    const counts = new Map<string, number>();
+    for (const kind of kinds) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    return counts;
+  };
+  const before = count(baseline);
+  const extra: string[] = [];
+  for (const [kind, now] of count(process.getActiveResourcesInfo())) {
+    const more = now - (before.get(kind) ?? 0);
+    if (more > 0 && (kind === 'Timeout' || kind === 'TCPSocketWrap')) extra.push(`${kind} +${more}`);
+  }
+  return extra;
+}
+
 test('take(n) and first() before asynchronous work and checkpoint(): each run resumes after the records the last one took', async () => {
   const { streamName } = await stream('take-before-work', 20);
   const checkpointer = new MemoryCheckpointer();
@@ -90,6 +106,7 @@ test('takeUntil(shutdown$) before the work: what it drains after the signal is c
   const checkpointer = new MemoryCheckpointer();
   const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
   const shutdown = new Subject<void>();
+  const baseline = process.getActiveResourcesInfo();
   const handled: number[] = [];
   let received = 0;
   const subscription = consumer
@@ -122,6 +139,11 @@ test('takeUntil(shutdown$) before the work: what it drains after the signal is c
   });
   expect(handled).toEqual(numbers(handled.length).map(Number));
   expect(received).toBe(handled.length);
+  // Nothing of the run (its wait for the drained records included) is left running.
+  await waitFor(() => extraResources(baseline).length === 0, {
+    timeoutMs: 15_000,
+    message: () => `still active after stopped(): ${extraResources(baseline).join(', ')}`,
+  });
 });
 
 test('switchMap() to a new fromKinesis() per trigger, one checkpoint() after it: each old run stops, nothing is lost', async () => {
