@@ -109,6 +109,8 @@ export class KinesisConsumer {
       () => {
         for (const reading of [...this.shards.readings.values()]) reading.distrust();
       },
+      // The leases stay renewed meanwhile; a lease's length is the most a pipeline may keep them.
+      this.checkpointer.leaseDurationMs,
     );
     if (config.tracked)
       this.gate.onFull = () => this.fanOut.reportBehind(this.shards.readings.values(), this.emitEvent);
@@ -193,6 +195,15 @@ export class KinesisConsumer {
     return id;
   }
 
+  /**
+   * A new run is asked for while this one waits for its last subscriber's pipeline to finish
+   * (retry() or repeat() before checkpoint() resubscribed the consumer while that checkpoint()
+   * stays open): stop without waiting, so the new run can start once this one stopped.
+   */
+  endDeparture(): void {
+    this.fanOut.endDeparture();
+  }
+
   /** Removes a direct subscriber (its claims on records are released); the last one stops the run. */
   removeSubscriber(subscriber: Subscriber<KinesisRecord>, ledgerId: number): void {
     if (this.fanOut.remove(subscriber, ledgerId, this.shards.readings.values())) void this.stop();
@@ -218,7 +229,12 @@ export class KinesisConsumer {
     for (const end of [...this.waits]) end();
     this.health.stop();
     this.registration?.cancel();
+    // Nothing more is read from now on: a page answered meanwhile would reach no subscriber, and
+    // the end of a shard found with it would be marked although its records were never handled.
+    for (const reading of this.shards.readings.values()) reading.quiesce();
     this.stopping = (async () => {
+      // The last subscriber's pipeline finishes the records it took first (see RecordFanOut.departed).
+      await this.fanOut.departed();
       await this.assignment.stop();
       await this.shards.stopAll();
       await this.leases.releaseAll((shardId) => this.assignment.requesterOf(shardId));

@@ -1,10 +1,11 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
-import type { SchedulerLike, Subscriber } from 'rxjs';
+import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
 import type { Processor } from '../processors/Processor.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { CheckpointSink } from './ConsumerLink.js';
 import type { InFlightGate } from './InFlightGate.js';
 import { CONSUMER_CONTEXT, type ConsumerContext, type KinesisRecord } from './KinesisRecord.js';
+import { PipelineDeparture } from './PipelineDeparture.js';
 import { RECORD_HANDLE } from './RecordTracking.js';
 import type { ShardReading } from './ShardReading.js';
 import type { RecordsPage } from './ShardReader.js';
@@ -28,6 +29,10 @@ export class RecordFanOut {
   readonly resumeAt = new WeakMap<ShardReading, { readonly sequenceNumber: string; readonly sub: number }>();
   /** A subscriber-behind episode is under way (until the budget has room again). */
   private behind = false;
+  /** Claims of subscribers that left while others stayed, given up on the scheduler's next turn. */
+  private readonly leaving = new Set<Subscription>();
+  /** The last subscriber left while its pipeline's checkpoint()s were still open: they finish first. */
+  private departure: PipelineDeparture | undefined;
 
   constructor(
     readonly tracked: boolean,
@@ -38,6 +43,8 @@ export class RecordFanOut {
     private readonly tap: (record: KinesisRecord) => void,
     /** Makes every current reading distrust its positions (a subscriber's checkpoint() found them unsafe). */
     private readonly distrustReadings: () => void = () => undefined,
+    /** Longest wait for the last subscriber's pipeline to pass the records it took (see PipelineDeparture). */
+    private readonly departureLimitMs: number = 60_000,
   ) {
     this.context = { processor };
   }
@@ -71,16 +78,75 @@ export class RecordFanOut {
       if (ledger === undefined) return false;
       this.ledgers.delete(ledgerId);
       this.version += 1;
-      ledger.close();
-      for (const reading of readings) reading.removeLedger(ledgerId, this.ledgers.size === 0);
+      if (this.ledgers.size === 0) {
+        // The last one: nothing it (or one that left just before it) had not finished is committed.
+        this.cancelLeaving();
+        const held = [...readings];
+        const end = (): void => {
+          ledger.close();
+          for (const reading of held) reading.removeLedger(ledgerId, true);
+        };
+        if (ledger.hasSinks) {
+          // Its pipeline may still be at work on records it took (see PipelineDeparture): the
+          // consumer's stop waits for them (departed()).
+          const departure = new PipelineDeparture(
+            ledger,
+            held,
+            () => {
+              if (this.departure === departure) this.departure = undefined;
+              end();
+            },
+            {
+              ms: this.departureLimitMs,
+              timer: (ms, callback) => {
+                const action = this.scheduler.schedule(callback, ms);
+                return () => action.unsubscribe();
+              },
+            },
+          );
+          this.departure = departure;
+          departure.start();
+        } else {
+          end();
+        }
+      } else {
+        ledger.close();
+        // Others stay: its unfinished records are committed on their word, but only from the
+        // next turn on. Subscribers unsubscribed one after another in one go (a shutdown, a
+        // merge() of direct subscriptions) all leave first, and the last one's leaving then
+        // commits nothing any of them had not finished.
+        const held = [...readings];
+        const action = this.scheduler.schedule(() => {
+          this.leaving.delete(action);
+          for (const reading of held) reading.removeLedger(ledgerId, false);
+        });
+        this.leaving.add(action);
+      }
     }
     return this.size === 0;
+  }
+
+  /** Resolves once the pipeline of the last subscriber that left has finished (at once if none). */
+  departed(): Promise<void> {
+    return this.departure?.done ?? Promise.resolve();
+  }
+
+  /** Stops waiting for the last subscriber's pipeline: what it has not passed is not committed. */
+  endDeparture(): void {
+    this.departure?.end();
+  }
+
+  private cancelLeaving(): void {
+    for (const action of this.leaving) action.unsubscribe();
+    this.leaving.clear();
   }
 
   /** Errors every direct subscriber (they are forgotten first). */
   error(error: unknown): void {
     const subscribers = [...this.plain, ...[...this.ledgers.values()].map((ledger) => ledger.subscriber)];
     for (const ledger of this.ledgers.values()) ledger.close();
+    this.cancelLeaving();
+    this.endDeparture();
     this.plain.clear();
     this.ledgers.clear();
     this.version += 1;
@@ -96,6 +162,7 @@ export class RecordFanOut {
       const raw = records[i] as _Record;
       const bytes = raw.Data?.byteLength ?? 0;
       if (reading.state !== 'reading' || this.size === 0) {
+        if (this.size === 0) reading.abandon();
         let rest = 0;
         for (let j = i; j < records.length; j += 1) rest += records[j]?.Data?.byteLength ?? 0;
         this.gate.release(records.length - i, records.length - i, rest);

@@ -70,6 +70,11 @@ export interface LedgerSink {
   settled(reading: ReadingLink): void;
   /** True while this checkpoint() hands `record` (or an item of it) on downstream. */
   forwards(record: KinesisRecord): boolean;
+  /**
+   * The ledger of a subscriber whose subscription this checkpoint() started took it as one of its
+   * sinks: the checkpoint() removes itself from that ledger (removeSink) when it is torn down.
+   */
+  attached?(ledger: LedgerLink): void;
 }
 
 /** The position a subscriber's checkpoint()s passed last in a reading, and which one passed it. */

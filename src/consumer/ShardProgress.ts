@@ -182,6 +182,13 @@ export class ShardProgress {
     return this.advance();
   }
 
+  /** Whether a record in flight waits for the sink (stops at the first one: usually the oldest). */
+  holds(sinkId: number): boolean {
+    for (let i = this.head; i < this.entries.length; i += 1)
+      if ((this.entries[i] as Entry).pending.has(sinkId)) return true;
+    return false;
+  }
+
   /** Records in flight the sink is not done with. */
   pendingFor(sinkId: number): number {
     let count = 0;

@@ -52,6 +52,12 @@ export class ShardReading implements ReadingLink {
   private cancelRetry: () => void = () => undefined;
   /** Positions settled here may be ahead of unfinished work: nothing more is written (see distrust). */
   private distrusted = false;
+  /**
+   * Records of this reading were given up unfinished (the last subscriber left with records in
+   * flight, or records came when no subscriber was left): the end of the shard is never marked
+   * by this reading, or its children would start and those records would never be read again.
+   */
+  private abandoned = false;
 
   constructor(
     readonly shardId: string,
@@ -126,9 +132,15 @@ export class ShardReading implements ReadingLink {
     return () => this.settleWaiters.delete(callback);
   }
 
+  /** Whether a record in flight waits for subscriber `ledgerId` (false once the reading is over). */
+  holdsFor(ledgerId: number): boolean {
+    return LIVE.has(this.current) && this.progress.holds(ledgerId);
+  }
+
   /** Forgets a subscriber that left: the last one leaving leaves nothing committable. */
   removeLedger(ledgerId: number, last: boolean): void {
     if (!LIVE.has(this.current)) return;
+    if (last && this.progress.size > 0) this.abandoned = true;
     this.settle(() => (last ? this.progress.clear() : this.progress.removeSink(ledgerId)));
   }
 
@@ -196,6 +208,19 @@ export class ShardReading implements ReadingLink {
     // Stopping writes nothing now and releases the lease: the assignment starts the shard again
     // from its stored position for the subscribers that remain.
     void this.stop();
+  }
+
+  /** Records of this reading reached no subscriber (every one had left): see `abandoned`. */
+  abandon(): void {
+    this.abandoned = true;
+  }
+
+  /**
+   * The consumer is stopping: read nothing more (no record, no end of shard), but keep the
+   * records in flight, their settlements and the lease until stop().
+   */
+  quiesce(): void {
+    if (this.current === 'reading') this.stopSource();
   }
 
   /** The lease is gone: stop at once, never write again. */
@@ -293,7 +318,7 @@ export class ShardReading implements ReadingLink {
   }
 
   private maybeEnd(): void {
-    if (this.current !== 'draining' || this.progress.size > 0 || this.distrusted) return;
+    if (this.current !== 'draining' || this.progress.size > 0 || this.distrusted || this.abandoned) return;
     this.current = 'ending';
     this.writing = this.writing.then(async () => {
       const lease = this.host.leases.get(this.shardId);

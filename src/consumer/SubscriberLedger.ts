@@ -19,6 +19,8 @@ export class SubscriberLedger implements LedgerLink {
   private flush: Subscription | undefined;
   /** The subscriber left: drops reported late (an async dead-letter hook) change nothing. */
   private closed = false;
+  /** The subscriber left while checkpoint()s of its pipeline were still open: called once they all closed. */
+  private departed: (() => void) | undefined;
 
   constructor(
     readonly id: number,
@@ -28,7 +30,15 @@ export class SubscriberLedger implements LedgerLink {
     /** Makes every current reading of the consumer distrust its positions (see distrustAll). */
     private readonly distrustReadings: () => void = () => undefined,
   ) {
-    if (sink !== undefined) this.sinks.add(sink);
+    if (sink !== undefined) {
+      this.sinks.add(sink);
+      sink.attached?.(this);
+    }
+  }
+
+  /** Whether a checkpoint() of this subscriber's pipeline is still open (not torn down). */
+  get hasSinks(): boolean {
+    return this.sinks.size > 0;
   }
 
   addSink(sink: LedgerSink): void {
@@ -42,6 +52,10 @@ export class SubscriberLedger implements LedgerLink {
 
   removeSink(sink: LedgerSink): void {
     this.sinks.delete(sink);
+    if (this.sinks.size > 0 || this.departed === undefined) return;
+    const departed = this.departed;
+    this.departed = undefined;
+    departed();
   }
 
   /** Drops settled records: they count toward the batch of this pipeline's checkpoint(). */
@@ -67,9 +81,28 @@ export class SubscriberLedger implements LedgerLink {
   /** The subscriber left: stop the flush timer (the readings write what they may at stop). */
   close(): void {
     this.closed = true;
+    this.departed = undefined;
     this.flush?.unsubscribe();
     this.flush = undefined;
     this.unclaimed.clear();
     this.sinks.clear();
+  }
+
+  /**
+   * The subscriber left while checkpoint()s of its pipeline are still open (e.g. take(n) before
+   * asynchronous work: the records already taken are still on their way to checkpoint()). Its
+   * records stay tracked, and `done` is called once every one of those checkpoint()s was torn
+   * down (completed, errored or unsubscribed); then close() it.
+   */
+  depart(done: () => void): void {
+    this.closed = true;
+    this.flush?.unsubscribe();
+    this.flush = undefined;
+    this.unclaimed.clear();
+    if (this.sinks.size === 0) {
+      done();
+      return;
+    }
+    this.departed = done;
   }
 }

@@ -81,6 +81,8 @@ export function fromKinesis(
     }
     let ledgerId: number;
     if (current === undefined || !current.isRunning) {
+      // A run still finishing its last pipeline's records gives that up: this new run waits for it.
+      current?.endDeparture();
       if (sink?.checkpointer !== undefined) lent = sink.checkpointer;
       const checkpointer: Checkpointer = resolved.checkpointer ?? lent ?? (own ??= new MemoryCheckpointer());
       trackedBefore ||= sink !== undefined;

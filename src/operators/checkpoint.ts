@@ -111,6 +111,22 @@ function validate<T extends Checkpointable>(
   return { mode, process: options.process, concurrency, batchSize, intervalMs, scheduler };
 }
 
+/** Values kept per subscriber (ledger) and reading of a record's handle. */
+function perLedger<V>(): {
+  get(handle: RecordHandle): V | undefined;
+  set(handle: RecordHandle, value: V): void;
+} {
+  const byLedger = new WeakMap<LedgerLink, WeakMap<ReadingLink, V>>();
+  return {
+    get: (handle) => byLedger.get(handle.ledger)?.get(handle.reading),
+    set: (handle, value) => {
+      let byReading = byLedger.get(handle.ledger);
+      if (byReading === undefined) byLedger.set(handle.ledger, (byReading = new WeakMap()));
+      byReading.set(handle.reading, value);
+    },
+  };
+}
+
 interface Pending {
   readonly tracked: Tracked;
   done: boolean;
@@ -174,6 +190,7 @@ export function checkpoint<T extends Checkpointable>(
         intervalMs: resolved.intervalMs,
         settled: count,
         forwards: (record) => forwarding === record,
+        attached: (ledger) => void ledgers.add(ledger),
       };
       const track = (value: unknown): Tracked => {
         const tracked = resolve(value, checkpointer);
@@ -192,16 +209,18 @@ export function checkpoint<T extends Checkpointable>(
         return tracked;
       };
       /**
-       * Ordered mode: the position passed last in each reading (kept per reading, updated in
-       * place). An item behind it arrived out of order: its arrival cannot mean that it and
-       * everything before it are done, and the later one's may already be committed.
+       * Ordered mode: the position passed last in each reading, per subscriber (kept per ledger
+       * and reading, updated in place). An item behind it arrived out of order: its arrival
+       * cannot mean that it and everything before it are done, and the later one's may already
+       * be committed. Records of two direct subscribers merged into this operator are settled
+       * per subscriber, so one's pass says nothing about the other's records.
        */
-      const lastPassed = new WeakMap<ReadingLink, { sequenceNumber: string; sub: number }>();
+      const lastPassed = perLedger<{ sequenceNumber: string; sub: number }>();
       const outOfOrder = ({ record, sub, handle }: Tracked): OutOfOrderCheckpointError | undefined => {
         const at = sub ?? Number.POSITIVE_INFINITY;
-        const last = lastPassed.get(handle.reading);
+        const last = lastPassed.get(handle);
         if (last === undefined) {
-          lastPassed.set(handle.reading, { sequenceNumber: record.sequenceNumber, sub: at });
+          lastPassed.set(handle, { sequenceNumber: record.sequenceNumber, sub: at });
           return undefined;
         }
         if (isBehind(record, at, last)) return passedOutOfOrder(record, sub, last, false);
@@ -256,10 +275,12 @@ export function checkpoint<T extends Checkpointable>(
       let upstream: Observable<T> = source;
       if (resolved.mode === 'concurrent') {
         const process = resolved.process as (item: T) => ObservableInput<unknown>;
-        // Per reading (a WeakMap: the entry of a reading that ended goes with it).
-        const queues = new WeakMap<ReadingLink, Pending[]>();
-        const settle = (reading: ReadingLink): OutOfOrderCheckpointError | undefined => {
-          const queue = queues.get(reading) ?? [];
+        // Per subscriber and reading (WeakMaps: the entries of a reading that ended go with it).
+        // A pass settles records of its own subscriber only, so the contiguous prefix of
+        // finished items is kept for each subscriber merged into this operator apart.
+        const queues = perLedger<Pending[]>();
+        const settle = (handle: RecordHandle): OutOfOrderCheckpointError | undefined => {
+          const queue = queues.get(handle) ?? [];
           let last: Pending | undefined;
           while (queue.length > 0 && (queue[0] as Pending).done) last = queue.shift();
           if (last === undefined) return undefined;
@@ -271,10 +292,10 @@ export function checkpoint<T extends Checkpointable>(
         upstream = source.pipe(
           mergeMap((item) => {
             const tracked = track(item);
-            const reading = tracked.handle.reading;
+            const { handle } = tracked;
             const entry: Pending = { tracked, done: false };
-            let queue = queues.get(reading);
-            if (queue === undefined) queues.set(reading, (queue = []));
+            let queue = queues.get(handle);
+            if (queue === undefined) queues.set(handle, (queue = []));
             queue.push(entry);
             return from(process(item)).pipe(
               ignoreElements(),
@@ -284,7 +305,7 @@ export function checkpoint<T extends Checkpointable>(
                   done$.subscribe({
                     next: (value) => {
                       entry.done = true;
-                      const late = settle(reading);
+                      const late = settle(handle);
                       if (late !== undefined) {
                         inner.error(late);
                         return;
