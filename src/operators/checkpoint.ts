@@ -1,5 +1,4 @@
 import {
-  asyncScheduler,
   from,
   ignoreElements,
   endWith,
@@ -8,7 +7,6 @@ import {
   type MonoTypeOperatorFunction,
   type ObservableInput,
   type SchedulerAction,
-  type SchedulerLike,
   type Subscription,
 } from 'rxjs';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
@@ -25,7 +23,6 @@ import { OutOfOrderCheckpointError } from '../consumer/errors/OutOfOrderCheckpoi
 import { NotAConsumerRecordError } from '../consumer/errors/NotAConsumerRecordError.js';
 import { isBehind, passedOutOfOrder } from '../consumer/passOrder.js';
 import { UntrackedRecordError } from '../consumer/errors/UntrackedRecordError.js';
-import type { KinesisItem } from '../consumer/KinesisItem.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
 import {
   claimRecord,
@@ -34,30 +31,14 @@ import {
   type ReadingLink,
   type RecordHandle,
 } from '../consumer/RecordTracking.js';
-import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import {
+  validateCheckpointOptions,
+  type Checkpointable,
+  type CheckpointOptions,
+} from './checkpointOptions.js';
+import { perLedger } from './perLedger.js';
 
-/** What checkpoint() accepts: records from fromKinesis(), or items from deserialize(). */
-export type Checkpointable = KinesisRecord | KinesisItem<unknown>;
-
-export interface CheckpointOptions<T extends Checkpointable> {
-  /**
-   * `ordered` (default): the operator sits after order-preserving processing (map, filter,
-   * concatMap); an item reaching it means it and every earlier item of its shard are done.
-   * `concurrent`: the operator runs `process` itself, up to `concurrency` items at once, emits
-   * each item when its processing completes and commits only the contiguous prefix of
-   * completed items per shard.
-   */
-  readonly mode?: 'ordered' | 'concurrent';
-  /** Concurrent mode: the work for one item; it is done when the returned input completes. */
-  readonly process?: (item: T) => ObservableInput<unknown>;
-  /** Concurrent mode: items processed at once (default 16). */
-  readonly concurrency?: number;
-  /** Write positions after this many items passed (default 1000). */
-  readonly batchSize?: number;
-  /** Write positions this often, in ms (default 5000; 0 = only by count and at the end). */
-  readonly intervalMs?: number;
-  readonly scheduler?: SchedulerLike;
-}
+export type { Checkpointable, CheckpointOptions } from './checkpointOptions.js';
 
 /** What checkpoint() needs of a value: its record, position and handle; throws a typed error otherwise. */
 function resolve(value: unknown, checkpointer: Checkpointer | undefined): Tracked {
@@ -74,57 +55,6 @@ interface Tracked {
   readonly record: KinesisRecord;
   readonly sub: number | undefined;
   readonly handle: RecordHandle;
-}
-
-function validate<T extends Checkpointable>(
-  options: CheckpointOptions<T>,
-): Required<Omit<CheckpointOptions<T>, 'process'>> & Pick<CheckpointOptions<T>, 'process'> {
-  const mode = options.mode ?? (options.process === undefined ? 'ordered' : 'concurrent');
-  if (mode !== 'ordered' && mode !== 'concurrent')
-    throw new InvalidOptionError('mode', mode, 'expected "ordered" or "concurrent"');
-  if (mode === 'concurrent' && typeof options.process !== 'function') {
-    throw new InvalidOptionError(
-      'process',
-      options.process,
-      'concurrent mode needs process: (item) => ObservableInput',
-    );
-  }
-  if (mode === 'ordered' && options.process !== undefined) {
-    throw new InvalidOptionError('process', options.process, 'process is only used in concurrent mode');
-  }
-  const concurrency = options.concurrency ?? 16;
-  if (!(concurrency === Number.POSITIVE_INFINITY || (Number.isInteger(concurrency) && concurrency >= 1))) {
-    throw new InvalidOptionError('concurrency', concurrency, 'expected an integer >= 1, or Infinity');
-  }
-  const batchSize = options.batchSize ?? 1000;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new InvalidOptionError('batchSize', batchSize, 'expected an integer >= 1');
-  const intervalMs = options.intervalMs ?? 5000;
-  if (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs < 0) {
-    throw new InvalidOptionError(
-      'intervalMs',
-      intervalMs,
-      'expected a finite number of milliseconds >= 0 (0 disables the timer)',
-    );
-  }
-  const scheduler = options.scheduler ?? asyncScheduler;
-  return { mode, process: options.process, concurrency, batchSize, intervalMs, scheduler };
-}
-
-/** Values kept per subscriber (ledger) and reading of a record's handle. */
-function perLedger<V>(): {
-  get(handle: RecordHandle): V | undefined;
-  set(handle: RecordHandle, value: V): void;
-} {
-  const byLedger = new WeakMap<LedgerLink, WeakMap<ReadingLink, V>>();
-  return {
-    get: (handle) => byLedger.get(handle.ledger)?.get(handle.reading),
-    set: (handle, value) => {
-      let byReading = byLedger.get(handle.ledger);
-      if (byReading === undefined) byLedger.set(handle.ledger, (byReading = new WeakMap()));
-      byReading.set(handle.reading, value);
-    },
-  };
 }
 
 interface Pending {
@@ -162,7 +92,9 @@ export function checkpoint<T extends Checkpointable>(
   const checkpointer = isCheckpointer
     ? toCheckpointer(first as CheckpointerInput, 'checkpointer')
     : undefined;
-  const resolved = validate((isCheckpointer ? second : (first as CheckpointOptions<T> | undefined)) ?? {});
+  const resolved = validateCheckpointOptions(
+    (isCheckpointer ? second : (first as CheckpointOptions<T> | undefined)) ?? {},
+  );
 
   return (source) =>
     new Observable<T>((subscriber) => {
