@@ -6,23 +6,7 @@
  * started it, so a late result (a write, a SHARD_END, a handoff) of a reading that moved on is
  * ignored.
  *
- * | from                                  | event                          | to        | action                                               |
- * | ------------------------------------- | ------------------------------ | --------- | ---------------------------------------------------- |
- * | reading                               | records from the source        | reading   | track for every tracked subscriber, emit              |
- * | reading                               | source read the shard to end   | draining  | (children become known to the directory)             |
- * | draining                              | every record settled           | ending    | markShardEnd through the lease                        |
- * | ending                                | SHARD_END written              | ended     | release the lease; children may start                 |
- * | ending                                | markShardEnd failed, retriable | draining  | tried again after END_RETRY_MS                        |
- * | reading, draining                     | handOver(requester)            | releasing | stop source; wait for every record; write            |
- * | reading                               | source stalled (timeouts)      | releasing | shard-stalled; as handOver(undefined)                 |
- * | releasing                             | no drain within the timeout    | releasing | handoff-timeout; withdraw the request; keep the lease |
- * | releasing                             | written, lease released        | released  | handoff-completed                                     |
- * | reading, draining, ending, releasing  | lease lost or deadline passed  | lost      | stop source; drop records unwritten; abort            |
- * | reading, draining, ending             | stop()                         | stopping  | stop source; write the position                       |
- * | stopping                              | lease released                 | stopped   |                                                      |
- * | reading                               | source failed                  | failed    | drop records; the consumer errors                     |
- *
- * ended, released, lost, stopped and failed are final: the reading does nothing more.
+ * Its states and transitions: ReadingState (ShardReadingHost.ts).
  */
 import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
 import { reportWriteFailure, type ReadingState, type ShardReadingHost } from './ShardReadingHost.js';
@@ -58,6 +42,12 @@ export class ShardReading implements ReadingLink {
    * by this reading, or its children would start and those records would never be read again.
    */
   private abandoned = false;
+  /**
+   * The lease was lost with records still in the pipeline: they are still in memory, so they keep
+   * their budget until they settle, or until this is called (at most one lease duration later:
+   * a handler that checks abortSignal drops them without a word).
+   */
+  private cancelHeld: (() => void) | undefined;
 
   constructor(
     readonly shardId: string,
@@ -90,6 +80,11 @@ export class ShardReading implements ReadingLink {
   }
 
   /** True while the lease this reading was started with is still held (its deadline enforced). */
+  /** Records settle here: while the reading is live, and after a lost lease while they hold their budget. */
+  private get tracking(): boolean {
+    return LIVE.has(this.current) || this.cancelHeld !== undefined;
+  }
+
   private get owns(): boolean {
     return LIVE.has(this.current) && this.host.leases.get(this.shardId)?.token === this.token;
   }
@@ -101,26 +96,24 @@ export class ShardReading implements ReadingLink {
   // ReadingLink: what the operators call through a record's handle.
 
   passed(ledger: LedgerLink, sequenceNumber: string, sub: number | undefined): void {
-    if (!LIVE.has(this.current)) return;
+    if (!this.tracking) return;
     const { size, items, bytes } = this.progress;
     this.progress.pass(ledger.id, sequenceNumber, sub);
     this.settled(size, items, bytes);
   }
 
   skipped(ledger: LedgerLink, seq: string, sub: number | undefined, count: number, through?: number): void {
-    if (!LIVE.has(this.current)) return;
+    if (!this.tracking) return;
     this.settle(() => this.progress.skip(seq, sub, count, ledger.id, through ?? -1));
     ledger.settledByDrop(this);
   }
 
   itemsDecoded(sequenceNumber: string, items: number): void {
-    if (LIVE.has(this.current)) this.host.gate.addItems(this.progress.setItems(sequenceNumber, items));
+    if (this.tracking) this.host.gate.addItems(this.progress.setItems(sequenceNumber, items));
   }
 
   itemsDone(ledger: LedgerLink, sequenceNumber: string): number {
-    return LIVE.has(this.current)
-      ? this.progress.itemsDone(ledger.id, sequenceNumber)
-      : Number.POSITIVE_INFINITY;
+    return this.tracking ? this.progress.itemsDone(ledger.id, sequenceNumber) : Number.POSITIVE_INFINITY;
   }
 
   whenSettled(callback: () => void): () => void {
@@ -231,8 +224,23 @@ export class ShardReading implements ReadingLink {
     // time this worker holds the shard: it writes it before reading again.
     if (!this.distrusted && this.progress.dirty && this.progress.committable !== undefined)
       this.host.onUnwritten(this.shardId, this.progress.committable);
-    this.settle(() => this.progress.clear());
     this.finish('lost');
+    if (this.progress.size > 0)
+      this.cancelHeld = this.host.timer(this.host.checkpointer.leaseDurationMs, () => this.releaseHeld());
+  }
+
+  /** Whether records of a lost lease still hold their budget (see cancelHeld). */
+  get holdsAfterLoss(): boolean {
+    return this.cancelHeld !== undefined;
+  }
+
+  /** Gives back the budget the records of a lost lease still hold (the consumer stops, or time is up). */
+  releaseHeld(): void {
+    const cancel = this.cancelHeld;
+    if (cancel === undefined) return;
+    this.cancelHeld = undefined;
+    cancel();
+    this.settle(() => this.progress.clear());
   }
 
   /** The consumer stops: write what may be committed and release the lease. */
@@ -309,6 +317,10 @@ export class ShardReading implements ReadingLink {
     const progress = this.progress;
     if (progress.size === size && this.settleWaiters.size === 0 && this.current !== 'draining') return;
     this.host.gate.release(size - progress.size, items - progress.items, bytes - progress.bytes);
+    if (this.cancelHeld !== undefined && progress.size === 0) {
+      this.cancelHeld();
+      this.cancelHeld = undefined;
+    }
     if (this.settleWaiters.size > 0) {
       const waiters = [...this.settleWaiters];
       this.settleWaiters.clear();

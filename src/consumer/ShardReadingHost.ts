@@ -9,7 +9,29 @@ import type { LeaseManager } from './LeaseManager.js';
 import type { RecordsPage } from './ShardReader.js';
 import type { ShardReading } from './ShardReading.js';
 
-/** The states of a ShardReading (see the transition table in ShardReading.ts). */
+/**
+ * The states of a ShardReading:
+ *
+ * | from                                  | event                          | to        | action                                               |
+ * | ------------------------------------- | ------------------------------ | --------- | ---------------------------------------------------- |
+ * | reading                               | records from the source        | reading   | track for every tracked subscriber, emit              |
+ * | reading                               | source read the shard to end   | draining  | (children become known to the directory)             |
+ * | draining                              | every record settled           | ending    | markShardEnd through the lease                        |
+ * | ending                                | SHARD_END written              | ended     | release the lease; children may start                 |
+ * | ending                                | markShardEnd failed, retriable | draining  | tried again after END_RETRY_MS                        |
+ * | reading, draining                     | handOver(requester)            | releasing | stop source; wait for every record; write            |
+ * | reading                               | source stalled (timeouts)      | releasing | shard-stalled; as handOver(undefined)                 |
+ * | releasing                             | no drain within the timeout    | releasing | handoff-timeout; withdraw the request; keep the lease |
+ * | releasing                             | written, lease released        | released  | handoff-completed                                     |
+ * | reading, draining, ending, releasing  | lease lost or deadline passed  | lost      | stop source; write nothing more; abort (1)            |
+ * | reading, draining, ending             | stop()                         | stopping  | stop source; write the position                       |
+ * | stopping                              | lease released                 | stopped   |                                                      |
+ * | reading                               | source failed                  | failed    | drop records; the consumer errors                     |
+ *
+ * ended, released, lost, stopped and failed are final: the reading does nothing more, except
+ * (1): records of a lost lease still in the pipeline keep their share of the in-flight budget
+ * until they settle, or for at most one lease duration (or until the consumer stops).
+ */
 export type ReadingState =
   | 'reading'
   | 'draining'

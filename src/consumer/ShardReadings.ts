@@ -52,6 +52,8 @@ export class ShardReadings implements AssignmentHost {
   private staleRefreshAt = Number.NEGATIVE_INFINITY;
   /** Leased shards waiting to be read (a takeover waiting out the previous owner's lease). */
   private readonly waiting = new Map<string, () => void>();
+  /** Readings whose lease was lost while records of theirs were still in the pipeline. */
+  private readonly lostHolding = new Set<ShardReading>();
   /** Positions finished but not written when a lease was lost: written when the lease comes back. */
   private readonly unwritten = new Map<string, CheckpointPosition>();
   /** Shards given up after stalled reads, until when this worker leaves them to others. */
@@ -76,6 +78,8 @@ export class ShardReadings implements AssignmentHost {
   stopAll(): Promise<void> {
     for (const cancel of this.waiting.values()) cancel();
     this.waiting.clear();
+    for (const reading of this.lostHolding) reading.releaseHeld();
+    this.lostHolding.clear();
     return Promise.all([...this.readings.values()].map((reading) => reading.stop())).then(() => undefined);
   }
 
@@ -247,6 +251,9 @@ export class ShardReadings implements AssignmentHost {
   private onFinished(reading: ShardReading, children: readonly ChildShard[]): void {
     const { shardId } = reading;
     if (this.readings.get(shardId) === reading) this.readings.delete(shardId);
+    // A lost lease's records still in the pipeline hold their budget a while (see releaseHeld).
+    for (const held of this.lostHolding) if (!held.holdsAfterLoss) this.lostHolding.delete(held);
+    if (reading.state === 'lost') this.lostHolding.add(reading);
     this.config.gate.sizeFor(this.readings.size);
     let relist = false;
     if (reading.state === 'ended') {

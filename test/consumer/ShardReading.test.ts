@@ -143,13 +143,44 @@ test('a write under way when the lease is lost is never made; the finished posit
   expect(t.reading.state).toBe('lost');
   expect(t.reading.signal.aborted).toBe(true);
   expect(t.source.stop).toHaveBeenCalled();
-  expect(t.gate.inFlight).toBe(0);
-  // Late reports of the lost reading change nothing.
+  // Record 2 is still in the pipeline (in memory): it keeps its budget until it passes.
+  expect(t.gate.inFlight).toBe(1);
+  expect(t.timers).toHaveLength(1);
+  // Late reports of the lost reading write nothing; they give the budget back.
   t.reading.passed(t.ledger, '2', undefined);
   await t.reading.commit();
   expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toBeUndefined();
+  expect(t.gate.inFlight).toBe(0);
+  expect(t.timers).toHaveLength(0);
   expect(t.finished).toEqual(['lost']);
   await t.cleanUp();
+});
+
+test('records of a lost lease that never pass (dropped on abortSignal) give their budget back after a lease duration, or at release', async () => {
+  const t = await setUp();
+  t.deliver('1', '2', '3');
+  t.reading.passed(t.ledger, '1', undefined);
+  t.reading.leaseLost();
+  expect(t.gate.inFlight).toBe(2);
+  expect(t.reading.holdsAfterLoss).toBe(true);
+  // The lease duration went by: what is still held is given back.
+  t.timers[0]?.();
+  expect(t.gate.inFlight).toBe(0);
+  expect(t.reading.holdsAfterLoss).toBe(false);
+  // A late pass after that changes nothing.
+  t.reading.passed(t.ledger, '3', undefined);
+  expect(t.gate.inFlight).toBe(0);
+
+  const u = await setUp();
+  u.deliver('1', '2');
+  u.reading.leaseLost();
+  expect(u.gate.inFlight).toBe(2);
+  // The consumer stops: released at once, the timer cancelled.
+  u.reading.releaseHeld();
+  expect(u.gate.inFlight).toBe(0);
+  expect(u.timers).toHaveLength(0);
+  await t.cleanUp();
+  await u.cleanUp();
 });
 
 test('handOver waits for the records in flight, writes, and releases', async () => {

@@ -1,0 +1,140 @@
+// Case: a lease is lost while its records still sit in a slow pipeline (a handler that does not
+// check abortSignal finishes them). Those records are still in memory, so they must keep
+// counting towards maxQueueSize until they pass checkpoint(): before, the loss gave their budget
+// back at once, the other shards read that much more, and the pipeline held up to twice the
+// bound (more with every further loss).
+import { concatMap, EMPTY, firstValueFrom, map, take, tap, timer, toArray } from 'rxjs';
+import {
+  checkpoint,
+  deserialize,
+  fromKinesis,
+  LeaseLostError,
+  MemoryCheckpointer,
+  type Lease,
+} from '../../../src/index.js';
+import { numberedRecords, putTestRecords } from '../../consumer/putTestRecords.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { pollingConnection } from '../../support/pollingConnection.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
+
+jest.setTimeout(120_000);
+
+const kinesis = useTestKinesis();
+
+/** A MemoryCheckpointer that refuses to renew the leases of the shards named in `losing`. */
+class LosingCheckpointer extends MemoryCheckpointer {
+  readonly losing = new Set<string>();
+
+  override async renewLease(lease: Lease): Promise<Lease> {
+    if (this.losing.has(lease.shardId)) {
+      throw new LeaseLostError({
+        streamName: lease.streamName,
+        shardId: lease.shardId,
+        expectedOwner: lease.owner,
+      });
+    }
+    return super.renewLease(lease);
+  }
+}
+
+test('records of a lost lease still in the pipeline keep counting towards maxQueueSize', async () => {
+  const streamName = uniqueStreamName('lost-budget');
+  await kinesis.createStream(streamName, 2);
+  const client = kinesis.createClient();
+  await putTestRecords(client, streamName, numberedRecords(3000));
+  client.destroy();
+
+  const maxQueueSize = 100;
+  const checkpointer = new LosingCheckpointer({ leaseDurationMs: 1500 });
+  const consumer = fromKinesis({
+    streamName,
+    ...pollingConnection(kinesis),
+    checkpointer,
+    maxQueueSize,
+  });
+  let emitted = 0;
+  let processed = 0;
+  let maxAhead = 0;
+  let lostShard: string | undefined;
+  const lost: string[] = [];
+  consumer.events$.subscribe((event) => {
+    if (event.type === 'lease-lost' && event.shardId !== undefined) lost.push(event.shardId);
+  });
+  const items = await firstValueFrom(
+    consumer.pipe(
+      tap(() => {
+        emitted += 1;
+        maxAhead = Math.max(maxAhead, emitted - processed);
+      }),
+      deserialize<number>(),
+      // 3 ms of work per item, and the handler does not look at abortSignal: the records of a
+      // lost lease are processed all the same.
+      concatMap((item) => timer(3).pipe(map(() => item))),
+      tap((item) => {
+        processed += 1;
+        // With both shards read and the pipeline full, lose the first item's shard.
+        if (processed === 150 && lostShard === undefined) {
+          lostShard = item.shardId;
+          checkpointer.losing.add(item.shardId);
+        }
+      }),
+      checkpoint({ batchSize: 20 }),
+      take(900),
+      toArray(),
+    ),
+  );
+  await consumer.stopped();
+  expect(items).toHaveLength(900);
+  expect(lost).toContain(lostShard);
+  expect(maxAhead).toBeLessThanOrEqual(maxQueueSize);
+  expect(consumer.stats().peakInFlight).toBeLessThanOrEqual(maxQueueSize);
+});
+
+test('a handler that drops the records of a lost lease (abortSignal) does not stall the consumer: their budget comes back', async () => {
+  const streamName = uniqueStreamName('lost-dropped');
+  await kinesis.createStream(streamName, 2);
+  const client = kinesis.createClient();
+  await putTestRecords(client, streamName, numberedRecords(3000));
+  client.destroy();
+
+  const maxQueueSize = 100;
+  const checkpointer = new LosingCheckpointer({ leaseDurationMs: 1500 });
+  const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer, maxQueueSize });
+  let emitted = 0;
+  let processed = 0;
+  let dropped = 0;
+  let maxAhead = 0;
+  let lostShard: string | undefined;
+  const items = await firstValueFrom(
+    consumer.pipe(
+      tap(() => {
+        emitted += 1;
+        maxAhead = Math.max(maxAhead, emitted - processed - dropped);
+      }),
+      deserialize<number>(),
+      concatMap((item) => {
+        // An abort-aware handler: the records of a lost lease are dropped unprocessed, without
+        // reaching checkpoint(); nothing else settles them.
+        if (item.record.abortSignal?.aborted === true) {
+          dropped += 1;
+          return EMPTY;
+        }
+        return timer(3).pipe(map(() => item));
+      }),
+      tap((item) => {
+        processed += 1;
+        if (processed === 150 && lostShard === undefined) {
+          lostShard = item.shardId;
+          checkpointer.losing.add(item.shardId);
+        }
+      }),
+      checkpoint({ batchSize: 20 }),
+      take(900),
+      toArray(),
+    ),
+  );
+  await consumer.stopped();
+  expect(items).toHaveLength(900);
+  expect(dropped).toBeGreaterThan(0);
+  expect(maxAhead).toBeLessThanOrEqual(maxQueueSize);
+});
