@@ -9,14 +9,20 @@
  * Its states and transitions: ReadingState (ShardReadingHost.ts).
  */
 import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
-import { reportWriteFailure, type ReadingState, type ShardReadingHost } from './ShardReadingHost.js';
+import {
+  markShardEnd,
+  reportWriteFailure,
+  type ReadingState,
+  type ShardReadingHost,
+} from './ShardReadingHost.js';
 import { waitForDrain } from './waitForDrain.js';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
 import type { LedgerLink, ReadingLink } from './RecordTracking.js';
 import type { ShardCounters } from './ShardCounters.js';
-import { ShardProgress } from './ShardProgress.js';
+import { ReadingSettlement } from './ReadingSettlement.js';
+import type { ShardProgress } from './ShardProgress.js';
 import type { RecordsPage } from './ShardReader.js';
 
 /** Wait before a failed SHARD_END write is tried again. */
@@ -25,14 +31,14 @@ const END_RETRY_MS = 1000;
 const LIVE: ReadonlySet<ReadingState> = new Set(['reading', 'draining', 'ending', 'releasing', 'stopping']);
 
 export class ShardReading implements ReadingLink {
-  readonly progress = new ShardProgress();
+  /** The records in flight and their settlement (after a lost lease too: see ReadingSettlement.hold). */
+  readonly settlement: ReadingSettlement;
   private current: ReadingState = 'reading';
   private readonly controller = new AbortController();
   private source: ReadingSource | undefined;
   private writing: Promise<void> = Promise.resolve();
   private finishing: Promise<void> | undefined;
   private childShards: readonly ChildShard[] = [];
-  private readonly settleWaiters = new Set<() => void>();
   private cancelRetry: () => void = () => undefined;
   /** Positions settled here may be ahead of unfinished work: nothing more is written (see distrust). */
   private distrusted = false;
@@ -42,12 +48,6 @@ export class ShardReading implements ReadingLink {
    * by this reading, or its children would start and those records would never be read again.
    */
   private abandoned = false;
-  /**
-   * The lease was lost with records still in the pipeline: they are still in memory, so they keep
-   * their budget until they settle, or until this is called (at most one lease duration later:
-   * a handler that checks abortSignal drops them without a word).
-   */
-  private cancelHeld: (() => void) | undefined;
 
   constructor(
     readonly shardId: string,
@@ -58,6 +58,11 @@ export class ShardReading implements ReadingLink {
       params: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError' | 'onStalled'>,
     ) => ReadingSource,
   ) {
+    this.settlement = new ReadingSettlement(
+      host.gate,
+      () => this.maybeEnd(),
+      () => this.current === 'draining',
+    );
     this.source = createSource({
       onRecords: (records, page) => this.onRecords(records, page),
       onEnd: (children) => this.onEnd(children),
@@ -70,6 +75,11 @@ export class ShardReading implements ReadingLink {
     return this.current;
   }
 
+  /** The records in flight. */
+  get progress(): ShardProgress {
+    return this.settlement.progress;
+  }
+
   get checkpointer(): Checkpointer {
     return this.host.checkpointer;
   }
@@ -79,12 +89,12 @@ export class ShardReading implements ReadingLink {
     return this.controller.signal;
   }
 
-  /** True while the lease this reading was started with is still held (its deadline enforced). */
   /** Records settle here: while the reading is live, and after a lost lease while they hold their budget. */
   private get tracking(): boolean {
-    return LIVE.has(this.current) || this.cancelHeld !== undefined;
+    return LIVE.has(this.current) || this.settlement.holding;
   }
 
+  /** True while the lease this reading was started with is still held (its deadline enforced). */
   private get owns(): boolean {
     return LIVE.has(this.current) && this.host.leases.get(this.shardId)?.token === this.token;
   }
@@ -99,12 +109,12 @@ export class ShardReading implements ReadingLink {
     if (!this.tracking) return;
     const { size, items, bytes } = this.progress;
     this.progress.pass(ledger.id, sequenceNumber, sub);
-    this.settled(size, items, bytes);
+    this.settlement.settled(size, items, bytes);
   }
 
   skipped(ledger: LedgerLink, seq: string, sub: number | undefined, count: number, through?: number): void {
     if (!this.tracking) return;
-    this.settle(() => this.progress.skip(seq, sub, count, ledger.id, through ?? -1));
+    this.settlement.settle(() => this.progress.skip(seq, sub, count, ledger.id, through ?? -1));
     ledger.settledByDrop(this);
   }
 
@@ -121,8 +131,7 @@ export class ShardReading implements ReadingLink {
       callback();
       return () => undefined;
     }
-    this.settleWaiters.add(callback);
-    return () => this.settleWaiters.delete(callback);
+    return this.settlement.whenSettled(callback);
   }
 
   /** Whether a record in flight waits for subscriber `ledgerId` (false once the reading is over). */
@@ -134,7 +143,7 @@ export class ShardReading implements ReadingLink {
   removeLedger(ledgerId: number, last: boolean): void {
     if (!LIVE.has(this.current)) return;
     if (last && this.progress.size > 0) this.abandoned = true;
-    this.settle(() => (last ? this.progress.clear() : this.progress.removeSink(ledgerId)));
+    this.settlement.settle(() => (last ? this.progress.clear() : this.progress.removeSink(ledgerId)));
   }
 
   /** Writes the committable position through the lease, after any write under way. Never rejects. */
@@ -225,28 +234,14 @@ export class ShardReading implements ReadingLink {
     if (!this.distrusted && this.progress.dirty && this.progress.committable !== undefined)
       this.host.onUnwritten(this.shardId, this.progress.committable);
     this.finish('lost');
-    if (this.progress.size > 0)
-      this.cancelHeld = this.host.timer(this.host.checkpointer.leaseDurationMs, () => this.releaseHeld());
-  }
-
-  /** Whether records of a lost lease still hold their budget (see cancelHeld). */
-  get holdsAfterLoss(): boolean {
-    return this.cancelHeld !== undefined;
-  }
-
-  /** Gives back the budget the records of a lost lease still hold (the consumer stops, or time is up). */
-  releaseHeld(): void {
-    const cancel = this.cancelHeld;
-    if (cancel === undefined) return;
-    this.cancelHeld = undefined;
-    cancel();
-    this.settle(() => this.progress.clear());
+    // Records still in the pipeline are still in memory: they keep their budget a while.
+    this.settlement.hold(this.host.timer, this.host.checkpointer.leaseDurationMs);
   }
 
   /** The consumer stops: write what may be committed and release the lease. */
   stop(): Promise<void> {
     // A handoff still waiting for its records: the consumer stops, so they will never settle.
-    if (this.current === 'releasing') this.settle(() => this.progress.clear());
+    if (this.current === 'releasing') this.settlement.settle(() => this.progress.clear());
     if (this.current === 'releasing' || this.current === 'stopping')
       return this.finishing ?? Promise.resolve();
     if (!LIVE.has(this.current)) return this.writing;
@@ -258,7 +253,7 @@ export class ShardReading implements ReadingLink {
       await this.commit();
       if (this.current !== 'stopping') return;
       await this.host.leases.release(this.shardId, undefined, this.token);
-      this.settle(() => this.progress.clear());
+      this.settlement.settle(() => this.progress.clear());
       this.finish('stopped');
     })();
     return this.finishing;
@@ -298,36 +293,12 @@ export class ShardReading implements ReadingLink {
 
   private onSourceError(error: RxjsKinesisError): void {
     if (this.current !== 'reading') return;
-    this.settle(() => this.progress.clear());
+    this.settlement.settle(() => this.progress.clear());
     this.finish('failed');
     this.host.onError(error);
   }
 
   // Internals
-
-  /** Runs a progress change, frees the budget it released, wakes waiters, ends a drained shard. */
-  private settle(change: () => number): void {
-    const { size, items, bytes } = this.progress;
-    change();
-    this.settled(size, items, bytes);
-  }
-
-  /** After a progress change from `size` records (`items`, `bytes`): free the budget, wake waiters, end. */
-  private settled(size: number, items: number, bytes: number): void {
-    const progress = this.progress;
-    if (progress.size === size && this.settleWaiters.size === 0 && this.current !== 'draining') return;
-    this.host.gate.release(size - progress.size, items - progress.items, bytes - progress.bytes);
-    if (this.cancelHeld !== undefined && progress.size === 0) {
-      this.cancelHeld();
-      this.cancelHeld = undefined;
-    }
-    if (this.settleWaiters.size > 0) {
-      const waiters = [...this.settleWaiters];
-      this.settleWaiters.clear();
-      for (const waiter of waiters) waiter();
-    }
-    this.maybeEnd();
-  }
 
   private maybeEnd(): void {
     if (this.current !== 'draining' || this.progress.size > 0 || this.distrusted || this.abandoned) return;
@@ -336,11 +307,7 @@ export class ShardReading implements ReadingLink {
       const lease = this.host.leases.get(this.shardId);
       if (this.current !== 'ending' || lease === undefined || lease.token !== this.token) return;
       try {
-        const named = this.childShards.flatMap((child) => (child.ShardId ? [child.ShardId] : []));
-        const children = this.host.childShardIdsOf?.(this.shardId, named) ?? named;
-        await (children.length === 0
-          ? this.host.checkpointer.markShardEnd(lease)
-          : this.host.checkpointer.markShardEnd(lease, { childShardIds: children }));
+        await markShardEnd(this.host, this.shardId, lease, this.childShards);
       } catch (error) {
         if (this.current !== 'ending') return;
         this.current = 'draining';
@@ -376,8 +343,7 @@ export class ShardReading implements ReadingLink {
     this.current = state;
     this.stopSource();
     if (state !== 'ended') this.controller.abort();
-    for (const waiter of [...this.settleWaiters]) waiter();
-    this.settleWaiters.clear();
+    this.settlement.wakeAll();
     this.host.onFinished(this, this.childShards);
   }
 }

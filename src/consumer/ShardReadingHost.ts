@@ -1,5 +1,5 @@
 import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
-import type { Checkpointer, CheckpointPosition } from '../checkpointers/Checkpointer.js';
+import type { Checkpointer, CheckpointPosition, Lease } from '../checkpointers/Checkpointer.js';
 import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
@@ -93,4 +93,21 @@ export function reportWriteFailure(
     delayMs: 0,
   });
   return false;
+}
+
+/**
+ * Marks the end of the shard through `lease`, naming its children: those its last read named,
+ * and those the shard list knows (host.childShardIdsOf).
+ */
+export function markShardEnd(
+  host: Pick<ShardReadingHost, 'checkpointer' | 'childShardIdsOf'>,
+  shardId: string,
+  lease: Lease,
+  childShards: readonly ChildShard[],
+): Promise<void> {
+  const named = childShards.flatMap((child) => (child.ShardId ? [child.ShardId] : []));
+  const children = host.childShardIdsOf?.(shardId, named) ?? named;
+  return children.length === 0
+    ? host.checkpointer.markShardEnd(lease)
+    : host.checkpointer.markShardEnd(lease, { childShardIds: children });
 }

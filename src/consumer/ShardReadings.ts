@@ -78,7 +78,7 @@ export class ShardReadings implements AssignmentHost {
   stopAll(): Promise<void> {
     for (const cancel of this.waiting.values()) cancel();
     this.waiting.clear();
-    for (const reading of this.lostHolding) reading.releaseHeld();
+    for (const reading of this.lostHolding) reading.settlement.releaseHeld();
     this.lostHolding.clear();
     return Promise.all([...this.readings.values()].map((reading) => reading.stop())).then(() => undefined);
   }
@@ -252,7 +252,7 @@ export class ShardReadings implements AssignmentHost {
     const { shardId } = reading;
     if (this.readings.get(shardId) === reading) this.readings.delete(shardId);
     // A lost lease's records still in the pipeline hold their budget a while (see releaseHeld).
-    for (const held of this.lostHolding) if (!held.holdsAfterLoss) this.lostHolding.delete(held);
+    for (const held of this.lostHolding) if (!held.settlement.holding) this.lostHolding.delete(held);
     if (reading.state === 'lost') this.lostHolding.add(reading);
     this.config.gate.sizeFor(this.readings.size);
     let relist = false;

@@ -162,11 +162,11 @@ test('records of a lost lease that never pass (dropped on abortSignal) give thei
   t.reading.passed(t.ledger, '1', undefined);
   t.reading.leaseLost();
   expect(t.gate.inFlight).toBe(2);
-  expect(t.reading.holdsAfterLoss).toBe(true);
+  expect(t.reading.settlement.holding).toBe(true);
   // The lease duration went by: what is still held is given back.
   t.timers[0]?.();
   expect(t.gate.inFlight).toBe(0);
-  expect(t.reading.holdsAfterLoss).toBe(false);
+  expect(t.reading.settlement.holding).toBe(false);
   // A late pass after that changes nothing.
   t.reading.passed(t.ledger, '3', undefined);
   expect(t.gate.inFlight).toBe(0);
@@ -176,7 +176,7 @@ test('records of a lost lease that never pass (dropped on abortSignal) give thei
   u.reading.leaseLost();
   expect(u.gate.inFlight).toBe(2);
   // The consumer stops: released at once, the timer cancelled.
-  u.reading.releaseHeld();
+  u.reading.settlement.releaseHeld();
   expect(u.gate.inFlight).toBe(0);
   expect(u.timers).toHaveLength(0);
   await t.cleanUp();

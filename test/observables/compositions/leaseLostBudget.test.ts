@@ -3,13 +3,25 @@
 // counting towards maxQueueSize until they pass checkpoint(): before, the loss gave their budget
 // back at once, the other shards read that much more, and the pipeline held up to twice the
 // bound (more with every further loss).
-import { concatMap, EMPTY, firstValueFrom, map, take, tap, timer, toArray } from 'rxjs';
+import {
+  concatMap,
+  EMPTY,
+  firstValueFrom,
+  from,
+  map,
+  type Observable,
+  take,
+  tap,
+  timer,
+  toArray,
+} from 'rxjs';
 import {
   checkpoint,
   deserialize,
   fromKinesis,
   LeaseLostError,
   MemoryCheckpointer,
+  type KinesisItem,
   type Lease,
 } from '../../../src/index.js';
 import { numberedRecords, putTestRecords } from '../../consumer/putTestRecords.js';
@@ -100,11 +112,25 @@ test('a handler that drops the records of a lost lease (abortSignal) does not st
   const maxQueueSize = 100;
   const checkpointer = new LosingCheckpointer({ leaseDurationMs: 1500 });
   const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer, maxQueueSize });
+  let lostShard: string | undefined;
+  const lost = new Promise<void>((resolve) =>
+    consumer.events$.subscribe((event) => {
+      if (event.type === 'lease-lost' && event.shardId === lostShard) resolve();
+    }),
+  );
   let emitted = 0;
   let processed = 0;
   let dropped = 0;
   let maxAhead = 0;
-  let lostShard: string | undefined;
+  // An abort-aware handler: the records of a lost lease are dropped unprocessed, without reaching
+  // checkpoint(); nothing else settles them.
+  const handle = (item: KinesisItem<number>): Observable<KinesisItem<number>> => {
+    if (item.record.abortSignal?.aborted === true) {
+      dropped += 1;
+      return EMPTY;
+    }
+    return timer(3).pipe(map(() => item));
+  };
   const items = await firstValueFrom(
     consumer.pipe(
       tap(() => {
@@ -113,20 +139,15 @@ test('a handler that drops the records of a lost lease (abortSignal) does not st
       }),
       deserialize<number>(),
       concatMap((item) => {
-        // An abort-aware handler: the records of a lost lease are dropped unprocessed, without
-        // reaching checkpoint(); nothing else settles them.
-        if (item.record.abortSignal?.aborted === true) {
-          dropped += 1;
-          return EMPTY;
-        }
-        return timer(3).pipe(map(() => item));
+        if (lostShard !== undefined || processed < 150) return handle(item);
+        // With the pipeline full, this item's shard loses its lease; the handler waits for the
+        // loss, so this item (and its shard's others still queued) are dropped.
+        lostShard = item.shardId;
+        checkpointer.losing.add(item.shardId);
+        return from(lost).pipe(concatMap(() => handle(item)));
       }),
-      tap((item) => {
+      tap(() => {
         processed += 1;
-        if (processed === 150 && lostShard === undefined) {
-          lostShard = item.shardId;
-          checkpointer.losing.add(item.shardId);
-        }
       }),
       checkpoint({ batchSize: 20 }),
       take(900),
