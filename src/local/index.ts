@@ -9,3 +9,4 @@ export type { LocalKinesisCors } from './cors.js';
 export type { LocalFanOutOptions } from './efo/LocalFanOutOptions.js';
 export type { SubscriptionFilter, SubscriptionInfo } from './efo/EnhancedFanOut.js';
 export { seededRandom } from './seededRandom.js';
+export { LocalKinesisClosedError, type LocalKinesisOperation } from './errors/LocalKinesisClosedError.js';

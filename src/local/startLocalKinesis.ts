@@ -10,6 +10,7 @@ import { kinesalite } from './loadKinesalite.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { createKinesisClient } from '../kinesis/createKinesisClient.js';
+import { LocalKinesisClosedError, type LocalKinesisOperation } from './errors/LocalKinesisClosedError.js';
 import type { SubscriptionFilter, SubscriptionInfo } from './efo/EnhancedFanOut.js';
 import { KinesisFrontServer } from './KinesisFrontServer.js';
 import { resolveLocalKinesisOptions, type LocalKinesisOptions } from './LocalKinesisOptions.js';
@@ -26,9 +27,15 @@ export interface LocalKinesis {
   readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   /** A new SDK client for this endpoint (HTTP/1.1 handler, no SDK retries). */
   createClient(): KinesisClient;
-  /** Creates a stream (bypassing injected faults) and waits until it is ACTIVE. */
+  /**
+   * Creates a stream (bypassing injected faults) and waits until it is ACTIVE. Fails with
+   * LocalKinesisClosedError when called after close(), or when close() runs while it waits.
+   */
   createStream(name: string, shards: number): Promise<void>;
-  /** Deletes a stream (bypassing injected faults) and waits until it is gone. */
+  /**
+   * Deletes a stream (bypassing injected faults) and waits until it is gone. Fails with
+   * LocalKinesisClosedError when called after close(), or when close() runs while it waits.
+   */
   deleteStream(name: string): Promise<void>;
   /** The open SubscribeToShard subscriptions matching `filter` (all when omitted), silent ones too. */
   subscriptions(filter?: SubscriptionFilter): SubscriptionInfo[];
@@ -46,7 +53,8 @@ export interface LocalKinesis {
   readonly stats: LocalKinesisStats;
   /**
    * Stops the server. Once it resolves nothing of the local Kinesis is left to keep the process
-   * alive: stream status changes still pending (CREATING, UPDATING, DELETING) are cancelled.
+   * alive: stream status changes still pending (CREATING, UPDATING, DELETING) are cancelled, and
+   * createStream() and deleteStream() calls still waiting have failed (LocalKinesisClosedError).
    */
   close(): Promise<void>;
 }
@@ -96,7 +104,32 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     efo: resolved.efo,
   });
 
+  // Aborted when close() begins: the helpers still waiting stop, and fail with a typed error.
+  const closing = new AbortController();
+  const helpersRunning = new Set<Promise<void>>();
+  const runHelper = (
+    operation: LocalKinesisOperation,
+    streamName: string,
+    work: (signal: AbortSignal) => Promise<void>,
+  ): Promise<void> => {
+    if (closing.signal.aborted) return Promise.reject(new LocalKinesisClosedError(operation, streamName));
+    const run = work(closing.signal).catch((error: unknown) => {
+      throw closing.signal.aborted ? new LocalKinesisClosedError(operation, streamName, error) : error;
+    });
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    helpersRunning.add(settled);
+    void settled.then(() => helpersRunning.delete(settled));
+    return run;
+  };
+
   const shutdown = async (): Promise<void> => {
+    // Helpers still waiting give up first, while the store still answers: each of their requests
+    // is aborted, so they end at once with LocalKinesisClosedError (not a connection error).
+    closing.abort();
+    await Promise.all(helpersRunning);
     // No status change pending in the store is to land, nor keep the process alive.
     statusTimers.close();
     await front.close();
@@ -142,31 +175,45 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
   const createStream = async (name: string, shards: number): Promise<void> => {
     validateStreamName(name, 'name');
     validateShardCount(shards, 'shards');
-    const refusal = await front.overShardLimit(shards);
-    if (refusal !== undefined) throw new RxjsKinesisError(`${refusal.type}: ${refusal.message}`);
-    await admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
-    front.recordStream(name, 'PROVISIONED');
-    front.forgetStream(name, true);
-    await waitFor(async () => {
-      const summary = await admin.send(new DescribeStreamSummaryCommand({ StreamName: name }));
-      return summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
-    }, `stream ${name} to become ACTIVE`);
+    return runHelper('createStream', name, async (abortSignal) => {
+      const refusal = await front.overShardLimit(shards);
+      if (refusal !== undefined) throw new RxjsKinesisError(`${refusal.type}: ${refusal.message}`);
+      await admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }), { abortSignal });
+      front.recordStream(name, 'PROVISIONED');
+      front.forgetStream(name, true);
+      await waitFor(
+        async () => {
+          const summary = await admin.send(new DescribeStreamSummaryCommand({ StreamName: name }), {
+            abortSignal,
+          });
+          return summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
+        },
+        `stream ${name} to become ACTIVE`,
+        abortSignal,
+      );
+    });
   };
 
   const deleteStream = async (name: string): Promise<void> => {
     validateStreamName(name, 'name');
-    await admin.send(new DeleteStreamCommand({ StreamName: name }));
-    front.recordStream(name, undefined);
-    front.forgetStream(name, true);
-    await waitFor(async () => {
-      try {
-        await admin.send(new DescribeStreamSummaryCommand({ StreamName: name }));
-        return false;
-      } catch (error) {
-        if ((error as { name?: unknown }).name === 'ResourceNotFoundException') return true;
-        throw error;
-      }
-    }, `stream ${name} to be deleted`);
+    return runHelper('deleteStream', name, async (abortSignal) => {
+      await admin.send(new DeleteStreamCommand({ StreamName: name }), { abortSignal });
+      front.recordStream(name, undefined);
+      front.forgetStream(name, true);
+      await waitFor(
+        async () => {
+          try {
+            await admin.send(new DescribeStreamSummaryCommand({ StreamName: name }), { abortSignal });
+            return false;
+          } catch (error) {
+            if ((error as { name?: unknown }).name === 'ResourceNotFoundException') return true;
+            throw error;
+          }
+        },
+        `stream ${name} to be deleted`,
+        abortSignal,
+      );
+    });
   };
 
   try {
@@ -210,11 +257,25 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
+async function waitFor(condition: () => Promise<boolean>, what: string, signal: AbortSignal): Promise<void> {
   const deadline = Date.now() + WAIT_LIMIT_MS;
   while (!(await condition())) {
     if (Date.now() > deadline)
       throw new RxjsKinesisError(`Timed out waiting for ${what}`, { retriable: true });
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await pause(POLL_MS, signal);
+    signal.throwIfAborted();
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (its timer then cleared). */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
