@@ -6,35 +6,7 @@ import { Producer } from '../src/producer/Producer.js';
 import { type Item, makeItem } from './producerContenders.js';
 import { createStream, measure, median, type Row } from './producerRuns.js';
 import { standInCpuSeconds, startStandInProcess } from './standInKinesis.js';
-
-/**
- * The share of capacity delivered in each whole second of the run's steady state: from 2 s after
- * the start to 1 s before the last answer (the start-up and the drain's last, partly filled
- * records left out). Writes under the limits come in bursts (up to a second's budget at once, or
- * one ~1 MiB record per shard per second), so a window that is not whole seconds would catch one
- * burst more or less than it paid for.
- */
-function perSecondShares(
-  samples: ReadonlyArray<{ time: number; records: number; bytes: number }>,
-  share: (records: number, bytes: number, seconds: number) => number,
-): number[] {
-  const end = samples.length > 0 ? samples[samples.length - 1]!.time - 1000 : 0;
-  const at = (time: number) => {
-    let last = { records: 0, bytes: 0 };
-    for (const sample of samples) {
-      if (sample.time > time) break;
-      last = sample;
-    }
-    return last;
-  };
-  const shares: number[] = [];
-  for (let from = 2000; from + 1000 <= end; from += 1000) {
-    const a = at(from);
-    const b = at(from + 1000);
-    shares.push(share(b.records - a.records, b.bytes - a.bytes, 1));
-  }
-  return shares.length > 0 ? shares : [Number.NaN];
-}
+import { steadySecondShares, type SteadySecondShares } from './steadySecondShares.js';
 
 /**
  * Runs Producer with every default against the stand-in with Kinesis limits on, at each shard
@@ -90,14 +62,17 @@ export async function capacity(
       // Capacity: 1,000 records/s and 1 MiB/s per shard, whichever binds first.
       const share = (records: number, bytes: number, seconds: number) =>
         100 * Math.max(records / seconds / (shards * 1000), bytes / seconds / (shards * 1024 * 1024));
-      const steady = median(perSecondShares(samples, share));
+      const steady = steadySecondShares(samples, share);
       rows.push({
         id: `capacity ${shards} ${kind}`,
         group: 'capacity under Kinesis limits (stand-in server, Producer defaults)',
-        labels: { shards: String(shards), items: kind },
+        labels: { shards: String(shards), items: kind, 'steady seconds': steadyLabel(steady) },
         metrics: {
           'items/s': metrics.items / run.seconds,
-          '% of capacity (median second)': steady,
+          // Left out (not NaN) when the run was too short: its label says why.
+          ...(steady.shares.length > 0
+            ? { '% of capacity (median second)': median([...steady.shares]) }
+            : {}),
           '% of capacity (whole run)': share(metrics.records, metrics.bytes, run.seconds),
           'throttled entries': metrics.throttled,
           seconds: run.seconds,
@@ -111,4 +86,14 @@ export async function capacity(
   }
   client.destroy();
   server.stop();
+}
+
+/** Which seconds the median second was taken from, or why there is none ("n/a: ..."). */
+function steadyLabel(steady: SteadySecondShares): string {
+  // A rested shard takes a second's budget at once, so a run ends about a second early.
+  if (!('fromMs' in steady)) return `n/a: ${steady.reason} (give --seconds 3 or more)`;
+  const window = `${steady.fromMs / 1000}-${steady.toMs / 1000} s`;
+  return steady.shortened
+    ? `${window} (short run: first ${steady.skips.startMs / 1000} s skipped, drain kept)`
+    : window;
 }
