@@ -11,7 +11,6 @@ import {
   INTERNAL_FAILURE_MESSAGE,
   recordTooLarge,
   requestTooLarge,
-  tooManyRecords,
   writeThrottleMessage,
   writeThrottled,
   type AwsErrorAnswer,
@@ -19,6 +18,7 @@ import {
 import type { FaultInjector } from './FaultInjector.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { toPutEntry, type PutEntry } from './putEntry.js';
+import { MODEL_WRITE_LIMITS, putRecordModelCheck, putRecordsModelCheck } from './writeRequestModel.js';
 import { ShardBudgets } from './ShardBudgets.js';
 import { ShardWriteBudget } from './ShardWriteBudget.js';
 import { streamNameOf } from './streamArn.js';
@@ -54,24 +54,28 @@ export class ShardWrites {
     const { limits, stats } = this.options;
     const streamName = streamNameOf(payload);
     const records = payload.Records;
-    if (
-      (limits === undefined && !this.faults.failsEntries) ||
-      streamName === undefined ||
-      !Array.isArray(records)
-    ) {
-      return this.upstream.forward(req, body);
+    if (limits === undefined && !this.faults.failsEntries) return this.upstream.forward(req, body);
+    // The model check comes first, as on AWS: every broken constraint in one answer, worded as
+    // the backing store words it (which answers the same request when the front lets it by).
+    const model = putRecordsModelCheck(payload, limits ?? MODEL_WRITE_LIMITS);
+    if (model.outcome === 'unchecked') return this.upstream.forward(req, body);
+    if (model.outcome === 'refused') {
+      if (model.overLimit) stats.rejectedRequests += 1;
+      return errorAnswer(model.refusal);
     }
+    if (streamName === undefined || !Array.isArray(records)) return this.upstream.forward(req, body);
     const entries = records.map(toPutEntry);
-    if (limits !== undefined) {
+    if (limits !== undefined && !entries.includes(undefined)) {
       let refusal: AwsErrorAnswer | undefined;
-      if (records.length > limits.maxRecordsPerRequest) refusal = tooManyRecords(limits.maxRecordsPerRequest);
-      else if (!entries.includes(undefined)) {
-        const total = entries.reduce((sum, entry) => sum + entry!.bytes, 0);
-        const tooLarge = entries.findIndex((entry) => entry!.bytes > limits.maxRecordBytes);
-        if (total > limits.maxRequestBytes) refusal = requestTooLarge(limits.maxRequestBytes);
-        else if (tooLarge >= 0)
-          refusal = recordTooLarge(`records.${tooLarge + 1}.member.data`, limits.maxRecordBytes);
-      }
+      const total = entries.reduce((sum, entry) => sum + entry!.bytes, 0);
+      const tooLarge = entries.findIndex((entry) => entry!.bytes > limits.maxRecordBytes);
+      if (total > limits.maxRequestBytes) refusal = requestTooLarge(limits.maxRequestBytes);
+      else if (tooLarge >= 0)
+        refusal = recordTooLarge(
+          `records.${tooLarge + 1}.member.data`,
+          entries[tooLarge]!,
+          limits.maxRecordBytes,
+        );
       if (refusal !== undefined) {
         stats.rejectedRequests += 1;
         return errorAnswer(refusal);
@@ -135,13 +139,18 @@ export class ShardWrites {
   async putRecord(req: IncomingMessage, body: Buffer, payload: JsonObject): Promise<UpstreamAnswer> {
     const { limits, stats } = this.options;
     const streamName = streamNameOf(payload);
-    const entry = toPutEntry(payload);
-    if (limits === undefined || streamName === undefined || entry === undefined) {
-      return this.upstream.forward(req, body);
+    if (limits === undefined) return this.upstream.forward(req, body);
+    const model = putRecordModelCheck(payload, limits);
+    if (model.outcome === 'unchecked') return this.upstream.forward(req, body);
+    if (model.outcome === 'refused') {
+      if (model.overLimit) stats.rejectedRequests += 1;
+      return errorAnswer(model.refusal);
     }
+    const entry = toPutEntry(payload);
+    if (streamName === undefined || entry === undefined) return this.upstream.forward(req, body);
     if (entry.bytes > limits.maxRecordBytes) {
       stats.rejectedRequests += 1;
-      return errorAnswer(recordTooLarge('data', limits.maxRecordBytes));
+      return errorAnswer(recordTooLarge('data', entry, limits.maxRecordBytes));
     }
     const shardIds = await this.route(streamName, [entry]);
     if (shardIds === undefined) return this.upstream.forward(req, body);

@@ -1,4 +1,6 @@
 import { MIB } from './LocalKinesisLimits.js';
+import { violation } from './modelValidation.js';
+import { blobShown } from './writeRequestModel.js';
 
 /** An error answer as Kinesis gives it: HTTP status, `__type` and message. */
 export interface AwsErrorAnswer {
@@ -38,21 +40,21 @@ export function readThrottled(streamName: string, shardId: string): AwsErrorAnsw
   };
 }
 
-export function tooManyRecords(max: number): AwsErrorAnswer {
-  return {
-    status: 400,
-    type: 'ValidationException',
-    message: `1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
-  };
-}
-
-/** `path` is `records.N.member.data` (N from 1) for PutRecords, `data` for PutRecord. */
-export function recordTooLarge(path: string, max: number): AwsErrorAnswer {
-  return {
-    status: 400,
-    type: 'ValidationException',
-    message: `1 validation error detected: Value at '${path}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
-  };
+/**
+ * A record whose data fits the model's limit but not with its partition key: a record (data +
+ * key) over `maxBytes` (`path` is `records.N.member.data`, N from 1, for PutRecords, `data` for
+ * PutRecord). Worded as the model check words a blob too large, with the data size this key left.
+ */
+export function recordTooLarge(
+  path: string,
+  entry: { readonly data: string; readonly partitionKey: string },
+  maxBytes: number,
+): AwsErrorAnswer {
+  const dataBytes = Buffer.byteLength(entry.data, 'base64');
+  const room = Math.max(0, maxBytes - Buffer.byteLength(entry.partitionKey, 'utf8'));
+  return validationError(
+    `1 validation error detected: ${violation(blobShown(dataBytes), path, `Member must have length less than or equal to ${room}`)}`,
+  );
 }
 
 export function requestTooLarge(maxBytes: number): AwsErrorAnswer {

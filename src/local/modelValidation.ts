@@ -24,18 +24,47 @@ export function stringMemberRefusal(
   value: unknown,
   constraints: StringConstraints,
 ): AwsErrorAnswer | undefined {
-  if (typeof value !== 'string') return undefined;
-  const shown = `Value '${value}' at '${member}' failed to satisfy constraint: `;
+  const broken = stringMemberViolations(member, value, constraints);
+  return broken.length === 0 ? undefined : validationOf(broken);
+}
+
+/**
+ * Each constraint a string member breaks, as the model words it ("Value 'x' at 'member' failed
+ * to satisfy constraint: ..."), in the model's order: pattern, least length, greatest length.
+ * None for a value that is not a string.
+ */
+export function stringMemberViolations(
+  member: string,
+  value: unknown,
+  constraints: StringConstraints,
+): string[] {
+  if (typeof value !== 'string') return [];
   const broken: string[] = [];
   const { min, max, pattern } = constraints;
   if (pattern !== undefined && !new RegExp(`^(?:${pattern})$`).test(value)) {
-    broken.push(`${shown}Member must satisfy regular expression pattern: ${pattern}`);
+    broken.push(violation(value, member, `Member must satisfy regular expression pattern: ${pattern}`));
   }
-  if (value.length < min) broken.push(`${shown}Member must have length greater than or equal to ${min}`);
-  if (value.length > max) broken.push(`${shown}Member must have length less than or equal to ${max}`);
-  if (broken.length === 0) return undefined;
-  const counted = broken.length === 1 ? ONE_ERROR : `${broken.length} validation errors detected: `;
-  return validation(`${counted}${broken.join('; ')}`);
+  if (value.length < min)
+    broken.push(violation(value, member, `Member must have length greater than or equal to ${min}`));
+  if (value.length > max)
+    broken.push(violation(value, member, `Member must have length less than or equal to ${max}`));
+  return broken;
+}
+
+/**
+ * One broken constraint as the model words it: `Value '<value>' at '<member>' failed to satisfy
+ * constraint: <constraint>`, or `Value null at ...` for a missing value. `value` is the value as
+ * Kinesis prints it (a blob as a Java byte buffer, a list as its members; see the callers).
+ */
+export function violation(value: string | null, member: string, constraint: string): string {
+  const shown = value === null ? 'null' : `'${value}'`;
+  return `Value ${shown} at '${member}' failed to satisfy constraint: ${constraint}`;
+}
+
+/** The ValidationException listing `violations` (at least one): "N validation errors detected: a; b". */
+export function validationOf(violations: readonly string[]): AwsErrorAnswer {
+  const counted = violations.length === 1 ? ONE_ERROR : `${violations.length} validation errors detected: `;
+  return validation(`${counted}${violations.join('; ')}`);
 }
 
 /** The model's check of a StreamName, given: 1 to 128 characters of [a-zA-Z0-9_.-]. */

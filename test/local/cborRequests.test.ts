@@ -127,8 +127,7 @@ describe('local Kinesis answers CBOR requests (the Java SDK and KCL default) as 
       errorType: 'ValidationException',
       body: {
         __type: 'ValidationException',
-        message:
-          "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length less than or equal to 4",
+        message: `1 validation error detected: Value '[${Array.from({ length: 5 }, () => 'com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310').join(', ')}]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 4`,
       },
     });
   });
