@@ -54,15 +54,16 @@ export class ShardWrites {
     const { limits, stats } = this.options;
     const streamName = streamNameOf(payload);
     const records = payload.Records;
-    if (limits === undefined && !this.faults.failsEntries) return this.upstream.forward(req, body);
-    // The model check comes first, as on AWS: every broken constraint in one answer, worded as
-    // the backing store words it (which answers the same request when the front lets it by).
+    // The model check comes first, as on AWS, with limits or without: every broken constraint in
+    // one answer, worded as the backing store words it (whose own check lets a few bad
+    // ExplicitHashKeys by, such as "01").
     const model = putRecordsModelCheck(payload, limits ?? MODEL_WRITE_LIMITS);
     if (model.outcome === 'unchecked') return this.upstream.forward(req, body);
     if (model.outcome === 'refused') {
-      if (model.overLimit) stats.rejectedRequests += 1;
+      if (model.overLimit && limits !== undefined) stats.rejectedRequests += 1;
       return errorAnswer(model.refusal);
     }
+    if (limits === undefined && !this.faults.failsEntries) return this.upstream.forward(req, body);
     if (streamName === undefined || !Array.isArray(records)) return this.upstream.forward(req, body);
     const entries = records.map(toPutEntry);
     if (limits !== undefined && !entries.includes(undefined)) {
@@ -139,13 +140,13 @@ export class ShardWrites {
   async putRecord(req: IncomingMessage, body: Buffer, payload: JsonObject): Promise<UpstreamAnswer> {
     const { limits, stats } = this.options;
     const streamName = streamNameOf(payload);
-    if (limits === undefined) return this.upstream.forward(req, body);
-    const model = putRecordModelCheck(payload, limits);
+    const model = putRecordModelCheck(payload, limits ?? MODEL_WRITE_LIMITS);
     if (model.outcome === 'unchecked') return this.upstream.forward(req, body);
     if (model.outcome === 'refused') {
-      if (model.overLimit) stats.rejectedRequests += 1;
+      if (model.overLimit && limits !== undefined) stats.rejectedRequests += 1;
       return errorAnswer(model.refusal);
     }
+    if (limits === undefined) return this.upstream.forward(req, body);
     const entry = toPutEntry(payload);
     if (streamName === undefined || entry === undefined) return this.upstream.forward(req, body);
     if (entry.bytes > limits.maxRecordBytes) {

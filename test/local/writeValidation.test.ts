@@ -40,8 +40,9 @@ const validation = (message: string): Answer => ({
 /**
  * A PutRecords (or PutRecord) breaking several constraints of the API model at once is refused
  * with one ValidationException listing every broken constraint (at most 10), each value printed
- * as Kinesis prints it: the same answer whether the limits layer is on (it checks the request
- * itself), off (the backing store does), or only injecting faults.
+ * as Kinesis prints it (as the backing store, kinesalite, words and orders them: see
+ * writeRequestModel.test.ts): the same answer whether the limits layer is on, off, or only
+ * injecting faults.
  */
 describe('local Kinesis PutRecords/PutRecord model checks: one answer, limits on or off', () => {
   const servers: Array<{ readonly name: string; readonly local: LocalKinesis }> = [];
@@ -149,6 +150,16 @@ describe('local Kinesis PutRecords/PutRecord model checks: one answer, limits on
           "Value 'x' at 'sequenceNumberForOrdering' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128}); " +
           "Value '' at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1; " +
           "Value 'java.nio.HeapByteBuffer[pos=0 lim=1048577 cap=1048577]' at 'data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
+      ),
+    ],
+    [
+      // kinesalite's own pattern check lets "01" by (and stores the record): AWS refuses it.
+      'PutRecords: an ExplicitHashKey with a leading zero',
+      'PutRecords',
+      { StreamName: 's', Records: records(1, () => ({ ExplicitHashKey: '01' })) },
+      validation(
+        "1 validation error detected: Value '01' at 'records.1.member.explicitHashKey' failed to satisfy constraint: " +
+          'Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})',
       ),
     ],
     [
