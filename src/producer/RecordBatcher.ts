@@ -23,8 +23,13 @@ export interface NextBatch<T> {
   readonly wakeAt: number;
 }
 
-/** Share of a shard's bytes/s budget an aggregated record fills at most (unless one item is larger). */
-const RECORD_BUDGET_SHARE = 0.98;
+/**
+ * Share of a shard's bytes/s budget an aggregated record fills at most (unless one item is
+ * larger): just under half, so that two records take 99.5 % of the budget in each second and go
+ * half a second apart (see ShardLane's pacing). A record that took the whole budget could go only
+ * once all of it was back, and would be throttled if it reached Kinesis a moment early.
+ */
+export const RECORD_BUDGET_SHARE = 0.4975;
 
 const TAKE = 0;
 /** Held by its back-off: later records of the lane may still go (unless preserveOrder). */
@@ -58,11 +63,17 @@ export class RecordBatcher<T> {
   private wakeAt = Number.POSITIVE_INFINITY;
 
   /**
-   * Size at which a record is closed without waiting for an item that does not fit: for
-   * aggregated records a shard's byte budget (less some headroom) or maxRecordBytes; without
-   * aggregation 0, so each record closes as its one item is added.
+   * Size an aggregated record does not grow past (unless its first item is larger), and at which
+   * it closes without waiting for the next item: just under half a shard's byte budget (see
+   * RECORD_BUDGET_SHARE), or maxRecordBytes if smaller; without aggregation 0, so each record
+   * closes as its one item is added.
    */
   private readonly fullRecordBytes: number;
+  /**
+   * fullRecordBytes is below maxRecordBytes: an aggregated record closes before an item would
+   * take it past that size (the accumulator itself only closes it at maxRecordBytes).
+   */
+  private readonly halfRecords: boolean;
 
   private readonly createAccumulator: (maxRecordBytes: number) => LaneAccumulator<T>;
   private readonly aggregates: boolean;
@@ -82,6 +93,7 @@ export class RecordBatcher<T> {
     this.fullRecordBytes = this.aggregates
       ? Math.min(limits.maxRecordBytes, Math.floor(limits.bytesPerSecond * RECORD_BUDGET_SHARE))
       : 0;
+    this.halfRecords = this.aggregates && this.fullRecordBytes < limits.maxRecordBytes;
   }
 
   lane(shardId: string): ShardLane<T> {
@@ -92,6 +104,7 @@ export class RecordBatcher<T> {
         this.createAccumulator(this.limits.maxRecordBytes),
         this.limits.recordsPerSecond,
         this.limits.bytesPerSecond,
+        this.aggregates ? Math.floor(this.limits.bytesPerSecond * RECORD_BUDGET_SHARE) : undefined,
       );
       this.lanes.set(shardId, lane);
       this.laneList.push(lane);
@@ -101,8 +114,9 @@ export class RecordBatcher<T> {
 
   /**
    * Adds an item to its lane's open record. Throws what the accumulator throws (e.g.
-   * RecordTooLargeError), leaving everything as it was. Returns true when the item closed the
-   * lane's open record (it did not fit), false when it joined it.
+   * RecordTooLargeError), the item not added (the open record may have closed before it, as
+   * below). Returns true when a record closed (the open one was full, or the item did not fit
+   * or would have taken it past fullRecordBytes), false when the item joined the open record.
    */
   add(item: QueuedItem<T>, shardId: string): boolean {
     const lane = this.lane(shardId);
@@ -111,6 +125,14 @@ export class RecordBatcher<T> {
       return true;
     }
     const { accumulator } = lane;
+    const closedBefore =
+      this.halfRecords && accumulator.itemCount > 0 && accumulator.size + item.size > this.fullRecordBytes;
+    if (closedBefore) {
+      // The item would take the record past half the shard's budget: the record goes as it is.
+      // (item.size counts the partition key too, more than the item adds to a record that has
+      // its key already, and than the few bytes of framing it may add to one that has not.)
+      this.closeOpen(lane);
+    }
     const sizeBefore = accumulator.size;
     const wasOpen = accumulator.itemCount > 0;
     const closed = accumulator.add(item);
@@ -128,16 +150,19 @@ export class RecordBatcher<T> {
     if (!wasOpen) this.openRecords += 1;
     this.openBytes += accumulator.size - sizeBefore;
     if (accumulator.size >= this.fullRecordBytes) {
-      // Full enough: a record that would take a shard's whole byte budget must wait until all
-      // of it is back, and then reaches Kinesis a moment early or late; a little headroom keeps
-      // it from being throttled by that moment. (Without aggregation: the record's one item.)
-      const full = accumulator.flush()!;
-      this.openRecords -= 1;
-      this.openBytes -= full.size;
-      this.close(lane, full);
+      // Full (without aggregation: the record's one item).
+      this.closeOpen(lane);
       return true;
     }
-    return false;
+    return closedBefore;
+  }
+
+  /** Closes the lane's open record, which holds items, and queues it. */
+  private closeOpen(lane: ShardLane<T>): void {
+    const full = lane.accumulator.flush()!;
+    this.openRecords -= 1;
+    this.openBytes -= full.size;
+    this.close(lane, full);
   }
 
   /** Items in open records (aggregated records still filling). */
