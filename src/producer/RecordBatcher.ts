@@ -5,31 +5,8 @@ import { type LaneAccumulator, laneAccumulators } from './LaneAccumulator.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
 import { OneItem, PackedItems, type RecordItems } from './RecordItems.js';
 import { ShardLane } from './ShardLane.js';
-
-export interface BatchLimits {
-  readonly batchSize: number;
-  readonly maxRequestBytes: number;
-  readonly maxRecordBytes: number;
-  readonly recordsPerSecond: number;
-  readonly bytesPerSecond: number;
-  readonly preserveOrder: boolean;
-}
-
-/** One PutRecords call's worth of records, and when to look again for what had to wait. */
-export interface NextBatch<T> {
-  readonly records: OutgoingRecord<T>[];
-  readonly bytes: number;
-  /** Earliest time a record held back by a budget or a back-off may go (Infinity: none). */
-  readonly wakeAt: number;
-}
-
-/**
- * Share of a shard's bytes/s budget an aggregated record fills at most (unless one item is
- * larger): just under half, so that two records take 99.5 % of the budget in each second and go
- * half a second apart (see ShardLane's pacing). A record that took the whole budget could go only
- * once all of it was back, and would be throttled if it reached Kinesis a moment early.
- */
-export const RECORD_BUDGET_SHARE = 0.4975;
+import { recordSizes } from './recordSizes.js';
+import type { BatchLimits, NextBatch } from './BatchLimits.js';
 
 const TAKE = 0;
 /** Held by its back-off: later records of the lane may still go (unless preserveOrder). */
@@ -62,18 +39,10 @@ export class RecordBatcher<T> {
   // What the last consider() call found (kept in fields so that it allocates nothing).
   private wakeAt = Number.POSITIVE_INFINITY;
 
-  /**
-   * Size an aggregated record does not grow past (unless its first item is larger), and at which
-   * it closes without waiting for the next item: just under half a shard's byte budget (see
-   * RECORD_BUDGET_SHARE), or maxRecordBytes if smaller; without aggregation 0, so each record
-   * closes as its one item is added.
-   */
+  /** See RecordSizes. */
   private readonly fullRecordBytes: number;
-  /**
-   * fullRecordBytes is below maxRecordBytes: an aggregated record closes before an item would
-   * take it past that size (the accumulator itself only closes it at maxRecordBytes).
-   */
   private readonly halfRecords: boolean;
+  private readonly paceBurst: number | undefined;
 
   private readonly createAccumulator: (maxRecordBytes: number) => LaneAccumulator<T>;
   private readonly aggregates: boolean;
@@ -90,10 +59,10 @@ export class RecordBatcher<T> {
     this.createAccumulator = laneAccumulators(processor);
     this.aggregates = processor.aggregator.aggregates;
     this.itemIsRecord = isNoneAggregator(processor.aggregator);
-    this.fullRecordBytes = this.aggregates
-      ? Math.min(limits.maxRecordBytes, Math.floor(limits.bytesPerSecond * RECORD_BUDGET_SHARE))
-      : 0;
-    this.halfRecords = this.aggregates && this.fullRecordBytes < limits.maxRecordBytes;
+    const sizes = recordSizes(this.aggregates, limits);
+    this.fullRecordBytes = sizes.fullRecordBytes;
+    this.halfRecords = sizes.closesBeforeItem;
+    this.paceBurst = sizes.paceBurst;
   }
 
   lane(shardId: string): ShardLane<T> {
@@ -104,7 +73,7 @@ export class RecordBatcher<T> {
         this.createAccumulator(this.limits.maxRecordBytes),
         this.limits.recordsPerSecond,
         this.limits.bytesPerSecond,
-        this.aggregates ? Math.floor(this.limits.bytesPerSecond * RECORD_BUDGET_SHARE) : undefined,
+        this.paceBurst,
       );
       this.lanes.set(shardId, lane);
       this.laneList.push(lane);
