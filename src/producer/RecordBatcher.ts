@@ -94,16 +94,17 @@ export class RecordBatcher<T> {
       return true;
     }
     const { accumulator } = lane;
-    const closedBefore =
-      this.halfRecords && accumulator.itemCount > 0 && accumulator.size + item.size > this.fullRecordBytes;
+    let sizeBefore = accumulator.size;
+    let wasOpen = accumulator.itemCount > 0;
+    const closedBefore = this.halfRecords && wasOpen && sizeBefore + item.size > this.fullRecordBytes;
     if (closedBefore) {
       // The item would take the record past half the shard's budget: the record goes as it is.
       // (item.size counts the partition key too, more than the item adds to a record that has
       // its key already, and than the few bytes of framing it may add to one that has not.)
       this.closeOpen(lane);
+      sizeBefore = accumulator.size;
+      wasOpen = false;
     }
-    const sizeBefore = accumulator.size;
-    const wasOpen = accumulator.itemCount > 0;
     const closed = accumulator.add(item);
     lane.openItems.add(item);
     this.openItemCount += 1;
