@@ -369,8 +369,8 @@ describe('overflow and bad input', () => {
 describe('reports, aggregation, resharding and metrics', () => {
   it('keeps filling an aggregated record while its lane waits for the byte budget', () => {
     // One ~100-byte item every 2 ms for 4 s, into one shard metered at 10 KiB/s: the shard
-    // takes one full record (98 % of the budget) a second, the rest waits. A record closed
-    // part-filled by bufferTime would spend a whole second's budget on a part of it.
+    // takes two full records (each just under half the budget) a second, the rest waits. A
+    // record closed part-filled by bufferTime would spend a share of the budget on a part of it.
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     const line = 'x'.repeat(90);
     const count = 2000;
@@ -400,12 +400,16 @@ describe('reports, aggregation, resharding and metrics', () => {
     });
     expect(reports.filter((report) => report.status === 'delivered')).toHaveLength(count);
     const sizes = fake.calls.flatMap((call) => call.records.map((record) => record.data.length + 1));
-    // Every record but the last (closed by the end of the input) is full: 108 lines of 93 bytes
-    // and the key, the first size at or above 98 % of 10,240 bytes.
-    expect(sizes.slice(0, -1)).toEqual(new Array<number>(sizes.length - 1).fill(108 * 93 + 1));
-    expect(sizes).toHaveLength(Math.ceil(count / 108));
-    // One record a second: the 19th goes 18 s after the first.
-    expect(completedAt).toBeLessThan(19_000);
+    // Every record but the last (closed by the end of the input) is full: 54 lines of 93 bytes
+    // and the key, the most that stay within 49.75 % of 10,240 bytes (5,094).
+    expect(sizes.slice(0, -1)).toEqual(new Array<number>(sizes.length - 1).fill(54 * 93 + 1));
+    expect(sizes).toHaveLength(Math.ceil(count / 54));
+    // Two records a second, the first as soon as it is full (54 items at 2 ms): the 37th full
+    // one goes 18 s after the first.
+    const times = fake.calls.map((call) => call.time);
+    expect(times[0]).toBe(108);
+    expect(times[36]).toBe(108 + 18_000);
+    expect(completedAt).toBeLessThan(18_200);
   });
 
   it('draws a random key per item, or per record of items with an aggregating processor', () => {

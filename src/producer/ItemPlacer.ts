@@ -57,6 +57,11 @@ export class ItemPlacer<T> {
           ? new ItemTooLargeError(item.item, item.index, error.size, error.limit, { cause: error, context })
           : new ItemSerializationError(item.item, item.index, error, context);
       this.failures.failItems([item], failure, laneId);
+      // A record closed before the item was refused goes as any closed record does.
+      if (aggregates && batcher.unreleasedClosedRecords > 0) {
+        batcher.releaseClosed();
+        this.sendLoop.pump();
+      }
       return;
     }
     if (aggregates) {

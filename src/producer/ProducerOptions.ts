@@ -48,13 +48,14 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
   readonly putBandwidthLimitPerShard?: number;
   /**
    * Most items accepted and not yet delivered or failed. Default: 20,000 per open shard (room for
-   * two full 1 MiB records of ~100-byte items on every shard: one waiting for the shard's budget
-   * while the next fills), at least 100,000. `maxQueueBytes` bounds the memory either way.
+   * two seconds of a shard's writes of ~100-byte items on every shard: one second's records
+   * waiting for the shard's budget while the next fill), at least 100,000. `maxQueueBytes` bounds
+   * the memory either way.
    */
   readonly maxQueueSize?: number;
   /**
    * Most bytes (serialized data + partition keys) accepted and not yet settled. Default: 2 MiB per
-   * open shard (two full 1 MiB records on every shard), at least 64 MiB.
+   * open shard (two seconds of a shard's 1 MiB/s on every shard), at least 64 MiB.
    */
   readonly maxQueueBytes?: number;
   /** Retries of a record before its items fail with DeliveryRetryLimitError. Default Infinity. */
@@ -144,8 +145,9 @@ export interface ResolvedProducerOptions<T> {
 
 export const DEFAULT_BUFFER_TIME_MS = 500;
 /**
- * Items per open shard with the default maxQueueSize: room for two full 1 MiB records of
- * ~100-byte items on every shard, one waiting for the shard's byte budget while the next fills.
+ * Items per open shard with the default maxQueueSize: room for two seconds' worth (2 MiB) of
+ * ~100-byte items on every shard, one second's records waiting for the shard's byte budget while
+ * the next second's fill.
  */
 export const DEFAULT_MAX_QUEUE_SIZE = 20_000;
 /**
@@ -156,8 +158,8 @@ export const DEFAULT_MIN_QUEUE_ITEMS = 100_000;
 /** The least byte bound with the default maxQueueBytes. */
 export const DEFAULT_MAX_QUEUE_BYTES = 64 * 1024 * 1024;
 /**
- * Bytes per open shard with the default maxQueueBytes: two full 1 MiB records on every shard,
- * one waiting for the shard's byte budget while the next fills (as DEFAULT_MAX_QUEUE_SIZE does
+ * Bytes per open shard with the default maxQueueBytes: two seconds of writes on every shard,
+ * one second's waiting for the shard's byte budget while the next fills (as DEFAULT_MAX_QUEUE_SIZE does
  * in items); past 32 shards the 64 MiB floor would hold less than that.
  */
 export const DEFAULT_MAX_QUEUE_BYTES_PER_SHARD = 2 * 1024 * 1024;

@@ -143,9 +143,9 @@ export class ProducerQueue<T> {
   }
 
   /**
-   * With the default maxQueueSize: 20,000 items per open shard (room for two full 1 MiB records
-   * of ~100-byte items on every shard), at least DEFAULT_MIN_QUEUE_ITEMS. With the default
-   * maxQueueBytes: 2 MiB per open shard (two full records), at least the 64 MiB default.
+   * With the default maxQueueSize: 20,000 items per open shard (room for two seconds of a shard's
+   * writes of ~100-byte items on every shard), at least DEFAULT_MIN_QUEUE_ITEMS. With the default
+   * maxQueueBytes: 2 MiB per open shard (two seconds' worth), at least the 64 MiB default.
    */
   sizeFor(shardCount: number): void {
     const { options } = this;

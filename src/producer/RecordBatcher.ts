@@ -5,26 +5,8 @@ import { type LaneAccumulator, laneAccumulators } from './LaneAccumulator.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
 import { OneItem, PackedItems, type RecordItems } from './RecordItems.js';
 import { ShardLane } from './ShardLane.js';
-
-export interface BatchLimits {
-  readonly batchSize: number;
-  readonly maxRequestBytes: number;
-  readonly maxRecordBytes: number;
-  readonly recordsPerSecond: number;
-  readonly bytesPerSecond: number;
-  readonly preserveOrder: boolean;
-}
-
-/** One PutRecords call's worth of records, and when to look again for what had to wait. */
-export interface NextBatch<T> {
-  readonly records: OutgoingRecord<T>[];
-  readonly bytes: number;
-  /** Earliest time a record held back by a budget or a back-off may go (Infinity: none). */
-  readonly wakeAt: number;
-}
-
-/** Share of a shard's bytes/s budget an aggregated record fills at most (unless one item is larger). */
-const RECORD_BUDGET_SHARE = 0.98;
+import { recordSizes } from './recordSizes.js';
+import type { BatchLimits, NextBatch } from './BatchLimits.js';
 
 const TAKE = 0;
 /** Held by its back-off: later records of the lane may still go (unless preserveOrder). */
@@ -57,12 +39,10 @@ export class RecordBatcher<T> {
   // What the last consider() call found (kept in fields so that it allocates nothing).
   private wakeAt = Number.POSITIVE_INFINITY;
 
-  /**
-   * Size at which a record is closed without waiting for an item that does not fit: for
-   * aggregated records a shard's byte budget (less some headroom) or maxRecordBytes; without
-   * aggregation 0, so each record closes as its one item is added.
-   */
+  /** See RecordSizes. */
   private readonly fullRecordBytes: number;
+  private readonly halfRecords: boolean;
+  private readonly paceBurst: number | undefined;
 
   private readonly createAccumulator: (maxRecordBytes: number) => LaneAccumulator<T>;
   private readonly aggregates: boolean;
@@ -79,9 +59,10 @@ export class RecordBatcher<T> {
     this.createAccumulator = laneAccumulators(processor);
     this.aggregates = processor.aggregator.aggregates;
     this.itemIsRecord = isNoneAggregator(processor.aggregator);
-    this.fullRecordBytes = this.aggregates
-      ? Math.min(limits.maxRecordBytes, Math.floor(limits.bytesPerSecond * RECORD_BUDGET_SHARE))
-      : 0;
+    const sizes = recordSizes(this.aggregates, limits);
+    this.fullRecordBytes = sizes.fullRecordBytes;
+    this.halfRecords = sizes.closesBeforeItem;
+    this.paceBurst = sizes.paceBurst;
   }
 
   lane(shardId: string): ShardLane<T> {
@@ -92,6 +73,7 @@ export class RecordBatcher<T> {
         this.createAccumulator(this.limits.maxRecordBytes),
         this.limits.recordsPerSecond,
         this.limits.bytesPerSecond,
+        this.paceBurst,
       );
       this.lanes.set(shardId, lane);
       this.laneList.push(lane);
@@ -101,8 +83,9 @@ export class RecordBatcher<T> {
 
   /**
    * Adds an item to its lane's open record. Throws what the accumulator throws (e.g.
-   * RecordTooLargeError), leaving everything as it was. Returns true when the item closed the
-   * lane's open record (it did not fit), false when it joined it.
+   * RecordTooLargeError), the item not added (the open record may have closed before it, as
+   * below). Returns true when a record closed (the open one was full, or the item did not fit
+   * or would have taken it past fullRecordBytes), false when the item joined the open record.
    */
   add(item: QueuedItem<T>, shardId: string): boolean {
     const lane = this.lane(shardId);
@@ -111,8 +94,17 @@ export class RecordBatcher<T> {
       return true;
     }
     const { accumulator } = lane;
-    const sizeBefore = accumulator.size;
-    const wasOpen = accumulator.itemCount > 0;
+    let sizeBefore = accumulator.size;
+    let wasOpen = accumulator.itemCount > 0;
+    const closedBefore = this.halfRecords && wasOpen && sizeBefore + item.size > this.fullRecordBytes;
+    if (closedBefore) {
+      // The item would take the record past half the shard's budget: the record goes as it is.
+      // (item.size counts the partition key too, more than the item adds to a record that has
+      // its key already, and than the few bytes of framing it may add to one that has not.)
+      this.closeOpen(lane);
+      sizeBefore = accumulator.size;
+      wasOpen = false;
+    }
     const closed = accumulator.add(item);
     lane.openItems.add(item);
     this.openItemCount += 1;
@@ -128,16 +120,19 @@ export class RecordBatcher<T> {
     if (!wasOpen) this.openRecords += 1;
     this.openBytes += accumulator.size - sizeBefore;
     if (accumulator.size >= this.fullRecordBytes) {
-      // Full enough: a record that would take a shard's whole byte budget must wait until all
-      // of it is back, and then reaches Kinesis a moment early or late; a little headroom keeps
-      // it from being throttled by that moment. (Without aggregation: the record's one item.)
-      const full = accumulator.flush()!;
-      this.openRecords -= 1;
-      this.openBytes -= full.size;
-      this.close(lane, full);
+      // Full (without aggregation: the record's one item).
+      this.closeOpen(lane);
       return true;
     }
-    return false;
+    return closedBefore;
+  }
+
+  /** Closes the lane's open record, which holds items, and queues it. */
+  private closeOpen(lane: ShardLane<T>): void {
+    const full = lane.accumulator.flush()!;
+    this.openRecords -= 1;
+    this.openBytes -= full.size;
+    this.close(lane, full);
   }
 
   /** Items in open records (aggregated records still filling). */

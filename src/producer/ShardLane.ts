@@ -1,6 +1,7 @@
 import { FifoQueue } from './FifoQueue.js';
 import type { LaneAccumulator } from './LaneAccumulator.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
+import { PaceBucket } from './PaceBucket.js';
 import { PackedItems } from './RecordItems.js';
 import { TokenBucket } from './TokenBucket.js';
 
@@ -25,15 +26,26 @@ export class ShardLane<T> {
   inFlight = 0;
   readonly recordBudget: TokenBucket;
   readonly byteBudget: TokenBucket;
+  /** How evenly the bytes go, for aggregated records (see the constructor). */
+  private readonly pace: PaceBucket | undefined;
 
+  /**
+   * @param paceBurst Aggregated records: the most bytes that go at once, the rest following at
+   *   the byte rate, so that the (nearly half-budget) records of a busy lane go about half a
+   *   second apart, never two at once. Kinesis meters a shard continuously: records that come
+   *   evenly leave it room to spare for one that arrives early, where a burst that takes the
+   *   whole second's budget at once leaves none.
+   */
   constructor(
     readonly shardId: string,
     readonly accumulator: LaneAccumulator<T>,
     recordsPerSecond: number,
     bytesPerSecond: number,
+    paceBurst?: number,
   ) {
     this.recordBudget = new TokenBucket(recordsPerSecond);
     this.byteBudget = new TokenBucket(bytesPerSecond);
+    this.pace = paceBurst === undefined ? undefined : new PaceBucket(bytesPerSecond, paceBurst);
   }
 
   /** Records not yet released: closed ones past `released`, plus the open one if it holds items. */
@@ -41,14 +53,16 @@ export class ShardLane<T> {
     return this.queue.length - this.released + (this.accumulator.itemCount > 0 ? 1 : 0);
   }
 
-  /** Milliseconds until both budgets allow a record of `bytes` (0: now). */
+  /** Milliseconds until the budgets (and the pace) allow a record of `bytes` (0: now). */
   budgetDelay(bytes: number, now: number): number {
-    return Math.max(this.recordBudget.delayFor(1, now), this.byteBudget.delayFor(bytes, now));
+    const delay = Math.max(this.recordBudget.delayFor(1, now), this.byteBudget.delayFor(bytes, now));
+    return this.pace === undefined ? delay : Math.max(delay, this.pace.delayFor(bytes, now));
   }
 
   spend(bytes: number, now: number): void {
     this.recordBudget.take(1, now);
     this.byteBudget.take(bytes, now);
+    this.pace?.take(bytes, now);
   }
 
   /**
