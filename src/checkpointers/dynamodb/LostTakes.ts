@@ -17,17 +17,18 @@ export class LostTakes {
   }
 
   /**
-   * Whether `item` (just read) holds the unsettled take of `key`; a take the item's counter has
-   * moved past (another write won) is forgotten.
+   * Whether `item` (just read) holds the unsettled take of `key` by `owner`; a take the item's
+   * counter has moved past (another write won) is forgotten.
    */
-  recognize(key: string, item: LeaseItem | undefined): boolean {
+  recognize(key: string, item: LeaseItem | undefined, owner: string): boolean {
     const take = this.takes.get(key);
     if (take === undefined) return false;
-    if (isLeaseTake(item, take)) {
+    const holds = isLeaseTake(item, take);
+    if (holds && take.owner === owner) {
       this.takes.delete(key);
       return true;
     }
-    if (item !== undefined && leaseCounterOf(item) >= take.counter) this.takes.delete(key);
+    if (!holds && item !== undefined && leaseCounterOf(item) >= take.counter) this.takes.delete(key);
     return false;
   }
 

@@ -39,7 +39,7 @@ export async function acquireLeaseItem(
   const readAt = options.now();
   const item = await store.get(table, streamName, shardId);
   // Our own earlier take whose outcome was unknown landed: the lease is ours, take it again now.
-  const ours = lostTakes.recognize(key, item);
+  const ours = lostTakes.recognize(key, item, owner);
   if (item === undefined) return createLeaseItem(context, table, streamName, shardId, owner, lineage);
   const counter = leaseCounterOf(item);
   const current = leaseOwnerOf(item);

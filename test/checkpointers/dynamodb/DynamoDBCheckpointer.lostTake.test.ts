@@ -173,6 +173,8 @@ describe('DynamoDBCheckpointer: a lease take whose answer was lost', () => {
     await held.release(); // ... and then the table applies it
     expect((await readItem(tableName)).leaseOwner).toEqual({ S: 'worker-a' });
 
+    // The take was worker-a's: through the same checkpointer, another worker id gets nothing.
+    await expect(a.acquireLease(STREAM, SHARD, 'worker-z')).resolves.toBeUndefined();
     // Seen for the first time, a live lease of worker-a's looks like another instance's; but its
     // token is the lost take's: the lease is taken again at once, not after a failover time.
     const lease = await a.acquireLease(STREAM, SHARD, 'worker-a');
