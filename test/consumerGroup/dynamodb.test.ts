@@ -9,12 +9,8 @@ import {
   type GroupFixture,
   type GroupFixtureOptions,
 } from './groupFixture.js';
-import {
-  balanceScenario,
-  gracefulStopScenario,
-  handoffDrainedScenario,
-  takeoverScenario,
-} from './scenarios/groupScenarios.js';
+import { handoffTimeoutScenario } from './handoffTimeoutScenario.js';
+import { balanceScenario, gracefulStopScenario, takeoverScenario } from './scenarios/groupScenarios.js';
 
 /** Room for a loaded machine: IPC, a late heartbeat, a slow DynamoDB or Kinesis call. */
 const SLACK_MS = 1500;
@@ -62,6 +58,6 @@ describe('consumer group on a DynamoDB lease table', () => {
   }, 80_000);
 
   it('a handoff waits for the records in flight: nothing is processed by two workers', async () => {
-    await handoffDrainedScenario(start);
-  }, 150_000);
+    await handoffTimeoutScenario(start);
+  }, 240_000);
 });

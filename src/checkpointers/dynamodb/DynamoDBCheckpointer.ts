@@ -35,6 +35,7 @@ import { LeaseItemStore } from './LeaseItemStore.js';
 import { leaseKeyOf } from './leaseKeyOf.js';
 import { LeaseObservations } from './LeaseObservations.js';
 import { LeaseTables } from './LeaseTables.js';
+import { LostTakes } from './LostTakes.js';
 import { releaseHeldLease, renewHeldLease, writeCheckpoint, writeShardEnd } from './leaseWrites.js';
 import { loadDynamoDB } from './loadDynamoDB.js';
 import { readLeaseSnapshot } from './readLeaseSnapshot.js';
@@ -92,6 +93,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       observations,
       handoffs: new HandoffObservations(this.handoffTimeoutMs, this.handoffReservationMs),
       held: new HeldLeases(store, observations, this.leaseDurationMs, this.options.now, this.options.logger),
+      lostTakes: new LostTakes(),
       tables: new LeaseTables(sdk, policy, this.options),
       workers: new WorkerRegistry(sdk, policy, this.options.keyingFor, this.leaseDurationMs),
     };
@@ -254,6 +256,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     this.closed = true;
     await Promise.allSettled([...this.inFlight]);
     this.context.held.clear();
+    this.context.lostTakes.clear();
     if (this.ownsClient) this.client.destroy();
   }
 

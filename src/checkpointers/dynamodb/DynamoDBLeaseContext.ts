@@ -4,6 +4,7 @@ import type { HeldLeases } from './HeldLeases.js';
 import type { LeaseItemStore } from './LeaseItemStore.js';
 import type { LeaseObservations } from './LeaseObservations.js';
 import type { LeaseTables } from './LeaseTables.js';
+import type { LostTakes } from './LostTakes.js';
 import type { WorkerRegistry } from './WorkerRegistry.js';
 
 /** What the lease operations of a DynamoDBCheckpointer share. */
@@ -14,6 +15,8 @@ export interface DynamoDBLeaseContext {
   readonly observations: LeaseObservations;
   /** Handoff requests and reservations on this process's clock. */
   readonly handoffs: HandoffObservations;
+  /** Takes of a lease whose answer was lost and whose outcome is still unknown. */
+  readonly lostTakes: LostTakes;
   readonly tables: LeaseTables;
   readonly workers: WorkerRegistry;
 }

@@ -4,6 +4,7 @@ import { writeLog } from '../../logging/writeLog.js';
 import { callDynamoDB, isConditionalCheckFailed, type DynamoDBCallPolicy } from './callDynamoDB.js';
 import { KCL, type LeaseItem } from './kclLeaseItem.js';
 import type { LeaseKeying } from './LeaseKeying.js';
+import { TAKE_TOKEN } from './leaseTake.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
 
 /** Attributes a write through a held lease sets and removes (besides `leaseCounter`). */
@@ -18,6 +19,18 @@ const HANDLED_CONDITION = (error: unknown) =>
   isConditionalCheckFailed(error)
     ? { handled: true as const, value: 'condition-failed' as const }
     : undefined;
+
+/**
+ * What a write that takes a lease did: applied (with DynamoDB's answer), refused by its condition
+ * (every attempt answered), or unknown: an attempt's answer was lost, so it may have been applied
+ * though a retry's condition failed (`failure` undefined) or the call failed (`failure`).
+ */
+export type TakeResult<T> =
+  | { readonly status: 'applied'; readonly value: T }
+  | { readonly status: 'refused' }
+  | { readonly status: 'unknown'; readonly failure?: unknown };
+
+const REFUSED: unique symbol = Symbol('refused');
 
 /**
  * Reads and writes of the lease items of a lease table (one item per shard; `leaseKey` = shard id,
@@ -102,23 +115,80 @@ export class LeaseItemStore {
     shardId: string,
     attributes: Record<string, AttributeValue>,
   ): Promise<unknown> {
-    const item = {
-      ...attributes,
-      ...this.keyingFor(streamName).identity(shardId),
-      ...this.keyOf(streamName, shardId),
-    };
     return callDynamoDB<unknown>(
       this.policy,
       { operation: 'PutItem', tableName: table, context: { streamName, shardId } },
-      () =>
-        new this.sdk.PutItemCommand({
-          TableName: table,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(#key)',
-          ExpressionAttributeNames: { '#key': KCL.leaseKey },
-        }),
+      () => this.createCommand(table, streamName, shardId, attributes),
       HANDLED_CONDITION,
     );
+  }
+
+  private createCommand(
+    table: string,
+    streamName: string,
+    shardId: string,
+    attributes: Record<string, AttributeValue>,
+  ): { readonly input: object } {
+    return new this.sdk.PutItemCommand({
+      TableName: table,
+      Item: {
+        ...attributes,
+        ...this.keyingFor(streamName).identity(shardId),
+        ...this.keyOf(streamName, shardId),
+      },
+      ConditionExpression: 'attribute_not_exists(#key)',
+      ExpressionAttributeNames: { '#key': KCL.leaseKey },
+    });
+  }
+
+  /** create(), for a write that takes the lease: says when its outcome is unknown (see TakeResult). */
+  takeCreate(
+    table: string,
+    streamName: string,
+    shardId: string,
+    attributes: Record<string, AttributeValue>,
+  ): Promise<TakeResult<unknown>> {
+    return this.take(table, streamName, shardId, 'PutItem', () =>
+      this.createCommand(table, streamName, shardId, attributes),
+    );
+  }
+
+  /** update(), for a write that takes the lease: says when its outcome is unknown (see TakeResult). */
+  takeUpdate<T>(
+    table: string,
+    streamName: string,
+    shardId: string,
+    input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+  ): Promise<TakeResult<T>> {
+    return this.take(table, streamName, shardId, 'UpdateItem', () =>
+      this.updateCommand(table, streamName, shardId, input),
+    );
+  }
+
+  private async take<T>(
+    table: string,
+    streamName: string,
+    shardId: string,
+    operation: string,
+    makeCommand: () => { readonly input: object },
+  ): Promise<TakeResult<T>> {
+    let answerLost = false;
+    try {
+      const value = await callDynamoDB<T | typeof REFUSED>(
+        this.policy,
+        { operation, tableName: table, context: { streamName, shardId } },
+        makeCommand,
+        (error, attempts) => {
+          answerLost = attempts.answerLost;
+          return isConditionalCheckFailed(error) ? { handled: true, value: REFUSED } : undefined;
+        },
+      );
+      if (value !== REFUSED) return { status: 'applied', value };
+      return answerLost ? { status: 'unknown' } : { status: 'refused' };
+    } catch (failure) {
+      if (answerLost) return { status: 'unknown', failure };
+      throw failure;
+    }
   }
 
   /** One conditional UpdateItem on a shard's lease item; 'condition-failed' if its condition fails. */
@@ -131,19 +201,28 @@ export class LeaseItemStore {
     return callDynamoDB<T | 'condition-failed'>(
       this.policy,
       { operation: 'UpdateItem', tableName: table, context: { streamName, shardId } },
-      () =>
-        new this.sdk.UpdateItemCommand({
-          ...input,
-          TableName: table,
-          Key: this.keyOf(streamName, shardId),
-        }),
+      () => this.updateCommand(table, streamName, shardId, input),
       HANDLED_CONDITION,
     );
   }
 
+  private updateCommand(
+    table: string,
+    streamName: string,
+    shardId: string,
+    input: Omit<UpdateItemCommandInput, 'TableName' | 'Key'>,
+  ): { readonly input: object } {
+    return new this.sdk.UpdateItemCommand({
+      ...input,
+      TableName: table,
+      Key: this.keyOf(streamName, shardId),
+    });
+  }
+
   /**
    * Applies `update` and moves `leaseCounter` from `counter` to `next`, on condition that the
-   * item still has that counter and `lease.owner`.
+   * item still has that counter and `lease.owner`. Removes the token of the write that took the
+   * lease (see TAKE_TOKEN): once the holder wrote through it, the take is settled.
    */
   updateThroughLease(
     table: string,
@@ -169,12 +248,12 @@ export class LeaseItemStore {
       values[`:m${index}`] = value;
       sets.push(`#m${index} = if_not_exists(#m${index}, :m${index})`);
     });
-    const removes = (update.remove ?? []).map((attribute, index) => {
+    const removes = [...(update.remove ?? []), TAKE_TOKEN].map((attribute, index) => {
       names[`#r${index}`] = attribute;
       return `#r${index}`;
     });
     return this.update<unknown>(table, lease.streamName, lease.shardId, {
-      UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
       ConditionExpression: '#counter = :counter AND #owner = :owner',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,

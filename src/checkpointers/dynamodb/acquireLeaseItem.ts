@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Lease, ShardLineage } from '../Checkpointer.js';
 import { writeLog } from '../../logging/writeLog.js';
@@ -13,13 +14,17 @@ import {
   type LeaseItem,
 } from './kclLeaseItem.js';
 import { leaseKeyOf } from './leaseKeyOf.js';
+import { TAKE_TOKEN, type LeaseTake } from './leaseTake.js';
+import { settleLostTake } from './settleLostTake.js';
 
 /**
  * Takes a shard's lease for `owner` when it is free, expired, handed over to `owner`, or held
  * past the deadline of `owner`'s unanswered handoff request; creates the lease item of a shard
  * that has none, with `lineage` (parents, hash key range) as the KCL writes it. An existing item
  * missing lineage attributes gets them from `lineage` in the same write (never overwriting one).
- * Undefined when the lease is not to be had (or another worker won the write).
+ * Undefined when the lease is not to be had (or another worker won the write). A take whose
+ * answer was lost finds out at once whether it landed (see settleLostTake); one that could not
+ * find out is recognized by the next acquire, which then takes the lease again without waiting.
  */
 export async function acquireLeaseItem(
   context: DynamoDBLeaseContext,
@@ -29,17 +34,21 @@ export async function acquireLeaseItem(
   owner: string,
   lineage?: ShardLineage,
 ): Promise<Lease | undefined> {
-  const { options, store, observations, held, handoffs } = context;
+  const { options, store, observations, held, handoffs, lostTakes } = context;
   const key = leaseKeyOf(table, streamName, shardId);
   const readAt = options.now();
   const item = await store.get(table, streamName, shardId);
+  // Our own earlier take whose outcome was unknown landed: the lease is ours, take it again now.
+  const ours = lostTakes.recognize(key, item, owner);
   if (item === undefined) return createLeaseItem(context, table, streamName, shardId, owner, lineage);
   const counter = leaseCounterOf(item);
   const current = leaseOwnerOf(item);
   const expiresAt = observations.observe(key, counter, readAt);
   const now = options.now();
   const { request, reservation } = handoffs.observe(key, handoffFieldsOf(item), readAt);
-  if (current !== undefined && now < expiresAt) {
+  if (ours) {
+    // Held by this process as the table says (not by another instance with this worker id).
+  } else if (current !== undefined && now < expiresAt) {
     // Held live, by another worker or by another instance with this worker id (a live lease is
     // never handed out again): ours only if our handoff request passed its deadline unanswered.
     const due =
@@ -53,12 +62,12 @@ export async function acquireLeaseItem(
   // Free, expired (ours from an earlier life of this worker too), or handed over: take it over
   // (removing a KCL 3.x `checkpointOwner`, as the KCL's own take does).
   const backfill = missingLineage(item, lineage);
-  const at = options.now();
-  const result = await store.update<{ Attributes?: LeaseItem }>(table, streamName, shardId, {
+  const take: LeaseTake = { owner, token: randomUUID(), counter: counter + 1, sentAt: options.now() };
+  const result = await store.takeUpdate<{ Attributes?: LeaseItem }>(table, streamName, shardId, {
     UpdateExpression:
       (current === owner
-        ? 'SET #owner = :owner, #counter = :next'
-        : 'SET #owner = :owner, #counter = :next, #switches = if_not_exists(#switches, :zero) + :one') +
+        ? 'SET #owner = :owner, #counter = :next, #take = :take'
+        : 'SET #owner = :owner, #counter = :next, #take = :take, #switches = if_not_exists(#switches, :zero) + :one') +
       backfill.sets.map((set) => `, ${set}`).join('') +
       ' REMOVE #h0, #h1, #h2, #h3, #checkpointOwner',
     ConditionExpression: '#counter = :counter',
@@ -66,6 +75,7 @@ export async function acquireLeaseItem(
       '#owner': KCL.leaseOwner,
       '#counter': KCL.leaseCounter,
       '#checkpointOwner': KCL.checkpointOwner,
+      '#take': TAKE_TOKEN,
       ...(current === owner ? {} : { '#switches': KCL.ownerSwitchesSinceCheckpoint }),
       ...Object.fromEntries(HANDOFF_ATTRIBUTES.map((name, index) => [`#h${index}`, name])),
       ...backfill.names,
@@ -74,12 +84,19 @@ export async function acquireLeaseItem(
       ':owner': { S: owner },
       ':next': { N: String(counter + 1) },
       ':counter': { N: String(counter) },
+      ':take': { S: take.token },
       ...(current === owner ? {} : { ':zero': { N: '0' }, ':one': { N: '1' } }),
       ...backfill.values,
     },
     ReturnValues: 'ALL_NEW',
   });
-  if (result === 'condition-failed') return undefined;
+  const taken =
+    result.status === 'applied'
+      ? (result.value.Attributes ?? item)
+      : result.status === 'unknown'
+        ? await settleLostTake(context, table, streamName, shardId, take, result.failure)
+        : undefined;
+  if (taken === undefined) return undefined;
   if (current !== undefined && current !== owner)
     writeLog(options.logger, 'info', 'took over a DynamoDB lease', {
       streamName,
@@ -88,7 +105,8 @@ export async function acquireLeaseItem(
       previousOwner: current,
       reason: now < expiresAt ? 'handoff deadline passed' : 'lease expired',
     });
-  return held.hold(key, streamName, shardId, owner, counter + 1, at, checkpointOf(result.Attributes ?? item));
+  lostTakes.forget(key);
+  return held.hold(key, streamName, shardId, owner, take.counter, take.sentAt, checkpointOf(taken));
 }
 
 /**
@@ -128,20 +146,28 @@ async function createLeaseItem(
   owner: string,
   lineage: ShardLineage | undefined,
 ): Promise<Lease | undefined> {
-  const { options, store, held } = context;
+  const { options, store, held, lostTakes } = context;
   let initial: string = options.initialPosition;
   if (initial !== SENTINEL.trimHorizon)
     for (const parent of lineage?.parentShardIds ?? [])
       if ((await store.get(table, streamName, parent)) !== undefined) initial = SENTINEL.trimHorizon;
-  const at = options.now();
-  const result = await store.create(table, streamName, shardId, {
+  const take: LeaseTake = { owner, token: randomUUID(), counter: 1, sentAt: options.now() };
+  const result = await store.takeCreate(table, streamName, shardId, {
     ...lineageAttributes(lineage),
     [KCL.leaseOwner]: { S: owner },
     [KCL.leaseCounter]: { N: '1' },
     [KCL.checkpoint]: { S: initial },
     [KCL.checkpointSubSequenceNumber]: { N: '0' },
     [KCL.ownerSwitchesSinceCheckpoint]: { N: '0' },
+    [TAKE_TOKEN]: { S: take.token },
   });
-  if (result === 'condition-failed') return undefined;
-  return held.hold(leaseKeyOf(table, streamName, shardId), streamName, shardId, owner, 1, at, undefined);
+  if (result.status === 'refused') return undefined;
+  if (
+    result.status === 'unknown' &&
+    (await settleLostTake(context, table, streamName, shardId, take, result.failure)) === undefined
+  )
+    return undefined;
+  const key = leaseKeyOf(table, streamName, shardId);
+  lostTakes.forget(key);
+  return held.hold(key, streamName, shardId, owner, 1, take.sentAt, undefined);
 }

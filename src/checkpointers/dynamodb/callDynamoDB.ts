@@ -20,6 +20,16 @@ export interface DynamoDBCallPolicy {
   readonly logger?: Logger;
 }
 
+/** What `onError` learns besides the error. */
+export interface CallAttempts {
+  /**
+   * Some attempt of this call so far (the failing one included) ended without DynamoDB's answer:
+   * a deadline or a dropped connection cut it off, or a 5xx came back. Such a write may have been
+   * applied, so a retry whose condition then fails may have failed against that very write.
+   */
+  readonly answerLost: boolean;
+}
+
 /** Any command of @aws-sdk/client-dynamodb (their middleware types do not unify under one `send`). */
 type Sendable = { readonly input: object };
 type Send = (command: Sendable, options: { abortSignal: AbortSignal }) => Promise<unknown>;
@@ -28,16 +38,21 @@ type Send = (command: Sendable, options: { abortSignal: AbortSignal }) => Promis
  * Sends `makeCommand()` with a deadline per attempt (`requestTimeout`, cut to what is left of
  * `callTimeout`), retrying throttling, 5xx, timeouts and lost
  * connections with full-jitter back-off. Conditional-check failures and other answers are
- * returned to `onError` first: when it returns a value, that value is the result (no retry).
- * Anything else fails with DynamoDBRequestError.
+ * returned to `onError` first (with whether an answer was lost so far, see CallAttempts): when it
+ * returns a value, that value is the result (no retry). Anything else fails with
+ * DynamoDBRequestError.
  */
 export async function callDynamoDB<T>(
   policy: DynamoDBCallPolicy,
   what: { readonly operation: string; readonly tableName: string; readonly context?: ErrorContext },
   makeCommand: () => Sendable,
-  onError?: (error: unknown) => { readonly handled: true; readonly value: T } | undefined,
+  onError?: (
+    error: unknown,
+    attempts: CallAttempts,
+  ) => { readonly handled: true; readonly value: T } | undefined,
 ): Promise<T> {
   const giveUpAt = policy.now() + policy.callTimeout;
+  let answerLost = false;
   for (let attempt = 1; ; attempt += 1) {
     const controller = new AbortController();
     const deadline = Math.max(1, Math.min(policy.requestTimeout, giveUpAt - policy.now()));
@@ -46,7 +61,11 @@ export async function callDynamoDB<T>(
       const send = policy.client.send.bind(policy.client) as unknown as Send;
       return (await send(makeCommand(), { abortSignal: controller.signal })) as T;
     } catch (error) {
-      const handled = onError?.(error);
+      answerLost ||=
+        controller.signal.aborted ||
+        (isRetriableDynamoDBError(error) && !isThrottle(error)) ||
+        retriedInside(error);
+      const handled = onError?.(error, { answerLost });
       if (handled !== undefined) return handled.value;
       const retriable = controller.signal.aborted || isRetriableDynamoDBError(error);
       const delay = backoffDelay(attempt - 1, { baseMs: 50, capMs: 2_000 });
@@ -94,6 +113,20 @@ export function isConditionalCheckFailed(error: unknown): boolean {
 function errorName(error: unknown): string | undefined {
   const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
   return typeof name === 'string' ? name : undefined;
+}
+
+/**
+ * A client of the caller's own may retry inside `send` (the SDK's own retries): an answer after
+ * more than one SDK attempt may follow an attempt whose answer was lost.
+ */
+function retriedInside(error: unknown): boolean {
+  const metadata =
+    typeof error === 'object' && error !== null ? (error as { $metadata?: unknown }).$metadata : undefined;
+  const attempts =
+    typeof metadata === 'object' && metadata !== null
+      ? (metadata as { attempts?: unknown }).attempts
+      : undefined;
+  return typeof attempts === 'number' && attempts > 1;
 }
 
 /** DynamoDB's answers that the table or account is over its throughput. */

@@ -19,16 +19,31 @@ const RETRIABLE_CODES = new Set([
   'ECONNABORTED',
 ]);
 
+/**
+ * The SDK's retry layer wraps what it catches that is not an `Error` of its own realm, e.g. a
+ * socket error of Node's http module when the SDK runs in a vm context (a jest test, some
+ * sandboxes), into `new Error('AWS SDK error wrapper for <String(error)>')`: name and code are
+ * then only in the message.
+ */
+const SDK_WRAPPER = /^AWS SDK error wrapper for ([A-Za-z]+)\b(.*)$/s;
+
 /** Throttling, 5xx answers, timeouts and lost connections: the same request may succeed later. */
 export function isRetriableDynamoDBError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { name, code, $metadata } = error as {
+  const { name, code, message, $metadata } = error as {
     name?: unknown;
     code?: unknown;
+    message?: unknown;
     $metadata?: { httpStatusCode?: unknown };
   };
   if (typeof name === 'string' && RETRIABLE_NAMES.has(name)) return true;
   if (typeof code === 'string' && RETRIABLE_CODES.has(code)) return true;
+  const wrapped = typeof message === 'string' ? SDK_WRAPPER.exec(message) : null;
+  if (wrapped !== null) {
+    const [, wrappedName = '', rest = ''] = wrapped;
+    if (RETRIABLE_NAMES.has(wrappedName)) return true;
+    if (rest.split(/\W+/).some((word) => RETRIABLE_CODES.has(word))) return true;
+  }
   const status = $metadata?.httpStatusCode;
   return typeof status === 'number' && status >= 500;
 }
