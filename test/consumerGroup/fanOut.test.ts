@@ -14,12 +14,8 @@ import {
   type GroupFixture,
   type GroupFixtureOptions,
 } from './groupFixture.js';
-import {
-  balanceScenario,
-  gracefulStopScenario,
-  handoffDrainedScenario,
-  takeoverScenario,
-} from './scenarios/groupScenarios.js';
+import { balanceScenario, gracefulStopScenario, takeoverScenario } from './scenarios/groupScenarios.js';
+import { handoffTimeoutScenario } from './handoffTimeoutScenario.js';
 import { SubscriptionWatch } from './subscriptionWatch.js';
 import type { ReceivedEvent } from './workerGroup.js';
 import { waitUntil } from './workerGroup.js';
@@ -157,7 +153,7 @@ describe('consumer group reading by enhanced fan-out (Redis leases)', () => {
   }, 120_000);
 
   it('a handoff waits for the records in flight: the subscription moves only once they are done, nothing is processed by two workers', async () => {
-    await handoffDrainedScenario(start);
+    await handoffTimeoutScenario(start);
     await expectSubscriptionsFollowedLeases();
-  }, 180_000);
+  }, 240_000);
 });

@@ -1,8 +1,8 @@
-// A handoff never gives a shard away mid-record (see handoffDrainedScenario). Once the lease was
+// A handoff never gives a shard away mid-record (see handoffTimeoutScenario). Once the lease was
 // released after the drain timeout with records in flight.
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 import { startGroupFixture, type GroupFixture } from './groupFixture.js';
-import { handoffDrainedScenario } from './scenarios/groupScenarios.js';
+import { handoffTimeoutScenario } from './handoffTimeoutScenario.js';
 
 let redis: TestRedis | undefined;
 let fixture: GroupFixture | undefined;
@@ -16,8 +16,8 @@ describe('consumer group: a handoff waits for the records in flight', () => {
   it('keeps the lease past the drain timeout and hands over only when drained: nothing is processed twice', async () => {
     redis = await startTestRedis();
     const url = redis.url;
-    await handoffDrainedScenario(
+    await handoffTimeoutScenario(
       async (shards, options) => (fixture = await startGroupFixture(url, shards, options)),
     );
-  }, 150_000);
+  }, 240_000);
 });
