@@ -1,6 +1,7 @@
 import { Observable, Subscription, type OperatorFunction } from 'rxjs';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveryReport } from '../producer/DeliveryReport.js';
+import { describeThrown } from '../producer/errors/describeThrown.js';
 import { QueueFullError } from '../producer/errors/QueueFullError.js';
 import { ProducerEngine } from '../producer/ProducerEngine.js';
 import { resolveProducerOptions } from '../producer/resolveProducerOptions.js';
@@ -9,7 +10,7 @@ import { resolveToKinesisPolicies, type ToKinesisOptions } from '../producer/ToK
 function asKinesisError(error: unknown): RxjsKinesisError {
   return error instanceof RxjsKinesisError
     ? error
-    : new RxjsKinesisError(error instanceof Error ? error.message : String(error), { cause: error });
+    : new RxjsKinesisError(describeThrown(error), { cause: error });
 }
 
 /**
