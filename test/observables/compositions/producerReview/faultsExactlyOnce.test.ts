@@ -2,7 +2,7 @@
 // answers 500s, fails entries with InternalFailure, resets connections before and after writing:
 // every item settles exactly once (one report per index, no duplicates), an item stored twice is
 // reported as a possible duplicate, and the operator ends only after its every report.
-import { concat, from, lastValueFrom, throwError, toArray } from 'rxjs';
+import { concat, from, lastValueFrom, mergeMap, throwError, toArray } from 'rxjs';
 import { createKinesisClient } from '../../../../src/kinesis/createKinesisClient.js';
 import { toKinesis } from '../../../../src/operators/toKinesis.js';
 import { jsonProcessor, kplJsonProcessor } from '../../../../src/processors/namedProcessors.js';
@@ -188,7 +188,6 @@ describe('under throttling, 500s, InternalFailure and connection resets', () => 
   it('toKinesis() reports arrive for every item even when several run into one stream at once (mergeMap)', async () => {
     const streamName = uniqueStreamName('faults');
     await createStream(streamName, 2);
-    const { mergeMap } = await import('rxjs');
     const reports = await lastValueFrom(
       from([ids(0, 150), ids(150, 150), ids(300, 150)]).pipe(
         mergeMap((batch) => from(batch).pipe(toKinesis<number>(common(streamName, false)))),
