@@ -6,6 +6,7 @@ import { AfterFlushError } from '../../../../src/producer/errors/AfterFlushError
 import { ProducerClosedError } from '../../../../src/producer/errors/ProducerClosedError.js';
 import { Producer } from '../../../../src/producer/Producer.js';
 import { readStream } from '../../../producer/support/readStream.js';
+import { CountingScheduler } from './support/countingScheduler.js';
 import { uniqueStreamName } from '../../../support/kinesis.js';
 import { useTestKinesis } from '../../../support/useTestKinesis.js';
 
@@ -165,5 +166,30 @@ describe('Producer lifecycle', () => {
     const stored = await readStream(client, streamName, 1);
     client.destroy();
     expect(stored.map((record) => record.data)).toEqual(['0']);
+  });
+
+  it('an idle Producer holds no timer between flushes; close() before the shard map came leaves nothing', async () => {
+    const client = kinesis.createClient();
+    const scheduler = new CountingScheduler();
+    const producer = new Producer<number>({
+      streamName,
+      client,
+      partitionKey: 'k',
+      bufferTime: 50,
+      scheduler,
+    });
+    for (const id of range(0, 10)) await producer.put(id);
+    await producer.flush();
+    // Nothing pending: no bufferTime, wake or retry timer waits (a process could exit).
+    expect(scheduler.live).toBe(0);
+    await producer.close();
+    expect(scheduler.live).toBe(0);
+
+    const early = new CountingScheduler();
+    const closedAtOnce = new Producer<number>({ streamName, client, partitionKey: 'k', scheduler: early });
+    await closedAtOnce.close();
+    expect(early.live).toBe(0);
+    await expect(closedAtOnce.put(1)).rejects.toBeInstanceOf(ProducerClosedError);
+    client.destroy();
   });
 });
