@@ -11,7 +11,7 @@ import { useTestKinesis } from '../../../support/useTestKinesis.js';
 import { CountingScheduler } from './support/countingScheduler.js';
 import { eventually, socketsTo, waitFor } from './support/activeSockets.js';
 
-const LATENCY_MS = 2_500;
+const LATENCY_MS = 3_000;
 /** A bufferTime no other timer of the producer has: its timer running means a call was sent. */
 const BUFFER_TIME = 77;
 
@@ -79,7 +79,7 @@ describe('leaving toKinesis() while a PutRecords call is in flight', () => {
     for (const id of ids(0, 20)) source.next(id);
     // First ListShards (held LATENCY_MS), then the bufferTime timer sends the call.
     await waitFor(run.sent, 4 * LATENCY_MS, 'the PutRecords call');
-    expect(socketsTo(port)).toBeGreaterThan(0);
+    await waitFor(() => socketsTo(port) > 0, LATENCY_MS / 2, 'the call’s connection');
     subscription.unsubscribe();
     expect(run.disposed()).toBe(true);
     expect(run.scheduler.live).toBe(0);
