@@ -311,3 +311,32 @@ describe('an afterFlush that rejects with a value with no string form', () => {
     expect(outcome).toBeInstanceOf(AfterFlushError);
   });
 });
+
+describe('a callback that throws a revoked Proxy', () => {
+  it('toKinesis(): the item still fails on its own with an RxjsKinesisError; its neighbours are delivered', async () => {
+    const streamName = uniqueStreamName('hostile');
+    await kinesis.createStream(streamName, 1);
+    const client = kinesis.createClient();
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    const reports = await lastValueFrom(
+      from([0, 1, 2]).pipe(
+        toKinesis<number>({
+          streamName,
+          client,
+          bufferTime: 10,
+          onFailure: 'emit',
+          partitionKey: (item) => {
+            if (item === 1) throw revoked.proxy;
+            return 'k';
+          },
+        }),
+        toArray(),
+      ),
+    );
+    client.destroy();
+    const sorted = [...reports].sort((a, b) => a.index - b.index);
+    expect(sorted.map((report) => report.status)).toEqual(['delivered', 'failed', 'delivered']);
+    expect((sorted[1] as { error: unknown }).error).toBeInstanceOf(RxjsKinesisError);
+  });
+});
