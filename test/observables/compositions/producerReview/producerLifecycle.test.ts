@@ -84,6 +84,8 @@ describe('Producer lifecycle', () => {
     });
     const puts = range(0, 100).map((id) => producer.put(id));
     const closing = producer.close();
+    // close() twice: the same promise, one flush.
+    expect(producer.close()).toBe(closing);
     const refused = producer.put(100).then(
       () => undefined,
       (error: unknown) => error,
@@ -92,6 +94,8 @@ describe('Producer lifecycle', () => {
     expect(await Promise.all(puts)).toEqual(range(0, 100));
     expect(await refused).toBeInstanceOf(ProducerClosedError);
     expect(completed).toBe(true);
+    // flush() after close(): nothing pending, resolves.
+    await expect(producer.flush()).resolves.toBeUndefined();
     const indexes = reports.map((report) => report.index).sort((a, b) => a - b);
     expect(indexes).toEqual(range(0, 100));
     expect(reports.every((report) => report.status === 'delivered')).toBe(true);
