@@ -1,6 +1,7 @@
 import { Observable, Subscription, type OperatorFunction } from 'rxjs';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveryReport } from '../producer/DeliveryReport.js';
+import { describeThrown } from '../producer/errors/describeThrown.js';
 import { QueueFullError } from '../producer/errors/QueueFullError.js';
 import { ProducerEngine } from '../producer/ProducerEngine.js';
 import { resolveProducerOptions } from '../producer/resolveProducerOptions.js';
@@ -9,7 +10,7 @@ import { resolveToKinesisPolicies, type ToKinesisOptions } from '../producer/ToK
 function asKinesisError(error: unknown): RxjsKinesisError {
   return error instanceof RxjsKinesisError
     ? error
-    : new RxjsKinesisError(error instanceof Error ? error.message : String(error), { cause: error });
+    : new RxjsKinesisError(describeThrown(error), { cause: error });
 }
 
 /**
@@ -35,6 +36,10 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
       // Closing `intake` before the source subscription is added (a synchronous source that
       // failed) unsubscribes that subscription as soon as it is added.
       const intake = new Subscription();
+      // The subscriber the source emits to, known as soon as the source is subscribed (before its
+      // subscribe() returns): closing it stops a synchronous source (an iterable, range()) from
+      // being pulled any further while it emits.
+      let sourceSubscriber: Subscription | undefined;
 
       const finish = () => {
         if (finished) return;
@@ -46,6 +51,7 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
       const stopIntake = () => {
         intakeOpen = false;
         intake.unsubscribe();
+        sourceSubscriber?.unsubscribe();
       };
       const fail = (error: unknown) => {
         if (terminal !== undefined || finished) return;
@@ -76,31 +82,41 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
       // it gave would be thrown away).
       if (!intakeOpen) return () => intake.unsubscribe();
 
+      /** Accepts, refuses or fails one item of the source; reports of the last two go out at once. */
+      const takeItem = (item: T) => {
+        const itemIndex = index;
+        index += 1;
+        let prepared;
+        try {
+          prepared = engine.prepare(item, itemIndex);
+        } catch (error) {
+          failedItem(item, itemIndex, asKinesisError(error));
+          return;
+        }
+        if (!engine.hasRoomFor(prepared.size)) {
+          const error = new QueueFullError(item, itemIndex, engine.queuedItems, engine.queuedBytes, {
+            streamName: engine.options.address.streamName,
+          });
+          if (policies.overflow === 'drop-newest')
+            subscriber.next({ status: 'dropped', item, index: itemIndex, error });
+          else failedItem(item, itemIndex, error);
+          return;
+        }
+        engine.accept(prepared);
+      };
+      const relayed = new Observable<T>((inner) => {
+        sourceSubscriber = inner;
+        return source.subscribe(inner);
+      });
       intake.add(
-        source.subscribe({
+        relayed.subscribe({
           next: (item) => {
-            // A synchronous source unsubscribed while it emits (take() on the reports) goes on
-            // emitting until subscribe() returns: what comes after the unsubscription is not taken.
-            if (!intakeOpen || subscriber.closed) return;
-            const itemIndex = index;
-            index += 1;
-            let prepared;
-            try {
-              prepared = engine.prepare(item, itemIndex);
-            } catch (error) {
-              failedItem(item, itemIndex, asKinesisError(error));
-              return;
-            }
-            if (!engine.hasRoomFor(prepared.size)) {
-              const error = new QueueFullError(item, itemIndex, engine.queuedItems, engine.queuedBytes, {
-                streamName: engine.options.address.streamName,
-              });
-              if (policies.overflow === 'drop-newest')
-                subscriber.next({ status: 'dropped', item, index: itemIndex, error });
-              else failedItem(item, itemIndex, error);
-              return;
-            }
-            engine.accept(prepared);
+            // Unsubscribed while a synchronous source emits (take() on the reports): what comes
+            // after the unsubscription is not taken.
+            if (intakeOpen && !subscriber.closed) takeItem(item);
+            // Nothing more is taken (the output ended, or the report of this item ended the
+            // subscription): the source is asked for nothing more.
+            if (!intakeOpen || subscriber.closed) sourceSubscriber?.unsubscribe();
           },
           // A source error is passed on unchanged, after what was accepted has been delivered.
           error: (error: unknown) => fail(error),

@@ -131,19 +131,24 @@ export class DeliverySettlement<T> {
         delivered: reports,
       });
     } catch (error) {
-      settle();
-      this.fatal(new AfterFlushError(error, { streamName: this.options.address.streamName }));
+      this.failedAfterFlush(error, settle);
       return;
     }
     if (pending === undefined || typeof pending.then !== 'function') return settle();
     pending.then(
       () => this.guard(settle),
-      (error: unknown) =>
-        this.guard(() => {
-          settle();
-          this.fatal(new AfterFlushError(error, { streamName: this.options.address.streamName }));
-        }),
+      (error: unknown) => this.guard(() => this.failedAfterFlush(error, settle)),
     );
+  }
+
+  /**
+   * afterFlush threw or rejected: the failure is raised first, then the call's items are reported
+   * delivered and settled. Settled first, they could end a flush that covers them (a completed
+   * source's last call, a Producer's close()) before the failure was known: it would be lost.
+   */
+  private failedAfterFlush(error: unknown, settle: () => void): void {
+    this.fatal(new AfterFlushError(error, { streamName: this.options.address.streamName }));
+    settle();
   }
 
   /**

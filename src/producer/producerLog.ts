@@ -1,6 +1,7 @@
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { LogLevel, Logger } from '../logging/Logger.js';
 import { type LogDetails, writeLog } from '../logging/writeLog.js';
+import { describeThrown } from './errors/describeThrown.js';
 
 /** Writes a producer log line naming the stream (nothing without a logger). */
 export function producerLog(
@@ -17,7 +18,7 @@ export function producerLog(
 export function producerFailure(error: unknown, streamName: string): RxjsKinesisError {
   return error instanceof RxjsKinesisError
     ? error
-    : new RxjsKinesisError(`Producer failure: ${error instanceof Error ? error.message : String(error)}`, {
+    : new RxjsKinesisError(`Producer failure: ${describeThrown(error)}`, {
         cause: error,
         context: { streamName },
       });

@@ -1,9 +1,10 @@
 import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { describeThrown } from './describeThrown.js';
 
 /** The `afterFlush` callback threw or rejected. The records of that flush were delivered. */
 export class AfterFlushError extends RxjsKinesisError {
   constructor(cause: unknown, context: ErrorContext = {}) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = describeThrown(cause);
     super(`afterFlush failed: ${reason}`, { retriable: false, cause, context });
   }
 }

@@ -1,4 +1,5 @@
 import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { describeThrown } from './describeThrown.js';
 import type { FailedItem } from './FailedItem.js';
 
 /**
@@ -13,7 +14,7 @@ export class DeliveryFailedError extends RxjsKinesisError {
   readonly attempts: number;
 
   constructor(items: readonly FailedItem[], attempts: number, cause: unknown, context: ErrorContext = {}) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = describeThrown(cause);
     super(`${describeItems(items)} could not be delivered: ${reason}`, {
       retriable: false,
       cause,

@@ -1,4 +1,5 @@
 import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { describeThrown } from './describeThrown.js';
 import { describeItems } from './DeliveryFailedError.js';
 import type { FailedItem } from './FailedItem.js';
 
@@ -12,7 +13,7 @@ export class DeliveryRetryLimitError extends RxjsKinesisError {
   readonly attempts: number;
 
   constructor(items: readonly FailedItem[], attempts: number, cause: unknown, context: ErrorContext = {}) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = describeThrown(cause);
     super(`${describeItems(items)} not delivered after ${attempts} attempts; last error: ${reason}`, {
       retriable: false,
       cause,

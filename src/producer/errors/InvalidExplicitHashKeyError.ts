@@ -1,4 +1,5 @@
 import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { describeThrown } from './describeThrown.js';
 
 /** The ExplicitHashKey of an item is not a decimal integer string from 0 to 2^128-1. Not retriable. */
 export class InvalidExplicitHashKeyError extends RxjsKinesisError {
@@ -12,7 +13,7 @@ export class InvalidExplicitHashKeyError extends RxjsKinesisError {
     cause: unknown,
     context: ErrorContext = {},
   ) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = describeThrown(cause);
     super(`Item #${index} has an invalid ExplicitHashKey: ${reason}`, {
       retriable: false,
       cause,

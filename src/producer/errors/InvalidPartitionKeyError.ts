@@ -1,4 +1,5 @@
 import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { describeThrown } from './describeThrown.js';
 
 /** The partition key of an item is not a string of 1 to 256 Unicode characters. Not retriable. */
 export class InvalidPartitionKeyError extends RxjsKinesisError {
@@ -12,7 +13,7 @@ export class InvalidPartitionKeyError extends RxjsKinesisError {
     cause: unknown,
     context: ErrorContext = {},
   ) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = describeThrown(cause);
     super(`Item #${index} has an invalid partition key: ${reason}`, {
       retriable: false,
       cause,
