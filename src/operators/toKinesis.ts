@@ -44,7 +44,7 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
       const finish = () => {
         if (finished) return;
         finished = true;
-        engine.dispose();
+        void engine.dispose();
         if (terminal === undefined) subscriber.complete();
         else subscriber.error(terminal.error);
       };
@@ -131,8 +131,8 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
         intake.unsubscribe();
         if (finished) return;
         finished = true;
-        if (policies.flushOnUnsubscribe) engine.flush(() => engine.dispose());
-        else engine.dispose();
+        if (policies.flushOnUnsubscribe) engine.flush(() => void engine.dispose());
+        else void engine.dispose();
       };
     });
 }

@@ -1,4 +1,5 @@
 import type { OutgoingRecord } from './OutgoingRecord.js';
+import type { ResolvedProducerOptions } from './ProducerOptions.js';
 
 /** The limits a RecordBatcher cuts records and PutRecords batches by. */
 export interface BatchLimits {
@@ -16,4 +17,16 @@ export interface NextBatch<T> {
   readonly bytes: number;
   /** Earliest time a record held back by a budget or a back-off may go (Infinity: none). */
   readonly wakeAt: number;
+}
+
+/** A producer's batch limits, from its options. */
+export function batchLimitsOf<T>(options: ResolvedProducerOptions<T>): BatchLimits {
+  return {
+    batchSize: options.batchSize,
+    maxRequestBytes: options.maxRequestBytes,
+    maxRecordBytes: options.maxRecordBytes,
+    recordsPerSecond: options.putRateLimitPerShard,
+    bytesPerSecond: options.putBandwidthPerShard,
+    preserveOrder: options.preserveOrder,
+  };
 }

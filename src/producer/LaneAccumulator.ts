@@ -1,5 +1,8 @@
 import type { AggregatedRecord, RecordAccumulator, TextRecordAccumulator } from '../processors/Aggregator.js';
 import type { Processor } from '../processors/Processor.js';
+import type { DigestSink } from '../processors/aggregators/deferredDigest.js';
+import { KplAccumulator } from '../processors/aggregators/KplAccumulator.js';
+import { KplTextAccumulator } from '../processors/aggregators/KplTextAccumulator.js';
 import { textPathOf } from '../processors/textPathOf.js';
 import type { QueuedItem } from './OutgoingRecord.js';
 
@@ -12,14 +15,33 @@ export interface LaneAccumulator<T> {
   readonly size: number;
 }
 
-/** Makes the accumulators of a producer's lanes, on the path the preparer serializes for. */
-export function laneAccumulators<T>(processor: Processor<T>): (maxRecordBytes: number) => LaneAccumulator<T> {
+/**
+ * Makes the accumulators of a producer's lanes, on the path the preparer serializes for. KPL
+ * accumulators hand their records' checksums to `digests`, if given (see RecordDigests).
+ */
+export function laneAccumulators<T>(
+  processor: Processor<T>,
+  digests?: DigestSink,
+): (maxRecordBytes: number) => LaneAccumulator<T> {
   const textPath = textPathOf(processor);
   if (textPath === undefined) {
-    return (maxRecordBytes) => new ByteLane<T>(processor.aggregator.createAccumulator(maxRecordBytes));
+    return (maxRecordBytes) =>
+      new ByteLane<T>(deferring(processor.aggregator.createAccumulator(maxRecordBytes), digests));
   }
   return (maxRecordBytes) =>
-    new TextLane<T>(textPath.aggregator.createAccumulator(maxRecordBytes, textPath.serializer));
+    new TextLane<T>(
+      deferring(textPath.aggregator.createAccumulator(maxRecordBytes, textPath.serializer), digests),
+    );
+}
+
+function deferring<A>(accumulator: A, digests: DigestSink | undefined): A {
+  if (
+    digests !== undefined &&
+    (accumulator instanceof KplAccumulator || accumulator instanceof KplTextAccumulator)
+  ) {
+    accumulator.deferDigests(digests);
+  }
+  return accumulator;
 }
 
 class ByteLane<T> implements LaneAccumulator<T> {

@@ -124,8 +124,9 @@ export class Producer<T> {
     this.closed = true;
     this.flushOn?.unsubscribe();
     this.closing ??= this.flush().finally(() => {
-      this.engine.dispose();
+      const stopped = this.engine.dispose();
       this.reports.complete();
+      return stopped;
     });
     return this.closing;
   }

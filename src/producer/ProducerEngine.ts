@@ -11,6 +11,7 @@ import { ItemFailures } from './ItemFailures.js';
 import { ItemPlacer } from './ItemPlacer.js';
 import { ItemPreparer } from './ItemPreparer.js';
 import type { PreparedItem, QueuedItem } from './OutgoingRecord.js';
+import { createMd5Offload } from '../platform/md5Offload.js';
 import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
 import { ProducerCalls } from './ProducerCalls.js';
 import { ProducerMetrics, type ProducerMetricsSnapshot } from './ProducerMetrics.js';
@@ -18,8 +19,10 @@ import type { ProducerOptions, ResolvedProducerOptions } from './ProducerOptions
 import { resolveProducerOptions } from './resolveProducerOptions.js';
 import { ProducerQueue } from './ProducerQueue.js';
 import { producerFailure, producerLog } from './producerLog.js';
-import { PutRecordsSender } from './PutRecordsSender.js';
+import { PutRecordsSender, retryPolicyOf } from './PutRecordsSender.js';
+import { batchLimitsOf } from './BatchLimits.js';
 import { RecordBatcher } from './RecordBatcher.js';
+import { RecordDigests } from './RecordDigests.js';
 import { SendLoop } from './SendLoop.js';
 import { ShardPredictor, UNASSIGNED_SHARD } from './ShardPredictor.js';
 import { StreamStartup } from './StreamStartup.js';
@@ -52,6 +55,8 @@ export class ProducerEngine<T> {
   private readonly startup: StreamStartup<T>;
   /** Every call to Kinesis in flight, aborted on dispose. */
   private readonly calls: ProducerCalls;
+  private readonly digests: RecordDigests;
+  private digestsClosed: Promise<void> = Promise.resolve();
 
   private state: 'starting' | 'ready' | 'broken' = 'starting';
   private brokenBy: RxjsKinesisError | undefined;
@@ -94,23 +99,16 @@ export class ProducerEngine<T> {
       this.options.shardMapRefreshInterval,
       this.calls,
     );
-    this.batcher = new RecordBatcher<T>(this.options.processor, {
-      batchSize: this.options.batchSize,
-      maxRequestBytes: this.options.maxRequestBytes,
-      maxRecordBytes: this.options.maxRecordBytes,
-      recordsPerSecond: this.options.putRateLimitPerShard,
-      bytesPerSecond: this.options.putBandwidthPerShard,
-      preserveOrder: this.options.preserveOrder,
-    });
+    this.digests = new RecordDigests(createMd5Offload, () => this.guard(() => this.sendLoop.pump()));
+    this.batcher = new RecordBatcher<T>(
+      this.options.processor,
+      batchLimitsOf(this.options),
+      this.digests.sink,
+    );
     const sender = new PutRecordsSender<T>(
       this.client,
       address,
-      {
-        retryLimit: this.options.retryLimit,
-        baseMs: this.options.expoBackoff,
-        capMs: this.options.expoBackoffLimit,
-        random: this.options.random,
-      },
+      retryPolicyOf(this.options),
       now,
       this.calls,
     );
@@ -276,19 +274,22 @@ export class ProducerEngine<T> {
 
   /**
    * Stops every timer, aborts every call still in flight (a late answer changes nothing) and
-   * makes no new one. Items not yet settled are abandoned.
+   * makes no new one. Items not yet settled are abandoned. Resolves once the checksum thread
+   * (if one started) has stopped too.
    */
-  dispose(): void {
-    if (this.disposed) return;
+  dispose(): Promise<void> {
+    if (this.disposed) return this.digestsClosed;
     this.disposed = true;
     const { items, records, failures } = this.counters.snapshot().totals;
     this.log('info', 'producer closed', { items, records, failures, abandoned: this.queue.items });
     this.startup.stop();
     this.sendLoop.dispose();
     this.calls.stop();
+    this.digestsClosed = this.digests.close();
     this.counters.publish();
     this.counters.complete();
     if (this.ownsClient) this.client.destroy();
+    return this.digestsClosed;
   }
 
   private becomeReady(): void {

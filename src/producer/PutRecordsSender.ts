@@ -10,6 +10,7 @@ import { sendPutRecords } from '../kinesis/putRecordsWire.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
 import type { ProducerCalls } from './ProducerCalls.js';
+import type { ResolvedProducerOptions } from './ProducerOptions.js';
 
 export interface RetryPolicy {
   /** Retries allowed per record (Infinity: no limit). */
@@ -19,6 +20,12 @@ export interface RetryPolicy {
   /** Largest delay ceiling, ms. */
   readonly capMs: number;
   readonly random: () => number;
+}
+
+/** A producer's retry policy, from its options. */
+export function retryPolicyOf<T>(options: ResolvedProducerOptions<T>): RetryPolicy {
+  const { retryLimit, expoBackoff, expoBackoffLimit, random } = options;
+  return { retryLimit, baseMs: expoBackoff, capMs: expoBackoffLimit, random };
 }
 
 export interface DeliveredRecord<T> {

@@ -1,4 +1,5 @@
 import type { AggregatedRecord } from '../processors/Aggregator.js';
+import type { DigestSink, RecordWithDigest } from '../processors/aggregators/deferredDigest.js';
 import { isNoneAggregator } from '../processors/aggregators/noneAggregator.js';
 import type { Processor } from '../processors/Processor.js';
 import { type LaneAccumulator, laneAccumulators } from './LaneAccumulator.js';
@@ -55,8 +56,9 @@ export class RecordBatcher<T> {
   constructor(
     processor: Processor<T>,
     private readonly limits: BatchLimits,
+    digests?: DigestSink,
   ) {
-    this.createAccumulator = laneAccumulators(processor);
+    this.createAccumulator = laneAccumulators(processor, digests);
     this.aggregates = processor.aggregator.aggregates;
     this.itemIsRecord = isNoneAggregator(processor.aggregator);
     const sizes = recordSizes(this.aggregates, limits);
@@ -98,9 +100,8 @@ export class RecordBatcher<T> {
     let wasOpen = accumulator.itemCount > 0;
     const closedBefore = this.halfRecords && wasOpen && sizeBefore + item.size > this.fullRecordBytes;
     if (closedBefore) {
-      // The item would take the record past half the shard's budget: the record goes as it is.
-      // (item.size counts the partition key too, more than the item adds to a record that has
-      // its key already, and than the few bytes of framing it may add to one that has not.)
+      // The item would take the record past half the shard's budget (item.size, with its key,
+      // is more than it adds but for a few bytes of framing): the record goes as it is.
       this.closeOpen(lane);
       sizeBefore = accumulator.size;
       wasOpen = false;
@@ -297,6 +298,9 @@ export class RecordBatcher<T> {
       if (candidate.notBefore < this.wakeAt) this.wakeAt = candidate.notBefore;
       return SKIP;
     }
+    // A KPL record whose checksum is still computed elsewhere waits (a pump follows).
+    const digest = (candidate.record as RecordWithDigest).pendingDigest;
+    if (digest !== undefined && !digest.done) return STOP;
     const size = candidate.record.size;
     if (batched >= this.limits.batchSize || bytes + size > this.limits.maxRequestBytes) return STOP;
     if (keys !== undefined) {

@@ -7,6 +7,7 @@ import type {
   RecordAccumulator,
   TextAggregatorEntry,
 } from '../Aggregator.js';
+import type { DigestSink, PendingDigest, RecordWithDigest } from './deferredDigest.js';
 import { KPL_DIGEST_SIZE, KPL_MAGIC, KPL_OVERHEAD } from './kplFormat.js';
 import * as protobuf from './kplProtobuf.js';
 import { validateMaxRecordBytes } from './validateMaxRecordBytes.js';
@@ -80,6 +81,9 @@ export class KplAccumulator implements RecordAccumulator {
   private pendingNewExplicitHashKey = false;
   private pendingPartitionKeyBytes = 0;
   private pendingExplicitHashKeyBytes = 0;
+  /** Where checksums go to be computed elsewhere (see deferDigests), and the last record's. */
+  private digestSink: DigestSink | undefined;
+  private pendingDigest: PendingDigest | undefined;
 
   constructor(maxRecordBytes: number) {
     this.limit = validateMaxRecordBytes(maxRecordBytes);
@@ -87,6 +91,14 @@ export class KplAccumulator implements RecordAccumulator {
 
   get itemCount(): number {
     return this.count;
+  }
+
+  /**
+   * Records' MD5 checksums go to `sink`, which may take them over: such a record carries a
+   * `pendingDigest` and its last 16 bytes are written only once that is done.
+   */
+  deferDigests(sink: DigestSink | undefined): void {
+    this.digestSink = sink;
   }
 
   get size(): number {
@@ -186,7 +198,7 @@ export class KplAccumulator implements RecordAccumulator {
     if (this.count === 0) return undefined;
     const data = this.finish();
     const explicitHashKey = this.firstExplicitHashKey;
-    const record: AggregatedRecord =
+    let record: RecordWithDigest =
       explicitHashKey === undefined
         ? {
             data,
@@ -201,6 +213,10 @@ export class KplAccumulator implements RecordAccumulator {
             itemCount: this.count,
             size: data.byteLength + this.outerKeyBytes,
           };
+    if (this.pendingDigest !== undefined) {
+      record = { ...record, pendingDigest: this.pendingDigest };
+      this.pendingDigest = undefined;
+    }
     this.firstPartitionKey = '';
     this.firstExplicitHashKey = undefined;
     this.count = 0;
@@ -374,10 +390,6 @@ export class KplAccumulator implements RecordAccumulator {
     for (const key of this.explicitHashKeys.keys()) {
       offset = writeString(buffer, out, offset, TAG_EXPLICIT_HASH_KEY, key);
     }
-    const digest = createHash('md5')
-      .update(out.subarray(start + KPL_MAGIC_BYTES, at))
-      .digest();
-    out.set(digest, at);
     const end = at + KPL_DIGEST_BYTES;
     // The next record starts with what this one needed.
     this.nextHeadRoom = Math.max(FIRST_HEAD_ROOM, KPL_MAGIC_BYTES + tableBytes + 64);
@@ -386,8 +398,15 @@ export class KplAccumulator implements RecordAccumulator {
       2 * (end - start) > this.limit
         ? this.nextHeadRoom + this.limit + KPL_DIGEST_BYTES
         : Math.max(MIN_CAPACITY, this.nextHeadRoom + (end - head));
-    if (2 * (end - start) < out.length) return Buffer.from(out.subarray(start, end));
-    return buffer.subarray(start, end);
+    const data =
+      2 * (end - start) < out.length ? Buffer.from(out.subarray(start, end)) : buffer.subarray(start, end);
+    // The MD5 of the protobuf bytes (after the magic), written behind them now or, when a sink
+    // takes it over, once it is computed.
+    const message = data.subarray(KPL_MAGIC_BYTES, data.length - KPL_DIGEST_BYTES);
+    const trailer = data.subarray(data.length - KPL_DIGEST_BYTES);
+    this.pendingDigest = this.digestSink?.(message, trailer);
+    if (this.pendingDigest === undefined) trailer.set(createHash('md5').update(message).digest());
+    return data;
   }
 }
 

@@ -1,6 +1,7 @@
 import { Buffer } from '../../platform/buffer.js';
 import type { AggregatedRecord, TextAggregatorEntry, TextRecordAccumulator } from '../Aggregator.js';
 import type { TextTraits } from '../Serializer.js';
+import type { DigestSink } from './deferredDigest.js';
 import { KplAccumulator } from './KplAccumulator.js';
 
 /**
@@ -33,5 +34,10 @@ export class KplTextAccumulator implements TextRecordAccumulator {
 
   flush(): AggregatedRecord | undefined {
     return this.inner.flush();
+  }
+
+  /** See KplAccumulator.deferDigests. */
+  deferDigests(sink: DigestSink | undefined): void {
+    this.inner.deferDigests(sink);
   }
 }
