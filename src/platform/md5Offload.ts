@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DigestOffload } from './DigestOffload.js';
 
@@ -72,7 +73,11 @@ class WorkerMd5 implements DigestOffload {
   }
 }
 
-/** A thread for MD5 digests on Node (undefined in the browser build: digests stay on the page). */
+/**
+ * A thread for MD5 digests on Node, where another CPU can run it (with one, the copy and the
+ * messages would only add to the work of the one thread); undefined otherwise, and in the browser
+ * build: digests are then computed where they are needed.
+ */
 export function createMd5Offload(): DigestOffload | undefined {
-  return new WorkerMd5();
+  return availableParallelism() > 1 ? new WorkerMd5() : undefined;
 }
