@@ -11,7 +11,6 @@ import { ItemFailures } from './ItemFailures.js';
 import { ItemPlacer } from './ItemPlacer.js';
 import { ItemPreparer } from './ItemPreparer.js';
 import type { PreparedItem, QueuedItem } from './OutgoingRecord.js';
-import { createMd5Offload } from '../platform/md5Offload.js';
 import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
 import { ProducerCalls } from './ProducerCalls.js';
 import { ProducerMetrics, type ProducerMetricsSnapshot } from './ProducerMetrics.js';
@@ -22,7 +21,7 @@ import { producerFailure, producerLog } from './producerLog.js';
 import { PutRecordsSender, retryPolicyOf } from './PutRecordsSender.js';
 import { batchLimitsOf } from './BatchLimits.js';
 import { RecordBatcher } from './RecordBatcher.js';
-import { RecordDigests } from './RecordDigests.js';
+import { digestOffloadFor, RecordDigests } from './RecordDigests.js';
 import { SendLoop } from './SendLoop.js';
 import { ShardPredictor, UNASSIGNED_SHARD } from './ShardPredictor.js';
 import { StreamStartup } from './StreamStartup.js';
@@ -99,7 +98,8 @@ export class ProducerEngine<T> {
       this.options.shardMapRefreshInterval,
       this.calls,
     );
-    this.digests = new RecordDigests(createMd5Offload, () => this.guard(() => this.sendLoop.pump()));
+    const offload = digestOffloadFor(this.scheduler);
+    this.digests = new RecordDigests(offload, () => this.guard(() => this.sendLoop.pump()));
     this.batcher = new RecordBatcher<T>(
       this.options.processor,
       batchLimitsOf(this.options),

@@ -1,12 +1,27 @@
 import type { DigestSink, PendingDigest } from '../processors/aggregators/deferredDigest.js';
 import { createHash } from '../platform/crypto.js';
+import type { SchedulerLike } from 'rxjs';
 import type { DigestOffload } from '../platform/DigestOffload.js';
+import { createMd5Offload } from '../platform/md5Offload.js';
 
 /**
  * Checksums at least this long are computed on another thread: ~0.08 ms of copying against
  * ~0.8 ms of MD5 for 640 KiB; shorter ones cost less on the spot than the trip.
  */
 export const OFFLOAD_MIN_BYTES = 64 * 1024;
+
+/** How far a scheduler's clock may be from the wall clock for it to count as real time. */
+const REAL_TIME_SLACK_MS = 60_000;
+
+/**
+ * Where a producer's checksums may go: a thread (where one can run) under a scheduler that keeps
+ * real time; none under virtual time (a TestScheduler, or the default scheduler inside
+ * `TestScheduler.run()`), since a thread's answer would come outside that time.
+ */
+export function digestOffloadFor(scheduler: SchedulerLike): () => DigestOffload | undefined {
+  const realTime = Math.abs(scheduler.now() - Date.now()) < REAL_TIME_SLACK_MS;
+  return realTime ? createMd5Offload : () => undefined;
+}
 
 /**
  * The checksums of a producer's large KPL records, computed on another thread (the MD5 of a

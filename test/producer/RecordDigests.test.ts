@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { DigestOffload } from '../../src/platform/DigestOffload.js';
-import { OFFLOAD_MIN_BYTES, RecordDigests } from '../../src/producer/RecordDigests.js';
+import { asyncScheduler } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { createMd5Offload } from '../../src/platform/md5Offload.js';
+import { digestOffloadFor, OFFLOAD_MIN_BYTES, RecordDigests } from '../../src/producer/RecordDigests.js';
 
 const md5 = (bytes: Uint8Array) => new Uint8Array(createHash('md5').update(bytes).digest());
 
@@ -91,5 +94,17 @@ describe('RecordDigests', () => {
     expect(
       digests.sink(record.subarray(0, OFFLOAD_MIN_BYTES), record.subarray(OFFLOAD_MIN_BYTES)),
     ).toBeUndefined();
+  });
+});
+
+describe('digestOffloadFor', () => {
+  it('gives a thread under real time, none under virtual time', () => {
+    expect(digestOffloadFor(asyncScheduler)).toBe(createMd5Offload);
+    const testScheduler = new TestScheduler(() => undefined);
+    expect(digestOffloadFor(testScheduler)()).toBeUndefined();
+    testScheduler.run(() => {
+      // Inside run(), the default scheduler keeps the test's time.
+      expect(digestOffloadFor(asyncScheduler)()).toBeUndefined();
+    });
   });
 });

@@ -16,6 +16,8 @@ import { ShardMap } from '../../../src/kinesis/ShardMap.js';
 export interface FakeRecord {
   readonly partitionKey: string;
   readonly data: string;
+  /** The data as sent (`data` is it read as UTF-8). */
+  readonly bytes: Uint8Array;
   readonly explicitHashKey?: string;
   /** Shard the record was stored in, or the error code it was answered with. */
   readonly outcome: string;
@@ -100,7 +102,8 @@ export class FakeKinesis {
       const records: FakeRecord[] = [];
       const answers: PutRecordsResultEntry[] = [];
       for (const entry of entries) {
-        const data = Buffer.from(entry.Data ?? new Uint8Array()).toString('utf8');
+        const bytes = entry.Data ?? new Uint8Array();
+        const data = Buffer.from(bytes).toString('utf8');
         const partitionKey = entry.PartitionKey ?? '';
         const attempt = (this.attempts.get(data) ?? 0) + 1;
         this.attempts.set(data, attempt);
@@ -115,12 +118,13 @@ export class FakeKinesis {
           records.push({
             partitionKey,
             data,
+            bytes,
             ...(entry.ExplicitHashKey ? { explicitHashKey: entry.ExplicitHashKey } : {}),
             outcome: shardId,
           });
         } else {
           answers.push({ ErrorCode: code, ErrorMessage: `${code} (fake)` });
-          records.push({ partitionKey, data, outcome: code });
+          records.push({ partitionKey, data, bytes, outcome: code });
         }
       }
       this.calls.push({ time, records });
