@@ -199,7 +199,11 @@ export class LeaseBalancer implements ShardAssignment {
     // its handover withdraws that request too before the deadline, unless drained first.
     for (const shardId of plan.held) {
       const request = this.handoffs.of(shardId);
-      if (request !== undefined && host.isHandingOver(shardId) && !plan.handOver.some((h) => h.shardId === shardId))
+      if (
+        request !== undefined &&
+        host.isHandingOver(shardId) &&
+        !plan.handOver.some((h) => h.shardId === shardId)
+      )
         host.handOver(shardId, request.requester, request);
     }
 
