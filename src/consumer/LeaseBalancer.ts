@@ -30,10 +30,11 @@ export interface LeaseBalancerOptions {
  *    one lease snapshot;
  * 2. planLeaseBalance() for this worker;
  * 3. give up the shards above maxShardConsumers, hand over the shards other workers asked for
- *    (when that evens the load; the handover gives up waiting for its records, and withdraws the
- *    request, safely before the request's deadline: see HandoffDeadlines), acquire free / expired / reserved shards up to its share (the
- *    caps the other workers published counted), take over shards whose handoff deadline passed,
- *    ask the busiest worker for one shard, and withdraw requests no longer needed.
+ *    (when that evens the load; the handover stops waiting for its records, and withdraws the
+ *    request, safely before the request's deadline: see HandoffDeadlines), acquire free /
+ *    expired / reserved shards up to its share (the caps the other workers published counted),
+ *    take over shards whose handoff deadline passed, ask the busiest worker for one shard, and
+ *    withdraw requests no longer needed.
  *
  * A failing pass (Redis down, ...) becomes an error-retried event and is tried again at the
  * next heartbeat; the consumer keeps running and keeps trying to re-acquire its share.
