@@ -109,14 +109,25 @@ interface PauseOptions {
   readonly handlerDelayMs: number;
   /** How long Redis stays paused beyond the session timeout. */
   readonly pastSessionMs: number;
-  /** Records processed before the pause. */
+  /** Records processed before each pause. */
   readonly warmUp: number;
+  /** Whether a round exercised what the test is about (else Redis is paused again, see rounds). */
+  readonly exercised: (group: WorkerGroup) => boolean;
 }
+
+/**
+ * Most pauses of one test. A round can fail to exercise the window: the embedded Kinesis runs in
+ * this process, and if a loaded machine starves it of CPU in the half second before the workers'
+ * deadlines, their reads go unanswered and their handlers finish every record (MAX_QUEUE_SIZE
+ * records of HANDLER_DELAY_MS: under half a second) before the loss. Such a round proves
+ * nothing, and the next one is run.
+ */
+const ROUNDS = 3;
 
 interface PauseOutcome {
   readonly group: WorkerGroup;
-  /** Leases the workers held as the pause began (by their events); every one was given up in it. */
-  readonly heldAtPause: number;
+  /** In each round, the leases the workers held as the pause began; every one was given up in it. */
+  readonly heldAtPauses: readonly number[];
 }
 
 async function pauseRedisPastTheSession(options: PauseOptions): Promise<PauseOutcome> {
@@ -129,24 +140,50 @@ async function pauseRedisPastTheSession(options: PauseOptions): Promise<PauseOut
     checkpointIntervalMs: 200,
   });
   const { feed, group, leases } = fixture;
-  const server = redis;
 
   await feed.put(200);
   // ~250 records/s against two handlers of at most 100 items/s each: both keep a full backlog.
   feed.start(25, 100);
   await Promise.all(['w1', 'w2'].map((id) => group.start(id)));
-  // Start-up waits (worker processes compile and connect): generous, as a loaded machine needs.
+  const heldAtPauses: number[] = [];
+  do {
+    // Start-up waits (worker processes compile and connect): generous, as a loaded machine needs.
+    await waitUntil(
+      async () => shape(await leases.look()) === '2/2',
+      STARTUP_WAIT_MS,
+      () => describeHoldings(leases.last),
+    );
+    const warm = group.processed.length + options.warmUp;
+    await waitUntil(
+      () => group.processed.length >= warm,
+      STARTUP_WAIT_MS,
+      () => `${group.processed.length} records processed`,
+    );
+    heldAtPauses.push(await pauseOnce(redis, group, options.pastSessionMs));
+    await waitUntil(
+      async () => [...holdings(await leases.look()).values()].flat().length === SHARDS,
+      30_000,
+      () => `after the pause: ${describeHoldings(leases.last)}`,
+    );
+  } while (heldAtPauses.length < ROUNDS && !options.exercised(group));
+  await feed.stop();
   await waitUntil(
-    async () => shape(await leases.look()) === '2/2',
-    STARTUP_WAIT_MS,
-    () => describeHoldings(leases.last),
+    () => missingRecords(feed.produced, group.processed).length === 0,
+    60_000,
+    () => `${missingRecords(feed.produced, group.processed).length} of ${feed.produced.length} not processed`,
   );
-  await waitUntil(
-    () => group.processed.length >= options.warmUp,
-    STARTUP_WAIT_MS,
-    () => `${group.processed.length} records processed`,
-  );
+  return { group, heldAtPauses };
+}
 
+/**
+ * Pauses Redis until every lease the workers hold is given up and `pastSessionMs` past the
+ * session timeout; returns how many leases they held as the pause began.
+ */
+async function pauseOnce(
+  server: RedisServerProcess,
+  group: WorkerGroup,
+  pastSessionMs: number,
+): Promise<number> {
   // The leases the workers hold as they last reported: every one of them is given up in the pause.
   // Usually all of them; on a loaded machine a renewal can come back past the session timeout
   // just before the pause, and that lease is already lost and not yet taken again.
@@ -164,24 +201,12 @@ async function pauseRedisPastTheSession(options: PauseOptions): Promise<PauseOut
       SESSION_TIMEOUT_MS + 5000,
       () => `leases held at the pause and not given up: ${notGivenUp().join(', ')} of ${held.size}`,
     );
-    const remaining = pausedAt + SESSION_TIMEOUT_MS + options.pastSessionMs - Date.now();
+    const remaining = pausedAt + SESSION_TIMEOUT_MS + pastSessionMs - Date.now();
     if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
   } finally {
     server.signal('SIGCONT');
   }
-
-  await waitUntil(
-    async () => [...holdings(await leases.look()).values()].flat().length === SHARDS,
-    30_000,
-    () => `after the pause: ${describeHoldings(leases.last)}`,
-  );
-  await feed.stop();
-  await waitUntil(
-    () => missingRecords(feed.produced, group.processed).length === 0,
-    60_000,
-    () => `${missingRecords(feed.produced, group.processed).length} of ${feed.produced.length} not processed`,
-  );
-  return { group, heldAtPause: held.size };
+  return held.size;
 }
 
 /**
@@ -190,12 +215,13 @@ async function pauseRedisPastTheSession(options: PauseOptions): Promise<PauseOut
  * (lost to a late renewal, or handed over), and it is not held then, but it must be held again
  * after (the pause helper waits for every shard to be held and every record processed).
  */
-function expectEveryHeldLeaseGivenUp({ group, heldAtPause }: PauseOutcome): void {
+function expectEveryHeldLeaseGivenUp({ group, heldAtPauses }: PauseOutcome): void {
   const timeline = group.events
     .filter(({ event }) => event.type.startsWith('lease-'))
     .map(({ workerId, event }) => `${workerId} ${event.type} ${event.shardId ?? ''}`)
     .join('\n');
-  expect({ heldAtPause: heldAtPause >= SHARDS - 1, timeline }).toEqual({ heldAtPause: true, timeline });
+  for (const heldAtPause of heldAtPauses)
+    expect({ heldAtPause: heldAtPause >= SHARDS - 1, timeline }).toEqual({ heldAtPause: true, timeline });
 }
 
 /**
@@ -215,25 +241,29 @@ function leasesHeld(events: readonly ReceivedEvent[], held: ReadonlySet<string> 
   return holding;
 }
 
+/** Reports of all workers sent while they did not hold the shard's lease. */
+function lateReports(group: WorkerGroup): LateReport[] {
+  return ['w1', 'w2'].flatMap((workerId) =>
+    shardIdsOf(group).flatMap((shardId) => reportsWhileNotOwner(group, workerId, shardId)),
+  );
+}
+
 function shardIdsOf(group: WorkerGroup): string[] {
   return [...new Set(group.processed.map((item) => item.shardId))].sort();
 }
 
 describe('consumer group: Redis paused past the session timeout, slow handlers', () => {
-  it('a handler that ignores abortSignal processes, after its leases are lost, at most its in-flight budget', async () => {
+  it('a handler that ignores abortSignal holds, at each lease loss, at most its in-flight budget of lost leases', async () => {
     const outcome = await pauseRedisPastTheSession({
       abortAware: false,
       handlerDelayMs: HANDLER_DELAY_MS,
       pastSessionMs: 2000,
       warmUp: 150,
+      exercised: (group) => lateReports(group).length > 0,
     });
     const { group } = outcome;
     expectEveryHeldLeaseGivenUp(outcome);
-    let overlapping = 0;
     for (const workerId of ['w1', 'w2']) {
-      overlapping += shardIdsOf(group).flatMap((shardId) =>
-        reportsWhileNotOwner(group, workerId, shardId),
-      ).length;
       // What one worker's handler still held of lost leases at each loss: within its in-flight budget.
       for (const { at, stillToDo } of lateAtEachLoss(group, workerId))
         expect({ at, withinBudget: stillToDo <= MAX_QUEUE_SIZE, stillToDo }).toEqual({
@@ -243,7 +273,7 @@ describe('consumer group: Redis paused past the session timeout, slow handlers',
         });
     }
     // The backlog was real: some handler work did outlive a lease (the window this test bounds).
-    expect(overlapping).toBeGreaterThan(0);
+    expect(lateReports(group).length).toBeGreaterThan(0);
     expect(group.failures).toEqual([]);
   }, 200_000);
 
@@ -253,12 +283,11 @@ describe('consumer group: Redis paused past the session timeout, slow handlers',
       handlerDelayMs: HANDLER_DELAY_MS,
       pastSessionMs: 2000,
       warmUp: 150,
+      exercised: () => true,
     });
     const { group } = outcome;
     expectEveryHeldLeaseGivenUp(outcome);
-    for (const workerId of ['w1', 'w2'])
-      for (const shardId of shardIdsOf(group))
-        expect(reportsWhileNotOwner(group, workerId, shardId)).toEqual([]);
+    expect(lateReports(group)).toEqual([]);
     // A record processed by two workers: the second one got it only after the first was done.
     for (const reports of duplicateRecords(group.processed)) {
       const [first, ...later] = reports;
