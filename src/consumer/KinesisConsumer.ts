@@ -22,6 +22,7 @@ import { LeaseBalancer } from './LeaseBalancer.js';
 import { LeaseManager } from './LeaseManager.js';
 import { LocalAssignment } from './LocalAssignment.js';
 import { RecordFanOut } from './RecordFanOut.js';
+import { RunWaits } from './RunWaits.js';
 import type { ShardAssignment } from './ShardAssignment.js';
 import { ShardDirectory } from './ShardDirectory.js';
 import { createShardReader, type ShardReader } from './ShardReader.js';
@@ -56,7 +57,7 @@ export class KinesisConsumer {
   private running = false;
   private stopping: Promise<void> | undefined;
   private refreshTimer: Subscription | undefined;
-  private readonly waits = new Set<() => void>();
+  private readonly waits: RunWaits;
   private resolveStopped: () => void = () => undefined;
   /** Resolves once this run stopped: last checkpoints written, leases released, group left. */
   readonly stopped: Promise<void>;
@@ -68,6 +69,7 @@ export class KinesisConsumer {
     this.checkpointer = config.checkpointer;
     this.emitEvent = config.onEvent;
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
+    this.waits = new RunWaits(options.scheduler);
     const region = options.region ?? options.address.region;
     this.client = createKinesisClient({
       ...(options.client === undefined ? {} : { client: options.client }),
@@ -98,7 +100,7 @@ export class KinesisConsumer {
         this.assignment.trigger();
       },
     });
-    this.directory = new ShardDirectory(this.client, options, this.emitEvent, (ms) => this.delay(ms));
+    this.directory = new ShardDirectory(this.client, options, this.emitEvent, (ms) => this.waits.wait(ms));
     this.fanOut = new RecordFanOut(
       config.tracked,
       this.streamName,
@@ -226,7 +228,7 @@ export class KinesisConsumer {
     if (this.stopping !== undefined) return this.stopping;
     this.running = false;
     this.refreshTimer?.unsubscribe();
-    for (const end of [...this.waits]) end();
+    this.waits.endAll();
     this.health.stop();
     this.registration?.cancel();
     // Nothing more is read from now on: a page answered meanwhile would reach no subscriber, and
@@ -336,19 +338,5 @@ export class KinesisConsumer {
     writeLog(this.options.logger, 'error', 'consumer failed', { streamName: this.streamName, error });
     void this.stop();
     this.fanOut.error(error);
-  }
-
-  /** Waits on the scheduler; stop() ends every wait at once, so no timer outlives the run. */
-  private delay(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wait: { timer?: Subscription } = {};
-      const end = (): void => {
-        wait.timer?.unsubscribe();
-        this.waits.delete(end);
-        resolve();
-      };
-      this.waits.add(end);
-      wait.timer = this.options.scheduler.schedule(end, ms);
-    });
   }
 }

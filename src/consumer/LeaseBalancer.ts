@@ -2,6 +2,7 @@ import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import type { LeaseCoordinator, LeaseSnapshot } from '../checkpointers/LeaseCoordinator.js';
 import { planLeaseBalance, type LeaseBalancePlan } from '../checkpointers/planLeaseBalance.js';
 import { classifyError } from '../kinesis/classifyError.js';
+import { HandoffDeadlines } from './HandoffDeadlines.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { LeaseManager } from './LeaseManager.js';
 import type { AssignmentHost, ShardAssignment } from './ShardAssignment.js';
@@ -29,9 +30,11 @@ export interface LeaseBalancerOptions {
  *    one lease snapshot;
  * 2. planLeaseBalance() for this worker;
  * 3. give up the shards above maxShardConsumers, hand over the shards other workers asked for
- *    (when that evens the load), acquire free / expired / reserved shards up to its share (the
- *    caps the other workers published counted), take over shards whose handoff deadline passed,
- *    ask the busiest worker for one shard, and withdraw requests no longer needed.
+ *    (when that evens the load; the handover stops waiting for its records, and withdraws the
+ *    request, safely before the request's deadline: see HandoffDeadlines), acquire free /
+ *    expired / reserved shards up to its share (the caps the other workers published counted),
+ *    take over shards whose handoff deadline passed, ask the busiest worker for one shard, and
+ *    withdraw requests no longer needed.
  *
  * A failing pass (Redis down, ...) becomes an error-retried event and is tried again at the
  * next heartbeat; the consumer keeps running and keeps trying to re-acquire its share.
@@ -46,8 +49,12 @@ export class LeaseBalancer implements ShardAssignment {
   private failures = 0;
   private lastRebalance = '';
   private snapshot: LeaseSnapshot | undefined;
+  /** The snapshots' handoff requests, with their deadlines on this process's clock. */
+  private readonly handoffs: HandoffDeadlines;
 
-  constructor(private readonly options: LeaseBalancerOptions) {}
+  constructor(private readonly options: LeaseBalancerOptions) {
+    this.handoffs = new HandoffDeadlines(options.coordinator.handoffTimeoutMs);
+  }
 
   /** The last lease snapshot read, if any. */
   get lastSnapshot(): LeaseSnapshot | undefined {
@@ -118,9 +125,11 @@ export class LeaseBalancer implements ShardAssignment {
       );
       if (!this.running) return;
       operation = 'leaseSnapshot';
+      const sentAt = this.options.scheduler.now();
       const snapshot = await coordinator.leaseSnapshot(streamName);
       if (!this.running) return;
       this.snapshot = snapshot;
+      this.handoffs.observe(snapshot, sentAt);
       const plan = planLeaseBalance({
         workerId,
         openShards: await this.options.host.openShards(snapshot),
@@ -185,7 +194,19 @@ export class LeaseBalancer implements ShardAssignment {
   ): Promise<void> {
     const { coordinator, streamName, workerId, leases, host } = this.options;
     for (const shardId of plan.release) host.handOver(shardId, undefined);
-    for (const { shardId, requester } of plan.handOver) host.handOver(shardId, requester);
+    for (const { shardId, requester } of plan.handOver)
+      host.handOver(shardId, requester, this.handoffs.of(shardId));
+    // A shard already being given up (stalled reads, or above the cap) that someone asked for:
+    // its handover withdraws that request too before the deadline, unless drained first.
+    for (const shardId of plan.held) {
+      const request = this.handoffs.of(shardId);
+      if (
+        request !== undefined &&
+        host.isHandingOver(shardId) &&
+        !plan.handOver.some((h) => h.shardId === shardId)
+      )
+        host.handOver(shardId, request.requester, request);
+    }
 
     // Shards the coordinator says are ours but this worker does not read: its local deadline
     // passed while the lease lived on (acquireLease refuses a live lease whoever asks, so it is

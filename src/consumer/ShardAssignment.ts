@@ -1,5 +1,6 @@
 import type { Lease } from '../checkpointers/Checkpointer.js';
 import type { LeaseSnapshot } from '../checkpointers/LeaseCoordinator.js';
+import type { PendingHandoff } from './HandoffDeadlines.js';
 
 /**
  * Which shards this worker reads. LocalAssignment (one process: every open shard, up to
@@ -31,8 +32,13 @@ export interface AssignmentHost {
    * after `waitMs` (a takeover waits out the previous owner's lease). Never waits itself.
    */
   startReading(shardId: string, lease: Lease, waitMs?: number): Promise<void>;
-  /** Stop reading a shard, let its records finish (bounded), write, release the lease (to `requester`). */
-  handOver(shardId: string, requester: string | undefined): void;
+  /**
+   * Stop reading a shard, let its records finish (bounded), write, release the lease (to
+   * `requester`). With `request` (the request pending on the lease), the wait ends, and the
+   * request is withdrawn, safely before its deadline. Called again for a shard being handed over,
+   * it only takes in the request.
+   */
+  handOver(shardId: string, requester: string | undefined, request?: PendingHandoff): void;
   /** True while the shard is being handed over (its lease is still held). */
   isHandingOver(shardId: string): boolean;
   /**

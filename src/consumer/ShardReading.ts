@@ -15,7 +15,7 @@ import {
   type ReadingState,
   type ShardReadingHost,
 } from './ShardReadingHost.js';
-import { waitForDrain } from './waitForDrain.js';
+import { HandoffWait, type HandoffLimit } from './HandoffWait.js';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
@@ -38,6 +38,8 @@ export class ShardReading implements ReadingLink {
   private source: ReadingSource | undefined;
   private writing: Promise<void> = Promise.resolve();
   private finishing: Promise<void> | undefined;
+  /** The handover under way: who gets the shard, and the wait for the records in flight. */
+  private handoff: { requester: string | undefined; readonly wait: HandoffWait } | undefined;
   private childShards: readonly ChildShard[] = [];
   private cancelRetry: () => void = () => undefined;
   /** Positions settled here may be ahead of unfinished work: nothing more is written (see distrust). */
@@ -171,28 +173,45 @@ export class ShardReading implements ReadingLink {
   /**
    * Hands the shard over (or gives it up): stops reading, waits until every record in flight
    * settled, writes, and releases the lease (reserved for `requester`). The lease is never
-   * released with records in flight: at each `drainTimeoutMs` without a drain it reports
-   * handoff-timeout, withdraws the request (so the requester does not take the shard over
-   * mid-record) and keeps the lease, renewed as usual.
+   * released with records in flight: at each `drainTimeoutMs` without a drain, and at the latest
+   * by `limit.withdrawBy` (before the request's deadline, from which the requester may take the
+   * lease over), it reports handoff-timeout, withdraws the request (so the requester does not
+   * take the shard over mid-record) and keeps the lease, renewed as usual. Called again while
+   * handing over (the request seen again, or a new one), it only takes in the requester and the
+   * request's limit.
    */
-  handOver(requester: string | undefined, drainTimeoutMs: number): Promise<void> {
+  handOver(requester: string | undefined, drainTimeoutMs: number, limit?: HandoffLimit): Promise<void> {
+    if (this.current === 'releasing' && this.handoff !== undefined) {
+      if (requester !== undefined) this.handoff.requester = requester;
+      if (limit !== undefined) this.handoff.wait.limit(limit);
+      return this.finishing ?? Promise.resolve();
+    }
     if (this.current !== 'reading' && this.current !== 'draining') return this.finishing ?? Promise.resolve();
     this.current = 'releasing';
     this.stopSource();
+    const handoff = {
+      requester,
+      wait: new HandoffWait(this, this.host, drainTimeoutMs, () => this.current === 'releasing'),
+    };
+    if (limit !== undefined) handoff.wait.limit(limit);
+    this.handoff = handoff;
     this.finishing = (async () => {
-      while (!(await this.waitDrained(drainTimeoutMs))) {
+      while (!(await handoff.wait.period())) {
         if (this.current !== 'releasing' || !this.owns) return;
         const inFlight = this.progress.size;
-        this.host.onEvent({ type: 'handoff-timeout', shardId: this.shardId, requester, inFlight });
-        if (requester !== undefined) await this.host.withdrawHandoff(this.shardId, requester);
+        const asked = handoff.requester;
+        this.host.onEvent({ type: 'handoff-timeout', shardId: this.shardId, requester: asked, inFlight });
+        handoff.wait.withdrawing();
+        if (asked !== undefined) await this.host.withdrawHandoff(this.shardId, asked);
       }
       if (this.current !== 'releasing' || !this.owns) return;
       await this.commit();
       if (this.current !== 'releasing' || !this.owns) return;
-      const released = await this.host.leases.release(this.shardId, requester, this.token);
+      const to = handoff.requester;
+      const released = await this.host.leases.release(this.shardId, to, this.token);
       if (this.current !== 'releasing') return;
-      if (released && requester !== undefined)
-        this.host.onEvent({ type: 'handoff-completed', shardId: this.shardId, requester, drained: true });
+      if (released && to !== undefined)
+        this.host.onEvent({ type: 'handoff-completed', shardId: this.shardId, requester: to, drained: true });
       this.finish('released');
     })();
     return this.finishing;
@@ -326,11 +345,6 @@ export class ShardReading implements ReadingLink {
 
   private writeFailed(operation: string, error: unknown): void {
     if (reportWriteFailure(this.host, this.shardId, operation, error)) this.leaseLost();
-  }
-
-  /** Resolves true once no record is in flight, false at the timeout or if the reading moved on. */
-  private waitDrained(timeoutMs: number): Promise<boolean> {
-    return waitForDrain(this, () => this.current === 'releasing', this.host.timer, timeoutMs);
   }
 
   private stopSource(): void {

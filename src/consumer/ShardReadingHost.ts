@@ -21,7 +21,9 @@ import type { ShardReading } from './ShardReading.js';
  * | ending                                | markShardEnd failed, retriable | draining  | tried again after END_RETRY_MS                        |
  * | reading, draining                     | handOver(requester)            | releasing | stop source; wait for every record; write            |
  * | reading                               | source stalled (timeouts)      | releasing | shard-stalled; as handOver(undefined)                 |
- * | releasing                             | no drain within the timeout    | releasing | handoff-timeout; withdraw the request; keep the lease |
+ * | releasing                             | handOver again (a request)     | releasing | take in the requester and the request's limit         |
+ * | releasing                             | no drain within the timeout,   | releasing | handoff-timeout; withdraw the request; keep the lease |
+ * |                                       | or the request's limit came    |           |                                                      |
  * | releasing                             | written, lease released        | released  | handoff-completed                                     |
  * | reading, draining, ending, releasing  | lease lost or deadline passed  | lost      | stop source; write nothing more; abort (1)            |
  * | reading, draining, ending             | stop()                         | stopping  | stop source; write the position                       |
@@ -64,6 +66,8 @@ export interface ShardReadingHost {
   onStalled(shardId: string): void;
   /** How long a handover waits for the records in flight before it reports handoff-timeout, in ms. */
   handoffDrainMs(): number;
+  /** The consumer's scheduler's clock (epoch ms in production). */
+  now(): number;
   /** Calls `callback` after `ms` on the consumer's scheduler; returns a cancel function. */
   timer(ms: number, callback: () => void): () => void;
   /** The children of an ended shard (those its last read named, and those listed), for markShardEnd. */

@@ -5,6 +5,7 @@ import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { CheckpointerHealth } from './CheckpointerHealth.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import type { ConsumerEvent, ShardStartPosition } from './ConsumerEvent.js';
+import type { PendingHandoff } from './HandoffDeadlines.js';
 import type { InFlightGate } from './InFlightGate.js';
 import type { LeaseManager } from './LeaseManager.js';
 import type { ReadingSource, ReadingSourceFactory, ReadingSourceParams } from './ReadingSource.js';
@@ -152,10 +153,21 @@ export class ShardReadings implements AssignmentHost {
     this.unwritten.delete(shardId);
   }
 
-  handOver(shardId: string, requester: string | undefined): void {
-    void this.readings.get(shardId)?.handOver(requester, this.handoffDrainMs);
+  handOver(shardId: string, requester: string | undefined, request?: PendingHandoff): void {
+    const limit =
+      request === undefined
+        ? undefined
+        : {
+            request: `${request.requester}\u0000${request.deadline}`,
+            withdrawBy: request.localDeadline - this.withdrawalMarginMs,
+          };
+    void this.readings.get(shardId)?.handOver(requester ?? request?.requester, this.handoffDrainMs, limit);
   }
 
+  /**
+   * How long a handover waits for its records (one period: see ShardReading.handOver). With a
+   * request pending, the wait also ends `withdrawalMarginMs` before the request's deadline.
+   */
   private get handoffDrainMs(): number {
     const coordinator = isLeaseCoordinator(this.checkpointer) ? this.checkpointer : undefined;
     return coordinator === undefined
@@ -164,6 +176,15 @@ export class ShardReadings implements AssignmentHost {
           coordinator.heartbeatIntervalMs,
           coordinator.handoffTimeoutMs - 2 * coordinator.heartbeatIntervalMs,
         );
+  }
+
+  /**
+   * Time left, before a handoff request's deadline, for the owner's withdrawal to reach the
+   * coordinator: one heartbeat interval (a whole balancing pass, several coordinator calls, is
+   * meant to fit in one).
+   */
+  private get withdrawalMarginMs(): number {
+    return isLeaseCoordinator(this.checkpointer) ? this.checkpointer.heartbeatIntervalMs : 0;
   }
 
   isCoolingDown(shardId: string): boolean {
@@ -209,6 +230,7 @@ export class ShardReadings implements AssignmentHost {
       },
       onError: (error) => this.config.onError(error),
       handoffDrainMs: () => this.handoffDrainMs,
+      now: () => this.options.scheduler.now(),
       onStalled: (shardId) => this.markStalled(shardId),
       timer: this.config.timer,
       childShardIdsOf: (shardId, named) => this.directory.childrenOf(shardId, named),

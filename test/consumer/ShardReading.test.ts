@@ -63,6 +63,7 @@ async function setUp() {
       onError: () => undefined,
       handoffDrainMs: () => 60_000,
       onStalled: (shardId) => stalled.push(shardId),
+      now: () => Date.now(),
       timer: (_ms, callback) => {
         timers.push(callback);
         return () => timers.splice(timers.indexOf(callback), 1);

@@ -79,7 +79,9 @@ async function main(): Promise<void> {
     ...(config.maxQueueSize === undefined ? {} : { maxQueueSize: config.maxQueueSize }),
     ...(config.enhancedFanOut === undefined ? {} : { enhancedFanOut: config.enhancedFanOut }),
   });
-  consumer.events$.subscribe((event) => void send({ kind: 'event', event: describeEvent(event) }));
+  consumer.events$.subscribe(
+    (event) => void send({ kind: 'event', event: describeEvent(event), sentAt: Date.now() }),
+  );
 
   let stopping = false;
   let active: Promise<unknown> = Promise.resolve();

@@ -22,6 +22,8 @@ export interface ProcessedItem {
 export interface ReceivedEvent {
   readonly workerId: string;
   readonly at: number;
+  /** Date.now() in the worker when it sent the event. */
+  readonly sentAt: number;
   /** Arrival number among all messages of all workers (one worker's messages arrive in order). */
   readonly seq: number;
   readonly event: WorkerEvent;
@@ -93,7 +95,7 @@ export class WorkerGroup {
             });
             break;
           case 'event':
-            this.events.push({ workerId, at, seq, event: message.event });
+            this.events.push({ workerId, at, sentAt: message.sentAt, seq, event: message.event });
             break;
           case 'error':
             this.failures.push(`${workerId} errored: ${message.message}`);

@@ -53,6 +53,11 @@ export type WorkerMessage =
       /** Date.now() in the worker when it reported the item (the parent receives it later). */
       readonly sentAt: number;
     }
-  | { readonly kind: 'event'; readonly event: WorkerEvent }
+  | {
+      readonly kind: 'event';
+      readonly event: WorkerEvent;
+      /** Date.now() in the worker when it sent the event. */
+      readonly sentAt: number;
+    }
   | { readonly kind: 'error'; readonly message: string }
   | { readonly kind: 'stopped' };
