@@ -44,7 +44,9 @@ class WorkerMd5 implements DigestOffload {
   }
 
   private start(): Worker {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    // None of this process's flags (under --input-type=module, say, the program would not run as
+    // CommonJS): the program needs none.
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [] });
     worker.unref();
     worker.on('message', (message: { id: number; digest: Uint8Array }) => {
       const waiter = this.waiters.get(message.id);
