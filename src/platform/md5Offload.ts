@@ -30,7 +30,14 @@ class WorkerMd5 implements DigestOffload {
 
   md5(bytes: Uint8Array): Promise<Uint8Array> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    const worker = this.worker ?? this.start();
+    let worker: Worker;
+    try {
+      worker = this.worker ?? this.start();
+    } catch (error) {
+      // No thread can be started here (e.g. Node's permission model without --allow-worker).
+      this.failure = error instanceof Error ? error : new Error('the MD5 thread could not start');
+      return Promise.reject(this.failure);
+    }
     const id = (this.nextId += 1);
     return new Promise<Uint8Array>((resolve, reject) => {
       if (this.waiters.size === 0) worker.ref();

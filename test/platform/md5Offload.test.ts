@@ -54,3 +54,32 @@ describe('createMd5Offload when its thread fails', () => {
     }
   });
 });
+
+describe('createMd5Offload where no thread can start', () => {
+  it('rejects (never throws) every digest, so that callers compute it themselves', async () => {
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('node:worker_threads', () => ({
+        Worker: class {
+          constructor() {
+            throw Object.assign(new Error('Access to this API has been restricted'), {
+              code: 'ERR_ACCESS_DENIED',
+            });
+          }
+        },
+      }));
+      const { createMd5Offload: create } = await import('../../src/platform/md5Offload.js');
+      const offload = create()!;
+      let sync: unknown;
+      let pending: Promise<Uint8Array> | undefined;
+      try {
+        pending = offload.md5(new Uint8Array(8));
+      } catch (error) {
+        sync = error;
+      }
+      expect(sync).toBeUndefined();
+      await expect(pending).rejects.toThrow('restricted');
+      await expect(offload.md5(new Uint8Array(8))).rejects.toThrow('restricted');
+      await offload.close();
+    });
+  });
+});
