@@ -43,6 +43,12 @@ test('resets and half-open subscriptions mid-stream: every record once, in order
       await putRecords(client, streamName, numbers(25, written));
       written += 25;
       await new Promise((resolve) => setTimeout(resolve, 150));
+      // The consumer subscribes again after each reset; on a loaded machine that can take longer
+      // than the pause above: act on subscriptions only once there are some.
+      await waitFor(() => kinesis.subscriptions({ streamName }).length > 0, {
+        timeoutMs: 30_000,
+        message: () => `no subscription open in round ${round}`,
+      });
       if (round % 4 === 3) {
         const before = silentRetries().length;
         const now = kinesis.silenceSubscriptions({ streamName });
