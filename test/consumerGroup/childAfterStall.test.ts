@@ -53,10 +53,25 @@ async function stallTheParentOwner(abortAware: boolean): Promise<WorkerGroup> {
   );
   // w2 joins idle (1 shard vs 0: no handoff is asked for).
   await group.start('w2');
-  await splitShard(client, streamName, PARENT);
-  // w1 freezes with parent records in its handler, and more to read.
+  // w1 freezes with parent records in its handler, and more to read. On a loaded machine starting
+  // w2 can take as long as w1 needs for the first 300, so the parent is topped up until w1 is seen
+  // working through a backlog of several budgets (its reports lag its handler, so the real
+  // backlog is smaller than the count says; and records just put are not read yet).
+  const w1Processed = () => group.processed.filter((item) => item.workerId === 'w1').length;
+  const backlog = () => feed.produced.length - group.processed.length;
+  for (;;) {
+    while (backlog() < 8 * MAX_QUEUE_SIZE) await feed.put(200);
+    const before = w1Processed();
+    await waitUntil(
+      () => w1Processed() >= before + MAX_QUEUE_SIZE,
+      30_000,
+      () => `w1 processed ${w1Processed() - before} of the backlog`,
+    );
+    if (backlog() >= 4 * MAX_QUEUE_SIZE) break;
+  }
   group.signal('w1', 'SIGSTOP');
   try {
+    await splitShard(client, streamName, PARENT);
     await waitUntil(
       async () =>
         (await leases.look()).leases.some((lease) => lease.shardId === PARENT && lease.owner === 'w2'),

@@ -110,6 +110,9 @@ export async function startGroupFixture(
             keyPrefix,
             sessionTimeout: SESSION_TIMEOUT_MS,
             heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+            // The test's own view of the leases: on a loaded machine a read may wait behind the
+            // workers' processes for more than the default half session.
+            callTimeout: SESSION_TIMEOUT_MS,
             retry: { baseMs: 50, capMs: 500, retryLimit: 20 },
           })
         : new DynamoDBCheckpointer({

@@ -5,7 +5,9 @@ import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpo
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../../support/redis.js';
 
 const SHARD = 'shardId-000000000000';
-const LEASE_MS = 500;
+// Long enough that 40 connections opening at once, and 200 writes, finish within one call
+// deadline (the whole lease) on a loaded machine: the races are the point here, not deadlines.
+const LEASE_MS = 4000;
 
 let redis: TestRedis;
 let keyPrefix: string;
@@ -18,6 +20,7 @@ function worker(): RedisCheckpointer {
     redis: redis.url,
     name: 'races',
     sessionTimeout: LEASE_MS,
+    callTimeout: LEASE_MS,
     keyPrefix,
   });
   opened.push(checkpointer);

@@ -57,7 +57,8 @@ test('records of a lost lease still in the pipeline keep counting towards maxQue
   client.destroy();
 
   const maxQueueSize = 100;
-  const checkpointer = new LosingCheckpointer({ leaseDurationMs: 1500 });
+  const leaseDurationMs = 1500;
+  const checkpointer = new LosingCheckpointer({ leaseDurationMs });
   const consumer = fromKinesis({
     streamName,
     ...pollingConnection(kinesis),
@@ -68,15 +69,23 @@ test('records of a lost lease still in the pipeline keep counting towards maxQue
   let processed = 0;
   let maxAhead = 0;
   let lostShard: string | undefined;
+  let lostAt: number | undefined;
   const lost: string[] = [];
   consumer.events$.subscribe((event) => {
-    if (event.type === 'lease-lost' && event.shardId !== undefined) lost.push(event.shardId);
+    if (event.type !== 'lease-lost' || event.shardId === undefined) return;
+    lost.push(event.shardId);
+    if (event.shardId === lostShard) lostAt ??= Date.now();
   });
+  // The lost records hold their budget for one lease duration after the loss (then a handler
+  // still working on them no longer holds the other shards back: see the README). On a loaded
+  // machine this slow pipeline can take longer than that to work through them, so the bound is
+  // checked while the hold lasts (timers fire late, never early; 200 ms for the event to arrive).
+  const holding = () => lostAt === undefined || Date.now() < lostAt + leaseDurationMs - 200;
   const items = await firstValueFrom(
     consumer.pipe(
       tap(() => {
         emitted += 1;
-        maxAhead = Math.max(maxAhead, emitted - processed);
+        if (holding()) maxAhead = Math.max(maxAhead, emitted - processed);
       }),
       deserialize<number>(),
       // 3 ms of work per item, and the handler does not look at abortSignal: the records of a

@@ -1,6 +1,6 @@
 // Case: positions finished while the checkpoint store was unreachable. The store fails every
-// renewal and every write long enough for the lease deadline to pass, so the shard stops and its
-// lease is lost with a finished position unwritten. When the store answers again and the worker
+// write, then every renewal too, long enough for the lease deadline to pass, so the shard stops
+// and its lease is lost with a finished position unwritten. When the store answers again and the worker
 // takes the shard back, that position is written before reading resumes: nothing processed
 // before the outage is delivered again (once, the whole shard was replayed).
 import type { Subscription } from 'rxjs';
@@ -23,16 +23,17 @@ jest.setTimeout(60_000);
 
 const kinesis = useTestKinesis();
 
-/** A checkpointer whose renewals and writes fail while `down` is set. */
+/** A checkpointer whose writes fail while `writesDown` is set, and renewals while `renewalsDown`. */
 class FlakyStore implements Checkpointer {
   readonly name = 'flaky';
-  down = false;
+  writesDown = false;
+  renewalsDown = false;
   constructor(private readonly inner: MemoryCheckpointer) {}
   get leaseDurationMs(): number {
     return this.inner.leaseDurationMs;
   }
-  private check(): void {
-    if (this.down) throw new Error('store unreachable (test)');
+  private check(down: boolean): void {
+    if (down) throw new Error('store unreachable (test)');
   }
   getCheckpoint(streamName: string, shardId: string) {
     return this.inner.getCheckpoint(streamName, shardId);
@@ -41,14 +42,14 @@ class FlakyStore implements Checkpointer {
     return this.inner.acquireLease(streamName, shardId, owner);
   }
   async renewLease(lease: Lease) {
-    this.check();
+    this.check(this.renewalsDown);
     return this.inner.renewLease(lease);
   }
   releaseLease(lease: Lease) {
     return this.inner.releaseLease(lease);
   }
   async checkpoint(lease: Lease, position: CheckpointPosition) {
-    this.check();
+    this.check(this.writesDown);
     return this.inner.checkpoint(lease, position);
   }
   markShardEnd(lease: Lease) {
@@ -90,20 +91,27 @@ test('a position finished during a store outage is written when the lease comes 
       message: () => 'the shard never started',
     });
     // The store goes down; 50 records are processed but their position cannot be written.
-    store.down = true;
+    // Renewals fail only once they are processed: had the lease deadline passed first (a slow
+    // put on a loaded machine), the shard would have been lost with nothing finished.
+    store.writesDown = true;
     const written = await putRecords(client, streamName, numbers(50));
     await waitFor(() => seen.size === 50, {
       timeoutMs: 30_000,
       message: () => `processed ${seen.size} of 50`,
     });
+    store.renewalsDown = true;
     await waitFor(() => events.some((e) => e.type === 'lease-lost'), {
       timeoutMs: 30_000,
       message: () => 'the lease deadline never stopped the shard',
     });
     expect(await memory.getCheckpoint(streamName, 'shardId-000000000000')).toBeUndefined();
     // The store is back: the worker takes the shard again and writes what it had finished first.
-    store.down = false;
-    await waitFor(() => events.filter((e) => e.type === 'shard-started').length >= 2, {
+    const startsBefore = events.filter((e) => e.type === 'shard-started').length;
+    // Taken back while the store was down, the shard did not start: its position could not be written.
+    expect(startsBefore).toBe(1);
+    store.writesDown = false;
+    store.renewalsDown = false;
+    await waitFor(() => events.filter((e) => e.type === 'shard-started').length > startsBefore, {
       timeoutMs: 30_000,
       message: () => 'the shard was never taken back',
     });
