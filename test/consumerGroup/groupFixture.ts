@@ -125,6 +125,8 @@ export async function startGroupFixture(
               : { streamIdentifier: dynamodb.streamIdentifier }),
             failoverTimeMs: SESSION_TIMEOUT_MS,
             heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
+            // As for Redis above: the test's own view may wait behind the workers' processes.
+            callTimeout: 10_000,
           });
     closers.push(() => observer.close());
     if (dynamodb?.streamIdentifier !== undefined)
