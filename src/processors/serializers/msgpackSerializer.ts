@@ -1,5 +1,6 @@
 import { Packr, Unpackr } from 'msgpackr';
 import { DeserializationError } from '../errors/DeserializationError.js';
+import { describeThrown } from '../errors/describeThrown.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { loneSurrogateError } from '../wellFormedText.js';
@@ -49,7 +50,7 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
       try {
         return unpackr.unpack(bytes) as T;
       } catch (error) {
-        throw new DeserializationError('msgpack', `item is not valid MessagePack: ${describe(error)}`, {
+        throw new DeserializationError('msgpack', `item is not valid MessagePack: ${describeThrown(error)}`, {
           cause: error,
         });
       }
@@ -75,7 +76,7 @@ export function packForPython(packr: Packr, item: unknown): Buffer {
   try {
     packed = packr.pack(item);
   } catch (error) {
-    throw new SerializationError('msgpack', `cannot serialize item: ${describe(error)}`, {
+    throw new SerializationError('msgpack', `cannot serialize item: ${describeThrown(error)}`, {
       cause: error,
     });
   }
@@ -133,8 +134,4 @@ function refuseLoneSurrogate(item: unknown, certain: boolean): void {
       'cannot serialize item: one of its strings holds a lone surrogate (half of a UTF-16 pair on its own), which has no UTF-8 form; Python refuses it too',
     );
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
