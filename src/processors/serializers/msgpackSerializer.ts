@@ -5,6 +5,7 @@ import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { loneSurrogateError } from '../wellFormedText.js';
 import { writeMsgpack } from './msgpackWriter.js';
+import { sameRealmValue } from './sameRealmValue.js';
 import { HAS_BINARY, HAS_LONG_STRING, fixMsgpackForPython, fixupFlags } from './msgpackFixups.js';
 import {
   STRINGS_CLEAN,
@@ -44,7 +45,7 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
     serialize(item: T): Uint8Array {
       // Written in one pass when the writer takes the item (the common case); else msgpackr
       // packs it and the fix-up walk makes Python's bytes or refuses it.
-      return writeMsgpack(item) ?? packForPython(packr, item);
+      return writeMsgpack(item) ?? packOtherwise(packr, item);
     },
     deserialize(bytes: Uint8Array): T {
       try {
@@ -61,6 +62,16 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
 /** The msgpackr packer whose bytes packForPython() fixes: plain maps, the smallest map header. */
 export function pythonPackr(): Packr {
   return new Packr({ useRecords: false, variableMapSize: true });
+}
+
+/**
+ * The bytes of an item the one-pass writer did not take: another realm's built-ins in it made
+ * this realm's first (so they are written as this realm's are, see sameRealmValue.ts), then the
+ * writer again when that changed anything, else msgpackr.
+ */
+function packOtherwise(packr: Packr, item: unknown): Buffer {
+  const local = sameRealmValue(item);
+  return (local === item ? undefined : writeMsgpack(local)) ?? packForPython(packr, local);
 }
 
 /**
