@@ -110,10 +110,11 @@ function redactErrorObject(error: Error, depth: number, walk: Walk): unknown {
   const visit: ErrorVisit = { done: false, result: error, copy: undefined };
   walk.errors.set(error, visit);
   try {
-    const fields = redactErrorFields(error, depth, walk);
-    if (fields !== undefined || visit.copy !== undefined) {
+    const [fields, changed] = redactErrorFields(error, depth, walk);
+    // Copied when anything changed, or when a cycle back to it already took a copy.
+    if (changed || visit.copy !== undefined) {
       const copy = (visit.copy ??= blankCopy(error));
-      for (const [key, descriptor] of fields ?? []) Object.defineProperty(copy, key, descriptor);
+      for (const [key, descriptor] of fields) Object.defineProperty(copy, key, descriptor);
       visit.result = copy;
     }
   } catch {
@@ -132,14 +133,15 @@ function blankCopy(error: Error): Error & Record<string, unknown> {
 }
 
 /**
- * The own fields of a redacted copy of `error`, or undefined when it holds nothing to hide.
- * Accessors are not run: a copy leaves them out, unless their name says secret.
+ * The own fields of a redacted copy of `error`, and whether it holds anything to hide (else the
+ * error itself may be kept). Accessors are not run: a copy leaves them out, unless their name
+ * says secret.
  */
 function redactErrorFields(
   error: Error,
   depth: number,
   walk: Walk,
-): Array<[string, PropertyDescriptor]> | undefined {
+): [Array<[string, PropertyDescriptor]>, boolean] {
   const fields: Array<[string, PropertyDescriptor]> = [];
   let changed = false;
   let count = 0;
@@ -173,7 +175,7 @@ function redactErrorFields(
     if (counts && safe !== raw) changed = true;
     fields.push([key, { ...descriptor, value: safe }]);
   }
-  return changed ? fields : undefined;
+  return [fields, changed];
 }
 
 function readDescriptor(target: object, key: string): PropertyDescriptor | undefined {

@@ -32,9 +32,8 @@ const KPL_DIGEST_BYTES = KPL_DIGEST_SIZE;
  *
  * Each entry's sub-record message is written into the record's buffer (KplRecordBuffer) as it
  * is added (its data copied once, while it is fresh); the key tables and the magic go in front
- * of them at flush(), and the MD5 behind them. Per entry, the common
- * case (a partition key already in the table, no explicit hash key) is one table lookup, a few
- * additions and the bytes.
+ * of them at flush(), and the MD5 behind them. Per entry, the common case (a partition key
+ * already in the table, no explicit hash key) is one table lookup, a few additions and the bytes.
  *
  * Entries come as bytes (add) or, on the text path, as text (addText): a text is written into
  * the record's buffer as its UTF-8 bytes (Latin-1 for ASCII texts, the same bytes), with no
@@ -56,6 +55,7 @@ export class KplAccumulator extends recordBuffer.KplRecordBuffer implements Reco
   private pendingNewExplicitHashKey = false;
   private pendingPartitionKeyBytes = 0;
   private pendingExplicitHashKeyBytes = 0;
+
   get itemCount(): number {
     return this.count;
   }

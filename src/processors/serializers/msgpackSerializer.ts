@@ -67,7 +67,8 @@ export function pythonPackr(): Packr {
 /**
  * The bytes of an item the one-pass writer did not take: another realm's built-ins in it made
  * this realm's first (so they are written as this realm's are, see sameRealmValue.ts), then the
- * writer again when that changed anything, else msgpackr.
+ * writer again when that changed anything, else msgpackr. (The walk that looks for them reads
+ * the item's getters once more: this path reads them again anyway.)
  */
 function packOtherwise(packr: Packr, item: unknown): Buffer {
   const local = sameRealmValue(item);
