@@ -10,3 +10,6 @@ export type { LocalFanOutOptions } from './efo/LocalFanOutOptions.js';
 export type { SubscriptionFilter, SubscriptionInfo } from './efo/EnhancedFanOut.js';
 export { seededRandom } from './seededRandom.js';
 export { LocalKinesisClosedError, type LocalKinesisOperation } from './errors/LocalKinesisClosedError.js';
+export { LocalKinesisRequestError } from './errors/LocalKinesisRequestError.js';
+export { LocalKinesisTimeoutError } from './errors/LocalKinesisTimeoutError.js';
+export { LocalShardLimitError } from './errors/LocalShardLimitError.js';

@@ -11,6 +11,9 @@ import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { createKinesisClient } from '../kinesis/createKinesisClient.js';
 import { LocalKinesisClosedError, type LocalKinesisOperation } from './errors/LocalKinesisClosedError.js';
+import { LocalKinesisRequestError } from './errors/LocalKinesisRequestError.js';
+import { LocalKinesisTimeoutError } from './errors/LocalKinesisTimeoutError.js';
+import { LocalShardLimitError } from './errors/LocalShardLimitError.js';
 import type { SubscriptionFilter, SubscriptionInfo } from './efo/EnhancedFanOut.js';
 import { KinesisFrontServer } from './KinesisFrontServer.js';
 import { resolveLocalKinesisOptions, type LocalKinesisOptions } from './LocalKinesisOptions.js';
@@ -29,12 +32,17 @@ export interface LocalKinesis {
   createClient(): KinesisClient;
   /**
    * Creates a stream (bypassing injected faults) and waits until it is ACTIVE. Fails with
-   * LocalKinesisClosedError when called after close(), or when close() runs while it waits.
+   * LocalKinesisClosedError when called after close(), or when close() runs while it waits;
+   * LocalShardLimitError when the shards would pass `shardLimit`; LocalKinesisTimeoutError when
+   * the stream is not ACTIVE 30 s past `streamStatusDelayMs`; LocalKinesisRequestError (the SDK's
+   * error as `cause`) when a request fails, e.g. `ResourceInUseException` for a stream that exists.
    */
   createStream(name: string, shards: number): Promise<void>;
   /**
    * Deletes a stream (bypassing injected faults) and waits until it is gone. Fails with
-   * LocalKinesisClosedError when called after close(), or when close() runs while it waits.
+   * LocalKinesisClosedError when called after close(), or when close() runs while it waits;
+   * LocalKinesisTimeoutError when the stream is still there 30 s past `streamStatusDelayMs`;
+   * LocalKinesisRequestError when a request fails, e.g. `ResourceNotFoundException`.
    */
   deleteStream(name: string): Promise<void>;
   /** The open SubscribeToShard subscriptions matching `filter` (all when omitted), silent ones too. */
@@ -61,6 +69,7 @@ export interface LocalKinesis {
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 const POLL_MS = 10;
+/** How long a helper waits for a status change beyond `streamStatusDelayMs`. */
 const WAIT_LIMIT_MS = 30_000;
 
 /**
@@ -114,7 +123,11 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
   ): Promise<void> => {
     if (closing.signal.aborted) return Promise.reject(new LocalKinesisClosedError(operation, streamName));
     const run = work(closing.signal).catch((error: unknown) => {
-      throw closing.signal.aborted ? new LocalKinesisClosedError(operation, streamName, error) : error;
+      if (closing.signal.aborted) throw new LocalKinesisClosedError(operation, streamName, error);
+      // The helpers' own refusals are typed already; what the SDK threw is wrapped.
+      throw error instanceof RxjsKinesisError
+        ? error
+        : new LocalKinesisRequestError(operation, streamName, error);
     });
     const settled = run.then(
       () => undefined,
@@ -172,12 +185,21 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const endpoint = `http://${urlHost}:${address.port}`;
 
+  // How long a helper waits for the stream's status to change: 30 s past the status delay.
+  const waitLimitMs = WAIT_LIMIT_MS + resolved.streamStatusDelayMs;
+
   const createStream = async (name: string, shards: number): Promise<void> => {
     validateStreamName(name, 'name');
     validateShardCount(shards, 'shards');
     return runHelper('createStream', name, async (abortSignal) => {
       const refusal = await front.overShardLimit(shards);
-      if (refusal !== undefined) throw new RxjsKinesisError(`${refusal.type}: ${refusal.message}`);
+      if (refusal !== undefined)
+        throw new LocalShardLimitError(
+          name,
+          shards,
+          resolved.shardLimit,
+          `${refusal.type}: ${refusal.message}`,
+        );
       await admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }), { abortSignal });
       front.recordStream(name, 'PROVISIONED');
       front.forgetStream(name, true);
@@ -188,8 +210,9 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
           });
           return summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
         },
-        `stream ${name} to become ACTIVE`,
         abortSignal,
+        waitLimitMs,
+        () => new LocalKinesisTimeoutError('createStream', name, waitLimitMs),
       );
     });
   };
@@ -210,8 +233,9 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
             throw error;
           }
         },
-        `stream ${name} to be deleted`,
         abortSignal,
+        waitLimitMs,
+        () => new LocalKinesisTimeoutError('deleteStream', name, waitLimitMs),
       );
     });
   };
@@ -257,11 +281,15 @@ function listen(server: Server, port: number, host: string): Promise<void> {
   });
 }
 
-async function waitFor(condition: () => Promise<boolean>, what: string, signal: AbortSignal): Promise<void> {
-  const deadline = Date.now() + WAIT_LIMIT_MS;
+async function waitFor(
+  condition: () => Promise<boolean>,
+  signal: AbortSignal,
+  limitMs: number,
+  timedOut: () => Error,
+): Promise<void> {
+  const deadline = Date.now() + limitMs;
   while (!(await condition())) {
-    if (Date.now() > deadline)
-      throw new RxjsKinesisError(`Timed out waiting for ${what}`, { retriable: true });
+    if (Date.now() > deadline) throw timedOut();
     await pause(POLL_MS, signal);
     signal.throwIfAborted();
   }

@@ -1,5 +1,4 @@
 import { Buffer } from '../../platform/buffer.js';
-import { createHash } from '../../platform/crypto.js';
 import { RecordTooLargeError } from '../errors/RecordTooLargeError.js';
 import type {
   AggregatedRecord,
@@ -7,30 +6,23 @@ import type {
   RecordAccumulator,
   TextAggregatorEntry,
 } from '../Aggregator.js';
-import type { DigestSink, PendingDigest, RecordWithDigest } from './deferredDigest.js';
-import { KPL_DIGEST_SIZE, KPL_MAGIC, KPL_OVERHEAD } from './kplFormat.js';
+import type { RecordWithDigest } from './deferredDigest.js';
+import { KPL_DIGEST_SIZE, KPL_OVERHEAD } from './kplFormat.js';
 import * as protobuf from './kplProtobuf.js';
-import { validateMaxRecordBytes } from './validateMaxRecordBytes.js';
+import * as recordBuffer from './KplRecordBuffer.js';
 
-// Local copies of the protobuf helpers: the hot loops then call them directly rather than
-// through a module binding on every item.
+// Local copies of the protobuf and buffer helpers: the hot loops then call them directly rather
+// than through a module binding on every item.
 const TAG_DATA = protobuf.TAG_DATA;
-const TAG_EXPLICIT_HASH_KEY = protobuf.TAG_EXPLICIT_HASH_KEY;
 const TAG_EXPLICIT_HASH_KEY_INDEX = protobuf.TAG_EXPLICIT_HASH_KEY_INDEX;
-const TAG_PARTITION_KEY = protobuf.TAG_PARTITION_KEY;
 const TAG_PARTITION_KEY_INDEX = protobuf.TAG_PARTITION_KEY_INDEX;
 const TAG_RECORD = protobuf.TAG_RECORD;
 const fieldSize = protobuf.fieldSize;
 const varintSize = protobuf.varintSize;
-const writeVarint = protobuf.writeVarint;
+const writeField = recordBuffer.writeField;
+const wrongByteCount = recordBuffer.wrongByteCount;
 const KPL_OVERHEAD_BYTES = KPL_OVERHEAD;
 const KPL_DIGEST_BYTES = KPL_DIGEST_SIZE;
-const KPL_MAGIC_BYTES = KPL_MAGIC.length;
-
-/** Bytes kept in front of the first record's sub-records for the magic and the key tables. */
-const FIRST_HEAD_ROOM = 512;
-/** Smallest buffer a record starts in (when it outgrows it, it moves to one of the most it can take). */
-const MIN_CAPACITY = 64 * 1024;
 
 /**
  * Packs entries into KPL aggregated records: magic, AggregatedRecord protobuf with
@@ -38,41 +30,23 @@ const MIN_CAPACITY = 64 * 1024;
  * first entry's partition key and explicit hash key; every entry keeps its own keys inside.
  * Size = 4 + protobuf + 16 + outer partition key UTF-8 bytes, computed exactly as entries come.
  *
- * Each entry's sub-record message is written into the record's buffer as it is added (its data
- * copied once, while it is fresh); the key tables and the magic go in front of them at flush(),
- * into room kept before the first sub-record (sized from the previous record's tables; the
- * sub-records move once when the tables outgrow it), and the MD5 behind them. The buffer starts
- * at the previous record's size (at least 64 KiB; when outgrown, the most the limit allows), so
- * that a full record is written without a copy and a small one does not hold a large buffer. Per entry, the common
- * case (a partition key already in the table, no explicit hash key) is one table lookup, a few
- * additions and the bytes.
+ * Each entry's sub-record message is written into the record's buffer (KplRecordBuffer) as it
+ * is added (its data copied once, while it is fresh); the key tables and the magic go in front
+ * of them at flush(), and the MD5 behind them. Per entry, the common case (a partition key
+ * already in the table, no explicit hash key) is one table lookup, a few additions and the bytes.
  *
  * Entries come as bytes (add) or, on the text path, as text (addText): a text is written into
  * the record's buffer as its UTF-8 bytes (Latin-1 for ASCII texts, the same bytes), with no
  * buffer of its own; the record's bytes are the same either way.
  */
-export class KplAccumulator implements RecordAccumulator {
-  private readonly limit: number;
+export class KplAccumulator extends recordBuffer.KplRecordBuffer implements RecordAccumulator {
   /** The record's partition key and explicit hash key (its first entry's); open while count > 0. */
   private firstPartitionKey = '';
   private firstExplicitHashKey: string | undefined;
   private count = 0;
-  private partitionKeys = new Map<string, number>();
-  private explicitHashKeys = new Map<string, number>();
-  /** Bytes of the key table fields (part of bodyBytes). */
-  private tableBytes = 0;
+  /** Bytes of the protobuf body: the sub-record messages and the key tables. */
   private bodyBytes = 0;
   private outerKeyBytes = 0;
-  // The open record's buffer (as a Buffer for string writes and the result, and as a plain
-  // Uint8Array for element writes: faster than through the Buffer subclass), where its first
-  // sub-record starts (`head`) and the next byte (`at`).
-  private buffer: Buffer = Buffer.alloc(0);
-  private out: Uint8Array = new Uint8Array(0);
-  private head = 0;
-  private at = 0;
-  // Learnt from the previous record: the next one's buffer size and room for the tables.
-  private nextCapacity = MIN_CAPACITY;
-  private nextHeadRoom = FIRST_HEAD_ROOM;
   // What measure() found for the entry being added: its table indexes and whether its keys
   // are new to the tables (kept in fields so that adding allocates nothing).
   private pendingPartitionKeyIndex = 0;
@@ -81,24 +55,9 @@ export class KplAccumulator implements RecordAccumulator {
   private pendingNewExplicitHashKey = false;
   private pendingPartitionKeyBytes = 0;
   private pendingExplicitHashKeyBytes = 0;
-  /** Where checksums go to be computed elsewhere (see deferDigests), and the last record's. */
-  private digestSink: DigestSink | undefined;
-  private pendingDigest: PendingDigest | undefined;
-
-  constructor(maxRecordBytes: number) {
-    this.limit = validateMaxRecordBytes(maxRecordBytes);
-  }
 
   get itemCount(): number {
     return this.count;
-  }
-
-  /**
-   * Records' MD5 checksums go to `sink`, which may take them over: such a record carries a
-   * `pendingDigest` and its last 16 bytes are written only once that is done.
-   */
-  deferDigests(sink: DigestSink | undefined): void {
-    this.digestSink = sink;
   }
 
   get size(): number {
@@ -220,40 +179,10 @@ export class KplAccumulator implements RecordAccumulator {
     this.firstPartitionKey = '';
     this.firstExplicitHashKey = undefined;
     this.count = 0;
-    this.partitionKeys = new Map();
-    this.explicitHashKeys = new Map();
-    this.tableBytes = 0;
     this.bodyBytes = 0;
     this.outerKeyBytes = 0;
-    this.buffer = Buffer.alloc(0);
-    this.out = new Uint8Array(0);
+    this.resetRecord();
     return record;
-  }
-
-  /** A new buffer for a record whose first entry adds `bodyBytes`. */
-  private open(bodyBytes: number): void {
-    const head = this.nextHeadRoom;
-    const capacity = Math.max(this.nextCapacity, head + bodyBytes + KPL_DIGEST_BYTES);
-    this.setBuffer(Buffer.allocUnsafe(capacity));
-    this.head = head;
-    this.at = head;
-  }
-
-  private setBuffer(buffer: Buffer): void {
-    this.buffer = buffer;
-    this.out = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-  }
-
-  /**
-   * Makes room for `bytes` more bytes (and the digest) after `at`: a buffer of the most the
-   * record can take (one move of what is written, rather than one per doubling).
-   */
-  private grow(bytes: number): void {
-    const needed = this.at + bytes + KPL_DIGEST_BYTES;
-    const capacity = Math.max(needed, this.head + this.limit + KPL_DIGEST_BYTES);
-    const previous = this.out;
-    this.setBuffer(Buffer.allocUnsafe(capacity));
-    this.out.set(previous.subarray(this.head, this.at), this.head);
   }
 
   /**
@@ -345,88 +274,4 @@ export class KplAccumulator implements RecordAccumulator {
     this.bodyBytes += bodyBytes;
     this.count += 1;
   }
-
-  /**
-   * Writes a text's bytes at `at` and throws, changing nothing the record counts, when they are
-   * not `bytes` long. The write may take up to 4 bytes more (the digest's room behind the data is
-   * free), so a text longer than it should be shows as one.
-   */
-  private writeText(text: string, at: number, bytes: number, encoding: 'latin1' | 'utf8'): void {
-    const written = this.buffer.write(text, at, Math.min(bytes + 4, this.out.length - at), encoding);
-    if (written !== bytes) throw wrongByteCount(bytes);
-  }
-
-  /**
-   * The record: magic and key tables written in front of the sub-records (moving them first
-   * when the room kept is too small), the MD5 of the protobuf behind them. A record that fills
-   * less than half its buffer is copied into one of its own size.
-   */
-  private finish(): Uint8Array {
-    const tableBytes = this.tableBytes;
-    let head = this.head;
-    let at = this.at;
-    if (head < KPL_MAGIC_BYTES + tableBytes) {
-      // The tables outgrew the room: the sub-records move behind them.
-      const newHead = KPL_MAGIC_BYTES + tableBytes + 64;
-      const shift = newHead - head;
-      if (at + shift + KPL_DIGEST_BYTES > this.out.length) {
-        const previous = this.out;
-        this.setBuffer(Buffer.allocUnsafe(at + shift + KPL_DIGEST_BYTES));
-        this.out.set(previous.subarray(head, at), newHead);
-      } else {
-        this.out.copyWithin(newHead, head, at);
-      }
-      head = newHead;
-      at += shift;
-    }
-    const { buffer, out } = this;
-    const start = head - tableBytes - KPL_MAGIC_BYTES;
-    out.set(KPL_MAGIC, start);
-    let offset = start + KPL_MAGIC_BYTES;
-    // Map iteration order is insertion order, which is index order.
-    for (const key of this.partitionKeys.keys()) {
-      offset = writeString(buffer, out, offset, TAG_PARTITION_KEY, key);
-    }
-    for (const key of this.explicitHashKeys.keys()) {
-      offset = writeString(buffer, out, offset, TAG_EXPLICIT_HASH_KEY, key);
-    }
-    const end = at + KPL_DIGEST_BYTES;
-    // The next record starts with what this one needed.
-    this.nextHeadRoom = Math.max(FIRST_HEAD_ROOM, KPL_MAGIC_BYTES + tableBytes + 64);
-    // (a record filled past half the limit was most likely closed full: the next gets the most.)
-    this.nextCapacity =
-      2 * (end - start) > this.limit
-        ? this.nextHeadRoom + this.limit + KPL_DIGEST_BYTES
-        : Math.max(MIN_CAPACITY, this.nextHeadRoom + (end - head));
-    const data =
-      2 * (end - start) < out.length ? Buffer.from(out.subarray(start, end)) : buffer.subarray(start, end);
-    // The MD5 of the protobuf bytes (after the magic), written behind them now or, when a sink
-    // takes it over, once it is computed.
-    const message = data.subarray(KPL_MAGIC_BYTES, data.length - KPL_DIGEST_BYTES);
-    const trailer = data.subarray(data.length - KPL_DIGEST_BYTES);
-    this.pendingDigest = this.digestSink?.(message, trailer);
-    if (this.pendingDigest === undefined) trailer.set(createHash('md5').update(message).digest());
-    return data;
-  }
-}
-
-/** Writes a tag and a varint at `at` (one-byte values inline); returns the offset after them. */
-function writeField(out: Uint8Array, at: number, tag: number, value: number): number {
-  out[at] = tag;
-  if (value < 0x80) {
-    out[at + 1] = value;
-    return at + 2;
-  }
-  return writeVarint(out, at + 1, value);
-}
-
-function writeString(record: Buffer, out: Uint8Array, offset: number, tag: number, value: string): number {
-  out[offset] = tag;
-  const length = Buffer.byteLength(value, 'utf8');
-  offset = writeVarint(out, offset + 1, length);
-  return offset + record.write(value, offset, length, 'utf8');
-}
-
-function wrongByteCount(bytes: number): TypeError {
-  return new TypeError(`the text does not take the ${bytes} bytes its entry says`);
 }

@@ -1,4 +1,5 @@
 import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { describeThrown } from './describeThrown.js';
 
 /**
  * A consumed record could not be turned into items: its framing is malformed or one of its
@@ -14,7 +15,7 @@ export class RecordDecodeError extends RxjsKinesisError {
     const where =
       `shard ${context.shardId ?? '?'} sequence number ${context.sequenceNumber ?? '?'}` +
       (context.subSequenceNumber === undefined ? '' : ` sub-record ${context.subSequenceNumber}`);
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = describeThrown(cause);
     super(
       `Cannot decode record (${processor}) at ${where}: ${reason}${hint === undefined ? '' : `; ${hint}`}`,
       {

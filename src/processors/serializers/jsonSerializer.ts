@@ -2,6 +2,7 @@ import { Buffer } from '../../platform/buffer.js';
 import { strictUtf8 } from '../strictUtf8.js';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { DeserializationError } from '../errors/DeserializationError.js';
+import { describeThrown } from '../errors/describeThrown.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { parsePythonJsonExtensions } from './parsePythonJsonExtensions.js';
@@ -68,7 +69,7 @@ function stringify(item: unknown): string {
   try {
     text = JSON.stringify(item);
   } catch (error) {
-    throw new SerializationError('json', `cannot serialize item: ${describe(error)}`, {
+    throw new SerializationError('json', `cannot serialize item: ${describeThrown(error)}`, {
       cause: error,
     });
   }
@@ -85,12 +86,8 @@ function parse<T>(text: string): T {
   } catch (error) {
     const extended = parsePythonJsonExtensions(text);
     if (extended.ok) return extended.value as T;
-    throw new DeserializationError('json', `item is not valid JSON: ${describe(error)}`, {
+    throw new DeserializationError('json', `item is not valid JSON: ${describeThrown(error)}`, {
       cause: error,
     });
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,9 +1,11 @@
 import { Packr, Unpackr } from 'msgpackr';
 import { DeserializationError } from '../errors/DeserializationError.js';
+import { describeThrown } from '../errors/describeThrown.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { loneSurrogateError } from '../wellFormedText.js';
 import { writeMsgpack } from './msgpackWriter.js';
+import { sameRealmValue } from './sameRealmValue.js';
 import { HAS_BINARY, HAS_LONG_STRING, fixMsgpackForPython, fixupFlags } from './msgpackFixups.js';
 import {
   STRINGS_CLEAN,
@@ -43,13 +45,13 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
     serialize(item: T): Uint8Array {
       // Written in one pass when the writer takes the item (the common case); else msgpackr
       // packs it and the fix-up walk makes Python's bytes or refuses it.
-      return writeMsgpack(item) ?? packForPython(packr, item);
+      return writeMsgpack(item) ?? packOtherwise(packr, item);
     },
     deserialize(bytes: Uint8Array): T {
       try {
         return unpackr.unpack(bytes) as T;
       } catch (error) {
-        throw new DeserializationError('msgpack', `item is not valid MessagePack: ${describe(error)}`, {
+        throw new DeserializationError('msgpack', `item is not valid MessagePack: ${describeThrown(error)}`, {
           cause: error,
         });
       }
@@ -60,6 +62,17 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
 /** The msgpackr packer whose bytes packForPython() fixes: plain maps, the smallest map header. */
 export function pythonPackr(): Packr {
   return new Packr({ useRecords: false, variableMapSize: true });
+}
+
+/**
+ * The bytes of an item the one-pass writer did not take: another realm's built-ins in it made
+ * this realm's first (so they are written as this realm's are, see sameRealmValue.ts), then the
+ * writer again when that changed anything, else msgpackr. (The walk that looks for them reads
+ * the item's getters once more: this path reads them again anyway.)
+ */
+function packOtherwise(packr: Packr, item: unknown): Buffer {
+  const local = sameRealmValue(item);
+  return (local === item ? undefined : writeMsgpack(local)) ?? packForPython(packr, local);
 }
 
 /**
@@ -75,7 +88,7 @@ export function packForPython(packr: Packr, item: unknown): Buffer {
   try {
     packed = packr.pack(item);
   } catch (error) {
-    throw new SerializationError('msgpack', `cannot serialize item: ${describe(error)}`, {
+    throw new SerializationError('msgpack', `cannot serialize item: ${describeThrown(error)}`, {
       cause: error,
     });
   }
@@ -133,8 +146,4 @@ function refuseLoneSurrogate(item: unknown, certain: boolean): void {
       'cannot serialize item: one of its strings holds a lone surrogate (half of a UTF-16 pair on its own), which has no UTF-8 form; Python refuses it too',
     );
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,6 @@
 import { Buffer } from '../../platform/buffer.js';
 import { isWellFormed } from '../wellFormedText.js';
+import * as scalars from './msgpackScalars.js';
 
 // MessagePack bytes as Python's `msgpack.packb(value, use_bin_type=True)` writes them, in one
 // pass over the value: the same bytes msgpackr (`useRecords: false, variableMapSize: true`)
@@ -21,17 +22,13 @@ const MAX_DEPTH = 256;
 /** Strings of at least this many code units are checked natively and written by the platform's encoder. */
 const LONG_STRING = 64;
 
-const TWO_32 = 0x100000000;
-const isSafeInteger = Number.isSafeInteger;
 const keysOf = Object.keys;
-
-// Float64 written big-endian through one 8-byte scratch (reversed on little-endian platforms).
-const scratchFloat = new Float64Array(1);
-const scratchBytes = new Uint8Array(scratchFloat.buffer);
-scratchFloat[0] = 2;
-/** Index of the float64's most significant byte in the scratch: 7 little-endian, 0 big-endian. */
-const HIGH_BYTE = scratchBytes[7] === 0x40 ? 7 : 0;
-const LOW_STEP = HIGH_BYTE === 7 ? -1 : 1;
+// Local copies of the scalar encoders: the hot loops then call them directly rather than through
+// a module binding on every value.
+const write32 = scalars.write32;
+const writeNumberAt = scalars.writeNumberAt;
+const writeBigIntAt = scalars.writeBigIntAt;
+const writeDateAt = scalars.writeDateAt;
 
 type Utf8Write = (this: Buffer, text: string, offset: number, length: number) => number;
 /** Buffer.write() in UTF-8: the browser build's stand-in has no utf8Write(). */
@@ -122,7 +119,8 @@ function writeValue(value: unknown, depth: number): boolean {
     case 'string':
       return writeString(value);
     case 'number':
-      writeNumber(value);
+      if (out.length - at < 9) grow(9);
+      at = writeNumberAt(out, at, value);
       return true;
     case 'boolean':
       if (out.length - at < 1) grow(1);
@@ -137,8 +135,13 @@ function writeValue(value: unknown, depth: number): boolean {
         return true;
       }
       return writeObjectValue(value, depth);
-    case 'bigint':
-      return writeBigInt(value);
+    case 'bigint': {
+      if (out.length - at < 9) grow(9);
+      const next = writeBigIntAt(out, at, value);
+      if (next < 0) return false;
+      at = next;
+      return true;
+    }
     default:
       // undefined, functions, symbols: the msgpackr path refuses them.
       return false;
@@ -152,7 +155,13 @@ function writeObjectValue(value: object, depth: number): boolean {
   if (constructor === Object) return writeMap(value as Record<string, unknown>, depth);
   if (constructor === Array) return writeArray(value as readonly unknown[], depth);
   if (constructor === Buffer || constructor === Uint8Array) return writeBinary(value as Uint8Array);
-  if (constructor === Date) return writeDate(value as Date);
+  if (constructor === Date) {
+    if (out.length - at < 15) grow(15);
+    const next = writeDateAt(out, at, value as Date);
+    if (next < 0) return false;
+    at = next;
+    return true;
+  }
   return false;
 }
 
@@ -166,8 +175,10 @@ function writeMap(object: Record<string, unknown>, depth: number): boolean {
     if (!writeString(key)) return false;
     const value = object[key];
     // Inline for the common values, as writeValue() does.
-    if (typeof value === 'number') writeNumber(value);
-    else if (!(typeof value === 'string' ? writeString(value) : writeValue(value, next))) return false;
+    if (typeof value === 'number') {
+      if (out.length - at < 9) grow(9);
+      at = writeNumberAt(out, at, value);
+    } else if (!(typeof value === 'string' ? writeString(value) : writeValue(value, next))) return false;
   }
   return true;
 }
@@ -178,8 +189,10 @@ function writeArray(array: readonly unknown[], depth: number): boolean {
   const next = depth + 1;
   for (let k = 0; k < count; k += 1) {
     const value = array[k];
-    if (typeof value === 'number') writeNumber(value);
-    else if (!writeValue(value, next)) return false;
+    if (typeof value === 'number') {
+      if (out.length - at < 9) grow(9);
+      at = writeNumberAt(out, at, value);
+    } else if (!writeValue(value, next)) return false;
   }
   return true;
 }
@@ -197,92 +210,9 @@ function writeCount(count: number, fix: number, type16: number): void {
     at += 3;
   } else {
     out[at] = type16 + 1;
-    write32(at + 1, count);
+    write32(out, at + 1, count);
     at += 5;
   }
-}
-
-/** Four bytes big-endian of an int32 or uint32 value. */
-function write32(offset: number, value: number): void {
-  out[offset] = value >>> 24;
-  out[offset + 1] = (value >>> 16) & 0xff;
-  out[offset + 2] = (value >>> 8) & 0xff;
-  out[offset + 3] = value & 0xff;
-}
-
-/**
- * The smallest integer encoding for integral numbers up to 32 bits (msgpackr's, -0 as 0),
- * uint64 / int64 for safe integers beyond (Python's), float64 for the rest (NaN, infinities,
- * fractions and integers beyond 2^53, which cannot be told from floats).
- */
-function writeNumber(value: number): void {
-  if (out.length - at < 9) grow(9);
-  const bytes = out;
-  const j = at;
-  if (value >>> 0 === value) {
-    if (value < 0x80) {
-      bytes[j] = value;
-      at = j + 1;
-    } else if (value < 0x100) {
-      bytes[j] = 0xcc;
-      bytes[j + 1] = value;
-      at = j + 2;
-    } else if (value < 0x10000) {
-      bytes[j] = 0xcd;
-      bytes[j + 1] = value >> 8;
-      bytes[j + 2] = value & 0xff;
-      at = j + 3;
-    } else {
-      bytes[j] = 0xce;
-      write32(j + 1, value);
-      at = j + 5;
-    }
-  } else if (value >> 0 === value) {
-    if (value >= -0x20) {
-      bytes[j] = 0x100 + value;
-      at = j + 1;
-    } else if (value >= -0x80) {
-      bytes[j] = 0xd0;
-      bytes[j + 1] = value + 0x100;
-      at = j + 2;
-    } else if (value >= -0x8000) {
-      bytes[j] = 0xd1;
-      bytes[j + 1] = (value >> 8) & 0xff;
-      bytes[j + 2] = value & 0xff;
-      at = j + 3;
-    } else {
-      bytes[j] = 0xd2;
-      write32(j + 1, value);
-      at = j + 5;
-    }
-  } else if (isSafeInteger(value)) {
-    // Beyond 32 bits: uint64 when positive, int64 (two's complement) when negative.
-    const high = Math.floor(value / TWO_32);
-    bytes[j] = value > 0 ? 0xcf : 0xd3;
-    write32(j + 1, high);
-    write32(j + 5, value - high * TWO_32);
-    at = j + 9;
-  } else {
-    scratchFloat[0] = value;
-    bytes[j] = 0xcb;
-    for (let k = 0, b = HIGH_BYTE; k < 8; k += 1, b += LOW_STEP) bytes[j + 1 + k] = scratchBytes[b] as number;
-    at = j + 9;
-  }
-}
-
-/** msgpackr's: int64 when it fits, else uint64; beyond that the msgpackr path refuses it. */
-function writeBigInt(value: bigint): boolean {
-  let type: number;
-  if (value < 0x8000000000000000n && value >= -0x8000000000000000n) type = 0xd3;
-  else if (value < 0x10000000000000000n && value > 0n) type = 0xcf;
-  else return false;
-  if (out.length - at < 9) grow(9);
-  const unsigned = BigInt.asUintN(64, value);
-  out[at] = type;
-  write32(at + 1, Number(unsigned >> 32n));
-  write32(at + 5, Number(unsigned & 0xffffffffn));
-  at += 9;
-  return true;
 }
 
 /** bin 8 / 16 / 32 and the bytes. */
@@ -303,42 +233,11 @@ function writeBinary(bytes: Uint8Array): boolean {
     at += 3;
   } else {
     out[at] = 0xc6;
-    write32(at + 1, length);
+    write32(out, at + 1, length);
     at += 5;
   }
   out.set(bytes, at);
   at += length;
-  return true;
-}
-
-/** msgpackr's timestamp extension (-1): 32, 64 or 96 bits as the Date needs; invalid Dates give up. */
-function writeDate(date: Date): boolean {
-  const seconds = date.getTime() / 1000;
-  if (seconds !== seconds) return false;
-  if (out.length - at < 15) grow(15);
-  const milliseconds = date.getMilliseconds();
-  if (milliseconds === 0 && seconds >= 0 && seconds < TWO_32) {
-    out[at] = 0xd6;
-    out[at + 1] = 0xff;
-    write32(at + 2, seconds);
-    at += 6;
-  } else if (seconds > 0 && seconds < TWO_32) {
-    // Nanoseconds in the top 30 bits, the seconds' upper 2 bits (0 here) below them; then the seconds.
-    out[at] = 0xd7;
-    out[at + 1] = 0xff;
-    write32(at + 2, milliseconds * 4000000);
-    write32(at + 6, seconds);
-    at += 10;
-  } else {
-    out[at] = 0xc7;
-    out[at + 1] = 12;
-    out[at + 2] = 0xff;
-    write32(at + 3, milliseconds * 1000000);
-    const whole = BigInt.asUintN(64, BigInt(Math.floor(seconds)));
-    write32(at + 7, Number(whole >> 32n));
-    write32(at + 11, Number(whole & 0xffffffffn));
-    at += 15;
-  }
   return true;
 }
 
@@ -431,7 +330,7 @@ function writeStringHeader(length: number, headerSize: number): void {
   } else {
     if (headerSize < 5) bytes.copyWithin(j + 5, j + headerSize, j + headerSize + length);
     bytes[j] = 0xdb;
-    write32(j + 1, length);
+    write32(bytes, j + 1, length);
     at = j + 5 + length;
   }
 }

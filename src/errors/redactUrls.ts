@@ -1,0 +1,64 @@
+/** URL user info (`user:password@`) redacted from texts and connection strings. */
+
+/** What stands in for the secret part of a URL's user info. */
+const URL_SECRET = '***';
+
+/** A user name that reads like an account (`default`, `app-reader`), not like a token or key id. */
+function isPlainUserName(user: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9._-]{0,15}$/.test(user)) return false;
+  return (user.match(/[0-9]/g)?.length ?? 0) <= 3;
+}
+
+/** The user info `user:password` (or `token`) as it may be shown. */
+function redactUserInfo(userInfo: string): string {
+  const colon = userInfo.indexOf(':');
+  if (colon === -1) return URL_SECRET;
+  const user = userInfo.slice(0, colon);
+  if (user === '') return `:${URL_SECRET}`;
+  return isPlainUserName(decodeUserName(user)) ? `${user}:${URL_SECRET}` : URL_SECRET;
+}
+
+function decodeUserName(user: string): string {
+  try {
+    return decodeURIComponent(user);
+  } catch {
+    return user;
+  }
+}
+
+/** `//user:pass@` anywhere: in URLs, and in mistyped ones such as `redis//:pass@host`. */
+const AUTHORITY_WITH_USER_INFO = /\/\/([^\s/?#]*)@/g;
+/**
+ * `scheme:user:pass@` or `scheme:/user:pass@` (a URL missing a slash), or a bare `user:pass@`
+ * (which reads the same): a word that starts a token, a colon, at most one slash.
+ */
+const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#]*)@/gi;
+
+/**
+ * Redacts the user info of every URL in a text: `redis://app:hunter2@db:6379` becomes
+ * `redis://app:***@db:6379`, `https://AKIA...:x@host` becomes `https://***@host`. Host and port
+ * stay, so the message still says where. Applying it twice changes nothing more.
+ */
+export function redactText(text: string): string {
+  if (!text.includes('@')) return text;
+  return text
+    .replace(AUTHORITY_WITH_USER_INFO, (_match, userInfo: string) =>
+      userInfo === '' ? '//@' : `//${redactUserInfo(userInfo)}@`,
+    )
+    .replace(SCHEME_WITH_USER_INFO, (match, scheme: string, slash: string, userInfo: string) => {
+      if (slash !== '') return userInfo === '' ? match : `${scheme}:/${redactUserInfo(userInfo)}@`;
+      return `${redactUserInfo(`${scheme}:${userInfo}`)}@`;
+    });
+}
+
+/**
+ * A connection string (URL, endpoint) as it may be shown, even when it does not parse: everything
+ * before the last `@` other than the scheme and a plain user name is replaced.
+ */
+export function redactConnectionString(value: string): string {
+  const at = value.lastIndexOf('@');
+  if (at === -1) return redactText(value);
+  const scheme = /^[a-z][a-z0-9+.-]*:\/*/i.exec(value)?.[0] ?? '';
+  const userInfo = value.slice(scheme.length, at).replace(/^\/+/, '');
+  return `${scheme}${redactUserInfo(userInfo)}${redactText(value.slice(at))}`;
+}
