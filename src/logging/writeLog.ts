@@ -10,17 +10,29 @@ function describeError(error: unknown): string {
   return redactText(String(redacted));
 }
 
+/** JSON of a detail, with bigints as their digits; '[unprintable]' when it cannot be written. */
+function json(value: object): string {
+  try {
+    return JSON.stringify(value, (_key, field: unknown) =>
+      typeof field === 'bigint' ? field.toString() : field,
+    );
+  } catch {
+    return '[unprintable]';
+  }
+}
+
 function inline(value: unknown): string {
   if (Array.isArray(value)) return value.map((item) => inline(item)).join(',');
   if (value instanceof Error) return describeError(value);
-  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  if (value !== null && typeof value === 'object') return json(value);
   return redactText(String(value));
 }
 
 /**
  * Writes one line at `level` to `logger` (nothing without one): `rxjs-kinesis: <message>
  * key=value ...`, the details again as an object with errors reduced to their redacted name
- * and message and secret-named values replaced. A throwing logger never breaks the caller.
+ * and message and secret-named values replaced. A throwing logger never breaks the caller, nor
+ * does a detail that cannot be written as JSON (a bigint inside, a throwing toJSON).
  */
 export function writeLog(
   logger: Logger | undefined,
