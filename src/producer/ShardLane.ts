@@ -2,7 +2,7 @@ import { FifoQueue } from './FifoQueue.js';
 import type { LaneAccumulator } from './LaneAccumulator.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
 import { PaceBucket } from './PaceBucket.js';
-import { PackedItems } from './RecordItems.js';
+import { PackedItems, type RecordItems } from './RecordItems.js';
 import { TokenBucket } from './TokenBucket.js';
 
 /**
@@ -72,6 +72,24 @@ export class ShardLane<T> {
   throttled(now: number, records: number, bytes: number): void {
     this.recordBudget.take(Math.min(records, this.recordBudget.available(now)), now);
     this.byteBudget.take(Math.min(bytes, this.byteBudget.available(now)), now);
+  }
+
+  /**
+   * Takes out the items of every record the lane holds, in the order they would have gone (in
+   * back-off, closed, open), and leaves it holding none: the producer is aborted. The open
+   * record's accumulator keeps its bytes; the lane is dropped with it.
+   */
+  takeAll(): RecordItems<T>[] {
+    const taken: RecordItems<T>[] = [];
+    for (const record of this.retries) taken.push(record.items);
+    for (let record = this.queue.shift(); record !== undefined; record = this.queue.shift())
+      taken.push(record.items);
+    if (this.openItems.length > 0) taken.push(this.openItems);
+    this.retries = [];
+    this.released = 0;
+    this.unreleasedBytes = 0;
+    this.openItems = new PackedItems<T>(0);
+    return taken;
   }
 
   get idle(): boolean {
