@@ -10,7 +10,7 @@ import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import { ProducerAbortedError } from '../../src/producer/errors/ProducerAbortedError.js';
 import { Producer } from '../../src/producer/Producer.js';
 import type { ProducerOptions } from '../../src/producer/ProducerOptions.js';
-import { FakeKinesis } from './support/fakeKinesis.js';
+import { connectionReset, FakeKinesis } from './support/fakeKinesis.js';
 
 const SHARD_A = 'shardId-000000000000';
 const SHARD_B = 'shardId-000000000001';
@@ -182,6 +182,31 @@ describe('Producer.close({ abort: true }) in virtual time', () => {
     await expect(run.producer.put('late')).rejects.toThrow('The producer is closed');
   });
 
+  it('deliveryUnknown for items in back-off after an attempt that got no answer', async () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    let fake!: FakeKinesis;
+    let run!: ReturnType<typeof setup>;
+    let closed: Promise<void> | undefined;
+    scheduler.run(() => {
+      // Call 0 (at 5) loses its connection at 15: its records wait for a re-send, possibly stored.
+      fake = new FakeKinesis(scheduler, {
+        requestFault: (call) => (call === 0 ? connectionReset() : undefined),
+      });
+      run = setup(scheduler, fake);
+      void run.producer.put('A1');
+      scheduler.schedule(() => void run.producer.put('A2'), 20);
+      scheduler.schedule(() => {
+        closed = run.producer.close({ abort: true });
+      }, 22);
+    });
+    await expect(closed).resolves.toBeUndefined();
+    expect(fake.calls.map((call) => call.time)).toEqual([5]);
+    expect(run.reports.sort(byItem)).toEqual([
+      { at: 22, item: 'A1', status: 'aborted', shardId: SHARD_A, deliveryUnknown: true },
+      { at: 22, item: 'A2', status: 'aborted', shardId: SHARD_A, deliveryUnknown: false },
+    ]);
+  });
+
   it('reports delivered the items of a call whose afterFlush has not finished', async () => {
     const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
     let run!: ReturnType<typeof setup>;
@@ -220,7 +245,8 @@ describe('Producer.close({ abort: true }) in virtual time', () => {
         entryFault: ({ data }) =>
           data.startsWith('"B2"') ? 'ProvisionedThroughputExceededException' : undefined,
       });
-      run = setup(scheduler, fake);
+      // A retry limit, so that without the abort the graceful close ends too (in failure).
+      run = setup(scheduler, fake, { retryLimit: 3 });
       void run.producer.put('A1');
       void run.producer.put('B2');
       // The graceful close sends at once: A1 stored at 10, B2 throttled again and again.

@@ -8,7 +8,7 @@ import { UNASSIGNED_SHARD } from './ShardPredictor.js';
 
 /** How many items an abort failed, by where they were. */
 export interface AbortedCounts {
-  /** In a PutRecords call that was abandoned (ProducerAbortedError.deliveryUnknown). */
+  /** In a PutRecords call that was abandoned. */
   readonly inFlight: number;
   /** In a lane: open, closed and waiting (a KPL checksum pending or not), or in back-off. */
   readonly waiting: number;
@@ -27,8 +27,9 @@ function itemCount<T>(records: readonly RecordItems<T>[]): number {
  * `flushOnUnsubscribe: false`): every item accepted and not settled gets its one report. Items
  * of calls whose afterFlush has not finished are reported delivered (they were); every other
  * one fails with ProducerAbortedError, per shard: those of calls in flight (their calls are
- * stopped first, so no answer comes after) with `deliveryUnknown`, then those in the lanes,
- * then those waiting for the first shard map. Nothing of them is kept.
+ * stopped first, so no answer comes after) with `deliveryUnknown`, then those in the lanes (with
+ * `deliveryUnknown` too when waiting to be re-sent after an attempt that got no answer), then
+ * those waiting for the first shard map. Nothing of them is kept.
  */
 export class ProducerAbort<T> {
   constructor(
@@ -43,25 +44,43 @@ export class ProducerAbort<T> {
   failAll(unplaced: readonly QueuedItem<T>[]): AbortedCounts {
     this.settlement.settleWaiting();
     let inFlight = 0;
-    for (const call of this.sendLoop.takeInFlight()) {
-      const byLane = new Map<string, RecordItems<T>[]>();
-      for (const record of call) {
-        const list = byLane.get(record.laneId);
-        if (list === undefined) byLane.set(record.laneId, [record.items]);
-        else list.push(record.items);
-      }
-      for (const [laneId, records] of byLane) {
-        inFlight += itemCount(records);
-        this.failures.failAborted(records, laneId, true, this.streamName);
-      }
-    }
+    for (const call of this.sendLoop.takeInFlight()) inFlight += this.failByLane(call, true);
     let waiting = 0;
     for (const [laneId, records] of this.batcher.takeAll()) {
-      waiting += itemCount(records);
-      this.failures.failAborted(records, laneId, false, this.streamName);
+      // A record re-sent after an attempt without a definite answer may be stored all the same.
+      for (const possibleDuplicate of [true, false]) {
+        const items = records.filter((record) => record.possibleDuplicate === possibleDuplicate);
+        waiting += this.fail(items, laneId, possibleDuplicate);
+      }
     }
-    const records = unplaced.map((item) => new OneItem<T>(item));
-    this.failures.failAborted(records, UNASSIGNED_SHARD, false, this.streamName);
-    return { inFlight, waiting, unplaced: records.length };
+    const records = unplaced.map((item) => ({ items: new OneItem<T>(item), laneId: UNASSIGNED_SHARD }));
+    return { inFlight, waiting, unplaced: this.failByLane(records, false) };
+  }
+
+  /** Fails the records of one call (or the unplaced items), one error per lane; the item count. */
+  private failByLane(
+    records: readonly { readonly items: RecordItems<T>; readonly laneId: string }[],
+    deliveryUnknown: boolean,
+  ): number {
+    const byLane = new Map<string, { items: RecordItems<T> }[]>();
+    for (const record of records) {
+      const list = byLane.get(record.laneId);
+      if (list === undefined) byLane.set(record.laneId, [record]);
+      else list.push(record);
+    }
+    let count = 0;
+    for (const [laneId, list] of byLane) count += this.fail(list, laneId, deliveryUnknown);
+    return count;
+  }
+
+  private fail(
+    records: readonly { items: RecordItems<T> }[],
+    laneId: string,
+    deliveryUnknown: boolean,
+  ): number {
+    if (records.length === 0) return 0;
+    const items = records.map((record) => record.items);
+    this.failures.failAborted(items, laneId, deliveryUnknown, this.streamName);
+    return itemCount(items);
   }
 }

@@ -5,7 +5,7 @@ import type { Processor } from '../processors/Processor.js';
 import { type LaneAccumulator, laneAccumulators } from './LaneAccumulator.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
 import { OneItem, PackedItems, type RecordItems } from './RecordItems.js';
-import { ShardLane } from './ShardLane.js';
+import { ShardLane, type TakenRecord } from './ShardLane.js';
 import { recordSizes } from './recordSizes.js';
 import type { BatchLimits, NextBatch } from './BatchLimits.js';
 import { BatchAdmission, STOP, TAKE } from './BatchAdmission.js';
@@ -277,12 +277,13 @@ export class RecordBatcher<T> {
   }
 
   /**
-   * Takes out the items of every record not in a call (in back-off, closed and waiting, released
-   * or not, a KPL checksum pending or not, and open), per lane, and leaves the batcher holding no
-   * lane: the producer is aborted. Records in a call are the send loop's (SendLoop.takeInFlight).
+   * Takes out every record not in a call (in back-off, closed and waiting, released or not, a KPL
+   * checksum pending or not, and the open records' items), per lane, and leaves the batcher
+   * holding no lane: the producer is aborted. Records in a call are the send loop's
+   * (SendLoop.takeInFlight).
    */
-  takeAll(): Map<string, RecordItems<T>[]> {
-    const taken = new Map<string, RecordItems<T>[]>();
+  takeAll(): Map<string, TakenRecord<T>[]> {
+    const taken = new Map<string, TakenRecord<T>[]>();
     for (const lane of this.laneList) {
       const items = lane.takeAll();
       if (items.length > 0) taken.set(lane.shardId, items);

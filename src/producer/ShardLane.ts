@@ -1,9 +1,17 @@
 import { FifoQueue } from './FifoQueue.js';
 import type { LaneAccumulator } from './LaneAccumulator.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
+import type { RecordItems } from './RecordItems.js';
 import { PaceBucket } from './PaceBucket.js';
-import { PackedItems, type RecordItems } from './RecordItems.js';
+import { PackedItems } from './RecordItems.js';
 import { TokenBucket } from './TokenBucket.js';
+
+/** A record taken out of a lane (ShardLane.takeAll): its items, and whether it may be stored. */
+export interface TakenRecord<T> {
+  readonly items: RecordItems<T>;
+  /** An earlier attempt ended without a definite answer: Kinesis may have stored it. */
+  readonly possibleDuplicate: boolean;
+}
 
 /**
  * Everything the producer keeps for one predicted shard: the open record being aggregated, the
@@ -75,16 +83,15 @@ export class ShardLane<T> {
   }
 
   /**
-   * Takes out the items of every record the lane holds, in the order they would have gone (in
-   * back-off, closed, open), and leaves it holding none: the producer is aborted. The open
-   * record's accumulator keeps its bytes; the lane is dropped with it.
+   * Takes out every record the lane holds, in the order they would have gone (in back-off,
+   * closed, then the open record's items), and leaves it holding none: the producer is aborted.
+   * The open record's accumulator keeps its bytes; the lane is dropped with it.
    */
-  takeAll(): RecordItems<T>[] {
-    const taken: RecordItems<T>[] = [];
-    for (const record of this.retries) taken.push(record.items);
+  takeAll(): TakenRecord<T>[] {
+    const taken: TakenRecord<T>[] = this.retries;
     for (let record = this.queue.shift(); record !== undefined; record = this.queue.shift())
-      taken.push(record.items);
-    if (this.openItems.length > 0) taken.push(this.openItems);
+      taken.push(record);
+    if (this.openItems.length > 0) taken.push({ items: this.openItems, possibleDuplicate: false });
     this.retries = [];
     this.released = 0;
     this.unreleasedBytes = 0;

@@ -8,7 +8,7 @@ import { bytesSerializer } from '../../src/processors/serializers/bytesSerialize
 import type { BatchLimits } from '../../src/producer/BatchLimits.js';
 import type { FlushGroup, QueuedItem } from '../../src/producer/OutgoingRecord.js';
 import { RecordBatcher } from '../../src/producer/RecordBatcher.js';
-import type { RecordItems } from '../../src/producer/RecordItems.js';
+import type { TakenRecord } from '../../src/producer/ShardLane.js';
 
 const A = 'shardId-000000000000';
 const B = 'shardId-000000000001';
@@ -39,9 +39,9 @@ function item(index: number, bytes = 10): QueuedItem<Uint8Array> {
   };
 }
 
-function indexes(records: readonly RecordItems<Uint8Array>[]): number[] {
+function indexes(records: readonly Pick<TakenRecord<Uint8Array>, 'items'>[]): number[] {
   const found: number[] = [];
-  for (const items of records) for (let i = 0; i < items.length; i += 1) found.push(items.index(i));
+  for (const { items } of records) for (let i = 0; i < items.length; i += 1) found.push(items.index(i));
   return found;
 }
 
@@ -68,8 +68,8 @@ function expectEmpty(batcher: RecordBatcher<Uint8Array>): void {
 }
 
 describe('RecordBatcher.takeAll()', () => {
-  it('takes KPL records in back-off, waiting for their checksum, closed, released and open, each item once', () => {
-    // Every checksum is taken over and never written: a record waits for it for ever.
+  it('takes KPL records in back-off, waiting for their checksum and open, each item once', () => {
+    // Every checksum is taken over and written only when the test says so.
     const pending: PendingDigest[] = [];
     const sink: DigestSink = () => {
       const digest = { done: false };
@@ -78,36 +78,37 @@ describe('RecordBatcher.takeAll()', () => {
     };
     const batcher = new RecordBatcher<Uint8Array>(
       createProcessor('kpl-bytes', bytesSerializer(), kplAggregator()),
-      // Records close at ~half the limit: a 300-byte item closes the record it joins.
-      { ...limits, maxRecordBytes: 600 },
+      limits,
       sink,
     );
-    // Lane A: a record sent and failed (in back-off), a record whose checksum is pending
-    // (released, held by it), and an open record.
-    batcher.add(item(0, 300), A);
-    batcher.add(item(1, 300), A);
-    batcher.releaseClosed();
-    const { records } = batcher.nextBatch(0);
-    // The first closed record is taken once its checksum is done; the second waits for its own.
-    expect(records).toEqual([]);
+    // Lane A: a record sent and failed (in back-off), a record released and held by its pending
+    // checksum, and an open record. Lane B: a record held by its checksum, and an open record.
+    batcher.add(item(0), A);
+    batcher.releaseAll();
+    batcher.add(item(1), A);
+    batcher.add(item(4), B);
+    batcher.releaseAll();
+    expect(batcher.nextBatch(0).records).toEqual([]);
     pending[0]!.done = true;
     const sent = batcher.nextBatch(0).records;
-    expect(indexes(sent.map((record) => record.items))).toEqual([0]);
+    expect(indexes(sent)).toEqual([0]);
     sent[0]!.notBefore = 60_000;
     sent[0]!.attempts = 1;
+    // Its attempt got no answer: it may be stored.
+    sent[0]!.possibleDuplicate = true;
     batcher.requeue(sent);
     batcher.add(item(2), A);
     batcher.add(item(3), A);
-    // Lane B: a closed record not released, and an open one.
-    batcher.add(item(4, 300), B);
     batcher.add(item(5), B);
     expect(batcher.nextBatch(1).records).toEqual([]);
+    expect(batcher.openItems).toBe(3);
 
     const taken = batcher.takeAll();
     expect([...taken.keys()].sort()).toEqual([A, B]);
     // In the order they would have gone: back-off, closed, open.
-    expect(indexes(taken.get(A)!)).toEqual([0, 1, 2, 3]);
-    expect(indexes(taken.get(B)!)).toEqual([4, 5]);
+    expect(taken.get(A)!.map((record) => indexes([record]))).toEqual([[0], [1], [2, 3]]);
+    expect(taken.get(A)!.map((record) => record.possibleDuplicate)).toEqual([true, false, false]);
+    expect(taken.get(B)!.map((record) => indexes([record]))).toEqual([[4], [5]]);
     expectEmpty(batcher);
   });
 

@@ -8,9 +8,10 @@ import type { FailedItem } from './FailedItem.js';
  * with their indexes, `context.shardId` the shard they were predicted for (absent when the
  * shard map was not loaded yet, or the item was still waiting for room in the queue).
  *
- * `deliveryUnknown` is true for items whose PutRecords call was in flight: the call was
- * abandoned, and Kinesis may have stored them before it was. Otherwise they were never stored
- * (never sent, or every attempt so far failed).
+ * `deliveryUnknown` is true for items Kinesis may have stored: their PutRecords call was in
+ * flight (it was abandoned), or they waited to be re-sent after an attempt that got no answer
+ * (their report would have said `possibleDuplicate`). Otherwise they were never stored (never
+ * sent, or refused at every attempt so far).
  *
  * Retriable: nothing about the items or the stream stopped them, only the abort; they may be
  * given to another producer (with deliveryUnknown, at the risk of a duplicate).
