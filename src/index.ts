@@ -114,6 +114,7 @@ export {
 } from './producer/ToKinesisOptions.js';
 export { Producer } from './producer/Producer.js';
 export type { ProducerOptions, FlushInfo } from './producer/ProducerOptions.js';
+export type { ProducerCloseOptions } from './producer/ProducerCloseOptions.js';
 export type {
   DeliveryReport,
   DeliveredReport,
@@ -131,6 +132,7 @@ export { DeliveryFailedError } from './producer/errors/DeliveryFailedError.js';
 export { DeliveryRetryLimitError } from './producer/errors/DeliveryRetryLimitError.js';
 export { AfterFlushError } from './producer/errors/AfterFlushError.js';
 export { ProducerClosedError } from './producer/errors/ProducerClosedError.js';
+export { ProducerAbortedError } from './producer/errors/ProducerAbortedError.js';
 export { fromKinesis, type KinesisConsumerObservable } from './observables/fromKinesis.js';
 export { checkpoint, type CheckpointOptions, type Checkpointable } from './operators/checkpoint.js';
 export { checkpointFilter } from './operators/checkpointFilter.js';

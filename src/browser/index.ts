@@ -72,6 +72,7 @@ export {
   type OverflowPolicy,
 } from '../producer/ToKinesisOptions.js';
 export type { ProducerOptions, FlushInfo } from '../producer/ProducerOptions.js';
+export type { ProducerCloseOptions } from '../producer/ProducerCloseOptions.js';
 export type {
   DeliveryReport,
   DeliveredReport,
@@ -89,4 +90,5 @@ export { DeliveryFailedError } from '../producer/errors/DeliveryFailedError.js';
 export { DeliveryRetryLimitError } from '../producer/errors/DeliveryRetryLimitError.js';
 export { AfterFlushError } from '../producer/errors/AfterFlushError.js';
 export { ProducerClosedError } from '../producer/errors/ProducerClosedError.js';
+export { ProducerAbortedError } from '../producer/errors/ProducerAbortedError.js';
 export type { Logger, LogMethod } from '../logging/Logger.js';

@@ -21,7 +21,8 @@ function asKinesisError(error: unknown): RxjsKinesisError {
  *
  * One producer engine per subscription. When the source completes, everything is flushed and the
  * output completes after the last report. On unsubscribe the accepted items are still delivered
- * (unless `flushOnUnsubscribe: false`), with nobody left to hear the reports. Options are
+ * (unless `flushOnUnsubscribe: false`: then nothing more is sent, as with Producer's
+ * `close({ abort: true })`), with nobody left to hear the reports. Options are
  * validated when toKinesis() is called.
  */
 export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, DeliveryReport<T>> {
@@ -132,7 +133,9 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
         if (finished) return;
         finished = true;
         if (policies.flushOnUnsubscribe) engine.flush(() => void engine.dispose());
-        else void engine.dispose();
+        // Aborted as Producer.close({ abort: true }) is: every timer, call and thread stops now
+        // and the items fail (counted in the metrics), with nobody left to hear the reports.
+        else void engine.dispose(true);
       };
     });
 }

@@ -34,7 +34,8 @@ export interface FailedReport<T> {
   readonly index: number;
   /**
    * ItemSerializationError, InvalidPartitionKeyError, InvalidExplicitHashKeyError,
-   * ItemTooLargeError, DeliveryFailedError, DeliveryRetryLimitError or AfterFlushError.
+   * ItemTooLargeError, DeliveryFailedError, DeliveryRetryLimitError, AfterFlushError or
+   * ProducerAbortedError.
    */
   readonly error: RxjsKinesisError;
 }

@@ -68,6 +68,9 @@ function deliveredReport<T>(
  * afterFlush, then reports every item delivered and settles it.
  */
 export class DeliverySettlement<T> {
+  /** Settles the items of each call whose afterFlush has not finished. */
+  private readonly waitingForAfterFlush = new Set<() => void>();
+
   constructor(
     private readonly options: ResolvedProducerOptions<T>,
     private readonly counters: ProducerMetrics,
@@ -135,10 +138,27 @@ export class DeliverySettlement<T> {
       return;
     }
     if (pending === undefined || typeof pending.then !== 'function') return settle();
+    // Settled once: when afterFlush is done, or at once if the producer is aborted first.
+    const settleOnce = () => {
+      if (this.waitingForAfterFlush.delete(settleOnce)) settle();
+    };
+    this.waitingForAfterFlush.add(settleOnce);
     pending.then(
-      () => this.guard(settle),
-      (error: unknown) => this.guard(() => this.failedAfterFlush(error, settle)),
+      () => this.guard(settleOnce),
+      (error: unknown) =>
+        this.guard(() => {
+          if (this.waitingForAfterFlush.has(settleOnce)) this.failedAfterFlush(error, settleOnce);
+        }),
     );
+  }
+
+  /**
+   * The producer is aborted: the items of calls whose afterFlush has not finished (they were
+   * delivered) are reported and settled now; what afterFlush does later changes nothing.
+   */
+  settleWaiting(): void {
+    const waiting = [...this.waitingForAfterFlush];
+    for (const settle of waiting) settle();
   }
 
   /**

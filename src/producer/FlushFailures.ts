@@ -53,6 +53,11 @@ export class FlushFailures {
     return claim.failure;
   }
 
+  /** Forgets the failure kept for the next flush, if any (the producer is aborted). */
+  dropCarried(): void {
+    this.carried = undefined;
+  }
+
   /** The put() item of `index` failed. */
   itemFailed(index: number, error: RxjsKinesisError): void {
     this.assign(index, error);

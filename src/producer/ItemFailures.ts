@@ -3,6 +3,8 @@ import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
 import { DeliveryFailedError } from './errors/DeliveryFailedError.js';
 import { DeliveryRetryLimitError } from './errors/DeliveryRetryLimitError.js';
+import type { FailedItem } from './errors/FailedItem.js';
+import { ProducerAbortedError } from './errors/ProducerAbortedError.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
 import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
 import type { ProducerMetrics } from './ProducerMetrics.js';
@@ -83,5 +85,26 @@ export class ItemFailures<T> {
       });
       for (const record of group.records) this.failRecordItems(record.items, failure, record.laneId);
     }
+  }
+
+  /**
+   * Fails items taken out of a lane (or, with UNASSIGNED_SHARD, items that reached none) when the
+   * producer is aborted, with one ProducerAbortedError naming the stream and the lane's shard.
+   * `deliveryUnknown`: the records were in a call that was abandoned.
+   */
+  failAborted(
+    records: readonly RecordItems<T>[],
+    laneId: string,
+    deliveryUnknown: boolean,
+    streamName: string,
+  ): void {
+    const items: FailedItem<T>[] = [];
+    for (const recordItems of records)
+      for (let i = 0; i < recordItems.length; i += 1)
+        items.push({ item: recordItems.item(i), index: recordItems.index(i) });
+    if (items.length === 0) return;
+    const context = laneId === UNASSIGNED_SHARD ? { streamName } : { streamName, shardId: laneId };
+    const error = new ProducerAbortedError(items, deliveryUnknown, context);
+    for (const recordItems of records) this.failRecordItems(recordItems, error, laneId);
   }
 }

@@ -1,6 +1,7 @@
 import type { Observable, Subscription } from 'rxjs';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveredReport, DeliveryReport } from './DeliveryReport.js';
+import { ProducerAbortedError } from './errors/ProducerAbortedError.js';
 import { ProducerClosedError } from './errors/ProducerClosedError.js';
 import { FifoQueue } from './FifoQueue.js';
 import { FlushFailures } from './FlushFailures.js';
@@ -8,12 +9,14 @@ import { validateFlushOn } from './flushOn.js';
 import type { PreparedItem } from './OutgoingRecord.js';
 import { ProducerEngine } from './ProducerEngine.js';
 import type { ProducerMetricsSnapshot } from './ProducerMetrics.js';
+import { resolveCloseOptions, type ProducerCloseOptions } from './ProducerCloseOptions.js';
 import type { ProducerOptions } from './ProducerOptions.js';
 import { ReportStream } from './ReportStream.js';
 
 interface WaitingPut<T> {
   readonly prepared: PreparedItem<T>;
   readonly accepted: () => void;
+  readonly refused: (error: RxjsKinesisError) => void;
 }
 
 interface DeliveryWaiter<T> {
@@ -25,7 +28,8 @@ interface DeliveryWaiter<T> {
  * An imperative producer on the same engine as toKinesis(): `await put(item)` returns once the
  * item is accepted (waiting while the queue is full, or while every call slot is taken and a
  * call's worth of records is ready for the next), `await send(item)` once it is delivered,
- * `flush()` sends everything and waits for it, `close()` flushes and releases the client.
+ * `flush()` sends everything and waits for it, `close()` flushes and releases the client, and
+ * `close({ abort: true })` releases it at once, failing what was not delivered.
  *
  * Every item is reported on `reports$`. A failed item rejects its send() promise; a failed put()
  * item rejects each flush() (and close()) running that covers it (was called after its put()),
@@ -51,6 +55,7 @@ export class Producer<T> {
    */
   private mapBoundOn = true;
   private closing: Promise<void> | undefined;
+  private aborting: Promise<void> | undefined;
   private readonly flushOn: Subscription | undefined;
 
   /** Every item's report, as its PutRecords answer arrives. Completes on close(). */
@@ -119,16 +124,56 @@ export class Producer<T> {
     if (failure !== undefined) throw failure;
   }
 
-  /** Refuses new items, flushes, and releases the client (if the producer created it). */
-  close(): Promise<void> {
+  /**
+   * Refuses new items, flushes, and releases the client (if the producer created it). Rejects as
+   * flush() does (with the first failure among the put() items), after the last report.
+   *
+   * With `{ abort: true }`: refuses new items and delivers nothing more. Every item accepted and
+   * not yet delivered is reported at once, failed with ProducerAbortedError (on `reports$`, its
+   * send() or the flush() calls covering it, a graceful close() running included); those of a
+   * PutRecords call in flight have `deliveryUnknown` (the call is abandoned: Kinesis may have
+   * stored them). put() calls waiting for room reject with it. Resolves once every report has
+   * been emitted and every timer, call, thread and the client it started have stopped; a close()
+   * called after it returns the same promise. See the README, "Closing a Producer".
+   *
+   * Invalid options reject at once with InvalidOptionError, the producer left open.
+   */
+  close(options?: ProducerCloseOptions): Promise<void> {
+    let abort: boolean;
+    try {
+      abort = resolveCloseOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.closed = true;
     this.flushOn?.unsubscribe();
-    this.closing ??= this.flush().finally(() => {
-      const stopped = this.engine.dispose();
-      this.reports.complete();
-      return stopped;
-    });
+    if (abort) this.aborting ??= this.abort();
+    if (this.aborting !== undefined) return this.aborting;
+    this.closing ??= this.flush().finally(() => this.stop());
     return this.closing;
+  }
+
+  private async abort(): Promise<void> {
+    const streamName = this.engine.options.address.streamName;
+    // Refused before the engine reports: room its reports make must not let them in.
+    for (let put = this.waiting.shift(); put !== undefined; put = this.waiting.shift()) {
+      const { item, index } = put.prepared;
+      const error = new ProducerAbortedError([{ item, index }], false, { streamName });
+      // A send() item's waiter: its send() rejects through the refused put.
+      if (!this.deliveryWaiters.delete(index)) this.flushFailures.itemFailed(index, error);
+      put.refused(error);
+    }
+    const stopped = this.stop(true);
+    // A graceful close() under way ends (rejected if its flush covered an aborted put() item).
+    await Promise.allSettled([stopped, this.closing]);
+    // A failure kept for a next flush() is dropped: nothing of the items outlives the abort.
+    this.flushFailures.dropCarried();
+  }
+
+  private stop(abort = false): Promise<void> {
+    const stopped = this.engine.dispose(abort);
+    this.reports.complete();
+    return stopped;
   }
 
   /** Items accepted and not yet settled. */
@@ -161,8 +206,8 @@ export class Producer<T> {
       this.engine.accept(prepared);
       return Promise.resolve(index);
     }
-    const accepted = new Promise<number>((resolve) =>
-      this.waiting.push({ prepared, accepted: () => resolve(index) }),
+    const accepted = new Promise<number>((resolve, reject) =>
+      this.waiting.push({ prepared, accepted: () => resolve(index), refused: reject }),
     );
     // Refusing the item sent the queue at once (see ProducerEngine.hasRoomFor): a call that failed
     // at once may have made room before the item waited for it, with no answer left to come.

@@ -7,6 +7,7 @@ import type { LogDetails } from '../logging/writeLog.js';
 import { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
 import { DeliverySettlement } from './DeliverySettlement.js';
 import { DeliveryFailedError } from './errors/DeliveryFailedError.js';
+import { FullQueueRelease } from './FullQueueRelease.js';
 import { ItemFailures } from './ItemFailures.js';
 import { ItemPlacer } from './ItemPlacer.js';
 import { ItemPreparer } from './ItemPreparer.js';
@@ -18,6 +19,7 @@ import type { ProducerOptions, ResolvedProducerOptions } from './ProducerOptions
 import { resolveProducerOptions } from './resolveProducerOptions.js';
 import { ProducerQueue } from './ProducerQueue.js';
 import { producerFailure, producerLog } from './producerLog.js';
+import { ProducerAbort } from './ProducerAbort.js';
 import { PutRecordsSender, retryPolicyOf } from './PutRecordsSender.js';
 import { batchLimitsOf } from './BatchLimits.js';
 import { RecordBatcher } from './RecordBatcher.js';
@@ -60,11 +62,10 @@ export class ProducerEngine<T> {
   private state: 'starting' | 'ready' | 'broken' = 'starting';
   private brokenBy: RxjsKinesisError | undefined;
   private incoming: QueuedItem<T>[] = [];
-  /** The queue was sent as full (queueFull) and no item was accepted since. */
-  private sentAsFull = false;
   private disposed = false;
-  private readonly aggregates: boolean;
+  private readonly fullQueue: FullQueueRelease<T>;
   private readonly placer: ItemPlacer<T>;
+  private readonly aborter: ProducerAbort<T>;
 
   constructor(
     options: ProducerOptions<T>,
@@ -78,7 +79,6 @@ export class ProducerEngine<T> {
       ...(options.region === undefined && address.region !== undefined ? { region: address.region } : {}),
     });
     this.scheduler = this.options.scheduler;
-    this.aggregates = this.options.processor.aggregator.aggregates;
     const connection = new ConnectionFailureDeadline(
       this.options.connectionFailureTimeout,
       address.streamName,
@@ -158,6 +158,14 @@ export class ProducerEngine<T> {
       this.sendLoop,
       this.failures,
     );
+    this.fullQueue = new FullQueueRelease<T>(this.batcher, this.queue, this.sendLoop);
+    this.aborter = new ProducerAbort<T>(
+      address.streamName,
+      this.batcher,
+      this.sendLoop,
+      settlement,
+      this.failures,
+    );
     this.startup = new StreamStartup<T>(
       this.client,
       this.options,
@@ -207,11 +215,11 @@ export class ProducerEngine<T> {
 
   /**
    * True if an item of `size` bytes fits in the queue now. When it does not, the queue is full
-   * (it cannot take the item the caller has): what it holds is sent at once (see queueFull).
+   * (it cannot take the item the caller has): what it holds is sent at once (see FullQueueRelease).
    */
   hasRoomFor(size: number): boolean {
     if (this.queue.hasRoomFor(size)) return true;
-    this.queueFull();
+    this.fullQueue.full();
     return false;
   }
 
@@ -243,25 +251,10 @@ export class ProducerEngine<T> {
       this.incoming.push(queued);
     } else {
       this.placer.place(queued);
-      this.sentAsFull = false;
+      this.fullQueue.accepted();
       // Another item like this one would not fit: the queue is most likely full already.
-      if (!this.queue.hasRoomFor(prepared.size)) this.queueFull();
+      if (!this.queue.hasRoomFor(prepared.size)) this.fullQueue.full();
     }
-  }
-
-  /**
-   * The queue cannot take the next item: it cannot fill any further, so what it holds is sent
-   * instead of waiting for bufferTime. With aggregation, only while open records hold at least
-   * half of it: otherwise the records on their way make room as they are answered, and the open
-   * ones keep filling (cut at every item that fills the queue, they would go part-filled, more
-   * records and calls for the same items). Once per item accepted: an item refused again and
-   * again (a source that overflows) costs nothing more.
-   */
-  private queueFull(): void {
-    if (this.sentAsFull || this.state !== 'ready' || this.disposed) return;
-    if (this.aggregates && 2 * this.batcher.openItems < this.queue.items) return;
-    this.sentAsFull = true;
-    this.sendLoop.releaseDue();
   }
 
   /**
@@ -274,17 +267,23 @@ export class ProducerEngine<T> {
 
   /**
    * Stops every timer, aborts every call still in flight (a late answer changes nothing) and
-   * makes no new one. Items not yet settled are abandoned. Resolves once the checksum thread
-   * (if one started) has stopped too.
+   * makes no new one. Resolves once the checksum thread (if one started) has stopped too. Items
+   * not yet settled are abandoned unreported, or with `abort`, reported at once (ProducerAbort):
+   * each fails with ProducerAbortedError (`deliveryUnknown` if its call was in flight), but
+   * those of calls whose afterFlush has not finished, delivered. Nothing of them is kept.
    */
-  dispose(): Promise<void> {
+  dispose(abort = false): Promise<void> {
     if (this.disposed) return this.digestsClosed;
     this.disposed = true;
-    const { items, records, failures } = this.counters.snapshot().totals;
-    this.log('info', 'producer closed', { items, records, failures, abandoned: this.queue.items });
     this.startup.stop();
     this.sendLoop.dispose();
     this.calls.stop();
+    const unplaced = this.incoming;
+    this.incoming = [];
+    const aborted = abort ? this.aborter.failAll(unplaced) : undefined;
+    const { items, records, failures } = this.counters.snapshot().totals;
+    const left = aborted ?? { abandoned: this.queue.items };
+    this.log('info', abort ? 'producer aborted' : 'producer closed', { items, records, failures, ...left });
     this.digestsClosed = this.digests.close();
     this.counters.publish();
     this.counters.complete();
@@ -306,7 +305,7 @@ export class ProducerEngine<T> {
     else {
       this.sendLoop.ensureBufferTimer();
       const last = incoming[incoming.length - 1];
-      if (last !== undefined && !this.queue.hasRoomFor(last.size)) this.queueFull();
+      if (last !== undefined && !this.queue.hasRoomFor(last.size)) this.fullQueue.full();
     }
     // Producer.put() calls waiting for the shard map (see mapBound) may come in now.
     if (incoming.length >= this.options.batchSize) this.hooks.shardMapArrived?.();

@@ -1,19 +1,14 @@
 import type { AggregatedRecord } from '../processors/Aggregator.js';
-import type { DigestSink, RecordWithDigest } from '../processors/aggregators/deferredDigest.js';
+import type { DigestSink } from '../processors/aggregators/deferredDigest.js';
 import { isNoneAggregator } from '../processors/aggregators/noneAggregator.js';
 import type { Processor } from '../processors/Processor.js';
 import { type LaneAccumulator, laneAccumulators } from './LaneAccumulator.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
 import { OneItem, PackedItems, type RecordItems } from './RecordItems.js';
-import { ShardLane } from './ShardLane.js';
+import { ShardLane, type TakenRecord } from './ShardLane.js';
 import { recordSizes } from './recordSizes.js';
 import type { BatchLimits, NextBatch } from './BatchLimits.js';
-
-const TAKE = 0;
-/** Held by its back-off: later records of the lane may still go (unless preserveOrder). */
-const SKIP = 1;
-/** Held by the call limits, a budget or preserveOrder: nothing after it in the lane goes now. */
-const STOP = 2;
+import { BatchAdmission, STOP, TAKE } from './BatchAdmission.js';
 
 /**
  * Aggregates items per predicted shard and cuts PutRecords batches. Items go into their lane's
@@ -37,8 +32,7 @@ export class RecordBatcher<T> {
   /** Released records not taken into a batch yet (retries aside), and their bytes. */
   private readyRecords = 0;
   private readyBytes = 0;
-  // What the last consider() call found (kept in fields so that it allocates nothing).
-  private wakeAt = Number.POSITIVE_INFINITY;
+  private readonly admission: BatchAdmission<T>;
 
   /** See RecordSizes. */
   private readonly fullRecordBytes: number;
@@ -46,7 +40,8 @@ export class RecordBatcher<T> {
   private readonly paceBurst: number | undefined;
 
   private readonly createAccumulator: (maxRecordBytes: number) => LaneAccumulator<T>;
-  private readonly aggregates: boolean;
+  /** Items are aggregated (several to a record). */
+  readonly aggregates: boolean;
   /**
    * Records are their items as they are (noneAggregator): an item becomes its record without
    * going through the accumulator (the preparer has checked its size against maxRecordBytes).
@@ -65,6 +60,7 @@ export class RecordBatcher<T> {
     this.fullRecordBytes = sizes.fullRecordBytes;
     this.halfRecords = sizes.closesBeforeItem;
     this.paceBurst = sizes.paceBurst;
+    this.admission = new BatchAdmission<T>(limits);
   }
 
   lane(shardId: string): ShardLane<T> {
@@ -236,7 +232,8 @@ export class RecordBatcher<T> {
     const records: OutgoingRecord<T>[] = [];
     const keys = preserveOrder ? new Set<string>() : undefined;
     let bytes = 0;
-    this.wakeAt = Number.POSITIVE_INFINITY;
+    const { admission } = this;
+    admission.wakeAt = Number.POSITIVE_INFINITY;
     const lanes = this.laneList;
     const count = lanes.length;
     const start = count === 0 ? 0 : this.rotation % count;
@@ -254,7 +251,7 @@ export class RecordBatcher<T> {
             kept.push(candidate);
             continue;
           }
-          const verdict = this.consider(lane, candidate, records.length, bytes, keys, now);
+          const verdict = admission.consider(lane, candidate, records.length, bytes, keys, now);
           if (verdict === TAKE) {
             records.push(candidate);
             bytes += candidate.record.size;
@@ -267,7 +264,7 @@ export class RecordBatcher<T> {
       }
       while (!stopped && lane.released > 0) {
         const candidate = lane.queue.peek()!;
-        if (this.consider(lane, candidate, records.length, bytes, keys, now) !== TAKE) break;
+        if (admission.consider(lane, candidate, records.length, bytes, keys, now) !== TAKE) break;
         lane.queue.shift();
         lane.released -= 1;
         this.readyRecords -= 1;
@@ -276,48 +273,37 @@ export class RecordBatcher<T> {
         bytes += candidate.record.size;
       }
     }
-    return { records, bytes, wakeAt: this.wakeAt };
+    return { records, bytes, wakeAt: admission.wakeAt };
+  }
+
+  /**
+   * Takes out every record not in a call (in back-off, closed and waiting, released or not, a KPL
+   * checksum pending or not, and the open records' items), per lane, and leaves the batcher
+   * holding no lane: the producer is aborted. Records in a call are the send loop's
+   * (SendLoop.takeInFlight).
+   */
+  takeAll(): Map<string, TakenRecord<T>[]> {
+    const taken = new Map<string, TakenRecord<T>[]>();
+    for (const lane of this.laneList) {
+      const items = lane.takeAll();
+      if (items.length > 0) taken.set(lane.shardId, items);
+    }
+    this.lanes.clear();
+    this.laneList = [];
+    this.closedUnreleasedRecords = 0;
+    this.closedUnreleasedBytes = 0;
+    this.openRecords = 0;
+    this.openBytes = 0;
+    this.openItemCount = 0;
+    this.readyRecords = 0;
+    this.readyBytes = 0;
+    return taken;
   }
 
   /** True when no lane holds an item, a record or a call in flight. */
   get idle(): boolean {
     for (const lane of this.laneList) if (!lane.idle) return false;
     return true;
-  }
-
-  /** Whether `candidate` may join the batch now; spends the lane's budget when it may. */
-  private consider(
-    lane: ShardLane<T>,
-    candidate: OutgoingRecord<T>,
-    batched: number,
-    bytes: number,
-    keys: Set<string> | undefined,
-    now: number,
-  ): number {
-    if (candidate.notBefore > now) {
-      if (candidate.notBefore < this.wakeAt) this.wakeAt = candidate.notBefore;
-      return SKIP;
-    }
-    // A KPL record whose checksum is still computed elsewhere waits (a pump follows).
-    const digest = (candidate.record as RecordWithDigest).pendingDigest;
-    if (digest !== undefined && !digest.done) return STOP;
-    const size = candidate.record.size;
-    if (batched >= this.limits.batchSize || bytes + size > this.limits.maxRequestBytes) return STOP;
-    if (keys !== undefined) {
-      const { items } = candidate;
-      for (let i = 0; i < items.length; i += 1) if (keys.has(items.partitionKey(i))) return STOP;
-    }
-    const delay = lane.budgetDelay(size, now);
-    if (delay > 0) {
-      if (now + delay < this.wakeAt) this.wakeAt = now + delay;
-      return STOP;
-    }
-    lane.spend(size, now);
-    if (keys !== undefined) {
-      const { items } = candidate;
-      for (let i = 0; i < items.length; i += 1) keys.add(items.partitionKey(i));
-    }
-    return TAKE;
   }
 
   /**

@@ -37,6 +37,8 @@ export interface SendLoopHost {
  */
 export class SendLoop<T> {
   private inFlight = 0;
+  /** The records of each call in flight (taken out at abort). */
+  private readonly calls = new Set<readonly OutgoingRecord<T>[]>();
   private bufferTimer: Subscription | undefined;
   private wakeTimer: { at: number; subscription: Subscription } | undefined;
   private pumping = false;
@@ -64,12 +66,28 @@ export class SendLoop<T> {
     return this.inFlight >= this.options.maxInFlightRequests && this.batcher.callReady;
   }
 
+  /** Records may be sent (the first shard map is loaded and the engine is not disposed). */
+  get ready(): boolean {
+    return this.host.ready();
+  }
+
   /** Stops the bufferTime and wake timers. */
   dispose(): void {
     this.bufferTimer?.unsubscribe();
     this.wakeTimer?.subscription.unsubscribe();
     this.bufferTimer = undefined;
     this.wakeTimer = undefined;
+  }
+
+  /**
+   * Takes out the records of every call in flight, whose answers are then ignored: the producer
+   * is aborted (its calls are stopped first, so none answers after).
+   */
+  takeInFlight(): (readonly OutgoingRecord<T>[])[] {
+    const taken = [...this.calls];
+    this.calls.clear();
+    this.inFlight = 0;
+    return taken;
   }
 
   ensureBufferTimer(): void {
@@ -158,11 +176,16 @@ export class SendLoop<T> {
     this.counters.countPutRecordsCall(lanes);
     for (const laneId of lanes) this.batcher.lane(laneId).inFlight += 1;
     for (const record of records) if (record.attempts > 0) this.counters.add(record.laneId, 'retries');
-    this.sender.send(records, (result) => this.host.guard(() => this.answered(lanes, result)));
+    this.calls.add(records);
+    this.sender.send(records, (result) => this.host.guard(() => this.answered(records, lanes, result)));
   }
 
-  private answered(lanes: ReadonlySet<string>, result: SendResult<T>): void {
-    if (this.host.disposed()) return;
+  private answered(
+    records: readonly OutgoingRecord<T>[],
+    lanes: ReadonlySet<string>,
+    result: SendResult<T>,
+  ): void {
+    if (!this.calls.delete(records) || this.host.disposed()) return;
     this.inFlight -= 1;
     for (const laneId of lanes) this.batcher.lane(laneId).inFlight -= 1;
     const now = this.scheduler.now();

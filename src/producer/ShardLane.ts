@@ -1,9 +1,17 @@
 import { FifoQueue } from './FifoQueue.js';
 import type { LaneAccumulator } from './LaneAccumulator.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
+import type { RecordItems } from './RecordItems.js';
 import { PaceBucket } from './PaceBucket.js';
 import { PackedItems } from './RecordItems.js';
 import { TokenBucket } from './TokenBucket.js';
+
+/** A record taken out of a lane (ShardLane.takeAll): its items, and whether it may be stored. */
+export interface TakenRecord<T> {
+  readonly items: RecordItems<T>;
+  /** An earlier attempt ended without a definite answer: Kinesis may have stored it. */
+  readonly possibleDuplicate: boolean;
+}
 
 /**
  * Everything the producer keeps for one predicted shard: the open record being aggregated, the
@@ -72,6 +80,23 @@ export class ShardLane<T> {
   throttled(now: number, records: number, bytes: number): void {
     this.recordBudget.take(Math.min(records, this.recordBudget.available(now)), now);
     this.byteBudget.take(Math.min(bytes, this.byteBudget.available(now)), now);
+  }
+
+  /**
+   * Takes out every record the lane holds, in the order they would have gone (in back-off,
+   * closed, then the open record's items), and leaves it holding none: the producer is aborted.
+   * The open record's accumulator keeps its bytes; the lane is dropped with it.
+   */
+  takeAll(): TakenRecord<T>[] {
+    const taken: TakenRecord<T>[] = this.retries;
+    for (let record = this.queue.shift(); record !== undefined; record = this.queue.shift())
+      taken.push(record);
+    if (this.openItems.length > 0) taken.push({ items: this.openItems, possibleDuplicate: false });
+    this.retries = [];
+    this.released = 0;
+    this.unreleasedBytes = 0;
+    this.openItems = new PackedItems<T>(0);
+    return taken;
   }
 
   get idle(): boolean {

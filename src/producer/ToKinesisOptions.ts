@@ -24,7 +24,12 @@ export interface ToKinesisOptions<T> extends ProducerOptions<T> {
    * report; the stream goes on.
    */
   readonly overflow?: OverflowPolicy;
-  /** Deliver what was accepted when the subscriber unsubscribes (default true); false abandons it. */
+  /**
+   * Deliver what was accepted when the subscriber unsubscribes (default true). false aborts, as
+   * Producer's `close({ abort: true })` does: nothing more is sent, every timer, call and thread
+   * stops at once, and the accepted items fail with ProducerAbortedError (counted in the metrics;
+   * nobody is left to hear the reports).
+   */
   readonly flushOnUnsubscribe?: boolean;
   /**
    * Receives the engine's metrics: a snapshot at subscribe, then one after every PutRecords
