@@ -5,7 +5,8 @@ import { writeLog } from '../../src/logging/writeLog.js';
 
 function capture(details: Record<string, unknown>): string[] {
   const lines: string[] = [];
-  writeLog({ warn: (line: string) => lines.push(line) }, 'warn', 'something happened', details);
+  const keep = (line: string) => void lines.push(line);
+  writeLog({ debug: keep, warn: keep, error: keep }, 'warn', 'something happened', details);
   return lines;
 }
 
