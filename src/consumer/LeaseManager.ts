@@ -168,7 +168,8 @@ export class LeaseManager {
 
   /**
    * Gives a shard's lease up; with a coordinator, `handoffTo` reserves it for that worker. Never
-   * rejects: a failure becomes an error-retried event (the lease then runs out on its own).
+   * rejects: a failure becomes an error-retried event, and the lease-released that closes the
+   * lease carries the error (the lease then runs out on its own).
    */
   async release(shardId: string, handoffTo?: string, token?: string): Promise<boolean> {
     const entry = this.held.get(shardId);
@@ -183,14 +184,16 @@ export class LeaseManager {
       this.options.onEvent({ type: 'lease-released', shardId });
       return true;
     } catch (error) {
+      const classified = classifyError(error);
       this.options.onEvent({
         type: 'error-retried',
         shardId,
         operation: 'releaseLease',
-        error: classifyError(error),
+        error: classified,
         attempt: 1,
         delayMs: 0,
       });
+      this.options.onEvent({ type: 'lease-released', shardId, error: classified });
       return false;
     }
   }
