@@ -167,6 +167,18 @@ export class LeaseManager {
   }
 
   /**
+   * A write through the lease found it gone (LeaseLostError): forgets it and reports lease-lost,
+   * unless that lease (`token`) is no longer held, its loss or release already reported: every
+   * lease-acquired ends with exactly one lease-lost or lease-released.
+   */
+  reportLost(shardId: string, token: string, error: LeaseLostError): void {
+    const entry = this.held.get(shardId);
+    if (entry === undefined || entry.lease.token !== token) return;
+    this.drop(shardId);
+    this.options.onEvent({ type: 'lease-lost', shardId, error });
+  }
+
+  /**
    * Gives a shard's lease up; with a coordinator, `handoffTo` reserves it for that worker. Never
    * rejects: a failure becomes an error-retried event, and the lease-released that closes the
    * lease carries the error (the lease then runs out on its own).

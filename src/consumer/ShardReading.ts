@@ -254,7 +254,7 @@ export class ShardReading extends ShardReadingLink {
   }
 
   private writeFailed(operation: string, error: unknown): void {
-    if (reportWriteFailure(this.host, this.shardId, operation, error)) this.leaseLost();
+    if (reportWriteFailure(this.host, this.shardId, this.token, operation, error)) this.leaseLost();
   }
 
   private stopSource(): void {
