@@ -39,9 +39,8 @@ export interface DynamoDBCheckpointerOptions {
   readonly heartbeatIntervalMs?: number;
   /**
    * How long an owner has to honour a handoff request, in ms. Default failoverTimeMs (at least
-   * 3 * heartbeatIntervalMs); must be more
-   * than two heartbeats (`2 * heartbeatIntervalMs`), or an owner with records in flight could never
-   * hand a shard over (InvalidOptionError).
+   * 3 * heartbeatIntervalMs); must be more than two heartbeats (`2 * heartbeatIntervalMs`), or an
+   * owner with records in flight could never hand a shard over (InvalidOptionError).
    */
   readonly handoffTimeoutMs?: number;
   /** How long a lease released for a handoff stays reserved for the requester. Default 2 heartbeats. */
