@@ -125,8 +125,10 @@ export class LeaseManager {
       return undefined;
     }
     this.sameIdReported.delete(shardId);
+    // A lease of the shard still held here (its loss not noticed yet, e.g. a stalled event loop)
+    // was given out again under the new token: it is lost, and reported so before the new one.
     const previous = this.held.get(shardId);
-    previous?.watchdog?.unsubscribe();
+    if (previous !== undefined) this.lose(shardId, previous);
     const entry: HeldLease = {
       lease,
       deadline: sentAt + this.durationMs,
