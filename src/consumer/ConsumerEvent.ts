@@ -27,8 +27,16 @@ export type ConsumerEvent =
     }
   /** The shard was read to its end, every record passed, and SHARD_END was written. */
   | { readonly type: 'shard-ended'; readonly shardId: string; readonly childShardIds: readonly string[] }
+  /** Every lease-acquired of a shard ends with exactly one lease-released or lease-lost of it. */
   | { readonly type: 'lease-acquired'; readonly shardId: string }
-  | { readonly type: 'lease-released'; readonly shardId: string }
+  /**
+   * This worker gave the shard's lease up (the shard ended, was handed over or given up, or the
+   * consumer stopped). Without `error` the store has it free (or reserved for a handoff's
+   * requester). With `error` the release failed (also reported as error-retried releaseLease):
+   * this worker no longer holds or uses the lease, but the store shows it held until it runs
+   * out, so another worker gets the shard only then.
+   */
+  | { readonly type: 'lease-released'; readonly shardId: string; readonly error?: RxjsKinesisError }
   /**
    * The shard's lease was taken over, ran out, or could not be renewed before its deadline: the
    * shard stopped at once and its unwritten positions were dropped.

@@ -125,8 +125,10 @@ export class LeaseManager {
       return undefined;
     }
     this.sameIdReported.delete(shardId);
+    // A lease of the shard still held here (its loss not noticed yet, e.g. a stalled event loop)
+    // was given out again under the new token: it is lost, and reported so before the new one.
     const previous = this.held.get(shardId);
-    previous?.watchdog?.unsubscribe();
+    if (previous !== undefined) this.lose(shardId, previous);
     const entry: HeldLease = {
       lease,
       deadline: sentAt + this.durationMs,
@@ -167,8 +169,21 @@ export class LeaseManager {
   }
 
   /**
+   * A write through the lease found it gone (LeaseLostError): forgets it and reports lease-lost,
+   * unless that lease (`token`) is no longer held, its loss or release already reported: every
+   * lease-acquired ends with exactly one lease-lost or lease-released.
+   */
+  reportLost(shardId: string, token: string, error: LeaseLostError): void {
+    const entry = this.held.get(shardId);
+    if (entry === undefined || entry.lease.token !== token) return;
+    this.drop(shardId);
+    this.options.onEvent({ type: 'lease-lost', shardId, error });
+  }
+
+  /**
    * Gives a shard's lease up; with a coordinator, `handoffTo` reserves it for that worker. Never
-   * rejects: a failure becomes an error-retried event (the lease then runs out on its own).
+   * rejects: a failure becomes an error-retried event, and the lease-released that closes the
+   * lease carries the error (the lease then runs out on its own).
    */
   async release(shardId: string, handoffTo?: string, token?: string): Promise<boolean> {
     const entry = this.held.get(shardId);
@@ -183,14 +198,16 @@ export class LeaseManager {
       this.options.onEvent({ type: 'lease-released', shardId });
       return true;
     } catch (error) {
+      const classified = classifyError(error);
       this.options.onEvent({
         type: 'error-retried',
         shardId,
         operation: 'releaseLease',
-        error: classifyError(error),
+        error: classified,
         attempt: 1,
         delayMs: 0,
       });
+      this.options.onEvent({ type: 'lease-released', shardId, error: classified });
       return false;
     }
   }

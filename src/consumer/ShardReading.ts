@@ -6,65 +6,44 @@
  * started it, so a late result (a write, a SHARD_END, a handoff) of a reading that moved on is
  * ignored.
  *
- * Its states and transitions: ReadingState (ShardReadingHost.ts).
+ * Its states and transitions: ReadingState (ShardReadingHost.ts). What its records' handles do:
+ * ShardReadingLink; the handover's wait for the records in flight: ShardHandover.
  */
 import type { ChildShard, _Record } from '@aws-sdk/client-kinesis';
-import {
-  markShardEnd,
-  reportWriteFailure,
-  type ReadingState,
-  type ShardReadingHost,
-} from './ShardReadingHost.js';
-import { HandoffWait, type HandoffLimit } from './HandoffWait.js';
-import type { Checkpointer } from '../checkpointers/Checkpointer.js';
+import { markShardEnd, reportWriteFailure, type ShardReadingHost } from './ShardReadingHost.js';
+import type { HandoffLimit } from './HandoffWait.js';
+import { ShardHandover } from './ShardHandover.js';
+import { ShardReadingLink } from './ShardReadingLink.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
-import type { LedgerLink, ReadingLink } from './RecordTracking.js';
 import type { ShardCounters } from './ShardCounters.js';
-import { ReadingSettlement } from './ReadingSettlement.js';
-import type { ShardProgress } from './ShardProgress.js';
 import type { RecordsPage } from './ShardReader.js';
 
 /** Wait before a failed SHARD_END write is tried again. */
 const END_RETRY_MS = 1000;
 
-const LIVE: ReadonlySet<ReadingState> = new Set(['reading', 'draining', 'ending', 'releasing', 'stopping']);
-
-export class ShardReading implements ReadingLink {
-  /** The records in flight and their settlement (after a lost lease too: see ReadingSettlement.hold). */
-  readonly settlement: ReadingSettlement;
-  private current: ReadingState = 'reading';
+export class ShardReading extends ShardReadingLink {
   private readonly controller = new AbortController();
   private source: ReadingSource | undefined;
   private writing: Promise<void> = Promise.resolve();
   private finishing: Promise<void> | undefined;
   /** The handover under way: who gets the shard, and the wait for the records in flight. */
-  private handoff: { requester: string | undefined; readonly wait: HandoffWait } | undefined;
+  private handoff: ShardHandover | undefined;
   private childShards: readonly ChildShard[] = [];
   private cancelRetry: () => void = () => undefined;
   /** Positions settled here may be ahead of unfinished work: nothing more is written (see distrust). */
   private distrusted = false;
-  /**
-   * Records of this reading were given up unfinished (the last subscriber left with records in
-   * flight, or records came when no subscriber was left): the end of the shard is never marked
-   * by this reading, or its children would start and those records would never be read again.
-   */
-  private abandoned = false;
 
   constructor(
     readonly shardId: string,
     readonly token: string,
-    private readonly host: ShardReadingHost,
+    host: ShardReadingHost,
     readonly counters: ShardCounters,
     createSource: (
       params: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError' | 'onStalled'>,
     ) => ReadingSource,
   ) {
-    this.settlement = new ReadingSettlement(
-      host.gate,
-      () => this.maybeEnd(),
-      () => this.current === 'draining',
-    );
+    super(host);
     this.source = createSource({
       onRecords: (records, page) => this.onRecords(records, page),
       onEnd: (children) => this.onEnd(children),
@@ -73,84 +52,33 @@ export class ShardReading implements ReadingLink {
     });
   }
 
-  get state(): ReadingState {
-    return this.current;
-  }
-
-  /** The records in flight. */
-  get progress(): ShardProgress {
-    return this.settlement.progress;
-  }
-
-  get checkpointer(): Checkpointer {
-    return this.host.checkpointer;
-  }
-
   /** Fires when the reading ends before its records could be committed (lost, handed over, stopped). */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
 
-  /** Records settle here: while the reading is live, and after a lost lease while they hold their budget. */
-  private get tracking(): boolean {
-    return LIVE.has(this.current) || this.settlement.holding;
-  }
-
   /** True while the lease this reading was started with is still held (its deadline enforced). */
   private get owns(): boolean {
-    return LIVE.has(this.current) && this.host.leases.get(this.shardId)?.token === this.token;
+    return this.live && this.host.leases.get(this.shardId)?.token === this.token;
+  }
+
+  /** ShardHandover: handing over (the state). */
+  get releasing(): boolean {
+    return this.current === 'releasing';
+  }
+
+  /** ShardHandover: handing over, still under the lease this reading was started with. */
+  get handingOver(): boolean {
+    return this.current === 'releasing' && this.owns;
   }
 
   start(): void {
     this.source?.start();
   }
 
-  // ReadingLink: what the operators call through a record's handle.
-
-  passed(ledger: LedgerLink, sequenceNumber: string, sub: number | undefined): void {
-    if (!this.tracking) return;
-    const { size, items, bytes } = this.progress;
-    this.progress.pass(ledger.id, sequenceNumber, sub);
-    this.settlement.settled(size, items, bytes);
-  }
-
-  skipped(ledger: LedgerLink, seq: string, sub: number | undefined, count: number, through?: number): void {
-    if (!this.tracking) return;
-    this.settlement.settle(() => this.progress.skip(seq, sub, count, ledger.id, through ?? -1));
-    ledger.settledByDrop(this);
-  }
-
-  itemsDecoded(sequenceNumber: string, items: number): void {
-    if (this.tracking) this.host.gate.addItems(this.progress.setItems(sequenceNumber, items));
-  }
-
-  itemsDone(ledger: LedgerLink, sequenceNumber: string): number {
-    return this.tracking ? this.progress.itemsDone(ledger.id, sequenceNumber) : Number.POSITIVE_INFINITY;
-  }
-
-  whenSettled(callback: () => void): () => void {
-    if (!LIVE.has(this.current)) {
-      callback();
-      return () => undefined;
-    }
-    return this.settlement.whenSettled(callback);
-  }
-
-  /** Whether a record in flight waits for subscriber `ledgerId` (false once the reading is over). */
-  holdsFor(ledgerId: number): boolean {
-    return LIVE.has(this.current) && this.progress.holds(ledgerId);
-  }
-
-  /** Forgets a subscriber that left: the last one leaving leaves nothing committable. */
-  removeLedger(ledgerId: number, last: boolean): void {
-    if (!LIVE.has(this.current)) return;
-    if (last && this.progress.size > 0) this.abandoned = true;
-    this.settlement.settle(() => (last ? this.progress.clear() : this.progress.removeSink(ledgerId)));
-  }
-
   /** Writes the committable position through the lease, after any write under way. Never rejects. */
   commit(): Promise<void> {
-    if (!this.progress.dirty || !LIVE.has(this.current) || this.current === 'ending' || this.distrusted)
+    if (!this.progress.dirty || !this.live || this.current === 'ending' || this.distrusted)
       return this.writing;
     this.writing = this.writing.then(async () => {
       const position = this.progress.committable;
@@ -159,7 +87,7 @@ export class ShardReading implements ReadingLink {
       if (this.distrusted) return;
       try {
         await this.host.checkpointer.checkpoint(lease, position);
-        if (!LIVE.has(this.current)) return;
+        if (!this.live) return;
         this.progress.markWritten(position);
         this.counters.checkpoint = position;
         this.host.onEvent({ type: 'checkpoint-written', shardId: this.shardId, position });
@@ -172,41 +100,24 @@ export class ShardReading implements ReadingLink {
 
   /**
    * Hands the shard over (or gives it up): stops reading, waits until every record in flight
-   * settled, writes, and releases the lease (reserved for `requester`). The lease is never
-   * released with records in flight: at each `drainTimeoutMs` without a drain, and at the latest
-   * by `limit.withdrawBy` (before the request's deadline, from which the requester may take the
-   * lease over), it reports handoff-timeout, withdraws the request (so the requester does not
-   * take the shard over mid-record) and keeps the lease, renewed as usual. Called again while
-   * handing over (the request seen again, or a new one), it only takes in the requester and the
-   * request's limit.
+   * settled (ShardHandover: never released with records in flight), writes, and releases the
+   * lease (reserved for `requester`). Called again while handing over, it only takes in the
+   * requester and the request's limit.
    */
   handOver(requester: string | undefined, drainTimeoutMs: number, limit?: HandoffLimit): Promise<void> {
     if (this.current === 'releasing' && this.handoff !== undefined) {
-      if (requester !== undefined) this.handoff.requester = requester;
-      if (limit !== undefined) this.handoff.wait.limit(limit);
+      this.handoff.update(requester, limit);
       return this.finishing ?? Promise.resolve();
     }
     if (this.current !== 'reading' && this.current !== 'draining') return this.finishing ?? Promise.resolve();
     this.current = 'releasing';
     this.stopSource();
-    const handoff = {
-      requester,
-      wait: new HandoffWait(this, this.host, drainTimeoutMs, () => this.current === 'releasing'),
-    };
-    if (limit !== undefined) handoff.wait.limit(limit);
+    const handoff = new ShardHandover(this, this.host, requester, drainTimeoutMs, limit);
     this.handoff = handoff;
     this.finishing = (async () => {
-      while (!(await handoff.wait.period())) {
-        if (this.current !== 'releasing' || !this.owns) return;
-        const inFlight = this.progress.size;
-        const asked = handoff.requester;
-        this.host.onEvent({ type: 'handoff-timeout', shardId: this.shardId, requester: asked, inFlight });
-        handoff.wait.withdrawing();
-        if (asked !== undefined) await this.host.withdrawHandoff(this.shardId, asked);
-      }
-      if (this.current !== 'releasing' || !this.owns) return;
+      if (!(await handoff.drained())) return;
       await this.commit();
-      if (this.current !== 'releasing' || !this.owns) return;
+      if (!this.handingOver) return;
       const to = handoff.requester;
       const released = await this.host.leases.release(this.shardId, to, this.token);
       if (this.current !== 'releasing') return;
@@ -224,16 +135,11 @@ export class ShardReading implements ReadingLink {
    * again from the last position written before.
    */
   distrust(): void {
-    if (!LIVE.has(this.current) || this.distrusted) return;
+    if (!this.live || this.distrusted) return;
     this.distrusted = true;
     // Stopping writes nothing now and releases the lease: the assignment starts the shard again
     // from its stored position for the subscribers that remain.
     void this.stop();
-  }
-
-  /** Records of this reading reached no subscriber (every one had left): see `abandoned`. */
-  abandon(): void {
-    this.abandoned = true;
   }
 
   /**
@@ -246,7 +152,7 @@ export class ShardReading implements ReadingLink {
 
   /** The lease is gone: stop at once, never write again. */
   leaseLost(): void {
-    if (!LIVE.has(this.current)) return;
+    if (!this.live) return;
     this.host.leases.drop(this.shardId, this.token);
     // A position finished but not written (e.g. the store was unreachable) is kept for the next
     // time this worker holds the shard: it writes it before reading again.
@@ -263,7 +169,7 @@ export class ShardReading implements ReadingLink {
     if (this.current === 'releasing') this.settlement.settle(() => this.progress.clear());
     if (this.current === 'releasing' || this.current === 'stopping')
       return this.finishing ?? Promise.resolve();
-    if (!LIVE.has(this.current)) return this.writing;
+    if (!this.live) return this.writing;
     this.current = 'stopping';
     this.stopSource();
     this.finishing = (async () => {
@@ -319,6 +225,10 @@ export class ShardReading implements ReadingLink {
 
   // Internals
 
+  protected settledWhileDraining(): void {
+    this.maybeEnd();
+  }
+
   private maybeEnd(): void {
     if (this.current !== 'draining' || this.progress.size > 0 || this.distrusted || this.abandoned) return;
     this.current = 'ending';
@@ -344,7 +254,7 @@ export class ShardReading implements ReadingLink {
   }
 
   private writeFailed(operation: string, error: unknown): void {
-    if (reportWriteFailure(this.host, this.shardId, operation, error)) this.leaseLost();
+    if (reportWriteFailure(this.host, this.shardId, this.token, operation, error)) this.leaseLost();
   }
 
   private stopSource(): void {

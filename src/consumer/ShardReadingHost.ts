@@ -75,17 +75,19 @@ export interface ShardReadingHost {
 }
 
 /**
- * Reports a failed position or SHARD_END write as an event: lease-lost (returns true: the
- * reading must stop at once) or error-retried.
+ * Reports a failed position or SHARD_END write through the lease `token`: lease-lost (returns
+ * true: the reading must stop at once; reported only if that lease was still held, see
+ * LeaseManager.reportLost) or error-retried.
  */
 export function reportWriteFailure(
-  host: Pick<ShardReadingHost, 'streamName' | 'onEvent'>,
+  host: Pick<ShardReadingHost, 'streamName' | 'onEvent' | 'leases'>,
   shardId: string,
+  token: string,
   operation: string,
   error: unknown,
 ): boolean {
   if (error instanceof LeaseLostError) {
-    host.onEvent({ type: 'lease-lost', shardId, error });
+    host.leases.reportLost(shardId, token, error);
     return true;
   }
   host.onEvent({

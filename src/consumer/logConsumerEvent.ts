@@ -28,7 +28,9 @@ export function consumerEventLogLine(event: ConsumerEvent): LogLine {
     case 'lease-acquired':
       return line('info', 'lease acquired', { shardId: event.shardId });
     case 'lease-released':
-      return line('info', 'lease released', { shardId: event.shardId });
+      return event.error === undefined
+        ? line('info', 'lease released', { shardId: event.shardId })
+        : line('warn', 'lease released, left to run out', { shardId: event.shardId, error: event.error });
     case 'lease-lost':
       return line('warn', 'lease lost', { shardId: event.shardId, error: event.error });
     case 'lease-unavailable':

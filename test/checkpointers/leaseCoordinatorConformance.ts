@@ -25,7 +25,8 @@ const SHARD = 'shardId-000000000000';
 const SHARD_1 = 'shardId-000000000001';
 const SESSION_MS = 600;
 const HANDOFF_MS = 300;
-const HEARTBEAT_MS = 150;
+// A handoff timeout must exceed two heartbeats (the owner's withdrawal margin and the late sight of a request).
+const HEARTBEAT_MS = 140;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

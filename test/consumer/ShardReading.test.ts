@@ -1,6 +1,7 @@
 import type { _Record } from '@aws-sdk/client-kinesis';
 import { asyncScheduler } from 'rxjs';
 import type { CheckpointPosition } from '../../src/checkpointers/Checkpointer.js';
+import { LeaseLostError } from '../../src/checkpointers/errors/LeaseLostError.js';
 import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
 import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
 import { InFlightGate } from '../../src/consumer/InFlightGate.js';
@@ -309,4 +310,32 @@ test('distrust() of a shard read to its end writes no SHARD_END', async () => {
   expect(t.reading.state).toBe('stopped');
   expect(await t.checkpointer.getCheckpoint(STREAM, SHARD)).toBeUndefined();
   await t.cleanUp();
+});
+
+test('a lease lost while a checkpoint was under way is reported lost once, though the write then fails with LeaseLostError', async () => {
+  const t = await setUp();
+  let failWrite: (error: unknown) => void = () => undefined;
+  jest
+    .spyOn(t.checkpointer, 'checkpoint')
+    .mockImplementation(() => new Promise((_resolve, reject) => (failWrite = reject)));
+  t.deliver('1');
+  t.reading.passed(t.ledger, '1', undefined);
+  const writing = t.reading.commit();
+  await t.flush();
+  expect(t.checkpointer.checkpoint).toHaveBeenCalledTimes(1);
+  // The lease's deadline passes while the write is under way: the manager reports the loss, and
+  // the consumer stops the reading.
+  const lostAt = Date.now() + t.checkpointer.leaseDurationMs + 1;
+  const clock = jest.spyOn(Date, 'now').mockReturnValue(lostAt);
+  try {
+    expect(t.leases.get(SHARD)).toBeUndefined();
+    t.reading.leaseLost();
+    failWrite(new LeaseLostError({ streamName: STREAM, shardId: SHARD, expectedOwner: 'w1' }));
+    await writing;
+    expect(t.events.filter((event) => event.type === 'lease-lost')).toHaveLength(1);
+    expect(t.reading.state).toBe('lost');
+  } finally {
+    clock.mockRestore();
+    await t.cleanUp();
+  }
 });

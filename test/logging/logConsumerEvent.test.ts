@@ -30,6 +30,11 @@ const levels: readonly [ConsumerEvent, string, string][] = [
   [{ type: 'shard-ended', shardId: 'a', childShardIds: ['b'] }, 'info', 'shard ended'],
   [{ type: 'lease-acquired', shardId: 'a' }, 'info', 'lease acquired'],
   [{ type: 'lease-released', shardId: 'a' }, 'info', 'lease released'],
+  [
+    { type: 'lease-released', shardId: 'a', error: new ConnectionError('release timed out') },
+    'warn',
+    'lease released, left to run out',
+  ],
   [{ type: 'lease-lost', shardId: 'a', error: lost }, 'warn', 'lease lost'],
   [{ type: 'lease-unavailable', shardId: 'a', reason: 'held', holder: 'w2' }, 'debug', 'lease unavailable'],
   [{ type: 'lease-unavailable', shardId: 'a', reason: 'same-worker-id' }, 'warn', 'lease unavailable'],

@@ -39,6 +39,7 @@ import { LostTakes } from './LostTakes.js';
 import { releaseHeldLease, renewHeldLease, writeCheckpoint, writeShardEnd } from './leaseWrites.js';
 import { loadDynamoDB } from './loadDynamoDB.js';
 import { readLeaseSnapshot } from './readLeaseSnapshot.js';
+import { releaseLostTakes } from './releaseLostTakes.js';
 import { ShardQueues } from './ShardQueues.js';
 import { WorkerRegistry } from './WorkerRegistry.js';
 
@@ -255,8 +256,9 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.inFlight]);
+    // A take whose answer was lost may have given this process a lease nobody knows of: release it.
+    await releaseLostTakes(this.context);
     this.context.held.clear();
-    this.context.lostTakes.clear();
     if (this.ownsClient) this.client.destroy();
   }
 

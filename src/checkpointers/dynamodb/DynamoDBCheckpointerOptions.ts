@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import { defaultHandoffTimeout, validateHandoffTimeout } from '../validateHandoffTimeout.js';
 import type { KinesisCredentials } from '../../kinesis/createKinesisClient.js';
 import type { Logger } from '../../logging/Logger.js';
 import { validateLogger } from '../../logging/validateLogger.js';
@@ -36,7 +37,11 @@ export interface DynamoDBCheckpointerOptions {
   readonly failoverTimeMs?: number;
   /** How often a consumer heartbeats and renews its leases, in ms. Default failoverTimeMs / 4. */
   readonly heartbeatIntervalMs?: number;
-  /** How long an owner has to honour a handoff request, in ms. Default failoverTimeMs. */
+  /**
+   * How long an owner has to honour a handoff request, in ms. Default failoverTimeMs (at least
+   * 3 * heartbeatIntervalMs); must be more than two heartbeats (`2 * heartbeatIntervalMs`), or an
+   * owner with records in flight could never hand a shard over (InvalidOptionError).
+   */
   readonly handoffTimeoutMs?: number;
   /** How long a lease released for a handoff stays reserved for the requester. Default 2 heartbeats. */
   readonly handoffReservationMs?: number;
@@ -163,6 +168,9 @@ export function resolveDynamoDBCheckpointerOptions(
   );
   if (heartbeatIntervalMs >= failoverTimeMs)
     throw new InvalidOptionError('heartbeatIntervalMs', heartbeatIntervalMs, 'must be below failoverTimeMs');
+  const handoffTimeoutMs =
+    options.handoffTimeoutMs ?? defaultHandoffTimeout(failoverTimeMs, heartbeatIntervalMs);
+  validateHandoffTimeout(handoffTimeoutMs, heartbeatIntervalMs, 'heartbeatIntervalMs', 'failoverTimeMs');
   return {
     name,
     tableFor,
@@ -172,7 +180,7 @@ export function resolveDynamoDBCheckpointerOptions(
     createTable: options.createTable ?? true,
     failoverTimeMs,
     heartbeatIntervalMs,
-    handoffTimeoutMs: positiveInteger(options.handoffTimeoutMs, 'handoffTimeoutMs', failoverTimeMs),
+    handoffTimeoutMs,
     handoffReservationMs: positiveInteger(
       options.handoffReservationMs,
       'handoffReservationMs',

@@ -1,7 +1,6 @@
 import { writeLog } from '../../logging/writeLog.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { leaseCounterOf, type LeaseItem } from './kclLeaseItem.js';
-import { leaseKeyOf } from './leaseKeyOf.js';
 import { isLeaseTake, type LeaseTake } from './leaseTake.js';
 
 /**
@@ -23,12 +22,11 @@ export async function settleLostTake(
   failure: unknown,
 ): Promise<LeaseItem | undefined> {
   const { options, store, lostTakes } = context;
-  const key = leaseKeyOf(table, streamName, shardId);
   let item: LeaseItem | undefined;
   try {
     item = await store.get(table, streamName, shardId);
   } catch (readFailure) {
-    lostTakes.remember(key, take);
+    lostTakes.remember({ table, streamName, shardId, take });
     throw failure ?? readFailure;
   }
   if (isLeaseTake(item, take)) {
@@ -40,11 +38,11 @@ export async function settleLostTake(
       });
       return item;
     }
-    lostTakes.remember(key, take);
+    lostTakes.remember({ table, streamName, shardId, take });
     return undefined;
   }
   if (failure !== undefined && (item === undefined || leaseCounterOf(item) < take.counter)) {
-    lostTakes.remember(key, take);
+    lostTakes.remember({ table, streamName, shardId, take });
     throw failure;
   }
   return undefined;

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Cluster, Redis } from 'ioredis';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import { defaultHandoffTimeout, validateHandoffTimeout } from '../validateHandoffTimeout.js';
 import { resolveBackoffOptions, type BackoffOptions } from '../../kinesis/backoff.js';
 import type { Logger } from '../../logging/Logger.js';
 import { validateLogger } from '../../logging/validateLogger.js';
@@ -35,7 +36,9 @@ export interface RedisCheckpointerOptions {
   readonly keyPrefix?: string;
   /**
    * How long, in milliseconds, an owner has to honour a handoff request before the requester
-   * may take the lease over. Default sessionTimeout.
+   * may take the lease over. Default sessionTimeout (at least 3 * heartbeatInterval); must be more
+   * than two heartbeats (`2 * heartbeatInterval`), or an owner with records in flight could never
+   * hand a shard over (InvalidOptionError).
    */
   readonly handoffTimeoutMs?: number;
   /**
@@ -162,14 +165,9 @@ export function resolveRedisCheckpointerOptions(
       'must be a string without "{" or "}" (the keys carry their own Redis Cluster hash tag)',
     );
 
-  const handoffTimeoutMs = options.handoffTimeoutMs ?? sessionTimeoutMs;
-  if (!isInteger(handoffTimeoutMs) || handoffTimeoutMs < heartbeatIntervalMs)
-    throw new InvalidOptionError(
-      'handoffTimeoutMs',
-      handoffTimeoutMs,
-      `must be an integer number of milliseconds >= heartbeatInterval (${heartbeatIntervalMs} ms), ` +
-        `so the owner sees the request before its deadline; the default is sessionTimeout`,
-    );
+  const handoffTimeoutMs =
+    options.handoffTimeoutMs ?? defaultHandoffTimeout(sessionTimeoutMs, heartbeatIntervalMs);
+  validateHandoffTimeout(handoffTimeoutMs, heartbeatIntervalMs, 'heartbeatInterval', 'sessionTimeout');
 
   const handoffReservationMs = options.handoffReservationMs ?? 2 * heartbeatIntervalMs;
   if (!isInteger(handoffReservationMs) || handoffReservationMs < heartbeatIntervalMs)

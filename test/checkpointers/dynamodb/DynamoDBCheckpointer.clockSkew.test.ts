@@ -12,7 +12,7 @@ jest.setTimeout(60_000);
 const STREAM = 'orders';
 const FAILOVER = 10_000;
 const HEARTBEAT = 2_500;
-const HANDOFF = 4_000;
+const HANDOFF = 6_000; // more than two heartbeats
 const RESERVATION = 5_000;
 const MINUTES = 60_000;
 const SHARDS = [

@@ -184,3 +184,57 @@ describe('DynamoDBCheckpointer: a lease take whose answer was lost', () => {
     await expectNotToBeHad(tableName);
   });
 });
+
+describe('DynamoDBCheckpointer.close(): a lease take still unsettled', () => {
+  /** worker-a's take of the released lease: its call fails, and only then the table applies it. */
+  async function lateTake(tableName: string, a: DynamoDBCheckpointer): Promise<{ counter: number }> {
+    const before = Number((await readItem(tableName)).leaseCounter?.N);
+    const held = proxy.hold('UpdateItem');
+    proxy.dropRequest('UpdateItem');
+    proxy.dropRequest('UpdateItem');
+    await expect(a.acquireLease(STREAM, SHARD, 'worker-a')).rejects.toBeInstanceOf(DynamoDBRequestError);
+    await held.reached;
+    await held.release();
+    const item = await readItem(tableName);
+    expect(item.leaseOwner).toEqual({ S: 'worker-a' });
+    expect(item.leaseCounter).toEqual({ N: String(before + 1) });
+    return { counter: before + 1 };
+  }
+
+  it('that landed after its call gave up is read back and released: the closed worker leaves no lease to run out', async () => {
+    const tableName = uniqueTableName('close-lost');
+    await releasedLease(tableName);
+    const a = worker(tableName, { maxAttempts: 3, requestTimeout: 1000 });
+    const { counter } = await lateTake(tableName, a);
+
+    await a.close();
+
+    const item = await readItem(tableName);
+    expect(item.leaseOwner).toBeUndefined();
+    expect(item[TAKE_TOKEN]).toBeUndefined();
+    expect(item.leaseCounter).toEqual({ N: String(counter + 1) });
+    // Free at once for a worker that never saw it before (no failover time to wait).
+    await expect(worker(tableName).acquireLease(STREAM, SHARD, 'worker-c')).resolves.toMatchObject({
+      owner: 'worker-c',
+    });
+  });
+
+  it('that another write overtook is left alone: the lease stays with its holder', async () => {
+    const tableName = uniqueTableName('close-overtaken');
+    await releasedLease(tableName);
+    const a = worker(tableName, { maxAttempts: 3, requestTimeout: 1000 });
+    await lateTake(tableName, a);
+    // A clock a failover time ahead: worker-d sees worker-a's take as expired and takes the lease.
+    let clock = 1_000_000;
+    const d = worker(tableName, { now: () => clock });
+    await expect(d.acquireLease(STREAM, SHARD, 'worker-d')).resolves.toBeUndefined();
+    clock += FAILOVER_MS + 1;
+    const lease = await d.acquireLease(STREAM, SHARD, 'worker-d');
+    expect(lease).toMatchObject({ owner: 'worker-d' });
+
+    await a.close();
+
+    expect((await readItem(tableName)).leaseOwner).toEqual({ S: 'worker-d' });
+    if (lease !== undefined) await expect(d.checkpoint(lease, { sequenceNumber: '8' })).resolves.toBe(true);
+  });
+});

@@ -82,7 +82,7 @@ describe('RedisCheckpointer options', () => {
     expect(rejection({ keyPrefix: 'a{b}' }).message).toMatch(/hash tag/);
     expect(rejection({ keyPrefix: 3 }).option).toBe('keyPrefix');
     expect(rejection({ sessionTimeout: 1000, handoffTimeoutMs: 100 }).message).toMatch(
-      />= heartbeatInterval \(250 ms\)/,
+      /> 2 \* heartbeatInterval \(heartbeatInterval is 250 ms, so at least 501 ms\)/,
     );
     expect(rejection({ sessionTimeout: 1000, handoffReservationMs: 100 }).option).toBe(
       'handoffReservationMs',
