@@ -5,8 +5,11 @@
 // number of the bad record (no credential in it), the position stored is the record before it
 // (never past it), and a restart from the checkpointer's state delivers that record again; a
 // restart with onDecodeError hands it to the hook once and delivers every record after it.
+// A bad item in the middle of a KPL record of more than 1000 items (decoded item by item): the
+// position stored is inside the record, never at or past the bad item, each restart resumes
+// right after it, and with the hook only the bad item is left out.
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { concatMap, lastValueFrom, map, take, timer, toArray } from 'rxjs';
+import { concatMap, from, lastValueFrom, map, take, takeWhile, tap, timer, toArray } from 'rxjs';
 import {
   checkpoint,
   deserialize,
@@ -206,3 +209,73 @@ test.each(cases)(
     });
   },
 );
+
+test('a bad item in the middle of a record of more than 1000 items: nothing committed past it, each restart resumes inside the record', async () => {
+  const streamName = await createStream('large-aggregate-bad-item');
+  const items = Array.from({ length: 2000 }, (_, i) => (i === 1500 ? '{"a":' : String(i)));
+  const [sequence] = await write(streamName, [kpl(items, false)]);
+  const checkpointer = new MemoryCheckpointer();
+  const connection = pollingConnection(kinesis);
+  const storedSub = async (): Promise<number | undefined> => {
+    const stored = await checkpointer.getCheckpoint(streamName, SHARD);
+    if (stored?.kind !== 'position') return undefined;
+    expect(stored.position.sequenceNumber).toBe(sequence);
+    return stored.position.subSequenceNumber;
+  };
+  /** One run: the items it handled, and the error it ended with (if any). */
+  const run = async (onDecodeError?: (error: RecordDecodeError) => void) => {
+    const consumer = fromKinesis({ streamName, ...connection, checkpointer });
+    const handled: number[] = [];
+    const error = await lastValueFrom(
+      consumer.pipe(
+        deserialize<number>(kplJsonProcessor(), onDecodeError === undefined ? {} : { onDecodeError }),
+        // Every item's work completes asynchronously (a burst of hundreds of synchronous
+        // completions queued in concatMap() behind an asynchronous one overflows RxJS's stack).
+        concatMap((item: KinesisItem<number>) => from(Promise.resolve(item))),
+        checkpoint({ intervalMs: 0 }),
+        map((item) => item.data),
+        tap((data) => handled.push(data)),
+        takeWhile((data) => data < 1999),
+      ),
+    ).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    await consumer.stopped();
+    return { handled, error };
+  };
+
+  // The first run errors at the bad item, naming it; what passed before is stored, never more.
+  const first = await run();
+  expect(first.error).toBeInstanceOf(RecordDecodeError);
+  expect((first.error as RecordDecodeError).context).toEqual({
+    streamName,
+    shardId: SHARD,
+    sequenceNumber: sequence,
+    subSequenceNumber: 1500,
+  });
+  expect(first.handled).toEqual(Array.from({ length: first.handled.length }, (_, i) => i));
+  const afterFirst = await storedSub();
+  expect(afterFirst).toBe(first.handled.at(-1));
+
+  // The restart resumes inside the record right after it, and meets the bad item again.
+  const second = await run();
+  expect((second.error as RecordDecodeError).context.subSequenceNumber).toBe(1500);
+  // (It may error before any work is done: the bad item is within maxItemsAhead of the resume.)
+  const resumedAt = (afterFirst ?? -1) + 1;
+  expect(second.handled).toEqual(Array.from({ length: second.handled.length }, (_, i) => resumedAt + i));
+  const afterSecond = await storedSub();
+  expect(afterSecond).toBe(second.handled.at(-1) ?? afterFirst);
+  expect(afterSecond).toBeLessThan(1500);
+
+  // With a dead-letter hook the bad item goes alone and the record's other items follow.
+  const deadLetters: number[] = [];
+  const third = await run(
+    (decodeError) => void deadLetters.push(decodeError.context.subSequenceNumber ?? -1),
+  );
+  expect(third.error).toBeUndefined();
+  expect(deadLetters).toEqual([1500]);
+  const all = new Set([...first.handled, ...second.handled, ...third.handled]);
+  expect(all.size).toBe(1999);
+  expect(all.has(1500)).toBe(false);
+});
