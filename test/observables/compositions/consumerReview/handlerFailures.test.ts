@@ -1,0 +1,161 @@
+// Case: the pipeline errors in the middle of the stream, and a new consumer restarts from the
+// checkpointer's state: a handler that throws synchronously inside concatMap(); work that fails
+// asynchronously in checkpoint({ mode: 'concurrent' }) while later items already finished (out
+// of order); timeout() erroring an idle pipeline before checkpoint(). Each time the error that
+// reaches the subscriber is the pipeline's own, the position stored is the last item handled
+// (never one at work or failed, never behind what finished in order), stopped() resolves and no
+// timer is left, and the restart handles every record from the one that failed on.
+import {
+  concatMap,
+  defer,
+  delay,
+  lastValueFrom,
+  map,
+  of,
+  take,
+  throwError,
+  timeout,
+  timer,
+  TimeoutError,
+  toArray,
+  type OperatorFunction,
+} from 'rxjs';
+import {
+  checkpoint,
+  deserialize,
+  fromKinesis,
+  MemoryCheckpointer,
+  type KinesisItem,
+} from '../../../../src/index.js';
+import { uniqueStreamName } from '../../../support/kinesis.js';
+import { pollingConnection } from '../../../support/pollingConnection.js';
+import { numbers, putRecords } from '../../../support/streamRecords.js';
+import { useTestKinesis } from '../../../support/useTestKinesis.js';
+
+jest.setTimeout(90_000);
+const kinesis = useTestKinesis();
+const SHARD = 'shardId-000000000000';
+const COUNT = 20;
+
+type Item = KinesisItem<number>;
+
+/** Timers active now beyond `baseline`. */
+function extraTimers(baseline: readonly string[]): number {
+  const timers = (kinds: readonly string[]) => kinds.filter((kind) => kind === 'Timeout').length;
+  return timers(process.getActiveResourcesInfo()) - timers(baseline);
+}
+
+interface FailureCase {
+  readonly name: string;
+  /** From deserialized items to items that passed checkpoint(); records what it handled. */
+  readonly pipeline: (handled: number[]) => OperatorFunction<Item, Item>;
+  /** Whether `error` is the one this pipeline raises. */
+  readonly raised: (error: unknown) => boolean;
+  /** Items handled before the error, in order (what the position must cover, and no more). */
+  readonly handledBefore: (handled: readonly number[]) => number;
+}
+
+const HANDLER_FAILURE = new Error('handler failed on 7');
+
+const cases: readonly FailureCase[] = [
+  {
+    name: 'a handler throwing synchronously in concatMap()',
+    pipeline: (handled) => (items) =>
+      items.pipe(
+        concatMap((item) => {
+          if (item.data === 7) throw HANDLER_FAILURE;
+          return timer(5).pipe(
+            map(() => {
+              handled.push(item.data);
+              return item;
+            }),
+          );
+        }),
+        checkpoint({ intervalMs: 0 }),
+      ),
+    raised: (error) => error === HANDLER_FAILURE,
+    handledBefore: () => 7,
+  },
+  {
+    name: 'concurrent work failing after later items finished',
+    pipeline: (handled) =>
+      checkpoint<Item>({
+        mode: 'concurrent',
+        concurrency: 4,
+        intervalMs: 0,
+        // Item 7 fails last of its group of four; 8..10 finish before it.
+        process: (item) =>
+          item.data === 7
+            ? timer(150).pipe(concatMap(() => throwError(() => HANDLER_FAILURE)))
+            : defer(() => of(item).pipe(delay(item.data >= 8 ? 5 : 20))).pipe(
+                map(() => void handled.push(item.data)),
+              ),
+      }),
+    raised: (error) => error === HANDLER_FAILURE,
+    handledBefore: () => 7,
+  },
+  {
+    name: 'timeout() erroring the idle pipeline',
+    pipeline: (handled) => (items) =>
+      items.pipe(
+        concatMap((item) =>
+          timer(5).pipe(
+            map(() => {
+              handled.push(item.data);
+              return item;
+            }),
+          ),
+        ),
+        take(COUNT + 1),
+        timeout({ first: 30_000, each: 1_000 }),
+        checkpoint({ intervalMs: 0 }),
+      ),
+    raised: (error) => error instanceof TimeoutError,
+    handledBefore: (handled) => handled.length,
+  },
+];
+
+test.each(cases)(
+  '$name: position at the last item handled, the restart handles the rest',
+  async ({ name, pipeline, raised, handledBefore }) => {
+    const streamName = uniqueStreamName(name.replace(/[^a-z]+/gi, '-'));
+    await kinesis.createStream(streamName, 1);
+    const client = kinesis.createClient();
+    const sequences = (await putRecords(client, streamName, numbers(COUNT))).map((r) => r.sequenceNumber);
+    client.destroy();
+    const checkpointer = new MemoryCheckpointer();
+    const baseline = process.getActiveResourcesInfo();
+
+    const handled: number[] = [];
+    const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
+    const error = await lastValueFrom(
+      consumer.pipe(deserialize<number>(), pipeline(handled), toArray()),
+    ).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    await consumer.stopped();
+    expect(raised(error)).toBe(true);
+    const before = handledBefore(handled);
+    expect(before).toBeGreaterThan(0);
+    expect(handled.slice(0, before)).toEqual(numbers(before).map(Number));
+    expect(await checkpointer.getCheckpoint(streamName, SHARD)).toEqual({
+      kind: 'position',
+      position: { sequenceNumber: sequences[before - 1] },
+    });
+
+    // A restart from the stored position handles every record from the first one not done.
+    const restarted = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
+    const rest = await lastValueFrom(
+      restarted.pipe(
+        deserialize<number>(),
+        take(COUNT - before),
+        map((item) => item.data),
+        toArray(),
+      ),
+    );
+    await restarted.stopped();
+    expect(rest).toEqual(numbers(COUNT - before, before).map(Number));
+    expect(extraTimers(baseline)).toBe(0);
+  },
+);

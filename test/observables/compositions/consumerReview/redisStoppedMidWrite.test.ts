@@ -1,0 +1,177 @@
+// Case: the Redis process is frozen (SIGSTOP: connections accepted by the kernel, nothing read or
+// answered) while checkpoint writes are in flight, and the pipeline is unsubscribed then (a
+// shutdown). stopped() resolves within the bound the calls' deadlines give (the write in flight,
+// the final write and the lease release each end after callTimeout), no promise rejection goes
+// unhandled, and once the checkpointer is closed no timer or socket of the run is left, all while
+// Redis is still frozen. When it runs again (SIGCONT), a new run resumes from the last position
+// stored, so every record is processed at least once and the last one ends up stored.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { concatMap, map, timer, type Subscription } from 'rxjs';
+import { checkpoint, fromKinesis, RedisCheckpointer } from '../../../../src/index.js';
+import { uniqueStreamName } from '../../../support/kinesis.js';
+import { pollingConnection } from '../../../support/pollingConnection.js';
+import { pingRedis, uniqueKeyPrefix } from '../../../support/redis.js';
+import { numbers, putRecords, waitFor } from '../../../support/streamRecords.js';
+import { useTestKinesis } from '../../../support/useTestKinesis.js';
+
+jest.setTimeout(120_000);
+const kinesis = useTestKinesis();
+const SHARD = 'shardId-000000000000';
+const CALL_TIMEOUT_MS = 1_500;
+const COUNT = 40;
+
+/** A redis-server of this test's own (it is frozen and thawed by signals). */
+interface OwnRedis {
+  readonly url: string;
+  readonly child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startOwnRedis(): Promise<OwnRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'rxjs-kinesis-redis-stop-'));
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
+    {
+      stdio: 'ignore',
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor(() => pingRedis('127.0.0.1', port, 500), {
+    timeoutMs: 30_000,
+    message: () => `redis-server on port ${port} did not answer`,
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    child,
+    stop: async () => {
+      child.kill('SIGCONT');
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function activeResources(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return counts;
+}
+
+function extraResources(baseline: Map<string, number>): string[] {
+  const extra: string[] = [];
+  for (const [kind, count] of activeResources()) {
+    const more = count - (baseline.get(kind) ?? 0);
+    if (more > 0 && (kind === 'Timeout' || kind === 'TCPSocketWrap')) extra.push(`${kind} +${more}`);
+  }
+  return extra;
+}
+
+test('unsubscribed while a write waits on a frozen Redis: stopped() resolves in bound, nothing left, a restart loses nothing', async () => {
+  const streamName = uniqueStreamName('redis-sigstop');
+  await kinesis.createStream(streamName, 1);
+  const client = kinesis.createClient();
+  const sequences = (await putRecords(client, streamName, numbers(COUNT))).map((r) => r.sequenceNumber);
+  client.destroy();
+  const redis = await startOwnRedis();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  const keyPrefix = uniqueKeyPrefix('redis-sigstop');
+  const group = () =>
+    new RedisCheckpointer({
+      redis: redis.url,
+      name: 'sigstop',
+      keyPrefix,
+      sessionTimeout: 4_000,
+      callTimeout: CALL_TIMEOUT_MS,
+    });
+  const baseline = activeResources();
+  let checkpointer = group();
+  const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
+  const processed = new Set<string>();
+  const written: string[] = [];
+  const events = consumer.events$.subscribe((event) => {
+    if (event.type === 'checkpoint-written' && event.position !== 'SHARD_END')
+      written.push(event.position.sequenceNumber);
+  });
+  const pipeline = (source: typeof consumer) =>
+    source.pipe(
+      concatMap((record) => timer(10).pipe(map(() => record))),
+      map((record) => {
+        processed.add(record.sequenceNumber);
+        return record;
+      }),
+      checkpoint({ batchSize: 1, intervalMs: 0 }),
+    );
+  let subscription: Subscription = pipeline(consumer).subscribe();
+  let again: typeof consumer | undefined;
+  try {
+    await waitFor(() => written.length >= 3, {
+      timeoutMs: 30_000,
+      message: () => `${written.length} written`,
+    });
+    // Frozen between two writes of a busy pipeline: one is in flight or comes within 10 ms.
+    redis.child.kill('SIGSTOP');
+    const processedAtFreeze = processed.size;
+    await waitFor(() => processed.size > processedAtFreeze, {
+      timeoutMs: 30_000,
+      message: () => 'nothing processed after the freeze',
+    });
+    const stoppingAt = Date.now();
+    subscription.unsubscribe();
+    await consumer.stopped();
+    // The write in flight, the final write and the release each end by their deadline.
+    expect(Date.now() - stoppingAt).toBeLessThan(3 * CALL_TIMEOUT_MS + 10_000);
+    await checkpointer.close();
+    await waitFor(() => extraResources(baseline).length === 0, {
+      timeoutMs: 15_000,
+      message: () => `still active after stopped() and close(): ${extraResources(baseline).join(', ')}`,
+    });
+    expect(unhandled).toEqual([]);
+
+    // Redis runs again: a new run resumes from what was stored and processes the rest.
+    redis.child.kill('SIGCONT');
+    checkpointer = group();
+    again = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
+    subscription = pipeline(again).subscribe();
+    await waitFor(() => processed.size === COUNT, {
+      timeoutMs: 45_000,
+      message: () => `${processed.size} of ${COUNT} processed`,
+    });
+    await waitFor(
+      async () => {
+        const stored = await checkpointer.getCheckpoint(streamName, SHARD);
+        return stored?.kind === 'position' && stored.position.sequenceNumber === sequences[COUNT - 1];
+      },
+      { timeoutMs: 20_000, message: () => 'the last position was not stored' },
+    );
+    expect(unhandled).toEqual([]);
+  } finally {
+    subscription.unsubscribe();
+    events.unsubscribe();
+    redis.child.kill('SIGCONT');
+    await consumer.stopped();
+    await again?.stopped();
+    await checkpointer.close();
+    process.off('unhandledRejection', onUnhandled);
+    await redis.stop();
+  }
+});
