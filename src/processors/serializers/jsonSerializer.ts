@@ -5,6 +5,7 @@ import { DeserializationError } from '../errors/DeserializationError.js';
 import { describeThrown } from '../errors/describeThrown.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
+import { jsonParseReason } from './jsonParseReason.js';
 import { parsePythonJsonExtensions } from './parsePythonJsonExtensions.js';
 import { pythonJsonBytes } from './pythonJsonBytes.js';
 import { pythonJsonText } from './pythonJsonText.js';
@@ -86,8 +87,7 @@ function parse<T>(text: string): T {
   } catch (error) {
     const extended = parsePythonJsonExtensions(text);
     if (extended.ok) return extended.value as T;
-    throw new DeserializationError('json', `item is not valid JSON: ${describeThrown(error)}`, {
-      cause: error,
-    });
+    // JSON.parse's own error quotes the item (see jsonParseReason): neither it nor the text is kept.
+    throw new DeserializationError('json', `item is not valid JSON: ${jsonParseReason(error)}`);
   }
 }
