@@ -1,7 +1,7 @@
 import { Observable, Subscription, type OperatorFunction } from 'rxjs';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveryReport } from '../producer/DeliveryReport.js';
-import { describeThrown } from '../producer/errors/describeThrown.js';
+import { describeThrown } from '../errors/describeThrown.js';
 import { QueueFullError } from '../producer/errors/QueueFullError.js';
 import { ProducerEngine } from '../producer/ProducerEngine.js';
 import { resolveProducerOptions } from '../producer/resolveProducerOptions.js';

@@ -1,7 +1,7 @@
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { LogLevel, Logger } from '../logging/Logger.js';
 import { type LogDetails, writeLog } from '../logging/writeLog.js';
-import { describeThrown } from './errors/describeThrown.js';
+import { describeThrown } from '../errors/describeThrown.js';
 
 /** Writes a producer log line naming the stream (nothing without a logger). */
 export function producerLog(

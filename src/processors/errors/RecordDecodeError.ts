@@ -1,5 +1,5 @@
 import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
-import { describeThrown } from './describeThrown.js';
+import { describeThrown } from '../../errors/describeThrown.js';
 
 /**
  * A consumed record could not be turned into items: its framing is malformed or one of its

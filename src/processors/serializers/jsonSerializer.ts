@@ -2,7 +2,7 @@ import { Buffer } from '../../platform/buffer.js';
 import { strictUtf8 } from '../strictUtf8.js';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { DeserializationError } from '../errors/DeserializationError.js';
-import { describeThrown } from '../errors/describeThrown.js';
+import { describeThrown } from '../../errors/describeThrown.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { jsonParseReason } from './jsonParseReason.js';

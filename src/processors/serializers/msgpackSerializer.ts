@@ -1,6 +1,6 @@
 import { Packr, Unpackr } from 'msgpackr';
 import { DeserializationError } from '../errors/DeserializationError.js';
-import { describeThrown } from '../errors/describeThrown.js';
+import { describeThrown } from '../../errors/describeThrown.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { loneSurrogateError } from '../wellFormedText.js';

@@ -1,5 +1,5 @@
 import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
-import { describeThrown } from './describeThrown.js';
+import { describeThrown } from '../../errors/describeThrown.js';
 
 /** The `afterFlush` callback threw or rejected. The records of that flush were delivered. */
 export class AfterFlushError extends RxjsKinesisError {

@@ -1,5 +1,5 @@
 import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
-import { describeThrown } from './describeThrown.js';
+import { describeThrown } from '../../errors/describeThrown.js';
 import { describeItems } from './DeliveryFailedError.js';
 import type { FailedItem } from './FailedItem.js';
 

@@ -1,5 +1,5 @@
 import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
-import { describeThrown } from './describeThrown.js';
+import { describeThrown } from '../../errors/describeThrown.js';
 
 /** The ExplicitHashKey of an item is not a decimal integer string from 0 to 2^128-1. Not retriable. */
 export class InvalidExplicitHashKeyError extends RxjsKinesisError {

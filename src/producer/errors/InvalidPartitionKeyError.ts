@@ -1,5 +1,5 @@
 import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
-import { describeThrown } from './describeThrown.js';
+import { describeThrown } from '../../errors/describeThrown.js';
 
 /** The partition key of an item is not a string of 1 to 256 Unicode characters. Not retriable. */
 export class InvalidPartitionKeyError extends RxjsKinesisError {

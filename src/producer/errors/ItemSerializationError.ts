@@ -1,5 +1,5 @@
 import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisError.js';
-import { describeThrown } from './describeThrown.js';
+import { describeThrown } from '../../errors/describeThrown.js';
 
 /** The processor's serializer threw on this item. Not retriable; `cause` is what it threw. */
 export class ItemSerializationError extends RxjsKinesisError {
