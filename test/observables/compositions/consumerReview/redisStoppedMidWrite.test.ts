@@ -5,16 +5,12 @@
 // unhandled, and once the checkpointer is closed no timer or socket of the run is left, all while
 // Redis is still frozen. When it runs again (SIGCONT), a new run resumes from the last position
 // stored, so every record is processed at least once and the last one ends up stored.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { concatMap, map, timer, type Subscription } from 'rxjs';
 import { checkpoint, fromKinesis, RedisCheckpointer } from '../../../../src/index.js';
 import { uniqueStreamName } from '../../../support/kinesis.js';
 import { pollingConnection } from '../../../support/pollingConnection.js';
-import { pingRedis, uniqueKeyPrefix } from '../../../support/redis.js';
+import { uniqueKeyPrefix } from '../../../support/redis.js';
+import { startRedisServer } from '../../../checkpointers/redis/redisServers.js';
 import { numbers, putRecords, waitFor } from '../../../support/streamRecords.js';
 import { useTestKinesis } from '../../../support/useTestKinesis.js';
 
@@ -23,51 +19,6 @@ const kinesis = useTestKinesis();
 const SHARD = 'shardId-000000000000';
 const CALL_TIMEOUT_MS = 1_500;
 const COUNT = 40;
-
-/** A redis-server of this test's own (it is frozen and thawed by signals). */
-interface OwnRedis {
-  readonly url: string;
-  readonly child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startOwnRedis(): Promise<OwnRedis> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'rxjs-kinesis-redis-stop-'));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await waitFor(() => pingRedis('127.0.0.1', port, 500), {
-    timeoutMs: 30_000,
-    message: () => `redis-server on port ${port} did not answer`,
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    child,
-    stop: async () => {
-      child.kill('SIGCONT');
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 function activeResources(): Map<string, number> {
   const counts = new Map<string, number>();
@@ -90,7 +41,8 @@ test('unsubscribed while a write waits on a frozen Redis: stopped() resolves in 
   const client = kinesis.createClient();
   const sequences = (await putRecords(client, streamName, numbers(COUNT))).map((r) => r.sequenceNumber);
   client.destroy();
-  const redis = await startOwnRedis();
+  // A redis-server of this test's own: it is frozen and thawed by signals.
+  const redis = await startRedisServer();
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
   process.on('unhandledRejection', onUnhandled);
@@ -129,7 +81,7 @@ test('unsubscribed while a write waits on a frozen Redis: stopped() resolves in 
       message: () => `${written.length} written`,
     });
     // Frozen between two writes of a busy pipeline: one is in flight or comes within 10 ms.
-    redis.child.kill('SIGSTOP');
+    redis.signal('SIGSTOP');
     const processedAtFreeze = processed.size;
     await waitFor(() => processed.size > processedAtFreeze, {
       timeoutMs: 30_000,
@@ -148,7 +100,7 @@ test('unsubscribed while a write waits on a frozen Redis: stopped() resolves in 
     expect(unhandled).toEqual([]);
 
     // Redis runs again: a new run resumes from what was stored and processes the rest.
-    redis.child.kill('SIGCONT');
+    redis.signal('SIGCONT');
     checkpointer = group();
     again = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
     subscription = pipeline(again).subscribe();
@@ -167,11 +119,11 @@ test('unsubscribed while a write waits on a frozen Redis: stopped() resolves in 
   } finally {
     subscription.unsubscribe();
     events.unsubscribe();
-    redis.child.kill('SIGCONT');
+    redis.signal('SIGCONT');
     await consumer.stopped();
     await again?.stopped();
     await checkpointer.close();
     process.off('unhandledRejection', onUnhandled);
-    await redis.stop();
+    await redis.close();
   }
 });
