@@ -38,10 +38,28 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * Redacts the user info of every URL in a text: `redis://app:hunter2@db:6379` becomes
  * `redis://app:***@db:6379`, `https://AKIA...:x@host` becomes `https://***@host`. Host and port
  * stay, so the message still says where. Applying it twice changes nothing more.
+ *
+ * A URL's user info holds no whitespace, so each whitespace-delimited word holding an `@` is
+ * redacted on its own, and a word longer than LONG_WORD is replaced whole: the patterns try every
+ * word start that reads like a scheme, so one long word of them (a hostile or garbled message)
+ * took time quadratic in its length.
  */
 export function redactText(text: string): string {
   if (!text.includes('@')) return text;
-  return text
+  return text.replace(WORD, (word) => {
+    if (!word.includes('@')) return word;
+    return word.length > LONG_WORD ? LONG_WORD_REDACTED : redactWord(word);
+  });
+}
+
+/** A run of non-whitespace (matched in one pass over the text). */
+const WORD = /\S+/g;
+/** Longer words holding an `@` are not searched for user info but replaced whole. */
+const LONG_WORD = 2048;
+const LONG_WORD_REDACTED = '[redacted: a long word with an @]';
+
+function redactWord(word: string): string {
+  return word
     .replace(AUTHORITY_WITH_USER_INFO, (_match, userInfo: string) =>
       userInfo === '' ? '//@' : `//${redactUserInfo(userInfo)}@`,
     )
