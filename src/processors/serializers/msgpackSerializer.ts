@@ -5,6 +5,7 @@ import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { loneSurrogateError } from '../wellFormedText.js';
 import { writeMsgpack } from './msgpackWriter.js';
+import { holdsNeverUsedByte } from './neverUsedByte.js';
 import { sameRealmValue } from './sameRealmValue.js';
 import { HAS_BINARY, HAS_LONG_STRING, fixMsgpackForPython, fixupFlags } from './msgpackFixups.js';
 import {
@@ -48,13 +49,20 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
       return writeMsgpack(item) ?? packOtherwise(packr, item);
     },
     deserialize(bytes: Uint8Array): T {
+      let value: unknown;
       try {
-        return unpackr.unpack(bytes) as T;
+        value = unpackr.unpack(bytes);
       } catch (error) {
         throw new DeserializationError('msgpack', `item is not valid MessagePack: ${describeThrown(error)}`, {
           cause: error,
         });
       }
+      if (holdsNeverUsedByte(bytes, value))
+        throw new DeserializationError(
+          'msgpack',
+          'item is not valid MessagePack: it holds the never-used byte 0xC1',
+        );
+      return value as T;
     },
   };
 }
