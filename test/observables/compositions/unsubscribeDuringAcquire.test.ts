@@ -10,27 +10,11 @@ import { pollingConnection } from '../../support/pollingConnection.js';
 import { useTestKinesis } from '../../support/useTestKinesis.js';
 import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
 import { waitFor } from '../../support/streamRecords.js';
+import { activeResources, extraResources } from '../../support/activeResources.js';
 
 jest.setTimeout(90_000);
 
 const kinesis = useTestKinesis();
-
-/** How many active resources of each kind keep the event loop alive. */
-function activeResources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  return counts;
-}
-
-/** Kinds of which there are more now than in `baseline`, e.g. "Timeout +1". */
-function extraResources(baseline: Map<string, number>): string[] {
-  const extra: string[] = [];
-  for (const [kind, count] of activeResources()) {
-    const more = count - (baseline.get(kind) ?? 0);
-    if (more > 0 && (kind === 'Timeout' || kind === 'TCPSocketWrap')) extra.push(`${kind} +${more}`);
-  }
-  return extra;
-}
 
 test('after unsubscribe during acquireLease() and stopped(): no lease held, no renewal, no timer or socket left', async () => {
   const streamName = uniqueStreamName('unsubscribe-acquire');

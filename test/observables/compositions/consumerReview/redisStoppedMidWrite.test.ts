@@ -13,27 +13,13 @@ import { uniqueKeyPrefix } from '../../../support/redis.js';
 import { startRedisServer } from '../../../checkpointers/redis/redisServers.js';
 import { numbers, putRecords, waitFor } from '../../../support/streamRecords.js';
 import { useTestKinesis } from '../../../support/useTestKinesis.js';
+import { activeResources, extraResources } from '../../../support/activeResources.js';
 
 jest.setTimeout(120_000);
 const kinesis = useTestKinesis();
 const SHARD = 'shardId-000000000000';
 const CALL_TIMEOUT_MS = 1_500;
 const COUNT = 40;
-
-function activeResources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  return counts;
-}
-
-function extraResources(baseline: Map<string, number>): string[] {
-  const extra: string[] = [];
-  for (const [kind, count] of activeResources()) {
-    const more = count - (baseline.get(kind) ?? 0);
-    if (more > 0 && (kind === 'Timeout' || kind === 'TCPSocketWrap')) extra.push(`${kind} +${more}`);
-  }
-  return extra;
-}
 
 test('unsubscribed while a write waits on a frozen Redis: stopped() resolves in bound, nothing left, a restart loses nothing', async () => {
   const streamName = uniqueStreamName('redis-sigstop');

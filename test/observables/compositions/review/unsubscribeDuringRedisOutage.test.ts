@@ -12,6 +12,7 @@ import { pollingConnection } from '../../../support/pollingConnection.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../../../support/redis.js';
 import { numbers, putRecords, waitFor } from '../../../support/streamRecords.js';
 import { useTestKinesis } from '../../../support/useTestKinesis.js';
+import { activeResources, extraResources } from '../../../support/activeResources.js';
 
 jest.setTimeout(120_000);
 
@@ -26,21 +27,6 @@ afterAll(async () => {
 
 const SHARD = 'shardId-000000000000';
 const PAUSE_MS = 6000;
-
-function activeResources(): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
-  return counts;
-}
-
-function extraResources(baseline: Map<string, number>): string[] {
-  const extra: string[] = [];
-  for (const [kind, count] of activeResources()) {
-    const more = count - (baseline.get(kind) ?? 0);
-    if (more > 0 && (kind === 'Timeout' || kind === 'TCPSocketWrap')) extra.push(`${kind} +${more}`);
-  }
-  return extra;
-}
 
 test('unsubscribed while Redis does not answer: stopped() resolves, nothing is left running, a new run resumes and loses nothing', async () => {
   const streamName = uniqueStreamName('redis-outage-stop');
