@@ -66,22 +66,18 @@ describe('the variables `rxjs-kinesis local` prints, pasted for boto3 and the AW
     const root = new Command('rxjs-kinesis')
       .exitOverride()
       .configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-    registerLocalCommand(root, {
-      write: (text) => (output += text),
-      stopSignal: () => stopped,
-      onStarted: (started) => (local = started),
-    });
-    await new Promise<void>((resolve, reject) => {
+    // The command prints how to connect before it reports the server started.
+    local = await new Promise<LocalKinesis>((resolve, reject) => {
+      registerLocalCommand(root, {
+        write: (text) => (output += text),
+        stopSignal: () => stopped,
+        onStarted: resolve,
+      });
       finished = root
         .parseAsync(['local', '--port', '0', '--stream', 'pasted:1', '--stream-status-delay-ms', '0'], {
           from: 'user',
         })
         .catch(reject);
-      const poll = setInterval(() => {
-        if (local === undefined || !output.includes('Press Ctrl+C')) return;
-        clearInterval(poll);
-        resolve();
-      }, 20);
     });
   });
 
