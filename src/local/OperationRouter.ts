@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { answerOfSdkError, consumersRegistered, invalidArgument, resourceInUse } from './awsErrors.js';
+import { closedShardRefusal } from './closedShardRefusal.js';
 import type { CreationTags } from './CreationTags.js';
 import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
 import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
@@ -189,6 +190,8 @@ export class OperationRouter {
         if (streamName !== undefined && bookkeeping.isUpdating(streamName)) {
           return errorAnswer(resourceInUse(streamName, 'UPDATING'));
         }
+        const closed = await closedShardRefusal(this.parts.admin, operation, payload);
+        if (closed !== undefined) return errorAnswer(closed);
         if (operation === 'SplitShard') {
           const refusal = await operations.overShardLimit(1);
           if (refusal !== undefined) return errorAnswer(refusal);

@@ -5,6 +5,9 @@ import {
   SHARD_ID,
   streamNameRefusal,
   stringMemberRefusal,
+  stringMemberViolations,
+  validationOf,
+  violation,
   type StringConstraints,
 } from './modelValidation.js';
 import { sequenceTimeMs } from './kinesaliteSequence.js';
@@ -72,6 +75,7 @@ export function parseListShards(payload: JsonObject, now: number): ListShardsQue
     stringMemberRefusal('exclusiveStartShardId', exclusiveStart, SHARD_ID),
     streamNameRefusal(streamName),
     stringMemberRefusal('nextToken', token, NEXT_TOKEN),
+    shardFilterRefusal(filter),
   );
   if (modelRefusal !== undefined) return modelRefusal;
   if (typeof maxResults !== 'number') return maxResultsRefusal(maxResults, MAX_RESULTS);
@@ -127,6 +131,29 @@ export function parseListShards(payload: JsonObject, now: number): ListShardsQue
     }
   }
   return { streamName, after, filter: parsedFilter, maxResults: Math.min(maxResults, DEFAULT_MAX_RESULTS) };
+}
+
+/**
+ * The model's check of a ShardFilter: its Type is required and one of the six, its ShardId a shard
+ * id. A member of another JSON type is left to the operation's own checks.
+ */
+function shardFilterRefusal(filter: JsonObject | undefined | null): AwsErrorAnswer | undefined {
+  if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) return undefined;
+  const { Type: type, ShardId: shardId } = filter;
+  const broken: string[] = [];
+  if (type === undefined || type === null) {
+    broken.push(violation(null, 'shardFilter.type', 'Member must not be null'));
+  } else if (typeof type === 'string' && !FILTER_TYPES.has(type)) {
+    broken.push(
+      violation(
+        type,
+        'shardFilter.type',
+        `Member must satisfy enum value set: [${[...FILTER_TYPES].join(', ')}]`,
+      ),
+    );
+  }
+  broken.push(...stringMemberViolations('shardFilter.shardId', shardId, SHARD_ID));
+  return broken.length === 0 ? undefined : validationOf(broken);
 }
 
 /** When each shard was open: from its parents' closing (or always) until its own closing (or now). */

@@ -112,7 +112,8 @@ describe('ListShards filters and pages', () => {
     [{ NextToken: 'not a token' }, 'InvalidArgumentException'],
     [{ StreamName: 's', MaxResults: 0 }, 'ValidationException'],
     [{ StreamName: 's', MaxResults: 10_001 }, 'ValidationException'],
-    [{ StreamName: 's', ShardFilter: { Type: 'SIDEWAYS' } }, 'InvalidArgumentException'],
+    // The model check: an unknown Type is not an InvalidArgumentException but a ValidationException.
+    [{ StreamName: 's', ShardFilter: { Type: 'SIDEWAYS' } }, 'ValidationException'],
     [{ StreamName: 's', ShardFilter: { Type: 'AT_TIMESTAMP' } }, 'InvalidArgumentException'],
     [{ StreamName: 's', ShardFilter: { Type: 'AFTER_SHARD_ID' } }, 'InvalidArgumentException'],
     [
@@ -121,6 +122,33 @@ describe('ListShards filters and pages', () => {
     ],
   ])('refuses %j with %s', (payload, type) => {
     expect(parseListShards(payload, now)).toMatchObject({ status: 400, type });
+  });
+
+  it('checks ShardFilter against the model: Type required and one of the six, ShardId a shard id', () => {
+    const types =
+      'AFTER_SHARD_ID, AT_TRIM_HORIZON, FROM_TRIM_HORIZON, AT_LATEST, AT_TIMESTAMP, FROM_TIMESTAMP';
+    expect(parseListShards({ StreamName: 's', ShardFilter: { Type: 'SIDEWAYS' } }, now)).toEqual({
+      status: 400,
+      type: 'ValidationException',
+      message:
+        "1 validation error detected: Value 'SIDEWAYS' at 'shardFilter.type' failed to satisfy constraint: " +
+        `Member must satisfy enum value set: [${types}]`,
+    });
+    expect(parseListShards({ StreamName: 's', ShardFilter: { ShardId: 'shard 1' } }, now)).toEqual({
+      status: 400,
+      type: 'ValidationException',
+      message:
+        "2 validation errors detected: Value null at 'shardFilter.type' failed to satisfy constraint: " +
+        "Member must not be null; Value 'shard 1' at 'shardFilter.shardId' failed to satisfy constraint: " +
+        'Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+',
+    });
+    // With other broken members, in one answer.
+    expect(
+      parseListShards({ StreamName: 's', MaxResults: 0, ShardFilter: { Type: 'SIDEWAYS' } }, now),
+    ).toMatchObject({
+      type: 'ValidationException',
+      message: expect.stringMatching(/^2 validation errors detected: /),
+    });
   });
 
   it('expires a NextToken after 300 seconds', () => {

@@ -270,7 +270,8 @@ function describe(local: LocalKinesis, flags: LocalCommandFlags, faults: LocalKi
     `  status:      CREATING/UPDATING/DELETING last ${flags.streamStatusDelayMs ?? DEFAULT_STREAM_STATUS_DELAY_MS} ms; account shard limit ${flags.shardLimit ?? DEFAULT_SHARD_LIMIT}`,
     '',
     'Use it with (the AWS SDKs, the AWS CLI and rxjs-kinesis read these):',
-    `  AWS_ENDPOINT_URL_KINESIS=${local.endpoint} AWS_REGION=${local.region} AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey}`,
+    // boto3 and AWS CLI v1 take the region from AWS_DEFAULT_REGION only.
+    `  AWS_ENDPOINT_URL_KINESIS=${local.endpoint} AWS_REGION=${local.region} AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey} AWS_DEFAULT_REGION=${local.region}`,
     `rxjs-kinesis also reads KINESIS_ENDPOINT=${local.endpoint}; its CLI needs no credentials for a local endpoint.`,
     '',
     'Press Ctrl+C to stop.',
