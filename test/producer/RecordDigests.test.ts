@@ -74,6 +74,21 @@ describe('RecordDigests', () => {
     expect(record.subarray(OFFLOAD_MIN_BYTES)).toEqual(md5(message));
   });
 
+  it('drops a checksum still pending at close() (the producer is gone): nothing computed, ready not called', async () => {
+    let ready = 0;
+    const digests = new RecordDigests(createMd5Offload, () => (ready += 1));
+    const record = Uint8Array.from({ length: 4 * OFFLOAD_MIN_BYTES + 16 }, (_, i) => (i * 13) & 0xff);
+    const trailer = record.subarray(4 * OFFLOAD_MIN_BYTES).fill(0);
+    const pending = digests.sink(record.subarray(0, 4 * OFFLOAD_MIN_BYTES), trailer)!;
+    expect(pending.done).toBe(false);
+    // In the same turn: the thread cannot have answered yet, so the digest is rejected by close().
+    await digests.close();
+    await flushPromises();
+    expect(pending.done).toBe(false);
+    expect(ready).toBe(0);
+    expect(trailer).toEqual(new Uint8Array(16));
+  });
+
   it('keeps every checksum on the spot where no thread can be had (the browser build), or after close()', async () => {
     const none = new RecordDigests(
       () => undefined,
