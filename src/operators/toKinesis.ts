@@ -2,7 +2,7 @@ import { Observable, Subscription, type OperatorFunction } from 'rxjs';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveryReport } from '../producer/DeliveryReport.js';
 import { describeThrown } from '../errors/describeThrown.js';
-import { QueueFullError } from '../producer/errors/QueueFullError.js';
+import { queueFullErrorWithoutStack } from '../producer/errors/QueueFullError.js';
 import { ProducerEngine } from '../producer/ProducerEngine.js';
 import { resolveProducerOptions } from '../producer/resolveProducerOptions.js';
 import { SharedMetricsObserver } from '../producer/SharedMetricsObserver.js';
@@ -101,7 +101,9 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
           return;
         }
         if (!engine.hasRoomFor(prepared.size)) {
-          const error = new QueueFullError(item, itemIndex, engine.queuedItems, engine.queuedBytes, {
+          // One error per refused item (each names its own), built without a stack: a source
+          // flooding a full queue has many refused, and the stack says nothing more.
+          const error = queueFullErrorWithoutStack(item, itemIndex, engine.queuedItems, engine.queuedBytes, {
             streamName: engine.options.address.streamName,
           });
           if (policies.overflow === 'drop-newest')
