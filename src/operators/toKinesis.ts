@@ -49,11 +49,16 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
       const finish = () => {
         if (finished) return;
         finished = true;
-        if (terminal === undefined) subscriber.complete();
-        else subscriber.error(terminal.error);
-        // Stopped after the end was delivered: a retry() or repeat() that subscribed again at once
-        // has started its run, and the shared metricsObserver stays open for it.
-        void engine.dispose();
+        // The engine stops before the end is delivered (a finalize() after the operator finds
+        // nothing of it running). A retry() or repeat() that subscribes again from inside the
+        // delivery starts its run while the shared metricsObserver is held open.
+        const end = () => {
+          void engine.dispose();
+          if (terminal === undefined) subscriber.complete();
+          else subscriber.error(terminal.error);
+        };
+        if (metrics === undefined) end();
+        else metrics.ending(end);
       };
       const stopIntake = () => {
         intakeOpen = false;
