@@ -111,6 +111,7 @@ export class ProducerEngine<T> {
       retryPolicyOf(this.options),
       now,
       this.calls,
+      connection,
     );
     this.preparer = new ItemPreparer<T>(this.options, this.predictor, this.counters);
     this.queue = new ProducerQueue<T>(this.options, this.counters, hooks);
@@ -137,7 +138,6 @@ export class ProducerEngine<T> {
       this.batcher,
       sender,
       this.counters,
-      connection,
       this.failures,
       settlement,
       {
