@@ -2,7 +2,7 @@
 // own, and the observer hears the snapshots of each; it completes once, when the last engine
 // stops. Before, it was subscribed to each engine in turn: a Subject was completed by the first
 // run's engine and heard nothing of the later runs, and a plain observer completed once per run.
-import { Subject, repeat, retry, takeUntil, timer } from 'rxjs';
+import { Subject, concatMap, config, mergeMap, repeat, retry, takeUntil, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { toKinesis } from '../../src/operators/toKinesis.js';
 import type { ProducerMetricsSnapshot } from '../../src/producer/ProducerMetrics.js';
@@ -113,4 +113,73 @@ describe('toKinesis(): metricsObserver across subscriptions', () => {
     // Left at 20: the flush sends a and b at once, answered at 30; then the engine stops.
     expect(heard.events).toEqual(['0 items=0', '30 items=2', '30 items=2', '30 complete']);
   });
+});
+
+describe('toKinesis(): one operator in the inners of concatMap() and mergeMap()', () => {
+  for (const [name, flatten] of [
+    ['concatMap', concatMap],
+    ['mergeMap', mergeMap],
+  ] as const) {
+    it(`${name}: the observer hears every inner's engine and completes once, after the last`, () => {
+      const scheduler = newScheduler();
+      const events: string[] = [];
+      scheduler.run(({ cold }) => {
+        const fake = new FakeKinesis(scheduler, { latencyMs: 10 });
+        const write = toKinesis<string>({
+          streamName: 'orders',
+          client: fake.client,
+          partitionKey: 'k',
+          metricsObserver: {
+            next: (snapshot) => events.push(`items=${snapshot.totals.items}`),
+            complete: () => events.push(`${scheduler.now()} complete`),
+          },
+        });
+        cold('a b c |')
+          .pipe(flatten((item: string) => cold(`${item} 5ms |`).pipe(write)))
+          .subscribe();
+      });
+      expect(events.filter((event) => event.endsWith('complete'))).toHaveLength(1);
+      expect(events[events.length - 1]).toMatch(/ complete$/);
+      // Each of the three engines delivered its item and said so.
+      expect(events.filter((event) => event === 'items=1').length).toBeGreaterThanOrEqual(3);
+    });
+  }
+});
+
+describe('toKinesis(): a metricsObserver that throws', () => {
+  afterEach(() => {
+    config.onUnhandledError = null;
+  });
+
+  for (const ending of ['complete', 'error'] as const) {
+    it(`from complete: the output still ends (${ending}); the throw is reported as an observer's`, () => {
+      const scheduler = newScheduler();
+      const unhandled: unknown[] = [];
+      config.onUnhandledError = (error) => unhandled.push(error);
+      const thrown = new Error('observer complete');
+      let outcome = '';
+      scheduler.run(({ cold }) => {
+        const fake = new FakeKinesis(scheduler, { latencyMs: 10 });
+        cold(ending === 'complete' ? 'a |' : 'a #', undefined, new Error('source'))
+          .pipe(
+            toKinesis<string>({
+              streamName: 'orders',
+              client: fake.client,
+              partitionKey: 'k',
+              metricsObserver: {
+                complete: () => {
+                  throw thrown;
+                },
+              },
+            }),
+          )
+          .subscribe({
+            error: (error: Error) => (outcome = `error ${error.message}`),
+            complete: () => (outcome = 'complete'),
+          });
+      });
+      expect(outcome).toBe(ending === 'complete' ? 'complete' : 'error source');
+      expect(unhandled).toEqual([thrown]);
+    });
+  }
 });

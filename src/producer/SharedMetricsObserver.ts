@@ -1,4 +1,4 @@
-import type { Observable, Observer } from 'rxjs';
+import { EMPTY, type Observable, type Observer } from 'rxjs';
 import type { ProducerMetricsSnapshot } from './ProducerMetrics.js';
 
 /**
@@ -19,7 +19,7 @@ export class SharedMetricsObserver {
   attach(metrics$: Observable<ProducerMetricsSnapshot>): void {
     this.open += 1;
     // Subscribed with functions of its own, so RxJS never completes the observer itself; a throw
-    // from one of its callbacks is reported as RxJS reports an observer's (not into the engine).
+    // from its next is reported as RxJS reports an observer's (not into the engine).
     metrics$.subscribe({
       next: (snapshot) => this.observer.next?.(snapshot),
       complete: () => this.close(),
@@ -41,6 +41,8 @@ export class SharedMetricsObserver {
 
   private close(): void {
     this.open -= 1;
-    if (this.open === 0) this.observer.complete?.();
+    // Through an RxJS subscriber, as the snapshots go: a throw from the observer's complete is
+    // reported as RxJS reports an observer's, never into the run that is ending.
+    if (this.open === 0) EMPTY.subscribe({ complete: () => this.observer.complete?.() });
   }
 }
