@@ -112,6 +112,7 @@ export class ProducerEngine<T> {
       now,
       this.calls,
       connection,
+      (records) => this.counters.countResend(records.map((record) => record.laneId)),
     );
     this.preparer = new ItemPreparer<T>(this.options, this.predictor, this.counters);
     this.queue = new ProducerQueue<T>(this.options, this.counters, hooks);

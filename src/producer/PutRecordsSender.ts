@@ -70,6 +70,8 @@ export class PutRecordsSender<T> {
     private readonly now: () => number,
     private readonly calls: ProducerCalls,
     private readonly connection: ConnectionFailureDeadline,
+    /** A part of a split call is about to be sent (counted as a call, its records as retries). */
+    private readonly partSent: (records: readonly OutgoingRecord<T>[]) => void = () => undefined,
   ) {}
 
   /**
@@ -94,6 +96,7 @@ export class PutRecordsSender<T> {
       const merged = emptyResult<T>();
       let pending = halves.length;
       for (const half of halves) {
+        this.partSent(half);
         this.send(half, (part) => {
           merged.delivered.push(...part.delivered);
           merged.retry.push(...part.retry);
