@@ -121,6 +121,20 @@ export class ProducerMetrics {
     this.subject.next(this.snapshot());
   }
 
+  /** Emits a fresh snapshot if a count changed since the last one emitted (one is emitted at start). */
+  publishIfChanged(): void {
+    const last = this.subject.getValue();
+    const { totals } = this;
+    const changed =
+      last.queue.items !== this.queueItems ||
+      last.queue.bytes !== this.queueBytes ||
+      last.shardMapRefreshes !== this.shardMapRefreshes ||
+      (Object.keys(totals) as (keyof ShardMetrics)[]).some(
+        (counter) => last.totals[counter] !== totals[counter],
+      );
+    if (changed) this.publish();
+  }
+
   complete(): void {
     this.subject.complete();
   }
