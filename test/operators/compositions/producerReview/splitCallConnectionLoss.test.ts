@@ -12,7 +12,8 @@ import { bytesSerializer } from '../../../../src/processors/serializers/bytesSer
 import type { DeliveryReport } from '../../../../src/producer/DeliveryReport.js';
 import { startTestKinesis, uniqueStreamName } from '../../../support/kinesis.js';
 
-const LATENCY_MS = 1_500;
+/** Holds each request: the test closes the server while the parts of the split call are held. */
+const LATENCY_MS = 2_500;
 const CONNECTION_FAILURE_TIMEOUT_MS = 2_000;
 const BACKOFF_MS = 30_000;
 /** Far less than the back-off, far more than the deadline needs on a loaded machine. */
@@ -51,7 +52,11 @@ describe('a split PutRecords call whose parts lose the connection (embedded Kine
       );
       // The refusal is counted as it is answered; the two parts then reach a server held back by
       // its latency, and it goes away under them.
-      while (kinesis.stats!.rejectedRequests === 0) await sleep(10);
+      const refusedBy = Date.now() + 60_000;
+      while (kinesis.stats!.rejectedRequests === 0) {
+        if (Date.now() > refusedBy) throw new Error('the local Kinesis never refused the call');
+        await sleep(10);
+      }
       await kinesis.close();
       closed = true;
       const closedAt = Date.now();
