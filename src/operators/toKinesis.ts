@@ -2,9 +2,10 @@ import { Observable, Subscription, type OperatorFunction } from 'rxjs';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveryReport } from '../producer/DeliveryReport.js';
 import { describeThrown } from '../errors/describeThrown.js';
-import { QueueFullError } from '../producer/errors/QueueFullError.js';
+import { queueFullErrorWithoutStack } from '../producer/errors/QueueFullError.js';
 import { ProducerEngine } from '../producer/ProducerEngine.js';
 import { resolveProducerOptions } from '../producer/resolveProducerOptions.js';
+import { SharedMetricsObserver } from '../producer/SharedMetricsObserver.js';
 import { resolveToKinesisPolicies, type ToKinesisOptions } from '../producer/ToKinesisOptions.js';
 
 function asKinesisError(error: unknown): RxjsKinesisError {
@@ -20,7 +21,8 @@ function asKinesisError(error: unknown): RxjsKinesisError {
  * order PutRecords answers arrive, not in input order; `index` tells which input each is about.
  *
  * One producer engine per subscription. When the source completes, everything is flushed and the
- * output completes after the last report. On unsubscribe the accepted items are still delivered
+ * output completes after the last report. `metricsObserver` hears the engines of every
+ * subscription (see SharedMetricsObserver). On unsubscribe the accepted items are still delivered
  * (unless `flushOnUnsubscribe: false`: then nothing more is sent, as with Producer's
  * `close({ abort: true })`), with nobody left to hear the reports. Options are
  * validated when toKinesis() is called.
@@ -28,6 +30,8 @@ function asKinesisError(error: unknown): RxjsKinesisError {
 export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, DeliveryReport<T>> {
   const policies = resolveToKinesisPolicies(options);
   resolveProducerOptions(options);
+  const { metricsObserver } = options;
+  const metrics = metricsObserver === undefined ? undefined : new SharedMetricsObserver(metricsObserver);
   return (source) =>
     new Observable<DeliveryReport<T>>((subscriber) => {
       let index = 0;
@@ -45,9 +49,16 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
       const finish = () => {
         if (finished) return;
         finished = true;
-        void engine.dispose();
-        if (terminal === undefined) subscriber.complete();
-        else subscriber.error(terminal.error);
+        // The engine stops before the end is delivered (a finalize() after the operator finds
+        // nothing of it running). A retry() or repeat() that subscribes again from inside the
+        // delivery starts its run while the shared metricsObserver is held open.
+        const end = () => {
+          void engine.dispose();
+          if (terminal === undefined) subscriber.complete();
+          else subscriber.error(terminal.error);
+        };
+        if (metrics === undefined) end();
+        else metrics.ending(end);
       };
       const stopIntake = () => {
         intakeOpen = false;
@@ -73,7 +84,7 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
         },
         fatal: fail,
       });
-      if (options.metricsObserver !== undefined) engine.metrics$.subscribe(options.metricsObserver);
+      metrics?.attach(engine.metrics$);
       if (options.flushOn !== undefined) {
         intake.add(
           options.flushOn.subscribe({ next: () => engine.flush(), error: (error: unknown) => fail(error) }),
@@ -95,7 +106,9 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
           return;
         }
         if (!engine.hasRoomFor(prepared.size)) {
-          const error = new QueueFullError(item, itemIndex, engine.queuedItems, engine.queuedBytes, {
+          // One error per refused item (each names its own), built without a stack: a source
+          // flooding a full queue has many refused, and the stack says nothing more.
+          const error = queueFullErrorWithoutStack(item, itemIndex, engine.queuedItems, engine.queuedBytes, {
             streamName: engine.options.address.streamName,
           });
           if (policies.overflow === 'drop-newest')

@@ -7,6 +7,7 @@ import type { LogDetails } from '../logging/writeLog.js';
 import { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
 import { DeliverySettlement } from './DeliverySettlement.js';
 import { DeliveryFailedError } from './errors/DeliveryFailedError.js';
+import { EngineTurns } from './EngineTurns.js';
 import { FullQueueRelease } from './FullQueueRelease.js';
 import { ItemFailures } from './ItemFailures.js';
 import { ItemPlacer } from './ItemPlacer.js';
@@ -66,6 +67,10 @@ export class ProducerEngine<T> {
   private readonly fullQueue: FullQueueRelease<T>;
   private readonly placer: ItemPlacer<T>;
   private readonly aborter: ProducerAbort<T>;
+  /** Engine work run from callbacks: an unexpected throw is reported as fatal, never lost. */
+  private readonly turns = new EngineTurns((error) =>
+    this.fatal(producerFailure(error, this.options.address.streamName)),
+  );
 
   constructor(
     options: ProducerOptions<T>,
@@ -99,7 +104,7 @@ export class ProducerEngine<T> {
       this.calls,
     );
     const offload = digestOffloadFor(this.scheduler);
-    this.digests = new RecordDigests(offload, () => this.guard(() => this.sendLoop.pump()));
+    this.digests = new RecordDigests(offload, () => this.turns.run(() => this.sendLoop.pump()));
     this.batcher = new RecordBatcher<T>(
       this.options.processor,
       batchLimitsOf(this.options),
@@ -111,11 +116,13 @@ export class ProducerEngine<T> {
       retryPolicyOf(this.options),
       now,
       this.calls,
+      connection,
+      (records) => this.counters.countResend(records.map((record) => record.laneId)),
     );
     this.preparer = new ItemPreparer<T>(this.options, this.predictor, this.counters);
     this.queue = new ProducerQueue<T>(this.options, this.counters, hooks);
     const log = (level: LogLevel, message: string, details: LogDetails) => this.log(level, message, details);
-    const guard = (work: () => void) => this.guard(work);
+    const guard = (work: () => void) => this.turns.run(work);
     const disposed = () => this.disposed;
     const shardMapLoaded = () => {
       this.counters.countShardMapRefresh();
@@ -137,7 +144,6 @@ export class ProducerEngine<T> {
       this.batcher,
       sender,
       this.counters,
-      connection,
       this.failures,
       settlement,
       {
@@ -286,7 +292,11 @@ export class ProducerEngine<T> {
     this.log('info', abort ? 'producer aborted' : 'producer closed', { items, records, failures, ...left });
     this.digestsClosed = this.digests.close();
     this.counters.publish();
-    this.counters.complete();
+    // Disposed from inside a turn (one of its own reports), the rest of that turn settles more.
+    this.turns.afterTurn(() => {
+      this.counters.publishIfChanged();
+      this.counters.complete();
+    });
     if (this.ownsClient) this.client.destroy();
     return this.digestsClosed;
   }
@@ -335,14 +345,5 @@ export class ProducerEngine<T> {
   /** Writes a log line naming the stream (nothing without a logger option). */
   private log(level: LogLevel, message: string, details: LogDetails): void {
     producerLog(this.options.logger, this.options.address.streamName, level, message, details);
-  }
-
-  /** Runs engine work from a callback; an unexpected throw is reported as fatal, never lost. */
-  private guard(work: () => void): void {
-    try {
-      work();
-    } catch (error) {
-      this.fatal(producerFailure(error, this.options.address.streamName));
-    }
   }
 }

@@ -9,14 +9,18 @@ export interface ShardMetrics {
   /** Bytes delivered (data + partition keys, as Kinesis counts them). */
   bytes: number;
   /**
-   * PutRecords calls that carried records of this shard; in `totals`, PutRecords calls in all
+   * PutRecords calls that carried records of this shard (each part of a call sent again in halves
+   * counts); in `totals`, PutRecords calls in all
    * (a call counts once there, however many shards it touched, so `totals.putRecordsCalls` can
    * be less than the sum over shards).
    */
   putRecordsCalls: number;
   /** Entries Kinesis answered with ProvisionedThroughputExceededException. */
   throttled: number;
-  /** Records sent again (after a failed entry or a failed request). */
+  /**
+   * Records sent again (after a failed entry or a failed request, or in a part of a call Kinesis
+   * refused whole as invalid).
+   */
   retries: number;
   /** Items that ended failed (bad input, non-retriable error or retry limit). */
   failures: number;
@@ -85,6 +89,12 @@ export class ProducerMetrics {
     for (const shardId of shardIds) this.shard(shardId).putRecordsCalls += 1;
   }
 
+  /** A PutRecords call that sends records again (a lane id per record): a call, and a retry each. */
+  countResend(laneIds: readonly string[]): void {
+    this.countPutRecordsCall(new Set(laneIds));
+    for (const laneId of laneIds) this.add(laneId, 'retries');
+  }
+
   countShardMapRefresh(): void {
     this.shardMapRefreshes += 1;
   }
@@ -109,6 +119,20 @@ export class ProducerMetrics {
   /** Emits a fresh snapshot to `snapshots$` subscribers. */
   publish(): void {
     this.subject.next(this.snapshot());
+  }
+
+  /** Emits a fresh snapshot if a count changed since the last one emitted (one is emitted at start). */
+  publishIfChanged(): void {
+    const last = this.subject.getValue();
+    const { totals } = this;
+    const changed =
+      last.queue.items !== this.queueItems ||
+      last.queue.bytes !== this.queueBytes ||
+      last.shardMapRefreshes !== this.shardMapRefreshes ||
+      (Object.keys(totals) as (keyof ShardMetrics)[]).some(
+        (counter) => last.totals[counter] !== totals[counter],
+      );
+    if (changed) this.publish();
   }
 
   complete(): void {

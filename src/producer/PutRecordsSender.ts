@@ -8,6 +8,7 @@ import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import type { PutRecordsEntry } from '../kinesis/putRecordsBody.js';
 import { sendPutRecords } from '../kinesis/putRecordsWire.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
+import type { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
 import type { ProducerCalls } from './ProducerCalls.js';
 import type { ResolvedProducerOptions } from './ProducerOptions.js';
@@ -55,9 +56,11 @@ export interface SendResult<T> {
 
 /**
  * Sends one PutRecords call and sorts its records into delivered, to retry (only the failed
- * entries, with exponential back-off and full jitter) and given up (non-retriable errors, or the
- * retry limit reached). The answer is handled with then(), never awaited, so a client answering
- * on an RxJS scheduler keeps the producer in that scheduler's time.
+ * entries, with exponential back-off and full jitter) and given up (non-retriable errors, the
+ * retry limit reached, or connection failures past connectionFailureTimeout). Every call made,
+ * each part of a split one included, tells the connection-failure deadline whether Kinesis
+ * answered. The answer is handled with then(), never awaited, so a client answering on an RxJS
+ * scheduler keeps the producer in that scheduler's time.
  */
 export class PutRecordsSender<T> {
   constructor(
@@ -66,6 +69,9 @@ export class PutRecordsSender<T> {
     private readonly policy: RetryPolicy,
     private readonly now: () => number,
     private readonly calls: ProducerCalls,
+    private readonly connection: ConnectionFailureDeadline,
+    /** A part of a split call is about to be sent (counted as a call, its records as retries). */
+    private readonly partSent: (records: readonly OutgoingRecord<T>[]) => void = () => undefined,
   ) {}
 
   /**
@@ -90,6 +96,7 @@ export class PutRecordsSender<T> {
       const merged = emptyResult<T>();
       let pending = halves.length;
       for (const half of halves) {
+        this.partSent(half);
         this.send(half, (part) => {
           merged.delivered.push(...part.delivered);
           merged.retry.push(...part.retry);
@@ -113,9 +120,33 @@ export class PutRecordsSender<T> {
         new RequestTimeoutError(`PutRecords got no answer within ${calls.deadline?.ms} ms`, {
           context: { streamName: this.address.streamName },
         }),
-      (output) => done(this.answered(records, output)),
-      (error: unknown) => done(this.requestFailed(records, error)),
+      (output) => {
+        this.connection.answered();
+        done(this.answered(records, output));
+      },
+      (error: unknown) => done(this.deadlineApplied(this.requestFailed(records, error))),
     );
+  }
+
+  /**
+   * A call failed as a whole. Without an answer from Kinesis (a ConnectionError), the records to
+   * retry are given up once connection failures have gone on for connectionFailureTimeout, and
+   * never wait past that moment; with one (a 500, a ValidationException), the failures are over.
+   */
+  private deadlineApplied(result: SendResult<T>): SendResult<T> {
+    const error = result.requestError;
+    if (!(error instanceof ConnectionError)) {
+      this.connection.answered();
+      return result;
+    }
+    const given = this.connection.giveUp(error, this.now());
+    if (given === undefined) {
+      const { deadline } = this.connection;
+      for (const record of result.retry) if (record.notBefore > deadline) record.notBefore = deadline;
+      return result;
+    }
+    const givenUp = result.retry.map((record) => ({ record, error: given, retryLimitReached: false }));
+    return { ...result, retry: [], givenUp: result.givenUp.concat(givenUp) };
   }
 
   private answered(records: readonly OutgoingRecord<T>[], output: PutRecordsCommandOutput): SendResult<T> {

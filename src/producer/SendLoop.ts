@@ -1,9 +1,7 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
 import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
 import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
-import type { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
 import type { DeliverySettlement } from './DeliverySettlement.js';
 import type { ItemFailures } from './ItemFailures.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
@@ -52,7 +50,6 @@ export class SendLoop<T> {
     private readonly batcher: RecordBatcher<T>,
     private readonly sender: PutRecordsSender<T>,
     private readonly counters: ProducerMetrics,
-    private readonly connection: ConnectionFailureDeadline,
     private readonly failures: ItemFailures<T>,
     private readonly settlement: DeliverySettlement<T>,
     private readonly host: SendLoopHost,
@@ -197,23 +194,7 @@ export class SendLoop<T> {
     if (result.mispredicted > 0 && now - this.lastRefreshRequest >= RESHARD_REFRESH_MIN_INTERVAL_MS) {
       this.refreshShardMap();
     }
-    let retry = result.retry;
-    let givenUp = result.givenUp;
-    if (result.requestError instanceof ConnectionError) {
-      const given = this.connection.giveUp(result.requestError, now);
-      if (given !== undefined) {
-        givenUp = givenUp.concat(retry.map((record) => ({ record, error: given, retryLimitReached: false })));
-        retry = [];
-      } else {
-        // Never back off past the moment the pending items are given up.
-        const deadline = this.connection.deadline;
-        for (const record of retry) if (record.notBefore > deadline) record.notBefore = deadline;
-      }
-    } else {
-      // Kinesis answered (entry by entry, or with an error such as a 500): the failures, if
-      // any, are over, as on the way to the first shard map.
-      this.connection.answered();
-    }
+    const { retry, givenUp } = result;
     this.batcher.requeue(retry);
     if (retry.length > 0) {
       const throttled = retry.filter((record) => record.lastError instanceof ThrottledError).length;

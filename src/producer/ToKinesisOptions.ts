@@ -32,8 +32,11 @@ export interface ToKinesisOptions<T> extends ProducerOptions<T> {
    */
   readonly flushOnUnsubscribe?: boolean;
   /**
-   * Receives the engine's metrics: a snapshot at subscribe, then one after every PutRecords
-   * answer; completes when the engine stops.
+   * Receives the engines' metrics: a snapshot at subscribe, then one after every PutRecords
+   * answer. Each subscription (each run of retry() or repeat()) has an engine of its own, whose
+   * counters start at zero, and the observer hears all of them. It completes when an engine stops
+   * while no other subscription of this toKinesis() runs: a retry() or repeat() without a delay
+   * keeps it open; one with a delay lets it complete between runs (a Subject then hears no more).
    */
   readonly metricsObserver?: Partial<Observer<ProducerMetricsSnapshot>>;
 }

@@ -26,3 +26,34 @@ export class QueueFullError extends RxjsKinesisError {
     this.queuedBytes = queuedBytes;
   }
 }
+
+/**
+ * A QueueFullError built without capturing a stack. A fast source that floods a full queue under
+ * `overflow: 'drop-newest'` has thousands of items refused a second, one error each: capturing a
+ * stack (walking up to `Error.stackTraceLimit` frames of RxJS and producer internals, which say
+ * nothing the error's context does not) was most of the cost of a refusal. Each error still names
+ * its own item, index and queue.
+ */
+export function queueFullErrorWithoutStack(
+  item: unknown,
+  index: number,
+  queuedItems: number,
+  queuedBytes: number,
+  context: ErrorContext,
+): QueueFullError {
+  const errorClass = Error as { stackTraceLimit?: number };
+  const limit = errorClass.stackTraceLimit;
+  try {
+    errorClass.stackTraceLimit = 0;
+  } catch {
+    // A frozen Error (a hardened realm): the error is built with its stack.
+  }
+  try {
+    return new QueueFullError(item, index, queuedItems, queuedBytes, context);
+  } finally {
+    if (errorClass.stackTraceLimit !== limit) {
+      if (limit === undefined) delete errorClass.stackTraceLimit;
+      else errorClass.stackTraceLimit = limit;
+    }
+  }
+}
