@@ -14,6 +14,17 @@ import { balanceScenario, gracefulStopScenario, takeoverScenario } from './scena
 
 /** Room for a loaded machine: IPC, a late heartbeat, a slow DynamoDB or Kinesis call. */
 const SLACK_MS = 1500;
+/**
+ * The balancing tests promise that no lease is ever lost (every move is a drained handoff), so
+ * their leases must outlive the longest stall of the store. The embedded DynamoDB runs in this
+ * test's process, next to the embedded Kinesis and the record feed: on a loaded 2-core machine it
+ * can leave every worker's calls unanswered for over 1.5 s (half of SESSION_TIMEOUT_MS, where a
+ * call gives up), and a renewal missed for a whole 3 s session loses the lease. The KCL's own
+ * default failover time is 10 s.
+ */
+const BALANCE_SESSION_MS = 10_000;
+/** More than the waits of a balancing test add up to (workers starting, settling, reading). */
+const BALANCE_TEST_MS = 180_000;
 
 let dynamo: TestDynamoDB;
 let fixture: GroupFixture | undefined;
@@ -37,9 +48,15 @@ afterAll(async () => {
 });
 
 describe('consumer group on a DynamoDB lease table', () => {
-  it('3 workers on 6 shards settle at 2/2/2; a 4th joins by handoff (2/2/1/1) and nothing is read twice', async () => {
-    await balanceScenario(start);
-  }, 80_000);
+  it(
+    '3 workers on 6 shards settle at 2/2/2; a 4th joins by handoff (2/2/1/1) and nothing is read twice',
+    async () => {
+      await balanceScenario((shards, options = {}) =>
+        start(shards, { ...options, sessionTimeoutMs: BALANCE_SESSION_MS }),
+      );
+    },
+    BALANCE_TEST_MS,
+  );
 
   it('a SIGKILLed worker loses its shards within failover time + two heartbeats; only records after its checkpoint are read twice', async () => {
     // The counter stops moving at the kill; others see that within a heartbeat.
@@ -53,9 +70,15 @@ describe('consumer group on a DynamoDB lease table', () => {
     await gracefulStopScenario(start);
   }, 80_000);
 
-  it('on a KCL multi-stream table holding another stream: 2/2/2, then 2/2/1/1, as if alone', async () => {
-    await balanceScenario((shards, options = {}) => start(shards, { ...options, dynamodbMultiStream: true }));
-  }, 80_000);
+  it(
+    'on a KCL multi-stream table holding another stream: 2/2/2, then 2/2/1/1, as if alone',
+    async () => {
+      await balanceScenario((shards, options = {}) =>
+        start(shards, { ...options, dynamodbMultiStream: true, sessionTimeoutMs: BALANCE_SESSION_MS }),
+      );
+    },
+    BALANCE_TEST_MS,
+  );
 
   it('a handoff waits for the records in flight: nothing is processed by two workers', async () => {
     await handoffTimeoutScenario(start);
