@@ -22,6 +22,8 @@ export const FAN_OUT_CONSUMER = 'group-fan-out';
 
 export interface GroupFixture {
   readonly streamName: string;
+  /** The session (lease, failover) time of the workers and the observer, in ms. */
+  readonly sessionTimeoutMs: number;
   /** A client of the embedded Kinesis (e.g. to split a shard). */
   readonly client: KinesisClient;
   /** The embedded local Kinesis, when the fixture started it itself (fan-out groups). */
@@ -179,6 +181,7 @@ export async function startGroupFixture(
     };
     return {
       streamName,
+      sessionTimeoutMs,
       client,
       local,
       feed,
