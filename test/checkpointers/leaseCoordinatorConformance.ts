@@ -23,10 +23,15 @@ export interface LeaseCoordinatorConformanceOptions {
 
 const SHARD = 'shardId-000000000000';
 const SHARD_1 = 'shardId-000000000001';
-const SESSION_MS = 600;
-const HANDOFF_MS = 300;
+// Sized for a loaded 2-core machine, where one store call can take several hundred ms (the DynamoDB
+// runner's dynalite shares the test's starved process): every check that something is still live
+// (a lease, a heartbeat, a handoff request, a reservation) comes within a few calls of the write
+// that made it, and those calls must fit well inside these times. A store call also gives up after
+// half a session by default.
+const SESSION_MS = 4000;
+const HANDOFF_MS = 2000;
 // A handoff timeout must exceed two heartbeats (the owner's withdrawal margin and the late sight of a request).
-const HEARTBEAT_MS = 140;
+const HEARTBEAT_MS = 800;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

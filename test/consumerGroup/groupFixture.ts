@@ -22,6 +22,8 @@ export const FAN_OUT_CONSUMER = 'group-fan-out';
 
 export interface GroupFixture {
   readonly streamName: string;
+  /** The session (lease, failover) time of the workers and the observer, in ms. */
+  readonly sessionTimeoutMs: number;
   /** A client of the embedded Kinesis (e.g. to split a shard). */
   readonly client: KinesisClient;
   /** The embedded local Kinesis, when the fixture started it itself (fan-out groups). */
@@ -69,6 +71,11 @@ export interface GroupFixtureOptions {
    * (FAN_OUT_CONSUMER), from an embedded local Kinesis the fixture exposes as `local`.
    */
   readonly enhancedFanOut?: boolean;
+  /**
+   * Session (lease, failover) time of the workers and the observer, in ms (default
+   * SESSION_TIMEOUT_MS). Longer for a group whose store shares the test's own starved process.
+   */
+  readonly sessionTimeoutMs?: number;
 }
 
 export async function startGroupFixture(
@@ -76,6 +83,7 @@ export async function startGroupFixture(
   shards: number,
   options: GroupFixtureOptions = {},
 ): Promise<GroupFixture> {
+  const sessionTimeoutMs = options.sessionTimeoutMs ?? SESSION_TIMEOUT_MS;
   const closers: (() => Promise<void>)[] = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
@@ -108,11 +116,11 @@ export async function startGroupFixture(
             redis: redisUrl,
             name: GROUP,
             keyPrefix,
-            sessionTimeout: SESSION_TIMEOUT_MS,
+            sessionTimeout: sessionTimeoutMs,
             heartbeatInterval: HEARTBEAT_INTERVAL_MS,
             // The test's own view of the leases: on a loaded machine a read may wait behind the
             // workers' processes for more than the default half session.
-            callTimeout: SESSION_TIMEOUT_MS,
+            callTimeout: sessionTimeoutMs,
             retry: { baseMs: 50, capMs: 500, retryLimit: 20 },
           })
         : new DynamoDBCheckpointer({
@@ -123,7 +131,7 @@ export async function startGroupFixture(
             ...(dynamodb.streamIdentifier === undefined
               ? {}
               : { streamIdentifier: dynamodb.streamIdentifier }),
-            failoverTimeMs: SESSION_TIMEOUT_MS,
+            failoverTimeMs: sessionTimeoutMs,
             heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
             // As for Redis above: the test's own view may wait behind the workers' processes.
             callTimeout: 10_000,
@@ -131,7 +139,14 @@ export async function startGroupFixture(
     closers.push(() => observer.close());
     if (dynamodb?.streamIdentifier !== undefined)
       closers.push(
-        await addOtherStream(dynamodb.endpoint, kinesis, dynamodb.tableName, observer, streamName),
+        await addOtherStream(
+          dynamodb.endpoint,
+          kinesis,
+          dynamodb.tableName,
+          observer,
+          streamName,
+          sessionTimeoutMs,
+        ),
       );
     const feed = new RecordFeed(client, streamName);
     closers.push(() => feed.stop());
@@ -143,7 +158,7 @@ export async function startGroupFixture(
       redisUrl,
       keyPrefix,
       group: GROUP,
-      sessionTimeoutMs: SESSION_TIMEOUT_MS,
+      sessionTimeoutMs,
       heartbeatIntervalMs: HEARTBEAT_INTERVAL_MS,
       checkpointBatchSize: options.checkpointBatchSize ?? 10,
       checkpointIntervalMs: options.checkpointIntervalMs ?? 200,
@@ -166,6 +181,7 @@ export async function startGroupFixture(
     };
     return {
       streamName,
+      sessionTimeoutMs,
       client,
       local,
       feed,
@@ -206,8 +222,9 @@ function asTestKinesis(local: LocalKinesis): TestKinesis {
 
 /**
  * Another stream's state in a multi-stream lease table: six leases held by a KCL worker that keeps
- * renewing them (their counters move every 400 ms) and its live heartbeat for its stream. None of
- * it may count when our stream balances. Returns the function that stops the renewals.
+ * renewing them (their counters move every third of the failover time, as the KCL's renewer does)
+ * and its live heartbeat for its stream. None of it may count when our stream balances. Returns the
+ * function that stops the renewals.
  */
 async function addOtherStream(
   endpoint: string,
@@ -215,6 +232,7 @@ async function addOtherStream(
   tableName: string,
   observer: LeaseCoordinator,
   streamName: string,
+  failoverTimeMs: number,
 ): Promise<() => Promise<void>> {
   await observer.heartbeat(streamName, 'fixture-observer'); // creates both tables
   await observer.leaveGroup(streamName, 'fixture-observer');
@@ -253,8 +271,11 @@ async function addOtherStream(
       },
     }),
   );
-  // The KCL worker renews: every lease's counter moves, so observers judge them live.
+  // The KCL worker renews: every lease's counter moves, so observers judge them live. Not more
+  // often: the embedded DynamoDB serves every worker from the test's own process, and six writes
+  // at each heartbeat would add as much work there as the workers' own renewals.
   let renewing = Promise.resolve();
+  const renewEveryMs = Math.floor(failoverTimeMs / 3);
   const timer = setInterval(() => {
     renewing = renewing.then(async () => {
       for (const shardId of shardIds)
@@ -269,7 +290,7 @@ async function addOtherStream(
           )
           .catch(() => undefined);
     });
-  }, 400);
+  }, renewEveryMs);
   return async () => {
     clearInterval(timer);
     await renewing;

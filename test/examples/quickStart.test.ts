@@ -71,10 +71,15 @@ it('produces, consumes with checkpoints and shuts down on SIGTERM as written', a
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   child.kill('SIGTERM');
+  // The 30 s timer is cleared once the child exited: a pending one would keep this test's worker
+  // process alive after the run, and jest would force it to exit.
+  let timer: NodeJS.Timeout | undefined;
   const code = await Promise.race([
     exited,
-    new Promise<string>((resolve) => setTimeout(() => resolve('no exit within 30 s'), 30_000)),
-  ]);
+    new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve('no exit within 30 s'), 30_000);
+    }),
+  ]).finally(() => clearTimeout(timer));
   expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
 
   // A restart would resume after the handled order, and nobody holds the shard.

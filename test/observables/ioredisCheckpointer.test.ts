@@ -30,13 +30,11 @@ it('checkpoint(redisClient) and fromKinesis({ checkpointer: redisClient }) write
   await kinesis.createStream(streamName, 1);
   await putTestRecords(kinesis.createClient(), streamName, numberedRecords(20));
   const connection = { endpoint: kinesis.endpoint, region: kinesis.region, credentials: kinesis.credentials };
-  await firstValueFrom(
-    fromKinesis({ streamName, ...connection, sleepTimeNoRecords: 50 }).pipe(
-      checkpoint(client, { batchSize: 1 }),
-      take(20),
-      toArray(),
-    ),
-  );
+  const first = fromKinesis({ streamName, ...connection, sleepTimeNoRecords: 50 });
+  await firstValueFrom(first.pipe(checkpoint(client, { batchSize: 1 }), take(20), toArray()));
+  // Its stop (last checkpoints, leaving the group) goes on after take() unsubscribed: wait for it,
+  // or it is still calling Redis, and retrying, when afterAll quits the client.
+  await first.stopped();
   const keys = new RedisKeys('rxjs-kinesis:', DEFAULT_CHECKPOINTER_NAME);
   let shard: Record<string, string> = {};
   for (let i = 0; i < 100 && shard.seq === undefined; i += 1) {
@@ -47,13 +45,9 @@ it('checkpoint(redisClient) and fromKinesis({ checkpointer: redisClient }) write
 
   // A second consumer given the same client resumes from that checkpoint: it reads only new records.
   await putTestRecords(kinesis.createClient(), streamName, numberedRecords(5, 64, 100));
-  const resumed = await firstValueFrom(
-    fromKinesis({ streamName, ...connection, checkpointer: client, sleepTimeNoRecords: 50 }).pipe(
-      checkpoint(),
-      take(5),
-      toArray(),
-    ),
-  );
+  const second = fromKinesis({ streamName, ...connection, checkpointer: client, sleepTimeNoRecords: 50 });
+  const resumed = await firstValueFrom(second.pipe(checkpoint(), take(5), toArray()));
+  await second.stopped();
   expect(resumed.map((record) => Buffer.from(record.data).toString())).toEqual([
     '100',
     '101',

@@ -80,7 +80,8 @@ function checkpointer(options: Partial<DynamoDBCheckpointerOptions> = {}): Dynam
     region: dynamo.region,
     credentials: dynamo.credentials,
     tableName: table, // exists: only the workers table beside it is created
-    failoverTimeMs: 800,
+    // A call gives up after half of it: room for the embedded DynamoDB on a loaded machine.
+    failoverTimeMs: 4000,
     streamIdentifier: ORDERS,
     ...options,
   });

@@ -10,12 +10,7 @@ import {
   missingRecords,
   shape,
 } from '../deliveryReport.js';
-import {
-  HEARTBEAT_INTERVAL_MS,
-  SESSION_TIMEOUT_MS,
-  type GroupFixture,
-  type GroupFixtureOptions,
-} from '../groupFixture.js';
+import { HEARTBEAT_INTERVAL_MS, type GroupFixture, type GroupFixtureOptions } from '../groupFixture.js';
 import { waitUntil } from '../workerGroup.js';
 
 /** Starts a group fixture on the store under test (the caller closes it after the test). */
@@ -126,7 +121,7 @@ export async function takeoverScenario(start: StartGroup, bounds: TakeoverBounds
         ['w1', 'w3'].some((worker) => held.get(worker)?.includes(shardId)),
       );
     },
-    SESSION_TIMEOUT_MS + HEARTBEAT_INTERVAL_MS + 10_000,
+    fixture.sessionTimeoutMs + HEARTBEAT_INTERVAL_MS + 10_000,
     () => `after the kill: ${describeHoldings(leases.last)}`,
   );
   const takenAfterKill = (shardId: string) =>
@@ -204,7 +199,7 @@ export async function gracefulStopScenario(start: StartGroup): Promise<void> {
     );
     const taken = takenBy();
     expect(taken).toBeDefined();
-    expect((taken?.at ?? Infinity) - stoppedAt).toBeLessThan(SESSION_TIMEOUT_MS);
+    expect((taken?.at ?? Infinity) - stoppedAt).toBeLessThan(fixture.sessionTimeoutMs);
   }
 
   await feed.stop();
