@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { runCommand, type CommandResult } from '../support/runCommand.js';
 import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
 import { activeConsumer, dataOf, EventReader, streamArnOf } from './fanOutClient.js';
@@ -28,26 +29,14 @@ const awsSubscribes =
     env: { ...process.env, AWS_PAGER: '', PAGER: 'cat', MANPAGER: 'cat' },
   }).status === 0;
 
-function run(
-  command: string,
-  args: readonly string[],
-): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: 'local',
-        AWS_SECRET_ACCESS_KEY: 'local',
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_PAGER: '',
-      },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
+/** An AWS client run with local credentials and region. */
+function run(command: string, args: readonly string[]): Promise<CommandResult> {
+  return runCommand(command, args, {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_PAGER: '',
   });
 }
 

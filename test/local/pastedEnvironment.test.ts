@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { runCommand, type CommandResult } from '../support/runCommand.js';
 import { Command } from 'commander';
 import { registerLocalCommand } from '../../src/cli/commands/local.js';
 import type { LocalKinesis } from '../../src/local/startLocalKinesis.js';
@@ -32,26 +33,16 @@ function run(
   command: string,
   args: readonly string[],
   variables: Record<string, string>,
-): Promise<{ code: number | null; out: string; err: string }> {
+): Promise<CommandResult> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_') && name !== 'KINESIS_ENDPOINT'),
   );
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: {
-        ...inherited,
-        AWS_CONFIG_FILE: '/nonexistent/aws-config',
-        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
-        AWS_PAGER: '',
-        ...variables,
-      },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
+  return runCommand(command, args, {
+    ...inherited,
+    AWS_CONFIG_FILE: '/nonexistent/aws-config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+    AWS_PAGER: '',
+    ...variables,
   });
 }
 
