@@ -81,6 +81,48 @@ export interface TakeoverBounds {
   readonly expectEvenSplit: boolean;
 }
 
+/** How long a frozen worker's last reports and store writes (sent before the freeze) take to land. */
+const FREEZE_SETTLE_MS = 300;
+
+/**
+ * Freezes `victim` (SIGSTOP) and checks that it reported records beyond the checkpoints stored for
+ * `shardIds`; if so it is killed (SIGKILL) frozen, else thawed and checked again a moment later.
+ * Checked while it is frozen, the condition holds at the kill: a checkpoint written between a
+ * check and a kill of a running worker could cover every record it had processed (then nothing
+ * is read twice, and the scenario tests nothing). Returns when the victim stopped working.
+ */
+async function killPastCheckpoint(
+  fixture: GroupFixture,
+  victim: string,
+  shardIds: readonly string[],
+): Promise<number> {
+  const { group } = fixture;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const frozenAt = Date.now();
+    group.signal(victim, 'SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, FREEZE_SETTLE_MS));
+    const stored = await fixture.checkpoints(shardIds);
+    const past = group.processed.some((item) => {
+      if (item.workerId !== victim || !shardIds.includes(item.shardId)) return false;
+      const position = stored.get(item.shardId);
+      return (
+        position !== undefined && compareSequenceNumbers(item.sequenceNumber, position.sequenceNumber) > 0
+      );
+    });
+    if (past) {
+      await group.stop(victim, 'SIGKILL');
+      return frozenAt;
+    }
+    group.signal(victim, 'SIGCONT');
+    if (Date.now() > deadline) {
+      const count = group.processed.filter((item) => item.workerId === victim).length;
+      throw new Error(`${victim} processed ${count} records, none past its stored checkpoints`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2 * FREEZE_SETTLE_MS));
+  }
+}
+
 /**
  * A SIGKILLed worker's shards are taken within the store's bound; records after its last
  * checkpoint are the only ones read twice.
@@ -94,24 +136,7 @@ export async function takeoverScenario(start: StartGroup, bounds: TakeoverBounds
   // Kill the victim while it has processed records beyond the checkpoint stored for them.
   const victimShards = holdings(await leases.look()).get('w2') ?? [];
   expect(victimShards).toHaveLength(2);
-  await waitUntil(
-    async () => {
-      const stored = await fixture.checkpoints(victimShards);
-      return group.processed.some((item) => {
-        if (item.workerId !== 'w2') return false;
-        const position = stored.get(item.shardId);
-        return (
-          position !== undefined && compareSequenceNumbers(item.sequenceNumber, position.sequenceNumber) > 0
-        );
-      });
-    },
-    15_000,
-    () => `w2 processed ${group.processed.filter((item) => item.workerId === 'w2').length} records`,
-  );
-  const killedAt = Date.now();
-  await group.stop('w2', 'SIGKILL');
-  // A write the victim sent just before dying may still be on its way to the store.
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  const killedAt = await killPastCheckpoint(fixture, 'w2', victimShards);
   const checkpointsAtKill = await fixture.checkpoints(victimShards);
 
   await waitUntil(
