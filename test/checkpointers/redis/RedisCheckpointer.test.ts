@@ -24,9 +24,13 @@ describeCheckpointerConformance('RedisCheckpointer (standalone)', async () => {
     sessionTimeout: LEASE_MS,
     keyPrefix: uniqueKeyPrefix(),
   });
+  const streamName = `stream-${randomUUID()}`;
+  // Connected before the kit's first timed step: on a loaded machine connecting alone has taken
+  // longer than the half session a call may take (the steps test leases, not connecting).
+  await checkpointer.listLeases(streamName);
   return {
     checkpointer,
-    streamName: `stream-${randomUUID()}`,
+    streamName,
     advanceTime: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     cleanup: () => checkpointer.close(),
   };
