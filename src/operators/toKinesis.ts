@@ -94,10 +94,26 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
       // it gave would be thrown away).
       if (!intakeOpen) return () => intake.unsubscribe();
 
+      /** Refuses an item the queue has no room for; its report goes out at once. */
+      const refuseItem = (item: T, itemIndex: number) => {
+        // One error per refused item (each names its own), built without a stack: a source
+        // flooding a full queue has many refused, and the stack says nothing more.
+        const error = queueFullErrorWithoutStack(item, itemIndex, engine.queuedItems, engine.queuedBytes, {
+          streamName: engine.options.address.streamName,
+        });
+        if (policies.overflow === 'drop-newest')
+          subscriber.next({ status: 'dropped', item, index: itemIndex, error });
+        else failedItem(item, itemIndex, error);
+      };
       /** Accepts, refuses or fails one item of the source; reports of the last two go out at once. */
       const takeItem = (item: T) => {
         const itemIndex = index;
         index += 1;
+        // A queue that takes no item whatever its size refuses it before serializing it.
+        if (engine.refusesAny()) {
+          refuseItem(item, itemIndex);
+          return;
+        }
         let prepared;
         try {
           prepared = engine.prepare(item, itemIndex);
@@ -106,14 +122,7 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
           return;
         }
         if (!engine.hasRoomFor(prepared.size)) {
-          // One error per refused item (each names its own), built without a stack: a source
-          // flooding a full queue has many refused, and the stack says nothing more.
-          const error = queueFullErrorWithoutStack(item, itemIndex, engine.queuedItems, engine.queuedBytes, {
-            streamName: engine.options.address.streamName,
-          });
-          if (policies.overflow === 'drop-newest')
-            subscriber.next({ status: 'dropped', item, index: itemIndex, error });
-          else failedItem(item, itemIndex, error);
+          refuseItem(item, itemIndex);
           return;
         }
         engine.accept(prepared);

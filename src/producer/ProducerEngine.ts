@@ -220,6 +220,17 @@ export class ProducerEngine<T> {
   }
 
   /**
+   * True when the queue can take no item, whatever its size, so that one can be refused before it
+   * is serialized and keyed (a source flooding a full queue costs no serialization per item).
+   * Then what the queue holds is sent at once, as for hasRoomFor().
+   */
+  refusesAny(): boolean {
+    if (!this.queue.full) return false;
+    this.fullQueue.full();
+    return true;
+  }
+
+  /**
    * True if an item of `size` bytes fits in the queue now. When it does not, the queue is full
    * (it cannot take the item the caller has): what it holds is sent at once (see FullQueueRelease).
    */

@@ -62,6 +62,16 @@ export class ProducerQueue<T> {
     return this.queueBytes;
   }
 
+  /**
+   * True when no item fits, whatever its size: every item slot is taken, or the bytes are (an item
+   * is at least one byte: its partition key).
+   */
+  get full(): boolean {
+    return (
+      this.queueItems >= this.maxQueueItems || (this.queueItems > 0 && this.queueBytes >= this.maxQueueBytes)
+    );
+  }
+
   /** True if an item of `size` bytes fits in the queue now. */
   hasRoomFor(size: number): boolean {
     if (this.queueItems >= this.maxQueueItems) return false;
