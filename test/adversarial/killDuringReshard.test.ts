@@ -123,7 +123,8 @@ describe('kill -9 of workers during a split and a merge', () => {
       current.sessionTimeoutMs + HEARTBEAT_INTERVAL_MS + 20_000,
       () => `open shards not all held after the first kill: ${describeHoldings(leases.last)}`,
     );
-    await feed.put(600);
+    await feed.put(300);
+    await feed.put(300);
     await client.send(
       new MergeShardsCommand({
         StreamName: streamName,
