@@ -1,15 +1,23 @@
-const SENTINEL_PREFIX = '\u0000rxjs-kinesis:';
-const TOKENS: Readonly<Record<string, number>> = {
-  NaN: Number.NaN,
-  Infinity: Number.POSITIVE_INFINITY,
-  '-Infinity': Number.NEGATIVE_INFINITY,
-};
+const TOKENS: readonly (readonly [string, number])[] = [
+  ['NaN', Number.NaN],
+  ['Infinity', Number.POSITIVE_INFINITY],
+  ['-Infinity', Number.NEGATIVE_INFINITY],
+];
 
 /**
  * Parses JSON text that uses Python's non-standard `NaN`, `Infinity` and `-Infinity` number
  * tokens (what `json.dumps(float('nan'))` writes). Only called after JSON.parse failed.
+ *
+ * Each token outside a string is rewritten as a marker string and turned back into its number
+ * as JSON.parse revives it. The marker is one the text does not hold, so no string of the record
+ * is taken for a token; only the three markers are replaced (never a value looked up by a name
+ * the record chose); and a token where an object key stands is refused, as Python refuses it.
  */
 export function parsePythonJsonExtensions(text: string): { ok: true; value: unknown } | { ok: false } {
+  let tag = 0;
+  while (text.includes(`rxjs-kinesis-${tag}:`)) tag += 1;
+  const marker = `rxjs-kinesis-${tag}:`;
+  const markers = new Map<string, number>(TOKENS.map(([token, value]) => [`\u0000${marker}${token}`, value]));
   let rewritten = '';
   let last = 0;
   let found = false;
@@ -24,9 +32,10 @@ export function parsePythonJsonExtensions(text: string): { ok: true; value: unkn
       }
       continue;
     }
-    for (const token of Object.keys(TOKENS)) {
+    for (const [token] of TOKENS) {
       if (text.startsWith(token, i)) {
-        rewritten += `${text.slice(last, i)}"\\u0000rxjs-kinesis:${token}"`;
+        if (followedByColon(text, i + token.length)) return { ok: false };
+        rewritten += `${text.slice(last, i)}"\\u0000${marker}${token}"`;
         i += token.length - 1;
         last = i + 1;
         found = true;
@@ -38,10 +47,20 @@ export function parsePythonJsonExtensions(text: string): { ok: true; value: unkn
   rewritten += text.slice(last);
   try {
     const value: unknown = JSON.parse(rewritten, (_key, v: unknown) =>
-      typeof v === 'string' && v.startsWith(SENTINEL_PREFIX) ? TOKENS[v.slice(SENTINEL_PREFIX.length)] : v,
+      typeof v === 'string' && markers.has(v) ? markers.get(v) : v,
     );
     return { ok: true, value };
   } catch {
     return { ok: false };
   }
+}
+
+/** Whether the first character at or after `from` that is not JSON whitespace is a colon. */
+function followedByColon(text: string, from: number): boolean {
+  for (let i = from; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    return c === 0x3a;
+  }
+  return false;
 }
