@@ -9,14 +9,18 @@ const TOKENS: readonly (readonly [string, number])[] = [
  * tokens (what `json.dumps(float('nan'))` writes). Only called after JSON.parse failed.
  *
  * Each token outside a string is rewritten as a marker string and turned back into its number
- * as JSON.parse revives it. The marker is one the text does not hold, so no string of the record
- * is taken for a token; only the three markers are replaced (never a value looked up by a name
- * the record chose); and a token where an object key stands is refused, as Python refuses it.
+ * as JSON.parse revives it. The marker holds a random part drawn for the call, so no string of
+ * the record is taken for a token; only the three markers are replaced (never a value looked up
+ * by a name the record chose); and a token where an object key stands is refused, as Python
+ * refuses it.
  */
 export function parsePythonJsonExtensions(text: string): { ok: true; value: unknown } | { ok: false } {
-  let tag = 0;
-  while (text.includes(`rxjs-kinesis-${tag}:`)) tag += 1;
-  const marker = `rxjs-kinesis-${tag}:`;
+  // A marker no record can know in advance (a string of the record that happened to hold it
+  // would be taken for a token): 128 random bits, drawn for this call.
+  const nonce = Array.from(globalThis.crypto.getRandomValues(new Uint32Array(4)), (word) =>
+    word.toString(16).padStart(8, '0'),
+  ).join('');
+  const marker = `rxjs-kinesis:${nonce}:`;
   const markers = new Map<string, number>(TOKENS.map(([token, value]) => [`\u0000${marker}${token}`, value]));
   let rewritten = '';
   let last = 0;

@@ -16,12 +16,12 @@ const paths: readonly [string, (text: string) => unknown][] = [
 describe.each(paths)('Python tokens read on the %s path', (_path, read) => {
   it('keeps strings that look like the internal markers as they are', () => {
     const names = ['__proto__', 'constructor', 'toString', 'NaN', 'Infinity', 'gone'];
-    for (const prefix of ['\\u0000rxjs-kinesis:', '\\u0000rxjs-kinesis-0:', '\\u0000rxjs-kinesis-1:']) {
+    for (const prefix of ['\\u0000rxjs-kinesis:', '\\u0000rxjs\\u002dkinesis:', 'rxjs-kinesis:']) {
       const fields = names.map((name, index) => `"k${index}": "${prefix}${name}"`).join(', ');
       const value = read(`{${fields}, "n": NaN, "i": -Infinity}`) as Record<string, unknown>;
       expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
       names.forEach((name, index) => {
-        expect(value[`k${index}`]).toBe(`${prefix.replace('\\u0000', '\u0000')}${name}`);
+        expect(value[`k${index}`]).toBe(JSON.parse(`"${prefix}${name}"`));
       });
       expect(value.n).toBeNaN();
       expect(value.i).toBe(Number.NEGATIVE_INFINITY);
