@@ -5,7 +5,8 @@
 // session (every lease lost at its deadline). What must hold: the workers keep running and take
 // the shards back, balanced; every record is processed; no checkpoint read in the run was ahead
 // of the records processed; with the append-only file, no record at or before a checkpoint stored
-// before the first kill is processed twice and no position moved backwards.
+// before the first kill is processed twice and no position moved backwards. The server has a
+// password, which none of the errors the workers report carries.
 import { startRedisServer, type RedisServerProcess } from '../checkpointers/redis/redisServers.js';
 import { compareSequenceNumbers } from '../../src/consumer/compareSequenceNumbers.js';
 import {
@@ -20,6 +21,8 @@ import { startGroupFixture, type GroupFixture } from '../consumerGroup/groupFixt
 import { waitUntil } from '../consumerGroup/workerGroup.js';
 import { CheckpointSampler, type CheckpointSample } from './checkpointSamples.js';
 
+/** The server's password: it must appear in no event or error the workers report. */
+const PASSWORD = 'adversarial-redis-password-9f2c';
 const SHARDS = [
   'shardId-000000000000',
   'shardId-000000000001',
@@ -79,9 +82,10 @@ describe.each([
     await sampler?.stop();
     await fixture?.close();
     await redis?.close();
-    const server = await startRedisServer({ appendOnly });
+    const server = await startRedisServer({ appendOnly, args: ['--requirepass', PASSWORD] });
     redis = server;
-    fixture = await startGroupFixture(server.url, SHARDS.length, {
+    const url = `redis://:${PASSWORD}@127.0.0.1:${server.port}`;
+    fixture = await startGroupFixture(url, SHARDS.length, {
       checkpointBatchSize: 10,
       checkpointIntervalMs: 200,
       handlerDelayMs: 2,
@@ -144,5 +148,8 @@ describe.each([
       expect(backwards(sampler.samples)).toEqual([]);
     }
     expect(group.failures).toEqual([]);
+    // The outages were reported (failed calls, lost leases), and never with the password.
+    expect(group.eventsOf('error-retried').length).toBeGreaterThan(0);
+    expect(JSON.stringify(group.events)).not.toContain(PASSWORD);
   }, 150_000);
 });
