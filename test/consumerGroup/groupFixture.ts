@@ -9,7 +9,12 @@ import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpoint
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/index.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
+import {
+  startTestKinesis,
+  uniqueStreamName,
+  type TestKinesis,
+  type TestKinesisOptions,
+} from '../support/kinesis.js';
 import { uniqueKeyPrefix } from '../support/redis.js';
 import { RecordFeed } from './recordFeed.js';
 import { WorkerGroup } from './workerGroup.js';
@@ -76,6 +81,8 @@ export interface GroupFixtureOptions {
    * SESSION_TIMEOUT_MS). Longer for a group whose store shares the test's own starved process.
    */
   readonly sessionTimeoutMs?: number;
+  /** Limits and faults of the embedded Kinesis (default: none; ignored with enhancedFanOut). */
+  readonly kinesis?: TestKinesisOptions;
 }
 
 export async function startGroupFixture(
@@ -93,7 +100,8 @@ export async function startGroupFixture(
       options.enhancedFanOut === true
         ? await startLocalKinesis({ efo: { consumerStatusDelayMs: 100 } })
         : undefined;
-    const kinesis: TestKinesis = local === undefined ? await startTestKinesis() : asTestKinesis(local);
+    const kinesis: TestKinesis =
+      local === undefined ? await startTestKinesis(options.kinesis) : asTestKinesis(local);
     closers.push(() => kinesis.close());
     const client: KinesisClient = kinesis.createClient();
     closers.push(async () => client.destroy());

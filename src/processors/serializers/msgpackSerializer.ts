@@ -5,6 +5,7 @@ import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { loneSurrogateError } from '../wellFormedText.js';
 import { writeMsgpack } from './msgpackWriter.js';
+import { refusedExtension } from './msgpackExtensions.js';
 import { holdsNeverUsedByte } from './neverUsedByte.js';
 import { sameRealmValue } from './sameRealmValue.js';
 import { HAS_BINARY, HAS_LONG_STRING, fixMsgpackForPython, fixupFlags } from './msgpackFixups.js';
@@ -57,6 +58,13 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
           cause: error,
         });
       }
+      const extension = refusedExtension(bytes);
+      if (extension !== undefined)
+        throw new DeserializationError(
+          'msgpack',
+          `item is not valid MessagePack: it holds extension type ${extension.type} of ` +
+            `${extension.length} bytes (only the timestamp, type -1 of 4, 8 or 12 bytes, is read)`,
+        );
       if (holdsNeverUsedByte(bytes, value))
         throw new DeserializationError(
           'msgpack',

@@ -1,0 +1,44 @@
+import { DeserializationError } from '../../../src/processors/errors/DeserializationError';
+import { jsonSerializer } from '../../../src/processors/serializers/jsonSerializer';
+
+/*
+ * Reading Python's NaN / Infinity / -Infinity tokens from hostile records: the record's own
+ * strings stay strings whatever they hold (no record string is taken for a token, and none names
+ * a value to look up: Object.prototype, Object or a function never reach the item), and a token
+ * where an object key stands is refused, as Python refuses it. Both the byte and the text path.
+ */
+const serializer = jsonSerializer<Record<string, unknown>>();
+const paths: readonly [string, (text: string) => unknown][] = [
+  ['bytes', (text) => serializer.deserialize(Buffer.from(text))],
+  ['text', (text) => serializer.text?.deserialize(text)],
+];
+
+describe.each(paths)('Python tokens read on the %s path', (_path, read) => {
+  it('keeps strings that look like the internal markers as they are', () => {
+    const names = ['__proto__', 'constructor', 'toString', 'NaN', 'Infinity', 'gone'];
+    for (const prefix of ['\\u0000rxjs-kinesis:', '\\u0000rxjs\\u002dkinesis:', 'rxjs-kinesis:']) {
+      const fields = names.map((name, index) => `"k${index}": "${prefix}${name}"`).join(', ');
+      const value = read(`{${fields}, "n": NaN, "i": -Infinity}`) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+      names.forEach((name, index) => {
+        expect(value[`k${index}`]).toBe(JSON.parse(`"${prefix}${name}"`));
+      });
+      expect(value.n).toBeNaN();
+      expect(value.i).toBe(Number.NEGATIVE_INFINITY);
+    }
+  });
+
+  it.each(['{NaN: 1}', '{"a": 1, Infinity : 2}', '{-Infinity:3}', '[{"a": {NaN\n: 1}}]'])(
+    'refuses %s (a token as an object key)',
+    (text) => {
+      expect(() => read(text)).toThrow(DeserializationError);
+    },
+  );
+
+  it('still reads the tokens as values, next to colons inside strings', () => {
+    expect(read('{"a:": NaN, "b": [Infinity, "c:", -Infinity]}')).toEqual({
+      'a:': Number.NaN,
+      b: [Number.POSITIVE_INFINITY, 'c:', Number.NEGATIVE_INFINITY],
+    });
+  });
+});
