@@ -7,6 +7,7 @@ import { MemoryCheckpointer } from '../../checkpointers/MemoryCheckpointer.js';
 import type { KinesisItem } from '../../consumer/KinesisItem.js';
 import { redactText } from '../../errors/redact.js';
 import { createKinesisClient, type KinesisConnectionOptions } from '../../kinesis/createKinesisClient.js';
+import { checkReachable } from '../checkReachable.js';
 import { cliConnection } from '../cliConnection.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress, streamParams } from '../../kinesis/streamAddress.js';
@@ -15,6 +16,7 @@ import { fromKinesis } from '../../observables/fromKinesis.js';
 import { checkpoint } from '../../operators/checkpoint.js';
 import { deserialize } from '../../operators/deserialize.js';
 import { toKinesis } from '../../operators/toKinesis.js';
+import { describeEndpoint } from '../../producer/describeEndpoint.js';
 import type { ProducerMetricsSnapshot } from '../../producer/ProducerMetrics.js';
 import {
   parseEndpoint,
@@ -132,7 +134,15 @@ async function runDemo(flags: DemoFlags): Promise<DemoSummary> {
   const ownStream = flags.stream === undefined;
   const streamName = flags.stream ?? `rxjs-kinesis-demo-${randomBytes(3).toString('hex')}`;
   const address = parseStreamAddress(streamName, 'stream');
+  let reached = false;
   try {
+    // An endpoint that refuses, or accepts and stays silent, is named within seconds.
+    await checkReachable(
+      client,
+      address,
+      describeEndpoint(target.connection.endpoint, target.connection.region ?? address.region),
+    );
+    reached = true;
     const stream = await ensureStream(client, address, { create: true, shardCount: flags.shards });
     out.write(
       `${target.description}: stream ${stream.streamName}, ${stream.openShardCount} shards, ` +
@@ -140,7 +150,9 @@ async function runDemo(flags: DemoFlags): Promise<DemoSummary> {
     );
     return await produceAndConsume(flags, target.connection, address.streamArn ?? streamName);
   } finally {
-    if (ownStream) await client.send(new DeleteStreamCommand(streamParams(address))).catch(() => undefined);
+    // Nothing to delete (and no 30 s request to wait for) where Kinesis never answered.
+    if (ownStream && reached)
+      await client.send(new DeleteStreamCommand(streamParams(address))).catch(() => undefined);
     client.destroy();
     await target.close();
   }
