@@ -2,7 +2,7 @@
 // closed, the exit status the README gives; put delivers the lines it has read before it exits.
 import { createServer as createHttpServer, request, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { putRecords } from '../support/streamRecords.js';
 import { startCli } from './liveCli.js';
@@ -198,4 +198,41 @@ describe('rxjs-kinesis local and signals', () => {
       expect(refused).toBe('ECONNREFUSED');
     },
   );
+});
+
+describe('rxjs-kinesis demo and signals', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('on %s deletes the stream it created and exits with status %i', async (signal, status) => {
+    // With the limits on, 100,000 items take a shard well over a minute: the demo is mid-way.
+    const limited = await startTestKinesis({ embedded: true, limits: true });
+    try {
+      const demo = startCli(
+        ['demo', '--endpoint', limited.endpoint, '-n', '100000', '--shards', '1', '-p', 'json'],
+        env,
+      );
+      await demo.waitFor('stdout', /stream rxjs-kinesis-demo-\w+/);
+      const stream = /stream (rxjs-kinesis-demo-\w+)/.exec(demo.stdout())![1]!;
+      demo.child.kill(signal);
+      const { code, signal: killedBy } = await demo.exited();
+      expect(killedBy).toBeNull();
+      expect(code).toBe(status);
+      expect(demo.stderr()).toContain(`${signal}: stopping, cleaning up...`);
+      expectNoStackTrace(demo.stderr());
+      const client = limited.createClient();
+      try {
+        const { StreamSummaries } = await client.send(new ListStreamsCommand({}));
+        const left = (StreamSummaries ?? []).filter((summary) => summary.StreamName === stream);
+        // Gone, or on its way (DELETING lasts the local Kinesis's status delay).
+        expect(left.map((summary) => summary.StreamStatus).filter((state) => state !== 'DELETING')).toEqual(
+          [],
+        );
+      } finally {
+        client.destroy();
+      }
+    } finally {
+      await limited.close();
+    }
+  });
 });
