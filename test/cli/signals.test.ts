@@ -2,7 +2,13 @@
 // closed, the exit status the README gives; put delivers the lines it has read before it exits.
 import { createServer as createHttpServer, request, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListStreamConsumersCommand,
+  ListStreamsCommand,
+} from '@aws-sdk/client-kinesis';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { putRecords } from '../support/streamRecords.js';
 import { startCli } from './liveCli.js';
@@ -171,6 +177,43 @@ describe('rxjs-kinesis tail and signals', () => {
       expect(tail.stderr()).toBe('');
     },
   );
+});
+
+describe('rxjs-kinesis tail --efo --deregister and signals', () => {
+  it('deregisters its stream consumer on SIGINT, as the README example stops it', async () => {
+    const stream = uniqueStreamName('cli-signal');
+    await kinesis.createStream(stream, 1);
+    const client = kinesis.createClient();
+    try {
+      await putRecords(client, stream, ['{"n":1}']);
+      const tail = startCli(
+        [
+          'tail',
+          stream,
+          '--from',
+          'trim-horizon',
+          '--efo',
+          'audit-tail',
+          '--deregister',
+          '--endpoint',
+          kinesis.endpoint,
+        ],
+        env,
+      );
+      await tail.waitFor('stdout', /"data":\{"n":1\}/);
+      tail.child.kill('SIGINT');
+      const { code } = await tail.exited();
+      expect(code).toBe(0);
+      expect(tail.stderr()).toBe('');
+      const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+      const { Consumers } = await client.send(
+        new ListStreamConsumersCommand({ StreamARN: summary.StreamDescriptionSummary?.StreamARN }),
+      );
+      expect((Consumers ?? []).filter((consumer) => consumer.ConsumerStatus !== 'DELETING')).toEqual([]);
+    } finally {
+      client.destroy();
+    }
+  });
 });
 
 describe('rxjs-kinesis local and signals', () => {
