@@ -179,6 +179,10 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
       else fail(lineNumber, report.error);
       progress?.update(delivered, failed > 0 ? `${failed} failed` : undefined);
     });
+    // A terminal rather than a pipe: say what is awaited, or the command looks hung.
+    if ((io.stdin as { isTTY?: boolean }).isTTY === true) {
+      io.stderr.write(`put ${stream}: type one item per line; Ctrl+D ends the input, Ctrl+C stops\n`);
+    }
     const started = performance.now();
     let index = 0;
     const input = createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
