@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
 import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Command } from 'commander';
-import { lastValueFrom, map, range, Subject, takeUntil, tap, timer } from 'rxjs';
+import { lastValueFrom, map, range, Subject, takeUntil, tap } from 'rxjs';
 import { MemoryCheckpointer } from '../../checkpointers/MemoryCheckpointer.js';
 import type { KinesisItem } from '../../consumer/KinesisItem.js';
 import { redactText } from '../../errors/redact.js';
@@ -101,7 +101,7 @@ export function registerDemoCommand(program: Command): void {
     .action(async (flags: DemoFlags) => {
       try {
         const summary = await runDemo(flags);
-        if (summary.consumed !== summary.produced) process.exitCode = 1;
+        if (summary.timedOut !== undefined || summary.consumed !== summary.produced) process.exitCode = 1;
       } catch (error) {
         if (!(error instanceof DemoInterruptedError)) throw error;
         // The stream it created is deleted; timers of the stopped producer would keep the process alive.
@@ -229,7 +229,6 @@ async function produceAndConsume(
         if (seen.size === total) allConsumed.next();
       }),
       takeUntil(allConsumed),
-      takeUntil(timer(flags.timeout * 1000)),
     ),
     { defaultValue: undefined },
   );
@@ -246,6 +245,8 @@ async function produceAndConsume(
       partitionKey: (_item, index) => `key-${index % 1000}`,
       maxQueueSize: Math.max(10_000, total),
       maxQueueBytes: Math.max(64 * 1024 * 1024, total * (flags.itemBytes + 64) * 2),
+      // Stopped (timeout, Ctrl+C): what is still queued is dropped, not sent for minutes more.
+      flushOnUnsubscribe: false,
       metricsObserver: {
         next: (snapshot: ProducerMetricsSnapshot) => {
           metrics = snapshot;
@@ -253,6 +254,14 @@ async function produceAndConsume(
       },
     }),
   );
+  // --timeout stops both sides; the summary says so.
+  let timedOut = false;
+  let stopProducing = (): void => undefined;
+  const timeLimit = setTimeout(() => {
+    timedOut = true;
+    stopProducing();
+    allConsumed.next();
+  }, flags.timeout * 1000);
   const producing = new Promise<void>((resolve, reject) => {
     const subscription = produce.subscribe({
       next: (report) => {
@@ -271,6 +280,11 @@ async function produceAndConsume(
       subscription.unsubscribe();
       reject(interrupted.reason);
     };
+    stopProducing = () => {
+      if (!subscription.closed) produceSeconds = (Date.now() - started) / 1000;
+      subscription.unsubscribe();
+      resolve();
+    };
     if (interrupted.aborted) stop();
     else interrupted.addEventListener('abort', stop, { once: true });
     subscription.add(() => interrupted.removeEventListener('abort', stop));
@@ -288,11 +302,13 @@ async function produceAndConsume(
     interrupted.throwIfAborted();
   } finally {
     interrupted.removeEventListener('abort', stopReading);
+    clearTimeout(timeLimit);
     progress.stop();
   }
   const consumeSeconds = (Date.now() - started) / 1000;
   const stats = consumer.stats();
   const summary: DemoSummary = {
+    timedOut: timedOut ? flags.timeout : undefined,
     produced,
     consumed: seen.size,
     duplicates,

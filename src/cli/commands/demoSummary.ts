@@ -1,5 +1,7 @@
 /** The counts the demo prints at the end. */
 export interface DemoSummary {
+  /** Seconds of `--timeout` after which both sides were stopped; undefined when they finished. */
+  readonly timedOut: number | undefined;
   readonly produced: number;
   readonly consumed: number;
   readonly duplicates: number;
@@ -23,9 +25,11 @@ export function printSummary(summary: DemoSummary): void {
     `consumed        ${n(summary.consumed)} items, ${summary.consumeSeconds.toFixed(1)} s from the start (${rate(summary.consumed, summary.consumeSeconds)} items/s), ${n(summary.duplicates)} duplicates`,
     `throttled       ${n(summary.throttled)} entries, ${n(summary.retries)} records re-sent`,
     `lag             ${n(summary.meanLatencyMs)} ms mean from produce to consume; ${n(summary.maxMillisBehindLatest)} ms behind the tip at the end`,
-    summary.consumed === summary.produced
-      ? `result          OK: produced == consumed (${n(summary.produced)})`
-      : `result          FAILED: produced ${n(summary.produced)} but consumed ${n(summary.consumed)}`,
+    summary.timedOut !== undefined
+      ? `result          FAILED: timed out after ${n(summary.timedOut)} s (produced ${n(summary.produced)}, consumed ${n(summary.consumed)})`
+      : summary.consumed === summary.produced
+        ? `result          OK: produced == consumed (${n(summary.produced)})`
+        : `result          FAILED: produced ${n(summary.produced)} but consumed ${n(summary.consumed)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
