@@ -243,6 +243,42 @@ describe('rxjs-kinesis local and signals', () => {
   );
 });
 
+describe('rxjs-kinesis bench and signals', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('on %s deletes its stream and exits with status %i', async (signal, status) => {
+    const limited = await startTestKinesis({ embedded: true, limits: true });
+    try {
+      // With the limits on, 100,000 items take one shard well over a minute.
+      const bench = startCli(
+        ['bench', '--endpoint', limited.endpoint, '-n', '100000', '-p', 'json', '-v'],
+        env,
+      );
+      await bench.waitFor('stderr', /^stream (\S+) \(1 shard\)/m);
+      const stream = /^stream (\S+) \(1 shard\)/m.exec(bench.stderr())![1]!;
+      bench.child.kill(signal);
+      const { code, signal: killedBy } = await bench.exited();
+      expect(killedBy).toBeNull();
+      expect(code).toBe(status);
+      expect(bench.stderr()).toContain(`${signal}: stopping, cleaning up...`);
+      expectNoStackTrace(bench.stderr());
+      const client = limited.createClient();
+      try {
+        const { StreamSummaries } = await client.send(new ListStreamsCommand({}));
+        const left = (StreamSummaries ?? []).filter((summary) => summary.StreamName === stream);
+        expect(left.map((summary) => summary.StreamStatus).filter((state) => state !== 'DELETING')).toEqual(
+          [],
+        );
+      } finally {
+        client.destroy();
+      }
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('rxjs-kinesis demo and signals', () => {
   it.each([
     ['SIGINT', 130],
