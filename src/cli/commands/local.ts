@@ -133,16 +133,25 @@ export function parseStreamFlag(value: string, previous: LocalStreamSpec[] = [])
   return [...previous, { name: match[1]!, shards }];
 }
 
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
+/** The first SIGINT or SIGTERM; `dispose` stops listening. */
+function listenForSignals(): { readonly stopped: Promise<void>; dispose(): void } {
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       resolve();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
   });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    stopped,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
 }
 
 /** Adds `rxjs-kinesis local`: an embedded Kinesis in the foreground, with optional limits and faults. */
@@ -226,6 +235,13 @@ export function registerLocalCommand(
         latencyMs: flags.latencyMs ?? 0,
         seed: flags.seed ?? 1,
       };
+      // Listening before anything starts: a signal sent as soon as "Press Ctrl+C" shows (or during
+      // the start) closes the server instead of killing the process.
+      const signals = io.stopSignal === undefined ? listenForSignals() : undefined;
+      let stopRequested = false;
+      const stopped = (io.stopSignal?.() ?? signals!.stopped).then(() => {
+        stopRequested = true;
+      });
       let local: LocalKinesis;
       try {
         local = await startLocalKinesis({
@@ -243,14 +259,15 @@ export function registerLocalCommand(
           efo: fanOutOption(flags),
         });
       } catch (error) {
+        signals?.dispose();
         if (error instanceof InvalidOptionError) {
           command.error(`error: ${error.message}`, { exitCode: 2, code: 'rxjs-kinesis.invalidOption' });
         }
         throw error;
       }
-      io.write(describe(local, flags, faults));
+      if (!stopRequested) io.write(describe(local, flags, faults));
       io.onStarted?.(local);
-      await (io.stopSignal ?? waitForSignal)();
+      await stopped;
       io.write('Stopping local Kinesis...\n');
       await local.close();
     });
