@@ -54,9 +54,9 @@ describe('rxjs-kinesis and an endpoint that never answers', () => {
         input: '{"a":1}\n',
         timeoutMs: 120_000,
       });
-      // 5 s of trying; the rest is starting tsx on a loaded machine. Before, the first request
-      // alone took 30 s (demo: 90 s).
-      expect(Date.now() - started).toBeLessThan(29_000);
+      // The message says the probe gave up at its 5 s deadline (before: the client's 30 s request
+      // timeout, three times over for demo); the bound only catches a hang, with room for a loaded machine.
+      expect(Date.now() - started).toBeLessThan(60_000);
       expect(result.code).toBe(1);
       expect(failureLines(result.stderr)).toEqual([
         `rxjs-kinesis: cannot reach Kinesis at http://127.0.0.1:${port}/: no answer within 5 s`,
