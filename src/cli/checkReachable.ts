@@ -6,11 +6,14 @@ import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
 
 /** How long a CLI command keeps trying to reach Kinesis before it names the cause. */
 export const REACH_TIMEOUT_MS = 5000;
+/** The shortest wait for one probe's answer, even when the deadline is nearly up. */
+const MIN_PROBE_MS = 1000;
 
 /**
- * Fails within `timeoutMs` (plus one request), naming `where` (the endpoint, without user info)
- * and the cause (refused, DNS, TLS...), when Kinesis cannot be reached at all; any answer,
- * even an error, resolves: the rest is left to ensureStream.
+ * Fails within about `timeoutMs`, naming `where` (the endpoint, without user info) and the cause
+ * (refused, DNS, TLS..., or no answer at all: an endpoint that accepts connections and stays
+ * silent is given up at the deadline, not after the client's 30 s request timeout), when Kinesis
+ * cannot be reached. Any answer, even an error, resolves: the rest is left to ensureStream.
  */
 export async function checkReachable(
   client: KinesisClient,
@@ -20,19 +23,38 @@ export async function checkReachable(
 ): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
+    const probe = new AbortController();
+    const timer = setTimeout(() => probe.abort(), Math.max(MIN_PROBE_MS, deadline - performance.now()));
+    let cause: string;
+    let classified: unknown;
     try {
-      await client.send(new DescribeStreamSummaryCommand(streamParams(address)));
+      await client.send(new DescribeStreamSummaryCommand(streamParams(address)), {
+        abortSignal: probe.signal,
+      });
       return;
     } catch (error) {
-      const classified = classifyError(error, { streamName: address.streamName });
-      if (!(classified instanceof ConnectionError)) return;
-      if (performance.now() >= deadline) {
-        throw new ConnectionError(`cannot reach Kinesis at ${where}: ${classified.message}`, {
-          cause: classified,
-          context: { streamName: address.streamName },
-        });
+      if (probe.signal.aborted) {
+        cause = `no answer within ${formatSeconds(timeoutMs)}`;
+        classified = undefined;
+      } else {
+        const kind = classifyError(error, { streamName: address.streamName });
+        if (!(kind instanceof ConnectionError)) return;
+        cause = kind.message;
+        classified = kind;
       }
-      await new Promise((resolve) => setTimeout(resolve, 500));
+    } finally {
+      clearTimeout(timer);
     }
+    if (performance.now() >= deadline) {
+      throw new ConnectionError(`cannot reach Kinesis at ${where}: ${cause}`, {
+        ...(classified === undefined ? {} : { cause: classified }),
+        context: { streamName: address.streamName },
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }

@@ -35,7 +35,7 @@ export interface KinesisConnectionOptions {
    * Defaults to the SDK's provider chain (on Node; a browser has none: give a provider).
    */
   readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
-  /** SDK-level retry attempts (the library retries on its own; default 1 = no SDK retries). */
+  /** SDK-level attempts per call, an integer >= 1 (the library retries on its own; default 1 = no SDK retries). */
   readonly maxAttempts?: number;
   /**
    * Longest wait for a connection to Kinesis, in ms. Default 5,000. With `client`, a producer
@@ -54,6 +54,8 @@ export interface KinesisConnectionOptions {
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** SDK-level attempts per call: 1, as the library does its own retries. */
+export const DEFAULT_MAX_ATTEMPTS = 1;
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function timeout(value: unknown, option: string, fallback: number): number {
@@ -101,7 +103,11 @@ export function createKinesisClient(options: KinesisConnectionOptions = {}): Kin
     }
     return options.client;
   }
-  const config: KinesisClientConfig = { maxAttempts: options.maxAttempts ?? 1 };
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (typeof maxAttempts !== 'number' || !Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new InvalidOptionError('maxAttempts', maxAttempts, 'expected an integer >= 1 (1: no SDK retries)');
+  }
+  const config: KinesisClientConfig = { maxAttempts };
   if (options.region !== undefined) {
     if (typeof options.region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(options.region)) {
       throw new InvalidOptionError('region', options.region, 'expected an AWS region such as "eu-west-1"');

@@ -14,6 +14,12 @@ describe('rxjs-kinesis', () => {
     }
   });
 
+  it.each(['demo', 'local', 'bench', 'put', 'tail'])('%s --help shows examples', async (command) => {
+    const result = await runCli([command, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Examples:\\n  .*rxjs-kinesis ${command}\\b`, 'm'));
+  });
+
   it('exits with status 2 on an unknown command', async () => {
     const result = await runCli(['nope']);
     expect(result.code).toBe(2);

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { Command, Option } from 'commander';
 import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
 import {
@@ -39,7 +40,7 @@ interface BenchFlags extends BenchReportFlags, BenchTargetFlags {
 
 /** The run was stopped by SIGINT or SIGTERM. */
 export class BenchInterruptedError extends RxjsKinesisError {
-  constructor(signal: string) {
+  constructor(readonly signal: NodeJS.Signals) {
     super(`interrupted by ${signal}`, { retriable: false });
   }
 }
@@ -90,7 +91,7 @@ export function registerBenchCommand(
       } catch (error) {
         if (!(error instanceof BenchInterruptedError) || io.handleSignals === false) throw error;
         // Timers of the interrupted producer would keep the process alive: the stream is gone, leave.
-        process.exit(130);
+        process.exit(128 + constants.signals[error.signal]);
       }
     });
 }

@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { constants } from 'node:os';
 import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { MultiBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
-import { lastValueFrom, map, range, Subject, takeUntil, tap, timer } from 'rxjs';
+import { lastValueFrom, map, range, Subject, takeUntil, tap } from 'rxjs';
 import { MemoryCheckpointer } from '../../checkpointers/MemoryCheckpointer.js';
 import type { KinesisItem } from '../../consumer/KinesisItem.js';
 import { redactText } from '../../errors/redact.js';
+import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
 import { createKinesisClient, type KinesisConnectionOptions } from '../../kinesis/createKinesisClient.js';
+import { checkReachable } from '../checkReachable.js';
 import { cliConnection } from '../cliConnection.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress, streamParams } from '../../kinesis/streamAddress.js';
@@ -15,6 +17,7 @@ import { fromKinesis } from '../../observables/fromKinesis.js';
 import { checkpoint } from '../../operators/checkpoint.js';
 import { deserialize } from '../../operators/deserialize.js';
 import { toKinesis } from '../../operators/toKinesis.js';
+import { describeEndpoint } from '../../producer/describeEndpoint.js';
 import type { ProducerMetricsSnapshot } from '../../producer/ProducerMetrics.js';
 import {
   parseEndpoint,
@@ -24,6 +27,8 @@ import {
   positiveIntegerFlag,
   type ProcessorChoice,
 } from '../parseFlags.js';
+import { createDemoProgress } from './demoProgress.js';
+import { printSummary, type DemoSummary } from './demoSummary.js';
 
 interface DemoFlags {
   readonly records: number;
@@ -51,19 +56,11 @@ interface Target {
   close(): Promise<void>;
 }
 
-/** The counts the demo prints at the end. */
-export interface DemoSummary {
-  readonly produced: number;
-  readonly consumed: number;
-  readonly duplicates: number;
-  readonly kinesisRecords: number;
-  readonly kinesisBytes: number;
-  readonly throttled: number;
-  readonly retries: number;
-  readonly produceSeconds: number;
-  readonly consumeSeconds: number;
-  readonly meanLatencyMs: number;
-  readonly maxMillisBehindLatest: number;
+/** The demo was stopped by SIGINT or SIGTERM. */
+class DemoInterruptedError extends RxjsKinesisError {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`, { retriable: false });
+  }
 }
 
 /**
@@ -102,8 +99,14 @@ export function registerDemoCommand(program: Command): void {
       ].join('\n'),
     )
     .action(async (flags: DemoFlags) => {
-      const summary = await runDemo(flags);
-      if (summary.consumed !== summary.produced) process.exitCode = 1;
+      try {
+        const summary = await runDemo(flags);
+        if (summary.timedOut !== undefined || summary.consumed !== summary.produced) process.exitCode = 1;
+      } catch (error) {
+        if (!(error instanceof DemoInterruptedError)) throw error;
+        // The stream it created is deleted; timers of the stopped producer would keep the process alive.
+        process.exit(128 + constants.signals[error.signal]);
+      }
     });
 }
 
@@ -127,20 +130,52 @@ async function openTarget(flags: DemoFlags): Promise<Target> {
 
 async function runDemo(flags: DemoFlags): Promise<DemoSummary> {
   const out = process.stdout;
+  // Ctrl+C stops producing and consuming; the stream the demo created is still deleted.
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`\n${signal}: stopping, cleaning up...\n`);
+    interrupt.abort(new DemoInterruptedError(signal));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await runDemoOn(flags, out, interrupt.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function runDemoOn(
+  flags: DemoFlags,
+  out: NodeJS.WriteStream,
+  interrupted: AbortSignal,
+): Promise<DemoSummary> {
   const target = await openTarget(flags);
   const client: KinesisClient = createKinesisClient(target.connection);
   const ownStream = flags.stream === undefined;
   const streamName = flags.stream ?? `rxjs-kinesis-demo-${randomBytes(3).toString('hex')}`;
   const address = parseStreamAddress(streamName, 'stream');
+  let reached = false;
   try {
+    // An endpoint that refuses, or accepts and stays silent, is named within seconds.
+    await checkReachable(
+      client,
+      address,
+      describeEndpoint(target.connection.endpoint, target.connection.region ?? address.region),
+    );
+    reached = true;
     const stream = await ensureStream(client, address, { create: true, shardCount: flags.shards });
     out.write(
-      `${target.description}: stream ${stream.streamName}, ${stream.openShardCount} shards, ` +
+      `${target.description}: stream ${stream.streamName}, ${stream.openShardCount} shard${stream.openShardCount === 1 ? '' : 's'}, ` +
         `${flags.records.toLocaleString('en-US')} items of ~${flags.itemBytes} B with ${flags.processor.label}()\n`,
     );
-    return await produceAndConsume(flags, target.connection, address.streamArn ?? streamName);
+    interrupted.throwIfAborted();
+    return await produceAndConsume(flags, target.connection, address.streamArn ?? streamName, interrupted);
   } finally {
-    if (ownStream) await client.send(new DeleteStreamCommand(streamParams(address))).catch(() => undefined);
+    // Nothing to delete (and no 30 s request to wait for) where Kinesis never answered.
+    if (ownStream && reached)
+      await client.send(new DeleteStreamCommand(streamParams(address))).catch(() => undefined);
     client.destroy();
     await target.close();
   }
@@ -155,6 +190,7 @@ async function produceAndConsume(
   flags: DemoFlags,
   connection: KinesisConnectionOptions,
   streamName: string,
+  interrupted: AbortSignal,
 ): Promise<DemoSummary> {
   const total = flags.records;
   const stringItems = flags.processor.input === 'string';
@@ -193,7 +229,6 @@ async function produceAndConsume(
         if (seen.size === total) allConsumed.next();
       }),
       takeUntil(allConsumed),
-      takeUntil(timer(flags.timeout * 1000)),
     ),
     { defaultValue: undefined },
   );
@@ -210,6 +245,8 @@ async function produceAndConsume(
       partitionKey: (_item, index) => `key-${index % 1000}`,
       maxQueueSize: Math.max(10_000, total),
       maxQueueBytes: Math.max(64 * 1024 * 1024, total * (flags.itemBytes + 64) * 2),
+      // Stopped (timeout, Ctrl+C): what is still queued is dropped, not sent for minutes more.
+      flushOnUnsubscribe: false,
       metricsObserver: {
         next: (snapshot: ProducerMetricsSnapshot) => {
           metrics = snapshot;
@@ -217,8 +254,16 @@ async function produceAndConsume(
       },
     }),
   );
+  // --timeout stops both sides; the summary says so.
+  let timedOut = false;
+  let stopProducing = (): void => undefined;
+  const timeLimit = setTimeout(() => {
+    timedOut = true;
+    stopProducing();
+    allConsumed.next();
+  }, flags.timeout * 1000);
   const producing = new Promise<void>((resolve, reject) => {
-    produce.subscribe({
+    const subscription = produce.subscribe({
       next: (report) => {
         if (report.status === 'delivered') {
           produced += 1;
@@ -231,8 +276,22 @@ async function produceAndConsume(
         resolve();
       },
     });
+    const stop = (): void => {
+      subscription.unsubscribe();
+      reject(interrupted.reason);
+    };
+    stopProducing = () => {
+      if (!subscription.closed) produceSeconds = (Date.now() - started) / 1000;
+      subscription.unsubscribe();
+      resolve();
+    };
+    if (interrupted.aborted) stop();
+    else interrupted.addEventListener('abort', stop, { once: true });
+    subscription.add(() => interrupted.removeEventListener('abort', stop));
   });
 
+  const stopReading = (): void => allConsumed.next();
+  interrupted.addEventListener('abort', stopReading, { once: true });
   try {
     await producing.catch(async (error: unknown) => {
       allConsumed.next(); // stop reading, then report why producing failed
@@ -240,12 +299,16 @@ async function produceAndConsume(
       throw error;
     });
     await consumed;
+    interrupted.throwIfAborted();
   } finally {
+    interrupted.removeEventListener('abort', stopReading);
+    clearTimeout(timeLimit);
     progress.stop();
   }
   const consumeSeconds = (Date.now() - started) / 1000;
   const stats = consumer.stats();
   const summary: DemoSummary = {
+    timedOut: timedOut ? flags.timeout : undefined,
     produced,
     consumed: seen.size,
     duplicates,
@@ -260,68 +323,4 @@ async function produceAndConsume(
   };
   printSummary(summary);
   return summary;
-}
-
-function printSummary(summary: DemoSummary): void {
-  const n = (value: number) => Math.round(value).toLocaleString('en-US');
-  const rate = (count: number, seconds: number) => (seconds > 0 ? n(count / seconds) : '-');
-  const lines = [
-    '',
-    `produced        ${n(summary.produced)} items in ${n(summary.kinesisRecords)} Kinesis records, ${(summary.kinesisBytes / 1024 / 1024).toFixed(1)} MiB, ${summary.produceSeconds.toFixed(1)} s (${rate(summary.produced, summary.produceSeconds)} items/s)`,
-    `consumed        ${n(summary.consumed)} items, ${summary.consumeSeconds.toFixed(1)} s from the start (${rate(summary.consumed, summary.consumeSeconds)} items/s), ${n(summary.duplicates)} duplicates`,
-    `throttled       ${n(summary.throttled)} entries, ${n(summary.retries)} records re-sent`,
-    `lag             ${n(summary.meanLatencyMs)} ms mean from produce to consume; ${n(summary.maxMillisBehindLatest)} ms behind the tip at the end`,
-    summary.consumed === summary.produced
-      ? `result          OK: produced == consumed (${n(summary.produced)})`
-      : `result          FAILED: produced ${n(summary.produced)} but consumed ${n(summary.consumed)}`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-}
-
-interface DemoProgress {
-  produced(count: number): void;
-  consumed(count: number): void;
-  stop(): void;
-}
-
-/** Two bars on a terminal; elsewhere a plain line every two seconds. */
-function createDemoProgress(total: number): DemoProgress {
-  if (process.stdout.isTTY === true) {
-    const bars = new MultiBar(
-      {
-        format: '{label} [{bar}] {value}/{total} {percentage}% | {duration}s',
-        hideCursor: true,
-        clearOnComplete: false,
-      },
-      Presets.shades_classic,
-    );
-    const produce = bars.create(total, 0, { label: 'produce' });
-    const consume = bars.create(total, 0, { label: 'consume' });
-    return {
-      produced: (count) => produce.update(count),
-      consumed: (count) => consume.update(count),
-      stop: () => bars.stop(),
-    };
-  }
-  let producedCount = 0;
-  let consumedCount = 0;
-  const started = Date.now();
-  const line = () =>
-    process.stdout.write(
-      `  ${((Date.now() - started) / 1000).toFixed(0)} s: produced ${producedCount}/${total}, consumed ${consumedCount}/${total}\n`,
-    );
-  const ticker = setInterval(line, 2000);
-  ticker.unref();
-  return {
-    produced: (count) => {
-      producedCount = count;
-    },
-    consumed: (count) => {
-      consumedCount = count;
-    },
-    stop: () => {
-      clearInterval(ticker);
-      line();
-    },
-  };
 }

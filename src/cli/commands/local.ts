@@ -47,6 +47,16 @@ interface LocalCommandFlags {
 }
 
 export const DEFAULT_LOCAL_PORT = 4567;
+
+const EXAMPLES = `
+It prints the endpoint and a line of AWS variables to paste (the AWS SDKs, the AWS CLI, boto3 and
+rxjs-kinesis read them). Ctrl+C or SIGTERM stops it (status 0).
+
+Examples:
+  rxjs-kinesis local --stream orders:2                        # port 4567, no limits, no faults
+  rxjs-kinesis local --limits --stream orders:4 --port 0      # AWS's per-shard limits, a free port
+  rxjs-kinesis local --fault-rate 0.05 --seed 42              # 5 % internal failures, 500s and resets
+  rxjs-kinesis local --cors-origin http://localhost:4200      # only this browser origin may call it`;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function collectOrigin(value: string, previous: string[]): string[] {
@@ -123,16 +133,25 @@ export function parseStreamFlag(value: string, previous: LocalStreamSpec[] = [])
   return [...previous, { name: match[1]!, shards }];
 }
 
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
+/** The first SIGINT or SIGTERM; `dispose` stops listening. */
+function listenForSignals(): { readonly stopped: Promise<void>; dispose(): void } {
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       resolve();
     };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
   });
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    stopped,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
 }
 
 /** Adds `rxjs-kinesis local`: an embedded Kinesis in the foreground, with optional limits and faults. */
@@ -147,7 +166,11 @@ export function registerLocalCommand(
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--region <region>', 'region the endpoint reports', 'us-east-1')
     .option('--limits', 'enforce per-shard rates, request sizes and control-plane call rates as AWS does')
-    .option('--fault-rate <r>', 'default for the three fault rates below (0..1)', rateFlag)
+    .option(
+      '--fault-rate <r>',
+      'default of --internal-failure-rate, --server-error-rate and --connection-reset-rate (0..1)',
+      rateFlag,
+    )
     .option(
       '--internal-failure-rate <r>',
       'share of PutRecords entries failed with InternalFailure',
@@ -201,6 +224,7 @@ export function registerLocalCommand(
       [],
     )
     .option('--no-cors', 'refuse cross-origin calls from browser pages (default: any origin may call)')
+    .addHelpText('after', EXAMPLES)
     .action(async (flags: LocalCommandFlags, command: Command) => {
       const faults: LocalKinesisFaults = {
         internalFailureRate: flags.internalFailureRate ?? flags.faultRate ?? 0,
@@ -211,6 +235,13 @@ export function registerLocalCommand(
         latencyMs: flags.latencyMs ?? 0,
         seed: flags.seed ?? 1,
       };
+      // Listening before anything starts: a signal sent as soon as "Press Ctrl+C" shows (or during
+      // the start) closes the server instead of killing the process.
+      const signals = io.stopSignal === undefined ? listenForSignals() : undefined;
+      let stopRequested = false;
+      const stopped = (io.stopSignal?.() ?? signals!.stopped).then(() => {
+        stopRequested = true;
+      });
       let local: LocalKinesis;
       try {
         local = await startLocalKinesis({
@@ -228,14 +259,15 @@ export function registerLocalCommand(
           efo: fanOutOption(flags),
         });
       } catch (error) {
+        signals?.dispose();
         if (error instanceof InvalidOptionError) {
           command.error(`error: ${error.message}`, { exitCode: 2, code: 'rxjs-kinesis.invalidOption' });
         }
         throw error;
       }
-      io.write(describe(local, flags, faults));
+      if (!stopRequested) io.write(describe(local, flags, faults));
       io.onStarted?.(local);
-      await (io.stopSignal ?? waitForSignal)();
+      await stopped;
       io.write('Stopping local Kinesis...\n');
       await local.close();
     });

@@ -1,3 +1,4 @@
+import { constants } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { redactText } from '../../errors/redact.js';
@@ -23,6 +24,11 @@ import { createProgress, type ProgressStream } from '../progress.js';
 export interface PutCommandIo {
   readonly stdin: NodeJS.ReadableStream;
   readonly stderr: ProgressStream;
+  /**
+   * Stop on SIGINT/SIGTERM: stop reading, deliver the lines read, print the summary; a second
+   * signal exits at once (status 128 + the signal's number). Default true.
+   */
+  readonly handleSignals?: boolean;
 }
 
 interface PutFlags {
@@ -109,7 +115,6 @@ function parseJsonLine(line: string): unknown {
   }
 }
 
-/** How long `put` retries a Kinesis it cannot connect to before it says so. */
 /** Writes every line; resolves with the number of lines that failed. */
 async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promise<number> {
   const connection = cliConnection(flags);
@@ -174,10 +179,35 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
       else fail(lineNumber, report.error);
       progress?.update(delivered, failed > 0 ? `${failed} failed` : undefined);
     });
+    // A terminal rather than a pipe: say what is awaited, or the command looks hung.
+    if ((io.stdin as { isTTY?: boolean }).isTTY === true) {
+      io.stderr.write(`put ${stream}: type one item per line; Ctrl+D ends the input, Ctrl+C stops\n`);
+    }
     const started = performance.now();
     let index = 0;
+    const input = createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+    // Ctrl+C (or SIGTERM) ends the input, as the end of stdin does: the lines read are still
+    // delivered and counted. Only a second signal gives up on them.
+    let stoppedBy: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stoppedBy !== undefined) {
+        io.stderr.write(
+          `${signal} again: exiting without waiting for ${lineOfIndex.size} line${lineOfIndex.size === 1 ? '' : 's'}\n`,
+        );
+        process.exit(128 + constants.signals[signal]);
+      }
+      stoppedBy = signal;
+      io.stderr.write(
+        `${signal}: reading stopped; delivering the ${lineOfIndex.size} line${lineOfIndex.size === 1 ? '' : 's'} not yet confirmed (again to exit at once)\n`,
+      );
+      input.close();
+    };
+    if (io.handleSignals !== false) {
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    }
     try {
-      for await (const raw of createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY })) {
+      for await (const raw of input) {
         lines += 1;
         const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
         if (line.trim() === '') continue;
@@ -200,6 +230,9 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
       }
       await producer.close().catch(() => undefined);
     } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      input.close();
       reports.unsubscribe();
       progress?.stop();
     }

@@ -25,6 +25,29 @@ describe('rxjs-kinesis demo', () => {
     expect(result.status).toBe(0);
   }, 120_000);
 
+  it('stops both sides at --timeout and says so, with exit status 1', () => {
+    // 60,000 records take one shard with the limits on a minute: the timeout comes first.
+    const started = Date.now();
+    const result = run(tsx, [
+      'src/cli/main.ts',
+      'demo',
+      '-n',
+      '60000',
+      '--shards',
+      '1',
+      '-p',
+      'json',
+      '--timeout',
+      '2',
+    ]);
+    expect(result.stdout).toMatch(
+      /^result\s+FAILED: timed out after 2 s \(produced [\d,]+, consumed [\d,]+\)$/m,
+    );
+    expect(result.status).toBe(1);
+    // Producing stopped too: it went on to the last item before (a minute and more).
+    expect(Date.now() - started).toBeLessThan(45_000);
+  }, 120_000);
+
   it('rejects a bad flag with one line and exit status 2', () => {
     const result = run(tsx, ['src/cli/main.ts', 'demo', '--records', 'many']);
     expect(result.status).toBe(2);

@@ -94,6 +94,50 @@ describe('rxjs-kinesis local', () => {
     expect(output).toContain('[exited]');
   });
 
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'already listens for %s when it prints "Press Ctrl+C": a signal sent at once closes the server',
+    async (signal) => {
+      // The command's own handlers only: the signal as it reaches them the moment the banner is
+      // written (a supervisor that stops the server as soon as it is ready), before anything else runs.
+      const before = new Set(process.listeners(signal));
+      const deliver = (): void => {
+        for (const listener of process.listeners(signal)) {
+          if (!before.has(listener)) (listener as (name: NodeJS.Signals) => void)(signal);
+        }
+      };
+      let output = '';
+      let started: LocalKinesis | undefined;
+      const run = program(
+        {
+          write: (text) => {
+            output += text;
+            if (text.includes('Press Ctrl+C to stop.')) deliver();
+          },
+          onStarted: (local) => (started = local),
+        },
+        [],
+      ).parseAsync(['local', '--port', '0'], { from: 'user' });
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        run.then(() => 'stopped'),
+        new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve('still running 20 s after the signal'), 20_000);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      if (outcome !== 'stopped') {
+        await started?.close();
+        for (const listener of process.listeners(signal)) {
+          if (!before.has(listener)) process.off(signal, listener);
+        }
+      }
+      expect(outcome).toBe('stopped');
+      expect(output).toMatch(/Stopping local Kinesis\.\.\.\n$/);
+      // Nothing is left listening once it stopped.
+      expect(process.listeners(signal).filter((listener) => !before.has(listener))).toEqual([]);
+    },
+    30_000,
+  );
+
   it.each([
     [['--port', 'abc']],
     [['--port', '70000']],
