@@ -69,6 +69,7 @@ export {
   type JsonStyle,
 } from './processors/serializers/jsonSerializer.js';
 export { msgpackSerializer } from './processors/serializers/msgpackSerializer.js';
+export type { MsgpackSerializerOptions } from './processors/serializers/MsgpackSerializerOptions.js';
 export { bytesSerializer } from './processors/serializers/bytesSerializer.js';
 export { noneAggregator } from './processors/aggregators/noneAggregator.js';
 export { newlineAggregator } from './processors/aggregators/newlineAggregator.js';

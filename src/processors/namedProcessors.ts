@@ -6,6 +6,7 @@ import { noneAggregator } from './aggregators/noneAggregator.js';
 import { createProcessor, type Processor } from './Processor.js';
 import { jsonSerializer, type JsonSerializerOptions } from './serializers/jsonSerializer.js';
 import { msgpackSerializer } from './serializers/msgpackSerializer.js';
+import type { MsgpackSerializerOptions } from './serializers/MsgpackSerializerOptions.js';
 import { stringSerializer } from './serializers/stringSerializer.js';
 
 /*
@@ -34,8 +35,8 @@ export function jsonListProcessor<T = unknown>(options?: JsonSerializerOptions):
 }
 
 /** MessagePack items in netstrings (async-kinesis MsgpackProcessor). */
-export function msgpackProcessor<T = unknown>(): Processor<T> {
-  return createProcessor('msgpack', msgpackSerializer<T>(), netstringAggregator());
+export function msgpackProcessor<T = unknown>(options?: MsgpackSerializerOptions): Processor<T> {
+  return createProcessor('msgpack', msgpackSerializer<T>(options), netstringAggregator());
 }
 
 /** JSON items in KPL aggregated records (async-kinesis KPLJsonProcessor, KPL/KCL, aws-kinesis-agg). */
@@ -49,6 +50,6 @@ export function kplStringProcessor(): Processor<string> {
 }
 
 /** MessagePack items in KPL aggregated records. */
-export function kplMsgpackProcessor<T = unknown>(): Processor<T> {
-  return createProcessor('kplMsgpack', msgpackSerializer<T>(), kplAggregator());
+export function kplMsgpackProcessor<T = unknown>(options?: MsgpackSerializerOptions): Processor<T> {
+  return createProcessor('kplMsgpack', msgpackSerializer<T>(options), kplAggregator());
 }

@@ -102,8 +102,23 @@ const cases: readonly ProcessorCase[] = [
     ],
   },
   {
+    // By default msgpackr's own extensions read as msgpackr reads them (items msgpackr packed in
+    // Node read back), except its shared references, which make cycles.
     name: 'msgpack',
     processor: () => msgpackProcessor(),
+    records: () => [
+      good(netstring(Buffer.from([0x00]))),
+      bad(msgpackHostile.cycle, DeserializationError),
+      good(msgpackHostile.regExp),
+      good(msgpackHostile.error),
+      bad(msgpackHostile.unknownExtension, DeserializationError),
+      bad(msgpackHostile.deepArrays, DeserializationError),
+      good(netstring(Buffer.from([0xd6, 0xff, 0, 0, 0, 1]))),
+    ],
+  },
+  {
+    name: 'msgpack, refuseExtensions',
+    processor: () => msgpackProcessor({ refuseExtensions: true }),
     records: () => [
       good(netstring(Buffer.from([0x00]))),
       bad(msgpackHostile.hugeArray, DeserializationError),

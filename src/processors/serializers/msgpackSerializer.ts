@@ -6,6 +6,7 @@ import type { Serializer } from '../Serializer.js';
 import { loneSurrogateError } from '../wellFormedText.js';
 import { writeMsgpack } from './msgpackWriter.js';
 import { refusedExtension } from './msgpackExtensions.js';
+import { validateMsgpackOptions, type MsgpackSerializerOptions } from './MsgpackSerializerOptions.js';
 import { holdsNeverUsedByte } from './neverUsedByte.js';
 import { sameRealmValue } from './sameRealmValue.js';
 import { HAS_BINARY, HAS_LONG_STRING, fixMsgpackForPython, fixupFlags } from './msgpackFixups.js';
@@ -34,13 +35,16 @@ import {
  * form and is refused with a SerializationError naming it, as Python's msgpack refuses to pack
  * it; msgpackr would write invalid UTF-8 (or U+FFFD) in its place.
  */
-export function msgpackSerializer<T = unknown>(): Serializer<T> {
+export function msgpackSerializer<T = unknown>(options: MsgpackSerializerOptions = {}): Serializer<T> {
+  const refuseExtensions = validateMsgpackOptions(options);
   const packr = pythonPackr();
   const unpackr = new Unpackr({
     useRecords: false,
     mapsAsObjects: true,
     // 'auto' (number when safe, else bigint) is supported at runtime but missing from the typings.
     int64AsType: 'auto' as 'number',
+    // msgpackr's shared-reference extensions (types 0x69 and 0x70) are refused: they make cycles.
+    structuredClone: false,
   });
   return {
     name: 'msgpack',
@@ -50,6 +54,14 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
       return writeMsgpack(item) ?? packOtherwise(packr, item);
     },
     deserialize(bytes: Uint8Array): T {
+      // Checked before msgpackr reads the item, so that what it would make of one is never made.
+      const extension = refuseExtensions ? refusedExtension(bytes) : undefined;
+      if (extension !== undefined)
+        throw new DeserializationError(
+          'msgpack',
+          `item is not valid MessagePack: it holds extension type ${extension.type} of ` +
+            `${extension.length} bytes (only the timestamp, type -1 of 4, 8 or 12 bytes, is read)`,
+        );
       let value: unknown;
       try {
         value = unpackr.unpack(bytes);
@@ -58,13 +70,6 @@ export function msgpackSerializer<T = unknown>(): Serializer<T> {
           cause: error,
         });
       }
-      const extension = refusedExtension(bytes);
-      if (extension !== undefined)
-        throw new DeserializationError(
-          'msgpack',
-          `item is not valid MessagePack: it holds extension type ${extension.type} of ` +
-            `${extension.length} bytes (only the timestamp, type -1 of 4, 8 or 12 bytes, is read)`,
-        );
       if (holdsNeverUsedByte(bytes, value))
         throw new DeserializationError(
           'msgpack',

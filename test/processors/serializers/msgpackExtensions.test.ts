@@ -1,14 +1,51 @@
 import { msgpackSerializer } from '../../../src/processors/serializers/msgpackSerializer';
 import { refusedExtension } from '../../../src/processors/serializers/msgpackExtensions';
+import { Packr, unpack } from 'msgpackr';
 import { DeserializationError } from '../../../src/processors/errors/DeserializationError';
+import { InvalidOptionError } from '../../../src/errors/InvalidOptionError';
 
 /*
- * Reading msgpack: only the timestamp extension (type -1 of 4, 8 or 12 bytes) is decoded. The
- * extensions msgpackr adds (shared references and cycles, RegExp, Error, Set, typed arrays, big
- * integers, undefined, records) are refused, and header bytes inside strings, bins and numbers
- * are not taken for extensions.
+ * Reading msgpack with refuseExtensions: only the timestamp extension (type -1 of 4, 8 or 12
+ * bytes) is decoded. The extensions msgpackr adds (shared references and cycles, RegExp, Error,
+ * Set, typed arrays, big integers, undefined, records) are refused, and header bytes inside
+ * strings, bins and numbers are not taken for extensions. By default msgpackr's extensions read
+ * as msgpackr reads them, except its shared references (cycles).
  */
-const serializer = msgpackSerializer<unknown>();
+const serializer = msgpackSerializer<unknown>({ refuseExtensions: true });
+const byDefault = msgpackSerializer<unknown>();
+
+describe('msgpack reading by default', () => {
+  it('refuses msgpackr shared references, which make a cycle', () => {
+    const cycle = Uint8Array.from([0xd6, 0x69, 0, 0, 0, 1, 0x91, 0xd6, 0x70, 0, 0, 0, 1]);
+    expect(() => byDefault.deserialize(cycle)).toThrow(DeserializationError);
+    expect(() => byDefault.deserialize(cycle)).toThrow('not valid MessagePack');
+  });
+
+  it('reads what msgpackr packs for undefined, Set, RegExp and Error as msgpackr does', () => {
+    const packr = new Packr({ moreTypes: true });
+    const item = {
+      nothing: undefined,
+      set: new Set([1, 2]),
+      pattern: /a+b/gi,
+      error: new TypeError('x'),
+      floats: Float64Array.from([1.5, -2]),
+    };
+    const bytes = packr.pack(item);
+    const read = byDefault.deserialize(bytes) as typeof item;
+    expect(read).toEqual(unpack(bytes));
+    expect(read).toHaveProperty('nothing', undefined);
+    expect(read.set).toEqual(new Set([1, 2]));
+    expect(read.pattern).toEqual(/a+b/gi);
+    expect(() => serializer.deserialize(bytes)).toThrow('extension type');
+  });
+
+  it('refuses options that are not an object of booleans', () => {
+    expect(() => msgpackSerializer({ refuseExtensions: 'yes' as unknown as boolean })).toThrow(
+      InvalidOptionError,
+    );
+    expect(() => msgpackSerializer(null as unknown as object)).toThrow(InvalidOptionError);
+  });
+});
 
 describe('refusedExtension', () => {
   it.each([
