@@ -14,7 +14,9 @@ export async function rejectionOf(
   } catch (error) {
     return error;
   }
-  throw new Error(`expected ${what} to fail with ${expected}, but it resolved with ${describeResult(result)}`);
+  throw new Error(
+    `expected ${what} to fail with ${expected}, but it resolved with ${describeResult(result)}`,
+  );
 }
 
 function describeResult(result: unknown): string {
