@@ -36,7 +36,7 @@ export function conformanceClose(s: ConformanceSuite): void {
       }
       await s.cp.close();
       // Lets calls that settled together with close() (a wrapper's extra promise turns) report it.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
       const pending = Object.keys(calls).filter((name) => !settled.has(name));
       if (pending.length > 0) {
         await Promise.allSettled(Object.values(calls));
