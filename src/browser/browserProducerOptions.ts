@@ -1,5 +1,6 @@
 import { merge } from 'rxjs';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { validateFlushOn } from '../producer/flushOn.js';
 import type { ProducerOptions } from '../producer/ProducerOptions.js';
 import type { ToKinesisOptions } from '../producer/ToKinesisOptions.js';
 import { pageHidden } from './pageHidden.js';
@@ -34,15 +35,16 @@ const atLeast = (value: unknown, floor: number): number =>
  * shorter retry back-off ceiling. Options the caller gives win; they are validated as usual.
  */
 export function browserProducerOptions<T>(options: BrowserToKinesisOptions<T>): ToKinesisOptions<T> {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', options, 'expected an object with at least { streamName }');
+  }
   const { flushOnPageHide = true, ...rest } = options;
   if (typeof flushOnPageHide !== 'boolean') {
     throw new InvalidOptionError('flushOnPageHide', flushOnPageHide, 'expected true or false');
   }
-  const flushOn = !flushOnPageHide
-    ? rest.flushOn
-    : rest.flushOn === undefined
-      ? pageHidden()
-      : merge(pageHidden(), rest.flushOn);
+  // Checked before it is merged with the page's events, as the Node producer checks it.
+  const given = validateFlushOn(rest.flushOn);
+  const flushOn = !flushOnPageHide ? given : given === undefined ? pageHidden() : merge(pageHidden(), given);
   return {
     ...rest,
     maxQueueSize: rest.maxQueueSize ?? BROWSER_MAX_QUEUE_SIZE,

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { Producer, type DeliveredReport } from '../index.js';
+import { Producer, type DeliveredReport, type ProducerOptions } from '../index.js';
 import type { KinesisClientOptions } from './KinesisClientOptions.js';
 import { NestUsageError } from './errors/NestUsageError.js';
 import { KinesisEmitRecord } from './KinesisEmitRecord.js';
+import { validateClientOptions } from './validateClientOptions.js';
 import type { KinesisMessage } from './KinesisMessage.js';
 
 export type KinesisClientStatus = 'connected' | 'disconnected';
@@ -20,22 +21,27 @@ export type KinesisClientStatus = 'connected' | 'disconnected';
  */
 export class KinesisClientProxy extends ClientProxy {
   private producer: Producer<KinesisMessage> | undefined;
-  private readonly keys = new WeakMap<object, string>();
+  private readonly producerOptions: ProducerOptions<KinesisMessage>;
+  /**
+   * The partition key of the event being handed to the Producer: set around `producer.send()`,
+   * which prepares its item (and asks for its key) before it returns.
+   */
+  private emitKey: string | undefined;
 
-  constructor(private readonly options: KinesisClientOptions) {
+  constructor(options: KinesisClientOptions) {
     super();
+    this.producerOptions = validateClientOptions(
+      options,
+      (message, index, fallback) =>
+        this.emitKey ??
+        (typeof fallback === 'function' ? fallback(message, index) : (fallback ?? randomUUID())),
+    );
     this.initializeSerializer(options.serializer === undefined ? {} : { serializer: options.serializer });
   }
 
   async connect(): Promise<Producer<KinesisMessage>> {
     if (this.producer === undefined) {
-      const { serializer: _serializer, partitionKey: fallback, ...producerOptions } = this.options;
-      this.producer = new Producer<KinesisMessage>({
-        ...producerOptions,
-        partitionKey: (message, index) =>
-          this.keys.get(message) ??
-          (typeof fallback === 'function' ? fallback(message, index) : (fallback ?? randomUUID())),
-      });
+      this.producer = new Producer<KinesisMessage>(this.producerOptions);
       this._status$.next('connected' satisfies KinesisClientStatus);
     }
     return this.producer;
@@ -88,9 +94,13 @@ export class KinesisClientProxy extends ClientProxy {
       data = data.data;
     }
     const message = this.serializer.serialize({ pattern: packet.pattern, data }) as KinesisMessage;
-    if (partitionKey !== undefined && typeof message === 'object' && message !== null) {
-      this.keys.set(message, partitionKey);
+    let sent: Promise<DeliveredReport<KinesisMessage>>;
+    this.emitKey = partitionKey;
+    try {
+      sent = producer.send(message);
+    } finally {
+      this.emitKey = undefined;
     }
-    return (await producer.send(message)) as T;
+    return (await sent) as T;
   }
 }

@@ -13,13 +13,13 @@ import {
   Observable,
   throwError,
   timeout,
+  type MonoTypeOperatorFunction,
   type Subscription,
 } from 'rxjs';
 import {
-  checkpoint,
+  AbortedError,
   deserialize,
   fromKinesis,
-  InvalidOptionError,
   type ConsumerEvent,
   type KinesisConsumerObservable,
   type KinesisItem,
@@ -28,8 +28,10 @@ import { HandlerTimeoutError } from './errors/HandlerTimeoutError.js';
 import { NestUsageError } from './errors/NestUsageError.js';
 import { KinesisContext } from './KinesisContext.js';
 import type { KinesisDeadLetter } from './KinesisDeadLetter.js';
-import { DEFAULT_HANDLER_TIMEOUT_MS, type KinesisTransportOptions } from './KinesisTransportOptions.js';
+import type { KinesisTransportOptions } from './KinesisTransportOptions.js';
 import { KINESIS_TRANSPORT } from './kinesisTransport.js';
+import { validateHandlerTimeout } from './validateHandlerTimeout.js';
+import { validateTransportOptions } from './validateTransportOptions.js';
 
 /** What `strategy.on(event, callback)` can listen to. */
 export type KinesisTransportEvents = {
@@ -62,15 +64,19 @@ export class KinesisTransportStrategy
   private readonly errorListeners = new Set<(error: unknown) => void>();
   private readonly eventListeners = new Set<(event: ConsumerEvent) => void>();
   private readonly handlerTimeoutMs: number;
+  private readonly checkpointEvents: MonoTypeOperatorFunction<KinesisItem<unknown>>;
   private consumer: KinesisConsumerObservable | undefined;
   private subscription: Subscription | undefined;
   private eventsSubscription: Subscription | undefined;
   private readonly handling = new Set<Promise<unknown>>();
   private closing = false;
+  /** Settles a listen() still waiting for the shards to be listed. */
+  private pendingStart: ((error?: unknown) => void) | undefined;
 
   constructor(private readonly options: KinesisTransportOptions) {
     super();
-    this.handlerTimeoutMs = validateTimeout('handlerTimeoutMs', options.handlerTimeoutMs);
+    this.checkpointEvents = validateTransportOptions(options);
+    this.handlerTimeoutMs = validateHandlerTimeout('handlerTimeoutMs', options.handlerTimeoutMs);
     this.initializeDeserializer(
       options.deserializer === undefined ? {} : { deserializer: options.deserializer },
     );
@@ -101,8 +107,10 @@ export class KinesisTransportStrategy
     const start = (error?: unknown): void => {
       if (started) return;
       started = true;
+      this.pendingStart = undefined;
       callback(...(error === undefined ? [] : [error]));
     };
+    this.pendingStart = start;
     this.eventsSubscription = consumer.events$.subscribe((event) => {
       for (const listener of this.eventListeners) listener(event);
       if (event.type === 'shards-discovered' && !started) {
@@ -113,12 +121,17 @@ export class KinesisTransportStrategy
     this.subscription = consumer
       .pipe(
         deserialize({
-          onDecodeError: (error, record) => this.deadLetter({ reason: 'undecodable', record, error }),
+          // Tracked like a handler: close() waits for the dead-letter callback too. While closing
+          // none starts: the record is not checkpointed and is read again later.
+          onDecodeError: (error, record) =>
+            this.closing
+              ? new Promise<void>(() => undefined)
+              : this.track(this.deadLetter({ reason: 'undecodable', record, error })),
         }),
         // One event at a time per shard, in order; shards side by side.
         groupBy((item) => item.shardId),
         mergeMap((shard) => shard.pipe(concatMap((item) => this.handle(item)))),
-        checkpoint<KinesisItem<unknown>>(this.options.checkpoint ?? {}),
+        this.checkpointEvents,
       )
       .subscribe({
         error: (error: unknown) => {
@@ -138,7 +151,9 @@ export class KinesisTransportStrategy
     const consumer = this.consumer;
     if (consumer === undefined) return;
     this.closing = true;
-    await Promise.allSettled([...this.handling]);
+    // An app.listen() still waiting for the shards ends now instead of never.
+    this.pendingStart?.(new AbortedError('KinesisTransportStrategy closed before the stream was listed'));
+    while (this.handling.size > 0) await Promise.allSettled([...this.handling]);
     // A finished item reaches checkpoint() in the same turn as its handling settles; let it.
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.subscription?.unsubscribe();
@@ -175,11 +190,15 @@ export class KinesisTransportStrategy
   private handle(item: KinesisItem<unknown>): Observable<KinesisItem<unknown>> {
     // While closing, nothing new starts; the item is not checkpointed and is read again later.
     if (this.closing) return NEVER;
-    const handling = this.dispatch(item);
-    this.handling.add(handling);
-    const settled = (): void => void this.handling.delete(handling);
-    handling.then(settled, settled);
-    return from(handling);
+    return from(this.track(this.dispatch(item)));
+  }
+
+  /** Keeps `work` in the set close() waits for until it settles. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.handling.add(work);
+    const settled = (): void => void this.handling.delete(work);
+    work.then(settled, settled);
+    return work;
   }
 
   private async dispatch(item: KinesisItem<unknown>): Promise<KinesisItem<unknown>> {
@@ -241,7 +260,9 @@ export class KinesisTransportStrategy
     return new Observable<never>((subscriber) => {
       let inner: Subscription | undefined;
       let active = true;
-      this.onProcessingStartHook(
+      // A hook that throws, or an async one that rejects, fails the event (never an unhandled rejection).
+      const fail = (error: unknown): void => subscriber.error(error);
+      const started: unknown = this.onProcessingStartHook(
         this.transportId,
         context,
         () =>
@@ -251,11 +272,17 @@ export class KinesisTransportStrategy
               return;
             }
             let ended = false;
-            const end = (): void => {
-              if (ended) return;
+            const end = (): unknown => {
+              if (ended) return undefined;
               ended = true;
-              this.onProcessingEndHook?.(this.transportId, context);
-              done();
+              try {
+                this.onProcessingEndHook?.(this.transportId, context);
+                return undefined;
+              } catch (error) {
+                return error ?? new Error('onProcessingEndHook threw');
+              } finally {
+                done();
+              }
             };
             inner = defer(() => handler(data, context))
               .pipe(
@@ -265,16 +292,25 @@ export class KinesisTransportStrategy
               .subscribe({
                 error: (error: unknown) => {
                   end();
-                  subscriber.error(error);
+                  fail(error);
                 },
                 complete: () => {
-                  end();
-                  subscriber.complete();
+                  const hookError = end();
+                  if (hookError === undefined) subscriber.complete();
+                  else fail(hookError);
                 },
               });
             inner.add(end);
           }),
       );
+      if (started instanceof Promise) {
+        started.catch((error: unknown) => {
+          // After the handler finished, the event stands as handled: the failure is only logged.
+          if (subscriber.closed)
+            this.logger.error(`Processing hook failed after ${context.getPattern()}: ${describe(error)}`);
+          else fail(error);
+        });
+      }
       return () => {
         active = false;
         inner?.unsubscribe();
@@ -286,7 +322,7 @@ export class KinesisTransportStrategy
   private timeoutOf(pattern: string, handler: MessageHandler): number {
     const extras = handler.extras as { timeoutMs?: unknown } | undefined;
     if (extras?.timeoutMs === undefined) return this.handlerTimeoutMs;
-    return validateTimeout(`@EventPattern('${pattern}') timeoutMs`, extras.timeoutMs);
+    return validateHandlerTimeout(`@EventPattern('${pattern}') timeoutMs`, extras.timeoutMs);
   }
 
   private async deadLetter(deadLetter: KinesisDeadLetter): Promise<void> {
@@ -298,18 +334,6 @@ export class KinesisTransportStrategy
     this.logger.error(`${what}: ${describe(deadLetter.error)}`);
     await this.options.onDeadLetter?.(deadLetter);
   }
-}
-
-/** The longest delay a Node timer can wait. */
-const MAX_TIMER_MS = 2_147_483_647;
-
-function validateTimeout(option: string, value: unknown): number {
-  if (value === undefined) return DEFAULT_HANDLER_TIMEOUT_MS;
-  if (value === Infinity) return value;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
-    throw new InvalidOptionError(option, value, `expected ms from 1 to ${MAX_TIMER_MS}, or Infinity`);
-  }
-  return value;
 }
 
 function describe(error: unknown): string {

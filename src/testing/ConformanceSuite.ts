@@ -3,6 +3,7 @@ import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
 import type { CheckpointerFixture } from './CheckpointerFixture.js';
 import type { ConformanceTestApi } from './ConformanceTestApi.js';
 import { rejectionOf } from './rejectionOf.js';
+import { describeError } from './describeError.js';
 
 export const SHARD = 'shardId-000000000000';
 export const SHARD_1 = 'shardId-000000000001';
@@ -14,11 +15,33 @@ export const SHARD_2 = 'shardId-000000000002';
  */
 export class ConformanceSuite {
   #fixture: CheckpointerFixture | undefined;
+  #peers: Checkpointer[] = [];
 
   constructor(readonly api: ConformanceTestApi) {}
 
   startTest(fixture: CheckpointerFixture): void {
     this.#fixture = fixture;
+    this.#peers = [];
+  }
+
+  /** Closes the instances `peer()` opened during the test, then runs the fixture's cleanup. */
+  async endTest(): Promise<void> {
+    const peers = this.#peers;
+    this.#peers = [];
+    await Promise.allSettled(peers.map((peer) => peer.close()));
+    await this.fixture.cleanup();
+  }
+
+  /**
+   * A second instance over the checkpointer's store (the fixture's `connect`), closed after the
+   * test; the fixture's checkpointer itself when the fixture has no `connect`.
+   */
+  async peer(): Promise<Checkpointer> {
+    const connect = this.fixture.connect;
+    if (connect === undefined) return this.cp;
+    const peer = await connect();
+    this.#peers.push(peer);
+    return peer;
   }
 
   get fixture(): CheckpointerFixture {
@@ -49,9 +72,33 @@ export class ConformanceSuite {
     return lease;
   }
 
-  async leaseLost(operation: () => Promise<unknown>): Promise<LeaseLostError> {
-    const error = await rejectionOf(operation);
-    this.api.expect(error).toBeInstanceOf(LeaseLostError);
-    return error as LeaseLostError;
+  /**
+   * Runs a call that must fail with LeaseLostError; `what` names it and the rule in the failure
+   * message, e.g. "checkpoint() through a lease that was released".
+   */
+  async leaseLost(what: string, operation: () => Promise<unknown>): Promise<LeaseLostError> {
+    const error = await rejectionOf(what, 'LeaseLostError', operation);
+    if (!(error instanceof LeaseLostError)) {
+      throw new Error(
+        `expected ${what} to fail with LeaseLostError from rxjs-kinesis (imported in the same module ` +
+          `format as the suite), but it failed with ${describeError(error)}`,
+      );
+    }
+    return error;
+  }
+
+  /** Runs a call that must fail with `errorClass`; `what` names it and the rule in the failure message. */
+  async failsWith(
+    what: string,
+    errorClass: abstract new (...args: never[]) => Error,
+    operation: () => Promise<unknown>,
+  ): Promise<void> {
+    const error = await rejectionOf(what, errorClass.name, operation);
+    if (!(error instanceof errorClass)) {
+      throw new Error(
+        `expected ${what} to fail with ${errorClass.name} from rxjs-kinesis (imported in the same module ` +
+          `format as the suite), but it failed with ${describeError(error)}`,
+      );
+    }
   }
 }

@@ -1,5 +1,6 @@
 import type { CheckpointerFixture } from './CheckpointerFixture.js';
 import { conformanceCheckpoints } from './conformanceCheckpoints.js';
+import { conformanceInstances } from './conformanceInstances.js';
 import { conformanceClose } from './conformanceClose.js';
 import { conformanceLeases } from './conformanceLeases.js';
 import { conformanceListLeases } from './conformanceListLeases.js';
@@ -32,7 +33,7 @@ export function describeCheckpointerConformance(
     });
 
     afterEach(async () => {
-      await s.fixture.cleanup();
+      await s.endTest();
     });
 
     it('has a name and a positive lease duration', async () => {
@@ -45,5 +46,6 @@ export function describeCheckpointerConformance(
     conformanceCheckpoints(s);
     conformanceListLeases(s);
     conformanceClose(s);
+    conformanceInstances(s);
   });
 }

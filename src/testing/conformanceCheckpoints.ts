@@ -1,6 +1,5 @@
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { SHARD, SHARD_1, SHARD_2, type ConformanceSuite } from './ConformanceSuite.js';
-import { rejectionOf } from './rejectionOf.js';
 
 /** Checkpoints: positions stored and read back, never backwards, the shard end marker, validation. */
 export function conformanceCheckpoints(s: ConformanceSuite): void {
@@ -106,13 +105,19 @@ export function conformanceCheckpoints(s: ConformanceSuite): void {
         { sequenceNumber: '1', subSequenceNumber: -1 },
         { sequenceNumber: '1', subSequenceNumber: 1.5 },
       ])
-        expect(await rejectionOf(() => s.cp.checkpoint(lease, position))).toBeInstanceOf(InvalidOptionError);
-      expect(await rejectionOf(() => s.cp.getCheckpoint('', SHARD))).toBeInstanceOf(InvalidOptionError);
-      expect(await rejectionOf(() => s.cp.acquireLease(s.stream, '', 'worker-a'))).toBeInstanceOf(
-        InvalidOptionError,
+        await s.failsWith(
+          `checkpoint() of the malformed position ${JSON.stringify(position)}`,
+          InvalidOptionError,
+          () => s.cp.checkpoint(lease, position),
+        );
+      await s.failsWith('getCheckpoint() of an empty stream name', InvalidOptionError, () =>
+        s.cp.getCheckpoint('', SHARD),
       );
-      expect(await rejectionOf(() => s.cp.acquireLease(s.stream, SHARD, ''))).toBeInstanceOf(
-        InvalidOptionError,
+      await s.failsWith('acquireLease() of an empty shard id', InvalidOptionError, () =>
+        s.cp.acquireLease(s.stream, '', 'worker-a'),
+      );
+      await s.failsWith('acquireLease() for an empty owner', InvalidOptionError, () =>
+        s.cp.acquireLease(s.stream, SHARD, ''),
       );
       expect(await s.cp.getCheckpoint(s.stream, SHARD)).toBeUndefined();
     });

@@ -31,7 +31,10 @@ export function conformanceLeases(s: ConformanceSuite): void {
       await s.letLeasesExpire();
       const again = await s.mustAcquire(SHARD, 'worker-a');
       expect(again.token).not.toBe(first.token);
-      await s.leaseLost(() => s.cp.checkpoint(first, { sequenceNumber: '1' }));
+      await s.leaseLost(
+        'checkpoint() through the token of an expired lease re-acquired by the same worker id',
+        () => s.cp.checkpoint(first, { sequenceNumber: '1' }),
+      );
       await expect(s.cp.checkpoint(again, { sequenceNumber: '1' })).resolves.toBe(true);
     });
 
@@ -50,25 +53,34 @@ export function conformanceLeases(s: ConformanceSuite): void {
       await s.letLeasesExpire();
       await s.mustAcquire(SHARD, 'worker-b');
 
-      const renewError = await s.leaseLost(() => s.cp.renewLease(old));
+      const renewError = await s.leaseLost('renewLease() of a lease another worker took over', () =>
+        s.cp.renewLease(old),
+      );
       expect(renewError.retriable).toBe(false);
       expect(renewError.context).toMatchObject({ streamName: s.stream, shardId: SHARD });
       expect(renewError.expectedOwner).toBe('worker-a');
       expect(renewError.actualOwner).toBe('worker-b');
-      await s.leaseLost(() => s.cp.checkpoint(old, { sequenceNumber: '200' }));
-      await s.leaseLost(() => s.cp.markShardEnd(old));
+      await s.leaseLost('checkpoint() through a lease another worker took over', () =>
+        s.cp.checkpoint(old, { sequenceNumber: '200' }),
+      );
+      await s.leaseLost('markShardEnd() through a lease another worker took over', () =>
+        s.cp.markShardEnd(old),
+      );
       expect(await s.cp.getCheckpoint(s.stream, SHARD)).toEqual({
         kind: 'position',
         position: { sequenceNumber: '100' },
       });
     });
 
-    it('refuses to renew or checkpoint through an expired lease nobody took', async () => {
+    it('refuses to renew, checkpoint or mark the shard end through an expired lease nobody took', async () => {
       const lease = await s.mustAcquire(SHARD, 'worker-a');
       await s.letLeasesExpire();
-      const error = await s.leaseLost(() => s.cp.renewLease(lease));
+      const error = await s.leaseLost('renewLease() of an expired lease', () => s.cp.renewLease(lease));
       expect(error.expectedOwner).toBe('worker-a');
-      await s.leaseLost(() => s.cp.checkpoint(lease, { sequenceNumber: '1' }));
+      await s.leaseLost('checkpoint() through an expired lease', () =>
+        s.cp.checkpoint(lease, { sequenceNumber: '1' }),
+      );
+      await s.leaseLost('markShardEnd() through an expired lease', () => s.cp.markShardEnd(lease));
       expect(await s.cp.getCheckpoint(s.stream, SHARD)).toBeUndefined();
     });
 
@@ -99,7 +111,26 @@ export function conformanceLeases(s: ConformanceSuite): void {
         kind: 'position',
         position: { sequenceNumber: '42', subSequenceNumber: 3 },
       });
-      await s.leaseLost(() => s.cp.checkpoint(lease, { sequenceNumber: '43' }));
+      await s.leaseLost('checkpoint() through a released lease another worker acquired', () =>
+        s.cp.checkpoint(lease, { sequenceNumber: '43' }),
+      );
+    });
+
+    it('kills a released lease at once: no renew, checkpoint or shard end through it, even before anyone takes it', async () => {
+      const lease = await s.mustAcquire(SHARD, 'worker-a');
+      await s.cp.checkpoint(lease, { sequenceNumber: '10' });
+      await s.cp.releaseLease(lease);
+      await s.leaseLost('renewLease() of a released lease', () => s.cp.renewLease(lease));
+      await s.leaseLost('checkpoint() through a released lease', () =>
+        s.cp.checkpoint(lease, { sequenceNumber: '11' }),
+      );
+      await s.leaseLost('markShardEnd() through a released lease', () => s.cp.markShardEnd(lease));
+      expect(await s.cp.getCheckpoint(s.stream, SHARD)).toEqual({
+        kind: 'position',
+        position: { sequenceNumber: '10' },
+      });
+      const again = await s.mustAcquire(SHARD, 'worker-a');
+      expect(again.token).not.toBe(lease.token);
     });
 
     it('ignores the release of a lease that is no longer ours', async () => {

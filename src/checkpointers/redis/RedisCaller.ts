@@ -17,6 +17,8 @@ export class RedisCaller {
   private readonly connection: RedisConnection | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
+  /** The calls under way, which close() waits for. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: ResolvedRedisCheckpointerOptions) {
     if (typeof options.redis === 'string') {
@@ -81,20 +83,28 @@ export class RedisCaller {
               }),
           }),
     });
-    if (logger === undefined) return calling;
-    return calling.catch((error: unknown) => {
-      if (!(error instanceof CheckpointerClosedError))
-        writeLog(logger, 'error', 'Redis call failed', { operation, ...context, error });
-      throw error;
-    });
+    const reported =
+      logger === undefined
+        ? calling
+        : calling.catch((error: unknown) => {
+            if (!(error instanceof CheckpointerClosedError))
+              writeLog(logger, 'error', 'Redis call failed', { operation, ...context, error });
+            throw error;
+          });
+    this.inFlight.add(reported);
+    const settled = (): void => void this.inFlight.delete(reported);
+    reported.then(settled, settled);
+    return reported;
   }
 
   /**
-   * Refuses further calls; closes the connection opened from a URL (a given client stays open),
-   * within `callTimeout`.
+   * Refuses further calls, waits for the calls under way, then closes the connection opened from
+   * a URL (a given client stays open), within `callTimeout`.
    */
   async close(): Promise<void> {
     this.closed = true;
+    // The calls under way end first (a retry stops at once now, an attempt within callTimeout).
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     const connection = this.connection;
     if (connection === undefined) return;
     this.closing ??= connection.close(this.options.callTimeoutMs);

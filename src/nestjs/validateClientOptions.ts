@@ -1,0 +1,34 @@
+import { resolveProducerOptions } from '../producer/resolveProducerOptions.js';
+import { InvalidOptionError, type ProducerOptions } from '../index.js';
+import type { KinesisClientOptions } from './KinesisClientOptions.js';
+import type { KinesisMessage } from './KinesisMessage.js';
+
+/** The client's `partitionKey` option: a key for every event, or a function of the event. */
+type FallbackKey = KinesisClientOptions['partitionKey'];
+
+/**
+ * Checks KinesisClientProxy's options when the client is constructed, before any I/O (a typo or
+ * a wrong type fails at once with an InvalidOptionError, not at the first emit()), and returns
+ * the Producer's options: the client's, with `partitionKey` replaced by `keyOf`, which is given
+ * the client's own `partitionKey` option to fall back on.
+ */
+export function validateClientOptions(
+  options: KinesisClientOptions,
+  keyOf: (message: KinesisMessage, index: number, fallback: FallbackKey) => string,
+): ProducerOptions<KinesisMessage> {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', options, 'expected an object with at least { streamName }');
+  }
+  const { serializer, partitionKey: fallback, ...rest } = options;
+  if (
+    serializer !== undefined &&
+    (typeof serializer !== 'object' ||
+      serializer === null ||
+      typeof (serializer as { serialize?: unknown }).serialize !== 'function')
+  ) {
+    throw new InvalidOptionError('serializer', serializer, 'expected an object with serialize(value)');
+  }
+  // The client's own partitionKey is checked as the Producer checks it.
+  resolveProducerOptions<KinesisMessage>(fallback === undefined ? rest : { ...rest, partitionKey: fallback });
+  return { ...rest, partitionKey: (message, index) => keyOf(message, index, fallback) };
+}

@@ -1,0 +1,84 @@
+import type { MonoTypeOperatorFunction } from 'rxjs';
+import { resolveConsumerOptions } from '../consumer/resolveConsumerOptions.js';
+import { checkpoint, InvalidOptionError, type KinesisItem } from '../index.js';
+import type { KinesisTransportOptions } from './KinesisTransportOptions.js';
+
+const KNOWN = new Set([
+  'consumer',
+  'checkpoint',
+  'deserializer',
+  'handlerTimeoutMs',
+  'onDeadLetter',
+  'scheduler',
+]);
+const CHECKPOINT_KNOWN = new Set(['batchSize', 'intervalMs']);
+
+/**
+ * Checks KinesisTransportStrategy's options when the strategy is constructed, before any I/O:
+ * a typo or a wrong type fails at once with an InvalidOptionError (whose message carries no
+ * secret), not later in `app.listen()` or at the first event. Returns the checkpoint() operator
+ * the options describe.
+ */
+export function validateTransportOptions(
+  options: KinesisTransportOptions,
+): MonoTypeOperatorFunction<KinesisItem<unknown>> {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', options, 'expected an object with at least { consumer }');
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) {
+      throw new InvalidOptionError(
+        key,
+        (options as unknown as Record<string, unknown>)[key],
+        `unknown option; known options are ${[...KNOWN].join(', ')}`,
+      );
+    }
+  }
+  if (typeof options.consumer !== 'object' || options.consumer === null) {
+    throw new InvalidOptionError(
+      'consumer',
+      options.consumer,
+      'expected fromKinesis() options: { streamName, ... }',
+    );
+  }
+  resolveConsumerOptions(options.consumer);
+  const checkpointOptions: unknown = options.checkpoint ?? {};
+  if (typeof checkpointOptions !== 'object' || checkpointOptions === null) {
+    throw new InvalidOptionError('checkpoint', checkpointOptions, 'expected { batchSize?, intervalMs? }');
+  }
+  for (const key of Object.keys(checkpointOptions)) {
+    if (!CHECKPOINT_KNOWN.has(key)) {
+      throw new InvalidOptionError(
+        `checkpoint.${key}`,
+        (checkpointOptions as Record<string, unknown>)[key],
+        'the transport checkpoints in order; known options are batchSize, intervalMs',
+      );
+    }
+  }
+  const deserializer: unknown = options.deserializer;
+  if (
+    deserializer !== undefined &&
+    (typeof deserializer !== 'object' ||
+      deserializer === null ||
+      typeof (deserializer as { deserialize?: unknown }).deserialize !== 'function')
+  ) {
+    throw new InvalidOptionError('deserializer', deserializer, 'expected an object with deserialize(value)');
+  }
+  if (options.onDeadLetter !== undefined && typeof options.onDeadLetter !== 'function') {
+    throw new InvalidOptionError(
+      'onDeadLetter',
+      options.onDeadLetter,
+      'expected a function (deadLetter) => void | Promise<void>',
+    );
+  }
+  const scheduler: unknown = options.scheduler;
+  if (
+    scheduler !== undefined &&
+    (typeof scheduler !== 'object' ||
+      scheduler === null ||
+      typeof (scheduler as { schedule?: unknown }).schedule !== 'function')
+  ) {
+    throw new InvalidOptionError('scheduler', scheduler, 'expected an RxJS scheduler');
+  }
+  return checkpoint<KinesisItem<unknown>>(checkpointOptions);
+}

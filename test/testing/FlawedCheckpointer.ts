@@ -1,0 +1,215 @@
+// A small checkpointer over a shared in-memory store, as a user might write one over a database,
+// with one flaw switched on at a time: what the conformance suite must catch.
+import { randomUUID } from 'node:crypto';
+import type {
+  CheckpointPosition,
+  Checkpointer,
+  Lease,
+  LeaseInfo,
+  ShardCheckpoint,
+} from '../../src/checkpointers/Checkpointer.js';
+import { comparePositions } from '../../src/checkpointers/comparePositions.js';
+import { CheckpointerClosedError } from '../../src/checkpointers/errors/CheckpointerClosedError.js';
+import { LeaseLostError } from '../../src/checkpointers/errors/LeaseLostError.js';
+import { validateCheckpointPosition } from '../../src/checkpointers/validateCheckpointPosition.js';
+import {
+  validateShardAddress,
+  validateNonEmptyString,
+} from '../../src/checkpointers/validateCheckpointerArguments.js';
+
+export type Flaw =
+  /** Stores the whole record as done when told that only some of its items are: ahead of the work. */
+  | 'drops-sub-sequence'
+  /** Overwrites the stored position with a lower one. */
+  | 'moves-backwards'
+  /** Acquires with a read, a round trip, then a blind write. */
+  | 'read-then-write'
+  /** The same, serialized by a lock inside the instance: exclusive in one process only. */
+  | 'instance-lock'
+  /** Hands a live lease to its own owner id again. */
+  | 'reentrant-owner'
+  /** close() returns at once, while calls are still under way. */
+  | 'close-does-not-wait'
+  /** Release clears the owner but keeps the token alive: the released lease still writes. */
+  | 'release-keeps-token'
+  /** markShardEnd() checks the token but not the expiry: an expired lease still ends the shard. */
+  | 'shard-end-ignores-expiry';
+
+interface Entry {
+  owner?: string;
+  token?: string;
+  expiresAt?: number;
+  checkpoint?: ShardCheckpoint;
+}
+
+/** The store several instances share (a database table). */
+export type FlawedStore = Map<string, Entry>;
+
+export class FlawedCheckpointer implements Checkpointer {
+  readonly name = 'flawed';
+  private closed = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private lock: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly leaseDurationMs: number,
+    private readonly store: FlawedStore,
+    private readonly now: () => number,
+    private readonly flaw?: Flaw,
+  ) {}
+
+  getCheckpoint(streamName: string, shardId: string): Promise<ShardCheckpoint | undefined> {
+    return this.run('getCheckpoint', async () => {
+      validateShardAddress(streamName, shardId);
+      await this.roundTrip();
+      return this.store.get(`${streamName}/${shardId}`)?.checkpoint;
+    });
+  }
+
+  acquireLease(streamName: string, shardId: string, owner: string): Promise<Lease | undefined> {
+    return this.run('acquireLease', async () => {
+      validateShardAddress(streamName, shardId);
+      validateNonEmptyString(owner, 'owner');
+      const key = `${streamName}/${shardId}`;
+      const isLive = (entry: Entry | undefined): boolean =>
+        entry?.owner !== undefined && (entry.expiresAt ?? 0) > this.now();
+      const write = (): Lease => {
+        const lease = {
+          streamName,
+          shardId,
+          owner,
+          token: randomUUID(),
+          expiresAt: this.now() + this.leaseDurationMs,
+        };
+        this.store.set(key, {
+          ...this.store.get(key),
+          owner,
+          token: lease.token,
+          expiresAt: lease.expiresAt,
+        });
+        return lease;
+      };
+      if (this.flaw !== 'read-then-write' && this.flaw !== 'instance-lock') {
+        await this.roundTrip();
+        const entry = this.store.get(key);
+        if (isLive(entry) && !(this.flaw === 'reentrant-owner' && entry?.owner === owner)) return undefined;
+        return write();
+      }
+      // Read, a round trip, then a blind write.
+      const split = async (): Promise<Lease | undefined> => {
+        const live = isLive(this.store.get(key));
+        await this.roundTrip();
+        return live ? undefined : write();
+      };
+      if (this.flaw === 'read-then-write') return split();
+      const run = this.lock.then(split, split);
+      this.lock = run.catch(() => undefined);
+      return run;
+    });
+  }
+
+  renewLease(lease: Lease): Promise<Lease> {
+    return this.run('renewLease', async () => {
+      await this.roundTrip();
+      const entry = this.owned(lease, true);
+      entry.expiresAt = this.now() + this.leaseDurationMs;
+      return { ...lease, expiresAt: entry.expiresAt };
+    });
+  }
+
+  releaseLease(lease: Lease): Promise<void> {
+    return this.run('releaseLease', async () => {
+      await this.roundTrip();
+      const entry = this.store.get(`${lease.streamName}/${lease.shardId}`);
+      if (entry?.token !== lease.token) return;
+      delete entry.owner;
+      if (this.flaw !== 'release-keeps-token') {
+        delete entry.token;
+        delete entry.expiresAt;
+      }
+    });
+  }
+
+  checkpoint(lease: Lease, position: CheckpointPosition): Promise<boolean> {
+    return this.run('checkpoint', async () => {
+      validateCheckpointPosition(position);
+      await this.roundTrip();
+      const entry = this.owned(lease, true);
+      const stored = entry.checkpoint;
+      if (stored?.kind === 'shard-end') return false;
+      if (
+        this.flaw !== 'moves-backwards' &&
+        stored !== undefined &&
+        comparePositions(position, stored.position) < 0
+      )
+        return false;
+      const written =
+        this.flaw === 'drops-sub-sequence' ? { sequenceNumber: position.sequenceNumber } : position;
+      entry.checkpoint = { kind: 'position', position: { ...written } };
+      return true;
+    });
+  }
+
+  markShardEnd(lease: Lease): Promise<void> {
+    return this.run('markShardEnd', async () => {
+      await this.roundTrip();
+      this.owned(lease, this.flaw !== 'shard-end-ignores-expiry').checkpoint = { kind: 'shard-end' };
+    });
+  }
+
+  listLeases(streamName: string): Promise<LeaseInfo[]> {
+    return this.run('listLeases', async () => {
+      await this.roundTrip();
+      const infos: LeaseInfo[] = [];
+      for (const [key, entry] of this.store) {
+        if (!key.startsWith(`${streamName}/`)) continue;
+        const live = entry.owner !== undefined && (entry.expiresAt ?? 0) > this.now();
+        infos.push({
+          shardId: key.slice(streamName.length + 1),
+          ...(live ? { owner: entry.owner, expiresAt: entry.expiresAt } : {}),
+          ...(entry.checkpoint === undefined ? {} : { checkpoint: entry.checkpoint }),
+        });
+      }
+      return infos;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.flaw === 'close-does-not-wait') return;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** The entry the lease still holds; LeaseLostError otherwise. */
+  private owned(lease: Lease, checkExpiry: boolean): Entry {
+    const entry = this.store.get(`${lease.streamName}/${lease.shardId}`);
+    const live = entry?.token === lease.token && (!checkExpiry || (entry?.expiresAt ?? 0) > this.now());
+    if (entry === undefined || !live) {
+      const holder =
+        entry?.owner !== undefined && (entry.expiresAt ?? 0) > this.now() ? entry.owner : undefined;
+      throw new LeaseLostError({
+        streamName: lease.streamName,
+        shardId: lease.shardId,
+        expectedOwner: lease.owner,
+        ...(holder === undefined ? {} : { actualOwner: holder }),
+      });
+    }
+    return entry;
+  }
+
+  /** A store round trip: a turn of the event loop (a timer for the flaw that close() must not skip). */
+  private roundTrip(): Promise<void> {
+    return new Promise((resolve) =>
+      this.flaw === 'close-does-not-wait' ? setTimeout(resolve, 20) : setImmediate(resolve),
+    );
+  }
+
+  private run<T>(operation: string, body: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new CheckpointerClosedError(this.name, operation));
+    const call = body();
+    this.inFlight.add(call);
+    const settled = (): void => void this.inFlight.delete(call);
+    call.then(settled, settled);
+    return call;
+  }
+}
