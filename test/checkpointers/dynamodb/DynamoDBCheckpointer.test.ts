@@ -32,16 +32,20 @@ afterAll(async () => {
 describeCheckpointerConformance('DynamoDBCheckpointer', async () => {
   const prefix = uniqueTableName('conformance');
   const clock = fakeClock();
-  const checkpointer = new DynamoDBCheckpointer({
-    endpoint: dynamo.endpoint,
-    region: dynamo.region,
-    credentials: dynamo.credentials,
-    tableName: (streamName) => `${prefix}-${streamName.endsWith('-other') ? 'other' : 'main'}`,
-    failoverTimeMs: LEASE_MS,
-    now: clock.now,
-  });
+  // Instances of two processes over the same tables (on one clock, as hosts in sync).
+  const open = () =>
+    new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: (streamName) => `${prefix}-${streamName.endsWith('-other') ? 'other' : 'main'}`,
+      failoverTimeMs: LEASE_MS,
+      now: clock.now,
+    });
+  const checkpointer = open();
   return {
     checkpointer,
+    connect: async () => open(),
     streamName: `stream-${randomUUID()}`,
     advanceTime: async (ms) => clock.advance(ms),
     cleanup: () => checkpointer.close(),

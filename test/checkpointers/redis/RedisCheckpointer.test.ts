@@ -18,12 +18,10 @@ afterAll(async () => {
 });
 
 describeCheckpointerConformance('RedisCheckpointer (standalone)', async () => {
-  const checkpointer = new RedisCheckpointer({
-    redis: redis.url,
-    name: 'conformance',
-    sessionTimeout: LEASE_MS,
-    keyPrefix: uniqueKeyPrefix(),
-  });
+  const keyPrefix = uniqueKeyPrefix();
+  const open = () =>
+    new RedisCheckpointer({ redis: redis.url, name: 'conformance', sessionTimeout: LEASE_MS, keyPrefix });
+  const checkpointer = open();
   const streamName = `stream-${randomUUID()}`;
   // Connected before the kit's first timed step: on a loaded machine connecting alone has taken
   // longer than the half session a call may take (the steps test leases, not connecting).
@@ -31,6 +29,12 @@ describeCheckpointerConformance('RedisCheckpointer (standalone)', async () => {
   return {
     checkpointer,
     streamName,
+    // Another process's instance: its own connection to the same keys.
+    connect: async () => {
+      const other = open();
+      await other.listLeases(streamName);
+      return other;
+    },
     advanceTime: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     cleanup: () => checkpointer.close(),
   };
