@@ -4,6 +4,7 @@ import { asyncScheduler } from 'rxjs';
 import { toCheckpointer } from '../checkpointers/toCheckpointer.js';
 import { validateConnectionTimeouts } from '../kinesis/createKinesisClient.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { unknownOptionError } from '../errors/unknownOptionError.js';
 import {
   GET_RECORDS_CALLS_PER_SECOND,
   GET_RECORDS_MAX_RECORDS,
@@ -87,11 +88,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) {
-      throw new InvalidOptionError(
-        key,
-        (options as unknown as Record<string, unknown>)[key],
-        `unknown option; known options are ${[...KNOWN].join(', ')}`,
-      );
+      throw unknownOptionError(key, KNOWN);
     }
   }
   const address = parseStreamAddress(options.streamName, 'streamName');

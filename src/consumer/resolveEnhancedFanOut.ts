@@ -1,6 +1,7 @@
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { EnhancedFanOutOptions, ResolvedEnhancedFanOut } from './EnhancedFanOutOptions.js';
+import { unknownOptionError } from '../errors/unknownOptionError.js';
 
 export const DEFAULT_SILENCE_TIMEOUT_MS = 35_000;
 export const DEFAULT_ACTIVATION_TIMEOUT_MS = 120_000;
@@ -54,11 +55,7 @@ export function resolveEnhancedFanOut(
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) {
-      throw new InvalidOptionError(
-        `enhancedFanOut.${key}`,
-        (options as unknown as Record<string, unknown>)[key],
-        `unknown option; known options are ${[...KNOWN].join(', ')}`,
-      );
+      throw unknownOptionError(`enhancedFanOut.${key}`, KNOWN);
     }
   }
   const { consumerName, consumerArn } = options as { consumerName?: unknown; consumerArn?: unknown };

@@ -1,3 +1,4 @@
+import { checkOptionNames } from '../producer/knownOptionNames.js';
 import { resolveProducerOptions } from '../producer/resolveProducerOptions.js';
 import { InvalidOptionError, type ProducerOptions } from '../index.js';
 import type { KinesisClientOptions } from './KinesisClientOptions.js';
@@ -28,7 +29,8 @@ export function validateClientOptions(
   ) {
     throw new InvalidOptionError('serializer', serializer, 'expected an object with serialize(value)');
   }
-  // The client's own partitionKey is checked as the Producer checks it.
+  // A misspelt option fails here, not at the first emit(); the rest as the Producer checks them.
+  checkOptionNames(rest, 'producer');
   resolveProducerOptions<KinesisMessage>(fallback === undefined ? rest : { ...rest, partitionKey: fallback });
   return { ...rest, partitionKey: (message, index) => keyOf(message, index, fallback) };
 }

@@ -2,6 +2,7 @@ import type { MonoTypeOperatorFunction } from 'rxjs';
 import { resolveConsumerOptions } from '../consumer/resolveConsumerOptions.js';
 import { checkpoint, InvalidOptionError, type KinesisItem } from '../index.js';
 import type { KinesisTransportOptions } from './KinesisTransportOptions.js';
+import { unknownOptionError } from '../errors/unknownOptionError.js';
 
 const KNOWN = new Set([
   'consumer',
@@ -27,11 +28,7 @@ export function validateTransportOptions(
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) {
-      throw new InvalidOptionError(
-        key,
-        (options as unknown as Record<string, unknown>)[key],
-        `unknown option; known options are ${[...KNOWN].join(', ')}`,
-      );
+      throw unknownOptionError(key, KNOWN);
     }
   }
   if (typeof options.consumer !== 'object' || options.consumer === null) {

@@ -4,6 +4,7 @@ import type { DeliveryReport } from '../producer/DeliveryReport.js';
 import { describeThrown } from '../errors/describeThrown.js';
 import { queueFullErrorWithoutStack } from '../producer/errors/QueueFullError.js';
 import { ProducerEngine } from '../producer/ProducerEngine.js';
+import { checkOptionNames } from '../producer/knownOptionNames.js';
 import { resolveProducerOptions } from '../producer/resolveProducerOptions.js';
 import { SharedMetricsObserver } from '../producer/SharedMetricsObserver.js';
 import { resolveToKinesisPolicies, type ToKinesisOptions } from '../producer/ToKinesisOptions.js';
@@ -28,6 +29,7 @@ function asKinesisError(error: unknown): RxjsKinesisError {
  * validated when toKinesis() is called.
  */
 export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, DeliveryReport<T>> {
+  checkOptionNames(options, 'operator');
   const policies = resolveToKinesisPolicies(options);
   resolveProducerOptions(options);
   const { metricsObserver } = options;

@@ -5,6 +5,7 @@ import { ProducerAbortedError } from './errors/ProducerAbortedError.js';
 import { ProducerClosedError } from './errors/ProducerClosedError.js';
 import { FifoQueue } from './FifoQueue.js';
 import { FlushFailures } from './FlushFailures.js';
+import { checkOptionNames } from './knownOptionNames.js';
 import { validateFlushOn } from './flushOn.js';
 import type { PreparedItem } from './OutgoingRecord.js';
 import { ProducerEngine } from './ProducerEngine.js';
@@ -62,6 +63,7 @@ export class Producer<T> {
   readonly reports$: Observable<DeliveryReport<T>> = this.reports.observable;
 
   constructor(options: ProducerOptions<T>) {
+    checkOptionNames(options, 'producer');
     const flushOn = validateFlushOn(options.flushOn);
     this.engine = new ProducerEngine<T>(options, {
       report: (report) => this.onReport(report),
