@@ -112,7 +112,7 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
         const itemIndex = index;
         index += 1;
         // A queue that takes no item whatever its size refuses it before serializing it.
-        if (engine.refusesAny()) {
+        if (!engine.hasRoomFor()) {
           refuseItem(item, itemIndex);
           return;
         }

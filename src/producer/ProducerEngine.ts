@@ -220,22 +220,12 @@ export class ProducerEngine<T> {
   }
 
   /**
-   * True when the queue can take no item, whatever its size, so that one can be refused before it
-   * is serialized and keyed (a source flooding a full queue costs no serialization per item).
-   * Then what the queue holds is sent at once, as for hasRoomFor().
+   * True if an item of `size` bytes fits in the queue now; without a size, whether any item could
+   * (so that one is refused before it is serialized and keyed). When not, the queue is full: what
+   * it holds is sent at once (see FullQueueRelease).
    */
-  refusesAny(): boolean {
-    if (!this.queue.full) return false;
-    this.fullQueue.full();
-    return true;
-  }
-
-  /**
-   * True if an item of `size` bytes fits in the queue now. When it does not, the queue is full
-   * (it cannot take the item the caller has): what it holds is sent at once (see FullQueueRelease).
-   */
-  hasRoomFor(size: number): boolean {
-    if (this.queue.hasRoomFor(size)) return true;
+  hasRoomFor(size?: number): boolean {
+    if (size === undefined ? !this.queue.full : this.queue.hasRoomFor(size)) return true;
     this.fullQueue.full();
     return false;
   }
