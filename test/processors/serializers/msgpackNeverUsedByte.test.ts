@@ -35,3 +35,13 @@ test('an item of many containers with 0xC1 only as data is not walked for long',
   const bytes = serializer.serialize(item);
   expect((serializer.deserialize(bytes) as unknown[]).length).toBe(50_000);
 });
+
+test('0xC1 after more containers than any walk limit is still refused', () => {
+  // An array32 of the never-used byte then 150,000 empty arrays (one byte each).
+  const count = 150_001;
+  const bytes = new Uint8Array(5 + count);
+  bytes.set([0xdd, (count >>> 24) & 0xff, (count >>> 16) & 0xff, (count >>> 8) & 0xff, count & 0xff]);
+  bytes[5] = 0xc1;
+  bytes.fill(0x90, 6);
+  expect(() => serializer.deserialize(bytes)).toThrow(/never-used byte 0xC1/);
+});
