@@ -1,7 +1,8 @@
 // DynamoDB faults on the wire, between the checkpointer's own client and the test DynamoDB (a
 // proxy, see dynamodbWireFaults.ts): throttled and 5xx answers, answers the SDK cannot read after
-// the table applied the write, and an endpoint that stops answering while the lease runs out. The
-// lease stays safe (a write that lands late never regresses the next owner's checkpoint), every
+// the table applied the write, an endpoint that stops answering while the lease runs out, and
+// workers racing for one lease. The lease stays safe (one owner; a write that lands late never
+// regresses the next owner's checkpoint), every
 // error is typed and retried where retriable, every call has a deadline, and no message or log
 // line names a secret.
 import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
@@ -159,5 +160,21 @@ describe('DynamoDB faults on the wire', () => {
       kind: 'position',
       position: { sequenceNumber: '40' },
     });
+  });
+
+  it('workers racing for a free lease, some of their writes throttled or unreadable: exactly one holds it, the others are refused', async () => {
+    const tableName = uniqueTableName('race');
+    const first = worker(tableName);
+    await first.releaseLease(await held(first, 'worker-0'));
+    const racers = Array.from({ length: 5 }, () => worker(tableName));
+    proxy.inject('UpdateItem', throttled, 2);
+    proxy.inject('UpdateItem', unreadable('{'), 2);
+    const takes = await Promise.all(
+      racers.map((racer, index) => racer.acquireLease(STREAM, SHARD, `worker-${index + 1}`)),
+    );
+    const winners = takes.filter((lease) => lease !== undefined);
+    expect(winners).toHaveLength(1);
+    const snapshot = await first.listLeases(STREAM);
+    expect(snapshot).toEqual([expect.objectContaining({ owner: winners[0]?.owner })]);
   });
 });
