@@ -122,6 +122,15 @@ export function jsonLineAtLimit(): Buffer {
   ]);
 }
 
+/** A JSON list record of exactly the record limit: one string element. */
+export function jsonListAtLimit(): Buffer {
+  return Buffer.concat([
+    Buffer.from('["'),
+    Buffer.alloc(RECORD_LIMIT - KEY.length - 4, 0x61),
+    Buffer.from('"]'),
+  ]);
+}
+
 /** A msgpack netstring record of exactly the record limit: one bin32 item. */
 export function msgpackAtLimit(): Buffer {
   // digits(7) + ':' + bin32 header (5) + payload + ',' + key = limit

@@ -17,12 +17,15 @@ import {
   deserialize,
   fromKinesis,
   jsonLineProcessor,
+  jsonListProcessor,
   jsonProcessor,
   kplJsonProcessor,
   kplMsgpackProcessor,
+  kplStringProcessor,
   MemoryCheckpointer,
   msgpackProcessor,
   RecordDecodeError,
+  stringProcessor,
   type KinesisItem,
   type KinesisRecord,
   type Processor,
@@ -30,6 +33,7 @@ import {
 import { DeserializationError } from '../../src/processors/errors/DeserializationError.js';
 import { KplChecksumError } from '../../src/processors/errors/KplChecksumError.js';
 import { KplDecodeError } from '../../src/processors/errors/KplDecodeError.js';
+import { MalformedJsonListError } from '../../src/processors/errors/MalformedJsonListError.js';
 import { MalformedNetstringError } from '../../src/processors/errors/MalformedNetstringError.js';
 import { uniqueStreamName } from '../support/kinesis.js';
 import { pollingConnection } from '../support/pollingConnection.js';
@@ -37,6 +41,7 @@ import { useTestKinesis } from '../support/useTestKinesis.js';
 import {
   jsonAtLimit,
   jsonLineAtLimit,
+  jsonListAtLimit,
   KEY,
   kplHostile,
   kplJsonAtLimit,
@@ -44,6 +49,7 @@ import {
   msgpackAtLimit,
   msgpackHostile,
   netstring,
+  RECORD_LIMIT,
 } from './hostileRecordBytes.js';
 
 jest.setTimeout(120_000);
@@ -99,6 +105,59 @@ const cases: readonly ProcessorCase[] = [
       good('\n\n5\n\n', 1),
       bad('{"a": 1}\n{Infinity: 2}\n', DeserializationError),
       good('6\n'),
+    ],
+  },
+  {
+    // A record whose one element is bad fails whole: its good elements never reach the handler.
+    name: 'json list',
+    processor: () => jsonListProcessor(),
+    records: () => [
+      good('[0, 1]', 2),
+      bad('[1, 2', MalformedJsonListError),
+      good('[]', 0),
+      bad(
+        Buffer.concat([Buffer.from('[1, "'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"]')]),
+        DeserializationError,
+      ),
+      good(jsonListAtLimit()),
+      bad('[1, {NaN: 2}]', DeserializationError),
+      // Own keys, not prototypes: nothing of the process changes (checked after the run).
+      good(
+        '[{"__proto__": {"polluted": 1}}, {"constructor": {"prototype": {"polluted": 1}}}, NaN, 1e400]',
+        4,
+      ),
+      bad('[1, 2] [3]', MalformedJsonListError),
+      good(`[${'['.repeat(100_000)}${']'.repeat(100_000)}]`),
+      bad('[1, }', MalformedJsonListError),
+      // Over 1,000 items: decoded item by item as they go out.
+      good(`[${Array.from({ length: 1500 }, () => 'NaN').join(', ')}]`, 1500),
+      good('{"last": true}'),
+    ],
+  },
+  {
+    name: 'string',
+    processor: () => stringProcessor(),
+    records: () => [
+      good('a'),
+      bad(Buffer.from([0x61, 0xff]), DeserializationError),
+      good(Buffer.concat([bom, Buffer.from('b')])),
+      bad(Buffer.from([0xed, 0xa0, 0x80]), DeserializationError),
+      bad(Buffer.from([0xc0, 0xaf]), DeserializationError),
+      good(Buffer.alloc(RECORD_LIMIT - KEY.length, 0x63)),
+      bad(Buffer.from([0x64, 0xe2, 0x82]), DeserializationError),
+      bad(Buffer.from([0xf4, 0x90, 0x80, 0x80]), DeserializationError),
+      good('\uFFFD\u0000'),
+      good('last'),
+    ],
+  },
+  {
+    name: 'KPL string',
+    processor: () => kplStringProcessor(),
+    records: () => [
+      good(kplOf(Buffer.from('a'), Buffer.from('b')), 2),
+      bad(kplOf(Buffer.from('c'), Buffer.from([0xed, 0xb0, 0x80])), DeserializationError),
+      bad(kplHostile.truncated, KplDecodeError),
+      good('plain'),
     ],
   },
   {
@@ -324,6 +383,7 @@ describe.each(cases)('hostile records, $name', ({ name, processor, records }) =>
       expect(error.message.length).toBeLessThan(2000);
       expect(`${error.message} ${String(error.cause)}`).not.toContain(secret);
     });
+    expect(Object.prototype).not.toHaveProperty('polluted');
     const stored = await checkpointer.getCheckpoint(streamName, SHARD);
     expect(stored).toMatchObject({ kind: 'position', position: { sequenceNumber: sequences.at(-1) } });
   });

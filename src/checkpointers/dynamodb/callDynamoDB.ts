@@ -24,7 +24,8 @@ export interface DynamoDBCallPolicy {
 export interface CallAttempts {
   /**
    * Some attempt of this call so far (the failing one included) ended without DynamoDB's answer:
-   * a deadline or a dropped connection cut it off, or a 5xx came back. Such a write may have been
+   * a deadline or a dropped connection cut it off, a 5xx came back, or a 2xx the SDK could not
+   * read (cut short, not JSON). Such a write may have been
    * applied, so a retry whose condition then fails may have failed against that very write.
    */
   readonly answerLost: boolean;
@@ -36,7 +37,7 @@ type Send = (command: Sendable, options: { abortSignal: AbortSignal }) => Promis
 
 /**
  * Sends `makeCommand()` with a deadline per attempt (`requestTimeout`, cut to what is left of
- * `callTimeout`), retrying throttling, 5xx, timeouts and lost
+ * `callTimeout`), retrying throttling, 5xx, unreadable answers, timeouts and lost
  * connections with full-jitter back-off. Conditional-check failures and other answers are
  * returned to `onError` first (with whether an answer was lost so far, see CallAttempts): when it
  * returns a value, that value is the result (no retry). Anything else fails with

@@ -27,7 +27,10 @@ const RETRIABLE_CODES = new Set([
  */
 const SDK_WRAPPER = /^AWS SDK error wrapper for ([A-Za-z]+)\b(.*)$/s;
 
-/** Throttling, 5xx answers, timeouts and lost connections: the same request may succeed later. */
+/**
+ * Throttling, 5xx answers, unreadable answers, timeouts and lost connections: the same request
+ * may succeed later.
+ */
 export function isRetriableDynamoDBError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { name, code, message, $metadata } = error as {
@@ -45,5 +48,8 @@ export function isRetriableDynamoDBError(error: unknown): boolean {
     if (rest.split(/\W+/).some((word) => RETRIABLE_CODES.has(word))) return true;
   }
   const status = $metadata?.httpStatusCode;
-  return typeof status === 'number' && status >= 500;
+  if (typeof status !== 'number') return false;
+  // A 2xx answer the SDK could not read (a body cut short or not JSON, e.g. a proxy's page): the
+  // request may have been applied and its answer is lost, as with a dropped connection.
+  return status >= 500 || (status >= 200 && status < 300);
 }

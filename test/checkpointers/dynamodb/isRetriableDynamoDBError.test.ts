@@ -13,6 +13,12 @@ describe('isRetriableDynamoDBError', () => {
     expect(isRetriableDynamoDBError({ name: 'ConditionalCheckFailedException' })).toBe(false);
   });
 
+  it('retries a 2xx answer the SDK could not read (its write may have been applied)', () => {
+    expect(isRetriableDynamoDBError({ name: 'SyntaxError', $metadata: { httpStatusCode: 200 } })).toBe(true);
+    expect(isRetriableDynamoDBError({ name: 'SyntaxError', $metadata: { httpStatusCode: 413 } })).toBe(false);
+    expect(isRetriableDynamoDBError({ name: 'SyntaxError' })).toBe(false);
+  });
+
   // What the SDK's retry layer makes of an error that is not an Error of its realm (a socket
   // error of Node's http module while the SDK runs in a vm context, as in jest).
   it('reads the name and code out of the SDK wrapper of a foreign error', () => {

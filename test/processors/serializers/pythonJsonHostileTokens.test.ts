@@ -42,3 +42,31 @@ describe.each(paths)('Python tokens read on the %s path', (_path, read) => {
     });
   });
 });
+
+describe('a record of many Python tokens', () => {
+  // A 1 MiB list or JSON-lines record of `NaN` holds ~200,000 items: each used to pay a failed
+  // JSON.parse (~10 µs: the SyntaxError it builds) and a call to the random source (~10 µs),
+  // ~15 s of blocked event loop per record on a loaded machine (leases expire meanwhile).
+  afterEach(() => jest.restoreAllMocks());
+
+  it.each(paths)(
+    'reads each item with at most one parse (a bare token with none), and draws random bits once per many items (%s path)',
+    (_path, read) => {
+      const parse = jest.spyOn(JSON, 'parse');
+      const draw = jest.spyOn(globalThis.crypto, 'getRandomValues');
+      const items = ['NaN', '[Infinity]', '{"a": -Infinity}', '{"NaN": "Infinity", "b": NaN}'];
+      for (let i = 0; i < 1000; i += 1) read(items[i % items.length] as string);
+      expect(parse.mock.calls.length).toBeLessThanOrEqual(1000);
+      expect(draw.mock.calls.length).toBeLessThanOrEqual(1000 / 32);
+    },
+  );
+
+  it.each(paths)(
+    'still reads text with the token names only inside strings, and refuses what is not JSON (%s path)',
+    (_path, read) => {
+      expect(read('{"NaN": "Infinity"}')).toEqual({ NaN: 'Infinity' });
+      expect(() => read('{"NaN": Infinity')).toThrow(DeserializationError);
+      expect(() => read('NaNa')).toThrow(DeserializationError);
+    },
+  );
+});
