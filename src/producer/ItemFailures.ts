@@ -15,15 +15,22 @@ import { UNASSIGNED_SHARD } from './ShardPredictor.js';
 
 /**
  * Failure handling: wraps the error items are given up with in DeliveryFailedError or
- * DeliveryRetryLimitError, counts and logs the failures, reports each item failed and settles it.
+ * DeliveryRetryLimitError naming the stream (and the shard, once the items reached one), counts
+ * and logs the failures, reports each item failed and settles it.
  */
 export class ItemFailures<T> {
+  /** The context of a failure of items that reached no shard. */
+  private readonly context: { readonly streamName: string };
+
   constructor(
+    streamName: string,
     private readonly counters: ProducerMetrics,
     private readonly hooks: ProducerEngineHooks<T>,
     private readonly queue: ProducerQueue<T>,
     private readonly log: (level: LogLevel, message: string, details: LogDetails) => void,
-  ) {}
+  ) {
+    this.context = { streamName };
+  }
 
   /** Reports `items` failed with `error` and settles them. */
   failItems(items: readonly QueuedItem<T>[], error: RxjsKinesisError, laneId: string): void {
@@ -42,6 +49,12 @@ export class ItemFailures<T> {
     this.queue.settled();
   }
 
+  /** Fails an item accepted after the first shard map could not be loaded (by `cause`). */
+  failBroken(item: QueuedItem<T>, cause: RxjsKinesisError | undefined): void {
+    const failed = [{ item: item.item, index: item.index }];
+    this.failItems([item], new DeliveryFailedError(failed, 0, cause, this.context), UNASSIGNED_SHARD);
+  }
+
   /** Fails items that never reached a shard (waiting for the first shard map) with `error`. */
   failUnsent(
     items: readonly QueuedItem<T>[],
@@ -52,38 +65,50 @@ export class ItemFailures<T> {
     if (items.length === 0) return;
     const failed = items.map(({ item, index }) => ({ item, index }));
     const failure = retryLimitReached
-      ? new DeliveryRetryLimitError(failed, attempts, error)
-      : new DeliveryFailedError(failed, attempts, error);
+      ? new DeliveryRetryLimitError(failed, attempts, error, this.context)
+      : new DeliveryFailedError(failed, attempts, error, this.context);
     this.log('error', 'items failed', { items: failed.length, attempts, retryLimitReached, error });
     this.failItems(items, failure, UNASSIGNED_SHARD);
   }
 
-  /** Fails the items of records PutRecords gave up on, one error per cause. */
+  /**
+   * Fails the items of records PutRecords gave up on, one error per cause and shard: its context
+   * names the stream and the shard the records were meant for (a call failed as a whole carried
+   * records of several).
+   */
   failGivenUp(givenUp: readonly GivenUpRecord<T>[]): void {
-    const failures = new Map<RxjsKinesisError, { records: OutgoingRecord<T>[]; limit: boolean }>();
+    const failures = new Map<
+      RxjsKinesisError,
+      Map<string, { records: OutgoingRecord<T>[]; limit: boolean }>
+    >();
     for (const { record, error, retryLimitReached } of givenUp) {
-      const group = failures.get(error) ?? { records: [], limit: retryLimitReached };
+      let lanes = failures.get(error);
+      if (lanes === undefined) failures.set(error, (lanes = new Map()));
+      const group = lanes.get(record.laneId) ?? { records: [], limit: retryLimitReached };
       group.records.push(record);
-      failures.set(error, group);
+      lanes.set(record.laneId, group);
     }
-    for (const [error, group] of failures) {
-      const items: { item: T; index: number }[] = [];
-      for (const { items: recordItems } of group.records) {
-        for (let i = 0; i < recordItems.length; i += 1) {
-          items.push({ item: recordItems.item(i), index: recordItems.index(i) });
+    for (const [error, lanes] of failures) {
+      for (const [laneId, group] of lanes) {
+        const items: { item: T; index: number }[] = [];
+        for (const { items: recordItems } of group.records) {
+          for (let i = 0; i < recordItems.length; i += 1) {
+            items.push({ item: recordItems.item(i), index: recordItems.index(i) });
+          }
         }
+        const attempts = Math.max(...group.records.map((record) => record.attempts));
+        const context = laneId === UNASSIGNED_SHARD ? error.context : { ...error.context, shardId: laneId };
+        const failure = group.limit
+          ? new DeliveryRetryLimitError(items, attempts, error, context)
+          : new DeliveryFailedError(items, attempts, error, context);
+        this.log('error', 'items failed', {
+          items: items.length,
+          attempts,
+          retryLimitReached: group.limit,
+          error,
+        });
+        for (const record of group.records) this.failRecordItems(record.items, failure, record.laneId);
       }
-      const attempts = Math.max(...group.records.map((record) => record.attempts));
-      const failure = group.limit
-        ? new DeliveryRetryLimitError(items, attempts, error, error.context)
-        : new DeliveryFailedError(items, attempts, error, error.context);
-      this.log('error', 'items failed', {
-        items: items.length,
-        attempts,
-        retryLimitReached: group.limit,
-        error,
-      });
-      for (const record of group.records) this.failRecordItems(record.items, failure, record.laneId);
     }
   }
 

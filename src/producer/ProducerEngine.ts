@@ -6,7 +6,6 @@ import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
 import { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
 import { DeliverySettlement } from './DeliverySettlement.js';
-import { DeliveryFailedError } from './errors/DeliveryFailedError.js';
 import { EngineTurns } from './EngineTurns.js';
 import { FullQueueRelease } from './FullQueueRelease.js';
 import { ItemFailures } from './ItemFailures.js';
@@ -26,7 +25,7 @@ import { batchLimitsOf } from './BatchLimits.js';
 import { RecordBatcher } from './RecordBatcher.js';
 import { digestOffloadFor, RecordDigests } from './RecordDigests.js';
 import { SendLoop } from './SendLoop.js';
-import { ShardPredictor, UNASSIGNED_SHARD } from './ShardPredictor.js';
+import { ShardPredictor } from './ShardPredictor.js';
 import { StreamStartup } from './StreamStartup.js';
 
 export type { ProducerEngineHooks } from './ProducerEngineHooks.js';
@@ -128,7 +127,7 @@ export class ProducerEngine<T> {
       this.counters.countShardMapRefresh();
       this.queue.sizeFor(this.predictor.shardCount);
     };
-    this.failures = new ItemFailures<T>(this.counters, hooks, this.queue, log);
+    this.failures = new ItemFailures<T>(address.streamName, this.counters, hooks, this.queue, log);
     const settlement = new DeliverySettlement<T>(
       this.options,
       this.counters,
@@ -252,8 +251,7 @@ export class ProducerEngine<T> {
     if (keyedBeforeMap && this.state === 'ready') this.preparer.rekey(prepared);
     const queued = this.queue.admit(prepared);
     if (this.state === 'broken') {
-      const failed = [{ item: queued.item, index: queued.index }];
-      this.failures.failItems([queued], new DeliveryFailedError(failed, 0, this.brokenBy), UNASSIGNED_SHARD);
+      this.failures.failBroken(queued, this.brokenBy);
     } else if (this.state === 'starting') {
       this.incoming.push(queued);
     } else {

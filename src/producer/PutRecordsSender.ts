@@ -3,11 +3,11 @@ import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
-import { KinesisValidationError } from '../kinesis/errors/KinesisValidationError.js';
 import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import type { PutRecordsEntry } from '../kinesis/putRecordsBody.js';
 import { sendPutRecords } from '../kinesis/putRecordsWire.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
+import { CallParts, refusedWhole, type CallSlots } from './CallParts.js';
 import type { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
 import type { ProducerCalls } from './ProducerCalls.js';
@@ -75,37 +75,20 @@ export class PutRecordsSender<T> {
   ) {}
 
   /**
-   * Sends `records` in one PutRecords call and calls `done` once with what became of each. When
-   * Kinesis refuses the whole request as invalid (one entry it will not take fails the call),
-   * the records are sent again in two halves, recursively, so only the entries it refuses on
-   * their own fail and the others are delivered.
+   * Sends `records` in one PutRecords call, on the call slot the caller took for it, and calls
+   * `done` once with what became of each. When Kinesis refuses the whole request as invalid (one
+   * entry it will not take fails the call), the records are sent again in parts (CallParts),
+   * within `slots`, so only the entries it refuses on their own fail and the others are delivered.
    */
-  send(records: readonly OutgoingRecord<T>[], done: (result: SendResult<T>) => void): void {
+  send(records: readonly OutgoingRecord<T>[], slots: CallSlots, done: (result: SendResult<T>) => void): void {
     this.sendOnce(records, (result) => {
-      if (records.length < 2 || !(result.requestError instanceof KinesisValidationError)) {
+      if (!refusedWhole(records, result)) {
         done(result);
         return;
       }
-      // Nothing of the refused request was stored: the halves are first attempts again.
-      for (const record of records) {
-        record.attempts -= 1;
-        record.lastError = undefined;
-      }
-      const middle = records.length >>> 1;
-      const halves = [records.slice(0, middle), records.slice(middle)];
-      const merged = emptyResult<T>();
-      let pending = halves.length;
-      for (const half of halves) {
-        this.partSent(half);
-        this.send(half, (part) => {
-          merged.delivered.push(...part.delivered);
-          merged.retry.push(...part.retry);
-          merged.givenUp.push(...part.givenUp);
-          merged.mispredicted += part.mispredicted;
-          pending -= 1;
-          if (pending === 0) done(merged);
-        });
-      }
+      const sendOnce = (part: readonly OutgoingRecord<T>[], answered: (result: SendResult<T>) => void) =>
+        this.sendOnce(part, answered);
+      new CallParts<T>(sendOnce, slots, this.partSent, done).split(records);
     });
   }
 

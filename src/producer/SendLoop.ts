@@ -2,6 +2,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
 import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
+import type { CallSlots } from './CallParts.js';
 import type { DeliverySettlement } from './DeliverySettlement.js';
 import type { ItemFailures } from './ItemFailures.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
@@ -30,10 +31,12 @@ export interface SendLoopHost {
 
 /**
  * The send loop and its in-flight requests: releases batches on bufferTime or when full, sends
- * them up to maxInFlightRequests at a time as their lanes' budgets allow, wakes when a budget or
- * back-off lets more go, and sorts each answer into delivered, retried and given-up records.
+ * them up to maxInFlightRequests requests at a time (the parts of a split call included, served
+ * first) as their lanes' budgets allow, wakes when a budget or back-off lets more go, and sorts
+ * each answer into delivered, retried and given-up records.
  */
 export class SendLoop<T> {
+  /** PutRecords requests in flight: calls, and the parts of split calls beyond their first. */
   private inFlight = 0;
   /** The records of each call in flight (taken out at abort). */
   private readonly calls = new Set<readonly OutgoingRecord<T>[]>();
@@ -42,6 +45,29 @@ export class SendLoop<T> {
   private pumping = false;
   private pumpAgain = false;
   private lastRefreshRequest = Number.NEGATIVE_INFINITY;
+  /** Split calls with parts waiting for a slot, oldest first (see CallSlots.wantSlots). */
+  private partsWaiting: (() => boolean)[] = [];
+  /**
+   * The slots the parts of a split call borrow and give back (CallParts): they count in
+   * `inFlight` like calls, so no more than maxInFlightRequests requests are ever in flight.
+   */
+  private readonly slots: CallSlots = {
+    borrow: () => {
+      if (this.host.disposed() || this.inFlight >= this.options.maxInFlightRequests) return false;
+      this.inFlight += 1;
+      return true;
+    },
+    giveBack: () =>
+      this.host.guard(() => {
+        if (this.host.disposed()) return;
+        this.inFlight -= 1;
+        this.pump();
+        this.host.callAnswered();
+      }),
+    wantSlots: (sendWaiting) => {
+      this.partsWaiting.push(sendWaiting);
+    },
+  };
 
   constructor(
     private readonly options: ResolvedProducerOptions<T>,
@@ -68,8 +94,9 @@ export class SendLoop<T> {
     return this.host.ready();
   }
 
-  /** Stops the bufferTime and wake timers. */
+  /** Stops the bufferTime and wake timers; split calls' waiting parts are not sent. */
   dispose(): void {
+    this.partsWaiting = [];
     this.bufferTimer?.unsubscribe();
     this.wakeTimer?.subscription.unsubscribe();
     this.bufferTimer = undefined;
@@ -83,6 +110,7 @@ export class SendLoop<T> {
   takeInFlight(): (readonly OutgoingRecord<T>[])[] {
     const taken = [...this.calls];
     this.calls.clear();
+    this.partsWaiting = [];
     this.inFlight = 0;
     return taken;
   }
@@ -130,6 +158,7 @@ export class SendLoop<T> {
         this.pumpAgain = false;
         if (!this.host.ready()) break;
         if (this.predictor.stale) this.refreshShardMap();
+        this.sendWaitingParts();
         let wakeAt = Number.POSITIVE_INFINITY;
         while (this.inFlight < this.options.maxInFlightRequests && !this.host.disposed()) {
           const batch = this.batcher.nextBatch(this.scheduler.now());
@@ -141,6 +170,16 @@ export class SendLoop<T> {
       } while (this.pumpAgain);
     } finally {
       this.pumping = false;
+    }
+  }
+
+  /** Free slots go to the parts of split calls first: their records are older than any batch. */
+  private sendWaitingParts(): void {
+    while (this.partsWaiting.length > 0 && this.inFlight < this.options.maxInFlightRequests) {
+      this.inFlight += 1;
+      if (this.partsWaiting[0]!()) continue;
+      this.inFlight -= 1;
+      this.partsWaiting.shift();
     }
   }
 
@@ -174,7 +213,9 @@ export class SendLoop<T> {
     for (const laneId of lanes) this.batcher.lane(laneId).inFlight += 1;
     for (const record of records) if (record.attempts > 0) this.counters.add(record.laneId, 'retries');
     this.calls.add(records);
-    this.sender.send(records, (result) => this.host.guard(() => this.answered(records, lanes, result)));
+    this.sender.send(records, this.slots, (result) =>
+      this.host.guard(() => this.answered(records, lanes, result)),
+    );
   }
 
   private answered(

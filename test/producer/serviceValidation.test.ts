@@ -8,7 +8,9 @@ import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import { DeliveryFailedError } from '../../src/producer/errors/DeliveryFailedError.js';
 import { InvalidExplicitHashKeyError } from '../../src/producer/errors/InvalidExplicitHashKeyError.js';
 import { InvalidPartitionKeyError } from '../../src/producer/errors/InvalidPartitionKeyError.js';
+import { createKinesisClient } from '../../src/kinesis/createKinesisClient.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
+import { startCountingProxy } from './support/countingProxy.js';
 import { readStream } from './support/readStream.js';
 
 jest.setTimeout(120_000);
@@ -114,5 +116,61 @@ describe('items the service would refuse fail alone (embedded Kinesis)', () => {
       [...items.slice(0, 7), ...items.slice(8)].map((item) => item.toString()).sort(),
     );
     client.destroy();
+  });
+
+  it('sends the parts of split calls within maxInFlightRequests, counted at the server', async () => {
+    const streamName = uniqueStreamName('split-slots');
+    await kinesis.createStream(streamName, 1);
+    // Each PutRecords request is held 150 ms on its way: requests sent together overlap there.
+    const proxy = await startCountingProxy(kinesis.endpoint, 150);
+    const client = createKinesisClient({
+      endpoint: proxy.endpoint,
+      region: kinesis.region,
+      credentials: kinesis.credentials,
+    });
+    // Two calls of 10 (batchSize), each with one 1.5 MiB item the stream refuses (as in the test
+    // above): both calls are refused whole and split again and again, two slots for all of it.
+    const items = Array.from({ length: 20 }, (_, i) =>
+      i === 3 || i === 14 ? Buffer.alloc(1_500_000, 120) : Buffer.from(`item-${i}`),
+    );
+    try {
+      const reports = await lastValueFrom(
+        of(...items).pipe(
+          toKinesis<Uint8Array>({
+            streamName,
+            client,
+            processor: createProcessor('bytes', bytesSerializer(), noneAggregator()),
+            partitionKey: 'k',
+            batchSize: 10,
+            maxInFlightRequests: 2,
+            maxRecordBytes: 2 * 1024 * 1024,
+            putBandwidthLimitPerShard: 16 * 1024,
+            onFailure: 'emit',
+          }),
+          toArray(),
+        ),
+      );
+      expect(proxy.mostInFlight).toBeLessThanOrEqual(2);
+      expect(proxy.putRecordsCalls).toBeGreaterThan(2);
+      expect(reports).toHaveLength(items.length);
+      const failed = reports.filter((report) => report.status === 'failed');
+      expect(failed.map((report) => report.index).sort((a, b) => a - b)).toEqual([3, 14]);
+      for (const report of failed) {
+        if (report.status !== 'failed') continue;
+        expect(report.error).toBeInstanceOf(DeliveryFailedError);
+        expect(report.error.cause).toBeInstanceOf(KinesisValidationError);
+        expect(report.error.context.streamName).toBe(streamName);
+      }
+      const stored = await readStream(client, streamName, 18);
+      expect(stored.map((record) => record.data).sort()).toEqual(
+        items
+          .filter((_, i) => i !== 3 && i !== 14)
+          .map((item) => item.toString())
+          .sort(),
+      );
+    } finally {
+      client.destroy();
+      await proxy.close();
+    }
   });
 });

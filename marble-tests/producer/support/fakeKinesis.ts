@@ -43,8 +43,8 @@ export interface FakeKinesisOptions {
   /** Virtual milliseconds before ListShards answers (default 0). */
   readonly listLatencyMs?: number;
   readonly entryFault?: EntryFault;
-  /** Fails a whole PutRecords call (by its 0-based number) with this error. */
-  readonly requestFault?: (call: number) => Error | undefined;
+  /** Fails a whole PutRecords call (by its 0-based number, or the data it carries) with this error. */
+  readonly requestFault?: (call: number, data: readonly string[]) => Error | undefined;
   /** Fails ListShards with this error. */
   readonly listShardsFault?: () => Error | undefined;
 }
@@ -64,6 +64,10 @@ export function evenShards(count: number, prefix = 'shardId-'): Shard[] {
 export class FakeKinesis {
   readonly calls: FakeCall[] = [];
   listShardsCalls = 0;
+  /** PutRecords calls made and not yet answered. */
+  putRecordsInFlight = 0;
+  /** The most PutRecords calls unanswered at once. */
+  mostPutRecordsInFlight = 0;
   /** Shards ListShards lists; PutRecords routes by `routing` (change it to simulate a resharding). */
   listed: Shard[];
   routing: ShardMap;
@@ -97,8 +101,11 @@ export class FakeKinesis {
     if (command instanceof PutRecordsCommand) {
       const callNumber = this.calls.length;
       const time = this.scheduler.now();
-      const fault = this.options.requestFault?.(callNumber);
       const entries = command.input.Records ?? [];
+      const fault = this.options.requestFault?.(
+        callNumber,
+        entries.map((entry) => Buffer.from(entry.Data ?? new Uint8Array()).toString('utf8')),
+      );
       const records: FakeRecord[] = [];
       const answers: PutRecordsResultEntry[] = [];
       for (const entry of entries) {
@@ -129,16 +136,31 @@ export class FakeKinesis {
       }
       this.calls.push({ time, records });
       const failed = answers.filter((answer) => answer.ErrorCode !== undefined).length;
-      return this.later(latency, fault, () => ({ FailedRecordCount: failed, Records: answers }));
+      this.putRecordsInFlight += 1;
+      this.mostPutRecordsInFlight = Math.max(this.mostPutRecordsInFlight, this.putRecordsInFlight);
+      return this.later(
+        latency,
+        fault,
+        () => ({ FailedRecordCount: failed, Records: answers }),
+        () => {
+          this.putRecordsInFlight -= 1;
+        },
+      );
     }
     return this.later(latency, new Error(`FakeKinesis does not answer ${String(command)}`), () => ({}));
   }
 
-  private later<R>(delay: number, error: Error | undefined, value: () => R): PromiseLike<R> {
+  private later<R>(
+    delay: number,
+    error: Error | undefined,
+    value: () => R,
+    answering: () => void = () => undefined,
+  ): PromiseLike<R> {
     const scheduler = this.scheduler;
     const thenable = {
       then(onFulfilled?: (value: R) => unknown, onRejected?: (reason: unknown) => unknown) {
         scheduler.schedule(() => {
+          answering();
           if (error === undefined) onFulfilled?.(value());
           else onRejected?.(error);
         }, delay);
