@@ -115,7 +115,11 @@ export class KinesisClientProxy extends ClientProxy {
     if (pattern === null || pattern === undefined || data === null || data === undefined)
       return super.send<TResult, TInput>(pattern, data);
     return throwError(
-      () => new NestUsageError('KinesisClientProxy.send()', 'only emit() is supported: Kinesis has no replies to send'),
+      () =>
+        new NestUsageError(
+          'KinesisClientProxy.send()',
+          'only emit() is supported: Kinesis has no replies to send',
+        ),
     );
   }
 

@@ -268,6 +268,8 @@ describe('KinesisClientProxy', () => {
     // its event within bufferTime).
     await new Promise((resolve) => setTimeout(resolve, 400));
     const stored = await harness.storedRecords(streamName);
-    expect(stored.map((record) => JSON.parse(record.data) as unknown)).toEqual([{ pattern: 'x', data: { n: 1 } }]);
+    expect(stored.map((record) => JSON.parse(record.data) as unknown)).toEqual([
+      { pattern: 'x', data: { n: 1 } },
+    ]);
   });
 });
