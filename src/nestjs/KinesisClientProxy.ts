@@ -30,6 +30,8 @@ export class KinesisClientProxy extends ClientProxy {
   private readonly keys = new EmitKeys();
   /** The events handed to the Producer and not yet reported: close() waits for them. */
   private readonly sending = new Set<Promise<unknown>>();
+  /** Events emitted whose async serializer has not given their message yet. */
+  private readonly serializing = new Set<Promise<unknown>>();
   /** Set by close(): the client is closed for good. */
   private closing: Promise<void> | undefined;
 
@@ -125,7 +127,7 @@ export class KinesisClientProxy extends ClientProxy {
 
   protected dispatchEvent<T = DeliveredReport<KinesisMessage>>(packet: ReadPacket): Promise<T> {
     let producer: Producer<KinesisMessage>;
-    let message: KinesisMessage;
+    let serialized: unknown;
     let partitionKey: string | undefined;
     try {
       producer = this.open();
@@ -134,10 +136,29 @@ export class KinesisClientProxy extends ClientProxy {
         partitionKey = data.options.partitionKey;
         data = data.data;
       }
-      message = this.serializer.serialize({ pattern: packet.pattern, data }) as KinesisMessage;
+      serialized = this.serializer.serialize({ pattern: packet.pattern, data });
     } catch (error) {
       return Promise.reject(error);
     }
+    if (!isPromiseLike(serialized))
+      return this.sendTo(producer, serialized as KinesisMessage, partitionKey) as Promise<T>;
+    // An async serializer (Nest's Kafka client awaits one too): the event is emitted now, so
+    // close() waits for its message and hands it to the Producer before closing it.
+    const handed = Promise.resolve(serialized).then((message) => ({
+      sent: this.sendTo(producer, message as KinesisMessage, partitionKey),
+    }));
+    this.serializing.add(handed);
+    const settled = (): void => void this.serializing.delete(handed);
+    handed.then(settled, settled);
+    return handed.then(({ sent }) => sent) as Promise<T>;
+  }
+
+  /** Hands a message to the Producer with its own partition key; close() waits for its report. */
+  private sendTo(
+    producer: Producer<KinesisMessage>,
+    message: KinesisMessage,
+    partitionKey: string | undefined,
+  ): Promise<DeliveredReport<KinesisMessage>> {
     const key = this.keys.add(message, partitionKey);
     const sent = producer.send(message);
     this.sending.add(sent);
@@ -146,7 +167,7 @@ export class KinesisClientProxy extends ClientProxy {
       this.keys.forget(message, key);
     };
     sent.then(settled, settled);
-    return sent as Promise<T>;
+    return sent;
   }
 
   /** The Producer, started at the first call; ProducerClosedError once close() was called. */
@@ -164,6 +185,8 @@ export class KinesisClientProxy extends ClientProxy {
     const producer = this.producer;
     if (producer === undefined) return;
     try {
+      // Messages of an async serializer still to come were emitted before close(): sent first.
+      while (this.serializing.size > 0) await Promise.allSettled([...this.serializing]);
       await producer.close();
     } finally {
       // Every event was reported when the Producer closed; its emit() hears of it now too.
@@ -172,4 +195,12 @@ export class KinesisClientProxy extends ClientProxy {
       this._status$.next('disconnected' satisfies KinesisClientStatus);
     }
   }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

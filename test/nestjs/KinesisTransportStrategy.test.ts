@@ -245,6 +245,27 @@ describe('KinesisClientProxy', () => {
     }
   });
 
+  it('an async serializer: the message it resolves is written, also when close() comes before it', async () => {
+    const streamName = await harness.createStream('nest-async-serializer');
+    const later: Serializer = {
+      serialize: (packet: unknown) =>
+        new Promise((resolve) =>
+          setTimeout(() => resolve({ ...(packet as object), serialized: 'later' }), 100),
+        ),
+    };
+    const client = harness.client(streamName, { serializer: later });
+    const first = emitted(client, 'x', { n: 1 }, 'key-1');
+    const second = emitted(client, 'x', { n: 2 });
+    await client.close();
+    expect(await first).toMatchObject({ status: 'delivered', partitionKey: 'key-1' });
+    expect(await second).toMatchObject({ status: 'delivered' });
+    const stored = await harness.storedRecords(streamName);
+    expect(stored.map((record) => JSON.parse(record.data) as unknown)).toEqual([
+      { pattern: 'x', data: { n: 1 }, serialized: 'later' },
+      { pattern: 'x', data: { n: 2 }, serialized: 'later' },
+    ]);
+  });
+
   it('close() is final: an emit() before it is reported before it resolves; one during or after it fails with ProducerClosedError and writes nothing', async () => {
     const streamName = await harness.createStream('nest-close');
     const client = harness.client(streamName, { bufferTime: 200 });
