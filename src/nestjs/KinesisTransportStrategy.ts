@@ -54,7 +54,9 @@ export type KinesisTransportStatus = 'connecting' | 'connected' | 'disconnected'
  * handler call. An event with no handler is logged and checkpointed. A failing or timed-out
  * handler is logged, given to `onDeadLetter` (if any) and checkpointed, so it does not stall its
  * shard. On close (`app.close()`) the handlers under way finish, their positions are written, the
- * leases are released and nothing after it is taken: at-least-once delivery.
+ * leases are released and nothing after it is taken: at-least-once delivery. After a shard's
+ * lease is lost, its events already read are neither handled nor dead-lettered (nor
+ * checkpointed): the shard's next owner reads them again.
  */
 export class KinesisTransportStrategy
   extends Server<KinesisTransportEvents, KinesisTransportStatus>
@@ -70,7 +72,7 @@ export class KinesisTransportStrategy
   private subscription: Subscription | undefined;
   private eventsSubscription: Subscription | undefined;
   private readonly handling = new Set<Promise<unknown>>();
-  /** Readings whose lease loss was logged (see leaseGone). */
+  /** Readings whose lease loss was logged (see skippedOnce). */
   private readonly leasesGone = new WeakSet<AbortSignal>();
   private closing = false;
   /** Settles a listen() still waiting for the shards to be listed. */
@@ -196,24 +198,21 @@ export class KinesisTransportStrategy
     // This worker no longer holds the shard: its next owner reads the event again from the last
     // checkpoint. Not handled here; passed on to checkpoint(), which writes nothing for a reading
     // that lost its lease and gives the record's share of the in-flight budget back at once.
-    if (this.leaseGone(item, 'events queued')) return of(item);
+    if (leaseGone(item)) {
+      this.skippedOnce(item);
+      return of(item);
+    }
     return from(this.track(this.dispatch(item)));
   }
 
-  /**
-   * True when the reading of the item's shard ended before the item was checkpointed (the lease
-   * was lost or handed over): logged once per reading, saying what is left to the next owner.
-   */
-  private leaseGone(item: KinesisItem<unknown>, what: string): boolean {
+  /** Logs the first event of a reading whose lease is gone (see handle). */
+  private skippedOnce(item: KinesisItem<unknown>): void {
     const signal = item.record.abortSignal;
-    if (signal?.aborted !== true) return false;
-    if (!this.leasesGone.has(signal)) {
-      this.leasesGone.add(signal);
-      this.logger.warn(
-        `Lease of ${item.shardId} lost or handed over: its ${what} are left to the shard's next owner`,
-      );
-    }
-    return true;
+    if (signal === undefined || this.leasesGone.has(signal)) return;
+    this.leasesGone.add(signal);
+    this.logger.warn(
+      `Lease of ${item.shardId} lost or handed over: its events not handled yet are left to its next owner`,
+    );
   }
 
   /** Keeps `work` in the set close() waits for until it settles. */
@@ -266,9 +265,10 @@ export class KinesisTransportStrategy
       );
     } catch (error) {
       // The next owner of the shard handles the event again: it is not given up here.
-      if (this.leaseGone(item, 'failed events')) {
+      if (leaseGone(item)) {
         this.logger.warn(
-          `Handler for ${pattern} failed on ${where} after the lease was lost: ${describeForLog(error)}`,
+          `Handler for ${pattern} failed on ${where} after the lease was lost (not dead-lettered: ` +
+            `the next owner handles it again): ${describeForLog(error)}`,
         );
         return item;
       }
@@ -308,4 +308,12 @@ export class KinesisTransportStrategy
     this.logger.error(`${what}: ${describeForLog(deadLetter.error)}`);
     await this.options.onDeadLetter?.(deadLetter);
   }
+}
+
+/**
+ * True when this worker stopped reading the item's shard before the item was checkpointed: the
+ * lease was lost or handed over (or the consumer stopped).
+ */
+function leaseGone(item: KinesisItem<unknown>): boolean {
+  return item.record.abortSignal?.aborted === true;
 }
