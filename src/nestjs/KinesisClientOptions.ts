@@ -8,6 +8,9 @@ import type { KinesisMessage } from './KinesisMessage.js';
  * serializer of `{ pattern, data }` packets.
  */
 export interface KinesisClientOptions extends ProducerOptions<KinesisMessage> {
-  /** Turns `{ pattern, data }` into the message written (default: written as it is). */
+  /**
+   * Turns `{ pattern, data }` into the message written (default: written as it is). It may return
+   * a Promise of the message (an async serializer): the event is written once it resolves.
+   */
   readonly serializer?: Serializer;
 }

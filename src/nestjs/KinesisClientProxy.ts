@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { Producer, type DeliveredReport, type ProducerOptions } from '../index.js';
+import { from, throwError, type Observable } from 'rxjs';
+import { Producer, ProducerClosedError, type DeliveredReport, type ProducerOptions } from '../index.js';
+import { EmitKeys } from './EmitKeys.js';
 import type { KinesisClientOptions } from './KinesisClientOptions.js';
 import { NestUsageError } from './errors/NestUsageError.js';
 import { KinesisEmitRecord } from './KinesisEmitRecord.js';
@@ -17,43 +19,49 @@ export type KinesisClientStatus = 'connected' | 'disconnected';
  *
  * Register it with `ClientsModule.register([{ name, customClass: KinesisClientProxy, options }])`
  * or create it with `new KinesisClientProxy(options)`. The Producer starts at the first emit (or
- * `connect()`); `close()` (called by Nest on `app.close()`) flushes and closes it.
+ * `connect()`). `close()` (called by Nest on `app.close()`) is final: the events emitted before
+ * it are delivered (or fail) and reported before it resolves; an emit() (or connect()) from the
+ * moment it is called fails with ProducerClosedError and writes nothing.
  */
 export class KinesisClientProxy extends ClientProxy {
   private producer: Producer<KinesisMessage> | undefined;
   private readonly producerOptions: ProducerOptions<KinesisMessage>;
-  /**
-   * The partition key of the event being handed to the Producer: set around `producer.send()`,
-   * which prepares its item (and asks for its key) before it returns.
-   */
-  private emitKey: string | undefined;
+  /** The partition keys of the events handed to the Producer and not yet keyed by it. */
+  private readonly keys = new EmitKeys();
+  /** The events handed to the Producer and not yet reported: close() waits for them. */
+  private readonly sending = new Set<Promise<unknown>>();
+  /** Events emitted whose async serializer has not given their message yet. */
+  private readonly serializing = new Set<Promise<unknown>>();
+  /** Set by close(): the client is closed for good. */
+  private closing: Promise<void> | undefined;
 
   constructor(options: KinesisClientOptions) {
     super();
-    this.producerOptions = validateClientOptions(
-      options,
-      (message, index, fallback) =>
-        this.emitKey ??
-        (typeof fallback === 'function' ? fallback(message, index) : (fallback ?? randomUUID())),
-    );
+    this.producerOptions = validateClientOptions(options, (message, index, fallback) => {
+      const key = this.keys.take(message)?.key;
+      if (key !== undefined) return key;
+      return typeof fallback === 'function' ? fallback(message, index) : (fallback ?? randomUUID());
+    });
     this.initializeSerializer(options.serializer === undefined ? {} : { serializer: options.serializer });
   }
 
-  async connect(): Promise<Producer<KinesisMessage>> {
-    if (this.producer === undefined) {
-      this.producer = new Producer<KinesisMessage>(this.producerOptions);
-      this._status$.next('connected' satisfies KinesisClientStatus);
+  /** Starts the Producer (emit() does it too). Rejects with ProducerClosedError once close() was called. */
+  connect(): Promise<Producer<KinesisMessage>> {
+    try {
+      return Promise.resolve(this.open());
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return this.producer;
   }
 
-  /** Sends what is buffered, waits for it, and closes the Producer. */
-  async close(): Promise<void> {
-    const producer = this.producer;
-    this.producer = undefined;
-    if (producer === undefined) return;
-    await producer.close();
-    this._status$.next('disconnected' satisfies KinesisClientStatus);
+  /**
+   * Refuses new events, sends what is buffered, waits until every event emitted before it is
+   * delivered or failed (and reported to its emit()), and closes the Producer. A second call
+   * returns the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
   }
 
   /** The Producer (after `connect()` or the first emit). */
@@ -61,7 +69,7 @@ export class KinesisClientProxy extends ClientProxy {
     if (this.producer === undefined) {
       throw new NestUsageError(
         'KinesisClientProxy.unwrap()',
-        'not connected: call connect() or emit() first',
+        this.closing === undefined ? 'not connected: call connect() or emit() first' : 'the client is closed',
       );
     }
     return this.producer as unknown as T;
@@ -72,6 +80,25 @@ export class KinesisClientProxy extends ClientProxy {
       'KinesisClientProxy.on()',
       'the client has no events: watch unwrap().reports$ or metrics$ instead',
     );
+  }
+
+  /**
+   * Hands the event to the Producer at once (so a close() called right after waits for it) and
+   * returns its delivery report: an Observable that emits the report to every subscriber, early
+   * or late, and errors if the event fails (ProducerClosedError once close() was called).
+   */
+  override emit<TResult = DeliveredReport<KinesisMessage>, TInput = unknown>(
+    pattern: unknown,
+    data: TInput,
+  ): Observable<TResult> {
+    // A null or undefined pattern or data: Nest's own InvalidMessageException, nothing opened.
+    if (pattern === null || pattern === undefined || data === null || data === undefined)
+      return super.emit<TResult, TInput>(pattern, data);
+    const sent = this.dispatchEvent<TResult>({ pattern, data });
+    // Like Nest's emit(), the event is written whether or not anyone subscribes: a failure
+    // nobody listens to is no unhandled rejection.
+    sent.catch(() => undefined);
+    return from(sent);
   }
 
   protected publish(_packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
@@ -85,22 +112,95 @@ export class KinesisClientProxy extends ClientProxy {
     return () => undefined;
   }
 
-  protected async dispatchEvent<T = DeliveredReport<KinesisMessage>>(packet: ReadPacket): Promise<T> {
-    const producer = await this.connect();
-    let data: unknown = packet.data;
-    let partitionKey: string | undefined;
-    if (data instanceof KinesisEmitRecord) {
-      partitionKey = data.options.partitionKey;
-      data = data.data;
-    }
-    const message = this.serializer.serialize({ pattern: packet.pattern, data }) as KinesisMessage;
-    let sent: Promise<DeliveredReport<KinesisMessage>>;
-    this.emitKey = partitionKey;
-    try {
-      sent = producer.send(message);
-    } finally {
-      this.emitKey = undefined;
-    }
-    return (await sent) as T;
+  /** send() fails at once, without starting a Producer it would never use. */
+  override send<TResult = never, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
+    if (pattern === null || pattern === undefined || data === null || data === undefined)
+      return super.send<TResult, TInput>(pattern, data);
+    return throwError(
+      () =>
+        new NestUsageError(
+          'KinesisClientProxy.send()',
+          'only emit() is supported: Kinesis has no replies to send',
+        ),
+    );
   }
+
+  protected dispatchEvent<T = DeliveredReport<KinesisMessage>>(packet: ReadPacket): Promise<T> {
+    let producer: Producer<KinesisMessage>;
+    let serialized: unknown;
+    let partitionKey: string | undefined;
+    try {
+      producer = this.open();
+      let data: unknown = packet.data;
+      if (data instanceof KinesisEmitRecord) {
+        partitionKey = data.options.partitionKey;
+        data = data.data;
+      }
+      serialized = this.serializer.serialize({ pattern: packet.pattern, data });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (!isPromiseLike(serialized))
+      return this.sendTo(producer, serialized as KinesisMessage, partitionKey) as Promise<T>;
+    // An async serializer (Nest's Kafka client awaits one too): the event is emitted now, so
+    // close() waits for its message and hands it to the Producer before closing it.
+    const handed = Promise.resolve(serialized).then((message) => ({
+      sent: this.sendTo(producer, message as KinesisMessage, partitionKey),
+    }));
+    this.serializing.add(handed);
+    const settled = (): void => void this.serializing.delete(handed);
+    handed.then(settled, settled);
+    return handed.then(({ sent }) => sent) as Promise<T>;
+  }
+
+  /** Hands a message to the Producer with its own partition key; close() waits for its report. */
+  private sendTo(
+    producer: Producer<KinesisMessage>,
+    message: KinesisMessage,
+    partitionKey: string | undefined,
+  ): Promise<DeliveredReport<KinesisMessage>> {
+    const key = this.keys.add(message, partitionKey);
+    const sent = producer.send(message);
+    this.sending.add(sent);
+    const settled = (): void => {
+      this.sending.delete(sent);
+      this.keys.forget(message, key);
+    };
+    sent.then(settled, settled);
+    return sent;
+  }
+
+  /** The Producer, started at the first call; ProducerClosedError once close() was called. */
+  private open(): Producer<KinesisMessage> {
+    if (this.closing !== undefined)
+      throw new ProducerClosedError({ streamName: this.producerOptions.streamName });
+    if (this.producer === undefined) {
+      this.producer = new Producer<KinesisMessage>(this.producerOptions);
+      this._status$.next('connected' satisfies KinesisClientStatus);
+    }
+    return this.producer;
+  }
+
+  private async shutDown(): Promise<void> {
+    const producer = this.producer;
+    if (producer === undefined) return;
+    try {
+      // Messages of an async serializer still to come were emitted before close(): sent first.
+      while (this.serializing.size > 0) await Promise.allSettled([...this.serializing]);
+      await producer.close();
+    } finally {
+      // Every event was reported when the Producer closed; its emit() hears of it now too.
+      await Promise.allSettled([...this.sending]);
+      this.producer = undefined;
+      this._status$.next('disconnected' satisfies KinesisClientStatus);
+    }
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }

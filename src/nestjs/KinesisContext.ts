@@ -1,6 +1,9 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 import type { KinesisItem } from '../index.js';
 
+/** The signal of an event whose record has none (it never fires). */
+const NEVER_ABORTED = new AbortController().signal;
+
 /** What `@Ctx()` gives a handler of KinesisTransportStrategy: the event's place in the stream. */
 export class KinesisContext extends BaseRpcContext<[KinesisItem<unknown>, string]> {
   /** The consumed item: data, shard, sequence number, partition key, arrival time. */
@@ -22,5 +25,14 @@ export class KinesisContext extends BaseRpcContext<[KinesisItem<unknown>, string
 
   getPartitionKey(): string {
     return this.args[0].partitionKey;
+  }
+
+  /**
+   * Fires when this worker stops reading the event's shard before the event is checkpointed: the
+   * shard's lease was lost or handed over (its next owner handles the event again), or the
+   * consumer stopped. A long handler can check `aborted` before a side effect and give up.
+   */
+  getAbortSignal(): AbortSignal {
+    return this.args[0].record.abortSignal ?? NEVER_ABORTED;
   }
 }

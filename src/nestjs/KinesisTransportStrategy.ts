@@ -3,14 +3,13 @@ import { Server, type CustomTransportStrategy, type MessageHandler } from '@nest
 import {
   asyncScheduler,
   concatMap,
-  defer,
   from,
-  ignoreElements,
   lastValueFrom,
   groupBy,
   mergeMap,
   NEVER,
   Observable,
+  of,
   throwError,
   timeout,
   type MonoTypeOperatorFunction,
@@ -32,6 +31,8 @@ import type { KinesisTransportOptions } from './KinesisTransportOptions.js';
 import { KINESIS_TRANSPORT } from './kinesisTransport.js';
 import { validateHandlerTimeout } from './validateHandlerTimeout.js';
 import { validateTransportOptions } from './validateTransportOptions.js';
+import { describeForLog } from './describeForLog.js';
+import { runInHooks } from './runInHooks.js';
 
 /** What `strategy.on(event, callback)` can listen to. */
 export type KinesisTransportEvents = {
@@ -53,7 +54,9 @@ export type KinesisTransportStatus = 'connecting' | 'connected' | 'disconnected'
  * handler call. An event with no handler is logged and checkpointed. A failing or timed-out
  * handler is logged, given to `onDeadLetter` (if any) and checkpointed, so it does not stall its
  * shard. On close (`app.close()`) the handlers under way finish, their positions are written, the
- * leases are released and nothing after it is taken: at-least-once delivery.
+ * leases are released and nothing after it is taken: at-least-once delivery. After a shard's
+ * lease is lost, its events already read are neither handled nor dead-lettered (nor
+ * checkpointed): the shard's next owner reads them again.
  */
 export class KinesisTransportStrategy
   extends Server<KinesisTransportEvents, KinesisTransportStatus>
@@ -69,6 +72,8 @@ export class KinesisTransportStrategy
   private subscription: Subscription | undefined;
   private eventsSubscription: Subscription | undefined;
   private readonly handling = new Set<Promise<unknown>>();
+  /** Readings whose lease loss was logged (see skippedOnce). */
+  private readonly leasesGone = new WeakSet<AbortSignal>();
   private closing = false;
   /** Settles a listen() still waiting for the shards to be listed. */
   private pendingStart: ((error?: unknown) => void) | undefined;
@@ -140,7 +145,7 @@ export class KinesisTransportStrategy
             start(error);
             return;
           }
-          this.logger.error(`Kinesis consumer stopped: ${describe(error)}`);
+          this.logger.error(`Kinesis consumer stopped: ${describeForLog(error)}`);
           for (const listener of this.errorListeners) listener(error);
         },
       });
@@ -190,7 +195,24 @@ export class KinesisTransportStrategy
   private handle(item: KinesisItem<unknown>): Observable<KinesisItem<unknown>> {
     // While closing, nothing new starts; the item is not checkpointed and is read again later.
     if (this.closing) return NEVER;
+    // This worker no longer holds the shard: its next owner reads the event again from the last
+    // checkpoint. Not handled here; passed on to checkpoint(), which writes nothing for a reading
+    // that lost its lease and gives the record's share of the in-flight budget back at once.
+    if (leaseGone(item)) {
+      this.skippedOnce(item);
+      return of(item);
+    }
     return from(this.track(this.dispatch(item)));
+  }
+
+  /** Logs the first event of a reading whose lease is gone (see handle). */
+  private skippedOnce(item: KinesisItem<unknown>): void {
+    const signal = item.record.abortSignal;
+    if (signal === undefined || this.leasesGone.has(signal)) return;
+    this.leasesGone.add(signal);
+    this.logger.warn(
+      `Lease of ${item.shardId} lost or handed over: its events not handled yet are left to its next owner`,
+    );
   }
 
   /** Keeps `work` in the set close() waits for until it settles. */
@@ -242,6 +264,14 @@ export class KinesisTransportStrategy
         { defaultValue: undefined },
       );
     } catch (error) {
+      // The next owner of the shard handles the event again: it is not given up here.
+      if (leaseGone(item)) {
+        this.logger.warn(
+          `Handler for ${pattern} failed on ${where} after the lease was lost (not dead-lettered: ` +
+            `the next owner handles it again): ${describeForLog(error)}`,
+        );
+        return item;
+      }
       await this.deadLetter(
         error instanceof HandlerTimeoutError
           ? { reason: 'handler-timeout', pattern, item, error }
@@ -251,70 +281,14 @@ export class KinesisTransportStrategy
     return item;
   }
 
-  /**
-   * Calls a handler inside the server's processing hooks; completes (emitting nothing) when the
-   * handler's Promise or Observable does. Unsubscribing (a timeout) unsubscribes the handler's
-   * Observable.
-   */
+  /** Calls a handler inside the server's processing hooks (see runInHooks). */
   private run(handler: MessageHandler, data: unknown, context: KinesisContext): Observable<never> {
-    return new Observable<never>((subscriber) => {
-      let inner: Subscription | undefined;
-      let active = true;
-      // A hook that throws, or an async one that rejects, fails the event (never an unhandled rejection).
-      const fail = (error: unknown): void => subscriber.error(error);
-      const started: unknown = this.onProcessingStartHook(
-        this.transportId,
-        context,
-        () =>
-          new Promise<void>((done) => {
-            if (!active) {
-              done();
-              return;
-            }
-            let ended = false;
-            const end = (): unknown => {
-              if (ended) return undefined;
-              ended = true;
-              try {
-                this.onProcessingEndHook?.(this.transportId, context);
-                return undefined;
-              } catch (error) {
-                return error ?? new Error('onProcessingEndHook threw');
-              } finally {
-                done();
-              }
-            };
-            inner = defer(() => handler(data, context))
-              .pipe(
-                mergeMap((result: unknown) => this.transformToObservable(result)),
-                ignoreElements(),
-              )
-              .subscribe({
-                error: (error: unknown) => {
-                  end();
-                  fail(error);
-                },
-                complete: () => {
-                  const hookError = end();
-                  if (hookError === undefined) subscriber.complete();
-                  else fail(hookError);
-                },
-              });
-            inner.add(end);
-          }),
-      );
-      if (started instanceof Promise) {
-        started.catch((error: unknown) => {
-          // After the handler finished, the event stands as handled: the failure is only logged.
-          if (subscriber.closed)
-            this.logger.error(`Processing hook failed after ${context.getPattern()}: ${describe(error)}`);
-          else fail(error);
-        });
-      }
-      return () => {
-        active = false;
-        inner?.unsubscribe();
-      };
+    return runInHooks(handler, data, context, {
+      start: (done) => this.onProcessingStartHook(this.transportId, context, done),
+      end: () => this.onProcessingEndHook?.(this.transportId, context),
+      toObservable: (result) => this.transformToObservable(result),
+      lateFailure: (error) =>
+        this.logger.error(`Processing hook failed after ${context.getPattern()}: ${describeForLog(error)}`),
     });
   }
 
@@ -331,16 +305,15 @@ export class KinesisTransportStrategy
         ? `Undecodable record ${deadLetter.record.shardId} @ ${deadLetter.record.sequenceNumber}`
         : `Handler for ${deadLetter.pattern} ${deadLetter.reason === 'handler-timeout' ? 'timed out' : 'failed'} ` +
           `on ${deadLetter.item.shardId} @ ${deadLetter.item.sequenceNumber}`;
-    this.logger.error(`${what}: ${describe(deadLetter.error)}`);
+    this.logger.error(`${what}: ${describeForLog(deadLetter.error)}`);
     await this.options.onDeadLetter?.(deadLetter);
   }
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  try {
-    return JSON.stringify(error);
-  } catch {
-    return String(error);
-  }
+/**
+ * True when this worker stopped reading the item's shard before the item was checkpointed: the
+ * lease was lost or handed over (or the consumer stopped).
+ */
+function leaseGone(item: KinesisItem<unknown>): boolean {
+  return item.record.abortSignal?.aborted === true;
 }

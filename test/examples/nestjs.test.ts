@@ -26,10 +26,10 @@ import type { OrderCreated } from '../../examples/nestjs/OrderEvents.js';
 import { OrdersStore } from '../../examples/nestjs/OrdersStore.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../support/redis.js';
+import { Gate, WAIT_MS, waitFor } from '../nestjs/fixtures/nestHarness.js';
 
 // Real Nest applications on the embedded Kinesis (and a real Redis); generous waits for a loaded machine.
 jest.setTimeout(90_000);
-const WAIT_MS = 30_000;
 
 let kinesis: TestKinesis;
 let redis: TestRedis;
@@ -111,18 +111,6 @@ async function checkpointOf(checkpointer: Checkpointer, streamName: string, shar
   return checkpoint?.kind === 'position' ? checkpoint.position.sequenceNumber : undefined;
 }
 
-async function waitFor(
-  what: string,
-  done: () => boolean | Promise<boolean>,
-  timeoutMs = WAIT_MS,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 async function checkpointedThrough(
   checkpointer: Checkpointer,
   streamName: string,
@@ -130,16 +118,6 @@ async function checkpointedThrough(
 ) {
   const at = await checkpointOf(checkpointer, streamName, report.shardId);
   return at !== undefined && compareSequenceNumbers(at, report.sequenceNumber) >= 0;
-}
-
-class Gate {
-  entered = false;
-  private release: () => void = () => undefined;
-  readonly opened = new Promise<void>((resolve) => (this.release = resolve));
-
-  open(): void {
-    this.release();
-  }
 }
 
 describe('rxjs-kinesis/nestjs in a Nest application on the embedded Kinesis', () => {

@@ -4,73 +4,34 @@
 import 'reflect-metadata';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { Controller, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { EventPattern, type MicroserviceOptions, type Serializer } from '@nestjs/microservices';
+import { Controller } from '@nestjs/common';
+import { EventPattern, type Serializer } from '@nestjs/microservices';
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { lastValueFrom } from 'rxjs';
 import {
   AbortedError,
   InvalidOptionError,
   MemoryCheckpointer,
+  ProducerClosedError,
   type DeliveredReport,
-  type KinesisConsumerObservable,
 } from 'rxjs-kinesis';
 import {
   KinesisClientProxy,
-  KinesisEmitRecord,
   KinesisTransportStrategy,
   type KinesisDeadLetter,
   type KinesisMessage,
 } from 'rxjs-kinesis/nestjs';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
+import { emitted, useNestHarness, waitFor } from './fixtures/nestHarness.js';
 
 // Real Nest applications on the embedded Kinesis; generous waits for a loaded machine.
 jest.setTimeout(90_000);
-const WAIT_MS = 30_000;
 
-let kinesis: TestKinesis;
-
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-
-afterAll(async () => {
-  await kinesis?.close();
-});
-
-async function waitFor(what: string, done: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-const connection = (streamName: string) => ({
-  streamName,
-  endpoint: kinesis.endpoint,
-  region: kinesis.region,
-  credentials: kinesis.credentials,
-});
-
-function consumerOptions(streamName: string, checkpointer = new MemoryCheckpointer()) {
-  return { ...connection(streamName), checkpointer, sleepTimeNoRecords: 100 };
-}
-
-async function startApp(strategy: KinesisTransportStrategy, controllers: (new () => object)[] = []) {
-  @Module({ controllers })
-  class TestModule {}
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(TestModule, {
-    strategy,
-    logger: false,
-  });
-  await app.listen();
-  return app;
-}
+const harness = useNestHarness();
+const { consumerOptions } = harness;
+/** A serializer that writes text: equal events are equal strings. */
+const asText: Serializer = { serialize: (packet: unknown) => JSON.stringify(packet) };
 
 async function putRaw(streamName: string, data: string): Promise<string> {
-  const client = kinesis.createClient();
+  const client = harness.kinesis.createClient();
   try {
     const answer = await client.send(
       new PutRecordCommand({ StreamName: streamName, PartitionKey: 'raw', Data: Buffer.from(data) }),
@@ -83,8 +44,7 @@ async function putRaw(streamName: string, data: string): Promise<string> {
 
 describe('KinesisTransportStrategy', () => {
   it('app.close() waits for the dead-letter callback of an undecodable record, then checkpoints it', async () => {
-    const streamName = uniqueStreamName('nest-undecodable');
-    await kinesis.createStream(streamName, 1);
+    const streamName = await harness.createStream('nest-undecodable');
     const checkpointer = new MemoryCheckpointer();
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
@@ -98,13 +58,13 @@ describe('KinesisTransportStrategy', () => {
         deadLetterDone = true;
       },
     });
-    const app = await startApp(strategy);
+    const app = await harness.startApp(strategy);
     const sequenceNumber = await putRaw(streamName, 'not json {');
     await waitFor('the dead letter', () => deadLetters.length === 1);
     expect(deadLetters[0]).toMatchObject({ reason: 'undecodable', record: { sequenceNumber } });
 
     let closed = false;
-    const closing = app.close().then(() => (closed = true));
+    const closing = harness.closeApp(app).then(() => (closed = true));
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(closed).toBe(false);
     release();
@@ -115,8 +75,7 @@ describe('KinesisTransportStrategy', () => {
   });
 
   it('a start hook that rejects before the handler, or an end hook that throws, dead-letters the event; no unhandled rejection', async () => {
-    const streamName = uniqueStreamName('nest-hooks');
-    await kinesis.createStream(streamName, 1);
+    const streamName = await harness.createStream('nest-hooks');
     const handled: string[] = [];
     @Controller()
     class HookedController {
@@ -143,11 +102,11 @@ describe('KinesisTransportStrategy', () => {
       const id = (context as { getItem(): { data: { data: { id: string } } } }).getItem().data.data.id;
       if (id === 'end-throws') throw new Error('end hook failed');
     });
-    const app = await startApp(strategy, [HookedController]);
-    const client = new KinesisClientProxy({ ...connection(streamName), bufferTime: 10 });
+    await harness.startApp(strategy, [HookedController]);
+    const client = harness.client(streamName);
     try {
       for (const id of ['reject-before', 'reject-after', 'end-throws', 'fine']) {
-        await lastValueFrom(client.emit('hooked', new KinesisEmitRecord({ id }, { partitionKey: 'one' })));
+        await emitted(client, 'hooked', { id }, 'one');
       }
       await waitFor('the last event', () => handled.includes('fine'));
       await waitFor('the dead letters', () => deadLetters.length === 2);
@@ -161,8 +120,6 @@ describe('KinesisTransportStrategy', () => {
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
-      await client.close();
-      await app.close();
     }
   });
 
@@ -180,8 +137,8 @@ describe('KinesisTransportStrategy', () => {
         consumer: {
           streamName: 'silent',
           endpoint: `http://127.0.0.1:${port}`,
-          region: kinesis.region,
-          credentials: kinesis.credentials,
+          region: harness.kinesis.region,
+          credentials: harness.kinesis.credentials,
           requestTimeout: 60_000,
         },
       });
@@ -253,32 +210,87 @@ describe('KinesisClientProxy', () => {
   });
 
   it("writes a KinesisEmitRecord's partition key whatever the serializer returns (a string too)", async () => {
-    const streamName = uniqueStreamName('nest-key');
-    await kinesis.createStream(streamName, 1);
-    const asText: Serializer = { serialize: (packet: unknown) => JSON.stringify(packet) };
+    const streamName = await harness.createStream('nest-key');
     for (const serializer of [asText, undefined]) {
-      const client = new KinesisClientProxy({
-        ...connection(streamName),
-        bufferTime: 10,
+      const client = harness.client(streamName, {
         partitionKey: 'fallback',
         ...(serializer === undefined ? {} : { serializer }),
       });
-      try {
-        const emit = (data: unknown) =>
-          lastValueFrom(client.emit<DeliveredReport<KinesisMessage>>('x', data));
-        expect((await emit(new KinesisEmitRecord({ a: 1 }, { partitionKey: 'order-7' }))).partitionKey).toBe(
-          'order-7',
-        );
-        expect((await emit({ a: 2 })).partitionKey).toBe('fallback');
-        await expect(emit(new KinesisEmitRecord({ a: 3 }, { partitionKey: '' }))).rejects.toMatchObject({
-          name: 'InvalidPartitionKeyError',
-        });
-      } finally {
-        await client.close();
-      }
+      expect((await emitted(client, 'x', { a: 1 }, 'order-7')).partitionKey).toBe('order-7');
+      expect((await emitted(client, 'x', { a: 2 })).partitionKey).toBe('fallback');
+      await expect(emitted(client, 'x', { a: 3 }, '')).rejects.toMatchObject({
+        name: 'InvalidPartitionKeyError',
+      });
     }
   });
-});
 
-// Keeps the type import used when only some tests run.
-export type { KinesisConsumerObservable };
+  it('every event keeps its own partition key while the queue is full (equal messages too)', async () => {
+    for (const serializer of [asText, undefined]) {
+      const streamName = await harness.createStream('nest-full');
+      // Room for one event: each of the others waits in the Producer until the one before it is
+      // delivered. Every third event has no key of its own (the client's `partitionKey`), and
+      // each event is the same message, so only the order of the emits tells them apart.
+      const client = harness.client(streamName, {
+        maxQueueSize: 1,
+        partitionKey: 'fallback',
+        ...(serializer === undefined ? {} : { serializer }),
+      });
+      const keys = Array.from({ length: 24 }, (_, n) => (n % 3 === 2 ? undefined : `key-${n}`));
+      const reports = await Promise.all(keys.map((key) => emitted(client, 'same', { same: true }, key)));
+      const expected = keys.map((key) => key ?? 'fallback');
+      expect(reports.map((report) => report.partitionKey)).toEqual(expected);
+      // One shard, and one event at a time: the stream holds them in emit order.
+      const stored = await harness.storedRecords(streamName);
+      expect(stored.map((record) => record.partitionKey)).toEqual(expected);
+    }
+  });
+
+  it('an async serializer: the message it resolves is written, also when close() comes before it', async () => {
+    const streamName = await harness.createStream('nest-async-serializer');
+    const later: Serializer = {
+      serialize: (packet: unknown) =>
+        new Promise((resolve) =>
+          setTimeout(() => resolve({ ...(packet as object), serialized: 'later' }), 100),
+        ),
+    };
+    const client = harness.client(streamName, { serializer: later });
+    const first = emitted(client, 'x', { n: 1 }, 'key-1');
+    const second = emitted(client, 'x', { n: 2 });
+    await client.close();
+    expect(await first).toMatchObject({ status: 'delivered', partitionKey: 'key-1' });
+    expect(await second).toMatchObject({ status: 'delivered' });
+    const stored = await harness.storedRecords(streamName);
+    expect(stored.map((record) => JSON.parse(record.data) as unknown)).toEqual([
+      { pattern: 'x', data: { n: 1 }, serialized: 'later' },
+      { pattern: 'x', data: { n: 2 }, serialized: 'later' },
+    ]);
+  });
+
+  it('close() is final: an emit() before it is reported before it resolves; one during or after it fails with ProducerClosedError and writes nothing', async () => {
+    const streamName = await harness.createStream('nest-close');
+    const client = harness.client(streamName, { bufferTime: 200 });
+    const reports: DeliveredReport<KinesisMessage>[] = [];
+    client.emit<DeliveredReport<KinesisMessage>>('x', { n: 1 }).subscribe((report) => reports.push(report));
+    const closing = client.close();
+    expect(client.close()).toBe(closing);
+    const during = emitted(client, 'x', { n: 2 });
+    const connectDuring = client.connect();
+    await closing;
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ status: 'delivered', item: { data: { n: 1 } } });
+    const after = emitted(client, 'x', { n: 3 });
+    for (const refused of [during, connectDuring, after]) {
+      await expect(refused).rejects.toBeInstanceOf(ProducerClosedError);
+      await expect(refused).rejects.toMatchObject({ retriable: false, context: { streamName } });
+    }
+    await expect(client.connect()).rejects.toBeInstanceOf(ProducerClosedError);
+    expect(() => client.unwrap()).toThrow('the client is closed');
+    // Nothing was written but the first event (a Producer opened by a late emit would have sent
+    // its event within bufferTime).
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const stored = await harness.storedRecords(streamName);
+    expect(stored.map((record) => JSON.parse(record.data) as unknown)).toEqual([
+      { pattern: 'x', data: { n: 1 } },
+    ]);
+  });
+});

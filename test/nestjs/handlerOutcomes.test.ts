@@ -1,75 +1,45 @@
 // What each kind of handler outcome does to its event, and app.close() with a backlog: handlers
 // slower than the stream on two shards, closed midway and started again on the same checkpoints.
 import 'reflect-metadata';
-import { Controller, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Ctx, EventPattern, MessagePattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
-import { lastValueFrom, Observable, of, throwError } from 'rxjs';
-import { MemoryCheckpointer, type DeliveredReport } from 'rxjs-kinesis';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { Observable, of, throwError } from 'rxjs';
 import {
-  KinesisClientProxy,
-  KinesisEmitRecord,
+  MemoryCheckpointer,
+  type ConsumerEvent,
+  type DeliveredReport,
+  type KinesisConsumerObservable,
+} from 'rxjs-kinesis';
+import {
   KinesisTransportStrategy,
   type KinesisContext,
   type KinesisDeadLetter,
   type KinesisMessage,
 } from 'rxjs-kinesis/nestjs';
 import { compareSequenceNumbers } from '../../src/consumer/compareSequenceNumbers.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
+import { emitted, Gate, useNestHarness, waitFor } from './fixtures/nestHarness.js';
 
 jest.setTimeout(120_000);
 const WAIT_MS = 60_000;
 
-let kinesis: TestKinesis;
+const harness = useNestHarness();
 
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-
-afterAll(async () => {
-  await kinesis?.close();
-});
-
-async function waitFor(what: string, done: () => boolean): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-const connection = (streamName: string) => ({
-  streamName,
-  endpoint: kinesis.endpoint,
-  region: kinesis.region,
-  credentials: kinesis.credentials,
-});
-
-async function startApp(
+/** A transport on the stream with quick checkpoints, whose dead letters go to `deadLetters`. */
+function transport(
   streamName: string,
-  controllers: (new () => object)[],
   checkpointer: MemoryCheckpointer,
   deadLetters: KinesisDeadLetter[] = [],
-) {
-  @Module({ controllers })
-  class TestModule {}
-  const strategy = new KinesisTransportStrategy({
-    consumer: { ...connection(streamName), checkpointer, sleepTimeNoRecords: 100 },
+): KinesisTransportStrategy {
+  return new KinesisTransportStrategy({
+    consumer: harness.consumerOptions(streamName, checkpointer),
     checkpoint: { intervalMs: 100 },
     onDeadLetter: (deadLetter) => void deadLetters.push(deadLetter),
   });
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(TestModule, {
-    strategy,
-    logger: false,
-  });
-  await app.listen();
-  return app;
 }
 
 describe('handler outcomes', () => {
   it('dead-letters a throw, a rejection, an erroring or never-ending Observable; an Observable of values and a @MessagePattern handler count as handled', async () => {
-    const streamName = uniqueStreamName('nest-outcomes');
-    await kinesis.createStream(streamName, 1);
+    const streamName = await harness.createStream('nest-outcomes');
     const handled: string[] = [];
     let neverUnsubscribed = false;
     @Controller()
@@ -114,48 +84,38 @@ describe('handler outcomes', () => {
     }
     const checkpointer = new MemoryCheckpointer();
     const deadLetters: KinesisDeadLetter[] = [];
-    const app = await startApp(streamName, [OutcomesController], checkpointer, deadLetters);
-    const client = new KinesisClientProxy({ ...connection(streamName), bufferTime: 10 });
-    try {
-      let last: DeliveredReport<KinesisMessage> | undefined;
-      for (const pattern of ['throws', 'rejects', 'errors', 'never', 'values', 'asks', 'fine']) {
-        last = await lastValueFrom(
-          client.emit<DeliveredReport<KinesisMessage>>(
-            pattern,
-            new KinesisEmitRecord({ id: pattern }, { partitionKey: 'k' }),
-          ),
-        );
-      }
-      await waitFor('the last event', () => handled.some((entry) => entry.startsWith('fine@')));
-      await waitFor('its checkpoint', () => {
+    await harness.startApp(transport(streamName, checkpointer, deadLetters), [OutcomesController]);
+    const client = harness.client(streamName);
+    let last: DeliveredReport<KinesisMessage> | undefined;
+    for (const pattern of ['throws', 'rejects', 'errors', 'never', 'values', 'asks', 'fine']) {
+      last = await emitted(client, pattern, { id: pattern }, 'k');
+    }
+    await waitFor('the last event', () => handled.some((entry) => entry.startsWith('fine@')), WAIT_MS);
+    await waitFor(
+      'its checkpoint',
+      () => {
         const [shard] = checkpointer.snapshot();
         return (
           shard?.checkpoint?.kind === 'position' &&
           shard.checkpoint.position.sequenceNumber === last?.sequenceNumber
         );
-      });
-      expect(handled).toEqual(['values', 'asks', `fine@${last?.shardId}`]);
-      expect(
-        deadLetters.map((deadLetter) => [
-          deadLetter.reason,
-          'pattern' in deadLetter ? deadLetter.pattern : '',
-        ]),
-      ).toEqual([
-        ['handler-failed', 'throws'],
-        ['handler-failed', 'rejects'],
-        ['handler-failed', 'errors'],
-        ['handler-timeout', 'never'],
-      ]);
-      expect(neverUnsubscribed).toBe(true);
-    } finally {
-      await client.close();
-      await app.close();
-    }
+      },
+      WAIT_MS,
+    );
+    expect(handled).toEqual(['values', 'asks', `fine@${last?.shardId}`]);
+    expect(
+      deadLetters.map((deadLetter) => [deadLetter.reason, 'pattern' in deadLetter ? deadLetter.pattern : '']),
+    ).toEqual([
+      ['handler-failed', 'throws'],
+      ['handler-failed', 'rejects'],
+      ['handler-failed', 'errors'],
+      ['handler-timeout', 'never'],
+    ]);
+    expect(neverUnsubscribed).toBe(true);
   });
 
   it('app.close() with a backlog on two shards: nothing accepted is lost, no checkpoint is ahead of a handled event', async () => {
-    const streamName = uniqueStreamName('nest-backlog');
-    await kinesis.createStream(streamName, 2);
+    const streamName = await harness.createStream('nest-backlog', 2);
     const checkpointer = new MemoryCheckpointer();
     const runs: { shardId: string; sequenceNumber: string; n: number }[][] = [[], []];
     let run = 0;
@@ -169,23 +129,15 @@ describe('handler outcomes', () => {
       }
     }
     const total = 60;
-    const client = new KinesisClientProxy({ ...connection(streamName), bufferTime: 10 });
+    const client = harness.client(streamName);
     const reports = await Promise.all(
-      Array.from({ length: total }, (_, n) =>
-        lastValueFrom(
-          client.emit<DeliveredReport<KinesisMessage>>(
-            'slow',
-            new KinesisEmitRecord({ n }, { partitionKey: `k-${n % 8}` }),
-          ),
-        ),
-      ),
+      Array.from({ length: total }, (_, n) => emitted(client, 'slow', { n }, `k-${n % 8}`)),
     );
-    await client.close();
     expect(new Set(reports.map((report) => report.shardId)).size).toBe(2);
 
-    const first = await startApp(streamName, [SlowController], checkpointer);
-    await waitFor('a third of the events', () => (runs[0]?.length ?? 0) >= total / 3);
-    await first.close();
+    const first = await harness.startApp(transport(streamName, checkpointer), [SlowController]);
+    await waitFor('a third of the events', () => (runs[0]?.length ?? 0) >= total / 3, WAIT_MS);
+    await harness.closeApp(first);
     const handledFirst = [...(runs[0] ?? [])];
     expect(handledFirst.length).toBeLessThan(total);
 
@@ -202,19 +154,67 @@ describe('handler outcomes', () => {
     }
 
     run = 1;
-    const second = await startApp(streamName, [SlowController], checkpointer);
-    try {
-      const handledBoth = () => new Set([...handledFirst, ...(runs[1] ?? [])].map((event) => event.n));
-      await waitFor('every event', () => handledBoth().size === total);
-      // In order per partition key within each run.
-      for (const events of runs) {
-        for (let key = 0; key < 8; key += 1) {
-          const ns = events.filter((event) => event.n % 8 === key).map((event) => event.n);
-          expect(ns).toEqual([...ns].sort((a, b) => a - b));
-        }
+    await harness.startApp(transport(streamName, checkpointer), [SlowController]);
+    const handledBoth = () => new Set([...handledFirst, ...(runs[1] ?? [])].map((event) => event.n));
+    await waitFor('every event', () => handledBoth().size === total, WAIT_MS);
+    // In order per partition key within each run.
+    for (const events of runs) {
+      for (let key = 0; key < 8; key += 1) {
+        const ns = events.filter((event) => event.n % 8 === key).map((event) => event.n);
+        expect(ns).toEqual([...ns].sort((a, b) => a - b));
       }
-    } finally {
-      await second.close();
     }
+  });
+
+  it('after the shard lease is lost, no handler or dead-letter callback runs for its events and no checkpoint is written', async () => {
+    const streamName = await harness.createStream('nest-lost');
+    // The store's clock can be moved: another worker takes the lease as if it had run out.
+    let skew = 0;
+    const checkpointer = new MemoryCheckpointer({ leaseDurationMs: 3000, now: () => Date.now() + skew });
+    const gate = new Gate();
+    const calls: { n: number; aborted: boolean }[] = [];
+    let abortedWhenDone: boolean | undefined;
+    @Controller()
+    class LeaseController {
+      @EventPattern('work')
+      async work(@Payload() data: { n: number }, @Ctx() context: KinesisContext): Promise<void> {
+        calls.push({ n: data.n, aborted: context.getAbortSignal().aborted });
+        if (data.n !== 0) return;
+        gate.entered = true;
+        await gate.opened;
+        abortedWhenDone = context.getAbortSignal().aborted;
+        throw new Error('failed after the lease was lost');
+      }
+    }
+    const client = harness.client(streamName);
+    const reports = await Promise.all(
+      Array.from({ length: 10 }, (_, n) => emitted(client, 'work', { n }, 'one')),
+    );
+    const deadLetters: KinesisDeadLetter[] = [];
+    const events: ConsumerEvent[] = [];
+    const strategy = transport(streamName, checkpointer, deadLetters);
+    strategy.on('consumer-event', (event) => events.push(event));
+    await harness.startApp(strategy, [LeaseController]);
+    const consumer = strategy.unwrap<KinesisConsumerObservable>();
+    await waitFor('the first handler', () => gate.entered, WAIT_MS);
+    await waitFor('every event read', () => consumer.stats().inFlight === reports.length, WAIT_MS);
+
+    // Another worker takes the shard: the store's clock jumps past the lease's end while it
+    // acquires it (an hour: this worker cannot take it back during the test).
+    skew = 3_600_000;
+    const taking = checkpointer.acquireLease(streamName, reports[0]!.shardId, 'other-worker');
+    skew = 0;
+    expect(await taking).toBeDefined();
+    await waitFor('the loss', () => events.some((event) => event.type === 'lease-lost'), WAIT_MS);
+    gate.open();
+    await waitFor('the first handler to end', () => abortedWhenDone !== undefined, WAIT_MS);
+    await waitFor('the events of the lost lease to settle', () => consumer.stats().inFlight === 0, WAIT_MS);
+
+    // The handler under way finishes (it cannot be stopped; its signal tells it); no other runs,
+    // its failure is not given up (the next owner handles the event again), nothing is written.
+    expect(abortedWhenDone).toBe(true);
+    expect(calls).toEqual([{ n: 0, aborted: false }]);
+    expect(deadLetters).toEqual([]);
+    expect(checkpointer.snapshot()).toEqual([]);
   });
 });

@@ -3,12 +3,12 @@
 // process goes on from it without losing any.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { lastValueFrom } from 'rxjs';
-import { RedisCheckpointer, type DeliveredReport } from 'rxjs-kinesis';
-import { KinesisClientProxy, KinesisEmitRecord, type KinesisMessage } from 'rxjs-kinesis/nestjs';
+import { RedisCheckpointer } from 'rxjs-kinesis';
+import { KinesisClientProxy } from 'rxjs-kinesis/nestjs';
 import { compareSequenceNumbers } from '../../src/consumer/compareSequenceNumbers.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../support/redis.js';
+import { emitted, waitFor } from './fixtures/nestHarness.js';
 
 jest.setTimeout(180_000);
 const root = join(__dirname, '..', '..');
@@ -58,13 +58,7 @@ function startWorker(streamName: string, keyPrefix: string): Worker {
   return { child, lines, exited };
 }
 
-async function waitFor(what: string, done: () => boolean, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const WAIT_MS = 90_000;
 
 const doneOf = (lines: readonly string[]) =>
   lines
@@ -87,19 +81,12 @@ it('SIGTERM with events in flight: handlers finish, checkpoints are never ahead,
     bufferTime: 10,
   });
   const reports = await Promise.all(
-    Array.from({ length: total }, (_, n) =>
-      lastValueFrom(
-        client.emit<DeliveredReport<KinesisMessage>>(
-          'slow',
-          new KinesisEmitRecord({ n }, { partitionKey: `k-${n}` }),
-        ),
-      ),
-    ),
+    Array.from({ length: total }, (_, n) => emitted(client, 'slow', { n }, `k-${n}`)),
   );
   await client.close();
 
   const first = startWorker(streamName, keyPrefix);
-  await waitFor('the first worker to handle some events', () => doneOf(first.lines).length >= 6);
+  await waitFor('the first worker to handle some events', () => doneOf(first.lines).length >= 6, WAIT_MS);
   first.child.kill('SIGTERM');
   const exit = await first.exited;
   // Nest ends the process with the signal once closed (tsx passes it on as status 143).
@@ -133,10 +120,11 @@ it('SIGTERM with events in flight: handlers finish, checkpoints are never ahead,
 
   const second = startWorker(streamName, keyPrefix);
   try {
-    await waitFor('every event handled by one run or the other', () => {
-      const seen = new Set([...handledFirst, ...doneOf(second.lines)].map((event) => event.n));
-      return seen.size === total;
-    });
+    await waitFor(
+      'every event handled by one run or the other',
+      () => new Set([...handledFirst, ...doneOf(second.lines)].map((event) => event.n)).size === total,
+      WAIT_MS,
+    );
   } finally {
     second.child.kill('SIGTERM');
     await second.exited;

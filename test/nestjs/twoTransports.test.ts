@@ -1,33 +1,23 @@
 // Two Kinesis transports in one process, each reading its own stream, with handlers bound to one
 // transport by its id (setTransportId) or to both.
 import 'reflect-metadata';
-import { Controller, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Ctx, EventPattern, Payload, type MicroserviceOptions } from '@nestjs/microservices';
-import { lastValueFrom } from 'rxjs';
-import { MemoryCheckpointer } from 'rxjs-kinesis';
-import { KinesisClientProxy, KinesisTransportStrategy, type KinesisContext } from 'rxjs-kinesis/nestjs';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { KinesisTransportStrategy, type KinesisContext } from 'rxjs-kinesis/nestjs';
+import { emitted, useNestHarness, waitFor } from './fixtures/nestHarness.js';
 
 jest.setTimeout(120_000);
 
-let kinesis: TestKinesis;
-
-beforeAll(async () => {
-  kinesis = await startTestKinesis();
-});
-
-afterAll(async () => {
-  await kinesis?.close();
-});
+const harness = useNestHarness();
 
 const ORDERS = Symbol('orders');
 const AUDIT = Symbol('audit');
 
 it('routes each stream to the handlers of its transport', async () => {
-  const orders = uniqueStreamName('nest-orders');
-  const audit = uniqueStreamName('nest-audit');
-  await Promise.all([kinesis.createStream(orders, 1), kinesis.createStream(audit, 1)]);
+  const [orders, audit] = await Promise.all([
+    harness.createStream('nest-orders'),
+    harness.createStream('nest-audit'),
+  ]);
   const seen: string[] = [];
   @Controller()
   class EventsController {
@@ -46,53 +36,26 @@ it('routes each stream to the handlers of its transport', async () => {
       seen.push(`both ${data.id} ${context.getItem().record.streamName === orders ? 'orders' : 'audit'}`);
     }
   }
-  @Module({ controllers: [EventsController] })
-  class EventsModule {}
-  const connection = (streamName: string) => ({
-    streamName,
-    endpoint: kinesis.endpoint,
-    region: kinesis.region,
-    credentials: kinesis.credentials,
-  });
-  const apps = [];
   for (const [streamName, id] of [
     [orders, ORDERS],
     [audit, AUDIT],
   ] as const) {
-    const strategy = new KinesisTransportStrategy({
-      consumer: {
-        ...connection(streamName),
-        checkpointer: new MemoryCheckpointer(),
-        sleepTimeNoRecords: 100,
-      },
-    });
+    const strategy = new KinesisTransportStrategy({ consumer: harness.consumerOptions(streamName) });
     strategy.setTransportId(id);
-    const app = await NestFactory.createMicroservice<MicroserviceOptions>(EventsModule, {
-      strategy,
-      logger: false,
-    });
-    apps.push(app);
-    await app.listen();
+    await harness.startApp(strategy, [EventsController]);
   }
-  const clients = [orders, audit].map(
-    (streamName) => new KinesisClientProxy({ ...connection(streamName), bufferTime: 10 }),
-  );
-  try {
-    await lastValueFrom(clients[0]!.emit('created', { id: 'o-1' }));
-    await lastValueFrom(clients[1]!.emit('created', { id: 'a-1' }));
-    await lastValueFrom(clients[0]!.emit('ping', { id: 'p-1' }));
-    await lastValueFrom(clients[1]!.emit('ping', { id: 'p-2' }));
-    const deadline = Date.now() + 60_000;
-    while (seen.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect([...seen].sort()).toEqual([
-      'audit-only a-1',
-      'both p-1 orders',
-      'both p-2 audit',
-      'orders-only o-1',
-    ]);
-  } finally {
-    await Promise.all(clients.map((client) => client.close()));
-    for (const app of apps) await app.close();
-  }
+  const [toOrders, toAudit] = [orders, audit].map((streamName) => harness.client(streamName));
+  await emitted(toOrders!, 'created', { id: 'o-1' });
+  await emitted(toAudit!, 'created', { id: 'a-1' });
+  await emitted(toOrders!, 'ping', { id: 'p-1' });
+  await emitted(toAudit!, 'ping', { id: 'p-2' });
+  await waitFor('the four events', () => seen.length >= 4, 60_000);
+  // A handler bound to the wrong transport would add a fifth: give it time to.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect([...seen].sort()).toEqual([
+    'audit-only a-1',
+    'both p-1 orders',
+    'both p-2 audit',
+    'orders-only o-1',
+  ]);
 });

@@ -1,0 +1,83 @@
+import type { MessageHandler } from '@nestjs/microservices';
+import { defer, ignoreElements, mergeMap, Observable, type Subscription } from 'rxjs';
+import type { KinesisContext } from './KinesisContext.js';
+
+/** The server's processing hooks and result conversion, as runInHooks() calls them. */
+export interface HandlerHooks {
+  /** The processing start hook; calls `done` to run the handler (may return a Promise). */
+  readonly start: (done: () => Promise<void>) => unknown;
+  /** The processing end hook, called once the handler finished (or was unsubscribed). */
+  readonly end: () => void;
+  /** Nest's conversion of a handler's result (value, Promise or Observable) to an Observable. */
+  readonly toObservable: (result: unknown) => Observable<unknown>;
+  /** A start hook that rejected after the handler finished: the event stands as handled. */
+  readonly lateFailure: (error: unknown) => void;
+}
+
+/**
+ * Calls a handler inside the server's processing hooks; completes (emitting nothing) when the
+ * handler's Promise or Observable does. Unsubscribing (a timeout) unsubscribes the handler's
+ * Observable. A start hook that throws or rejects before the handler finished, or an end hook
+ * that throws, fails the event (never an unhandled rejection).
+ */
+export function runInHooks(
+  handler: MessageHandler,
+  data: unknown,
+  context: KinesisContext,
+  hooks: HandlerHooks,
+): Observable<never> {
+  return new Observable<never>((subscriber) => {
+    let inner: Subscription | undefined;
+    let active = true;
+    const fail = (error: unknown): void => subscriber.error(error);
+    const started: unknown = hooks.start(
+      () =>
+        new Promise<void>((done) => {
+          if (!active) {
+            done();
+            return;
+          }
+          let ended = false;
+          const end = (): unknown => {
+            if (ended) return undefined;
+            ended = true;
+            try {
+              hooks.end();
+              return undefined;
+            } catch (error) {
+              return error ?? new Error('onProcessingEndHook threw');
+            } finally {
+              done();
+            }
+          };
+          inner = defer(() => handler(data, context))
+            .pipe(
+              mergeMap((result: unknown) => hooks.toObservable(result)),
+              ignoreElements(),
+            )
+            .subscribe({
+              error: (error: unknown) => {
+                end();
+                fail(error);
+              },
+              complete: () => {
+                const hookError = end();
+                if (hookError === undefined) subscriber.complete();
+                else fail(hookError);
+              },
+            });
+          inner.add(end);
+        }),
+    );
+    if (started instanceof Promise) {
+      started.catch((error: unknown) => {
+        if (subscriber.closed) hooks.lateFailure(error);
+        else fail(error);
+      });
+    }
+    return () => {
+      active = false;
+      inner?.unsubscribe();
+    };
+  });
+}
