@@ -15,7 +15,7 @@ import {
   processorOption,
   parseRegion,
   parseStreamName,
-  positiveIntegerFlag,
+  parseRetryLimit,
   type ProcessorChoice,
 } from '../parseFlags.js';
 import { createProgress, type ProgressStream } from '../progress.js';
@@ -77,8 +77,8 @@ export function registerPutCommand(
     .option('--region <region>', 'AWS region (default from the AWS environment)', parseRegion)
     .option(
       '--retry-limit <n>',
-      'retries of a throttled or failed record before it counts as failed',
-      positiveIntegerFlag(1000),
+      'retries of a throttled or failed record before it counts as failed: an integer >= 0 (0: none), or infinity',
+      parseRetryLimit,
       10,
     )
     .option('-q, --quiet', 'no progress, only failures and the summary')
