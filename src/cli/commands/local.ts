@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import { isAllInterfaces } from '../../local/connectableEndpoint.js';
 import type { LocalKinesisCors } from '../../local/cors.js';
 import {
   DEFAULT_IDLE_EVENT_INTERVAL_MS,
@@ -163,7 +164,7 @@ export function registerLocalCommand(
     .command('local')
     .description('Run a local Kinesis endpoint (kinesalite) with real Kinesis limits and fault injection')
     .option('--port <n>', 'port to listen on (0 = a free port)', integerFlag(0, 65535), DEFAULT_LOCAL_PORT)
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--host <address>', 'address to listen on (0.0.0.0 or :: for every interface)', '127.0.0.1')
     .option('--region <region>', 'region the endpoint reports', 'us-east-1')
     .option('--limits', 'enforce per-shard rates, request sizes and control-plane call rates as AWS does')
     .option(
@@ -273,6 +274,19 @@ export function registerLocalCommand(
     });
 }
 
+/**
+ * Where it listens. On every interface (0.0.0.0, ::) the endpoint printed is the loopback, which a
+ * client here can connect to; other machines use this machine's address.
+ */
+function listeningLines(local: LocalKinesis, host: string): string[] {
+  if (!isAllInterfaces(host)) return [`Local Kinesis listening on ${local.endpoint}`];
+  const port = new URL(local.endpoint).port;
+  return [
+    `Local Kinesis listening on all interfaces (${host}), port ${port}`,
+    `  endpoint:    ${local.endpoint} (from another machine: http://<this machine's address>:${port})`,
+  ];
+}
+
 function describe(local: LocalKinesis, flags: LocalCommandFlags, faults: LocalKinesisFaults): string {
   const { accessKeyId, secretAccessKey } = local.credentials;
   const faultParts = [
@@ -284,7 +298,7 @@ function describe(local: LocalKinesis, flags: LocalCommandFlags, faults: LocalKi
     faults.latencyMs ? `latency ${faults.latencyMs} ms` : '',
   ].filter((part) => part !== '');
   const lines = [
-    `Local Kinesis listening on ${local.endpoint}`,
+    ...listeningLines(local, flags.host),
     `  region:      ${local.region}`,
     `  credentials: accessKeyId=${accessKeyId} secretAccessKey=${secretAccessKey}`,
     `  limits:      ${flags.limits === true ? 'on (AWS per-shard rates, request sizes, control-plane call rates)' : 'off'}`,
