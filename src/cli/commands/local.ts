@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { isAllInterfaces } from '../../local/connectableEndpoint.js';
+import { counted } from '../plural.js';
 import type { LocalKinesisCors } from '../../local/cors.js';
 import {
   DEFAULT_IDLE_EVENT_INTERVAL_MS,
@@ -307,9 +308,7 @@ function describe(local: LocalKinesis, flags: LocalCommandFlags, faults: LocalKi
     `  streams:     ${
       flags.stream.length === 0
         ? 'none'
-        : flags.stream
-            .map((stream) => `${stream.name} (${stream.shards} shard${stream.shards === 1 ? '' : 's'})`)
-            .join(', ')
+        : flags.stream.map((stream) => `${stream.name} (${counted(stream.shards, 'shard')})`).join(', ')
     }`,
     '',
     `  fan-out:     ${describeFanOut(flags)}`,
