@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { redactText } from '../errors/redact.js';
+import { configurationHint } from './configurationHint.js';
 import { buildProgram } from './program.js';
 
 // The SDK's notice about future Node versions is noise on a command line.
@@ -17,6 +18,8 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`rxjs-kinesis: ${redactText(message)}\n`);
+    const hint = configurationHint(error);
+    if (hint !== undefined) process.stderr.write(`rxjs-kinesis: ${hint}\n`);
     process.exitCode = 1;
   }
 }

@@ -1,0 +1,34 @@
+import { configurationHint } from '../../src/cli/configurationHint.js';
+import { classifyError } from '../../src/kinesis/classifyError.js';
+
+/** An error as the AWS SDK's credential chain throws it when it finds nothing. */
+function noCredentials(): Error {
+  return Object.assign(new Error('Could not load credentials from any providers'), {
+    name: 'CredentialsProviderError',
+  });
+}
+
+describe('configurationHint', () => {
+  it('says how to configure a region, or to use a local endpoint, when the SDK has no region', () => {
+    expect(configurationHint(new Error('Region is missing'))).toBe(
+      'no AWS region is configured: pass --region (e.g. eu-west-1) or set AWS_REGION; ' +
+        'for a local Kinesis, pass --endpoint http://127.0.0.1:4567 (see rxjs-kinesis local --help)',
+    );
+  });
+
+  it('says how to configure credentials, also where the library wrapped the SDK error', () => {
+    const wrapped = classifyError(noCredentials(), { streamName: 'orders' });
+    expect(wrapped.name).not.toBe('CredentialsProviderError');
+    for (const error of [noCredentials(), wrapped]) {
+      expect(configurationHint(error)).toMatch(
+        /^no AWS credentials were found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; for a local Kinesis, pass --endpoint/,
+      );
+    }
+  });
+
+  it('has nothing to add to other failures', () => {
+    expect(configurationHint(new Error('Stream orders does not exist'))).toBeUndefined();
+    expect(configurationHint('Region is missing')).toBeUndefined();
+    expect(configurationHint(undefined)).toBeUndefined();
+  });
+});
