@@ -17,9 +17,10 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`rxjs-kinesis: ${redactText(message)}\n`);
+    // Still one line: a missing region or missing credentials also says what to set.
     const hint = configurationHint(error);
-    if (hint !== undefined) process.stderr.write(`rxjs-kinesis: ${hint}\n`);
+    const line = hint === undefined ? message : `${message.replace(/\.$/, '')}; ${hint}`;
+    process.stderr.write(`rxjs-kinesis: ${redactText(line)}\n`);
     process.exitCode = 1;
   }
 }

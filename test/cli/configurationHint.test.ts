@@ -11,9 +11,13 @@ function noCredentials(): Error {
 describe('configurationHint', () => {
   it('says how to configure a region, or to use a local endpoint, when the SDK has no region', () => {
     expect(configurationHint(new Error('Region is missing'))).toBe(
-      'no AWS region is configured: pass --region (e.g. eu-west-1) or set AWS_REGION; ' +
-        'for a local Kinesis, pass --endpoint http://127.0.0.1:4567 (see rxjs-kinesis local --help)',
+      'pass --region (e.g. eu-west-1) or set AWS_REGION, ' +
+        'or pass --endpoint http://127.0.0.1:4567 for a local Kinesis (rxjs-kinesis local)',
     );
+    // AWS_REGION set but empty (or malformed).
+    expect(
+      configurationHint(new Error('Region not accepted: region="" is not a valid hostname component.')),
+    ).toBe(configurationHint(new Error('Region is missing')));
   });
 
   it('says how to configure credentials, also where the library wrapped the SDK error', () => {
@@ -21,7 +25,7 @@ describe('configurationHint', () => {
     expect(wrapped.name).not.toBe('CredentialsProviderError');
     for (const error of [noCredentials(), wrapped]) {
       expect(configurationHint(error)).toMatch(
-        /^no AWS credentials were found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; for a local Kinesis, pass --endpoint/,
+        /^set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --endpoint http:\/\/127\.0\.0\.1:4567 for a local Kinesis/,
       );
     }
   });
