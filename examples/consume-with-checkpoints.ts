@@ -60,4 +60,8 @@ async function main(): Promise<void> {
   await local.close();
 }
 
-void main();
+main().catch((error: unknown) => {
+  // A failure is one line on stderr and exit status 1, in every example.
+  console.error(`example failed: ${String(error)}`);
+  process.exit(1);
+});

@@ -224,9 +224,10 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === 'worker') void worker(JSON.parse(process.argv[3] as string) as WorkerSettings);
-else
-  void main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+const run =
+  process.argv[2] === 'worker' ? worker(JSON.parse(process.argv[3] as string) as WorkerSettings) : main();
+run.catch((error: unknown) => {
+  // A failure is one line on stderr and exit status 1, in every example.
+  console.error(`example failed: ${String(error)}`);
+  process.exit(1);
+});

@@ -109,4 +109,8 @@ async function main(): Promise<void> {
   if (unique.size !== ORDERS || processed.length !== ORDERS) process.exit(1);
 }
 
-void main();
+main().catch((error: unknown) => {
+  // A failure is one line on stderr and exit status 1, in every example.
+  console.error(`example failed: ${String(error)}`);
+  process.exit(1);
+});

@@ -2,6 +2,10 @@
 // (`rxjs-kinesis`, `rxjs-kinesis/local`, `rxjs-kinesis/nestjs`, `rxjs-kinesis/testing` and `rxjs-kinesis/browser` resolve to src/). Names the
 // snippets leave to the application come from scripts/readme-snippet-globals.d.ts. Errors are
 // reported as README.md:line.
+// The README promises that the snippets compile unchanged in a CommonJS project as in an ES module
+// one: they are compiled as CommonJS (`"module": "commonjs"`, `"moduleResolution": "node"`, as a
+// NestJS project is set up), which refuses top-level `await`, and refused when they use what only
+// CommonJS has (`require`, `__dirname`, `__filename`, `export =`).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +31,22 @@ if (blocks.length === 0) {
   process.exit(1);
 }
 
+const commonJsOnly =
+  /\brequire\s*\(|\b__dirname\b|\b__filename\b|^\s*export\s*=|\bimport\s+\w+\s*=\s*require\b/;
+const esmProblems = blocks.flatMap((block) =>
+  block.code
+    .split('\n')
+    .flatMap((line, index) =>
+      commonJsOnly.test(line)
+        ? [`README.md:${block.start + index + 1}: CommonJS only (not in an ES module): ${line.trim()}`]
+        : [],
+    ),
+);
+if (esmProblems.length > 0) {
+  console.error(esmProblems.join('\n'));
+  process.exit(1);
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'readme-ts-'));
 try {
   const files = blocks.map((block, index) => {
@@ -39,8 +59,8 @@ try {
     compilerOptions: {
       target: 'ES2022',
       lib: ['ES2022'],
-      module: 'ES2022',
-      moduleResolution: 'Bundler',
+      module: 'CommonJS',
+      moduleResolution: 'Node10',
       strict: true,
       skipLibCheck: true,
       noEmit: true,

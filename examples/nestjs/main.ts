@@ -80,7 +80,8 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    console.error(error);
+    // A failure is one line on stderr and exit status 1, in every example.
+    console.error(`example failed: ${String(error)}`);
     process.exit(1);
   },
 );

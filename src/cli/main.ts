@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { redactText } from '../errors/redact.js';
+import { configurationHint } from './configurationHint.js';
 import { buildProgram } from './program.js';
 
 // The SDK's notice about future Node versions is noise on a command line.
@@ -16,7 +17,10 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`rxjs-kinesis: ${redactText(message)}\n`);
+    // Still one line: a missing region or missing credentials also says what to set.
+    const hint = configurationHint(error);
+    const line = hint === undefined ? message : `${message.replace(/\.$/, '')}; ${hint}`;
+    process.stderr.write(`rxjs-kinesis: ${redactText(line)}\n`);
     process.exitCode = 1;
   }
 }

@@ -67,6 +67,21 @@ export function positiveIntegerFlag(max = Number.MAX_SAFE_INTEGER): (value: stri
   };
 }
 
+/**
+ * A retry limit as the library takes it: an integer >= 0 (0: no retries), or `infinity` (retry
+ * until delivered).
+ */
+export function parseRetryLimit(value: string): number {
+  const trimmed = value.trim();
+  if (/^(?:inf|infinity)$/i.test(trimmed)) return Number.POSITIVE_INFINITY;
+  if (!/^\d+$/.test(trimmed)) {
+    throw new InvalidArgumentError(
+      `expected an integer >= 0 (0: no retries) or infinity; got ${JSON.stringify(value)}.`,
+    );
+  }
+  return Number(trimmed);
+}
+
 /** A number > 0 (and <= max). */
 export function positiveNumberFlag(max: number): (value: string) => number {
   return (value) => {

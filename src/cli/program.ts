@@ -24,5 +24,9 @@ export function buildProgram(): Command {
   registerBenchCommand(program);
   registerPutCommand(program);
   registerTailCommand(program);
+  // A refused flag of a command points to that command's help, where its flags are.
+  for (const command of program.commands) {
+    command.showHelpAfterError(`(run rxjs-kinesis ${command.name()} --help for usage)`);
+  }
   return program;
 }

@@ -1,4 +1,5 @@
 import { SingleBar } from 'cli-progress';
+import { formatCount as count, nounFor, type Noun } from './plural.js';
 
 /** Where progress goes: a terminal gets a live bar, anything else plain periodic lines. */
 export interface ProgressStream {
@@ -12,8 +13,12 @@ export interface ProgressOptions {
   readonly label: string;
   /** Items expected in all; leave out when unknown (e.g. lines from stdin). */
   readonly total?: number;
-  /** What is counted, e.g. `records`. Default `items`. */
-  readonly unit?: string;
+  /**
+   * What is counted, singular and plural: `['record', 'records']`; a word alone (`'record'`) takes
+   * an `s`. Default `item`. Its number follows the total when there is one (`1/1 item`), else the
+   * count (`1 line delivered`).
+   */
+  readonly unit?: Noun | string;
   /** Plain mode: least time between two lines, in ms. Default 5000. */
   readonly intervalMs?: number;
   /** Clock in ms. Default Date.now. */
@@ -32,18 +37,20 @@ export interface Progress {
   stop(): void;
 }
 
-const count = (n: number): string => Math.round(n).toLocaleString('en-US');
-
 /** A cli-progress bar on terminals, plain lines every few seconds elsewhere (files, pipes, CI logs). */
 export function createProgress(options: ProgressOptions): Progress {
   const tty = options.tty ?? options.stream.isTTY === true;
   return tty ? barProgress(options) : lineProgress(options);
 }
 
+/** The unit's word for `done` items of `total`. */
+function unitFor(options: ProgressOptions, done: number): string {
+  return nounFor(Math.round(options.total ?? done), options.unit ?? 'item');
+}
+
 function lineProgress(options: ProgressOptions): Progress {
   const now = options.now ?? Date.now;
   const interval = options.intervalMs ?? 5000;
-  const unit = options.unit ?? 'items';
   const started = now();
   let lastLine = started;
   let done = 0;
@@ -54,6 +61,7 @@ function lineProgress(options: ProgressOptions): Progress {
     const elapsed = (now() - started) / 1000;
     const total = options.total;
     const share = total === undefined || total === 0 ? '' : ` (${Math.floor((100 * done) / total)}%)`;
+    const unit = unitFor(options, done);
     const amount = total === undefined ? `${count(done)} ${unit}` : `${count(done)}/${count(total)} ${unit}`;
     const rate = elapsed > 0 ? `, ${count(done / elapsed)}/s` : '';
     const extra = details === undefined || details === '' ? '' : `, ${details}`;
@@ -79,11 +87,10 @@ function lineProgress(options: ProgressOptions): Progress {
 }
 
 function barProgress(options: ProgressOptions): Progress {
-  const unit = options.unit ?? 'items';
   const known = options.total !== undefined;
   const format = known
-    ? `${options.label} [{bar}] {percentage}% | {value}/{total} ${unit} | {speed}/s | ETA {eta_formatted}{details}`
-    : `${options.label} {value} ${unit} | {speed}/s | {duration_formatted}{details}`;
+    ? `${options.label} [{bar}] {percentage}% | {value}/{total} {unit} | {speed}/s | ETA {eta_formatted}{details}`
+    : `${options.label} {value} {unit} | {speed}/s | {duration_formatted}{details}`;
   const bar = new SingleBar({
     stream: options.stream as NodeJS.WritableStream,
     format,
@@ -97,7 +104,7 @@ function barProgress(options: ProgressOptions): Progress {
   const now = options.now ?? Date.now;
   const started = now();
   let stopped = false;
-  bar.start(options.total ?? 0, 0, { speed: '0', details: '' });
+  bar.start(options.total ?? 0, 0, { speed: '0', details: '', unit: unitFor(options, 0) });
   return {
     update(value, text) {
       if (stopped) return;
@@ -106,6 +113,7 @@ function barProgress(options: ProgressOptions): Progress {
       bar.update(value, {
         speed: elapsed > 0 ? count(value / elapsed) : '0',
         details: text === undefined || text === '' ? '' : ` | ${text}`,
+        unit: unitFor(options, value),
       });
     },
     stop() {

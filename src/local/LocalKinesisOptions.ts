@@ -13,7 +13,10 @@ import { positiveOption } from './positiveOption.js';
 export interface LocalKinesisOptions {
   /** Port of the endpoint. 0 or omitted: a free port. */
   readonly port?: number;
-  /** Address to listen on. Default 127.0.0.1. */
+  /**
+   * Address to listen on. Default 127.0.0.1. `0.0.0.0` or `::`: every interface (`endpoint` then
+   * names the loopback, 127.0.0.1 or [::1]).
+   */
   readonly host?: string;
   /** Region the endpoint claims. Default us-east-1. */
   readonly region?: string;

@@ -15,6 +15,7 @@ import { LocalKinesisRequestError } from './errors/LocalKinesisRequestError.js';
 import { LocalKinesisTimeoutError } from './errors/LocalKinesisTimeoutError.js';
 import { LocalShardLimitError } from './errors/LocalShardLimitError.js';
 import type { SubscriptionFilter, SubscriptionInfo } from './efo/EnhancedFanOut.js';
+import { connectableEndpoint } from './connectableEndpoint.js';
 import { KinesisFrontServer } from './KinesisFrontServer.js';
 import { resolveLocalKinesisOptions, type LocalKinesisOptions } from './LocalKinesisOptions.js';
 import { emptyLocalKinesisStats, type LocalKinesisStats } from './LocalKinesisStats.js';
@@ -23,7 +24,11 @@ import { ShardMapCache } from './ShardMapCache.js';
 
 /** A running local Kinesis. */
 export interface LocalKinesis {
-  /** URL to give the SDK as `endpoint`, e.g. `http://127.0.0.1:4567`. */
+  /**
+   * URL to give the SDK as `endpoint`, e.g. `http://127.0.0.1:4567`. With a `host` that means every
+   * interface (`0.0.0.0`, `::`) it names the loopback of that family (`127.0.0.1`, `[::1]`): a
+   * wildcard address is not a destination every client can connect to.
+   */
   readonly endpoint: string;
   readonly region: string;
   /** Any credentials work; these are the ones `createClient()` uses. */
@@ -181,9 +186,8 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     throw error;
   }
 
-  const address = front.server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const endpoint = `http://${urlHost}:${address.port}`;
+  // Listening on every interface (0.0.0.0, ::): clients here connect through the loopback.
+  const endpoint = connectableEndpoint(front.server.address() as AddressInfo);
 
   // How long a helper waits for the stream's status to change: 30 s past the status delay.
   const waitLimitMs = WAIT_LIMIT_MS + resolved.streamStatusDelayMs;

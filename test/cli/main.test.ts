@@ -11,6 +11,8 @@ describe('rxjs-kinesis', () => {
     expect(result.code).toBe(0);
     for (const command of ['demo', 'local', 'bench', 'put', 'tail']) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
+      // One style: every description starts in lower case.
+      expect(result.stdout).toMatch(new RegExp(`^  ${command} [^\\n]*?  +[a-z]`, 'm'));
     }
   });
 
@@ -18,6 +20,8 @@ describe('rxjs-kinesis', () => {
     const result = await runCli([command, '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Examples:\\n  .*rxjs-kinesis ${command}\\b`, 'm'));
+    // An empty list is no default worth showing.
+    expect(result.stdout).not.toContain('(default: [])');
   });
 
   it('exits with status 2 on an unknown command', async () => {

@@ -6,6 +6,7 @@ import {
   parseFieldPath,
   parseProcessor,
   parseRegion,
+  parseRetryLimit,
   parseStartPosition,
   parseStreamName,
   positiveIntegerFlag,
@@ -21,6 +22,19 @@ describe('command-line flag parsers', () => {
       expect(() => parse(bad)).toThrow(InvalidArgumentError);
     }
     expect(() => positiveIntegerFlag(100)('101')).toThrow('expected an integer from 1 to 100');
+  });
+
+  it('retry limits: what the Producer takes (an integer >= 0, or infinity)', () => {
+    expect(parseRetryLimit('0')).toBe(0);
+    expect(parseRetryLimit('10')).toBe(10);
+    expect(parseRetryLimit('5000')).toBe(5000);
+    expect(parseRetryLimit('infinity')).toBe(Number.POSITIVE_INFINITY);
+    expect(parseRetryLimit('Infinity')).toBe(Number.POSITIVE_INFINITY);
+    expect(parseRetryLimit('inf')).toBe(Number.POSITIVE_INFINITY);
+    for (const bad of ['-1', '1.5', 'abc', '', '1e3', '0x10', 'NaN']) {
+      expect(() => parseRetryLimit(bad)).toThrow(InvalidArgumentError);
+    }
+    expect(() => parseRetryLimit('-3')).toThrow('expected an integer >= 0 (0: no retries) or infinity');
   });
 
   it('positive numbers up to a maximum', () => {

@@ -20,7 +20,7 @@ describe('createProgress', () => {
       stream,
       label: 'put orders',
       total: 4000,
-      unit: 'records',
+      unit: 'record',
       intervalMs: 1000,
       now: () => now,
     });
@@ -63,6 +63,48 @@ describe('createProgress', () => {
     expect(stream.text()).toBe('tail: 10 items, 50/s\n');
   });
 
+  it('says 1 line, not 1 lines: the unit follows the total, or the count without one', () => {
+    let now = 0;
+    const plain = recorder(false);
+    const lines = createProgress({
+      stream: plain,
+      label: 'put orders',
+      unit: ['line delivered', 'lines delivered'],
+      intervalMs: 100,
+      now: () => now,
+    });
+    now = 100;
+    lines.update(1);
+    now = 200;
+    lines.update(2);
+    lines.stop();
+    const one = createProgress({ stream: plain, label: 'bench', total: 1, unit: 'record', now: () => now });
+    one.update(1);
+    one.stop();
+    expect(plain.text().split('\n')).toEqual([
+      'put orders: 1 line delivered, 10/s',
+      'put orders: 2 lines delivered, 10/s',
+      'put orders: 2 lines delivered in 0.2 s, 10/s',
+      'bench: 1/1 record (100%) in 0.0 s',
+      '',
+    ]);
+    const terminal = Object.assign(recorder(true), {
+      columns: 120,
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+    });
+    const bar = createProgress({
+      stream: terminal,
+      label: 'put orders',
+      unit: ['line delivered', 'lines delivered'],
+    });
+    bar.update(1);
+    bar.stop();
+    expect(terminal.text()).toContain('put orders 1 line delivered |');
+    expect(terminal.text()).not.toContain('1 lines');
+  });
+
   it('draws a cli-progress bar on a terminal', () => {
     const stream = Object.assign(recorder(true), {
       columns: 120,
@@ -70,7 +112,7 @@ describe('createProgress', () => {
       clearLine: () => true,
       moveCursor: () => true,
     });
-    const progress = createProgress({ stream, label: 'bench', total: 10, unit: 'items' });
+    const progress = createProgress({ stream, label: 'bench', total: 10, unit: 'item' });
     progress.update(10, 'done');
     progress.stop();
     expect(stream.text()).toMatch(/bench \[[^\]]+\] 100% \| 10\/10 items/);

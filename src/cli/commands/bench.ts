@@ -10,6 +10,7 @@ import {
   positiveNumberFlag,
   type ProcessorChoice,
 } from '../parseFlags.js';
+import { counted } from '../plural.js';
 import { createProgress, type ProgressStream } from '../progress.js';
 import { encodeOnly, makeBenchItems, putAll, type BenchRun } from './benchProcessors.js';
 import {
@@ -116,9 +117,7 @@ async function runBench(flags: BenchFlags, io: BenchCommandIo): Promise<void> {
   try {
     if (flags.dryRun !== true) {
       target = await openTarget(flags, log);
-      log(
-        `stream ${target.streamName} (${flags.shards} shard${flags.shards === 1 ? '' : 's'}) on ${target.description}`,
-      );
+      log(`stream ${target.streamName} (${counted(flags.shards, 'shard')}) on ${target.description}`);
     }
     for (const choice of processors) {
       const items = makeBenchItems(choice, flags.records, itemBytes);
@@ -162,7 +161,7 @@ async function measurePut(
     stream: io.stderr,
     label: `${choice.label} #${iteration}`,
     total: items.length,
-    unit: 'items',
+    unit: 'item',
   });
   try {
     return await putAll(choice, items, iteration, {

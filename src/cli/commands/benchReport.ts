@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { redactText } from '../../errors/redact.js';
+import { counted } from '../plural.js';
 import type { BenchTarget } from './benchTarget.js';
 import type { BenchRun } from './benchProcessors.js';
 
@@ -21,8 +22,8 @@ export function describeSettings(flags: BenchReportFlags, target: BenchTarget | 
   const where =
     target === undefined
       ? 'dry run (serialize + aggregate only, no stream)'
-      : `${flags.shards} shard${flags.shards === 1 ? '' : 's'} on ${target.description}`;
-  return `${flags.records.toLocaleString('en-US')} items of ~${kib}, ${where}, Node ${process.version}, ${cpus().length} CPUs`;
+      : `${counted(flags.shards, 'shard')} on ${target.description}`;
+  return `${counted(flags.records, 'item')} of ~${kib}, ${where}, Node ${process.version}, ${counted(cpus().length, 'CPU')}`;
 }
 
 /** One run on one line, for --verbose. */
@@ -30,8 +31,8 @@ export function describeRun(run: BenchRun): string {
   const sent =
     run.putRecordsCalls === undefined
       ? ''
-      : `, ${run.putRecordsCalls} PutRecords calls, ${run.throttled ?? 0} throttled entries re-sent, ${run.failed ?? 0} failed`;
-  return `${run.processor} #${run.iteration}: ${run.items} items -> ${run.kinesisRecords} records in ${run.seconds.toFixed(2)} s${sent}`;
+      : `, ${counted(run.putRecordsCalls, 'PutRecords call')}, ${counted(run.throttled ?? 0, ['throttled entry', 'throttled entries'])} re-sent, ${run.failed ?? 0} failed`;
+  return `${run.processor} #${run.iteration}: ${counted(run.items, 'item')} -> ${counted(run.kinesisRecords, 'record')} in ${run.seconds.toFixed(2)} s${sent}`;
 }
 
 /** Decimal units, as async-kinesis prints them: 2.7 MB, 982.1 kB. */

@@ -27,6 +27,7 @@ import {
   positiveIntegerFlag,
   type ProcessorChoice,
 } from '../parseFlags.js';
+import { counted } from '../plural.js';
 import { createDemoProgress } from './demoProgress.js';
 import { printSummary, type DemoSummary } from './demoSummary.js';
 
@@ -167,8 +168,8 @@ async function runDemoOn(
     reached = true;
     const stream = await ensureStream(client, address, { create: true, shardCount: flags.shards });
     out.write(
-      `${target.description}: stream ${stream.streamName}, ${stream.openShardCount} shard${stream.openShardCount === 1 ? '' : 's'}, ` +
-        `${flags.records.toLocaleString('en-US')} items of ~${flags.itemBytes} B with ${flags.processor.label}()\n`,
+      `${target.description}: stream ${stream.streamName}, ${counted(stream.openShardCount, 'shard')}, ` +
+        `${counted(flags.records, 'item')} of ~${flags.itemBytes} B with ${flags.processor.label}()\n`,
     );
     interrupted.throwIfAborted();
     return await produceAndConsume(flags, target.connection, address.streamArn ?? streamName, interrupted);

@@ -1,3 +1,5 @@
+import { counted, formatCount as n } from '../plural.js';
+
 /** The counts the demo prints at the end. */
 export interface DemoSummary {
   /** Seconds of `--timeout` after which both sides were stopped; undefined when they finished. */
@@ -17,13 +19,12 @@ export interface DemoSummary {
 
 /** Prints the summary: counts, rates, lag and whether produced == consumed. */
 export function printSummary(summary: DemoSummary): void {
-  const n = (value: number) => Math.round(value).toLocaleString('en-US');
   const rate = (count: number, seconds: number) => (seconds > 0 ? n(count / seconds) : '-');
   const lines = [
     '',
-    `produced        ${n(summary.produced)} items in ${n(summary.kinesisRecords)} Kinesis records, ${(summary.kinesisBytes / 1024 / 1024).toFixed(1)} MiB, ${summary.produceSeconds.toFixed(1)} s (${rate(summary.produced, summary.produceSeconds)} items/s)`,
-    `consumed        ${n(summary.consumed)} items, ${summary.consumeSeconds.toFixed(1)} s from the start (${rate(summary.consumed, summary.consumeSeconds)} items/s), ${n(summary.duplicates)} duplicates`,
-    `throttled       ${n(summary.throttled)} entries, ${n(summary.retries)} records re-sent`,
+    `produced        ${counted(summary.produced, 'item')} in ${counted(summary.kinesisRecords, 'Kinesis record')}, ${(summary.kinesisBytes / 1024 / 1024).toFixed(1)} MiB, ${summary.produceSeconds.toFixed(1)} s (${rate(summary.produced, summary.produceSeconds)} items/s)`,
+    `consumed        ${counted(summary.consumed, 'item')}, ${summary.consumeSeconds.toFixed(1)} s from the start (${rate(summary.consumed, summary.consumeSeconds)} items/s), ${counted(summary.duplicates, 'duplicate')}`,
+    `throttled       ${counted(summary.throttled, ['entry', 'entries'])}, ${counted(summary.retries, 'record')} re-sent`,
     `lag             ${n(summary.meanLatencyMs)} ms mean from produce to consume; ${n(summary.maxMillisBehindLatest)} ms behind the tip at the end`,
     summary.timedOut !== undefined
       ? `result          FAILED: timed out after ${n(summary.timedOut)} s (produced ${n(summary.produced)}, consumed ${n(summary.consumed)})`

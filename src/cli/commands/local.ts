@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import { isAllInterfaces } from '../../local/connectableEndpoint.js';
+import { counted } from '../plural.js';
 import type { LocalKinesisCors } from '../../local/cors.js';
 import {
   DEFAULT_IDLE_EVENT_INTERVAL_MS,
@@ -40,10 +42,10 @@ interface LocalCommandFlags {
   readonly subscriptionLifetimeMs?: number;
   readonly idleEventIntervalMs?: number;
   readonly seed?: number;
-  readonly stream: LocalStreamSpec[];
+  readonly stream?: LocalStreamSpec[];
   /** False with --no-cors. */
   readonly cors: boolean;
-  readonly corsOrigin: string[];
+  readonly corsOrigin?: string[];
 }
 
 export const DEFAULT_LOCAL_PORT = 4567;
@@ -59,14 +61,14 @@ Examples:
   rxjs-kinesis local --cors-origin http://localhost:4200      # only this browser origin may call it`;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function collectOrigin(value: string, previous: string[]): string[] {
+function collectOrigin(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
 /** CORS for browser pages: on for any origin unless --no-cors or --cors-origin says otherwise. */
 function corsOption(flags: LocalCommandFlags): LocalKinesisCors {
   if (!flags.cors) return false;
-  return flags.corsOrigin.length === 0 ? true : { origins: flags.corsOrigin };
+  return flags.corsOrigin === undefined ? true : { origins: flags.corsOrigin };
 }
 
 function describeCors(cors: LocalKinesisCors): string {
@@ -161,9 +163,9 @@ export function registerLocalCommand(
 ): Command {
   return program
     .command('local')
-    .description('Run a local Kinesis endpoint (kinesalite) with real Kinesis limits and fault injection')
+    .description('run a local Kinesis endpoint (kinesalite) with real Kinesis limits and fault injection')
     .option('--port <n>', 'port to listen on (0 = a free port)', integerFlag(0, 65535), DEFAULT_LOCAL_PORT)
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--host <address>', 'address to listen on (0.0.0.0 or :: for every interface)', '127.0.0.1')
     .option('--region <region>', 'region the endpoint reports', 'us-east-1')
     .option('--limits', 'enforce per-shard rates, request sizes and control-plane call rates as AWS does')
     .option(
@@ -190,13 +192,17 @@ export function registerLocalCommand(
       'seed of the fault generator (same seed, same faults)',
       integerFlag(-(2 ** 31), 2 ** 32),
     )
-    .option('--stream <name:shards>', 'stream to create at start (repeatable)', parseStreamFlag, [])
+    .option('--stream <name:shards>', 'stream to create at start (repeatable)', parseStreamFlag)
     .option(
       '--stream-status-delay-ms <n>',
-      'how long a stream stays CREATING, UPDATING or DELETING (default 100)',
+      `how long a stream stays CREATING, UPDATING or DELETING (default: ${DEFAULT_STREAM_STATUS_DELAY_MS})`,
       integerFlag(0, 60_000),
     )
-    .option('--shard-limit <n>', 'most open shards over all streams (default 500)', integerFlag(1, 100_000))
+    .option(
+      '--shard-limit <n>',
+      `most open shards over all streams (default: ${DEFAULT_SHARD_LIMIT})`,
+      integerFlag(1, 100_000),
+    )
     .option(
       '--consumer-status-delay-ms <n>',
       'enhanced fan-out: how long a stream consumer stays CREATING or DELETING (default: --stream-status-delay-ms)',
@@ -204,24 +210,23 @@ export function registerLocalCommand(
     )
     .option(
       '--max-consumers-per-stream <n>',
-      `enhanced fan-out: most registered consumers per stream (default ${DEFAULT_MAX_CONSUMERS_PER_STREAM})`,
+      `enhanced fan-out: most registered consumers per stream (default: ${DEFAULT_MAX_CONSUMERS_PER_STREAM})`,
       integerFlag(1, 10_000),
     )
     .option(
       '--subscription-lifetime-ms <n>',
-      `enhanced fan-out: how long a SubscribeToShard subscription lasts (default ${DEFAULT_SUBSCRIPTION_LIFETIME_MS}, 5 minutes)`,
+      `enhanced fan-out: how long a SubscribeToShard subscription lasts (default: ${DEFAULT_SUBSCRIPTION_LIFETIME_MS}, 5 minutes)`,
       integerFlag(1, DAY_MS),
     )
     .option(
       '--idle-event-interval-ms <n>',
-      `enhanced fan-out: longest gap between two events on an idle shard (default ${DEFAULT_IDLE_EVENT_INTERVAL_MS})`,
+      `enhanced fan-out: longest gap between two events on an idle shard (default: ${DEFAULT_IDLE_EVENT_INTERVAL_MS})`,
       integerFlag(1, DAY_MS),
     )
     .option(
       '--cors-origin <origin>',
       'let only this browser origin call the endpoint (repeatable)',
       collectOrigin,
-      [],
     )
     .option('--no-cors', 'refuse cross-origin calls from browser pages (default: any origin may call)')
     .addHelpText('after', EXAMPLES)
@@ -250,7 +255,7 @@ export function registerLocalCommand(
           region: flags.region,
           limits: flags.limits === true,
           faults,
-          streams: flags.stream,
+          streams: flags.stream ?? [],
           ...(flags.streamStatusDelayMs === undefined
             ? {}
             : { streamStatusDelayMs: flags.streamStatusDelayMs }),
@@ -273,6 +278,19 @@ export function registerLocalCommand(
     });
 }
 
+/**
+ * Where it listens. On every interface (0.0.0.0, ::) the endpoint printed is the loopback, which a
+ * client here can connect to; other machines use this machine's address.
+ */
+function listeningLines(local: LocalKinesis, host: string): string[] {
+  if (!isAllInterfaces(host)) return [`Local Kinesis listening on ${local.endpoint}`];
+  const port = new URL(local.endpoint).port;
+  return [
+    `Local Kinesis listening on all interfaces (${host}), port ${port}`,
+    `  endpoint:    ${local.endpoint} (from another machine: http://<this machine's address>:${port})`,
+  ];
+}
+
 function describe(local: LocalKinesis, flags: LocalCommandFlags, faults: LocalKinesisFaults): string {
   const { accessKeyId, secretAccessKey } = local.credentials;
   const faultParts = [
@@ -284,18 +302,16 @@ function describe(local: LocalKinesis, flags: LocalCommandFlags, faults: LocalKi
     faults.latencyMs ? `latency ${faults.latencyMs} ms` : '',
   ].filter((part) => part !== '');
   const lines = [
-    `Local Kinesis listening on ${local.endpoint}`,
+    ...listeningLines(local, flags.host),
     `  region:      ${local.region}`,
     `  credentials: accessKeyId=${accessKeyId} secretAccessKey=${secretAccessKey}`,
     `  limits:      ${flags.limits === true ? 'on (AWS per-shard rates, request sizes, control-plane call rates)' : 'off'}`,
     `  cors:        ${describeCors(corsOption(flags))}`,
     `  faults:      ${faultParts.length === 0 ? 'none' : `${faultParts.join(', ')} (seed ${faults.seed})`}`,
     `  streams:     ${
-      flags.stream.length === 0
+      flags.stream === undefined
         ? 'none'
-        : flags.stream
-            .map((stream) => `${stream.name} (${stream.shards} shard${stream.shards === 1 ? '' : 's'})`)
-            .join(', ')
+        : flags.stream.map((stream) => `${stream.name} (${counted(stream.shards, 'shard')})`).join(', ')
     }`,
     '',
     `  fan-out:     ${describeFanOut(flags)}`,

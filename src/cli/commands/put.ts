@@ -15,9 +15,10 @@ import {
   processorOption,
   parseRegion,
   parseStreamName,
-  positiveIntegerFlag,
+  parseRetryLimit,
   type ProcessorChoice,
 } from '../parseFlags.js';
+import { counted, formatCount } from '../plural.js';
 import { createProgress, type ProgressStream } from '../progress.js';
 
 /** Where the command reads and writes; replaceable in tests. */
@@ -77,8 +78,8 @@ export function registerPutCommand(
     .option('--region <region>', 'AWS region (default from the AWS environment)', parseRegion)
     .option(
       '--retry-limit <n>',
-      'retries of a throttled or failed record before it counts as failed',
-      positiveIntegerFlag(1000),
+      'retries of a throttled or failed record before it counts as failed: an integer >= 0 (0: none), or infinity',
+      parseRetryLimit,
       10,
     )
     .option('-q, --quiet', 'no progress, only failures and the summary')
@@ -169,7 +170,7 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
         : createProgress({
             stream: io.stderr,
             label: `put ${stream}`,
-            unit: 'lines delivered',
+            unit: ['line delivered', 'lines delivered'],
             finalLine: false,
           });
     const reports = producer.reports$.subscribe((report) => {
@@ -192,13 +193,13 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
     const onSignal = (signal: NodeJS.Signals): void => {
       if (stoppedBy !== undefined) {
         io.stderr.write(
-          `${signal} again: exiting without waiting for ${lineOfIndex.size} line${lineOfIndex.size === 1 ? '' : 's'}\n`,
+          `${signal} again: exiting without waiting for ${counted(lineOfIndex.size, 'line')}\n`,
         );
         process.exit(128 + constants.signals[signal]);
       }
       stoppedBy = signal;
       io.stderr.write(
-        `${signal}: reading stopped; delivering the ${lineOfIndex.size} line${lineOfIndex.size === 1 ? '' : 's'} not yet confirmed (again to exit at once)\n`,
+        `${signal}: reading stopped; delivering the ${counted(lineOfIndex.size, 'line')} not yet confirmed (again to exit at once)\n`,
       );
       input.close();
     };
@@ -238,7 +239,8 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
     }
     const seconds = (performance.now() - started) / 1000;
     io.stderr.write(
-      `put ${stream}: ${lines} line${lines === 1 ? '' : 's'} read, ${delivered} delivered, ${failed} failed in ${seconds.toFixed(1)} s\n`,
+      `put ${stream}: ${counted(lines, 'line')} read, ${formatCount(delivered)} delivered, ` +
+        `${formatCount(failed)} failed in ${seconds.toFixed(1)} s\n`,
     );
     return failed;
   } finally {

@@ -1,4 +1,5 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import {
   DescribeStreamConsumerCommand,
   ListShardsCommand,
@@ -185,6 +186,34 @@ describe('rxjs-kinesis local', () => {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
   });
+
+  // IPv6 only where this machine has its loopback.
+  const hasIpv6Loopback = Object.values(networkInterfaces()).some((list) =>
+    (list ?? []).some((item) => item.address === '::1'),
+  );
+  it.each([['0.0.0.0', '127.0.0.1'], ...(hasIpv6Loopback ? [['::', '[::1]']] : [])])(
+    'with --host %s it says it listens on every interface and prints an endpoint a client here can use (%s)',
+    async (host, loopback) => {
+      let endpoint = '';
+      const output = await withLocal(['--host', host, '--stream', 'orders:1'], async (local) => {
+        endpoint = local.endpoint;
+        const client = local.createClient();
+        try {
+          const shards = await client.send(new ListShardsCommand({ StreamName: 'orders' }));
+          expect(shards.Shards).toHaveLength(1);
+        } finally {
+          client.destroy();
+        }
+      });
+      const port = new URL(endpoint).port;
+      // startLocalKinesis() and the command line name the same endpoint.
+      expect(endpoint).toBe(`http://${loopback}:${port}`);
+      expect(output).toContain(`Local Kinesis listening on all interfaces (${host}), port ${port}\n`);
+      expect(output).toContain(`  endpoint:    http://${loopback}:${port} `);
+      expect(output).toContain(`AWS_ENDPOINT_URL_KINESIS=http://${loopback}:${port} `);
+      expect(output).toContain(`KINESIS_ENDPOINT=http://${loopback}:${port};`);
+    },
+  );
 
   it('passes the enhanced fan-out flags on: consumer status delay and consumers per stream', async () => {
     const output = await withLocal(

@@ -29,3 +29,17 @@ describe('rxjs-kinesis tail from an endpoint nothing listens on', () => {
     expect(result.stderr).not.toContain('hunter2');
   });
 });
+
+describe('rxjs-kinesis tail with an empty AWS_REGION and no endpoint', () => {
+  it('exits with status 1 and one line saying what to set, or to use a local Kinesis', async () => {
+    const result = await runCli(['tail', 'orders'], {
+      env: { AWS_REGION: '', AWS_ENDPOINT_URL_KINESIS: '', AWS_ENDPOINT_URL: '' },
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(1);
+    expect(linesOf(result.stderr)).toEqual([
+      'rxjs-kinesis: Region not accepted: region="" is not a valid hostname component; pass --region (e.g. eu-west-1) or set AWS_REGION, ' +
+        'or pass --endpoint http://127.0.0.1:4567 for a local Kinesis (rxjs-kinesis local)',
+    ]);
+  });
+});

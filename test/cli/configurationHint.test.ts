@@ -1,0 +1,38 @@
+import { configurationHint } from '../../src/cli/configurationHint.js';
+import { classifyError } from '../../src/kinesis/classifyError.js';
+
+/** An error as the AWS SDK's credential chain throws it when it finds nothing. */
+function noCredentials(): Error {
+  return Object.assign(new Error('Could not load credentials from any providers'), {
+    name: 'CredentialsProviderError',
+  });
+}
+
+describe('configurationHint', () => {
+  it('says how to configure a region, or to use a local endpoint, when the SDK has no region', () => {
+    expect(configurationHint(new Error('Region is missing'))).toBe(
+      'pass --region (e.g. eu-west-1) or set AWS_REGION, ' +
+        'or pass --endpoint http://127.0.0.1:4567 for a local Kinesis (rxjs-kinesis local)',
+    );
+    // AWS_REGION set but empty (or malformed).
+    expect(
+      configurationHint(new Error('Region not accepted: region="" is not a valid hostname component.')),
+    ).toBe(configurationHint(new Error('Region is missing')));
+  });
+
+  it('says how to configure credentials, also where the library wrapped the SDK error', () => {
+    const wrapped = classifyError(noCredentials(), { streamName: 'orders' });
+    expect(wrapped.name).not.toBe('CredentialsProviderError');
+    for (const error of [noCredentials(), wrapped]) {
+      expect(configurationHint(error)).toMatch(
+        /^set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --endpoint http:\/\/127\.0\.0\.1:4567 for a local Kinesis/,
+      );
+    }
+  });
+
+  it('has nothing to add to other failures', () => {
+    expect(configurationHint(new Error('Stream orders does not exist'))).toBeUndefined();
+    expect(configurationHint('Region is missing')).toBeUndefined();
+    expect(configurationHint(undefined)).toBeUndefined();
+  });
+});
