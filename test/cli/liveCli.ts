@@ -2,6 +2,7 @@
 // output watched, signals sent, as a user at a terminal would.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
+import { compiledScript } from '../support/compiledScript.js';
 import { REPO_ROOT } from './runCli.js';
 
 export interface LiveCli {
@@ -17,7 +18,7 @@ export interface LiveCli {
 export function startCli(args: readonly string[], env: Readonly<Record<string, string>>): LiveCli {
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
   delete childEnv.KINESIS_ENDPOINT;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, [compiledScript(join(REPO_ROOT, 'src/cli/main.ts')), ...args], {
     cwd: REPO_ROOT,
     env: childEnv,
     stdio: 'pipe',
