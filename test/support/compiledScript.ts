@@ -53,10 +53,7 @@ export function compiledScript(entry: string): string {
 function compiledTree(): string {
   if (tree === undefined) {
     const files = SOURCE_DIRS.flatMap((dir) => filesUnder(dir)).sort();
-    const hash = createHash('sha256').update(`${esbuildVersion}\0${JSON.stringify(OPTIONS)}\0`);
-    for (const file of ['tsconfig.json', 'package.json']) hash.update(readFileSync(join(ROOT, file)));
-    for (const file of files) hash.update(`\0${file}\0`).update(readFileSync(join(ROOT, file)));
-    const key = hash.digest('hex').slice(0, 20);
+    const key = treeKey(ROOT, files);
     const dir = join(CACHE, key);
     mkdirSync(CACHE, { recursive: true });
     buildOnce(dir, (temporary) => {
@@ -69,6 +66,19 @@ function compiledTree(): string {
   const now = new Date();
   utimesSync(tree, now, now);
   return tree;
+}
+
+/**
+ * The name of the tree compiled from `files` (paths relative to `root`): a hash of the compiler's
+ * version and options, tsconfig.json, package.json and each file's path and content.
+ */
+export function treeKey(root: string, files: readonly string[]): string {
+  const hash = createHash('sha256').update(`${esbuildVersion}\0${JSON.stringify(OPTIONS)}`);
+  for (const file of ['tsconfig.json', 'package.json', ...files]) {
+    const content = readFileSync(join(root, file));
+    hash.update(`\0${file}\0${content.length}\0`).update(content);
+  }
+  return hash.digest('hex').slice(0, 20);
 }
 
 function compile(files: readonly string[], outdir: string): void {
