@@ -4,8 +4,8 @@
 // into CommonJS, as tsx and the shipped dist/cjs do, into a mirror tree under
 // node_modules/.cache/ (where the package's dependencies still resolve). The tree is named after
 // a hash of every compiled file's content, the compiler's version and options, tsconfig.json and
-// package.json (its exports):
-// an edited source makes a new tree, never a stale run. Built at most once, whoever asks first.
+// package.json: an edited source makes a new tree, never a stale run. Built at most once, whoever
+// asks first (buildOnce.ts).
 import { buildSync, version as esbuildVersion, type BuildOptions } from 'esbuild';
 import { createHash } from 'node:crypto';
 import {
