@@ -13,7 +13,7 @@ const common = {
 
 const config: Config = {
   // Integration tests start servers and processes and wait on real time: sized for a loaded
-  // 2-core machine (a tsx-run CLI alone can take seconds to start there). A global option: jest
+  // 2-core machine (a child process alone can take seconds to start there). A global option: jest
   // ignores it inside a project.
   testTimeout: 120_000,
   // The longest files first, also on a machine where jest has not measured them yet (CI).

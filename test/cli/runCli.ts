@@ -1,6 +1,8 @@
-// Runs the command line in a child process, as a user would: `node --import tsx src/cli/main.ts ...`.
+// Runs the command line in a child process, as a user would: `node <src/cli/main.ts compiled> ...`
+// (see test/support/compiledScript.ts; the package ships the command compiled too).
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { compiledScript } from '../support/compiledScript.js';
 
 export const REPO_ROOT = join(__dirname, '..', '..');
 
@@ -14,15 +16,14 @@ export interface CliOptions {
   /** Written to stdin, which is then closed. Default: stdin closed at once. */
   readonly input?: string;
   readonly env?: Readonly<Record<string, string>>;
-  /** Kill the process after this long. Default 90 s (a loaded machine starts tsx slowly). */
+  /** Kill the process after this long. Default 90 s (a loaded machine starts processes slowly). */
   readonly timeoutMs?: number;
   /** Run this script instead of the TypeScript source (e.g. the built dist/cjs/cli/main.js). */
   readonly script?: string;
 }
 
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
-  const nodeArgs =
-    options.script === undefined ? ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts')] : [options.script];
+  const nodeArgs = [options.script ?? compiledScript(join(REPO_ROOT, 'src/cli/main.ts'))];
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   // The commands read KINESIS_ENDPOINT; tests pass --endpoint explicitly.
   delete env.KINESIS_ENDPOINT;

@@ -1,5 +1,5 @@
 // One worker of a consumer group, run as a child process by workerGroup.ts:
-//   node --import tsx test/consumerGroup/worker.ts '<WorkerConfig as JSON>'
+//   node <test/consumerGroup/worker.ts compiled> '<WorkerConfig as JSON>' (test/support/compiledScript.ts)
 // It consumes with fromKinesis -> deserialize -> report -> checkpoint(redisCheckpointer) and tells
 // the parent over IPC about every processed item and every consumer event. An item counts as
 // processed once its report reached the IPC channel; only then does it pass checkpoint(), so a

@@ -1,6 +1,7 @@
 // Runs consumer-group workers (worker.ts) as child processes and collects what they report.
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { compiledScript } from '../support/compiledScript.js';
 import type { WorkerConfig, WorkerEvent, WorkerMessage } from './workerMessages.js';
 
 const root = join(__dirname, '..', '..');
@@ -56,9 +57,9 @@ export class WorkerGroup {
   async start(workerId: string, timeoutMs = 30_000, consumerWorkerId = workerId): Promise<void> {
     if (this.running.has(workerId)) throw new Error(`worker ${workerId} is already running`);
     const config: WorkerConfig = { ...this.base, workerId: consumerWorkerId };
-    const child = fork(workerScript, [JSON.stringify(config)], {
+    const child = fork(compiledScript(workerScript), [JSON.stringify(config)], {
       cwd: root,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     const entry: Running = {

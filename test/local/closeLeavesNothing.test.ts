@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { compiledScript } from '../support/compiledScript.js';
 
 const root = join(__dirname, '..', '..');
 const childScript = join(__dirname, 'closeWithPendingChange.ts');
@@ -24,7 +25,7 @@ interface ChildOutcome {
 /** Runs the child for one kind of pending change and tells how it ended. */
 function runChild(kind: string): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', childScript, kind], {
+    const child = spawn(process.execPath, [compiledScript(childScript), kind], {
       cwd: root,
       env: { ...process.env, STATUS_DELAY_MS: String(STATUS_DELAY_MS) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { compiledScript } from '../support/compiledScript.js';
 
 const root = join(__dirname, '..', '..');
 
-/** Runs `code` in a fresh Node process with tsx (CommonJS), from the repository root. */
+/** `module` of src/ compiled to CommonJS (test/support/compiledScript.ts), as a string literal. */
+const src = (module: string): string => JSON.stringify(compiledScript(join(root, 'src', module)));
+
+/** Runs `code` in a fresh Node process, from the repository root. */
 function runNode(code: string): string {
-  const result = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', code], {
+  const result = spawnSync(process.execPath, ['-e', code], {
     cwd: root,
     encoding: 'utf8',
     timeout: 90_000,
@@ -24,8 +28,8 @@ const LOADED_PEERS = `
 describe('optional peers load only when a feature needs them', () => {
   it('importing rxjs-kinesis and rxjs-kinesis/local loads neither ioredis, kinesalite, the DynamoDB client nor NestJS', () => {
     const loaded = runNode(`
-      const main = require('./src/index.ts');
-      require('./src/local/index.ts');
+      const main = require(${src('index.ts')});
+      require(${src('local/index.ts')});
       if (typeof main.RedisCheckpointer !== 'function') throw new Error('no RedisCheckpointer');
       if (typeof main.DynamoDBCheckpointer !== 'function') throw new Error('no DynamoDBCheckpointer');
       ${LOADED_PEERS}
@@ -35,11 +39,11 @@ describe('optional peers load only when a feature needs them', () => {
 
   it('a RedisCheckpointer with a URL loads ioredis, a DynamoDBCheckpointer the DynamoDB client; starting the local Kinesis loads kinesalite', () => {
     const loaded = runNode(`
-      const { RedisCheckpointer } = require('./src/index.ts');
-      const { startLocalKinesis } = require('./src/local/index.ts');
+      const { RedisCheckpointer } = require(${src('index.ts')});
+      const { startLocalKinesis } = require(${src('local/index.ts')});
       (async () => {
         await new RedisCheckpointer({ redis: 'redis://127.0.0.1:1', name: 'lazy' }).close();
-        const { DynamoDBCheckpointer } = require('./src/index.ts');
+        const { DynamoDBCheckpointer } = require(${src('index.ts')});
         await new DynamoDBCheckpointer({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1' }).close();
         await (await startLocalKinesis()).close();
         ${LOADED_PEERS}

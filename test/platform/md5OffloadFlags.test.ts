@@ -6,12 +6,13 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { compiledScript } from '../support/compiledScript.js';
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '../..');
 
 it('digests in a process started with --input-type=module, and lets it exit without close()', async () => {
-  const module = path.join(root, 'src/platform/md5Offload.ts');
+  const module = compiledScript(path.join(root, 'src/platform/md5Offload.ts'));
   const program = `
     const loaded = await import(${JSON.stringify(module)});
     const { createMd5Offload } = loaded.createMd5Offload ? loaded : loaded.default;
@@ -19,7 +20,7 @@ it('digests in a process started with --input-type=module, and lets it exit with
     const digest = await offload.md5(new Uint8Array(100000).fill(7));
     console.log(Buffer.from(digest).toString('hex'));
   `;
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', program], {
     cwd: root,
     timeout: 60_000,
   });

@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
+import { compiledScript } from '../support/compiledScript.js';
 import { uniqueStreamName } from '../support/kinesis.js';
 import type { ChildConfig } from './support/disposedProducerChild.js';
 
@@ -36,9 +37,9 @@ describe('a process whose producer was disposed with a call in flight through a 
       mode,
     };
     const holesBefore = local.stats.injectedBlackHoles;
-    const child = fork(childScript, [JSON.stringify(config)], {
+    const child = fork(compiledScript(childScript), [JSON.stringify(config)], {
       cwd: root,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let stderr = '';
@@ -48,7 +49,7 @@ describe('a process whose producer was disposed with a call in flight through a 
     let exited = false;
     child.once('exit', () => (exited = true));
     try {
-      // A tsx-run child can take seconds to start on a loaded machine.
+      // A child can take seconds to start on a loaded machine.
       await until(() => messages.includes('started') || exited, `the child to start: ${stderr}`, 60_000);
       await until(() => local.stats.injectedBlackHoles > holesBefore, 'the unanswered call', 30_000);
       child.send('dispose');

@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { compiledScript } from '../../support/compiledScript.js';
 
 const root = join(__dirname, '..', '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 const built = join(root, 'dist', 'cjs', 'cli', 'main.js');
+const cli = (): string[] => [compiledScript(join(root, 'src', 'cli', 'main.ts'))];
 
 function run(command: string, args: string[]) {
   return spawnSync(command, args, {
@@ -17,6 +19,7 @@ function run(command: string, args: string[]) {
 
 describe('rxjs-kinesis demo', () => {
   it('produces and consumes every item on the embedded Kinesis with limits on', () => {
+    // Through tsx, as `npm run demo` runs it.
     const result = run(tsx, ['src/cli/main.ts', 'demo', '-n', '3000', '-p', 'json', '--shards', '2']);
     expect(result.stderr).not.toMatch(/Error/);
     expect(result.stdout).toMatch(/with AWS limits/);
@@ -28,8 +31,8 @@ describe('rxjs-kinesis demo', () => {
   it('stops both sides at --timeout and says so, with exit status 1', () => {
     // 60,000 records take one shard with the limits on a minute: the timeout comes first.
     const started = Date.now();
-    const result = run(tsx, [
-      'src/cli/main.ts',
+    const result = run(process.execPath, [
+      ...cli(),
       'demo',
       '-n',
       '60000',
@@ -49,7 +52,7 @@ describe('rxjs-kinesis demo', () => {
   }, 120_000);
 
   it('rejects a bad flag with one line and exit status 2', () => {
-    const result = run(tsx, ['src/cli/main.ts', 'demo', '--records', 'many']);
+    const result = run(process.execPath, [...cli(), 'demo', '--records', 'many']);
     expect(result.status).toBe(2);
     expect(result.stderr.split('\n')[0]).toMatch(/--records <n>.*'many' is invalid/);
   }, 60_000);

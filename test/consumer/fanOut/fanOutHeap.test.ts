@@ -12,6 +12,7 @@ import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { LocalKinesis } from '../../../src/local/index.js';
+import { compiledScript } from '../../support/compiledScript.js';
 import { uniqueStreamName } from '../../support/kinesis.js';
 import { startFanOutKinesis } from './fanOutSupport.js';
 import type { SlowReaderConfig, SlowReaderReport } from './slowFanOutReader.js';
@@ -60,9 +61,9 @@ async function putBacklog(streamName: string, count: number): Promise<void> {
 
 /** Runs slowFanOutReader.ts in a child process and resolves with its report. */
 function runSlowReader(config: SlowReaderConfig, timeoutMs: number): Promise<SlowReaderReport> {
-  const child = fork(join(__dirname, 'slowFanOutReader.ts'), [JSON.stringify(config)], {
+  const child = fork(compiledScript(join(__dirname, 'slowFanOutReader.ts')), [JSON.stringify(config)], {
     cwd: join(__dirname, '..', '..', '..'),
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: ['--expose-gc'],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
   let stderr = '';

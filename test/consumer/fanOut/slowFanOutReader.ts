@@ -1,6 +1,6 @@
 // A slow subscriber reading by enhanced fan-out, run as a child process by fanOutHeap.test.ts so
 // that its memory is its own (the embedded Kinesis runs in the parent):
-//   node --expose-gc --import tsx test/consumer/fanOut/slowFanOutReader.ts '<SlowReaderConfig as JSON>'
+//   node --expose-gc <test/consumer/fanOut/slowFanOutReader.ts compiled> '<SlowReaderConfig as JSON>'
 // It processes `processed` records, `delayMs` each, through checkpoint() (ackOnEmit: false), samples
 // its live memory (heapUsed + arrayBuffers after a full collection) every 250 ms, and sends one
 // SlowReaderReport over IPC.

@@ -6,6 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { LocalKinesis } from '../../../src/local/index.js';
 import { uniqueStreamName } from '../../support/kinesis.js';
+import { compiledScript } from '../../support/compiledScript.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../../support/redis.js';
 import { numbers, putRecords, waitFor } from '../../support/streamRecords.js';
 import { startFanOutKinesis } from '../../consumer/fanOut/fanOutSupport.js';
@@ -32,9 +33,9 @@ interface Worker {
 }
 
 function startWorker(config: WorkerConfig): Worker {
-  const child = fork(join(__dirname, 'fanOutRedisWorker.ts'), [JSON.stringify(config)], {
+  const child = fork(compiledScript(join(__dirname, 'fanOutRedisWorker.ts')), [JSON.stringify(config)], {
     cwd: join(__dirname, '..', '..', '..'),
-    execArgv: ['--import', 'tsx'],
+    execArgv: [],
     stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
   });
   const worker: Worker = { child, read: [], errors: [], stopped: false };

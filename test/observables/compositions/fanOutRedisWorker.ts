@@ -1,7 +1,7 @@
 // One worker of a fan-out group with Redis leases, run as a child process by
 // fanOutRedisProcesses.test.ts: reads with enhanced fan-out through checkpoint(), sends each
 // record's text over IPC, and on the 'stop' message stops (its checkpoints written) and exits.
-//   node --import tsx test/observables/compositions/fanOutRedisWorker.ts '<WorkerConfig as JSON>'
+//   node <test/observables/compositions/fanOutRedisWorker.ts compiled> '<WorkerConfig as JSON>'
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
 import { fromKinesis } from '../../../src/observables/fromKinesis.js';
 import { checkpoint } from '../../../src/operators/checkpoint.js';

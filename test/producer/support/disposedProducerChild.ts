@@ -1,5 +1,5 @@
 // A producer in a child process, for disposedProducerExit.test.ts:
-//   node --import tsx test/producer/support/disposedProducerChild.ts '<ChildConfig as JSON>'
+//   node <test/producer/support/disposedProducerChild.ts compiled> '<ChildConfig as JSON>'
 // It starts a producer on a client of its own (the SDK's default handler: no deadlines), tells the
 // parent 'started', and on 'dispose' disposes the producer (unsubscribes toKinesis(), or awaits
 // Producer.close()), tells the parent 'disposed' and lets go of the IPC channel. It neither
