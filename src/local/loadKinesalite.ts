@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { requireOptional } from '../optional/requireOptional.js';
 import { KinesaliteStatusTimers, type KinesaliteStore } from './KinesaliteStatusTimers.js';
@@ -46,7 +46,27 @@ export function kinesalite(options: KinesaliteOptions): LoadedKinesalite {
       'kinesalite did not make its store as kinesalite 3 does; install kinesalite 3 (npm install kinesalite@3)',
     );
   }
+  quietCutOffRequests(server);
   const statusTimers = new KinesaliteStatusTimers();
   statusTimers.adopt(store);
   return { server, statusTimers };
+}
+
+/**
+ * kinesalite throws from its request's 'error' listener, so a request cut off before its body
+ * ended (its client gone: the front's close, a forwarding deadline, a killed client) threw
+ * `aborted` out of the process that runs the local Kinesis. Here such a request only ends its
+ * response: there is nobody left to answer.
+ */
+function quietCutOffRequests(server: Server): void {
+  const handlers = server.listeners('request') as ((
+    request: IncomingMessage,
+    response: ServerResponse,
+  ) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    for (const handler of handlers) handler.call(server, request, response);
+    request.removeAllListeners('error');
+    request.on('error', () => response.destroy());
+  });
 }

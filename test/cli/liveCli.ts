@@ -2,6 +2,7 @@
 // output watched, signals sent, as a user at a terminal would.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
+import { compiledScript } from '../support/compiledScript.js';
 import { REPO_ROOT } from './runCli.js';
 
 export interface LiveCli {
@@ -17,10 +18,7 @@ export interface LiveCli {
 export function startCli(args: readonly string[], env: Readonly<Record<string, string>>): LiveCli {
   const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
   delete childEnv.KINESIS_ENDPOINT;
-  // Through tsx still: run compiled (test/support/compiledScript.ts), signals.test.ts often closes
-  // its local Kinesis while the front still passes a request of the stopped command on to
-  // kinesalite, and kinesalite throws 'aborted' from that request's error listener.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, [compiledScript(join(REPO_ROOT, 'src/cli/main.ts')), ...args], {
     cwd: REPO_ROOT,
     env: childEnv,
     stdio: 'pipe',
