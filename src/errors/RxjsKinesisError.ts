@@ -1,4 +1,5 @@
 import { REDACTED_ERROR, redactError, redactText } from './redact.js';
+import { withoutJsonInput } from './withoutJsonInput.js';
 
 /** Where in Kinesis an error happened. Every field is optional: errors fill in what they know. */
 export interface ErrorContext {
@@ -20,9 +21,10 @@ export interface RxjsKinesisErrorOptions {
  * Base class of every error this library raises. `retriable` tells whether the same call may
  * succeed if repeated later; `context` names the stream, shard and sequence number involved.
  *
- * No secret travels in one: URL user info is redacted from the message, and a `cause` (given
- * here or assigned later) is kept only as a redacted copy when it carries request data such as
- * ioredis's command arguments (see redactError).
+ * No secret travels in one: URL user info and the input V8 quotes in a JSON.parse message
+ * (withoutJsonInput) are redacted from the message, and a `cause` (given here or assigned later)
+ * is kept only as a redacted copy when it carries request data such as ioredis's command
+ * arguments or the text of an answer the AWS SDK could not read (see redactError).
  */
 export class RxjsKinesisError extends Error {
   readonly retriable: boolean;
@@ -31,7 +33,7 @@ export class RxjsKinesisError extends Error {
   declare readonly [REDACTED_ERROR]: true;
 
   constructor(message: string, options: RxjsKinesisErrorOptions = {}) {
-    super(redactText(message));
+    super(withoutJsonInput(redactText(message)));
     this.name = new.target.name;
     this.retriable = options.retriable ?? false;
     this.context = options.context ?? {};

@@ -1,6 +1,7 @@
 import { types } from '../platform/util.js';
 import { isSecretName, REDACTED } from './secretNames.js';
 import { redactText } from './redactUrls.js';
+import { withoutJsonInput } from './withoutJsonInput.js';
 import {
   isPlainData,
   MAX_ERROR_DEPTH,
@@ -39,6 +40,8 @@ const DROPPED_ERROR_PROPERTIES = new Set([
   'config',
   'request',
   'input',
+  // The body of an answer the AWS SDK could not read, as text (a proxy's page may echo a token).
+  '$responseBodyText',
 ]);
 
 /**
@@ -192,7 +195,8 @@ function readDescriptor(target: object, key: string): PropertyDescriptor | undef
  * but a copy made for another reason shows it by class name only.
  */
 function redactErrorField(key: string, raw: unknown, depth: number, walk: Walk): [unknown, boolean] {
-  if (key === 'message' || key === 'stack') return [typeof raw === 'string' ? redactText(raw) : raw, true];
+  if (key === 'message' || key === 'stack')
+    return [typeof raw === 'string' ? withoutJsonInput(redactText(raw)) : raw, true];
   if (raw === undefined || raw === null) return [raw, true];
   if (key === 'cause') return [redactCause(raw, depth + 1, walk), true];
   try {
