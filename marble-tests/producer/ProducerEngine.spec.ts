@@ -363,6 +363,10 @@ describe('overflow and bad input', () => {
     expect(report.status).toBe('failed');
     expect(report.status === 'failed' && report.error).toBeInstanceOf(ItemTooLargeError);
     expect(report.status === 'failed' && report.error.cause).toBeInstanceOf(RecordTooLargeError);
+    // The bytes it names are the framed ones, and the message says so.
+    expect(report.status === 'failed' && report.error.message).toMatch(
+      /^Item #0 needs \d+ bytes \(data \+ partition key \+ framing\) but a record holds at most 64 bytes$/,
+    );
   });
 });
 

@@ -54,7 +54,11 @@ export class ItemPlacer<T> {
       const context = { streamName: options.address.streamName };
       const failure =
         error instanceof RecordTooLargeError
-          ? new ItemTooLargeError(item.item, item.index, error.size, error.limit, { cause: error, context })
+          ? new ItemTooLargeError(item.item, item.index, error.size, error.limit, {
+              cause: error,
+              context,
+              framed: true,
+            })
           : new ItemSerializationError(item.item, item.index, error, context);
       this.failures.failItems([item], failure, laneId);
       // A record closed before the item was refused goes as any closed record does.

@@ -6,7 +6,10 @@ import { RxjsKinesisError, type ErrorContext } from '../../errors/RxjsKinesisErr
  */
 export class ItemTooLargeError extends RxjsKinesisError {
   readonly item: unknown;
-  /** Bytes the item needs (data + partition key, before framing). */
+  /**
+   * Bytes the item needs: data + partition key, plus the processor's framing when an
+   * aggregating processor refused it (`framed`).
+   */
   readonly size: number;
   /** The record limit in bytes (`maxRecordBytes`). */
   readonly limit: number;
@@ -16,16 +19,14 @@ export class ItemTooLargeError extends RxjsKinesisError {
     index: number,
     size: number,
     limit: number,
-    options: { cause?: unknown; context?: ErrorContext } = {},
+    options: { cause?: unknown; context?: ErrorContext; framed?: boolean } = {},
   ) {
-    super(
-      `Item #${index} needs ${size} bytes (data + partition key) but a record holds at most ${limit} bytes`,
-      {
-        retriable: false,
-        cause: options.cause,
-        context: { ...options.context, itemIndex: index },
-      },
-    );
+    const counted = options.framed === true ? 'data + partition key + framing' : 'data + partition key';
+    super(`Item #${index} needs ${size} bytes (${counted}) but a record holds at most ${limit} bytes`, {
+      retriable: false,
+      cause: options.cause,
+      context: { ...options.context, itemIndex: index },
+    });
     this.item = item;
     this.size = size;
     this.limit = limit;
