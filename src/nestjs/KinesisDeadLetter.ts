@@ -21,6 +21,16 @@ export type KinesisDeadLetter =
       readonly error: unknown;
     }
   | {
+      /**
+       * No `@EventPattern()` handler of this server matches the event's pattern (or the message
+       * named none): nothing handled it. `error` is undefined.
+       */
+      readonly reason: 'no-handler';
+      readonly pattern: string | undefined;
+      readonly item: KinesisItem<unknown>;
+      readonly error: undefined;
+    }
+  | {
       /** The record could not be decoded by the consumer's processor or the deserializer. */
       readonly reason: 'undecodable';
       readonly record: KinesisRecord;

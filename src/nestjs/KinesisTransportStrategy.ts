@@ -51,9 +51,8 @@ export type KinesisTransportStatus = 'connecting' | 'connected' | 'disconnected'
  * Events of a shard are handled one at a time, in order (shards side by side); each handler is
  * awaited (Promise or Observable, within its timeout) and the event's position is checkpointed
  * only after it finished. The server's processing hooks (`setOnProcessingStartHook`/`EndHook`) wrap every
- * handler call. An event with no handler is logged and checkpointed. A failing or timed-out
- * handler is logged, given to `onDeadLetter` (if any) and checkpointed, so it does not stall its
- * shard. On close (`app.close()`) the handlers under way finish, their positions are written, the
+ * handler call. An event with no handler, and one whose handler fails or times out, is logged,
+ * given to `onDeadLetter` (if any) and checkpointed, so it does not stall its shard. On close (`app.close()`) the handlers under way finish, their positions are written, the
  * leases are released and nothing after it is taken: at-least-once delivery. After a shard's
  * lease is lost, its events already read are neither handled nor dead-lettered (nor
  * checkpointed): the shard's next owner reads them again.
@@ -238,6 +237,7 @@ export class KinesisTransportStrategy
     const handler = pattern === undefined ? null : this.getHandlerByPattern(pattern);
     if (pattern === undefined || handler === null) {
       this.logger.warn(`No event handler for pattern ${pattern ?? '(none)'} (${where}): skipped`);
+      await this.options.onDeadLetter?.({ reason: 'no-handler', pattern, item, error: undefined });
       return item;
     }
     const timeoutMs = this.timeoutOf(pattern, handler);

@@ -38,7 +38,7 @@ function transport(
 }
 
 describe('handler outcomes', () => {
-  it('dead-letters a throw, a rejection, an erroring or never-ending Observable; an Observable of values and a @MessagePattern handler count as handled', async () => {
+  it('dead-letters a throw, a rejection, an erroring or never-ending Observable, an event no handler matches; an Observable of values and a @MessagePattern handler count as handled', async () => {
     const streamName = await harness.createStream('nest-outcomes');
     const handled: string[] = [];
     let neverUnsubscribed = false;
@@ -87,7 +87,7 @@ describe('handler outcomes', () => {
     await harness.startApp(transport(streamName, checkpointer, deadLetters), [OutcomesController]);
     const client = harness.client(streamName);
     let last: DeliveredReport<KinesisMessage> | undefined;
-    for (const pattern of ['throws', 'rejects', 'errors', 'never', 'values', 'asks', 'fine']) {
+    for (const pattern of ['throws', 'rejects', 'errors', 'never', 'values', 'asks', 'nobody', 'fine']) {
       last = await emitted(client, pattern, { id: pattern }, 'k');
     }
     await waitFor('the last event', () => handled.some((entry) => entry.startsWith('fine@')), WAIT_MS);
@@ -110,7 +110,13 @@ describe('handler outcomes', () => {
       ['handler-failed', 'rejects'],
       ['handler-failed', 'errors'],
       ['handler-timeout', 'never'],
+      ['no-handler', 'nobody'],
     ]);
+    const unhandled = deadLetters.find((deadLetter) => deadLetter.reason === 'no-handler');
+    expect(unhandled?.reason === 'no-handler' && unhandled.item.data).toEqual({
+      pattern: 'nobody',
+      data: { id: 'nobody' },
+    });
     expect(neverUnsubscribed).toBe(true);
   });
 
