@@ -1,17 +1,30 @@
+import { StreamNotFoundError } from '../kinesis/errors/StreamNotFoundError.js';
+
 /** Where a first-time user finds a Kinesis to point a command at without any AWS setup. */
 const LOCAL = 'or pass --endpoint http://127.0.0.1:4567 for a local Kinesis (rxjs-kinesis local)';
 
 const REGION_HINT = `pass --region (e.g. eu-west-1) or set AWS_REGION, ${LOCAL}`;
 const CREDENTIALS_HINT = `set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ${LOCAL}`;
 
+/** What to do about a stream Kinesis says does not exist (a typo, another region or endpoint). */
+function streamHint(streamName: string | undefined): string {
+  const name = streamName ?? '<name>';
+  return (
+    'check its name, --region and --endpoint, or create it ' +
+    `(aws kinesis create-stream --stream-name ${name} --shard-count 1)`
+  );
+}
+
 /**
  * What to do about a failure that comes from missing AWS configuration (no region or an empty or
- * malformed one, no credentials), to print after its message; undefined for any other failure. Looks through the
- * error's causes, where the library keeps the SDK's own error.
+ * malformed one, no credentials) or a stream that does not exist, to print after its message;
+ * undefined for any other failure. Looks through the error's causes, where the library keeps the
+ * SDK's own error.
  */
 export function configurationHint(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 8 && current instanceof Error; depth += 1) {
+    if (current instanceof StreamNotFoundError) return streamHint(current.context.streamName);
     if (/^Region (?:is missing|not accepted)\b/.test(current.message)) return REGION_HINT;
     if (current.name === 'CredentialsProviderError') return CREDENTIALS_HINT;
     current = current.cause;

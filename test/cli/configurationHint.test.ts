@@ -1,5 +1,6 @@
 import { configurationHint } from '../../src/cli/configurationHint.js';
 import { classifyError } from '../../src/kinesis/classifyError.js';
+import { StreamNotFoundError } from '../../src/kinesis/errors/StreamNotFoundError.js';
 
 /** An error as the AWS SDK's credential chain throws it when it finds nothing. */
 function noCredentials(): Error {
@@ -28,6 +29,17 @@ describe('configurationHint', () => {
         /^set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --endpoint http:\/\/127\.0\.0\.1:4567 for a local Kinesis/,
       );
     }
+  });
+
+  it('says what to check, or how to create it, when the stream does not exist', () => {
+    const missing = new StreamNotFoundError('Stream orders does not exist', {
+      context: { streamName: 'orders' },
+    });
+    const expected =
+      'check its name, --region and --endpoint, or create it ' +
+      '(aws kinesis create-stream --stream-name orders --shard-count 1)';
+    expect(configurationHint(missing)).toBe(expected);
+    expect(configurationHint(new Error('reading failed', { cause: missing }))).toBe(expected);
   });
 
   it('has nothing to add to other failures', () => {

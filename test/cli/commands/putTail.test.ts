@@ -119,7 +119,10 @@ describe('rxjs-kinesis put and tail', () => {
     ]);
     for (const result of [put, tail]) {
       expect(result.code).toBe(1);
-      expect(linesOf(result.stderr)).toEqual(['rxjs-kinesis: Stream no-such-stream does not exist']);
+      expect(linesOf(result.stderr)).toEqual([
+        'rxjs-kinesis: Stream no-such-stream does not exist; check its name, --region and --endpoint, ' +
+          'or create it (aws kinesis create-stream --stream-name no-such-stream --shard-count 1)',
+      ]);
     }
   });
 
