@@ -2,8 +2,9 @@
 // a real endpoint or the network between may: throttled (400 ProvisionedThroughputExceeded), a 5xx
 // with a load balancer's HTML page, a 200 whose body is cut or not JSON (after the request was
 // applied), or no answer at all while paused (requests held, then sent on or dropped).
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardHttpRequest } from '../support/forwardHttpRequest.js';
 
 /** What the proxy does with one request of an operation. */
 export type WireFault =
@@ -50,32 +51,7 @@ export async function startWireFaultProxy(upstream: string): Promise<WireFaultPr
   let paused = false;
   let held: (() => void)[] = [];
 
-  const forward = (incoming: IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
-      const outgoing = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: incoming.method,
-          path: incoming.url,
-          headers: { ...incoming.headers, connection: 'close' },
-        },
-        (answer) => {
-          const chunks: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-          answer.on('end', () =>
-            resolve({
-              status: answer.statusCode ?? 500,
-              headers: answer.headers,
-              body: Buffer.concat(chunks),
-            }),
-          );
-          answer.on('error', reject);
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(body);
-    });
+  const forward = (incoming: IncomingMessage, body: Buffer) => forwardHttpRequest(target, incoming, body);
 
   const reply = (response: ServerResponse, status: number, contentType: string, body: string | Buffer) => {
     if (response.destroyed) return;

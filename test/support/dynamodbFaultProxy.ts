@@ -2,8 +2,9 @@
 // writes whose outcome the client cannot know: the request is applied but its answer is lost
 // (the connection is closed instead), the request never reaches the table, or it is held on its
 // way and applied later (after the client gave up on it).
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardHttpRequest } from './forwardHttpRequest.js';
 
 /** A DynamoDB operation as its `X-Amz-Target` names it, e.g. 'UpdateItem'. */
 export type DynamoDBOperation = string;
@@ -48,32 +49,7 @@ export async function startDynamoDBFaultProxy(upstream: string): Promise<DynamoD
   /** Held requests not yet released: close() lets them go. */
   const unreleased = new Set<() => void>();
 
-  const forward = (incoming: IncomingMessage, body: Buffer) =>
-    new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
-      const outgoing = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: incoming.method,
-          path: incoming.url,
-          headers: { ...incoming.headers, connection: 'close' },
-        },
-        (answer) => {
-          const chunks: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-          answer.on('end', () =>
-            resolve({
-              status: answer.statusCode ?? 500,
-              headers: answer.headers,
-              body: Buffer.concat(chunks),
-            }),
-          );
-          answer.on('error', reject);
-        },
-      );
-      outgoing.on('error', reject);
-      outgoing.end(body);
-    });
+  const forward = (incoming: IncomingMessage, body: Buffer) => forwardHttpRequest(target, incoming, body);
 
   const handle = async (incoming: IncomingMessage, response: ServerResponse, body: Buffer) => {
     const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? '';

@@ -41,7 +41,8 @@ test.each(['s3cr3t-token and the rest of the page', '<s3cr3t>', '{"t":s3cr3t}'])
     const kept = error.cause as Error & { $responseBodyText?: unknown };
     expect(kept).toBeInstanceOf(SyntaxError);
     expect(kept.message).not.toContain('s3cr');
-    expect(kept.stack).not.toContain('s3cr');
+    // Node 22 and later keep `stack` as an accessor, which a redacted copy does not take over.
+    expect(kept.stack ?? '').not.toContain('s3cr');
     expect(kept.$responseBodyText).toBeUndefined();
   },
 );
