@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   const checkpointer = new MemoryCheckpointer();
   let deadLettered: () => void = () => undefined;
   const deadLetterSeen = new Promise<void>((resolve) => (deadLettered = resolve));
+  let unhandledLettered: () => void = () => undefined;
+  const unhandledSeen = new Promise<void>((resolve) => (unhandledLettered = resolve));
   const config = exampleConfig({
     streamName: 'orders',
     endpoint: local.endpoint,
@@ -26,6 +28,11 @@ async function main(): Promise<void> {
     credentials: { ...local.credentials },
     checkpointer,
     onDeadLetter: (deadLetter) => {
+      if (deadLetter.reason === 'no-handler') {
+        console.log(`dead letter (no-handler): ${deadLetter.pattern ?? '(no pattern)'}`);
+        unhandledLettered();
+        return;
+      }
       console.log(`dead letter (${deadLetter.reason}):`, deadLetter.error);
       deadLettered();
     },
@@ -55,13 +62,13 @@ async function main(): Promise<void> {
       );
       console.log(`published ${order.orderId} -> ${report.shardId} @ ${report.sequenceNumber}`);
     }
-    // No handler for this pattern: logged, checkpointed, and later events still flow.
+    // No handler for this pattern: logged, given to onDeadLetter, checkpointed; later events flow.
     await lastValueFrom(client.emit('order.shipped', { orderId: 'o-1' }));
     // Fails in its handler (unknown order): logged and given to onDeadLetter.
     await lastValueFrom(client.emit('order.cancelled', { orderId: 'o-404', reason: 'typo' }));
 
     await store.waitForOrders(orders.length, 30_000);
-    await deadLetterSeen;
+    await Promise.all([deadLetterSeen, unhandledSeen]);
     for (const { order, shardId, sequenceNumber } of store.all()) {
       console.log(
         `handled ${order.orderId} (${order.customer}, ${order.total}) from ${shardId} @ ${sequenceNumber}`,

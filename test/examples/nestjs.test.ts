@@ -139,7 +139,7 @@ describe('rxjs-kinesis/nestjs in a Nest application on the embedded Kinesis', ()
     expect(await checkpointOf(checkpointer, streamName, report.shardId)).toBe(report.sequenceNumber);
   });
 
-  it('skips and checkpoints an event with no handler, and later events still arrive', async () => {
+  it('dead-letters and checkpoints an event with no handler, and later events still arrive', async () => {
     const streamName = uniqueStreamName('nest');
     await kinesis.createStream(streamName, 1);
     const { app, checkpointer, client, deadLetters } = await boot(streamName);
@@ -156,7 +156,14 @@ describe('rxjs-kinesis/nestjs in a Nest application on the embedded Kinesis', ()
     await store.waitForOrders(1, WAIT_MS);
     expect(store.get('o-2')?.order).toEqual(order);
     await waitFor('the checkpoint', () => checkpointedThrough(checkpointer, streamName, created));
-    expect(deadLetters).toEqual([]);
+    // The event no handler matched went to the dead-letter callback (nothing else did).
+    expect(
+      deadLetters.map((deadLetter) =>
+        deadLetter.reason === 'no-handler'
+          ? [deadLetter.reason, deadLetter.pattern, deadLetter.item.sequenceNumber, deadLetter.error]
+          : [deadLetter.reason],
+      ),
+    ).toEqual([['no-handler', 'order.shipped', unknown.sequenceNumber, undefined]]);
   });
 
   it('gives a failed handler to the dead-letter callback and goes on', async () => {

@@ -61,7 +61,17 @@ const examples: ReadonlyArray<readonly [string, (stdout: string) => void]> = [
       expect(stdout).toMatch(/^ {2}shardId-\d+ checkpoint=\d+ sub=0 leaseCounter=\d+ leaseOwner=\(none\)/m);
     },
   ],
-  ['examples/nestjs/main.ts', () => undefined],
+  [
+    'examples/nestjs/main.ts',
+    (stdout) => {
+      // The event no handler matches and the failing handler both reach onDeadLetter; the orders
+      // are handled.
+      expect(stdout).toMatch(/^dead letter \(no-handler\): order\.shipped$/m);
+      expect(stdout).toMatch(/^dead letter \(handler-failed\):/m);
+      for (const orderId of ['o-1', 'o-2', 'o-3'])
+        expect(stdout).toMatch(new RegExp(`^handled ${orderId} `, 'm'));
+    },
+  ],
 ];
 
 describe('examples', () => {
