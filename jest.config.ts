@@ -16,6 +16,11 @@ const config: Config = {
   // 2-core machine (a child process alone can take seconds to start there). A global option: jest
   // ignores it inside a project.
   testTimeout: 120_000,
+  // A worker leaves once its event loop is empty; jest kills one that has not left 500 ms after
+  // being told to, printing "A worker process has failed to exit gracefully". On a loaded 2-core
+  // machine a worker can take longer than that to leave with nothing left open.
+  // A handle left open would keep a worker alive however long this is: the line still shows then.
+  workerGracefulExitTimeout: 5_000,
   // The longest files first, also on a machine where jest has not measured them yet (CI).
   testSequencer: '<rootDir>/scripts/testSequencer.cjs',
   projects: [
