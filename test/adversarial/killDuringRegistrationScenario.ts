@@ -10,7 +10,8 @@
 //    a worker waits out DELETING, registers the consumer anew and is killed while it is CREATING.
 //    The next worker reads every shard by fan-out as the consumer the killed one registered, from
 //    the checkpoints: every record after them, none before.
-// Each time the stream ends with exactly one stream consumer: none is left behind.
+// Each time the stream ends with exactly one stream consumer: none is left behind. The fan-out
+// consumer-group suite (test/consumerGroup/fanOut.test.ts) runs it on its Redis.
 import {
   DeregisterStreamConsumerCommand,
   DescribeStreamSummaryCommand,
@@ -21,21 +22,13 @@ import { compareSequenceNumbers } from '../../src/consumer/compareSequenceNumber
 import type { LocalKinesis } from '../../src/local/index.js';
 import type { CheckpointPosition } from '../../src/checkpointers/Checkpointer.js';
 import { describeHoldings, holdings, missingRecords } from '../consumerGroup/deliveryReport.js';
-import { FAN_OUT_CONSUMER, startGroupFixture, type GroupFixture } from '../consumerGroup/groupFixture.js';
+import { FAN_OUT_CONSUMER, type GroupFixture } from '../consumerGroup/groupFixture.js';
+import type { StartGroup } from '../consumerGroup/scenarios/groupScenarios.js';
 import { waitUntil } from '../consumerGroup/workerGroup.js';
-import { startTestRedis, type TestRedis } from '../support/redis.js';
 
 /** How long the local Kinesis keeps a stream consumer CREATING or DELETING. */
 const STATUS_DELAY_MS = 4000;
 const SHARDS = ['shardId-000000000000', 'shardId-000000000001'];
-
-let redis: TestRedis | undefined;
-let fixture: GroupFixture | undefined;
-
-afterAll(async () => {
-  await fixture?.close();
-  await redis?.close();
-});
 
 function localOf(started: GroupFixture): LocalKinesis {
   if (started.local === undefined) throw new Error('a fan-out group fixture has its local Kinesis');
@@ -105,78 +98,70 @@ async function readsEveryShardByFanOut(started: GroupFixture, workerId: string):
   );
 }
 
-describe('kill -9 during enhanced fan-out registration (Redis leases)', () => {
-  it('the next worker reuses the consumer the killed one registered, reads every shard by fan-out from the checkpoints, and leaves one consumer', async () => {
-    redis = await startTestRedis();
-    fixture = await startGroupFixture(redis.url, SHARDS.length, {
-      enhancedFanOut: true,
-      fanOutStatusDelayMs: STATUS_DELAY_MS,
-    });
-    const started = fixture;
-    const { feed, group } = started;
-    const local = localOf(started);
-    await feed.put(100);
+/** Runs the scenario on a fan-out group fixture from `start` (the caller closes it). */
+export async function killDuringRegistrationScenario(start: StartGroup): Promise<void> {
+  const started = await start(SHARDS.length, { fanOutStatusDelayMs: STATUS_DELAY_MS });
+  const { feed, group } = started;
+  const local = localOf(started);
+  await feed.put(100);
 
-    // 1. Killed while its new consumer is CREATING; the next worker reads as that consumer.
-    const firstArn = await killWhileRegistering(started, 'w1');
-    await group.start('w2');
-    await waitUntil(
-      () => missingRecords(feed.produced, group.processed).length === 0,
-      30_000,
-      () =>
-        `${missingRecords(feed.produced, group.processed).length} of ${feed.produced.length} not processed`,
-    );
-    await readsEveryShardByFanOut(started, 'w2');
-    expect(
-      (await consumersOf(started)).map((consumer) => [consumer.ConsumerARN, consumer.ConsumerStatus]),
-    ).toEqual([[firstArn, 'ACTIVE']]);
-    expect(local.stats.fanOutRecords).toBeGreaterThanOrEqual(feed.produced.length);
+  // 1. Killed while its new consumer is CREATING; the next worker reads as that consumer.
+  const firstArn = await killWhileRegistering(started, 'w1');
+  await group.start('w2');
+  await waitUntil(
+    () => missingRecords(feed.produced, group.processed).length === 0,
+    30_000,
+    () => `${missingRecords(feed.produced, group.processed).length} of ${feed.produced.length} not processed`,
+  );
+  await readsEveryShardByFanOut(started, 'w2');
+  expect(
+    (await consumersOf(started)).map((consumer) => [consumer.ConsumerARN, consumer.ConsumerStatus]),
+  ).toEqual([[firstArn, 'ACTIVE']]);
+  expect(local.stats.fanOutRecords).toBeGreaterThanOrEqual(feed.produced.length);
 
-    // Everything checkpointed, w2 killed, its consumer deregistered; more records meanwhile.
-    const last = new Map<string, string>();
-    for (const record of feed.produced) last.set(record.shardId, record.sequenceNumber);
-    let stored = new Map<string, CheckpointPosition | undefined>();
-    await waitUntil(
-      async () => {
-        stored = await started.checkpoints(SHARDS);
-        return SHARDS.every((shardId) => stored.get(shardId)?.sequenceNumber === last.get(shardId));
-      },
-      15_000,
-      () => `checkpoints ${JSON.stringify([...stored])} short of ${JSON.stringify([...last])}`,
-    );
-    await group.stop('w2', 'SIGKILL');
-    await started.client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: firstArn }));
-    const before = feed.produced.length;
-    await feed.put(100);
-    const fanOutRecordsBefore = local.stats.fanOutRecords;
-    const processedBefore = group.processed.length;
+  // Everything checkpointed, w2 killed, its consumer deregistered; more records meanwhile.
+  const last = new Map<string, string>();
+  for (const record of feed.produced) last.set(record.shardId, record.sequenceNumber);
+  let stored = new Map<string, CheckpointPosition | undefined>();
+  await waitUntil(
+    async () => {
+      stored = await started.checkpoints(SHARDS);
+      return SHARDS.every((shardId) => stored.get(shardId)?.sequenceNumber === last.get(shardId));
+    },
+    15_000,
+    () => `checkpoints ${JSON.stringify([...stored])} short of ${JSON.stringify([...last])}`,
+  );
+  await group.stop('w2', 'SIGKILL');
+  await started.client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: firstArn }));
+  const before = feed.produced.length;
+  await feed.put(100);
+  const fanOutRecordsBefore = local.stats.fanOutRecords;
+  const processedBefore = group.processed.length;
 
-    // 2. Killed while the consumer it registered anew (after DELETING) is CREATING.
-    const secondArn = await killWhileRegistering(started, 'w3', firstArn);
-    expect(secondArn).not.toBe(firstArn);
-    await group.start('w4');
-    await waitUntil(
-      () => missingRecords(feed.produced, group.processed).length === 0,
-      30_000,
-      () =>
-        `${missingRecords(feed.produced, group.processed).length} of ${feed.produced.length} not processed`,
-    );
-    await readsEveryShardByFanOut(started, 'w4');
-    expect(
-      (await consumersOf(started)).map((consumer) => [consumer.ConsumerARN, consumer.ConsumerStatus]),
-    ).toEqual([[secondArn, 'ACTIVE']]);
-    // w4 read from the checkpoints: each of the new records once, none of those before.
-    const byW4 = group.processed.slice(processedBefore).filter((item) => item.workerId === 'w4');
-    expect(byW4.map((item) => item.id).sort((a, b) => a - b)).toEqual(
-      feed.produced
-        .slice(before)
-        .map((record) => record.id)
-        .sort((a, b) => a - b),
-    );
-    expect(
-      byW4.filter((item) => compareSequenceNumbers(item.sequenceNumber, last.get(item.shardId) ?? '0') <= 0),
-    ).toEqual([]);
-    expect(local.stats.fanOutRecords - fanOutRecordsBefore).toBeGreaterThanOrEqual(byW4.length);
-    expect(group.failures).toEqual([]);
-  }, 120_000);
-});
+  // 2. Killed while the consumer it registered anew (after DELETING) is CREATING.
+  const secondArn = await killWhileRegistering(started, 'w3', firstArn);
+  expect(secondArn).not.toBe(firstArn);
+  await group.start('w4');
+  await waitUntil(
+    () => missingRecords(feed.produced, group.processed).length === 0,
+    30_000,
+    () => `${missingRecords(feed.produced, group.processed).length} of ${feed.produced.length} not processed`,
+  );
+  await readsEveryShardByFanOut(started, 'w4');
+  expect(
+    (await consumersOf(started)).map((consumer) => [consumer.ConsumerARN, consumer.ConsumerStatus]),
+  ).toEqual([[secondArn, 'ACTIVE']]);
+  // w4 read from the checkpoints: each of the new records once, none of those before.
+  const byW4 = group.processed.slice(processedBefore).filter((item) => item.workerId === 'w4');
+  expect(byW4.map((item) => item.id).sort((a, b) => a - b)).toEqual(
+    feed.produced
+      .slice(before)
+      .map((record) => record.id)
+      .sort((a, b) => a - b),
+  );
+  expect(
+    byW4.filter((item) => compareSequenceNumbers(item.sequenceNumber, last.get(item.shardId) ?? '0') <= 0),
+  ).toEqual([]);
+  expect(local.stats.fanOutRecords - fanOutRecordsBefore).toBeGreaterThanOrEqual(byW4.length);
+  expect(group.failures).toEqual([]);
+}
