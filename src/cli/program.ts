@@ -6,6 +6,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerLocalCommand } from './commands/local.js';
 import { registerPutCommand } from './commands/put.js';
 import { registerTailCommand } from './commands/tail.js';
+import { reportInvalidValues } from './invalidValueError.js';
 
 /** The rxjs-kinesis command line: one sub-command per file in ./commands. */
 export function buildProgram(): Command {
@@ -28,5 +29,7 @@ export function buildProgram(): Command {
   for (const command of program.commands) {
     command.showHelpAfterError(`(run rxjs-kinesis ${command.name()} --help for usage)`);
   }
+  // A refused flag or argument value: one line, the value shown once.
+  reportInvalidValues(program);
   return program;
 }

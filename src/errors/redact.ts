@@ -1,6 +1,7 @@
 import { types } from '../platform/util.js';
 import { isSecretName, REDACTED } from './secretNames.js';
 import { redactText } from './redactUrls.js';
+import { engineStack } from './redactStack.js';
 import { withoutJsonInput } from './withoutJsonInput.js';
 import {
   isPlainData,
@@ -78,7 +79,8 @@ export function redactValue(value: unknown, name?: string): unknown {
  * cause is redacted as redactValue does; a string has its URLs redacted.
  *
  * Never throws, whatever it walks: what cannot be read (a revoked Proxy, a Proxy whose traps
- * throw) becomes `[unreadable]`, getters are not run, a cycle of causes is kept as a cycle of
+ * throw) becomes `[unreadable]`, getters are not run (but for the engine's own `stack` accessor,
+ * so a copy keeps its stack on Node 22 and later), a cycle of causes is kept as a cycle of
  * copies, and a chain deeper than 8 causes or a walk of more than 1,000 objects is cut off with
  * `[truncated]`.
  */
@@ -138,7 +140,7 @@ function blankCopy(error: Error): Error & Record<string, unknown> {
 /**
  * The own fields of a redacted copy of `error`, and whether it holds anything to hide (else the
  * error itself may be kept). Accessors are not run: a copy leaves them out, unless their name
- * says secret.
+ * says secret; the engine's own `stack` accessor is read (see engineStack), its value redacted.
  */
 function redactErrorFields(
   error: Error,
@@ -156,8 +158,14 @@ function redactErrorFields(
       changed = true;
       continue;
     }
-    const descriptor = readDescriptor(error, key);
+    let descriptor = readDescriptor(error, key);
     const secretName = key !== 'message' && key !== 'stack' && isSecretName(key);
+    if (key === 'stack' && descriptor !== undefined && !('value' in descriptor)) {
+      // The engine's accessor (Node 22 and later): the copy holds the stack it gives, as a value.
+      const stack = engineStack(error, descriptor);
+      if (stack !== undefined)
+        descriptor = { value: stack, writable: true, enumerable: descriptor.enumerable, configurable: true };
+    }
     if (descriptor === undefined || !('value' in descriptor)) {
       if (descriptor === undefined || secretName) {
         changed = true;

@@ -1,17 +1,18 @@
 // DynamoDB faults on the wire, between the checkpointer's own client and the test DynamoDB (a
-// proxy, see dynamodbWireFaults.ts): throttled and 5xx answers, answers the SDK cannot read after
+// proxy, see test/support/dynamodbFaultProxy.ts): throttled and 5xx answers, answers the SDK cannot read after
 // the table applied the write, an endpoint that stops answering while the lease runs out, and
 // workers racing for one lease. The lease stays safe (one owner; a write that lands late never
 // regresses the next owner's checkpoint), every
 // error is typed and retried where retriable, every call has a deadline, and no message or log
 // line names a secret.
-import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import type { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import type { DynamoDBCheckpointerOptions } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointerOptions.js';
 import { DynamoDBRequestError } from '../../src/checkpointers/dynamodb/errors/DynamoDBRequestError.js';
 import type { Lease } from '../../src/checkpointers/Checkpointer.js';
 import { CaptureLogger } from '../support/captureLogger.js';
-import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../support/dynamodb.js';
-import { badGateway, startWireFaultProxy, throttled, type WireFaultProxy } from './dynamodbWireFaults.js';
+import { uniqueTableName } from '../support/dynamodb.js';
+import { badGateway, throttled } from '../support/dynamodbFaultProxy.js';
+import { useDynamoDBFaultProxy } from '../support/useDynamoDBFaultProxy.js';
 
 const STREAM = 'orders';
 const SHARD = 'shardId-000000000000';
@@ -19,43 +20,12 @@ const FAILOVER_MS = 10_000;
 const SECRET = 'wire-faults-secret-key';
 const SESSION_TOKEN = 'wire-faults-session-token';
 
-let dynamo: TestDynamoDB;
-let proxy: WireFaultProxy;
-const opened: DynamoDBCheckpointer[] = [];
-
-beforeAll(async () => {
-  dynamo = await startTestDynamoDB();
-  proxy = await startWireFaultProxy(dynamo.endpoint);
+/** Checkpointers through the proxy (or straight to the table), with credentials to keep secret. */
+const fixture = useDynamoDBFaultProxy({
+  credentials: { accessKeyId: 'AKIDWIREFAULTS', secretAccessKey: SECRET, sessionToken: SESSION_TOKEN },
+  failoverTimeMs: FAILOVER_MS,
 });
-
-afterEach(async () => {
-  proxy.resume();
-  await Promise.all(opened.splice(0).map((checkpointer) => checkpointer.close()));
-});
-
-afterAll(async () => {
-  await proxy.close();
-  await dynamo.close();
-});
-
-/** A checkpointer of `tableName`, through the proxy unless `direct`. */
-function worker(
-  tableName: string,
-  options: Partial<DynamoDBCheckpointerOptions> = {},
-  direct = false,
-): DynamoDBCheckpointer {
-  const checkpointer = new DynamoDBCheckpointer({
-    endpoint: direct ? dynamo.endpoint : proxy.endpoint,
-    region: dynamo.region,
-    credentials: { accessKeyId: 'AKIDWIREFAULTS', secretAccessKey: SECRET, sessionToken: SESSION_TOKEN },
-    tableName,
-    failoverTimeMs: FAILOVER_MS,
-    sleep: async () => undefined,
-    ...options,
-  });
-  opened.push(checkpointer);
-  return checkpointer;
-}
+const { worker } = fixture;
 
 async function held(checkpointer: DynamoDBCheckpointer, owner: string): Promise<Lease> {
   const lease = await checkpointer.acquireLease(STREAM, SHARD, owner);
@@ -63,17 +33,28 @@ async function held(checkpointer: DynamoDBCheckpointer, owner: string): Promise<
   return lease;
 }
 
+/** A new table whose lease worker-a holds, through the proxy, with `options`. */
+async function heldByA(
+  prefix: string,
+  options: Partial<DynamoDBCheckpointerOptions> = {},
+): Promise<{ tableName: string; a: DynamoDBCheckpointer; lease: Lease }> {
+  const tableName = uniqueTableName(prefix);
+  const a = worker(tableName, options);
+  return { tableName, a, lease: await held(a, 'worker-a') };
+}
+
 const unreadable = (body: string) => ({ kind: 'applied-then-garbled', body }) as const;
 
 describe('DynamoDB faults on the wire', () => {
   it('an answer the SDK cannot read after the write was applied is a lost answer: a checkpoint is stored and reported stored, a renewal renews, a take holds', async () => {
-    const tableName = uniqueTableName('unreadable');
-    const a = worker(tableName);
-    const lease = await held(a, 'worker-a');
+    const { tableName, a, lease } = await heldByA('unreadable');
 
-    proxy.inject('UpdateItem', unreadable('{"Attributes": {"che'));
+    fixture.proxy.inject('UpdateItem', unreadable('{"Attributes": {"che'));
     await expect(a.checkpoint(lease, { sequenceNumber: '10' })).resolves.toBe(true);
-    proxy.inject('UpdateItem', unreadable('<html><body>Service Temporarily Unavailable</body></html>'));
+    fixture.proxy.inject(
+      'UpdateItem',
+      unreadable('<html><body>Service Temporarily Unavailable</body></html>'),
+    );
     const renewed = await a.renewLease(lease);
     expect(renewed).toMatchObject({ token: lease.token });
     // The lease goes on: the next write is conditioned on what the applied writes set.
@@ -86,23 +67,21 @@ describe('DynamoDB faults on the wire', () => {
 
     // A take of the released lease whose answer cannot be read: the worker holds it at once.
     const b = worker(tableName);
-    proxy.inject('UpdateItem', unreadable('not json'));
+    fixture.proxy.inject('UpdateItem', unreadable('not json'));
     const taken = await b.acquireLease(STREAM, SHARD, 'worker-b');
     expect(taken).toMatchObject({ owner: 'worker-b' });
     if (taken !== undefined) await expect(b.checkpoint(taken, { sequenceNumber: '12' })).resolves.toBe(true);
   });
 
   it('throttled and 502 answers are retried; a call that gives up fails typed and retriable; no message or log line names a secret', async () => {
-    const tableName = uniqueTableName('throttled');
     const logger = new CaptureLogger();
-    const a = worker(tableName, { logger, maxAttempts: 3 });
-    const lease = await held(a, 'worker-a');
-    proxy.inject('UpdateItem', throttled, 2);
+    const { a, lease } = await heldByA('throttled', { logger, maxAttempts: 3 });
+    fixture.proxy.inject('UpdateItem', throttled, 2);
     await expect(a.checkpoint(lease, { sequenceNumber: '20' })).resolves.toBe(true);
-    proxy.inject('UpdateItem', badGateway, 2);
+    fixture.proxy.inject('UpdateItem', badGateway, 2);
     await expect(a.checkpoint(lease, { sequenceNumber: '21' })).resolves.toBe(true);
     // A gateway page echoing the request's headers (the session token among them), every attempt.
-    proxy.inject('GetItem', { ...badGateway, body: `x-amz-security-token: ${SESSION_TOKEN}` }, 3);
+    fixture.proxy.inject('GetItem', { ...badGateway, body: `x-amz-security-token: ${SESSION_TOKEN}` }, 3);
     const error: unknown = await a.getCheckpoint(STREAM, SHARD).then(
       () => undefined,
       (caught: unknown) => caught,
@@ -119,13 +98,15 @@ describe('DynamoDB faults on the wire', () => {
   });
 
   it('an endpoint that stops answering: calls fail retriably by their deadline; the writes it held land after the lease was taken over and change nothing', async () => {
-    const tableName = uniqueTableName('silent');
-    const a = worker(tableName, { requestTimeout: 300, maxAttempts: 2, callTimeout: 2_000 });
-    const lease = await held(a, 'worker-a');
+    const { tableName, a, lease } = await heldByA('silent', {
+      requestTimeout: 300,
+      maxAttempts: 2,
+      callTimeout: 2_000,
+    });
     await expect(a.checkpoint(lease, { sequenceNumber: '30' })).resolves.toBe(true);
 
-    proxy.pause();
-    const seenBefore = proxy.seen.get('UpdateItem') ?? 0;
+    fixture.proxy.pause();
+    const seenBefore = fixture.proxy.seen.get('UpdateItem') ?? 0;
     const error: unknown = await a.checkpoint(lease, { sequenceNumber: '31' }).then(
       () => undefined,
       (caught: unknown) => caught,
@@ -142,11 +123,11 @@ describe('DynamoDB faults on the wire', () => {
     await expect(b.checkpoint(taken, { sequenceNumber: '40' })).resolves.toBe(true);
 
     // The held attempts of worker-a's checkpoint reach the table now: their condition fails.
-    proxy.resume();
+    fixture.proxy.resume();
     const deadline = Date.now() + 10_000;
-    while ((proxy.seen.get('UpdateItem') ?? 0) < seenBefore + 2 && Date.now() < deadline)
+    while ((fixture.proxy.seen.get('UpdateItem') ?? 0) < seenBefore + 2 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(proxy.seen.get('UpdateItem')).toBe(seenBefore + 2);
+    expect(fixture.proxy.seen.get('UpdateItem')).toBe(seenBefore + 2);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await b.getCheckpoint(STREAM, SHARD)).toEqual({
       kind: 'position',
@@ -167,8 +148,8 @@ describe('DynamoDB faults on the wire', () => {
     const first = worker(tableName);
     await first.releaseLease(await held(first, 'worker-0'));
     const racers = Array.from({ length: 5 }, () => worker(tableName));
-    proxy.inject('UpdateItem', throttled, 2);
-    proxy.inject('UpdateItem', unreadable('{'), 2);
+    fixture.proxy.inject('UpdateItem', throttled, 2);
+    fixture.proxy.inject('UpdateItem', unreadable('{'), 2);
     const takes = await Promise.all(
       racers.map((racer, index) => racer.acquireLease(STREAM, SHARD, `worker-${index + 1}`)),
     );

@@ -9,6 +9,7 @@ describe('rxjs-kinesis', () => {
   it('lists every command in --help', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
+    expect(result.stdout.split('\n').filter((line) => line.length > 100)).toEqual([]);
     for (const command of ['demo', 'local', 'bench', 'put', 'tail']) {
       expect(result.stdout).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
       // One style: every description starts in lower case.
@@ -22,6 +23,30 @@ describe('rxjs-kinesis', () => {
     expect(result.stdout).toMatch(new RegExp(`^Examples:\\n  .*rxjs-kinesis ${command}\\b`, 'm'));
     // An empty list is no default worth showing.
     expect(result.stdout).not.toContain('(default: [])');
+    expect(result.stdout.split('\n').filter((line) => line.length > 100)).toEqual([]);
+  });
+
+  it('with no command prints the help to stderr and exits with status 2', async () => {
+    const result = await runCli([]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(linesOf(result.stderr)[0]).toBe('Usage: rxjs-kinesis [options] [command]');
+    expect(result.stderr).toMatch(/^ {2}tail \[options\] <stream>/m);
+  });
+
+  it.each([
+    [
+      ['tail', 'orders', '--limit', '0'],
+      'error: invalid --limit "0": expected a positive integer, e.g. 100.',
+    ],
+    [
+      ['put', 'bad name'],
+      'error: invalid <stream> "bad name": expected a stream name (1 to 128 of a-z A-Z 0-9 _ . -) or a stream ARN.',
+    ],
+  ])('names a refused value once, in one line: %j', async (args, line) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(linesOf(result.stderr)).toEqual([line, `(run rxjs-kinesis ${args[0]} --help for usage)`]);
   });
 
   it('exits with status 2 on an unknown command', async () => {

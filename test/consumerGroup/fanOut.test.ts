@@ -4,7 +4,8 @@
 // own checks, what fan-out adds: no subscription outlives the lease (or the process) it was
 // opened under, so no new owner ever has to take a subscription over from an old one, nor wait on
 // ResourceInUseException past the server's 5 s rule; and in the end each held shard has its one
-// open subscription and no other shard has any.
+// open subscription and no other shard has any. Also: workers killed while they register the
+// stream consumer (test/adversarial/killDuringRegistrationScenario.ts).
 import type { LocalKinesis } from '../../src/local/index.js';
 import {
   FAN_OUT_CONSUMER,
@@ -16,6 +17,7 @@ import {
 } from './groupFixture.js';
 import { balanceScenario, gracefulStopScenario, takeoverScenario } from './scenarios/groupScenarios.js';
 import { handoffTimeoutScenario } from './handoffTimeoutScenario.js';
+import { killDuringRegistrationScenario } from '../adversarial/killDuringRegistrationScenario.js';
 import { SubscriptionWatch } from './subscriptionWatch.js';
 import type { ReceivedEvent } from './workerGroup.js';
 import { waitUntil } from './workerGroup.js';
@@ -156,4 +158,9 @@ describe('consumer group reading by enhanced fan-out (Redis leases)', () => {
     await handoffTimeoutScenario(start);
     await expectSubscriptionsFollowedLeases();
   }, 240_000);
+
+  it('a worker SIGKILLed while it registers the stream consumer (CREATING), on a new stream and after a deregistration: the next one reads every shard by fan-out as that consumer, from the checkpoints; one consumer is left', async () => {
+    await killDuringRegistrationScenario(start);
+    await expectSubscriptionsFollowedLeases();
+  }, 120_000);
 });

@@ -76,6 +76,8 @@ export interface GroupFixtureOptions {
    * (FAN_OUT_CONSUMER), from an embedded local Kinesis the fixture exposes as `local`.
    */
   readonly enhancedFanOut?: boolean;
+  /** With enhancedFanOut: how long a stream consumer stays CREATING or DELETING, in ms (default 100). */
+  readonly fanOutStatusDelayMs?: number;
   /**
    * Session (lease, failover) time of the workers and the observer, in ms (default
    * SESSION_TIMEOUT_MS). Longer for a group whose store shares the test's own starved process.
@@ -98,7 +100,7 @@ export async function startGroupFixture(
   try {
     const local =
       options.enhancedFanOut === true
-        ? await startLocalKinesis({ efo: { consumerStatusDelayMs: 100 } })
+        ? await startLocalKinesis({ efo: { consumerStatusDelayMs: options.fanOutStatusDelayMs ?? 100 } })
         : undefined;
     const kinesis: TestKinesis =
       local === undefined ? await startTestKinesis(options.kinesis) : asTestKinesis(local);

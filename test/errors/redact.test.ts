@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { runInNewContext } from 'node:vm';
 import {
   isSecretName,
   REDACTED,
@@ -184,5 +185,47 @@ describe('redactError', () => {
     expect(text).not.toContain(SECRET);
     expect(text).toContain('redis://:***@h:1');
     expect(text).toContain('Invalid URL');
+  });
+
+  // Node 22 and later keep an Error's `stack` as an own accessor of the engine (one per realm).
+  it.each([
+    ['of this realm', () => new SyntaxError(`Unexpected token at redis://:${SECRET}@h:1`)],
+    [
+      'of another realm',
+      () => runInNewContext(`new SyntaxError('Unexpected token at redis://:${SECRET}@h:1')`) as Error,
+    ],
+  ])('gives the copy of an error %s its stack, redacted like the message', (_realm, make) => {
+    const error = make();
+    const original = error.stack ?? '';
+    expect(original).toContain(SECRET);
+    const safe = redactError(error) as Error;
+    expect(safe).not.toBe(error);
+    const descriptor = Object.getOwnPropertyDescriptor(safe, 'stack');
+    expect(descriptor).toMatchObject({ writable: true, enumerable: false, configurable: true });
+    expect(typeof descriptor?.value).toBe('string');
+    expect(safe.stack).toBe(redactText(original));
+    expect(safe.stack).toContain('SyntaxError: Unexpected token at redis://:***@h:1\n    at ');
+    expect(inspect(safe)).toContain('redis://:***@h:1');
+    expect(inspect(safe)).not.toContain(SECRET);
+  });
+
+  it('does not run a stack getter written in JavaScript (left out of the copy)', () => {
+    const getter = jest.fn(() => `Error: at redis://:${SECRET}@h:1`);
+    const error = new Error(`failed for redis://:${SECRET}@h:1`);
+    Object.defineProperty(error, 'stack', { get: getter, configurable: true });
+    const proxied = new Error(`failed for redis://:${SECRET}@h:1`);
+    const target = (): string => `Error: at redis://:${SECRET}@h:1`;
+    const trap = jest.fn(target);
+    Object.defineProperty(proxied, 'stack', {
+      get: new Proxy(target, { apply: trap }),
+      configurable: true,
+    });
+    for (const hostile of [error, proxied]) {
+      const safe = redactError(hostile) as Error;
+      expect(Object.getOwnPropertyDescriptor(safe, 'stack')).toBeUndefined();
+      expect(safe.message).toBe('failed for redis://:***@h:1');
+    }
+    expect(getter).not.toHaveBeenCalled();
+    expect(trap).not.toHaveBeenCalled();
   });
 });

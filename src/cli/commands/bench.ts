@@ -48,11 +48,13 @@ export class BenchInterruptedError extends RxjsKinesisError {
 
 const EXAMPLES = `
 Examples:
-  rxjs-kinesis bench                                  # 50,000 x 1 KiB items per processor, embedded Kinesis, limits on
-  rxjs-kinesis bench --dry-run -m                     # serialize + aggregate only, as a markdown table
-  rxjs-kinesis bench -n 5000 -p json kpljson -i 3     # two processors, three iterations each
+  rxjs-kinesis bench                                # 50,000 x 1 KiB items per processor,
+                                                    # embedded Kinesis, limits on
+  rxjs-kinesis bench --dry-run -m                   # serialize + aggregate only, markdown table
+  rxjs-kinesis bench -n 5000 -p json kpljson -i 3   # two processors, three iterations each
   rxjs-kinesis bench --records 10000 --shards 2 --processors json msgpack
-  rxjs-kinesis bench --region eu-west-1 -n 10000      # real AWS: creates and deletes its own stream (costs money)
+  rxjs-kinesis bench --region eu-west-1 -n 10000    # real AWS: creates and deletes its own stream
+                                                    # (costs money)
 
 Records/s counts items per second. With limits on, one shard takes 1,000 records/s or 1 MiB/s:
 processors that put one item per record top out near 1,000 items/s per shard, aggregating ones

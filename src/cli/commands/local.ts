@@ -55,10 +55,10 @@ It prints the endpoint and a line of AWS variables to paste (the AWS SDKs, the A
 rxjs-kinesis read them). Ctrl+C or SIGTERM stops it (status 0).
 
 Examples:
-  rxjs-kinesis local --stream orders:2                        # port 4567, no limits, no faults
-  rxjs-kinesis local --limits --stream orders:4 --port 0      # AWS's per-shard limits, a free port
-  rxjs-kinesis local --fault-rate 0.05 --seed 42              # 5 % internal failures, 500s and resets
-  rxjs-kinesis local --cors-origin http://localhost:4200      # only this browser origin may call it`;
+  rxjs-kinesis local --stream orders:2                     # port 4567, no limits, no faults
+  rxjs-kinesis local --limits --stream orders:4 --port 0   # AWS's per-shard limits, a free port
+  rxjs-kinesis local --fault-rate 0.05 --seed 42           # 5 % internal failures, 500s and resets
+  rxjs-kinesis local --cors-origin http://localhost:4200   # only this browser origin may call it`;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 function collectOrigin(value: string, previous: string[] = []): string[] {

@@ -69,7 +69,8 @@ Examples:
   rxjs-kinesis tail orders --from trim-horizon --limit 10    # the 10 oldest items
   rxjs-kinesis tail orders --from 2026-01-31T12:00:00Z -p kpljson | jq .data
   rxjs-kinesis tail logs -p string --endpoint http://127.0.0.1:4567
-  rxjs-kinesis tail orders --efo audit-tail --deregister   # enhanced fan-out, consumer removed after`;
+  rxjs-kinesis tail orders --efo audit-tail --deregister     # enhanced fan-out, consumer
+                                                             # removed after`;
 
 /** Adds `rxjs-kinesis tail <stream>`: prints a stream's items as JSON lines. */
 export function registerTailCommand(
@@ -213,6 +214,6 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
 /** A stream consumer name (RegisterStreamConsumer's rule). */
 function parseConsumerName(value: string): string {
   if (!/^[a-zA-Z0-9_.-]{1,128}$/.test(value))
-    throw new InvalidArgumentError('a stream consumer name has 1 to 128 characters from [a-zA-Z0-9_.-]');
+    throw new InvalidArgumentError('expected a stream consumer name: 1 to 128 of a-z A-Z 0-9 _ . -.');
   return value;
 }

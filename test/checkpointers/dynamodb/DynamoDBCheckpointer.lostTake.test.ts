@@ -4,52 +4,22 @@
 // failover time before anyone reads the shard. Faults come from a proxy in front of the test
 // DynamoDB that closes the connection after the table applied the write.
 import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
-import type { DynamoDBCheckpointerOptions } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointerOptions.js';
+import type { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import { DynamoDBRequestError } from '../../../src/checkpointers/dynamodb/errors/DynamoDBRequestError.js';
-import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
-import { startDynamoDBFaultProxy, type DynamoDBFaultProxy } from '../../support/dynamodbFaultProxy.js';
+import { uniqueTableName } from '../../support/dynamodb.js';
+import { useDynamoDBFaultProxy } from '../../support/useDynamoDBFaultProxy.js';
 
 const STREAM = 'orders';
 const SHARD = 'shardId-000000000000';
 const FAILOVER_MS = 10_000;
 const TAKE_TOKEN = 'rxjsKinesisTakeToken';
 
-let dynamo: TestDynamoDB;
-let proxy: DynamoDBFaultProxy;
-const opened: DynamoDBCheckpointer[] = [];
-
-beforeAll(async () => {
-  dynamo = await startTestDynamoDB();
-  proxy = await startDynamoDBFaultProxy(dynamo.endpoint);
-});
-
-afterEach(async () => {
-  await Promise.all(opened.splice(0).map((checkpointer) => checkpointer.close()));
-});
-
-afterAll(async () => {
-  await proxy.close();
-  await dynamo.close();
-});
-
-/** A checkpointer of `tableName` whose requests go through the fault proxy. */
-function worker(tableName: string, options: Partial<DynamoDBCheckpointerOptions> = {}): DynamoDBCheckpointer {
-  const checkpointer = new DynamoDBCheckpointer({
-    endpoint: proxy.endpoint,
-    region: dynamo.region,
-    credentials: dynamo.credentials,
-    tableName,
-    failoverTimeMs: FAILOVER_MS,
-    sleep: async () => undefined,
-    ...options,
-  });
-  opened.push(checkpointer);
-  return checkpointer;
-}
+/** Checkpointers whose requests go through the fault proxy. */
+const fixture = useDynamoDBFaultProxy({ failoverTimeMs: FAILOVER_MS });
+const { worker } = fixture;
 
 async function readItem(tableName: string): Promise<Record<string, AttributeValue>> {
-  const answer = await dynamo
+  const answer = await fixture.dynamo
     .createClient()
     .send(
       new GetItemCommand({ TableName: tableName, Key: { leaseKey: { S: SHARD } }, ConsistentRead: true }),
@@ -76,7 +46,7 @@ describe('DynamoDBCheckpointer: a lease take whose answer was lost', () => {
     await releasedLease(tableName);
     const before = Number((await readItem(tableName)).leaseCounter?.N);
     const a = worker(tableName);
-    proxy.loseAnswers('UpdateItem', 1);
+    fixture.proxy.loseAnswers('UpdateItem', 1);
 
     const lease = await a.acquireLease(STREAM, SHARD, 'worker-a');
 
@@ -101,7 +71,7 @@ describe('DynamoDBCheckpointer: a lease take whose answer was lost', () => {
     const a = worker(tableName, { now: () => clock });
     await expect(a.acquireLease(STREAM, SHARD, 'worker-a')).resolves.toBeUndefined();
     clock += FAILOVER_MS + 1;
-    proxy.loseAnswers('UpdateItem', 1);
+    fixture.proxy.loseAnswers('UpdateItem', 1);
 
     const lease = await a.acquireLease(STREAM, SHARD, 'worker-a');
 
@@ -114,7 +84,7 @@ describe('DynamoDBCheckpointer: a lease take whose answer was lost', () => {
     const tableName = uniqueTableName('lost-create');
     const a = worker(tableName);
     await a.listLeases(STREAM); // the table exists: the next PutItem is the lease item's
-    proxy.loseAnswers('PutItem', 1);
+    fixture.proxy.loseAnswers('PutItem', 1);
 
     const lease = await a.acquireLease(STREAM, SHARD, 'worker-a');
 
@@ -131,7 +101,7 @@ describe('DynamoDBCheckpointer: a lease take whose answer was lost', () => {
     await releasedLease(tableName);
     const a = worker(tableName, { maxAttempts: 3 });
     // The first attempt is applied; the retries fail their condition against it; no answer arrives.
-    proxy.loseAnswers('UpdateItem', 3);
+    fixture.proxy.loseAnswers('UpdateItem', 3);
 
     const lease = await a.acquireLease(STREAM, SHARD, 'worker-a');
 
@@ -147,7 +117,7 @@ describe('DynamoDBCheckpointer: a lease take whose answer was lost', () => {
     let secondLease: Awaited<ReturnType<DynamoDBCheckpointer['acquireLease']>>;
     // The first instance's write never reaches the table; the second takes the lease before the
     // first one's retry, which then fails its condition: same owner, same counter, not its write.
-    proxy.dropRequest('UpdateItem', async () => {
+    fixture.proxy.dropRequest('UpdateItem', async () => {
       secondLease = await second.acquireLease(STREAM, SHARD, 'worker-a');
     });
 
@@ -162,9 +132,9 @@ describe('DynamoDBCheckpointer: a lease take whose answer was lost', () => {
     const tableName = uniqueTableName('lost-late');
     await releasedLease(tableName);
     const a = worker(tableName, { maxAttempts: 3, requestTimeout: 1000 });
-    const held = proxy.hold('UpdateItem');
-    proxy.dropRequest('UpdateItem');
-    proxy.dropRequest('UpdateItem');
+    const held = fixture.proxy.hold('UpdateItem');
+    fixture.proxy.dropRequest('UpdateItem');
+    fixture.proxy.dropRequest('UpdateItem');
 
     // The request times out on the client, its retries never reach the table, and the read-back
     // shows the lease still free.
@@ -189,9 +159,9 @@ describe('DynamoDBCheckpointer.close(): a lease take still unsettled', () => {
   /** worker-a's take of the released lease: its call fails, and only then the table applies it. */
   async function lateTake(tableName: string, a: DynamoDBCheckpointer): Promise<{ counter: number }> {
     const before = Number((await readItem(tableName)).leaseCounter?.N);
-    const held = proxy.hold('UpdateItem');
-    proxy.dropRequest('UpdateItem');
-    proxy.dropRequest('UpdateItem');
+    const held = fixture.proxy.hold('UpdateItem');
+    fixture.proxy.dropRequest('UpdateItem');
+    fixture.proxy.dropRequest('UpdateItem');
     await expect(a.acquireLease(STREAM, SHARD, 'worker-a')).rejects.toBeInstanceOf(DynamoDBRequestError);
     await held.reached;
     await held.release();
