@@ -31,8 +31,9 @@ interface DeliveryWaiter<T> {
  * An imperative producer on the same engine as toKinesis(): `await put(item)` returns once the
  * item is accepted (waiting while the queue is full, or while every call slot is taken and a
  * call's worth of records is ready for the next), `await send(item)` once it is delivered,
- * `flush()` sends everything and waits for it, `close()` flushes and releases the client, and
- * `close({ abort: true })` releases it at once, failing what was not delivered.
+ * `flush()` sends everything and waits for it, `close()` flushes and releases the client,
+ * `close({ abort: true })` releases it at once, failing what was not delivered, and
+ * `close({ timeoutMs })` flushes and aborts so if the flush is not over in time.
  *
  * Every item is reported on `reports$`. A failed item rejects its send() promise; a failed put()
  * item rejects each flush() (and close()) running that covers it (was called after its put()),
