@@ -1,4 +1,5 @@
 import { KinesisValidationError } from '../kinesis/errors/KinesisValidationError.js';
+import type { AbandonedCall } from './CallInFlight.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
 import type { DeliveredRecord, GivenUpRecord, SendResult } from './PutRecordsSender.js';
 
@@ -44,7 +45,8 @@ export class CallParts<T> {
   private mispredicted = 0;
   /** Parts waiting for a slot of the call, oldest first. */
   private readonly waiting: (readonly OutgoingRecord<T>[])[] = [];
-  private inFlight = 0;
+  /** Parts sent and not yet answered. */
+  private readonly inFlight = new Set<readonly OutgoingRecord<T>[]>();
   /** Whether the producer offers this call the slots it frees (see wantSlots). */
   private askingForSlots = false;
 
@@ -91,14 +93,30 @@ export class CallParts<T> {
     return true;
   }
 
+  /**
+   * Where the call's records are when the producer is aborted: the answers of the parts answered
+   * so far (merged), the records of parts in flight, those of parts waiting for a slot.
+   */
+  abandon(): AbandonedCall<T> {
+    const { delivered, retry, givenUp, mispredicted } = this;
+    const anyAnswered = delivered.length > 0 || retry.length > 0 || givenUp.length > 0;
+    return {
+      answered: anyAnswered
+        ? { delivered, retry, givenUp, mispredicted, requestError: undefined }
+        : undefined,
+      inFlight: [...this.inFlight].flat(),
+      unsent: this.waiting.flat(),
+    };
+  }
+
   private send(part: readonly OutgoingRecord<T>[]): void {
-    this.inFlight += 1;
+    this.inFlight.add(part);
     this.partSent(part);
     this.sendOnce(part, (result) => this.answered(part, result));
   }
 
   private answered(part: readonly OutgoingRecord<T>[], result: SendResult<T>): void {
-    this.inFlight -= 1;
+    this.inFlight.delete(part);
     if (refusedWhole(part, result)) {
       this.split(part);
       return;
@@ -109,7 +127,7 @@ export class CallParts<T> {
     this.mispredicted += result.mispredicted;
     const next = this.waiting.shift();
     if (next !== undefined) this.send(next);
-    else if (this.inFlight > 0) this.slots.giveBack();
+    else if (this.inFlight.size > 0) this.slots.giveBack();
     else {
       const { delivered, retry, givenUp, mispredicted } = this;
       this.done({ delivered, retry, givenUp, mispredicted, requestError: undefined });

@@ -5,9 +5,11 @@ import { ProducerAbortedError } from './errors/ProducerAbortedError.js';
 import { ProducerClosedError } from './errors/ProducerClosedError.js';
 import { FifoQueue } from './FifoQueue.js';
 import { FlushFailures } from './FlushFailures.js';
+import { CloseDeadline } from './CloseDeadline.js';
 import { checkOptionNames } from './knownOptionNames.js';
 import { validateFlushOn } from './flushOn.js';
 import type { PreparedItem } from './OutgoingRecord.js';
+import { producerLog } from './producerLog.js';
 import { ProducerEngine } from './ProducerEngine.js';
 import type { ProducerMetricsSnapshot } from './ProducerMetrics.js';
 import { resolveCloseOptions, type ProducerCloseOptions } from './ProducerCloseOptions.js';
@@ -29,8 +31,9 @@ interface DeliveryWaiter<T> {
  * An imperative producer on the same engine as toKinesis(): `await put(item)` returns once the
  * item is accepted (waiting while the queue is full, or while every call slot is taken and a
  * call's worth of records is ready for the next), `await send(item)` once it is delivered,
- * `flush()` sends everything and waits for it, `close()` flushes and releases the client, and
- * `close({ abort: true })` releases it at once, failing what was not delivered.
+ * `flush()` sends everything and waits for it, `close()` flushes and releases the client,
+ * `close({ abort: true })` releases it at once, failing what was not delivered, and
+ * `close({ timeoutMs })` flushes and aborts so if the flush is not over in time.
  *
  * Every item is reported on `reports$`. A failed item rejects its send() promise; a failed put()
  * item rejects each flush() (and close()) running that covers it (was called after its put()),
@@ -57,6 +60,8 @@ export class Producer<T> {
   private mapBoundOn = true;
   private closing: Promise<void> | undefined;
   private aborting: Promise<void> | undefined;
+  /** The deadline of the graceful close (close({ timeoutMs })). */
+  private readonly closeDeadline: CloseDeadline;
   private readonly flushOn: Subscription | undefined;
 
   /** Every item's report, as its PutRecords answer arrives. Completes on close(). */
@@ -71,6 +76,9 @@ export class Producer<T> {
       shardMapArrived: () => this.admit(true),
       fatal: (error) => this.flushFailures.producerFailed(error),
     });
+    this.closeDeadline = new CloseDeadline(this.engine.options.scheduler, (timeoutMs) =>
+      this.closeDeadlinePassed(timeoutMs),
+    );
     this.flushOn = flushOn?.subscribe({
       next: () => this.engine.flush(),
       error: (error: unknown) =>
@@ -138,12 +146,18 @@ export class Producer<T> {
    * been emitted and every timer, call, thread and the client it started have stopped; a close()
    * called after it returns the same promise. See the README, "Closing a Producer".
    *
+   * With `{ timeoutMs }`: closes gracefully, but aborts as above when the close has not finished
+   * `timeoutMs` after it was called (on the producer's scheduler); the close then rejects as one
+   * an abort ends does. Given while a graceful close runs, the earlier deadline rules (the same
+   * promise is returned).
+   *
    * Invalid options reject at once with InvalidOptionError, the producer left open.
    */
   close(options?: ProducerCloseOptions): Promise<void> {
     let abort: boolean;
+    let timeoutMs: number;
     try {
-      abort = resolveCloseOptions(options);
+      ({ abort, timeoutMs } = resolveCloseOptions(options));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -151,8 +165,26 @@ export class Producer<T> {
     this.flushOn?.unsubscribe();
     if (abort) this.aborting ??= this.abort();
     if (this.aborting !== undefined) return this.aborting;
-    this.closing ??= this.flush().finally(() => this.stop());
+    this.closing ??= this.flush().finally(() => {
+      this.closeDeadline.end();
+      return this.stop();
+    });
+    this.closeDeadline.set(timeoutMs);
     return this.closing;
+  }
+
+  /** The graceful close's deadline passed before it finished: the producer is aborted now. */
+  private closeDeadlinePassed(timeoutMs: number): void {
+    // Every item settled: the close is over but for its last promise steps (they end this timer
+    // in real time; a virtual-time scheduler may run it first), and an abort has nothing to do.
+    if (this.engine.queuedItems === 0 && this.waiting.length === 0) return;
+    const { logger, address } = this.engine.options;
+    producerLog(logger, address.streamName, 'warn', 'close deadline passed: aborting', {
+      timeoutMs,
+      items: this.engine.queuedItems,
+      waitingPuts: this.waiting.length,
+    });
+    this.aborting ??= this.abort();
   }
 
   private async abort(): Promise<void> {

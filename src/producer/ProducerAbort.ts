@@ -8,9 +8,12 @@ import { UNASSIGNED_SHARD } from './ShardPredictor.js';
 
 /** How many items an abort failed, by where they were. */
 export interface AbortedCounts {
-  /** In a PutRecords call that was abandoned. */
+  /** In a PutRecords request in flight that was abandoned. */
   readonly inFlight: number;
-  /** In a lane: open, closed and waiting (a KPL checksum pending or not), or in back-off. */
+  /**
+   * In a lane: open, closed and waiting (a KPL checksum pending or not), or in back-off; or in a
+   * call refused whole, in a part not yet sent or answered and waiting to be re-sent.
+   */
   readonly waiting: number;
   /** Waiting for the stream's first shard map. */
   readonly unplaced: number;
@@ -23,13 +26,17 @@ function itemCount<T>(records: readonly RecordItems<T>[]): number {
 }
 
 /**
- * The abort of a producer (Producer.close({ abort: true }), toKinesis() with
- * `flushOnUnsubscribe: false`): every item accepted and not settled gets its one report. Items
- * of calls whose afterFlush has not finished are reported delivered (they were); every other
- * one fails with ProducerAbortedError, per shard: those of calls in flight (their calls are
- * stopped first, so no answer comes after) with `deliveryUnknown`, then those in the lanes (with
- * `deliveryUnknown` too when waiting to be re-sent after an attempt that got no answer), then
- * those waiting for the first shard map. Nothing of them is kept.
+ * The abort of a producer (Producer.close({ abort: true }) or its timeoutMs passing, toKinesis()
+ * with `flushOnUnsubscribe: false`): every item accepted and not settled gets its one report.
+ * Items of a call refused whole as invalid whose part Kinesis already answered are reported as
+ * that answer says: stored ones delivered (through afterFlush, as every delivered item is),
+ * those it gave up on failed with their error. Items of calls whose afterFlush has not finished
+ * are reported delivered (they were), without waiting for it. Every other one fails with
+ * ProducerAbortedError, per shard: those of requests in flight (their calls are stopped first,
+ * so no answer comes after) with `deliveryUnknown`; then those of a split call's parts not sent,
+ * or answered and waiting to be re-sent, and those in the lanes, with `deliveryUnknown` only when
+ * waiting to be re-sent after an attempt that got no answer; then those waiting for the first
+ * shard map. Nothing of them is kept.
  */
 export class ProducerAbort<T> {
   constructor(
@@ -42,10 +49,27 @@ export class ProducerAbort<T> {
 
   /** Reports every item not settled (see above); `unplaced`: the items waiting for the shard map. */
   failAll(unplaced: readonly QueuedItem<T>[]): AbortedCounts {
+    const calls = this.sendLoop.takeInFlight().map((call) => call.abandon());
+    for (const { answered } of calls) {
+      if (answered === undefined) continue;
+      this.failures.failGivenUp(answered.givenUp);
+      this.settlement.delivered(answered);
+    }
     this.settlement.settleWaiting();
     let inFlight = 0;
-    for (const call of this.sendLoop.takeInFlight()) inFlight += this.failByLane(call, true);
     let waiting = 0;
+    for (const call of calls) {
+      inFlight += this.failByLane(call.inFlight, true);
+      const notSent = call.answered === undefined ? call.unsent : [...call.unsent, ...call.answered.retry];
+      waiting += this.failByLane(
+        notSent.filter((record) => record.possibleDuplicate),
+        true,
+      );
+      waiting += this.failByLane(
+        notSent.filter((record) => !record.possibleDuplicate),
+        false,
+      );
+    }
     for (const [laneId, records] of this.batcher.takeAll()) {
       // A record re-sent after an attempt without a definite answer may be stored all the same.
       for (const possibleDuplicate of [true, false]) {

@@ -7,6 +7,7 @@ import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import type { PutRecordsEntry } from '../kinesis/putRecordsBody.js';
 import { sendPutRecords } from '../kinesis/putRecordsWire.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
+import type { CallInFlight } from './CallInFlight.js';
 import { CallParts, refusedWhole, type CallSlots } from './CallParts.js';
 import type { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
@@ -75,12 +76,14 @@ export class PutRecordsSender<T> {
   ) {}
 
   /**
-   * Sends `records` in one PutRecords call, on the call slot the caller took for it, and calls
-   * `done` once with what became of each. When Kinesis refuses the whole request as invalid (one
-   * entry it will not take fails the call), the records are sent again in parts (CallParts),
-   * within `slots`, so only the entries it refuses on their own fail and the others are delivered.
+   * Sends the records of `call` in one PutRecords call, on the call slot the caller took for it,
+   * and calls `done` once with what became of each. When Kinesis refuses the whole request as
+   * invalid (one entry it will not take fails the call), the records are sent again in parts
+   * (CallParts, kept on `call` for an abort), within `slots`, so only the entries it refuses on
+   * their own fail and the others are delivered.
    */
-  send(records: readonly OutgoingRecord<T>[], slots: CallSlots, done: (result: SendResult<T>) => void): void {
+  send(call: CallInFlight<T>, slots: CallSlots, done: (result: SendResult<T>) => void): void {
+    const { records } = call;
     this.sendOnce(records, (result) => {
       if (!refusedWhole(records, result)) {
         done(result);
@@ -88,7 +91,8 @@ export class PutRecordsSender<T> {
       }
       const sendOnce = (part: readonly OutgoingRecord<T>[], answered: (result: SendResult<T>) => void) =>
         this.sendOnce(part, answered);
-      new CallParts<T>(sendOnce, slots, this.partSent, done).split(records);
+      call.parts = new CallParts<T>(sendOnce, slots, this.partSent, done);
+      call.parts.split(records);
     });
   }
 

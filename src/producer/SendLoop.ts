@@ -2,6 +2,7 @@ import type { SchedulerLike, Subscription } from 'rxjs';
 import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
 import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
+import { CallInFlight } from './CallInFlight.js';
 import type { CallSlots } from './CallParts.js';
 import type { DeliverySettlement } from './DeliverySettlement.js';
 import type { ItemFailures } from './ItemFailures.js';
@@ -38,8 +39,8 @@ export interface SendLoopHost {
 export class SendLoop<T> {
   /** PutRecords requests in flight: calls, and the parts of split calls beyond their first. */
   private inFlight = 0;
-  /** The records of each call in flight (taken out at abort). */
-  private readonly calls = new Set<readonly OutgoingRecord<T>[]>();
+  /** Each call in flight (taken out at abort). */
+  private readonly calls = new Set<CallInFlight<T>>();
   private bufferTimer: Subscription | undefined;
   private wakeTimer: { at: number; subscription: Subscription } | undefined;
   private pumping = false;
@@ -104,10 +105,10 @@ export class SendLoop<T> {
   }
 
   /**
-   * Takes out the records of every call in flight, whose answers are then ignored: the producer
-   * is aborted (its calls are stopped first, so none answers after).
+   * Takes out every call in flight, whose answers are then ignored: the producer is aborted (its
+   * calls are stopped first, so none answers after).
    */
-  takeInFlight(): (readonly OutgoingRecord<T>[])[] {
+  takeInFlight(): CallInFlight<T>[] {
     const taken = [...this.calls];
     this.calls.clear();
     this.partsWaiting = [];
@@ -212,18 +213,13 @@ export class SendLoop<T> {
     this.counters.countPutRecordsCall(lanes);
     for (const laneId of lanes) this.batcher.lane(laneId).inFlight += 1;
     for (const record of records) if (record.attempts > 0) this.counters.add(record.laneId, 'retries');
-    this.calls.add(records);
-    this.sender.send(records, this.slots, (result) =>
-      this.host.guard(() => this.answered(records, lanes, result)),
-    );
+    const call = new CallInFlight<T>(records);
+    this.calls.add(call);
+    this.sender.send(call, this.slots, (result) => this.host.guard(() => this.answered(call, lanes, result)));
   }
 
-  private answered(
-    records: readonly OutgoingRecord<T>[],
-    lanes: ReadonlySet<string>,
-    result: SendResult<T>,
-  ): void {
-    if (!this.calls.delete(records) || this.host.disposed()) return;
+  private answered(call: CallInFlight<T>, lanes: ReadonlySet<string>, result: SendResult<T>): void {
+    if (!this.calls.delete(call) || this.host.disposed()) return;
     this.inFlight -= 1;
     for (const laneId of lanes) this.batcher.lane(laneId).inFlight -= 1;
     const now = this.scheduler.now();

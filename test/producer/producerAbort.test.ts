@@ -2,7 +2,8 @@
 // shard): items in a call in flight, in back-off after a throttled answer, released and waiting
 // for the call slot, not yet released, and waiting for the first shard map each get exactly one
 // report; put() calls waiting for room are refused; close() resolves with no timer or socket left,
-// and no item reported as never stored is in the stream.
+// and no item reported as never stored is in the stream. close({ timeoutMs }) aborts at its
+// deadline (an afterFlush that never settles) and cancels its timer when the close finishes first.
 import { Subject } from 'rxjs';
 import { toKinesis } from '../../src/operators/toKinesis.js';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
@@ -173,6 +174,43 @@ describe('aborting a producer against the local Kinesis', () => {
     }
     expect(scheduler.live).toBe(0);
     expect(await eventually(() => socketsTo(port()) === 0, LATENCY_MS)).toBe(true);
+  });
+
+  it('Producer.close({ timeoutMs }) with an afterFlush that never settles: delivered at the deadline, nothing left', async () => {
+    const scheduler = new CountingScheduler();
+    let afterFlushCalls = 0;
+    const producer = new Producer<number>({
+      ...options(streamName, scheduler),
+      afterFlush: () => {
+        afterFlushCalls += 1;
+        return new Promise<void>(() => undefined);
+      },
+    });
+    const reports: DeliveryReport<number>[] = [];
+    producer.reports$.subscribe((report) => reports.push(report));
+    for (const id of ids(300, 3)) await producer.put(id);
+    producer.flush().catch(noop);
+    await waitFor(() => afterFlushCalls > 0, 10 * LATENCY_MS, 'afterFlush');
+    // Stored, and held by afterFlush: a close without a deadline would wait for ever.
+    expect(reports).toEqual([]);
+    await producer.close({ timeoutMs: 200 });
+    expect(scheduler.ran).toContain(200);
+    expect(reports.map((report) => `${report.item} ${report.status}`)).toEqual([
+      '300 delivered',
+      '301 delivered',
+      '302 delivered',
+    ]);
+    expect(scheduler.live).toBe(0);
+    expect(await eventually(() => socketsTo(port()) === 0, LATENCY_MS)).toBe(true);
+  });
+
+  it('Producer.close({ timeoutMs }) that finishes first cancels its timer', async () => {
+    const scheduler = new CountingScheduler();
+    const producer = new Producer<number>(options(streamName, scheduler));
+    for (const id of ids(400, 2)) await producer.put(id);
+    await producer.close({ timeoutMs: 600_000 });
+    expect(scheduler.live).toBe(0);
+    expect(scheduler.ran).not.toContain(600_000);
   });
 
   it('toKinesis() with flushOnUnsubscribe: false aborts: the items count as failed, nothing left', async () => {

@@ -3,15 +3,17 @@ import { describeItems } from './DeliveryFailedError.js';
 import type { FailedItem } from './FailedItem.js';
 
 /**
- * The producer was closed with `close({ abort: true })` (or a toKinesis() subscription ended
- * with `flushOnUnsubscribe: false`) before these items were delivered; `items` are the items
- * with their indexes, `context.shardId` the shard they were predicted for (absent when the
- * shard map was not loaded yet, or the item was still waiting for room in the queue).
+ * The producer was closed with `close({ abort: true })`, or its `close({ timeoutMs })` deadline
+ * passed (or a toKinesis() subscription ended with `flushOnUnsubscribe: false`), before these
+ * items were delivered; `items` are the items with their indexes, `context.shardId` the shard
+ * they were predicted for (absent when the shard map was not loaded yet, or the item was still
+ * waiting for room in the queue).
  *
- * `deliveryUnknown` is true for items Kinesis may have stored: their PutRecords call was in
- * flight (it was abandoned), or they waited to be re-sent after an attempt that got no answer
- * (their report would have said `possibleDuplicate`). Otherwise they were never stored (never
- * sent, or refused at every attempt so far).
+ * `deliveryUnknown` is true for items Kinesis may have stored: their PutRecords request was in
+ * flight (it was abandoned; of a call refused whole and being sent again in parts, only the
+ * parts in flight), or they waited to be re-sent after an attempt that got no answer (their
+ * report would have said `possibleDuplicate`). Otherwise they were never stored (never sent, or
+ * refused at every attempt so far).
  *
  * Retriable: nothing about the items or the stream stopped them, only the abort; they may be
  * given to another producer (with deliveryUnknown, at the risk of a duplicate).
