@@ -182,9 +182,13 @@ describe('KinesisTransportStrategy', () => {
     refused({ ...valid, deserializer: {} }, 'deserializer');
     refused({ ...valid, scheduler: 5 }, 'scheduler');
     refused({ ...valid, handlerTimeoutMs: 0 }, 'handlerTimeoutMs');
+    for (const closeTimeoutMs of [0, -1, NaN, 2 ** 31, '20000'])
+      refused({ ...valid, closeTimeoutMs }, 'closeTimeoutMs');
     expect(
       () => new KinesisTransportStrategy({ ...valid, checkpoint: { batchSize: 10, intervalMs: 0 } }),
     ).not.toThrow();
+    for (const closeTimeoutMs of [1, 20_000, Infinity])
+      expect(() => new KinesisTransportStrategy({ ...valid, closeTimeoutMs })).not.toThrow();
   });
 });
 
