@@ -37,7 +37,7 @@ export interface KinesisTransportOptions {
    * checkpointing the event (it is read again after a restart) and `on('error')` listeners are told.
    */
   readonly onDeadLetter?: (deadLetter: KinesisDeadLetter) => void | Promise<void>;
-  /** Scheduler of the handler timeouts (tests). */
+  /** Scheduler of the handler timeouts and of the `closeTimeoutMs` deadline (tests). */
   readonly scheduler?: SchedulerLike;
 }
 
