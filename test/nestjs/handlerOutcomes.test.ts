@@ -156,10 +156,10 @@ describe('handler outcomes', () => {
       // Registered first with the transport's timeout; the second has a short one.
       @EventPattern('late')
       lateLong(): Observable<never> {
-        return after('late-long', 200);
+        return after('late-long', 100);
       }
 
-      @EventPattern('late', { timeoutMs: 300 })
+      @EventPattern('late', { timeoutMs: 1000 })
       lateShort(): Observable<never> {
         return after('late-short');
       }
@@ -191,7 +191,7 @@ describe('handler outcomes', () => {
       ]),
     ).toEqual([
       ['handler-timeout', 'pair', 300],
-      ['handler-timeout', 'late', 300],
+      ['handler-timeout', 'late', 1000],
     ]);
   });
 
