@@ -3,9 +3,9 @@ import type { ProducerOptions } from '../index.js';
 import type { KinesisMessage } from './KinesisMessage.js';
 
 /**
- * Options of KinesisClientProxy: the Producer's (stream, connection, batching, processor,
- * `partitionKey` as a default for events emitted without a KinesisEmitRecord) and Nest's
- * serializer of `{ pattern, data }` packets.
+ * Options of KinesisClientProxy: the Producer's (stream, connection, batching, processor;
+ * `partitionKey` and `explicitHashKey` for the events emitted without their own in a
+ * KinesisEmitRecord) and Nest's serializer of `{ pattern, data }` packets.
  */
 export interface KinesisClientOptions extends ProducerOptions<KinesisMessage> {
   /**

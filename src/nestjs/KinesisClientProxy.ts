@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { from, throwError, type Observable } from 'rxjs';
 import { Producer, ProducerClosedError, type DeliveredReport, type ProducerOptions } from '../index.js';
-import { EmitKeys } from './EmitKeys.js';
+import { EmitKeys, type EmitKey } from './EmitKeys.js';
 import type { KinesisClientOptions } from './KinesisClientOptions.js';
 import { NestUsageError } from './errors/NestUsageError.js';
 import { KinesisEmitRecord } from './KinesisEmitRecord.js';
@@ -26,7 +26,7 @@ export type KinesisClientStatus = 'connected' | 'disconnected';
 export class KinesisClientProxy extends ClientProxy {
   private producer: Producer<KinesisMessage> | undefined;
   private readonly producerOptions: ProducerOptions<KinesisMessage>;
-  /** The partition keys of the events handed to the Producer and not yet keyed by it. */
+  /** The keys of the events handed to the Producer and not yet keyed by it. */
   private readonly keys = new EmitKeys();
   /** The events handed to the Producer and not yet reported: close() waits for them. */
   private readonly sending = new Set<Promise<unknown>>();
@@ -37,10 +37,14 @@ export class KinesisClientProxy extends ClientProxy {
 
   constructor(options: KinesisClientOptions) {
     super();
-    this.producerOptions = validateClientOptions(options, (message, index, fallback) => {
-      const key = this.keys.take(message)?.key;
-      if (key !== undefined) return key;
-      return typeof fallback === 'function' ? fallback(message, index) : (fallback ?? randomUUID());
+    this.producerOptions = validateClientOptions(options, {
+      partitionKey: (message, index, fallback) => {
+        const key = this.keys.take(message)?.partitionKey;
+        if (key !== undefined) return key;
+        return typeof fallback === 'function' ? fallback(message, index) : (fallback ?? randomUUID());
+      },
+      explicitHashKey: (message, index, fallback) =>
+        this.keys.taken(message)?.explicitHashKey ?? fallback?.(message, index),
     });
     this.initializeSerializer(options.serializer === undefined ? {} : { serializer: options.serializer });
   }
@@ -128,12 +132,12 @@ export class KinesisClientProxy extends ClientProxy {
   protected dispatchEvent<T = DeliveredReport<KinesisMessage>>(packet: ReadPacket): Promise<T> {
     let producer: Producer<KinesisMessage>;
     let serialized: unknown;
-    let partitionKey: string | undefined;
+    let keys: EmitKey = { partitionKey: undefined, explicitHashKey: undefined };
     try {
       producer = this.open();
       let data: unknown = packet.data;
       if (data instanceof KinesisEmitRecord) {
-        partitionKey = data.options.partitionKey;
+        keys = { partitionKey: data.options.partitionKey, explicitHashKey: data.options.explicitHashKey };
         data = data.data;
       }
       serialized = this.serializer.serialize({ pattern: packet.pattern, data });
@@ -141,11 +145,11 @@ export class KinesisClientProxy extends ClientProxy {
       return Promise.reject(error);
     }
     if (!isPromiseLike(serialized))
-      return this.sendTo(producer, serialized as KinesisMessage, partitionKey) as Promise<T>;
+      return this.sendTo(producer, serialized as KinesisMessage, keys) as Promise<T>;
     // An async serializer (Nest's Kafka client awaits one too): the event is emitted now, so
     // close() waits for its message and hands it to the Producer before closing it.
     const handed = Promise.resolve(serialized).then((message) => ({
-      sent: this.sendTo(producer, message as KinesisMessage, partitionKey),
+      sent: this.sendTo(producer, message as KinesisMessage, keys),
     }));
     this.serializing.add(handed);
     const settled = (): void => void this.serializing.delete(handed);
@@ -153,13 +157,13 @@ export class KinesisClientProxy extends ClientProxy {
     return handed.then(({ sent }) => sent) as Promise<T>;
   }
 
-  /** Hands a message to the Producer with its own partition key; close() waits for its report. */
+  /** Hands a message to the Producer with its own keys; close() waits for its report. */
   private sendTo(
     producer: Producer<KinesisMessage>,
     message: KinesisMessage,
-    partitionKey: string | undefined,
+    keys: EmitKey,
   ): Promise<DeliveredReport<KinesisMessage>> {
-    const key = this.keys.add(message, partitionKey);
+    const key = this.keys.add(message, keys);
     const sent = producer.send(message);
     this.sending.add(sent);
     const settled = (): void => {

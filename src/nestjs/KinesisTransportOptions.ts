@@ -22,15 +22,31 @@ export interface KinesisTransportOptions {
    */
   readonly handlerTimeoutMs?: number;
   /**
+   * How long `close()` (`app.close()`, a SIGTERM with `enableShutdownHooks()`) waits for the
+   * handlers under way, in ms (default 20000; `Infinity`: as long as they take). At the deadline
+   * the handlers still running are given up: their `getAbortSignal()` fires, an Observable
+   * handler is unsubscribed, and their events are neither checkpointed nor dead-lettered (the
+   * shard's next owner reads them again); the checkpoints of the events finished are written and
+   * the leases released. A given-up handler's later result changes nothing.
+   */
+  readonly closeTimeoutMs?: number;
+  /**
    * Called (and awaited) for an event whose handler failed or timed out, or a record that cannot
    * be decoded; the event is then checkpointed like a handled one, so one bad event never stalls
    * its shard. Without it such events are only logged. If it throws, the consumer stops without
    * checkpointing the event (it is read again after a restart) and `on('error')` listeners are told.
    */
   readonly onDeadLetter?: (deadLetter: KinesisDeadLetter) => void | Promise<void>;
-  /** Scheduler of the handler timeouts (tests). */
+  /** Scheduler of the handler timeouts and of the `closeTimeoutMs` deadline (tests). */
   readonly scheduler?: SchedulerLike;
 }
 
 /** Default of `handlerTimeoutMs`. */
 export const DEFAULT_HANDLER_TIMEOUT_MS = 300_000;
+
+/**
+ * Default of `closeTimeoutMs`: 20 s, two thirds of the 30 s a SIGTERM is commonly given before
+ * SIGKILL (Kubernetes' default grace period, ECS's default stop timeout), so the checkpoint
+ * writes, lease releases and the clients' flush that follow still fit in the rest.
+ */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 20_000;

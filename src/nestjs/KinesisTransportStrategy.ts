@@ -1,18 +1,19 @@
 import { Logger } from '@nestjs/common';
-import { Server, type CustomTransportStrategy, type MessageHandler } from '@nestjs/microservices';
+import type { CustomTransportStrategy, MessageHandler } from '@nestjs/microservices';
 import {
   asyncScheduler,
   concatMap,
+  defer,
   from,
   lastValueFrom,
   groupBy,
   mergeMap,
   NEVER,
-  Observable,
   of,
-  throwError,
-  timeout,
+  takeUntil,
   type MonoTypeOperatorFunction,
+  type Observable,
+  type SchedulerLike,
   type Subscription,
 } from 'rxjs';
 import {
@@ -32,7 +33,11 @@ import { KINESIS_TRANSPORT } from './kinesisTransport.js';
 import { validateHandlerTimeout } from './validateHandlerTimeout.js';
 import { validateTransportOptions } from './validateTransportOptions.js';
 import { describeForLog } from './describeForLog.js';
+import { describeDeadLetter } from './describeDeadLetter.js';
+import { HandlersUnderWay } from './HandlersUnderWay.js';
+import { runHandlers } from './runHandlers.js';
 import { runInHooks } from './runInHooks.js';
+import { SideBySideHandlersServer } from './SideBySideHandlersServer.js';
 
 /** What `strategy.on(event, callback)` can listen to. */
 export type KinesisTransportEvents = {
@@ -52,13 +57,16 @@ export type KinesisTransportStatus = 'connecting' | 'connected' | 'disconnected'
  * awaited (Promise or Observable, within its timeout) and the event's position is checkpointed
  * only after it finished. The server's processing hooks (`setOnProcessingStartHook`/`EndHook`) wrap every
  * handler call. An event with no handler, and one whose handler fails or times out, is logged,
- * given to `onDeadLetter` (if any) and checkpointed, so it does not stall its shard. On close (`app.close()`) the handlers under way finish, their positions are written, the
- * leases are released and nothing after it is taken: at-least-once delivery. After a shard's
- * lease is lost, its events already read are neither handled nor dead-lettered (nor
- * checkpointed): the shard's next owner reads them again.
+ * given to `onDeadLetter` (if any) and checkpointed, so it does not stall its shard. Several
+ * `@EventPattern()` handlers of one pattern run side by side, each within its own timeout; the
+ * event is done once all of them are. On close (`app.close()`) the handlers under way finish
+ * (for at most `closeTimeoutMs`: those still running then are given up, their events left
+ * unchecked), their positions are written, the leases are released and nothing after it is
+ * taken: at-least-once delivery. After a shard's lease is lost, its events already read are
+ * neither handled nor dead-lettered (nor checkpointed): the shard's next owner reads them again.
  */
 export class KinesisTransportStrategy
-  extends Server<KinesisTransportEvents, KinesisTransportStatus>
+  extends SideBySideHandlersServer<KinesisTransportEvents, KinesisTransportStatus>
   implements CustomTransportStrategy
 {
   override transportId: symbol = KINESIS_TRANSPORT;
@@ -66,11 +74,13 @@ export class KinesisTransportStrategy
   private readonly errorListeners = new Set<(error: unknown) => void>();
   private readonly eventListeners = new Set<(event: ConsumerEvent) => void>();
   private readonly handlerTimeoutMs: number;
+  private readonly closeTimeoutMs: number;
   private readonly checkpointEvents: MonoTypeOperatorFunction<KinesisItem<unknown>>;
   private consumer: KinesisConsumerObservable | undefined;
   private subscription: Subscription | undefined;
   private eventsSubscription: Subscription | undefined;
-  private readonly handling = new Set<Promise<unknown>>();
+  /** What close() waits for: the handling under way in this run. */
+  private underWay = new HandlersUnderWay();
   /** Readings whose lease loss was logged (see skippedOnce). */
   private readonly leasesGone = new WeakSet<AbortSignal>();
   private closing = false;
@@ -79,8 +89,11 @@ export class KinesisTransportStrategy
 
   constructor(private readonly options: KinesisTransportOptions) {
     super();
-    this.checkpointEvents = validateTransportOptions(options);
-    this.handlerTimeoutMs = validateHandlerTimeout('handlerTimeoutMs', options.handlerTimeoutMs);
+    ({
+      checkpointEvents: this.checkpointEvents,
+      handlerTimeoutMs: this.handlerTimeoutMs,
+      closeTimeoutMs: this.closeTimeoutMs,
+    } = validateTransportOptions(options));
     this.initializeDeserializer(
       options.deserializer === undefined ? {} : { deserializer: options.deserializer },
     );
@@ -98,7 +111,8 @@ export class KinesisTransportStrategy
     this.eventsSubscription?.unsubscribe();
     let consumer: KinesisConsumerObservable;
     try {
-      for (const [pattern, handler] of this.messageHandlers) this.timeoutOf(pattern, handler);
+      for (const [pattern, head] of this.messageHandlers)
+        for (const handler of this.handlersOf(head)) this.timeoutOf(pattern, handler);
       consumer = fromKinesis(this.options.consumer);
     } catch (error) {
       callback(error);
@@ -106,6 +120,7 @@ export class KinesisTransportStrategy
     }
     this.consumer = consumer;
     this.closing = false;
+    this.underWay = new HandlersUnderWay();
     this._status$.next('connecting');
     let started = false;
     const start = (error?: unknown): void => {
@@ -130,7 +145,10 @@ export class KinesisTransportStrategy
           onDecodeError: (error, record) =>
             this.closing
               ? new Promise<void>(() => undefined)
-              : this.track(this.deadLetter({ reason: 'undecodable', record, error })),
+              : this.underWay.track(
+                  this.deadLetter({ reason: 'undecodable', record, error }),
+                  record.shardId,
+                ),
         }),
         // One event at a time per shard, in order; shards side by side.
         groupBy((item) => item.shardId),
@@ -150,14 +168,24 @@ export class KinesisTransportStrategy
       });
   }
 
-  /** Lets the handlers under way finish, writes checkpoints, releases leases and stops reading. */
+  /**
+   * Lets the handlers under way finish (within `closeTimeoutMs`, then gives up those still
+   * running), writes checkpoints, releases leases and stops reading.
+   */
   async close(): Promise<void> {
     const consumer = this.consumer;
     if (consumer === undefined) return;
     this.closing = true;
     // An app.listen() still waiting for the shards ends now instead of never.
     this.pendingStart?.(new AbortedError('KinesisTransportStrategy closed before the stream was listed'));
-    while (this.handling.size > 0) await Promise.allSettled([...this.handling]);
+    const givenUp = await this.underWay.settle(this.closeTimeoutMs, this.scheduler);
+    if (givenUp !== undefined) {
+      this.logger.warn(
+        `Closing: gave up ${givenUp.count} event(s) still being handled after closeTimeoutMs ` +
+          `(${this.closeTimeoutMs} ms) on ${givenUp.shardIds.join(', ')}: not checkpointed, the ` +
+          `shard's next owner reads them again`,
+      );
+    }
     // A finished item reaches checkpoint() in the same turn as its handling settles; let it.
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.subscription?.unsubscribe();
@@ -201,7 +229,11 @@ export class KinesisTransportStrategy
       this.skippedOnce(item);
       return of(item);
     }
-    return from(this.track(this.dispatch(item)));
+    const underWay = this.underWay;
+    // Given up by close(): the event never reaches checkpoint(), whatever its handling does later.
+    return from(underWay.track(this.dispatch(item, underWay), item.shardId)).pipe(
+      takeUntil(underWay.givenUp$),
+    );
   }
 
   /** Logs the first event of a reading whose lease is gone (see handle). */
@@ -214,15 +246,10 @@ export class KinesisTransportStrategy
     );
   }
 
-  /** Keeps `work` in the set close() waits for until it settles. */
-  private track<T>(work: Promise<T>): Promise<T> {
-    this.handling.add(work);
-    const settled = (): void => void this.handling.delete(work);
-    work.then(settled, settled);
-    return work;
-  }
-
-  private async dispatch(item: KinesisItem<unknown>): Promise<KinesisItem<unknown>> {
+  private async dispatch(
+    item: KinesisItem<unknown>,
+    underWay: HandlersUnderWay,
+  ): Promise<KinesisItem<unknown>> {
     const where = `${item.shardId} @ ${item.sequenceNumber}`;
     let pattern: string | undefined;
     let data: unknown;
@@ -234,36 +261,35 @@ export class KinesisTransportStrategy
       await this.deadLetter({ reason: 'undecodable', record: item.record, error });
       return item;
     }
-    const handler = pattern === undefined ? null : this.getHandlerByPattern(pattern);
-    if (pattern === undefined || handler === null) {
+    const head = pattern === undefined ? null : this.getHandlerByPattern(pattern);
+    if (pattern === undefined || head === null) {
       this.logger.warn(`No event handler for pattern ${pattern ?? '(none)'} (${where}): skipped`);
       await this.options.onDeadLetter?.({ reason: 'no-handler', pattern, item, error: undefined });
       return item;
     }
-    const timeoutMs = this.timeoutOf(pattern, handler);
+    const context = new KinesisContext([item, pattern, underWay.signalFor(item.record.abortSignal)]);
     try {
-      const run$ = this.run(handler, data, new KinesisContext([item, pattern]));
-      await lastValueFrom(
-        timeoutMs === Infinity
-          ? run$
-          : run$.pipe(
-              timeout({
-                first: timeoutMs,
-                scheduler: this.options.scheduler ?? asyncScheduler,
-                with: () =>
-                  throwError(
-                    () =>
-                      new HandlerTimeoutError(pattern, timeoutMs, {
-                        streamName: item.record.streamName,
-                        shardId: item.shardId,
-                        sequenceNumber: item.sequenceNumber,
-                      }),
-                  ),
-              }),
-            ),
-        { defaultValue: undefined },
+      const run$ = runHandlers(
+        this.handlersOf(head).map((handler) => ({
+          call$: defer(() => handler(data, context)).pipe(
+            mergeMap((result) => this.transformToObservable(result)),
+          ),
+          timeoutMs: this.timeoutOf(pattern, handler),
+        })),
+        (work$) => this.inHooks(work$, context),
+        (timeoutMs) =>
+          new HandlerTimeoutError(pattern, timeoutMs, {
+            streamName: item.record.streamName,
+            shardId: item.shardId,
+            sequenceNumber: item.sequenceNumber,
+          }),
+        this.scheduler,
       );
+      // Given up by close(): an Observable handler is unsubscribed.
+      await lastValueFrom(run$.pipe(takeUntil(underWay.givenUp$)), { defaultValue: undefined });
     } catch (error) {
+      // Given up by close(): its next owner handles the event again.
+      if (underWay.gaveUp) return item;
       // The next owner of the shard handles the event again: it is not given up here.
       if (leaseGone(item)) {
         this.logger.warn(
@@ -281,12 +307,16 @@ export class KinesisTransportStrategy
     return item;
   }
 
-  /** Calls a handler inside the server's processing hooks (see runInHooks). */
-  private run(handler: MessageHandler, data: unknown, context: KinesisContext): Observable<never> {
-    return runInHooks(handler, data, context, {
+  /** The scheduler of the handler timeouts and of close()'s deadline. */
+  private get scheduler(): SchedulerLike {
+    return this.options.scheduler ?? asyncScheduler;
+  }
+
+  /** Runs the handlers of an event inside the server's processing hooks (see runInHooks). */
+  private inHooks(work$: Observable<never>, context: KinesisContext): Observable<never> {
+    return runInHooks(work$, {
       start: (done) => this.onProcessingStartHook(this.transportId, context, done),
       end: () => this.onProcessingEndHook?.(this.transportId, context),
-      toObservable: (result) => this.transformToObservable(result),
       lateFailure: (error) =>
         this.logger.error(`Processing hook failed after ${context.getPattern()}: ${describeForLog(error)}`),
     });
@@ -300,12 +330,7 @@ export class KinesisTransportStrategy
   }
 
   private async deadLetter(deadLetter: KinesisDeadLetter): Promise<void> {
-    const what =
-      deadLetter.reason === 'undecodable'
-        ? `Undecodable record ${deadLetter.record.shardId} @ ${deadLetter.record.sequenceNumber}`
-        : `Handler for ${deadLetter.pattern} ${deadLetter.reason === 'handler-timeout' ? 'timed out' : 'failed'} ` +
-          `on ${deadLetter.item.shardId} @ ${deadLetter.item.sequenceNumber}`;
-    this.logger.error(`${what}: ${describeForLog(deadLetter.error)}`);
+    this.logger.error(describeDeadLetter(deadLetter));
     await this.options.onDeadLetter?.(deadLetter);
   }
 }

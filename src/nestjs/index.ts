@@ -3,7 +3,11 @@ export {
   type KinesisTransportEvents,
   type KinesisTransportStatus,
 } from './KinesisTransportStrategy.js';
-export { DEFAULT_HANDLER_TIMEOUT_MS, type KinesisTransportOptions } from './KinesisTransportOptions.js';
+export {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_HANDLER_TIMEOUT_MS,
+  type KinesisTransportOptions,
+} from './KinesisTransportOptions.js';
 export { KINESIS_TRANSPORT } from './kinesisTransport.js';
 export { KinesisContext } from './KinesisContext.js';
 export type { KinesisDeadLetter } from './KinesisDeadLetter.js';

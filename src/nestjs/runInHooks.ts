@@ -1,6 +1,4 @@
-import type { MessageHandler } from '@nestjs/microservices';
-import { defer, ignoreElements, mergeMap, Observable, type Subscription } from 'rxjs';
-import type { KinesisContext } from './KinesisContext.js';
+import { Observable, type Subscription } from 'rxjs';
 
 /** The server's processing hooks and result conversion, as runInHooks() calls them. */
 export interface HandlerHooks {
@@ -8,24 +6,18 @@ export interface HandlerHooks {
   readonly start: (done: () => Promise<void>) => unknown;
   /** The processing end hook, called once the handler finished (or was unsubscribed). */
   readonly end: () => void;
-  /** Nest's conversion of a handler's result (value, Promise or Observable) to an Observable. */
-  readonly toObservable: (result: unknown) => Observable<unknown>;
   /** A start hook that rejected after the handler finished: the event stands as handled. */
   readonly lateFailure: (error: unknown) => void;
 }
 
 /**
- * Calls a handler inside the server's processing hooks; completes (emitting nothing) when the
- * handler's Promise or Observable does. Unsubscribing (a timeout) unsubscribes the handler's
- * Observable. A start hook that throws or rejects before the handler finished, or an end hook
- * that throws, fails the event (never an unhandled rejection).
+ * Runs the handlers of an event (`work$`, subscribed once the start hook calls `done`) inside
+ * the server's processing hooks; completes (emitting nothing) when `work$` does. Unsubscribing
+ * (a timeout, a close that gives up) unsubscribes `work$`. A start hook that throws or rejects
+ * before the work finished, or an end hook that throws, fails the event (never an unhandled
+ * rejection).
  */
-export function runInHooks(
-  handler: MessageHandler,
-  data: unknown,
-  context: KinesisContext,
-  hooks: HandlerHooks,
-): Observable<never> {
+export function runInHooks(work$: Observable<never>, hooks: HandlerHooks): Observable<never> {
   return new Observable<never>((subscriber) => {
     let inner: Subscription | undefined;
     let active = true;
@@ -50,22 +42,17 @@ export function runInHooks(
               done();
             }
           };
-          inner = defer(() => handler(data, context))
-            .pipe(
-              mergeMap((result: unknown) => hooks.toObservable(result)),
-              ignoreElements(),
-            )
-            .subscribe({
-              error: (error: unknown) => {
-                end();
-                fail(error);
-              },
-              complete: () => {
-                const hookError = end();
-                if (hookError === undefined) subscriber.complete();
-                else fail(hookError);
-              },
-            });
+          inner = work$.subscribe({
+            error: (error: unknown) => {
+              end();
+              fail(error);
+            },
+            complete: () => {
+              const hookError = end();
+              if (hookError === undefined) subscriber.complete();
+              else fail(hookError);
+            },
+          });
           inner.add(end);
         }),
     );

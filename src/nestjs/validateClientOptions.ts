@@ -6,21 +6,33 @@ import type { KinesisMessage } from './KinesisMessage.js';
 
 /** The client's `partitionKey` option: a key for every event, or a function of the event. */
 type FallbackKey = KinesisClientOptions['partitionKey'];
+/** The client's `explicitHashKey` option: a function of the event. */
+type FallbackHashKey = KinesisClientOptions['explicitHashKey'];
+
+/** How the client keys the messages it hands to its Producer, given its own options to fall back on. */
+export interface MessageKeys {
+  readonly partitionKey: (message: KinesisMessage, index: number, fallback: FallbackKey) => string;
+  readonly explicitHashKey: (
+    message: KinesisMessage,
+    index: number,
+    fallback: FallbackHashKey,
+  ) => string | undefined;
+}
 
 /**
  * Checks KinesisClientProxy's options when the client is constructed, before any I/O (a typo or
  * a wrong type fails at once with an InvalidOptionError, not at the first emit()), and returns
- * the Producer's options: the client's, with `partitionKey` replaced by `keyOf`, which is given
- * the client's own `partitionKey` option to fall back on.
+ * the Producer's options: the client's, with `partitionKey` and `explicitHashKey` replaced by
+ * `keys`, which are given the client's own options to fall back on.
  */
 export function validateClientOptions(
   options: KinesisClientOptions,
-  keyOf: (message: KinesisMessage, index: number, fallback: FallbackKey) => string,
+  keys: MessageKeys,
 ): ProducerOptions<KinesisMessage> {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'expected an object with at least { streamName }');
   }
-  const { serializer, partitionKey: fallback, ...rest } = options;
+  const { serializer, partitionKey: fallback, explicitHashKey: fallbackHash, ...rest } = options;
   if (
     serializer !== undefined &&
     (typeof serializer !== 'object' ||
@@ -31,6 +43,14 @@ export function validateClientOptions(
   }
   // A misspelt option fails here, not at the first emit(); the rest as the Producer checks them.
   checkOptionNames(rest, 'producer');
-  resolveProducerOptions<KinesisMessage>(fallback === undefined ? rest : { ...rest, partitionKey: fallback });
-  return { ...rest, partitionKey: (message, index) => keyOf(message, index, fallback) };
+  resolveProducerOptions<KinesisMessage>({
+    ...rest,
+    ...(fallback === undefined ? {} : { partitionKey: fallback }),
+    ...(fallbackHash === undefined ? {} : { explicitHashKey: fallbackHash }),
+  });
+  return {
+    ...rest,
+    partitionKey: (message, index) => keys.partitionKey(message, index, fallback),
+    explicitHashKey: (message, index) => keys.explicitHashKey(message, index, fallbackHash),
+  };
 }

@@ -1,12 +1,14 @@
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { resolveConsumerOptions } from '../consumer/resolveConsumerOptions.js';
 import { checkpoint, InvalidOptionError, type KinesisItem } from '../index.js';
-import type { KinesisTransportOptions } from './KinesisTransportOptions.js';
+import { DEFAULT_CLOSE_TIMEOUT_MS, type KinesisTransportOptions } from './KinesisTransportOptions.js';
 import { unknownOptionError } from '../errors/unknownOptionError.js';
+import { validateHandlerTimeout } from './validateHandlerTimeout.js';
 
 const KNOWN = new Set([
   'consumer',
   'checkpoint',
+  'closeTimeoutMs',
   'deserializer',
   'handlerTimeoutMs',
   'onDeadLetter',
@@ -14,15 +16,20 @@ const KNOWN = new Set([
 ]);
 const CHECKPOINT_KNOWN = new Set(['batchSize', 'intervalMs']);
 
+/** KinesisTransportStrategy's options as it uses them. */
+export interface ResolvedTransportOptions {
+  /** The checkpoint() operator the `checkpoint` option describes. */
+  readonly checkpointEvents: MonoTypeOperatorFunction<KinesisItem<unknown>>;
+  readonly handlerTimeoutMs: number;
+  readonly closeTimeoutMs: number;
+}
+
 /**
  * Checks KinesisTransportStrategy's options when the strategy is constructed, before any I/O:
  * a typo or a wrong type fails at once with an InvalidOptionError (whose message carries no
- * secret), not later in `app.listen()` or at the first event. Returns the checkpoint() operator
- * the options describe.
+ * secret), not later in `app.listen()` or at the first event.
  */
-export function validateTransportOptions(
-  options: KinesisTransportOptions,
-): MonoTypeOperatorFunction<KinesisItem<unknown>> {
+export function validateTransportOptions(options: KinesisTransportOptions): ResolvedTransportOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'expected an object with at least { consumer }');
   }
@@ -77,5 +84,13 @@ export function validateTransportOptions(
   ) {
     throw new InvalidOptionError('scheduler', scheduler, 'expected an RxJS scheduler');
   }
-  return checkpoint<KinesisItem<unknown>>(checkpointOptions);
+  return {
+    checkpointEvents: checkpoint<KinesisItem<unknown>>(checkpointOptions),
+    handlerTimeoutMs: validateHandlerTimeout('handlerTimeoutMs', options.handlerTimeoutMs),
+    closeTimeoutMs: validateHandlerTimeout(
+      'closeTimeoutMs',
+      options.closeTimeoutMs,
+      DEFAULT_CLOSE_TIMEOUT_MS,
+    ),
+  };
 }

@@ -6,9 +6,11 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Controller } from '@nestjs/common';
 import { EventPattern, type Serializer } from '@nestjs/microservices';
-import { PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { ListShardsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis';
+import { lastValueFrom } from 'rxjs';
 import {
   AbortedError,
+  InvalidExplicitHashKeyError,
   InvalidOptionError,
   MemoryCheckpointer,
   ProducerClosedError,
@@ -16,6 +18,7 @@ import {
 } from 'rxjs-kinesis';
 import {
   KinesisClientProxy,
+  KinesisEmitRecord,
   KinesisTransportStrategy,
   type KinesisDeadLetter,
   type KinesisMessage,
@@ -182,9 +185,13 @@ describe('KinesisTransportStrategy', () => {
     refused({ ...valid, deserializer: {} }, 'deserializer');
     refused({ ...valid, scheduler: 5 }, 'scheduler');
     refused({ ...valid, handlerTimeoutMs: 0 }, 'handlerTimeoutMs');
+    for (const closeTimeoutMs of [0, -1, NaN, 2 ** 31, '20000'])
+      refused({ ...valid, closeTimeoutMs }, 'closeTimeoutMs');
     expect(
       () => new KinesisTransportStrategy({ ...valid, checkpoint: { batchSize: 10, intervalMs: 0 } }),
     ).not.toThrow();
+    for (const closeTimeoutMs of [1, 20_000, Infinity])
+      expect(() => new KinesisTransportStrategy({ ...valid, closeTimeoutMs })).not.toThrow();
   });
 });
 
@@ -222,6 +229,48 @@ describe('KinesisClientProxy', () => {
         name: 'InvalidPartitionKeyError',
       });
     }
+  });
+
+  it("writes a KinesisEmitRecord's explicitHashKey: the record lands on the shard whose range holds it", async () => {
+    const streamName = await harness.createStream('nest-hash-key', 3);
+    const kinesis = harness.kinesis.createClient();
+    const { Shards = [] } = await kinesis
+      .send(new ListShardsCommand({ StreamName: streamName }))
+      .finally(() => kinesis.destroy());
+    expect(Shards).toHaveLength(3);
+    // Each shard's first and last hash key, the same partition key (and, as text, the same message) for all.
+    const targets = Shards.flatMap(({ ShardId, HashKeyRange }) => [
+      { shardId: ShardId, hashKey: HashKeyRange?.StartingHashKey },
+      { shardId: ShardId, hashKey: HashKeyRange?.EndingHashKey },
+    ]);
+    for (const serializer of [asText, undefined]) {
+      const client = harness.client(streamName, {
+        ...(serializer === undefined ? {} : { serializer }),
+        explicitHashKey: () => Shards[0]?.HashKeyRange?.EndingHashKey,
+      });
+      const reports = await Promise.all(
+        targets.map(({ hashKey }) =>
+          lastValueFrom(
+            client.emit<DeliveredReport<KinesisMessage>>(
+              'x',
+              new KinesisEmitRecord({ same: true }, { partitionKey: 'same', explicitHashKey: hashKey }),
+            ),
+          ),
+        ),
+      );
+      expect(reports.map((report) => report.shardId)).toEqual(targets.map((target) => target.shardId));
+      // Without one of its own, the event has the client's.
+      expect((await emitted(client, 'x', { same: true }, 'same')).shardId).toBe(Shards[0]?.ShardId);
+      for (const explicitHashKey of ['01', '-1', (1n << 128n).toString(), 'abc'])
+        await expect(
+          lastValueFrom(client.emit('x', new KinesisEmitRecord({ n: 1 }, { explicitHashKey }))),
+        ).rejects.toBeInstanceOf(InvalidExplicitHashKeyError);
+    }
+    const stored = await harness.storedRecords(streamName);
+    for (const { shardId } of targets)
+      expect(stored.filter((record) => record.shardId === shardId).length).toBe(
+        4 + (shardId === Shards[0]?.ShardId ? 2 : 0),
+      );
   });
 
   it('every event keeps its own partition key while the queue is full (equal messages too)', async () => {

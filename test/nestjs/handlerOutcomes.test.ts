@@ -12,6 +12,7 @@ import {
 } from 'rxjs-kinesis';
 import {
   KinesisTransportStrategy,
+  type HandlerTimeoutError,
   type KinesisContext,
   type KinesisDeadLetter,
   type KinesisMessage,
@@ -118,6 +119,80 @@ describe('handler outcomes', () => {
       data: { id: 'nobody' },
     });
     expect(neverUnsubscribed).toBe(true);
+  });
+
+  it('two handlers of one pattern each run within their own timeoutMs; the event is done when both are', async () => {
+    const streamName = await harness.createStream('nest-pair');
+    const seen: string[] = [];
+    /** An Observable handler that completes after `ms` (never if undefined), telling how it ended. */
+    const after = (name: string, ms?: number): Observable<never> =>
+      new Observable<never>((subscriber) => {
+        let completed = false;
+        const timer =
+          ms === undefined
+            ? undefined
+            : setTimeout(() => {
+                completed = true;
+                subscriber.complete();
+              }, ms);
+        return () => {
+          clearTimeout(timer);
+          seen.push(`${name} ${completed ? 'completed' : 'unsubscribed'}`);
+        };
+      });
+    @Controller()
+    class PairController {
+      // Registered first (Nest chains the second to it): a short timeout of its own.
+      @EventPattern('pair', { timeoutMs: 300 })
+      pairShort(): Observable<never> {
+        return after('pair-short');
+      }
+
+      @EventPattern('pair')
+      pairLong(): Observable<never> {
+        return after('pair-long', 1500);
+      }
+
+      // Registered first with the transport's timeout; the second has a short one.
+      @EventPattern('late')
+      lateLong(): Observable<never> {
+        return after('late-long', 100);
+      }
+
+      @EventPattern('late', { timeoutMs: 1000 })
+      lateShort(): Observable<never> {
+        return after('late-short');
+      }
+
+      @EventPattern('fine')
+      fine(): void {
+        seen.push('fine');
+      }
+    }
+    const checkpointer = new MemoryCheckpointer();
+    const deadLetters: KinesisDeadLetter[] = [];
+    await harness.startApp(transport(streamName, checkpointer, deadLetters), [PairController]);
+    const client = harness.client(streamName);
+    for (const pattern of ['pair', 'late', 'fine']) await emitted(client, pattern, {}, 'k');
+    await waitFor('the last event', () => seen.includes('fine'), WAIT_MS);
+    // Each short handler given up at its own timeout; the other handler of its event ran to its end.
+    expect(seen).toEqual([
+      'pair-short unsubscribed',
+      'pair-long completed',
+      'late-long completed',
+      'late-short unsubscribed',
+      'fine',
+    ]);
+    expect(
+      deadLetters.map((deadLetter) => [
+        deadLetter.reason,
+        'pattern' in deadLetter ? deadLetter.pattern : '',
+        (deadLetter.error as HandlerTimeoutError).timeoutMs,
+      ]),
+    ).toEqual([
+      ['handler-timeout', 'pair', 300],
+      ['handler-timeout', 'late', 1000],
+    ]);
   });
 
   it('app.close() with a backlog on two shards: nothing accepted is lost, no checkpoint is ahead of a handled event', async () => {

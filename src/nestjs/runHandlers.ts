@@ -1,0 +1,73 @@
+import {
+  catchError,
+  concatWith,
+  defer,
+  EMPTY,
+  ignoreElements,
+  merge,
+  throwError,
+  timeout,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs';
+
+/** One handler of an event: its call (as an Observable of its result) and its timeout. */
+export interface HandlerRun {
+  readonly call$: Observable<unknown>;
+  /** Ms from the event's start (Infinity: no limit). */
+  readonly timeoutMs: number;
+}
+
+/**
+ * Runs the handlers of one event side by side (as Nest starts the handlers of one pattern),
+ * each within its own timeout counted from the event's start: one still running at its deadline
+ * is given up (an Observable unsubscribed) with the error `timedOut(its timeout)` while the
+ * others go on. `wrap` puts the run in the processing hooks; the longest timeout bounds the
+ * whole, hooks included. Completes, emitting nothing, once every handler ended; errors then with
+ * the first failure, if any.
+ */
+export function runHandlers(
+  runs: readonly HandlerRun[],
+  wrap: (work$: Observable<never>) => Observable<never>,
+  timedOut: (timeoutMs: number) => unknown,
+  scheduler: SchedulerLike,
+): Observable<never> {
+  return defer(() => {
+    const longest = Math.max(...runs.map((run) => run.timeoutMs));
+    const startedAt = scheduler.now();
+    let failure: { readonly error: unknown } | undefined;
+    const each = runs.map(({ call$, timeoutMs }) =>
+      // The longest timeout is the whole run's: no timer of its own.
+      (timeoutMs < longest
+        ? within(call$, new Date(startedAt + timeoutMs), () => timedOut(timeoutMs), scheduler)
+        : call$
+      ).pipe(
+        ignoreElements(),
+        catchError((error: unknown) => {
+          failure ??= { error };
+          return EMPTY;
+        }),
+      ),
+    );
+    const work$ = merge(...each).pipe(
+      concatWith(
+        defer(() => {
+          const failed = failure;
+          return failed === undefined ? EMPTY : throwError(() => failed.error);
+        }),
+      ),
+    );
+    return within(wrap(work$), longest, () => timedOut(longest), scheduler);
+  });
+}
+
+/** `source$`, failing with `error()` unless it ends by `first` (ms from now, or a date). */
+function within<T>(
+  source$: Observable<T>,
+  first: number | Date,
+  error: () => unknown,
+  scheduler: SchedulerLike,
+): Observable<T> {
+  if (first === Infinity) return source$;
+  return source$.pipe(timeout({ first, scheduler, with: () => throwError(error) }));
+}

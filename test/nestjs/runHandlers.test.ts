@@ -1,0 +1,106 @@
+// runHandlers() in virtual time: the handlers of one event side by side, each within its own
+// timeout counted from the event's start, the longest one bounding the whole (hooks included),
+// and the first failure reported once every handler ended.
+import { concat, ignoreElements, timer, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { runHandlers } from '../../src/nestjs/runHandlers.js';
+
+const timedOut = (ms: number): Error => new Error(`timed out after ${ms}`);
+const noHooks = (work$: Observable<never>): Observable<never> => work$;
+/** Hooks that start the handlers `ms` after the event's start. */
+const startAfter =
+  (ms: number) =>
+  (work$: Observable<never>): Observable<never> =>
+    concat(timer(ms).pipe(ignoreElements()), work$);
+
+function testScheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+}
+
+describe('runHandlers', () => {
+  it('gives up a handler at its own timeout while another runs on; errors with it once both ended', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const long = cold<never>('---------|');
+      const short = cold<never>('-');
+      const run$ = runHandlers(
+        [
+          { call$: long, timeoutMs: 20 },
+          { call$: short, timeoutMs: 5 },
+        ],
+        noHooks,
+        timedOut,
+        scheduler,
+      );
+      expectObservable(run$).toBe('---------#', undefined, timedOut(5));
+      expectSubscriptions(long.subscriptions).toBe('^--------!');
+      expectSubscriptions(short.subscriptions).toBe('^----!');
+    });
+  });
+
+  it('reports the first failure, after the other handler ended', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const failing = cold<never>('---#', undefined, new Error('first'));
+      const later = cold<never>('-----#', undefined, new Error('second'));
+      const fine = cold<never>('-------|');
+      const run$ = runHandlers(
+        [
+          { call$: fine, timeoutMs: Infinity },
+          { call$: later, timeoutMs: Infinity },
+          { call$: failing, timeoutMs: Infinity },
+        ],
+        noHooks,
+        timedOut,
+        scheduler,
+      );
+      expectObservable(run$).toBe('-------#', undefined, new Error('first'));
+    });
+  });
+
+  it('counts each timeout from the event start, hooks included; the longest bounds the whole', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const slow = cold<never>('-');
+      const shorter = cold<never>('-');
+      const run$ = runHandlers(
+        [
+          { call$: slow, timeoutMs: 8 },
+          { call$: shorter, timeoutMs: 5 },
+        ],
+        startAfter(3),
+        timedOut,
+        scheduler,
+      );
+      expectObservable(run$).toBe('--------#', undefined, timedOut(8));
+      expectSubscriptions(shorter.subscriptions).toBe('---^-!');
+      expectSubscriptions(slow.subscriptions).toBe('---^----!');
+    });
+  });
+
+  it('a start hook that outlasts the longest timeout fails the event before any handler runs', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const handler = cold<never>('|');
+      const run$ = runHandlers([{ call$: handler, timeoutMs: 4 }], startAfter(10), timedOut, scheduler);
+      expectObservable(run$).toBe('----#', undefined, timedOut(4));
+      expectSubscriptions(handler.subscriptions).toBe([]);
+    });
+  });
+
+  it('without timeouts, completes once every handler completed', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, expectObservable }) => {
+      const run$ = runHandlers(
+        [
+          { call$: cold<never>('--|'), timeoutMs: Infinity },
+          { call$: cold<never>('------|'), timeoutMs: Infinity },
+        ],
+        noHooks,
+        timedOut,
+        scheduler,
+      );
+      expectObservable(run$).toBe('------|');
+    });
+  });
+});
