@@ -119,8 +119,7 @@ export class RecordFanOut {
         const held = [...readings];
         const action = this.scheduler.schedule(() => {
           this.leaving.delete(action);
-          for (const reading of held)
-            reading.removeLedger(ledgerId, false, (id) => this.ledgers.has(id));
+          for (const reading of held) reading.removeLedger(ledgerId, false, (id) => this.ledgers.has(id));
         });
         this.leaving.add(action);
       }
