@@ -111,14 +111,15 @@ export class RecordFanOut {
         }
       } else {
         ledger.close();
-        // Others stay: its unfinished records are committed on their word, but only from the
-        // next turn on. Subscribers unsubscribed one after another in one go (a shutdown, a
-        // merge() of direct subscriptions) all leave first, and the last one's leaving then
-        // commits nothing any of them had not finished.
+        // Others stay: its unfinished records are committed on their word (a reading holding
+        // records none of them received reads them again instead: see removeLedger), but only
+        // from the next turn on. Subscribers unsubscribed one after another in one go (a
+        // shutdown, a merge() of direct subscriptions) all leave first, and the last one's
+        // leaving then commits nothing any of them had not finished.
         const held = [...readings];
         const action = this.scheduler.schedule(() => {
           this.leaving.delete(action);
-          for (const reading of held) reading.removeLedger(ledgerId, false);
+          for (const reading of held) reading.removeLedger(ledgerId, false, (id) => this.ledgers.has(id));
         });
         this.leaving.add(action);
       }

@@ -11,6 +11,8 @@ interface PartlyDone {
 
 interface Entry {
   readonly sequenceNumber: string;
+  /** Sinks the record was emitted to (shared by the records emitted to the same sinks). */
+  readonly receivers: readonly number[];
   /** Sinks that are not done with the whole record yet. */
   readonly pending: Set<number>;
   /** Per pending sink, what it has done of a partly done record. */
@@ -84,9 +86,10 @@ export class ShardProgress {
   }
 
   /** Tracks an emitted record until every sink in `sinks` is done with it. */
-  add(sequenceNumber: string, sinks: Iterable<number>, bytes = 0): void {
+  add(sequenceNumber: string, sinks: readonly number[], bytes = 0): void {
     this.entries.push({
       sequenceNumber,
+      receivers: sinks,
       pending: new Set(sinks),
       partial: undefined,
       count: undefined,
@@ -186,6 +189,19 @@ export class ShardProgress {
   holds(sinkId: number): boolean {
     for (let i = this.head; i < this.entries.length; i += 1)
       if ((this.entries[i] as Entry).pending.has(sinkId)) return true;
+    return false;
+  }
+
+  /**
+   * Whether the sink is not done with a record that no other sink for which `stays` holds
+   * received: forgetting the sink would let that record be committed although nobody will
+   * process it.
+   */
+  holdsAlone(sinkId: number, stays: (sinkId: number) => boolean): boolean {
+    for (let i = this.head; i < this.entries.length; i += 1) {
+      const entry = this.entries[i] as Entry;
+      if (entry.pending.has(sinkId) && !entry.receivers.some((id) => id !== sinkId && stays(id))) return true;
+    }
     return false;
   }
 

@@ -142,6 +142,12 @@ export class ShardReading extends ShardReadingLink {
     void this.stop();
   }
 
+  protected rewind(): void {
+    // The subscriber that left is still waited for, so the stop writes no position past its
+    // records; the assignment then starts the shard again from the position written.
+    void this.stop();
+  }
+
   /**
    * The consumer is stopping: read nothing more (no record, no end of shard), but keep the
    * records in flight, their settlements and the lease until stop().

@@ -97,12 +97,29 @@ export abstract class ShardReadingLink implements ReadingLink {
     return this.live && this.progress.holds(ledgerId);
   }
 
-  /** Forgets a subscriber that left: the last one leaving leaves nothing committable. */
-  removeLedger(ledgerId: number, last: boolean): void {
+  /**
+   * Forgets a subscriber that left: the last one leaving leaves nothing committable. One that
+   * leaves while others stay leaves its unfinished records to them, except records none of them
+   * received (`stays`: the subscribers still there): see rewind.
+   */
+  removeLedger(ledgerId: number, last: boolean, stays: (ledgerId: number) => boolean = () => false): void {
     if (!this.live) return;
     if (last && this.progress.size > 0) this.abandoned = true;
+    if (!last && this.progress.holdsAlone(ledgerId, stays)) {
+      this.rewind();
+      return;
+    }
     this.settlement.settle(() => (last ? this.progress.clear() : this.progress.removeSink(ledgerId)));
   }
+
+  /**
+   * A subscriber left with records in flight that no remaining subscriber received (they
+   * subscribed after those records: a late pipeline, or one resubscribed from the leaving
+   * pipeline's own error or complete callback). Nobody will process them, so they must not be
+   * committed: the reading stops, writing only the position before them, and the shard is read
+   * again from there for the subscribers that remain.
+   */
+  protected abstract rewind(): void;
 
   /** Records of this reading reached no subscriber (every one had left): see `abandoned`. */
   abandon(): void {

@@ -27,6 +27,22 @@ describe('ShardProgress', () => {
     expect(progress.size).toBe(1);
   });
 
+  test('holdsAlone: a sink not done with a record that no staying sink received', () => {
+    const progress = new ShardProgress();
+    progress.add('1', [1]);
+    progress.add('2', [1, 2]);
+    const stays = (id: number) => id === 2;
+    // Record 1 reached sink 1 alone: forgetting sink 1 would commit it unprocessed.
+    expect(progress.holdsAlone(1, stays)).toBe(true);
+    expect(progress.holdsAlone(1, () => false)).toBe(true);
+    expect(progress.holdsAlone(2, (id) => id === 1)).toBe(false);
+    progress.pass(1, '1', undefined);
+    // Record 2 reached sink 2 as well, which stays: it is settled on its word.
+    expect(progress.holdsAlone(1, stays)).toBe(false);
+    // Unless sink 2 is leaving too.
+    expect(progress.holdsAlone(1, () => false)).toBe(true);
+  });
+
   test('orders sequence numbers numerically, not as text', () => {
     const progress = new ShardProgress();
     progress.add('99', [1]);

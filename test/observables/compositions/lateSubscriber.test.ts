@@ -2,7 +2,9 @@
 // past records it never saw. A tap through observe() starts nothing and holds nothing, so a
 // pipeline subscribing after its async init still reads from the start; a second checkpointed
 // pipeline joining late gets only the records emitted from then on, and a position is committed
-// only once every pipeline that received a record finished it; and a checkpoint() on a consumer
+// only once every pipeline that received a record finished it; when the first pipeline leaves
+// (while the late one stays) with records only it had received, those are read again for the
+// late one rather than committed unprocessed; and a checkpoint() on a consumer
 // that does not track (no checkpointer in its options) errors instead of committing.
 import { concatMap, firstValueFrom, from, map, take, timer, toArray, type Subscription } from 'rxjs';
 import {
@@ -130,6 +132,49 @@ test('a second checkpointed pipeline joining late never gets positions committed
     await consumer.stopped();
     client.destroy();
   }
+});
+
+test('the first pipeline leaves with records the late one never received: they are read again for it, not committed', async () => {
+  const streamName = uniqueStreamName('late-first-leaves');
+  await kinesis.createStream(streamName, 1);
+  const client = kinesis.createClient();
+  const written = await putRecords(client, streamName, numbers(20));
+  client.destroy();
+  const processed = new ProcessedLedger();
+  const spy = new SpyCheckpointer(new MemoryCheckpointer(), {
+    snapshot: (shardId) => processed.snapshot(shardId),
+  });
+  const consumer = fromKinesis({ streamName, ...connection(), checkpointer: spy });
+  const pipeline = (ms: number) =>
+    consumer.pipe(
+      concatMap((record) => timer(ms).pipe(map(() => record))),
+      map((record) => {
+        processed.add(record.shardId, record.sequenceNumber);
+        return record;
+      }),
+      checkpoint({ batchSize: 1, intervalMs: 50 }),
+    );
+  // A gets the whole page at once and works through it slowly.
+  const first = pipeline(50).subscribe();
+  let late: Subscription | undefined;
+  try {
+    await waitFor(() => processed.size >= 2, {
+      timeoutMs: 30_000,
+      message: () => `A processed ${processed.size}`,
+    });
+    // B joins once the records were emitted (it gets none of them); then A leaves.
+    late = pipeline(1).subscribe();
+    first.unsubscribe();
+    await waitFor(() => written.every((r) => processed.has(r.shardId, r.sequenceNumber)), {
+      timeoutMs: 20_000,
+      message: () => `processed ${processed.size} of ${written.length} records`,
+    });
+  } finally {
+    first.unsubscribe();
+    late?.unsubscribe();
+    await consumer.stopped();
+  }
+  expect(writesAheadOfProcessing(spy.writes, written)).toEqual([]);
 });
 
 test('checkpoint() on a consumer that does not track errors with UntrackedRecordError and stores nothing', async () => {

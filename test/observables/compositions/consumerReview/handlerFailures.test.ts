@@ -156,6 +156,8 @@ test.each(cases)(
     );
     await restarted.stopped();
     expect(rest).toEqual(numbers(COUNT - before, before).map(Number));
-    expect(extraTimers(baseline)).toBe(0);
+    // Nothing of either run is left; a timer of an earlier case counted in the baseline may have
+    // run out meanwhile (the count is then below it).
+    expect(extraTimers(baseline)).toBeLessThanOrEqual(0);
   },
 );
