@@ -228,7 +228,10 @@ describe('text path: deaggregateLazily()', () => {
 
   it('kpl: an item that is not valid UTF-8 gives no text, the others theirs', () => {
     const kpl = kplAggregator();
-    const entries = ['a', 'b\uFFFD', 'c'].map((text) => ({ data: Buffer.from(text, 'utf8'), partitionKey: 'p' }));
+    const entries = ['a', 'b\uFFFD', 'c'].map((text) => ({
+      data: Buffer.from(text, 'utf8'),
+      partitionKey: 'p',
+    }));
     entries.splice(2, 0, { data: bytes('62ff'), partitionKey: 'p' });
     const [data] = aggregate(kpl, entries);
     const record = { data: data as Uint8Array, partitionKey: 'p' };
