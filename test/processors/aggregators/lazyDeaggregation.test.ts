@@ -228,7 +228,7 @@ describe('text path: deaggregateLazily()', () => {
 
   it('kpl: an item that is not valid UTF-8 gives no text, the others theirs', () => {
     const kpl = kplAggregator();
-    const entries = ['a', 'b\uFFFD', 'c'].map((text) => ({
+    const entries: AggregatorEntry[] = ['a', 'b\uFFFD', 'c'].map((text) => ({
       data: Buffer.from(text, 'utf8'),
       partitionKey: 'p',
     }));
