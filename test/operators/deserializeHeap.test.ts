@@ -13,7 +13,7 @@ import type { PausedRecordReport } from './pausedRecordHeap.js';
 /** Bytes per item the paused record may hold beyond its own bytes. */
 const PER_ITEM = 16;
 /** What does not grow with the record: the decoding's few objects, the items out, code. */
-const CONSTANT = 256 * 1024;
+const CONSTANT = 512 * 1024;
 /** Cases that hold the record decoded once as a string (ASCII: one byte per record byte). */
 const DECODED_WHOLE = new Set(['JSON lines (text path)']);
 

@@ -73,12 +73,19 @@ function recordOf(processor: Processor<unknown>, item: unknown, items = 0): Uint
   return accumulator.flush()?.data ?? new Uint8Array(0);
 }
 
-/** A reading as deserialize() sees it: nothing is ever settled, so emission pauses. */
-function pausedHandle(decoded: { items: number }, waiting: { callback?: () => void }): RecordHandle {
+/**
+ * A reading as deserialize() sees it: nothing is ever settled, so emission pauses (or, with
+ * `done` Infinity, every item is through checkpoint() at once).
+ */
+function pausedHandle(
+  decoded: { items: number },
+  waiting: { callback?: () => void },
+  done = 0,
+): RecordHandle {
   const reading = {
     skipped: () => undefined,
     itemsDecoded: (_sequence: string, items: number) => void (decoded.items = items),
-    itemsDone: () => 0,
+    itemsDone: () => done,
     whenSettled: (callback: () => void) => {
       waiting.callback = callback;
       return () => (waiting.callback = undefined);
@@ -114,8 +121,10 @@ function measure({ name, processor, item }: Case): PausedRecordReport {
     next: () => void (emitted += 1),
     error: (error: unknown) => void (failure = error),
   });
-  // The same code paths once on a small record first: what they load is not counted.
+  // The same code paths once first (a small record, a large one let through): what they load
+  // and compile is not counted.
   source.next(record(recordOf(processor, item, 10), pausedHandle({ items: 0 }, {})));
+  source.next(record(recordOf(processor, item, 3000), pausedHandle({ items: 0 }, {}, Infinity)));
   emitted = 0;
   const input = record(data, handle);
   const before = liveBytes();
