@@ -15,7 +15,9 @@ export type {
   RecordAccumulator,
   RecordToDeaggregate,
   DeaggregatedItem,
+  DeaggregatedItems,
   AggregatorText,
+  DeaggregatedTexts,
   TextAggregatorEntry,
   TextRecordAccumulator,
 } from './processors/Aggregator.js';

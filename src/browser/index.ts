@@ -26,7 +26,9 @@ export type {
   RecordAccumulator,
   RecordToDeaggregate,
   DeaggregatedItem,
+  DeaggregatedItems,
   AggregatorText,
+  DeaggregatedTexts,
   TextAggregatorEntry,
   TextRecordAccumulator,
 } from '../processors/Aggregator.js';

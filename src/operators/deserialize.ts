@@ -17,8 +17,9 @@ export interface DeserializeOptions {
    * cannot be decoded errors the stream.
    *
    * A record of more than 1000 items is decoded item by item as its items go out (so a huge
-   * KPL record is never held decoded at once): there an item that cannot be decoded is passed
-   * to the hook on its own (the error names its subSequenceNumber), the record's other items
+   * record is never held decoded at once: with an aggregator that has deaggregateLazily(), as
+   * the built-in ones have, it holds its bytes and a few bytes per item meanwhile): there an
+   * item that cannot be decoded is passed to the hook on its own (the error names its subSequenceNumber), the record's other items
    * are emitted, and only that item is settled. A smaller record is decoded whole before its
    * first item goes out, and one bad item dead-letters the whole record.
    */

@@ -56,6 +56,25 @@ export interface DeaggregatedItem {
   readonly subSequenceNumber: number;
 }
 
+/**
+ * A record's items, each made only when it is asked for (Aggregator.deaggregateLazily). What it
+ * holds is the record's bytes and a few bytes per item (a table of item offsets, say), not an
+ * object, view or string per item: so a record of many small items costs about its own size
+ * while its items go out one by one. Item `index` (0 <= index < count) is deaggregate()'s item
+ * `index` and has subSequenceNumber `index`. The methods make what they return anew on each call
+ * and never throw for an index in range.
+ */
+export interface DeaggregatedItems {
+  /** How many items the record holds. */
+  readonly count: number;
+  /** Item `index`'s bytes (a view of the record's bytes, no copy). */
+  data(index: number): Uint8Array;
+  /** Item `index`'s partition key. */
+  partitionKey(index: number): string;
+  /** Item `index`'s explicit hash key, if it has one. */
+  explicitHashKey(index: number): string | undefined;
+}
+
 /** Decides how serialized items are packed into Kinesis records and unpacked from them. */
 export interface Aggregator {
   readonly name: string;
@@ -65,6 +84,14 @@ export interface Aggregator {
   createAccumulator(maxRecordBytes: number): RecordAccumulator;
   /** Throws a typed DeaggregationError subclass on malformed input. */
   deaggregate(record: RecordToDeaggregate): DeaggregatedItem[];
+  /**
+   * Optional: deaggregate() with each item made only when it is asked for. It checks the whole
+   * record's framing before it returns, and throws what deaggregate() throws; item i of what it
+   * returns is deaggregate()'s item i, with subSequenceNumber i. deserialize() uses it when it is
+   * there (else deaggregate()), so that a record of many items does not hold them all while they
+   * go out.
+   */
+  deaggregateLazily?(record: RecordToDeaggregate): DeaggregatedItems;
   /**
    * Optional text path, used with a serializer that has one (Serializer.text): items travel as
    * strings and a record is encoded (and decoded) once, not item by item. It must produce and
@@ -107,4 +134,28 @@ export interface AggregatorText {
    * the item at fault. Throws what deaggregate() throws on malformed input.
    */
   deaggregate(record: RecordToDeaggregate): string[] | undefined;
+  /**
+   * Optional: deaggregate() with each text made only when it is asked for; deserialize() uses it
+   * when it is there. It throws what deaggregate() throws and returns undefined where it does
+   * (the record must take the byte path), with one difference: an item whose bytes turn out not
+   * to be valid UTF-8 only as its text is made may give no text (see DeaggregatedTexts.text).
+   */
+  deaggregateLazily?(record: RecordToDeaggregate): DeaggregatedTexts | undefined;
+}
+
+/**
+ * The texts of a record's items, each made only when it is asked for (AggregatorText
+ * .deaggregateLazily): what it holds is the record's bytes, or its text, and a few bytes per
+ * item. Text `index` (0 <= index < count) is the item of subSequenceNumber `index`, with the
+ * record's partition key and explicit hash key.
+ */
+export interface DeaggregatedTexts {
+  /** How many items the record holds. */
+  readonly count: number;
+  /**
+   * Item `index`'s text, made anew on each call; undefined when the item's bytes are not valid
+   * UTF-8. deserialize() then reads the record on the byte path from that item on (before any
+   * item goes out, when it decodes the record whole), so errors name the item at fault.
+   */
+  text(index: number): string | undefined;
 }

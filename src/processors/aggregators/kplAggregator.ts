@@ -2,16 +2,20 @@ import { Buffer } from '../../platform/buffer.js';
 import { createHash } from '../../platform/crypto.js';
 import { KplChecksumError } from '../errors/KplChecksumError.js';
 import { KplDecodeError } from '../errors/KplDecodeError.js';
-import type { Aggregator, AggregatorText, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';
-import { toBuffer } from '../serializers/toBuffer.js';
-import { strictUtf8 } from '../strictUtf8.js';
+import type {
+  Aggregator,
+  AggregatorText,
+  DeaggregatedItem,
+  DeaggregatedItems,
+  RecordToDeaggregate,
+} from '../Aggregator.js';
+import { allItems } from './allItems.js';
+import { FramedItems } from './FramedItems.js';
 import { KplAccumulator } from './KplAccumulator.js';
+import { KplItems } from './KplItems.js';
 import { KplTextAccumulator } from './KplTextAccumulator.js';
 import { KPL_DIGEST_SIZE, KPL_MAGIC, KPL_OVERHEAD, hasKplMagic } from './kplFormat.js';
-import { decodeAggregatedRecord } from './kplProtobuf.js';
-import { noneAggregator } from './noneAggregator.js';
-
-const plain = noneAggregator();
+import { decodeAggregatedRecord, FIELDS_PER_RECORD } from './kplProtobuf.js';
 
 /**
  * The KPL aggregated record format (amazon-kinesis-producer's aggregation-format.md), readable
@@ -26,7 +30,8 @@ export function kplAggregator(): Aggregator {
     name: 'kpl',
     aggregates: true,
     createAccumulator: (maxRecordBytes) => new KplAccumulator(maxRecordBytes),
-    deaggregate,
+    deaggregate: (record: RecordToDeaggregate): DeaggregatedItem[] => allItems(kplItems(record)),
+    deaggregateLazily: kplItems,
     text,
   };
 }
@@ -36,29 +41,49 @@ export function kplAggregator(): Aggregator {
  * Reading gives texts only for records whose items all carry the record's own keys (each
  * item's partition key and explicit hash key those of the record), as the text path's items
  * do; any other record, and one whose items are not all valid UTF-8, takes the byte path.
+ * Read lazily, the keys are checked before any text is made, and an item's UTF-8 as its text is.
  */
 const text: AggregatorText = {
   createAccumulator: (maxRecordBytes, traits) => new KplTextAccumulator(maxRecordBytes, traits),
   deaggregate(record: RecordToDeaggregate): string[] | undefined {
-    const items = deaggregate(record);
-    const count = items.length;
+    const items = textItems(record);
+    if (items === undefined) return undefined;
+    const count = items.count;
     const texts = new Array<string>(count);
     for (let i = 0; i < count; i += 1) {
-      const item = items[i] as DeaggregatedItem;
-      if (item.partitionKey !== record.partitionKey || item.explicitHashKey !== record.explicitHashKey) {
-        return undefined;
-      }
-      const itemText = strictUtf8(toBuffer(item.data));
+      const itemText = items.text(i);
       if (itemText === undefined) return undefined;
       texts[i] = itemText;
     }
     return texts;
   },
+  deaggregateLazily: textItems,
 };
 
-function deaggregate(record: RecordToDeaggregate): DeaggregatedItem[] {
+/** The record's items when they all carry its keys (a plain record: its one item), else undefined. */
+function textItems(record: RecordToDeaggregate): KplItems | undefined {
   const { data } = record;
-  if (!hasKplMagic(data)) return plain.deaggregate(record);
+  if (!hasKplMagic(data)) {
+    const { explicitHashKey } = record;
+    return new KplItems(
+      data,
+      [record.partitionKey],
+      explicitHashKey === undefined ? [] : [explicitHashKey],
+      Int32Array.of(0, data.byteLength, 0, explicitHashKey === undefined ? -1 : 0),
+    );
+  }
+  const items = aggregatedItems(data);
+  return items.allCarry(record.partitionKey, record.explicitHashKey) ? items : undefined;
+}
+
+/** The record's sub-records, checked whole; a record without the magic is a plain one-item record. */
+function kplItems(record: RecordToDeaggregate): DeaggregatedItems {
+  const { data } = record;
+  return hasKplMagic(data) ? aggregatedItems(data) : new FramedItems(record, data, undefined);
+}
+
+/** The sub-records of an aggregated record: its MD5, protobuf and key indexes checked. */
+function aggregatedItems(data: Uint8Array): KplItems {
   if (data.byteLength < KPL_OVERHEAD) {
     throw new KplDecodeError(`record of ${data.byteLength} bytes is too short for magic + MD5`, 0);
   }
@@ -69,35 +94,25 @@ function deaggregate(record: RecordToDeaggregate): DeaggregatedItem[] {
   if (!digest.equals(trailer)) {
     throw new KplChecksumError(Buffer.from(trailer).toString('hex'), digest.toString('hex'));
   }
-  const decoded = decodeAggregatedRecord(body);
-  const { partitionKeys, explicitHashKeys, partitionKeyIndexes, explicitHashKeyIndexes } = decoded;
-  const count = decoded.data.length;
-  const items: DeaggregatedItem[] = new Array<DeaggregatedItem>(count);
-  for (let i = 0; i < count; i += 1) {
-    const partitionKeyIndex = partitionKeyIndexes[i] as number;
-    const partitionKey = partitionKeys[partitionKeyIndex];
-    if (partitionKey === undefined) {
+  const { partitionKeys, explicitHashKeys, table, largeIndexes } = decodeAggregatedRecord(body);
+  for (let at = 0; at < table.length; at += FIELDS_PER_RECORD) {
+    const partitionKeyIndex = table[at + 2] as number;
+    if (partitionKeyIndex < 0 || partitionKeyIndex >= partitionKeys.length) {
       throw new KplDecodeError(
-        `sub-record ${i} has partition_key_index ${partitionKeyIndex} ` +
-          `but the table has ${partitionKeys.length} keys`,
+        `sub-record ${at / FIELDS_PER_RECORD} has partition_key_index ` +
+          `${largeIndexes?.get(at + 2) ?? partitionKeyIndex} but the table has ${partitionKeys.length} keys`,
         0,
       );
     }
-    const explicitHashKeyIndex = explicitHashKeyIndexes[i] as number;
-    const itemData = decoded.data[i] as Uint8Array;
-    if (explicitHashKeyIndex === -1) {
-      items[i] = { data: itemData, partitionKey, subSequenceNumber: i };
-      continue;
-    }
-    const explicitHashKey = explicitHashKeys[explicitHashKeyIndex];
-    if (explicitHashKey === undefined) {
+    const explicitHashKeyIndex = table[at + 3] as number;
+    if (explicitHashKeyIndex === -1) continue;
+    if (explicitHashKeyIndex < 0 || explicitHashKeyIndex >= explicitHashKeys.length) {
       throw new KplDecodeError(
-        `sub-record ${i} has explicit_hash_key_index ${explicitHashKeyIndex} ` +
-          `but the table has ${explicitHashKeys.length} keys`,
+        `sub-record ${at / FIELDS_PER_RECORD} has explicit_hash_key_index ` +
+          `${largeIndexes?.get(at + 3) ?? explicitHashKeyIndex} but the table has ${explicitHashKeys.length} keys`,
         0,
       );
     }
-    items[i] = { data: itemData, partitionKey, explicitHashKey, subSequenceNumber: i };
   }
-  return items;
+  return new KplItems(body, partitionKeys, explicitHashKeys, table);
 }

@@ -1,5 +1,6 @@
 import { KplDecodeError } from '../errors/KplDecodeError.js';
 import { toBuffer } from '../serializers/toBuffer.js';
+import { finishTable, growTable, tableScratch } from './itemTable.js';
 
 /**
  * The KPL `AggregatedRecord` protobuf message, hand-rolled:
@@ -52,13 +53,22 @@ export function fieldSize(length: number): number {
 export interface DecodedAggregatedRecord {
   readonly partitionKeys: string[];
   readonly explicitHashKeys: string[];
-  /** Per sub-record, in order: its partition key index. */
-  readonly partitionKeyIndexes: number[];
-  /** Per sub-record, in order: its explicit hash key index, or -1 when it has none. */
-  readonly explicitHashKeyIndexes: number[];
-  /** Per sub-record, in order: a view of its data (no copy). */
-  readonly data: Uint8Array[];
+  /**
+   * Four fields per sub-record, in order: where its data starts and ends in the body, its
+   * partition key index, its explicit hash key index (-1 when it has none).
+   */
+  readonly table: Int32Array;
+  /**
+   * Indexes too large for the table (2^31 and over: never in range), by their place in it
+   * (where the table holds -2); undefined when there is none.
+   */
+  readonly largeIndexes: Map<number, number> | undefined;
 }
+
+/** Fields per sub-record in DecodedAggregatedRecord.table. */
+export const FIELDS_PER_RECORD = 4;
+/** The largest key index the table holds as it is. */
+const MAX_INDEX = 0x7fffffff;
 
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;
@@ -66,20 +76,18 @@ const WIRE_LENGTH_DELIMITED = 2;
 const WIRE_FIXED32 = 5;
 
 /**
- * Decodes an AggregatedRecord body into column arrays (few allocations per sub-record: this
- * runs for every item a consumer reads). Throws KplDecodeError if it is truncated or invalid.
- * Unknown fields and tags are skipped.
+ * Decodes an AggregatedRecord body into its key tables and a table of its sub-records (no
+ * allocation per sub-record: this runs for every item a consumer reads). Throws KplDecodeError
+ * if it is truncated or invalid. Unknown fields and tags are skipped.
  */
 export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecord {
   const buffer = toBuffer(body);
-  const arrayBuffer = body.buffer;
-  const base = body.byteOffset;
   const end = body.byteLength;
   const partitionKeys: string[] = [];
   const explicitHashKeys: string[] = [];
-  const partitionKeyIndexes: number[] = [];
-  const explicitHashKeyIndexes: number[] = [];
-  const data: Uint8Array[] = [];
+  let table = tableScratch();
+  let used = 0;
+  let largeIndexes: Map<number, number> | undefined;
   let offset = 0;
 
   const varint = (): number => {
@@ -138,14 +146,15 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
       const recordEnd = delimitedEnd(end);
       let partitionKeyIndex = -1;
       let explicitHashKeyIndex = -1;
-      let item: Uint8Array | undefined;
+      let dataStart = -1;
+      let dataEnd = -1;
       while (offset < recordEnd) {
         const field = varint();
         if (field === TAG_PARTITION_KEY_INDEX) {
           partitionKeyIndex = varint();
         } else if (field === TAG_DATA) {
-          const dataEnd = delimitedEnd(recordEnd);
-          item = new Uint8Array(arrayBuffer, base + offset, dataEnd - offset);
+          dataEnd = delimitedEnd(recordEnd);
+          dataStart = offset;
           offset = dataEnd;
         } else if (field === TAG_EXPLICIT_HASH_KEY_INDEX) {
           explicitHashKeyIndex = varint();
@@ -159,10 +168,25 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
       if (partitionKeyIndex === -1) {
         throw new KplDecodeError('sub-record without partition_key_index', start);
       }
-      if (item === undefined) throw new KplDecodeError('sub-record without data', start);
-      partitionKeyIndexes.push(partitionKeyIndex);
-      explicitHashKeyIndexes.push(explicitHashKeyIndex);
-      data.push(item);
+      if (dataStart === -1) throw new KplDecodeError('sub-record without data', start);
+      if (used + FIELDS_PER_RECORD > table.length) table = growTable(table, used, used + FIELDS_PER_RECORD);
+      table[used] = dataStart;
+      table[used + 1] = dataEnd;
+      table[used + 2] = partitionKeyIndex;
+      table[used + 3] = explicitHashKeyIndex;
+      if (partitionKeyIndex > MAX_INDEX || explicitHashKeyIndex > MAX_INDEX) {
+        // Kept aside for the error that names it; -2 in the table is out of range all the same.
+        largeIndexes ??= new Map();
+        if (partitionKeyIndex > MAX_INDEX) {
+          largeIndexes.set(used + 2, partitionKeyIndex);
+          table[used + 2] = -2;
+        }
+        if (explicitHashKeyIndex > MAX_INDEX) {
+          largeIndexes.set(used + 3, explicitHashKeyIndex);
+          table[used + 3] = -2;
+        }
+      }
+      used += FIELDS_PER_RECORD;
     } else if (tag === TAG_PARTITION_KEY || tag === TAG_EXPLICIT_HASH_KEY) {
       const valueEnd = delimitedEnd(end);
       const value = buffer.toString('utf8', offset, valueEnd);
@@ -172,5 +196,5 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
       skip(tag, end);
     }
   }
-  return { partitionKeys, explicitHashKeys, partitionKeyIndexes, explicitHashKeyIndexes, data };
+  return { partitionKeys, explicitHashKeys, table: finishTable(table, used), largeIndexes };
 }

@@ -1,7 +1,8 @@
 import { Buffer } from '../../platform/buffer.js';
 import type { Aggregator, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';
+import { allItems } from './allItems.js';
 import { FramedAccumulator, type Framing } from './FramedAccumulator.js';
-import { itemsOfRecord } from './itemsOfRecord.js';
+import { FramedItems } from './FramedItems.js';
 import { splitJsonArray } from './splitJsonArray.js';
 
 const SEPARATOR = Buffer.from(', ', 'latin1');
@@ -39,8 +40,13 @@ export function listAggregator(): Aggregator {
     name: 'list',
     aggregates: true,
     createAccumulator: (maxRecordBytes) => new FramedAccumulator(framing, maxRecordBytes),
-    deaggregate(record: RecordToDeaggregate): DeaggregatedItem[] {
-      return itemsOfRecord(record, splitJsonArray(record.data) ?? [record.data]);
-    },
+    deaggregate: (record: RecordToDeaggregate): DeaggregatedItem[] => allItems(listItems(record)),
+    deaggregateLazily: listItems,
   };
+}
+
+/** The array's elements (checked whole before any is made), or the record as one item when it is not an array. */
+function listItems(record: RecordToDeaggregate): FramedItems {
+  const data = record.data;
+  return new FramedItems(record, data, splitJsonArray(data));
 }

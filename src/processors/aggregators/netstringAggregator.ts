@@ -1,8 +1,10 @@
 import { Buffer } from '../../platform/buffer.js';
 import { MalformedNetstringError } from '../errors/MalformedNetstringError.js';
 import type { Aggregator, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';
+import { allItems } from './allItems.js';
 import { FramedAccumulator, type Framing } from './FramedAccumulator.js';
-import { itemsOfRecord } from './itemsOfRecord.js';
+import { FramedItems } from './FramedItems.js';
+import { finishTable, growTable, tableScratch } from './itemTable.js';
 
 const COLON = 0x3a;
 const COMMA = 0x2c;
@@ -48,39 +50,44 @@ export function netstringAggregator(): Aggregator {
     name: 'netstring',
     aggregates: true,
     createAccumulator: (maxRecordBytes) => new FramedAccumulator(framing, maxRecordBytes),
-    deaggregate(record: RecordToDeaggregate): DeaggregatedItem[] {
-      const data = record.data;
-      const total = data.byteLength;
-      const slices: Uint8Array[] = [];
-      let offset = 0;
-      while (offset < total) {
-        let length = 0;
-        let cursor = offset;
-        for (; cursor < total; cursor += 1) {
-          const c = data[cursor] as number;
-          if (c < 0x30 || c > 0x39) break;
-          if (cursor - offset >= MAX_LENGTH_DIGITS) {
-            throw new MalformedNetstringError('length has too many digits', offset);
-          }
-          length = length * 10 + (c - 0x30);
-        }
-        if (cursor === offset) throw new MalformedNetstringError('expected a decimal length', offset);
-        if (cursor >= total || data[cursor] !== COLON) {
-          throw new MalformedNetstringError('expected ":" after the length', cursor);
-        }
-        const start = cursor + 1;
-        const end = start + length;
-        if (end >= total) {
-          throw new MalformedNetstringError(
-            `frame of ${length} bytes runs past the end of the record`,
-            offset,
-          );
-        }
-        if (data[end] !== COMMA) throw new MalformedNetstringError('expected "," after the data', end);
-        slices.push(data.subarray(start, end));
-        offset = end + 1;
-      }
-      return itemsOfRecord(record, slices);
-    },
+    deaggregate: (record: RecordToDeaggregate): DeaggregatedItem[] => allItems(netstringItems(record)),
+    deaggregateLazily: netstringItems,
   };
+}
+
+/** The record's frames, checked whole (MalformedNetstringError at the first fault) before any item is made. */
+function netstringItems(record: RecordToDeaggregate): FramedItems {
+  const data = record.data;
+  const total = data.byteLength;
+  let table = tableScratch();
+  let used = 0;
+  let offset = 0;
+  while (offset < total) {
+    let length = 0;
+    let cursor = offset;
+    for (; cursor < total; cursor += 1) {
+      const c = data[cursor] as number;
+      if (c < 0x30 || c > 0x39) break;
+      if (cursor - offset >= MAX_LENGTH_DIGITS) {
+        throw new MalformedNetstringError('length has too many digits', offset);
+      }
+      length = length * 10 + (c - 0x30);
+    }
+    if (cursor === offset) throw new MalformedNetstringError('expected a decimal length', offset);
+    if (cursor >= total || data[cursor] !== COLON) {
+      throw new MalformedNetstringError('expected ":" after the length', cursor);
+    }
+    const start = cursor + 1;
+    const end = start + length;
+    if (end >= total) {
+      throw new MalformedNetstringError(`frame of ${length} bytes runs past the end of the record`, offset);
+    }
+    if (data[end] !== COMMA) throw new MalformedNetstringError('expected "," after the data', end);
+    if (used + 2 > table.length) table = growTable(table, used, used + 2);
+    table[used] = start;
+    table[used + 1] = end;
+    used += 2;
+    offset = end + 1;
+  }
+  return new FramedItems(record, data, finishTable(table, used));
 }

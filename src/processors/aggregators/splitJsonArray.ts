@@ -1,4 +1,5 @@
 import { MalformedJsonListError } from '../errors/MalformedJsonListError.js';
+import { finishTable, growTable, tableScratch } from './itemTable.js';
 
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -13,18 +14,20 @@ function isSpace(c: number | undefined): boolean {
 }
 
 /**
- * Cuts the top-level elements out of a UTF-8 JSON array without parsing them: returns one
- * byte slice per element (surrounding whitespace trimmed). Returns undefined when the data
- * does not start with `[` (not an array). Elements themselves are checked later, when they
- * are deserialized; this only checks the array's own brackets, strings and commas.
+ * Finds the top-level elements of a UTF-8 JSON array without parsing them: returns a table of
+ * where each starts and ends (element i is `data[table[2i], table[2i + 1])`, surrounding
+ * whitespace trimmed). Returns undefined when the data does not start with `[` (not an array).
+ * Elements themselves are checked later, when they are deserialized; this only checks the
+ * array's own brackets, strings and commas, all of them before it returns.
  */
-export function splitJsonArray(data: Uint8Array): Uint8Array[] | undefined {
+export function splitJsonArray(data: Uint8Array): Int32Array | undefined {
   const total = data.byteLength;
   let i = 0;
   while (isSpace(data[i])) i += 1;
   if (data[i] !== OPEN_BRACKET) return undefined;
   i += 1;
-  const elements: Uint8Array[] = [];
+  let table = tableScratch();
+  let used = 0;
   while (isSpace(data[i])) i += 1;
   if (data[i] === CLOSE_BRACKET) {
     i += 1;
@@ -55,7 +58,10 @@ export function splitJsonArray(data: Uint8Array): Uint8Array[] | undefined {
       let end = i;
       while (end > start && isSpace(data[end - 1])) end -= 1;
       if (end === start) throw new MalformedJsonListError('empty array element', start);
-      elements.push(data.subarray(start, end));
+      if (used + 2 > table.length) table = growTable(table, used, used + 2);
+      table[used] = start;
+      table[used + 1] = end;
+      used += 2;
       const c = data[i];
       i += 1;
       if (c === CLOSE_BRACKET) break;
@@ -64,5 +70,5 @@ export function splitJsonArray(data: Uint8Array): Uint8Array[] | undefined {
   }
   while (isSpace(data[i])) i += 1;
   if (i < total) throw new MalformedJsonListError('unexpected data after the array', i);
-  return elements;
+  return finishTable(table, used);
 }
