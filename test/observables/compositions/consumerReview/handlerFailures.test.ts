@@ -28,6 +28,7 @@ import {
   type KinesisItem,
 } from '../../../../src/index.js';
 import { uniqueStreamName } from '../../../support/kinesis.js';
+import { timersStarted } from '../../../support/timersStarted.js';
 import { pollingConnection } from '../../../support/pollingConnection.js';
 import { numbers, putRecords } from '../../../support/streamRecords.js';
 import { useTestKinesis } from '../../../support/useTestKinesis.js';
@@ -38,12 +39,6 @@ const SHARD = 'shardId-000000000000';
 const COUNT = 20;
 
 type Item = KinesisItem<number>;
-
-/** Timers active now beyond `baseline`. */
-function extraTimers(baseline: readonly string[]): number {
-  const timers = (kinds: readonly string[]) => kinds.filter((kind) => kind === 'Timeout').length;
-  return timers(process.getActiveResourcesInfo()) - timers(baseline);
-}
 
 interface FailureCase {
   readonly name: string;
@@ -124,7 +119,7 @@ test.each(cases)(
     const sequences = (await putRecords(client, streamName, numbers(COUNT))).map((r) => r.sequenceNumber);
     client.destroy();
     const checkpointer = new MemoryCheckpointer();
-    const baseline = process.getActiveResourcesInfo();
+    const timers = timersStarted();
 
     const handled: number[] = [];
     const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
@@ -156,8 +151,9 @@ test.each(cases)(
     );
     await restarted.stopped();
     expect(rest).toEqual(numbers(COUNT - before, before).map(Number));
-    // Nothing of either run is left; a timer of an earlier case counted in the baseline may have
-    // run out meanwhile (the count is then below it).
-    expect(extraTimers(baseline)).toBeLessThanOrEqual(0);
+    // No timer either run started is left.
+    const left = await timers.pending();
+    timers.stop();
+    expect(left).toBe(0);
   },
 );
