@@ -371,3 +371,19 @@ test('checkpoint() again after asynchronous work behind a first one: MulticastCh
     expectObservable(out).toBe('---#', undefined, expect.any(MulticastCheckpointError));
   });
 });
+
+describe('checkpoint() options', () => {
+  it('refuses an option name it does not know, and says where a checkpointer goes', () => {
+    expect(() => checkpoint({ batchsize: 10 } as never)).toThrow(
+      'Invalid option "batchsize": got "(not shown: unknown option)"; unknown option; known options are mode, process, concurrency, batchSize, intervalMs, scheduler',
+    );
+    expect(() => checkpoint(new MemoryCheckpointer(), { interval: 1000 } as never)).toThrow(
+      /"interval".*known options are/,
+    );
+    expect(() => checkpoint({ checkpointer: new MemoryCheckpointer() } as never)).toThrow(
+      /"checkpointer".*pass a checkpointer first, checkpoint\(checkpointer, options\), or give it to fromKinesis\(\)/,
+    );
+    expect(() => checkpoint(new MemoryCheckpointer(), 5 as never)).toThrow(/Invalid option "options": got 5/);
+    expect(() => checkpoint({ batchSize: 10, intervalMs: 0, mode: 'ordered' })).not.toThrow();
+  });
+});

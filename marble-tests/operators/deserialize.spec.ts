@@ -9,7 +9,12 @@ import type { AggregatorEntry } from '../../src/processors/Aggregator';
 import { KplChecksumError } from '../../src/processors/errors/KplChecksumError';
 import { DeserializationError } from '../../src/processors/errors/DeserializationError';
 import { RecordDecodeError } from '../../src/processors/errors/RecordDecodeError';
-import { jsonLineProcessor, kplJsonProcessor, msgpackProcessor } from '../../src/processors/namedProcessors';
+import {
+  jsonLineProcessor,
+  jsonProcessor,
+  kplJsonProcessor,
+  msgpackProcessor,
+} from '../../src/processors/namedProcessors';
 import type { Processor } from '../../src/processors/Processor';
 
 const arrival = new Date('2026-01-01T00:00:00Z');
@@ -281,6 +286,22 @@ describe('deserialize()', () => {
   it('rejects invalid options at once', () => {
     expect(() => deserialize({ onDecodeError: 'log' as unknown as () => void })).toThrow(InvalidOptionError);
     expect(() => deserialize(42 as unknown as Processor<unknown>)).toThrow(InvalidOptionError);
+  });
+
+  it('refuses an option name it does not know, and says where a processor goes', () => {
+    expect(() => deserialize({ maxItemAhead: 10 } as never)).toThrow(
+      'Invalid option "maxItemAhead": got "(not shown: unknown option)"; unknown option; known options are onDecodeError, maxItemsAhead',
+    );
+    expect(() => deserialize(jsonProcessor(), { onDecodeErrors: () => undefined } as never)).toThrow(
+      /"onDecodeErrors".*known options are onDecodeError, maxItemsAhead/,
+    );
+    // Read as options, { processor } would decode with the default processor instead.
+    expect(() => deserialize({ processor: jsonProcessor() } as never)).toThrow(
+      /"processor".*pass the processor first, deserialize\(processor, options\)/,
+    );
+    expect(() =>
+      deserialize(jsonProcessor(), { maxItemsAhead: 5, onDecodeError: () => undefined }),
+    ).not.toThrow();
   });
 });
 

@@ -2,6 +2,7 @@ import { asyncScheduler, type ObservableInput, type SchedulerLike } from 'rxjs';
 import type { KinesisItem } from '../consumer/KinesisItem.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { UNSHOWN_VALUE, unknownOptionError } from '../errors/unknownOptionError.js';
 
 /** What checkpoint() accepts: records from fromKinesis(), or items from deserialize(). */
 export type Checkpointable = KinesisRecord | KinesisItem<unknown>;
@@ -30,6 +31,7 @@ export interface CheckpointOptions<T extends Checkpointable> {
 export function validateCheckpointOptions<T extends Checkpointable>(
   options: CheckpointOptions<T>,
 ): Required<Omit<CheckpointOptions<T>, 'process'>> & Pick<CheckpointOptions<T>, 'process'> {
+  checkOptionNames(options);
   const mode = options.mode ?? (options.process === undefined ? 'ordered' : 'concurrent');
   if (mode !== 'ordered' && mode !== 'concurrent')
     throw new InvalidOptionError('mode', mode, 'expected "ordered" or "concurrent"');
@@ -60,4 +62,28 @@ export function validateCheckpointOptions<T extends Checkpointable>(
   }
   const scheduler = options.scheduler ?? asyncScheduler;
   return { mode, process: options.process, concurrency, batchSize, intervalMs, scheduler };
+}
+
+const KNOWN: readonly string[] = ['mode', 'process', 'concurrency', 'batchSize', 'intervalMs', 'scheduler'];
+
+/** Refuses anything but an options object of known names (a misspelt name would do nothing). */
+function checkOptionNames(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError(
+      'options',
+      options,
+      'expected a checkpointer, an options object ({ batchSize, intervalMs, ... }), both, or nothing',
+    );
+  }
+  for (const key of Object.keys(options)) {
+    if (KNOWN.includes(key)) continue;
+    if (key === 'checkpointer') {
+      throw new InvalidOptionError(
+        'checkpointer',
+        UNSHOWN_VALUE,
+        'not an option: pass a checkpointer first, checkpoint(checkpointer, options), or give it to fromKinesis()',
+      );
+    }
+    throw unknownOptionError(key, KNOWN);
+  }
 }

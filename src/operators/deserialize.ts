@@ -7,6 +7,7 @@ import { RecordDecodeError } from '../processors/errors/RecordDecodeError.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import type { Processor } from '../processors/Processor.js';
 import { decodeRecord, itemOf, subSequenceOf, type Decoded } from './decodeRecord.js';
+import { checkDeserializeOptionNames } from './deserializeOptionNames.js';
 
 export interface DeserializeOptions {
   /**
@@ -59,6 +60,7 @@ export function deserialize<T = unknown>(
       'pass a Processor (e.g. jsonProcessor()) or an options object',
     );
   }
+  checkDeserializeOptionNames(options);
   const { onDecodeError } = options;
   const maxItemsAhead = options.maxItemsAhead ?? 1000;
   if (!Number.isInteger(maxItemsAhead) || maxItemsAhead < 1)
