@@ -36,19 +36,22 @@ export function runHandlers(
     const longest = Math.max(...runs.map((run) => run.timeoutMs));
     const startedAt = scheduler.now();
     let failure: { readonly error: unknown } | undefined;
-    const each = runs.map(({ call$, timeoutMs }) =>
+    const each = runs.map(({ call$, timeoutMs }) => {
+      // Values first: timeout()'s `first` stops counting at a value, and a handler that gave
+      // one may still be running.
+      const ended$ = call$.pipe(ignoreElements());
       // The longest timeout is the whole run's: no timer of its own.
-      (timeoutMs < longest
-        ? within(call$, new Date(startedAt + timeoutMs), () => timedOut(timeoutMs), scheduler)
-        : call$
+      return (
+        timeoutMs < longest
+          ? within(ended$, new Date(startedAt + timeoutMs), () => timedOut(timeoutMs), scheduler)
+          : ended$
       ).pipe(
-        ignoreElements(),
         catchError((error: unknown) => {
           failure ??= { error };
           return EMPTY;
         }),
-      ),
-    );
+      );
+    });
     const work$ = merge(...each).pipe(
       concatWith(
         defer(() => {

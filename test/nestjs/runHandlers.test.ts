@@ -38,6 +38,25 @@ describe('runHandlers', () => {
     });
   });
 
+  it('gives up at its timeout a handler that emitted a value and then hung', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+      const long = cold<never>('---------|');
+      const chatty = cold('-a-', { a: 'result' });
+      const run$ = runHandlers(
+        [
+          { call$: long, timeoutMs: 20 },
+          { call$: chatty, timeoutMs: 5 },
+        ],
+        noHooks,
+        timedOut,
+        scheduler,
+      );
+      expectObservable(run$).toBe('---------#', undefined, timedOut(5));
+      expectSubscriptions(chatty.subscriptions).toBe('^----!');
+    });
+  });
+
   it('reports the first failure, after the other handler ended', () => {
     const scheduler = testScheduler();
     scheduler.run(({ cold, expectObservable }) => {
