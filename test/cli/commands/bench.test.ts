@@ -93,7 +93,7 @@ describe('rxjs-kinesis bench', () => {
     [['-s', '-1'], /--record-size-kb/],
     [['--shards', '1.5'], /--shards/],
     [['-i', 'x'], /--iterations/],
-    [['-p', 'json', 'protobuf'], /unknown processor "protobuf"/],
+    [['-p', 'json', 'protobuf'], /invalid --processors "protobuf": unknown processor/],
     [['--endpoint', 'localhost:4567'], /--endpoint/],
     [['--region', 'EU'], /--region/],
     [['-m', '--json'], /cannot be used with/],

@@ -129,7 +129,7 @@ describe('rxjs-kinesis put and tail', () => {
   it.concurrent.each([
     [['put'], /missing required argument/],
     [['put', 'bad name!'], /stream name/],
-    [['put', 's', '-p', 'xml'], /unknown processor "xml"/],
+    [['put', 's', '-p', 'xml'], /invalid --processor "xml": unknown processor/],
     [['put', 's', '-k', 'a..b'], /field name/],
     [['put', 's', '--retry-limit', '-3'], /--retry-limit/],
     [['put', 's', '--region', 'Mars'], /AWS region/],
