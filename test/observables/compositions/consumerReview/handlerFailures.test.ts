@@ -7,11 +7,13 @@
 // timer is left, and the restart handles every record from the one that failed on.
 import {
   concatMap,
-  defer,
   delay,
+  filter,
+  last,
   lastValueFrom,
   map,
   of,
+  ReplaySubject,
   take,
   throwError,
   timeout,
@@ -73,19 +75,34 @@ const cases: readonly FailureCase[] = [
   },
   {
     name: 'concurrent work failing after later items finished',
-    pipeline: (handled) =>
-      checkpoint<Item>({
+    pipeline: (handled) => {
+      const done = new ReplaySubject<number>();
+      /** Emits once every one of `data` has been handled. */
+      const after = (...data: number[]) =>
+        done.pipe(
+          filter((handledData) => data.includes(handledData)),
+          take(data.length),
+          last(),
+        );
+      const finish = (data: number) => () => {
+        handled.push(data);
+        done.next(data);
+      };
+      return checkpoint<Item>({
         mode: 'concurrent',
         concurrency: 4,
         intervalMs: 0,
-        // Item 7 fails last of its group of four; 8..10 finish before it.
-        process: (item) =>
-          item.data === 7
-            ? timer(150).pipe(concatMap(() => throwError(() => HANDLER_FAILURE)))
-            : defer(() => of(item).pipe(delay(item.data >= 8 ? 5 : 20))).pipe(
-                map(() => void handled.push(item.data)),
-              ),
-      }),
+        // Items 0..6 finish in order (timers of one duration run in the order they were set);
+        // 7 fails last of its group of four, once 8..10 (started after it, and waiting for 6)
+        // finished: done out of order, after the item that fails.
+        process: (item) => {
+          if (item.data === 7)
+            return after(8, 9, 10).pipe(concatMap(() => throwError(() => HANDLER_FAILURE)));
+          const ready = item.data >= 8 ? after(6) : of(item.data);
+          return ready.pipe(delay(item.data >= 8 ? 5 : 20), map(finish(item.data)));
+        },
+      });
+    },
     raised: (error) => error === HANDLER_FAILURE,
     handledBefore: () => 7,
   },
