@@ -13,6 +13,7 @@ import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 import { toKinesis } from '../../src/operators/toKinesis.js';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import { ProducerAbortedError } from '../../src/producer/errors/ProducerAbortedError.js';
+import { Producer } from '../../src/producer/Producer.js';
 import type { ToKinesisOptions } from '../../src/producer/ToKinesisOptions.js';
 import { CountingTimers } from '../producer/support/countingTimers.js';
 import { FakeKinesis, type FakeKinesisOptions } from '../producer/support/fakeKinesis.js';
@@ -233,6 +234,12 @@ describe('toKinesis() flushTimeoutMs validation', () => {
       );
     },
   );
+
+  it('is an option of toKinesis(): Producer refuses it (its close() takes { timeoutMs })', () => {
+    expect(() => new Producer<string>({ streamName: 's', flushTimeoutMs: 100 } as never)).toThrow(
+      'an option of toKinesis(), not of Producer',
+    );
+  });
 
   it.each([0, 1.5, 2 ** 31 - 1, Number.POSITIVE_INFINITY])('takes %p', (flushTimeoutMs) => {
     expect(() => toKinesis<string>({ streamName: 's', flushTimeoutMs })).not.toThrow();

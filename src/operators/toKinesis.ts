@@ -31,8 +31,10 @@ function asKinesisError(error: unknown): RxjsKinesisError {
  * output completes after the last report. `metricsObserver` hears the engines of every
  * subscription (see SharedMetricsObserver). On unsubscribe the accepted items are still delivered
  * (unless `flushOnUnsubscribe: false`: then nothing more is sent, as with Producer's
- * `close({ abort: true })`), with nobody left to hear the reports. Options are
- * validated when toKinesis() is called.
+ * `close({ abort: true })`), with nobody left to hear the reports. `flushTimeoutMs` bounds both
+ * flushes: at its deadline the engine is aborted as by `close({ abort: true })`, every item not
+ * settled reported (per onFailure), and the output ends. Options are validated when toKinesis()
+ * is called.
  */
 export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, DeliveryReport<T>> {
   checkOptionNames(options, 'operator');
