@@ -223,6 +223,37 @@ describe('toKinesis() flushTimeoutMs in virtual time', () => {
     expect(disposedAt).toBe(1_030);
     expect(timers.live).toBe(0);
   });
+
+  it('a failure during the final flush (onFailure: error) keeps the deadline counted from the completion', () => {
+    const { events, disposedAt } = run(
+      both,
+      {
+        latencyMs: 10,
+        entryFault: ({ data }) => (data === '"A1"' ? 'KMSAccessDeniedException' : throttleB({ data })),
+      },
+      { flushTimeoutMs: 500 },
+    );
+    // A1 fails at 10 (the output's error, once the rest is settled); B2 throttles until the
+    // deadline of the flush started at 0.
+    expect(events).toEqual([
+      `500 B2 failed aborted B2 ${SHARD_B} unknown:false`,
+      expect.stringMatching(/^500 error .*KMSAccessDeniedException/) as unknown as string,
+    ]);
+    expect(disposedAt).toBe(500);
+  });
+
+  it('unsubscribed during the final flush: the engine stops at the deadline counted from the completion', () => {
+    const { events, fake, disposedAt, timers } = run(
+      both,
+      { latencyMs: 10, entryFault: throttleB },
+      { flushTimeoutMs: 1_000 },
+      300,
+    );
+    expect(events).toEqual([`10 A1 delivered ${SHARD_A}`, '300 complete']);
+    expect(Math.max(...fake.calls.map((call) => call.time))).toBeLessThan(1_000);
+    expect(disposedAt).toBe(1_000);
+    expect(timers.live).toBe(0);
+  });
 });
 
 describe('toKinesis() flushTimeoutMs validation', () => {
