@@ -4,10 +4,16 @@ import type { DeliveryReport } from '../producer/DeliveryReport.js';
 import { describeThrown } from '../errors/describeThrown.js';
 import { queueFullErrorWithoutStack } from '../producer/errors/QueueFullError.js';
 import { ProducerEngine } from '../producer/ProducerEngine.js';
+import { CloseDeadline } from '../producer/CloseDeadline.js';
 import { checkOptionNames } from '../producer/knownOptionNames.js';
+import { producerLog } from '../producer/producerLog.js';
 import { resolveProducerOptions } from '../producer/resolveProducerOptions.js';
 import { SharedMetricsObserver } from '../producer/SharedMetricsObserver.js';
-import { resolveToKinesisPolicies, type ToKinesisOptions } from '../producer/ToKinesisOptions.js';
+import {
+  resolveFlushTimeoutMs,
+  resolveToKinesisPolicies,
+  type ToKinesisOptions,
+} from '../producer/ToKinesisOptions.js';
 
 function asKinesisError(error: unknown): RxjsKinesisError {
   return error instanceof RxjsKinesisError
@@ -25,12 +31,15 @@ function asKinesisError(error: unknown): RxjsKinesisError {
  * output completes after the last report. `metricsObserver` hears the engines of every
  * subscription (see SharedMetricsObserver). On unsubscribe the accepted items are still delivered
  * (unless `flushOnUnsubscribe: false`: then nothing more is sent, as with Producer's
- * `close({ abort: true })`), with nobody left to hear the reports. Options are
- * validated when toKinesis() is called.
+ * `close({ abort: true })`), with nobody left to hear the reports. `flushTimeoutMs` bounds both
+ * flushes: at its deadline the engine is aborted as by `close({ abort: true })`, every item not
+ * settled reported (per onFailure), and the output ends. Options are validated when toKinesis()
+ * is called.
  */
 export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, DeliveryReport<T>> {
   checkOptionNames(options, 'operator');
   const policies = resolveToKinesisPolicies(options);
+  const flushTimeoutMs = resolveFlushTimeoutMs(options);
   resolveProducerOptions(options);
   const { metricsObserver } = options;
   const metrics = metricsObserver === undefined ? undefined : new SharedMetricsObserver(metricsObserver);
@@ -48,9 +57,14 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
       // being pulled any further while it emits.
       let sourceSubscriber: Subscription | undefined;
 
+      // True while the flush deadline aborts the engine: the reports it emits settle the flush,
+      // whose end waits until the engine has stopped (see flushDeadlinePassed).
+      let aborting = false;
+
       const finish = () => {
-        if (finished) return;
+        if (finished || aborting) return;
         finished = true;
+        deadline.end();
         // The engine stops before the end is delivered (a finalize() after the operator finds
         // nothing of it running). A retry() or repeat() that subscribes again from inside the
         // delivery starts its run while the shared metricsObserver is held open.
@@ -71,7 +85,7 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
         if (terminal !== undefined || finished) return;
         terminal = { error };
         stopIntake();
-        engine.flush(finish);
+        finalFlush();
       };
       const failedItem = (item: T, itemIndex: number, error: RxjsKinesisError) => {
         if (finished) return;
@@ -86,6 +100,34 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
         },
         fatal: fail,
       });
+      /**
+       * The final flush did not finish in flushTimeoutMs: the engine is aborted as Producer's
+       * close({ abort: true }) aborts it, every item not settled reported now (emitted, unless the
+       * subscriber left), then the output ends once the engine has stopped.
+       */
+      const flushDeadlinePassed = (timeoutMs: number) => {
+        const { logger, address } = engine.options;
+        producerLog(logger, address.streamName, 'warn', 'flush deadline passed: aborting', {
+          timeoutMs,
+          items: engine.queuedItems,
+        });
+        aborting = true;
+        try {
+          void engine.dispose(true);
+        } finally {
+          aborting = false;
+        }
+        finish();
+      };
+      const deadline = new CloseDeadline(engine.options.scheduler, flushDeadlinePassed);
+      /** Sends everything accepted, ends the output once it is settled, within flushTimeoutMs. */
+      const finalFlush = () => {
+        // A failure reported by the abort itself: the output ends once the abort is over.
+        if (aborting) return;
+        engine.flush(finish);
+        // Several final flushes (a failure during the first one): the first deadline rules.
+        deadline.set(flushTimeoutMs);
+      };
       metrics?.attach(engine.metrics$);
       if (options.flushOn !== undefined) {
         intake.add(
@@ -147,7 +189,7 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
           error: (error: unknown) => fail(error),
           complete: () => {
             intakeOpen = false;
-            if (terminal === undefined) engine.flush(finish);
+            if (terminal === undefined) finalFlush();
           },
         }),
       );
@@ -156,10 +198,22 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
         intake.unsubscribe();
         if (finished) return;
         finished = true;
-        if (policies.flushOnUnsubscribe) engine.flush(() => void engine.dispose());
-        // Aborted as Producer.close({ abort: true }) is: every timer, call and thread stops now
-        // and the items fail (counted in the metrics), with nobody left to hear the reports.
-        else void engine.dispose(true);
+        // Left from inside a report of the flush deadline's abort: that abort stops the engine.
+        if (aborting) return;
+        if (policies.flushOnUnsubscribe) {
+          // Delivered in the background, within flushTimeoutMs (counted from the final flush if
+          // one runs already): then aborted, with nobody left to hear the reports.
+          engine.flush(() => {
+            deadline.end();
+            void engine.dispose();
+          });
+          deadline.set(flushTimeoutMs);
+        } else {
+          // Aborted as Producer.close({ abort: true }) is: every timer, call and thread stops now
+          // and the items fail (counted in the metrics), with nobody left to hear the reports.
+          deadline.end();
+          void engine.dispose(true);
+        }
       };
     });
 }

@@ -1,9 +1,10 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 
 /**
- * The deadline of a Producer's graceful close (`close({ timeoutMs })`): a timer on the producer's
- * scheduler that calls `passed` once, unless the close ends first (then it is cancelled). Of
- * several close() calls with a deadline, the earliest deadline rules.
+ * The deadline of a Producer's graceful close (`close({ timeoutMs })`), or of toKinesis()'s final
+ * flush (`flushTimeoutMs`): a timer on the producer's scheduler that calls `passed` once, unless
+ * the close ends first (then it is cancelled). Of several close() calls (final flushes) with a
+ * deadline, the earliest deadline rules.
  */
 export class CloseDeadline {
   private timer: Subscription | undefined;

@@ -32,6 +32,18 @@ export interface ToKinesisOptions<T> extends ProducerOptions<T> {
    */
   readonly flushOnUnsubscribe?: boolean;
   /**
+   * The longest the final flush delivers, in ms: 0 to 2^31−1, or Infinity (the default: no
+   * deadline, delivery goes on until every item is settled). The final flush starts when the
+   * intake stops (the source completes or errors, or the first failure under onFailure 'error')
+   * or, with flushOnUnsubscribe, at the unsubscription. If it has not finished by then, the engine
+   * is aborted at that moment exactly as Producer's `close({ abort: true })` aborts it: the items
+   * not delivered fail with ProducerAbortedError (`deliveryUnknown` where their call got no
+   * answer), those held by afterFlush are reported delivered; their reports go out per onFailure
+   * (nobody hears them after an unsubscription), then the output ends. The timer runs on the
+   * `scheduler` option and is cancelled when the flush finishes first.
+   */
+  readonly flushTimeoutMs?: number;
+  /**
    * Receives the engines' metrics: a snapshot at subscribe, then one after every PutRecords
    * answer. Each subscription (each run of retry() or repeat()) has an engine of its own, whose
    * counters start at zero, and the observer hears all of them. It completes when an engine stops
@@ -45,6 +57,26 @@ export interface ResolvedToKinesisPolicies {
   readonly onFailure: FailurePolicy;
   readonly overflow: OverflowPolicy;
   readonly flushOnUnsubscribe: boolean;
+}
+
+/** The longest delay a timer can wait (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Validates flushTimeoutMs; Infinity when not given (no deadline). Throws InvalidOptionError. */
+export function resolveFlushTimeoutMs<T>(options: ToKinesisOptions<T>): number {
+  const { flushTimeoutMs } = options;
+  if (flushTimeoutMs === undefined) return Number.POSITIVE_INFINITY;
+  if (
+    typeof flushTimeoutMs !== 'number' ||
+    !(flushTimeoutMs === Number.POSITIVE_INFINITY || (flushTimeoutMs >= 0 && flushTimeoutMs <= MAX_TIMER_MS))
+  ) {
+    throw new InvalidOptionError(
+      'flushTimeoutMs',
+      flushTimeoutMs,
+      `expected ms from 0 to ${MAX_TIMER_MS}, or Infinity`,
+    );
+  }
+  return flushTimeoutMs;
 }
 
 /** Validates the operator-only options; throws InvalidOptionError. */

@@ -48,6 +48,7 @@ const OPERATOR_ONLY: Readonly<
   onFailure: true,
   overflow: true,
   flushOnUnsubscribe: true,
+  flushTimeoutMs: true,
   metricsObserver: true,
 };
 

@@ -8,6 +8,7 @@ import { DeliveryFailedError } from '../../src/producer/errors/DeliveryFailedErr
 import type { ProducerMetricsSnapshot } from '../../src/producer/ProducerMetrics.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { readStream } from '../producer/support/readStream.js';
+import { CaptureLogger } from '../support/captureLogger.js';
 
 jest.setTimeout(120_000);
 
@@ -117,6 +118,34 @@ describe('toKinesis() against the embedded Kinesis with limits on', () => {
     expect((error as DeliveryFailedError).retriable).toBe(false);
     expect((error as DeliveryFailedError).items.length).toBeGreaterThan(0);
     client.destroy();
+  });
+
+  it('flushTimeoutMs: an afterFlush that never settles ends at the deadline, the stored items reported delivered', async () => {
+    const streamName = uniqueStreamName('flushTimeout');
+    await kinesis.createStream(streamName, 1);
+    const logger = new CaptureLogger();
+    // Its own client (endpoint, region, credentials): stopped with the engine at the deadline.
+    const reports = await lastValueFrom(
+      of(1, 2, 3).pipe(
+        toKinesis<number>({
+          streamName,
+          endpoint: kinesis.endpoint,
+          region: kinesis.region,
+          credentials: kinesis.credentials,
+          logger,
+          afterFlush: () => new Promise<void>(() => undefined),
+          flushTimeoutMs: 1_000,
+        }),
+        toArray(),
+      ),
+    );
+    expect(delivered(reports).map((report) => report.item)).toEqual([1, 2, 3]);
+    expect(logger.messages('warn')).toEqual(['flush deadline passed: aborting']);
+    expect(logger.messages('info')).toContain('producer aborted');
+    const client = kinesis.createClient();
+    const stored = await readStream(client, streamName, 3);
+    client.destroy();
+    expect(stored.map((record) => record.data)).toEqual(['1', '2', '3']);
   });
 });
 
