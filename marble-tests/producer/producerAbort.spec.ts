@@ -2,7 +2,7 @@
 // in flight, in back-off, released and waiting for a call slot, in an open record, waiting for the
 // first shard map, delivered and waiting for afterFlush) gets exactly one report at the abort, no
 // call is made after it, a late answer changes nothing, and no timer of the producer is left.
-import { Subject, type SchedulerAction, type SchedulerLike, type Subscription } from 'rxjs';
+import { Subject } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { RxjsKinesisError } from '../../src/errors/RxjsKinesisError.js';
 import { jsonLineProcessor } from '../../src/processors/namedProcessors.js';
@@ -10,43 +10,13 @@ import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import { ProducerAbortedError } from '../../src/producer/errors/ProducerAbortedError.js';
 import { Producer } from '../../src/producer/Producer.js';
 import type { ProducerOptions } from '../../src/producer/ProducerOptions.js';
+import { CountingTimers } from './support/countingTimers.js';
 import { connectionReset, FakeKinesis } from './support/fakeKinesis.js';
 
 const SHARD_A = 'shardId-000000000000';
 const SHARD_B = 'shardId-000000000001';
 /** Items named B... go to the second of two shards, the others to the first. */
 const hashKey = (item: string) => (item.startsWith('B') ? String(2n ** 127n + 1n) : '1');
-
-/** The producer's view of the test scheduler, counting its timers not yet run nor cancelled. */
-class CountingTimers implements SchedulerLike {
-  private readonly pending = new Set<object>();
-
-  constructor(private readonly inner: SchedulerLike) {}
-
-  get live(): number {
-    return this.pending.size;
-  }
-
-  now(): number {
-    return this.inner.now();
-  }
-
-  schedule<S>(work: (this: SchedulerAction<S>, state?: S) => void, delay = 0, state?: S): Subscription {
-    const token = {};
-    const { pending } = this;
-    pending.add(token);
-    const subscription = this.inner.schedule<S>(
-      function (this: SchedulerAction<S>, value?: S) {
-        pending.delete(token);
-        work.call(this, value);
-      },
-      delay,
-      state as S,
-    );
-    subscription.add(() => pending.delete(token));
-    return subscription;
-  }
-}
 
 interface Outcome {
   readonly at: number;
