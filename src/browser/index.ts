@@ -44,6 +44,7 @@ export {
 export { stringSerializer } from '../processors/serializers/stringSerializer.js';
 export {
   jsonSerializer,
+  type JsonLargeIntegers,
   type JsonSerializerOptions,
   type JsonStyle,
 } from '../processors/serializers/jsonSerializer.js';

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import { unknownOptionError } from '../../errors/unknownOptionError.js';
 
 /** Options of msgpackSerializer(), msgpackProcessor() and kplMsgpackProcessor(). */
 export interface MsgpackSerializerOptions {
@@ -14,10 +15,15 @@ export interface MsgpackSerializerOptions {
   readonly refuseExtensions?: boolean;
 }
 
+const NAMES: readonly string[] = ['refuseExtensions'];
+
 /** Checks the options; returns refuseExtensions. Throws InvalidOptionError. */
 export function validateMsgpackOptions(options: MsgpackSerializerOptions): boolean {
-  if (typeof options !== 'object' || options === null) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new InvalidOptionError('options', options, 'expected an object such as { refuseExtensions: true }');
+  }
+  for (const name of Object.keys(options)) {
+    if (!NAMES.includes(name)) throw unknownOptionError(name, NAMES);
   }
   const { refuseExtensions = false } = options;
   if (typeof refuseExtensions !== 'boolean') {

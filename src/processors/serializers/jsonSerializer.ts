@@ -1,29 +1,24 @@
 import { Buffer } from '../../platform/buffer.js';
 import { strictUtf8 } from '../strictUtf8.js';
-import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { DeserializationError } from '../errors/DeserializationError.js';
 import { describeThrown } from '../../errors/describeThrown.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
+import {
+  mayHoldLargeInteger,
+  mayHoldLargeIntegerBytes,
+  parseWithLargeIntegers,
+  stringifyWithBigInts,
+} from './exactIntegers.js';
 import { jsonParseReason } from './jsonParseReason.js';
+import { resolveJsonOptions, type JsonSerializerOptions } from './JsonSerializerOptions.js';
 import { parsePythonJsonExtensions, wholePythonJsonToken } from './parsePythonJsonExtensions.js';
 import { pythonJsonBytes } from './pythonJsonBytes.js';
 import { pythonJsonText } from './pythonJsonText.js';
 import { writePythonJson, writePythonJsonText } from './pythonJsonWriter.js';
 import { toBuffer } from './toBuffer.js';
 
-/**
- * `python` (default): the bytes Python's `json.dumps(item)` writes (async-kinesis's
- * JsonSerializer): `{"a": 1, "b": "\u00e9"}`. `compact`: JSON.stringify output as UTF-8,
- * `{"a":1,"b":"é"}`. Both decode either form.
- */
-export type JsonStyle = 'python' | 'compact';
-
-export interface JsonSerializerOptions {
-  readonly style?: JsonStyle;
-}
-
-const STYLES: readonly JsonStyle[] = ['python', 'compact'];
+export type { JsonLargeIntegers, JsonSerializerOptions, JsonStyle } from './JsonSerializerOptions.js';
 
 /**
  * JSON items. Values are converted as JSON.stringify converts them (toJSON(), undefined
@@ -32,18 +27,19 @@ const STYLES: readonly JsonStyle[] = ['python', 'compact'];
  * non-standard NaN / Infinity / -Infinity tokens.
  */
 export function jsonSerializer<T = unknown>(options: JsonSerializerOptions = {}): Serializer<T> {
-  const style = options.style ?? 'python';
-  if (!STYLES.includes(style)) {
-    throw new InvalidOptionError('style', style, 'the JSON style must be "python" or "compact"');
-  }
-  const python = style === 'python';
+  const { python, bigints } = resolveJsonOptions(options);
+  const parse = bigints ? parseBigInts : parsePlain;
   return {
     name: 'json',
     serialize(item: T): Uint8Array {
-      if (!python) return Buffer.from(stringify(item), 'utf8');
-      // Plain data is written straight to bytes; anything else (toJSON, class instances, ...)
-      // takes JSON.stringify and the spacing pass.
-      return writePythonJson(item) ?? pythonJsonBytes(stringify(item));
+      if (!python) return Buffer.from(bigints ? stringifyWithBigInts(item, same) : stringify(item), 'utf8');
+      // Plain data is written straight to bytes; anything else (toJSON, class instances, bigints,
+      // ...) takes JSON.stringify and the spacing pass.
+      const written = writePythonJson(item);
+      // With bigints, a number beyond 2^53 (written as an int here) is written again as a float.
+      if (written !== undefined && !(bigints && mayHoldLargeIntegerBytes(written))) return written;
+      if (!bigints) return pythonJsonBytes(stringify(item));
+      return Buffer.from(stringifyWithBigInts(item, pythonJsonText), 'latin1');
     },
     deserialize(bytes: Uint8Array): T {
       const text = strictUtf8(toBuffer(bytes));
@@ -56,13 +52,17 @@ export function jsonSerializer<T = unknown>(options: JsonSerializerOptions = {})
       newlineFree: true,
       ascii: python,
       serialize(item: T): string {
-        if (!python) return stringify(item);
-        return writePythonJsonText(item) ?? pythonJsonText(stringify(item));
+        if (!python) return bigints ? stringifyWithBigInts(item, same) : stringify(item);
+        const written = writePythonJsonText(item);
+        if (written !== undefined && !(bigints && mayHoldLargeInteger(written))) return written;
+        return bigints ? stringifyWithBigInts(item, pythonJsonText) : pythonJsonText(stringify(item));
       },
       deserialize: parse,
     },
   };
 }
+
+const same = (text: string): string => text;
 
 /** JSON.stringify, failing with a SerializationError. */
 function stringify(item: unknown): string {
@@ -88,15 +88,31 @@ function stringify(item: unknown): string {
  * token inside are rare and pay ~10 µs each (a record of 1 MiB of them takes about twice what
  * as many other small items take).
  */
-function parse<T>(text: string): T {
+function parsePlain<T>(text: string): T {
   const whole = wholePythonJsonToken(text);
   if (whole !== undefined) return whole as T;
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    const extended = parsePythonJsonExtensions(text);
-    if (extended.ok) return extended.value as T;
-    // JSON.parse's own error quotes the item (see jsonParseReason): neither it nor the text is kept.
-    throw new DeserializationError('json', `item is not valid JSON: ${jsonParseReason(error)}`);
+    return parseRefused<T>(text, error, false);
   }
+}
+
+/** parsePlain(), with integer tokens beyond 2^53 read as bigints. */
+function parseBigInts<T>(text: string): T {
+  const whole = wholePythonJsonToken(text);
+  if (whole !== undefined) return whole as T;
+  try {
+    return parseWithLargeIntegers(text) as T;
+  } catch (error) {
+    return parseRefused<T>(text, error, true);
+  }
+}
+
+/** A text JSON.parse refused: read with Python's tokens, else a DeserializationError. */
+function parseRefused<T>(text: string, error: unknown, bigints: boolean): T {
+  const extended = parsePythonJsonExtensions(text, bigints);
+  if (extended.ok) return extended.value as T;
+  // JSON.parse's own error quotes the item (see jsonParseReason): neither it nor the text is kept.
+  throw new DeserializationError('json', `item is not valid JSON: ${jsonParseReason(error)}`);
 }

@@ -1,3 +1,6 @@
+import { reviveLargeInteger } from './exactIntegers.js';
+import { freshNonce } from './freshNonce.js';
+
 const TOKENS: readonly (readonly [string, number])[] = [
   ['NaN', Number.NaN],
   ['Infinity', Number.POSITIVE_INFINITY],
@@ -13,30 +16,6 @@ const CHAR_SPACE = 0x20;
 const CHAR_TAB = 0x09;
 const CHAR_LF = 0x0a;
 const CHAR_CR = 0x0d;
-
-/** Nonces drawn at once: a call to the random source costs ~10 µs, far more than a small item's parse. */
-const POOL_NONCES = 64;
-/** 128 random bits per nonce. */
-const NONCE_WORDS = 4;
-let pool = new Uint32Array(0);
-let next = 0;
-
-/**
- * 128 random bits as hex, never handed out twice: taken from a pool drawn POOL_NONCES at a time,
- * so a record holding thousands of tokens (a list or lines of `NaN`) does not pay one call to
- * the random source per item.
- */
-function freshNonce(): string {
-  if (next >= pool.length) {
-    pool = globalThis.crypto.getRandomValues(new Uint32Array(POOL_NONCES * NONCE_WORDS));
-    next = 0;
-  }
-  let nonce = '';
-  for (let i = 0; i < NONCE_WORDS; i += 1) nonce += (pool[next + i] as number).toString(16).padStart(8, '0');
-  pool.fill(0, next, next + NONCE_WORDS);
-  next += NONCE_WORDS;
-  return nonce;
-}
 
 /**
  * The value of a text that is one token alone (an item of a list or of lines of `NaN`), else
@@ -67,9 +46,12 @@ export function wholePythonJsonToken(text: string): number | undefined {
  * as JSON.parse revives it. The marker holds a random part drawn for the call, so no string of
  * the record is taken for a token; only the three markers are replaced (never a value looked up
  * by a name the record chose); and a token where an object key stands is refused, as Python
- * refuses it.
+ * refuses it. With `bigints`, integer tokens beyond 2^53 are read as bigints (see exactIntegers.ts).
  */
-export function parsePythonJsonExtensions(text: string): { ok: true; value: unknown } | { ok: false } {
+export function parsePythonJsonExtensions(
+  text: string,
+  bigints = false,
+): { ok: true; value: unknown } | { ok: false } {
   // An item that is one token (a list or lines of `NaN`): its value, without a marker or a parse.
   const whole = wholePythonJsonToken(text);
   if (whole !== undefined) return { ok: true, value: whole };
@@ -105,9 +87,10 @@ export function parsePythonJsonExtensions(text: string): { ok: true; value: unkn
   if (!found) return { ok: false };
   rewritten += text.slice(last);
   try {
-    const value: unknown = JSON.parse(rewritten, (_key, v: unknown) =>
-      typeof v === 'string' && markers.has(v) ? markers.get(v) : v,
-    );
+    const value: unknown = JSON.parse(rewritten, (key: string, v: unknown, context?: { source?: string }) => {
+      if (typeof v === 'string') return markers.has(v) ? markers.get(v) : v;
+      return bigints ? reviveLargeInteger(key, v, context) : v;
+    });
     return { ok: true, value };
   } catch {
     return { ok: false };

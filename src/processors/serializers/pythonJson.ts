@@ -153,3 +153,13 @@ export function pythonNumber(value: number): string {
   const digits = Math.abs(exponent) < 10 ? `0${Math.abs(exponent)}` : String(Math.abs(exponent));
   return `${mantissa}e${exponent < 0 ? '-' : '+'}${digits}`;
 }
+
+/**
+ * `repr()` of a Python float for a value JavaScript holds as an integral double (every double
+ * beyond 2^53 is integral): `9007199254740994.0` below 1e16, `1e+20` and `1.5e+300` from there.
+ */
+export function pythonFloat(value: number): string {
+  if (Math.abs(value) < 1e16) return `${String(value)}.0`;
+  const [mantissa = '', exponent = '0'] = value.toExponential().split('e');
+  return `${mantissa}e${exponent.startsWith('-') ? exponent : `+${exponent.replace('+', '')}`}`;
+}
