@@ -11,6 +11,7 @@ import {
   stringProcessor,
 } from '../processors/namedProcessors.js';
 import type { Processor } from '../processors/Processor.js';
+import { EXACT_JSON_OPTIONS } from './exactJson.js';
 
 /*
  * Flag parsers shared by the commands. Each throws commander's InvalidArgumentError with what it
@@ -27,23 +28,68 @@ export interface ProcessorChoice {
   /** What one item is: a string (string processors) or any JSON value. */
   readonly input: 'string' | 'value';
   readonly create: () => Processor<unknown>;
+  /** As create(), JSON processors keeping integers beyond 2^53 exact where the runtime allows (put, tail). */
+  readonly createExact: () => Processor<unknown>;
 }
 
 /** Every processor the command line knows, in the order `bench` runs them by default. */
 export const PROCESSOR_CHOICES: readonly ProcessorChoice[] = [
-  { flag: 'string', label: 'stringProcessor', input: 'string', create: () => asUnknown(stringProcessor()) },
-  { flag: 'json', label: 'jsonProcessor', input: 'value', create: () => jsonProcessor() },
-  { flag: 'jsonline', label: 'jsonLineProcessor', input: 'value', create: () => jsonLineProcessor() },
-  { flag: 'jsonlist', label: 'jsonListProcessor', input: 'value', create: () => jsonListProcessor() },
-  { flag: 'msgpack', label: 'msgpackProcessor', input: 'value', create: () => msgpackProcessor() },
-  { flag: 'kpljson', label: 'kplJsonProcessor', input: 'value', create: () => kplJsonProcessor() },
+  {
+    flag: 'string',
+    label: 'stringProcessor',
+    input: 'string',
+    create: () => asUnknown(stringProcessor()),
+    createExact: () => asUnknown(stringProcessor()),
+  },
+  {
+    flag: 'json',
+    label: 'jsonProcessor',
+    input: 'value',
+    create: () => jsonProcessor(),
+    createExact: () => jsonProcessor(EXACT_JSON_OPTIONS),
+  },
+  {
+    flag: 'jsonline',
+    label: 'jsonLineProcessor',
+    input: 'value',
+    create: () => jsonLineProcessor(),
+    createExact: () => jsonLineProcessor(EXACT_JSON_OPTIONS),
+  },
+  {
+    flag: 'jsonlist',
+    label: 'jsonListProcessor',
+    input: 'value',
+    create: () => jsonListProcessor(),
+    createExact: () => jsonListProcessor(EXACT_JSON_OPTIONS),
+  },
+  {
+    flag: 'msgpack',
+    label: 'msgpackProcessor',
+    input: 'value',
+    create: () => msgpackProcessor(),
+    createExact: () => msgpackProcessor(),
+  },
+  {
+    flag: 'kpljson',
+    label: 'kplJsonProcessor',
+    input: 'value',
+    create: () => kplJsonProcessor(),
+    createExact: () => kplJsonProcessor(EXACT_JSON_OPTIONS),
+  },
   {
     flag: 'kplstring',
     label: 'kplStringProcessor',
     input: 'string',
     create: () => asUnknown(kplStringProcessor()),
+    createExact: () => asUnknown(kplStringProcessor()),
   },
-  { flag: 'kplmsgpack', label: 'kplMsgpackProcessor', input: 'value', create: () => kplMsgpackProcessor() },
+  {
+    flag: 'kplmsgpack',
+    label: 'kplMsgpackProcessor',
+    input: 'value',
+    create: () => kplMsgpackProcessor(),
+    createExact: () => kplMsgpackProcessor(),
+  },
 ];
 
 const PROCESSOR_NAMES = PROCESSOR_CHOICES.map((choice) => choice.flag).join(', ');

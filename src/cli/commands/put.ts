@@ -5,6 +5,7 @@ import { redactText } from '../../errors/redact.js';
 import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
 import { checkReachable } from '../checkReachable.js';
 import { cliConnection } from '../cliConnection.js';
+import { parseJsonExactly } from '../exactJson.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { describeEndpoint } from '../../producer/describeEndpoint.js';
@@ -110,7 +111,7 @@ function keyFromField(value: unknown, path: readonly string[]): string {
 
 function parseJsonLine(line: string): unknown {
   try {
-    return JSON.parse(line) as unknown;
+    return parseJsonExactly(line);
   } catch (error) {
     throw new Error(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
@@ -155,7 +156,7 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
     const producer = new Producer<unknown>({
       streamName: stream,
       client,
-      processor: choice.create(),
+      processor: choice.createExact(),
       retryLimit: flags.retryLimit,
       ...(path === undefined
         ? {}

@@ -5,6 +5,7 @@ import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
 import { createSubscriptionClient } from '../../kinesis/createSubscriptionClient.js';
 import { checkReachable } from '../checkReachable.js';
 import { cliConnection } from '../cliConnection.js';
+import { printedBigInt, printedNumber } from '../exactJson.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { fromKinesis } from '../../observables/fromKinesis.js';
@@ -108,11 +109,12 @@ export function registerTailCommand(
     });
 }
 
-/** JSON.stringify replacer: bytes as base64, bigints as strings. */
+/** JSON.stringify replacer: bytes as base64, bigints with all their digits, floats beyond 2^53 as floats. */
 function jsonValue(this: unknown, key: string, value: unknown): unknown {
   const original = (this as Record<string, unknown>)[key];
   if (original instanceof Uint8Array) return Buffer.from(original).toString('base64');
-  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'bigint') return printedBigInt(value);
+  if (typeof value === 'number') return printedNumber(value);
   return value;
 }
 
@@ -144,7 +146,7 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
       describeEndpoint(connection.options.endpoint, connection.options.region ?? address.region),
     );
     await ensureStream(client, address);
-    const processor = flags.processor.create();
+    const processor = flags.processor.createExact();
     const consumer = fromKinesis({
       streamName: stream,
       client,
