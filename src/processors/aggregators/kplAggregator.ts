@@ -26,13 +26,44 @@ import { decodeAggregatedRecord, FIELDS_PER_RECORD } from './kplProtobuf.js';
  * or invalid protobuf.
  */
 export function kplAggregator(): Aggregator {
+  // A record whose items carry other keys than its own (the KPL's own records: each item keeps
+  // its key) is turned down by the text path and read on the byte path right after, by the same
+  // caller. The text path hands over what it decoded, for those bytes only, so that the MD5 and
+  // the protobuf are not done twice; any other call drops it (at most one record is held).
+  let heldData: Uint8Array | undefined;
+  let heldItems: KplItems | undefined;
+  const textItems = (record: RecordToDeaggregate): KplItems | undefined => {
+    heldData = undefined;
+    heldItems = undefined;
+    const { data } = record;
+    if (!hasKplMagic(data)) {
+      const { explicitHashKey } = record;
+      return new KplItems(
+        data,
+        [record.partitionKey],
+        explicitHashKey === undefined ? [] : [explicitHashKey],
+        Int32Array.of(0, data.byteLength, 0, explicitHashKey === undefined ? -1 : 0),
+      );
+    }
+    const items = aggregatedItems(data);
+    if (items.allCarry(record.partitionKey, record.explicitHashKey)) return items;
+    heldData = data;
+    heldItems = items;
+    return undefined;
+  };
+  const byteItems = (record: RecordToDeaggregate): DeaggregatedItems => {
+    const items = heldData === record.data ? heldItems : undefined;
+    heldData = undefined;
+    heldItems = undefined;
+    return items ?? kplItems(record);
+  };
   return {
     name: 'kpl',
     aggregates: true,
     createAccumulator: (maxRecordBytes) => new KplAccumulator(maxRecordBytes),
-    deaggregate: (record: RecordToDeaggregate): DeaggregatedItem[] => allItems(kplItems(record)),
-    deaggregateLazily: kplItems,
-    text,
+    deaggregate: (record: RecordToDeaggregate): DeaggregatedItem[] => allItems(byteItems(record)),
+    deaggregateLazily: byteItems,
+    text: textPath(textItems),
   };
 }
 
@@ -43,37 +74,23 @@ export function kplAggregator(): Aggregator {
  * do; any other record, and one whose items are not all valid UTF-8, takes the byte path.
  * Read lazily, the keys are checked before any text is made, and an item's UTF-8 as its text is.
  */
-const text: AggregatorText = {
-  createAccumulator: (maxRecordBytes, traits) => new KplTextAccumulator(maxRecordBytes, traits),
-  deaggregate(record: RecordToDeaggregate): string[] | undefined {
-    const items = textItems(record);
-    if (items === undefined) return undefined;
-    const count = items.count;
-    const texts = new Array<string>(count);
-    for (let i = 0; i < count; i += 1) {
-      const itemText = items.text(i);
-      if (itemText === undefined) return undefined;
-      texts[i] = itemText;
-    }
-    return texts;
-  },
-  deaggregateLazily: textItems,
-};
-
-/** The record's items when they all carry its keys (a plain record: its one item), else undefined. */
-function textItems(record: RecordToDeaggregate): KplItems | undefined {
-  const { data } = record;
-  if (!hasKplMagic(data)) {
-    const { explicitHashKey } = record;
-    return new KplItems(
-      data,
-      [record.partitionKey],
-      explicitHashKey === undefined ? [] : [explicitHashKey],
-      Int32Array.of(0, data.byteLength, 0, explicitHashKey === undefined ? -1 : 0),
-    );
-  }
-  const items = aggregatedItems(data);
-  return items.allCarry(record.partitionKey, record.explicitHashKey) ? items : undefined;
+function textPath(textItems: (record: RecordToDeaggregate) => KplItems | undefined): AggregatorText {
+  return {
+    createAccumulator: (maxRecordBytes, traits) => new KplTextAccumulator(maxRecordBytes, traits),
+    deaggregate(record: RecordToDeaggregate): string[] | undefined {
+      const items = textItems(record);
+      if (items === undefined) return undefined;
+      const count = items.count;
+      const texts = new Array<string>(count);
+      for (let i = 0; i < count; i += 1) {
+        const itemText = items.text(i);
+        if (itemText === undefined) return undefined;
+        texts[i] = itemText;
+      }
+      return texts;
+    },
+    deaggregateLazily: textItems,
+  };
 }
 
 /** The record's sub-records, checked whole; a record without the magic is a plain one-item record. */
