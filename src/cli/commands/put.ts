@@ -156,7 +156,7 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
     const producer = new Producer<unknown>({
       streamName: stream,
       client,
-      processor: choice.createExact(),
+      processor: choice.create(true),
       retryLimit: flags.retryLimit,
       ...(path === undefined
         ? {}

@@ -146,7 +146,7 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
       describeEndpoint(connection.options.endpoint, connection.options.region ?? address.region),
     );
     await ensureStream(client, address);
-    const processor = flags.processor.createExact();
+    const processor = flags.processor.create(true);
     const consumer = fromKinesis({
       streamName: stream,
       client,
