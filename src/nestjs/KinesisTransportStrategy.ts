@@ -1,11 +1,8 @@
 import { Logger } from '@nestjs/common';
-import type { CustomTransportStrategy, MessageHandler } from '@nestjs/microservices';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
 import {
-  asyncScheduler,
   concatMap,
-  defer,
   from,
-  lastValueFrom,
   groupBy,
   mergeMap,
   NEVER,
@@ -13,7 +10,6 @@ import {
   takeUntil,
   type MonoTypeOperatorFunction,
   type Observable,
-  type SchedulerLike,
   type Subscription,
 } from 'rxjs';
 import {
@@ -24,20 +20,13 @@ import {
   type KinesisConsumerObservable,
   type KinesisItem,
 } from '../index.js';
-import { HandlerTimeoutError } from './errors/HandlerTimeoutError.js';
 import { NestUsageError } from './errors/NestUsageError.js';
-import { KinesisContext } from './KinesisContext.js';
-import type { KinesisDeadLetter } from './KinesisDeadLetter.js';
+import { EventDispatchServer, leaseGone } from './EventDispatchServer.js';
 import type { KinesisTransportOptions } from './KinesisTransportOptions.js';
 import { KINESIS_TRANSPORT } from './kinesisTransport.js';
-import { validateHandlerTimeout } from './validateHandlerTimeout.js';
 import { validateTransportOptions } from './validateTransportOptions.js';
 import { describeForLog } from './describeForLog.js';
-import { describeDeadLetter } from './describeDeadLetter.js';
 import { HandlersUnderWay } from './HandlersUnderWay.js';
-import { runHandlers } from './runHandlers.js';
-import { runInHooks } from './runInHooks.js';
-import { SideBySideHandlersServer } from './SideBySideHandlersServer.js';
 
 /** What `strategy.on(event, callback)` can listen to. */
 export type KinesisTransportEvents = {
@@ -66,14 +55,14 @@ export type KinesisTransportStatus = 'connecting' | 'connected' | 'disconnected'
  * neither handled nor dead-lettered (nor checkpointed): the shard's next owner reads them again.
  */
 export class KinesisTransportStrategy
-  extends SideBySideHandlersServer<KinesisTransportEvents, KinesisTransportStatus>
+  extends EventDispatchServer<KinesisTransportEvents, KinesisTransportStatus>
   implements CustomTransportStrategy
 {
   override transportId: symbol = KINESIS_TRANSPORT;
   protected override readonly logger = new Logger(KinesisTransportStrategy.name);
   private readonly errorListeners = new Set<(error: unknown) => void>();
   private readonly eventListeners = new Set<(event: ConsumerEvent) => void>();
-  private readonly handlerTimeoutMs: number;
+  private readonly options: KinesisTransportOptions;
   private readonly closeTimeoutMs: number;
   private readonly checkpointEvents: MonoTypeOperatorFunction<KinesisItem<unknown>>;
   private consumer: KinesisConsumerObservable | undefined;
@@ -87,13 +76,15 @@ export class KinesisTransportStrategy
   /** Settles a listen() still waiting for the shards to be listed. */
   private pendingStart: ((error?: unknown) => void) | undefined;
 
-  constructor(private readonly options: KinesisTransportOptions) {
-    super();
-    ({
-      checkpointEvents: this.checkpointEvents,
-      handlerTimeoutMs: this.handlerTimeoutMs,
-      closeTimeoutMs: this.closeTimeoutMs,
-    } = validateTransportOptions(options));
+  constructor(options: KinesisTransportOptions) {
+    const resolved = validateTransportOptions(options);
+    super({
+      handlerTimeoutMs: resolved.handlerTimeoutMs,
+      onDeadLetter: options.onDeadLetter,
+      scheduler: options.scheduler,
+    });
+    this.options = options;
+    ({ checkpointEvents: this.checkpointEvents, closeTimeoutMs: this.closeTimeoutMs } = resolved);
     this.initializeDeserializer(
       options.deserializer === undefined ? {} : { deserializer: options.deserializer },
     );
@@ -245,100 +236,4 @@ export class KinesisTransportStrategy
       `Lease of ${item.shardId} lost or handed over: its events not handled yet are left to its next owner`,
     );
   }
-
-  private async dispatch(
-    item: KinesisItem<unknown>,
-    underWay: HandlersUnderWay,
-  ): Promise<KinesisItem<unknown>> {
-    const where = `${item.shardId} @ ${item.sequenceNumber}`;
-    let pattern: string | undefined;
-    let data: unknown;
-    try {
-      const packet = await this.deserializer.deserialize(item.data);
-      pattern = packet.pattern === undefined ? undefined : this.getPatternAsString(packet.pattern);
-      data = packet.data;
-    } catch (error) {
-      await this.deadLetter({ reason: 'undecodable', record: item.record, error });
-      return item;
-    }
-    const head = pattern === undefined ? null : this.getHandlerByPattern(pattern);
-    if (pattern === undefined || head === null) {
-      this.logger.warn(`No event handler for pattern ${pattern ?? '(none)'} (${where}): skipped`);
-      await this.options.onDeadLetter?.({ reason: 'no-handler', pattern, item, error: undefined });
-      return item;
-    }
-    const context = new KinesisContext([item, pattern, underWay.signalFor(item.record.abortSignal)]);
-    try {
-      const run$ = runHandlers(
-        this.handlersOf(head).map((handler) => ({
-          call$: defer(() => handler(data, context)).pipe(
-            mergeMap((result) => this.transformToObservable(result)),
-          ),
-          timeoutMs: this.timeoutOf(pattern, handler),
-        })),
-        (work$) => this.inHooks(work$, context),
-        (timeoutMs) =>
-          new HandlerTimeoutError(pattern, timeoutMs, {
-            streamName: item.record.streamName,
-            shardId: item.shardId,
-            sequenceNumber: item.sequenceNumber,
-          }),
-        this.scheduler,
-      );
-      // Given up by close(): an Observable handler is unsubscribed.
-      await lastValueFrom(run$.pipe(takeUntil(underWay.givenUp$)), { defaultValue: undefined });
-    } catch (error) {
-      // Given up by close(): its next owner handles the event again.
-      if (underWay.gaveUp) return item;
-      // The next owner of the shard handles the event again: it is not given up here.
-      if (leaseGone(item)) {
-        this.logger.warn(
-          `Handler for ${pattern} failed on ${where} after the lease was lost (not dead-lettered: ` +
-            `the next owner handles it again): ${describeForLog(error)}`,
-        );
-        return item;
-      }
-      await this.deadLetter(
-        error instanceof HandlerTimeoutError
-          ? { reason: 'handler-timeout', pattern, item, error }
-          : { reason: 'handler-failed', pattern, item, error },
-      );
-    }
-    return item;
-  }
-
-  /** The scheduler of the handler timeouts and of close()'s deadline. */
-  private get scheduler(): SchedulerLike {
-    return this.options.scheduler ?? asyncScheduler;
-  }
-
-  /** Runs the handlers of an event inside the server's processing hooks (see runInHooks). */
-  private inHooks(work$: Observable<never>, context: KinesisContext): Observable<never> {
-    return runInHooks(work$, {
-      start: (done) => this.onProcessingStartHook(this.transportId, context, done),
-      end: () => this.onProcessingEndHook?.(this.transportId, context),
-      lateFailure: (error) =>
-        this.logger.error(`Processing hook failed after ${context.getPattern()}: ${describeForLog(error)}`),
-    });
-  }
-
-  /** The timeout of a handler: its `@EventPattern(..., { timeoutMs })`, else the transport's. */
-  private timeoutOf(pattern: string, handler: MessageHandler): number {
-    const extras = handler.extras as { timeoutMs?: unknown } | undefined;
-    if (extras?.timeoutMs === undefined) return this.handlerTimeoutMs;
-    return validateHandlerTimeout(`@EventPattern('${pattern}') timeoutMs`, extras.timeoutMs);
-  }
-
-  private async deadLetter(deadLetter: KinesisDeadLetter): Promise<void> {
-    this.logger.error(describeDeadLetter(deadLetter));
-    await this.options.onDeadLetter?.(deadLetter);
-  }
-}
-
-/**
- * True when this worker stopped reading the item's shard before the item was checkpointed: the
- * lease was lost or handed over (or the consumer stopped).
- */
-function leaseGone(item: KinesisItem<unknown>): boolean {
-  return item.record.abortSignal?.aborted === true;
 }
