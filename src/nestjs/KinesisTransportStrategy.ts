@@ -8,6 +8,7 @@ import {
   NEVER,
   of,
   takeUntil,
+  tap,
   type MonoTypeOperatorFunction,
   type Observable,
   type Subscription,
@@ -26,6 +27,8 @@ import type { KinesisTransportOptions } from './KinesisTransportOptions.js';
 import { KINESIS_TRANSPORT } from './kinesisTransport.js';
 import { validateTransportOptions } from './validateTransportOptions.js';
 import { describeForLog } from './describeForLog.js';
+import { endsWithin } from './endsWithin.js';
+import { FinalWrites } from './FinalWrites.js';
 import { HandlersUnderWay } from './HandlersUnderWay.js';
 
 /** What `strategy.on(event, callback)` can listen to. */
@@ -50,8 +53,9 @@ export type KinesisTransportStatus = 'connecting' | 'connected' | 'disconnected'
  * `@EventPattern()` handlers of one pattern run side by side, each within its own timeout; the
  * event is done once all of them are. On close (`app.close()`) the handlers under way finish
  * (for at most `closeTimeoutMs`: those still running then are given up, their events left
- * unchecked), their positions are written, the leases are released and nothing after it is
- * taken: at-least-once delivery. After a shard's lease is lost, its events already read are
+ * unchecked), their positions are written, the leases are released (for at most
+ * `finalWritesTimeoutMs`: close then ends, naming what is left) and nothing after it is taken:
+ * at-least-once delivery. After a shard's lease is lost, its events already read are
  * neither handled nor dead-lettered (nor checkpointed): the shard's next owner reads them again.
  */
 export class KinesisTransportStrategy
@@ -64,12 +68,15 @@ export class KinesisTransportStrategy
   private readonly eventListeners = new Set<(event: ConsumerEvent) => void>();
   private readonly options: KinesisTransportOptions;
   private readonly closeTimeoutMs: number;
+  private readonly finalWritesTimeoutMs: number;
   private readonly checkpointEvents: MonoTypeOperatorFunction<KinesisItem<unknown>>;
   private consumer: KinesisConsumerObservable | undefined;
   private subscription: Subscription | undefined;
   private eventsSubscription: Subscription | undefined;
   /** What close() waits for: the handling under way in this run. */
   private underWay = new HandlersUnderWay();
+  /** What close() names if its final writes overrun their deadline. */
+  private finalWrites = new FinalWrites();
   /** Readings whose lease loss was logged (see skippedOnce). */
   private readonly leasesGone = new WeakSet<AbortSignal>();
   private closing = false;
@@ -84,7 +91,11 @@ export class KinesisTransportStrategy
       scheduler: options.scheduler,
     });
     this.options = options;
-    ({ checkpointEvents: this.checkpointEvents, closeTimeoutMs: this.closeTimeoutMs } = resolved);
+    ({
+      checkpointEvents: this.checkpointEvents,
+      closeTimeoutMs: this.closeTimeoutMs,
+      finalWritesTimeoutMs: this.finalWritesTimeoutMs,
+    } = resolved);
     this.initializeDeserializer(
       options.deserializer === undefined ? {} : { deserializer: options.deserializer },
     );
@@ -112,6 +123,8 @@ export class KinesisTransportStrategy
     this.consumer = consumer;
     this.closing = false;
     this.underWay = new HandlersUnderWay();
+    const finalWrites = new FinalWrites();
+    this.finalWrites = finalWrites;
     this._status$.next('connecting');
     let started = false;
     const start = (error?: unknown): void => {
@@ -122,6 +135,7 @@ export class KinesisTransportStrategy
     };
     this.pendingStart = start;
     this.eventsSubscription = consumer.events$.subscribe((event) => {
+      finalWrites.observe(event);
       for (const listener of this.eventListeners) listener(event);
       if (event.type === 'shards-discovered' && !started) {
         this._status$.next('connected');
@@ -144,6 +158,9 @@ export class KinesisTransportStrategy
         // One event at a time per shard, in order; shards side by side.
         groupBy((item) => item.shardId),
         mergeMap((shard) => shard.pipe(concatMap((item) => this.handle(item)))),
+        tap((item) => {
+          if (!leaseGone(item)) finalWrites.done(item);
+        }),
         this.checkpointEvents,
       )
       .subscribe({
@@ -161,7 +178,8 @@ export class KinesisTransportStrategy
 
   /**
    * Lets the handlers under way finish (within `closeTimeoutMs`, then gives up those still
-   * running), writes checkpoints, releases leases and stops reading.
+   * running), writes checkpoints, releases leases and stops reading (within
+   * `finalWritesTimeoutMs`, then resolves with a warning naming what is left undone).
    */
   async close(): Promise<void> {
     const consumer = this.consumer;
@@ -181,7 +199,15 @@ export class KinesisTransportStrategy
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.subscription?.unsubscribe();
     this.subscription = undefined;
-    await consumer.stopped();
+    if (!(await endsWithin(consumer.stopped(), this.finalWritesTimeoutMs, this.scheduler))) {
+      this.logger.warn(
+        `Closing: the final checkpoint writes and lease releases did not finish within ` +
+          `finalWritesTimeoutMs (${this.finalWritesTimeoutMs} ms); ` +
+          `${this.finalWrites.describe() ?? 'none known to be left'}. Closed without them: the ` +
+          `shards' next owners read again from the last positions stored (events done since are ` +
+          `read again); the consumer's stop goes on in the background`,
+      );
+    }
     this.eventsSubscription?.unsubscribe();
     this.eventsSubscription = undefined;
     this.consumer = undefined;
