@@ -4,12 +4,14 @@
 import 'reflect-metadata';
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import type { KinesisConsumerObservable } from 'rxjs-kinesis';
+import { RedisCheckpointer, type KinesisConsumerObservable } from 'rxjs-kinesis';
 import {
   DEFAULT_FINAL_WRITES_TIMEOUT_MS,
   KinesisTransportStrategy,
   type KinesisContext,
 } from 'rxjs-kinesis/nestjs';
+import { startRedisServer } from '../checkpointers/redis/redisServers.js';
+import { uniqueKeyPrefix } from '../support/redis.js';
 import { HangingCheckpointer } from './fixtures/HangingCheckpointer.js';
 import { emitted, useNestHarness, waitFor } from './fixtures/nestHarness.js';
 
@@ -88,5 +90,67 @@ it('app.close() ends finalWritesTimeoutMs after the handlers when the checkpoint
     checkpointer.answer();
     warn.mockRestore();
     process.off('unhandledRejection', onUnhandled);
+  }
+});
+
+it('a frozen Redis (SIGSTOP) at close: app.close() ends at finalWritesTimeoutMs, well before the RedisCheckpointer calls give up', async () => {
+  const streamName = await harness.createStream('nest-final-writes-redis');
+  const redis = await startRedisServer();
+  // Default deadlines: a call gives up after 30 s.
+  const checkpointer = new RedisCheckpointer({
+    redis: redis.url,
+    name: 'final',
+    keyPrefix: uniqueKeyPrefix('final'),
+  });
+  const handled: string[] = [];
+  @Controller()
+  class OrdersController {
+    @EventPattern('order')
+    onOrder(@Payload() data: { id: string }): void {
+      handled.push(data.id);
+    }
+  }
+  const client = harness.client(streamName);
+  const report = await emitted(client, 'order', { id: 'o1' });
+  const strategy = new KinesisTransportStrategy({
+    consumer: harness.consumerOptions(streamName, checkpointer),
+    checkpoint: { intervalMs: 600_000 },
+    finalWritesTimeoutMs: 1000,
+  });
+  const warn = jest.spyOn(Logger.prototype, 'warn');
+  let frozen = false;
+  try {
+    const app = await harness.startApp(strategy, [OrdersController]);
+    const consumer = strategy.unwrap<KinesisConsumerObservable>();
+    await waitFor('the event handled', () => handled.length === 1);
+    redis.signal('SIGSTOP');
+    frozen = true;
+    const startedAt = performance.now();
+    await harness.closeApp(app);
+    // Before any call's own 30 s deadline.
+    expect(performance.now() - startedAt).toBeLessThan(20_000);
+    const warning = warn.mock.calls
+      .map(([message]) => String(message))
+      .find((message) => message.includes('finalWritesTimeoutMs (1000 ms)'));
+    expect(warning).toContain(
+      `checkpoints not written: ${report.shardId} (done up to ${report.sequenceNumber}`,
+    );
+    expect(warning).toContain(`leases not released: ${report.shardId}`);
+    // Thawed, the stop still under way writes and releases.
+    redis.signal('SIGCONT');
+    frozen = false;
+    await consumer.stopped();
+    expect(await checkpointer.getCheckpoint(streamName, report.shardId)).toEqual({
+      kind: 'position',
+      position: { sequenceNumber: report.sequenceNumber },
+    });
+    expect((await checkpointer.listLeases(streamName)).filter((lease) => lease.owner !== undefined)).toEqual(
+      [],
+    );
+  } finally {
+    if (frozen) redis.signal('SIGCONT');
+    warn.mockRestore();
+    await checkpointer.close();
+    await redis.close();
   }
 });
