@@ -27,9 +27,20 @@ export interface KinesisTransportOptions {
    * the handlers still running are given up: their `getAbortSignal()` fires, an Observable
    * handler is unsubscribed, and their events are neither checkpointed nor dead-lettered (the
    * shard's next owner reads them again); the checkpoints of the events finished are written and
-   * the leases released. A given-up handler's later result changes nothing.
+   * the leases released (within `finalWritesTimeoutMs`). A given-up handler's later result
+   * changes nothing.
    */
   readonly closeTimeoutMs?: number;
+  /**
+   * How long `close()` waits for its final checkpoint writes and lease releases, in ms, once the
+   * handlers are done with (default 5000; `Infinity`: as long as the checkpointer takes). At the
+   * deadline `close()` resolves with a warning naming the checkpoints not written and the leases
+   * not released: the shards' next owners read again from the last positions stored
+   * (at-least-once; a lease not released is free once it runs out). The consumer's stop goes on
+   * in the background, bounded only by the checkpointer's own deadlines. `app.close()` thus takes
+   * at most about `closeTimeoutMs` + `finalWritesTimeoutMs` (plus the clients' flush).
+   */
+  readonly finalWritesTimeoutMs?: number;
   /**
    * Called (and awaited) for an event whose handler failed or timed out, or a record that cannot
    * be decoded; the event is then checkpointed like a handled one, so one bad event never stalls
@@ -37,7 +48,7 @@ export interface KinesisTransportOptions {
    * checkpointing the event (it is read again after a restart) and `on('error')` listeners are told.
    */
   readonly onDeadLetter?: (deadLetter: KinesisDeadLetter) => void | Promise<void>;
-  /** Scheduler of the handler timeouts and of the `closeTimeoutMs` deadline (tests). */
+  /** Scheduler of the handler timeouts and of the close() deadlines (tests). */
   readonly scheduler?: SchedulerLike;
 }
 
@@ -50,3 +61,9 @@ export const DEFAULT_HANDLER_TIMEOUT_MS = 300_000;
  * writes, lease releases and the clients' flush that follow still fit in the rest.
  */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 20_000;
+
+/**
+ * Default of `finalWritesTimeoutMs`: 5 s, so that with the default `closeTimeoutMs` the transport
+ * is closed 25 s after a SIGTERM at the latest, leaving 5 s of a 30 s grace period to the rest.
+ */
+export const DEFAULT_FINAL_WRITES_TIMEOUT_MS = 5_000;

@@ -1,19 +1,16 @@
 import { Logger } from '@nestjs/common';
-import type { CustomTransportStrategy, MessageHandler } from '@nestjs/microservices';
+import type { CustomTransportStrategy } from '@nestjs/microservices';
 import {
-  asyncScheduler,
   concatMap,
-  defer,
   from,
-  lastValueFrom,
   groupBy,
   mergeMap,
   NEVER,
   of,
   takeUntil,
+  tap,
   type MonoTypeOperatorFunction,
   type Observable,
-  type SchedulerLike,
   type Subscription,
 } from 'rxjs';
 import {
@@ -24,20 +21,15 @@ import {
   type KinesisConsumerObservable,
   type KinesisItem,
 } from '../index.js';
-import { HandlerTimeoutError } from './errors/HandlerTimeoutError.js';
 import { NestUsageError } from './errors/NestUsageError.js';
-import { KinesisContext } from './KinesisContext.js';
-import type { KinesisDeadLetter } from './KinesisDeadLetter.js';
+import { EventDispatchServer, leaseGone } from './EventDispatchServer.js';
 import type { KinesisTransportOptions } from './KinesisTransportOptions.js';
 import { KINESIS_TRANSPORT } from './kinesisTransport.js';
-import { validateHandlerTimeout } from './validateHandlerTimeout.js';
 import { validateTransportOptions } from './validateTransportOptions.js';
 import { describeForLog } from './describeForLog.js';
-import { describeDeadLetter } from './describeDeadLetter.js';
+import { endsWithin } from './endsWithin.js';
+import { FinalWrites } from './FinalWrites.js';
 import { HandlersUnderWay } from './HandlersUnderWay.js';
-import { runHandlers } from './runHandlers.js';
-import { runInHooks } from './runInHooks.js';
-import { SideBySideHandlersServer } from './SideBySideHandlersServer.js';
 
 /** What `strategy.on(event, callback)` can listen to. */
 export type KinesisTransportEvents = {
@@ -61,39 +53,49 @@ export type KinesisTransportStatus = 'connecting' | 'connected' | 'disconnected'
  * `@EventPattern()` handlers of one pattern run side by side, each within its own timeout; the
  * event is done once all of them are. On close (`app.close()`) the handlers under way finish
  * (for at most `closeTimeoutMs`: those still running then are given up, their events left
- * unchecked), their positions are written, the leases are released and nothing after it is
- * taken: at-least-once delivery. After a shard's lease is lost, its events already read are
+ * unchecked), their positions are written, the leases are released (for at most
+ * `finalWritesTimeoutMs`: close then ends, naming what is left) and nothing after it is taken:
+ * at-least-once delivery. After a shard's lease is lost, its events already read are
  * neither handled nor dead-lettered (nor checkpointed): the shard's next owner reads them again.
  */
 export class KinesisTransportStrategy
-  extends SideBySideHandlersServer<KinesisTransportEvents, KinesisTransportStatus>
+  extends EventDispatchServer<KinesisTransportEvents, KinesisTransportStatus>
   implements CustomTransportStrategy
 {
   override transportId: symbol = KINESIS_TRANSPORT;
   protected override readonly logger = new Logger(KinesisTransportStrategy.name);
   private readonly errorListeners = new Set<(error: unknown) => void>();
   private readonly eventListeners = new Set<(event: ConsumerEvent) => void>();
-  private readonly handlerTimeoutMs: number;
+  private readonly options: KinesisTransportOptions;
   private readonly closeTimeoutMs: number;
+  private readonly finalWritesTimeoutMs: number;
   private readonly checkpointEvents: MonoTypeOperatorFunction<KinesisItem<unknown>>;
   private consumer: KinesisConsumerObservable | undefined;
   private subscription: Subscription | undefined;
   private eventsSubscription: Subscription | undefined;
   /** What close() waits for: the handling under way in this run. */
   private underWay = new HandlersUnderWay();
+  /** What close() names if its final writes overrun their deadline. */
+  private finalWrites = new FinalWrites();
   /** Readings whose lease loss was logged (see skippedOnce). */
   private readonly leasesGone = new WeakSet<AbortSignal>();
   private closing = false;
   /** Settles a listen() still waiting for the shards to be listed. */
   private pendingStart: ((error?: unknown) => void) | undefined;
 
-  constructor(private readonly options: KinesisTransportOptions) {
-    super();
+  constructor(options: KinesisTransportOptions) {
+    const resolved = validateTransportOptions(options);
+    super({
+      handlerTimeoutMs: resolved.handlerTimeoutMs,
+      onDeadLetter: options.onDeadLetter,
+      scheduler: options.scheduler,
+    });
+    this.options = options;
     ({
       checkpointEvents: this.checkpointEvents,
-      handlerTimeoutMs: this.handlerTimeoutMs,
       closeTimeoutMs: this.closeTimeoutMs,
-    } = validateTransportOptions(options));
+      finalWritesTimeoutMs: this.finalWritesTimeoutMs,
+    } = resolved);
     this.initializeDeserializer(
       options.deserializer === undefined ? {} : { deserializer: options.deserializer },
     );
@@ -121,6 +123,8 @@ export class KinesisTransportStrategy
     this.consumer = consumer;
     this.closing = false;
     this.underWay = new HandlersUnderWay();
+    const finalWrites = new FinalWrites();
+    this.finalWrites = finalWrites;
     this._status$.next('connecting');
     let started = false;
     const start = (error?: unknown): void => {
@@ -131,6 +135,7 @@ export class KinesisTransportStrategy
     };
     this.pendingStart = start;
     this.eventsSubscription = consumer.events$.subscribe((event) => {
+      finalWrites.observe(event);
       for (const listener of this.eventListeners) listener(event);
       if (event.type === 'shards-discovered' && !started) {
         this._status$.next('connected');
@@ -153,6 +158,9 @@ export class KinesisTransportStrategy
         // One event at a time per shard, in order; shards side by side.
         groupBy((item) => item.shardId),
         mergeMap((shard) => shard.pipe(concatMap((item) => this.handle(item)))),
+        tap((item) => {
+          if (!leaseGone(item)) finalWrites.done(item);
+        }),
         this.checkpointEvents,
       )
       .subscribe({
@@ -170,7 +178,8 @@ export class KinesisTransportStrategy
 
   /**
    * Lets the handlers under way finish (within `closeTimeoutMs`, then gives up those still
-   * running), writes checkpoints, releases leases and stops reading.
+   * running), writes checkpoints, releases leases and stops reading (within
+   * `finalWritesTimeoutMs`, then resolves with a warning naming what is left undone).
    */
   async close(): Promise<void> {
     const consumer = this.consumer;
@@ -190,7 +199,15 @@ export class KinesisTransportStrategy
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.subscription?.unsubscribe();
     this.subscription = undefined;
-    await consumer.stopped();
+    if (!(await endsWithin(consumer.stopped(), this.finalWritesTimeoutMs, this.scheduler))) {
+      this.logger.warn(
+        `Closing: the final checkpoint writes and lease releases did not finish within ` +
+          `finalWritesTimeoutMs (${this.finalWritesTimeoutMs} ms); ` +
+          `${this.finalWrites.describe() ?? 'none known to be left'}. Closed without them: the ` +
+          `shards' next owners read again from the last positions stored (events done since are ` +
+          `read again); the consumer's stop goes on in the background`,
+      );
+    }
     this.eventsSubscription?.unsubscribe();
     this.eventsSubscription = undefined;
     this.consumer = undefined;
@@ -245,100 +262,4 @@ export class KinesisTransportStrategy
       `Lease of ${item.shardId} lost or handed over: its events not handled yet are left to its next owner`,
     );
   }
-
-  private async dispatch(
-    item: KinesisItem<unknown>,
-    underWay: HandlersUnderWay,
-  ): Promise<KinesisItem<unknown>> {
-    const where = `${item.shardId} @ ${item.sequenceNumber}`;
-    let pattern: string | undefined;
-    let data: unknown;
-    try {
-      const packet = await this.deserializer.deserialize(item.data);
-      pattern = packet.pattern === undefined ? undefined : this.getPatternAsString(packet.pattern);
-      data = packet.data;
-    } catch (error) {
-      await this.deadLetter({ reason: 'undecodable', record: item.record, error });
-      return item;
-    }
-    const head = pattern === undefined ? null : this.getHandlerByPattern(pattern);
-    if (pattern === undefined || head === null) {
-      this.logger.warn(`No event handler for pattern ${pattern ?? '(none)'} (${where}): skipped`);
-      await this.options.onDeadLetter?.({ reason: 'no-handler', pattern, item, error: undefined });
-      return item;
-    }
-    const context = new KinesisContext([item, pattern, underWay.signalFor(item.record.abortSignal)]);
-    try {
-      const run$ = runHandlers(
-        this.handlersOf(head).map((handler) => ({
-          call$: defer(() => handler(data, context)).pipe(
-            mergeMap((result) => this.transformToObservable(result)),
-          ),
-          timeoutMs: this.timeoutOf(pattern, handler),
-        })),
-        (work$) => this.inHooks(work$, context),
-        (timeoutMs) =>
-          new HandlerTimeoutError(pattern, timeoutMs, {
-            streamName: item.record.streamName,
-            shardId: item.shardId,
-            sequenceNumber: item.sequenceNumber,
-          }),
-        this.scheduler,
-      );
-      // Given up by close(): an Observable handler is unsubscribed.
-      await lastValueFrom(run$.pipe(takeUntil(underWay.givenUp$)), { defaultValue: undefined });
-    } catch (error) {
-      // Given up by close(): its next owner handles the event again.
-      if (underWay.gaveUp) return item;
-      // The next owner of the shard handles the event again: it is not given up here.
-      if (leaseGone(item)) {
-        this.logger.warn(
-          `Handler for ${pattern} failed on ${where} after the lease was lost (not dead-lettered: ` +
-            `the next owner handles it again): ${describeForLog(error)}`,
-        );
-        return item;
-      }
-      await this.deadLetter(
-        error instanceof HandlerTimeoutError
-          ? { reason: 'handler-timeout', pattern, item, error }
-          : { reason: 'handler-failed', pattern, item, error },
-      );
-    }
-    return item;
-  }
-
-  /** The scheduler of the handler timeouts and of close()'s deadline. */
-  private get scheduler(): SchedulerLike {
-    return this.options.scheduler ?? asyncScheduler;
-  }
-
-  /** Runs the handlers of an event inside the server's processing hooks (see runInHooks). */
-  private inHooks(work$: Observable<never>, context: KinesisContext): Observable<never> {
-    return runInHooks(work$, {
-      start: (done) => this.onProcessingStartHook(this.transportId, context, done),
-      end: () => this.onProcessingEndHook?.(this.transportId, context),
-      lateFailure: (error) =>
-        this.logger.error(`Processing hook failed after ${context.getPattern()}: ${describeForLog(error)}`),
-    });
-  }
-
-  /** The timeout of a handler: its `@EventPattern(..., { timeoutMs })`, else the transport's. */
-  private timeoutOf(pattern: string, handler: MessageHandler): number {
-    const extras = handler.extras as { timeoutMs?: unknown } | undefined;
-    if (extras?.timeoutMs === undefined) return this.handlerTimeoutMs;
-    return validateHandlerTimeout(`@EventPattern('${pattern}') timeoutMs`, extras.timeoutMs);
-  }
-
-  private async deadLetter(deadLetter: KinesisDeadLetter): Promise<void> {
-    this.logger.error(describeDeadLetter(deadLetter));
-    await this.options.onDeadLetter?.(deadLetter);
-  }
-}
-
-/**
- * True when this worker stopped reading the item's shard before the item was checkpointed: the
- * lease was lost or handed over (or the consumer stopped).
- */
-function leaseGone(item: KinesisItem<unknown>): boolean {
-  return item.record.abortSignal?.aborted === true;
 }

@@ -5,6 +5,7 @@ export {
 } from './KinesisTransportStrategy.js';
 export {
   DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_FINAL_WRITES_TIMEOUT_MS,
   DEFAULT_HANDLER_TIMEOUT_MS,
   type KinesisTransportOptions,
 } from './KinesisTransportOptions.js';

@@ -1,7 +1,11 @@
 import type { MonoTypeOperatorFunction } from 'rxjs';
 import { resolveConsumerOptions } from '../consumer/resolveConsumerOptions.js';
 import { checkpoint, InvalidOptionError, type KinesisItem } from '../index.js';
-import { DEFAULT_CLOSE_TIMEOUT_MS, type KinesisTransportOptions } from './KinesisTransportOptions.js';
+import {
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_FINAL_WRITES_TIMEOUT_MS,
+  type KinesisTransportOptions,
+} from './KinesisTransportOptions.js';
 import { unknownOptionError } from '../errors/unknownOptionError.js';
 import { validateHandlerTimeout } from './validateHandlerTimeout.js';
 
@@ -10,6 +14,7 @@ const KNOWN = new Set([
   'checkpoint',
   'closeTimeoutMs',
   'deserializer',
+  'finalWritesTimeoutMs',
   'handlerTimeoutMs',
   'onDeadLetter',
   'scheduler',
@@ -22,6 +27,7 @@ export interface ResolvedTransportOptions {
   readonly checkpointEvents: MonoTypeOperatorFunction<KinesisItem<unknown>>;
   readonly handlerTimeoutMs: number;
   readonly closeTimeoutMs: number;
+  readonly finalWritesTimeoutMs: number;
 }
 
 /**
@@ -91,6 +97,11 @@ export function validateTransportOptions(options: KinesisTransportOptions): Reso
       'closeTimeoutMs',
       options.closeTimeoutMs,
       DEFAULT_CLOSE_TIMEOUT_MS,
+    ),
+    finalWritesTimeoutMs: validateHandlerTimeout(
+      'finalWritesTimeoutMs',
+      options.finalWritesTimeoutMs,
+      DEFAULT_FINAL_WRITES_TIMEOUT_MS,
     ),
   };
 }

@@ -187,11 +187,15 @@ describe('KinesisTransportStrategy', () => {
     refused({ ...valid, handlerTimeoutMs: 0 }, 'handlerTimeoutMs');
     for (const closeTimeoutMs of [0, -1, NaN, 2 ** 31, '20000'])
       refused({ ...valid, closeTimeoutMs }, 'closeTimeoutMs');
+    for (const finalWritesTimeoutMs of [0, -1, NaN, 2 ** 31, '5000'])
+      refused({ ...valid, finalWritesTimeoutMs }, 'finalWritesTimeoutMs');
     expect(
       () => new KinesisTransportStrategy({ ...valid, checkpoint: { batchSize: 10, intervalMs: 0 } }),
     ).not.toThrow();
     for (const closeTimeoutMs of [1, 20_000, Infinity])
       expect(() => new KinesisTransportStrategy({ ...valid, closeTimeoutMs })).not.toThrow();
+    for (const finalWritesTimeoutMs of [1, 5_000, Infinity])
+      expect(() => new KinesisTransportStrategy({ ...valid, finalWritesTimeoutMs })).not.toThrow();
   });
 });
 

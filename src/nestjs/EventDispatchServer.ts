@@ -1,0 +1,150 @@
+import type { MessageHandler } from '@nestjs/microservices';
+import {
+  asyncScheduler,
+  defer,
+  lastValueFrom,
+  mergeMap,
+  takeUntil,
+  type Observable,
+  type SchedulerLike,
+} from 'rxjs';
+import type { KinesisItem } from '../index.js';
+import { HandlerTimeoutError } from './errors/HandlerTimeoutError.js';
+import { describeDeadLetter } from './describeDeadLetter.js';
+import { describeForLog } from './describeForLog.js';
+import type { HandlersUnderWay } from './HandlersUnderWay.js';
+import { KinesisContext } from './KinesisContext.js';
+import type { KinesisDeadLetter } from './KinesisDeadLetter.js';
+import type { KinesisTransportOptions } from './KinesisTransportOptions.js';
+import { runHandlers } from './runHandlers.js';
+import { runInHooks } from './runInHooks.js';
+import { SideBySideHandlersServer } from './SideBySideHandlersServer.js';
+import { validateHandlerTimeout } from './validateHandlerTimeout.js';
+
+/** What EventDispatchServer needs of the transport's options. */
+export type DispatchOptions = Pick<KinesisTransportOptions, 'onDeadLetter' | 'scheduler'> & {
+  /** The transport's handler timeout, validated. */
+  readonly handlerTimeoutMs: number;
+};
+
+/**
+ * A Nest Server that handles one Kinesis event at a time through its `@EventPattern()` handlers:
+ * decodes the event into `{ pattern, data }`, runs every handler of the pattern side by side
+ * (each within its timeout) inside the processing hooks, and dead-letters the event (logged, then
+ * `onDeadLetter`) when it cannot be decoded, has no handler, or a handler failed or timed out.
+ * When and whether an event is dispatched (order, close, lease loss) is the transport's.
+ */
+export abstract class EventDispatchServer<
+  EventsMap extends Record<string, (...args: never[]) => unknown>,
+  Status extends string,
+> extends SideBySideHandlersServer<EventsMap, Status> {
+  /** The id the processing hooks are called with. */
+  abstract override transportId: symbol;
+
+  protected constructor(private readonly dispatchOptions: DispatchOptions) {
+    super();
+  }
+
+  /**
+   * Runs the handlers of `item` and resolves with it once it is done with (handled or
+   * dead-lettered), or given up by close() (`underWay.gaveUp`), or failed after its lease was
+   * lost (not dead-lettered: the shard's next owner handles it again). Rejects only if
+   * `onDeadLetter` throws.
+   */
+  protected async dispatch(
+    item: KinesisItem<unknown>,
+    underWay: HandlersUnderWay,
+  ): Promise<KinesisItem<unknown>> {
+    const where = `${item.shardId} @ ${item.sequenceNumber}`;
+    let pattern: string | undefined;
+    let data: unknown;
+    try {
+      const packet = await this.deserializer.deserialize(item.data);
+      pattern = packet.pattern === undefined ? undefined : this.getPatternAsString(packet.pattern);
+      data = packet.data;
+    } catch (error) {
+      await this.deadLetter({ reason: 'undecodable', record: item.record, error });
+      return item;
+    }
+    const head = pattern === undefined ? null : this.getHandlerByPattern(pattern);
+    if (pattern === undefined || head === null) {
+      this.logger.warn(`No event handler for pattern ${pattern ?? '(none)'} (${where}): skipped`);
+      await this.dispatchOptions.onDeadLetter?.({ reason: 'no-handler', pattern, item, error: undefined });
+      return item;
+    }
+    const context = new KinesisContext([item, pattern, underWay.signalFor(item.record.abortSignal)]);
+    try {
+      const run$ = runHandlers(
+        this.handlersOf(head).map((handler) => ({
+          call$: defer(() => handler(data, context)).pipe(
+            mergeMap((result) => this.transformToObservable(result)),
+          ),
+          timeoutMs: this.timeoutOf(pattern, handler),
+        })),
+        (work$) => this.inHooks(work$, context),
+        (timeoutMs) =>
+          new HandlerTimeoutError(pattern, timeoutMs, {
+            streamName: item.record.streamName,
+            shardId: item.shardId,
+            sequenceNumber: item.sequenceNumber,
+          }),
+        this.scheduler,
+      );
+      // Given up by close(): an Observable handler is unsubscribed.
+      await lastValueFrom(run$.pipe(takeUntil(underWay.givenUp$)), { defaultValue: undefined });
+    } catch (error) {
+      // Given up by close(): its next owner handles the event again.
+      if (underWay.gaveUp) return item;
+      // The next owner of the shard handles the event again: it is not given up here.
+      if (leaseGone(item)) {
+        this.logger.warn(
+          `Handler for ${pattern} failed on ${where} after the lease was lost (not dead-lettered: ` +
+            `the next owner handles it again): ${describeForLog(error)}`,
+        );
+        return item;
+      }
+      await this.deadLetter(
+        error instanceof HandlerTimeoutError
+          ? { reason: 'handler-timeout', pattern, item, error }
+          : { reason: 'handler-failed', pattern, item, error },
+      );
+    }
+    return item;
+  }
+
+  /** Logs a dead letter and awaits `onDeadLetter` with it. */
+  protected async deadLetter(deadLetter: KinesisDeadLetter): Promise<void> {
+    this.logger.error(describeDeadLetter(deadLetter));
+    await this.dispatchOptions.onDeadLetter?.(deadLetter);
+  }
+
+  /** The timeout of a handler: its `@EventPattern(..., { timeoutMs })`, else the transport's. */
+  protected timeoutOf(pattern: string, handler: MessageHandler): number {
+    const extras = handler.extras as { timeoutMs?: unknown } | undefined;
+    if (extras?.timeoutMs === undefined) return this.dispatchOptions.handlerTimeoutMs;
+    return validateHandlerTimeout(`@EventPattern('${pattern}') timeoutMs`, extras.timeoutMs);
+  }
+
+  /** The scheduler of the handler timeouts and of close()'s deadlines. */
+  protected get scheduler(): SchedulerLike {
+    return this.dispatchOptions.scheduler ?? asyncScheduler;
+  }
+
+  /** Runs the handlers of an event inside the server's processing hooks (see runInHooks). */
+  private inHooks(work$: Observable<never>, context: KinesisContext): Observable<never> {
+    return runInHooks(work$, {
+      start: (done) => this.onProcessingStartHook(this.transportId, context, done),
+      end: () => this.onProcessingEndHook?.(this.transportId, context),
+      lateFailure: (error) =>
+        this.logger.error(`Processing hook failed after ${context.getPattern()}: ${describeForLog(error)}`),
+    });
+  }
+}
+
+/**
+ * True when this worker stopped reading the item's shard before the item was checkpointed: the
+ * lease was lost or handed over (or the consumer stopped).
+ */
+export function leaseGone(item: KinesisItem<unknown>): boolean {
+  return item.record.abortSignal?.aborted === true;
+}

@@ -1,0 +1,38 @@
+// What close() names when its final writes overrun: positions done and not covered by a write
+// (aggregated records included), leases held; nothing for a shard whose lease was lost.
+import type { KinesisItem } from 'rxjs-kinesis';
+import { FinalWrites } from '../../src/nestjs/FinalWrites.js';
+
+const item = (shardId: string, sequenceNumber: string, subSequenceNumber = 0, subRecordCount = 1) =>
+  ({ shardId, sequenceNumber, subSequenceNumber, subRecordCount }) as KinesisItem<unknown>;
+
+it('names the positions done and not written, and the leases held', () => {
+  const writes = new FinalWrites();
+  expect(writes.describe()).toBeUndefined();
+  for (const shardId of ['s-a', 's-b', 's-c', 's-d']) writes.observe({ type: 'lease-acquired', shardId });
+  writes.done(item('s-a', '100'));
+  writes.done(item('s-b', '200', 1, 3));
+  writes.observe({
+    type: 'checkpoint-written',
+    shardId: 's-b',
+    position: { sequenceNumber: '200', subSequenceNumber: 0 },
+  });
+  writes.done(item('s-c', '300', 2, 3));
+  writes.observe({ type: 'checkpoint-written', shardId: 's-c', position: { sequenceNumber: '300' } });
+  writes.observe({ type: 'lease-released', shardId: 's-c' });
+  writes.done(item('s-d', '400'));
+  writes.observe({ type: 'lease-lost', shardId: 's-d', error: new Error('lost') as never });
+  expect(writes.describe()).toBe(
+    'checkpoints not written: s-a (done up to 100, last written none this run), ' +
+      's-b (done up to 200/1, last written 200/0); leases not released: s-a, s-b (free once they run out)',
+  );
+  writes.observe({ type: 'checkpoint-written', shardId: 's-a', position: { sequenceNumber: '99' } });
+  writes.observe({ type: 'checkpoint-written', shardId: 's-b', position: 'SHARD_END' });
+  writes.observe({ type: 'lease-released', shardId: 's-b' });
+  expect(writes.describe()).toBe(
+    'checkpoints not written: s-a (done up to 100, last written 99); leases not released: s-a (free once they run out)',
+  );
+  writes.observe({ type: 'checkpoint-written', shardId: 's-a', position: { sequenceNumber: '1000' } });
+  writes.observe({ type: 'lease-released', shardId: 's-a' });
+  expect(writes.describe()).toBeUndefined();
+});
