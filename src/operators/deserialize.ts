@@ -1,4 +1,5 @@
 import { asapScheduler, Observable, type OperatorFunction } from 'rxjs';
+import { currentCheckpointSink } from '../consumer/checkpointBinding.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { KinesisItem } from '../consumer/KinesisItem.js';
 import { CONSUMER_CONTEXT, type KinesisRecord } from '../consumer/KinesisRecord.js';
@@ -88,6 +89,10 @@ export function deserialize<T = unknown>(
       let sourceDone = false;
 
       let cancelWait: (() => void) | undefined;
+      // Subscribed in a checkpoint()'s subscribe: the items go on to it (a per-record inner
+      // pipeline, subscribed as records arrive, is not). The record is marked as split, so a
+      // checkpoint() that gets it whole before its items passed refuses it.
+      const towardCheckpoint = currentCheckpointSink() !== undefined;
 
       // A record that yields no item (dead-lettered, empty, or already done before a resume) never
       // reaches checkpoint(): it is done for this subscriber's pipeline only, or it would hold back
@@ -225,7 +230,10 @@ export function deserialize<T = unknown>(
           return;
         }
         const tracking = record[RECORD_HANDLE];
-        if (decoded.count > 1) tracking?.reading.itemsDecoded(record.sequenceNumber, decoded.count);
+        if (decoded.count > 1 && tracking !== undefined) {
+          tracking.reading.itemsDecoded(record.sequenceNumber, decoded.count);
+          if (towardCheckpoint) tracking.splitInto = Math.max(tracking.splitInto ?? 0, decoded.count);
+        }
         emitItems(record, decoded, decoded.first);
       };
 
