@@ -65,8 +65,13 @@ export function checkpointFilter<T extends Checkpointable>(
             subscriber.next(value);
             return;
           }
-          const refused = reportSkipped(value);
-          if (refused !== undefined) subscriber.error(refused);
+          try {
+            const refused = reportSkipped(value);
+            if (refused !== undefined) subscriber.error(refused);
+          } catch (error) {
+            // A value that throws when read (a Proxy): the pipeline errors, nothing is thrown from next.
+            subscriber.error(error);
+          }
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),

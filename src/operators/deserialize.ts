@@ -197,11 +197,13 @@ export function deserialize<T = unknown>(
         try {
           decoded = decodeRecord(processorFor(record), record);
         } catch (error) {
-          const decodeError = error as RecordDecodeError;
-          if (onDecodeError === undefined) {
-            subscriber.error(decodeError);
+          // Not a RecordDecodeError: the value is no record (one that throws when read): the
+          // dead-letter hook is for records whose data cannot be decoded.
+          if (onDecodeError === undefined || !(error instanceof RecordDecodeError)) {
+            subscriber.error(error);
             return;
           }
+          const decodeError = error;
           let result: void | Promise<void>;
           try {
             result = onDecodeError(decodeError, record);
@@ -237,6 +239,15 @@ export function deserialize<T = unknown>(
         emitItems(record, decoded, decoded.first);
       };
 
+      /** handle(), erroring the stream instead of throwing for a value that throws when read. */
+      const take = (record: KinesisRecord): void => {
+        try {
+          handle(record);
+        } catch (error) {
+          subscriber.error(error);
+        }
+      };
+
       const drain = (): void => {
         while (!waiting && !subscriber.closed) {
           const record = queue.shift();
@@ -244,14 +255,14 @@ export function deserialize<T = unknown>(
             if (sourceDone) subscriber.complete();
             return;
           }
-          handle(record);
+          take(record);
         }
       };
 
       const subscription = source.subscribe({
         next(record) {
           if (waiting) queue.push(record);
-          else handle(record);
+          else take(record);
         },
         error(error: unknown) {
           subscriber.error(error);
