@@ -191,7 +191,13 @@ export class RecordFanOut {
           for (const ledger of ledgers)
             ledger.subscriber.next({
               ...record,
-              [RECORD_HANDLE]: { reading, ledger, claimedBy: undefined, alsoClaimedBy: undefined, splitInto: undefined },
+              [RECORD_HANDLE]: {
+                reading,
+                ledger,
+                claimedBy: undefined,
+                alsoClaimedBy: undefined,
+                splitInto: undefined,
+              },
             });
         }
       } else {

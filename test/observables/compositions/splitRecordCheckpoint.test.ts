@@ -111,7 +111,10 @@ test('map((item) => item.record) before checkpoint(): the pipeline errors and no
     }
   }
   expect(failure).toBeInstanceOf(SplitRecordCheckpointError);
-  expect((failure as SplitRecordCheckpointError).context).toMatchObject({ shardId: SHARD, sequenceNumber: split });
+  expect((failure as SplitRecordCheckpointError).context).toMatchObject({
+    shardId: SHARD,
+    sequenceNumber: split,
+  });
   expect((failure as SplitRecordCheckpointError).subRecordCount).toBe(5);
   expect((failure as Error).message).toContain('item.record');
 
