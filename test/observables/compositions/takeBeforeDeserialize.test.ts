@@ -2,7 +2,8 @@
 // after it, on a record of more items than `maxItemsAhead`. The take ends the subscription to
 // the consumer after one record, while deserialize() still holds most of that record's items
 // back (it lets them out as earlier ones settle). Every item of the record must still be
-// handled, the whole record stored (not a position inside it), and stopped() resolve.
+// handled, the whole record stored (not a position inside it), and stopped() resolve. And
+// `take(3)` after `deserialize()`: the run ends with the position of the third item stored.
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { concatMap, first, from, lastValueFrom, map, take, toArray, type OperatorFunction } from 'rxjs';
 import {
@@ -73,3 +74,44 @@ test.each<[string, OperatorFunction<KinesisRecord, KinesisRecord>]>([
     });
   },
 );
+
+test('take(3) after deserialize(), before async work: the three items handled, the position stored inside the record', async () => {
+  const streamName = uniqueStreamName('take-inside-record');
+  await kinesis.createStream(streamName, 1);
+  const client = kinesis.createClient();
+  const { SequenceNumber: first } = await client.send(
+    new PutRecordCommand({
+      StreamName: streamName,
+      PartitionKey: 'k',
+      Data: Buffer.from(Array.from({ length: LINES }, (_, i) => `${i}\n`).join('')),
+    }),
+  );
+  client.destroy();
+  const checkpointer = new MemoryCheckpointer();
+  const consumer = fromKinesis({
+    streamName,
+    ...pollingConnection(kinesis),
+    processor: jsonLineProcessor(),
+    checkpointer,
+  });
+  let handled: number[];
+  try {
+    handled = await lastValueFrom(
+      consumer.pipe(
+        deserialize<number>({ maxItemsAhead: 3 }),
+        take(3),
+        concatMap((item) => from(Promise.resolve(item))),
+        checkpoint({ intervalMs: 0 }),
+        map((item) => item.data),
+        toArray(),
+      ),
+    );
+  } finally {
+    await consumer.stopped();
+  }
+  expect(handled).toEqual([0, 1, 2]);
+  expect(await checkpointer.getCheckpoint(streamName, SHARD)).toEqual({
+    kind: 'position',
+    position: { sequenceNumber: first, subSequenceNumber: 2 },
+  });
+});
