@@ -137,6 +137,8 @@ export class StreamConsumerRegistration {
         if (refused === undefined) registered = true;
         continue;
       }
+      // Listed now: should it vanish (deregistered meanwhile), it is registered again.
+      registered = false;
       refused = undefined;
       refusals = 0;
       const waited = now() - startedAt;
