@@ -219,3 +219,32 @@ test('checkpointFilter() dropping a whole record whose items are still at work e
   }
   expect(failure).toBeInstanceOf(SplitRecordCheckpointError);
 });
+
+test('the same in concurrent mode: refused before its work starts, nothing stored', async () => {
+  const { consumer: start, stored } = await setup('split-record-concurrent');
+  const consumer = start();
+  const started: string[] = [];
+  try {
+    await expect(
+      lastValueFrom(
+        consumer.pipe(
+          deserialize<number>(),
+          map((item) => item.record),
+          checkpoint({
+            mode: 'concurrent',
+            process: (record) => {
+              started.push(record.sequenceNumber);
+              return from(Promise.resolve(record));
+            },
+            batchSize: 1,
+            intervalMs: 0,
+          }),
+        ),
+      ),
+    ).rejects.toBeInstanceOf(SplitRecordCheckpointError);
+  } finally {
+    await consumer.stopped();
+  }
+  expect(started).toEqual([]);
+  expect(await stored()).toBeUndefined();
+});
