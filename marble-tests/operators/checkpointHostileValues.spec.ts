@@ -1,8 +1,8 @@
 // Values that did not come from fromKinesis() or deserialize() emitted into checkpoint() (or
-// checkpointFilter(), or records that are none into deserialize()): each
-// errors the pipeline through `error` with a typed error, in both modes, whatever the value does
-// when read (a Proxy whose traps throw, a revoked Proxy); nothing is passed on or settled, and
-// the subscribe call itself never throws.
+// dropped by checkpointFilter(), or values that are no record given to deserialize()): each
+// errors the pipeline through `error`, in both modes, whatever the value does when read (a Proxy
+// whose traps throw, a revoked Proxy); nothing is passed on or settled, nothing is thrown from
+// `next`, and deserialize()'s onDecodeError is never handed anything but a RecordDecodeError.
 import { Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { NotAConsumerRecordError } from '../../src/consumer/errors/NotAConsumerRecordError.js';
@@ -10,7 +10,11 @@ import { UntrackedRecordError } from '../../src/consumer/errors/UntrackedRecordE
 import { checkpoint } from '../../src/operators/checkpoint.js';
 import { checkpointFilter } from '../../src/operators/checkpointFilter.js';
 import { deserialize } from '../../src/operators/deserialize.js';
+import type { Aggregator, DeaggregatedItem } from '../../src/processors/Aggregator.js';
+import { noneAggregator } from '../../src/processors/aggregators/noneAggregator.js';
 import { RecordDecodeError } from '../../src/processors/errors/RecordDecodeError.js';
+import { createProcessor } from '../../src/processors/Processor.js';
+import { jsonSerializer } from '../../src/processors/serializers/jsonSerializer.js';
 import type { KinesisRecord } from '../../src/consumer/KinesisRecord.js';
 import type { Checkpointable } from '../../src/operators/checkpointOptions.js';
 
@@ -125,7 +129,6 @@ describe('checkpointFilter() given a hostile value', () => {
 describe('deserialize() given a hostile value', () => {
   it.each([
     ['null', null],
-    ['a number', 7],
     ['a Proxy whose get trap throws', throwing],
     ['a revoked Proxy', revoked.proxy],
   ] as const)(
@@ -158,4 +161,39 @@ describe('deserialize() given a hostile value', () => {
       expect(deadLetters).toEqual([]);
     },
   );
+});
+
+describe('deserialize() given an aggregator that fails outside the calls it wraps', () => {
+  it('hands onDecodeError a RecordDecodeError naming the record, and goes on', () => {
+    const aggregator: Aggregator = {
+      ...noneAggregator(),
+      name: 'holey',
+      // A hole where an item should be: reading it fails in deserialize(), not in the aggregator.
+      deaggregate: () => [undefined as unknown as DeaggregatedItem],
+    };
+    const processor = createProcessor('holey', jsonSerializer(), aggregator);
+    const record: KinesisRecord = {
+      streamName: 'orders',
+      shardId: 'shardId-0',
+      sequenceNumber: '7',
+      partitionKey: 'k',
+      data: new TextEncoder().encode('1'),
+      approximateArrivalTimestamp: new Date(0),
+    };
+    const deadLetters: unknown[] = [];
+    new TestScheduler((actual, wanted) => expect(actual).toEqual(wanted)).run(
+      ({ cold, expectObservable }) => {
+        const source = cold('a|', { a: record });
+        expectObservable(
+          source.pipe(deserialize(processor, { onDecodeError: (error) => void deadLetters.push(error) })),
+        ).toBe('-|');
+      },
+    );
+    expect(deadLetters).toHaveLength(1);
+    expect(deadLetters[0]).toBeInstanceOf(RecordDecodeError);
+    expect((deadLetters[0] as RecordDecodeError).context).toMatchObject({
+      shardId: 'shardId-0',
+      sequenceNumber: '7',
+    });
+  });
 });

@@ -7,6 +7,7 @@ import { RECORD_HANDLE } from '../consumer/RecordTracking.js';
 import { RecordDecodeError } from '../processors/errors/RecordDecodeError.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import type { Processor } from '../processors/Processor.js';
+import { decodeFailure } from './decodeItem.js';
 import { decodeRecord, itemOf, subSequenceOf, type Decoded } from './decodeRecord.js';
 import { checkDeserializeOptionNames } from './deserializeOptionNames.js';
 
@@ -134,7 +135,11 @@ export function deserialize<T = unknown>(
             // Only a large record's items are decoded one by one as they go out (a small record
             // is decoded whole first): the item that failed is dead-lettered alone.
             const subSequenceNumber = subSequenceOf(decoded, i);
-            if (deadLetterItem(record, subSequenceNumber, error as RecordDecodeError, decoded, i)) continue;
+            const failure =
+              error instanceof RecordDecodeError
+                ? error
+                : decodeFailure(decoded.processor, record, error, subSequenceNumber);
+            if (deadLetterItem(record, subSequenceNumber, failure, decoded, i)) continue;
             return;
           }
           subscriber.next(item);
@@ -197,13 +202,15 @@ export function deserialize<T = unknown>(
         try {
           decoded = decodeRecord(processorFor(record), record);
         } catch (error) {
-          // Not a RecordDecodeError: the value is no record (one that throws when read): the
-          // dead-letter hook is for records whose data cannot be decoded.
-          if (onDecodeError === undefined || !(error instanceof RecordDecodeError)) {
-            subscriber.error(error);
+          // A failure outside the processor calls decodeRecord() wraps (a lazy aggregation's
+          // texts) is still the record's: the hook gets a RecordDecodeError naming it. For a
+          // value that is no record (reading it throws) this throws, and the stream errors.
+          const decodeError =
+            error instanceof RecordDecodeError ? error : decodeFailure(processorFor(record), record, error);
+          if (onDecodeError === undefined) {
+            subscriber.error(decodeError);
             return;
           }
-          const decodeError = error;
           let result: void | Promise<void>;
           try {
             result = onDecodeError(decodeError, record);
