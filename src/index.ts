@@ -149,6 +149,7 @@ export { NotAConsumerRecordError } from './consumer/errors/NotAConsumerRecordErr
 export { UntrackedRecordError } from './consumer/errors/UntrackedRecordError.js';
 export { MulticastCheckpointError } from './consumer/errors/MulticastCheckpointError.js';
 export { OutOfOrderCheckpointError } from './consumer/errors/OutOfOrderCheckpointError.js';
+export { SplitRecordCheckpointError } from './consumer/errors/SplitRecordCheckpointError.js';
 export { CheckpointerUnavailableError } from './consumer/errors/CheckpointerUnavailableError.js';
 export type { EnhancedFanOutOptions, EnhancedFanOutConsumer } from './consumer/EnhancedFanOutOptions.js';
 export { createSubscriptionClient } from './kinesis/createSubscriptionClient.js';

@@ -184,13 +184,20 @@ export class RecordFanOut {
             ledger,
             claimedBy: undefined,
             alsoClaimedBy: undefined,
+            splitInto: undefined,
           };
           ledger.subscriber.next(record);
         } else {
           for (const ledger of ledgers)
             ledger.subscriber.next({
               ...record,
-              [RECORD_HANDLE]: { reading, ledger, claimedBy: undefined, alsoClaimedBy: undefined },
+              [RECORD_HANDLE]: {
+                reading,
+                ledger,
+                claimedBy: undefined,
+                alsoClaimedBy: undefined,
+                splitInto: undefined,
+              },
             });
         }
       } else {

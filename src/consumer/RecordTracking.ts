@@ -18,6 +18,12 @@ export interface RecordHandle {
   claimedBy?: LedgerSink | undefined;
   /** checkpoint() operators after it in the same line that took it from it. */
   alsoClaimedBy?: LedgerSink[] | undefined;
+  /**
+   * Items a deserialize() subscribed in a checkpoint()'s subscribe made of the record (set when
+   * more than one): those items are on their way to a checkpoint(), so the whole record reaching
+   * one before they all passed would settle items still at work (see SplitRecordCheckpointError).
+   */
+  splitInto?: number | undefined;
 }
 
 /**

@@ -47,8 +47,9 @@ export interface StreamConsumerRegistrationOptions {
  * The stream consumer of enhanced fan-out: finds it by name (registering it with
  * RegisterStreamConsumer when the stream has none of that name; while the stream is not ACTIVE,
  * which Kinesis also answers with ResourceInUseException, once a second) or by ARN, waits until it
- * is ACTIVE (DescribeStreamConsumer every second, within `activationTimeoutMs`), and deregisters it
- * only when asked. Every call goes through the consumer's client (each with its deadline) and is
+ * is ACTIVE (DescribeStreamConsumer every second, within `activationTimeoutMs`; a consumer
+ * registered a moment ago that it does not list yet is waited for, not registered again), and
+ * deregisters it only when asked. Every call goes through the consumer's client (each with its deadline) and is
  * retried with back-off when retriable.
  */
 export class StreamConsumerRegistration {
@@ -89,6 +90,12 @@ export class StreamConsumerRegistration {
     /** The ResourceInUseException of the last RegisterStreamConsumer, and how many in a row. */
     let refused: unknown;
     let refusals = 0;
+    /**
+     * The consumer exists though DescribeStreamConsumer may not list it yet (it is eventually
+     * consistent): RegisterStreamConsumer took it, or refused it as in use while the stream is
+     * ACTIVE (another worker of the group registered it a moment ago).
+     */
+    let registered = false;
     for (;;) {
       const found = await this.describe(streamArn);
       status = found?.ConsumerStatus;
@@ -98,8 +105,20 @@ export class StreamConsumerRegistration {
         if (fanOut.consumerName === undefined || streamArn === undefined) {
           throw new StreamConsumerNotActiveError(this.label, 'not found', now() - startedAt, this.streamName);
         }
+        // Refused as in use, yet no such consumer: registered by another worker a moment ago, or
+        // the stream is not ACTIVE (CREATING, DELETING), which Kinesis answers the same way.
+        if (!registered && refused !== undefined && (await this.streamActive(streamArn))) registered = true;
+        if (registered) {
+          const waited = now() - startedAt;
+          if (waited >= fanOut.activationTimeoutMs || this.controller.signal.aborted)
+            throw new StreamConsumerNotActiveError(this.label, 'not found', waited, this.streamName);
+          await this.sleep(
+            Math.min(ACTIVATION_POLL_MS, fanOut.activationTimeoutMs - waited),
+            this.controller.signal,
+          );
+          continue;
+        }
         if (refused !== undefined) {
-          // Refused as in use, yet no such consumer: the stream is not ACTIVE (CREATING, DELETING).
           refusals += 1;
           const waited = now() - startedAt;
           const error = this.streamNotActive(refused, waited);
@@ -115,8 +134,11 @@ export class StreamConsumerRegistration {
           await this.sleep(delayMs, this.controller.signal);
         }
         refused = await this.register(streamArn, fanOut.consumerName);
+        if (refused === undefined) registered = true;
         continue;
       }
+      // Listed now: should it vanish (deregistered meanwhile), it is registered again.
+      registered = false;
       refused = undefined;
       refusals = 0;
       const waited = now() - startedAt;
@@ -159,6 +181,14 @@ export class StreamConsumerRegistration {
     if (arn === undefined)
       throw new Error(`DescribeStreamSummary returned no StreamARN for ${address.streamName}`);
     return arn;
+  }
+
+  /** Whether the stream is ACTIVE (DescribeStreamSummary). */
+  private async streamActive(streamArn: string): Promise<boolean> {
+    const output = await this.call('DescribeStreamSummary', this.controller.signal, (abortSignal) =>
+      this.options.client.send(new DescribeStreamSummaryCommand({ StreamARN: streamArn }), { abortSignal }),
+    );
+    return output.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
   }
 
   /** The consumer's description, or undefined when the stream has no such consumer. */

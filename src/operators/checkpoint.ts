@@ -37,6 +37,7 @@ import {
   type CheckpointOptions,
 } from './checkpointOptions.js';
 import { perLedger } from './perLedger.js';
+import { splitRecordRefusal } from './checkpointSplitRecord.js';
 
 export type { Checkpointable, CheckpointOptions } from './checkpointOptions.js';
 
@@ -48,6 +49,8 @@ function resolve(value: unknown, checkpointer: Checkpointer | undefined): Tracke
   if (handle === undefined) throw new UntrackedRecordError(tracked.record.streamName, tracked.record.shardId);
   if (checkpointer !== undefined && checkpointer !== handle.reading.checkpointer)
     throw new CheckpointerConflictError(handle.reading.checkpointer.name, checkpointer.name);
+  const split = splitRecordRefusal(tracked);
+  if (split !== undefined) throw split;
   return { record: tracked.record, sub: tracked.sub, handle };
 }
 

@@ -1,13 +1,20 @@
 import { Observable, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
 import { trackedValue } from '../consumer/RecordTracking.js';
+import type { SplitRecordCheckpointError } from '../consumer/errors/SplitRecordCheckpointError.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { splitRecordRefusal } from './checkpointSplitRecord.js';
 import type { Checkpointable } from './checkpoint.js';
 
-/** Tells the reading that emitted a dropped record or item that it is done in this pipeline. */
-function reportSkipped(value: unknown): void {
+/**
+ * Tells the reading that emitted a dropped record or item that it is done in this pipeline.
+ * Returns the error for a whole record whose items (deserialize() split it) are not all done.
+ */
+function reportSkipped(value: unknown): SplitRecordCheckpointError | undefined {
   const tracked = trackedValue(value);
   const handle = tracked?.handle;
-  if (tracked === undefined || handle === undefined) return;
+  if (tracked === undefined || handle === undefined) return undefined;
+  const split = splitRecordRefusal(tracked);
+  if (split !== undefined) return split;
   handle.reading.skipped(
     handle.ledger,
     tracked.record.sequenceNumber,
@@ -15,6 +22,7 @@ function reportSkipped(value: unknown): void {
     tracked.subRecordCount,
     tracked.record.resumeAfterSubSequenceNumber,
   );
+  return undefined;
 }
 
 /**
@@ -53,8 +61,17 @@ export function checkpointFilter<T extends Checkpointable>(
             subscriber.error(error);
             return;
           }
-          if (keep) subscriber.next(value);
-          else reportSkipped(value);
+          if (keep) {
+            subscriber.next(value);
+            return;
+          }
+          try {
+            const refused = reportSkipped(value);
+            if (refused !== undefined) subscriber.error(refused);
+          } catch (error) {
+            // A value that throws when read (a Proxy): the pipeline errors, nothing is thrown from next.
+            subscriber.error(error);
+          }
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => subscriber.complete(),

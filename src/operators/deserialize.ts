@@ -1,4 +1,5 @@
 import { asapScheduler, Observable, type OperatorFunction } from 'rxjs';
+import { currentCheckpointSink } from '../consumer/checkpointBinding.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { KinesisItem } from '../consumer/KinesisItem.js';
 import { CONSUMER_CONTEXT, type KinesisRecord } from '../consumer/KinesisRecord.js';
@@ -6,6 +7,7 @@ import { RECORD_HANDLE } from '../consumer/RecordTracking.js';
 import { RecordDecodeError } from '../processors/errors/RecordDecodeError.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import type { Processor } from '../processors/Processor.js';
+import { decodeFailure } from './decodeItem.js';
 import { decodeRecord, itemOf, subSequenceOf, type Decoded } from './decodeRecord.js';
 import { checkDeserializeOptionNames } from './deserializeOptionNames.js';
 
@@ -88,6 +90,10 @@ export function deserialize<T = unknown>(
       let sourceDone = false;
 
       let cancelWait: (() => void) | undefined;
+      // Subscribed in a checkpoint()'s subscribe: the items go on to it (a per-record inner
+      // pipeline, subscribed as records arrive, is not). The record is marked as split, so a
+      // checkpoint() that gets it whole before its items passed refuses it.
+      const towardCheckpoint = currentCheckpointSink() !== undefined;
 
       // A record that yields no item (dead-lettered, empty, or already done before a resume) never
       // reaches checkpoint(): it is done for this subscriber's pipeline only, or it would hold back
@@ -129,7 +135,11 @@ export function deserialize<T = unknown>(
             // Only a large record's items are decoded one by one as they go out (a small record
             // is decoded whole first): the item that failed is dead-lettered alone.
             const subSequenceNumber = subSequenceOf(decoded, i);
-            if (deadLetterItem(record, subSequenceNumber, error as RecordDecodeError, decoded, i)) continue;
+            const failure =
+              error instanceof RecordDecodeError
+                ? error
+                : decodeFailure(decoded.processor, record, error, subSequenceNumber);
+            if (deadLetterItem(record, subSequenceNumber, failure, decoded, i)) continue;
             return;
           }
           subscriber.next(item);
@@ -192,7 +202,11 @@ export function deserialize<T = unknown>(
         try {
           decoded = decodeRecord(processorFor(record), record);
         } catch (error) {
-          const decodeError = error as RecordDecodeError;
+          // A failure outside the processor calls decodeRecord() wraps (a lazy aggregation's
+          // texts) is still the record's: the hook gets a RecordDecodeError naming it. For a
+          // value that is no record (reading it throws) this throws, and the stream errors.
+          const decodeError =
+            error instanceof RecordDecodeError ? error : decodeFailure(processorFor(record), record, error);
           if (onDecodeError === undefined) {
             subscriber.error(decodeError);
             return;
@@ -225,8 +239,20 @@ export function deserialize<T = unknown>(
           return;
         }
         const tracking = record[RECORD_HANDLE];
-        if (decoded.count > 1) tracking?.reading.itemsDecoded(record.sequenceNumber, decoded.count);
+        if (decoded.count > 1 && tracking !== undefined) {
+          tracking.reading.itemsDecoded(record.sequenceNumber, decoded.count);
+          if (towardCheckpoint) tracking.splitInto = Math.max(tracking.splitInto ?? 0, decoded.count);
+        }
         emitItems(record, decoded, decoded.first);
+      };
+
+      /** handle(), erroring the stream instead of throwing for a value that throws when read. */
+      const take = (record: KinesisRecord): void => {
+        try {
+          handle(record);
+        } catch (error) {
+          subscriber.error(error);
+        }
       };
 
       const drain = (): void => {
@@ -236,14 +262,14 @@ export function deserialize<T = unknown>(
             if (sourceDone) subscriber.complete();
             return;
           }
-          handle(record);
+          take(record);
         }
       };
 
       const subscription = source.subscribe({
         next(record) {
           if (waiting) queue.push(record);
-          else handle(record);
+          else take(record);
         },
         error(error: unknown) {
           subscriber.error(error);

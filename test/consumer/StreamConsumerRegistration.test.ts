@@ -1,13 +1,14 @@
 // RegisterStreamConsumer answers ResourceInUseException both when the consumer exists and when the
 // stream is not ACTIVE: against the embedded Kinesis (which does the same), the registration tells
 // them apart and waits for a stream that is still CREATING instead of calling in a tight loop.
-import { CreateStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, ResourceNotFoundException, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { asyncScheduler } from 'rxjs';
 import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
 import {
   ACTIVATION_POLL_MS,
   StreamConsumerRegistration,
 } from '../../src/consumer/StreamConsumerRegistration.js';
+import { StreamConsumerNotActiveError } from '../../src/consumer/errors/StreamConsumerNotActiveError.js';
 import { StreamNotActiveError } from '../../src/kinesis/errors/StreamNotActiveError.js';
 import { parseStreamAddress } from '../../src/kinesis/streamAddress.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
@@ -24,6 +25,30 @@ function countRegistrations(client: KinesisClient): { readonly calls: number } {
     { step: 'initialize', name: 'countRegistrations' },
   );
   return counter;
+}
+
+/**
+ * Kinesis's DescribeStreamConsumer is eventually consistent: right after RegisterStreamConsumer
+ * it can answer ResourceNotFoundException for a moment. The embedded Kinesis answers at once,
+ * so the client answers the next `answers` DescribeStreamConsumer calls after a successful
+ * RegisterStreamConsumer so (Infinity: every one; `fromStart`: the first ones, for a consumer
+ * another worker registered a moment ago).
+ */
+function describeLagsAfterRegister(client: KinesisClient, answers: number, fromStart = false): void {
+  let registered = fromStart;
+  let lagging = 0;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'DescribeStreamConsumerCommand' && registered && lagging < answers) {
+        lagging += 1;
+        throw new ResourceNotFoundException({ message: 'Consumer not found', $metadata: {} });
+      }
+      const output = await next(args);
+      if (context.commandName === 'RegisterStreamConsumerCommand') registered = true;
+      return output;
+    },
+    { step: 'initialize', name: 'describeLagsAfterRegister' },
+  );
 }
 
 function registration(
@@ -111,6 +136,59 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
     expect(second).toBe(first);
     // Whichever was refused as in use found the consumer at once: no wait for the stream.
     expect(events.filter((event) => event.type === 'error-retried')).toEqual([]);
+    client.destroy();
+  });
+
+  it('a consumer DescribeStreamConsumer does not list yet right after registering is waited for, not registered again nor called a stream not ACTIVE', async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 0, efo: { consumerStatusDelayMs: 0 } });
+    const client = local.createClient();
+    const streamName = uniqueStreamName('registerDescribeLag');
+    await local.createStream(streamName, 1);
+    const counter = countRegistrations(client);
+    describeLagsAfterRegister(client, 2);
+    const events: ConsumerEvent[] = [];
+    const arn = await registration(client, streamName, 60_000, events).ensure();
+    expect(arn).toContain(`stream/${streamName}/consumer/app:`);
+    expect(counter.calls).toBe(1);
+    expect(events.filter((event) => event.type === 'error-retried')).toEqual([]);
+    client.destroy();
+  });
+
+  it('a registered consumer never listed fails with StreamConsumerNotActiveError (not found), not StreamNotActiveError', async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 0, efo: { consumerStatusDelayMs: 0 } });
+    const client = local.createClient();
+    const streamName = uniqueStreamName('registerNeverListed');
+    await local.createStream(streamName, 1);
+    describeLagsAfterRegister(client, Number.POSITIVE_INFINITY);
+    const events: ConsumerEvent[] = [];
+    const error = await registration(client, streamName, 1500, events)
+      .ensure()
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    expect(error).toBeInstanceOf(StreamConsumerNotActiveError);
+    expect((error as StreamConsumerNotActiveError).status).toBe('not found');
+    expect((error as Error).message).toContain('stream consumer app of stream');
+    expect(events.filter((event) => event.type === 'error-retried')).toEqual([]);
+    client.destroy();
+  });
+
+  it('refused as in use while the stream is ACTIVE (another worker registered it a moment ago): waited for, no stream-not-ACTIVE retry', async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 0, efo: { consumerStatusDelayMs: 0 } });
+    const other = local.createClient();
+    const client = local.createClient();
+    const streamName = uniqueStreamName('registerOtherWorker');
+    await local.createStream(streamName, 1);
+    const first = await registration(other, streamName, 60_000, []).ensure();
+    const counter = countRegistrations(client);
+    describeLagsAfterRegister(client, 2, true);
+    const events: ConsumerEvent[] = [];
+    const arn = await registration(client, streamName, 60_000, events).ensure();
+    expect(arn).toBe(first);
+    expect(counter.calls).toBe(1);
+    expect(events.filter((event) => event.type === 'error-retried')).toEqual([]);
+    other.destroy();
     client.destroy();
   });
 });
