@@ -1,0 +1,195 @@
+// A worker asks for a shard and dies right after (every call of its own to the store hangs, as
+// for a killed or frozen process): the owner hands the shard over to it, or was already handing
+// it over when it died. The shard must be read again, by a live worker, within the dead
+// worker's session plus a few heartbeats: never left reserved, or waiting, for a worker that is
+// gone. Run on Redis and on DynamoDB, every worker a fromKinesis() consumer of this process.
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { concatMap, map, timer, type Subscription } from 'rxjs';
+import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import type { LeaseCoordinator } from '../../src/checkpointers/LeaseCoordinator.js';
+import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
+import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
+import type { KinesisRecord } from '../../src/consumer/KinesisRecord.js';
+import { fromKinesis, type KinesisConsumerObservable } from '../../src/observables/fromKinesis.js';
+import { checkpoint } from '../../src/operators/checkpoint.js';
+import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../support/dynamodb.js';
+import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
+import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../support/redis.js';
+import { numbers, putRecords, waitFor } from '../support/streamRecords.js';
+
+jest.setTimeout(60_000);
+
+const SESSION_MS = 2000;
+const HEARTBEAT_MS = 250;
+
+let kinesis: TestKinesis;
+let redis: TestRedis;
+let dynamo: TestDynamoDB;
+let client: KinesisClient;
+const subscriptions: Subscription[] = [];
+const consumers: KinesisConsumerObservable[] = [];
+const checkpointers: LeaseCoordinator[] = [];
+const thaws: (() => void)[] = [];
+
+beforeAll(async () => {
+  [kinesis, redis, dynamo] = await Promise.all([startTestKinesis(), startTestRedis(), startTestDynamoDB()]);
+  client = kinesis.createClient();
+});
+
+afterEach(async () => {
+  for (const thaw of thaws.splice(0)) thaw();
+  for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
+  await Promise.all(consumers.splice(0).map((consumer) => consumer.stopped()));
+  await Promise.all(checkpointers.splice(0).map((checkpointer) => checkpointer.close()));
+});
+
+afterAll(async () => {
+  client.destroy();
+  await Promise.all([kinesis.close(), redis.close(), dynamo.close()]);
+});
+
+type Store = 'redis' | 'dynamodb';
+
+function coordinator(store: Store, group: string): LeaseCoordinator {
+  const checkpointer: LeaseCoordinator =
+    store === 'redis'
+      ? new RedisCheckpointer({
+          redis: redis.url,
+          name: 'dead-requester',
+          keyPrefix: group,
+          sessionTimeout: SESSION_MS,
+          heartbeatInterval: HEARTBEAT_MS,
+        })
+      : new DynamoDBCheckpointer({
+          endpoint: dynamo.endpoint,
+          region: dynamo.region,
+          credentials: dynamo.credentials,
+          tableName: group,
+          failoverTimeMs: SESSION_MS,
+          heartbeatIntervalMs: HEARTBEAT_MS,
+        });
+  checkpointers.push(checkpointer);
+  return checkpointer;
+}
+
+/**
+ * The checkpointer as a worker that dies once its first handoff request is recorded: from then on
+ * every call of it to the store hangs (until the test ends).
+ */
+function diesAfterItsRequest(checkpointer: LeaseCoordinator): { readonly died: () => number | undefined } {
+  let diedAt: number | undefined;
+  let thaw: () => void = () => undefined;
+  const frozen = new Promise<void>((resolve) => (thaw = resolve));
+  thaws.push(thaw);
+  const target = checkpointer as unknown as Record<string, unknown>;
+  for (const name of [
+    'heartbeat',
+    'leaveGroup',
+    'liveWorkers',
+    'requestHandoff',
+    'cancelHandoff',
+    'pendingHandoffs',
+    'leaseSnapshot',
+    'acquireLease',
+    'renewLease',
+    'releaseLease',
+    'checkpoint',
+    'markShardEnd',
+    'getCheckpoint',
+  ]) {
+    const original = target[name] as (...args: unknown[]) => Promise<unknown>;
+    target[name] = async (...args: unknown[]) => {
+      if (diedAt !== undefined) await frozen;
+      const result = await original.apply(checkpointer, args);
+      if (name === 'requestHandoff' && (result as { status: string }).status === 'requested')
+        diedAt = Date.now();
+      return result;
+    };
+  }
+  return { died: () => diedAt };
+}
+
+interface Worker {
+  readonly events: { readonly at: number; readonly event: ConsumerEvent }[];
+}
+
+function startWorker(
+  checkpointer: LeaseCoordinator,
+  streamName: string,
+  id: string,
+  handlerMs: number,
+): Worker {
+  const consumer = fromKinesis({
+    streamName,
+    endpoint: kinesis.endpoint,
+    region: kinesis.region,
+    credentials: kinesis.credentials,
+    checkpointer,
+    workerId: id,
+    sleepTimeNoRecords: 100,
+    takeoverGraceMs: 0,
+  });
+  consumers.push(consumer);
+  const worker: Worker = { events: [] };
+  subscriptions.push(consumer.events$.subscribe((event) => worker.events.push({ at: Date.now(), event })));
+  subscriptions.push(
+    consumer
+      .pipe(
+        concatMap((record: KinesisRecord) =>
+          handlerMs === 0 ? [record] : timer(handlerMs).pipe(map(() => record)),
+        ),
+        checkpoint({ batchSize: 1, intervalMs: 50 }),
+      )
+      .subscribe(),
+  );
+  return worker;
+}
+
+const types = (worker: Worker) => worker.events.map(({ event }) => event.type).join(', ');
+
+describe.each<Store>(['redis', 'dynamodb'])('a requester that dies, on %s', (store) => {
+  const group = () => (store === 'redis' ? uniqueKeyPrefix('dead-req') : uniqueTableName('dead-req'));
+
+  it.each([
+    ['drains at once', 0],
+    ['waits past the drain timeout for its records', 100],
+  ])(
+    'the owner (which %s) reads the shard again within a session and a few heartbeats of the death',
+    async (_title, handlerMs) => {
+      const streamName = uniqueStreamName('dead-req');
+      await kinesis.createStream(streamName, 2);
+      await putRecords(client, streamName, numbers(handlerMs === 0 ? 20 : 120));
+      const keys = group();
+      const a = startWorker(coordinator(store, keys), streamName, 'a', handlerMs);
+      const acquired = (shardId: string) =>
+        a.events.filter(({ event }) => event.type === 'lease-acquired' && event.shardId === shardId);
+      await waitFor(
+        () => acquired('shardId-000000000000').length > 0 && acquired('shardId-000000000001').length > 0,
+        { timeoutMs: 30_000, message: () => `a: ${types(a)}` },
+      );
+      const checkpointer = coordinator(store, keys);
+      const c = diesAfterItsRequest(checkpointer);
+      startWorker(checkpointer, streamName, 'c', 0);
+      await waitFor(() => c.died() !== undefined, { timeoutMs: 20_000, message: () => `a: ${types(a)}` });
+      const diedAt = c.died() ?? 0;
+      // The owner hands the shard over (to the dead worker), then must take it back.
+      await waitFor(() => a.events.some(({ event }) => event.type === 'lease-released'), {
+        timeoutMs: 30_000,
+        message: () => `a: ${types(a)}`,
+      });
+      const released = a.events.find(({ event }) => event.type === 'lease-released');
+      const shardId = released?.event.type === 'lease-released' ? released.event.shardId : '';
+      await waitFor(() => acquired(shardId).length === 2, {
+        timeoutMs: 30_000,
+        message: () => `a: ${types(a)}`,
+      });
+      const back = acquired(shardId)[1]?.at ?? Infinity;
+      if (handlerMs > 0) expect(a.events.some(({ event }) => event.type === 'handoff-timeout')).toBe(true);
+      // The dead worker's heartbeat runs out a session after its last one (about its death), a
+      // reservation for it two heartbeats after the release; then one pass of the owner takes
+      // the shard. A session more is generous for a loaded machine, and far below for ever.
+      const releasedAt = released?.at ?? 0;
+      expect(back - Math.max(releasedAt, diedAt + SESSION_MS)).toBeLessThan(SESSION_MS);
+    },
+  );
+});
