@@ -196,12 +196,14 @@ export class LeaseBalancer implements ShardAssignment {
     for (const shardId of plan.release) host.handOver(shardId, undefined);
     for (const { shardId, requester } of plan.handOver)
       host.handOver(shardId, requester, this.handoffs.of(shardId));
-    // A shard already being given up (stalled reads, or above the cap) that someone asked for:
-    // its handover withdraws that request too before the deadline, unless drained first.
+    // A shard already being given up (stalled reads, or above the cap) that a live worker asked
+    // for: its handover withdraws that request too before the deadline, unless drained first.
+    // Not one whose requester is gone: the release would reserve the shard for nobody.
     for (const shardId of plan.held) {
       const request = this.handoffs.of(shardId);
       if (
         request !== undefined &&
+        snapshot.liveWorkers.includes(request.requester) &&
         host.isHandingOver(shardId) &&
         !plan.handOver.some((h) => h.shardId === shardId)
       )

@@ -4,18 +4,14 @@
 // worker's session plus a few heartbeats: never left reserved, or waiting, for a worker that is
 // gone. Run on Redis and on DynamoDB, every worker a fromKinesis() consumer of this process.
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { concatMap, map, timer, type Subscription } from 'rxjs';
 import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import type { LeaseCoordinator } from '../../src/checkpointers/LeaseCoordinator.js';
 import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
-import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
-import type { KinesisRecord } from '../../src/consumer/KinesisRecord.js';
-import { fromKinesis, type KinesisConsumerObservable } from '../../src/observables/fromKinesis.js';
-import { checkpoint } from '../../src/operators/checkpoint.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../support/dynamodb.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../support/redis.js';
-import { numbers, putRecords, waitFor } from '../support/streamRecords.js';
+import { numbers, ProcessedLedger, putRecords, waitFor } from '../support/streamRecords.js';
+import { eventTypes, InProcessGroup } from './inProcessGroup.js';
 
 jest.setTimeout(60_000);
 
@@ -26,9 +22,7 @@ let kinesis: TestKinesis;
 let redis: TestRedis;
 let dynamo: TestDynamoDB;
 let client: KinesisClient;
-const subscriptions: Subscription[] = [];
-const consumers: KinesisConsumerObservable[] = [];
-const checkpointers: LeaseCoordinator[] = [];
+let group: InProcessGroup | undefined;
 const thaws: (() => void)[] = [];
 
 beforeAll(async () => {
@@ -38,9 +32,8 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const thaw of thaws.splice(0)) thaw();
-  for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
-  await Promise.all(consumers.splice(0).map((consumer) => consumer.stopped()));
-  await Promise.all(checkpointers.splice(0).map((checkpointer) => checkpointer.close()));
+  await group?.close();
+  group = undefined;
 });
 
 afterAll(async () => {
@@ -50,26 +43,23 @@ afterAll(async () => {
 
 type Store = 'redis' | 'dynamodb';
 
-function coordinator(store: Store, group: string): LeaseCoordinator {
-  const checkpointer: LeaseCoordinator =
-    store === 'redis'
-      ? new RedisCheckpointer({
-          redis: redis.url,
-          name: 'dead-requester',
-          keyPrefix: group,
-          sessionTimeout: SESSION_MS,
-          heartbeatInterval: HEARTBEAT_MS,
-        })
-      : new DynamoDBCheckpointer({
-          endpoint: dynamo.endpoint,
-          region: dynamo.region,
-          credentials: dynamo.credentials,
-          tableName: group,
-          failoverTimeMs: SESSION_MS,
-          heartbeatIntervalMs: HEARTBEAT_MS,
-        });
-  checkpointers.push(checkpointer);
-  return checkpointer;
+function coordinator(store: Store, keys: string): LeaseCoordinator {
+  return store === 'redis'
+    ? new RedisCheckpointer({
+        redis: redis.url,
+        name: 'dead-requester',
+        keyPrefix: keys,
+        sessionTimeout: SESSION_MS,
+        heartbeatInterval: HEARTBEAT_MS,
+      })
+    : new DynamoDBCheckpointer({
+        endpoint: dynamo.endpoint,
+        region: dynamo.region,
+        credentials: dynamo.credentials,
+        tableName: keys,
+        failoverTimeMs: SESSION_MS,
+        heartbeatIntervalMs: HEARTBEAT_MS,
+      });
 }
 
 /**
@@ -109,46 +99,8 @@ function diesAfterItsRequest(checkpointer: LeaseCoordinator): { readonly died: (
   return { died: () => diedAt };
 }
 
-interface Worker {
-  readonly events: { readonly at: number; readonly event: ConsumerEvent }[];
-}
-
-function startWorker(
-  checkpointer: LeaseCoordinator,
-  streamName: string,
-  id: string,
-  handlerMs: number,
-): Worker {
-  const consumer = fromKinesis({
-    streamName,
-    endpoint: kinesis.endpoint,
-    region: kinesis.region,
-    credentials: kinesis.credentials,
-    checkpointer,
-    workerId: id,
-    sleepTimeNoRecords: 100,
-    takeoverGraceMs: 0,
-  });
-  consumers.push(consumer);
-  const worker: Worker = { events: [] };
-  subscriptions.push(consumer.events$.subscribe((event) => worker.events.push({ at: Date.now(), event })));
-  subscriptions.push(
-    consumer
-      .pipe(
-        concatMap((record: KinesisRecord) =>
-          handlerMs === 0 ? [record] : timer(handlerMs).pipe(map(() => record)),
-        ),
-        checkpoint({ batchSize: 1, intervalMs: 50 }),
-      )
-      .subscribe(),
-  );
-  return worker;
-}
-
-const types = (worker: Worker) => worker.events.map(({ event }) => event.type).join(', ');
-
 describe.each<Store>(['redis', 'dynamodb'])('a requester that dies, on %s', (store) => {
-  const group = () => (store === 'redis' ? uniqueKeyPrefix('dead-req') : uniqueTableName('dead-req'));
+  const keysFor = () => (store === 'redis' ? uniqueKeyPrefix('dead-req') : uniqueTableName('dead-req'));
 
   it.each([
     ['drains at once', 0],
@@ -159,29 +111,35 @@ describe.each<Store>(['redis', 'dynamodb'])('a requester that dies, on %s', (sto
       const streamName = uniqueStreamName('dead-req');
       await kinesis.createStream(streamName, 2);
       await putRecords(client, streamName, numbers(handlerMs === 0 ? 20 : 120));
-      const keys = group();
-      const a = startWorker(coordinator(store, keys), streamName, 'a', handlerMs);
+      const keys = keysFor();
+      const running = new InProcessGroup(kinesis, streamName, new ProcessedLedger());
+      group = running;
+      const a = running.start('a', coordinator(store, keys));
+      running.pipeline(a, handlerMs, []);
       const acquired = (shardId: string) =>
         a.events.filter(({ event }) => event.type === 'lease-acquired' && event.shardId === shardId);
       await waitFor(
         () => acquired('shardId-000000000000').length > 0 && acquired('shardId-000000000001').length > 0,
-        { timeoutMs: 30_000, message: () => `a: ${types(a)}` },
+        { timeoutMs: 30_000, message: () => `a: ${eventTypes(a)}` },
       );
       const checkpointer = coordinator(store, keys);
       const c = diesAfterItsRequest(checkpointer);
-      startWorker(checkpointer, streamName, 'c', 0);
-      await waitFor(() => c.died() !== undefined, { timeoutMs: 20_000, message: () => `a: ${types(a)}` });
+      running.pipeline(running.start('c', checkpointer), 0, []);
+      await waitFor(() => c.died() !== undefined, {
+        timeoutMs: 20_000,
+        message: () => `a: ${eventTypes(a)}`,
+      });
       const diedAt = c.died() ?? 0;
       // The owner hands the shard over (to the dead worker), then must take it back.
       await waitFor(() => a.events.some(({ event }) => event.type === 'lease-released'), {
         timeoutMs: 30_000,
-        message: () => `a: ${types(a)}`,
+        message: () => `a: ${eventTypes(a)}`,
       });
       const released = a.events.find(({ event }) => event.type === 'lease-released');
       const shardId = released?.event.type === 'lease-released' ? released.event.shardId : '';
       await waitFor(() => acquired(shardId).length === 2, {
         timeoutMs: 30_000,
-        message: () => `a: ${types(a)}`,
+        message: () => `a: ${eventTypes(a)}`,
       });
       const back = acquired(shardId)[1]?.at ?? Infinity;
       if (handlerMs > 0) expect(a.events.some(({ event }) => event.type === 'handoff-timeout')).toBe(true);

@@ -6,17 +6,10 @@
 // position stored is ahead of a record nobody processed. The server has a password, which no
 // event carries. Every worker is a fromKinesis() consumer of this process.
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { concatMap, map, timer, type Subscription } from 'rxjs';
-import type { CheckpointPosition, Lease } from '../../src/checkpointers/Checkpointer.js';
 import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
-import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
-import type { KinesisRecord } from '../../src/consumer/KinesisRecord.js';
-import { fromKinesis, type KinesisConsumerObservable } from '../../src/observables/fromKinesis.js';
-import { checkpoint } from '../../src/operators/checkpoint.js';
 import { startRedisServer, type RedisServerProcess } from '../checkpointers/redis/redisServers.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { uniqueKeyPrefix } from '../support/redis.js';
-import type { SpiedWrite } from '../support/spyCheckpointer.js';
 import {
   numbers,
   ProcessedLedger,
@@ -24,6 +17,7 @@ import {
   waitFor,
   writesAheadOfProcessing,
 } from '../support/streamRecords.js';
+import { eventTypes, heldBy, InProcessGroup } from './inProcessGroup.js';
 
 jest.setTimeout(90_000);
 
@@ -35,9 +29,7 @@ const SHARDS = ['shardId-000000000000', 'shardId-000000000001'];
 let kinesis: TestKinesis;
 let client: KinesisClient;
 let server: RedisServerProcess | undefined;
-const subscriptions: Subscription[] = [];
-const consumers: KinesisConsumerObservable[] = [];
-const checkpointers: RedisCheckpointer[] = [];
+let group: InProcessGroup | undefined;
 
 beforeAll(async () => {
   kinesis = await startTestKinesis();
@@ -45,9 +37,8 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
-  await Promise.all(consumers.splice(0).map((consumer) => consumer.stopped()));
-  await Promise.all(checkpointers.splice(0).map((checkpointer) => checkpointer.close()));
+  await group?.close();
+  group = undefined;
   await server?.close();
   server = undefined;
 });
@@ -57,136 +48,73 @@ afterAll(async () => {
   await kinesis.close();
 });
 
-interface Worker {
-  readonly id: string;
-  readonly events: { readonly at: number; readonly event: ConsumerEvent }[];
-}
-
-/** Every position write, with who made it and what had been processed (by anyone) at the call. */
-const writes: (SpiedWrite & { readonly worker: string; readonly at: number; accepted?: boolean })[] = [];
-
-function startWorker(
-  url: string,
-  keyPrefix: string,
-  streamName: string,
-  id: string,
-  handlerMs: number,
-  processed: ProcessedLedger,
-): Worker {
-  const checkpointer = new RedisCheckpointer({
-    redis: url,
-    name: 'restart-handoff',
-    keyPrefix,
-    sessionTimeout: SESSION_MS,
-    heartbeatInterval: HEARTBEAT_MS,
-    retry: { baseMs: 50, capMs: 200, retryLimit: 2 },
-  });
-  checkpointers.push(checkpointer);
-  const write = checkpointer.checkpoint.bind(checkpointer);
-  checkpointer.checkpoint = async (lease: Lease, position: CheckpointPosition) => {
-    const entry = {
-      worker: id,
-      at: Date.now(),
-      shardId: lease.shardId,
-      position,
-      seen: processed.snapshot(lease.shardId),
-    };
-    writes.push(entry);
-    const accepted = await write(lease, position);
-    return Object.assign(entry, { accepted }).accepted;
-  };
-  const consumer = fromKinesis({
-    streamName,
-    endpoint: kinesis.endpoint,
-    region: kinesis.region,
-    credentials: kinesis.credentials,
-    checkpointer,
-    workerId: id,
-    sleepTimeNoRecords: 100,
-    takeoverGraceMs: 0,
-  });
-  consumers.push(consumer);
-  const worker: Worker = { id, events: [] };
-  subscriptions.push(consumer.events$.subscribe((event) => worker.events.push({ at: Date.now(), event })));
-  subscriptions.push(
-    consumer
-      .pipe(
-        concatMap((record: KinesisRecord) =>
-          handlerMs === 0 ? [record] : timer(handlerMs).pipe(map(() => record)),
-        ),
-        map((record) => {
-          processed.add(record.shardId, record.sequenceNumber);
-          return record;
-        }),
-        checkpoint({ batchSize: 1, intervalMs: 50 }),
-      )
-      .subscribe(),
-  );
-  return worker;
-}
-
-const types = (worker: Worker) => worker.events.map(({ event }) => event.type).join(', ');
-const held = (worker: Worker, shardId: string): number =>
-  worker.events.filter(({ event }) => event.type === 'lease-acquired' && event.shardId === shardId).length -
-  worker.events.filter(
-    ({ event }) =>
-      (event.type === 'lease-released' || event.type === 'lease-lost') && event.shardId === shardId,
-  ).length;
-
 describe.each([
   { persistence: 'an append-only file written at every command', appendOnly: true },
   { persistence: 'no persistence (it comes back empty)', appendOnly: false },
 ])('redis-server killed and restarted while a handoff waits, $persistence', ({ appendOnly }) => {
   it('the owner writes nothing after its deadline; the shards are taken back, one owner each; nothing is lost', async () => {
-    writes.length = 0;
     server = await startRedisServer({ appendOnly, args: ['--requirepass', PASSWORD] });
-    const running = server;
-    const url = `redis://:${PASSWORD}@127.0.0.1:${running.port}`;
+    const redisServer = server;
+    const url = `redis://:${PASSWORD}@127.0.0.1:${redisServer.port}`;
     const streamName = uniqueStreamName('restart-handoff');
     await kinesis.createStream(streamName, SHARDS.length);
     const written = await putRecords(client, streamName, numbers(60));
     const keyPrefix = uniqueKeyPrefix('restart-handoff');
     const processed = new ProcessedLedger();
+    const running = new InProcessGroup(kinesis, streamName, processed);
+    group = running;
+    const checkpointer = () =>
+      new RedisCheckpointer({
+        redis: url,
+        name: 'restart-handoff',
+        keyPrefix,
+        sessionTimeout: SESSION_MS,
+        heartbeatInterval: HEARTBEAT_MS,
+        retry: { baseMs: 50, capMs: 200, retryLimit: 2 },
+      });
     // a works slowly through both shards: a handover cannot drain for seconds.
-    const a = startWorker(url, keyPrefix, streamName, 'a', 100, processed);
-    await waitFor(() => SHARDS.every((shardId) => held(a, shardId) === 1) && processed.size >= 2, {
+    const a = running.start('a', checkpointer());
+    running.pipeline(a, 100, [processed]);
+    await waitFor(() => SHARDS.every((shardId) => heldBy(a, shardId) === 1) && processed.size >= 2, {
       timeoutMs: 30_000,
-      message: () => `a: ${types(a)}`,
+      message: () => `a: ${eventTypes(a)}`,
     });
-    const c = startWorker(url, keyPrefix, streamName, 'c', 0, processed);
+    const c = running.start('c', checkpointer());
+    running.pipeline(c, 0, [processed]);
     await waitFor(() => c.events.some(({ event }) => event.type === 'handoff-requested'), {
       timeoutMs: 20_000,
-      message: () => `c: ${types(c)}`,
+      message: () => `c: ${eventTypes(c)}`,
     });
     // a sees the request at its next pass and starts handing over.
     await new Promise((resolve) => setTimeout(resolve, 2 * HEARTBEAT_MS));
     const killedAt = Date.now();
-    running.signal('SIGKILL');
+    redisServer.signal('SIGKILL');
     try {
       // Every lease of a ends (lost at its deadline, or given up by a handover that drained).
-      await waitFor(() => SHARDS.every((shardId) => held(a, shardId) === 0), {
+      await waitFor(() => SHARDS.every((shardId) => heldBy(a, shardId) === 0), {
         timeoutMs: SESSION_MS + 10_000,
-        message: () => `a: ${types(a)}`,
+        message: () => `a: ${eventTypes(a)}`,
       });
     } finally {
       await waitFor(
         () =>
-          running.start().then(
+          redisServer.start().then(
             () => true,
             () => false,
           ),
-        { timeoutMs: 20_000, message: () => `redis-server did not start again on port ${running.port}` },
+        { timeoutMs: 20_000, message: () => `redis-server did not start again on port ${redisServer.port}` },
       );
     }
     await waitFor(
       () =>
         written.every((record) => processed.has(record.shardId, record.sequenceNumber)) &&
-        SHARDS.every((shardId) => held(a, shardId) + held(c, shardId) === 1) &&
-        SHARDS.some((shardId) => held(c, shardId) === 1) &&
-        SHARDS.some((shardId) => held(a, shardId) === 1),
+        SHARDS.every((shardId) => heldBy(a, shardId) + heldBy(c, shardId) === 1) &&
+        SHARDS.some((shardId) => heldBy(c, shardId) === 1) &&
+        SHARDS.some((shardId) => heldBy(a, shardId) === 1),
       {
         timeoutMs: 40_000,
-        message: () => `processed ${processed.size} of ${written.length}; a: ${types(a)}; c: ${types(c)}`,
+        message: () =>
+          `processed ${processed.size} of ${written.length}; a: ${eventTypes(a)}; c: ${eventTypes(c)}`,
       },
     );
     // a wrote nothing of a shard from the end of its lease (at its deadline, or the handover's
@@ -200,7 +128,7 @@ describe.each([
         ({ at, event }) => at >= (ended?.at ?? Infinity) && event.type === 'lease-acquired',
       );
       expect(ended).toBeDefined();
-      const late = writes.filter(
+      const late = running.writes.filter(
         (w) =>
           w.worker === 'a' &&
           w.shardId === shardId &&
@@ -211,7 +139,7 @@ describe.each([
     }
     expect(
       writesAheadOfProcessing(
-        writes.filter((w) => w.accepted === true),
+        running.writes.filter((w) => w.accepted === true),
         written,
       ),
     ).toEqual([]);
