@@ -1,10 +1,10 @@
 // Consumer-group workers as fromKinesis() consumers of the test's own process, each with its own
 // group checkpointer (its own connection, like separate processes), for tests that need to reach
-// into a worker: its pipelines, its events, its calls to the store. Every position write of every
-// worker is recorded with what had been processed (by anyone) at the call, and whether the store
-// took it.
+// into a worker: its pipelines, its events, its calls to the store. Every position (and SHARD_END)
+// write of every worker is recorded with what had been processed (by anyone) at the call, and
+// whether the store took it.
 import { concatMap, map, timer, type Subscription } from 'rxjs';
-import type { CheckpointPosition, Lease } from '../../src/checkpointers/Checkpointer.js';
+import type { CheckpointPosition, Lease, ShardLineage } from '../../src/checkpointers/Checkpointer.js';
 import type { LeaseCoordinator } from '../../src/checkpointers/LeaseCoordinator.js';
 import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
 import type { KinesisRecord } from '../../src/consumer/KinesisRecord.js';
@@ -31,7 +31,7 @@ export interface InProcessWorker {
 }
 
 export class InProcessGroup {
-  /** Every position write of every worker, in call order. */
+  /** Every position and SHARD_END write of every worker, in call order. */
   readonly writes: GroupWrite[] = [];
   private readonly subscriptions: Subscription[] = [];
   private readonly workers: InProcessWorker[] = [];
@@ -57,6 +57,19 @@ export class InProcessGroup {
       this.writes.push(entry);
       entry.accepted = await write(lease, position);
       return entry.accepted;
+    };
+    const markShardEnd = checkpointer.markShardEnd.bind(checkpointer);
+    checkpointer.markShardEnd = async (lease: Lease, lineage?: ShardLineage) => {
+      const entry: GroupWrite = {
+        worker: id,
+        at: Date.now(),
+        shardId: lease.shardId,
+        position: 'SHARD_END',
+        seen: this.processed.snapshot(lease.shardId),
+      };
+      this.writes.push(entry);
+      await markShardEnd(lease, lineage);
+      entry.accepted = true;
     };
     const consumer = fromKinesis({
       streamName: this.streamName,

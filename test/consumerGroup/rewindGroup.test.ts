@@ -15,6 +15,7 @@ import {
   numbers,
   ProcessedLedger,
   putRecords,
+  splitShard,
   waitFor,
   writesAheadOfProcessing,
   type WrittenRecord,
@@ -326,6 +327,62 @@ describe.each<Store>(['redis', 'dynamodb'])('the rewind in a group on %s', (stor
     await new Promise((resolve) => setTimeout(resolve, 2 * HEARTBEAT_MS));
     expect(heldBy(b, shardId)).toBe(1);
     expect(byLate.size).toBe(0);
+    expect(writesAheadOfProcessing(writes(), written)).toEqual([]);
+  });
+
+  it('a parent shard read to its end: the next owner reads it again from the rewound position, and its children start only after', async () => {
+    const streamName = uniqueStreamName('rewind-parent');
+    await kinesis.createStream(streamName, 1);
+    const parent = 'shardId-000000000000';
+    const written = await putRecords(client, streamName, numbers(20));
+    await splitShard(client, streamName, parent);
+    const keys = keysFor();
+    const anyone = new ProcessedLedger();
+    const byFirst = new ProcessedLedger();
+    group = new InProcessGroup(kinesis, streamName, anyone);
+    const a = startWorker(store, keys, 'a');
+    // a's reading of the parent reaches its end at once; the records wait in the slow pipeline.
+    const first = pipeline(a, 40, [anyone, byFirst]);
+    await waitFor(() => byFirst.size >= 3, {
+      timeoutMs: 30_000,
+      message: () => `a processed ${byFirst.size}`,
+    });
+    const b = startWorker(store, keys, 'b');
+    const byB = new ProcessedLedger();
+    pipeline(b, 0, [anyone, byB]);
+    await waitFor(() => b.events.some(({ event }) => event.type === 'rebalance'), {
+      timeoutMs: 20_000,
+      message: () => `b: ${eventTypes(b)}`,
+    });
+    let open: () => void = () => undefined;
+    a.gates.acquire = new Promise((resolve) => (open = resolve));
+    pipeline(a, 0, [anyone]);
+    first.unsubscribe();
+    try {
+      await waitFor(() => startsOf(b, parent).length === 1, {
+        timeoutMs: 20_000,
+        message: () => `a: ${eventTypes(a)}; b: ${eventTypes(b)}`,
+      });
+    } finally {
+      open();
+      a.gates.acquire = undefined;
+    }
+    const left = written.filter((r) => !byFirst.has(r.shardId, r.sequenceNumber));
+    expect(after(written, startsOf(b, parent)[0]).map((r) => r.data)).toEqual(
+      expect.arrayContaining(left.map((r) => r.data)),
+    );
+    // b reads the parent to its end and marks it; the children start after that.
+    await waitFor(() => [a, b].some((w) => w.events.some(({ event }) => event.type === 'shard-ended')), {
+      timeoutMs: 20_000,
+      message: () => `a: ${eventTypes(a)}; b: ${eventTypes(b)}`,
+    });
+    expect(a.events.some(({ event }) => event.type === 'shard-ended')).toBe(false);
+    expect(unprocessed(written, anyone)).toEqual([]);
+    expect(
+      writes()
+        .filter((w) => w.position === 'SHARD_END')
+        .map((w) => w.worker),
+    ).toEqual(['b']);
     expect(writesAheadOfProcessing(writes(), written)).toEqual([]);
   });
 });
