@@ -214,7 +214,8 @@ export class LeaseBalancer implements ShardAssignment {
     // passed while the lease lived on (acquireLease refuses a live lease whoever asks, so it is
     // taken back, from the checkpoint, once it expired), or another instance started with the
     // same worker id holds them (refused, reported once as lease-unavailable 'same-worker-id').
-    // Not those released since the snapshot was read.
+    // Not those released since the pass started: a release that ended after that may have
+    // landed after the snapshot was read, which then still shows the lease as ours.
     const releasedSince = (shardId: string) => (leases.lastReleasedAt(shardId) ?? -Infinity) >= startedAt;
     const toAcquire = [
       ...plan.held.filter(
