@@ -248,7 +248,10 @@ export class LeaseBalancer implements ShardAssignment {
       else if (result.status === 'free' && this.running) {
         step('acquireLease');
         const lease = await leases.acquire(request.shardId);
-        if (lease !== undefined) await host.startReading(request.shardId, lease);
+        // Its owner, live in the snapshot, let the lease run out since (or gave it up): as after
+        // any lapsed lease, its handler may still hold records of the shard.
+        if (lease !== undefined)
+          await host.startReading(request.shardId, lease, this.options.takeoverGraceMs);
       }
     }
 
