@@ -196,12 +196,14 @@ export class LeaseBalancer implements ShardAssignment {
     for (const shardId of plan.release) host.handOver(shardId, undefined);
     for (const { shardId, requester } of plan.handOver)
       host.handOver(shardId, requester, this.handoffs.of(shardId));
-    // A shard already being given up (stalled reads, or above the cap) that someone asked for:
-    // its handover withdraws that request too before the deadline, unless drained first.
+    // A shard already being given up (stalled reads, or above the cap) that a live worker asked
+    // for: its handover withdraws that request too before the deadline, unless drained first.
+    // Not one whose requester is gone: the release would reserve the shard for nobody.
     for (const shardId of plan.held) {
       const request = this.handoffs.of(shardId);
       if (
         request !== undefined &&
+        snapshot.liveWorkers.includes(request.requester) &&
         host.isHandingOver(shardId) &&
         !plan.handOver.some((h) => h.shardId === shardId)
       )
@@ -212,7 +214,8 @@ export class LeaseBalancer implements ShardAssignment {
     // passed while the lease lived on (acquireLease refuses a live lease whoever asks, so it is
     // taken back, from the checkpoint, once it expired), or another instance started with the
     // same worker id holds them (refused, reported once as lease-unavailable 'same-worker-id').
-    // Not those released since the snapshot was read.
+    // Not those released since the pass started: a release that ended after that may have
+    // landed after the snapshot was read, which then still shows the lease as ours.
     const releasedSince = (shardId: string) => (leases.lastReleasedAt(shardId) ?? -Infinity) >= startedAt;
     const toAcquire = [
       ...plan.held.filter(
@@ -245,7 +248,10 @@ export class LeaseBalancer implements ShardAssignment {
       else if (result.status === 'free' && this.running) {
         step('acquireLease');
         const lease = await leases.acquire(request.shardId);
-        if (lease !== undefined) await host.startReading(request.shardId, lease);
+        // Its owner, live in the snapshot, let the lease run out since (or gave it up): as after
+        // any lapsed lease, its handler may still hold records of the shard.
+        if (lease !== undefined)
+          await host.startReading(request.shardId, lease, this.options.takeoverGraceMs);
       }
     }
 

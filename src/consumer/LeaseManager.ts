@@ -46,6 +46,7 @@ interface HeldLease {
  */
 export class LeaseManager {
   private readonly held = new Map<string, HeldLease>();
+  /** Per shard, when its last release on purpose ended (Infinity while one is under way). */
   private readonly releasedAt = new Map<string, number>();
   private readonly lostAt = new Map<string, number>();
   private renewal: Subscription | undefined;
@@ -87,7 +88,11 @@ export class LeaseManager {
     return at !== undefined && this.options.scheduler.now() - at < this.durationMs;
   }
 
-  /** Local time the shard's lease was last released on purpose (release / releaseAll). */
+  /**
+   * Local time the shard's last release on purpose (release / releaseAll) ended, answered or
+   * failed; Infinity while one is under way. A release that had not ended when a lease snapshot
+   * was read may not show in it.
+   */
   lastReleasedAt(shardId: string): number | undefined {
     return this.releasedAt.get(shardId);
   }
@@ -189,7 +194,7 @@ export class LeaseManager {
     const entry = this.held.get(shardId);
     if (entry === undefined || (token !== undefined && entry.lease.token !== token)) return false;
     this.drop(shardId);
-    this.releasedAt.set(shardId, this.options.scheduler.now());
+    this.releasedAt.set(shardId, Number.POSITIVE_INFINITY);
     try {
       const { coordinator } = this.options;
       if (coordinator !== undefined)
@@ -209,6 +214,8 @@ export class LeaseManager {
       });
       this.options.onEvent({ type: 'lease-released', shardId, error: classified });
       return false;
+    } finally {
+      this.releasedAt.set(shardId, this.options.scheduler.now());
     }
   }
 
