@@ -170,6 +170,7 @@ export class ProducerEngine<T> {
       this.sendLoop,
       settlement,
       this.failures,
+      this.counters,
     );
     this.startup = new StreamStartup<T>(
       this.client,
