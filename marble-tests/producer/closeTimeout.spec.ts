@@ -137,6 +137,26 @@ describe('Producer.close({ timeoutMs }) in virtual time', () => {
     expect(timers.live).toBe(0);
   });
 
+  it('only send() items left (their failures reject their send() only): close() still rejects with the counts', async () => {
+    let closed: Promise<void> | undefined;
+    let sent: Promise<unknown> | undefined;
+    const { reports } = run(
+      [],
+      (producer, at) => {
+        sent = producer.send('B1').catch((error: unknown) => error);
+        at(0, () => (closed = producer.close({ timeoutMs: 500 })));
+      },
+      { latencyMs: 10, entryFault: () => 'ProvisionedThroughputExceededException' },
+      { expoBackoff: 100 },
+    );
+    expect(reports).toEqual([`500 B1 aborted ${SHARD_B} unknown:false`]);
+    expect(await sent).toBeInstanceOf(ProducerAbortedError);
+    // Before, this close resolved: nothing told the caller it had not finished.
+    const { counts, cause } = await timedOut(closed);
+    expect(counts).toEqual({ timeoutMs: 500, failed: 1, deliveryUnknown: 0, delivered: 0, waitingPuts: 0 });
+    expect(cause).toBeUndefined();
+  });
+
   it('a call that never gets an answer: its items fail with deliveryUnknown, a put() waiting for room rejects', async () => {
     let closed: Promise<void> | undefined;
     const { reports, puts, fake, timers } = run(
