@@ -251,7 +251,9 @@ export class Producer<T> {
 
   private stop(abort = false): Promise<void> {
     const stopped = this.engine.dispose(abort);
-    this.reports.complete();
+    // Stopped from inside a report (a reports$ subscriber that aborts), the rest of that answer's
+    // items are settled after the abort: their reports go out before reports$ completes.
+    this.engine.afterTurn(() => this.reports.complete());
     return stopped;
   }
 

@@ -301,6 +301,14 @@ export class ProducerEngine<T> {
     return this.digestsClosed;
   }
 
+  /**
+   * Runs `work` now, or, from inside an engine turn (a report being emitted), once that turn is
+   * over: after the rest of the answer being reported is settled (and reported).
+   */
+  afterTurn(work: () => void): void {
+    this.turns.afterTurn(work);
+  }
+
   private becomeReady(): void {
     if (this.state !== 'starting') return;
     this.state = 'ready';
