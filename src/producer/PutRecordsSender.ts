@@ -1,4 +1,4 @@
-import type { KinesisClient, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import type { KinesisClient, PutRecordsCommandOutput, PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
@@ -138,7 +138,9 @@ export class PutRecordsSender<T> {
 
   private answered(records: readonly OutgoingRecord<T>[], output: PutRecordsCommandOutput): SendResult<T> {
     if (sdkRetried(output)) for (const record of records) record.possibleDuplicate = true;
-    const answers = output.Records ?? [];
+    // A client of the caller's own may answer nothing (a mock): as an answer of no entries.
+    const answers: readonly (PutRecordsResultEntry | null | undefined)[] =
+      (output as PutRecordsCommandOutput | undefined)?.Records ?? [];
     if (answers.length !== records.length) {
       return this.requestFailed(
         records,
@@ -152,7 +154,8 @@ export class PutRecordsSender<T> {
     }
     const result = emptyResult<T>();
     records.forEach((record, i) => {
-      const answer = answers[i]!;
+      // An entry that is not an object is answered as a failed one (InternalFailure).
+      const answer: PutRecordsResultEntry = answers[i] ?? {};
       if (
         answer.ErrorCode === undefined &&
         answer.ShardId !== undefined &&
