@@ -96,3 +96,53 @@ describe.each<[string, Answers, string]>([
     expect(completed).toBe(true);
   });
 });
+
+describe('a client of the caller’s own whose DescribeStreamSummary answers nothing', () => {
+  it('the stream first missing, then listed: the items are delivered once it is', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    const reports: DeliveryReport<number>[] = [];
+    let completed = false;
+    let lists = 0;
+    scheduler.run(() => {
+      const answer = (value: () => unknown, fails = false) => ({
+        then(resolve: (value: unknown) => void, reject: (error: unknown) => void) {
+          scheduler.schedule(() => {
+            if (fails) reject(Object.assign(new Error('no stream'), { name: 'ResourceNotFoundException' }));
+            else resolve(value());
+          }, 10);
+        },
+      });
+      let sequence = 0;
+      const client = {
+        send: (command: unknown) => {
+          if (command instanceof ListShardsCommand) {
+            lists += 1;
+            return answer(shards, lists === 1);
+          }
+          if (command instanceof PutRecordsCommand) {
+            const entries = command.input.Records ?? [];
+            return answer(() => ({
+              FailedRecordCount: 0,
+              Records: entries.map(() => ({
+                ShardId: evenShards(1)[0]!.ShardId,
+                SequenceNumber: String((sequence += 1)),
+              })),
+            }));
+          }
+          // DescribeStreamSummary: nothing.
+          return answer(() => undefined);
+        },
+      } as unknown as KinesisClient;
+      from([1, 2, 3])
+        .pipe(toKinesis<number>({ streamName: 'orders', client, bufferTime: 5, onFailure: 'emit' }))
+        .subscribe({ next: (report) => reports.push(report), complete: () => (completed = true) });
+    });
+    expect(lists).toBeGreaterThanOrEqual(2);
+    expect(reports.map((report) => `${report.item} ${report.status}`).sort()).toEqual([
+      '1 delivered',
+      '2 delivered',
+      '3 delivered',
+    ]);
+    expect(completed).toBe(true);
+  });
+});

@@ -205,7 +205,9 @@ export class StreamStartup<T> {
           context: { streamName: this.options.address.streamName },
         }),
       (output) => {
-        const status = output.StreamDescriptionSummary?.StreamStatus;
+        // A client of the caller's own may answer nothing (a mock): read as no status given.
+        const status = (output as DescribeStreamSummaryCommandOutput | undefined)?.StreamDescriptionSummary
+          ?.StreamStatus;
         done(status === undefined || status === 'ACTIVE' || status === 'UPDATING');
       },
       (error: unknown) => {
