@@ -10,6 +10,7 @@ import { from } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { toKinesis } from '../../src/operators/toKinesis.js';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
+import { DeliveryFailedError } from '../../src/producer/errors/DeliveryFailedError.js';
 import { DeliveryRetryLimitError } from '../../src/producer/errors/DeliveryRetryLimitError.js';
 import { evenShards } from './support/fakeKinesis.js';
 
@@ -145,4 +146,59 @@ describe('a client of the caller’s own whose DescribeStreamSummary answers not
     ]);
     expect(completed).toBe(true);
   });
+});
+
+function revokedProxy(): unknown {
+  const { proxy, revoke } = Proxy.revocable({}, {});
+  revoke();
+  return proxy;
+}
+
+function gettersThrow(): unknown {
+  return new Proxy(
+    {},
+    {
+      get: () => {
+        throw new Error('getter');
+      },
+    },
+  );
+}
+
+describe.each([
+  ['a revoked Proxy', revokedProxy],
+  ['an object whose getters throw', gettersThrow],
+])('a client of the caller’s own that rejects with %s', (_, rejection) => {
+  it.each(['ListShards', 'PutRecords'])(
+    'from %s: every item fails once with DeliveryFailedError; the output completes',
+    (failing) => {
+      const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+      const reports: DeliveryReport<number>[] = [];
+      let completed = false;
+      scheduler.run(() => {
+        const client = {
+          send: (command: unknown) => ({
+            then(resolve: (value: unknown) => void, reject: (error: unknown) => void) {
+              scheduler.schedule(() => {
+                const isList = command instanceof ListShardsCommand;
+                if (isList === (failing === 'ListShards')) reject(rejection());
+                else resolve(shards());
+              }, 10);
+            },
+          }),
+        } as unknown as KinesisClient;
+        from([1, 2])
+          .pipe(toKinesis<number>({ streamName: 'orders', client, bufferTime: 5, onFailure: 'emit' }))
+          .subscribe({ next: (report) => reports.push(report), complete: () => (completed = true) });
+      });
+      expect(reports.map((report) => report.item).sort()).toEqual([1, 2]);
+      for (const report of reports) {
+        expect(report.status).toBe('failed');
+        if (report.status !== 'failed') continue;
+        expect(report.error).toBeInstanceOf(DeliveryFailedError);
+        expect(report.error.message).toContain('the call failed with');
+      }
+      expect(completed).toBe(true);
+    },
+  );
 });

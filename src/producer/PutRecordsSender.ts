@@ -2,6 +2,7 @@ import type { KinesisClient, PutRecordsCommandOutput, PutRecordsResultEntry } fr
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
+import { classifyCallError } from './classifyCallError.js';
 import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
 import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import type { PutRecordsEntry } from '../kinesis/putRecordsBody.js';
@@ -176,7 +177,7 @@ export class PutRecordsSender<T> {
   }
 
   private requestFailed(records: readonly OutgoingRecord<T>[], thrown: unknown): SendResult<T> {
-    const error = classifyError(thrown, { streamName: this.address.streamName });
+    const error = classifyCallError(thrown, { streamName: this.address.streamName });
     const result: MutableResult<T> = { ...emptyResult<T>(), requestError: error };
     const unknownOutcome = error instanceof ConnectionError || sdkRetried(thrown);
     for (const record of records) {
@@ -210,8 +211,13 @@ export class PutRecordsSender<T> {
  */
 function sdkRetried(outcome: unknown): boolean {
   if (typeof outcome !== 'object' || outcome === null) return false;
-  const attempts = (outcome as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
-  return typeof attempts === 'number' && attempts > 1;
+  try {
+    const attempts = (outcome as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
+    return typeof attempts === 'number' && attempts > 1;
+  } catch {
+    // A value whose fields cannot be read (see classifyCallError): no sign of a retry.
+    return false;
+  }
 }
 
 type MutableResult<T> = { -readonly [K in keyof SendResult<T>]: SendResult<T>[K] };
