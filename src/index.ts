@@ -137,6 +137,10 @@ export { DeliveryRetryLimitError } from './producer/errors/DeliveryRetryLimitErr
 export { AfterFlushError } from './producer/errors/AfterFlushError.js';
 export { ProducerClosedError } from './producer/errors/ProducerClosedError.js';
 export { ProducerAbortedError } from './producer/errors/ProducerAbortedError.js';
+export {
+  ProducerCloseTimeoutError,
+  type CloseTimeoutCounts,
+} from './producer/errors/ProducerCloseTimeoutError.js';
 export { fromKinesis, type KinesisConsumerObservable } from './observables/fromKinesis.js';
 export { checkpoint, type CheckpointOptions, type Checkpointable } from './operators/checkpoint.js';
 export { checkpointFilter } from './operators/checkpointFilter.js';

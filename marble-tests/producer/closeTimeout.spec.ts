@@ -1,12 +1,15 @@
 // Producer.close({ timeoutMs }) in virtual time: the close delivers as usual until its deadline;
 // if it has not finished by then, the producer is aborted at that moment exactly as by
 // close({ abort: true }) (the items not delivered fail with ProducerAbortedError, put() calls
-// waiting for room reject), and the close rejects as one an abort ends does. Without it, an
+// waiting for room reject), and the close rejects with ProducerCloseTimeoutError, which counts what
+// the abort found and has as its cause the failure the close would have rejected with otherwise
+// (even when every item was delivered: the close did not end cleanly). Without it, an
 // afterFlush that never settles, a stream that throttles for ever or a call that never gets an
 // answer kept close() pending for ever.
 import { TestScheduler } from 'rxjs/testing';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import { ProducerAbortedError } from '../../src/producer/errors/ProducerAbortedError.js';
+import { ProducerCloseTimeoutError } from '../../src/producer/errors/ProducerCloseTimeoutError.js';
 import { Producer } from '../../src/producer/Producer.js';
 import type { ProducerOptions } from '../../src/producer/ProducerOptions.js';
 import { CountingTimers } from './support/countingTimers.js';
@@ -80,8 +83,18 @@ async function outcome(promise: Promise<void> | undefined): Promise<unknown> {
   );
 }
 
+/** The ProducerCloseTimeoutError a close rejected with: its counts, and its cause. */
+async function timedOut(promise: Promise<void> | undefined) {
+  const error = await outcome(promise);
+  expect(error).toBeInstanceOf(ProducerCloseTimeoutError);
+  const { timeoutMs, failed, deliveryUnknown, delivered, waitingPuts, cause, context } =
+    error as ProducerCloseTimeoutError;
+  expect(context.streamName).toBe('orders');
+  return { counts: { timeoutMs, failed, deliveryUnknown, delivered, waitingPuts }, cause };
+}
+
 describe('Producer.close({ timeoutMs }) in virtual time', () => {
-  it('an afterFlush that never settles: at the deadline the items are reported delivered and close() resolves', async () => {
+  it('an afterFlush that never settles: at the deadline the items are reported delivered; close() rejects with the counts', async () => {
     let closed: Promise<void> | undefined;
     const { reports, warnings, timers, producer } = run(
       ['A1', 'B2'],
@@ -91,7 +104,10 @@ describe('Producer.close({ timeoutMs }) in virtual time', () => {
     );
     // Stored at 15, held by afterFlush until the deadline at 1020 (the abort's rule: delivered).
     expect(reports).toEqual([`1020 A1 delivered ${SHARD_A}`, `1020 B2 delivered ${SHARD_B}`]);
-    await expect(closed).resolves.toBeUndefined();
+    // Delivered, yet the close did not finish: afterFlush never said it was done with them.
+    const { counts, cause } = await timedOut(closed);
+    expect(counts).toEqual({ timeoutMs: 1_000, failed: 0, deliveryUnknown: 0, delivered: 2, waitingPuts: 0 });
+    expect(cause).toBeUndefined();
     expect(warnings).toEqual([
       'rxjs-kinesis: close deadline passed: aborting streamName=orders timeoutMs=1000 items=2 waitingPuts=0',
     ]);
@@ -114,10 +130,31 @@ describe('Producer.close({ timeoutMs }) in virtual time', () => {
     // The close sent at once (0); B2 went again after 99 and 198 ms of back-off, and was waiting
     // 396 ms more at the deadline: no call after it.
     expect(fake.calls.map((call) => call.time)).toEqual([0, 109, 317]);
-    const error = await outcome(closed);
-    expect(error).toBeInstanceOf(ProducerAbortedError);
-    expect((error as ProducerAbortedError).items.map((entry) => entry.item)).toEqual(['B2']);
+    const { counts, cause } = await timedOut(closed);
+    expect(counts).toEqual({ timeoutMs: 500, failed: 1, deliveryUnknown: 0, delivered: 0, waitingPuts: 0 });
+    expect(cause).toBeInstanceOf(ProducerAbortedError);
+    expect((cause as ProducerAbortedError).items.map((entry) => entry.item)).toEqual(['B2']);
     expect(timers.live).toBe(0);
+  });
+
+  it('only send() items left (their failures reject their send() only): close() still rejects with the counts', async () => {
+    let closed: Promise<void> | undefined;
+    let sent: Promise<unknown> | undefined;
+    const { reports } = run(
+      [],
+      (producer, at) => {
+        sent = producer.send('B1').catch((error: unknown) => error);
+        at(0, () => (closed = producer.close({ timeoutMs: 500 })));
+      },
+      { latencyMs: 10, entryFault: () => 'ProvisionedThroughputExceededException' },
+      { expoBackoff: 100 },
+    );
+    expect(reports).toEqual([`500 B1 aborted ${SHARD_B} unknown:false`]);
+    expect(await sent).toBeInstanceOf(ProducerAbortedError);
+    // Before, this close resolved: nothing told the caller it had not finished.
+    const { counts, cause } = await timedOut(closed);
+    expect(counts).toEqual({ timeoutMs: 500, failed: 1, deliveryUnknown: 0, delivered: 0, waitingPuts: 0 });
+    expect(cause).toBeUndefined();
   });
 
   it('a call that never gets an answer: its items fail with deliveryUnknown, a put() waiting for room rejects', async () => {
@@ -134,7 +171,10 @@ describe('Producer.close({ timeoutMs }) in virtual time', () => {
     expect(await puts).toEqual(['A1 accepted', 'A2 ProducerAbortedError']);
     expect(reports).toEqual([`2000 A1 aborted ${SHARD_A} unknown:true`]);
     expect(fake.calls.map((call) => call.time)).toEqual([0]);
-    expect(await closeOutcome).toBeInstanceOf(ProducerAbortedError);
+    await closeOutcome;
+    const { counts, cause } = await timedOut(closed);
+    expect(counts).toEqual({ timeoutMs: 2_000, failed: 1, deliveryUnknown: 1, delivered: 0, waitingPuts: 1 });
+    expect(cause).toBeInstanceOf(ProducerAbortedError);
     expect(timers.live).toBe(0);
   });
 
@@ -155,7 +195,9 @@ describe('Producer.close({ timeoutMs }) in virtual time', () => {
     });
     // Sent at 5 (bufferTime), in flight at 7.
     expect(aborted.reports).toEqual([`7 A1 aborted ${SHARD_A} unknown:true`]);
-    expect(await outcome(zero)).toBeInstanceOf(ProducerAbortedError);
+    const { counts, cause } = await timedOut(zero);
+    expect(counts).toEqual({ timeoutMs: 0, failed: 1, deliveryUnknown: 1, delivered: 0, waitingPuts: 0 });
+    expect(cause).toBeInstanceOf(ProducerAbortedError);
   });
 
   it('the earlier deadline rules; a later close() returns the same promise; Infinity sets none', async () => {
@@ -175,7 +217,10 @@ describe('Producer.close({ timeoutMs }) in virtual time', () => {
     expect(earlier.reports).toEqual([`70 A1 delivered ${SHARD_A}`]);
     expect(closes[1]).toBe(closes[0]);
     expect(closes[2]).toBe(closes[0]);
-    await expect(Promise.all(closes)).resolves.toEqual([undefined, undefined, undefined, undefined]);
+    const { counts } = await timedOut(closes[0]);
+    expect(counts).toEqual({ timeoutMs: 10, failed: 0, deliveryUnknown: 0, delivered: 1, waitingPuts: 0 });
+    // The close() at 70 came before the deadline passed: the same promise.
+    expect(closes[3]).toBe(closes[0]);
 
     let unbounded: Promise<void> | undefined;
     const forever = run(

@@ -95,6 +95,15 @@ describe('Producer.close({ abort: true }) during a split call, in virtual time',
     expect(producer.queuedItems).toBe(0);
   });
 
+  it('counts the entries Kinesis throttled in the parts answered before the abort', async () => {
+    // "b" was throttled in (a b c d), answered at 25; its back-off was cut short by the abort at 40.
+    const { closed, producer } = abortAt(40);
+    await expect(closed).resolves.toBeUndefined();
+    const { totals, shards } = producer.metrics();
+    expect(totals.throttled).toBe(1);
+    expect(shards[SHARD]?.throttled).toBe(1);
+  });
+
   it('before any part is answered: every item of the call in flight is unknown, the waiting part not', async () => {
     const { closed, reports, flushed } = abortAt(20);
     await expect(closed).resolves.toBeUndefined();

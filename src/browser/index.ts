@@ -94,4 +94,8 @@ export { DeliveryRetryLimitError } from '../producer/errors/DeliveryRetryLimitEr
 export { AfterFlushError } from '../producer/errors/AfterFlushError.js';
 export { ProducerClosedError } from '../producer/errors/ProducerClosedError.js';
 export { ProducerAbortedError } from '../producer/errors/ProducerAbortedError.js';
+export {
+  ProducerCloseTimeoutError,
+  type CloseTimeoutCounts,
+} from '../producer/errors/ProducerCloseTimeoutError.js';
 export type { Logger, LogMethod } from '../logging/Logger.js';

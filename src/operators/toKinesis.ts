@@ -93,12 +93,20 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
         else subscriber.next({ status: 'failed', item, index: itemIndex, error });
       };
 
+      // A failure of the engine while it is still being built (its first shard map load, run from
+      // its constructor, can fail at once with a caller's client that throws) is handled once the
+      // engine and the final flush exist.
+      let failedWhileBuilt: { error: unknown } | undefined;
+      let built = false;
       const engine = new ProducerEngine<T>(options, {
         report: (report) => {
           if (report.status === 'failed') failedItem(report.item, report.index, report.error);
           else if (!finished) subscriber.next(report);
         },
-        fatal: fail,
+        fatal: (error) => {
+          if (built) fail(error);
+          else failedWhileBuilt ??= { error };
+        },
       });
       /**
        * The final flush did not finish in flushTimeoutMs: the engine is aborted as Producer's
@@ -128,7 +136,9 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
         // Several final flushes (a failure during the first one): the first deadline rules.
         deadline.set(flushTimeoutMs);
       };
+      built = true;
       metrics?.attach(engine.metrics$);
+      if (failedWhileBuilt !== undefined) fail(failedWhileBuilt.error);
       if (options.flushOn !== undefined) {
         intake.add(
           options.flushOn.subscribe({ next: () => engine.flush(), error: (error: unknown) => fail(error) }),

@@ -3,6 +3,7 @@ import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
 import { DeliveryFailedError } from './errors/DeliveryFailedError.js';
 import { DeliveryRetryLimitError } from './errors/DeliveryRetryLimitError.js';
+import { ItemSerializationError } from './errors/ItemSerializationError.js';
 import type { FailedItem } from './errors/FailedItem.js';
 import { ProducerAbortedError } from './errors/ProducerAbortedError.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
@@ -45,6 +46,26 @@ export class ItemFailures<T> {
     this.counters.add(laneId, 'failures', items.length);
     for (let i = 0; i < items.length; i += 1)
       this.hooks.report({ status: 'failed', item: items.item(i), index: items.index(i), error });
+    this.queue.countOutRecord(items);
+    this.queue.settled();
+  }
+
+  /**
+   * Fails the items of a record the processor's aggregator could not close (its accumulator threw
+   * `cause`), each with its own ItemSerializationError, and settles them.
+   */
+  failUnbuilt(items: RecordItems<T>, cause: unknown, laneId: string): void {
+    this.counters.add(laneId, 'failures', items.length);
+    this.log('error', 'items failed: the aggregator could not close their record', {
+      items: items.length,
+      error: cause instanceof Error ? cause : undefined,
+    });
+    for (let i = 0; i < items.length; i += 1) {
+      const item = items.item(i);
+      const index = items.index(i);
+      const error = new ItemSerializationError(item, index, cause, this.context);
+      this.hooks.report({ status: 'failed', item, index, error });
+    }
     this.queue.countOutRecord(items);
     this.queue.settled();
   }

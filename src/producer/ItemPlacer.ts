@@ -61,6 +61,7 @@ export class ItemPlacer<T> {
             })
           : new ItemSerializationError(item.item, item.index, error, context);
       this.failures.failItems([item], failure, laneId);
+      this.sendLoop.failBrokenRecords();
       // A record closed before the item was refused goes as any closed record does.
       if (aggregates && batcher.unreleasedClosedRecords > 0) {
         batcher.releaseClosed();
@@ -69,6 +70,8 @@ export class ItemPlacer<T> {
       return;
     }
     if (aggregates) {
+      // The open record's accumulator threw while closing it (an aggregator of the caller's own).
+      this.sendLoop.failBrokenRecords();
       // An aggregated record closes when it is full or the next item does not fit: it goes now.
       if (closedRecord) {
         if (options.partitionKey === undefined) this.preparer.endRun(item.partitionKey);

@@ -3,6 +3,7 @@ import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { DeliveredReport, DeliveryReport } from './DeliveryReport.js';
 import { ProducerAbortedError } from './errors/ProducerAbortedError.js';
 import { ProducerClosedError } from './errors/ProducerClosedError.js';
+import { ProducerCloseTimeoutError } from './errors/ProducerCloseTimeoutError.js';
 import { FifoQueue } from './FifoQueue.js';
 import { FlushFailures } from './FlushFailures.js';
 import { CloseDeadline } from './CloseDeadline.js';
@@ -20,6 +21,15 @@ interface WaitingPut<T> {
   readonly prepared: PreparedItem<T>;
   readonly accepted: () => void;
   readonly refused: (error: RxjsKinesisError) => void;
+}
+
+/** What the abort at a close({ timeoutMs }) deadline reported, counted as it reports. */
+interface DeadlineAbort {
+  readonly timeoutMs: number;
+  readonly waitingPuts: number;
+  failed: number;
+  deliveryUnknown: number;
+  delivered: number;
 }
 
 interface DeliveryWaiter<T> {
@@ -62,6 +72,10 @@ export class Producer<T> {
   private aborting: Promise<void> | undefined;
   /** The deadline of the graceful close (close({ timeoutMs })). */
   private readonly closeDeadline: CloseDeadline;
+  /** Set once that deadline passed and aborted the producer: the close rejects with it. */
+  private deadlineAbort: DeadlineAbort | undefined;
+  /** True while the abort at that deadline reports (its reports are counted). */
+  private countingAbort = false;
   private readonly flushOn: Subscription | undefined;
 
   /** Every item's report, as its PutRecords answer arrives. Completes on close(). */
@@ -147,9 +161,10 @@ export class Producer<T> {
    * called after it returns the same promise. See the README, "Closing a Producer".
    *
    * With `{ timeoutMs }`: closes gracefully, but aborts as above when the close has not finished
-   * `timeoutMs` after it was called (on the producer's scheduler); the close then rejects as one
-   * an abort ends does. Given while a graceful close runs, the earlier deadline rules (the same
-   * promise is returned).
+   * `timeoutMs` after it was called (on the producer's scheduler); the close then rejects with
+   * ProducerCloseTimeoutError (what the abort found; `cause`: the failure it would have rejected
+   * with otherwise), even when every item it reported was delivered. Given while a graceful close
+   * runs, the earlier deadline rules (the same promise is returned).
    *
    * Invalid options reject at once with InvalidOptionError, the producer left open.
    */
@@ -165,12 +180,28 @@ export class Producer<T> {
     this.flushOn?.unsubscribe();
     if (abort) this.aborting ??= this.abort();
     if (this.aborting !== undefined) return this.aborting;
-    this.closing ??= this.flush().finally(() => {
-      this.closeDeadline.end();
-      return this.stop();
-    });
+    this.closing ??= this.closeGracefully();
     this.closeDeadline.set(timeoutMs);
     return this.closing;
+  }
+
+  /** Flushes everything, then stops; rejects as the flush did, or as the deadline's abort ended it. */
+  private async closeGracefully(): Promise<void> {
+    let failure: { readonly error: unknown } | undefined;
+    try {
+      await this.flush();
+    } catch (error) {
+      failure = { error };
+    }
+    this.closeDeadline.end();
+    await this.stop();
+    const timedOut = this.deadlineAbort;
+    if (timedOut !== undefined) {
+      throw new ProducerCloseTimeoutError(timedOut, failure?.error, {
+        streamName: this.engine.options.address.streamName,
+      });
+    }
+    if (failure !== undefined) throw failure.error;
   }
 
   /** The graceful close's deadline passed before it finished: the producer is aborted now. */
@@ -184,7 +215,21 @@ export class Producer<T> {
       items: this.engine.queuedItems,
       waitingPuts: this.waiting.length,
     });
-    this.aborting ??= this.abort();
+    if (this.aborting !== undefined) return;
+    this.deadlineAbort = {
+      timeoutMs,
+      waitingPuts: this.waiting.length,
+      failed: 0,
+      deliveryUnknown: 0,
+      delivered: 0,
+    };
+    // The abort reports every item before its first await: its reports are counted meanwhile.
+    this.countingAbort = true;
+    try {
+      this.aborting = this.abort();
+    } finally {
+      this.countingAbort = false;
+    }
   }
 
   private async abort(): Promise<void> {
@@ -206,7 +251,9 @@ export class Producer<T> {
 
   private stop(abort = false): Promise<void> {
     const stopped = this.engine.dispose(abort);
-    this.reports.complete();
+    // Stopped from inside a report (a reports$ subscriber that aborts), the rest of that answer's
+    // items are settled after the abort: their reports go out before reports$ completes.
+    this.engine.afterTurn(() => this.reports.complete());
     return stopped;
   }
 
@@ -290,6 +337,18 @@ export class Producer<T> {
     } else if (report.status !== 'delivered') {
       this.flushFailures.itemFailed(report.index, report.error);
     }
+    if (this.countingAbort) this.countAborted(report);
     this.reports.next(report);
+  }
+
+  /** Counts a report of the abort at the close deadline (see ProducerCloseTimeoutError). */
+  private countAborted(report: DeliveryReport<T>): void {
+    const counts = this.deadlineAbort!;
+    if (report.status === 'delivered') counts.delivered += 1;
+    else {
+      counts.failed += 1;
+      const { error } = report;
+      if (error instanceof ProducerAbortedError && error.deliveryUnknown) counts.deliveryUnknown += 1;
+    }
   }
 }

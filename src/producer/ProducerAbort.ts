@@ -1,6 +1,8 @@
+import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
 import type { DeliverySettlement } from './DeliverySettlement.js';
 import type { ItemFailures } from './ItemFailures.js';
-import type { QueuedItem } from './OutgoingRecord.js';
+import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
+import type { ProducerMetrics } from './ProducerMetrics.js';
 import type { RecordBatcher } from './RecordBatcher.js';
 import { OneItem, type RecordItems } from './RecordItems.js';
 import type { SendLoop } from './SendLoop.js';
@@ -45,6 +47,7 @@ export class ProducerAbort<T> {
     private readonly sendLoop: SendLoop<T>,
     private readonly settlement: DeliverySettlement<T>,
     private readonly failures: ItemFailures<T>,
+    private readonly counters: ProducerMetrics,
   ) {}
 
   /** Reports every item not settled (see above); `unplaced`: the items waiting for the shard map. */
@@ -52,6 +55,9 @@ export class ProducerAbort<T> {
     const calls = this.sendLoop.takeInFlight().map((call) => call.abandon());
     for (const { answered } of calls) {
       if (answered === undefined) continue;
+      // Entries Kinesis throttled in the parts answered count as those of any answer do.
+      this.countThrottled(answered.retry);
+      for (const { record } of answered.givenUp) this.countThrottled([record]);
       this.failures.failGivenUp(answered.givenUp);
       this.settlement.delivered(answered);
     }
@@ -79,6 +85,12 @@ export class ProducerAbort<T> {
     }
     const records = unplaced.map((item) => ({ items: new OneItem<T>(item), laneId: UNASSIGNED_SHARD }));
     return { inFlight, waiting, unplaced: this.failByLane(records, false) };
+  }
+
+  private countThrottled(records: readonly OutgoingRecord<T>[]): void {
+    for (const record of records) {
+      if (record.lastError instanceof ThrottledError) this.counters.add(record.laneId, 'throttled');
+    }
   }
 
   /** Fails the records of one call (or the unplaced items), one error per lane; the item count. */

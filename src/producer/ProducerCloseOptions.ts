@@ -12,9 +12,10 @@ export interface ProducerCloseOptions {
    * The longest a graceful close delivers, in ms: 0 to 2^31−1, or Infinity (the default: no
    * deadline). The close delivers as usual until then; if it has not finished by then, the
    * producer is aborted at that moment, exactly as by `close({ abort: true })`, and the close
-   * rejects as it does when an abort ends it. The timer runs on the producer's `scheduler` and is
-   * cancelled when the close finishes first. Given to a close() while one runs, the earlier
-   * deadline rules. Not with `abort: true` (nothing is delivered then): InvalidOptionError.
+   * rejects with ProducerCloseTimeoutError (even when every item was delivered: see there). The
+   * timer runs on the producer's `scheduler` and is cancelled when the close finishes first.
+   * Given to a close() while one runs, the earlier deadline rules. Not with `abort: true`
+   * (nothing is delivered then): InvalidOptionError.
    */
   readonly timeoutMs?: number;
 }

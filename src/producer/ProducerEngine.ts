@@ -170,6 +170,7 @@ export class ProducerEngine<T> {
       this.sendLoop,
       settlement,
       this.failures,
+      this.counters,
     );
     this.startup = new StreamStartup<T>(
       this.client,
@@ -298,6 +299,14 @@ export class ProducerEngine<T> {
     });
     if (this.ownsClient) this.client.destroy();
     return this.digestsClosed;
+  }
+
+  /**
+   * Runs `work` now, or, from inside an engine turn (a report being emitted), once that turn is
+   * over: after the rest of the answer being reported is settled (and reported).
+   */
+  afterTurn(work: () => void): void {
+    this.turns.afterTurn(work);
   }
 
   private becomeReady(): void {

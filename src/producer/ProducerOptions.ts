@@ -93,7 +93,10 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
   readonly shardMapRefreshInterval?: number;
   /** Scheduler for every timer (bufferTime, rate limits, back-off). Default asyncScheduler. */
   readonly scheduler?: SchedulerLike;
-  /** Source of randomness in [0, 1) for back-off jitter and random partition keys. Default Math.random. */
+  /**
+   * Source of randomness in [0, 1) for back-off jitter and random partition keys. Default
+   * Math.random. A draw that throws or is not in [0, 1) is replaced by one of Math.random().
+   */
   readonly random?: () => number;
   /**
    * Each time this emits, what was accepted is sent at once instead of waiting for bufferTime;

@@ -1,7 +1,8 @@
-import type { KinesisClient, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import type { KinesisClient, PutRecordsCommandOutput, PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
+import { classifyCallError } from './classifyCallError.js';
 import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
 import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import type { PutRecordsEntry } from '../kinesis/putRecordsBody.js';
@@ -138,7 +139,9 @@ export class PutRecordsSender<T> {
 
   private answered(records: readonly OutgoingRecord<T>[], output: PutRecordsCommandOutput): SendResult<T> {
     if (sdkRetried(output)) for (const record of records) record.possibleDuplicate = true;
-    const answers = output.Records ?? [];
+    // A client of the caller's own may answer nothing (a mock): as an answer of no entries.
+    const answers: readonly (PutRecordsResultEntry | null | undefined)[] =
+      (output as PutRecordsCommandOutput | undefined)?.Records ?? [];
     if (answers.length !== records.length) {
       return this.requestFailed(
         records,
@@ -152,7 +155,8 @@ export class PutRecordsSender<T> {
     }
     const result = emptyResult<T>();
     records.forEach((record, i) => {
-      const answer = answers[i]!;
+      // An entry that is not an object is answered as a failed one (InternalFailure).
+      const answer: PutRecordsResultEntry = answers[i] ?? {};
       if (
         answer.ErrorCode === undefined &&
         answer.ShardId !== undefined &&
@@ -173,7 +177,7 @@ export class PutRecordsSender<T> {
   }
 
   private requestFailed(records: readonly OutgoingRecord<T>[], thrown: unknown): SendResult<T> {
-    const error = classifyError(thrown, { streamName: this.address.streamName });
+    const error = classifyCallError(thrown, { streamName: this.address.streamName });
     const result: MutableResult<T> = { ...emptyResult<T>(), requestError: error };
     const unknownOutcome = error instanceof ConnectionError || sdkRetried(thrown);
     for (const record of records) {
@@ -207,8 +211,13 @@ export class PutRecordsSender<T> {
  */
 function sdkRetried(outcome: unknown): boolean {
   if (typeof outcome !== 'object' || outcome === null) return false;
-  const attempts = (outcome as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
-  return typeof attempts === 'number' && attempts > 1;
+  try {
+    const attempts = (outcome as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
+    return typeof attempts === 'number' && attempts > 1;
+  } catch {
+    // A value whose fields cannot be read (see classifyCallError): no sign of a retry.
+    return false;
+  }
 }
 
 type MutableResult<T> = { -readonly [K in keyof SendResult<T>]: SendResult<T>[K] };

@@ -1,4 +1,6 @@
 import type { AggregatedRecord } from '../processors/Aggregator.js';
+import { RecordTooLargeError } from '../processors/errors/RecordTooLargeError.js';
+import { SerializationError } from '../processors/errors/SerializationError.js';
 import type { DigestSink } from '../processors/aggregators/deferredDigest.js';
 import { isNoneAggregator } from '../processors/aggregators/noneAggregator.js';
 import type { Processor } from '../processors/Processor.js';
@@ -9,6 +11,13 @@ import { ShardLane, type TakenRecord } from './ShardLane.js';
 import { recordSizes } from './recordSizes.js';
 import type { BatchLimits, NextBatch } from './BatchLimits.js';
 import { BatchAdmission, STOP, TAKE } from './BatchAdmission.js';
+
+/** The items of an open record whose accumulator threw while closing it, and what it threw. */
+export interface BrokenRecord<T> {
+  readonly items: RecordItems<T>;
+  readonly laneId: string;
+  readonly error: unknown;
+}
 
 /**
  * Aggregates items per predicted shard and cuts PutRecords batches. Items go into their lane's
@@ -33,6 +42,8 @@ export class RecordBatcher<T> {
   private readyRecords = 0;
   private readyBytes = 0;
   private readonly admission: BatchAdmission<T>;
+  /** Open records whose accumulator threw while closing them (see takeBroken). */
+  private broken: BrokenRecord<T>[] = [];
 
   /** See RecordSizes. */
   private readonly fullRecordBytes: number;
@@ -82,7 +93,7 @@ export class RecordBatcher<T> {
   /**
    * Adds an item to its lane's open record. Throws what the accumulator throws (e.g.
    * RecordTooLargeError), the item not added (the open record may have closed before it, as
-   * below). Returns true when a record closed (the open one was full, or the item did not fit
+   * below; after any other throw the open record is set aside, see takeBroken). Returns true when a record closed (the open one was full, or the item did not fit
    * or would have taken it past fullRecordBytes), false when the item joined the open record.
    */
   add(item: QueuedItem<T>, shardId: string): boolean {
@@ -91,33 +102,59 @@ export class RecordBatcher<T> {
       this.queueRecord(lane, item, new OneItem(item));
       return true;
     }
-    const { accumulator } = lane;
-    let sizeBefore = accumulator.size;
-    let wasOpen = accumulator.itemCount > 0;
-    const closedBefore = this.halfRecords && wasOpen && sizeBefore + item.size > this.fullRecordBytes;
-    if (closedBefore) {
-      // The item would take the record past half the shard's budget (item.size, with its key,
-      // is more than it adds but for a few bytes of framing): the record goes as it is.
-      this.closeOpen(lane);
+    let { accumulator } = lane;
+    let sizeBefore = 0;
+    let wasOpen = false;
+    let closedBefore = false;
+    let closed: AggregatedRecord | undefined;
+    let sizeAfter = 0;
+    let openAfter = false;
+    let adding = false;
+    // Every call to the accumulator comes before the batcher changes: one that throws leaves the
+    // item out of the lane (its caller fails it).
+    try {
       sizeBefore = accumulator.size;
-      wasOpen = false;
+      wasOpen = accumulator.itemCount > 0;
+      closedBefore = this.halfRecords && wasOpen && sizeBefore + item.size > this.fullRecordBytes;
+      if (closedBefore) {
+        // The item would take the record past half the shard's budget (item.size, with its key,
+        // is more than it adds but for a few bytes of framing): the record goes as it is.
+        this.closeOpen(lane);
+        // An accumulator that threw while closing was replaced (see breakOpen).
+        accumulator = lane.accumulator;
+        sizeBefore = accumulator.size;
+        wasOpen = false;
+      }
+      adding = true;
+      closed = accumulator.add(item);
+      adding = false;
+      sizeAfter = accumulator.size;
+      openAfter = accumulator.itemCount > 0;
+    } catch (error) {
+      // add() refusing the entry (RecordTooLargeError, or SerializationError for one its framing
+      // cannot hold) leaves the accumulator as it was (its contract). Any other throw (an
+      // aggregator of the caller's own) leaves it in a state that cannot be known: its open
+      // record's items fail with it (takeBroken), and the lane gets a new one.
+      const refused = adding && (error instanceof RecordTooLargeError || error instanceof SerializationError);
+      if (!refused) this.breakOpen(lane, error);
+      throw error;
     }
-    const closed = accumulator.add(item);
     lane.openItems.add(item);
     this.openItemCount += 1;
     if (closed !== undefined) {
       // The open record closed without the item (it did not fit), which starts the next one; an
       // accumulator of the caller's own may also close it with the item, leaving none open.
       this.openBytes -= sizeBefore;
-      this.openBytes += accumulator.size;
-      if (wasOpen !== accumulator.itemCount > 0) this.openRecords += wasOpen ? -1 : 1;
+      this.openBytes += sizeAfter;
+      if (wasOpen !== openAfter) this.openRecords += wasOpen ? -1 : 1;
       this.close(lane, closed);
       return true;
     }
     if (!wasOpen) this.openRecords += 1;
-    this.openBytes += accumulator.size - sizeBefore;
-    if (accumulator.size >= this.fullRecordBytes) {
-      // Full (without aggregation: the record's one item).
+    this.openBytes += sizeAfter - sizeBefore;
+    if (sizeAfter >= this.fullRecordBytes) {
+      // Full (without aggregation: the record's one item). An accumulator that throws closing
+      // it fails the record's items, this one included (takeBroken).
       this.closeOpen(lane);
       return true;
     }
@@ -126,7 +163,8 @@ export class RecordBatcher<T> {
 
   /** Closes the lane's open record, which holds items, and queues it. */
   private closeOpen(lane: ShardLane<T>): void {
-    const full = lane.accumulator.flush()!;
+    const full = this.flushOpen(lane);
+    if (full === undefined) return;
     this.openRecords -= 1;
     this.openBytes -= full.size;
     this.close(lane, full);
@@ -188,7 +226,7 @@ export class RecordBatcher<T> {
     if (this.openRecords > 0) {
       for (const lane of this.laneList) {
         if (lane.queue.length > 0 || lane.retries.length > 0) continue;
-        const closed = lane.accumulator.flush();
+        const closed = this.flushOpen(lane);
         if (closed === undefined) continue;
         this.openRecords -= 1;
         this.openBytes -= closed.size;
@@ -202,7 +240,7 @@ export class RecordBatcher<T> {
   releaseAll(): void {
     if (this.openRecords > 0) {
       for (const lane of this.laneList) {
-        const closed = lane.accumulator.flush();
+        const closed = this.flushOpen(lane);
         if (closed !== undefined) this.close(lane, closed);
       }
       this.openRecords = 0;
@@ -304,6 +342,53 @@ export class RecordBatcher<T> {
   get idle(): boolean {
     for (const lane of this.laneList) if (!lane.idle) return false;
     return true;
+  }
+
+  /**
+   * Open records whose accumulator (an aggregator of the caller's own) threw while closing them,
+   * since the last call: their items are to be failed. Each lane was given a new accumulator.
+   */
+  takeBroken(): BrokenRecord<T>[] {
+    const { broken } = this;
+    this.broken = [];
+    return broken;
+  }
+
+  /** True when takeBroken() has records to give. */
+  get hasBroken(): boolean {
+    return this.broken.length > 0;
+  }
+
+  /** Closes the lane's open record; undefined when it holds none, or its accumulator threw. */
+  private flushOpen(lane: ShardLane<T>): AggregatedRecord | undefined {
+    try {
+      return lane.accumulator.flush();
+    } catch (error) {
+      this.breakOpen(lane, error);
+      return undefined;
+    }
+  }
+
+  /**
+   * The lane's accumulator threw while closing its open record: what it holds can no longer be
+   * known, so its items are set aside to be failed (takeBroken) and the lane gets a new one.
+   */
+  private breakOpen(lane: ShardLane<T>, error: unknown): void {
+    const items = lane.openItems;
+    lane.openItems = new PackedItems<T>(0);
+    lane.accumulator = this.createAccumulator(this.limits.maxRecordBytes);
+    this.openItemCount -= items.length;
+    if (items.length > 0) this.broken.push({ items, laneId: lane.shardId, error });
+    // The open records and their bytes, counted anew (the broken one's size cannot be trusted).
+    let records = 0;
+    let bytes = 0;
+    for (const other of this.laneList) {
+      if (other.accumulator.itemCount === 0) continue;
+      records += 1;
+      bytes += other.accumulator.size;
+    }
+    this.openRecords = records;
+    this.openBytes = bytes;
   }
 
   /**

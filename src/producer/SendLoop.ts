@@ -130,7 +130,16 @@ export class SendLoop<T> {
     this.bufferTimer?.unsubscribe();
     this.bufferTimer = undefined;
     this.batcher.releaseAll();
+    this.failBrokenRecords();
     this.pump();
+  }
+
+  /** Fails the items of records the aggregator could not close (RecordBatcher.takeBroken). */
+  failBrokenRecords(): void {
+    if (!this.batcher.hasBroken) return;
+    for (const { items, laneId, error } of this.batcher.takeBroken()) {
+      this.failures.failUnbuilt(items, error, laneId);
+    }
   }
 
   /**
@@ -139,6 +148,7 @@ export class SendLoop<T> {
    */
   releaseDue(): void {
     this.batcher.releaseDue();
+    this.failBrokenRecords();
     this.pump();
     if (this.batcher.unreleasedRecords > 0) {
       this.ensureBufferTimer();

@@ -46,7 +46,8 @@ export class ShardLane<T> {
    */
   constructor(
     readonly shardId: string,
-    readonly accumulator: LaneAccumulator<T>,
+    /** Replaced when it throws while closing its record (see RecordBatcher.takeBroken). */
+    public accumulator: LaneAccumulator<T>,
     recordsPerSecond: number,
     bytesPerSecond: number,
     paceBurst?: number,

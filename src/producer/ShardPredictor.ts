@@ -7,6 +7,7 @@ import {
 import { createHash, hash } from '../platform/crypto.js';
 import { MAX_HASH_KEY, parseExplicitHashKey } from '../kinesis/hashKey.js';
 import { ShardMap } from '../kinesis/ShardMap.js';
+import { describeThrown } from '../errors/describeThrown.js';
 import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
 import { DefaultKeyPool } from './DefaultKeyPool.js';
@@ -34,6 +35,11 @@ interface HexRanges {
   readonly shardIds: readonly string[];
   /** The one shard covering every hash key, if the stream has exactly that. */
   readonly whole: string | undefined;
+}
+
+/** A ListShards answer the producer cannot read, as the server fault it is (retriable). */
+function malformedAnswer(message: string): Error {
+  return Object.assign(new Error(message), { name: 'InternalFailure' });
 }
 
 function hexRanges(map: ShardMap): HexRanges {
@@ -182,16 +188,34 @@ export class ShardPredictor {
           context: { streamName: this.address.streamName },
         }),
       (page) => {
-        shards.push(...(page.Shards ?? []));
-        if (page.NextToken !== undefined && page.NextToken !== '') this.fetchPage(page.NextToken, shards);
-        else {
-          this.map = ShardMap.fromShards(shards);
-          this.ranges = hexRanges(this.map);
-          this.lastKey = undefined;
-          this.pool = undefined;
-          this.loadedAt = this.now();
-          this.finish(undefined);
+        // An answer that is no ListShards page (a client of the caller's own answering nothing,
+        // or a shard whose hash key range is not a number) fails the load as a server fault.
+        const listed: unknown = (page as { Shards?: unknown } | undefined)?.Shards;
+        if (!Array.isArray(listed)) {
+          this.finish(malformedAnswer('ListShards answered without a shard list'));
+          return;
         }
+        shards.push(...(listed as Shard[]));
+        const { NextToken } = page;
+        if (NextToken !== undefined && NextToken !== '') {
+          this.fetchPage(NextToken, shards);
+          return;
+        }
+        let map: ShardMap;
+        try {
+          map = ShardMap.fromShards(shards);
+        } catch (error) {
+          this.finish(
+            malformedAnswer(`ListShards answered shards that cannot be read: ${describeThrown(error)}`),
+          );
+          return;
+        }
+        this.map = map;
+        this.ranges = hexRanges(this.map);
+        this.lastKey = undefined;
+        this.pool = undefined;
+        this.loadedAt = this.now();
+        this.finish(undefined);
       },
       (error: unknown) => this.finish(error),
     );

@@ -6,7 +6,7 @@ import {
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
-import { classifyError } from '../kinesis/classifyError.js';
+import { classifyCallError } from './classifyCallError.js';
 import { ensureStream } from '../kinesis/ensureStream.js';
 import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
 import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
@@ -100,7 +100,7 @@ export class StreamStartup<T> {
         this.host.guard(() => {
           if (!this.host.disposed()) load();
         }),
-      (error: unknown) => this.host.guard(() => this.host.breakDown(classifyError(error), 1, false)),
+      (error: unknown) => this.host.guard(() => this.host.breakDown(classifyCallError(error), 1, false)),
     );
   }
 
@@ -115,7 +115,7 @@ export class StreamStartup<T> {
           else this.host.becomeReady();
           return;
         }
-        const classified = classifyError(error, { streamName: this.options.address.streamName });
+        const classified = classifyCallError(error, { streamName: this.options.address.streamName });
         const now = this.scheduler.now();
         if (classified instanceof ConnectionError) {
           // Items waiting for the first shard map fail once the failures last too long; the
@@ -205,11 +205,13 @@ export class StreamStartup<T> {
           context: { streamName: this.options.address.streamName },
         }),
       (output) => {
-        const status = output.StreamDescriptionSummary?.StreamStatus;
+        // A client of the caller's own may answer nothing (a mock): read as no status given.
+        const status = (output as DescribeStreamSummaryCommandOutput | undefined)?.StreamDescriptionSummary
+          ?.StreamStatus;
         done(status === undefined || status === 'ACTIVE' || status === 'UPDATING');
       },
       (error: unknown) => {
-        const classified = classifyError(error, { streamName: this.options.address.streamName });
+        const classified = classifyCallError(error, { streamName: this.options.address.streamName });
         const missing =
           classified instanceof StreamNotFoundError || classified instanceof StreamNotActiveError;
         // Anything else (e.g. no permission for DescribeStreamSummary): let PutRecords tell.

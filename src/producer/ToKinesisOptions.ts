@@ -27,8 +27,9 @@ export interface ToKinesisOptions<T> extends ProducerOptions<T> {
   /**
    * Deliver what was accepted when the subscriber unsubscribes (default true). false aborts, as
    * Producer's `close({ abort: true })` does: nothing more is sent, every timer, call and thread
-   * stops at once, and the accepted items fail with ProducerAbortedError (counted in the metrics;
-   * nobody is left to hear the reports).
+   * stops at once, and the accepted items fail with ProducerAbortedError, reports that go nowhere
+   * (nobody is left to hear them): only the metrics (`failures`) and the `producer aborted` log
+   * line count them. End the source instead (takeUntil before toKinesis()) to hear every report.
    */
   readonly flushOnUnsubscribe?: boolean;
   /**

@@ -14,6 +14,7 @@ import {
 } from '../kinesis/limits.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import type { Processor } from '../processors/Processor.js';
+import { safeRandom } from './safeRandom.js';
 import {
   DEFAULT_BUFFER_TIME_MS,
   DEFAULT_MAX_QUEUE_SIZE,
@@ -231,9 +232,10 @@ export function resolveProducerOptions<T>(options: ProducerOptions<T>): Resolved
       'expected a number of milliseconds > 0',
     ),
     scheduler,
-    random:
+    random: safeRandom(
       functionOption('random', options.random, 'expected a function returning a number in [0, 1)') ??
-      Math.random,
+        Math.random,
+    ),
     logger: options.logger === undefined ? undefined : validateLogger(options.logger),
     connectTimeout,
     requestTimeout,

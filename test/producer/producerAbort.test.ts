@@ -8,6 +8,7 @@ import { Subject } from 'rxjs';
 import { toKinesis } from '../../src/operators/toKinesis.js';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import { ProducerAbortedError } from '../../src/producer/errors/ProducerAbortedError.js';
+import { ProducerCloseTimeoutError } from '../../src/producer/errors/ProducerCloseTimeoutError.js';
 import { Producer } from '../../src/producer/Producer.js';
 import type { ProducerMetricsSnapshot } from '../../src/producer/ProducerMetrics.js';
 import { uniqueStreamName } from '../support/kinesis.js';
@@ -176,7 +177,7 @@ describe('aborting a producer against the local Kinesis', () => {
     expect(await eventually(() => socketsTo(port()) === 0, LATENCY_MS)).toBe(true);
   });
 
-  it('Producer.close({ timeoutMs }) with an afterFlush that never settles: delivered at the deadline, nothing left', async () => {
+  it('Producer.close({ timeoutMs }) with an afterFlush that never settles: delivered at the deadline, close() rejects, nothing left', async () => {
     const scheduler = new CountingScheduler();
     let afterFlushCalls = 0;
     const producer = new Producer<number>({
@@ -193,7 +194,13 @@ describe('aborting a producer against the local Kinesis', () => {
     await waitFor(() => afterFlushCalls > 0, 10 * LATENCY_MS, 'afterFlush');
     // Stored, and held by afterFlush: a close without a deadline would wait for ever.
     expect(reports).toEqual([]);
-    await producer.close({ timeoutMs: 200 });
+    // Every item delivered, yet the close did not finish in time: it says so.
+    const closed = await producer.close({ timeoutMs: 200 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(closed).toBeInstanceOf(ProducerCloseTimeoutError);
+    expect(closed).toMatchObject({ timeoutMs: 200, delivered: 3, failed: 0, waitingPuts: 0 });
     expect(scheduler.ran).toContain(200);
     expect(reports.map((report) => `${report.item} ${report.status}`)).toEqual([
       '300 delivered',
