@@ -21,6 +21,8 @@ import type { RecordsPage } from './ShardReader.js';
 
 /** Wait before a failed SHARD_END write is tried again. */
 const END_RETRY_MS = 1000;
+/** Waits before the last write of a handover is tried again, once each (6.2 s in all). */
+const HANDOVER_WRITE_RETRIES_MS: readonly number[] = [200, 400, 800, 1600, 3200];
 
 export class ShardReading extends ShardReadingLink {
   private readonly controller = new AbortController();
@@ -31,6 +33,8 @@ export class ShardReading extends ShardReadingLink {
   private handoff: ShardHandover | undefined;
   private childShards: readonly ChildShard[] = [];
   private cancelRetry: () => void = () => undefined;
+  /** Ends a wait before the last write of a handover is tried again (see commitBeforeRelease). */
+  private endWriteWait: () => void = () => undefined;
   /** Positions settled here may be ahead of unfinished work: nothing more is written (see distrust). */
   private distrusted = false;
 
@@ -116,7 +120,7 @@ export class ShardReading extends ShardReadingLink {
     this.handoff = handoff;
     this.finishing = (async () => {
       if (!(await handoff.drained())) return;
-      await this.commit();
+      await this.commitBeforeRelease();
       if (!this.handingOver) return;
       const to = handoff.requester;
       const released = await this.host.leases.release(this.shardId, to, this.token);
@@ -126,6 +130,28 @@ export class ShardReading extends ShardReadingLink {
       this.finish('released');
     })();
     return this.finishing;
+  }
+
+  /**
+   * The last write of a handover. A position it could not write (the store refused it or did not
+   * answer, the lease still held) is tried again a few times before the lease goes: released
+   * without it, the lease's next owner would start before the drained records and read them
+   * again. If it never lands the lease is released all the same (at-least-once).
+   */
+  private async commitBeforeRelease(): Promise<void> {
+    await this.commit();
+    for (const delayMs of HANDOVER_WRITE_RETRIES_MS) {
+      if (!this.handingOver || !this.progress.dirty || this.distrusted) return;
+      await new Promise<void>((resolve) => {
+        const cancel = this.host.timer(delayMs, resolve);
+        this.endWriteWait = () => {
+          cancel();
+          resolve();
+        };
+      });
+      this.endWriteWait = () => undefined;
+      await this.commit();
+    }
   }
 
   /**
@@ -171,8 +197,12 @@ export class ShardReading extends ShardReadingLink {
 
   /** The consumer stops: write what may be committed and release the lease. */
   stop(): Promise<void> {
-    // A handoff still waiting for its records: the consumer stops, so they will never settle.
-    if (this.current === 'releasing') this.settlement.settle(() => this.progress.clear());
+    // A handoff still waiting for its records: the consumer stops, so they will never settle;
+    // nor is its last write tried again.
+    if (this.current === 'releasing') {
+      this.settlement.settle(() => this.progress.clear());
+      this.endWriteWait();
+    }
     if (this.current === 'releasing' || this.current === 'stopping')
       return this.finishing ?? Promise.resolve();
     if (!this.live) return this.writing;
