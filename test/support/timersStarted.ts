@@ -2,8 +2,12 @@ import { createHook } from 'node:async_hooks';
 
 /** The timers started since `timersStarted()` was called; see there. */
 export interface StartedTimers {
-  /** How many of them are still pending and keep the event loop alive (cleared or run: not). */
-  pending(): Promise<number>;
+  /**
+   * Where each of them still pending (and keeping the event loop alive) was started, as the
+   * first frames of its stack (cleared or run: not listed). A test expects `[]`; when it is not,
+   * the failure shows what started the timer left behind.
+   */
+  pending(): Promise<string[]>;
   /** Stops watching. */
   stop(): void;
 }
@@ -12,6 +16,9 @@ interface TimerResource {
   hasRef?: () => boolean;
 }
 
+/** Frames of the stack kept per timer: enough to name the code that started it. */
+const FRAMES = 8;
+
 /**
  * Watches the timers (setTimeout, setInterval) started from now on, so a test can check that a
  * run left none of its own behind. Unlike a count of the process's active timers before and
@@ -19,10 +26,19 @@ interface TimerResource {
  * whether they run out meanwhile or not.
  */
 export function timersStarted(): StartedTimers {
-  const started = new Map<number, TimerResource>();
+  const started = new Map<number, { resource: TimerResource; where: string }>();
   const hook = createHook({
     init(asyncId, type, _triggerAsyncId, resource) {
-      if (type === 'Timeout') started.set(asyncId, resource as TimerResource);
+      if (type !== 'Timeout') return;
+      // The frames below this hook and Node's own timer code: who called setTimeout.
+      const frames = (new Error().stack ?? '')
+        .split('\n')
+        .slice(1)
+        .filter((line) => !line.includes('node:internal') && !line.includes('timersStarted'));
+      started.set(asyncId, {
+        resource: resource as TimerResource,
+        where: frames.slice(0, FRAMES).join('\n'),
+      });
     },
     destroy(asyncId) {
       started.delete(asyncId);
@@ -34,9 +50,9 @@ export function timersStarted(): StartedTimers {
       // current turn: let that queue drain first.
       await new Promise<void>((resolve) => setImmediate(resolve));
       await new Promise<void>((resolve) => setImmediate(resolve));
-      let count = 0;
-      for (const timer of started.values()) if (timer.hasRef?.() !== false) count += 1;
-      return count;
+      const left: string[] = [];
+      for (const { resource, where } of started.values()) if (resource.hasRef?.() !== false) left.push(where);
+      return left;
     },
     stop: () => void hook.disable(),
   };
