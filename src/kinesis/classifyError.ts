@@ -1,3 +1,4 @@
+import { describeThrown } from '../errors/describeThrown.js';
 import { RxjsKinesisError, type ErrorContext } from '../errors/RxjsKinesisError.js';
 import { AbortedError } from './errors/AbortedError.js';
 import { AccessDeniedError } from './errors/AccessDeniedError.js';
@@ -231,9 +232,19 @@ function withContext(error: RxjsKinesisError, context: ErrorContext | undefined)
  * Turns anything thrown by the AWS SDK, Node's network stack or this library into a typed
  * RxjsKinesisError. Library errors are returned as they are, with `context` fields they lack
  * filled in. SDK errors are recognised by their `name`, then `$metadata.httpStatusCode` and
- * `$fault`; network errors by their Node `code`.
+ * `$fault`; network errors by their Node `code`. Never throws: a value whose fields cannot be
+ * read (a revoked Proxy, getters that throw, what a client of the caller's own may reject with)
+ * is an unknown failure described by describeThrown().
  */
 export function classifyError(error: unknown, context?: ErrorContext): RxjsKinesisError {
+  try {
+    return classifyReadable(error, context);
+  } catch {
+    return classifyReadable(new Error(`the call failed with ${describeThrown(error)}`), context);
+  }
+}
+
+function classifyReadable(error: unknown, context?: ErrorContext): RxjsKinesisError {
   if (error instanceof RxjsKinesisError) return withContext(error, context);
 
   const facts = readFacts(error);

@@ -2,7 +2,6 @@ import type { KinesisClient, PutRecordsCommandOutput, PutRecordsResultEntry } fr
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
-import { classifyCallError } from './classifyCallError.js';
 import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
 import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import type { PutRecordsEntry } from '../kinesis/putRecordsBody.js';
@@ -177,7 +176,7 @@ export class PutRecordsSender<T> {
   }
 
   private requestFailed(records: readonly OutgoingRecord<T>[], thrown: unknown): SendResult<T> {
-    const error = classifyCallError(thrown, { streamName: this.address.streamName });
+    const error = classifyError(thrown, { streamName: this.address.streamName });
     const result: MutableResult<T> = { ...emptyResult<T>(), requestError: error };
     const unknownOutcome = error instanceof ConnectionError || sdkRetried(thrown);
     for (const record of records) {
@@ -215,7 +214,7 @@ function sdkRetried(outcome: unknown): boolean {
     const attempts = (outcome as { $metadata?: { attempts?: unknown } }).$metadata?.attempts;
     return typeof attempts === 'number' && attempts > 1;
   } catch {
-    // A value whose fields cannot be read (see classifyCallError): no sign of a retry.
+    // A value whose fields cannot be read (see classifyError): no sign of a retry.
     return false;
   }
 }

@@ -1,3 +1,4 @@
+import { classifyError } from '../kinesis/classifyError.js';
 import {
   DescribeStreamSummaryCommand,
   type DescribeStreamSummaryCommandOutput,
@@ -6,7 +7,6 @@ import {
 import type { SchedulerLike, Subscription } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { backoffDelay } from '../kinesis/backoff.js';
-import { classifyCallError } from './classifyCallError.js';
 import { ensureStream } from '../kinesis/ensureStream.js';
 import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
 import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
@@ -100,7 +100,7 @@ export class StreamStartup<T> {
         this.host.guard(() => {
           if (!this.host.disposed()) load();
         }),
-      (error: unknown) => this.host.guard(() => this.host.breakDown(classifyCallError(error), 1, false)),
+      (error: unknown) => this.host.guard(() => this.host.breakDown(classifyError(error), 1, false)),
     );
   }
 
@@ -115,7 +115,7 @@ export class StreamStartup<T> {
           else this.host.becomeReady();
           return;
         }
-        const classified = classifyCallError(error, { streamName: this.options.address.streamName });
+        const classified = classifyError(error, { streamName: this.options.address.streamName });
         const now = this.scheduler.now();
         if (classified instanceof ConnectionError) {
           // Items waiting for the first shard map fail once the failures last too long; the
@@ -211,7 +211,7 @@ export class StreamStartup<T> {
         done(status === undefined || status === 'ACTIVE' || status === 'UPDATING');
       },
       (error: unknown) => {
-        const classified = classifyCallError(error, { streamName: this.options.address.streamName });
+        const classified = classifyError(error, { streamName: this.options.address.streamName });
         const missing =
           classified instanceof StreamNotFoundError || classified instanceof StreamNotActiveError;
         // Anything else (e.g. no permission for DescribeStreamSummary): let PutRecords tell.

@@ -293,3 +293,33 @@ describe('classifyError on what the SDK client throws for an unreachable endpoin
     expect(classifyError(error)).toBeInstanceOf(KinesisValidationError);
   });
 });
+
+describe('classifyError on values that cannot be read', () => {
+  const revoked = (): object => {
+    const { proxy, revoke } = Proxy.revocable(new Error('gone'), {});
+    revoke();
+    return proxy;
+  };
+  const throwingGetters = Object.defineProperties(new Error('x'), {
+    name: {
+      get() {
+        throw new Error('name getter');
+      },
+    },
+    code: {
+      get() {
+        throw new Error('code getter');
+      },
+    },
+  });
+
+  it.each<[string, () => unknown]>([
+    ['a revoked Proxy', revoked],
+    ['an error whose getters throw', () => throwingGetters],
+  ])('classifies %s as an unknown failure, without throwing', (_case, make) => {
+    const classified = classifyError(make(), { streamName: 'orders' });
+    expect(classified).toBeInstanceOf(RxjsKinesisError);
+    expect(classified.message).toMatch(/the call failed with/);
+    expect(classified.context.streamName).toBe('orders');
+  });
+});
