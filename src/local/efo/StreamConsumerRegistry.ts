@@ -8,7 +8,12 @@ export interface StreamConsumer {
   readonly streamArn: string;
   readonly consumerName: string;
   readonly consumerArn: string;
-  /** When it was registered (ms; the ARN holds it in whole seconds). */
+  /**
+   * When it was registered (ms; the ARN holds it in whole seconds). A consumer registered again
+   * under a name within the second of its previous registration is created at the next whole
+   * second (still CREATING until then), so that its ARN is new: AWS's registrations take seconds,
+   * so an ARN there never names two consumers, and an old ARN must not reach the new one.
+   */
   readonly createdAt: number;
 }
 
@@ -23,6 +28,8 @@ interface Entry extends StreamConsumer {
  */
 export class StreamConsumerRegistry {
   private readonly streams = new Map<string, Entry[]>();
+  /** Per stream ARN and consumer name, the second of the last ARN made (one number per name). */
+  private readonly lastArnSecond = new Map<string, number>();
 
   constructor(
     private readonly statusDelayMs: number,
@@ -62,7 +69,12 @@ export class StreamConsumerRegistry {
   }
 
   register(streamName: string, streamArn: string, consumerName: string): StreamConsumer {
-    const createdAt = this.now();
+    const key = `${streamArn}/${consumerName}`;
+    const previous = this.lastArnSecond.get(key);
+    const now = this.now();
+    const createdAt =
+      previous !== undefined && Math.floor(now / 1000) <= previous ? (previous + 1) * 1000 : now;
+    this.lastArnSecond.set(key, Math.floor(createdAt / 1000));
     const entry: Entry = {
       streamName,
       streamArn,

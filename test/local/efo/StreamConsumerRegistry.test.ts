@@ -32,4 +32,29 @@ describe('StreamConsumerRegistry', () => {
     expect(registry.list('orders')).toEqual([]);
     expect(registry.list('other')).toHaveLength(1);
   });
+
+  it('gives a consumer registered again within the same second a new ARN, CREATING until that second', () => {
+    let now = 1_700_000_000_250;
+    const registry = new StreamConsumerRegistry(100, () => now);
+    const first = registry.register('orders', streamArn, 'app');
+    now += 150;
+    registry.deregister(first);
+    now += 100;
+    expect(registry.find('orders', 'app')).toBeUndefined();
+    const again = registry.register('orders', streamArn, 'app');
+    expect(again.consumerArn).toBe(`${streamArn}/consumer/app:1700000001`);
+    expect(again.consumerArn).not.toBe(first.consumerArn);
+    expect(registry.findByArn(first.consumerArn)).toBeUndefined();
+    expect(again.createdAt).toBe(1_700_000_001_000);
+    now = 1_700_000_001_099;
+    expect(registry.status(again)).toBe('CREATING');
+    now = 1_700_000_001_100;
+    expect(registry.status(again)).toBe('ACTIVE');
+    // A later second: the clock's own time.
+    registry.deregister(again);
+    now = 1_700_000_005_000;
+    expect(registry.register('orders', streamArn, 'app').consumerArn).toBe(
+      `${streamArn}/consumer/app:1700000005`,
+    );
+  });
 });
