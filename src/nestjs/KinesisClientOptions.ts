@@ -13,4 +13,16 @@ export interface KinesisClientOptions extends ProducerOptions<KinesisMessage> {
    * a Promise of the message (an async serializer): the event is written once it resolves.
    */
   readonly serializer?: Serializer;
+  /**
+   * How long `close()` (called by Nest on `app.close()`) keeps delivering the events emitted
+   * before it, in ms (default 10000; `Infinity`: as long as delivery takes, as a stream
+   * throttling without end or an endpoint that never answers may make it). At the deadline the
+   * Producer is aborted (`Producer.close({ timeoutMs })`): the events not delivered fail (their
+   * emit() errors with ProducerAbortedError, `deliveryUnknown` where their call got no answer) and
+   * close() resolves with a warning naming how many, so that shutting down fits a grace period.
+   */
+  readonly closeTimeoutMs?: number;
 }
+
+/** Default of the client's `closeTimeoutMs`. */
+export const DEFAULT_CLIENT_CLOSE_TIMEOUT_MS = 10_000;

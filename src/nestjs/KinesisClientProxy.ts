@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { from, throwError, type Observable } from 'rxjs';
-import { Producer, ProducerClosedError, type DeliveredReport, type ProducerOptions } from '../index.js';
+import { Logger } from '@nestjs/common';
+import {
+  Producer,
+  ProducerClosedError,
+  ProducerCloseTimeoutError,
+  type DeliveredReport,
+  type ProducerOptions,
+} from '../index.js';
 import { EmitKeys, type EmitKey } from './EmitKeys.js';
 import type { KinesisClientOptions } from './KinesisClientOptions.js';
 import { NestUsageError } from './errors/NestUsageError.js';
@@ -26,6 +33,9 @@ export type KinesisClientStatus = 'connected' | 'disconnected';
 export class KinesisClientProxy extends ClientProxy {
   private producer: Producer<KinesisMessage> | undefined;
   private readonly producerOptions: ProducerOptions<KinesisMessage>;
+  /** How long close() keeps delivering (the client's `closeTimeoutMs`). */
+  private readonly closeTimeoutMs: number;
+  private readonly closeLogger = new Logger(KinesisClientProxy.name);
   /** The keys of the events handed to the Producer and not yet keyed by it. */
   private readonly keys = new EmitKeys();
   /** The events handed to the Producer and not yet reported: close() waits for them. */
@@ -37,15 +47,18 @@ export class KinesisClientProxy extends ClientProxy {
 
   constructor(options: KinesisClientOptions) {
     super();
-    this.producerOptions = validateClientOptions(options, {
-      partitionKey: (message, index, fallback) => {
-        const key = this.keys.take(message)?.partitionKey;
-        if (key !== undefined) return key;
-        return typeof fallback === 'function' ? fallback(message, index) : (fallback ?? randomUUID());
+    ({ producerOptions: this.producerOptions, closeTimeoutMs: this.closeTimeoutMs } = validateClientOptions(
+      options,
+      {
+        partitionKey: (message, index, fallback) => {
+          const key = this.keys.take(message)?.partitionKey;
+          if (key !== undefined) return key;
+          return typeof fallback === 'function' ? fallback(message, index) : (fallback ?? randomUUID());
+        },
+        explicitHashKey: (message, index, fallback) =>
+          this.keys.taken(message)?.explicitHashKey ?? fallback?.(message, index),
       },
-      explicitHashKey: (message, index, fallback) =>
-        this.keys.taken(message)?.explicitHashKey ?? fallback?.(message, index),
-    });
+    ));
     this.initializeSerializer(options.serializer === undefined ? {} : { serializer: options.serializer });
   }
 
@@ -60,8 +73,9 @@ export class KinesisClientProxy extends ClientProxy {
 
   /**
    * Refuses new events, sends what is buffered, waits until every event emitted before it is
-   * delivered or failed (and reported to its emit()), and closes the Producer. A second call
-   * returns the same promise.
+   * delivered or failed (and reported to its emit()), within `closeTimeoutMs` (then the rest
+   * fail, and a warning says how many), and closes the Producer. A second call returns the same
+   * promise.
    */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
@@ -191,7 +205,15 @@ export class KinesisClientProxy extends ClientProxy {
     try {
       // Messages of an async serializer still to come were emitted before close(): sent first.
       while (this.serializing.size > 0) await Promise.allSettled([...this.serializing]);
-      await producer.close();
+      await producer.close({ timeoutMs: this.closeTimeoutMs });
+    } catch (error) {
+      // Delivery ran past closeTimeoutMs: the events not delivered failed, each emit() was told.
+      if (!(error instanceof ProducerCloseTimeoutError)) throw error;
+      this.closeLogger.warn(
+        `Closing: events still undelivered after closeTimeoutMs (${this.closeTimeoutMs} ms) were ` +
+          `given up (${error.failed} failed, ${error.deliveryUnknown} of them with delivery unknown): ` +
+          `their emit() errored`,
+      );
     } finally {
       // Every event was reported when the Producer closed; its emit() hears of it now too.
       await Promise.allSettled([...this.sending]);

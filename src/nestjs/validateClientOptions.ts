@@ -1,8 +1,9 @@
 import { checkOptionNames } from '../producer/knownOptionNames.js';
 import { resolveProducerOptions } from '../producer/resolveProducerOptions.js';
 import { InvalidOptionError, type ProducerOptions } from '../index.js';
-import type { KinesisClientOptions } from './KinesisClientOptions.js';
+import { DEFAULT_CLIENT_CLOSE_TIMEOUT_MS, type KinesisClientOptions } from './KinesisClientOptions.js';
 import type { KinesisMessage } from './KinesisMessage.js';
+import { validateHandlerTimeout } from './validateHandlerTimeout.js';
 
 /** The client's `partitionKey` option: a key for every event, or a function of the event. */
 type FallbackKey = KinesisClientOptions['partitionKey'];
@@ -22,17 +23,23 @@ export interface MessageKeys {
 /**
  * Checks KinesisClientProxy's options when the client is constructed, before any I/O (a typo or
  * a wrong type fails at once with an InvalidOptionError, not at the first emit()), and returns
- * the Producer's options: the client's, with `partitionKey` and `explicitHashKey` replaced by
- * `keys`, which are given the client's own options to fall back on.
+ * the Producer's options (the client's, with `partitionKey` and `explicitHashKey` replaced by
+ * `keys`, which are given the client's own options to fall back on) and the close deadline.
  */
 export function validateClientOptions(
   options: KinesisClientOptions,
   keys: MessageKeys,
-): ProducerOptions<KinesisMessage> {
+): { producerOptions: ProducerOptions<KinesisMessage>; closeTimeoutMs: number } {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'expected an object with at least { streamName }');
   }
-  const { serializer, partitionKey: fallback, explicitHashKey: fallbackHash, ...rest } = options;
+  const {
+    serializer,
+    partitionKey: fallback,
+    explicitHashKey: fallbackHash,
+    closeTimeoutMs,
+    ...rest
+  } = options;
   if (
     serializer !== undefined &&
     (typeof serializer !== 'object' ||
@@ -49,8 +56,11 @@ export function validateClientOptions(
     ...(fallbackHash === undefined ? {} : { explicitHashKey: fallbackHash }),
   });
   return {
-    ...rest,
-    partitionKey: (message, index) => keys.partitionKey(message, index, fallback),
-    explicitHashKey: (message, index) => keys.explicitHashKey(message, index, fallbackHash),
+    producerOptions: {
+      ...rest,
+      partitionKey: (message, index) => keys.partitionKey(message, index, fallback),
+      explicitHashKey: (message, index) => keys.explicitHashKey(message, index, fallbackHash),
+    },
+    closeTimeoutMs: validateHandlerTimeout('closeTimeoutMs', closeTimeoutMs, DEFAULT_CLIENT_CLOSE_TIMEOUT_MS),
   };
 }
