@@ -100,3 +100,18 @@ test('a shard whose lease ran out without a release waits the grace; a released 
     ['s1', 0],
   ]);
 });
+
+test('a shard found free when asked for (its owner let the lease run out since) is read after the grace', async () => {
+  // 'old' holds both shards; this worker holds none, so it asks 'old' for one, and finds it free
+  // (the fake answers every request so): as for any lease that ran out without a release, the
+  // old owner's handler may still be at work on records of the shard.
+  const snapshot: LeaseSnapshot = {
+    now: 1000,
+    liveWorkers: ['me', 'old'],
+    leases: [
+      { shardId: 's0', owner: 'old', expiresAt: 5000 },
+      { shardId: 's1', owner: 'old', expiresAt: 5000 },
+    ],
+  };
+  expect(await startedAfterOnePass(snapshot, 1)).toEqual([['s0', 250]]);
+});

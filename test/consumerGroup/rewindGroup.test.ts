@@ -126,8 +126,12 @@ function unprocessed(written: readonly WrittenRecord[], ledger: ProcessedLedger)
 describe.each<Store>(['redis', 'dynamodb'])('the rewind in a group on %s', (store) => {
   const keysFor = () => (store === 'redis' ? uniqueKeyPrefix('rewind') : uniqueTableName('rewind'));
 
-  it('another worker takes the released lease: it starts at the rewound position, the rewinding worker does not read the shard again meanwhile', async () => {
-    const streamName = uniqueStreamName('rewind-taken');
+  /**
+   * A one-shard stream of 30 records read by worker a through a slow pipeline (`first`, 40 ms a
+   * record) until it processed 3, then worker b started (its pipeline fast) and balancing.
+   */
+  async function twoWorkers(name: string) {
+    const streamName = uniqueStreamName(name);
     await kinesis.createStream(streamName, 1);
     const shardId = 'shardId-000000000000';
     const written = await putRecords(client, streamName, numbers(30));
@@ -141,7 +145,6 @@ describe.each<Store>(['redis', 'dynamodb'])('the rewind in a group on %s', (stor
       timeoutMs: 30_000,
       message: () => `a processed ${byFirst.size}`,
     });
-    // b joins: with one shard and a holding it, it waits.
     const b = startWorker(store, keys, 'b');
     const byB = new ProcessedLedger();
     pipeline(b, 0, [anyone, byB]);
@@ -149,6 +152,12 @@ describe.each<Store>(['redis', 'dynamodb'])('the rewind in a group on %s', (stor
       timeoutMs: 20_000,
       message: () => `b: ${eventTypes(b)}`,
     });
+    return { shardId, written, anyone, byFirst, a, first, b, byB };
+  }
+
+  it('another worker takes the released lease: it starts at the rewound position, the rewinding worker does not read the shard again meanwhile', async () => {
+    // b joins: with one shard and a holding it, it waits.
+    const { shardId, written, anyone, byFirst, a, first, b, byB } = await twoWorkers('rewind-taken');
     // a's acquisitions wait until b took the lease a is about to give up.
     let open: () => void = () => undefined;
     a.gates.acquire = new Promise((resolve) => (open = resolve));
@@ -180,27 +189,8 @@ describe.each<Store>(['redis', 'dynamodb'])('the rewind in a group on %s', (stor
   });
 
   it('the rewinding worker takes the lease back when nobody else does: its remaining pipeline gets the records again, the other worker reads nothing', async () => {
-    const streamName = uniqueStreamName('rewind-back');
-    await kinesis.createStream(streamName, 1);
-    const shardId = 'shardId-000000000000';
-    const written = await putRecords(client, streamName, numbers(30));
-    const keys = keysFor();
-    const anyone = new ProcessedLedger();
-    const byFirst = new ProcessedLedger();
-    group = new InProcessGroup(kinesis, streamName, anyone);
-    const a = startWorker(store, keys, 'a');
-    const first = pipeline(a, 40, [anyone, byFirst]);
-    await waitFor(() => byFirst.size >= 3, {
-      timeoutMs: 30_000,
-      message: () => `a processed ${byFirst.size}`,
-    });
-    const b = startWorker(store, keys, 'b');
-    const byB = new ProcessedLedger();
-    pipeline(b, 0, [anyone, byB]);
-    await waitFor(() => b.events.some(({ event }) => event.type === 'rebalance'), {
-      timeoutMs: 20_000,
-      message: () => `b: ${eventTypes(b)}`,
-    });
+    // b joins: with one shard and a holding it, it waits.
+    const { shardId, written, anyone, byFirst, a, first, b, byB } = await twoWorkers('rewind-back');
     // b's acquisitions wait: only a may take the lease back.
     let open: () => void = () => undefined;
     b.gates.acquire = new Promise((resolve) => (open = resolve));
@@ -270,27 +260,8 @@ describe.each<Store>(['redis', 'dynamodb'])('the rewind in a group on %s', (stor
   });
 
   it('the rewinding worker freezes after its write, before its release: the lease runs out and the next owner starts at the rewound position', async () => {
-    const streamName = uniqueStreamName('rewind-frozen');
-    await kinesis.createStream(streamName, 1);
-    const shardId = 'shardId-000000000000';
-    const written = await putRecords(client, streamName, numbers(30));
-    const keys = keysFor();
-    const anyone = new ProcessedLedger();
-    const byFirst = new ProcessedLedger();
-    group = new InProcessGroup(kinesis, streamName, anyone);
-    const a = startWorker(store, keys, 'a');
-    const first = pipeline(a, 40, [anyone, byFirst]);
-    await waitFor(() => byFirst.size >= 3, {
-      timeoutMs: 30_000,
-      message: () => `a processed ${byFirst.size}`,
-    });
-    const b = startWorker(store, keys, 'b');
-    const byB = new ProcessedLedger();
-    pipeline(b, 0, [anyone, byB]);
-    await waitFor(() => b.events.some(({ event }) => event.type === 'rebalance'), {
-      timeoutMs: 20_000,
-      message: () => `b: ${eventTypes(b)}`,
-    });
+    // b joins: with one shard and a holding it, it waits.
+    const { shardId, written, anyone, byFirst, a, first, b, byB } = await twoWorkers('rewind-frozen');
     // a writes its rewound position, then hangs in its release (and takes nothing more).
     let thaw: () => void = () => undefined;
     a.gates.release = new Promise((resolve) => (thaw = resolve));
