@@ -38,7 +38,7 @@ export interface KinesisTransportOptions {
    * not released: the shards' next owners read again from the last positions stored
    * (at-least-once; a lease not released is free once it runs out). The consumer's stop goes on
    * in the background, bounded only by the checkpointer's own deadlines. `app.close()` thus takes
-   * at most about `closeTimeoutMs` + `finalWritesTimeoutMs` (plus the clients' flush).
+   * at most about `closeTimeoutMs` + `finalWritesTimeoutMs` (plus the clients' flush, within their own `closeTimeoutMs`).
    */
   readonly finalWritesTimeoutMs?: number;
   /**
