@@ -7,6 +7,7 @@ import { ProducerCloseTimeoutError } from './errors/ProducerCloseTimeoutError.js
 import { FifoQueue } from './FifoQueue.js';
 import { FlushFailures } from './FlushFailures.js';
 import { CloseDeadline } from './CloseDeadline.js';
+import { DeadlineAbortCounts } from './DeadlineAbortCounts.js';
 import { checkOptionNames } from './knownOptionNames.js';
 import { validateFlushOn } from './flushOn.js';
 import type { PreparedItem } from './OutgoingRecord.js';
@@ -21,15 +22,6 @@ interface WaitingPut<T> {
   readonly prepared: PreparedItem<T>;
   readonly accepted: () => void;
   readonly refused: (error: RxjsKinesisError) => void;
-}
-
-/** What the abort at a close({ timeoutMs }) deadline reported, counted as it reports. */
-interface DeadlineAbort {
-  readonly timeoutMs: number;
-  readonly waitingPuts: number;
-  failed: number;
-  deliveryUnknown: number;
-  delivered: number;
 }
 
 interface DeliveryWaiter<T> {
@@ -73,7 +65,7 @@ export class Producer<T> {
   /** The deadline of the graceful close (close({ timeoutMs })). */
   private readonly closeDeadline: CloseDeadline;
   /** Set once that deadline passed and aborted the producer: the close rejects with it. */
-  private deadlineAbort: DeadlineAbort | undefined;
+  private deadlineAbort: DeadlineAbortCounts | undefined;
   /** True while the abort at that deadline reports (its reports are counted). */
   private countingAbort = false;
   private readonly flushOn: Subscription | undefined;
@@ -216,13 +208,7 @@ export class Producer<T> {
       waitingPuts: this.waiting.length,
     });
     if (this.aborting !== undefined) return;
-    this.deadlineAbort = {
-      timeoutMs,
-      waitingPuts: this.waiting.length,
-      failed: 0,
-      deliveryUnknown: 0,
-      delivered: 0,
-    };
+    this.deadlineAbort = new DeadlineAbortCounts(timeoutMs, this.waiting.length);
     // The abort reports every item before its first await: its reports are counted meanwhile.
     this.countingAbort = true;
     try {
@@ -253,7 +239,7 @@ export class Producer<T> {
     const stopped = this.engine.dispose(abort);
     // Stopped from inside a report (a reports$ subscriber that aborts), the rest of that answer's
     // items are settled after the abort: their reports go out before reports$ completes.
-    this.engine.afterTurn(() => this.reports.complete());
+    this.engine.turns.afterTurn(() => this.reports.complete());
     return stopped;
   }
 
@@ -337,18 +323,7 @@ export class Producer<T> {
     } else if (report.status !== 'delivered') {
       this.flushFailures.itemFailed(report.index, report.error);
     }
-    if (this.countingAbort) this.countAborted(report);
+    if (this.countingAbort) this.deadlineAbort?.count(report);
     this.reports.next(report);
-  }
-
-  /** Counts a report of the abort at the close deadline (see ProducerCloseTimeoutError). */
-  private countAborted(report: DeliveryReport<T>): void {
-    const counts = this.deadlineAbort!;
-    if (report.status === 'delivered') counts.delivered += 1;
-    else {
-      counts.failed += 1;
-      const { error } = report;
-      if (error instanceof ProducerAbortedError && error.deliveryUnknown) counts.deliveryUnknown += 1;
-    }
   }
 }

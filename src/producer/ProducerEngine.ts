@@ -66,8 +66,8 @@ export class ProducerEngine<T> {
   private readonly fullQueue: FullQueueRelease<T>;
   private readonly placer: ItemPlacer<T>;
   private readonly aborter: ProducerAbort<T>;
-  /** Engine work run from callbacks: an unexpected throw is reported as fatal, never lost. */
-  private readonly turns = new EngineTurns((error) =>
+  /** Engine work run from callbacks (a throw is fatal, never lost); afterTurn: once the turn ends. */
+  readonly turns = new EngineTurns((error) =>
     this.fatal(producerFailure(error, this.options.address.streamName)),
   );
 
@@ -299,14 +299,6 @@ export class ProducerEngine<T> {
     });
     if (this.ownsClient) this.client.destroy();
     return this.digestsClosed;
-  }
-
-  /**
-   * Runs `work` now, or, from inside an engine turn (a report being emitted), once that turn is
-   * over: after the rest of the answer being reported is settled (and reported).
-   */
-  afterTurn(work: () => void): void {
-    this.turns.afterTurn(work);
   }
 
   private becomeReady(): void {
