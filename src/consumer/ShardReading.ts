@@ -302,6 +302,8 @@ export class ShardReading extends ShardReadingLink {
   private finish(state: 'ended' | 'released' | 'lost' | 'stopped' | 'failed'): void {
     this.current = state;
     this.stopSource();
+    // A handover's wait to write again (lease lost meanwhile): no timer outlives the reading.
+    this.endWriteWait();
     if (state !== 'ended') this.controller.abort();
     this.settlement.wakeAll();
     this.host.onFinished(this, this.childShards);
