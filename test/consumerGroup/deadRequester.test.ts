@@ -4,14 +4,12 @@
 // worker's session plus a few heartbeats: never left reserved, or waiting, for a worker that is
 // gone. Run on Redis and on DynamoDB, every worker a fromKinesis() consumer of this process.
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import type { LeaseCoordinator } from '../../src/checkpointers/LeaseCoordinator.js';
-import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../support/dynamodb.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../support/redis.js';
 import { numbers, ProcessedLedger, putRecords, waitFor } from '../support/streamRecords.js';
-import { eventTypes, InProcessGroup } from './inProcessGroup.js';
+import { eventTypes, InProcessGroup, groupCheckpointer, type GroupStore } from './inProcessGroup.js';
 
 jest.setTimeout(60_000);
 
@@ -41,25 +39,16 @@ afterAll(async () => {
   await Promise.all([kinesis.close(), redis.close(), dynamo.close()]);
 });
 
-type Store = 'redis' | 'dynamodb';
+type Store = GroupStore;
 
 function coordinator(store: Store, keys: string): LeaseCoordinator {
-  return store === 'redis'
-    ? new RedisCheckpointer({
-        redis: redis.url,
-        name: 'dead-requester',
-        keyPrefix: keys,
-        sessionTimeout: SESSION_MS,
-        heartbeatInterval: HEARTBEAT_MS,
-      })
-    : new DynamoDBCheckpointer({
-        endpoint: dynamo.endpoint,
-        region: dynamo.region,
-        credentials: dynamo.credentials,
-        tableName: keys,
-        failoverTimeMs: SESSION_MS,
-        heartbeatIntervalMs: HEARTBEAT_MS,
-      });
+  return groupCheckpointer(store, keys, {
+    redisUrl: redis.url,
+    dynamo,
+    name: 'dead-requester',
+    sessionMs: SESSION_MS,
+    heartbeatMs: HEARTBEAT_MS,
+  });
 }
 
 /**

@@ -5,7 +5,9 @@
 // whether the store took it.
 import { concatMap, map, timer, type Subscription } from 'rxjs';
 import type { CheckpointPosition, Lease, ShardLineage } from '../../src/checkpointers/Checkpointer.js';
+import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import type { LeaseCoordinator } from '../../src/checkpointers/LeaseCoordinator.js';
+import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
 import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
 import type { KinesisRecord } from '../../src/consumer/KinesisRecord.js';
 import { fromKinesis, type KinesisConsumerObservable } from '../../src/observables/fromKinesis.js';
@@ -133,4 +135,41 @@ export function heldBy(worker: InProcessWorker, shardId: string): number {
     else if (event.type === 'lease-released' || event.type === 'lease-lost') held -= 1;
   }
   return held;
+}
+
+/** The stores a group test runs on. */
+export type GroupStore = 'redis' | 'dynamodb';
+
+/** Where a group test's stores are, and the group's session timing. */
+export interface GroupStores {
+  readonly redisUrl: string;
+  readonly dynamo: {
+    readonly endpoint: string;
+    readonly region: string;
+    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  };
+  /** Checkpointer name on Redis (its keys are under `keys`). */
+  readonly name: string;
+  readonly sessionMs: number;
+  readonly heartbeatMs: number;
+}
+
+/** Opens a group checkpointer on the store; every worker of a group test shares `keys`. */
+export function groupCheckpointer(store: GroupStore, keys: string, stores: GroupStores): LeaseCoordinator {
+  return store === 'redis'
+    ? new RedisCheckpointer({
+        redis: stores.redisUrl,
+        name: stores.name,
+        keyPrefix: keys,
+        sessionTimeout: stores.sessionMs,
+        heartbeatInterval: stores.heartbeatMs,
+      })
+    : new DynamoDBCheckpointer({
+        endpoint: stores.dynamo.endpoint,
+        region: stores.dynamo.region,
+        credentials: stores.dynamo.credentials,
+        tableName: keys,
+        failoverTimeMs: stores.sessionMs,
+        heartbeatIntervalMs: stores.heartbeatMs,
+      });
 }

@@ -5,9 +5,7 @@
 // nobody processed, and two workers never read the shard at once. Run on Redis and on DynamoDB,
 // every worker a fromKinesis() consumer of this process with its own checkpointer.
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import type { LeaseCoordinator } from '../../src/checkpointers/LeaseCoordinator.js';
-import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../support/dynamodb.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../support/redis.js';
@@ -20,7 +18,14 @@ import {
   writesAheadOfProcessing,
   type WrittenRecord,
 } from '../support/streamRecords.js';
-import { eventTypes, heldBy, InProcessGroup, type InProcessWorker } from './inProcessGroup.js';
+import {
+  eventTypes,
+  heldBy,
+  InProcessGroup,
+  type InProcessWorker,
+  groupCheckpointer,
+  type GroupStore,
+} from './inProcessGroup.js';
 
 jest.setTimeout(60_000);
 
@@ -48,26 +53,16 @@ afterAll(async () => {
   await Promise.all([kinesis.close(), redis.close(), dynamo.close()]);
 });
 
-type Store = 'redis' | 'dynamodb';
+type Store = GroupStore;
 
-/** Opens a group checkpointer on the store; every call of a group test shares `keys`. */
 function coordinator(store: Store, keys: string): LeaseCoordinator {
-  return store === 'redis'
-    ? new RedisCheckpointer({
-        redis: redis.url,
-        name: 'rewind',
-        keyPrefix: keys,
-        sessionTimeout: SESSION_MS,
-        heartbeatInterval: HEARTBEAT_MS,
-      })
-    : new DynamoDBCheckpointer({
-        endpoint: dynamo.endpoint,
-        region: dynamo.region,
-        credentials: dynamo.credentials,
-        tableName: keys,
-        failoverTimeMs: SESSION_MS,
-        heartbeatIntervalMs: HEARTBEAT_MS,
-      });
+  return groupCheckpointer(store, keys, {
+    redisUrl: redis.url,
+    dynamo,
+    name: 'rewind',
+    sessionMs: SESSION_MS,
+    heartbeatMs: HEARTBEAT_MS,
+  });
 }
 
 /** What a test holds a worker's calls to the store with: while a gate is set, they wait for it. */
