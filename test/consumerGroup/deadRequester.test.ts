@@ -99,12 +99,16 @@ describe.each<Store>(['redis', 'dynamodb'])('a requester that dies, on %s', (sto
     async (_title, handlerMs) => {
       const streamName = uniqueStreamName('dead-req');
       await kinesis.createStream(streamName, 2);
-      await putRecords(client, streamName, numbers(handlerMs === 0 ? 20 : 120));
+      await putRecords(client, streamName, numbers(handlerMs === 0 ? 20 : 40));
       const keys = keysFor();
       const running = new InProcessGroup(kinesis, streamName, new ProcessedLedger());
       group = running;
       const a = running.start('a', coordinator(store, keys));
-      running.pipeline(a, handlerMs, []);
+      // Waiting past the drain timeout: a's records stay in flight until its handover reported
+      // handoff-timeout (whatever the machine's speed), then take handlerMs each.
+      let openGate: () => void = () => undefined;
+      const gate = handlerMs === 0 ? undefined : new Promise<void>((resolve) => (openGate = resolve));
+      running.pipeline(a, handlerMs, [], gate);
       const acquired = (shardId: string) =>
         a.events.filter(({ event }) => event.type === 'lease-acquired' && event.shardId === shardId);
       await waitFor(
@@ -119,6 +123,13 @@ describe.each<Store>(['redis', 'dynamodb'])('a requester that dies, on %s', (sto
         message: () => `a: ${eventTypes(a)}`,
       });
       const diedAt = c.died() ?? 0;
+      if (gate !== undefined) {
+        await waitFor(() => a.events.some(({ event }) => event.type === 'handoff-timeout'), {
+          timeoutMs: 30_000,
+          message: () => `a: ${eventTypes(a)}`,
+        });
+        openGate();
+      }
       // The owner hands the shard over (to the dead worker), then must take it back.
       await waitFor(() => a.events.some(({ event }) => event.type === 'lease-released'), {
         timeoutMs: 30_000,

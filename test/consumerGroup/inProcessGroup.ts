@@ -3,7 +3,7 @@
 // into a worker: its pipelines, its events, its calls to the store. Every position (and SHARD_END)
 // write of every worker is recorded with what had been processed (by anyone) at the call, and
 // whether the store took it.
-import { concatMap, map, timer, type Subscription } from 'rxjs';
+import { concatMap, from, map, timer, type Subscription } from 'rxjs';
 import type { CheckpointPosition, Lease, ShardLineage } from '../../src/checkpointers/Checkpointer.js';
 import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import type { LeaseCoordinator } from '../../src/checkpointers/LeaseCoordinator.js';
@@ -95,11 +95,24 @@ export class InProcessGroup {
    * Subscribes a checkpointed pipeline to the worker: `handlerMs` per record, one at a time, then
    * the record is added to `ledgers` and passes checkpoint() (a write every record or 50 ms).
    */
-  pipeline(worker: InProcessWorker, handlerMs: number, ledgers: readonly ProcessedLedger[]): Subscription {
+  pipeline(
+    worker: InProcessWorker,
+    handlerMs: number,
+    ledgers: readonly ProcessedLedger[],
+    /** Records wait for it before their handler starts (records held in flight until it resolves). */
+    gate?: Promise<void>,
+  ): Subscription {
     const subscription = worker.consumer
       .pipe(
         concatMap((record: KinesisRecord) =>
-          handlerMs === 0 ? [record] : timer(handlerMs).pipe(map(() => record)),
+          gate !== undefined
+            ? from(gate).pipe(
+                concatMap(() => timer(handlerMs)),
+                map(() => record),
+              )
+            : handlerMs === 0
+              ? [record]
+              : timer(handlerMs).pipe(map(() => record)),
         ),
         map((record) => {
           for (const ledger of ledgers) ledger.add(record.shardId, record.sequenceNumber);
