@@ -4,7 +4,9 @@ import type { Checkpointer, Lease, LeaseInfo } from './Checkpointer.js';
 export interface ReleaseLeaseOptions {
   /**
    * Reserve the released lease for this worker (the one that asked for a handoff) for a short
-   * time, so no third worker grabs it first.
+   * time, so no third worker grabs it first. Only while its heartbeat is live as the release
+   * writes: a requester gone by then (it died while the owner drained its records) gets no
+   * reservation, and any worker may take the lease at once.
    */
   readonly handoffTo?: string;
 }
@@ -118,7 +120,10 @@ export interface LeaseCoordinator extends Checkpointer {
   pendingHandoffs(streamName: string, owner: string): Promise<HandoffRequest[]>;
   /** Everything balancing needs in one read. */
   leaseSnapshot(streamName: string): Promise<LeaseSnapshot>;
-  /** Gives the lease up, keeping the checkpoint; `handoffTo` reserves it for the requester. */
+  /**
+   * Gives the lease up, keeping the checkpoint; `handoffTo` reserves it for the requester if that
+   * worker's heartbeat is live at the release.
+   */
   releaseLease(lease: Lease, options?: ReleaseLeaseOptions): Promise<void>;
 }
 

@@ -213,12 +213,38 @@ export function describeLeaseCoordinatorConformance(
 
       it('frees a reservation nobody used once it runs out', async () => {
         const lease = await mustAcquire(SHARD, 'worker-a');
+        await cp.heartbeat(stream, 'worker-b');
         await cp.releaseLease(lease, { handoffTo: 'worker-b' });
         expect((await cp.leaseSnapshot(stream)).leases).toEqual([
           { shardId: SHARD, reservation: { worker: 'worker-b', until: expect.any(Number) } },
         ]);
         expect(await cp.acquireLease(stream, SHARD, 'worker-c')).toBeUndefined();
         await sleep(cp.handoffReservationMs + 50);
+        expect(await cp.acquireLease(stream, SHARD, 'worker-c')).toMatchObject({ owner: 'worker-c' });
+      });
+
+      it('reserves a released lease only for a requester whose heartbeat is live at the release', async () => {
+        // Never heartbeated, or left the group: released to anyone at once.
+        const first = await mustAcquire(SHARD, 'worker-a');
+        await cp.releaseLease(first, { handoffTo: 'worker-never' });
+        expect((await cp.leaseSnapshot(stream)).leases).toEqual([]);
+        await cp.heartbeat(stream, 'worker-left');
+        const second = await mustAcquire(SHARD, 'worker-c');
+        await cp.leaveGroup(stream, 'worker-left');
+        await cp.releaseLease(second, { handoffTo: 'worker-left' });
+        const third = await mustAcquire(SHARD, 'worker-a');
+
+        // A requester whose heartbeat ran out while the owner still held the lease (it died while
+        // the owner drained its records): no reservation either.
+        await cp.heartbeat(stream, 'worker-b');
+        const heartbeatEnd = Date.now() + SESSION_MS + 100;
+        while (Date.now() < heartbeatEnd) {
+          await cp.renewLease(third);
+          await sleep(HEARTBEAT_MS);
+        }
+        expect(await cp.liveWorkers(stream)).toEqual([]);
+        await cp.releaseLease(third, { handoffTo: 'worker-b' });
+        expect((await cp.leaseSnapshot(stream)).leases).toEqual([]);
         expect(await cp.acquireLease(stream, SHARD, 'worker-c')).toMatchObject({ owner: 'worker-c' });
       });
 

@@ -9,6 +9,7 @@ import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../suppor
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../support/redis.js';
 import { numbers, ProcessedLedger, putRecords, waitFor } from '../support/streamRecords.js';
+import { diesAfterItsRequest } from './diesAfterItsRequest.js';
 import { eventTypes, InProcessGroup, groupCheckpointer, type GroupStore } from './inProcessGroup.js';
 
 jest.setTimeout(60_000);
@@ -51,43 +52,6 @@ function coordinator(store: Store, keys: string): LeaseCoordinator {
   });
 }
 
-/**
- * The checkpointer as a worker that dies once its first handoff request is recorded: from then on
- * every call of it to the store hangs (until the test ends).
- */
-function diesAfterItsRequest(checkpointer: LeaseCoordinator): { readonly died: () => number | undefined } {
-  let diedAt: number | undefined;
-  let thaw: () => void = () => undefined;
-  const frozen = new Promise<void>((resolve) => (thaw = resolve));
-  thaws.push(thaw);
-  const target = checkpointer as unknown as Record<string, unknown>;
-  for (const name of [
-    'heartbeat',
-    'leaveGroup',
-    'liveWorkers',
-    'requestHandoff',
-    'cancelHandoff',
-    'pendingHandoffs',
-    'leaseSnapshot',
-    'acquireLease',
-    'renewLease',
-    'releaseLease',
-    'checkpoint',
-    'markShardEnd',
-    'getCheckpoint',
-  ]) {
-    const original = target[name] as (...args: unknown[]) => Promise<unknown>;
-    target[name] = async (...args: unknown[]) => {
-      if (diedAt !== undefined) await frozen;
-      const result = await original.apply(checkpointer, args);
-      if (name === 'requestHandoff' && (result as { status: string }).status === 'requested')
-        diedAt = Date.now();
-      return result;
-    };
-  }
-  return { died: () => diedAt };
-}
-
 describe.each<Store>(['redis', 'dynamodb'])('a requester that dies, on %s', (store) => {
   const keysFor = () => (store === 'redis' ? uniqueKeyPrefix('dead-req') : uniqueTableName('dead-req'));
 
@@ -116,7 +80,7 @@ describe.each<Store>(['redis', 'dynamodb'])('a requester that dies, on %s', (sto
         { timeoutMs: 30_000, message: () => `a: ${eventTypes(a)}` },
       );
       const checkpointer = coordinator(store, keys);
-      const c = diesAfterItsRequest(checkpointer);
+      const c = diesAfterItsRequest(checkpointer, thaws);
       running.pipeline(running.start('c', checkpointer), 0, []);
       await waitFor(() => c.died() !== undefined, {
         timeoutMs: 20_000,

@@ -165,10 +165,14 @@ export interface GroupStores {
   readonly name: string;
   readonly sessionMs: number;
   readonly heartbeatMs: number;
+  /** How long a handed-over lease stays reserved for its requester (the store's default if left out). */
+  readonly handoffReservationMs?: number;
 }
 
 /** Opens a group checkpointer on the store; every worker of a group test shares `keys`. */
 export function groupCheckpointer(store: GroupStore, keys: string, stores: GroupStores): LeaseCoordinator {
+  const reservation =
+    stores.handoffReservationMs === undefined ? {} : { handoffReservationMs: stores.handoffReservationMs };
   return store === 'redis'
     ? new RedisCheckpointer({
         redis: stores.redisUrl,
@@ -176,6 +180,7 @@ export function groupCheckpointer(store: GroupStore, keys: string, stores: Group
         keyPrefix: keys,
         sessionTimeout: stores.sessionMs,
         heartbeatInterval: stores.heartbeatMs,
+        ...reservation,
       })
     : new DynamoDBCheckpointer({
         endpoint: stores.dynamo.endpoint,
@@ -184,5 +189,6 @@ export function groupCheckpointer(store: GroupStore, keys: string, stores: Group
         tableName: keys,
         failoverTimeMs: stores.sessionMs,
         heartbeatIntervalMs: stores.heartbeatMs,
+        ...reservation,
       });
 }

@@ -39,21 +39,51 @@ export class HeartbeatObservations {
     const seen = this.scopeOf(scope);
     const live = new Set<string>();
     const present = new Set<string>();
-    for (const { key, token, expiresAt } of heartbeats) {
-      present.add(key);
-      if (token === undefined) {
-        seen.delete(key);
-        if (expiresAt > at) live.add(key);
-        continue;
-      }
-      const previous = seen.get(key);
-      const since = previous !== undefined && previous.token === token ? previous.at : readAt;
-      if (previous === undefined || previous.token !== token) seen.set(key, { token, at: readAt });
-      if (at < since + this.ttlMs) live.add(key);
+    for (const heartbeat of heartbeats) {
+      present.add(heartbeat.key);
+      if (this.judge(seen, heartbeat, readAt, at)) live.add(heartbeat.key);
     }
     // An entry recorded while the read ran (our own heartbeat) may be missing from it: keep it.
     for (const [key, entry] of seen) if (!present.has(key) && entry.at < readAt) seen.delete(key);
     return live;
+  }
+
+  /**
+   * Whether the one worker item `key` of `scope`, read on its own at `at` (read started at
+   * `readAt`; `heartbeat` undefined: there is no such item), is live at `at`. The other workers'
+   * entries are left as they are.
+   */
+  isLive(
+    scope: string,
+    key: string,
+    heartbeat: WorkerHeartbeat | undefined,
+    readAt: number,
+    at: number,
+  ): boolean {
+    const seen = this.scopeOf(scope);
+    if (heartbeat === undefined) {
+      // Our own heartbeat recorded while the read ran may be missing from it: keep it.
+      if ((seen.get(key)?.at ?? readAt) < readAt) seen.delete(key);
+      return false;
+    }
+    return this.judge(seen, heartbeat, readAt, at);
+  }
+
+  /** Judges one item read at `at` (read started at `readAt`), recording a token seen first. */
+  private judge(
+    seen: Map<string, { token: string; at: number }>,
+    { key, token, expiresAt }: WorkerHeartbeat,
+    readAt: number,
+    at: number,
+  ): boolean {
+    if (token === undefined) {
+      seen.delete(key);
+      return expiresAt > at;
+    }
+    const previous = seen.get(key);
+    const since = previous !== undefined && previous.token === token ? previous.at : readAt;
+    if (previous === undefined || previous.token !== token) seen.set(key, { token, at: readAt });
+    return at < since + this.ttlMs;
   }
 
   private scopeOf(scope: string): Map<string, { token: string; at: number }> {

@@ -130,17 +130,7 @@ export class WorkerRegistry {
         const key = item[WORKER_ID]?.S;
         const id = scope === undefined ? key : item[WORKER]?.S;
         if (key === undefined || id === undefined) continue;
-        const token = item[HEARTBEAT_TOKEN]?.S;
-        const expiresAt = Number(item[EXPIRES_AT]?.N);
-        found.push({
-          id,
-          heartbeat: {
-            key,
-            expiresAt: Number.isFinite(expiresAt) ? expiresAt : 0,
-            ...(token !== undefined ? { token } : {}),
-          },
-          cap: Number(item[MAX_SHARD_CONSUMERS]?.N),
-        });
+        found.push({ id, heartbeat: heartbeatOf(key, item), cap: Number(item[MAX_SHARD_CONSUMERS]?.N) });
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
@@ -168,6 +158,34 @@ export class WorkerRegistry {
   }
 
   /**
+   * Whether one worker is live now as this process judges it, from a fresh (consistent) read of
+   * its item: what a release checks before it reserves a lease for that worker. A worker without
+   * an item (it left, or was judged gone) is not live.
+   */
+  async isLive(table: string, streamName: string, workerId: string, now: () => number): Promise<boolean> {
+    const key = this.keyOf(streamName, workerId);
+    const readAt = now();
+    const answer = await callDynamoDB<{ Item?: Record<string, AttributeValue> }>(
+      this.policy,
+      { operation: 'GetItem', tableName: table, context: { streamName } },
+      () =>
+        new this.sdk.GetItemCommand({
+          TableName: table,
+          Key: { [WORKER_ID]: { S: key } },
+          ConsistentRead: true,
+        }),
+    );
+    const item = answer.Item;
+    return this.observations.isLive(
+      this.scopeOf(table, streamName),
+      key,
+      item === undefined ? undefined : heartbeatOf(key, item),
+      readAt,
+      now(),
+    );
+  }
+
+  /**
    * Deletes the item of a worker judged gone, unless a heartbeat changed its token meanwhile, so
    * that a process starting later does not count it live for its first ttl (it has not seen the
    * token stand still). Only tidies up: a failure (logged by callDynamoDB) leaves the item, which
@@ -192,4 +210,15 @@ export class WorkerRegistry {
       // Logged by callDynamoDB; the item stays, judged gone by its token standing still.
     }
   }
+}
+
+/** The heartbeat a worker item (keyed `key`) holds. */
+function heartbeatOf(key: string, item: Record<string, AttributeValue>): WorkerHeartbeat {
+  const token = item[HEARTBEAT_TOKEN]?.S;
+  const expiresAt = Number(item[EXPIRES_AT]?.N);
+  return {
+    key,
+    expiresAt: Number.isFinite(expiresAt) ? expiresAt : 0,
+    ...(token !== undefined ? { token } : {}),
+  };
 }

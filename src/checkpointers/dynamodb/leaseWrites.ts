@@ -29,21 +29,28 @@ export async function renewHeldLease(
 
 /**
  * Gives up a held lease (no-op when not held under this token), reserving it for `handoffTo`
- * for `handoffReservationMs` when given.
+ * for `handoffReservationMs` when given and that worker is live as a fresh read of its item shows
+ * (a requester that died while the owner drained its records would otherwise keep the shard
+ * unread for the whole reservation). A read that fails reserves it as asked.
  */
 export async function releaseHeldLease(
   context: DynamoDBLeaseContext,
   table: string,
   lease: Lease,
-  { handoffTo }: ReleaseLeaseOptions,
+  options: ReleaseLeaseOptions,
 ): Promise<void> {
-  const { options, store, observations, handoffs } = context;
   const key = leaseKeyOf(table, lease.streamName, lease.shardId);
   const held = context.held.get(key);
   if (held === undefined || held.token !== lease.token) return;
+  const handoffTo =
+    options.handoffTo !== undefined && (await requesterLive(context, lease.streamName, options.handoffTo))
+      ? options.handoffTo
+      : undefined;
+  if (context.held.get(key) !== held) return; // closed meanwhile
   context.held.delete(key);
-  const at = options.now();
-  const until = at + options.handoffReservationMs;
+  const { store, observations, handoffs } = context;
+  const at = context.options.now();
+  const until = at + context.options.handoffReservationMs;
   const result = await store.updateThroughLease(
     table,
     lease,
@@ -62,6 +69,20 @@ export async function releaseHeldLease(
   if (result === 'condition-failed') return;
   observations.wrote(key, held.counter + 1, at);
   if (handoffTo !== undefined) handoffs.wroteReservation(key, handoffTo, until, at);
+}
+
+/** Whether the worker a release would reserve the lease for is live (true if that cannot be read). */
+async function requesterLive(
+  context: DynamoDBLeaseContext,
+  streamName: string,
+  requester: string,
+): Promise<boolean> {
+  try {
+    const table = await context.tables.workersTable(streamName);
+    return await context.workers.isLive(table, streamName, requester, context.options.now);
+  } catch {
+    return true; // the store did not answer (or has no workers table): reserve as asked
+  }
 }
 
 /** Stores `position` unless the stored checkpoint is later or the shard end; true if stored. */

@@ -145,14 +145,20 @@ export class RedisCheckpointer implements LeaseCoordinator {
     validateLease(lease);
     const handoffTo = options?.handoffTo;
     if (handoffTo !== undefined) validateNonEmptyString(handoffTo, 'handoffTo');
-    await this.caller.call('releaseLease', leaseContext(lease), () =>
+    // The script reserves the lease only if the requester's heartbeat is live as it runs.
+    const result = await this.caller.call('releaseLease', leaseContext(lease), () =>
       SCRIPTS.release.run(
         this.redis,
-        [this.keys.shard(lease.streamName, lease.shardId)],
+        [this.keys.shard(lease.streamName, lease.shardId), this.keys.workers(lease.streamName)],
         [lease.token, handoffTo ?? '', this.handoffReservationMs],
       ),
     );
-    this.log('debug', 'lease released', { ...leaseContext(lease), owner: lease.owner, handoffTo });
+    this.log('debug', 'lease released', {
+      ...leaseContext(lease),
+      owner: lease.owner,
+      handoffTo,
+      ...(handoffTo !== undefined ? { reserved: Number(result) === 2 } : {}),
+    });
   }
 
   async checkpoint(lease: Lease, position: CheckpointPosition): Promise<boolean> {

@@ -163,6 +163,7 @@ describe('DynamoDBCheckpointer with workers whose clocks disagree', () => {
     const third = workerOn(table, 0);
     const lease = await owner.acquireLease(STREAM, SHARDS[0]!, 'worker-owner');
     expect(lease).toBeDefined();
+    await workerOn(table, 0).heartbeat(STREAM, 'worker-requester');
     // Released for worker-requester, which then crashes before taking it.
     await owner.releaseLease(lease!, { handoffTo: 'worker-requester' });
     expect(await third.acquireLease(STREAM, SHARDS[0]!, 'worker-third')).toBeUndefined();
@@ -186,6 +187,7 @@ describe('DynamoDBCheckpointer with workers whose clocks disagree', () => {
     const owner = workerOn(table, 5 * MINUTES);
     const third = workerOn(table, 0);
     const lease = await owner.acquireLease(STREAM, SHARDS[0]!, 'worker-owner');
+    await workerOn(table, 0).heartbeat(STREAM, 'worker-requester');
     await owner.releaseLease(lease!, { handoffTo: 'worker-requester' }); // which crashes
     expect((await third.leaseSnapshot(STREAM)).leases[0]?.reservation?.worker).toBe('worker-requester');
     // A KCL worker takes the free lease (its take keeps attributes it does not know) and holds it.
@@ -228,6 +230,7 @@ describe('DynamoDBCheckpointer with workers whose clocks disagree', () => {
     const third = workerOn(table, 0);
     const requester = workerOn(table, 3 * MINUTES);
     const lease = await owner.acquireLease(STREAM, SHARDS[0]!, 'worker-owner');
+    await requester.heartbeat(STREAM, 'worker-requester');
     await owner.releaseLease(lease!, { handoffTo: 'worker-requester' });
     expect(await third.acquireLease(STREAM, SHARDS[0]!, 'worker-third')).toBeUndefined();
     advance(RESERVATION - 1);

@@ -107,4 +107,28 @@ describe('HeartbeatObservations', () => {
     observations.live(SCOPE, [], now + 1, now + 1); // the item was deleted
     expect(observations.live(SCOPE, [item], now + TTL, now + TTL)).toEqual(new Set(['worker-a']));
   });
+
+  it('judges one worker read on its own as a full read would, leaving the others alone', () => {
+    const observations = new HeartbeatObservations(TTL);
+    const stopped = worker('worker-a', 5 * MINUTES);
+    const steady = worker('worker-b', 0);
+    let now = 1_700_000_000_000;
+    stopped.heartbeat(now);
+    steady.heartbeat(now);
+    observations.live(SCOPE, [stopped.item, steady.item], now, now);
+    // worker-a stops; read on its own, it is live until one ttl after its token was first seen.
+    now += TTL - 1;
+    expect(observations.isLive(SCOPE, 'worker-a', stopped.item, now, now)).toBe(true);
+    now += 1;
+    expect(observations.isLive(SCOPE, 'worker-a', stopped.item, now, now)).toBe(false);
+    // A new heartbeat makes it live again for a full ttl, from that read.
+    stopped.heartbeat(now);
+    expect(observations.isLive(SCOPE, 'worker-a', stopped.item, now, now + TTL - 1)).toBe(true);
+    // No item (it left, or was judged gone): not live; worker-b's entry is kept.
+    expect(observations.isLive(SCOPE, 'worker-a', undefined, now + 1, now + 1)).toBe(false);
+    expect(observations.isLive(SCOPE, 'worker-b', steady.item, now, now)).toBe(false);
+    expect(
+      observations.isLive(SCOPE, 'worker-old', { key: 'worker-old', expiresAt: now + 1 }, now, now),
+    ).toBe(true);
+  });
 });
