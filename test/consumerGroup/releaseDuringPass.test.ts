@@ -3,14 +3,9 @@
 // land before the pass gets to acquiring. The pass must not take the shard straight back as one
 // of "its own it does not read" (that would skip the stalled shard's cool-down, or exceed the
 // cap again): a release that had not ended when the pass started counts as a release since.
-import { asyncScheduler } from 'rxjs';
 import type { Lease } from '../../src/checkpointers/Checkpointer.js';
-import type { LeaseCoordinator, LeaseSnapshot } from '../../src/checkpointers/LeaseCoordinator.js';
-import { LeaseBalancer } from '../../src/consumer/LeaseBalancer.js';
-import { LeaseManager } from '../../src/consumer/LeaseManager.js';
-import type { AssignmentHost } from '../../src/consumer/ShardAssignment.js';
-
-const STREAM = 'orders';
+import type { LeaseSnapshot } from '../../src/checkpointers/LeaseCoordinator.js';
+import { FAKE_STREAM, fakeBalancing, fakeCoordinator, fakeHost } from '../support/fakeLeaseBalancer.js';
 
 test('a release that lands while the pass reads its snapshot is not undone by that pass', async () => {
   // The store: who holds each shard.
@@ -18,18 +13,13 @@ test('a release that lands while the pass reads its snapshot is not undone by th
   let endRelease: () => void = () => undefined;
   let releasing = false;
   const leaseOf = (shardId: string): Lease => ({
-    streamName: STREAM,
+    streamName: FAKE_STREAM,
     shardId,
     owner: 'me',
     token: `t-${shardId}-${owners.size}`,
     expiresAt: 60_000,
   });
-  const coordinator = {
-    name: 'fake',
-    leaseDurationMs: 60_000,
-    heartbeatIntervalMs: 60_000,
-    handoffTimeoutMs: 60_000,
-    heartbeat: jest.fn(async () => 0),
+  const coordinator = fakeCoordinator({
     leaseSnapshot: jest.fn(async (): Promise<LeaseSnapshot> => {
       // Read while 'me' still holds s0; the release lands before the answer comes back.
       const snapshot: LeaseSnapshot = {
@@ -46,7 +36,6 @@ test('a release that lands while the pass reads its snapshot is not undone by th
       owners.set(shardId, 'me');
       return leaseOf(shardId);
     }),
-    renewLease: jest.fn(async (lease: Lease) => lease),
     releaseLease: jest.fn(async (lease: Lease) => {
       // The first release lands only when the pass reads its snapshot.
       if (!releasing) {
@@ -56,41 +45,14 @@ test('a release that lands while the pass reads its snapshot is not undone by th
       owners.delete(lease.shardId);
     }),
     requestHandoff: jest.fn(async () => ({ status: 'own' as const, owner: 'me' })),
-    cancelHandoff: jest.fn(async () => true),
-    leaveGroup: jest.fn(async () => undefined),
-  } as unknown as LeaseCoordinator;
-  const leases = new LeaseManager({
-    checkpointer: coordinator,
-    coordinator,
-    streamName: STREAM,
-    workerId: 'me',
-    scheduler: asyncScheduler,
-    onEvent: () => undefined,
-    onLost: () => undefined,
   });
   const started: string[] = [];
-  const host: AssignmentHost = {
-    openShards: async () => ['s0', 's1'],
-    activeShards: () => new Set(),
+  const host = fakeHost({
     startReading: async (shardId) => void started.push(shardId),
-    handOver: () => undefined,
-    isHandingOver: () => false,
     // s0 was given up after stalled reads: this worker leaves it to the others a while.
     isCoolingDown: (shardId) => shardId === 's0',
-    checkpointerFailed: () => undefined,
-    checkpointerOk: () => undefined,
-  };
-  const balancer = new LeaseBalancer({
-    coordinator,
-    streamName: STREAM,
-    workerId: 'me',
-    scheduler: asyncScheduler,
-    maxShardConsumers: Number.MAX_SAFE_INTEGER,
-    takeoverGraceMs: 0,
-    leases,
-    host,
-    onEvent: () => undefined,
   });
+  const { leases, balancer } = fakeBalancing(coordinator, host);
   expect(await leases.acquire('s0')).toBeDefined();
   owners.set('s0', 'me');
   // The release starts; the pass starts after it, and reads its snapshot before it lands.
