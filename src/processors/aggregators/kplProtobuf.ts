@@ -81,8 +81,10 @@ const WIRE_FIXED64 = 1;
 const WIRE_LENGTH_DELIMITED = 2;
 const WIRE_FIXED32 = 5;
 
-/** The offset after the varint readVarint() or slowVarint() read last. */
-let varintEnd = 0;
+/** Where the varint readVarint() or slowVarint() read last ended (one per decode call). */
+interface VarintCursor {
+  end: number;
+}
 
 /**
  * Decodes an AggregatedRecord body into its key tables and a table of its sub-records (no
@@ -96,6 +98,7 @@ let varintEnd = 0;
 export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecord {
   const buffer = toBuffer(body);
   const end = body.byteLength;
+  const cursor: VarintCursor = { end: 0 };
   const partitionKeys: string[] = [];
   const explicitHashKeys: string[] = [];
   let table = tableScratch();
@@ -110,16 +113,16 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
     let tag = body[offset] as number;
     if (tag < 0x80) offset += 1;
     else {
-      tag = slowVarint(body, offset);
-      offset = varintEnd;
+      tag = slowVarint(body, offset, cursor);
+      offset = cursor.end;
     }
     if (tag === TAG_RECORD) {
       const start = offset;
       let length = body[offset];
       if (length !== undefined && length < 0x80) offset += 1;
       else {
-        length = slowVarint(body, offset);
-        offset = varintEnd;
+        length = slowVarint(body, offset, cursor);
+        offset = cursor.end;
       }
       const recordEnd = offset + length;
       if (recordEnd > end) {
@@ -163,8 +166,8 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
         let field = body[offset] as number;
         if (field < 0x80) offset += 1;
         else {
-          field = slowVarint(body, offset);
-          offset = varintEnd;
+          field = slowVarint(body, offset, cursor);
+          offset = cursor.end;
         }
         if (field === TAG_PARTITION_KEY_INDEX) {
           const index = body[offset];
@@ -172,13 +175,13 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
             partitionKeyIndex = index;
             offset += 1;
           } else {
-            partitionKeyIndex = slowVarint(body, offset);
-            offset = varintEnd;
+            partitionKeyIndex = slowVarint(body, offset, cursor);
+            offset = cursor.end;
           }
         } else if (field === TAG_DATA) {
           const at = offset;
-          const dataLength = readVarint(body, offset);
-          offset = varintEnd;
+          const dataLength = readVarint(body, offset, cursor);
+          offset = cursor.end;
           dataEnd = offset + dataLength;
           if (dataEnd > recordEnd) {
             throw new KplDecodeError(`length-delimited field of ${dataLength} bytes is truncated`, at);
@@ -186,10 +189,10 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
           dataStart = offset;
           offset = dataEnd;
         } else if (field === TAG_EXPLICIT_HASH_KEY_INDEX) {
-          explicitHashKeyIndex = readVarint(body, offset);
-          offset = varintEnd;
+          explicitHashKeyIndex = readVarint(body, offset, cursor);
+          offset = cursor.end;
         } else {
-          offset = skipField(body, field, offset, recordEnd);
+          offset = skipField(body, field, offset, recordEnd, cursor);
         }
       }
       if (offset > recordEnd) {
@@ -220,8 +223,8 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
       used += FIELDS_PER_RECORD;
     } else if (tag === TAG_PARTITION_KEY || tag === TAG_EXPLICIT_HASH_KEY) {
       const at = offset;
-      const length = readVarint(body, offset);
-      offset = varintEnd;
+      const length = readVarint(body, offset, cursor);
+      offset = cursor.end;
       const valueEnd = offset + length;
       if (valueEnd > end) {
         throw new KplDecodeError(`length-delimited field of ${length} bytes is truncated`, at);
@@ -230,7 +233,7 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
       offset = valueEnd;
       (tag === TAG_PARTITION_KEY ? partitionKeys : explicitHashKeys).push(value);
     } else {
-      offset = skipField(body, tag, offset, end);
+      offset = skipField(body, tag, offset, end, cursor);
     }
   }
   return {
@@ -243,18 +246,18 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
   };
 }
 
-/** Reads the varint at `offset`; the offset after it is left in `varintEnd`. */
-function readVarint(body: Uint8Array, offset: number): number {
+/** Reads the varint at `offset`; the offset after it is left in `cursor.end`. */
+function readVarint(body: Uint8Array, offset: number, cursor: VarintCursor): number {
   const byte = body[offset];
   if (byte !== undefined && byte < 0x80) {
-    varintEnd = offset + 1;
+    cursor.end = offset + 1;
     return byte;
   }
-  return slowVarint(body, offset);
+  return slowVarint(body, offset, cursor);
 }
 
-/** readVarint() for any length, checked: the offset after it is left in `varintEnd`. */
-function slowVarint(body: Uint8Array, start: number): number {
+/** readVarint() for any length, checked: the offset after it is left in `cursor.end`. */
+function slowVarint(body: Uint8Array, start: number, cursor: VarintCursor): number {
   let offset = start;
   let value = 0;
   let multiplier = 1;
@@ -265,7 +268,7 @@ function slowVarint(body: Uint8Array, start: number): number {
     value += (byte & 0x7f) * multiplier;
     if (byte < 0x80) {
       if (value > Number.MAX_SAFE_INTEGER) throw new KplDecodeError('varint too large', start);
-      varintEnd = offset;
+      cursor.end = offset;
       return value;
     }
     multiplier *= 0x80;
@@ -274,17 +277,23 @@ function slowVarint(body: Uint8Array, start: number): number {
 }
 
 /** Skips the value of a field this decoder does not read; returns the offset after it. */
-function skipField(body: Uint8Array, tag: number, offset: number, limit: number): number {
+function skipField(
+  body: Uint8Array,
+  tag: number,
+  offset: number,
+  limit: number,
+  cursor: VarintCursor,
+): number {
   const at = offset;
   const wireType = tag & 7;
   if (tag < 8) throw new KplDecodeError('invalid field number 0', at);
   if (wireType === WIRE_VARINT) {
-    readVarint(body, offset);
-    return varintEnd;
+    readVarint(body, offset, cursor);
+    return cursor.end;
   }
   if (wireType === WIRE_LENGTH_DELIMITED) {
-    const length = readVarint(body, offset);
-    const valueEnd = varintEnd + length;
+    const length = readVarint(body, offset, cursor);
+    const valueEnd = cursor.end + length;
     if (valueEnd > limit) {
       throw new KplDecodeError(`length-delimited field of ${length} bytes is truncated`, at);
     }
