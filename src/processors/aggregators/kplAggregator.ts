@@ -15,7 +15,7 @@ import { KplAccumulator } from './KplAccumulator.js';
 import { KplItems } from './KplItems.js';
 import { KplTextAccumulator } from './KplTextAccumulator.js';
 import { KPL_DIGEST_SIZE, KPL_MAGIC, KPL_OVERHEAD, hasKplMagic } from './kplFormat.js';
-import { decodeAggregatedRecord, FIELDS_PER_RECORD } from './kplProtobuf.js';
+import { decodeAggregatedRecord, type DecodedAggregatedRecord, FIELDS_PER_RECORD } from './kplProtobuf.js';
 
 /**
  * The KPL aggregated record format (amazon-kinesis-producer's aggregation-format.md), readable
@@ -111,7 +111,20 @@ function aggregatedItems(data: Uint8Array): KplItems {
   if (!digest.equals(trailer)) {
     throw new KplChecksumError(Buffer.from(trailer).toString('hex'), digest.toString('hex'));
   }
-  const { partitionKeys, explicitHashKeys, table, largeIndexes } = decodeAggregatedRecord(body);
+  const decoded = decodeAggregatedRecord(body);
+  const { partitionKeys, explicitHashKeys, table } = decoded;
+  if (
+    decoded.maxPartitionKeyIndex >= partitionKeys.length ||
+    decoded.maxExplicitHashKeyIndex >= explicitHashKeys.length
+  ) {
+    throwOutOfRange(decoded);
+  }
+  return new KplItems(body, partitionKeys, explicitHashKeys, table);
+}
+
+/** Throws the KplDecodeError of the first sub-record whose key index is not in its table. */
+function throwOutOfRange(decoded: DecodedAggregatedRecord): void {
+  const { partitionKeys, explicitHashKeys, table, largeIndexes } = decoded;
   for (let at = 0; at < table.length; at += FIELDS_PER_RECORD) {
     const partitionKeyIndex = table[at + 2] as number;
     if (partitionKeyIndex < 0 || partitionKeyIndex >= partitionKeys.length) {
@@ -131,5 +144,4 @@ function aggregatedItems(data: Uint8Array): KplItems {
       );
     }
   }
-  return new KplItems(body, partitionKeys, explicitHashKeys, table);
 }
