@@ -43,7 +43,10 @@ export type ConsumerEvent =
     }
   /** The shard was read to its end, every record passed, and SHARD_END was written. */
   | { readonly type: 'shard-ended'; readonly shardId: string; readonly childShardIds: readonly string[] }
-  /** Every lease-acquired of a shard ends with exactly one lease-released or lease-lost of it. */
+  /**
+   * Every lease-acquired of a shard ends with exactly one lease-released or lease-lost of it, or
+   * (a stop that ran past finalWritesTimeoutMs) with the shard in final-writes-timeout's `unreleased`.
+   */
   | { readonly type: 'lease-acquired'; readonly shardId: string }
   /**
    * This worker gave the shard's lease up (the shard ended, was handed over or given up, or the

@@ -19,12 +19,13 @@ import {
   type ShardCheckpoint,
 } from '../../src/index.js';
 import { resolveConsumerOptions } from '../../src/consumer/ConsumerOptions.js';
+import { consumerEventLogLine } from '../../src/consumer/logConsumerEvent.js';
 import { startRedisServer } from '../checkpointers/redis/redisServers.js';
 import { uniqueStreamName } from '../support/kinesis.js';
 import { pollingConnection } from '../support/pollingConnection.js';
 import { uniqueKeyPrefix } from '../support/redis.js';
 import { numbers, putRecords, waitFor, type WrittenRecord } from '../support/streamRecords.js';
-import { timersStarted } from '../support/timersStarted.js';
+import { timersStarted, type StartedTimers } from '../support/timersStarted.js';
 import { useTestKinesis } from '../support/useTestKinesis.js';
 
 jest.setTimeout(120_000);
@@ -162,6 +163,16 @@ async function stoppedWithin(
   }
 }
 
+/**
+ * The timers still pending, but those of the test runner itself (its reporter runs in this
+ * process when several files run in band).
+ */
+async function pendingTimers(timers: StartedTimers): Promise<string[]> {
+  const left = await timers.pending();
+  timers.stop();
+  return left.filter((where) => !where.includes('/node_modules/@jest/'));
+}
+
 function eventTypes(events: readonly ConsumerEvent[]): string[] {
   return events.map((event) => event.type);
 }
@@ -217,9 +228,7 @@ describe('a stop whose final writes never end', () => {
       }
 
       // No timer of the run is left (renewals, watchdogs, polling, the deadline itself).
-      const left = await timers.pending();
-      timers.stop();
-      expect(left).toEqual([]);
+      expect(await pendingTimers(timers)).toEqual([]);
 
       // The held calls fail late: ignored, with no unhandled rejection, no event, no call after.
       const eventsAtStop = run.events.length;
@@ -313,9 +322,7 @@ test('a healthy stop: positions written and leases released as before, no final-
   }
   const leases = await checkpointer.inner.listLeases(run.streamName);
   expect(leases.filter((lease) => lease.owner !== undefined)).toEqual([]);
-  const left = await timers.pending();
-  timers.stop();
-  expect(left).toEqual([]);
+  expect(await pendingTimers(timers)).toEqual([]);
 });
 
 describe('the finalWritesTimeoutMs option', () => {
@@ -332,5 +339,28 @@ describe('the finalWritesTimeoutMs option', () => {
     expect(() => resolveConsumerOptions(options)).toThrow(
       /^Invalid option "finalWritesTimeoutMs": got .+; expected a finite number of milliseconds > 0 and at most 2147483647$/,
     );
+  });
+});
+
+test('final-writes-timeout is logged as a warning naming what was left', () => {
+  expect(
+    consumerEventLogLine({
+      type: 'final-writes-timeout',
+      streamName: 'orders',
+      workerId: 'w1',
+      timeoutMs: 10_000,
+      unwritten: ['shardId-000000000001'],
+      unreleased: ['shardId-000000000000', 'shardId-000000000001'],
+    }),
+  ).toEqual({
+    level: 'warn',
+    message: 'final writes timed out: stopped without them',
+    details: {
+      streamName: 'orders',
+      workerId: 'w1',
+      timeoutMs: 10_000,
+      unwritten: ['shardId-000000000001'],
+      unreleased: ['shardId-000000000000', 'shardId-000000000001'],
+    },
   });
 });
