@@ -70,7 +70,10 @@ export class KinesisConsumer {
   /** consumer-stopped was emitted: no event of this run comes after it. */
   private over = false;
   private resolveStopped: () => void = () => undefined;
-  /** Resolves once this run stopped: last checkpoints written, leases released, group left. */
+  /**
+   * Resolves once this run stopped: last checkpoints written, leases released, group left (or
+   * finalWritesTimeoutMs passed first: final-writes-timeout names what was left).
+   */
   readonly stopped: Promise<void>;
 
   constructor(config: KinesisConsumerOptions) {
