@@ -17,6 +17,22 @@ export interface ShardStartPosition {
 export type ConsumerEvent =
   | { readonly type: 'consumer-started'; readonly streamName: string; readonly workerId: string }
   | { readonly type: 'consumer-stopped'; readonly streamName: string; readonly workerId: string }
+  /**
+   * The stop's final writes (last checkpoints, lease releases, leaving the group, deregistering)
+   * did not end within `finalWritesTimeoutMs` (`timeoutMs`): the consumer stopped waiting for
+   * the checkpointer (its later answers are ignored) and stopped its timers; consumer-stopped
+   * follows. `unwritten`: shards whose finished position (or end) was not written, read again
+   * from the last position stored (at-least-once). `unreleased`: shards whose lease was not
+   * released (held, or being acquired or released), free for other workers once it runs out.
+   */
+  | {
+      readonly type: 'final-writes-timeout';
+      readonly streamName: string;
+      readonly workerId: string;
+      readonly timeoutMs: number;
+      readonly unwritten: readonly string[];
+      readonly unreleased: readonly string[];
+    }
   | { readonly type: 'shards-discovered'; readonly shardIds: readonly string[] }
   | {
       readonly type: 'shard-started';
@@ -27,7 +43,10 @@ export type ConsumerEvent =
     }
   /** The shard was read to its end, every record passed, and SHARD_END was written. */
   | { readonly type: 'shard-ended'; readonly shardId: string; readonly childShardIds: readonly string[] }
-  /** Every lease-acquired of a shard ends with exactly one lease-released or lease-lost of it. */
+  /**
+   * Every lease-acquired of a shard ends with exactly one lease-released or lease-lost of it, or
+   * (a stop that ran past finalWritesTimeoutMs) with the shard in final-writes-timeout's `unreleased`.
+   */
   | { readonly type: 'lease-acquired'; readonly shardId: string }
   /**
    * This worker gave the shard's lease up (the shard ended, was handed over or given up, or the

@@ -46,6 +46,16 @@ export interface ConsumerOptions {
    * before the Observable errors with CheckpointerUnavailableError, in ms (default 30000).
    */
   readonly checkpointerTimeoutMs?: number;
+  /**
+   * How long a stop may take for its final writes, in ms (default 10000): once the last
+   * subscriber's pipeline finished the records it holds, the last checkpoint writes, the lease
+   * releases, leaving the group and deregistering (`deregisterOnStop`) must end within it. At the
+   * deadline the consumer stops waiting for the checkpointer (its later answers are ignored),
+   * stops every timer of the run, reports `final-writes-timeout` (the shards whose position was
+   * not written, those whose lease was not released) and stops: stopped() resolves. Positions not
+   * written are read again (at-least-once); leases not released run out after `leaseDurationMs`.
+   */
+  readonly finalWritesTimeoutMs?: number;
   /** What deserialize() uses when given none. Default jsonProcessor(). */
   readonly processor?: Processor<unknown>;
   /** Where shards without a checkpoint start. Default TRIM_HORIZON. */
@@ -144,6 +154,7 @@ export interface ResolvedConsumerOptions {
   readonly checkpointer?: Checkpointer;
   readonly ackOnEmit: boolean;
   readonly checkpointerTimeoutMs: number;
+  readonly finalWritesTimeoutMs: number;
   readonly processor: Processor<unknown>;
   readonly iteratorType: ConsumerIteratorType;
   readonly timestamp?: Date;

@@ -8,6 +8,7 @@ import { createKinesisClient } from '../kinesis/createKinesisClient.js';
 import { ensureStream } from '../kinesis/ensureStream.js';
 import { writeLog } from '../logging/writeLog.js';
 import { buildStats } from './buildStats.js';
+import { CheckpointerFence } from './CheckpointerFence.js';
 import { CheckpointerHealth } from './CheckpointerHealth.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
@@ -30,12 +31,14 @@ import { callerClientDeadline } from './CallerClientDeadline.js';
 import { ShardReadings } from './ShardReadings.js';
 import { pollingSource } from './pollingSource.js';
 import type { StreamConsumerRegistration } from './StreamConsumerRegistration.js';
+import { withinDeadline } from './withinDeadline.js';
 
 /**
  * One run of a fromKinesis() consumer: a thin coordinator that starts the shard directory, the
  * shard assignment and one ShardReading per leased shard, fans records out to the subscribers
  * (RecordFanOut), and whose stop() waits for everything it started: passes, readings (their
- * last writes), lease releases, group leave.
+ * last writes), lease releases, group leave, for at most `finalWritesTimeoutMs` once the
+ * pipelines are done (see stop).
  */
 export class KinesisConsumer {
   readonly checkpointer: Checkpointer;
@@ -58,8 +61,19 @@ export class KinesisConsumer {
   private stopping: Promise<void> | undefined;
   private refreshTimer: Subscription | undefined;
   private readonly waits: RunWaits;
+  /** The lease calls (LeaseManager, LeaseBalancer) go through it: see cutShort. */
+  private readonly fence: CheckpointerFence<Checkpointer>;
+  /** Ends the deregistration's call and waits when the final writes run out of time. */
+  private readonly deregistering = new AbortController();
+  /** The final writes ran out of time (see cutShort). */
+  private cut = false;
+  /** consumer-stopped was emitted: no event of this run comes after it. */
+  private over = false;
   private resolveStopped: () => void = () => undefined;
-  /** Resolves once this run stopped: last checkpoints written, leases released, group left. */
+  /**
+   * Resolves once this run stopped: last checkpoints written, leases released, group left (or
+   * finalWritesTimeoutMs passed first: final-writes-timeout names what was left).
+   */
   readonly stopped: Promise<void>;
 
   constructor(config: KinesisConsumerOptions) {
@@ -67,7 +81,9 @@ export class KinesisConsumer {
     this.options = options;
     this.streamName = options.address.streamName;
     this.checkpointer = config.checkpointer;
-    this.emitEvent = config.onEvent;
+    this.emitEvent = (event) => {
+      if (!this.over) config.onEvent(event);
+    };
     this.stopped = new Promise((resolve) => (this.resolveStopped = resolve));
     this.waits = new RunWaits(options.scheduler);
     const region = options.region ?? options.address.region;
@@ -87,11 +103,13 @@ export class KinesisConsumer {
       bytes: options.maxQueueBytes,
       ...(options.maxQueueSizeScales === true ? { recordsPerShard: options.recordLimit } : {}),
     });
-    const coordinator = isLeaseCoordinator(this.checkpointer) ? this.checkpointer : undefined;
+    this.fence = new CheckpointerFence(this.checkpointer);
+    const fenced = this.fence.checkpointer;
+    const coordinator = isLeaseCoordinator(fenced) ? fenced : undefined;
     const common = { streamName: this.streamName, workerId: options.workerId, scheduler: options.scheduler };
     this.leases = new LeaseManager({
       ...common,
-      checkpointer: this.checkpointer,
+      checkpointer: fenced,
       ...(coordinator === undefined ? {} : { coordinator }),
       lineageOf: (shardId) => this.directory.lineageOf(shardId),
       onEvent: this.emitEvent,
@@ -223,7 +241,12 @@ export class KinesisConsumer {
     });
   }
 
-  /** Stops the run and waits for everything it started. Idempotent. */
+  /**
+   * Stops the run and waits for everything it started. Idempotent. Once the last subscriber's
+   * pipeline finished its records, the final writes (last checkpoints, lease releases, leaving
+   * the group, deregistering) have `finalWritesTimeoutMs`; past it the run is cut short (see
+   * cutShort) and stops without them.
+   */
   stop(): Promise<void> {
     if (this.stopping !== undefined) return this.stopping;
     this.running = false;
@@ -237,11 +260,8 @@ export class KinesisConsumer {
     this.stopping = (async () => {
       // The last subscriber's pipeline finishes the records it took first (see RecordFanOut.departed).
       await this.fanOut.departed();
-      await this.assignment.stop();
-      await this.shards.stopAll();
-      await this.leases.releaseAll((shardId) => this.assignment.requesterOf(shardId));
-      await this.assignment.leave();
-      await this.deregister();
+      const timeoutMs = this.options.finalWritesTimeoutMs;
+      if (!(await withinDeadline(this.finalWrites(), timeoutMs, this.options.scheduler))) this.cutShort();
       this.subscriptionClient?.destroy();
       if (this.options.client === undefined) this.client.destroy();
       this.emitEvent({
@@ -249,8 +269,48 @@ export class KinesisConsumer {
         streamName: this.streamName,
         workerId: this.options.workerId,
       });
-    })().finally(() => this.resolveStopped());
+    })().finally(() => {
+      this.over = true;
+      this.resolveStopped();
+    });
     return this.stopping;
+  }
+
+  /** The stop's writes once the pipelines are done; each step starts only while there is time. */
+  private async finalWrites(): Promise<void> {
+    const steps = [
+      () => this.assignment.stop(),
+      () => this.shards.stopAll(),
+      () => this.leases.releaseAll((shardId) => this.assignment.requesterOf(shardId)),
+      () => this.assignment.leave(),
+      () => this.deregister(),
+    ];
+    for (const step of steps) {
+      if (this.cut) return;
+      await step();
+    }
+  }
+
+  /**
+   * The final writes ran past `finalWritesTimeoutMs`: the checkpointer calls under way are no
+   * longer waited for (their answers are ignored, and no new call is made: CheckpointerFence),
+   * every reading, lease, wait and timer of the run ends now, and final-writes-timeout names the
+   * shards left unwritten and the leases left to run out.
+   */
+  private cutShort(): void {
+    this.cut = true;
+    this.fence.close();
+    this.deregistering.abort();
+    const unwritten = this.shards.cutShort();
+    const unreleased = this.leases.abandon();
+    this.emitEvent({
+      type: 'final-writes-timeout',
+      streamName: this.streamName,
+      workerId: this.options.workerId,
+      timeoutMs: this.options.finalWritesTimeoutMs,
+      unwritten,
+      unreleased,
+    });
   }
 
   // AssignmentHost
@@ -315,8 +375,9 @@ export class KinesisConsumer {
   private async deregister(): Promise<void> {
     if (this.registration === undefined || this.options.enhancedFanOut?.deregisterOnStop !== true) return;
     try {
-      await this.registration.deregister();
+      await this.registration.deregister(this.deregistering.signal);
     } catch (error) {
+      if (this.cut) return;
       writeLog(this.options.logger, 'warn', 'stream consumer not deregistered', {
         streamName: this.streamName,
         error: classifyError(error, { streamName: this.streamName }),

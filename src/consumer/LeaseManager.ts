@@ -51,7 +51,10 @@ export class LeaseManager {
   private readonly lostAt = new Map<string, number>();
   private renewal: Subscription | undefined;
   private closed = false;
-  private readonly acquiring = new Set<Promise<unknown>>();
+  /** Acquisitions under way, with their shard. */
+  private readonly acquiring = new Map<Promise<unknown>, string>();
+  /** Shards whose release is under way. */
+  private readonly releasing = new Set<string>();
   /** Shards whose refusal because of a same-id holder was already reported. */
   private readonly sameIdReported = new Set<string>();
 
@@ -106,7 +109,7 @@ export class LeaseManager {
   acquire(shardId: string, knownHolder?: string): Promise<Lease | undefined> {
     if (this.closed) return Promise.resolve(undefined);
     const work = this.acquireOnce(shardId, knownHolder);
-    this.acquiring.add(work);
+    this.acquiring.set(work, shardId);
     void work.then(
       () => this.acquiring.delete(work),
       () => this.acquiring.delete(work),
@@ -195,6 +198,7 @@ export class LeaseManager {
     if (entry === undefined || (token !== undefined && entry.lease.token !== token)) return false;
     this.drop(shardId);
     this.releasedAt.set(shardId, Number.POSITIVE_INFINITY);
+    this.releasing.add(shardId);
     try {
       const { coordinator } = this.options;
       if (coordinator !== undefined)
@@ -215,6 +219,7 @@ export class LeaseManager {
       this.options.onEvent({ type: 'lease-released', shardId, error: classified });
       return false;
     } finally {
+      this.releasing.delete(shardId);
       this.releasedAt.set(shardId, this.options.scheduler.now());
     }
   }
@@ -225,10 +230,26 @@ export class LeaseManager {
    */
   async releaseAll(handoffTo: (shardId: string) => string | undefined = () => undefined): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.acquiring]);
+    await Promise.allSettled([...this.acquiring.keys()]);
     this.renewal?.unsubscribe();
     this.renewal = undefined;
     await Promise.all(this.heldShardIds.map((shardId) => this.release(shardId, handoffTo(shardId))));
+  }
+
+  /**
+   * The consumer's stop ran out of time (finalWritesTimeoutMs): closes the manager, stops renewing
+   * and watching every lease and forgets them, without a word to the checkpointer (the calls under
+   * way are left unanswered: see CheckpointerFence). Returns the shards whose lease was not
+   * released: held, or being acquired or released; each runs out after the lease duration.
+   */
+  abandon(): string[] {
+    this.closed = true;
+    this.renewal?.unsubscribe();
+    this.renewal = undefined;
+    const unreleased = new Set([...this.held.keys(), ...this.releasing, ...this.acquiring.values()]);
+    for (const entry of this.held.values()) entry.watchdog?.unsubscribe();
+    this.held.clear();
+    return [...unreleased].sort();
   }
 
   private scheduleRenewal(): void {

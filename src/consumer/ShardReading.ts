@@ -220,6 +220,22 @@ export class ShardReading extends ShardReadingLink {
     return this.finishing;
   }
 
+  /**
+   * The consumer's stop ran past finalWritesTimeoutMs: ends now, whatever write or release is
+   * under way (its answer is ignored: nothing more is written, nothing reported) and every timer
+   * of the reading with it. Returns true if it leaves unwritten a position finished here (or the
+   * end of its shard).
+   */
+  cutShort(): boolean {
+    if (!this.live) return false;
+    const unwritten =
+      this.current === 'ending' ||
+      (!this.distrusted && this.progress.dirty && this.progress.committable !== undefined);
+    this.settlement.settle(() => this.progress.clear());
+    this.finish('stopped');
+    return unwritten;
+  }
+
   // Source callbacks
 
   private onRecords(records: readonly _Record[], page: RecordsPage): void {

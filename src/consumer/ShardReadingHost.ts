@@ -28,6 +28,8 @@ import type { ShardReading } from './ShardReading.js';
  * | reading, draining, ending, releasing  | lease lost or deadline passed  | lost      | stop source; write nothing more; abort (1)            |
  * | reading, draining, ending             | stop()                         | stopping  | stop source; write the position                       |
  * | stopping                              | lease released                 | stopped   |                                                      |
+ * | reading, draining, ending, releasing, | the stop's final writes ran    | stopped   | stop source; write nothing more, the answer of a     |
+ * | stopping                              | out of time (cutShort)         |           | write under way ignored; abort                       |
  * | reading                               | source failed                  | failed    | drop records; the consumer errors                     |
  *
  * ended, released, lost, stopped and failed are final: the reading does nothing more, except

@@ -77,11 +77,29 @@ export class ShardReadings implements AssignmentHost {
 
   /** Stops every reading (each writes its position and releases its lease). */
   stopAll(): Promise<void> {
+    this.endWaits();
+    return Promise.all([...this.readings.values()].map((reading) => reading.stop())).then(() => undefined);
+  }
+
+  /**
+   * The consumer's stop ran past finalWritesTimeoutMs: ends every reading and wait now, whatever
+   * they still had to write (see ShardReading.cutShort). Returns the shards whose finished
+   * position was left unwritten.
+   */
+  cutShort(): string[] {
+    this.endWaits();
+    const unwritten: string[] = [];
+    for (const reading of [...this.readings.values()])
+      if (reading.cutShort()) unwritten.push(reading.shardId);
+    return unwritten.sort();
+  }
+
+  /** Ends the takeovers' waits and gives back the budget records of lost leases still hold. */
+  private endWaits(): void {
     for (const cancel of this.waiting.values()) cancel();
     this.waiting.clear();
     for (const reading of this.lostHolding) reading.settlement.releaseHeld();
     this.lostHolding.clear();
-    return Promise.all([...this.readings.values()].map((reading) => reading.stop())).then(() => undefined);
   }
 
   async openShards(snapshot?: LeaseSnapshot): Promise<string[]> {

@@ -151,12 +151,15 @@ export class StreamConsumerRegistration {
     }
   }
 
-  /** Deregisters the stream consumer (one already gone is fine). Rejects with a typed error. */
-  async deregister(): Promise<void> {
+  /**
+   * Deregisters the stream consumer (one already gone is fine). Rejects with a typed error.
+   * `signal` (the stop's deadline) ends its call and its retries' waits.
+   */
+  async deregister(signal: AbortSignal = new AbortController().signal): Promise<void> {
     const arn = this.arn;
     if (arn === undefined) return;
-    // After stop(): not cancelled by it (stop() waits for this instead).
-    await this.call('DeregisterStreamConsumer', new AbortController().signal, async (abortSignal) => {
+    // After stop(): not cancelled by it (stop() waits for this instead, until its deadline).
+    await this.call('DeregisterStreamConsumer', signal, async (abortSignal) => {
       try {
         await this.options.client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: arn }), {
           abortSignal,

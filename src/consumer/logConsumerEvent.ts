@@ -15,6 +15,14 @@ export function consumerEventLogLine(event: ConsumerEvent): LogLine {
       return line('info', 'consumer started', { streamName: event.streamName, workerId: event.workerId });
     case 'consumer-stopped':
       return line('info', 'consumer stopped', { streamName: event.streamName, workerId: event.workerId });
+    case 'final-writes-timeout':
+      return line('warn', 'final writes timed out: stopped without them', {
+        streamName: event.streamName,
+        workerId: event.workerId,
+        timeoutMs: event.timeoutMs,
+        unwritten: event.unwritten,
+        unreleased: event.unreleased,
+      });
     case 'shards-discovered':
       return line('debug', 'shards discovered', { shardIds: event.shardIds });
     case 'shard-started':

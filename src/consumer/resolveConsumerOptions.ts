@@ -18,6 +18,10 @@ import type { ConsumerIteratorType, ConsumerOptions, ResolvedConsumerOptions } f
 
 /** Consecutive timed-out reads after which a grouped reading gives its shard up. */
 export const DEFAULT_STALL_TIMEOUTS = 3;
+/** How long a stop's final writes may take by default (see ConsumerOptions.finalWritesTimeoutMs). */
+export const DEFAULT_FINAL_WRITES_TIMEOUT_MS = 10_000;
+/** The longest delay a timer can wait (a longer one would fire at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const KNOWN = new Set([
   'streamName',
@@ -31,6 +35,7 @@ const KNOWN = new Set([
   'checkpointer',
   'ackOnEmit',
   'checkpointerTimeoutMs',
+  'finalWritesTimeoutMs',
   'processor',
   'iteratorType',
   'timestamp',
@@ -69,6 +74,19 @@ function integer(option: string, value: unknown, min: number, max: number, fallb
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new InvalidOptionError(option, value, `expected an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** A deadline in ms: a finite number above 0 that a timer can wait. */
+function deadline(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
+    throw new InvalidOptionError(
+      option,
+      value,
+      `expected a finite number of milliseconds > 0 and at most ${MAX_TIMER_MS}`,
+    );
   }
   return value;
 }
@@ -224,6 +242,11 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     ...(checkpointer === undefined ? {} : { checkpointer }),
     ackOnEmit: options.ackOnEmit ?? true,
     checkpointerTimeoutMs: milliseconds('checkpointerTimeoutMs', options.checkpointerTimeoutMs, 1, 30_000),
+    finalWritesTimeoutMs: deadline(
+      'finalWritesTimeoutMs',
+      options.finalWritesTimeoutMs,
+      DEFAULT_FINAL_WRITES_TIMEOUT_MS,
+    ),
     processor,
     iteratorType,
     ...(timestamp === undefined ? {} : { timestamp }),

@@ -37,8 +37,11 @@ export interface KinesisTransportOptions {
    * deadline `close()` resolves with a warning naming the checkpoints not written and the leases
    * not released: the shards' next owners read again from the last positions stored
    * (at-least-once; a lease not released is free once it runs out). The consumer's stop goes on
-   * in the background, bounded only by the checkpointer's own deadlines. `app.close()` thus takes
-   * at most about `closeTimeoutMs` + `finalWritesTimeoutMs` (plus the clients' flush, within their own `closeTimeoutMs`).
+   * in the background for at most CONSUMER_FINAL_WRITES_GRACE_MS (5 s) more: unless
+   * `consumer.finalWritesTimeoutMs` is given, the consumer is given this deadline plus that grace
+   * as its own, after which it stops waiting and stops its timers (so the process can exit).
+   * `app.close()` thus takes at most about `closeTimeoutMs` + `finalWritesTimeoutMs` (plus the
+   * clients' flush, within their own `closeTimeoutMs`).
    */
   readonly finalWritesTimeoutMs?: number;
   /**
@@ -67,3 +70,28 @@ export const DEFAULT_CLOSE_TIMEOUT_MS = 20_000;
  * is closed 25 s after a SIGTERM at the latest, leaving 5 s of a 30 s grace period to the rest.
  */
 export const DEFAULT_FINAL_WRITES_TIMEOUT_MS = 5_000;
+
+/**
+ * How much longer than the transport's `finalWritesTimeoutMs` the consumer's own stop may take
+ * (its `finalWritesTimeoutMs`, unless set in `consumer`): close() gives up first and names what is
+ * left, while a store that answers just late still gets the last writes and releases.
+ */
+export const CONSUMER_FINAL_WRITES_GRACE_MS = 5_000;
+
+/** The longest delay a timer can wait: the consumer's deadline when the transport's is Infinity. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The consumer options the transport runs fromKinesis() with: the user's, with a
+ * `finalWritesTimeoutMs` of CONSUMER_FINAL_WRITES_GRACE_MS past the transport's own unless they set one.
+ */
+export function transportConsumerOptions(
+  consumer: ConsumerOptions,
+  finalWritesTimeoutMs: number,
+): ConsumerOptions {
+  if (consumer.finalWritesTimeoutMs !== undefined) return consumer;
+  return {
+    ...consumer,
+    finalWritesTimeoutMs: Math.min(MAX_TIMER_MS, finalWritesTimeoutMs + CONSUMER_FINAL_WRITES_GRACE_MS),
+  };
+}

@@ -23,7 +23,7 @@ import {
 } from '../index.js';
 import { NestUsageError } from './errors/NestUsageError.js';
 import { EventDispatchServer, leaseGone } from './EventDispatchServer.js';
-import type { KinesisTransportOptions } from './KinesisTransportOptions.js';
+import { transportConsumerOptions, type KinesisTransportOptions } from './KinesisTransportOptions.js';
 import { KINESIS_TRANSPORT } from './kinesisTransport.js';
 import { validateTransportOptions } from './validateTransportOptions.js';
 import { describeForLog } from './describeForLog.js';
@@ -54,7 +54,8 @@ export type KinesisTransportStatus = 'connecting' | 'connected' | 'disconnected'
  * event is done once all of them are. On close (`app.close()`) the handlers under way finish
  * (for at most `closeTimeoutMs`: those still running then are given up, their events left
  * unchecked), their positions are written, the leases are released (for at most
- * `finalWritesTimeoutMs`: close then ends, naming what is left) and nothing after it is taken:
+ * `finalWritesTimeoutMs`: close then ends, naming what is left; the consumer gives its stop up
+ * a little later, see KinesisTransportOptions) and nothing after it is taken:
  * at-least-once delivery. After a shard's lease is lost, its events already read are
  * neither handled nor dead-lettered (nor checkpointed): the shard's next owner reads them again.
  */
@@ -115,7 +116,7 @@ export class KinesisTransportStrategy
     try {
       for (const [pattern, head] of this.messageHandlers)
         for (const handler of this.handlersOf(head)) this.timeoutOf(pattern, handler);
-      consumer = fromKinesis(this.options.consumer);
+      consumer = fromKinesis(transportConsumerOptions(this.options.consumer, this.finalWritesTimeoutMs));
     } catch (error) {
       callback(error);
       return;

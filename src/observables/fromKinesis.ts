@@ -27,7 +27,8 @@ export interface KinesisConsumerObservable extends Observable<KinesisRecord> {
   stats(): ConsumerStats;
   /**
    * Resolves once the current (or last) run has stopped: final checkpoints written, leases
-   * released, group left, client closed. Called while a run is still going (e.g. from a
+   * released, group left, client closed (or, past `finalWritesTimeoutMs`, without what was left:
+   * see the final-writes-timeout event). Called while a run is still going (e.g. from a
    * `complete` callback after take(n)), it waits for that run's stop.
    */
   stopped(): Promise<void>;
