@@ -54,6 +54,7 @@ export interface ConsumerOptions {
    * stops every timer of the run, reports `final-writes-timeout` (the shards whose position was
    * not written, those whose lease was not released) and stops: stopped() resolves. Positions not
    * written are read again (at-least-once); leases not released run out after `leaseDurationMs`.
+   * `Infinity`: no deadline (the stop takes as long as the checkpointer does).
    */
   readonly finalWritesTimeoutMs?: number;
   /** What deserialize() uses when given none. Default jsonProcessor(). */

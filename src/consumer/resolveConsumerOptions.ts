@@ -78,14 +78,15 @@ function integer(option: string, value: unknown, min: number, max: number, fallb
   return value;
 }
 
-/** A deadline in ms: a finite number above 0 that a timer can wait. */
+/** A deadline in ms: a number above 0 that a timer can wait, or Infinity (no deadline). */
 function deadline(option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
+  if (value === Number.POSITIVE_INFINITY) return value;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_TIMER_MS) {
     throw new InvalidOptionError(
       option,
       value,
-      `expected a finite number of milliseconds > 0 and at most ${MAX_TIMER_MS}`,
+      `expected a number of milliseconds > 0 and at most ${MAX_TIMER_MS}, or Infinity (no deadline)`,
     );
   }
   return value;

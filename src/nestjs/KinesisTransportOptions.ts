@@ -92,6 +92,9 @@ export function transportConsumerOptions(
   if (consumer.finalWritesTimeoutMs !== undefined) return consumer;
   return {
     ...consumer,
-    finalWritesTimeoutMs: Math.min(MAX_TIMER_MS, finalWritesTimeoutMs + CONSUMER_FINAL_WRITES_GRACE_MS),
+    finalWritesTimeoutMs:
+      finalWritesTimeoutMs === Number.POSITIVE_INFINITY
+        ? finalWritesTimeoutMs
+        : Math.min(MAX_TIMER_MS, finalWritesTimeoutMs + CONSUMER_FINAL_WRITES_GRACE_MS),
   };
 }

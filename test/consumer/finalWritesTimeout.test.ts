@@ -248,6 +248,27 @@ describe('a stop whose final writes never end', () => {
     },
   );
 
+  test('Infinity: no deadline, the stop waits for the checkpointer as long as it takes', async () => {
+    const checkpointer = new FreezingCheckpointer();
+    const timers = timersStarted();
+    const run = await readAll('final-writes-infinite', checkpointer, Infinity);
+    checkpointer.freeze(['releaseLease']);
+    run.subscription.unsubscribe();
+    let stopped = false;
+    void run.consumer.stopped().then(() => (stopped = true));
+    // Longer than the default deadline would allow for a short test: 3 s with nothing settled.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(stopped).toBe(false);
+    expect(checkpointer.held).toContain('releaseLease');
+    // The store answers at last (with a failure): the stop ends, without final-writes-timeout.
+    checkpointer.failHeld();
+    await stoppedWithin(run.consumer, performance.now(), 30_000);
+    expect(eventTypes(run.events)).not.toContain('final-writes-timeout');
+    expect(eventTypes(run.events).at(-1)).toBe('consumer-stopped');
+    expect(await pendingTimers(timers)).toEqual([]);
+    expect(unhandled).toEqual([]);
+  });
+
   test('a frozen redis-server (SIGSTOP) with the RedisCheckpointer: stopped() resolves by the deadline, well before its calls give up', async () => {
     const TIMEOUT_MS = 2_000;
     const redis = await startRedisServer();
@@ -331,13 +352,16 @@ describe('the finalWritesTimeoutMs option', () => {
     expect(
       resolveConsumerOptions({ streamName: 'orders', finalWritesTimeoutMs: 250 }).finalWritesTimeoutMs,
     ).toBe(250);
+    expect(
+      resolveConsumerOptions({ streamName: 'orders', finalWritesTimeoutMs: Infinity }).finalWritesTimeoutMs,
+    ).toBe(Infinity);
   });
 
-  test.each([0, -1, Infinity, Number.NaN, 2 ** 31, '5000', null])('rejects %p at once', (value) => {
+  test.each([0, -1, -Infinity, Number.NaN, 2 ** 31, '5000', null])('rejects %p at once', (value) => {
     const options = { streamName: 'orders', finalWritesTimeoutMs: value as number };
     expect(() => fromKinesis(options)).toThrow(InvalidOptionError);
     expect(() => resolveConsumerOptions(options)).toThrow(
-      /^Invalid option "finalWritesTimeoutMs": got .+; expected a finite number of milliseconds > 0 and at most 2147483647$/,
+      /^Invalid option "finalWritesTimeoutMs": got .+; expected a number of milliseconds > 0 and at most 2147483647, or Infinity \(no deadline\)$/,
     );
   });
 });
