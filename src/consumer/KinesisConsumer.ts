@@ -8,7 +8,7 @@ import { createKinesisClient } from '../kinesis/createKinesisClient.js';
 import { ensureStream } from '../kinesis/ensureStream.js';
 import { writeLog } from '../logging/writeLog.js';
 import { buildStats } from './buildStats.js';
-import { CheckpointerFence } from './CheckpointerFence.js';
+import { ConsumerFinalWrites } from './ConsumerFinalWrites.js';
 import { CheckpointerHealth } from './CheckpointerHealth.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
@@ -26,12 +26,12 @@ import { RecordFanOut } from './RecordFanOut.js';
 import { RunWaits } from './RunWaits.js';
 import type { ShardAssignment } from './ShardAssignment.js';
 import { ShardDirectory } from './ShardDirectory.js';
-import { createShardReader, type ShardReader } from './ShardReader.js';
+import { createShardReader } from './ShardReader.js';
 import { callerClientDeadline } from './CallerClientDeadline.js';
 import { ShardReadings } from './ShardReadings.js';
+import { schedulerTimer } from './schedulerTimer.js';
 import { pollingSource } from './pollingSource.js';
 import type { StreamConsumerRegistration } from './StreamConsumerRegistration.js';
-import { withinDeadline } from './withinDeadline.js';
 
 /**
  * One run of a fromKinesis() consumer: a thin coordinator that starts the shard directory, the
@@ -45,7 +45,6 @@ export class KinesisConsumer {
   private readonly options: ResolvedConsumerOptions;
   private readonly streamName: string;
   private readonly client: KinesisClient;
-  private readonly reader: ShardReader;
   private readonly gate: InFlightGate;
   private readonly leases: LeaseManager;
   private readonly directory: ShardDirectory;
@@ -61,12 +60,8 @@ export class KinesisConsumer {
   private stopping: Promise<void> | undefined;
   private refreshTimer: Subscription | undefined;
   private readonly waits: RunWaits;
-  /** The lease calls (LeaseManager, LeaseBalancer) go through it: see cutShort. */
-  private readonly fence: CheckpointerFence<Checkpointer>;
-  /** Ends the deregistration's call and waits when the final writes run out of time. */
-  private readonly deregistering = new AbortController();
-  /** The final writes ran out of time (see cutShort). */
-  private cut = false;
+  /** The stop's last writes; the lease calls (LeaseManager, LeaseBalancer) go through its fence. */
+  private readonly finalWrites: ConsumerFinalWrites;
   /** consumer-stopped was emitted: no event of this run comes after it. */
   private over = false;
   private resolveStopped: () => void = () => undefined;
@@ -95,7 +90,7 @@ export class KinesisConsumer {
       connectTimeout: options.connectTimeout,
       requestTimeout: options.requestTimeout,
     });
-    this.reader =
+    const reader =
       config.reader ?? createShardReader(this.client, options.address, callerClientDeadline(options));
     this.gate = new InFlightGate({
       records: options.maxQueueSize,
@@ -103,8 +98,8 @@ export class KinesisConsumer {
       bytes: options.maxQueueBytes,
       ...(options.maxQueueSizeScales === true ? { recordsPerShard: options.recordLimit } : {}),
     });
-    this.fence = new CheckpointerFence(this.checkpointer);
-    const fenced = this.fence.checkpointer;
+    this.finalWrites = new ConsumerFinalWrites(this.checkpointer, options, this.emitEvent);
+    const fenced = this.finalWrites.fenced;
     const coordinator = isLeaseCoordinator(fenced) ? fenced : undefined;
     const common = { streamName: this.streamName, workerId: options.workerId, scheduler: options.scheduler };
     this.leases = new LeaseManager({
@@ -144,7 +139,7 @@ export class KinesisConsumer {
         ),
       ),
     );
-    let source = config.source ?? pollingSource(this.reader, options);
+    let source = config.source ?? pollingSource(reader, options);
     if (options.enhancedFanOut !== undefined) {
       const parts = enhancedFanOutParts({
         options,
@@ -173,10 +168,7 @@ export class KinesisConsumer {
       onError: (error) => this.fail(error),
       onFinished: (relist) => (relist ? void this.refresh() : this.assignment.trigger()),
       onStale: () => void this.refresh(),
-      timer: (ms, callback) => {
-        const timer = options.scheduler.schedule(callback, ms);
-        return () => timer.unsubscribe();
-      },
+      timer: schedulerTimer(options.scheduler),
     });
     const assignment = { leases: this.leases, host: this.shards, onEvent: this.emitEvent };
     this.assignment =
@@ -245,7 +237,7 @@ export class KinesisConsumer {
    * Stops the run and waits for everything it started. Idempotent. Once the last subscriber's
    * pipeline finished its records, the final writes (last checkpoints, lease releases, leaving
    * the group, deregistering) have `finalWritesTimeoutMs`; past it the run is cut short (see
-   * cutShort) and stops without them.
+   * ConsumerFinalWrites) and stops without them.
    */
   stop(): Promise<void> {
     if (this.stopping !== undefined) return this.stopping;
@@ -260,8 +252,8 @@ export class KinesisConsumer {
     this.stopping = (async () => {
       // The last subscriber's pipeline finishes the records it took first (see RecordFanOut.departed).
       await this.fanOut.departed();
-      const timeoutMs = this.options.finalWritesTimeoutMs;
-      if (!(await withinDeadline(this.finalWrites(), timeoutMs, this.options.scheduler))) this.cutShort();
+      const { assignment, shards, leases, registration } = this;
+      await this.finalWrites.run({ assignment, shards, leases, registration });
       this.subscriptionClient?.destroy();
       if (this.options.client === undefined) this.client.destroy();
       this.emitEvent({
@@ -274,43 +266,6 @@ export class KinesisConsumer {
       this.resolveStopped();
     });
     return this.stopping;
-  }
-
-  /** The stop's writes once the pipelines are done; each step starts only while there is time. */
-  private async finalWrites(): Promise<void> {
-    const steps = [
-      () => this.assignment.stop(),
-      () => this.shards.stopAll(),
-      () => this.leases.releaseAll((shardId) => this.assignment.requesterOf(shardId)),
-      () => this.assignment.leave(),
-      () => this.deregister(),
-    ];
-    for (const step of steps) {
-      if (this.cut) return;
-      await step();
-    }
-  }
-
-  /**
-   * The final writes ran past `finalWritesTimeoutMs`: the checkpointer calls under way are no
-   * longer waited for (their answers are ignored, and no new call is made: CheckpointerFence),
-   * every reading, lease, wait and timer of the run ends now, and final-writes-timeout names the
-   * shards left unwritten and the leases left to run out.
-   */
-  private cutShort(): void {
-    this.cut = true;
-    this.fence.close();
-    this.deregistering.abort();
-    const unwritten = this.shards.cutShort();
-    const unreleased = this.leases.abandon();
-    this.emitEvent({
-      type: 'final-writes-timeout',
-      streamName: this.streamName,
-      workerId: this.options.workerId,
-      timeoutMs: this.options.finalWritesTimeoutMs,
-      unwritten,
-      unreleased,
-    });
   }
 
   // AssignmentHost
@@ -369,20 +324,6 @@ export class KinesisConsumer {
         this.schedule(undefined, period);
       }, period);
     })();
-  }
-
-  /** With `deregisterOnStop`: deregisters the stream consumer (a failure is reported, never thrown). */
-  private async deregister(): Promise<void> {
-    if (this.registration === undefined || this.options.enhancedFanOut?.deregisterOnStop !== true) return;
-    try {
-      await this.registration.deregister(this.deregistering.signal);
-    } catch (error) {
-      if (this.cut) return;
-      writeLog(this.options.logger, 'warn', 'stream consumer not deregistered', {
-        streamName: this.streamName,
-        error: classifyError(error, { streamName: this.streamName }),
-      });
-    }
   }
 
   /** Lists shards again (a non-retriable failure fails the consumer), then runs an assignment pass. */

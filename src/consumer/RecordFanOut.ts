@@ -10,6 +10,7 @@ import { RECORD_HANDLE } from './RecordTracking.js';
 import type { ShardReading } from './ShardReading.js';
 import type { RecordsPage } from './ShardReader.js';
 import { SubscriberLedger } from './SubscriberLedger.js';
+import { schedulerTimer } from './schedulerTimer.js';
 
 /**
  * The subscribers of one consumer run and how records reach them. In a tracked consumer every
@@ -98,10 +99,7 @@ export class RecordFanOut {
             },
             {
               ms: this.departureLimitMs,
-              timer: (ms, callback) => {
-                const action = this.scheduler.schedule(callback, ms);
-                return () => action.unsubscribe();
-              },
+              timer: schedulerTimer(this.scheduler),
             },
           );
           this.departure = departure;
