@@ -8,7 +8,7 @@ import type { LeaseManager } from './LeaseManager.js';
 import type { ShardAssignment } from './ShardAssignment.js';
 import type { ShardReadings } from './ShardReadings.js';
 import type { StreamConsumerRegistration } from './StreamConsumerRegistration.js';
-import { withinDeadline } from './withinDeadline.js';
+import { endsWithin } from './endsWithin.js';
 
 /** What the final writes of a consumer's stop work on. */
 export interface FinalWritesParts {
@@ -48,7 +48,7 @@ export class ConsumerFinalWrites {
   /** Runs the final writes; resolves once they ended or were cut short at the deadline. */
   async run(parts: FinalWritesParts): Promise<void> {
     const { finalWritesTimeoutMs, scheduler } = this.options;
-    if (!(await withinDeadline(this.steps(parts), finalWritesTimeoutMs, scheduler))) this.cutShort(parts);
+    if (!(await endsWithin(this.steps(parts), finalWritesTimeoutMs, scheduler))) this.cutShort(parts);
   }
 
   /** Each step starts only while there is time. */

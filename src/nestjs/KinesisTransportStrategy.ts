@@ -27,7 +27,7 @@ import { transportConsumerOptions, type KinesisTransportOptions } from './Kinesi
 import { KINESIS_TRANSPORT } from './kinesisTransport.js';
 import { validateTransportOptions } from './validateTransportOptions.js';
 import { describeForLog } from './describeForLog.js';
-import { endsWithin } from './endsWithin.js';
+import { endsWithin } from '../consumer/endsWithin.js';
 import { FinalWrites } from './FinalWrites.js';
 import { HandlersUnderWay } from './HandlersUnderWay.js';
 

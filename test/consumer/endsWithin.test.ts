@@ -1,7 +1,7 @@
 // endsWithin(): true once the work resolved (its rejection rejects), false at the deadline on the given
 // scheduler, no timer left behind either way; Infinity waits as long as it takes.
 import { VirtualTimeScheduler } from 'rxjs';
-import { endsWithin } from '../../src/nestjs/endsWithin.js';
+import { endsWithin } from '../../src/consumer/endsWithin.js';
 
 const never = new Promise<void>(() => undefined);
 
