@@ -110,6 +110,7 @@ export {
   type ReleaseLeaseOptions,
   type WorkerCap,
 } from './checkpointers/LeaseCoordinator.js';
+export type { ReleaseLeaseResult } from './checkpointers/ReleaseLeaseResult.js';
 export { toKinesis } from './operators/toKinesis.js';
 export {
   type ToKinesisOptions,

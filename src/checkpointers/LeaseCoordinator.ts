@@ -1,4 +1,5 @@
 import type { Checkpointer, Lease, LeaseInfo } from './Checkpointer.js';
+import type { ReleaseLeaseResult } from './ReleaseLeaseResult.js';
 
 /** Options of `LeaseCoordinator.releaseLease`. */
 export interface ReleaseLeaseOptions {
@@ -120,11 +121,15 @@ export interface LeaseCoordinator extends Checkpointer {
   pendingHandoffs(streamName: string, owner: string): Promise<HandoffRequest[]>;
   /** Everything balancing needs in one read. */
   leaseSnapshot(streamName: string): Promise<LeaseSnapshot>;
+  /** Gives the lease up, keeping the checkpoint, as any Checkpointer does. */
+  releaseLease(lease: Lease): Promise<void>;
   /**
    * Gives the lease up, keeping the checkpoint; `handoffTo` reserves it for the requester if that
-   * worker's heartbeat is live at the release.
+   * worker's heartbeat is live at the release. Resolves to whom it was reserved for (see
+   * ReleaseLeaseResult); a coordinator may resolve to nothing instead, and then says nothing
+   * about it.
    */
-  releaseLease(lease: Lease, options?: ReleaseLeaseOptions): Promise<void>;
+  releaseLease(lease: Lease, options: ReleaseLeaseOptions | undefined): Promise<ReleaseLeaseResult | void>;
 }
 
 const COORDINATOR_METHODS = [

@@ -92,17 +92,6 @@ export type ConsumerEvent =
       readonly deadline: number;
     }
   /**
-   * This worker handed the shard over to `requester`: it stopped reading it, waited for the
-   * records in flight, wrote the last checkpoint and released the lease reserved for
-   * `requester`. `drained` is false when records were still in flight at the drain timeout
-   * (they are read again by the next owner).
-   */
-  /**
-   * A handoff (or give-up) found records of the shard still in flight after its drain timeout:
-   * this worker keeps the lease (and withdraws `requester`'s request) rather than hand the shard
-   * over mid-record, and tries again after each timeout until they are done.
-   */
-  /**
    * Group consumers: `timeouts` reads of the shard in a row timed out (`stallTimeouts`), so this
    * worker gives the shard up (writes, releases the lease) for another worker to take.
    */
@@ -112,17 +101,35 @@ export type ConsumerEvent =
       readonly timeouts: number;
       readonly error: RxjsKinesisError;
     }
+  /**
+   * A handoff (or give-up) found records of the shard still in flight after its drain timeout:
+   * this worker keeps the lease (and withdraws `requester`'s request) rather than hand the shard
+   * over mid-record, and tries again after each timeout until they are done.
+   */
   | {
       readonly type: 'handoff-timeout';
       readonly shardId: string;
       readonly requester: string | undefined;
       readonly inFlight: number;
     }
+  /**
+   * This worker handed the shard over at `requester`'s request: it stopped reading it, waited for
+   * the records in flight, wrote the last checkpoint and released the lease. `drained` is false
+   * when records were still in flight at the drain timeout (they are read again by the next
+   * owner). `reserved` says whether the store reserved the released lease for `requester`:
+   * - `true`: reserved; only `requester` may take it until the reservation runs out;
+   * - `false`: `requester`'s heartbeat was no longer live at the release (it died or left the
+   *   group while this worker drained its records), so the lease was released with no
+   *   reservation and any worker may take the shard at once: it did not go to `requester`;
+   * - `undefined`: the checkpointer did not say (a custom LeaseCoordinator whose `releaseLease`
+   *   resolves to nothing rather than a ReleaseLeaseResult).
+   */
   | {
       readonly type: 'handoff-completed';
       readonly shardId: string;
       readonly requester: string;
       readonly drained: boolean;
+      readonly reserved: boolean | undefined;
     }
   /**
    * Reading paused because the in-flight budget is full, and this direct subscriber holds the

@@ -4,6 +4,7 @@ import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
 import type { LeaseCoordinator } from '../checkpointers/LeaseCoordinator.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
+import { NOT_RELEASED, releasedOutcome, type LeaseReleaseOutcome } from './LeaseReleaseOutcome.js';
 
 export interface LeaseManagerOptions {
   readonly checkpointer: Checkpointer;
@@ -189,23 +190,24 @@ export class LeaseManager {
   }
 
   /**
-   * Gives a shard's lease up; with a coordinator, `handoffTo` reserves it for that worker. Never
+   * Gives a shard's lease up; with a coordinator, `handoffTo` reserves it for that worker if the
+   * store finds it live (the outcome says whether it did, when the coordinator tells). Never
    * rejects: a failure becomes an error-retried event, and the lease-released that closes the
    * lease carries the error (the lease then runs out on its own).
    */
-  async release(shardId: string, handoffTo?: string, token?: string): Promise<boolean> {
+  async release(shardId: string, handoffTo?: string, token?: string): Promise<LeaseReleaseOutcome> {
     const entry = this.held.get(shardId);
-    if (entry === undefined || (token !== undefined && entry.lease.token !== token)) return false;
+    if (entry === undefined || (token !== undefined && entry.lease.token !== token)) return NOT_RELEASED;
     this.drop(shardId);
     this.releasedAt.set(shardId, Number.POSITIVE_INFINITY);
     this.releasing.add(shardId);
     try {
       const { coordinator } = this.options;
-      if (coordinator !== undefined)
-        await coordinator.releaseLease(entry.lease, handoffTo === undefined ? {} : { handoffTo });
-      else await this.options.checkpointer.releaseLease(entry.lease);
+      const result: unknown = await (coordinator !== undefined
+        ? coordinator.releaseLease(entry.lease, handoffTo === undefined ? {} : { handoffTo })
+        : this.options.checkpointer.releaseLease(entry.lease));
       this.options.onEvent({ type: 'lease-released', shardId });
-      return true;
+      return releasedOutcome(result, handoffTo);
     } catch (error) {
       const classified = classifyError(error);
       this.options.onEvent({
@@ -217,7 +219,7 @@ export class LeaseManager {
         delayMs: 0,
       });
       this.options.onEvent({ type: 'lease-released', shardId, error: classified });
-      return false;
+      return NOT_RELEASED;
     } finally {
       this.releasing.delete(shardId);
       this.releasedAt.set(shardId, this.options.scheduler.now());

@@ -105,8 +105,9 @@ export class ShardReading extends ShardReadingLink {
   /**
    * Hands the shard over (or gives it up): stops reading, waits until every record in flight
    * settled (ShardHandover: never released with records in flight), writes, and releases the
-   * lease (reserved for `requester`). Called again while handing over, it only takes in the
-   * requester and the request's limit.
+   * lease (reserved for `requester` if the store finds it live: handoff-completed says whether
+   * it did). Called again while handing over, it only takes in the requester and the request's
+   * limit.
    */
   handOver(requester: string | undefined, drainTimeoutMs: number, limit?: HandoffLimit): Promise<void> {
     if (this.current === 'releasing' && this.handoff !== undefined) {
@@ -123,10 +124,17 @@ export class ShardReading extends ShardReadingLink {
       await this.commitBeforeRelease();
       if (!this.handingOver) return;
       const to = handoff.requester;
-      const released = await this.host.leases.release(this.shardId, to, this.token);
+      const outcome = await this.host.leases.release(this.shardId, to, this.token);
       if (this.current !== 'releasing') return;
-      if (released && to !== undefined)
-        this.host.onEvent({ type: 'handoff-completed', shardId: this.shardId, requester: to, drained: true });
+      if (outcome.released && to !== undefined) {
+        this.host.onEvent({
+          type: 'handoff-completed',
+          shardId: this.shardId,
+          requester: to,
+          drained: true,
+          reserved: outcome.reserved,
+        });
+      }
       this.finish('released');
     })();
     return this.finishing;

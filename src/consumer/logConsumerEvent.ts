@@ -68,10 +68,11 @@ export function consumerEventLogLine(event: ConsumerEvent): LogLine {
         inFlight: event.inFlight,
       });
     case 'handoff-completed':
-      return line('info', 'handoff completed', {
+      return line('info', handoffCompletedMessage(event.reserved), {
         shardId: event.shardId,
         requester: event.requester,
         drained: event.drained,
+        reserved: event.reserved,
       });
     case 'subscriber-behind':
       return line('warn', 'subscriber behind', {
@@ -109,6 +110,13 @@ export function consumerEventLogLine(event: ConsumerEvent): LogLine {
 const SUBSCRIBER_BEHIND_HINT =
   'reading waits until the pipeline finishes records it holds: slow work, or records a plain filter() ' +
   'dropped before checkpoint() (use checkpointFilter(), which reports them done)';
+
+/** A handoff whose requester was gone by the release did not give it the shard: the line says so. */
+function handoffCompletedMessage(reserved: boolean | undefined): string {
+  return reserved === false
+    ? 'handoff completed: lease released with no reservation, the requester was not live'
+    : 'handoff completed';
+}
 
 function line(level: LogLevel, message: string, details: LogDetails): LogLine {
   return { level, message, details };

@@ -199,7 +199,9 @@ export function describeLeaseCoordinatorConformance(
         });
         expect(await cp.pendingHandoffs(stream, 'worker-b')).toEqual([]);
 
-        await cp.releaseLease(lease, { handoffTo: request.requester });
+        expect(await cp.releaseLease(lease, { handoffTo: request.requester })).toEqual({
+          reservedFor: 'worker-b',
+        });
         expect(await cp.pendingHandoffs(stream, 'worker-a')).toEqual([]);
         // Reserved: a third worker cannot grab it, the requester can.
         expect(await cp.acquireLease(stream, SHARD, 'worker-c')).toBeUndefined();
@@ -214,7 +216,7 @@ export function describeLeaseCoordinatorConformance(
       it('frees a reservation nobody used once it runs out', async () => {
         const lease = await mustAcquire(SHARD, 'worker-a');
         await cp.heartbeat(stream, 'worker-b');
-        await cp.releaseLease(lease, { handoffTo: 'worker-b' });
+        expect(await cp.releaseLease(lease, { handoffTo: 'worker-b' })).toEqual({ reservedFor: 'worker-b' });
         expect((await cp.leaseSnapshot(stream)).leases).toEqual([
           { shardId: SHARD, reservation: { worker: 'worker-b', until: expect.any(Number) } },
         ]);
@@ -226,12 +228,16 @@ export function describeLeaseCoordinatorConformance(
       it('reserves a released lease only for a requester whose heartbeat is live at the release', async () => {
         // Never heartbeated, or left the group: released to anyone at once.
         const first = await mustAcquire(SHARD, 'worker-a');
-        await cp.releaseLease(first, { handoffTo: 'worker-never' });
+        expect(await cp.releaseLease(first, { handoffTo: 'worker-never' })).toEqual({
+          reservedFor: undefined,
+        });
         expect((await cp.leaseSnapshot(stream)).leases).toEqual([]);
         await cp.heartbeat(stream, 'worker-left');
         const second = await mustAcquire(SHARD, 'worker-c');
         await cp.leaveGroup(stream, 'worker-left');
-        await cp.releaseLease(second, { handoffTo: 'worker-left' });
+        expect(await cp.releaseLease(second, { handoffTo: 'worker-left' })).toEqual({
+          reservedFor: undefined,
+        });
         const third = await mustAcquire(SHARD, 'worker-a');
 
         // A requester whose heartbeat ran out while the owner still held the lease (it died while
@@ -243,8 +249,14 @@ export function describeLeaseCoordinatorConformance(
           await sleep(HEARTBEAT_MS);
         }
         expect(await cp.liveWorkers(stream)).toEqual([]);
-        await cp.releaseLease(third, { handoffTo: 'worker-b' });
+        expect(await cp.releaseLease(third, { handoffTo: 'worker-b' })).toEqual({ reservedFor: undefined });
         expect((await cp.leaseSnapshot(stream)).leases).toEqual([]);
+        // Released already (the requester live again), or released without a requester: nothing
+        // reserved either.
+        await cp.heartbeat(stream, 'worker-b');
+        expect(await cp.releaseLease(third, { handoffTo: 'worker-b' })).toEqual({ reservedFor: undefined });
+        const fourth = await mustAcquire(SHARD, 'worker-a');
+        expect(await cp.releaseLease(fourth, {})).toEqual({ reservedFor: undefined });
         expect(await cp.acquireLease(stream, SHARD, 'worker-c')).toMatchObject({ owner: 'worker-c' });
       });
 

@@ -97,6 +97,8 @@ export async function handoffTimeoutScenario(start: StartGroup): Promise<void> {
     () => `no handoff-completed report for w2 (${describeHoldings(leases.last)})`,
   );
   expect(handedToW2().every((e) => e.event.drained === true)).toBe(true);
+  // w2 was live at the release: the store reserved the lease for it, and the event says so.
+  expect(handedToW2().map((e) => e.event.reserved)).toEqual(handedToW2().map(() => true));
 
   await feed.put(20);
   await waitUntil(

@@ -6,6 +6,7 @@
 // fromKinesis() consumer of this process.
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { LeaseCoordinator } from '../../src/checkpointers/LeaseCoordinator.js';
+import { consumerEventLogLine } from '../../src/consumer/logConsumerEvent.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../support/dynamodb.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../support/redis.js';
@@ -108,6 +109,19 @@ describe.each<GroupStore>(['redis', 'dynamodb'])(
       const released = a.events.find(({ event }) => event.type === 'lease-released');
       const shardId = released?.event.type === 'lease-released' ? released.event.shardId : '';
       expect(released?.event).toEqual({ type: 'lease-released', shardId });
+      // The handover ended, but the shard did not go to c: the event says the store reserved
+      // nothing for it (and the log line that it was not live).
+      const completed = () => a.events.filter(({ event }) => event.type === 'handoff-completed');
+      await waitFor(() => completed().length > 0, {
+        timeoutMs: 10_000,
+        message: () => `a: ${eventTypes(a)}`,
+      });
+      expect(completed().map(({ event }) => event)).toEqual([
+        { type: 'handoff-completed', shardId, requester: 'c', drained: true, reserved: false },
+      ]);
+      expect(consumerEventLogLine(completed()[0]!.event).message).toMatch(
+        /no reservation, the requester was not live/,
+      );
       await waitFor(() => acquired(shardId).length === 2, {
         timeoutMs: RESERVATION_MS + 20_000,
         message: () => `a: ${eventTypes(a)}`,

@@ -5,7 +5,8 @@
 // nobody processed, and two workers never read the shard at once. Run on Redis and on DynamoDB,
 // every worker a fromKinesis() consumer of this process with its own checkpointer.
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { LeaseCoordinator } from '../../src/checkpointers/LeaseCoordinator.js';
+import type { Lease } from '../../src/checkpointers/Checkpointer.js';
+import type { LeaseCoordinator, ReleaseLeaseOptions } from '../../src/checkpointers/LeaseCoordinator.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../support/dynamodb.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../support/redis.js';
@@ -85,10 +86,12 @@ function startWorker(store: Store, keys: string, id: string): Worker {
     return acquire(...args);
   };
   const release = checkpointer.releaseLease.bind(checkpointer);
-  checkpointer.releaseLease = async (...args: Parameters<LeaseCoordinator['releaseLease']>) => {
+  const gatedRelease = async (lease: Lease, options?: ReleaseLeaseOptions) => {
     await gates.release;
-    return release(...args);
+    return release(lease, options);
   };
+  // One function for both of releaseLease's signatures (the one-argument one typed as void).
+  checkpointer.releaseLease = gatedRelease as LeaseCoordinator['releaseLease'];
   return { ...(group as InProcessGroup).start(id, checkpointer), gates };
 }
 

@@ -46,7 +46,21 @@ const levels: readonly [ConsumerEvent, string, string][] = [
     'shard stalled: giving it up',
   ],
   [{ type: 'handoff-timeout', shardId: 'a', requester: 'w2', inFlight: 3 }, 'warn', 'handoff timed out'],
-  [{ type: 'handoff-completed', shardId: 'a', requester: 'w2', drained: true }, 'info', 'handoff completed'],
+  [
+    { type: 'handoff-completed', shardId: 'a', requester: 'w2', drained: true, reserved: true },
+    'info',
+    'handoff completed',
+  ],
+  [
+    { type: 'handoff-completed', shardId: 'a', requester: 'w2', drained: true, reserved: false },
+    'info',
+    'handoff completed: lease released with no reservation, the requester was not live',
+  ],
+  [
+    { type: 'handoff-completed', shardId: 'a', requester: 'w2', drained: true, reserved: undefined },
+    'info',
+    'handoff completed',
+  ],
   [
     {
       type: 'subscriber-behind',

@@ -9,6 +9,7 @@ import type {
   LeaseSnapshot,
   ReleaseLeaseOptions,
 } from '../LeaseCoordinator.js';
+import type { ReleaseLeaseResult } from '../ReleaseLeaseResult.js';
 import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
 import {
   validateLease,
@@ -140,13 +141,15 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     });
   }
 
-  releaseLease(lease: Lease, options: ReleaseLeaseOptions = {}): Promise<void> {
+  releaseLease(lease: Lease): Promise<void>;
+  releaseLease(lease: Lease, options: ReleaseLeaseOptions | undefined): Promise<ReleaseLeaseResult>;
+  releaseLease(lease: Lease, options: ReleaseLeaseOptions = {}): Promise<ReleaseLeaseResult | void> {
     return this.run('release a lease', async () => {
       validateLease(lease);
       const { handoffTo } = options;
       if (handoffTo !== undefined) validateNonEmptyString(handoffTo, 'handoffTo');
       const table = await this.table(lease.streamName);
-      await this.serialized(table, lease.streamName, lease.shardId, () =>
+      return this.serialized(table, lease.streamName, lease.shardId, () =>
         releaseHeldLease(this.context, table, lease, handoffTo === undefined ? {} : { handoffTo }),
       );
     });

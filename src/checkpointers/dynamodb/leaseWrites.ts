@@ -1,5 +1,6 @@
 import type { CheckpointPosition, Lease, ShardLineage } from '../Checkpointer.js';
 import type { ReleaseLeaseOptions } from '../LeaseCoordinator.js';
+import type { ReleaseLeaseResult } from '../ReleaseLeaseResult.js';
 import { comparePositions } from '../comparePositions.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { HANDOFF, HANDOFF_ATTRIBUTES } from './handoffAttributes.js';
@@ -27,26 +28,29 @@ export async function renewHeldLease(
   return { ...lease, expiresAt: held.expiresAt };
 }
 
+const NOT_RESERVED: ReleaseLeaseResult = { reservedFor: undefined };
+
 /**
  * Gives up a held lease (no-op when not held under this token), reserving it for `handoffTo`
  * for `handoffReservationMs` when given and that worker is live as a fresh read of its item shows
  * (a requester that died while the owner drained its records would otherwise keep the shard
- * unread for the whole reservation). A read that fails reserves it as asked.
+ * unread for the whole reservation). A read that fails reserves it as asked. Returns whom the
+ * lease was reserved for.
  */
 export async function releaseHeldLease(
   context: DynamoDBLeaseContext,
   table: string,
   lease: Lease,
   options: ReleaseLeaseOptions,
-): Promise<void> {
+): Promise<ReleaseLeaseResult> {
   const key = leaseKeyOf(table, lease.streamName, lease.shardId);
   const held = context.held.get(key);
-  if (held === undefined || held.token !== lease.token) return;
+  if (held === undefined || held.token !== lease.token) return NOT_RESERVED;
   const handoffTo =
     options.handoffTo !== undefined && (await requesterLive(context, lease.streamName, options.handoffTo))
       ? options.handoffTo
       : undefined;
-  if (context.held.get(key) !== held) return; // closed meanwhile
+  if (context.held.get(key) !== held) return NOT_RESERVED; // closed meanwhile
   context.held.delete(key);
   const { store, observations, handoffs } = context;
   const at = context.options.now();
@@ -66,9 +70,10 @@ export async function releaseHeldLease(
           remove: [KCL.leaseOwner, HANDOFF.requester, HANDOFF.deadline],
         },
   );
-  if (result === 'condition-failed') return;
+  if (result === 'condition-failed') return NOT_RESERVED;
   observations.wrote(key, held.counter + 1, at);
   if (handoffTo !== undefined) handoffs.wroteReservation(key, handoffTo, until, at);
+  return { reservedFor: handoffTo };
 }
 
 /** Whether the worker a release would reserve the lease for is live (true if that cannot be read). */

@@ -13,6 +13,7 @@ import type {
   LeaseSnapshot,
   ReleaseLeaseOptions,
 } from '../LeaseCoordinator.js';
+import type { ReleaseLeaseResult } from '../ReleaseLeaseResult.js';
 import { publishedCapOf } from '../publishedCap.js';
 import { validateCheckpointPosition } from '../validateCheckpointPosition.js';
 import {
@@ -140,7 +141,9 @@ export class RedisCheckpointer implements LeaseCoordinator {
     };
   }
 
-  async releaseLease(lease: Lease, options: ReleaseLeaseOptions = {}): Promise<void> {
+  releaseLease(lease: Lease): Promise<void>;
+  releaseLease(lease: Lease, options: ReleaseLeaseOptions | undefined): Promise<ReleaseLeaseResult>;
+  async releaseLease(lease: Lease, options: ReleaseLeaseOptions = {}): Promise<ReleaseLeaseResult | void> {
     this.caller.assertOpen('release a lease');
     validateLease(lease);
     const handoffTo = options?.handoffTo;
@@ -153,12 +156,14 @@ export class RedisCheckpointer implements LeaseCoordinator {
         [lease.token, handoffTo ?? '', this.handoffReservationMs],
       ),
     );
+    const reserved = handoffTo !== undefined && Number(result) === 2;
     this.log('debug', 'lease released', {
       ...leaseContext(lease),
       owner: lease.owner,
       handoffTo,
-      ...(handoffTo !== undefined ? { reserved: Number(result) === 2 } : {}),
+      ...(handoffTo !== undefined ? { reserved } : {}),
     });
+    return { reservedFor: reserved ? handoffTo : undefined };
   }
 
   async checkpoint(lease: Lease, position: CheckpointPosition): Promise<boolean> {
