@@ -120,7 +120,9 @@ export type ConsumerEvent =
    * - `true`: reserved; only `requester` may take it until the reservation runs out;
    * - `false`: `requester`'s heartbeat was no longer live at the release (it died or left the
    *   group while this worker drained its records), so the lease was released with no
-   *   reservation and any worker may take the shard at once: it did not go to `requester`;
+   *   reservation and any worker may take the shard at once: it did not go to `requester`
+   *   (also when the lease was no longer this worker's at the release: it had run out and
+   *   another worker took it);
    * - `undefined`: the checkpointer did not say (a custom LeaseCoordinator whose `releaseLease`
    *   resolves to nothing rather than a ReleaseLeaseResult).
    */

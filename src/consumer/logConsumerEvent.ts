@@ -114,7 +114,8 @@ const SUBSCRIBER_BEHIND_HINT =
 /** A handoff whose requester was gone by the release did not give it the shard: the line says so. */
 function handoffCompletedMessage(reserved: boolean | undefined): string {
   return reserved === false
-    ? 'handoff completed: lease released with no reservation, the requester was not live'
+    ? 'handoff completed: lease released with no reservation, the requester was not live ' +
+        '(or the lease was no longer held)'
     : 'handoff completed';
 }
 

@@ -54,7 +54,7 @@ const levels: readonly [ConsumerEvent, string, string][] = [
   [
     { type: 'handoff-completed', shardId: 'a', requester: 'w2', drained: true, reserved: false },
     'info',
-    'handoff completed: lease released with no reservation, the requester was not live',
+    'handoff completed: lease released with no reservation, the requester was not live (or the lease was no longer held)',
   ],
   [
     { type: 'handoff-completed', shardId: 'a', requester: 'w2', drained: true, reserved: undefined },
