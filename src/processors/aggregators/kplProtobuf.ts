@@ -86,25 +86,63 @@ interface VarintCursor {
   end: number;
 }
 
+/** What walkBody() found beside the table's length, and its varint cursor (one per decode call). */
+interface BodyWalk extends VarintCursor {
+  readonly partitionKeys: string[];
+  readonly explicitHashKeys: string[];
+  table: Int32Array; // the scratch table, or a larger one if it had to grow
+  largeIndexes: Map<number, number> | undefined;
+  maxPartitionKeyIndex: number;
+  maxExplicitHashKeyIndex: number;
+}
+
 /**
  * Decodes an AggregatedRecord body into its key tables and a table of its sub-records (no
  * allocation per sub-record: this runs for every item a consumer reads). Throws KplDecodeError
  * if it is truncated or invalid. Unknown fields and tags are skipped.
+ */
+export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecord {
+  const walk: BodyWalk = {
+    end: 0,
+    partitionKeys: [],
+    explicitHashKeys: [],
+    table: tableScratch(),
+    largeIndexes: undefined,
+    maxPartitionKeyIndex: -1,
+    maxExplicitHashKeyIndex: -1,
+  };
+  const used = walkBody(body, walk);
+  return {
+    partitionKeys: walk.partitionKeys,
+    explicitHashKeys: walk.explicitHashKeys,
+    table: finishTable(walk.table, used),
+    largeIndexes: walk.largeIndexes,
+    maxPartitionKeyIndex: walk.maxPartitionKeyIndex,
+    maxExplicitHashKeyIndex: walk.maxExplicitHashKeyIndex,
+  };
+}
+
+/**
+ * Walks a body: fills the key tables and the table of sub-records in `walk` and returns how many
+ * table fields it wrote.
  *
  * One loop, the offset in a local (not shared with closures), one-byte varints read in place and
  * the layout encoders write (key index, then data) read in one step; key indexes are checked
  * against the tables by their largest values, not item by item.
+ *
+ * Nothing but `return used` follows the loop; what the walk finds goes into `walk` as it changes.
+ * V8 compiles a long loop while it runs (on-stack replacement), before the code after it has run
+ * once, and keeps that code for later calls: a property access after the loop, with no type
+ * feedback, threw it away at the end of every call (Node 22; the next call started unoptimized).
  */
-export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecord {
+function walkBody(body: Uint8Array, walk: BodyWalk): number {
   const buffer = toBuffer(body);
   const end = body.byteLength;
-  const cursor: VarintCursor = { end: 0 };
-  const partitionKeys: string[] = [];
-  const explicitHashKeys: string[] = [];
-  let table = tableScratch();
+  const partitionKeys = walk.partitionKeys;
+  const explicitHashKeys = walk.explicitHashKeys;
+  let table = walk.table;
   let capacity = table.length | 0;
   let used = 0;
-  let largeIndexes: Map<number, number> | undefined;
   let maxPartitionKeyIndex = -1;
   let maxExplicitHashKeyIndex = -1;
   let offset = 0;
@@ -113,16 +151,16 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
     let tag = body[offset] as number;
     if (tag < 0x80) offset += 1;
     else {
-      tag = slowVarint(body, offset, cursor);
-      offset = cursor.end;
+      tag = slowVarint(body, offset, walk);
+      offset = walk.end;
     }
     if (tag === TAG_RECORD) {
       const start = offset;
       let length = body[offset];
       if (length !== undefined && length < 0x80) offset += 1;
       else {
-        length = slowVarint(body, offset, cursor);
-        offset = cursor.end;
+        length = slowVarint(body, offset, walk);
+        offset = walk.end;
       }
       const recordEnd = offset + length;
       if (recordEnd > end) {
@@ -130,6 +168,7 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
       }
       if (used + FIELDS_PER_RECORD > capacity) {
         table = growTable(table, used, used + FIELDS_PER_RECORD);
+        walk.table = table;
         capacity = table.length | 0;
       }
       // The layout encoders write (a partition key index below 128, then the data and nothing
@@ -153,7 +192,10 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
           table[used + 2] = index;
           table[used + 3] = -1;
           used += FIELDS_PER_RECORD;
-          if (index > maxPartitionKeyIndex) maxPartitionKeyIndex = index;
+          if (index > maxPartitionKeyIndex) {
+            maxPartitionKeyIndex = index;
+            walk.maxPartitionKeyIndex = index;
+          }
           offset = recordEnd;
           continue;
         }
@@ -166,8 +208,8 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
         let field = body[offset] as number;
         if (field < 0x80) offset += 1;
         else {
-          field = slowVarint(body, offset, cursor);
-          offset = cursor.end;
+          field = slowVarint(body, offset, walk);
+          offset = walk.end;
         }
         if (field === TAG_PARTITION_KEY_INDEX) {
           const index = body[offset];
@@ -175,13 +217,13 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
             partitionKeyIndex = index;
             offset += 1;
           } else {
-            partitionKeyIndex = slowVarint(body, offset, cursor);
-            offset = cursor.end;
+            partitionKeyIndex = slowVarint(body, offset, walk);
+            offset = walk.end;
           }
         } else if (field === TAG_DATA) {
           const at = offset;
-          const dataLength = readVarint(body, offset, cursor);
-          offset = cursor.end;
+          const dataLength = readVarint(body, offset, walk);
+          offset = walk.end;
           dataEnd = offset + dataLength;
           if (dataEnd > recordEnd) {
             throw new KplDecodeError(`length-delimited field of ${dataLength} bytes is truncated`, at);
@@ -189,10 +231,10 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
           dataStart = offset;
           offset = dataEnd;
         } else if (field === TAG_EXPLICIT_HASH_KEY_INDEX) {
-          explicitHashKeyIndex = readVarint(body, offset, cursor);
-          offset = cursor.end;
+          explicitHashKeyIndex = readVarint(body, offset, walk);
+          offset = walk.end;
         } else {
-          offset = skipField(body, field, offset, recordEnd, cursor);
+          offset = skipField(body, field, offset, recordEnd, walk);
         }
       }
       if (offset > recordEnd) {
@@ -206,11 +248,17 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
       table[used + 1] = dataEnd;
       table[used + 2] = partitionKeyIndex;
       table[used + 3] = explicitHashKeyIndex;
-      if (partitionKeyIndex > maxPartitionKeyIndex) maxPartitionKeyIndex = partitionKeyIndex;
-      if (explicitHashKeyIndex > maxExplicitHashKeyIndex) maxExplicitHashKeyIndex = explicitHashKeyIndex;
+      if (partitionKeyIndex > maxPartitionKeyIndex) {
+        maxPartitionKeyIndex = partitionKeyIndex;
+        walk.maxPartitionKeyIndex = partitionKeyIndex;
+      }
+      if (explicitHashKeyIndex > maxExplicitHashKeyIndex) {
+        maxExplicitHashKeyIndex = explicitHashKeyIndex;
+        walk.maxExplicitHashKeyIndex = explicitHashKeyIndex;
+      }
       if (partitionKeyIndex > MAX_INDEX || explicitHashKeyIndex > MAX_INDEX) {
         // Kept aside for the error that names it; -2 in the table is out of range all the same.
-        largeIndexes ??= new Map();
+        const largeIndexes = (walk.largeIndexes ??= new Map());
         if (partitionKeyIndex > MAX_INDEX) {
           largeIndexes.set(used + 2, partitionKeyIndex);
           table[used + 2] = -2;
@@ -223,8 +271,8 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
       used += FIELDS_PER_RECORD;
     } else if (tag === TAG_PARTITION_KEY || tag === TAG_EXPLICIT_HASH_KEY) {
       const at = offset;
-      const length = readVarint(body, offset, cursor);
-      offset = cursor.end;
+      const length = readVarint(body, offset, walk);
+      offset = walk.end;
       const valueEnd = offset + length;
       if (valueEnd > end) {
         throw new KplDecodeError(`length-delimited field of ${length} bytes is truncated`, at);
@@ -233,17 +281,10 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
       offset = valueEnd;
       (tag === TAG_PARTITION_KEY ? partitionKeys : explicitHashKeys).push(value);
     } else {
-      offset = skipField(body, tag, offset, end, cursor);
+      offset = skipField(body, tag, offset, end, walk);
     }
   }
-  return {
-    partitionKeys,
-    explicitHashKeys,
-    table: finishTable(table, used),
-    largeIndexes,
-    maxPartitionKeyIndex,
-    maxExplicitHashKeyIndex,
-  };
+  return used;
 }
 
 /** Reads the varint at `offset`; the offset after it is left in `cursor.end`. */
