@@ -28,6 +28,8 @@ export class ShardDirectory {
   private readonly ended = new Set<string>();
   /** Shards this consumer started reading. */
   private readonly started = new Set<string>();
+  /** Closed shards with nothing stored that a child's (or later descendant's) stored position shows done. */
+  private readonly doneByDescendants = new Set<string>();
   private listings = 0;
 
   constructor(
@@ -175,7 +177,7 @@ export class ShardDirectory {
     for (const shardId of this.shardIds) {
       if (this.ended.has(shardId)) continue;
       const own = await stored(shardId);
-      if (own.checkpoint?.kind === 'shard-end' || this.skippable(shardId, own)) {
+      if (own.checkpoint?.kind === 'shard-end' || (await this.skippable(shardId, own, stored))) {
         this.ended.add(shardId);
         continue;
       }
@@ -183,7 +185,8 @@ export class ShardDirectory {
       for (const parent of this.parentsOf(shardId)) {
         if (this.ended.has(parent)) continue;
         const state = await stored(parent);
-        if (state.checkpoint?.kind === 'shard-end' || this.skippable(parent, state)) this.ended.add(parent);
+        if (state.checkpoint?.kind === 'shard-end' || (await this.skippable(parent, state, stored)))
+          this.ended.add(parent);
         else ready = false;
       }
       if (ready) open.push(shardId);
@@ -199,19 +202,46 @@ export class ShardDirectory {
     const own = await stored(shardId);
     let parentStored = false;
     for (const parent of this.parentsOf(shardId)) {
-      if ((await stored(parent)).checkpoint !== undefined) parentStored = true;
+      if ((await stored(parent)).checkpoint !== undefined || this.doneByDescendants.has(parent))
+        parentStored = true;
     }
     return startPosition(this.options, shardId, own.checkpoint, parentStored);
   }
 
-  private skippable(shardId: string, state: StoredShard): boolean {
+  /**
+   * A closed shard with nothing stored, no live lease and not started here is not to be read:
+   * with LATEST (as the KCL skips it), and whatever the start when a descendant has a stored
+   * position or SHARD_END. A child starts only once its parents ended, so such a parent was read
+   * to its end; its own entry is gone (the KCL deletes a finished parent's lease once every
+   * child is past TRIM_HORIZON, while ListShards lists the shard until the retention trims it).
+   */
+  private async skippable(
+    shardId: string,
+    state: StoredShard,
+    stored: (shardId: string) => Promise<StoredShard>,
+  ): Promise<boolean> {
     const closed = this.known.get(shardId)?.SequenceNumberRange?.EndingSequenceNumber !== undefined;
-    return (
-      this.options.iteratorType === 'LATEST' &&
-      closed &&
-      state.checkpoint === undefined &&
-      state.leased !== true &&
-      !this.started.has(shardId)
-    );
+    if (!closed || state.checkpoint !== undefined || state.leased === true || this.started.has(shardId))
+      return false;
+    if (await this.descendantStored(shardId, stored, new Set([shardId]))) {
+      this.doneByDescendants.add(shardId);
+      return true;
+    }
+    return this.options.iteratorType === 'LATEST';
+  }
+
+  /** Whether a known child of `shardId`, or a descendant of one, has anything stored. */
+  private async descendantStored(
+    shardId: string,
+    stored: (shardId: string) => Promise<StoredShard>,
+    seen: Set<string>,
+  ): Promise<boolean> {
+    for (const child of this.childrenOf(shardId)) {
+      if (seen.has(child) || !this.known.has(child)) continue;
+      seen.add(child);
+      if ((await stored(child)).checkpoint !== undefined) return true;
+      if (await this.descendantStored(child, stored, seen)) return true;
+    }
+    return false;
   }
 }
