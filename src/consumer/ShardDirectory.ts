@@ -28,6 +28,8 @@ export class ShardDirectory {
   private readonly ended = new Set<string>();
   /** Shards this consumer started reading. */
   private readonly started = new Set<string>();
+  /** Unknown shards of leases that newlyUnknown() reported (they had the shards listed again). */
+  private readonly unknownReported = new Set<string>();
   /** Closed shards with nothing stored that a child's (or later descendant's) stored position shows done. */
   private readonly doneByDescendants = new Set<string>();
   private listings = 0;
@@ -108,6 +110,22 @@ export class ShardDirectory {
     } finally {
       this.listings -= 1;
     }
+  }
+
+  /**
+   * Whether `shardIds` (of leases in the group's table) name a shard neither known nor reported
+   * by an earlier call: one to list the shards again for (another worker followed a resharding).
+   * A shard a listing since did not show is gone from the stream (trimmed after a resharding, its
+   * lease left behind): it is not reported again, and the periodic listing covers the rest.
+   */
+  newlyUnknown(shardIds: readonly string[]): boolean {
+    let found = false;
+    for (const shardId of shardIds) {
+      if (this.known.has(shardId) || this.unknownReported.has(shardId)) continue;
+      this.unknownReported.add(shardId);
+      found = true;
+    }
+    return found;
   }
 
   /** The known parents of a shard. */

@@ -337,12 +337,12 @@ export class ShardReadings implements AssignmentHost {
 
   /**
    * Another worker may have followed a reshard this worker has not listed yet (leases of shards
-   * it does not know): list again, at most once per STALE_REFRESH_MS.
+   * it does not know): list again, at most once per STALE_REFRESH_MS and once per such shard.
    */
   private refreshIfStale(snapshot: LeaseSnapshot): void {
     const now = this.options.scheduler.now();
     if (this.directory.listing || now - this.staleRefreshAt < STALE_REFRESH_MS) return;
-    if (!snapshot.leases.some((lease) => !this.directory.has(lease.shardId))) return;
+    if (!this.directory.newlyUnknown(snapshot.leases.map((lease) => lease.shardId))) return;
     this.staleRefreshAt = now;
     this.config.onStale();
   }
