@@ -241,24 +241,30 @@ export class ShardDirectory {
     const closed = this.known.get(shardId)?.SequenceNumberRange?.EndingSequenceNumber !== undefined;
     if (!closed || state.checkpoint !== undefined || state.leased === true || this.started.has(shardId))
       return false;
-    if (await this.descendantStored(shardId, stored, new Set([shardId]))) {
+    if (await this.descendantHas(shardId, async (id) => (await stored(id)).checkpoint !== undefined)) {
       this.doneByDescendants.add(shardId);
       return true;
     }
+    // A descendant named in a `sequenceNumber` map: where a reader of one's own had got to.
+    const named = this.options.sequenceNumber;
+    if (
+      typeof named === 'object' &&
+      (await this.descendantHas(shardId, async (id) => Object.hasOwn(named, id)))
+    )
+      return true;
     return this.options.iteratorType === 'LATEST';
   }
 
-  /** Whether a known child of `shardId`, or a descendant of one, has anything stored. */
-  private async descendantStored(
+  /** Whether a known child of `shardId`, or a descendant of one, is one `test` holds for. */
+  private async descendantHas(
     shardId: string,
-    stored: (shardId: string) => Promise<StoredShard>,
-    seen: Set<string>,
+    test: (shardId: string) => Promise<boolean>,
+    seen = new Set([shardId]),
   ): Promise<boolean> {
     for (const child of this.childrenOf(shardId)) {
       if (seen.has(child) || !this.known.has(child)) continue;
       seen.add(child);
-      if ((await stored(child)).checkpoint !== undefined) return true;
-      if (await this.descendantStored(child, stored, seen)) return true;
+      if ((await test(child)) || (await this.descendantHas(child, test, seen))) return true;
     }
     return false;
   }

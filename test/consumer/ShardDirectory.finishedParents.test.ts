@@ -80,3 +80,25 @@ test('still read: a parent with nothing stored and no child position, one leased
   const openParent = await directory([open('p'), open('c', 'p')]);
   expect(await openParent.openShards(store({ c: at('5') }))).toEqual(['p']);
 });
+
+test('a closed shard not named in a sequenceNumber map whose children are named is not read', async () => {
+  const shards = [closed('p'), open('c1', 'p'), open('c2', 'p')];
+  const dir = new ShardDirectory(
+    listing(shards),
+    resolveConsumerOptions({
+      streamName: 'orders',
+      iteratorType: 'AFTER_SEQUENCE_NUMBER',
+      // Where a loop of one's own had got to on the shards it read last.
+      sequenceNumber: { c1: '15', c2: '17' },
+    }),
+    () => undefined,
+    () => Promise.resolve(),
+  );
+  expect(await dir.refresh(() => true)).toBeUndefined();
+  expect(await dir.openShards(store({}))).toEqual(['c1', 'c2']);
+  // The children start where they were named to.
+  expect(await dir.startOf('c1', store({}))).toMatchObject({
+    iteratorType: 'AFTER_SEQUENCE_NUMBER',
+    sequenceNumber: '15',
+  });
+});
