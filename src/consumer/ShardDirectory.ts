@@ -28,6 +28,10 @@ export class ShardDirectory {
   private readonly ended = new Set<string>();
   /** Shards this consumer started reading. */
   private readonly started = new Set<string>();
+  /** Unknown shards of leases that newlyUnknown() reported (they had the shards listed again). */
+  private readonly unknownReported = new Set<string>();
+  /** Closed shards with nothing stored that a child's (or later descendant's) stored position shows done. */
+  private readonly doneByDescendants = new Set<string>();
   private listings = 0;
 
   constructor(
@@ -108,6 +112,22 @@ export class ShardDirectory {
     }
   }
 
+  /**
+   * Whether `shardIds` (of leases in the group's table) name a shard neither known nor reported
+   * by an earlier call: one to list the shards again for (another worker followed a resharding).
+   * A shard a listing since did not show is gone from the stream (trimmed after a resharding, its
+   * lease left behind): it is not reported again, and the periodic listing covers the rest.
+   */
+  newlyUnknown(shardIds: readonly string[]): boolean {
+    let found = false;
+    for (const shardId of shardIds) {
+      if (this.known.has(shardId) || this.unknownReported.has(shardId)) continue;
+      this.unknownReported.add(shardId);
+      found = true;
+    }
+    return found;
+  }
+
   /** The known parents of a shard. */
   parentsOf(shardId: string): string[] {
     const shard = this.known.get(shardId);
@@ -175,7 +195,7 @@ export class ShardDirectory {
     for (const shardId of this.shardIds) {
       if (this.ended.has(shardId)) continue;
       const own = await stored(shardId);
-      if (own.checkpoint?.kind === 'shard-end' || this.skippable(shardId, own)) {
+      if (own.checkpoint?.kind === 'shard-end' || (await this.skippable(shardId, own, stored))) {
         this.ended.add(shardId);
         continue;
       }
@@ -183,7 +203,8 @@ export class ShardDirectory {
       for (const parent of this.parentsOf(shardId)) {
         if (this.ended.has(parent)) continue;
         const state = await stored(parent);
-        if (state.checkpoint?.kind === 'shard-end' || this.skippable(parent, state)) this.ended.add(parent);
+        if (state.checkpoint?.kind === 'shard-end' || (await this.skippable(parent, state, stored)))
+          this.ended.add(parent);
         else ready = false;
       }
       if (ready) open.push(shardId);
@@ -199,19 +220,52 @@ export class ShardDirectory {
     const own = await stored(shardId);
     let parentStored = false;
     for (const parent of this.parentsOf(shardId)) {
-      if ((await stored(parent)).checkpoint !== undefined) parentStored = true;
+      if ((await stored(parent)).checkpoint !== undefined || this.doneByDescendants.has(parent))
+        parentStored = true;
     }
     return startPosition(this.options, shardId, own.checkpoint, parentStored);
   }
 
-  private skippable(shardId: string, state: StoredShard): boolean {
+  /**
+   * A closed shard with nothing stored, no live lease and not started here is not to be read:
+   * with LATEST (as the KCL skips it), and whatever the start when a descendant has a stored
+   * position or SHARD_END. A child starts only once its parents ended, so such a parent was read
+   * to its end; its own entry is gone (the KCL deletes a finished parent's lease once every
+   * child is past TRIM_HORIZON, while ListShards lists the shard until the retention trims it).
+   */
+  private async skippable(
+    shardId: string,
+    state: StoredShard,
+    stored: (shardId: string) => Promise<StoredShard>,
+  ): Promise<boolean> {
     const closed = this.known.get(shardId)?.SequenceNumberRange?.EndingSequenceNumber !== undefined;
-    return (
-      this.options.iteratorType === 'LATEST' &&
-      closed &&
-      state.checkpoint === undefined &&
-      state.leased !== true &&
-      !this.started.has(shardId)
-    );
+    if (!closed || state.checkpoint !== undefined || state.leased === true || this.started.has(shardId))
+      return false;
+    if (await this.descendantHas(shardId, async (id) => (await stored(id)).checkpoint !== undefined)) {
+      this.doneByDescendants.add(shardId);
+      return true;
+    }
+    // A descendant named in a `sequenceNumber` map: where a reader of one's own had got to.
+    const named = this.options.sequenceNumber;
+    if (
+      typeof named === 'object' &&
+      (await this.descendantHas(shardId, async (id) => Object.hasOwn(named, id)))
+    )
+      return true;
+    return this.options.iteratorType === 'LATEST';
+  }
+
+  /** Whether a known child of `shardId`, or a descendant of one, is one `test` holds for. */
+  private async descendantHas(
+    shardId: string,
+    test: (shardId: string) => Promise<boolean>,
+    seen = new Set([shardId]),
+  ): Promise<boolean> {
+    for (const child of this.childrenOf(shardId)) {
+      if (seen.has(child) || !this.known.has(child)) continue;
+      seen.add(child);
+      if ((await test(child)) || (await this.descendantHas(child, test, seen))) return true;
+    }
+    return false;
   }
 }

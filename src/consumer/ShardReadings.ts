@@ -335,14 +335,12 @@ export class ShardReadings implements AssignmentHost {
     };
   }
 
-  /**
-   * Another worker may have followed a reshard this worker has not listed yet (leases of shards
-   * it does not know): list again, at most once per STALE_REFRESH_MS.
-   */
+  /** Leases of shards not known here (a reshard another worker followed): list again, once per shard. */
   private refreshIfStale(snapshot: LeaseSnapshot): void {
     const now = this.options.scheduler.now();
     if (this.directory.listing || now - this.staleRefreshAt < STALE_REFRESH_MS) return;
-    if (!snapshot.leases.some((lease) => !this.directory.has(lease.shardId))) return;
+    const unknown = snapshot.leases.map((lease) => lease.shardId).filter((id) => !this.directory.has(id));
+    if (unknown.length === 0 || !this.directory.newlyUnknown(unknown)) return;
     this.staleRefreshAt = now;
     this.config.onStale();
   }

@@ -16,6 +16,13 @@ import { jsonProcessor } from '../processors/namedProcessors.js';
 import { resolveEnhancedFanOut } from './resolveEnhancedFanOut.js';
 import type { ConsumerIteratorType, ConsumerOptions, ResolvedConsumerOptions } from './ConsumerOptions.js';
 
+/**
+ * Epoch milliseconds of 1973-03-03: a `timestamp` number below it names a time decades before
+ * Kinesis (2013), so it is epoch seconds (as the Kinesis API, the AWS CLI and boto3 count) taken
+ * for milliseconds.
+ */
+const EPOCH_MS_BEFORE_KINESIS = 1e11;
+
 /** Consecutive timed-out reads after which a grouped reading gives its shard up. */
 export const DEFAULT_STALL_TIMEOUTS = 3;
 /** How long a stop's final writes may take by default (see ConsumerOptions.finalWritesTimeoutMs). */
@@ -128,6 +135,15 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
         'timestamp',
         raw,
         'iteratorType AT_TIMESTAMP needs a timestamp: a Date or epoch milliseconds',
+      );
+    }
+    if (typeof raw === 'number' && raw < EPOCH_MS_BEFORE_KINESIS) {
+      const asSeconds = new Date(raw * 1000);
+      throw new InvalidOptionError(
+        'timestamp',
+        raw,
+        'a number is epoch milliseconds; this one names a time before Kinesis existed and looks like epoch seconds' +
+          (Number.isNaN(asSeconds.getTime()) ? '' : ` (${asSeconds.toISOString()}: pass ${raw * 1000})`),
       );
     }
   } else if (options.timestamp !== undefined) {

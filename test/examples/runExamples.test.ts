@@ -58,7 +58,9 @@ const examples: ReadonlyArray<readonly [string, (stdout: string) => void]> = [
       // Both workers took part, and the table is in the KCL's format.
       expect(stdout).toMatch(/^worker-1 shardId-/m);
       expect(stdout).toMatch(/^worker-2 shardId-/m);
-      expect(stdout).toMatch(/^ {2}shardId-\d+ checkpoint=\d+ sub=0 leaseCounter=\d+ leaseOwner=\(none\)/m);
+      expect(stdout).toMatch(
+        /^ {2}shardId-\d+ checkpoint=\d+ sub=9007199254740991 leaseCounter=\d+ leaseOwner=\(none\)/m,
+      );
     },
   ],
   [

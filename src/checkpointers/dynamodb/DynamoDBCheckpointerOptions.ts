@@ -5,7 +5,7 @@ import type { KinesisCredentials } from '../../kinesis/createKinesisClient.js';
 import type { Logger } from '../../logging/Logger.js';
 import { validateLogger } from '../../logging/validateLogger.js';
 import { SENTINEL, type InitialCheckpointSentinel } from './kclLeaseItem.js';
-import { multiStreamKeying, SINGLE_STREAM_KEYING, type LeaseKeying } from './LeaseKeying.js';
+import { multiStreamKeying, singleStreamKeying, type LeaseKeying } from './LeaseKeying.js';
 
 export interface DynamoDBCheckpointerOptions {
   /**
@@ -142,13 +142,15 @@ export function resolveDynamoDBCheckpointerOptions(
   }
   const keyings = new Map<string, LeaseKeying>();
   const keyingFor = (streamName: string): LeaseKeying => {
-    if (identifier === undefined) return SINGLE_STREAM_KEYING;
     let keying = keyings.get(streamName);
     if (keying === undefined) {
-      keying = multiStreamKeying(
-        typeof identifier === 'function' ? identifier(streamName) : identifier,
-        streamName,
-      );
+      keying =
+        identifier === undefined
+          ? singleStreamKeying(streamName)
+          : multiStreamKeying(
+              typeof identifier === 'function' ? identifier(streamName) : identifier,
+              streamName,
+            );
       keyings.set(streamName, keying);
     }
     return keying;

@@ -96,11 +96,13 @@ export class LeaseItemStore {
       writeLog(
         this.policy.logger,
         'warn',
-        'DynamoDB lease table holds this stream under another identifier',
+        keying.streamIdentifier === undefined
+          ? 'DynamoDB lease table holds this stream as a KCL multi-stream table: pass its identifier as streamIdentifier'
+          : 'DynamoDB lease table holds this stream under another identifier',
         {
           tableName: table,
           streamName,
-          streamIdentifier: keying.streamIdentifier,
+          ...(keying.streamIdentifier === undefined ? {} : { streamIdentifier: keying.streamIdentifier }),
           otherIdentifier: stray,
         },
       );

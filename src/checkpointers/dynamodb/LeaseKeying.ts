@@ -30,8 +30,9 @@ export interface LeaseKeying {
   /** Attributes besides `leaseKey` a new item carries to name its lease (multi-stream: stream, shard). */
   identity(shardId: string): Record<string, AttributeValue>;
   /**
-   * Multi-stream mode: the identifier of an item that names the same stream under another
-   * identifier (another account or creation epoch), a sign of a mistyped `streamIdentifier`.
+   * The identifier of a multi-stream item that names the same stream under another identifier:
+   * in multi-stream mode, another account or creation epoch (a mistyped `streamIdentifier`); in
+   * single-stream mode, any (a KCL multi-stream table given without `streamIdentifier`).
    */
   strayIdentifierOf(item: LeaseItem): string | undefined;
 }
@@ -41,13 +42,23 @@ function plainShardId(value: string | undefined): string | undefined {
   return value !== undefined && value !== '' && !value.includes(':') ? value : undefined;
 }
 
-export const SINGLE_STREAM_KEYING: LeaseKeying = {
-  streamIdentifier: undefined,
-  keyOf: (shardId) => shardId,
-  shardIdOf: (item) => plainShardId(item[KCL.leaseKey]?.S),
-  identity: () => ({}),
-  strayIdentifierOf: () => undefined,
-};
+/** The identifier in an item's `streamName` when it is a KCL stream identifier naming `streamName`. */
+function identifierNaming(item: LeaseItem, streamName: string): string | undefined {
+  const identifier = item[KCL_MULTI_STREAM.streamIdentifier]?.S;
+  if (identifier === undefined) return undefined;
+  return STREAM_IDENTIFIER.exec(identifier)?.[2] === streamName ? identifier : undefined;
+}
+
+/** Single-stream keying (`leaseKey` is the shard id) for `streamName`. */
+export function singleStreamKeying(streamName: string): LeaseKeying {
+  return {
+    streamIdentifier: undefined,
+    keyOf: (shardId) => shardId,
+    shardIdOf: (item) => plainShardId(item[KCL.leaseKey]?.S),
+    identity: () => ({}),
+    strayIdentifierOf: (item) => identifierNaming(item, streamName),
+  };
+}
 
 /** Multi-stream keying for `streamIdentifier`, checked against the KCL's format and `streamName`. */
 export function multiStreamKeying(streamIdentifier: unknown, streamName: string): LeaseKeying {
@@ -79,9 +90,8 @@ export function multiStreamKeying(streamIdentifier: unknown, streamName: string)
       [KCL_MULTI_STREAM.shardId]: { S: shardId },
     }),
     strayIdentifierOf: (item) => {
-      const other = item[KCL_MULTI_STREAM.streamIdentifier]?.S;
-      if (other === undefined || other === identifier) return undefined;
-      return STREAM_IDENTIFIER.exec(other)?.[2] === streamName ? other : undefined;
+      const other = identifierNaming(item, streamName);
+      return other === identifier ? undefined : other;
     },
   };
 }

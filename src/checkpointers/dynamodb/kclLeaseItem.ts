@@ -29,11 +29,21 @@ export const KCL = {
 
 /**
  * Not a KCL attribute: set only while the stored position is "item 0 of an aggregated record
- * done", which the KCL's (checkpoint, checkpointSubSequenceNumber) pair cannot express (the KCL
- * reads sub-sequence 0 as "the whole record"). Holds that record's sequence number; the KCL
- * attributes then keep the previous position, so a KCL worker replays at most that one record.
+ * done". Holds that record's sequence number; the KCL attributes then keep the previous position,
+ * so a KCL worker (or an earlier version of this library, which read sub-sequence 0 as the whole
+ * record) replays at most that one record.
  */
 export const FIRST_ITEM_DONE = 'rxjsKinesisFirstItemDone';
+
+/**
+ * The `checkpointSubSequenceNumber` written for "the whole record done": 2^53 - 1, above the
+ * sub-sequence number of any user record. The KCL resumes a checkpoint at its record
+ * (AT_SEQUENCE_NUMBER) and drops every user record whose (sequence number, sub-sequence number)
+ * is at or below it, so it drops all of that record, aggregated or not. Sub-sequence 0 drops
+ * only the record's first user record (the whole of a plain record): the KCL writes it for a
+ * plain record and for the first user record of an aggregated one alike.
+ */
+export const WHOLE_RECORD_SUB_SEQUENCE = Number.MAX_SAFE_INTEGER;
 
 /** Sentinel values the KCL writes in `checkpoint` instead of a sequence number. */
 export const SENTINEL = {
@@ -74,9 +84,10 @@ function numberOf(item: LeaseItem, name: string): number | undefined {
 
 /**
  * What an item says about the shard's position: SHARD_END -> shard-end; a sequence number with
- * sub-sequence 0 -> the whole record done; k > 0 -> items 0..k done; a start sentinel
- * (TRIM_HORIZON, LATEST, AT_TIMESTAMP) or no checkpoint -> undefined (the consumer's configured
- * start applies).
+ * sub-sequence WHOLE_RECORD_SUB_SEQUENCE (or more) -> the whole record done; k (0 when absent, as
+ * the KCL reads it) -> items 0..k done, so the reading resumes at that record and skips them, as
+ * the KCL's does (a plain record has only item 0); a start sentinel (TRIM_HORIZON, LATEST,
+ * AT_TIMESTAMP) or no checkpoint -> undefined (the consumer's configured start applies).
  */
 export function checkpointOf(item: LeaseItem): ShardCheckpoint | undefined {
   const stored = stringOf(item, KCL.checkpoint);
@@ -90,16 +101,18 @@ export function checkpointOf(item: LeaseItem): ShardCheckpoint | undefined {
   }
   if (kcl === undefined) return undefined;
   const sub = numberOf(item, KCL.checkpointSubSequenceNumber) ?? 0;
+  if (sub >= WHOLE_RECORD_SUB_SEQUENCE) return { kind: 'position', position: { sequenceNumber: kcl } };
   return {
     kind: 'position',
-    position: sub > 0 ? { sequenceNumber: kcl, subSequenceNumber: sub } : { sequenceNumber: kcl },
+    position: { sequenceNumber: kcl, subSequenceNumber: Number.isInteger(sub) && sub > 0 ? sub : 0 },
   };
 }
 
 /**
  * The UpdateItem SET/REMOVE parts that store `position` in KCL terms. Item 0 of an aggregated
- * record leaves the KCL pair where it is and sets FIRST_ITEM_DONE; any other position sets the
- * pair and removes FIRST_ITEM_DONE.
+ * record leaves the KCL pair where it is and sets FIRST_ITEM_DONE (earlier versions of this
+ * library, which may share the table, read sub-sequence 0 as the whole record); items 0..k set
+ * the pair to k, the whole record to WHOLE_RECORD_SUB_SEQUENCE, and remove FIRST_ITEM_DONE.
  */
 export function positionUpdate(position: CheckpointPosition): {
   readonly set: Record<string, AttributeValue>;
@@ -110,7 +123,9 @@ export function positionUpdate(position: CheckpointPosition): {
   return {
     set: {
       [KCL.checkpoint]: { S: position.sequenceNumber },
-      [KCL.checkpointSubSequenceNumber]: { N: String(position.subSequenceNumber ?? 0) },
+      [KCL.checkpointSubSequenceNumber]: {
+        N: String(position.subSequenceNumber ?? WHOLE_RECORD_SUB_SEQUENCE),
+      },
     },
     remove: [FIRST_ITEM_DONE],
   };

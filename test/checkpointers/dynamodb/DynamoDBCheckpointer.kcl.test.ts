@@ -149,9 +149,11 @@ afterEach(async () => {
 
 describe('DynamoDBCheckpointer with a KCL lease table', () => {
   it("reads the KCL's checkpoints and sentinels", async () => {
+    // Sub-sequence 0: the record's first user record done (all of a plain record), as the KCL
+    // reads it: resume at the record and skip that one.
     expect(await checkpointer.getCheckpoint(STREAM, 'shardId-000000000000')).toEqual({
       kind: 'position',
-      position: { sequenceNumber: SEQ_A },
+      position: { sequenceNumber: SEQ_A, subSequenceNumber: 0 },
     });
     expect(await checkpointer.getCheckpoint(STREAM, 'shardId-000000000001')).toEqual({ kind: 'shard-end' });
     expect(await checkpointer.getCheckpoint(STREAM, 'shardId-000000000002')).toBeUndefined();
@@ -199,7 +201,9 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
       leaseOwner: { S: 'rx-worker' },
       leaseCounter: { N: '3' },
       checkpoint: { S: SEQ_A },
-      checkpointSubSequenceNumber: { N: '0' },
+      // The whole record: above every user record's sub-sequence number, so a KCL worker skips
+      // all of it, aggregated or not.
+      checkpointSubSequenceNumber: { N: '9007199254740991' },
       ownerSwitchesSinceCheckpoint: { N: '0' },
       parentShardId: { SS: ['shardId-000000000001'] },
       startingHashKey: { S: '170141183460469231731687303715884105728' },

@@ -139,9 +139,10 @@ afterEach(async () => {
 describe('DynamoDBCheckpointer on a KCL multi-stream lease table', () => {
   it("reads its stream's checkpoints and lineage, and lists only its stream's leases", async () => {
     const orders = checkpointer();
+    // Sub-sequence 0 as the KCL wrote it: the record's first user record done (see kcl.test.ts).
     expect(await orders.getCheckpoint('orders', 'shardId-000000000000')).toEqual({
       kind: 'position',
-      position: { sequenceNumber: SEQ_A },
+      position: { sequenceNumber: SEQ_A, subSequenceNumber: 0 },
     });
     expect(await orders.getCheckpoint('orders', 'shardId-000000000001')).toEqual({ kind: 'shard-end' });
     expect(await orders.listLeases('orders')).toEqual([
@@ -149,7 +150,7 @@ describe('DynamoDBCheckpointer on a KCL multi-stream lease table', () => {
         shardId: 'shardId-000000000000',
         owner: 'kcl-worker-1',
         expiresAt: expect.any(Number) as number,
-        checkpoint: { kind: 'position', position: { sequenceNumber: SEQ_A } },
+        checkpoint: { kind: 'position', position: { sequenceNumber: SEQ_A, subSequenceNumber: 0 } },
         lineage: { hashKeyRange: { startingHashKey: '0', endingHashKey: HALF } },
       },
       {
@@ -248,7 +249,7 @@ describe('DynamoDBCheckpointer on a KCL multi-stream lease table', () => {
     });
     expect(await both.getCheckpoint('payments', 'shardId-000000000000')).toEqual({
       kind: 'position',
-      position: { sequenceNumber: SEQ_B },
+      position: { sequenceNumber: SEQ_B, subSequenceNumber: 0 },
     });
     expect(await both.getCheckpoint('orders', 'shardId-000000000000')).toMatchObject({ kind: 'position' });
     // The identifier names another stream than the one used.

@@ -1,5 +1,7 @@
 import { lineageAttributes, lineageOf } from '../../../src/checkpointers/dynamodb/kclLeaseItem.js';
-import { multiStreamKeying, SINGLE_STREAM_KEYING } from '../../../src/checkpointers/dynamodb/LeaseKeying.js';
+import { multiStreamKeying, singleStreamKeying } from '../../../src/checkpointers/dynamodb/LeaseKeying.js';
+
+const SINGLE_STREAM_KEYING = singleStreamKeying('orders');
 import { InvalidOptionError } from '../../../src/errors/InvalidOptionError.js';
 
 describe('lineage attributes', () => {
