@@ -1,8 +1,8 @@
 import { lineageAttributes, lineageOf } from '../../../src/checkpointers/dynamodb/kclLeaseItem.js';
 import { multiStreamKeying, singleStreamKeying } from '../../../src/checkpointers/dynamodb/LeaseKeying.js';
+import { InvalidOptionError } from '../../../src/errors/InvalidOptionError.js';
 
 const SINGLE_STREAM_KEYING = singleStreamKeying('orders');
-import { InvalidOptionError } from '../../../src/errors/InvalidOptionError.js';
 
 describe('lineage attributes', () => {
   it('writes string sets without duplicates or empties, and no attribute for an empty set', () => {
