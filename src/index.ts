@@ -156,6 +156,7 @@ export { MulticastCheckpointError } from './consumer/errors/MulticastCheckpointE
 export { OutOfOrderCheckpointError } from './consumer/errors/OutOfOrderCheckpointError.js';
 export { SplitRecordCheckpointError } from './consumer/errors/SplitRecordCheckpointError.js';
 export { CheckpointerUnavailableError } from './consumer/errors/CheckpointerUnavailableError.js';
+export { CheckpointerMisconfiguredError } from './consumer/errors/CheckpointerMisconfiguredError.js';
 export type { EnhancedFanOutOptions, EnhancedFanOutConsumer } from './consumer/EnhancedFanOutOptions.js';
 export { createSubscriptionClient } from './kinesis/createSubscriptionClient.js';
 export { StreamConsumerNotActiveError } from './consumer/errors/StreamConsumerNotActiveError.js';

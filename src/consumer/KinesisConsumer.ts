@@ -15,6 +15,7 @@ import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { CheckpointSink } from './ConsumerLink.js';
 import type { ConsumerStats } from './ConsumerStats.js';
 import { enhancedFanOutParts } from './enhancedFanOutParts.js';
+import { CheckpointerMisconfiguredError } from './errors/CheckpointerMisconfiguredError.js';
 import { CheckpointerUnavailableError } from './errors/CheckpointerUnavailableError.js';
 import { InFlightGate } from './InFlightGate.js';
 import type { KinesisConsumerOptions } from './KinesisConsumerOptions.js';
@@ -129,15 +130,20 @@ export class KinesisConsumer {
     );
     if (config.tracked)
       this.gate.onFull = () => this.fanOut.reportBehind(this.shards.readings.values(), this.emitEvent);
-    this.health = new CheckpointerHealth(options.checkpointerTimeoutMs, options.scheduler, (cause) =>
-      this.fail(
-        new CheckpointerUnavailableError(
-          this.checkpointer.name,
-          options.checkpointerTimeoutMs,
-          cause,
-          this.streamName,
+    this.health = new CheckpointerHealth(
+      options.checkpointerTimeoutMs,
+      options.scheduler,
+      (cause) =>
+        this.fail(
+          new CheckpointerUnavailableError(
+            this.checkpointer.name,
+            options.checkpointerTimeoutMs,
+            cause,
+            this.streamName,
+          ),
         ),
-      ),
+      (cause) =>
+        this.fail(new CheckpointerMisconfiguredError(this.checkpointer.name, cause, this.streamName)),
     );
     let source = config.source ?? pollingSource(reader, options);
     if (options.enhancedFanOut !== undefined) {

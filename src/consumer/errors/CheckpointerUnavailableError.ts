@@ -14,14 +14,22 @@ export class CheckpointerUnavailableError extends RxjsKinesisError {
   readonly checkpointerName: string;
   readonly unavailableMs: number;
 
-  constructor(checkpointerName: string, unavailableMs: number, cause: unknown, streamName: string) {
+  constructor(
+    checkpointerName: string,
+    unavailableMs: number,
+    cause: unknown,
+    streamName: string,
+    kind: { readonly message: string; readonly retriable: boolean } = {
+      message: `unreachable for ${unavailableMs} ms, the consumer stopped`,
+      retriable: true,
+    },
+  ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(
-      redactUrls(
-        `checkpointer "${checkpointerName}" unreachable for ${unavailableMs} ms, the consumer stopped: ${reason}`,
-      ),
-      { retriable: true, cause, context: { streamName } },
-    );
+    super(redactUrls(`checkpointer "${checkpointerName}" ${kind.message}: ${reason}`), {
+      retriable: kind.retriable,
+      cause,
+      context: { streamName },
+    });
     this.checkpointerName = checkpointerName;
     this.unavailableMs = unavailableMs;
   }

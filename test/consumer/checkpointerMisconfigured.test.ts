@@ -1,0 +1,61 @@
+// A checkpointer failure that no retry mends (here: a DynamoDB lease table that does not exist,
+// with createTable: false, as when continuing a KCL application's table) stops the consumer at
+// once with CheckpointerMisconfiguredError, instead of retrying it for checkpointerTimeoutMs and
+// then calling the checkpointer unreachable. A store that is down is still retried.
+import { firstValueFrom, materialize, toArray } from 'rxjs';
+import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import { LeaseTableMissingError } from '../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
+import { CheckpointerMisconfiguredError } from '../../src/consumer/errors/CheckpointerMisconfiguredError.js';
+import { CheckpointerUnavailableError } from '../../src/consumer/errors/CheckpointerUnavailableError.js';
+import { fromKinesis } from '../../src/observables/fromKinesis.js';
+import { checkpoint } from '../../src/operators/checkpoint.js';
+import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../support/dynamodb.js';
+import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
+
+jest.setTimeout(90_000);
+
+let dynamo: TestDynamoDB;
+let kinesis: TestKinesis;
+
+beforeAll(async () => {
+  [dynamo, kinesis] = await Promise.all([startTestDynamoDB(), startTestKinesis()]);
+});
+
+afterAll(async () => {
+  await Promise.all([dynamo.close(), kinesis.close()]);
+});
+
+it('stops at once, naming the missing lease table, rather than retrying for checkpointerTimeoutMs', async () => {
+  const streamName = uniqueStreamName('no-table');
+  await kinesis.createStream(streamName, 1);
+  const checkpointer = new DynamoDBCheckpointer({
+    endpoint: dynamo.endpoint,
+    region: dynamo.region,
+    credentials: dynamo.credentials,
+    tableName: uniqueTableName('missing'),
+    createTable: false,
+  });
+  try {
+    const consumer = fromKinesis({ streamName, client: kinesis.createClient(), checkpointer });
+    const startedAt = Date.now();
+    const notifications = await firstValueFrom(consumer.pipe(checkpoint(), materialize(), toArray()));
+    const elapsedMs = Date.now() - startedAt;
+    await consumer.stopped();
+    expect(notifications).toHaveLength(1);
+    const error: unknown = notifications[0]?.error;
+    expect(error).toBeInstanceOf(CheckpointerMisconfiguredError);
+    // Code written for the unreachable case handles this one too.
+    expect(error).toBeInstanceOf(CheckpointerUnavailableError);
+    const misconfigured = error as CheckpointerMisconfiguredError;
+    expect(misconfigured.cause).toBeInstanceOf(LeaseTableMissingError);
+    expect(misconfigured.retriable).toBe(false);
+    expect(misconfigured.message).toMatch(
+      /refused a call that retrying cannot mend.*does not exist and createTable is false/,
+    );
+    expect(misconfigured.context.streamName).toBe(streamName);
+    // The default checkpointerTimeoutMs is 30 s; a loaded machine still answers within 20.
+    expect(elapsedMs).toBeLessThan(20_000);
+  } finally {
+    await checkpointer.close();
+  }
+});
