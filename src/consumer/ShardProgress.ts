@@ -53,6 +53,9 @@ export class ShardProgress {
    * a slow one looks at each record about once, not at the whole flight on every pass.
    */
   private readonly cursors = new Map<number, number>();
+  /** The sink that passed last and its cursor, kept here instead of in `cursors` (-1: none). */
+  private cursorSink = -1;
+  private cursorAt = 0;
   /** The position that may be committed (the object is made when asked for: see committable). */
   private positionSequence: string | undefined;
   private positionSub: number | undefined;
@@ -142,7 +145,8 @@ export class ShardProgress {
    * undefined), and so everything before it. Returns how many records left flight.
    */
   pass(sinkId: number, sequenceNumber: string, subSequenceNumber: number | undefined): number {
-    let i = Math.max(this.head, (this.cursors.get(sinkId) ?? 0) - this.base);
+    const cursor = sinkId === this.cursorSink ? this.cursorAt : (this.cursors.get(sinkId) ?? 0);
+    let i = Math.max(this.head, cursor - this.base);
     for (; i < this.entries.length; i += 1) {
       const entry = this.entries[i] as Entry;
       const order = compareSequenceNumbers(entry.sequenceNumber, sequenceNumber);
@@ -164,7 +168,12 @@ export class ShardProgress {
         break;
       }
     }
-    this.cursors.set(sinkId, this.base + i);
+    if (sinkId !== this.cursorSink) {
+      if (this.cursorSink !== -1) this.cursors.set(this.cursorSink, this.cursorAt);
+      this.cursors.delete(sinkId);
+      this.cursorSink = sinkId;
+    }
+    this.cursorAt = this.base + i;
     return this.advance();
   }
 
@@ -232,6 +241,7 @@ export class ShardProgress {
   /** Forgets a sink everywhere. Returns how many records left flight. */
   removeSink(sinkId: number): number {
     this.cursors.delete(sinkId);
+    if (sinkId === this.cursorSink) this.cursorSink = -1;
     for (let i = this.head; i < this.entries.length; i += 1) {
       const entry = this.entries[i] as Entry;
       markDone(entry, sinkId);
