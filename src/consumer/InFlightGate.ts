@@ -122,7 +122,7 @@ export class InFlightGate {
   }
 
   private notify(): void {
-    if (this.free <= 0 || this.waiters.size === 0) return;
+    if (this.waiters.size === 0 || this.free <= 0) return;
     const waiters = [...this.waiters];
     this.waiters.clear();
     for (const waiter of waiters) waiter();

@@ -1,5 +1,15 @@
 import type { CheckpointPosition } from '../checkpointers/Checkpointer.js';
 import { compareSequenceNumbers } from './compareSequenceNumbers.js';
+import {
+  allPendingMask,
+  allPendingSet,
+  anyPending,
+  isPending,
+  isPendingAt,
+  markDone,
+  pendingList,
+  type PendingSinks,
+} from './pendingSinks.js';
 
 /** What one sink has done of a record it has not finished: a passed prefix and single skipped items. */
 interface PartlyDone {
@@ -9,12 +19,9 @@ interface PartlyDone {
   skipped: Set<number> | undefined;
 }
 
-interface Entry {
+/** A record in flight; the sinks not done with the whole record yet are its PendingSinks. */
+interface Entry extends PendingSinks {
   readonly sequenceNumber: string;
-  /** Sinks the record was emitted to (shared by the records emitted to the same sinks). */
-  readonly receivers: readonly number[];
-  /** Sinks that are not done with the whole record yet. */
-  readonly pending: Set<number>;
   /** Per pending sink, what it has done of a partly done record. */
   /** Created on the first partly done item (most records never need it). */
   partial: Map<number, PartlyDone> | undefined;
@@ -46,6 +53,12 @@ export class ShardProgress {
    * a slow one looks at each record about once, not at the whole flight on every pass.
    */
   private readonly cursors = new Map<number, number>();
+  /** The sink that passed last and its cursor, kept here instead of in `cursors` (-1: none). */
+  private cursorSink = -1;
+  private cursorAt = 0;
+  /** The position that may be committed (the object is made when asked for: see committable). */
+  private positionSequence: string | undefined;
+  private positionSub: number | undefined;
   private position: CheckpointPosition | undefined;
   private written: CheckpointPosition | undefined;
   private heldBytes = 0;
@@ -68,16 +81,21 @@ export class ShardProgress {
 
   /** The position that may be committed now, if any record was passed. */
   get committable(): CheckpointPosition | undefined {
-    return this.position;
+    const sequenceNumber = this.positionSequence;
+    if (sequenceNumber === undefined) return undefined;
+    const sub = this.positionSub;
+    return (this.position ??=
+      sub === undefined ? { sequenceNumber } : { sequenceNumber, subSequenceNumber: sub });
   }
 
   /** True when the committable position differs from the last one written. */
   get dirty(): boolean {
-    const a = this.position;
     const b = this.written;
-    if (a === undefined) return false;
+    if (this.positionSequence === undefined) return false;
     return (
-      b === undefined || a.sequenceNumber !== b.sequenceNumber || a.subSequenceNumber !== b.subSequenceNumber
+      b === undefined ||
+      this.positionSequence !== b.sequenceNumber ||
+      this.positionSub !== b.subSequenceNumber
     );
   }
 
@@ -90,7 +108,8 @@ export class ShardProgress {
     this.entries.push({
       sequenceNumber,
       receivers: sinks,
-      pending: new Set(sinks),
+      mask: allPendingMask(sinks),
+      many: allPendingSet(sinks),
       partial: undefined,
       count: undefined,
       bytes,
@@ -116,7 +135,7 @@ export class ShardProgress {
    */
   itemsDone(sinkId: number, sequenceNumber: string): number {
     const entry = this.find(sequenceNumber);
-    if (entry === undefined || !entry.pending.has(sinkId)) return Number.POSITIVE_INFINITY;
+    if (entry === undefined || !isPending(entry, sinkId)) return Number.POSITIVE_INFINITY;
     const done = entry.partial?.get(sinkId);
     return done === undefined ? 0 : contiguous(done) + 1;
   }
@@ -126,17 +145,18 @@ export class ShardProgress {
    * undefined), and so everything before it. Returns how many records left flight.
    */
   pass(sinkId: number, sequenceNumber: string, subSequenceNumber: number | undefined): number {
-    let i = Math.max(this.head, (this.cursors.get(sinkId) ?? 0) - this.base);
+    const cursor = sinkId === this.cursorSink ? this.cursorAt : (this.cursors.get(sinkId) ?? 0);
+    let i = Math.max(this.head, cursor - this.base);
     for (; i < this.entries.length; i += 1) {
       const entry = this.entries[i] as Entry;
       const order = compareSequenceNumbers(entry.sequenceNumber, sequenceNumber);
       if (order > 0) break;
       if (order < 0 || subSequenceNumber === undefined) {
-        entry.pending.delete(sinkId);
+        markDone(entry, sinkId);
         entry.partial?.delete(sinkId);
       } else {
         // Items of this record passed: later items may still come, so the cursor stays on it.
-        if (entry.pending.has(sinkId)) {
+        if (isPending(entry, sinkId)) {
           const done = partlyDone(entry, sinkId);
           done.through = Math.max(done.through, subSequenceNumber);
           settleIfComplete(entry, sinkId, done);
@@ -148,7 +168,12 @@ export class ShardProgress {
         break;
       }
     }
-    this.cursors.set(sinkId, this.base + i);
+    if (sinkId !== this.cursorSink) {
+      if (this.cursorSink !== -1) this.cursors.set(this.cursorSink, this.cursorAt);
+      this.cursors.delete(sinkId);
+      this.cursorSink = sinkId;
+    }
+    this.cursorAt = this.base + i;
     return this.advance();
   }
 
@@ -168,12 +193,12 @@ export class ShardProgress {
   ): number {
     const entry = this.find(sequenceNumber);
     if (entry === undefined) return 0;
-    const sinks = sinkId === undefined ? [...entry.pending] : entry.pending.has(sinkId) ? [sinkId] : [];
+    const sinks = sinkId === undefined ? pendingList(entry) : isPending(entry, sinkId) ? [sinkId] : [];
     const whole = subSequenceNumber === undefined || subRecordCount <= 1;
     if (!whole) entry.count = Math.max(entry.count ?? 0, subRecordCount);
     for (const sink of sinks) {
       if (whole) {
-        entry.pending.delete(sink);
+        markDone(entry, sink);
         entry.partial?.delete(sink);
         continue;
       }
@@ -188,7 +213,7 @@ export class ShardProgress {
   /** Whether a record in flight waits for the sink (stops at the first one: usually the oldest). */
   holds(sinkId: number): boolean {
     for (let i = this.head; i < this.entries.length; i += 1)
-      if ((this.entries[i] as Entry).pending.has(sinkId)) return true;
+      if (isPending(this.entries[i] as Entry, sinkId)) return true;
     return false;
   }
 
@@ -200,7 +225,7 @@ export class ShardProgress {
   holdsAlone(sinkId: number, stays: (sinkId: number) => boolean): boolean {
     for (let i = this.head; i < this.entries.length; i += 1) {
       const entry = this.entries[i] as Entry;
-      if (entry.pending.has(sinkId) && !entry.receivers.some((id) => id !== sinkId && stays(id))) return true;
+      if (isPending(entry, sinkId) && !entry.receivers.some((id) => id !== sinkId && stays(id))) return true;
     }
     return false;
   }
@@ -209,16 +234,17 @@ export class ShardProgress {
   pendingFor(sinkId: number): number {
     let count = 0;
     for (let i = this.head; i < this.entries.length; i += 1)
-      if ((this.entries[i] as Entry).pending.has(sinkId)) count += 1;
+      if (isPending(this.entries[i] as Entry, sinkId)) count += 1;
     return count;
   }
 
   /** Forgets a sink everywhere. Returns how many records left flight. */
   removeSink(sinkId: number): number {
     this.cursors.delete(sinkId);
+    if (sinkId === this.cursorSink) this.cursorSink = -1;
     for (let i = this.head; i < this.entries.length; i += 1) {
       const entry = this.entries[i] as Entry;
-      entry.pending.delete(sinkId);
+      markDone(entry, sinkId);
       entry.partial?.delete(sinkId);
     }
     return this.advance();
@@ -252,15 +278,17 @@ export class ShardProgress {
 
   private advance(): number {
     let released = 0;
+    let last: Entry | undefined;
     while (this.head < this.entries.length) {
       const entry = this.entries[this.head] as Entry;
-      if (entry.pending.size > 0) break;
-      this.position = { sequenceNumber: entry.sequenceNumber };
+      if (anyPending(entry)) break;
+      last = entry;
       this.heldBytes -= entry.bytes;
       this.heldItems -= entry.items;
       this.head += 1;
       released += 1;
     }
+    if (last !== undefined) this.setPosition(last.sequenceNumber, undefined);
     if (this.head > 1024 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.base += this.head;
@@ -268,15 +296,24 @@ export class ShardProgress {
     }
     // Inside the first record in flight: the items every pending sink is done with, contiguously.
     const first = this.entries[this.head];
-    if (first !== undefined && first.pending.size > 0) {
+    if (first !== undefined && anyPending(first)) {
       let lowest = Number.POSITIVE_INFINITY;
-      for (const sink of first.pending) {
-        const done = first.partial?.get(sink);
+      const partial = first.partial;
+      for (let k = 0; k < first.receivers.length && lowest >= 0; k += 1) {
+        if (!isPendingAt(first, k)) continue;
+        const done = partial?.get(first.receivers[k] as number);
         lowest = Math.min(lowest, done === undefined ? -1 : contiguous(done));
       }
-      if (lowest >= 0) this.position = { sequenceNumber: first.sequenceNumber, subSequenceNumber: lowest };
+      if (lowest >= 0) this.setPosition(first.sequenceNumber, lowest);
     }
     return released;
+  }
+
+  private setPosition(sequenceNumber: string, sub: number | undefined): void {
+    if (this.positionSequence === sequenceNumber && this.positionSub === sub) return;
+    this.positionSequence = sequenceNumber;
+    this.positionSub = sub;
+    this.position = undefined;
   }
 }
 
@@ -297,7 +334,7 @@ function contiguous(done: PartlyDone): number {
 /** A sink that is done with every item of a record (its count known) is done with the record. */
 function settleIfComplete(entry: Entry, sinkId: number, done: PartlyDone): void {
   if (entry.count !== undefined && contiguous(done) >= entry.count - 1) {
-    entry.pending.delete(sinkId);
+    markDone(entry, sinkId);
     entry.partial?.delete(sinkId);
   }
 }

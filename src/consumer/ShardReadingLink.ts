@@ -5,7 +5,15 @@ import { ReadingSettlement } from './ReadingSettlement.js';
 import type { ShardProgress } from './ShardProgress.js';
 
 /** The states in which a reading holds (or is giving up) its lease. */
-const LIVE: ReadonlySet<ReadingState> = new Set(['reading', 'draining', 'ending', 'releasing', 'stopping']);
+function isLive(state: ReadingState): boolean {
+  return (
+    state === 'reading' ||
+    state === 'draining' ||
+    state === 'ending' ||
+    state === 'releasing' ||
+    state === 'stopping'
+  );
+}
 
 /**
  * A shard reading as the handles of its records see it (ReadingLink): its state, its records in
@@ -55,7 +63,7 @@ export abstract class ShardReadingLink implements ReadingLink {
 
   /** True in the states in which the reading holds (or is giving up) its lease. */
   protected get live(): boolean {
-    return LIVE.has(this.current);
+    return isLive(this.current);
   }
 
   /** Records settle here: while the reading is live, and after a lost lease while they hold their budget. */

@@ -1,4 +1,3 @@
-import { compareSequenceNumbers } from './compareSequenceNumbers.js';
 import { OutOfOrderCheckpointError } from './errors/OutOfOrderCheckpointError.js';
 import type { KinesisRecord } from './KinesisRecord.js';
 
@@ -10,8 +9,12 @@ export interface PassedPosition {
 
 /** Whether the item `at` of `record` comes before `passed` in its shard. */
 export function isBehind(record: KinesisRecord, at: number, passed: PassedPosition): boolean {
-  const order = compareSequenceNumbers(record.sequenceNumber, passed.sequenceNumber);
-  return order < 0 || (order === 0 && at < passed.sub);
+  const a = record.sequenceNumber;
+  const b = passed.sequenceNumber;
+  // compareSequenceNumbers' order, with the usual case (a later record) decided in one comparison.
+  if (a.length !== b.length) return a.length < b.length;
+  if (a > b) return false;
+  return a < b || at < passed.sub;
 }
 
 /**

@@ -28,8 +28,10 @@ import {
   claimRecord,
   trackedValue,
   type LedgerLink,
+  type PassMark,
   type ReadingLink,
   type RecordHandle,
+  type TrackedValue,
 } from '../consumer/RecordTracking.js';
 import {
   validateCheckpointOptions,
@@ -51,14 +53,11 @@ function resolve(value: unknown, checkpointer: Checkpointer | undefined): Tracke
     throw new CheckpointerConflictError(handle.reading.checkpointer.name, checkpointer.name);
   const split = splitRecordRefusal(tracked);
   if (split !== undefined) throw split;
-  return { record: tracked.record, sub: tracked.sub, handle };
+  return tracked as Tracked;
 }
 
-interface Tracked {
-  readonly record: KinesisRecord;
-  readonly sub: number | undefined;
-  readonly handle: RecordHandle;
-}
+/** A value of a tracked consumer: its record, item index (see TrackedValue.sub) and handle. */
+type Tracked = TrackedValue & { readonly handle: RecordHandle };
 
 interface Pending {
   readonly tracked: Tracked;
@@ -102,7 +101,11 @@ export function checkpoint<T extends Checkpointable>(
   return (source) =>
     new Observable<T>((subscriber) => {
       const touched = new Set<ReadingLink>();
+      /** The reading added to `touched` last (most items in a row are of one reading). */
+      let touchedLast: ReadingLink | undefined;
       const ledgers = new Set<LedgerLink>();
+      /** The ledger found in (or added to) `ledgers` last. */
+      let ledgerLast: LedgerLink | undefined;
       let sinceCommit = 0;
       let timer: Subscription | undefined;
       /** The record this operator is handing on downstream right now (a checkpoint() after it sees it then). */
@@ -112,10 +115,14 @@ export function checkpoint<T extends Checkpointable>(
         sinceCommit = 0;
         const readings = [...touched];
         touched.clear();
+        touchedLast = undefined;
         return Promise.all(readings.map((reading) => reading.commit())).then(() => undefined);
       };
       const count = (reading: ReadingLink): void => {
-        touched.add(reading);
+        if (reading !== touchedLast) {
+          touched.add(reading);
+          touchedLast = reading;
+        }
         sinceCommit += 1;
         if (sinceCommit >= resolved.batchSize) void commitAll();
       };
@@ -130,9 +137,12 @@ export function checkpoint<T extends Checkpointable>(
       const track = (value: unknown): Tracked => {
         const tracked = resolve(value, checkpointer);
         const { ledger } = tracked.handle;
-        if (!ledgers.has(ledger)) {
-          ledgers.add(ledger);
-          ledger.addSink(sink);
+        if (ledger !== ledgerLast) {
+          if (!ledgers.has(ledger)) {
+            ledgers.add(ledger);
+            ledger.addSink(sink);
+          }
+          ledgerLast = ledger;
         }
         // The same record in a second checkpoint() beside this one (not after it): its pipelines
         // would each commit the other's unfinished records.
@@ -169,10 +179,23 @@ export function checkpoint<T extends Checkpointable>(
        * take this record too (not in line with it) means the shard is split across
        * checkpoint()s: the other one's pass settled this item while it was still at work.
        */
+      // The mark found last, and its ledger and reading (a mark, once made, stays that reading's).
+      let markLedger: LedgerLink | undefined;
+      let markReading: ReadingLink | undefined;
+      let mark: PassMark | undefined;
       const behindAnother = ({ record, sub, handle }: Tracked): OutOfOrderCheckpointError | undefined => {
         const at = sub ?? Number.POSITIVE_INFINITY;
         const marks = handle.ledger.passedLast;
-        const last = marks.get(handle.reading);
+        let last: PassMark | undefined;
+        if (handle.ledger === markLedger && handle.reading === markReading) last = mark;
+        else {
+          last = marks.get(handle.reading);
+          if (last !== undefined) {
+            markLedger = handle.ledger;
+            markReading = handle.reading;
+            mark = last;
+          }
+        }
         if (last !== undefined && isBehind(record, at, last)) {
           const inLine =
             last.by === sink ||

@@ -155,4 +155,37 @@ describe('ShardProgress', () => {
       expect(progress.committable).toEqual({ sequenceNumber: '1' });
     });
   });
+
+  test.each([3, 30, 31, 45])(
+    'a record emitted to %i sinks waits for every one of them, and is settled by each one once',
+    (sinks) => {
+      const ids = Array.from({ length: sinks }, (_, k) => 101 + k * 7);
+      const progress = new ShardProgress();
+      progress.add('10', ids);
+      progress.add('20', ids);
+      // Each sink but the last passes the first record (twice: a second pass changes nothing).
+      for (const id of ids.slice(0, -1)) {
+        expect(progress.pass(id, '10', undefined)).toBe(0);
+        expect(progress.pass(id, '10', undefined)).toBe(0);
+        expect(progress.itemsDone(id, '10')).toBe(Number.POSITIVE_INFINITY);
+      }
+      const last = ids[sinks - 1] as number;
+      expect(progress.itemsDone(last, '10')).toBe(0);
+      expect(progress.holds(last)).toBe(true);
+      expect(progress.pendingFor(last)).toBe(2);
+      expect(progress.pendingFor(ids[0] as number)).toBe(1);
+      // A sink that never received the records changes nothing.
+      expect(progress.pass(99, '20', undefined)).toBe(0);
+      expect(progress.committable).toBeUndefined();
+      expect(progress.pass(last, '10', undefined)).toBe(1);
+      expect(progress.committable).toEqual({ sequenceNumber: '10' });
+      // Items of the second record: the position is the lowest every pending sink passed.
+      for (const id of ids) progress.pass(id, '20', id === last ? 1 : 3);
+      expect(progress.committable).toEqual({ sequenceNumber: '20', subSequenceNumber: 1 });
+      // Skipping for every sink at once settles it whole.
+      expect(progress.skip('20', undefined, 1)).toBe(1);
+      expect(progress.committable).toEqual({ sequenceNumber: '20' });
+      expect(progress.size).toBe(0);
+    },
+  );
 });
