@@ -130,20 +130,13 @@ export class KinesisConsumer {
     );
     if (config.tracked)
       this.gate.onFull = () => this.fanOut.reportBehind(this.shards.readings.values(), this.emitEvent);
+    const { name } = this.checkpointer;
+    const timeoutMs = options.checkpointerTimeoutMs;
     this.health = new CheckpointerHealth(
-      options.checkpointerTimeoutMs,
+      timeoutMs,
       options.scheduler,
-      (cause) =>
-        this.fail(
-          new CheckpointerUnavailableError(
-            this.checkpointer.name,
-            options.checkpointerTimeoutMs,
-            cause,
-            this.streamName,
-          ),
-        ),
-      (cause) =>
-        this.fail(new CheckpointerMisconfiguredError(this.checkpointer.name, cause, this.streamName)),
+      (cause) => this.fail(new CheckpointerUnavailableError(name, timeoutMs, cause, this.streamName)),
+      (cause) => this.fail(new CheckpointerMisconfiguredError(name, cause, this.streamName)),
     );
     let source = config.source ?? pollingSource(reader, options);
     if (options.enhancedFanOut !== undefined) {
