@@ -1,5 +1,6 @@
 import { MalformedJsonListError } from '../errors/MalformedJsonListError.js';
 import { finishTable, growTable, tableScratch } from './itemTable.js';
+import type { TableScan } from './tableScan.js';
 
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -11,6 +12,11 @@ const COMMA = 0x2c;
 
 function isSpace(c: number | undefined): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** What scanElements() found beside the table: the offset after the last separator it read. */
+interface ArrayScan extends TableScan {
+  end: number;
 }
 
 /**
@@ -26,49 +32,62 @@ export function splitJsonArray(data: Uint8Array): Int32Array | undefined {
   while (isSpace(data[i])) i += 1;
   if (data[i] !== OPEN_BRACKET) return undefined;
   i += 1;
-  let table = tableScratch();
-  let used = 0;
   while (isSpace(data[i])) i += 1;
-  if (data[i] === CLOSE_BRACKET) {
-    i += 1;
-  } else {
-    for (;;) {
-      while (isSpace(data[i])) i += 1;
-      const start = i;
-      let depth = 0;
-      for (; i < total; i += 1) {
-        const c = data[i] as number;
-        if (c === QUOTE) {
-          for (i += 1; i < total; i += 1) {
-            const d = data[i];
-            if (d === BACKSLASH) i += 1;
-            else if (d === QUOTE) break;
-          }
-          if (i >= total) throw new MalformedJsonListError('unterminated string', start);
-        } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
-          depth += 1;
-        } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
-          if (depth === 0) break;
-          depth -= 1;
-        } else if (c === COMMA && depth === 0) {
-          break;
-        }
-      }
-      if (i >= total) throw new MalformedJsonListError('unterminated array', start);
-      let end = i;
-      while (end > start && isSpace(data[end - 1])) end -= 1;
-      if (end === start) throw new MalformedJsonListError('empty array element', start);
-      if (used + 2 > table.length) table = growTable(table, used, used + 2);
-      table[used] = start;
-      table[used + 1] = end;
-      used += 2;
-      const c = data[i];
-      i += 1;
-      if (c === CLOSE_BRACKET) break;
-      if (c !== COMMA) throw new MalformedJsonListError('unbalanced "}"', i - 1);
-    }
-  }
+  const scan: ArrayScan = { table: tableScratch(), end: i + 1 };
+  const used = data[i] === CLOSE_BRACKET ? 0 : scanElements(data, i, scan);
+  i = scan.end;
   while (isSpace(data[i])) i += 1;
   if (i < total) throw new MalformedJsonListError('unexpected data after the array', i);
-  return finishTable(table, used);
+  return finishTable(scan.table, used);
+}
+
+/**
+ * Writes where each element of a non-empty array starts and ends (whitespace trimmed) into
+ * `scan`, from the first element's offset `i` to the closing `]` (the offset after it left in
+ * `scan.end`); returns how many fields. Nothing but `return used` follows the loop (see TableScan).
+ */
+function scanElements(data: Uint8Array, i: number, scan: ArrayScan): number {
+  const total = data.byteLength;
+  let table = scan.table;
+  let used = 0;
+  for (;;) {
+    while (isSpace(data[i])) i += 1;
+    const start = i;
+    let depth = 0;
+    for (; i < total; i += 1) {
+      const c = data[i] as number;
+      if (c === QUOTE) {
+        for (i += 1; i < total; i += 1) {
+          const d = data[i];
+          if (d === BACKSLASH) i += 1;
+          else if (d === QUOTE) break;
+        }
+        if (i >= total) throw new MalformedJsonListError('unterminated string', start);
+      } else if (c === OPEN_BRACKET || c === OPEN_BRACE) {
+        depth += 1;
+      } else if (c === CLOSE_BRACKET || c === CLOSE_BRACE) {
+        if (depth === 0) break;
+        depth -= 1;
+      } else if (c === COMMA && depth === 0) {
+        break;
+      }
+    }
+    if (i >= total) throw new MalformedJsonListError('unterminated array', start);
+    let end = i;
+    while (end > start && isSpace(data[end - 1])) end -= 1;
+    if (end === start) throw new MalformedJsonListError('empty array element', start);
+    if (used + 2 > table.length) {
+      table = growTable(table, used, used + 2);
+      scan.table = table;
+    }
+    table[used] = start;
+    table[used + 1] = end;
+    used += 2;
+    const c = data[i];
+    i += 1;
+    scan.end = i;
+    if (c === CLOSE_BRACKET) break;
+    if (c !== COMMA) throw new MalformedJsonListError('unbalanced "}"', i - 1);
+  }
+  return used;
 }
