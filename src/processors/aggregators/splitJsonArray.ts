@@ -27,27 +27,32 @@ interface ArrayScan extends TableScan {
  * array's own brackets, strings and commas, all of them before it returns.
  */
 export function splitJsonArray(data: Uint8Array): Int32Array | undefined {
+  const scan: ArrayScan = { table: tableScratch(), end: 0 };
+  const used = scanElements(data, scan);
+  if (used < 0) return undefined;
   const total = data.byteLength;
-  let i = 0;
-  while (isSpace(data[i])) i += 1;
-  if (data[i] !== OPEN_BRACKET) return undefined;
-  i += 1;
-  while (isSpace(data[i])) i += 1;
-  const scan: ArrayScan = { table: tableScratch(), end: i + 1 };
-  const used = data[i] === CLOSE_BRACKET ? 0 : scanElements(data, i, scan);
-  i = scan.end;
+  let i = scan.end;
   while (isSpace(data[i])) i += 1;
   if (i < total) throw new MalformedJsonListError('unexpected data after the array', i);
   return finishTable(scan.table, used);
 }
 
 /**
- * Writes where each element of a non-empty array starts and ends (whitespace trimmed) into
- * `scan`, from the first element's offset `i` to the closing `]` (the offset after it left in
- * `scan.end`); returns how many fields. Nothing but `return used` follows the loop (see TableScan).
+ * Writes where each element of the array starts and ends (whitespace trimmed) into `scan`, the
+ * offset after its closing `]` into `scan.end`; returns how many fields, or -1 when the data does
+ * not start with `[`. Nothing but `return used` follows the loop (see TableScan).
  */
-function scanElements(data: Uint8Array, i: number, scan: ArrayScan): number {
+function scanElements(data: Uint8Array, scan: ArrayScan): number {
   const total = data.byteLength;
+  let i = 0;
+  while (isSpace(data[i])) i += 1;
+  if (data[i] !== OPEN_BRACKET) return -1;
+  i += 1;
+  while (isSpace(data[i])) i += 1;
+  if (data[i] === CLOSE_BRACKET) {
+    scan.end = i + 1;
+    return 0;
+  }
   let table = scan.table;
   let used = 0;
   for (;;) {
