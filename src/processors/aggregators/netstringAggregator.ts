@@ -4,7 +4,8 @@ import type { Aggregator, DeaggregatedItem, RecordToDeaggregate } from '../Aggre
 import { allItems } from './allItems.js';
 import { FramedAccumulator, type Framing } from './FramedAccumulator.js';
 import { FramedItems } from './FramedItems.js';
-import { finishTable, growTable, tableScratch } from './itemTable.js';
+import { finishTable, growTable } from './itemTable.js';
+import { tableScan, type TableScan } from './tableScan.js';
 
 const COLON = 0x3a;
 const COMMA = 0x2c;
@@ -58,8 +59,15 @@ export function netstringAggregator(): Aggregator {
 /** The record's frames, checked whole (MalformedNetstringError at the first fault) before any item is made. */
 function netstringItems(record: RecordToDeaggregate): FramedItems {
   const data = record.data;
+  const scan = tableScan();
+  const used = scanNetstrings(data, scan);
+  return new FramedItems(record, data, finishTable(scan.table, used));
+}
+
+/** Checks every frame of `data` and writes where each one's bytes start and end into `scan`; returns how many fields. */
+function scanNetstrings(data: Uint8Array, scan: TableScan): number {
   const total = data.byteLength;
-  let table = tableScratch();
+  let table = scan.table;
   let used = 0;
   let offset = 0;
   while (offset < total) {
@@ -83,11 +91,14 @@ function netstringItems(record: RecordToDeaggregate): FramedItems {
       throw new MalformedNetstringError(`frame of ${length} bytes runs past the end of the record`, offset);
     }
     if (data[end] !== COMMA) throw new MalformedNetstringError('expected "," after the data', end);
-    if (used + 2 > table.length) table = growTable(table, used, used + 2);
+    if (used + 2 > table.length) {
+      table = growTable(table, used, used + 2);
+      scan.table = table;
+    }
     table[used] = start;
     table[used + 1] = end;
     used += 2;
     offset = end + 1;
   }
-  return new FramedItems(record, data, finishTable(table, used));
+  return used; // nothing else after the loop (see TableScan)
 }

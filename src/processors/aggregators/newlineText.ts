@@ -2,9 +2,10 @@ import type { Buffer } from '../../platform/buffer.js';
 import { isUtf8 } from '../../platform/isUtf8.js';
 import type { AggregatorText, RecordToDeaggregate } from '../Aggregator.js';
 import { toBuffer } from '../serializers/toBuffer.js';
-import { finishTable, growTable, tableScratch } from './itemTable.js';
+import { finishTable, growTable } from './itemTable.js';
 import { NewlineTextAccumulator } from './NewlineTextAccumulator.js';
 import { NewlineTexts } from './NewlineTexts.js';
+import { tableScan, type TableScan } from './tableScan.js';
 
 const NEWLINE = 0x0a;
 
@@ -71,22 +72,32 @@ function decodeLines(data: Buffer): string[] {
 /** splitLines() made lazy: the record decoded once, the places of its non-empty lines in it. */
 function shortLines(data: Buffer): NewlineTexts {
   const whole = data.toString('utf8');
+  const scan = tableScan();
+  const used = scanTextLines(whole, scan);
+  return new NewlineTexts(data, whole, finishTable(scan.table, used));
+}
+
+/** Writes where each non-empty line of `whole` starts and ends (UTF-16 units) into `scan`; returns how many fields. */
+function scanTextLines(whole: string, scan: TableScan): number {
   const length = whole.length;
-  let table = tableScratch();
+  let table = scan.table;
   let used = 0;
   let start = 0;
   while (start < length) {
     let end = whole.indexOf('\n', start);
     if (end === -1) end = length;
     if (end > start) {
-      if (used + 2 > table.length) table = growTable(table, used, used + 2);
+      if (used + 2 > table.length) {
+        table = growTable(table, used, used + 2);
+        scan.table = table;
+      }
       table[used] = start;
       table[used + 1] = end;
       used += 2;
     }
     start = end + 1;
   }
-  return new NewlineTexts(data, whole, finishTable(table, used));
+  return used; // nothing else after the loop (see TableScan)
 }
 
 /** decodeLines() made lazy: the byte places of the non-empty lines. */
@@ -96,19 +107,29 @@ function longLines(data: Buffer): NewlineTexts {
 
 /** Where each non-empty line of `data` starts and ends (bytes), the newline left out. */
 export function lineTable(data: Buffer): Int32Array {
-  let table = tableScratch();
+  const scan = tableScan();
+  const used = scanLines(data, scan);
+  return finishTable(scan.table, used);
+}
+
+/** Writes lineTable()'s fields into `scan`; returns how many. */
+function scanLines(data: Buffer, scan: TableScan): number {
+  let table = scan.table;
   let used = 0;
   let start = 0;
   while (start < data.length) {
     let end = data.indexOf(NEWLINE, start);
     if (end === -1) end = data.length;
     if (end > start) {
-      if (used + 2 > table.length) table = growTable(table, used, used + 2);
+      if (used + 2 > table.length) {
+        table = growTable(table, used, used + 2);
+        scan.table = table;
+      }
       table[used] = start;
       table[used + 1] = end;
       used += 2;
     }
     start = end + 1;
   }
-  return finishTable(table, used);
+  return used; // nothing else after the loop (see TableScan)
 }
