@@ -22,24 +22,26 @@ const PROTO = [0x5f, 0x5f, 0x70, 0x72, 0x6f, 0x74, 0x6f, 0x5f, 0x5f];
  */
 export function mapKeyKinds(bytes: Uint8Array): number {
   const end = bytes.length;
-  // Items left in each open container (innermost last), and whether it is a map: in a map of n
-  // entries, 2n items, each met when an even number is left a key.
-  const left: number[] = [1];
-  const isMap: boolean[] = [false];
+  // The innermost open container: items left in it, and whether it is a map (in a map of n
+  // entries, 2n items, each met when an even number is left a key). The ones around it wait in
+  // `outer`, each as 2 × items left + 1 for a map (made at the first nesting).
+  let left = 1;
+  let inMap = false;
+  let outer: number[] | undefined;
   let kinds = STRING_KEYS;
   let offset = 0;
-  while (left.length > 0) {
-    const depth = left.length - 1;
-    const count = left[depth] as number;
-    if (count === 0) {
-      left.pop();
-      isMap.pop();
+  for (;;) {
+    if (left === 0) {
+      if (outer === undefined || outer.length === 0) return kinds;
+      const saved = outer.pop() as number;
+      left = Math.floor(saved / 2);
+      inMap = saved % 2 === 1;
       continue;
     }
-    left[depth] = count - 1;
     if (offset >= end) return OTHER_KEY;
     const type = bytes[offset] as number;
-    if (isMap[depth] === true && count % 2 === 0) {
+    if (inMap && left % 2 === 0) {
+      left -= 1;
       // A key: a str (fixstr, str 8, 16, 32), else not one.
       const header =
         type >= 0xa0 && type <= 0xbf ? 1 : type === 0xd9 ? 2 : type === 0xda ? 3 : type === 0xdb ? 5 : 0;
@@ -49,33 +51,35 @@ export function mapKeyKinds(bytes: Uint8Array): number {
       offset += header + length;
       continue;
     }
-    const children =
-      type <= 0x7f || type >= 0xe0 ? 0 : type <= 0x8f ? 2 * (type & 0x0f) : type <= 0x9f ? type & 0x0f : -1;
-    if (children >= 0) {
+    left -= 1;
+    let items: number;
+    let map: boolean;
+    if (type <= 0x7f || type >= 0xe0) {
       offset += 1;
-      if (children > 0) {
-        left.push(children);
-        isMap.push(type <= 0x8f);
-      }
       continue;
-    }
-    if (type >= 0xdc && type <= 0xdf) {
+    } else if (type <= 0x9f) {
+      map = type <= 0x8f;
+      items = map ? 2 * (type & 0x0f) : type & 0x0f;
+      offset += 1;
+    } else if (type >= 0xdc && type <= 0xdf) {
       const wide = type === 0xdd || type === 0xdf;
       if (offset + (wide ? 5 : 3) > end) return OTHER_KEY;
       const n = wide ? uint32(bytes, offset + 1) : uint16(bytes, offset + 1);
-      const map = type >= 0xde;
+      map = type >= 0xde;
+      items = map ? 2 * n : n;
       offset += wide ? 5 : 3;
       // Every item takes a byte at least: a count beyond the bytes left is a truncated item.
-      if ((map ? 2 * n : n) > end - offset) return OTHER_KEY;
-      if (n > 0) {
-        left.push(map ? 2 * n : n);
-        isMap.push(map);
-      }
+      if (items > end - offset) return OTHER_KEY;
+    } else {
+      offset += scalarSize(bytes, offset, type);
       continue;
     }
-    offset += scalarSize(bytes, offset, type);
+    if (items === 0) continue;
+    if (left > 0 || (outer !== undefined && outer.length > 0))
+      (outer ??= []).push(2 * left + (inMap ? 1 : 0));
+    left = items;
+    inMap = map;
   }
-  return kinds;
 }
 
 /** The byte length of the str at `offset`, whose first byte is `type` (fixstr or str 8/16/32). */

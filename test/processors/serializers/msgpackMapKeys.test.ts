@@ -254,6 +254,14 @@ describe('mapKeyKinds', () => {
     ],
     ['a map 16 counting more entries than bytes left', 'de0010a16101', OTHER_KEY],
     ['a map cut short', '82a16101', OTHER_KEY],
+    ['string keys after nested values', '83a1619101a16281a16302a16403', STRING_KEYS],
+    ['an int key after a nested map, in a map', '82a16181a1620103c0', OTHER_KEY],
+    ['an int key in a map after a map of arrays, in an array', '9281a161920102810102', OTHER_KEY],
+    [
+      'a key __proto__ deep inside, then a str key outside',
+      '82a1619181a95f5f70726f746f5f5fc0a16201',
+      PROTO_KEY,
+    ],
   ])('%s', (_name, bytes, kinds) => {
     expect(mapKeyKinds(Buffer.from(bytes, 'hex'))).toBe(kinds);
   });
@@ -268,5 +276,64 @@ describe('mapKeyKinds', () => {
     ];
     const expected = [STRING_KEYS, OTHER_KEY, PROTO_KEY, STRING_KEYS];
     items.forEach((item, k) => expect(mapKeyKinds(packr.pack(item))).toBe(expected[k]));
+  });
+
+  it('agrees with the keys of random nested items msgpackr packs', () => {
+    const packr = new Packr({ useRecords: false, variableMapSize: true });
+    let seed = 12345;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const scalars: unknown[] = [
+      0,
+      -1,
+      300,
+      2 ** 40,
+      1.5,
+      'k',
+      'x'.repeat(40),
+      '__proto__',
+      true,
+      null,
+      new Date(0),
+    ];
+    const keys: unknown[] = [
+      'a',
+      'b'.repeat(300),
+      '__proto__',
+      1,
+      -70,
+      2 ** 33,
+      false,
+      null,
+      Uint8Array.of(0x81),
+    ];
+    // Each item's keys from the first 2, 3 or all of these (string keys alone, then with __proto__, then any).
+    let keyCount = keys.length;
+    const make = (depth: number): [unknown, number] => {
+      const pick = depth > 3 ? 0 : random(3);
+      if (pick === 0) return [scalars[random(scalars.length)], STRING_KEYS];
+      const entries = Array.from({ length: random(20) }, () => make(depth + 1));
+      let kinds = Math.max(STRING_KEYS, ...entries.map(([, k]) => k));
+      if (pick === 1) return [entries.map(([value]) => value), kinds];
+      const map = new Map<unknown, unknown>();
+      for (const [value] of entries) {
+        const key = keys[random(keyCount)];
+        map.set(key, value);
+        if (typeof key !== 'string') kinds = OTHER_KEY;
+        else if (key === '__proto__') kinds = Math.max(kinds, PROTO_KEY);
+      }
+      return [map, kinds];
+    };
+    const seen = [0, 0, 0];
+    for (let n = 0; n < 600; n += 1) {
+      keyCount = [2, 3, keys.length][n % 3] as number;
+      const [item, kinds] = make(0);
+      expect(mapKeyKinds(packr.pack(item))).toBe(kinds);
+      seen[kinds] += 1;
+    }
+    // Every answer is met often.
+    expect(Math.min(...seen)).toBeGreaterThan(50);
   });
 });
