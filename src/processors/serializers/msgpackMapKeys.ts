@@ -38,7 +38,8 @@ export function mapKeyKinds(bytes: Uint8Array): number {
       inMap = saved % 2 === 1;
       continue;
     }
-    if (offset >= end) return OTHER_KEY;
+    // (Also NaN: a length read past the end.)
+    if (!(offset < end)) return OTHER_KEY;
     const type = bytes[offset] as number;
     if (inMap && left % 2 === 0) {
       left -= 1;
@@ -75,8 +76,8 @@ export function mapKeyKinds(bytes: Uint8Array): number {
       continue;
     }
     if (items === 0) continue;
-    if (left > 0 || (outer !== undefined && outer.length > 0))
-      (outer ??= []).push(2 * left + (inMap ? 1 : 0));
+    // A container with nothing left after this one is done with: not kept.
+    if (left > 0) (outer ??= []).push(2 * left + (inMap ? 1 : 0));
     left = items;
     inMap = map;
   }

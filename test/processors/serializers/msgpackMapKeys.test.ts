@@ -213,6 +213,21 @@ describe("msgpack maps: 'object' (the default)", () => {
   });
 });
 
+describe('msgpack maps: every mode', () => {
+  it.each(['object', 'map', 'auto'] as const)(
+    '%s: fails every item cut short with a DeserializationError',
+    (maps) => {
+      const serializer = msgpackSerializer<unknown>({ maps });
+      for (const name of ['mixed', 'nestedTuple', 'longKey', 'sixteen']) {
+        const bytes = bytesOf(name);
+        for (let length = 0; length < bytes.length; length += 1) {
+          expect(() => serializer.deserialize(bytes.subarray(0, length))).toThrow(DeserializationError);
+        }
+      }
+    },
+  );
+});
+
 describe('the maps option', () => {
   it('is refused when it is not one of the three', () => {
     for (const maps of ['Map', true, null, 1]) {
