@@ -6,6 +6,7 @@ import type { Serializer } from '../Serializer.js';
 import { loneSurrogateError } from '../wellFormedText.js';
 import { writeMsgpack } from './msgpackWriter.js';
 import { refusedExtension } from './msgpackExtensions.js';
+import { mapKeyKinds, plainMapsAsObjects, STRING_KEYS } from './msgpackMapKeys.js';
 import { validateMsgpackOptions, type MsgpackSerializerOptions } from './MsgpackSerializerOptions.js';
 import { holdsNeverUsedByte } from './neverUsedByte.js';
 import { sameRealmValue } from './sameRealmValue.js';
@@ -23,7 +24,8 @@ import {
  * writes (async-kinesis's MsgpackSerializer): maps for objects (smallest map header),
  * str for strings, bin for Uint8Array/Buffer, nil for null, and the smallest integer encoding
  * for integral numbers, including beyond 32 bits (uint64 / int64 as Python writes them).
- * Decoding turns maps into plain objects and 64-bit integers into numbers when safe, else
+ * Decoding turns maps into plain objects (keys that are not strings become strings: see the
+ * option `maps` for a lossless reading as Maps) and 64-bit integers into numbers when safe, else
  * bigints.
  *
  * `undefined` and functions (anywhere in the item, object properties included) are refused
@@ -36,16 +38,11 @@ import {
  * it; msgpackr would write invalid UTF-8 (or U+FFFD) in its place.
  */
 export function msgpackSerializer<T = unknown>(options: MsgpackSerializerOptions = {}): Serializer<T> {
-  const refuseExtensions = validateMsgpackOptions(options);
+  const { refuseExtensions, maps } = validateMsgpackOptions(options);
   const packr = pythonPackr();
-  const unpackr = new Unpackr({
-    useRecords: false,
-    mapsAsObjects: true,
-    // 'auto' (number when safe, else bigint) is supported at runtime but missing from the typings.
-    int64AsType: 'auto' as 'number',
-    // msgpackr's shared-reference extensions (types 0x69 and 0x70) are refused: they make cycles.
-    structuredClone: false,
-  });
+  const unpackr = pythonUnpackr(true);
+  // The reader of the `maps` option's other modes; the default one calls unpackr itself.
+  const readMaps = maps === 'object' ? undefined : mapReader(maps === 'auto' ? unpackr : undefined);
   return {
     name: 'msgpack',
     serialize(item: T): Uint8Array {
@@ -64,11 +61,9 @@ export function msgpackSerializer<T = unknown>(options: MsgpackSerializerOptions
         );
       let value: unknown;
       try {
-        value = unpackr.unpack(bytes);
+        value = readMaps === undefined ? unpackr.unpack(bytes) : readMaps(bytes);
       } catch (error) {
-        throw new DeserializationError('msgpack', `item is not valid MessagePack: ${describeThrown(error)}`, {
-          cause: error,
-        });
+        throw unreadableError(error, readMaps === undefined && readsAsMaps(bytes));
       }
       if (holdsNeverUsedByte(bytes, value))
         throw new DeserializationError(
@@ -78,6 +73,61 @@ export function msgpackSerializer<T = unknown>(options: MsgpackSerializerOptions
       return value as T;
     },
   };
+}
+
+/**
+ * msgpackr's reader: maps as plain objects or as Maps, 64-bit integers as numbers when safe, else
+ * bigints, and no shared references.
+ */
+function pythonUnpackr(mapsAsObjects: boolean): Unpackr {
+  return new Unpackr({
+    useRecords: false,
+    mapsAsObjects,
+    // 'auto' (number when safe, else bigint) is supported at runtime but missing from the typings.
+    int64AsType: 'auto' as 'number',
+    // msgpackr's shared-reference extensions (types 0x69 and 0x70) are refused: they make cycles.
+    structuredClone: false,
+  });
+}
+
+/**
+ * Reads every map as a Map (`maps: 'map'`); given the objects' reader (`maps: 'auto'`), reads an
+ * item whose map keys are all strings other than `__proto__` with it, and any other item as Maps,
+ * those of string keys alone then made plain objects.
+ */
+function mapReader(objects: Unpackr | undefined): (bytes: Uint8Array) => unknown {
+  const unpackr = pythonUnpackr(false);
+  if (objects === undefined) return (bytes) => unpackr.unpack(bytes) as unknown;
+  return (bytes) =>
+    mapKeyKinds(bytes) === STRING_KEYS
+      ? (objects.unpack(bytes) as unknown)
+      : plainMapsAsObjects(unpackr.unpack(bytes));
+}
+
+/**
+ * Whether an item the default reading failed on reads with every map as a Map: then a map key of
+ * it cannot be a property name (an array, as Python writes a tuple; a map; bytes; a timestamp).
+ * Off the common path: only items that failed are read again.
+ */
+function readsAsMaps(bytes: Uint8Array): boolean {
+  try {
+    pythonUnpackr(false).unpack(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The DeserializationError for what msgpackr threw reading an item; `asMaps`: the item was read as
+ * objects and reads as Maps.
+ */
+function unreadableError(error: unknown, asMaps: boolean): DeserializationError {
+  const message = asMaps
+    ? `cannot read item as plain objects: ${describeThrown(error)} (a map key that is not a string, ` +
+      "such as a Python tuple, is read with the option maps: 'map' or 'auto')"
+    : `item is not valid MessagePack: ${describeThrown(error)}`;
+  return new DeserializationError('msgpack', message, { cause: error });
 }
 
 /** The msgpackr packer whose bytes packForPython() fixes: plain maps, the smallest map header. */
