@@ -1,3 +1,6 @@
+import { Buffer } from '../../platform/buffer.js';
+import { writeNumberAt } from './msgpackScalars.js';
+
 /**
  * One pass over MessagePack bytes as msgpackr writes them, fixing in place what differs from
  * Python's `msgpack.packb(value, use_bin_type=True)`:
@@ -5,6 +8,9 @@
  *   integer, uint64 (`cf`) when positive and int64 (`d3`) when negative. Both take 9 bytes, so
  *   the value is rewritten where it stands (safe integers only, as msgpackr cannot tell larger
  *   ones from floats either).
+ * - msgpackr writes a bigint that fits int64 as int64 (`d3`): one that is not negative is made
+ *   uint64 (`cf`), as Python writes it, and the offset of one within 32 bits (which Python writes
+ *   in 1 to 5 bytes) is pushed to `smallInts`, for shortenSmallInts().
  * - msgpackr writes `undefined` (and a function, which it treats as undefined, and an array
  *   hole) as the fixext `d4 00 00`, a value Python has no counterpart for, and an invalid Date
  *   as the timestamp `d4 ff ff`, which Python refuses to read. The offset of either is returned
@@ -17,7 +23,7 @@
  * Returns the offset of the first `d4 00 00` or `d4 ff ff`; else -1 - flags, the flags
  * (HAS_LONG_STRING, HAS_BINARY) saying what was seen (see fixupFlags()).
  */
-export function fixMsgpackForPython(bytes: Uint8Array): number {
+export function fixMsgpackForPython(bytes: Uint8Array, smallInts?: number[]): number {
   let flags = 0;
   let offset = 0;
   let remaining = 1;
@@ -90,9 +96,21 @@ export function fixMsgpackForPython(bytes: Uint8Array): number {
           offset += 3;
           break;
         case 0xcf:
-        case 0xd3:
           offset += 9;
           break;
+        case 0xd3: {
+          // msgpackr writes a bigint that fits int64 as int64: Python writes a non-negative one
+          // as uint64, and one within 32 bits shorter (noted for shortenSmallInts()).
+          const high = uint32(bytes, offset + 1);
+          if (high < 0x80000000) {
+            bytes[offset] = 0xcf;
+            if (high === 0) smallInts?.push(offset);
+          } else if (high === 0xffffffff && (bytes[offset + 5] as number) >= 0x80) {
+            smallInts?.push(offset);
+          }
+          offset += 9;
+          break;
+        }
         case 0xd4:
           if (bytes[offset + 1] === 0 && bytes[offset + 2] === 0) return offset;
           if (bytes[offset + 1] === 0xff && bytes[offset + 2] === 0xff) return offset;
@@ -133,6 +151,24 @@ export function fixMsgpackForPython(bytes: Uint8Array): number {
     }
   }
   return -1 - flags;
+}
+
+/**
+ * `bytes` with the 9-byte integers at `offsets` (uint64 or int64 holding a value within 32 bits,
+ * in order) written in their smallest encoding, as Python writes them: a copy, shorter.
+ */
+export function shortenSmallInts(bytes: Buffer, offsets: readonly number[]): Buffer {
+  const out = Buffer.allocUnsafe(bytes.length);
+  let from = 0;
+  let to = 0;
+  for (const offset of offsets) {
+    to += bytes.copy(out, to, from, offset);
+    const low = uint32(bytes, offset + 5);
+    to = writeNumberAt(out, to, bytes[offset] === 0xcf ? low : low - 0x100000000);
+    from = offset + 9;
+  }
+  to += bytes.copy(out, to, from);
+  return out.subarray(0, to);
 }
 
 /** A str of 64 bytes or more was written. */

@@ -82,11 +82,16 @@ export function writeNumberAt(bytes: Uint8Array, at: number, value: number): num
   }
 }
 
-/** msgpackr's: int64 when it fits, else uint64; beyond that the msgpackr path refuses it. */
+/**
+ * A bigint as Python's msgpack writes an int: the smallest unsigned encoding when it is not
+ * negative (positive fixint, uint 8/16/32/64), else the smallest signed one (negative fixint,
+ * int 8/16/32/64). Beyond 64 bits: -1 (the msgpackr path refuses it).
+ */
 export function writeBigIntAt(bytes: Uint8Array, at: number, value: bigint): number {
+  if (value >= -0x80000000n && value <= 0xffffffffn) return writeNumberAt(bytes, at, Number(value));
   let type: number;
-  if (value < 0x8000000000000000n && value >= -0x8000000000000000n) type = 0xd3;
-  else if (value < 0x10000000000000000n && value > 0n) type = 0xcf;
+  if (value > 0n && value < 0x10000000000000000n) type = 0xcf;
+  else if (value < 0n && value >= -0x8000000000000000n) type = 0xd3;
   else return -1;
   const unsigned = BigInt.asUintN(64, value);
   bytes[at] = type;

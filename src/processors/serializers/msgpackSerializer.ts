@@ -10,7 +10,13 @@ import { mapKeyKinds, plainMapsAsObjects, STRING_KEYS } from './msgpackMapKeys.j
 import { validateMsgpackOptions, type MsgpackSerializerOptions } from './MsgpackSerializerOptions.js';
 import { holdsNeverUsedByte } from './neverUsedByte.js';
 import { sameRealmValue } from './sameRealmValue.js';
-import { HAS_BINARY, HAS_LONG_STRING, fixMsgpackForPython, fixupFlags } from './msgpackFixups.js';
+import {
+  HAS_BINARY,
+  HAS_LONG_STRING,
+  fixMsgpackForPython,
+  fixupFlags,
+  shortenSmallInts,
+} from './msgpackFixups.js';
 import {
   STRINGS_CLEAN,
   STRINGS_SURROGATE,
@@ -163,10 +169,11 @@ export function packForPython(packr: Packr, item: unknown): Buffer {
       cause: error,
     });
   }
-  const fixed = fixMsgpackForPython(packed);
+  const smallInts: number[] = [];
+  const fixed = fixMsgpackForPython(packed, smallInts);
   const ed = packed.indexOf(0xed);
   if (fixed !== -1 || ed !== -1) refuseIfUnfit(item, packed, fixed, ed);
-  return packed;
+  return smallInts.length === 0 ? packed : shortenSmallInts(packed, smallInts);
 }
 
 /**
