@@ -8,6 +8,7 @@ import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import { streamNameRefusal } from './modelValidation.js';
+import type { StreamEncryption } from './StreamEncryption.js';
 import { operationOf } from './requestOperation.js';
 import { memberTypeMismatch } from './serializationErrors.js';
 import { POLICY_OPERATIONS, type ResourcePolicies } from './ResourcePolicies.js';
@@ -47,6 +48,7 @@ export interface OperationRouterParts {
   readonly modes: StreamModeOperations;
   readonly retention: StreamRetention;
   readonly monitoring: EnhancedMonitoring;
+  readonly encryption: StreamEncryption;
   readonly creationTags: CreationTags;
   readonly tags: ResourceTags;
   readonly policies: ResourcePolicies;
@@ -64,7 +66,7 @@ export class OperationRouter {
 
   async answer(req: IncomingMessage, rawBody: Buffer): Promise<UpstreamAnswer> {
     const { stats, upstream, writes, reads, operations, modes, retention, monitoring } = this.parts;
-    const { tags, policies, fanOut, bookkeeping } = this.parts;
+    const { tags, policies, fanOut, bookkeeping, encryption } = this.parts;
     const operation = operationOf(req);
     if (UNOFFERED_OPERATIONS.has(operation)) {
       stats.forwardedRequests += 1;
@@ -111,11 +113,18 @@ export class OperationRouter {
       payload === parsed && createdMode === undefined ? rawBody : Buffer.from(JSON.stringify(payload));
     switch (operation) {
       case 'PutRecords':
-        return writes.putRecords(req, body, payload);
+        return encryption.written(streamName, await writes.putRecords(req, body, payload));
       case 'PutRecord':
-        return writes.putRecord(req, body, payload);
-      case 'GetRecords':
-        return reads.getRecords(req, body, payload);
+        return encryption.written(streamName, await writes.putRecord(req, body, payload));
+      case 'GetRecords': {
+        const read = reads.streamOfIterator(payload.ShardIterator);
+        const answer = await reads.getRecords(req, body, payload);
+        return read === undefined ? answer : markedRecords(encryption, read, answer);
+      }
+      case 'StartStreamEncryption':
+      case 'StopStreamEncryption':
+        stats.forwardedRequests += 1;
+        return encryption.change(operation, payload);
       case 'GetShardIterator':
         return reads.getShardIterator(req, body, payload);
       // Answered here from what the backing store lists; counted as passed on.
@@ -127,7 +136,7 @@ export class OperationRouter {
         return operations.listShards(payload);
       case 'UpdateShardCount':
         stats.forwardedRequests += 1;
-        if (streamName !== undefined && modes.isUpdating(streamName)) {
+        if (streamName !== undefined && (modes.isUpdating(streamName) || encryption.isUpdating(streamName))) {
           return errorAnswer(resourceInUse(streamName, 'UPDATING'));
         }
         return operations.updateShardCount(payload);
@@ -241,4 +250,17 @@ export class OperationRouter {
       return errorAnswer(answerOfSdkError(error));
     }
   }
+}
+
+/** A GetRecords answer with the records written while the stream's encryption was on marked. */
+function markedRecords(
+  encryption: StreamEncryption,
+  streamName: string,
+  answer: UpstreamAnswer,
+): UpstreamAnswer {
+  if (answer.status !== 200 || !encryption.marksRecordsOf(streamName)) return answer;
+  const parsed = parseJsonObject(answer.body);
+  if (parsed === undefined || !Array.isArray(parsed.Records)) return answer;
+  encryption.markRead(streamName, parsed.Records as JsonObject[]);
+  return jsonAnswer(200, parsed, answer.headers);
 }
