@@ -1,6 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { answerOfSdkError, consumersRegistered, invalidArgument, resourceInUse } from './awsErrors.js';
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  answerOfSdkError,
+  consumersRegistered,
+  invalidArgument,
+  resourceInUse,
+  type AwsErrorAnswer,
+} from './awsErrors.js';
 import { closedShardRefusal } from './closedShardRefusal.js';
 import type { CreationTags } from './CreationTags.js';
 import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
@@ -185,7 +191,7 @@ export class OperationRouter {
         }
         break;
       }
-      case 'DeleteStream':
+      case 'DeleteStream': {
         if (
           streamName !== undefined &&
           payload.EnforceConsumerDeletion !== true &&
@@ -193,7 +199,10 @@ export class OperationRouter {
         ) {
           return errorAnswer(consumersRegistered(streamName));
         }
+        const creating = streamName === undefined ? undefined : await this.stillCreating(streamName);
+        if (creating !== undefined) return errorAnswer(creating);
         break;
+      }
       case 'SplitShard':
       case 'MergeShards': {
         if (streamName !== undefined && bookkeeping.isUpdating(streamName)) {
@@ -221,6 +230,24 @@ export class OperationRouter {
       return describedStream(operation, payload, answer, bookkeeping.factsOf(streamName));
     }
     return answer;
+  }
+
+  /**
+   * The refusal of a DeleteStream while the stream is CREATING (AWS deletes ACTIVE streams):
+   * kinesalite would take it, and its creation timer then brought the stream back ACTIVE, taking
+   * writes, until the deletion ended.
+   */
+  private async stillCreating(streamName: string): Promise<AwsErrorAnswer | undefined> {
+    const { admin, bookkeeping } = this.parts;
+    let status: string | undefined;
+    try {
+      const summary = await admin.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+      status = bookkeeping.statusOf(streamName, summary.StreamDescriptionSummary?.StreamStatus);
+    } catch {
+      // Not found (or not readable): the backing store answers the DeleteStream itself.
+      return undefined;
+    }
+    return status === 'CREATING' ? resourceInUse(streamName, status) : undefined;
   }
 
   /** ListStreams with AWS paging (NextToken, 100 a page) and StreamSummaries. */
