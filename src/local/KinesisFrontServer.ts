@@ -23,6 +23,7 @@ import { ShardOperations } from './ShardOperations.js';
 import { ShardReads } from './ShardReads.js';
 import { ShardWrites } from './ShardWrites.js';
 import { StreamBookkeeping } from './StreamBookkeeping.js';
+import { StreamEncryption } from './StreamEncryption.js';
 import { StreamModeOperations } from './StreamModeOperations.js';
 import type { StreamMode } from './StreamModes.js';
 import { StreamRetention } from './StreamRetention.js';
@@ -35,7 +36,7 @@ import { UpstreamForwarder } from './UpstreamForwarder.js';
  * write and read rates, request sizes, control-plane call rates, the account shard limit),
  * answers what kinesalite lacks (StreamARN addressing, UpdateShardCount, DescribeLimits,
  * ListShards paging and filters, AT_TIMESTAMP on a shard with no later record, ChildShards at a
- * shard's end, capacity modes, ListStreams and DescribeStream paging, consumer counts, tags) and
+ * shard's end, capacity modes, server-side encryption settings, ListStreams and DescribeStream paging, consumer counts, tags) and
  * injects faults, answering exactly as AWS does.
  *
  * A request goes: body read → connection faults → protocol (CBOR translated to JSON) →
@@ -67,10 +68,15 @@ export class KinesisFrontServer {
       shardLimit: options.shardLimit,
       onReshard: (streamName) => this.bookkeeping.forgetStream(streamName, false),
     });
-    const modes = new StreamModeOperations({
+    const modes: StreamModeOperations = new StreamModeOperations({
       admin,
       statusDelayMs: options.streamStatusDelayMs,
-      isBusy: (streamName) => this.operations.isUpdating(streamName),
+      isBusy: (streamName) => this.operations.isUpdating(streamName) || encryption.isUpdating(streamName),
+    });
+    const encryption = new StreamEncryption({
+      admin,
+      statusDelayMs: options.streamStatusDelayMs,
+      isBusy: (streamName) => this.operations.isUpdating(streamName) || modes.isUpdating(streamName),
     });
     const retention = new StreamRetention(admin);
     const tags = new ResourceTags({
@@ -93,6 +99,7 @@ export class KinesisFrontServer {
       efo: options.efo,
       faults: this.faults,
       dropConnection: (res) => this.listener.dropConnection(res),
+      markRecords: (streamName, records) => encryption.markRead(streamName, records),
     });
     this.bookkeeping = new StreamBookkeeping({
       admin,
@@ -101,6 +108,7 @@ export class KinesisFrontServer {
       modes,
       retention,
       monitoring,
+      encryption,
       creationTags,
       tags,
       policies,
@@ -117,6 +125,7 @@ export class KinesisFrontServer {
       modes,
       retention,
       monitoring,
+      encryption,
       creationTags,
       tags,
       policies,

@@ -1,6 +1,12 @@
 import type { IncomingMessage } from 'node:http';
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { answerOfSdkError, consumersRegistered, invalidArgument, resourceInUse } from './awsErrors.js';
+import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  answerOfSdkError,
+  consumersRegistered,
+  invalidArgument,
+  resourceInUse,
+  type AwsErrorAnswer,
+} from './awsErrors.js';
 import { closedShardRefusal } from './closedShardRefusal.js';
 import type { CreationTags } from './CreationTags.js';
 import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
@@ -8,6 +14,7 @@ import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import { streamNameRefusal } from './modelValidation.js';
+import type { StreamEncryption } from './StreamEncryption.js';
 import { operationOf } from './requestOperation.js';
 import { memberTypeMismatch } from './serializationErrors.js';
 import { POLICY_OPERATIONS, type ResourcePolicies } from './ResourcePolicies.js';
@@ -47,6 +54,7 @@ export interface OperationRouterParts {
   readonly modes: StreamModeOperations;
   readonly retention: StreamRetention;
   readonly monitoring: EnhancedMonitoring;
+  readonly encryption: StreamEncryption;
   readonly creationTags: CreationTags;
   readonly tags: ResourceTags;
   readonly policies: ResourcePolicies;
@@ -64,7 +72,7 @@ export class OperationRouter {
 
   async answer(req: IncomingMessage, rawBody: Buffer): Promise<UpstreamAnswer> {
     const { stats, upstream, writes, reads, operations, modes, retention, monitoring } = this.parts;
-    const { tags, policies, fanOut, bookkeeping } = this.parts;
+    const { tags, policies, fanOut, bookkeeping, encryption } = this.parts;
     const operation = operationOf(req);
     if (UNOFFERED_OPERATIONS.has(operation)) {
       stats.forwardedRequests += 1;
@@ -111,11 +119,18 @@ export class OperationRouter {
       payload === parsed && createdMode === undefined ? rawBody : Buffer.from(JSON.stringify(payload));
     switch (operation) {
       case 'PutRecords':
-        return writes.putRecords(req, body, payload);
+        return encryption.written(streamName, await writes.putRecords(req, body, payload));
       case 'PutRecord':
-        return writes.putRecord(req, body, payload);
-      case 'GetRecords':
-        return reads.getRecords(req, body, payload);
+        return encryption.written(streamName, await writes.putRecord(req, body, payload));
+      case 'GetRecords': {
+        const read = reads.streamOfIterator(payload.ShardIterator);
+        const answer = await reads.getRecords(req, body, payload);
+        return read === undefined ? answer : markedRecords(encryption, read, answer);
+      }
+      case 'StartStreamEncryption':
+      case 'StopStreamEncryption':
+        stats.forwardedRequests += 1;
+        return encryption.change(operation, payload);
       case 'GetShardIterator':
         return reads.getShardIterator(req, body, payload);
       // Answered here from what the backing store lists; counted as passed on.
@@ -127,7 +142,7 @@ export class OperationRouter {
         return operations.listShards(payload);
       case 'UpdateShardCount':
         stats.forwardedRequests += 1;
-        if (streamName !== undefined && modes.isUpdating(streamName)) {
+        if (streamName !== undefined && (modes.isUpdating(streamName) || encryption.isUpdating(streamName))) {
           return errorAnswer(resourceInUse(streamName, 'UPDATING'));
         }
         return operations.updateShardCount(payload);
@@ -176,7 +191,7 @@ export class OperationRouter {
         }
         break;
       }
-      case 'DeleteStream':
+      case 'DeleteStream': {
         if (
           streamName !== undefined &&
           payload.EnforceConsumerDeletion !== true &&
@@ -184,7 +199,10 @@ export class OperationRouter {
         ) {
           return errorAnswer(consumersRegistered(streamName));
         }
+        const creating = streamName === undefined ? undefined : await this.stillCreating(streamName);
+        if (creating !== undefined) return errorAnswer(creating);
         break;
+      }
       case 'SplitShard':
       case 'MergeShards': {
         if (streamName !== undefined && bookkeeping.isUpdating(streamName)) {
@@ -214,6 +232,24 @@ export class OperationRouter {
     return answer;
   }
 
+  /**
+   * The refusal of a DeleteStream while the stream is CREATING (AWS deletes ACTIVE streams):
+   * kinesalite would take it, and its creation timer then brought the stream back ACTIVE, taking
+   * writes, until the deletion ended.
+   */
+  private async stillCreating(streamName: string): Promise<AwsErrorAnswer | undefined> {
+    const { admin, bookkeeping } = this.parts;
+    let status: string | undefined;
+    try {
+      const summary = await admin.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+      status = bookkeeping.statusOf(streamName, summary.StreamDescriptionSummary?.StreamStatus);
+    } catch {
+      // Not found (or not readable): the backing store answers the DeleteStream itself.
+      return undefined;
+    }
+    return status === 'CREATING' ? resourceInUse(streamName, status) : undefined;
+  }
+
   /** ListStreams with AWS paging (NextToken, 100 a page) and StreamSummaries. */
   private async listStreams(
     req: IncomingMessage,
@@ -241,4 +277,17 @@ export class OperationRouter {
       return errorAnswer(answerOfSdkError(error));
     }
   }
+}
+
+/** A GetRecords answer with the records written while the stream's encryption was on marked. */
+function markedRecords(
+  encryption: StreamEncryption,
+  streamName: string,
+  answer: UpstreamAnswer,
+): UpstreamAnswer {
+  if (answer.status !== 200 || !encryption.marksRecordsOf(streamName)) return answer;
+  const parsed = parseJsonObject(answer.body);
+  if (parsed === undefined || !Array.isArray(parsed.Records)) return answer;
+  encryption.markRead(streamName, parsed.Records as JsonObject[]);
+  return jsonAnswer(200, parsed, answer.headers);
 }

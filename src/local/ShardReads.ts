@@ -66,6 +66,11 @@ export class ShardReads {
     this.iterators.forgetStream(streamName);
   }
 
+  /** The stream a shard iterator handed out by the front reads, if known. */
+  streamOfIterator(iterator: unknown): string | undefined {
+    return typeof iterator === 'string' ? this.iterators.lookup(iterator)?.streamName : undefined;
+  }
+
   async getRecords(req: IncomingMessage, body: Buffer, payload: JsonObject): Promise<UpstreamAnswer> {
     const { limits, stats, clock } = this.options;
     const iterator = payload.ShardIterator;

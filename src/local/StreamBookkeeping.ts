@@ -5,6 +5,7 @@ import type { ResourcePolicies } from './ResourcePolicies.js';
 import type { ResourceTags } from './ResourceTags.js';
 import type { ShardMapCache } from './ShardMapCache.js';
 import type { ShardOperations } from './ShardOperations.js';
+import type { StreamEncryption } from './StreamEncryption.js';
 import type { StreamFacts } from './streamDescription.js';
 import type { StreamModeOperations } from './StreamModeOperations.js';
 import type { StreamMode } from './StreamModes.js';
@@ -27,6 +28,7 @@ export interface StreamBookkeepingParts {
   readonly modes: StreamModeOperations;
   readonly retention: StreamRetention;
   readonly monitoring: EnhancedMonitoring;
+  readonly encryption: StreamEncryption;
   readonly creationTags: CreationTags;
   readonly tags: ResourceTags;
   readonly policies: ResourcePolicies;
@@ -38,7 +40,7 @@ export interface StreamBookkeepingParts {
 
 /**
  * What the front keeps of each stream beyond kinesalite (capacity mode, retention, shard-level
- * metrics, tags, shard maps and budgets), and how that changes when a stream is created,
+ * metrics, encryption, tags, shard maps and budgets), and how that changes when a stream is created,
  * deleted or resharded, through the front or beside it.
  */
 export class StreamBookkeeping {
@@ -59,8 +61,9 @@ export class StreamBookkeeping {
 
   /** Records the capacity mode of a stream created (or, undefined, deleted) without the front. */
   recordStream(streamName: string, mode: StreamMode | undefined): void {
-    const { modes, tags, policies, retention, monitoring } = this.parts;
+    const { modes, tags, policies, retention, monitoring, encryption } = this.parts;
     modes.record(streamName, mode);
+    encryption.forget(streamName);
     tags.forgetStream(streamName);
     policies.forgetStream(streamName);
     retention.forget(streamName);
@@ -78,7 +81,7 @@ export class StreamBookkeeping {
     createdMode: StreamMode | undefined,
     answer: UpstreamAnswer,
   ): void {
-    const { tags, policies, retention, monitoring, modes, creationTags } = this.parts;
+    const { tags, policies, retention, monitoring, modes, creationTags, encryption } = this.parts;
     const succeeded = answer.status === 200;
     const createdOrDeleted = operation === 'CreateStream' || operation === 'DeleteStream';
     let tagged = false;
@@ -87,6 +90,7 @@ export class StreamBookkeeping {
       policies.forgetStream(streamName);
       retention.forget(streamName);
       monitoring.forget(streamName);
+      encryption.forget(streamName);
       modes.record(streamName, operation === 'CreateStream' ? createdMode : undefined);
       if (operation === 'CreateStream') tagged = creationTags.hold(streamName, payload.Tags);
     }
@@ -102,9 +106,12 @@ export class StreamBookkeeping {
     }
   }
 
-  /** Whether the stream is UPDATING through the front (scaling, or a capacity mode switch). */
+  /** Whether the stream is UPDATING through the front (scaling, a capacity mode or encryption change). */
   isUpdating(streamName: string): boolean {
-    return this.parts.operations.isUpdating(streamName) || this.parts.modes.isUpdating(streamName);
+    const { operations, modes, encryption } = this.parts;
+    return (
+      operations.isUpdating(streamName) || modes.isUpdating(streamName) || encryption.isUpdating(streamName)
+    );
   }
 
   /** The status the front shows for a stream the backing store reports in `status`. */
@@ -115,7 +122,7 @@ export class StreamBookkeeping {
 
   /** What DescribeStream(Summary) adds to the backing store's description of a stream. */
   factsOf(streamName: string): StreamFacts {
-    const { modes, creationTags, retention, monitoring, consumerCount } = this.parts;
+    const { modes, creationTags, retention, monitoring, consumerCount, encryption } = this.parts;
     return {
       mode: modes.modeOf(streamName),
       updating: this.isUpdating(streamName),
@@ -123,6 +130,7 @@ export class StreamBookkeeping {
       retentionHours: retention.hoursOf(streamName),
       shardLevelMetrics: monitoring.metricsOf(streamName),
       consumerCount: consumerCount(streamName),
+      encryption: encryption.factsOf(streamName),
     };
   }
 

@@ -71,6 +71,18 @@ const MEMBER_TYPES: Readonly<Record<string, Readonly<Record<string, ModelType>>>
     Limit: 'Integer',
   },
   ListTagsForResource: { ResourceARN: 'String' },
+  StartStreamEncryption: {
+    StreamName: 'String',
+    StreamARN: 'String',
+    EncryptionType: 'String',
+    KeyId: 'String',
+  },
+  StopStreamEncryption: {
+    StreamName: 'String',
+    StreamARN: 'String',
+    EncryptionType: 'String',
+    KeyId: 'String',
+  },
   PutResourcePolicy: { ResourceARN: 'String', Policy: 'String' },
   GetResourcePolicy: { ResourceARN: 'String' },
   DeleteResourcePolicy: { ResourceARN: 'String' },

@@ -23,6 +23,8 @@ const NAMED_BY_STREAM_NAME = new Set([
   'PutRecords',
   'RemoveTagsFromStream',
   'SplitShard',
+  'StartStreamEncryption',
+  'StopStreamEncryption',
   'UpdateShardCount',
   'UpdateStreamMode',
 ]);

@@ -1,3 +1,4 @@
+import type { EncryptionFacts } from './StreamEncryption.js';
 import type { StreamMode } from './StreamModes.js';
 import { jsonAnswer, parseJsonObject, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 
@@ -15,11 +16,14 @@ export interface StreamFacts {
   readonly retentionHours: number | undefined;
   /** The shard-level metrics enabled (enhanced monitoring). */
   readonly shardLevelMetrics: readonly string[];
+  /** The stream's server-side encryption (StartStreamEncryption). */
+  readonly encryption: EncryptionFacts;
 }
 
 /**
  * A DescribeStream or DescribeStreamSummary answer of the backing store completed as AWS
- * answers: the capacity mode, the retention period, the shard-level metrics, UPDATING while the front scales the stream, the registered
+ * answers: the capacity mode, the retention period, the shard-level metrics, the encryption
+ * (EncryptionType, KeyId), UPDATING while the front scales the stream, the registered
  * consumers, and (DescribeStream) the shards after ExclusiveStartShardId, at most Limit of them
  * (default and most: 100), with HasMoreShards telling whether more follow.
  */
@@ -37,6 +41,9 @@ export function describedStream(
   fields.StreamModeDetails = { StreamMode: facts.mode };
   fields.EnhancedMonitoring = [{ ShardLevelMetrics: [...facts.shardLevelMetrics] }];
   if (facts.retentionHours !== undefined) fields.RetentionPeriodHours = facts.retentionHours;
+  fields.EncryptionType = facts.encryption.encryptionType;
+  if (facts.encryption.keyId === undefined) delete fields.KeyId;
+  else fields.KeyId = facts.encryption.keyId;
   if (facts.updating) fields.StreamStatus = 'UPDATING';
   if (facts.creating && fields.StreamStatus === 'ACTIVE') fields.StreamStatus = 'CREATING';
   if (operation === 'DescribeStreamSummary') {

@@ -2,16 +2,14 @@ import type { AwsErrorAnswer } from './awsErrors.js';
 
 /**
  * Operations of the Kinesis API the local endpoint does not offer: account-level billing
- * settings, record sizes over 1 MiB, warm throughput of on-demand streams and server-side
- * encryption (no KMS here). kinesalite knows none of them either.
+ * settings, record sizes over 1 MiB and warm throughput of on-demand streams. kinesalite knows
+ * none of them either.
  */
 export const UNOFFERED_OPERATIONS: ReadonlySet<string> = new Set([
   'DescribeAccountSettings',
   'UpdateAccountSettings',
   'UpdateMaxRecordSize',
   'UpdateStreamWarmThroughput',
-  'StartStreamEncryption',
-  'StopStreamEncryption',
 ]);
 
 /**

@@ -57,9 +57,10 @@ async function main(kind: string): Promise<void> {
       await client.send(new CreateStreamCommand({ StreamName: 'created', ShardCount: 2 }));
       break;
     case 'DeleteStream':
-      // Deleted while still CREATING: both the creation and the deletion are pending.
-      await client.send(new CreateStreamCommand({ StreamName: 'deleted', ShardCount: 1 }));
-      await client.send(new DeleteStreamCommand({ StreamName: 'deleted' }));
+      // A stream is deleted once ACTIVE (one still CREATING is refused, as on AWS); a pending
+      // creation is the CreateStream kind.
+      await active(1);
+      await client.send(new DeleteStreamCommand({ StreamName: 'active' }));
       break;
     case 'SplitShard':
       await active(1);

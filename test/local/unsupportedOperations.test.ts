@@ -1,7 +1,5 @@
 import {
   DescribeAccountSettingsCommand,
-  StartStreamEncryptionCommand,
-  StopStreamEncryptionCommand,
   UpdateAccountSettingsCommand,
   UpdateMaxRecordSizeCommand,
   UpdateStreamWarmThroughputCommand,
@@ -52,24 +50,6 @@ describe('local Kinesis operations it does not offer', () => {
     [
       'UpdateStreamWarmThroughput',
       () => new UpdateStreamWarmThroughputCommand({ StreamARN: STREAM_ARN, WarmThroughputMiBps: 10 }),
-    ],
-    [
-      'StartStreamEncryption',
-      () =>
-        new StartStreamEncryptionCommand({
-          StreamName: 'orders',
-          EncryptionType: 'KMS',
-          KeyId: 'alias/aws/kinesis',
-        }),
-    ],
-    [
-      'StopStreamEncryption',
-      () =>
-        new StopStreamEncryptionCommand({
-          StreamName: 'orders',
-          EncryptionType: 'KMS',
-          KeyId: 'alias/aws/kinesis',
-        }),
     ],
   ])('%s: UnknownOperationException naming the operation', async (operation, command) => {
     const refused = await refusal(client.send(command() as DescribeAccountSettingsCommand));

@@ -51,6 +51,8 @@ export interface EnhancedFanOutOptions {
   readonly faults: FaultInjector;
   /** Drops the connection that carries a response, as a network failure would. */
   readonly dropConnection: (res: ServerResponse) => void;
+  /** Marks records as they leave for a subscriber (those written encrypted: EncryptionType KMS). */
+  readonly markRecords?: (streamName: string, records: readonly JsonObject[]) => void;
 }
 
 /**
@@ -267,6 +269,7 @@ export class EnhancedFanOut {
       takenOverMessage: anotherSubscription(streamName, shardId, consumerName).message,
       faultBeforeEvent: () => this.options.faults.subscriptionFault(),
       encoding,
+      markRecords: (records) => this.options.markRecords?.(streamName, records),
     });
     stats.fanOutSubscriptions += 1;
     this.active.set(key, subscription);

@@ -53,6 +53,8 @@ export interface ShardSubscriptionOptions {
   readonly faultBeforeEvent: () => 'drop' | 'silence' | undefined;
   /** How the messages' payloads are encoded (as the SubscribeToShard call was). */
   readonly encoding: EventPayloadEncoding;
+  /** Marks the records of an event before it is sent (those written encrypted: EncryptionType KMS). */
+  readonly markRecords?: (records: readonly JsonObject[]) => void;
 }
 
 export type SubscriptionEnd =
@@ -210,7 +212,10 @@ export class ShardSubscription {
           this.silence();
           continue;
         }
-        if (records.length > 0) continuation = String(records[records.length - 1]!.SequenceNumber);
+        if (records.length > 0) {
+          continuation = String(records[records.length - 1]!.SequenceNumber);
+          this.options.markRecords?.(records);
+        }
         const event: JsonObject = { Records: records, MillisBehindLatest: millisBehind };
         // Records not sent yet (read, or left in the store): behind by the age of the next one.
         const next = buffer[0] ?? (readFull ? records[records.length - 1] : undefined);
