@@ -19,7 +19,9 @@ export function requestedStreamMode(payload: JsonObject): StreamMode | undefined
 
 /**
  * A CreateStream request as the backing store takes it (an on-demand stream opens with the
- * shards AWS gives one), with the mode the stream is created in, or the refusal.
+ * shards AWS gives one), with the mode the stream is created in, or the refusal. A request that
+ * names neither a mode nor a `ShardCount` (`aws kinesis create-stream --stream-name s`, which AWS
+ * takes) creates an on-demand stream.
  */
 export function createStreamRequest(
   payload: JsonObject,
@@ -27,9 +29,9 @@ export function createStreamRequest(
   const mode = requestedStreamMode(payload);
   if (mode !== undefined && typeof mode === 'object') return mode;
   const { StreamModeDetails: _details, ...rest } = payload;
-  if (mode !== 'ON_DEMAND') return { payload: rest, mode: 'PROVISIONED' };
-  if (payload.ShardCount !== undefined && payload.ShardCount !== null) {
-    return validationError('ShardCount is not expected when StreamMode=ON_DEMAND');
-  }
-  return { payload: { ...rest, ShardCount: ON_DEMAND_INITIAL_SHARDS }, mode };
+  const counted = payload.ShardCount !== undefined && payload.ShardCount !== null;
+  if (mode === 'PROVISIONED' || (mode === undefined && counted))
+    return { payload: rest, mode: 'PROVISIONED' };
+  if (counted) return validationError('ShardCount is not expected when StreamMode=ON_DEMAND');
+  return { payload: { ...rest, ShardCount: ON_DEMAND_INITIAL_SHARDS }, mode: 'ON_DEMAND' };
 }
