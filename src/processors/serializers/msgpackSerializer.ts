@@ -129,10 +129,12 @@ function readsAsMaps(bytes: Uint8Array): boolean {
  * objects and reads as Maps.
  */
 function unreadableError(error: unknown, asMaps: boolean): DeserializationError {
+  // msgpackr's advice (its own option mapsAsObjects) is not ours to give: the option `maps` is.
+  const reason = describeThrown(error).replace(/\.? *A MessagePack map with non-string keys.*$/s, '');
   const message = asMaps
-    ? `cannot read item as plain objects: ${describeThrown(error)} (a map key that is not a string, ` +
+    ? `cannot read item as plain objects: ${reason} (a map key that is not a string, ` +
       "such as a Python tuple, is read with the option maps: 'map' or 'auto')"
-    : `item is not valid MessagePack: ${describeThrown(error)}`;
+    : `item is not valid MessagePack: ${reason}`;
   return new DeserializationError('msgpack', message, { cause: error });
 }
 
