@@ -1,7 +1,8 @@
-import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { answerOfSdkError, invalidArgument, resourceInUse } from './awsErrors.js';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { invalidArgument } from './awsErrors.js';
 import { parseEncryptionRequest } from './encryptionRequest.js';
 import { RecordEncryptionMarks } from './RecordEncryptionMarks.js';
+import { notActiveRefusal, UpdatingWindows } from './UpdatingWindows.js';
 import {
   errorAnswer,
   jsonAnswer,
@@ -34,10 +35,12 @@ export interface EncryptionFacts {
  */
 export class StreamEncryption {
   private readonly keys = new Map<string, string>();
-  private readonly updatingUntil = new Map<string, number>();
+  private readonly updating: UpdatingWindows;
   private readonly marks = new RecordEncryptionMarks();
 
-  constructor(private readonly options: StreamEncryptionOptions) {}
+  constructor(private readonly options: StreamEncryptionOptions) {
+    this.updating = new UpdatingWindows(options.statusDelayMs);
+  }
 
   factsOf(streamName: string): EncryptionFacts {
     const keyId = this.keys.get(streamName);
@@ -46,17 +49,13 @@ export class StreamEncryption {
 
   /** Whether the stream is UPDATING after an encryption change. */
   isUpdating(streamName: string): boolean {
-    const until = this.updatingUntil.get(streamName);
-    if (until === undefined) return false;
-    if (Date.now() < until) return true;
-    this.updatingUntil.delete(streamName);
-    return false;
+    return this.updating.isUpdating(streamName);
   }
 
   /** Forgets a stream deleted or created anew: its key and the marks of its records. */
   forget(streamName: string): void {
     this.keys.delete(streamName);
-    this.updatingUntil.delete(streamName);
+    this.updating.forget(streamName);
     this.marks.forget(streamName);
   }
 
@@ -68,18 +67,12 @@ export class StreamEncryption {
     const request = parseEncryptionRequest(payload);
     if ('status' in request) return errorAnswer(request);
     const { streamName, encryptionType, keyId } = request;
-    try {
-      const summary = await this.options.admin.send(
-        new DescribeStreamSummaryCommand({ StreamName: streamName }),
-      );
-      const status = summary.StreamDescriptionSummary?.StreamStatus ?? 'UNKNOWN';
-      const busy = this.isUpdating(streamName) || this.options.isBusy(streamName);
-      if (status !== 'ACTIVE' || busy) {
-        return errorAnswer(resourceInUse(streamName, busy ? 'UPDATING' : status));
-      }
-    } catch (error) {
-      return errorAnswer(answerOfSdkError(error));
-    }
+    const refusal = await notActiveRefusal(
+      this.options.admin,
+      streamName,
+      () => this.isUpdating(streamName) || this.options.isBusy(streamName),
+    );
+    if (refusal !== undefined) return errorAnswer(refusal);
     const current = this.keys.get(streamName);
     if (operation === 'StartStreamEncryption') {
       if (encryptionType !== 'KMS') {
@@ -103,9 +96,7 @@ export class StreamEncryption {
       }
       this.keys.delete(streamName);
     }
-    if (this.options.statusDelayMs > 0) {
-      this.updatingUntil.set(streamName, Date.now() + this.options.statusDelayMs);
-    }
+    this.updating.start(streamName);
     return jsonAnswer(200, {});
   }
 

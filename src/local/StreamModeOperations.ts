@@ -1,7 +1,8 @@
-import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { answerOfSdkError, resourceInUse, validationError } from './awsErrors.js';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { validationError } from './awsErrors.js';
 import { requestedStreamMode } from './streamModeRequest.js';
 import { StreamModes, type StreamMode } from './StreamModes.js';
+import { notActiveRefusal, UpdatingWindows } from './UpdatingWindows.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 
 export interface StreamModeOperationsOptions {
@@ -19,9 +20,11 @@ export interface StreamModeOperationsOptions {
  */
 export class StreamModeOperations {
   private readonly modes = new StreamModes();
-  private readonly updatingUntil = new Map<string, number>();
+  private readonly updating: UpdatingWindows;
 
-  constructor(private readonly options: StreamModeOperationsOptions) {}
+  constructor(private readonly options: StreamModeOperationsOptions) {
+    this.updating = new UpdatingWindows(options.statusDelayMs);
+  }
 
   modeOf(streamName: string): StreamMode {
     return this.modes.modeOf(streamName);
@@ -33,18 +36,14 @@ export class StreamModeOperations {
 
   /** A stream was created (in `mode`) or deleted (undefined). */
   record(streamName: string, mode: StreamMode | undefined): void {
-    this.updatingUntil.delete(streamName);
+    this.updating.forget(streamName);
     if (mode === undefined) this.modes.forget(streamName);
     else this.modes.set(streamName, mode);
   }
 
   /** Whether the stream is UPDATING after a mode switch. */
   isUpdating(streamName: string): boolean {
-    const until = this.updatingUntil.get(streamName);
-    if (until === undefined) return false;
-    if (Date.now() < until) return true;
-    this.updatingUntil.delete(streamName);
-    return false;
+    return this.updating.isUpdating(streamName);
   }
 
   /** UpdateStreamMode, with the stream named by StreamName (resolved from its StreamARN). */
@@ -66,20 +65,14 @@ export class StreamModeOperations {
       );
     }
     if (typeof mode === 'object') return errorAnswer(mode);
-    try {
-      const summary = await this.options.admin.send(
-        new DescribeStreamSummaryCommand({ StreamName: streamName }),
-      );
-      const status = summary.StreamDescriptionSummary?.StreamStatus ?? 'UNKNOWN';
-      const busy = this.isUpdating(streamName) || this.options.isBusy(streamName);
-      if (status !== 'ACTIVE' || busy)
-        return errorAnswer(resourceInUse(streamName, busy ? 'UPDATING' : status));
-    } catch (error) {
-      return errorAnswer(answerOfSdkError(error));
-    }
+    const refusal = await notActiveRefusal(
+      this.options.admin,
+      streamName,
+      () => this.isUpdating(streamName) || this.options.isBusy(streamName),
+    );
+    if (refusal !== undefined) return errorAnswer(refusal);
     this.modes.set(streamName, mode);
-    if (this.options.statusDelayMs > 0)
-      this.updatingUntil.set(streamName, Date.now() + this.options.statusDelayMs);
+    this.updating.start(streamName);
     return jsonAnswer(200, {});
   }
 }
