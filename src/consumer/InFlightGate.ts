@@ -1,3 +1,8 @@
+/** The most record bytes one GetRecords call returns (AWS: 10 MiB). */
+const PAGE_BYTES = 10 * 1024 * 1024;
+/** About how many of the latest records the average record size is taken over. */
+const RECENT_RECORDS = 20_000;
+
 /** Limits of the in-flight budget. */
 export interface InFlightLimits {
   /** Most records in flight (emitted, not yet finished) plus slots reserved by calls under way. */
@@ -31,6 +36,9 @@ export class InFlightGate {
   private heldItems = 0;
   private heldBytes = 0;
   private peak = 0;
+  /** Records and bytes that arrived so far: their average sizes the calls while bytes are bounded. */
+  private arrivedRecords = 0;
+  private arrivedBytes = 0;
   private readonly waiters = new Set<() => void>();
   /** Called when a reservation is refused (the budget is full); see KinesisConsumer's subscriber-behind. */
   onFull: (() => void) | undefined;
@@ -83,9 +91,18 @@ export class InFlightGate {
     return this.recordLimit - this.reserved - this.held;
   }
 
-  /** Reserves up to `wanted` slots; returns how many (0 when full). */
+  /**
+   * Reserves up to `wanted` slots; returns how many (0 when full). With a byte limit, once records
+   * arrived, the slots granted are also those the bytes left can take at the average record size
+   * seen so far, the slots reserved before counted at that size too, so a call does not bring a
+   * page far past the limit whenever the bytes held dip under it. One slot is always granted when
+   * nothing is held or reserved, whatever the record size, and never more than a page's bytes
+   * (10 MiB) take. Before any record arrived the sizes are unknown: the first calls may bring up
+   * to a page each past the limit.
+   */
   reserve(wanted: number): number {
-    const granted = Math.max(0, Math.min(wanted, this.free));
+    let granted = Math.max(0, Math.min(wanted, this.free));
+    if (granted > 0 && Number.isFinite(this.byteLimit)) granted = Math.min(granted, this.slotsForBytes());
     this.reserved += granted;
     if (granted === 0 && wanted > 0) this.onFull?.();
     return granted;
@@ -93,6 +110,13 @@ export class InFlightGate {
 
   /** Turns `used` of `reserved` slots into in-flight records (of `bytes` bytes) and frees the rest. */
   settleReservation(reserved: number, used: number, bytes = 0): void {
+    this.arrivedRecords += used;
+    this.arrivedBytes += bytes;
+    // Recent records weigh more: a stream whose records grow is not sized by its old ones.
+    if (this.arrivedRecords > RECENT_RECORDS) {
+      this.arrivedRecords /= 2;
+      this.arrivedBytes /= 2;
+    }
     this.reserved -= reserved;
     this.held += used;
     this.heldItems += used;
@@ -113,6 +137,18 @@ export class InFlightGate {
     this.heldItems = Math.max(0, this.heldItems - items);
     this.heldBytes = Math.max(0, this.heldBytes - bytes);
     this.notify();
+  }
+
+  /** Slots the bytes left can take (see reserve); unbounded before any record arrived. */
+  private slotsForBytes(): number {
+    if (this.arrivedRecords === 0) return Number.POSITIVE_INFINITY;
+    const average = Math.max(1, this.arrivedBytes / this.arrivedRecords);
+    // More than a page's bytes never come in one call: asking for more would only hold room.
+    const perCall = Math.max(1, Math.floor(PAGE_BYTES / average));
+    if (this.heldBytes === 0 && this.reserved === 0)
+      return Math.min(perCall, Math.max(1, Math.floor(this.byteLimit / average)));
+    const room = this.byteLimit - this.heldBytes - this.reserved * average;
+    return Math.min(perCall, Math.max(0, Math.floor(room / average)));
   }
 
   /** Calls `callback` once the next time room is freed; returns a cancel function. */

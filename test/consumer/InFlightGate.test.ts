@@ -59,3 +59,43 @@ test('a per-shard budget grows with the shards read, from its floor up to the it
   fixed.sizeFor(64); // a given maxQueueSize stays as given
   expect(fixed.limit).toBe(500);
 });
+
+test('once record sizes are known, a byte limit caps the slots a call reserves, reservations counted too', () => {
+  const gate = new InFlightGate({ records: 1000, bytes: 10_000 });
+  gate.settleReservation(gate.reserve(10), 10, 5000); // records of 500 bytes on average
+  expect(gate.reserve(100)).toBe(10); // 5,000 bytes left: 10 records of 500
+  expect(gate.reserve(100)).toBe(0); // the reservation above counts
+  gate.settleReservation(10, 0);
+  gate.release(10, 10, 5000);
+  expect(gate.reserve(100)).toBe(20);
+  gate.settleReservation(20, 0);
+  // Records larger than the whole limit: one at a time, never none.
+  const big = new InFlightGate({ records: 1000, bytes: 1000 });
+  big.settleReservation(big.reserve(1), 1, 5000);
+  expect(big.reserve(10)).toBe(0);
+  big.release(1, 1, 5000);
+  expect(big.reserve(10)).toBe(1);
+});
+
+test('with a byte limit, a call reserves no more records than a page (10 MiB) holds at the average size', () => {
+  const gate = new InFlightGate({ records: 100_000, bytes: 256 * 1024 * 1024 });
+  gate.settleReservation(gate.reserve(1), 1, 1024 * 1024); // records of 1 MiB
+  gate.release(1, 1, 1024 * 1024);
+  // Four shards ask at once: each gets a page's worth, none is kept waiting by another's call.
+  expect([gate.reserve(10_000), gate.reserve(10_000), gate.reserve(10_000), gate.reserve(10_000)]).toEqual([
+    10, 10, 10, 10,
+  ]);
+});
+
+test('the average record size follows the recent records', () => {
+  const gate = new InFlightGate({ records: 1_000_000, bytes: 1_000_000 });
+  const arrive = (records: number, bytes: number): void => {
+    gate.settleReservation(gate.reserve(records), records, bytes);
+    gate.release(records, records, bytes);
+  };
+  // 100,000 records of 10 bytes, then 40,000 of 1,000 bytes.
+  for (let i = 0; i < 100; i += 1) arrive(1000, 10_000);
+  for (let i = 0; i < 40; i += 1) arrive(1000, 1_000_000);
+  // Sized by the large records (about 1,000 bytes each), not by all of them (about 290 each).
+  expect(gate.reserve(100_000)).toBeLessThanOrEqual(1100);
+});
