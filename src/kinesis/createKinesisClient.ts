@@ -3,6 +3,7 @@ import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { createRequestHandler } from '../platform/requestHandler.js';
 import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
 import { allowPutRecordsWire } from './putRecordsWire.js';
+import { validateClientOptions } from './validateClientOptions.js';
 
 export interface KinesisCredentials {
   readonly accessKeyId: string;
@@ -54,8 +55,7 @@ export interface KinesisConnectionOptions {
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-/** SDK-level attempts per call: 1, as the library does its own retries. */
-export const DEFAULT_MAX_ATTEMPTS = 1;
+export { DEFAULT_MAX_ATTEMPTS } from './validateClientOptions.js';
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function timeout(value: unknown, option: string, fallback: number): number {
@@ -90,42 +90,13 @@ export function validateConnectionTimeouts(options: KinesisConnectionOptions): {
  * browser build uses fetch instead (see platform/requestHandler.browser.ts).
  */
 export function createKinesisClient(options: KinesisConnectionOptions = {}): KinesisClient {
-  if (options.client !== undefined) {
-    if (
-      !(options.client instanceof KinesisClient) &&
-      typeof (options.client as { send?: unknown }).send !== 'function'
-    ) {
-      throw new InvalidOptionError(
-        'client',
-        options.client,
-        'expected a KinesisClient from @aws-sdk/client-kinesis',
-      );
-    }
-    return options.client;
-  }
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  if (typeof maxAttempts !== 'number' || !Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new InvalidOptionError('maxAttempts', maxAttempts, 'expected an integer >= 1 (1: no SDK retries)');
-  }
-  const config: KinesisClientConfig = { maxAttempts };
-  if (options.region !== undefined) {
-    if (typeof options.region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(options.region)) {
-      throw new InvalidOptionError('region', options.region, 'expected an AWS region such as "eu-west-1"');
-    }
-    config.region = options.region;
-  }
-  if (typeof options.credentials === 'function') {
-    config.credentials = options.credentials;
-  } else if (options.credentials !== undefined) {
-    const { accessKeyId, secretAccessKey } = options.credentials;
-    if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string') {
-      throw new InvalidOptionError(
-        'credentials',
-        '[redacted]',
-        'expected { accessKeyId: string, secretAccessKey: string, sessionToken?: string } or a provider function',
-      );
-    }
-    config.credentials = { ...options.credentials };
+  const settings = validateClientOptions(options);
+  if (options.client !== undefined) return options.client;
+  const config: KinesisClientConfig = { maxAttempts: settings.maxAttempts };
+  if (settings.region !== undefined) config.region = settings.region;
+  const { credentials } = settings;
+  if (credentials !== undefined) {
+    config.credentials = typeof credentials === 'function' ? credentials : { ...credentials };
   }
   const { connectTimeout, requestTimeout } = validateConnectionTimeouts(options);
   const endpoint = resolveKinesisEndpoint(options.endpoint);

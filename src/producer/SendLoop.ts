@@ -6,6 +6,7 @@ import { CallInFlight } from './CallInFlight.js';
 import type { CallSlots } from './CallParts.js';
 import type { DeliverySettlement } from './DeliverySettlement.js';
 import type { ItemFailures } from './ItemFailures.js';
+import { MispredictedAggregates } from './MispredictedAggregates.js';
 import type { OutgoingRecord } from './OutgoingRecord.js';
 import type { ProducerMetrics } from './ProducerMetrics.js';
 import type { ResolvedProducerOptions } from './ProducerOptions.js';
@@ -46,6 +47,8 @@ export class SendLoop<T> {
   private pumping = false;
   private pumpAgain = false;
   private lastRefreshRequest = Number.NEGATIVE_INFINITY;
+  /** KPL records stored in another shard than predicted, whose items go again (see there). */
+  private readonly mispredicted = new MispredictedAggregates();
   /** Split calls with parts waiting for a slot, oldest first (see CallSlots.wantSlots). */
   private partsWaiting: (() => boolean)[] = [];
   /**
@@ -228,8 +231,9 @@ export class SendLoop<T> {
     this.sender.send(call, this.slots, (result) => this.host.guard(() => this.answered(call, lanes, result)));
   }
 
-  private answered(call: CallInFlight<T>, lanes: ReadonlySet<string>, result: SendResult<T>): void {
+  private answered(call: CallInFlight<T>, lanes: ReadonlySet<string>, answer: SendResult<T>): void {
     if (!this.calls.delete(call) || this.host.disposed()) return;
+    const result = this.mispredicted.resendOutOfShard(answer, this.scheduler.now());
     this.inFlight -= 1;
     for (const laneId of lanes) this.batcher.lane(laneId).inFlight -= 1;
     const now = this.scheduler.now();

@@ -1,6 +1,7 @@
 import { asyncScheduler } from 'rxjs';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { validateConnectionTimeouts } from '../kinesis/createKinesisClient.js';
+import { validateClientOptions } from '../kinesis/validateClientOptions.js';
 import { validatePartitionKey } from '../kinesis/hashKey.js';
 import { parseStreamAddress } from '../kinesis/streamAddress.js';
 import { validateLogger } from '../logging/validateLogger.js';
@@ -82,6 +83,9 @@ export function resolveProducerOptions<T>(options: ProducerOptions<T>): Resolved
   const address = parseStreamAddress(options.streamName, 'streamName');
   // Checked here even with a client of the caller's own: its calls are timed with them too.
   const { connectTimeout, requestTimeout } = validateConnectionTimeouts(options);
+  // The client is built when a producer starts (toKinesis(): on each subscription): its options
+  // are checked now all the same.
+  validateClientOptions(options);
   const { partitionKey } = options;
   if (typeof partitionKey === 'string') validatePartitionKey(partitionKey, 'partitionKey');
   if (partitionKey !== undefined && typeof partitionKey !== 'function' && typeof partitionKey !== 'string') {

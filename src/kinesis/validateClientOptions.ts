@@ -1,0 +1,71 @@
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import type {
+  KinesisConnectionOptions,
+  KinesisCredentials,
+  KinesisCredentialsProvider,
+} from './createKinesisClient.js';
+import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
+
+/** SDK-level attempts per call: 1, as the library does its own retries. */
+export const DEFAULT_MAX_ATTEMPTS = 1;
+
+/** What a client is built from, checked (see validateClientOptions). */
+export interface ClientSettings {
+  readonly maxAttempts: number;
+  readonly region?: string;
+  readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
+}
+
+const CREDENTIALS_EXPECTED =
+  'expected { accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: Date } or a provider function';
+
+function validCredentials(value: unknown): value is KinesisCredentials {
+  if (typeof value !== 'object' || value === null) return false;
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = value as Record<string, unknown>;
+  return (
+    typeof accessKeyId === 'string' &&
+    typeof secretAccessKey === 'string' &&
+    (sessionToken === undefined || typeof sessionToken === 'string') &&
+    (expiration === undefined || (expiration instanceof Date && !Number.isNaN(expiration.getTime())))
+  );
+}
+
+/**
+ * Checks `client`, or else `maxAttempts`, `region`, `credentials` (never showing their values)
+ * and an `endpoint` given as an option, throwing InvalidOptionError; returns the settings a client is built with.
+ * Run when a producer is made (toKinesis() called, a Producer constructed), before any I/O, and
+ * again when a client is built.
+ */
+export function validateClientOptions(options: KinesisConnectionOptions): ClientSettings {
+  if (options.client !== undefined) {
+    if (
+      !(options.client instanceof KinesisClient) &&
+      typeof (options.client as { send?: unknown }).send !== 'function'
+    ) {
+      throw new InvalidOptionError(
+        'client',
+        options.client,
+        'expected a KinesisClient from @aws-sdk/client-kinesis',
+      );
+    }
+    return { maxAttempts: DEFAULT_MAX_ATTEMPTS };
+  }
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (typeof maxAttempts !== 'number' || !Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new InvalidOptionError('maxAttempts', maxAttempts, 'expected an integer >= 1 (1: no SDK retries)');
+  }
+  const { region, credentials } = options;
+  if (region !== undefined && (typeof region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(region))) {
+    throw new InvalidOptionError('region', region, 'expected an AWS region such as "eu-west-1"');
+  }
+  if (credentials !== undefined && typeof credentials !== 'function' && !validCredentials(credentials)) {
+    throw new InvalidOptionError('credentials', '[redacted]', CREDENTIALS_EXPECTED);
+  }
+  if (options.endpoint !== undefined) resolveKinesisEndpoint(options.endpoint);
+  return {
+    maxAttempts,
+    ...(region === undefined ? {} : { region }),
+    ...(credentials === undefined ? {} : { credentials }),
+  };
+}
