@@ -5,6 +5,8 @@ import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { startLocalKinesis, type LocalKinesis } from '../../local/startLocalKinesis.js';
+import { describeEndpoint } from '../../producer/describeEndpoint.js';
+import { checkReachable } from '../checkReachable.js';
 import { cliConnection } from '../cliConnection.js';
 
 /** The flags of `rxjs-kinesis bench` that choose where it writes. */
@@ -53,8 +55,15 @@ export async function openTarget(flags: BenchTargetFlags, log: (text: string) =>
   if (connection.notice !== undefined) log(connection.notice.trimEnd());
   const client = createKinesisClient({ ...connection.options, maxAttempts: 3 });
   const address = parseStreamAddress(streamName);
-  log(`creating stream ${streamName}`);
   try {
+    // An endpoint that refuses, or accepts and stays silent, is named within seconds, as put,
+    // tail and demo name it (not after the retries of a CreateStream).
+    await checkReachable(
+      client,
+      address,
+      describeEndpoint(connection.options.endpoint, connection.options.region ?? address.region),
+    );
+    log(`creating stream ${streamName}`);
     await ensureStream(client, address, { create: true, shardCount: flags.shards });
   } catch (error) {
     client.destroy();

@@ -9,6 +9,7 @@ import { parseJsonExactly } from '../exactJson.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { describeEndpoint } from '../../producer/describeEndpoint.js';
+import { jsonParseReason } from '../../processors/serializers/jsonParseReason.js';
 import { Producer } from '../../producer/Producer.js';
 import {
   parseEndpoint,
@@ -117,6 +118,17 @@ function parseJsonLine(line: string): unknown {
   }
 }
 
+/** A line sent as a string (string, kplstring), parsed only to read its key field. */
+function parseLineForKey(line: string, path: readonly string[]): unknown {
+  try {
+    return parseJsonExactly(line);
+  } catch (error) {
+    throw new Error(
+      `the line is not JSON, so it has no field "${path.join('.')}" (${jsonParseReason(error)})`,
+    );
+  }
+}
+
 /** Writes every line; resolves with the number of lines that failed. */
 async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promise<number> {
   const connection = cliConnection(flags);
@@ -162,7 +174,7 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
         ? {}
         : {
             partitionKey: (item: unknown) =>
-              keyFromField(stringItems ? parseJsonLine(item as string) : item, path),
+              keyFromField(stringItems ? parseLineForKey(item as string, path) : item, path),
           }),
     });
     const progress =

@@ -1,14 +1,32 @@
 /** Where V8 starts quoting the input: `, "` or `, ..."`. */
 const QUOTED_INPUT = /, (?:\.\.\.)?"/;
+/**
+ * Characters a terminal or a log viewer would act on rather than show (controls, format and
+ * bidi marks, line separators, lone surrogate halves): the one V8 names may be any of them.
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+const SHORT_ESCAPES: Readonly<Record<string, string>> = {
+  '\b': '\\b',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\f': '\\f',
+  '\r': '\\r',
+};
 
 /**
  * Why JSON.parse refused a text, without the text: V8 quotes the input it could not parse
  * (`Unexpected token 'h', "{"a": hunter2"... is not valid JSON`), and an item's bytes may hold
  * secrets or personal data that must not reach an error message or a log line. Keeps what names
  * the fault and where (`Unexpected token 'h'`, `... in JSON at position 6 (line 1 column 7)`,
- * `Unexpected end of JSON input`), drops every quoted piece of the input.
+ * `Unexpected end of JSON input`), drops every quoted piece of the input. The character V8 names
+ * is the item's own: one a terminal would act on (ESC, a bell, a bidi override) is written as a
+ * JSON escape (`Unexpected token '\u001b'`).
  */
 export function jsonParseReason(error: unknown): string {
+  return printable(reasonOf(error));
+}
+
+function reasonOf(error: unknown): string {
   const message = messageOf(error);
   if (message === '') return 'not valid JSON';
   // `<reason>, "<input>" is not valid JSON`, or `"<input>" is not valid JSON` on its own.
@@ -19,6 +37,13 @@ export function jsonParseReason(error: unknown): string {
   }
   // Other reasons name a position, not the input; a quote in what is left would be the input's.
   return message.includes('"') ? 'not valid JSON' : message;
+}
+
+function printable(text: string): string {
+  return text.replace(
+    UNPRINTABLE,
+    (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** The error's message (of any realm's SyntaxError: JSON.parse may be another realm's), or ''. */

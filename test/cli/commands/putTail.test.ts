@@ -137,6 +137,20 @@ describe('rxjs-kinesis put and tail', () => {
     ]);
   });
 
+  it('put --processor string --partition-key-field names a line that is not JSON in one plain sentence', async () => {
+    const stream = uniqueStreamName('cli');
+    await kinesis.createStream(stream, 1);
+    const put = await cli(['put', stream, '-p', 'string', '-k', 'user'], {
+      input: 'plain text\n{"user":"a"}\n',
+    });
+    expect(put.code).toBe(1);
+    // Was: `... invalid partition key: not valid JSON (Unexpected token 'p' (the text is not shown) is not valid JSON)`.
+    expect(linesOf(put.stderr).filter((line) => line.startsWith('line '))).toEqual([
+      `line 1: InvalidPartitionKeyError: Item #0 has an invalid partition key: the line is not JSON, so it has no field "user" (Unexpected token 'p')`,
+    ]);
+    expect(put.stderr).toContain(`put ${stream}: 2 lines read, 1 delivered, 1 failed`);
+  });
+
   it('put and tail exit with status 1 and one line when the stream does not exist', async () => {
     const [put, tail] = await Promise.all([
       cli(['put', 'no-such-stream'], { input: '{}\n' }),
