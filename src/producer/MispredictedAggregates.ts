@@ -25,8 +25,7 @@ function mixedKeys<T>(record: OutgoingRecord<T>): boolean {
  * delivered: each is sent again as a plain record of its own key, which every KPL reader (the
  * KCL, aws-kinesis-agg, deserialize()) reads as one item wherever it lands, and is marked
  * `possibleDuplicate` (the stream holds the aggregated record too, and readers that do not drop
- * it read the items twice). The KPL itself sends the items of a record that went to another
- * shard than predicted again in the same way.
+ * it read the items twice).
  */
 export class MispredictedAggregates {
   private readonly kpl: Aggregator = kplAggregator();
