@@ -1,8 +1,12 @@
+import { printableText } from './printableText.js';
+
 /** How V8 ends a JSON.parse message that quotes the input. */
 const JSON_TAIL = ' is not valid JSON';
 /** Where V8 starts quoting the input after the reason: `, "` or `, ..."`. */
 const QUOTED_AFTER_REASON = /, (?:\.\.\.)?"/;
 const NOT_SHOWN = ' (the text is not shown)';
+/** V8's `Unexpected token 'x'`, the one reason that quotes a character of the input. */
+const NAMED_TOKEN = /(Unexpected token ')([\s\S])'/gu;
 
 /**
  * A text (an error's message or stack) without the input V8 quotes in a JSON.parse message:
@@ -21,5 +25,16 @@ export function withoutJsonInput(text: string): string {
   // `<reason>, "<input>" is not valid JSON`, or `"<input>" is not valid JSON` alone.
   const start = afterReason?.index ?? head.indexOf('"');
   if (start === -1) return text;
-  return `${text.slice(0, start)}${NOT_SHOWN}${text.slice(end)}`;
+  return `${printableToken(text.slice(0, start))}${NOT_SHOWN}${text.slice(end)}`;
+}
+
+/**
+ * The character V8 names (`Unexpected token '\u001b'`) is the input's own: one a terminal would
+ * act on is written as a JSON escape, as jsonParseReason writes it.
+ */
+function printableToken(head: string): string {
+  return head.replace(
+    NAMED_TOKEN,
+    (_match, before: string, char: string) => `${before}${printableText(char)}'`,
+  );
 }

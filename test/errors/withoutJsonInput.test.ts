@@ -33,3 +33,13 @@ test.each([
 ])('other texts stay as they are: %s', (text) => {
   expect(withoutJsonInput(text)).toBe(text);
 });
+
+test.each([
+  ['an ESC', '\u001b[2Jsecret', "Unexpected token '\\u001b'"],
+  ['a bell', '\u0007secret', "Unexpected token '\\u0007'"],
+  ['a bidi override', '\u202esecret', "Unexpected token '\\u202e'"],
+  ['a quote', "'secret", "Unexpected token '''"],
+])('the character V8 names is the input’s own: %s is written as a JSON escape', (_case, input, reason) => {
+  const safe = withoutJsonInput(`SDK said: ${messageFor(input)}`);
+  expect(safe).toBe(`SDK said: ${reason} (the text is not shown) is not valid JSON`);
+});

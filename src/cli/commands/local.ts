@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { isAllInterfaces } from '../../local/connectableEndpoint.js';
+import { LocalShardLimitError } from '../../local/errors/LocalShardLimitError.js';
 import { counted } from '../plural.js';
 import type { LocalKinesisCors } from '../../local/cors.js';
 import {
@@ -135,6 +136,18 @@ export function parseStreamFlag(value: string, previous: LocalStreamSpec[] = [])
   return [...previous, { name: match[1]!, shards }];
 }
 
+/**
+ * The streams asked for pass the account shard limit: what the limit is, what was asked for, and
+ * the flag that raises it (AWS's own message names a service-limits page instead).
+ */
+function shardLimitMessage(error: LocalShardLimitError, flags: LocalCommandFlags): string {
+  const total = (flags.stream ?? []).reduce((sum, stream) => sum + stream.shards, 0);
+  return (
+    `the streams asked for have ${total} shards in all, more than the account shard limit of ` +
+    `${error.shardLimit}; raise it with --shard-limit ${total}.`
+  );
+}
+
 /** The first SIGINT or SIGTERM; `dispose` stops listening. */
 function listenForSignals(): { readonly stopped: Promise<void>; dispose(): void } {
   let stop!: () => void;
@@ -267,6 +280,12 @@ export function registerLocalCommand(
         signals?.dispose();
         if (error instanceof InvalidOptionError) {
           command.error(`error: ${error.message}`, { exitCode: 2, code: 'rxjs-kinesis.invalidOption' });
+        }
+        if (error instanceof LocalShardLimitError) {
+          command.error(`error: ${shardLimitMessage(error, flags)}`, {
+            exitCode: 2,
+            code: 'rxjs-kinesis.shardLimit',
+          });
         }
         throw error;
       }

@@ -10,6 +10,7 @@ import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { describeEndpoint } from '../../producer/describeEndpoint.js';
 import { jsonParseReason } from '../../processors/serializers/jsonParseReason.js';
+import { inLineTerms } from '../inLineTerms.js';
 import { Producer } from '../../producer/Producer.js';
 import {
   parseEndpoint,
@@ -147,11 +148,12 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
     if (printedFailures >= MAX_PRINTED_FAILURES) return;
     printedFailures += 1;
     const where = lineNumber === undefined ? '' : `line ${lineNumber}: `;
+    const text = error instanceof Error && lineNumber !== undefined ? inLineTerms(error.message) : undefined;
     const message =
       error instanceof Error
         ? error.name === 'Error'
-          ? error.message
-          : `${error.name}: ${error.message}`
+          ? (text ?? error.message)
+          : `${error.name}: ${text ?? error.message}`
         : String(error);
     io.stderr.write(`${where}${redactText(message)}\n`);
     if (printedFailures === MAX_PRINTED_FAILURES) io.stderr.write('(further failures are only counted)\n');

@@ -174,10 +174,9 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
       const subscription = consumer
         .pipe(
           deserialize(processor, {
-            onDecodeError: (error, record) => {
-              io.stderr.write(
-                `skipped record ${record.shardId} ${record.sequenceNumber}: ${error.message}\n`,
-              );
+            // The error names the shard and sequence number: "skipped record (json) at shard ...".
+            onDecodeError: (error) => {
+              io.stderr.write(`skipped record ${error.message.replace(/^Cannot decode record /, '')}\n`);
             },
           }),
           concatMap(print),

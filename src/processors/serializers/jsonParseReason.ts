@@ -1,18 +1,7 @@
+import { printableText } from '../../errors/printableText.js';
+
 /** Where V8 starts quoting the input: `, "` or `, ..."`. */
 const QUOTED_INPUT = /, (?:\.\.\.)?"/;
-/**
- * Characters a terminal or a log viewer would act on rather than show (controls, format and
- * bidi marks, line separators, lone surrogate halves): the one V8 names may be any of them.
- */
-const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
-const SHORT_ESCAPES: Readonly<Record<string, string>> = {
-  '\b': '\\b',
-  '\t': '\\t',
-  '\n': '\\n',
-  '\f': '\\f',
-  '\r': '\\r',
-};
-
 /**
  * Why JSON.parse refused a text, without the text: V8 quotes the input it could not parse
  * (`Unexpected token 'h', "{"a": hunter2"... is not valid JSON`), and an item's bytes may hold
@@ -23,7 +12,7 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
  * JSON escape (`Unexpected token '\u001b'`).
  */
 export function jsonParseReason(error: unknown): string {
-  return printable(reasonOf(error));
+  return printableText(reasonOf(error));
 }
 
 function reasonOf(error: unknown): string {
@@ -37,13 +26,6 @@ function reasonOf(error: unknown): string {
   }
   // Other reasons name a position, not the input; a quote in what is left would be the input's.
   return message.includes('"') ? 'not valid JSON' : message;
-}
-
-function printable(text: string): string {
-  return text.replace(
-    UNPRINTABLE,
-    (char) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
 }
 
 /** The error's message (of any realm's SyntaxError: JSON.parse may be another realm's), or ''. */

@@ -170,6 +170,19 @@ describe('rxjs-kinesis local', () => {
     expect(errors[0]!.trim().split('\n')).toHaveLength(1);
   });
 
+  it('exits with status 2 naming the shard limit and the flag that raises it when the streams pass it', async () => {
+    const errors: string[] = [];
+    const error = await program({ write: () => undefined, stopSignal: async () => undefined }, errors)
+      .parseAsync(['local', '--port', '0', '--stream', 'small:3', '--stream', 'big:600'], { from: 'user' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CommanderError);
+    expect((error as CommanderError).exitCode).toBe(2);
+    expect(errors).toEqual([
+      'error: the streams asked for have 603 shards in all, more than the account shard limit of 500; ' +
+        'raise it with --shard-limit 603.\n',
+    ]);
+  });
+
   it('exits with status 2 naming the port when it is in use', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

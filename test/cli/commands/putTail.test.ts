@@ -116,6 +116,19 @@ describe('rxjs-kinesis put and tail', () => {
       '{not json}',
       'last line',
     ]);
+    // Read as JSON, the lines that are not JSON are skipped, each named once by shard and sequence number.
+    expect((await cli(['put', stream, '--quiet'], { input: '{"n":1}' })).code).toBe(0);
+    const json = await cli(['tail', stream, '--from', before, '-n', '1']);
+    expect(json.code).toBe(0);
+    expect(linesOf(json.stdout).map((line) => (JSON.parse(line) as PrintedLine).data)).toEqual([{ n: 1 }]);
+    const skipped = linesOf(json.stderr).filter((line) => line.startsWith('skipped'));
+    expect(skipped).toHaveLength(3);
+    for (const line of skipped) {
+      expect(line).toMatch(
+        /^skipped record \(json\) at shard shardId-000000000000 sequence number \d+ sub-record 0: json: item is not valid JSON/,
+      );
+      expect(line.match(/shardId-000000000000/g)).toHaveLength(1);
+    }
   });
 
   it('put exits with status 1 naming each line that failed, and still delivers the others', async () => {
@@ -128,7 +141,9 @@ describe('rxjs-kinesis put and tail', () => {
     expect(put.code).toBe(1);
     expect(put.stderr).toMatch(/^line 2: InvalidPartitionKeyError: .*field "user" is missing$/m);
     expect(put.stderr).toMatch(/^line 3: not valid JSON \(/m);
-    expect(put.stderr).toMatch(/^line 4: InvalidPartitionKeyError: .*field "user" is null/m);
+    expect(put.stderr).toMatch(/^line 4: InvalidPartitionKeyError: the item has .*field "user" is null/m);
+    // The producer numbers only the lines it was given: line 4 was its item #2. One number per line.
+    expect(put.stderr).not.toContain('Item #');
     expect(put.stderr).toContain(`put ${stream}: 5 lines read, 2 delivered, 3 failed`);
     const tail = await cli(['tail', stream, '--from', 'trim-horizon', '-n', '2']);
     expect(linesOf(tail.stdout).map((line) => (JSON.parse(line) as PrintedLine).partitionKey)).toEqual([
@@ -146,7 +161,7 @@ describe('rxjs-kinesis put and tail', () => {
     expect(put.code).toBe(1);
     // Was: `... invalid partition key: not valid JSON (Unexpected token 'p' (the text is not shown) is not valid JSON)`.
     expect(linesOf(put.stderr).filter((line) => line.startsWith('line '))).toEqual([
-      `line 1: InvalidPartitionKeyError: Item #0 has an invalid partition key: the line is not JSON, so it has no field "user" (Unexpected token 'p')`,
+      `line 1: InvalidPartitionKeyError: the item has an invalid partition key: the line is not JSON, so it has no field "user" (Unexpected token 'p')`,
     ]);
     expect(put.stderr).toContain(`put ${stream}: 2 lines read, 1 delivered, 1 failed`);
   });
