@@ -114,6 +114,47 @@ test('dropped and silent subscriptions recover: every record once, in order per 
   expect(renewed.length).toBeGreaterThanOrEqual(2);
 });
 
+test('subscriptions dropped within a second of their call are renewed without LimitExceededException: a second after the call was answered', async () => {
+  // Kinesis counts a call when it arrives: one sent a second after the previous one was sent can
+  // arrive within the second after the previous one arrived.
+  const { kinesis, client } = await kinesisWith({ limits: true });
+  const streamName = uniqueStreamName('efo-quick-drops');
+  await kinesis.createStream(streamName, 2);
+  const consumer = fromKinesis(fanOutOptions(kinesis, streamName, 'quick-drops'));
+  const events: ConsumerEvent[] = [];
+  const records: KinesisRecord[] = [];
+  const errors: unknown[] = [];
+  const subscriptions = [
+    consumer.events$.subscribe((event) => events.push(event)),
+    consumer.subscribe({ next: (r) => records.push(r), error: (e) => errors.push(e) }),
+  ];
+  cleanUp.push(async () => {
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    await consumer.stopped();
+  });
+  let dropped = 0;
+  let written = 0;
+  for (let round = 0; round < 12; round += 1) {
+    await waitFor(() => kinesis.subscriptions({ streamName }).length === 2, {
+      timeoutMs: 30_000,
+      message: () => `not both subscriptions open in round ${round}`,
+    });
+    await putRecords(client, streamName, numbers(10, written));
+    written += 10;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    dropped += kinesis.dropSubscriptions({ streamName });
+  }
+  await waitFor(() => records.length >= written, {
+    timeoutMs: 60_000,
+    message: () => `read ${records.length} of ${written}`,
+  });
+  expect(dropped).toBeGreaterThanOrEqual(12);
+  expect(errors).toEqual([]);
+  expect(records.map(text).sort()).toEqual(numbers(written).sort());
+  expect(events.filter((event) => event.type === 'throttled')).toEqual([]);
+  expect(kinesis.stats.fanOutRefusedSubscriptions).toBe(0);
+});
+
 test('ResourceInUseException: a second reader of the same consumer waits at one call a second, never fails, and takes over', async () => {
   const { kinesis, client } = await kinesisWith({ limits: true });
   const streamName = uniqueStreamName('efo-in-use');
