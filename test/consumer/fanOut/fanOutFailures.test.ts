@@ -254,6 +254,34 @@ test('a slow subscriber keeps memory within the budget and its leases renewed', 
   expect(new Set(processed.map(text)).size).toBe(200);
 });
 
+test('a steadily slow subscriber is named by one subscriber-behind event, not one per record it settles', async () => {
+  const { kinesis, client } = await kinesisWith({});
+  const streamName = uniqueStreamName('efo-behind');
+  await kinesis.createStream(streamName, 1);
+  await putRecords(client, streamName, numbers(200));
+  const maxQueueSize = 20;
+  const consumer = fromKinesis(
+    fanOutOptions(kinesis, streamName, 'behind', { checkpointer: new MemoryCheckpointer(), maxQueueSize }),
+  );
+  const events: ConsumerEvent[] = [];
+  const eventSubscription = consumer.events$.subscribe((event) => events.push(event));
+  cleanUp.push(() => eventSubscription.unsubscribe());
+  // 60 records at 100 ms each: the budget stays full, each settled record making room for one more.
+  const processed = await lastValueFrom(
+    consumer.pipe(
+      concatMap((record) => timer(100).pipe(map(() => record))),
+      checkpoint(),
+      take(60),
+      toArray(),
+    ),
+  );
+  await consumer.stopped();
+  expect(processed).toHaveLength(60);
+  const behind = events.filter((event) => event.type === 'subscriber-behind');
+  expect(behind.length).toBeGreaterThanOrEqual(1);
+  expect(behind.length).toBeLessThanOrEqual(2);
+});
+
 test('a lost lease closes the shard subscription at once: the next owner subscribes without waiting for it', async () => {
   const { kinesis, client } = await kinesisWith({ limits: true });
   const streamName = uniqueStreamName('efo-lease');
