@@ -80,6 +80,15 @@ export class InFlightGate {
     return this.heldBytes;
   }
 
+  /** Whether at most half of the budget is taken: records (reserved slots too), items and bytes. */
+  get halfEmpty(): boolean {
+    return (
+      this.reserved + this.held <= this.recordLimit / 2 &&
+      this.heldItems <= this.itemLimit / 2 &&
+      this.heldBytes <= this.byteLimit / 2
+    );
+  }
+
   /** The most records ever in flight at once. */
   get peakInFlight(): number {
     return this.peak;

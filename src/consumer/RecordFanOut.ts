@@ -28,7 +28,7 @@ export class RecordFanOut {
   private version = 0;
   /** Readings that resume inside an aggregated record: the record, and the items done in it. */
   readonly resumeAt = new WeakMap<ShardReading, { readonly sequenceNumber: string; readonly sub: number }>();
-  /** A subscriber-behind episode is under way (until the budget has room again). */
+  /** A subscriber-behind episode is under way (until the budget is half empty again). */
   private behind = false;
   /** Claims of subscribers that left while others stayed, given up on the scheduler's next turn. */
   private readonly leaving = new Set<Subscription>();
@@ -218,7 +218,13 @@ export class RecordFanOut {
     }
     if (slowest === undefined) return;
     this.behind = true;
-    this.gate.whenRoom(() => (this.behind = false));
+    // Until the budget is half empty again: a reading that resumes as soon as one record settled
+    // (enhanced fan-out) fills it again at once, and that is the same episode.
+    const ended = (): void => {
+      if (this.gate.halfEmpty) this.behind = false;
+      else this.gate.whenRoom(ended);
+    };
+    this.gate.whenRoom(ended);
     const { gate } = this;
     onEvent({
       type: 'subscriber-behind',

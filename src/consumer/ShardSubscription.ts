@@ -22,7 +22,7 @@
  * | any live    | throttled (LimitExceededException)      | waiting     | back off (uncounted)                            |
  * | any live    | other retriable error                   | waiting     | back off; retryLimit exhausted -> onError       |
  * | any live    | non-retriable error                     | failed      | onError(typed error)                            |
- * | waiting     | delay over (>= 1 s after the last call) | subscribing | from the continuation point                     |
+ * | waiting     | delay over (>= 1 s after call answered) | subscribing | from the continuation point                     |
  * | any         | stop()                                  | stopped     | abort the subscription; no callback after this  |
  *
  * A new subscription continues after the last emitted record or, once an event was wholly
@@ -55,6 +55,8 @@ export class ShardSubscription implements ReadingSource {
   private position: IteratorRequest;
   private lastEmitted: string | undefined;
   private lastCallAt = Number.NEGATIVE_INFINITY;
+  /** When the current call was answered: Kinesis counted it on arrival, between sending and this. */
+  private lastAnswerAt = Number.NEGATIVE_INFINITY;
   private gotEvent = false;
   /** Whether the current subscription delivered an event (it was open, not refused). */
   private streamed = false;
@@ -105,7 +107,7 @@ export class ShardSubscription implements ReadingSource {
 
   private subscribe(): void {
     const { scheduler, subscriber, shardId } = this.options;
-    const wait = this.lastCallAt + SUBSCRIBE_INTERVAL_MS - scheduler.now();
+    const wait = Math.max(this.lastCallAt, this.lastAnswerAt) + SUBSCRIBE_INTERVAL_MS - scheduler.now();
     if (wait > 0) {
       this.waitThen(wait, () => this.subscribe());
       return;
@@ -123,12 +125,15 @@ export class ShardSubscription implements ReadingSource {
           void events.return?.().catch(() => undefined);
           return;
         }
+        this.lastAnswerAt = scheduler.now();
         this.events = events;
         this.phase = 'streaming';
         this.onEvents(attempt);
       },
       (error: unknown) => {
-        if (attempt === this.attempt) this.failed(attempt, error);
+        if (attempt !== this.attempt) return;
+        this.lastAnswerAt = scheduler.now();
+        this.failed(attempt, error);
       },
     );
   }
@@ -277,15 +282,10 @@ export class ShardSubscription implements ReadingSource {
   }
 
   private renewed(reason: RenewalReason): void {
-    const { shardId } = this.options;
-    const after =
-      this.position.iteratorType === 'AFTER_SEQUENCE_NUMBER' ? this.position.sequenceNumber : undefined;
-    this.options.onEvent({
-      type: 'subscription-renewed',
-      shardId,
-      reason,
-      ...(after === undefined ? {} : { afterSequenceNumber: after }),
-    });
+    const { position, options } = this;
+    const after = position.iteratorType === 'AFTER_SEQUENCE_NUMBER' ? position.sequenceNumber : undefined;
+    const renewal = { type: 'subscription-renewed', shardId: options.shardId, reason } as const;
+    options.onEvent({ ...renewal, ...(after === undefined ? {} : { afterSequenceNumber: after }) });
   }
 
   // Failures

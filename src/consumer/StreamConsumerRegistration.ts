@@ -22,6 +22,8 @@ import { schedulerTimer } from './CallerClientDeadline.js';
 
 /** Wait between two DescribeStreamConsumer calls while the consumer is CREATING or DELETING. */
 export const ACTIVATION_POLL_MS = 1000;
+/** DescribeStreamConsumer calls (a poll apart) that look for a consumer registered as the consumer stopped. */
+const STOP_LOOKS = 3;
 
 export interface StreamConsumerRegistrationOptions {
   readonly client: KinesisClient;
@@ -54,6 +56,8 @@ export interface StreamConsumerRegistrationOptions {
  */
 export class StreamConsumerRegistration {
   private arn: string | undefined;
+  /** The stream RegisterStreamConsumer was sent for: it may have registered the consumer. */
+  private registeredOn: string | undefined;
   private readonly controller = new AbortController();
 
   constructor(private readonly options: StreamConsumerRegistrationOptions) {
@@ -156,7 +160,7 @@ export class StreamConsumerRegistration {
    * `signal` (the stop's deadline) ends its call and its retries' waits.
    */
   async deregister(signal: AbortSignal = new AbortController().signal): Promise<void> {
-    const arn = this.arn;
+    const arn = this.arn ?? (await this.registeredArn(signal));
     if (arn === undefined) return;
     // After stop(): not cancelled by it (stop() waits for this instead, until its deadline).
     await this.call('DeregisterStreamConsumer', signal, async (abortSignal) => {
@@ -168,6 +172,20 @@ export class StreamConsumerRegistration {
         if (errorName(error) !== 'ResourceNotFoundException') throw error;
       }
     });
+  }
+
+  /**
+   * Stopped while registering, before the ARN was known (RegisterStreamConsumer not answered yet,
+   * or the consumer not listed yet): the ARN of the consumer Kinesis may have registered, by name.
+   */
+  private async registeredArn(signal: AbortSignal): Promise<string | undefined> {
+    const streamArn = this.registeredOn;
+    if (streamArn === undefined) return undefined;
+    for (let look = 1; ; look += 1) {
+      const arn = (await this.describe(streamArn, signal))?.ConsumerARN;
+      if (arn !== undefined || look >= STOP_LOOKS || signal.aborted) return arn;
+      await this.sleep(ACTIVATION_POLL_MS, signal);
+    }
   }
 
   private get streamName(): string {
@@ -195,13 +213,16 @@ export class StreamConsumerRegistration {
   }
 
   /** The consumer's description, or undefined when the stream has no such consumer. */
-  private describe(streamArn: string | undefined): Promise<ConsumerDescription | undefined> {
+  private describe(
+    streamArn: string | undefined,
+    signal = this.controller.signal,
+  ): Promise<ConsumerDescription | undefined> {
     const { client, fanOut } = this.options;
     const input =
       fanOut.consumerArn !== undefined
         ? { ConsumerARN: fanOut.consumerArn }
         : { StreamARN: streamArn, ConsumerName: fanOut.consumerName };
-    return this.call('DescribeStreamConsumer', this.controller.signal, async (abortSignal) => {
+    return this.call('DescribeStreamConsumer', signal, async (abortSignal) => {
       try {
         const output = await client.send(new DescribeStreamConsumerCommand(input), { abortSignal });
         return output.ConsumerDescription;
@@ -218,6 +239,7 @@ export class StreamConsumerRegistration {
    * is not ACTIVE; the caller tells them apart by describing the consumer again.
    */
   private async register(streamArn: string, consumerName: string): Promise<unknown> {
+    this.registeredOn = streamArn;
     return this.call('RegisterStreamConsumer', this.controller.signal, async (abortSignal) => {
       try {
         const output = await this.options.client.send(

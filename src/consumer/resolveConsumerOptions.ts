@@ -248,7 +248,7 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   if (options.createStream !== undefined && typeof options.createStream !== 'boolean') {
     throw new InvalidOptionError('createStream', options.createStream, 'expected true or false');
   }
-  const enhancedFanOut = resolveEnhancedFanOut(options.enhancedFanOut, options.deregisterOnStop);
+  const enhancedFanOut = resolveEnhancedFanOut(options.enhancedFanOut, options.deregisterOnStop, address);
   return {
     address,
     ...(options.client === undefined ? {} : { client: options.client }),

@@ -61,6 +61,25 @@ test.each([
     /consumer\/NAME/,
   ],
   [
+    {
+      enhancedFanOut: {
+        consumerArn: 'arn:aws:kinesis:eu-west-1:123456789012:stream/payments/consumer/billing:1700000000',
+      },
+    },
+    'enhancedFanOut.consumerArn',
+    /a stream consumer of stream payments, not of orders/,
+  ],
+  [
+    {
+      streamName: 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders',
+      enhancedFanOut: {
+        consumerArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/orders/consumer/billing:1700000000',
+      },
+    },
+    'enhancedFanOut.consumerArn',
+    /a stream consumer of stream arn:aws:kinesis:us-east-1:123456789012:stream\/orders, not of arn:aws:kinesis:eu-west-1:/,
+  ],
+  [
     { enhancedFanOut: { consumerName: 'a', silenceTimeoutMs: 0 } },
     'enhancedFanOut.silenceTimeoutMs',
     /integer from 1/,

@@ -226,6 +226,22 @@ test('emits events in order and renews an ended subscription after its continuat
   expect(t.errors).toEqual([]);
 });
 
+test('a renewal waits a second after the last call was answered: Kinesis counts a call when it arrives, after it was sent', async () => {
+  const t = setUp();
+  t.source.start();
+  // The call takes 300 ms to be answered (it reached Kinesis somewhere in between), then drops.
+  await t.advance(300);
+  t.calls[0]?.accept(event(['1'], '1'));
+  await t.settle();
+  t.calls[0]?.events.end();
+  await t.advance(999);
+  expect(t.calls).toHaveLength(1);
+  await t.advance(1);
+  expect(t.calls).toHaveLength(2);
+  expect(t.calls[1]?.at).toBe(1300);
+  expect(t.calls[1]?.start).toEqual({ iteratorType: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: '1' });
+});
+
 test('renews every 5 minutes of virtual time without a gap or a duplicate', async () => {
   const t = setUp();
   t.source.start();

@@ -114,6 +114,46 @@ test('dropped and silent subscriptions recover: every record once, in order per 
   expect(renewed.length).toBeGreaterThanOrEqual(2);
 });
 
+test('subscriptions dropped within a second of their call are renewed without LimitExceededException: a second after the call was answered', async () => {
+  // Kinesis counts a call when it arrives: one sent a second after the previous one was sent can
+  // arrive within the second after the previous one arrived.
+  const { kinesis, client } = await kinesisWith({ limits: true });
+  const streamName = uniqueStreamName('efo-quick-drops');
+  await kinesis.createStream(streamName, 2);
+  const consumer = fromKinesis(fanOutOptions(kinesis, streamName, 'quick-drops'));
+  const events: ConsumerEvent[] = [];
+  const records: KinesisRecord[] = [];
+  const errors: unknown[] = [];
+  const subscriptions = [
+    consumer.events$.subscribe((event) => events.push(event)),
+    consumer.subscribe({ next: (r) => records.push(r), error: (e) => errors.push(e) }),
+  ];
+  cleanUp.push(async () => {
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    await consumer.stopped();
+  });
+  let dropped = 0;
+  let written = 0;
+  for (let round = 0; round < 12; round += 1) {
+    await waitFor(() => kinesis.subscriptions({ streamName }).length === 2, {
+      timeoutMs: 30_000,
+      message: () => `not both subscriptions open in round ${round}`,
+    });
+    await putRecords(client, streamName, numbers(10, written));
+    written += 10;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    dropped += kinesis.dropSubscriptions({ streamName });
+  }
+  await waitFor(() => records.length >= written, {
+    timeoutMs: 60_000,
+    message: () => `read ${records.length} of ${written}`,
+  });
+  expect(dropped).toBeGreaterThanOrEqual(12);
+  expect(errors).toEqual([]);
+  expect(records.map(text).sort()).toEqual(numbers(written).sort());
+  expect(events.filter((event) => event.type === 'throttled')).toEqual([]);
+});
+
 test('ResourceInUseException: a second reader of the same consumer waits at one call a second, never fails, and takes over', async () => {
   const { kinesis, client } = await kinesisWith({ limits: true });
   const streamName = uniqueStreamName('efo-in-use');
@@ -211,6 +251,34 @@ test('a slow subscriber keeps memory within the budget and its leases renewed', 
   // Of 2,000 records only what was processed plus the budget was emitted.
   expect(stats.shards.reduce((sum, shard) => sum + shard.records, 0)).toBeLessThanOrEqual(200 + maxQueueSize);
   expect(new Set(processed.map(text)).size).toBe(200);
+});
+
+test('a steadily slow subscriber is named by one subscriber-behind event, not one per record it settles', async () => {
+  const { kinesis, client } = await kinesisWith({});
+  const streamName = uniqueStreamName('efo-behind');
+  await kinesis.createStream(streamName, 1);
+  await putRecords(client, streamName, numbers(200));
+  const maxQueueSize = 20;
+  const consumer = fromKinesis(
+    fanOutOptions(kinesis, streamName, 'behind', { checkpointer: new MemoryCheckpointer(), maxQueueSize }),
+  );
+  const events: ConsumerEvent[] = [];
+  const eventSubscription = consumer.events$.subscribe((event) => events.push(event));
+  cleanUp.push(() => eventSubscription.unsubscribe());
+  // 60 records at 100 ms each: the budget stays full, each settled record making room for one more.
+  const processed = await lastValueFrom(
+    consumer.pipe(
+      concatMap((record) => timer(100).pipe(map(() => record))),
+      checkpoint(),
+      take(60),
+      toArray(),
+    ),
+  );
+  await consumer.stopped();
+  expect(processed).toHaveLength(60);
+  const behind = events.filter((event) => event.type === 'subscriber-behind');
+  expect(behind.length).toBeGreaterThanOrEqual(1);
+  expect(behind.length).toBeLessThanOrEqual(2);
 });
 
 test('a lost lease closes the shard subscription at once: the next owner subscribes without waiting for it', async () => {
