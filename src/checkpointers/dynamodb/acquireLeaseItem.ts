@@ -62,12 +62,14 @@ export async function acquireLeaseItem(
   // Free, expired (ours from an earlier life of this worker too), or handed over: take it over
   // (removing a KCL 3.x `checkpointOwner`, as the KCL's own take does).
   const backfill = missingLineage(item, lineage);
+  // An owner switch, as the KCL counts one: the lease had another owner (a free lease has none).
+  const switches = current !== undefined && current !== owner;
   const take: LeaseTake = { owner, token: randomUUID(), counter: counter + 1, sentAt: options.now() };
   const result = await store.takeUpdate<{ Attributes?: LeaseItem }>(table, streamName, shardId, {
     UpdateExpression:
-      (current === owner
-        ? 'SET #owner = :owner, #counter = :next, #take = :take'
-        : 'SET #owner = :owner, #counter = :next, #take = :take, #switches = if_not_exists(#switches, :zero) + :one') +
+      (switches
+        ? 'SET #owner = :owner, #counter = :next, #take = :take, #switches = if_not_exists(#switches, :zero) + :one'
+        : 'SET #owner = :owner, #counter = :next, #take = :take') +
       backfill.sets.map((set) => `, ${set}`).join('') +
       ' REMOVE #h0, #h1, #h2, #h3, #checkpointOwner',
     ConditionExpression: '#counter = :counter',
@@ -76,7 +78,7 @@ export async function acquireLeaseItem(
       '#counter': KCL.leaseCounter,
       '#checkpointOwner': KCL.checkpointOwner,
       '#take': TAKE_TOKEN,
-      ...(current === owner ? {} : { '#switches': KCL.ownerSwitchesSinceCheckpoint }),
+      ...(switches ? { '#switches': KCL.ownerSwitchesSinceCheckpoint } : {}),
       ...Object.fromEntries(HANDOFF_ATTRIBUTES.map((name, index) => [`#h${index}`, name])),
       ...backfill.names,
     },
@@ -85,7 +87,7 @@ export async function acquireLeaseItem(
       ':next': { N: String(counter + 1) },
       ':counter': { N: String(counter) },
       ':take': { S: take.token },
-      ...(current === owner ? {} : { ':zero': { N: '0' }, ':one': { N: '1' } }),
+      ...(switches ? { ':zero': { N: '0' }, ':one': { N: '1' } } : {}),
       ...backfill.values,
     },
     ReturnValues: 'ALL_NEW',
