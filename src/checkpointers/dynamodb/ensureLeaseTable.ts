@@ -6,13 +6,15 @@ import type { DynamoDBModule } from './loadDynamoDB.js';
 
 const ACTIVE_POLL_MS = 100;
 const ACTIVE_WAIT_MS = 120_000;
+/** A table being updated (capacity, billing mode, an index) serves reads and writes, as the KCL uses it. */
+const USABLE = new Set(['ACTIVE', 'UPDATING']);
 
 function named(error: unknown, name: string): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
 }
 
 /**
- * Makes sure a table exists and is ACTIVE: creates it (hash key `hashKey`, default `leaseKey`, of type S,
+ * Makes sure a table exists and is ACTIVE or UPDATING: creates it (hash key `hashKey`, default `leaseKey`, of type S,
  * on-demand billing, as the KCL does) when `create`, else fails with LeaseTableMissingError.
  */
 export async function ensureLeaseTable(
@@ -52,7 +54,7 @@ export async function ensureLeaseTable(
     status = await describe();
   }
   const giveUpAt = now() + ACTIVE_WAIT_MS;
-  while (status === 'missing' || status.Table?.TableStatus !== 'ACTIVE') {
+  while (status === 'missing' || !USABLE.has(status.Table?.TableStatus ?? '')) {
     if (now() > giveUpAt)
       throw new LeaseTableMissingError(
         tableName,

@@ -1,0 +1,94 @@
+// A lease table being updated (UPDATING: a capacity change, a billing-mode switch, an index being
+// added) serves reads and writes, and the KCL uses it as it is: so does the checkpointer.
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  UpdateTableCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
+
+const STREAM = 'orders';
+const SHARD = 'shardId-000000000000';
+
+// Long enough for a checkpointer that waits for ACTIVE to give up first (in virtual time).
+const UPDATING_MS = 10_000;
+
+let dynamo: TestDynamoDB;
+let client: DynamoDBClient;
+const updating: string[] = [];
+
+beforeAll(async () => {
+  dynamo = await startTestDynamoDB({ updateTableMs: UPDATING_MS });
+  client = dynamo.createClient();
+});
+
+afterAll(async () => {
+  // The embedded server's update timers keep the process alive until the tables are ACTIVE again.
+  for (const table of updating) await waitForActive(table, UPDATING_MS + 60_000);
+  await dynamo.close();
+});
+
+async function statusOf(table: string): Promise<string | undefined> {
+  return (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus;
+}
+
+async function waitForActive(table: string, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while ((await statusOf(table)) !== 'ACTIVE') {
+    if (Date.now() > deadline) throw new Error(`table ${table} not ACTIVE within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A provisioned table, as a KCL application's often is, whose capacity is being changed. */
+async function createUpdatingTable(table: string, hashKey: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+    }),
+  );
+  await waitForActive(table, 30_000);
+  updating.push(table);
+  await client.send(
+    new UpdateTableCommand({
+      TableName: table,
+      ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 10 },
+    }),
+  );
+  expect(await statusOf(table)).toBe('UPDATING');
+}
+
+describe('DynamoDBCheckpointer with a table being updated', () => {
+  it('uses an UPDATING lease table and workers table at once, as the KCL does', async () => {
+    const table = uniqueTableName('updating');
+    await createUpdatingTable(table, 'leaseKey');
+    await createUpdatingTable(`${table}-workers`, 'workerId');
+    // Virtual time: a checkpointer that waited for ACTIVE would give up at once, not after minutes.
+    let clock = Date.now();
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: table,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+    try {
+      const lease = await checkpointer.acquireLease(STREAM, SHARD, 'worker-1');
+      if (lease === undefined) throw new Error('expected the lease');
+      await checkpointer.checkpoint(lease, {
+        sequenceNumber: '49590338271490256608559692538361571095921575989136588898',
+      });
+      expect(await checkpointer.liveWorkers(STREAM)).toEqual([]);
+    } finally {
+      await checkpointer.close();
+    }
+  });
+});
