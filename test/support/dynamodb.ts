@@ -23,6 +23,8 @@ export function uniqueTableName(prefix = 'leases'): string {
 type Dynalite = (options: Record<string, unknown>) => Server;
 
 export interface TestDynamoDBOptions {
+  /** How long a table of the embedded server stays CREATING after a CreateTable (default 0). */
+  readonly createTableMs?: number;
   /** How long a table of the embedded server stays UPDATING after an UpdateTable (default 0). */
   readonly updateTableMs?: number;
 }
@@ -42,7 +44,7 @@ export async function startTestDynamoDB(options: TestDynamoDBOptions = {}): Prom
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const dynalite = require('dynalite') as Dynalite;
     const started = dynalite({
-      createTableMs: 0,
+      createTableMs: options.createTableMs ?? 0,
       deleteTableMs: 0,
       updateTableMs: options.updateTableMs ?? 0,
     });

@@ -16,6 +16,7 @@ function named(error: unknown, name: string): boolean {
 /**
  * Makes sure a table exists and is ACTIVE or UPDATING: creates it (hash key `hashKey`, default `leaseKey`, of type S,
  * on-demand billing, as the KCL does) when `create`, else fails with LeaseTableMissingError.
+ * Waiting for a table to become ACTIVE ends when `closing` is aborted, failing with its reason.
  */
 export async function ensureLeaseTable(
   sdk: DynamoDBModule,
@@ -25,6 +26,7 @@ export async function ensureLeaseTable(
   create: boolean,
   now: () => number,
   hashKey: string = KCL.leaseKey,
+  closing?: AbortSignal,
 ): Promise<void> {
   const what = { tableName, context: { streamName } };
   const describe = () =>
@@ -62,7 +64,9 @@ export async function ensureLeaseTable(
         new Error('table never became ACTIVE'),
         hashKey,
       );
+    closing?.throwIfAborted();
     await policy.sleep(ACTIVE_POLL_MS);
+    closing?.throwIfAborted();
     status = await describe();
   }
 }

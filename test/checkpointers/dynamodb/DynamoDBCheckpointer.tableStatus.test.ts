@@ -1,5 +1,6 @@
 // A lease table being updated (UPDATING: a capacity change, a billing-mode switch, an index being
-// added) serves reads and writes, and the KCL uses it as it is: so does the checkpointer.
+// added) serves reads and writes, and the KCL uses it as it is: so does the checkpointer. A table
+// still being created is waited for, but not past close().
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -7,6 +8,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
 
 const STREAM = 'orders';
@@ -89,6 +91,43 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
       expect(await checkpointer.liveWorkers(STREAM)).toEqual([]);
     } finally {
       await checkpointer.close();
+    }
+  });
+
+  it('stops waiting for a table being created when closed: the call fails, no lease is taken', async () => {
+    // Tables of this server stay CREATING long after close() is called.
+    const creating = await startTestDynamoDB({ createTableMs: 5_000 });
+    const table = uniqueTableName('creating');
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: creating.endpoint,
+      region: creating.region,
+      credentials: creating.credentials,
+      tableName: table,
+    });
+    const reader = creating.createClient();
+    try {
+      const acquiring = checkpointer.acquireLease(STREAM, SHARD, 'worker-1').then(
+        (lease) => lease,
+        (error: unknown) => error,
+      );
+      const statusNow = async () =>
+        (
+          await reader
+            .send(new DescribeTableCommand({ TableName: table }))
+            .catch(() => ({ Table: undefined }))
+        ).Table?.TableStatus;
+      while ((await statusNow()) !== 'CREATING') await new Promise((resolve) => setTimeout(resolve, 20));
+      await checkpointer.close();
+      expect(await acquiring).toBeInstanceOf(CheckpointerClosedError);
+      // The server's timer keeps the process alive until the table is ACTIVE.
+      const deadline = Date.now() + 60_000;
+      while ((await statusNow()) !== 'ACTIVE') {
+        if (Date.now() > deadline) throw new Error(`table ${table} not ACTIVE within 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await checkpointer.close();
+      await creating.close();
     }
   });
 });
