@@ -1,5 +1,6 @@
 import { writeLog } from '../../logging/writeLog.js';
 import { callDynamoDB, type DynamoDBCallPolicy } from './callDynamoDB.js';
+import { LeaseTableKeyError } from './errors/LeaseTableKeyError.js';
 import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
 import { KCL } from './kclLeaseItem.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
@@ -15,7 +16,8 @@ function named(error: unknown, name: string): boolean {
 
 /**
  * Makes sure a table exists and is ACTIVE or UPDATING: creates it (hash key `hashKey`, default `leaseKey`, of type S,
- * on-demand billing, as the KCL does) when `create`, else fails with LeaseTableMissingError.
+ * on-demand billing, as the KCL does) when `create`, else fails with LeaseTableMissingError; an
+ * existing table keyed otherwise fails with LeaseTableKeyError.
  * Waiting for a table to become ACTIVE ends when `closing` is aborted, failing with its reason.
  */
 export async function ensureLeaseTable(
@@ -30,7 +32,7 @@ export async function ensureLeaseTable(
 ): Promise<void> {
   const what = { tableName, context: { streamName } };
   const describe = () =>
-    callDynamoDB<{ Table?: { TableStatus?: string } } | 'missing'>(
+    callDynamoDB<{ Table?: DescribedTable } | 'missing'>(
       policy,
       { ...what, operation: 'DescribeTable' },
       () => new sdk.DescribeTableCommand({ TableName: tableName }),
@@ -69,4 +71,32 @@ export async function ensureLeaseTable(
     closing?.throwIfAborted();
     status = await describe();
   }
+  const key = otherKey(status.Table, hashKey);
+  if (key !== undefined) throw new LeaseTableKeyError(tableName, streamName, key, hashKey);
+}
+
+interface DescribedTable {
+  readonly TableStatus?: string;
+  readonly KeySchema?: readonly { readonly AttributeName?: string; readonly KeyType?: string }[];
+  readonly AttributeDefinitions?: readonly {
+    readonly AttributeName?: string;
+    readonly AttributeType?: string;
+  }[];
+}
+
+/**
+ * The table's key, as `name (type), ...`, when it is not `hashKey` (S) alone; undefined when it is
+ * (or the description does not say).
+ */
+function otherKey(table: DescribedTable | undefined, hashKey: string): string | undefined {
+  const schema = table?.KeySchema;
+  if (schema === undefined || schema.length === 0) return undefined;
+  const typeOf = (name: string | undefined) =>
+    table?.AttributeDefinitions?.find((definition) => definition.AttributeName === name)?.AttributeType;
+  const [first] = schema;
+  if (schema.length === 1 && first?.AttributeName === hashKey && (typeOf(hashKey) ?? 'S') === 'S')
+    return undefined;
+  return schema
+    .map((element) => `${String(element.AttributeName)} (${typeOf(element.AttributeName) ?? '?'})`)
+    .join(', ');
 }
