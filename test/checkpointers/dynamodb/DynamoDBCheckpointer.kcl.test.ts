@@ -272,6 +272,31 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
     ]);
   });
 
+  it('takes a lease item that has no leaseCounter yet (a checkpoint seeded by hand)', async () => {
+    const shard = 'shardId-000000000005';
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { leaseKey: { S: shard }, checkpoint: { S: SEQ_B }, checkpointSubSequenceNumber: { N: '0' } },
+      }),
+    );
+    const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');
+    expect(lease).toMatchObject({ owner: 'rx-worker', shardId: shard });
+    const item = await readItem(shard);
+    expect(item).toMatchObject({
+      leaseOwner: { S: 'rx-worker' },
+      leaseCounter: { N: '1' },
+      ownerSwitchesSinceCheckpoint: { N: '0' },
+      checkpoint: { S: SEQ_B },
+    });
+    // The KCL reads it now: it cannot read an item without a counter or an owner switch count.
+    expect(kclFormatProblems(item)).toEqual([]);
+    expect(await checkpointer.getCheckpoint(STREAM, shard)).toEqual({
+      kind: 'position',
+      position: { sequenceNumber: SEQ_B, subSequenceNumber: 0 },
+    });
+  });
+
   it('never puts the KCL ahead of unprocessed items: item 0 of an aggregated record keeps the KCL pair', async () => {
     const shard = 'shardId-000000000003';
     const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');
