@@ -25,6 +25,8 @@ type Dynalite = (options: Record<string, unknown>) => Server;
 export interface TestDynamoDBOptions {
   /** How long a table of the embedded server stays CREATING after a CreateTable (default 0). */
   readonly createTableMs?: number;
+  /** How long a table of the embedded server stays DELETING after a DeleteTable (default 0). */
+  readonly deleteTableMs?: number;
   /** How long a table of the embedded server stays UPDATING after an UpdateTable (default 0). */
   readonly updateTableMs?: number;
 }
@@ -45,7 +47,7 @@ export async function startTestDynamoDB(options: TestDynamoDBOptions = {}): Prom
     const dynalite = require('dynalite') as Dynalite;
     const started = dynalite({
       createTableMs: options.createTableMs ?? 0,
-      deleteTableMs: 0,
+      deleteTableMs: options.deleteTableMs ?? 0,
       updateTableMs: options.updateTableMs ?? 0,
     });
     await new Promise<void>((resolve, reject) => {

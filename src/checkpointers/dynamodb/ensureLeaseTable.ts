@@ -17,7 +17,8 @@ function named(error: unknown, name: string): boolean {
 /**
  * Makes sure a table exists and is ACTIVE or UPDATING: creates it (hash key `hashKey`, default `leaseKey`, of type S,
  * on-demand billing, as the KCL does) when `create`, else fails with LeaseTableMissingError; an
- * existing table keyed otherwise fails with LeaseTableKeyError.
+ * existing table keyed otherwise fails with LeaseTableKeyError. A table being deleted is waited for
+ * and, once gone, created again (or LeaseTableMissingError).
  * Waiting for a table to become ACTIVE ends when `closing` is aborted, failing with its reason.
  */
 export async function ensureLeaseTable(
@@ -39,9 +40,7 @@ export async function ensureLeaseTable(
       (error) =>
         named(error, 'ResourceNotFoundException') ? { handled: true, value: 'missing' } : undefined,
     );
-  let status = await describe();
-  if (status === 'missing') {
-    if (!create) throw new LeaseTableMissingError(tableName, streamName, undefined, hashKey);
+  const createTable = async () => {
     await callDynamoDB<unknown>(
       policy,
       { ...what, operation: 'CreateTable' },
@@ -55,9 +54,15 @@ export async function ensureLeaseTable(
       (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: undefined } : undefined),
     );
     writeLog(policy.logger, 'info', 'created DynamoDB table', { tableName, streamName, hashKey });
+  };
+  let status = await describe();
+  if (status === 'missing') {
+    if (!create) throw new LeaseTableMissingError(tableName, streamName, undefined, hashKey);
+    await createTable();
     status = await describe();
   }
   const giveUpAt = now() + ACTIVE_WAIT_MS;
+  let deleting = false;
   while (status === 'missing' || !USABLE.has(status.Table?.TableStatus ?? '')) {
     if (now() > giveUpAt)
       throw new LeaseTableMissingError(
@@ -69,7 +74,15 @@ export async function ensureLeaseTable(
     closing?.throwIfAborted();
     await policy.sleep(ACTIVE_POLL_MS);
     closing?.throwIfAborted();
+    if (status !== 'missing') deleting = status.Table?.TableStatus === 'DELETING';
     status = await describe();
+    // A table that was being deleted is gone: created again (a new table may still read as missing).
+    if (status === 'missing' && deleting) {
+      if (!create) throw new LeaseTableMissingError(tableName, streamName, undefined, hashKey);
+      deleting = false;
+      await createTable();
+      status = await describe();
+    }
   }
   const key = otherKey(status.Table, hashKey);
   if (key !== undefined) throw new LeaseTableKeyError(tableName, streamName, key, hashKey);

@@ -1,8 +1,10 @@
 // A lease table being updated (UPDATING: a capacity change, a billing-mode switch, an index being
 // added) serves reads and writes, and the KCL uses it as it is: so does the checkpointer. A table
-// still being created is waited for, but not past close().
+// still being created is waited for, but not past close(); one being deleted is created again once
+// gone (when the checkpointer may create tables).
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   UpdateTableCommand,
   type DynamoDBClient,
@@ -128,6 +130,46 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
     } finally {
       await checkpointer.close();
       await creating.close();
+    }
+  });
+
+  it('creates the table again once a table being deleted is gone', async () => {
+    const deleting = await startTestDynamoDB({ deleteTableMs: 1_000 });
+    const table = uniqueTableName('deleting');
+    const admin = deleting.createClient();
+    const statusNow = async () =>
+      (await admin.send(new DescribeTableCommand({ TableName: table })).catch(() => ({ Table: undefined })))
+        .Table?.TableStatus;
+    await admin.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'leaseKey', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'leaseKey', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    while ((await statusNow()) !== 'ACTIVE') await new Promise((resolve) => setTimeout(resolve, 20));
+    await admin.send(new DeleteTableCommand({ TableName: table }));
+    expect(await statusNow()).toBe('DELETING');
+    // Virtual time: a checkpointer that waited for the gone table would give up at once.
+    let clock = Date.now();
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: deleting.endpoint,
+      region: deleting.region,
+      credentials: deleting.credentials,
+      tableName: table,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      },
+    });
+    try {
+      expect(await checkpointer.acquireLease(STREAM, SHARD, 'worker-1')).toMatchObject({ owner: 'worker-1' });
+      expect(await statusNow()).toBe('ACTIVE');
+    } finally {
+      await checkpointer.close();
+      await deleting.close();
     }
   });
 });
