@@ -70,6 +70,7 @@ export async function ensureLeaseTable(
         streamName,
         new Error('table never became ACTIVE'),
         hashKey,
+        status === 'missing' ? 'missing' : (status.Table?.TableStatus ?? 'without a status'),
       );
     closing?.throwIfAborted();
     await policy.sleep(ACTIVE_POLL_MS);

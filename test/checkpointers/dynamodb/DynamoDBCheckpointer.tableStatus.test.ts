@@ -10,6 +10,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import { LeaseTableMissingError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
 import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
 
@@ -170,6 +171,43 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
     } finally {
       await checkpointer.close();
       await deleting.close();
+    }
+  });
+
+  it('gives up on a table that stays CREATING with an error that says so', async () => {
+    // Tables of this server stay CREATING far longer than the checkpointer's (virtual) wait.
+    const creating = await startTestDynamoDB({ createTableMs: 12_000 });
+    const table = uniqueTableName('stuck');
+    let clock = Date.now();
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: creating.endpoint,
+      region: creating.region,
+      credentials: creating.credentials,
+      tableName: table,
+      now: () => clock,
+      sleep: async () => {
+        clock += 20_000; // a few polls span the whole wait
+      },
+    });
+    const reader = creating.createClient();
+    try {
+      const error = await checkpointer.getCheckpoint(STREAM, SHARD).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(LeaseTableMissingError);
+      expect((error as LeaseTableMissingError).message).toContain(
+        `DynamoDB table "${table}" (stream ${STREAM}) is still CREATING, not ACTIVE`,
+      );
+      expect((error as LeaseTableMissingError).message).not.toContain('createTable is false');
+      // The server's timer keeps the process alive until the table is ACTIVE.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const { Table } = await reader.send(new DescribeTableCommand({ TableName: table }));
+        if (Table?.TableStatus === 'ACTIVE') break;
+        if (Date.now() > deadline) throw new Error(`table ${table} not ACTIVE within 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await checkpointer.close();
+      await creating.close();
     }
   });
 });
