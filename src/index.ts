@@ -98,6 +98,7 @@ export { RedisTlsError } from './checkpointers/redis/errors/RedisTlsError.js';
 export { DynamoDBCheckpointer } from './checkpointers/dynamodb/DynamoDBCheckpointer.js';
 export type { DynamoDBCheckpointerOptions } from './checkpointers/dynamodb/DynamoDBCheckpointerOptions.js';
 export { DynamoDBRequestError } from './checkpointers/dynamodb/errors/DynamoDBRequestError.js';
+export { LeaseTableKeyError } from './checkpointers/dynamodb/errors/LeaseTableKeyError.js';
 export { LeaseTableMissingError } from './checkpointers/dynamodb/errors/LeaseTableMissingError.js';
 export { DEFAULT_CHECKPOINTER_NAME, type CheckpointerInput } from './checkpointers/toCheckpointer.js';
 export {

@@ -1,9 +1,12 @@
 // A checkpointer failure that no retry mends (here: a DynamoDB lease table that does not exist,
-// with createTable: false, as when continuing a KCL application's table) stops the consumer at
+// with createTable: false, as when continuing a KCL application's table, or a table keyed
+// otherwise than a lease table) stops the consumer at
 // once with CheckpointerMisconfiguredError, instead of retrying it for checkpointerTimeoutMs and
 // then calling the checkpointer unreachable. A store that is down is still retried.
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { firstValueFrom, materialize, toArray } from 'rxjs';
 import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import { LeaseTableKeyError } from '../../src/checkpointers/dynamodb/errors/LeaseTableKeyError.js';
 import { LeaseTableMissingError } from '../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
 import { CheckpointerMisconfiguredError } from '../../src/consumer/errors/CheckpointerMisconfiguredError.js';
 import { CheckpointerUnavailableError } from '../../src/consumer/errors/CheckpointerUnavailableError.js';
@@ -55,6 +58,48 @@ it('stops at once, naming the missing lease table, rather than retrying for chec
     expect(misconfigured.context.streamName).toBe(streamName);
     // The default checkpointerTimeoutMs is 30 s; a loaded machine still answers within 20.
     expect(elapsedMs).toBeLessThan(20_000);
+  } finally {
+    await checkpointer.close();
+  }
+});
+
+it('stops at once when the lease table has another key than leaseKey (not a KCL lease table)', async () => {
+  const streamName = uniqueStreamName('wrong-key');
+  await kinesis.createStream(streamName, 1);
+  const tableName = uniqueTableName('wrong-key');
+  const client = dynamo.createClient();
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const checkpointer = new DynamoDBCheckpointer({
+    endpoint: dynamo.endpoint,
+    region: dynamo.region,
+    credentials: dynamo.credentials,
+    tableName,
+  });
+  try {
+    // A failure taken for an outage would end the reading after this long, unreachable.
+    const consumer = fromKinesis({
+      streamName,
+      client: kinesis.createClient(),
+      checkpointer,
+      checkpointerTimeoutMs: 2_000,
+    });
+    const notifications = await firstValueFrom(consumer.pipe(checkpoint(), materialize(), toArray()));
+    await consumer.stopped();
+    const error: unknown = notifications[0]?.error;
+    expect(error).toBeInstanceOf(CheckpointerMisconfiguredError);
+    const cause = (error as CheckpointerMisconfiguredError).cause;
+    expect(cause).toBeInstanceOf(LeaseTableKeyError);
+    expect((cause as LeaseTableKeyError).retriable).toBe(false);
+    expect((cause as LeaseTableKeyError).message).toContain(
+      `DynamoDB table "${tableName}" (stream ${streamName}) has the key id (S), not leaseKey (S)`,
+    );
   } finally {
     await checkpointer.close();
   }

@@ -22,7 +22,16 @@ export function uniqueTableName(prefix = 'leases'): string {
 
 type Dynalite = (options: Record<string, unknown>) => Server;
 
-export async function startTestDynamoDB(): Promise<TestDynamoDB> {
+export interface TestDynamoDBOptions {
+  /** How long a table of the embedded server stays CREATING after a CreateTable (default 0). */
+  readonly createTableMs?: number;
+  /** How long a table of the embedded server stays DELETING after a DeleteTable (default 0). */
+  readonly deleteTableMs?: number;
+  /** How long a table of the embedded server stays UPDATING after an UpdateTable (default 0). */
+  readonly updateTableMs?: number;
+}
+
+export async function startTestDynamoDB(options: TestDynamoDBOptions = {}): Promise<TestDynamoDB> {
   const region = process.env.AWS_REGION ?? 'us-east-1';
   const credentials = {
     accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
@@ -36,7 +45,11 @@ export async function startTestDynamoDB(): Promise<TestDynamoDB> {
   } else {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const dynalite = require('dynalite') as Dynalite;
-    const started = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const started = dynalite({
+      createTableMs: options.createTableMs ?? 0,
+      deleteTableMs: options.deleteTableMs ?? 0,
+      updateTableMs: options.updateTableMs ?? 0,
+    });
     await new Promise<void>((resolve, reject) => {
       started.once('error', reject);
       started.listen(0, '127.0.0.1', () => resolve());

@@ -66,6 +66,8 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
   private readonly context: DynamoDBLeaseContext;
   private readonly queues = new ShardQueues();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Aborted by close(), with a CheckpointerClosedError: ends a wait for a table being created. */
+  private readonly closing = new AbortController();
   private closed = false;
 
   constructor(options: DynamoDBCheckpointerOptions = {}) {
@@ -96,7 +98,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       handoffs: new HandoffObservations(this.handoffTimeoutMs, this.handoffReservationMs),
       held: new HeldLeases(store, observations, this.leaseDurationMs, this.options.now, this.options.logger),
       lostTakes: new LostTakes(),
-      tables: new LeaseTables(sdk, policy, this.options),
+      tables: new LeaseTables(sdk, policy, this.options, this.closing.signal),
       workers: new WorkerRegistry(sdk, policy, this.options.keyingFor, this.leaseDurationMs),
     };
   }
@@ -258,6 +260,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort(new CheckpointerClosedError(this.name, 'wait for its table to be created'));
     await Promise.allSettled([...this.inFlight]);
     // A take whose answer was lost may have given this process a lease nobody knows of: release it.
     await releaseLostTakes(this.context);

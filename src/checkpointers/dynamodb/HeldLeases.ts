@@ -15,6 +15,8 @@ export interface HeldLease {
   counter: number;
   expiresAt: number;
   checkpoint: ShardCheckpoint | undefined;
+  /** A write through the lease failed: it may have landed, and the next one reads the item first. */
+  unsettled?: boolean;
 }
 
 /**
@@ -66,9 +68,37 @@ export class HeldLeases {
   async heldOrLost(table: string, lease: Lease): Promise<HeldLease> {
     const key = leaseKeyOf(table, lease.streamName, lease.shardId);
     const held = this.held.get(key);
-    if (held !== undefined && held.token === lease.token && this.now() < held.expiresAt) return held;
+    if (held !== undefined && held.token === lease.token && this.now() < held.expiresAt) {
+      await this.settle(table, lease, held);
+      return held;
+    }
     if (held !== undefined && held.token === lease.token) this.held.delete(key);
     throw await this.lost(table, lease);
+  }
+
+  /**
+   * After a write through the lease failed (its call gave up; it may have landed all the same),
+   * reads the item: the counter that write set, with our owner, before our deadline, means it
+   * landed (its counter and stored position are taken in); the counter we last wrote means it did
+   * not; anything else is a lost lease. So the next write is never taken for the failed one.
+   */
+  async settle(table: string, lease: Lease, held: HeldLease): Promise<void> {
+    if (held.unsettled !== true) return;
+    const key = leaseKeyOf(table, lease.streamName, lease.shardId);
+    const item = await this.store.get(table, lease.streamName, lease.shardId);
+    if (this.landedEarlier(item, lease, held) && item !== undefined) {
+      held.counter += 1;
+      held.checkpoint = checkpointOf(item);
+      this.observations.wrote(key, held.counter, this.now());
+    } else if (
+      item === undefined ||
+      leaseOwnerOf(item) !== lease.owner ||
+      leaseCounterOf(item) !== held.counter
+    ) {
+      if (this.held.get(key) === held) this.held.delete(key);
+      throw this.lostAs(table, lease, item);
+    }
+    held.unsettled = false;
   }
 
   /**
@@ -86,7 +116,13 @@ export class HeldLeases {
   ): Promise<void> {
     const key = leaseKeyOf(table, lease.streamName, lease.shardId);
     const at = this.now();
-    const result = await this.store.updateThroughLease(table, lease, held.counter, held.counter + 1, update);
+    let result: unknown;
+    try {
+      result = await this.store.updateThroughLease(table, lease, held.counter, held.counter + 1, update);
+    } catch (error) {
+      held.unsettled = true;
+      throw error;
+    }
     if (result === 'condition-failed') {
       const item = await this.store.get(table, lease.streamName, lease.shardId);
       if (!this.landedEarlier(item, lease, held)) {

@@ -2,7 +2,7 @@ import type { AttributeValue, UpdateItemCommandInput } from '@aws-sdk/client-dyn
 import type { Lease } from '../Checkpointer.js';
 import { writeLog } from '../../logging/writeLog.js';
 import { callDynamoDB, isConditionalCheckFailed, type DynamoDBCallPolicy } from './callDynamoDB.js';
-import { KCL, type LeaseItem } from './kclLeaseItem.js';
+import { isLeaseEntity, KCL, type LeaseItem } from './kclLeaseItem.js';
 import type { LeaseKeying } from './LeaseKeying.js';
 import { TAKE_TOKEN } from './leaseTake.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
@@ -71,7 +71,10 @@ export class LeaseItemStore {
     return answer.Item;
   }
 
-  /** Every lease item of a stream in its table (consistent scan, all pages); other streams' are left out. */
+  /**
+   * Every lease item of a stream in its table (consistent scan, all pages); other streams' are left
+   * out, and so are the items of a KCL 3.5 table that are not leases.
+   */
   async scan(table: string, streamName: string): Promise<LeaseItem[]> {
     const items: LeaseItem[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
@@ -89,7 +92,8 @@ export class LeaseItemStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
     const keying = this.keyingFor(streamName);
-    for (const item of items) {
+    const leases = items.filter(isLeaseEntity); // a KCL 3.5 table also holds its other entities
+    for (const item of leases) {
       const stray = keying.strayIdentifierOf(item);
       if (stray === undefined || this.strays.has(`${table}\u0000${stray}`)) continue;
       this.strays.add(`${table}\u0000${stray}`);
@@ -107,7 +111,7 @@ export class LeaseItemStore {
         },
       );
     }
-    return items.filter((item) => keying.shardIdOf(item) !== undefined);
+    return leases.filter((item) => keying.shardIdOf(item) !== undefined);
   }
 
   /** Puts a shard's first lease item (its key attributes added here); 'condition-failed' if it has one. */

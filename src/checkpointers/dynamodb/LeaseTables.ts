@@ -2,6 +2,7 @@ import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import type { DynamoDBCallPolicy } from './callDynamoDB.js';
 import type { ResolvedDynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
 import { ensureLeaseTable } from './ensureLeaseTable.js';
+import { KCL } from './kclLeaseItem.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
 import { WORKER_ID, workersTableOf } from './WorkerRegistry.js';
 
@@ -21,6 +22,8 @@ export class LeaseTables {
     private readonly sdk: DynamoDBModule,
     private readonly policy: DynamoDBCallPolicy,
     private readonly options: ResolvedDynamoDBCheckpointerOptions,
+    /** Aborted by close(): a wait for a table to become ACTIVE ends then. */
+    private readonly closing: AbortSignal,
   ) {}
 
   /** The workers table beside a stream's lease table, created (or checked) once. */
@@ -37,6 +40,7 @@ export class LeaseTables {
           this.options.createTable,
           this.options.now,
           WORKER_ID,
+          this.closing,
         ).then(() => name);
         this.workerTables.set(name, ready);
         ready.catch(() => this.workerTables.delete(name));
@@ -75,6 +79,8 @@ export class LeaseTables {
         streamName,
         this.options.createTable,
         this.options.now,
+        KCL.leaseKey,
+        this.closing,
       ).then(() => tableName);
       this.tables.set(tableName, ready);
       ready.catch(() => this.tables.delete(tableName));

@@ -62,30 +62,35 @@ export async function acquireLeaseItem(
   // Free, expired (ours from an earlier life of this worker too), or handed over: take it over
   // (removing a KCL 3.x `checkpointOwner`, as the KCL's own take does).
   const backfill = missingLineage(item, lineage);
+  // An owner switch, as the KCL counts one: the lease had another owner (a free lease has none).
+  // The count is written where missing: the KCL cannot read an item without it.
+  const switches = current !== undefined && current !== owner;
+  // An item written without a counter (a checkpoint seeded by hand) is taken on its absence.
+  const counted = item[KCL.leaseCounter] !== undefined;
   const take: LeaseTake = { owner, token: randomUUID(), counter: counter + 1, sentAt: options.now() };
   const result = await store.takeUpdate<{ Attributes?: LeaseItem }>(table, streamName, shardId, {
     UpdateExpression:
-      (current === owner
-        ? 'SET #owner = :owner, #counter = :next, #take = :take'
-        : 'SET #owner = :owner, #counter = :next, #take = :take, #switches = if_not_exists(#switches, :zero) + :one') +
+      'SET #owner = :owner, #counter = :next, #take = :take, #switches = if_not_exists(#switches, :zero)' +
+      (switches ? ' + :one' : '') +
       backfill.sets.map((set) => `, ${set}`).join('') +
       ' REMOVE #h0, #h1, #h2, #h3, #checkpointOwner',
-    ConditionExpression: '#counter = :counter',
+    ConditionExpression: counted ? '#counter = :counter' : 'attribute_not_exists(#counter)',
     ExpressionAttributeNames: {
       '#owner': KCL.leaseOwner,
       '#counter': KCL.leaseCounter,
       '#checkpointOwner': KCL.checkpointOwner,
       '#take': TAKE_TOKEN,
-      ...(current === owner ? {} : { '#switches': KCL.ownerSwitchesSinceCheckpoint }),
+      '#switches': KCL.ownerSwitchesSinceCheckpoint,
       ...Object.fromEntries(HANDOFF_ATTRIBUTES.map((name, index) => [`#h${index}`, name])),
       ...backfill.names,
     },
     ExpressionAttributeValues: {
       ':owner': { S: owner },
       ':next': { N: String(counter + 1) },
-      ':counter': { N: String(counter) },
+      ...(counted ? { ':counter': { N: String(counter) } } : {}),
       ':take': { S: take.token },
-      ...(current === owner ? {} : { ':zero': { N: '0' }, ':one': { N: '1' } }),
+      ':zero': { N: '0' },
+      ...(switches ? { ':one': { N: '1' } } : {}),
       ...backfill.values,
     },
     ReturnValues: 'ALL_NEW',

@@ -24,6 +24,7 @@ export function createDynamoDBClient(
   const config: DynamoDBClientConfig = { maxAttempts: 1 };
   if (options.region !== undefined) config.region = options.region;
   if (options.credentials !== undefined) config.credentials = { ...options.credentials };
+  const fromOption = options.endpoint !== undefined;
   const endpoint = options.endpoint ?? nonEmpty(process.env.DYNAMODB_ENDPOINT);
   const http = {
     connectionTimeout: timeouts.connectTimeout,
@@ -31,12 +32,17 @@ export function createDynamoDBClient(
     throwOnRequestTimeout: true,
   };
   if (endpoint !== undefined) {
+    const option = fromOption ? 'endpoint' : 'endpoint (from DYNAMODB_ENDPOINT)';
+    const allowed = 'expected an absolute http:// or https:// URL such as http://127.0.0.1:8000';
     let url: URL;
     try {
       url = new URL(endpoint);
     } catch {
-      throw new InvalidOptionError('endpoint', endpoint, 'expected a URL such as http://127.0.0.1:8000');
+      throw new InvalidOptionError(option, endpoint, allowed);
     }
+    // `localhost:8000` parses as a URL of scheme `localhost:`: the SDK would fail every call.
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new InvalidOptionError(option, endpoint, allowed);
     config.endpoint = endpoint;
     config.requestHandler =
       url.protocol === 'http:'

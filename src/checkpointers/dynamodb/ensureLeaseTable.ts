@@ -1,19 +1,25 @@
 import { writeLog } from '../../logging/writeLog.js';
 import { callDynamoDB, type DynamoDBCallPolicy } from './callDynamoDB.js';
+import { LeaseTableKeyError } from './errors/LeaseTableKeyError.js';
 import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
 import { KCL } from './kclLeaseItem.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
 
 const ACTIVE_POLL_MS = 100;
 const ACTIVE_WAIT_MS = 120_000;
+/** A table being updated (capacity, billing mode, an index) serves reads and writes, as the KCL uses it. */
+const USABLE = new Set(['ACTIVE', 'UPDATING']);
 
 function named(error: unknown, name: string): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
 }
 
 /**
- * Makes sure a table exists and is ACTIVE: creates it (hash key `hashKey`, default `leaseKey`, of type S,
- * on-demand billing, as the KCL does) when `create`, else fails with LeaseTableMissingError.
+ * Makes sure a table exists and is ACTIVE or UPDATING: creates it (hash key `hashKey`, default `leaseKey`, of type S,
+ * on-demand billing, as the KCL does) when `create`, else fails with LeaseTableMissingError; an
+ * existing table keyed otherwise fails with LeaseTableKeyError. A table being deleted is waited for
+ * and, once gone, created again (or LeaseTableMissingError).
+ * Waiting for a table to become ACTIVE ends when `closing` is aborted, failing with its reason.
  */
 export async function ensureLeaseTable(
   sdk: DynamoDBModule,
@@ -23,19 +29,18 @@ export async function ensureLeaseTable(
   create: boolean,
   now: () => number,
   hashKey: string = KCL.leaseKey,
+  closing?: AbortSignal,
 ): Promise<void> {
   const what = { tableName, context: { streamName } };
   const describe = () =>
-    callDynamoDB<{ Table?: { TableStatus?: string } } | 'missing'>(
+    callDynamoDB<{ Table?: DescribedTable } | 'missing'>(
       policy,
       { ...what, operation: 'DescribeTable' },
       () => new sdk.DescribeTableCommand({ TableName: tableName }),
       (error) =>
         named(error, 'ResourceNotFoundException') ? { handled: true, value: 'missing' } : undefined,
     );
-  let status = await describe();
-  if (status === 'missing') {
-    if (!create) throw new LeaseTableMissingError(tableName, streamName, undefined, hashKey);
+  const createTable = async () => {
     await callDynamoDB<unknown>(
       policy,
       { ...what, operation: 'CreateTable' },
@@ -49,18 +54,63 @@ export async function ensureLeaseTable(
       (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: undefined } : undefined),
     );
     writeLog(policy.logger, 'info', 'created DynamoDB table', { tableName, streamName, hashKey });
+  };
+  let status = await describe();
+  if (status === 'missing') {
+    if (!create) throw new LeaseTableMissingError(tableName, streamName, undefined, hashKey);
+    await createTable();
     status = await describe();
   }
   const giveUpAt = now() + ACTIVE_WAIT_MS;
-  while (status === 'missing' || status.Table?.TableStatus !== 'ACTIVE') {
+  let deleting = false;
+  while (status === 'missing' || !USABLE.has(status.Table?.TableStatus ?? '')) {
     if (now() > giveUpAt)
       throw new LeaseTableMissingError(
         tableName,
         streamName,
         new Error('table never became ACTIVE'),
         hashKey,
+        status === 'missing' ? 'missing' : (status.Table?.TableStatus ?? 'without a status'),
       );
+    closing?.throwIfAborted();
     await policy.sleep(ACTIVE_POLL_MS);
+    closing?.throwIfAborted();
+    if (status !== 'missing') deleting = status.Table?.TableStatus === 'DELETING';
     status = await describe();
+    // A table that was being deleted is gone: created again (a new table may still read as missing).
+    if (status === 'missing' && deleting) {
+      if (!create) throw new LeaseTableMissingError(tableName, streamName, undefined, hashKey);
+      deleting = false;
+      await createTable();
+      status = await describe();
+    }
   }
+  const key = otherKey(status.Table, hashKey);
+  if (key !== undefined) throw new LeaseTableKeyError(tableName, streamName, key, hashKey);
+}
+
+interface DescribedTable {
+  readonly TableStatus?: string;
+  readonly KeySchema?: readonly { readonly AttributeName?: string; readonly KeyType?: string }[];
+  readonly AttributeDefinitions?: readonly {
+    readonly AttributeName?: string;
+    readonly AttributeType?: string;
+  }[];
+}
+
+/**
+ * The table's key, as `name (type), ...`, when it is not `hashKey` (S) alone; undefined when it is
+ * (or the description does not say).
+ */
+function otherKey(table: DescribedTable | undefined, hashKey: string): string | undefined {
+  const schema = table?.KeySchema;
+  if (schema === undefined || schema.length === 0) return undefined;
+  const typeOf = (name: string | undefined) =>
+    table?.AttributeDefinitions?.find((definition) => definition.AttributeName === name)?.AttributeType;
+  const [first] = schema;
+  if (schema.length === 1 && first?.AttributeName === hashKey && (typeOf(hashKey) ?? 'S') === 'S')
+    return undefined;
+  return schema
+    .map((element) => `${String(element.AttributeName)} (${typeOf(element.AttributeName) ?? '?'})`)
+    .join(', ');
 }

@@ -25,7 +25,18 @@ export const KCL = {
   pendingCheckpointState: 'pendingCheckpointState',
   /** KCL 3.x: the worker that may still checkpoint during its graceful handoff; removed on a take. */
   checkpointOwner: 'checkpointOwner',
+  /**
+   * KCL 3.5+: what an item of the lease table is (its worker metrics and coordinator state may be
+   * kept there too); a lease has none (written before) or LEASE.
+   */
+  entityType: 'entityType',
 } as const;
+
+/** Whether an item of a lease table is a lease, as the KCL tells: no `entityType`, or LEASE. */
+export function isLeaseEntity(item: LeaseItem): boolean {
+  const value = item[KCL.entityType];
+  return value === undefined || value.S === undefined || value.S === 'LEASE';
+}
 
 /**
  * Not a KCL attribute: set only while the stored position is "item 0 of an aggregated record

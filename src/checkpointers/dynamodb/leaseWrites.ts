@@ -2,6 +2,7 @@ import type { CheckpointPosition, Lease, ShardLineage } from '../Checkpointer.js
 import type { ReleaseLeaseOptions } from '../LeaseCoordinator.js';
 import type { ReleaseLeaseResult } from '../ReleaseLeaseResult.js';
 import { comparePositions } from '../comparePositions.js';
+import { LeaseLostError } from '../errors/LeaseLostError.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { HANDOFF, HANDOFF_ATTRIBUTES } from './handoffAttributes.js';
 import {
@@ -46,6 +47,12 @@ export async function releaseHeldLease(
   const key = leaseKeyOf(table, lease.streamName, lease.shardId);
   const held = context.held.get(key);
   if (held === undefined || held.token !== lease.token) return NOT_RESERVED;
+  try {
+    await context.held.settle(table, lease, held);
+  } catch (error) {
+    if (error instanceof LeaseLostError) return NOT_RESERVED; // nothing of ours left to release
+    throw error;
+  }
   const handoffTo =
     options.handoffTo !== undefined && (await requesterLive(context, lease.streamName, options.handoffTo))
       ? options.handoffTo

@@ -193,6 +193,22 @@ describe('DynamoDBCheckpointer request failures', () => {
     );
   });
 
+  it.each(['localhost:8000', 'AKIAEXAMPLE:s3cr3t@dynamodb.local', 'ftp://127.0.0.1:8000'])(
+    'rejects the endpoint %s, not an http:// or https:// URL, at once and without its secrets',
+    (endpoint) => {
+      let error: unknown;
+      try {
+        new DynamoDBCheckpointer({ endpoint, region: dynamo.region, credentials: dynamo.credentials });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect((error as InvalidOptionError).option).toBe('endpoint');
+      expect((error as InvalidOptionError).message).toContain('http:// or https://');
+      expect((error as InvalidOptionError).message).not.toContain('s3cr3t');
+    },
+  );
+
   it('binds a table given by name to one stream', async () => {
     const checkpointer = new DynamoDBCheckpointer({
       endpoint: dynamo.endpoint,

@@ -224,6 +224,79 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
     expect(ended.leaseOwner).toBeUndefined();
   });
 
+  it('takes a free lease without counting an owner switch, as the KCL does', async () => {
+    // The KCL adds 1 to ownerSwitchesSinceCheckpoint only when the lease had another owner.
+    const lease = await checkpointer.acquireLease(STREAM, 'shardId-000000000003', 'rx-worker');
+    if (lease === undefined) throw new Error('expected the free lease');
+    expect(await readItem('shardId-000000000003')).toMatchObject({
+      leaseOwner: { S: 'rx-worker' },
+      leaseCounter: { N: '4' },
+      ownerSwitchesSinceCheckpoint: { N: '2' },
+    });
+    await checkpointer.releaseLease(lease);
+    expect(await checkpointer.acquireLease(STREAM, 'shardId-000000000003', 'rx-worker-2')).toBeDefined();
+    expect(await readItem('shardId-000000000003')).toMatchObject({
+      ownerSwitchesSinceCheckpoint: { N: '2' },
+    });
+  });
+
+  it("leaves alone the KCL's other entities kept in its lease table (KCL 3.5 single-table mode)", async () => {
+    // A KCL 3.5 application keeps its worker metrics and coordinator state as items of the lease
+    // table, told apart from leases by `entityType` (a lease has none, or LEASE).
+    const others: Item[] = [
+      {
+        leaseKey: { S: 'Migration3.0' },
+        entityType: { S: 'CLIENT_VERSION_MIGRATION' },
+        cv: { S: 'CLIENT_VERSION_3X' },
+      },
+      { leaseKey: { S: 'TableMigration3.5' }, entityType: { S: 'TABLE_MIGRATION' } },
+      {
+        leaseKey: { S: 'kcl-worker-1' },
+        entityType: { S: 'WORKER_METRIC_STATS' },
+        lut: { N: '1700000000' },
+      },
+    ];
+    for (const item of others) await client.send(new PutItemCommand({ TableName: table, Item: item }));
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { ...KCL_ITEMS[1], leaseKey: { S: 'shardId-000000000004' }, entityType: { S: 'LEASE' } },
+      }),
+    );
+    expect((await checkpointer.listLeases(STREAM)).map((info) => info.shardId)).toEqual([
+      'shardId-000000000000',
+      'shardId-000000000001',
+      'shardId-000000000002',
+      'shardId-000000000003',
+      'shardId-000000000004',
+    ]);
+  });
+
+  it('takes a lease item that has no leaseCounter yet (a checkpoint seeded by hand)', async () => {
+    const shard = 'shardId-000000000005';
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { leaseKey: { S: shard }, checkpoint: { S: SEQ_B }, checkpointSubSequenceNumber: { N: '0' } },
+      }),
+    );
+    const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');
+    expect(lease).toMatchObject({ owner: 'rx-worker', shardId: shard });
+    const item = await readItem(shard);
+    expect(item).toMatchObject({
+      leaseOwner: { S: 'rx-worker' },
+      leaseCounter: { N: '1' },
+      ownerSwitchesSinceCheckpoint: { N: '0' },
+      checkpoint: { S: SEQ_B },
+    });
+    // The KCL reads it now: it cannot read an item without a counter or an owner switch count.
+    expect(kclFormatProblems(item)).toEqual([]);
+    expect(await checkpointer.getCheckpoint(STREAM, shard)).toEqual({
+      kind: 'position',
+      position: { sequenceNumber: SEQ_B, subSequenceNumber: 0 },
+    });
+  });
+
   it('never puts the KCL ahead of unprocessed items: item 0 of an aggregated record keeps the KCL pair', async () => {
     const shard = 'shardId-000000000003';
     const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');

@@ -39,7 +39,7 @@ function lossyClient(real: DynamoDBClient) {
   return { client: client as unknown as DynamoDBClient, state };
 }
 
-async function setup(now?: () => number) {
+async function setup(now?: () => number, maxAttempts?: number) {
   const { client, state } = lossyClient(dynamo.createClient());
   const tableName = uniqueTableName('lost-reply');
   const checkpointer = new DynamoDBCheckpointer({
@@ -48,6 +48,7 @@ async function setup(now?: () => number) {
     failoverTimeMs: 10_000,
     sleep: async () => undefined,
     ...(now !== undefined ? { now } : {}),
+    ...(maxAttempts !== undefined ? { maxAttempts } : {}),
   });
   const lease = await checkpointer.acquireLease(STREAM, SHARD, 'worker-a');
   if (lease === undefined) throw new Error('expected the free lease');
@@ -117,6 +118,32 @@ describe('DynamoDBCheckpointer when a write landed but its answer was lost', () 
         clock += 4_000; // the retry, and the read after it, happen after the lease deadline
       };
       await expect(checkpointer.renewLease(lease)).rejects.toBeInstanceOf(LeaseLostError);
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
+  it('a call that gave up after its write landed: the next write is not taken for that one', async () => {
+    // One attempt per call: the checkpoint of 42 lands, its answer is lost, and the call fails.
+    const { checkpointer, lease, state } = await setup(undefined, 1);
+    try {
+      state.lostAnswers = 1;
+      await expect(checkpointer.checkpoint(lease, { sequenceNumber: '42' })).rejects.toMatchObject({
+        name: 'DynamoDBRequestError',
+      });
+      // The table holds 42. A checkpoint of 43 reported stored must be stored.
+      const stored = await checkpointer.checkpoint(lease, { sequenceNumber: '43' }).catch(() => false);
+      if (stored)
+        expect(await checkpointer.getCheckpoint(STREAM, SHARD)).toEqual({
+          kind: 'position',
+          position: { sequenceNumber: '43' },
+        });
+      // And the lease goes on: a retry of 43 stores it.
+      await expect(checkpointer.checkpoint(lease, { sequenceNumber: '43' })).resolves.toBe(true);
+      expect(await checkpointer.getCheckpoint(STREAM, SHARD)).toEqual({
+        kind: 'position',
+        position: { sequenceNumber: '43' },
+      });
     } finally {
       await checkpointer.close();
     }

@@ -1,0 +1,213 @@
+// A lease table being updated (UPDATING: a capacity change, a billing-mode switch, an index being
+// added) serves reads and writes, and the KCL uses it as it is: so does the checkpointer. A table
+// still being created is waited for, but not past close(); one being deleted is created again once
+// gone (when the checkpointer may create tables).
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  UpdateTableCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import { LeaseTableMissingError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
+import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
+import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
+
+const STREAM = 'orders';
+const SHARD = 'shardId-000000000000';
+
+// Long enough for a checkpointer that waits for ACTIVE to give up first (in virtual time).
+const UPDATING_MS = 10_000;
+
+let dynamo: TestDynamoDB;
+let client: DynamoDBClient;
+const updating: string[] = [];
+
+beforeAll(async () => {
+  dynamo = await startTestDynamoDB({ updateTableMs: UPDATING_MS });
+  client = dynamo.createClient();
+});
+
+afterAll(async () => {
+  // The embedded server's update timers keep the process alive until the tables are ACTIVE again.
+  for (const table of updating) await waitForActive(table, UPDATING_MS + 60_000);
+  await dynamo.close();
+});
+
+async function statusOf(table: string): Promise<string | undefined> {
+  return (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus;
+}
+
+async function waitForActive(table: string, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while ((await statusOf(table)) !== 'ACTIVE') {
+    if (Date.now() > deadline) throw new Error(`table ${table} not ACTIVE within ${withinMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A provisioned table, as a KCL application's often is, whose capacity is being changed. */
+async function createUpdatingTable(table: string, hashKey: string): Promise<void> {
+  await client.send(
+    new CreateTableCommand({
+      TableName: table,
+      AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
+      ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+    }),
+  );
+  await waitForActive(table, 30_000);
+  updating.push(table);
+  await client.send(
+    new UpdateTableCommand({
+      TableName: table,
+      ProvisionedThroughput: { ReadCapacityUnits: 10, WriteCapacityUnits: 10 },
+    }),
+  );
+  expect(await statusOf(table)).toBe('UPDATING');
+}
+
+describe('DynamoDBCheckpointer with a table being updated', () => {
+  it('uses an UPDATING lease table and workers table at once, as the KCL does', async () => {
+    const table = uniqueTableName('updating');
+    await createUpdatingTable(table, 'leaseKey');
+    await createUpdatingTable(`${table}-workers`, 'workerId');
+    // Virtual time: a checkpointer that waited for ACTIVE would give up at once, not after minutes.
+    let clock = Date.now();
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: table,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+    try {
+      const lease = await checkpointer.acquireLease(STREAM, SHARD, 'worker-1');
+      if (lease === undefined) throw new Error('expected the lease');
+      await checkpointer.checkpoint(lease, {
+        sequenceNumber: '49590338271490256608559692538361571095921575989136588898',
+      });
+      expect(await checkpointer.liveWorkers(STREAM)).toEqual([]);
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
+  it('stops waiting for a table being created when closed: the call fails, no lease is taken', async () => {
+    // Tables of this server stay CREATING long after close() is called.
+    const creating = await startTestDynamoDB({ createTableMs: 5_000 });
+    const table = uniqueTableName('creating');
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: creating.endpoint,
+      region: creating.region,
+      credentials: creating.credentials,
+      tableName: table,
+    });
+    const reader = creating.createClient();
+    try {
+      const acquiring = checkpointer.acquireLease(STREAM, SHARD, 'worker-1').then(
+        (lease) => lease,
+        (error: unknown) => error,
+      );
+      const statusNow = async () =>
+        (
+          await reader
+            .send(new DescribeTableCommand({ TableName: table }))
+            .catch(() => ({ Table: undefined }))
+        ).Table?.TableStatus;
+      while ((await statusNow()) !== 'CREATING') await new Promise((resolve) => setTimeout(resolve, 20));
+      await checkpointer.close();
+      expect(await acquiring).toBeInstanceOf(CheckpointerClosedError);
+      // The server's timer keeps the process alive until the table is ACTIVE.
+      const deadline = Date.now() + 60_000;
+      while ((await statusNow()) !== 'ACTIVE') {
+        if (Date.now() > deadline) throw new Error(`table ${table} not ACTIVE within 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await checkpointer.close();
+      await creating.close();
+    }
+  });
+
+  it('creates the table again once a table being deleted is gone', async () => {
+    const deleting = await startTestDynamoDB({ deleteTableMs: 1_000 });
+    const table = uniqueTableName('deleting');
+    const admin = deleting.createClient();
+    const statusNow = async () =>
+      (await admin.send(new DescribeTableCommand({ TableName: table })).catch(() => ({ Table: undefined })))
+        .Table?.TableStatus;
+    await admin.send(
+      new CreateTableCommand({
+        TableName: table,
+        AttributeDefinitions: [{ AttributeName: 'leaseKey', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'leaseKey', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    while ((await statusNow()) !== 'ACTIVE') await new Promise((resolve) => setTimeout(resolve, 20));
+    await admin.send(new DeleteTableCommand({ TableName: table }));
+    expect(await statusNow()).toBe('DELETING');
+    // Virtual time: a checkpointer that waited for the gone table would give up at once.
+    let clock = Date.now();
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: deleting.endpoint,
+      region: deleting.region,
+      credentials: deleting.credentials,
+      tableName: table,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      },
+    });
+    try {
+      expect(await checkpointer.acquireLease(STREAM, SHARD, 'worker-1')).toMatchObject({ owner: 'worker-1' });
+      expect(await statusNow()).toBe('ACTIVE');
+    } finally {
+      await checkpointer.close();
+      await deleting.close();
+    }
+  });
+
+  it('gives up on a table that stays CREATING with an error that says so', async () => {
+    // Tables of this server stay CREATING far longer than the checkpointer's (virtual) wait.
+    const creating = await startTestDynamoDB({ createTableMs: 12_000 });
+    const table = uniqueTableName('stuck');
+    let clock = Date.now();
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: creating.endpoint,
+      region: creating.region,
+      credentials: creating.credentials,
+      tableName: table,
+      now: () => clock,
+      sleep: async () => {
+        clock += 20_000; // a few polls span the whole wait
+      },
+    });
+    const reader = creating.createClient();
+    try {
+      const error = await checkpointer.getCheckpoint(STREAM, SHARD).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(LeaseTableMissingError);
+      expect((error as LeaseTableMissingError).message).toContain(
+        `DynamoDB table "${table}" (stream ${STREAM}) is still CREATING, not ACTIVE`,
+      );
+      expect((error as LeaseTableMissingError).message).not.toContain('createTable is false');
+      // The server's timer keeps the process alive until the table is ACTIVE.
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const { Table } = await reader.send(new DescribeTableCommand({ TableName: table }));
+        if (Table?.TableStatus === 'ACTIVE') break;
+        if (Date.now() > deadline) throw new Error(`table ${table} not ACTIVE within 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await checkpointer.close();
+      await creating.close();
+    }
+  });
+});
