@@ -1,5 +1,5 @@
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { answerOfSdkError, invalidArgument, maxResultsRefusal, type AwsErrorAnswer } from './awsErrors.js';
+import { answerOfSdkError, invalidArgument, rangeRefusal, type AwsErrorAnswer } from './awsErrors.js';
 import { parseConsumerArn } from './efo/consumerArn.js';
 import { consumerNotFound } from './efo/fanOutErrors.js';
 import {
@@ -91,7 +91,7 @@ export class ResourceTags {
           (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT);
         const refused = firstRefusal(
           named,
-          badLimit ? maxResultsRefusal(limit, MAX_LIST_LIMIT, 'limit') : undefined,
+          badLimit ? rangeRefusal(limit, 'limit', 1, MAX_LIST_LIMIT) : undefined,
           stringMemberRefusal('exclusiveStartTagKey', payload.ExclusiveStartTagKey, TAG_KEY),
         );
         if (refused !== undefined) return errorAnswer(refused);

@@ -16,6 +16,7 @@ import { epochMs } from './listShardsPage.js';
 import { toPutEntry } from './putEntry.js';
 import { ShardBudgets } from './ShardBudgets.js';
 import { ShardReadBudget } from './ShardReadBudget.js';
+import { storeShardId } from './storeShardId.js';
 import { streamNameOf } from './streamArn.js';
 import {
   errorAnswer,
@@ -276,7 +277,10 @@ function validLimit(limit: unknown): boolean {
   );
 }
 
-/** `ShardId` may be given as "shardId-000000000001" or "1"; kinesalite answers with the long form. */
+/**
+ * `ShardId` may be given as "shardId-000000000001", "shardId-1" or "1" (Kinesis reads the number
+ * after the dash); kinesalite answers with the long form, so budgets, iterators and refusals use it.
+ */
 function normalizeShardId(shardId: string): string {
-  return /^\d+$/.test(shardId) ? `shardId-${shardId.padStart(12, '0')}` : shardId;
+  return storeShardId(shardId) ?? shardId;
 }

@@ -76,6 +76,23 @@ export function validationError(message: string): AwsErrorAnswer {
   return { status: 400, type: 'ValidationException', message };
 }
 
+/**
+ * A number outside `min`..`max` at `member`, refused as the Kinesis model check words it: the
+ * bound broken is named ("Member must have value greater than or equal to 1", "... less than or
+ * equal to 10000"). A value within the bounds but not an integer keeps the range wording.
+ */
+export function rangeRefusal(value: unknown, member: string, min: number, max: number): AwsErrorAnswer {
+  const constraint =
+    typeof value === 'number' && value < min
+      ? `greater than or equal to ${min}`
+      : typeof value === 'number' && value > max
+        ? `less than or equal to ${max}`
+        : `between ${min} and ${max}`;
+  return validationError(
+    `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must have value ${constraint}`,
+  );
+}
+
 /** A MaxResults outside 1..`max`, refused in the AWS words. */
 export function maxResultsRefusal(maxResults: unknown, max: number, member = 'maxResults'): AwsErrorAnswer {
   return validationError(

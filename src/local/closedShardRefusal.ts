@@ -1,6 +1,7 @@
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { invalidArgument, localAccountId, type AwsErrorAnswer } from './awsErrors.js';
 import type { JsonObject } from './UpstreamAnswer.js';
+import { storeShardId } from './storeShardId.js';
 import { isOpen, listAllShards } from './upstreamShards.js';
 
 /**
@@ -40,16 +41,4 @@ export async function closedShardRefusal(
     // The stream is gone or the store failed: it answers the request itself.
     return undefined;
   }
-}
-
-/**
- * The shard a name means to the backing store: "shardId-000000000001", "shardId-1" and "1" all
- * name shard 1 there; undefined for a name it cannot read (it answers that itself).
- */
-function storeShardId(name: string): string | undefined {
-  const digits = name.split('-')[1] || name;
-  if (!/^\d+$/.test(digits)) return undefined;
-  const index = Number.parseInt(digits, 10);
-  if (!(index >= 0 && index <= 2_147_483_647)) return undefined;
-  return `shardId-${String(index).padStart(12, '0')}`;
 }

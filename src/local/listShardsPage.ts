@@ -1,5 +1,5 @@
 import type { Shard } from '@aws-sdk/client-kinesis';
-import { invalidArgument, maxResultsRefusal, type AwsErrorAnswer } from './awsErrors.js';
+import { invalidArgument, rangeRefusal, type AwsErrorAnswer } from './awsErrors.js';
 import {
   firstRefusal,
   SHARD_ID,
@@ -71,14 +71,14 @@ export function parseListShards(payload: JsonObject, now: number): ListShardsQue
     maxResults > MAX_RESULTS;
   // The model's checks first, every failure in one ValidationException.
   const modelRefusal = firstRefusal(
-    badMaxResults ? maxResultsRefusal(maxResults, MAX_RESULTS) : undefined,
+    badMaxResults ? rangeRefusal(maxResults, 'maxResults', 1, MAX_RESULTS) : undefined,
     stringMemberRefusal('exclusiveStartShardId', exclusiveStart, SHARD_ID),
     streamNameRefusal(streamName),
     stringMemberRefusal('nextToken', token, NEXT_TOKEN),
     shardFilterRefusal(filter),
   );
   if (modelRefusal !== undefined) return modelRefusal;
-  if (typeof maxResults !== 'number') return maxResultsRefusal(maxResults, MAX_RESULTS);
+  if (typeof maxResults !== 'number') return rangeRefusal(maxResults, 'maxResults', 1, MAX_RESULTS);
   if (token !== undefined && token !== null) {
     if (streamName !== undefined)
       return invalidArgument('NextToken and StreamName cannot be provided together.');

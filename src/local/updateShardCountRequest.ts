@@ -1,6 +1,15 @@
-import { limitExceeded, localAccountId, validationError, type AwsErrorAnswer } from './awsErrors.js';
+import {
+  limitExceeded,
+  localAccountId,
+  rangeRefusal,
+  validationError,
+  type AwsErrorAnswer,
+} from './awsErrors.js';
+import { missingMember } from './efo/fanOutErrors.js';
 
 const MAX_SHARD_COUNT_PER_STREAM = 10_000;
+/** The model's bound on TargetShardCount. */
+const MAX_TARGET_SHARD_COUNT = 100_000;
 
 export interface UpdateShardCountRequest {
   readonly streamName: string;
@@ -17,10 +26,14 @@ export function parseUpdateShardCount(
       "1 validation error detected: Value null at 'streamName' failed to satisfy constraint: Member must not be null",
     );
   }
-  if (typeof target !== 'number' || !Number.isInteger(target) || target < 1 || target > 100_000) {
-    return validationError(
-      `1 validation error detected: Value '${String(target)}' at 'targetShardCount' failed to satisfy constraint: Member must have value between 1 and 100000`,
-    );
+  if (target === undefined || target === null) return missingMember('targetShardCount');
+  if (
+    typeof target !== 'number' ||
+    !Number.isInteger(target) ||
+    target < 1 ||
+    target > MAX_TARGET_SHARD_COUNT
+  ) {
+    return rangeRefusal(target, 'targetShardCount', 1, MAX_TARGET_SHARD_COUNT);
   }
   if (scalingType !== 'UNIFORM_SCALING') {
     return validationError(
