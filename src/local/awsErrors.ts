@@ -93,13 +93,6 @@ export function rangeRefusal(value: unknown, member: string, min: number, max: n
   );
 }
 
-/** A MaxResults outside 1..`max`, refused in the AWS words. */
-export function maxResultsRefusal(maxResults: unknown, max: number, member = 'maxResults'): AwsErrorAnswer {
-  return validationError(
-    `1 validation error detected: Value '${String(maxResults)}' at '${member}' failed to satisfy constraint: Member must have value between 1 and ${max}`,
-  );
-}
-
 export function resourceInUse(streamName: string, status: string): AwsErrorAnswer {
   return {
     status: 400,

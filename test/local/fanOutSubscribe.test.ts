@@ -53,6 +53,32 @@ describe('local Kinesis SubscribeToShard over HTTP/2', () => {
     reader.cancel();
   });
 
+  it('reads a ShardId such as shardId-0 as the shard it names, one subscription with the long form', async () => {
+    const consumerArn = await activeConsumer(client, 'pushed', 'short-ids');
+    const first = await put('short');
+    const short = await EventReader.subscribe(client, consumerArn, 'shardId-0', {
+      Type: 'AT_SEQUENCE_NUMBER',
+      SequenceNumber: first,
+    });
+    const events = await short.eventsWithRecords(1);
+    expect(events[0]!.Records![0]!.SequenceNumber).toBe(first);
+    // The same shard: a second subscription of this consumer to it, under its long name, is
+    // refused while the first is open.
+    const error = await EventReader.subscribe(client, consumerArn, SHARD, { Type: 'LATEST' }).catch(
+      (caught: unknown) => caught,
+    );
+    expect((error as Error).name).toBe('ResourceInUseException');
+    short.cancel();
+    // Digits alone name the shard too.
+    const other = await activeConsumer(client, 'pushed', 'digits-only');
+    const digits = await EventReader.subscribe(client, other, '0', {
+      Type: 'AT_SEQUENCE_NUMBER',
+      SequenceNumber: first,
+    });
+    expect((await digits.eventsWithRecords(1))[0]!.Records![0]!.SequenceNumber).toBe(first);
+    digits.cancel();
+  });
+
   it('sends an empty event at least every idle interval on a quiet shard', async () => {
     const consumerArn = await activeConsumer(client, 'pushed', 'idle');
     const started = Date.now();

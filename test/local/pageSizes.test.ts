@@ -68,14 +68,17 @@ describe('ListStreamConsumers page size, as AWS has it', () => {
     await local.close();
   });
 
-  it('refuses MaxResults outside 1..10000 with a ValidationException', async () => {
-    for (const maxResults of [0, 10_001]) {
+  it('refuses MaxResults outside 1..10000 with a ValidationException naming the bound broken', async () => {
+    for (const [maxResults, bound] of [
+      [0, 'greater than or equal to 1'],
+      [10_001, 'less than or equal to 10000'],
+    ] as const) {
       const error = await client
         .send(new ListStreamConsumersCommand({ StreamARN: streamArn, MaxResults: maxResults }))
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ValidationException);
       expect((error as Error).message).toBe(
-        `1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 10000`,
+        `1 validation error detected: Value '${maxResults}' at 'maxResults' failed to satisfy constraint: Member must have value ${bound}`,
       );
     }
   });

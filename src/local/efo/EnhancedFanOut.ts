@@ -25,6 +25,7 @@ import { ShardSubscription } from './ShardSubscription.js';
 import { CONSUMER_OPERATIONS, StreamConsumerOperations } from './StreamConsumerOperations.js';
 import { StreamConsumerRegistry, type StreamConsumer } from './StreamConsumerRegistry.js';
 import { parseStartingPosition, subscriptionStart } from './subscriptionStart.js';
+import { storeShardId } from '../storeShardId.js';
 
 /** An open SubscribeToShard subscription, as the test hooks see it. */
 export interface SubscriptionInfo {
@@ -193,9 +194,8 @@ export class EnhancedFanOut {
     if (typeof payload.ShardId !== 'string' || !/^[a-zA-Z0-9_.-]{1,128}$/.test(payload.ShardId)) {
       return badPattern('shardId', payload.ShardId, '[a-zA-Z0-9_.-]+');
     }
-    const shardId = /^\d+$/.test(payload.ShardId)
-      ? `shardId-${payload.ShardId.padStart(12, '0')}`
-      : payload.ShardId;
+    // "shardId-1" and "1" name shardId-000000000001, as GetShardIterator reads them.
+    const shardId = storeShardId(payload.ShardId) ?? payload.ShardId;
     const position = parseStartingPosition(payload.StartingPosition);
     if ('status' in position) return position;
     const consumer = this.registry.findByArn(arn);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { invalidArgument, maxResultsRefusal, type AwsErrorAnswer } from '../awsErrors.js';
+import { invalidArgument, rangeRefusal, type AwsErrorAnswer } from '../awsErrors.js';
 import { streamNameOfArn } from '../streamArn.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from '../UpstreamAnswer.js';
 import type { BackingStoreJson } from './BackingStoreJson.js';
@@ -110,7 +110,7 @@ export class StreamConsumerOperations {
       maxResults < 1 ||
       maxResults > MAX_LIST_RESULTS
     ) {
-      return errorAnswer(maxResultsRefusal(maxResults, MAX_LIST_RESULTS));
+      return errorAnswer(rangeRefusal(maxResults, 'maxResults', 1, MAX_LIST_RESULTS));
     }
     const stream = await this.stream(payload.StreamARN);
     if ('type' in stream) return errorAnswer(stream);
