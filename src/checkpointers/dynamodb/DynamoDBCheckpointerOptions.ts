@@ -94,7 +94,13 @@ export interface ResolvedDynamoDBCheckpointerOptions {
   readonly now: () => number;
 }
 
-const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
+/**
+ * A DynamoDB table name is 3-255 characters; the workers table beside a lease table adds
+ * `-workers` (8) to its name, so a lease table's name is at most 247.
+ */
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,247}$/;
+const TABLE_NAME_RULE =
+  'a lease table name is 3-247 of A-Z a-z 0-9 _ - . (DynamoDB allows 255, and its workers table adds "-workers")';
 
 function positiveInteger(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -112,7 +118,7 @@ export function resolveDynamoDBCheckpointerOptions(
     throw new InvalidOptionError('name', name, 'expected a non-empty string');
   const table = options.tableName;
   if (typeof table === 'string' && !TABLE_NAME.test(table))
-    throw new InvalidOptionError('tableName', table, 'a DynamoDB table name is 3-255 of A-Z a-z 0-9 _ - .');
+    throw new InvalidOptionError('tableName', table, TABLE_NAME_RULE);
   if (table !== undefined && typeof table !== 'string' && typeof table !== 'function')
     throw new InvalidOptionError(
       'tableName',
@@ -122,11 +128,7 @@ export function resolveDynamoDBCheckpointerOptions(
   const tableFor = (streamName: string): string => {
     const resolved = typeof table === 'function' ? table(streamName) : (table ?? `${name}-${streamName}`);
     if (typeof resolved !== 'string' || !TABLE_NAME.test(resolved))
-      throw new InvalidOptionError(
-        'tableName',
-        resolved,
-        'a DynamoDB table name is 3-255 of A-Z a-z 0-9 _ - .',
-      );
+      throw new InvalidOptionError('tableName', resolved, TABLE_NAME_RULE);
     return resolved;
   };
   const identifier = options.streamIdentifier;

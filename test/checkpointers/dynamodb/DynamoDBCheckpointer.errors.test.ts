@@ -185,8 +185,15 @@ describe('DynamoDBCheckpointer request failures', () => {
     }
   });
 
-  it('rejects bad options with InvalidOptionError', () => {
+  it('rejects bad options with InvalidOptionError', async () => {
     expect(() => new DynamoDBCheckpointer({ tableName: 'x' })).toThrow(InvalidOptionError);
+    // The workers table beside it, `<name>-workers`, must fit DynamoDB's 255 characters too.
+    expect(() => new DynamoDBCheckpointer({ tableName: 'a'.repeat(248) })).toThrow(/3-247 .*-workers/);
+    expect(() => new DynamoDBCheckpointer({ tableName: 'a'.repeat(247) })).not.toThrow();
+    // The default table name, `<name>-<stream>`, checked when the stream is first used.
+    const named = new DynamoDBCheckpointer({ name: 'n'.repeat(250), region: 'us-east-1' });
+    await expect(named.getCheckpoint('s', 'shardId-000000000000')).rejects.toThrow(InvalidOptionError);
+    await named.close();
     expect(() => new DynamoDBCheckpointer({ failoverTimeMs: 0 })).toThrow(InvalidOptionError);
     expect(() => new DynamoDBCheckpointer({ initialPosition: 'AT_TIMESTAMP' as never })).toThrow(
       InvalidOptionError,
