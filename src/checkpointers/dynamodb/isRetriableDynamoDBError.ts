@@ -10,13 +10,22 @@ const RETRIABLE_NAMES = new Set([
   'AbortError',
 ]);
 
+/** Network failures: the request got no complete answer (as the Kinesis calls count them). */
 const RETRIABLE_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
   'EPIPE',
   'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
   'EAI_AGAIN',
   'ECONNABORTED',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'ERR_STREAM_PREMATURE_CLOSE',
 ]);
 
 /**

@@ -13,6 +13,22 @@ describe('isRetriableDynamoDBError', () => {
     expect(isRetriableDynamoDBError({ name: 'ConditionalCheckFailedException' })).toBe(false);
   });
 
+  it.each([
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENOTFOUND',
+    'EHOSTDOWN',
+    'ENETDOWN',
+    'ERR_STREAM_PREMATURE_CLOSE',
+  ])('retries a network failure the Kinesis calls retry too: %s', (code) => {
+    expect(isRetriableDynamoDBError(Object.assign(new Error(`connect ${code}`), { code }))).toBe(true);
+    expect(
+      isRetriableDynamoDBError(
+        new Error(`AWS SDK error wrapper for Error: getaddrinfo ${code} dynamodb.local`),
+      ),
+    ).toBe(true);
+  });
+
   it('retries a 2xx answer the SDK could not read (its write may have been applied)', () => {
     expect(isRetriableDynamoDBError({ name: 'SyntaxError', $metadata: { httpStatusCode: 200 } })).toBe(true);
     expect(isRetriableDynamoDBError({ name: 'SyntaxError', $metadata: { httpStatusCode: 413 } })).toBe(false);
