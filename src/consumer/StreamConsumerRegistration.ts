@@ -7,18 +7,12 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import type { SchedulerLike } from 'rxjs';
-import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { StreamAddress } from '../kinesis/streamAddress.js';
 import { StreamNotActiveError } from '../kinesis/errors/StreamNotActiveError.js';
-import { Backoff } from '../kinesis/backoff.js';
-import { RetryLimitExceededError } from '../kinesis/errors/RetryLimitExceededError.js';
-import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
-import { retry } from '../kinesis/retry.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { ResolvedEnhancedFanOut } from './EnhancedFanOutOptions.js';
 import { StreamConsumerNotActiveError } from './errors/StreamConsumerNotActiveError.js';
-import { callWithin } from '../kinesis/callWithin.js';
-import { schedulerTimer } from './CallerClientDeadline.js';
+import { ControlPlaneCalls } from './ControlPlaneCalls.js';
 
 /** Wait between two DescribeStreamConsumer calls while the consumer is CREATING or DELETING. */
 export const ACTIVATION_POLL_MS = 1000;
@@ -59,9 +53,18 @@ export class StreamConsumerRegistration {
   /** The stream RegisterStreamConsumer was sent for: it may have registered the consumer. */
   private registeredOn: string | undefined;
   private readonly controller = new AbortController();
+  private readonly calls: ControlPlaneCalls;
 
   constructor(private readonly options: StreamConsumerRegistrationOptions) {
     this.arn = options.fanOut.consumerArn;
+    this.calls = new ControlPlaneCalls({
+      streamName: options.address.streamName,
+      activationTimeoutMs: options.fanOut.activationTimeoutMs,
+      scheduler: options.scheduler,
+      backoff: options.backoff,
+      onEvent: options.onEvent,
+      callTimeoutMs: options.callTimeoutMs,
+    });
   }
 
   /** The consumer's ARN (known once ensure() resolved, or given). */
@@ -116,7 +119,7 @@ export class StreamConsumerRegistration {
           const waited = now() - startedAt;
           if (waited >= fanOut.activationTimeoutMs || this.controller.signal.aborted)
             throw new StreamConsumerNotActiveError(this.label, 'not found', waited, this.streamName);
-          await this.sleep(
+          await this.calls.sleep(
             Math.min(ACTIVATION_POLL_MS, fanOut.activationTimeoutMs - waited),
             this.controller.signal,
           );
@@ -135,7 +138,7 @@ export class StreamConsumerRegistration {
             attempt: refusals,
             delayMs,
           });
-          await this.sleep(delayMs, this.controller.signal);
+          await this.calls.sleep(delayMs, this.controller.signal);
         }
         refused = await this.register(streamArn, fanOut.consumerName);
         if (refused === undefined) registered = true;
@@ -148,7 +151,7 @@ export class StreamConsumerRegistration {
       const waited = now() - startedAt;
       if (waited >= fanOut.activationTimeoutMs || this.controller.signal.aborted)
         throw new StreamConsumerNotActiveError(this.label, status, waited, this.streamName);
-      await this.sleep(
+      await this.calls.sleep(
         Math.min(ACTIVATION_POLL_MS, fanOut.activationTimeoutMs - waited),
         this.controller.signal,
       );
@@ -163,7 +166,7 @@ export class StreamConsumerRegistration {
     const arn = this.arn ?? (await this.registeredArn(signal));
     if (arn === undefined) return;
     // After stop(): not cancelled by it (stop() waits for this instead, until its deadline).
-    await this.call('DeregisterStreamConsumer', signal, async (abortSignal) => {
+    await this.calls.call('DeregisterStreamConsumer', signal, async (abortSignal) => {
       try {
         await this.options.client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: arn }), {
           abortSignal,
@@ -184,7 +187,7 @@ export class StreamConsumerRegistration {
     for (let look = 1; ; look += 1) {
       const arn = (await this.describe(streamArn, signal))?.ConsumerARN;
       if (arn !== undefined || look >= STOP_LOOKS || signal.aborted) return arn;
-      await this.sleep(ACTIVATION_POLL_MS, signal);
+      await this.calls.sleep(ACTIVATION_POLL_MS, signal);
     }
   }
 
@@ -195,7 +198,7 @@ export class StreamConsumerRegistration {
   private async streamArn(): Promise<string> {
     const { address, client } = this.options;
     if (address.streamArn !== undefined) return address.streamArn;
-    const output = await this.call('DescribeStreamSummary', this.controller.signal, (abortSignal) =>
+    const output = await this.calls.call('DescribeStreamSummary', this.controller.signal, (abortSignal) =>
       client.send(new DescribeStreamSummaryCommand({ StreamName: address.streamName }), { abortSignal }),
     );
     const arn = output.StreamDescriptionSummary?.StreamARN;
@@ -206,7 +209,7 @@ export class StreamConsumerRegistration {
 
   /** Whether the stream is ACTIVE (DescribeStreamSummary). */
   private async streamActive(streamArn: string): Promise<boolean> {
-    const output = await this.call('DescribeStreamSummary', this.controller.signal, (abortSignal) =>
+    const output = await this.calls.call('DescribeStreamSummary', this.controller.signal, (abortSignal) =>
       this.options.client.send(new DescribeStreamSummaryCommand({ StreamARN: streamArn }), { abortSignal }),
     );
     return output.StreamDescriptionSummary?.StreamStatus === 'ACTIVE';
@@ -222,7 +225,7 @@ export class StreamConsumerRegistration {
       fanOut.consumerArn !== undefined
         ? { ConsumerARN: fanOut.consumerArn }
         : { StreamARN: streamArn, ConsumerName: fanOut.consumerName };
-    return this.call('DescribeStreamConsumer', signal, async (abortSignal) => {
+    return this.calls.call('DescribeStreamConsumer', signal, async (abortSignal) => {
       try {
         const output = await client.send(new DescribeStreamConsumerCommand(input), { abortSignal });
         return output.ConsumerDescription;
@@ -240,7 +243,7 @@ export class StreamConsumerRegistration {
    */
   private async register(streamArn: string, consumerName: string): Promise<unknown> {
     this.registeredOn = streamArn;
-    return this.call('RegisterStreamConsumer', this.controller.signal, async (abortSignal) => {
+    return this.calls.call('RegisterStreamConsumer', this.controller.signal, async (abortSignal) => {
       try {
         const output = await this.options.client.send(
           new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: consumerName }),
@@ -264,82 +267,6 @@ export class StreamConsumerRegistration {
         `ResourceInUseException for ${waitedMs} ms${detail}`,
       { cause, code: 'ResourceInUseException', context: { streamName } },
     );
-  }
-
-  /**
-   * One control-plane call, retried with back-off. Throttling (these calls have low per-second
-   * rates, shared by every worker of the account or stream) is retried on its own back-off until
-   * `activationTimeoutMs` has passed, without counting against `retryLimit`: a group of consumers
-   * starting at once is slowed down, not failed.
-   */
-  private async call<T>(
-    operation: string,
-    signal: AbortSignal,
-    run: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    const { backoff, fanOut, onEvent, scheduler } = this.options;
-    const giveUpAt = scheduler.now() + fanOut.activationTimeoutMs;
-    const throttleBackoff = new Backoff({ ...backoff, retryLimit: Number.POSITIVE_INFINITY });
-    let throttles = 0;
-    for (;;) {
-      try {
-        return await this.callRetried(operation, signal, run);
-      } catch (error) {
-        const throttled = error instanceof RetryLimitExceededError ? error.cause : error;
-        if (!(throttled instanceof ThrottledError) || signal.aborted) throw error;
-        const left = giveUpAt - scheduler.now();
-        if (left <= 0) throw error;
-        throttles += 1;
-        const delayMs = Math.min(throttleBackoff.next() ?? backoff.capMs, left);
-        onEvent({ type: 'error-retried', operation, error: throttled, attempt: throttles, delayMs });
-        await this.sleep(delayMs, signal);
-        if (signal.aborted) throw error;
-      }
-    }
-  }
-
-  private callRetried<T>(
-    operation: string,
-    signal: AbortSignal,
-    run: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    const { backoff, onEvent, callTimeoutMs, scheduler } = this.options;
-    const attempt =
-      callTimeoutMs === undefined
-        ? () => run(signal)
-        : () =>
-            callWithin(run, {
-              timeoutMs: callTimeoutMs,
-              startTimer: schedulerTimer(scheduler),
-              abortSignal: signal,
-              api: operation,
-              context: { streamName: this.streamName },
-            });
-    return retry(attempt, {
-      ...backoff,
-      sleep: (ms) => this.sleep(ms, signal),
-      signal,
-      context: { streamName: this.streamName },
-      onRetry: (error: RxjsKinesisError, attempt, delayMs) =>
-        onEvent({ type: 'error-retried', operation, error, attempt, delayMs }),
-    });
-  }
-
-  /** Resolves after `ms` on the scheduler, or at once when `signal` aborts. */
-  private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      if (signal.aborted) {
-        resolve();
-        return;
-      }
-      const done = (): void => {
-        timer.unsubscribe();
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = this.options.scheduler.schedule(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
   }
 }
 

@@ -9,7 +9,9 @@ import {
   StreamConsumerRegistration,
 } from '../../src/consumer/StreamConsumerRegistration.js';
 import { StreamConsumerNotActiveError } from '../../src/consumer/errors/StreamConsumerNotActiveError.js';
+import { RetryLimitExceededError } from '../../src/kinesis/errors/RetryLimitExceededError.js';
 import { StreamNotActiveError } from '../../src/kinesis/errors/StreamNotActiveError.js';
+import { ThrottledError } from '../../src/kinesis/errors/ThrottledError.js';
 import { parseStreamAddress } from '../../src/kinesis/streamAddress.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
 import { uniqueStreamName } from '../support/kinesis.js';
@@ -171,6 +173,62 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
     expect((error as StreamConsumerNotActiveError).status).toBe('not found');
     expect((error as Error).message).toContain('stream consumer app of stream');
     expect(events.filter((event) => event.type === 'error-retried')).toEqual([]);
+    client.destroy();
+  });
+
+  it('refused as over the consumer limit until activationTimeoutMs: the error counts every attempt and says why', async () => {
+    local = await startLocalKinesis({
+      streamStatusDelayMs: 0,
+      efo: { consumerStatusDelayMs: 0, maxConsumersPerStream: 1 },
+    });
+    const client = local.createClient();
+    const streamName = uniqueStreamName('registerOverLimit');
+    await local.createStream(streamName, 1);
+    await new StreamConsumerRegistration({
+      client,
+      address: parseStreamAddress(streamName),
+      fanOut: {
+        consumerName: 'first',
+        silenceTimeoutMs: 35_000,
+        activationTimeoutMs: 60_000,
+        deregisterOnStop: false,
+      },
+      scheduler: asyncScheduler,
+      backoff: { baseMs: 50, capMs: 1000, retryLimit: 5, random: () => 0.5 },
+      onEvent: () => undefined,
+    }).ensure();
+    const counter = countRegistrations(client);
+    // retryLimit 0: each round of the throttling loop is one call.
+    const error = await new StreamConsumerRegistration({
+      client,
+      address: parseStreamAddress(streamName),
+      fanOut: {
+        consumerName: 'app',
+        silenceTimeoutMs: 35_000,
+        activationTimeoutMs: 2000,
+        deregisterOnStop: false,
+      },
+      scheduler: asyncScheduler,
+      backoff: { baseMs: 50, capMs: 1000, retryLimit: 0, random: () => 0.5 },
+      onEvent: () => undefined,
+    })
+      .ensure()
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    expect(error).toBeInstanceOf(RetryLimitExceededError);
+    const gaveUp = error as RetryLimitExceededError;
+    // Every call counted (was: the last round's, 1).
+    expect(counter.calls).toBeGreaterThan(1);
+    expect(gaveUp.attempts).toBe(counter.calls);
+    expect(gaveUp.message).toMatch(
+      new RegExp(
+        `^Gave up after ${counter.calls} attempts in 2000 ms \\(activationTimeoutMs\\), each refused: .*reached the limit of 1`,
+      ),
+    );
+    expect(gaveUp.cause).toBeInstanceOf(ThrottledError);
+    expect(gaveUp.code).toBe('LimitExceededException');
     client.destroy();
   });
 
