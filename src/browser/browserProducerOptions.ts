@@ -45,12 +45,17 @@ export function browserProducerOptions<T>(options: BrowserToKinesisOptions<T>): 
   // Checked before it is merged with the page's events, as the Node producer checks it.
   const given = validateFlushOn(rest.flushOn);
   const flushOn = !flushOnPageHide ? given : given === undefined ? pageHidden() : merge(pageHidden(), given);
+  // Only an option not given takes the browser default: a null is refused as the Node entry refuses it.
+  const orDefault = <V>(value: V | undefined, fallback: V): V => (value === undefined ? fallback : value);
   return {
     ...rest,
-    maxQueueSize: rest.maxQueueSize ?? BROWSER_MAX_QUEUE_SIZE,
-    maxQueueBytes: rest.maxQueueBytes ?? atLeast(rest.maxRecordBytes, BROWSER_MAX_QUEUE_BYTES),
-    connectionFailureTimeout: rest.connectionFailureTimeout ?? Number.POSITIVE_INFINITY,
-    expoBackoffLimit: rest.expoBackoffLimit ?? atLeast(rest.expoBackoff, BROWSER_EXPO_BACKOFF_LIMIT_MS),
+    maxQueueSize: orDefault(rest.maxQueueSize, BROWSER_MAX_QUEUE_SIZE),
+    maxQueueBytes: orDefault(rest.maxQueueBytes, atLeast(rest.maxRecordBytes, BROWSER_MAX_QUEUE_BYTES)),
+    connectionFailureTimeout: orDefault(rest.connectionFailureTimeout, Number.POSITIVE_INFINITY),
+    expoBackoffLimit: orDefault(
+      rest.expoBackoffLimit,
+      atLeast(rest.expoBackoff, BROWSER_EXPO_BACKOFF_LIMIT_MS),
+    ),
     ...(flushOn === undefined ? {} : { flushOn }),
   };
 }
