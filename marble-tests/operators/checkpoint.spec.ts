@@ -386,4 +386,19 @@ describe('checkpoint() options', () => {
     expect(() => checkpoint(new MemoryCheckpointer(), 5 as never)).toThrow(/Invalid option "options": got 5/);
     expect(() => checkpoint({ batchSize: 10, intervalMs: 0, mode: 'ordered' })).not.toThrow();
   });
+
+  it('refuses a scheduler that is not a SchedulerLike when created, not when subscribed', () => {
+    for (const bad of ['async', {}, { schedule: () => undefined }]) {
+      expect(() => checkpoint({ scheduler: bad as never })).toThrow(/Invalid option "scheduler"/);
+    }
+  });
+
+  it('checks the options that follow a checkpointer left undefined', () => {
+    expect(() => checkpoint(undefined as never, { batchsize: 10 } as never)).toThrow(
+      /"batchsize".*unknown option/,
+    );
+    expect(() => checkpoint(undefined as never, { batchSize: 0 })).toThrow(
+      /Invalid option "batchSize": got 0/,
+    );
+  });
 });

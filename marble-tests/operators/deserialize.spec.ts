@@ -288,6 +288,23 @@ describe('deserialize()', () => {
     expect(() => deserialize(42 as unknown as Processor<unknown>)).toThrow(InvalidOptionError);
   });
 
+  it('refuses, when called, options that are not an object and a processor that cannot decode', () => {
+    expect(() => deserialize(jsonProcessor(), 5 as never)).toThrow(/Invalid option "options": got 5/);
+    expect(() => deserialize(undefined, 'strict' as never)).toThrow(/Invalid option "options"/);
+    // A processor whose parts cannot decode would fail every record (dead-lettering each one
+    // through onDecodeError), not the call.
+    const { serializer, aggregator } = jsonProcessor();
+    for (const broken of [
+      { name: 'write-only', serializer: { serialize: serializer.serialize }, aggregator },
+      { name: 'no aggregator', serializer, aggregator: undefined },
+      { name: 'no deaggregate', serializer, aggregator: { createAccumulator: aggregator.createAccumulator } },
+    ]) {
+      expect(() => deserialize(broken as never, { onDecodeError: () => undefined })).toThrow(
+        /Invalid option "processor"/,
+      );
+    }
+  });
+
   it('refuses an option name it does not know, and says where a processor goes', () => {
     expect(() => deserialize({ maxItemAhead: 10 } as never)).toThrow(
       'Invalid option "maxItemAhead": got "(not shown: unknown option)"; unknown option; known options are onDecodeError, maxItemsAhead',

@@ -1,4 +1,4 @@
-import { merge } from 'rxjs';
+import { merge, type Observable } from 'rxjs';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { validateFlushOn } from '../producer/flushOn.js';
 import type { ProducerOptions } from '../producer/ProducerOptions.js';
@@ -29,12 +29,16 @@ const atLeast = (value: unknown, floor: number): number =>
   typeof value === 'number' && Number.isFinite(value) ? Math.max(value, floor) : floor;
 
 /**
- * The options with the defaults that differ in a browser, and the page-hide flush trigger:
- * a smaller queue (a page's memory), no deadline on connection failures (a device goes offline
- * for minutes; the bounded queue and the overflow policy decide what happens meanwhile) and a
- * shorter retry back-off ceiling. Options the caller gives win; they are validated as usual.
+ * The options with the defaults that differ in a browser, and the page-hide flush trigger
+ * (`pageFlush`, pageHidden() unless given): a smaller queue (a page's memory), no deadline on
+ * connection failures (a device goes offline for minutes; the bounded queue and the overflow
+ * policy decide what happens meanwhile) and a shorter retry back-off ceiling. Options the caller
+ * gives win; they are validated as usual.
  */
-export function browserProducerOptions<T>(options: BrowserToKinesisOptions<T>): ToKinesisOptions<T> {
+export function browserProducerOptions<T>(
+  options: BrowserToKinesisOptions<T>,
+  pageFlush: Observable<unknown> = pageHidden(),
+): ToKinesisOptions<T> {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'expected an object with at least { streamName }');
   }
@@ -44,13 +48,18 @@ export function browserProducerOptions<T>(options: BrowserToKinesisOptions<T>): 
   }
   // Checked before it is merged with the page's events, as the Node producer checks it.
   const given = validateFlushOn(rest.flushOn);
-  const flushOn = !flushOnPageHide ? given : given === undefined ? pageHidden() : merge(pageHidden(), given);
+  const flushOn = !flushOnPageHide ? given : given === undefined ? pageFlush : merge(pageFlush, given);
+  // Only an option not given takes the browser default: a null is refused as the Node entry refuses it.
+  const orDefault = <V>(value: V | undefined, fallback: V): V => (value === undefined ? fallback : value);
   return {
     ...rest,
-    maxQueueSize: rest.maxQueueSize ?? BROWSER_MAX_QUEUE_SIZE,
-    maxQueueBytes: rest.maxQueueBytes ?? atLeast(rest.maxRecordBytes, BROWSER_MAX_QUEUE_BYTES),
-    connectionFailureTimeout: rest.connectionFailureTimeout ?? Number.POSITIVE_INFINITY,
-    expoBackoffLimit: rest.expoBackoffLimit ?? atLeast(rest.expoBackoff, BROWSER_EXPO_BACKOFF_LIMIT_MS),
+    maxQueueSize: orDefault(rest.maxQueueSize, BROWSER_MAX_QUEUE_SIZE),
+    maxQueueBytes: orDefault(rest.maxQueueBytes, atLeast(rest.maxRecordBytes, BROWSER_MAX_QUEUE_BYTES)),
+    connectionFailureTimeout: orDefault(rest.connectionFailureTimeout, Number.POSITIVE_INFINITY),
+    expoBackoffLimit: orDefault(
+      rest.expoBackoffLimit,
+      atLeast(rest.expoBackoff, BROWSER_EXPO_BACKOFF_LIMIT_MS),
+    ),
     ...(flushOn === undefined ? {} : { flushOn }),
   };
 }

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { asyncScheduler } from 'rxjs';
 import { toCheckpointer } from '../checkpointers/toCheckpointer.js';
 import { validateConnectionTimeouts } from '../kinesis/createKinesisClient.js';
+import { validateClientOptions } from '../kinesis/validateClientOptions.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { unknownOptionError } from '../errors/unknownOptionError.js';
 import {
@@ -249,6 +250,9 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     throw new InvalidOptionError('createStream', options.createStream, 'expected true or false');
   }
   const enhancedFanOut = resolveEnhancedFanOut(options.enhancedFanOut, options.deregisterOnStop, address);
+  // The client is built when the consumer starts (on the first subscription): what it is built
+  // from is checked now all the same.
+  validateClientOptions(options);
   return {
     address,
     ...(options.client === undefined ? {} : { client: options.client }),

@@ -2,6 +2,7 @@ import { KinesisClient, type KinesisClientConfig } from '@aws-sdk/client-kinesis
 import { NodeHttp2Handler } from '@smithy/node-http-handler';
 import type { KinesisConnectionOptions } from './createKinesisClient.js';
 import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
+import { validateClientOptions } from './validateClientOptions.js';
 
 /**
  * A KinesisClient for SubscribeToShard (enhanced fan-out), which needs HTTP/2: the SDK's
@@ -9,12 +10,12 @@ import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
  * embedded local Kinesis. One HTTP/2 session per subscription (the SDK isolates event streams),
  * so a paused subscription's flow control never holds another. The handler has no idle timeout:
  * the subscription's own silence deadline (on the consumer's scheduler) bounds every wait.
- * Give it options createKinesisClient accepted (it validates them; this does not again).
+ * Its options are checked as createKinesisClient() checks them (InvalidOptionError).
  */
 export function createSubscriptionClient(options: Omit<KinesisConnectionOptions, 'client'>): KinesisClient {
+  const { region, credentials } = validateClientOptions(options);
   const config: KinesisClientConfig = { maxAttempts: 1 };
-  if (options.region !== undefined) config.region = options.region;
-  const { credentials } = options;
+  if (region !== undefined) config.region = region;
   if (typeof credentials === 'function') config.credentials = credentials;
   else if (credentials !== undefined) config.credentials = { ...credentials };
   const endpoint = resolveKinesisEndpoint(options.endpoint);

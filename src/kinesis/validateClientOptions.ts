@@ -38,6 +38,9 @@ function validCredentials(value: unknown): value is KinesisCredentials {
  * again when a client is built.
  */
 export function validateClientOptions(options: KinesisConnectionOptions): ClientSettings {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', options, 'expected an object of connection options');
+  }
   if (options.client !== undefined) {
     if (
       !(options.client instanceof KinesisClient) &&

@@ -94,8 +94,9 @@ export function checkpoint<T extends Checkpointable>(
   const checkpointer = isCheckpointer
     ? toCheckpointer(first as CheckpointerInput, 'checkpointer')
     : undefined;
+  // checkpoint(undefined, options): no checkpointer, and the options that follow it.
   const resolved = validateCheckpointOptions(
-    (isCheckpointer ? second : (first as CheckpointOptions<T> | undefined)) ?? {},
+    (isCheckpointer || first === undefined ? second : (first as CheckpointOptions<T>)) ?? {},
   );
 
   return (source) =>

@@ -61,6 +61,13 @@ export function validateCheckpointOptions<T extends Checkpointable>(
     );
   }
   const scheduler = options.scheduler ?? asyncScheduler;
+  if (typeof scheduler?.schedule !== 'function' || typeof scheduler.now !== 'function') {
+    throw new InvalidOptionError(
+      'scheduler',
+      scheduler,
+      'expected an RxJS SchedulerLike such as asyncScheduler',
+    );
+  }
   return { mode, process: options.process, concurrency, batchSize, intervalMs, scheduler };
 }
 

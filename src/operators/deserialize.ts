@@ -62,6 +62,13 @@ export function deserialize<T = unknown>(
       'pass a Processor (e.g. jsonProcessor()) or an options object',
     );
   }
+  if (processor !== undefined && !canDecode(processor)) {
+    throw new InvalidOptionError(
+      'processor',
+      processor,
+      'expected a Processor whose serializer has deserialize() and whose aggregator has deaggregate()',
+    );
+  }
   checkDeserializeOptionNames(options);
   const { onDecodeError } = options;
   const maxItemsAhead = options.maxItemsAhead ?? 1000;
@@ -289,6 +296,12 @@ export function deserialize<T = unknown>(
 
 function isProcessor<T>(value: unknown): value is Processor<T> {
   return typeof value === 'object' && value !== null && 'serializer' in value && 'aggregator' in value;
+}
+
+/** Whether a processor has the parts decoding calls (a write-only one would fail every record). */
+function canDecode(processor: Processor<unknown>): boolean {
+  const { serializer, aggregator } = processor as Partial<Processor<unknown>>;
+  return typeof serializer?.deserialize === 'function' && typeof aggregator?.deaggregate === 'function';
 }
 
 function isPromiseLike(value: unknown): value is Promise<void> {

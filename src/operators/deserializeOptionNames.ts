@@ -4,10 +4,18 @@ import { UNSHOWN_VALUE, unknownOptionError } from '../errors/unknownOptionError.
 const KNOWN: readonly string[] = ['onDecodeError', 'maxItemsAhead'];
 
 /**
- * Refuses an options object of deserialize() holding a name it does not know: a misspelt name
- * would do nothing, and `{ processor }` would decode with the default processor instead.
+ * Refuses options of deserialize() that are not an object, and an options object holding a name
+ * it does not know: a misspelt name would do nothing, and `{ processor }` would decode with the
+ * default processor instead.
  */
-export function checkDeserializeOptionNames(options: object): void {
+export function checkDeserializeOptionNames(options: unknown): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new InvalidOptionError(
+      'options',
+      options,
+      'expected an options object ({ onDecodeError, maxItemsAhead })',
+    );
+  }
   for (const key of Object.keys(options)) {
     if (KNOWN.includes(key)) continue;
     if (key === 'processor') {

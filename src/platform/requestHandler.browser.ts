@@ -17,6 +17,15 @@ type FetchConfigValue = Parameters<FetchHttpHandler['updateHttpClientConfig']>[1
  */
 export const KEEPALIVE_BODY_LIMIT = 60 * 1024;
 
+/**
+ * Most bytes of keepalive request bodies a page may have in flight: a browser refuses a keepalive
+ * fetch past it with a network error (the Fetch standard's limit), instead of sending it.
+ */
+export const KEEPALIVE_IN_FLIGHT_LIMIT = 64 * 1024;
+
+/** Bytes of keepalive bodies the library's requests have in flight: the budget is the page's. */
+let keepAliveInFlight = 0;
+
 const encoder = new TextEncoder();
 
 function bodyBytes(body: unknown): number | undefined {
@@ -29,7 +38,8 @@ function bodyBytes(body: unknown): number | undefined {
  * The browser build's HTTP handler: the SDK's FetchHttpHandler with the request deadline, and
  * two page-aware behaviours:
  * - while the page is hidden (being closed or sent to the background), small requests go with
- *   fetch `keepalive`, so a flush started on `pagehide` can outlive the page;
+ *   fetch `keepalive`, so a flush started on `pagehide` can outlive the page (as long as the
+ *   keepalive bodies in flight stay within the page's 64 KiB; past that, as usual);
  * - while the browser says it is offline, a request waits for the `online` event (at most its
  *   request timeout) before it is sent, so records are not burnt through retries while the
  *   network is gone and go out as soon as it is back.
@@ -38,6 +48,8 @@ function bodyBytes(body: unknown): number | undefined {
 export class PageAwareFetchHandler {
   private readonly inner: FetchHttpHandler;
   private readonly waits = new Set<() => void>();
+  /** The keepalive bytes each request in flight holds, given back once it is answered. */
+  private readonly keepAliveHeld = new WeakMap<object, number>();
 
   constructor(
     private readonly settings: Pick<RequestHandlerSettings, 'requestTimeout'>,
@@ -45,13 +57,21 @@ export class PageAwareFetchHandler {
   ) {
     this.inner = new FetchHttpHandler({
       requestTimeout: settings.requestTimeout,
-      requestInit: (request) => (this.keepAlive(request.body) ? { keepalive: true } : {}),
+      requestInit: (request) => (this.keepAlive(request) ? { keepalive: true } : {}),
     });
   }
 
   async handle(request: FetchRequest, options: FetchHandleOptions = {}): Promise<FetchAnswer> {
     if (!isOnline(this.page)) await this.waitForOnline(options.abortSignal as AbortSignal | undefined);
-    return this.inner.handle(request, options);
+    try {
+      return await this.inner.handle(request, options);
+    } finally {
+      const held = this.keepAliveHeld.get(request);
+      if (held !== undefined) {
+        this.keepAliveHeld.delete(request);
+        keepAliveInFlight -= held;
+      }
+    }
   }
 
   updateHttpClientConfig(key: FetchConfigKey, value: FetchConfigValue): void {
@@ -68,10 +88,16 @@ export class PageAwareFetchHandler {
     this.inner.destroy();
   }
 
-  private keepAlive(body: unknown): boolean {
+  /** Whether the request goes with keepalive; if so, its bytes are held until it is answered. */
+  private keepAlive(request: { readonly body?: unknown }): boolean {
     if (!isHidden(this.page)) return false;
-    const bytes = bodyBytes(body);
-    return bytes !== undefined && bytes <= KEEPALIVE_BODY_LIMIT;
+    const bytes = bodyBytes(request.body);
+    if (bytes === undefined || bytes > KEEPALIVE_BODY_LIMIT) return false;
+    // Past the page's budget a browser would refuse it: it goes as usual instead.
+    if (keepAliveInFlight + bytes > KEEPALIVE_IN_FLIGHT_LIMIT) return false;
+    keepAliveInFlight += bytes;
+    this.keepAliveHeld.set(request, bytes);
+    return true;
   }
 
   /** Resolves on the `online` event, after the request timeout, or when the request is aborted. */

@@ -53,13 +53,16 @@ const OPERATOR_ONLY: Readonly<
 };
 
 /**
- * Refuses an option name neither Producer (`'producer'`) nor toKinesis() (`'operator'`) knows,
- * such as a misspelt one that would otherwise be ignored, with InvalidOptionError (the value
- * redacted as for any option). Names only the operator knows are refused by Producer with a hint.
+ * Refuses options that are not an object, and an option name neither Producer (`'producer'`) nor
+ * toKinesis() (`'operator'`) knows, such as a misspelt one that would otherwise be ignored, with
+ * InvalidOptionError (the value redacted as for any option). Names only the operator knows are
+ * refused by Producer with a hint.
  */
 export function checkOptionNames(options: unknown, entry: 'producer' | 'operator'): void {
-  // Not an object: resolveProducerOptions() says so.
-  if (typeof options !== 'object' || options === null) return;
+  // Checked first: the other checks read options from it.
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', options, 'expected an object with at least { streamName }');
+  }
   for (const name of Object.keys(options)) {
     if (Object.hasOwn(PRODUCER, name)) continue;
     const value = (options as Record<string, unknown>)[name];

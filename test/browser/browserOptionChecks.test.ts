@@ -8,6 +8,15 @@ describe('browser entry option checks', () => {
     ['null options', null, 'options'],
     ['a flushOn that is not an Observable', { streamName: 's', flushOn: 5 }, 'flushOn'],
     ['flushOnPageHide not a boolean', { streamName: 's', flushOnPageHide: 'yes' }, 'flushOnPageHide'],
+    // null is no value, as for the Node entry: not replaced by the browser's defaults.
+    ['maxQueueSize null', { streamName: 's', maxQueueSize: null }, 'maxQueueSize'],
+    ['maxQueueBytes null', { streamName: 's', maxQueueBytes: null }, 'maxQueueBytes'],
+    [
+      'connectionFailureTimeout null',
+      { streamName: 's', connectionFailureTimeout: null },
+      'connectionFailureTimeout',
+    ],
+    ['expoBackoffLimit null', { streamName: 's', expoBackoffLimit: null }, 'expoBackoffLimit'],
   ])('refuses %s with InvalidOptionError', (_label, options, option) => {
     for (const create of [() => toKinesis(options as never), () => new Producer(options as never)]) {
       let thrown: unknown;

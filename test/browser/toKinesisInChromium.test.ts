@@ -27,6 +27,8 @@ interface PageGlobals {
   dispatchEvent(event: unknown): boolean;
   document: {
     dispatchEvent(event: unknown): boolean;
+    addEventListener(type: string, listener: () => void): void;
+    readonly visibilityState: string;
   };
   CustomEvent: new (type: string, init: { detail: unknown }) => unknown;
   Event: new (type: string) => unknown;
@@ -104,7 +106,14 @@ describe('toKinesis() in Chromium', () => {
     server = await servePage(HTML, bundle.code);
     local = await startLocalKinesis({
       cors: { origins: [server.origin] },
-      streams: { clicks: 1, 'clicks-kpl': 4, 'page-hide': 2, 'page-hidden': 1, offline: 1 },
+      streams: {
+        clicks: 1,
+        'clicks-kpl': 4,
+        'page-hide': 2,
+        'page-hidden': 1,
+        'hide-listener': 1,
+        offline: 1,
+      },
       streamStatusDelayMs: 0,
     });
     client = local.createClient();
@@ -227,6 +236,26 @@ describe('toKinesis() in Chromium', () => {
     expect(reports.every((report) => report.status === 'delivered')).toBe(true);
     const records = await waitForRecords(client, 'page-hidden', false, 21);
     expect(records).toHaveLength(21);
+  });
+
+  it("sends an event tracked by the page's own hide listener (added after the producer's) at once", async () => {
+    const page = await openPage('hide-listener', false, 600_000);
+    await track(page, 0, 1);
+    await page.evaluate(() => (globalThis as unknown as PageGlobals).kinesisFlush.next());
+    await waitForReports(page, 1);
+
+    await page.evaluate(() => {
+      const scope = globalThis as unknown as PageGlobals;
+      scope.document.addEventListener('visibilitychange', () => {
+        if (scope.document.visibilityState !== 'hidden') return;
+        scope.document.dispatchEvent(new scope.CustomEvent('track', { detail: { n: 1, user: 'hidden' } }));
+      });
+      Object.defineProperty(scope.document, 'visibilityState', { value: 'hidden', configurable: true });
+      scope.document.dispatchEvent(new scope.Event('visibilitychange'));
+    });
+    const reports = await waitForReports(page, 2);
+    expect(reports[1]).toMatchObject({ status: 'delivered', item: { kind: 'track', n: 1, user: 'hidden' } });
+    expect(await waitForRecords(client, 'hide-listener', false, 2)).toHaveLength(2);
   });
 
   it('keeps items while the browser is offline and delivers them when it is back online', async () => {

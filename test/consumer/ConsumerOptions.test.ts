@@ -1,5 +1,6 @@
 import { resolveConsumerOptions } from '../../src/consumer/ConsumerOptions.js';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
+import { fromKinesis } from '../../src/observables/fromKinesis.js';
 
 describe('resolveConsumerOptions', () => {
   test('applies the documented defaults', () => {
@@ -63,5 +64,23 @@ describe('connection deadlines', () => {
     });
     expect(() => resolveConsumerOptions({ streamName: 's', requestTimeout: 0 })).toThrow(InvalidOptionError);
     expect(() => resolveConsumerOptions({ streamName: 's', connectTimeout: 1.5 })).toThrow(/connectTimeout/);
+  });
+});
+
+describe('what a client is built from', () => {
+  it.each([
+    ['an endpoint that is not http(s)', { endpoint: 'ftp://127.0.0.1:1' }, 'endpoint'],
+    ['a region that is not one', { region: 'eu west 1' }, 'region'],
+    ['credentials without a secret', { credentials: { accessKeyId: 'AKIAEXAMPLE' } }, 'credentials'],
+    ['a client that is not a KinesisClient', { client: {} }, 'client'],
+  ])('fromKinesis() refuses %s when called, before any subscription', (_label, options, option) => {
+    let thrown: unknown;
+    try {
+      fromKinesis({ streamName: 's', ...options } as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InvalidOptionError);
+    expect(thrown).toMatchObject({ option });
   });
 });

@@ -1,4 +1,6 @@
 import { createSubscriptionClient } from '../../src/kinesis/createSubscriptionClient.js';
+import { createKinesisClient } from '../../src/kinesis/createKinesisClient.js';
+import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 
 test.each(['http://127.0.0.1:4567', 'https://kinesis.eu-west-1.amazonaws.com', undefined])(
   'SubscribeToShard clients speak HTTP/2 (endpoint %s)',
@@ -20,6 +22,30 @@ test.each(['http://127.0.0.1:4567', 'https://kinesis.eu-west-1.amazonaws.com', u
       }
     } finally {
       client.destroy();
+    }
+  },
+);
+
+test.each([
+  ['options that are not an object', null, 'options'],
+  ['a region that is not one', { region: 'eu west 1' }, 'region'],
+  ['credentials without a secret', { credentials: { accessKeyId: 'AKIAEXAMPLE' } }, 'credentials'],
+  ['an endpoint that is not http(s)', { endpoint: 'ftp://127.0.0.1:1' }, 'endpoint'],
+])(
+  'createSubscriptionClient() and createKinesisClient() refuse %s with InvalidOptionError',
+  (_label, options, option) => {
+    for (const create of [
+      () => createSubscriptionClient(options as never),
+      () => createKinesisClient(options as never),
+    ]) {
+      let thrown: unknown;
+      try {
+        create().destroy();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(InvalidOptionError);
+      expect(thrown).toMatchObject({ option });
     }
   },
 );

@@ -101,4 +101,48 @@ describe('the browser build’s fetch handler', () => {
     expect(requestInit(request('é'.repeat(KEEPALIVE_BODY_LIMIT / 2 + 1)))).toEqual({});
     handler.destroy();
   });
+
+  it('keeps the keepalive bodies in flight within the page’s 64 KiB: a request past it goes without keepalive', async () => {
+    // A browser refuses (as a network error) a keepalive fetch whose body would take the page's
+    // keepalive bodies in flight past 64 KiB.
+    const held: (() => void)[] = [];
+    const slow = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => held.push(() => res.writeHead(200).end('{}')));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowPort = (slow.address() as AddressInfo).port;
+    const keepalive: boolean[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      keepalive.push(input instanceof Request ? input.keepalive : init?.keepalive === true);
+      return realFetch(input, init);
+    };
+    const { page, document } = testPage();
+    const handler = new PageAwareFetchHandler({ requestTimeout: 10_000 }, page);
+    const bodyOf = (bytes: number) => Object.assign(request('x'.repeat(bytes)), { port: slowPort });
+    try {
+      document.visibilityState = 'hidden';
+      const first = handler.handle(bodyOf(40 * 1024));
+      const second = handler.handle(bodyOf(40 * 1024));
+      const third = handler.handle(bodyOf(20 * 1024));
+      while (held.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(keepalive).toEqual([true, false, true]);
+      for (const answer of held.splice(0)) answer();
+      await Promise.all([first, second, third]);
+      // Answered: their bytes are no longer in flight.
+      const fourth = handler.handle(bodyOf(60 * 1024));
+      while (held.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(keepalive).toEqual([true, false, true, true]);
+      held.splice(0).forEach((answer) => answer());
+      await fourth;
+    } finally {
+      globalThis.fetch = realFetch;
+      handler.destroy();
+      await new Promise<void>((resolve) => {
+        slow.close(() => resolve());
+        slow.closeAllConnections();
+      });
+    }
+  });
 });

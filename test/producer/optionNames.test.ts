@@ -43,6 +43,15 @@ describe('option names', () => {
     expect(error.message).toContain('metricsObserver');
   });
 
+  it.each([
+    ['no options', undefined],
+    ['null options', null],
+  ])('Producer and toKinesis() refuse %s with InvalidOptionError, not a TypeError', (_label, options) => {
+    for (const create of [() => toKinesis(options as never), () => new Producer(options as never)]) {
+      expect(thrown(create)).toMatchObject({ option: 'options', retriable: false });
+    }
+  });
+
   it('fromKinesis() does not show the value of an unknown option', () => {
     const error = thrown(() => fromKinesis({ streamName: 's', credentails: { secretKey: SECRET } } as never));
     expect(error.option).toBe('credentails');
