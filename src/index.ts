@@ -152,6 +152,7 @@ export type { Logger, LogMethod } from './logging/Logger.js';
 export type { ConsumerStats, ShardStats, ShardReadState } from './consumer/ConsumerStats.js';
 export { CheckpointerConflictError } from './consumer/errors/CheckpointerConflictError.js';
 export { NotAConsumerRecordError } from './consumer/errors/NotAConsumerRecordError.js';
+export { NotAKinesisRecordError } from './consumer/errors/NotAKinesisRecordError.js';
 export { UntrackedRecordError } from './consumer/errors/UntrackedRecordError.js';
 export { MulticastCheckpointError } from './consumer/errors/MulticastCheckpointError.js';
 export { OutOfOrderCheckpointError } from './consumer/errors/OutOfOrderCheckpointError.js';

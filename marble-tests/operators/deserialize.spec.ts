@@ -1,8 +1,9 @@
-import { Subject, lastValueFrom, toArray, type Observable } from 'rxjs';
+import { Subject, lastValueFrom, map, toArray, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import type { KinesisItem } from '../../src/consumer/KinesisItem';
 import { RECORD_HANDLE, type RecordHandle } from '../../src/consumer/RecordTracking.js';
 import { CONSUMER_CONTEXT, type KinesisRecord } from '../../src/consumer/KinesisRecord';
+import { NotAKinesisRecordError } from '../../src/consumer/errors/NotAKinesisRecordError';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError';
 import { deserialize } from '../../src/operators/deserialize';
 import type { AggregatorEntry } from '../../src/processors/Aggregator';
@@ -266,6 +267,33 @@ describe('deserialize()', () => {
       });
       expectObservable(cold('-b-|', { b: bad }).pipe(operator)).toBe('-#', undefined, boom);
     });
+  });
+
+  it('errors with NotAKinesisRecordError on a value that is not a record, unsubscribing its source, even with onDecodeError', () => {
+    const one = record('1', Buffer.from('{"a": 1}'));
+    const decoded = item(one, { a: 1 }, 0, 1);
+    const dead: unknown[] = [];
+    newScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
+      // deserialize() twice: its own items come back to it.
+      const twice = cold('-r---r', { r: one }).pipe(
+        deserialize(),
+        map((decodedItem) => decodedItem as unknown as KinesisRecord),
+        deserialize(),
+      );
+      expectObservable(twice).toBe('-#', undefined, expect.any(NotAKinesisRecordError));
+      for (const value of [5, 'text', null, { data: 'not bytes' }, decoded]) {
+        const source = cold('-v--', { v: value as unknown as KinesisRecord });
+        const operator = deserialize({ onDecodeError: (error) => void dead.push(error) });
+        expectObservable(source.pipe(operator)).toBe('-#', undefined, expect.any(NotAKinesisRecordError));
+        expectSubscriptions(source.subscriptions).toBe('^!');
+      }
+    });
+    // Nothing was dead-lettered: a wrong pipeline is not a bad record.
+    expect(dead).toEqual([]);
+    const error = new NotAKinesisRecordError(decoded);
+    expect(error.message).toMatch(/got a KinesisItem \(deserialize\(\) is in the pipeline twice\?\)$/);
+    expect(error.retriable).toBe(false);
+    expect(new NotAKinesisRecordError(null).message).toMatch(/got null$/);
   });
 
   it('passes source errors through and stops on unsubscription', () => {

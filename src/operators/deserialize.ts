@@ -4,6 +4,7 @@ import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { KinesisItem } from '../consumer/KinesisItem.js';
 import { CONSUMER_CONTEXT, type KinesisRecord } from '../consumer/KinesisRecord.js';
 import { RECORD_HANDLE } from '../consumer/RecordTracking.js';
+import { NotAKinesisRecordError } from '../consumer/errors/NotAKinesisRecordError.js';
 import { RecordDecodeError } from '../processors/errors/RecordDecodeError.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import type { Processor } from '../processors/Processor.js';
@@ -275,6 +276,10 @@ export function deserialize<T = unknown>(
 
       const subscription = source.subscribe({
         next(record) {
+          if (!isRecord(record)) {
+            subscriber.error(new NotAKinesisRecordError(record));
+            return;
+          }
           if (waiting) queue.push(record);
           else take(record);
         },
@@ -292,6 +297,18 @@ export function deserialize<T = unknown>(
         queue.length = 0;
       };
     });
+}
+
+/** A record to decode: its `data` is bytes (a KinesisItem's `data` is an item). False if reading it throws. */
+function isRecord(value: unknown): value is KinesisRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    const { data, subSequenceNumber } = value as { data?: unknown; subSequenceNumber?: unknown };
+    // Of any realm (a Buffer made in another context is not an instance of this one's Uint8Array).
+    return ArrayBuffer.isView(data) && subSequenceNumber === undefined;
+  } catch {
+    return false;
+  }
 }
 
 function isProcessor<T>(value: unknown): value is Processor<T> {
