@@ -28,6 +28,8 @@ export class ShardReading extends ShardReadingLink {
   private readonly controller = new AbortController();
   private source: ReadingSource | undefined;
   private writing: Promise<void> = Promise.resolve();
+  /** The write queued behind the one under way (it writes the latest position when it runs). */
+  private queuedWrite: Promise<void> | undefined;
   private finishing: Promise<void> | undefined;
   /** The handover under way: who gets the shard, and the wait for the records in flight. */
   private handoff: ShardHandover | undefined;
@@ -84,7 +86,10 @@ export class ShardReading extends ShardReadingLink {
   commit(): Promise<void> {
     if (!this.progress.dirty || !this.live || this.current === 'ending' || this.distrusted)
       return this.writing;
-    this.writing = this.writing.then(async () => {
+    // However many commits a slow store leaves waiting, they wait as one write.
+    if (this.queuedWrite !== undefined) return this.queuedWrite;
+    this.writing = this.queuedWrite = this.writing.then(async () => {
+      this.queuedWrite = undefined;
       const position = this.progress.committable;
       const lease = this.host.leases.get(this.shardId);
       if (position === undefined || !this.progress.dirty || !this.owns || lease === undefined) return;

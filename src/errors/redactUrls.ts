@@ -1,5 +1,7 @@
 /** URL user info (`user:password@`) redacted from texts and connection strings. */
 
+import { isSecretName } from './secretNames.js';
+
 /** What stands in for the secret part of a URL's user info. */
 const URL_SECRET = '***';
 
@@ -15,14 +17,14 @@ function redactUserInfo(userInfo: string): string {
   if (colon === -1) return URL_SECRET;
   const user = userInfo.slice(0, colon);
   if (user === '') return `:${URL_SECRET}`;
-  return isPlainUserName(decodeUserName(user)) ? `${user}:${URL_SECRET}` : URL_SECRET;
+  return isPlainUserName(decodeComponent(user)) ? `${user}:${URL_SECRET}` : URL_SECRET;
 }
 
-function decodeUserName(user: string): string {
+function decodeComponent(text: string): string {
   try {
-    return decodeURIComponent(user);
+    return decodeURIComponent(text);
   } catch {
-    return user;
+    return text;
   }
 }
 
@@ -75,8 +77,22 @@ function redactWord(word: string): string {
  */
 export function redactConnectionString(value: string): string {
   const at = value.lastIndexOf('@');
-  if (at === -1) return redactText(value);
+  if (at === -1) return redactQuery(redactText(value));
   const scheme = /^[a-z][a-z0-9+.-]*:\/*/i.exec(value)?.[0] ?? '';
   const userInfo = value.slice(scheme.length, at).replace(/^\/+/, '');
-  return `${scheme}${redactUserInfo(userInfo)}${redactText(value.slice(at))}`;
+  return redactQuery(`${scheme}${redactUserInfo(userInfo)}${redactText(value.slice(at))}`);
+}
+
+/** A query parameter: its separator, name and value. */
+const QUERY_PARAMETER = /([?&;])([^=&;#?]*)=([^&;#]*)/g;
+
+/**
+ * The values of secret-named query parameters replaced: ioredis, for one, takes a URL's
+ * `?password=` as the password (`redis://db:6379?password=***`).
+ */
+function redactQuery(value: string): string {
+  if (!value.includes('=')) return value;
+  return value.replace(QUERY_PARAMETER, (match, separator: string, name: string) =>
+    isSecretName(decodeComponent(name)) ? `${separator}${name}=${URL_SECRET}` : match,
+  );
 }

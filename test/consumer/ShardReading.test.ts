@@ -339,3 +339,32 @@ test('a lease lost while a checkpoint was under way is reported lost once, thoug
     await t.cleanUp();
   }
 });
+
+test('commits asked for while a write is under way wait as one write of the latest position: a slow store queues no write per call', async () => {
+  const t = await setUp();
+  const written: CheckpointPosition[] = [];
+  let finishWrite: () => void = () => undefined;
+  jest.spyOn(t.checkpointer, 'checkpoint').mockImplementation((_lease, position) => {
+    written.push(position);
+    return new Promise((resolve) => (finishWrite = () => resolve(true)));
+  });
+  const sequenceNumbers = Array.from({ length: 1000 }, (_, index) => String(index + 1));
+  t.deliver(...sequenceNumbers);
+  t.reading.passed(t.ledger, '1', undefined);
+  const first = t.reading.commit();
+  await t.flush();
+  expect(written).toEqual([{ sequenceNumber: '1' }]);
+  // While that write is under way, every commit asked for waits in one write queued behind it.
+  const queued = new Set<Promise<void>>();
+  for (const sequenceNumber of sequenceNumbers.slice(1)) {
+    t.reading.passed(t.ledger, sequenceNumber, undefined);
+    queued.add(t.reading.commit());
+  }
+  expect(queued.size).toBe(1);
+  finishWrite();
+  await t.flush();
+  finishWrite();
+  await Promise.all([first, ...queued]);
+  expect(written).toEqual([{ sequenceNumber: '1' }, { sequenceNumber: '1000' }]);
+  await t.cleanUp();
+});

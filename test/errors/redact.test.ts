@@ -104,6 +104,14 @@ describe('redactConnectionString', () => {
     [`:${SECRET}@host:6379`, ':***@host:6379'],
     [`rediss://app:${SECRET}@host:6380`, 'rediss://app:***@host:6380'],
     ['not a url', 'not a url'],
+    [`redis://h:6379?password=${SECRET}`, 'redis://h:6379?password=***'],
+    [
+      `redis://u:${SECRET}@h:6379/2?family=6&Password=${SECRET}#x`,
+      'redis://u:***@h:6379/2?family=6&Password=***#x',
+    ],
+    [`rediss://h?db=1&authToken=${SECRET}&tls=true`, 'rediss://h?db=1&authToken=***&tls=true'],
+    [`redis://h?pass%77ord=${SECRET}`, 'redis://h?pass%77ord=***'],
+    ['redis://h:6379?db=3&keyPrefix=app', 'redis://h:6379?db=3&keyPrefix=app'],
   ])('%s -> %s', (input, expected) => {
     expect(redactConnectionString(input)).toBe(expected);
     expect(redactConnectionString(input)).not.toContain(SECRET);

@@ -15,6 +15,7 @@ import { fromKinesis } from '../../src/observables/fromKinesis.js';
 import { toKinesis } from '../../src/operators/toKinesis.js';
 import { Producer } from '../../src/producer/Producer.js';
 import { startRedisServer, type RedisServerProcess } from '../checkpointers/redis/redisServers.js';
+import { CaptureLogger } from '../support/captureLogger.js';
 
 /** A fresh secret per case, so a leak names its case. */
 function secret(label: string): string {
@@ -237,6 +238,37 @@ describe('no secret in Redis errors (real redis-server with requirepass)', () =>
     const checkpointer = new RedisCheckpointer({ redis: client, name: 'a', retry: { retryLimit: 0 } });
     const error = await expectNoSecret(wrong, () => checkpointer.getCheckpoint('s', 'shard-1'));
     expect(error).toBeInstanceOf(RedisCommandError);
+  });
+
+  it('a password in the URL query (`?password=`, which ioredis reads): it connects, and no log line or error shows it', async () => {
+    const logger = new CaptureLogger();
+    const checkpointer = new RedisCheckpointer({
+      redis: `redis://127.0.0.1:${server.port}/0?password=${encodeURIComponent(PASSWORD)}`,
+      name: 'a',
+      logger,
+    });
+    opened.push(checkpointer);
+    await expect(checkpointer.heartbeat('s', 'w')).resolves.toEqual(expect.any(Number));
+    const wrong = secret('wrong');
+    const refused = new RedisCheckpointer({
+      redis: `redis://127.0.0.1:${server.port}?db=0&password=${wrong}`,
+      name: 'a',
+      logger,
+    });
+    opened.push(refused);
+    const error = await expectNoSecret(wrong, () => refused.acquireLease('s', 'shard-1', 'w'));
+    expect(error).toBeInstanceOf(RedisCommandError);
+    await checkpointer.close();
+    await refused.close();
+    expect(logger.messages('info')).toContain('Redis checkpointer opened');
+    expect(logger.text()).toContain(`redis://127.0.0.1:${server.port}/0?password=***`);
+    expect(logger.text()).not.toContain(PASSWORD);
+    expect(logger.text()).not.toContain(wrong);
+    const shown = secret('pw');
+    await expectNoSecret(
+      shown,
+      () => new RedisCheckpointer({ redis: `http://cache.internal:6379?password=${shown}`, name: 'a' }),
+    );
   });
 
   it('a script run with the right password: its error carries no command arguments', async () => {

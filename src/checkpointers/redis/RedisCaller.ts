@@ -1,4 +1,5 @@
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { isError } from '../../errors/redact.js';
 import { writeLog } from '../../logging/writeLog.js';
 import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
 import type { RedisClient } from './RedisClient.js';
@@ -50,14 +51,19 @@ export class RedisCaller {
     const connection = this.connection;
     const timeoutMs = this.options.callTimeoutMs;
     const started = Date.now();
+    // The connection the last attempt was sent on, dropped if that attempt is abandoned unanswered.
+    let sentOn: number | undefined;
     const attempt =
       connection === undefined
         ? run
         : async () => {
+            sentOn = undefined;
             await connection.ready(timeoutMs - (Date.now() - started), operation, context);
+            sentOn = connection.current;
             try {
               return await run();
             } catch (error) {
+              if (isReadOnlyReply(error)) connection.abandon(sentOn, error);
               throw connection.explain(error, operation, context);
             }
           };
@@ -68,6 +74,11 @@ export class RedisCaller {
       timeoutMs,
       timeoutReason: (ms) =>
         connection?.downReason() ?? new Error(`no reply from Redis within ${ms} ms (callTimeout)`),
+      onAbandon: () =>
+        connection?.abandon(
+          sentOn,
+          new Error(`no reply from Redis at ${connection.address} within ${timeoutMs} ms`),
+        ),
       ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
       stopped: () => (this.closed ? new CheckpointerClosedError(this.options.name, operation) : undefined),
       ...(logger === undefined
@@ -110,4 +121,9 @@ export class RedisCaller {
     this.closing ??= connection.close(this.options.callTimeoutMs);
     await this.closing;
   }
+}
+
+/** A READONLY reply: the connection reaches a replica (a failover demoted its server). */
+function isReadOnlyReply(error: unknown): error is Error {
+  return isError(error) && error.name === 'ReplyError' && error.message.startsWith('READONLY');
 }

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Redis } from './loadIoredis.js';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
@@ -25,6 +26,12 @@ export interface RedisConnectionSettings {
  * 10.0.0.5:6379`, a wrong password's WRONGPASS, or a certificate error as the non-retriable
  * RedisTlsError. So a call to a stopped Redis fails within milliseconds, and the first call after
  * Redis is back succeeds.
+ *
+ * A peer that vanished without a word (a network partition, a host gone, a proxy whose server went
+ * away) leaves the socket open and "ready" while nothing ever comes back on it. So a connection is
+ * dropped (and the next call connects afresh) when it is not ready within `connectTimeoutMs` of
+ * connecting, when a call gave up waiting for a reply on it (abandon), and when it answers
+ * READONLY (it reaches a replica now: after a failover the URL's host names the new primary).
  */
 export class RedisConnection {
   readonly client: Redis;
@@ -32,6 +39,11 @@ export class RedisConnection {
   readonly address: string;
   private lastError: Error | undefined;
   private closed = false;
+  /** Counts the connections that became ready: which one a call was sent on. */
+  private readyCount = 0;
+  /** Drops a connection attempt that is not ready within connectTimeoutMs. */
+  private handshake: NodeJS.Timeout | undefined;
+  private readonly connectTimeoutMs: number;
   /**
    * The calls waiting in ready(), told of the client's next 'ready', 'error' or 'end' by the
    * constructor's own listeners: however many calls wait, the client carries one listener of each.
@@ -40,6 +52,7 @@ export class RedisConnection {
 
   constructor(settings: RedisConnectionSettings) {
     this.address = addressOf(settings.url);
+    this.connectTimeoutMs = settings.connectTimeoutMs;
     this.client = new Redis(settings.url, {
       ...(settings.tls !== undefined ? { tls: { ...settings.tls } } : {}),
       lazyConnect: true,
@@ -59,11 +72,16 @@ export class RedisConnection {
       this.notify({ kind: 'error', error });
     });
     this.client.on('ready', () => {
+      this.readyCount += 1;
+      clearTimeout(this.handshake);
       this.lastError = undefined;
       writeLog(logger, 'info', 'connected to Redis', { address: this.address });
       this.notify({ kind: 'ready' });
     });
-    this.client.on('end', () => this.notify({ kind: 'end' }));
+    this.client.on('end', () => {
+      clearTimeout(this.handshake);
+      this.notify({ kind: 'end' });
+    });
   }
 
   private notify(event: ConnectionEvent): void {
@@ -104,9 +122,47 @@ export class RedisConnection {
         Math.max(0, waitMs),
       );
       this.waiters.add(waiter);
-      if (client.status === 'end' || client.status === 'wait' || client.status === 'close')
+      if (client.status === 'end' || client.status === 'wait' || client.status === 'close') {
         client.connect().catch(() => undefined);
+        this.watchHandshake();
+      }
     });
+  }
+
+  /** The connection calls are sent on now (see abandon). */
+  get current(): number {
+    return this.readyCount;
+  }
+
+  /**
+   * Drops connection `connection` (a `current` value) if it is still the one in use: a call got
+   * `reason` (no reply in time, READONLY) on it. Calls still waiting on it fail and are retried.
+   */
+  abandon(connection: number | undefined, reason: Error): void {
+    if (connection !== this.readyCount || this.client.status !== 'ready' || this.closed) return;
+    this.drop(reason);
+  }
+
+  /** ioredis's connectTimeout covers only the TCP connect, not the handshake (AUTH, the ready check). */
+  private watchHandshake(): void {
+    clearTimeout(this.handshake);
+    this.handshake = setTimeout(() => {
+      const status = this.client.status;
+      if (status === 'ready' || status === 'end' || this.closed) return;
+      this.drop(
+        new Error(`no answer from Redis at ${this.address} within ${this.connectTimeoutMs} ms of connecting`),
+      );
+    }, this.connectTimeoutMs);
+  }
+
+  /**
+   * Ends the connection at once: ioredis's disconnect() waits for the peer to close its side too,
+   * which a silent one never does. The socket's error tells the calls waiting on it why.
+   */
+  private drop(reason: Error): void {
+    const socket = this.client.stream as Socket | undefined;
+    if (socket !== undefined && !socket.destroyed) socket.destroy(reason);
+    else this.client.disconnect();
   }
 
   /**
@@ -133,6 +189,7 @@ export class RedisConnection {
    */
   close(timeoutMs: number): Promise<void> {
     this.closed = true;
+    clearTimeout(this.handshake);
     const client = this.client;
     if (client.status === 'ready')
       return new Promise<void>((resolve) => {

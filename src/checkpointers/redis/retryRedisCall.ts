@@ -21,6 +21,8 @@ export interface RetryRedisCallOptions {
   readonly timeoutMs?: number;
   /** Why an attempt got no reply in time (e.g. the connection's last error). */
   readonly timeoutReason?: (ms: number) => unknown;
+  /** Told when the attempt still unanswered at `timeoutMs` is abandoned. */
+  readonly onAbandon?: () => void;
   /** The clock for `timeoutMs`. Default Date.now. */
   readonly now?: () => number;
   /** Told before each retry: the attempt that failed, the wait before the next, and why. */
@@ -48,8 +50,10 @@ export async function retryRedisCall<T>(
       return await withDeadline(call(), deadline - now(), options.timeoutMs, options.timeoutReason);
     } catch (error) {
       if (error instanceof RxjsKinesisError) throw error;
-      if (error instanceof DeadlinePassed)
+      if (error instanceof DeadlinePassed) {
+        options.onAbandon?.();
         throw new RedisUnavailableError(operation, attempt, error.reason, options.context);
+      }
       if (!isRetriableRedisError(error))
         throw new RedisCommandError(operation, describe(error), error, options.context);
       const delay = backoff.next();

@@ -1,0 +1,102 @@
+// A connection the checkpointer opened from a URL can go stale while its socket stays open: its
+// peer vanished without a word (a network partition, a host gone, a proxy whose server went away)
+// and every call on it goes unanswered, or a failover demoted its server to a replica and every
+// write on it is refused with READONLY while the URL's host now names the new primary. The
+// checkpointer must give such a connection up and connect afresh, or it never recovers.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { RedisUnavailableError } from '../../../src/checkpointers/redis/errors/RedisUnavailableError.js';
+import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
+import { uniqueKeyPrefix } from '../../support/redis.js';
+import { startRedisServer, type RedisServerProcess } from './redisServers.js';
+import { startRedisProxy, type RedisProxy } from './redisProxy.js';
+
+const SHARD = 'shardId-000000000000';
+// Heartbeats every 1 s: connection attempts get 1 s (connectTimeout), calls 2 s (callTimeout).
+const SESSION_TIMEOUT_MS = 4000;
+
+let server: RedisServerProcess;
+let proxy: RedisProxy;
+const opened: RedisCheckpointer[] = [];
+
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+
+beforeEach(async () => {
+  proxy = await startRedisProxy(server.port);
+});
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((checkpointer) => checkpointer.close()));
+  await proxy.close();
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+function checkpointer(): RedisCheckpointer {
+  const cp = new RedisCheckpointer({
+    redis: proxy.url,
+    name: 'silent-peer',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: SESSION_TIMEOUT_MS,
+  });
+  opened.push(cp);
+  return cp;
+}
+
+async function errorOf(call: Promise<unknown>): Promise<unknown> {
+  return call.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+describe('RedisCheckpointer over a connection whose peer fell silent', () => {
+  it('drops the connection a call got no reply on by callTimeout: the next call connects afresh', async () => {
+    const cp = checkpointer();
+    const stream = `stream-${randomUUID()}`;
+    const lease = (await cp.acquireLease(stream, SHARD, 'worker-a'))!;
+    proxy.silence();
+    proxy.speak();
+    const error = await errorOf(cp.renewLease(lease));
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    expect((error as Error).message).toMatch(/no reply from Redis/);
+    await expect(cp.renewLease(lease)).resolves.toMatchObject({ token: lease.token });
+    expect(proxy.accepted).toBe(2);
+  }, 30_000);
+
+  it('gives up a connection attempt that gets no answer within connectTimeout', async () => {
+    const cp = checkpointer();
+    const stream = `stream-${randomUUID()}`;
+    proxy.silence();
+    const error = await errorOf(cp.heartbeat(stream, 'worker-a'));
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    proxy.speak();
+    await expect(cp.heartbeat(stream, 'worker-a')).resolves.toEqual(expect.any(Number));
+  }, 30_000);
+
+  it('connects afresh when a failover demoted its server (READONLY), within the same call', async () => {
+    const primary = await startRedisServer();
+    const admin = new Redis(server.url);
+    try {
+      const cp = checkpointer();
+      const stream = `stream-${randomUUID()}`;
+      await cp.heartbeat(stream, 'worker-a');
+      // The failover: the URL's host names the new primary, the old one replicates it.
+      proxy.retarget(primary.port);
+      await admin.replicaof('127.0.0.1', primary.port);
+      try {
+        await expect(cp.heartbeat(stream, 'worker-a')).resolves.toEqual(expect.any(Number));
+        expect(proxy.accepted).toBe(2);
+      } finally {
+        await admin.replicaof('NO', 'ONE');
+      }
+    } finally {
+      await admin.quit();
+      await primary.close();
+    }
+  }, 30_000);
+});
