@@ -83,16 +83,27 @@ export function redactConnectionString(value: string): string {
   return redactQuery(`${scheme}${redactUserInfo(userInfo)}${redactText(value.slice(at))}`);
 }
 
-/** A query parameter: its separator, name and value. */
-const QUERY_PARAMETER = /([?&;])([^=&;#?]*)=([^&;#]*)/g;
+/** Where a query parameter starts: its separator and name, up to its `=`. */
+const QUERY_PARAMETER_NAME = /[?&;]([^=&;#?]*)=/g;
+/** Where a query parameter's value ends. */
+const VALUE_END = /[&#]/g;
 
 /**
  * The values of secret-named query parameters replaced: ioredis, for one, takes a URL's
- * `?password=` as the password (`redis://db:6379?password=***`).
+ * `?password=` as the password (`redis://db:6379?password=***`). A value runs to the next `&` or
+ * `#`, as URLSearchParams reads it: a `;` in a password is part of it.
  */
 function redactQuery(value: string): string {
   if (!value.includes('=')) return value;
-  return value.replace(QUERY_PARAMETER, (match, separator: string, name: string) =>
-    isSecretName(decodeComponent(name)) ? `${separator}${name}=${URL_SECRET}` : match,
-  );
+  let shown = '';
+  let from = 0;
+  for (const match of value.matchAll(QUERY_PARAMETER_NAME)) {
+    const start = match.index + match[0].length;
+    if (match.index < from || !isSecretName(decodeComponent(match[1] ?? ''))) continue;
+    VALUE_END.lastIndex = start;
+    const end = VALUE_END.exec(value);
+    shown += `${value.slice(from, start)}${URL_SECRET}`;
+    from = end === null ? value.length : end.index;
+  }
+  return shown + value.slice(from);
 }

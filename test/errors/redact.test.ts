@@ -112,6 +112,9 @@ describe('redactConnectionString', () => {
     [`rediss://h?db=1&authToken=${SECRET}&tls=true`, 'rediss://h?db=1&authToken=***&tls=true'],
     [`redis://h?pass%77ord=${SECRET}`, 'redis://h?pass%77ord=***'],
     ['redis://h:6379?db=3&keyPrefix=app', 'redis://h:6379?db=3&keyPrefix=app'],
+    // A value runs to the next & or # (URLSearchParams, which ioredis reads the query with).
+    [`redis://h:6379?password=a;${SECRET}&db=1`, 'redis://h:6379?password=***&db=1'],
+    [`redis://h?db=1;password=${SECRET}`, 'redis://h?db=1;password=***'],
   ])('%s -> %s', (input, expected) => {
     expect(redactConnectionString(input)).toBe(expected);
     expect(redactConnectionString(input)).not.toContain(SECRET);

@@ -5,6 +5,7 @@ import type { Logger } from '../../logging/Logger.js';
 import { writeLog } from '../../logging/writeLog.js';
 import { checkpointOf, leaseCounterOf, leaseOwnerOf, lineageOf, type LeaseItem } from './kclLeaseItem.js';
 import { leaseKeyOf } from './leaseKeyOf.js';
+import { holdsLeaseItemUpdate } from './holdsLeaseItemUpdate.js';
 import type { LeaseItemStore, LeaseItemUpdate } from './LeaseItemStore.js';
 import type { LeaseObservations } from './LeaseObservations.js';
 
@@ -106,6 +107,12 @@ export class HeldLeases {
    * update does); LeaseLostError if the condition fails. Only a renewal extends the holder's
    * `expiresAt`: the holder keeps renewing on its own schedule, and observers, who see every
    * counter move, judge expiry later than the holder does.
+   *
+   * False when the write was not made because an earlier write through the lease, whose call
+   * gave up, landed since the item was last read (it holds the counter this one would set, with
+   * our owner, but not what this one writes): that write is taken in (its counter and stored
+   * position) and the caller decides afresh. Each write of ours lands at most once, so a caller
+   * that writes again meets this a bounded number of times.
    */
   async conditionalUpdate(
     table: string,
@@ -113,7 +120,7 @@ export class HeldLeases {
     held: HeldLease,
     update: LeaseItemUpdate,
     renews = false,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const key = leaseKeyOf(table, lease.streamName, lease.shardId);
     const at = this.now();
     let result: unknown;
@@ -125,18 +132,42 @@ export class HeldLeases {
     }
     if (result === 'condition-failed') {
       const item = await this.store.get(table, lease.streamName, lease.shardId);
-      if (!this.landedEarlier(item, lease, held)) {
+      if (!this.landedEarlier(item, lease, held) || item === undefined) {
         if (this.held.get(key) === held) this.held.delete(key);
         throw this.lostAs(table, lease, item);
       }
-      writeLog(this.logger, 'debug', 'DynamoDB write had landed before its retry', {
-        streamName: lease.streamName,
-        shardId: lease.shardId,
-      });
+      const ours = holdsLeaseItemUpdate(item, update);
+      writeLog(
+        this.logger,
+        'debug',
+        ours
+          ? 'DynamoDB write had landed before its retry'
+          : 'DynamoDB write through a lease landed after its call gave up',
+        { streamName: lease.streamName, shardId: lease.shardId },
+      );
+      held.counter += 1;
+      held.checkpoint = checkpointOf(item);
+      this.observations.wrote(key, held.counter, at);
+      if (!ours) return false;
+    } else {
+      held.counter += 1;
+      this.observations.wrote(key, held.counter, at);
     }
-    held.counter += 1;
     if (renews) held.expiresAt = at + this.leaseDurationMs;
-    this.observations.wrote(key, held.counter, at);
+    return true;
+  }
+
+  /**
+   * After a write that gives the lease up failed its condition: whether an earlier write of ours
+   * landed since (see conditionalUpdate), taken in; then the lease is still ours to give up.
+   */
+  async tookInLateWrite(table: string, lease: Lease, held: HeldLease): Promise<boolean> {
+    const item = await this.store.get(table, lease.streamName, lease.shardId);
+    if (!this.landedEarlier(item, lease, held) || item === undefined) return false;
+    held.counter += 1;
+    held.checkpoint = checkpointOf(item);
+    this.observations.wrote(leaseKeyOf(table, lease.streamName, lease.shardId), held.counter, this.now());
+    return true;
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   SENTINEL,
 } from './kclLeaseItem.js';
 import { leaseKeyOf } from './leaseKeyOf.js';
+import type { LeaseItemUpdate } from './LeaseItemStore.js';
 
 // Writes through a held lease: renewal, release, checkpoint and shard end. Each is one write
 // conditioned on the counter and owner this process last wrote, and increments the counter.
@@ -25,7 +26,8 @@ export async function renewHeldLease(
   lease: Lease,
 ): Promise<Lease> {
   const held = await context.held.heldOrLost(table, lease);
-  await context.held.conditionalUpdate(table, lease, held, { set: {} }, true);
+  // A renewal writes nothing but the counter: a late write of ours found in its place renews too.
+  while (!(await context.held.conditionalUpdate(table, lease, held, { set: {} }, true)));
   return { ...lease, expiresAt: held.expiresAt };
 }
 
@@ -62,11 +64,7 @@ export async function releaseHeldLease(
   const { store, observations, handoffs } = context;
   const at = context.options.now();
   const until = at + context.options.handoffReservationMs;
-  const result = await store.updateThroughLease(
-    table,
-    lease,
-    held.counter,
-    held.counter + 1,
+  const update: LeaseItemUpdate =
     handoffTo === undefined
       ? { set: {}, remove: [KCL.leaseOwner, ...HANDOFF_ATTRIBUTES] }
       : {
@@ -75,8 +73,11 @@ export async function releaseHeldLease(
             [HANDOFF.reservedUntil]: { N: String(until) },
           },
           remove: [KCL.leaseOwner, HANDOFF.requester, HANDOFF.deadline],
-        },
-  );
+        };
+  let result = await store.updateThroughLease(table, lease, held.counter, held.counter + 1, update);
+  // A late write of ours found in the item (see conditionalUpdate): the lease is still ours to give up.
+  while (result === 'condition-failed' && (await context.held.tookInLateWrite(table, lease, held)))
+    result = await store.updateThroughLease(table, lease, held.counter, held.counter + 1, update);
   if (result === 'condition-failed') return NOT_RESERVED;
   observations.wrote(key, held.counter + 1, at);
   if (handoffTo !== undefined) handoffs.wroteReservation(key, handoffTo, until, at);
@@ -105,14 +106,18 @@ export async function writeCheckpoint(
   position: CheckpointPosition,
 ): Promise<boolean> {
   const held = await context.held.heldOrLost(table, lease);
-  const stored = held.checkpoint;
-  if (stored?.kind === 'shard-end') return false;
-  if (stored?.kind === 'position' && comparePositions(position, stored.position) < 0) return false;
   const { set, remove } = positionUpdate(position);
-  await context.held.conditionalUpdate(table, lease, held, {
-    set: { ...set, [KCL.ownerSwitchesSinceCheckpoint]: { N: '0' } },
-    remove: [...remove, ...PENDING_CHECKPOINT],
-  });
+  // Decided afresh when a late write of ours is found in the item (see conditionalUpdate).
+  for (;;) {
+    const stored = held.checkpoint;
+    if (stored?.kind === 'shard-end') return false;
+    if (stored?.kind === 'position' && comparePositions(position, stored.position) < 0) return false;
+    const written = await context.held.conditionalUpdate(table, lease, held, {
+      set: { ...set, [KCL.ownerSwitchesSinceCheckpoint]: { N: '0' } },
+      remove: [...remove, ...PENDING_CHECKPOINT],
+    });
+    if (written) break;
+  }
   held.checkpoint = { kind: 'position', position: { ...position } };
   return true;
 }
@@ -131,7 +136,7 @@ export async function writeShardEnd(
   const children = lineageAttributes(
     lineage?.childShardIds === undefined ? undefined : { childShardIds: lineage.childShardIds },
   )[KCL.childShardIds];
-  await context.held.conditionalUpdate(table, lease, held, {
+  const update = {
     set: {
       [KCL.checkpoint]: { S: SENTINEL.shardEnd },
       [KCL.checkpointSubSequenceNumber]: { N: '0' },
@@ -139,6 +144,8 @@ export async function writeShardEnd(
     },
     remove: [FIRST_ITEM_DONE, ...PENDING_CHECKPOINT],
     ...(children !== undefined ? { setIfMissing: { [KCL.childShardIds]: children } } : {}),
-  });
+  };
+  // Written again when a late write of ours is found in the item (see conditionalUpdate).
+  while (!(await context.held.conditionalUpdate(table, lease, held, update)));
   held.checkpoint = { kind: 'shard-end' };
 }

@@ -194,12 +194,12 @@ export class RedisConnection {
     if (client.status === 'ready')
       return new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
-          client.disconnect();
+          this.end();
           resolve();
         }, timeoutMs);
         client
           .quit()
-          .catch(() => client.disconnect())
+          .catch(() => this.end())
           .finally(() => {
             clearTimeout(timer);
             resolve();
@@ -207,8 +207,19 @@ export class RedisConnection {
       });
     // An ended connection has nothing left to close (disconnecting it again would only leave a
     // timer behind in ioredis).
-    if (client.status !== 'end') client.disconnect();
+    if (client.status !== 'end') this.end();
     return Promise.resolve();
+  }
+
+  /**
+   * Disconnects for good, the socket closed at once: disconnect() alone only ends our side, and
+   * when the peer does not close its own (a silent one never does) ioredis destroys the socket
+   * 2 s later (its disconnectTimeout), keeping the process alive until then.
+   */
+  private end(): void {
+    const socket = this.client.stream as Socket | undefined;
+    this.client.disconnect();
+    if (socket !== undefined && !socket.destroyed) socket.destroy();
   }
 }
 

@@ -99,4 +99,29 @@ describe('RedisCheckpointer over a connection whose peer fell silent', () => {
       await primary.close();
     }
   }, 30_000);
+
+  it('close() of a connection whose peer fell silent closes its socket at once, not 2 s later', async () => {
+    const cp = checkpointer();
+    await cp.heartbeat(`stream-${randomUUID()}`, 'worker-a');
+    proxy.silence();
+    // Our socket, and the proxy's two of the connection (which stay open: it is silent).
+    const before = openSockets();
+
+    await cp.close(); // QUIT goes unanswered: the connection is dropped after callTimeout
+
+    // ioredis's disconnect() ends our side and destroys the socket only after 2 s (its
+    // disconnectTimeout) when the peer does not close its own: the process stayed up that long.
+    await waitFor(() => openSockets() === before - 1, 1000);
+    expect(openSockets()).toBe(before - 1);
+  }, 30_000);
 });
+
+/** TCP sockets of this process that are open. */
+function openSockets(): number {
+  return process.getActiveResourcesInfo().filter((kind) => kind === 'TCPSocketWrap').length;
+}
+
+async function waitFor(condition: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!condition() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+}
