@@ -136,7 +136,8 @@ export type ConsumerEvent =
   /**
    * Reading paused because the in-flight budget is full, and this direct subscriber holds the
    * most records (it has not settled them: no checkpoint() in its pipeline, or slow work before
-   * it). Once per episode: emitted again only after the budget was half empty. Use observe() for taps.
+   * it). Once per episode: emitted again only after the budget was half empty. Not while the
+   * subscribers hold at most half of it (then calls under way fill it). Use observe() for taps.
    */
   | {
       readonly type: 'subscriber-behind';

@@ -80,10 +80,26 @@ export class InFlightGate {
     return this.heldBytes;
   }
 
-  /** Whether at most half of the budget is taken: records (reserved slots too), items and bytes. */
+  /**
+   * Whether at most half of the budget is taken: records (reserved slots too), items, and bytes
+   * (reserved slots too, at the average record size, as reserve() counts them).
+   */
   get halfEmpty(): boolean {
     return (
       this.reserved + this.held <= this.recordLimit / 2 &&
+      this.heldItems <= this.itemLimit / 2 &&
+      this.heldBytes + this.reservedBytes() <= this.byteLimit / 2
+    );
+  }
+
+  /**
+   * Whether the records in flight (reserved slots not counted) take at most half of the budget:
+   * records, items and bytes. A budget this empty that refuses a reservation is full of the
+   * reservations of calls under way, not of records a subscriber holds.
+   */
+  get heldHalfEmpty(): boolean {
+    return (
+      this.held <= this.recordLimit / 2 &&
       this.heldItems <= this.itemLimit / 2 &&
       this.heldBytes <= this.byteLimit / 2
     );
@@ -146,6 +162,12 @@ export class InFlightGate {
     this.heldItems = Math.max(0, this.heldItems - items);
     this.heldBytes = Math.max(0, this.heldBytes - bytes);
     this.notify();
+  }
+
+  /** The bytes the reserved slots are counted at (see reserve): none before any record arrived. */
+  private reservedBytes(): number {
+    if (this.arrivedRecords === 0 || this.reserved === 0) return 0;
+    return this.reserved * Math.max(1, this.arrivedBytes / this.arrivedRecords);
   }
 
   /** Slots the bytes left can take (see reserve); unbounded before any record arrived. */

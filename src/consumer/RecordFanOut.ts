@@ -208,7 +208,9 @@ export class RecordFanOut {
 
   /** The budget is full: names the subscriber holding the most records, once per episode. */
   reportBehind(readings: Iterable<ShardReading>, onEvent: (event: ConsumerEvent) => void): void {
-    if (this.behind) return;
+    // Full of the slots reserved by calls under way (polling shards), subscribers holding at most
+    // half: no subscriber is behind.
+    if (this.behind || this.gate.heldHalfEmpty) return;
     let slowest: { id: number; records: number } | undefined;
     const all = [...readings];
     for (const id of this.ledgers.keys()) {

@@ -77,6 +77,24 @@ test('once record sizes are known, a byte limit caps the slots a call reserves, 
   expect(big.reserve(10)).toBe(1);
 });
 
+test('half empty counts the bytes of reserved slots as reserve() does: a byte budget taken by calls under way is not half empty', () => {
+  // Polling shards reserve slots for their GetRecords calls: with a byte limit those slots count
+  // at the average record size, so the budget can be full with few bytes held. Taken for half
+  // empty, a subscriber-behind episode ended and began again at each settled record (23 events
+  // for one steadily slow subscriber of 16 shards with maxQueueBytes).
+  const gate = new InFlightGate({ records: 1000, bytes: 10_000 });
+  gate.settleReservation(gate.reserve(10), 10, 5000); // records of 500 bytes on average
+  gate.release(10, 10, 5000);
+  expect(gate.halfEmpty).toBe(true);
+  expect(gate.reserve(100)).toBe(20); // calls under way hold the whole byte budget
+  expect(gate.reserve(1)).toBe(0);
+  expect(gate.halfEmpty).toBe(false);
+  gate.settleReservation(20, 10, 5000); // half of it arrived, the rest freed
+  expect(gate.halfEmpty).toBe(true);
+  expect(gate.reserve(1)).toBe(1);
+  expect(gate.halfEmpty).toBe(false);
+});
+
 test('with a byte limit, a call reserves no more records than a page (10 MiB) holds at the average size', () => {
   const gate = new InFlightGate({ records: 100_000, bytes: 256 * 1024 * 1024 });
   gate.settleReservation(gate.reserve(1), 1, 1024 * 1024); // records of 1 MiB

@@ -80,3 +80,42 @@ test('a slow subscriber without checkpoint() holds reading at maxQueueSize and i
   const stored = await checkpointer.listLeases(streamName);
   expect(stored.every((lease) => lease.checkpoint?.kind === 'position')).toBe(true);
 });
+
+test('with maxQueueBytes, calls of many polling shards filling the budget are not reported: a steadily slow subscriber is named once or twice, not once per refill', async () => {
+  // 16 shards reserve room for their GetRecords calls, each at the average record size: the
+  // byte budget is often full of reservations while the subscriber holds a third of it. Such a
+  // refusal started a new episode each time (23 events for 1,000 records at 20 ms each).
+  const streamName = uniqueStreamName('slow-bytes');
+  await kinesis.createStream(streamName, 16);
+  const client = kinesis.createClient();
+  await putRecords(client, streamName, numbers(400));
+  client.destroy();
+  const consumer = fromKinesis({
+    streamName,
+    ...pollingConnection(kinesis),
+    checkpointer: new MemoryCheckpointer(),
+    maxQueueBytes: 100,
+  });
+  const events: ConsumerEvent[] = [];
+  const eventSubscription = consumer.events$.subscribe((event) => events.push(event));
+  let processed = 0;
+  const subscription = consumer
+    .pipe(
+      concatMap((record) => timer(20).pipe(map(() => record))),
+      checkpoint(),
+    )
+    .subscribe(() => (processed += 1));
+  try {
+    await waitFor(() => processed === 400, {
+      timeoutMs: 60_000,
+      message: () => `processed ${processed} of 400`,
+    });
+  } finally {
+    subscription.unsubscribe();
+    eventSubscription.unsubscribe();
+    await consumer.stopped();
+  }
+  const behind = events.filter((event) => event.type === 'subscriber-behind');
+  expect(behind.length).toBeGreaterThanOrEqual(1);
+  expect(behind.length).toBeLessThanOrEqual(2);
+});
