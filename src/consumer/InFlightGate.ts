@@ -110,10 +110,16 @@ export class InFlightGate {
     return this.peak;
   }
 
-  /** Record slots free (0 while items or bytes are at their limit). */
+  /**
+   * Record slots free (0 while items or bytes are at their limit). A record is at least one item,
+   * so the slots are also those the items left take, the reserved ones counted as one item each.
+   */
   get free(): number {
     if (this.heldItems >= this.itemLimit || this.heldBytes >= this.byteLimit) return 0;
-    return this.recordLimit - this.reserved - this.held;
+    return Math.min(
+      this.recordLimit - this.reserved - this.held,
+      this.itemLimit - this.heldItems - this.reserved,
+    );
   }
 
   /**

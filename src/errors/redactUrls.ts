@@ -41,16 +41,24 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * `redis://app:***@db:6379`, `https://AKIA...:x@host` becomes `https://***@host`. Host and port
  * stay, so the message still says where. Applying it twice changes nothing more.
  *
+ * The values of a URL's secret-named query parameters (`?password=`) are redacted too.
+ *
  * A URL's user info holds no whitespace, so each whitespace-delimited word holding an `@` is
  * redacted on its own, and a word longer than LONG_WORD is replaced whole: the patterns try every
  * word start that reads like a scheme, so one long word of them (a hostile or garbled message)
  * took time quadratic in its length.
  */
 export function redactText(text: string): string {
-  if (!text.includes('@')) return text;
+  const query = text.includes('://') && text.includes('=');
+  if (!query && !text.includes('@')) return text;
   return text.replace(WORD, (word) => {
-    if (!word.includes('@')) return word;
-    return word.length > LONG_WORD ? LONG_WORD_REDACTED : redactWord(word);
+    let shown = word;
+    if (word.includes('@')) {
+      if (word.length > LONG_WORD) return LONG_WORD_REDACTED;
+      shown = redactWord(word);
+    }
+    // A URL's secret query parameters (`redis://db:6379?password=...`), as in connection strings.
+    return query && shown.includes('://') && shown.includes('=') ? redactQuery(shown) : shown;
   });
 }
 

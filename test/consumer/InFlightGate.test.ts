@@ -17,6 +17,21 @@ test('reservations and records in flight never exceed the limit; waiters run whe
   expect(gate.peakInFlight).toBe(8);
 });
 
+test('the items left bound the slots granted: each record is at least one item, reserved ones too', () => {
+  // maxQueueItems below maxQueueSize: a call may not bring more plain records than items are left.
+  const gate = new InFlightGate({ records: 1000, items: 40 });
+  expect(gate.reserve(500)).toBe(40);
+  expect(gate.reserve(1)).toBe(0);
+  gate.settleReservation(40, 30); // 30 records arrived, 10 slots given back
+  expect(gate.inFlightItems).toBe(30);
+  expect(gate.reserve(500)).toBe(10);
+  gate.settleReservation(10, 10);
+  expect(gate.inFlightItems).toBe(40);
+  expect(gate.free).toBe(0);
+  gate.release(25);
+  expect(gate.reserve(500)).toBe(25);
+});
+
 test('items and bytes bound the budget too: a full count of either closes it until released', () => {
   const gate = new InFlightGate({ records: 100, items: 1000, bytes: 10_000 });
   expect(gate.reserve(10)).toBe(10);

@@ -73,6 +73,17 @@ describe('redactText', () => {
     ['connect ECONNREFUSED 127.0.0.1:6379', 'connect ECONNREFUSED 127.0.0.1:6379'],
     ['contact: ops@example.com', 'contact: ops@example.com'],
     ['http://127.0.0.1:4567/', 'http://127.0.0.1:4567/'],
+    // A password in a URL's query, within free text (a log line, an error message).
+    [
+      `cannot reach redis://db:6379?password=${SECRET}&db=1 now`,
+      'cannot reach redis://db:6379?password=***&db=1 now',
+    ],
+    [
+      `redis://u:${SECRET}@db:6379/0?sentinelPassword=${SECRET}`,
+      'redis://u:***@db:6379/0?sentinelPassword=***',
+    ],
+    ['https://host/path?page=2&sort=asc', 'https://host/path?page=2&sort=asc'],
+    ['key=value without a URL', 'key=value without a URL'],
   ])('%s -> %s', (input, expected) => {
     expect(redactText(input)).toBe(expected);
   });
