@@ -21,7 +21,10 @@ export interface ControlPlaneCallsOptions {
     readonly random: () => number;
   };
   readonly onEvent: (event: ConsumerEvent) => void;
-  /** Deadline of each call; undefined: the client's handler has its own. */
+  /**
+   * Deadline of each call (a client of the caller's own: connectTimeout + requestTimeout);
+   * undefined: the client's handler has its own.
+   */
   readonly callTimeoutMs?: number | undefined;
 }
 

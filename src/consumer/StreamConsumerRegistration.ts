@@ -6,37 +6,25 @@ import {
   type ConsumerDescription,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import type { SchedulerLike } from 'rxjs';
 import type { StreamAddress } from '../kinesis/streamAddress.js';
 import { StreamNotActiveError } from '../kinesis/errors/StreamNotActiveError.js';
-import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { ResolvedEnhancedFanOut } from './EnhancedFanOutOptions.js';
 import { StreamConsumerNotActiveError } from './errors/StreamConsumerNotActiveError.js';
-import { ControlPlaneCalls } from './ControlPlaneCalls.js';
+import { ControlPlaneCalls, type ControlPlaneCallsOptions } from './ControlPlaneCalls.js';
 
 /** Wait between two DescribeStreamConsumer calls while the consumer is CREATING or DELETING. */
 export const ACTIVATION_POLL_MS = 1000;
 /** DescribeStreamConsumer calls (a poll apart) that look for a consumer registered as the consumer stopped. */
 const STOP_LOOKS = 3;
 
-export interface StreamConsumerRegistrationOptions {
+/** The consumer's scheduler (every wait runs on it), back-off, events and call deadline. */
+export interface StreamConsumerRegistrationOptions extends Pick<
+  ControlPlaneCallsOptions,
+  'scheduler' | 'backoff' | 'onEvent' | 'callTimeoutMs'
+> {
   readonly client: KinesisClient;
   readonly address: StreamAddress;
   readonly fanOut: ResolvedEnhancedFanOut;
-  /** The consumer's scheduler: every wait runs on it. */
-  readonly scheduler: SchedulerLike;
-  readonly backoff: {
-    readonly baseMs: number;
-    readonly capMs: number;
-    readonly retryLimit: number;
-    readonly random: () => number;
-  };
-  readonly onEvent: (event: ConsumerEvent) => void;
-  /**
-   * Deadline of each call (a client of the caller's own: connectTimeout + requestTimeout);
-   * undefined: the client's handler has its own.
-   */
-  readonly callTimeoutMs?: number | undefined;
 }
 
 /**
