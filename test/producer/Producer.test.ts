@@ -162,7 +162,10 @@ describe('Producer against an embedded Kinesis that fails every entry', () => {
       maxInFlightRequests: 1,
       batchSize: 5,
       retryLimit: 1,
-      expoBackoff: 5,
+      // Each retry waits ~1 s (jitter drawn at its top), so the failed five cannot be due again
+      // before the freed slot has taken 5-9, however slow a loaded machine makes this process.
+      expoBackoff: 1_000,
+      random: () => 0.999,
     });
     const reports: DeliveryReport<number>[] = [];
     producer.reports$.subscribe((report) => reports.push(report));
