@@ -54,7 +54,10 @@ export interface LeaseBalancePlan {
   readonly handOver: readonly { readonly shardId: string; readonly requester: string }[];
   /** Held shards above `maxShardConsumers`: release them (no handoff). */
   readonly release: readonly string[];
-  /** This worker's pending requests that are no longer needed: `cancelHandoff` them. */
+  /**
+   * This worker's pending requests that are no longer needed, and leases reserved for it that it
+   * has no room for: `cancelHandoff` them.
+   */
   readonly withdraw: readonly string[];
 }
 
@@ -121,7 +124,8 @@ export function fairShares(openShards: number, caps: readonly number[]): number[
  *    one reserved for another worker), then take over shards whose handoff deadline passed,
  *    then - with no request of its own pending - ask the busiest owner for one shard, if that
  *    owner holds at least 2 more than this worker would.
- * 4. Withdraw its own requests that are no longer needed (at target, or the gap closed).
+ * 4. Withdraw its own requests that are no longer needed (at target, or the gap closed), and the
+ *    reservations for it that it has no room for.
  *
  * The "at least 2 more" rule is what `fairShare`'s ceiling needs to converge: with 4 shards over
  * 3 workers the target is 2, and 2-2-0 has nobody above target, yet the idle worker gets a shard
@@ -182,12 +186,24 @@ export function planLeaseBalance(input: LeaseBalanceInput): LeaseBalancePlan {
     const lease = byShard.get(shardId);
     return lease?.owner !== undefined && lease.owner !== workerId && lease.handoff?.requester === workerId;
   });
-  if (mine >= target) withdraw.push(...myRequests);
+  // Leases released for this worker: it takes them first; those it has no room for (its share fell
+  // since it asked: more workers, a lower cap) are withdrawn, or nobody would read them until the
+  // reservation ran out.
+  const reservedForMe = open.filter(
+    (shardId) =>
+      byShard.get(shardId)?.owner === undefined && isReservedFor(byShard.get(shardId), workerId, now),
+  );
+  if (mine >= target) withdraw.push(...myRequests, ...reservedForMe);
   else {
     const free = open.filter((shardId) => byShard.get(shardId)?.owner === undefined);
-    const reservedForMe = free.filter((shardId) => isReservedFor(byShard.get(shardId), workerId, now));
     const unreserved = free.filter((shardId) => !isReserved(byShard.get(shardId), now));
-    for (const shardId of [...reservedForMe, ...unreserved]) {
+    for (const shardId of reservedForMe) {
+      if (mine < target) {
+        acquire.push(shardId);
+        mine += 1;
+      } else withdraw.push(shardId);
+    }
+    for (const shardId of unreserved) {
       if (mine >= target) break;
       acquire.push(shardId);
       mine += 1;

@@ -49,6 +49,11 @@ export class LeaseBalancer implements ShardAssignment {
   private failures = 0;
   private lastRebalance = '';
   private snapshot: LeaseSnapshot | undefined;
+  /**
+   * Shards this worker asked for by a handoff request, not withdrawn or acquired since: on leaving,
+   * their requests (and the reservations an owner made for it) are withdrawn.
+   */
+  private readonly requested = new Set<string>();
   /** The snapshots' handoff requests, with their deadlines on this process's clock. */
   private readonly handoffs: HandoffDeadlines;
 
@@ -96,15 +101,26 @@ export class LeaseBalancer implements ShardAssignment {
     return requester !== undefined && snapshot.liveWorkers.includes(requester) ? requester : undefined;
   }
 
-  /** Leaves the group (after the leases were released). Never rejects. */
+  /**
+   * Leaves the group (after the leases were released), then withdraws the handoff requests this
+   * worker made and the reservations owners made for it: a lease released for a worker that left
+   * would otherwise stay unread until the reservation ran out. Leaving first, so no owner reserves
+   * a lease for it afterwards (a release reserves only for a live requester). Never rejects.
+   */
   async leave(): Promise<void> {
     const { coordinator, streamName, workerId } = this.options;
+    let operation = 'leaveGroup';
     try {
       await coordinator.leaveGroup(streamName, workerId);
+      operation = 'cancelHandoff';
+      for (const shardId of [...this.requested]) {
+        await coordinator.cancelHandoff(streamName, shardId, workerId);
+        this.requested.delete(shardId);
+      }
     } catch (error) {
       this.options.onEvent({
         type: 'error-retried',
-        operation: 'leaveGroup',
+        operation,
         error: classifyError(error),
         attempt: 1,
         delayMs: 0,
@@ -230,14 +246,17 @@ export class LeaseBalancer implements ShardAssignment {
       if (!this.running) return;
       if (leases.get(shardId) !== undefined) continue;
       const lease = await leases.acquire(shardId, ownerIn(snapshot, shardId));
-      if (lease !== undefined)
-        await host.startReading(shardId, lease, this.takeoverWaitMs(shardId, plan, snapshot));
+      if (lease === undefined) continue;
+      this.requested.delete(shardId);
+      await host.startReading(shardId, lease, this.takeoverWaitMs(shardId, plan, snapshot));
     }
 
     const request = plan.requestHandoff;
     if (request !== undefined && this.running) {
       step('requestHandoff');
       const result = await coordinator.requestHandoff(streamName, request.shardId, workerId);
+      if (result.status === 'requested' || result.status === 'already-requested')
+        this.requested.add(request.shardId);
       if (result.status === 'requested')
         this.options.onEvent({
           type: 'handoff-requested',
@@ -256,7 +275,10 @@ export class LeaseBalancer implements ShardAssignment {
     }
 
     if (plan.withdraw.length > 0) step('cancelHandoff');
-    for (const shardId of plan.withdraw) await coordinator.cancelHandoff(streamName, shardId, workerId);
+    for (const shardId of plan.withdraw) {
+      await coordinator.cancelHandoff(streamName, shardId, workerId);
+      this.requested.delete(shardId);
+    }
   }
 }
 

@@ -164,6 +164,39 @@ describe('planLeaseBalance', () => {
     expect(plan.takeOver).toEqual([]);
   });
 
+  it('withdraws a reservation for it that it has no room for, so another worker may take the shard', () => {
+    // a asked b for shard-02 when it held 1 of 4 (target 2); b released it reserved for a, and
+    // two more workers joined meanwhile: a's share is 1, which it holds.
+    const leases: BalanceLease[] = [
+      { shardId: 'shard-00', owner: 'a' },
+      { shardId: 'shard-01', owner: 'b' },
+      { shardId: 'shard-02', reservation: { worker: 'a', until: NOW + 30_000 } },
+      { shardId: 'shard-03', owner: 'b' },
+    ];
+    const input = { openShards: shards(4), leases, liveWorkers: ['a', 'b', 'c', 'd'], now: NOW };
+    const plan = planLeaseBalance({ ...input, workerId: 'a' });
+    expect(plan.target).toBe(1);
+    expect(plan.acquire).toEqual([]);
+    expect(plan.withdraw).toEqual(['shard-02']);
+    // Until a withdraws it, c and d must leave it alone.
+    expect(planLeaseBalance({ ...input, workerId: 'c' }).acquire).toEqual([]);
+    // Reserved twice over room (two releases for it landed), a takes one and withdraws the other.
+    const twice = planLeaseBalance({
+      workerId: 'a',
+      openShards: shards(4),
+      leases: [
+        { shardId: 'shard-00', reservation: { worker: 'a', until: NOW + 30_000 } },
+        { shardId: 'shard-01', owner: 'b' },
+        { shardId: 'shard-02', reservation: { worker: 'a', until: NOW + 30_000 } },
+        { shardId: 'shard-03', owner: 'b' },
+      ],
+      liveWorkers: ['a', 'b', 'c', 'd'],
+      now: NOW,
+    });
+    expect(twice.acquire).toEqual(['shard-00']);
+    expect(twice.withdraw).toEqual(['shard-02']);
+  });
+
   it('honours requests from live workers with at least 2 fewer shards', () => {
     const leases: BalanceLease[] = shards(4).map((shardId, i) => ({
       shardId,
