@@ -1,5 +1,6 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
+  constants,
   createServer as createHttp2Server,
   type Http2ServerRequest,
   type Http2ServerResponse,
@@ -7,10 +8,20 @@ import {
 } from 'node:http2';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 
-/** The first bytes of every HTTP/2 connection opened with prior knowledge (RFC 9113, 3.4). */
 /** How long a new connection may stay silent before its first bytes. */
 const SNIFF_TIMEOUT_MS = 120_000;
 
+/** How long a request may take to arrive, as a Node HTTP server allows by default. */
+export interface FrontDeadlines {
+  /** Its headers (HTTP/1.1): Node's `headersTimeout`, 60 s. */
+  readonly headersMs: number;
+  /** The whole request, body included (both protocols): Node's `requestTimeout`, 300 s. */
+  readonly requestMs: number;
+}
+
+export const DEFAULT_FRONT_DEADLINES: FrontDeadlines = { headersMs: 60_000, requestMs: 300_000 };
+
+/** The first bytes of every HTTP/2 connection opened with prior knowledge (RFC 9113, 3.4). */
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
 /**
@@ -35,14 +46,28 @@ export class FrontListener {
   /** The connection being handed to the HTTP/2 server (it makes the session synchronously). */
   private handingOver: Socket | undefined;
 
-  constructor(handler: FrontHandler) {
-    this.http1 = createHttpServer(handler);
+  constructor(handler: FrontHandler, deadlines: FrontDeadlines = DEFAULT_FRONT_DEADLINES) {
+    this.http1 = createHttpServer(
+      {
+        headersTimeout: deadlines.headersMs,
+        requestTimeout: deadlines.requestMs,
+        connectionsCheckingInterval: Math.min(30_000, Math.ceil(deadlines.headersMs / 2)),
+      },
+      handler,
+    );
     this.http1.keepAliveTimeout = 60_000;
+    // The HTTP/1.1 server never listens (it is handed its connections), and a Node HTTP server
+    // starts tracking connections (for its header and request deadlines, and closeAllConnections())
+    // only as it starts listening: without this, headers or a body that never end kept their
+    // connection open for good.
+    this.http1.emit('listening');
     // Room for an event in flight on each of many subscriptions sharing one connection.
     this.http2 = createHttp2Server(
       { maxSessionMemory: 64 },
-      (req: Http2ServerRequest, res: Http2ServerResponse) =>
-        handler(req as unknown as IncomingMessage, res as unknown as ServerResponse),
+      (req: Http2ServerRequest, res: Http2ServerResponse) => {
+        requestDeadline(req, res, deadlines.requestMs);
+        handler(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+      },
     );
     this.http2.on('session', (session: Http2Session) => {
       if (this.handingOver === undefined) return;
@@ -71,6 +96,8 @@ export class FrontListener {
       for (const session of this.sessions.keys()) session.destroy();
       for (const socket of this.sockets) socket.destroy();
       this.http1.closeAllConnections();
+      // Stops its connection checks.
+      this.http1.close();
     });
   }
 
@@ -110,4 +137,21 @@ export class FrontListener {
     socket.on('error', onError);
     socket.setTimeout(SNIFF_TIMEOUT_MS, onSilence);
   }
+}
+
+/**
+ * What a Node HTTP/1.1 server does with a request still arriving past `requestMs` (HTTP/2 has no
+ * such deadline of its own): it is answered 408 and its stream closed.
+ */
+function requestDeadline(req: Http2ServerRequest, res: Http2ServerResponse, requestMs: number): void {
+  if (req.complete) return;
+  const timer = setTimeout(() => {
+    if (req.complete) return;
+    if (!res.headersSent && !res.writableEnded) res.writeHead(408, { 'content-length': 0 }).end();
+    req.stream.close(constants.NGHTTP2_CANCEL);
+  }, requestMs);
+  timer.unref();
+  const clear = (): void => clearTimeout(timer);
+  req.once('end', clear);
+  req.once('close', clear);
 }

@@ -17,7 +17,10 @@ const HOP_BY_HOP = new Set([
   'trailer',
 ]);
 
-/** The request body, or undefined if it is larger than the front reads. */
+/**
+ * The request body, or undefined if it is larger than the front reads; rejects when the request
+ * ends before its body does.
+ */
 export function readRequestBody(req: IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -30,6 +33,8 @@ export function readRequestBody(req: IncomingMessage): Promise<Buffer | undefine
     });
     req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
     req.on('error', reject);
+    // Closed before its end (past its deadline, or dropped by the client): no 'end' will come.
+    req.on('close', () => reject(new Error('the request closed before its end')));
   });
 }
 

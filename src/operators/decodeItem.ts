@@ -26,8 +26,23 @@ export function decodeFailure<T>(
       ...(subSequenceNumber === undefined ? {} : { subSequenceNumber }),
     },
     error,
-    formatMismatchHint(record.data, processor.name),
+    hintOf(record.data, processor.name),
   );
+}
+
+/**
+ * The format hint of each record an item of which failed, by its bytes: it is worked out once per
+ * record, not per failed item (the guess reads the whole record when it is one line, and a
+ * record of a JSON list can hold ~200,000 bad items).
+ */
+const hints = new WeakMap<Uint8Array, { readonly processor: string; readonly hint: string | undefined }>();
+
+function hintOf(data: Uint8Array, processor: string): string | undefined {
+  const known = hints.get(data);
+  if (known !== undefined && known.processor === processor) return known.hint;
+  const hint = formatMismatchHint(data, processor);
+  hints.set(data, { processor, hint });
+  return hint;
 }
 
 /** Deserializes one part deaggregate() made into its item. */
