@@ -42,8 +42,8 @@ export interface ConsumerOptions {
    */
   readonly ackOnEmit?: boolean;
   /**
-   * How long the checkpointer may keep failing (no lease taken or renewed, no position read)
-   * before the Observable errors with CheckpointerUnavailableError, in ms (default 30000).
+   * How long the checkpointer may keep failing (no lease taken or renewed, no position read or
+   * written) before the Observable errors with CheckpointerUnavailableError, in ms (default 30000).
    */
   readonly checkpointerTimeoutMs?: number;
   /**

@@ -108,6 +108,7 @@ export class KinesisConsumer {
       checkpointer: fenced,
       ...(coordinator === undefined ? {} : { coordinator }),
       lineageOf: (shardId) => this.directory.lineageOf(shardId),
+      health: { ok: () => this.checkpointerOk(), failed: (error) => this.checkpointerFailed(error) },
       onEvent: this.emitEvent,
       onLost: (shardId) => {
         this.shards.readings.get(shardId)?.leaseLost();

@@ -19,6 +19,8 @@ export interface LeaseManagerOptions {
   readonly onEvent: (event: ConsumerEvent) => void;
   /** The lease of a shard was lost: the consumer must stop reading and writing it at once. */
   readonly onLost: (shardId: string, error: LeaseLostError) => void;
+  /** Told each renewal's outcome (a lost lease aside): the consumer's CheckpointerHealth. */
+  readonly health?: { ok(): void; failed(error: unknown): void };
   /** What is known of a shard's lineage, passed to acquireLease for checkpointers that store it. */
   readonly lineageOf?: (shardId: string) => ShardLineage | undefined;
 }
@@ -294,6 +296,7 @@ export class LeaseManager {
       entry.lease = renewed;
       entry.deadline = sentAt + this.durationMs;
       entry.lastError = undefined;
+      this.options.health?.ok();
       this.arm(shardId, entry);
     } catch (error) {
       if (this.held.get(shardId) !== entry) return;
@@ -304,6 +307,7 @@ export class LeaseManager {
         this.options.onLost(shardId, error);
       } else {
         entry.lastError = error;
+        this.options.health?.failed(error);
         this.options.onEvent({
           type: 'error-retried',
           shardId,

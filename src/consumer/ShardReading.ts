@@ -96,6 +96,7 @@ export class ShardReading extends ShardReadingLink {
       if (this.distrusted) return;
       try {
         await this.host.checkpointer.checkpoint(lease, position);
+        this.host.checkpointerOk?.();
         if (!this.live) return;
         this.progress.markWritten(position);
         this.counters.checkpoint = position;
@@ -310,6 +311,7 @@ export class ShardReading extends ShardReadingLink {
           this.cancelRetry = this.host.timer(END_RETRY_MS, () => this.maybeEnd());
         return;
       }
+      this.host.checkpointerOk?.();
       if (this.current !== 'ending') return;
       this.counters.checkpoint = 'SHARD_END';
       this.host.onEvent({ type: 'checkpoint-written', shardId: this.shardId, position: 'SHARD_END' });

@@ -70,6 +70,10 @@ export interface ShardReadingHost {
   handoffDrainMs(): number;
   /** The consumer's scheduler's clock (epoch ms in production). */
   now(): number;
+  /** A position or SHARD_END write succeeded: the checkpointer answers (see CheckpointerHealth). */
+  checkpointerOk?(): void;
+  /** A write failed, but not for a lost lease: counts towards checkpointerTimeoutMs, or stops at once. */
+  checkpointerFailed?(error: unknown): void;
   /** Calls `callback` after `ms` on the consumer's scheduler; returns a cancel function. */
   timer(ms: number, callback: () => void): () => void;
   /** The children of an ended shard (those its last read named, and those listed), for markShardEnd. */
@@ -82,7 +86,7 @@ export interface ShardReadingHost {
  * LeaseManager.reportLost) or error-retried.
  */
 export function reportWriteFailure(
-  host: Pick<ShardReadingHost, 'streamName' | 'onEvent' | 'leases'>,
+  host: Pick<ShardReadingHost, 'streamName' | 'onEvent' | 'leases' | 'checkpointerFailed'>,
   shardId: string,
   token: string,
   operation: string,
@@ -92,6 +96,7 @@ export function reportWriteFailure(
     host.leases.reportLost(shardId, token, error);
     return true;
   }
+  host.checkpointerFailed?.(error);
   host.onEvent({
     type: 'error-retried',
     shardId,

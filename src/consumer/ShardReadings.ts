@@ -247,6 +247,8 @@ export class ShardReadings implements AssignmentHost {
         await this.checkpointer.cancelHandoff(this.streamName, shardId, requester).catch(() => false);
       },
       onError: (error) => this.config.onError(error),
+      checkpointerOk: () => this.checkpointerOk(),
+      checkpointerFailed: (error) => this.checkpointerFailed(error),
       handoffDrainMs: () => this.handoffDrainMs,
       now: () => this.options.scheduler.now(),
       onStalled: (shardId) => this.markStalled(shardId),

@@ -7,8 +7,9 @@ export function redactUrls(text: string): string {
 
 /**
  * The consumer's checkpointer could not be reached for `checkpointerTimeoutMs`: no lease could
- * be taken or renewed, no position read. `cause` is the last failure (e.g. a RedisUnavailableError
- * saying "connect ECONNREFUSED 127.0.0.1:6379"). Retriable: the same consumer may start later.
+ * be taken or renewed, no position read or written. `cause` is the last failure (e.g. a
+ * RedisUnavailableError saying "connect ECONNREFUSED 127.0.0.1:6379"). Retriable: the same
+ * consumer may start later.
  */
 export class CheckpointerUnavailableError extends RxjsKinesisError {
   readonly checkpointerName: string;
