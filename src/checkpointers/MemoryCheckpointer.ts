@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { unknownOptionError } from '../errors/unknownOptionError.js';
 import type { LogLevel, Logger } from '../logging/Logger.js';
 import { validateLogger } from '../logging/validateLogger.js';
 import { type LogDetails, writeLog } from '../logging/writeLog.js';
@@ -64,13 +65,9 @@ export class MemoryCheckpointer implements Checkpointer {
         options,
         'must be an object { leaseDurationMs?, now?, logger? }',
       );
+    // Its value is not shown: a misspelt name says nothing of whether it is secret.
     for (const key of Object.keys(options))
-      if (!OPTION_NAMES.has(key))
-        throw new InvalidOptionError(
-          key,
-          (options as Record<string, unknown>)[key],
-          'known options are leaseDurationMs, now, logger',
-        );
+      if (!OPTION_NAMES.has(key)) throw unknownOptionError(key, OPTION_NAMES);
     const { leaseDurationMs = DEFAULT_LEASE_DURATION_MS, now = Date.now } = options;
     if (typeof leaseDurationMs !== 'number' || !Number.isSafeInteger(leaseDurationMs) || leaseDurationMs <= 0)
       throw new InvalidOptionError(

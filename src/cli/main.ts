@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { redactText } from '../errors/redact.js';
+import { resolveKinesisEndpoint } from '../kinesis/kinesisEndpoint.js';
 import { configurationHint } from './configurationHint.js';
 import { buildProgram } from './program.js';
 
@@ -18,10 +19,20 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     const message = error instanceof Error ? error.message : String(error);
     // Still one line: a missing region or missing credentials also says what to set.
-    const hint = configurationHint(error);
+    const hint = configurationHint(error, endpointInUse(argv));
     const line = hint === undefined ? message : `${message.replace(/\.$/, '')}; ${hint}`;
     process.stderr.write(`rxjs-kinesis: ${redactText(line)}\n`);
     process.exitCode = 1;
+  }
+}
+
+/** Whether the command was pointed at an endpoint: `--endpoint`, or an endpoint variable. */
+function endpointInUse(argv: readonly string[]): boolean {
+  if (argv.some((arg) => arg === '--endpoint' || arg.startsWith('--endpoint='))) return true;
+  try {
+    return resolveKinesisEndpoint(undefined, process.env) !== undefined;
+  } catch {
+    return true; // a variable is set, if not to a URL
   }
 }
 

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { unknownOptionError } from '../errors/unknownOptionError.js';
 import { resolveCors, type CorsPolicy, type LocalKinesisCors } from './cors.js';
 import {
   resolveFanOutOptions,
@@ -48,6 +49,21 @@ export interface LocalKinesisOptions {
 
 export const DEFAULT_STREAM_STATUS_DELAY_MS = 100;
 export const DEFAULT_SHARD_LIMIT = 500;
+
+/** Every option name: the type makes a new option fail to compile until it is listed here. */
+const KNOWN_OPTIONS: Readonly<Record<keyof LocalKinesisOptions, true>> = {
+  port: true,
+  host: true,
+  region: true,
+  limits: true,
+  faults: true,
+  streams: true,
+  clock: true,
+  streamStatusDelayMs: true,
+  shardLimit: true,
+  cors: true,
+  efo: true,
+};
 const MAX_SHARD_LIMIT = 100_000;
 
 /** Options after validation, with every default filled in. */
@@ -69,6 +85,11 @@ export interface ResolvedLocalKinesisOptions {
 export function resolveLocalKinesisOptions(options: LocalKinesisOptions = {}): ResolvedLocalKinesisOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'expected an options object');
+  }
+  // A misspelt name (`limit: true`) would otherwise start a local Kinesis without what it asked
+  // for, silently, where a misspelt limit, fault or efo setting is refused.
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(KNOWN_OPTIONS, key)) throw unknownOptionError(key, Object.keys(KNOWN_OPTIONS));
   }
   const port = options.port ?? 0;
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {

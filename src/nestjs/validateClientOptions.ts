@@ -49,7 +49,7 @@ export function validateClientOptions(
     throw new InvalidOptionError('serializer', serializer, 'expected an object with serialize(value)');
   }
   // A misspelt option fails here, not at the first emit(); the rest as the Producer checks them.
-  checkOptionNames(rest, 'producer');
+  checkOptionNames(rest, 'producer', ['serializer', 'closeTimeoutMs']);
   resolveProducerOptions<KinesisMessage>({
     ...rest,
     ...(fallback === undefined ? {} : { partitionKey: fallback }),

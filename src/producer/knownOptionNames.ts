@@ -56,9 +56,14 @@ const OPERATOR_ONLY: Readonly<
  * Refuses options that are not an object, and an option name neither Producer (`'producer'`) nor
  * toKinesis() (`'operator'`) knows, such as a misspelt one that would otherwise be ignored, with
  * InvalidOptionError (the value redacted as for any option). Names only the operator knows are
- * refused by Producer with a hint.
+ * refused by Producer with a hint. `ownNames`: the options a caller wrapping the Producer took
+ * out of `options` first (the NestJS client's `serializer`), listed among the known ones.
  */
-export function checkOptionNames(options: unknown, entry: 'producer' | 'operator'): void {
+export function checkOptionNames(
+  options: unknown,
+  entry: 'producer' | 'operator',
+  ownNames: readonly string[] = [],
+): void {
   // Checked first: the other checks read options from it.
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'expected an object with at least { streamName }');
@@ -70,11 +75,10 @@ export function checkOptionNames(options: unknown, entry: 'producer' | 'operator
       if (entry === 'operator') continue;
       throw new InvalidOptionError(name, value, 'an option of toKinesis(), not of Producer');
     }
-    throw unknownOptionError(
-      name,
-      entry === 'operator'
-        ? [...Object.keys(PRODUCER), ...Object.keys(OPERATOR_ONLY)]
-        : Object.keys(PRODUCER),
-    );
+    throw unknownOptionError(name, [
+      ...Object.keys(PRODUCER),
+      ...(entry === 'operator' ? Object.keys(OPERATOR_ONLY) : []),
+      ...ownNames,
+    ]);
   }
 }

@@ -110,6 +110,12 @@ describe('MemoryCheckpointer', () => {
       expect(create).toThrow(`Invalid option "${option}"`);
     });
 
+    it('does not show the value of an unknown option (a misspelt name may be a secret one)', () => {
+      const create = () => new MemoryCheckpointer({ leaseDuration: 'hunter2' } as never);
+      expect(create).toThrow('Invalid option "leaseDuration"');
+      expect(create).not.toThrow(/hunter2/);
+    });
+
     it('rejects a non-object options argument', () => {
       expect(() => new MemoryCheckpointer(null as never)).toThrow(InvalidOptionError);
     });

@@ -21,6 +21,16 @@ describe('configurationHint', () => {
     ).toBe(configurationHint(new Error('Region is missing')));
   });
 
+  it('does not tell a command pointed at an endpoint to pass one', () => {
+    // `put orders --endpoint http://localstack:4566` with no AWS_REGION: the endpoint is given.
+    expect(configurationHint(new Error('Region is missing'), true)).toBe(
+      'pass --region (e.g. eu-west-1) or set AWS_REGION',
+    );
+    expect(configurationHint(noCredentials(), true)).toBe(
+      'set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+    );
+  });
+
   it('says how to configure credentials, also where the library wrapped the SDK error', () => {
     const wrapped = classifyError(noCredentials(), { streamName: 'orders' });
     expect(wrapped.name).not.toBe('CredentialsProviderError');

@@ -50,6 +50,7 @@ describe('counts on the command line', () => {
         produced: 1,
         consumed: 1,
         duplicates: 1,
+        others: 0,
         kinesisRecords: 1,
         kinesisBytes: 100,
         throttled: 1,

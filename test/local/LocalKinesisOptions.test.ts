@@ -106,6 +106,18 @@ describe('local Kinesis options', () => {
     expect(error.message).toMatch(/expected|must|known|each stream/);
   });
 
+  it('refuses a misspelt option name, listing the known ones without showing its value', async () => {
+    // `limit: true` would start a local Kinesis without limits: a throttling test would pass
+    // against nothing.
+    const error = optionError({ limit: true, streams: { orders: 1 } });
+    expect(error.option).toBe('limit');
+    expect(error.message).toContain('known options are port, host, region, limits, faults');
+    expect(error.message).not.toContain('true');
+    await expect(startLocalKinesis({ port: 0, limit: true } as LocalKinesisOptions)).rejects.toBeInstanceOf(
+      InvalidOptionError,
+    );
+  });
+
   it('fails fast in startLocalKinesis, before listening', async () => {
     await expect(startLocalKinesis({ faults: { serverErrorRate: 2 } })).rejects.toBeInstanceOf(
       InvalidOptionError,

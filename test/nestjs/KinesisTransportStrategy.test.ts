@@ -220,6 +220,20 @@ describe('KinesisClientProxy', () => {
     expect(() => new KinesisClientProxy({ streamName: 'orders', partitionKey: 'tenant-1' })).not.toThrow();
   });
 
+  it('lists its own options among the known ones when a name is misspelt', () => {
+    let thrown: unknown;
+    try {
+      new KinesisClientProxy({ streamName: 'orders', closeTimeoutMss: 5_000 } as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ option: 'closeTimeoutMss' });
+    // The list named every Producer option, not the client's own `serializer` and `closeTimeoutMs`.
+    expect((thrown as Error).message).toMatch(
+      /known options are streamName, .*, serializer, closeTimeoutMs$/,
+    );
+  });
+
   it("writes a KinesisEmitRecord's partition key whatever the serializer returns (a string too)", async () => {
     const streamName = await harness.createStream('nest-key');
     for (const serializer of [asText, undefined]) {

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import { unknownOptionError } from '../../errors/unknownOptionError.js';
 import { defaultHandoffTimeout, validateHandoffTimeout } from '../validateHandoffTimeout.js';
 import type { KinesisCredentials } from '../../kinesis/createKinesisClient.js';
 import type { Logger } from '../../logging/Logger.js';
@@ -109,10 +110,40 @@ function positiveInteger(value: unknown, option: string, fallback: number): numb
   return value;
 }
 
+/** Every option name: the type makes a new option fail to compile until it is listed here. */
+const KNOWN_OPTIONS: Readonly<Record<keyof DynamoDBCheckpointerOptions, true>> = {
+  tableName: true,
+  streamIdentifier: true,
+  logger: true,
+  name: true,
+  createTable: true,
+  failoverTimeMs: true,
+  heartbeatIntervalMs: true,
+  handoffTimeoutMs: true,
+  handoffReservationMs: true,
+  initialPosition: true,
+  client: true,
+  region: true,
+  endpoint: true,
+  credentials: true,
+  connectTimeout: true,
+  requestTimeout: true,
+  maxAttempts: true,
+  callTimeout: true,
+  now: true,
+  sleep: true,
+};
+
 /** Applies defaults and validates; throws InvalidOptionError. */
 export function resolveDynamoDBCheckpointerOptions(
   options: DynamoDBCheckpointerOptions,
 ): ResolvedDynamoDBCheckpointerOptions {
+  // A misspelt name (`tablename`) would otherwise leave the default table in use, silently: a
+  // new, empty one beside the KCL's. Its value is not shown (it may be a secret's).
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidOptionError('options', options, 'expected an options object');
+  for (const key of Object.keys(options))
+    if (!Object.hasOwn(KNOWN_OPTIONS, key)) throw unknownOptionError(key, Object.keys(KNOWN_OPTIONS));
   const name = options.name ?? 'rxjs-kinesis';
   if (typeof name !== 'string' || name.length === 0)
     throw new InvalidOptionError('name', name, 'expected a non-empty string');

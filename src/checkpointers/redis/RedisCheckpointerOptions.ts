@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { Cluster, Redis } from 'ioredis';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import { unknownOptionError } from '../../errors/unknownOptionError.js';
 import { defaultHandoffTimeout, validateHandoffTimeout } from '../validateHandoffTimeout.js';
 import { resolveBackoffOptions, type BackoffOptions } from '../../kinesis/backoff.js';
 import type { Logger } from '../../logging/Logger.js';
@@ -116,13 +117,9 @@ export function resolveRedisCheckpointerOptions(
       options,
       'must be an object { redis, name, sessionTimeout?, heartbeatInterval?, keyPrefix?, ... }',
     );
+  // Its value is not shown: a misspelt name (`pasword`) says nothing of whether it is secret.
   for (const key of Object.keys(options))
-    if (!OPTION_NAMES.includes(key))
-      throw new InvalidOptionError(
-        key,
-        (options as unknown as Record<string, unknown>)[key],
-        `known options are ${OPTION_NAMES.join(', ')}`,
-      );
+    if (!OPTION_NAMES.includes(key)) throw unknownOptionError(key, OPTION_NAMES);
 
   const redis = resolveRedis(options.redis);
 

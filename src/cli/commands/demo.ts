@@ -28,6 +28,7 @@ import {
   type ProcessorChoice,
 } from '../parseFlags.js';
 import { counted } from '../plural.js';
+import { demoItemOf, makeDemoItem, newDemoRun } from './demoItems.js';
 import { createDemoProgress } from './demoProgress.js';
 import { printSummary, type DemoSummary } from './demoSummary.js';
 
@@ -41,13 +42,6 @@ interface DemoFlags {
   readonly stream?: string;
   readonly limits: boolean;
   readonly timeout: number;
-}
-
-/** What one demo item carries: its id, when it was made, and padding up to the chosen size. */
-interface DemoItem {
-  readonly id: number;
-  readonly at: number;
-  readonly payload: string;
 }
 
 /** Where the demo writes and reads. */
@@ -182,11 +176,6 @@ async function runDemoOn(
   }
 }
 
-function makeItem(id: number, itemBytes: number): DemoItem {
-  const padding = Math.max(0, itemBytes - 40);
-  return { id, at: Date.now(), payload: 'x'.repeat(padding) };
-}
-
 async function produceAndConsume(
   flags: DemoFlags,
   connection: KinesisConnectionOptions,
@@ -196,8 +185,10 @@ async function produceAndConsume(
   const total = flags.records;
   const stringItems = flags.processor.input === 'string';
   const progress = createDemoProgress(total);
+  const run = newDemoRun();
   const seen = new Set<number>();
   let duplicates = 0;
+  let others = 0;
   let latencyTotal = 0;
   let produced = 0;
   let metrics: ProducerMetricsSnapshot | undefined;
@@ -214,10 +205,13 @@ async function produceAndConsume(
   const allConsumed = new Subject<void>();
   const consumed = lastValueFrom(
     consumer.pipe(
-      deserialize<unknown>(),
+      // A stream given with --stream may hold records of others, read from its oldest on: what is
+      // not this run's item (undecodable, or another run's or writer's item) is counted and skipped.
+      deserialize<unknown>({ onDecodeError: () => void (others += 1) }),
       map((item: KinesisItem<unknown>) => {
-        const value = (stringItems ? JSON.parse(item.data as string) : item.data) as DemoItem;
-        if (seen.has(value.id)) duplicates += 1;
+        const value = demoItemOf(item.data, run, stringItems);
+        if (value === undefined) others += 1;
+        else if (seen.has(value.id)) duplicates += 1;
         else {
           seen.add(value.id);
           latencyTotal += Date.now() - value.at;
@@ -236,7 +230,7 @@ async function produceAndConsume(
 
   const produce = range(0, total).pipe(
     map((id) => {
-      const item = makeItem(id, flags.itemBytes);
+      const item = makeDemoItem(run, id, flags.itemBytes);
       return stringItems ? JSON.stringify(item) : item;
     }),
     toKinesis<unknown>({
@@ -313,6 +307,7 @@ async function produceAndConsume(
     produced,
     consumed: seen.size,
     duplicates,
+    others,
     kinesisRecords: metrics?.totals.records ?? 0,
     kinesisBytes: metrics?.totals.bytes ?? 0,
     throttled: metrics?.totals.throttled ?? 0,

@@ -7,6 +7,8 @@ export interface DemoSummary {
   readonly produced: number;
   readonly consumed: number;
   readonly duplicates: number;
+  /** Items and records read that are not this run's: earlier runs', other writers', undecodable. */
+  readonly others: number;
   readonly kinesisRecords: number;
   readonly kinesisBytes: number;
   readonly throttled: number;
@@ -23,7 +25,7 @@ export function printSummary(summary: DemoSummary): void {
   const lines = [
     '',
     `produced        ${counted(summary.produced, 'item')} in ${counted(summary.kinesisRecords, 'Kinesis record')}, ${(summary.kinesisBytes / 1024 / 1024).toFixed(1)} MiB, ${summary.produceSeconds.toFixed(1)} s (${rate(summary.produced, summary.produceSeconds)} items/s)`,
-    `consumed        ${counted(summary.consumed, 'item')}, ${summary.consumeSeconds.toFixed(1)} s from the start (${rate(summary.consumed, summary.consumeSeconds)} items/s), ${counted(summary.duplicates, 'duplicate')}`,
+    `consumed        ${counted(summary.consumed, 'item')}, ${summary.consumeSeconds.toFixed(1)} s from the start (${rate(summary.consumed, summary.consumeSeconds)} items/s), ${counted(summary.duplicates, 'duplicate')}${summary.others > 0 ? `; skipped ${counted(summary.others, 'other item')} of the stream (earlier runs, other writers)` : ''}`,
     `throttled       ${counted(summary.throttled, ['entry', 'entries'])}, ${counted(summary.retries, 'record')} re-sent`,
     `lag             ${n(summary.meanLatencyMs)} ms mean from produce to consume; ${n(summary.maxMillisBehindLatest)} ms behind the tip at the end`,
     summary.timedOut !== undefined

@@ -115,7 +115,8 @@ function parseJsonLine(line: string): unknown {
   try {
     return parseJsonExactly(line);
   } catch (error) {
-    throw new Error(`not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    // The reason and position only: V8 quotes the line, which may hold a secret (a log line's token).
+    throw new Error(`not valid JSON (${jsonParseReason(error)})`);
   }
 }
 

@@ -185,6 +185,22 @@ describe('DynamoDBCheckpointer request failures', () => {
     }
   });
 
+  it('refuses a misspelt option name, which would leave the default table in use', () => {
+    // `tablename` for `tableName`: the checkpointer would read and write `rxjs-kinesis-<stream>`,
+    // a new empty table, and start over from the initial position instead of the KCL's positions.
+    let error: unknown;
+    try {
+      new DynamoDBCheckpointer({ tablename: 'orders-app', region: 'us-east-1' } as never);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidOptionError);
+    expect((error as InvalidOptionError).option).toBe('tablename');
+    expect((error as InvalidOptionError).message).toMatch(/known options are tableName, /);
+    expect((error as InvalidOptionError).message).not.toContain('orders-app');
+    expect(() => new DynamoDBCheckpointer(null as never)).toThrow(InvalidOptionError);
+  });
+
   it('rejects bad options with InvalidOptionError', async () => {
     expect(() => new DynamoDBCheckpointer({ tableName: 'x' })).toThrow(InvalidOptionError);
     // The workers table beside it, `<name>-workers`, must fit DynamoDB's 255 characters too.

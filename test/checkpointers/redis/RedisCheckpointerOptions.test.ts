@@ -97,6 +97,13 @@ describe('RedisCheckpointer options', () => {
     expect(error.option).toBe('sessionTimeoutMs');
     expect(error.message).toMatch(/known options are redis, name, sessionTimeout, heartbeatInterval/);
   });
+
+  it('does not show the value of an unknown option: a misspelt password stays secret', () => {
+    const error = rejection({ pasword: 'hunter2' });
+    expect(error.option).toBe('pasword');
+    expect(error.message).not.toContain('hunter2');
+    expect(JSON.stringify(error.value)).not.toContain('hunter2');
+  });
 });
 
 describe('RedisCheckpointer options: callTimeout, tls, URLs', () => {

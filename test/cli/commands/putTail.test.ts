@@ -152,6 +152,23 @@ describe('rxjs-kinesis put and tail', () => {
     ]);
   });
 
+  it('put names why a line is not JSON without printing the line (it may hold a secret)', async () => {
+    const stream = uniqueStreamName('cli');
+    await kinesis.createStream(stream, 1);
+    const put = await cli(['put', stream], {
+      input: 'password=hunter2\n{"token": "s3cr3t", oops}\nAuthorization: Bearer eyJhbGciOiJIUzI1NiJ9\n',
+    });
+    expect(put.code).toBe(1);
+    // Was: `line 1: not valid JSON (Unexpected token 'p', "password=hunter2" is not valid JSON)`.
+    const failures = linesOf(put.stderr).filter((line) => line.startsWith('line '));
+    expect(failures).toHaveLength(3);
+    expect(failures[0]).toBe("line 1: not valid JSON (Unexpected token 'p')");
+    // The reason and where, in V8's words: no quoted piece of the line.
+    expect(failures[1]).toMatch(/^line 2: not valid JSON \([^"]* position 20[^"]*\)$/);
+    expect(failures[2]).toBe("line 3: not valid JSON (Unexpected token 'A')");
+    expect(put.stderr).not.toMatch(/hunter2|s3cr3t|Authoriz/);
+  });
+
   it('put --processor string --partition-key-field names a line that is not JSON in one plain sentence', async () => {
     const stream = uniqueStreamName('cli');
     await kinesis.createStream(stream, 1);
