@@ -77,13 +77,23 @@ describe.each<GroupStore>(['redis', 'dynamodb'])(
         () => acquired('shardId-000000000000').length > 0 && acquired('shardId-000000000001').length > 0,
         { timeoutMs: 30_000, message: () => `a: ${eventTypes(a)}` },
       );
+      // Records of both shards in flight at a before c asks: whichever shard c gets, a has records
+      // to drain (on a loaded machine a's first reads may answer after c's request otherwise).
+      await waitFor(
+        () => {
+          const shards = a.consumer.stats().shards;
+          return shards.length === 2 && shards.every((shard) => shard.inFlight > 0);
+        },
+        { timeoutMs: 30_000, message: () => `a: ${JSON.stringify(a.consumer.stats().shards)}` },
+      );
 
       const checkpointer = coordinator(store, keys);
       const c = diesAfterItsRequest(checkpointer, thaws);
-      running.pipeline(running.start('c', checkpointer), 0, []);
+      const cWorker = running.start('c', checkpointer);
+      running.pipeline(cWorker, 0, []);
       await waitFor(() => c.died() !== undefined, {
         timeoutMs: 20_000,
-        message: () => `a: ${eventTypes(a)}`,
+        message: () => `a: ${eventTypes(a)}; c: ${eventTypes(cWorker)}`,
       });
       // a is handing the shard over and waiting for its records: its drain timed out once.
       await waitFor(() => a.events.some(({ event }) => event.type === 'handoff-timeout'), {
