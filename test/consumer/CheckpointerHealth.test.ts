@@ -30,6 +30,31 @@ describe('CheckpointerHealth', () => {
     expect(timeouts).toEqual([]);
   });
 
+  test('counted from the first failure since the last success: one failure after a quiet spell is no outage', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const timeouts: unknown[] = [];
+    const health = new CheckpointerHealth(1000, scheduler, (error) => timeouts.push(error), unexpected);
+    health.ok();
+    // Nothing called for longer than timeoutMs (a quiet stream), then a call fails once.
+    scheduler.schedule(() => health.failed(new Error('blip')), 5000);
+    scheduler.schedule(() => health.ok(), 5999);
+    scheduler.flush();
+    expect(timeouts).toEqual([]);
+
+    const failing = new VirtualTimeScheduler();
+    const health2 = new CheckpointerHealth(
+      1000,
+      failing,
+      (error) => timeouts.push([error, failing.now()]),
+      unexpected,
+    );
+    health2.ok();
+    failing.schedule(() => health2.failed(new Error('down')), 5000);
+    failing.schedule(() => health2.failed(new Error('still down')), 5500);
+    failing.flush();
+    expect(timeouts).toEqual([[new Error('still down'), 6000]]);
+  });
+
   test('stop() is final: a failure reported afterwards (a late call of the stopping run) starts no timer', () => {
     const scheduler = new VirtualTimeScheduler();
     const timeouts: unknown[] = [];
