@@ -5,17 +5,22 @@ import { RecordDecodeError } from '../processors/errors/RecordDecodeError.js';
 import { formatMismatchHint } from '../processors/guessRecordFormat.js';
 import type { Processor } from '../processors/Processor.js';
 import type { SerializerText } from '../processors/Serializer.js';
+import type { RecordHint } from './RecordHint.js';
 
 // How deserialize() makes one item of a record: from a part deaggregate() made, from an item
 // of a lazy deaggregation, or from a text. Module functions, no closure or spread: this runs
 // per item. The items are built field by field in one order, so that all have one shape.
 
-/** A RecordDecodeError naming the record (and the item, when given). */
+/**
+ * A RecordDecodeError naming the record (and the item, when given). `hint` is the record's hint
+ * when its items fail one by one (worked out once for them all).
+ */
 export function decodeFailure<T>(
   processor: Processor<T>,
   record: KinesisRecord,
   error: unknown,
   subSequenceNumber?: number,
+  hint?: RecordHint,
 ): RecordDecodeError {
   return new RecordDecodeError(
     processor.name,
@@ -26,23 +31,8 @@ export function decodeFailure<T>(
       ...(subSequenceNumber === undefined ? {} : { subSequenceNumber }),
     },
     error,
-    hintOf(record.data, processor.name),
+    hint === undefined ? formatMismatchHint(record.data, processor.name) : hint.value(),
   );
-}
-
-/**
- * The format hint of each record an item of which failed, by its bytes: it is worked out once per
- * record, not per failed item (the guess reads the whole record when it is one line, and a
- * record of a JSON list can hold ~200,000 bad items).
- */
-const hints = new WeakMap<Uint8Array, { readonly processor: string; readonly hint: string | undefined }>();
-
-function hintOf(data: Uint8Array, processor: string): string | undefined {
-  const known = hints.get(data);
-  if (known !== undefined && known.processor === processor) return known.hint;
-  const hint = formatMismatchHint(data, processor);
-  hints.set(data, { processor, hint });
-  return hint;
 }
 
 /** Deserializes one part deaggregate() made into its item. */
@@ -51,12 +41,13 @@ export function decodePart<T>(
   record: KinesisRecord,
   part: DeaggregatedItem,
   subRecordCount: number,
+  hint?: RecordHint,
 ): KinesisItem<T> {
   let data: T;
   try {
     data = processor.serializer.deserialize(part.data);
   } catch (error) {
-    throw decodeFailure(processor, record, error, part.subSequenceNumber);
+    throw decodeFailure(processor, record, error, part.subSequenceNumber, hint);
   }
   return itemWith(
     data,
@@ -75,12 +66,13 @@ export function decodeItem<T>(
   items: DeaggregatedItems,
   index: number,
   subRecordCount: number,
+  hint?: RecordHint,
 ): KinesisItem<T> {
   let data: T;
   try {
     data = processor.serializer.deserialize(items.data(index));
   } catch (error) {
-    throw decodeFailure(processor, record, error, index);
+    throw decodeFailure(processor, record, error, index, hint);
   }
   return itemWith(
     data,
@@ -103,12 +95,13 @@ export function decodeText<T>(
   line: string,
   subSequenceNumber: number,
   subRecordCount: number,
+  hint?: RecordHint,
 ): KinesisItem<T> {
   let data: T;
   try {
     data = text.deserialize(line);
   } catch (error) {
-    throw decodeFailure(processor, record, error, subSequenceNumber);
+    throw decodeFailure(processor, record, error, subSequenceNumber, hint);
   }
   return itemWith(
     data,

@@ -10,6 +10,7 @@ import type { Processor } from '../processors/Processor.js';
 import type { SerializerText } from '../processors/Serializer.js';
 import { textPathOf } from '../processors/textPathOf.js';
 import { decodeFailure, decodeItem, decodePart, decodeText } from './decodeItem.js';
+import { RecordHint } from './RecordHint.js';
 import { PartList, TextList } from './eagerDeaggregation.js';
 
 // How deserialize() decodes one record into its items: whole (up to 1,000 items) or item by
@@ -57,6 +58,8 @@ interface DecodedFields<T> {
   readonly record: KinesisRecord;
   /** The items from `first` on, decoded before any is emitted (records of at most 1,000 items). */
   readonly eager: readonly KinesisItem<T>[] | undefined;
+  /** The format hint of the errors of its items decoded one by one (when not decoded whole). */
+  readonly hint: RecordHint | undefined;
 }
 
 /** The subSequenceNumber of item `index` of a decoded record. */
@@ -68,7 +71,7 @@ export function subSequenceOf<T>(decoded: Decoded<T>, index: number): number {
 export function itemOf<T>(decoded: Decoded<T>, index: number): KinesisItem<T> {
   if (decoded.eager !== undefined) return decoded.eager[index - decoded.first] as KinesisItem<T>;
   if (decoded.kind === 'items') {
-    return decodeItem(decoded.processor, decoded.record, decoded.items, index, decoded.count);
+    return decodeItem(decoded.processor, decoded.record, decoded.items, index, decoded.count, decoded.hint);
   }
   if (decoded.kind === 'texts') return textItemOf(decoded, index);
   return decodePart(
@@ -76,20 +79,21 @@ export function itemOf<T>(decoded: Decoded<T>, index: number): KinesisItem<T> {
     decoded.record,
     decoded.parts[index] as DeaggregatedItem,
     decoded.count,
+    decoded.hint,
   );
 }
 
 /** Item `index` of a record on the text path; from an item without text on, on the byte path. */
 function textItemOf<T>(decoded: DecodedTexts<T>, index: number): KinesisItem<T> {
-  const { processor, record, count } = decoded;
+  const { processor, record, count, hint } = decoded;
   let bytes = decoded.bytes;
   if (bytes === undefined) {
     const line = decoded.texts.text(index);
-    if (line !== undefined) return decodeText(processor, decoded.text, record, line, index, count);
+    if (line !== undefined) return decodeText(processor, decoded.text, record, line, index, count, hint);
     bytes = byteItemsOf(processor, record);
     decoded.bytes = bytes;
   }
-  return decodeItem(processor, record, bytes, index, count);
+  return decodeItem(processor, record, bytes, index, count, hint);
 }
 
 /**
@@ -136,7 +140,28 @@ export function decodeRecord<T>(processor: Processor<T>, record: KinesisRecord):
     for (let i = first; i < count; i += 1)
       eager[i - first] = decodePart(processor, record, parts[i] as DeaggregatedItem, count);
   }
-  return { kind: 'parts', parts, count, first, processor, record, eager };
+  return {
+    kind: 'parts',
+    parts,
+    count,
+    first,
+    processor,
+    record,
+    eager,
+    hint: hintOf(processor, record, eager),
+  };
+}
+
+/**
+ * The hint of the errors of a record decoded item by item, worked out at its first item that
+ * fails; none for a record decoded whole (its first bad item fails it whole).
+ */
+function hintOf<T>(
+  processor: Processor<T>,
+  record: KinesisRecord,
+  eager: readonly KinesisItem<T>[] | undefined,
+): RecordHint | undefined {
+  return eager === undefined ? new RecordHint(record.data, processor.name) : undefined;
 }
 
 /** The first item not done before a resume, for items numbered by their index. */
@@ -158,7 +183,16 @@ function decodeItems<T>(
     eager = new Array<KinesisItem<T>>(count - first);
     for (let i = first; i < count; i += 1) eager[i - first] = decodeItem(processor, record, items, i, count);
   }
-  return { kind: 'items', items, count, first, processor, record, eager };
+  return {
+    kind: 'items',
+    items,
+    count,
+    first,
+    processor,
+    record,
+    eager,
+    hint: hintOf(processor, record, eager),
+  };
 }
 
 /** The record's texts (lazily, when the aggregator can), or undefined when it must take the byte path. */
@@ -198,7 +232,18 @@ function decodeTexts<T>(
       eager[i - first] = decodeText(processor, text, record, line, i, count);
     }
   }
-  return { kind: 'texts', texts, text, bytes: undefined, count, first, processor, record, eager };
+  return {
+    kind: 'texts',
+    texts,
+    text,
+    bytes: undefined,
+    count,
+    first,
+    processor,
+    record,
+    eager,
+    hint: hintOf(processor, record, eager),
+  };
 }
 
 /** The record's items on the byte path, for a record read on the text path first. */

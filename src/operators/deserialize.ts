@@ -146,7 +146,7 @@ export function deserialize<T = unknown>(
             const failure =
               error instanceof RecordDecodeError
                 ? error
-                : decodeFailure(decoded.processor, record, error, subSequenceNumber);
+                : decodeFailure(decoded.processor, record, error, subSequenceNumber, decoded.hint);
             if (deadLetterItem(record, subSequenceNumber, failure, decoded, i)) continue;
             return;
           }
