@@ -37,10 +37,11 @@ interface DeliveryWaiter<T> {
  * `close({ abort: true })` releases it at once, failing what was not delivered, and
  * `close({ timeoutMs })` flushes and aborts so if the flush is not over in time.
  *
- * Every item is reported on `reports$`. A failed item rejects its send() promise; a failed put()
- * item rejects each flush() (and close()) running that covers it (was called after its put()),
- * or, if none does, the next one called (with the first such error; all of them are on
- * `reports$`). Bad input rejects put()/send() at once with a typed error.
+ * Every item accepted is reported on `reports$`. A failed item rejects its send() promise; a
+ * failed put() item rejects each flush() (and close()) running that covers it (was called after
+ * its put()), or, if none does, the next one called (with the first such error; all of them are
+ * on `reports$`). Bad input rejects put()/send() at once with a typed error; such an item was
+ * never accepted and has no report (its index is used all the same).
  */
 export class Producer<T> {
   private readonly engine: ProducerEngine<T>;
