@@ -137,6 +137,20 @@ export function parseStreamFlag(value: string, previous: LocalStreamSpec[] = [])
 }
 
 /**
+ * An option the local Kinesis refused. A busy port says so in the terms of this command: which
+ * port (the default one, when `--port` was not given) and the flag that picks another.
+ */
+function localOptionMessage(error: InvalidOptionError, host: string, defaultPort: boolean): string {
+  const cause = error.cause as { code?: unknown } | undefined;
+  if (error.option !== 'port' || cause?.code !== 'EADDRINUSE') return error.message;
+  const which = defaultPort ? ' (the default port)' : '';
+  return (
+    `port ${String(error.value)} on ${host} is already in use${which}; ` +
+    'choose another with --port <n>, or --port 0 for a free one.'
+  );
+}
+
+/**
  * The streams asked for pass the account shard limit: what the limit is, what was asked for, and
  * the flag that raises it (AWS's own message names a service-limits page instead).
  */
@@ -279,7 +293,13 @@ export function registerLocalCommand(
       } catch (error) {
         signals?.dispose();
         if (error instanceof InvalidOptionError) {
-          command.error(`error: ${error.message}`, { exitCode: 2, code: 'rxjs-kinesis.invalidOption' });
+          command.error(
+            `error: ${localOptionMessage(error, flags.host, command.getOptionValueSource('port') === 'default')}`,
+            {
+              exitCode: 2,
+              code: 'rxjs-kinesis.invalidOption',
+            },
+          );
         }
         if (error instanceof LocalShardLimitError) {
           command.error(`error: ${shardLimitMessage(error, flags)}`, {

@@ -6,7 +6,7 @@ import {
   RegisterStreamConsumerCommand,
 } from '@aws-sdk/client-kinesis';
 import { Command, CommanderError } from 'commander';
-import { registerLocalCommand } from '../../../src/cli/commands/local.js';
+import { DEFAULT_LOCAL_PORT, registerLocalCommand } from '../../../src/cli/commands/local.js';
 import type { LocalKinesis } from '../../../src/local/startLocalKinesis.js';
 import { EventReader, activeConsumer, http2Client, streamArnOf } from '../../local/fanOutClient.js';
 
@@ -197,6 +197,29 @@ describe('rxjs-kinesis local', () => {
       expect(errors.join('')).toContain(`port ${port} on 127.0.0.1 is already in use`);
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
+  it('says the busy port is the default one when --port was not given, and which flag picks another', async () => {
+    // Hold the default port, unless something on this machine already does: busy either way.
+    const blocker: Server = createServer();
+    const held = await new Promise<boolean>((resolve) => {
+      blocker.once('error', () => resolve(false));
+      blocker.listen(DEFAULT_LOCAL_PORT, '127.0.0.1', () => resolve(true));
+    });
+    const errors: string[] = [];
+    try {
+      const error = await program({ write: () => undefined, stopSignal: async () => undefined }, errors)
+        .parseAsync(['local'], { from: 'user' })
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CommanderError);
+      expect((error as CommanderError).exitCode).toBe(2);
+      expect(errors).toEqual([
+        `error: port ${DEFAULT_LOCAL_PORT} on 127.0.0.1 is already in use (the default port); ` +
+          'choose another with --port <n>, or --port 0 for a free one.\n',
+      ]);
+    } finally {
+      if (held) await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
   });
 
