@@ -22,18 +22,22 @@ export interface ResolvedBackoffOptions {
   readonly random: () => number;
 }
 
-/** Applies defaults and validates; throws InvalidOptionError for a bad value. */
-export function resolveBackoffOptions(options: BackoffOptions = {}): ResolvedBackoffOptions {
+/**
+ * Applies defaults and validates; throws InvalidOptionError for a bad value. `path` names where
+ * the options were given (`'retry'` makes a bad `baseMs` read as `retry.baseMs`).
+ */
+export function resolveBackoffOptions(options: BackoffOptions = {}, path?: string): ResolvedBackoffOptions {
+  const name = (field: string): string => (path === undefined ? field : `${path}.${field}`);
   const baseMs = options.baseMs ?? DEFAULT_BACKOFF_BASE_MS;
   if (typeof baseMs !== 'number' || !Number.isFinite(baseMs) || baseMs <= 0) {
-    throw new InvalidOptionError('baseMs', baseMs, 'expected a finite number of milliseconds > 0');
+    throw new InvalidOptionError(name('baseMs'), baseMs, 'expected a finite number of milliseconds > 0');
   }
   const capMs = options.capMs ?? Math.max(DEFAULT_BACKOFF_CAP_MS, baseMs);
   if (typeof capMs !== 'number' || !Number.isFinite(capMs) || capMs < baseMs) {
     throw new InvalidOptionError(
-      'capMs',
+      name('capMs'),
       capMs,
-      `expected a finite number of milliseconds >= baseMs (${baseMs})`,
+      `expected a finite number of milliseconds >= ${name('baseMs')} (${baseMs})`,
     );
   }
   const retryLimit = options.retryLimit ?? DEFAULT_RETRY_LIMIT;
@@ -41,11 +45,11 @@ export function resolveBackoffOptions(options: BackoffOptions = {}): ResolvedBac
     typeof retryLimit !== 'number' ||
     !(retryLimit === Number.POSITIVE_INFINITY || (Number.isInteger(retryLimit) && retryLimit >= 0))
   ) {
-    throw new InvalidOptionError('retryLimit', retryLimit, 'expected an integer >= 0, or Infinity');
+    throw new InvalidOptionError(name('retryLimit'), retryLimit, 'expected an integer >= 0, or Infinity');
   }
   const random = options.random ?? Math.random;
   if (typeof random !== 'function') {
-    throw new InvalidOptionError('random', random, 'expected a function returning a number in [0, 1)');
+    throw new InvalidOptionError(name('random'), random, 'expected a function returning a number in [0, 1)');
   }
   return { baseMs, capMs, retryLimit, random };
 }

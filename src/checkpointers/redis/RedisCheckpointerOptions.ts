@@ -107,6 +107,15 @@ const OPTION_NAMES = [
   'logger',
 ];
 
+// Every field of BackoffOptions (the compiler checks the list is complete).
+const RETRY_FIELDS: Readonly<Record<keyof BackoffOptions, true>> = {
+  baseMs: true,
+  capMs: true,
+  retryLimit: true,
+  random: true,
+};
+const RETRY_NAMES = Object.keys(RETRY_FIELDS);
+
 /** Applies defaults and checks every option; throws InvalidOptionError saying what is allowed. */
 export function resolveRedisCheckpointerOptions(
   options: RedisCheckpointerOptions,
@@ -181,8 +190,10 @@ export function resolveRedisCheckpointerOptions(
       options.retry,
       'must be an object { baseMs?, capMs?, retryLimit?, random? }',
     );
+  for (const key of Object.keys(options.retry ?? {}))
+    if (!RETRY_NAMES.includes(key)) throw unknownOptionError(`retry.${key}`, RETRY_NAMES);
   const retry = { ...DEFAULT_REDIS_RETRY, ...options.retry };
-  resolveBackoffOptions(retry);
+  resolveBackoffOptions(retry, 'retry');
 
   const callTimeoutMs = options.callTimeout ?? Math.floor(sessionTimeoutMs / 2);
   if (!isInteger(callTimeoutMs) || callTimeoutMs < 10 || callTimeoutMs > sessionTimeoutMs)

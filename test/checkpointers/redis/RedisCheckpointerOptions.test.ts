@@ -88,7 +88,12 @@ describe('RedisCheckpointer options', () => {
       'handoffReservationMs',
     );
     expect(rejection({ retry: 'often' }).option).toBe('retry');
-    expect(rejection({ retry: { retryLimit: -1 } }).option).toBe('retryLimit');
+    expect(rejection({ retry: { retryLimit: -1 } }).option).toBe('retry.retryLimit');
+    expect(rejection({ retry: { baseMs: 100, capMs: 10 } }).message).toMatch(/>= retry\.baseMs \(100\)/);
+    // A misspelt field would otherwise be ignored for its default.
+    const misspelt = rejection({ retry: { retrylimit: 0 } as never });
+    expect(misspelt.option).toBe('retry.retrylimit');
+    expect(misspelt.message).toMatch(/known options are baseMs, capMs, retryLimit, random/);
     expect(rejection({ sleep: 5 }).option).toBe('sleep');
   });
 
