@@ -202,8 +202,8 @@ export function resolveProducerOptions<T>(options: ProducerOptions<T>): Resolved
       'streamWaitTime',
       options.streamWaitTime,
       DEFAULT_STREAM_WAIT_TIME_MS,
-      (v) => Number.isFinite(v) && v >= 0,
-      'expected a number of milliseconds >= 0',
+      (v) => v === Number.POSITIVE_INFINITY || (Number.isFinite(v) && v >= 0),
+      'expected a number of milliseconds >= 0, or Infinity',
     ),
     connectionFailureTimeout: numberOption(
       'connectionFailureTimeout',

@@ -24,6 +24,18 @@ describe('resolveProducerOptions', () => {
     expect(resolved.address).toEqual({ streamName: 'orders' });
   });
 
+  it('waits for the stream and through connection failures without end when told Infinity', () => {
+    const resolved = resolveProducerOptions({
+      streamName: 'orders',
+      streamWaitTime: Infinity,
+      connectionFailureTimeout: Infinity,
+    });
+    expect(resolved).toMatchObject({ streamWaitTime: Infinity, connectionFailureTimeout: Infinity });
+    expect(() => resolveProducerOptions({ streamName: 'orders', streamWaitTime: -Infinity })).toThrow(
+      /"streamWaitTime".*>= 0, or Infinity/,
+    );
+  });
+
   it('accepts a stream ARN', () => {
     const resolved = resolveProducerOptions({
       streamName: 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders',

@@ -54,10 +54,13 @@ describe('a producer before its stream exists, and with no connection (embedded 
   });
   afterAll(() => kinesis.close());
 
-  it('looks the stream up again and delivers once it is ACTIVE', async () => {
+  it.each([
+    ['by default', {}],
+    ['with streamWaitTime Infinity', { streamWaitTime: Infinity }],
+  ])('looks the stream up again and delivers once it is ACTIVE (%s)', async (_, waitOption) => {
     const streamName = uniqueStreamName('later');
     const client = kinesis.createClient();
-    const producer = new Producer<number>({ streamName, client });
+    const producer = new Producer<number>({ streamName, client, ...waitOption });
     const reports: DeliveryReport<number>[] = [];
     producer.reports$.subscribe((report) => reports.push(report));
     for (let i = 0; i < 20; i += 1) await producer.put(i);
