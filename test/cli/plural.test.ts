@@ -51,6 +51,7 @@ describe('counts on the command line', () => {
         consumed: 1,
         duplicates: 1,
         others: 0,
+        undecodable: 0,
         kinesisRecords: 1,
         kinesisBytes: 100,
         throttled: 1,

@@ -189,6 +189,7 @@ async function produceAndConsume(
   const seen = new Set<number>();
   let duplicates = 0;
   let others = 0;
+  let undecodable = 0;
   let latencyTotal = 0;
   let produced = 0;
   let metrics: ProducerMetricsSnapshot | undefined;
@@ -207,7 +208,7 @@ async function produceAndConsume(
     consumer.pipe(
       // A stream given with --stream may hold records of others, read from its oldest on: what is
       // not this run's item (undecodable, or another run's or writer's item) is counted and skipped.
-      deserialize<unknown>({ onDecodeError: () => void (others += 1) }),
+      deserialize<unknown>({ onDecodeError: () => void (undecodable += 1) }),
       map((item: KinesisItem<unknown>) => {
         const value = demoItemOf(item.data, run, stringItems);
         if (value === undefined) others += 1;
@@ -308,6 +309,7 @@ async function produceAndConsume(
     consumed: seen.size,
     duplicates,
     others,
+    undecodable,
     kinesisRecords: metrics?.totals.records ?? 0,
     kinesisBytes: metrics?.totals.bytes ?? 0,
     throttled: metrics?.totals.throttled ?? 0,

@@ -7,8 +7,10 @@ export interface DemoSummary {
   readonly produced: number;
   readonly consumed: number;
   readonly duplicates: number;
-  /** Items and records read that are not this run's: earlier runs', other writers', undecodable. */
+  /** Items read that are not this run's: earlier runs', other writers'. */
   readonly others: number;
+  /** Records (or items of records) read that the processor could not decode. */
+  readonly undecodable: number;
   readonly kinesisRecords: number;
   readonly kinesisBytes: number;
   readonly throttled: number;
@@ -25,7 +27,7 @@ export function printSummary(summary: DemoSummary): void {
   const lines = [
     '',
     `produced        ${counted(summary.produced, 'item')} in ${counted(summary.kinesisRecords, 'Kinesis record')}, ${(summary.kinesisBytes / 1024 / 1024).toFixed(1)} MiB, ${summary.produceSeconds.toFixed(1)} s (${rate(summary.produced, summary.produceSeconds)} items/s)`,
-    `consumed        ${counted(summary.consumed, 'item')}, ${summary.consumeSeconds.toFixed(1)} s from the start (${rate(summary.consumed, summary.consumeSeconds)} items/s), ${counted(summary.duplicates, 'duplicate')}${summary.others > 0 ? `; skipped ${counted(summary.others, 'other item')} of the stream (earlier runs, other writers)` : ''}`,
+    `consumed        ${counted(summary.consumed, 'item')}, ${summary.consumeSeconds.toFixed(1)} s from the start (${rate(summary.consumed, summary.consumeSeconds)} items/s), ${counted(summary.duplicates, 'duplicate')}${skippedText(summary)}`,
     `throttled       ${counted(summary.throttled, ['entry', 'entries'])}, ${counted(summary.retries, 'record')} re-sent`,
     `lag             ${n(summary.meanLatencyMs)} ms mean from produce to consume; ${n(summary.maxMillisBehindLatest)} ms behind the tip at the end`,
     summary.timedOut !== undefined
@@ -35,4 +37,13 @@ export function printSummary(summary: DemoSummary): void {
         : `result          FAILED: produced ${n(summary.produced)} but consumed ${n(summary.consumed)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** What the consumer read that was not this run's items, or nothing when it read only those. */
+function skippedText(summary: DemoSummary): string {
+  const parts: string[] = [];
+  if (summary.others > 0)
+    parts.push(`${counted(summary.others, 'other item')} of the stream (earlier runs, other writers)`);
+  if (summary.undecodable > 0) parts.push(`${counted(summary.undecodable, 'undecodable record')}`);
+  return parts.length === 0 ? '' : `; skipped ${parts.join(' and ')}`;
 }
