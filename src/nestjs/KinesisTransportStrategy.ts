@@ -140,7 +140,7 @@ export class KinesisTransportStrategy
     this.pendingStart = start;
     this.eventsSubscription = consumer.events$.subscribe((event) => {
       finalWrites.observe(event);
-      for (const listener of this.eventListeners) listener(event);
+      this.tell(this.eventListeners, event, 'consumer-event');
       if (event.type === 'shards-discovered' && !started) {
         this._status$.next('connected');
         start();
@@ -171,7 +171,7 @@ export class KinesisTransportStrategy
             return;
           }
           this.logger.error(`Kinesis consumer stopped: ${describeForLog(error)}`);
-          for (const listener of this.errorListeners) listener(error);
+          this.tell(this.errorListeners, error, 'error');
         },
       });
   }
@@ -226,6 +226,20 @@ export class KinesisTransportStrategy
         'KinesisTransportStrategy.on()',
         `unknown event "${String(event)}": expected "error" or "consumer-event"`,
       );
+  }
+
+  /**
+   * Calls each listener of an event with `value`. A listener that throws is logged and the others
+   * are still called: a bug in one never stops the transport nor escapes as an uncaught exception.
+   */
+  private tell<T>(listeners: ReadonlySet<(value: T) => void>, value: T, event: string): void {
+    for (const listener of listeners) {
+      try {
+        listener(value);
+      } catch (error) {
+        this.logger.error(`A strategy.on('${event}') listener threw: ${describeForLog(error)}`);
+      }
+    }
   }
 
   /** The running fromKinesis() Observable (with `.events$`, `.stats()`). */
