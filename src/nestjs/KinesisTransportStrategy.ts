@@ -2,8 +2,10 @@ import { Logger } from '@nestjs/common';
 import type { CustomTransportStrategy } from '@nestjs/microservices';
 import {
   concatMap,
+  EMPTY,
   from,
   groupBy,
+  ignoreElements,
   mergeMap,
   NEVER,
   of,
@@ -15,11 +17,11 @@ import {
 } from 'rxjs';
 import {
   AbortedError,
-  deserialize,
   fromKinesis,
   type ConsumerEvent,
   type KinesisConsumerObservable,
   type KinesisItem,
+  type KinesisRecord,
 } from '../index.js';
 import { NestUsageError } from './errors/NestUsageError.js';
 import { EventDispatchServer, leaseGone } from './EventDispatchServer.js';
@@ -30,6 +32,7 @@ import { describeForLog } from './describeForLog.js';
 import { endsWithin } from '../consumer/endsWithin.js';
 import { FinalWrites } from './FinalWrites.js';
 import { HandlersUnderWay } from './HandlersUnderWay.js';
+import { shardEvents, type ShardEvent } from './shardEvents.js';
 
 /** What `strategy.on(event, callback)` can listen to. */
 export type KinesisTransportEvents = {
@@ -137,7 +140,7 @@ export class KinesisTransportStrategy
     this.pendingStart = start;
     this.eventsSubscription = consumer.events$.subscribe((event) => {
       finalWrites.observe(event);
-      for (const listener of this.eventListeners) listener(event);
+      this.tell(this.eventListeners, event, 'consumer-event');
       if (event.type === 'shards-discovered' && !started) {
         this._status$.next('connected');
         start();
@@ -145,20 +148,16 @@ export class KinesisTransportStrategy
     });
     this.subscription = consumer
       .pipe(
-        deserialize({
-          // Tracked like a handler: close() waits for the dead-letter callback too. While closing
-          // none starts: the record is not checkpointed and is read again later.
-          onDecodeError: (error, record) =>
-            this.closing
-              ? new Promise<void>(() => undefined)
-              : this.underWay.track(
-                  this.deadLetter({ reason: 'undecodable', record, error }),
-                  record.shardId,
-                ),
-        }),
-        // One event at a time per shard, in order; shards side by side.
-        groupBy((item) => item.shardId),
-        mergeMap((shard) => shard.pipe(concatMap((item) => this.handle(item)))),
+        // One event at a time per shard, in order (a record that cannot be decoded too); shards
+        // side by side.
+        groupBy((record) => record.shardId),
+        mergeMap((shard) =>
+          shardEvents(shard).pipe(
+            concatMap((event) =>
+              event.kind === 'item' ? this.handle(event.item) : this.handleUndecodable(event),
+            ),
+          ),
+        ),
         tap((item) => {
           if (!leaseGone(item)) finalWrites.done(item);
         }),
@@ -172,7 +171,7 @@ export class KinesisTransportStrategy
             return;
           }
           this.logger.error(`Kinesis consumer stopped: ${describeForLog(error)}`);
-          for (const listener of this.errorListeners) listener(error);
+          this.tell(this.errorListeners, error, 'error');
         },
       });
   }
@@ -229,6 +228,20 @@ export class KinesisTransportStrategy
       );
   }
 
+  /**
+   * Calls each listener of an event with `value`. A listener that throws is logged and the others
+   * are still called: a bug in one never stops the transport nor escapes as an uncaught exception.
+   */
+  private tell<T>(listeners: ReadonlySet<(value: T) => void>, value: T, event: string): void {
+    for (const listener of listeners) {
+      try {
+        listener(value);
+      } catch (error) {
+        this.logger.error(`A strategy.on('${event}') listener threw: ${describeForLog(error)}`);
+      }
+    }
+  }
+
   /** The running fromKinesis() Observable (with `.events$`, `.stats()`). */
   unwrap<T = KinesisConsumerObservable>(): T {
     if (this.consumer === undefined) {
@@ -244,7 +257,7 @@ export class KinesisTransportStrategy
     // checkpoint. Not handled here; passed on to checkpoint(), which writes nothing for a reading
     // that lost its lease and gives the record's share of the in-flight budget back at once.
     if (leaseGone(item)) {
-      this.skippedOnce(item);
+      this.skippedOnce(item.record);
       return of(item);
     }
     const underWay = this.underWay;
@@ -254,13 +267,37 @@ export class KinesisTransportStrategy
     );
   }
 
+  /**
+   * Dead-letters a record that cannot be decoded, in its shard's turn; emits nothing (the record is
+   * settled when `done()` is called). Tracked like a handler: close() waits for the dead-letter
+   * callback too. While closing none starts, and after the lease is lost none runs: the record is
+   * not checkpointed and is read again later.
+   */
+  private handleUndecodable(event: Extract<ShardEvent, { kind: 'undecodable' }>): Observable<never> {
+    if (this.closing) return NEVER;
+    const { record, error } = event;
+    if (record.abortSignal?.aborted === true) {
+      this.skippedOnce(record);
+      event.done();
+      return EMPTY;
+    }
+    const underWay = this.underWay;
+    return from(
+      underWay.track(this.deadLetter({ reason: 'undecodable', record, error }), record.shardId),
+    ).pipe(
+      tap(() => event.done()),
+      ignoreElements(),
+      takeUntil(underWay.givenUp$),
+    );
+  }
+
   /** Logs the first event of a reading whose lease is gone (see handle). */
-  private skippedOnce(item: KinesisItem<unknown>): void {
-    const signal = item.record.abortSignal;
+  private skippedOnce(record: Pick<KinesisRecord, 'shardId' | 'abortSignal'>): void {
+    const signal = record.abortSignal;
     if (signal === undefined || this.leasesGone.has(signal)) return;
     this.leasesGone.add(signal);
     this.logger.warn(
-      `Lease of ${item.shardId} lost or handed over: its events not handled yet are left to its next owner`,
+      `Lease of ${record.shardId} lost or handed over: its events not handled yet are left to its next owner`,
     );
   }
 }
