@@ -1,4 +1,5 @@
 import type { SchedulerLike } from 'rxjs';
+import { callDeadlineMs } from '../kinesis/callDeadline.js';
 import type { StartTimer } from '../kinesis/startTimer.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 
@@ -12,11 +13,14 @@ export interface CallerClientDeadline {
   readonly scheduler: SchedulerLike;
 }
 
-/** `connectTimeout` + `requestTimeout` with a client of the caller's own; undefined otherwise. */
+/**
+ * `connectTimeout` + `requestTimeout` (capped at the longest timer, see callDeadlineMs) with a
+ * client of the caller's own; undefined otherwise.
+ */
 export function callerClientDeadline(options: ResolvedConsumerOptions): CallerClientDeadline | undefined {
   return options.client === undefined
     ? undefined
-    : { ms: options.connectTimeout + options.requestTimeout, scheduler: options.scheduler };
+    : { ms: callDeadlineMs(options.connectTimeout, options.requestTimeout), scheduler: options.scheduler };
 }
 
 /** A StartTimer on `scheduler`. */

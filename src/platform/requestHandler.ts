@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import type { KinesisClientConfig } from '@aws-sdk/client-kinesis';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import { callDeadlineMs } from '../kinesis/callDeadline.js';
 import { DeadlineRequestHandler } from '../kinesis/DeadlineRequestHandler.js';
 
 /** What a Kinesis client's HTTP handler is built from. */
@@ -36,6 +37,6 @@ export function createRequestHandler(
   // The SDK's own default for Kinesis (HTTP/2, one session per request), with a deadline.
   return new DeadlineRequestHandler(
     new NodeHttp2Handler({ requestTimeout, disableConcurrentStreams: true }),
-    connectTimeout + requestTimeout,
+    callDeadlineMs(connectTimeout, requestTimeout),
   );
 }

@@ -1,4 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
+import { MAX_TIMER_MS } from '../kinesis/callDeadline.js';
 
 /**
  * A deadline for each call through a client the library did not build (it gives its own
@@ -25,7 +26,13 @@ export class ProducerCalls {
   private readonly live = new Set<LiveCall>();
   private stopped = false;
 
-  constructor(readonly deadline: CallDeadline | undefined) {}
+  /** The deadline of each call: at most the longest timer (a longer delay would pass at once). */
+  readonly deadline: CallDeadline | undefined;
+
+  constructor(deadline: CallDeadline | undefined) {
+    this.deadline =
+      deadline === undefined ? undefined : { ...deadline, ms: Math.min(MAX_TIMER_MS, deadline.ms) };
+  }
 
   /**
    * Makes one call and hands its outcome to `answered` or `failed`, exactly once, unless stop()

@@ -87,6 +87,8 @@ export class StreamStartup<T> {
     ensureStream(this.client, this.options.address, {
       create: true,
       shardCount: this.options.createStreamShards,
+      // The stream it creates is waited for as a missing or CREATING one is (0: not waited for).
+      timeoutMs: Math.max(1, this.options.streamWaitTime),
       connectionFailureTimeoutMs: this.options.connectionFailureTimeout,
       ...(deadlineMs === undefined ? {} : { callTimeoutMs: deadlineMs }),
       startTimer: (fire, ms) => {

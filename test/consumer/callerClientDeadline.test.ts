@@ -125,3 +125,44 @@ test('enhanced fan-out, every call black-holed: registration errors with a Reque
   expect(timeout).toBeInstanceOf(RequestTimeoutError);
   expect((timeout as RequestTimeoutError).message).toMatch(/got no answer within 500 ms/);
 });
+
+test('the longest timeouts allowed: calls wait for their answer, not a deadline past the longest timer that passes at once', async () => {
+  const local = await startLocalKinesis();
+  const client = callerClient(local);
+  try {
+    await local.createStream('patient', 1);
+    const producer = new Producer<{ id: number }>({
+      streamName: 'patient',
+      endpoint: local.endpoint,
+      region: local.region,
+      credentials: local.credentials,
+    });
+    for (let id = 0; id < 5; id += 1) await producer.put({ id });
+    await producer.close();
+    const seen: number[] = [];
+    const errors: unknown[] = [];
+    await lastValueFrom(
+      fromKinesis({
+        streamName: 'patient',
+        client,
+        // Each within its bounds; their sum is past 2^31 - 1 ms, which a timer runs after 1 ms.
+        connectTimeout: 5_000,
+        requestTimeout: 2_147_483_647,
+        retryLimit: 2,
+        expoBackoff: 10,
+        expoBackoffLimit: 50,
+      }).pipe(
+        deserialize<{ id: number }>(),
+        takeWhile((item) => {
+          seen.push(item.data.id);
+          return seen.length < 5;
+        }, true),
+      ),
+    ).catch((error: unknown) => errors.push(error));
+    expect(errors).toEqual([]);
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+  } finally {
+    client.destroy();
+    await local.close();
+  }
+});

@@ -145,3 +145,39 @@ describe('a client of the caller’s own without request deadlines', () => {
     expect(reports.some((report) => report.status === 'delivered' && report.possibleDuplicate)).toBe(true);
   });
 });
+
+describe('a client of the caller’s own with the longest timeouts allowed', () => {
+  let kinesis: TestKinesis;
+  beforeAll(async () => {
+    kinesis = await startTestKinesis();
+  });
+  afterAll(() => kinesis.close());
+
+  it('gives each call connectTimeout + requestTimeout capped at the longest timer, not a deadline that passes at once', async () => {
+    const streamName = uniqueStreamName('long-deadline');
+    await createStream(kinesis, streamName);
+    const client = kinesis.createClient();
+    const reports = await lastValueFrom(
+      range(0, 20).pipe(
+        toKinesis<number>({
+          streamName,
+          client,
+          partitionKey: (i) => `k${i}`,
+          // Each within its bounds; their sum is past the longest delay a timer takes (2^31 - 1 ms),
+          // which Node and RxJS's asyncScheduler turn into 1 ms.
+          connectTimeout: 5_000,
+          requestTimeout: 2_147_483_647,
+          onFailure: 'emit',
+          // Bounds the run on the old code, whose every call was abandoned at once.
+          connectionFailureTimeout: 3_000,
+        }),
+        toArray(),
+      ),
+    );
+    client.destroy();
+    const delivered = reports.filter((r): r is DeliveredReport<number> => r.status === 'delivered');
+    expect(delivered).toHaveLength(20);
+    // Each call was answered the first time: none was given up before its answer came.
+    expect(delivered.filter((report) => report.attempts !== 1 || report.possibleDuplicate)).toEqual([]);
+  });
+});

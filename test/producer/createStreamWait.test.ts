@@ -1,0 +1,59 @@
+// A producer with createStream: true creates its stream, then waits for it to become ACTIVE for
+// streamWaitTime, as one that finds its stream missing or CREATING does; it used to wait 120 s
+// whatever streamWaitTime said (ensureStream's own default). A local Kinesis keeps each created
+// stream CREATING for a few seconds; the producer's clock is moved ahead past those waits.
+import { DeliveryFailedError } from '../../src/producer/errors/DeliveryFailedError.js';
+import { Producer } from '../../src/producer/Producer.js';
+import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
+import { FastForwardScheduler } from '../support/fastForwardScheduler.js';
+import { uniqueStreamName } from '../support/kinesis.js';
+
+jest.setTimeout(120_000);
+
+describe('createStream: true waits streamWaitTime for the stream it created', () => {
+  let local: LocalKinesis;
+  beforeAll(async () => {
+    // Far longer than the test takes to move the producer's clock past 120 s.
+    local = await startLocalKinesis({ streamStatusDelayMs: 8_000 });
+  });
+  afterAll(() => local.close());
+
+  function producerFor(streamName: string, streamWaitTime: number, scheduler: FastForwardScheduler) {
+    return new Producer<number>({
+      streamName,
+      endpoint: local.endpoint,
+      region: local.region,
+      credentials: local.credentials,
+      createStream: true,
+      streamWaitTime,
+      scheduler,
+    });
+  }
+
+  it('a streamWaitTime past 120 s: still waiting at 120 s, delivered once the stream is ACTIVE', async () => {
+    const scheduler = new FastForwardScheduler();
+    const producer = producerFor(uniqueStreamName('slow-create'), 600_000, scheduler);
+    const sent = producer.send(1).then(
+      (report) => report.status,
+      (error: unknown) => error,
+    );
+    // 130 s of the producer's clock in about half a second, while the stream is still CREATING.
+    await scheduler.advance(130_000, 50);
+    await expect(sent).resolves.toBe('delivered');
+    await producer.close();
+  });
+
+  it('a streamWaitTime of 10 s: the items fail once it has passed, though the stream is still CREATING', async () => {
+    const scheduler = new FastForwardScheduler();
+    const producer = producerFor(uniqueStreamName('short-wait'), 10_000, scheduler);
+    const sent = producer.send(1).then(
+      (report) => report.status,
+      (error: unknown) => error,
+    );
+    await scheduler.advance(15_000, 15);
+    const outcome = await sent;
+    expect(outcome).toBeInstanceOf(DeliveryFailedError);
+    expect((outcome as DeliveryFailedError).message).toContain('CREATING');
+    await producer.close().catch(() => undefined);
+  });
+});
