@@ -25,7 +25,7 @@ export interface EnsureStreamOptions {
   readonly shardCount?: number;
   /** Create the stream in ON_DEMAND capacity mode instead (shardCount must then be left out). */
   readonly onDemand?: boolean;
-  /** How long to wait for the stream to become usable, in ms (default 120000). */
+  /** How long to wait for the stream to become usable, in ms (default 120000; Infinity: for good). */
   readonly timeoutMs?: number;
   /**
    * How long, in ms, connection failures (refused, DNS, TLS, resets, timeouts) may go on with no
@@ -87,6 +87,15 @@ function positiveMs(option: string, value: number): number {
   return value;
 }
 
+/** How long to wait for the stream: > 0, or Infinity to wait for good. */
+function waitMs(value: number): number {
+  if (value === Number.POSITIVE_INFINITY) return value;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidOptionError('timeoutMs', value, 'expected a number of milliseconds > 0, or Infinity');
+  }
+  return value;
+}
+
 function connectionFailureTimeout(value: number | undefined): number {
   if (value === undefined) return DEFAULT_ENSURE_STREAM_CONNECTION_FAILURE_TIMEOUT_MS;
   if (value === Number.POSITIVE_INFINITY) return value;
@@ -137,7 +146,7 @@ function resolveOptions(options: EnsureStreamOptions): ResolvedOptions {
     createInput: onDemand
       ? { StreamModeDetails: { StreamMode: 'ON_DEMAND' } }
       : { ShardCount: shardCount ?? 1 },
-    timeoutMs: positiveMs('timeoutMs', options.timeoutMs ?? DEFAULT_ENSURE_STREAM_TIMEOUT_MS),
+    timeoutMs: waitMs(options.timeoutMs ?? DEFAULT_ENSURE_STREAM_TIMEOUT_MS),
     pollIntervalMs: positiveMs(
       'pollIntervalMs',
       options.pollIntervalMs ?? DEFAULT_ENSURE_STREAM_POLL_INTERVAL_MS,

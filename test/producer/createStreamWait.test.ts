@@ -30,18 +30,21 @@ describe('createStream: true waits streamWaitTime for the stream it created', ()
     });
   }
 
-  it('a streamWaitTime past 120 s: still waiting at 120 s, delivered once the stream is ACTIVE', async () => {
-    const scheduler = new FastForwardScheduler();
-    const producer = producerFor(uniqueStreamName('slow-create'), 600_000, scheduler);
-    const sent = producer.send(1).then(
-      (report) => report.status,
-      (error: unknown) => error,
-    );
-    // 130 s of the producer's clock in about half a second, while the stream is still CREATING.
-    await scheduler.advance(130_000, 50);
-    await expect(sent).resolves.toBe('delivered');
-    await producer.close();
-  });
+  it.each([600_000, Infinity])(
+    'a streamWaitTime past 120 s (%s): still waiting at 120 s, delivered once the stream is ACTIVE',
+    async (streamWaitTime) => {
+      const scheduler = new FastForwardScheduler();
+      const producer = producerFor(uniqueStreamName('slow-create'), streamWaitTime, scheduler);
+      const sent = producer.send(1).then(
+        (report) => report.status,
+        (error: unknown) => error,
+      );
+      // 130 s of the producer's clock in about half a second, while the stream is still CREATING.
+      await scheduler.advance(130_000, 50);
+      await expect(sent).resolves.toBe('delivered');
+      await producer.close();
+    },
+  );
 
   it('a streamWaitTime of 10 s: the items fail once it has passed, though the stream is still CREATING', async () => {
     const scheduler = new FastForwardScheduler();
