@@ -4,7 +4,7 @@
 // library's browser code (platform modules swapped for their .browser.ts stand-ins, no Node
 // built-ins), importing its dependencies (rxjs, the AWS SDK) by name.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import esbuild from 'esbuild';
 
@@ -23,10 +23,7 @@ mkdirSync('dist/esm', { recursive: true });
 writeFileSync('dist/esm/package.json', JSON.stringify({ type: 'module' }) + '\n');
 writeFileSync('dist/cjs/package.json', JSON.stringify({ type: 'commonjs' }) + '\n');
 // ES modules have no `require`: give optional peers (ioredis, kinesalite) one that resolves from here.
-writeFileSync(
-  'dist/esm/optional/moduleRequire.js',
-  "import { createRequire } from 'node:module';\nexport const moduleRequire = createRequire(import.meta.url);\n",
-);
+copyFileSync('scripts/moduleRequire.esm.js', 'dist/esm/optional/moduleRequire.js');
 rmSync('dist/esm/optional/moduleRequire.js.map', { force: true });
 const bin = 'dist/cjs/cli/main.js';
 if (existsSync(bin)) chmodSync(bin, 0o755);

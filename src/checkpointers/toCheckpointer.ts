@@ -1,11 +1,14 @@
-import type { Cluster, Redis } from 'ioredis';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { Checkpointer } from './Checkpointer.js';
-import { isRedisClient } from './redis/RedisClient.js';
+import { isRedisClient, type RedisClient } from './redis/RedisClient.js';
 import { RedisCheckpointer } from './redis/RedisCheckpointer.js';
 
-/** What `fromKinesis({ checkpointer })` and `checkpoint(checkpointer)` accept. */
-export type CheckpointerInput = Checkpointer | Redis | Cluster;
+/**
+ * What `fromKinesis({ checkpointer })` and `checkpoint(checkpointer)` accept: a Checkpointer, or an
+ * ioredis `Redis` or `Cluster` instance (RedisClient is the part of them used; not ioredis's own
+ * types, which would be missing, or `any`, in projects without ioredis, an optional peer).
+ */
+export type CheckpointerInput = Checkpointer | RedisClient;
 
 /**
  * The application (consumer group) name of the RedisCheckpointer made for a bare ioredis client.

@@ -2,7 +2,7 @@
 // flight (it may see the request a heartbeat late and withdraws it a heartbeat early): both group
 // checkpointers refuse one at construction, naming both values.
 import { Redis } from 'ioredis';
-import { resolveDynamoDBCheckpointerOptions } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointerOptions.js';
+import { resolveDynamoDBCheckpointerOptions } from '../../src/checkpointers/dynamodb/resolveDynamoDBCheckpointerOptions.js';
 import { resolveRedisCheckpointerOptions } from '../../src/checkpointers/redis/RedisCheckpointerOptions.js';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 

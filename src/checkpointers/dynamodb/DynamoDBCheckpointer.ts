@@ -1,4 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { sleep } from '../../kinesis/sleep.js';
 import type { CheckpointPosition, Lease, LeaseInfo, ShardCheckpoint, ShardLineage } from '../Checkpointer.js';
 import type {
@@ -21,12 +20,8 @@ import { validateCheckpointPosition } from '../validateCheckpointPosition.js';
 import { acquireLeaseItem } from './acquireLeaseItem.js';
 import { byShardId } from './byShardId.js';
 import type { DynamoDBCallPolicy } from './callDynamoDB.js';
-import { createDynamoDBClient } from './createDynamoDBClient.js';
-import {
-  resolveDynamoDBCheckpointerOptions,
-  type DynamoDBCheckpointerOptions,
-  type ResolvedDynamoDBCheckpointerOptions,
-} from './DynamoDBCheckpointerOptions.js';
+import { createDynamoDBClient, type DynamoDBClientInUse } from './createDynamoDBClient.js';
+import type { DynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { HandoffObservations } from './HandoffObservations.js';
 import { cancelHandoffRequest, recordHandoffRequest } from './handoffRequests.js';
@@ -35,6 +30,10 @@ import { checkpointOf } from './kclLeaseItem.js';
 import { LeaseItemStore } from './LeaseItemStore.js';
 import { leaseKeyOf } from './leaseKeyOf.js';
 import { LeaseObservations } from './LeaseObservations.js';
+import {
+  resolveDynamoDBCheckpointerOptions,
+  type ResolvedDynamoDBCheckpointerOptions,
+} from './resolveDynamoDBCheckpointerOptions.js';
 import { LeaseTables } from './LeaseTables.js';
 import { LostTakes } from './LostTakes.js';
 import { releaseHeldLease, renewHeldLease, writeCheckpoint, writeShardEnd } from './leaseWrites.js';
@@ -61,8 +60,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
   readonly handoffReservationMs: number;
 
   private readonly options: ResolvedDynamoDBCheckpointerOptions;
-  private readonly client: DynamoDBClient;
-  private readonly ownsClient: boolean;
+  private readonly dynamodb: DynamoDBClientInUse;
   private readonly context: DynamoDBLeaseContext;
   private readonly queues = new ShardQueues();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -78,10 +76,9 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     this.handoffTimeoutMs = this.options.handoffTimeoutMs;
     this.handoffReservationMs = this.options.handoffReservationMs;
     const sdk = loadDynamoDB();
-    this.client = createDynamoDBClient(options, this.options);
-    this.ownsClient = options.client === undefined;
+    this.dynamodb = createDynamoDBClient(options, this.options);
     const policy: DynamoDBCallPolicy = {
-      client: this.client,
+      client: this.dynamodb.client,
       requestTimeout: this.options.requestTimeout,
       maxAttempts: this.options.maxAttempts,
       callTimeout: this.options.callTimeout,
@@ -265,7 +262,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     // A take whose answer was lost may have given this process a lease nobody knows of: release it.
     await releaseLostTakes(this.context);
     this.context.held.clear();
-    if (this.ownsClient) this.client.destroy();
+    this.dynamodb.release();
   }
 
   /** The table of a stream, created (or checked) once. */

@@ -1,4 +1,4 @@
-import type { ResolvedDynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
+import type { ResolvedDynamoDBCheckpointerOptions } from './resolveDynamoDBCheckpointerOptions.js';
 import type { HandoffObservations } from './HandoffObservations.js';
 import type { HeldLeases } from './HeldLeases.js';
 import type { LeaseItemStore } from './LeaseItemStore.js';

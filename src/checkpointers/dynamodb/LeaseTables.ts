@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import type { DynamoDBCallPolicy } from './callDynamoDB.js';
-import type { ResolvedDynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
+import type { ResolvedDynamoDBCheckpointerOptions } from './resolveDynamoDBCheckpointerOptions.js';
 import { ensureLeaseTable } from './ensureLeaseTable.js';
 import { KCL } from './kclLeaseItem.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';

@@ -1,14 +1,14 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { backoffDelay } from '../../kinesis/backoff.js';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
 import type { Logger } from '../../logging/Logger.js';
 import { writeLog } from '../../logging/writeLog.js';
+import type { DynamoDBClientLike } from './DynamoDBClientLike.js';
 import { DynamoDBRequestError } from './errors/DynamoDBRequestError.js';
 import { isRetriableDynamoDBError } from './isRetriableDynamoDBError.js';
 
 /** How every DynamoDB request of the checkpointer is sent. */
 export interface DynamoDBCallPolicy {
-  readonly client: DynamoDBClient;
+  readonly client: DynamoDBClientLike;
   /** Deadline of one attempt, in ms: the request is aborted past it (and retried). */
   readonly requestTimeout: number;
   readonly maxAttempts: number;

@@ -1,10 +1,18 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { DynamoDBClient, DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import type { DynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
+import type { DynamoDBClientLike } from './DynamoDBClientLike.js';
 import { loadDynamoDB } from './loadDynamoDB.js';
+
+/** The client a checkpointer sends with, and how to let it go at close(). */
+export interface DynamoDBClientInUse {
+  readonly client: DynamoDBClientLike;
+  /** Destroys a client made here; leaves the caller's own open. */
+  readonly release: () => void;
+}
 
 /**
  * The caller's client, or a new DynamoDBClient (SDK retries off: the checkpointer retries on its
@@ -14,11 +22,11 @@ import { loadDynamoDB } from './loadDynamoDB.js';
 export function createDynamoDBClient(
   options: DynamoDBCheckpointerOptions,
   timeouts: { readonly connectTimeout: number; readonly requestTimeout: number },
-): DynamoDBClient {
+): DynamoDBClientInUse {
   if (options.client !== undefined) {
     if (typeof (options.client as { send?: unknown }).send !== 'function')
       throw new InvalidOptionError('client', options.client, 'expected a DynamoDBClient');
-    return options.client;
+    return { client: options.client, release: () => {} };
   }
   const sdk = loadDynamoDB();
   const config: DynamoDBClientConfig = { maxAttempts: 1 };
@@ -51,7 +59,8 @@ export function createDynamoDBClient(
   } else {
     config.requestHandler = new NodeHttpHandler({ ...http, httpsAgent: new HttpsAgent({ keepAlive: true }) });
   }
-  return new sdk.DynamoDBClient(config);
+  const client = new sdk.DynamoDBClient(config);
+  return { client, release: () => client.destroy() };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

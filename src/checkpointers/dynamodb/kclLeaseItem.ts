@@ -1,5 +1,8 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { CheckpointPosition, ShardCheckpoint, ShardLineage } from '../Checkpointer.js';
+import { SENTINEL } from './kclSentinels.js';
+
+export { SENTINEL, type InitialCheckpointSentinel } from './kclSentinels.js';
 
 /**
  * Attribute names of a KCL (2.x) lease-table item (one item per shard, hash key `leaseKey`). The
@@ -55,17 +58,6 @@ export const FIRST_ITEM_DONE = 'rxjsKinesisFirstItemDone';
  * plain record and for the first user record of an aggregated one alike.
  */
 export const WHOLE_RECORD_SUB_SEQUENCE = Number.MAX_SAFE_INTEGER;
-
-/** Sentinel values the KCL writes in `checkpoint` instead of a sequence number. */
-export const SENTINEL = {
-  trimHorizon: 'TRIM_HORIZON',
-  latest: 'LATEST',
-  atTimestamp: 'AT_TIMESTAMP',
-  shardEnd: 'SHARD_END',
-} as const;
-
-/** The sentinel a new lease starts with (where a KCL worker that takes it first would start). */
-export type InitialCheckpointSentinel = typeof SENTINEL.trimHorizon | typeof SENTINEL.latest;
 
 export type LeaseItem = Record<string, AttributeValue>;
 

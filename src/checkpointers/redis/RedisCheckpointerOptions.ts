@@ -1,5 +1,4 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { Cluster, Redis } from 'ioredis';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { unknownOptionError } from '../../errors/unknownOptionError.js';
 import { defaultHandoffTimeout, validateHandoffTimeout } from '../validateHandoffTimeout.js';
@@ -14,7 +13,7 @@ export interface RedisCheckpointerOptions {
    * a `redis://` / `rediss://` URL (the checkpointer opens the connection and closes it). A
    * connection opened from a URL fails calls fast while Redis is unreachable (no offline queue).
    */
-  readonly redis: Redis | Cluster | RedisClient | string;
+  readonly redis: RedisClient | string;
   /**
    * TLS options for a `rediss://` URL, as Node's `tls.connect()` takes them: `ca` (a private CA's
    * PEM), `servername`, `cert`/`key` for client certificates, `rejectUnauthorized`, ... Only with

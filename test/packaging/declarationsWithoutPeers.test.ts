@@ -1,0 +1,151 @@
+// A TypeScript user who installed what the README says (`npm install rxjs-kinesis rxjs`, no
+// optional peer) compiles against the package's declarations as they are emitted, under the
+// strictest settings a project may have (skipLibCheck false, exactOptionalPropertyTypes,
+// noUncheckedIndexedAccess): they must compile without ioredis, @aws-sdk/client-dynamodb,
+// kinesalite and NestJS installed, and no public type may fall back to `any` for their absence.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as ts from 'typescript';
+
+const root = join(__dirname, '..', '..');
+/** What a user has without optional peers: the package's dependencies, rxjs, Node's types. */
+const INSTALLED = [
+  ...Object.keys(
+    (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: object }).dependencies,
+  ),
+  'rxjs',
+  '@types/node',
+];
+const ENTRY_POINTS = ['index', 'local/index', 'testing/index', 'browser/index'];
+// Type-checking the whole package takes a loaded 2-core machine up to a minute per compilation.
+
+let work: string;
+let emitted: readonly ts.Diagnostic[];
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'rxjs-kinesis-dts-'));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.build.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+        throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+      },
+    },
+  );
+  if (config === undefined) throw new Error('cannot read tsconfig.build.json');
+  // The declarations of dist/esm, as scripts/build.mjs emits them.
+  const program = ts.createProgram(
+    ENTRY_POINTS.map((entry) => join(root, 'src', `${entry}.ts`)),
+    {
+      ...config.options,
+      declaration: true,
+      emitDeclarationOnly: true,
+      sourceMap: false,
+      outDir: join(work, 'dist'),
+      noEmit: false,
+    },
+  );
+  emitted = program.emit().diagnostics;
+  const install = (dir: string, names: readonly string[]): void => {
+    for (const name of names) {
+      mkdirSync(dirname(join(dir, 'node_modules', name)), { recursive: true });
+      symlinkSync(join(root, 'node_modules', name), join(dir, 'node_modules', name), 'dir');
+    }
+  };
+  install(work, INSTALLED);
+  install(join(work, 'peers'), ['ioredis', '@aws-sdk/client-dynamodb']);
+}, 300_000);
+
+afterAll(() => {
+  if (work !== undefined) rmSync(work, { recursive: true, force: true });
+});
+
+function compile(code: string, skipLibCheck = false, dir = work): string[] {
+  const file = join(dir, 'user.ts');
+  writeFileSync(file, code);
+  const program = ts.createProgram([file], {
+    strict: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedIndexedAccess: true,
+    skipLibCheck,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    types: ['node'],
+    noEmit: true,
+  });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter(
+      (diagnostic) =>
+        diagnostic.file === undefined || !/[\\/]node_modules[\\/]/.test(diagnostic.file.fileName),
+    )
+    .map((diagnostic) => {
+      const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+      const where = diagnostic.file?.fileName.slice(work.length + 1) ?? '';
+      const line =
+        diagnostic.file !== undefined && diagnostic.start !== undefined
+          ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1
+          : 0;
+      return `${where}:${line}: ${text}`;
+    });
+}
+
+describe("the package's declarations, as a TypeScript user compiles them", () => {
+  it('compile with skipLibCheck false, exactOptionalPropertyTypes and noUncheckedIndexedAccess', () => {
+    expect(
+      emitted.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')),
+    ).toEqual([]);
+    const imports = ENTRY_POINTS.map(
+      (entry, index) => `import * as entry${index} from './dist/${entry}.js';`,
+    );
+    const names = ENTRY_POINTS.map((_, index) => `entry${index}`).join(', ');
+    expect(compile(`${imports.join('\n')}\nexport const entries = [${names}];\n`)).toEqual([]);
+  }, 300_000);
+
+  it('keep checkpointer and client options checked with skipLibCheck too (no `any` in their place)', () => {
+    const errors = compile(
+      `
+      import { checkpoint, DynamoDBCheckpointer, fromKinesis, RedisCheckpointer } from './dist/index.js';
+      import type { CheckpointerInput } from './dist/index.js';
+      export const input: CheckpointerInput = 42;
+      export const stream = fromKinesis({ streamName: 'orders', checkpointer: 'redis://localhost' });
+      export const operator = checkpoint(123);
+      export const redis = new RedisCheckpointer({ redis: 5, name: 'app' });
+      export const dynamodb = new DynamoDBCheckpointer({ client: 'a client' });
+    `,
+      true,
+    );
+    expect(errors.map((error) => error.replace(/: .*/s, ''))).toEqual([
+      'user.ts:4',
+      'user.ts:5',
+      'user.ts:6',
+      'user.ts:7',
+      'user.ts:8',
+    ]);
+  }, 300_000);
+
+  it('take ioredis and DynamoDB clients where the peers are installed', () => {
+    const errors = compile(
+      `
+      import { Cluster, Redis } from 'ioredis';
+      import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+      import { checkpoint, DynamoDBCheckpointer, fromKinesis, RedisCheckpointer } from '../dist/index.js';
+      const redis = new Redis({ lazyConnect: true });
+      const cluster = new Cluster([{ host: '127.0.0.1', port: 7000 }], { lazyConnect: true });
+      export const stream = fromKinesis({ streamName: 'orders', checkpointer: redis });
+      export const operators = [checkpoint(redis), checkpoint(cluster, { batchSize: 10 })];
+      export const checkpointers = [
+        new RedisCheckpointer({ redis: cluster, name: 'app' }),
+        new DynamoDBCheckpointer({ client: new DynamoDBClient({ region: 'us-east-1' }) }),
+      ];
+    `,
+      false,
+      join(work, 'peers'),
+    );
+    expect(errors).toEqual([]);
+  }, 300_000);
+});
