@@ -60,6 +60,8 @@ export class KinesisConsumer {
   private running = false;
   private stopping: Promise<void> | undefined;
   private refreshTimer: Subscription | undefined;
+  /** Ends the start-up's wait for the stream (createStream): its calls and its polling. */
+  private readonly startup = new AbortController();
   private readonly waits: RunWaits;
   /** The stop's last writes; the lease calls (LeaseManager, LeaseBalancer) go through its fence. */
   private readonly finalWrites: ConsumerFinalWrites;
@@ -246,6 +248,7 @@ export class KinesisConsumer {
     this.waits.endAll();
     this.health.stop();
     this.registration?.cancel();
+    this.startup.abort();
     // Nothing more is read from now on: a page answered meanwhile would reach no subscriber, and
     // the end of a shard found with it would be marked although its records were never handled.
     for (const reading of this.shards.readings.values()) reading.quiesce();
@@ -290,12 +293,14 @@ export class KinesisConsumer {
           await ensureStream(this.client, this.options.address, {
             create: true,
             shardCount: this.options.createStreamShards,
+            abortSignal: this.startup.signal,
           });
         }
       } catch (error) {
         this.fail(classifyError(error, { streamName: this.streamName }));
         return;
       }
+      if (!this.running) return;
       if (this.registration !== undefined) {
         try {
           await this.registration.ensure();
