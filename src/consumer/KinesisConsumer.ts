@@ -5,7 +5,6 @@ import { isLeaseCoordinator } from '../checkpointers/LeaseCoordinator.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import { createKinesisClient } from '../kinesis/createKinesisClient.js';
-import { ensureStream } from '../kinesis/ensureStream.js';
 import { writeLog } from '../logging/writeLog.js';
 import { buildStats } from './buildStats.js';
 import { ConsumerFinalWrites } from './ConsumerFinalWrites.js';
@@ -29,6 +28,7 @@ import type { ShardAssignment } from './ShardAssignment.js';
 import { ShardDirectory } from './ShardDirectory.js';
 import { createShardReader } from './ShardReader.js';
 import { callerClientDeadline } from './CallerClientDeadline.js';
+import { createConsumerStream } from './createConsumerStream.js';
 import { ShardReadings } from './ShardReadings.js';
 import { schedulerTimer } from './schedulerTimer.js';
 import { pollingSource } from './pollingSource.js';
@@ -290,11 +290,7 @@ export class KinesisConsumer {
       if (!this.running) return;
       try {
         if (this.options.createStream) {
-          await ensureStream(this.client, this.options.address, {
-            create: true,
-            shardCount: this.options.createStreamShards,
-            abortSignal: this.startup.signal,
-          });
+          await createConsumerStream(this.client, this.options, this.startup.signal);
         }
       } catch (error) {
         this.fail(classifyError(error, { streamName: this.streamName }));
