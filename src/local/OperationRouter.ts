@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { patternStandIn } from './alternationPatterns.js';
 import {
   answerOfSdkError,
   consumersRegistered,
@@ -117,6 +118,8 @@ export class OperationRouter {
     }
     const body =
       payload === parsed && createdMode === undefined ? rawBody : Buffer.from(JSON.stringify(payload));
+    const standIn = patternStandIn(operation, payload);
+    if (standIn !== undefined) return standIn.restore(await upstream.forward(req, standIn.body));
     switch (operation) {
       case 'PutRecords':
         return encryption.written(streamName, await writes.putRecords(req, body, payload));
