@@ -67,6 +67,7 @@ export class KinesisFrontServer {
       region: options.region,
       shardLimit: options.shardLimit,
       onReshard: (streamName) => this.bookkeeping.forgetStream(streamName, false),
+      modeOf: (streamName) => modes.modeOf(streamName),
     });
     const modes: StreamModeOperations = new StreamModeOperations({
       admin,

@@ -5,6 +5,7 @@ import {
   answerOfSdkError,
   consumersRegistered,
   invalidArgument,
+  onDemandRefusal,
   resourceInUse,
   type AwsErrorAnswer,
 } from './awsErrors.js';
@@ -210,6 +211,9 @@ export class OperationRouter {
       case 'MergeShards': {
         if (streamName !== undefined && bookkeeping.isUpdating(streamName)) {
           return errorAnswer(resourceInUse(streamName, 'UPDATING'));
+        }
+        if (streamName !== undefined && modes.modeOf(streamName) === 'ON_DEMAND') {
+          return errorAnswer(onDemandRefusal(operation, streamName));
         }
         const closed = await closedShardRefusal(this.parts.admin, operation, payload);
         if (closed !== undefined) return errorAnswer(closed);

@@ -1,8 +1,15 @@
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
-import { answerOfSdkError, resourceInUse, shardLimitExceeded, type AwsErrorAnswer } from './awsErrors.js';
+import {
+  answerOfSdkError,
+  onDemandRefusal,
+  resourceInUse,
+  shardLimitExceeded,
+  type AwsErrorAnswer,
+} from './awsErrors.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { listShardsPage, parseListShards } from './listShardsPage.js';
 import { ShardCountUpdater } from './ShardCountUpdater.js';
+import type { StreamMode } from './StreamModes.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 import { parseUpdateShardCount, scalingRefusal } from './updateShardCountRequest.js';
 import { countOpenShards, isOpen, listAllShards } from './upstreamShards.js';
@@ -13,6 +20,8 @@ export interface ShardOperationsOptions extends Pick<
 > {
   /** Told after each scaling step, so that cached shard maps are dropped. */
   readonly onReshard: (streamName: string) => void;
+  /** The stream's capacity mode: on-demand streams are not rescaled by request. */
+  readonly modeOf: (streamName: string) => StreamMode;
 }
 
 /**
@@ -64,6 +73,9 @@ export class ShardOperations {
         return errorAnswer(
           resourceInUse(streamName, this.scaling.isUpdating(streamName) ? 'UPDATING' : status),
         );
+      }
+      if (this.options.modeOf(streamName) === 'ON_DEMAND') {
+        return errorAnswer(onDemandRefusal('UpdateShardCount', streamName));
       }
       streamArn = summary.StreamDescriptionSummary?.StreamARN;
       current = (await listAllShards(admin, streamName)).filter(isOpen).length;
