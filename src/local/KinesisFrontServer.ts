@@ -68,6 +68,7 @@ export class KinesisFrontServer {
       shardLimit: options.shardLimit,
       onReshard: (streamName) => this.bookkeeping.forgetStream(streamName, false),
       modeOf: (streamName) => modes.modeOf(streamName),
+      statusOf: (streamName, status) => this.bookkeeping.statusOf(streamName, status),
     });
     const modes: StreamModeOperations = new StreamModeOperations({
       admin,

@@ -22,6 +22,8 @@ export interface ShardOperationsOptions extends Pick<
   readonly onReshard: (streamName: string) => void;
   /** The stream's capacity mode: on-demand streams are not rescaled by request. */
   readonly modeOf: (streamName: string) => StreamMode;
+  /** The status the front shows for a stream the backing store reports in `status`. */
+  readonly statusOf: (streamName: string, status: string | undefined) => string | undefined;
 }
 
 /**
@@ -52,6 +54,14 @@ export class ShardOperations {
     const query = parseListShards(payload, now);
     if ('status' in query) return errorAnswer(query);
     try {
+      // Kinesis lists the shards of ACTIVE and UPDATING streams only.
+      const summary = await this.options.admin.send(
+        new DescribeStreamSummaryCommand({ StreamName: query.streamName }),
+      );
+      const status = this.options.statusOf(query.streamName, summary.StreamDescriptionSummary?.StreamStatus);
+      if (status === 'CREATING' || status === 'DELETING') {
+        return errorAnswer(resourceInUse(query.streamName, status));
+      }
       const shards = await listAllShards(this.options.admin, query.streamName);
       return jsonAnswer(200, listShardsPage(query, shards, now));
     } catch (error) {
