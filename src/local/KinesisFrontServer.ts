@@ -67,6 +67,8 @@ export class KinesisFrontServer {
       region: options.region,
       shardLimit: options.shardLimit,
       onReshard: (streamName) => this.bookkeeping.forgetStream(streamName, false),
+      modeOf: (streamName) => modes.modeOf(streamName),
+      statusOf: (streamName, status) => this.bookkeeping.statusOf(streamName, status),
     });
     const modes: StreamModeOperations = new StreamModeOperations({
       admin,

@@ -1,9 +1,11 @@
 import type { IncomingMessage } from 'node:http';
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { patternStandIn } from './alternationPatterns.js';
 import {
   answerOfSdkError,
   consumersRegistered,
   invalidArgument,
+  onDemandRefusal,
   resourceInUse,
   type AwsErrorAnswer,
 } from './awsErrors.js';
@@ -117,6 +119,8 @@ export class OperationRouter {
     }
     const body =
       payload === parsed && createdMode === undefined ? rawBody : Buffer.from(JSON.stringify(payload));
+    const standIn = patternStandIn(operation, payload);
+    if (standIn !== undefined) return standIn.restore(await upstream.forward(req, standIn.body));
     switch (operation) {
       case 'PutRecords':
         return encryption.written(streamName, await writes.putRecords(req, body, payload));
@@ -207,6 +211,9 @@ export class OperationRouter {
       case 'MergeShards': {
         if (streamName !== undefined && bookkeeping.isUpdating(streamName)) {
           return errorAnswer(resourceInUse(streamName, 'UPDATING'));
+        }
+        if (streamName !== undefined && modes.modeOf(streamName) === 'ON_DEMAND') {
+          return errorAnswer(onDemandRefusal(operation, streamName));
         }
         const closed = await closedShardRefusal(this.parts.admin, operation, payload);
         if (closed !== undefined) return errorAnswer(closed);

@@ -1,8 +1,15 @@
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
-import { answerOfSdkError, resourceInUse, shardLimitExceeded, type AwsErrorAnswer } from './awsErrors.js';
+import {
+  answerOfSdkError,
+  onDemandRefusal,
+  resourceInUse,
+  shardLimitExceeded,
+  type AwsErrorAnswer,
+} from './awsErrors.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { listShardsPage, parseListShards } from './listShardsPage.js';
 import { ShardCountUpdater } from './ShardCountUpdater.js';
+import type { StreamMode } from './StreamModes.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 import { parseUpdateShardCount, scalingRefusal } from './updateShardCountRequest.js';
 import { countOpenShards, isOpen, listAllShards } from './upstreamShards.js';
@@ -13,6 +20,10 @@ export interface ShardOperationsOptions extends Pick<
 > {
   /** Told after each scaling step, so that cached shard maps are dropped. */
   readonly onReshard: (streamName: string) => void;
+  /** The stream's capacity mode: on-demand streams are not rescaled by request. */
+  readonly modeOf: (streamName: string) => StreamMode;
+  /** The status the front shows for a stream the backing store reports in `status`. */
+  readonly statusOf: (streamName: string, status: string | undefined) => string | undefined;
 }
 
 /**
@@ -43,6 +54,14 @@ export class ShardOperations {
     const query = parseListShards(payload, now);
     if ('status' in query) return errorAnswer(query);
     try {
+      // Kinesis lists the shards of ACTIVE and UPDATING streams only.
+      const summary = await this.options.admin.send(
+        new DescribeStreamSummaryCommand({ StreamName: query.streamName }),
+      );
+      const status = this.options.statusOf(query.streamName, summary.StreamDescriptionSummary?.StreamStatus);
+      if (status === 'CREATING' || status === 'DELETING') {
+        return errorAnswer(resourceInUse(query.streamName, status));
+      }
       const shards = await listAllShards(this.options.admin, query.streamName);
       return jsonAnswer(200, listShardsPage(query, shards, now));
     } catch (error) {
@@ -64,6 +83,9 @@ export class ShardOperations {
         return errorAnswer(
           resourceInUse(streamName, this.scaling.isUpdating(streamName) ? 'UPDATING' : status),
         );
+      }
+      if (this.options.modeOf(streamName) === 'ON_DEMAND') {
+        return errorAnswer(onDemandRefusal('UpdateShardCount', streamName));
       }
       streamArn = summary.StreamDescriptionSummary?.StreamARN;
       current = (await listAllShards(admin, streamName)).filter(isOpen).length;

@@ -101,6 +101,16 @@ export function resourceInUse(streamName: string, status: string): AwsErrorAnswe
   };
 }
 
+/**
+ * UpdateShardCount, SplitShard or MergeShards on a stream in on-demand mode: Kinesis offers them
+ * for provisioned streams only and answers ValidationException (the message is worded here).
+ */
+export function onDemandRefusal(operation: string, streamName: string): AwsErrorAnswer {
+  return validationError(
+    `${operation} is not supported for stream ${streamName} under account ${localAccountId()}, which is in ON_DEMAND capacity mode; it is supported only for streams in PROVISIONED mode.`,
+  );
+}
+
 /** DeleteStream of a stream with registered consumers, without EnforceConsumerDeletion. */
 export function consumersRegistered(streamName: string): AwsErrorAnswer {
   return {

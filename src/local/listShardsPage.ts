@@ -156,12 +156,20 @@ function shardFilterRefusal(filter: JsonObject | undefined | null): AwsErrorAnsw
   return broken.length === 0 ? undefined : validationOf(broken);
 }
 
-/** When each shard was open: from its parents' closing (or always) until its own closing (or now). */
+/**
+ * When each shard was open: from its parents' closing (or always) until its own closing (or now).
+ * The backing store dates a closing to the second it fell in; it counts here as the end of that
+ * second, when the shard was surely closed. So a shard closed a moment after a timestamp in the
+ * same second is still open at it (its records from then on are not skipped), and its children
+ * open at that same instant: at every timestamp exactly one generation covers each hash key.
+ */
 function lifetimes(shards: readonly Shard[]): Map<string, { opened: number; closed: number }> {
   const closedAt = new Map<string, number>();
   for (const shard of shards) {
     const ending = shard.SequenceNumberRange?.EndingSequenceNumber;
-    if (ending !== undefined) closedAt.set(shard.ShardId!, sequenceTimeMs(ending) ?? 0);
+    if (ending === undefined) continue;
+    const second = sequenceTimeMs(ending);
+    closedAt.set(shard.ShardId!, second === undefined ? 0 : second + 1000);
   }
   const result = new Map<string, { opened: number; closed: number }>();
   for (const shard of shards) {

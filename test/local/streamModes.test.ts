@@ -5,6 +5,7 @@ import {
   DescribeStreamCommand,
   DescribeStreamSummaryCommand,
   ListShardsCommand,
+  MergeShardsCommand,
   RegisterStreamConsumerCommand,
   ResourceInUseException,
   ResourceNotFoundException,
@@ -135,6 +136,74 @@ describe('local Kinesis capacity modes and stream summaries', () => {
         } as unknown as UpdateStreamModeCommandInput),
       ),
     ).rejects.toBeInstanceOf(ValidationException);
+  });
+
+  it('refuses UpdateShardCount, SplitShard and MergeShards on an on-demand stream, as Kinesis does', async () => {
+    await client.send(
+      new CreateStreamCommand({ StreamName: 'elastic', StreamModeDetails: { StreamMode: 'ON_DEMAND' } }),
+    );
+    await untilActive(client, 'elastic');
+    const refusals: Array<[string, () => Promise<unknown>]> = [
+      [
+        'UpdateShardCount',
+        () =>
+          client.send(
+            new UpdateShardCountCommand({
+              StreamName: 'elastic',
+              TargetShardCount: 8,
+              ScalingType: 'UNIFORM_SCALING',
+            }),
+          ),
+      ],
+      [
+        'SplitShard',
+        () =>
+          client.send(
+            new SplitShardCommand({
+              StreamARN: `${ARN_PREFIX}elastic`,
+              ShardToSplit: 'shardId-000000000000',
+              NewStartingHashKey: '1000',
+            }),
+          ),
+      ],
+      [
+        'MergeShards',
+        () =>
+          client.send(
+            new MergeShardsCommand({
+              StreamName: 'elastic',
+              ShardToMerge: 'shardId-000000000000',
+              AdjacentShardToMerge: 'shardId-000000000001',
+            }),
+          ),
+      ],
+    ];
+    for (const [operation, send] of refusals) {
+      const error = await send().catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ValidationException);
+      expect((error as ValidationException).message).toContain(
+        `${operation} is not supported for stream elastic`,
+      );
+      await untilActive(client, 'elastic');
+    }
+    const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: 'elastic' }));
+    expect(summary.StreamDescriptionSummary).toMatchObject({ StreamStatus: 'ACTIVE', OpenShardCount: 4 });
+    // Switched to provisioned, it is rescaled by request again.
+    await client.send(
+      new UpdateStreamModeCommand({
+        StreamARN: `${ARN_PREFIX}elastic`,
+        StreamModeDetails: { StreamMode: 'PROVISIONED' },
+      }),
+    );
+    await untilActive(client, 'elastic');
+    const scaled = await client.send(
+      new UpdateShardCountCommand({
+        StreamName: 'elastic',
+        TargetShardCount: 2,
+        ScalingType: 'UNIFORM_SCALING',
+      }),
+    );
+    expect(scaled).toMatchObject({ CurrentShardCount: 4, TargetShardCount: 2 });
   });
 
   it('counts registered consumers in DescribeStreamSummary (kinesalite always says 0)', async () => {

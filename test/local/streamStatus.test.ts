@@ -78,6 +78,31 @@ describe('local Kinesis stream status', () => {
     expect((await client.send(new ListShardsCommand({ StreamName: 'updated' }))).Shards).toHaveLength(3);
   });
 
+  it('lists the shards of ACTIVE and UPDATING streams only: CREATING and DELETING ones are in use', async () => {
+    const listShards = () => client.send(new ListShardsCommand({ StreamName: 'listed' }));
+    await client.send(new CreateStreamCommand({ StreamName: 'listed', ShardCount: 1 }));
+    const creating = await listShards().catch((caught: unknown) => caught);
+    expect(creating).toBeInstanceOf(ResourceInUseException);
+    expect((creating as Error).message).toBe(
+      'Stream listed under account 000000000000 not ACTIVE, instead in state CREATING',
+    );
+    await untilActive(client, 'listed');
+    expect((await listShards()).Shards).toHaveLength(1);
+    await client.send(
+      new SplitShardCommand({
+        StreamName: 'listed',
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (2n ** 127n).toString(),
+      }),
+    );
+    expect((await listShards()).Shards!.length).toBeGreaterThan(0);
+    await untilActive(client, 'listed');
+    await client.send(new DeleteStreamCommand({ StreamName: 'listed' }));
+    const deleting = await listShards().catch((caught: unknown) => caught);
+    expect(deleting).toBeInstanceOf(ResourceInUseException);
+    expect((deleting as Error).message).toContain('instead in state DELETING');
+  });
+
   it('is DELETING, then gone', async () => {
     await local.createStream('deleted', 1);
     await client.send(new DeleteStreamCommand({ StreamName: 'deleted' }));
