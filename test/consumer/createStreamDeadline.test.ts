@@ -27,15 +27,18 @@ function callerClient(local: LocalKinesis): KinesisClient {
 }
 
 /** Subscribes a createStream consumer, moves its clock `ms` ahead, and returns how it ended (or 'running'). */
-async function runFor(local: LocalKinesis, ms: number): Promise<unknown> {
+async function runFor(
+  local: LocalKinesis,
+  ms: number,
+  deadline: { connectTimeout: number; requestTimeout: number },
+): Promise<unknown> {
   const scheduler = new FastForwardScheduler();
   const client = callerClient(local);
   const consumer = fromKinesis({
     streamName: uniqueStreamName('created'),
     client,
     createStream: true,
-    connectTimeout: 200,
-    requestTimeout: 300,
+    ...deadline,
     scheduler,
   });
   let outcome: unknown = 'running';
@@ -44,7 +47,7 @@ async function runFor(local: LocalKinesis, ms: number): Promise<unknown> {
     (error: unknown) => (outcome = error),
   );
   try {
-    await scheduler.advance(ms, Math.ceil(ms / 500));
+    await scheduler.advance(ms, Math.ceil(ms / 250));
     // Real time for the last answers (and for a consumer that waits on real timers: none come).
     await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2_000))]);
     return outcome;
@@ -63,7 +66,7 @@ function causes(error: unknown): unknown[] {
 test('every call black-holed: gives each call the deadline and fails with a ConnectionError once failures last connectionFailureTimeout', async () => {
   const local = await startLocalKinesis({ faults: { blackHoleRate: 1 } });
   try {
-    const outcome = await runFor(local, 30_000);
+    const outcome = await runFor(local, 30_000, { connectTimeout: 200, requestTimeout: 300 });
     expect(outcome).toBeInstanceOf(ConnectionError);
     expect(causes(outcome).some((cause) => cause instanceof RequestTimeoutError)).toBe(true);
     expect(String((outcome as Error).message)).toMatch(/within 500 ms/);
@@ -75,7 +78,9 @@ test('every call black-holed: gives each call the deadline and fails with a Conn
 test('a stream that stays CREATING: the wait for it runs on the consumer scheduler', async () => {
   const local = await startLocalKinesis({ streamStatusDelayMs: 60_000 });
   try {
-    const outcome = await runFor(local, 125_000);
+    // Each call's deadline (30 s) far past the clock's steps (250 ms every 10 ms or more of real
+    // time), so that a slow answer on a loaded machine is not taken for a lost one.
+    const outcome = await runFor(local, 125_000, { connectTimeout: 5_000, requestTimeout: 25_000 });
     expect(outcome).toBeInstanceOf(StreamNotActiveError);
     expect((outcome as Error).message).toMatch(
       /did not become ACTIVE within 120000 ms \(last status CREATING\)/,
