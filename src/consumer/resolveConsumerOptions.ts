@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { asyncScheduler } from 'rxjs';
 import { toCheckpointer } from '../checkpointers/toCheckpointer.js';
 import { validateConnectionTimeouts } from '../kinesis/createKinesisClient.js';
+import { MAX_TIMER_MS } from '../kinesis/callDeadline.js';
 import { validateClientOptions } from '../kinesis/validateClientOptions.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { unknownOptionError } from '../errors/unknownOptionError.js';
@@ -28,8 +29,6 @@ const EPOCH_MS_BEFORE_KINESIS = 1e11;
 export const DEFAULT_STALL_TIMEOUTS = 3;
 /** How long a stop's final writes may take by default (see ConsumerOptions.finalWritesTimeoutMs). */
 export const DEFAULT_FINAL_WRITES_TIMEOUT_MS = 10_000;
-/** The longest delay a timer can wait (a longer one would fire at once). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const KNOWN = new Set([
   'streamName',
@@ -100,12 +99,16 @@ function deadline(option: string, value: unknown, fallback: number): number {
   return value;
 }
 
+/**
+ * An interval or wait in ms, at least `min`. One past the longest timer is waited as long as a
+ * timer can (about 24.8 days): Node would run it after 1 ms.
+ */
 function milliseconds(option: string, value: unknown, min: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
     throw new InvalidOptionError(option, value, `expected a finite number of milliseconds >= ${min}`);
   }
-  return value;
+  return Math.min(value, MAX_TIMER_MS);
 }
 
 /** Validates fromKinesis() options and applies defaults; throws InvalidOptionError before any I/O. */

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
+import { MAX_TIMER_MS } from './callDeadline.js';
 
 export interface BackoffOptions {
   /** Delay ceiling of the first retry, in ms (default 100). */
@@ -68,7 +69,8 @@ export function backoffDelay(attempt: number, options: BackoffOptions): number {
   if (!(draw >= 0 && draw <= 1)) {
     throw new InvalidOptionError('random', draw, 'random() must return a number in [0, 1)');
   }
-  return Math.min(draw * ceiling, ceiling);
+  // capMs has no upper bound: a delay past the longest timer would be run by Node after 1 ms.
+  return Math.min(draw * ceiling, ceiling, MAX_TIMER_MS);
 }
 
 /** Stateful back-off: each `next()` is the delay before the next retry, or undefined when out of retries. */

@@ -3,6 +3,7 @@ import type { KinesisItem } from '../consumer/KinesisItem.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { UNSHOWN_VALUE, unknownOptionError } from '../errors/unknownOptionError.js';
+import { MAX_TIMER_MS } from '../kinesis/callDeadline.js';
 
 /** What checkpoint() accepts: records from fromKinesis(), or items from deserialize(). */
 export type Checkpointable = KinesisRecord | KinesisItem<unknown>;
@@ -68,7 +69,15 @@ export function validateCheckpointOptions<T extends Checkpointable>(
       'expected an RxJS SchedulerLike such as asyncScheduler',
     );
   }
-  return { mode, process: options.process, concurrency, batchSize, intervalMs, scheduler };
+  // A longer interval is waited as long as a timer can (about 24.8 days): Node would run it after 1 ms.
+  return {
+    mode,
+    process: options.process,
+    concurrency,
+    batchSize,
+    intervalMs: Math.min(intervalMs, MAX_TIMER_MS),
+    scheduler,
+  };
 }
 
 const KNOWN: readonly string[] = ['mode', 'process', 'concurrency', 'batchSize', 'intervalMs', 'scheduler'];

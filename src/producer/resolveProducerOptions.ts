@@ -16,6 +16,7 @@ import {
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import type { Processor } from '../processors/Processor.js';
 import { safeRandom } from './safeRandom.js';
+import { MAX_TIMER_MS } from '../kinesis/callDeadline.js';
 import {
   DEFAULT_BUFFER_TIME_MS,
   DEFAULT_MAX_QUEUE_SIZE,
@@ -148,12 +149,16 @@ export function resolveProducerOptions<T>(options: ProducerOptions<T>): Resolved
       options.explicitHashKey,
       'expected a function (item, index) => string | undefined',
     ),
-    bufferTime: numberOption(
-      'bufferTime',
-      options.bufferTime,
-      DEFAULT_BUFFER_TIME_MS,
-      (v) => Number.isFinite(v) && v >= 0,
-      'expected a number of milliseconds >= 0',
+    // A longer wait is as long as a timer can (about 24.8 days): Node would run it after 1 ms.
+    bufferTime: Math.min(
+      MAX_TIMER_MS,
+      numberOption(
+        'bufferTime',
+        options.bufferTime,
+        DEFAULT_BUFFER_TIME_MS,
+        (v) => Number.isFinite(v) && v >= 0,
+        'expected a number of milliseconds >= 0',
+      ),
     ),
     batchSize: numberOption(
       'batchSize',

@@ -99,3 +99,14 @@ describe('Backoff', () => {
     expect(() => new Backoff({ capMs: 1, baseMs: 2 })).toThrow(InvalidOptionError);
   });
 });
+
+describe('backoffDelay past the longest timer', () => {
+  // capMs has no upper bound (Producer expoBackoffLimit, RedisCheckpointer retry.capMs): a delay
+  // past 2^31 - 1 ms would be run by Node after 1 ms, retrying at once for every later attempt.
+  test('is at most 2^31 - 1 ms', () => {
+    const options = { baseMs: 100, capMs: 1e10, random: () => 0.99 };
+    expect(backoffDelay(40, options)).toBeLessThanOrEqual(2 ** 31 - 1);
+    const backoff = new Backoff({ ...options, retryLimit: 50 });
+    for (let i = 0; i < 50; i += 1) expect(backoff.next()).toBeLessThanOrEqual(2 ** 31 - 1);
+  });
+});

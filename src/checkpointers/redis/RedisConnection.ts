@@ -4,6 +4,7 @@ import { Redis } from './loadIoredis.js';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
 import type { Logger } from '../../logging/Logger.js';
 import { writeLog } from '../../logging/writeLog.js';
+import { MAX_TIMER_MS } from '../../kinesis/callDeadline.js';
 import { RedisTlsError } from './errors/RedisTlsError.js';
 import { isCertificateError } from './isCertificateError.js';
 import type { RedisClient } from './RedisClient.js';
@@ -119,7 +120,8 @@ export class RedisConnection {
       };
       const timer = setTimeout(
         () => settle(new Error(`no connection to Redis at ${this.address} within ${waitMs} ms`)),
-        Math.max(0, waitMs),
+        // A longer timer would be run by Node after 1 ms (half a long sessionTimeout can be).
+        Math.min(Math.max(0, waitMs), MAX_TIMER_MS),
       );
       this.waiters.add(waiter);
       if (client.status === 'end' || client.status === 'wait' || client.status === 'close') {
@@ -146,13 +148,18 @@ export class RedisConnection {
   /** ioredis's connectTimeout covers only the TCP connect, not the handshake (AUTH, the ready check). */
   private watchHandshake(): void {
     clearTimeout(this.handshake);
-    this.handshake = setTimeout(() => {
-      const status = this.client.status;
-      if (status === 'ready' || status === 'end' || this.closed) return;
-      this.drop(
-        new Error(`no answer from Redis at ${this.address} within ${this.connectTimeoutMs} ms of connecting`),
-      );
-    }, this.connectTimeoutMs);
+    this.handshake = setTimeout(
+      () => {
+        const status = this.client.status;
+        if (status === 'ready' || status === 'end' || this.closed) return;
+        this.drop(
+          new Error(
+            `no answer from Redis at ${this.address} within ${this.connectTimeoutMs} ms of connecting`,
+          ),
+        );
+      },
+      Math.min(this.connectTimeoutMs, MAX_TIMER_MS),
+    );
   }
 
   /**
@@ -193,10 +200,13 @@ export class RedisConnection {
     const client = this.client;
     if (client.status === 'ready')
       return new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          this.end();
-          resolve();
-        }, timeoutMs);
+        const timer = setTimeout(
+          () => {
+            this.end();
+            resolve();
+          },
+          Math.min(timeoutMs, MAX_TIMER_MS),
+        );
         client
           .quit()
           .catch(() => this.end())

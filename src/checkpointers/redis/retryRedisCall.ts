@@ -2,6 +2,7 @@ import { isError } from '../../errors/redact.js';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
 import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
 import { Backoff, type BackoffOptions } from '../../kinesis/backoff.js';
+import { MAX_TIMER_MS } from '../../kinesis/callDeadline.js';
 import { sleep as realSleep } from '../../kinesis/sleep.js';
 import { RedisCommandError } from './errors/RedisCommandError.js';
 import { RedisUnavailableError } from './errors/RedisUnavailableError.js';
@@ -84,7 +85,9 @@ function withDeadline<T>(
         const ms = timeoutMs ?? 0;
         reject(new DeadlinePassed(timeoutReason?.(ms) ?? new Error(`no reply from Redis within ${ms} ms`)));
       },
-      Math.max(0, remainingMs),
+      // A longer timer would be run by Node after 1 ms: callTimeout (half a sessionTimeout by
+      // default) may be longer.
+      Math.min(Math.max(0, remainingMs), MAX_TIMER_MS),
     );
     attempt.then(
       (value) => {
