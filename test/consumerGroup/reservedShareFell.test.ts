@@ -141,10 +141,14 @@ describe.each<GroupStore>(['redis', 'dynamodb'])(
         timeoutMs: 30_000,
         message: () => `a: ${types(a)}`,
       });
+      // c withdraws its request at its first pass that counts the new workers. a's drain usually
+      // ends first (the case this test is for: the shard is reserved for c, which has no room).
+      // When c's withdrawal lands first, d or e asks for the shard in c's place and it is
+      // reserved for that one, which has room: the shard must come back at once either way.
       expect(handedOver()?.event).toEqual({
         type: 'handoff-completed',
         shardId,
-        requester: 'c',
+        requester: expect.stringMatching(/^[cde]$/),
         drained: true,
         reserved: true,
       });
