@@ -76,19 +76,26 @@ export class StreamStartup<T> {
 
   start(): void {
     this.host.log('info', 'producer started', { endpoint: this.connection.endpointDescription() });
-    const load = () => this.loadShardMap(0);
-    if (!this.options.createStream) {
-      load();
-      return;
-    }
+    if (!this.options.createStream) this.loadShardMap(0);
+    else this.ensureCreated(0);
+  }
+
+  /**
+   * `createStream: true`: creates the stream if it is missing and waits for it to become ACTIVE,
+   * within what is left of streamWaitTime. Connection failures lasting connectionFailureTimeout
+   * fail the items waiting meanwhile; the producer then keeps trying (as it keeps looking up a
+   * stream it did not create), so a passing outage at start-up does not fail every later item.
+   */
+  private ensureCreated(attempt: number): void {
     const { scheduler } = this;
     const deadlineMs = this.calls.deadline?.ms;
+    const waitLeft = this.startedAt + this.options.streamWaitTime - scheduler.now();
     // On the producer's scheduler, and through a caller's client with the deadline of its other calls.
     ensureStream(this.client, this.options.address, {
       create: true,
       shardCount: this.options.createStreamShards,
       // The stream it creates is waited for as a missing or CREATING one is (0: not waited for).
-      timeoutMs: Math.max(1, this.options.streamWaitTime),
+      timeoutMs: Math.max(1, waitLeft),
       connectionFailureTimeoutMs: this.options.connectionFailureTimeout,
       ...(deadlineMs === undefined ? {} : { callTimeoutMs: deadlineMs }),
       startTimer: (fire, ms) => {
@@ -100,9 +107,23 @@ export class StreamStartup<T> {
     }).then(
       () =>
         this.host.guard(() => {
-          if (!this.host.disposed()) load();
+          if (!this.host.disposed()) this.loadShardMap(0);
         }),
-      (error: unknown) => this.host.guard(() => this.host.breakDown(classifyError(error), 1, false)),
+      (error: unknown) =>
+        this.host.guard(() => {
+          if (this.host.disposed()) return;
+          const classified = classifyError(error);
+          if (!(classified instanceof ConnectionError))
+            return this.host.breakDown(classified, attempt + 1, false);
+          this.host.failIncoming(classified, attempt + 1, false);
+          const delayMs = this.lookupDelay(attempt, false, scheduler.now());
+          this.host.log('warn', 'retrying stream creation', {
+            attempt: attempt + 1,
+            delayMs,
+            error: classified,
+          });
+          this.retryLater(() => this.ensureCreated(attempt + 1), delayMs);
+        }),
     );
   }
 

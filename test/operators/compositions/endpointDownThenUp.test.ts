@@ -3,8 +3,6 @@
 // items wait and are delivered once it is back, each reported once and stored once (or, when an
 // attempt got no answer, marked possibleDuplicate); past it they fail with a ConnectionError
 // naming the endpoint, and the producer delivers later items once the endpoint answers again.
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { Subject, lastValueFrom, tap, toArray } from 'rxjs';
 import { ConnectionError } from '../../../src/kinesis/errors/ConnectionError.js';
 import { toKinesis } from '../../../src/operators/toKinesis.js';
@@ -13,46 +11,10 @@ import { DeliveryFailedError } from '../../../src/producer/errors/DeliveryFailed
 import { Producer } from '../../../src/producer/Producer.js';
 import { readStream } from '../../producer/support/readStream.js';
 import { uniqueStreamName } from '../../support/kinesis.js';
+import { Relay } from '../../support/tcpRelay.js';
 import { useTestKinesis } from '../../support/useTestKinesis.js';
 
 const kinesis = useTestKinesis();
-
-/** A TCP relay to the test Kinesis that can be taken down (listener closed, sockets cut) and up. */
-class Relay {
-  private server: Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  port = 0;
-
-  constructor(private readonly upstream: URL) {}
-
-  get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async up(): Promise<void> {
-    const server = createServer((client) => {
-      const upstream = connect(Number(this.upstream.port), this.upstream.hostname);
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  async down(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
 
 const ids = (first: number, count: number) => Array.from({ length: count }, (_, i) => first + i);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
