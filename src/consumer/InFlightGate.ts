@@ -36,13 +36,9 @@ export class InFlightGate {
   private heldItems = 0;
   private heldBytes = 0;
   private peak = 0;
-  /**
-   * Records, bytes and items that arrived so far: their averages size the calls while bytes or
-   * items are bounded (items beyond one per record are known once deserialize() decoded them).
-   */
+  /** Records and bytes that arrived so far: their average sizes the calls while bytes are bounded. */
   private arrivedRecords = 0;
   private arrivedBytes = 0;
-  private arrivedItems = 0;
   private readonly waiters = new Set<() => void>();
   /** Called when a reservation is refused (the budget is full); see KinesisConsumer's subscriber-behind. */
   onFull: (() => void) | undefined;
@@ -91,7 +87,7 @@ export class InFlightGate {
   get halfEmpty(): boolean {
     return (
       this.reserved + this.held <= this.recordLimit / 2 &&
-      this.heldItems + this.reservedItems() <= this.itemLimit / 2 &&
+      this.heldItems <= this.itemLimit / 2 &&
       this.heldBytes + this.reservedBytes() <= this.byteLimit / 2
     );
   }
@@ -133,14 +129,11 @@ export class InFlightGate {
    * page far past the limit whenever the bytes held dip under it. One slot is always granted when
    * nothing is held or reserved, whatever the record size, and never more than a page's bytes
    * (10 MiB) take. Before any record arrived the sizes are unknown: the first calls may bring up
-   * to a page each past the limit. Items likewise: once records were decoded, the slots granted
-   * are those the items left take at the average items per record (aggregated records hold many),
-   * one slot always granted when nothing is held or reserved.
+   * to a page each past the limit.
    */
   reserve(wanted: number): number {
     let granted = Math.max(0, Math.min(wanted, this.free));
     if (granted > 0 && Number.isFinite(this.byteLimit)) granted = Math.min(granted, this.slotsForBytes());
-    if (granted > 0 && Number.isFinite(this.itemLimit)) granted = Math.min(granted, this.slotsForItems());
     this.reserved += granted;
     if (granted === 0 && wanted > 0) this.onFull?.();
     return granted;
@@ -150,12 +143,10 @@ export class InFlightGate {
   settleReservation(reserved: number, used: number, bytes = 0): void {
     this.arrivedRecords += used;
     this.arrivedBytes += bytes;
-    this.arrivedItems += used;
     // Recent records weigh more: a stream whose records grow is not sized by its old ones.
     if (this.arrivedRecords > RECENT_RECORDS) {
       this.arrivedRecords /= 2;
       this.arrivedBytes /= 2;
-      this.arrivedItems /= 2;
     }
     this.reserved -= reserved;
     this.held += used;
@@ -167,9 +158,7 @@ export class InFlightGate {
 
   /** A record in flight turned out to hold `count` more items than the 1 it was counted as. */
   addItems(count: number): void {
-    if (count <= 0) return;
-    this.heldItems += count;
-    this.arrivedItems += count;
+    if (count > 0) this.heldItems += count;
   }
 
   /** Frees `count` records (with `items` items, default one each, and `bytes` bytes). */
@@ -197,25 +186,6 @@ export class InFlightGate {
       return Math.min(perCall, Math.max(1, Math.floor(this.byteLimit / average)));
     const room = this.byteLimit - this.heldBytes - this.reserved * average;
     return Math.min(perCall, Math.max(0, Math.floor(room / average)));
-  }
-
-  /** Average items per record arrived so far (1 before any arrived or was decoded). */
-  private itemsPerRecord(): number {
-    if (this.arrivedRecords === 0) return 1;
-    return Math.max(1, this.arrivedItems / this.arrivedRecords);
-  }
-
-  /** The items the reserved slots are counted at, as reserve() counts them. */
-  private reservedItems(): number {
-    return this.reserved * this.itemsPerRecord();
-  }
-
-  /** Slots the items left can take at the average items per record (see reserve). */
-  private slotsForItems(): number {
-    const average = this.itemsPerRecord();
-    if (this.heldItems === 0 && this.reserved === 0) return Math.max(1, Math.floor(this.itemLimit / average));
-    const room = this.itemLimit - this.heldItems - this.reserved * average;
-    return Math.max(0, Math.floor(room / average));
   }
 
   /** Calls `callback` once the next time room is freed; returns a cancel function. */

@@ -132,22 +132,3 @@ test('the average record size follows the recent records', () => {
   // Sized by the large records (about 1,000 bytes each), not by all of them (about 290 each).
   expect(gate.reserve(100_000)).toBeLessThanOrEqual(1100);
 });
-
-test('once records were decoded, an item limit caps the slots a call reserves at the average items per record', () => {
-  const gate = new InFlightGate({ records: 1000, items: 40 });
-  // Before any record was decoded, a record counts as one item.
-  expect(gate.reserve(500)).toBe(40);
-  gate.settleReservation(40, 2);
-  gate.addItems(38); // the 2 records hold 20 items each
-  expect(gate.inFlightItems).toBe(40);
-  expect(gate.reserve(500)).toBe(0);
-  gate.release(1, 20);
-  // 20 items left: one record of 20 items, not 20 records.
-  expect(gate.reserve(500)).toBe(1);
-  expect(gate.reserve(500)).toBe(0);
-  expect(gate.halfEmpty).toBe(false);
-  gate.settleReservation(1, 0);
-  gate.release(1, 20);
-  // Nothing held or reserved: the slots the whole item budget takes, at least one.
-  expect(gate.reserve(500)).toBe(2);
-});
