@@ -1,5 +1,5 @@
 import { createServer, type Http2Server, type ServerHttp2Session } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { createRequestHandler } from '../../src/platform/requestHandler.js';
 import { DeadlineRequestHandler } from '../../src/kinesis/DeadlineRequestHandler.js';
 
@@ -9,18 +9,23 @@ describe('createRequestHandler() without an endpoint', () => {
   let server: Http2Server;
   let port: number;
   const sessions = new Set<ServerHttp2Session>();
+  const sockets = new Set<Socket>();
   beforeAll(async () => {
     server = createServer((_req, res) => {
       // Answers after a pause a deadline that passed at once would not wait for.
       setTimeout(() => res.end('{}'), 200);
     });
     server.on('session', (session: ServerHttp2Session) => sessions.add(session));
+    server.on('connection', (socket: Socket) => sockets.add(socket));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
   afterAll(async () => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const session of sessions) session.destroy();
+    // A session left open (an answer whose body was not read to its end) would keep the server
+    // from closing on Node 24.
+    for (const socket of sockets) socket.destroy();
     await closed;
   });
 
@@ -45,6 +50,8 @@ describe('createRequestHandler() without an endpoint', () => {
     try {
       const { response } = await (handler as unknown as DeadlineRequestHandler).handle(request);
       expect(response.statusCode).toBe(200);
+      // Read to its end, as the SDK does: the client's session closes once its stream ended.
+      for await (const chunk of response.body as AsyncIterable<unknown>) void chunk;
     } finally {
       (handler as unknown as DeadlineRequestHandler).destroy();
     }
