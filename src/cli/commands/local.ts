@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { isAllInterfaces } from '../../local/connectableEndpoint.js';
 import { LocalShardLimitError } from '../../local/errors/LocalShardLimitError.js';
+import { localOptionMessage, shardLimitMessage } from './localStartErrors.js';
 import { counted } from '../plural.js';
 import type { LocalKinesisCors } from '../../local/cors.js';
 import {
@@ -134,32 +135,6 @@ export function parseStreamFlag(value: string, previous: LocalStreamSpec[] = [])
     throw new InvalidArgumentError(`stream ${match[1]} is listed twice.`);
   }
   return [...previous, { name: match[1]!, shards }];
-}
-
-/**
- * An option the local Kinesis refused. A busy port says so in the terms of this command: which
- * port (the default one, when `--port` was not given) and the flag that picks another.
- */
-function localOptionMessage(error: InvalidOptionError, host: string, defaultPort: boolean): string {
-  const cause = error.cause as { code?: unknown } | undefined;
-  if (error.option !== 'port' || cause?.code !== 'EADDRINUSE') return error.message;
-  const which = defaultPort ? ' (the default port)' : '';
-  return (
-    `port ${String(error.value)} on ${host} is already in use${which}; ` +
-    'choose another with --port <n>, or --port 0 for a free one.'
-  );
-}
-
-/**
- * The streams asked for pass the account shard limit: what the limit is, what was asked for, and
- * the flag that raises it (AWS's own message names a service-limits page instead).
- */
-function shardLimitMessage(error: LocalShardLimitError, flags: LocalCommandFlags): string {
-  const total = (flags.stream ?? []).reduce((sum, stream) => sum + stream.shards, 0);
-  return (
-    `the streams asked for have ${total} shards in all, more than the account shard limit of ` +
-    `${error.shardLimit}; raise it with --shard-limit ${total}.`
-  );
 }
 
 /** The first SIGINT or SIGTERM; `dispose` stops listening. */
@@ -302,7 +277,7 @@ export function registerLocalCommand(
           );
         }
         if (error instanceof LocalShardLimitError) {
-          command.error(`error: ${shardLimitMessage(error, flags)}`, {
+          command.error(`error: ${shardLimitMessage(error, flags.stream ?? [])}`, {
             exitCode: 2,
             code: 'rxjs-kinesis.shardLimit',
           });
