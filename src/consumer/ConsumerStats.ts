@@ -35,7 +35,10 @@ export interface ConsumerStats {
   /** The most records ever in flight at once. */
   readonly peakInFlight: number;
   readonly maxQueueSize: number;
-  /** Items of the records in flight (an aggregated record counts its items once deserialize() decoded it). */
+  /**
+   * Items of the records in flight: a record counts its items once deserialize() decoded it, and
+   * until then the items per record of the records decoded lately.
+   */
   readonly inFlightItems: number;
   /** Data bytes of the records in flight. */
   readonly inFlightBytes: number;

@@ -2,12 +2,22 @@
 const PAGE_BYTES = 10 * 1024 * 1024;
 /** About how many of the latest records the average record size is taken over. */
 const RECENT_RECORDS = 20_000;
+/**
+ * How fast the items-per-record estimate follows decoded records: a larger record moves it half
+ * way at once (the bound is kept as soon as records grow), a smaller one an eighth of the way (a
+ * lone small record among large ones does not open the budget to many large ones).
+ */
+const ITEMS_UP = 1 / 2;
+const ITEMS_DOWN = 1 / 8;
 
 /** Limits of the in-flight budget. */
 export interface InFlightLimits {
   /** Most records in flight (emitted, not yet finished) plus slots reserved by calls under way. */
   readonly records: number;
-  /** Most items in flight: a record counts 1 until deserialize() says how many items it holds. */
+  /**
+   * Most items in flight: a record counts its items once deserialize() decoded it, and until then
+   * (and while reserved) the items per record of the records decoded lately.
+   */
   readonly items?: number;
   /** Most record data bytes in flight. */
   readonly bytes?: number;
@@ -33,7 +43,13 @@ export class InFlightGate {
   readonly byteLimit: number;
   private reserved = 0;
   private held = 0;
+  /** Items of the records in flight, those not decoded yet counted as one each. */
   private heldItems = 0;
+  /** Records in flight not decoded yet: they count `itemsPerRecord` items each, not one. */
+  private heldUndecoded = 0;
+  /** Items per record of the records decoded lately (1 until one was). */
+  private itemsPerRecord = 1;
+  private decodedAny = false;
   private heldBytes = 0;
   private peak = 0;
   /** Records and bytes that arrived so far: their average sizes the calls while bytes are bounded. */
@@ -72,8 +88,14 @@ export class InFlightGate {
     return this.held;
   }
 
+  /** Items in flight: the decoded records' items, the others at the items per record seen lately. */
   get inFlightItems(): number {
-    return this.heldItems;
+    return Math.ceil(this.itemsHeld());
+  }
+
+  /** Items per record the records not decoded yet (and reserved slots) are counted at. */
+  get itemsPerRecordEstimate(): number {
+    return this.itemsPerRecord;
   }
 
   get inFlightBytes(): number {
@@ -87,7 +109,7 @@ export class InFlightGate {
   get halfEmpty(): boolean {
     return (
       this.reserved + this.held <= this.recordLimit / 2 &&
-      this.heldItems <= this.itemLimit / 2 &&
+      this.itemsHeld() + this.reserved * this.itemsPerRecord <= this.itemLimit / 2 &&
       this.heldBytes + this.reservedBytes() <= this.byteLimit / 2
     );
   }
@@ -100,7 +122,7 @@ export class InFlightGate {
   get heldHalfEmpty(): boolean {
     return (
       this.held <= this.recordLimit / 2 &&
-      this.heldItems <= this.itemLimit / 2 &&
+      this.itemsHeld() <= this.itemLimit / 2 &&
       this.heldBytes <= this.byteLimit / 2
     );
   }
@@ -111,15 +133,19 @@ export class InFlightGate {
   }
 
   /**
-   * Record slots free (0 while items or bytes are at their limit). A record is at least one item,
-   * so the slots are also those the items left take, the reserved ones counted as one item each.
+   * Record slots free (0 while items or bytes are at their limit). The slots are also those the
+   * items left take at the items per record seen lately (a record is at least one item), the
+   * reserved ones counted at that many items each. One slot is free when nothing is held or
+   * reserved, however many items a record holds.
    */
   get free(): number {
-    if (this.heldItems >= this.itemLimit || this.heldBytes >= this.byteLimit) return 0;
-    return Math.min(
-      this.recordLimit - this.reserved - this.held,
-      this.itemLimit - this.heldItems - this.reserved,
-    );
+    const perRecord = this.itemsPerRecord;
+    const itemsHeld = this.itemsHeld();
+    if (itemsHeld >= this.itemLimit || this.heldBytes >= this.byteLimit) return 0;
+    const records = this.recordLimit - this.reserved - this.held;
+    const forItems = Math.floor((this.itemLimit - itemsHeld - this.reserved * perRecord) / perRecord);
+    if (this.held === 0 && this.reserved === 0) return Math.min(records, Math.max(1, forItems));
+    return Math.max(0, Math.min(records, forItems));
   }
 
   /**
@@ -151,6 +177,7 @@ export class InFlightGate {
     this.reserved -= reserved;
     this.held += used;
     this.heldItems += used;
+    this.heldUndecoded += used;
     this.heldBytes += bytes;
     if (this.held > this.peak) this.peak = this.held;
     if (used < reserved) this.notify();
@@ -161,13 +188,48 @@ export class InFlightGate {
     if (count > 0) this.heldItems += count;
   }
 
-  /** Frees `count` records (with `items` items, default one each, and `bytes` bytes). */
-  release(count: number, items = count, bytes = 0): void {
+  /**
+   * `records` records in flight were decoded (deserialize() said how many items they hold:
+   * `added` more than one each); `items` is the items of the record decoded, which the estimate
+   * of the records not decoded yet follows.
+   */
+  decoded(records: number, added: number, items: number): void {
+    if (records > 0) {
+      this.heldUndecoded = Math.max(0, this.heldUndecoded - records);
+      this.learn(items);
+    }
+    this.addItems(added);
+    this.notify();
+  }
+
+  /**
+   * Frees `count` records (with `items` items, default one each, and `bytes` bytes), of which
+   * `undecoded` were not decoded yet (default all).
+   */
+  release(count: number, items = count, bytes = 0, undecoded = count): void {
     if (count <= 0 && items <= 0 && bytes <= 0) return;
     this.held = Math.max(0, this.held - count);
     this.heldItems = Math.max(0, this.heldItems - items);
+    this.heldUndecoded = Math.max(0, this.heldUndecoded - undecoded);
     this.heldBytes = Math.max(0, this.heldBytes - bytes);
     this.notify();
+  }
+
+  /** Items in flight, the records not decoded yet counted at the items per record seen lately. */
+  private itemsHeld(): number {
+    const undecoded = Math.min(this.heldUndecoded, this.held);
+    return this.heldItems + undecoded * (this.itemsPerRecord - 1);
+  }
+
+  /** The estimate follows a decoded record of `items` items (see ITEMS_UP / ITEMS_DOWN). */
+  private learn(items: number): void {
+    const count = Math.max(1, items);
+    const estimate = this.itemsPerRecord;
+    let next = count;
+    if (this.decodedAny) next = estimate + (count - estimate) * (count > estimate ? ITEMS_UP : ITEMS_DOWN);
+    // Close enough: a stream of records of one size is counted at exactly that size.
+    this.itemsPerRecord = Math.abs(next - count) < 1 / 64 ? count : next;
+    this.decodedAny = true;
   }
 
   /** The bytes the reserved slots are counted at (see reserve): none before any record arrived. */

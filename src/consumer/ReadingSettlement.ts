@@ -28,16 +28,24 @@ export class ReadingSettlement {
 
   /** Runs a progress change and settles what it released. */
   settle(change: () => number): void {
-    const { size, items, bytes } = this.progress;
+    const { size, items, bytes, undecoded } = this.progress;
     change();
-    this.settled(size, items, bytes);
+    this.settled(size, items, bytes, undecoded);
   }
 
-  /** After a progress change from `size` records (`items`, `bytes`): free the budget, wake waiters, tell. */
-  settled(size: number, items: number, bytes: number): void {
+  /**
+   * After a progress change from `size` records (`items`, `bytes`, `undecoded` of them not decoded
+   * yet): free the budget, wake waiters, tell.
+   */
+  settled(size: number, items: number, bytes: number, undecoded: number): void {
     const progress = this.progress;
     if (progress.size === size && this.waiters.size === 0 && !this.alwaysTell()) return;
-    this.gate.release(size - progress.size, items - progress.items, bytes - progress.bytes);
+    this.gate.release(
+      size - progress.size,
+      items - progress.items,
+      bytes - progress.bytes,
+      undecoded - progress.undecoded,
+    );
     if (this.cancelHeld !== undefined && progress.size === 0) {
       this.cancelHeld();
       this.cancelHeld = undefined;
@@ -50,6 +58,14 @@ export class ReadingSettlement {
   whenSettled(callback: () => void): () => void {
     this.waiters.add(callback);
     return () => this.waiters.delete(callback);
+  }
+
+  /** Record `sequenceNumber` in flight holds `items` items (deserialize() decoded it). */
+  decoded(sequenceNumber: string, items: number): void {
+    const progress = this.progress;
+    const { items: before, undecoded } = progress;
+    if (progress.setItems(sequenceNumber, items))
+      this.gate.decoded(undecoded - progress.undecoded, progress.items - before, items);
   }
 
   /** Wakes every waiter now (the reading ended). */

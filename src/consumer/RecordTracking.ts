@@ -60,7 +60,11 @@ export interface ReadingLink {
     subRecordCount: number,
     doneThrough: number | undefined,
   ): void;
-  /** deserialize() found `items` items in the record: the budget counts them. */
+  /**
+   * deserialize() found `items` items in the record (told for every record it decodes, one-item
+   * ones too): the budget counts them, and counts records not decoded yet at the items per record
+   * of those decoded lately.
+   */
   itemsDecoded(sequenceNumber: string, items: number): void;
   /** How many leading items of the record `ledger`'s pipeline is done with (Infinity: all, or not tracked). */
   itemsDone(ledger: LedgerLink, sequenceNumber: string): number;

@@ -8,30 +8,8 @@ import {
   isPendingAt,
   markDone,
   pendingList,
-  type PendingSinks,
 } from './pendingSinks.js';
-
-/** What one sink has done of a record it has not finished: a passed prefix and single skipped items. */
-interface PartlyDone {
-  /** Highest item index of the prefix that is done (passed, or done before this reading); -1 for none. */
-  through: number;
-  /** Items dropped on their own (checkpointFilter), beyond `through`. */
-  skipped: Set<number> | undefined;
-}
-
-/** A record in flight; the sinks not done with the whole record yet are its PendingSinks. */
-interface Entry extends PendingSinks {
-  readonly sequenceNumber: string;
-  /** Per pending sink, what it has done of a partly done record. */
-  /** Created on the first partly done item (most records never need it). */
-  partial: Map<number, PartlyDone> | undefined;
-  /** Items in the record, once an item was skipped (a skip says how many there are). */
-  count: number | undefined;
-  /** Data bytes of the record. */
-  readonly bytes: number;
-  /** Items the record counts for in the budget (1 until deserialize() says more). */
-  items: number;
-}
+import { contiguous, partlyDone, settleIfComplete, type ProgressEntry as Entry } from './progressEntry.js';
 
 /**
  * The records of one shard that are in flight, in the order they were emitted, and the position
@@ -63,6 +41,9 @@ export class ShardProgress {
   private written: CheckpointPosition | undefined;
   private heldBytes = 0;
   private heldItems = 0;
+  private heldUndecoded = 0;
+  /** Where the last record decoded was found: records are decoded in order, so the next is after it. */
+  private decodedAt = -1;
 
   /** Records in flight. */
   get size(): number {
@@ -77,6 +58,11 @@ export class ShardProgress {
   /** Items of the records in flight (a record counts 1 until `setItems`). */
   get items(): number {
     return this.heldItems;
+  }
+
+  /** Records in flight that deserialize() did not decode yet (see `setItems`). */
+  get undecoded(): number {
+    return this.heldUndecoded;
   }
 
   /** The position that may be committed now, if any record was passed. */
@@ -114,19 +100,29 @@ export class ShardProgress {
       count: undefined,
       bytes,
       items: 1,
+      decoded: false,
     });
     this.heldBytes += bytes;
     this.heldItems += 1;
+    this.heldUndecoded += 1;
   }
 
-  /** The record in flight holds `items` items (deserialize() decoded it). Returns how many were added. */
-  setItems(sequenceNumber: string, items: number): number {
-    const entry = this.find(sequenceNumber);
-    if (entry === undefined || items <= entry.items) return 0;
-    const added = items - entry.items;
-    entry.items = items;
-    this.heldItems += added;
-    return added;
+  /**
+   * The record in flight holds `items` items (deserialize() decoded it). Returns false when that
+   * changed nothing (the record is not in flight, or was decoded already with as many items).
+   */
+  setItems(sequenceNumber: string, items: number): boolean {
+    const entry = this.findDecoded(sequenceNumber);
+    if (entry === undefined || (entry.decoded && items <= entry.items)) return false;
+    if (!entry.decoded) {
+      entry.decoded = true;
+      this.heldUndecoded -= 1;
+    }
+    if (items > entry.items) {
+      this.heldItems += items - entry.items;
+      entry.items = items;
+    }
+    return true;
   }
 
   /**
@@ -258,22 +254,37 @@ export class ShardProgress {
     this.head = 0;
     this.heldBytes = 0;
     this.heldItems = 0;
+    this.heldUndecoded = 0;
+    this.decodedAt = -1;
     return count;
   }
 
-  /** The record in flight at `sequenceNumber` (binary search: entries are in shard order). */
+  /** find() for a record being decoded: records are decoded in order, the one after the last first. */
+  private findDecoded(sequenceNumber: string): Entry | undefined {
+    const next = Math.max(this.head, this.decodedAt + 1);
+    const at = this.entries[next]?.sequenceNumber === sequenceNumber ? next : this.indexOf(sequenceNumber);
+    if (at >= 0) this.decodedAt = at;
+    return this.entries[at];
+  }
+
+  /** The record in flight at `sequenceNumber`. */
   private find(sequenceNumber: string): Entry | undefined {
+    return this.entries[this.indexOf(sequenceNumber)];
+  }
+
+  /** The index of the record in flight at `sequenceNumber`, or -1 (binary search: entries are in shard order). */
+  private indexOf(sequenceNumber: string): number {
     let low = this.head;
     let high = this.entries.length - 1;
     while (low <= high) {
       const middle = (low + high) >>> 1;
       const entry = this.entries[middle] as Entry;
       const order = compareSequenceNumbers(entry.sequenceNumber, sequenceNumber);
-      if (order === 0) return entry;
+      if (order === 0) return middle;
       if (order < 0) low = middle + 1;
       else high = middle - 1;
     }
-    return undefined;
+    return -1;
   }
 
   private advance(): number {
@@ -285,6 +296,7 @@ export class ShardProgress {
       last = entry;
       this.heldBytes -= entry.bytes;
       this.heldItems -= entry.items;
+      if (!entry.decoded) this.heldUndecoded -= 1;
       this.head += 1;
       released += 1;
     }
@@ -292,6 +304,7 @@ export class ShardProgress {
     if (this.head > 1024 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.base += this.head;
+      this.decodedAt -= this.head;
       this.head = 0;
     }
     // Inside the first record in flight: the items every pending sink is done with, contiguously.
@@ -314,27 +327,5 @@ export class ShardProgress {
     this.positionSequence = sequenceNumber;
     this.positionSub = sub;
     this.position = undefined;
-  }
-}
-
-function partlyDone(entry: Entry, sinkId: number): PartlyDone {
-  let done = entry.partial?.get(sinkId);
-  if (done === undefined)
-    (entry.partial ??= new Map()).set(sinkId, (done = { through: -1, skipped: undefined }));
-  return done;
-}
-
-/** The highest item index up to which every item is done (passed prefix, then skipped items). */
-function contiguous(done: PartlyDone): number {
-  let through = done.through;
-  while (done.skipped?.has(through + 1) === true) through += 1;
-  return through;
-}
-
-/** A sink that is done with every item of a record (its count known) is done with the record. */
-function settleIfComplete(entry: Entry, sinkId: number, done: PartlyDone): void {
-  if (entry.count !== undefined && contiguous(done) >= entry.count - 1) {
-    markDone(entry, sinkId);
-    entry.partial?.delete(sinkId);
   }
 }

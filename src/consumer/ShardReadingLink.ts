@@ -73,9 +73,9 @@ export abstract class ShardReadingLink implements ReadingLink {
 
   passed(ledger: LedgerLink, sequenceNumber: string, sub: number | undefined): void {
     if (!this.tracking) return;
-    const { size, items, bytes } = this.progress;
+    const { size, items, bytes, undecoded } = this.progress;
     this.progress.pass(ledger.id, sequenceNumber, sub);
-    this.settlement.settled(size, items, bytes);
+    this.settlement.settled(size, items, bytes, undecoded);
   }
 
   skipped(ledger: LedgerLink, seq: string, sub: number | undefined, count: number, through?: number): void {
@@ -85,7 +85,7 @@ export abstract class ShardReadingLink implements ReadingLink {
   }
 
   itemsDecoded(sequenceNumber: string, items: number): void {
-    if (this.tracking) this.host.gate.addItems(this.progress.setItems(sequenceNumber, items));
+    if (this.tracking) this.settlement.decoded(sequenceNumber, items);
   }
 
   itemsDone(ledger: LedgerLink, sequenceNumber: string): number {

@@ -247,9 +247,10 @@ export function deserialize<T = unknown>(
           return;
         }
         const tracking = record[RECORD_HANDLE];
-        if (decoded.count > 1 && tracking !== undefined) {
+        if (tracking !== undefined) {
           tracking.reading.itemsDecoded(record.sequenceNumber, decoded.count);
-          if (towardCheckpoint) tracking.splitInto = Math.max(tracking.splitInto ?? 0, decoded.count);
+          if (towardCheckpoint && decoded.count > 1)
+            tracking.splitInto = Math.max(tracking.splitInto ?? 0, decoded.count);
         }
         emitItems(record, decoded, decoded.first);
       };

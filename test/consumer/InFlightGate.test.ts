@@ -132,3 +132,62 @@ test('the average record size follows the recent records', () => {
   // Sized by the large records (about 1,000 bytes each), not by all of them (about 290 each).
   expect(gate.reserve(100_000)).toBeLessThanOrEqual(1100);
 });
+
+test('records not decoded yet count at the items per record decoded lately, reserved slots too', () => {
+  const gate = new InFlightGate({ records: 1000, items: 100 });
+  // Nothing decoded yet: a record counts as one item.
+  expect(gate.reserve(500)).toBe(100);
+  gate.settleReservation(100, 10);
+  expect(gate.inFlightItems).toBe(10);
+  // The first record decoded holds 20 items: the 9 others count 20 each too.
+  gate.decoded(1, 19, 20);
+  expect(gate.itemsPerRecordEstimate).toBe(20);
+  expect(gate.inFlightItems).toBe(200);
+  expect(gate.free).toBe(0);
+  expect(gate.reserve(1)).toBe(0);
+  // 8 of them leave (undecoded): 2 records of 20 items held, 60 items left: 3 records of 20.
+  gate.release(8, 8, 0, 8);
+  expect(gate.inFlightItems).toBe(40);
+  expect(gate.reserve(500)).toBe(3);
+  expect(gate.reserve(500)).toBe(0);
+  // The decoded record leaves (with its 20 items): one more slot.
+  gate.release(1, 20, 0, 0);
+  expect(gate.reserve(500)).toBe(1);
+  expect(gate.halfEmpty).toBe(false);
+});
+
+test('the items-per-record estimate rises at once and falls step by step, down to exactly one', () => {
+  const gate = new InFlightGate({ records: 10_000, items: 1000 });
+  gate.reserve(10);
+  gate.settleReservation(10, 10);
+  gate.decoded(1, 0, 1);
+  expect(gate.itemsPerRecordEstimate).toBe(1);
+  gate.decoded(1, 199, 200);
+  // Half way up at once.
+  expect(gate.itemsPerRecordEstimate).toBeCloseTo(100.5);
+  gate.decoded(1, 199, 200);
+  expect(gate.itemsPerRecordEstimate).toBeGreaterThan(150);
+  let steps = 0;
+  while (gate.itemsPerRecordEstimate > 1) {
+    gate.decoded(1, 0, 1);
+    steps += 1;
+    expect(steps).toBeLessThan(100);
+  }
+  // A lone small record does not open the budget; a run of them brings it back to exactly one.
+  expect(steps).toBeGreaterThan(10);
+  expect(gate.itemsPerRecordEstimate).toBe(1);
+});
+
+test('one slot is free when nothing is held or reserved, whatever the items per record', () => {
+  const gate = new InFlightGate({ records: 1000, items: 50 });
+  expect(gate.reserve(1)).toBe(1);
+  gate.settleReservation(1, 1);
+  gate.decoded(1, 499, 500);
+  expect(gate.inFlightItems).toBe(500);
+  expect(gate.reserve(1)).toBe(0);
+  const woken = jest.fn();
+  gate.whenRoom(woken);
+  gate.release(1, 500, 0, 0);
+  expect(woken).toHaveBeenCalledTimes(1);
+  expect(gate.reserve(10)).toBe(1);
+});

@@ -32,9 +32,9 @@ test('a settlement gives the budget back, wakes the waiters once and tells the r
   t.settlement.whenSettled(() => woken.push('a'));
   const cancel = t.settlement.whenSettled(() => woken.push('b'));
   cancel();
-  const { size, items, bytes } = t.settlement.progress;
+  const { size, items, bytes, undecoded } = t.settlement.progress;
   t.settlement.progress.pass(1, '1', undefined);
-  t.settlement.settled(size, items, bytes);
+  t.settlement.settled(size, items, bytes, undecoded);
   expect(t.gate.inFlight).toBe(1);
   expect(woken).toEqual(['a']);
   expect(t.told).toEqual([1]);
