@@ -135,17 +135,18 @@ export class InFlightGate {
   /**
    * Record slots free (0 while items or bytes are at their limit). The slots are also those the
    * items left take at the items per record seen lately (a record is at least one item), the
-   * reserved ones counted at that many items each. One slot is free when nothing is held or
-   * reserved, however many items a record holds.
+   * reserved ones counted at that many items each; a record that fits only in part is granted
+   * (the items in flight may pass the limit by less than a record's), so a pipeline that waits
+   * for `maxQueueItems` items before it settles any gets them.
    */
   get free(): number {
     const perRecord = this.itemsPerRecord;
-    const itemsHeld = this.itemsHeld();
-    if (itemsHeld >= this.itemLimit || this.heldBytes >= this.byteLimit) return 0;
-    const records = this.recordLimit - this.reserved - this.held;
-    const forItems = Math.floor((this.itemLimit - itemsHeld - this.reserved * perRecord) / perRecord);
-    if (this.held === 0 && this.reserved === 0) return Math.min(records, Math.max(1, forItems));
-    return Math.max(0, Math.min(records, forItems));
+    const itemsLeft = this.itemLimit - this.itemsHeld() - this.reserved * perRecord;
+    if (itemsLeft <= 0 || this.heldBytes >= this.byteLimit) return 0;
+    return Math.max(
+      0,
+      Math.min(this.recordLimit - this.reserved - this.held, Math.ceil(itemsLeft / perRecord)),
+    );
   }
 
   /**

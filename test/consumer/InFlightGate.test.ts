@@ -178,6 +178,20 @@ test('the items-per-record estimate rises at once and falls step by step, down t
   expect(gate.itemsPerRecordEstimate).toBe(1);
 });
 
+test('a record that fits only in part is granted: a pipeline waiting for maxQueueItems items gets them', () => {
+  const gate = new InFlightGate({ records: 1000, items: 50 });
+  expect(gate.reserve(1)).toBe(1);
+  gate.settleReservation(1, 1);
+  gate.decoded(1, 19, 20);
+  // 30 items left: 2 records of 20 (the second fits in part).
+  expect(gate.reserve(500)).toBe(2);
+  gate.settleReservation(2, 2);
+  gate.decoded(1, 19, 20);
+  gate.decoded(1, 19, 20);
+  expect(gate.inFlightItems).toBe(60);
+  expect(gate.reserve(1)).toBe(0);
+});
+
 test('one slot is free when nothing is held or reserved, whatever the items per record', () => {
   const gate = new InFlightGate({ records: 1000, items: 50 });
   expect(gate.reserve(1)).toBe(1);

@@ -7,7 +7,7 @@
 // outside: the items of the records fromKinesis() emitted, less the items checkpoint() passed.
 // The first calls (before any record was decoded) are not bounded that way: the peak is taken
 // once their items are through.
-import { concatMap, firstValueFrom, map, take, tap, timer, toArray } from 'rxjs';
+import { bufferCount, concatMap, firstValueFrom, map, mergeMap, take, tap, timer, toArray } from 'rxjs';
 import {
   checkpoint,
   deserialize,
@@ -114,4 +114,33 @@ test('records waiting undecoded behind a large record emitted item by item count
   expect(run.items).toEqual(Array.from({ length: total }, (_, i) => i));
   expect(run.peak).toBeGreaterThan(0);
   expect(run.peak).toBeLessThanOrEqual(3000);
+});
+
+test('a pipeline that waits for maxQueueItems items before it settles any gets them', async () => {
+  const streamName = uniqueStreamName('agg-item-batch');
+  await kinesis.createStream(streamName, 1);
+  const client = kinesis.createClient();
+  await putTestRecords(client, streamName, aggregatedRecords(30, 20));
+  client.destroy();
+  // 50 items are 2.5 records of 20: the third record fits in part and is read.
+  const consumer = fromKinesis({
+    streamName,
+    ...pollingConnection(kinesis),
+    checkpointer: new MemoryCheckpointer(),
+    maxQueueItems: 50,
+    recordLimit: 10,
+  });
+  const items = await firstValueFrom(
+    consumer.pipe(
+      deserialize(jsonLineProcessor<number>()),
+      bufferCount(50),
+      concatMap((batch) => timer(1).pipe(mergeMap(() => batch))),
+      checkpoint(),
+      map((item) => item.data),
+      take(600),
+      toArray(),
+    ),
+  );
+  await consumer.stopped();
+  expect(items).toEqual(Array.from({ length: 600 }, (_, i) => i));
 });
