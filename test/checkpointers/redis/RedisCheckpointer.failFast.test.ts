@@ -111,7 +111,7 @@ describe('RedisCheckpointer while Redis is unreachable', () => {
     expect(result.error).toBeInstanceOf(RedisUnavailableError);
     // Once resumed, Redis ran the acquisition: the lease is held under a token nobody was given.
     let held: string | undefined;
-    for (let i = 0; i < 100 && held === undefined; i += 1) {
+    for (let i = 0; i < 250 && held === undefined; i += 1) {
       held = (await cp.listLeases(stream)).find((lease) => lease.shardId === SHARD)?.owner;
       if (held === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
     }
