@@ -29,6 +29,7 @@ import {
   type RedisCheckpointerOptions,
 } from './RedisCheckpointerOptions.js';
 import { RedisKeys } from './redisKeys.js';
+import { UnansweredAcquisitions } from './UnansweredAcquisitions.js';
 import { REDIS_SCRIPTS as SCRIPTS } from './redisScripts.js';
 import { millis, ownedReply, parseAcquireReply, parseHandoffReply, sortedStrings } from './scriptResult.js';
 
@@ -63,6 +64,7 @@ export class RedisCheckpointer implements LeaseCoordinator {
   private readonly caller: RedisCaller;
   private readonly redis: RedisClient;
   private readonly logger: Logger | undefined;
+  private readonly unanswered = new UnansweredAcquisitions();
 
   constructor(options: RedisCheckpointerOptions) {
     const resolved = resolveRedisCheckpointerOptions(options);
@@ -100,18 +102,29 @@ export class RedisCheckpointer implements LeaseCoordinator {
     this.caller.assertOpen('acquire a lease');
     validateShardAddress(streamName, shardId);
     validateNonEmptyString(owner, 'owner');
-    const token = randomUUID();
-    const reply = await this.caller.call('acquireLease', { streamName, shardId }, () =>
-      SCRIPTS.acquire.run(
-        this.redis,
-        [this.keys.shard(streamName, shardId), this.keys.shardIndex(streamName)],
-        [owner, token, this.leaseDurationMs, shardId],
+    const unanswered = this.unanswered.take(streamName, shardId, owner);
+    const token = unanswered ?? randomUUID();
+    const reply = await this.unanswered.watch(
+      { streamName, shardId, owner, token },
+      this.caller.call('acquireLease', { streamName, shardId }, () =>
+        SCRIPTS.acquire.run(
+          this.redis,
+          [this.keys.shard(streamName, shardId), this.keys.shardIndex(streamName)],
+          [owner, token, this.leaseDurationMs, shardId],
+        ),
       ),
     );
     const outcome = parseAcquireReply(reply);
     if (outcome.kind === 'refused') return undefined;
     this.log('debug', 'lease acquired', { streamName, shardId, owner });
-    return { streamName, shardId, owner, token: outcome.token, expiresAt: outcome.expiresAt };
+    const lease: Lease = { streamName, shardId, owner, token: outcome.token, expiresAt: outcome.expiresAt };
+    if (unanswered === undefined) return lease;
+    // A lease an unanswered call created runs a session from that call: renewed, it runs one from
+    // this call, as the caller counts its deadline (one that ran out meanwhile is free again).
+    return this.unanswered.watch(lease, this.renewLease(lease)).catch((error: unknown) => {
+      if (error instanceof LeaseLostError) return undefined;
+      throw error;
+    });
   }
 
   async renewLease(lease: Lease): Promise<Lease> {

@@ -62,6 +62,11 @@ export class RedisConnection {
       connectTimeout: settings.connectTimeoutMs,
       // Reconnection happens on demand, in ready().
       retryStrategy: () => null,
+      // A connection given up is destroyed at once, not 2 s after ending our side (the default):
+      // ioredis also disconnects on its own when a ready check fails, e.g. because close() or
+      // drop() destroyed a connection still waiting for its first answer, and that timer would
+      // keep the process up 2 s after close().
+      disconnectTimeout: 0,
     });
     // Connection errors surface through the calls that fail; keep ioredis from logging them.
     const logger = settings.logger;

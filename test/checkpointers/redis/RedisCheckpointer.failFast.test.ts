@@ -22,7 +22,7 @@ afterAll(async () => {
   await server.close();
 });
 
-function checkpointer(options: { callTimeout?: number } = {}): RedisCheckpointer {
+function checkpointer(options: { callTimeout?: number; keyPrefix?: string } = {}): RedisCheckpointer {
   const cp = new RedisCheckpointer({
     redis: `redis://:${PASSWORD}@127.0.0.1:${server.port}`,
     name: 'fail-fast',
@@ -92,6 +92,43 @@ describe('RedisCheckpointer while Redis is unreachable', () => {
     expect(result.elapsedMs).toBeGreaterThanOrEqual(900);
     expect(result.elapsedMs).toBeLessThan(SESSION_TIMEOUT_MS / 4);
     await expect(cp.renewLease(lease)).resolves.toMatchObject({ token: lease.token });
+  }, 30_000);
+
+  it('an acquisition that got no answer from a paused Redis but ran once it resumed: the next one by the same owner gets that lease, for a whole session', async () => {
+    const keyPrefix = uniqueKeyPrefix();
+    const cp = checkpointer({ callTimeout: 1000, keyPrefix });
+    const stream = `stream-${randomUUID()}`;
+    const other = 'shardId-000000000001';
+    // Scripts loaded, as in any running group: a paused Redis runs the call it received later.
+    await cp.acquireLease(stream, other, 'worker-a');
+    server.signal('SIGSTOP');
+    let result: { error: unknown; elapsedMs: number };
+    try {
+      result = await failure(cp.acquireLease(stream, SHARD, 'worker-a'));
+    } finally {
+      server.signal('SIGCONT');
+    }
+    expect(result.error).toBeInstanceOf(RedisUnavailableError);
+    // Once resumed, Redis ran the acquisition: the lease is held under a token nobody was given.
+    let held: string | undefined;
+    for (let i = 0; i < 250 && held === undefined; i += 1) {
+      held = (await cp.listLeases(stream)).find((lease) => lease.shardId === SHARD)?.owner;
+      if (held === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(held).toBe('worker-a');
+
+    // Another worker cannot have it; the owner that asked gets it back at once (it was refused
+    // until the lease ran out, a whole session with the shard unread).
+    expect(await checkpointer({ keyPrefix }).acquireLease(stream, SHARD, 'worker-b')).toBeUndefined();
+    const sentAt = Date.now();
+    const lease = await cp.acquireLease(stream, SHARD, 'worker-a');
+    expect(lease).toMatchObject({ streamName: stream, shardId: SHARD, owner: 'worker-a' });
+    // Renewed by this call: the lease lasts a session from it (the consumer counts its deadline
+    // from the time it sent the call), not from the time the paused call ran.
+    expect(lease!.expiresAt).toBeGreaterThanOrEqual(sentAt + SESSION_TIMEOUT_MS - 20);
+    await expect(cp.checkpoint(lease!, { sequenceNumber: '7' })).resolves.toBe(true);
+    // A second instance with the same owner id still gets nothing.
+    expect(await checkpointer({ keyPrefix }).acquireLease(stream, SHARD, 'worker-a')).toBeUndefined();
   }, 30_000);
 
   it('closes within callTimeout while Redis is paused, dropping the connection', async () => {

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RedisUnavailableError } from '../../../src/checkpointers/redis/errors/RedisUnavailableError.js';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
+import { activeResources, extraResources } from '../../support/activeResources.js';
 import { uniqueKeyPrefix } from '../../support/redis.js';
 import { startRedisServer, type RedisServerProcess } from './redisServers.js';
 import { startRedisProxy, type RedisProxy } from './redisProxy.js';
@@ -113,6 +114,31 @@ describe('RedisCheckpointer over a connection whose peer fell silent', () => {
     // disconnectTimeout) when the peer does not close its own: the process stayed up that long.
     await waitFor(() => openSockets() === before - 1, 1000);
     expect(openSockets()).toBe(before - 1);
+  }, 30_000);
+
+  it('close() while a connection attempt waits for its first answer leaves no ioredis timer behind', async () => {
+    const baseline = activeResources();
+    // A call gives up (500 ms) before its connection attempt does (connectTimeout, 1 s).
+    const cp = new RedisCheckpointer({
+      redis: proxy.url,
+      name: 'silent-peer',
+      keyPrefix: uniqueKeyPrefix(),
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      callTimeout: 500,
+    });
+    proxy.silence();
+    // The attempt connects, but nothing answers it.
+    expect(await errorOf(cp.heartbeat(`stream-${randomUUID()}`, 'worker-a'))).toBeInstanceOf(
+      RedisUnavailableError,
+    );
+    expect(proxy.accepted).toBe(1);
+
+    await cp.close();
+
+    // ioredis answers the failed ready check with a disconnect that destroys the (already
+    // closed) socket only after 2 s: the process stayed up that long after close().
+    await waitFor(() => !extraResources(baseline).some((kind) => kind.startsWith('Timeout')), 1000);
+    expect(extraResources(baseline).filter((kind) => kind.startsWith('Timeout'))).toEqual([]);
   }, 30_000);
 });
 
