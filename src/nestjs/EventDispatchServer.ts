@@ -104,7 +104,7 @@ export abstract class EventDispatchServer<
         return item;
       }
       await this.deadLetter(
-        error instanceof HandlerTimeoutError
+        isHandlerTimeout(error)
           ? { reason: 'handler-timeout', pattern, item, error }
           : { reason: 'handler-failed', pattern, item, error },
       );
@@ -138,6 +138,18 @@ export abstract class EventDispatchServer<
       lateFailure: (error) =>
         this.logger.error(`Processing hook failed after ${context.getPattern()}: ${describeForLog(error)}`),
     });
+  }
+}
+
+/**
+ * True for the error of a handler that ran past its timeout; false for any other value, even one
+ * that throws when asked (a revoked Proxy).
+ */
+function isHandlerTimeout(error: unknown): error is HandlerTimeoutError {
+  try {
+    return error instanceof HandlerTimeoutError;
+  } catch {
+    return false;
   }
 }
 

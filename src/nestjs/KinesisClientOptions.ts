@@ -18,8 +18,9 @@ export interface KinesisClientOptions extends ProducerOptions<KinesisMessage> {
    * before it, in ms (default 5000; `Infinity`: as long as delivery takes, as a stream
    * throttling without end or an endpoint that never answers may make it). At the deadline the
    * Producer is aborted (`Producer.close({ timeoutMs })`): the events not delivered fail (their
-   * emit() errors with ProducerAbortedError, `deliveryUnknown` where their call got no answer) and
-   * close() resolves with a warning naming how many, so that shutting down fits a grace period.
+   * emit() errors with ProducerAbortedError, `deliveryUnknown` where their call got no answer; an
+   * event whose async serializer has not given its message yet fails so too) and close() resolves
+   * with a warning naming how many, so that shutting down fits a grace period.
    */
   readonly closeTimeoutMs?: number;
 }

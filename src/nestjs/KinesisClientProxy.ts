@@ -4,6 +4,7 @@ import { from, throwError, type Observable } from 'rxjs';
 import { Logger } from '@nestjs/common';
 import {
   Producer,
+  ProducerAbortedError,
   ProducerClosedError,
   ProducerCloseTimeoutError,
   type DeliveredReport,
@@ -40,8 +41,14 @@ export class KinesisClientProxy extends ClientProxy {
   private readonly keys = new EmitKeys();
   /** The events handed to the Producer and not yet reported: close() waits for them. */
   private readonly sending = new Set<Promise<unknown>>();
-  /** Events emitted whose async serializer has not given their message yet. */
-  private readonly serializing = new Set<Promise<unknown>>();
+  /**
+   * Events emitted whose async serializer has not given their message yet, each with its packet
+   * and what fails its emit() if close() gives it up (its serializer still pending at closeTimeoutMs).
+   */
+  private readonly serializing = new Map<
+    Promise<unknown>,
+    { readonly packet: ReadPacket; readonly giveUp: (error: unknown) => void }
+  >();
   /** Set by close(): the client is closed for good. */
   private closing: Promise<void> | undefined;
 
@@ -162,10 +169,12 @@ export class KinesisClientProxy extends ClientProxy {
       return this.sendTo(producer, serialized as KinesisMessage, keys) as Promise<T>;
     // An async serializer (Nest's Kafka client awaits one too): the event is emitted now, so
     // close() waits for its message and hands it to the Producer before closing it.
-    const handed = Promise.resolve(serialized).then((message) => ({
+    let giveUp: (error: unknown) => void = () => undefined;
+    const givenUp = new Promise<never>((_resolve, reject) => (giveUp = reject));
+    const handed = Promise.race([Promise.resolve(serialized), givenUp]).then((message) => ({
       sent: this.sendTo(producer, message as KinesisMessage, keys),
     }));
-    this.serializing.add(handed);
+    this.serializing.set(handed, { packet, giveUp });
     const settled = (): void => void this.serializing.delete(handed);
     handed.then(settled, settled);
     return handed.then(({ sent }) => sent) as Promise<T>;
@@ -199,13 +208,45 @@ export class KinesisClientProxy extends ClientProxy {
     return this.producer;
   }
 
+  /**
+   * Waits for the async serializers of the events emitted before close() until `deadline`
+   * (Infinity: as long as they take); then fails the emit() of each one still pending with
+   * ProducerAbortedError (its message never reached the Producer). Resolves with how many.
+   */
+  private async awaitSerializers(deadline: number): Promise<number> {
+    while (this.serializing.size > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      if (left === Infinity) await Promise.allSettled([...this.serializing.keys()]);
+      else await settledWithin([...this.serializing.keys()], left);
+    }
+    const late = [...this.serializing.values()];
+    this.serializing.clear();
+    late.forEach(({ packet, giveUp }, index) =>
+      giveUp(
+        new ProducerAbortedError([{ item: packet, index }], false, {
+          streamName: this.producerOptions.streamName,
+        }),
+      ),
+    );
+    return late.length;
+  }
+
   private async shutDown(): Promise<void> {
     const producer = this.producer;
     if (producer === undefined) return;
+    const deadline = Date.now() + this.closeTimeoutMs;
     try {
-      // Messages of an async serializer still to come were emitted before close(): sent first.
-      while (this.serializing.size > 0) await Promise.allSettled([...this.serializing]);
-      await producer.close({ timeoutMs: this.closeTimeoutMs });
+      // Messages of an async serializer still to come were emitted before close(): sent first,
+      // within the same closeTimeoutMs.
+      const late = await this.awaitSerializers(deadline);
+      if (late > 0) {
+        this.closeLogger.warn(
+          `Closing: ${late} event(s) whose serializer had not given their message after ` +
+            `closeTimeoutMs (${this.closeTimeoutMs} ms) were given up: their emit() errored`,
+        );
+      }
+      await producer.close({ timeoutMs: Math.max(0, deadline - Date.now()) });
     } catch (error) {
       // Delivery ran past closeTimeoutMs: the events not delivered failed, each emit() was told.
       if (!(error instanceof ProducerCloseTimeoutError)) throw error;
@@ -220,6 +261,19 @@ export class KinesisClientProxy extends ClientProxy {
       this.producer = undefined;
       this._status$.next('disconnected' satisfies KinesisClientStatus);
     }
+  }
+}
+
+/** Resolves once `work` settled or `ms` passed, whichever comes first (no timer left behind). */
+async function settledWithin(work: readonly Promise<unknown>[], ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      Promise.allSettled(work),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

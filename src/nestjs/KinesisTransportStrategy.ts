@@ -3,6 +3,7 @@ import type { CustomTransportStrategy } from '@nestjs/microservices';
 import {
   concatMap,
   EMPTY,
+  filter,
   from,
   groupBy,
   ignoreElements,
@@ -149,8 +150,14 @@ export class KinesisTransportStrategy
     this.subscription = consumer
       .pipe(
         // One event at a time per shard, in order (a record that cannot be decoded too); shards
-        // side by side.
-        groupBy((record) => record.shardId),
+        // side by side. A shard read to its end (resharding) has no more records: its group ends
+        // there, so its decoding and queue go once its last events are done (not kept for ever).
+        groupBy((record) => record.shardId, {
+          duration: (shard) =>
+            consumer.events$.pipe(
+              filter((event) => event.type === 'shard-ended' && event.shardId === shard.key),
+            ),
+        }),
         mergeMap((shard) =>
           shardEvents(shard).pipe(
             concatMap((event) =>

@@ -1,9 +1,18 @@
-/** A thrown value as a log line shows it: an Error's name and message, else its JSON (or string) form. */
+import { describeThrown } from '../errors/describeThrown.js';
+
+/**
+ * A thrown value as a log line shows it: an Error's name and message, else its JSON (or string)
+ * form. Never throws: a value that cannot be read (a message getter that throws, a revoked
+ * Proxy, a null-prototype object with a cycle) is described as such, so that logging a failure
+ * never turns into a failure of its own (a dead letter not given, a stopped transport).
+ */
 export function describeForLog(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
   try {
-    return JSON.stringify(error);
+    if (error instanceof Error) return `${String(error.name)}: ${String(error.message)}`;
+    const json = JSON.stringify(error) as string | undefined;
+    if (json !== undefined) return json;
   } catch {
-    return String(error);
+    // No JSON form (a bigint, a cycle) or not readable: its string form, if it has one.
   }
+  return describeThrown(error);
 }
