@@ -1,5 +1,5 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { validationError } from './awsErrors.js';
+import { firstRefusal, validationOf, violation } from './modelValidation.js';
 import { requestedStreamMode } from './streamModeRequest.js';
 import { StreamModes, type StreamMode } from './StreamModes.js';
 import { notActiveRefusal, UpdatingWindows } from './UpdatingWindows.js';
@@ -49,22 +49,18 @@ export class StreamModeOperations {
   /** UpdateStreamMode, with the stream named by StreamName (resolved from its StreamARN). */
   async updateStreamMode(payload: JsonObject): Promise<UpstreamAnswer> {
     const streamName = payload.StreamName;
-    if (typeof streamName !== 'string') {
-      return errorAnswer(
-        validationError(
-          "1 validation error detected: Value null at 'streamARN' failed to satisfy constraint: Member must not be null",
-        ),
-      );
-    }
     const mode = requestedStreamMode(payload);
-    if (mode === undefined) {
-      return errorAnswer(
-        validationError(
-          "1 validation error detected: Value null at 'streamModeDetails' failed to satisfy constraint: Member must not be null",
-        ),
-      );
+    // Both required members checked at once, as the model lists them.
+    const missing: string[] = [];
+    if (typeof streamName !== 'string') missing.push(violation(null, 'streamARN', 'Member must not be null'));
+    if (mode === undefined) missing.push(violation(null, 'streamModeDetails', 'Member must not be null'));
+    const invalid = firstRefusal(
+      missing.length > 0 ? validationOf(missing) : undefined,
+      typeof mode === 'object' ? mode : undefined,
+    );
+    if (invalid !== undefined || typeof streamName !== 'string' || typeof mode !== 'string') {
+      return errorAnswer(invalid ?? validationOf(missing));
     }
-    if (typeof mode === 'object') return errorAnswer(mode);
     const refusal = await notActiveRefusal(
       this.options.admin,
       streamName,

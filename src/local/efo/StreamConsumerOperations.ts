@@ -3,7 +3,7 @@ import { invalidArgument, rangeRefusal, type AwsErrorAnswer } from '../awsErrors
 import { streamNameOfArn } from '../streamArn.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from '../UpstreamAnswer.js';
 import type { BackingStoreJson } from './BackingStoreJson.js';
-import { CONSUMER_NAME, parseConsumerArn } from './consumerArn.js';
+import { parseConsumerArn } from './consumerArn.js';
 import {
   badPattern,
   consumerExists,
@@ -14,7 +14,9 @@ import {
   tooManyConsumers,
   tooManyCreatingConsumers,
 } from './fanOutErrors.js';
+import { consumerNameViolations, STREAM_ARN_PATTERN, streamArnViolations } from './fanOutRequestModel.js';
 import type { StreamConsumer, StreamConsumerRegistry } from './StreamConsumerRegistry.js';
+import { validationOf } from '../modelValidation.js';
 
 export const CONSUMER_OPERATIONS = new Set([
   'RegisterStreamConsumer',
@@ -23,7 +25,6 @@ export const CONSUMER_OPERATIONS = new Set([
   'DeregisterStreamConsumer',
 ]);
 
-const STREAM_ARN_PATTERN = 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+';
 const CONSUMER_ARN_PATTERN =
   '^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+';
 /** The default page size, and the most consumers one answer holds whatever MaxResults asks. */
@@ -72,10 +73,15 @@ export class StreamConsumerOperations {
 
   private async register(payload: JsonObject): Promise<UpstreamAnswer> {
     const { registry } = this.options;
+    // The model check first (both members, in one ValidationException), then the stream.
+    const broken = [
+      ...streamArnViolations(payload.StreamARN),
+      ...consumerNameViolations(payload.ConsumerName),
+    ];
+    if (broken.length > 0) return errorAnswer(validationOf(broken));
     const stream = await this.stream(payload.StreamARN);
     if ('type' in stream) return errorAnswer(stream);
-    const name = consumerName(payload.ConsumerName);
-    if (typeof name !== 'string') return errorAnswer(name);
+    const name = payload.ConsumerName as string;
     if (stream.streamStatus === 'CREATING' || stream.streamStatus === 'DELETING') {
       return errorAnswer(streamNotActive(stream.streamName, stream.streamStatus));
     }
@@ -216,9 +222,6 @@ export class StreamConsumerOperations {
 }
 
 function consumerName(value: unknown): string | AwsErrorAnswer {
-  if (value === undefined || value === null) return missingMember('consumerName');
-  if (typeof value !== 'string' || !CONSUMER_NAME.test(value)) {
-    return badPattern('consumerName', value, '[a-zA-Z0-9_.-]+');
-  }
-  return value;
+  const broken = consumerNameViolations(value);
+  return broken.length > 0 ? validationOf(broken) : (value as string);
 }
