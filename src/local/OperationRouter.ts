@@ -187,6 +187,14 @@ export class OperationRouter {
           typeof parsed.StreamARN === 'string' ? payload : { StreamModeDetails: payload.StreamModeDetails },
         );
       case 'CreateStream': {
+        if (
+          createdMode === 'ON_DEMAND' &&
+          typeof payload.StreamName === 'string' &&
+          streamNameRefusal(payload.StreamName) === undefined
+        ) {
+          const refusal = modes.onDemandLimitRefusal();
+          if (refusal !== undefined) return errorAnswer(refusal);
+        }
         const shards = payload.ShardCount;
         // Within the model only (the backing store refuses the rest in the AWS words): the
         // model check comes before the account's shard limit.

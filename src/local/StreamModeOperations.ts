@@ -1,7 +1,8 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { firstRefusal, validationOf, violation } from './modelValidation.js';
 import { requestedStreamMode } from './streamModeRequest.js';
-import { StreamModes, type StreamMode } from './StreamModes.js';
+import { ON_DEMAND_STREAM_LIMIT, StreamModes, type StreamMode } from './StreamModes.js';
+import { onDemandStreamLimitExceeded, type AwsErrorAnswer } from './awsErrors.js';
 import { notActiveRefusal, UpdatingWindows } from './UpdatingWindows.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 
@@ -32,6 +33,14 @@ export class StreamModeOperations {
 
   get onDemandCount(): number {
     return this.modes.onDemandCount;
+  }
+
+  /** The refusal of one more on-demand stream, if the account has as many as it may. */
+  onDemandLimitRefusal(): AwsErrorAnswer | undefined {
+    const count = this.modes.onDemandCount;
+    return count >= ON_DEMAND_STREAM_LIMIT
+      ? onDemandStreamLimitExceeded(count, ON_DEMAND_STREAM_LIMIT)
+      : undefined;
   }
 
   /** A stream was created (in `mode`) or deleted (undefined). */
@@ -67,6 +76,10 @@ export class StreamModeOperations {
       () => this.isUpdating(streamName) || this.options.isBusy(streamName),
     );
     if (refusal !== undefined) return errorAnswer(refusal);
+    if (mode === 'ON_DEMAND' && this.modeOf(streamName) === 'PROVISIONED') {
+      const overLimit = this.onDemandLimitRefusal();
+      if (overLimit !== undefined) return errorAnswer(overLimit);
+    }
     this.modes.set(streamName, mode);
     this.updating.start(streamName);
     return jsonAnswer(200, {});
