@@ -137,4 +137,18 @@ describe('local Kinesis: the model check of the operations the front answers', (
       ),
     );
   });
+  it('TagResource and UntagResource list a missing ResourceARN with the tags', async () => {
+    expect(await post(local.endpoint, 'TagResource', {})).toEqual(
+      validation(notNull('resourceARN'), notNull('tags')),
+    );
+    expect(await post(local.endpoint, 'UntagResource', {})).toEqual(
+      validation(notNull('resourceARN'), notNull('tagKeys')),
+    );
+  });
+
+  it('PutResourcePolicy lists a missing ResourceARN with a missing Policy', async () => {
+    expect(await post(local.endpoint, 'PutResourcePolicy', {})).toEqual(
+      validation(notNull('resourceARN'), notNull('policy')),
+    );
+  });
 });
