@@ -151,4 +151,21 @@ describe('local Kinesis: the model check of the operations the front answers', (
       validation(notNull('resourceARN'), notNull('policy')),
     );
   });
+  it('ListStreamConsumers and DescribeStreamConsumer list every broken member', async () => {
+    expect(await post(local.endpoint, 'ListStreamConsumers', { MaxResults: 0 })).toEqual(
+      validation(
+        "Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
+        notNull('streamARN'),
+      ),
+    );
+    expect(
+      await post(local.endpoint, 'DescribeStreamConsumer', { StreamARN: 'bad', ConsumerName: '' }),
+    ).toEqual(
+      validation(
+        "Value 'bad' at 'streamARN' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+",
+        "Value '' at 'consumerName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+        "Value '' at 'consumerName' failed to satisfy constraint: Member must have length greater than or equal to 1",
+      ),
+    );
+  });
 });

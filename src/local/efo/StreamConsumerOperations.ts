@@ -14,9 +14,14 @@ import {
   tooManyConsumers,
   tooManyCreatingConsumers,
 } from './fanOutErrors.js';
-import { consumerNameViolations, STREAM_ARN_PATTERN, streamArnViolations } from './fanOutRequestModel.js';
+import {
+  consumerMemberViolations,
+  consumerNameViolations,
+  STREAM_ARN_PATTERN,
+  streamArnViolations,
+} from './fanOutRequestModel.js';
 import type { StreamConsumer, StreamConsumerRegistry } from './StreamConsumerRegistry.js';
-import { validationOf } from '../modelValidation.js';
+import { firstRefusal, validationOf } from '../modelValidation.js';
 
 export const CONSUMER_OPERATIONS = new Set([
   'RegisterStreamConsumer',
@@ -110,13 +115,19 @@ export class StreamConsumerOperations {
   private async list(payload: JsonObject): Promise<UpstreamAnswer> {
     const { registry } = this.options;
     const maxResults = payload.MaxResults ?? DEFAULT_LIST_RESULTS;
-    if (
+    const badMaxResults =
       typeof maxResults !== 'number' ||
       !Number.isInteger(maxResults) ||
       maxResults < 1 ||
-      maxResults > MAX_LIST_RESULTS
-    ) {
-      return errorAnswer(rangeRefusal(maxResults, 'maxResults', 1, MAX_LIST_RESULTS));
+      maxResults > MAX_LIST_RESULTS;
+    // The model check of both members first, in one ValidationException.
+    const arnBroken = streamArnViolations(payload.StreamARN);
+    const invalid = firstRefusal(
+      badMaxResults ? rangeRefusal(maxResults, 'maxResults', 1, MAX_LIST_RESULTS) : undefined,
+      arnBroken.length > 0 ? validationOf(arnBroken) : undefined,
+    );
+    if (invalid !== undefined || typeof maxResults !== 'number') {
+      return errorAnswer(invalid ?? rangeRefusal(maxResults, 'maxResults', 1, MAX_LIST_RESULTS));
     }
     const stream = await this.stream(payload.StreamARN);
     if ('type' in stream) return errorAnswer(stream);
@@ -176,6 +187,8 @@ export class StreamConsumerOperations {
   /** The consumer a request names: by ConsumerARN, or by StreamARN and ConsumerName. */
   private async consumer(payload: JsonObject): Promise<StreamConsumer | AwsErrorAnswer> {
     const { registry } = this.options;
+    const broken = consumerMemberViolations(payload);
+    if (broken.length > 0) return validationOf(broken);
     const arn = payload.ConsumerARN;
     if (arn !== undefined && arn !== null) {
       if (typeof arn !== 'string' || parseConsumerArn(arn) === undefined) {

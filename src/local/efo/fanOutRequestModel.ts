@@ -84,13 +84,29 @@ export function subscribeToShardViolations(payload: JsonObject): string[] {
         ]
       : requiredStringViolations('shardId', shardId, SHARD_ID);
   return [
-    ...patternViolations(
-      'consumerARN',
-      arn,
-      typeof arn === 'string' && parseConsumerArn(arn) !== undefined,
-      CONSUMER_ARN_PATTERN,
-    ),
+    ...consumerArnViolations(arn),
     ...shardIdBroken,
     ...startingPositionViolations(payload.StartingPosition),
   ];
+}
+
+/**
+ * The members naming a consumer in DescribeStreamConsumer and DeregisterStreamConsumer, all
+ * optional in the model: each one given that the model refuses (ConsumerARN, StreamARN,
+ * ConsumerName), to be listed in one ValidationException.
+ */
+export function consumerMemberViolations(payload: JsonObject): string[] {
+  const given = (value: unknown): boolean => value !== undefined && value !== null;
+  const { ConsumerARN: arn, StreamARN: streamArn, ConsumerName: name } = payload;
+  return [
+    ...(given(arn) ? consumerArnViolations(arn) : []),
+    ...(given(streamArn) ? streamArnViolations(streamArn) : []),
+    ...(given(name) ? consumerNameViolations(name) : []),
+  ];
+}
+
+/** A required ConsumerARN: present, and a consumer ARN. */
+function consumerArnViolations(value: unknown): string[] {
+  const matches = typeof value === 'string' && parseConsumerArn(value) !== undefined;
+  return patternViolations('consumerARN', value, matches, CONSUMER_ARN_PATTERN);
 }
