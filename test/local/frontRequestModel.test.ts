@@ -168,4 +168,15 @@ describe('local Kinesis: the model check of the operations the front answers', (
       ),
     );
   });
+  it('ListStreams refuses an empty NextToken for its length, with a bad Limit', async () => {
+    const tooShort =
+      "Value '' at 'nextToken' failed to satisfy constraint: Member must have length greater than or equal to 1";
+    expect(await post(local.endpoint, 'ListStreams', { NextToken: '' })).toEqual(validation(tooShort));
+    expect(await post(local.endpoint, 'ListStreams', { Limit: 0, NextToken: '' })).toEqual(
+      validation(
+        "Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+        tooShort,
+      ),
+    );
+  });
 });
