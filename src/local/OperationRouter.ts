@@ -32,6 +32,7 @@ import type { StreamModeOperations } from './StreamModeOperations.js';
 import type { StreamMode } from './StreamModes.js';
 import type { StreamRetention } from './StreamRetention.js';
 import { parseTagMap } from './tagRequests.js';
+import { parseUpdateShardCount } from './updateShardCountRequest.js';
 import {
   errorAnswer,
   jsonAnswer,
@@ -144,12 +145,17 @@ export class OperationRouter {
           return errorAnswer(invalidArgument('NextToken and StreamARN cannot be provided together.'));
         }
         return operations.listShards(payload);
-      case 'UpdateShardCount':
+      case 'UpdateShardCount': {
         stats.forwardedRequests += 1;
-        if (streamName !== undefined && (modes.isUpdating(streamName) || encryption.isUpdating(streamName))) {
-          return errorAnswer(resourceInUse(streamName, 'UPDATING'));
+        // The model check first: a malformed request is refused whatever the stream's state.
+        const request = parseUpdateShardCount(payload);
+        if ('status' in request) return errorAnswer(request);
+        const named = request.streamName;
+        if (modes.isUpdating(named) || encryption.isUpdating(named)) {
+          return errorAnswer(resourceInUse(named, 'UPDATING'));
         }
         return operations.updateShardCount(payload);
+      }
       case 'DescribeLimits':
         stats.forwardedRequests += 1;
         return operations.describeLimits(modes.onDemandCount);
@@ -177,8 +183,18 @@ export class OperationRouter {
       case 'UpdateStreamMode':
         stats.forwardedRequests += 1;
         // UpdateStreamMode names its stream by ARN only.
-        return modes.updateStreamMode(typeof parsed.StreamARN === 'string' ? payload : {});
+        return modes.updateStreamMode(
+          typeof parsed.StreamARN === 'string' ? payload : { StreamModeDetails: payload.StreamModeDetails },
+        );
       case 'CreateStream': {
+        if (
+          createdMode === 'ON_DEMAND' &&
+          typeof payload.StreamName === 'string' &&
+          streamNameRefusal(payload.StreamName) === undefined
+        ) {
+          const refusal = modes.onDemandLimitRefusal();
+          if (refusal !== undefined) return errorAnswer(refusal);
+        }
         const shards = payload.ShardCount;
         // Within the model only (the backing store refuses the rest in the AWS words): the
         // model check comes before the account's shard limit.

@@ -2,6 +2,7 @@ import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/clien
 import { answerOfSdkError, invalidArgument, type AwsErrorAnswer } from './awsErrors.js';
 import { parseConsumerArn } from './efo/consumerArn.js';
 import { consumerNotFound, missingMember } from './efo/fanOutErrors.js';
+import { firstRefusal } from './modelValidation.js';
 import { checkPolicyDocument } from './policyDocument.js';
 import { typeMismatch } from './serializationErrors.js';
 import { streamNameOfArn } from './streamArn.js';
@@ -35,11 +36,17 @@ export class ResourcePolicies {
   async answer(operation: string, payload: JsonObject): Promise<UpstreamAnswer> {
     this.pruneConsumers();
     const arn = parseResourceArn(payload.ResourceARN);
-    if (typeof arn !== 'string') return errorAnswer(arn);
+    const { Policy: given } = payload;
+    // The model check of both members first, in one ValidationException.
+    const missingPolicy =
+      operation === 'PutResourcePolicy' && (given === undefined || given === null)
+        ? missingMember('policy')
+        : undefined;
+    const invalid = firstRefusal(typeof arn === 'string' ? undefined : arn, missingPolicy);
+    if (invalid !== undefined || typeof arn !== 'string')
+      return errorAnswer(invalid ?? missingMember('resourceARN'));
     let policy: string | undefined;
     if (operation === 'PutResourcePolicy') {
-      const { Policy: given } = payload;
-      if (given === undefined || given === null) return errorAnswer(missingMember('policy'));
       if (typeof given !== 'string')
         return errorAnswer(typeMismatch('String', given) ?? missingMember('policy'));
       const problem = checkPolicyDocument(given);

@@ -63,7 +63,10 @@ export class ResourceTags {
     // The model's check of StreamName (the *Stream operations) comes with the other members'.
     const notString = typeMismatch('String', payload.StreamName);
     if (notString !== undefined) return errorAnswer(notString);
-    const named = operation.endsWith('Stream') ? streamNameRefusal(payload.StreamName) : undefined;
+    // The *Resource operations' ResourceARN is a model member too, listed with the others.
+    const named = operation.endsWith('Stream')
+      ? streamNameRefusal(payload.StreamName)
+      : resourceArnRefusal(payload.ResourceARN);
     switch (operation) {
       case 'AddTagsToStream':
       case 'TagResource': {
@@ -203,6 +206,12 @@ function modelFirst(
 ): AwsErrorAnswer | undefined {
   const tagsRefusal = 'error' in parsed ? (parsed as { readonly error: AwsErrorAnswer }).error : undefined;
   return firstRefusal(named, tagsRefusal?.type === 'InvalidArgumentException' ? undefined : tagsRefusal);
+}
+
+/** The refusal of a malformed or missing ResourceARN, or undefined. */
+function resourceArnRefusal(value: unknown): AwsErrorAnswer | undefined {
+  const arn = parseResourceArn(value);
+  return typeof arn === 'string' ? undefined : arn;
 }
 
 function streamKey(streamName: string): string {

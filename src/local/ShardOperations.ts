@@ -9,7 +9,7 @@ import {
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { listShardsPage, parseListShards } from './listShardsPage.js';
 import { ShardCountUpdater } from './ShardCountUpdater.js';
-import type { StreamMode } from './StreamModes.js';
+import { ON_DEMAND_STREAM_LIMIT, type StreamMode } from './StreamModes.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 import { parseUpdateShardCount, scalingRefusal } from './updateShardCountRequest.js';
 import { countOpenShards, isOpen, listAllShards } from './upstreamShards.js';
@@ -113,7 +113,7 @@ export class ShardOperations {
         ShardLimit: this.options.shardLimit,
         OpenShardCount: open,
         OnDemandStreamCount: onDemandStreams,
-        OnDemandStreamCountLimit: 50,
+        OnDemandStreamCountLimit: ON_DEMAND_STREAM_LIMIT,
       });
     } catch (error) {
       return errorAnswer(answerOfSdkError(error));

@@ -1,7 +1,8 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { validationError } from './awsErrors.js';
+import { firstRefusal, validationOf, violation } from './modelValidation.js';
 import { requestedStreamMode } from './streamModeRequest.js';
-import { StreamModes, type StreamMode } from './StreamModes.js';
+import { ON_DEMAND_STREAM_LIMIT, StreamModes, type StreamMode } from './StreamModes.js';
+import { onDemandStreamLimitExceeded, type AwsErrorAnswer } from './awsErrors.js';
 import { notActiveRefusal, UpdatingWindows } from './UpdatingWindows.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 
@@ -34,6 +35,14 @@ export class StreamModeOperations {
     return this.modes.onDemandCount;
   }
 
+  /** The refusal of one more on-demand stream, if the account has as many as it may. */
+  onDemandLimitRefusal(): AwsErrorAnswer | undefined {
+    const count = this.modes.onDemandCount;
+    return count >= ON_DEMAND_STREAM_LIMIT
+      ? onDemandStreamLimitExceeded(count, ON_DEMAND_STREAM_LIMIT)
+      : undefined;
+  }
+
   /** A stream was created (in `mode`) or deleted (undefined). */
   record(streamName: string, mode: StreamMode | undefined): void {
     this.updating.forget(streamName);
@@ -49,28 +58,28 @@ export class StreamModeOperations {
   /** UpdateStreamMode, with the stream named by StreamName (resolved from its StreamARN). */
   async updateStreamMode(payload: JsonObject): Promise<UpstreamAnswer> {
     const streamName = payload.StreamName;
-    if (typeof streamName !== 'string') {
-      return errorAnswer(
-        validationError(
-          "1 validation error detected: Value null at 'streamARN' failed to satisfy constraint: Member must not be null",
-        ),
-      );
-    }
     const mode = requestedStreamMode(payload);
-    if (mode === undefined) {
-      return errorAnswer(
-        validationError(
-          "1 validation error detected: Value null at 'streamModeDetails' failed to satisfy constraint: Member must not be null",
-        ),
-      );
+    // Both required members checked at once, as the model lists them.
+    const missing: string[] = [];
+    if (typeof streamName !== 'string') missing.push(violation(null, 'streamARN', 'Member must not be null'));
+    if (mode === undefined) missing.push(violation(null, 'streamModeDetails', 'Member must not be null'));
+    const invalid = firstRefusal(
+      missing.length > 0 ? validationOf(missing) : undefined,
+      typeof mode === 'object' ? mode : undefined,
+    );
+    if (invalid !== undefined || typeof streamName !== 'string' || typeof mode !== 'string') {
+      return errorAnswer(invalid ?? validationOf(missing));
     }
-    if (typeof mode === 'object') return errorAnswer(mode);
     const refusal = await notActiveRefusal(
       this.options.admin,
       streamName,
       () => this.isUpdating(streamName) || this.options.isBusy(streamName),
     );
     if (refusal !== undefined) return errorAnswer(refusal);
+    if (mode === 'ON_DEMAND' && this.modeOf(streamName) === 'PROVISIONED') {
+      const overLimit = this.onDemandLimitRefusal();
+      if (overLimit !== undefined) return errorAnswer(overLimit);
+    }
     this.modes.set(streamName, mode);
     this.updating.start(streamName);
     return jsonAnswer(200, {});

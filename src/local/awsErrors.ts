@@ -142,6 +142,17 @@ export function shardLimitExceeded(
   );
 }
 
+/**
+ * The refusal of a new on-demand stream (CreateStream, or UpdateStreamMode of a provisioned one)
+ * past the account's on-demand stream limit. AWS documents the limit, not its wording: worded here.
+ */
+export function onDemandStreamLimitExceeded(onDemandStreams: number, limit: number): AwsErrorAnswer {
+  return limitExceeded(
+    `This request would exceed the limit of ${limit} streams in ON_DEMAND mode for the account ` +
+      `${localAccountId()}. Current ON_DEMAND stream count for the account: ${onDemandStreams}.`,
+  );
+}
+
 /** The error answer an SDK call to the backing store failed with (its status, name and message). */
 export function answerOfSdkError(error: unknown): AwsErrorAnswer {
   const fields = (typeof error === 'object' && error !== null ? error : {}) as {

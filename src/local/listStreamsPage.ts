@@ -3,8 +3,8 @@ import {
   ListStreamsCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { STREAM_NAME, stringMemberRefusal } from './modelValidation.js';
-import { invalidArgument, type AwsErrorAnswer } from './awsErrors.js';
+import { firstRefusal, STREAM_NAME, stringMemberRefusal, type StringConstraints } from './modelValidation.js';
+import { invalidArgument, rangeRefusal, type AwsErrorAnswer } from './awsErrors.js';
 import type { StreamMode } from './StreamModes.js';
 import type { JsonObject } from './UpstreamAnswer.js';
 
@@ -12,6 +12,8 @@ import type { JsonObject } from './UpstreamAnswer.js';
 export const MAX_STREAMS_PER_PAGE = 100;
 const MAX_LIMIT = 10_000;
 const TOKEN_LIFETIME_MS = 300_000;
+/** A NextToken in the model: 1 to 1,048,576 characters. */
+const NEXT_TOKEN: StringConstraints = { min: 1, max: 1_048_576 };
 
 /** What a ListStreams request asks for, once its NextToken (if any) is unpacked. */
 export interface ListStreamsQuery {
@@ -28,18 +30,28 @@ interface TokenBody {
 }
 
 /**
- * Reads a ListStreams request. Undefined: a Limit out of range, which the backing store refuses
- * in the AWS words. A NextToken carries on from its page (it wins over ExclusiveStartStreamName).
+ * Reads a ListStreams request. Undefined: a Limit out of range with a well-formed NextToken (if
+ * any), which the backing store refuses in the AWS words. A NextToken carries on from its page (it wins over ExclusiveStartStreamName).
  */
 export function parseListStreams(
   payload: JsonObject,
   now: number,
 ): ListStreamsQuery | AwsErrorAnswer | undefined {
   const limit = payload.Limit ?? MAX_STREAMS_PER_PAGE;
-  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT)
-    return undefined;
-  const capped = Math.min(limit, MAX_STREAMS_PER_PAGE);
   const token = payload.NextToken;
+  const start = payload.ExclusiveStartStreamName;
+  const badLimit = typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT;
+  // A NextToken is a model member too (1 to 1,048,576 characters), listed with the others.
+  const badToken = stringMemberRefusal('nextToken', token, NEXT_TOKEN);
+  if (badToken !== undefined) {
+    return firstRefusal(
+      badLimit ? rangeRefusal(limit, 'limit', 1, MAX_LIMIT) : undefined,
+      stringMemberRefusal('exclusiveStartStreamName', start, STREAM_NAME),
+      badToken,
+    );
+  }
+  if (badLimit) return undefined;
+  const capped = Math.min(limit, MAX_STREAMS_PER_PAGE);
   if (token !== undefined && token !== null) {
     const body = decodeToken(token);
     if (body === undefined) return invalidArgument(`Invalid NextToken: ${String(token)}`);
@@ -52,7 +64,6 @@ export function parseListStreams(
     }
     return { after: body.a, limit: capped };
   }
-  const start = payload.ExclusiveStartStreamName;
   const badStart = stringMemberRefusal('exclusiveStartStreamName', start, STREAM_NAME);
   if (badStart !== undefined) return badStart;
   return { after: typeof start === 'string' ? start : undefined, limit: capped };

@@ -52,6 +52,36 @@ export function stringMemberViolations(
 }
 
 /**
+ * The model's check of a required string member: `Value null ... Member must not be null` when
+ * it is missing, else what `stringMemberViolations` finds.
+ */
+export function requiredStringViolations(
+  member: string,
+  value: unknown,
+  constraints: StringConstraints,
+): string[] {
+  if (value === undefined || value === null) return [violation(null, member, 'Member must not be null')];
+  return stringMemberViolations(member, value, constraints);
+}
+
+/**
+ * The model's check of an enum member: `Member must not be null` when it is missing and
+ * `required`, `Member must satisfy enum value set: [A, B]` when it is not one of `values`.
+ */
+export function enumViolations(
+  member: string,
+  value: unknown,
+  values: readonly string[],
+  required: boolean,
+): string[] {
+  if (value === undefined || value === null) {
+    return required ? [violation(null, member, 'Member must not be null')] : [];
+  }
+  if (typeof value === 'string' && values.includes(value)) return [];
+  return [violation(String(value), member, `Member must satisfy enum value set: [${values.join(', ')}]`)];
+}
+
+/**
  * One broken constraint as the model words it: `Value '<value>' at '<member>' failed to satisfy
  * constraint: <constraint>`, or `Value null at ...` for a missing value. `value` is the value as
  * Kinesis prints it (a blob as a Java byte buffer, a list as its members; see the callers).

@@ -1,11 +1,12 @@
+import { limitExceeded, localAccountId, rangeRefusal, type AwsErrorAnswer } from './awsErrors.js';
 import {
-  limitExceeded,
-  localAccountId,
-  rangeRefusal,
-  validationError,
-  type AwsErrorAnswer,
-} from './awsErrors.js';
-import { missingMember } from './efo/fanOutErrors.js';
+  enumViolations,
+  firstRefusal,
+  requiredStringViolations,
+  STREAM_NAME,
+  validationOf,
+  violation,
+} from './modelValidation.js';
 
 const MAX_SHARD_COUNT_PER_STREAM = 10_000;
 /** The model's bound on TargetShardCount. */
@@ -16,29 +17,37 @@ export interface UpdateShardCountRequest {
   readonly target: number;
 }
 
-/** Reads an UpdateShardCount request (StreamName already resolved from a StreamARN). */
+const SCALING_TYPES = ['UNIFORM_SCALING'] as const;
+
+/**
+ * Reads an UpdateShardCount request (StreamName already resolved from a StreamARN): every member
+ * the model refuses (ScalingType, StreamName, TargetShardCount: missing, or not in the model's
+ * enum, pattern, length or range) in one ValidationException, as Kinesis lists them.
+ */
 export function parseUpdateShardCount(
   payload: Record<string, unknown>,
 ): UpdateShardCountRequest | AwsErrorAnswer {
   const { StreamName: streamName, TargetShardCount: target, ScalingType: scalingType } = payload;
-  if (typeof streamName !== 'string') {
-    return validationError(
-      "1 validation error detected: Value null at 'streamName' failed to satisfy constraint: Member must not be null",
-    );
-  }
-  if (target === undefined || target === null) return missingMember('targetShardCount');
-  if (
+  const broken = [
+    ...enumViolations('scalingType', scalingType, SCALING_TYPES, true),
+    ...requiredStringViolations('streamName', streamName, STREAM_NAME),
+  ];
+  let targetRefusal: AwsErrorAnswer | undefined;
+  if (target === undefined || target === null) {
+    broken.push(violation(null, 'targetShardCount', 'Member must not be null'));
+  } else if (
     typeof target !== 'number' ||
     !Number.isInteger(target) ||
     target < 1 ||
     target > MAX_TARGET_SHARD_COUNT
   ) {
-    return rangeRefusal(target, 'targetShardCount', 1, MAX_TARGET_SHARD_COUNT);
+    targetRefusal = rangeRefusal(target, 'targetShardCount', 1, MAX_TARGET_SHARD_COUNT);
   }
-  if (scalingType !== 'UNIFORM_SCALING') {
-    return validationError(
-      `1 validation error detected: Value '${String(scalingType)}' at 'scalingType' failed to satisfy constraint: Member must satisfy enum value set: [UNIFORM_SCALING]`,
-    );
+  const refusal = firstRefusal(broken.length > 0 ? validationOf(broken) : undefined, targetRefusal);
+  if (refusal !== undefined) return refusal;
+  // A member of another JSON type is a SerializationException, answered before this check.
+  if (typeof streamName !== 'string' || typeof target !== 'number') {
+    return validationOf([violation(null, 'streamName', 'Member must not be null')]);
   }
   return { streamName, target };
 }

@@ -7,16 +7,13 @@ import type { MutableLocalKinesisStats } from '../LocalKinesisStats.js';
 import { errorAnswer, type JsonObject, type UpstreamAnswer } from '../UpstreamAnswer.js';
 import { listAllShards } from '../upstreamShards.js';
 import type { BackingStoreJson } from './BackingStoreJson.js';
-import { parseConsumerArn } from './consumerArn.js';
 import { EventStreamExchange } from './EventStreamExchange.js';
 import type { EventPayloadEncoding } from './eventStreamMessages.js';
 import { FanOutByteBudget } from './FanOutByteBudget.js';
 import {
   anotherSubscription,
-  badPattern,
   consumerNotActive,
   consumerNotFound,
-  missingMember,
   shardNotFound,
   subscribeRateExceeded,
 } from './fanOutErrors.js';
@@ -26,6 +23,8 @@ import { CONSUMER_OPERATIONS, StreamConsumerOperations } from './StreamConsumerO
 import { StreamConsumerRegistry, type StreamConsumer } from './StreamConsumerRegistry.js';
 import { parseStartingPosition, subscriptionStart } from './subscriptionStart.js';
 import { storeShardId } from '../storeShardId.js';
+import { validationOf } from '../modelValidation.js';
+import { subscribeToShardViolations } from './fanOutRequestModel.js';
 
 /** An open SubscribeToShard subscription, as the test hooks see it. */
 export interface SubscriptionInfo {
@@ -181,21 +180,13 @@ export class EnhancedFanOut {
     encoding: EventPayloadEncoding,
   ): Promise<AwsErrorAnswer | undefined> {
     const { limits, clock, store, admin, stats, efo } = this.options;
-    const arn = payload.ConsumerARN;
-    if (arn === undefined || arn === null) return missingMember('consumerARN');
-    if (typeof arn !== 'string' || parseConsumerArn(arn) === undefined) {
-      return badPattern(
-        'consumerARN',
-        arn,
-        '^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+',
-      );
-    }
-    if (payload.ShardId === undefined || payload.ShardId === null) return missingMember('shardId');
-    if (typeof payload.ShardId !== 'string' || !/^[a-zA-Z0-9_.-]{1,128}$/.test(payload.ShardId)) {
-      return badPattern('shardId', payload.ShardId, '[a-zA-Z0-9_.-]+');
-    }
+    // The model check first, every broken member in one ValidationException.
+    const broken = subscribeToShardViolations(payload);
+    if (broken.length > 0) return validationOf(broken);
+    const arn = payload.ConsumerARN as string;
+    const givenShardId = payload.ShardId as string;
     // "shardId-1" and "1" name shardId-000000000001, as GetShardIterator reads them.
-    const shardId = storeShardId(payload.ShardId) ?? payload.ShardId;
+    const shardId = storeShardId(givenShardId) ?? givenShardId;
     const position = parseStartingPosition(payload.StartingPosition);
     if ('status' in position) return position;
     const consumer = this.registry.findByArn(arn);

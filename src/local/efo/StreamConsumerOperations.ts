@@ -3,7 +3,7 @@ import { invalidArgument, rangeRefusal, type AwsErrorAnswer } from '../awsErrors
 import { streamNameOfArn } from '../streamArn.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from '../UpstreamAnswer.js';
 import type { BackingStoreJson } from './BackingStoreJson.js';
-import { CONSUMER_NAME, parseConsumerArn } from './consumerArn.js';
+import { parseConsumerArn } from './consumerArn.js';
 import {
   badPattern,
   consumerExists,
@@ -14,7 +14,14 @@ import {
   tooManyConsumers,
   tooManyCreatingConsumers,
 } from './fanOutErrors.js';
+import {
+  consumerMemberViolations,
+  consumerNameViolations,
+  STREAM_ARN_PATTERN,
+  streamArnViolations,
+} from './fanOutRequestModel.js';
 import type { StreamConsumer, StreamConsumerRegistry } from './StreamConsumerRegistry.js';
+import { firstRefusal, validationOf } from '../modelValidation.js';
 
 export const CONSUMER_OPERATIONS = new Set([
   'RegisterStreamConsumer',
@@ -23,7 +30,6 @@ export const CONSUMER_OPERATIONS = new Set([
   'DeregisterStreamConsumer',
 ]);
 
-const STREAM_ARN_PATTERN = 'arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+';
 const CONSUMER_ARN_PATTERN =
   '^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+';
 /** The default page size, and the most consumers one answer holds whatever MaxResults asks. */
@@ -72,10 +78,15 @@ export class StreamConsumerOperations {
 
   private async register(payload: JsonObject): Promise<UpstreamAnswer> {
     const { registry } = this.options;
+    // The model check first (both members, in one ValidationException), then the stream.
+    const broken = [
+      ...streamArnViolations(payload.StreamARN),
+      ...consumerNameViolations(payload.ConsumerName),
+    ];
+    if (broken.length > 0) return errorAnswer(validationOf(broken));
     const stream = await this.stream(payload.StreamARN);
     if ('type' in stream) return errorAnswer(stream);
-    const name = consumerName(payload.ConsumerName);
-    if (typeof name !== 'string') return errorAnswer(name);
+    const name = payload.ConsumerName as string;
     if (stream.streamStatus === 'CREATING' || stream.streamStatus === 'DELETING') {
       return errorAnswer(streamNotActive(stream.streamName, stream.streamStatus));
     }
@@ -104,13 +115,19 @@ export class StreamConsumerOperations {
   private async list(payload: JsonObject): Promise<UpstreamAnswer> {
     const { registry } = this.options;
     const maxResults = payload.MaxResults ?? DEFAULT_LIST_RESULTS;
-    if (
+    const badMaxResults =
       typeof maxResults !== 'number' ||
       !Number.isInteger(maxResults) ||
       maxResults < 1 ||
-      maxResults > MAX_LIST_RESULTS
-    ) {
-      return errorAnswer(rangeRefusal(maxResults, 'maxResults', 1, MAX_LIST_RESULTS));
+      maxResults > MAX_LIST_RESULTS;
+    // The model check of both members first, in one ValidationException.
+    const arnBroken = streamArnViolations(payload.StreamARN);
+    const invalid = firstRefusal(
+      badMaxResults ? rangeRefusal(maxResults, 'maxResults', 1, MAX_LIST_RESULTS) : undefined,
+      arnBroken.length > 0 ? validationOf(arnBroken) : undefined,
+    );
+    if (invalid !== undefined || typeof maxResults !== 'number') {
+      return errorAnswer(invalid ?? rangeRefusal(maxResults, 'maxResults', 1, MAX_LIST_RESULTS));
     }
     const stream = await this.stream(payload.StreamARN);
     if ('type' in stream) return errorAnswer(stream);
@@ -170,6 +187,8 @@ export class StreamConsumerOperations {
   /** The consumer a request names: by ConsumerARN, or by StreamARN and ConsumerName. */
   private async consumer(payload: JsonObject): Promise<StreamConsumer | AwsErrorAnswer> {
     const { registry } = this.options;
+    const broken = consumerMemberViolations(payload);
+    if (broken.length > 0) return validationOf(broken);
     const arn = payload.ConsumerARN;
     if (arn !== undefined && arn !== null) {
       if (typeof arn !== 'string' || parseConsumerArn(arn) === undefined) {
@@ -216,9 +235,6 @@ export class StreamConsumerOperations {
 }
 
 function consumerName(value: unknown): string | AwsErrorAnswer {
-  if (value === undefined || value === null) return missingMember('consumerName');
-  if (typeof value !== 'string' || !CONSUMER_NAME.test(value)) {
-    return badPattern('consumerName', value, '[a-zA-Z0-9_.-]+');
-  }
-  return value;
+  const broken = consumerNameViolations(value);
+  return broken.length > 0 ? validationOf(broken) : (value as string);
 }

@@ -9,8 +9,6 @@ export interface ConsumerArnParts {
 const CONSUMER_ARN =
   /^(arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/([a-zA-Z0-9_.-]{1,128}))\/consumer\/([a-zA-Z0-9_.-]{1,128}):(\d{1,20})$/;
 
-export const CONSUMER_NAME = /^[a-zA-Z0-9_.-]{1,128}$/;
-
 export function consumerArn(streamArn: string, consumerName: string, creationMs: number): string {
   return `${streamArn}/consumer/${consumerName}:${Math.floor(creationMs / 1000)}`;
 }

@@ -3,6 +3,8 @@ import { epochMs } from '../listShardsPage.js';
 import type { JsonObject } from '../UpstreamAnswer.js';
 import { encodesNoShard } from '../encodesNoShard.js';
 import type { BackingStoreAnswer, BackingStoreJson } from './BackingStoreJson.js';
+import { validationOf } from '../modelValidation.js';
+import { startingPositionViolations } from './fanOutRequestModel.js';
 
 /** Where a subscription starts reading a shard. */
 export interface SubscriptionStart {
@@ -25,31 +27,13 @@ export type StartingPosition =
 
 const PAGE_LIMIT = 10_000;
 
-/** The pattern of a SequenceNumber in the Kinesis API model. */
-const SEQUENCE_NUMBER_PATTERN = '0|([1-9]\\d{0,128})';
-const SEQUENCE_NUMBER = /^(?:0|[1-9]\d{0,128})$/;
-
 /** Reads a StartingPosition; an error answer if it is not one Kinesis accepts. */
 export function parseStartingPosition(value: unknown): StartingPosition | AwsErrorAnswer {
-  if (typeof value !== 'object' || value === null) {
-    return {
-      status: 400,
-      type: 'ValidationException',
-      message:
-        "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null",
-    };
-  }
+  // The API model's check comes first: the position and its Type given, a SequenceNumber
+  // matching its pattern.
+  const broken = startingPositionViolations(value);
+  if (broken.length > 0) return validationOf(broken);
   const { Type: type, SequenceNumber: sequenceNumber, Timestamp: timestamp } = value as JsonObject;
-  // The API model's check comes first: a SequenceNumber, given, matches its pattern.
-  if (typeof sequenceNumber === 'string' && !SEQUENCE_NUMBER.test(sequenceNumber)) {
-    return {
-      status: 400,
-      type: 'ValidationException',
-      message:
-        `1 validation error detected: Value '${sequenceNumber}' at 'startingPosition.sequenceNumber' failed ` +
-        `to satisfy constraint: Member must satisfy regular expression pattern: ${SEQUENCE_NUMBER_PATTERN}`,
-    };
-  }
   switch (type) {
     case 'TRIM_HORIZON':
     case 'LATEST':
@@ -68,14 +52,8 @@ export function parseStartingPosition(value: unknown): StartingPosition | AwsErr
       return { type, timestampMs };
     }
     default:
-      return {
-        status: 400,
-        type: 'ValidationException',
-        message:
-          `1 validation error detected: Value '${String(type)}' at 'startingPosition.type' failed to satisfy ` +
-          'constraint: Member must satisfy enum value set: [AT_SEQUENCE_NUMBER, AFTER_SEQUENCE_NUMBER, ' +
-          'TRIM_HORIZON, LATEST, AT_TIMESTAMP]',
-      };
+      // Not reached: the model check above refuses any other Type.
+      return invalidArgument(`StartingPosition Type ${String(type)} is not one Kinesis takes.`);
   }
 }
 
