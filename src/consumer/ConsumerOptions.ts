@@ -115,7 +115,10 @@ export interface ConsumerOptions {
   readonly expoBackoff?: number;
   /** Largest back-off delay in ms (default 30000). */
   readonly expoBackoffLimit?: number;
-  /** Create the stream if it does not exist (default false). */
+  /**
+   * Create the stream if it does not exist (default false). The consumer then waits up to 120 s
+   * (a fixed wait) for it to become ACTIVE, and errors with StreamNotActiveError after that.
+   */
   readonly createStream?: boolean;
   /** Shards of a created stream (default 1). */
   readonly createStreamShards?: number;

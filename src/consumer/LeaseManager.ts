@@ -2,6 +2,7 @@ import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import type { Checkpointer, Lease, ShardLineage } from '../checkpointers/Checkpointer.js';
 import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
 import type { LeaseCoordinator } from '../checkpointers/LeaseCoordinator.js';
+import { MAX_TIMER_MS } from '../kinesis/callDeadline.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import { NOT_RELEASED, releasedOutcome, type LeaseReleaseOutcome } from './LeaseReleaseOutcome.js';
@@ -260,9 +261,10 @@ export class LeaseManager {
     if (this.renewal !== undefined) return;
     const { coordinator } = this.options;
     const third = Math.floor(this.durationMs / 3);
-    const period = Math.max(
-      1,
-      coordinator === undefined ? third : Math.min(third, coordinator.heartbeatIntervalMs),
+    // At most the longest delay a timer takes: Node runs a longer one after 1 ms.
+    const period = Math.min(
+      MAX_TIMER_MS,
+      Math.max(1, coordinator === undefined ? third : Math.min(third, coordinator.heartbeatIntervalMs)),
     );
     const renewAll = () => this.renewAll();
     this.renewal = this.options.scheduler.schedule(function (this: SchedulerAction<undefined>) {
@@ -322,13 +324,17 @@ export class LeaseManager {
     }
   }
 
-  /** Schedules the loss of the lease at its deadline. */
+  /**
+   * Schedules the loss of the lease at its deadline. A deadline further than a timer can wait
+   * (Node runs a longer one after 1 ms) is waited for in steps of the longest delay.
+   */
   private arm(shardId: string, entry: HeldLease): void {
     entry.watchdog?.unsubscribe();
-    const delay = Math.max(0, entry.deadline - this.options.scheduler.now());
+    const delay = Math.min(MAX_TIMER_MS, Math.max(0, entry.deadline - this.options.scheduler.now()));
     entry.watchdog = this.options.scheduler.schedule(() => {
-      if (this.held.get(shardId) === entry && this.options.scheduler.now() >= entry.deadline)
-        this.lose(shardId, entry);
+      if (this.held.get(shardId) !== entry) return;
+      if (this.options.scheduler.now() >= entry.deadline) this.lose(shardId, entry);
+      else this.arm(shardId, entry);
     }, delay);
   }
 

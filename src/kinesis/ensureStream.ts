@@ -28,6 +28,12 @@ export interface EnsureStreamOptions {
   /** How long to wait for the stream to become usable, in ms (default 120000; Infinity: for good). */
   readonly timeoutMs?: number;
   /**
+   * When the wait began, on `now` (default: the call's start). A caller resuming a wait (after
+   * connection failures) gives its first start: `timeoutMs` counts from there and the error names
+   * the whole wait; a wait already over still looks (and creates) once before it fails.
+   */
+  readonly waitSince?: number;
+  /**
    * How long, in ms, connection failures (refused, DNS, TLS, resets, timeouts) may go on with no
    * answer from Kinesis before ensureStream fails with a ConnectionError naming the cause, instead
    * of waiting out `timeoutMs`. Any answer starts the count again. Default 20000; Infinity waits
@@ -71,6 +77,7 @@ interface ResolvedOptions {
   readonly create: boolean;
   readonly createInput: Omit<CreateStreamCommandInput, 'StreamName'>;
   readonly timeoutMs: number;
+  readonly waitSince: number | undefined;
   readonly pollIntervalMs: number;
   readonly connectionFailureTimeoutMs: number;
   readonly callTimeoutMs: number | undefined;
@@ -92,6 +99,13 @@ function waitMs(value: number): number {
   if (value === Number.POSITIVE_INFINITY) return value;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new InvalidOptionError('timeoutMs', value, 'expected a number of milliseconds > 0, or Infinity');
+  }
+  return value;
+}
+
+function waitSince(value: number | undefined): number | undefined {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value))) {
+    throw new InvalidOptionError('waitSince', value, 'expected a time in milliseconds on the `now` clock');
   }
   return value;
 }
@@ -147,6 +161,7 @@ function resolveOptions(options: EnsureStreamOptions): ResolvedOptions {
       ? { StreamModeDetails: { StreamMode: 'ON_DEMAND' } }
       : { ShardCount: shardCount ?? 1 },
     timeoutMs: waitMs(options.timeoutMs ?? DEFAULT_ENSURE_STREAM_TIMEOUT_MS),
+    waitSince: waitSince(options.waitSince),
     pollIntervalMs: positiveMs(
       'pollIntervalMs',
       options.pollIntervalMs ?? DEFAULT_ENSURE_STREAM_POLL_INTERVAL_MS,
@@ -199,7 +214,7 @@ export async function ensureStream(
   const { abortSignal, now } = resolved;
   const context = { streamName: address.streamName };
   const call = caller(resolved, context);
-  const deadline = now() + resolved.timeoutMs;
+  const deadline = (resolved.waitSince ?? now()) + resolved.timeoutMs;
   let lastStatus: string | undefined;
   let lastError: unknown;
   // When the current run of connection failures (no answer at all) began.

@@ -7,7 +7,6 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { kinesalite } from './loadKinesalite.js';
-import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { createKinesisClient } from '../kinesis/createKinesisClient.js';
 import { LocalKinesisClosedError, type LocalKinesisOperation } from './errors/LocalKinesisClosedError.js';
@@ -16,6 +15,7 @@ import { LocalKinesisTimeoutError } from './errors/LocalKinesisTimeoutError.js';
 import { LocalShardLimitError } from './errors/LocalShardLimitError.js';
 import type { SubscriptionFilter, SubscriptionInfo } from './efo/EnhancedFanOut.js';
 import { connectableEndpoint } from './connectableEndpoint.js';
+import { listenFailure } from './listenFailure.js';
 import { KinesisFrontServer } from './KinesisFrontServer.js';
 import { resolveLocalKinesisOptions, type LocalKinesisOptions } from './LocalKinesisOptions.js';
 import { emptyLocalKinesisStats, type LocalKinesisStats } from './LocalKinesisStats.js';
@@ -162,28 +162,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     await listen(front.server, resolved.port, resolved.host);
   } catch (error) {
     await shutdown();
-    const code = (error as { code?: unknown }).code;
-    if (code === 'EADDRINUSE') {
-      throw Object.assign(
-        new InvalidOptionError(
-          'port',
-          resolved.port,
-          `port ${resolved.port} on ${resolved.host} is already in use; choose another port, or 0 for a free one`,
-        ),
-        { cause: error },
-      );
-    }
-    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES') {
-      throw Object.assign(
-        new InvalidOptionError(
-          'host',
-          resolved.host,
-          `cannot listen on ${resolved.host}:${resolved.port} (${String(code)})`,
-        ),
-        { cause: error },
-      );
-    }
-    throw error;
+    throw listenFailure(error, resolved.port, resolved.host);
   }
 
   // Listening on every interface (0.0.0.0, ::): clients here connect through the loopback.

@@ -10,6 +10,8 @@ import {
   mergeMap,
   NEVER,
   of,
+  queueScheduler,
+  subscribeOn,
   takeUntil,
   tap,
   type MonoTypeOperatorFunction,
@@ -161,7 +163,12 @@ export class KinesisTransportStrategy
         mergeMap((shard) =>
           shardEvents(shard).pipe(
             concatMap((event) =>
-              event.kind === 'item' ? this.handle(event.item) : this.handleUndecodable(event),
+              (event.kind === 'item' ? this.handle(event.item) : this.handleUndecodable(event)).pipe(
+                // An event passed on at once (its lease gone) would let concatMap start the next
+                // queued one from inside its completion, one stack level per event: a backlog of
+                // some hundreds overflowed the stack. On the queue scheduler they run one by one.
+                subscribeOn(queueScheduler),
+              ),
             ),
           ),
         ),

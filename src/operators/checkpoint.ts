@@ -4,6 +4,8 @@ import {
   endWith,
   mergeMap,
   Observable,
+  queueScheduler,
+  subscribeOn,
   type MonoTypeOperatorFunction,
   type ObservableInput,
   type SchedulerAction,
@@ -275,6 +277,11 @@ export function checkpoint<T extends Checkpointable>(
                     complete: () => inner.complete(),
                   }),
                 ),
+              // Work that completes synchronously lets mergeMap subscribe the next queued item
+              // from inside its completion, one stack level per item: a backlog of some hundreds
+              // overflowed the stack (and RxJS may lose that error). On the queue scheduler the
+              // next subscription waits for the current one to return: a flat stack, same order.
+              subscribeOn(queueScheduler),
             );
           }, resolved.concurrency),
         );

@@ -70,6 +70,8 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
    * How long a producer keeps looking up (with back-off) a stream that does not exist yet or is
    * not ACTIVE before its items fail with StreamNotFoundError. Items wait in the queue meanwhile
    * and are delivered once the stream is ACTIVE. Default 60,000 ms; 0 fails at once; Infinity waits for good.
+   * With `createStream: true` it is also how long the stream it creates may stay CREATING, and must
+   * be more than 0.
    */
   readonly streamWaitTime?: number;
   /**

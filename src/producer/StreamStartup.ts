@@ -89,13 +89,14 @@ export class StreamStartup<T> {
   private ensureCreated(attempt: number): void {
     const { scheduler } = this;
     const deadlineMs = this.calls.deadline?.ms;
-    const waitLeft = this.startedAt + this.options.streamWaitTime - scheduler.now();
     // On the producer's scheduler, and through a caller's client with the deadline of its other calls.
     ensureStream(this.client, this.options.address, {
       create: true,
       shardCount: this.options.createStreamShards,
-      // The stream it creates is waited for as a missing or CREATING one is (0: not waited for).
-      timeoutMs: Math.max(1, waitLeft),
+      // The stream it creates is waited for as a missing or CREATING one is: streamWaitTime from
+      // the start (more than 0 with createStream), a retry after connection failures included.
+      timeoutMs: this.options.streamWaitTime,
+      waitSince: this.startedAt,
       connectionFailureTimeoutMs: this.options.connectionFailureTimeout,
       ...(deadlineMs === undefined ? {} : { callTimeoutMs: deadlineMs }),
       startTimer: (fire, ms) => {

@@ -203,12 +203,15 @@ export function resolveProducerOptions<T>(options: ProducerOptions<T>): Resolved
       `expected a number of milliseconds >= expoBackoff (${expoBackoff})`,
     ),
     afterFlush: functionOption('afterFlush', options.afterFlush, 'expected an (async) function'),
+    // A stream it creates is CREATING for a while: waiting 0 ms for it could only fail.
     streamWaitTime: numberOption(
       'streamWaitTime',
       options.streamWaitTime,
       DEFAULT_STREAM_WAIT_TIME_MS,
-      (v) => v === Number.POSITIVE_INFINITY || (Number.isFinite(v) && v >= 0),
-      'expected a number of milliseconds >= 0, or Infinity',
+      (v) => v === Number.POSITIVE_INFINITY || (Number.isFinite(v) && (createStream ? v > 0 : v >= 0)),
+      createStream
+        ? 'expected a number of milliseconds > 0, or Infinity: with createStream: true the producer waits for the stream it creates, which is CREATING for some seconds'
+        : 'expected a number of milliseconds >= 0, or Infinity',
     ),
     connectionFailureTimeout: numberOption(
       'connectionFailureTimeout',

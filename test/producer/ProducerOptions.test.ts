@@ -36,6 +36,17 @@ describe('resolveProducerOptions', () => {
     );
   });
 
+  it('refuses createStream: true with streamWaitTime 0, saying that a created stream must be waited for', () => {
+    const run = () => resolveProducerOptions({ streamName: 'orders', createStream: true, streamWaitTime: 0 });
+    expect(run).toThrow(InvalidOptionError);
+    expect(run).toThrow(/"streamWaitTime".*createStream: true.*CREATING/);
+    // Without createStream, 0 still means: fail at once when the stream is missing or not ACTIVE.
+    expect(resolveProducerOptions({ streamName: 'orders', streamWaitTime: 0 }).streamWaitTime).toBe(0);
+    expect(
+      resolveProducerOptions({ streamName: 'orders', createStream: true, streamWaitTime: 1 }).streamWaitTime,
+    ).toBe(1);
+  });
+
   it('accepts a stream ARN', () => {
     const resolved = resolveProducerOptions({
       streamName: 'arn:aws:kinesis:eu-west-1:123456789012:stream/orders',

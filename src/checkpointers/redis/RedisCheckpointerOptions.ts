@@ -191,7 +191,10 @@ export function resolveRedisCheckpointerOptions(
     );
   for (const key of Object.keys(options.retry ?? {}))
     if (!RETRY_NAMES.includes(key)) throw unknownOptionError(`retry.${key}`, RETRY_NAMES);
-  const retry = { ...DEFAULT_REDIS_RETRY, ...options.retry };
+  // A field given as undefined is left out, as an omitted one: the Redis default, not backoff's.
+  const retry: BackoffOptions = { ...DEFAULT_REDIS_RETRY };
+  for (const [key, value] of Object.entries(options.retry ?? {}))
+    if (value !== undefined) Object.assign(retry, { [key]: value });
   resolveBackoffOptions(retry, 'retry');
 
   const callTimeoutMs = options.callTimeout ?? Math.floor(sessionTimeoutMs / 2);

@@ -97,6 +97,21 @@ describe('RedisCheckpointer options', () => {
     expect(rejection({ sleep: 5 }).option).toBe('sleep');
   });
 
+  it('reads a retry field given as undefined as left out: the Redis back-off default, not the general one', () => {
+    const resolve = (retry: Record<string, unknown>) =>
+      resolveRedisCheckpointerOptions({ redis: client, name: 'app', retry } as never).retry;
+    const defaults = resolve({});
+    expect(defaults).toMatchObject({ baseMs: 50, capMs: 1000, retryLimit: 6 });
+    expect(
+      resolve({ baseMs: undefined, capMs: undefined, retryLimit: undefined, random: undefined }),
+    ).toEqual(defaults);
+    expect(resolve({ baseMs: undefined, capMs: 2000 })).toMatchObject({
+      baseMs: 50,
+      capMs: 2000,
+      retryLimit: 6,
+    });
+  });
+
   it('rejects unknown options, naming the known ones', () => {
     const error = rejection({ sessionTimeoutMs: 1000 });
     expect(error.option).toBe('sessionTimeoutMs');
