@@ -261,11 +261,9 @@ export class LeaseManager {
     if (this.renewal !== undefined) return;
     const { coordinator } = this.options;
     const third = Math.floor(this.durationMs / 3);
+    const wanted = coordinator === undefined ? third : Math.min(third, coordinator.heartbeatIntervalMs);
     // At most the longest delay a timer takes: Node runs a longer one after 1 ms.
-    const period = Math.min(
-      MAX_TIMER_MS,
-      Math.max(1, coordinator === undefined ? third : Math.min(third, coordinator.heartbeatIntervalMs)),
-    );
+    const period = Math.min(MAX_TIMER_MS, Math.max(1, wanted));
     const renewAll = () => this.renewAll();
     this.renewal = this.options.scheduler.schedule(function (this: SchedulerAction<undefined>) {
       renewAll();
@@ -324,10 +322,7 @@ export class LeaseManager {
     }
   }
 
-  /**
-   * Schedules the loss of the lease at its deadline. A deadline further than a timer can wait
-   * (Node runs a longer one after 1 ms) is waited for in steps of the longest delay.
-   */
+  /** Schedules the loss of the lease at its deadline (in steps of the longest timer delay). */
   private arm(shardId: string, entry: HeldLease): void {
     entry.watchdog?.unsubscribe();
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, entry.deadline - this.options.scheduler.now()));
