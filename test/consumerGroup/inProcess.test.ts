@@ -128,7 +128,9 @@ describe('consumer group in one process', () => {
     await kinesis.createStream(streamName, 2);
     const feed = new RecordFeed(client, streamName);
     await feed.put(20);
-    const sessionTimeout = 1000;
+    // Two seconds: a shorter session lets a loaded machine's slow Redis answers cost the leases
+    // before the stall does.
+    const sessionTimeout = 2000;
     const member = join(streamName, uniqueKeyPrefix('group-stall'), 'solo', {
       sessionTimeout,
       heartbeatInterval: 250,
