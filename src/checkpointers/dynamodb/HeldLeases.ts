@@ -158,11 +158,11 @@ export class HeldLeases {
   }
 
   /**
-   * After a write that gives the lease up failed its condition: whether an earlier write of ours
-   * landed since (see conditionalUpdate), taken in; then the lease is still ours to give up.
+   * After a write that gives the lease up failed its condition: whether `item` (read since) shows
+   * an earlier write of ours that landed (see conditionalUpdate), taken in; then the lease is
+   * still ours to give up.
    */
-  async tookInLateWrite(table: string, lease: Lease, held: HeldLease): Promise<boolean> {
-    const item = await this.store.get(table, lease.streamName, lease.shardId);
+  tookInLateWrite(table: string, lease: Lease, held: HeldLease, item: LeaseItem | undefined): boolean {
     if (!this.landedEarlier(item, lease, held) || item === undefined) return false;
     held.counter += 1;
     held.checkpoint = checkpointOf(item);

@@ -108,6 +108,27 @@ describe('DynamoDBCheckpointer when a write landed but its answer was lost', () 
     }
   });
 
+  it('a release for a handoff is reported reserved for the requester, as the table has it', async () => {
+    const { checkpointer, lease, state, readItem } = await setup();
+    try {
+      await checkpointer.heartbeat(STREAM, 'worker-b'); // the requester is live
+      state.lostAnswers = 1;
+      await expect(checkpointer.releaseLease(lease, { handoffTo: 'worker-b' })).resolves.toEqual({
+        reservedFor: 'worker-b',
+      });
+      const item = await readItem();
+      expect(item.leaseOwner).toBeUndefined();
+      expect(item.leaseCounter).toEqual({ N: '2' }); // released once
+      expect(item.rxjsKinesisReservedFor).toEqual({ S: 'worker-b' });
+      await expect(checkpointer.acquireLease(STREAM, SHARD, 'worker-c')).resolves.toBeUndefined();
+      await expect(checkpointer.acquireLease(STREAM, SHARD, 'worker-b')).resolves.toMatchObject({
+        owner: 'worker-b',
+      });
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
   it('past the lease deadline the same answer is a lost lease (another instance of the worker id may hold it)', async () => {
     let clock = 1_000_000;
     const { checkpointer, lease, state } = await setup(() => clock);
