@@ -139,6 +139,11 @@ describe('DynamoDBCheckpointer when a write landed but its answer was lost', () 
         clock += 4_000; // the retry, and the read after it, happen after the lease deadline
       };
       await expect(checkpointer.renewLease(lease)).rejects.toBeInstanceOf(LeaseLostError);
+      // The item shows that renewal of ours (no other instance's take): the worker's next
+      // acquisition gets the lease at once, not after a failover time.
+      await expect(checkpointer.acquireLease(STREAM, SHARD, 'worker-a')).resolves.toMatchObject({
+        owner: 'worker-a',
+      });
     } finally {
       await checkpointer.close();
     }
