@@ -129,6 +129,21 @@ describe('DynamoDBCheckpointer when a write landed but its answer was lost', () 
     }
   });
 
+  it('a handoff request is reported requested, not as one made before', async () => {
+    const { checkpointer, state, readItem } = await setup();
+    try {
+      state.lostAnswers = 1;
+      const result = await checkpointer.requestHandoff(STREAM, SHARD, 'worker-b');
+      expect(result).toMatchObject({ status: 'requested', owner: 'worker-a' });
+      expect((await readItem()).rxjsKinesisHandoffRequester).toEqual({ S: 'worker-b' });
+      await expect(checkpointer.requestHandoff(STREAM, SHARD, 'worker-b')).resolves.toMatchObject({
+        status: 'already-requested',
+      });
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
   it('past the lease deadline the same answer is a lost lease (another instance of the worker id may hold it)', async () => {
     let clock = 1_000_000;
     const { checkpointer, lease, state } = await setup(() => clock);
