@@ -5,6 +5,7 @@ import type { Logger } from '../../logging/Logger.js';
 import { writeLog } from '../../logging/writeLog.js';
 import { checkpointOf, leaseCounterOf, leaseOwnerOf, lineageOf, type LeaseItem } from './kclLeaseItem.js';
 import { leaseKeyOf } from './leaseKeyOf.js';
+import { TAKE_TOKEN } from './leaseTake.js';
 import { holdsLeaseItemUpdate } from './holdsLeaseItemUpdate.js';
 import type { LeaseItemStore, LeaseItemUpdate } from './LeaseItemStore.js';
 import type { LeaseObservations } from './LeaseObservations.js';
@@ -73,8 +74,28 @@ export class HeldLeases {
       await this.settle(table, lease, held);
       return held;
     }
-    if (held !== undefined && held.token === lease.token) this.held.delete(key);
+    // Kept while a write through it is unsettled: it may land yet (see lateWriteOfExpired).
+    if (held !== undefined && held.token === lease.token && held.unsettled !== true) this.held.delete(key);
     throw await this.lost(table, lease);
+  }
+
+  /**
+   * Whether `item` (just read for an acquire by `owner`) is our own lease as a write through it
+   * left it after its call gave up (e.g. DynamoDB held it and applied it later), the lease having
+   * run out on this process's clock meanwhile: so no Lease object of ours is good for it any more,
+   * and without this it would read as another instance's live lease, refused for a failover time.
+   * That write set the counter after the one we last wrote, with our owner, and removed any take
+   * token; another instance with our worker id takes the lease only with a token of its own.
+   */
+  lateWriteOfExpired(key: string, item: LeaseItem | undefined, owner: string): boolean {
+    const held = this.held.get(key);
+    return (
+      held !== undefined &&
+      held.unsettled === true &&
+      held.owner === owner &&
+      this.now() >= held.expiresAt &&
+      showsLateWrite(item, held)
+    );
   }
 
   /**
@@ -96,7 +117,7 @@ export class HeldLeases {
       leaseOwnerOf(item) !== lease.owner ||
       leaseCounterOf(item) !== held.counter
     ) {
-      if (this.held.get(key) === held) this.held.delete(key);
+      this.forget(key, held, item);
       throw this.lostAs(table, lease, item);
     }
     held.unsettled = false;
@@ -133,7 +154,7 @@ export class HeldLeases {
     if (result === 'condition-failed') {
       const item = await this.store.get(table, lease.streamName, lease.shardId);
       if (!this.landedEarlier(item, lease, held) || item === undefined) {
-        if (this.held.get(key) === held) this.held.delete(key);
+        this.forget(key, held, item);
         throw this.lostAs(table, lease, item);
       }
       const ours = holdsLeaseItemUpdate(item, update);
@@ -158,11 +179,11 @@ export class HeldLeases {
   }
 
   /**
-   * After a write that gives the lease up failed its condition: whether an earlier write of ours
-   * landed since (see conditionalUpdate), taken in; then the lease is still ours to give up.
+   * After a write that gives the lease up failed its condition: whether `item` (read since) shows
+   * an earlier write of ours that landed (see conditionalUpdate), taken in; then the lease is
+   * still ours to give up.
    */
-  async tookInLateWrite(table: string, lease: Lease, held: HeldLease): Promise<boolean> {
-    const item = await this.store.get(table, lease.streamName, lease.shardId);
+  tookInLateWrite(table: string, lease: Lease, held: HeldLease, item: LeaseItem | undefined): boolean {
     if (!this.landedEarlier(item, lease, held) || item === undefined) return false;
     held.counter += 1;
     held.checkpoint = checkpointOf(item);
@@ -216,6 +237,16 @@ export class HeldLeases {
     );
   }
 
+  /**
+   * Forgets `held`, its lease found lost in `item`; but keeps it (unsettled) when `item` may show a
+   * write of ours that landed past our deadline: see lateWriteOfExpired.
+   */
+  private forget(key: string, held: HeldLease, item: LeaseItem | undefined): void {
+    if (this.held.get(key) !== held) return;
+    if (showsLateWrite(item, held)) held.unsettled = true;
+    else this.held.delete(key);
+  }
+
   private async lost(table: string, lease: Lease): Promise<LeaseLostError> {
     return this.lostAs(table, lease, await this.store.get(table, lease.streamName, lease.shardId));
   }
@@ -238,4 +269,17 @@ export class HeldLeases {
       ...(actualOwner !== undefined ? { actualOwner } : {}),
     });
   }
+}
+
+/**
+ * Whether `item` may be as a write through `held` left it: our owner, the counter after the one
+ * we last wrote, no take token (a take by another instance with our worker id writes its own).
+ */
+function showsLateWrite(item: LeaseItem | undefined, held: HeldLease): boolean {
+  return (
+    item !== undefined &&
+    leaseOwnerOf(item) === held.owner &&
+    leaseCounterOf(item) === held.counter + 1 &&
+    item[TAKE_TOKEN] === undefined
+  );
 }

@@ -38,8 +38,9 @@ export async function acquireLeaseItem(
   const key = leaseKeyOf(table, streamName, shardId);
   const readAt = options.now();
   const item = await store.get(table, streamName, shardId);
-  // Our own earlier take whose outcome was unknown landed: the lease is ours, take it again now.
-  const ours = lostTakes.recognize(key, item, owner);
+  // Our own earlier take whose outcome was unknown landed, or a write through our lease landed
+  // after that lease ran out: the lease is ours, take it again now.
+  const ours = lostTakes.recognize(key, item, owner) || held.lateWriteOfExpired(key, item, owner);
   if (item === undefined) return createLeaseItem(context, table, streamName, shardId, owner, lineage);
   const counter = leaseCounterOf(item);
   const current = leaseOwnerOf(item);

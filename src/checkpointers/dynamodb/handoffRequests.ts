@@ -21,6 +21,8 @@ export async function recordHandoffRequest(
 ): Promise<HandoffRequestResult> {
   const { options, store, held, handoffs } = context;
   const key = leaseKeyOf(table, streamName, shardId);
+  /** The deadline our last write stored, when its condition failed (it may have landed all the same). */
+  let unsettled: { deadline: number; at: number } | undefined;
   for (let attempt = 1; attempt <= REQUEST_ATTEMPTS; attempt += 1) {
     const at = options.now();
     const item = await store.get(table, streamName, shardId);
@@ -31,6 +33,15 @@ export async function recordHandoffRequest(
     // `stored` as written (for the condition), `request` on this process's clock (to judge).
     const fields = handoffFieldsOf(item);
     const stored = fields.request;
+    if (
+      unsettled !== undefined &&
+      stored?.requester === requester &&
+      stored.deadline === unsettled.deadline
+    ) {
+      // Our write landed on an attempt whose answer was lost (its retry failed against it).
+      handoffs.wroteRequest(key, requester, unsettled.deadline, unsettled.at);
+      return { status: 'requested', owner, deadline: unsettled.deadline };
+    }
     const { request } = handoffs.observe(key, fields, at);
     const now = options.now();
     if (request !== undefined && now < request.deadline + options.handoffTimeoutMs) {
@@ -68,6 +79,7 @@ export async function recordHandoffRequest(
       handoffs.wroteRequest(key, requester, deadline, now);
       return { status: 'requested', owner, deadline };
     }
+    unsettled = { deadline, at: now };
   }
   throw new DynamoDBRequestError({
     operation: 'UpdateItem',

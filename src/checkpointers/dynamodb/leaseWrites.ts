@@ -5,9 +5,11 @@ import { comparePositions } from '../comparePositions.js';
 import { LeaseLostError } from '../errors/LeaseLostError.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { HANDOFF, HANDOFF_ATTRIBUTES } from './handoffAttributes.js';
+import { holdsLeaseItemUpdate } from './holdsLeaseItemUpdate.js';
 import {
   FIRST_ITEM_DONE,
   KCL,
+  leaseCounterOf,
   lineageAttributes,
   PENDING_CHECKPOINT,
   positionUpdate,
@@ -75,10 +77,15 @@ export async function releaseHeldLease(
           remove: [KCL.leaseOwner, HANDOFF.requester, HANDOFF.deadline],
         };
   let result = await store.updateThroughLease(table, lease, held.counter, held.counter + 1, update);
-  // A late write of ours found in the item (see conditionalUpdate): the lease is still ours to give up.
-  while (result === 'condition-failed' && (await context.held.tookInLateWrite(table, lease, held)))
+  while (result === 'condition-failed') {
+    const item = await store.get(table, lease.streamName, lease.shardId);
+    // This very release, applied on an attempt whose answer was lost (its retry failed against it).
+    if (item !== undefined && leaseCounterOf(item) === held.counter + 1 && holdsLeaseItemUpdate(item, update))
+      break;
+    // A late write of ours found in the item (see conditionalUpdate): the lease is still ours to give up.
+    if (!context.held.tookInLateWrite(table, lease, held, item)) return NOT_RESERVED;
     result = await store.updateThroughLease(table, lease, held.counter, held.counter + 1, update);
-  if (result === 'condition-failed') return NOT_RESERVED;
+  }
   observations.wrote(key, held.counter + 1, at);
   if (handoffTo !== undefined) handoffs.wroteReservation(key, handoffTo, until, at);
   return { reservedFor: handoffTo };

@@ -7,13 +7,15 @@ import { GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Lease } from '../../../src/checkpointers/Checkpointer.js';
 import type { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import { DynamoDBRequestError } from '../../../src/checkpointers/dynamodb/errors/DynamoDBRequestError.js';
+import { LeaseLostError } from '../../../src/checkpointers/errors/LeaseLostError.js';
 import { uniqueTableName } from '../../support/dynamodb.js';
 import { useDynamoDBFaultProxy } from '../../support/useDynamoDBFaultProxy.js';
 
 const STREAM = 'orders';
 const SHARD = 'shardId-000000000000';
 
-const fixture = useDynamoDBFaultProxy({ failoverTimeMs: 10_000 });
+const FAILOVER_MS = 10_000;
+const fixture = useDynamoDBFaultProxy({ failoverTimeMs: FAILOVER_MS });
 const { worker } = fixture;
 
 async function readItem(tableName: string): Promise<Record<string, AttributeValue>> {
@@ -75,5 +77,59 @@ describe('DynamoDBCheckpointer: a write through a lease applied after its call g
     await expect(worker(tableName).acquireLease(STREAM, SHARD, 'worker-c')).resolves.toMatchObject({
       owner: 'worker-c',
     });
+  });
+
+  it('landing after the lease ran out: the same worker takes the lease again at once', async () => {
+    const tableName = uniqueTableName('late-expired');
+    let clock = 1_000_000;
+    const a = worker(tableName, { maxAttempts: 3, requestTimeout: 1000, now: () => clock });
+    const lease = await a.acquireLease(STREAM, SHARD, 'worker-a');
+    if (lease === undefined) throw new Error('expected the free lease');
+    const held = fixture.proxy.hold('UpdateItem');
+    fixture.proxy.dropRequest('UpdateItem');
+    fixture.proxy.dropRequest('UpdateItem');
+    await expect(a.renewLease(lease)).rejects.toBeInstanceOf(DynamoDBRequestError);
+    clock += FAILOVER_MS + 1; // the lease ran out: its holder gave the shard up
+    await expect(a.checkpoint(lease, { sequenceNumber: '5' })).rejects.toBeInstanceOf(LeaseLostError);
+    await held.reached;
+    await held.release(); // ... and then the table applies the renewal
+    expect(await readItem(tableName)).toMatchObject({
+      leaseOwner: { S: 'worker-a' },
+      leaseCounter: { N: '2' },
+    });
+
+    // That renewal was this worker's own: its next acquisition is not refused as if another
+    // instance with its worker id held the lease (which would leave the shard unread a failover time).
+    const again = await a.acquireLease(STREAM, SHARD, 'worker-a');
+
+    expect(again).toMatchObject({ owner: 'worker-a' });
+    if (again === undefined) return;
+    await expect(a.checkpoint(again, { sequenceNumber: '7' })).resolves.toBe(true);
+    await expect(a.renewLease(lease)).rejects.toBeInstanceOf(LeaseLostError); // the old one stays lost
+    await expect(worker(tableName).acquireLease(STREAM, SHARD, 'worker-c')).resolves.toBeUndefined();
+  });
+
+  it('after the lease ran out, a take by another instance with the same worker id is not taken for ours', async () => {
+    const tableName = uniqueTableName('late-same-id');
+    let clock = 1_000_000;
+    const a = worker(tableName, { maxAttempts: 3, requestTimeout: 1000, now: () => clock });
+    const lease = await a.acquireLease(STREAM, SHARD, 'worker-a');
+    if (lease === undefined) throw new Error('expected the free lease');
+    const twin = worker(tableName, { now: () => clock });
+    await expect(twin.acquireLease(STREAM, SHARD, 'worker-a')).resolves.toBeUndefined(); // sees it live
+    // worker-a's renewal never reaches the table; its call fails.
+    fixture.proxy.dropRequest('UpdateItem');
+    fixture.proxy.dropRequest('UpdateItem');
+    fixture.proxy.dropRequest('UpdateItem');
+    await expect(a.renewLease(lease)).rejects.toBeInstanceOf(DynamoDBRequestError);
+    clock += FAILOVER_MS + 1;
+    // The twin saw the counter stand still for a failover time: it takes the lease.
+    const twinLease = await twin.acquireLease(STREAM, SHARD, 'worker-a');
+    expect(twinLease).toMatchObject({ owner: 'worker-a' });
+    expect((await readItem(tableName)).leaseCounter).toEqual({ N: '2' });
+
+    await expect(a.acquireLease(STREAM, SHARD, 'worker-a')).resolves.toBeUndefined();
+    if (twinLease !== undefined)
+      await expect(twin.checkpoint(twinLease, { sequenceNumber: '9' })).resolves.toBe(true);
   });
 });

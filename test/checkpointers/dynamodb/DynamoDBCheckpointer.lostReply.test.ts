@@ -108,6 +108,42 @@ describe('DynamoDBCheckpointer when a write landed but its answer was lost', () 
     }
   });
 
+  it('a release for a handoff is reported reserved for the requester, as the table has it', async () => {
+    const { checkpointer, lease, state, readItem } = await setup();
+    try {
+      await checkpointer.heartbeat(STREAM, 'worker-b'); // the requester is live
+      state.lostAnswers = 1;
+      await expect(checkpointer.releaseLease(lease, { handoffTo: 'worker-b' })).resolves.toEqual({
+        reservedFor: 'worker-b',
+      });
+      const item = await readItem();
+      expect(item.leaseOwner).toBeUndefined();
+      expect(item.leaseCounter).toEqual({ N: '2' }); // released once
+      expect(item.rxjsKinesisReservedFor).toEqual({ S: 'worker-b' });
+      await expect(checkpointer.acquireLease(STREAM, SHARD, 'worker-c')).resolves.toBeUndefined();
+      await expect(checkpointer.acquireLease(STREAM, SHARD, 'worker-b')).resolves.toMatchObject({
+        owner: 'worker-b',
+      });
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
+  it('a handoff request is reported requested, not as one made before', async () => {
+    const { checkpointer, state, readItem } = await setup();
+    try {
+      state.lostAnswers = 1;
+      const result = await checkpointer.requestHandoff(STREAM, SHARD, 'worker-b');
+      expect(result).toMatchObject({ status: 'requested', owner: 'worker-a' });
+      expect((await readItem()).rxjsKinesisHandoffRequester).toEqual({ S: 'worker-b' });
+      await expect(checkpointer.requestHandoff(STREAM, SHARD, 'worker-b')).resolves.toMatchObject({
+        status: 'already-requested',
+      });
+    } finally {
+      await checkpointer.close();
+    }
+  });
+
   it('past the lease deadline the same answer is a lost lease (another instance of the worker id may hold it)', async () => {
     let clock = 1_000_000;
     const { checkpointer, lease, state } = await setup(() => clock);
@@ -118,6 +154,11 @@ describe('DynamoDBCheckpointer when a write landed but its answer was lost', () 
         clock += 4_000; // the retry, and the read after it, happen after the lease deadline
       };
       await expect(checkpointer.renewLease(lease)).rejects.toBeInstanceOf(LeaseLostError);
+      // The item shows that renewal of ours (no other instance's take): the worker's next
+      // acquisition gets the lease at once, not after a failover time.
+      await expect(checkpointer.acquireLease(STREAM, SHARD, 'worker-a')).resolves.toMatchObject({
+        owner: 'worker-a',
+      });
     } finally {
       await checkpointer.close();
     }
