@@ -10,6 +10,7 @@ import { CheckpointerConflictError } from '../consumer/errors/CheckpointerConfli
 import { KinesisConsumer } from '../consumer/KinesisConsumer.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
 import { RECORD_HANDLE } from '../consumer/RecordTracking.js';
+import { markPassive } from '../consumer/recordOrigin.js';
 import type { ShardReader } from '../consumer/ShardReader.js';
 import type { ShardSubscriber } from '../consumer/ShardSubscriber.js';
 
@@ -67,10 +68,22 @@ export function fromKinesis(
   let lent: Checkpointer | undefined;
   let own: MemoryCheckpointer | undefined;
   let trackedBefore = false;
-  const tap = (record: KinesisRecord): void => {
-    if (!taps.observed) return;
-    taps.next(record[RECORD_HANDLE] === undefined ? record : { ...record, [RECORD_HANDLE]: undefined });
-  };
+  /**
+   * What a run hands to observe(): of a tracked run, records without a tracking handle, marked so
+   * that checkpoint() names observe() when given one (an untracked run's are its subscribers' own).
+   */
+  const tapOf =
+    (tracked: boolean) =>
+    (record: KinesisRecord): void => {
+      if (!taps.observed) return;
+      if (!tracked) taps.next(record);
+      else
+        taps.next(
+          markPassive(
+            record[RECORD_HANDLE] === undefined ? record : { ...record, [RECORD_HANDLE]: undefined },
+          ),
+        );
+    };
 
   const records = new Observable<KinesisRecord>((subscriber) => {
     const sink = currentCheckpointSink();
@@ -88,15 +101,16 @@ export function fromKinesis(
       const checkpointer: Checkpointer = resolved.checkpointer ?? lent ?? (own ??= new MemoryCheckpointer());
       trackedBefore ||= sink !== undefined;
       const previous = current?.stopped ?? Promise.resolve();
+      const tracked = resolved.checkpointer !== undefined || trackedBefore || !resolved.ackOnEmit;
       current = new KinesisConsumer({
         options: resolved,
         checkpointer,
-        tracked: resolved.checkpointer !== undefined || trackedBefore || !resolved.ackOnEmit,
+        tracked,
         onEvent: (event) => {
           logConsumerEvent(resolved.logger, event);
           events.next(event);
         },
-        tap,
+        tap: tapOf(tracked),
         ...(internals.reader === undefined ? {} : { reader: internals.reader }),
         ...(internals.subscriber === undefined ? {} : { subscriber: internals.subscriber }),
       });

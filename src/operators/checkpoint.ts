@@ -25,6 +25,7 @@ import { OutOfOrderCheckpointError } from '../consumer/errors/OutOfOrderCheckpoi
 import { NotAConsumerRecordError } from '../consumer/errors/NotAConsumerRecordError.js';
 import { isBehind, passedOutOfOrder } from '../consumer/passOrder.js';
 import { UntrackedRecordError } from '../consumer/errors/UntrackedRecordError.js';
+import { untrackedOrigin } from '../consumer/recordOrigin.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
 import {
   claimRecord,
@@ -50,7 +51,10 @@ function resolve(value: unknown, checkpointer: Checkpointer | undefined): Tracke
   const tracked = trackedValue(value);
   if (tracked === undefined) throw new NotAConsumerRecordError(value);
   const handle = tracked.handle;
-  if (handle === undefined) throw new UntrackedRecordError(tracked.record.streamName, tracked.record.shardId);
+  if (handle === undefined) {
+    const { record } = tracked;
+    throw new UntrackedRecordError(record.streamName, record.shardId, untrackedOrigin(record));
+  }
   if (checkpointer !== undefined && checkpointer !== handle.reading.checkpointer)
     throw new CheckpointerConflictError(handle.reading.checkpointer.name, checkpointer.name);
   const split = splitRecordRefusal(tracked);

@@ -25,6 +25,7 @@ export interface CheckpointOptions<T extends Checkpointable> {
   readonly batchSize?: number;
   /** Write positions this often, in ms (default 5000; 0 = only by count and at the end). */
   readonly intervalMs?: number;
+  /** Where the `intervalMs` timer runs (default asyncScheduler; a TestScheduler in marble tests). */
   readonly scheduler?: SchedulerLike;
 }
 

@@ -1,4 +1,5 @@
 import { createHook } from 'node:async_hooks';
+import { sep } from 'node:path';
 
 /** The timers started since `timersStarted()` was called; see there. */
 export interface StartedTimers {
@@ -35,6 +36,9 @@ export function timersStarted(): StartedTimers {
         .split('\n')
         .slice(1)
         .filter((line) => !line.includes('node:internal') && !line.includes('timersStarted'));
+      // Jest's status line, ticking in this process when jest runs the files in band: the test
+      // runner's timer, not the code under test's.
+      if (frames.some((line) => line.includes(`${sep}@jest${sep}reporters${sep}`))) return;
       started.set(asyncId, {
         resource: resource as TimerResource,
         where: frames.slice(0, FRAMES).join('\n'),

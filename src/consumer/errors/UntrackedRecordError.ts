@@ -1,17 +1,44 @@
 import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
 
 /**
- * checkpoint() received a record of a consumer that does not track its subscribers: the
- * consumer was started without a checkpointer (none in fromKinesis() options, no checkpoint()
- * subscribed with its first subscriber, ackOnEmit not false), so its records are finished
- * when emitted and a position written for them could be ahead of unprocessed work.
+ * checkpoint() received a record it cannot commit: one of a consumer that does not track its
+ * subscribers (started without a checkpointer: none in fromKinesis() options, no checkpoint()
+ * subscribed with its first subscriber, ackOnEmit not false, so its records are finished when
+ * emitted and a position written for them could be ahead of unprocessed work), one of the
+ * passive view consumer.observe(), or one fromKinesis() did not emit. `origin` says which.
  */
 export class UntrackedRecordError extends RxjsKinesisError {
-  constructor(streamName: string, shardId: string) {
-    super(
-      `checkpoint() got a record of a fromKinesis() consumer that does not track checkpoints (stream ` +
-        `"${streamName}"); pass the checkpointer to fromKinesis({ checkpointer }) (or set ackOnEmit: false)`,
-      { retriable: false, context: { streamName, shardId } },
-    );
+  /**
+   * Where the record came from: a consumer that does not track (`untracked-consumer`),
+   * `consumer.observe()` (`observe`), or not from fromKinesis() at all (`not-emitted`: made by
+   * hand, as in a unit test, or copied without its hidden fields by structuredClone or JSON).
+   */
+  readonly origin: 'untracked-consumer' | 'observe' | 'not-emitted';
+
+  constructor(
+    streamName: string,
+    shardId: string,
+    origin: UntrackedRecordError['origin'] = 'untracked-consumer',
+  ) {
+    super(`checkpoint() got ${DESCRIPTIONS[origin](`"${String(streamName)}"`)}`, {
+      retriable: false,
+      context: { streamName, shardId },
+    });
+    this.origin = origin;
   }
 }
+
+const DESCRIPTIONS: Readonly<Record<UntrackedRecordError['origin'], (stream: string) => string>> = {
+  'untracked-consumer': (stream) =>
+    `a record of a fromKinesis() consumer that does not track checkpoints (stream ${stream}); ` +
+    'pass the checkpointer to fromKinesis({ checkpointer }) (or set ackOnEmit: false)',
+  observe: (stream) =>
+    `a record of consumer.observe() (stream ${stream}): the passive view's records are not tracked ` +
+    'and cannot be checkpointed; checkpoint the records of a direct subscription (consumer.pipe(...)) ' +
+    'and tap with observe() beside it',
+  'not-emitted': (stream) =>
+    `a record fromKinesis() did not emit (stream ${stream}): made by hand (as in a unit test) or ` +
+    'copied without its hidden fields (structuredClone, JSON); checkpoint() commits only what a ' +
+    'fromKinesis() consumer read: test the steps before it on their own, or read from the local ' +
+    'Kinesis (rxjs-kinesis/local)',
+};

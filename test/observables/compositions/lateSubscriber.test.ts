@@ -193,6 +193,7 @@ test('checkpoint() on a consumer that does not track errors with UntrackedRecord
   await new Promise((resolve) => setTimeout(resolve, 100));
   await putRecords(client, streamName, numbers(5, 10));
   await expect(late).rejects.toBeInstanceOf(UntrackedRecordError);
+  await expect(late).rejects.toMatchObject({ origin: 'untracked-consumer' });
   client.destroy();
   plain.unsubscribe();
   await consumer.stopped();
