@@ -64,6 +64,14 @@ const examples: ReadonlyArray<readonly [string, (stdout: string) => void]> = [
     },
   ],
   [
+    'examples/test-your-pipeline.ts',
+    (stdout) => {
+      // The marble test on hand-made records and the run against the local Kinesis both passed.
+      expect(stdout).toMatch(/^marble test: orders 2 and 3 pass, 1 and 4 are dropped$/m);
+      expect(stdout).toMatch(/^local Kinesis test: orders 2 and 3 handled, checkpoint at order 3$/m);
+    },
+  ],
+  [
     'examples/nestjs/main.ts',
     (stdout) => {
       // The event no handler matches and the failing handler both reach onDeadLetter; the orders
