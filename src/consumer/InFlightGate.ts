@@ -9,6 +9,12 @@ const RECENT_RECORDS = 20_000;
  */
 const ITEMS_UP = 1 / 2;
 const ITEMS_DOWN = 1 / 8;
+/**
+ * The estimate is never under the mean items per record of about the last 256 records: in a
+ * stream that mixes sizes (a large record now and then among small ones) the estimate above is
+ * at the small size most of the time, and a call would bring many large records at once.
+ */
+const ITEMS_MEAN = 1 / 256;
 
 /** Limits of the in-flight budget. */
 export interface InFlightLimits {
@@ -49,6 +55,10 @@ export class InFlightGate {
   private heldUndecoded = 0;
   /** Items per record of the records decoded lately (1 until one was). */
   private itemsPerRecord = 1;
+  /** The estimate that follows larger records at once, smaller ones step by step. */
+  private followed = 1;
+  /** The mean items per record of about the last 256 records decoded. */
+  private mean = 1;
   private decodedAny = false;
   private heldBytes = 0;
   private peak = 0;
@@ -225,11 +235,17 @@ export class InFlightGate {
   /** The estimate follows a decoded record of `items` items (see ITEMS_UP / ITEMS_DOWN). */
   private learn(items: number): void {
     const count = Math.max(1, items);
-    const estimate = this.itemsPerRecord;
+    const { followed, mean } = this;
     let next = count;
-    if (this.decodedAny) next = estimate + (count - estimate) * (count > estimate ? ITEMS_UP : ITEMS_DOWN);
+    let nextMean = count;
+    if (this.decodedAny) {
+      next = followed + (count - followed) * (count > followed ? ITEMS_UP : ITEMS_DOWN);
+      nextMean = mean + (count - mean) * ITEMS_MEAN;
+    }
     // Close enough: a stream of records of one size is counted at exactly that size.
-    this.itemsPerRecord = Math.abs(next - count) < 1 / 64 ? count : next;
+    this.followed = Math.abs(next - count) < 1 / 64 ? count : next;
+    this.mean = Math.abs(nextMean - count) < 1 / 64 ? count : nextMean;
+    this.itemsPerRecord = Math.max(this.followed, this.mean);
     this.decodedAny = true;
   }
 
