@@ -41,7 +41,6 @@ interface Run {
 
 async function slowRun(
   streamName: string,
-  itemsPerRecord: number,
   total: number,
   startupItems: number,
   options: { maxQueueItems: number; recordLimit: number; enhancedFanOut?: { consumerName: string } },
@@ -53,16 +52,17 @@ async function slowRun(
     maxQueueSize: 1000,
     ...options,
   });
+  /** Items of the records emitted: one per line. */
   let emitted = 0;
   let passed = 0;
   let peak = 0;
   const sample = (): void => {
-    if (passed >= startupItems) peak = Math.max(peak, emitted * itemsPerRecord - passed);
+    if (passed >= startupItems) peak = Math.max(peak, emitted - passed);
   };
   const items = await firstValueFrom(
     consumer.pipe(
-      tap(() => {
-        emitted += 1;
+      tap((record) => {
+        for (const byte of record.data) if (byte === 10) emitted += 1;
         sample();
       }),
       deserialize(jsonLineProcessor<number>()),
@@ -90,7 +90,7 @@ test.each(['polling', 'enhanced fan-out'])(
     await putTestRecords(client, streamName, aggregatedRecords(150, 20));
     client.destroy();
     const total = 150 * 20;
-    const run = await slowRun(streamName, 20, total, 1000, {
+    const run = await slowRun(streamName, total, 1000, {
       maxQueueItems: 40,
       recordLimit: 40,
       ...(mode === 'polling' ? {} : { enhancedFanOut: { consumerName: 'agg-item-bound' } }),
@@ -110,10 +110,32 @@ test('records waiting undecoded behind a large record emitted item by item count
   await putTestRecords(client, streamName, aggregatedRecords(16, 1500));
   client.destroy();
   const total = 16 * 1500;
-  const run = await slowRun(streamName, 1500, total, 9000, { maxQueueItems: 3000, recordLimit: 5 });
+  const run = await slowRun(streamName, total, 9000, { maxQueueItems: 3000, recordLimit: 5 });
   expect(run.items).toEqual(Array.from({ length: total }, (_, i) => i));
   expect(run.peak).toBeGreaterThan(0);
   expect(run.peak).toBeLessThanOrEqual(3000);
+});
+
+test('a stream mixing sizes (a large record now and then) is counted at their mean, not at the small size', async () => {
+  const streamName = uniqueStreamName('agg-item-mixed');
+  await kinesis.createStream(streamName, 1);
+  const client = kinesis.createClient();
+  // One record of 1,000 items, then 100 of one item, 12 times: 10.9 items a record. Counted at
+  // the one-item records' size most of the time, a call brought many large records at once.
+  const records = Array.from({ length: 12 }, (_, round) => {
+    const first = round * 1100;
+    return [
+      { partitionKey: 'key', data: Array.from({ length: 1000 }, (_, i) => `${first + i}\n`).join('') },
+      ...Array.from({ length: 100 }, (_, i) => ({ partitionKey: 'key', data: `${first + 1000 + i}\n` })),
+    ];
+  }).flat();
+  await putTestRecords(client, streamName, records);
+  client.destroy();
+  const total = 12 * 1100;
+  const run = await slowRun(streamName, total, 3300, { maxQueueItems: 2000, recordLimit: 200 });
+  expect(run.items).toEqual(Array.from({ length: total }, (_, i) => i));
+  expect(run.peak).toBeGreaterThan(0);
+  expect(run.peak).toBeLessThanOrEqual(2000 + 1000);
 });
 
 test('a pipeline that waits for maxQueueItems items before it settles any gets them', async () => {
