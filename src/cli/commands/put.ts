@@ -218,6 +218,9 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
         `${signal}: reading stopped; delivering the ${counted(lineOfIndex.size, 'line')} not yet confirmed (again to exit at once)\n`,
       );
       input.close();
+      // Closed, readline may still resume stdin (its line iterator does once it drained): a
+      // writer that keeps stdin full would then keep the process reading, and alive, for good.
+      (io.stdin as { destroy?: () => void }).destroy?.();
     };
     if (io.handleSignals !== false) {
       process.on('SIGINT', onSignal);
