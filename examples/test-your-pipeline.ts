@@ -110,6 +110,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+  // A failure is one line on stderr and exit status 1, in every example.
+  console.error(`example failed: ${String(error)}`);
+  process.exit(1);
 });
