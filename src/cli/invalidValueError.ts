@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Argument, type Command, type Option } from 'commander';
-import { redactConnectionString } from '../errors/redact.js';
+import { looksLikeCredential } from '../errors/credentialShapes.js';
+import { redactConnectionString, REDACTED } from '../errors/redact.js';
 
 /** The code of the CommanderError a refused value ends the parse with (exit status 2). */
 export const INVALID_VALUE = 'rxjs-kinesis.invalidValue';
@@ -11,7 +12,8 @@ const CONNECTION_FLAG = /endpoint|url|uri|redis/i;
  * Makes every flag and argument of `command` and its sub-commands report a refused value in one
  * line that shows the value once: `error: invalid --limit "0": expected a positive integer, e.g.
  * 100.` (commander's own message shows it, then the parser's reason, which said it again). The
- * parsers throw commander's InvalidArgumentError with the reason alone.
+ * parsers throw commander's InvalidArgumentError with the reason alone. A value that reads as an
+ * AWS credential (a secret key given as `--region`) is not shown.
  */
 export function reportInvalidValues(command: Command): void {
   for (const option of command.options)
@@ -29,7 +31,11 @@ function reportFor(command: Command, target: Option | Argument, label: string): 
       return parse(value, previous);
     } catch (error) {
       if (!(error instanceof InvalidArgumentError)) throw error;
-      const shown = CONNECTION_FLAG.test(label) ? redactConnectionString(value) : value;
+      const shown = CONNECTION_FLAG.test(label)
+        ? redactConnectionString(value)
+        : looksLikeCredential(value)
+          ? REDACTED
+          : value;
       // Another code than commander's own, which would put its message in front of this one.
       return command.error(`error: invalid ${label} ${JSON.stringify(shown)}: ${error.message}`, {
         exitCode: 2,

@@ -1,3 +1,4 @@
+import { looksLikeCredential } from './credentialShapes.js';
 import { isSecretName, REDACTED } from './secretNames.js';
 import { redactConnectionString, redactText } from './redactUrls.js';
 
@@ -74,6 +75,7 @@ export function redactAt(value: unknown, name: string | undefined, depth: number
   if (value === undefined || value === null) return value;
   if (name !== undefined && isSecretName(name)) return replaced(walk, REDACTED);
   if (typeof value === 'string') {
+    if (looksLikeCredential(value)) return replaced(walk, REDACTED);
     const safe =
       name !== undefined && CONNECTION_NAME.test(name) ? redactConnectionString(value) : redactText(value);
     if (safe !== value) walk.changed = true;

@@ -101,3 +101,22 @@ describe('rxjs-kinesis output and --endpoint user info', () => {
     expectClean(result.stdout + result.stderr);
   }, 70_000);
 });
+
+describe('rxjs-kinesis and a credential given for another flag', () => {
+  // The example secret access key of AWS's documentation, e.g. from swapped environment variables.
+  const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+
+  it.each([
+    ['--region', ['tail', 'orders', '--region', SECRET_ACCESS_KEY]],
+    ['<stream>', ['tail', SECRET_ACCESS_KEY]],
+  ])(
+    'a refused %s that reads as a secret access key is not echoed',
+    async (flag, args) => {
+      const result = await runCli(args, { env, timeoutMs: 60_000 });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`error: invalid ${flag} "[redacted]"`);
+      expect(result.stdout + result.stderr).not.toContain('EXAMPLEKEY');
+    },
+    70_000,
+  );
+});

@@ -1,0 +1,24 @@
+/**
+ * Values that read as AWS credentials on their own, whatever option or property holds them (a
+ * secret access key passed as `region` by a swapped environment variable, say): printed, they
+ * are replaced like the value of a secret-named option.
+ */
+
+/** An access key id: a four-letter kind (long-term, temporary, role…) and 16 more characters. */
+const ACCESS_KEY_ID = /^(?:AKIA|ASIA|AROA|AIDA|AGPA|ANPA|ANVA|AIPA|APKA|ABIA|ACCA)[A-Z0-9]{16}$/;
+/** A secret access key: 40 characters of base64's alphabet. */
+const SECRET_ACCESS_KEY = /^[A-Za-z0-9/+]{40}$/;
+/** A session token: a long run of base64. */
+const SESSION_TOKEN = /^[A-Za-z0-9/+=]{100,}$/;
+
+/**
+ * Whether a whole string reads as an AWS access key id, secret access key or session token. A
+ * secret key or token must mix lower case, upper case and digits, so that a long name made of
+ * one kind of character (or a decimal number) is still shown.
+ */
+export function looksLikeCredential(value: string): boolean {
+  if (value.length < 20 || value.length > 4096) return false;
+  if (ACCESS_KEY_ID.test(value)) return true;
+  if (!SECRET_ACCESS_KEY.test(value) && !SESSION_TOKEN.test(value)) return false;
+  return /[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value);
+}
