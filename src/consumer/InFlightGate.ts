@@ -59,7 +59,8 @@ export class InFlightGate {
   private followed = 1;
   /** The mean items per record of about the last 256 records decoded. */
   private mean = 1;
-  private decodedAny = false;
+  /** Records the estimate learned from: 0, 1, or 2 for more. */
+  private learned = 0;
   private heldBytes = 0;
   private peak = 0;
   /** Records and bytes that arrived so far: their average sizes the calls while bytes are bounded. */
@@ -202,12 +203,16 @@ export class InFlightGate {
   /**
    * `records` records in flight were decoded (deserialize() said how many items they hold:
    * `added` more than one each); `items` is the items of the record decoded, which the estimate
-   * of the records not decoded yet follows.
+   * of the records not decoded yet follows. With `records` 0, a record decoded before (by another
+   * subscriber's deserialize()) was found to hold `added` more items, `items` in all: the estimate
+   * follows the larger count, as if the record had been decoded so at first.
    */
   decoded(records: number, added: number, items: number): void {
     if (records > 0) {
       this.heldUndecoded = Math.max(0, this.heldUndecoded - records);
       this.learn(items);
+    } else if (added > 0) {
+      this.relearn(items - added, items);
     }
     this.addItems(added);
     this.notify();
@@ -238,7 +243,7 @@ export class InFlightGate {
     const { followed, mean } = this;
     let next = count;
     let nextMean = count;
-    if (this.decodedAny) {
+    if (this.learned > 0) {
       next = followed + (count - followed) * (count > followed ? ITEMS_UP : ITEMS_DOWN);
       nextMean = mean + (count - mean) * ITEMS_MEAN;
     }
@@ -246,7 +251,26 @@ export class InFlightGate {
     this.followed = Math.abs(next - count) < 1 / 64 ? count : next;
     this.mean = Math.abs(nextMean - count) < 1 / 64 ? count : nextMean;
     this.itemsPerRecord = Math.max(this.followed, this.mean);
-    this.decodedAny = true;
+    this.learned = Math.min(2, this.learned + 1);
+  }
+
+  /**
+   * A record learned at `before` items holds `items`: the mean takes the difference (as if the
+   * record had been learned at its full count), the estimate that follows larger records rises.
+   */
+  private relearn(before: number, items: number): void {
+    const count = Math.max(1, items);
+    const { followed, mean } = this;
+    if (this.learned === 1) {
+      // The only record learned: it is the whole estimate.
+      this.followed = this.mean = this.itemsPerRecord = count;
+      return;
+    }
+    const next = count > followed ? followed + (count - followed) * ITEMS_UP : followed;
+    const nextMean = mean + (count - Math.max(1, before)) * ITEMS_MEAN;
+    this.followed = Math.abs(next - count) < 1 / 64 ? count : next;
+    this.mean = Math.abs(nextMean - count) < 1 / 64 ? count : nextMean;
+    this.itemsPerRecord = Math.max(this.followed, this.mean);
   }
 
   /** The bytes the reserved slots are counted at (see reserve): none before any record arrived. */

@@ -8,7 +8,7 @@ import {
   stringMemberViolations,
   validationOf,
   violation,
-  type StringConstraints,
+  NEXT_TOKEN,
 } from './modelValidation.js';
 import { sequenceTimeMs } from './kinesaliteSequence.js';
 
@@ -55,9 +55,6 @@ export function epochMs(value: unknown): number | undefined {
   }
   return undefined;
 }
-
-/** A NextToken in the model: 1 to 1,048,576 characters. */
-const NEXT_TOKEN: StringConstraints = { min: 1, max: 1_048_576 };
 
 /** Reads and checks a ListShards request; `now` dates and expires NextTokens. */
 export function parseListShards(payload: JsonObject, now: number): ListShardsQuery | AwsErrorAnswer {

@@ -3,7 +3,7 @@ import {
   ListStreamsCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { firstRefusal, STREAM_NAME, stringMemberRefusal, type StringConstraints } from './modelValidation.js';
+import { firstRefusal, NEXT_TOKEN, STREAM_NAME, stringMemberRefusal } from './modelValidation.js';
 import { invalidArgument, rangeRefusal, type AwsErrorAnswer } from './awsErrors.js';
 import type { StreamMode } from './StreamModes.js';
 import type { JsonObject } from './UpstreamAnswer.js';
@@ -12,8 +12,6 @@ import type { JsonObject } from './UpstreamAnswer.js';
 export const MAX_STREAMS_PER_PAGE = 100;
 const MAX_LIMIT = 10_000;
 const TOKEN_LIFETIME_MS = 300_000;
-/** A NextToken in the model: 1 to 1,048,576 characters. */
-const NEXT_TOKEN: StringConstraints = { min: 1, max: 1_048_576 };
 
 /** What a ListStreams request asks for, once its NextToken (if any) is unpacked. */
 export interface ListStreamsQuery {

@@ -5,6 +5,8 @@ const COUNTED = /^(\d+) validation errors? detected: /;
 /** StreamName and ShardId: 1 to 128 characters of [a-zA-Z0-9_.-]. */
 export const STREAM_NAME: StringConstraints = { min: 1, max: 128, pattern: '[a-zA-Z0-9_.-]+' };
 export const SHARD_ID: StringConstraints = STREAM_NAME;
+/** A NextToken: 1 to 1,048,576 characters. */
+export const NEXT_TOKEN: StringConstraints = { min: 1, max: 1_048_576 };
 
 /** A string member's constraints in the API model. */
 export interface StringConstraints {

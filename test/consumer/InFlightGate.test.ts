@@ -195,6 +195,28 @@ test('records of mixed sizes count at least at their mean: a large record now an
   expect(lowest).toBeGreaterThan(7);
 });
 
+test('a record another deserialize() found larger counts at its larger size: the estimate follows it', () => {
+  // Two subscribers decode each record: the first one as one item (the record whole), the
+  // second as 20 (its lines). The estimate followed the first decoding only and stayed at one.
+  const gate = new InFlightGate({ records: 1000, items: 100 });
+  const oneRecord = (): void => {
+    gate.reserve(1);
+    gate.settleReservation(1, 1);
+    gate.decoded(1, 0, 1);
+    gate.decoded(0, 19, 20);
+  };
+  oneRecord();
+  expect(gate.itemsPerRecordEstimate).toBe(20);
+  gate.release(1, 20, 0, 0);
+  for (let i = 0; i < 300; i += 1) {
+    oneRecord();
+    gate.release(1, 20, 0, 0);
+  }
+  expect(gate.itemsPerRecordEstimate).toBe(20);
+  // 100 items: 5 records of 20, not 100 of one.
+  expect(gate.reserve(500)).toBe(5);
+});
+
 test('a record that fits only in part is granted: a pipeline waiting for maxQueueItems items gets them', () => {
   const gate = new InFlightGate({ records: 1000, items: 50 });
   expect(gate.reserve(1)).toBe(1);

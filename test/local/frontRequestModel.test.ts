@@ -179,4 +179,18 @@ describe('local Kinesis: the model check of the operations the front answers', (
       ),
     );
   });
+  it('ListStreamConsumers refuses an empty NextToken for its length (not as an unknown token), with the others', async () => {
+    const tooShort =
+      "Value '' at 'nextToken' failed to satisfy constraint: Member must have length greater than or equal to 1";
+    expect(
+      await post(local.endpoint, 'ListStreamConsumers', { StreamARN: `${ARN}modelled`, NextToken: '' }),
+    ).toEqual(validation(tooShort));
+    expect(await post(local.endpoint, 'ListStreamConsumers', { MaxResults: 0, NextToken: '' })).toEqual(
+      validation(
+        "Value '0' at 'maxResults' failed to satisfy constraint: Member must have value greater than or equal to 1",
+        tooShort,
+        notNull('streamARN'),
+      ),
+    );
+  });
 });

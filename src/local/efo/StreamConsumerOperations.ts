@@ -21,7 +21,7 @@ import {
   streamArnViolations,
 } from './fanOutRequestModel.js';
 import type { StreamConsumer, StreamConsumerRegistry } from './StreamConsumerRegistry.js';
-import { firstRefusal, validationOf } from '../modelValidation.js';
+import { firstRefusal, NEXT_TOKEN, stringMemberRefusal, validationOf } from '../modelValidation.js';
 
 export const CONSUMER_OPERATIONS = new Set([
   'RegisterStreamConsumer',
@@ -120,10 +120,12 @@ export class StreamConsumerOperations {
       !Number.isInteger(maxResults) ||
       maxResults < 1 ||
       maxResults > MAX_LIST_RESULTS;
-    // The model check of both members first, in one ValidationException.
+    // The model check of every member first, in one ValidationException (an empty NextToken is
+    // too short for the model, not an unknown token).
     const arnBroken = streamArnViolations(payload.StreamARN);
     const invalid = firstRefusal(
       badMaxResults ? rangeRefusal(maxResults, 'maxResults', 1, MAX_LIST_RESULTS) : undefined,
+      stringMemberRefusal('nextToken', payload.NextToken, NEXT_TOKEN),
       arnBroken.length > 0 ? validationOf(arnBroken) : undefined,
     );
     if (invalid !== undefined || typeof maxResults !== 'number') {

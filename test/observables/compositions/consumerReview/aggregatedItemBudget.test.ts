@@ -14,6 +14,7 @@ import {
   fromKinesis,
   jsonLineProcessor,
   MemoryCheckpointer,
+  stringProcessor,
 } from '../../../../src/index.js';
 import { putTestRecords } from '../../../consumer/putTestRecords.js';
 import { uniqueStreamName } from '../../../support/kinesis.js';
@@ -165,4 +166,56 @@ test('a pipeline that waits for maxQueueItems items before it settles any gets t
   );
   await consumer.stopped();
   expect(items).toEqual(Array.from({ length: 600 }, (_, i) => i));
+});
+
+test('two subscribers decoding records differently: the larger count bounds the items, whichever decodes first', async () => {
+  const streamName = uniqueStreamName('agg-item-two');
+  await kinesis.createStream(streamName, 1);
+  const client = kinesis.createClient();
+  await putTestRecords(client, streamName, aggregatedRecords(150, 20));
+  client.destroy();
+  const total = 150 * 20;
+  const consumer = fromKinesis({
+    streamName,
+    ...pollingConnection(kinesis),
+    checkpointer: new MemoryCheckpointer(),
+    maxQueueSize: 1000,
+    maxQueueItems: 40,
+    recordLimit: 40,
+  });
+  // Subscribed first, this one decodes each record first, as one item: the estimate followed
+  // it alone and stayed at one item a record, so a call brought 40 records (800 items).
+  const whole = firstValueFrom(
+    consumer.pipe(deserialize(stringProcessor()), checkpoint(), take(150), toArray()),
+  );
+  let emitted = 0;
+  let passed = 0;
+  let peak = 0;
+  const sample = (): void => {
+    if (passed >= 1000) peak = Math.max(peak, emitted - passed);
+  };
+  const lines = firstValueFrom(
+    consumer.pipe(
+      tap((record) => {
+        for (const byte of record.data) if (byte === 10) emitted += 1;
+        sample();
+      }),
+      deserialize(jsonLineProcessor<number>()),
+      concatMap((item) => timer(1).pipe(map(() => item))),
+      checkpoint({ batchSize: 10 }),
+      tap(() => {
+        passed += 1;
+        sample();
+      }),
+      map((item) => item.data),
+      take(total),
+      toArray(),
+    ),
+  );
+  const [records, items] = await Promise.all([whole, lines]);
+  await consumer.stopped();
+  expect(records).toHaveLength(150);
+  expect(items).toEqual(Array.from({ length: total }, (_, i) => i));
+  expect(peak).toBeGreaterThan(0);
+  expect(peak).toBeLessThanOrEqual(40);
 });
