@@ -160,9 +160,12 @@ async function readItem(table: string): Promise<Item> {
 
 /**
  * The user records a KCL worker would hand its record processor when it resumes from `item`:
- * those after the checkpoint in (sequence number, sub-sequence number) order.
+ * those after the checkpoint in (sequence number, sub-sequence number) order; from LATEST, none
+ * of those already written; from TRIM_HORIZON, all.
  */
 function kclResumes(item: Item, records: readonly DeliveredReport<string>[]): string[] {
+  if (item.checkpoint?.S === 'LATEST') return [];
+  if (item.checkpoint?.S === 'TRIM_HORIZON') return records.map((record) => record.item);
   const sequence = BigInt(item.checkpoint?.S ?? '0');
   const sub = BigInt(item.checkpointSubSequenceNumber?.N ?? '0');
   return records
@@ -208,6 +211,23 @@ describe('KCL checkpoints inside KPL aggregated records', () => {
       kclLease((written[0] as DeliveredReport<string>).sequenceNumber, 0),
     ]);
     expect(await readUpTo(streamName, leases(again), kplJsonProcessor<string>(), 'y')).toEqual(['y']);
+  });
+
+  it('leaves a KCL worker inside an aggregated record it stopped in, over a LATEST lease that never checkpointed', async () => {
+    const streamName = uniqueStreamName('kcl-latest');
+    await kinesis.createStream(streamName, 1);
+    const written = await write(streamName, kplJsonProcessor<string>(), [['a', 'b', 'c'], ['d']]);
+    // A KCL application reading from LATEST whose lease never checkpointed: rxjs-kinesis starts at
+    // its own iteratorType (TRIM_HORIZON), and stops after 'a'.
+    const table = await createLeaseTable([kclLease('LATEST', 0)]);
+    expect(await readUpTo(streamName, leases(table), kplJsonProcessor<string>(), 'a')).toEqual(['a']);
+    // A KCL worker taking the table back goes on with 'b', not at the stream's end.
+    expect(kclResumes(await readItem(table), written)).toEqual(['b', 'c', 'd']);
+    expect(await readUpTo(streamName, leases(table), kplJsonProcessor<string>(), 'd')).toEqual([
+      'b',
+      'c',
+      'd',
+    ]);
   });
 
   it('leaves a whole aggregated record done for a KCL worker that takes the table back, and for itself', async () => {

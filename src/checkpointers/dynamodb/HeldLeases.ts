@@ -3,7 +3,14 @@ import type { Lease, LeaseInfo, ShardCheckpoint } from '../Checkpointer.js';
 import { LeaseLostError } from '../errors/LeaseLostError.js';
 import type { Logger } from '../../logging/Logger.js';
 import { writeLog } from '../../logging/writeLog.js';
-import { checkpointOf, leaseCounterOf, leaseOwnerOf, lineageOf, type LeaseItem } from './kclLeaseItem.js';
+import {
+  checkpointOf,
+  holdsKclPosition,
+  leaseCounterOf,
+  leaseOwnerOf,
+  lineageOf,
+  type LeaseItem,
+} from './kclLeaseItem.js';
 import { leaseKeyOf } from './leaseKeyOf.js';
 import { TAKE_TOKEN } from './leaseTake.js';
 import { holdsLeaseItemUpdate } from './holdsLeaseItemUpdate.js';
@@ -17,6 +24,8 @@ export interface HeldLease {
   counter: number;
   expiresAt: number;
   checkpoint: ShardCheckpoint | undefined;
+  /** Whether the KCL's own checkpoint attribute holds a sequence number (see positionUpdate). */
+  kclPositioned: boolean;
   /** A write through the lease failed: it may have landed, and the next one reads the item first. */
   unsettled?: boolean;
 }
@@ -49,7 +58,7 @@ export class HeldLeases {
     this.held.clear();
   }
 
-  /** Records a lease just written with `counter` at `at`, under a new token. */
+  /** Records a lease just written with `counter` at `at` (leaving `item`), under a new token. */
   hold(
     key: string,
     streamName: string,
@@ -57,11 +66,19 @@ export class HeldLeases {
     owner: string,
     counter: number,
     at: number,
-    checkpoint: ShardCheckpoint | undefined,
+    item: LeaseItem | undefined,
   ): Lease {
     const token = randomUUID();
     const expiresAt = at + this.leaseDurationMs;
-    this.held.set(key, { token, owner, counter, expiresAt, checkpoint });
+    const checkpoint = item === undefined ? undefined : checkpointOf(item);
+    this.held.set(key, {
+      token,
+      owner,
+      counter,
+      expiresAt,
+      checkpoint,
+      kclPositioned: holdsKclPosition(item),
+    });
     this.observations.wrote(key, counter, at);
     return { streamName, shardId, owner, token, expiresAt };
   }
@@ -110,7 +127,7 @@ export class HeldLeases {
     const item = await this.store.get(table, lease.streamName, lease.shardId);
     if (this.landedEarlier(item, lease, held) && item !== undefined) {
       held.counter += 1;
-      held.checkpoint = checkpointOf(item);
+      takeIn(held, item);
       this.observations.wrote(key, held.counter, this.now());
     } else if (
       item === undefined ||
@@ -167,7 +184,7 @@ export class HeldLeases {
         { streamName: lease.streamName, shardId: lease.shardId },
       );
       held.counter += 1;
-      held.checkpoint = checkpointOf(item);
+      takeIn(held, item);
       this.observations.wrote(key, held.counter, at);
       if (!ours) return false;
     } else {
@@ -186,7 +203,7 @@ export class HeldLeases {
   tookInLateWrite(table: string, lease: Lease, held: HeldLease, item: LeaseItem | undefined): boolean {
     if (!this.landedEarlier(item, lease, held) || item === undefined) return false;
     held.counter += 1;
-    held.checkpoint = checkpointOf(item);
+    takeIn(held, item);
     this.observations.wrote(leaseKeyOf(table, lease.streamName, lease.shardId), held.counter, this.now());
     return true;
   }
@@ -269,6 +286,12 @@ export class HeldLeases {
       ...(actualOwner !== undefined ? { actualOwner } : {}),
     });
   }
+}
+
+/** Takes in the position an item holds (written by an earlier write of ours that landed). */
+function takeIn(held: HeldLease, item: LeaseItem): void {
+  held.checkpoint = checkpointOf(item);
+  held.kclPositioned = holdsKclPosition(item);
 }
 
 /**

@@ -5,7 +5,6 @@ import { writeLog } from '../../logging/writeLog.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { HANDOFF_ATTRIBUTES, handoffFieldsOf } from './handoffAttributes.js';
 import {
-  checkpointOf,
   KCL,
   leaseCounterOf,
   leaseOwnerOf,
@@ -112,7 +111,7 @@ export async function acquireLeaseItem(
       reason: now < expiresAt ? 'handoff deadline passed' : 'lease expired',
     });
   lostTakes.forget(key);
-  return held.hold(key, streamName, shardId, owner, take.counter, take.sentAt, checkpointOf(taken));
+  return held.hold(key, streamName, shardId, owner, take.counter, take.sentAt, taken);
 }
 
 /**

@@ -112,16 +112,32 @@ export function checkpointOf(item: LeaseItem): ShardCheckpoint | undefined {
 }
 
 /**
+ * Whether the KCL's own checkpoint of an item holds a sequence number: not a start sentinel
+ * (TRIM_HORIZON, LATEST, AT_TIMESTAMP), not SHARD_END, not missing.
+ */
+export function holdsKclPosition(item: LeaseItem | undefined): boolean {
+  const stored = item === undefined ? undefined : stringOf(item, KCL.checkpoint);
+  return stored !== undefined && DIGITS.test(stored);
+}
+
+/**
  * The UpdateItem SET/REMOVE parts that store `position` in KCL terms. Item 0 of an aggregated
  * record leaves the KCL pair where it is and sets FIRST_ITEM_DONE (earlier versions of this
- * library, which may share the table, read sub-sequence 0 as the whole record); items 0..k set
- * the pair to k, the whole record to WHOLE_RECORD_SUB_SEQUENCE, and remove FIRST_ITEM_DONE.
+ * library, which may share the table, read sub-sequence 0 as the whole record), but only while
+ * that pair holds a sequence number (`kclPositioned`): over a start sentinel a KCL worker would
+ * start at LATEST (skipping the rest of the record and everything after it) or at the shard's
+ * start, and an earlier version at its configured start, so the pair is set to (record, 0), as
+ * the KCL writes it. Items 0..k set the pair to k, the whole record to WHOLE_RECORD_SUB_SEQUENCE;
+ * a write of the pair removes FIRST_ITEM_DONE.
  */
-export function positionUpdate(position: CheckpointPosition): {
+export function positionUpdate(
+  position: CheckpointPosition,
+  kclPositioned: boolean,
+): {
   readonly set: Record<string, AttributeValue>;
   readonly remove: readonly string[];
 } {
-  if (position.subSequenceNumber === 0)
+  if (position.subSequenceNumber === 0 && kclPositioned)
     return { set: { [FIRST_ITEM_DONE]: { S: position.sequenceNumber } }, remove: [] };
   return {
     set: {

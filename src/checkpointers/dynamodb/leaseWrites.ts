@@ -113,20 +113,22 @@ export async function writeCheckpoint(
   position: CheckpointPosition,
 ): Promise<boolean> {
   const held = await context.held.heldOrLost(table, lease);
-  const { set, remove } = positionUpdate(position);
   // Decided afresh when a late write of ours is found in the item (see conditionalUpdate).
   for (;;) {
     const stored = held.checkpoint;
     if (stored?.kind === 'shard-end') return false;
     if (stored?.kind === 'position' && comparePositions(position, stored.position) < 0) return false;
+    const { set, remove } = positionUpdate(position, held.kclPositioned);
     const written = await context.held.conditionalUpdate(table, lease, held, {
       set: { ...set, [KCL.ownerSwitchesSinceCheckpoint]: { N: '0' } },
       remove: [...remove, ...PENDING_CHECKPOINT],
     });
-    if (written) break;
+    if (written) {
+      held.checkpoint = { kind: 'position', position: { ...position } };
+      if (set[KCL.checkpoint] !== undefined) held.kclPositioned = true;
+      return true;
+    }
   }
-  held.checkpoint = { kind: 'position', position: { ...position } };
-  return true;
 }
 
 /**

@@ -318,6 +318,52 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
     expect(Object.keys(item).filter((name) => name.startsWith('rxjsKinesis'))).toEqual([]);
   });
 
+  it('writes item 0 of an aggregated record in the KCL pair over a start sentinel, so a KCL worker never starts at LATEST past it', async () => {
+    // A KCL application's LATEST lease that never checkpointed, and one an earlier write of item 0
+    // left with the sentinel in the pair.
+    const latest = 'shardId-000000000020';
+    const earlier = 'shardId-000000000021';
+    const base = {
+      leaseCounter: { N: '4' },
+      checkpoint: { S: 'LATEST' },
+      checkpointSubSequenceNumber: { N: '0' },
+      ownerSwitchesSinceCheckpoint: { N: '0' },
+    };
+    await client.send(new PutItemCommand({ TableName: table, Item: { ...base, leaseKey: { S: latest } } }));
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { ...base, leaseKey: { S: earlier }, rxjsKinesisFirstItemDone: { S: SEQ_A } },
+      }),
+    );
+    for (const [shard, sequenceNumber] of [
+      [latest, SEQ_A],
+      [earlier, SEQ_B],
+    ] as const) {
+      const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');
+      if (lease === undefined) throw new Error('expected the free lease');
+      expect(await checkpointer.checkpoint(lease, { sequenceNumber, subSequenceNumber: 0 })).toBe(true);
+      // A KCL worker resumes at the record and skips its first user record only.
+      const item = await readItem(shard);
+      expect(item).toMatchObject({
+        checkpoint: { S: sequenceNumber },
+        checkpointSubSequenceNumber: { N: '0' },
+      });
+      expect(item.rxjsKinesisFirstItemDone).toBeUndefined();
+      expect(await checkpointer.getCheckpoint(STREAM, shard)).toEqual({
+        kind: 'position',
+        position: { sequenceNumber, subSequenceNumber: 0 },
+      });
+      // Once the pair holds a position, item 0 of the next record leaves it there again.
+      const next = (BigInt(sequenceNumber) + 1n).toString();
+      expect(await checkpointer.checkpoint(lease, { sequenceNumber: next, subSequenceNumber: 0 })).toBe(true);
+      expect(await readItem(shard)).toMatchObject({
+        checkpoint: { S: sequenceNumber },
+        rxjsKinesisFirstItemDone: { S: next },
+      });
+    }
+  });
+
   it('loses its lease to a KCL worker that took the shard over, and never checkpoints it again', async () => {
     const shard = 'shardId-000000000002';
     const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');
