@@ -1,4 +1,4 @@
-import { asapScheduler, Observable, type OperatorFunction } from 'rxjs';
+import { asapScheduler, asyncScheduler, Observable, type OperatorFunction } from 'rxjs';
 import { currentCheckpointSink } from '../consumer/checkpointBinding.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { KinesisItem } from '../consumer/KinesisItem.js';
@@ -35,6 +35,9 @@ export interface DeserializeOptions {
    */
   readonly maxItemsAhead?: number;
 }
+
+/** Most bad items of a large record dead-lettered in a row in one turn of the event loop. */
+const DEAD_LETTERS_PER_TURN = 500;
 
 /**
  * Turns each consumed record into its items, in order, each with its record's position (shard,
@@ -111,9 +114,13 @@ export function deserialize<T = unknown>(
         handle?.reading.skipped(handle.ledger, record.sequenceNumber, undefined, 1, undefined);
       };
 
-      /** Emits the items of a decoded record from `from` on; pauses while too many are ahead of checkpoint(). */
+      /**
+       * Emits the items of a decoded record from `from` on; pauses while too many are ahead of
+       * checkpoint(), and after DEAD_LETTERS_PER_TURN items dead-lettered in a row.
+       */
       const emitItems = (record: KinesisRecord, decoded: Decoded<T>, from: number): void => {
         const handle = record[RECORD_HANDLE];
+        let deadLettered = 0;
         for (let i = from; i < decoded.count; i += 1) {
           if (subscriber.closed) return;
           if (handle !== undefined && i - decoded.first >= maxItemsAhead) {
@@ -147,8 +154,22 @@ export function deserialize<T = unknown>(
               error instanceof RecordDecodeError
                 ? error
                 : decodeFailure(decoded.processor, record, error, subSequenceNumber, decoded.hint);
-            if (deadLetterItem(record, subSequenceNumber, failure, decoded, i)) continue;
-            return;
+            if (!deadLetterItem(record, subSequenceNumber, failure, decoded, i)) return;
+            deadLettered += 1;
+            // Bad items never wait for checkpoint(): 500,000 of a record held the event loop (and
+            // lease renewals) for 20 s. Other work gets a turn between runs of them.
+            if (deadLettered >= DEAD_LETTERS_PER_TURN && i + 1 < decoded.count) {
+              waiting = true;
+              const action = asyncScheduler.schedule(() => {
+                cancelWait = undefined;
+                waiting = false;
+                emitItems(record, decoded, i + 1);
+                drain();
+              });
+              cancelWait = () => action.unsubscribe();
+              return;
+            }
+            continue;
           }
           subscriber.next(item);
         }
