@@ -3,6 +3,8 @@ import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { createRequestHandler } from '../platform/requestHandler.js';
 import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
 import { allowPutRecordsWire } from './putRecordsWire.js';
+import { boundedCredentials, type BoundedCredentials } from './boundedCredentials.js';
+import { callDeadlineMs } from './callDeadline.js';
 import { validateClientOptions } from './validateClientOptions.js';
 
 export interface KinesisCredentials {
@@ -94,11 +96,16 @@ export function createKinesisClient(options: KinesisConnectionOptions = {}): Kin
   if (options.client !== undefined) return options.client;
   const config: KinesisClientConfig = { maxAttempts: settings.maxAttempts };
   if (settings.region !== undefined) config.region = settings.region;
-  const { credentials } = settings;
-  if (credentials !== undefined) {
-    config.credentials = typeof credentials === 'function' ? credentials : { ...credentials };
-  }
   const { connectTimeout, requestTimeout } = validateConnectionTimeouts(options);
+  const { credentials } = settings;
+  // A provider is asked before each request is signed, outside the request handler's deadlines.
+  let bounded: BoundedCredentials | undefined;
+  if (typeof credentials === 'function') {
+    bounded = boundedCredentials(credentials, callDeadlineMs(connectTimeout, requestTimeout));
+    config.credentials = bounded.provider;
+  } else if (credentials !== undefined) {
+    config.credentials = { ...credentials };
+  }
   const endpoint = resolveKinesisEndpoint(options.endpoint);
   if (endpoint !== undefined) config.endpoint = endpoint.value;
   config.requestHandler = createRequestHandler({ endpoint: endpoint?.url, connectTimeout, requestTimeout });
@@ -108,6 +115,14 @@ export function createKinesisClient(options: KinesisConnectionOptions = {}): Kin
   // costs ~10 % of the CPU of a PutRecords call of small records and walks every record of a
   // GetRecords answer. The library logs through its own `logger` option.
   client.middlewareStack.remove(SDK_LOGGER_MIDDLEWARE);
+  if (bounded !== undefined) {
+    // Destroyed, the client leaves no deadline of a call for credentials running.
+    const destroy = client.destroy.bind(client);
+    client.destroy = () => {
+      bounded.cancel();
+      destroy();
+    };
+  }
   // The producer's PutRecords calls on this client may use the library's own request body and
   // answer reader (see putRecordsWire.ts), as long as its middleware stays as built here.
   allowPutRecordsWire(client);

@@ -1,0 +1,71 @@
+import type { KinesisCredentials, KinesisCredentialsProvider } from './createKinesisClient.js';
+
+/** A credentials provider with a deadline on each call, and a way to end the calls still waiting. */
+export interface BoundedCredentials {
+  readonly provider: KinesisCredentialsProvider;
+  /** Ends every call still waiting for the provider (rejected); its timer is cancelled. */
+  readonly cancel: () => void;
+}
+
+/** Why a call for credentials failed: the provider did not answer within the deadline. */
+function timeoutError(timeoutMs: number): Error {
+  // Named and coded as the SDK's own request deadlines are: a timed-out connection (retriable).
+  return Object.assign(
+    new Error(`the credentials provider gave no credentials within ${timeoutMs} ms (timed out)`),
+    { name: 'TimeoutError', code: 'ETIMEDOUT' },
+  );
+}
+
+/**
+ * Gives each call of a credentials provider a deadline. The SDK asks the provider before it
+ * signs a request, outside the request handler and its deadlines, and waits for it for ever: a
+ * provider that never answers (a Cognito or STS endpoint that takes the request and stays silent)
+ * would hold every call of the client, and whatever waits for them, for good. A call not answered
+ * within `timeoutMs` rejects with a timeout, which the library treats as a connection that timed
+ * out; the provider's late answer is ignored. The timer runs on the real clock, as the request
+ * handler's do.
+ */
+export function boundedCredentials(
+  provider: KinesisCredentialsProvider,
+  timeoutMs: number,
+): BoundedCredentials {
+  const waiting = new Set<(error: unknown) => void>();
+  const bounded = (...args: unknown[]): Promise<KinesisCredentials> =>
+    new Promise<KinesisCredentials>((resolve, reject) => {
+      let settled = false;
+      const end = (error: unknown): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        waiting.delete(end);
+        reject(error);
+      };
+      const timer = setTimeout(() => end(timeoutError(timeoutMs)), timeoutMs);
+      waiting.add(end);
+      const answer = (async () =>
+        (provider as (...given: unknown[]) => Promise<KinesisCredentials>)(...args))();
+      answer.then(
+        (credentials) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          waiting.delete(end);
+          resolve(credentials);
+        },
+        (error: unknown) => end(error),
+      );
+    });
+  return {
+    provider: bounded,
+    cancel: () => {
+      const ends = [...waiting];
+      for (const end of ends) {
+        end(
+          Object.assign(new Error('the client was destroyed while it waited for credentials'), {
+            name: 'AbortError',
+          }),
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { classifyError } from '../../src/kinesis/classifyError.js';
+import { createKinesisClient } from '../../src/kinesis/createKinesisClient.js';
+import { RequestTimeoutError } from '../../src/kinesis/errors/RequestTimeoutError.js';
+import { startTestKinesis, type TestKinesis } from '../support/kinesis.js';
+
+// Only bounds a hang: before the credentials provider had a deadline, these waited for ever.
+jest.setTimeout(60_000);
+
+/** A provider that takes the call and never answers (an identity endpoint that stays silent). */
+const silentProvider = () => new Promise<never>(() => undefined);
+
+describe('createKinesisClient with a credentials provider that never answers (embedded Kinesis)', () => {
+  let kinesis: TestKinesis;
+  beforeAll(async () => {
+    kinesis = await startTestKinesis({ embedded: true });
+  });
+  afterAll(() => kinesis.close());
+
+  it('fails a call of a built client after connectTimeout + requestTimeout, as a timed-out request', async () => {
+    const client = createKinesisClient({
+      endpoint: kinesis.endpoint,
+      region: kinesis.region,
+      credentials: silentProvider,
+      connectTimeout: 100,
+      requestTimeout: 200,
+    });
+    try {
+      const error = await client.send(new ListStreamsCommand({})).catch((caught: unknown) => caught);
+      expect(classifyError(error)).toBeInstanceOf(RequestTimeoutError);
+      expect((error as Error).message).toContain('credentials provider gave no credentials within 300 ms');
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('ends a call still waiting for credentials when the client is destroyed', async () => {
+    const client = createKinesisClient({
+      endpoint: kinesis.endpoint,
+      region: kinesis.region,
+      credentials: silentProvider,
+    });
+    const outcome = client.send(new ListStreamsCommand({})).catch((caught: unknown) => caught);
+    // The SDK asks for credentials once the call has gone through its first middleware steps.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    client.destroy();
+    await expect(outcome).resolves.toMatchObject({ name: 'AbortError' });
+  });
+});
