@@ -69,6 +69,20 @@ describe('newline aggregator (async-kinesis NewlineAggregator)', () => {
 describe('list aggregator (async-kinesis ListAggregator)', () => {
   const list = listAggregator();
 
+  it('refuses an empty item, which would make the record unreadable (or read as no item)', () => {
+    const accumulator = list.createAccumulator(1024);
+    expect(accumulator.add({ data: latin1('1'), partitionKey: 'k' })).toBeUndefined();
+    expect(() => accumulator.add({ data: latin1(''), partitionKey: 'k' })).toThrow(SerializationError);
+    expect(accumulator.itemCount).toBe(1);
+    expect(accumulator.add({ data: latin1('2'), partitionKey: 'k' })).toBeUndefined();
+    const record = accumulator.flush();
+    expect(Buffer.from(record?.data ?? []).toString('latin1')).toBe('[1, 2]');
+    expect(deaggregate(list, record?.data ?? new Uint8Array(0))).toEqual(['1', '2']);
+    expect(() => list.createAccumulator(1024).add({ data: new Uint8Array(0), partitionKey: 'k' })).toThrow(
+      /the item is empty, and the list framing cannot hold it/,
+    );
+  });
+
   it('writes one JSON array joined with ", "', () => {
     const [record] = aggregateAll(list, [latin1('123'), latin1('"test"')]);
     expect(Buffer.from(record?.data ?? []).toString('latin1')).toBe('[123, "test"]');
