@@ -4,6 +4,7 @@
 // Redis: REDIS_URL if set, else a `redis-server` binary on PATH is started on a free port.
 // Kinesis: the embedded local Kinesis, started here.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,8 @@ const HEARTBEAT_INTERVAL_MS = 500;
 interface WorkerSettings {
   readonly workerId: string;
   readonly redisUrl: string;
+  /** This run's keys: a Redis kept between runs (REDIS_URL) holds positions of earlier streams. */
+  readonly keyPrefix: string;
   readonly endpoint: string;
   readonly region: string;
 }
@@ -43,6 +46,7 @@ async function worker(settings: WorkerSettings): Promise<void> {
   const checkpointer = new RedisCheckpointer({
     redis: settings.redisUrl,
     name: 'order-processors',
+    keyPrefix: settings.keyPrefix,
     sessionTimeout: SESSION_TIMEOUT_MS,
     heartbeatInterval: HEARTBEAT_INTERVAL_MS,
   });
@@ -142,6 +146,8 @@ async function main(): Promise<void> {
   const local = await startLocalKinesis({ streams: { [STREAM]: SHARDS } });
   const redis = await redisForDemo();
   const children = new Map<string, ChildProcess>();
+  // Each run starts a new local Kinesis, so it keeps its positions apart from earlier runs'.
+  const keyPrefix = `consumer-group-example:${randomUUID()}:`;
   try {
     const client = local.createClient();
     let nextOrderId = 0;
@@ -168,6 +174,7 @@ async function main(): Promise<void> {
       const settings: WorkerSettings = {
         workerId,
         redisUrl: redis.url,
+        keyPrefix,
         endpoint: local.endpoint,
         region: local.region,
       };

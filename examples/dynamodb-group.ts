@@ -7,7 +7,7 @@
 // started here. Kinesis: the embedded local Kinesis, started here.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { lastValueFrom, map, take } from 'rxjs';
@@ -15,7 +15,9 @@ import { DynamoDBCheckpointer, checkpoint, deserialize, fromKinesis } from 'rxjs
 import { startLocalKinesis } from 'rxjs-kinesis/local';
 
 const STREAM = 'orders';
-const TABLE = 'order-processors'; // a KCL application's table is named after the application
+// A KCL application's table is named after the application; each run names its own, as it starts
+// a new local Kinesis (a DYNAMODB_ENDPOINT kept between runs holds positions of earlier streams).
+const TABLE = `order-processors-${Date.now()}`;
 const ORDERS = 40;
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const region = 'us-east-1';
@@ -24,8 +26,10 @@ const region = 'us-east-1';
 async function dynamoEndpoint(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
   const external = process.env.DYNAMODB_ENDPOINT;
   if (external !== undefined && external !== '') return { endpoint: external, stop: async () => {} };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const dynalite = require('dynalite') as (options: Record<string, number>) => Server;
+  // A dynamic import loads it in an ES module project as in a CommonJS one (dynalite has no types).
+  const dynaliteModule: string = 'dynalite';
+  const loaded = (await import(dynaliteModule)) as { default: (options: Record<string, number>) => Server };
+  const dynalite = loaded.default;
   const server = dynalite({ createTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {
@@ -102,6 +106,7 @@ async function main(): Promise<void> {
     );
   const unique = new Set(processed);
   console.log(`processed ${processed.length} records, ${unique.size} distinct orders`);
+  await table.send(new DeleteTableCommand({ TableName: TABLE }));
   table.destroy();
   kinesis.destroy();
   await dynamo.stop();

@@ -2,7 +2,7 @@ import { Buffer } from '../../platform/buffer.js';
 import { RecordTooLargeError } from '../errors/RecordTooLargeError.js';
 import type { AggregatedRecord, TextAggregatorEntry, TextRecordAccumulator } from '../Aggregator.js';
 import type { TextTraits } from '../Serializer.js';
-import { newlineFramingError } from './newlineFramingError.js';
+import { emptyLineFramingError, newlineFramingError } from './newlineFramingError.js';
 import { validateMaxRecordBytes } from './validateMaxRecordBytes.js';
 
 /** Most UTF-8 bytes one UTF-16 code unit stands for (a surrogate pair: 4 bytes for 2 units). */
@@ -74,6 +74,7 @@ export class NewlineTextAccumulator implements TextRecordAccumulator {
 
   add(entry: TextAggregatorEntry): AggregatedRecord | undefined {
     const { text } = entry;
+    if (text.length === 0) throw emptyLineFramingError();
     if (this.checkNewlines && text.indexOf('\n') !== -1) throw newlineFramingError();
     // The text's bytes: exact, or -1 while only the bound is known.
     let exact = entry.textBytes ?? -1;

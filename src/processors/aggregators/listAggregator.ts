@@ -1,4 +1,5 @@
 import { Buffer } from '../../platform/buffer.js';
+import { SerializationError } from '../errors/SerializationError.js';
 import type { Aggregator, DeaggregatedItem, RecordToDeaggregate } from '../Aggregator.js';
 import { allItems } from './allItems.js';
 import { FramedAccumulator, type Framing } from './FramedAccumulator.js';
@@ -11,6 +12,12 @@ const framing: Framing = {
   recordOverhead: 2,
   maxItems: Number.POSITIVE_INFINITY,
   itemOverhead: (_length, index) => (index === 0 ? 0 : SEPARATOR.length),
+  check(data) {
+    // `[a, , b]` cannot be read back, and `[]` reads as no item: the record's items would be lost.
+    if (data.byteLength === 0) {
+      throw new SerializationError('list', 'the item is empty, and the list framing cannot hold it');
+    }
+  },
   write(items, size) {
     const out = Buffer.allocUnsafe(size);
     out[0] = 0x5b;

@@ -4,7 +4,7 @@ import { toBuffer } from '../serializers/toBuffer.js';
 import { allItems } from './allItems.js';
 import { FramedAccumulator, type Framing } from './FramedAccumulator.js';
 import { FramedItems } from './FramedItems.js';
-import { newlineFramingError } from './newlineFramingError.js';
+import { emptyLineFramingError, newlineFramingError } from './newlineFramingError.js';
 import { lineTable, newlineText } from './newlineText.js';
 
 const NEWLINE = 0x0a;
@@ -14,6 +14,7 @@ const framing: Framing = {
   maxItems: Number.POSITIVE_INFINITY,
   itemOverhead: () => 1,
   check(data) {
+    if (data.byteLength === 0) throw emptyLineFramingError();
     if (toBuffer(data).indexOf(NEWLINE) !== -1) throw newlineFramingError();
   },
   write(items, size) {
@@ -32,7 +33,8 @@ const framing: Framing = {
 /**
  * Each item followed by `\n`, the last one included: `{"a": 1}\n{"b": 2}\n`
  * (async-kinesis's NewlineAggregator). Decoding splits on `\n` and skips empty lines, so a
- * plain one-item record without the trailing newline reads as one item.
+ * plain one-item record without the trailing newline reads as one item; an empty item, which
+ * would be such a line, is refused as one holding a newline is.
  */
 export function newlineAggregator(): Aggregator {
   return {

@@ -7,3 +7,14 @@ export function newlineFramingError(): SerializationError {
     'the item contains a newline byte, which the newline framing cannot hold',
   );
 }
+
+/**
+ * The error of an empty item: its line would be empty, and a reader skips empty lines, so the
+ * item would be reported delivered and never read.
+ */
+export function emptyLineFramingError(): SerializationError {
+  return new SerializationError(
+    'newline',
+    'the item is empty, and the newline framing cannot hold it: readers skip empty lines',
+  );
+}

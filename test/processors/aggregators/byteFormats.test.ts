@@ -37,11 +37,22 @@ describe('newline aggregator (async-kinesis NewlineAggregator)', () => {
     expect(record?.size).toBe(18 + 2);
   });
 
-  it('writes empty items as empty lines and skips empty lines when reading', () => {
-    const [record] = aggregateAll(newline, [latin1(''), latin1('x')]);
-    expect(Buffer.from(record?.data ?? []).toString('latin1')).toBe('\nx\n');
+  it('skips empty lines when reading', () => {
     expect(deaggregate(newline, latin1('\n{"a": 1}\n\n{"b": 2}'))).toEqual(['{"a": 1}', '{"b": 2}']);
     expect(deaggregate(newline, latin1(''))).toEqual([]);
+  });
+
+  it('refuses an empty item, whose line a reader would skip (delivered, never read)', () => {
+    const accumulator = newline.createAccumulator(1024);
+    expect(accumulator.add({ data: latin1('x'), partitionKey: 'k' })).toBeUndefined();
+    expect(() => accumulator.add({ data: latin1(''), partitionKey: 'k' })).toThrow(
+      /the item is empty, and the newline framing cannot hold it/,
+    );
+    expect(() => accumulator.add({ data: new Uint8Array(0), partitionKey: 'k' })).toThrow(SerializationError);
+    expect(accumulator.itemCount).toBe(1);
+    const record = accumulator.flush();
+    expect(Buffer.from(record?.data ?? []).toString('latin1')).toBe('x\n');
+    expect(deaggregate(newline, record?.data ?? new Uint8Array(0))).toEqual(['x']);
   });
 
   it('reads a plain record without trailing newline as one item', () => {
@@ -57,6 +68,20 @@ describe('newline aggregator (async-kinesis NewlineAggregator)', () => {
 
 describe('list aggregator (async-kinesis ListAggregator)', () => {
   const list = listAggregator();
+
+  it('refuses an empty item, which would make the record unreadable (or read as no item)', () => {
+    const accumulator = list.createAccumulator(1024);
+    expect(accumulator.add({ data: latin1('1'), partitionKey: 'k' })).toBeUndefined();
+    expect(() => accumulator.add({ data: latin1(''), partitionKey: 'k' })).toThrow(SerializationError);
+    expect(accumulator.itemCount).toBe(1);
+    expect(accumulator.add({ data: latin1('2'), partitionKey: 'k' })).toBeUndefined();
+    const record = accumulator.flush();
+    expect(Buffer.from(record?.data ?? []).toString('latin1')).toBe('[1, 2]');
+    expect(deaggregate(list, record?.data ?? new Uint8Array(0))).toEqual(['1', '2']);
+    expect(() => list.createAccumulator(1024).add({ data: new Uint8Array(0), partitionKey: 'k' })).toThrow(
+      /the item is empty, and the list framing cannot hold it/,
+    );
+  });
 
   it('writes one JSON array joined with ", "', () => {
     const [record] = aggregateAll(list, [latin1('123'), latin1('"test"')]);

@@ -232,6 +232,25 @@ describe('the JSON lines text path', () => {
     expect(Buffer.from(accumulator.flush()!.data).toString()).toBe('a\n');
   });
 
+  it('rejects an empty text, whose line a reader would skip, as the byte path does (even with newlineFree)', () => {
+    const textPath = textPathOf(rawTextProcessor())!;
+    const promisingNone = { ...textPath.serializer, newlineFree: true };
+    for (const traits of [textPath.serializer, promisingNone]) {
+      const accumulator = textPath.aggregator.createAccumulator(MIB, traits);
+      expect(accumulator.add({ text: 'a', partitionKey: 'k' })).toBeUndefined();
+      const error = catchError(() => accumulator.add({ text: '', partitionKey: 'k' }));
+      const byteError = catchError(() =>
+        newlineAggregator()
+          .createAccumulator(MIB)
+          .add({ data: Buffer.alloc(0), partitionKey: 'k' }),
+      );
+      expect(error).toBeInstanceOf(SerializationError);
+      expect((error as SerializationError).message).toBe((byteError as SerializationError).message);
+      expect(accumulator.itemCount).toBe(1);
+      expect(Buffer.from(accumulator.flush()!.data).toString()).toBe('a\n');
+    }
+  });
+
   it('promises no line feed for JSON text: JSON.stringify escapes it', () => {
     const textPath = textPathOf(jsonLineProcessor<unknown>({ style: 'compact' }))!;
     expect(textPath.serializer.newlineFree).toBe(true);
