@@ -91,6 +91,8 @@ export class StreamConsumerRegistration {
      * ACTIVE (another worker of the group registered it a moment ago).
      */
     let registered = false;
+    /** The last refused RegisterStreamConsumer was sent once the stream was seen ACTIVE. */
+    let refusedWhileActive = false;
     for (;;) {
       const found = await this.describe(streamArn);
       status = found?.ConsumerStatus;
@@ -102,7 +104,18 @@ export class StreamConsumerRegistration {
         }
         // Refused as in use, yet no such consumer: registered by another worker a moment ago, or
         // the stream is not ACTIVE (CREATING, DELETING), which Kinesis answers the same way.
-        if (!registered && refused !== undefined && (await this.streamActive(streamArn))) registered = true;
+        if (!registered && refused !== undefined && (await this.streamActive(streamArn))) {
+          // A refusal sent while the stream was still CREATING says nothing of the consumer: the
+          // stream may have turned ACTIVE since. Only one sent after it was seen ACTIVE (and it
+          // still is) means the consumer exists.
+          if (refusedWhileActive) registered = true;
+          else {
+            refused = await this.register(streamArn, fanOut.consumerName);
+            refusedWhileActive = refused !== undefined;
+            if (refused === undefined) registered = true;
+            continue;
+          }
+        }
         if (registered) {
           const waited = now() - startedAt;
           if (waited >= fanOut.activationTimeoutMs || this.controller.signal.aborted)
@@ -129,12 +142,14 @@ export class StreamConsumerRegistration {
           await this.calls.sleep(delayMs, this.controller.signal);
         }
         refused = await this.register(streamArn, fanOut.consumerName);
+        refusedWhileActive = false;
         if (refused === undefined) registered = true;
         continue;
       }
       // Listed now: should it vanish (deregistered meanwhile), it is registered again.
       registered = false;
       refused = undefined;
+      refusedWhileActive = false;
       refusals = 0;
       const waited = now() - startedAt;
       if (waited >= fanOut.activationTimeoutMs || this.controller.signal.aborted)

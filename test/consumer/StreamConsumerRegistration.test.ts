@@ -1,7 +1,12 @@
 // RegisterStreamConsumer answers ResourceInUseException both when the consumer exists and when the
 // stream is not ACTIVE: against the embedded Kinesis (which does the same), the registration tells
 // them apart and waits for a stream that is still CREATING instead of calling in a tight loop.
-import { CreateStreamCommand, ResourceNotFoundException, type KinesisClient } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  ResourceNotFoundException,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { asyncScheduler } from 'rxjs';
 import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
 import {
@@ -53,6 +58,15 @@ function describeLagsAfterRegister(client: KinesisClient, answers: number, fromS
   );
 }
 
+/** Resolves once the stream is ACTIVE (DescribeStreamSummary every 50 ms). */
+async function untilActive(client: KinesisClient, streamName: string): Promise<void> {
+  for (;;) {
+    const output = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    if (output.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function registration(
   client: KinesisClient,
   streamName: string,
@@ -96,6 +110,40 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
       if (event.type === 'error-retried') expect(event.error).toBeInstanceOf(StreamNotActiveError);
     }
     client.destroy();
+  });
+
+  it('a refusal answered while the stream turned ACTIVE is not taken for a consumer that exists: it registers', async () => {
+    // The race a consumer started with a new stream can meet: RegisterStreamConsumer is refused
+    // while the stream is CREATING, and the stream is ACTIVE by the time that answer is read. The
+    // refusal said nothing of the consumer; taking it for one that exists waited for a consumer
+    // nobody had registered until activationTimeoutMs (StreamConsumerNotActiveError, not found).
+    local = await startLocalKinesis({ streamStatusDelayMs: 1000, efo: { consumerStatusDelayMs: 0 } });
+    const client = local.createClient();
+    const streamName = uniqueStreamName('registerTurnsActive');
+    await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
+    const observer = local.createClient();
+    let held = 0;
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (context.commandName !== 'RegisterStreamConsumerCommand' || held > 0) throw error;
+          held += 1;
+          // The refusal is read only once the stream is ACTIVE.
+          await untilActive(observer, streamName);
+          throw error;
+        }
+      },
+      { step: 'initialize', name: 'refusalReadLate' },
+    );
+    const counter = countRegistrations(client);
+    const arn = await registration(client, streamName, 8000, []).ensure();
+    expect(held).toBe(1);
+    expect(arn).toContain(`stream/${streamName}/consumer/app:`);
+    expect(counter.calls).toBe(2);
+    client.destroy();
+    observer.destroy();
   });
 
   it('fails with StreamNotActiveError (cause: the ResourceInUseException) once activationTimeoutMs passed', async () => {
@@ -244,7 +292,9 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
     const events: ConsumerEvent[] = [];
     const arn = await registration(client, streamName, 60_000, events).ensure();
     expect(arn).toBe(first);
-    expect(counter.calls).toBe(1);
+    // The first refusal came before the stream was seen ACTIVE (it could have been CREATING then):
+    // one more call, sent once it was, says the consumer exists.
+    expect(counter.calls).toBe(2);
     expect(events.filter((event) => event.type === 'error-retried')).toEqual([]);
     other.destroy();
     client.destroy();
