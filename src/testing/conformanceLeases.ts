@@ -165,7 +165,7 @@ export function conformanceLeases(s: ConformanceSuite): void {
       await expect(s.cp.renewLease(current)).resolves.toMatchObject({ owner: 'worker-b' });
     });
 
-    it('keeps leases per s.stream: the same shard id in two streams is independent', async () => {
+    it('keeps leases per stream: the same shard id in two streams is independent', async () => {
       const other = `${s.stream}-other`;
       const a = await s.mustAcquire(SHARD, 'worker-a');
       const b = await s.mustAcquire(SHARD, 'worker-b', other);

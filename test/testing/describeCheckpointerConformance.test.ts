@@ -94,7 +94,7 @@ describe('describeCheckpointerConformance', () => {
         'leases > keeps the position when a lease is released and lets another owner acquire it',
         'leases > kills a released lease at once: no renew, checkpoint or shard end through it, even before anyone takes it',
         'checkpoints > stores the shard end marker, which is final',
-        'listLeases > shows owners, expiry and checkpoints of the s.stream',
+        'listLeases > shows owners, expiry and checkpoints of the stream',
         'close > closes idempotently and refuses later calls with CheckpointerClosedError',
         'close > refuses the calls through a lease after close() too: nothing is written once closed',
       ].map((name) => prefix + name),
