@@ -2,6 +2,7 @@ import type { CheckpointerFixture } from './CheckpointerFixture.js';
 import { conformanceCheckpoints } from './conformanceCheckpoints.js';
 import { conformanceInstances } from './conformanceInstances.js';
 import { conformanceClose } from './conformanceClose.js';
+import { conformanceHandoffs } from './conformanceHandoffs.js';
 import { conformanceLeases } from './conformanceLeases.js';
 import { conformanceListLeases } from './conformanceListLeases.js';
 import { ConformanceSuite } from './ConformanceSuite.js';
@@ -47,5 +48,6 @@ export function describeCheckpointerConformance(
     conformanceListLeases(s);
     conformanceClose(s);
     conformanceInstances(s);
+    conformanceHandoffs(s);
   });
 }

@@ -18,6 +18,20 @@ export function conformanceClose(s: ConformanceSuite): void {
       );
     });
 
+    it('refuses the calls through a lease after close() too: nothing is written once closed', async () => {
+      const lease = await s.mustAcquire(SHARD, 'worker-a');
+      await s.cp.close();
+      const calls: [string, () => Promise<unknown>][] = [
+        ['checkpoint()', () => s.cp.checkpoint(lease, { sequenceNumber: '1' })],
+        ['markShardEnd()', () => s.cp.markShardEnd(lease)],
+        ['renewLease()', () => s.cp.renewLease(lease)],
+        ['releaseLease()', () => s.cp.releaseLease(lease)],
+        ['listLeases()', () => s.cp.listLeases(s.stream)],
+      ];
+      for (const [name, call] of calls)
+        await s.failsWith(`${name} after close()`, CheckpointerClosedError, call);
+    });
+
     it('waits for the calls under way: each has settled when close() resolves', async () => {
       const lease = await s.mustAcquire(SHARD, 'worker-a');
       const calls: Record<string, Promise<unknown>> = {

@@ -29,6 +29,28 @@ export function conformanceInstances(s: ConformanceSuite): void {
       expect(await s.cp.acquireLease(s.stream, SHARD, winner.owner)).toBeUndefined();
     });
 
+    it('gives a worker id that takes its expired lease again through the other instance a new token', async () => {
+      const other = await s.peer();
+      const first = await s.mustAcquire(SHARD, 'worker-a');
+      // Live: not even its own worker id gets it through the other instance (which now saw it).
+      expect(await other.acquireLease(s.stream, SHARD, 'worker-a')).toBeUndefined();
+      await s.letLeasesExpire();
+      const again = await other.acquireLease(s.stream, SHARD, 'worker-a');
+      if (again === undefined)
+        throw new Error(`expected worker-a to take the expired ${SHARD} again through the other instance`);
+      if (again.token === first.token)
+        throw new Error(
+          `the two instances gave worker-a the same token (${first.token}) for two acquisitions of ` +
+            `${SHARD}: a token must be unique across instances (e.g. a random UUID), or the stale lease ` +
+            'writes again',
+        );
+      await s.leaseLost(
+        'checkpoint() on one instance through a lease its worker id took again through the other',
+        () => s.cp.checkpoint(first, { sequenceNumber: '1' }),
+      );
+      await expect(other.checkpoint(again, { sequenceNumber: '2' })).resolves.toBe(true);
+    });
+
     it('shares positions, takeovers and lost leases between the instances', async () => {
       const other = await s.peer();
       const first = await s.mustAcquire(SHARD, 'worker-a');

@@ -38,6 +38,28 @@ export function conformanceLeases(s: ConformanceSuite): void {
       await expect(s.cp.checkpoint(again, { sequenceNumber: '1' })).resolves.toBe(true);
     });
 
+    it('kills the old token of a worker id that took its expired lease again: no renew, shard end or release through it', async () => {
+      const first = await s.mustAcquire(SHARD, 'worker-a');
+      await s.cp.checkpoint(first, { sequenceNumber: '10' });
+      await s.letLeasesExpire();
+      const again = await s.mustAcquire(SHARD, 'worker-a');
+      const stale = 'the token of an expired lease its worker id acquired again';
+      await s.leaseLost(`renewLease() of ${stale}`, () => s.cp.renewLease(first));
+      await s.leaseLost(`markShardEnd() through ${stale}`, () => s.cp.markShardEnd(first));
+      await s.cp.releaseLease(first);
+      const intruder = await s.cp.acquireLease(s.stream, SHARD, 'worker-b');
+      if (intruder !== undefined)
+        throw new Error(
+          `releaseLease() of ${stale} released the new lease (worker-b then acquired it): a release ` +
+            'must check the token, not the owner id',
+        );
+      await expect(s.cp.renewLease(again)).resolves.toMatchObject({ token: again.token });
+      expect(await s.cp.getCheckpoint(s.stream, SHARD)).toEqual({
+        kind: 'position',
+        position: { sequenceNumber: '10' },
+      });
+    });
+
     it('lets another owner take over an expired lease, with a new token', async () => {
       const old = await s.mustAcquire(SHARD, 'worker-a');
       await s.letLeasesExpire();
@@ -143,7 +165,7 @@ export function conformanceLeases(s: ConformanceSuite): void {
       await expect(s.cp.renewLease(current)).resolves.toMatchObject({ owner: 'worker-b' });
     });
 
-    it('keeps leases per s.stream: the same shard id in two streams is independent', async () => {
+    it('keeps leases per stream: the same shard id in two streams is independent', async () => {
       const other = `${s.stream}-other`;
       const a = await s.mustAcquire(SHARD, 'worker-a');
       const b = await s.mustAcquire(SHARD, 'worker-b', other);

@@ -4,11 +4,11 @@ import { SHARD, SHARD_1, SHARD_2, type ConformanceSuite } from './ConformanceSui
 export function conformanceListLeases(s: ConformanceSuite): void {
   const { describe, it, expect } = s.api;
   describe('listLeases', () => {
-    it('is empty for an unknown s.stream', async () => {
+    it('is empty for an unknown stream', async () => {
       expect(await s.cp.listLeases(`${s.stream}-other`)).toEqual([]);
     });
 
-    it('shows owners, expiry and checkpoints of the s.stream', async () => {
+    it('shows owners, expiry and checkpoints of the stream', async () => {
       const a = await s.mustAcquire(SHARD, 'worker-a');
       const b = await s.mustAcquire(SHARD_1, 'worker-b');
       const c = await s.mustAcquire(SHARD_2, 'worker-c');

@@ -33,7 +33,17 @@ export type Flaw =
   /** Release clears the owner but keeps the token alive: the released lease still writes. */
   | 'release-keeps-token'
   /** markShardEnd() checks the token but not the expiry: an expired lease still ends the shard. */
-  | 'shard-end-ignores-expiry';
+  | 'shard-end-ignores-expiry'
+  /** renewLease() checks the owner id, not the token: a stale lease of the same worker id renews. */
+  | 'renew-checks-owner'
+  /** markShardEnd() checks the owner id, not the token. */
+  | 'shard-end-checks-owner'
+  /** releaseLease() checks the owner id, not the token: a stale lease releases its successor. */
+  | 'release-checks-owner'
+  /** Tokens are the owner id and a count kept per instance: two instances hand out the same ones. */
+  | 'instance-tokens'
+  /** After close() only reads and acquisitions are refused: writes through a lease still land. */
+  | 'close-refuses-reads-only';
 
 interface Entry {
   owner?: string;
@@ -50,6 +60,7 @@ export class FlawedCheckpointer implements Checkpointer {
   private closed = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private lock: Promise<unknown> = Promise.resolve();
+  private tokens = 0;
 
   constructor(
     readonly leaseDurationMs: number,
@@ -78,7 +89,7 @@ export class FlawedCheckpointer implements Checkpointer {
           streamName,
           shardId,
           owner,
-          token: randomUUID(),
+          token: this.flaw === 'instance-tokens' ? `${owner}-${++this.tokens}` : randomUUID(),
           expiresAt: this.now() + this.leaseDurationMs,
         };
         this.store.set(key, {
@@ -111,7 +122,7 @@ export class FlawedCheckpointer implements Checkpointer {
   renewLease(lease: Lease): Promise<Lease> {
     return this.run('renewLease', async () => {
       await this.roundTrip();
-      const entry = this.owned(lease, true);
+      const entry = this.owned(lease, true, this.flaw === 'renew-checks-owner');
       entry.expiresAt = this.now() + this.leaseDurationMs;
       return { ...lease, expiresAt: entry.expiresAt };
     });
@@ -121,7 +132,9 @@ export class FlawedCheckpointer implements Checkpointer {
     return this.run('releaseLease', async () => {
       await this.roundTrip();
       const entry = this.store.get(`${lease.streamName}/${lease.shardId}`);
-      if (entry?.token !== lease.token) return;
+      const ours =
+        this.flaw === 'release-checks-owner' ? entry?.owner === lease.owner : entry?.token === lease.token;
+      if (entry === undefined || !ours) return;
       delete entry.owner;
       if (this.flaw !== 'release-keeps-token') {
         delete entry.token;
@@ -153,7 +166,11 @@ export class FlawedCheckpointer implements Checkpointer {
   markShardEnd(lease: Lease): Promise<void> {
     return this.run('markShardEnd', async () => {
       await this.roundTrip();
-      this.owned(lease, this.flaw !== 'shard-end-ignores-expiry').checkpoint = { kind: 'shard-end' };
+      this.owned(
+        lease,
+        this.flaw !== 'shard-end-ignores-expiry',
+        this.flaw === 'shard-end-checks-owner',
+      ).checkpoint = { kind: 'shard-end' };
     });
   }
 
@@ -181,9 +198,10 @@ export class FlawedCheckpointer implements Checkpointer {
   }
 
   /** The entry the lease still holds; LeaseLostError otherwise. */
-  private owned(lease: Lease, checkExpiry: boolean): Entry {
+  private owned(lease: Lease, checkExpiry: boolean, byOwner = false): Entry {
     const entry = this.store.get(`${lease.streamName}/${lease.shardId}`);
-    const live = entry?.token === lease.token && (!checkExpiry || (entry?.expiresAt ?? 0) > this.now());
+    const holds = byOwner ? entry?.owner === lease.owner : entry?.token === lease.token;
+    const live = holds && (!checkExpiry || (entry?.expiresAt ?? 0) > this.now());
     if (entry === undefined || !live) {
       const holder =
         entry?.owner !== undefined && (entry.expiresAt ?? 0) > this.now() ? entry.owner : undefined;
@@ -205,7 +223,9 @@ export class FlawedCheckpointer implements Checkpointer {
   }
 
   private run<T>(operation: string, body: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new CheckpointerClosedError(this.name, operation));
+    const refused =
+      this.flaw !== 'close-refuses-reads-only' || ['getCheckpoint', 'acquireLease'].includes(operation);
+    if (this.closed && refused) return Promise.reject(new CheckpointerClosedError(this.name, operation));
     const call = body();
     this.inFlight.add(call);
     const settled = (): void => void this.inFlight.delete(call);

@@ -91,6 +91,31 @@ describe('describeCheckpointerConformance against a checkpointer of ones own', (
       'through an expired lease nobody took',
       'expected markShardEnd() through an expired lease to fail with LeaseLostError, but it resolved with undefined',
     ],
+    [
+      'renew-checks-owner',
+      'kills the old token of a worker id that took its expired lease again',
+      'expected renewLease() of the token of an expired lease its worker id acquired again to fail with LeaseLostError',
+    ],
+    [
+      'shard-end-checks-owner',
+      'kills the old token of a worker id that took its expired lease again',
+      'expected markShardEnd() through the token of an expired lease its worker id acquired again to fail',
+    ],
+    [
+      'release-checks-owner',
+      'kills the old token of a worker id that took its expired lease again',
+      'released the new lease (worker-b then acquired it): a release must check the token, not the owner id',
+    ],
+    [
+      'instance-tokens',
+      'two instances over one store > gives a worker id that takes its expired lease again through the other instance',
+      'a token must be unique across instances',
+    ],
+    [
+      'close-refuses-reads-only',
+      'close > refuses the calls through a lease after close() too',
+      'expected checkpoint() after close() to fail with CheckpointerClosedError, but it resolved with true',
+    ],
   ])('catches a checkpointer that %s: fails "%s"', async (flaw, test, message) => {
     const failed = await runSuite(flaw, true);
     const hits = [...failed].filter(([name]) => name.includes(test));
