@@ -70,6 +70,7 @@ export class ItemPlacer<T> {
       return;
     }
     if (aggregates) {
+      if (this.defaultKeys) this.preparer.placed(item.partitionKey, laneId);
       // The open record's accumulator threw while closing it (an aggregator of the caller's own).
       this.sendLoop.failBrokenRecords();
       // An aggregated record closes when it is full or the next item does not fit: it goes now.

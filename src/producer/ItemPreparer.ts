@@ -9,6 +9,7 @@ import { ItemTooLargeError } from './errors/ItemTooLargeError.js';
 import type { PreparedItem } from './OutgoingRecord.js';
 import type { ProducerMetrics } from './ProducerMetrics.js';
 import type { ResolvedProducerOptions } from './ProducerOptions.js';
+import type { RecordBatcher } from './RecordBatcher.js';
 import { randomPartitionKey } from './randomPartitionKey.js';
 import { type ShardPredictor, UNASSIGNED_SHARD } from './ShardPredictor.js';
 
@@ -18,6 +19,9 @@ export class ItemPreparer<T> {
   /** The default key of aggregated items, and the bytes of items that used it. */
   private runKey: string | undefined;
   private runBytes = 0;
+  /** The batcher's closings when the run's record was last seen open, and the run's shard. */
+  private runClosings = 0;
+  private runShard: string | undefined;
   /** The last partition key and its UTF-8 length (aggregated items share their key). */
   private lastKey = '';
   private lastKeyBytes = 0;
@@ -37,6 +41,7 @@ export class ItemPreparer<T> {
     private readonly options: ResolvedProducerOptions<T>,
     private readonly predictor: ShardPredictor,
     private readonly counters: ProducerMetrics,
+    private readonly batcher: Pick<RecordBatcher<T>, 'closings' | 'hasOpenRecord'>,
   ) {
     this.aggregates = options.processor.aggregator.aggregates;
     this.text = textPathOf(options.processor)?.serializer;
@@ -160,21 +165,36 @@ export class ItemPreparer<T> {
     if (key === this.runKey) this.runKey = undefined;
   }
 
+  /** An item keyed `key` went into the lane of `shardId`: the run's shard, if it is the run's key. */
+  placed(key: string, shardId: string): void {
+    if (key === this.runKey) this.runShard = shardId;
+  }
+
   /**
    * The default partition key: without aggregation, a random key per item, taken from a pool
    * of keys whose shards are known so that the items go to the open shards in turn (fresh keys
    * with preserveOrder, as pooled keys repeat); with an aggregating processor, one random key
-   * per record's worth of items (it is renewed once the record it fills is full, or once
-   * maxRecordBytes of items, counted as data and a byte of framing each, used it), each one
+   * per record's worth of items (it is renewed once the record it fills is full, once
+   * maxRecordBytes of items, counted as data and a byte of framing each, used it, or once open
+   * records were closed part-filled: bufferTime, a full queue, a flush), each one
    * drawn for the next shard in turn. Only the first item's key travels with a framed record, a
    * KPL record's key table then holds one key instead of one per item, and the records spread
    * evenly over the shards.
    */
   private randomKey(): string {
     if (!this.aggregates) return this.pooledKeys ? this.predictor.defaultKey(this.draw) : this.draw();
+    const closings = this.batcher.closings;
+    if (closings !== this.runClosings) {
+      // Open records were closed part-filled: the run goes on only if its record was kept open
+      // (its shard waits for its budget, see RecordBatcher.releaseDue).
+      this.runClosings = closings;
+      const shard = this.runShard;
+      if (shard === undefined || !this.batcher.hasOpenRecord(shard)) this.runKey = undefined;
+    }
     if (this.runKey === undefined || this.runBytes >= this.options.maxRecordBytes) {
       this.runKey = this.predictor.keyForNextShard(this.draw);
       this.runBytes = 0;
+      this.runShard = undefined;
     }
     return this.runKey;
   }

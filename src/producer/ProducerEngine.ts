@@ -118,7 +118,7 @@ export class ProducerEngine<T> {
       connection,
       (records) => this.counters.countResend(records.map((record) => record.laneId)),
     );
-    this.preparer = new ItemPreparer<T>(this.options, this.predictor, this.counters);
+    this.preparer = new ItemPreparer<T>(this.options, this.predictor, this.counters, this.batcher);
     this.queue = new ProducerQueue<T>(this.options, this.counters, hooks);
     const log = (level: LogLevel, message: string, details: LogDetails) => this.log(level, message, details);
     const guard = (work: () => void) => this.turns.run(work);

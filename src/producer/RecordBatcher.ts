@@ -25,6 +25,7 @@ export class RecordBatcher<T> {
   private readonly shardLanes: ShardLanes<T>;
   private readonly open: OpenRecords<T>;
   private readonly closed: ClosedRecords<T>;
+  private closingCount = 0;
   /** Items are aggregated (several to a record). */
   readonly aggregates: boolean;
 
@@ -58,6 +59,20 @@ export class RecordBatcher<T> {
   /** Items in open records (aggregated records still filling). */
   get openItems(): number {
     return this.open.items;
+  }
+
+  /**
+   * How many times the open records were closed before they were full (bufferTime, a full
+   * queue, flush): a default key's run of items whose record was closed so ends there (see
+   * ItemPreparer.randomKey).
+   */
+  get closings(): number {
+    return this.closingCount;
+  }
+
+  /** Whether the lane of `shardId` has an open record (holding items). */
+  hasOpenRecord(shardId: string): boolean {
+    return this.shardLanes.lane(shardId).accumulator.itemCount > 0;
   }
 
   /** Records not yet released in all lanes (the open ones included). */
@@ -97,12 +112,14 @@ export class RecordBatcher<T> {
       this.releaseAll();
       return;
     }
+    this.closingCount += 1;
     this.open.closeWhereNoneWaits();
     this.closed.release();
   }
 
   /** Closes every open record and lets every waiting record go (flush, close). */
   releaseAll(): void {
+    this.closingCount += 1;
     this.open.closeAll();
     this.closed.release();
   }
