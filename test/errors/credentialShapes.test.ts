@@ -6,6 +6,7 @@
 import { inspect } from 'node:util';
 import { looksLikeCredential } from '../../src/errors/credentialShapes.js';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
+import { RxjsKinesisError } from '../../src/errors/RxjsKinesisError.js';
 import { redactText, redactValue } from '../../src/errors/redact.js';
 import { fromKinesis } from '../../src/observables/fromKinesis.js';
 import { Producer } from '../../src/producer/Producer.js';
@@ -124,4 +125,10 @@ describe('a quoted credential in a text', () => {
       await producer?.close().catch(() => undefined);
     }
   }, 30_000);
+});
+
+it('a cause that is a credential on its own is replaced', () => {
+  const error = new RxjsKinesisError('the identity call failed', { cause: SECRET_ACCESS_KEY });
+  expect(error.cause).toBe('[redacted]');
+  expect(inspect(error, { depth: Infinity })).not.toContain('EXAMPLEKEY');
 });
