@@ -31,10 +31,11 @@ function reportFor(command: Command, target: Option | Argument, label: string): 
       return parse(value, previous);
     } catch (error) {
       if (!(error instanceof InvalidArgumentError)) throw error;
-      const shown = CONNECTION_FLAG.test(label)
-        ? redactConnectionString(value)
-        : looksLikeCredential(value)
-          ? REDACTED
+      // A credential first: a secret key given as --endpoint is no URL with user info to strip.
+      const shown = looksLikeCredential(value)
+        ? REDACTED
+        : CONNECTION_FLAG.test(label)
+          ? redactConnectionString(value)
           : value;
       // Another code than commander's own, which would put its message in front of this one.
       return command.error(`error: invalid ${label} ${JSON.stringify(shown)}: ${error.message}`, {

@@ -55,6 +55,8 @@ export function enhancedFanOutParts(config: {
           ...(region ? { region } : {}),
           ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
           ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+          connectTimeout: options.connectTimeout,
+          requestTimeout: options.requestTimeout,
         })
       : undefined;
   const subscriber =

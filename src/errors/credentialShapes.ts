@@ -22,3 +22,18 @@ export function looksLikeCredential(value: string): boolean {
   if (!SECRET_ACCESS_KEY.test(value) && !SESSION_TOKEN.test(value)) return false;
   return /[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value);
 }
+
+/** A quoted run of base64's alphabet, as messages show a value (`region="…"`, `got '…'`). */
+const QUOTED_RUN = /(["'`])([A-Za-z0-9/+=]{20,4096})\1/g;
+
+/**
+ * A text with each quoted value that reads as an AWS credential replaced by `[redacted]`: the
+ * AWS SDK quotes a region it refuses (`Region not accepted: region="…"`), and AWS_REGION may
+ * hold a secret key by a swap of environment variables. Unquoted words are left as they are.
+ */
+export function redactQuotedCredentials(text: string, replacement: string): string {
+  if (!/["'`]/.test(text)) return text;
+  return text.replace(QUOTED_RUN, (match, quote: string, value: string) =>
+    looksLikeCredential(value) ? `${quote}${replacement}${quote}` : match,
+  );
+}

@@ -1,4 +1,5 @@
 import { types } from '../platform/util.js';
+import { looksLikeCredential } from './credentialShapes.js';
 import { isSecretName, REDACTED } from './secretNames.js';
 import { redactText } from './redactUrls.js';
 import { engineStack } from './redactStack.js';
@@ -76,7 +77,8 @@ export function redactValue(value: unknown, name?: string): unknown {
  * stack, request data (ioredis's `command` with its arguments, `options`, `config`, `input`)
  * dropped, secret-named properties replaced, and its own causes redacted in turn. The error
  * classes of this library are redacted when they are built and pass unchanged. A plain-data
- * cause is redacted as redactValue does; a string has its URLs redacted.
+ * cause is redacted as redactValue does; a string has its URLs redacted (one that reads as an
+ * AWS credential is replaced whole).
  *
  * Never throws, whatever it walks: what cannot be read (a revoked Proxy, a Proxy whose traps
  * throw) becomes `[unreadable]`, getters are not run (but for the engine's own `stack` accessor,
@@ -90,7 +92,7 @@ export function redactError(error: unknown): unknown {
 
 function redactCause(value: unknown, depth: number, walk: Walk): unknown {
   try {
-    if (typeof value === 'string') return redactText(value);
+    if (typeof value === 'string') return looksLikeCredential(value) ? REDACTED : redactText(value);
     if (typeof value !== 'object' || value === null) return value;
     if (isError(value)) return redactErrorObject(value, depth, walk);
     if (!isPlainData(value)) return value;

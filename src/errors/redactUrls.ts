@@ -1,6 +1,7 @@
 /** URL user info (`user:password@`) redacted from texts and connection strings. */
 
-import { isSecretName } from './secretNames.js';
+import { redactQuotedCredentials } from './credentialShapes.js';
+import { isSecretName, REDACTED } from './secretNames.js';
 
 /** What stands in for the secret part of a URL's user info. */
 const URL_SECRET = '***';
@@ -41,7 +42,8 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * `redis://app:***@db:6379`, `https://AKIA...:x@host` becomes `https://***@host`. Host and port
  * stay, so the message still says where. Applying it twice changes nothing more.
  *
- * The values of a URL's secret-named query parameters (`?password=`) are redacted too.
+ * The values of a URL's secret-named query parameters (`?password=`) are redacted too, and so is
+ * a quoted value that reads as an AWS credential (see redactQuotedCredentials).
  *
  * A URL's user info holds no whitespace, so each whitespace-delimited word holding an `@` is
  * redacted on its own, and a word longer than LONG_WORD is replaced whole: the patterns try every
@@ -49,6 +51,10 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * took time quadratic in its length.
  */
 export function redactText(text: string): string {
+  return redactUserInfoIn(redactQuotedCredentials(text, REDACTED));
+}
+
+function redactUserInfoIn(text: string): string {
   const query = text.includes('://') && text.includes('=');
   if (!query && !text.includes('@')) return text;
   return text.replace(WORD, (word) => {

@@ -69,3 +69,35 @@ export function boundedCredentials(
     },
   };
 }
+
+/**
+ * The credentials a client the library builds is given: a provider function bounded by
+ * `timeoutMs` (see boundedCredentials), an object copied. `bounded` is what the client's
+ * destroy() must end too (see cancelledOnDestroy); none for an object.
+ */
+export function clientCredentials(
+  credentials: KinesisCredentials | KinesisCredentialsProvider | undefined,
+  timeoutMs: number,
+): {
+  readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
+  readonly bounded?: BoundedCredentials;
+} {
+  if (typeof credentials === 'function') {
+    const bounded = boundedCredentials(credentials, timeoutMs);
+    return { credentials: bounded.provider, bounded };
+  }
+  return credentials === undefined ? {} : { credentials: { ...credentials } };
+}
+
+/** Makes `client.destroy()` end the calls for credentials still waiting: no deadline is left running. */
+export function cancelledOnDestroy(
+  client: { destroy(): void },
+  bounded: BoundedCredentials | undefined,
+): void {
+  if (bounded === undefined) return;
+  const destroy = client.destroy.bind(client);
+  client.destroy = () => {
+    bounded.cancel();
+    destroy();
+  };
+}

@@ -3,7 +3,7 @@ import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { createRequestHandler } from '../platform/requestHandler.js';
 import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
 import { allowPutRecordsWire } from './putRecordsWire.js';
-import { boundedCredentials, type BoundedCredentials } from './boundedCredentials.js';
+import { cancelledOnDestroy, clientCredentials } from './boundedCredentials.js';
 import { callDeadlineMs } from './callDeadline.js';
 import { validateClientOptions } from './validateClientOptions.js';
 
@@ -99,13 +99,8 @@ export function createKinesisClient(options: KinesisConnectionOptions = {}): Kin
   const { connectTimeout, requestTimeout } = validateConnectionTimeouts(options);
   const { credentials } = settings;
   // A provider is asked before each request is signed, outside the request handler's deadlines.
-  let bounded: BoundedCredentials | undefined;
-  if (typeof credentials === 'function') {
-    bounded = boundedCredentials(credentials, callDeadlineMs(connectTimeout, requestTimeout));
-    config.credentials = bounded.provider;
-  } else if (credentials !== undefined) {
-    config.credentials = { ...credentials };
-  }
+  const given = clientCredentials(credentials, callDeadlineMs(connectTimeout, requestTimeout));
+  if (given.credentials !== undefined) config.credentials = given.credentials;
   const endpoint = resolveKinesisEndpoint(options.endpoint);
   if (endpoint !== undefined) config.endpoint = endpoint.value;
   config.requestHandler = createRequestHandler({ endpoint: endpoint?.url, connectTimeout, requestTimeout });
@@ -115,14 +110,7 @@ export function createKinesisClient(options: KinesisConnectionOptions = {}): Kin
   // costs ~10 % of the CPU of a PutRecords call of small records and walks every record of a
   // GetRecords answer. The library logs through its own `logger` option.
   client.middlewareStack.remove(SDK_LOGGER_MIDDLEWARE);
-  if (bounded !== undefined) {
-    // Destroyed, the client leaves no deadline of a call for credentials running.
-    const destroy = client.destroy.bind(client);
-    client.destroy = () => {
-      bounded.cancel();
-      destroy();
-    };
-  }
+  cancelledOnDestroy(client, given.bounded);
   // The producer's PutRecords calls on this client may use the library's own request body and
   // answer reader (see putRecordsWire.ts), as long as its middleware stays as built here.
   allowPutRecordsWire(client);

@@ -1,18 +1,21 @@
 import { describeThrown } from '../errors/describeThrown.js';
+import { redactText, redactValue } from '../errors/redact.js';
 
 /**
  * A thrown value as a log line shows it: an Error's name and message, else its JSON (or string)
- * form. Never throws: a value that cannot be read (a message getter that throws, a revoked
- * Proxy, a null-prototype object with a cycle) is described as such, so that logging a failure
- * never turns into a failure of its own (a dead letter not given, a stopped transport).
+ * form, redacted as the library's own log lines are (URL user info, secret-named properties,
+ * quoted values that read as AWS credentials): a handler's failure is whatever it threw. Never
+ * throws: a value that cannot be read (a message getter that throws, a revoked Proxy, a
+ * null-prototype object with a cycle) is described as such, so that logging a failure never
+ * turns into a failure of its own (a dead letter not given, a stopped transport).
  */
 export function describeForLog(error: unknown): string {
   try {
-    if (error instanceof Error) return `${String(error.name)}: ${String(error.message)}`;
-    const json = JSON.stringify(error) as string | undefined;
-    if (json !== undefined) return json;
+    if (error instanceof Error) return redactText(`${String(error.name)}: ${String(error.message)}`);
+    const json = JSON.stringify(redactValue(error)) as string | undefined;
+    if (json !== undefined) return redactText(json);
   } catch {
     // No JSON form (a bigint, a cycle) or not readable: its string form, if it has one.
   }
-  return describeThrown(error);
+  return redactText(describeThrown(error));
 }

@@ -109,6 +109,7 @@ describe('rxjs-kinesis and a credential given for another flag', () => {
   it.each([
     ['--region', ['tail', 'orders', '--region', SECRET_ACCESS_KEY]],
     ['<stream>', ['tail', SECRET_ACCESS_KEY]],
+    ['--endpoint', ['tail', 'orders', '--endpoint', SECRET_ACCESS_KEY]],
   ])(
     'a refused %s that reads as a secret access key is not echoed',
     async (flag, args) => {

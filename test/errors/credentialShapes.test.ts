@@ -6,7 +6,8 @@
 import { inspect } from 'node:util';
 import { looksLikeCredential } from '../../src/errors/credentialShapes.js';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
-import { redactValue } from '../../src/errors/redact.js';
+import { RxjsKinesisError } from '../../src/errors/RxjsKinesisError.js';
+import { redactText, redactValue } from '../../src/errors/redact.js';
 import { fromKinesis } from '../../src/observables/fromKinesis.js';
 import { Producer } from '../../src/producer/Producer.js';
 
@@ -81,4 +82,53 @@ it('a credential nested in a value is replaced, the rest kept', () => {
     note: '[redacted]',
     ids: ['[redacted]'],
   });
+});
+
+describe('a quoted credential in a text', () => {
+  it.each([
+    ['a secret access key', SECRET_ACCESS_KEY],
+    ['an access key id', ACCESS_KEY_ID],
+    ['a session token', SESSION_TOKEN],
+  ])('%s is replaced, the rest of the text kept', (_, value) => {
+    expect(redactText(`Region not accepted: region="${value}" is not valid; got '${value}'`)).toBe(
+      `Region not accepted: region="[redacted]" is not valid; got '[redacted]'`,
+    );
+  });
+
+  it('ordinary quoted values and unquoted words are kept', () => {
+    const text =
+      'stream "orders-production-eu-west-1-primary-stream" commit "0ffc692a9b1c3d4e5f60718293a4b5c6d7e8f901" ' +
+      'sequence "49590338271490256608559692538361571095921575989136588898" shard "shardId-000000000001"';
+    expect(redactText(text)).toBe(text);
+  });
+
+  it('a secret key in AWS_REGION is not shown in the error of a producer that read it', async () => {
+    const saved = process.env.AWS_REGION;
+    process.env.AWS_REGION = SECRET_ACCESS_KEY;
+    let producer: Producer<{ id: number }> | undefined;
+    try {
+      producer = new Producer({
+        streamName: 'orders',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      });
+      const failure: unknown = await producer.send({ id: 1 }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(Error);
+      const shown = `${String(failure)}\n${inspect(failure, { depth: Infinity })}`;
+      expect(shown).toContain('region="[redacted]"');
+      expect(shown).not.toContain('EXAMPLEKEY');
+    } finally {
+      if (saved === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = saved;
+      await producer?.close().catch(() => undefined);
+    }
+  }, 30_000);
+});
+
+it('a cause that is a credential on its own is replaced', () => {
+  const error = new RxjsKinesisError('the identity call failed', { cause: SECRET_ACCESS_KEY });
+  expect(error.cause).toBe('[redacted]');
+  expect(inspect(error, { depth: Infinity })).not.toContain('EXAMPLEKEY');
 });
