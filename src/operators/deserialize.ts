@@ -36,7 +36,7 @@ export interface DeserializeOptions {
   readonly maxItemsAhead?: number;
 }
 
-/** Most bad items of a large record dead-lettered in a row in one turn of the event loop. */
+/** Most bad items of a large record dead-lettered in one turn of the event loop. */
 const DEAD_LETTERS_PER_TURN = 500;
 
 /**
@@ -116,7 +116,7 @@ export function deserialize<T = unknown>(
 
       /**
        * Emits the items of a decoded record from `from` on; pauses while too many are ahead of
-       * checkpoint(), and after DEAD_LETTERS_PER_TURN items dead-lettered in a row.
+       * checkpoint(), and after DEAD_LETTERS_PER_TURN items dead-lettered without a pause.
        */
       const emitItems = (record: KinesisRecord, decoded: Decoded<T>, from: number): void => {
         const handle = record[RECORD_HANDLE];
