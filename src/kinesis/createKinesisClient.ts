@@ -5,6 +5,7 @@ import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
 import { allowPutRecordsWire } from './putRecordsWire.js';
 import { cancelledOnDestroy, clientCredentials } from './boundedCredentials.js';
 import { callDeadlineMs } from './callDeadline.js';
+import { checkConnectionOptionNames } from './connectionOptionNames.js';
 import { validateClientOptions } from './validateClientOptions.js';
 
 export interface KinesisCredentials {
@@ -92,6 +93,15 @@ export function validateConnectionTimeouts(options: KinesisConnectionOptions): {
  * browser build uses fetch instead (see platform/requestHandler.browser.ts).
  */
 export function createKinesisClient(options: KinesisConnectionOptions = {}): KinesisClient {
+  if (typeof options === 'object' && options !== null) checkConnectionOptionNames(options, true);
+  return buildKinesisClient(options);
+}
+
+/**
+ * createKinesisClient() for the library's own components, whose options hold the connection's
+ * among their own (a Producer's): names other than the connection's are not refused.
+ */
+export function buildKinesisClient(options: KinesisConnectionOptions = {}): KinesisClient {
   const settings = validateClientOptions(options);
   if (options.client !== undefined) return options.client;
   const config: KinesisClientConfig = { maxAttempts: settings.maxAttempts };

@@ -4,6 +4,7 @@ import { cancelledOnDestroy, clientCredentials } from './boundedCredentials.js';
 import { callDeadlineMs } from './callDeadline.js';
 import { validateConnectionTimeouts, type KinesisConnectionOptions } from './createKinesisClient.js';
 import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
+import { checkConnectionOptionNames } from './connectionOptionNames.js';
 import { validateClientOptions } from './validateClientOptions.js';
 
 /**
@@ -17,6 +18,7 @@ import { validateClientOptions } from './validateClientOptions.js';
  * (InvalidOptionError).
  */
 export function createSubscriptionClient(options: Omit<KinesisConnectionOptions, 'client'>): KinesisClient {
+  if (typeof options === 'object' && options !== null) checkConnectionOptionNames(options, false);
   const { region, credentials } = validateClientOptions(options);
   const { connectTimeout, requestTimeout } = validateConnectionTimeouts(options);
   const config: KinesisClientConfig = { maxAttempts: 1 };

@@ -1,7 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
-import { createKinesisClient } from '../kinesis/createKinesisClient.js';
+import { buildKinesisClient } from '../kinesis/createKinesisClient.js';
 import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
 import { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
@@ -78,7 +78,7 @@ export class ProducerEngine<T> {
     this.options = resolveProducerOptions(options);
     const { address } = this.options;
     this.ownsClient = options.client === undefined;
-    this.client = createKinesisClient({
+    this.client = buildKinesisClient({
       ...options,
       ...(options.region === undefined && address.region !== undefined ? { region: address.region } : {}),
     });

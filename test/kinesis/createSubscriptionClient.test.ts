@@ -31,6 +31,10 @@ test.each([
   ['a region that is not one', { region: 'eu west 1' }, 'region'],
   ['credentials without a secret', { credentials: { accessKeyId: 'AKIAEXAMPLE' } }, 'credentials'],
   ['an endpoint that is not http(s)', { endpoint: 'ftp://127.0.0.1:1' }, 'endpoint'],
+  // Misspelt names were ignored: the client ran with the default region, endpoint, timeout.
+  ['a misspelt region', { regoin: 'eu-west-1' }, 'regoin'],
+  ['a misspelt endpoint', { region: 'eu-west-1', endpiont: 'http://127.0.0.1:4567' }, 'endpiont'],
+  ['a misspelt timeout', { region: 'eu-west-1', requestTimeOut: 1000 }, 'requestTimeOut'],
 ])(
   'createSubscriptionClient() and createKinesisClient() refuse %s with InvalidOptionError',
   (_label, options, option) => {
@@ -49,3 +53,21 @@ test.each([
     }
   },
 );
+
+test('an unknown option name is refused without its value, naming the known ones', () => {
+  let thrown: unknown;
+  try {
+    createKinesisClient({ regoin: 'eu-west-1' } as never).destroy();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(InvalidOptionError);
+  expect((thrown as Error).message).toBe(
+    'Invalid option "regoin": got "(not shown: unknown option)"; unknown option; known options are ' +
+      'client, region, endpoint, credentials, maxAttempts, connectTimeout, requestTimeout',
+  );
+});
+
+test('createSubscriptionClient() refuses `client` (it builds its own)', () => {
+  expect(() => createSubscriptionClient({ client: {} } as never)).toThrow(InvalidOptionError);
+});
