@@ -233,6 +233,13 @@ export function registerLocalCommand(
     .option('--no-cors', 'refuse cross-origin calls from browser pages (default: any origin may call)')
     .addHelpText('after', EXAMPLES)
     .action(async (flags: LocalCommandFlags, command: Command) => {
+      if (!flags.cors && flags.corsOrigin !== undefined) {
+        // One would silently win: say which to drop.
+        command.error('error: --cors-origin cannot be used with --no-cors (give one of them)', {
+          exitCode: 2,
+          code: 'rxjs-kinesis.conflictingFlags',
+        });
+      }
       const faults: LocalKinesisFaults = {
         internalFailureRate: flags.internalFailureRate ?? flags.faultRate ?? 0,
         serverErrorRate: flags.serverErrorRate ?? flags.faultRate ?? 0,

@@ -160,6 +160,8 @@ describe('rxjs-kinesis local', () => {
     [['--stream', 'orders:0']],
     [['--stream', 'a:1', '--stream', 'a:2']],
     [['--no-such-flag']],
+    // One of the two used to win silently (CORS off).
+    [['--no-cors', '--cors-origin', 'http://localhost:4200']],
   ])('refuses %j with a one-line error', async (flags) => {
     const errors: string[] = [];
     const error = await program({ write: () => undefined, stopSignal: async () => undefined }, errors)
