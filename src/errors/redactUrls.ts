@@ -64,8 +64,30 @@ function redactUserInfoIn(text: string): string {
       shown = redactWord(word);
     }
     // A URL's secret query parameters (`redis://db:6379?password=...`), as in connection strings.
-    return query && shown.includes('://') && shown.includes('=') ? redactQuery(shown) : shown;
+    return query && shown.includes('://') && shown.includes('=') ? redactQuotedQuery(shown) : shown;
   });
+}
+
+/** The closing character of a word's opening quote or bracket. */
+const CLOSERS: Readonly<Record<string, string>> = {
+  '"': '"',
+  "'": "'",
+  '`': '`',
+  '(': ')',
+  '[': ']',
+  '<': '>',
+};
+
+/**
+ * redactQuery() of a word of a text: a word that opens with a quote or bracket (`"redis://db?
+ * password=x";`) keeps its last closing one and what follows it, which a value running to the end
+ * of the word would have taken with it.
+ */
+function redactQuotedQuery(word: string): string {
+  const closer = CLOSERS[word.charAt(0)];
+  const end = closer === undefined ? -1 : word.lastIndexOf(closer);
+  if (end <= 0) return redactQuery(word);
+  return redactQuery(word.slice(0, end)) + word.slice(end);
 }
 
 /** A run of non-whitespace (matched in one pass over the text). */

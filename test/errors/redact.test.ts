@@ -84,6 +84,15 @@ describe('redactText', () => {
     ],
     ['https://host/path?page=2&sort=asc', 'https://host/path?page=2&sort=asc'],
     ['key=value without a URL', 'key=value without a URL'],
+    // Quoted or bracketed in a message: the closing quote and what follows it stay (they were
+    // taken as part of the value: `got "redis://db?password=*** a URL must...`).
+    [
+      `Invalid option "url": got "mongodb://h/db?password=${SECRET}"; a URL must`,
+      'Invalid option "url": got "mongodb://h/db?password=***"; a URL must',
+    ],
+    [`see (redis://h:6379?token=${SECRET}), then`, 'see (redis://h:6379?token=***), then'],
+    // A closing quote inside the value: the last one closes, the value stays hidden whole.
+    [`got 'redis://h?password=a'${SECRET}'.`, "got 'redis://h?password=***'."],
   ])('%s -> %s', (input, expected) => {
     expect(redactText(input)).toBe(expected);
   });
