@@ -1,12 +1,15 @@
+import type { SchedulerLike } from 'rxjs';
 import type { Processor } from '../processors/Processor.js';
 import type { RECORD_HANDLE, RecordHandle } from './RecordTracking.js';
 
-/** Internal link from a consumed record to the consumer that read it (processor). */
+/** Internal link from a consumed record to the consumer that read it (processor, scheduler). */
 export const CONSUMER_CONTEXT: unique symbol = Symbol('rxjs-kinesis.consumerContext');
 
 export interface ConsumerContext {
   /** The processor given to fromKinesis(); what deserialize() uses when given none. */
   readonly processor: Processor<unknown>;
+  /** The scheduler given to fromKinesis(); where deserialize() runs its timers when given none. */
+  readonly scheduler?: SchedulerLike;
 }
 
 /** One record as fromKinesis() emits it. */

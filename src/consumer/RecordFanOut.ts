@@ -47,7 +47,7 @@ export class RecordFanOut {
     /** Longest wait for the last subscriber's pipeline to pass the records it took (see PipelineDeparture). */
     private readonly departureLimitMs: number = 60_000,
   ) {
-    this.context = { processor };
+    this.context = { processor, scheduler };
   }
 
   get size(): number {

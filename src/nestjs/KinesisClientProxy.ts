@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { from, throwError, type Observable } from 'rxjs';
+import {
+  asyncScheduler,
+  from,
+  throwError,
+  type Observable,
+  type SchedulerLike,
+  type Subscription,
+} from 'rxjs';
 import { Logger } from '@nestjs/common';
 import {
   Producer,
@@ -197,6 +204,11 @@ export class KinesisClientProxy extends ClientProxy {
     return sent;
   }
 
+  /** The producer's scheduler: close()'s deadline runs on it, as the Producer's own does. */
+  private get scheduler(): SchedulerLike {
+    return this.producerOptions.scheduler ?? asyncScheduler;
+  }
+
   /** The Producer, started at the first call; ProducerClosedError once close() was called. */
   private open(): Producer<KinesisMessage> {
     if (this.closing !== undefined)
@@ -215,10 +227,10 @@ export class KinesisClientProxy extends ClientProxy {
    */
   private async awaitSerializers(deadline: number): Promise<number> {
     while (this.serializing.size > 0) {
-      const left = deadline - Date.now();
+      const left = deadline - this.scheduler.now();
       if (left <= 0) break;
       if (left === Infinity) await Promise.allSettled([...this.serializing.keys()]);
-      else await settledWithin([...this.serializing.keys()], left);
+      else await settledWithin([...this.serializing.keys()], left, this.scheduler);
     }
     const late = [...this.serializing.values()];
     this.serializing.clear();
@@ -235,7 +247,7 @@ export class KinesisClientProxy extends ClientProxy {
   private async shutDown(): Promise<void> {
     const producer = this.producer;
     if (producer === undefined) return;
-    const deadline = Date.now() + this.closeTimeoutMs;
+    const deadline = this.scheduler.now() + this.closeTimeoutMs;
     try {
       // Messages of an async serializer still to come were emitted before close(): sent first,
       // within the same closeTimeoutMs.
@@ -246,7 +258,7 @@ export class KinesisClientProxy extends ClientProxy {
             `closeTimeoutMs (${this.closeTimeoutMs} ms) were given up: their emit() errored`,
         );
       }
-      await producer.close({ timeoutMs: Math.max(0, deadline - Date.now()) });
+      await producer.close({ timeoutMs: Math.max(0, deadline - this.scheduler.now()) });
     } catch (error) {
       // Delivery ran past closeTimeoutMs: the events not delivered failed, each emit() was told.
       if (!(error instanceof ProducerCloseTimeoutError)) throw error;
@@ -264,16 +276,23 @@ export class KinesisClientProxy extends ClientProxy {
   }
 }
 
-/** Resolves once `work` settled or `ms` passed, whichever comes first (no timer left behind). */
-async function settledWithin(work: readonly Promise<unknown>[], ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+/**
+ * Resolves once `work` settled or `ms` passed on `scheduler`, whichever comes first (no timer left
+ * behind).
+ */
+async function settledWithin(
+  work: readonly Promise<unknown>[],
+  ms: number,
+  scheduler: SchedulerLike,
+): Promise<void> {
+  let timer: Subscription | undefined;
   try {
     await Promise.race([
       Promise.allSettled(work),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+      new Promise<void>((resolve) => (timer = scheduler.schedule(resolve, ms))),
     ]);
   } finally {
-    clearTimeout(timer);
+    timer?.unsubscribe();
   }
 }
 

@@ -11,30 +11,9 @@ import type { Processor } from '../processors/Processor.js';
 import { decodeFailure } from './decodeItem.js';
 import { decodeRecord, itemOf, subSequenceOf, type Decoded } from './decodeRecord.js';
 import { checkDeserializeOptionNames } from './deserializeOptionNames.js';
+import { checkDeserializeScheduler, type DeserializeOptions } from './DeserializeOptions.js';
 
-export interface DeserializeOptions {
-  /**
-   * Called with a RecordDecodeError and the record when a record cannot be decoded (a
-   * dead-letter hook). The stream then goes on with the next record; if the hook returns a
-   * promise, later records wait until it settles, so nothing is reordered. If the hook throws
-   * or its promise rejects, the stream errors with that error. Without the hook a record that
-   * cannot be decoded errors the stream.
-   *
-   * A record of more than 1000 items is decoded item by item as its items go out (so a huge
-   * record is never held decoded at once: with an aggregator that has deaggregateLazily(), as
-   * the built-in ones have, it holds its bytes and a few bytes per item meanwhile): there an
-   * item that cannot be decoded is passed to the hook on its own (the error names its subSequenceNumber), the record's other items
-   * are emitted, and only that item is settled. A smaller record is decoded whole before its
-   * first item goes out, and one bad item dead-letters the whole record.
-   */
-  readonly onDecodeError?: (error: RecordDecodeError, record: KinesisRecord) => void | Promise<void>;
-  /**
-   * Most items of one aggregated record emitted ahead of checkpoint() (default 1000). Items of a
-   * record from a tracked consumer are emitted as earlier ones settle, so one huge KPL record
-   * (up to ~150,000 items in 1 MiB) never materialises all its items at once.
-   */
-  readonly maxItemsAhead?: number;
-}
+export type { DeserializeOptions } from './DeserializeOptions.js';
 
 /** Most bad items of a large record dead-lettered in one turn of the event loop. */
 const DEAD_LETTERS_PER_TURN = 500;
@@ -74,7 +53,8 @@ export function deserialize<T = unknown>(
     );
   }
   checkDeserializeOptionNames(options);
-  const { onDecodeError } = options;
+  const { onDecodeError, scheduler } = options;
+  checkDeserializeScheduler(scheduler);
   const maxItemsAhead = options.maxItemsAhead ?? 1000;
   if (!Number.isInteger(maxItemsAhead) || maxItemsAhead < 1)
     throw new InvalidOptionError('maxItemsAhead', maxItemsAhead, 'expected an integer >= 1');
@@ -160,7 +140,8 @@ export function deserialize<T = unknown>(
             // lease renewals) for 20 s. Other work gets a turn between runs of them.
             if (deadLettered >= DEAD_LETTERS_PER_TURN && i + 1 < decoded.count) {
               waiting = true;
-              const action = asyncScheduler.schedule(() => {
+              const turns = scheduler ?? record[CONSUMER_CONTEXT]?.scheduler ?? asyncScheduler;
+              const action = turns.schedule(() => {
                 cancelWait = undefined;
                 waiting = false;
                 emitItems(record, decoded, i + 1);

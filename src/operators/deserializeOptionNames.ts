@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { UNSHOWN_VALUE, unknownOptionError } from '../errors/unknownOptionError.js';
 
-const KNOWN: readonly string[] = ['onDecodeError', 'maxItemsAhead'];
+const KNOWN: readonly string[] = ['onDecodeError', 'maxItemsAhead', 'scheduler'];
 
 /**
  * Refuses options of deserialize() that are not an object, and an options object holding a name
@@ -13,7 +13,7 @@ export function checkDeserializeOptionNames(options: unknown): void {
     throw new InvalidOptionError(
       'options',
       options,
-      'expected an options object ({ onDecodeError, maxItemsAhead })',
+      'expected an options object ({ onDecodeError, maxItemsAhead, scheduler })',
     );
   }
   for (const key of Object.keys(options)) {
