@@ -15,6 +15,8 @@ export class ConnectionFailureDeadline {
     private readonly streamName: string,
     private readonly endpoint: string | undefined,
     private readonly region: string | undefined,
+    /** The client is the caller's own (`client` option): its endpoint is not known here. */
+    private readonly callerClient = false,
   ) {}
 
   /** Kinesis answered: the failures, if any, are over. */
@@ -45,6 +47,6 @@ export class ConnectionFailureDeadline {
 
   /** The endpoint in use, for messages: the configured URL without user info, or the region. */
   endpointDescription(): string {
-    return describeEndpoint(this.endpoint, this.region);
+    return describeEndpoint(this.endpoint, this.region, this.callerClient);
   }
 }

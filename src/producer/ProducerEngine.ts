@@ -88,6 +88,7 @@ export class ProducerEngine<T> {
       address.streamName,
       options.endpoint,
       options.region ?? address.region,
+      options.client !== undefined,
     );
     const now = () => this.scheduler.now();
     const { connectTimeout, requestTimeout } = this.options;

@@ -1,8 +1,13 @@
 /**
  * The Kinesis endpoint a client talks to, for messages: the configured URL without user info
- * (never a password), else the region's AWS endpoint.
+ * (never a password), else (for a client the library built) the region's AWS endpoint. Of a
+ * client the caller gave (`callerClient`), nothing more is known than that.
  */
-export function describeEndpoint(endpoint: string | undefined, region: string | undefined): string {
+export function describeEndpoint(
+  endpoint: string | undefined,
+  region: string | undefined,
+  callerClient = false,
+): string {
   if (endpoint !== undefined) {
     try {
       const url = new URL(endpoint);
@@ -13,5 +18,6 @@ export function describeEndpoint(endpoint: string | undefined, region: string | 
       return 'the configured endpoint';
     }
   }
+  if (callerClient) return 'the endpoint of the client given';
   return region === undefined ? 'the default AWS endpoint' : `the AWS endpoint of ${region}`;
 }
