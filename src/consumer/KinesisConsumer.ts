@@ -25,6 +25,7 @@ import { LocalAssignment } from './LocalAssignment.js';
 import { RecordFanOut } from './RecordFanOut.js';
 import { RunWaits } from './RunWaits.js';
 import type { ShardAssignment } from './ShardAssignment.js';
+import { forgetGoneShards } from './forgetGoneShards.js';
 import { ShardDirectory } from './ShardDirectory.js';
 import { createShardReader } from './ShardReader.js';
 import { callerClientDeadline } from './CallerClientDeadline.js';
@@ -331,6 +332,7 @@ export class KinesisConsumer {
   private async refresh(): Promise<void> {
     if (this.directory.listing) return;
     const error = await this.directory.refresh(() => this.running);
+    if (error === undefined) forgetGoneShards(this.directory, this.shards, this.leases);
     if (error !== undefined && !error.retriable) this.fail(error);
     if (this.running) this.assignment.trigger();
   }

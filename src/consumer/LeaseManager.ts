@@ -5,6 +5,7 @@ import type { LeaseCoordinator } from '../checkpointers/LeaseCoordinator.js';
 import { MAX_TIMER_MS } from '../kinesis/callDeadline.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
+import type { HeldLease } from './HeldLease.js';
 import { NOT_RELEASED, releasedOutcome, type LeaseReleaseOutcome } from './LeaseReleaseOutcome.js';
 
 export interface LeaseManagerOptions {
@@ -24,18 +25,6 @@ export interface LeaseManagerOptions {
   readonly health?: { ok(): void; failed(error: unknown): void };
   /** What is known of a shard's lineage, passed to acquireLease for checkpointers that store it. */
   readonly lineageOf?: (shardId: string) => ShardLineage | undefined;
-}
-
-interface HeldLease {
-  lease: Lease;
-  /**
-   * Local time by which the lease must have been renewed: when the last successful acquisition
-   * or renewal was sent, plus the lease duration. Enforced whatever the checkpointer.
-   */
-  deadline: number;
-  watchdog: Subscription | undefined;
-  renewing: boolean;
-  lastError: unknown;
 }
 
 /**
@@ -102,6 +91,13 @@ export class LeaseManager {
    */
   lastReleasedAt(shardId: string): number | undefined {
     return this.releasedAt.get(shardId);
+  }
+
+  /** Forgets shards gone from the stream (`gone`) whose lease it neither holds nor is releasing. */
+  forgetGone(gone: (shardId: string) => boolean): void {
+    for (const kept of [this.releasedAt, this.lostAt, this.sameIdReported])
+      for (const shardId of kept.keys())
+        if (gone(shardId) && !this.held.has(shardId) && !this.releasing.has(shardId)) kept.delete(shardId);
   }
 
   /**

@@ -90,6 +90,7 @@ export class ShardDirectory {
           this.known = new Map(
             shards.filter((s) => s.ShardId !== undefined).map((s) => [s.ShardId as string, s]),
           );
+          this.forgetUnlisted();
           if (changed) this.onEvent({ type: 'shards-discovered', shardIds: this.shardIds });
           return undefined;
         } catch (caught) {
@@ -110,6 +111,12 @@ export class ShardDirectory {
     } finally {
       this.listings -= 1;
     }
+  }
+
+  /** Forgets what is kept of shards the listing no longer shows (trimmed after a resharding). */
+  private forgetUnlisted(): void {
+    for (const kept of [this.ended, this.started, this.doneByDescendants])
+      for (const shardId of kept) if (!this.known.has(shardId)) kept.delete(shardId);
   }
 
   /**

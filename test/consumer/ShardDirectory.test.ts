@@ -87,3 +87,21 @@ test('lineageOf: the parents ListShards names (listed or not) and the hash key r
   });
   expect(dir.lineageOf('unknown')).toBeUndefined();
 });
+
+test('a shard a later listing no longer shows (trimmed) is forgotten: nothing kept of it', async () => {
+  let shards = [closed('p'), open('c', 'p')];
+  const dir = new ShardDirectory(
+    { send: async () => ({ Shards: shards }) } as unknown as KinesisClient,
+    resolveConsumerOptions({ streamName: 'orders', iteratorType: 'TRIM_HORIZON' }),
+    () => undefined,
+    () => Promise.resolve(),
+  );
+  await dir.refresh(() => true);
+  dir.markStarted('p');
+  expect(await dir.openShards(store({ p: end }))).toEqual(['c']);
+  expect(dir.isEnded('p')).toBe(true);
+  shards = [open('c', 'p')];
+  await dir.refresh(() => true);
+  expect(dir.isEnded('p')).toBe(false);
+  expect(await dir.openShards(store({ p: end }))).toEqual(['c']);
+});

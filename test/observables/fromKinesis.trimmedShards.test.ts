@@ -1,0 +1,97 @@
+import {
+  DescribeStreamSummaryCommand,
+  ListShardsCommand,
+  MergeShardsCommand,
+  SplitShardCommand,
+  type KinesisClient,
+  type ListShardsCommandOutput,
+} from '@aws-sdk/client-kinesis';
+import { fromKinesis } from '../../src/observables/fromKinesis.js';
+import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
+
+jest.setTimeout(120_000);
+
+let kinesis: TestKinesis;
+beforeAll(async () => {
+  kinesis = await startTestKinesis();
+});
+afterAll(async () => {
+  await kinesis.close();
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitActive(client: KinesisClient, streamName: string): Promise<void> {
+  for (;;) {
+    const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    if (out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+    await sleep(10);
+  }
+}
+
+/** A client whose ListShards leaves out the shards in `trimmed`, as AWS does past the retention. */
+function trimmingClient(client: KinesisClient, trimmed: ReadonlySet<string>): KinesisClient {
+  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+  const trimming = async (command: unknown): Promise<unknown> => {
+    const out = await send(command);
+    if (!(command instanceof ListShardsCommand)) return out;
+    const listed = out as ListShardsCommandOutput;
+    return { ...listed, Shards: listed.Shards?.filter((shard) => !trimmed.has(shard.ShardId ?? '')) };
+  };
+  return new Proxy(client, {
+    get: (target, property, receiver) =>
+      property === 'send' ? trimming : (Reflect.get(target, property, receiver) as unknown),
+  });
+}
+
+test('stats() forgets the shards a listing no longer shows (trimmed after resharding cycles)', async () => {
+  const streamName = uniqueStreamName('trimmed');
+  await kinesis.createStream(streamName, 1);
+  const admin = kinesis.createClient();
+  const trimmed = new Set<string>();
+  const consumer = fromKinesis({
+    streamName,
+    client: trimmingClient(kinesis.createClient(), trimmed),
+    iteratorType: 'TRIM_HORIZON',
+    shardRefreshInterval: 100,
+    sleepTimeNoRecords: 20,
+  });
+  const listings: (readonly string[])[] = [];
+  const events = consumer.events$.subscribe((event) => {
+    if (event.type === 'shards-discovered') listings.push(event.shardIds);
+  });
+  const subscription = consumer.subscribe();
+  const shardIds = () => consumer.stats().shards.map((shard) => shard.shardId);
+  const until = async (done: () => boolean) => {
+    while (!done()) await sleep(20);
+  };
+  try {
+    // Each cycle splits the one open shard and merges its children back: 3 shards close, 1 opens.
+    let open = 'shardId-000000000000';
+    for (let cycle = 0; cycle < 3; cycle += 1) {
+      await until(() => consumer.stats().shards.some((s) => s.shardId === open && s.state === 'reading'));
+      await admin.send(
+        new SplitShardCommand({ StreamName: streamName, ShardToSplit: open, NewStartingHashKey: '1000' }),
+      );
+      await waitActive(admin, streamName);
+      const next = 3 * cycle + 3;
+      const [low, high] = [next - 2, next - 1].map((n) => `shardId-${String(n).padStart(12, '0')}`);
+      await admin.send(
+        new MergeShardsCommand({ StreamName: streamName, ShardToMerge: low, AdjacentShardToMerge: high }),
+      );
+      await waitActive(admin, streamName);
+      const closed = [open, low, high];
+      open = `shardId-${String(next).padStart(12, '0')}`;
+      await until(() => consumer.stats().shards.some((s) => s.shardId === open && s.state === 'reading'));
+      for (const shardId of closed) trimmed.add(shardId);
+    }
+    // Once a listing shows only the open shard, stats() shows only it (every shard ever read stayed).
+    await until(() => listings.at(-1)?.length === 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(shardIds()).toEqual([open]);
+  } finally {
+    subscription.unsubscribe();
+    events.unsubscribe();
+    await consumer.stopped();
+  }
+});
