@@ -72,7 +72,9 @@ export class RecordBatcher<T> {
 
   /** Whether the lane of `shardId` has an open record (holding items). */
   hasOpenRecord(shardId: string): boolean {
-    return this.shardLanes.lane(shardId).accumulator.itemCount > 0;
+    // Looked up, not made: a lane of a shard that has none (gone since) is not added.
+    const lane = this.shardLanes.byId.get(shardId);
+    return lane !== undefined && lane.accumulator.itemCount > 0;
   }
 
   /** Records not yet released in all lanes (the open ones included). */
