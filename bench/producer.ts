@@ -38,6 +38,7 @@ import {
   plainBaseline,
   RAISED_PACING,
   viaProducer,
+  viaProducerPutAll,
   viaToKinesis,
 } from './producerContenders.js';
 import { plainKinesisClient } from './plainKinesisClient.js';
@@ -119,6 +120,10 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
         ['hand-written loop', () => plainBaseline(plain, 'bench', 100, ITEMS)],
         ['toKinesis()', () => viaToKinesis(connection, 'bench', jsonProcessor<Item>(compact), 100, ITEMS)],
         ['Producer', () => viaProducer(connection, 'bench', jsonProcessor<Item>(compact), 100, ITEMS)],
+        [
+          'Producer.putAll()',
+          () => viaProducerPutAll(connection, 'bench', jsonProcessor<Item>(compact), 100, ITEMS),
+        ],
       ],
     },
     {
@@ -127,6 +132,10 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
         ['hand-written loop', () => plainBaseline(plain, 'bench', 1024, ITEMS)],
         ['toKinesis()', () => viaToKinesis(connection, 'bench', jsonProcessor<Item>(compact), 1024, ITEMS)],
         ['Producer', () => viaProducer(connection, 'bench', jsonProcessor<Item>(compact), 1024, ITEMS)],
+        [
+          'Producer.putAll()',
+          () => viaProducerPutAll(connection, 'bench', jsonProcessor<Item>(compact), 1024, ITEMS),
+        ],
       ],
     },
     {
@@ -138,6 +147,10 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
           () => viaToKinesis(connection, 'bench', jsonLineProcessor<Item>(compact), 100, ITEMS),
         ],
         ['Producer', () => viaProducer(connection, 'bench', jsonLineProcessor<Item>(compact), 100, ITEMS)],
+        [
+          'Producer.putAll()',
+          () => viaProducerPutAll(connection, 'bench', jsonLineProcessor<Item>(compact), 100, ITEMS),
+        ],
       ],
     },
     {
@@ -146,6 +159,10 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
         ['hand-written loop', () => kplBaseline(plain, 'bench', 100, ITEMS)],
         ['toKinesis()', () => viaToKinesis(connection, 'bench', kplJsonProcessor<Item>(compact), 100, ITEMS)],
         ['Producer', () => viaProducer(connection, 'bench', kplJsonProcessor<Item>(compact), 100, ITEMS)],
+        [
+          'Producer.putAll()',
+          () => viaProducerPutAll(connection, 'bench', kplJsonProcessor<Item>(compact), 100, ITEMS),
+        ],
       ],
     },
   ];

@@ -213,3 +213,23 @@ export async function viaProducer(
   await producer.close();
   return delivered;
 }
+
+/** The same, the items given to one putAll() call (it waits only when the queue is full). */
+export async function viaProducerPutAll(
+  connection: KinesisConnectionOptions,
+  streamName: string,
+  processor: Processor<Item>,
+  size: number,
+  items: number,
+): Promise<number> {
+  const producer = new Producer<Item>({ streamName, ...connection, processor, ...RAISED_PACING });
+  let delivered = 0;
+  producer.reports$.subscribe((report) => (delivered += report.status === 'delivered' ? 1 : 0));
+  await producer.putAll(generatedItems(items, size));
+  await producer.close();
+  return delivered;
+}
+
+function* generatedItems(items: number, size: number): Generator<Item> {
+  for (let i = 0; i < items; i += 1) yield makeItem(i, size);
+}

@@ -44,13 +44,14 @@ async function main(): Promise<void> {
       });
   });
 
-  // The Producer: put() waits while the queue is full; close() flushes and waits.
+  // The Producer: put() waits while the queue is full, putAll() puts many items and waits only
+  // when it is; close() flushes and waits.
   const producer = new Producer<OrderEvent>({
     streamName: 'orders',
     ...connection,
     partitionKey: (event) => event.userId,
   });
-  for (let i = 0; i < 100; i += 1) await producer.put({ userId: `user-${i % 7}`, amount: i });
+  await producer.putAll(Array.from({ length: 100 }, (_, i) => ({ userId: `user-${i % 7}`, amount: i })));
   const report = await producer.send({ userId: 'user-0', amount: 1000 });
   console.log(`last event stored in ${report.shardId} at ${report.sequenceNumber}`);
   await producer.close();

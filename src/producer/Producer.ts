@@ -11,23 +11,13 @@ import { DeadlineAbortCounts } from './DeadlineAbortCounts.js';
 import { checkOptionNames } from './knownOptionNames.js';
 import { validateFlushOn } from './flushOn.js';
 import type { PreparedItem } from './OutgoingRecord.js';
+import type { DeliveryWaiter, WaitingPut } from './WaitingPut.js';
 import { producerLog } from './producerLog.js';
 import { ProducerEngine } from './ProducerEngine.js';
 import type { ProducerMetricsSnapshot } from './ProducerMetrics.js';
 import { resolveCloseOptions, type ProducerCloseOptions } from './ProducerCloseOptions.js';
 import type { ProducerOptions } from './ProducerOptions.js';
 import { ReportStream } from './ReportStream.js';
-
-interface WaitingPut<T> {
-  readonly prepared: PreparedItem<T>;
-  readonly accepted: () => void;
-  readonly refused: (error: RxjsKinesisError) => void;
-}
-
-interface DeliveryWaiter<T> {
-  readonly resolve: (report: DeliveredReport<T>) => void;
-  readonly reject: (error: RxjsKinesisError) => void;
-}
 
 /**
  * An imperative producer on the same engine as toKinesis(): `await put(item)` returns once the
@@ -105,6 +95,22 @@ export class Producer<T> {
    */
   put(item: T): Promise<number> {
     return this.enqueue(item, undefined);
+  }
+
+  /**
+   * Puts the items in order as put() does, waiting only when an item has to wait for room (not a
+   * turn of the microtask queue per item), and resolves with how many were put. Bad input rejects
+   * with that item's typed error (its `item`): the items before it were accepted (they are
+   * reported and covered by flush() and close()), none after it was taken; so does a close().
+   */
+  async putAll(items: Iterable<T>): Promise<number> {
+    let count = 0;
+    for (const item of items) {
+      const accepted = this.offer(item, undefined);
+      if (typeof accepted !== 'number') await accepted;
+      count += 1;
+    }
+    return count;
   }
 
   /** Puts an item and resolves with its delivery report once it is stored (rejects if it fails). */
@@ -258,21 +264,26 @@ export class Producer<T> {
   }
 
   private enqueue(item: T, waiter: DeliveryWaiter<T> | undefined): Promise<number> {
-    if (this.closed)
-      return Promise.reject(new ProducerClosedError({ streamName: this.engine.options.address.streamName }));
-    const index = this.nextIndex;
-    this.nextIndex += 1;
-    let prepared: PreparedItem<T>;
+    let accepted: number | Promise<number>;
     try {
-      prepared = this.engine.prepare(item, index);
+      accepted = this.offer(item, waiter);
     } catch (error) {
       return Promise.reject(error);
     }
+    return typeof accepted === 'number' ? Promise.resolve(accepted) : accepted;
+  }
+
+  /** The item's index if it was accepted at once, else the promise of it; throws on bad input. */
+  private offer(item: T, waiter: DeliveryWaiter<T> | undefined): number | Promise<number> {
+    if (this.closed) throw new ProducerClosedError({ streamName: this.engine.options.address.streamName });
+    const index = this.nextIndex;
+    this.nextIndex += 1;
+    const prepared: PreparedItem<T> = this.engine.prepare(item, index);
     if (waiter !== undefined) this.deliveryWaiters.set(index, waiter);
     if (this.waiting.length === 0 && this.engine.hasRoomFor(prepared.size) && !this.bound()) {
       this.lastAccepted = index;
       this.engine.accept(prepared);
-      return Promise.resolve(index);
+      return index;
     }
     const accepted = new Promise<number>((resolve, reject) =>
       this.waiting.push({ prepared, accepted: () => resolve(index), refused: reject }),
