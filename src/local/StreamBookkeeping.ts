@@ -47,8 +47,10 @@ export class StreamBookkeeping {
   private readonly settling: StreamSettleWatcher;
 
   constructor(private readonly parts: StreamBookkeepingParts) {
-    this.settling = new StreamSettleWatcher(parts.admin, (streamName, dropBudgets) =>
-      this.forgetStream(streamName, dropBudgets),
+    // A deleted stream's state is dropped again once it is gone; not if a stream of that name
+    // was created meanwhile and is ACTIVE (its state is the new stream's).
+    this.settling = new StreamSettleWatcher(parts.admin, (streamName, dropBudgets, status) =>
+      this.forgetStream(streamName, dropBudgets && status === undefined),
     );
   }
 
@@ -98,9 +100,11 @@ export class StreamBookkeeping {
     this.forgetStream(streamName, createdOrDeleted);
     // The change lands after the status delay; a shard map loaded meanwhile is stale then.
     if (succeeded) {
+      // A created stream's state was dropped above: what it gains once ACTIVE (consumers
+      // registered before this watch sees it settle) is the new stream's.
       this.settling.watch(
         streamName,
-        createdOrDeleted,
+        operation === 'DeleteStream',
         tagged ? () => creationTags.apply(streamName) : undefined,
       );
     }

@@ -12,25 +12,31 @@ export class StreamSettleWatcher {
 
   constructor(
     private readonly admin: KinesisClient,
-    private readonly onSettled: (streamName: string, dropBudgets: boolean) => void,
+    private readonly onSettled: (
+      streamName: string,
+      dropBudgets: boolean,
+      status: string | undefined,
+    ) => void,
   ) {}
 
   /**
-   * Calls onSettled(streamName, dropBudgets) once the stream has settled (or at once if
-   * closing), after `then` (work that must wait for the settled stream) has run.
+   * Calls onSettled(streamName, dropBudgets, status) once the stream has settled (or at once if
+   * closing), after `then` (work that must wait for the settled stream) has run. `status`: the
+   * stream's status then (undefined once it is gone, or if it could not be read).
    */
   watch(streamName: string, dropBudgets: boolean, then?: () => Promise<void>): void {
     const settle = (async () => {
+      let status: string | undefined;
       while (!this.closing) {
         await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
-        const status = await this.admin
+        status = await this.admin
           .send(new DescribeStreamSummaryCommand({ StreamName: streamName }))
           .then((summary) => summary.StreamDescriptionSummary?.StreamStatus)
           .catch(() => undefined);
         if (status !== 'CREATING' && status !== 'UPDATING' && status !== 'DELETING') break;
       }
       await then?.().catch(() => undefined);
-      this.onSettled(streamName, dropBudgets);
+      this.onSettled(streamName, dropBudgets, status);
     })();
     this.settling.add(settle);
     void settle.finally(() => this.settling.delete(settle));
