@@ -13,6 +13,7 @@ import {
   MAX_CREATE_SHARD_COUNT,
 } from '../kinesis/limits.js';
 import { parseStreamAddress } from '../kinesis/streamAddress.js';
+import { safeRandom } from '../kinesis/safeRandom.js';
 import { validateLogger } from '../logging/validateLogger.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import { resolveEnhancedFanOut } from './resolveEnhancedFanOut.js';
@@ -317,7 +318,8 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
     ),
     workerId,
     scheduler,
-    random,
+    // A bad draw (a throw, NaN, 2) stands for Math.random(): it only spreads back-off delays.
+    random: safeRandom(random),
     ...(options.logger === undefined ? {} : { logger: validateLogger(options.logger) }),
     ...(enhancedFanOut === undefined ? {} : { enhancedFanOut }),
   };

@@ -15,7 +15,7 @@ import {
 } from '../kinesis/limits.js';
 import { jsonProcessor } from '../processors/namedProcessors.js';
 import type { Processor } from '../processors/Processor.js';
-import { safeRandom } from './safeRandom.js';
+import { safeRandom } from '../kinesis/safeRandom.js';
 import { MAX_TIMER_MS } from '../kinesis/callDeadline.js';
 import {
   DEFAULT_BUFFER_TIME_MS,
