@@ -2,6 +2,7 @@ import type { CheckpointerFixture } from './CheckpointerFixture.js';
 import { conformanceCheckpoints } from './conformanceCheckpoints.js';
 import { conformanceInstances } from './conformanceInstances.js';
 import { conformanceClose } from './conformanceClose.js';
+import { conformanceCoordination } from './conformanceCoordination.js';
 import { conformanceHandoffs } from './conformanceHandoffs.js';
 import { conformanceLeases } from './conformanceLeases.js';
 import { conformanceListLeases } from './conformanceListLeases.js';
@@ -51,6 +52,7 @@ export function describeCheckpointerConformance(
     conformanceClose(s);
     conformanceInstances(s);
     conformanceHandoffs(s);
+    conformanceCoordination(s);
     conformanceStoreErrors(s);
   });
 }
