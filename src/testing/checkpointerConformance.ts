@@ -20,8 +20,9 @@ import { resolveTestApi, type ConformanceTestApi } from './ConformanceTestApi.js
  *
  * The checkpointer must fail with this package's error classes (`LeaseLostError`,
  * `CheckpointerClosedError`, `InvalidOptionError`; for a store failure an `RxjsKinesisError` with
- * `retriable` and `cause`), and leave no timer or handle open once closed. `testApi` gives the runner's functions;
- * without it the suite uses the globals (Jest, or Vitest with `globals: true`).
+ * `retriable` and `cause`), and leave no timer or handle open once closed. `testApi` gives the
+ * runner's functions; without it the suite uses the globals (Jest, or Vitest with
+ * `globals: true`).
  */
 export function describeCheckpointerConformance(
   name: string,
