@@ -15,6 +15,21 @@ export interface CheckpointerFixture {
    * read-then-write that holds inside one instance only.
    */
   connect?(): Promise<Checkpointer>;
+  /**
+   * Makes the store unreachable for the rest of the test, as an outage would (stop a relay or
+   * proxy in front of it, stop the server, cut the client's connection). The suite then checks
+   * that the calls fail with errors the consumer can act on: this package's error classes, with
+   * `retriable` true and the store's own error as `cause`. Without it that test makes no call.
+   * `cleanup` must work after it.
+   */
+  failStore?(): Promise<void>;
+  /**
+   * How many timers the checkpointer still has on a scheduler of the fixture's (an injected
+   * scheduler, fake timers), which Node's own timers do not show. The suite expects 0 once the
+   * checkpointer is closed and `cleanup` ran. Node's own timers and handles the checkpointer
+   * started are checked without it.
+   */
+  scheduledTimers?(): number | Promise<number>;
   /** Frees what setup created; must tolerate a checkpointer that is already closed. */
   cleanup(): Promise<void>;
 }

@@ -17,7 +17,11 @@ export class ConformanceSuite {
   #fixture: CheckpointerFixture | undefined;
   #peers: Checkpointer[] = [];
 
-  constructor(readonly api: ConformanceTestApi) {}
+  /** `setup` is the user's: tests that need a fixture of their own (made under watch) call it. */
+  constructor(
+    readonly api: ConformanceTestApi,
+    readonly setup: () => Promise<CheckpointerFixture>,
+  ) {}
 
   startTest(fixture: CheckpointerFixture): void {
     this.#fixture = fixture;

@@ -2,9 +2,11 @@ import type { CheckpointerFixture } from './CheckpointerFixture.js';
 import { conformanceCheckpoints } from './conformanceCheckpoints.js';
 import { conformanceInstances } from './conformanceInstances.js';
 import { conformanceClose } from './conformanceClose.js';
+import { conformanceCoordination } from './conformanceCoordination.js';
 import { conformanceHandoffs } from './conformanceHandoffs.js';
 import { conformanceLeases } from './conformanceLeases.js';
 import { conformanceListLeases } from './conformanceListLeases.js';
+import { conformanceStoreErrors } from './conformanceStoreErrors.js';
 import { ConformanceSuite } from './ConformanceSuite.js';
 import { resolveTestApi, type ConformanceTestApi } from './ConformanceTestApi.js';
 
@@ -17,8 +19,10 @@ import { resolveTestApi, type ConformanceTestApi } from './ConformanceTestApi.js
  * lease to still be live runs within `leaseDurationMs / 2` of its acquisition or renewal.
  *
  * The checkpointer must fail with this package's error classes (`LeaseLostError`,
- * `CheckpointerClosedError`, `InvalidOptionError`). `testApi` gives the runner's functions;
- * without it the suite uses the globals (Jest, or Vitest with `globals: true`).
+ * `CheckpointerClosedError`, `InvalidOptionError`; for a store failure an `RxjsKinesisError` with
+ * `retriable` and `cause`), and leave no timer or handle open once closed. `testApi` gives the
+ * runner's functions; without it the suite uses the globals (Jest, or Vitest with
+ * `globals: true`).
  */
 export function describeCheckpointerConformance(
   name: string,
@@ -27,7 +31,7 @@ export function describeCheckpointerConformance(
 ): void {
   const api = resolveTestApi(testApi);
   const { describe, it, beforeEach, afterEach, expect } = api;
-  const s = new ConformanceSuite(api);
+  const s = new ConformanceSuite(api, setup);
   describe(`${name} (Checkpointer conformance)`, () => {
     beforeEach(async () => {
       s.startTest(await setup());
@@ -49,5 +53,7 @@ export function describeCheckpointerConformance(
     conformanceClose(s);
     conformanceInstances(s);
     conformanceHandoffs(s);
+    conformanceCoordination(s);
+    conformanceStoreErrors(s);
   });
 }

@@ -1,7 +1,11 @@
 import { CheckpointerClosedError } from '../checkpointers/errors/CheckpointerClosedError.js';
 import { SHARD, SHARD_1, type ConformanceSuite } from './ConformanceSuite.js';
+import { leftAfterClose } from './leftAfterClose.js';
 
-/** close(): waits for the calls under way, is idempotent, and refuses later calls. */
+/**
+ * close(): waits for the calls under way, is idempotent, refuses later calls and leaves nothing
+ * that keeps the process alive.
+ */
 export function conformanceClose(s: ConformanceSuite): void {
   const { describe, it } = s.api;
   describe('close', () => {
@@ -59,6 +63,17 @@ export function conformanceClose(s: ConformanceSuite): void {
             'wait for the calls under way (a write landing after close() is a position nobody waits for)',
         );
       }
+    });
+
+    it('leaves no timer or open handle behind: the process can exit once it is closed', async () => {
+      const left = await leftAfterClose(s.setup);
+      if (left.length > 0)
+        throw new Error(
+          `after close() (and the fixture's cleanup) the checkpointer still had ${left.length} timer(s) ` +
+            'or handle(s) keeping the event loop alive, so the process does not exit: close() must ' +
+            'clear its timers (a renewal interval, a retry back-off) and close its connections, or ' +
+            `unref() them. Left:\n${left.join('\n')}`,
+        );
     });
   });
 }

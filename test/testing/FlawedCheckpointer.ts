@@ -1,6 +1,7 @@
 // A small checkpointer over a shared in-memory store, as a user might write one over a database,
 // with one flaw switched on at a time: what the conformance suite must catch.
 import { randomUUID } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
 import type {
   CheckpointPosition,
   Checkpointer,
@@ -11,6 +12,7 @@ import type {
 import { comparePositions } from '../../src/checkpointers/comparePositions.js';
 import { CheckpointerClosedError } from '../../src/checkpointers/errors/CheckpointerClosedError.js';
 import { LeaseLostError } from '../../src/checkpointers/errors/LeaseLostError.js';
+import { RxjsKinesisError } from '../../src/errors/RxjsKinesisError.js';
 import { validateCheckpointPosition } from '../../src/checkpointers/validateCheckpointPosition.js';
 import {
   validateShardAddress,
@@ -43,7 +45,19 @@ export type Flaw =
   /** Tokens are the owner id and a count kept per instance: two instances hand out the same ones. */
   | 'instance-tokens'
   /** After close() only reads and acquisitions are refused: writes through a lease still land. */
-  | 'close-refuses-reads-only';
+  | 'close-refuses-reads-only'
+  /** close() leaves its lease sweep interval scheduled: the process does not exit. */
+  | 'close-leaves-timer'
+  /** close() leaves its connection to the store open. */
+  | 'close-leaves-connection'
+  /** A store failure is thrown as the store client's plain Error. */
+  | 'plain-store-errors'
+  /** A store failure is thrown as an RxjsKinesisError that says not to retry. */
+  | 'store-errors-not-retriable'
+  /** A store failure is thrown as an RxjsKinesisError without the store's error as cause. */
+  | 'store-errors-without-cause'
+  /** A store failure during a call through a lease is reported as a lost lease. */
+  | 'outage-as-lease-lost';
 
 interface Entry {
   owner?: string;
@@ -52,8 +66,28 @@ interface Entry {
   checkpoint?: ShardCheckpoint;
 }
 
-/** The store several instances share (a database table). */
-export type FlawedStore = Map<string, Entry>;
+/**
+ * The store several instances share (a database table); `down` makes every round trip fail, and
+ * `port` (when set) is a server each instance keeps a connection to, as a database client does.
+ */
+export class FlawedStore extends Map<string, Entry> {
+  down = false;
+  port: number | undefined;
+}
+
+/** Where the checkpointer schedules its timers: Node's by default, or one a test injects. */
+export interface FlawedScheduler {
+  setInterval(callback: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+const nodeScheduler: FlawedScheduler = {
+  setInterval: (callback, ms) => setInterval(callback, ms),
+  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
+};
+
+/** Timers and connections the flaws that leak them left behind, for the test to free after it. */
+export const leaked = { timers: new Set<unknown>(), sockets: new Set<Socket>() };
 
 export class FlawedCheckpointer implements Checkpointer {
   readonly name = 'flawed';
@@ -61,13 +95,23 @@ export class FlawedCheckpointer implements Checkpointer {
   private readonly inFlight = new Set<Promise<unknown>>();
   private lock: Promise<unknown> = Promise.resolve();
   private tokens = 0;
+  /** Sweeps expired leases from a cache, as some implementations do: cleared on close(). */
+  private readonly sweep: unknown;
+  private readonly connection: Socket | undefined;
 
   constructor(
     readonly leaseDurationMs: number,
     private readonly store: FlawedStore,
     private readonly now: () => number,
     private readonly flaw?: Flaw,
-  ) {}
+    private readonly scheduler = nodeScheduler,
+  ) {
+    this.sweep = scheduler.setInterval(() => undefined, leaseDurationMs);
+    if (store.port !== undefined) {
+      this.connection = connect(store.port, '127.0.0.1');
+      this.connection.on('error', () => undefined);
+    }
+  }
 
   getCheckpoint(streamName: string, shardId: string): Promise<ShardCheckpoint | undefined> {
     return this.run('getCheckpoint', async () => {
@@ -146,6 +190,12 @@ export class FlawedCheckpointer implements Checkpointer {
   checkpoint(lease: Lease, position: CheckpointPosition): Promise<boolean> {
     return this.run('checkpoint', async () => {
       validateCheckpointPosition(position);
+      if (this.flaw === 'outage-as-lease-lost' && this.store.down)
+        throw new LeaseLostError({
+          streamName: lease.streamName,
+          shardId: lease.shardId,
+          expectedOwner: lease.owner,
+        });
       await this.roundTrip();
       const entry = this.owned(lease, true);
       const stored = entry.checkpoint;
@@ -192,6 +242,13 @@ export class FlawedCheckpointer implements Checkpointer {
   }
 
   async close(): Promise<void> {
+    if (!this.closed) {
+      if (this.flaw === 'close-leaves-timer') leaked.timers.add(this.sweep);
+      else this.scheduler.clearInterval(this.sweep);
+      if (this.flaw === 'close-leaves-connection' && this.connection !== undefined)
+        leaked.sockets.add(this.connection);
+      else this.connection?.destroy();
+    }
     this.closed = true;
     if (this.flaw === 'close-does-not-wait') return;
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -215,11 +272,26 @@ export class FlawedCheckpointer implements Checkpointer {
     return entry;
   }
 
-  /** A store round trip: a turn of the event loop (a timer for the flaw that close() must not skip). */
-  private roundTrip(): Promise<void> {
-    return new Promise((resolve) =>
+  /**
+   * A store round trip: a turn of the event loop (a timer for the flaw that close() must not
+   * skip); fails while the store is down, with the error the flaw gives.
+   */
+  private async roundTrip(): Promise<void> {
+    await new Promise((resolve) =>
       this.flaw === 'close-does-not-wait' ? setTimeout(resolve, 20) : setImmediate(resolve),
     );
+    if (!this.store.down) return;
+    const cause = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    switch (this.flaw) {
+      case 'plain-store-errors':
+        throw cause;
+      case 'store-errors-not-retriable':
+        throw new RxjsKinesisError(`store unreachable: ${cause.message}`, { cause });
+      case 'store-errors-without-cause':
+        throw new RxjsKinesisError(`store unreachable: ${cause.message}`, { retriable: true });
+      default:
+        throw new RxjsKinesisError(`store unreachable: ${cause.message}`, { retriable: true, cause });
+    }
   }
 
   private run<T>(operation: string, body: () => Promise<T>): Promise<T> {

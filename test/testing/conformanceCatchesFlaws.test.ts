@@ -2,13 +2,49 @@
 // way at a time: each flaw fails the test of the rule it breaks, with a message that says what
 // went wrong; the same checkpointer without a flaw passes everything.
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { describeCheckpointerConformance, type ConformanceTestApi } from '../../src/testing/index.js';
-import { FlawedCheckpointer, type Flaw, type FlawedStore } from './FlawedCheckpointer.js';
+import {
+  FlawedCheckpointer,
+  FlawedStore,
+  leaked,
+  type Flaw,
+  type FlawedScheduler,
+} from './FlawedCheckpointer.js';
 
 type Hook = () => Promise<void>;
 
+// The server the checkpointers keep a connection to, as to a database.
+let server: Server;
+const accepted = new Set<Socket>();
+
+beforeAll(async () => {
+  server = createServer((socket) => {
+    accepted.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => accepted.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+});
+
+afterEach(() => {
+  for (const timer of leaked.timers) if (typeof timer !== 'number') clearInterval(timer as NodeJS.Timeout);
+  for (const socket of leaked.sockets) socket.destroy();
+  leaked.timers.clear();
+  leaked.sockets.clear();
+});
+
+afterAll(async () => {
+  for (const socket of accepted) socket.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
 /** Records the suite through a test API of its own, then runs it: failed test name -> message. */
-async function runSuite(flaw: Flaw | undefined, connect: boolean): Promise<Map<string, string>> {
+async function runSuite(
+  flaw: Flaw | undefined,
+  connect: boolean,
+  injectScheduler = false,
+): Promise<Map<string, string>> {
   const tests: { name: string; body: Hook; before: Hook[]; after: Hook[] }[] = [];
   const scopes: { name: string; before: Hook[]; after: Hook[] }[] = [];
   const api: ConformanceTestApi = {
@@ -32,8 +68,20 @@ async function runSuite(flaw: Flaw | undefined, connect: boolean): Promise<Map<s
     flaw ?? 'correct',
     async () => {
       let time = 1_700_000_000_000;
-      const store: FlawedStore = new Map();
-      const open = () => new FlawedCheckpointer(10_000, store, () => time, flaw);
+      const store = new FlawedStore();
+      store.port = (server.address() as AddressInfo).port;
+      // A scheduler of the fixture's, as a fake clock's: Node's own timers do not show its timers.
+      const scheduled = new Set<number>();
+      let handles = 0;
+      const scheduler: FlawedScheduler = {
+        setInterval: () => {
+          scheduled.add(++handles);
+          return handles;
+        },
+        clearInterval: (handle) => void scheduled.delete(handle as number),
+      };
+      const open = () =>
+        new FlawedCheckpointer(10_000, store, () => time, flaw, injectScheduler ? scheduler : undefined);
       const checkpointer = open();
       return {
         checkpointer,
@@ -42,6 +90,10 @@ async function runSuite(flaw: Flaw | undefined, connect: boolean): Promise<Map<s
           time += ms;
         },
         ...(connect ? { connect: async () => open() } : {}),
+        failStore: async () => {
+          store.down = true;
+        },
+        ...(injectScheduler ? { scheduledTimers: () => scheduled.size } : {}),
         cleanup: () => checkpointer.close(),
       };
     },
@@ -64,6 +116,17 @@ async function runSuite(flaw: Flaw | undefined, connect: boolean): Promise<Map<s
 describe('describeCheckpointerConformance against a checkpointer of ones own', () => {
   it.each([true, false])('passes a correct one (connect given: %s)', async (connect) => {
     expect([...(await runSuite(undefined, connect))]).toEqual([]);
+  });
+
+  it('passes a correct one on a scheduler of the fixture', async () => {
+    expect([...(await runSuite(undefined, true, true))]).toEqual([]);
+  });
+
+  it("catches a close() that leaves a timer on the fixture's scheduler (scheduledTimers)", async () => {
+    const failed = [...(await runSuite('close-leaves-timer', true, true))];
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.[0]).toContain('close > leaves no timer or open handle behind');
+    expect(failed[0]?.[1]).toContain("1 timer(s) on the fixture's scheduler (scheduledTimers())");
   });
 
   it.each<[Flaw, string, string]>([
@@ -115,6 +178,32 @@ describe('describeCheckpointerConformance against a checkpointer of ones own', (
       'close-refuses-reads-only',
       'close > refuses the calls through a lease after close() too',
       'expected checkpoint() after close() to fail with CheckpointerClosedError, but it resolved with true',
+    ],
+    [
+      'close-leaves-timer',
+      'close > leaves no timer or open handle behind',
+      'the checkpointer still had 1 timer(s) or handle(s) keeping the event loop alive',
+    ],
+    ['close-leaves-connection', 'close > leaves no timer or open handle behind', 'TCPWRAP started'],
+    [
+      'plain-store-errors',
+      'store failures > fails with retriable errors of this package',
+      'checkpoint() failed with Error (Error): connect ECONNREFUSED 127.0.0.1:5432, not an error of rxjs-kinesis',
+    ],
+    [
+      'store-errors-not-retriable',
+      'store failures > fails with retriable errors of this package',
+      'with retriable false: an outage is worth retrying',
+    ],
+    [
+      'store-errors-without-cause',
+      'store failures > fails with retriable errors of this package',
+      "without a cause: give the store's own error as `cause`",
+    ],
+    [
+      'outage-as-lease-lost',
+      'store failures > fails with retriable errors of this package',
+      'checkpoint() failed with LeaseLostError (LeaseLostError)',
     ],
   ])('catches a checkpointer that %s: fails "%s"', async (flaw, test, message) => {
     const failed = await runSuite(flaw, true);

@@ -23,8 +23,10 @@ afterAll(async () => {
 });
 
 describeCheckpointerConformance('RedisCheckpointer (3-master Redis Cluster)', async () => {
+  // A client of the fixture's own: the store-failure test disconnects it.
+  const own = new Cluster([...cluster.nodes], { redisOptions: { maxRetriesPerRequest: 1 } });
   const checkpointer = new RedisCheckpointer({
-    redis: client,
+    redis: own,
     name: 'conformance',
     sessionTimeout: LEASE_MS,
     keyPrefix: `test-${randomUUID()}:`,
@@ -36,7 +38,12 @@ describeCheckpointerConformance('RedisCheckpointer (3-master Redis Cluster)', as
     checkpointer,
     streamName,
     advanceTime: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    cleanup: () => checkpointer.close(),
+    failStore: async () => own.disconnect(),
+    cleanup: async () => {
+      await checkpointer.close();
+      // The checkpointer leaves the client it was given open: that one is the fixture's to close.
+      own.disconnect();
+    },
   };
 });
 
