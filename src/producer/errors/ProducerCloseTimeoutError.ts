@@ -32,10 +32,11 @@ export class ProducerCloseTimeoutError extends RxjsKinesisError {
   constructor(counts: CloseTimeoutCounts, cause: unknown, context: ErrorContext = {}) {
     const { timeoutMs, failed, deliveryUnknown, delivered, waitingPuts } = counts;
     super(
-      `The producer did not close within ${timeoutMs} ms and was aborted: ${failed} items failed ` +
-        `(${deliveryUnknown} of them possibly stored), ${delivered} stored items were reported ` +
-        `delivered before their afterFlush finished, ${waitingPuts} put() calls waiting for room ` +
-        'were refused',
+      `The producer did not close within ${timeoutMs} ms and was aborted: ${items(failed)} failed ` +
+        `(${deliveryUnknown} of them possibly stored), ${delivered} stored ` +
+        `${delivered === 1 ? 'item was' : 'items were'} reported delivered before their afterFlush ` +
+        `finished, ${waitingPuts} put() ${waitingPuts === 1 ? 'call' : 'calls'} waiting for room ` +
+        `${waitingPuts === 1 ? 'was' : 'were'} refused`,
       { retriable: false, context, ...(cause === undefined ? {} : { cause }) },
     );
     this.timeoutMs = timeoutMs;
@@ -44,4 +45,8 @@ export class ProducerCloseTimeoutError extends RxjsKinesisError {
     this.delivered = delivered;
     this.waitingPuts = waitingPuts;
   }
+}
+
+function items(count: number): string {
+  return count === 1 ? '1 item' : `${count} items`;
 }
