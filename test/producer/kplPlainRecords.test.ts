@@ -168,7 +168,7 @@ describe.each(cases)('KPL items too large to aggregate, $name', ({ processor, fr
     await checkStream(streamName, processor(), framing, all);
   });
 
-  it('toKinesis() sends them as plain records, in order, and refuses one over 1 MiB', async () => {
+  it('toKinesis() with preserveOrder sends them as plain records, in order, and refuses one over 1 MiB', async () => {
     const streamName = uniqueStreamName('kpl-plain-operator');
     await kinesis.createStream(streamName, 1);
     const client = kinesis.createClient();
@@ -182,6 +182,7 @@ describe.each(cases)('KPL items too large to aggregate, $name', ({ processor, fr
           processor: processor(),
           partitionKey: () => KEY,
           onFailure: 'emit',
+          preserveOrder: true,
         }),
         toArray(),
       ),
