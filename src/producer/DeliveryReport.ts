@@ -13,6 +13,7 @@ export interface DeliveredReport<T> {
   /**
    * Position of the item inside its record when the processor aggregates several items into one
    * record (KPL, newline, list, netstring); the consumer's `subSequenceNumber`. Absent otherwise.
+   * 0 for a KPL item too large to aggregate, sent as a plain record of its own (read as one item).
    */
   readonly subSequenceNumber?: number;
   readonly partitionKey: string;

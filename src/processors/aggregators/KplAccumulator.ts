@@ -7,7 +7,7 @@ import type {
   TextAggregatorEntry,
 } from '../Aggregator.js';
 import type { RecordWithDigest } from './deferredDigest.js';
-import { KPL_DIGEST_SIZE, KPL_OVERHEAD } from './kplFormat.js';
+import { KPL_DIGEST_SIZE, KPL_OVERHEAD, hasKplMagic } from './kplFormat.js';
 import * as protobuf from './kplProtobuf.js';
 import * as recordBuffer from './KplRecordBuffer.js';
 
@@ -38,6 +38,11 @@ const KPL_DIGEST_BYTES = KPL_DIGEST_SIZE;
  * Entries come as bytes (add) or, on the text path, as text (addText): a text is written into
  * the record's buffer as its UTF-8 bytes (Latin-1 for ASCII texts, the same bytes), with no
  * buffer of its own; the record's bytes are the same either way.
+ *
+ * An entry too large for an aggregated record of its own (the framing and its key twice do not
+ * fit) whose data and key alone fit goes as a plain record, as the Java KPL sends it: its data as
+ * they are, which every KPL reader reads as one item. It closes the open record and is held as
+ * the open one, which nothing joins: the next add() or flush() closes it.
  */
 export class KplAccumulator extends recordBuffer.KplRecordBuffer implements RecordAccumulator {
   /** The record's partition key and explicit hash key (its first entry's); open while count > 0. */
@@ -55,13 +60,17 @@ export class KplAccumulator extends recordBuffer.KplRecordBuffer implements Reco
   private pendingNewExplicitHashKey = false;
   private pendingPartitionKeyBytes = 0;
   private pendingExplicitHashKeyBytes = 0;
+  /** The plain record held open (count is 0 meanwhile), its item count (0 or 1) and size. */
+  private plain: AggregatedRecord | undefined;
+  private plainCount = 0;
+  private plainSize = 0;
 
   get itemCount(): number {
-    return this.count;
+    return this.count + this.plainCount;
   }
 
   get size(): number {
-    return this.count === 0 ? 0 : KPL_OVERHEAD_BYTES + this.bodyBytes + this.outerKeyBytes;
+    return this.count === 0 ? this.plainSize : KPL_OVERHEAD_BYTES + this.bodyBytes + this.outerKeyBytes;
   }
 
   add(entry: AggregatorEntry): AggregatedRecord | undefined {
@@ -131,7 +140,9 @@ export class KplAccumulator extends recordBuffer.KplRecordBuffer implements Reco
     const bodyBytes = this.measure(partitionKey, explicitHashKey, dataLength, true);
     const keyBytes = this.pendingPartitionKeyBytes;
     const alone = KPL_OVERHEAD_BYTES + bodyBytes + keyBytes;
-    if (alone > this.limit) throw new RecordTooLargeError(alone, this.limit);
+    if (alone > this.limit) {
+      return this.addPlain(partitionKey, explicitHashKey, data, dataLength, text, encoding, keyBytes, alone);
+    }
     if (data === undefined) {
       // A text whose byte count is wrong must fail before the open record closes: written into a
       // scratch buffer first (rare path: the first item of a record).
@@ -154,7 +165,7 @@ export class KplAccumulator extends recordBuffer.KplRecordBuffer implements Reco
   }
 
   flush(): AggregatedRecord | undefined {
-    if (this.count === 0) return undefined;
+    if (this.count === 0) return this.plainCount === 0 ? undefined : this.takePlain();
     const data = this.finish();
     const explicitHashKey = this.firstExplicitHashKey;
     let record: RecordWithDigest =
@@ -182,6 +193,57 @@ export class KplAccumulator extends recordBuffer.KplRecordBuffer implements Reco
     this.bodyBytes = 0;
     this.outerKeyBytes = 0;
     this.resetRecord();
+    return record;
+  }
+
+  /**
+   * Holds an item too large to aggregate as a plain record (closing the open record, which it
+   * returns), or throws RecordTooLargeError, changing nothing, when its data and key alone do not
+   * fit either, or its data begin with the KPL magic (they would read as a broken aggregated record).
+   */
+  private addPlain(
+    partitionKey: string,
+    explicitHashKey: string | undefined,
+    data: Uint8Array | undefined,
+    dataLength: number,
+    text: string,
+    encoding: 'latin1' | 'utf8',
+    keyBytes: number,
+    alone: number,
+  ): AggregatedRecord | undefined {
+    const size = dataLength + keyBytes;
+    if (size > this.limit) throw new RecordTooLargeError(alone, this.limit);
+    let bytes: Uint8Array;
+    if (data === undefined) {
+      const scratch = Buffer.allocUnsafe(dataLength);
+      if (
+        scratch.write(text, 0, dataLength, encoding) !== dataLength ||
+        Buffer.byteLength(text, encoding) !== dataLength
+      ) {
+        throw wrongByteCount(dataLength);
+      }
+      bytes = scratch;
+    } else {
+      // (a copy, as an aggregated record's: the caller's buffer may be reused)
+      bytes = data.slice();
+    }
+    if (hasKplMagic(bytes)) throw new RecordTooLargeError(alone, this.limit);
+    const closed = this.flush();
+    this.plain =
+      explicitHashKey === undefined
+        ? { data: bytes, partitionKey, itemCount: 1, size }
+        : { data: bytes, partitionKey, explicitHashKey, itemCount: 1, size };
+    this.plainCount = 1;
+    this.plainSize = size;
+    return closed;
+  }
+
+  /** Closes and returns the plain record held open. */
+  private takePlain(): AggregatedRecord | undefined {
+    const record = this.plain;
+    this.plain = undefined;
+    this.plainCount = 0;
+    this.plainSize = 0;
     return record;
   }
 

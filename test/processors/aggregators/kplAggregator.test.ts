@@ -197,28 +197,92 @@ describe('kpl aggregator: size accounting', () => {
     expect(record?.size).toBe(35);
   });
 
-  it('accepts an item exactly at the limit, rejects one byte over and keeps its state', () => {
+  it('accepts an item exactly at the limit and sends one byte over as a plain record', () => {
     const key = 'ключ';
+    const keyBytes = Buffer.byteLength(key, 'utf8');
     const probe = kpl.createAccumulator(10 * 1024 * 1024);
     probe.add({ partitionKey: key, data: Buffer.alloc(1000) });
     const sizeFor1000 = probe.size;
     const limit = sizeFor1000;
     const accumulator = kpl.createAccumulator(limit);
     accumulator.add({ partitionKey: key, data: Buffer.alloc(10) });
-    const before = [accumulator.itemCount, accumulator.size];
-    expect(() => accumulator.add({ partitionKey: key, data: Buffer.alloc(1001) })).toThrow(
-      RecordTooLargeError,
-    );
-    try {
-      accumulator.add({ partitionKey: key, data: Buffer.alloc(1001) });
-    } catch (error) {
-      expect(error).toMatchObject({ size: limit + 1, limit });
-    }
-    expect([accumulator.itemCount, accumulator.size]).toEqual(before);
-    const closed = accumulator.add({ partitionKey: key, data: Buffer.alloc(1000) });
-    expect(closed?.itemCount).toBe(1);
+    // Too large to aggregate (its framing and its key twice), not as a plain record: the open
+    // record closes and the item is held as a plain record, which nothing joins.
+    const big = Buffer.alloc(1001, 7);
+    const first = accumulator.add({ partitionKey: key, data: big });
+    expect(first?.itemCount).toBe(1);
+    expect(Buffer.from(first!.data.subarray(0, 4)).toString('hex')).toBe(MAGIC);
+    expect([accumulator.itemCount, accumulator.size]).toEqual([1, 1001 + keyBytes]);
+    const plain = accumulator.add({ partitionKey: key, data: Buffer.alloc(1000) });
+    expect(plain).toEqual({
+      data: new Uint8Array(big),
+      partitionKey: key,
+      itemCount: 1,
+      size: 1001 + keyBytes,
+    });
+    expect(kpl.deaggregate(plain!)).toEqual([
+      { data: new Uint8Array(big), partitionKey: key, subSequenceNumber: 0 },
+    ]);
+    expect(oracleDeaggregate(plain!.data, key).map((r) => [r.partitionKey, r.data])).toEqual([
+      [key, big.toString('base64')],
+    ]);
     const full = accumulator.flush();
     expect(full?.size).toBe(limit);
+    expect(accumulator.flush()).toBeUndefined();
+  });
+
+  it('refuses an item too large even as a plain record, and keeps its state', () => {
+    const key = 'ключ';
+    const keyBytes = Buffer.byteLength(key, 'utf8');
+    const limit = 1040;
+    for (const held of [10, 1000]) {
+      // (an open aggregated record, or a plain record held open)
+      const accumulator = kpl.createAccumulator(limit);
+      accumulator.add({ partitionKey: key, data: Buffer.alloc(held) });
+      const before = [accumulator.itemCount, accumulator.size];
+      const over = { partitionKey: key, data: Buffer.alloc(limit - keyBytes + 1) };
+      expect(() => accumulator.add(over)).toThrow(RecordTooLargeError);
+      try {
+        accumulator.add(over);
+      } catch (error) {
+        expect(error).toMatchObject({ limit });
+        expect((error as RecordTooLargeError).size).toBeGreaterThan(limit);
+      }
+      expect([accumulator.itemCount, accumulator.size]).toEqual(before);
+      const closed = accumulator.add({ partitionKey: key, data: Buffer.alloc(limit - keyBytes) });
+      expect(closed?.itemCount).toBe(1);
+      expect(accumulator.flush()?.size).toBe(limit);
+    }
+  });
+
+  it('sends plain records of their own keys in order and refuses plain data with the KPL magic', () => {
+    const limit = 1000;
+    const accumulator = kpl.createAccumulator(limit);
+    const records: AggregatedRecord[] = [];
+    const add = (entry: AggregatorEntry) => {
+      const closed = accumulator.add(entry);
+      if (closed) records.push(closed);
+    };
+    add({ partitionKey: 'a', data: Buffer.from('1') });
+    add({ partitionKey: 'b', explicitHashKey: '42', data: Buffer.alloc(990, 2) });
+    add({ partitionKey: 'c', data: Buffer.alloc(999, 3) });
+    const magic = Buffer.concat([bytes(MAGIC), Buffer.alloc(980)]);
+    expect(() => add({ partitionKey: 'd', data: magic })).toThrow(RecordTooLargeError);
+    add({ partitionKey: 'e', data: Buffer.from('4') });
+    records.push(accumulator.flush()!);
+    expect(records.map((r) => [r.partitionKey, r.explicitHashKey, r.itemCount, r.size])).toEqual([
+      ['a', undefined, 1, expect.any(Number)],
+      ['b', '42', 1, 991],
+      ['c', undefined, 1, 1000],
+      ['e', undefined, 1, expect.any(Number)],
+    ]);
+    expect(records.map((r) => kpl.deaggregate(r).map((item) => item.data[0]))).toEqual([
+      [0x31],
+      [2],
+      [3],
+      [0x34],
+    ]);
+    expect(kpl.deaggregate(records[1]!)[0]).toMatchObject({ partitionKey: 'b', explicitHashKey: '42' });
   });
 
   it('reuses table entries for repeated keys and grows varints exactly', () => {

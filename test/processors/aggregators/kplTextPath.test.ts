@@ -89,6 +89,31 @@ describe('KPL on the text path', () => {
     expect(plain(record)).toEqual(plain(reference.flush()!));
   });
 
+  it('writes a text too large to aggregate as the byte path’s plain record', () => {
+    for (const ascii of [true, false]) {
+      const big = ascii ? 'x'.repeat(990) : 'é'.repeat(495);
+      const { bytes, texts } = bothPaths(
+        [
+          { text: 'a', partitionKey: 'k' },
+          { text: big, partitionKey: 'key' },
+          { text: 'b', partitionKey: 'k' },
+        ],
+        1000,
+        ascii,
+      );
+      expect(texts.map(plain)).toEqual(bytes.map(plain));
+      expect(texts[1]).toMatchObject({ partitionKey: 'key', itemCount: 1, size: 993 });
+      expect(Buffer.from(texts[1]!.data).toString('utf8')).toBe(big);
+    }
+    // A text whose byte count is wrong fails before the open record closes.
+    const accumulator = text.createAccumulator(1000, { ascii: false, newlineFree: false });
+    accumulator.add({ text: 'a', partitionKey: 'k' });
+    expect(() => accumulator.add({ text: 'é'.repeat(495), textBytes: 991, partitionKey: 'k' })).toThrow(
+      TypeError,
+    );
+    expect([accumulator.itemCount, accumulator.flush()?.itemCount]).toEqual([1, 1]);
+  });
+
   it('refuses a text too large for any record with RecordTooLargeError', () => {
     const accumulator = text.createAccumulator(100, { ascii: true, newlineFree: true });
     expect(() => accumulator.add({ text: 'x'.repeat(200), partitionKey: 'k' })).toThrow(RecordTooLargeError);
