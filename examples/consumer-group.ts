@@ -96,10 +96,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** REDIS_URL, else a redis-server started on a free port (stopped by the returned function). */
-async function redisForDemo(): Promise<{ url: string; stop: () => Promise<void> }> {
+/**
+ * REDIS_URL, else a redis-server started on a free port (stopped by `stop`, or at once by `kill`).
+ */
+async function redisForDemo(): Promise<{ url: string; stop: () => Promise<void>; kill: () => void }> {
   const external = process.env.REDIS_URL;
-  if (external !== undefined && external !== '') return { url: external, stop: async () => undefined };
+  if (external !== undefined && external !== '')
+    return { url: external, stop: async () => undefined, kill: () => undefined };
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'consumer-group-demo-'));
   const server = spawn(
@@ -133,6 +136,10 @@ async function redisForDemo(): Promise<{ url: string; stop: () => Promise<void> 
   probe.disconnect();
   return {
     url,
+    kill: () => {
+      server.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
     stop: async () => {
       const exited = new Promise((resolve) => server.once('exit', resolve));
       server.kill('SIGTERM');
@@ -148,6 +155,14 @@ async function main(): Promise<void> {
   const children = new Map<string, ChildProcess>();
   // Each run starts a new local Kinesis, so it keeps its positions apart from earlier runs'.
   const keyPrefix = `consumer-group-example:${randomUUID()}:`;
+  // Interrupted (Ctrl-C, SIGTERM): the workers and the redis-server started here go too.
+  const interrupted = (signal: NodeJS.Signals) => {
+    for (const child of children.values()) child.kill('SIGTERM');
+    redis.kill();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     const client = local.createClient();
     let nextOrderId = 0;
