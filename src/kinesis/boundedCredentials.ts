@@ -1,4 +1,5 @@
 import type { KinesisCredentials, KinesisCredentialsProvider } from './createKinesisClient.js';
+import { markedNotSent } from './requestNotSent.js';
 
 /** A credentials provider with a deadline on each call, and a way to end the calls still waiting. */
 export interface BoundedCredentials {
@@ -7,12 +8,17 @@ export interface BoundedCredentials {
   readonly cancel: () => void;
 }
 
-/** Why a call for credentials failed: the provider did not answer within the deadline. */
+/**
+ * Why a call for credentials failed: the provider did not answer within the deadline. Named and
+ * coded as the SDK's own request deadlines are (a timed-out connection, retriable), and marked
+ * as raised before the request was sent: the SDK signs a request before it sends it.
+ */
 function timeoutError(timeoutMs: number): Error {
-  // Named and coded as the SDK's own request deadlines are: a timed-out connection (retriable).
-  return Object.assign(
-    new Error(`the credentials provider gave no credentials within ${timeoutMs} ms (timed out)`),
-    { name: 'TimeoutError', code: 'ETIMEDOUT' },
+  return markedNotSent(
+    Object.assign(
+      new Error(`the credentials provider gave no credentials within ${timeoutMs} ms (timed out)`),
+      { name: 'TimeoutError', code: 'ETIMEDOUT' },
+    ),
   );
 }
 

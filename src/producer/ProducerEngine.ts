@@ -22,6 +22,7 @@ import { producerFailure, producerLog } from './producerLog.js';
 import { ProducerAbort } from './ProducerAbort.js';
 import { PutRecordsSender, retryPolicyOf } from './PutRecordsSender.js';
 import { batchLimitsOf } from './BatchLimits.js';
+import { forgetGoneShards } from './forgetGoneShards.js';
 import { RecordBatcher } from './RecordBatcher.js';
 import { digestOffloadFor, RecordDigests } from './RecordDigests.js';
 import { SendLoop } from './SendLoop.js';
@@ -127,6 +128,7 @@ export class ProducerEngine<T> {
     const shardMapLoaded = () => {
       this.counters.countShardMapRefresh();
       this.queue.sizeFor(this.predictor.shardCount);
+      forgetGoneShards(this.predictor, this.batcher, this.counters);
     };
     this.failures = new ItemFailures<T>(address.streamName, this.counters, hooks, this.queue, log);
     const settlement = new DeliverySettlement<T>(
@@ -264,10 +266,7 @@ export class ProducerEngine<T> {
     }
   }
 
-  /**
-   * Sends everything accepted so far without waiting for bufferTime, and calls `done` once all
-   * of it is delivered or failed (at once if nothing is pending).
-   */
+  /** Sends all items accepted so far now (not at bufferTime); `done` once all are settled (or at once). */
   flush(done: () => void = () => undefined): void {
     if (this.queue.addFlush(done) && this.state === 'ready') this.sendLoop.release();
   }

@@ -83,6 +83,11 @@ export class ProducerMetrics {
     return shard;
   }
 
+  /** Drops the counters of the shards `gone` says are gone (`totals` keep what they counted). */
+  forget(gone: (shardId: string) => boolean): void {
+    for (const shardId of this.shards.keys()) if (gone(shardId)) this.shards.delete(shardId);
+  }
+
   /** One PutRecords call carrying records of `shardIds`: once in totals, once in each shard. */
   countPutRecordsCall(shardIds: Iterable<string>): void {
     this.totals.putRecordsCalls += 1;

@@ -51,6 +51,11 @@ export class RecordBatcher<T> {
     return this.shardLanes.lane(shardId);
   }
 
+  /** See ShardLanes.forget. */
+  forgetLanes(gone: (shardId: string) => boolean): void {
+    this.shardLanes.forget(gone);
+  }
+
   /** See OpenRecords.add. */
   add(item: QueuedItem<T>, shardId: string): boolean {
     return this.open.add(item, this.shardLanes.lane(shardId));

@@ -4,7 +4,8 @@ import { ShardLane } from './ShardLane.js';
 
 /**
  * The producer's lanes, one per predicted shard, made when a shard is first used and kept in
- * that order (the order the open and closed records walk them in).
+ * that order (the order the open and closed records walk them in) until the shard is gone and
+ * its lane holds nothing (forget).
  */
 export class ShardLanes<T> {
   readonly byId = new Map<string, ShardLane<T>>();
@@ -40,6 +41,19 @@ export class ShardLanes<T> {
   /** An empty accumulator for a lane's open record. */
   newAccumulator(): LaneAccumulator<T> {
     return this.createAccumulator(this.limits.maxRecordBytes);
+  }
+
+  /**
+   * Drops the lanes of shards `gone` says are gone that hold nothing (no record open, closed,
+   * to send again or in a call): a lane made again later starts empty, with full budgets.
+   */
+  forget(gone: (shardId: string) => boolean): void {
+    const kept: ShardLane<T>[] = [];
+    for (const lane of this.list) {
+      if (lane.idle && gone(lane.shardId)) this.byId.delete(lane.shardId);
+      else kept.push(lane);
+    }
+    this.list = kept;
   }
 
   /** Drops every lane (the producer is aborted, see RecordBatcher.takeAll). */

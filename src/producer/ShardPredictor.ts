@@ -73,6 +73,10 @@ export class ShardPredictor {
   private nextShard = 0;
   /** Default keys placed under the current map (made at first use, dropped when the map reloads). */
   private pool: DefaultKeyPool | undefined;
+  /** Ids of the shards the last listing showed, open and closed. */
+  private listed: ReadonlySet<string> = new Set();
+  /** Ids of the open shards of the current map. */
+  private open: ReadonlySet<string> = new Set();
   private loadedAt = Number.NEGATIVE_INFINITY;
   private loading = false;
   private waiters: Array<(error: unknown) => void> = [];
@@ -92,6 +96,16 @@ export class ShardPredictor {
   /** Open shards in the current map (0 before the first load). */
   get shardCount(): number {
     return this.map?.size ?? 0;
+  }
+
+  /** Whether the current map holds `shardId` as an open shard. */
+  isOpen(shardId: string): boolean {
+    return this.open.has(shardId);
+  }
+
+  /** Whether the last listing showed `shardId`, open or closed (not yet trimmed). */
+  isListed(shardId: string): boolean {
+    return this.listed.has(shardId);
   }
 
   /** True when the map is older than the refresh interval. */
@@ -212,6 +226,10 @@ export class ShardPredictor {
         }
         this.map = map;
         this.ranges = hexRanges(this.map);
+        this.open = new Set(this.ranges.shardIds);
+        this.listed = new Set(
+          shards.flatMap((shard) => (shard.ShardId === undefined ? [] : [shard.ShardId])),
+        );
         this.lastKey = undefined;
         this.pool = undefined;
         this.loadedAt = this.now();
