@@ -325,8 +325,10 @@ describe.each<Store>(['redis', 'dynamodb'])('the rewind in a group on %s', (stor
     const byFirst = new ProcessedLedger();
     group = new InProcessGroup(kinesis, streamName, anyone);
     const a = startWorker(store, keys, 'a');
-    // a's reading of the parent reaches its end at once; the records wait in the slow pipeline.
-    const first = pipeline(a, 40, [anyone, byFirst]);
+    // a's reading of the parent reaches its end at once; the records wait in the slow pipeline
+    // (20 s for the 20 records: longer than b's start and rebalance on a heavily loaded machine,
+    // so a cannot have processed them all and marked the end before its pipeline is replaced).
+    const first = pipeline(a, 1000, [anyone, byFirst]);
     await waitFor(() => byFirst.size >= 3, {
       timeoutMs: 30_000,
       message: () => `a processed ${byFirst.size}`,
