@@ -2,7 +2,7 @@
 // own, and the observer hears the snapshots of each; it completes once, when the last engine
 // stops. Before, it was subscribed to each engine in turn: a Subject was completed by the first
 // run's engine and heard nothing of the later runs, and a plain observer completed once per run.
-import { Subject, concatMap, config, mergeMap, repeat, retry, takeUntil, timer } from 'rxjs';
+import { Subject, concatMap, config, merge, mergeMap, repeat, retry, takeUntil, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { toKinesis } from '../../src/operators/toKinesis.js';
 import type { ProducerMetricsSnapshot } from '../../src/producer/ProducerMetrics.js';
@@ -145,6 +145,57 @@ describe('toKinesis(): one operator in the inners of concatMap() and mergeMap()'
       expect(events.filter((event) => event === 'items=1').length).toBeGreaterThanOrEqual(3);
     });
   }
+});
+
+describe('toKinesis(): one observer given to several toKinesis() operators', () => {
+  it('two writers merged in one pipeline: the Subject hears both and completes after the last', () => {
+    const scheduler = newScheduler();
+    let heard!: Heard;
+    scheduler.run(({ cold }) => {
+      heard = listen(scheduler);
+      const fake = new FakeKinesis(scheduler, { latencyMs: 10 });
+      const options = {
+        streamName: 'orders',
+        client: fake.client,
+        partitionKey: 'k',
+        metricsObserver: heard.observer,
+      };
+      merge(
+        cold('a |').pipe(toKinesis<string>(options)),
+        cold('50ms b c |').pipe(toKinesis<string>(options)),
+      ).subscribe();
+    });
+    // The first writer's engine stops at 11; the second one's items come at 51 and 52, answered at 62.
+    expect(heard.events.filter((event) => event.endsWith('complete'))).toEqual(['62 complete']);
+    expect(heard.events).toContain('62 items=2');
+  });
+
+  it('toKinesis(options) called in each inner of mergeMap(): every inner heard, one completion', () => {
+    const scheduler = newScheduler();
+    let heard!: Heard;
+    scheduler.run(({ cold }) => {
+      heard = listen(scheduler);
+      const fake = new FakeKinesis(scheduler, { latencyMs: 10 });
+      cold('a 5ms b 5ms c |')
+        .pipe(
+          mergeMap((item: string) =>
+            cold(`${item} 30ms |`).pipe(
+              toKinesis<string>({
+                streamName: 'orders',
+                client: fake.client,
+                partitionKey: 'k',
+                metricsObserver: heard.observer,
+              }),
+            ),
+          ),
+        )
+        .subscribe();
+    });
+    // Three engines of one item each, running side by side: each heard once its item is delivered.
+    expect(heard.events.filter((event) => event.endsWith('items=1')).length).toBeGreaterThanOrEqual(3);
+    expect(heard.events.filter((event) => event.endsWith('complete'))).toHaveLength(1);
+    expect(heard.events[heard.events.length - 1]).toMatch(/ complete$/);
+  });
 });
 
 describe('toKinesis(): a metricsObserver that throws', () => {

@@ -42,7 +42,7 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
   const flushTimeoutMs = resolveFlushTimeoutMs(options);
   resolveProducerOptions(options);
   const { metricsObserver } = options;
-  const metrics = metricsObserver === undefined ? undefined : new SharedMetricsObserver(metricsObserver);
+  const metrics = metricsObserver === undefined ? undefined : SharedMetricsObserver.of(metricsObserver);
   return (source) =>
     new Observable<DeliveryReport<T>>((subscriber) => {
       let index = 0;

@@ -1,8 +1,12 @@
 import { EMPTY, type Observable, type Observer } from 'rxjs';
 import type { ProducerMetricsSnapshot } from './ProducerMetrics.js';
 
+/** The one SharedMetricsObserver of each observer object, whichever toKinesis() operators it was given to. */
+const shared = new WeakMap<object, SharedMetricsObserver>();
+
 /**
- * toKinesis()'s `metricsObserver`, shared by every subscription of one toKinesis() operator: each
+ * toKinesis()'s `metricsObserver`, shared by every subscription of every toKinesis() operator
+ * given that observer (one per inner of mergeMap(), several writers in one pipeline): each
  * subscription (each run of retry() or repeat()) has its own engine, and the observer hears the
  * snapshots of all of them. It completes when an engine stops while no other subscription runs,
  * and not while a run's end is being delivered: a retry() or repeat() that subscribes again at
@@ -13,7 +17,17 @@ export class SharedMetricsObserver {
   /** Engines attached and not stopped, plus ends being delivered. */
   private open = 0;
 
-  constructor(private readonly observer: Partial<Observer<ProducerMetricsSnapshot>>) {}
+  private constructor(private readonly observer: Partial<Observer<ProducerMetricsSnapshot>>) {}
+
+  /** The shared observer of `observer`: the same for every toKinesis() given that object. */
+  static of(observer: Partial<Observer<ProducerMetricsSnapshot>>): SharedMetricsObserver {
+    let found = shared.get(observer);
+    if (found === undefined) {
+      found = new SharedMetricsObserver(observer);
+      shared.set(observer, found);
+    }
+    return found;
+  }
 
   /** A subscription started: `metrics$` (its engine's snapshots) goes to the observer until it completes. */
   attach(metrics$: Observable<ProducerMetricsSnapshot>): void {
