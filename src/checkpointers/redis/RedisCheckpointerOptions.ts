@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
+import { safeRandom } from '../../kinesis/safeRandom.js';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { unknownOptionError } from '../../errors/unknownOptionError.js';
 import { defaultHandoffTimeout, validateHandoffTimeout } from '../validateHandoffTimeout.js';
@@ -196,6 +197,9 @@ export function resolveRedisCheckpointerOptions(
   for (const [key, value] of Object.entries(options.retry ?? {}))
     if (value !== undefined) Object.assign(retry, { [key]: value });
   resolveBackoffOptions(retry, 'retry');
+  // A bad draw (a throw, NaN, 2) stands for Math.random(), as in the producer and the consumer: it
+  // only spreads the waits between attempts, and would otherwise fail the call as misconfigured.
+  if (retry.random !== undefined) Object.assign(retry, { random: safeRandom(retry.random) });
 
   const callTimeoutMs = options.callTimeout ?? Math.floor(sessionTimeoutMs / 2);
   if (!isInteger(callTimeoutMs) || callTimeoutMs < 10 || callTimeoutMs > sessionTimeoutMs)

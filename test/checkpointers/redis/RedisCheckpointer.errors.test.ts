@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
 import { RedisCommandError } from '../../../src/checkpointers/redis/errors/RedisCommandError.js';
+import { RedisUnavailableError } from '../../../src/checkpointers/redis/errors/RedisUnavailableError.js';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
 import { RedisKeys } from '../../../src/checkpointers/redis/redisKeys.js';
 import { startTestRedis, uniqueKeyPrefix, type TestRedis } from '../../support/redis.js';
@@ -61,4 +63,45 @@ describe('RedisCheckpointer with a given client', () => {
     });
     expect((error as Error).message).toMatch(/WRONGTYPE/);
   });
+});
+
+describe('RedisCheckpointer with a retry.random that throws or draws outside [0, 1)', () => {
+  it.each([
+    ['draws 2', () => 2],
+    ['draws NaN', () => Number.NaN],
+    [
+      'throws',
+      () => {
+        throw new Error('no draw');
+      },
+    ],
+  ])(
+    '%s: a Redis that cannot be reached still fails its calls as unreachable (retriable)',
+    async (_title, random) => {
+      // A port nothing listens on: every attempt fails, and the waits between them draw from random.
+      const port = await new Promise<number>((resolve) => {
+        const server = createServer();
+        server.listen(0, '127.0.0.1', () => {
+          const { port: free } = server.address() as AddressInfo;
+          server.close(() => resolve(free));
+        });
+      });
+      const checkpointer = new RedisCheckpointer({
+        redis: `redis://127.0.0.1:${port}`,
+        name: 'app',
+        keyPrefix: uniqueKeyPrefix(),
+        retry: { baseMs: 10, capMs: 20, retryLimit: 2, random },
+      });
+      try {
+        const error = await checkpointer.acquireLease(`stream-${randomUUID()}`, 'shard-1', 'w').then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(RedisUnavailableError);
+        expect(error).toMatchObject({ retriable: true });
+      } finally {
+        await checkpointer.close();
+      }
+    },
+  );
 });
