@@ -7,7 +7,6 @@ import { ConnectionError } from '../../src/kinesis/errors/ConnectionError.js';
 import { KinesisServiceError } from '../../src/kinesis/errors/KinesisServiceError.js';
 import { StreamNotFoundError } from '../../src/kinesis/errors/StreamNotFoundError.js';
 import { toKinesis } from '../../src/operators/toKinesis.js';
-import { RecordTooLargeError } from '../../src/processors/errors/RecordTooLargeError.js';
 import {
   jsonLineProcessor,
   jsonProcessor,
@@ -352,20 +351,25 @@ describe('overflow and bad input', () => {
     expect(fake.stored.map((record) => record.data)).toEqual(['ok0']);
   });
 
-  it('refuses an item whose framing alone passes the record limit', () => {
-    // A KPL record adds framing: a 60-byte item fits maxRecordBytes (64) as data but not aggregated.
-    const { events } = produce(
-      ['y'.repeat(60)],
+  it('sends an item whose framing alone passes the record limit as a plain record; refuses one that does not fit even so', () => {
+    // A KPL record adds framing: a 60-byte item fits maxRecordBytes (64) with its key as a plain
+    // record, not aggregated; a 70-byte one fits neither way.
+    const { events, fake } = produce(
+      ['y'.repeat(60), 'z'.repeat(70)],
       {},
       { processor: kplStringProcessor(), maxRecordBytes: 64, onFailure: 'emit' },
     );
-    const report = events[0]!.report!;
-    expect(report.status).toBe('failed');
-    expect(report.status === 'failed' && report.error).toBeInstanceOf(ItemTooLargeError);
-    expect(report.status === 'failed' && report.error.cause).toBeInstanceOf(RecordTooLargeError);
-    // The bytes it names are the framed ones, and the message says so.
-    expect(report.status === 'failed' && report.error.message).toMatch(
-      /^Item #0 needs \d+ bytes \(data \+ partition key \+ framing\) but a record holds at most 64 bytes$/,
+    const reports = events.flatMap((event) => (event.report === undefined ? [] : [event.report]));
+    expect(reports.map((report) => [report.item.length, report.status])).toEqual([
+      [70, 'failed'],
+      [60, 'delivered'],
+    ]);
+    // Stored as its data alone: no KPL magic, read as one item by every KPL reader.
+    expect(fake.stored.map((record) => record.data)).toEqual(['y'.repeat(60)]);
+    const refused = reports[0]!;
+    expect(refused.status === 'failed' && refused.error).toBeInstanceOf(ItemTooLargeError);
+    expect(refused.status === 'failed' && refused.error.message).toMatch(
+      /^Item #1 needs 71 bytes \(data \+ partition key\) but a record holds at most 64 bytes$/,
     );
   });
 });
