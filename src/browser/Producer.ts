@@ -4,11 +4,11 @@ import { browserProducerOptions, type BrowserProducerOptions } from './browserPr
 import { HiddenPageFlush } from './HiddenPageFlush.js';
 
 /**
- * The imperative Producer for the browser: the same engine and API (put, send, flush, close,
- * reports$), with the browser defaults (see toKinesis()), a flush when the page is hidden
- * (and, while it stays hidden, once each put() or send() item is in; its failures reject the
- * next flush() or close(), as any put() item's), and fetch for requests. close() stops listening
- * to the page.
+ * The imperative Producer for the browser: the same engine and API (put, putAll, send, flush,
+ * close, reports$), with the browser defaults (see toKinesis()), a flush when the page is hidden
+ * (and, while it stays hidden, once each put(), putAll() or send() item is in; its failures
+ * reject the next flush() or close(), as any put() item's), and fetch for requests. close()
+ * stops listening to the page.
  */
 export class Producer<T> extends NodeProducer<T> {
   private readonly pageFlush: HiddenPageFlush;
@@ -23,6 +23,18 @@ export class Producer<T> extends NodeProducer<T> {
     const accepted = super.put(item);
     this.pageFlush.itemTaken();
     return accepted;
+  }
+
+  override putAll(items: Iterable<T>): Promise<number> {
+    const { pageFlush } = this;
+    // Each item is in once the next one is asked for (or the iterable ends): told as put()'s are.
+    function* taken(): Generator<T, void, undefined> {
+      for (const item of items) {
+        yield item;
+        pageFlush.itemTaken();
+      }
+    }
+    return super.putAll(taken());
   }
 
   override send(item: T): Promise<DeliveredReport<T>> {

@@ -15,6 +15,7 @@ export function safeRandom(random: () => number): () => number {
     } catch {
       return Math.random();
     }
-    return draw >= 0 && draw < 1 ? draw : Math.random();
+    // typeof first: a bigint 0n passes the range check, and an object's valueOf may throw.
+    return typeof draw === 'number' && draw >= 0 && draw < 1 ? draw : Math.random();
   };
 }

@@ -49,7 +49,8 @@ export class ProducerEngine<T> {
   private readonly scheduler: SchedulerLike;
   private readonly predictor: ShardPredictor;
   private readonly batcher: RecordBatcher<T>;
-  private readonly counters = new ProducerMetrics();
+  // (the predictor is made in the constructor; only read once counts come)
+  private readonly counters = new ProducerMetrics(() => this.predictor.listingsStarted);
   private readonly preparer: ItemPreparer<T>;
   private readonly queue: ProducerQueue<T>;
   private readonly failures: ItemFailures<T>;

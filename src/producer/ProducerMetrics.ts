@@ -49,6 +49,8 @@ type Counter = Exclude<keyof ShardMetrics, 'putRecordsCalls'>;
 export class ProducerMetrics {
   private readonly totals = emptyShardMetrics();
   private readonly shards = new Map<string, ShardMetrics>();
+  /** The number of shard listings started when each of `shards` was first counted (see forget). */
+  private readonly born = new Map<string, number>();
   private shardMapRefreshes = 0;
   private queueItems = 0;
   private queueBytes = 0;
@@ -56,6 +58,9 @@ export class ProducerMetrics {
 
   /** The current snapshot first, then a new one after every PutRecords answer. */
   readonly snapshots$: Observable<ProducerMetricsSnapshot> = this.subject.asObservable();
+
+  /** @param listingsStarted How many shard listings were started so far (see ShardPredictor). */
+  constructor(private readonly listingsStarted: () => number = () => 0) {}
 
   add(shardId: string, counter: Counter, amount = 1): void {
     this.shard(shardId)[counter] += amount;
@@ -79,13 +84,22 @@ export class ProducerMetrics {
     if (shard === undefined) {
       shard = emptyShardMetrics();
       this.shards.set(shardId, shard);
+      this.born.set(shardId, this.listingsStarted());
     }
     return shard;
   }
 
-  /** Drops the counters of the shards `gone` says are gone (`totals` keep what they counted). */
-  forget(gone: (shardId: string) => boolean): void {
-    for (const shardId of this.shards.keys()) if (gone(shardId)) this.shards.delete(shardId);
+  /**
+   * Drops the counters of the shards `gone` says are gone (`totals` keep what they counted), but
+   * not of those first counted once listing number `listing` (the one that says so) had started:
+   * a listing taken before a shard's first records were counted cannot show it.
+   */
+  forget(gone: (shardId: string) => boolean, listing: number): void {
+    for (const shardId of this.shards.keys()) {
+      if (!gone(shardId) || (this.born.get(shardId) ?? 0) >= listing) continue;
+      this.shards.delete(shardId);
+      this.born.delete(shardId);
+    }
   }
 
   /** One PutRecords call carrying records of `shardIds`: once in totals, once in each shard. */

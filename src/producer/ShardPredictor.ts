@@ -77,6 +77,10 @@ export class ShardPredictor {
   private listed: ReadonlySet<string> = new Set();
   /** Ids of the open shards of the current map. */
   private open: ReadonlySet<string> = new Set();
+  /** Shard listings started so far, and the number of the one that gave the current map. */
+  private listings = 0;
+  private loadingListing = 0;
+  private loadedListing = 0;
   private loadedAt = Number.NEGATIVE_INFINITY;
   private loading = false;
   private waiters: Array<(error: unknown) => void> = [];
@@ -101,6 +105,16 @@ export class ShardPredictor {
   /** Whether the current map holds `shardId` as an open shard. */
   isOpen(shardId: string): boolean {
     return this.open.has(shardId);
+  }
+
+  /** How many shard listings were started so far (each load is one, however many pages). */
+  get listingsStarted(): number {
+    return this.listings;
+  }
+
+  /** The number of the listing that gave the current map (see listingsStarted), 0 before one. */
+  get listing(): number {
+    return this.loadedListing;
   }
 
   /** Whether the last listing showed `shardId`, open or closed (not yet trimmed). */
@@ -188,6 +202,8 @@ export class ShardPredictor {
     this.waiters.push(done);
     if (this.loading) return;
     this.loading = true;
+    this.listings += 1;
+    this.loadingListing = this.listings;
     this.fetchPage(undefined, []);
   }
 
@@ -233,6 +249,7 @@ export class ShardPredictor {
         this.lastKey = undefined;
         this.pool = undefined;
         this.loadedAt = this.now();
+        this.loadedListing = this.loadingListing;
         this.finish(undefined);
       },
       (error: unknown) => this.finish(error),

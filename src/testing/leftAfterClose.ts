@@ -15,7 +15,7 @@ const POLL_MS = 25;
  * runs the fixture's cleanup. Returns what it left keeping the event loop alive: Node timers and
  * handles still open after `CLOSING_GRACE_MS`, and timers still on the fixture's own scheduler
  * (`scheduledTimers`). The real-time waits use node:timers/promises, which fake timers that
- * replace the globals (Jest's, Vitest's) leave alone.
+ * replace the globals (Jest's, Vitest's) leave alone, and count them rather than read a clock.
  */
 export async function leftAfterClose(setup: () => Promise<CheckpointerFixture>): Promise<string[]> {
   const watch = watchHandles();
@@ -31,9 +31,10 @@ export async function leftAfterClose(setup: () => Promise<CheckpointerFixture>):
     const scheduled = (await fixture.scheduledTimers?.()) ?? 0;
     if (scheduled > 0) left.push(`${scheduled} timer(s) on the fixture's scheduler (scheduledTimers())`);
     if (watch === undefined) return left;
-    const deadline = performance.now() + CLOSING_GRACE_MS;
+    // Rounds of real sleeps, not a clock: fake timers (Jest's, Vitest's) freeze performance.now()
+    // and process.hrtime, and a deadline read from them never comes.
     let pending = await watch.pending();
-    while (pending.length > 0 && performance.now() < deadline) {
+    for (let round = 0; pending.length > 0 && round < CLOSING_GRACE_MS / POLL_MS; round++) {
       await sleep(POLL_MS, undefined, { ref: false });
       await nextTurn();
       pending = await watch.pending();

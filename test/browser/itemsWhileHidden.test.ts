@@ -113,4 +113,35 @@ describe('browser producer: items taken while the page is hidden', () => {
     await expect(sent).resolves.toMatchObject({ status: 'delivered', item: { type: 'page-hidden' } });
     await producer.close();
   });
+
+  it('Producer: putAll() of a later hide listener, and one in the background', async () => {
+    const producer = new Producer<UiEvent>(options());
+    const reports: DeliveryReport<UiEvent>[] = [];
+    producer.reports$.subscribe((report) => reports.push(report));
+    void producer.put({ type: 'click' });
+    hide();
+    await waitFor(() => reports.length === 1, {
+      timeoutMs: 30_000,
+      message: () => `${reports.length} reports`,
+    });
+    page.document.visibilityState = 'visible';
+    onHidden((event) => void producer.putAll([event, { type: 'put-all-hidden' }]));
+    hide();
+    await waitFor(() => reports.length === 3, {
+      timeoutMs: 30_000,
+      message: () => `${reports.length} reports`,
+    });
+    await producer.putAll([{ type: 'background' }]);
+    await waitFor(() => reports.length === 4, {
+      timeoutMs: 30_000,
+      message: () => `${reports.length} reports`,
+    });
+    expect(reports.map((report) => [report.item.type, report.status])).toEqual([
+      ['click', 'delivered'],
+      ['page-hidden', 'delivered'],
+      ['put-all-hidden', 'delivered'],
+      ['background', 'delivered'],
+    ]);
+    await producer.close();
+  });
 });

@@ -1,7 +1,8 @@
-// A `random` option that throws or draws outside [0, 1) (say `() => Math.random() * 10`). Its draws
-// only spread back-off delays: a bad one is replaced by Math.random(), as the producer does, and
-// the throttled shard is read on. Before, the back-off drawn after a throttled GetRecords threw out
-// of the consumer (an uncaught exception: the process ended) and the shard was never read again.
+// A `random` option that throws, draws outside [0, 1) (say `() => Math.random() * 10`) or draws
+// what is not a number. Its draws only spread back-off delays: a bad one is replaced by
+// Math.random(), as the producer does, and the throttled shard is read on. Before, the back-off
+// drawn after a throttled GetRecords threw out of the consumer (an uncaught exception: the process
+// ended) and the shard was never read again.
 import { firstValueFrom, take, timeout, toArray } from 'rxjs';
 import type { KinesisRecord } from '../../src/consumer/KinesisRecord.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
@@ -29,6 +30,8 @@ describe.each([
   ],
   ['draws 2', () => 2],
   ['draws NaN', () => Number.NaN],
+  // Not a number (a JavaScript caller): 0n passes `>= 0 && < 1`, and arithmetic with it throws.
+  ['draws a bigint', () => 0n as unknown as number],
 ])('fromKinesis with a random option that %s', (_, random) => {
   test('a throttled shard backs off and is read to the last record', async () => {
     const streamName = uniqueStreamName('random');
