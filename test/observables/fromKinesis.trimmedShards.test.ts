@@ -1,13 +1,12 @@
 import {
   DescribeStreamSummaryCommand,
-  ListShardsCommand,
   MergeShardsCommand,
   SplitShardCommand,
   type KinesisClient,
-  type ListShardsCommandOutput,
 } from '@aws-sdk/client-kinesis';
 import { fromKinesis } from '../../src/observables/fromKinesis.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
+import { trimmingClient } from '../support/trimmingClient.js';
 
 jest.setTimeout(120_000);
 
@@ -27,21 +26,6 @@ async function waitActive(client: KinesisClient, streamName: string): Promise<vo
     if (out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
     await sleep(10);
   }
-}
-
-/** A client whose ListShards leaves out the shards in `trimmed`, as AWS does past the retention. */
-function trimmingClient(client: KinesisClient, trimmed: ReadonlySet<string>): KinesisClient {
-  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
-  const trimming = async (command: unknown): Promise<unknown> => {
-    const out = await send(command);
-    if (!(command instanceof ListShardsCommand)) return out;
-    const listed = out as ListShardsCommandOutput;
-    return { ...listed, Shards: listed.Shards?.filter((shard) => !trimmed.has(shard.ShardId ?? '')) };
-  };
-  return new Proxy(client, {
-    get: (target, property, receiver) =>
-      property === 'send' ? trimming : (Reflect.get(target, property, receiver) as unknown),
-  });
 }
 
 test('stats() forgets the shards a listing no longer shows (trimmed after resharding cycles)', async () => {

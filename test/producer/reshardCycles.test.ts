@@ -1,14 +1,13 @@
 import {
   DescribeStreamSummaryCommand,
-  ListShardsCommand,
   MergeShardsCommand,
   SplitShardCommand,
   type KinesisClient,
-  type ListShardsCommandOutput,
 } from '@aws-sdk/client-kinesis';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import { Producer } from '../../src/producer/Producer.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
+import { trimmingClient } from '../support/trimmingClient.js';
 
 jest.setTimeout(120_000);
 
@@ -28,21 +27,6 @@ async function waitActive(client: KinesisClient, streamName: string): Promise<vo
     if (out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
     await sleep(10);
   }
-}
-
-/** A client whose ListShards leaves out the shards in `trimmed`, as AWS does past the retention. */
-function trimmingClient(client: KinesisClient, trimmed: ReadonlySet<string>): KinesisClient {
-  const send = client.send.bind(client) as (command: unknown, options?: unknown) => Promise<unknown>;
-  const trimming = async (command: unknown, options?: unknown): Promise<unknown> => {
-    const out = await send(command, options);
-    if (!(command instanceof ListShardsCommand)) return out;
-    const listed = out as ListShardsCommandOutput;
-    return { ...listed, Shards: listed.Shards?.filter((shard) => !trimmed.has(shard.ShardId ?? '')) };
-  };
-  return new Proxy(client, {
-    get: (target, property, receiver) =>
-      property === 'send' ? trimming : (Reflect.get(target, property, receiver) as unknown),
-  });
 }
 
 const shardName = (n: number) => `shardId-${String(n).padStart(12, '0')}`;
