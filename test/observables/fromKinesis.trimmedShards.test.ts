@@ -1,10 +1,6 @@
-import {
-  DescribeStreamSummaryCommand,
-  MergeShardsCommand,
-  SplitShardCommand,
-  type KinesisClient,
-} from '@aws-sdk/client-kinesis';
+import { MergeShardsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import { fromKinesis } from '../../src/observables/fromKinesis.js';
+import { untilActive } from '../local/untilActive.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { trimmingClient } from '../support/trimmingClient.js';
 
@@ -19,14 +15,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitActive(client: KinesisClient, streamName: string): Promise<void> {
-  for (;;) {
-    const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-    if (out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
-    await sleep(10);
-  }
-}
 
 test('stats() forgets the shards a listing no longer shows (trimmed after resharding cycles)', async () => {
   const streamName = uniqueStreamName('trimmed');
@@ -57,13 +45,13 @@ test('stats() forgets the shards a listing no longer shows (trimmed after reshar
       await admin.send(
         new SplitShardCommand({ StreamName: streamName, ShardToSplit: open, NewStartingHashKey: '1000' }),
       );
-      await waitActive(admin, streamName);
+      await untilActive(admin, streamName);
       const next = 3 * cycle + 3;
       const [low, high] = [next - 2, next - 1].map((n) => `shardId-${String(n).padStart(12, '0')}`);
       await admin.send(
         new MergeShardsCommand({ StreamName: streamName, ShardToMerge: low, AdjacentShardToMerge: high }),
       );
-      await waitActive(admin, streamName);
+      await untilActive(admin, streamName);
       const closed = [open, low, high];
       open = `shardId-${String(next).padStart(12, '0')}`;
       await until(() => consumer.stats().shards.some((s) => s.shardId === open && s.state === 'reading'));

@@ -1,13 +1,9 @@
 // A shard map load whose listing was taken before a split, answered after a PutRecords answer
 // that named a child of the split: the child's metrics are kept (no listing has shown it yet, it
 // is new, not trimmed), and the shards' counts keep adding up to the totals.
-import {
-  DescribeStreamSummaryCommand,
-  ListShardsCommand,
-  SplitShardCommand,
-  type KinesisClient,
-} from '@aws-sdk/client-kinesis';
+import { ListShardsCommand, SplitShardCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { Producer } from '../../src/producer/Producer.js';
+import { untilActive } from '../local/untilActive.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 
 jest.setTimeout(120_000);
@@ -21,14 +17,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitActive(client: KinesisClient, streamName: string): Promise<void> {
-  for (;;) {
-    const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-    if (out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
-    await sleep(10);
-  }
-}
 
 /** A client that, once `hold` is set, holds the next ListShards answer (taken at once) until released. */
 function holdingClient(client: KinesisClient) {
@@ -83,7 +71,7 @@ test("a stale listing answered after a child shard's first records keeps that sh
         NewStartingHashKey: 2n ** 127n + '',
       }),
     );
-    await waitActive(admin, streamName);
+    await untilActive(admin, streamName);
     // Predicted for the closed parent, stored in its children: the answers name the children.
     await sendSome(20);
     const children = Object.keys(producer.metrics().shards).filter((id) => id !== 'shardId-000000000000');

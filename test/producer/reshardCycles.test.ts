@@ -1,11 +1,7 @@
-import {
-  DescribeStreamSummaryCommand,
-  MergeShardsCommand,
-  SplitShardCommand,
-  type KinesisClient,
-} from '@aws-sdk/client-kinesis';
+import { MergeShardsCommand, SplitShardCommand } from '@aws-sdk/client-kinesis';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import { Producer } from '../../src/producer/Producer.js';
+import { untilActive } from '../local/untilActive.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { trimmingClient } from '../support/trimmingClient.js';
 
@@ -20,14 +16,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitActive(client: KinesisClient, streamName: string): Promise<void> {
-  for (;;) {
-    const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-    if (out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
-    await sleep(10);
-  }
-}
 
 const shardName = (n: number) => `shardId-${String(n).padStart(12, '0')}`;
 
@@ -65,7 +53,7 @@ test('a producer through resharding cycles keeps metrics of the listed shards on
           NewStartingHashKey: 2n ** 127n + '',
         }),
       );
-      await waitActive(admin, streamName);
+      await untilActive(admin, streamName);
       await sleep(150);
       await sendSome();
       const next = 3 * cycle + 3;
@@ -73,7 +61,7 @@ test('a producer through resharding cycles keeps metrics of the listed shards on
       await admin.send(
         new MergeShardsCommand({ StreamName: streamName, ShardToMerge: low, AdjacentShardToMerge: high }),
       );
-      await waitActive(admin, streamName);
+      await untilActive(admin, streamName);
       await sleep(150);
       await sendSome();
       for (const shardId of [open, low, high]) trimmed.add(shardId);
