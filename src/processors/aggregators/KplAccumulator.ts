@@ -143,17 +143,9 @@ export class KplAccumulator extends recordBuffer.KplRecordBuffer implements Reco
     if (alone > this.limit) {
       return this.addPlain(partitionKey, explicitHashKey, data, dataLength, text, encoding, keyBytes, alone);
     }
-    if (data === undefined) {
-      // A text whose byte count is wrong must fail before the open record closes: written into a
-      // scratch buffer first (rare path: the first item of a record).
-      const scratch = Buffer.allocUnsafe(dataLength);
-      if (
-        scratch.write(text, 0, dataLength, encoding) !== dataLength ||
-        Buffer.byteLength(text, encoding) !== dataLength
-      ) {
-        throw wrongByteCount(dataLength);
-      }
-    }
+    // A text whose byte count is wrong must fail before the open record closes: written into a
+    // scratch buffer first (rare path: the first item of a record).
+    if (data === undefined) textBytes(text, dataLength, encoding);
     const closed = this.flush();
     // flush() reset the tables; measure(..., true) assumed exactly that.
     this.open(bodyBytes);
@@ -213,20 +205,8 @@ export class KplAccumulator extends recordBuffer.KplRecordBuffer implements Reco
   ): AggregatedRecord | undefined {
     const size = dataLength + keyBytes;
     if (size > this.limit) throw new RecordTooLargeError(alone, this.limit);
-    let bytes: Uint8Array;
-    if (data === undefined) {
-      const scratch = Buffer.allocUnsafe(dataLength);
-      if (
-        scratch.write(text, 0, dataLength, encoding) !== dataLength ||
-        Buffer.byteLength(text, encoding) !== dataLength
-      ) {
-        throw wrongByteCount(dataLength);
-      }
-      bytes = scratch;
-    } else {
-      // (a copy, as an aggregated record's: the caller's buffer may be reused)
-      bytes = data.slice();
-    }
+    // (data copied, as an aggregated record's: the caller's buffer may be reused)
+    const bytes = data === undefined ? textBytes(text, dataLength, encoding) : data.slice();
     if (hasKplMagic(bytes)) throw new RecordTooLargeError(alone, this.limit);
     const closed = this.flush();
     this.plain =
@@ -336,4 +316,13 @@ export class KplAccumulator extends recordBuffer.KplRecordBuffer implements Reco
     this.bodyBytes += bodyBytes;
     this.count += 1;
   }
+}
+
+/** The text's bytes in a buffer of its own; a TypeError when it does not take `bytes` bytes. */
+function textBytes(text: string, bytes: number, encoding: 'latin1' | 'utf8'): Buffer {
+  const scratch = Buffer.allocUnsafe(bytes);
+  if (scratch.write(text, 0, bytes, encoding) !== bytes || Buffer.byteLength(text, encoding) !== bytes) {
+    throw wrongByteCount(bytes);
+  }
+  return scratch;
 }
