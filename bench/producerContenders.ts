@@ -199,33 +199,42 @@ export function viaToKinesis(
   );
 }
 
-export async function viaProducer(
+export function viaProducer(
   connection: KinesisConnectionOptions,
   streamName: string,
   processor: Processor<Item>,
   size: number,
   items: number,
 ): Promise<number> {
-  const producer = new Producer<Item>({ streamName, ...connection, processor, ...RAISED_PACING });
-  let delivered = 0;
-  producer.reports$.subscribe((report) => (delivered += report.status === 'delivered' ? 1 : 0));
-  for (let i = 0; i < items; i += 1) await producer.put(makeItem(i, size));
-  await producer.close();
-  return delivered;
+  return producerRun(connection, streamName, processor, async (producer) => {
+    for (let i = 0; i < items; i += 1) await producer.put(makeItem(i, size));
+  });
 }
 
 /** The same, the items given to one putAll() call (it waits only when the queue is full). */
-export async function viaProducerPutAll(
+export function viaProducerPutAll(
   connection: KinesisConnectionOptions,
   streamName: string,
   processor: Processor<Item>,
   size: number,
   items: number,
 ): Promise<number> {
+  return producerRun(connection, streamName, processor, async (producer) => {
+    await producer.putAll(generatedItems(items, size));
+  });
+}
+
+/** A Producer with the bench's pacing: `put` gives it the items, then it closes; resolves with the delivered. */
+async function producerRun(
+  connection: KinesisConnectionOptions,
+  streamName: string,
+  processor: Processor<Item>,
+  put: (producer: Producer<Item>) => Promise<void>,
+): Promise<number> {
   const producer = new Producer<Item>({ streamName, ...connection, processor, ...RAISED_PACING });
   let delivered = 0;
   producer.reports$.subscribe((report) => (delivered += report.status === 'delivered' ? 1 : 0));
-  await producer.putAll(generatedItems(items, size));
+  await put(producer);
   await producer.close();
   return delivered;
 }
