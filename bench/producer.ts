@@ -8,8 +8,11 @@
  *
  * Rows: ~100 B and ~1 KiB JSON items one record each (compact JSON: JSON.stringify's own bytes),
  * ~100 B JSON items aggregated as JSON lines (baseline: hand-made lines) and as KPL records
- * (baseline: aws-kinesis-agg). Then a capacity run with Kinesis limits on in the stand-in
- * (1,000 records/s and 1 MiB/s per shard) at 1, 4, 16 and 64 shards.
+ * (baseline: aws-kinesis-agg). Contenders: the loop, `toKinesis()` fed by a source that keeps
+ * the default queue bounds' worth unreported, `toKinesis()` fed by one paced to the calls in
+ * flight (one record per item only: an aggregated record holds more items than that),
+ * `Producer` (each put() awaited) and `Producer.putAll()`. Then a capacity run with Kinesis
+ * limits on in the stand-in (1,000 records/s and 1 MiB/s per shard) at 1, 4, 16 and 64 shards.
  *
  * Run: npx tsx bench/producer.ts [--items 100000] [--rounds 3] [--seconds 10] [--json]
  *      [--only throughput|backlog|capacity] [--case JSON lines] [--contender Producer]
@@ -30,6 +33,7 @@ import { printIsolatedRun, runIsolated } from './isolatedRun.js';
 import { capacity } from './producerCapacity.js';
 import { createStream, measure, median, type Row, type Run } from './producerRuns.js';
 import {
+  CALLS_WINDOW,
   IN_FLIGHT,
   type Item,
   kplBaseline,
@@ -119,6 +123,10 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
       contenders: [
         ['hand-written loop', () => plainBaseline(plain, 'bench', 100, ITEMS)],
         ['toKinesis()', () => viaToKinesis(connection, 'bench', jsonProcessor<Item>(compact), 100, ITEMS)],
+        [
+          'toKinesis(), paced',
+          () => viaToKinesis(connection, 'bench', jsonProcessor<Item>(compact), 100, ITEMS, CALLS_WINDOW),
+        ],
         ['Producer', () => viaProducer(connection, 'bench', jsonProcessor<Item>(compact), 100, ITEMS)],
         [
           'Producer.putAll()',
@@ -131,6 +139,10 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
       contenders: [
         ['hand-written loop', () => plainBaseline(plain, 'bench', 1024, ITEMS)],
         ['toKinesis()', () => viaToKinesis(connection, 'bench', jsonProcessor<Item>(compact), 1024, ITEMS)],
+        [
+          'toKinesis(), paced',
+          () => viaToKinesis(connection, 'bench', jsonProcessor<Item>(compact), 1024, ITEMS, CALLS_WINDOW),
+        ],
         ['Producer', () => viaProducer(connection, 'bench', jsonProcessor<Item>(compact), 1024, ITEMS)],
         [
           'Producer.putAll()',
@@ -208,7 +220,7 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
         },
       });
     }
-    for (const ours of ['toKinesis()', 'Producer']) {
+    for (const ours of contenders.map(([id]) => id).filter((id) => id !== 'hand-written loop')) {
       comparisons.push(
         {
           title: `${name}: ${ours} vs hand-written loop`,

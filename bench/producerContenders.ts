@@ -148,8 +148,10 @@ interface Pacing {
 
 /**
  * RxJS has no backpressure, so the source of a toKinesis() run emits as an application would
- * that watches the reports: at most what the default queue bounds hold for 4 shards (100,000 items, 64 MiB) not yet
- * reported, topped up after each PutRecords answer. The reports are counted through a plain
+ * that watches the reports: at most `window` items not yet reported, topped up after each
+ * PutRecords answer. The `toKinesis()` contender's window is what the default queue bounds hold
+ * for 4 shards (100,000 items, 64 MiB): a source that keeps the queue full. The paced contender's
+ * is the calls in flight (8 × 500 items), about what `Producer.put()` lets in when awaited. The reports are counted through a plain
  * callback (an RxJS Subject here would cost the contender a few hundred bytes of garbage per
  * report that are not the library's).
  */
@@ -180,16 +182,25 @@ function pacedSource(count: number, size: number, window: number, pacing: Pacing
   });
 }
 
+/** What the default queue bounds hold for 4 shards (100,000 items, 64 MiB), a little under. */
+export function queueWindow(size: number): number {
+  return Math.min(100_000, Math.floor((60 * 1024 * 1024) / (size + 60)));
+}
+
+/** A window of the calls in flight: what an awaited `Producer.put()` lets the queue hold. */
+export const CALLS_WINDOW = IN_FLIGHT * 500;
+
 export function viaToKinesis(
   connection: KinesisConnectionOptions,
   streamName: string,
   processor: Processor<Item>,
   size: number,
   items: number,
+  window = queueWindow(size),
 ): Promise<number> {
   const pacing: Pacing = { reported: () => undefined };
   return lastValueFrom(
-    pacedSource(items, size, Math.min(100_000, Math.floor((60 * 1024 * 1024) / (size + 60))), pacing).pipe(
+    pacedSource(items, size, window, pacing).pipe(
       toKinesis<Item>({ streamName, ...connection, processor, ...RAISED_PACING }),
       reduce((count, report) => {
         pacing.reported(1);
