@@ -150,7 +150,7 @@ export class ShardReadings implements AssignmentHost {
       });
     this.readings.set(shardId, reading);
     this.config.gate.sizeFor(this.readings.size);
-    this.directory.markStarted(shardId);
+    this.directory.markStarted(shardId, start);
     this.config.onEvent({
       type: 'shard-started',
       shardId,
