@@ -81,7 +81,11 @@ export class LeaseManager {
    */
   recentlyLost(shardId: string): boolean {
     const at = this.lostAt.get(shardId);
-    return at !== undefined && this.options.scheduler.now() - at < this.durationMs;
+    if (at === undefined) return false;
+    const now = this.options.scheduler.now();
+    // A wall clock set back: one lease duration from now, not from the time it went back.
+    if (at > now) this.lostAt.set(shardId, now);
+    return now - Math.min(at, now) < this.durationMs;
   }
 
   /**

@@ -28,6 +28,8 @@ export class ShardDirectory {
   private readonly ended = new Set<string>();
   /** Shards this consumer started reading. */
   private readonly started = new Set<string>();
+  /** Shards this consumer started reading at the configured AT_TIMESTAMP (nothing stored before). */
+  private readonly fromTimestamp = new Set<string>();
   /** Unknown shards of leases that newlyUnknown() reported (they had the shards listed again). */
   private readonly unknownReported = new Set<string>();
   /** Closed shards with nothing stored that a child's (or later descendant's) stored position shows done. */
@@ -115,7 +117,7 @@ export class ShardDirectory {
 
   /** Forgets what is kept of shards the listing no longer shows (trimmed after a resharding). */
   private forgetUnlisted(): void {
-    for (const kept of [this.ended, this.started, this.doneByDescendants])
+    for (const kept of [this.ended, this.started, this.fromTimestamp, this.doneByDescendants])
       for (const shardId of kept) if (!this.known.has(shardId)) kept.delete(shardId);
   }
 
@@ -187,8 +189,9 @@ export class ShardDirectory {
     return this.ended.has(shardId);
   }
 
-  markStarted(shardId: string): void {
+  markStarted(shardId: string, start?: ShardStartPosition): void {
     this.started.add(shardId);
+    if (start?.iteratorType === 'AT_TIMESTAMP') this.fromTimestamp.add(shardId);
   }
 
   /**
@@ -226,11 +229,14 @@ export class ShardDirectory {
   ): Promise<ShardStartPosition> {
     const own = await stored(shardId);
     let parentStored = false;
+    let parentsFromTimestamp = true;
     for (const parent of this.parentsOf(shardId)) {
-      if ((await stored(parent)).checkpoint !== undefined || this.doneByDescendants.has(parent))
+      if ((await stored(parent)).checkpoint !== undefined || this.doneByDescendants.has(parent)) {
         parentStored = true;
+        if (!this.fromTimestamp.has(parent)) parentsFromTimestamp = false;
+      }
     }
-    return startPosition(this.options, shardId, own.checkpoint, parentStored);
+    return startPosition(this.options, shardId, own.checkpoint, parentStored, parentsFromTimestamp);
   }
 
   /**

@@ -7,6 +7,7 @@ import { RetryLimitExceededError } from '../kinesis/errors/RetryLimitExceededErr
 import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
 import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
 import type { IteratorRequest, RecordsPage, ShardReader } from './ShardReader.js';
+import { paceWait } from './paceWait.js';
 
 export interface ShardPollerOptions extends ReadingSourceParams {
   readonly reader: ShardReader;
@@ -120,8 +121,8 @@ export class ShardPoller implements ReadingSource {
   }
 
   private fetchRecords(iterator: string): void {
-    const { gate, scheduler, fetchIntervalMs } = this.options;
-    const wait = this.lastCallAt + fetchIntervalMs - scheduler.now();
+    const { gate, scheduler } = this.options;
+    const wait = this.untilNextCall();
     if (wait > 0) {
       this.later(wait);
       return;
@@ -188,11 +189,15 @@ export class ShardPoller implements ReadingSource {
     }
     this.iterator = page.nextShardIterator;
     const caughtUp = page.records.length === 0 && (page.millisBehindLatest ?? 0) === 0;
-    this.later(
-      caughtUp
-        ? this.options.sleepTimeNoRecordsMs
-        : this.lastCallAt + this.options.fetchIntervalMs - this.options.scheduler.now(),
-    );
+    this.later(caughtUp ? this.options.sleepTimeNoRecordsMs : this.untilNextCall());
+  }
+
+  /** Time left before the next call may be made (at most one fetch interval, see paceWait). */
+  private untilNextCall(): number {
+    const { fetchIntervalMs, scheduler } = this.options;
+    const pace = paceWait(this.lastCallAt, fetchIntervalMs, scheduler.now());
+    this.lastCallAt = pace.lastAt;
+    return pace.waitMs;
   }
 
   private retry(operation: string, error: RxjsKinesisError): void {

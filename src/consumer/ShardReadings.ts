@@ -150,7 +150,7 @@ export class ShardReadings implements AssignmentHost {
       });
     this.readings.set(shardId, reading);
     this.config.gate.sizeFor(this.readings.size);
-    this.directory.markStarted(shardId);
+    this.directory.markStarted(shardId, start);
     this.config.onEvent({
       type: 'shard-started',
       shardId,
@@ -206,9 +206,9 @@ export class ShardReadings implements AssignmentHost {
   }
 
   isCoolingDown(shardId: string): boolean {
-    const until = this.coolingDown.get(shardId);
-    if (until === undefined) return false;
-    if (this.options.scheduler.now() < until) return true;
+    const left = (this.coolingDown.get(shardId) ?? 0) - this.options.scheduler.now();
+    // (Longer left than the cooldown, in heartbeats of the margin: the wall clock went back.)
+    if (left > 0 && left <= STALL_COOLDOWN_HEARTBEATS * this.withdrawalMarginMs) return true;
     this.coolingDown.delete(shardId);
     return false;
   }

@@ -104,10 +104,11 @@ export class ShardSubscription implements ReadingSource {
   }
 
   // Subscribing
-
   private subscribe(): void {
     const { scheduler, subscriber, shardId } = this.options;
-    const wait = Math.max(this.lastCallAt, this.lastAnswerAt) + SUBSCRIBE_INTERVAL_MS - scheduler.now();
+    const now = scheduler.now();
+    this.lastAnswerAt = Math.min(Math.max(this.lastCallAt, this.lastAnswerAt), now); // if the clock went back
+    const wait = this.lastAnswerAt + SUBSCRIBE_INTERVAL_MS - now;
     if (wait > 0) {
       this.waitThen(wait, () => this.subscribe());
       return;

@@ -8,7 +8,9 @@ type StartOptions = Pick<ResolvedConsumerOptions, 'iteratorType' | 'timestamp' |
  * Where a shard's reading starts, from what the group has stored:
  * - a stored position: right after it (inside an aggregated record: at it, skipping the done items);
  * - no position, and a parent with any stored position or SHARD_END: TRIM_HORIZON (the child
- *   holds only records written after its parents, all of which the group has to read);
+ *   holds only records written after its parents, all of which the group has to read); when this
+ *   consumer read every such parent from the configured AT_TIMESTAMP itself (`parentsFromTimestamp`),
+ *   at that time (the child's records before it were never asked for);
  * - otherwise the configured start.
  */
 export function startPosition(
@@ -16,6 +18,7 @@ export function startPosition(
   shardId: string,
   stored: ShardCheckpoint | undefined,
   parentStored: boolean,
+  parentsFromTimestamp = false,
 ): ShardStartPosition {
   if (stored?.kind === 'position') {
     const { sequenceNumber, subSequenceNumber } = stored.position;
@@ -28,8 +31,12 @@ export function startPosition(
           origin: 'checkpoint',
         };
   }
-  if (parentStored) return { iteratorType: 'TRIM_HORIZON', origin: 'parent' };
   const { iteratorType, timestamp, sequenceNumber } = options;
+  if (parentStored) {
+    return parentsFromTimestamp && iteratorType === 'AT_TIMESTAMP' && timestamp !== undefined
+      ? { iteratorType, timestamp, origin: 'parent' }
+      : { iteratorType: 'TRIM_HORIZON', origin: 'parent' };
+  }
   if (iteratorType === 'AT_TIMESTAMP' && timestamp !== undefined)
     return { iteratorType, timestamp, origin: 'configured' };
   if (iteratorType === 'AT_SEQUENCE_NUMBER' || iteratorType === 'AFTER_SEQUENCE_NUMBER') {

@@ -35,6 +35,15 @@ test('a child of a parent with anything stored starts at TRIM_HORIZON, whatever 
   });
 });
 
+test('a child of parents this consumer read from the configured AT_TIMESTAMP starts at that time', () => {
+  const at = { iteratorType: 'AT_TIMESTAMP' as const, timestamp: new Date(5) };
+  expect(startPosition(at, 'child', undefined, true, true)).toEqual({ ...at, origin: 'parent' });
+  expect(startPosition(latest, 'child', undefined, true, true)).toEqual({
+    iteratorType: 'TRIM_HORIZON',
+    origin: 'parent',
+  });
+});
+
 test('otherwise the configured start', () => {
   expect(startPosition(latest, 's', undefined, false)).toEqual({
     iteratorType: 'LATEST',

@@ -179,4 +179,86 @@ describe('fromKinesis follows splits and merges', () => {
     expectPerKeyOrder(all);
     client.destroy();
   });
+
+  test('AT_TIMESTAMP after a split: children of parents read from that time start at it, not at their first record', async () => {
+    const streamName = uniqueStreamName('reshard-timestamp');
+    await kinesis.createStream(streamName, 1);
+    const client = kinesis.createClient();
+    await putTestRecords(client, streamName, numberedRecords(50, 8, 0));
+    await client.send(
+      new SplitShardCommand({
+        StreamName: streamName,
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (2n ** 127n).toString(),
+      }),
+    );
+    await waitActive(client, streamName);
+    // Records 50..99 go to the children before the time asked for, 100..149 after it.
+    await putTestRecords(client, streamName, numberedRecords(50, 8, 50));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const timestamp = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await putTestRecords(client, streamName, numberedRecords(50, 8, 100));
+    const consumer = fromKinesis({
+      streamName,
+      endpoint: kinesis.endpoint,
+      region: kinesis.region,
+      credentials: kinesis.credentials,
+      checkpointer: new MemoryCheckpointer(),
+      iteratorType: 'AT_TIMESTAMP',
+      timestamp,
+      shardFetchRate: 5,
+      sleepTimeNoRecords: 20,
+      shardRefreshInterval: 200,
+    });
+    const events: ConsumerEvent[] = [];
+    consumer.events$.subscribe((e) => events.push(e));
+    const records = await firstValueFrom(consumer.pipe(checkpoint({ batchSize: 10 }), take(50), toArray()));
+    await consumer.stopped();
+    expect(records.map((r) => Number(text(r))).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, i) => 100 + i),
+    );
+    const childStart = events.find((e) => e.type === 'shard-started' && e.shardId === 'shardId-000000000001');
+    expect(childStart).toMatchObject({ start: { iteratorType: 'AT_TIMESTAMP', origin: 'parent' } });
+    client.destroy();
+  });
+
+  test('AT_TIMESTAMP on a restart after a split: children of a parent an earlier run read start at TRIM_HORIZON', async () => {
+    const streamName = uniqueStreamName('reshard-timestamp-restart');
+    await kinesis.createStream(streamName, 1);
+    const client = kinesis.createClient();
+    await putTestRecords(client, streamName, numberedRecords(10, 8, 0));
+    const checkpointer = new MemoryCheckpointer();
+    const options = {
+      streamName,
+      endpoint: kinesis.endpoint,
+      region: kinesis.region,
+      credentials: kinesis.credentials,
+      checkpointer,
+      shardFetchRate: 5,
+      sleepTimeNoRecords: 20,
+      shardRefreshInterval: 200,
+    };
+    const run1 = fromKinesis(options);
+    await firstValueFrom(run1.pipe(checkpoint(), take(10), toArray()));
+    await run1.stopped();
+    await client.send(
+      new SplitShardCommand({
+        StreamName: streamName,
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (2n ** 127n).toString(),
+      }),
+    );
+    await waitActive(client, streamName);
+    await putTestRecords(client, streamName, numberedRecords(20, 8, 10));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // A start time computed at each start ("from now on" for a new group) comes after those 20.
+    const run2 = fromKinesis({ ...options, iteratorType: 'AT_TIMESTAMP', timestamp: Date.now() });
+    const records = await firstValueFrom(run2.pipe(checkpoint(), take(20), toArray()));
+    await run2.stopped();
+    expect(records.map((r) => Number(text(r))).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => 10 + i),
+    );
+    client.destroy();
+  });
 });
