@@ -10,7 +10,6 @@ import {
   type AwsErrorAnswer,
 } from './awsErrors.js';
 import { closedShardRefusal } from './closedShardRefusal.js';
-import type { CreationTags } from './CreationTags.js';
 import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
 import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
@@ -31,7 +30,7 @@ import { createStreamRequest } from './streamModeRequest.js';
 import type { StreamModeOperations } from './StreamModeOperations.js';
 import type { StreamMode } from './StreamModes.js';
 import type { StreamRetention } from './StreamRetention.js';
-import { parseTagMap } from './tagRequests.js';
+import { MAX_TAGS_PER_RESOURCE, parseTagMap, tooManyTags } from './tagRequests.js';
 import { parseUpdateShardCount } from './updateShardCountRequest.js';
 import {
   errorAnswer,
@@ -58,7 +57,6 @@ export interface OperationRouterParts {
   readonly retention: StreamRetention;
   readonly monitoring: EnhancedMonitoring;
   readonly encryption: StreamEncryption;
-  readonly creationTags: CreationTags;
   readonly tags: ResourceTags;
   readonly policies: ResourcePolicies;
   readonly fanOut: EnhancedFanOut;
@@ -109,12 +107,17 @@ export class OperationRouter {
     const streamName = typeof payload.StreamName === 'string' ? payload.StreamName : undefined;
     let createdMode: StreamMode | undefined;
     if (operation === 'CreateStream') {
+      let tagCount = 0;
       if (payload.Tags !== undefined && payload.Tags !== null) {
         const checked = parseTagMap(payload.Tags);
         if ('error' in checked) return errorAnswer(checked.error);
+        tagCount = Object.keys(checked.tags).length;
       }
       const create = createStreamRequest(payload);
       if ('status' in create) return errorAnswer(create);
+      // The Tags map may hold 200 entries, a stream at most 50 tags.
+      if (tagCount > MAX_TAGS_PER_RESOURCE)
+        return errorAnswer(tooManyTags('stream', String(payload.StreamName)));
       payload = create.payload;
       createdMode = create.mode;
     }

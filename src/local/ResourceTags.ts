@@ -111,7 +111,7 @@ export class ResourceTags {
     }
   }
 
-  /** Gives a stream the tags CreateStream gave it (beside any added since). */
+  /** Gives a stream the tags CreateStream gave it. */
   tagStream(streamName: string, tags: TagMap): void {
     const current = this.tags.get(streamKey(streamName)) ?? new Map<string, string>();
     for (const [key, tag] of Object.entries(tags)) current.set(key, tag);

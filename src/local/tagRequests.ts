@@ -22,6 +22,17 @@ const RESOURCE_ARN = /^arn:aws.*:kinesis:.*:\d{12}:.*stream\/\S+$/;
 /** A validated Tags map (key to value). */
 export type TagMap = Readonly<Record<string, string>>;
 
+/** A Tags map of strings with at least one tag (as CreateStream's, once checked). */
+export function isTagMap(value: unknown): value is TagMap {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length > 0 &&
+    Object.values(value).every((tag) => typeof tag === 'string')
+  );
+}
+
 function lengthsRefusal(
   member: string,
   shown: string,

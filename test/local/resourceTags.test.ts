@@ -275,6 +275,58 @@ describe('local Kinesis tags of streams and consumers', () => {
     expect(missing).toBeInstanceOf(ResourceNotFoundException);
   });
 
+  it('refuses CreateStream Tags that would give the stream more than 50 tags, creating nothing', async () => {
+    expect(
+      await refusal(
+        client.send(new CreateStreamCommand({ StreamName: 'crowded', ShardCount: 1, Tags: manyTags(51) })),
+      ),
+    ).toEqual({
+      name: 'InvalidArgumentException',
+      message: `Failed to add tags to stream crowded under account ${ACCOUNT} because a given stream cannot have more than 50 tags associated with it.`,
+    });
+    const missing = await client
+      .send(new DescribeStreamSummaryCommand({ StreamName: 'crowded' }))
+      .catch((caught: unknown) => caught);
+    expect(missing).toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('shows CreateStream Tags while the stream is CREATING, and keeps later changes to them', async () => {
+    const slow = await startLocalKinesis({ streamStatusDelayMs: 1000 });
+    const slowClient = slow.createClient();
+    try {
+      await slowClient.send(
+        new CreateStreamCommand({
+          StreamName: 'early',
+          ShardCount: 1,
+          Tags: { ...manyTags(48), kept: 'at-create', dropped: 'at-create' },
+        }),
+      );
+      const listed = await slowClient.send(new ListTagsForStreamCommand({ StreamName: 'early', Limit: 50 }));
+      expect(listed.Tags).toHaveLength(50);
+      expect(
+        (await slowClient.send(new ListTagsForResourceCommand({ ResourceARN: streamArn('early') }))).Tags,
+      ).toHaveLength(50);
+      // The stream has 50 tags already: one more is refused, as it is once the stream is ACTIVE.
+      expect(
+        await refusal(
+          slowClient.send(new AddTagsToStreamCommand({ StreamName: 'early', Tags: { extra: 'v' } })),
+        ),
+      ).toMatchObject({ name: 'InvalidArgumentException' });
+      await slowClient.send(new AddTagsToStreamCommand({ StreamName: 'early', Tags: { kept: 'changed' } }));
+      await slowClient.send(new RemoveTagsFromStreamCommand({ StreamName: 'early', TagKeys: ['dropped'] }));
+      await untilActive(slowClient, 'early');
+      const tags = (
+        await slowClient.send(new ListTagsForResourceCommand({ ResourceARN: streamArn('early') }))
+      ).Tags!;
+      expect(tags).toHaveLength(49);
+      expect(tags.find((tag) => tag.Key === 'kept')?.Value).toBe('changed');
+      expect(tags.find((tag) => tag.Key === 'dropped')).toBeUndefined();
+    } finally {
+      slowClient.destroy();
+      await slow.close();
+    }
+  });
+
   it('answers the tag operations in CBOR too', async () => {
     const answer = await postCbor(local.endpoint, 'ListTagsForResource', {
       ResourceARN: streamArn('orders'),
