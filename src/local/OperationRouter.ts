@@ -222,8 +222,8 @@ export class OperationRouter {
         ) {
           return errorAnswer(consumersRegistered(streamName));
         }
-        const creating = streamName === undefined ? undefined : await this.stillCreating(streamName);
-        if (creating !== undefined) return errorAnswer(creating);
+        const notActive = streamName === undefined ? undefined : await this.notDeletable(streamName);
+        if (notActive !== undefined) return errorAnswer(notActive);
         break;
       }
       case 'SplitShard':
@@ -259,11 +259,12 @@ export class OperationRouter {
   }
 
   /**
-   * The refusal of a DeleteStream while the stream is CREATING (AWS deletes ACTIVE streams):
-   * kinesalite would take it, and its creation timer then brought the stream back ACTIVE, taking
-   * writes, until the deletion ended.
+   * The refusal of a DeleteStream while the stream is CREATING or UPDATING (AWS deletes ACTIVE
+   * streams): kinesalite would take it, and its creation timer then brought the stream back
+   * ACTIVE, taking writes, until the deletion ended; a stream deleted while the front scaled it
+   * or changed its mode or encryption showed UPDATING, not DELETING, until it was gone.
    */
-  private async stillCreating(streamName: string): Promise<AwsErrorAnswer | undefined> {
+  private async notDeletable(streamName: string): Promise<AwsErrorAnswer | undefined> {
     const { admin, bookkeeping } = this.parts;
     let status: string | undefined;
     try {
@@ -273,7 +274,7 @@ export class OperationRouter {
       // Not found (or not readable): the backing store answers the DeleteStream itself.
       return undefined;
     }
-    return status === 'CREATING' ? resourceInUse(streamName, status) : undefined;
+    return status === 'CREATING' || status === 'UPDATING' ? resourceInUse(streamName, status) : undefined;
   }
 
   /** ListStreams with AWS paging (NextToken, 100 a page) and StreamSummaries. */
