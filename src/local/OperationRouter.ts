@@ -30,7 +30,7 @@ import { createStreamRequest } from './streamModeRequest.js';
 import type { StreamModeOperations } from './StreamModeOperations.js';
 import type { StreamMode } from './StreamModes.js';
 import type { StreamRetention } from './StreamRetention.js';
-import { MAX_TAGS_PER_RESOURCE, parseTagMap, tooManyTags } from './tagRequests.js';
+import { MAX_TAGS_PER_RESOURCE, parseTagMap, registrationTags, tooManyTags } from './tagRequests.js';
 import { parseUpdateShardCount } from './updateShardCountRequest.js';
 import {
   errorAnswer,
@@ -84,7 +84,15 @@ export class OperationRouter {
     if (fanOut.answers(operation)) {
       // Stream consumers (enhanced fan-out), kept by the front: kinesalite has none.
       stats.forwardedRequests += 1;
-      return fanOut.answer(operation, parsed);
+      if (operation !== 'RegisterStreamConsumer') return fanOut.answer(operation, parsed);
+      // Its Tags are the consumer's from CREATING on, checked as TagResource checks them.
+      const given = registrationTags(parsed);
+      if (given !== undefined && 'error' in given) return errorAnswer(given.error);
+      const answer = await fanOut.answer(operation, parsed);
+      const registered = answer.status === 200 ? parseJsonObject(answer.body)?.Consumer : undefined;
+      const arn = (registered as JsonObject | undefined)?.ConsumerARN;
+      if (given !== undefined && typeof arn === 'string') tags.tagConsumer(arn, given.tags);
+      return answer;
     }
     const mistyped = memberTypeMismatch(operation, parsed);
     if (mistyped !== undefined) {

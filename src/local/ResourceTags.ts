@@ -118,6 +118,11 @@ export class ResourceTags {
     this.tags.set(streamKey(streamName), current);
   }
 
+  /** Gives a consumer just registered the tags its RegisterStreamConsumer gave it. */
+  tagConsumer(consumerArn: string, tags: TagMap): void {
+    this.tags.set(consumerArn, new Map(Object.entries(tags)));
+  }
+
   /** Drops a stream's tags (it was deleted, or created anew). */
   forgetStream(streamName: string): void {
     this.tags.delete(streamKey(streamName));

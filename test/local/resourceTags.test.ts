@@ -5,6 +5,7 @@ import {
   DeregisterStreamConsumerCommand,
   DescribeStreamSummaryCommand,
   InvalidArgumentException,
+  ListStreamConsumersCommand,
   ListTagsForResourceCommand,
   ListTagsForStreamCommand,
   RegisterStreamConsumerCommand,
@@ -217,6 +218,44 @@ describe('local Kinesis tags of streams and consumers', () => {
     }
     expect(gone).toBeInstanceOf(ResourceNotFoundException);
     expect((gone as Error).message).toBe(`Consumer ${consumerArn} under account ${ACCOUNT} not found.`);
+  });
+
+  it('gives a consumer the Tags of its RegisterStreamConsumer, and refuses bad ones, registering nothing', async () => {
+    const registered = await client.send(
+      new RegisterStreamConsumerCommand({
+        StreamARN: streamArn('orders'),
+        ConsumerName: 'audit',
+        Tags: { team: 'risk' },
+      }),
+    );
+    const consumerArn = registered.Consumer!.ConsumerARN!;
+    expect((await client.send(new ListTagsForResourceCommand({ ResourceARN: consumerArn }))).Tags).toEqual([
+      { Key: 'team', Value: 'risk' },
+    ]);
+    const register = (consumerName: string, tags: Record<string, string>) =>
+      refusal(
+        client.send(
+          new RegisterStreamConsumerCommand({
+            StreamARN: streamArn('orders'),
+            ConsumerName: consumerName,
+            Tags: tags,
+          }),
+        ),
+      );
+    expect(await register('reserved', { 'aws:x': 'v' })).toMatchObject({ name: 'InvalidArgumentException' });
+    expect(await register('crowded', manyTags(51))).toEqual({
+      name: 'InvalidArgumentException',
+      message: `Failed to add tags to consumer crowded under account ${ACCOUNT} because a given consumer cannot have more than 50 tags associated with it.`,
+    });
+    expect(await register('long', { ['k'.repeat(129)]: 'v' })).toMatchObject({ name: 'ValidationException' });
+    const names = (
+      await client.send(new ListStreamConsumersCommand({ StreamARN: streamArn('orders') }))
+    ).Consumers!.map((consumer) => consumer.ConsumerName);
+    expect(names).toContain('audit');
+    expect(names).not.toContain('reserved');
+    expect(names).not.toContain('crowded');
+    expect(names).not.toContain('long');
+    await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: consumerArn }));
   });
 
   it('forgets the tags of a deleted stream; a stream created anew starts with its CreateStream Tags only', async () => {
