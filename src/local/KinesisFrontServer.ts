@@ -5,7 +5,6 @@ import { cborAnswer, jsonOfCborRequest } from './cborExchange.js';
 import { ControlPlaneThrottle } from './ControlPlaneThrottle.js';
 import { isControlPlaneOperation } from './controlPlaneLimits.js';
 import { applyCors } from './cors.js';
-import { CreationTags } from './CreationTags.js';
 import { BackingStoreJson } from './efo/BackingStoreJson.js';
 import { EnhancedFanOut, type SubscriptionFilter, type SubscriptionInfo } from './efo/EnhancedFanOut.js';
 import { EnhancedMonitoring } from './EnhancedMonitoring.js';
@@ -89,7 +88,6 @@ export class KinesisFrontServer {
       admin,
       hasConsumer: (consumerArn) => this.fanOut.hasConsumer(consumerArn),
     });
-    const creationTags = new CreationTags((streamName, given) => tags.tagStream(streamName, given));
     const monitoring = new EnhancedMonitoring(admin);
     this.store = new BackingStoreJson(options.upstream, options.region);
     this.fanOut = new EnhancedFanOut({
@@ -111,7 +109,6 @@ export class KinesisFrontServer {
       retention,
       monitoring,
       encryption,
-      creationTags,
       tags,
       policies,
       perStream: [this.fanOut, writes, reads],
@@ -128,7 +125,6 @@ export class KinesisFrontServer {
       retention,
       monitoring,
       encryption,
-      creationTags,
       tags,
       policies,
       fanOut: this.fanOut,

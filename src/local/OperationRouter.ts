@@ -10,7 +10,6 @@ import {
   type AwsErrorAnswer,
 } from './awsErrors.js';
 import { closedShardRefusal } from './closedShardRefusal.js';
-import type { CreationTags } from './CreationTags.js';
 import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
 import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
@@ -31,7 +30,7 @@ import { createStreamRequest } from './streamModeRequest.js';
 import type { StreamModeOperations } from './StreamModeOperations.js';
 import type { StreamMode } from './StreamModes.js';
 import type { StreamRetention } from './StreamRetention.js';
-import { parseTagMap } from './tagRequests.js';
+import { MAX_TAGS_PER_RESOURCE, parseTagMap, registrationTags, tooManyTags } from './tagRequests.js';
 import { parseUpdateShardCount } from './updateShardCountRequest.js';
 import {
   errorAnswer,
@@ -58,7 +57,6 @@ export interface OperationRouterParts {
   readonly retention: StreamRetention;
   readonly monitoring: EnhancedMonitoring;
   readonly encryption: StreamEncryption;
-  readonly creationTags: CreationTags;
   readonly tags: ResourceTags;
   readonly policies: ResourcePolicies;
   readonly fanOut: EnhancedFanOut;
@@ -86,7 +84,15 @@ export class OperationRouter {
     if (fanOut.answers(operation)) {
       // Stream consumers (enhanced fan-out), kept by the front: kinesalite has none.
       stats.forwardedRequests += 1;
-      return fanOut.answer(operation, parsed);
+      if (operation !== 'RegisterStreamConsumer') return fanOut.answer(operation, parsed);
+      // Its Tags are the consumer's from CREATING on, checked as TagResource checks them.
+      const given = registrationTags(parsed);
+      if (given !== undefined && 'error' in given) return errorAnswer(given.error);
+      const answer = await fanOut.answer(operation, parsed);
+      const registered = answer.status === 200 ? parseJsonObject(answer.body)?.Consumer : undefined;
+      const arn = (registered as JsonObject | undefined)?.ConsumerARN;
+      if (given !== undefined && typeof arn === 'string') tags.tagConsumer(arn, given.tags);
+      return answer;
     }
     const mistyped = memberTypeMismatch(operation, parsed);
     if (mistyped !== undefined) {
@@ -109,12 +115,17 @@ export class OperationRouter {
     const streamName = typeof payload.StreamName === 'string' ? payload.StreamName : undefined;
     let createdMode: StreamMode | undefined;
     if (operation === 'CreateStream') {
+      let tagCount = 0;
       if (payload.Tags !== undefined && payload.Tags !== null) {
         const checked = parseTagMap(payload.Tags);
         if ('error' in checked) return errorAnswer(checked.error);
+        tagCount = Object.keys(checked.tags).length;
       }
       const create = createStreamRequest(payload);
       if ('status' in create) return errorAnswer(create);
+      // The Tags map may hold 200 entries, a stream at most 50 tags.
+      if (tagCount > MAX_TAGS_PER_RESOURCE)
+        return errorAnswer(tooManyTags('stream', String(payload.StreamName)));
       payload = create.payload;
       createdMode = create.mode;
     }
@@ -219,8 +230,8 @@ export class OperationRouter {
         ) {
           return errorAnswer(consumersRegistered(streamName));
         }
-        const creating = streamName === undefined ? undefined : await this.stillCreating(streamName);
-        if (creating !== undefined) return errorAnswer(creating);
+        const notActive = streamName === undefined ? undefined : await this.notDeletable(streamName);
+        if (notActive !== undefined) return errorAnswer(notActive);
         break;
       }
       case 'SplitShard':
@@ -256,11 +267,12 @@ export class OperationRouter {
   }
 
   /**
-   * The refusal of a DeleteStream while the stream is CREATING (AWS deletes ACTIVE streams):
-   * kinesalite would take it, and its creation timer then brought the stream back ACTIVE, taking
-   * writes, until the deletion ended.
+   * The refusal of a DeleteStream while the stream is CREATING or UPDATING (AWS deletes ACTIVE
+   * streams): kinesalite would take it, and its creation timer then brought the stream back
+   * ACTIVE, taking writes, until the deletion ended; a stream deleted while the front scaled it
+   * or changed its mode or encryption showed UPDATING, not DELETING, until it was gone.
    */
-  private async stillCreating(streamName: string): Promise<AwsErrorAnswer | undefined> {
+  private async notDeletable(streamName: string): Promise<AwsErrorAnswer | undefined> {
     const { admin, bookkeeping } = this.parts;
     let status: string | undefined;
     try {
@@ -270,7 +282,7 @@ export class OperationRouter {
       // Not found (or not readable): the backing store answers the DeleteStream itself.
       return undefined;
     }
-    return status === 'CREATING' ? resourceInUse(streamName, status) : undefined;
+    return status === 'CREATING' || status === 'UPDATING' ? resourceInUse(streamName, status) : undefined;
   }
 
   /** ListStreams with AWS paging (NextToken, 100 a page) and StreamSummaries. */

@@ -111,11 +111,16 @@ export class ResourceTags {
     }
   }
 
-  /** Gives a stream the tags CreateStream gave it (beside any added since). */
+  /** Gives a stream the tags CreateStream gave it. */
   tagStream(streamName: string, tags: TagMap): void {
     const current = this.tags.get(streamKey(streamName)) ?? new Map<string, string>();
     for (const [key, tag] of Object.entries(tags)) current.set(key, tag);
     this.tags.set(streamKey(streamName), current);
+  }
+
+  /** Gives a consumer just registered the tags its RegisterStreamConsumer gave it. */
+  tagConsumer(consumerArn: string, tags: TagMap): void {
+    this.tags.set(consumerArn, new Map(Object.entries(tags)));
   }
 
   /** Drops a stream's tags (it was deleted, or created anew). */

@@ -1,5 +1,4 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { CreationTags } from './CreationTags.js';
 import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import type { ResourcePolicies } from './ResourcePolicies.js';
 import type { ResourceTags } from './ResourceTags.js';
@@ -10,6 +9,7 @@ import type { StreamFacts } from './streamDescription.js';
 import type { StreamModeOperations } from './StreamModeOperations.js';
 import type { StreamMode } from './StreamModes.js';
 import type { StreamRetention } from './StreamRetention.js';
+import { isTagMap } from './tagRequests.js';
 import { StreamSettleWatcher } from './StreamSettleWatcher.js';
 import type { JsonObject, UpstreamAnswer } from './UpstreamAnswer.js';
 
@@ -29,7 +29,6 @@ export interface StreamBookkeepingParts {
   readonly retention: StreamRetention;
   readonly monitoring: EnhancedMonitoring;
   readonly encryption: StreamEncryption;
-  readonly creationTags: CreationTags;
   readonly tags: ResourceTags;
   readonly policies: ResourcePolicies;
   /** The parts holding per-stream budgets and subscriptions, dropped with the stream. */
@@ -83,10 +82,9 @@ export class StreamBookkeeping {
     createdMode: StreamMode | undefined,
     answer: UpstreamAnswer,
   ): void {
-    const { tags, policies, retention, monitoring, modes, creationTags, encryption } = this.parts;
+    const { tags, policies, retention, monitoring, modes, encryption } = this.parts;
     const succeeded = answer.status === 200;
     const createdOrDeleted = operation === 'CreateStream' || operation === 'DeleteStream';
-    let tagged = false;
     if (succeeded && createdOrDeleted) {
       tags.forgetStream(streamName);
       policies.forgetStream(streamName);
@@ -94,7 +92,9 @@ export class StreamBookkeeping {
       monitoring.forget(streamName);
       encryption.forget(streamName);
       modes.record(streamName, operation === 'CreateStream' ? createdMode : undefined);
-      if (operation === 'CreateStream') tagged = creationTags.hold(streamName, payload.Tags);
+      // CreateStream's Tags (checked before it was passed on) are the stream's from the start:
+      // listed while it is CREATING, changed or removed by the tag operations meanwhile.
+      if (operation === 'CreateStream' && isTagMap(payload.Tags)) tags.tagStream(streamName, payload.Tags);
     }
     if (!RESHARDING_OPERATIONS.has(operation)) return;
     this.forgetStream(streamName, createdOrDeleted);
@@ -102,11 +102,7 @@ export class StreamBookkeeping {
     if (succeeded) {
       // A created stream's state was dropped above: what it gains once ACTIVE (consumers
       // registered before this watch sees it settle) is the new stream's.
-      this.settling.watch(
-        streamName,
-        operation === 'DeleteStream',
-        tagged ? () => creationTags.apply(streamName) : undefined,
-      );
+      this.settling.watch(streamName, operation === 'DeleteStream');
     }
   }
 
@@ -121,16 +117,15 @@ export class StreamBookkeeping {
   /** The status the front shows for a stream the backing store reports in `status`. */
   statusOf(streamName: string, status: string | undefined): string | undefined {
     if (this.isUpdating(streamName)) return 'UPDATING';
-    return status === 'ACTIVE' && this.parts.creationTags.isPending(streamName) ? 'CREATING' : status;
+    return status;
   }
 
   /** What DescribeStream(Summary) adds to the backing store's description of a stream. */
   factsOf(streamName: string): StreamFacts {
-    const { modes, creationTags, retention, monitoring, consumerCount, encryption } = this.parts;
+    const { modes, retention, monitoring, consumerCount, encryption } = this.parts;
     return {
       mode: modes.modeOf(streamName),
       updating: this.isUpdating(streamName),
-      creating: creationTags.isPending(streamName),
       retentionHours: retention.hoursOf(streamName),
       shardLevelMetrics: monitoring.metricsOf(streamName),
       consumerCount: consumerCount(streamName),

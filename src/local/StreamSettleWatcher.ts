@@ -21,10 +21,10 @@ export class StreamSettleWatcher {
 
   /**
    * Calls onSettled(streamName, dropBudgets, status) once the stream has settled (or at once if
-   * closing), after `then` (work that must wait for the settled stream) has run. `status`: the
-   * stream's status then (undefined once it is gone, or if it could not be read).
+   * closing). `status`: the stream's status then (undefined once it is gone, or if it could not
+   * be read).
    */
-  watch(streamName: string, dropBudgets: boolean, then?: () => Promise<void>): void {
+  watch(streamName: string, dropBudgets: boolean): void {
     const settle = (async () => {
       let status: string | undefined;
       while (!this.closing) {
@@ -35,7 +35,6 @@ export class StreamSettleWatcher {
           .catch(() => undefined);
         if (status !== 'CREATING' && status !== 'UPDATING' && status !== 'DELETING') break;
       }
-      await then?.().catch(() => undefined);
       this.onSettled(streamName, dropBudgets, status);
     })();
     this.settling.add(settle);

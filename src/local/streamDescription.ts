@@ -9,8 +9,6 @@ export const MAX_DESCRIBED_SHARDS = 100;
 export interface StreamFacts {
   readonly mode: StreamMode;
   readonly updating: boolean;
-  /** Still being set up by the front (an ACTIVE stream is shown CREATING). */
-  readonly creating: boolean;
   readonly consumerCount: number;
   /** The retention period, when the front keeps it (past the backing store's 168 hours). */
   readonly retentionHours: number | undefined;
@@ -45,7 +43,6 @@ export function describedStream(
   if (facts.encryption.keyId === undefined) delete fields.KeyId;
   else fields.KeyId = facts.encryption.keyId;
   if (facts.updating) fields.StreamStatus = 'UPDATING';
-  if (facts.creating && fields.StreamStatus === 'ACTIVE') fields.StreamStatus = 'CREATING';
   if (operation === 'DescribeStreamSummary') {
     fields.ConsumerCount = facts.consumerCount;
   } else if (Array.isArray(fields.Shards)) {

@@ -1,6 +1,7 @@
 import { invalidArgument, localAccountId, validationError, type AwsErrorAnswer } from './awsErrors.js';
 import { badPattern, missingMember } from './efo/fanOutErrors.js';
 import { typeMismatch } from './serializationErrors.js';
+import type { JsonObject } from './UpstreamAnswer.js';
 
 /**
  * The tag limits of the Kinesis API reference (AddTagsToStream, RemoveTagsFromStream,
@@ -21,6 +22,17 @@ const RESOURCE_ARN = /^arn:aws.*:kinesis:.*:\d{12}:.*stream\/\S+$/;
 
 /** A validated Tags map (key to value). */
 export type TagMap = Readonly<Record<string, string>>;
+
+/** A Tags map of strings with at least one tag (as CreateStream's, once checked). */
+export function isTagMap(value: unknown): value is TagMap {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length > 0 &&
+    Object.values(value).every((tag) => typeof tag === 'string')
+  );
+}
 
 function lengthsRefusal(
   member: string,
@@ -135,4 +147,21 @@ export function tooManyTags(kind: 'stream' | 'consumer', name: string): AwsError
     `Failed to add tags to ${kind} ${name} under account ${localAccountId()} because a given ${kind} ` +
       `cannot have more than ${MAX_TAGS_PER_RESOURCE} tags associated with it.`,
   );
+}
+
+/**
+ * The Tags of a RegisterStreamConsumer (undefined when it gives none), or why Kinesis refuses
+ * them: the checks of TagResource, and at most 50 of them.
+ */
+export function registrationTags(
+  payload: JsonObject,
+): { readonly tags: TagMap } | { readonly error: AwsErrorAnswer } | undefined {
+  const { Tags: given, ConsumerName: consumerName } = payload;
+  if (given === undefined || given === null) return undefined;
+  const parsed = parseTagMap(given);
+  if ('error' in parsed) return parsed;
+  if (Object.keys(parsed.tags).length > MAX_TAGS_PER_RESOURCE) {
+    return fail(tooManyTags('consumer', String(consumerName)));
+  }
+  return parsed;
 }

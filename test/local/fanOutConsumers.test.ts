@@ -20,7 +20,7 @@ describe('local Kinesis stream consumers (enhanced fan-out registration)', () =>
 
   beforeAll(async () => {
     local = await startLocalKinesis({
-      streams: { consumed: 1, crowded: 1, other: 1 },
+      streams: { consumed: 1, crowded: 1, other: 1, paged: 1 },
       efo: { consumerStatusDelayMs: DELAY_MS },
     });
     client = http2Client(local);
@@ -163,6 +163,45 @@ describe('local Kinesis stream consumers (enhanced fan-out registration)', () =>
     expect(left.Consumers!.map((consumer) => consumer.ConsumerName)).toEqual(['app-1']);
     // The name is free again.
     await client.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'twice' }));
+  });
+
+  it('goes on after the last consumer a page listed, whichever consumers went meanwhile', async () => {
+    const streamArn = await streamArnOf(client, 'paged');
+    const arns: string[] = [];
+    for (const name of ['first', 'second', 'third']) {
+      const registered = await client.send(
+        new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: name }),
+      );
+      arns.push(registered.Consumer!.ConsumerARN!);
+    }
+    const page = (nextToken?: string) =>
+      client.send(
+        new ListStreamConsumersCommand({
+          StreamARN: streamArn,
+          MaxResults: 1,
+          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+        }),
+      );
+    const first = await page();
+    expect(first.Consumers!.map((consumer) => consumer.ConsumerName)).toEqual(['first']);
+    // The consumer listed goes before the next page is asked for.
+    await until('ACTIVE', arns[0]!);
+    await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: arns[0] }));
+    const deadline = Date.now() + 20_000;
+    while (
+      !((await statusOf(arns[0]!).catch((caught: unknown) => caught)) instanceof ResourceNotFoundException)
+    ) {
+      if (Date.now() > deadline) throw new Error('consumer never deleted');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const listed: string[] = [];
+    let nextToken = first.NextToken;
+    while (nextToken !== undefined) {
+      const next = await page(nextToken);
+      listed.push(...next.Consumers!.map((consumer) => consumer.ConsumerName!));
+      nextToken = next.NextToken;
+    }
+    expect(listed).toEqual(['second', 'third']);
   });
 
   it('allows 20 consumers per stream and refuses the 21st with LimitExceededException', async () => {

@@ -5,6 +5,7 @@ import {
   DeregisterStreamConsumerCommand,
   DescribeStreamSummaryCommand,
   InvalidArgumentException,
+  ListStreamConsumersCommand,
   ListTagsForResourceCommand,
   ListTagsForStreamCommand,
   RegisterStreamConsumerCommand,
@@ -219,6 +220,44 @@ describe('local Kinesis tags of streams and consumers', () => {
     expect((gone as Error).message).toBe(`Consumer ${consumerArn} under account ${ACCOUNT} not found.`);
   });
 
+  it('gives a consumer the Tags of its RegisterStreamConsumer, and refuses bad ones, registering nothing', async () => {
+    const registered = await client.send(
+      new RegisterStreamConsumerCommand({
+        StreamARN: streamArn('orders'),
+        ConsumerName: 'audit',
+        Tags: { team: 'risk' },
+      }),
+    );
+    const consumerArn = registered.Consumer!.ConsumerARN!;
+    expect((await client.send(new ListTagsForResourceCommand({ ResourceARN: consumerArn }))).Tags).toEqual([
+      { Key: 'team', Value: 'risk' },
+    ]);
+    const register = (consumerName: string, tags: Record<string, string>) =>
+      refusal(
+        client.send(
+          new RegisterStreamConsumerCommand({
+            StreamARN: streamArn('orders'),
+            ConsumerName: consumerName,
+            Tags: tags,
+          }),
+        ),
+      );
+    expect(await register('reserved', { 'aws:x': 'v' })).toMatchObject({ name: 'InvalidArgumentException' });
+    expect(await register('crowded', manyTags(51))).toEqual({
+      name: 'InvalidArgumentException',
+      message: `Failed to add tags to consumer crowded under account ${ACCOUNT} because a given consumer cannot have more than 50 tags associated with it.`,
+    });
+    expect(await register('long', { ['k'.repeat(129)]: 'v' })).toMatchObject({ name: 'ValidationException' });
+    const names = (
+      await client.send(new ListStreamConsumersCommand({ StreamARN: streamArn('orders') }))
+    ).Consumers!.map((consumer) => consumer.ConsumerName);
+    expect(names).toContain('audit');
+    expect(names).not.toContain('reserved');
+    expect(names).not.toContain('crowded');
+    expect(names).not.toContain('long');
+    await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: consumerArn }));
+  });
+
   it('forgets the tags of a deleted stream; a stream created anew starts with its CreateStream Tags only', async () => {
     await client.send(
       new CreateStreamCommand({ StreamName: 'renewed', ShardCount: 1, Tags: { first: '1' } }),
@@ -273,6 +312,58 @@ describe('local Kinesis tags of streams and consumers', () => {
       .send(new DescribeStreamSummaryCommand({ StreamName: 'reserved' }))
       .catch((caught: unknown) => caught);
     expect(missing).toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('refuses CreateStream Tags that would give the stream more than 50 tags, creating nothing', async () => {
+    expect(
+      await refusal(
+        client.send(new CreateStreamCommand({ StreamName: 'crowded', ShardCount: 1, Tags: manyTags(51) })),
+      ),
+    ).toEqual({
+      name: 'InvalidArgumentException',
+      message: `Failed to add tags to stream crowded under account ${ACCOUNT} because a given stream cannot have more than 50 tags associated with it.`,
+    });
+    const missing = await client
+      .send(new DescribeStreamSummaryCommand({ StreamName: 'crowded' }))
+      .catch((caught: unknown) => caught);
+    expect(missing).toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('shows CreateStream Tags while the stream is CREATING, and keeps later changes to them', async () => {
+    const slow = await startLocalKinesis({ streamStatusDelayMs: 1000 });
+    const slowClient = slow.createClient();
+    try {
+      await slowClient.send(
+        new CreateStreamCommand({
+          StreamName: 'early',
+          ShardCount: 1,
+          Tags: { ...manyTags(48), kept: 'at-create', dropped: 'at-create' },
+        }),
+      );
+      const listed = await slowClient.send(new ListTagsForStreamCommand({ StreamName: 'early', Limit: 50 }));
+      expect(listed.Tags).toHaveLength(50);
+      expect(
+        (await slowClient.send(new ListTagsForResourceCommand({ ResourceARN: streamArn('early') }))).Tags,
+      ).toHaveLength(50);
+      // The stream has 50 tags already: one more is refused, as it is once the stream is ACTIVE.
+      expect(
+        await refusal(
+          slowClient.send(new AddTagsToStreamCommand({ StreamName: 'early', Tags: { extra: 'v' } })),
+        ),
+      ).toMatchObject({ name: 'InvalidArgumentException' });
+      await slowClient.send(new AddTagsToStreamCommand({ StreamName: 'early', Tags: { kept: 'changed' } }));
+      await slowClient.send(new RemoveTagsFromStreamCommand({ StreamName: 'early', TagKeys: ['dropped'] }));
+      await untilActive(slowClient, 'early');
+      const tags = (
+        await slowClient.send(new ListTagsForResourceCommand({ ResourceARN: streamArn('early') }))
+      ).Tags!;
+      expect(tags).toHaveLength(49);
+      expect(tags.find((tag) => tag.Key === 'kept')?.Value).toBe('changed');
+      expect(tags.find((tag) => tag.Key === 'dropped')).toBeUndefined();
+    } finally {
+      slowClient.destroy();
+      await slow.close();
+    }
   });
 
   it('answers the tag operations in CBOR too', async () => {

@@ -55,10 +55,10 @@ export interface StreamConsumerOperationsOptions {
  * the shapes and errors of Kinesis.
  */
 export class StreamConsumerOperations {
-  /** ListStreamConsumers page tokens: token → stream and how many consumers were listed. */
+  /** ListStreamConsumers page tokens: token → stream and the position of the last consumer listed. */
   private readonly tokens = new Map<
     string,
-    { readonly streamName: string; readonly offset: number; readonly expiresAt: number }
+    { readonly streamName: string; readonly after: number; readonly expiresAt: number }
   >();
 
   constructor(private readonly options: StreamConsumerOperationsOptions) {}
@@ -133,24 +133,28 @@ export class StreamConsumerOperations {
     }
     const stream = await this.stream(payload.StreamARN);
     if ('type' in stream) return errorAnswer(stream);
-    let offset = 0;
+    // A page goes on after the last consumer the previous page listed (by registration order),
+    // so consumers that went meanwhile do not shift the rest past the client.
+    let after = 0;
     if (payload.NextToken !== undefined && payload.NextToken !== null) {
       this.pruneTokens();
       const token = typeof payload.NextToken === 'string' ? this.tokens.get(payload.NextToken) : undefined;
       if (token === undefined || token.streamName !== stream.streamName) {
         return errorAnswer(invalidArgument(`NextToken ${String(payload.NextToken)} is invalid or expired.`));
       }
-      offset = token.offset;
+      after = token.after;
     }
-    const consumers = registry.list(stream.streamName);
-    const page = consumers.slice(offset, offset + Math.min(maxResults, DEFAULT_LIST_RESULTS));
+    const consumers = registry
+      .list(stream.streamName)
+      .filter((consumer) => registry.positionOf(consumer) > after);
+    const page = consumers.slice(0, Math.min(maxResults, DEFAULT_LIST_RESULTS));
     let nextToken: string | undefined;
-    if (offset + page.length < consumers.length) {
+    if (page.length < consumers.length) {
       nextToken = randomBytes(24).toString('base64url');
       this.pruneTokens();
       this.tokens.set(nextToken, {
         streamName: stream.streamName,
-        offset: offset + page.length,
+        after: registry.positionOf(page[page.length - 1]!),
         expiresAt: Date.now() + TOKEN_LIFETIME_MS,
       });
     }

@@ -19,6 +19,8 @@ export interface StreamConsumer {
 
 interface Entry extends StreamConsumer {
   deregisteredAt: number | undefined;
+  /** Registration order across the registry: later registrations have larger numbers. */
+  readonly serial: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export class StreamConsumerRegistry {
   private readonly streams = new Map<string, Entry[]>();
   /** Per stream ARN and consumer name, the second of the last ARN made (one number per name). */
   private readonly lastArnSecond = new Map<string, number>();
+  private registrations = 0;
 
   constructor(
     private readonly statusDelayMs: number,
@@ -39,6 +42,11 @@ export class StreamConsumerRegistry {
   /** The consumers of a stream, DELETING ones included, in registration order. */
   list(streamName: string): StreamConsumer[] {
     return [...this.entries(streamName)];
+  }
+
+  /** Where a consumer stands in registration order (for paging; kept after it is gone). */
+  positionOf(consumer: StreamConsumer): number {
+    return (consumer as Entry).serial;
   }
 
   find(streamName: string, consumerName: string): StreamConsumer | undefined {
@@ -82,6 +90,7 @@ export class StreamConsumerRegistry {
       consumerArn: consumerArn(streamArn, consumerName, createdAt),
       createdAt,
       deregisteredAt: undefined,
+      serial: (this.registrations += 1),
     };
     const entries = this.entries(streamName);
     entries.push(entry);
