@@ -15,6 +15,7 @@ jest.setTimeout(60_000);
 let local: LocalKinesis;
 beforeAll(async () => {
   // One GetRecords call per second per shard: a consumer fetching five a second is throttled.
+  // Three records, a call each: the shard is throttled and read on twice.
   local = await startLocalKinesis({ limits: { getRecordsCallsPerSecond: 1 } });
 });
 afterAll(async () => {
@@ -37,7 +38,7 @@ describe.each([
     const streamName = uniqueStreamName('random');
     await local.createStream(streamName, 1);
     const client = local.createClient();
-    await putTestRecords(client, streamName, numberedRecords(6));
+    await putTestRecords(client, streamName, numberedRecords(3));
     client.destroy();
     const consumer = fromKinesis({
       streamName,
@@ -57,17 +58,10 @@ describe.each([
       if (event.type === 'throttled') throttled += 1;
     });
     const records: KinesisRecord[] = await firstValueFrom(
-      consumer.pipe(take(6), toArray(), timeout({ first: 30_000 })),
+      consumer.pipe(take(3), toArray(), timeout({ first: 30_000 })),
     );
     await consumer.stopped();
-    expect(records.map((record) => Buffer.from(record.data).toString())).toEqual([
-      '0',
-      '1',
-      '2',
-      '3',
-      '4',
-      '5',
-    ]);
+    expect(records.map((record) => Buffer.from(record.data).toString())).toEqual(['0', '1', '2']);
     expect(throttled).toBeGreaterThan(0);
   });
 });

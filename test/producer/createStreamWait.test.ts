@@ -30,7 +30,8 @@ describe('createStream: true waits streamWaitTime for the stream it created', ()
     });
   }
 
-  it.each([600_000, Infinity])(
+  // Each waits for its own stream to become ACTIVE: both at the same time.
+  it.concurrent.each([600_000, Infinity])(
     'a streamWaitTime past 120 s (%s): still waiting at 120 s, delivered once the stream is ACTIVE',
     async (streamWaitTime) => {
       const scheduler = new FastForwardScheduler();

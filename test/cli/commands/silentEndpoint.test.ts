@@ -40,8 +40,9 @@ function failureLines(stderr: string): string[] {
   return linesOf(stderr).filter((line) => line.startsWith('rxjs-kinesis:'));
 }
 
+// Each case waits out the command's own 5 s deadline: the cases of a block run at the same time.
 describe('rxjs-kinesis and an endpoint that never answers', () => {
-  it.each([
+  it.concurrent.each([
     ['tail', ['tail', 'orders']],
     ['put', ['put', 'orders']],
     ['demo', ['demo', '-n', '10']],
@@ -67,22 +68,25 @@ describe('rxjs-kinesis and an endpoint that never answers', () => {
   );
 });
 
-describe.each([
-  ['demo', ['demo', '-n', '10']],
-  ['bench', ['bench', '-n', '10', '-p', 'json']],
-])('rxjs-kinesis %s and an endpoint nothing listens on', (_name, args) => {
-  it('exits with status 1 and one line naming the endpoint and the cause, within seconds', async () => {
-    const free = await closedPort();
-    const started = Date.now();
-    const result = await runCli([...args, '--endpoint', `http://127.0.0.1:${free}`], {
-      env,
-      timeoutMs: 120_000,
-    });
-    // Retried for 5 s (bench used to retry its CreateStream for ~20 s and print the bare cause).
-    expect(Date.now() - started).toBeLessThan(60_000);
-    expect(result.code).toBe(1);
-    expect(failureLines(result.stderr)).toEqual([
-      `rxjs-kinesis: cannot reach Kinesis at http://127.0.0.1:${free}/: connect ECONNREFUSED 127.0.0.1:${free}`,
-    ]);
-  });
+describe('rxjs-kinesis and an endpoint nothing listens on', () => {
+  it.concurrent.each([
+    ['demo', ['demo', '-n', '10']],
+    ['bench', ['bench', '-n', '10', '-p', 'json']],
+  ])(
+    '%s exits with status 1 and one line naming the endpoint and the cause, within seconds',
+    async (_name, args) => {
+      const free = await closedPort();
+      const started = Date.now();
+      const result = await runCli([...args, '--endpoint', `http://127.0.0.1:${free}`], {
+        env,
+        timeoutMs: 120_000,
+      });
+      // Retried for 5 s (bench used to retry its CreateStream for ~20 s and print the bare cause).
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(result.code).toBe(1);
+      expect(failureLines(result.stderr)).toEqual([
+        `rxjs-kinesis: cannot reach Kinesis at http://127.0.0.1:${free}/: connect ECONNREFUSED 127.0.0.1:${free}`,
+      ]);
+    },
+  );
 });

@@ -82,7 +82,9 @@ async function slowRun(
   return { items, peak };
 }
 
-test.each(['polling', 'enhanced fan-out'])(
+// Each test reads a stream of its own and mostly waits (on the pipeline's timers, on polling):
+// they run at the same time.
+test.concurrent.each(['polling', 'enhanced fan-out'])(
   '%s: once records were decoded, a slow pipeline holds no more than maxQueueItems items of aggregated records',
   async (mode) => {
     const streamName = uniqueStreamName('agg-item-bound');
@@ -102,44 +104,50 @@ test.each(['polling', 'enhanced fan-out'])(
   },
 );
 
-test('records waiting undecoded behind a large record emitted item by item count at its size', async () => {
-  const streamName = uniqueStreamName('agg-item-queued');
-  await kinesis.createStream(streamName, 1);
-  const client = kinesis.createClient();
-  // 1,500 items a record: more than maxItemsAhead (1,000), so each goes out item by item while
-  // the records after it wait undecoded in deserialize().
-  await putTestRecords(client, streamName, aggregatedRecords(16, 1500));
-  client.destroy();
-  const total = 16 * 1500;
-  const run = await slowRun(streamName, total, 9000, { maxQueueItems: 3000, recordLimit: 5 });
-  expect(run.items).toEqual(Array.from({ length: total }, (_, i) => i));
-  expect(run.peak).toBeGreaterThan(0);
-  expect(run.peak).toBeLessThanOrEqual(3000);
-});
+test.concurrent(
+  'records waiting undecoded behind a large record emitted item by item count at its size',
+  async () => {
+    const streamName = uniqueStreamName('agg-item-queued');
+    await kinesis.createStream(streamName, 1);
+    const client = kinesis.createClient();
+    // 1,500 items a record: more than maxItemsAhead (1,000), so each goes out item by item while
+    // the records after it wait undecoded in deserialize().
+    await putTestRecords(client, streamName, aggregatedRecords(16, 1500));
+    client.destroy();
+    const total = 16 * 1500;
+    const run = await slowRun(streamName, total, 9000, { maxQueueItems: 3000, recordLimit: 5 });
+    expect(run.items).toEqual(Array.from({ length: total }, (_, i) => i));
+    expect(run.peak).toBeGreaterThan(0);
+    expect(run.peak).toBeLessThanOrEqual(3000);
+  },
+);
 
-test('a stream mixing sizes (a large record now and then) is counted at their mean, not at the small size', async () => {
-  const streamName = uniqueStreamName('agg-item-mixed');
-  await kinesis.createStream(streamName, 1);
-  const client = kinesis.createClient();
-  // One record of 1,000 items, then 100 of one item, 12 times: 10.9 items a record. Counted at
-  // the one-item records' size most of the time, a call brought many large records at once.
-  const records = Array.from({ length: 12 }, (_, round) => {
-    const first = round * 1100;
-    return [
-      { partitionKey: 'key', data: Array.from({ length: 1000 }, (_, i) => `${first + i}\n`).join('') },
-      ...Array.from({ length: 100 }, (_, i) => ({ partitionKey: 'key', data: `${first + 1000 + i}\n` })),
-    ];
-  }).flat();
-  await putTestRecords(client, streamName, records);
-  client.destroy();
-  const total = 12 * 1100;
-  const run = await slowRun(streamName, total, 3300, { maxQueueItems: 2000, recordLimit: 200 });
-  expect(run.items).toEqual(Array.from({ length: total }, (_, i) => i));
-  expect(run.peak).toBeGreaterThan(0);
-  expect(run.peak).toBeLessThanOrEqual(2000 + 1000);
-});
+test.concurrent(
+  'a stream mixing sizes (a large record now and then) is counted at their mean, not at the small size',
+  async () => {
+    const streamName = uniqueStreamName('agg-item-mixed');
+    await kinesis.createStream(streamName, 1);
+    const client = kinesis.createClient();
+    // One record of 1,000 items, then 100 of one item, 12 times: 10.9 items a record. Counted at
+    // the one-item records' size most of the time, a call brought many large records at once.
+    const records = Array.from({ length: 12 }, (_, round) => {
+      const first = round * 1100;
+      return [
+        { partitionKey: 'key', data: Array.from({ length: 1000 }, (_, i) => `${first + i}\n`).join('') },
+        ...Array.from({ length: 100 }, (_, i) => ({ partitionKey: 'key', data: `${first + 1000 + i}\n` })),
+      ];
+    }).flat();
+    await putTestRecords(client, streamName, records);
+    client.destroy();
+    const total = 12 * 1100;
+    const run = await slowRun(streamName, total, 3300, { maxQueueItems: 2000, recordLimit: 200 });
+    expect(run.items).toEqual(Array.from({ length: total }, (_, i) => i));
+    expect(run.peak).toBeGreaterThan(0);
+    expect(run.peak).toBeLessThanOrEqual(2000 + 1000);
+  },
+);
 
-test('a pipeline that waits for maxQueueItems items before it settles any gets them', async () => {
+test.concurrent('a pipeline that waits for maxQueueItems items before it settles any gets them', async () => {
   const streamName = uniqueStreamName('agg-item-batch');
   await kinesis.createStream(streamName, 1);
   const client = kinesis.createClient();
@@ -168,54 +176,57 @@ test('a pipeline that waits for maxQueueItems items before it settles any gets t
   expect(items).toEqual(Array.from({ length: 600 }, (_, i) => i));
 });
 
-test('two subscribers decoding records differently: the larger count bounds the items, whichever decodes first', async () => {
-  const streamName = uniqueStreamName('agg-item-two');
-  await kinesis.createStream(streamName, 1);
-  const client = kinesis.createClient();
-  await putTestRecords(client, streamName, aggregatedRecords(150, 20));
-  client.destroy();
-  const total = 150 * 20;
-  const consumer = fromKinesis({
-    streamName,
-    ...pollingConnection(kinesis),
-    checkpointer: new MemoryCheckpointer(),
-    maxQueueSize: 1000,
-    maxQueueItems: 40,
-    recordLimit: 40,
-  });
-  // Subscribed first, this one decodes each record first, as one item: the estimate followed
-  // it alone and stayed at one item a record, so a call brought 40 records (800 items).
-  const whole = firstValueFrom(
-    consumer.pipe(deserialize(stringProcessor()), checkpoint(), take(150), toArray()),
-  );
-  let emitted = 0;
-  let passed = 0;
-  let peak = 0;
-  const sample = (): void => {
-    if (passed >= 1000) peak = Math.max(peak, emitted - passed);
-  };
-  const lines = firstValueFrom(
-    consumer.pipe(
-      tap((record) => {
-        for (const byte of record.data) if (byte === 10) emitted += 1;
-        sample();
-      }),
-      deserialize(jsonLineProcessor<number>()),
-      concatMap((item) => timer(1).pipe(map(() => item))),
-      checkpoint({ batchSize: 10 }),
-      tap(() => {
-        passed += 1;
-        sample();
-      }),
-      map((item) => item.data),
-      take(total),
-      toArray(),
-    ),
-  );
-  const [records, items] = await Promise.all([whole, lines]);
-  await consumer.stopped();
-  expect(records).toHaveLength(150);
-  expect(items).toEqual(Array.from({ length: total }, (_, i) => i));
-  expect(peak).toBeGreaterThan(0);
-  expect(peak).toBeLessThanOrEqual(40);
-});
+test.concurrent(
+  'two subscribers decoding records differently: the larger count bounds the items, whichever decodes first',
+  async () => {
+    const streamName = uniqueStreamName('agg-item-two');
+    await kinesis.createStream(streamName, 1);
+    const client = kinesis.createClient();
+    await putTestRecords(client, streamName, aggregatedRecords(150, 20));
+    client.destroy();
+    const total = 150 * 20;
+    const consumer = fromKinesis({
+      streamName,
+      ...pollingConnection(kinesis),
+      checkpointer: new MemoryCheckpointer(),
+      maxQueueSize: 1000,
+      maxQueueItems: 40,
+      recordLimit: 40,
+    });
+    // Subscribed first, this one decodes each record first, as one item: the estimate followed
+    // it alone and stayed at one item a record, so a call brought 40 records (800 items).
+    const whole = firstValueFrom(
+      consumer.pipe(deserialize(stringProcessor()), checkpoint(), take(150), toArray()),
+    );
+    let emitted = 0;
+    let passed = 0;
+    let peak = 0;
+    const sample = (): void => {
+      if (passed >= 1000) peak = Math.max(peak, emitted - passed);
+    };
+    const lines = firstValueFrom(
+      consumer.pipe(
+        tap((record) => {
+          for (const byte of record.data) if (byte === 10) emitted += 1;
+          sample();
+        }),
+        deserialize(jsonLineProcessor<number>()),
+        concatMap((item) => timer(1).pipe(map(() => item))),
+        checkpoint({ batchSize: 10 }),
+        tap(() => {
+          passed += 1;
+          sample();
+        }),
+        map((item) => item.data),
+        take(total),
+        toArray(),
+      ),
+    );
+    const [records, items] = await Promise.all([whole, lines]);
+    await consumer.stopped();
+    expect(records).toHaveLength(150);
+    expect(items).toEqual(Array.from({ length: total }, (_, i) => i));
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(40);
+  },
+);
