@@ -1,5 +1,4 @@
 import { Producer as NodeProducer } from '../producer/Producer.js';
-import type { DeliveredReport } from '../producer/DeliveryReport.js';
 import { browserProducerOptions, type BrowserProducerOptions } from './browserProducerOptions.js';
 import { HiddenPageFlush } from './HiddenPageFlush.js';
 
@@ -19,27 +18,8 @@ export class Producer<T> extends NodeProducer<T> {
     this.pageFlush = pageFlush;
   }
 
-  override put(item: T): Promise<number> {
-    const accepted = super.put(item);
+  /** Told as each item is in (not as it is given: one may wait for room while the page hides). */
+  protected override itemAccepted(): void {
     this.pageFlush.itemTaken();
-    return accepted;
-  }
-
-  override putAll(items: Iterable<T>): Promise<number> {
-    const { pageFlush } = this;
-    // Each item is in once the next one is asked for (or the iterable ends): told as put()'s are.
-    function* taken(): Generator<T, void, undefined> {
-      for (const item of items) {
-        yield item;
-        pageFlush.itemTaken();
-      }
-    }
-    return super.putAll(taken());
-  }
-
-  override send(item: T): Promise<DeliveredReport<T>> {
-    const sent = super.send(item);
-    this.pageFlush.itemTaken();
-    return sent;
   }
 }

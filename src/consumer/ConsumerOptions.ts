@@ -96,7 +96,7 @@ export interface ConsumerOptions {
    * ran out plus this grace, in ms, for the records its handler still holds (default 0).
    */
   readonly takeoverGraceMs?: number;
-  /** How often shards are listed again to follow resharding, in ms (default 60000). */
+  /** How often shards are listed again to follow resharding, in ms: at least 100 (default 60000). */
   readonly shardRefreshInterval?: number;
   /** Retries of a failing call before the consumer errors (default 5; Infinity allowed). */
   readonly retryLimit?: number;

@@ -34,6 +34,7 @@ export interface ConsumerStats {
   readonly inFlight: number;
   /** The most records ever in flight at once. */
   readonly peakInFlight: number;
+  /** The bound on records in flight applied now (never above maxQueueItems). */
   readonly maxQueueSize: number;
   /**
    * Items of the records in flight: a record counts its items once deserialize() decoded it, and

@@ -79,9 +79,12 @@ export class InFlightGate {
     this.byteLimit = resolved.bytes ?? Number.POSITIVE_INFINITY;
   }
 
-  /** Most records in flight (plus reserved slots) now. */
+  /**
+   * Most records in flight (plus reserved slots) now: the record limit, or the item limit when
+   * that is lower (a record is at least one item).
+   */
   get limit(): number {
-    return this.recordLimit;
+    return Math.min(this.recordLimit, this.itemLimit);
   }
 
   /** With `recordsPerShard`: sizes the record limit for `shards` shards being read. */

@@ -23,3 +23,15 @@ export function wasNotSent(thrown: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Node codes of a connection that was never made: no address for the host (ENOTFOUND, EAI_AGAIN)
+ * or the connection refused (ECONNREFUSED, which TCP only answers to a connection being opened).
+ * A request that failed with one of these was not written anywhere.
+ */
+const NEVER_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** True when `code` (a classified error's) says the connection was never made. */
+export function neverConnected(code: string | undefined): boolean {
+  return code !== undefined && NEVER_CONNECTED_CODES.has(code);
+}

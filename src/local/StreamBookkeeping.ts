@@ -44,13 +44,22 @@ export interface StreamBookkeepingParts {
  */
 export class StreamBookkeeping {
   private readonly settling: StreamSettleWatcher;
+  /**
+   * Streams deleted through the front and not created again since: a deletion's watch drops the
+   * stream's budgets once it is gone only while it is here. A poll answered "not found" just
+   * before a stream of that name was created again, and read after, must not drop the new
+   * stream's (the new stream was seen in none of the polls, so the status alone cannot tell).
+   */
+  private readonly deleted = new Set<string>();
 
   constructor(private readonly parts: StreamBookkeepingParts) {
     // A deleted stream's state is dropped again once it is gone; not if a stream of that name
-    // was created meanwhile and is ACTIVE (its state is the new stream's).
-    this.settling = new StreamSettleWatcher(parts.admin, (streamName, dropBudgets, status) =>
-      this.forgetStream(streamName, dropBudgets && status === undefined),
-    );
+    // was created meanwhile (its state is the new stream's).
+    this.settling = new StreamSettleWatcher(parts.admin, (streamName, dropBudgets, status) => {
+      const gone = dropBudgets && status === undefined && this.deleted.has(streamName);
+      if (dropBudgets) this.deleted.delete(streamName);
+      this.forgetStream(streamName, gone);
+    });
   }
 
   /** Forgets what is known of a stream's shards (after it was created, deleted or resharded). */
@@ -95,6 +104,10 @@ export class StreamBookkeeping {
       // CreateStream's Tags (checked before it was passed on) are the stream's from the start:
       // listed while it is CREATING, changed or removed by the tag operations meanwhile.
       if (operation === 'CreateStream' && isTagMap(payload.Tags)) tags.tagStream(streamName, payload.Tags);
+      if (operation === 'CreateStream') {
+        this.deleted.delete(streamName);
+        tagged = creationTags.hold(streamName, payload.Tags);
+      } else this.deleted.add(streamName);
     }
     if (!RESHARDING_OPERATIONS.has(operation)) return;
     this.forgetStream(streamName, createdOrDeleted);

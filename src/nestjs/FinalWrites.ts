@@ -16,11 +16,20 @@ export class FinalWrites {
   /** Takes in one event of the consumer. */
   observe(event: ConsumerEvent): void {
     if (event.type === 'lease-acquired') this.held.add(event.shardId);
-    else if (event.type === 'lease-released') this.held.delete(event.shardId);
-    else if (event.type === 'lease-lost') {
+    else if (event.type === 'lease-released') {
+      this.held.delete(event.shardId);
+      // Its final position written, the shard is done with: forgotten (one released with a
+      // position not written is still named, until the next run of it here or close()).
+      const passed = this.passed.get(event.shardId);
+      if (passed === undefined || covers(this.written.get(event.shardId), passed)) {
+        this.passed.delete(event.shardId);
+        this.written.delete(event.shardId);
+      }
+    } else if (event.type === 'lease-lost') {
       // Never written by this worker: the shard's next owner reads its events again.
       this.held.delete(event.shardId);
       this.passed.delete(event.shardId);
+      this.written.delete(event.shardId);
     } else if (event.type === 'checkpoint-written') this.written.set(event.shardId, event.position);
   }
 

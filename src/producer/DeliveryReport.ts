@@ -21,9 +21,10 @@ export interface DeliveredReport<T> {
   /** PutRecords attempts it took (1 = first try). */
   readonly attempts: number;
   /**
-   * True when an earlier attempt ended without a definite answer (connection reset, timeout),
-   * or the SDK client retried a call itself (it does not say why): that attempt may also have
-   * been stored, so the stream may hold this item twice.
+   * True when an earlier attempt ended without a definite answer (connection reset, timeout;
+   * not a connection refused or a host not found, which nothing was sent on), or the SDK client
+   * retried a call itself (it does not say why): that attempt may also have been stored, so
+   * the stream may hold this item twice.
    */
   readonly possibleDuplicate: boolean;
 }

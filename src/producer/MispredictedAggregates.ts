@@ -1,5 +1,5 @@
 import { Buffer } from '../platform/buffer.js';
-import type { Aggregator } from '../processors/Aggregator.js';
+import type { AggregatedRecord, Aggregator, DeaggregatedItem } from '../processors/Aggregator.js';
 import { hasKplMagic } from '../processors/aggregators/kplFormat.js';
 import { kplAggregator } from '../processors/aggregators/kplAggregator.js';
 import type { FlushGroup, OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
@@ -25,18 +25,22 @@ function mixedKeys<T>(record: OutgoingRecord<T>): boolean {
  * delivered: each is sent again as a plain record of its own key, which every KPL reader (the
  * KCL, aws-kinesis-agg, deserialize()) reads as one item wherever it lands, and is marked
  * `possibleDuplicate` (the stream holds the aggregated record too, and readers that do not drop
- * it read the items twice).
+ * it read the items twice). An item whose data begin with the KPL magic (only a serializer of the
+ * caller's own writes such data) would read as a broken aggregated record if sent plain: it goes
+ * as an aggregated record of its one item instead, as an item too large to aggregate with such
+ * data is refused. If that record would be larger than `maxRecordBytes` (a key longer than the
+ * record's), the record is kept as delivered.
  */
 export class MispredictedAggregates {
   private readonly kpl: Aggregator = kplAggregator();
 
   /** `result` with such records moved from `delivered` to `retry`, as one-item records due `now`. */
-  resendOutOfShard<T>(result: SendResult<T>, now: number): SendResult<T> {
+  resendOutOfShard<T>(result: SendResult<T>, now: number, maxRecordBytes: number): SendResult<T> {
     if (result.mispredicted === 0) return result;
     let delivered: DeliveredRecord<T>[] | undefined;
     let resent: OutgoingRecord<T>[] | undefined;
     result.delivered.forEach((entry, position) => {
-      const plain = this.plainRecords(entry, now);
+      const plain = this.plainRecords(entry, now, maxRecordBytes);
       if (plain === undefined) {
         delivered?.push(entry);
         return;
@@ -49,7 +53,11 @@ export class MispredictedAggregates {
   }
 
   /** The items of a delivered record as one-item records to send again, or undefined to keep it. */
-  private plainRecords<T>(entry: DeliveredRecord<T>, now: number): OutgoingRecord<T>[] | undefined {
+  private plainRecords<T>(
+    entry: DeliveredRecord<T>,
+    now: number,
+    maxRecordBytes: number,
+  ): OutgoingRecord<T>[] | undefined {
     const { record, shardId } = entry;
     const { items } = record;
     const { data, partitionKey, explicitHashKey } = record.record;
@@ -68,6 +76,12 @@ export class MispredictedAggregates {
       return undefined;
     }
     if (parts.length !== items.length) return undefined;
+    const records: AggregatedRecord[] = [];
+    for (const part of parts) {
+      const alone = this.recordOf(part, maxRecordBytes);
+      if (alone === undefined) return undefined;
+      records.push(alone);
+    }
     const groups: FlushGroup[] = [];
     items.forEachGroup((group, count) => {
       for (let i = 0; i < count; i += 1) groups.push(group);
@@ -89,15 +103,8 @@ export class MispredictedAggregates {
         flushGroup: groups[i],
         data: part.data,
       };
-      const size = part.data.length + Buffer.byteLength(part.partitionKey, 'utf8');
       return {
-        record: {
-          data: part.data,
-          partitionKey: part.partitionKey,
-          ...(part.explicitHashKey === undefined ? {} : { explicitHashKey: part.explicitHashKey }),
-          itemCount: 1,
-          size,
-        },
+        record: records[i]!,
         items: new OneItem(queued),
         laneId: record.laneId,
         attempts: record.attempts,
@@ -106,5 +113,25 @@ export class MispredictedAggregates {
         lastError: undefined,
       };
     });
+  }
+
+  /**
+   * The record that carries one item alone: its data as they are, or, when they begin with the
+   * KPL magic, an aggregated record of that one item; undefined when that one is too large.
+   */
+  private recordOf(part: DeaggregatedItem, maxRecordBytes: number): AggregatedRecord | undefined {
+    const { data, partitionKey, explicitHashKey } = part;
+    const keyed = explicitHashKey === undefined ? { partitionKey } : { partitionKey, explicitHashKey };
+    if (!hasKplMagic(data)) {
+      return { data, ...keyed, itemCount: 1, size: data.length + Buffer.byteLength(partitionKey, 'utf8') };
+    }
+    const accumulator = this.kpl.createAccumulator(maxRecordBytes);
+    try {
+      accumulator.add({ data, ...keyed });
+    } catch {
+      // Too large for an aggregated record, and refused as a plain one (it begins with the magic).
+      return undefined;
+    }
+    return accumulator.flush();
   }
 }

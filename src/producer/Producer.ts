@@ -283,6 +283,7 @@ export class Producer<T> {
     if (this.waiting.length === 0 && this.engine.hasRoomFor(prepared.size) && !this.bound()) {
       this.lastAccepted = index;
       this.engine.accept(prepared);
+      this.itemAccepted();
       return index;
     }
     const accepted = new Promise<number>((resolve, reject) =>
@@ -314,11 +315,17 @@ export class Producer<T> {
         this.waiting.shift();
         this.lastAccepted = next.prepared.index;
         this.engine.accept(next.prepared, mapArrived);
+        this.itemAccepted();
         next.accepted();
       }
     } finally {
       this.admitting = false;
     }
+  }
+
+  /** Called as each item is accepted (at once or after waiting for room), for a subclass. */
+  protected itemAccepted(): void {
+    // Nothing here.
   }
 
   /** True while put() calls are to wait although the queue has room (calls saturated, or the map). */

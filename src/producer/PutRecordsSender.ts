@@ -6,7 +6,7 @@ import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
 import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import type { PutRecordsEntry } from '../kinesis/putRecordsBody.js';
 import { sendPutRecords } from '../kinesis/putRecordsWire.js';
-import { wasNotSent } from '../kinesis/requestNotSent.js';
+import { neverConnected, wasNotSent } from '../kinesis/requestNotSent.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
 import type { CallInFlight } from './CallInFlight.js';
 import { CallParts, refusedWhole, type CallSlots } from './CallParts.js';
@@ -180,8 +180,10 @@ export class PutRecordsSender<T> {
     const error = classifyError(thrown, { streamName: this.address.streamName });
     const result: MutableResult<T> = { ...emptyResult<T>(), requestError: error };
     // A connection that failed after the request went may have stored it; one that failed
-    // before (no credentials in time) cannot have.
-    const unknownOutcome = (error instanceof ConnectionError && !wasNotSent(thrown)) || sdkRetried(thrown);
+    // before (no credentials in time, a connection refused or a host not found) cannot have.
+    const unknownOutcome =
+      (error instanceof ConnectionError && !wasNotSent(thrown) && !neverConnected(error.code)) ||
+      sdkRetried(thrown);
     for (const record of records) {
       if (unknownOutcome) record.possibleDuplicate = true;
       this.retryOrGiveUp(record, error, result);

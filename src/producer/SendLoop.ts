@@ -233,7 +233,11 @@ export class SendLoop<T> {
 
   private answered(call: CallInFlight<T>, lanes: ReadonlySet<string>, answer: SendResult<T>): void {
     if (!this.calls.delete(call) || this.host.disposed()) return;
-    const result = this.mispredicted.resendOutOfShard(answer, this.scheduler.now());
+    const result = this.mispredicted.resendOutOfShard(
+      answer,
+      this.scheduler.now(),
+      this.options.maxRecordBytes,
+    );
     this.inFlight -= 1;
     for (const laneId of lanes) this.batcher.lane(laneId).inFlight -= 1;
     const now = this.scheduler.now();

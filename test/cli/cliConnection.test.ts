@@ -80,8 +80,8 @@ describe('rxjs-kinesis put/tail --endpoint to a local Kinesis without an AWS pro
       AWS_CONFIG_FILE: join(home, 'none'),
       AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
     };
-    const put = await runCli(['put', 'profileless', '--endpoint', local.endpoint, '--quiet'], {
-      input: '{"n":1}\n{"n":2}\n',
+    const put = await runCli(['put', 'profileless', '--endpoint', local.endpoint], {
+      input: '{"n":1}\n',
       env,
       timeoutMs: 60_000,
     });
@@ -90,6 +90,17 @@ describe('rxjs-kinesis put/tail --endpoint to a local Kinesis without an AWS pro
     );
     expect(put.stderr).toContain('local-only credentials');
     expect(put.code).toBe(0);
+    // --quiet leaves out the notice too: only failures and the summary.
+    const quiet = await runCli(['put', 'profileless', '--endpoint', local.endpoint, '--quiet'], {
+      input: '{"n":2}\n',
+      env,
+      timeoutMs: 60_000,
+    });
+    expect(quiet.stderr).not.toContain('Local endpoint');
+    expect(linesOf(quiet.stderr)).toEqual([
+      expect.stringMatching(/^put profileless: 1 line read, 1 delivered, 0 failed in /),
+    ]);
+    expect(quiet.code).toBe(0);
     const tail = await runCli(
       ['tail', 'profileless', '--endpoint', local.endpoint, '--from', 'trim-horizon', '--limit', '2'],
       { env, timeoutMs: 60_000 },

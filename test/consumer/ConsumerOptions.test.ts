@@ -63,6 +63,13 @@ describe('connection deadlines', () => {
       requestTimeout: 30_000,
     });
     expect(() => resolveConsumerOptions({ streamName: 's', requestTimeout: 0 })).toThrow(InvalidOptionError);
+    // The minimum the README's option table gives is in the message.
+    expect(() => resolveConsumerOptions({ streamName: 's', shardRefreshInterval: 99 })).toThrow(
+      /shardRefreshInterval.*>= 100/,
+    );
+    expect(resolveConsumerOptions({ streamName: 's', shardRefreshInterval: 100 }).shardRefreshInterval).toBe(
+      100,
+    );
     expect(() => resolveConsumerOptions({ streamName: 's', connectTimeout: 1.5 })).toThrow(/connectTimeout/);
   });
 });

@@ -244,3 +244,13 @@ test('one slot is free when nothing is held or reserved, whatever the items per 
   expect(woken).toHaveBeenCalledTimes(1);
   expect(gate.reserve(10)).toBe(1);
 });
+
+test('the limit told is the item limit when that is lower than the record limit (a record is an item or more)', () => {
+  const scaled = new InFlightGate({ records: 10_000, items: 500, recordsPerShard: 10_000 });
+  scaled.sizeFor(4);
+  expect(scaled.limit).toBe(500);
+  expect(scaled.reserve(10_000)).toBe(500);
+  const given = new InFlightGate({ records: 2_000, items: 300 });
+  expect(given.limit).toBe(300);
+  expect(given.reserve(2_000)).toBe(300);
+});

@@ -36,3 +36,27 @@ it('names the positions done and not written, and the leases held', () => {
   writes.observe({ type: 'lease-released', shardId: 's-a' });
   expect(writes.describe()).toBeUndefined();
 });
+
+it('forgets a shard once its lease is released with its position written, or lost', () => {
+  const writes = new FinalWrites();
+  const sizes = () => {
+    const inside = writes as unknown as { passed: Map<string, unknown>; written: Map<string, unknown> };
+    return { passed: inside.passed.size, written: inside.written.size };
+  };
+  for (let i = 0; i < 1_000; i += 1) {
+    const shardId = `shardId-${i}`;
+    writes.observe({ type: 'lease-acquired', shardId });
+    writes.done(item(shardId, '100'));
+    writes.observe({ type: 'checkpoint-written', shardId, position: { sequenceNumber: '100' } });
+    if (i % 2 === 0) writes.observe({ type: 'lease-released', shardId });
+    else writes.observe({ type: 'lease-lost', shardId, error: new Error('lost') as never });
+  }
+  expect(sizes()).toEqual({ passed: 0, written: 0 });
+  expect(writes.describe()).toBeUndefined();
+  // Released with a position done and not written: still named.
+  writes.observe({ type: 'lease-acquired', shardId: 's-x' });
+  writes.done(item('s-x', '200'));
+  writes.observe({ type: 'checkpoint-written', shardId: 's-x', position: { sequenceNumber: '150' } });
+  writes.observe({ type: 'lease-released', shardId: 's-x' });
+  expect(writes.describe()).toBe('checkpoints not written: s-x (done up to 200, last written 150)');
+});

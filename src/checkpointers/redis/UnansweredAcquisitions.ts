@@ -1,5 +1,11 @@
 import { RedisUnavailableError } from './errors/RedisUnavailableError.js';
 
+/**
+ * Most tokens kept: far more shards than one worker acquires in a lease period, so that only a
+ * token of a shard long left behind is forgotten.
+ */
+export const MAX_KEPT = 1_024;
+
 /** Which acquisition: of which shard, by which owner, with which token. */
 export interface Acquisition {
   readonly streamName: string;
@@ -16,6 +22,8 @@ export interface Acquisition {
  * a whole session with the shard unread. The next acquisition of that shard by the same owner
  * sends the same token instead, which the script answers with that lease (as it answers a retry
  * within one call). A token is lent to one call at a time, so no two calls can both get the lease.
+ * At most MAX_KEPT tokens are kept, the oldest forgotten first: one of a shard its owner no longer
+ * asks for (another worker took it, it was trimmed) would otherwise stay for good.
  */
 export class UnansweredAcquisitions {
   private readonly tokens = new Map<string, string>();
@@ -31,11 +39,13 @@ export class UnansweredAcquisitions {
   /** `call`, made for `acquisition`; when it gets no answer, the token is kept for the next one. */
   watch<T>(acquisition: Acquisition, call: Promise<T>): Promise<T> {
     return call.catch((error: unknown) => {
-      if (error instanceof RedisUnavailableError)
-        this.tokens.set(
-          keyOf(acquisition.streamName, acquisition.shardId, acquisition.owner),
-          acquisition.token,
-        );
+      if (error instanceof RedisUnavailableError) {
+        const key = keyOf(acquisition.streamName, acquisition.shardId, acquisition.owner);
+        // Set anew, a key goes last in the forgetting order.
+        this.tokens.delete(key);
+        this.tokens.set(key, acquisition.token);
+        if (this.tokens.size > MAX_KEPT) this.tokens.delete(this.tokens.keys().next().value!);
+      }
       throw error;
     });
   }

@@ -134,13 +134,16 @@ function parseLineForKey(line: string, path: readonly string[]): unknown {
 /** Writes every line; resolves with the number of lines that failed. */
 async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promise<number> {
   const connection = cliConnection(flags);
-  if (connection.notice !== undefined) io.stderr.write(connection.notice);
+  const quiet = flags.quiet === true;
+  if (connection.notice !== undefined && !quiet) io.stderr.write(connection.notice);
   const client = createKinesisClient(connection.options);
   const choice = flags.processor;
   const path = flags.partitionKeyField;
   const stringItems = choice.input === 'string';
   const lineOfIndex = new Map<number, number>();
+  // Line numbers count every line; the summary, the lines read as items (empty ones are skipped).
   let lines = 0;
+  let emptyLines = 0;
   let delivered = 0;
   let failed = 0;
   let printedFailures = 0;
@@ -180,15 +183,14 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
               keyFromField(stringItems ? parseLineForKey(item as string, path) : item, path),
           }),
     });
-    const progress =
-      flags.quiet === true
-        ? undefined
-        : createProgress({
-            stream: io.stderr,
-            label: `put ${stream}`,
-            unit: ['line delivered', 'lines delivered'],
-            finalLine: false,
-          });
+    const progress = quiet
+      ? undefined
+      : createProgress({
+          stream: io.stderr,
+          label: `put ${stream}`,
+          unit: ['line delivered', 'lines delivered'],
+          finalLine: false,
+        });
     const reports = producer.reports$.subscribe((report) => {
       const lineNumber = lineOfIndex.get(report.index);
       lineOfIndex.delete(report.index);
@@ -197,7 +199,7 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
       progress?.update(delivered, failed > 0 ? `${failed} failed` : undefined);
     });
     // A terminal rather than a pipe: say what is awaited, or the command looks hung.
-    if ((io.stdin as { isTTY?: boolean }).isTTY === true) {
+    if ((io.stdin as { isTTY?: boolean }).isTTY === true && !quiet) {
       io.stderr.write(`put ${stream}: type one item per line; Ctrl+D ends the input, Ctrl+C stops\n`);
     }
     const started = performance.now();
@@ -230,7 +232,10 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
       for await (const raw of input) {
         lines += 1;
         const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        if (line.trim() === '') continue;
+        if (line.trim() === '') {
+          emptyLines += 1;
+          continue;
+        }
         let item: unknown;
         try {
           item = stringItems ? line : parseJsonLine(line);
@@ -258,7 +263,9 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
     }
     const seconds = (performance.now() - started) / 1000;
     io.stderr.write(
-      `put ${stream}: ${counted(lines, 'line')} read, ${formatCount(delivered)} delivered, ` +
+      `put ${stream}: ${counted(lines - emptyLines, 'line')} read` +
+        (emptyLines > 0 ? ` (${counted(emptyLines, 'empty line')} skipped)` : '') +
+        `, ${formatCount(delivered)} delivered, ` +
         `${formatCount(failed)} failed in ${seconds.toFixed(1)} s\n`,
     );
     return failed;
