@@ -103,7 +103,7 @@ export function registerPutCommand(
 function keyFromField(value: unknown, path: readonly string[]): string {
   let current: unknown = value;
   for (const part of path) {
-    if (typeof current !== 'object' || current === null || !(part in current)) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, part)) {
       throw new Error(`field "${path.join('.')}" is missing`);
     }
     current = (current as Record<string, unknown>)[part];

@@ -204,6 +204,18 @@ describe('rxjs-kinesis put and tail', () => {
     ]);
   });
 
+  it('put -k reads only the fields a line holds, not those every object inherits', async () => {
+    const stream = uniqueStreamName('cli');
+    await kinesis.createStream(stream, 1);
+    const put = await cli(['put', stream, '--quiet', '-k', 'user.toString'], {
+      input: '{"user":{"id":1}}\n{"user":{"toString":"a"}}\n',
+    });
+    expect(linesOf(put.stderr).filter((line) => line.startsWith('line '))).toEqual([
+      'line 1: InvalidPartitionKeyError: the item has an invalid partition key: field "user.toString" is missing',
+    ]);
+    expect(put.stderr).toContain(`put ${stream}: 2 lines read, 1 delivered, 1 failed`);
+  });
+
   it('put fails a line longer than 16 MiB without holding it, and sends the lines around it', async () => {
     const stream = uniqueStreamName('cli');
     await kinesis.createStream(stream, 1);
