@@ -42,4 +42,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+// A reader of stderr that goes away (`rxjs-kinesis put … 2>&1 | head`, a log collector that
+// stops) takes the messages still to come, not the command's work: put delivers every line it
+// read and exits with its status, as it would with stderr open.
+process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 void main(process.argv);
