@@ -37,7 +37,10 @@ function endpointInUse(argv: readonly string[]): boolean {
 }
 
 // `rxjs-kinesis tail … | head` closes the pipe early: stop quietly, as other command-line tools do.
+// A command that watches its output itself (tail) stops on its own, as on Ctrl+C: it still writes
+// its checkpoints and deregisters its stream consumer (`--deregister`), which an exit here skipped.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (process.stdout.listenerCount('error') > 1) return;
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
