@@ -12,6 +12,7 @@ export interface InputLinesOptions {
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
+const BYTE_ORDER_MARK = '\ufeff';
 
 /** The text of one line's bytes: UTF-8, an invalid byte read as U+FFFD; a CRLF's CR dropped. */
 function lineText(parts: readonly Buffer[], bytes: number): string {
@@ -25,7 +26,7 @@ function lineText(parts: readonly Buffer[], bytes: number): string {
  * lone CR stays in its line, where JSON reads it as white space), each decoded as UTF-8. A line
  * is held only up to `maxLineBytes`: the rest of a longer one is counted and dropped as it
  * arrives, so that no input, even one without a line end, holds more memory than that. The last
- * line needs no line end.
+ * line needs no line end; a UTF-8 byte order mark that opens the input is dropped.
  */
 export async function* inputLines(
   input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
@@ -47,8 +48,12 @@ export async function* inputLines(
       held += piece.length;
     }
   };
+  let first = true;
   const take = (): string | OverlongLine => {
-    const line = overlong >= 0 ? { overlongBytes: overlong } : lineText(parts, held);
+    let line: string | OverlongLine = overlong >= 0 ? { overlongBytes: overlong } : lineText(parts, held);
+    // A byte order mark opens the input, not its first line (as a UTF-8 decoder reads it).
+    if (first && typeof line === 'string' && line.startsWith(BYTE_ORDER_MARK)) line = line.slice(1);
+    first = false;
     parts = [];
     held = 0;
     overlong = -1;

@@ -25,6 +25,17 @@ describe('inputLines', () => {
     expect(await linesOf([Buffer.from([0x61, 0xff, 0xfe, 0x0a, 0xc3])])).toEqual(['a\ufffd\ufffd', '\ufffd']);
   });
 
+  it('drops a byte order mark that opens the input, and only that one', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    expect(
+      await linesOf([bom.subarray(0, 2), Buffer.concat([bom.subarray(2), Buffer.from('{}\n')])]),
+    ).toEqual(['{}']);
+    expect(await linesOf([Buffer.concat([bom, Buffer.from('a\n'), bom, Buffer.from('b')])])).toEqual([
+      'a',
+      '\ufeffb',
+    ]);
+  });
+
   it('drops the bytes of a longer line than the bound as they come, counting them', async () => {
     expect(await linesOf(['12345678\n', '123456789\nok'], 8)).toEqual([
       '12345678',

@@ -204,6 +204,14 @@ describe('rxjs-kinesis put and tail', () => {
     ]);
   });
 
+  it('put reads past the UTF-8 byte order mark of a file saved with one', async () => {
+    const stream = uniqueStreamName('cli');
+    await kinesis.createStream(stream, 1);
+    const put = await cli(['put', stream, '--quiet'], { input: '\ufeff{"n":1}\r\n{"n":2}\r\n' });
+    expect(put.stderr).toContain(`put ${stream}: 2 lines read, 2 delivered, 0 failed`);
+    expect(put.code).toBe(0);
+  });
+
   it('put -k reads only the fields a line holds, not those every object inherits', async () => {
     const stream = uniqueStreamName('cli');
     await kinesis.createStream(stream, 1);
