@@ -37,9 +37,19 @@ function endpointInUse(argv: readonly string[]): boolean {
 }
 
 // `rxjs-kinesis tail … | head` closes the pipe early: stop quietly, as other command-line tools do.
+// A command that watches its output itself (tail) stops on its own, as on Ctrl+C: it still writes
+// its checkpoints and deregisters its stream consumer (`--deregister`), which an exit here skipped.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (process.stdout.listenerCount('error') > 1) return;
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
+});
+
+// A reader of stderr that goes away (`rxjs-kinesis put … 2>&1 | head`, a log collector that
+// stops) takes the messages still to come, not the command's work: put delivers every line it
+// read and exits with its status, as it would with stderr open.
+process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
 });
 
 void main(process.argv);

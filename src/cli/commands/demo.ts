@@ -51,10 +51,10 @@ interface Target {
   close(): Promise<void>;
 }
 
-/** The demo was stopped by SIGINT or SIGTERM. */
+/** The demo was stopped by SIGINT or SIGTERM, or (no signal) by its output closed (`| head`). */
 class DemoInterruptedError extends RxjsKinesisError {
-  constructor(readonly signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}`, { retriable: false });
+  constructor(readonly signal: NodeJS.Signals | undefined) {
+    super(`interrupted by ${signal ?? 'a closed output'}`, { retriable: false });
   }
 }
 
@@ -100,7 +100,10 @@ export function registerDemoCommand(program: Command): void {
       } catch (error) {
         if (!(error instanceof DemoInterruptedError)) throw error;
         // The stream it created is deleted; timers of the stopped producer would keep the process alive.
-        process.exit(128 + constants.signals[error.signal]);
+        // A closed output ends it quietly, as other command-line tools do.
+        process.exit(
+          error.signal === undefined ? (process.exitCode ?? 0) : 128 + constants.signals[error.signal],
+        );
       }
     });
 }
@@ -131,13 +134,20 @@ async function runDemo(flags: DemoFlags): Promise<DemoSummary> {
     process.stderr.write(`\n${signal}: stopping, cleaning up...\n`);
     interrupt.abort(new DemoInterruptedError(signal));
   };
+  // `| head` closes stdout: stop as on Ctrl+C, so that the stream is still deleted.
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE') interrupt.abort(new DemoInterruptedError(undefined));
+    else interrupt.abort(error);
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  out.on('error', onOutputError);
   try {
     return await runDemoOn(flags, out, interrupt.signal);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    out.off('error', onOutputError);
   }
 }
 

@@ -1,5 +1,4 @@
 import { constants } from 'node:os';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { redactText } from '../../errors/redact.js';
 import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
@@ -11,6 +10,7 @@ import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { describeEndpoint } from '../../producer/describeEndpoint.js';
 import { jsonParseReason } from '../../processors/serializers/jsonParseReason.js';
 import { inLineTerms } from '../inLineTerms.js';
+import { inputLines } from '../inputLines.js';
 import { Producer } from '../../producer/Producer.js';
 import {
   parseEndpoint,
@@ -46,6 +46,12 @@ interface PutFlags {
 
 /** Failures printed one by one before the rest are only counted. */
 const MAX_PRINTED_FAILURES = 20;
+
+/**
+ * Longest line read, in bytes: 16 times the largest record (a JSON line may shrink once written
+ * again); the rest of a longer line is dropped as it arrives, so no input holds more memory.
+ */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const EXAMPLES = `
 Each non-empty line of stdin is one item. With a JSON processor (the default) a line must be a JSON
@@ -97,7 +103,7 @@ export function registerPutCommand(
 function keyFromField(value: unknown, path: readonly string[]): string {
   let current: unknown = value;
   for (const part of path) {
-    if (typeof current !== 'object' || current === null || !(part in current)) {
+    if (typeof current !== 'object' || current === null || !Object.hasOwn(current, part)) {
       throw new Error(`field "${path.join('.')}" is missing`);
     }
     current = (current as Record<string, unknown>)[part];
@@ -204,7 +210,11 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
     }
     const started = performance.now();
     let index = 0;
-    const input = createInterface({ input: io.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+    const reading = new AbortController();
+    const input = inputLines(io.stdin as AsyncIterable<Buffer | string>, {
+      maxLineBytes: MAX_LINE_BYTES,
+      signal: reading.signal,
+    });
     // Ctrl+C (or SIGTERM) ends the input, as the end of stdin does: the lines read are still
     // delivered and counted. Only a second signal gives up on them.
     let stoppedBy: NodeJS.Signals | undefined;
@@ -219,9 +229,9 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
       io.stderr.write(
         `${signal}: reading stopped; delivering the ${counted(lineOfIndex.size, 'line')} not yet confirmed (again to exit at once)\n`,
       );
-      input.close();
-      // Closed, readline may still resume stdin (its line iterator does once it drained): a
-      // writer that keeps stdin full would then keep the process reading, and alive, for good.
+      reading.abort();
+      // Destroyed, stdin is read no further: a writer that keeps it full would otherwise keep
+      // the process reading, and alive, for good.
       (io.stdin as { destroy?: () => void }).destroy?.();
     };
     if (io.handleSignals !== false) {
@@ -229,13 +239,23 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
       process.on('SIGTERM', onSignal);
     }
     try {
-      for await (const raw of input) {
+      for await (const line of input) {
         lines += 1;
         const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
         if (line.trim() === '') {
           emptyLines += 1;
           continue;
         }
+        if (typeof line !== 'string') {
+          fail(
+            lines,
+            new Error(
+              `longer than ${MAX_LINE_BYTES / 1024 / 1024} MiB (${counted(line.overlongBytes, 'byte')}); not sent`,
+            ),
+          );
+          continue;
+        }
+        if (line.trim() === '') continue;
         let item: unknown;
         try {
           item = stringItems ? line : parseJsonLine(line);
@@ -257,7 +277,8 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      input.close();
+      reading.abort();
+      await input.return(undefined);
       reports.unsubscribe();
       progress?.stop();
     }

@@ -186,6 +186,59 @@ describe('rxjs-kinesis put and tail', () => {
     expect(put.stderr).toContain(`put ${stream}: 2 lines read, 1 delivered, 1 failed`);
   });
 
+  it("put ends a line at LF (or CRLF) only: a lone CR stays in its line, and line numbers are the input's", async () => {
+    const stream = uniqueStreamName('cli');
+    await kinesis.createStream(stream, 1);
+    // Three lines: a CR is JSON white space, and a text line may hold one (a terminal's progress).
+    const json = await cli(['put', stream, '--quiet'], { input: '{"n":\r1}\r\n{"n":2}\r{"n":3}\nbad\n' });
+    expect(json.code).toBe(1);
+    expect(linesOf(json.stderr).filter((line) => line.startsWith('line '))).toEqual([
+      expect.stringMatching(/^line 2: not valid JSON \(Unexpected non-whitespace character after JSON/),
+      "line 3: not valid JSON (Unexpected token 'b')",
+    ]);
+    expect(json.stderr).toContain(`put ${stream}: 3 lines read, 1 delivered, 2 failed`);
+    const text = await cli(['put', stream, '-p', 'string', '--quiet'], { input: 'a\rb\r\nc\r' });
+    expect(text.stderr).toContain(`put ${stream}: 2 lines read, 2 delivered, 0 failed`);
+    const tail = await cli(['tail', stream, '-p', 'string', '--from', 'trim-horizon', '-n', '3']);
+    expect(linesOf(tail.stdout).map((line) => (JSON.parse(line) as PrintedLine).data)).toEqual([
+      '{"n": 1}',
+      'a\rb',
+      'c',
+    ]);
+  });
+
+  it('put reads past the UTF-8 byte order mark of a file saved with one', async () => {
+    const stream = uniqueStreamName('cli');
+    await kinesis.createStream(stream, 1);
+    const put = await cli(['put', stream, '--quiet'], { input: '\ufeff{"n":1}\r\n{"n":2}\r\n' });
+    expect(put.stderr).toContain(`put ${stream}: 2 lines read, 2 delivered, 0 failed`);
+    expect(put.code).toBe(0);
+  });
+
+  it('put -k reads only the fields a line holds, not those every object inherits', async () => {
+    const stream = uniqueStreamName('cli');
+    await kinesis.createStream(stream, 1);
+    const put = await cli(['put', stream, '--quiet', '-k', 'user.toString'], {
+      input: '{"user":{"id":1}}\n{"user":{"toString":"a"}}\n',
+    });
+    expect(linesOf(put.stderr).filter((line) => line.startsWith('line '))).toEqual([
+      'line 1: InvalidPartitionKeyError: the item has an invalid partition key: field "user.toString" is missing',
+    ]);
+    expect(put.stderr).toContain(`put ${stream}: 2 lines read, 1 delivered, 1 failed`);
+  });
+
+  it('put fails a line longer than 16 MiB without holding it, and sends the lines around it', async () => {
+    const stream = uniqueStreamName('cli');
+    await kinesis.createStream(stream, 1);
+    const long = 'x'.repeat(16 * 1024 * 1024 + 1);
+    const put = await cli(['put', stream, '-p', 'string', '--quiet'], { input: `first\n${long}\nlast` });
+    expect(put.code).toBe(1);
+    expect(linesOf(put.stderr).filter((line) => line.startsWith('line '))).toEqual([
+      'line 2: longer than 16 MiB (16,777,217 bytes); not sent',
+    ]);
+    expect(put.stderr).toContain(`put ${stream}: 3 lines read, 2 delivered, 1 failed`);
+  });
+
   it('put and tail exit with status 1 and one line when the stream does not exist', async () => {
     const [put, tail] = await Promise.all([
       cli(['put', 'no-such-stream'], { input: '{}\n' }),

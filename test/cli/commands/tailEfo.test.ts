@@ -1,8 +1,11 @@
 // `rxjs-kinesis tail --efo NAME`: reading with enhanced fan-out from the embedded local Kinesis.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { DescribeStreamSummaryCommand, ListStreamConsumersCommand } from '@aws-sdk/client-kinesis';
+import { compiledScript } from '../../support/compiledScript.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
 import { numbers, putRecords } from '../../support/streamRecords.js';
-import { linesOf, runCli, type CliOptions } from '../runCli.js';
+import { linesOf, REPO_ROOT, runCli, type CliOptions } from '../runCli.js';
 
 let kinesis: TestKinesis;
 let cli: (args: readonly string[], options?: CliOptions) => ReturnType<typeof runCli>;
@@ -88,4 +91,49 @@ test.each([
   const result = await runCli(args);
   expect(result.code).toBe(2);
   expect(linesOf(result.stderr)[0]).toMatch(message);
+});
+
+test('tail --efo NAME --deregister piped into `head -1` still removes the consumer', async () => {
+  const stream = uniqueStreamName('cli-efo');
+  await kinesis.createStream(stream, 1);
+  const client = kinesis.createClient();
+  await putRecords(client, stream, numbers(3));
+  client.destroy();
+  const tail = spawn(
+    process.execPath,
+    [
+      compiledScript(join(REPO_ROOT, 'src/cli/main.ts')),
+      ...['tail', stream, '--from', 'trim-horizon', '--efo', 'piped', '--deregister'],
+      ...['--endpoint', kinesis.endpoint],
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        KINESIS_ENDPOINT: '',
+        AWS_ACCESS_KEY_ID: kinesis.credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: kinesis.credentials.secretAccessKey,
+        AWS_REGION: kinesis.region,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const exited = new Promise<number | null>((resolve) => tail.on('close', (code) => resolve(code)));
+  // As `head -1` does: the first line read, the pipe is closed; tail meets it at its next line,
+  // that of a record written then.
+  tail.stdout.once('data', () => {
+    tail.stdout.destroy();
+    const writer = kinesis.createClient();
+    void putRecords(writer, stream, numbers(3)).finally(() => writer.destroy());
+  });
+  const stderr: string[] = [];
+  tail.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+  const timer = setTimeout(() => tail.kill('SIGKILL'), 60_000);
+  try {
+    expect(await exited).toBe(0);
+  } finally {
+    clearTimeout(timer);
+  }
+  expect(stderr.join('')).toBe('');
+  expect((await consumersOf(stream)).filter((c) => c.status === 'ACTIVE')).toEqual([]);
 });
