@@ -94,6 +94,13 @@ export interface Checkpointer {
   markShardEnd(lease: Lease, lineage?: ShardLineage): Promise<void>;
   /** Every lease and checkpoint known for the stream. */
   listLeases(streamName: string): Promise<LeaseInfo[]>;
+  /**
+   * Optional. Removes the stored state (checkpoint and lease) of shards the stream no longer
+   * lists (trimmed past the retention after a resharding), each in one atomic step and only while
+   * no one holds its lease (none, or expired). Resolves the ids that have no state left. The
+   * consumer calls it for such shards once every listed child has a position of its own.
+   */
+  forgetShards?(streamName: string, shardIds: readonly string[]): Promise<string[]>;
   /** Releases resources (not the leases: the consumer releases those first). */
   close(): Promise<void>;
 }

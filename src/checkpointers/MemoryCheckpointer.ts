@@ -13,6 +13,7 @@ import {
   validateLease,
   validateNonEmptyString,
   validateShardAddress,
+  validateShardIds,
 } from './validateCheckpointerArguments.js';
 
 export interface MemoryCheckpointerOptions {
@@ -168,6 +169,23 @@ export class MemoryCheckpointer implements Checkpointer {
       });
     }
     return infos;
+  }
+
+  /** Removes the state of the shards whose lease no one holds (see Checkpointer.forgetShards). */
+  async forgetShards(streamName: string, shardIds: readonly string[]): Promise<string[]> {
+    this.assertOpen('forget shards');
+    const ids = validateShardIds(streamName, shardIds);
+    const shards = this.streams.get(streamName);
+    const now = this.now();
+    const forgotten: string[] = [];
+    for (const shardId of ids) {
+      const state = shards?.get(shardId);
+      if (state !== undefined && this.liveLease(state, now) !== undefined) continue;
+      shards?.delete(shardId);
+      forgotten.push(shardId);
+    }
+    if (shards?.size === 0) this.streams.delete(streamName);
+    return forgotten;
   }
 
   async close(): Promise<void> {

@@ -22,3 +22,12 @@ export function validateLease(value: unknown): asserts value is Lease {
   validateNonEmptyString(lease.owner, 'lease.owner');
   validateNonEmptyString(lease.token, 'lease.token');
 }
+
+/** Checks forgetShards' arguments: a stream name and an array of shard ids (duplicates dropped). */
+export function validateShardIds(streamName: unknown, shardIds: unknown): string[] {
+  validateNonEmptyString(streamName, 'streamName');
+  if (!Array.isArray(shardIds))
+    throw new InvalidOptionError('shardIds', shardIds, 'must be an array of shard ids');
+  for (const shardId of shardIds as unknown[]) validateNonEmptyString(shardId, 'shardId');
+  return [...new Set(shardIds as string[])];
+}

@@ -26,6 +26,7 @@ import { RecordFanOut } from './RecordFanOut.js';
 import { RunWaits } from './RunWaits.js';
 import type { ShardAssignment } from './ShardAssignment.js';
 import { forgetGoneShards } from './forgetGoneShards.js';
+import { goneShardCleanup, type GoneShardCleanup } from './GoneShardCleanup.js';
 import { ShardDirectory } from './ShardDirectory.js';
 import { createShardReader } from './ShardReader.js';
 import { callerClientDeadline } from './CallerClientDeadline.js';
@@ -50,6 +51,7 @@ export class KinesisConsumer {
   private readonly gate: InFlightGate;
   private readonly leases: LeaseManager;
   private readonly directory: ShardDirectory;
+  private readonly cleanup: GoneShardCleanup;
   private readonly assignment: ShardAssignment;
   private readonly fanOut: RecordFanOut;
   private readonly health: CheckpointerHealth;
@@ -119,6 +121,7 @@ export class KinesisConsumer {
       },
     });
     this.directory = new ShardDirectory(this.client, options, this.emitEvent, (ms) => this.waits.wait(ms));
+    this.cleanup = goneShardCleanup(fenced, options, () => this.running);
     this.fanOut = new RecordFanOut(
       config.tracked,
       this.streamName,
@@ -332,7 +335,7 @@ export class KinesisConsumer {
   private async refresh(): Promise<void> {
     if (this.directory.listing) return;
     const error = await this.directory.refresh(() => this.running);
-    if (error === undefined) forgetGoneShards(this.directory, this.shards, this.leases);
+    if (error === undefined) forgetGoneShards(this.directory, this.shards, this.leases, this.cleanup);
     if (error !== undefined && !error.retriable) this.fail(error);
     if (this.running) this.assignment.trigger();
   }

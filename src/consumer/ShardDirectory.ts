@@ -35,6 +35,10 @@ export class ShardDirectory {
   /** Closed shards with nothing stored that a child's (or later descendant's) stored position shows done. */
   private readonly doneByDescendants = new Set<string>();
   private listings = 0;
+  /** How many listings have started; the last successful one's ordinal; changes of the shard set. */
+  private startedCount = 0;
+  private listed = 0;
+  private changeCount = 0;
 
   constructor(
     private readonly client: KinesisClient,
@@ -65,6 +69,21 @@ export class ShardDirectory {
     return this.listings > 0;
   }
 
+  /** How many listings have started so far. */
+  get startedListings(): number {
+    return this.startedCount;
+  }
+
+  /** The ordinal of the last successful listing (how many had started when it started). */
+  get listedOrdinal(): number {
+    return this.listed;
+  }
+
+  /** How many times a listing changed the set of shards. */
+  get changes(): number {
+    return this.changeCount;
+  }
+
   has(shardId: string): boolean {
     return this.known.has(shardId);
   }
@@ -85,15 +104,20 @@ export class ShardDirectory {
     try {
       for (;;) {
         try {
+          const ordinal = (this.startedCount += 1);
           const shards = await this.listAll();
           if (!running()) return undefined;
+          this.listed = ordinal;
           const changed =
             shards.length !== this.known.size || shards.some((s) => !this.known.has(s.ShardId ?? ''));
           this.known = new Map(
             shards.filter((s) => s.ShardId !== undefined).map((s) => [s.ShardId as string, s]),
           );
           this.forgetUnlisted();
-          if (changed) this.onEvent({ type: 'shards-discovered', shardIds: this.shardIds });
+          if (changed) {
+            this.changeCount += 1;
+            this.onEvent({ type: 'shards-discovered', shardIds: this.shardIds });
+          }
           return undefined;
         } catch (caught) {
           const error = classifyError(caught, { streamName: options.address.streamName });
@@ -125,9 +149,11 @@ export class ShardDirectory {
    * Whether `shardIds` (of leases in the group's table) name a shard neither known nor reported
    * by an earlier call: one to list the shards again for (another worker followed a resharding).
    * A shard a listing since did not show is gone from the stream (trimmed after a resharding, its
-   * lease left behind): it is not reported again, and the periodic listing covers the rest.
+   * lease left behind): it is not reported again, and the periodic listing covers the rest. Only
+   * the reported shards still among `shardIds` are remembered (see keepReported).
    */
   newlyUnknown(shardIds: readonly string[]): boolean {
+    this.keepReported(shardIds);
     let found = false;
     for (const shardId of shardIds) {
       if (this.known.has(shardId) || this.unknownReported.has(shardId)) continue;
@@ -135,6 +161,18 @@ export class ShardDirectory {
       found = true;
     }
     return found;
+  }
+
+  /**
+   * Keeps of the reported unknown shards only those among `shardIds` (the unknown shards of the
+   * latest lease snapshot), so the set holds no more than the group's store has left over (a
+   * lease whose state was forgotten leaves it; one that came back is reported once more).
+   */
+  private keepReported(shardIds: readonly string[]): void {
+    if (this.unknownReported.size === 0) return;
+    const current = new Set(shardIds);
+    for (const shardId of this.unknownReported)
+      if (!current.has(shardId)) this.unknownReported.delete(shardId);
   }
 
   /** The known parents of a shard. */

@@ -3,6 +3,7 @@ import { conformanceCheckpoints } from './conformanceCheckpoints.js';
 import { conformanceInstances } from './conformanceInstances.js';
 import { conformanceClose } from './conformanceClose.js';
 import { conformanceCoordination } from './conformanceCoordination.js';
+import { conformanceForgetShards } from './conformanceForgetShards.js';
 import { conformanceHandoffs } from './conformanceHandoffs.js';
 import { conformanceLeases } from './conformanceLeases.js';
 import { conformanceListLeases } from './conformanceListLeases.js';
@@ -50,6 +51,7 @@ export function describeCheckpointerConformance(
     conformanceLeases(s);
     conformanceCheckpoints(s);
     conformanceListLeases(s);
+    conformanceForgetShards(s);
     conformanceClose(s);
     conformanceInstances(s);
     conformanceHandoffs(s);

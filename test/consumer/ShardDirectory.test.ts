@@ -105,3 +105,32 @@ test('a shard a later listing no longer shows (trimmed) is forgotten: nothing ke
   expect(dir.isEnded('p')).toBe(false);
   expect(await dir.openShards(store({ p: end }))).toEqual(['c']);
 });
+
+test('newlyUnknown reports an unlisted shard once, and keeps only the ids the latest leases still name', async () => {
+  const { dir } = await directory([open('c')]);
+  const reported = () => (dir as unknown as { unknownReported: Set<string> }).unknownReported;
+  expect(dir.newlyUnknown(['t1', 't2'])).toBe(true);
+  expect(dir.newlyUnknown(['t1', 't2'])).toBe(false); // reported already
+  // t1's state was forgotten: its lease is gone from the store, and from what is kept here.
+  expect(dir.newlyUnknown(['t2'])).toBe(false);
+  expect([...reported()]).toEqual(['t2']);
+  // Many trimmed shards over many cycles: what is kept follows the store, not the history.
+  for (let cycle = 0; cycle < 50; cycle += 1) dir.newlyUnknown([`x${cycle}`]);
+  expect([...reported()]).toEqual(['x49']);
+});
+
+test('counts listings started, the last successful one and changes of the shard set', async () => {
+  let shards = [open('a')];
+  const dir = new ShardDirectory(
+    { send: async () => ({ Shards: shards }) } as unknown as KinesisClient,
+    resolveConsumerOptions({ streamName: 'orders' }),
+    () => undefined,
+    () => Promise.resolve(),
+  );
+  await dir.refresh(() => true);
+  await dir.refresh(() => true);
+  expect([dir.startedListings, dir.listedOrdinal, dir.changes]).toEqual([2, 2, 1]);
+  shards = [open('a'), open('b')];
+  await dir.refresh(() => true);
+  expect([dir.startedListings, dir.listedOrdinal, dir.changes]).toEqual([3, 3, 2]);
+});

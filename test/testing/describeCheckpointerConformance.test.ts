@@ -95,6 +95,7 @@ describe('describeCheckpointerConformance', () => {
         'leases > kills a released lease at once: no renew, checkpoint or shard end through it, even before anyone takes it',
         'checkpoints > stores the shard end marker, which is final',
         'listLeases > shows owners, expiry and checkpoints of the stream',
+        'forgetShards (when implemented) > removes the state of shards no one holds and keeps a held one',
         'close > closes idempotently and refuses later calls with CheckpointerClosedError',
         'close > refuses the calls through a lease after close() too: nothing is written once closed',
       ].map((name) => prefix + name),

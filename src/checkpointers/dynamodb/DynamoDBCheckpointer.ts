@@ -14,6 +14,7 @@ import {
   validateLease,
   validateNonEmptyString,
   validateShardAddress,
+  validateShardIds,
 } from '../validateCheckpointerArguments.js';
 import { publishedCapOf } from '../publishedCap.js';
 import { validateCheckpointPosition } from '../validateCheckpointPosition.js';
@@ -21,6 +22,7 @@ import { acquireLeaseItem } from './acquireLeaseItem.js';
 import { byShardId } from './byShardId.js';
 import type { DynamoDBCallPolicy } from './callDynamoDB.js';
 import { createDynamoDBClient, type DynamoDBClientInUse } from './createDynamoDBClient.js';
+import { forgetLeaseItems } from './forgetLeaseItems.js';
 import type { DynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
 import type { DynamoDBLeaseContext } from './DynamoDBLeaseContext.js';
 import { HandoffObservations } from './HandoffObservations.js';
@@ -183,6 +185,17 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       const at = this.options.now();
       const items = await this.context.store.scan(table, streamName);
       return items.map((item) => this.context.held.infoOf(table, streamName, item, at)).sort(byShardId);
+    });
+  }
+
+  /** Deletes the lease items of gone shards no one holds (see Checkpointer.forgetShards). */
+  forgetShards(streamName: string, shardIds: readonly string[]): Promise<string[]> {
+    return this.run('forget shards', async () => {
+      const ids = validateShardIds(streamName, shardIds);
+      const table = await this.table(streamName);
+      return forgetLeaseItems(this.context, table, streamName, ids, (shardId, step) =>
+        this.serialized(table, streamName, shardId, step),
+      );
     });
   }
 

@@ -226,6 +226,38 @@ export class LeaseItemStore {
   }
 
   /**
+   * Deletes a shard's lease item on condition that its `leaseCounter` is still `counter` (no
+   * take, renewal or checkpoint since it was read; undefined: the item has none). 'condition-failed'
+   * if it changed or is gone (a retried delete whose first attempt landed answers so too).
+   */
+  deleteAtCounter(
+    table: string,
+    streamName: string,
+    shardId: string,
+    counter: string | undefined,
+  ): Promise<unknown> {
+    return callDynamoDB<unknown>(
+      this.policy,
+      { operation: 'DeleteItem', tableName: table, context: { streamName, shardId } },
+      () =>
+        new this.sdk.DeleteItemCommand({
+          TableName: table,
+          Key: this.keyOf(streamName, shardId),
+          ConditionExpression:
+            counter === undefined
+              ? 'attribute_exists(#key) AND attribute_not_exists(#counter)'
+              : '#counter = :counter',
+          ExpressionAttributeNames:
+            counter === undefined
+              ? { '#key': KCL.leaseKey, '#counter': KCL.leaseCounter }
+              : { '#counter': KCL.leaseCounter },
+          ...(counter === undefined ? {} : { ExpressionAttributeValues: { ':counter': { N: counter } } }),
+        }),
+      HANDLED_CONDITION,
+    );
+  }
+
+  /**
    * Applies `update` and moves `leaseCounter` from `counter` to `next`, on condition that the
    * item still has that counter and `lease.owner`. Removes the token of the write that took the
    * lease (see TAKE_TOKEN): once the holder wrote through it, the take is settled.

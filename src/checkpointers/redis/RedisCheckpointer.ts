@@ -21,6 +21,7 @@ import {
   validateNonEmptyString,
   validateShardAddress,
 } from '../validateCheckpointerArguments.js';
+import { forgetRedisShards } from './forgetRedisShards.js';
 import { readLeaseSnapshot } from './readLeaseSnapshot.js';
 import { RedisCaller } from './RedisCaller.js';
 import type { RedisClient } from './RedisClient.js';
@@ -222,6 +223,11 @@ export class RedisCheckpointer implements LeaseCoordinator {
         ...(owner !== undefined ? { owner, expiresAt } : {}),
         ...(checkpoint !== undefined ? { checkpoint } : {}),
       }));
+  }
+
+  /** Removes the state of gone shards no one holds (see Checkpointer.forgetShards): one script. */
+  forgetShards(streamName: string, shardIds: readonly string[]): Promise<string[]> {
+    return forgetRedisShards(this.caller, this.keys, streamName, shardIds);
   }
 
   async heartbeat(streamName: string, workerId: string, options?: HeartbeatOptions): Promise<number> {

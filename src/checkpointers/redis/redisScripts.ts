@@ -2,6 +2,7 @@ import { RedisScript } from './RedisScript.js';
 import { ACQUIRE_LEASE_LUA } from './scripts/acquireLease.lua.js';
 import { CANCEL_HANDOFF_LUA } from './scripts/cancelHandoff.lua.js';
 import { CHECKPOINT_LUA } from './scripts/checkpoint.lua.js';
+import { FORGET_SHARDS_LUA } from './scripts/forgetShards.lua.js';
 import { HEARTBEAT_LUA } from './scripts/heartbeat.lua.js';
 import { LEAVE_GROUP_LUA } from './scripts/leaveGroup.lua.js';
 import { LIVE_WORKERS_LUA } from './scripts/liveWorkers.lua.js';
@@ -24,4 +25,5 @@ export const REDIS_SCRIPTS = {
   requestHandoff: new RedisScript('requestHandoff', REQUEST_HANDOFF_LUA),
   cancelHandoff: new RedisScript('cancelHandoff', CANCEL_HANDOFF_LUA),
   readStream: new RedisScript('readStream', READ_STREAM_LUA),
+  forgetShards: new RedisScript('forgetShards', FORGET_SHARDS_LUA),
 };

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
+import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
+
+const LEASE_MS = 6000;
+
+let dynamo: TestDynamoDB;
+beforeAll(async () => {
+  dynamo = await startTestDynamoDB();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
+
+test('a shard forgotten while another process takes its lease: the delete is conditioned on the counter it read', async () => {
+  let time = Date.now();
+  const tableName = uniqueTableName('forget');
+  const open = () =>
+    new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName,
+      failoverTimeMs: LEASE_MS,
+      now: () => time,
+    });
+  const forgetter = open();
+  const taker = open();
+  const streamName = `stream-${randomUUID()}`;
+  const outcomes = { kept: 0, forgotten: 0 };
+  try {
+    for (let round = 0; round < 15; round += 1) {
+      const shardId = `shardId-${String(round).padStart(12, '0')}`;
+      const lease = await forgetter.acquireLease(streamName, shardId, 'worker-a');
+      if (lease === undefined) throw new Error('not acquired');
+      await forgetter.markShardEnd(lease);
+      await forgetter.releaseLease(lease);
+      const [taken, forgotten] = await Promise.all([
+        taker.acquireLease(streamName, shardId, 'worker-b'),
+        forgetter.forgetShards(streamName, [shardId]),
+      ]);
+      const stored = await taker.getCheckpoint(streamName, shardId);
+      if (forgotten.includes(shardId)) {
+        // Deleted before the take wrote: the take found nothing (refused) or took a fresh item.
+        outcomes.forgotten += 1;
+        expect(stored).toBeUndefined();
+      } else {
+        // The take wrote first: the delete's condition failed, the lease and SHARD_END stay.
+        outcomes.kept += 1;
+        if (taken === undefined) throw new Error(`round ${round}: kept, yet the take was refused`);
+        expect(stored).toEqual({ kind: 'shard-end' });
+      }
+      if (taken !== undefined) {
+        await taker.renewLease(taken);
+        await taker.releaseLease(taken);
+      }
+      time += 1;
+    }
+    expect(outcomes.kept + outcomes.forgotten).toBe(15);
+  } finally {
+    await Promise.all([forgetter.close(), taker.close()]);
+  }
+});
+
+test('keeps a lease another process holds until its counter stood still for the failover time', async () => {
+  let time = Date.now();
+  const tableName = uniqueTableName('forget');
+  const open = () =>
+    new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName,
+      failoverTimeMs: LEASE_MS,
+      now: () => time,
+    });
+  const holder = open();
+  const forgetter = open();
+  const streamName = `stream-${randomUUID()}`;
+  const shardId = 'shardId-000000000000';
+  try {
+    const lease = await holder.acquireLease(streamName, shardId, 'worker-a');
+    if (lease === undefined) throw new Error('not acquired');
+    await holder.markShardEnd(lease);
+    // First seen now: live for a whole failover time on the forgetter's clock.
+    expect(await forgetter.forgetShards(streamName, [shardId])).toEqual([]);
+    time += LEASE_MS - 1;
+    expect(await forgetter.forgetShards(streamName, [shardId])).toEqual([]);
+    time += 1;
+    expect(await forgetter.forgetShards(streamName, [shardId])).toEqual([shardId]);
+    expect(await forgetter.listLeases(streamName)).toEqual([]);
+  } finally {
+    await Promise.all([holder.close(), forgetter.close()]);
+  }
+});
