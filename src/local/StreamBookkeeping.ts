@@ -104,10 +104,8 @@ export class StreamBookkeeping {
       // CreateStream's Tags (checked before it was passed on) are the stream's from the start:
       // listed while it is CREATING, changed or removed by the tag operations meanwhile.
       if (operation === 'CreateStream' && isTagMap(payload.Tags)) tags.tagStream(streamName, payload.Tags);
-      if (operation === 'CreateStream') {
-        this.deleted.delete(streamName);
-        tagged = creationTags.hold(streamName, payload.Tags);
-      } else this.deleted.add(streamName);
+      if (operation === 'CreateStream') this.deleted.delete(streamName);
+      else this.deleted.add(streamName);
     }
     if (!RESHARDING_OPERATIONS.has(operation)) return;
     this.forgetStream(streamName, createdOrDeleted);

@@ -241,11 +241,6 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
     try {
       for await (const line of input) {
         lines += 1;
-        const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-        if (line.trim() === '') {
-          emptyLines += 1;
-          continue;
-        }
         if (typeof line !== 'string') {
           fail(
             lines,
@@ -255,7 +250,10 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
           );
           continue;
         }
-        if (line.trim() === '') continue;
+        if (line.trim() === '') {
+          emptyLines += 1;
+          continue;
+        }
         let item: unknown;
         try {
           item = stringItems ? line : parseJsonLine(line);
