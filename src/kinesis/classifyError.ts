@@ -97,6 +97,7 @@ const CONNECTION_CODES = new Set([
   'ERR_HTTP2_STREAM_ERROR',
   'ERR_HTTP2_GOAWAY_SESSION',
   'ERR_HTTP2_SESSION_ERROR',
+  'ERR_HTTP2_STREAM_CANCEL',
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_HEADERS_TIMEOUT',
@@ -144,12 +145,21 @@ const CODE_TOKEN = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\bE[A-Z]{3,}\b/g;
 const TLS_MESSAGES =
   /certificate|wrong version number|SSL routines|altnames|Client network socket disconnected before secure TLS/i;
 
+/**
+ * Node's code for an HTTP/2 request cancelled before it was sent: its session closed before it
+ * connected (the host not found, the connection refused); the reason is the error's `cause`.
+ */
+const PENDING_STREAM_CANCELLED = 'ERR_HTTP2_STREAM_CANCEL';
+
 /** The Node code named in a wrapped error's text, if it is a known connection failure. */
 function codeInText(text: string): string | undefined {
+  let found: string | undefined;
   for (const token of text.match(CODE_TOKEN) ?? []) {
-    if (CONNECTION_CODES.has(token)) return token;
+    // A cancelled HTTP/2 request's text goes on with its reason: "(caused by: connect ...)".
+    if (token !== PENDING_STREAM_CANCELLED && CONNECTION_CODES.has(token)) return token;
+    if (CONNECTION_CODES.has(token)) found ??= token;
   }
-  return TLS_MESSAGES.test(text) ? 'EPROTO' : undefined;
+  return found ?? (TLS_MESSAGES.test(text) ? 'EPROTO' : undefined);
 }
 
 /** What classifyError reads from an unknown thrown value. */
@@ -184,6 +194,13 @@ function readFacts(error: unknown): ErrorFacts {
   else message = stringField(error, 'message') ?? String(error);
   let name = stringField(error, 'name');
   let code = stringField(error, 'code') ?? stringField(error, 'Code');
+  if (name === 'AggregateError' && code !== undefined) {
+    // Node's failure of every address tried for one host (autoSelectFamily): its code is the
+    // first attempt's, its message empty.
+    name = undefined;
+    if (stringField(error, 'message') === undefined) message = aggregatedMessages(error) || message;
+  }
+  if (code === PENDING_STREAM_CANCELLED) code = causeConnectionCode(error) ?? code;
   const wrapped = typeof status === 'number' ? null : SDK_WRAPPER.exec(message);
   if (wrapped !== null) {
     name ??= wrapped[1];
@@ -201,6 +218,19 @@ function readFacts(error: unknown): ErrorFacts {
     sdkThrottling: field(retryable, 'throttling') === true,
     clockSkewCorrected: field(metadata, 'clockSkewCorrected') === true,
   };
+}
+
+/** The connection failure code of `error`'s cause, if it has one. */
+function causeConnectionCode(error: unknown): string | undefined {
+  const code = stringField(field(error, 'cause'), 'code');
+  return code !== undefined && CONNECTION_CODES.has(code) ? code : undefined;
+}
+
+/** The messages of an AggregateError's errors, one after the other. */
+function aggregatedMessages(error: unknown): string {
+  const errors = field(error, 'errors');
+  if (!Array.isArray(errors)) return '';
+  return errors.map((each: unknown) => stringField(each, 'message') ?? String(each)).join('; ');
 }
 
 function isConnectionFailure(facts: ErrorFacts): boolean {

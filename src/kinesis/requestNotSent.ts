@@ -15,6 +15,8 @@ export function wasNotSent(thrown: unknown): boolean {
   for (let depth = 0; depth < 2 && typeof error === 'object' && error !== null; depth += 1) {
     try {
       if ((error as { [NOT_SENT]?: unknown })[NOT_SENT] === true) return true;
+      // Node's HTTP/2 request cancelled while it waited for its session to connect.
+      if ((error as { code?: unknown }).code === 'ERR_HTTP2_STREAM_CANCEL') return true;
       error = (error as { cause?: unknown }).cause;
     } catch {
       // A value whose fields cannot be read (see classifyError): no sign it was not sent.
