@@ -39,7 +39,8 @@ export async function* inputLines(
   let overlong = -1;
   const add = (piece: Buffer): void => {
     if (overlong >= 0) overlong += piece.length;
-    else if (held + piece.length > maxLineBytes) {
+    // One byte more than the bound may be the CR of a CRLF: take() tells.
+    else if (held + piece.length > maxLineBytes + 1) {
       overlong = held + piece.length;
       parts = [];
       held = 0;
@@ -50,6 +51,9 @@ export async function* inputLines(
   };
   let first = true;
   const take = (): string | OverlongLine => {
+    const lastPart = parts[parts.length - 1];
+    const lineEndCr = lastPart !== undefined && lastPart[lastPart.length - 1] === CARRIAGE_RETURN;
+    if (overlong < 0 && held - (lineEndCr ? 1 : 0) > maxLineBytes) overlong = held;
     let line: string | OverlongLine = overlong >= 0 ? { overlongBytes: overlong } : lineText(parts, held);
     // A byte order mark opens the input, not its first line (as a UTF-8 decoder reads it).
     if (first && typeof line === 'string' && line.startsWith(BYTE_ORDER_MARK)) line = line.slice(1);

@@ -49,6 +49,18 @@ describe('inputLines', () => {
     ]);
   });
 
+  it('does not count the CR of a CRLF against the bound, wherever the chunks end', async () => {
+    expect(await linesOf(['12345678\r\n', '12345678\r', '\n', '123456789\r\n', '1234567\r\r\n'], 8)).toEqual([
+      '12345678',
+      '12345678',
+      { overlongBytes: 10 },
+      '1234567\r',
+    ]);
+    expect(await linesOf(['12345678\r'], 8)).toEqual(['12345678']);
+    expect(await linesOf(['123456789'], 8)).toEqual([{ overlongBytes: 9 }]);
+    expect(await linesOf(['12345678', '9\n'], 8)).toEqual([{ overlongBytes: 9 }]);
+  });
+
   it('gives no further line once aborted, and ignores the input then destroyed', async () => {
     const input = new PassThrough();
     const reading = new AbortController();
