@@ -1,3 +1,4 @@
+import { itemAcceptedHook } from '../producer/itemAcceptedHook.js';
 import { Producer as NodeProducer } from '../producer/Producer.js';
 import { browserProducerOptions, type BrowserProducerOptions } from './browserProducerOptions.js';
 import { HiddenPageFlush } from './HiddenPageFlush.js';
@@ -19,7 +20,7 @@ export class Producer<T> extends NodeProducer<T> {
   }
 
   /** Told as each item is in (not as it is given: one may wait for room while the page hides). */
-  protected override itemAccepted(): void {
+  protected override [itemAcceptedHook](): void {
     this.pageFlush.itemTaken();
   }
 }

@@ -9,6 +9,7 @@ import { FlushFailures } from './FlushFailures.js';
 import { CloseDeadline } from './CloseDeadline.js';
 import { DeadlineAbortCounts } from './DeadlineAbortCounts.js';
 import { checkOptionNames } from './knownOptionNames.js';
+import { itemAcceptedHook } from './itemAcceptedHook.js';
 import { validateFlushOn } from './flushOn.js';
 import type { PreparedItem } from './OutgoingRecord.js';
 import type { DeliveryWaiter, WaitingPut } from './WaitingPut.js';
@@ -283,7 +284,7 @@ export class Producer<T> {
     if (this.waiting.length === 0 && this.engine.hasRoomFor(prepared.size) && !this.bound()) {
       this.lastAccepted = index;
       this.engine.accept(prepared);
-      this.itemAccepted();
+      this[itemAcceptedHook]();
       return index;
     }
     const accepted = new Promise<number>((resolve, reject) =>
@@ -315,7 +316,7 @@ export class Producer<T> {
         this.waiting.shift();
         this.lastAccepted = next.prepared.index;
         this.engine.accept(next.prepared, mapArrived);
-        this.itemAccepted();
+        this[itemAcceptedHook]();
         next.accepted();
       }
     } finally {
@@ -323,8 +324,8 @@ export class Producer<T> {
     }
   }
 
-  /** Called as each item is accepted (at once or after waiting for room), for a subclass. */
-  protected itemAccepted(): void {
+  /** Called as each item is accepted (at once or after waiting for room), for the browser's. */
+  protected [itemAcceptedHook](): void {
     // Nothing here.
   }
 
