@@ -4,6 +4,7 @@ import { writeLog } from '../logging/writeLog.js';
 import { CheckpointerFence } from './CheckpointerFence.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
+import type { GoneShardCleanup } from './GoneShardCleanup.js';
 import type { LeaseManager } from './LeaseManager.js';
 import type { ShardAssignment } from './ShardAssignment.js';
 import type { ShardReadings } from './ShardReadings.js';
@@ -16,12 +17,15 @@ export interface FinalWritesParts {
   readonly shards: ShardReadings;
   readonly leases: LeaseManager;
   readonly registration: StreamConsumerRegistration | undefined;
+  /** The cleanup of trimmed shards' state: the stop waits for its call under way, last. */
+  readonly cleanup?: GoneShardCleanup;
 }
 
 /**
  * The writes of a consumer's stop once the pipelines are done: the assignment's stop, every
- * reading's last checkpoint, the lease releases, leaving the group and deregistering
- * (`deregisterOnStop`), in that order, within `finalWritesTimeoutMs`. Past it the run is cut
+ * reading's last checkpoint, the lease releases, leaving the group, deregistering
+ * (`deregisterOnStop`) and the end of the trimmed-shard cleanup's call under way
+ * (GoneShardCleanup), in that order, within `finalWritesTimeoutMs`. Past it the run is cut
  * short: the checkpointer calls under way are no longer waited for (their answers are ignored,
  * and no new call is made: CheckpointerFence), every reading, lease, wait and timer of the run
  * ends, and final-writes-timeout names the shards left unwritten and the leases left to run out.
@@ -52,13 +56,15 @@ export class ConsumerFinalWrites {
   }
 
   /** Each step starts only while there is time. */
-  private async steps({ assignment, shards, leases, registration }: FinalWritesParts): Promise<void> {
+  private async steps(parts: FinalWritesParts): Promise<void> {
+    const { assignment, shards, leases, registration, cleanup } = parts;
     const steps = [
       () => assignment.stop(),
       () => shards.stopAll(),
       () => leases.releaseAll((shardId) => assignment.requesterOf(shardId)),
       () => assignment.leave(),
       () => this.deregister(registration),
+      () => cleanup?.stop(),
     ];
     for (const step of steps) {
       if (this.cut) return;

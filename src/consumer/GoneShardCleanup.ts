@@ -25,6 +25,12 @@ export interface GoneShardCleanupOptions {
   readonly logger?: Logger | undefined;
 }
 
+/** A failed pass waits retryMs, doubled for each failure in a row up to this many times. */
+const MAX_DOUBLINGS = 6;
+
+/** Shards per forgetShards call (a DynamoDB checkpointer makes two requests per shard). */
+const FORGET_BATCH = 25;
+
 /** The group's stored state as one read saw it. */
 interface StoredRead {
   readonly leases: readonly LeaseInfo[];
@@ -54,23 +60,46 @@ export class GoneShardCleanup {
   private readChanges = -1;
   /** When to read again though the listing did not change: gone shards stayed stored (the read they stayed in + retryMs). */
   private retryAt: number | undefined;
-  private busy = false;
+  /** Failed passes in a row (none since a checkpointer call of the cleanup succeeded). */
+  private failures = 0;
+  /** The step under way (read: listLeases; forget: forgetShards), and the one that last failed. */
+  private step: 'read' | 'forget' = 'read';
+  private failedStep: 'read' | 'forget' = 'read';
+  /** The pass under way (its checkpointer calls), if any. */
+  private passing: Promise<void> | undefined;
 
   constructor(private readonly options: GoneShardCleanupOptions) {}
 
   /** After a successful listing: forgets what it may, then reads the stored state when due. */
   afterListing(listing: ShardListing): void {
-    if (this.busy || this.options.checkpointer.forgetShards === undefined) return;
-    this.busy = true;
-    this.pass(listing)
+    if (this.passing !== undefined || this.options.checkpointer.forgetShards === undefined) return;
+    this.passing = this.pass(listing)
       .catch((error: unknown) => {
         this.read = undefined;
         this.readChanges = listing.changes;
-        this.retryAt = this.options.now() + this.options.retryMs;
-        const { logger, streamName } = this.options;
-        writeLog(logger, 'warn', 'could not forget the state of trimmed shards', { streamName, error });
+        this.failures += 1;
+        this.failedStep = this.step;
+        const { logger, streamName, running, retryMs } = this.options;
+        this.retryAt = this.options.now() + retryMs * 2 ** Math.min(this.failures - 1, MAX_DOUBLINGS);
+        // A lasting failure (say, no permission to delete) is warned of once, then retried ever
+        // more rarely; once the consumer stops, its caller may close the checkpointer: no warning.
+        const level = running() && this.failures === 1 ? 'warn' : 'debug';
+        writeLog(logger, level, 'could not forget the state of trimmed shards', {
+          streamName,
+          failures: this.failures,
+          error,
+        });
       })
-      .finally(() => (this.busy = false));
+      .finally(() => (this.passing = undefined));
+  }
+
+  /**
+   * Resolves once the pass under way (if any) ended: the consumer's stop waits for it, so no call
+   * of the cleanup reaches the checkpointer after the consumer stopped. No pass starts a new
+   * call once `running` is false.
+   */
+  async stop(): Promise<void> {
+    await this.passing;
   }
 
   private async pass(listing: ShardListing): Promise<void> {
@@ -85,7 +114,9 @@ export class GoneShardCleanup {
       const ready = gone.filter((shardId) =>
         listing.childrenOf(shardId).every((child) => !listing.has(child) || positioned.has(child)),
       );
+      this.step = 'forget';
       const forgotten = ready.length === 0 || !running() ? [] : await this.forget(ready);
+      if (ready.length > 0) this.succeeded('forget');
       if (forgotten.length > 0)
         writeLog(this.options.logger, 'debug', 'state of trimmed shards forgotten', {
           streamName,
@@ -96,15 +127,31 @@ export class GoneShardCleanup {
     const retry = this.retryAt !== undefined && now() >= this.retryAt;
     if (this.read !== undefined || !running() || (listing.changes === this.readChanges && !retry)) return;
     const changes = listing.changes;
+    this.step = 'read';
     const leases = await checkpointer.listLeases(streamName);
+    this.succeeded('read');
     this.read = { leases, afterListings: listing.startedListings, at: now() };
     this.readChanges = changes;
     this.retryAt = undefined;
   }
 
+  /**
+   * Ends the failure streak when `step` (the one that failed, or any for a forget) succeeded: a
+   * read that works again does not end a streak of failed deletes.
+   */
+  private succeeded(step: 'read' | 'forget'): void {
+    if (step === 'forget' || this.failedStep === 'read') this.failures = 0;
+  }
+
+  /** A few shards per call, none once stopped: a stop waits for one call at most. */
   private async forget(shardIds: string[]): Promise<string[]> {
-    const { checkpointer, streamName } = this.options;
-    return (await checkpointer.forgetShards?.(streamName, shardIds)) ?? [];
+    const { checkpointer, streamName, running } = this.options;
+    const forgotten: string[] = [];
+    for (let start = 0; start < shardIds.length && running(); start += FORGET_BATCH) {
+      const batch = shardIds.slice(start, start + FORGET_BATCH);
+      forgotten.push(...((await checkpointer.forgetShards?.(streamName, batch)) ?? []));
+    }
+    return forgotten;
   }
 }
 

@@ -15,6 +15,7 @@ import { newShardCounters, type ShardCounters } from './ShardCounters.js';
 import type { ShardDirectory, StoredShard } from './ShardDirectory.js';
 import { ShardReading } from './ShardReading.js';
 import type { ShardReadingHost } from './ShardReadingHost.js';
+import { STALL_COOLDOWN_HEARTBEATS, StallCooldowns } from './StallCooldowns.js';
 
 export interface ShardReadingsOptions {
   readonly options: ResolvedConsumerOptions;
@@ -40,8 +41,6 @@ export interface ShardReadingsOptions {
 
 /** Least time between two listings caused by a stale view of the shards. */
 const STALE_REFRESH_MS = 2000;
-/** Heartbeats during which a worker leaves a shard it gave up (stalled reads) to other workers. */
-const STALL_COOLDOWN_HEARTBEATS = 3;
 
 /**
  * The consumer's readings, one per shard being read, and what the shard assignment asks of
@@ -57,8 +56,8 @@ export class ShardReadings implements AssignmentHost {
   private readonly lostHolding = new Set<ShardReading>();
   /** Positions finished but not written when a lease was lost: written when the lease comes back. */
   private readonly unwritten = new Map<string, CheckpointPosition>();
-  /** Shards given up after stalled reads, until when this worker leaves them to others. */
-  private readonly coolingDown = new Map<string, number>();
+  /** Shards given up after stalled reads, left to other workers for a few heartbeats. */
+  private readonly cooldowns: StallCooldowns;
   private readonly options: ResolvedConsumerOptions;
   private readonly checkpointer: Checkpointer;
   private readonly leases: LeaseManager;
@@ -69,6 +68,12 @@ export class ShardReadings implements AssignmentHost {
     this.checkpointer = config.checkpointer;
     this.leases = config.leases;
     this.directory = config.directory;
+    const { checkpointer, options } = config;
+    const heartbeatMs = isLeaseCoordinator(checkpointer) ? checkpointer.heartbeatIntervalMs : 0;
+    this.cooldowns = new StallCooldowns(
+      () => options.scheduler.now(),
+      STALL_COOLDOWN_HEARTBEATS * heartbeatMs,
+    );
   }
 
   private get streamName(): string {
@@ -206,18 +211,12 @@ export class ShardReadings implements AssignmentHost {
   }
 
   isCoolingDown(shardId: string): boolean {
-    const left = (this.coolingDown.get(shardId) ?? 0) - this.options.scheduler.now();
-    // (Longer left than the cooldown, in heartbeats of the margin: the wall clock went back.)
-    if (left > 0 && left <= STALL_COOLDOWN_HEARTBEATS * this.withdrawalMarginMs) return true;
-    this.coolingDown.delete(shardId);
-    return false;
+    return this.cooldowns.has(shardId);
   }
 
   /** The shard's reads stalled here: leave it to other workers for a few heartbeats. */
   private markStalled(shardId: string): void {
-    if (!isLeaseCoordinator(this.checkpointer)) return;
-    const cooldown = STALL_COOLDOWN_HEARTBEATS * this.checkpointer.heartbeatIntervalMs;
-    this.coolingDown.set(shardId, this.options.scheduler.now() + cooldown);
+    if (isLeaseCoordinator(this.checkpointer)) this.cooldowns.mark(shardId);
   }
 
   isHandingOver(shardId: string): boolean {

@@ -103,12 +103,12 @@ export class ShardSubscription implements ReadingSource {
     this.event = undefined;
   }
 
-  // Subscribing
+  // Subscribing (once the interval passed; a wall clock set back counts the last call as made now)
   private subscribe(): void {
     const { scheduler, subscriber, shardId } = this.options;
     const now = scheduler.now();
-    this.lastAnswerAt = Math.min(Math.max(this.lastCallAt, this.lastAnswerAt), now); // if the clock went back
-    const wait = this.lastAnswerAt + SUBSCRIBE_INTERVAL_MS - now;
+    [this.lastCallAt, this.lastAnswerAt] = [Math.min(this.lastCallAt, now), Math.min(this.lastAnswerAt, now)];
+    const wait = Math.max(this.lastCallAt, this.lastAnswerAt) + SUBSCRIBE_INTERVAL_MS - now;
     if (wait > 0) {
       this.waitThen(wait, () => this.subscribe());
       return;
@@ -139,15 +139,15 @@ export class ShardSubscription implements ReadingSource {
     );
   }
 
-  /** LATEST again could skip what arrived since the first call: resume from its time instead. */
+  /** LATEST again (a call before this one, whatever the clock says) could skip what arrived since. */
   private startPosition(): IteratorRequest {
-    if (this.position.iteratorType === 'LATEST' && this.lastCallAt > this.startedAt && !this.gotEvent)
+    const again = this.attempt > 1 || this.lastCallAt > this.startedAt;
+    if (this.position.iteratorType === 'LATEST' && again && !this.gotEvent)
       return { iteratorType: 'AT_TIMESTAMP', timestamp: new Date(this.startedAt) };
     return this.position;
   }
 
   // Streaming
-
   private onEvents(attempt: number): void {
     const events = this.events;
     if (events === undefined) return;

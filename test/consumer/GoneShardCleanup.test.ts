@@ -32,10 +32,15 @@ class FakeListing implements ShardListing {
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
-function setup(options: { withoutForget?: boolean } = {}) {
+function setup(
+  options: { withoutForget?: boolean; onForget?: () => void; forgetFails?: () => boolean } = {},
+) {
   let now = 1_000_000;
   const memory = new MemoryCheckpointer({ leaseDurationMs: LEASE_MS, now: () => now });
   let reads = 0;
+  let running = true;
+  const warnings: string[] = [];
+  const forgetCalls: string[][] = [];
   // The memory checkpointer, counting reads; without forgetShards when asked.
   const checkpointer = Object.assign(Object.create(memory) as Checkpointer, {
     listLeases: (streamName: string) => {
@@ -45,7 +50,12 @@ function setup(options: { withoutForget?: boolean } = {}) {
     forgetShards:
       options.withoutForget === true
         ? undefined
-        : (streamName: string, shardIds: readonly string[]) => memory.forgetShards(streamName, shardIds),
+        : (streamName: string, shardIds: readonly string[]) => {
+            forgetCalls.push([...shardIds]);
+            options.onForget?.();
+            if (options.forgetFails?.() === true) return Promise.reject(new Error('AccessDenied'));
+            return memory.forgetShards(streamName, shardIds);
+          },
   });
 
   const listing = new FakeListing();
@@ -54,7 +64,12 @@ function setup(options: { withoutForget?: boolean } = {}) {
     streamName: STREAM,
     now: () => now,
     retryMs: LEASE_MS,
-    running: () => true,
+    running: () => running,
+    logger: {
+      debug: () => undefined,
+      warn: (message: string) => void warnings.push(message),
+      error: () => undefined,
+    },
   });
   /** One listing, then the cleanup's pass after it. */
   const list = async (shards: Record<string, readonly string[]>) => {
@@ -70,7 +85,18 @@ function setup(options: { withoutForget?: boolean } = {}) {
     else await memory.checkpoint(lease, { sequenceNumber: '100' });
     if (release) await memory.releaseLease(lease);
   };
-  return { memory, list, stored, write, reads: () => reads, advance: (ms: number) => (now += ms) };
+  return {
+    memory,
+    list,
+    stored,
+    write,
+    reads: () => reads,
+    advance: (ms: number) => (now += ms),
+    forgetCalls,
+    stop: () => (running = false),
+    cleanup,
+    warnings,
+  };
 }
 
 // Shard 0 split into 1 and 2, merged into 3.
@@ -161,4 +187,62 @@ test('does nothing with a checkpointer without forgetShards', async () => {
   await t.list(TRIMMED_0);
   expect(t.reads()).toBe(0);
   expect(await t.stored()).toEqual(['s0']);
+});
+
+test('a stop during a pass lets no further forgetShards call start: the stop waits for one call at most', async () => {
+  let stop = () => undefined as unknown;
+  const t = setup({ onForget: () => stop() });
+  stop = t.stop;
+  const gone = Array.from({ length: 60 }, (_, i) => `g${i}`);
+  for (const shardId of gone) await t.write(shardId, true);
+  await t.list({ s0: [] }); // reads the 60 gone shards
+  await t.list({ s0: [] }); // forgets: the consumer stops during the first call
+  await t.cleanup.stop();
+  expect(t.forgetCalls).toHaveLength(1);
+  expect(t.forgetCalls[0].length).toBeLessThan(gone.length);
+  expect((await t.stored()).length).toBe(gone.length - t.forgetCalls[0].length);
+});
+
+test('stop() resolves once the pass under way ended', async () => {
+  const t = setup();
+  await t.write('s0', true);
+  await t.list(ALL);
+  expect(t.reads()).toBe(1);
+  await t.cleanup.stop(); // nothing under way
+  t.stop();
+  await t.list(TRIMMED_0); // no new call once stopped
+  await t.cleanup.stop();
+  expect(t.forgetCalls).toEqual([]);
+  expect(t.reads()).toBe(1);
+});
+
+test('a lasting forgetShards failure is warned of once and retried ever more rarely; a success ends the streak', async () => {
+  let fails = true;
+  const t = setup({ forgetFails: () => fails });
+  await t.write('s0', true);
+  await t.write('s1', false);
+  await t.write('s2', false);
+  await t.list(ALL); // reads
+  const callTimes: number[] = [];
+  let elapsed = 0;
+  // A listing every 100 ms for 200 lease durations.
+  for (let i = 0; i < 2000; i += 1) {
+    const before = t.forgetCalls.length;
+    await t.list(TRIMMED_0);
+    if (t.forgetCalls.length > before) callTimes.push(elapsed);
+    t.advance(100);
+    elapsed += 100;
+  }
+  expect(t.warnings).toHaveLength(1);
+  expect(t.warnings[0]).toMatch(/could not forget the state of trimmed shards .*AccessDenied/);
+  // Each retry waits twice as long as the one before (1, 2, 4, ... lease durations, then 64).
+  const gaps = callTimes.slice(1).map((at, i) => at - callTimes[i]);
+  expect(gaps.slice(0, 5).every((gap, i) => gap >= LEASE_MS * 2 ** i)).toBe(true);
+  expect(callTimes.length).toBeLessThan(12);
+  expect(await t.stored()).toEqual(['s0', 's1', 's2']);
+  fails = false;
+  t.advance(64 * LEASE_MS);
+  await t.list(TRIMMED_0); // reads again
+  await t.list(TRIMMED_0); // forgets
+  expect(await t.stored()).toEqual(['s1', 's2']);
 });
