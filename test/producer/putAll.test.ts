@@ -23,10 +23,13 @@ describe('Producer.putAll() against the embedded Kinesis with limits on', () => 
     const streamName = uniqueStreamName('put-all');
     await kinesis.createStream(streamName, 1);
     const client = kinesis.createClient();
-    // 20 records/s and a queue of 10: most of the 40 items wait for a call's answer.
+    // 20 records/s and a queue of 10: most of the 40 items wait for a call's answer. One call at
+    // a time (preserveOrder): reports and the stream then follow the order the items were taken
+    // in; with several calls in flight, answers (and so reports) may come in another order.
     const producer = new Producer<number>({
       streamName,
       client,
+      preserveOrder: true,
       maxQueueSize: 10,
       putRateLimitPerShard: 20,
       batchSize: 10,
