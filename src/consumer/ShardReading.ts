@@ -15,6 +15,7 @@ import type { HandoffLimit } from './HandoffWait.js';
 import { ShardHandover } from './ShardHandover.js';
 import { ShardReadingLink } from './ShardReadingLink.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import { SubscriptionTakenOverError } from './errors/SubscriptionTakenOverError.js';
 import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
 import type { ShardCounters } from './ShardCounters.js';
 import type { RecordsPage } from './ShardReader.js';
@@ -284,12 +285,19 @@ export class ShardReading extends ShardReadingLink {
 
   private onSourceError(error: RxjsKinesisError): void {
     if (this.current !== 'reading') return;
+    // A lease that ran out: its next owner took the subscription over with the shard.
+    if (error instanceof SubscriptionTakenOverError && this.leaseRanOut()) return;
     this.settlement.settle(() => this.progress.clear());
     this.finish('failed');
     this.host.onError(error);
   }
 
   // Internals
+
+  /** The lease's deadline passed while timers were late (declared lost now): not a failure. */
+  private leaseRanOut(): boolean {
+    return !this.owns && this.current === 'lost';
+  }
 
   protected settledWhileDraining(): void {
     this.maybeEnd();

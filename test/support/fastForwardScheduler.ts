@@ -30,6 +30,14 @@ export class FastForwardScheduler implements SchedulerLike {
     }
   }
 
+  /**
+   * Moves the clock `ms` ahead without firing the timers that came due: they fire late (at their
+   * real time, or at the next advance()), as on an event loop that stalled while I/O went on.
+   */
+  stall(ms: number): void {
+    this.offset += ms;
+  }
+
   /** @internal */
   arm(dueAt: number, fire: () => void): Timer {
     const timer: Timer = { dueAt, fire, handle: undefined };
