@@ -57,7 +57,6 @@ export class ShardSubscription implements ReadingSource {
   private lastCallAt = Number.NEGATIVE_INFINITY;
   /** When the current call was answered: Kinesis counted it on arrival, between sending and this. */
   private lastAnswerAt = Number.NEGATIVE_INFINITY;
-  private gotEvent = false;
   /** Whether the current subscription delivered an event (it was open, not refused). */
   private streamed = false;
   private readonly startedAt: number;
@@ -139,10 +138,10 @@ export class ShardSubscription implements ReadingSource {
     );
   }
 
-  /** LATEST again (a call before this one, whatever the clock says) could skip what arrived since. */
+  /** LATEST again (after any call, whatever the clock says, even one that got events) could skip. */
   private startPosition(): IteratorRequest {
     const again = this.attempt > 1 || this.lastCallAt > this.startedAt;
-    if (this.position.iteratorType === 'LATEST' && again && !this.gotEvent)
+    if (this.position.iteratorType === 'LATEST' && again)
       return { iteratorType: 'AT_TIMESTAMP', timestamp: new Date(this.startedAt) };
     return this.position;
   }
@@ -167,7 +166,6 @@ export class ShardSubscription implements ReadingSource {
 
   private onEvent(attempt: number, event: SubscriptionEvent): void {
     this.disarmSilence();
-    this.gotEvent = true;
     this.streamed = true;
     this.retries.reset();
     const page: RecordsPage = {

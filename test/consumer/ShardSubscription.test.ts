@@ -512,3 +512,22 @@ test('an empty first event at a start AT_SEQUENCE_NUMBER S keeps S: a renewal ne
   expect(t.calls[2]?.start).toEqual({ iteratorType: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: '8' });
   expect(t.emitted).toEqual(['7', '8']);
 });
+
+test('LATEST whose first event could not be emitted (budget full until it closed) reopens at the first call time, not LATEST again', async () => {
+  const t = setUp({ gate: 3, start: { iteratorType: 'LATEST' } });
+  // Other shards' records fill the budget.
+  expect(t.gate.reserve(3)).toBe(3);
+  t.gate.settleReservation(3, 3, 9);
+  t.source.start();
+  t.calls[0]?.accept(event(['1', '2'], '2'));
+  await t.settle();
+  await t.advance(SILENCE);
+  expect(t.source.state).toBe('closed');
+  t.gate.release(3);
+  await t.advance(0);
+  expect(t.calls).toHaveLength(2);
+  expect(t.calls[1]?.start).toEqual({ iteratorType: 'AT_TIMESTAMP', timestamp: new Date(0) });
+  t.calls[1]?.accept(event(['1', '2'], '2'));
+  await t.settle();
+  expect(t.emitted).toEqual(['1', '2']);
+});
