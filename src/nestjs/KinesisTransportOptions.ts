@@ -7,8 +7,14 @@ import type { KinesisDeadLetter } from './KinesisDeadLetter.js';
 export interface KinesisTransportOptions {
   /** Passed to fromKinesis(): stream, connection, checkpointer, processor, polling. */
   readonly consumer: ConsumerOptions;
-  /** Passed to checkpoint(): how often positions are written (default: the library's). */
-  readonly checkpoint?: Pick<CheckpointOptions<KinesisItem<unknown>>, 'batchSize' | 'intervalMs'>;
+  /**
+   * Passed to checkpoint(): how often positions are written (default: the library's), and the
+   * scheduler the `intervalMs` timer runs on (default `asyncScheduler`; virtual time in tests).
+   */
+  readonly checkpoint?: Pick<
+    CheckpointOptions<KinesisItem<unknown>>,
+    'batchSize' | 'intervalMs' | 'scheduler'
+  >;
   /**
    * Turns a decoded message into `{ pattern, data }`. Default: Nest's IncomingRequestDeserializer,
    * which reads the message's `pattern` and `data` fields (what KinesisClientProxy writes).

@@ -19,7 +19,7 @@ const KNOWN = new Set([
   'onDeadLetter',
   'scheduler',
 ]);
-const CHECKPOINT_KNOWN = new Set(['batchSize', 'intervalMs']);
+const CHECKPOINT_KNOWN = new Set(['batchSize', 'intervalMs', 'scheduler']);
 
 /** KinesisTransportStrategy's options as it uses them. */
 export interface ResolvedTransportOptions {
@@ -54,16 +54,29 @@ export function validateTransportOptions(options: KinesisTransportOptions): Reso
   resolveConsumerOptions(options.consumer);
   const checkpointOptions: unknown = options.checkpoint ?? {};
   if (typeof checkpointOptions !== 'object' || checkpointOptions === null) {
-    throw new InvalidOptionError('checkpoint', checkpointOptions, 'expected { batchSize?, intervalMs? }');
+    throw new InvalidOptionError(
+      'checkpoint',
+      checkpointOptions,
+      'expected { batchSize?, intervalMs?, scheduler? }',
+    );
   }
   for (const key of Object.keys(checkpointOptions)) {
     if (!CHECKPOINT_KNOWN.has(key)) {
       throw new InvalidOptionError(
         `checkpoint.${key}`,
         (checkpointOptions as Record<string, unknown>)[key],
-        'the transport checkpoints in order; known options are batchSize, intervalMs',
+        'the transport checkpoints in order; known options are batchSize, intervalMs, scheduler',
       );
     }
+  }
+  const checkpointScheduler: unknown = (checkpointOptions as { scheduler?: unknown }).scheduler;
+  if (
+    checkpointScheduler !== undefined &&
+    !(
+      isScheduler(checkpointScheduler) && typeof (checkpointScheduler as { now?: unknown }).now === 'function'
+    )
+  ) {
+    throw new InvalidOptionError('checkpoint.scheduler', checkpointScheduler, 'expected an RxJS scheduler');
   }
   const deserializer: unknown = options.deserializer;
   if (
@@ -82,12 +95,7 @@ export function validateTransportOptions(options: KinesisTransportOptions): Reso
     );
   }
   const scheduler: unknown = options.scheduler;
-  if (
-    scheduler !== undefined &&
-    (typeof scheduler !== 'object' ||
-      scheduler === null ||
-      typeof (scheduler as { schedule?: unknown }).schedule !== 'function')
-  ) {
+  if (scheduler !== undefined && !isScheduler(scheduler)) {
     throw new InvalidOptionError('scheduler', scheduler, 'expected an RxJS scheduler');
   }
   return {
@@ -104,4 +112,13 @@ export function validateTransportOptions(options: KinesisTransportOptions): Reso
       DEFAULT_FINAL_WRITES_TIMEOUT_MS,
     ),
   };
+}
+
+/** True for an object with `schedule()` (what an RxJS scheduler has). */
+function isScheduler(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { schedule?: unknown }).schedule === 'function'
+  );
 }

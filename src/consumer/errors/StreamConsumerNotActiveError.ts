@@ -2,7 +2,8 @@ import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
 
 /**
  * The stream consumer (enhanced fan-out) did not become ACTIVE within `activationTimeoutMs`
- * after it was registered or found. Retriable: the same consumer may start later.
+ * after it was registered or found, or is gone (status `not found`, `waitedMs` 0: deregistered
+ * while reading, or with its stream). Retriable: the same consumer may start later.
  */
 export class StreamConsumerNotActiveError extends RxjsKinesisError {
   readonly consumer: string;
@@ -17,12 +18,26 @@ export class StreamConsumerNotActiveError extends RxjsKinesisError {
     streamName: string,
     cause?: unknown,
   ) {
-    super(
-      `stream consumer ${consumer} of stream ${streamName} is not ACTIVE after ${waitedMs} ms${status === undefined ? '' : ` (status ${status})`}`,
-      { retriable: true, context: { streamName }, ...(cause === undefined ? {} : { cause }) },
-    );
+    super(describe(consumer, status, waitedMs, streamName), {
+      retriable: true,
+      context: { streamName },
+      ...(cause === undefined ? {} : { cause }),
+    });
     this.consumer = consumer;
     this.status = status;
     this.waitedMs = waitedMs;
   }
+}
+
+function describe(
+  consumer: string,
+  status: string | undefined,
+  waitedMs: number,
+  streamName: string,
+): string {
+  const which = `stream consumer ${consumer} of stream ${streamName}`;
+  // Found gone, not waited for: "not ACTIVE after 0 ms" would read as a wait that never happened.
+  if (status === 'not found' && waitedMs === 0)
+    return `${which} does not exist (status not found: deregistered, or its stream deleted)`;
+  return `${which} is not ACTIVE after ${waitedMs} ms${status === undefined ? '' : ` (status ${status})`}`;
 }

@@ -39,6 +39,10 @@ test('a consumer not found fails the reading with StreamConsumerNotActiveError n
   expect(error.cause).toBe(thrown);
   expect(error.context).toMatchObject({ streamName: 'orders' });
   expect(error.message).toContain(ARN);
+  // Found gone, not waited for: no "not ACTIVE after 0 ms".
+  expect(error.message).toBe(
+    `stream consumer ${ARN} of stream orders does not exist (status not found: deregistered, or its stream deleted)`,
+  );
 });
 
 test('a stream or shard not found keeps StreamNotFoundError (a stream named like a consumer too)', () => {
