@@ -62,26 +62,30 @@ export class HandoffWait {
 
   /**
    * Resolves true once no record is in flight, false when the period ended first (drain timeout
-   * or the pending request's limit) or `stillWaiting()` turned false (the reading moved on).
+   * or the pending request's limit) or `stillWaiting()` turned false (the reading moved on). The
+   * drain timeout runs on one timer from the start, so a wall clock set back during the period
+   * does not lengthen it; a limit (a time on that clock, as fresh as its request's last sight)
+   * runs on a timer of its own, armed again when a request moves it.
    */
   period(): Promise<boolean> {
-    const end = this.clock.now() + this.drainTimeoutMs;
     return new Promise((resolve) => {
       let done = false;
       let cancelWaiter: () => void = () => undefined;
-      let cancelTimer: () => void = () => undefined;
+      let cancelDrain: () => void = () => undefined;
+      let cancelLimit: () => void = () => undefined;
       const finish = (): void => {
         if (done) return;
         done = true;
         this.rearm = undefined;
         cancelWaiter();
-        cancelTimer();
+        cancelDrain();
+        cancelLimit();
         resolve(this.reading.progress.size === 0);
       };
-      const arm = (): void => {
-        cancelTimer();
-        const at = Math.min(end, this.pending?.withdrawBy ?? end);
-        cancelTimer = this.clock.timer(Math.max(0, at - this.clock.now()), finish);
+      const armLimit = (): void => {
+        cancelLimit();
+        const by = this.pending?.withdrawBy;
+        if (by !== undefined) cancelLimit = this.clock.timer(Math.max(0, by - this.clock.now()), finish);
       };
       const check = (): void => {
         if (done) return;
@@ -93,8 +97,9 @@ export class HandoffWait {
       };
       check();
       if (done) return;
-      this.rearm = arm;
-      arm();
+      cancelDrain = this.clock.timer(this.drainTimeoutMs, finish);
+      this.rearm = armLimit;
+      armLimit();
     });
   }
 }

@@ -6,6 +6,8 @@ import { MAX_TIMER_MS } from '../kinesis/callDeadline.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { HeldLease } from './HeldLease.js';
+import { LeaseExpiry } from './LeaseExpiry.js';
+import { LeaseUnavailableReports } from './LeaseUnavailableReports.js';
 import { NOT_RELEASED, releasedOutcome, type LeaseReleaseOutcome } from './LeaseReleaseOutcome.js';
 
 export interface LeaseManagerOptions {
@@ -35,7 +37,8 @@ export interface LeaseManagerOptions {
  * Whatever the checkpointer, a lease counts as lost once its deadline passes without a confirmed
  * renewal: the deadline is the time the last successful renewal was *sent* plus the lease
  * duration, so it falls before the server-side expiry whatever the network or Redis did, and an
- * event loop that stalled past it finds the lease gone when it wakes up.
+ * event loop that stalled past it finds the lease gone when it wakes up. It is also counted by
+ * the scheduler's timers from that send (LeaseExpiry), so a wall clock set back does not push it.
  */
 export class LeaseManager {
   private readonly held = new Map<string, HeldLease>();
@@ -48,10 +51,11 @@ export class LeaseManager {
   private readonly acquiring = new Map<Promise<unknown>, string>();
   /** Shards whose release is under way. */
   private readonly releasing = new Set<string>();
-  /** Shards whose refusal because of a same-id holder was already reported. */
-  private readonly sameIdReported = new Set<string>();
+  private readonly unavailable: LeaseUnavailableReports;
 
-  constructor(private readonly options: LeaseManagerOptions) {}
+  constructor(private readonly options: LeaseManagerOptions) {
+    this.unavailable = new LeaseUnavailableReports(options.workerId, options.onEvent);
+  }
 
   private get durationMs(): number {
     return this.options.checkpointer.leaseDurationMs;
@@ -99,7 +103,7 @@ export class LeaseManager {
 
   /** Forgets shards gone from the stream (`gone`) whose lease it neither holds nor is releasing. */
   forgetGone(gone: (shardId: string) => boolean): void {
-    for (const kept of [this.releasedAt, this.lostAt, this.sameIdReported])
+    for (const kept of [this.releasedAt, this.lostAt, this.unavailable.sameIdReported])
       for (const shardId of kept.keys())
         if (gone(shardId) && !this.held.has(shardId) && !this.releasing.has(shardId)) kept.delete(shardId);
   }
@@ -124,19 +128,26 @@ export class LeaseManager {
   private async acquireOnce(shardId: string, knownHolder: string | undefined): Promise<Lease | undefined> {
     const { checkpointer, streamName, workerId, scheduler } = this.options;
     const sentAt = scheduler.now();
+    const expiry = new LeaseExpiry(scheduler, this.durationMs);
     const lineage = this.options.lineageOf?.(shardId);
-    const lease = await (lineage === undefined
-      ? checkpointer.acquireLease(streamName, shardId, workerId)
-      : checkpointer.acquireLease(streamName, shardId, workerId, lineage));
+    const lease = await (
+      lineage === undefined
+        ? checkpointer.acquireLease(streamName, shardId, workerId)
+        : checkpointer.acquireLease(streamName, shardId, workerId, lineage)
+    ).catch((error: unknown) => {
+      expiry.cancel();
+      throw error;
+    });
+    if (lease === undefined || this.closed) expiry.cancel();
     if (lease !== undefined && this.closed) {
       await checkpointer.releaseLease(lease).catch(() => undefined);
       return undefined;
     }
     if (lease === undefined) {
-      this.reportUnavailable(shardId, knownHolder);
+      this.unavailable.refused(shardId, knownHolder);
       return undefined;
     }
-    this.sameIdReported.delete(shardId);
+    this.unavailable.acquired(shardId);
     // A lease of the shard still held here (its loss not noticed yet, e.g. a stalled event loop)
     // was given out again under the new token: it is lost, and reported so before the new one.
     const previous = this.held.get(shardId);
@@ -144,7 +155,7 @@ export class LeaseManager {
     const entry: HeldLease = {
       lease,
       deadline: sentAt + this.durationMs,
-      watchdog: undefined,
+      expiry,
       renewing: false,
       lastError: undefined,
     };
@@ -155,28 +166,11 @@ export class LeaseManager {
     return lease;
   }
 
-  /**
-   * A lease refused while its holder has our own worker id is held by another instance with the
-   * same id (or, briefly, by our own lapsed lease): said once per shard, not at every attempt.
-   */
-  private reportUnavailable(shardId: string, holder: string | undefined): void {
-    const sameId = holder !== undefined && holder === this.options.workerId;
-    if (sameId && this.sameIdReported.has(shardId)) return;
-    if (sameId) this.sameIdReported.add(shardId);
-    else this.sameIdReported.delete(shardId);
-    this.options.onEvent({
-      type: 'lease-unavailable',
-      shardId,
-      reason: sameId ? 'same-worker-id' : 'held',
-      ...(holder !== undefined ? { holder } : {}),
-    });
-  }
-
   /** Forgets a lost lease without telling the checkpointer (only that token's, when given). */
   drop(shardId: string, token?: string): void {
     const entry = this.held.get(shardId);
     if (entry === undefined || (token !== undefined && entry.lease.token !== token)) return;
-    entry.watchdog?.unsubscribe();
+    entry.expiry.cancel();
     this.held.delete(shardId);
   }
 
@@ -252,7 +246,7 @@ export class LeaseManager {
     this.renewal?.unsubscribe();
     this.renewal = undefined;
     const unreleased = new Set([...this.held.keys(), ...this.releasing, ...this.acquiring.values()]);
-    for (const entry of this.held.values()) entry.watchdog?.unsubscribe();
+    for (const entry of this.held.values()) entry.expiry.cancel();
     this.held.clear();
     return [...unreleased].sort();
   }
@@ -285,17 +279,27 @@ export class LeaseManager {
   private async renew(shardId: string, entry: HeldLease): Promise<void> {
     entry.renewing = true;
     const sentAt = this.options.scheduler.now();
+    const expiry = new LeaseExpiry(this.options.scheduler, this.durationMs);
     try {
-      const renewed = await this.options.checkpointer.renewLease(entry.lease);
-      if (this.held.get(shardId) !== entry) return;
-      if (this.options.scheduler.now() >= entry.deadline) {
+      const renewed = await this.options.checkpointer.renewLease(entry.lease).catch((error: unknown) => {
+        expiry.cancel();
+        throw error;
+      });
+      if (this.held.get(shardId) !== entry) {
+        expiry.cancel();
+        return;
+      }
+      if (this.options.scheduler.now() >= entry.deadline || entry.expiry.expired) {
         // Confirmed too late: the shard may already have been given up; treat it as lost.
+        expiry.cancel();
         this.lose(shardId, entry);
         return;
       }
       entry.lease = renewed;
       entry.deadline = sentAt + this.durationMs;
       entry.lastError = undefined;
+      entry.expiry.cancel();
+      entry.expiry = expiry;
       this.options.health?.ok();
       this.arm(shardId, entry);
     } catch (error) {
@@ -322,15 +326,9 @@ export class LeaseManager {
     }
   }
 
-  /** Schedules the loss of the lease at its deadline (in steps of the longest timer delay). */
+  /** Declares the lease lost once its expiry (LeaseExpiry) ran out without a renewal. */
   private arm(shardId: string, entry: HeldLease): void {
-    entry.watchdog?.unsubscribe();
-    const delay = Math.min(MAX_TIMER_MS, Math.max(0, entry.deadline - this.options.scheduler.now()));
-    entry.watchdog = this.options.scheduler.schedule(() => {
-      if (this.held.get(shardId) !== entry) return;
-      if (this.options.scheduler.now() >= entry.deadline) this.lose(shardId, entry);
-      else this.arm(shardId, entry);
-    }, delay);
+    entry.expiry.whenExpired(() => this.lose(shardId, entry));
   }
 
   private lose(shardId: string, entry: HeldLease): void {

@@ -139,6 +139,15 @@ export class ShardDirectory {
     }
   }
 
+  /**
+   * Whether `shardId` is gone from a stream that still exists: a listing made now (retried as
+   * any) succeeds without it. False when the stream is gone (the listing fails) or stopped.
+   */
+  async goneFromStream(shardId: string, running: () => boolean): Promise<boolean> {
+    const error = await this.refresh(running);
+    return error === undefined && running() && !this.known.has(shardId);
+  }
+
   /** Forgets what is kept of shards the listing no longer shows (trimmed after a resharding). */
   private forgetUnlisted(): void {
     for (const kept of [this.ended, this.started, this.fromTimestamp, this.doneByDescendants])
@@ -260,7 +269,13 @@ export class ShardDirectory {
     return open;
   }
 
-  /** Where a shard starts, given what the group stored for it and for its parents. */
+  /**
+   * Where a shard starts, given what the group stored for it and for its parents: every parent
+   * ListShards names, listed or not. A parent trimmed since (no longer listed) keeps its stored
+   * SHARD_END or position until each listed child has a position of its own (GoneShardCleanup):
+   * until then it starts the child at TRIM_HORIZON, as the lease the KCL writes for a child at
+   * its parent's end does.
+   */
   async startOf(
     shardId: string,
     stored: (shardId: string) => Promise<StoredShard>,
@@ -268,7 +283,7 @@ export class ShardDirectory {
     const own = await stored(shardId);
     let parentStored = false;
     let parentsFromTimestamp = true;
-    for (const parent of this.parentsOf(shardId)) {
+    for (const parent of this.lineageOf(shardId)?.parentShardIds ?? []) {
       if ((await stored(parent)).checkpoint !== undefined || this.doneByDescendants.has(parent)) {
         parentStored = true;
         if (!this.fromTimestamp.has(parent)) parentsFromTimestamp = false;

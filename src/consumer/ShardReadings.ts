@@ -13,6 +13,7 @@ import type { RecordFanOut } from './RecordFanOut.js';
 import type { AssignmentHost } from './ShardAssignment.js';
 import { newShardCounters, type ShardCounters } from './ShardCounters.js';
 import type { ShardDirectory, StoredShard } from './ShardDirectory.js';
+import { goneShardSource } from './goneShardSource.js';
 import { ShardReading } from './ShardReading.js';
 import type { ShardReadingHost } from './ShardReadingHost.js';
 import { STALL_COOLDOWN_HEARTBEATS, StallCooldowns } from './StallCooldowns.js';
@@ -62,22 +63,23 @@ export class ShardReadings implements AssignmentHost {
   private readonly checkpointer: Checkpointer;
   private readonly leases: LeaseManager;
   private readonly directory: ShardDirectory;
+  private readonly streamName: string;
+  /** config.source, ending (not failing) a reading whose shard was trimmed since the last listing. */
+  private readonly source: ReadingSourceFactory;
 
   constructor(private readonly config: ShardReadingsOptions) {
     this.options = config.options;
+    this.streamName = config.options.address.streamName;
     this.checkpointer = config.checkpointer;
     this.leases = config.leases;
     this.directory = config.directory;
+    this.source = goneShardSource(config);
     const { checkpointer, options } = config;
     const heartbeatMs = isLeaseCoordinator(checkpointer) ? checkpointer.heartbeatIntervalMs : 0;
     this.cooldowns = new StallCooldowns(
       () => options.scheduler.now(),
       STALL_COOLDOWN_HEARTBEATS * heartbeatMs,
     );
-  }
-
-  private get streamName(): string {
-    return this.options.address.streamName;
   }
 
   /** Stops every reading (each writes its position and releases its lease). */
@@ -262,16 +264,15 @@ export class ShardReadings implements AssignmentHost {
     counters: ShardCounters,
     callbacks: Pick<ReadingSourceParams, 'onRecords' | 'onEnd' | 'onError' | 'onStalled'>,
   ): ReadingSource {
-    const { options } = this;
     // Alone, a stalled shard has nobody to go to: its reads keep being retried (retryLimit).
     const { onStalled, ...always } = callbacks;
-    return this.config.source({
+    return this.source({
       ...always,
       ...(isLeaseCoordinator(this.checkpointer) && onStalled !== undefined ? { onStalled } : {}),
       streamName: this.streamName,
       shardId,
       gate: this.config.gate,
-      scheduler: options.scheduler,
+      scheduler: this.options.scheduler,
       start: {
         iteratorType: start.iteratorType,
         ...(start.sequenceNumber === undefined ? {} : { sequenceNumber: start.sequenceNumber }),

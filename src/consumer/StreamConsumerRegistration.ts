@@ -11,6 +11,7 @@ import { StreamNotActiveError } from '../kinesis/errors/StreamNotActiveError.js'
 import type { ResolvedEnhancedFanOut } from './EnhancedFanOutOptions.js';
 import { StreamConsumerNotActiveError } from './errors/StreamConsumerNotActiveError.js';
 import { ControlPlaneCalls, type ControlPlaneCallsOptions } from './ControlPlaneCalls.js';
+import { Stopwatch } from './Stopwatch.js';
 
 /** Wait between two DescribeStreamConsumer calls while the consumer is CREATING or DELETING. */
 export const ACTIVATION_POLL_MS = 1000;
@@ -78,8 +79,8 @@ export class StreamConsumerRegistration {
    */
   async ensure(): Promise<string> {
     const { fanOut, scheduler } = this.options;
-    const now = () => scheduler.now();
-    const startedAt = now();
+    // A wall clock set back does not lengthen the wait for ACTIVE.
+    const watch = new Stopwatch(() => scheduler.now());
     const streamArn = fanOut.consumerArn === undefined ? await this.streamArn() : undefined;
     let status: string | undefined;
     /** The ResourceInUseException of the last RegisterStreamConsumer, and how many in a row. */
@@ -100,7 +101,7 @@ export class StreamConsumerRegistration {
       if (status === 'ACTIVE' && this.arn !== undefined) return this.arn;
       if (found === undefined) {
         if (fanOut.consumerName === undefined || streamArn === undefined) {
-          throw new StreamConsumerNotActiveError(this.label, 'not found', now() - startedAt, this.streamName);
+          throw new StreamConsumerNotActiveError(this.label, 'not found', watch.elapsed(), this.streamName);
         }
         // Refused as in use, yet no such consumer: registered by another worker a moment ago, or
         // the stream is not ACTIVE (CREATING, DELETING), which Kinesis answers the same way.
@@ -117,7 +118,7 @@ export class StreamConsumerRegistration {
           }
         }
         if (registered) {
-          const waited = now() - startedAt;
+          const waited = watch.elapsed();
           if (waited >= fanOut.activationTimeoutMs || this.controller.signal.aborted)
             throw new StreamConsumerNotActiveError(this.label, 'not found', waited, this.streamName);
           await this.calls.sleep(
@@ -128,7 +129,7 @@ export class StreamConsumerRegistration {
         }
         if (refused !== undefined) {
           refusals += 1;
-          const waited = now() - startedAt;
+          const waited = watch.elapsed();
           const error = this.streamNotActive(refused, waited);
           if (waited >= fanOut.activationTimeoutMs || this.controller.signal.aborted) throw error;
           const delayMs = Math.min(ACTIVATION_POLL_MS, fanOut.activationTimeoutMs - waited);
@@ -151,7 +152,7 @@ export class StreamConsumerRegistration {
       refused = undefined;
       refusedWhileActive = false;
       refusals = 0;
-      const waited = now() - startedAt;
+      const waited = watch.elapsed();
       if (waited >= fanOut.activationTimeoutMs || this.controller.signal.aborted)
         throw new StreamConsumerNotActiveError(this.label, status, waited, this.streamName);
       await this.calls.sleep(

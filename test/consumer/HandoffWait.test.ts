@@ -99,3 +99,31 @@ test('a drained reading with a limit already past still hands over', async () =>
   expect(await t.wait.period()).toBe(true);
   expect(t.scheduler.actions).toEqual([]);
 });
+
+test('a wall clock set back during a period does not lengthen it when a request arrives', async () => {
+  const scheduler = new VirtualTimeScheduler();
+  const progress = new ShardProgress();
+  progress.add('1', [1]);
+  let setBack = 0;
+  // now() is the wall clock, which can be set back; the timers run on virtual time.
+  const clock = {
+    now: () => scheduler.now() - setBack,
+    timer: (ms: number, callback: () => void) => {
+      const action = scheduler.schedule(callback, ms);
+      return () => action.unsubscribe();
+    },
+  };
+  const wait = new HandoffWait({ progress, whenSettled: () => () => undefined }, clock, 2000, () => true);
+  let ended: number | undefined;
+  void wait.period().then(() => (ended = scheduler.now()));
+  scheduler.maxFrames = 500;
+  scheduler.flush();
+  scheduler.frame = 500;
+  setBack = 600_000; // an NTP step: ten minutes back
+  // A request whose limit lies past the drain timeout: the period still ends at the timeout.
+  wait.limit({ request: 'b@x', withdrawBy: clock.now() + 10_000 });
+  scheduler.maxFrames = 20_000;
+  scheduler.flush();
+  await Promise.resolve();
+  expect(ended).toBe(2000);
+});

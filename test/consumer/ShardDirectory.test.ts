@@ -60,6 +60,16 @@ test('a child whose parent has anything stored starts at TRIM_HORIZON, with LATE
   });
 });
 
+test('a child whose parent is no longer listed (trimmed) starts at TRIM_HORIZON while the parent has anything stored', async () => {
+  const { dir } = await directory([open('c', 'p0', 'p1')], 'LATEST');
+  expect(dir.parentsOf('c')).toEqual([]);
+  expect(await dir.openShards(store({}))).toEqual(['c']);
+  expect(await dir.startOf('c', store({ p0: end }))).toMatchObject({ iteratorType: 'TRIM_HORIZON' });
+  expect(await dir.startOf('c', store({ p1: at('5') }))).toMatchObject({ iteratorType: 'TRIM_HORIZON' });
+  // Nothing stored of either (never read, or forgotten once the child had a position): as configured.
+  expect(await dir.startOf('c', store({}))).toEqual({ iteratorType: 'LATEST', origin: 'configured' });
+});
+
 test('LATEST skips a closed shard the group never stored anything for, and its child starts at LATEST', async () => {
   const { dir } = await directory([closed('p'), open('c', 'p')], 'LATEST');
   expect(await dir.openShards(store({}))).toEqual(['c']);
