@@ -103,7 +103,8 @@ export class ShardReads {
     if (typeof page.NextShardIterator === 'string') {
       return page === parsed ? answer : jsonAnswer(200, page, answer.headers);
     }
-    // The end of a closed shard: Kinesis names the shards that continue it.
+    // The end of a closed shard: Kinesis names the shards that continue it, and nothing is left
+    // to read behind it (kinesalite counts the time since the shard closed).
     const shards = await listAllShards(this.options.admin, shard.streamName);
     const children = shards
       .filter(
@@ -116,7 +117,7 @@ export class ShardReads {
         ),
         HashKeyRange: child.HashKeyRange,
       }));
-    return jsonAnswer(200, { ...page, ChildShards: children }, answer.headers);
+    return jsonAnswer(200, { ...page, MillisBehindLatest: 0, ChildShards: children }, answer.headers);
   }
 
   /**
