@@ -10,6 +10,7 @@ import {
 } from './awsErrors.js';
 import { CallRateWindow } from './CallRateWindow.js';
 import { encodesNoShard } from './encodesNoShard.js';
+import { shardNotFound } from './efo/fanOutErrors.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { IteratorRegistry, type IteratorShard } from './IteratorRegistry.js';
 import { epochMs } from './listShardsPage.js';
@@ -76,6 +77,15 @@ export class ShardReads {
     const { limits, stats, clock } = this.options;
     const iterator = payload.ShardIterator;
     const shard = typeof iterator === 'string' ? this.iterators.lookup(iterator) : undefined;
+    if (shard === undefined && typeof iterator === 'string') {
+      const gone = this.iterators.retired(iterator);
+      if (gone !== undefined) {
+        // An iterator of a deleted stream: the backing store reads a stream by its name, and would
+        // read a new stream of that name through it. Kinesis knows the stream it was made for.
+        const answer = await this.upstream.forward(req, body);
+        return answer.status === 200 ? errorAnswer(shardNotFound(gone.streamName, gone.shardId)) : answer;
+      }
+    }
     // A request the backing store refuses as invalid is not a call on the shard's budget.
     if (shard === undefined || !validLimit(payload.Limit)) return this.upstream.forward(req, body);
     const budget = limits === undefined ? undefined : this.budgets.get(shard.streamName, shard.shardId);
