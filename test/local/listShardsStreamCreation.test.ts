@@ -1,11 +1,14 @@
-// ListShards' StreamCreationTimestamp names the stream of that name created at that time, and a
-// NextToken names the stream it was handed out for: neither lists a stream created again under
-// the same name. Both were ignored, so they listed whatever stream had the name.
+// ListShards' (and ListStreamConsumers') StreamCreationTimestamp names the stream of that name
+// created at that time, and a NextToken names the stream it was handed out for: neither lists a
+// stream created again under the same name. Both were ignored, so they listed whatever stream had
+// the name.
 import {
   CreateStreamCommand,
   DeleteStreamCommand,
   DescribeStreamSummaryCommand,
   ListShardsCommand,
+  ListStreamConsumersCommand,
+  RegisterStreamConsumerCommand,
   ResourceNotFoundException,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
@@ -79,4 +82,24 @@ it('pages with a NextToken only the stream it was handed out for', async () => {
   await expect(
     client.send(new ListShardsCommand({ StreamName: 'paged-again', StreamCreationTimestamp: before })),
   ).rejects.toBeInstanceOf(ResourceNotFoundException);
+});
+
+it('lists the consumers of the stream created at StreamCreationTimestamp only', async () => {
+  const created = await createdAt('dated');
+  const streamArn = 'arn:aws:kinesis:us-east-1:000000000000:stream/dated';
+  await client.send(new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'counted' }));
+  const listed = await client.send(
+    new ListStreamConsumersCommand({ StreamARN: streamArn, StreamCreationTimestamp: created }),
+  );
+  expect(listed.Consumers?.map((consumer) => consumer.ConsumerName)).toEqual(['counted']);
+  const other = await client
+    .send(
+      new ListStreamConsumersCommand({
+        StreamARN: streamArn,
+        StreamCreationTimestamp: new Date(created.getTime() - 60_000),
+      }),
+    )
+    .catch((error: unknown) => error);
+  expect(other).toBeInstanceOf(ResourceNotFoundException);
+  expect((other as Error).message).toBe('Stream dated under account 000000000000 not found.');
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { invalidArgument, rangeRefusal, type AwsErrorAnswer } from '../awsErrors.js';
+import { epochMs } from '../listShardsPage.js';
 import { streamNameOfArn } from '../streamArn.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from '../UpstreamAnswer.js';
 import type { BackingStoreJson } from './BackingStoreJson.js';
@@ -58,7 +59,13 @@ export class StreamConsumerOperations {
   /** ListStreamConsumers page tokens: token → stream and the position of the last consumer listed. */
   private readonly tokens = new Map<
     string,
-    { readonly streamName: string; readonly after: number; readonly expiresAt: number }
+    {
+      readonly streamName: string;
+      /** When the stream was created: a token never pages a stream created again under its name. */
+      readonly createdAt: number | undefined;
+      readonly after: number;
+      readonly expiresAt: number;
+    }
   >();
 
   constructor(private readonly options: StreamConsumerOperationsOptions) {}
@@ -133,13 +140,27 @@ export class StreamConsumerOperations {
     }
     const stream = await this.stream(payload.StreamARN);
     if ('type' in stream) return errorAnswer(stream);
+    // StreamCreationTimestamp names the stream of that name created then (the backing store dates
+    // streams to the second): another stream of the name is not found.
+    const asked = epochMs(payload.StreamCreationTimestamp);
+    if (
+      asked !== undefined &&
+      stream.createdAt !== undefined &&
+      Math.floor(asked / 1000) !== Math.floor(stream.createdAt / 1000)
+    ) {
+      return errorAnswer(streamNotFound(stream.streamName));
+    }
     // A page goes on after the last consumer the previous page listed (by registration order),
     // so consumers that went meanwhile do not shift the rest past the client.
     let after = 0;
     if (payload.NextToken !== undefined && payload.NextToken !== null) {
       this.pruneTokens();
       const token = typeof payload.NextToken === 'string' ? this.tokens.get(payload.NextToken) : undefined;
-      if (token === undefined || token.streamName !== stream.streamName) {
+      if (
+        token === undefined ||
+        token.streamName !== stream.streamName ||
+        token.createdAt !== stream.createdAt
+      ) {
         return errorAnswer(invalidArgument(`NextToken ${String(payload.NextToken)} is invalid or expired.`));
       }
       after = token.after;
@@ -154,6 +175,7 @@ export class StreamConsumerOperations {
       this.pruneTokens();
       this.tokens.set(nextToken, {
         streamName: stream.streamName,
+        createdAt: stream.createdAt,
         after: registry.positionOf(page[page.length - 1]!),
         expiresAt: Date.now() + TOKEN_LIFETIME_MS,
       });
@@ -226,7 +248,10 @@ export class StreamConsumerOperations {
   /** The stream a StreamARN names, as the backing store describes it. */
   private async stream(
     arn: unknown,
-  ): Promise<{ streamName: string; streamArn: string; streamStatus: string } | AwsErrorAnswer> {
+  ): Promise<
+    | { streamName: string; streamArn: string; streamStatus: string; createdAt: number | undefined }
+    | AwsErrorAnswer
+  > {
     if (arn === undefined || arn === null) return missingMember('streamARN');
     const streamName = typeof arn === 'string' ? streamNameOfArn(arn) : undefined;
     if (streamName === undefined) return badPattern('streamARN', arn, STREAM_ARN_PATTERN);
@@ -236,7 +261,12 @@ export class StreamConsumerOperations {
     const streamArn = String(summary.StreamARN);
     // Another account's or region's stream of the same name is not this one.
     if (streamArn !== arn) return streamNotFound(streamName);
-    return { streamName, streamArn, streamStatus: String(summary.StreamStatus) };
+    return {
+      streamName,
+      streamArn,
+      streamStatus: String(summary.StreamStatus),
+      createdAt: epochMs(summary.StreamCreationTimestamp),
+    };
   }
 }
 
