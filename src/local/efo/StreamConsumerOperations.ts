@@ -156,6 +156,13 @@ export class StreamConsumerOperations {
     if (payload.NextToken !== undefined && payload.NextToken !== null) {
       this.pruneTokens();
       const token = typeof payload.NextToken === 'string' ? this.tokens.get(payload.NextToken) : undefined;
+      if (token === undefined && expiredToken(payload.NextToken)) {
+        return errorAnswer({
+          status: 400,
+          type: 'ExpiredNextTokenException',
+          message: `Expired next token ${String(payload.NextToken)}`,
+        });
+      }
       if (
         token === undefined ||
         token.streamName !== stream.streamName ||
@@ -171,7 +178,8 @@ export class StreamConsumerOperations {
     const page = consumers.slice(0, Math.min(maxResults, DEFAULT_LIST_RESULTS));
     let nextToken: string | undefined;
     if (page.length < consumers.length) {
-      nextToken = randomBytes(24).toString('base64url');
+      // Dated, so that it is told expired (not unknown) once it has been dropped.
+      nextToken = `${randomBytes(24).toString('base64url')}.${Date.now().toString(36)}`;
       this.pruneTokens();
       this.tokens.set(nextToken, {
         streamName: stream.streamName,
@@ -273,4 +281,10 @@ export class StreamConsumerOperations {
 function consumerName(value: unknown): string | AwsErrorAnswer {
   const broken = consumerNameViolations(value);
   return broken.length > 0 ? validationOf(broken) : (value as string);
+}
+
+/** Whether a page token handed out here (random part, then its issue time) has expired. */
+function expiredToken(token: unknown): boolean {
+  const issued = typeof token === 'string' ? /^[\w-]{32}\.([0-9a-z]{1,12})$/.exec(token) : null;
+  return issued !== null && Number.parseInt(issued[1]!, 36) + TOKEN_LIFETIME_MS <= Date.now();
 }
