@@ -1,5 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-kinesis';
 import { atTimestampIterator } from './atTimestampIterator.js';
 import {
   answerOfSdkError,
@@ -81,9 +85,11 @@ export class ShardReads {
       const gone = this.iterators.retired(iterator);
       if (gone !== undefined) {
         // An iterator of a deleted stream: the backing store reads a stream by its name, and would
-        // read a new stream of that name through it. Kinesis knows the stream it was made for.
+        // read a new stream of that name through it. Kinesis knows the stream it was made for
+        // (and may still serve reads while it is DELETING).
         const answer = await this.upstream.forward(req, body);
-        return answer.status === 200 ? errorAnswer(shardNotFound(gone.streamName, gone.shardId)) : answer;
+        if (answer.status !== 200 || (await this.isDeleting(gone.streamName))) return answer;
+        return errorAnswer(shardNotFound(gone.streamName, gone.shardId));
       }
     }
     // A request the backing store refuses as invalid is not a call on the shard's budget.
@@ -128,6 +134,18 @@ export class ShardReads {
         HashKeyRange: child.HashKeyRange,
       }));
     return jsonAnswer(200, { ...page, MillisBehindLatest: 0, ChildShards: children }, answer.headers);
+  }
+
+  /** Whether the stream of that name is being deleted (so it is the one an old iterator read). */
+  private async isDeleting(streamName: string): Promise<boolean> {
+    try {
+      const summary = await this.options.admin.send(
+        new DescribeStreamSummaryCommand({ StreamName: streamName }),
+      );
+      return summary.StreamDescriptionSummary?.StreamStatus === 'DELETING';
+    } catch {
+      return false;
+    }
   }
 
   /**

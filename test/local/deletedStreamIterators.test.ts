@@ -106,3 +106,31 @@ it('does the same for a stream deleted and created again with the helpers', asyn
     ResourceNotFoundException,
   );
 });
+
+it('still answers a read through an iterator while its stream is DELETING, as Kinesis may', async () => {
+  const slow = await startLocalKinesis({ streamStatusDelayMs: 1500, streams: { slow: 1 } });
+  const slowClient = slow.createClient();
+  try {
+    await slowClient.send(
+      new PutRecordCommand({ StreamName: 'slow', PartitionKey: 'k', Data: Buffer.from('kept') }),
+    );
+    const iterator = (
+      await slowClient.send(
+        new GetShardIteratorCommand({
+          StreamName: 'slow',
+          ShardId: SHARD,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+    ).ShardIterator!;
+    await slowClient.send(new DeleteStreamCommand({ StreamName: 'slow' }));
+    const summary = await slowClient.send(new DescribeStreamSummaryCommand({ StreamName: 'slow' }));
+    expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('DELETING');
+    // Answered as the backing store answers a stream being deleted (its records already gone).
+    const read = await slowClient.send(new GetRecordsCommand({ ShardIterator: iterator }));
+    expect(read.NextShardIterator).toBeDefined();
+  } finally {
+    slowClient.destroy();
+    await slow.close();
+  }
+});
