@@ -6,29 +6,46 @@ export interface IteratorShard {
 
 const ITERATOR_LIFETIME_MS = 5 * 60 * 1000;
 
+interface IteratorEntry extends IteratorShard {
+  readonly expiresAt: number;
+  /** Its stream was deleted (or a stream of its name created): it reads no other stream. */
+  retired: boolean;
+}
+
 /**
  * Remembers which shard each shard iterator belongs to, from the GetShardIterator responses and
  * the NextShardIterator of GetRecords responses that pass through the local server (the
  * iterators themselves are opaque). Entries are dropped after the 5 minutes an iterator lives.
+ * The iterators of a deleted stream are kept (retired) as long: the backing store reads a
+ * stream by its name, so it would read a new stream of the same name through them.
  */
 export class IteratorRegistry {
-  private readonly entries = new Map<string, IteratorShard & { readonly expiresAt: number }>();
+  private readonly entries = new Map<string, IteratorEntry>();
 
   constructor(private readonly clock: () => number) {}
 
   remember(iterator: string, shard: IteratorShard): void {
     const now = this.clock();
     this.prune(now);
-    this.entries.set(iterator, { ...shard, expiresAt: now + ITERATOR_LIFETIME_MS });
+    this.entries.set(iterator, { ...shard, expiresAt: now + ITERATOR_LIFETIME_MS, retired: false });
   }
 
+  /** The shard a live iterator reads (not one of a deleted stream). */
   lookup(iterator: string): IteratorShard | undefined {
-    return this.entries.get(iterator);
+    const entry = this.entries.get(iterator);
+    return entry === undefined || entry.retired ? undefined : entry;
   }
 
+  /** The shard an iterator of a deleted stream read, if `iterator` is one and has not expired. */
+  retired(iterator: string): IteratorShard | undefined {
+    const entry = this.entries.get(iterator);
+    return entry !== undefined && entry.retired && entry.expiresAt > this.clock() ? entry : undefined;
+  }
+
+  /** Retires the iterators of a stream deleted, or of a name a new stream was created under. */
   forgetStream(streamName: string): void {
-    for (const [iterator, entry] of this.entries) {
-      if (entry.streamName === streamName) this.entries.delete(iterator);
+    for (const entry of this.entries.values()) {
+      if (entry.streamName === streamName) entry.retired = true;
     }
   }
 

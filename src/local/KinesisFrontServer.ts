@@ -73,6 +73,7 @@ export class KinesisFrontServer {
       admin,
       statusDelayMs: options.streamStatusDelayMs,
       isBusy: (streamName) => this.operations.isUpdating(streamName) || encryption.isUpdating(streamName),
+      clock: options.clock,
     });
     const encryption = new StreamEncryption({
       admin,

@@ -18,6 +18,7 @@ import { streamNameRefusal } from './modelValidation.js';
 import type { StreamEncryption } from './StreamEncryption.js';
 import { operationOf } from './requestOperation.js';
 import { memberTypeMismatch } from './serializationErrors.js';
+import { withStreamNameOptional } from './missingStreamName.js';
 import { POLICY_OPERATIONS, type ResourcePolicies } from './ResourcePolicies.js';
 import { TAG_OPERATIONS, type ResourceTags } from './ResourceTags.js';
 import type { ShardOperations } from './ShardOperations.js';
@@ -72,6 +73,10 @@ export class OperationRouter {
   constructor(private readonly parts: OperationRouterParts) {}
 
   async answer(req: IncomingMessage, rawBody: Buffer): Promise<UpstreamAnswer> {
+    return withStreamNameOptional(operationOf(req), await this.route(req, rawBody));
+  }
+
+  private async route(req: IncomingMessage, rawBody: Buffer): Promise<UpstreamAnswer> {
     const { stats, upstream, writes, reads, operations, modes, retention, monitoring } = this.parts;
     const { tags, policies, fanOut, bookkeeping, encryption } = this.parts;
     const operation = operationOf(req);

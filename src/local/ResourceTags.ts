@@ -19,6 +19,7 @@ import {
   type TagMap,
 } from './tagRequests.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
+import { NO_STREAM_NAMED } from './missingStreamName.js';
 
 /** The tagging operations, all answered by the front. */
 export const TAG_OPERATIONS = new Set([
@@ -175,7 +176,7 @@ export class ResourceTags {
       if (streamName === undefined) return invalidArgument(`Invalid ResourceARN: ${arn}`);
     } else {
       if (typeof payload.StreamName !== 'string') {
-        return invalidArgument('Either StreamName or StreamARN should be provided.');
+        return invalidArgument(NO_STREAM_NAMED);
       }
       streamName = payload.StreamName;
     }

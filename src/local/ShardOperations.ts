@@ -6,6 +6,7 @@ import {
   shardLimitExceeded,
   type AwsErrorAnswer,
 } from './awsErrors.js';
+import { streamNotFound } from './efo/fanOutErrors.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { listShardsPage, parseListShards } from './listShardsPage.js';
 import { ShardCountUpdater } from './ShardCountUpdater.js';
@@ -59,11 +60,16 @@ export class ShardOperations {
         new DescribeStreamSummaryCommand({ StreamName: query.streamName }),
       );
       const status = this.options.statusOf(query.streamName, summary.StreamDescriptionSummary?.StreamStatus);
+      // A StreamCreationTimestamp (or a NextToken) names the stream of that name created then.
+      const created = summary.StreamDescriptionSummary?.StreamCreationTimestamp?.getTime();
+      if (query.createdAt !== undefined && created !== undefined && !sameSecond(query.createdAt, created)) {
+        return errorAnswer(streamNotFound(query.streamName));
+      }
       if (status === 'CREATING' || status === 'DELETING') {
         return errorAnswer(resourceInUse(query.streamName, status));
       }
       const shards = await listAllShards(this.options.admin, query.streamName);
-      return jsonAnswer(200, listShardsPage(query, shards, now));
+      return jsonAnswer(200, listShardsPage(query, shards, now, created));
     } catch (error) {
       return errorAnswer(answerOfSdkError(error));
     }
@@ -127,4 +133,9 @@ export class ShardOperations {
       ? shardLimitExceeded(this.options.region, open, this.options.shardLimit, additional)
       : undefined;
   }
+}
+
+/** Whether two times (epoch ms) fall in the same second: the backing store dates streams to the second. */
+function sameSecond(a: number, b: number): boolean {
+  return Math.floor(a / 1000) === Math.floor(b / 1000);
 }

@@ -1,5 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
+import {
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-kinesis';
 import { atTimestampIterator } from './atTimestampIterator.js';
 import {
   answerOfSdkError,
@@ -10,6 +14,7 @@ import {
 } from './awsErrors.js';
 import { CallRateWindow } from './CallRateWindow.js';
 import { encodesNoShard } from './encodesNoShard.js';
+import { shardNotFound } from './efo/fanOutErrors.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { IteratorRegistry, type IteratorShard } from './IteratorRegistry.js';
 import { epochMs } from './listShardsPage.js';
@@ -76,6 +81,17 @@ export class ShardReads {
     const { limits, stats, clock } = this.options;
     const iterator = payload.ShardIterator;
     const shard = typeof iterator === 'string' ? this.iterators.lookup(iterator) : undefined;
+    if (shard === undefined && typeof iterator === 'string') {
+      const gone = this.iterators.retired(iterator);
+      if (gone !== undefined) {
+        // An iterator of a deleted stream: the backing store reads a stream by its name, and would
+        // read a new stream of that name through it. Kinesis knows the stream it was made for
+        // (and may still serve reads while it is DELETING).
+        const answer = await this.upstream.forward(req, body);
+        if (answer.status !== 200 || (await this.isDeleting(gone.streamName))) return answer;
+        return errorAnswer(shardNotFound(gone.streamName, gone.shardId));
+      }
+    }
     // A request the backing store refuses as invalid is not a call on the shard's budget.
     if (shard === undefined || !validLimit(payload.Limit)) return this.upstream.forward(req, body);
     const budget = limits === undefined ? undefined : this.budgets.get(shard.streamName, shard.shardId);
@@ -103,7 +119,8 @@ export class ShardReads {
     if (typeof page.NextShardIterator === 'string') {
       return page === parsed ? answer : jsonAnswer(200, page, answer.headers);
     }
-    // The end of a closed shard: Kinesis names the shards that continue it.
+    // The end of a closed shard: Kinesis names the shards that continue it, and nothing is left
+    // to read behind it (kinesalite counts the time since the shard closed).
     const shards = await listAllShards(this.options.admin, shard.streamName);
     const children = shards
       .filter(
@@ -116,7 +133,19 @@ export class ShardReads {
         ),
         HashKeyRange: child.HashKeyRange,
       }));
-    return jsonAnswer(200, { ...page, ChildShards: children }, answer.headers);
+    return jsonAnswer(200, { ...page, MillisBehindLatest: 0, ChildShards: children }, answer.headers);
+  }
+
+  /** Whether the stream of that name is being deleted (so it is the one an old iterator read). */
+  private async isDeleting(streamName: string): Promise<boolean> {
+    try {
+      const summary = await this.options.admin.send(
+        new DescribeStreamSummaryCommand({ StreamName: streamName }),
+      );
+      return summary.StreamDescriptionSummary?.StreamStatus === 'DELETING';
+    } catch {
+      return false;
+    }
   }
 
   /**

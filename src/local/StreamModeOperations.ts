@@ -2,7 +2,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { firstRefusal, validationOf, violation } from './modelValidation.js';
 import { requestedStreamMode } from './streamModeRequest.js';
 import { ON_DEMAND_STREAM_LIMIT, StreamModes, type StreamMode } from './StreamModes.js';
-import { onDemandStreamLimitExceeded, type AwsErrorAnswer } from './awsErrors.js';
+import { modeSwitchLimitExceeded, onDemandStreamLimitExceeded, type AwsErrorAnswer } from './awsErrors.js';
 import { notActiveRefusal, UpdatingWindows } from './UpdatingWindows.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 
@@ -12,7 +12,13 @@ export interface StreamModeOperationsOptions {
   readonly statusDelayMs: number;
   /** Whether the stream is being changed otherwise (UpdateShardCount under way). */
   readonly isBusy: (streamName: string) => boolean;
+  /** Milliseconds, for the switches per rolling 24 hours. */
+  readonly clock: () => number;
 }
+
+/** Capacity mode switches a stream may make in any rolling 24 hours (AWS: twice). */
+const SWITCHES_PER_DAY = 2;
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The capacity modes of the local streams and UpdateStreamMode, which kinesalite lacks: the
@@ -22,6 +28,8 @@ export interface StreamModeOperationsOptions {
 export class StreamModeOperations {
   private readonly modes = new StreamModes();
   private readonly updating: UpdatingWindows;
+  /** When each stream's mode was switched within the last 24 hours. */
+  private readonly switches = new Map<string, number[]>();
 
   constructor(private readonly options: StreamModeOperationsOptions) {
     this.updating = new UpdatingWindows(options.statusDelayMs);
@@ -46,6 +54,7 @@ export class StreamModeOperations {
   /** A stream was created (in `mode`) or deleted (undefined). */
   record(streamName: string, mode: StreamMode | undefined): void {
     this.updating.forget(streamName);
+    this.switches.delete(streamName);
     if (mode === undefined) this.modes.forget(streamName);
     else this.modes.set(streamName, mode);
   }
@@ -76,10 +85,17 @@ export class StreamModeOperations {
       () => this.isUpdating(streamName) || this.options.isBusy(streamName),
     );
     if (refusal !== undefined) return errorAnswer(refusal);
+    const switching = mode !== this.modeOf(streamName);
+    const now = this.options.clock();
+    const recent = (this.switches.get(streamName) ?? []).filter((at) => at > now - DAY_MS);
+    if (switching && recent.length >= SWITCHES_PER_DAY) {
+      return errorAnswer(modeSwitchLimitExceeded(streamName, SWITCHES_PER_DAY));
+    }
     if (mode === 'ON_DEMAND' && this.modeOf(streamName) === 'PROVISIONED') {
       const overLimit = this.onDemandLimitRefusal();
       if (overLimit !== undefined) return errorAnswer(overLimit);
     }
+    if (switching) this.switches.set(streamName, [...recent, now]);
     this.modes.set(streamName, mode);
     this.updating.start(streamName);
     return jsonAnswer(200, {});

@@ -1,6 +1,7 @@
 import { invalidArgument, type AwsErrorAnswer } from './awsErrors.js';
 import { STREAM_NAME, stringMemberViolations, validationOf, violation } from './modelValidation.js';
 import type { JsonObject } from './UpstreamAnswer.js';
+import { NO_STREAM_NAMED } from './missingStreamName.js';
 
 /** The encryption types of the API model (StartStreamEncryption takes KMS only). */
 const ENCRYPTION_TYPES = ['NONE', 'KMS'] as const;
@@ -41,7 +42,7 @@ export function parseEncryptionRequest(payload: JsonObject): EncryptionRequest |
   }
   if (broken.length > 0) return validationOf(broken);
   if (typeof streamName !== 'string') {
-    return invalidArgument('Either StreamName or StreamARN should be provided.');
+    return invalidArgument(NO_STREAM_NAMED);
   }
   return {
     streamName,

@@ -35,6 +35,11 @@ export interface ListShardsQuery {
   readonly after: string | undefined;
   readonly filter: { readonly type: string; readonly timestamp?: number } | undefined;
   readonly maxResults: number;
+  /**
+   * When the stream asked for was created (epoch ms, whole seconds), from StreamCreationTimestamp
+   * or the NextToken: a stream of that name created at another time is not the one asked for.
+   */
+  readonly createdAt: number | undefined;
 }
 
 interface TokenBody {
@@ -42,6 +47,8 @@ interface TokenBody {
   readonly a: string;
   readonly f?: { readonly type: string; readonly timestamp?: number };
   readonly t: number;
+  /** The stream's creation (epoch ms), so that a token never pages a stream created again. */
+  readonly c?: number;
 }
 
 /** Timestamps arrive as epoch seconds (JSON number) or, from some clients, as strings. */
@@ -99,6 +106,7 @@ export function parseListShards(payload: JsonObject, now: number): ListShardsQue
       after: body.a,
       filter: body.f,
       maxResults: Math.min(maxResults, DEFAULT_MAX_RESULTS),
+      createdAt: body.c,
     };
   }
   if (typeof streamName !== 'string')
@@ -127,7 +135,14 @@ export function parseListShards(payload: JsonObject, now: number): ListShardsQue
       parsedFilter = { type };
     }
   }
-  return { streamName, after, filter: parsedFilter, maxResults: Math.min(maxResults, DEFAULT_MAX_RESULTS) };
+  const created = epochMs(payload.StreamCreationTimestamp);
+  return {
+    streamName,
+    after,
+    filter: parsedFilter,
+    maxResults: Math.min(maxResults, DEFAULT_MAX_RESULTS),
+    createdAt: created === undefined ? undefined : Math.floor(created / 1000) * 1000,
+  };
 }
 
 /**
@@ -210,8 +225,16 @@ export function filterShards(
   });
 }
 
-/** One page of the answer, with a NextToken when shards remain. */
-export function listShardsPage(query: ListShardsQuery, shards: readonly Shard[], now: number): JsonObject {
+/**
+ * One page of the answer, with a NextToken when shards remain. `createdAt`: when the stream
+ * listed was created (epoch ms), kept in the token.
+ */
+export function listShardsPage(
+  query: ListShardsQuery,
+  shards: readonly Shard[],
+  now: number,
+  createdAt?: number,
+): JsonObject {
   const kept = filterShards(shards, query.filter, now).filter(
     (shard) => query.after === undefined || shard.ShardId! > query.after,
   );
@@ -223,6 +246,7 @@ export function listShardsPage(query: ListShardsQuery, shards: readonly Shard[],
       a: page[page.length - 1]!.ShardId!,
       ...(query.filter === undefined ? {} : { f: query.filter }),
       t: now,
+      ...(createdAt === undefined ? {} : { c: createdAt }),
     };
     answer.NextToken = Buffer.from(JSON.stringify(body)).toString('base64');
   }
@@ -233,7 +257,10 @@ function decodeToken(token: unknown): TokenBody | undefined {
   if (typeof token !== 'string') return undefined;
   try {
     const body = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as Partial<TokenBody>;
-    return typeof body.s === 'string' && typeof body.a === 'string' && typeof body.t === 'number'
+    return typeof body.s === 'string' &&
+      typeof body.a === 'string' &&
+      typeof body.t === 'number' &&
+      (body.c === undefined || typeof body.c === 'number')
       ? (body as TokenBody)
       : undefined;
   } catch {

@@ -168,12 +168,16 @@ describe('local Kinesis SubscribeToShard starting positions and shard ends', () 
       expect(child.HashKeyRange?.StartingHashKey).toMatch(/^\d+$/);
     }
     expect((await reader.next()).kind).toBe('end');
+    // Past the second the shard closed in (the store dates the closing to the second).
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     // A later subscription to the closed shard gets its records, then the same last event.
     const again = await EventReader.subscribe(client, splitConsumer, SHARD, { Type: 'TRIM_HORIZON' });
     const replay = [await again.event()];
     while (replay[replay.length - 1]!.ChildShards === undefined) replay.push(await again.event());
     expect(dataOf(replay)).toEqual(['x']);
     expect(replay[replay.length - 1]!.ChildShards).toHaveLength(2);
+    // Nothing is left to read behind the end of a closed shard: caught up.
+    expect(replay[replay.length - 1]!.MillisBehindLatest).toBe(0);
     expect((await again.next()).kind).toBe('end');
   });
 });

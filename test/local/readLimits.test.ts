@@ -79,16 +79,18 @@ describe('local Kinesis read limits', () => {
       now += 1000;
     }
     const first = await client.send(new GetRecordsCommand({ ShardIterator: await iterator('bytes') }));
-    expect(first.Records).toHaveLength(300); // about 3 MiB: 1 MiB more than the bucket holds
+    // About 3 MiB, more than the 2 MiB bucket holds: the shard is throttled for as long as
+    // 3 MiB take at 2 MiB/s (about 1.47 s), as AWS documents (10 MiB: the next 5 seconds).
+    expect(first.Records).toHaveLength(300);
     const error = await client
       .send(new GetRecordsCommand({ ShardIterator: first.NextShardIterator! }))
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ProvisionedThroughputExceededException);
-    now += 400; // refills 0.8 MiB: still in debt
+    now += 1400; // refills 2.8 MiB: still in debt
     await expect(
       client.send(new GetRecordsCommand({ ShardIterator: first.NextShardIterator! })),
     ).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
-    now += 200; // 1.2 MiB refilled in total: the debt is paid
+    now += 100; // 3 MiB refilled in total: the debt is paid
     const after = await client.send(new GetRecordsCommand({ ShardIterator: first.NextShardIterator! }));
     expect(after.Records).toEqual([]);
   });

@@ -22,7 +22,7 @@ describe('local Kinesis resharding', () => {
   let client: KinesisClient;
 
   beforeAll(async () => {
-    local = await startLocalKinesis({ streams: { scaled: 2, children: 1, paged: 5 } });
+    local = await startLocalKinesis({ streams: { scaled: 2, children: 1, paged: 5, ended: 1 } });
     client = local.createClient();
   });
 
@@ -90,6 +90,37 @@ describe('local Kinesis resharding', () => {
         ),
       ).rejects.toBeInstanceOf(LimitExceededException);
     }
+  });
+
+  it('reports MillisBehindLatest 0 at the end of a closed shard, however long ago it closed', async () => {
+    await client.send(
+      new SplitShardCommand({
+        StreamName: 'ended',
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (SPACE / 2n).toString(),
+      }),
+    );
+    await untilActive(client, 'ended');
+    // Past the second the shard closed in (the store dates the closing to the second).
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    let iterator = (
+      await client.send(
+        new GetShardIteratorCommand({
+          StreamName: 'ended',
+          ShardId: 'shardId-000000000000',
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+    ).ShardIterator;
+    let last;
+    for (let i = 0; i < 10 && iterator !== undefined; i += 1) {
+      last = await client.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      iterator = last.NextShardIterator;
+    }
+    expect(iterator).toBeUndefined();
+    expect(last?.ChildShards).toHaveLength(2);
+    // Nothing is left to read behind it: caught up, as AWS reports it.
+    expect(last?.MillisBehindLatest).toBe(0);
   });
 
   it('GetRecords at the end of a closed shard names its ChildShards', async () => {

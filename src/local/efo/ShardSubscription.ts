@@ -223,8 +223,12 @@ export class ShardSubscription {
         if (nextArrival !== undefined) {
           event.MillisBehindLatest = Math.max(millisBehind, Math.max(0, now - nextArrival));
         }
-        if (shardEnd) event.ChildShards = await this.childShards();
-        else event.ContinuationSequenceNumber = continuation;
+        if (shardEnd) {
+          // Nothing is left to read behind the end of a closed shard (kinesalite counts the time
+          // since the shard closed).
+          event.MillisBehindLatest = 0;
+          event.ChildShards = await this.childShards();
+        } else event.ContinuationSequenceNumber = continuation;
         budget?.consume(timing.clock(), bytes);
         lastEventAt = now;
         stats.fanOutEvents += 1;

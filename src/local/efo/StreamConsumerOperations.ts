@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { invalidArgument, rangeRefusal, type AwsErrorAnswer } from '../awsErrors.js';
+import { epochMs } from '../listShardsPage.js';
 import { streamNameOfArn } from '../streamArn.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from '../UpstreamAnswer.js';
 import type { BackingStoreJson } from './BackingStoreJson.js';
@@ -58,7 +59,13 @@ export class StreamConsumerOperations {
   /** ListStreamConsumers page tokens: token → stream and the position of the last consumer listed. */
   private readonly tokens = new Map<
     string,
-    { readonly streamName: string; readonly after: number; readonly expiresAt: number }
+    {
+      readonly streamName: string;
+      /** When the stream was created: a token never pages a stream created again under its name. */
+      readonly createdAt: number | undefined;
+      readonly after: number;
+      readonly expiresAt: number;
+    }
   >();
 
   constructor(private readonly options: StreamConsumerOperationsOptions) {}
@@ -133,13 +140,34 @@ export class StreamConsumerOperations {
     }
     const stream = await this.stream(payload.StreamARN);
     if ('type' in stream) return errorAnswer(stream);
+    // StreamCreationTimestamp names the stream of that name created then (the backing store dates
+    // streams to the second): another stream of the name is not found.
+    const asked = epochMs(payload.StreamCreationTimestamp);
+    if (
+      asked !== undefined &&
+      stream.createdAt !== undefined &&
+      Math.floor(asked / 1000) !== Math.floor(stream.createdAt / 1000)
+    ) {
+      return errorAnswer(streamNotFound(stream.streamName));
+    }
     // A page goes on after the last consumer the previous page listed (by registration order),
     // so consumers that went meanwhile do not shift the rest past the client.
     let after = 0;
     if (payload.NextToken !== undefined && payload.NextToken !== null) {
       this.pruneTokens();
       const token = typeof payload.NextToken === 'string' ? this.tokens.get(payload.NextToken) : undefined;
-      if (token === undefined || token.streamName !== stream.streamName) {
+      if (token === undefined && expiredToken(payload.NextToken)) {
+        return errorAnswer({
+          status: 400,
+          type: 'ExpiredNextTokenException',
+          message: `Expired next token ${String(payload.NextToken)}`,
+        });
+      }
+      if (
+        token === undefined ||
+        token.streamName !== stream.streamName ||
+        token.createdAt !== stream.createdAt
+      ) {
         return errorAnswer(invalidArgument(`NextToken ${String(payload.NextToken)} is invalid or expired.`));
       }
       after = token.after;
@@ -150,10 +178,12 @@ export class StreamConsumerOperations {
     const page = consumers.slice(0, Math.min(maxResults, DEFAULT_LIST_RESULTS));
     let nextToken: string | undefined;
     if (page.length < consumers.length) {
-      nextToken = randomBytes(24).toString('base64url');
+      // Dated, so that it is told expired (not unknown) once it has been dropped.
+      nextToken = `${randomBytes(24).toString('base64url')}.${Date.now().toString(36)}`;
       this.pruneTokens();
       this.tokens.set(nextToken, {
         streamName: stream.streamName,
+        createdAt: stream.createdAt,
         after: registry.positionOf(page[page.length - 1]!),
         expiresAt: Date.now() + TOKEN_LIFETIME_MS,
       });
@@ -226,7 +256,10 @@ export class StreamConsumerOperations {
   /** The stream a StreamARN names, as the backing store describes it. */
   private async stream(
     arn: unknown,
-  ): Promise<{ streamName: string; streamArn: string; streamStatus: string } | AwsErrorAnswer> {
+  ): Promise<
+    | { streamName: string; streamArn: string; streamStatus: string; createdAt: number | undefined }
+    | AwsErrorAnswer
+  > {
     if (arn === undefined || arn === null) return missingMember('streamARN');
     const streamName = typeof arn === 'string' ? streamNameOfArn(arn) : undefined;
     if (streamName === undefined) return badPattern('streamARN', arn, STREAM_ARN_PATTERN);
@@ -236,11 +269,22 @@ export class StreamConsumerOperations {
     const streamArn = String(summary.StreamARN);
     // Another account's or region's stream of the same name is not this one.
     if (streamArn !== arn) return streamNotFound(streamName);
-    return { streamName, streamArn, streamStatus: String(summary.StreamStatus) };
+    return {
+      streamName,
+      streamArn,
+      streamStatus: String(summary.StreamStatus),
+      createdAt: epochMs(summary.StreamCreationTimestamp),
+    };
   }
 }
 
 function consumerName(value: unknown): string | AwsErrorAnswer {
   const broken = consumerNameViolations(value);
   return broken.length > 0 ? validationOf(broken) : (value as string);
+}
+
+/** Whether a page token handed out here (random part, then its issue time) has expired. */
+function expiredToken(token: unknown): boolean {
+  const issued = typeof token === 'string' ? /^[\w-]{32}\.([0-9a-z]{1,12})$/.exec(token) : null;
+  return issued !== null && Number.parseInt(issued[1]!, 36) + TOKEN_LIFETIME_MS <= Date.now();
 }
