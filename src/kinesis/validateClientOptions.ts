@@ -73,6 +73,11 @@ function checkedCredentials(
   return copy as unknown as KinesisCredentials;
 }
 
+/** Whether `region` may name an AWS region (the form only: `eu-west-1`, not whether it exists). */
+export function isValidRegion(region: unknown): region is string {
+  return typeof region === 'string' && /^[a-z0-9-]{1,64}$/.test(region);
+}
+
 /**
  * Checks `client`, or else `maxAttempts`, `region`, `credentials` (never showing their values)
  * and an `endpoint` given as an option, throwing InvalidOptionError; returns the settings a client is built with.
@@ -101,7 +106,7 @@ export function validateClientOptions(options: KinesisConnectionOptions): Client
     throw new InvalidOptionError('maxAttempts', maxAttempts, 'expected an integer >= 1 (1: no SDK retries)');
   }
   const { region, credentials } = options;
-  if (region !== undefined && (typeof region !== 'string' || !/^[a-z0-9-]{1,64}$/.test(region))) {
+  if (region !== undefined && !isValidRegion(region)) {
     throw new InvalidOptionError('region', region, 'expected an AWS region such as "eu-west-1"');
   }
   const checked = checkedCredentials(credentials);
