@@ -1,6 +1,8 @@
+import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import { redactText } from '../errors/redact.js';
 import type { KinesisConnectionOptions } from '../kinesis/createKinesisClient.js';
 import { isLoopbackEndpoint, resolveKinesisEndpoint } from '../kinesis/kinesisEndpoint.js';
+import { isValidRegion } from '../kinesis/validateClientOptions.js';
 
 /** Region a loopback endpoint gets when none is configured. */
 export const LOCAL_DEFAULT_REGION = 'us-east-1';
@@ -17,7 +19,8 @@ export interface CliConnection {
  * How a command reaches Kinesis: `--endpoint`, else the standard variables (AWS_ENDPOINT_URL_KINESIS,
  * AWS_ENDPOINT_URL, KINESIS_ENDPOINT), else AWS. A loopback endpoint (a local Kinesis) works
  * without an AWS profile: it gets region us-east-1 unless one is set (--region, AWS_REGION,
- * AWS_DEFAULT_REGION), and local-only credentials unless AWS_ACCESS_KEY_ID is set.
+ * AWS_DEFAULT_REGION), and local-only credentials unless AWS_ACCESS_KEY_ID is set. A region
+ * variable that names no region is refused naming the variable (InvalidOptionError).
  */
 export function cliConnection(
   flags: { readonly endpoint?: string; readonly region?: string },
@@ -33,6 +36,15 @@ export function cliConnection(
       },
       notice: undefined,
     };
+  }
+  if (flags.region === undefined && region !== undefined && !isValidRegion(region)) {
+    // Passed on as the `region` option: named as the variable it came from, as an endpoint is.
+    const variable = nonEmpty(env.AWS_REGION) === undefined ? 'AWS_DEFAULT_REGION' : 'AWS_REGION';
+    throw new InvalidOptionError(
+      `region (from ${variable})`,
+      region,
+      'expected an AWS region such as "eu-west-1"',
+    );
   }
   const filled: string[] = [];
   if (region === undefined) filled.push(`region ${LOCAL_DEFAULT_REGION} (no region configured)`);

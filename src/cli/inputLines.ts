@@ -14,10 +14,13 @@ const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
 const BYTE_ORDER_MARK = '\ufeff';
 
-/** The text of one line's bytes: UTF-8, an invalid byte read as U+FFFD; a CRLF's CR dropped. */
-function lineText(parts: readonly Buffer[], bytes: number): string {
+/**
+ * The text of one line's bytes: UTF-8, an invalid byte read as U+FFFD; with `crlf`, the line
+ * ended at an LF and a CR just before it is part of the line end, dropped.
+ */
+function lineText(parts: readonly Buffer[], bytes: number, crlf: boolean): string {
   const whole = parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes);
-  const end = bytes > 0 && whole[bytes - 1] === CARRIAGE_RETURN ? bytes - 1 : bytes;
+  const end = crlf && bytes > 0 && whole[bytes - 1] === CARRIAGE_RETURN ? bytes - 1 : bytes;
   return whole.toString('utf8', 0, end);
 }
 
@@ -26,7 +29,8 @@ function lineText(parts: readonly Buffer[], bytes: number): string {
  * lone CR stays in its line, where JSON reads it as white space), each decoded as UTF-8. A line
  * is held only up to `maxLineBytes`: the rest of a longer one is counted and dropped as it
  * arrives, so that no input, even one without a line end, holds more memory than that. The last
- * line needs no line end; a UTF-8 byte order mark that opens the input is dropped.
+ * line needs no line end (a CR that ends the input, with no LF after it, is a lone CR: it stays);
+ * a UTF-8 byte order mark that opens the input is dropped.
  */
 export async function* inputLines(
   input: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
@@ -50,11 +54,13 @@ export async function* inputLines(
     }
   };
   let first = true;
-  const take = (): string | OverlongLine => {
+  /** The line held; `atLf`: it ended at an LF (else at the end of the input). */
+  const take = (atLf: boolean): string | OverlongLine => {
     const lastPart = parts[parts.length - 1];
-    const lineEndCr = lastPart !== undefined && lastPart[lastPart.length - 1] === CARRIAGE_RETURN;
+    const lineEndCr = atLf && lastPart !== undefined && lastPart[lastPart.length - 1] === CARRIAGE_RETURN;
     if (overlong < 0 && held - (lineEndCr ? 1 : 0) > maxLineBytes) overlong = held;
-    let line: string | OverlongLine = overlong >= 0 ? { overlongBytes: overlong } : lineText(parts, held);
+    let line: string | OverlongLine =
+      overlong >= 0 ? { overlongBytes: overlong } : lineText(parts, held, atLf);
     // A byte order mark opens the input, not its first line (as a UTF-8 decoder reads it).
     if (first && typeof line === 'string' && line.startsWith(BYTE_ORDER_MARK)) line = line.slice(1);
     first = false;
@@ -71,7 +77,7 @@ export async function* inputLines(
       for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
         add(bytes.subarray(start, end));
         start = end + 1;
-        const line = take();
+        const line = take(true);
         yield line;
         if (stopped()) return;
       }
@@ -82,5 +88,5 @@ export async function* inputLines(
     if (stopped()) return;
     throw error;
   }
-  if (held > 0 || overlong >= 0) yield take();
+  if (held > 0 || overlong >= 0) yield take(false);
 }

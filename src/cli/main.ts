@@ -39,10 +39,12 @@ function endpointInUse(argv: readonly string[]): boolean {
 // `rxjs-kinesis tail … | head` closes the pipe early: stop quietly, as other command-line tools do.
 // A command that watches its output itself (tail) stops on its own, as on Ctrl+C: it still writes
 // its checkpoints and deregisters its stream consumer (`--deregister`), which an exit here skipped.
+// Any other failure to write (a full disk: `> /dev/full`) is one line and status 1, not a stack.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (process.stdout.listenerCount('error') > 1) return;
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  process.stderr.write(`rxjs-kinesis: cannot write to stdout: ${redactText(error.message)}\n`);
+  process.exit(1);
 });
 
 // A reader of stderr that goes away (`rxjs-kinesis put … 2>&1 | head`, a log collector that

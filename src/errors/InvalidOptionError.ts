@@ -15,11 +15,13 @@ export class InvalidOptionError extends RxjsKinesisError {
   /** The offending value, redacted (see above). */
   readonly value: unknown;
 
-  constructor(option: string, value: unknown, allowed: string) {
+  /** `cause`: what reading the option threw (a getter or Proxy trap of the caller's), if any. */
+  constructor(option: string, value: unknown, allowed: string, options: { readonly cause?: unknown } = {}) {
     const safeOption = redactText(option);
     const safeValue = redactValue(value, option);
     super(`Invalid option "${safeOption}": got ${describeValue(safeValue)}; ${allowed}`, {
       retriable: false,
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
     });
     this.option = safeOption;
     this.value = safeValue;

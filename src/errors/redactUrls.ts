@@ -1,6 +1,7 @@
 /** URL user info (`user:password@`) redacted from texts and connection strings. */
 
 import { redactQuotedCredentials } from './credentialShapes.js';
+import { redactArnsIn } from './redactArn.js';
 import { isSecretName, REDACTED } from './secretNames.js';
 
 /** What stands in for the secret part of a URL's user info. */
@@ -43,7 +44,8 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * stay, so the message still says where. Applying it twice changes nothing more.
  *
  * The values of a URL's secret-named query parameters (`?password=`) are redacted too, and so is
- * a quoted value that reads as an AWS credential (see redactQuotedCredentials).
+ * a quoted value that reads as an AWS credential (see redactQuotedCredentials), and any part of
+ * an ARN that does (see redactArnCredentials: a stream ARN given with a token glued on).
  *
  * A URL's user info holds no whitespace, so each whitespace-delimited word holding an `@` is
  * redacted on its own, and a word longer than LONG_WORD is replaced whole: the patterns try every
@@ -51,7 +53,7 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * took time quadratic in its length.
  */
 export function redactText(text: string): string {
-  return redactUserInfoIn(redactQuotedCredentials(text, REDACTED));
+  return redactUserInfoIn(redactQuotedCredentials(redactArnsIn(text, REDACTED), REDACTED));
 }
 
 function redactUserInfoIn(text: string): string {

@@ -30,7 +30,10 @@ export interface LocalKinesisFaults {
   readonly silentSubscriptionRate?: number;
   /** Latency added to every request, in milliseconds. */
   readonly latencyMs?: number;
-  /** Seed of the generator; the same seed and request sequence give the same faults. Default 1. */
+  /**
+   * Seed of the generator, an integer; the same seed and request sequence give the same faults.
+   * Its state has 32 bits (see seededRandom): a negative seed is the one 2^32 higher. Default 1.
+   */
   readonly seed?: number;
 }
 

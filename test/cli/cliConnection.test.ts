@@ -35,6 +35,30 @@ describe('cliConnection', () => {
     );
   });
 
+  // The variable's value was reported as the `region` option, which the user never gave.
+  it.each([
+    [{ AWS_REGION: 'Mars' }, 'region (from AWS_REGION)'],
+    [{ AWS_DEFAULT_REGION: 'eu west 1' }, 'region (from AWS_DEFAULT_REGION)'],
+  ])('names the variable a refused region came from: %j', (env, option) => {
+    expect(() => cliConnection({ endpoint: 'http://127.0.0.1:4567' }, env)).toThrow(
+      expect.objectContaining({ name: 'InvalidOptionError', option }),
+    );
+    // --region wins over the variables, which are then not read.
+    expect(
+      cliConnection({ endpoint: 'http://127.0.0.1:4567', region: 'eu-west-1' }, env).options.region,
+    ).toBe('eu-west-1');
+  });
+
+  it('put names AWS_REGION when it holds no region, for a local endpoint', async () => {
+    const result = await runCli(['put', 'orders', '--endpoint', 'http://127.0.0.1:1'], {
+      env: { AWS_REGION: 'Mars' },
+    });
+    expect(result.code).toBe(1);
+    expect(linesOf(result.stderr)).toEqual([
+      'rxjs-kinesis: Invalid option "region (from AWS_REGION)": got "Mars"; expected an AWS region such as "eu-west-1"',
+    ]);
+  }, 90_000);
+
   it('reads the endpoint from the standard variables and names the one it used', () => {
     const connection = cliConnection({}, { AWS_ENDPOINT_URL_KINESIS: 'http://127.0.0.1:4567' });
     expect(connection.options.endpoint).toBe('http://127.0.0.1:4567');

@@ -13,9 +13,18 @@ async function linesOf(
 describe('inputLines', () => {
   it('splits at LF and CRLF only, wherever the chunks end', async () => {
     expect(await linesOf(['a\rb\r', '\nc\n\n', 'd'])).toEqual(['a\rb', 'c', '', 'd']);
-    expect(await linesOf([Buffer.from('x\r'), Buffer.from('\ny\r')])).toEqual(['x', 'y']);
+    expect(await linesOf([Buffer.from('x\r'), Buffer.from('\ny\r\n')])).toEqual(['x', 'y']);
     expect(await linesOf(['one\n'])).toEqual(['one']);
     expect(await linesOf([])).toEqual([]);
+  });
+
+  it('keeps a CR that ends the input with no LF after it: a lone CR is data', async () => {
+    expect(await linesOf([Buffer.from('x\r'), Buffer.from('\ny\r')])).toEqual(['x', 'y\r']);
+    expect(await linesOf(['a\n', '\r'])).toEqual(['a', '\r']);
+    expect(await linesOf(['a\r\r'])).toEqual(['a\r\r']);
+    // It counts against the bound as any byte of the line does.
+    expect(await linesOf(['1234567\r'], 8)).toEqual(['1234567\r']);
+    expect(await linesOf(['12345678', '\r'], 8)).toEqual([{ overlongBytes: 9 }]);
   });
 
   it('decodes UTF-8 split across chunks, and reads a byte that is not UTF-8 as U+FFFD', async () => {
@@ -56,7 +65,7 @@ describe('inputLines', () => {
       { overlongBytes: 10 },
       '1234567\r',
     ]);
-    expect(await linesOf(['12345678\r'], 8)).toEqual(['12345678']);
+    expect(await linesOf(['12345678\r\n'], 8)).toEqual(['12345678']);
     expect(await linesOf(['123456789'], 8)).toEqual([{ overlongBytes: 9 }]);
     expect(await linesOf(['12345678', '9\n'], 8)).toEqual([{ overlongBytes: 9 }]);
   });

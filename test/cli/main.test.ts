@@ -43,6 +43,11 @@ describe('rxjs-kinesis', () => {
       ['put', 'bad name'],
       'error: invalid <stream> "bad name": expected a stream name (1 to 128 of a-z A-Z 0-9 _ . -) or a stream ARN.',
     ],
+    // 2^32 was taken, and acted as seed 0 (the generator's state has 32 bits).
+    [
+      ['local', '--seed', '4294967296'],
+      'error: invalid --seed "4294967296": expected an integer from -2147483648 to 4294967295.',
+    ],
   ])('names a refused value once, in one line: %j', async (args, line) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

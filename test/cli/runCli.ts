@@ -15,6 +15,10 @@ export interface CliResult {
 export interface CliOptions {
   /** Written to stdin, which is then closed. Default: stdin closed at once. */
   readonly input?: string;
+  /** An open file descriptor given as stdin instead (a file, a directory); `input` is then unused. */
+  readonly stdinFd?: number;
+  /** An open file descriptor given as stdout instead of a pipe (e.g. /dev/full); `stdout` is then ''. */
+  readonly stdoutFd?: number;
   readonly env?: Readonly<Record<string, string>>;
   /** Kill the process after this long. Default 90 s (a loaded machine starts processes slowly). */
   readonly timeoutMs?: number;
@@ -27,12 +31,16 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   // The commands read KINESIS_ENDPOINT; tests pass --endpoint explicitly.
   delete env.KINESIS_ENDPOINT;
-  const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: REPO_ROOT, env, stdio: 'pipe' });
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: [options.stdinFd ?? 'pipe', options.stdoutFd ?? 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  child.stdin.end(options.input ?? '');
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  if (options.stdinFd === undefined) child.stdin!.end(options.input ?? '');
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

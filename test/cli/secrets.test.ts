@@ -121,3 +121,20 @@ describe('rxjs-kinesis and a credential given for another flag', () => {
     70_000,
   );
 });
+
+describe('rxjs-kinesis and a credential inside a stream ARN', () => {
+  const key = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  it.each([['put'], ['tail']])(
+    'a refused ARN argument of %s is echoed without it',
+    async (command) => {
+      const arn = `arn:aws:kinesis:us-east-1:123456789012:stream/orders?token=${key}`;
+      const result = await runCli([command, arn], { env, timeoutMs: 60_000 });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(
+        'arn:aws:kinesis:us-east-1:123456789012:stream/orders?token=[redacted]',
+      );
+      expect(result.stdout + result.stderr).not.toContain('wJalr');
+    },
+    70_000,
+  );
+});

@@ -24,3 +24,24 @@ describe('seededRandom', () => {
     for (const count of buckets) expect(Math.abs(count - 1000)).toBeLessThan(150);
   });
 });
+
+describe('seededRandom and seeds beyond 32 bits', () => {
+  const first = (seed: number): number[] => {
+    const random = seededRandom(seed);
+    return Array.from({ length: 5 }, () => random());
+  };
+
+  it('keeps the sequence of every 32-bit seed, a negative one that of the seed plus 2^32', () => {
+    expect(first(0)).toEqual([
+      0.26642920868471265, 0.0003297457005828619, 0.2232720274478197, 0.1462021479383111, 0.46732782293111086,
+    ]);
+    expect(first(-1)).toEqual(first(2 ** 32 - 1));
+  });
+
+  it('mixes in the bits above 32 of a larger seed: 2^32 is not seed 0 again', () => {
+    expect(first(2 ** 32)).not.toEqual(first(0));
+    expect(first(2 ** 33 + 5)).not.toEqual(first(5));
+    expect(first(1_764_800_000_000)).not.toEqual(first(1_764_800_000_000 % 2 ** 32));
+    expect(first(-(2 ** 32))).not.toEqual(first(0));
+  });
+});

@@ -191,8 +191,8 @@ export function registerLocalCommand(
     .option('--latency-ms <n>', 'latency added to every request', integerFlag(0, 60_000))
     .option(
       '--seed <n>',
-      'seed of the fault generator (same seed, same faults)',
-      integerFlag(-(2 ** 31), 2 ** 32),
+      'seed of the fault generator, a 32-bit integer (same seed, same faults)',
+      integerFlag(-(2 ** 31), 2 ** 32 - 1),
     )
     .option('--stream <name:shards>', 'stream to create at start (repeatable)', parseStreamFlag)
     .option(

@@ -11,6 +11,7 @@ import { describeEndpoint } from '../../producer/describeEndpoint.js';
 import { jsonParseReason } from '../../processors/serializers/jsonParseReason.js';
 import { inLineTerms } from '../inLineTerms.js';
 import { inputLines } from '../inputLines.js';
+import { refuseDirectoryInput } from '../inputStat.js';
 import { Producer } from '../../producer/Producer.js';
 import {
   parseEndpoint,
@@ -94,6 +95,7 @@ export function registerPutCommand(
     .option('-q, --quiet', 'no progress, only failures and the summary')
     .addHelpText('after', EXAMPLES)
     .action(async (stream: string, flags: PutFlags) => {
+      if (io.stdin === process.stdin) refuseDirectoryInput(0, 'stdin');
       const failed = await runPut(stream, flags, io);
       if (failed > 0) process.exitCode = 1;
     });

@@ -170,6 +170,7 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
         if (io.stdout.write(formatTailLine(item))) resolve(item);
         else io.stdout.once('drain', () => resolve(item));
       });
+    let outputError: Error | undefined;
     await new Promise<void>((resolve, reject) => {
       const subscription = consumer
         .pipe(
@@ -188,10 +189,11 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
         subscription.unsubscribe();
         resolve();
       };
-      // A closed pipe (`| head`) ends the tail quietly.
+      // A closed pipe (`| head`) ends the tail quietly; another failure (a full disk) ends it
+      // too, as a failure: it stops reading, as on Ctrl+C, rather than wait for a drain.
       const onOutputError = (error: Error): void => {
-        if ((error as { code?: unknown }).code === 'EPIPE') stop();
-        else reject(error);
+        if ((error as { code?: unknown }).code !== 'EPIPE') outputError ??= error;
+        stop();
       };
       io.stdout.on?.('error', onOutputError);
       const onSignal = (): void => stop();
@@ -206,6 +208,9 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
       });
     });
     await consumer.stopped();
+    if (outputError !== undefined) {
+      throw new Error(`cannot write to stdout: ${outputError.message}`, { cause: outputError });
+    }
   } finally {
     subscriptionClient?.destroy();
     client.destroy();

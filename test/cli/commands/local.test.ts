@@ -156,6 +156,8 @@ describe('rxjs-kinesis local', () => {
     [['--subscription-lifetime-ms', '1.5']],
     [['--idle-event-interval-ms', '0']],
     [['--idle-event-interval-ms', '86400001']],
+    [['--seed', '4294967296']],
+    [['--seed', '-2147483649']],
     [['--stream', 'bad name:2']],
     [['--stream', 'orders:0']],
     [['--stream', 'a:1', '--stream', 'a:2']],
@@ -170,6 +172,11 @@ describe('rxjs-kinesis local', () => {
     expect(error).toBeInstanceOf(CommanderError);
     expect((error as CommanderError).exitCode).not.toBe(0);
     expect(errors[0]!.trim().split('\n')).toHaveLength(1);
+  });
+
+  it.each(['4294967295', '-2147483648'])('takes --seed %s, an end of its range', async (seed) => {
+    const output = await withLocal(['--fault-rate', '0.1', '--seed', seed], async () => undefined);
+    expect(output).toContain(`(seed ${seed})`);
   });
 
   it('exits with status 2 naming the shard limit and the flag that raises it when the streams pass it', async () => {

@@ -203,7 +203,8 @@ describe('rxjs-kinesis put and tail', () => {
     expect(linesOf(tail.stdout).map((line) => (JSON.parse(line) as PrintedLine).data)).toEqual([
       '{"n": 1}',
       'a\rb',
-      'c',
+      // A CR that ends the input, with no LF after it, is a lone CR too.
+      'c\r',
     ]);
   });
 
