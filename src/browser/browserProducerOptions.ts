@@ -19,7 +19,7 @@ export interface BrowserProducerOptions<T> extends ProducerOptions<T> {
    * hidden), with fetch keepalive for requests up to 60 KiB. Best effort: a browser may still
    * discard a page before its requests are sent or answered. Default true.
    */
-  readonly flushOnPageHide?: boolean;
+  readonly flushOnPageHide?: boolean | undefined;
 }
 
 /** toKinesis() options in a browser. */

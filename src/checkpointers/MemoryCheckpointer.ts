@@ -18,11 +18,11 @@ import {
 
 export interface MemoryCheckpointerOptions {
   /** How long a lease lasts without renewal, in milliseconds. Default 60000. */
-  readonly leaseDurationMs?: number;
+  readonly leaseDurationMs?: number | undefined;
   /** Clock in epoch milliseconds; inject a fake one in tests. Default Date.now. */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
   /** Logs leases acquired, released and lost, and close (console, pino, NestJS Logger...). Default: none. */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
 }
 
 /** One stored checkpoint, as returned by `MemoryCheckpointer.snapshot()`. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { redactText } from '../errors/redact.js';
+import { CREDENTIALS_ADVICE, REGION_ADVICE } from '../kinesis/configurationAdvice.js';
 import { resolveKinesisEndpoint } from '../kinesis/kinesisEndpoint.js';
 import { configurationHint } from './configurationHint.js';
 import { buildProgram } from './program.js';
@@ -20,7 +21,9 @@ async function main(argv: readonly string[]): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     // Still one line: a missing region or missing credentials also says what to set.
     const hint = configurationHint(error, endpointInUse(argv));
-    const line = hint === undefined ? message : `${message.replace(/\.$/, '')}; ${hint}`;
+    // The command line's hint (flags) stands in for the library's (options).
+    const bare = message.replace(`; ${REGION_ADVICE}`, '').replace(`; ${CREDENTIALS_ADVICE}`, '');
+    const line = hint === undefined ? message : `${bare.replace(/\.$/, '')}; ${hint}`;
     process.stderr.write(`rxjs-kinesis: ${redactText(line)}\n`);
     process.exitCode = 1;
   }

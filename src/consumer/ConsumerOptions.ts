@@ -16,36 +16,36 @@ export interface ConsumerOptions {
   /** Stream name or stream ARN. */
   readonly streamName: string;
   /** A KinesisClient of your own; else one is built from region/endpoint/credentials. */
-  readonly client?: KinesisClient;
-  readonly region?: string;
-  readonly endpoint?: string;
-  readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
+  readonly client?: KinesisClient | undefined;
+  readonly region?: string | undefined;
+  readonly endpoint?: string | undefined;
+  readonly credentials?: KinesisCredentials | KinesisCredentialsProvider | undefined;
   /**
    * Longest wait for a connection to Kinesis, in ms (default 5,000). With `client`, each call
    * (SubscribeToShard aside) is given up after connectTimeout + requestTimeout.
    */
-  readonly connectTimeout?: number;
+  readonly connectTimeout?: number | undefined;
   /** Longest wait for one request's answer, in ms (default 30,000). See connectTimeout for `client`. */
-  readonly requestTimeout?: number;
+  readonly requestTimeout?: number | undefined;
   /**
    * Where positions and leases live. Giving one makes the consumer *tracked*: every record stays
    * in flight until each subscriber that received it settled it (checkpoint(), checkpointFilter(),
    * or deserialize() finding no item). Default: the one given to a checkpoint() subscribed with
    * the first subscriber, else a new MemoryCheckpointer.
    */
-  readonly checkpointer?: CheckpointerInput;
+  readonly checkpointer?: CheckpointerInput | undefined;
   /**
    * true (default): without a checkpointer, a record is finished once the subscriber's `next`
    * returns (async work after it, e.g. in concatMap, is not bounded). false: the consumer is
    * tracked (with a MemoryCheckpointer unless given one): records stay in flight until
    * checkpoint() settles them, so maxQueueSize bounds the whole pipeline.
    */
-  readonly ackOnEmit?: boolean;
+  readonly ackOnEmit?: boolean | undefined;
   /**
    * How long the checkpointer may keep failing (no lease taken or renewed, no position read or
    * written) before the Observable errors with CheckpointerUnavailableError, in ms (default 30000).
    */
-  readonly checkpointerTimeoutMs?: number;
+  readonly checkpointerTimeoutMs?: number | undefined;
   /**
    * How long a stop may take for its final writes, in ms (default 10000): once the last
    * subscriber's pipeline finished the records it holds, the last checkpoint writes, the lease
@@ -56,50 +56,50 @@ export interface ConsumerOptions {
    * written are read again (at-least-once); leases not released run out after `leaseDurationMs`.
    * `Infinity`: no deadline (the stop takes as long as the checkpointer does).
    */
-  readonly finalWritesTimeoutMs?: number;
+  readonly finalWritesTimeoutMs?: number | undefined;
   /** What deserialize() uses when given none. Default jsonProcessor(). */
-  readonly processor?: Processor<unknown>;
+  readonly processor?: Processor<unknown> | undefined;
   /** Where shards without a checkpoint start. Default TRIM_HORIZON. */
-  readonly iteratorType?: ConsumerIteratorType;
+  readonly iteratorType?: ConsumerIteratorType | undefined;
   /** For AT_TIMESTAMP. */
-  readonly timestamp?: Date | number;
+  readonly timestamp?: Date | number | undefined;
   /**
    * For AT_SEQUENCE_NUMBER / AFTER_SEQUENCE_NUMBER: one sequence number for every shard, or one
    * per shard id (shards not named start at TRIM_HORIZON).
    */
-  readonly sequenceNumber?: string | Readonly<Record<string, string>>;
+  readonly sequenceNumber?: string | Readonly<Record<string, string>> | undefined;
   /** Most records per GetRecords call: 1 to 10000 (default 10000). */
-  readonly recordLimit?: number;
+  readonly recordLimit?: number | undefined;
   /** GetRecords calls per second per shard: more than 0, at most 5 (default 1). */
-  readonly shardFetchRate?: number;
+  readonly shardFetchRate?: number | undefined;
   /** Wait after a GetRecords call that found the shard caught up, in ms (default 2000). */
-  readonly sleepTimeNoRecords?: number;
+  readonly sleepTimeNoRecords?: number | undefined;
   /**
    * Most records in flight (emitted and not yet finished) before reading pauses. Default: 10000,
    * raised to `recordLimit` per shard read (at most maxQueueItems) so that every shard can fetch
    * a full page per call.
    */
-  readonly maxQueueSize?: number;
+  readonly maxQueueSize?: number | undefined;
   /** Most items in flight (aggregated records count their items once decoded) before reading pauses (default 100000). */
-  readonly maxQueueItems?: number;
+  readonly maxQueueItems?: number | undefined;
   /** Most record bytes in flight before reading pauses (default 256 MiB). */
-  readonly maxQueueBytes?: number;
+  readonly maxQueueBytes?: number | undefined;
   /**
    * Most shards this consumer reads at once (default: all). With a shared checkpointer (e.g. the
    * RedisCheckpointer) it is also the most leases this worker holds: shards beyond every
    * worker's limit wait for another worker to join.
    */
-  readonly maxShardConsumers?: number;
+  readonly maxShardConsumers?: number | undefined;
   /**
    * With a shared checkpointer: a shard taken over from an owner that did not hand it over in
    * time, or whose owner's lease ran out without a release, is read only after that owner's lease
    * ran out plus this grace, in ms, for the records its handler still holds (default 0).
    */
-  readonly takeoverGraceMs?: number;
+  readonly takeoverGraceMs?: number | undefined;
   /** How often shards are listed again to follow resharding, in ms: at least 100 (default 60000). */
-  readonly shardRefreshInterval?: number;
+  readonly shardRefreshInterval?: number | undefined;
   /** Retries of a failing call before the consumer errors (default 5; Infinity allowed). */
-  readonly retryLimit?: number;
+  readonly retryLimit?: number | undefined;
   /**
    * With a shared checkpointer (a group): after this many consecutive timed-out reads of a shard
    * (GetRecords or GetShardIterator failing with RequestTimeoutError, each after the client's
@@ -110,41 +110,41 @@ export interface ConsumerOptions {
    * retriable error, with `error-retried` events, and errors with RetryLimitExceededError after
    * `retryLimit` retries.
    */
-  readonly stallTimeouts?: number;
+  readonly stallTimeouts?: number | undefined;
   /** First back-off delay ceiling in ms (default 100). */
-  readonly expoBackoff?: number;
+  readonly expoBackoff?: number | undefined;
   /** Largest back-off delay in ms (default 30000). */
-  readonly expoBackoffLimit?: number;
+  readonly expoBackoffLimit?: number | undefined;
   /**
    * Create the stream if it does not exist (default false). The consumer then waits up to 120 s
    * (a fixed wait) for it to become ACTIVE, and errors with StreamNotActiveError after that.
    */
-  readonly createStream?: boolean;
+  readonly createStream?: boolean | undefined;
   /** Shards of a created stream (default 1). */
-  readonly createStreamShards?: number;
+  readonly createStreamShards?: number | undefined;
   /**
    * This worker's name in leases and, with a shared checkpointer, in its consumer group
    * (default `<host>-<pid>-<random>`, unique per process start). Give each process its own.
    */
-  readonly workerId?: string;
+  readonly workerId?: string | undefined;
   /** Scheduler for every timer (default asyncScheduler). */
-  readonly scheduler?: SchedulerLike;
+  readonly scheduler?: SchedulerLike | undefined;
   /** Randomness of back-off jitter, in [0, 1) (default Math.random). */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /** Logs lifecycle, leases, retries and errors (console, pino, NestJS Logger...); nothing is logged without one. */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
   /**
    * Read with enhanced fan-out (SubscribeToShard) as this stream consumer instead of polling
    * GetRecords: `{ consumerName }` (registered if the stream has none of that name) or
    * `{ consumerArn }`. See the README's "Enhanced fan-out" section.
    */
-  readonly enhancedFanOut?: EnhancedFanOutOptions;
+  readonly enhancedFanOut?: EnhancedFanOutOptions | undefined;
   /**
    * With `enhancedFanOut`: deregister the stream consumer once this consumer stopped (stopped()
    * waits for it). Default false: a registered consumer stays for the next run. Only for a
    * consumer no other process reads as: their subscriptions end with it.
    */
-  readonly deregisterOnStop?: boolean;
+  readonly deregisterOnStop?: boolean | undefined;
 }
 
 export interface ResolvedConsumerOptions {

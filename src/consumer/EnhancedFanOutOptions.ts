@@ -3,9 +3,9 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 /** Which registered stream consumer (enhanced fan-out) a fromKinesis() consumer reads as. */
 export type EnhancedFanOutConsumer =
   /** Registered with RegisterStreamConsumer if the stream has no consumer of this name. */
-  | { readonly consumerName: string; readonly consumerArn?: never }
+  | { readonly consumerName: string; readonly consumerArn?: undefined }
   /** A stream consumer registered beforehand; never registered by this library. */
-  | { readonly consumerArn: string; readonly consumerName?: never };
+  | { readonly consumerArn: string; readonly consumerName?: undefined };
 
 /** The `enhancedFanOut` option of fromKinesis(): read every leased shard with SubscribeToShard. */
 export type EnhancedFanOutOptions = EnhancedFanOutConsumer & {
@@ -16,15 +16,15 @@ export type EnhancedFanOutOptions = EnhancedFanOutConsumer & {
    * longest a subscription stays paused by a full in-flight budget before it is closed (it is
    * reopened at the same point once there is room).
    */
-  readonly silenceTimeoutMs?: number;
+  readonly silenceTimeoutMs?: number | undefined;
   /** Longest wait for a registered stream consumer to become ACTIVE, in ms (default 120,000). */
-  readonly activationTimeoutMs?: number;
+  readonly activationTimeoutMs?: number | undefined;
   /**
    * The client SubscribeToShard is sent with (it needs HTTP/2, the SDK's default handler).
    * Default: the `client` option if given, else one built from region/endpoint/credentials with
    * an HTTP/2 handler (h2c for an http:// endpoint such as the embedded local Kinesis).
    */
-  readonly client?: KinesisClient;
+  readonly client?: KinesisClient | undefined;
 };
 
 export interface ResolvedEnhancedFanOut {

@@ -13,5 +13,17 @@ export function markPassive(record: KinesisRecord): KinesisRecord {
 /** Where a record without a tracking handle came from, for the error checkpoint() raises. */
 export function untrackedOrigin(record: KinesisRecord): UntrackedRecordError['origin'] {
   if (passive.has(record)) return 'observe';
-  return record[CONSUMER_CONTEXT] === undefined ? 'not-emitted' : 'untracked-consumer';
+  if (record[CONSUMER_CONTEXT] !== undefined) return 'untracked-consumer';
+  return ofAnotherCopy(record) ? 'another-copy' : 'not-emitted';
+}
+
+/**
+ * Whether a record carries the link of another copy of this library: one loaded through `import`
+ * (the ES module build) and one through `require()` (the CommonJS build) in the same process each
+ * have their own symbols, so neither sees the other's.
+ */
+function ofAnotherCopy(record: object): boolean {
+  return Object.getOwnPropertySymbols(record).some(
+    (key) => key !== CONSUMER_CONTEXT && key.description === CONSUMER_CONTEXT.description,
+  );
 }

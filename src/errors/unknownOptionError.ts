@@ -1,3 +1,4 @@
+import { closestName } from './closestName.js';
 import { InvalidOptionError } from './InvalidOptionError.js';
 
 /**
@@ -6,11 +7,18 @@ import { InvalidOptionError } from './InvalidOptionError.js';
  */
 export const UNSHOWN_VALUE = '(not shown: unknown option)';
 
-/** An InvalidOptionError for an option name nobody knows, listing the known ones. */
+/**
+ * An InvalidOptionError for an option name nobody knows, naming the known one it most likely
+ * meant (for `enhancedFanOut.consumerNme`, the part after the last dot is compared) and listing
+ * the known ones.
+ */
 export function unknownOptionError(name: string, known: Iterable<string>): InvalidOptionError {
+  const names = [...known];
+  const meant = closestName(name.slice(name.lastIndexOf('.') + 1), names);
+  const hint = meant === undefined ? '' : `did you mean "${meant}"? `;
   return new InvalidOptionError(
     name,
     UNSHOWN_VALUE,
-    `unknown option; known options are ${[...known].join(', ')}`,
+    `unknown option; ${hint}known options are ${names.join(', ')}`,
   );
 }

@@ -12,6 +12,7 @@ import { RequestTimeoutError } from './errors/RequestTimeoutError.js';
 import { StreamNotActiveError } from './errors/StreamNotActiveError.js';
 import { StreamNotFoundError } from './errors/StreamNotFoundError.js';
 import { ThrottledError } from './errors/ThrottledError.js';
+import { withConfigurationAdvice } from './configurationAdvice.js';
 
 const THROTTLING_NAMES = new Set([
   'ProvisionedThroughputExceededException',
@@ -279,8 +280,10 @@ function classifyReadable(error: unknown, context?: ErrorContext): RxjsKinesisEr
 
   const facts = readFacts(error);
   const code = facts.name ?? facts.code;
-  const message =
-    code !== undefined && !facts.message.includes(code) ? `${code}: ${facts.message}` : facts.message;
+  const message = withConfigurationAdvice(
+    code !== undefined && !facts.message.includes(code) ? `${code}: ${facts.message}` : facts.message,
+    facts.name,
+  );
   const options: KinesisErrorOptions = {
     cause: error,
     ...(context === undefined ? {} : { context }),

@@ -25,27 +25,27 @@ export type KinesisCredentialsProvider = () => Promise<KinesisCredentials>;
 /** How to reach Kinesis: a caller's own client, or the parts to build one. */
 export interface KinesisConnectionOptions {
   /** A client of your own. When given, region/endpoint/credentials are ignored. */
-  readonly client?: KinesisClient;
+  readonly client?: KinesisClient | undefined;
   /** AWS region. Defaults to the SDK's resolution (AWS_REGION, profile), or the region of a stream ARN. */
-  readonly region?: string;
+  readonly region?: string | undefined;
   /**
    * Endpoint URL, e.g. the embedded local Kinesis. Default: `AWS_ENDPOINT_URL_KINESIS`, else
    * `AWS_ENDPOINT_URL`, else `KINESIS_ENDPOINT`, else AWS. Endpoints given either way get the
    * HTTP/1.1 keep-alive handler (the SDK's default HTTP/2 handler cannot talk to plain http://).
    */
-  readonly endpoint?: string;
+  readonly endpoint?: string | undefined;
   /**
    * Static credentials, or a provider of temporary ones (called again before they expire).
    * Defaults to the SDK's provider chain (on Node; a browser has none: give a provider).
    */
-  readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
+  readonly credentials?: KinesisCredentials | KinesisCredentialsProvider | undefined;
   /** SDK-level attempts per call, an integer >= 1 (the library retries on its own; default 1 = no SDK retries). */
-  readonly maxAttempts?: number;
+  readonly maxAttempts?: number | undefined;
   /**
    * Longest wait for a connection to Kinesis, in ms. Default 5,000. With `client`, a producer
    * gives each of its calls connectTimeout + requestTimeout in all (see requestTimeout).
    */
-  readonly connectTimeout?: number;
+  readonly connectTimeout?: number | undefined;
   /**
    * Longest wait for the answer to one request, in ms: from sending it to the answer's headers,
    * and again for each pause while its body arrives. A request past it fails with
@@ -53,7 +53,7 @@ export interface KinesisConnectionOptions {
    * ever), a producer aborts each of its calls, and a consumer each but SubscribeToShard, after
    * connectTimeout + requestTimeout in all.
    */
-  readonly requestTimeout?: number;
+  readonly requestTimeout?: number | undefined;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;

@@ -13,38 +13,38 @@ import { positiveOption } from './positiveOption.js';
 
 export interface LocalKinesisOptions {
   /** Port of the endpoint. 0 or omitted: a free port. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /**
    * Address to listen on. Default 127.0.0.1. `0.0.0.0` or `::`: every interface (`endpoint` then
    * names the loopback, 127.0.0.1 or [::1]).
    */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** Region the endpoint claims. Default us-east-1. */
-  readonly region?: string;
+  readonly region?: string | undefined;
   /** `true` (AWS defaults) or an object of limits to enforce. Default: no limits. */
-  readonly limits?: boolean | LocalKinesisLimits;
+  readonly limits?: boolean | LocalKinesisLimits | undefined;
   /** Faults to inject. Default: none. */
-  readonly faults?: LocalKinesisFaults;
+  readonly faults?: LocalKinesisFaults | undefined;
   /** Streams to create at start, as a list or as `{ name: shardCount }`. */
-  readonly streams?: ReadonlyArray<LocalStreamSpec> | Readonly<Record<string, number>>;
+  readonly streams?: ReadonlyArray<LocalStreamSpec> | Readonly<Record<string, number>> | undefined;
   /** Clock in milliseconds for the rate windows. Default Date.now. */
-  readonly clock?: () => number;
+  readonly clock?: (() => number) | undefined;
   /**
    * How long a stream stays CREATING, UPDATING (per SplitShard, MergeShards or UpdateShardCount
    * step) or DELETING, in ms. Default 100: short, but code that does not wait for ACTIVE fails
    * here as it would on AWS. 0 makes every change instant.
    */
-  readonly streamStatusDelayMs?: number;
+  readonly streamStatusDelayMs?: number | undefined;
   /** Most open shards over all streams (the account shard limit). Default 500, as on AWS. */
-  readonly shardLimit?: number;
+  readonly shardLimit?: number | undefined;
   /**
    * Let browser pages on other origins call the endpoint (CORS): `true` for any origin,
    * `{ origins: ['http://localhost:4200'] }` for those only. Default false (the CLI's
    * `rxjs-kinesis local` turns it on).
    */
-  readonly cors?: LocalKinesisCors;
+  readonly cors?: LocalKinesisCors | undefined;
   /** Enhanced fan-out: consumer status delay, consumers per stream, subscription lifetime. */
-  readonly efo?: LocalFanOutOptions;
+  readonly efo?: LocalFanOutOptions | undefined;
 }
 
 export const DEFAULT_STREAM_STATUS_DELAY_MS = 100;

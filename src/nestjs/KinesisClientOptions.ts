@@ -12,7 +12,7 @@ export interface KinesisClientOptions extends ProducerOptions<KinesisMessage> {
    * Turns `{ pattern, data }` into the message written (default: written as it is). It may return
    * a Promise of the message (an async serializer): the event is written once it resolves.
    */
-  readonly serializer?: Serializer;
+  readonly serializer?: Serializer | undefined;
   /**
    * How long `close()` (called by Nest on `app.close()`) keeps delivering the events emitted
    * before it, in ms (default 5000; `Infinity`: as long as delivery takes, as a stream
@@ -22,7 +22,7 @@ export interface KinesisClientOptions extends ProducerOptions<KinesisMessage> {
    * event whose async serializer has not given its message yet fails so too) and close() resolves
    * with a warning naming how many, so that shutting down fits a grace period.
    */
-  readonly closeTimeoutMs?: number;
+  readonly closeTimeoutMs?: number | undefined;
 }
 
 /**

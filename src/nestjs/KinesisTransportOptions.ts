@@ -11,22 +11,20 @@ export interface KinesisTransportOptions {
    * Passed to checkpoint(): how often positions are written (default: the library's), and the
    * scheduler the `intervalMs` timer runs on (default `asyncScheduler`; virtual time in tests).
    */
-  readonly checkpoint?: Pick<
-    CheckpointOptions<KinesisItem<unknown>>,
-    'batchSize' | 'intervalMs' | 'scheduler'
-  >;
+  readonly checkpoint?:
+    Pick<CheckpointOptions<KinesisItem<unknown>>, 'batchSize' | 'intervalMs' | 'scheduler'> | undefined;
   /**
    * Turns a decoded message into `{ pattern, data }`. Default: Nest's IncomingRequestDeserializer,
    * which reads the message's `pattern` and `data` fields (what KinesisClientProxy writes).
    */
-  readonly deserializer?: ConsumerDeserializer;
+  readonly deserializer?: ConsumerDeserializer | undefined;
   /**
    * How long a handler may take, in ms, before its event is given up as `handler-timeout`
    * (default 300000 = 5 minutes; `Infinity` for no limit). A handler can set its own:
    * `@EventPattern('order.created', { timeoutMs: 10_000 })`. A timed-out Observable handler is
    * unsubscribed; a Promise cannot be cancelled and runs on unobserved.
    */
-  readonly handlerTimeoutMs?: number;
+  readonly handlerTimeoutMs?: number | undefined;
   /**
    * How long `close()` (`app.close()`, a SIGTERM with `enableShutdownHooks()`) waits for the
    * handlers under way, in ms (default 20000; `Infinity`: as long as they take). At the deadline
@@ -36,7 +34,7 @@ export interface KinesisTransportOptions {
    * the leases released (within `finalWritesTimeoutMs`). A given-up handler's later result
    * changes nothing.
    */
-  readonly closeTimeoutMs?: number;
+  readonly closeTimeoutMs?: number | undefined;
   /**
    * How long `close()` waits for its final checkpoint writes and lease releases, in ms, once the
    * handlers are done with (default 5000; `Infinity`: as long as the checkpointer takes). At the
@@ -49,16 +47,16 @@ export interface KinesisTransportOptions {
    * `app.close()` thus takes at most about `closeTimeoutMs` + `finalWritesTimeoutMs` (plus the
    * clients' flush, within their own `closeTimeoutMs`).
    */
-  readonly finalWritesTimeoutMs?: number;
+  readonly finalWritesTimeoutMs?: number | undefined;
   /**
    * Called (and awaited) for an event whose handler failed or timed out, or a record that cannot
    * be decoded; the event is then checkpointed like a handled one, so one bad event never stalls
    * its shard. Without it such events are only logged. If it throws, the consumer stops without
    * checkpointing the event (it is read again after a restart) and `on('error')` listeners are told.
    */
-  readonly onDeadLetter?: (deadLetter: KinesisDeadLetter) => void | Promise<void>;
+  readonly onDeadLetter?: ((deadLetter: KinesisDeadLetter) => void | Promise<void>) | undefined;
   /** Scheduler of the handler timeouts and of the close() deadlines (tests). */
-  readonly scheduler?: SchedulerLike;
+  readonly scheduler?: SchedulerLike | undefined;
 }
 
 /** Default of `handlerTimeoutMs`. */

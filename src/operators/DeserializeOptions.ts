@@ -18,19 +18,20 @@ export interface DeserializeOptions {
    * are emitted, and only that item is settled. A smaller record is decoded whole before its
    * first item goes out, and one bad item dead-letters the whole record.
    */
-  readonly onDecodeError?: (error: RecordDecodeError, record: KinesisRecord) => void | Promise<void>;
+  readonly onDecodeError?:
+    ((error: RecordDecodeError, record: KinesisRecord) => void | Promise<void>) | undefined;
   /**
    * Most items of one aggregated record emitted ahead of checkpoint() (default 1000). Items of a
    * record from a tracked consumer are emitted as earlier ones settle, so one huge KPL record
    * (up to ~150,000 items in 1 MiB) never materialises all its items at once.
    */
-  readonly maxItemsAhead?: number;
+  readonly maxItemsAhead?: number | undefined;
   /**
    * Where the turn given to other work after every 500 items dead-lettered in a row runs. Default:
    * the scheduler of the fromKinesis() the record came from, else asyncScheduler (a TestScheduler
    * or VirtualTimeScheduler in tests on virtual time).
    */
-  readonly scheduler?: SchedulerLike;
+  readonly scheduler?: SchedulerLike | undefined;
 }
 
 /** Refuses a `scheduler` option that is not an RxJS SchedulerLike. */

@@ -16,17 +16,17 @@ export interface CheckpointOptions<T extends Checkpointable> {
    * each item when its processing completes and commits only the contiguous prefix of
    * completed items per shard.
    */
-  readonly mode?: 'ordered' | 'concurrent';
+  readonly mode?: 'ordered' | 'concurrent' | undefined;
   /** Concurrent mode: the work for one item; it is done when the returned input completes. */
-  readonly process?: (item: T) => ObservableInput<unknown>;
+  readonly process?: ((item: T) => ObservableInput<unknown>) | undefined;
   /** Concurrent mode: items processed at once (default 16). */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   /** Write positions after this many items passed (default 1000). */
-  readonly batchSize?: number;
+  readonly batchSize?: number | undefined;
   /** Write positions this often, in ms (default 5000; 0 = only by count and at the end). */
-  readonly intervalMs?: number;
+  readonly intervalMs?: number | undefined;
   /** Where the `intervalMs` timer runs (default asyncScheduler; a TestScheduler in marble tests). */
-  readonly scheduler?: SchedulerLike;
+  readonly scheduler?: SchedulerLike | undefined;
 }
 
 /** Checks checkpoint()'s options and fills in the defaults; throws InvalidOptionError naming the bad one. */

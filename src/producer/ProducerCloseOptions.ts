@@ -7,7 +7,7 @@ export interface ProducerCloseOptions {
    * not yet delivered fails at once with ProducerAbortedError (see there), and put() calls
    * waiting for room reject with it. Also ends a close() still delivering.
    */
-  readonly abort?: boolean;
+  readonly abort?: boolean | undefined;
   /**
    * The longest a graceful close delivers, in ms: 0 to 2^31−1, or Infinity (the default: no
    * deadline). The close delivers as usual until then; if it has not finished by then, the
@@ -17,7 +17,7 @@ export interface ProducerCloseOptions {
    * Given to a close() while one runs, the earlier deadline rules. Not with `abort: true`
    * (nothing is delivered then): InvalidOptionError.
    */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /** close()'s options, validated. */

@@ -24,48 +24,48 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
   /** Stream name or stream ARN. Required. */
   readonly streamName: string;
   /** How items become records. Default: jsonProcessor() (one JSON document per record). */
-  readonly processor?: Processor<T>;
+  readonly processor?: Processor<T> | undefined;
   /**
    * Partition key of each item: a function of the item (and its index), or one fixed string.
    * Default: a random key per item, which spreads items evenly over the shards; with an
    * aggregating processor, one random key per record's worth of items, drawn for each shard in
    * turn (records spread evenly, and a KPL record's key table stays small).
    */
-  readonly partitionKey?: string | ((item: T, index: number) => string);
+  readonly partitionKey?: (string | ((item: T, index: number) => string)) | undefined;
   /** ExplicitHashKey of each item (decimal 0 … 2^128-1), overriding the partition key's hash. */
   readonly explicitHashKey?: (item: T, index: number) => string | undefined;
   /** Longest an accepted item waits for its batch to fill before it is sent. Default 500 ms. */
-  readonly bufferTime?: number;
+  readonly bufferTime?: number | undefined;
   /** Most records per PutRecords call: 1 … 500. Default 500. */
-  readonly batchSize?: number;
+  readonly batchSize?: number | undefined;
   /** Largest PutRecords request (data + partition keys): up to 10 MiB. Default 5 MiB. */
-  readonly maxRequestBytes?: number;
+  readonly maxRequestBytes?: number | undefined;
   /** Largest record (data + partition key): up to 10 MiB on raised streams. Default 1 MiB. */
-  readonly maxRecordBytes?: number;
+  readonly maxRecordBytes?: number | undefined;
   /** Records per second sent to one shard. Default 1,000 (the Kinesis limit). */
-  readonly putRateLimitPerShard?: number;
+  readonly putRateLimitPerShard?: number | undefined;
   /** KiB per second sent to one shard. Default 1,024 (1 MiB/s, the Kinesis limit). */
-  readonly putBandwidthLimitPerShard?: number;
+  readonly putBandwidthLimitPerShard?: number | undefined;
   /**
    * Most items accepted and not yet delivered or failed. Default: 20,000 per open shard (room for
    * two seconds of a shard's writes of ~100-byte items on every shard: one second's records
    * waiting for the shard's budget while the next fill), at least 100,000. `maxQueueBytes` bounds
    * the memory either way.
    */
-  readonly maxQueueSize?: number;
+  readonly maxQueueSize?: number | undefined;
   /**
    * Most bytes (serialized data + partition keys) accepted and not yet settled. Default: 2 MiB per
    * open shard (two seconds of a shard's 1 MiB/s on every shard), at least 64 MiB.
    */
-  readonly maxQueueBytes?: number;
+  readonly maxQueueBytes?: number | undefined;
   /** Retries of a record before its items fail with DeliveryRetryLimitError. Default Infinity. */
-  readonly retryLimit?: number;
+  readonly retryLimit?: number | undefined;
   /** Ceiling of the first retry's random delay (doubling per retry, full jitter). Default 100 ms. */
-  readonly expoBackoff?: number;
+  readonly expoBackoff?: number | undefined;
   /** Largest retry delay ceiling. Default 120,000 ms. */
-  readonly expoBackoffLimit?: number;
+  readonly expoBackoffLimit?: number | undefined;
   /** Awaited after each successful PutRecords call, before that call's reports are emitted. */
-  readonly afterFlush?: (info: FlushInfo<T>) => void | PromiseLike<void>;
+  readonly afterFlush?: ((info: FlushInfo<T>) => void | PromiseLike<void>) | undefined;
   /**
    * How long a producer keeps looking up (with back-off) a stream that does not exist yet or is
    * not ACTIVE before its items fail with StreamNotFoundError. Items wait in the queue meanwhile
@@ -73,41 +73,41 @@ export interface ProducerOptions<T> extends KinesisConnectionOptions {
    * With `createStream: true` it is also how long the stream it creates may stay CREATING, and must
    * be more than 0.
    */
-  readonly streamWaitTime?: number;
+  readonly streamWaitTime?: number | undefined;
   /**
    * How long connection failures (refused, DNS, TLS, resets, timeouts) may go on with no answer
    * from Kinesis before the pending items fail with a ConnectionError naming the endpoint and the
    * cause. Throttling and other retriable answers are retried as before. Default 20,000 ms.
    */
-  readonly connectionFailureTimeout?: number;
+  readonly connectionFailureTimeout?: number | undefined;
   /** Create the stream if it does not exist. Default false. */
-  readonly createStream?: boolean;
+  readonly createStream?: boolean | undefined;
   /** Shards of a stream created by `createStream`. Default 1. */
-  readonly createStreamShards?: number;
+  readonly createStreamShards?: number | undefined;
   /**
    * Keep items of one partition key in order, even across retries: one PutRecords call in flight
    * per shard, at most one record per partition key in a call, retried records first. Default false.
    */
-  readonly preserveOrder?: boolean;
+  readonly preserveOrder?: boolean | undefined;
   /** Most PutRecords calls in flight at once. Default 8. */
-  readonly maxInFlightRequests?: number;
+  readonly maxInFlightRequests?: number | undefined;
   /** Reload the shard map at least this often while sending. Default 60,000 ms. */
-  readonly shardMapRefreshInterval?: number;
+  readonly shardMapRefreshInterval?: number | undefined;
   /** Scheduler for every timer (bufferTime, rate limits, back-off). Default asyncScheduler. */
-  readonly scheduler?: SchedulerLike;
+  readonly scheduler?: SchedulerLike | undefined;
   /**
    * Source of randomness in [0, 1) for back-off jitter and random partition keys. Default
    * Math.random. A draw that throws or is not in [0, 1) is replaced by one of Math.random().
    */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /**
    * Each time this emits, what was accepted is sent at once instead of waiting for bufferTime;
    * intake goes on. The browser entry passes the page's hide events. An error of it ends a
    * toKinesis() output like a source error, and rejects a Producer's next flush()/close().
    */
-  readonly flushOn?: Observable<unknown>;
+  readonly flushOn?: Observable<unknown> | undefined;
   /** Logs start, readiness, retries, failures and close (console, pino, NestJS Logger...); nothing is logged without one. */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
 }
 
 /** Options after validation, with defaults filled in. */

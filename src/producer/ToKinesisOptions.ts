@@ -16,14 +16,14 @@ export interface ToKinesisOptions<T> extends ProducerOptions<T> {
    * during that wait are emitted as failed reports. 'emit': failed items are emitted as
    * `{ status: 'failed' }` reports and the stream goes on.
    */
-  readonly onFailure?: FailurePolicy;
+  readonly onFailure?: FailurePolicy | undefined;
   /**
    * 'error' (default): an item arriving while `maxQueueSize`/`maxQueueBytes` is reached is
    * refused with QueueFullError, handled like a failure (see onFailure: with 'emit' it is emitted
    * as a failed report). 'drop-newest': the item is refused and emitted as a `{ status: 'dropped' }`
    * report; the stream goes on.
    */
-  readonly overflow?: OverflowPolicy;
+  readonly overflow?: OverflowPolicy | undefined;
   /**
    * Deliver what was accepted when the subscriber unsubscribes (default true). false aborts, as
    * Producer's `close({ abort: true })` does: nothing more is sent, every timer, call and thread
@@ -31,7 +31,7 @@ export interface ToKinesisOptions<T> extends ProducerOptions<T> {
    * (nobody is left to hear them): only the metrics (`failures`) and the `producer aborted` log
    * line count them. End the source instead (takeUntil before toKinesis()) to hear every report.
    */
-  readonly flushOnUnsubscribe?: boolean;
+  readonly flushOnUnsubscribe?: boolean | undefined;
   /**
    * The longest the final flush delivers, in ms: 0 to 2^31−1, or Infinity (the default: no
    * deadline, delivery goes on until every item is settled). The final flush starts when the
@@ -43,7 +43,7 @@ export interface ToKinesisOptions<T> extends ProducerOptions<T> {
    * (nobody hears them after an unsubscription), then the output ends. The timer runs on the
    * `scheduler` option and is cancelled when the flush finishes first.
    */
-  readonly flushTimeoutMs?: number;
+  readonly flushTimeoutMs?: number | undefined;
   /**
    * Receives the engines' metrics: a snapshot at subscribe, then one after every PutRecords
    * answer. Each subscription (each run of retry() or repeat()) has an engine of its own, whose
@@ -51,7 +51,7 @@ export interface ToKinesisOptions<T> extends ProducerOptions<T> {
    * while no other subscription of this toKinesis() runs: a retry() or repeat() without a delay
    * keeps it open; one with a delay lets it complete between runs (a Subject then hears no more).
    */
-  readonly metricsObserver?: Partial<Observer<ProducerMetricsSnapshot>>;
+  readonly metricsObserver?: Partial<Observer<ProducerMetricsSnapshot>> | undefined;
 }
 
 export interface ResolvedToKinesisPolicies {

@@ -63,7 +63,8 @@ test('an unknown option name is refused without its value, naming the known ones
   }
   expect(thrown).toBeInstanceOf(InvalidOptionError);
   expect((thrown as Error).message).toBe(
-    'Invalid option "regoin": got "(not shown: unknown option)"; unknown option; known options are ' +
+    'Invalid option "regoin": got "(not shown: unknown option)"; unknown option; did you mean "region"? ' +
+      'known options are ' +
       'client, region, endpoint, credentials, maxAttempts, connectTimeout, requestTimeout',
   );
 });

@@ -128,6 +128,51 @@ describe("the package's declarations, as a TypeScript user compiles them", () =>
     ]);
   }, 300_000);
 
+  it('take an option given as undefined (an unset variable) under exactOptionalPropertyTypes, as they do at run time', () => {
+    const errors = compile(`
+      import {
+        checkpoint, createKinesisClient, deserialize, DynamoDBCheckpointer, fromKinesis, jsonProcessor,
+        MemoryCheckpointer, msgpackProcessor, Producer, RedisCheckpointer, toKinesis,
+      } from './dist/index.js';
+      import { startLocalKinesis } from './dist/local/index.js';
+      const text = (name: string): string | undefined => process.env[name];
+      const count = (name: string): number | undefined => {
+        const value = text(name);
+        return value === undefined ? undefined : Number(value);
+      };
+      const connection = { region: text('AWS_REGION'), endpoint: text('KINESIS_ENDPOINT') };
+      export const consumer = fromKinesis({
+        streamName: 'orders',
+        ...connection,
+        workerId: text('WORKER_ID'),
+        maxQueueItems: count('MAX_QUEUE_ITEMS'),
+        enhancedFanOut: { consumerName: 'app', silenceTimeoutMs: count('SILENCE_MS') },
+      });
+      export const operator = toKinesis<{ id: string }>({
+        streamName: 'orders',
+        ...connection,
+        partitionKey: undefined,
+        bufferTime: count('BUFFER_MS'),
+        flushTimeoutMs: count('FLUSH_MS'),
+      });
+      export const producer = new Producer({ streamName: 'orders', ...connection, batchSize: count('BATCH') });
+      export const closing = producer.close({ timeoutMs: count('CLOSE_MS') });
+      export const client = createKinesisClient({ ...connection, requestTimeout: count('TIMEOUT_MS') });
+      export const checkpointers = [
+        new RedisCheckpointer({ redis: 'redis://localhost:6379', name: 'app', keyPrefix: text('PREFIX') }),
+        new DynamoDBCheckpointer({ tableName: 'app', region: text('AWS_REGION') }),
+        new MemoryCheckpointer({ leaseDurationMs: count('LEASE_MS') }),
+      ];
+      export const operators = [
+        deserialize({ maxItemsAhead: count('ITEMS_AHEAD') }),
+        checkpoint({ batchSize: count('CHECKPOINT_BATCH') }),
+      ];
+      export const processors = [jsonProcessor({ style: undefined }), msgpackProcessor({ maps: undefined })];
+      export const local = startLocalKinesis({ port: count('PORT'), host: text('HOST') });
+    `);
+    expect(errors).toEqual([]);
+  }, 300_000);
+
   it('take ioredis and DynamoDB clients where the peers are installed', () => {
     const errors = compile(
       `

@@ -22,7 +22,9 @@ describe('option names', () => {
   it('Producer refuses a misspelt option, naming it and the known ones, without its value', () => {
     const error = thrown(() => new Producer({ streamName: 's', bufferTme: 100, pasword: SECRET } as never));
     expect(error.option).toBe('bufferTme');
-    expect(error.message).toContain('unknown option; known options are streamName, processor');
+    expect(error.message).toContain(
+      'unknown option; did you mean "bufferTime"? known options are streamName, processor',
+    );
     expect(error.message).toContain('bufferTime');
     const secret = thrown(() => new Producer({ streamName: 's', pasword: SECRET } as never));
     expect(secret.option).toBe('pasword');

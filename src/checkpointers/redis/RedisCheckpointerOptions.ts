@@ -20,33 +20,33 @@ export interface RedisCheckpointerOptions {
    * PEM), `servername`, `cert`/`key` for client certificates, `rejectUnauthorized`, ... Only with
    * a `rediss://` URL; configure a Redis/Cluster instance of your own on that instance.
    */
-  readonly tls?: ConnectionOptions;
+  readonly tls?: ConnectionOptions | undefined;
   /** The application (consumer group) name: workers with the same name share the stream. */
   readonly name: string;
   /**
    * How long, in milliseconds, a lease and a worker's heartbeat last without renewal. Default
    * 60000 (60 s). This is also the checkpointer's `leaseDurationMs`.
    */
-  readonly sessionTimeout?: number;
+  readonly sessionTimeout?: number | undefined;
   /**
    * How often, in milliseconds, workers should heartbeat and renew their leases. Default
    * sessionTimeout / 4; at most sessionTimeout / 2.
    */
-  readonly heartbeatInterval?: number;
+  readonly heartbeatInterval?: number | undefined;
   /** Prefix of every key. Default `rxjs-kinesis:`. Must not contain `{` or `}`. */
-  readonly keyPrefix?: string;
+  readonly keyPrefix?: string | undefined;
   /**
    * How long, in milliseconds, an owner has to honour a handoff request before the requester
    * may take the lease over. Default sessionTimeout (at least 3 * heartbeatInterval); must be more
    * than two heartbeats (`2 * heartbeatInterval`), or an owner with records in flight could never
    * hand a shard over (InvalidOptionError).
    */
-  readonly handoffTimeoutMs?: number;
+  readonly handoffTimeoutMs?: number | undefined;
   /**
    * How long, in milliseconds, a lease released with `handoffTo` stays reserved for the
    * requester. Default 2 * heartbeatInterval; at least heartbeatInterval.
    */
-  readonly handoffReservationMs?: number;
+  readonly handoffReservationMs?: number | undefined;
   /**
    * Back-off for Redis calls that fail for a transient reason (connection refused or lost,
    * LOADING, CLUSTERDOWN, ...). Default { baseMs: 50, capMs: 1000, retryLimit: 6 }: at most about
@@ -54,22 +54,22 @@ export interface RedisCheckpointerOptions {
    * up after the back-off alone. When the retries (or `callTimeout`) run out the call rejects
    * with RedisUnavailableError, whose cause says why (e.g. `connect ECONNREFUSED 10.0.0.5:6379`).
    */
-  readonly retry?: BackoffOptions;
+  readonly retry?: BackoffOptions | undefined;
   /**
    * The most one checkpointer call may take, attempts and back-off included, in milliseconds
    * (a call to a paused or unreachable Redis ends then with RedisUnavailableError). Default
    * sessionTimeout / 2, so a lease renewal's outcome is known while the lease still runs;
    * at most sessionTimeout.
    */
-  readonly callTimeout?: number;
+  readonly callTimeout?: number | undefined;
   /** Waits between retries; inject to control time in tests. Default: a real timer. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
   /**
    * Logs open/close, the connection opened from a URL (connected, failing), leases acquired,
    * released and lost, retried and failed calls (console, pino, NestJS Logger...). Never a
    * password or command argument. Nothing is logged without one.
    */
-  readonly logger?: Logger;
+  readonly logger?: Logger | undefined;
 }
 
 export interface ResolvedRedisCheckpointerOptions {

@@ -5,15 +5,18 @@ import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
  * subscribers (started without a checkpointer: none in fromKinesis() options, no checkpoint()
  * subscribed with its first subscriber, ackOnEmit not false, so its records are finished when
  * emitted and a position written for them could be ahead of unprocessed work), one of the
- * passive view consumer.observe(), or one fromKinesis() did not emit. `origin` says which.
+ * passive view consumer.observe(), one fromKinesis() did not emit, or one another copy of this
+ * library emitted. `origin` says which.
  */
 export class UntrackedRecordError extends RxjsKinesisError {
   /**
    * Where the record came from: a consumer that does not track (`untracked-consumer`),
    * `consumer.observe()` (`observe`), or not from fromKinesis() at all (`not-emitted`: made by
-   * hand, as in a unit test, or copied without its hidden fields by structuredClone or JSON).
+   * hand, as in a unit test, or copied without its hidden fields by structuredClone or JSON), or
+   * the fromKinesis() of another copy of rxjs-kinesis (`another-copy`: the package loaded both
+   * through `import` and through `require()` in one process).
    */
-  readonly origin: 'untracked-consumer' | 'observe' | 'not-emitted';
+  readonly origin: 'untracked-consumer' | 'observe' | 'not-emitted' | 'another-copy';
 
   constructor(
     streamName: string,
@@ -41,4 +44,9 @@ const DESCRIPTIONS: Readonly<Record<UntrackedRecordError['origin'], (stream: str
     'copied without its hidden fields (structuredClone, JSON); checkpoint() commits only what a ' +
     'fromKinesis() consumer read: test the steps before it on their own, or read from the local ' +
     'Kinesis (rxjs-kinesis/local)',
+  'another-copy': (stream) =>
+    `a record of another copy of rxjs-kinesis (stream ${stream}): the package was loaded both ` +
+    'through import (its ES module build) and through require() (its CommonJS build), and each ' +
+    'copy tracks only its own records; load rxjs-kinesis, its subpaths and the packages that use ' +
+    'it the same way in the whole application',
 };

@@ -22,8 +22,8 @@ export type JsonLargeIntegers = 'number' | 'bigint';
 
 /** Options of jsonSerializer() and of the JSON processors. */
 export interface JsonSerializerOptions {
-  readonly style?: JsonStyle;
-  readonly largeIntegers?: JsonLargeIntegers;
+  readonly style?: JsonStyle | undefined;
+  readonly largeIntegers?: JsonLargeIntegers | undefined;
 }
 
 /** The checked options. */

@@ -12,7 +12,7 @@ export interface MsgpackSerializerOptions {
    * refused either way. Costs a search of each item's bytes (about a third of the read time of a
    * ~100 B item) and a walk of the items that hold an extension header byte.
    */
-  readonly refuseExtensions?: boolean;
+  readonly refuseExtensions?: boolean | undefined;
   /**
    * Reading: what a MessagePack map becomes.
    * - `'object'` (default): a plain object. A key that is not a string becomes its string
@@ -31,7 +31,7 @@ export interface MsgpackSerializerOptions {
    *   `'object'`, after one walk over their bytes (an eighth more time for a ~100 B item); the
    *   others are read as Maps, then walked (about twice the time).
    */
-  readonly maps?: 'object' | 'map' | 'auto';
+  readonly maps?: 'object' | 'map' | 'auto' | undefined;
 }
 
 /** The checked options. */

@@ -232,7 +232,7 @@ describe('JSON and msgpack processor options', () => {
 
   it('names the known options when a name is unknown, without showing its value', () => {
     expect(() => jsonProcessor({ sytle: 'compact' } as never)).toThrow(
-      'Invalid option "sytle": got "(not shown: unknown option)"; unknown option; known options are style, largeIntegers',
+      'Invalid option "sytle": got "(not shown: unknown option)"; unknown option; did you mean "style"? known options are style, largeIntegers',
     );
     expect(() => msgpackProcessor({ refuseExtension: true } as never)).toThrow(
       'known options are refuseExtensions',
