@@ -35,7 +35,7 @@ describe('local Kinesis shard routing', () => {
     local = await startLocalKinesis({
       limits: { writeRecordsPerSecond: 5 },
       clock: () => now,
-      streams: { routed: 4, split: 1, 'split-late': 1 },
+      streams: { routed: 4, split: 1 },
     });
     client = local.createClient();
   });
@@ -134,6 +134,27 @@ describe('local Kinesis shard routing', () => {
   });
 
   it('follows a SplitShard even when a write loaded the shard map while the stream was UPDATING', async () => {
+    // A stream that stays UPDATING long enough for the write below to land on a loaded machine;
+    // its clock runs, so that the wait for ACTIVE stays within the DescribeStreamSummary rate.
+    const startedAt = Date.now();
+    const slow = await startLocalKinesis({
+      limits: { writeRecordsPerSecond: 5 },
+      clock: () => now + (Date.now() - startedAt),
+      streamStatusDelayMs: 5_000,
+      streams: { 'split-late': 1 },
+    });
+    const slowClient = slow.createClient();
+    try {
+      await splitWhileWriting(slowClient);
+    } finally {
+      slowClient.destroy();
+      await slow.close();
+    }
+  }, 60_000);
+
+  async function splitWhileWriting(client: KinesisClient): Promise<void> {
+    const listShards = async (streamName: string): Promise<Shard[]> =>
+      (await client.send(new ListShardsCommand({ StreamName: streamName }))).Shards ?? [];
     const [parent] = await listShards('split-late');
     const middle = (BigInt(parent!.HashKeyRange!.EndingHashKey!) + 1n) / 2n;
     await client.send(
@@ -164,5 +185,5 @@ describe('local Kinesis shard routing', () => {
     const result = await client.send(new PutRecordsCommand({ StreamName: 'split-late', Records: records }));
     // Counted against the two children (5 each, within budget), not the closed parent (10 > 5).
     expect(result.FailedRecordCount).toBe(0);
-  });
+  }
 });
