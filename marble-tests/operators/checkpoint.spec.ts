@@ -375,7 +375,7 @@ test('checkpoint() again after asynchronous work behind a first one: MulticastCh
 describe('checkpoint() options', () => {
   it('refuses an option name it does not know, and says where a checkpointer goes', () => {
     expect(() => checkpoint({ batchsize: 10 } as never)).toThrow(
-      'Invalid option "batchsize": got "(not shown: unknown option)"; unknown option; known options are mode, process, concurrency, batchSize, intervalMs, scheduler',
+      'Invalid option "batchsize": got "(not shown: unknown option)"; unknown option; did you mean "batchSize"? known options are mode, process, concurrency, batchSize, intervalMs, scheduler',
     );
     expect(() => checkpoint(new MemoryCheckpointer(), { interval: 1000 } as never)).toThrow(
       /"interval".*known options are/,

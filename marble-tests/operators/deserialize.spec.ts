@@ -335,7 +335,7 @@ describe('deserialize()', () => {
 
   it('refuses an option name it does not know, and says where a processor goes', () => {
     expect(() => deserialize({ maxItemAhead: 10 } as never)).toThrow(
-      'Invalid option "maxItemAhead": got "(not shown: unknown option)"; unknown option; known options are onDecodeError, maxItemsAhead, scheduler',
+      'Invalid option "maxItemAhead": got "(not shown: unknown option)"; unknown option; did you mean "maxItemsAhead"? known options are onDecodeError, maxItemsAhead, scheduler',
     );
     expect(() => deserialize(jsonProcessor(), { onDecodeErrors: () => undefined } as never)).toThrow(
       /"onDecodeErrors".*known options are onDecodeError, maxItemsAhead/,
