@@ -6,6 +6,9 @@ import { MAX_TIMER_MS } from '../kinesis/callDeadline.js';
  * granted it was sent, it runs out `durationMs` later as the scheduler's timers count time (in
  * steps of the longest timer delay), not as its wall clock reads: a clock set back meanwhile
  * does not push it back (a timer's delay runs on a monotonic clock; now() is the wall clock).
+ *
+ * `timing`, when given, holds the expiry while one of its timers is pending, so that its owner
+ * can cancel every timer at once, those of calls never answered included (see cancelAll).
  */
 export class LeaseExpiry {
   private timer: Subscription | undefined;
@@ -15,8 +18,15 @@ export class LeaseExpiry {
   constructor(
     private readonly scheduler: SchedulerLike,
     durationMs: number,
+    private readonly timing?: Set<LeaseExpiry>,
   ) {
     this.run(Math.max(0, durationMs));
+  }
+
+  /** Cancels every expiry of `timing` (see the constructor). */
+  static cancelAll(timing: Set<LeaseExpiry>): void {
+    for (const expiry of [...timing]) expiry.cancel();
+    timing.clear();
   }
 
   /** Whether the duration has run out. */
@@ -28,30 +38,48 @@ export class LeaseExpiry {
   whenExpired(callback: () => void): void {
     this.onExpired = callback;
     if (!this.over) return;
-    this.timer?.unsubscribe();
-    this.timer = this.scheduler.schedule(() => {
-      this.timer = undefined;
-      this.onExpired?.();
-    }, 0);
+    this.setTimer(
+      this.scheduler.schedule(() => {
+        this.fired();
+        this.onExpired?.();
+      }, 0),
+    );
   }
 
   /** Stops counting: no callback is called after this. */
   cancel(): void {
-    this.timer?.unsubscribe();
-    this.timer = undefined;
+    this.setTimer(undefined);
     this.onExpired = undefined;
   }
 
   private run(remainingMs: number): void {
     const step = Math.min(MAX_TIMER_MS, remainingMs);
-    this.timer = this.scheduler.schedule(() => {
-      this.timer = undefined;
-      if (remainingMs > step) {
-        this.run(remainingMs - step);
-        return;
-      }
-      this.over = true;
-      this.onExpired?.();
-    }, step);
+    this.setTimer(
+      this.scheduler.schedule(() => {
+        this.fired();
+        if (remainingMs > step) {
+          this.run(remainingMs - step);
+          return;
+        }
+        this.over = true;
+        this.onExpired?.();
+      }, step),
+    );
+  }
+
+  /** The pending timer fired (it is not unsubscribed while it runs). */
+  private fired(): void {
+    this.timer = undefined;
+    this.timing?.delete(this);
+  }
+
+  /** Replaces the pending timer (ending the one before), keeping `timing` up to date. */
+  private setTimer(pending: Subscription | undefined): void {
+    this.timer?.unsubscribe();
+    // A scheduler that ran the callback at once returns a closed subscription.
+    const timer = pending?.closed === true ? undefined : pending;
+    this.timer = timer;
+    if (timer === undefined) this.timing?.delete(this);
+    else this.timing?.add(this);
   }
 }

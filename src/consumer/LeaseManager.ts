@@ -52,6 +52,8 @@ export class LeaseManager {
   /** Shards whose release is under way. */
   private readonly releasing = new Set<string>();
   private readonly unavailable: LeaseUnavailableReports;
+  /** Every lease expiry with a timer pending: held leases', and those of calls under way. */
+  private readonly timing = new Set<LeaseExpiry>();
 
   constructor(private readonly options: LeaseManagerOptions) {
     this.unavailable = new LeaseUnavailableReports(options.workerId, options.onEvent);
@@ -128,7 +130,7 @@ export class LeaseManager {
   private async acquireOnce(shardId: string, knownHolder: string | undefined): Promise<Lease | undefined> {
     const { checkpointer, streamName, workerId, scheduler } = this.options;
     const sentAt = scheduler.now();
-    const expiry = new LeaseExpiry(scheduler, this.durationMs);
+    const expiry = new LeaseExpiry(scheduler, this.durationMs, this.timing);
     const lineage = this.options.lineageOf?.(shardId);
     const lease = await (
       lineage === undefined
@@ -246,7 +248,8 @@ export class LeaseManager {
     this.renewal?.unsubscribe();
     this.renewal = undefined;
     const unreleased = new Set([...this.held.keys(), ...this.releasing, ...this.acquiring.values()]);
-    for (const entry of this.held.values()) entry.expiry.cancel();
+    // The expiries of calls under way too: their answers never come (see CheckpointerFence).
+    LeaseExpiry.cancelAll(this.timing);
     this.held.clear();
     return [...unreleased].sort();
   }
@@ -279,7 +282,7 @@ export class LeaseManager {
   private async renew(shardId: string, entry: HeldLease): Promise<void> {
     entry.renewing = true;
     const sentAt = this.options.scheduler.now();
-    const expiry = new LeaseExpiry(this.options.scheduler, this.durationMs);
+    const expiry = new LeaseExpiry(this.options.scheduler, this.durationMs, this.timing);
     try {
       const renewed = await this.options.checkpointer.renewLease(entry.lease).catch((error: unknown) => {
         expiry.cancel();

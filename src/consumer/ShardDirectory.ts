@@ -148,10 +148,19 @@ export class ShardDirectory {
     return error === undefined && running() && !this.known.has(shardId);
   }
 
-  /** Forgets what is kept of shards the listing no longer shows (trimmed after a resharding). */
+  /**
+   * Forgets what is kept of shards the listing no longer shows (trimmed after a resharding); a
+   * start at the configured AT_TIMESTAMP only once no listed shard names the shard as a parent
+   * (it starts such a child at that time: see startOf).
+   */
   private forgetUnlisted(): void {
-    for (const kept of [this.ended, this.started, this.fromTimestamp, this.doneByDescendants])
+    for (const kept of [this.ended, this.started, this.doneByDescendants])
       for (const shardId of kept) if (!this.known.has(shardId)) kept.delete(shardId);
+    const parents = new Set<string | undefined>();
+    for (const shard of this.known.values())
+      parents.add(shard.ParentShardId).add(shard.AdjacentParentShardId);
+    for (const shardId of this.fromTimestamp)
+      if (!this.known.has(shardId) && !parents.has(shardId)) this.fromTimestamp.delete(shardId);
   }
 
   /**

@@ -28,14 +28,28 @@ function redactRun(run: string, replacement: string): string {
   for (const start of starts) {
     if (start < from) continue;
     // The longest credential-shaped part from here: a token with its `=` padding, say.
-    const end = ends.find(
-      (candidate) => candidate - start >= 20 && looksLikeCredential(run.slice(start, candidate)),
-    );
+    const end = ends.find((candidate) => {
+      if (candidate - start < 20) return false;
+      const part = run.slice(start, candidate);
+      return looksLikeCredential(part) && !spansArnKeyword(part);
+    });
     if (end === undefined) continue;
     shown += `${run.slice(from, start)}${replacement}`;
     from = end;
   }
   return shown + run.slice(from);
+}
+
+/** The resource types of the ARNs the library names: a whole `/`-separated part of the ARN. */
+const ARN_KEYWORDS = new Set(['stream', 'consumer']);
+
+/**
+ * Whether a run's part joins names across an ARN's resource type (`stream/Orders2024/consumer/
+ * App1`): made of the ARN's own words, it is no credential, however it reads (a stream or
+ * consumer name holds no `/`, so a credential within such an ARN lies between its keywords).
+ */
+function spansArnKeyword(part: string): boolean {
+  return part.includes('/') && part.split('/').some((word) => ARN_KEYWORDS.has(word));
 }
 
 /** Every ARN in a text (a word that starts with `arn:`), its credential-shaped parts replaced. */

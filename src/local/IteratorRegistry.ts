@@ -24,10 +24,19 @@ export class IteratorRegistry {
 
   constructor(private readonly clock: () => number) {}
 
-  remember(iterator: string, shard: IteratorShard): void {
+  /**
+   * `retired`: the next iterator of a read through a retired one (answered while its stream was
+   * DELETING): it too reads no stream created later under that name.
+   */
+  remember(iterator: string, shard: IteratorShard, retired = false): void {
     const now = this.clock();
     this.prune(now);
-    this.entries.set(iterator, { ...shard, expiresAt: now + ITERATOR_LIFETIME_MS, retired: false });
+    this.entries.set(iterator, {
+      streamName: shard.streamName,
+      shardId: shard.shardId,
+      expiresAt: now + ITERATOR_LIFETIME_MS,
+      retired,
+    });
   }
 
   /** The shard a live iterator reads (not one of a deleted stream). */

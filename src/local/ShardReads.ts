@@ -88,8 +88,13 @@ export class ShardReads {
         // read a new stream of that name through it. Kinesis knows the stream it was made for
         // (and may still serve reads while it is DELETING).
         const answer = await this.upstream.forward(req, body);
-        if (answer.status !== 200 || (await this.isDeleting(gone.streamName))) return answer;
-        return errorAnswer(shardNotFound(gone.streamName, gone.shardId));
+        if (answer.status !== 200) return answer;
+        if (!(await this.isDeleting(gone.streamName)))
+          return errorAnswer(shardNotFound(gone.streamName, gone.shardId));
+        // Its next iterator is the deleted stream's too.
+        const next = parseJsonObject(answer.body)?.NextShardIterator;
+        if (typeof next === 'string') this.iterators.remember(next, gone, true);
+        return answer;
       }
     }
     // A request the backing store refuses as invalid is not a call on the shard's budget.

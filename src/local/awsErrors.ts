@@ -143,10 +143,6 @@ export function shardLimitExceeded(
 }
 
 /**
- * The refusal of a new on-demand stream (CreateStream, or UpdateStreamMode of a provisioned one)
- * past the account's on-demand stream limit. AWS documents the limit, not its wording: worded here.
- */
-/**
  * A capacity mode switch past the two a stream may make in any 24 hours (AWS documents the
  * limit and the exception, not the wording).
  */
@@ -157,6 +153,10 @@ export function modeSwitchLimitExceeded(streamName: string, limit: number): AwsE
   );
 }
 
+/**
+ * The refusal of a new on-demand stream (CreateStream, or UpdateStreamMode of a provisioned one)
+ * past the account's on-demand stream limit. AWS documents the limit, not its wording: worded here.
+ */
 export function onDemandStreamLimitExceeded(onDemandStreams: number, limit: number): AwsErrorAnswer {
   return limitExceeded(
     `This request would exceed the limit of ${limit} streams in ON_DEMAND mode for the account ` +

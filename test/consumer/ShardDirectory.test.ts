@@ -116,6 +116,33 @@ test('a shard a later listing no longer shows (trimmed) is forgotten: nothing ke
   expect(await dir.openShards(store({ p: end }))).toEqual(['c']);
 });
 
+test('a parent read from the configured AT_TIMESTAMP and trimmed since starts its listed child there too; forgotten with it', async () => {
+  let shards = [closed('p'), open('c', 'p')];
+  const dir = new ShardDirectory(
+    { send: async () => ({ Shards: shards }) } as unknown as KinesisClient,
+    resolveConsumerOptions({
+      streamName: 'orders',
+      iteratorType: 'AT_TIMESTAMP',
+      timestamp: new Date(5_000),
+    }),
+    () => undefined,
+    () => Promise.resolve(),
+  );
+  await dir.refresh(() => true);
+  dir.markStarted('p', { iteratorType: 'AT_TIMESTAMP', timestamp: new Date(5_000), origin: 'configured' });
+  shards = [open('c', 'p')];
+  await dir.refresh(() => true);
+  expect(await dir.startOf('c', store({ p: end }))).toEqual({
+    iteratorType: 'AT_TIMESTAMP',
+    timestamp: new Date(5_000),
+    origin: 'parent',
+  });
+  // Nothing is kept of it once no listed shard names it.
+  shards = [open('d')];
+  await dir.refresh(() => true);
+  expect((dir as unknown as { fromTimestamp: Set<string> }).fromTimestamp.size).toBe(0);
+});
+
 test('newlyUnknown reports an unlisted shard once, and keeps only the ids the latest leases still name', async () => {
   const { dir } = await directory([open('c')]);
   const reported = () => (dir as unknown as { unknownReported: Set<string> }).unknownReported;

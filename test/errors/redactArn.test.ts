@@ -62,6 +62,19 @@ describe('a credential inside a refused stream ARN', () => {
     }
   });
 
+  it("leaves a stream or consumer ARN whose words add up to a credential's shape as it is", () => {
+    // "stream/Orders2024/consumer/AppConsumer12" is 40 characters of mixed case and digits.
+    for (const arn of [
+      'arn:aws:kinesis:eu-west-1:123456789012:stream/Orders2024/consumer/AppConsumer12:1700000000',
+      'arn:aws:kinesis:eu-west-1:123456789012:stream/Orders2024Abc/consumer/App1234567:1700000000',
+    ]) {
+      expect(redactArnCredentials(arn, '[redacted]')).toBe(arn);
+      expect(redactText(`consumer ${arn} not found`)).toBe(`consumer ${arn} not found`);
+    }
+    // A credential between its words is still found.
+    expect(redactText(`${STREAM}/consumer/${SECRET_ACCESS_KEY}:1`)).toBe(`${STREAM}/consumer/[redacted]:1`);
+  });
+
   it('keeps what surrounds the credential', () => {
     expect(redactArnCredentials(`${STREAM}?x=${SECRET_ACCESS_KEY}&y=1`, '[redacted]')).toBe(
       `${STREAM}?x=[redacted]&y=1`,

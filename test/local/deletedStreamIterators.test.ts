@@ -134,3 +134,43 @@ it('still answers a read through an iterator while its stream is DELETING, as Ki
     await slow.close();
   }
 });
+
+it('the next iterator of a read answered while its stream was DELETING does not read a new stream of its name', async () => {
+  const slow = await startLocalKinesis({ streamStatusDelayMs: 1500, streams: { doomed: 1 } });
+  const slowClient = slow.createClient();
+  try {
+    const iterator = (
+      await slowClient.send(
+        new GetShardIteratorCommand({
+          StreamName: 'doomed',
+          ShardId: SHARD,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+    ).ShardIterator!;
+    await slowClient.send(new DeleteStreamCommand({ StreamName: 'doomed' }));
+    const read = await slowClient.send(new GetRecordsCommand({ ShardIterator: iterator }));
+    const next = read.NextShardIterator!;
+    expect(next).toBeDefined();
+
+    await waitFor(
+      () =>
+        slowClient.send(new DescribeStreamSummaryCommand({ StreamName: 'doomed' })).then(
+          () => false,
+          (error: unknown) => error instanceof ResourceNotFoundException,
+        ),
+      { timeoutMs: 30_000, message: () => 'doomed still there' },
+    );
+    await slow.createStream('doomed', 1);
+    await slowClient.send(
+      new PutRecordCommand({ StreamName: 'doomed', PartitionKey: 'k', Data: Buffer.from('new') }),
+    );
+    const error = await slowClient
+      .send(new GetRecordsCommand({ ShardIterator: next }))
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ResourceNotFoundException);
+  } finally {
+    slowClient.destroy();
+    await slow.close();
+  }
+});

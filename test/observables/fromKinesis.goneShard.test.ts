@@ -76,7 +76,8 @@ function consume(
   trimmed: Set<string>,
   options: {
     hooks?: TrimmingHooks;
-    iteratorType?: 'TRIM_HORIZON' | 'LATEST';
+    iteratorType?: 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP';
+    timestamp?: Date;
     checkpointer?: MemoryCheckpointer;
   } = {},
 ): Run {
@@ -86,6 +87,7 @@ function consume(
     client: trimmingClient(kinesis.createClient(), trimmed, options.hooks),
     checkpointer,
     iteratorType: options.iteratorType ?? 'TRIM_HORIZON',
+    ...(options.timestamp === undefined ? {} : { timestamp: options.timestamp }),
     // Listed once at the start (and when a read asks): the listing stays out of date.
     shardRefreshInterval: 600_000,
     sleepTimeNoRecords: 20,
@@ -202,6 +204,40 @@ test('LATEST: the children of a trimmed parent the group stored nothing for star
       ['shardId-000000000002', 'LATEST'],
     ]);
     expect(run.seen).toEqual([]);
+  } finally {
+    await run.stop();
+  }
+});
+
+test('AT_TIMESTAMP: the children of a parent read from that time and trimmed meanwhile start at that time too', async () => {
+  const { streamName, admin } = await splitStream();
+  // 'low' and 'high' went to the children before the consumer's start time; the parent, listed
+  // at the start, is trimmed right after (its GetShardIterator at that time is refused).
+  await sleep(1_500);
+  const timestamp = new Date();
+  await sleep(1_500);
+  await put(admin, streamName, 'low later', '0');
+  await put(admin, streamName, 'high later', '5000');
+  const trimmed = new Set<string>();
+  const run = consume(streamName, trimmed, {
+    iteratorType: 'AT_TIMESTAMP',
+    timestamp,
+    hooks: { afterListShards: () => trimmed.add(PARENT) },
+  });
+  try {
+    await until(() => run.failed() !== undefined || run.seen.length >= 2, 'the children records');
+    // A moment for any earlier record to show up.
+    await sleep(500);
+    expect(run.failed()).toBeUndefined();
+    const starts = run.events.flatMap((event) =>
+      event.type === 'shard-started' ? [[event.shardId, event.start.iteratorType]] : [],
+    );
+    expect(starts.sort()).toEqual([
+      [PARENT, 'AT_TIMESTAMP'],
+      ['shardId-000000000001', 'AT_TIMESTAMP'],
+      ['shardId-000000000002', 'AT_TIMESTAMP'],
+    ]);
+    expect(run.seen.sort()).toEqual(['high later', 'low later']);
   } finally {
     await run.stop();
   }
