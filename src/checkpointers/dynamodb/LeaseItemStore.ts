@@ -226,15 +226,16 @@ export class LeaseItemStore {
   }
 
   /**
-   * Deletes a shard's lease item on condition that its `leaseCounter` is still `counter` (no
-   * take, renewal or checkpoint since it was read; undefined: the item has none). 'condition-failed'
-   * if it changed or is gone (a retried delete whose first attempt landed answers so too).
+   * Deletes a shard's lease item on condition that its `leaseCounter` is still `counter`, the
+   * value read (no take, renewal or checkpoint since; of whatever type a hand edit left; undefined:
+   * the item has none). 'condition-failed' if it changed or is gone (a retried delete whose first
+   * attempt landed answers so too).
    */
   deleteAtCounter(
     table: string,
     streamName: string,
     shardId: string,
-    counter: string | undefined,
+    counter: AttributeValue | undefined,
   ): Promise<unknown> {
     return callDynamoDB<unknown>(
       this.policy,
@@ -251,7 +252,7 @@ export class LeaseItemStore {
             counter === undefined
               ? { '#key': KCL.leaseKey, '#counter': KCL.leaseCounter }
               : { '#counter': KCL.leaseCounter },
-          ...(counter === undefined ? {} : { ExpressionAttributeValues: { ':counter': { N: counter } } }),
+          ...(counter === undefined ? {} : { ExpressionAttributeValues: { ':counter': counter } }),
         }),
       HANDLED_CONDITION,
     );

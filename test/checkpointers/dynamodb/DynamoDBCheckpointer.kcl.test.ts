@@ -297,6 +297,42 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
     });
   });
 
+  it('takes a lease item whose leaseCounter is not a number (edited by hand), and forgets one', async () => {
+    const shard = 'shardId-000000000005';
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          leaseKey: { S: shard },
+          leaseCounter: { S: '5' },
+          checkpoint: { S: SEQ_B },
+          checkpointSubSequenceNumber: { N: '0' },
+          ownerSwitchesSinceCheckpoint: { N: '0' },
+        },
+      }),
+    );
+    // Never to be had before: the take was conditioned on a number the item did not hold.
+    const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');
+    expect(lease).toMatchObject({ owner: 'rx-worker', shardId: shard });
+    const item = await readItem(shard);
+    expect(item).toMatchObject({ leaseOwner: { S: 'rx-worker' }, leaseCounter: { N: '1' } });
+    expect(kclFormatProblems(item)).toEqual([]);
+    expect(await checkpointer.checkpoint(lease!, { sequenceNumber: SEQ_B })).toBe(true);
+
+    const gone = 'shardId-000000000006';
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { leaseKey: { S: gone }, leaseCounter: { S: 'x' }, checkpoint: { S: 'SHARD_END' } },
+      }),
+    );
+    expect(await checkpointer.forgetShards(STREAM, [gone])).toEqual([gone]);
+    const answer = await client.send(
+      new GetItemCommand({ TableName: table, Key: { leaseKey: { S: gone } }, ConsistentRead: true }),
+    );
+    expect(answer.Item).toBeUndefined();
+  });
+
   it('never puts the KCL ahead of unprocessed items: item 0 of an aggregated record keeps the KCL pair', async () => {
     const shard = 'shardId-000000000003';
     const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');
