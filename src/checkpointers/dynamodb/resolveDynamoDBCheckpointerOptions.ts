@@ -1,4 +1,7 @@
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import { checkedCredentials } from '../../kinesis/checkedCredentials.js';
+import type { KinesisCredentials } from '../../kinesis/createKinesisClient.js';
+import { isValidRegion } from '../../kinesis/validateClientOptions.js';
 import { unknownOptionError } from '../../errors/unknownOptionError.js';
 import { defaultHandoffTimeout, validateHandoffTimeout } from '../validateHandoffTimeout.js';
 import type { Logger } from '../../logging/Logger.js';
@@ -26,6 +29,10 @@ export interface ResolvedDynamoDBCheckpointerOptions {
   readonly maxAttempts: number;
   readonly callTimeout: number;
   readonly now: () => number;
+  readonly sleep: ((ms: number) => Promise<void>) | undefined;
+  readonly region: string | undefined;
+  /** A checked copy of the option (read once). */
+  readonly credentials: KinesisCredentials | undefined;
 }
 
 /**
@@ -128,6 +135,14 @@ export function resolveDynamoDBCheckpointerOptions(
     throw new InvalidOptionError('createTable', options.createTable, 'expected a boolean');
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new InvalidOptionError('now', now, 'expected a function');
+  if (options.sleep !== undefined && typeof options.sleep !== 'function')
+    throw new InvalidOptionError('sleep', options.sleep, 'expected a function (ms) => Promise<void>');
+  if (options.region !== undefined && !isValidRegion(options.region))
+    throw new InvalidOptionError('region', options.region, 'expected an AWS region such as "eu-west-1"');
+  const credentials = checkedCredentials(options.credentials, {
+    allowed: false,
+    hint: 'for a provider of credentials, pass a DynamoDBClient of your own as client',
+  }) as KinesisCredentials | undefined;
   const failoverTimeMs = positiveInteger(options.failoverTimeMs, 'failoverTimeMs', 10_000);
   const heartbeatIntervalMs = positiveInteger(
     options.heartbeatIntervalMs,
@@ -164,5 +179,8 @@ export function resolveDynamoDBCheckpointerOptions(
       Math.max(1, Math.floor(failoverTimeMs / 2)),
     ),
     now,
+    sleep: options.sleep,
+    region: options.region,
+    credentials,
   };
 }

@@ -216,6 +216,34 @@ describe('DynamoDBCheckpointer request failures', () => {
     );
   });
 
+  it('rejects a region, credentials or sleep it could not use at once, without the credentials', async () => {
+    const secret = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYSECRETKEY';
+    const refused = (options: Record<string, unknown>): InvalidOptionError => {
+      let error: unknown;
+      try {
+        new DynamoDBCheckpointer(options as never);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toContain(
+        secret,
+      );
+      return error as InvalidOptionError;
+    };
+    expect(refused({ region: 5 }).option).toBe('region');
+    expect(refused({ region: 'eu west 1' }).option).toBe('region');
+    expect(refused({ sleep: 5 }).option).toBe('sleep');
+    expect(refused({ credentials: `AKIAEXAMPLE:${secret}` }).option).toBe('credentials');
+    expect(refused({ credentials: { accessKeyId: 5, secretAccessKey: secret } }).option).toBe('credentials');
+    const provider = refused({
+      credentials: () => Promise.resolve({ accessKeyId: 'a', secretAccessKey: secret }),
+    });
+    expect(provider.message).toMatch(/pass a DynamoDBClient of your own/);
+    const valid = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: secret, sessionToken: 'token' };
+    await new DynamoDBCheckpointer({ region: 'eu-west-1', credentials: valid }).close();
+  });
+
   it.each(['localhost:8000', 'AKIAEXAMPLE:s3cr3t@dynamodb.local', 'ftp://127.0.0.1:8000'])(
     'rejects the endpoint %s, not an http:// or https:// URL, at once and without its secrets',
     (endpoint) => {
