@@ -111,6 +111,22 @@ export function checkpointOf(item: LeaseItem): ShardCheckpoint | undefined {
   };
 }
 
+const SENTINELS: ReadonlySet<string> = new Set(Object.values(SENTINEL));
+
+/**
+ * The `checkpoint` of an item that checkpointOf cannot read (neither a sequence number nor a KCL
+ * sentinel, or not a string: edited by hand), as its type and text; undefined when it is absent
+ * or readable.
+ */
+export function unreadableCheckpointOf(item: LeaseItem): { type: string; value: string } | undefined {
+  const stored = item[KCL.checkpoint];
+  if (stored === undefined) return undefined;
+  if ('S' in stored && stored.S !== undefined)
+    return DIGITS.test(stored.S) || SENTINELS.has(stored.S) ? undefined : { type: 'S', value: stored.S };
+  const [type = '?', value] = Object.entries(stored).find(([, field]) => field !== undefined) ?? [];
+  return { type, value: typeof value === 'string' ? value : '' };
+}
+
 /**
  * Whether the KCL's own checkpoint of an item holds a sequence number: not a start sentinel
  * (TRIM_HORIZON, LATEST, AT_TIMESTAMP), not SHARD_END, not missing.

@@ -13,6 +13,7 @@ import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/Dynamo
 import { LeaseTableMissingError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
 import { LeaseLostError } from '../../../src/checkpointers/errors/LeaseLostError.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
+import { CaptureLogger } from '../../support/captureLogger.js';
 import { kclFormatProblems } from './kclLeaseFormat.js';
 
 // A call gives up after half the failover time: on a loaded 2-core machine the embedded DynamoDB, in
@@ -331,6 +332,51 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
       new GetItemCommand({ TableName: table, Key: { leaseKey: { S: gone } }, ConsistentRead: true }),
     );
     expect(answer.Item).toBeUndefined();
+  });
+
+  it('warns once of a checkpoint it cannot read (edited by hand), which reads as no checkpoint', async () => {
+    const logger = new CaptureLogger();
+    const watched = new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: table,
+      createTable: false,
+      failoverTimeMs: FAILOVER_MS,
+      logger,
+    });
+    try {
+      const unreadable: [string, AttributeValue, string][] = [
+        ['shardId-000000000005', { S: `${SEQ_A} ` }, 'S'],
+        ['shardId-000000000006', { N: '4959033827149025660855969253836157' }, 'N'],
+      ];
+      for (const [shard, checkpoint] of unreadable)
+        await client.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: { leaseKey: { S: shard }, leaseCounter: { N: '1' }, checkpoint },
+          }),
+        );
+      for (const [shard] of unreadable) {
+        expect(await watched.getCheckpoint(STREAM, shard)).toBeUndefined();
+        expect(await watched.getCheckpoint(STREAM, shard)).toBeUndefined();
+      }
+      await watched.listLeases(STREAM);
+      // The KCL's own items (sequence numbers, sentinels, SHARD_END) are read without a word.
+      const warnings = logger.lines.filter((line) => line.level === 'warn');
+      expect(warnings.map((line) => line.details)).toEqual(
+        unreadable.map(([shardId, checkpoint, type]) => ({
+          tableName: table,
+          streamName: STREAM,
+          shardId,
+          type,
+          checkpoint: checkpoint.S ?? checkpoint.N,
+        })),
+      );
+      expect(warnings[0]?.message).toMatch(/neither a sequence number nor a KCL sentinel/);
+    } finally {
+      await watched.close();
+    }
   });
 
   it('never puts the KCL ahead of unprocessed items: item 0 of an aggregated record keeps the KCL pair', async () => {
