@@ -1,10 +1,13 @@
 // Throttling, 5xx and timeouts are retried with back-off; other failures fail at once, typed.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import { DynamoDBRequestError } from '../../../src/checkpointers/dynamodb/errors/DynamoDBRequestError.js';
 import { InvalidOptionError } from '../../../src/errors/InvalidOptionError.js';
+import { CaptureLogger } from '../../support/captureLogger.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
 
 let dynamo: TestDynamoDB;
@@ -182,6 +185,63 @@ describe('DynamoDBCheckpointer request failures', () => {
       await checkpointer.close();
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it("never carries the session token AWS echoes when it cannot match a request's signature", async () => {
+    const token = 'IQoJb3JpZ2luX2VjEHwaCXVzLWVhc3QtMSJHMEUCIQDx7aGVsbG8gd29ybGQ0123456789abcdefABCDEFghij';
+    const echoed: string[] = [];
+    // As AWS answers: the canonical request it computed, the signed session token header in it.
+    const server = createHttpServer((request, response) => {
+      const sent = String(request.headers['x-amz-security-token']);
+      echoed.push(sent);
+      const canonical = [
+        'POST',
+        '/',
+        '',
+        `host:${String(request.headers.host)}`,
+        `x-amz-date:${String(request.headers['x-amz-date'])}`,
+        `x-amz-security-token:${sent}`,
+        '',
+        'host;x-amz-date;x-amz-security-token',
+      ].join('\n');
+      request.resume();
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(
+        JSON.stringify({
+          __type: 'com.amazon.coral.service#InvalidSignatureException',
+          message:
+            'The request signature we calculated does not match the signature you provided. ' +
+            `The Canonical String for this request should have been\n'${canonical}'\n`,
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const logger = new CaptureLogger();
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'local', sessionToken: token },
+      tableName: 'signature-refused',
+      logger,
+      sleep: async () => {},
+    });
+    try {
+      const error = await rejectionOf(checkpointer.getCheckpoint('orders', 'shardId-000000000000'));
+      expect(echoed[0]).toBe(token); // the SDK signed and sent it: AWS would echo it
+      expect(error).toBeInstanceOf(DynamoDBRequestError);
+      expect(error).toMatchObject({ code: 'InvalidSignatureException', retriable: false });
+      expect((error as Error).message).toContain('x-amz-security-token:[redacted]');
+      const shown = [
+        (error as Error).message,
+        String((error as Error).stack),
+        inspect(error, { depth: 10, showHidden: true }),
+        logger.text(),
+      ].join('\n');
+      expect(shown).not.toContain(token.slice(0, 24));
+    } finally {
+      await checkpointer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 
