@@ -50,6 +50,20 @@ function positiveInteger(value: unknown, option: string, fallback: number): numb
   return value;
 }
 
+/**
+ * A function option's answer for a stream; what it throws becomes the cause of an
+ * InvalidOptionError (the consumer stops at once on one, as on any invalid option).
+ */
+function called(option: string, fn: (streamName: string) => unknown, streamName: string): unknown {
+  try {
+    return fn(streamName);
+  } catch (error) {
+    throw new InvalidOptionError(option, fn, `it threw for stream "${streamName}" (the error is the cause)`, {
+      cause: error,
+    });
+  }
+}
+
 /** Every option name: the type makes a new option fail to compile until it is listed here. */
 const KNOWN_OPTIONS: Readonly<Record<keyof DynamoDBCheckpointerOptions, true>> = {
   tableName: true,
@@ -97,7 +111,10 @@ export function resolveDynamoDBCheckpointerOptions(
       'expected a table name or a function of the stream name',
     );
   const tableFor = (streamName: string): string => {
-    const resolved = typeof table === 'function' ? table(streamName) : (table ?? `${name}-${streamName}`);
+    const resolved =
+      typeof table === 'function'
+        ? called('tableName', table, streamName)
+        : (table ?? `${name}-${streamName}`);
     if (typeof resolved !== 'string' || !TABLE_NAME.test(resolved))
       throw new InvalidOptionError('tableName', resolved, TABLE_NAME_RULE);
     return resolved;
@@ -121,7 +138,9 @@ export function resolveDynamoDBCheckpointerOptions(
         identifier === undefined
           ? singleStreamKeying(streamName)
           : multiStreamKeying(
-              typeof identifier === 'function' ? identifier(streamName) : identifier,
+              typeof identifier === 'function'
+                ? called('streamIdentifier', identifier, streamName)
+                : identifier,
               streamName,
             );
       keyings.set(streamName, keying);
@@ -150,7 +169,13 @@ export function resolveDynamoDBCheckpointerOptions(
     Math.max(1, Math.floor(failoverTimeMs / 4)),
   );
   if (heartbeatIntervalMs >= failoverTimeMs)
-    throw new InvalidOptionError('heartbeatIntervalMs', heartbeatIntervalMs, 'must be below failoverTimeMs');
+    throw options.heartbeatIntervalMs === undefined
+      ? new InvalidOptionError(
+          'failoverTimeMs',
+          failoverTimeMs,
+          'must be at least 2 (the heartbeat interval, failoverTimeMs / 4 by default, at least 1, must be below it)',
+        )
+      : new InvalidOptionError('heartbeatIntervalMs', heartbeatIntervalMs, 'must be below failoverTimeMs');
   const handoffTimeoutMs =
     options.handoffTimeoutMs ?? defaultHandoffTimeout(failoverTimeMs, heartbeatIntervalMs);
   validateHandoffTimeout(handoffTimeoutMs, heartbeatIntervalMs, 'heartbeatIntervalMs', 'failoverTimeMs');

@@ -271,6 +271,11 @@ describe('DynamoDBCheckpointer request failures', () => {
     await expect(named.getCheckpoint('s', 'shardId-000000000000')).rejects.toThrow(InvalidOptionError);
     await named.close();
     expect(() => new DynamoDBCheckpointer({ failoverTimeMs: 0 })).toThrow(InvalidOptionError);
+    // The option given is named, not the heartbeat interval derived from it.
+    expect(() => new DynamoDBCheckpointer({ failoverTimeMs: 1 })).toThrow(/"failoverTimeMs": got 1; must be/);
+    expect(() => new DynamoDBCheckpointer({ failoverTimeMs: 100, heartbeatIntervalMs: 100 })).toThrow(
+      /"heartbeatIntervalMs": got 100; must be below failoverTimeMs/,
+    );
     expect(() => new DynamoDBCheckpointer({ initialPosition: 'AT_TIMESTAMP' as never })).toThrow(
       InvalidOptionError,
     );
@@ -319,6 +324,40 @@ describe('DynamoDBCheckpointer request failures', () => {
       expect((error as InvalidOptionError).message).not.toContain('s3cr3t');
     },
   );
+
+  it('fails with InvalidOptionError, its error the cause, when a tableName or streamIdentifier function throws', async () => {
+    const thrown = new Error('no table configured for this stream');
+    for (const options of [
+      {
+        tableName: (): string => {
+          throw thrown;
+        },
+      },
+      {
+        tableName: 'one-app',
+        streamIdentifier: (): string => {
+          throw thrown;
+        },
+      },
+    ]) {
+      const checkpointer = new DynamoDBCheckpointer({
+        endpoint: dynamo.endpoint,
+        region: dynamo.region,
+        credentials: dynamo.credentials,
+        ...options,
+      });
+      try {
+        // A consumer stops at once on an InvalidOptionError, instead of retrying a call that
+        // fails the same way every time.
+        const error = await rejectionOf(checkpointer.getCheckpoint('orders', 'shardId-000000000000'));
+        expect(error).toBeInstanceOf(InvalidOptionError);
+        expect(error).toMatchObject({ option: Object.keys(options).at(-1), cause: thrown });
+        expect((error as Error).message).toContain('it threw for stream "orders"');
+      } finally {
+        await checkpointer.close();
+      }
+    }
+  });
 
   it('binds a table given by name to one stream', async () => {
     const checkpointer = new DynamoDBCheckpointer({
