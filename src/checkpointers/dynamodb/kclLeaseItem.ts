@@ -69,6 +69,16 @@ export function leaseCounterOf(item: LeaseItem): number {
   return value !== undefined && 'N' in value && value.N !== undefined ? Number(value.N) : 0;
 }
 
+/**
+ * The owner switches an item counts: 0 when it has none, undefined when what it holds is not a
+ * number (edited by hand).
+ */
+export function ownerSwitchesOf(item: LeaseItem): number | undefined {
+  const value = item[KCL.ownerSwitchesSinceCheckpoint];
+  if (value === undefined) return 0;
+  return 'N' in value && value.N !== undefined ? Number(value.N) : undefined;
+}
+
 /** The owner of an item, undefined when released (the KCL removes the attribute). */
 export function leaseOwnerOf(item: LeaseItem): string | undefined {
   const value = item[KCL.leaseOwner];

@@ -334,6 +334,55 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
     expect(answer.Item).toBeUndefined();
   });
 
+  it('takes a lease item whose ownerSwitchesSinceCheckpoint is not a number (edited by hand)', async () => {
+    let clock = Date.now();
+    const timed = new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: table,
+      createTable: false,
+      failoverTimeMs: FAILOVER_MS,
+      now: () => clock,
+    });
+    try {
+      const held = 'shardId-000000000005';
+      const free = 'shardId-000000000006';
+      for (const [shard, owner] of [
+        [held, { leaseOwner: { S: 'stopped-worker' } }],
+        [free, {}],
+      ] as const)
+        await client.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: {
+              leaseKey: { S: shard },
+              ...owner,
+              leaseCounter: { N: '3' },
+              ownerSwitchesSinceCheckpoint: { S: 'two' },
+              checkpoint: { S: SEQ_B },
+              checkpointSubSequenceNumber: { N: '0' },
+            },
+          }),
+        );
+      expect(await timed.acquireLease(STREAM, free, 'rx-worker')).toMatchObject({ owner: 'rx-worker' });
+      expect(await timed.acquireLease(STREAM, held, 'rx-worker')).toBeUndefined(); // live until seen still
+      clock += FAILOVER_MS + 1;
+      // Taking it over from its owner failed every time: a number cannot be added to a string.
+      expect(await timed.acquireLease(STREAM, held, 'rx-worker')).toMatchObject({ owner: 'rx-worker' });
+      for (const [shard, switches] of [
+        [free, '0'],
+        [held, '1'],
+      ] as const) {
+        const item = await readItem(shard);
+        expect(item).toMatchObject({ ownerSwitchesSinceCheckpoint: { N: switches } });
+        expect(kclFormatProblems(item)).toEqual([]);
+      }
+    } finally {
+      await timed.close();
+    }
+  });
+
   it('warns once of a checkpoint it cannot read (edited by hand), which reads as no checkpoint', async () => {
     const logger = new CaptureLogger();
     const watched = new DynamoDBCheckpointer({
