@@ -2,6 +2,7 @@
 
 import { redactQuotedCredentials } from './credentialShapes.js';
 import { redactArnsIn } from './redactArn.js';
+import { redactSecurityTokenHeaders } from './redactSecurityTokenHeaders.js';
 import { isSecretName, REDACTED } from './secretNames.js';
 
 /** What stands in for the secret part of a URL's user info. */
@@ -45,7 +46,8 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  *
  * The values of a URL's secret-named query parameters (`?password=`) are redacted too, and so is
  * a quoted value that reads as an AWS credential (see redactQuotedCredentials), and any part of
- * an ARN that does (see redactArnCredentials: a stream ARN given with a token glued on).
+ * an ARN that does (see redactArnCredentials: a stream ARN given with a token glued on), and the
+ * session token AWS echoes in its answer to a signature it cannot match (redactSecurityTokenHeaders).
  *
  * A URL's user info holds no whitespace, so each whitespace-delimited word holding an `@` is
  * redacted on its own, and a word longer than LONG_WORD is replaced whole: the patterns try every
@@ -53,7 +55,8 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * took time quadratic in its length.
  */
 export function redactText(text: string): string {
-  return redactUserInfoIn(redactQuotedCredentials(redactArnsIn(text, REDACTED), REDACTED));
+  const tokens = redactSecurityTokenHeaders(text, REDACTED);
+  return redactUserInfoIn(redactQuotedCredentials(redactArnsIn(tokens, REDACTED), REDACTED));
 }
 
 function redactUserInfoIn(text: string): string {

@@ -5,6 +5,7 @@ import type {
   KinesisCredentials,
   KinesisCredentialsProvider,
 } from './createKinesisClient.js';
+import { checkedCredentials } from './checkedCredentials.js';
 import { resolveKinesisEndpoint } from './kinesisEndpoint.js';
 
 /** SDK-level attempts per call: 1, as the library does its own retries. */
@@ -15,62 +16,6 @@ export interface ClientSettings {
   readonly maxAttempts: number;
   readonly region?: string;
   readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
-}
-
-const CREDENTIALS_EXPECTED =
-  'expected { accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: Date } or a provider function';
-
-function validCredentials(value: Record<string, unknown>): boolean {
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = value;
-  return (
-    typeof accessKeyId === 'string' &&
-    typeof secretAccessKey === 'string' &&
-    (sessionToken === undefined || typeof sessionToken === 'string') &&
-    (expiration === undefined || (expiration instanceof Date && !Number.isNaN(expiration.getTime())))
-  );
-}
-
-/** A plain copy of a credentials object: its own properties and the four it is read for. */
-function copyCredentials(value: object): Record<string, unknown> {
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = value as Record<string, unknown>;
-  return {
-    ...value,
-    accessKeyId,
-    secretAccessKey,
-    ...(sessionToken === undefined ? {} : { sessionToken }),
-    ...(expiration === undefined ? {} : { expiration }),
-  };
-}
-
-/**
- * The `credentials` option checked and, for an object, copied once: a getter or Proxy trap that
- * throws (or answers differently each time) is read here only, and its error becomes the cause
- * of an InvalidOptionError whose message shows neither the value nor the error's text.
- */
-function checkedCredentials(
-  credentials: unknown,
-): KinesisCredentials | KinesisCredentialsProvider | undefined {
-  if (credentials === undefined || typeof credentials === 'function') {
-    return credentials as KinesisCredentialsProvider | undefined;
-  }
-  if (typeof credentials !== 'object' || credentials === null) {
-    throw new InvalidOptionError('credentials', '[redacted]', CREDENTIALS_EXPECTED);
-  }
-  let copy: Record<string, unknown>;
-  try {
-    copy = copyCredentials(credentials);
-  } catch (error) {
-    throw new InvalidOptionError(
-      'credentials',
-      '[redacted]',
-      `reading its properties threw (the error is the cause); ${CREDENTIALS_EXPECTED}`,
-      { cause: error },
-    );
-  }
-  if (!validCredentials(copy)) {
-    throw new InvalidOptionError('credentials', '[redacted]', CREDENTIALS_EXPECTED);
-  }
-  return copy as unknown as KinesisCredentials;
 }
 
 /** Whether `region` may name an AWS region (the form only: `eu-west-1`, not whether it exists). */

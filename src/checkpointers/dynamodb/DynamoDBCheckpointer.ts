@@ -85,7 +85,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       maxAttempts: this.options.maxAttempts,
       callTimeout: this.options.callTimeout,
       now: this.options.now,
-      sleep: options.sleep ?? ((ms) => sleep(ms)),
+      sleep: this.options.sleep ?? ((ms) => sleep(ms)),
       ...(this.options.logger !== undefined ? { logger: this.options.logger } : {}),
     };
     const store = new LeaseItemStore(sdk, policy, this.options.keyingFor);

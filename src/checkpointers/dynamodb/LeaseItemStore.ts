@@ -4,6 +4,7 @@ import { writeLog } from '../../logging/writeLog.js';
 import { callDynamoDB, isConditionalCheckFailed, type DynamoDBCallPolicy } from './callDynamoDB.js';
 import { isLeaseEntity, KCL, type LeaseItem } from './kclLeaseItem.js';
 import type { LeaseKeying } from './LeaseKeying.js';
+import { UnreadableCheckpoints } from './UnreadableCheckpoints.js';
 import { TAKE_TOKEN } from './leaseTake.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
 
@@ -40,12 +41,15 @@ const REFUSED: unique symbol = Symbol('refused');
 export class LeaseItemStore {
   /** Stream identifiers already warned about (one warning each). */
   private readonly strays = new Set<string>();
+  private readonly unreadable: UnreadableCheckpoints;
 
   constructor(
     private readonly sdk: DynamoDBModule,
     private readonly policy: DynamoDBCallPolicy,
     private readonly keyingFor: (streamName: string) => LeaseKeying,
-  ) {}
+  ) {
+    this.unreadable = new UnreadableCheckpoints(policy.logger);
+  }
 
   private keyOf(streamName: string, shardId: string): Record<string, AttributeValue> {
     return { [KCL.leaseKey]: { S: this.keyingFor(streamName).keyOf(shardId) } };
@@ -68,6 +72,7 @@ export class LeaseItemStore {
           ConsistentRead: true,
         }),
     );
+    if (answer.Item !== undefined) this.unreadable.check(table, streamName, shardId, answer.Item);
     return answer.Item;
   }
 
@@ -111,7 +116,9 @@ export class LeaseItemStore {
         },
       );
     }
-    return leases.filter((item) => keying.shardIdOf(item) !== undefined);
+    const ours = leases.filter((item) => keying.shardIdOf(item) !== undefined);
+    for (const item of ours) this.unreadable.check(table, streamName, keying.shardIdOf(item), item);
+    return ours;
   }
 
   /** Puts a shard's first lease item (its key attributes added here); 'condition-failed' if it has one. */
@@ -226,15 +233,16 @@ export class LeaseItemStore {
   }
 
   /**
-   * Deletes a shard's lease item on condition that its `leaseCounter` is still `counter` (no
-   * take, renewal or checkpoint since it was read; undefined: the item has none). 'condition-failed'
-   * if it changed or is gone (a retried delete whose first attempt landed answers so too).
+   * Deletes a shard's lease item on condition that its `leaseCounter` is still `counter`, the
+   * value read (no take, renewal or checkpoint since; of whatever type a hand edit left; undefined:
+   * the item has none). 'condition-failed' if it changed or is gone (a retried delete whose first
+   * attempt landed answers so too).
    */
   deleteAtCounter(
     table: string,
     streamName: string,
     shardId: string,
-    counter: string | undefined,
+    counter: AttributeValue | undefined,
   ): Promise<unknown> {
     return callDynamoDB<unknown>(
       this.policy,
@@ -251,7 +259,7 @@ export class LeaseItemStore {
             counter === undefined
               ? { '#key': KCL.leaseKey, '#counter': KCL.leaseCounter }
               : { '#counter': KCL.leaseCounter },
-          ...(counter === undefined ? {} : { ExpressionAttributeValues: { ':counter': { N: counter } } }),
+          ...(counter === undefined ? {} : { ExpressionAttributeValues: { ':counter': counter } }),
         }),
       HANDLED_CONDITION,
     );

@@ -9,6 +9,7 @@ import {
   leaseCounterOf,
   leaseOwnerOf,
   lineageAttributes,
+  ownerSwitchesOf,
   SENTINEL,
   type LeaseItem,
 } from './kclLeaseItem.js';
@@ -63,18 +64,22 @@ export async function acquireLeaseItem(
   // (removing a KCL 3.x `checkpointOwner`, as the KCL's own take does).
   const backfill = missingLineage(item, lineage);
   // An owner switch, as the KCL counts one: the lease had another owner (a free lease has none).
-  // The count is written where missing: the KCL cannot read an item without it.
-  const switches = current !== undefined && current !== owner;
-  // An item written without a counter (a checkpoint seeded by hand) is taken on its absence.
-  const counted = item[KCL.leaseCounter] !== undefined;
+  // The count is written where missing: the KCL cannot read an item without it; one that is not a
+  // number (edited by hand), which no addition takes, is replaced by a number.
+  const switched = current !== undefined && current !== owner;
+  const countable = ownerSwitchesOf(item) !== undefined;
+  // An item written without a counter (a checkpoint seeded by hand) is taken on its absence; one
+  // whose counter is not a number (edited by hand) on the value stored, and gets a number.
+  const stored = item[KCL.leaseCounter];
   const take: LeaseTake = { owner, token: randomUUID(), counter: counter + 1, sentAt: options.now() };
   const result = await store.takeUpdate<{ Attributes?: LeaseItem }>(table, streamName, shardId, {
     UpdateExpression:
-      'SET #owner = :owner, #counter = :next, #take = :take, #switches = if_not_exists(#switches, :zero)' +
-      (switches ? ' + :one' : '') +
+      'SET #owner = :owner, #counter = :next, #take = :take, ' +
+      (countable ? '#switches = if_not_exists(#switches, :zero)' : '#switches = :zero') +
+      (switched ? ' + :one' : '') +
       backfill.sets.map((set) => `, ${set}`).join('') +
       ' REMOVE #h0, #h1, #h2, #h3, #checkpointOwner',
-    ConditionExpression: counted ? '#counter = :counter' : 'attribute_not_exists(#counter)',
+    ConditionExpression: stored !== undefined ? '#counter = :counter' : 'attribute_not_exists(#counter)',
     ExpressionAttributeNames: {
       '#owner': KCL.leaseOwner,
       '#counter': KCL.leaseCounter,
@@ -87,10 +92,10 @@ export async function acquireLeaseItem(
     ExpressionAttributeValues: {
       ':owner': { S: owner },
       ':next': { N: String(counter + 1) },
-      ...(counted ? { ':counter': { N: String(counter) } } : {}),
+      ...(stored !== undefined ? { ':counter': stored } : {}),
       ':take': { S: take.token },
       ':zero': { N: '0' },
-      ...(switches ? { ':one': { N: '1' } } : {}),
+      ...(switched ? { ':one': { N: '1' } } : {}),
       ...backfill.values,
     },
     ReturnValues: 'ALL_NEW',

@@ -3,6 +3,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import type { KinesisCredentials } from '../../kinesis/createKinesisClient.js';
 import type { DynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
 import type { DynamoDBClientLike } from './DynamoDBClientLike.js';
 import { loadDynamoDB } from './loadDynamoDB.js';
@@ -21,7 +22,12 @@ export interface DynamoDBClientInUse {
  */
 export function createDynamoDBClient(
   options: DynamoDBCheckpointerOptions,
-  timeouts: { readonly connectTimeout: number; readonly requestTimeout: number },
+  checked: {
+    readonly connectTimeout: number;
+    readonly requestTimeout: number;
+    readonly region: string | undefined;
+    readonly credentials: KinesisCredentials | undefined;
+  },
 ): DynamoDBClientInUse {
   if (options.client !== undefined) {
     if (typeof (options.client as { send?: unknown }).send !== 'function')
@@ -30,13 +36,13 @@ export function createDynamoDBClient(
   }
   const sdk = loadDynamoDB();
   const config: DynamoDBClientConfig = { maxAttempts: 1 };
-  if (options.region !== undefined) config.region = options.region;
-  if (options.credentials !== undefined) config.credentials = { ...options.credentials };
+  if (checked.region !== undefined) config.region = checked.region;
+  if (checked.credentials !== undefined) config.credentials = { ...checked.credentials };
   const fromOption = options.endpoint !== undefined;
   const endpoint = options.endpoint ?? nonEmpty(process.env.DYNAMODB_ENDPOINT);
   const http = {
-    connectionTimeout: timeouts.connectTimeout,
-    requestTimeout: timeouts.requestTimeout,
+    connectionTimeout: checked.connectTimeout,
+    requestTimeout: checked.requestTimeout,
     throwOnRequestTimeout: true,
   };
   if (endpoint !== undefined) {

@@ -41,7 +41,8 @@ export async function ensureLeaseTable(
         named(error, 'ResourceNotFoundException') ? { handled: true, value: 'missing' } : undefined,
     );
   const createTable = async () => {
-    await callDynamoDB<unknown>(
+    // ResourceInUseException: another worker created it meanwhile (or a retry's first attempt did).
+    const created = await callDynamoDB<boolean>(
       policy,
       { ...what, operation: 'CreateTable' },
       () =>
@@ -51,9 +52,10 @@ export async function ensureLeaseTable(
           KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
           BillingMode: 'PAY_PER_REQUEST',
         }),
-      (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: undefined } : undefined),
+      (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: false } : undefined),
     );
-    writeLog(policy.logger, 'info', 'created DynamoDB table', { tableName, streamName, hashKey });
+    if (created !== false)
+      writeLog(policy.logger, 'info', 'created DynamoDB table', { tableName, streamName, hashKey });
   };
   let status = await describe();
   if (status === 'missing') {

@@ -24,13 +24,7 @@ export async function forgetLeaseItems(
       const item = await context.store.get(table, streamName, shardId);
       if (item === undefined) return true;
       if (context.held.infoOf(table, streamName, item, at).owner !== undefined) return false;
-      const counter = item[KCL.leaseCounter];
-      const reply = await context.store.deleteAtCounter(
-        table,
-        streamName,
-        shardId,
-        counter !== undefined && 'N' in counter ? counter.N : undefined,
-      );
+      const reply = await context.store.deleteAtCounter(table, streamName, shardId, item[KCL.leaseCounter]);
       if (reply === 'condition-failed') return false;
       context.observations.forget(leaseKeyOf(table, streamName, shardId));
       return true;

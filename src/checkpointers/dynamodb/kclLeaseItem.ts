@@ -69,6 +69,16 @@ export function leaseCounterOf(item: LeaseItem): number {
   return value !== undefined && 'N' in value && value.N !== undefined ? Number(value.N) : 0;
 }
 
+/**
+ * The owner switches an item counts: 0 when it has none, undefined when what it holds is not a
+ * number (edited by hand).
+ */
+export function ownerSwitchesOf(item: LeaseItem): number | undefined {
+  const value = item[KCL.ownerSwitchesSinceCheckpoint];
+  if (value === undefined) return 0;
+  return 'N' in value && value.N !== undefined ? Number(value.N) : undefined;
+}
+
 /** The owner of an item, undefined when released (the KCL removes the attribute). */
 export function leaseOwnerOf(item: LeaseItem): string | undefined {
   const value = item[KCL.leaseOwner];
@@ -109,6 +119,22 @@ export function checkpointOf(item: LeaseItem): ShardCheckpoint | undefined {
     kind: 'position',
     position: { sequenceNumber: kcl, subSequenceNumber: Number.isInteger(sub) && sub > 0 ? sub : 0 },
   };
+}
+
+const SENTINELS: ReadonlySet<string> = new Set(Object.values(SENTINEL));
+
+/**
+ * The `checkpoint` of an item that checkpointOf cannot read (neither a sequence number nor a KCL
+ * sentinel, or not a string: edited by hand), as its type and text; undefined when it is absent
+ * or readable.
+ */
+export function unreadableCheckpointOf(item: LeaseItem): { type: string; value: string } | undefined {
+  const stored = item[KCL.checkpoint];
+  if (stored === undefined) return undefined;
+  if ('S' in stored && stored.S !== undefined)
+    return DIGITS.test(stored.S) || SENTINELS.has(stored.S) ? undefined : { type: 'S', value: stored.S };
+  const [type = '?', value] = Object.entries(stored).find(([, field]) => field !== undefined) ?? [];
+  return { type, value: typeof value === 'string' ? value : '' };
 }
 
 /**

@@ -1,4 +1,7 @@
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
+import { checkedCredentials } from '../../kinesis/checkedCredentials.js';
+import type { KinesisCredentials } from '../../kinesis/createKinesisClient.js';
+import { isValidRegion } from '../../kinesis/validateClientOptions.js';
 import { unknownOptionError } from '../../errors/unknownOptionError.js';
 import { defaultHandoffTimeout, validateHandoffTimeout } from '../validateHandoffTimeout.js';
 import type { Logger } from '../../logging/Logger.js';
@@ -26,6 +29,10 @@ export interface ResolvedDynamoDBCheckpointerOptions {
   readonly maxAttempts: number;
   readonly callTimeout: number;
   readonly now: () => number;
+  readonly sleep: ((ms: number) => Promise<void>) | undefined;
+  readonly region: string | undefined;
+  /** A checked copy of the option (read once). */
+  readonly credentials: KinesisCredentials | undefined;
 }
 
 /**
@@ -41,6 +48,20 @@ function positiveInteger(value: unknown, option: string, fallback: number): numb
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > 2 ** 31 - 1)
     throw new InvalidOptionError(option, value, 'expected a positive integer');
   return value;
+}
+
+/**
+ * A function option's answer for a stream; what it throws becomes the cause of an
+ * InvalidOptionError (the consumer stops at once on one, as on any invalid option).
+ */
+function called(option: string, fn: (streamName: string) => unknown, streamName: string): unknown {
+  try {
+    return fn(streamName);
+  } catch (error) {
+    throw new InvalidOptionError(option, fn, `it threw for stream "${streamName}" (the error is the cause)`, {
+      cause: error,
+    });
+  }
 }
 
 /** Every option name: the type makes a new option fail to compile until it is listed here. */
@@ -90,7 +111,10 @@ export function resolveDynamoDBCheckpointerOptions(
       'expected a table name or a function of the stream name',
     );
   const tableFor = (streamName: string): string => {
-    const resolved = typeof table === 'function' ? table(streamName) : (table ?? `${name}-${streamName}`);
+    const resolved =
+      typeof table === 'function'
+        ? called('tableName', table, streamName)
+        : (table ?? `${name}-${streamName}`);
     if (typeof resolved !== 'string' || !TABLE_NAME.test(resolved))
       throw new InvalidOptionError('tableName', resolved, TABLE_NAME_RULE);
     return resolved;
@@ -114,7 +138,9 @@ export function resolveDynamoDBCheckpointerOptions(
         identifier === undefined
           ? singleStreamKeying(streamName)
           : multiStreamKeying(
-              typeof identifier === 'function' ? identifier(streamName) : identifier,
+              typeof identifier === 'function'
+                ? called('streamIdentifier', identifier, streamName)
+                : identifier,
               streamName,
             );
       keyings.set(streamName, keying);
@@ -128,6 +154,14 @@ export function resolveDynamoDBCheckpointerOptions(
     throw new InvalidOptionError('createTable', options.createTable, 'expected a boolean');
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') throw new InvalidOptionError('now', now, 'expected a function');
+  if (options.sleep !== undefined && typeof options.sleep !== 'function')
+    throw new InvalidOptionError('sleep', options.sleep, 'expected a function (ms) => Promise<void>');
+  if (options.region !== undefined && !isValidRegion(options.region))
+    throw new InvalidOptionError('region', options.region, 'expected an AWS region such as "eu-west-1"');
+  const credentials = checkedCredentials(options.credentials, {
+    allowed: false,
+    hint: 'for a provider of credentials, pass a DynamoDBClient of your own as client',
+  }) as KinesisCredentials | undefined;
   const failoverTimeMs = positiveInteger(options.failoverTimeMs, 'failoverTimeMs', 10_000);
   const heartbeatIntervalMs = positiveInteger(
     options.heartbeatIntervalMs,
@@ -135,7 +169,13 @@ export function resolveDynamoDBCheckpointerOptions(
     Math.max(1, Math.floor(failoverTimeMs / 4)),
   );
   if (heartbeatIntervalMs >= failoverTimeMs)
-    throw new InvalidOptionError('heartbeatIntervalMs', heartbeatIntervalMs, 'must be below failoverTimeMs');
+    throw options.heartbeatIntervalMs === undefined
+      ? new InvalidOptionError(
+          'failoverTimeMs',
+          failoverTimeMs,
+          'must be at least 2 (the heartbeat interval, failoverTimeMs / 4 by default, at least 1, must be below it)',
+        )
+      : new InvalidOptionError('heartbeatIntervalMs', heartbeatIntervalMs, 'must be below failoverTimeMs');
   const handoffTimeoutMs =
     options.handoffTimeoutMs ?? defaultHandoffTimeout(failoverTimeMs, heartbeatIntervalMs);
   validateHandoffTimeout(handoffTimeoutMs, heartbeatIntervalMs, 'heartbeatIntervalMs', 'failoverTimeMs');
@@ -164,5 +204,8 @@ export function resolveDynamoDBCheckpointerOptions(
       Math.max(1, Math.floor(failoverTimeMs / 2)),
     ),
     now,
+    sleep: options.sleep,
+    region: options.region,
+    credentials,
   };
 }

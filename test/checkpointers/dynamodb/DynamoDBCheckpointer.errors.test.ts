@@ -1,10 +1,13 @@
 // Throttling, 5xx and timeouts are retried with back-off; other failures fail at once, typed.
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import { DynamoDBRequestError } from '../../../src/checkpointers/dynamodb/errors/DynamoDBRequestError.js';
 import { InvalidOptionError } from '../../../src/errors/InvalidOptionError.js';
+import { CaptureLogger } from '../../support/captureLogger.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
 
 let dynamo: TestDynamoDB;
@@ -185,6 +188,63 @@ describe('DynamoDBCheckpointer request failures', () => {
     }
   });
 
+  it("never carries the session token AWS echoes when it cannot match a request's signature", async () => {
+    const token = 'IQoJb3JpZ2luX2VjEHwaCXVzLWVhc3QtMSJHMEUCIQDx7aGVsbG8gd29ybGQ0123456789abcdefABCDEFghij';
+    const echoed: string[] = [];
+    // As AWS answers: the canonical request it computed, the signed session token header in it.
+    const server = createHttpServer((request, response) => {
+      const sent = String(request.headers['x-amz-security-token']);
+      echoed.push(sent);
+      const canonical = [
+        'POST',
+        '/',
+        '',
+        `host:${String(request.headers.host)}`,
+        `x-amz-date:${String(request.headers['x-amz-date'])}`,
+        `x-amz-security-token:${sent}`,
+        '',
+        'host;x-amz-date;x-amz-security-token',
+      ].join('\n');
+      request.resume();
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end(
+        JSON.stringify({
+          __type: 'com.amazon.coral.service#InvalidSignatureException',
+          message:
+            'The request signature we calculated does not match the signature you provided. ' +
+            `The Canonical String for this request should have been\n'${canonical}'\n`,
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const logger = new CaptureLogger();
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'local', sessionToken: token },
+      tableName: 'signature-refused',
+      logger,
+      sleep: async () => {},
+    });
+    try {
+      const error = await rejectionOf(checkpointer.getCheckpoint('orders', 'shardId-000000000000'));
+      expect(echoed[0]).toBe(token); // the SDK signed and sent it: AWS would echo it
+      expect(error).toBeInstanceOf(DynamoDBRequestError);
+      expect(error).toMatchObject({ code: 'InvalidSignatureException', retriable: false });
+      expect((error as Error).message).toContain('x-amz-security-token:[redacted]');
+      const shown = [
+        (error as Error).message,
+        String((error as Error).stack),
+        inspect(error, { depth: 10, showHidden: true }),
+        logger.text(),
+      ].join('\n');
+      expect(shown).not.toContain(token.slice(0, 24));
+    } finally {
+      await checkpointer.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('refuses a misspelt option name, which would leave the default table in use', () => {
     // `tablename` for `tableName`: the checkpointer would read and write `rxjs-kinesis-<stream>`,
     // a new empty table, and start over from the initial position instead of the KCL's positions.
@@ -211,9 +271,42 @@ describe('DynamoDBCheckpointer request failures', () => {
     await expect(named.getCheckpoint('s', 'shardId-000000000000')).rejects.toThrow(InvalidOptionError);
     await named.close();
     expect(() => new DynamoDBCheckpointer({ failoverTimeMs: 0 })).toThrow(InvalidOptionError);
+    // The option given is named, not the heartbeat interval derived from it.
+    expect(() => new DynamoDBCheckpointer({ failoverTimeMs: 1 })).toThrow(/"failoverTimeMs": got 1; must be/);
+    expect(() => new DynamoDBCheckpointer({ failoverTimeMs: 100, heartbeatIntervalMs: 100 })).toThrow(
+      /"heartbeatIntervalMs": got 100; must be below failoverTimeMs/,
+    );
     expect(() => new DynamoDBCheckpointer({ initialPosition: 'AT_TIMESTAMP' as never })).toThrow(
       InvalidOptionError,
     );
+  });
+
+  it('rejects a region, credentials or sleep it could not use at once, without the credentials', async () => {
+    const secret = 'wJalrXUtnFEMI-K7MDENG-bPxRfiCYSECRETKEY';
+    const refused = (options: Record<string, unknown>): InvalidOptionError => {
+      let error: unknown;
+      try {
+        new DynamoDBCheckpointer(options as never);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toContain(
+        secret,
+      );
+      return error as InvalidOptionError;
+    };
+    expect(refused({ region: 5 }).option).toBe('region');
+    expect(refused({ region: 'eu west 1' }).option).toBe('region');
+    expect(refused({ sleep: 5 }).option).toBe('sleep');
+    expect(refused({ credentials: `AKIAEXAMPLE:${secret}` }).option).toBe('credentials');
+    expect(refused({ credentials: { accessKeyId: 5, secretAccessKey: secret } }).option).toBe('credentials');
+    const provider = refused({
+      credentials: () => Promise.resolve({ accessKeyId: 'a', secretAccessKey: secret }),
+    });
+    expect(provider.message).toMatch(/pass a DynamoDBClient of your own/);
+    const valid = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: secret, sessionToken: 'token' };
+    await new DynamoDBCheckpointer({ region: 'eu-west-1', credentials: valid }).close();
   });
 
   it.each(['localhost:8000', 'AKIAEXAMPLE:s3cr3t@dynamodb.local', 'ftp://127.0.0.1:8000'])(
@@ -231,6 +324,40 @@ describe('DynamoDBCheckpointer request failures', () => {
       expect((error as InvalidOptionError).message).not.toContain('s3cr3t');
     },
   );
+
+  it('fails with InvalidOptionError, its error the cause, when a tableName or streamIdentifier function throws', async () => {
+    const thrown = new Error('no table configured for this stream');
+    for (const options of [
+      {
+        tableName: (): string => {
+          throw thrown;
+        },
+      },
+      {
+        tableName: 'one-app',
+        streamIdentifier: (): string => {
+          throw thrown;
+        },
+      },
+    ]) {
+      const checkpointer = new DynamoDBCheckpointer({
+        endpoint: dynamo.endpoint,
+        region: dynamo.region,
+        credentials: dynamo.credentials,
+        ...options,
+      });
+      try {
+        // A consumer stops at once on an InvalidOptionError, instead of retrying a call that
+        // fails the same way every time.
+        const error = await rejectionOf(checkpointer.getCheckpoint('orders', 'shardId-000000000000'));
+        expect(error).toBeInstanceOf(InvalidOptionError);
+        expect(error).toMatchObject({ option: Object.keys(options).at(-1), cause: thrown });
+        expect((error as Error).message).toContain('it threw for stream "orders"');
+      } finally {
+        await checkpointer.close();
+      }
+    }
+  });
 
   it('binds a table given by name to one stream', async () => {
     const checkpointer = new DynamoDBCheckpointer({

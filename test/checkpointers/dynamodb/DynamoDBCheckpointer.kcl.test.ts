@@ -13,6 +13,7 @@ import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/Dynamo
 import { LeaseTableMissingError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
 import { LeaseLostError } from '../../../src/checkpointers/errors/LeaseLostError.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
+import { CaptureLogger } from '../../support/captureLogger.js';
 import { kclFormatProblems } from './kclLeaseFormat.js';
 
 // A call gives up after half the failover time: on a loaded 2-core machine the embedded DynamoDB, in
@@ -295,6 +296,136 @@ describe('DynamoDBCheckpointer with a KCL lease table', () => {
       kind: 'position',
       position: { sequenceNumber: SEQ_B, subSequenceNumber: 0 },
     });
+  });
+
+  it('takes a lease item whose leaseCounter is not a number (edited by hand), and forgets one', async () => {
+    const shard = 'shardId-000000000005';
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          leaseKey: { S: shard },
+          leaseCounter: { S: '5' },
+          checkpoint: { S: SEQ_B },
+          checkpointSubSequenceNumber: { N: '0' },
+          ownerSwitchesSinceCheckpoint: { N: '0' },
+        },
+      }),
+    );
+    // Never to be had before: the take was conditioned on a number the item did not hold.
+    const lease = await checkpointer.acquireLease(STREAM, shard, 'rx-worker');
+    expect(lease).toMatchObject({ owner: 'rx-worker', shardId: shard });
+    const item = await readItem(shard);
+    expect(item).toMatchObject({ leaseOwner: { S: 'rx-worker' }, leaseCounter: { N: '1' } });
+    expect(kclFormatProblems(item)).toEqual([]);
+    expect(await checkpointer.checkpoint(lease!, { sequenceNumber: SEQ_B })).toBe(true);
+
+    const gone = 'shardId-000000000006';
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { leaseKey: { S: gone }, leaseCounter: { S: 'x' }, checkpoint: { S: 'SHARD_END' } },
+      }),
+    );
+    expect(await checkpointer.forgetShards(STREAM, [gone])).toEqual([gone]);
+    const answer = await client.send(
+      new GetItemCommand({ TableName: table, Key: { leaseKey: { S: gone } }, ConsistentRead: true }),
+    );
+    expect(answer.Item).toBeUndefined();
+  });
+
+  it('takes a lease item whose ownerSwitchesSinceCheckpoint is not a number (edited by hand)', async () => {
+    let clock = Date.now();
+    const timed = new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: table,
+      createTable: false,
+      failoverTimeMs: FAILOVER_MS,
+      now: () => clock,
+    });
+    try {
+      const held = 'shardId-000000000005';
+      const free = 'shardId-000000000006';
+      for (const [shard, owner] of [
+        [held, { leaseOwner: { S: 'stopped-worker' } }],
+        [free, {}],
+      ] as const)
+        await client.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: {
+              leaseKey: { S: shard },
+              ...owner,
+              leaseCounter: { N: '3' },
+              ownerSwitchesSinceCheckpoint: { S: 'two' },
+              checkpoint: { S: SEQ_B },
+              checkpointSubSequenceNumber: { N: '0' },
+            },
+          }),
+        );
+      expect(await timed.acquireLease(STREAM, free, 'rx-worker')).toMatchObject({ owner: 'rx-worker' });
+      expect(await timed.acquireLease(STREAM, held, 'rx-worker')).toBeUndefined(); // live until seen still
+      clock += FAILOVER_MS + 1;
+      // Taking it over from its owner failed every time: a number cannot be added to a string.
+      expect(await timed.acquireLease(STREAM, held, 'rx-worker')).toMatchObject({ owner: 'rx-worker' });
+      for (const [shard, switches] of [
+        [free, '0'],
+        [held, '1'],
+      ] as const) {
+        const item = await readItem(shard);
+        expect(item).toMatchObject({ ownerSwitchesSinceCheckpoint: { N: switches } });
+        expect(kclFormatProblems(item)).toEqual([]);
+      }
+    } finally {
+      await timed.close();
+    }
+  });
+
+  it('warns once of a checkpoint it cannot read (edited by hand), which reads as no checkpoint', async () => {
+    const logger = new CaptureLogger();
+    const watched = new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: table,
+      createTable: false,
+      failoverTimeMs: FAILOVER_MS,
+      logger,
+    });
+    try {
+      const unreadable: [string, AttributeValue, string][] = [
+        ['shardId-000000000005', { S: `${SEQ_A} ` }, 'S'],
+        ['shardId-000000000006', { N: '4959033827149025660855969253836157' }, 'N'],
+      ];
+      for (const [shard, checkpoint] of unreadable)
+        await client.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: { leaseKey: { S: shard }, leaseCounter: { N: '1' }, checkpoint },
+          }),
+        );
+      for (const [shard] of unreadable) {
+        expect(await watched.getCheckpoint(STREAM, shard)).toBeUndefined();
+        expect(await watched.getCheckpoint(STREAM, shard)).toBeUndefined();
+      }
+      await watched.listLeases(STREAM);
+      // The KCL's own items (sequence numbers, sentinels, SHARD_END) are read without a word.
+      const warnings = logger.lines.filter((line) => line.level === 'warn');
+      expect(warnings.map((line) => line.details)).toEqual(
+        unreadable.map(([shardId, checkpoint, type]) => ({
+          tableName: table,
+          streamName: STREAM,
+          shardId,
+          type,
+          checkpoint: checkpoint.S ?? checkpoint.N,
+        })),
+      );
+      expect(warnings[0]?.message).toMatch(/neither a sequence number nor a KCL sentinel/);
+    } finally {
+      await watched.close();
+    }
   });
 
   it('never puts the KCL ahead of unprocessed items: item 0 of an aggregated record keeps the KCL pair', async () => {

@@ -1,5 +1,5 @@
 // The `logger` option: retries, throttling, failed calls, lease takeovers and losses, never a secret.
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import { LeaseLostError } from '../../../src/checkpointers/errors/LeaseLostError.js';
 import { InvalidOptionError } from '../../../src/errors/InvalidOptionError.js';
@@ -84,6 +84,28 @@ it('logs each throttled retry at warn and a call that gave up at error', async (
       'DynamoDB call failed',
     ]);
     expect(logger.lines[2]?.details).toMatchObject({ operation: 'GetItem', attempts: 3, tableName });
+  } finally {
+    await checkpointer.close();
+  }
+});
+
+it('logs the creation of a table only by the worker that created it, not by one that lost the race', async () => {
+  const real = dynamo.createClient();
+  const send = real.send.bind(real) as (command: unknown, options?: unknown) => Promise<unknown>;
+  // Another worker creates each table between this worker's DescribeTable and its CreateTable.
+  const client = {
+    send: async (command: unknown, options: unknown) => {
+      if (command instanceof CreateTableCommand) await send(new CreateTableCommand(command.input));
+      return send(command, options);
+    },
+    destroy: () => undefined,
+  } as unknown as DynamoDBClient;
+  const logger = new CaptureLogger();
+  const checkpointer = new DynamoDBCheckpointer({ client, tableName: uniqueTableName('raced'), logger });
+  try {
+    await checkpointer.heartbeat('orders', 'worker-a');
+    expect(await checkpointer.acquireLease('orders', 'shardId-000000000000', 'worker-a')).toBeDefined();
+    expect(logger.messages()).toEqual([]);
   } finally {
     await checkpointer.close();
   }

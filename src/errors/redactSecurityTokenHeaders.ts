@@ -1,0 +1,13 @@
+/**
+ * AWS answers a request whose signature it cannot match (SignatureDoesNotMatch,
+ * InvalidSignatureException) with the canonical request it computed, and the SDK signs the
+ * session token's header: the message then holds `x-amz-security-token:<the token>`. The value
+ * of that header (or query parameter, `X-Amz-Security-Token=`) is replaced; the list of signed
+ * header names (`host;x-amz-date;x-amz-security-token`) is left as it is.
+ */
+const SECURITY_TOKEN = /(x-amz-security-token[ \t]*[:=][ \t]*)[^\s'"`&;,]+/gi;
+
+export function redactSecurityTokenHeaders(text: string, replacement: string): string {
+  if (!/x-amz-security-token/i.test(text)) return text;
+  return text.replace(SECURITY_TOKEN, (_match, name: string) => `${name}${replacement}`);
+}

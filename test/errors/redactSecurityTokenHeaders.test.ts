@@ -1,0 +1,24 @@
+// AWS answers a signature it cannot match with the canonical request it computed, the session
+// token's signed header in it: no error or log line of the library carries that token on.
+import { redactText } from '../../src/errors/redact.js';
+
+const TOKEN = 'IQoJb3JpZ2luX2VjEHwaCXVzLWVhc3QtMSJHMEUCIQDx7aGVsbG8gd29ybGQ0123456789abcdef+/==';
+
+test('redacts the value of the x-amz-security-token header and query parameter, not the name list', () => {
+  const text = [
+    "The Canonical String for this request should have been\n'POST\n/",
+    `X-Amz-Date=20261204T103000Z&X-Amz-Security-Token=${TOKEN}&X-Amz-Signature=abc`,
+    'host:dynamodb.us-east-1.amazonaws.com',
+    `x-amz-security-token:${TOKEN}`,
+    `X-Amz-Security-Token : ${TOKEN}'`,
+    '',
+    'host;x-amz-date;x-amz-security-token;x-amz-target',
+  ].join('\n');
+  const shown = redactText(text);
+  expect(shown).not.toContain(TOKEN.slice(0, 12));
+  expect(shown).toContain('x-amz-security-token:[redacted]\n');
+  expect(shown).toContain("X-Amz-Security-Token : [redacted]'");
+  expect(shown).toContain('X-Amz-Security-Token=[redacted]&X-Amz-Signature=abc');
+  expect(shown).toContain('host;x-amz-date;x-amz-security-token;x-amz-target');
+  expect(redactText(shown)).toBe(shown);
+});
