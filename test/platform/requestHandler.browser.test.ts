@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpRequest } from '@smithy/core/protocols';
 import { KEEPALIVE_BODY_LIMIT, PageAwareFetchHandler } from '../../src/platform/requestHandler.browser.js';
-import { testPage } from './pageEnvironment.js';
+import { RecordingTarget, testPage } from './pageEnvironment.js';
 
 describe('the browser build’s fetch handler', () => {
   let server: Server;
@@ -63,6 +63,35 @@ describe('the browser build’s fetch handler', () => {
     expect(received).toHaveLength(1);
     expect(window.count('online')).toBe(0);
     handler.destroy();
+  });
+
+  it('in a worker (no window: the global scope gets the online event), sends a held request on it', async () => {
+    const scope = new RecordingTarget();
+    const global = globalThis as unknown as Record<string, unknown>;
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    Object.assign(global, {
+      addEventListener: scope.addEventListener.bind(scope),
+      removeEventListener: scope.removeEventListener.bind(scope),
+    });
+    Object.defineProperty(globalThis, 'navigator', { value: { onLine: false }, configurable: true });
+    const handler = new PageAwareFetchHandler({ requestTimeout: 60_000 });
+    const answer = handler.handle(request());
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(received).toHaveLength(0);
+      expect(scope.count('online')).toBe(1);
+      Object.defineProperty(globalThis, 'navigator', { value: { onLine: true }, configurable: true });
+      scope.dispatch('online');
+      expect((await answer).response.statusCode).toBe(200);
+      expect(scope.count('online')).toBe(0);
+    } finally {
+      handler.destroy();
+      await answer.catch(() => undefined);
+      delete global.addEventListener;
+      delete global.removeEventListener;
+      if (saved === undefined) delete global.navigator;
+      else Object.defineProperty(globalThis, 'navigator', saved);
+    }
   });
 
   it('while offline, waits at most the request timeout, and stops waiting when aborted or destroyed', async () => {
