@@ -77,7 +77,8 @@ export class PageAwareFetchHandler {
     try {
       const answer = await this.inner.handle(request, { ...options, abortSignal: controller.signal });
       const { response } = answer;
-      if (response.body instanceof ReadableStream) {
+      // Where fetch answers have no stream (no ReadableStream at all), the SDK reads a Blob.
+      if (typeof ReadableStream === 'function' && response.body instanceof ReadableStream) {
         const abort = (error: Error): void => controller.abort(error);
         response.body = withBodyDeadline(response.body, this.settings.requestTimeout, abort, done);
       } else {
