@@ -1,21 +1,20 @@
-/** What to do about a call that found no AWS region, as the library's errors say it. */
-export const REGION_ADVICE = "pass the region option (such as region: 'eu-west-1') or set AWS_REGION";
+import { CREDENTIALS_ADVICE, REGION_ADVICE } from '../platform/configurationHelp.js';
 
-/** What to do about a call that found no AWS credentials, as the library's errors say it. */
-export const CREDENTIALS_ADVICE =
-  'pass the credentials option, or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
-
+export { CREDENTIALS_ADVICE, REGION_ADVICE };
 const MISSING_REGION = /\bRegion (?:is missing|not accepted)\b/;
+/** What the SDK's browser build rejects with when a client has no credentials (it has no chain). */
+const MISSING_CREDENTIALS = /\bCredential is missing\b/;
 
 /**
  * An SDK failure's message with what to do appended when it comes from missing AWS configuration
  * (no region or an empty or malformed one, no credentials): the SDK's own words ("Region is
- * missing", "Could not load credentials from any providers") leave a first-time user to find out
- * where a region or credentials go. Other messages come back unchanged.
+ * missing", "Could not load credentials from any providers", "Credential is missing") leave a
+ * first-time user to find out where a region or credentials go. Other messages come back
+ * unchanged. The advice is the platform's (configurationHelp.ts): a browser has no environment.
  */
 export function withConfigurationAdvice(message: string, name: string | undefined): string {
   const advice =
-    name === 'CredentialsProviderError'
+    name === 'CredentialsProviderError' || MISSING_CREDENTIALS.test(message)
       ? CREDENTIALS_ADVICE
       : MISSING_REGION.test(message)
         ? REGION_ADVICE

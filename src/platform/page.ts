@@ -1,7 +1,7 @@
 /**
  * The few parts of a browser page the library listens to (page hide, visibility, online state),
  * typed structurally so that the library compiles without the DOM types and runs, doing nothing,
- * where there is no page (Node, server-side rendering, a worker without `document`).
+ * where there is no page (Node, server-side rendering); in a worker, only the online state.
  */
 
 type Listener = () => void;
@@ -19,15 +19,27 @@ export interface PageEnvironment {
   readonly navigator?: { readonly onLine?: boolean };
 }
 
-/** The running page, or an empty environment where there is none. */
+/**
+ * The running page, or an empty environment where there is none. In a worker (no window, no
+ * document) the global scope stands for the window: it is what gets the `online` event there.
+ */
 export function currentPage(): PageEnvironment {
   const scope = globalThis as {
     window?: PageEventTarget;
     document?: PageEventTarget & { readonly visibilityState?: string };
     navigator?: { readonly onLine?: boolean };
+    addEventListener?: unknown;
+    removeEventListener?: unknown;
   };
+  const isTarget = (target: { addEventListener?: unknown; removeEventListener?: unknown } | undefined) =>
+    typeof target?.addEventListener === 'function' && typeof target.removeEventListener === 'function';
+  const window = isTarget(scope.window)
+    ? scope.window
+    : scope.window === undefined && isTarget(scope)
+      ? (scope as PageEventTarget)
+      : undefined;
   return {
-    ...(typeof scope.window?.addEventListener === 'function' ? { window: scope.window } : {}),
+    ...(window === undefined ? {} : { window }),
     ...(typeof scope.document?.addEventListener === 'function' ? { document: scope.document } : {}),
     ...(scope.navigator !== undefined ? { navigator: scope.navigator } : {}),
   };

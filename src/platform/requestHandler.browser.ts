@@ -1,4 +1,5 @@
 import { FetchHttpHandler } from '@smithy/fetch-http-handler';
+import { withBodyDeadline } from './fetchBodyDeadline.js';
 import { currentPage, isHidden, isOnline, onOnline, type PageEnvironment } from './page.js';
 import type { RequestHandlerSettings } from './requestHandler.js';
 
@@ -43,7 +44,9 @@ function bodyBytes(body: unknown): number | undefined {
  * - while the browser says it is offline, a request waits for the `online` event (at most its
  *   request timeout) before it is sent, so records are not burnt through retries while the
  *   network is gone and go out as soon as it is back.
- * Network failures (fetch's TypeError) reach the producer as retriable ConnectionErrors.
+ * Network failures (fetch's TypeError) reach the producer as retriable ConnectionErrors. A
+ * request past its deadline is aborted (fetch would go on), and so is one whose answer's body
+ * pauses longer than the request timeout (fetch would wait for ever).
  */
 export class PageAwareFetchHandler {
   private readonly inner: FetchHttpHandler;
@@ -62,9 +65,31 @@ export class PageAwareFetchHandler {
   }
 
   async handle(request: FetchRequest, options: FetchHandleOptions = {}): Promise<FetchAnswer> {
-    if (!isOnline(this.page)) await this.waitForOnline(options.abortSignal as AbortSignal | undefined);
+    const outer = options.abortSignal as AbortSignal | undefined;
+    if (!isOnline(this.page)) await this.waitForOnline(outer);
+    // The fetch gets a signal of its own: the SDK's handler only stops waiting at its deadline,
+    // while the request would go on holding a connection (and its keepalive bytes).
+    const controller = new AbortController();
+    const onOuterAbort = (): void => controller.abort(outer?.reason);
+    if (outer?.aborted === true) controller.abort(outer.reason);
+    else outer?.addEventListener('abort', onOuterAbort, { once: true });
+    const done = (): void => outer?.removeEventListener('abort', onOuterAbort);
     try {
-      return await this.inner.handle(request, options);
+      const answer = await this.inner.handle(request, { ...options, abortSignal: controller.signal });
+      const { response } = answer;
+      // Where fetch answers have no stream (no ReadableStream at all), the SDK reads a Blob.
+      if (typeof ReadableStream === 'function' && response.body instanceof ReadableStream) {
+        const abort = (error: Error): void => controller.abort(error);
+        response.body = withBodyDeadline(response.body, this.settings.requestTimeout, abort, done);
+      } else {
+        done();
+      }
+      return answer;
+    } catch (error) {
+      // Past the deadline, or failed: the request is cancelled, not left running.
+      controller.abort(error);
+      done();
+      throw error;
     } finally {
       const held = this.keepAliveHeld.get(request);
       if (held !== undefined) {

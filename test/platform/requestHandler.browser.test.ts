@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpRequest } from '@smithy/core/protocols';
 import { KEEPALIVE_BODY_LIMIT, PageAwareFetchHandler } from '../../src/platform/requestHandler.browser.js';
-import { testPage } from './pageEnvironment.js';
+import { RecordingTarget, testPage } from './pageEnvironment.js';
 
 describe('the browser build’s fetch handler', () => {
   let server: Server;
@@ -65,6 +65,35 @@ describe('the browser build’s fetch handler', () => {
     handler.destroy();
   });
 
+  it('in a worker (no window: the global scope gets the online event), sends a held request on it', async () => {
+    const scope = new RecordingTarget();
+    const global = globalThis as unknown as Record<string, unknown>;
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'navigator');
+    Object.assign(global, {
+      addEventListener: scope.addEventListener.bind(scope),
+      removeEventListener: scope.removeEventListener.bind(scope),
+    });
+    Object.defineProperty(globalThis, 'navigator', { value: { onLine: false }, configurable: true });
+    const handler = new PageAwareFetchHandler({ requestTimeout: 60_000 });
+    const answer = handler.handle(request());
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(received).toHaveLength(0);
+      expect(scope.count('online')).toBe(1);
+      Object.defineProperty(globalThis, 'navigator', { value: { onLine: true }, configurable: true });
+      scope.dispatch('online');
+      expect((await answer).response.statusCode).toBe(200);
+      expect(scope.count('online')).toBe(0);
+    } finally {
+      handler.destroy();
+      await answer.catch(() => undefined);
+      delete global.addEventListener;
+      delete global.removeEventListener;
+      if (saved === undefined) delete global.navigator;
+      else Object.defineProperty(globalThis, 'navigator', saved);
+    }
+  });
+
   it('while offline, waits at most the request timeout, and stops waiting when aborted or destroyed', async () => {
     const { page, window, navigator } = testPage();
     navigator.onLine = false;
@@ -84,6 +113,85 @@ describe('the browser build’s fetch handler', () => {
     expect((await released).response.statusCode).toBe(200);
     expect(window.count('online')).toBe(0);
     handler.destroy();
+  });
+
+  /** A server that reads each request and then does what `answer` says; tells when its socket closes. */
+  async function stallingServer(answer: (res: import('node:http').ServerResponse) => void): Promise<{
+    port: number;
+    closed: () => number;
+    stop: () => Promise<void>;
+  }> {
+    let closed = 0;
+    const stalling = createServer((req, res) => {
+      req.socket.on('close', () => (closed += 1));
+      req.resume();
+      req.on('end', () => answer(res));
+    });
+    await new Promise<void>((resolve) => stalling.listen(0, '127.0.0.1', resolve));
+    return {
+      port: (stalling.address() as AddressInfo).port,
+      closed: () => closed,
+      stop: () =>
+        new Promise<void>((resolve) => {
+          stalling.close(() => resolve());
+          stalling.closeAllConnections();
+        }),
+    };
+  }
+
+  const within = async (ms: number, check: () => boolean): Promise<boolean> => {
+    for (const until = Date.now() + ms; Date.now() < until;) {
+      if (check()) return true;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return check();
+  };
+
+  it('aborts a request past its deadline: it does not go on holding a connection', async () => {
+    const stalling = await stallingServer(() => undefined);
+    const { page } = testPage();
+    const handler = new PageAwareFetchHandler({ requestTimeout: 300 }, page);
+    try {
+      await expect(handler.handle(Object.assign(request(), { port: stalling.port }))).rejects.toMatchObject({
+        name: 'TimeoutError',
+      });
+      // The SDK's fetch handler stops waiting but leaves the fetch running; this one cancels it.
+      expect(await within(5_000, () => stalling.closed() === 1)).toBe(true);
+    } finally {
+      handler.destroy();
+      await stalling.stop();
+    }
+  });
+
+  it('fails an answer whose body pauses longer than the request timeout, and aborts it', async () => {
+    const stalling = await stallingServer((res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+      res.write('{"Shards":[');
+    });
+    const { page } = testPage();
+    const handler = new PageAwareFetchHandler({ requestTimeout: 300 }, page);
+    try {
+      const { response } = await handler.handle(Object.assign(request(), { port: stalling.port }));
+      expect(response.statusCode).toBe(200);
+      const read = new Response(response.body as ReadableStream<Uint8Array>).text();
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        read.then(
+          () => 'read',
+          (error: unknown) => error,
+        ),
+        new Promise((resolve) => (timer = setTimeout(() => resolve('still waiting after 5 s'), 5_000))),
+      ]);
+      clearTimeout(timer);
+      expect(outcome).toMatchObject({
+        name: 'TimeoutError',
+        message: expect.stringMatching(/300 ms request timeout/),
+      });
+      expect(await within(5_000, () => stalling.closed() === 1)).toBe(true);
+    } finally {
+      handler.destroy();
+      await stalling.stop();
+    }
   });
 
   it('asks for fetch keepalive only while the page is hidden, and only for bodies within the limit', () => {
