@@ -30,22 +30,14 @@ function copyCredentials(value: object): Record<string, unknown> {
  * The `credentials` option checked and, for an object, copied once: a getter or Proxy trap that
  * throws (or answers differently each time) is read here only, and its error becomes the cause
  * of an InvalidOptionError whose message shows neither the value nor the error's text. A provider
- * function is passed through where `provider` allows one (else refused, with its `hint`).
+ * function is passed through as it is.
  */
 export function checkedCredentials(
   credentials: unknown,
-  provider: { readonly allowed: true } | { readonly allowed: false; readonly hint: string } = {
-    allowed: true,
-  },
 ): KinesisCredentials | KinesisCredentialsProvider | undefined {
-  const expected = provider.allowed
-    ? `${STATIC_EXPECTED} or a provider function`
-    : `${STATIC_EXPECTED}; ${provider.hint}`;
+  const expected = `${STATIC_EXPECTED} or a provider function`;
   if (credentials === undefined) return undefined;
-  if (typeof credentials === 'function') {
-    if (provider.allowed) return credentials as KinesisCredentialsProvider;
-    throw new InvalidOptionError('credentials', '[redacted]', expected);
-  }
+  if (typeof credentials === 'function') return credentials as KinesisCredentialsProvider;
   if (typeof credentials !== 'object' || credentials === null) {
     throw new InvalidOptionError('credentials', '[redacted]', expected);
   }

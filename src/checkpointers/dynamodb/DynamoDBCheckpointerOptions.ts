@@ -1,4 +1,4 @@
-import type { KinesisCredentials } from '../../kinesis/createKinesisClient.js';
+import type { KinesisCredentials, KinesisCredentialsProvider } from '../../kinesis/createKinesisClient.js';
 import type { Logger } from '../../logging/Logger.js';
 import type { DynamoDBClientLike } from './DynamoDBClientLike.js';
 import type { InitialCheckpointSentinel } from './kclSentinels.js';
@@ -50,7 +50,11 @@ export interface DynamoDBCheckpointerOptions {
   readonly region?: string | undefined;
   /** Endpoint URL (DynamoDB Local, LocalStack, dynalite). Default: `DYNAMODB_ENDPOINT`, else AWS. */
   readonly endpoint?: string | undefined;
-  readonly credentials?: KinesisCredentials | undefined;
+  /**
+   * Static credentials, or a provider of temporary ones (called again before they expire; each
+   * call has a deadline of connectTimeout + requestTimeout). Default: the SDK's provider chain.
+   */
+  readonly credentials?: KinesisCredentials | KinesisCredentialsProvider | undefined;
   /** Longest wait for a connection, in ms. Default 5,000. */
   readonly connectTimeout?: number | undefined;
   /** Deadline of one request, in ms (also applied to a client of your own). Default 10,000. */

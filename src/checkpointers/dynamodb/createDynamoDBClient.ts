@@ -3,7 +3,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import type { DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
-import type { KinesisCredentials } from '../../kinesis/createKinesisClient.js';
+import { cancelledOnDestroy, clientCredentials } from '../../kinesis/boundedCredentials.js';
+import type { KinesisCredentials, KinesisCredentialsProvider } from '../../kinesis/createKinesisClient.js';
 import type { DynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
 import type { DynamoDBClientLike } from './DynamoDBClientLike.js';
 import { loadDynamoDB } from './loadDynamoDB.js';
@@ -17,7 +18,7 @@ export interface DynamoDBClientInUse {
 
 /**
  * The caller's client, or a new DynamoDBClient (SDK retries off: the checkpointer retries on its
- * own) whose requests have connection and answer deadlines. An endpoint (the option, else
+ * own) whose requests, and calls of a credentials provider, have connection and answer deadlines. An endpoint (the option, else
  * `DYNAMODB_ENDPOINT`) gets the HTTP/1.1 handler, which also talks to plain-http local servers.
  */
 export function createDynamoDBClient(
@@ -26,7 +27,7 @@ export function createDynamoDBClient(
     readonly connectTimeout: number;
     readonly requestTimeout: number;
     readonly region: string | undefined;
-    readonly credentials: KinesisCredentials | undefined;
+    readonly credentials: KinesisCredentials | KinesisCredentialsProvider | undefined;
   },
 ): DynamoDBClientInUse {
   if (options.client !== undefined) {
@@ -37,7 +38,10 @@ export function createDynamoDBClient(
   const sdk = loadDynamoDB();
   const config: DynamoDBClientConfig = { maxAttempts: 1 };
   if (checked.region !== undefined) config.region = checked.region;
-  if (checked.credentials !== undefined) config.credentials = { ...checked.credentials };
+  // A provider's calls get a deadline (the SDK waits for a provider for ever, outside the
+  // request's own deadlines), ended by destroy(): connectTimeout + requestTimeout, as Kinesis's.
+  const given = clientCredentials(checked.credentials, checked.connectTimeout + checked.requestTimeout);
+  if (given.credentials !== undefined) config.credentials = given.credentials;
   const fromOption = options.endpoint !== undefined;
   const endpoint = options.endpoint ?? nonEmpty(process.env.DYNAMODB_ENDPOINT);
   const http = {
@@ -66,6 +70,7 @@ export function createDynamoDBClient(
     config.requestHandler = new NodeHttpHandler({ ...http, httpsAgent: new HttpsAgent({ keepAlive: true }) });
   }
   const client = new sdk.DynamoDBClient(config);
+  cancelledOnDestroy(client, given.bounded);
   return { client, release: () => client.destroy() };
 }
 

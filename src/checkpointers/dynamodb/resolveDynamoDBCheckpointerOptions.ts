@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../../errors/InvalidOptionError.js';
 import { checkedCredentials } from '../../kinesis/checkedCredentials.js';
-import type { KinesisCredentials } from '../../kinesis/createKinesisClient.js';
+import type { KinesisCredentials, KinesisCredentialsProvider } from '../../kinesis/createKinesisClient.js';
 import { isValidRegion } from '../../kinesis/validateClientOptions.js';
 import { unknownOptionError } from '../../errors/unknownOptionError.js';
 import { defaultHandoffTimeout, validateHandoffTimeout } from '../validateHandoffTimeout.js';
@@ -31,8 +31,8 @@ export interface ResolvedDynamoDBCheckpointerOptions {
   readonly now: () => number;
   readonly sleep: ((ms: number) => Promise<void>) | undefined;
   readonly region: string | undefined;
-  /** A checked copy of the option (read once). */
-  readonly credentials: KinesisCredentials | undefined;
+  /** The option checked: an object copied (read once), a provider function as it is. */
+  readonly credentials: KinesisCredentials | KinesisCredentialsProvider | undefined;
 }
 
 /**
@@ -158,10 +158,7 @@ export function resolveDynamoDBCheckpointerOptions(
     throw new InvalidOptionError('sleep', options.sleep, 'expected a function (ms) => Promise<void>');
   if (options.region !== undefined && !isValidRegion(options.region))
     throw new InvalidOptionError('region', options.region, 'expected an AWS region such as "eu-west-1"');
-  const credentials = checkedCredentials(options.credentials, {
-    allowed: false,
-    hint: 'for a provider of credentials, pass a DynamoDBClient of your own as client',
-  }) as KinesisCredentials | undefined;
+  const credentials = checkedCredentials(options.credentials);
   const failoverTimeMs = positiveInteger(options.failoverTimeMs, 'failoverTimeMs', 10_000);
   const heartbeatIntervalMs = positiveInteger(
     options.heartbeatIntervalMs,

@@ -301,13 +301,41 @@ describe('DynamoDBCheckpointer request failures', () => {
     expect(refused({ sleep: 5 }).option).toBe('sleep');
     expect(refused({ credentials: `AKIAEXAMPLE:${secret}` }).option).toBe('credentials');
     expect(refused({ credentials: { accessKeyId: 5, secretAccessKey: secret } }).option).toBe('credentials');
-    const provider = refused({
-      credentials: () => Promise.resolve({ accessKeyId: 'a', secretAccessKey: secret }),
-    });
-    expect(provider.message).toMatch(/pass a DynamoDBClient of your own/);
     const valid = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: secret, sessionToken: 'token' };
     await new DynamoDBCheckpointer({ region: 'eu-west-1', credentials: valid }).close();
   });
+
+  it('takes a credentials provider, as fromKinesis() does, and bounds each call of it', async () => {
+    let calls = 0;
+    const working = new DynamoDBCheckpointer({
+      tableName: uniqueTableName(),
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: () => {
+        calls += 1;
+        return Promise.resolve({ ...dynamo.credentials });
+      },
+    });
+    expect(await working.getCheckpoint('orders', 'shardId-000000000000')).toBeUndefined();
+    expect(calls).toBeGreaterThan(0);
+    await working.close();
+    // A provider that never answers: the call fails, retriable, within its budget.
+    const silent = new DynamoDBCheckpointer({
+      tableName: uniqueTableName(),
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: () => new Promise<never>(() => undefined),
+      connectTimeout: 100,
+      requestTimeout: 200,
+      callTimeout: 1_500,
+    });
+    const startedAt = Date.now();
+    const error = await rejectionOf(silent.getCheckpoint('orders', 'shardId-000000000000'));
+    expect(error).toBeInstanceOf(DynamoDBRequestError);
+    expect((error as DynamoDBRequestError).retriable).toBe(true);
+    expect(Date.now() - startedAt).toBeLessThan(20_000);
+    await silent.close();
+  }, 60_000);
 
   it.each(['localhost:8000', 'AKIAEXAMPLE:s3cr3t@dynamodb.local', 'ftp://127.0.0.1:8000'])(
     'rejects the endpoint %s, not an http:// or https:// URL, at once and without its secrets',
