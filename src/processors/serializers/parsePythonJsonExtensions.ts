@@ -47,11 +47,13 @@ export function wholePythonJsonToken(text: string): number | undefined {
  * the record is taken for a token; only the three markers are replaced (never a value looked up
  * by a name the record chose); and a token where an object key stands is refused, as Python
  * refuses it. With `bigints`, integer tokens beyond 2^53 are read as bigints (see exactIntegers.ts).
+ * `tooDeep`: the text holds tokens but is nested too deeply for the reviving parse (thousands of
+ * levels: it recurses), so whether it is valid was not found out.
  */
 export function parsePythonJsonExtensions(
   text: string,
   bigints = false,
-): { ok: true; value: unknown } | { ok: false } {
+): { ok: true; value: unknown } | { ok: false; tooDeep?: true } {
   // An item that is one token (a list or lines of `NaN`): its value, without a marker or a parse.
   const whole = wholePythonJsonToken(text);
   if (whole !== undefined) return { ok: true, value: whole };
@@ -92,9 +94,14 @@ export function parsePythonJsonExtensions(
       return bigints ? reviveLargeInteger(key, v, context) : v;
     });
     return { ok: true, value };
-  } catch {
-    return { ok: false };
+  } catch (error) {
+    return isStackOverflow(error) ? { ok: false, tooDeep: true } : { ok: false };
   }
+}
+
+/** Whether `error` is V8's RangeError for a call stack that ran out (a reviver's recursion). */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && error.message.includes('call stack');
 }
 
 /** Whether the first character at or after `from` that is not JSON whitespace is a colon. */
