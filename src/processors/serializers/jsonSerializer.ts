@@ -12,11 +12,8 @@ import {
 } from './exactIntegers.js';
 import { jsonParseReason } from './jsonParseReason.js';
 import { resolveJsonOptions, type JsonSerializerOptions } from './JsonSerializerOptions.js';
-import {
-  isStackOverflow,
-  parsePythonJsonExtensions,
-  wholePythonJsonToken,
-} from './parsePythonJsonExtensions.js';
+import { isStackOverflow } from './isStackOverflow.js';
+import { parsePythonJsonExtensions, wholePythonJsonToken } from './parsePythonJsonExtensions.js';
 import { pythonJsonBytes } from './pythonJsonBytes.js';
 import { pythonJsonText } from './pythonJsonText.js';
 import { writePythonJson, writePythonJsonText } from './pythonJsonWriter.js';

@@ -2,6 +2,7 @@ import { Packr, Unpackr } from 'msgpackr';
 import { DeserializationError } from '../errors/DeserializationError.js';
 import { describeThrown } from '../../errors/describeThrown.js';
 import { printableText } from '../../errors/printableText.js';
+import { isStackOverflow } from './isStackOverflow.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { loneSurrogateError } from '../wellFormedText.js';
@@ -139,6 +140,10 @@ function unreadableError(error: unknown, asMaps: boolean): DeserializationError 
   const reason = quotesItem
     ? `${QUOTES_ITEM} (the value read is not shown)`
     : printableText(thrown.replace(/\.? *A MessagePack map with non-string keys.*$/s, ''));
+  // msgpackr reads nested arrays and maps recursively: thousands of levels run out of stack,
+  // which says nothing of whether the item is valid MessagePack.
+  if (isStackOverflow(error))
+    return new DeserializationError('msgpack', `item is nested too deeply to read (${reason})`);
   const message = asMaps
     ? `cannot read item as plain objects: ${reason} (a map key that is not a string, ` +
       "such as a Python tuple, is read with the option maps: 'map' or 'auto')"

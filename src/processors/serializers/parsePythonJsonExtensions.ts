@@ -1,5 +1,6 @@
 import { reviveLargeInteger } from './exactIntegers.js';
 import { freshNonce } from './freshNonce.js';
+import { isStackOverflow } from './isStackOverflow.js';
 
 const TOKENS: readonly (readonly [string, number])[] = [
   ['NaN', Number.NaN],
@@ -97,11 +98,6 @@ export function parsePythonJsonExtensions(
   } catch (error) {
     return isStackOverflow(error) ? { ok: false, tooDeep: true } : { ok: false };
   }
-}
-
-/** Whether `error` is V8's RangeError for a call stack that ran out (a reviver's recursion). */
-export function isStackOverflow(error: unknown): boolean {
-  return error instanceof RangeError && error.message.includes('call stack');
 }
 
 /** Whether the first character at or after `from` that is not JSON whitespace is a colon. */
