@@ -132,7 +132,9 @@ export function formatTailLine(item: KinesisItem<unknown>): string {
     subSequenceNumber: item.subSequenceNumber,
     partitionKey: item.partitionKey,
     arrival: item.approximateArrivalTimestamp.toISOString(),
-    data: item.data,
+    // JSON has no undefined (msgpackr's `d4 00 00` reads as it): null, so that every line has
+    // its `data`.
+    data: item.data === undefined ? null : item.data,
   };
   return `${printableText(JSON.stringify(line, jsonValue))}\n`;
 }

@@ -95,3 +95,13 @@ test('a skipped msgpack record is named on stderr without the value msgpackr rea
   expect(tail.stderr).not.toContain('password');
   expect(tail.stderr).not.toMatch(/[\u0080-\u009f\u202e]/);
 });
+
+test('an item that reads as undefined (msgpackr writes it as d4 00 00) prints with "data":null', async () => {
+  const stream = uniqueStreamName('cli-hostile');
+  await kinesis.createStream(stream, 1);
+  await put(stream, [{ key: 'k', data: Buffer.from([0x33, 0x3a, 0xd4, 0x00, 0x00, 0x2c]) }]);
+  const tail = await cli(['tail', stream, '-p', 'msgpack', '--from', 'trim-horizon', '-n', '1']);
+  expect(tail.code).toBe(0);
+  const [line] = linesOf(tail.stdout);
+  expect(line).toMatch(/,"data":null\}$/);
+});
