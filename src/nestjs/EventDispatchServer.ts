@@ -12,6 +12,7 @@ import type { KinesisItem } from '../index.js';
 import { HandlerTimeoutError } from './errors/HandlerTimeoutError.js';
 import { describeDeadLetter } from './describeDeadLetter.js';
 import { describeForLog } from './describeForLog.js';
+import { describePattern } from './describePattern.js';
 import type { HandlersUnderWay } from './HandlersUnderWay.js';
 import { KinesisContext } from './KinesisContext.js';
 import type { KinesisDeadLetter } from './KinesisDeadLetter.js';
@@ -68,7 +69,7 @@ export abstract class EventDispatchServer<
     }
     const head = pattern === undefined ? null : this.getHandlerByPattern(pattern);
     if (pattern === undefined || head === null) {
-      this.logger.warn(`No event handler for pattern ${pattern ?? '(none)'} (${where}): skipped`);
+      this.logger.warn(`No event handler for pattern ${describePattern(pattern)} (${where}): skipped`);
       await this.dispatchOptions.onDeadLetter?.({ reason: 'no-handler', pattern, item, error: undefined });
       return item;
     }
@@ -98,7 +99,7 @@ export abstract class EventDispatchServer<
       // The next owner of the shard handles the event again: it is not given up here.
       if (leaseGone(item)) {
         this.logger.warn(
-          `Handler for ${pattern} failed on ${where} after the lease was lost (not dead-lettered: ` +
+          `Handler for ${describePattern(pattern)} failed on ${where} after the lease was lost (not dead-lettered: ` +
             `the next owner handles it again): ${describeForLog(error)}`,
         );
         return item;
@@ -136,7 +137,9 @@ export abstract class EventDispatchServer<
       start: (done) => this.onProcessingStartHook(this.transportId, context, done),
       end: () => this.onProcessingEndHook?.(this.transportId, context),
       lateFailure: (error) =>
-        this.logger.error(`Processing hook failed after ${context.getPattern()}: ${describeForLog(error)}`),
+        this.logger.error(
+          `Processing hook failed after ${describePattern(context.getPattern())}: ${describeForLog(error)}`,
+        ),
     });
   }
 }

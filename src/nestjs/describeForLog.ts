@@ -1,4 +1,5 @@
 import { describeThrown } from '../errors/describeThrown.js';
+import { printableText } from '../errors/printableText.js';
 import { redactText, redactValue } from '../errors/redact.js';
 
 /**
@@ -7,9 +8,17 @@ import { redactText, redactValue } from '../errors/redact.js';
  * quoted values that read as AWS credentials): a handler's failure is whatever it threw. Never
  * throws: a value that cannot be read (a message getter that throws, a revoked Proxy, a
  * null-prototype object with a cycle) is described as such, so that logging a failure never
- * turns into a failure of its own (a dead letter not given, a stopped transport).
+ * turns into a failure of its own (a dead letter not given, a stopped transport). A failure often
+ * quotes the event's data (a validator naming the value it refused), which whoever wrote the
+ * record chose: every character a terminal or a log viewer would act on (a line break that would
+ * start a forged log line, ESC, a bidi override) is written as a JSON escape, so the line stays
+ * one line.
  */
 export function describeForLog(error: unknown): string {
+  return printableText(describedRedacted(error));
+}
+
+function describedRedacted(error: unknown): string {
   try {
     if (error instanceof Error) return redactText(`${String(error.name)}: ${String(error.message)}`);
     const json = JSON.stringify(redactValue(error)) as string | undefined;

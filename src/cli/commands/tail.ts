@@ -6,6 +6,7 @@ import { createSubscriptionClient } from '../../kinesis/createSubscriptionClient
 import { checkReachable } from '../checkReachable.js';
 import { cliConnection } from '../cliConnection.js';
 import { printedBigInt, printedNumber } from '../exactJson.js';
+import { printableText } from '../../errors/printableText.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
 import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { fromKinesis } from '../../observables/fromKinesis.js';
@@ -118,7 +119,12 @@ function jsonValue(this: unknown, key: string, value: unknown): unknown {
   return value;
 }
 
-/** The printed form of one item. */
+/**
+ * The printed form of one item: one line of JSON, in which every character a terminal would act
+ * on (C1 controls such as an 8-bit CSI or OSC, DEL, bidi and other format marks, line
+ * separators) is a JSON escape, as JSON.stringify writes the C0 controls: a record cannot drive
+ * the terminal, reorder what it shows or look like two lines, and the line reads back the same.
+ */
 export function formatTailLine(item: KinesisItem<unknown>): string {
   const line: TailLine = {
     shardId: item.shardId,
@@ -126,9 +132,11 @@ export function formatTailLine(item: KinesisItem<unknown>): string {
     subSequenceNumber: item.subSequenceNumber,
     partitionKey: item.partitionKey,
     arrival: item.approximateArrivalTimestamp.toISOString(),
-    data: item.data,
+    // JSON has no undefined (msgpackr's `d4 00 00` reads as it): null, so that every line has
+    // its `data`.
+    data: item.data === undefined ? null : item.data,
   };
-  return `${JSON.stringify(line, jsonValue)}\n`;
+  return `${printableText(JSON.stringify(line, jsonValue))}\n`;
 }
 
 async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Promise<void> {

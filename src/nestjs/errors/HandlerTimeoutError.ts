@@ -1,4 +1,5 @@
 import { RxjsKinesisError, type ErrorContext } from '../../index.js';
+import { describePattern } from '../describePattern.js';
 
 /** An `@EventPattern()` handler did not finish within its timeout; its event was given up. */
 export class HandlerTimeoutError extends RxjsKinesisError {
@@ -7,7 +8,7 @@ export class HandlerTimeoutError extends RxjsKinesisError {
 
   constructor(pattern: string, timeoutMs: number, context: ErrorContext) {
     super(
-      `Handler for ${pattern} did not finish within ${timeoutMs} ms ` +
+      `Handler for ${describePattern(pattern)} did not finish within ${timeoutMs} ms ` +
         `(${context.shardId ?? '?'} @ ${context.sequenceNumber ?? '?'})`,
       { retriable: false, context },
     );

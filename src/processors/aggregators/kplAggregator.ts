@@ -15,6 +15,7 @@ import { KplAccumulator } from './KplAccumulator.js';
 import { KplItems } from './KplItems.js';
 import { KplTextAccumulator } from './KplTextAccumulator.js';
 import { KPL_DIGEST_SIZE, KPL_MAGIC, KPL_OVERHEAD, hasKplMagic } from './kplFormat.js';
+import { MAX_PARTITION_KEY_LENGTH } from '../../kinesis/hashKey.js';
 import { decodeAggregatedRecord, type DecodedAggregatedRecord, FIELDS_PER_RECORD } from './kplProtobuf.js';
 
 /**
@@ -113,6 +114,7 @@ function aggregatedItems(data: Uint8Array): KplItems {
   }
   const decoded = decodeAggregatedRecord(body);
   const { partitionKeys, explicitHashKeys, table } = decoded;
+  refuseLongPartitionKeys(partitionKeys);
   if (
     decoded.maxPartitionKeyIndex >= partitionKeys.length ||
     decoded.maxExplicitHashKeyIndex >= explicitHashKeys.length
@@ -120,6 +122,24 @@ function aggregatedItems(data: Uint8Array): KplItems {
     throwOutOfRange(decoded);
   }
   return new KplItems(body, partitionKeys, explicitHashKeys, table);
+}
+
+/**
+ * Throws the KplDecodeError of the first partition key of the table longer than Kinesis allows
+ * (256 UTF-16 code units): no KPL writes one, and a hostile record could give each of its
+ * ~100,000 tiny items a ~500,000-character key (every item printed or logged with its key would
+ * turn its 1 MiB into ~50 GB).
+ */
+function refuseLongPartitionKeys(partitionKeys: readonly string[]): void {
+  for (const [index, key] of partitionKeys.entries()) {
+    if (key.length > MAX_PARTITION_KEY_LENGTH) {
+      throw new KplDecodeError(
+        `partition key ${index} of the table has ${key.length} UTF-16 code units, more than the ` +
+          `${MAX_PARTITION_KEY_LENGTH} Kinesis allows`,
+        0,
+      );
+    }
+  }
 }
 
 /** Throws the KplDecodeError of the first sub-record whose key index is not in its table. */

@@ -12,6 +12,7 @@ import {
 } from './exactIntegers.js';
 import { jsonParseReason } from './jsonParseReason.js';
 import { resolveJsonOptions, type JsonSerializerOptions } from './JsonSerializerOptions.js';
+import { isStackOverflow } from './isStackOverflow.js';
 import { parsePythonJsonExtensions, wholePythonJsonToken } from './parsePythonJsonExtensions.js';
 import { pythonJsonBytes } from './pythonJsonBytes.js';
 import { pythonJsonText } from './pythonJsonText.js';
@@ -111,8 +112,17 @@ function parseBigInts<T>(text: string): T {
 
 /** A text JSON.parse refused: read with Python's tokens, else a DeserializationError. */
 function parseRefused<T>(text: string, error: unknown, bigints: boolean): T {
-  const extended = parsePythonJsonExtensions(text, bigints);
-  if (extended.ok) return extended.value as T;
+  let tooDeep = isStackOverflow(error);
+  if (!tooDeep) {
+    const extended = parsePythonJsonExtensions(text, bigints);
+    if (extended.ok) return extended.value as T;
+    tooDeep = extended.tooDeep === true;
+  }
+  // A parse with a reviver (bigints, Python's tokens) recurses: a valid item nested thousands of
+  // levels deep overflows it, which is not a fault of the JSON.
+  if (tooDeep) throw new DeserializationError('json', `item is nested too deeply to read (${TOO_DEEP})`);
   // JSON.parse's own error quotes the item (see jsonParseReason): neither it nor the text is kept.
   throw new DeserializationError('json', `item is not valid JSON: ${jsonParseReason(error)}`);
 }
+
+const TOO_DEEP = 'Maximum call stack size exceeded';

@@ -1,6 +1,8 @@
 import { Packr, Unpackr } from 'msgpackr';
 import { DeserializationError } from '../errors/DeserializationError.js';
 import { describeThrown } from '../../errors/describeThrown.js';
+import { printableText } from '../../errors/printableText.js';
+import { isStackOverflow } from './isStackOverflow.js';
 import { SerializationError } from '../errors/SerializationError.js';
 import type { Serializer } from '../Serializer.js';
 import { loneSurrogateError } from '../wellFormedText.js';
@@ -129,14 +131,28 @@ function readsAsMaps(bytes: Uint8Array): boolean {
  * objects and reads as Maps.
  */
 function unreadableError(error: unknown, asMaps: boolean): DeserializationError {
+  const thrown = describeThrown(error);
+  // msgpackr quotes the value it read before the extra bytes (up to 100 characters of its JSON):
+  // the item's data, which may hold secrets or personal data, and must not reach an error
+  // message or a log line. Neither the quote nor msgpackr's error (which holds it) is kept.
+  const quotesItem = thrown.startsWith(QUOTES_ITEM);
   // msgpackr's advice (its own option mapsAsObjects) is not ours to give: the option `maps` is.
-  const reason = describeThrown(error).replace(/\.? *A MessagePack map with non-string keys.*$/s, '');
+  const reason = quotesItem
+    ? `${QUOTES_ITEM} (the value read is not shown)`
+    : printableText(thrown.replace(/\.? *A MessagePack map with non-string keys.*$/s, ''));
+  // msgpackr reads nested arrays and maps recursively: thousands of levels run out of stack,
+  // which says nothing of whether the item is valid MessagePack.
+  if (isStackOverflow(error))
+    return new DeserializationError('msgpack', `item is nested too deeply to read (${reason})`);
   const message = asMaps
     ? `cannot read item as plain objects: ${reason} (a map key that is not a string, ` +
       "such as a Python tuple, is read with the option maps: 'map' or 'auto')"
     : `item is not valid MessagePack: ${reason}`;
-  return new DeserializationError('msgpack', message, { cause: error });
+  return new DeserializationError('msgpack', message, quotesItem ? {} : { cause: error });
 }
+
+/** How msgpackr starts the message of an item followed by more bytes, which quotes the value. */
+const QUOTES_ITEM = 'Data read, but end of buffer not reached';
 
 /** The msgpackr packer whose bytes packForPython() fixes: plain maps, the smallest map header. */
 export function pythonPackr(): Packr {

@@ -1,5 +1,6 @@
 import { reviveLargeInteger } from './exactIntegers.js';
 import { freshNonce } from './freshNonce.js';
+import { isStackOverflow } from './isStackOverflow.js';
 
 const TOKENS: readonly (readonly [string, number])[] = [
   ['NaN', Number.NaN],
@@ -47,11 +48,13 @@ export function wholePythonJsonToken(text: string): number | undefined {
  * the record is taken for a token; only the three markers are replaced (never a value looked up
  * by a name the record chose); and a token where an object key stands is refused, as Python
  * refuses it. With `bigints`, integer tokens beyond 2^53 are read as bigints (see exactIntegers.ts).
+ * `tooDeep`: the text holds tokens but is nested too deeply for the reviving parse (thousands of
+ * levels: it recurses), so whether it is valid was not found out.
  */
 export function parsePythonJsonExtensions(
   text: string,
   bigints = false,
-): { ok: true; value: unknown } | { ok: false } {
+): { ok: true; value: unknown } | { ok: false; tooDeep?: true } {
   // An item that is one token (a list or lines of `NaN`): its value, without a marker or a parse.
   const whole = wholePythonJsonToken(text);
   if (whole !== undefined) return { ok: true, value: whole };
@@ -92,8 +95,8 @@ export function parsePythonJsonExtensions(
       return bigints ? reviveLargeInteger(key, v, context) : v;
     });
     return { ok: true, value };
-  } catch {
-    return { ok: false };
+  } catch (error) {
+    return isStackOverflow(error) ? { ok: false, tooDeep: true } : { ok: false };
   }
 }
 
