@@ -3,9 +3,12 @@
  * InvalidSignatureException) with the canonical request it computed, and the SDK signs the
  * session token's header: the message then holds `x-amz-security-token:<the token>`. The value
  * of that header (or query parameter, `X-Amz-Security-Token=`) is replaced; the list of signed
- * header names (`host;x-amz-date;x-amz-security-token`) is left as it is.
+ * header names (`host;x-amz-date;x-amz-security-token`) is left as it is. In JSON (once or twice
+ * encoded) the name and the value may be quoted (`"x-amz-security-token":"…"`, `\"…\"`), and a
+ * value ends at a backslash (a token holds none): the `\n` that follows it in a JSON string is
+ * the end of its line, not more of the token.
  */
-const SECURITY_TOKEN = /(x-amz-security-token[ \t]*[:=][ \t]*)[^\s'"`&;,]+/gi;
+const SECURITY_TOKEN = /(x-amz-security-token(?:\\*["'])?[ \t]*[:=][ \t]*(?:\\*["'])?)[^\s'"`&;,\\]+/gi;
 
 export function redactSecurityTokenHeaders(text: string, replacement: string): string {
   if (!/x-amz-security-token/i.test(text)) return text;

@@ -51,7 +51,7 @@ function bodyBytes(body: unknown): number | undefined {
 export class PageAwareFetchHandler {
   private readonly inner: FetchHttpHandler;
   private readonly waits = new Set<() => void>();
-  /** The keepalive bytes each request in flight holds, given back once it is answered. */
+  /** The keepalive bytes each request in flight holds, given back once its answer is read. */
   private readonly keepAliveHeld = new WeakMap<object, number>();
 
   constructor(
@@ -73,7 +73,12 @@ export class PageAwareFetchHandler {
     const onOuterAbort = (): void => controller.abort(outer?.reason);
     if (outer?.aborted === true) controller.abort(outer.reason);
     else outer?.addEventListener('abort', onOuterAbort, { once: true });
-    const done = (): void => outer?.removeEventListener('abort', onOuterAbort);
+    // Once the answer's body is read (or the request failed): the browser counts a keepalive
+    // request in flight until then, not only until its answer's headers.
+    const done = (): void => {
+      outer?.removeEventListener('abort', onOuterAbort);
+      this.releaseKeepAlive(request);
+    };
     try {
       const answer = await this.inner.handle(request, { ...options, abortSignal: controller.signal });
       const { response } = answer;
@@ -90,12 +95,6 @@ export class PageAwareFetchHandler {
       controller.abort(error);
       done();
       throw error;
-    } finally {
-      const held = this.keepAliveHeld.get(request);
-      if (held !== undefined) {
-        this.keepAliveHeld.delete(request);
-        keepAliveInFlight -= held;
-      }
     }
   }
 
@@ -113,7 +112,18 @@ export class PageAwareFetchHandler {
     this.inner.destroy();
   }
 
-  /** Whether the request goes with keepalive; if so, its bytes are held until it is answered. */
+  /** Gives back the keepalive bytes a request held (none if it went without keepalive). */
+  private releaseKeepAlive(request: object): void {
+    const held = this.keepAliveHeld.get(request);
+    if (held === undefined) return;
+    this.keepAliveHeld.delete(request);
+    keepAliveInFlight -= held;
+  }
+
+  /**
+   * Whether the request goes with keepalive; if so, its bytes are held until its answer's body
+   * is read (or it fails).
+   */
   private keepAlive(request: { readonly body?: unknown }): boolean {
     if (!isHidden(this.page)) return false;
     const bytes = bodyBytes(request.body);

@@ -22,3 +22,26 @@ test('redacts the value of the x-amz-security-token header and query parameter, 
   expect(shown).toContain('host;x-amz-date;x-amz-security-token;x-amz-target');
   expect(redactText(shown)).toBe(shown);
 });
+
+test('in JSON, redacts the token and only the token, quoted once or twice, and a second pass changes nothing', () => {
+  // A log line of a thrown object shows its JSON: the newlines of the canonical request are `\n`.
+  const message = [
+    'x-amz-date:20261204T103000Z',
+    `x-amz-security-token:${TOKEN}`,
+    'x-amz-target:Kinesis_20131202.PutRecords',
+    '',
+    'host;x-amz-date;x-amz-security-token;x-amz-target',
+  ].join('\n');
+  const shown = redactText(JSON.stringify({ message }));
+  expect(shown).not.toContain(TOKEN.slice(0, 12));
+  expect(shown).toContain(
+    'x-amz-security-token:[redacted]\\nx-amz-target:Kinesis_20131202.PutRecords\\n\\nhost;x-amz-date;',
+  );
+  expect(redactText(shown)).toBe(shown);
+  // A header object as JSON, and that JSON in a JSON string.
+  const headers = JSON.stringify({ 'x-amz-security-token': TOKEN, 'x-amz-target': 'PutRecords' });
+  expect(redactText(headers)).toBe('{"x-amz-security-token":"[redacted]","x-amz-target":"PutRecords"}');
+  const twice = redactText(JSON.stringify(headers));
+  expect(twice).not.toContain(TOKEN.slice(0, 12));
+  expect(twice).toContain('x-amz-security-token\\":\\"[redacted]\\",');
+});

@@ -4,6 +4,11 @@ import { HttpRequest } from '@smithy/core/protocols';
 import { KEEPALIVE_BODY_LIMIT, PageAwareFetchHandler } from '../../src/platform/requestHandler.browser.js';
 import { RecordingTarget, testPage } from './pageEnvironment.js';
 
+/** An answer's body read to the end, as the SDK reads each one. */
+function readBody(answer: Awaited<ReturnType<PageAwareFetchHandler['handle']>>): Promise<string> {
+  return new Response(answer.response.body as ReadableStream<Uint8Array>).text();
+}
+
 describe('the browser build’s fetch handler', () => {
   let server: Server;
   let port: number;
@@ -237,19 +242,65 @@ describe('the browser build’s fetch handler', () => {
       while (held.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(keepalive).toEqual([true, false, true]);
       for (const answer of held.splice(0)) answer();
-      await Promise.all([first, second, third]);
-      // Answered: their bytes are no longer in flight.
+      // Answered and read to the end (as the SDK reads every answer): no longer in flight.
+      await Promise.all([first, second, third].map(async (answer) => readBody(await answer)));
       const fourth = handler.handle(bodyOf(60 * 1024));
       while (held.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(keepalive).toEqual([true, false, true, true]);
       held.splice(0).forEach((answer) => answer());
-      await fourth;
+      await readBody(await fourth);
     } finally {
       globalThis.fetch = realFetch;
       handler.destroy();
       await new Promise<void>((resolve) => {
         slow.close(() => resolve());
         slow.closeAllConnections();
+      });
+    }
+  });
+  it('counts a keepalive request in flight until its answer’s body is read, as a browser does', async () => {
+    // A browser holds a keepalive request's bytes against the page's 64 KiB until the answer's
+    // body has arrived, not only its headers: a request the budget cannot take goes without.
+    const rest: (() => void)[] = [];
+    const halfway = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '2' });
+        res.write('{');
+        rest.push(() => res.end('}'));
+      });
+    });
+    await new Promise<void>((resolve) => halfway.listen(0, '127.0.0.1', resolve));
+    const halfwayPort = (halfway.address() as AddressInfo).port;
+    const keepalive: boolean[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      keepalive.push(input instanceof Request ? input.keepalive : init?.keepalive === true);
+      return realFetch(input, init);
+    };
+    const { page, document } = testPage();
+    const handler = new PageAwareFetchHandler({ requestTimeout: 10_000 }, page);
+    const bodyOf = (bytes: number) => Object.assign(request('x'.repeat(bytes)), { port: halfwayPort });
+    try {
+      document.visibilityState = 'hidden';
+      const first = await handler.handle(bodyOf(40 * 1024));
+      // The first answer's headers are in, its body is not: its 40 KiB are still in flight.
+      const second = await handler.handle(bodyOf(40 * 1024));
+      expect(keepalive).toEqual([true, false]);
+      for (const finish of rest.splice(0)) finish();
+      expect(await readBody(first)).toBe('{}');
+      expect(await readBody(second)).toBe('{}');
+      const third = handler.handle(bodyOf(40 * 1024));
+      while (rest.length < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(keepalive).toEqual([true, false, true]);
+      rest.splice(0).forEach((finish) => finish());
+      expect(await readBody(await third)).toBe('{}');
+    } finally {
+      globalThis.fetch = realFetch;
+      handler.destroy();
+      await new Promise<void>((resolve) => {
+        halfway.close(() => resolve());
+        halfway.closeAllConnections();
       });
     }
   });
