@@ -58,7 +58,12 @@ export class RedisCaller {
         ? run
         : async () => {
             sentOn = undefined;
-            await connection.ready(timeoutMs - (Date.now() - started), operation, context);
+            try {
+              await connection.ready(timeoutMs - (Date.now() - started), operation, context);
+            } catch (error) {
+              // close() interrupted the wait: nothing was sent, so nothing can land later.
+              throw this.closed ? new CheckpointerClosedError(this.options.name, operation) : error;
+            }
             sentOn = connection.current;
             try {
               return await run();
@@ -114,7 +119,9 @@ export class RedisCaller {
    */
   async close(): Promise<void> {
     this.closed = true;
-    // The calls under way end first (a retry stops at once now, an attempt within callTimeout).
+    // The calls under way end first: a retry stops at once now, a call still waiting for its
+    // connection too (it has sent nothing), an attempt sent within callTimeout.
+    this.connection?.interruptWaits();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     const connection = this.connection;
     if (connection === undefined) return;
