@@ -18,6 +18,8 @@ export class RedisCaller {
   private readonly connection: RedisConnection | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
+  /** Aborted by close(): a call waiting before its next attempt stops at once. */
+  private readonly closeSignal = new AbortController();
   /** The calls under way, which close() waits for. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -58,7 +60,12 @@ export class RedisCaller {
         ? run
         : async () => {
             sentOn = undefined;
-            await connection.ready(timeoutMs - (Date.now() - started), operation, context);
+            try {
+              await connection.ready(timeoutMs - (Date.now() - started), operation, context);
+            } catch (error) {
+              // close() interrupted the wait: nothing was sent, so nothing can land later.
+              throw this.closed ? new CheckpointerClosedError(this.options.name, operation) : error;
+            }
             sentOn = connection.current;
             try {
               return await run();
@@ -81,6 +88,7 @@ export class RedisCaller {
         ),
       ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
       stopped: () => (this.closed ? new CheckpointerClosedError(this.options.name, operation) : undefined),
+      signal: this.closeSignal.signal,
       ...(logger === undefined
         ? {}
         : {
@@ -114,7 +122,10 @@ export class RedisCaller {
    */
   async close(): Promise<void> {
     this.closed = true;
-    // The calls under way end first (a retry stops at once now, an attempt within callTimeout).
+    // The calls under way end first: a retry stops at once now (its back-off wait too), a call
+    // still waiting for its connection too (it has sent nothing), an attempt sent within callTimeout.
+    this.closeSignal.abort();
+    this.connection?.interruptWaits();
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     const connection = this.connection;
     if (connection === undefined) return;

@@ -14,6 +14,8 @@ export interface RetryRedisCallOptions {
   readonly context?: ErrorContext;
   /** Checked before each retry: a closed checkpointer stops retrying with this error. */
   readonly stopped?: () => Error | undefined;
+  /** Aborted on close: ends the wait before the next attempt at once (then `stopped` is checked). */
+  readonly signal?: AbortSignal;
   /**
    * How long the call may take in all, attempts and waits included (ms). An attempt still
    * unanswered then is abandoned (its reply, if any, is ignored) and the call rejects with
@@ -43,7 +45,12 @@ export async function retryRedisCall<T>(
   options: RetryRedisCallOptions,
 ): Promise<T> {
   const backoff = new Backoff(options.backoff);
-  const sleep = options.sleep ?? realSleep;
+  const signal = options.signal;
+  const userSleep = options.sleep;
+  const sleep =
+    userSleep === undefined
+      ? (ms: number) => realSleep(ms, signal)
+      : (ms: number) => untilAborted(userSleep(ms), signal);
   const now = options.now ?? Date.now;
   const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : now() + options.timeoutMs;
   for (let attempt = 1; ; attempt += 1) {
@@ -66,6 +73,26 @@ export async function retryRedisCall<T>(
       if (stop !== undefined) throw stop;
     }
   }
+}
+
+/** `waiting`, or less when `signal` aborts first. */
+function untilAborted(waiting: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return waiting;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    waiting.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 class DeadlinePassed {

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
+import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
 import { RedisUnavailableError } from '../../../src/checkpointers/redis/errors/RedisUnavailableError.js';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
+import { activeResources, extraResources } from '../../support/activeResources.js';
 import { uniqueKeyPrefix } from '../../support/redis.js';
 import { startRedisServer, type RedisServerProcess } from './redisServers.js';
 
@@ -74,6 +77,29 @@ describe('RedisCheckpointer while Redis is unreachable', () => {
     expect(elapsed).toBeLessThan(SESSION_TIMEOUT_MS / 4);
     // The first call after Redis is back reconnects and succeeds.
     await expect(cp.renewLease(lease)).resolves.toMatchObject({ token: lease.token });
+  }, 30_000);
+
+  it('close() ends a call waiting between its retries at once, leaving no back-off timer behind', async () => {
+    const port = await closedPort();
+    const baseline = activeResources();
+    const cp = new RedisCheckpointer({
+      redis: `redis://:${PASSWORD}@127.0.0.1:${port}`,
+      name: 'fail-fast',
+      keyPrefix: uniqueKeyPrefix(),
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      // Waits of several seconds between attempts, all within callTimeout (10 s).
+      retry: { baseMs: 4000, capMs: 8000, retryLimit: 6, random: () => 0.99 },
+    });
+    const call = failure(cp.heartbeat(`stream-${randomUUID()}`, 'worker-a'));
+    // The first attempt is refused at once; the call now waits for its second.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const started = Date.now();
+    await cp.close();
+
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect((await call).error).toBeInstanceOf(CheckpointerClosedError);
+    expect(extraResources(baseline).filter((kind) => kind.startsWith('Timeout'))).toEqual([]);
   }, 30_000);
 
   it('gives up on a paused Redis after callTimeout', async () => {
@@ -184,3 +210,12 @@ describe('RedisCheckpointer while Redis is unreachable', () => {
     await client.quit();
   }, 30_000);
 });
+
+/** A loopback port nothing listens on (any more): connections to it are refused. */
+async function closedPort(): Promise<number> {
+  const listener = createServer();
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const { port } = listener.address() as AddressInfo;
+  await new Promise<void>((resolve) => listener.close(() => resolve()));
+  return port;
+}

@@ -5,6 +5,7 @@
 // checkpointer must give such a connection up and connect afresh, or it never recovers.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
 import { RedisUnavailableError } from '../../../src/checkpointers/redis/errors/RedisUnavailableError.js';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
 import { activeResources, extraResources } from '../../support/activeResources.js';
@@ -139,6 +140,26 @@ describe('RedisCheckpointer over a connection whose peer fell silent', () => {
     // closed) socket only after 2 s: the process stayed up that long after close().
     await waitFor(() => !extraResources(baseline).some((kind) => kind.startsWith('Timeout')), 1000);
     expect(extraResources(baseline).filter((kind) => kind.startsWith('Timeout'))).toEqual([]);
+  }, 30_000);
+
+  it('close() ends at once a call still waiting for its connection: nothing was sent on it', async () => {
+    // A long session: connection attempts get 15 s (connectTimeout), calls 30 s (callTimeout).
+    const cp = new RedisCheckpointer({
+      redis: proxy.url,
+      name: 'silent-peer',
+      keyPrefix: uniqueKeyPrefix(),
+      sessionTimeout: 60_000,
+    });
+    proxy.silence();
+    const call = errorOf(cp.heartbeat(`stream-${randomUUID()}`, 'worker-a'));
+    await waitFor(() => proxy.accepted === 1, 5000);
+    expect(proxy.accepted).toBe(1);
+
+    const started = Date.now();
+    await cp.close();
+
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(await call).toBeInstanceOf(CheckpointerClosedError);
   }, 30_000);
 });
 
