@@ -1,32 +1,19 @@
 import { invalidArgument } from './awsErrors.js';
 import { validationOf, violation } from './modelValidation.js';
+import { NAMED_BY_STREAM_NAME } from './streamArn.js';
 import { errorAnswer, parseJsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 
 /**
  * Operations whose API model leaves StreamName optional (a stream may be named by StreamARN
- * instead). A request naming neither passes the model check; Kinesis refuses it after that.
- * (CreateStream requires StreamName, UpdateStreamMode StreamARN; ListShards may give a NextToken.)
+ * instead): those the front names by StreamARN but CreateStream (it requires StreamName),
+ * UpdateStreamMode (StreamARN) and ListShards (it may give a NextToken instead). A request naming
+ * neither passes the model check; Kinesis refuses it after that.
  */
-const OPTIONAL_STREAM_NAME = new Set([
-  'AddTagsToStream',
-  'DecreaseStreamRetentionPeriod',
-  'DeleteStream',
-  'DescribeStream',
-  'DescribeStreamSummary',
-  'DisableEnhancedMonitoring',
-  'EnableEnhancedMonitoring',
-  'GetShardIterator',
-  'IncreaseStreamRetentionPeriod',
-  'ListTagsForStream',
-  'MergeShards',
-  'PutRecord',
-  'PutRecords',
-  'RemoveTagsFromStream',
-  'SplitShard',
-  'StartStreamEncryption',
-  'StopStreamEncryption',
-  'UpdateShardCount',
-]);
+const OPTIONAL_STREAM_NAME: ReadonlySet<string> = new Set(
+  [...NAMED_BY_STREAM_NAME].filter(
+    (operation) => !['CreateStream', 'ListShards', 'UpdateStreamMode'].includes(operation),
+  ),
+);
 
 const NULL_STREAM_NAME = violation(null, 'streamName', 'Member must not be null');
 const COUNTED = /^\d+ validation errors? detected: /;

@@ -4,8 +4,8 @@ type JsonObject = Record<string, unknown>;
 
 const STREAM_ARN = /^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:\d{12}:stream\/([a-zA-Z0-9_.-]{1,128})$/;
 
-/** Operations whose stream kinesalite reads from `StreamName`. */
-const NAMED_BY_STREAM_NAME = new Set([
+/** Operations whose stream kinesalite reads from `StreamName` (a request may name it by StreamARN). */
+export const NAMED_BY_STREAM_NAME: ReadonlySet<string> = new Set([
   'AddTagsToStream',
   'CreateStream',
   'DecreaseStreamRetentionPeriod',
