@@ -1,6 +1,7 @@
 // An application that loads rxjs-kinesis both through `import` (the ES module build) and through
-// `require()` (the CommonJS build), directly or through a package of its own, runs two copies of
-// it, each with its own classes and symbols. checkpoint() of one copy cannot commit the records of
+// `require()` (the CommonJS build) where they load different builds (Node before 22.12, a bundler
+// or test runner that maps require() to the CommonJS build), or two installed versions of it,
+// runs two copies of it, each with its own classes and symbols. checkpoint() of one copy cannot commit the records of
 // the other's fromKinesis(); its error must say so, not that the record was made by hand.
 import { lastValueFrom, of, take } from 'rxjs';
 import * as library from '../../src/index.js';

@@ -14,7 +14,8 @@ export class UntrackedRecordError extends RxjsKinesisError {
    * `consumer.observe()` (`observe`), or not from fromKinesis() at all (`not-emitted`: made by
    * hand, as in a unit test, or copied without its hidden fields by structuredClone or JSON), or
    * the fromKinesis() of another copy of rxjs-kinesis (`another-copy`: the package loaded both
-   * through `import` and through `require()` in one process).
+   * through `import` and through `require()` in one process where they load different builds, or
+   * two installed versions of it).
    */
   readonly origin: 'untracked-consumer' | 'observe' | 'not-emitted' | 'another-copy';
 
@@ -46,7 +47,8 @@ const DESCRIPTIONS: Readonly<Record<UntrackedRecordError['origin'], (stream: str
     'Kinesis (rxjs-kinesis/local)',
   'another-copy': (stream) =>
     `a record of another copy of rxjs-kinesis (stream ${stream}): the package was loaded both ` +
-    'through import (its ES module build) and through require() (its CommonJS build), and each ' +
-    'copy tracks only its own records; load rxjs-kinesis, its subpaths and the packages that use ' +
-    'it the same way in the whole application',
+    'through import (its ES module build) and through require() (its CommonJS build), as Node ' +
+    'before 22.12 or a bundler may, or two installed versions of it are in use, and each copy ' +
+    'tracks only its own records; load one version of rxjs-kinesis, its subpaths and the ' +
+    'packages that use it the same way in the whole application',
 };
