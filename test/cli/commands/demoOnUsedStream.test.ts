@@ -1,26 +1,13 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
-import { runCli, type CliOptions } from '../runCli.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
+import { cliAgainst } from '../cliAgainst.js';
 
 // `rxjs-kinesis demo --stream <name>` uses a stream that may already hold records: an earlier
 // run's items (with the same ids), other writers' items, records that are not JSON at all.
 describe('rxjs-kinesis demo --stream on a stream that already holds records', () => {
-  let kinesis: TestKinesis;
-  let cli: (args: readonly string[], options?: CliOptions) => ReturnType<typeof runCli>;
-
-  beforeAll(async () => {
-    kinesis = await startTestKinesis({ embedded: true });
-    const env = {
-      AWS_ACCESS_KEY_ID: kinesis.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: kinesis.credentials.secretAccessKey,
-      AWS_REGION: kinesis.region,
-    };
-    cli = (args, options = {}) => runCli([...args, '--endpoint', kinesis.endpoint], { ...options, env });
-  });
-
-  afterAll(async () => {
-    await kinesis.close();
-  });
+  const kinesis = useTestKinesis({ embedded: true });
+  const cli = cliAgainst(kinesis);
 
   it('checks only its own items: earlier runs, other writers and undecodable records are skipped', async () => {
     const stream = uniqueStreamName('demo');

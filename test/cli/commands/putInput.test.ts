@@ -2,26 +2,14 @@
 // ends the input with no LF after it.
 import { closeSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
-import { linesOf, runCli, type CliOptions } from '../runCli.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
+import { cliAgainst } from '../cliAgainst.js';
+import { linesOf } from '../runCli.js';
 
 describe('rxjs-kinesis put input', () => {
-  let kinesis: TestKinesis;
-  let cli: (args: readonly string[], options?: CliOptions) => ReturnType<typeof runCli>;
-
-  beforeAll(async () => {
-    kinesis = await startTestKinesis({ embedded: true });
-    const env = {
-      AWS_ACCESS_KEY_ID: kinesis.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: kinesis.credentials.secretAccessKey,
-      AWS_REGION: kinesis.region,
-    };
-    cli = (args, options = {}) => runCli([...args, '--endpoint', kinesis.endpoint], { ...options, env });
-  });
-
-  afterAll(async () => {
-    await kinesis.close();
-  });
+  const kinesis = useTestKinesis({ embedded: true });
+  const cli = cliAgainst(kinesis);
 
   // Node reads a directory given as stdin as an empty stream: "0 lines read", status 0.
   it('fails on a directory as stdin, saying so', async () => {

@@ -1,6 +1,8 @@
 import { exactIntegersSupported } from '../../../src/processors/serializers/exactIntegers.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
-import { linesOf, runCli, type CliOptions } from '../runCli.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
+import { cliAgainst } from '../cliAgainst.js';
+import { linesOf, runCli } from '../runCli.js';
 
 interface PrintedLine {
   shardId: string;
@@ -12,22 +14,8 @@ interface PrintedLine {
 }
 
 describe('rxjs-kinesis put and tail', () => {
-  let kinesis: TestKinesis;
-  let cli: (args: readonly string[], options?: CliOptions) => ReturnType<typeof runCli>;
-
-  beforeAll(async () => {
-    kinesis = await startTestKinesis({ embedded: true });
-    const env = {
-      AWS_ACCESS_KEY_ID: kinesis.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: kinesis.credentials.secretAccessKey,
-      AWS_REGION: kinesis.region,
-    };
-    cli = (args, options = {}) => runCli([...args, '--endpoint', kinesis.endpoint], { ...options, env });
-  });
-
-  afterAll(async () => {
-    await kinesis.close();
-  });
+  const kinesis = useTestKinesis({ embedded: true });
+  const cli = cliAgainst(kinesis);
 
   it.each([
     ['json', (i: number): unknown => ({ user: `user-${i % 7}`, n: i, tags: ['a', i] })],

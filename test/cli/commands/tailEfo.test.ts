@@ -3,26 +3,14 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DescribeStreamSummaryCommand, ListStreamConsumersCommand } from '@aws-sdk/client-kinesis';
 import { compiledScript } from '../../support/compiledScript.js';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
+import { cliAgainst } from '../cliAgainst.js';
 import { numbers, putRecords } from '../../support/streamRecords.js';
-import { linesOf, REPO_ROOT, runCli, type CliOptions } from '../runCli.js';
+import { linesOf, REPO_ROOT, runCli } from '../runCli.js';
 
-let kinesis: TestKinesis;
-let cli: (args: readonly string[], options?: CliOptions) => ReturnType<typeof runCli>;
-
-beforeAll(async () => {
-  kinesis = await startTestKinesis({ embedded: true });
-  const env = {
-    AWS_ACCESS_KEY_ID: kinesis.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: kinesis.credentials.secretAccessKey,
-    AWS_REGION: kinesis.region,
-  };
-  cli = (args, options = {}) => runCli([...args, '--endpoint', kinesis.endpoint], { ...options, env });
-});
-
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis({ embedded: true });
+const cli = cliAgainst(kinesis);
 
 async function consumersOf(stream: string): Promise<{ name?: string; status?: string }[]> {
   const client = kinesis.createClient();

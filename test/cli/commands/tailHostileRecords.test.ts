@@ -4,28 +4,16 @@
 // DEL), reorder what it shows (bidi overrides) or break the line (line separators). A skipped
 // record is named on stderr without its data.
 import { PutRecordCommand } from '@aws-sdk/client-kinesis';
-import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../../support/kinesis.js';
-import { linesOf, runCli, type CliOptions } from '../runCli.js';
+import { uniqueStreamName } from '../../support/kinesis.js';
+import { useTestKinesis } from '../../support/useTestKinesis.js';
+import { cliAgainst } from '../cliAgainst.js';
+import { linesOf } from '../runCli.js';
 
 /** What a terminal or a log viewer acts on rather than shows. */
 const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
 
-let kinesis: TestKinesis;
-let cli: (args: readonly string[], options?: CliOptions) => ReturnType<typeof runCli>;
-
-beforeAll(async () => {
-  kinesis = await startTestKinesis({ embedded: true });
-  const env = {
-    AWS_ACCESS_KEY_ID: kinesis.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: kinesis.credentials.secretAccessKey,
-    AWS_REGION: kinesis.region,
-  };
-  cli = (args, options = {}) => runCli([...args, '--endpoint', kinesis.endpoint], { ...options, env });
-});
-
-afterAll(async () => {
-  await kinesis.close();
-});
+const kinesis = useTestKinesis({ embedded: true });
+const cli = cliAgainst(kinesis);
 
 async function put(stream: string, records: readonly { key: string; data: Buffer }[]): Promise<void> {
   const client = kinesis.createClient();
