@@ -140,15 +140,6 @@ export class ShardDirectory {
   }
 
   /**
-   * Whether `shardId` is gone from a stream that still exists: a listing made now (retried as
-   * any) succeeds without it. False when the stream is gone (the listing fails) or stopped.
-   */
-  async goneFromStream(shardId: string, running: () => boolean): Promise<boolean> {
-    const error = await this.refresh(running);
-    return error === undefined && running() && !this.known.has(shardId);
-  }
-
-  /**
    * Forgets what is kept of shards the listing no longer shows (trimmed after a resharding); a
    * start at the configured AT_TIMESTAMP only once no listed shard names the shard as a parent
    * (it starts such a child at that time: see startOf).

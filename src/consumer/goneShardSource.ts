@@ -1,64 +1,142 @@
+import type { Subscription } from 'rxjs';
+import { Backoff } from '../kinesis/backoff.js';
+import { RetryLimitExceededError } from '../kinesis/errors/RetryLimitExceededError.js';
 import { StreamNotFoundError } from '../kinesis/errors/StreamNotFoundError.js';
 import type { Logger } from '../logging/Logger.js';
 import { writeLog } from '../logging/writeLog.js';
-import type { ReadingSourceFactory } from './ReadingSource.js';
+import { GoneShardCheck, type ShardListing } from './GoneShardCheck.js';
+import type { ReadingSource, ReadingSourceFactory } from './ReadingSource.js';
+import type { IteratorRequest } from './ShardReader.js';
 
 export interface GoneShardSourceOptions {
   /** The source to wrap. */
   readonly source: ReadingSourceFactory;
-  /** Tells a shard gone from a stream that still exists (see ShardDirectory.goneFromStream). */
-  readonly directory: {
-    goneFromStream(shardId: string, running: () => boolean): Promise<boolean>;
-  };
+  /** The consumer's shard listing (ShardDirectory): one GoneShardCheck shares it among readings. */
+  readonly directory: ShardListing;
   readonly running: () => boolean;
-  readonly options: { readonly logger?: Logger | undefined };
+  readonly options: {
+    readonly logger?: Logger | undefined;
+    readonly expoBackoff: number;
+    readonly expoBackoffLimit: number;
+    readonly retryLimit: number;
+    readonly random: () => number;
+  };
 }
 
 /**
  * A source whose shard is gone while its stream is still there ends the shard instead of failing.
  * GetShardIterator, GetRecords and SubscribeToShard answer ResourceNotFoundException (read as
  * StreamNotFoundError) alike for a missing stream and for a shard trimmed past the retention
- * since the consumer's last listing. On such an error the shard is looked for in a new listing:
- * a shard absent from a stream that still exists is read as ended (as the KCL takes it: its
- * SHARD_END is marked and its children start), anything else fails the reading as before.
+ * since the consumer's last listing. On such an error the shard is looked for in a listing (one
+ * shared by every reading refused at the same time: GoneShardCheck):
+ * - absent from a stream that still exists: read as ended (as the KCL takes it: its SHARD_END is
+ *   marked and its children start);
+ * - still listed (the listing can lag a trim by a moment): read again with back-off, from after
+ *   the last record delivered, `retryLimit` times (expoBackoff, expoBackoffLimit), then failed;
+ * - the listing failed (the stream is gone, or worse): the reading fails with the error.
  */
 export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFactory {
-  const { source, directory, running } = config;
+  const { source, running, options } = config;
+  const check = new GoneShardCheck(config.directory);
   return (params) => {
+    const { shardId, streamName, scheduler } = params;
     let stopped = false;
-    const inner = source({
-      ...params,
-      onError: (error) => {
-        if (!(error instanceof StreamNotFoundError)) {
-          params.onError(error);
-          return;
-        }
-        const { shardId, streamName } = params;
-        directory.goneFromStream(shardId, running).then(
-          (isGone) => {
-            if (stopped) return;
-            if (!isGone) {
-              params.onError(error);
-              return;
-            }
-            writeLog(config.options.logger, 'info', 'shard gone from the stream (trimmed): read as ended', {
+    let inner: ReadingSource | undefined;
+    let timer: Subscription | undefined;
+    let lastSequenceNumber: string | undefined;
+    const startedAt = new Date(scheduler.now());
+    const retries = new Backoff({
+      baseMs: options.expoBackoff,
+      capMs: options.expoBackoffLimit,
+      retryLimit: options.retryLimit,
+      random: options.random,
+    });
+    /** Where a new read starts: after the last record delivered (LATEST again could skip some). */
+    const resumeAt = (): IteratorRequest => {
+      if (lastSequenceNumber !== undefined)
+        return { iteratorType: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: lastSequenceNumber };
+      if (params.start.iteratorType === 'LATEST')
+        return { iteratorType: 'AT_TIMESTAMP', timestamp: startedAt };
+      return params.start;
+    };
+    const notFound = (error: StreamNotFoundError): void => {
+      check.stateOf(shardId, running).then(
+        (state) => {
+          if (stopped) return;
+          if (state === 'gone') {
+            writeLog(options.logger, 'info', 'shard gone from the stream (trimmed): read as ended', {
               streamName,
               shardId,
             });
             params.onEnd([]);
-          },
-          () => {
-            if (!stopped) params.onError(error);
-          },
-        );
-      },
-    });
+            return;
+          }
+          if (state === 'unknown') {
+            params.onError(error);
+            return;
+          }
+          const delayMs = retries.next();
+          if (delayMs === undefined) {
+            params.onError(listedNotFound(error, shardId, streamName, retries.attempts + 1));
+            return;
+          }
+          const attempt = retries.attempts;
+          params.onEvent({ type: 'error-retried', shardId, operation: 'ReadShard', error, attempt, delayMs });
+          timer = scheduler.schedule(() => {
+            timer = undefined;
+            if (!stopped) open(resumeAt());
+          }, delayMs);
+        },
+        () => {
+          if (!stopped) params.onError(error);
+        },
+      );
+    };
+    const open = (start: IteratorRequest): void => {
+      inner = source({
+        ...params,
+        start,
+        onRecords: (records, page) => {
+          const last = records[records.length - 1]?.SequenceNumber;
+          if (last !== undefined) lastSequenceNumber = last;
+          retries.reset();
+          params.onRecords(records, page);
+        },
+        onPage: (page) => {
+          retries.reset();
+          params.onPage?.(page);
+        },
+        onError: (error) => {
+          if (error instanceof StreamNotFoundError) notFound(error);
+          else params.onError(error);
+        },
+      });
+      inner.start();
+    };
     return {
-      start: () => inner.start(),
+      start: () => {
+        if (inner === undefined && !stopped) open(params.start);
+      },
       stop: () => {
         stopped = true;
-        inner.stop();
+        timer?.unsubscribe();
+        timer = undefined;
+        inner?.stop();
       },
     };
   };
+}
+
+/** A shard its stream still lists, whose reads were refused as not found `attempts` times. */
+function listedNotFound(
+  error: StreamNotFoundError,
+  shardId: string,
+  streamName: string,
+  attempts: number,
+): RetryLimitExceededError {
+  return new RetryLimitExceededError(
+    `${shardId} of stream ${streamName} is still listed by ListShards, yet its reads were refused ` +
+      `as not found ${attempts} times (retryLimit): ${error.message}`,
+    { attempts, cause: error, context: { streamName, shardId } },
+  );
 }

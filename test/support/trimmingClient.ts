@@ -16,6 +16,8 @@ export interface TrimmingHooks {
   readonly afterListShards?: () => void;
   /** After each GetShardIterator answer of `shardId`, before the caller gets it. */
   readonly afterShardIterator?: (shardId: string) => void;
+  /** Trimmed shards ListShards still lists (a listing that lags the trim). */
+  readonly stillListed?: ReadonlySet<string>;
 }
 
 /**
@@ -63,7 +65,13 @@ export function trimmingClient(
     const out = await send(command, options);
     if (!(command instanceof ListShardsCommand)) return out;
     const listed = out as ListShardsCommandOutput;
-    const answer = { ...listed, Shards: listed.Shards?.filter((shard) => !trimmed.has(shard.ShardId ?? '')) };
+    const answer = {
+      ...listed,
+      Shards: listed.Shards?.filter((shard) => {
+        const shardId = shard.ShardId ?? '';
+        return !trimmed.has(shardId) || hooks.stillListed?.has(shardId) === true;
+      }),
+    };
     hooks.afterListShards?.();
     return answer;
   };

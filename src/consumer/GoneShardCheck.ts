@@ -1,0 +1,67 @@
+import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+
+/** What a check needs of the consumer's shard listing (see ShardDirectory). */
+export interface ShardListing {
+  /** How many listings (attempts included) have started so far. */
+  readonly startedListings: number;
+  /** Whether the last successful listing showed the shard. */
+  has(shardId: string): boolean;
+  /** Lists the shards again (retried as any listing); the error when it failed for good. */
+  refresh(running: () => boolean): Promise<RxjsKinesisError | undefined>;
+}
+
+/**
+ * Where a shard whose read answered ResourceNotFoundException stands: `gone` from a stream that
+ * still exists (a successful listing no longer shows it), still `listed` by a listing made after
+ * the refusal (the stream exists: ListShards of a deleted stream is refused too), or `unknown`
+ * (the listing failed: the stream may be gone, or the consumer stopped).
+ */
+export type GoneShardState = 'gone' | 'listed' | 'unknown';
+
+/**
+ * Answers "is this shard gone?" for every reading of a consumer with as few ListShards calls as
+ * it can (ListShards has a per-stream rate): many shards trimmed at once (a stream whose parents
+ * all reach the retention together) make many readings ask at the same moment. A shard absent
+ * from the last successful listing is gone at once (a shard never comes back); otherwise the
+ * readings share one listing, started after their refusals: a listing started before a refusal
+ * may have been answered before the trim, so it can tell a shard gone, not still there.
+ */
+export class GoneShardCheck {
+  /** The listing this check started that is under way, and its ordinal. */
+  private flight:
+    { readonly ordinal: number; readonly done: Promise<RxjsKinesisError | undefined> } | undefined;
+
+  constructor(private readonly listing: ShardListing) {}
+
+  /** Where `shardId` stands, asked right after one of its reads was refused. */
+  async stateOf(shardId: string, running: () => boolean): Promise<GoneShardState> {
+    /** Listings started before the refusal. */
+    const before = this.listing.startedListings;
+    for (;;) {
+      if (!running()) return 'unknown';
+      if (!this.listing.has(shardId)) return 'gone';
+      const flight = this.flight ?? this.start(running);
+      const error = await flight.done;
+      if (flight.ordinal > before) {
+        if (error !== undefined || !running()) return 'unknown';
+        return this.listing.has(shardId) ? 'listed' : 'gone';
+      }
+      // Started before the refusal: it answers only if it no longer shows the shard (looked at
+      // at the top of the loop); else a listing of its own follows, shared as this one.
+    }
+  }
+
+  private start(running: () => boolean): NonNullable<GoneShardCheck['flight']> {
+    const ordinal = this.listing.startedListings + 1;
+    const done = this.listing.refresh(running).then(
+      (error) => error,
+      (error: unknown) => error as RxjsKinesisError,
+    );
+    const flight = { ordinal, done };
+    this.flight = flight;
+    void done.then(() => {
+      if (this.flight === flight) this.flight = undefined;
+    });
+    return flight;
+  }
+}
