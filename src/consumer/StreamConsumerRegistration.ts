@@ -6,10 +6,13 @@ import {
   type ConsumerDescription,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
+import { callWithin } from '../kinesis/callWithin.js';
 import type { StreamAddress } from '../kinesis/streamAddress.js';
+import { schedulerTimer } from './CallerClientDeadline.js';
 import { StreamNotActiveError } from '../kinesis/errors/StreamNotActiveError.js';
 import type { ResolvedEnhancedFanOut } from './EnhancedFanOutOptions.js';
 import { StreamConsumerNotActiveError } from './errors/StreamConsumerNotActiveError.js';
+import { limitExceededAdvice } from './consumerLimitAdvice.js';
 import { ControlPlaneCalls, type ControlPlaneCallsOptions } from './ControlPlaneCalls.js';
 import { Stopwatch } from './Stopwatch.js';
 
@@ -74,8 +77,9 @@ export class StreamConsumerRegistration {
 
   /**
    * Resolves with the ARN of an ACTIVE stream consumer; rejects with StreamConsumerNotActiveError
-   * after `activationTimeoutMs`, StreamNotActiveError when the stream itself stayed not ACTIVE
-   * (RegisterStreamConsumer refused) that long, or a typed error that cannot be retried.
+   * after `activationTimeoutMs` (at once, not retriable, for a `consumerArn` that is DELETING),
+   * StreamNotActiveError when the stream itself stayed not ACTIVE (RegisterStreamConsumer
+   * refused) that long, or a typed error that cannot be retried.
    */
   async ensure(): Promise<string> {
     const { fanOut, scheduler } = this.options;
@@ -147,6 +151,17 @@ export class StreamConsumerRegistration {
         if (refused === undefined) registered = true;
         continue;
       }
+      // A consumer ARN names one registration (its creation time): once DELETING it never
+      // turns ACTIVE again, and no name is given to register it anew.
+      if (status === 'DELETING' && fanOut.consumerArn !== undefined)
+        throw new StreamConsumerNotActiveError(
+          this.label,
+          status,
+          watch.elapsed(),
+          this.streamName,
+          undefined,
+          false,
+        );
       // Listed now: should it vanish (deregistered meanwhile), it is registered again.
       registered = false;
       refused = undefined;
@@ -247,19 +262,41 @@ export class StreamConsumerRegistration {
    */
   private async register(streamArn: string, consumerName: string): Promise<unknown> {
     this.registeredOn = streamArn;
-    return this.calls.call('RegisterStreamConsumer', this.controller.signal, async (abortSignal) => {
-      try {
-        const output = await this.options.client.send(
-          new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: consumerName }),
-          { abortSignal },
-        );
-        this.arn = output.Consumer?.ConsumerARN ?? this.arn;
-        return undefined;
-      } catch (error) {
-        if (errorName(error) !== 'ResourceInUseException') throw error;
-        return error;
-      }
-    });
+    return this.calls
+      .call('RegisterStreamConsumer', this.controller.signal, async (abortSignal) => {
+        try {
+          const output = await this.options.client.send(
+            new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: consumerName }),
+            { abortSignal },
+          );
+          this.arn = output.Consumer?.ConsumerARN ?? this.arn;
+          return undefined;
+        } catch (error) {
+          if (errorName(error) !== 'ResourceInUseException') throw error;
+          return error;
+        }
+      })
+      .catch(async (error: unknown) => {
+        throw await limitExceededAdvice(error, () => this.consumerCount(streamArn));
+      });
+  }
+
+  /** How many consumers are registered with the stream (DescribeStreamSummary), if it says. */
+  private async consumerCount(streamArn: string): Promise<number | undefined> {
+    const { client, callTimeoutMs, scheduler } = this.options;
+    const describe = (abortSignal: AbortSignal) =>
+      client.send(new DescribeStreamSummaryCommand({ StreamARN: streamArn }), { abortSignal });
+    const output =
+      callTimeoutMs === undefined
+        ? await describe(this.controller.signal)
+        : await callWithin(describe, {
+            timeoutMs: callTimeoutMs,
+            startTimer: schedulerTimer(scheduler),
+            abortSignal: this.controller.signal,
+            api: 'DescribeStreamSummary',
+            context: { streamName: this.streamName },
+          });
+    return output.StreamDescriptionSummary?.ConsumerCount;
   }
 
   /** RegisterStreamConsumer refused with `cause` (ResourceInUseException) for `waitedMs`. */

@@ -3,6 +3,7 @@
 // them apart and waits for a stream that is still CREATING instead of calling in a tight loop.
 import {
   CreateStreamCommand,
+  DeregisterStreamConsumerCommand,
   DescribeStreamSummaryCommand,
   ResourceNotFoundException,
   type KinesisClient,
@@ -219,7 +220,9 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
       );
     expect(error).toBeInstanceOf(StreamConsumerNotActiveError);
     expect((error as StreamConsumerNotActiveError).status).toBe('not found');
-    expect((error as Error).message).toContain('stream consumer app of stream');
+    expect((error as Error).message).toMatch(
+      /^stream consumer app of stream \S+ does not exist after \d+ ms \(status not found: deregistered, or its stream deleted\)$/,
+    );
     expect(events.filter((event) => event.type === 'error-retried')).toEqual([]);
     client.destroy();
   });
@@ -277,6 +280,47 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
     );
     expect(gaveUp.cause).toBeInstanceOf(ThrottledError);
     expect(gaveUp.code).toBe('LimitExceededException');
+    // LimitExceededException also means a rate: the error names the consumer limit as a maybe.
+    expect(gaveUp.message).toContain(
+      'The stream has 1 registered consumers: it may be at its consumer limit (20 per stream,',
+    );
+    expect(gaveUp.message).toContain('aws kinesis list-stream-consumers --stream-arn ARN');
+    client.destroy();
+  });
+
+  it('a consumerArn whose consumer is DELETING fails at once, not retriable, naming the ARN', async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 0, efo: { consumerStatusDelayMs: 3000 } });
+    const client = local.createClient();
+    const streamName = uniqueStreamName('registerDeleting');
+    await local.createStream(streamName, 1);
+    const consumerArn = await registration(client, streamName, 60_000, []).ensure();
+    await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: consumerArn }));
+    const started = Date.now();
+    const error = await new StreamConsumerRegistration({
+      client,
+      address: parseStreamAddress(streamName),
+      fanOut: { consumerArn, silenceTimeoutMs: 35_000, activationTimeoutMs: 60_000, deregisterOnStop: false },
+      scheduler: asyncScheduler,
+      backoff: { baseMs: 50, capMs: 1000, retryLimit: 5, random: () => 0.5 },
+      onEvent: () => undefined,
+    })
+      .ensure()
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    // Not waited out (it stays DELETING 3 s here, then is gone): it never turns ACTIVE again.
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(error).toBeInstanceOf(StreamConsumerNotActiveError);
+    const deleting = error as StreamConsumerNotActiveError;
+    expect(deleting.status).toBe('DELETING');
+    expect(deleting.retriable).toBe(false);
+    expect(deleting.consumer).toBe(consumerArn);
+    expect(deleting.message).toBe(
+      `stream consumer ${consumerArn} of stream ${streamName} is being deleted (status DELETING): it ` +
+        'never turns ACTIVE again; register a new one (its consumerArn changes) or give ' +
+        'enhancedFanOut.consumerName to have it registered',
+    );
     client.destroy();
   });
 

@@ -2,8 +2,10 @@ import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
 
 /**
  * The stream consumer (enhanced fan-out) did not become ACTIVE within `activationTimeoutMs`
- * after it was registered or found, or is gone (status `not found`, `waitedMs` 0: deregistered
- * while reading, or with its stream). Retriable: the same consumer may start later.
+ * after it was registered or found, or is gone (status `not found`: deregistered, or with its
+ * stream; `waitedMs` 0 when found gone while reading). Retriable (the same consumer may start
+ * later), except for a `consumerArn` whose consumer is DELETING (`retriable` false): an ARN names
+ * one registration, which never turns ACTIVE again.
  */
 export class StreamConsumerNotActiveError extends RxjsKinesisError {
   readonly consumer: string;
@@ -17,9 +19,10 @@ export class StreamConsumerNotActiveError extends RxjsKinesisError {
     waitedMs: number,
     streamName: string,
     cause?: unknown,
+    retriable = true,
   ) {
-    super(describe(consumer, status, waitedMs, streamName), {
-      retriable: true,
+    super(describe(consumer, status, waitedMs, streamName, retriable), {
+      retriable,
       context: { streamName },
       ...(cause === undefined ? {} : { cause }),
     });
@@ -34,10 +37,18 @@ function describe(
   status: string | undefined,
   waitedMs: number,
   streamName: string,
+  retriable: boolean,
 ): string {
   const which = `stream consumer ${consumer} of stream ${streamName}`;
-  // Found gone, not waited for: "not ACTIVE after 0 ms" would read as a wait that never happened.
-  if (status === 'not found' && waitedMs === 0)
-    return `${which} does not exist (status not found: deregistered, or its stream deleted)`;
+  // Found gone at once or after a wait, it reads the same (no "not ACTIVE after 0 ms").
+  if (status === 'not found') {
+    const after = waitedMs === 0 ? '' : ` after ${waitedMs} ms`;
+    return `${which} does not exist${after} (status not found: deregistered, or its stream deleted)`;
+  }
+  if (status === 'DELETING' && !retriable)
+    return (
+      `${which} is being deleted (status DELETING): it never turns ACTIVE again; register a new ` +
+      'one (its consumerArn changes) or give enhancedFanOut.consumerName to have it registered'
+    );
   return `${which} is not ACTIVE after ${waitedMs} ms${status === undefined ? '' : ` (status ${status})`}`;
 }
