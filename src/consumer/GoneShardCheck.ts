@@ -6,6 +6,8 @@ export interface ShardListing {
   readonly startedListings: number;
   /** Whether the last successful listing showed the shard. */
   has(shardId: string): boolean;
+  /** Whether the last successful listing showed the shard open (not closed by a resharding). */
+  isOpen(shardId: string): boolean;
   /** Lists the shards again (retried as any listing); the error when it failed for good. */
   refresh(running: () => boolean): Promise<RxjsKinesisError | undefined>;
 }
@@ -13,16 +15,19 @@ export interface ShardListing {
 /**
  * Where a shard whose read answered ResourceNotFoundException stands: `gone` from a stream that
  * still exists (a successful listing no longer shows it), still `listed` by a listing made after
- * the refusal (the stream exists: ListShards of a deleted stream is refused too), or `unknown`
- * (the listing failed: the stream may be gone, or the consumer stopped).
+ * the refusal (the stream exists: ListShards of a deleted stream is refused too), `open` (shown
+ * open by the last listing before the refusal and not by the one after: only a closed shard is
+ * trimmed, so this is a listing that lags, not a shard gone), or `unknown` (the listing failed:
+ * the stream may be gone, or the consumer stopped).
  */
-export type GoneShardState = 'gone' | 'listed' | 'unknown';
+export type GoneShardState = 'gone' | 'listed' | 'open' | 'unknown';
 
 /**
  * Answers "is this shard gone?" for every reading of a consumer with as few ListShards calls as
  * it can (ListShards has a per-stream rate): many shards trimmed at once (a stream whose parents
  * all reach the retention together) make many readings ask at the same moment. A shard absent
- * from the last successful listing is gone at once (a shard never comes back); otherwise the
+ * from the last successful listing is gone at once (a shard never comes back), unless it was
+ * open (a trimmed shard was closed first: an open one missing is a listing that lags); otherwise the
  * readings share one listing, started after their refusals: a listing started before a refusal
  * may have been answered before the trim, so it can tell a shard gone, not still there.
  */
@@ -33,18 +38,23 @@ export class GoneShardCheck {
 
   constructor(private readonly listing: ShardListing) {}
 
-  /** Where `shardId` stands, asked right after one of its reads was refused. */
-  async stateOf(shardId: string, running: () => boolean): Promise<GoneShardState> {
+  /**
+   * Where `shardId` stands, asked right after one of its reads was refused. `seenOpen`: whether
+   * the reading last saw the shard open in the listing (for a shard a listing already left out).
+   */
+  async stateOf(shardId: string, running: () => boolean, seenOpen: boolean): Promise<GoneShardState> {
     /** Listings started before the refusal. */
     const before = this.listing.startedListings;
+    const open = this.listing.has(shardId) ? this.listing.isOpen(shardId) : seenOpen;
     for (;;) {
       if (!running()) return 'unknown';
-      if (!this.listing.has(shardId)) return 'gone';
+      if (!this.listing.has(shardId)) return open ? 'open' : 'gone';
       const flight = this.flight ?? this.start(running);
       const error = await flight.done;
       if (flight.ordinal > before) {
         if (error !== undefined || !running()) return 'unknown';
-        return this.listing.has(shardId) ? 'listed' : 'gone';
+        if (this.listing.has(shardId)) return 'listed';
+        return open ? 'open' : 'gone';
       }
       // Started before the refusal: it answers only if it no longer shows the shard (looked at
       // at the top of the loop); else a listing of its own follows, shared as this one.

@@ -88,6 +88,12 @@ export class ShardDirectory {
     return this.known.has(shardId);
   }
 
+  /** Whether the last listing showed the shard open (no ending sequence number). */
+  isOpen(shardId: string): boolean {
+    const shard = this.known.get(shardId);
+    return shard !== undefined && shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
+  }
+
   /**
    * Lists the shards again. Retriable failures are retried with back-off; when out of retries
    * (or not retriable) the error is returned (the first listing's error fails the consumer).

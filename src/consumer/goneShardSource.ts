@@ -31,8 +31,10 @@ export interface GoneShardSourceOptions {
  * shared by every reading refused at the same time: GoneShardCheck):
  * - absent from a stream that still exists: read as ended (as the KCL takes it: its SHARD_END is
  *   marked and its children start);
- * - still listed (the listing can lag a trim by a moment): read again with back-off, from after
- *   the last record delivered, `retryLimit` times (expoBackoff, expoBackoffLimit), then failed;
+ * - still listed (the listing can lag a trim by a moment), or open when last listed (only a
+ *   closed shard is trimmed: a new child not readable yet, or a listing that lags): read again
+ *   with back-off, from after the last record delivered, `retryLimit` times (expoBackoff,
+ *   expoBackoffLimit), then failed; never skipped;
  * - the listing failed (the stream is gone, or worse): the reading fails with the error.
  */
 export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFactory {
@@ -45,6 +47,12 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
     let timer: Subscription | undefined;
     let lastSequenceNumber: string | undefined;
     const startedAt = new Date(scheduler.now());
+    const { directory } = config;
+    /** Whether the listing last showed the shard open (sampled at the start and at every batch). */
+    let seenOpen = directory.isOpen(shardId);
+    const look = (): void => {
+      if (directory.has(shardId)) seenOpen = directory.isOpen(shardId);
+    };
     const retries = new Backoff({
       baseMs: options.expoBackoff,
       capMs: options.expoBackoffLimit,
@@ -60,8 +68,9 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
       return params.start;
     };
     const notFound = (error: StreamNotFoundError): void => {
-      check.stateOf(shardId, running).then(
+      check.stateOf(shardId, running, seenOpen).then(
         (state) => {
+          look();
           if (stopped) return;
           if (state === 'gone') {
             writeLog(options.logger, 'info', 'shard gone from the stream (trimmed): read as ended', {
@@ -77,7 +86,7 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
           }
           const delayMs = retries.next();
           if (delayMs === undefined) {
-            params.onError(listedNotFound(error, shardId, streamName, retries.attempts + 1));
+            params.onError(listedNotFound(error, state, shardId, streamName, retries.attempts + 1));
             return;
           }
           const attempt = retries.attempts;
@@ -100,6 +109,7 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
           const last = records[records.length - 1]?.SequenceNumber;
           if (last !== undefined) lastSequenceNumber = last;
           retries.reset();
+          look();
           params.onRecords(records, page);
         },
         onPage: (page) => {
@@ -127,16 +137,21 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
   };
 }
 
-/** A shard its stream still lists, whose reads were refused as not found `attempts` times. */
+/** A shard refused as not found `attempts` times, yet `listed` by its stream or last seen `open`. */
 function listedNotFound(
   error: StreamNotFoundError,
+  state: 'listed' | 'open',
   shardId: string,
   streamName: string,
   attempts: number,
 ): RetryLimitExceededError {
+  const why =
+    state === 'listed'
+      ? 'is still listed by ListShards'
+      : 'was open when last listed (only a closed shard is trimmed)';
   return new RetryLimitExceededError(
-    `${shardId} of stream ${streamName} is still listed by ListShards, yet its reads were refused ` +
-      `as not found ${attempts} times (retryLimit): ${error.message}`,
+    `${shardId} of stream ${streamName} ${why}, yet its reads were refused as not found ` +
+      `${attempts} times (retryLimit): ${error.message}`,
     { attempts, cause: error, context: { streamName, shardId } },
   );
 }

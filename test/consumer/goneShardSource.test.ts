@@ -48,6 +48,13 @@ class FakeListing implements ShardListing {
     return this.shards.has(shardId);
   }
 
+  /** Shards shown open (the others are closed parents). */
+  readonly open = new Set<string>();
+
+  isOpen(shardId: string): boolean {
+    return this.shards.has(shardId) && this.open.has(shardId);
+  }
+
   async refresh(): Promise<RxjsKinesisError | undefined> {
     this.startedListings += 1;
     this.refreshes += 1;
@@ -186,6 +193,18 @@ test('a refusal during a listing started before it waits for one started after i
   await settle();
   expect(mine.calls).toEqual(['end:0']);
   expect(listing.refreshes).toBe(2);
+});
+
+test('an open shard refused and missing from the next listing is never read as ended: retried, then fails', async () => {
+  const starts: IteratorRequest[] = [];
+  const listing = new FakeListing([SHARD]);
+  listing.open.add(SHARD);
+  const { calls, errors, reading } = harness(failing(notFound(), starts), listing)();
+  reading.start();
+  await settle();
+  expect(starts).toHaveLength(3);
+  expect(calls).toEqual(['error:RetryLimitExceededError']);
+  expect(errors[0]?.message).toContain(`${SHARD} of stream orders was open when last listed`);
 });
 
 test('other errors pass on at once, without a check', async () => {

@@ -143,6 +143,34 @@ test('a shard refused as not found that ListShards still lists is read again, th
   }
 });
 
+test('open shards refused as not found and missing from a listing that lags are read again, never ended', async () => {
+  const { streamName, parents } = await scaledStream();
+  const children = Array.from(
+    { length: PARENTS },
+    (_, i) => `shardId-${String(PARENTS + i).padStart(12, '0')}`,
+  );
+  const trimmed = new Set<string>();
+  let listings = 0;
+  // The first listing shows the children open; then their reads are refused and the next listing
+  // leaves them out, as a listing that lags would; after it they are back.
+  const run = consume(streamName, trimmed, {
+    afterListShards: () => {
+      listings += 1;
+      if (listings === 1) for (const child of children) trimmed.add(child);
+      else trimmed.clear();
+    },
+  });
+  try {
+    await until(() => run.failed() !== undefined || run.seen.length >= 4, 'the children records');
+    expect(run.failed()).toBeUndefined();
+    expect(run.seen.sort()).toEqual(['r0', 'r1', 'r2', 'r3']);
+    const ended = run.events.filter((event) => event.type === 'shard-ended').map((event) => event.shardId);
+    expect(ended.sort()).toEqual(parents);
+  } finally {
+    await run.stop();
+  }
+});
+
 test('a shard ListShards keeps listing whose reads are refused as not found fails the consumer after retryLimit', async () => {
   const { streamName, parents } = await scaledStream();
   const [parent] = parents as [string];
