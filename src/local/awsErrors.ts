@@ -111,14 +111,19 @@ export function onDemandRefusal(operation: string, streamName: string): AwsError
   );
 }
 
-/** DeleteStream of a stream with registered consumers, without EnforceConsumerDeletion. */
+/**
+ * DeleteStream of a stream with registered consumers, without EnforceConsumerDeletion, worded
+ * as Kinesis words it (with its typographic apostrophe).
+ */
 export function consumersRegistered(streamName: string): AwsErrorAnswer {
   return {
     status: 400,
     type: 'ResourceInUseException',
     message:
-      `Stream ${streamName} under account ${localAccountId()} has registered consumers; ` +
-      'deregister them first, or set EnforceConsumerDeletion to delete the stream with them.',
+      `DeleteStream can\u2019t delete ${localAccountId()}:${streamName} because there are consumers ` +
+      `associated with this data stream. To delete ${streamName} anyway, set the ` +
+      'EnforceConsumerDeletion parameter to true to force the deletion of all the consumers that ' +
+      'are associated with it.',
   };
 }
 

@@ -35,7 +35,7 @@ describe('local Kinesis CreateStream tags and DeleteStream with consumers, as on
     expect(tags.Tags).toEqual([{ Key: 'team', Value: 'orders' }]);
   });
 
-  it('refuses to delete a stream with registered consumers unless EnforceConsumerDeletion is set', async () => {
+  it('refuses to delete a stream with registered consumers unless EnforceConsumerDeletion is set, worded as AWS words it', async () => {
     await client.send(
       new RegisterStreamConsumerCommand({
         StreamARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/consumed',
@@ -47,7 +47,11 @@ describe('local Kinesis CreateStream tags and DeleteStream with consumers, as on
         .send(new DeleteStreamCommand({ StreamName: 'consumed', EnforceConsumerDeletion: enforce }))
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ResourceInUseException);
-      expect((error as Error).message).toContain('consumers');
+      expect((error as Error).message).toBe(
+        'DeleteStream can\u2019t delete 000000000000:consumed because there are consumers associated with ' +
+          'this data stream. To delete consumed anyway, set the EnforceConsumerDeletion parameter to ' +
+          'true to force the deletion of all the consumers that are associated with it.',
+      );
     }
     const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: 'consumed' }));
     expect(summary.StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
