@@ -100,6 +100,8 @@ export type { DynamoDBCheckpointerOptions } from './checkpointers/dynamodb/Dynam
 export { DynamoDBRequestError } from './checkpointers/dynamodb/errors/DynamoDBRequestError.js';
 export { LeaseTableKeyError } from './checkpointers/dynamodb/errors/LeaseTableKeyError.js';
 export { LeaseTableMissingError } from './checkpointers/dynamodb/errors/LeaseTableMissingError.js';
+export type { LeaseTableMissingDetails } from './checkpointers/dynamodb/errors/LeaseTableMissingError.js';
+export { LeaseTableNotActiveError } from './checkpointers/dynamodb/errors/LeaseTableNotActiveError.js';
 export { DEFAULT_CHECKPOINTER_NAME, type CheckpointerInput } from './checkpointers/toCheckpointer.js';
 export {
   type LeaseCoordinator,

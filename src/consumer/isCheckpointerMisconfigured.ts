@@ -6,7 +6,7 @@ import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 
 /**
  * Whether a checkpointer's failure is one that no retry mends (a missing lease table it may not
- * create or one keyed otherwise, a wrong TLS set-up, an invalid option, the checkpointer closed):
+ * create, one deleted while in use or one keyed otherwise, a wrong TLS set-up, an invalid option, the checkpointer closed):
  * the consumer then stops at once rather than retry for `checkpointerTimeoutMs`. Any other
  * failure, a lost lease or a call refused for one shard included, is retried as before.
  */
