@@ -9,6 +9,9 @@ import { RedisTlsError } from './errors/RedisTlsError.js';
 import { isCertificateError } from './isCertificateError.js';
 import type { RedisClient } from './RedisClient.js';
 
+/** At most one 'Redis connection failing' warning per this many ms. */
+const WARN_INTERVAL_MS = 60_000;
+
 export interface RedisConnectionSettings {
   /** `redis://` or `rediss://` URL. */
   readonly url: string;
@@ -40,6 +43,9 @@ export class RedisConnection {
   readonly address: string;
   private lastError: Error | undefined;
   private closed = false;
+  /** When 'Redis connection failing' was last logged, and the outages since left unsaid. */
+  private warnedAt: number | undefined;
+  private outagesNotWarned = 0;
   /** Counts the connections that became ready: which one a call was sent on. */
   private readyCount = 0;
   /** Drops a connection attempt that is not ready within connectTimeoutMs. */
@@ -76,9 +82,8 @@ export class RedisConnection {
     // Connection errors surface through the calls that fail; keep ioredis from logging them.
     const logger = settings.logger;
     this.client.on('error', (error: Error) => {
-      // Once per outage: the first error after being connected (or the first ever).
-      if (this.lastError === undefined)
-        writeLog(logger, 'warn', 'Redis connection failing', { address: this.address, error });
+      // The first error after being connected (or the first ever): an outage starts.
+      if (this.lastError === undefined) this.warnOutage(error, logger);
       this.lastError = error;
       this.notify({ kind: 'error', error });
     });
@@ -96,6 +101,26 @@ export class RedisConnection {
       clearTimeout(this.handshake);
       this.notify({ kind: 'end' });
     });
+  }
+
+  /**
+   * Warns of an outage at most once per WARN_INTERVAL_MS: a server that fails every connection
+   * soon after it is made (a replica answering READONLY, dropped each time) would warn at each
+   * retry. The next warning counts the outages left unsaid (`outagesNotWarned`).
+   */
+  private warnOutage(error: Error, logger: Logger | undefined): void {
+    const at = Date.now();
+    if (this.warnedAt !== undefined && at - this.warnedAt < WARN_INTERVAL_MS) {
+      this.outagesNotWarned += 1;
+      return;
+    }
+    writeLog(logger, 'warn', 'Redis connection failing', {
+      address: this.address,
+      error,
+      ...(this.outagesNotWarned > 0 ? { outagesNotWarned: this.outagesNotWarned } : {}),
+    });
+    this.warnedAt = at;
+    this.outagesNotWarned = 0;
   }
 
   private notify(event: ConnectionEvent): void {
