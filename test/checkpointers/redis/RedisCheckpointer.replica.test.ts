@@ -6,10 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
+import { firstValueFrom, materialize, toArray } from 'rxjs';
 import { RedisReplicaError } from '../../../src/checkpointers/redis/errors/RedisReplicaError.js';
 import { RedisUnavailableError } from '../../../src/checkpointers/redis/errors/RedisUnavailableError.js';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
+import { CheckpointerMisconfiguredError } from '../../../src/consumer/errors/CheckpointerMisconfiguredError.js';
+import { fromKinesis } from '../../../src/observables/fromKinesis.js';
+import { checkpoint } from '../../../src/operators/checkpoint.js';
 import { CaptureLogger } from '../../support/captureLogger.js';
+import { startTestKinesis, uniqueStreamName } from '../../support/kinesis.js';
 import { uniqueKeyPrefix } from '../../support/redis.js';
 import { startRedisServer, type RedisServerProcess } from './redisServers.js';
 
@@ -143,5 +148,37 @@ it('keeps working through failovers: the replica promoted, then demoted and prom
   } finally {
     await checkpointer.close();
     if ((await roleOf()) !== 'master') await promote();
+  }
+});
+
+it('stops a consumer whose checkpointer URL names a replica, rather than retrying for ever', async () => {
+  await demote();
+  const kinesis = await startTestKinesis();
+  const checkpointer = open();
+  try {
+    const streamName = uniqueStreamName('replica');
+    await kinesis.createStream(streamName, 1);
+    // A failure taken for an outage would end the reading only after this long (if ever: reads
+    // from the replica succeed).
+    const consumer = fromKinesis({
+      streamName,
+      client: kinesis.createClient(),
+      checkpointer,
+      checkpointerTimeoutMs: 120_000,
+    });
+    const startedAt = Date.now();
+    const notifications = await firstValueFrom(consumer.pipe(checkpoint(), materialize(), toArray()));
+    await consumer.stopped();
+    const error: unknown = notifications.at(-1)?.error;
+    expect(error).toBeInstanceOf(CheckpointerMisconfiguredError);
+    expect((error as CheckpointerMisconfiguredError).cause).toBeInstanceOf(RedisReplicaError);
+    expect((error as CheckpointerMisconfiguredError).message).toContain(
+      'point the checkpointer at the primary',
+    );
+    expect(Date.now() - startedAt).toBeLessThan(30_000);
+  } finally {
+    await checkpointer.close();
+    await kinesis.close();
+    await promote();
   }
 });
