@@ -95,11 +95,14 @@ export type { RedisClient } from './checkpointers/redis/RedisClient.js';
 export { RedisUnavailableError } from './checkpointers/redis/errors/RedisUnavailableError.js';
 export { RedisCommandError } from './checkpointers/redis/errors/RedisCommandError.js';
 export { RedisTlsError } from './checkpointers/redis/errors/RedisTlsError.js';
+export { RedisReplicaError } from './checkpointers/redis/errors/RedisReplicaError.js';
 export { DynamoDBCheckpointer } from './checkpointers/dynamodb/DynamoDBCheckpointer.js';
 export type { DynamoDBCheckpointerOptions } from './checkpointers/dynamodb/DynamoDBCheckpointerOptions.js';
 export { DynamoDBRequestError } from './checkpointers/dynamodb/errors/DynamoDBRequestError.js';
 export { LeaseTableKeyError } from './checkpointers/dynamodb/errors/LeaseTableKeyError.js';
 export { LeaseTableMissingError } from './checkpointers/dynamodb/errors/LeaseTableMissingError.js';
+export type { LeaseTableMissingDetails } from './checkpointers/dynamodb/errors/LeaseTableMissingError.js';
+export { LeaseTableNotActiveError } from './checkpointers/dynamodb/errors/LeaseTableNotActiveError.js';
 export { DEFAULT_CHECKPOINTER_NAME, type CheckpointerInput } from './checkpointers/toCheckpointer.js';
 export {
   type LeaseCoordinator,

@@ -1,6 +1,7 @@
 import { VirtualTimeScheduler } from 'rxjs';
 import { CheckpointerClosedError } from '../../src/checkpointers/errors/CheckpointerClosedError.js';
 import { LeaseLostError } from '../../src/checkpointers/errors/LeaseLostError.js';
+import { RedisReplicaError } from '../../src/checkpointers/redis/errors/RedisReplicaError.js';
 import { LeaseTableMissingError } from '../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
 import { CheckpointerHealth } from '../../src/consumer/CheckpointerHealth.js';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
@@ -69,6 +70,8 @@ describe('CheckpointerHealth', () => {
 
   test.each([
     ['a missing lease table', new LeaseTableMissingError('leases', 'orders')],
+    ['a lease table deleted in use', new LeaseTableMissingError('leases', 'orders', { deleted: true })],
+    ['a Redis URL naming a replica', new RedisReplicaError('renewLease', '127.0.0.1:6380', 60_000)],
     ['an invalid option', new InvalidOptionError('handoffTo', '', 'expected a non-empty string')],
     ['a closed checkpointer', new CheckpointerClosedError('redis', 'renew a lease')],
   ])('%s is not retried: reported at once, and no timer is left', (_name, error) => {

@@ -3,7 +3,7 @@
 // otherwise than a lease table) stops the consumer at
 // once with CheckpointerMisconfiguredError, instead of retrying it for checkpointerTimeoutMs and
 // then calling the checkpointer unreachable. A store that is down is still retried.
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { firstValueFrom, materialize, toArray } from 'rxjs';
 import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import { LeaseTableKeyError } from '../../src/checkpointers/dynamodb/errors/LeaseTableKeyError.js';
@@ -100,6 +100,54 @@ it('stops at once when the lease table has another key than leaseKey (not a KCL 
     expect((cause as LeaseTableKeyError).message).toContain(
       `DynamoDB table "${tableName}" (stream ${streamName}) has the key id (S), not leaseKey (S)`,
     );
+  } finally {
+    await checkpointer.close();
+  }
+});
+
+it('stops at once when the lease table is deleted while it runs, saying the checkpoints are gone', async () => {
+  const streamName = uniqueStreamName('table-deleted');
+  await kinesis.createStream(streamName, 1);
+  const tableName = uniqueTableName('deleted');
+  const checkpointer = new DynamoDBCheckpointer({
+    endpoint: dynamo.endpoint,
+    region: dynamo.region,
+    credentials: dynamo.credentials,
+    tableName,
+  });
+  const admin = dynamo.createClient();
+  try {
+    // A failure taken for an outage would end the reading only after this long, unreachable.
+    const consumer = fromKinesis({
+      streamName,
+      client: kinesis.createClient(),
+      checkpointer,
+      checkpointerTimeoutMs: 60_000,
+    });
+    const acquired = new Promise<void>((resolve) => {
+      const watch = consumer.events$.subscribe((event) => {
+        if (event.type !== 'lease-acquired') return;
+        watch.unsubscribe();
+        resolve();
+      });
+    });
+    const ended = firstValueFrom(consumer.pipe(checkpoint(), materialize(), toArray()));
+    await acquired;
+    await admin.send(new DeleteTableCommand({ TableName: tableName }));
+    const deletedAt = Date.now();
+    const notifications = await ended;
+    const elapsedMs = Date.now() - deletedAt;
+    await consumer.stopped();
+    const error: unknown = notifications.at(-1)?.error;
+    expect(error).toBeInstanceOf(CheckpointerMisconfiguredError);
+    const cause = (error as CheckpointerMisconfiguredError).cause;
+    expect(cause).toBeInstanceOf(LeaseTableMissingError);
+    expect((cause as LeaseTableMissingError).deleted).toBe(true);
+    expect((error as CheckpointerMisconfiguredError).message).toContain(
+      `DynamoDB table "${tableName}" (stream ${streamName}, region ${dynamo.region}) was deleted while the checkpointer was using it`,
+    );
+    // Well before checkpointerTimeoutMs (60 s): the next renewal (every 2.5 s) fails at once.
+    expect(elapsedMs).toBeLessThan(30_000);
   } finally {
     await checkpointer.close();
   }

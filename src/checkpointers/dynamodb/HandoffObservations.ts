@@ -8,7 +8,7 @@ import type { HandoffFields } from './handoffAttributes.js';
  * or from when this process wrote it. A request's deadline is then `handoffTimeoutMs` after
  * that, a reservation lasts `handoffReservationMs` from it (this process's settings, which the
  * group shares). One seen for the first time therefore gets its full time. Bounded: one entry
- * of each kind per lease key this process has read.
+ * of each kind per lease key this process has read and not forgotten (forgetShards).
  */
 export class HandoffObservations {
   private readonly seen = new Map<string, { value: string; at: number }>();
@@ -50,6 +50,17 @@ export class HandoffObservations {
   /** Records our own reservation, stored with `until` = `at` + handoffReservationMs. */
   wroteReservation(key: string, worker: string, until: number, at: number): void {
     this.seen.set(reservationKey(key), { value: `${worker}\u0000${until}`, at });
+  }
+
+  /** Drops what was seen of a lease item that is gone (its shard forgotten). */
+  forget(key: string): void {
+    this.seen.delete(requestKey(key));
+    this.seen.delete(reservationKey(key));
+  }
+
+  /** How many requests and reservations are remembered. */
+  get size(): number {
+    return this.seen.size;
   }
 
   private firstSeen(entryKey: string, value: string, at: number): number {

@@ -5,9 +5,10 @@ import { callDynamoDB, isConditionalCheckFailed, type DynamoDBCallPolicy } from 
 import { HeartbeatObservations, type WorkerHeartbeat } from './HeartbeatObservations.js';
 import type { LeaseKeying } from './LeaseKeying.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
+import { WORKERS_HASH_KEY } from './workersHashKey.js';
 
 /** Hash key of the workers table. */
-export const WORKER_ID = 'workerId';
+export const WORKER_ID = WORKERS_HASH_KEY;
 const EXPIRES_AT = 'expiresAt';
 /** A new random value with every heartbeat: watched on each observer's own clock. */
 const HEARTBEAT_TOKEN = 'heartbeatToken';
@@ -45,14 +46,17 @@ export interface LiveWorkers {
  */
 export class WorkerRegistry {
   private readonly observations: HeartbeatObservations;
+  /** The checkpointer's, addressing workers tables. */
+  private readonly policy: DynamoDBCallPolicy;
 
   constructor(
     private readonly sdk: DynamoDBModule,
-    private readonly policy: DynamoDBCallPolicy,
+    policy: DynamoDBCallPolicy,
     private readonly keyingFor: (streamName: string) => LeaseKeying,
     /** How long a worker whose token stands still stays live, on this process's clock. */
     ttlMs: number,
   ) {
+    this.policy = { ...policy, hashKey: WORKER_ID };
     this.observations = new HeartbeatObservations(ttlMs);
   }
 

@@ -3,7 +3,9 @@ import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
 import type { Logger } from '../../logging/Logger.js';
 import { writeLog } from '../../logging/writeLog.js';
 import type { DynamoDBClientLike } from './DynamoDBClientLike.js';
+import { clientRegion } from './clientRegion.js';
 import { DynamoDBRequestError } from './errors/DynamoDBRequestError.js';
+import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
 import { isRetriableDynamoDBError } from './isRetriableDynamoDBError.js';
 
 /** How every DynamoDB request of the checkpointer is sent. */
@@ -18,6 +20,11 @@ export interface DynamoDBCallPolicy {
   readonly sleep: (ms: number) => Promise<void>;
   /** Where retries (throttling, 5xx, timeouts) and failed calls are logged. */
   readonly logger?: Logger;
+  /**
+   * The hash key of the tables these calls address: `leaseKey` (lease tables, the default) or
+   * `workerId` (workers tables). Says which kind a LeaseTableMissingError lost.
+   */
+  readonly hashKey?: string;
 }
 
 /** What `onError` learns besides the error. */
@@ -40,7 +47,9 @@ type Send = (command: Sendable, options: { abortSignal: AbortSignal }) => Promis
  * `callTimeout`), retrying throttling, 5xx, unreadable answers, timeouts and lost
  * connections with full-jitter back-off. Conditional-check failures and other answers are
  * returned to `onError` first (with whether an answer was lost so far, see CallAttempts): when it
- * returns a value, that value is the result (no retry). Anything else fails with
+ * returns a value, that value is the result (no retry). A ResourceNotFoundException `onError`
+ * does not take (every call but DescribeTable's, which runs before a table is used) means the
+ * table was deleted while in use: LeaseTableMissingError (`deleted`). Anything else fails with
  * DynamoDBRequestError.
  */
 export async function callDynamoDB<T>(
@@ -68,6 +77,7 @@ export async function callDynamoDB<T>(
         retriedInside(error);
       const handled = onError?.(error, { answerLost });
       if (handled !== undefined) return handled.value;
+      if (errorName(error) === 'ResourceNotFoundException') throw await tableDeleted(policy, what, error);
       const retriable = controller.signal.aborted || isRetriableDynamoDBError(error);
       const delay = backoffDelay(attempt - 1, { baseMs: 50, capMs: 2_000 });
       if (!retriable || attempt >= policy.maxAttempts || policy.now() + delay >= giveUpAt) {
@@ -100,6 +110,28 @@ export async function callDynamoDB<T>(
       clearTimeout(timer);
     }
   }
+}
+
+/** The error of a call to a table deleted while in use (the call is not retried), logged. */
+async function tableDeleted(
+  policy: DynamoDBCallPolicy,
+  what: { readonly operation: string; readonly tableName: string; readonly context?: ErrorContext },
+  cause: unknown,
+): Promise<LeaseTableMissingError> {
+  const failure = new LeaseTableMissingError(what.tableName, what.context?.streamName ?? '', {
+    hashKey: policy.hashKey,
+    deleted: true,
+    region: await clientRegion(policy.client),
+    cause,
+  });
+  writeLog(policy.logger, 'error', 'DynamoDB table deleted while in use', {
+    operation: what.operation,
+    tableName: what.tableName,
+    ...what.context,
+    ...(failure.region === undefined ? {} : { region: failure.region }),
+    error: failure,
+  });
+  return failure;
 }
 
 /** True for DynamoDB's answer that a write's condition did not hold. */

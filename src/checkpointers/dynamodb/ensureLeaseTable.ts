@@ -1,12 +1,14 @@
 import { writeLog } from '../../logging/writeLog.js';
+import { clientRegion } from './clientRegion.js';
 import { callDynamoDB, type DynamoDBCallPolicy } from './callDynamoDB.js';
 import { LeaseTableKeyError } from './errors/LeaseTableKeyError.js';
 import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
+import { LeaseTableNotActiveError } from './errors/LeaseTableNotActiveError.js';
 import { KCL } from './kclLeaseItem.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
+import { untilClosed } from './untilClosed.js';
 
 const ACTIVE_POLL_MS = 100;
-const ACTIVE_WAIT_MS = 120_000;
 /** A table being updated (capacity, billing mode, an index) serves reads and writes, as the KCL uses it. */
 const USABLE = new Set(['ACTIVE', 'UPDATING']);
 
@@ -19,7 +21,9 @@ function named(error: unknown, name: string): boolean {
  * on-demand billing, as the KCL does) when `create`, else fails with LeaseTableMissingError; an
  * existing table keyed otherwise fails with LeaseTableKeyError. A table being deleted is waited for
  * and, once gone, created again (or LeaseTableMissingError).
- * Waiting for a table to become ACTIVE ends when `closing` is aborted, failing with its reason.
+ * The whole of it, requests and waits for the table to become ACTIVE, takes at most the budget of
+ * one call (`policy.callTimeout`), then fails with LeaseTableNotActiveError (retriable: a later
+ * call waits again). It ends at once when `closing` is aborted, failing with its reason.
  */
 export async function ensureLeaseTable(
   sdk: DynamoDBModule,
@@ -31,57 +35,68 @@ export async function ensureLeaseTable(
   hashKey: string = KCL.leaseKey,
   closing?: AbortSignal,
 ): Promise<void> {
+  const startedAt = now();
+  const giveUpAt = startedAt + policy.callTimeout;
+  // Each request gets what is left of the budget.
+  const budget = (): DynamoDBCallPolicy => ({ ...policy, callTimeout: Math.max(1, giveUpAt - now()) });
   const what = { tableName, context: { streamName } };
   const describe = () =>
-    callDynamoDB<{ Table?: DescribedTable } | 'missing'>(
-      policy,
-      { ...what, operation: 'DescribeTable' },
-      () => new sdk.DescribeTableCommand({ TableName: tableName }),
-      (error) =>
-        named(error, 'ResourceNotFoundException') ? { handled: true, value: 'missing' } : undefined,
+    untilClosed(
+      callDynamoDB<{ Table?: DescribedTable } | 'missing'>(
+        budget(),
+        { ...what, operation: 'DescribeTable' },
+        () => new sdk.DescribeTableCommand({ TableName: tableName }),
+        (error) =>
+          named(error, 'ResourceNotFoundException') ? { handled: true, value: 'missing' } : undefined,
+      ),
+      closing,
     );
   const createTable = async () => {
+    closing?.throwIfAborted();
     // ResourceInUseException: another worker created it meanwhile (or a retry's first attempt did).
-    const created = await callDynamoDB<boolean>(
-      policy,
-      { ...what, operation: 'CreateTable' },
-      () =>
-        new sdk.CreateTableCommand({
-          TableName: tableName,
-          AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: false } : undefined),
+    const created = await untilClosed(
+      callDynamoDB<boolean>(
+        budget(),
+        { ...what, operation: 'CreateTable' },
+        () =>
+          new sdk.CreateTableCommand({
+            TableName: tableName,
+            AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+            KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
+            BillingMode: 'PAY_PER_REQUEST',
+          }),
+        (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: false } : undefined),
+      ),
+      closing,
     );
     if (created !== false)
       writeLog(policy.logger, 'info', 'created DynamoDB table', { tableName, streamName, hashKey });
   };
+  const missing = async () =>
+    new LeaseTableMissingError(tableName, streamName, { hashKey, region: await clientRegion(policy.client) });
   let status = await describe();
   if (status === 'missing') {
-    if (!create) throw new LeaseTableMissingError(tableName, streamName, undefined, hashKey);
+    if (!create) throw await missing();
     await createTable();
     status = await describe();
   }
-  const giveUpAt = now() + ACTIVE_WAIT_MS;
   let deleting = false;
   while (status === 'missing' || !USABLE.has(status.Table?.TableStatus ?? '')) {
-    if (now() > giveUpAt)
-      throw new LeaseTableMissingError(
+    // No time left for another poll and its DescribeTable.
+    if (giveUpAt - now() <= ACTIVE_POLL_MS)
+      throw new LeaseTableNotActiveError(
         tableName,
         streamName,
-        new Error('table never became ACTIVE'),
-        hashKey,
         status === 'missing' ? 'missing' : (status.Table?.TableStatus ?? 'without a status'),
+        now() - startedAt,
       );
     closing?.throwIfAborted();
-    await policy.sleep(ACTIVE_POLL_MS);
-    closing?.throwIfAborted();
+    await untilClosed(policy.sleep(ACTIVE_POLL_MS), closing);
     if (status !== 'missing') deleting = status.Table?.TableStatus === 'DELETING';
     status = await describe();
     // A table that was being deleted is gone: created again (a new table may still read as missing).
     if (status === 'missing' && deleting) {
-      if (!create) throw new LeaseTableMissingError(tableName, streamName, undefined, hashKey);
+      if (!create) throw await missing();
       deleting = false;
       await createTable();
       status = await describe();

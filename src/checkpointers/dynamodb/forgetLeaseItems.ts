@@ -8,7 +8,8 @@ import { leaseKeyOf } from './leaseKeyOf.js';
  * time: see LeaseObservations), each with a DeleteItem conditioned on the counter it read, so a
  * take, renewal or checkpoint in between keeps the item. A handoff reservation alone does not
  * keep it (it gives no ownership). `serialized` runs each shard's step after this process's
- * other operations on it. Resolves the ids whose item is gone.
+ * other operations on it. Resolves the ids whose item is gone; what this process observed of
+ * them (counters, handoff requests and reservations) is dropped too.
  */
 export async function forgetLeaseItems(
   context: DynamoDBLeaseContext,
@@ -21,12 +22,16 @@ export async function forgetLeaseItems(
   for (const shardId of shardIds) {
     const gone = await serialized(shardId, async () => {
       const at = context.options.now();
+      const key = leaseKeyOf(table, streamName, shardId);
       const item = await context.store.get(table, streamName, shardId);
-      if (item === undefined) return true;
-      if (context.held.infoOf(table, streamName, item, at).owner !== undefined) return false;
-      const reply = await context.store.deleteAtCounter(table, streamName, shardId, item[KCL.leaseCounter]);
-      if (reply === 'condition-failed') return false;
-      context.observations.forget(leaseKeyOf(table, streamName, shardId));
+      if (item !== undefined) {
+        if (context.held.infoOf(table, streamName, item, at).owner !== undefined) return false;
+        const reply = await context.store.deleteAtCounter(table, streamName, shardId, item[KCL.leaseCounter]);
+        if (reply === 'condition-failed') return false;
+      }
+      // What this process saw of the item goes with it: counter and handoff observations.
+      context.observations.forget(key);
+      context.handoffs.forget(key);
       return true;
     });
     if (gone) forgotten.push(shardId);

@@ -5,12 +5,15 @@ import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
 import type { RedisClient } from './RedisClient.js';
 import type { ResolvedRedisCheckpointerOptions } from './RedisCheckpointerOptions.js';
 import { RedisConnection } from './RedisConnection.js';
+import { RedisReplicaError } from './errors/RedisReplicaError.js';
+import { ReplicaWatch } from './ReplicaWatch.js';
 import { retryRedisCall } from './retryRedisCall.js';
 
 /**
  * How a RedisCheckpointer talks to Redis: through the client it was given, or a connection it
  * opens from a URL (and closes). Every call is retried on transient failures, never longer than
- * `callTimeout`, and refused once the checkpointer is closed.
+ * `callTimeout`, and refused once the checkpointer is closed. READONLY is transient (a failover),
+ * unless the URL's server stays a replica for longer than `sessionTimeout`: RedisReplicaError.
  */
 export class RedisCaller {
   readonly redis: RedisClient;
@@ -22,8 +25,11 @@ export class RedisCaller {
   private readonly closeSignal = new AbortController();
   /** The calls under way, which close() waits for. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** How long the URL's server has been a replica (READONLY), to tell a failover from a misconfiguration. */
+  private readonly replicas: ReplicaWatch;
 
   constructor(private readonly options: ResolvedRedisCheckpointerOptions) {
+    this.replicas = new ReplicaWatch(options.sessionTimeoutMs);
     if (typeof options.redis === 'string') {
       this.connection = new RedisConnection({
         url: options.redis,
@@ -68,9 +74,16 @@ export class RedisCaller {
             }
             sentOn = connection.current;
             try {
-              return await run();
+              const result = await run();
+              if (operation === 'heartbeat') this.replicas.wrote(); // a heartbeat always writes
+              return result;
             } catch (error) {
-              if (isReadOnlyReply(error)) connection.abandon(sentOn, error);
+              if (isReadOnlyReply(error)) {
+                const replicaForMs = await this.replicaFor(connection);
+                connection.abandon(sentOn, error);
+                if (replicaForMs !== undefined)
+                  throw new RedisReplicaError(operation, connection.address, replicaForMs, context);
+              }
               throw connection.explain(error, operation, context);
             }
           };
@@ -114,6 +127,15 @@ export class RedisCaller {
     const settled = (): void => void this.inFlight.delete(reported);
     reported.then(settled, settled);
     return reported;
+  }
+
+  /**
+   * After a READONLY reply, asks the server its ROLE: how long it has been a replica when that is
+   * longer than a failover takes (sessionTimeout), else undefined (also when ROLE fails).
+   */
+  private async replicaFor(connection: RedisConnection): Promise<number | undefined> {
+    const reply: unknown = await connection.client.call('ROLE').catch(() => undefined);
+    return this.replicas.sawRole(Array.isArray(reply) ? reply[0] : undefined);
   }
 
   /**

@@ -9,6 +9,9 @@ import { RedisTlsError } from './errors/RedisTlsError.js';
 import { isCertificateError } from './isCertificateError.js';
 import type { RedisClient } from './RedisClient.js';
 
+/** At most one 'Redis connection failing' warning per this many ms. */
+const WARN_INTERVAL_MS = 60_000;
+
 export interface RedisConnectionSettings {
   /** `redis://` or `rediss://` URL. */
   readonly url: string;
@@ -40,11 +43,18 @@ export class RedisConnection {
   readonly address: string;
   private lastError: Error | undefined;
   private closed = false;
+  /** When 'Redis connection failing' was last logged, and the outages since left unsaid. */
+  private warnedAt: number | undefined;
+  private outagesNotWarned = 0;
   /** Counts the connections that became ready: which one a call was sent on. */
   private readyCount = 0;
   /** Drops a connection attempt that is not ready within connectTimeoutMs. */
   private handshake: NodeJS.Timeout | undefined;
   private readonly connectTimeoutMs: number;
+  /** A `rediss://` URL: a connection that gets no answer may have reached a port without TLS. */
+  private readonly tls: boolean;
+  /** The current connection attempt got through its TLS handshake (ioredis's 'connect'). */
+  private secured = false;
   /**
    * The calls waiting in ready(), told of the client's next 'ready', 'error' or 'end' by the
    * constructor's own listeners: however many calls wait, the client carries one listener of each.
@@ -54,6 +64,7 @@ export class RedisConnection {
   constructor(settings: RedisConnectionSettings) {
     this.address = addressOf(settings.url);
     this.connectTimeoutMs = settings.connectTimeoutMs;
+    this.tls = /^rediss:/i.test(settings.url);
     this.client = new Redis(settings.url, {
       ...(settings.tls !== undefined ? { tls: { ...settings.tls } } : {}),
       lazyConnect: true,
@@ -71,11 +82,13 @@ export class RedisConnection {
     // Connection errors surface through the calls that fail; keep ioredis from logging them.
     const logger = settings.logger;
     this.client.on('error', (error: Error) => {
-      // Once per outage: the first error after being connected (or the first ever).
-      if (this.lastError === undefined)
-        writeLog(logger, 'warn', 'Redis connection failing', { address: this.address, error });
+      // The first error after being connected (or the first ever): an outage starts.
+      if (this.lastError === undefined) this.warnOutage(error, logger);
       this.lastError = error;
       this.notify({ kind: 'error', error });
+    });
+    this.client.on('connect', () => {
+      this.secured = true;
     });
     this.client.on('ready', () => {
       this.readyCount += 1;
@@ -88,6 +101,26 @@ export class RedisConnection {
       clearTimeout(this.handshake);
       this.notify({ kind: 'end' });
     });
+  }
+
+  /**
+   * Warns of an outage at most once per WARN_INTERVAL_MS: a server that fails every connection
+   * soon after it is made (a replica answering READONLY, dropped each time) would warn at each
+   * retry. The next warning counts the outages left unsaid (`outagesNotWarned`).
+   */
+  private warnOutage(error: Error, logger: Logger | undefined): void {
+    const at = Date.now();
+    if (this.warnedAt !== undefined && at - this.warnedAt < WARN_INTERVAL_MS) {
+      this.outagesNotWarned += 1;
+      return;
+    }
+    writeLog(logger, 'warn', 'Redis connection failing', {
+      address: this.address,
+      error,
+      ...(this.outagesNotWarned > 0 ? { outagesNotWarned: this.outagesNotWarned } : {}),
+    });
+    this.warnedAt = at;
+    this.outagesNotWarned = 0;
   }
 
   private notify(event: ConnectionEvent): void {
@@ -126,7 +159,8 @@ export class RedisConnection {
           );
       };
       const timer = setTimeout(
-        () => settle(new Error(`no connection to Redis at ${this.address} within ${waitMs} ms`)),
+        () =>
+          settle(new Error(`no connection to Redis at ${this.address} within ${waitMs} ms${this.tlsHint()}`)),
         // A longer timer would be run by Node after 1 ms (half a long sessionTimeout can be).
         Math.min(Math.max(0, waitMs), MAX_TIMER_MS),
       );
@@ -162,6 +196,7 @@ export class RedisConnection {
 
   /** ioredis's connectTimeout covers only the TCP connect, not the handshake (AUTH, the ready check). */
   private watchHandshake(): void {
+    this.secured = false;
     clearTimeout(this.handshake);
     this.handshake = setTimeout(
       () => {
@@ -169,11 +204,27 @@ export class RedisConnection {
         if (status === 'ready' || status === 'end' || this.closed) return;
         this.drop(
           new Error(
-            `no answer from Redis at ${this.address} within ${this.connectTimeoutMs} ms of connecting`,
+            `no answer from Redis at ${this.address} within ${this.connectTimeoutMs} ms of connecting` +
+              this.tlsHint(),
           ),
         );
       },
       Math.min(this.connectTimeoutMs, MAX_TIMER_MS),
+    );
+  }
+
+  /**
+   * For a `rediss://` URL whose TCP connection is up but whose TLS handshake got no answer: a
+   * plain (non-TLS) Redis port reads the handshake as an unfinished command and never answers.
+   * Said as a possibility: a slow or overloaded TLS server looks the same.
+   */
+  private tlsHint(): string {
+    if (!this.tls || this.secured) return '';
+    const socket = this.client.stream as Socket | undefined;
+    if (socket === undefined || socket.connecting || socket.destroyed) return '';
+    return (
+      ': the server may not speak TLS on this port (the URL is rediss://, and the TLS handshake got ' +
+      'no answer); use redis:// for a plain port, or the port Redis serves TLS on (tls-port)'
     );
   }
 

@@ -93,3 +93,38 @@ test('keeps a lease another process holds until its counter stood still for the 
     await Promise.all([holder.close(), forgetter.close()]);
   }
 });
+
+test('drops what it observed of the handoff requests and reservations of the shards it forgets', async () => {
+  const tableName = uniqueTableName('forget');
+  const checkpointer = new DynamoDBCheckpointer({
+    endpoint: dynamo.endpoint,
+    region: dynamo.region,
+    credentials: dynamo.credentials,
+    tableName,
+    failoverTimeMs: LEASE_MS,
+  });
+  // The observations are internal: their count is the memory this test bounds.
+  const remembered = () =>
+    (checkpointer as unknown as { context: { handoffs: { size: number } } }).context.handoffs.size;
+  const streamName = `stream-${randomUUID()}`;
+  const shardIds = ['shardId-000000000000', 'shardId-000000000001'];
+  try {
+    await checkpointer.heartbeat(streamName, 'worker-b'); // live: the releases reserve for it
+    for (const shardId of shardIds) {
+      const lease = await checkpointer.acquireLease(streamName, shardId, 'worker-a');
+      if (lease === undefined) throw new Error('not acquired');
+      expect(await checkpointer.requestHandoff(streamName, shardId, 'worker-b')).toMatchObject({
+        status: 'requested',
+      });
+      expect(await checkpointer.releaseLease(lease, { handoffTo: 'worker-b' })).toEqual({
+        reservedFor: 'worker-b',
+      });
+    }
+    await checkpointer.leaseSnapshot(streamName);
+    expect(remembered()).toBeGreaterThan(0);
+    expect(await checkpointer.forgetShards(streamName, shardIds)).toEqual(shardIds);
+    expect(remembered()).toBe(0);
+  } finally {
+    await checkpointer.close();
+  }
+});

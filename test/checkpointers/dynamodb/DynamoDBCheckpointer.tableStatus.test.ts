@@ -1,7 +1,7 @@
 // A lease table being updated (UPDATING: a capacity change, a billing-mode switch, an index being
 // added) serves reads and writes, and the KCL uses it as it is: so does the checkpointer. A table
-// still being created is waited for, but not past close(); one being deleted is created again once
-// gone (when the checkpointer may create tables).
+// still being created is waited for, but not past callTimeout nor close(); one being deleted is
+// created again once gone (when the checkpointer may create tables).
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -10,7 +10,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
-import { LeaseTableMissingError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
+import { LeaseTableNotActiveError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableNotActiveError.js';
 import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
 
@@ -152,13 +152,15 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
     while ((await statusNow()) !== 'ACTIVE') await new Promise((resolve) => setTimeout(resolve, 20));
     await admin.send(new DeleteTableCommand({ TableName: table }));
     expect(await statusNow()).toBe('DELETING');
-    // Virtual time: a checkpointer that waited for the gone table would give up at once.
+    // Virtual time: a checkpointer that waited for the gone table would give up at once. The wait
+    // is bounded by callTimeout, here long enough for the server's 1 s of DELETING.
     let clock = Date.now();
     const checkpointer = new DynamoDBCheckpointer({
       endpoint: deleting.endpoint,
       region: deleting.region,
       credentials: deleting.credentials,
       tableName: table,
+      callTimeout: 600_000,
       now: () => clock,
       sleep: async (ms) => {
         clock += ms;
@@ -174,29 +176,82 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
     }
   });
 
-  it('gives up on a table that stays CREATING with an error that says so', async () => {
+  it('gives up on a table that stays CREATING after callTimeout, retriably; a later call waits again', async () => {
     // Tables of this server stay CREATING far longer than the checkpointer's (virtual) wait.
-    const creating = await startTestDynamoDB({ createTableMs: 12_000 });
+    const creating = await startTestDynamoDB({ createTableMs: 3_000 });
     const table = uniqueTableName('stuck');
     let clock = Date.now();
+    const startedAt = clock;
     const checkpointer = new DynamoDBCheckpointer({
       endpoint: creating.endpoint,
       region: creating.region,
       credentials: creating.credentials,
       tableName: table,
+      callTimeout: 2_000,
       now: () => clock,
-      sleep: async () => {
-        clock += 20_000; // a few polls span the whole wait
+      sleep: async (ms) => {
+        clock += ms;
+        await new Promise((resolve) => setTimeout(resolve, 1));
       },
     });
     const reader = creating.createClient();
     try {
       const error = await checkpointer.getCheckpoint(STREAM, SHARD).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(LeaseTableMissingError);
-      expect((error as LeaseTableMissingError).message).toContain(
-        `DynamoDB table "${table}" (stream ${STREAM}) is still CREATING, not ACTIVE`,
+      expect(error).toBeInstanceOf(LeaseTableNotActiveError);
+      const notActive = error as LeaseTableNotActiveError;
+      expect(notActive.retriable).toBe(true);
+      expect(notActive.status).toBe('CREATING');
+      expect(notActive.tableName).toBe(table);
+      expect(notActive.message).toContain(
+        `DynamoDB table "${table}" (stream ${STREAM}) is still CREATING, not ACTIVE, after`,
       );
-      expect((error as LeaseTableMissingError).message).not.toContain('createTable is false');
+      // The budget of one call (less the 100 ms a last poll would take), not the 120 s it used to wait.
+      expect(notActive.waitedMs).toBeGreaterThanOrEqual(2_000 - 200);
+      expect(clock - startedAt).toBeLessThanOrEqual(2_000);
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const { Table } = await reader.send(new DescribeTableCommand({ TableName: table }));
+        if (Table?.TableStatus === 'ACTIVE') break;
+        if (Date.now() > deadline) throw new Error(`table ${table} not ACTIVE within 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // The failed wait is not remembered: the next call finds the table ACTIVE.
+      await expect(checkpointer.getCheckpoint(STREAM, SHARD)).resolves.toBeUndefined();
+    } finally {
+      await checkpointer.close();
+      await creating.close();
+    }
+  });
+
+  it("ends the wait for a table being created at close(), even while a sleep of the caller's own is pending", async () => {
+    const creating = await startTestDynamoDB({ createTableMs: 5_000 });
+    const table = uniqueTableName('closing');
+    let sleeping = false;
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: creating.endpoint,
+      region: creating.region,
+      credentials: creating.credentials,
+      tableName: table,
+      // A sleep that never ends: only close() can end the wait.
+      sleep: () => {
+        sleeping = true;
+        return new Promise<void>(() => undefined);
+      },
+    });
+    const reader = creating.createClient();
+    try {
+      const reading = checkpointer.getCheckpoint(STREAM, SHARD).catch((caught: unknown) => caught);
+      while (!sleeping) await new Promise((resolve) => setTimeout(resolve, 10));
+      let timer: NodeJS.Timeout | undefined;
+      const outcome = await Promise.race([
+        checkpointer.close().then(() => 'closed'),
+        new Promise((resolve) => {
+          timer = setTimeout(() => resolve('still waiting'), 3_000);
+        }),
+      ]);
+      clearTimeout(timer);
+      expect(outcome).toBe('closed');
+      expect(await reading).toBeInstanceOf(CheckpointerClosedError);
       // The server's timer keeps the process alive until the table is ACTIVE.
       const deadline = Date.now() + 60_000;
       for (;;) {
@@ -206,7 +261,6 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     } finally {
-      await checkpointer.close();
       await creating.close();
     }
   });

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { inspect } from 'node:util';
 import { RedisTlsError } from '../../../src/checkpointers/redis/errors/RedisTlsError.js';
+import { RedisUnavailableError } from '../../../src/checkpointers/redis/errors/RedisUnavailableError.js';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
 import type { RedisCheckpointerOptions } from '../../../src/checkpointers/redis/RedisCheckpointerOptions.js';
 import { uniqueKeyPrefix } from '../../support/redis.js';
+import { startRedisServer } from './redisServers.js';
 import {
   makeTestCertificates,
   startTlsRedis,
@@ -137,5 +140,57 @@ describe('RedisCheckpointer tls option', () => {
     expect(shown).toContain('CA-PEM');
     expect(shown).not.toContain('PRIVATE-KEY-PEM');
     expect(shown).not.toContain('PASSPHRASE');
+  });
+});
+
+describe('RedisCheckpointer over rediss:// to a port without TLS', () => {
+  it('fails retriably, as any Redis that does not answer, with a hint that the port may not speak TLS', async () => {
+    const plain = await startRedisServer({ args: ['--requirepass', PASSWORD] });
+    const open = (scheme: string) =>
+      new RedisCheckpointer({
+        redis: `${scheme}://:${PASSWORD}@127.0.0.1:${plain.port}`,
+        name: 'plain-port',
+        keyPrefix: uniqueKeyPrefix(),
+        sessionTimeout: 4_000,
+      });
+    const tls = open('rediss');
+    const plainUrl = open('redis');
+    try {
+      const { error } = await failure(tls.getCheckpoint('orders', SHARD));
+      expect(error).toBeInstanceOf(RedisUnavailableError);
+      expect((error as RedisUnavailableError).retriable).toBe(true);
+      expect((error as RedisUnavailableError).message).toContain(
+        'the server may not speak TLS on this port (the URL is rediss://',
+      );
+      expect((error as RedisUnavailableError).message).toContain('use redis:// for a plain port');
+      expect(inspect(error, { depth: Infinity })).not.toContain(PASSWORD);
+      // The same server over redis:// answers: the hint is only for a handshake left unanswered.
+      await expect(plainUrl.getCheckpoint('orders', SHARD)).resolves.toBeUndefined();
+    } finally {
+      await Promise.all([tls.close(), plainUrl.close()]);
+      await plain.close();
+    }
+  });
+
+  it('gives no TLS hint for a redis:// URL whose server does not answer', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const cp = new RedisCheckpointer({
+      redis: `redis://127.0.0.1:${port}`,
+      name: 'silent',
+      keyPrefix: uniqueKeyPrefix(),
+      sessionTimeout: 4_000,
+    });
+    try {
+      const { error } = await failure(cp.getCheckpoint('orders', SHARD));
+      expect(error).toBeInstanceOf(RedisUnavailableError);
+      expect((error as RedisUnavailableError).message).not.toContain('TLS');
+    } finally {
+      await cp.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

@@ -1,0 +1,28 @@
+import { RxjsKinesisError, type ErrorContext } from '../../../errors/RxjsKinesisError.js';
+
+/**
+ * The Redis server the checkpointer's URL names is a replica: it refused a write (READONLY) and,
+ * asked (ROLE), said it is a replica, and it stayed one for longer than `sessionTimeout`. A
+ * failover (a replica promoted, a primary demoted for a while) ends within that; a URL naming a
+ * replica does not. Not retriable: point the checkpointer at the primary (or at a name that
+ * follows failovers). `address` is `host:port`, without the URL's user info.
+ */
+export class RedisReplicaError extends RxjsKinesisError {
+  readonly operation: string;
+  /** `host:port` of the Redis server. */
+  readonly address: string;
+  /** How long the server has been seen a replica, in ms. */
+  readonly replicaForMs: number;
+
+  constructor(operation: string, address: string, replicaForMs: number, context: ErrorContext = {}) {
+    super(
+      `Redis at ${address} is a read-only replica (READONLY, and ROLE says so) and stayed one for ` +
+        `${replicaForMs} ms, longer than a failover (sessionTimeout): ${operation} cannot write there; ` +
+        'point the checkpointer at the primary',
+      { retriable: false, context },
+    );
+    this.operation = operation;
+    this.address = address;
+    this.replicaForMs = replicaForMs;
+  }
+}

@@ -1,0 +1,50 @@
+import { ReplicaWatch } from '../../../src/checkpointers/redis/ReplicaWatch.js';
+
+const BOUND = 10_000;
+
+function watch() {
+  const clock = { now: 1_000_000 };
+  return { clock, replicas: new ReplicaWatch(BOUND, () => clock.now) };
+}
+
+describe('ReplicaWatch', () => {
+  it('reports a server seen a replica for the bound or longer', () => {
+    const { clock, replicas } = watch();
+    expect(replicas.sawRole('slave')).toBeUndefined();
+    clock.now += BOUND - 1;
+    expect(replicas.sawRole('slave')).toBeUndefined();
+    clock.now += 1;
+    expect(replicas.sawRole('slave')).toBe(BOUND);
+  });
+
+  it.each([
+    ['ROLE says master', (replicas: ReplicaWatch) => void replicas.sawRole('master')],
+    ['a write went through', (replicas: ReplicaWatch) => replicas.wrote()],
+  ])('starts counting afresh once %s', (_name, end) => {
+    const { clock, replicas } = watch();
+    replicas.sawRole('slave');
+    clock.now += BOUND - 1;
+    end(replicas);
+    clock.now += 1;
+    expect(replicas.sawRole('slave')).toBeUndefined();
+    clock.now += BOUND - 1;
+    expect(replicas.sawRole('slave')).toBeUndefined();
+  });
+
+  it('starts counting afresh when no replica was seen for the bound (a later failover)', () => {
+    const { clock, replicas } = watch();
+    replicas.sawRole('slave');
+    clock.now += BOUND / 2;
+    replicas.sawRole('slave');
+    clock.now += BOUND + 1;
+    expect(replicas.sawRole('slave')).toBeUndefined();
+  });
+
+  it('ignores an unreadable ROLE answer', () => {
+    const { clock, replicas } = watch();
+    replicas.sawRole('slave');
+    clock.now += BOUND;
+    expect(replicas.sawRole(undefined)).toBeUndefined();
+    expect(replicas.sawRole('replica')).toBe(BOUND);
+  });
+});
