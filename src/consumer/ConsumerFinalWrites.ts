@@ -7,6 +7,7 @@ import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { GoneShardCleanup } from './GoneShardCleanup.js';
 import type { LeaseManager } from './LeaseManager.js';
 import type { ShardAssignment } from './ShardAssignment.js';
+import type { ShardDirectory } from './ShardDirectory.js';
 import type { ShardReadings } from './ShardReadings.js';
 import type { StreamConsumerRegistration } from './StreamConsumerRegistration.js';
 import { endsWithin } from './endsWithin.js';
@@ -19,10 +20,13 @@ export interface FinalWritesParts {
   readonly registration: StreamConsumerRegistration | undefined;
   /** The cleanup of trimmed shards' state: the stop waits for its call under way, last. */
   readonly cleanup?: GoneShardCleanup;
+  /** The shard listing: its call under way (if any) is aborted and waited for, first. */
+  readonly directory?: Pick<ShardDirectory, 'stop'>;
 }
 
 /**
- * The writes of a consumer's stop once the pipelines are done: the assignment's stop, every
+ * The writes of a consumer's stop once the pipelines are done: the end of the shard listing's
+ * call under way (aborted: nothing needs its answer any more), the assignment's stop, every
  * reading's last checkpoint, the lease releases, leaving the group, deregistering
  * (`deregisterOnStop`) and the end of the trimmed-shard cleanup's call under way
  * (GoneShardCleanup), in that order, within `finalWritesTimeoutMs`. Past it the run is cut
@@ -57,8 +61,9 @@ export class ConsumerFinalWrites {
 
   /** Each step starts only while there is time. */
   private async steps(parts: FinalWritesParts): Promise<void> {
-    const { assignment, shards, leases, registration, cleanup } = parts;
+    const { assignment, shards, leases, registration, cleanup, directory } = parts;
     const steps = [
+      () => directory?.stop(),
       () => assignment.stop(),
       () => shards.stopAll(),
       () => leases.releaseAll((shardId) => assignment.requesterOf(shardId)),

@@ -18,9 +18,16 @@ export interface ShardListing {
  * the refusal (the stream exists: ListShards of a deleted stream is refused too), `open` (shown
  * open by the last listing before the refusal and not by the one after: only a closed shard is
  * trimmed, so this is a listing that lags, not a shard gone), or `unknown` (the listing failed:
- * the stream may be gone, or the consumer stopped).
+ * see GoneShardAnswer.listingError; or the consumer stopped).
  */
 export type GoneShardState = 'gone' | 'listed' | 'open' | 'unknown';
+
+/** A check's answer: the state and, when `unknown` because the listing failed, its error. */
+export interface GoneShardAnswer {
+  readonly state: GoneShardState;
+  /** Why the listing failed for good (StreamNotFoundError: the stream is gone). */
+  readonly listingError?: RxjsKinesisError;
+}
 
 /**
  * Answers "is this shard gone?" for every reading of a consumer with as few ListShards calls as
@@ -42,19 +49,21 @@ export class GoneShardCheck {
    * Where `shardId` stands, asked right after one of its reads was refused. `seenOpen`: whether
    * the reading last saw the shard open in the listing (for a shard a listing already left out).
    */
-  async stateOf(shardId: string, running: () => boolean, seenOpen: boolean): Promise<GoneShardState> {
+  async stateOf(shardId: string, running: () => boolean, seenOpen: boolean): Promise<GoneShardAnswer> {
     /** Listings started before the refusal. */
     const before = this.listing.startedListings;
     const open = this.listing.has(shardId) ? this.listing.isOpen(shardId) : seenOpen;
+    const unlisted: GoneShardAnswer = { state: open ? 'open' : 'gone' };
     for (;;) {
-      if (!running()) return 'unknown';
-      if (!this.listing.has(shardId)) return open ? 'open' : 'gone';
+      if (!running()) return { state: 'unknown' };
+      if (!this.listing.has(shardId)) return unlisted;
       const flight = this.flight ?? this.start(running);
       const error = await flight.done;
       if (flight.ordinal > before) {
-        if (error !== undefined || !running()) return 'unknown';
-        if (this.listing.has(shardId)) return 'listed';
-        return open ? 'open' : 'gone';
+        if (error !== undefined) return { state: 'unknown', listingError: error };
+        if (!running()) return { state: 'unknown' };
+        if (this.listing.has(shardId)) return { state: 'listed' };
+        return unlisted;
       }
       // Started before the refusal: it answers only if it no longer shows the shard (looked at
       // at the top of the loop); else a listing of its own follows, shared as this one.

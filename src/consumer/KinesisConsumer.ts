@@ -259,8 +259,8 @@ export class KinesisConsumer {
     this.stopping = (async () => {
       // The last subscriber's pipeline finishes the records it took first (see RecordFanOut.departed).
       await this.fanOut.departed();
-      const { assignment, shards, leases, registration, cleanup } = this;
-      await this.finalWrites.run({ assignment, shards, leases, registration, cleanup });
+      const { assignment, shards, leases, registration, cleanup, directory } = this;
+      await this.finalWrites.run({ assignment, shards, leases, registration, cleanup, directory });
       this.subscriptionClient?.destroy();
       if (this.options.client === undefined) this.client.destroy();
       this.emitEvent({

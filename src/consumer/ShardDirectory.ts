@@ -3,11 +3,9 @@ import type { ShardCheckpoint, ShardLineage } from '../checkpointers/Checkpointe
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { Backoff } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
-import { callWithin } from '../kinesis/callWithin.js';
-import { listShards } from '../kinesis/listShards.js';
-import { callerClientDeadline, schedulerTimer } from './CallerClientDeadline.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import type { ConsumerEvent, ShardStartPosition } from './ConsumerEvent.js';
+import { ShardListingCalls } from './ShardListingCalls.js';
 import { startPosition } from './startPosition.js';
 
 /** What the group has stored for a shard, as far as the directory needs it. */
@@ -40,25 +38,21 @@ export class ShardDirectory {
   private listed = 0;
   private changeCount = 0;
 
+  /** The ListShards calls: stop() aborts the one under way. */
+  private readonly calls: ShardListingCalls;
+
   constructor(
-    private readonly client: KinesisClient,
+    client: KinesisClient,
     private readonly options: ResolvedConsumerOptions,
     private readonly onEvent: (event: ConsumerEvent) => void,
     private readonly delay: (ms: number) => Promise<void>,
-  ) {}
+  ) {
+    this.calls = new ShardListingCalls(client, options);
+  }
 
-  /** Every shard; through a client of the caller's own, given up after its deadline. */
-  private listAll(): Promise<Shard[]> {
-    const { address } = this.options;
-    const deadline = callerClientDeadline(this.options);
-    if (deadline === undefined) return listShards(this.client, address);
-    return callWithin((abortSignal) => listShards(this.client, address, { abortSignal }), {
-      timeoutMs: deadline.ms,
-      startTimer: schedulerTimer(deadline.scheduler),
-      abortSignal: undefined,
-      api: 'ListShards',
-      context: { streamName: address.streamName },
-    });
+  /** Ends the listing under way, if any (the consumer stops): resolves once its call ended. */
+  stop(): Promise<void> {
+    return this.calls.stop();
   }
 
   get shardIds(): string[] {
@@ -111,7 +105,7 @@ export class ShardDirectory {
       for (;;) {
         try {
           const ordinal = (this.startedCount += 1);
-          const shards = await this.listAll();
+          const shards = await this.calls.list();
           if (!running()) return undefined;
           this.listed = ordinal;
           const changed =
@@ -126,6 +120,7 @@ export class ShardDirectory {
           }
           return undefined;
         } catch (caught) {
+          if (!running()) return undefined;
           const error = classifyError(caught, { streamName: options.address.streamName });
           const delayMs = error.retriable ? backoff.next() : undefined;
           if (delayMs === undefined) return error;

@@ -1,4 +1,5 @@
 import type { Subscription } from 'rxjs';
+import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { Backoff } from '../kinesis/backoff.js';
 import { RetryLimitExceededError } from '../kinesis/errors/RetryLimitExceededError.js';
 import { StreamNotFoundError } from '../kinesis/errors/StreamNotFoundError.js';
@@ -35,7 +36,10 @@ export interface GoneShardSourceOptions {
  *   closed shard is trimmed: a new child not readable yet, or a listing that lags): read again
  *   with back-off, from after the last record delivered, `retryLimit` times (expoBackoff,
  *   expoBackoffLimit), then failed; never skipped;
- * - the listing failed (the stream is gone, or worse): the reading fails with the error.
+ * - the listing failed for good: the stream is gone (StreamNotFoundError), the reading fails with
+ *   the read's error; a retriable error (ListShards throttled, a service error) is no answer, the
+ *   shard is read again as above (then fails naming the listing's error); any other error fails the
+ *   reading.
  */
 export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFactory {
   const { source, running, options } = config;
@@ -69,7 +73,7 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
     };
     const notFound = (error: StreamNotFoundError): void => {
       check.stateOf(shardId, running, seenOpen).then(
-        (state) => {
+        ({ state, listingError }) => {
           look();
           if (stopped) return;
           if (state === 'gone') {
@@ -81,12 +85,20 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
             return;
           }
           if (state === 'unknown') {
-            params.onError(error);
-            return;
+            const failure = unknownFailure(error, listingError);
+            if (failure !== undefined) {
+              params.onError(failure);
+              return;
+            }
           }
           const delayMs = retries.next();
           if (delayMs === undefined) {
-            params.onError(listedNotFound(error, state, shardId, streamName, retries.attempts + 1));
+            const attempts = retries.attempts + 1;
+            params.onError(
+              listingError === undefined
+                ? listedNotFound(error, state === 'open' ? 'open' : 'listed', shardId, streamName, attempts)
+                : unlistedNotFound(listingError, shardId, streamName, attempts),
+            );
             return;
           }
           const attempt = retries.attempts;
@@ -135,6 +147,35 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
       },
     };
   };
+}
+
+/**
+ * What fails a reading whose shard's listing failed for good (`listingError`), or undefined when
+ * the read is tried again: a listing refused as a retriable error (throttled, a service error)
+ * cannot tell a shard gone, but does not say the stream is gone either. A missing stream (or a
+ * consumer stopped: no error) fails with the read's error; any other error, with the listing's.
+ */
+function unknownFailure(
+  error: StreamNotFoundError,
+  listingError: RxjsKinesisError | undefined,
+): RxjsKinesisError | undefined {
+  if (listingError === undefined || listingError instanceof StreamNotFoundError) return error;
+  if (!(listingError instanceof RxjsKinesisError)) return error;
+  return listingError.retriable ? undefined : listingError;
+}
+
+/** A shard refused as not found `attempts` times while ListShards kept failing (`listingError`). */
+function unlistedNotFound(
+  listingError: RxjsKinesisError,
+  shardId: string,
+  streamName: string,
+  attempts: number,
+): RetryLimitExceededError {
+  return new RetryLimitExceededError(
+    `${shardId} of stream ${streamName}: its reads were refused as not found ${attempts} times ` +
+      `(retryLimit) and ListShards, asked whether it is gone, failed: ${listingError.message}`,
+    { attempts, cause: listingError, context: { streamName, shardId } },
+  );
 }
 
 /** A shard refused as not found `attempts` times, yet `listed` by its stream or last seen `open`. */

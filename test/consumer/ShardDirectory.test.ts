@@ -171,3 +171,35 @@ test('counts listings started, the last successful one and changes of the shard 
   await dir.refresh(() => true);
   expect([dir.startedListings, dir.listedOrdinal, dir.changes]).toEqual([3, 3, 2]);
 });
+
+test('stop() aborts the listing under way and resolves once it ended: no back-off, no event after it', async () => {
+  let aborted = false;
+  let running = true;
+  const delays: number[] = [];
+  const events: ConsumerEvent[] = [];
+  const client = {
+    send: (_command: unknown, options?: { abortSignal?: AbortSignal }) =>
+      new Promise((_resolve, reject) =>
+        options?.abortSignal?.addEventListener('abort', () => {
+          aborted = true;
+          reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }));
+        }),
+      ),
+  } as unknown as KinesisClient;
+  const dir = new ShardDirectory(
+    client,
+    resolveConsumerOptions({ streamName: 'orders', iteratorType: 'TRIM_HORIZON' }),
+    (event) => events.push(event),
+    (ms) => {
+      delays.push(ms);
+      return Promise.resolve();
+    },
+  );
+  const listing = dir.refresh(() => running);
+  running = false;
+  await dir.stop();
+  expect(aborted).toBe(true);
+  expect(await listing).toBeUndefined();
+  expect(delays).toEqual([]);
+  expect(events).toEqual([]);
+});

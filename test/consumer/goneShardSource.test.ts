@@ -10,6 +10,8 @@ import type { RxjsKinesisError } from '../../src/errors/RxjsKinesisError.js';
 import { RetryLimitExceededError } from '../../src/kinesis/errors/RetryLimitExceededError.js';
 import { StreamNotFoundError } from '../../src/kinesis/errors/StreamNotFoundError.js';
 import { ThrottledError } from '../../src/kinesis/errors/ThrottledError.js';
+import { AccessDeniedError } from '../../src/kinesis/errors/AccessDeniedError.js';
+import { KinesisServiceError } from '../../src/kinesis/errors/KinesisServiceError.js';
 
 const SHARD = 'shardId-000000000000';
 
@@ -114,6 +116,35 @@ test('a stream gone (the listing fails, or throws) fails the reading with the er
     await settle();
     expect(calls).toEqual(['error:StreamNotFoundError']);
   }
+});
+
+test('a listing failing with a retriable error is no answer: read again, then fails naming the listing', async () => {
+  const starts: IteratorRequest[] = [];
+  const listing = new FakeListing([SHARD], () =>
+    Promise.resolve(new KinesisServiceError('ListShards: InternalFailure', { retriable: true })),
+  );
+  const { calls, errors, reading } = harness(failing(notFound(), starts), listing)();
+  reading.start();
+  await settle();
+  expect(starts).toHaveLength(3);
+  expect(calls).toEqual(['error:RetryLimitExceededError']);
+  const error = errors[0] as RetryLimitExceededError;
+  expect(error.retriable).toBe(false);
+  expect(error.cause).toBeInstanceOf(KinesisServiceError);
+  expect(error.context).toEqual({ streamName: 'orders', shardId: SHARD });
+  expect(error.message).toContain(
+    'ListShards, asked whether it is gone, failed: ListShards: InternalFailure',
+  );
+});
+
+test('a listing failing with another error fails the reading with that error', async () => {
+  const denied = new AccessDeniedError('not authorized to perform kinesis:ListShards');
+  const listing = new FakeListing([SHARD], () => Promise.resolve(denied));
+  const { calls, errors, reading } = harness(failing(notFound()), listing)();
+  reading.start();
+  await settle();
+  expect(calls).toEqual(['error:AccessDeniedError']);
+  expect(errors[0]).toBe(denied);
 });
 
 test('a shard still listed is read again with back-off, from after its last record, then fails', async () => {

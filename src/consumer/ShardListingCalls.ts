@@ -1,0 +1,54 @@
+import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
+import { callWithin } from '../kinesis/callWithin.js';
+import { listShards } from '../kinesis/listShards.js';
+import { callerClientDeadline, schedulerTimer } from './CallerClientDeadline.js';
+import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
+
+/**
+ * The ListShards calls of one consumer run (ShardDirectory's listings): through a client of the
+ * caller's own each has a deadline (see callerClientDeadline). stop() aborts the calls under way
+ * and resolves once they ended, so no call of the run outlives its stop (a listing shared by
+ * readings refused as not found can be under way when the consumer stops).
+ */
+export class ShardListingCalls {
+  private readonly aborting = new AbortController();
+  /** The calls under way, settled (never rejecting). */
+  private readonly underway = new Set<Promise<void>>();
+
+  constructor(
+    private readonly client: KinesisClient,
+    private readonly options: ResolvedConsumerOptions,
+  ) {}
+
+  /** Every shard of the stream. */
+  list(): Promise<Shard[]> {
+    const call = this.call();
+    const settled = call.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.underway.add(settled);
+    void settled.then(() => this.underway.delete(settled));
+    return call;
+  }
+
+  /** Aborts the calls under way (and any made later); resolves once they ended. */
+  async stop(): Promise<void> {
+    this.aborting.abort();
+    await Promise.all([...this.underway]);
+  }
+
+  private call(): Promise<Shard[]> {
+    const { address } = this.options;
+    const abortSignal = this.aborting.signal;
+    const deadline = callerClientDeadline(this.options);
+    if (deadline === undefined) return listShards(this.client, address, { abortSignal });
+    return callWithin((signal) => listShards(this.client, address, { abortSignal: signal }), {
+      timeoutMs: deadline.ms,
+      startTimer: schedulerTimer(deadline.scheduler),
+      abortSignal,
+      api: 'ListShards',
+      context: { streamName: address.streamName },
+    });
+  }
+}
