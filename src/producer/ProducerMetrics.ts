@@ -22,7 +22,10 @@ export interface ShardMetrics {
    * refused whole as invalid).
    */
   retries: number;
-  /** Items that ended failed (bad input, non-retriable error or retry limit). */
+  /**
+   * Items that ended failed (bad input, non-retriable error or retry limit), and items toKinesis()
+   * refused with `overflow: 'error'` for a full queue (under `unassigned`).
+   */
   failures: number;
 }
 
