@@ -59,7 +59,10 @@ export class ProducerMetrics {
   private queueBytes = 0;
   private readonly subject = new BehaviorSubject<ProducerMetricsSnapshot>(this.snapshot());
 
-  /** The current snapshot first, then a new one after every PutRecords answer. */
+  /**
+   * The current snapshot first, then a new one after every PutRecords answer, and after items
+   * failed that never reached a PutRecords call (the stream not found, its first shard map).
+   */
   readonly snapshots$: Observable<ProducerMetricsSnapshot> = this.subject.asObservable();
 
   /** @param listingsStarted How many shard listings were started so far (see ShardPredictor). */
