@@ -168,6 +168,10 @@ export type ConsumerEvent =
       readonly reason: 'ended' | 'paused';
       readonly afterSequenceNumber?: string;
     }
+  /**
+   * The checkpointer stored the position (a write it answered false to, its store holding a later
+   * position, is not one).
+   */
   | {
       readonly type: 'checkpoint-written';
       readonly shardId: string;

@@ -14,7 +14,12 @@ export interface ShardStats {
   readonly state: ShardReadState;
   readonly records: number;
   readonly bytes: number;
+  /**
+   * GetRecords calls answered with a page of records (with enhanced fan-out, subscription events);
+   * calls throttled or failed are not counted here (see `throttles` and `error-retried` events).
+   */
   readonly getRecordsCalls: number;
+  /** GetRecords and GetShardIterator calls throttled (one `throttled` event each). */
   readonly throttles: number;
   readonly millisBehindLatest?: number;
   /** The last emitted record. */

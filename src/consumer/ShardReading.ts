@@ -96,10 +96,11 @@ export class ShardReading extends ShardReadingLink {
       if (position === undefined || !this.progress.dirty || !this.owns || lease === undefined) return;
       if (this.distrusted) return;
       try {
-        await this.host.checkpointer.checkpoint(lease, position);
+        const stored = await this.host.checkpointer.checkpoint(lease, position);
         this.host.checkpointerOk?.();
         if (!this.live) return;
         this.progress.markWritten(position);
+        if (!stored) return; // the store holds a later position: nothing written, nothing to report
         this.counters.checkpoint = position;
         this.host.onEvent({ type: 'checkpoint-written', shardId: this.shardId, position });
       } catch (error) {
@@ -189,10 +190,7 @@ export class ShardReading extends ShardReadingLink {
     void this.stop();
   }
 
-  /**
-   * The consumer is stopping: read nothing more (no record, no end of shard), but keep the
-   * records in flight, their settlements and the lease until stop().
-   */
+  /** The consumer is stopping: read nothing more, but keep what is in flight and the lease until stop(). */
   quiesce(): void {
     if (this.current === 'reading') this.stopSource();
   }

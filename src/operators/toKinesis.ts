@@ -155,9 +155,12 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
         const error = queueFullErrorWithoutStack(item, itemIndex, engine.queuedItems, engine.queuedBytes, {
           streamName: engine.options.address.streamName,
         });
-        if (policies.overflow === 'drop-newest')
+        if (policies.overflow === 'drop-newest') {
           subscriber.next({ status: 'dropped', item, index: itemIndex, error });
-        else failedItem(item, itemIndex, error);
+          return;
+        }
+        engine.countRefused();
+        failedItem(item, itemIndex, error);
       };
       /** Accepts, refuses or fails one item of the source; reports of the last two go out at once. */
       const takeItem = (item: T) => {

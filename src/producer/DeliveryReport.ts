@@ -29,15 +29,15 @@ export interface DeliveredReport<T> {
   readonly possibleDuplicate: boolean;
 }
 
-/** An item that was accepted (or refused as bad input) and will never be delivered. */
+/** An item that was accepted (or refused as bad input or for a full queue) and will never be delivered. */
 export interface FailedReport<T> {
   readonly status: 'failed';
   readonly item: T;
   readonly index: number;
   /**
    * ItemSerializationError, InvalidPartitionKeyError, InvalidExplicitHashKeyError,
-   * ItemTooLargeError, DeliveryFailedError, DeliveryRetryLimitError, AfterFlushError or
-   * ProducerAbortedError.
+   * ItemTooLargeError, DeliveryFailedError, DeliveryRetryLimitError, AfterFlushError,
+   * ProducerAbortedError, or QueueFullError (toKinesis() with `overflow: 'error'`).
    */
   readonly error: RxjsKinesisError;
 }

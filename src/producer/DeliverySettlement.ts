@@ -64,8 +64,8 @@ function deliveredReport<T>(
 }
 
 /**
- * Reports and settlement of delivered records: counts them, publishes the metrics, runs
- * afterFlush, then reports every item delivered and settles it.
+ * Reports and settlement of delivered records: counts them, runs afterFlush, then reports every
+ * item delivered and settles it; the metrics are published once the items left the queue.
  */
 export class DeliverySettlement<T> {
   /** Settles the items of each call whose afterFlush has not finished. */
@@ -80,7 +80,10 @@ export class DeliverySettlement<T> {
     private readonly fatal: (error: RxjsKinesisError) => void,
   ) {}
 
-  /** Counts the delivered records, publishes the metrics, then reports and settles the items. */
+  /**
+   * Counts the delivered records, reports and settles the items, and publishes the metrics (with
+   * afterFlush: published when counted, and again once the items are settled).
+   */
   delivered(result: SendResult<T>): void {
     if (result.delivered.length === 0) {
       this.counters.publish();
@@ -121,6 +124,9 @@ export class DeliverySettlement<T> {
       for (const report of reports) this.hooks.report(report);
       for (const { record } of result.delivered) this.queue.countOutRecord(record.items);
       this.queue.settled();
+      // The items left the queue: a snapshot that still showed them there would be the last one
+      // until the next answer.
+      this.counters.publishIfChanged();
     };
     const { afterFlush } = this.options;
     if (afterFlush === undefined) return settle();
@@ -181,7 +187,6 @@ export class DeliverySettlement<T> {
     const delivered = result.delivered;
     for (const { record, shardId } of delivered)
       counters.addDelivered(shardId, record.items.length, record.record.size);
-    counters.publish();
     for (const { record, shardId, sequenceNumber } of delivered) {
       const { attempts, possibleDuplicate, items } = record;
       for (let position = 0; position < items.length; position += 1) {
@@ -200,5 +205,8 @@ export class DeliverySettlement<T> {
     }
     for (const { record } of delivered) queue.countOutRecord(record.items);
     queue.settled();
+    // Once the items left the queue: a snapshot never counts an item both delivered and queued
+    // (unless a report's subscriber stopped the engine, which published this state already).
+    counters.publishIfChanged();
   }
 }

@@ -74,6 +74,7 @@ export class ItemFailures<T> {
   failBroken(item: QueuedItem<T>, cause: RxjsKinesisError | undefined): void {
     const failed = [{ item: item.item, index: item.index }];
     this.failItems([item], new DeliveryFailedError(failed, 0, cause, this.context), UNASSIGNED_SHARD);
+    this.counters.publishIfChanged();
   }
 
   /** Fails items that never reached a shard (waiting for the first shard map) with `error`. */
@@ -90,6 +91,8 @@ export class ItemFailures<T> {
       : new DeliveryFailedError(failed, attempts, error, this.context);
     this.log('error', 'items failed', { items: failed.length, attempts, retryLimitReached, error });
     this.failItems(items, failure, UNASSIGNED_SHARD);
+    // No PutRecords answer follows to publish them (the stream was not found, say).
+    this.counters.publishIfChanged();
   }
 
   /**

@@ -26,21 +26,19 @@ import { forgetGoneShards } from './forgetGoneShards.js';
 import { RecordBatcher } from './RecordBatcher.js';
 import { digestOffloadFor, RecordDigests } from './RecordDigests.js';
 import { SendLoop } from './SendLoop.js';
-import { ShardPredictor } from './ShardPredictor.js';
+import { ShardPredictor, UNASSIGNED_SHARD } from './ShardPredictor.js';
 import { StreamStartup } from './StreamStartup.js';
 
 export type { ProducerEngineHooks } from './ProducerEngineHooks.js';
 
 /**
- * The producer: serializes and keys items, aggregates them per predicted shard, cuts PutRecords
- * batches (batchSize, maxRequestBytes, bufferTime), paces them with per-shard records/s and
- * bytes/s budgets, re-sends only failed entries with back-off, and reports every accepted item
- * once. Every timer runs on `options.scheduler`; nothing is awaited, so under a TestScheduler the
- * engine runs entirely in virtual time. Used by toKinesis() and by Producer.
- *
- * The engine orchestrates: ItemPreparer keys and serializes, ProducerQueue admits and settles,
- * StreamStartup waits for the stream, SendLoop sends and sorts answers, ItemFailures and
- * DeliverySettlement report.
+ * The producer: serializes and keys items, aggregates them per predicted shard, cuts PutRecords batches
+ * (batchSize, maxRequestBytes, bufferTime), paces them with per-shard records/s and bytes/s budgets,
+ * re-sends only failed entries with back-off, and reports every accepted item once. Every timer runs on
+ * `options.scheduler`; nothing is awaited, so under a TestScheduler the engine runs entirely in virtual
+ * time. Used by toKinesis() and by Producer. The engine orchestrates: ItemPreparer keys and serializes,
+ * ProducerQueue admits and settles, StreamStartup waits for the stream, SendLoop sends and sorts
+ * answers, ItemFailures and DeliverySettlement report.
  */
 export class ProducerEngine<T> {
   readonly options: ResolvedProducerOptions<T>;
@@ -68,6 +66,7 @@ export class ProducerEngine<T> {
   private readonly fullQueue: FullQueueRelease<T>;
   private readonly placer: ItemPlacer<T>;
   private readonly aborter: ProducerAbort<T>;
+  readonly metrics$: Observable<ProducerMetricsSnapshot> = this.counters.snapshots$;
   /** Engine work run from callbacks (a throw is fatal, never lost); afterTurn: once the turn ends. */
   readonly turns = new EngineTurns((error) =>
     this.fatal(producerFailure(error, this.options.address.streamName)),
@@ -211,8 +210,9 @@ export class ProducerEngine<T> {
     return this.counters.snapshot();
   }
 
-  get metrics$(): Observable<ProducerMetricsSnapshot> {
-    return this.counters.snapshots$;
+  /** An item toKinesis() refused for want of room (`overflow: 'error'`): reported failed, so counted. */
+  countRefused(): void {
+    this.counters.add(UNASSIGNED_SHARD, 'failures');
   }
 
   /**

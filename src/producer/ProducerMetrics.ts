@@ -22,7 +22,10 @@ export interface ShardMetrics {
    * refused whole as invalid).
    */
   retries: number;
-  /** Items that ended failed (bad input, non-retriable error or retry limit). */
+  /**
+   * Items that ended failed (bad input, non-retriable error or retry limit), and items toKinesis()
+   * refused with `overflow: 'error'` for a full queue (under `unassigned`).
+   */
   failures: number;
 }
 
@@ -56,7 +59,10 @@ export class ProducerMetrics {
   private queueBytes = 0;
   private readonly subject = new BehaviorSubject<ProducerMetricsSnapshot>(this.snapshot());
 
-  /** The current snapshot first, then a new one after every PutRecords answer. */
+  /**
+   * The current snapshot first, then a new one after every PutRecords answer, and after items
+   * failed that never reached a PutRecords call (the stream not found, its first shard map).
+   */
   readonly snapshots$: Observable<ProducerMetricsSnapshot> = this.subject.asObservable();
 
   /** @param listingsStarted How many shard listings were started so far (see ShardPredictor). */
