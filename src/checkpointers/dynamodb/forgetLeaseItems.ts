@@ -20,8 +20,8 @@ export async function forgetLeaseItems(
   const forgotten: string[] = [];
   for (const shardId of shardIds) {
     const gone = await serialized(shardId, async () => {
-      const at = context.options.now();
       const item = await context.store.get(table, streamName, shardId);
+      const at = context.options.now(); // after the answer (see acquireLeaseItem)
       if (item === undefined) return true;
       if (context.held.infoOf(table, streamName, item, at).owner !== undefined) return false;
       const reply = await context.store.deleteAtCounter(table, streamName, shardId, item[KCL.leaseCounter]);
