@@ -182,8 +182,8 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     return this.run('list leases', async () => {
       validateNonEmptyString(streamName, 'streamName');
       const table = await this.table(streamName);
-      const at = this.options.now();
       const items = await this.context.store.scan(table, streamName);
+      const at = this.options.now(); // after the answer (see acquireLeaseItem)
       return items.map((item) => this.context.held.infoOf(table, streamName, item, at)).sort(byShardId);
     });
   }

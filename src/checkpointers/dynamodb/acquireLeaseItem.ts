@@ -36,8 +36,10 @@ export async function acquireLeaseItem(
 ): Promise<Lease | undefined> {
   const { options, store, observations, held, handoffs, lostTakes } = context;
   const key = leaseKeyOf(table, streamName, shardId);
-  const readAt = options.now();
   const item = await store.get(table, streamName, shardId);
+  // The counter read is judged from when its answer came (it may have been written after the
+  // read was sent): its owner's deadline counts from when the owner sent the write.
+  const readAt = options.now();
   // Our own earlier take whose outcome was unknown landed, or a write through our lease landed
   // after that lease ran out: the lease is ours, take it again now.
   const ours = lostTakes.recognize(key, item, owner) || held.lateWriteOfExpired(key, item, owner);

@@ -21,9 +21,9 @@ export async function forgetLeaseItems(
   const forgotten: string[] = [];
   for (const shardId of shardIds) {
     const gone = await serialized(shardId, async () => {
-      const at = context.options.now();
       const key = leaseKeyOf(table, streamName, shardId);
       const item = await context.store.get(table, streamName, shardId);
+      const at = context.options.now(); // after the answer (see acquireLeaseItem)
       if (item !== undefined) {
         if (context.held.infoOf(table, streamName, item, at).owner !== undefined) return false;
         const reply = await context.store.deleteAtCounter(table, streamName, shardId, item[KCL.leaseCounter]);

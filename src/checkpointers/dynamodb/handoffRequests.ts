@@ -24,8 +24,8 @@ export async function recordHandoffRequest(
   /** The deadline our last write stored, when its condition failed (it may have landed all the same). */
   let unsettled: { deadline: number; at: number } | undefined;
   for (let attempt = 1; attempt <= REQUEST_ATTEMPTS; attempt += 1) {
-    const at = options.now();
     const item = await store.get(table, streamName, shardId);
+    const at = options.now(); // after the answer (see acquireLeaseItem)
     if (item === undefined) return { status: 'free' };
     const owner = held.liveOwnerOf(table, streamName, item, at);
     if (owner === undefined) return { status: 'free' };

@@ -20,9 +20,10 @@ export async function readLeaseSnapshot(
   validateNonEmptyString(streamName, 'streamName');
   const table = await tables.leaseTable(streamName);
   const workersTable = await tables.workersTable(streamName);
-  const at = options.now();
   const items = await store.scan(table, streamName);
-  const now = options.now();
+  // Counters are judged from when the answer came (see acquireLeaseItem).
+  const at = options.now();
+  const now = at;
   const { workers: liveWorkers, caps: workerCaps } = await workers.live(
     workersTable,
     streamName,
