@@ -61,7 +61,8 @@ export class ProducerMetrics {
 
   /**
    * The current snapshot first, then a new one after every PutRecords answer, and after items
-   * failed that never reached a PutRecords call (the stream not found, its first shard map).
+   * failed that never reached a PutRecords call (the stream not found, its first shard map, their
+   * record the aggregator could not close).
    */
   readonly snapshots$: Observable<ProducerMetricsSnapshot> = this.subject.asObservable();
 
