@@ -130,7 +130,7 @@ export class ProducerEngine<T> {
       this.queue.sizeFor(this.predictor.shardCount);
       forgetGoneShards(this.predictor, this.batcher, this.counters);
     };
-    this.failures = new ItemFailures<T>(address.streamName, this.counters, hooks, this.queue, log);
+    this.failures = new ItemFailures<T>(this.options, this.counters, hooks, this.queue, log);
     const settlement = new DeliverySettlement<T>(
       this.options,
       this.counters,

@@ -1,4 +1,4 @@
-import { BehaviorSubject, type Observable } from 'rxjs';
+import { BehaviorSubject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 
 /** Counters of one shard (or of the whole producer in `totals`). */
 export interface ShardMetrics {
@@ -65,6 +65,9 @@ export class ProducerMetrics {
    * record the aggregator could not close).
    */
   readonly snapshots$: Observable<ProducerMetricsSnapshot> = this.subject.asObservable();
+
+  /** The publish publishSoon() put off, if any. */
+  private later: Subscription | undefined;
 
   /** @param listingsStarted How many shard listings were started so far (see ShardPredictor). */
   constructor(private readonly listingsStarted: () => number = () => 0) {}
@@ -161,7 +164,22 @@ export class ProducerMetrics {
     if (changed) this.publish();
   }
 
+  /**
+   * publishIfChanged() now, and again in a task of `scheduler` (delay 0); calls made before that
+   * task runs (a flood of items failed one by one) wait for it instead of publishing each.
+   */
+  publishSoon(scheduler: SchedulerLike): void {
+    if (this.later !== undefined) return;
+    this.publishIfChanged();
+    this.later = scheduler.schedule(() => {
+      this.later = undefined;
+      this.publishIfChanged();
+    });
+  }
+
   complete(): void {
+    this.later?.unsubscribe();
+    this.later = undefined;
     this.subject.complete();
   }
 }
