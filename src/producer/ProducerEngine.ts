@@ -212,7 +212,7 @@ export class ProducerEngine<T> {
 
   /** An item toKinesis() refused for want of room (`overflow: 'error'`): reported failed, so counted. */
   countRefused(): void {
-    this.counters.add(UNASSIGNED_SHARD, 'failures');
+    this.counters.countUnaccepted(UNASSIGNED_SHARD, this.scheduler);
   }
 
   /**

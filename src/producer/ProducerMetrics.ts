@@ -62,7 +62,7 @@ export class ProducerMetrics {
   /**
    * The current snapshot first, then a new one after every PutRecords answer, and after items
    * failed that never reached a PutRecords call (the stream not found, its first shard map, their
-   * record the aggregator could not close).
+   * record the aggregator could not close, bad input, no room in the queue).
    */
   readonly snapshots$: Observable<ProducerMetricsSnapshot> = this.subject.asObservable();
 
@@ -75,6 +75,15 @@ export class ProducerMetrics {
   add(shardId: string, counter: Counter, amount = 1): void {
     this.shard(shardId)[counter] += amount;
     this.totals[counter] += amount;
+  }
+
+  /**
+   * Counts an item failed before it was accepted (bad input, no room in the queue) under `laneId`
+   * (`unassigned`), and publishes it soon (see publishSoon): no PutRecords answer may follow.
+   */
+  countUnaccepted(laneId: string, scheduler: SchedulerLike): void {
+    this.add(laneId, 'failures');
+    this.publishSoon(scheduler);
   }
 
   /** Counts one delivered record of `items` items and `bytes` bytes (one shard lookup). */
