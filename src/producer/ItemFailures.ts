@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
@@ -9,6 +10,7 @@ import { ProducerAbortedError } from './errors/ProducerAbortedError.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
 import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
 import type { ProducerMetrics } from './ProducerMetrics.js';
+import type { ResolvedProducerOptions } from './ProducerOptions.js';
 import type { ProducerQueue } from './ProducerQueue.js';
 import type { GivenUpRecord } from './PutRecordsSender.js';
 import type { RecordItems } from './RecordItems.js';
@@ -23,14 +25,17 @@ export class ItemFailures<T> {
   /** The context of a failure of items that reached no shard. */
   private readonly context: { readonly streamName: string };
 
+  private readonly scheduler: SchedulerLike;
+
   constructor(
-    streamName: string,
+    options: Pick<ResolvedProducerOptions<T>, 'address' | 'scheduler'>,
     private readonly counters: ProducerMetrics,
     private readonly hooks: ProducerEngineHooks<T>,
     private readonly queue: ProducerQueue<T>,
     private readonly log: (level: LogLevel, message: string, details: LogDetails) => void,
   ) {
-    this.context = { streamName };
+    this.context = { streamName: options.address.streamName };
+    this.scheduler = options.scheduler;
   }
 
   /** Reports `items` failed with `error` and settles them. */
@@ -74,7 +79,8 @@ export class ItemFailures<T> {
   failBroken(item: QueuedItem<T>, cause: RxjsKinesisError | undefined): void {
     const failed = [{ item: item.item, index: item.index }];
     this.failItems([item], new DeliveryFailedError(failed, 0, cause, this.context), UNASSIGNED_SHARD);
-    this.counters.publishIfChanged();
+    // Items put one by one into a producer that cannot write: not a snapshot per item.
+    this.counters.publishSoon(this.scheduler);
   }
 
   /** Fails items that never reached a shard (waiting for the first shard map) with `error`. */

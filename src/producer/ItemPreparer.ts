@@ -60,7 +60,7 @@ export class ItemPreparer<T> {
     try {
       return this.prepareOrThrow(item, index);
     } catch (error) {
-      this.counters.add(UNASSIGNED_SHARD, 'failures');
+      this.counters.countUnaccepted(UNASSIGNED_SHARD, this.options.scheduler);
       throw error;
     }
   }

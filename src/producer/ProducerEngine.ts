@@ -130,7 +130,7 @@ export class ProducerEngine<T> {
       this.queue.sizeFor(this.predictor.shardCount);
       forgetGoneShards(this.predictor, this.batcher, this.counters);
     };
-    this.failures = new ItemFailures<T>(address.streamName, this.counters, hooks, this.queue, log);
+    this.failures = new ItemFailures<T>(this.options, this.counters, hooks, this.queue, log);
     const settlement = new DeliverySettlement<T>(
       this.options,
       this.counters,
@@ -212,7 +212,7 @@ export class ProducerEngine<T> {
 
   /** An item toKinesis() refused for want of room (`overflow: 'error'`): reported failed, so counted. */
   countRefused(): void {
-    this.counters.add(UNASSIGNED_SHARD, 'failures');
+    this.counters.countUnaccepted(UNASSIGNED_SHARD, this.scheduler);
   }
 
   /**

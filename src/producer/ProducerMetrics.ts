@@ -1,4 +1,4 @@
-import { BehaviorSubject, type Observable } from 'rxjs';
+import { BehaviorSubject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
 
 /** Counters of one shard (or of the whole producer in `totals`). */
 export interface ShardMetrics {
@@ -61,9 +61,13 @@ export class ProducerMetrics {
 
   /**
    * The current snapshot first, then a new one after every PutRecords answer, and after items
-   * failed that never reached a PutRecords call (the stream not found, its first shard map).
+   * failed that never reached a PutRecords call (the stream not found, its first shard map, their
+   * record the aggregator could not close, bad input, no room in the queue).
    */
   readonly snapshots$: Observable<ProducerMetricsSnapshot> = this.subject.asObservable();
+
+  /** The publish publishSoon() put off, if any. */
+  private later: Subscription | undefined;
 
   /** @param listingsStarted How many shard listings were started so far (see ShardPredictor). */
   constructor(private readonly listingsStarted: () => number = () => 0) {}
@@ -71,6 +75,15 @@ export class ProducerMetrics {
   add(shardId: string, counter: Counter, amount = 1): void {
     this.shard(shardId)[counter] += amount;
     this.totals[counter] += amount;
+  }
+
+  /**
+   * Counts an item failed before it was accepted (bad input, no room in the queue) under `laneId`
+   * (`unassigned`), and publishes it soon (see publishSoon): no PutRecords answer may follow.
+   */
+  countUnaccepted(laneId: string, scheduler: SchedulerLike): void {
+    this.add(laneId, 'failures');
+    this.publishSoon(scheduler);
   }
 
   /** Counts one delivered record of `items` items and `bytes` bytes (one shard lookup). */
@@ -160,7 +173,22 @@ export class ProducerMetrics {
     if (changed) this.publish();
   }
 
+  /**
+   * publishIfChanged() now, and again in a task of `scheduler` (delay 0); calls made before that
+   * task runs (a flood of items failed one by one) wait for it instead of publishing each.
+   */
+  publishSoon(scheduler: SchedulerLike): void {
+    if (this.later !== undefined) return;
+    this.publishIfChanged();
+    this.later = scheduler.schedule(() => {
+      this.later = undefined;
+      this.publishIfChanged();
+    });
+  }
+
   complete(): void {
+    this.later?.unsubscribe();
+    this.later = undefined;
     this.subject.complete();
   }
 }

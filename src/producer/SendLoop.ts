@@ -143,6 +143,8 @@ export class SendLoop<T> {
     for (const { items, laneId, error } of this.batcher.takeBroken()) {
       this.failures.failUnbuilt(items, error, laneId);
     }
+    // They never reach a PutRecords call, whose answer would publish them.
+    this.counters.publishIfChanged();
   }
 
   /**

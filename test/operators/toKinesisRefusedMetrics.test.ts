@@ -34,6 +34,28 @@ describe('toKinesis() metrics of items a full queue refused', () => {
     expect(last?.shards['unassigned']?.failures).toBe(failed.length);
   });
 
+  it('publishes a flood of refused items in a few snapshots, not one per item', async () => {
+    const streamName = uniqueStreamName('refused-flood');
+    await kinesis.createStream(streamName, 1);
+    const snapshots: ProducerMetricsSnapshot[] = [];
+    const reports = await lastValueFrom(
+      range(0, 5000).pipe(
+        toKinesis<number>({
+          streamName,
+          client: kinesis.createClient(),
+          maxQueueSize: 10,
+          onFailure: 'emit',
+          metricsObserver: { next: (snapshot) => snapshots.push(snapshot) },
+        }),
+        toArray(),
+      ),
+    );
+    const failed = reports.filter((report) => report.status === 'failed').length;
+    expect(failed).toBeGreaterThan(4000);
+    expect(snapshots.length).toBeLessThan(50);
+    expect(snapshots[snapshots.length - 1]?.totals.failures).toBe(failed);
+  });
+
   it("does not count items dropped with overflow 'drop-newest' (they were never accepted)", async () => {
     const streamName = uniqueStreamName('dropped-metrics');
     await kinesis.createStream(streamName, 1);
