@@ -13,7 +13,8 @@ import { retryRedisCall } from './retryRedisCall.js';
  * How a RedisCheckpointer talks to Redis: through the client it was given, or a connection it
  * opens from a URL (and closes). Every call is retried on transient failures, never longer than
  * `callTimeout`, and refused once the checkpointer is closed. READONLY is transient (a failover),
- * unless the URL's server stays a replica for longer than `sessionTimeout`: RedisReplicaError.
+ * unless the URL's server, never seen a primary, stays a replica for longer than `sessionTimeout`:
+ * RedisReplicaError.
  */
 export class RedisCaller {
   readonly redis: RedisClient;
@@ -131,7 +132,8 @@ export class RedisCaller {
 
   /**
    * After a READONLY reply, asks the server its ROLE: how long it has been a replica when that is
-   * longer than a failover takes (sessionTimeout), else undefined (also when ROLE fails).
+   * longer than sessionTimeout and it was never seen a primary (see ReplicaWatch), else undefined
+   * (also when ROLE fails).
    */
   private async replicaFor(connection: RedisConnection): Promise<number | undefined> {
     const reply: unknown = await connection.client.call('ROLE').catch(() => undefined);

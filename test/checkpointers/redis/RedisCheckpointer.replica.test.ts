@@ -1,8 +1,8 @@
 // A URL that names a replica answers READONLY to every write, as a primary demoted by a failover
 // does for a while. The checkpointer asks ROLE after a READONLY: a server that stays a replica for
 // longer than sessionTimeout is a configuration error (RedisReplicaError, not retriable, naming
-// the host without the URL's user info); a failover (the replica promoted, or the primary demoted
-// and back) keeps working. The "Redis connection failing" warning does not repeat at each retry.
+// the host without the URL's user info) when no write ever went through it; a failover (the
+// replica promoted, or the primary demoted and back, for however long) keeps working. The "Redis connection failing" warning does not repeat at each retry.
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
@@ -145,6 +145,29 @@ it('keeps working through failovers: the replica promoted, then demoted and prom
       await expect(checkpointer.getCheckpoint('orders', 'shardId-000000000000')).resolves.toBeUndefined();
     }
     expect(replicaMs).toBeGreaterThan(SESSION_MS);
+  } finally {
+    await checkpointer.close();
+    if ((await roleOf()) !== 'master') await promote();
+  }
+});
+
+it('retries a primary demoted for longer than sessionTimeout (a slow failover), then works again', async () => {
+  // The URL names the primary; a failover demotes it and the URL's name moves to the promoted
+  // replica only later (DNS): READONLY for longer than a short sessionTimeout, not a misconfiguration.
+  const checkpointer = open();
+  try {
+    await expect(checkpointer.heartbeat('orders', 'worker-1')).resolves.toEqual(expect.any(Number));
+    await demote();
+    const from = Date.now();
+    while (Date.now() - from < SESSION_MS * 1.5) {
+      const error = await checkpointer.heartbeat('orders', 'worker-1').then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(RedisUnavailableError);
+    }
+    await promote();
+    await expect(checkpointer.heartbeat('orders', 'worker-1')).resolves.toEqual(expect.any(Number));
   } finally {
     await checkpointer.close();
     if ((await roleOf()) !== 'master') await promote();
