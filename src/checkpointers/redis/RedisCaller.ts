@@ -133,11 +133,15 @@ export class RedisCaller {
   /**
    * After a READONLY reply, asks the server its ROLE: how long it has been a replica when that is
    * longer than sessionTimeout and it was never seen a primary (see ReplicaWatch), else undefined
-   * (also when ROLE fails).
+   * (also when ROLE fails for a lost connection; ROLE refused or renamed away leaves READONLY).
    */
   private async replicaFor(connection: RedisConnection): Promise<number | undefined> {
-    const reply: unknown = await connection.client.call('ROLE').catch(() => undefined);
-    return this.replicas.sawRole(Array.isArray(reply) ? reply[0] : undefined);
+    const role: unknown = await connection.client.call('ROLE').then(
+      (reply) => (Array.isArray(reply) ? (reply as unknown[])[0] : undefined),
+      // ROLE refused (an ACL without it) or renamed away: READONLY alone says it is a replica.
+      (error: unknown) => (isCommandRefused(error) ? 'replica' : undefined),
+    );
+    return this.replicas.sawRole(role);
   }
 
   /**
@@ -159,6 +163,15 @@ export class RedisCaller {
 }
 
 /** A READONLY reply: the connection reaches a replica (a failover demoted its server). */
+/** The server refused a command it does not know or the user may not run (not a lost connection). */
+function isCommandRefused(error: unknown): boolean {
+  return (
+    isError(error) &&
+    error.name === 'ReplyError' &&
+    (error.message.startsWith('NOPERM') || error.message.startsWith('ERR unknown command'))
+  );
+}
+
 function isReadOnlyReply(error: unknown): error is Error {
   return isError(error) && error.name === 'ReplyError' && error.message.startsWith('READONLY');
 }

@@ -174,6 +174,38 @@ it('retries a primary demoted for longer than sessionTimeout (a slow failover), 
   }
 });
 
+it.each([
+  ['renamed away', ['--rename-command', 'ROLE', '']],
+  ['refused by the ACL', ['--user', 'default', 'on', 'nopass', '~*', '&*', '+@all', '-role']],
+])('fails with RedisReplicaError past sessionTimeout also when ROLE is %s', async (_name, args) => {
+  // READONLY alone says the server is a replica: ROLE only tells a failover just over apart.
+  const restricted = await startRedisServer({
+    args: ['--masterauth', PASSWORD, '--replicaof', '127.0.0.1', String(primary.port), ...args],
+  });
+  const checkpointer = new RedisCheckpointer({
+    redis: `redis://127.0.0.1:${restricted.port}`,
+    name: 'replica',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: SESSION_MS,
+  });
+  try {
+    const startedAt = Date.now();
+    let error: unknown;
+    for (;;) {
+      error = await checkpointer.heartbeat('orders', 'worker-1').then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      if (!(error instanceof RedisUnavailableError)) break;
+      if (Date.now() - startedAt > 20_000) break;
+    }
+    expect(error).toBeInstanceOf(RedisReplicaError);
+  } finally {
+    await checkpointer.close();
+    await restricted.close();
+  }
+});
+
 it('stops a consumer whose checkpointer URL names a replica, rather than retrying for ever', async () => {
   await demote();
   const kinesis = await startTestKinesis();
