@@ -1,5 +1,6 @@
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
 import { isError } from '../../errors/redact.js';
+import { redisReplyMessage } from './redisReplyMessage.js';
 import { writeLog } from '../../logging/writeLog.js';
 import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
 import type { RedisClient } from './RedisClient.js';
@@ -162,7 +163,6 @@ export class RedisCaller {
   }
 }
 
-/** A READONLY reply: the connection reaches a replica (a failover demoted its server). */
 /** The server refused a command it does not know or the user may not run (not a lost connection). */
 function isCommandRefused(error: unknown): boolean {
   return (
@@ -172,6 +172,10 @@ function isCommandRefused(error: unknown): boolean {
   );
 }
 
+/**
+ * A READONLY reply, also from a script on Redis up to 6.2: the connection reaches a replica (a
+ * failover demoted its server).
+ */
 function isReadOnlyReply(error: unknown): error is Error {
-  return isError(error) && error.name === 'ReplyError' && error.message.startsWith('READONLY');
+  return redisReplyMessage(error)?.startsWith('READONLY ') === true;
 }
