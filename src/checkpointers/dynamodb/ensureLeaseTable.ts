@@ -8,7 +8,22 @@ import { KCL } from './kclLeaseItem.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
 import { untilClosed } from './untilClosed.js';
 
+/** The first poll for ACTIVE; each next one waits twice as long, up to ACTIVE_POLL_MAX_MS. */
 const ACTIVE_POLL_MS = 100;
+const ACTIVE_POLL_MAX_MS = 500;
+/**
+ * How long one call waits for a table to become ACTIVE. Creating one takes DynamoDB 10–20 s or
+ * more, the lease table and then the workers table: a consumer's first start waits for both, which
+ * no retry within its `checkpointerTimeoutMs` would outlast if every call gave up after its
+ * `callTimeout`. Only the first calls on a table wait (a table found usable is remembered), before
+ * any lease of it is held, so no lease deadline depends on them.
+ */
+export const TABLE_ACTIVE_WAIT_MS = 120_000;
+/**
+ * The least budget a DescribeTable of the wait for ACTIVE is sent with: less (a sleep that overran,
+ * a slow poll) would abort it, an error logged and thrown in place of LeaseTableNotActiveError.
+ */
+const MIN_DESCRIBE_MS = 200;
 /** A table being updated (capacity, billing mode, an index) serves reads and writes, as the KCL uses it. */
 const USABLE = new Set(['ACTIVE', 'UPDATING']);
 
@@ -21,9 +36,10 @@ function named(error: unknown, name: string): boolean {
  * on-demand billing, as the KCL does) when `create`, else fails with LeaseTableMissingError; an
  * existing table keyed otherwise fails with LeaseTableKeyError. A table being deleted is waited for
  * and, once gone, created again (or LeaseTableMissingError).
- * The whole of it, requests and waits for the table to become ACTIVE, takes at most the budget of
- * one call (`policy.callTimeout`), then fails with LeaseTableNotActiveError (retriable: a later
- * call waits again). It ends at once when `closing` is aborted, failing with its reason.
+ * The whole of it, requests and waits for the table to become ACTIVE, takes at most
+ * TABLE_ACTIVE_WAIT_MS (or `policy.callTimeout` when longer; each request at most `callTimeout`),
+ * then fails with LeaseTableNotActiveError (retriable: a later call waits again). It ends at once
+ * when `closing` is aborted, failing with its reason.
  */
 export async function ensureLeaseTable(
   sdk: DynamoDBModule,
@@ -36,9 +52,12 @@ export async function ensureLeaseTable(
   closing?: AbortSignal,
 ): Promise<void> {
   const startedAt = now();
-  const giveUpAt = startedAt + policy.callTimeout;
-  // Each request gets what is left of the budget.
-  const budget = (): DynamoDBCallPolicy => ({ ...policy, callTimeout: Math.max(1, giveUpAt - now()) });
+  const giveUpAt = startedAt + Math.max(policy.callTimeout, TABLE_ACTIVE_WAIT_MS);
+  // Each request gets its callTimeout, or what is left of the wait when less.
+  const budget = (): DynamoDBCallPolicy => ({
+    ...policy,
+    callTimeout: Math.max(1, Math.min(policy.callTimeout, giveUpAt - now())),
+  });
   const what = { tableName, context: { streamName } };
   const describe = () =>
     untilClosed(
@@ -81,17 +100,23 @@ export async function ensureLeaseTable(
     status = await describe();
   }
   let deleting = false;
+  let pollMs = ACTIVE_POLL_MS;
+  const notActive = (last: Exclude<typeof status, undefined>) =>
+    new LeaseTableNotActiveError(
+      tableName,
+      streamName,
+      last === 'missing' ? 'missing' : (last.Table?.TableStatus ?? 'without a status'),
+      now() - startedAt,
+    );
   while (status === 'missing' || !USABLE.has(status.Table?.TableStatus ?? '')) {
     // No time left for another poll and its DescribeTable.
-    if (giveUpAt - now() <= ACTIVE_POLL_MS)
-      throw new LeaseTableNotActiveError(
-        tableName,
-        streamName,
-        status === 'missing' ? 'missing' : (status.Table?.TableStatus ?? 'without a status'),
-        now() - startedAt,
-      );
+    pollMs = Math.min(pollMs, giveUpAt - now() - MIN_DESCRIBE_MS);
+    if (pollMs <= 0) throw notActive(status);
     closing?.throwIfAborted();
-    await untilClosed(policy.sleep(ACTIVE_POLL_MS), closing);
+    await untilClosed(policy.sleep(pollMs), closing);
+    pollMs = Math.min(2 * pollMs, ACTIVE_POLL_MAX_MS);
+    // The sleep overran what was left for the DescribeTable.
+    if (giveUpAt - now() < MIN_DESCRIBE_MS) throw notActive(status);
     if (status !== 'missing') deleting = status.Table?.TableStatus === 'DELETING';
     status = await describe();
     // A table that was being deleted is gone: created again (a new table may still read as missing).

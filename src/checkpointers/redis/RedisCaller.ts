@@ -1,5 +1,6 @@
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
 import { isError } from '../../errors/redact.js';
+import { redisReplyMessage } from './redisReplyMessage.js';
 import { writeLog } from '../../logging/writeLog.js';
 import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
 import type { RedisClient } from './RedisClient.js';
@@ -13,7 +14,8 @@ import { retryRedisCall } from './retryRedisCall.js';
  * How a RedisCheckpointer talks to Redis: through the client it was given, or a connection it
  * opens from a URL (and closes). Every call is retried on transient failures, never longer than
  * `callTimeout`, and refused once the checkpointer is closed. READONLY is transient (a failover),
- * unless the URL's server stays a replica for longer than `sessionTimeout`: RedisReplicaError.
+ * unless the URL's server, never seen a primary, stays a replica for longer than `sessionTimeout`:
+ * RedisReplicaError.
  */
 export class RedisCaller {
   readonly redis: RedisClient;
@@ -131,11 +133,16 @@ export class RedisCaller {
 
   /**
    * After a READONLY reply, asks the server its ROLE: how long it has been a replica when that is
-   * longer than a failover takes (sessionTimeout), else undefined (also when ROLE fails).
+   * longer than sessionTimeout and it was never seen a primary (see ReplicaWatch), else undefined
+   * (also when ROLE fails for a lost connection; ROLE refused or renamed away leaves READONLY).
    */
   private async replicaFor(connection: RedisConnection): Promise<number | undefined> {
-    const reply: unknown = await connection.client.call('ROLE').catch(() => undefined);
-    return this.replicas.sawRole(Array.isArray(reply) ? reply[0] : undefined);
+    const role: unknown = await connection.client.call('ROLE').then(
+      (reply) => (Array.isArray(reply) ? (reply as unknown[])[0] : undefined),
+      // ROLE refused (an ACL without it) or renamed away: READONLY alone says it is a replica.
+      (error: unknown) => (isCommandRefused(error) ? 'replica' : undefined),
+    );
+    return this.replicas.sawRole(role);
   }
 
   /**
@@ -156,7 +163,19 @@ export class RedisCaller {
   }
 }
 
-/** A READONLY reply: the connection reaches a replica (a failover demoted its server). */
+/** The server refused a command it does not know or the user may not run (not a lost connection). */
+function isCommandRefused(error: unknown): boolean {
+  return (
+    isError(error) &&
+    error.name === 'ReplyError' &&
+    (error.message.startsWith('NOPERM') || error.message.startsWith('ERR unknown command'))
+  );
+}
+
+/**
+ * A READONLY reply, also from a script on Redis up to 6.2: the connection reaches a replica (a
+ * failover demoted its server).
+ */
 function isReadOnlyReply(error: unknown): error is Error {
-  return isError(error) && error.name === 'ReplyError' && error.message.startsWith('READONLY');
+  return redisReplyMessage(error)?.startsWith('READONLY ') === true;
 }

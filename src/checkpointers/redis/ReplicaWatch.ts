@@ -1,14 +1,18 @@
 /**
  * How long the server a RedisCheckpointer's URL names has been a replica, as the ROLE asked after
- * each READONLY reply says. A failover makes a primary a replica for a while (or the URL's name
- * moves to the promoted replica); a URL that names a replica keeps it one for good. A sighting
- * starts a spell; the spell ends when ROLE says master, when a write went through (a heartbeat,
- * which always writes), or when no replica was seen for `boundMs` (a later failover starts
- * afresh). Bounded: two numbers.
+ * each READONLY reply says. A URL that names a replica keeps it one for good, and no write ever
+ * goes through: that is reported once the spell lasts `boundMs`. Once the URL's server was seen a
+ * primary (a write went through, a heartbeat, which always writes, or ROLE said master), a replica
+ * is a failover (the primary demoted, the URL's name not yet moved to the promoted replica), which
+ * takes as long as the deployment's failover and DNS take, longer than a short sessionTimeout: it
+ * is never reported, and the calls stay retriable as through any outage. A sighting starts a
+ * spell; the spell ends when no replica was seen for `boundMs`. Bounded: two numbers and a flag.
  */
 export class ReplicaWatch {
   private since: number | undefined;
   private lastSeen: number | undefined;
+  /** A write went through, or ROLE said master: the URL names a primary, failovers aside. */
+  private primarySeen = false;
 
   constructor(
     private readonly boundMs: number,
@@ -17,7 +21,8 @@ export class ReplicaWatch {
 
   /**
    * ROLE's first element after a READONLY reply. Returns how long the server has been a replica
-   * when that is `boundMs` or more (a configuration error, not a failover); else undefined.
+   * when that is `boundMs` or more and it was never seen a primary (a configuration error, not a
+   * failover); else undefined.
    */
   sawRole(role: unknown): number | undefined {
     if (role === 'master') {
@@ -30,11 +35,12 @@ export class ReplicaWatch {
       this.since = at;
     this.lastSeen = at;
     const replicaForMs = at - this.since;
-    return replicaForMs >= this.boundMs ? replicaForMs : undefined;
+    return !this.primarySeen && replicaForMs >= this.boundMs ? replicaForMs : undefined;
   }
 
   /** A write went through: the server is a primary (again). */
   wrote(): void {
+    this.primarySeen = true;
     this.since = undefined;
     this.lastSeen = undefined;
   }

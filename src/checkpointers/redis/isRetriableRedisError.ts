@@ -1,5 +1,6 @@
 import { isError } from '../../errors/redact.js';
 import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
+import { redisReplyMessage } from './redisReplyMessage.js';
 
 /** Error replies that mean "not now" rather than "never". */
 const TRANSIENT_REPLIES = [
@@ -21,14 +22,8 @@ const TRANSIENT_REPLIES = [
  */
 export function isRetriableRedisError(error: unknown): boolean {
   if (error instanceof RxjsKinesisError) return error.retriable;
-  if (isReplyError(error)) {
-    const message = (error as Error).message;
-    return TRANSIENT_REPLIES.some((code) => message.startsWith(code));
-  }
+  // A script's command refused so on Redis up to 6.2 (say, READONLY) counts as that reply.
+  const message = redisReplyMessage(error);
+  if (message !== undefined) return TRANSIENT_REPLIES.some((code) => message.startsWith(code));
   return isError(error);
-}
-
-/** An error reply from the server (ioredis raises them as `ReplyError`). */
-function isReplyError(error: unknown): boolean {
-  return isError(error) && error.name === 'ReplyError';
 }

@@ -1,7 +1,7 @@
 // A lease table being updated (UPDATING: a capacity change, a billing-mode switch, an index being
 // added) serves reads and writes, and the KCL uses it as it is: so does the checkpointer. A table
-// still being created is waited for, but not past callTimeout nor close(); one being deleted is
-// created again once gone (when the checkpointer may create tables).
+// still being created is waited for (up to 120 s, longer than callTimeout) but not past close();
+// one being deleted is created again once gone (when the checkpointer may create tables).
 import {
   CreateTableCommand,
   DeleteTableCommand,
@@ -12,6 +12,7 @@ import {
 import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import { LeaseTableNotActiveError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableNotActiveError.js';
 import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
+import { CaptureLogger } from '../../support/captureLogger.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
 
 const STREAM = 'orders';
@@ -176,52 +177,83 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
     }
   });
 
-  it('gives up on a table that stays CREATING after callTimeout, retriably; a later call waits again', async () => {
-    // Tables of this server stay CREATING far longer than the checkpointer's (virtual) wait.
-    const creating = await startTestDynamoDB({ createTableMs: 3_000 });
-    const table = uniqueTableName('stuck');
-    let clock = Date.now();
-    const startedAt = clock;
+  it('waits past callTimeout for a table being created, as creating one on AWS takes 10-20 s', async () => {
+    // A consumer's first start: every call that gave up after its callTimeout (failoverTimeMs / 2,
+    // 5 s) kept a consumer from starting until its checkpointerTimeoutMs (30 s) ran out.
+    const creating = await startTestDynamoDB({ createTableMs: 2_500 });
+    const table = uniqueTableName('slow');
     const checkpointer = new DynamoDBCheckpointer({
       endpoint: creating.endpoint,
       region: creating.region,
       credentials: creating.credentials,
       tableName: table,
-      callTimeout: 2_000,
-      now: () => clock,
-      sleep: async (ms) => {
-        clock += ms;
-        await new Promise((resolve) => setTimeout(resolve, 1));
-      },
+      callTimeout: 500,
     });
-    const reader = creating.createClient();
     try {
-      const error = await checkpointer.getCheckpoint(STREAM, SHARD).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(LeaseTableNotActiveError);
-      const notActive = error as LeaseTableNotActiveError;
-      expect(notActive.retriable).toBe(true);
-      expect(notActive.status).toBe('CREATING');
-      expect(notActive.tableName).toBe(table);
-      expect(notActive.message).toContain(
-        `DynamoDB table "${table}" (stream ${STREAM}) is still CREATING, not ACTIVE, after`,
-      );
-      // The budget of one call (less the 100 ms a last poll would take), not the 120 s it used to wait.
-      expect(notActive.waitedMs).toBeGreaterThanOrEqual(2_000 - 200);
-      expect(clock - startedAt).toBeLessThanOrEqual(2_000);
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const { Table } = await reader.send(new DescribeTableCommand({ TableName: table }));
-        if (Table?.TableStatus === 'ACTIVE') break;
-        if (Date.now() > deadline) throw new Error(`table ${table} not ACTIVE within 60 s`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      // The failed wait is not remembered: the next call finds the table ACTIVE.
       await expect(checkpointer.getCheckpoint(STREAM, SHARD)).resolves.toBeUndefined();
+      await expect(checkpointer.liveWorkers(STREAM)).resolves.toEqual([]);
     } finally {
       await checkpointer.close();
       await creating.close();
     }
   });
+
+  it.each([
+    ['its polls end on time', 0],
+    ['a poll sleeps longer than asked (a loaded machine)', 150],
+  ])(
+    'gives up on a table that stays CREATING for 120 s, retriably, when %s; a later call waits again',
+    async (_name, overrunMs) => {
+      // Tables of this server stay CREATING far longer than the checkpointer's (virtual) wait.
+      const creating = await startTestDynamoDB({ createTableMs: 3_000 });
+      const table = uniqueTableName('stuck');
+      let clock = Date.now();
+      const startedAt = clock;
+      const logger = new CaptureLogger();
+      const checkpointer = new DynamoDBCheckpointer({
+        endpoint: creating.endpoint,
+        region: creating.region,
+        credentials: creating.credentials,
+        tableName: table,
+        callTimeout: 2_000,
+        logger,
+        now: () => clock,
+        sleep: async (ms) => {
+          clock += ms + overrunMs;
+          await new Promise((resolve) => setTimeout(resolve, 1));
+        },
+      });
+      const reader = creating.createClient();
+      try {
+        const error = await checkpointer.getCheckpoint(STREAM, SHARD).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(LeaseTableNotActiveError);
+        const notActive = error as LeaseTableNotActiveError;
+        expect(notActive.retriable).toBe(true);
+        expect(notActive.status).toBe('CREATING');
+        expect(notActive.tableName).toBe(table);
+        expect(notActive.message).toContain(
+          `DynamoDB table "${table}" (stream ${STREAM}) is still CREATING, not ACTIVE, after`,
+        );
+        // The table wait (less a last poll and its DescribeTable), not callTimeout, and no more.
+        expect(notActive.waitedMs).toBeGreaterThanOrEqual(120_000 - 1_500);
+        expect(clock - startedAt).toBeLessThanOrEqual(120_000);
+        // No DescribeTable was sent with too little time left, aborted and logged as failed.
+        expect(logger.messages('error')).toEqual([]);
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const { Table } = await reader.send(new DescribeTableCommand({ TableName: table }));
+          if (Table?.TableStatus === 'ACTIVE') break;
+          if (Date.now() > deadline) throw new Error(`table ${table} not ACTIVE within 60 s`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        // The failed wait is not remembered: the next call finds the table ACTIVE.
+        await expect(checkpointer.getCheckpoint(STREAM, SHARD)).resolves.toBeUndefined();
+      } finally {
+        await checkpointer.close();
+        await creating.close();
+      }
+    },
+  );
 
   it("ends the wait for a table being created at close(), even while a sleep of the caller's own is pending", async () => {
     const creating = await startTestDynamoDB({ createTableMs: 5_000 });

@@ -1,8 +1,8 @@
 // A URL that names a replica answers READONLY to every write, as a primary demoted by a failover
 // does for a while. The checkpointer asks ROLE after a READONLY: a server that stays a replica for
 // longer than sessionTimeout is a configuration error (RedisReplicaError, not retriable, naming
-// the host without the URL's user info); a failover (the replica promoted, or the primary demoted
-// and back) keeps working. The "Redis connection failing" warning does not repeat at each retry.
+// the host without the URL's user info) when no write ever went through it; a failover (the
+// replica promoted, or the primary demoted and back, for however long) keeps working. The "Redis connection failing" warning does not repeat at each retry.
 import { randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
@@ -148,6 +148,61 @@ it('keeps working through failovers: the replica promoted, then demoted and prom
   } finally {
     await checkpointer.close();
     if ((await roleOf()) !== 'master') await promote();
+  }
+});
+
+it('retries a primary demoted for longer than sessionTimeout (a slow failover), then works again', async () => {
+  // The URL names the primary; a failover demotes it and the URL's name moves to the promoted
+  // replica only later (DNS): READONLY for longer than a short sessionTimeout, not a misconfiguration.
+  const checkpointer = open();
+  try {
+    await expect(checkpointer.heartbeat('orders', 'worker-1')).resolves.toEqual(expect.any(Number));
+    await demote();
+    const from = Date.now();
+    while (Date.now() - from < SESSION_MS * 1.5) {
+      const error = await checkpointer.heartbeat('orders', 'worker-1').then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(RedisUnavailableError);
+    }
+    await promote();
+    await expect(checkpointer.heartbeat('orders', 'worker-1')).resolves.toEqual(expect.any(Number));
+  } finally {
+    await checkpointer.close();
+    if ((await roleOf()) !== 'master') await promote();
+  }
+});
+
+it.each([
+  ['renamed away', ['--rename-command', 'ROLE', '']],
+  ['refused by the ACL', ['--user', 'default', 'on', 'nopass', '~*', '&*', '+@all', '-role']],
+])('fails with RedisReplicaError past sessionTimeout also when ROLE is %s', async (_name, args) => {
+  // READONLY alone says the server is a replica: ROLE only tells a failover just over apart.
+  const restricted = await startRedisServer({
+    args: ['--masterauth', PASSWORD, '--replicaof', '127.0.0.1', String(primary.port), ...args],
+  });
+  const checkpointer = new RedisCheckpointer({
+    redis: `redis://127.0.0.1:${restricted.port}`,
+    name: 'replica',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: SESSION_MS,
+  });
+  try {
+    const startedAt = Date.now();
+    let error: unknown;
+    for (;;) {
+      error = await checkpointer.heartbeat('orders', 'worker-1').then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      if (!(error instanceof RedisUnavailableError)) break;
+      if (Date.now() - startedAt > 20_000) break;
+    }
+    expect(error).toBeInstanceOf(RedisReplicaError);
+  } finally {
+    await checkpointer.close();
+    await restricted.close();
   }
 });
 

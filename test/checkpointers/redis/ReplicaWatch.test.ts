@@ -40,6 +40,19 @@ describe('ReplicaWatch', () => {
     expect(replicas.sawRole('slave')).toBeUndefined();
   });
 
+  it.each([
+    ['ROLE said master', (replicas: ReplicaWatch) => void replicas.sawRole('master')],
+    ['a write went through', (replicas: ReplicaWatch) => replicas.wrote()],
+  ])('never reports a server once %s: a later replica is a failover, however long', (_name, primary) => {
+    const { clock, replicas } = watch();
+    primary(replicas);
+    expect(replicas.sawRole('slave')).toBeUndefined();
+    for (let step = 0; step < 10; step += 1) {
+      clock.now += BOUND / 2;
+      expect(replicas.sawRole('slave')).toBeUndefined();
+    }
+  });
+
   it('ignores an unreadable ROLE answer', () => {
     const { clock, replicas } = watch();
     replicas.sawRole('slave');

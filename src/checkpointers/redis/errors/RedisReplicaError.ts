@@ -2,10 +2,11 @@ import { RxjsKinesisError, type ErrorContext } from '../../../errors/RxjsKinesis
 
 /**
  * The Redis server the checkpointer's URL names is a replica: it refused a write (READONLY) and,
- * asked (ROLE), said it is a replica, and it stayed one for longer than `sessionTimeout`. A
- * failover (a replica promoted, a primary demoted for a while) ends within that; a URL naming a
- * replica does not. Not retriable: point the checkpointer at the primary (or at a name that
- * follows failovers). `address` is `host:port`, without the URL's user info.
+ * asked (ROLE), said it is a replica, it stayed one for longer than `sessionTimeout`, and no write
+ * ever went through it from this checkpointer. A URL that named a primary before is going through
+ * a failover, however long it takes, and is only retried. Not retriable: point the checkpointer
+ * at the primary (or at a name that follows failovers). `address` is `host:port`, without the
+ * URL's user info.
  */
 export class RedisReplicaError extends RxjsKinesisError {
   readonly operation: string;
@@ -17,8 +18,8 @@ export class RedisReplicaError extends RxjsKinesisError {
   constructor(operation: string, address: string, replicaForMs: number, context: ErrorContext = {}) {
     super(
       `Redis at ${address} is a read-only replica (READONLY, and ROLE says so) and stayed one for ` +
-        `${replicaForMs} ms, longer than a failover (sessionTimeout): ${operation} cannot write there; ` +
-        'point the checkpointer at the primary',
+        `${replicaForMs} ms (sessionTimeout), and no write ever went through it: ${operation} cannot ` +
+        'write there; point the checkpointer at the primary',
       { retriable: false, context },
     );
     this.operation = operation;
