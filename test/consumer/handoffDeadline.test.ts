@@ -164,6 +164,9 @@ async function startOwner(view: DeadlineView) {
   const directory = {
     listing: false,
     has: () => true,
+    // What goneShardSource asks of a refused reading's shard (no read is refused here).
+    isOpen: () => true,
+    startedListings: 0,
     openShards: async () => ['s0', 's1'],
     startOf: async () => ({ iteratorType: 'TRIM_HORIZON' }),
     markStarted: () => undefined,
