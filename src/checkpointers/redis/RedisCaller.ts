@@ -81,10 +81,16 @@ export class RedisCaller {
               return result;
             } catch (error) {
               if (isReadOnlyReply(error)) {
-                const replicaForMs = await this.replicaFor(connection);
+                const replica = await this.replicaFor(connection);
                 connection.abandon(sentOn, error);
-                if (replicaForMs !== undefined)
-                  throw new RedisReplicaError(operation, connection.address, replicaForMs, context);
+                if (replica !== undefined)
+                  throw new RedisReplicaError(
+                    operation,
+                    connection.address,
+                    replica.replicaForMs,
+                    context,
+                    replica.roleRefused,
+                  );
               }
               throw connection.explain(error, operation, context);
             }
@@ -133,16 +139,24 @@ export class RedisCaller {
 
   /**
    * After a READONLY reply, asks the server its ROLE: how long it has been a replica when that is
-   * longer than sessionTimeout and it was never seen a primary (see ReplicaWatch), else undefined
-   * (also when ROLE fails for a lost connection; ROLE refused or renamed away leaves READONLY).
+   * longer than sessionTimeout and it was never seen a primary (see ReplicaWatch), and whether
+   * ROLE was refused, else undefined (also when ROLE fails for a lost connection; ROLE refused or
+   * renamed away leaves READONLY).
    */
-  private async replicaFor(connection: RedisConnection): Promise<number | undefined> {
+  private async replicaFor(
+    connection: RedisConnection,
+  ): Promise<{ readonly replicaForMs: number; readonly roleRefused: boolean } | undefined> {
+    let roleRefused = false;
     const role: unknown = await connection.client.call('ROLE').then(
       (reply) => (Array.isArray(reply) ? (reply as unknown[])[0] : undefined),
       // ROLE refused (an ACL without it) or renamed away: READONLY alone says it is a replica.
-      (error: unknown) => (isCommandRefused(error) ? 'replica' : undefined),
+      (error: unknown) => {
+        roleRefused = isCommandRefused(error);
+        return roleRefused ? 'replica' : undefined;
+      },
     );
-    return this.replicas.sawRole(role);
+    const replicaForMs = this.replicas.sawRole(role);
+    return replicaForMs === undefined ? undefined : { replicaForMs, roleRefused };
   }
 
   /**

@@ -97,6 +97,7 @@ it('fails with RedisReplicaError once the server stayed a replica past sessionTi
     expect(replicaError.address).toBe(`127.0.0.1:${replica.port}`);
     expect(replicaError.replicaForMs).toBeGreaterThanOrEqual(SESSION_MS);
     expect(replicaError.message).toContain(`Redis at 127.0.0.1:${replica.port} is a read-only replica`);
+    expect(replicaError.message).toContain('ROLE says so');
     expect(replicaError.message).toContain('point the checkpointer at the primary');
     expect(inspect(replicaError, { depth: Infinity })).not.toContain(PASSWORD);
     // Until then, READONLY was retried as a failover would be.
@@ -200,6 +201,9 @@ it.each([
       if (Date.now() - startedAt > 20_000) break;
     }
     expect(error).toBeInstanceOf(RedisReplicaError);
+    // ROLE said nothing: the message must not claim it did (it would send one to check ROLE).
+    expect((error as RedisReplicaError).message).not.toContain('ROLE says so');
+    expect((error as RedisReplicaError).message).toContain('ROLE could not be asked');
   } finally {
     await checkpointer.close();
     await restricted.close();
