@@ -19,21 +19,25 @@ export function throwIfAborted(signal: AbortSignal | undefined, context?: ErrorC
   if (signal?.aborted === true) throw abortedError(signal, context);
 }
 
-/** Settles like `promise`, or rejects with AbortedError as soon as `signal` aborts. */
+/**
+ * Settles like `promise`, or rejects as soon as `signal` aborts: with AbortedError, or with what
+ * `toError` makes of the signal (a caller whose signal's reason is already the error to give).
+ */
 export function raceWithAbort<T>(
   promise: Promise<T>,
   signal: AbortSignal | undefined,
   context?: ErrorContext,
+  toError: (signal: AbortSignal, context?: ErrorContext) => unknown = abortedError,
 ): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) {
     promise.catch(() => undefined);
-    return Promise.reject(abortedError(signal, context));
+    return Promise.reject(toError(signal, context));
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
       promise.catch(() => undefined);
-      reject(abortedError(signal, context));
+      reject(toError(signal, context));
     };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
