@@ -9,6 +9,7 @@ import { checkpoint } from '../../src/operators/checkpoint.js';
 import { untilActive } from '../local/untilActive.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { trimmingClient, type TrimmingHooks } from '../support/trimmingClient.js';
+import { until } from '../support/streamRecords.js';
 
 // A shard trimmed past the retention (after a split) while a consumer still has it in its
 // listing: its reads answer ResourceNotFoundException, as for a deleted stream. The consumer
@@ -28,14 +29,6 @@ afterAll(async () => {
 const PARENT = 'shardId-000000000000';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const text = (record: KinesisRecord) => Buffer.from(record.data).toString();
-
-async function until(done: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 function put(admin: KinesisClient, streamName: string, data: string, hashKey: string) {
   return admin.send(

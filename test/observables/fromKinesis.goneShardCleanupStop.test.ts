@@ -4,6 +4,7 @@ import type { Logger } from '../../src/logging/Logger.js';
 import { fromKinesis } from '../../src/observables/fromKinesis.js';
 import { uniqueStreamName } from '../support/kinesis.js';
 import { useTestKinesis } from '../support/useTestKinesis.js';
+import { until } from '../support/streamRecords.js';
 
 // The cleanup of trimmed shards' state is part of the run: a stop waits for its checkpointer call
 // under way, so nothing reaches the checkpointer once stopped() resolved (the caller closes it then).
@@ -12,14 +13,6 @@ jest.setTimeout(60_000);
 
 const kinesis = useTestKinesis();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(done: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 test('stopped() waits for a forgetShards call under way, and a failure after the stop is not warned of', async () => {
   const streamName = uniqueStreamName('cleanup-stop');

@@ -9,6 +9,7 @@ import { checkpoint } from '../../src/operators/checkpoint.js';
 import { untilActive } from '../local/untilActive.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { trimmingClient, type TrimmingHooks } from '../support/trimmingClient.js';
+import { until } from '../support/streamRecords.js';
 
 // Many shards trimmed at once (every parent of a scaling reaches the retention together): the
 // readings refused as not found share their ListShards calls (ListShards has a per-stream
@@ -29,16 +30,6 @@ afterAll(async () => {
 });
 
 const PARENTS = 8;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(done: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 /** PARENTS shards scaled to twice as many: every original shard is a closed parent. */
 async function scaledStream(): Promise<{ streamName: string; parents: string[] }> {
   const streamName = uniqueStreamName('gone-shards');

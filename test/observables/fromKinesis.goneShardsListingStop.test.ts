@@ -11,6 +11,7 @@ import { checkpoint } from '../../src/operators/checkpoint.js';
 import { untilActive } from '../local/untilActive.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { trimmingClient } from '../support/trimmingClient.js';
+import { until } from '../support/streamRecords.js';
 
 // The consumer stopped while the listing its refused readings wait on is under way: stopped()
 // resolves with no ListShards call of the run left running (the call is aborted, not left to its
@@ -30,14 +31,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(done: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 const PARENT = 'shardId-000000000000';
 

@@ -9,6 +9,7 @@ import { checkpoint } from '../../src/operators/checkpoint.js';
 import { untilActive } from '../local/untilActive.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { trimmingClient } from '../support/trimmingClient.js';
+import { until } from '../support/streamRecords.js';
 
 // A shard's read refused as not found while ListShards is throttled (LimitExceededException):
 // the listing cannot tell whether the shard was trimmed, and the stream is still there, so the
@@ -39,16 +40,6 @@ afterAll(async () => {
   admin.destroy();
   await kinesis.close();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(done: () => boolean, what: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** Two shards scaled to four (the originals are closed parents), four records written. */
 async function scaledStream(): Promise<string> {

@@ -98,6 +98,11 @@ export async function waitFor(
   }
 }
 
+/** Polls `done` every 20 ms until it holds; rejects naming `what` after `timeoutMs`. */
+export function until(done: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  return waitFor(done, { timeoutMs, message: () => `waiting for ${what}` });
+}
+
 /** Sequence numbers each handler finished, per shard. */
 export class ProcessedLedger {
   private readonly byShard = new Map<string, Set<string>>();
