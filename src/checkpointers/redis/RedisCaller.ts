@@ -1,21 +1,19 @@
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
-import { isError } from '../../errors/redact.js';
-import { redisReplyMessage } from './redisReplyMessage.js';
 import { writeLog } from '../../logging/writeLog.js';
 import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
 import type { RedisClient } from './RedisClient.js';
 import type { ResolvedRedisCheckpointerOptions } from './RedisCheckpointerOptions.js';
 import { RedisConnection } from './RedisConnection.js';
 import { RedisReplicaError } from './errors/RedisReplicaError.js';
-import { ReplicaWatch } from './ReplicaWatch.js';
+import { type AskRole, isReadOnlyReply, ReplicaCheck } from './ReplicaCheck.js';
 import { retryRedisCall } from './retryRedisCall.js';
 
 /**
  * How a RedisCheckpointer talks to Redis: through the client it was given, or a connection it
  * opens from a URL (and closes). Every call is retried on transient failures, never longer than
  * `callTimeout`, and refused once the checkpointer is closed. READONLY is transient (a failover),
- * unless the URL's server, never seen a primary, stays a replica for longer than `sessionTimeout`:
- * RedisReplicaError.
+ * unless the server (the URL's, or the given client's when it is no Cluster), never seen a
+ * primary, stays a replica for longer than `sessionTimeout`: RedisReplicaError (see ReplicaCheck).
  */
 export class RedisCaller {
   readonly redis: RedisClient;
@@ -27,17 +25,18 @@ export class RedisCaller {
   private readonly closeSignal = new AbortController();
   /** The calls under way, which close() waits for. */
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** How long the URL's server has been a replica (READONLY), to tell a failover from a misconfiguration. */
-  private readonly replicas: ReplicaWatch;
+  /** How long the server has been a replica (READONLY), to tell a failover from a misconfiguration. */
+  private readonly replicas: ReplicaCheck;
 
   constructor(private readonly options: ResolvedRedisCheckpointerOptions) {
-    this.replicas = new ReplicaWatch(options.sessionTimeoutMs);
+    this.replicas = new ReplicaCheck(options.sessionTimeoutMs, options.now);
     if (typeof options.redis === 'string') {
       this.connection = new RedisConnection({
         url: options.redis,
         ...(options.tls !== undefined ? { tls: options.tls } : {}),
         connectTimeoutMs: Math.max(1000, options.heartbeatIntervalMs),
         ...(options.logger !== undefined ? { logger: options.logger } : {}),
+        now: options.now,
       });
       this.redis = this.connection.redis;
     } else {
@@ -60,16 +59,17 @@ export class RedisCaller {
   call<T>(operation: string, context: ErrorContext, run: () => Promise<T>): Promise<T> {
     const connection = this.connection;
     const timeoutMs = this.options.callTimeoutMs;
-    const started = Date.now();
+    const now = this.options.now;
+    const started = now();
     // The connection the last attempt was sent on, dropped if that attempt is abandoned unanswered.
     let sentOn: number | undefined;
     const attempt =
       connection === undefined
-        ? run
+        ? this.givenClientAttempt(operation, context, run)
         : async () => {
             sentOn = undefined;
             try {
-              await connection.ready(timeoutMs - (Date.now() - started), operation, context);
+              await connection.ready(timeoutMs - (now() - started), operation, context);
             } catch (error) {
               // close() interrupted the wait: nothing was sent, so nothing can land later.
               throw this.closed ? new CheckpointerClosedError(this.options.name, operation) : error;
@@ -81,16 +81,18 @@ export class RedisCaller {
               return result;
             } catch (error) {
               if (isReadOnlyReply(error)) {
-                const replica = await this.replicaFor(connection);
-                connection.abandon(sentOn, error);
-                if (replica !== undefined)
-                  throw new RedisReplicaError(
-                    operation,
-                    connection.address,
-                    replica.replicaForMs,
-                    context,
-                    replica.roleRefused,
-                  );
+                const client = connection.client;
+                const explained = await this.replicas.explain(
+                  error,
+                  () => client.call('ROLE'),
+                  connection.address,
+                  operation,
+                  context,
+                );
+                // The connection reaches a replica: the next one may reach the promoted primary.
+                connection.abandon(sentOn, explained instanceof RedisReplicaError ? error : explained);
+                if (explained instanceof RedisReplicaError) throw explained;
+                throw explained === error ? connection.explain(error, operation, context) : explained;
               }
               throw connection.explain(error, operation, context);
             }
@@ -100,6 +102,7 @@ export class RedisCaller {
       backoff: this.options.retry,
       context,
       timeoutMs,
+      now,
       timeoutReason: (ms) =>
         connection?.downReason() ?? new Error(`no reply from Redis within ${ms} ms (callTimeout)`),
       onAbandon: () =>
@@ -138,25 +141,27 @@ export class RedisCaller {
   }
 
   /**
-   * After a READONLY reply, asks the server its ROLE: how long it has been a replica when that is
-   * longer than sessionTimeout and it was never seen a primary (see ReplicaWatch), and whether
-   * ROLE was refused, else undefined (also when ROLE fails for a lost connection; ROLE refused or
-   * renamed away leaves READONLY).
+   * An attempt on the client the user gave: it is not dropped or reconfigured after a READONLY
+   * (how it reconnects is the user's), but ROLE is asked on it as on a connection opened from a
+   * URL (not on a Cluster, which routes ROLE to any node).
    */
-  private async replicaFor(
-    connection: RedisConnection,
-  ): Promise<{ readonly replicaForMs: number; readonly roleRefused: boolean } | undefined> {
-    let roleRefused = false;
-    const role: unknown = await connection.client.call('ROLE').then(
-      (reply) => (Array.isArray(reply) ? (reply as unknown[])[0] : undefined),
-      // ROLE refused (an ACL without it) or renamed away: READONLY alone says it is a replica.
-      (error: unknown) => {
-        roleRefused = isCommandRefused(error);
-        return roleRefused ? 'replica' : undefined;
-      },
-    );
-    const replicaForMs = this.replicas.sawRole(role);
-    return replicaForMs === undefined ? undefined : { replicaForMs, roleRefused };
+  private givenClientAttempt<T>(
+    operation: string,
+    context: ErrorContext,
+    run: () => Promise<T>,
+  ): () => Promise<T> {
+    const server = givenServer(this.redis);
+    if (server === undefined) return run;
+    return async () => {
+      try {
+        const result = await run();
+        if (operation === 'heartbeat') this.replicas.wrote(); // a heartbeat always writes
+        return result;
+      } catch (error) {
+        if (!isReadOnlyReply(error)) throw error;
+        throw await this.replicas.explain(error, server.askRole, server.address(), operation, context);
+      }
+    };
   }
 
   /**
@@ -177,19 +182,32 @@ export class RedisCaller {
   }
 }
 
-/** The server refused a command it does not know or the user may not run (not a lost connection). */
-function isCommandRefused(error: unknown): boolean {
-  return (
-    isError(error) &&
-    error.name === 'ReplyError' &&
-    (error.message.startsWith('NOPERM') || error.message.startsWith('ERR unknown command'))
-  );
-}
-
 /**
- * A READONLY reply, also from a script on Redis up to 6.2: the connection reaches a replica (a
- * failover demoted its server).
+ * A standalone ioredis client's ROLE and the `host:port` its connection reaches (the socket's
+ * peer: a Sentinel-managed client's host option is not where it is connected); undefined for a
+ * Cluster or a client without `call`.
  */
-function isReadOnlyReply(error: unknown): error is Error {
-  return redisReplyMessage(error)?.startsWith('READONLY ') === true;
+function givenServer(
+  redis: RedisClient,
+): { readonly askRole: AskRole; readonly address: () => string } | undefined {
+  const client = redis as unknown as {
+    readonly isCluster?: unknown;
+    readonly call?: unknown;
+    readonly stream?: { readonly remoteAddress?: unknown; readonly remotePort?: unknown };
+    readonly options?: { readonly host?: unknown; readonly port?: unknown };
+  };
+  if (client.isCluster === true || typeof client.call !== 'function') return undefined;
+  const call = client.call as (command: string) => Promise<unknown>;
+  return {
+    askRole: () => call.call(client, 'ROLE'),
+    address: () => {
+      const peer = client.stream;
+      const [host, port] =
+        typeof peer?.remoteAddress === 'string'
+          ? [peer.remoteAddress, peer.remotePort]
+          : [client.options?.host, client.options?.port];
+      if (typeof host !== 'string' || typeof port !== 'number') return "the given client's server";
+      return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    },
+  };
 }

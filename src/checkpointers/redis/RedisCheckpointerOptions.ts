@@ -65,6 +65,13 @@ export interface RedisCheckpointerOptions {
   /** Waits between retries; inject to control time in tests. Default: a real timer. */
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
   /**
+   * Clock (epoch ms). Default Date.now. Only ever compared with itself: how long a server has
+   * answered as a replica, how long ago the last 'Redis connection failing' warning was, and
+   * `callTimeout`'s deadline (a reply is still awaited with a real timer). Lease expiry is judged
+   * by the Redis server's clock.
+   */
+  readonly now?: (() => number) | undefined;
+  /**
    * Logs open/close, the connection opened from a URL (connected, failing), leases acquired,
    * released and lost, retried and failed calls (console, pino, NestJS Logger...). Never a
    * password or command argument. Nothing is logged without one.
@@ -84,6 +91,7 @@ export interface ResolvedRedisCheckpointerOptions {
   readonly handoffReservationMs: number;
   readonly retry: BackoffOptions;
   readonly sleep?: (ms: number) => Promise<void>;
+  readonly now: () => number;
   readonly logger?: Logger;
 }
 
@@ -104,6 +112,7 @@ const OPTION_NAMES = [
   'callTimeout',
   'tls',
   'sleep',
+  'now',
   'logger',
 ];
 
@@ -214,6 +223,9 @@ export function resolveRedisCheckpointerOptions(
 
   if (options.sleep !== undefined && typeof options.sleep !== 'function')
     throw new InvalidOptionError('sleep', options.sleep, 'must be a function (ms) => Promise<void>');
+  const now = options.now ?? Date.now;
+  if (typeof now !== 'function')
+    throw new InvalidOptionError('now', now, 'must be a function () => number (epoch milliseconds)');
 
   return {
     redis,
@@ -227,6 +239,7 @@ export function resolveRedisCheckpointerOptions(
     callTimeoutMs,
     ...(tls !== undefined ? { tls } : {}),
     ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
+    now,
     ...(options.logger !== undefined ? { logger: validateLogger(options.logger) } : {}),
   };
 }

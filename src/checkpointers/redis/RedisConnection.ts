@@ -20,6 +20,8 @@ export interface RedisConnectionSettings {
   /** How long one connection attempt may take. */
   readonly connectTimeoutMs: number;
   readonly logger?: Logger;
+  /** The clock of the warning interval. Default Date.now. */
+  readonly now?: () => number;
 }
 
 /**
@@ -46,6 +48,13 @@ export class RedisConnection {
   /** When 'Redis connection failing' was last logged, and the outages since left unsaid. */
   private warnedAt: number | undefined;
   private outagesNotWarned = 0;
+  /**
+   * Whether the next 'ready' is logged ('connected to Redis'): the first one, and the first after
+   * each outage warned of. A server that fails each connection soon after it is made (a replica
+   * answering READONLY, dropped each time) would otherwise log one at each retry.
+   */
+  private logNextReady = true;
+  private readonly now: () => number;
   /** Counts the connections that became ready: which one a call was sent on. */
   private readyCount = 0;
   /** Drops a connection attempt that is not ready within connectTimeoutMs. */
@@ -64,6 +73,7 @@ export class RedisConnection {
   constructor(settings: RedisConnectionSettings) {
     this.address = addressOf(settings.url);
     this.connectTimeoutMs = settings.connectTimeoutMs;
+    this.now = settings.now ?? Date.now;
     this.tls = /^rediss:/i.test(settings.url);
     this.client = new Redis(settings.url, {
       ...(settings.tls !== undefined ? { tls: { ...settings.tls } } : {}),
@@ -94,7 +104,8 @@ export class RedisConnection {
       this.readyCount += 1;
       clearTimeout(this.handshake);
       this.lastError = undefined;
-      writeLog(logger, 'info', 'connected to Redis', { address: this.address });
+      if (this.logNextReady) writeLog(logger, 'info', 'connected to Redis', { address: this.address });
+      this.logNextReady = false;
       this.notify({ kind: 'ready' });
     });
     this.client.on('end', () => {
@@ -106,10 +117,11 @@ export class RedisConnection {
   /**
    * Warns of an outage at most once per WARN_INTERVAL_MS: a server that fails every connection
    * soon after it is made (a replica answering READONLY, dropped each time) would warn at each
-   * retry. The next warning counts the outages left unsaid (`outagesNotWarned`).
+   * retry. The next warning counts the outages left unsaid (`outagesNotWarned`); the connection
+   * after a warning is logged, the ones after outages left unsaid are not.
    */
   private warnOutage(error: Error, logger: Logger | undefined): void {
-    const at = Date.now();
+    const at = this.now();
     if (this.warnedAt !== undefined && at - this.warnedAt < WARN_INTERVAL_MS) {
       this.outagesNotWarned += 1;
       return;
@@ -121,6 +133,7 @@ export class RedisConnection {
     });
     this.warnedAt = at;
     this.outagesNotWarned = 0;
+    this.logNextReady = true;
   }
 
   private notify(event: ConnectionEvent): void {

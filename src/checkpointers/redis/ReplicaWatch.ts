@@ -1,15 +1,16 @@
 /**
- * How long the server a RedisCheckpointer's URL names has been a replica, as the ROLE asked after
- * each READONLY reply says. A URL that names a replica keeps it one for good, and no write ever
- * goes through: that is reported once the spell lasts `boundMs`. Once the URL's server was seen a
- * primary (a write went through, a heartbeat, which always writes, or ROLE said master), a replica
- * is a failover (the primary demoted, the URL's name not yet moved to the promoted replica), which
- * takes as long as the deployment's failover and DNS take, longer than a short sessionTimeout: it
- * is never reported, and the calls stay retriable as through any outage. A sighting starts a
+ * How long the server a RedisCheckpointer's URL names (or its client of the user's reaches) has
+ * been a replica, as the ROLE asked after each READONLY reply says. A URL that names a replica
+ * keeps it one for good, and no write ever goes through: that is reported once the spell lasts
+ * `boundMs`. Once the server was seen a primary (a write went through, a heartbeat, which always
+ * writes, or ROLE said master), a replica is a failover (the primary demoted, the URL's name not
+ * yet moved to the promoted replica), which takes as long as the deployment's failover and DNS
+ * take, longer than a short sessionTimeout: it is never reported, and the calls stay retriable
+ * as through any outage (their errors say since when: `since`). A sighting starts a
  * spell; the spell ends when no replica was seen for `boundMs`. Bounded: two numbers and a flag.
  */
 export class ReplicaWatch {
-  private since: number | undefined;
+  private spellStart: number | undefined;
   private lastSeen: number | undefined;
   /** A write went through, or ROLE said master: the URL names a primary, failovers aside. */
   private primarySeen = false;
@@ -31,17 +32,22 @@ export class ReplicaWatch {
     }
     if (role !== 'slave' && role !== 'replica') return undefined;
     const at = this.now();
-    if (this.since === undefined || this.lastSeen === undefined || at - this.lastSeen > this.boundMs)
-      this.since = at;
+    if (this.spellStart === undefined || this.lastSeen === undefined || at - this.lastSeen > this.boundMs)
+      this.spellStart = at;
     this.lastSeen = at;
-    const replicaForMs = at - this.since;
+    const replicaForMs = at - this.spellStart;
     return !this.primarySeen && replicaForMs >= this.boundMs ? replicaForMs : undefined;
+  }
+
+  /** When the current replica spell started (on the watch's clock); undefined outside one. */
+  get since(): number | undefined {
+    return this.spellStart;
   }
 
   /** A write went through: the server is a primary (again). */
   wrote(): void {
     this.primarySeen = true;
-    this.since = undefined;
+    this.spellStart = undefined;
     this.lastSeen = undefined;
   }
 }

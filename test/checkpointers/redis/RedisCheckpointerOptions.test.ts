@@ -95,6 +95,7 @@ describe('RedisCheckpointer options', () => {
     expect(misspelt.option).toBe('retry.retrylimit');
     expect(misspelt.message).toMatch(/known options are baseMs, capMs, retryLimit, random/);
     expect(rejection({ sleep: 5 }).option).toBe('sleep');
+    expect(rejection({ now: 5 }).option).toBe('now');
   });
 
   it('reads a retry field given as undefined as left out: the Redis back-off default, not the general one', () => {

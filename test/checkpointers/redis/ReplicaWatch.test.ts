@@ -60,4 +60,17 @@ describe('ReplicaWatch', () => {
     expect(replicas.sawRole(undefined)).toBeUndefined();
     expect(replicas.sawRole('replica')).toBe(BOUND);
   });
+
+  it('tells when the current replica spell started, also once the server was seen a primary', () => {
+    const { clock, replicas } = watch();
+    replicas.wrote();
+    expect(replicas.since).toBeUndefined();
+    const start = clock.now;
+    replicas.sawRole('slave');
+    clock.now += BOUND;
+    replicas.sawRole('slave');
+    expect(replicas.since).toBe(start);
+    replicas.sawRole('master');
+    expect(replicas.since).toBeUndefined();
+  });
 });

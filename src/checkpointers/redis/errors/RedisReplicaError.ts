@@ -1,13 +1,14 @@
 import { RxjsKinesisError, type ErrorContext } from '../../../errors/RxjsKinesisError.js';
 
 /**
- * The Redis server the checkpointer's URL names is a replica: it refused a write (READONLY) and,
- * asked (ROLE), said it is a replica (or refused ROLE: an ACL without it, or renamed away; the
- * READONLY alone counts then), it stayed one for longer than `sessionTimeout`, and no write
- * ever went through it from this checkpointer. A URL that named a primary before is going through
- * a failover, however long it takes, and is only retried. Not retriable: point the checkpointer
- * at the primary (or at a name that follows failovers). `address` is `host:port`, without the
- * URL's user info.
+ * The Redis server the checkpointer's URL names (or the client it was given reaches, no Cluster)
+ * is a replica: it refused a write (READONLY) and, asked (ROLE), said it is a replica (or
+ * refused ROLE: an ACL without it, or renamed away; the READONLY alone counts then), it stayed
+ * one for longer than `sessionTimeout`, and no write ever went through it from this checkpointer.
+ * A server that took writes before is going through a failover, however long it takes, and is
+ * only retried. Not retriable: point the checkpointer at the primary (or at a name that follows
+ * failovers). `address` is `host:port`, without the URL's user info (for a given client, the
+ * peer its connection reaches).
  */
 export class RedisReplicaError extends RxjsKinesisError {
   readonly operation: string;

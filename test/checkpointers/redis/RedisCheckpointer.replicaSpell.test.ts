@@ -1,0 +1,199 @@
+// READONLY beyond a URL's own connection: a client of the user's is asked ROLE too (and left as it
+// is); a server seen a primary that stays a replica is retried, and the errors and warnings say
+// since when it has answered as a replica; "connected to Redis" is not logged at each reconnect
+// of a replica loop; the replica spell and the warning interval run on the injected clock.
+import { inspect } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { firstValueFrom, materialize, toArray } from 'rxjs';
+import { RedisReplicaError } from '../../../src/checkpointers/redis/errors/RedisReplicaError.js';
+import { RedisUnavailableError } from '../../../src/checkpointers/redis/errors/RedisUnavailableError.js';
+import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
+import { CheckpointerUnavailableError } from '../../../src/consumer/errors/CheckpointerUnavailableError.js';
+import { fromKinesis } from '../../../src/observables/fromKinesis.js';
+import { checkpoint } from '../../../src/operators/checkpoint.js';
+import { CaptureLogger } from '../../support/captureLogger.js';
+import { startTestKinesis, uniqueStreamName } from '../../support/kinesis.js';
+import { uniqueKeyPrefix } from '../../support/redis.js';
+import { startRedisServer, type RedisServerProcess } from './redisServers.js';
+
+jest.setTimeout(60_000);
+
+const PASSWORD = `spell-pw-${randomUUID()}`;
+const SESSION_MS = 2_000;
+
+let primary: RedisServerProcess;
+let replica: RedisServerProcess;
+let admin: Redis;
+
+beforeAll(async () => {
+  primary = await startRedisServer({ args: ['--requirepass', PASSWORD] });
+  replica = await startRedisServer({
+    args: [
+      '--requirepass',
+      PASSWORD,
+      '--masterauth',
+      PASSWORD,
+      '--replicaof',
+      '127.0.0.1',
+      String(primary.port),
+    ],
+  });
+  admin = new Redis({ port: replica.port, host: '127.0.0.1', password: PASSWORD, lazyConnect: true });
+  await admin.connect();
+});
+
+afterAll(async () => {
+  admin.disconnect();
+  await Promise.all([replica?.close(), primary?.close()]);
+});
+
+afterEach(async () => {
+  await admin.call('REPLICAOF', '127.0.0.1', String(primary.port));
+});
+
+const url = (): string => `redis://:${PASSWORD}@127.0.0.1:${replica.port}`;
+
+function failure(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+}
+
+it('fails with RedisReplicaError on a client of your own that stays a replica; leaves it open', async () => {
+  const client = new Redis({ port: replica.port, host: '127.0.0.1', password: PASSWORD, lazyConnect: true });
+  await client.connect();
+  const checkpointer = new RedisCheckpointer({
+    redis: client,
+    name: 'replica-client',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: SESSION_MS,
+  });
+  try {
+    const startedAt = Date.now();
+    let error: unknown;
+    for (;;) {
+      error = await failure(checkpointer.heartbeat('orders', 'worker-1'));
+      if (!(error instanceof RedisUnavailableError) || Date.now() - startedAt > 20_000) break;
+    }
+    expect(error).toBeInstanceOf(RedisReplicaError);
+    expect((error as RedisReplicaError).address).toBe(`127.0.0.1:${replica.port}`);
+    expect((error as RedisReplicaError).message).toContain('ROLE says so');
+    expect(inspect(error, { depth: Infinity })).not.toContain(PASSWORD);
+    // The client is the user's: neither closed nor dropped.
+    expect(client.status).toBe('ready');
+  } finally {
+    await checkpointer.close();
+    expect(client.status).toBe('ready');
+    client.disconnect();
+  }
+});
+
+it('says since when a server that took writes has answered as a replica, up to the consumer', async () => {
+  await admin.call('REPLICAOF', 'NO', 'ONE');
+  const logger = new CaptureLogger();
+  const checkpointer = new RedisCheckpointer({
+    redis: url(),
+    name: 'replica-spell',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: SESSION_MS,
+    logger,
+  });
+  const kinesis = await startTestKinesis();
+  try {
+    await expect(checkpointer.heartbeat('orders', 'worker-1')).resolves.toEqual(expect.any(Number));
+    const demotedAt = Date.now();
+    await admin.call('REPLICAOF', '127.0.0.1', String(primary.port));
+    const error = await failure(checkpointer.heartbeat('orders', 'worker-1'));
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    const saying =
+      /Redis at 127\.0\.0\.1:\d+ has answered as a replica \(READONLY\) since (\S+): .*point the checkpointer at the current primary/;
+    const since = saying.exec((error as Error).message)?.[1];
+    expect(Date.parse(since ?? '')).toBeGreaterThanOrEqual(demotedAt - 5);
+    // The outage warning says so too.
+    const warning = logger.lines.find((line) => line.message.includes('Redis connection failing'));
+    expect(String(warning?.details?.error)).toMatch(saying);
+
+    // Past sessionTimeout it is still retried (a slow failover), and the consumer's final error says it.
+    const streamName = uniqueStreamName('spell');
+    await kinesis.createStream(streamName, 1);
+    const consumer = fromKinesis({
+      streamName,
+      client: kinesis.createClient(),
+      checkpointer,
+      checkpointerTimeoutMs: SESSION_MS * 2,
+    });
+    const notifications = await firstValueFrom(consumer.pipe(checkpoint(), materialize(), toArray()));
+    await consumer.stopped();
+    const final: unknown = notifications.at(-1)?.error;
+    expect(final).toBeInstanceOf(CheckpointerUnavailableError);
+    expect((final as Error).message).toMatch(saying);
+    expect(saying.exec((final as Error).message)?.[1]).toBe(since);
+    expect(logger.text()).not.toContain(PASSWORD);
+  } finally {
+    await checkpointer.close();
+    await kinesis.close();
+  }
+});
+
+it('logs "connected to Redis" once, not at each reconnect to a replica', async () => {
+  const logger = new CaptureLogger();
+  const checkpointer = new RedisCheckpointer({
+    redis: url(),
+    name: 'replica-loop',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: 60_000,
+    logger,
+  });
+  try {
+    const until = Date.now() + 1_500;
+    while (Date.now() < until)
+      expect(await failure(checkpointer.heartbeat('orders', 'worker-1'))).toBeInstanceOf(
+        RedisUnavailableError,
+      );
+    // Each READONLY dropped the connection: many reconnects.
+    expect(
+      logger.messages('warn').filter((message) => message === 'retrying Redis call').length,
+    ).toBeGreaterThan(3);
+    // The first connection, and the one after the (only) outage warning.
+    expect(logger.messages('warn').filter((message) => message === 'Redis connection failing')).toHaveLength(
+      1,
+    );
+    expect(logger.messages('info').filter((message) => message === 'connected to Redis')).toHaveLength(2);
+  } finally {
+    await checkpointer.close();
+  }
+});
+
+it('counts the replica spell and the warning interval on the injected clock', async () => {
+  const clock = { ms: Date.UTC(2026, 0, 1) };
+  const logger = new CaptureLogger();
+  const checkpointer = new RedisCheckpointer({
+    redis: url(),
+    name: 'replica-clock',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: 600_000,
+    callTimeout: 5_000,
+    retry: { retryLimit: 1 },
+    now: () => clock.ms,
+    logger,
+  });
+  const warnings = () => logger.messages('warn').filter((message) => message === 'Redis connection failing');
+  try {
+    const first = await failure(checkpointer.heartbeat('orders', 'worker-1'));
+    expect(first).toBeInstanceOf(RedisUnavailableError);
+    expect((first as Error).message).toContain(
+      'has answered as a replica (READONLY) since 2026-01-01T00:00:00.000Z',
+    );
+    expect(warnings()).toHaveLength(1);
+    clock.ms += 600_000; // ten minutes, in no time
+    const second = await failure(checkpointer.heartbeat('orders', 'worker-1'));
+    expect(second).toBeInstanceOf(RedisReplicaError);
+    expect((second as RedisReplicaError).replicaForMs).toBe(600_000);
+    // A minute went by on the clock: the outage is warned of again.
+    expect(warnings()).toHaveLength(2);
+  } finally {
+    await checkpointer.close();
+  }
+});
