@@ -5,7 +5,7 @@
 // alone, as PutRecords refuses it, with InvalidOptionError. Reading, an explicit hash key of the
 // table that the KCL cannot read as a hash key fails the record with KplDecodeError, while what
 // the KCL reads (a sign, leading zeros) passes, as does a partition key that is empty or not valid
-// UTF-8 (U+FFFD), as the KCL and aws-kinesis-agg read them.
+// UTF-8 (U+FFFD), as the KCL reads them.
 import { createHash } from 'node:crypto';
 import {
   InvalidOptionError,
