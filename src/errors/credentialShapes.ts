@@ -12,19 +12,38 @@ const SECRET_ACCESS_KEY = /^[A-Za-z0-9/+]{40}$/;
 const SESSION_TOKEN = /^[A-Za-z0-9/+=]{100,}$/;
 
 /**
- * Whether a whole string reads as an AWS access key id, secret access key or session token. A
+ * Whether a whole string reads as an AWS access key id, secret access key or session token, also
+ * once its `+`, `/` and `=` are URL-escaped, once or more (a token in a URL inside a URL). A
  * secret key or token must mix lower case, upper case and digits, so that a long name made of
  * one kind of character (or a decimal number) is still shown.
  */
 export function looksLikeCredential(value: string): boolean {
   if (value.length < 20 || value.length > 4096) return false;
-  if (ACCESS_KEY_ID.test(value)) return true;
-  if (!SECRET_ACCESS_KEY.test(value) && !SESSION_TOKEN.test(value)) return false;
-  return /[a-z]/.test(value) && /[A-Z]/.test(value) && /[0-9]/.test(value);
+  const plain = value.includes('%') ? decodeBase64Escapes(value) : value;
+  if (ACCESS_KEY_ID.test(plain)) return true;
+  if (!SECRET_ACCESS_KEY.test(plain) && !SESSION_TOKEN.test(plain)) return false;
+  return /[a-z]/.test(plain) && /[A-Z]/.test(plain) && /[0-9]/.test(plain);
 }
 
-/** A quoted run of base64's alphabet, as messages show a value (`region="…"`, `got '…'`). */
-const QUOTED_RUN = /(["'`])([A-Za-z0-9/+=]{20,4096})\1/g;
+/**
+ * The characters of base64's alphabet that a URL escapes (`+`, `/`, `=`), escaped once (`%2F`) or
+ * more (`%252F`: a URL inside a URL). Other escapes (`%20`) are none of a credential's.
+ */
+const BASE64_ESCAPE = /%(?:25)*(2B|2F|3D)/gi;
+
+/**
+ * `value` with the escapes of `+`, `/` and `=` undone, however often they were applied; a value
+ * with any other `%` keeps one (it is then no credential).
+ */
+export function decodeBase64Escapes(value: string): string {
+  return value.replace(BASE64_ESCAPE, (_match, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * A quoted run of base64's alphabet, as messages show a value (`region="…"`, `got '…'`), its `+`,
+ * `/` and `=` possibly URL-escaped (see decodeBase64Escapes).
+ */
+const QUOTED_RUN = /(["'`])([A-Za-z0-9/+=%]{20,4096})\1/g;
 
 /**
  * A text with each quoted value that reads as an AWS credential replaced by `[redacted]`: the

@@ -6,9 +6,12 @@
  * header names (`host;x-amz-date;x-amz-security-token`) is left as it is. In JSON (once or twice
  * encoded) the name and the value may be quoted (`"x-amz-security-token":"…"`, `\"…\"`), and a
  * value ends at a backslash (a token holds none): the `\n` that follows it in a JSON string is
- * the end of its line, not more of the token.
+ * the end of its line, not more of the token. In a URL inside a URL (a redirect, a presigned URL
+ * passed on) the `=` and the `&` after the value are escaped, once or more (`%3D`, `%253D`, `%26`):
+ * the value ends at an escaped `&`, `#` or `;` as at a plain one.
  */
-const SECURITY_TOKEN = /(x-amz-security-token(?:\\*["'])?[ \t]*[:=][ \t]*(?:\\*["'])?)[^\s'"`&;,\\]+/gi;
+const SECURITY_TOKEN =
+  /(x-amz-security-token(?:\\*["'])?[ \t]*(?:[:=]|%(?:25)*3[AD])[ \t]*(?:\\*["'])?)(?:[^\s'"`&;,\\%]|%(?!(?:25)*(?:26|23|3B)))+/gi;
 
 export function redactSecurityTokenHeaders(text: string, replacement: string): string {
   if (!/x-amz-security-token/i.test(text)) return text;

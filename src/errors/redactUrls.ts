@@ -2,6 +2,7 @@
 
 import { redactQuotedCredentials } from './credentialShapes.js';
 import { redactArnsIn } from './redactArn.js';
+import { redactEncodedQueries } from './redactEncodedQueries.js';
 import { redactSecurityTokenHeaders } from './redactSecurityTokenHeaders.js';
 import { isSecretName, REDACTED } from './secretNames.js';
 
@@ -47,7 +48,8 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * The values of a URL's secret-named query parameters (`?password=`) are redacted too, and so is
  * a quoted value that reads as an AWS credential (see redactQuotedCredentials), and any part of
  * an ARN that does (see redactArnCredentials: a stream ARN given with a token glued on), and the
- * session token AWS echoes in its answer to a signature it cannot match (redactSecurityTokenHeaders).
+ * session token AWS echoes in its answer to a signature it cannot match (redactSecurityTokenHeaders),
+ * and the secret query values of a URL escaped inside another one (redactEncodedQueries).
  *
  * A URL's user info holds no whitespace, so each whitespace-delimited word holding an `@` is
  * redacted on its own, and a word longer than LONG_WORD is replaced whole: the patterns try every
@@ -56,7 +58,9 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  */
 export function redactText(text: string): string {
   const tokens = redactSecurityTokenHeaders(text, REDACTED);
-  return redactUserInfoIn(redactQuotedCredentials(redactArnsIn(tokens, REDACTED), REDACTED));
+  return redactEncodedQueries(
+    redactUserInfoIn(redactQuotedCredentials(redactArnsIn(tokens, REDACTED), REDACTED)),
+  );
 }
 
 function redactUserInfoIn(text: string): string {

@@ -78,7 +78,8 @@ export function boundedCredentials(
 
 /**
  * The credentials a client the library builds is given: a provider function bounded by
- * `timeoutMs` (see boundedCredentials), an object copied. `bounded` is what the client's
+ * `timeoutMs` (see boundedCredentials), an object as checkedCredentials made it (read at each
+ * use, not copied: a copy would not see keys rotated in place). `bounded` is what the client's
  * destroy() must end too (see cancelledOnDestroy); none for an object.
  */
 export function clientCredentials(
@@ -92,7 +93,7 @@ export function clientCredentials(
     const bounded = boundedCredentials(credentials, timeoutMs);
     return { credentials: bounded.provider, bounded };
   }
-  return credentials === undefined ? {} : { credentials: { ...credentials } };
+  return credentials === undefined ? {} : { credentials };
 }
 
 /** Makes `client.destroy()` end the calls for credentials still waiting: no deadline is left running. */

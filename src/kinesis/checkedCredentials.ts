@@ -4,32 +4,57 @@ import type { KinesisCredentials, KinesisCredentialsProvider } from './createKin
 const STATIC_EXPECTED =
   'expected { accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: Date }';
 
-function validCredentials(value: Record<string, unknown>): boolean {
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = value;
-  return (
-    typeof accessKeyId === 'string' &&
-    typeof secretAccessKey === 'string' &&
-    (sessionToken === undefined || typeof sessionToken === 'string') &&
-    (expiration === undefined || (expiration instanceof Date && !Number.isNaN(expiration.getTime())))
-  );
-}
+/** The properties a credentials object is read for, and what each must hold. */
+const CHECKED: Readonly<Record<string, (value: unknown) => boolean>> = {
+  accessKeyId: (value) => typeof value === 'string',
+  secretAccessKey: (value) => typeof value === 'string',
+  sessionToken: (value) => value === undefined || typeof value === 'string',
+  expiration: (value) => value === undefined || (value instanceof Date && !Number.isNaN(value.getTime())),
+};
 
-/** A plain copy of a credentials object: its own properties and the four it is read for. */
-function copyCredentials(value: object): Record<string, unknown> {
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = value as Record<string, unknown>;
-  return {
-    ...value,
-    accessKeyId,
-    secretAccessKey,
-    ...(sessionToken === undefined ? {} : { sessionToken }),
-    ...(expiration === undefined ? {} : { expiration }),
-  };
+/** Property `name` of the caller's credentials object, as it is now; InvalidOptionError if unfit. */
+function readChecked(source: object, name: string, expected: string): unknown {
+  let value: unknown;
+  try {
+    value = (source as Record<string, unknown>)[name];
+  } catch (error) {
+    throw new InvalidOptionError(
+      'credentials',
+      '[redacted]',
+      `reading its properties threw (${name}; the error is the cause); ${expected}`,
+      { cause: error },
+    );
+  }
+  const check = CHECKED[name];
+  if (check !== undefined && !check(value)) {
+    throw new InvalidOptionError('credentials', '[redacted]', `its ${name} does not fit; ${expected}`);
+  }
+  return value;
 }
 
 /**
- * The `credentials` option checked and, for an object, copied once: a getter or Proxy trap that
- * throws (or answers differently each time) is read here only, and its error becomes the cause
- * of an InvalidOptionError whose message shows neither the value nor the error's text. A provider
+ * What the SDK is given for the caller's credentials object: an object of its own (the SDK writes
+ * to it) whose properties read the caller's at each use, as the SDK reads an object it is given
+ * (the four it is read for, checked each time, and any other own property the object had, such as
+ * `accountId`). A caller who changes the object's properties (rotating keys in place) changes
+ * what the next request is signed with; a frozen object works too (the SDK cannot write to one).
+ */
+function liveCredentials(source: object, ownNames: readonly string[], expected: string): KinesisCredentials {
+  const live: Record<string, unknown> = {};
+  for (const name of new Set([...ownNames, ...Object.keys(CHECKED)])) {
+    Object.defineProperty(live, name, {
+      get: () => readChecked(source, name, expected),
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return live as unknown as KinesisCredentials;
+}
+
+/**
+ * The `credentials` option checked: an object's properties are read (a getter or Proxy trap
+ * that throws becomes the cause of an InvalidOptionError whose message shows neither the value
+ * nor the error's text) and it is kept, read again at each use (see liveCredentials). A provider
  * function is passed through as it is.
  */
 export function checkedCredentials(
@@ -41,9 +66,9 @@ export function checkedCredentials(
   if (typeof credentials !== 'object' || credentials === null) {
     throw new InvalidOptionError('credentials', '[redacted]', expected);
   }
-  let copy: Record<string, unknown>;
+  let names: string[];
   try {
-    copy = copyCredentials(credentials);
+    names = Object.keys(credentials);
   } catch (error) {
     throw new InvalidOptionError(
       'credentials',
@@ -52,8 +77,6 @@ export function checkedCredentials(
       { cause: error },
     );
   }
-  if (!validCredentials(copy)) {
-    throw new InvalidOptionError('credentials', '[redacted]', expected);
-  }
-  return copy as unknown as KinesisCredentials;
+  for (const name of Object.keys(CHECKED)) readChecked(credentials, name, expected);
+  return liveCredentials(credentials, names, expected);
 }

@@ -1,4 +1,5 @@
 import { Buffer } from '../../platform/buffer.js';
+import { parseExplicitHashKey, validatePartitionKey } from '../../kinesis/hashKey.js';
 import { RecordTooLargeError } from '../errors/RecordTooLargeError.js';
 import type {
   AggregatedRecord,
@@ -230,6 +231,9 @@ export class KplAccumulator extends recordBuffer.KplRecordBuffer implements Reco
   /**
    * Bytes the entry would add to the protobuf body: its Record message plus any key new to the
    * tables (`fresh`: measured against empty tables). Leaves the details in the pending fields.
+   * Throws InvalidOptionError, changing nothing, for a key new to the tables that PutRecords
+   * would refuse (a partition key not of 1-256 UTF-16 code units or with a lone surrogate, an
+   * explicit hash key not a decimal from 0 to 2^128-1): inside a record no service checks it.
    */
   private measure(
     partitionKey: string,
@@ -241,6 +245,7 @@ export class KplAccumulator extends recordBuffer.KplRecordBuffer implements Reco
     const knownPartitionKey = fresh ? undefined : this.partitionKeys.get(partitionKey);
     let partitionKeyIndex: number;
     if (knownPartitionKey === undefined) {
+      validatePartitionKey(partitionKey);
       partitionKeyIndex = fresh ? 0 : this.partitionKeys.size;
       const keyBytes = Buffer.byteLength(partitionKey, 'utf8');
       this.pendingPartitionKeyBytes = keyBytes;
@@ -259,6 +264,7 @@ export class KplAccumulator extends recordBuffer.KplRecordBuffer implements Reco
       const known = fresh ? undefined : this.explicitHashKeys.get(explicitHashKey);
       let index: number;
       if (known === undefined) {
+        parseExplicitHashKey(explicitHashKey);
         index = fresh ? 0 : this.explicitHashKeys.size;
         const keyBytes = Buffer.byteLength(explicitHashKey, 'utf8');
         this.pendingExplicitHashKeyBytes = keyBytes;

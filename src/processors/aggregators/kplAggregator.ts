@@ -15,7 +15,7 @@ import { KplAccumulator } from './KplAccumulator.js';
 import { KplItems } from './KplItems.js';
 import { KplTextAccumulator } from './KplTextAccumulator.js';
 import { KPL_DIGEST_SIZE, KPL_MAGIC, KPL_OVERHEAD, hasKplMagic } from './kplFormat.js';
-import { MAX_PARTITION_KEY_LENGTH } from '../../kinesis/hashKey.js';
+import { MAX_HASH_KEY, MAX_PARTITION_KEY_LENGTH } from '../../kinesis/hashKey.js';
 import { decodeAggregatedRecord, type DecodedAggregatedRecord, FIELDS_PER_RECORD } from './kplProtobuf.js';
 
 /**
@@ -115,6 +115,7 @@ function aggregatedItems(data: Uint8Array): KplItems {
   const decoded = decodeAggregatedRecord(body);
   const { partitionKeys, explicitHashKeys, table } = decoded;
   refuseLongPartitionKeys(partitionKeys);
+  if (explicitHashKeys.length > 0) refuseBadExplicitHashKeys(explicitHashKeys);
   if (
     decoded.maxPartitionKeyIndex >= partitionKeys.length ||
     decoded.maxExplicitHashKeyIndex >= explicitHashKeys.length
@@ -136,6 +137,35 @@ function refuseLongPartitionKeys(partitionKeys: readonly string[]): void {
       throw new KplDecodeError(
         `partition key ${index} of the table has ${key.length} UTF-16 code units, more than the ` +
           `${MAX_PARTITION_KEY_LENGTH} Kinesis allows`,
+        0,
+      );
+    }
+  }
+}
+
+/** What the KCL reads as a hash key (Java's `new BigInteger(text)`): a sign, then decimal digits. */
+const KCL_HASH_KEY = /^[+-]?0*([0-9]*)$/;
+
+/**
+ * Throws the KplDecodeError of the first explicit hash key of the table that is not a decimal
+ * integer from 0 to 2^128-1. The KCL reads such a key as corrupt (it logs the record, and its
+ * items from that one on are lost; a key outside the shard's range drops the whole record). What
+ * the KCL reads is let through as written: a sign or leading zeros (which Kinesis would refuse
+ * on PutRecords, and this library does not write) do not fail the record.
+ */
+function refuseBadExplicitHashKeys(explicitHashKeys: readonly string[]): void {
+  for (const [index, key] of explicitHashKeys.entries()) {
+    const digits = KCL_HASH_KEY.exec(key)?.[1];
+    const valid =
+      digits !== undefined &&
+      key !== '' &&
+      key !== '+' &&
+      key !== '-' &&
+      (digits === '' || (key[0] !== '-' && digits.length <= 39 && BigInt(digits) <= MAX_HASH_KEY));
+    if (!valid) {
+      const shown = key.length > 50 ? `${JSON.stringify(key.slice(0, 47))}...` : JSON.stringify(key);
+      throw new KplDecodeError(
+        `explicit hash key ${index} of the table, ${shown}, is not a decimal integer from 0 to 2^128-1`,
         0,
       );
     }
