@@ -1,6 +1,5 @@
 // The package.json files of dist/esm and dist/cjs: each says its module format, and that its
-// modules have no side effects (but nodeEntryInBrowser.js, which throws when it is loaded: a
-// bundler must keep it where it is imported). A bundler reads `sideEffects` from the package.json nearest to a
+// modules have no side effects. A bundler reads `sideEffects` from the package.json nearest to a
 // module, so without it there the package's own `sideEffects: false` would count for nothing and
 // an application would carry every module the entry names. CommonJS so that scripts/build.mjs
 // and the browser tests share it.
@@ -17,7 +16,7 @@ function writeFormatManifests(distDir) {
     mkdirSync(path.join(distDir, dir), { recursive: true });
     writeFileSync(
       path.join(distDir, dir, 'package.json'),
-      JSON.stringify({ type, sideEffects: ['./nodeEntryInBrowser.js'] }) + '\n',
+      JSON.stringify({ type, sideEffects: false }) + '\n',
     );
   }
 }

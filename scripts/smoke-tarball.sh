@@ -21,7 +21,7 @@ fi
 listing="$(tar -tzf "$work/$tarball")"
 for file in LICENSE dist/cjs/index.js dist/esm/index.js dist/cjs/nestjs/index.d.ts local/package.json \
   dist/cjs/testing/index.d.ts testing/package.json dist/esm/browser/index.js dist/cjs/browser/index.js \
-  dist/esm/browser/index.d.ts browser/package.json dist/esm/nodeEntryInBrowser.js dist/cjs/nodeEntryInBrowser.js; do
+  dist/esm/browser/index.d.ts browser/package.json; do
   grep -qx "package/$file" <<<"$listing" || { echo "smoke: $file missing from the tarball" >&2; exit 1; }
 done
 
