@@ -79,13 +79,14 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     this.handoffReservationMs = this.options.handoffReservationMs;
     const sdk = loadDynamoDB();
     this.dynamodb = createDynamoDBClient(options, this.options);
+    const userSleep = this.options.sleep;
     const policy: DynamoDBCallPolicy = {
       client: this.dynamodb.client,
       requestTimeout: this.options.requestTimeout,
       maxAttempts: this.options.maxAttempts,
       callTimeout: this.options.callTimeout,
       now: this.options.now,
-      sleep: this.options.sleep ?? ((ms) => sleep(ms)),
+      sleep: userSleep === undefined ? (ms, signal) => sleep(ms, signal) : (ms) => userSleep(ms),
       ...(this.options.logger !== undefined ? { logger: this.options.logger } : {}),
     };
     const store = new LeaseItemStore(sdk, policy, this.options.keyingFor);

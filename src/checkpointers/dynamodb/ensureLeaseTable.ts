@@ -113,7 +113,8 @@ export async function ensureLeaseTable(
     pollMs = Math.min(pollMs, giveUpAt - now() - MIN_DESCRIBE_MS);
     if (pollMs <= 0) throw notActive(status);
     closing?.throwIfAborted();
-    await untilClosed(policy.sleep(pollMs), closing);
+    // The default sleep's timer is cancelled at close(), not left to run out.
+    await untilClosed(policy.sleep(pollMs, closing), closing);
     pollMs = Math.min(2 * pollMs, ACTIVE_POLL_MAX_MS);
     // The sleep overran what was left for the DescribeTable.
     if (giveUpAt - now() < MIN_DESCRIBE_MS) throw notActive(status);

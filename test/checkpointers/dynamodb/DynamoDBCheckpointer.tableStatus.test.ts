@@ -13,6 +13,7 @@ import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/Dynamo
 import { LeaseTableNotActiveError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableNotActiveError.js';
 import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
 import { CaptureLogger } from '../../support/captureLogger.js';
+import { timersStarted } from '../../support/timersStarted.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
 
 const STREAM = 'orders';
@@ -293,6 +294,47 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     } finally {
+      await creating.close();
+    }
+  });
+
+  it('cancels the timer of its own sleep between polls of a table being created at close()', async () => {
+    const creating = await startTestDynamoDB({ createTableMs: 5_000 });
+    const table = uniqueTableName('sleeping');
+    // The default sleep: the checkpointer's own timer between two polls for ACTIVE.
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: creating.endpoint,
+      region: creating.region,
+      credentials: creating.credentials,
+      tableName: table,
+    });
+    const reader = creating.createClient();
+    const timers = timersStarted();
+    const pollTimers = async () =>
+      (await timers.pending()).filter(
+        (where) => /sleep\.[jt]s/.test(where) && where.includes('ensureLeaseTable'),
+      );
+    try {
+      const reading = checkpointer.getCheckpoint(STREAM, SHARD).catch((caught: unknown) => caught);
+      const deadline = Date.now() + 30_000;
+      while ((await pollTimers()).length === 0) {
+        if (Date.now() > deadline) throw new Error('no sleep between polls within 30 s');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await checkpointer.close();
+      expect(await reading).toBeInstanceOf(CheckpointerClosedError);
+      expect(await pollTimers()).toEqual([]);
+      // The server's timer keeps the process alive until the table is ACTIVE.
+      const activeBy = Date.now() + 60_000;
+      for (;;) {
+        const { Table } = await reader.send(new DescribeTableCommand({ TableName: table }));
+        if (Table?.TableStatus === 'ACTIVE') break;
+        if (Date.now() > activeBy) throw new Error(`table ${table} not ACTIVE within 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      timers.stop();
+      await checkpointer.close();
       await creating.close();
     }
   });
