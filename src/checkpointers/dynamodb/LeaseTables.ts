@@ -26,27 +26,35 @@ export class LeaseTables {
     private readonly closing: AbortSignal,
   ) {}
 
-  /** The workers table beside a stream's lease table, created (or checked) once. */
-  workersTable(streamName: string): Promise<string> {
-    return this.leaseTable(streamName).then((leaseTable) => {
-      const name = workersTableOf(leaseTable);
-      let ready = this.workerTables.get(name);
-      if (ready === undefined) {
-        ready = ensureLeaseTable(
-          this.sdk,
-          this.policy,
-          name,
-          streamName,
-          this.options.createTable,
-          this.options.now,
-          WORKER_ID,
-          this.closing,
-        ).then(() => name);
-        this.workerTables.set(name, ready);
-        ready.catch(() => this.workerTables.delete(name));
-      }
-      return ready;
-    });
+  /**
+   * The workers table beside a stream's lease table, created (or checked) once, at the same time
+   * as the lease table (creating a table takes DynamoDB 10–20 s: a first start waits for both at
+   * once, not one after the other). Once both are settled, fails as the lease table did, else as
+   * the workers table did.
+   */
+  async workersTable(streamName: string): Promise<string> {
+    const leaseTable = this.tableNameOf(streamName);
+    const leaseReady = this.ensured(leaseTable, streamName);
+    const name = workersTableOf(leaseTable);
+    let ready = this.workerTables.get(name);
+    if (ready === undefined) {
+      ready = ensureLeaseTable(
+        this.sdk,
+        this.policy,
+        name,
+        streamName,
+        this.options.createTable,
+        this.options.now,
+        WORKER_ID,
+        this.closing,
+      ).then(() => name);
+      this.workerTables.set(name, ready);
+      ready.catch(() => this.workerTables.delete(name));
+    }
+    const [lease, workers] = await Promise.allSettled([leaseReady, ready]);
+    if (lease.status === 'rejected') throw lease.reason;
+    if (workers.status === 'rejected') throw workers.reason;
+    return name;
   }
 
   /**
@@ -54,6 +62,14 @@ export class LeaseTables {
    * (a table given by name in single-stream mode, a stream identifier naming another stream).
    */
   leaseTable(streamName: string): Promise<string> {
+    return this.ensured(this.tableNameOf(streamName), streamName);
+  }
+
+  /**
+   * The name of a stream's lease table, resolved once; throws InvalidOptionError off its stream
+   * (see leaseTable).
+   */
+  private tableNameOf(streamName: string): string {
     this.options.keyingFor(streamName);
     if (this.options.singleTable) {
       this.boundStream ??= streamName;
@@ -70,6 +86,11 @@ export class LeaseTables {
       tableName = this.options.tableFor(streamName);
       this.tableNames.set(streamName, tableName);
     }
+    return tableName;
+  }
+
+  /** A lease table, created (or checked) once. */
+  private ensured(tableName: string, streamName: string): Promise<string> {
     let ready = this.tables.get(tableName);
     if (ready === undefined) {
       ready = ensureLeaseTable(

@@ -13,8 +13,8 @@ const ACTIVE_POLL_MS = 100;
 const ACTIVE_POLL_MAX_MS = 500;
 /**
  * How long one call waits for a table to become ACTIVE. Creating one takes DynamoDB 10–20 s or
- * more, the lease table and then the workers table: a consumer's first start waits for both, which
- * no retry within its `checkpointerTimeoutMs` would outlast if every call gave up after its
+ * more (the lease table and the workers table at once): a consumer's first start waits for them,
+ * which no retry within its `checkpointerTimeoutMs` would outlast if every call gave up after its
  * `callTimeout`. Only the first calls on a table wait (a table found usable is remembered), before
  * any lease of it is held, so no lease deadline depends on them.
  */

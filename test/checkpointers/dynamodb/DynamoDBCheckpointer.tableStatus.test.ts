@@ -338,4 +338,59 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
       await creating.close();
     }
   });
+
+  it('creates the lease table and the workers table at once at a first start, not one after the other', async () => {
+    const creating = await startTestDynamoDB({ createTableMs: 1_500 });
+    const table = uniqueTableName('both');
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: creating.endpoint,
+      region: creating.region,
+      credentials: creating.credentials,
+      tableName: table,
+    });
+    const reader = creating.createClient();
+    const statusNow = async (name: string) =>
+      (await reader.send(new DescribeTableCommand({ TableName: name })).catch(() => ({ Table: undefined })))
+        .Table?.TableStatus;
+    try {
+      // A consumer's first call: its heartbeat, to the workers table beside the lease table.
+      let done = false;
+      const beating = checkpointer.heartbeat(STREAM, 'worker-1').finally(() => {
+        done = true;
+      });
+      const seen = new Set<string>();
+      while (!done) {
+        const [lease, workers] = await Promise.all([statusNow(table), statusNow(`${table}-workers`)]);
+        seen.add(`${String(lease)}/${String(workers)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await beating;
+      // Both were being created at the same time (one after the other: never both CREATING).
+      expect(seen).toContain('CREATING/CREATING');
+      expect(await statusNow(table)).toBe('ACTIVE');
+      expect(await statusNow(`${table}-workers`)).toBe('ACTIVE');
+    } finally {
+      await checkpointer.close();
+      await creating.close();
+    }
+  });
+
+  it('fails for a missing lease table rather than for its missing workers table (createTable: false)', async () => {
+    const table = uniqueTableName('neither');
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: table,
+      createTable: false,
+    });
+    try {
+      await expect(checkpointer.heartbeat(STREAM, 'worker-1')).rejects.toMatchObject({
+        name: 'LeaseTableMissingError',
+        tableName: table,
+      });
+    } finally {
+      await checkpointer.close();
+    }
+  });
 });
