@@ -37,6 +37,8 @@ import {
   type ResolvedDynamoDBCheckpointerOptions,
 } from './resolveDynamoDBCheckpointerOptions.js';
 import { LeaseTables } from './LeaseTables.js';
+import { KnownLeaseItems } from './KnownLeaseItems.js';
+import { TableIdentities } from './TableIdentities.js';
 import { LostTakes } from './LostTakes.js';
 import { releaseHeldLease, renewHeldLease, writeCheckpoint, writeShardEnd } from './leaseWrites.js';
 import { loadDynamoDB } from './loadDynamoDB.js';
@@ -89,7 +91,8 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       sleep: userSleep === undefined ? (ms, signal) => sleep(ms, signal) : (ms) => userSleep(ms),
       ...(this.options.logger !== undefined ? { logger: this.options.logger } : {}),
     };
-    const store = new LeaseItemStore(sdk, policy, this.options.keyingFor);
+    const identities = new TableIdentities(sdk, policy);
+    const store = new LeaseItemStore(sdk, policy, this.options.keyingFor, new KnownLeaseItems(identities));
     const observations = new LeaseObservations(this.leaseDurationMs);
     this.context = {
       options: this.options,
@@ -98,7 +101,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       handoffs: new HandoffObservations(this.handoffTimeoutMs, this.handoffReservationMs),
       held: new HeldLeases(store, observations, this.leaseDurationMs, this.options.now, this.options.logger),
       lostTakes: new LostTakes(),
-      tables: new LeaseTables(sdk, policy, this.options, this.closing.signal),
+      tables: new LeaseTables(sdk, policy, this.options, this.closing.signal, identities),
       workers: new WorkerRegistry(sdk, policy, this.options.keyingFor, this.leaseDurationMs),
     };
   }

@@ -4,6 +4,7 @@ import type { ResolvedDynamoDBCheckpointerOptions } from './resolveDynamoDBCheck
 import { ensureLeaseTable } from './ensureLeaseTable.js';
 import { KCL } from './kclLeaseItem.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
+import type { TableIdentities } from './TableIdentities.js';
 import { WORKER_ID, workersTableOf } from './WorkerRegistry.js';
 
 /**
@@ -24,6 +25,8 @@ export class LeaseTables {
     private readonly options: ResolvedDynamoDBCheckpointerOptions,
     /** Aborted by close(): a wait for a table to become ACTIVE ends then. */
     private readonly closing: AbortSignal,
+    /** Where each lease table's creation time is remembered when first found ACTIVE. */
+    private readonly identities: TableIdentities,
   ) {}
 
   /**
@@ -102,7 +105,10 @@ export class LeaseTables {
         this.options.now,
         KCL.leaseKey,
         this.closing,
-      ).then(() => tableName);
+      ).then((createdAt) => {
+        this.identities.remember(tableName, createdAt);
+        return tableName;
+      });
       this.tables.set(tableName, ready);
       ready.catch(() => this.tables.delete(tableName));
     }

@@ -7,6 +7,7 @@ import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
 import { LeaseTableNotActiveError } from './errors/LeaseTableNotActiveError.js';
 import { LeaseTablePermissionError } from './errors/LeaseTablePermissionError.js';
 import { KCL } from './kclLeaseItem.js';
+import { creationTimeOf } from './TableIdentities.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
 import { untilClosed } from './untilClosed.js';
 
@@ -41,7 +42,8 @@ function named(error: unknown, name: string): boolean {
  * The whole of it, requests and waits for the table to become ACTIVE, takes at most
  * TABLE_ACTIVE_WAIT_MS (or `policy.callTimeout` when longer; each request at most `callTimeout`),
  * then fails with LeaseTableNotActiveError (retriable: a later call waits again). It ends at once
- * when `closing` is aborted, failing with its reason.
+ * when `closing` is aborted, failing with its reason. Resolves with the table's creation time
+ * (epoch ms; undefined if DynamoDB did not say).
  */
 export async function ensureLeaseTable(
   sdk: DynamoDBModule,
@@ -52,7 +54,7 @@ export async function ensureLeaseTable(
   now: () => number,
   hashKey: string = KCL.leaseKey,
   closing?: AbortSignal,
-): Promise<void> {
+): Promise<number | undefined> {
   const startedAt = now();
   const giveUpAt = startedAt + Math.max(policy.callTimeout, TABLE_ACTIVE_WAIT_MS);
   // Each request gets its callTimeout, or what is left of the wait when less.
@@ -149,10 +151,12 @@ export async function ensureLeaseTable(
   }
   const key = otherKey(status.Table, hashKey);
   if (key !== undefined) throw new LeaseTableKeyError(tableName, streamName, key, hashKey);
+  return creationTimeOf(status.Table);
 }
 
 interface DescribedTable {
   readonly TableStatus?: string;
+  readonly CreationDateTime?: unknown;
   readonly KeySchema?: readonly { readonly AttributeName?: string; readonly KeyType?: string }[];
   readonly AttributeDefinitions?: readonly {
     readonly AttributeName?: string;
