@@ -65,6 +65,7 @@ export class LeaseItemStore {
 
   /** A shard's lease item (consistent read), or undefined. */
   async get(table: string, streamName: string, shardId: string): Promise<LeaseItem | undefined> {
+    const sentAt = this.known.mark();
     const answer = await callDynamoDB<{ Item?: LeaseItem }>(
       this.policy,
       { operation: 'GetItem', tableName: table, context: { streamName, shardId } },
@@ -76,7 +77,7 @@ export class LeaseItemStore {
         }),
     );
     const leaseKey = this.keyingFor(streamName).keyOf(shardId);
-    if (answer.Item === undefined) await this.known.absent(table, streamName, [leaseKey]);
+    if (answer.Item === undefined) await this.known.absent(table, streamName, [leaseKey], sentAt);
     else {
       this.known.present(table, leaseKey);
       this.unreadable.check(table, streamName, shardId, answer.Item);
@@ -90,6 +91,7 @@ export class LeaseItemStore {
    */
   async scan(table: string, streamName: string): Promise<LeaseItem[]> {
     const items: LeaseItem[] = [];
+    const sentAt = this.known.mark();
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await callDynamoDB<{
@@ -113,6 +115,7 @@ export class LeaseItemStore {
         const key = item[KCL.leaseKey]?.S;
         return key === undefined ? [] : [key];
       }),
+      sentAt,
     );
     for (const item of leases) {
       const stray = keying.strayIdentifierOf(item);
