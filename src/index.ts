@@ -103,6 +103,7 @@ export { LeaseTableKeyError } from './checkpointers/dynamodb/errors/LeaseTableKe
 export { LeaseTableMissingError } from './checkpointers/dynamodb/errors/LeaseTableMissingError.js';
 export type { LeaseTableMissingDetails } from './checkpointers/dynamodb/errors/LeaseTableMissingError.js';
 export { LeaseTableNotActiveError } from './checkpointers/dynamodb/errors/LeaseTableNotActiveError.js';
+export { LeaseTablePermissionError } from './checkpointers/dynamodb/errors/LeaseTablePermissionError.js';
 export { DEFAULT_CHECKPOINTER_NAME, type CheckpointerInput } from './checkpointers/toCheckpointer.js';
 export {
   type LeaseCoordinator,

@@ -47,6 +47,12 @@ export class LeaseBalancer implements ShardAssignment {
     () => this.running,
   );
   private failures = 0;
+  /** A heartbeat of this worker has been answered: it may have an item in the group to leave. */
+  private joined = false;
+  /** The pass under way is still waiting for its heartbeat (see stop()). */
+  private beating = false;
+  /** A pass that a stop left waiting for its heartbeat: its outcome is reported to no one. */
+  private abandoned = false;
   private lastRebalance = '';
   private snapshot: LeaseSnapshot | undefined;
   /**
@@ -84,11 +90,21 @@ export class LeaseBalancer implements ShardAssignment {
     this.passes.trigger();
   }
 
-  /** Stops the loop and waits for a pass under way. */
+  /**
+   * Stops the loop and waits for a pass under way, unless that pass still waits for the first
+   * heartbeat ever answered (a first start's lease table still being created, a store slow to
+   * answer): nothing was acquired, and that pass ends after its heartbeat without acting, so there
+   * is nothing to wait for. (A later pass's heartbeat is waited for: leaving the group before it
+   * landed would let it write this worker's item again after the leave.)
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.timer?.unsubscribe();
     this.timer = undefined;
+    if (this.beating && !this.joined) {
+      this.abandoned = true;
+      return;
+    }
     await this.passes.settled();
   }
 
@@ -111,7 +127,9 @@ export class LeaseBalancer implements ShardAssignment {
     const { coordinator, streamName, workerId } = this.options;
     let operation = 'leaveGroup';
     try {
-      await coordinator.leaveGroup(streamName, workerId);
+      // No heartbeat answered: no item of this worker is known to leave (one that lands later
+      // is judged gone one failover time after, as a stopped worker's is).
+      if (this.joined) await coordinator.leaveGroup(streamName, workerId);
       operation = 'cancelHandoff';
       for (const shardId of [...this.requested]) {
         await coordinator.cancelHandoff(streamName, shardId, workerId);
@@ -134,11 +152,17 @@ export class LeaseBalancer implements ShardAssignment {
     const startedAt = this.options.scheduler.now();
     try {
       const cap = this.options.maxShardConsumers;
-      await coordinator.heartbeat(
-        streamName,
-        workerId,
-        cap < Number.MAX_SAFE_INTEGER ? { maxShardConsumers: cap } : {},
-      );
+      this.beating = true;
+      try {
+        await coordinator.heartbeat(
+          streamName,
+          workerId,
+          cap < Number.MAX_SAFE_INTEGER ? { maxShardConsumers: cap } : {},
+        );
+      } finally {
+        this.beating = false;
+      }
+      this.joined = true;
       if (!this.running) return;
       operation = 'leaseSnapshot';
       const sentAt = this.options.scheduler.now();
@@ -163,6 +187,7 @@ export class LeaseBalancer implements ShardAssignment {
       this.failures = 0;
       this.options.host.checkpointerOk();
     } catch (error) {
+      if (this.abandoned) return;
       this.failures += 1;
       this.options.host.checkpointerFailed(error);
       this.options.onEvent({

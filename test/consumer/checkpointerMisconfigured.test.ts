@@ -8,11 +8,13 @@ import { firstValueFrom, materialize, toArray } from 'rxjs';
 import { DynamoDBCheckpointer } from '../../src/checkpointers/dynamodb/DynamoDBCheckpointer.js';
 import { LeaseTableKeyError } from '../../src/checkpointers/dynamodb/errors/LeaseTableKeyError.js';
 import { LeaseTableMissingError } from '../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
+import { LeaseTablePermissionError } from '../../src/checkpointers/dynamodb/errors/LeaseTablePermissionError.js';
 import { CheckpointerMisconfiguredError } from '../../src/consumer/errors/CheckpointerMisconfiguredError.js';
 import { CheckpointerUnavailableError } from '../../src/consumer/errors/CheckpointerUnavailableError.js';
 import { fromKinesis } from '../../src/observables/fromKinesis.js';
 import { checkpoint } from '../../src/operators/checkpoint.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../support/dynamodb.js';
+import { startDynamoDBFaultProxy } from '../support/dynamodbFaultProxy.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 
 jest.setTimeout(90_000);
@@ -150,5 +152,65 @@ it('stops at once when the lease table is deleted while it runs, saying the chec
     expect(elapsedMs).toBeLessThan(30_000);
   } finally {
     await checkpointer.close();
+  }
+});
+
+it('stops at once when DescribeTable is refused (AccessDenied), naming the permission it needs', async () => {
+  const streamName = uniqueStreamName('no-describe');
+  await kinesis.createStream(streamName, 1);
+  const proxy = await startDynamoDBFaultProxy(dynamo.endpoint);
+  // A policy that allows the item requests but not DescribeTable, as AWS answers it.
+  const identity = 'arn:aws:iam::123456789012:user/consumer';
+  proxy.inject(
+    'DescribeTable',
+    {
+      kind: 'answer',
+      status: 400,
+      body: JSON.stringify({
+        __type: 'com.amazon.coral.service#AccessDeniedException',
+        Message: `User: ${identity} is not authorized to perform: dynamodb:DescribeTable`,
+      }),
+    },
+    1_000,
+  );
+  const tableName = uniqueTableName('no-describe');
+  const checkpointer = new DynamoDBCheckpointer({
+    endpoint: proxy.endpoint,
+    region: dynamo.region,
+    credentials: dynamo.credentials,
+    tableName,
+  });
+  try {
+    // Taken for an outage, it would be retried this long.
+    const consumer = fromKinesis({
+      streamName,
+      client: kinesis.createClient(),
+      checkpointer,
+      checkpointerTimeoutMs: 20_000,
+    });
+    const startedAt = Date.now();
+    const notifications = await firstValueFrom(consumer.pipe(checkpoint(), materialize(), toArray()));
+    const elapsedMs = Date.now() - startedAt;
+    await consumer.stopped();
+    const error: unknown = notifications[0]?.error;
+    expect(error).toBeInstanceOf(CheckpointerMisconfiguredError);
+    const cause = (error as CheckpointerMisconfiguredError).cause;
+    expect(cause).toBeInstanceOf(LeaseTablePermissionError);
+    const refused = cause as LeaseTablePermissionError;
+    expect(refused.retriable).toBe(false);
+    expect(refused).toMatchObject({
+      tableName,
+      operation: 'DescribeTable',
+      permission: 'dynamodb:DescribeTable',
+    });
+    expect(refused.message).toContain(
+      `DynamoDB refused DescribeTable on table "${tableName}" (stream ${streamName}, region ${dynamo.region})`,
+    );
+    expect(refused.message).toContain('needs the permission dynamodb:DescribeTable on that table');
+    expect(refused.message).not.toContain(identity);
+    expect(elapsedMs).toBeLessThan(15_000);
+  } finally {
+    await checkpointer.close();
+    await proxy.close();
   }
 });

@@ -37,6 +37,8 @@ import {
   type ResolvedDynamoDBCheckpointerOptions,
 } from './resolveDynamoDBCheckpointerOptions.js';
 import { LeaseTables } from './LeaseTables.js';
+import { KnownLeaseItems } from './KnownLeaseItems.js';
+import { TableIdentities } from './TableIdentities.js';
 import { LostTakes } from './LostTakes.js';
 import { releaseHeldLease, renewHeldLease, writeCheckpoint, writeShardEnd } from './leaseWrites.js';
 import { loadDynamoDB } from './loadDynamoDB.js';
@@ -79,16 +81,18 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
     this.handoffReservationMs = this.options.handoffReservationMs;
     const sdk = loadDynamoDB();
     this.dynamodb = createDynamoDBClient(options, this.options);
+    const userSleep = this.options.sleep;
     const policy: DynamoDBCallPolicy = {
       client: this.dynamodb.client,
       requestTimeout: this.options.requestTimeout,
       maxAttempts: this.options.maxAttempts,
       callTimeout: this.options.callTimeout,
       now: this.options.now,
-      sleep: this.options.sleep ?? ((ms) => sleep(ms)),
+      sleep: userSleep === undefined ? (ms, signal) => sleep(ms, signal) : (ms) => userSleep(ms),
       ...(this.options.logger !== undefined ? { logger: this.options.logger } : {}),
     };
-    const store = new LeaseItemStore(sdk, policy, this.options.keyingFor);
+    const identities = new TableIdentities(sdk, policy);
+    const store = new LeaseItemStore(sdk, policy, this.options.keyingFor, new KnownLeaseItems(identities));
     const observations = new LeaseObservations(this.leaseDurationMs);
     this.context = {
       options: this.options,
@@ -97,7 +101,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       handoffs: new HandoffObservations(this.handoffTimeoutMs, this.handoffReservationMs),
       held: new HeldLeases(store, observations, this.leaseDurationMs, this.options.now, this.options.logger),
       lostTakes: new LostTakes(),
-      tables: new LeaseTables(sdk, policy, this.options, this.closing.signal),
+      tables: new LeaseTables(sdk, policy, this.options, this.closing.signal, identities),
       workers: new WorkerRegistry(sdk, policy, this.options.keyingFor, this.leaseDurationMs),
     };
   }

@@ -32,48 +32,48 @@ export class HeartbeatObservations {
   }
 
   /**
-   * Which of `heartbeats`, all the worker items of `scope` read at `at` (read started at
-   * `readAt`), are live at `at`; forgets items no longer there.
+   * Which of `heartbeats`, all the worker items of `scope` whose read was sent at `sentAt` and
+   * answered at `at`, are live at `at`; forgets items no longer there. A token seen first counts
+   * from `at`: it may have been written after the read was sent.
    */
-  live(scope: string, heartbeats: readonly WorkerHeartbeat[], readAt: number, at: number): Set<string> {
+  live(scope: string, heartbeats: readonly WorkerHeartbeat[], sentAt: number, at: number): Set<string> {
     const seen = this.scopeOf(scope);
     const live = new Set<string>();
     const present = new Set<string>();
     for (const heartbeat of heartbeats) {
       present.add(heartbeat.key);
-      if (this.judge(seen, heartbeat, readAt, at)) live.add(heartbeat.key);
+      if (this.judge(seen, heartbeat, at)) live.add(heartbeat.key);
     }
     // An entry recorded while the read ran (our own heartbeat) may be missing from it: keep it.
-    for (const [key, entry] of seen) if (!present.has(key) && entry.at < readAt) seen.delete(key);
+    for (const [key, entry] of seen) if (!present.has(key) && entry.at < sentAt) seen.delete(key);
     return live;
   }
 
   /**
-   * Whether the one worker item `key` of `scope`, read on its own at `at` (read started at
-   * `readAt`; `heartbeat` undefined: there is no such item), is live at `at`. The other workers'
+   * Whether the one worker item `key` of `scope`, read on its own (sent at `sentAt`, answered at
+   * `at`; `heartbeat` undefined: there is no such item), is live at `at`. The other workers'
    * entries are left as they are.
    */
   isLive(
     scope: string,
     key: string,
     heartbeat: WorkerHeartbeat | undefined,
-    readAt: number,
+    sentAt: number,
     at: number,
   ): boolean {
     const seen = this.scopeOf(scope);
     if (heartbeat === undefined) {
       // Our own heartbeat recorded while the read ran may be missing from it: keep it.
-      if ((seen.get(key)?.at ?? readAt) < readAt) seen.delete(key);
+      if ((seen.get(key)?.at ?? sentAt) < sentAt) seen.delete(key);
       return false;
     }
-    return this.judge(seen, heartbeat, readAt, at);
+    return this.judge(seen, heartbeat, at);
   }
 
-  /** Judges one item read at `at` (read started at `readAt`), recording a token seen first. */
+  /** Judges one item whose read was answered at `at`, recording a token seen first (as of `at`). */
   private judge(
     seen: Map<string, { token: string; at: number }>,
     { key, token, expiresAt }: WorkerHeartbeat,
-    readAt: number,
     at: number,
   ): boolean {
     if (token === undefined) {
@@ -81,8 +81,8 @@ export class HeartbeatObservations {
       return expiresAt > at;
     }
     const previous = seen.get(key);
-    const since = previous !== undefined && previous.token === token ? previous.at : readAt;
-    if (previous === undefined || previous.token !== token) seen.set(key, { token, at: readAt });
+    const since = previous !== undefined && previous.token === token ? previous.at : at;
+    if (previous === undefined || previous.token !== token) seen.set(key, { token, at });
     return at < since + this.ttlMs;
   }
 

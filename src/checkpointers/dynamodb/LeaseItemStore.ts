@@ -3,6 +3,7 @@ import type { Lease } from '../Checkpointer.js';
 import { writeLog } from '../../logging/writeLog.js';
 import { callDynamoDB, isConditionalCheckFailed, type DynamoDBCallPolicy } from './callDynamoDB.js';
 import { isLeaseEntity, KCL, type LeaseItem } from './kclLeaseItem.js';
+import type { KnownLeaseItems } from './KnownLeaseItems.js';
 import type { LeaseKeying } from './LeaseKeying.js';
 import { UnreadableCheckpoints } from './UnreadableCheckpoints.js';
 import { TAKE_TOKEN } from './leaseTake.js';
@@ -47,6 +48,8 @@ export class LeaseItemStore {
     private readonly sdk: DynamoDBModule,
     private readonly policy: DynamoDBCallPolicy,
     private readonly keyingFor: (streamName: string) => LeaseKeying,
+    /** Items seen present: one read as absent is trusted once the table is confirmed the same. */
+    private readonly known: KnownLeaseItems,
   ) {
     this.unreadable = new UnreadableCheckpoints(policy.logger);
   }
@@ -62,6 +65,7 @@ export class LeaseItemStore {
 
   /** A shard's lease item (consistent read), or undefined. */
   async get(table: string, streamName: string, shardId: string): Promise<LeaseItem | undefined> {
+    const sentAt = this.known.mark();
     const answer = await callDynamoDB<{ Item?: LeaseItem }>(
       this.policy,
       { operation: 'GetItem', tableName: table, context: { streamName, shardId } },
@@ -72,7 +76,12 @@ export class LeaseItemStore {
           ConsistentRead: true,
         }),
     );
-    if (answer.Item !== undefined) this.unreadable.check(table, streamName, shardId, answer.Item);
+    const leaseKey = this.keyingFor(streamName).keyOf(shardId);
+    if (answer.Item === undefined) await this.known.absent(table, streamName, [leaseKey], sentAt);
+    else {
+      this.known.present(table, leaseKey);
+      this.unreadable.check(table, streamName, shardId, answer.Item);
+    }
     return answer.Item;
   }
 
@@ -82,6 +91,7 @@ export class LeaseItemStore {
    */
   async scan(table: string, streamName: string): Promise<LeaseItem[]> {
     const items: LeaseItem[] = [];
+    const sentAt = this.known.mark();
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await callDynamoDB<{
@@ -98,6 +108,15 @@ export class LeaseItemStore {
     } while (startKey !== undefined);
     const keying = this.keyingFor(streamName);
     const leases = items.filter(isLeaseEntity); // a KCL 3.5 table also holds its other entities
+    await this.known.scanned(
+      table,
+      streamName,
+      leases.flatMap((item) => {
+        const key = item[KCL.leaseKey]?.S;
+        return key === undefined ? [] : [key];
+      }),
+      sentAt,
+    );
     for (const item of leases) {
       const stray = keying.strayIdentifierOf(item);
       if (stray === undefined || this.strays.has(`${table}\u0000${stray}`)) continue;
@@ -196,7 +215,10 @@ export class LeaseItemStore {
           return isConditionalCheckFailed(error) ? { handled: true, value: REFUSED } : undefined;
         },
       );
-      if (value !== REFUSED) return { status: 'applied', value };
+      if (value !== REFUSED) {
+        this.known.present(table, this.keyingFor(streamName).keyOf(shardId));
+        return { status: 'applied', value };
+      }
       return answerLost ? { status: 'unknown' } : { status: 'refused' };
     } catch (failure) {
       if (answerLost) return { status: 'unknown', failure };

@@ -4,6 +4,7 @@ import type { ResolvedDynamoDBCheckpointerOptions } from './resolveDynamoDBCheck
 import { ensureLeaseTable } from './ensureLeaseTable.js';
 import { KCL } from './kclLeaseItem.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
+import type { TableIdentities } from './TableIdentities.js';
 import { WORKER_ID, workersTableOf } from './WorkerRegistry.js';
 
 /**
@@ -24,29 +25,39 @@ export class LeaseTables {
     private readonly options: ResolvedDynamoDBCheckpointerOptions,
     /** Aborted by close(): a wait for a table to become ACTIVE ends then. */
     private readonly closing: AbortSignal,
+    /** Where each lease table's creation time is remembered when first found ACTIVE. */
+    private readonly identities: TableIdentities,
   ) {}
 
-  /** The workers table beside a stream's lease table, created (or checked) once. */
-  workersTable(streamName: string): Promise<string> {
-    return this.leaseTable(streamName).then((leaseTable) => {
-      const name = workersTableOf(leaseTable);
-      let ready = this.workerTables.get(name);
-      if (ready === undefined) {
-        ready = ensureLeaseTable(
-          this.sdk,
-          this.policy,
-          name,
-          streamName,
-          this.options.createTable,
-          this.options.now,
-          WORKER_ID,
-          this.closing,
-        ).then(() => name);
-        this.workerTables.set(name, ready);
-        ready.catch(() => this.workerTables.delete(name));
-      }
-      return ready;
-    });
+  /**
+   * The workers table beside a stream's lease table, created (or checked) once, at the same time
+   * as the lease table (creating a table takes DynamoDB 10–20 s: a first start waits for both at
+   * once, not one after the other). Once both are settled, fails as the lease table did, else as
+   * the workers table did.
+   */
+  async workersTable(streamName: string): Promise<string> {
+    const leaseTable = this.tableNameOf(streamName);
+    const leaseReady = this.ensured(leaseTable, streamName);
+    const name = workersTableOf(leaseTable);
+    let ready = this.workerTables.get(name);
+    if (ready === undefined) {
+      ready = ensureLeaseTable(
+        this.sdk,
+        this.policy,
+        name,
+        streamName,
+        this.options.createTable,
+        this.options.now,
+        WORKER_ID,
+        this.closing,
+      ).then(() => name);
+      this.workerTables.set(name, ready);
+      ready.catch(() => this.workerTables.delete(name));
+    }
+    const [lease, workers] = await Promise.allSettled([leaseReady, ready]);
+    if (lease.status === 'rejected') throw lease.reason;
+    if (workers.status === 'rejected') throw workers.reason;
+    return name;
   }
 
   /**
@@ -54,6 +65,14 @@ export class LeaseTables {
    * (a table given by name in single-stream mode, a stream identifier naming another stream).
    */
   leaseTable(streamName: string): Promise<string> {
+    return this.ensured(this.tableNameOf(streamName), streamName);
+  }
+
+  /**
+   * The name of a stream's lease table, resolved once; throws InvalidOptionError off its stream
+   * (see leaseTable).
+   */
+  private tableNameOf(streamName: string): string {
     this.options.keyingFor(streamName);
     if (this.options.singleTable) {
       this.boundStream ??= streamName;
@@ -70,6 +89,11 @@ export class LeaseTables {
       tableName = this.options.tableFor(streamName);
       this.tableNames.set(streamName, tableName);
     }
+    return tableName;
+  }
+
+  /** A lease table, created (or checked) once. */
+  private ensured(tableName: string, streamName: string): Promise<string> {
     let ready = this.tables.get(tableName);
     if (ready === undefined) {
       ready = ensureLeaseTable(
@@ -81,7 +105,10 @@ export class LeaseTables {
         this.options.now,
         KCL.leaseKey,
         this.closing,
-      ).then(() => tableName);
+      ).then((createdAt) => {
+        this.identities.remember(tableName, createdAt);
+        return tableName;
+      });
       this.tables.set(tableName, ready);
       ready.catch(() => this.tables.delete(tableName));
     }

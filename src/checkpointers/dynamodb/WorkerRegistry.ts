@@ -111,12 +111,13 @@ export class WorkerRegistry {
   }
 
   /**
-   * Workers live at `now()` (read after the scan) as this process judges them, with their
-   * published caps.
+   * Workers live at `now()` (read after the scan's answer) as this process judges them, with their
+   * published caps. A token seen first counts from that answer, not from when the scan was sent:
+   * it may have been written while a slow read was under way.
    */
   async live(table: string, streamName: string, now: () => number): Promise<LiveWorkers> {
     const scope = this.keyingFor(streamName).streamIdentifier;
-    const readAt = now();
+    const sentAt = now();
     const found: { id: string; heartbeat: WorkerHeartbeat; cap: number }[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
@@ -141,7 +142,7 @@ export class WorkerRegistry {
     const liveKeys = this.observations.live(
       this.scopeOf(table, streamName),
       found.map((entry) => entry.heartbeat),
-      readAt,
+      sentAt,
       now(),
     );
     const live: string[] = [];
@@ -168,7 +169,7 @@ export class WorkerRegistry {
    */
   async isLive(table: string, streamName: string, workerId: string, now: () => number): Promise<boolean> {
     const key = this.keyOf(streamName, workerId);
-    const readAt = now();
+    const sentAt = now();
     const answer = await callDynamoDB<{ Item?: Record<string, AttributeValue> }>(
       this.policy,
       { operation: 'GetItem', tableName: table, context: { streamName } },
@@ -184,7 +185,7 @@ export class WorkerRegistry {
       this.scopeOf(table, streamName),
       key,
       item === undefined ? undefined : heartbeatOf(key, item),
-      readAt,
+      sentAt,
       now(),
     );
   }

@@ -17,7 +17,11 @@ export interface DynamoDBCallPolicy {
   /** Budget of one call, retries included, in ms: no attempt or wait runs past it. */
   readonly callTimeout: number;
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  /**
+   * Waits `ms`; ends early (resolving) when `signal` aborts, as the default sleep does (one of the
+   * caller's own, given as an option, is not told of `signal`: the wait is raced with it instead).
+   */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Where retries (throttling, 5xx, timeouts) and failed calls are logged. */
   readonly logger?: Logger;
   /**

@@ -1,10 +1,13 @@
 import { writeLog } from '../../logging/writeLog.js';
 import { clientRegion } from './clientRegion.js';
 import { callDynamoDB, type DynamoDBCallPolicy } from './callDynamoDB.js';
+import { DynamoDBRequestError } from './errors/DynamoDBRequestError.js';
 import { LeaseTableKeyError } from './errors/LeaseTableKeyError.js';
 import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
 import { LeaseTableNotActiveError } from './errors/LeaseTableNotActiveError.js';
+import { LeaseTablePermissionError } from './errors/LeaseTablePermissionError.js';
 import { KCL } from './kclLeaseItem.js';
+import { creationTimeOf } from './TableIdentities.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
 import { untilClosed } from './untilClosed.js';
 
@@ -13,8 +16,8 @@ const ACTIVE_POLL_MS = 100;
 const ACTIVE_POLL_MAX_MS = 500;
 /**
  * How long one call waits for a table to become ACTIVE. Creating one takes DynamoDB 10–20 s or
- * more, the lease table and then the workers table: a consumer's first start waits for both, which
- * no retry within its `checkpointerTimeoutMs` would outlast if every call gave up after its
+ * more (the lease table and the workers table at once): a consumer's first start waits for them,
+ * which no retry within its `checkpointerTimeoutMs` would outlast if every call gave up after its
  * `callTimeout`. Only the first calls on a table wait (a table found usable is remembered), before
  * any lease of it is held, so no lease deadline depends on them.
  */
@@ -39,7 +42,8 @@ function named(error: unknown, name: string): boolean {
  * The whole of it, requests and waits for the table to become ACTIVE, takes at most
  * TABLE_ACTIVE_WAIT_MS (or `policy.callTimeout` when longer; each request at most `callTimeout`),
  * then fails with LeaseTableNotActiveError (retriable: a later call waits again). It ends at once
- * when `closing` is aborted, failing with its reason.
+ * when `closing` is aborted, failing with its reason. Resolves with the table's creation time
+ * (epoch ms; undefined if DynamoDB did not say).
  */
 export async function ensureLeaseTable(
   sdk: DynamoDBModule,
@@ -50,7 +54,7 @@ export async function ensureLeaseTable(
   now: () => number,
   hashKey: string = KCL.leaseKey,
   closing?: AbortSignal,
-): Promise<void> {
+): Promise<number | undefined> {
   const startedAt = now();
   const giveUpAt = startedAt + Math.max(policy.callTimeout, TABLE_ACTIVE_WAIT_MS);
   // Each request gets its callTimeout, or what is left of the wait when less.
@@ -59,14 +63,28 @@ export async function ensureLeaseTable(
     callTimeout: Math.max(1, Math.min(policy.callTimeout, giveUpAt - now())),
   });
   const what = { tableName, context: { streamName } };
+  // A request the table's policy refuses fails at once, naming the permission it needs.
+  const permitted = async <T>(operation: string, call: Promise<T>): Promise<T> => {
+    try {
+      return await call;
+    } catch (error) {
+      if (!(error instanceof DynamoDBRequestError) || !named(error.cause, 'AccessDeniedException'))
+        throw error;
+      const region = await clientRegion(policy.client);
+      throw new LeaseTablePermissionError(tableName, streamName, operation, { region, cause: error.cause });
+    }
+  };
   const describe = () =>
     untilClosed(
-      callDynamoDB<{ Table?: DescribedTable } | 'missing'>(
-        budget(),
-        { ...what, operation: 'DescribeTable' },
-        () => new sdk.DescribeTableCommand({ TableName: tableName }),
-        (error) =>
-          named(error, 'ResourceNotFoundException') ? { handled: true, value: 'missing' } : undefined,
+      permitted(
+        'DescribeTable',
+        callDynamoDB<{ Table?: DescribedTable } | 'missing'>(
+          budget(),
+          { ...what, operation: 'DescribeTable' },
+          () => new sdk.DescribeTableCommand({ TableName: tableName }),
+          (error) =>
+            named(error, 'ResourceNotFoundException') ? { handled: true, value: 'missing' } : undefined,
+        ),
       ),
       closing,
     );
@@ -74,17 +92,20 @@ export async function ensureLeaseTable(
     closing?.throwIfAborted();
     // ResourceInUseException: another worker created it meanwhile (or a retry's first attempt did).
     const created = await untilClosed(
-      callDynamoDB<boolean>(
-        budget(),
-        { ...what, operation: 'CreateTable' },
-        () =>
-          new sdk.CreateTableCommand({
-            TableName: tableName,
-            AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
-            KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
-            BillingMode: 'PAY_PER_REQUEST',
-          }),
-        (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: false } : undefined),
+      permitted(
+        'CreateTable',
+        callDynamoDB<boolean>(
+          budget(),
+          { ...what, operation: 'CreateTable' },
+          () =>
+            new sdk.CreateTableCommand({
+              TableName: tableName,
+              AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+              KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
+              BillingMode: 'PAY_PER_REQUEST',
+            }),
+          (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: false } : undefined),
+        ),
       ),
       closing,
     );
@@ -113,7 +134,8 @@ export async function ensureLeaseTable(
     pollMs = Math.min(pollMs, giveUpAt - now() - MIN_DESCRIBE_MS);
     if (pollMs <= 0) throw notActive(status);
     closing?.throwIfAborted();
-    await untilClosed(policy.sleep(pollMs), closing);
+    // The default sleep's timer is cancelled at close(), not left to run out.
+    await untilClosed(policy.sleep(pollMs, closing), closing);
     pollMs = Math.min(2 * pollMs, ACTIVE_POLL_MAX_MS);
     // The sleep overran what was left for the DescribeTable.
     if (giveUpAt - now() < MIN_DESCRIBE_MS) throw notActive(status);
@@ -129,10 +151,12 @@ export async function ensureLeaseTable(
   }
   const key = otherKey(status.Table, hashKey);
   if (key !== undefined) throw new LeaseTableKeyError(tableName, streamName, key, hashKey);
+  return creationTimeOf(status.Table);
 }
 
 interface DescribedTable {
   readonly TableStatus?: string;
+  readonly CreationDateTime?: unknown;
   readonly KeySchema?: readonly { readonly AttributeName?: string; readonly KeyType?: string }[];
   readonly AttributeDefinitions?: readonly {
     readonly AttributeName?: string;

@@ -3,7 +3,8 @@ import { CheckpointerUnavailableError } from './CheckpointerUnavailableError.js'
 /**
  * The consumer's checkpointer refused a call in a way that retrying cannot mend: its lease table
  * is missing and may not be created, or was deleted while in use (`LeaseTableMissingError`), or has another key
- * (`LeaseTableKeyError`), its TLS set-up is wrong (`RedisTlsError`), it was given an invalid
+ * (`LeaseTableKeyError`), a permission it needs on the table is refused
+ * (`LeaseTablePermissionError`), its TLS set-up is wrong (`RedisTlsError`), it was given an invalid
  * option (`InvalidOptionError`) or it was closed (`CheckpointerClosedError`). The consumer stops at once instead of retrying for
  * `checkpointerTimeoutMs`. `cause` is that failure. A CheckpointerUnavailableError, so code that
  * handles that one handles this too; not retriable: the configuration must change first.

@@ -13,6 +13,7 @@ import { DynamoDBCheckpointer } from '../../../src/checkpointers/dynamodb/Dynamo
 import { LeaseTableNotActiveError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableNotActiveError.js';
 import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
 import { CaptureLogger } from '../../support/captureLogger.js';
+import { timersStarted } from '../../support/timersStarted.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../../support/dynamodb.js';
 
 const STREAM = 'orders';
@@ -294,6 +295,102 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
       }
     } finally {
       await creating.close();
+    }
+  });
+
+  it('cancels the timer of its own sleep between polls of a table being created at close()', async () => {
+    const creating = await startTestDynamoDB({ createTableMs: 5_000 });
+    const table = uniqueTableName('sleeping');
+    // The default sleep: the checkpointer's own timer between two polls for ACTIVE.
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: creating.endpoint,
+      region: creating.region,
+      credentials: creating.credentials,
+      tableName: table,
+    });
+    const reader = creating.createClient();
+    const timers = timersStarted();
+    const pollTimers = async () =>
+      (await timers.pending()).filter(
+        (where) => /sleep\.[jt]s/.test(where) && where.includes('ensureLeaseTable'),
+      );
+    try {
+      const reading = checkpointer.getCheckpoint(STREAM, SHARD).catch((caught: unknown) => caught);
+      const deadline = Date.now() + 30_000;
+      while ((await pollTimers()).length === 0) {
+        if (Date.now() > deadline) throw new Error('no sleep between polls within 30 s');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await checkpointer.close();
+      expect(await reading).toBeInstanceOf(CheckpointerClosedError);
+      expect(await pollTimers()).toEqual([]);
+      // The server's timer keeps the process alive until the table is ACTIVE.
+      const activeBy = Date.now() + 60_000;
+      for (;;) {
+        const { Table } = await reader.send(new DescribeTableCommand({ TableName: table }));
+        if (Table?.TableStatus === 'ACTIVE') break;
+        if (Date.now() > activeBy) throw new Error(`table ${table} not ACTIVE within 60 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      timers.stop();
+      await checkpointer.close();
+      await creating.close();
+    }
+  });
+
+  it('creates the lease table and the workers table at once at a first start, not one after the other', async () => {
+    const creating = await startTestDynamoDB({ createTableMs: 1_500 });
+    const table = uniqueTableName('both');
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: creating.endpoint,
+      region: creating.region,
+      credentials: creating.credentials,
+      tableName: table,
+    });
+    const reader = creating.createClient();
+    const statusNow = async (name: string) =>
+      (await reader.send(new DescribeTableCommand({ TableName: name })).catch(() => ({ Table: undefined })))
+        .Table?.TableStatus;
+    try {
+      // A consumer's first call: its heartbeat, to the workers table beside the lease table.
+      let done = false;
+      const beating = checkpointer.heartbeat(STREAM, 'worker-1').finally(() => {
+        done = true;
+      });
+      const seen = new Set<string>();
+      while (!done) {
+        const [lease, workers] = await Promise.all([statusNow(table), statusNow(`${table}-workers`)]);
+        seen.add(`${String(lease)}/${String(workers)}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await beating;
+      // Both were being created at the same time (one after the other: never both CREATING).
+      expect(seen).toContain('CREATING/CREATING');
+      expect(await statusNow(table)).toBe('ACTIVE');
+      expect(await statusNow(`${table}-workers`)).toBe('ACTIVE');
+    } finally {
+      await checkpointer.close();
+      await creating.close();
+    }
+  });
+
+  it('fails for a missing lease table rather than for its missing workers table (createTable: false)', async () => {
+    const table = uniqueTableName('neither');
+    const checkpointer = new DynamoDBCheckpointer({
+      endpoint: dynamo.endpoint,
+      region: dynamo.region,
+      credentials: dynamo.credentials,
+      tableName: table,
+      createTable: false,
+    });
+    try {
+      await expect(checkpointer.heartbeat(STREAM, 'worker-1')).rejects.toMatchObject({
+        name: 'LeaseTableMissingError',
+        tableName: table,
+      });
+    } finally {
+      await checkpointer.close();
     }
   });
 });

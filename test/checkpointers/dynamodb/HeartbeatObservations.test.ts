@@ -61,16 +61,17 @@ describe('HeartbeatObservations', () => {
     }
   });
 
-  it('judges a worker seen for the first time live for a full ttl, measured from the read', () => {
+  it("judges a worker seen for the first time live for a full ttl, measured from the read's answer", () => {
     const observations = new HeartbeatObservations(TTL);
     const stale = worker('worker-a', 0);
     stale.heartbeat(0); // written long ago, never again
-    const readAt = 1_700_000_000_000;
-    expect(observations.live(SCOPE, [stale.item], readAt, readAt + 50)).toEqual(new Set(['worker-a']));
-    expect(observations.live(SCOPE, [stale.item], readAt + TTL - 1, readAt + TTL - 1)).toEqual(
+    const sentAt = 1_700_000_000_000;
+    const answeredAt = sentAt + 50; // the token may have been written while the read was under way
+    expect(observations.live(SCOPE, [stale.item], sentAt, answeredAt)).toEqual(new Set(['worker-a']));
+    expect(observations.live(SCOPE, [stale.item], answeredAt + TTL - 1, answeredAt + TTL - 1)).toEqual(
       new Set(['worker-a']),
     );
-    expect(observations.live(SCOPE, [stale.item], readAt + TTL, readAt + TTL)).toEqual(new Set());
+    expect(observations.live(SCOPE, [stale.item], answeredAt + TTL, answeredAt + TTL)).toEqual(new Set());
   });
 
   it("judges an item without a token (an earlier version's) by its expiresAt, as before", () => {

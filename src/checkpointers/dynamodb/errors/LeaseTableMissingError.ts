@@ -7,6 +7,11 @@ export interface LeaseTableMissingDetails {
   readonly hashKey?: string | undefined;
   /** The table existed and was deleted while the checkpointer used it. */
   readonly deleted?: boolean | undefined;
+  /**
+   * With `deleted`: the table was found again, created anew (another `CreationDateTime`) and empty
+   * of the leases the checkpointer knew, by someone else.
+   */
+  readonly recreated?: boolean | undefined;
   /** The region of the table, where the client says. */
   readonly region?: string | undefined;
   readonly cause?: unknown;
@@ -28,6 +33,8 @@ export class LeaseTableMissingError extends RxjsKinesisError {
   readonly region: string | undefined;
   /** True when the table existed and was deleted while in use; false when it was never there. */
   readonly deleted: boolean;
+  /** True when the table was deleted and created again (another CreationDateTime) while in use. */
+  readonly recreated: boolean;
 
   constructor(tableName: string, streamName: string, details: LeaseTableMissingDetails = {}) {
     const hashKey = details.hashKey ?? 'leaseKey';
@@ -38,19 +45,26 @@ export class LeaseTableMissingError extends RxjsKinesisError {
       details.deleted !== true
         ? `${where} does not exist and createTable is false: ` +
             `create it with hash key "${hashKey}" (S), or pass createTable: true`
-        : hashKey === WORKERS_HASH_KEY
-          ? `${where} was deleted while the checkpointer was using it: it held the workers' ` +
-            'heartbeats (the checkpoints are in the lease table); restart the consumer, and a new ' +
-            'checkpointer creates it again'
-          : `${where} was deleted while the checkpointer was using it: the checkpoints and leases ` +
-            'it held are gone, and the checkpointer does not create it again on its own (every shard ' +
-            'would start over unnoticed). Restart the consumer to read every shard again from the ' +
-            'configured initial position (a new checkpointer creates the table), or first restore ' +
-            'the table from a backup to keep the checkpoints',
+        : details.recreated === true
+          ? `${where} was deleted and created again while the checkpointer was using it (its ` +
+            'CreationDateTime changed): the checkpoints and leases it held are gone, and reading on ' +
+            'would start every shard over unnoticed. Restart the consumer to read every shard again ' +
+            'from the configured initial position, or first restore the table from a backup to keep ' +
+            'the checkpoints'
+          : hashKey === WORKERS_HASH_KEY
+            ? `${where} was deleted while the checkpointer was using it: it held the workers' ` +
+              'heartbeats (the checkpoints are in the lease table); restart the consumer, and a new ' +
+              'checkpointer creates it again'
+            : `${where} was deleted while the checkpointer was using it: the checkpoints and leases ` +
+              'it held are gone, and the checkpointer does not create it again on its own (every shard ' +
+              'would start over unnoticed). Restart the consumer to read every shard again from the ' +
+              'configured initial position (a new checkpointer creates the table), or first restore ' +
+              'the table from a backup to keep the checkpoints',
       { retriable: false, cause: details.cause, context: { streamName } },
     );
     this.tableName = tableName;
     this.region = details.region;
     this.deleted = details.deleted === true;
+    this.recreated = this.deleted && details.recreated === true;
   }
 }

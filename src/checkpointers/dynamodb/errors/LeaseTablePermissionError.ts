@@ -1,0 +1,40 @@
+import { RxjsKinesisError } from '../../../errors/RxjsKinesisError.js';
+
+/**
+ * DynamoDB refused a request on the lease table (or the workers table beside it) that the
+ * DynamoDBCheckpointer needs to set the table up (AccessDeniedException): the credentials lack the
+ * permission `permission` (`dynamodb:DescribeTable`, or `dynamodb:CreateTable` where the
+ * checkpointer creates a missing table) on the table, although item requests may be allowed. Not
+ * retriable: no retry changes a policy, so a consumer stops at once with
+ * CheckpointerMisconfiguredError. Grant the permission on the table's ARN. DynamoDB's own message
+ * (which names the caller's identity) is kept out of this one; it is the `cause`.
+ */
+export class LeaseTablePermissionError extends RxjsKinesisError {
+  readonly tableName: string;
+  /** The request DynamoDB refused, e.g. `DescribeTable`. */
+  readonly operation: string;
+  /** The IAM action the checkpointer needs on the table, e.g. `dynamodb:DescribeTable`. */
+  readonly permission: string;
+  /** The region of the table, where known (the client's region). */
+  readonly region: string | undefined;
+
+  constructor(
+    tableName: string,
+    streamName: string,
+    operation: string,
+    details: { readonly region?: string | undefined; readonly cause?: unknown } = {},
+  ) {
+    const permission = `dynamodb:${operation}`;
+    super(
+      `DynamoDB refused ${operation} on table "${tableName}" (stream ${streamName}${
+        details.region === undefined ? '' : `, region ${details.region}`
+      }): access denied. The checkpointer needs the permission ${permission} on that table ` +
+        '(besides the item permissions) to check it is there and ACTIVE; grant it, and restart',
+      { retriable: false, cause: details.cause, context: { streamName } },
+    );
+    this.tableName = tableName;
+    this.operation = operation;
+    this.permission = permission;
+    this.region = details.region;
+  }
+}
