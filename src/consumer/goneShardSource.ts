@@ -31,7 +31,9 @@ export interface GoneShardSourceOptions {
  * since the consumer's last listing. On such an error the shard is looked for in a listing (one
  * shared by every reading refused at the same time: GoneShardCheck):
  * - absent from a stream that still exists: read as ended (as the KCL takes it: its SHARD_END is
- *   marked and its children start);
+ *   marked and its children start), once the stream is confirmed to be the one the consumer
+ *   started on (ShardListing.sameStream); a stream deleted and created again under the name
+ *   fails the reading with StreamRecreatedError instead;
  * - still listed (the listing can lag a trim by a moment), or open when last listed (only a
  *   closed shard is trimmed: a new child not readable yet, or a listing that lags): read again
  *   with back-off, from after the last record delivered, `retryLimit` times (expoBackoff,
@@ -71,17 +73,29 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
         return { iteratorType: 'AT_TIMESTAMP', timestamp: startedAt };
       return params.start;
     };
+    /** Gone from the listing: read as ended, unless the stream under the name is a new one. */
+    const ended = (): void => {
+      const confirmed = directory.sameStream?.() ?? Promise.resolve(undefined);
+      void confirmed.then((recreated) => {
+        if (stopped) return;
+        if (recreated !== undefined) {
+          params.onError(recreated);
+          return;
+        }
+        writeLog(options.logger, 'info', 'shard gone from the stream (trimmed): read as ended', {
+          streamName,
+          shardId,
+        });
+        params.onEnd([]);
+      });
+    };
     const notFound = (error: StreamNotFoundError): void => {
       check.stateOf(shardId, running, seenOpen).then(
         ({ state, listingError }) => {
           look();
           if (stopped) return;
           if (state === 'gone') {
-            writeLog(options.logger, 'info', 'shard gone from the stream (trimmed): read as ended', {
-              streamName,
-              shardId,
-            });
-            params.onEnd([]);
+            ended();
             return;
           }
           if (state === 'unknown') {
