@@ -1,11 +1,12 @@
 import type { Subscription } from 'rxjs';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { Backoff } from '../kinesis/backoff.js';
+import { KinesisValidationError } from '../kinesis/errors/KinesisValidationError.js';
 import { RetryLimitExceededError } from '../kinesis/errors/RetryLimitExceededError.js';
 import { StreamNotFoundError } from '../kinesis/errors/StreamNotFoundError.js';
 import type { Logger } from '../logging/Logger.js';
 import { writeLog } from '../logging/writeLog.js';
-import { GoneShardCheck, type ShardListing } from './GoneShardCheck.js';
+import { GoneShardCheck, type GoneShardState, type ShardListing } from './GoneShardCheck.js';
 import type { ReadingSource, ReadingSourceFactory } from './ReadingSource.js';
 import type { IteratorRequest } from './ShardReader.js';
 
@@ -42,6 +43,9 @@ export interface GoneShardSourceOptions {
  *   the read's error; a retriable error (ListShards throttled, a service error) is no answer, the
  *   shard is read again as above (then fails naming the listing's error); any other error fails the
  *   reading.
+ * Before a listed (or open) shard is read again from its position, and before a read refused as
+ * invalid (InvalidArgumentException, e.g. a position of another stream) fails the reading, the
+ * stream is confirmed too: those are the ways a stream created again under the name shows.
  */
 export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFactory {
   const { source, running, options } = config;
@@ -73,21 +77,25 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
         return { iteratorType: 'AT_TIMESTAMP', timestamp: startedAt };
       return params.start;
     };
-    /** Gone from the listing: read as ended, unless the stream under the name is a new one. */
-    const ended = (): void => {
+    /**
+     * Runs `then` once the stream under the name is confirmed to be the one the consumer started
+     * on: a stream created again (its shard ids start over) fails the reading instead.
+     */
+    const sameStream = (then: () => void): void => {
       const confirmed = directory.sameStream?.() ?? Promise.resolve(undefined);
       void confirmed.then((recreated) => {
         if (stopped) return;
-        if (recreated !== undefined) {
-          params.onError(recreated);
-          return;
-        }
-        writeLog(options.logger, 'info', 'shard gone from the stream (trimmed): read as ended', {
-          streamName,
-          shardId,
-        });
-        params.onEnd([]);
+        if (recreated === undefined) then();
+        else params.onError(recreated);
       });
+    };
+    /** Gone from the listing: read as ended. */
+    const ended = (): void => {
+      writeLog(options.logger, 'info', 'shard gone from the stream (trimmed): read as ended', {
+        streamName,
+        shardId,
+      });
+      params.onEnd([]);
     };
     const notFound = (error: StreamNotFoundError): void => {
       check.stateOf(shardId, running, seenOpen).then(
@@ -95,7 +103,7 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
           look();
           if (stopped) return;
           if (state === 'gone') {
-            ended();
+            sameStream(ended);
             return;
           }
           if (state === 'unknown') {
@@ -105,27 +113,37 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
               return;
             }
           }
-          const delayMs = retries.next();
-          if (delayMs === undefined) {
-            const attempts = retries.attempts + 1;
-            params.onError(
-              listingError === undefined
-                ? listedNotFound(error, state === 'open' ? 'open' : 'listed', shardId, streamName, attempts)
-                : unlistedNotFound(listingError, shardId, streamName, attempts),
-            );
-            return;
-          }
-          const attempt = retries.attempts;
-          params.onEvent({ type: 'error-retried', shardId, operation: 'ReadShard', error, attempt, delayMs });
-          timer = scheduler.schedule(() => {
-            timer = undefined;
-            if (!stopped) open(resumeAt());
-          }, delayMs);
+          // Listed (or open): read again from its position, unless that belongs to an old stream.
+          if (state === 'unknown') retry(error, state, listingError);
+          else sameStream(() => retry(error, state, listingError));
         },
         () => {
           if (!stopped) params.onError(error);
         },
       );
+    };
+    /** Reads the shard again after a back-off; fails once `retryLimit` ran out. */
+    const retry = (
+      error: StreamNotFoundError,
+      state: GoneShardState,
+      listingError: RxjsKinesisError | undefined,
+    ): void => {
+      const delayMs = retries.next();
+      if (delayMs === undefined) {
+        const attempts = retries.attempts + 1;
+        params.onError(
+          listingError === undefined
+            ? listedNotFound(error, state === 'open' ? 'open' : 'listed', shardId, streamName, attempts)
+            : unlistedNotFound(listingError, shardId, streamName, attempts),
+        );
+        return;
+      }
+      const attempt = retries.attempts;
+      params.onEvent({ type: 'error-retried', shardId, operation: 'ReadShard', error, attempt, delayMs });
+      timer = scheduler.schedule(() => {
+        timer = undefined;
+        if (!stopped) open(resumeAt());
+      }, delayMs);
     };
     const open = (start: IteratorRequest): void => {
       inner = source({
@@ -144,6 +162,8 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
         },
         onError: (error) => {
           if (error instanceof StreamNotFoundError) notFound(error);
+          // A position refused as invalid (InvalidArgumentException): perhaps of an old stream.
+          else if (error instanceof KinesisValidationError) sameStream(() => params.onError(error));
           else params.onError(error);
         },
       });

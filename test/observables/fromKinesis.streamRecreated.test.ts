@@ -1,5 +1,5 @@
-import { UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import type { Subscription } from 'rxjs';
+import { PutRecordCommand, UpdateShardCountCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { tap, type Subscription } from 'rxjs';
 import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
 import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
 import { StreamRecreatedError } from '../../src/consumer/errors/StreamRecreatedError.js';
@@ -87,6 +87,60 @@ test('a closed shard missing once the stream was created again fails the consume
     expect(recreated.currentCreatedAt.getTime()).toBeGreaterThan(recreated.previousCreatedAt.getTime());
     expect(recreated.message).toContain('the checkpoints belong to the old stream');
     expect(parentEnded()).toBe(false);
+  } finally {
+    subscription.unsubscribe();
+    await consumer.stopped();
+    eventSubscription.unsubscribe();
+  }
+});
+
+test('an open shard refused while the stream was created again is not read on from its old position', async () => {
+  const streamName = uniqueStreamName('recreatedOpen');
+  await kinesis.createStream(streamName, 1);
+  const put = (data: string) =>
+    admin.send(new PutRecordCommand({ StreamName: streamName, Data: Buffer.from(data), PartitionKey: 'k' }));
+  await put('old-1');
+  const shard = 'shardId-000000000000';
+  const refused = new Set<string>();
+  const stillListed = new Set([shard]);
+  const consumer = fromKinesis({
+    streamName,
+    client: trimmingClient(kinesis.createClient(), refused, { stillListed }),
+    checkpointer: new MemoryCheckpointer(),
+    iteratorType: 'TRIM_HORIZON',
+    shardRefreshInterval: 600_000,
+    sleepTimeNoRecords: 20,
+    retryLimit: 1000,
+    expoBackoff: 4000,
+    expoBackoffLimit: 4000,
+    random: () => 0.99,
+  });
+  const seen: string[] = [];
+  const events: ConsumerEvent[] = [];
+  let failure: unknown;
+  const eventSubscription = consumer.events$.subscribe((event) => events.push(event));
+  const subscription: Subscription = consumer
+    .pipe(
+      tap((record) => seen.push(Buffer.from(record.data).toString())),
+      checkpoint(),
+    )
+    .subscribe({ error: (error: unknown) => (failure = error) });
+  try {
+    await until(() => seen.includes('old-1'), 'the old stream read');
+    // Its reads are refused as not found (still listed): read again after about 4 s.
+    refused.add(shard);
+    await until(
+      () => events.some((event) => event.type === 'error-retried' && event.operation === 'ReadShard'),
+      'the shard read again',
+    );
+    await kinesis.deleteStream(streamName);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await kinesis.createStream(streamName, 1);
+    await put('new-1');
+    refused.clear();
+    await until(() => failure !== undefined || seen.includes('new-1'), 'the consumer failed');
+    expect(failure).toBeInstanceOf(StreamRecreatedError);
+    expect(seen).toEqual(['old-1']);
   } finally {
     subscription.unsubscribe();
     await consumer.stopped();
