@@ -140,6 +140,21 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
       }
       const attempt = retries.attempts;
       params.onEvent({ type: 'error-retried', shardId, operation: 'ReadShard', error, attempt, delayMs });
+      if (attempt === UNREADABLE_WARNING_AT && options.retryLimit === Number.POSITIVE_INFINITY) {
+        writeLog(
+          options.logger,
+          'warn',
+          'shard listed but its reads are refused as not found: read again for ever',
+          {
+            streamName,
+            shardId,
+            refusals: attempt,
+            state,
+            retryLimit: 'Infinity',
+            expoBackoffLimit: options.expoBackoffLimit,
+          },
+        );
+      }
       timer = scheduler.schedule(() => {
         timer = undefined;
         if (!stopped) open(resumeAt());
@@ -182,6 +197,12 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
     };
   };
 }
+
+/**
+ * Refusals in a row after which a shard read again for ever (`retryLimit: Infinity`) is named in
+ * one warning (its `error-retried` events go on at each retry, as for any retried call).
+ */
+const UNREADABLE_WARNING_AT = 10;
 
 /**
  * What fails a reading whose shard's listing failed for good (`listingError`), or undefined when
