@@ -9,8 +9,9 @@ import { StreamRecreatedError } from './errors/StreamRecreatedError.js';
 /**
  * Which stream of its name the consumer reads: a stream deleted and created again keeps its name
  * (and ARN) and starts its shard ids over. learn() reads its StreamCreationTimestamp once, when
- * the consumer starts; confirm() asks again, only where the consumer would conclude that a shard
- * is gone (and write its SHARD_END): readings asking at once share one call. Each call has a
+ * the consumer starts; confirm() asks again, only after a read was refused (before a shard gone
+ * from the listing is ended, a listed one read on from its position, or a position refused as
+ * invalid fails the consumer): readings asking at once share one call. Each call has a
  * deadline (connectTimeout + requestTimeout). A call that fails tells nothing: the consumer goes
  * on as without it (the stream may lack DescribeStreamSummary permission).
  */
