@@ -10,6 +10,11 @@ export interface ShardListing {
   isOpen(shardId: string): boolean;
   /** Lists the shards again (retried as any listing); the error when it failed for good. */
   refresh(running: () => boolean): Promise<RxjsKinesisError | undefined>;
+  /**
+   * Asked before a shard is read as ended: an error (StreamRecreatedError) when the stream under
+   * the name is not the one the consumer started on; undefined when it is, or cannot be told.
+   */
+  sameStream?(): Promise<RxjsKinesisError | undefined>;
 }
 
 /**

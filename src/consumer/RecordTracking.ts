@@ -1,3 +1,4 @@
+import type { SchedulerLike } from 'rxjs';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
 import type { KinesisItem } from './KinesisItem.js';
 import type { KinesisRecord } from './KinesisRecord.js';
@@ -98,6 +99,8 @@ export interface PassMark {
 /** One direct subscriber of a tracked consumer. */
 export interface LedgerLink {
   readonly id: number;
+  /** The consumer's scheduler: where a checkpoint() given none times its `intervalMs`. */
+  readonly scheduler?: SchedulerLike | undefined;
   /**
    * Per reading, the furthest position any checkpoint() of this subscriber passed: a pass behind
    * it by another checkpoint() that is not in line with that one (groupBy on another key than

@@ -55,6 +55,11 @@ export class ShardDirectory {
     return this.calls.stop();
   }
 
+  /** See ShardListing.sameStream (the stream's creation time is read before the first listing). */
+  sameStream(): Promise<RxjsKinesisError | undefined> {
+    return this.calls.sameStream();
+  }
+
   get shardIds(): string[] {
     return [...this.known.keys()];
   }

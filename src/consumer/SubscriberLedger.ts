@@ -25,7 +25,7 @@ export class SubscriberLedger implements LedgerLink {
   constructor(
     readonly id: number,
     readonly subscriber: Subscriber<KinesisRecord>,
-    private readonly scheduler: SchedulerLike,
+    readonly scheduler: SchedulerLike,
     sink: LedgerSink | undefined,
     /** Makes every current reading of the consumer distrust its positions (see distrustAll). */
     private readonly distrustReadings: () => void = () => undefined,

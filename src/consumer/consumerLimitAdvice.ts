@@ -18,7 +18,8 @@ export async function limitExceededAdvice(
   const refusal = error.cause;
   if (!(refusal instanceof ThrottledError) || refusal.code !== 'LimitExceededException') return error;
   const count = await consumerCount().catch(() => undefined);
-  const has = count === undefined ? '' : `has ${count} registered consumers: it `;
+  const has =
+    count === undefined ? '' : `has ${count} registered ${count === 1 ? 'consumer' : 'consumers'}: it `;
   return new RetryLimitExceededError(
     `${error.message}. The stream ${has}may be at its consumer limit (20 per stream, 50 for ` +
       'On-demand Advantage streams; Kinesis refuses a registration past it with the same ' +

@@ -1,11 +1,12 @@
 import type { Subscription } from 'rxjs';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { Backoff } from '../kinesis/backoff.js';
+import { KinesisValidationError } from '../kinesis/errors/KinesisValidationError.js';
 import { RetryLimitExceededError } from '../kinesis/errors/RetryLimitExceededError.js';
 import { StreamNotFoundError } from '../kinesis/errors/StreamNotFoundError.js';
 import type { Logger } from '../logging/Logger.js';
 import { writeLog } from '../logging/writeLog.js';
-import { GoneShardCheck, type ShardListing } from './GoneShardCheck.js';
+import { GoneShardCheck, type GoneShardState, type ShardListing } from './GoneShardCheck.js';
 import type { ReadingSource, ReadingSourceFactory } from './ReadingSource.js';
 import type { IteratorRequest } from './ShardReader.js';
 
@@ -31,7 +32,9 @@ export interface GoneShardSourceOptions {
  * since the consumer's last listing. On such an error the shard is looked for in a listing (one
  * shared by every reading refused at the same time: GoneShardCheck):
  * - absent from a stream that still exists: read as ended (as the KCL takes it: its SHARD_END is
- *   marked and its children start);
+ *   marked and its children start), once the stream is confirmed to be the one the consumer
+ *   started on (ShardListing.sameStream); a stream deleted and created again under the name
+ *   fails the reading with StreamRecreatedError instead;
  * - still listed (the listing can lag a trim by a moment), or open when last listed (only a
  *   closed shard is trimmed: a new child not readable yet, or a listing that lags): read again
  *   with back-off, from after the last record delivered, `retryLimit` times (expoBackoff,
@@ -40,6 +43,9 @@ export interface GoneShardSourceOptions {
  *   the read's error; a retriable error (ListShards throttled, a service error) is no answer, the
  *   shard is read again as above (then fails naming the listing's error); any other error fails the
  *   reading.
+ * Before a listed (or open) shard is read again from its position, and before a read refused as
+ * invalid (InvalidArgumentException, e.g. a position of another stream) fails the reading, the
+ * stream is confirmed too: those are the ways a stream created again under the name shows.
  */
 export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFactory {
   const { source, running, options } = config;
@@ -71,17 +77,33 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
         return { iteratorType: 'AT_TIMESTAMP', timestamp: startedAt };
       return params.start;
     };
+    /**
+     * Runs `then` once the stream under the name is confirmed to be the one the consumer started
+     * on: a stream created again (its shard ids start over) fails the reading instead.
+     */
+    const sameStream = (then: () => void): void => {
+      const confirmed = directory.sameStream?.() ?? Promise.resolve(undefined);
+      void confirmed.then((recreated) => {
+        if (stopped) return;
+        if (recreated === undefined) then();
+        else params.onError(recreated);
+      });
+    };
+    /** Gone from the listing: read as ended. */
+    const ended = (): void => {
+      writeLog(options.logger, 'info', 'shard gone from the stream (trimmed): read as ended', {
+        streamName,
+        shardId,
+      });
+      params.onEnd([]);
+    };
     const notFound = (error: StreamNotFoundError): void => {
       check.stateOf(shardId, running, seenOpen).then(
         ({ state, listingError }) => {
           look();
           if (stopped) return;
           if (state === 'gone') {
-            writeLog(options.logger, 'info', 'shard gone from the stream (trimmed): read as ended', {
-              streamName,
-              shardId,
-            });
-            params.onEnd([]);
+            sameStream(ended);
             return;
           }
           if (state === 'unknown') {
@@ -91,27 +113,52 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
               return;
             }
           }
-          const delayMs = retries.next();
-          if (delayMs === undefined) {
-            const attempts = retries.attempts + 1;
-            params.onError(
-              listingError === undefined
-                ? listedNotFound(error, state === 'open' ? 'open' : 'listed', shardId, streamName, attempts)
-                : unlistedNotFound(listingError, shardId, streamName, attempts),
-            );
-            return;
-          }
-          const attempt = retries.attempts;
-          params.onEvent({ type: 'error-retried', shardId, operation: 'ReadShard', error, attempt, delayMs });
-          timer = scheduler.schedule(() => {
-            timer = undefined;
-            if (!stopped) open(resumeAt());
-          }, delayMs);
+          // Listed (or open): read again from its position, unless that belongs to an old stream.
+          if (state === 'unknown') retry(error, state, listingError);
+          else sameStream(() => retry(error, state, listingError));
         },
         () => {
           if (!stopped) params.onError(error);
         },
       );
+    };
+    /** Reads the shard again after a back-off; fails once `retryLimit` ran out. */
+    const retry = (
+      error: StreamNotFoundError,
+      state: GoneShardState,
+      listingError: RxjsKinesisError | undefined,
+    ): void => {
+      const delayMs = retries.next();
+      if (delayMs === undefined) {
+        const attempts = retries.attempts + 1;
+        params.onError(
+          listingError === undefined
+            ? listedNotFound(error, state === 'open' ? 'open' : 'listed', shardId, streamName, attempts)
+            : unlistedNotFound(listingError, shardId, streamName, attempts),
+        );
+        return;
+      }
+      const attempt = retries.attempts;
+      params.onEvent({ type: 'error-retried', shardId, operation: 'ReadShard', error, attempt, delayMs });
+      if (attempt === UNREADABLE_WARNING_AT && options.retryLimit === Number.POSITIVE_INFINITY) {
+        writeLog(
+          options.logger,
+          'warn',
+          'shard listed but its reads are refused as not found: read again for ever',
+          {
+            streamName,
+            shardId,
+            refusals: attempt,
+            state,
+            retryLimit: 'Infinity',
+            expoBackoffLimit: options.expoBackoffLimit,
+          },
+        );
+      }
+      timer = scheduler.schedule(() => {
+        timer = undefined;
+        if (!stopped) open(resumeAt());
+      }, delayMs);
     };
     const open = (start: IteratorRequest): void => {
       inner = source({
@@ -130,6 +177,8 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
         },
         onError: (error) => {
           if (error instanceof StreamNotFoundError) notFound(error);
+          // A position refused as invalid (InvalidArgumentException): perhaps of an old stream.
+          else if (error instanceof KinesisValidationError) sameStream(() => params.onError(error));
           else params.onError(error);
         },
       });
@@ -148,6 +197,12 @@ export function goneShardSource(config: GoneShardSourceOptions): ReadingSourceFa
     };
   };
 }
+
+/**
+ * Refusals in a row after which a shard read again for ever (`retryLimit: Infinity`) is named in
+ * one warning (its `error-retried` events go on at each retry, as for any retried call).
+ */
+const UNREADABLE_WARNING_AT = 10;
 
 /**
  * What fails a reading whose shard's listing failed for good (`listingError`), or undefined when

@@ -9,7 +9,7 @@ export interface KinesisTransportOptions {
   readonly consumer: ConsumerOptions;
   /**
    * Passed to checkpoint(): how often positions are written (default: the library's), and the
-   * scheduler the `intervalMs` timer runs on (default `asyncScheduler`; virtual time in tests).
+   * scheduler the `intervalMs` timer runs on (default `consumer.scheduler`, else `asyncScheduler`).
    */
   readonly checkpoint?:
     Pick<CheckpointOptions<KinesisItem<unknown>>, 'batchSize' | 'intervalMs' | 'scheduler'> | undefined;

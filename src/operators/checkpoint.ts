@@ -8,8 +8,6 @@ import {
   subscribeOn,
   type MonoTypeOperatorFunction,
   type ObservableInput,
-  type SchedulerAction,
-  type Subscription,
 } from 'rxjs';
 import type { Checkpointer } from '../checkpointers/Checkpointer.js';
 import {
@@ -41,6 +39,7 @@ import {
   type Checkpointable,
   type CheckpointOptions,
 } from './checkpointOptions.js';
+import { CheckpointTimer } from './CheckpointTimer.js';
 import { perLedger } from './perLedger.js';
 import { splitRecordRefusal } from './checkpointSplitRecord.js';
 
@@ -114,7 +113,6 @@ export function checkpoint<T extends Checkpointable>(
       /** The ledger found in (or added to) `ledgers` last. */
       let ledgerLast: LedgerLink | undefined;
       let sinceCommit = 0;
-      let timer: Subscription | undefined;
       /** The record this operator is handing on downstream right now (a checkpoint() after it sees it then). */
       let forwarding: KinesisRecord | undefined;
 
@@ -133,13 +131,19 @@ export function checkpoint<T extends Checkpointable>(
         sinceCommit += 1;
         if (sinceCommit >= resolved.batchSize) void commitAll();
       };
+      const timer = new CheckpointTimer(resolved.intervalMs, resolved.scheduler, () => {
+        if (sinceCommit > 0) void commitAll();
+      });
       // Told by this pipeline's ledger when drops (checkpointFilter, records without items) settled records.
       const sink: CheckpointSink = {
         ...(checkpointer === undefined ? {} : { checkpointer }),
         intervalMs: resolved.intervalMs,
         settled: count,
         forwards: (record) => forwarding === record,
-        attached: (ledger) => void ledgers.add(ledger),
+        attached: (ledger) => {
+          ledgers.add(ledger);
+          timer.met(ledger);
+        },
       };
       const track = (value: unknown): Tracked => {
         const tracked = resolve(value, checkpointer);
@@ -149,6 +153,7 @@ export function checkpoint<T extends Checkpointable>(
             ledgers.add(ledger);
             ledger.addSink(sink);
           }
+          timer.met(ledger, tracked.record);
           ledgerLast = ledger;
         }
         // The same record in a second checkpoint() beside this one (not after it): its pipelines
@@ -225,17 +230,9 @@ export function checkpoint<T extends Checkpointable>(
         count(handle.reading);
       };
       const flush = (): void => {
-        timer?.unsubscribe();
+        timer.stop();
         if (sinceCommit > 0 || touched.size > 0) void commitAll();
       };
-
-      if (resolved.intervalMs > 0) {
-        const period = resolved.intervalMs;
-        timer = resolved.scheduler.schedule(function (this: SchedulerAction<undefined>) {
-          if (sinceCommit > 0) void commitAll();
-          this.schedule(undefined, period);
-        }, period);
-      }
 
       let upstream: Observable<T> = source;
       if (resolved.mode === 'concurrent') {

@@ -1,4 +1,4 @@
-import { asyncScheduler, type ObservableInput, type SchedulerLike } from 'rxjs';
+import type { ObservableInput, SchedulerLike } from 'rxjs';
 import type { KinesisItem } from '../consumer/KinesisItem.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
 import { InvalidOptionError } from '../errors/InvalidOptionError.js';
@@ -25,14 +25,19 @@ export interface CheckpointOptions<T extends Checkpointable> {
   readonly batchSize?: number | undefined;
   /** Write positions this often, in ms (default 5000; 0 = only by count and at the end). */
   readonly intervalMs?: number | undefined;
-  /** Where the `intervalMs` timer runs (default asyncScheduler; a TestScheduler in marble tests). */
+  /**
+   * Where the `intervalMs` timer runs. Default: the scheduler of the fromKinesis() whose records
+   * reach this operator first (its `scheduler` option, else asyncScheduler); the timer starts when
+   * that consumer is known (at subscribe when this pipeline starts it, else at the first record).
+   */
   readonly scheduler?: SchedulerLike | undefined;
 }
 
 /** Checks checkpoint()'s options and fills in the defaults; throws InvalidOptionError naming the bad one. */
 export function validateCheckpointOptions<T extends Checkpointable>(
   options: CheckpointOptions<T>,
-): Required<Omit<CheckpointOptions<T>, 'process'>> & Pick<CheckpointOptions<T>, 'process'> {
+): Required<Omit<CheckpointOptions<T>, 'process' | 'scheduler'>> &
+  Pick<CheckpointOptions<T>, 'process' | 'scheduler'> {
   checkOptionNames(options);
   const mode = options.mode ?? (options.process === undefined ? 'ordered' : 'concurrent');
   if (mode !== 'ordered' && mode !== 'concurrent')
@@ -62,8 +67,11 @@ export function validateCheckpointOptions<T extends Checkpointable>(
       'expected a finite number of milliseconds >= 0 (0 disables the timer)',
     );
   }
-  const scheduler = options.scheduler ?? asyncScheduler;
-  if (typeof scheduler?.schedule !== 'function' || typeof scheduler.now !== 'function') {
+  const scheduler = options.scheduler ?? undefined;
+  if (
+    scheduler !== undefined &&
+    (typeof scheduler?.schedule !== 'function' || typeof scheduler.now !== 'function')
+  ) {
     throw new InvalidOptionError(
       'scheduler',
       scheduler,

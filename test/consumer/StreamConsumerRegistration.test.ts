@@ -282,7 +282,7 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
     expect(gaveUp.code).toBe('LimitExceededException');
     // LimitExceededException also means a rate: the error names the consumer limit as a maybe.
     expect(gaveUp.message).toContain(
-      'The stream has 1 registered consumers: it may be at its consumer limit (20 per stream,',
+      'The stream has 1 registered consumer: it may be at its consumer limit (20 per stream,',
     );
     expect(gaveUp.message).toContain('aws kinesis list-stream-consumers --stream-arn ARN');
     client.destroy();
