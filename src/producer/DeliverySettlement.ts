@@ -82,7 +82,8 @@ export class DeliverySettlement<T> {
 
   /**
    * Counts the delivered records, reports and settles the items, and publishes the metrics (with
-   * afterFlush: published when counted, and again once the items are settled).
+   * afterFlush: published at the answer, and again once afterFlush is done and the items are
+   * counted delivered, reported and settled).
    */
   delivered(result: SendResult<T>): void {
     if (result.delivered.length === 0) {
@@ -98,9 +99,6 @@ export class DeliverySettlement<T> {
     let itemCount = 0;
     let bytes = 0;
     for (const { record, shardId, sequenceNumber } of result.delivered) {
-      this.counters.add(shardId, 'records');
-      this.counters.add(shardId, 'items', record.items.length);
-      this.counters.add(shardId, 'bytes', record.record.size);
       bytes += record.record.size;
       const { attempts, possibleDuplicate } = record;
       const recordItems = record.items;
@@ -119,8 +117,12 @@ export class DeliverySettlement<T> {
         );
       }
     }
+    // The answer's calls, throttles and retries; the items count as delivered once they are
+    // reported and out of the queue (a snapshot never counts an item both delivered and queued).
     this.counters.publish();
     const settle = () => {
+      for (const { record, shardId } of result.delivered)
+        this.counters.addDelivered(shardId, record.items.length, record.record.size);
       for (const report of reports) this.hooks.report(report);
       for (const { record } of result.delivered) this.queue.countOutRecord(record.items);
       this.queue.settled();
