@@ -178,6 +178,11 @@ export type ConsumerEvent =
       /** 'SHARD_END' when the shard's end was recorded. */
       readonly position: CheckpointPosition | 'SHARD_END';
     }
+  /**
+   * The checkpointer refused the position as older than the one its store holds (written by
+   * another worker, or before a restart from an older position): nothing written, nothing lost.
+   */
+  | { readonly type: 'checkpoint-refused'; readonly shardId: string; readonly position: CheckpointPosition }
   | {
       readonly type: 'error-retried';
       readonly shardId?: string;

@@ -100,7 +100,8 @@ export class ShardReading extends ShardReadingLink {
         this.host.checkpointerOk?.();
         if (!this.live) return;
         this.progress.markWritten(position);
-        if (!stored) return; // the store holds a later position: nothing written, nothing to report
+        if (!stored)
+          return this.host.onEvent({ type: 'checkpoint-refused', shardId: this.shardId, position });
         this.counters.checkpoint = position;
         this.host.onEvent({ type: 'checkpoint-written', shardId: this.shardId, position });
       } catch (error) {

@@ -173,8 +173,8 @@ export class ShardReadings implements AssignmentHost {
     if (position === undefined) return;
     const current = this.leases.get(shardId) ?? lease;
     if (current.token !== lease.token) return;
-    if (await this.checkpointer.checkpoint(current, position))
-      this.config.onEvent({ type: 'checkpoint-written', shardId, position });
+    const stored = await this.checkpointer.checkpoint(current, position);
+    this.config.onEvent({ type: stored ? 'checkpoint-written' : 'checkpoint-refused', shardId, position });
     this.unwritten.delete(shardId);
   }
 

@@ -92,6 +92,11 @@ export function consumerEventLogLine(event: ConsumerEvent): LogLine {
         shardId: event.shardId,
         position: event.position === 'SHARD_END' ? 'SHARD_END' : event.position.sequenceNumber,
       });
+    case 'checkpoint-refused':
+      return line('debug', 'checkpoint refused: the store holds a later position', {
+        shardId: event.shardId,
+        position: event.position.sequenceNumber,
+      });
     case 'error-retried':
       return line('warn', 'retrying after error', {
         shardId: event.shardId,

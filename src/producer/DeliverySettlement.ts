@@ -82,7 +82,8 @@ export class DeliverySettlement<T> {
 
   /**
    * Counts the delivered records, reports and settles the items, and publishes the metrics (with
-   * afterFlush: published when counted, and again once the items are settled).
+   * afterFlush: published at the answer, and again once afterFlush is done and the items are
+   * counted delivered, reported and settled).
    */
   delivered(result: SendResult<T>): void {
     if (result.delivered.length === 0) {
@@ -98,9 +99,6 @@ export class DeliverySettlement<T> {
     let itemCount = 0;
     let bytes = 0;
     for (const { record, shardId, sequenceNumber } of result.delivered) {
-      this.counters.add(shardId, 'records');
-      this.counters.add(shardId, 'items', record.items.length);
-      this.counters.add(shardId, 'bytes', record.record.size);
       bytes += record.record.size;
       const { attempts, possibleDuplicate } = record;
       const recordItems = record.items;
@@ -119,10 +117,19 @@ export class DeliverySettlement<T> {
         );
       }
     }
+    // The answer's calls, throttles and retries; the items count as delivered once they are
+    // reported and out of the queue (a snapshot never counts an item both delivered and queued).
     this.counters.publish();
     const settle = () => {
+      let queuedBytes = 0;
+      for (const { record, shardId } of result.delivered) {
+        this.counters.addDelivered(shardId, record.items.length, record.record.size);
+        queuedBytes += record.items.bytes;
+      }
+      this.queue.beginSettling(itemCount, queuedBytes);
       for (const report of reports) this.hooks.report(report);
       for (const { record } of result.delivered) this.queue.countOutRecord(record.items);
+      this.queue.endSettling(itemCount, queuedBytes);
       this.queue.settled();
       // The items left the queue: a snapshot that still showed them there would be the last one
       // until the next answer.
@@ -185,8 +192,14 @@ export class DeliverySettlement<T> {
   private reportAndSettle(result: SendResult<T>, aggregates: boolean): void {
     const { counters, hooks, queue } = this;
     const delivered = result.delivered;
-    for (const { record, shardId } of delivered)
+    let items = 0;
+    let bytes = 0;
+    for (const { record, shardId } of delivered) {
       counters.addDelivered(shardId, record.items.length, record.record.size);
+      items += record.items.length;
+      bytes += record.items.bytes;
+    }
+    queue.beginSettling(items, bytes);
     for (const { record, shardId, sequenceNumber } of delivered) {
       const { attempts, possibleDuplicate, items } = record;
       for (let position = 0; position < items.length; position += 1) {
@@ -204,9 +217,10 @@ export class DeliverySettlement<T> {
       }
     }
     for (const { record } of delivered) queue.countOutRecord(record.items);
+    queue.endSettling(items, bytes);
     queue.settled();
-    // Once the items left the queue: a snapshot never counts an item both delivered and queued
-    // (unless a report's subscriber stopped the engine, which published this state already).
+    // Once the items left the queue (a report's subscriber that stopped the engine published
+    // them delivered and out of the queue already, see ProducerQueue.beginSettling).
     counters.publishIfChanged();
   }
 }

@@ -41,17 +41,23 @@ export class ItemFailures<T> {
   /** Reports `items` failed with `error` and settles them. */
   failItems(items: readonly QueuedItem<T>[], error: RxjsKinesisError, laneId: string): void {
     this.counters.add(laneId, 'failures', items.length);
+    let bytes = 0;
+    for (const item of items) bytes += item.size;
+    this.queue.beginSettling(items.length, bytes);
     for (const item of items)
       this.hooks.report({ status: 'failed', item: item.item, index: item.index, error });
+    this.queue.endSettling(items.length, bytes);
     this.queue.settle(items);
   }
 
   /** Reports the items of a record failed with `error` and settles them. */
   failRecordItems(items: RecordItems<T>, error: RxjsKinesisError, laneId: string): void {
     this.counters.add(laneId, 'failures', items.length);
+    this.queue.beginSettling(items.length, items.bytes);
     for (let i = 0; i < items.length; i += 1)
       this.hooks.report({ status: 'failed', item: items.item(i), index: items.index(i), error });
     this.queue.countOutRecord(items);
+    this.queue.endSettling(items.length, items.bytes);
     this.queue.settled();
   }
 
@@ -61,6 +67,7 @@ export class ItemFailures<T> {
    */
   failUnbuilt(items: RecordItems<T>, cause: unknown, laneId: string): void {
     this.counters.add(laneId, 'failures', items.length);
+    this.queue.beginSettling(items.length, items.bytes);
     this.log('error', 'items failed: the aggregator could not close their record', {
       items: items.length,
       error: cause instanceof Error ? cause : undefined,
@@ -72,6 +79,7 @@ export class ItemFailures<T> {
       this.hooks.report({ status: 'failed', item, index, error });
     }
     this.queue.countOutRecord(items);
+    this.queue.endSettling(items.length, items.bytes);
     this.queue.settled();
   }
 

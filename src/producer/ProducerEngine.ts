@@ -1,11 +1,10 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Observable, SchedulerLike } from 'rxjs';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
-import { buildKinesisClient } from '../kinesis/createKinesisClient.js';
 import type { LogLevel } from '../logging/Logger.js';
 import type { LogDetails } from '../logging/writeLog.js';
-import { ConnectionFailureDeadline } from './ConnectionFailureDeadline.js';
 import { DeliverySettlement } from './DeliverySettlement.js';
+import { engineConnection } from './EngineConnection.js';
 import { EngineTurns } from './EngineTurns.js';
 import { FullQueueRelease } from './FullQueueRelease.js';
 import { ItemFailures } from './ItemFailures.js';
@@ -13,7 +12,7 @@ import { ItemPlacer } from './ItemPlacer.js';
 import { ItemPreparer } from './ItemPreparer.js';
 import type { PreparedItem, QueuedItem } from './OutgoingRecord.js';
 import type { ProducerEngineHooks } from './ProducerEngineHooks.js';
-import { ProducerCalls } from './ProducerCalls.js';
+import type { ProducerCalls } from './ProducerCalls.js';
 import { ProducerMetrics, type ProducerMetricsSnapshot } from './ProducerMetrics.js';
 import type { ProducerOptions, ResolvedProducerOptions } from './ProducerOptions.js';
 import { resolveProducerOptions } from './resolveProducerOptions.js';
@@ -78,25 +77,12 @@ export class ProducerEngine<T> {
   ) {
     this.options = resolveProducerOptions(options);
     const { address } = this.options;
-    this.ownsClient = options.client === undefined;
-    this.client = buildKinesisClient({
-      ...options,
-      ...(options.region === undefined && address.region !== undefined ? { region: address.region } : {}),
-    });
+    const { client, ownsClient, calls, connection } = engineConnection(options, this.options);
+    this.client = client;
+    this.ownsClient = ownsClient;
+    this.calls = calls;
     this.scheduler = this.options.scheduler;
-    const connection = new ConnectionFailureDeadline(
-      this.options.connectionFailureTimeout,
-      address.streamName,
-      options.endpoint,
-      options.region ?? address.region,
-      options.client !== undefined,
-    );
     const now = () => this.scheduler.now();
-    const { connectTimeout, requestTimeout } = this.options;
-    // The library's own clients have deadlines in their request handler; a caller's may not.
-    this.calls = new ProducerCalls(
-      this.ownsClient ? undefined : { ms: connectTimeout + requestTimeout, scheduler: this.scheduler },
-    );
     this.predictor = new ShardPredictor(
       this.client,
       address,

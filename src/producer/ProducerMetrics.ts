@@ -1,8 +1,8 @@
-import { BehaviorSubject, type Observable, type SchedulerLike, type Subscription } from 'rxjs';
+import { BehaviorSubject, Observable, type SchedulerLike, type Subscription } from 'rxjs';
 
 /** Counters of one shard (or of the whole producer in `totals`). */
 export interface ShardMetrics {
-  /** Items delivered. */
+  /** Items delivered (with afterFlush, once it is done: when their reports come). */
   items: number;
   /** Kinesis records delivered (fewer than items when the processor aggregates). */
   records: number;
@@ -59,12 +59,20 @@ export class ProducerMetrics {
   private queueBytes = 0;
   private readonly subject = new BehaviorSubject<ProducerMetricsSnapshot>(this.snapshot());
 
+  private completed = false;
+
   /**
    * The current snapshot first, then a new one after every PutRecords answer, and after items
    * failed that never reached a PutRecords call (the stream not found, its first shard map, their
-   * record the aggregator could not close, bad input, no room in the queue).
+   * record the aggregator could not close, bad input, no room in the queue). Once complete, a
+   * new subscriber gets the last snapshot, then complete (the final figures after close()).
    */
-  readonly snapshots$: Observable<ProducerMetricsSnapshot> = this.subject.asObservable();
+  readonly snapshots$: Observable<ProducerMetricsSnapshot> = new Observable((subscriber) => {
+    if (!this.completed) return this.subject.subscribe(subscriber);
+    subscriber.next(this.subject.getValue());
+    subscriber.complete();
+    return undefined;
+  });
 
   /** The publish publishSoon() put off, if any. */
   private later: Subscription | undefined;
@@ -189,6 +197,7 @@ export class ProducerMetrics {
   complete(): void {
     this.later?.unsubscribe();
     this.later = undefined;
+    this.completed = true;
     this.subject.complete();
   }
 }

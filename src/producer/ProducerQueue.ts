@@ -27,6 +27,9 @@ export class ProducerQueue<T> {
   private seq = 0;
   private queueItems = 0;
   private queueBytes = 0;
+  /** Of the items and bytes above, those being reported (see beginSettling). */
+  private settlingItems = 0;
+  private settlingBytes = 0;
   private flushUpTo = 0;
   /**
    * Flush waiters in the order they came (each waits for its group and every earlier one: only
@@ -87,7 +90,7 @@ export class ProducerQueue<T> {
     this.openGroup.unsettled += 1;
     this.queueItems += 1;
     this.queueBytes += prepared.size;
-    this.counters.setQueue(this.queueItems, this.queueBytes);
+    this.showInMetrics();
     return queued;
   }
 
@@ -135,9 +138,31 @@ export class ProducerQueue<T> {
     items.forEachGroup(countOutGroup);
   }
 
+  /**
+   * `items` items of `bytes` bytes, counted delivered or failed, are about to be reported, then
+   * counted out: the queue holds them until then (a flush covering them ends after their
+   * reports), the metrics' queue no longer (a snapshot taken while they are reported, by a
+   * report's subscriber that stops the engine, counts each once). endSettling() follows.
+   */
+  beginSettling(items: number, bytes: number): void {
+    this.settlingItems += items;
+    this.settlingBytes += bytes;
+    this.showInMetrics();
+  }
+
+  /** The items of beginSettling() were counted out (settled() follows). */
+  endSettling(items: number, bytes: number): void {
+    this.settlingItems -= items;
+    this.settlingBytes -= bytes;
+  }
+
+  private showInMetrics(): void {
+    this.counters.setQueue(this.queueItems - this.settlingItems, this.queueBytes - this.settlingBytes);
+  }
+
   /** Tells the owner and the flush waiters about the items counted out since the last call. */
   settled(): void {
-    this.counters.setQueue(this.queueItems, this.queueBytes);
+    this.showInMetrics();
     let done: FlushWaiter[] | undefined;
     const { waiters } = this;
     for (

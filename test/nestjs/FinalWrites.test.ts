@@ -60,3 +60,23 @@ it('forgets a shard once its lease is released with its position written, or los
   writes.observe({ type: 'lease-released', shardId: 's-x' });
   expect(writes.describe()).toBe('checkpoints not written: s-x (done up to 200, last written 150)');
 });
+
+it('names a position the store refused as older than its own as refused, not as not written', () => {
+  const writes = new FinalWrites();
+  writes.observe({ type: 'lease-acquired', shardId: 's-a' });
+  writes.observe({ type: 'lease-acquired', shardId: 's-b' });
+  writes.done(item('s-a', '100'));
+  writes.observe({ type: 'checkpoint-refused', shardId: 's-a', position: { sequenceNumber: '100' } });
+  writes.done(item('s-b', '200'));
+  writes.observe({ type: 'checkpoint-refused', shardId: 's-b', position: { sequenceNumber: '150' } });
+  expect(writes.describe()).toBe(
+    'checkpoints not written: s-b (done up to 200, last written none this run); ' +
+      'checkpoints the store refused, holding later positions: s-a (done up to 100); ' +
+      'leases not released: s-a, s-b (free once they run out)',
+  );
+  // Released with its position refused: nothing left to write, forgotten.
+  writes.observe({ type: 'lease-released', shardId: 's-a' });
+  writes.observe({ type: 'checkpoint-written', shardId: 's-b', position: { sequenceNumber: '200' } });
+  writes.observe({ type: 'lease-released', shardId: 's-b' });
+  expect(writes.describe()).toBeUndefined();
+});

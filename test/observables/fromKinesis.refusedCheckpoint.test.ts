@@ -28,7 +28,7 @@ class StoreAhead extends MemoryCheckpointer {
   }
 }
 
-test('a write the checkpointer refuses (false: it would move backwards) is no checkpoint-written', async () => {
+test('a write the checkpointer refuses (false: it would move backwards) is no checkpoint-written but a checkpoint-refused', async () => {
   const streamName = uniqueStreamName('refused-checkpoint');
   await kinesis.createStream(streamName, 1);
   const client = kinesis.createClient();
@@ -53,6 +53,14 @@ test('a write the checkpointer refuses (false: it would move backwards) is no ch
 
   expect(received).toBe(5);
   expect(events.filter((event) => event.type === 'checkpoint-written')).toEqual([]);
+  // Each refusal is told as such, with the position refused.
+  const refused = events.filter((event) => event.type === 'checkpoint-refused');
+  expect(refused.length).toBeGreaterThan(0);
+  expect(refused[0]).toEqual({
+    type: 'checkpoint-refused',
+    shardId: 'shardId-000000000000',
+    position: { sequenceNumber: expect.any(String) as string },
+  });
   expect(shard?.checkpoint).toBeUndefined();
   // The store holds the later position, as it said.
   expect(await checkpointer.getCheckpoint(streamName, 'shardId-000000000000')).toEqual({
