@@ -2,6 +2,7 @@ import type { MessageHandler } from '@nestjs/microservices';
 import {
   asyncScheduler,
   defer,
+  finalize,
   lastValueFrom,
   mergeMap,
   takeUntil,
@@ -10,6 +11,7 @@ import {
 } from 'rxjs';
 import type { KinesisItem } from '../index.js';
 import { HandlerTimeoutError } from './errors/HandlerTimeoutError.js';
+import { HandlerSignal } from './HandlerSignal.js';
 import { describeDeadLetter } from './describeDeadLetter.js';
 import { describeForLog } from './describeForLog.js';
 import { describePattern } from './describePattern.js';
@@ -73,15 +75,26 @@ export abstract class EventDispatchServer<
       await this.dispatchOptions.onDeadLetter?.({ reason: 'no-handler', pattern, item, error: undefined });
       return item;
     }
-    const context = new KinesisContext([item, pattern, underWay.signalFor(item.record.abortSignal)]);
+    // The hooks' context has the event's signal; each handler its own, which also fires at its
+    // own timeout (handlers of one pattern may have different ones).
+    const eventSignal = underWay.signalFor(item.record.abortSignal);
+    const context = new KinesisContext([item, pattern, eventSignal]);
     try {
       const run$ = runHandlers(
-        this.handlersOf(head).map((handler) => ({
-          call$: defer(() => handler(data, context)).pipe(
-            mergeMap((result) => this.transformToObservable(result)),
-          ),
-          timeoutMs: this.timeoutOf(pattern, handler),
-        })),
+        this.handlersOf(head).map((handler) => {
+          const signal = new HandlerSignal(eventSignal);
+          return {
+            call$: defer(() => {
+              signal.start();
+              return handler(data, new KinesisContext([item, pattern, signal.signal]));
+            }).pipe(
+              mergeMap((result) => this.transformToObservable(result)),
+              finalize(() => signal.end()),
+            ),
+            timeoutMs: this.timeoutOf(pattern, handler),
+            onTimeout: (error: unknown) => signal.abort(error),
+          };
+        }),
         (work$) => this.inHooks(work$, context),
         (timeoutMs) =>
           new HandlerTimeoutError(pattern, timeoutMs, {

@@ -31,10 +31,13 @@ export class KinesisContext extends BaseRpcContext<[KinesisItem<unknown>, string
   }
 
   /**
-   * Fires when this worker stops reading the event's shard before the event is checkpointed: the
-   * shard's lease was lost or handed over (its next owner handles the event again), the consumer
-   * stopped, or `app.close()` gave the handler up at `closeTimeoutMs`. A long handler can check
-   * `aborted` before a side effect and give up.
+   * Fires when this handler should stop: its own timeout passed (the reason is the
+   * `HandlerTimeoutError` its event is dead-lettered with; the shard's next event starts), or this
+   * worker stopped reading the event's shard before the event was checkpointed (the shard's lease
+   * was lost or handed over, and its next owner handles the event again; or the consumer
+   * stopped), or `app.close()` gave the handler up at `closeTimeoutMs` (an `AbortedError`). Each
+   * handler of an event has its own: another handler's timeout does not fire it. A long handler
+   * can check `aborted` before a side effect and give up.
    */
   getAbortSignal(): AbortSignal {
     return this.args[2] ?? this.args[0].record.abortSignal ?? NEVER_ABORTED;

@@ -5,6 +5,7 @@ import {
   EMPTY,
   ignoreElements,
   merge,
+  tap,
   throwError,
   timeout,
   type Observable,
@@ -16,15 +17,20 @@ export interface HandlerRun {
   readonly call$: Observable<unknown>;
   /** Ms from the event's start (Infinity: no limit). */
   readonly timeoutMs: number;
+  /**
+   * Told, with its `timedOut()` error, when the handler is given up at its timeout (after `call$`
+   * was unsubscribed), or when the whole run's timeout passes before it started.
+   */
+  readonly onTimeout?: (error: unknown) => void;
 }
 
 /**
  * Runs the handlers of one event side by side (as Nest starts the handlers of one pattern),
  * each within its own timeout counted from the event's start: one still running at its deadline
- * is given up (an Observable unsubscribed) with the error `timedOut(its timeout)` while the
- * others go on. `wrap` puts the run in the processing hooks; the longest timeout bounds the
- * whole, hooks included. Completes, emitting nothing, once every handler ended; errors then with
- * the first failure, if any.
+ * is given up (an Observable unsubscribed, then its `onTimeout` told) with the error
+ * `timedOut(its timeout)` while the others go on. `wrap` puts the run in the processing hooks;
+ * the longest timeout bounds the whole, hooks included. Completes, emitting nothing, once every
+ * handler ended; errors then with the first failure, if any.
  */
 export function runHandlers(
   runs: readonly HandlerRun[],
@@ -36,16 +42,24 @@ export function runHandlers(
     const longest = Math.max(...runs.map((run) => run.timeoutMs));
     const startedAt = scheduler.now();
     let failure: { readonly error: unknown } | undefined;
-    const each = runs.map(({ call$, timeoutMs }) => {
+    /** The runs not ended yet (completed, failed or given up at their own timeout). */
+    const running = new Set(runs);
+    const each = runs.map((run) => {
+      const { call$, timeoutMs } = run;
       // Values first: timeout()'s `first` stops counting at a value, and a handler that gave
       // one may still be running.
       const ended$ = call$.pipe(ignoreElements());
+      const giveUp = (): unknown => {
+        const error = timedOut(timeoutMs);
+        run.onTimeout?.(error);
+        return error;
+      };
       // The longest timeout is the whole run's: no timer of its own.
       return (
-        timeoutMs < longest
-          ? within(ended$, new Date(startedAt + timeoutMs), () => timedOut(timeoutMs), scheduler)
-          : ended$
+        timeoutMs < longest ? within(ended$, new Date(startedAt + timeoutMs), giveUp, scheduler) : ended$
       ).pipe(
+        // Ended on its own or at its timeout (not when unsubscribed: at the whole run's timeout).
+        tap({ complete: () => running.delete(run), error: () => running.delete(run) }),
         catchError((error: unknown) => {
           failure ??= { error };
           return EMPTY;
@@ -60,7 +74,18 @@ export function runHandlers(
         }),
       ),
     );
-    return within(wrap(work$), longest, () => timedOut(longest), scheduler);
+    // At the whole run's timeout every handler still running is given up with its error (the
+    // others ended at their own, shorter, timeouts).
+    return within(
+      wrap(work$),
+      longest,
+      () => {
+        const error = timedOut(longest);
+        for (const run of runs) if (running.has(run)) run.onTimeout?.(error);
+        return error;
+      },
+      scheduler,
+    );
   });
 }
 

@@ -255,6 +255,7 @@ describe('handler outcomes', () => {
     const gate = new Gate();
     const calls: { n: number; aborted: boolean }[] = [];
     let abortedWhenDone: boolean | undefined;
+    let reasonWhenDone: unknown;
     @Controller()
     class LeaseController {
       @EventPattern('work')
@@ -264,6 +265,7 @@ describe('handler outcomes', () => {
         gate.entered = true;
         await gate.opened;
         abortedWhenDone = context.getAbortSignal().aborted;
+        reasonWhenDone = context.getAbortSignal().reason;
         throw new Error('failed after the lease was lost');
       }
     }
@@ -294,6 +296,8 @@ describe('handler outcomes', () => {
     // The handler under way finishes (it cannot be stopped; its signal tells it); no other runs,
     // its failure is not given up (the next owner handles the event again), nothing is written.
     expect(abortedWhenDone).toBe(true);
+    // The reading's reason (not a timeout's): the lease is gone.
+    expect(reasonWhenDone).toMatchObject({ name: 'AbortError' });
     expect(calls).toEqual([{ n: 0, aborted: false }]);
     expect(deadLetters).toEqual([]);
     expect(checkpointer.snapshot()).toEqual([]);

@@ -122,4 +122,32 @@ describe('runHandlers', () => {
       expectObservable(run$).toBe('------|');
     });
   });
+
+  it("tells each handler given up at a timeout, its own or the whole run's, with its error; not one that ended", () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, expectObservable, flush }) => {
+      const told: [string, number, unknown][] = [];
+      const tell = (name: string) => (error: unknown) => told.push([name, scheduler.now(), error]);
+      const run$ = runHandlers(
+        [
+          { call$: cold<never>('-'), timeoutMs: 3, onTimeout: tell('short') },
+          { call$: cold<never>('--|'), timeoutMs: 8, onTimeout: tell('done') },
+          { call$: cold<never>('-'), timeoutMs: 8, onTimeout: tell('long') },
+          { call$: cold<never>('-'), timeoutMs: 8, onTimeout: tell('also long') },
+        ],
+        noHooks,
+        timedOut,
+        scheduler,
+      );
+      expectObservable(run$).toBe('--------#', undefined, timedOut(8));
+      flush();
+      expect(told).toEqual([
+        ['short', 3, timedOut(3)],
+        ['long', 8, timedOut(8)],
+        ['also long', 8, timedOut(8)],
+      ]);
+      // The handlers at the whole run's timeout share its error.
+      expect(told[1]?.[2]).toBe(told[2]?.[2]);
+    });
+  });
 });
