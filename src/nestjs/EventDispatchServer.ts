@@ -132,11 +132,15 @@ export abstract class EventDispatchServer<
     await this.dispatchOptions.onDeadLetter?.(deadLetter);
   }
 
-  /** The timeout of a handler: its `@EventPattern(..., { timeoutMs })`, else the transport's. */
+  /**
+   * The timeout of a handler: its `@EventPattern(..., { timeoutMs })` (or `@MessagePattern`'s),
+   * else the transport's.
+   */
   protected timeoutOf(pattern: string, handler: MessageHandler): number {
     const extras = handler.extras as { timeoutMs?: unknown } | undefined;
     if (extras?.timeoutMs === undefined) return this.dispatchOptions.handlerTimeoutMs;
-    return validateHandlerTimeout(`@EventPattern('${pattern}') timeoutMs`, extras.timeoutMs);
+    const decorator = handler.isEventHandler === true ? '@EventPattern' : '@MessagePattern';
+    return validateHandlerTimeout(`${decorator}('${pattern}') timeoutMs`, extras.timeoutMs);
   }
 
   /** The scheduler of the handler timeouts and of close()'s deadlines. */

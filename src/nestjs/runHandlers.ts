@@ -82,7 +82,8 @@ export function runHandlers(
       () => {
         const error = timedOut(longest);
         for (const run of runs) if (running.has(run)) run.onTimeout?.(error);
-        return error;
+        // A handler that failed (or was given up) before is the event's first failure.
+        return failure === undefined ? error : failure.error;
       },
       scheduler,
     );

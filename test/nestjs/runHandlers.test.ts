@@ -77,7 +77,7 @@ describe('runHandlers', () => {
     });
   });
 
-  it('counts each timeout from the event start, hooks included; the longest bounds the whole', () => {
+  it('counts each timeout from the event start, hooks included; the longest bounds the whole, the first timeout is the failure', () => {
     const scheduler = testScheduler();
     scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
       const slow = cold<never>('-');
@@ -91,9 +91,28 @@ describe('runHandlers', () => {
         timedOut,
         scheduler,
       );
-      expectObservable(run$).toBe('--------#', undefined, timedOut(8));
+      expectObservable(run$).toBe('--------#', undefined, timedOut(5));
       expectSubscriptions(shorter.subscriptions).toBe('---^-!');
       expectSubscriptions(slow.subscriptions).toBe('---^----!');
+    });
+  });
+
+  it('errors with a failure that came before the whole run timed out, not with the timeout', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, expectObservable, flush }) => {
+      const told: unknown[] = [];
+      const run$ = runHandlers(
+        [
+          { call$: cold<never>('--#', undefined, new Error('first')), timeoutMs: 6 },
+          { call$: cold<never>('-'), timeoutMs: 6, onTimeout: (error) => told.push(error) },
+        ],
+        noHooks,
+        timedOut,
+        scheduler,
+      );
+      expectObservable(run$).toBe('------#', undefined, new Error('first'));
+      flush();
+      expect(told).toEqual([timedOut(6)]);
     });
   });
 
@@ -139,7 +158,8 @@ describe('runHandlers', () => {
         timedOut,
         scheduler,
       );
-      expectObservable(run$).toBe('--------#', undefined, timedOut(8));
+      // The event's failure is the first one: the short handler's timeout.
+      expectObservable(run$).toBe('--------#', undefined, timedOut(3));
       flush();
       expect(told).toEqual([
         ['short', 3, timedOut(3)],
