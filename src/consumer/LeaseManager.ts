@@ -2,13 +2,13 @@ import type { SchedulerAction, SchedulerLike, Subscription } from 'rxjs';
 import type { Checkpointer, Lease, ShardLineage } from '../checkpointers/Checkpointer.js';
 import { LeaseLostError } from '../checkpointers/errors/LeaseLostError.js';
 import type { LeaseCoordinator } from '../checkpointers/LeaseCoordinator.js';
-import { MAX_TIMER_MS } from '../kinesis/callDeadline.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { HeldLease } from './HeldLease.js';
 import { LeaseExpiry } from './LeaseExpiry.js';
 import { LeaseUnavailableReports } from './LeaseUnavailableReports.js';
 import { NOT_RELEASED, releasedOutcome, type LeaseReleaseOutcome } from './LeaseReleaseOutcome.js';
+import { renewalPeriod } from './renewalPeriod.js';
 
 export interface LeaseManagerOptions {
   readonly checkpointer: Checkpointer;
@@ -54,9 +54,12 @@ export class LeaseManager {
   private readonly unavailable: LeaseUnavailableReports;
   /** Every lease expiry with a timer pending: held leases', and those of calls under way. */
   private readonly timing = new Set<LeaseExpiry>();
+  /** How often leases are renewed: a third of the lease duration (at most one heartbeat). */
+  readonly renewalPeriodMs: number;
 
   constructor(private readonly options: LeaseManagerOptions) {
     this.unavailable = new LeaseUnavailableReports(options.workerId, options.onEvent);
+    this.renewalPeriodMs = renewalPeriod(this.durationMs, options.coordinator?.heartbeatIntervalMs);
   }
 
   private get durationMs(): number {
@@ -256,11 +259,7 @@ export class LeaseManager {
 
   private scheduleRenewal(): void {
     if (this.renewal !== undefined) return;
-    const { coordinator } = this.options;
-    const third = Math.floor(this.durationMs / 3);
-    const wanted = coordinator === undefined ? third : Math.min(third, coordinator.heartbeatIntervalMs);
-    // At most the longest delay a timer takes: Node runs a longer one after 1 ms.
-    const period = Math.min(MAX_TIMER_MS, Math.max(1, wanted));
+    const period = this.renewalPeriodMs;
     const renewAll = () => this.renewAll();
     this.renewal = this.options.scheduler.schedule(function (this: SchedulerAction<undefined>) {
       renewAll();

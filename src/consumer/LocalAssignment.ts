@@ -17,9 +17,13 @@ export interface LocalAssignmentOptions {
 }
 
 /**
- * The single-process assignment: reads every open shard (up to maxShardConsumers), taking each
- * shard's lease in the checkpointer first. A shard whose lease another owner holds is tried
- * again at the next pass (every shard listing, shard end or lease loss triggers one).
+ * The assignment without a LeaseCoordinator: reads every open shard (up to maxShardConsumers),
+ * taking each shard's lease in the checkpointer first. A shard whose lease another owner holds
+ * (another consumer on the same checkpointer) is tried again at the next pass: every shard
+ * listing, shard end or lease loss triggers one, and so does, while this worker has room for more
+ * shards, every lease renewal period (a third of the lease duration) after a pass that was
+ * refused one. So a lease its owner released on leaving is taken within one renewal period, not
+ * at the next shard listing; one its owner never released (a crash) still runs out first.
  */
 export class LocalAssignment implements ShardAssignment {
   private running = false;
@@ -28,6 +32,8 @@ export class LocalAssignment implements ShardAssignment {
     () => this.running,
   );
   private retry: Subscription | undefined;
+  /** When the scheduled retry runs (scheduler time). */
+  private retryAt = Infinity;
 
   constructor(private readonly options: LocalAssignmentOptions) {}
 
@@ -44,6 +50,7 @@ export class LocalAssignment implements ShardAssignment {
     this.running = false;
     this.retry?.unsubscribe();
     this.retry = undefined;
+    this.retryAt = Infinity;
     await this.passes.settled();
   }
 
@@ -62,6 +69,7 @@ export class LocalAssignment implements ShardAssignment {
       const open = await host.openShards();
       operation = 'acquireLease';
       let deferred = false;
+      let refused = false;
       for (const shardId of open) {
         if (!this.running) return;
         const active = host.activeShards();
@@ -72,11 +80,15 @@ export class LocalAssignment implements ShardAssignment {
         }
         if (active.size >= maxShardConsumers) break;
         const lease = await leases.acquire(shardId);
-        if (lease !== undefined && this.running) await host.startReading(shardId, lease);
+        if (lease === undefined) refused = true;
+        else if (this.running) await host.startReading(shardId, lease);
       }
       host.checkpointerOk();
       // A lease lost a moment ago is tried again once another worker had its chance to take it.
-      if (deferred) this.retryLater();
+      if (deferred) this.retryLater(this.options.retryMs);
+      // A lease held by another consumer: tried again within one renewal period (one more
+      // acquireLease per such shard and period), so a lease it releases (it stopped) is read on soon.
+      if (refused && host.activeShards().size < maxShardConsumers) this.retryLater(leases.renewalPeriodMs);
     } catch (error) {
       host.checkpointerFailed(error);
       this.options.onEvent({
@@ -86,15 +98,22 @@ export class LocalAssignment implements ShardAssignment {
         attempt: 1,
         delayMs: this.options.retryMs,
       });
-      this.retryLater();
+      this.retryLater(this.options.retryMs);
     }
   }
 
-  private retryLater(): void {
-    if (!this.running || this.retry !== undefined) return;
-    this.retry = this.options.scheduler.schedule(() => {
+  /** Runs a pass in `delayMs`, unless one is already due sooner. */
+  private retryLater(delayMs: number): void {
+    if (!this.running) return;
+    const { scheduler } = this.options;
+    const at = scheduler.now() + delayMs;
+    if (this.retry !== undefined && this.retryAt <= at) return;
+    this.retry?.unsubscribe();
+    this.retryAt = at;
+    this.retry = scheduler.schedule(() => {
       this.retry = undefined;
+      this.retryAt = Infinity;
       this.trigger();
-    }, this.options.retryMs);
+    }, delayMs);
   }
 }
