@@ -272,32 +272,33 @@ export class RedisConnection {
   /**
    * QUIT on a ready connection, dropped when Redis has not answered within `timeoutMs` (a paused
    * server or a silent network would hold it for ever); one that is connecting is dropped.
+   * Resolves once the socket is closed (ioredis's 'end'), so that nothing of the connection (its
+   * socket, ioredis's timer waiting for the socket to close) outlives close().
    */
   close(timeoutMs: number): Promise<void> {
     this.closed = true;
     clearTimeout(this.handshake);
     const client = this.client;
-    if (client.status === 'ready')
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(
-          () => {
-            this.end();
-            resolve();
-          },
-          Math.min(timeoutMs, MAX_TIMER_MS),
-        );
-        client
-          .quit()
-          .catch(() => this.end())
-          .finally(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-      });
     // An ended connection has nothing left to close (disconnecting it again would only leave a
     // timer behind in ioredis).
-    if (client.status !== 'end') this.end();
-    return Promise.resolve();
+    if (client.status === 'end') return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        client.off('end', finish);
+        resolve();
+      };
+      const timer = setTimeout(
+        () => {
+          this.end();
+          finish();
+        },
+        Math.min(timeoutMs, MAX_TIMER_MS),
+      );
+      client.once('end', finish);
+      if (client.status === 'ready') client.quit().catch(() => this.end());
+      else this.end();
+    });
   }
 
   /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
 import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
@@ -100,6 +100,41 @@ describe('RedisCheckpointer while Redis is unreachable', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect((await call).error).toBeInstanceOf(CheckpointerClosedError);
     expect(extraResources(baseline).filter((kind) => kind.startsWith('Timeout'))).toEqual([]);
+  }, 30_000);
+
+  it('close() while the connection is still being made leaves no timer or socket of it behind', async () => {
+    // A server that accepts connections and never answers: the connection stays in its
+    // handshake (AUTH unanswered), as a slow connection does on a loaded machine.
+    const accepted: Socket[] = [];
+    let acceptedOne!: () => void;
+    const connected = new Promise<void>((resolve) => (acceptedOne = resolve));
+    const silent = createServer((socket) => {
+      socket.on('error', () => undefined);
+      accepted.push(socket);
+      acceptedOne();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const baseline = activeResources();
+      const cp = new RedisCheckpointer({
+        redis: `redis://:${PASSWORD}@127.0.0.1:${port}`,
+        name: 'fail-fast',
+        keyPrefix: uniqueKeyPrefix(),
+        sessionTimeout: SESSION_TIMEOUT_MS,
+      });
+      const call = failure(cp.heartbeat(`stream-${randomUUID()}`, 'worker-a'));
+      await connected;
+
+      await cp.close();
+
+      expect((await call).error).toBeInstanceOf(CheckpointerClosedError);
+      // Only the server's end of the connection is left (closed below).
+      expect(extraResources(baseline)).toEqual(['TCPSocketWrap +1']);
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   }, 30_000);
 
   it('gives up on a paused Redis after callTimeout', async () => {
