@@ -155,6 +155,44 @@ describe('RedisCheckpointer while Redis is unreachable', () => {
     await expect(cp.renewLease(lease)).resolves.toMatchObject({ token: lease.token });
   }, 30_000);
 
+  it('a clock stepped back during a call does not stretch it past callTimeout', async () => {
+    let stepBackMs = 0;
+    let restarted = false;
+    const cp = new RedisCheckpointer({
+      redis: `redis://:${PASSWORD}@127.0.0.1:${server.port}`,
+      name: 'fail-fast',
+      keyPrefix: uniqueKeyPrefix(),
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      callTimeout: 1000,
+      now: () => Date.now() - stepBackMs,
+      // Between the first attempt (refused: Redis is down) and the second, Redis comes back
+      // paused (its connections get no answer) and the clock is stepped back an hour.
+      sleep: async (ms) => {
+        if (!restarted) {
+          restarted = true;
+          await server.start();
+          server.signal('SIGSTOP');
+          stepBackMs = 3_600_000;
+        }
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      },
+    });
+    opened.push(cp);
+    await server.stop();
+    let result: { error: unknown; elapsedMs: number };
+    try {
+      result = await failure(cp.heartbeat(`stream-${randomUUID()}`, 'worker-a'));
+    } finally {
+      if (restarted) server.signal('SIGCONT');
+      else await server.start();
+    }
+    expect(restarted).toBe(true);
+    expect(result.error).toBeInstanceOf(RedisUnavailableError);
+    // callTimeout (1 s) and the restart; not attempt after attempt each waiting out the
+    // connection's handshake limit, as when an hour more was left to the call.
+    expect(result.elapsedMs).toBeLessThan(5000);
+  }, 60_000);
+
   it('an acquisition that got no answer from a paused Redis but ran once it resumed: the next one by the same owner gets that lease, for a whole session', async () => {
     const keyPrefix = uniqueKeyPrefix();
     const cp = checkpointer({ callTimeout: 1000, keyPrefix });
