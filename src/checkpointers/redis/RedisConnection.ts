@@ -296,7 +296,12 @@ export class RedisConnection {
         Math.min(timeoutMs, MAX_TIMER_MS),
       );
       client.once('end', finish);
-      if (client.status === 'ready') client.quit().catch(() => this.end());
+      // Once QUIT is answered the socket is closed at once, not when the peer closes its side.
+      if (client.status === 'ready')
+        client.quit().then(
+          () => this.end(),
+          () => this.end(),
+        );
       else this.end();
     });
   }

@@ -155,6 +155,21 @@ describe('RedisCheckpointer while Redis is unreachable', () => {
     await expect(cp.renewLease(lease)).resolves.toMatchObject({ token: lease.token });
   }, 30_000);
 
+  it('close() of a connection in use leaves no socket or timer of it behind', async () => {
+    const baseline = activeResources();
+    const cp = new RedisCheckpointer({
+      redis: `redis://:${PASSWORD}@127.0.0.1:${server.port}`,
+      name: 'fail-fast',
+      keyPrefix: uniqueKeyPrefix(),
+      sessionTimeout: SESSION_TIMEOUT_MS,
+    });
+    await cp.heartbeat(`stream-${randomUUID()}`, 'worker-a');
+
+    await cp.close();
+
+    expect(extraResources(baseline)).toEqual([]);
+  }, 30_000);
+
   it('a clock stepped back during a call does not stretch it past callTimeout', async () => {
     let stepBackMs = 0;
     let restarted = false;
