@@ -6,6 +6,7 @@ import type { Logger } from '../../logging/Logger.js';
 import { writeLog } from '../../logging/writeLog.js';
 import { MAX_TIMER_MS } from '../../kinesis/callDeadline.js';
 import { RedisTlsError } from './errors/RedisTlsError.js';
+import { forwardClock } from './forwardClock.js';
 import { isCertificateError } from './isCertificateError.js';
 import type { RedisClient } from './RedisClient.js';
 
@@ -73,7 +74,8 @@ export class RedisConnection {
   constructor(settings: RedisConnectionSettings) {
     this.address = addressOf(settings.url);
     this.connectTimeoutMs = settings.connectTimeoutMs;
-    this.now = settings.now ?? Date.now;
+    // A step back of the clock counts as no time passing (it would silence the next warnings).
+    this.now = forwardClock(settings.now ?? Date.now);
     this.tls = /^rediss:/i.test(settings.url);
     this.client = new Redis(settings.url, {
       ...(settings.tls !== undefined ? { tls: { ...settings.tls } } : {}),
