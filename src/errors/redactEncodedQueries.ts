@@ -32,10 +32,19 @@ function redactWord(word: string): string {
   for (const match of word.matchAll(ESCAPED_PARAMETER)) {
     if (match.index < from || !isSecretName(match[1] ?? '')) continue;
     const start = match.index + match[0].length;
+    // The value ends at a separator escaped no more often than its `=` (or not at all): one
+    // escaped once more is in the value (a password holding `&` is `%2526` in a URL escaped once).
+    const depth = escapeDepth(match[0].slice(match[0].lastIndexOf('%')));
     ESCAPED_VALUE_END.lastIndex = start;
-    const end = ESCAPED_VALUE_END.exec(word);
+    let end = ESCAPED_VALUE_END.exec(word);
+    while (end !== null && escapeDepth(end[0]) > depth) end = ESCAPED_VALUE_END.exec(word);
     shown += `${word.slice(from, start)}${URL_SECRET}`;
     from = end === null ? word.length : end.index;
   }
   return shown + word.slice(from);
+}
+
+/** How often a character was escaped: `&` 0, `%26` 1, `%2526` 2… */
+function escapeDepth(text: string): number {
+  return text.startsWith('%') ? (text.length - 1) / 2 : 0;
 }

@@ -92,6 +92,25 @@ export function parseExplicitHashKey(explicitHashKey: unknown, option = 'explici
   return value;
 }
 
+/** 2^128−1 in decimal: a key of as many digits is in range when it compares no greater as text. */
+const MAX_HASH_KEY_DECIMAL = MAX_HASH_KEY.toString();
+
+/**
+ * Throws the InvalidOptionError of parseExplicitHashKey for a key Kinesis would refuse, without
+ * making a bigint of a valid one (the check of a KPL record's keys, one per item when each item
+ * has its own key).
+ */
+export function validateExplicitHashKey(explicitHashKey: unknown, option = 'explicitHashKey'): string {
+  if (
+    typeof explicitHashKey === 'string' &&
+    EXPLICIT_HASH_KEY_PATTERN.test(explicitHashKey) &&
+    (explicitHashKey.length < MAX_HASH_KEY_DECIMAL.length || explicitHashKey <= MAX_HASH_KEY_DECIMAL)
+  )
+    return explicitHashKey;
+  parseExplicitHashKey(explicitHashKey, option);
+  return explicitHashKey as string; // not reached: parseExplicitHashKey threw
+}
+
 /** The hash key a record is routed by: its ExplicitHashKey if given, else MD5 of its partition key. */
 export function recordHashKey(partitionKey: string, explicitHashKey?: string): bigint {
   return explicitHashKey === undefined

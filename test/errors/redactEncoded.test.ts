@@ -79,3 +79,15 @@ describe('ordinary escapes are shown', () => {
     expect(redactText(text)).toBe(text);
   });
 });
+
+describe.each([1, 2])('a secret holding `&`, `#` or `;`, in a URL escaped %i time(s)', (times) => {
+  test.each(['&', '#', ';'])('%s: the whole value is hidden, the next parameter shown', (char) => {
+    const password = `hunter2${char}tail-of-the-password`;
+    const url = `https://db.example.com/?password=${encodeURIComponent(password)}&db=orders`;
+    const shown = redactText(`redirect to https://login.example.com/?next=${escape(url, times)} refused`);
+    expect(shown).not.toContain('tail-of-the-password');
+    expect(shown).toContain(
+      `password${escape('=', times)}***${escape('&', times)}db${escape('=', times)}orders`,
+    );
+  });
+});

@@ -7,6 +7,7 @@ import {
   partitionKeyLength,
   partitionKeyToHashKey,
   recordHashKey,
+  validateExplicitHashKey,
   validatePartitionKey,
 } from '../../src/kinesis/hashKey.js';
 
@@ -70,6 +71,44 @@ describe('parseExplicitHashKey', () => {
   it('recordHashKey prefers the explicit hash key', () => {
     expect(recordHashKey('a', '5')).toBe(5n);
     expect(recordHashKey('a')).toBe(partitionKeyToHashKey('a'));
+  });
+});
+
+describe('validateExplicitHashKey (no bigint made)', () => {
+  it.each([
+    '0',
+    '123',
+    (TWO_128 - 1n).toString(),
+    (TWO_128 - 2n).toString(),
+    (TWO_128 / 10n).toString(),
+    '9'.repeat(38),
+    `1${'9'.repeat(38)}`,
+  ])('accepts %s as parseExplicitHashKey does', (value) => {
+    expect(parseExplicitHashKey(value).toString()).toBe(value);
+    expect(validateExplicitHashKey(value)).toBe(value);
+  });
+
+  it.each([
+    TWO_128.toString(),
+    (TWO_128 + 1n).toString(),
+    '9'.repeat(39),
+    `4${'0'.repeat(38)}`,
+    '1'.repeat(40),
+    '-1',
+    '',
+    '01',
+    ' 1',
+    1,
+    undefined,
+  ])('refuses %p with the InvalidOptionError of parseExplicitHashKey', (value) => {
+    expect(() => validateExplicitHashKey(value, 'x')).toThrow(InvalidOptionError);
+    let refused: unknown;
+    try {
+      parseExplicitHashKey(value, 'x');
+    } catch (error) {
+      refused = error;
+    }
+    expect(() => validateExplicitHashKey(value, 'x')).toThrow((refused as Error).message);
   });
 });
 

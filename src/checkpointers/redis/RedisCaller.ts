@@ -6,6 +6,7 @@ import type { ResolvedRedisCheckpointerOptions } from './RedisCheckpointerOption
 import { RedisConnection } from './RedisConnection.js';
 import { RedisReplicaError } from './errors/RedisReplicaError.js';
 import { type AskRole, isReadOnlyReply, ReplicaCheck } from './ReplicaCheck.js';
+import { forwardClock } from './forwardClock.js';
 import { retryRedisCall } from './retryRedisCall.js';
 
 /**
@@ -59,7 +60,8 @@ export class RedisCaller {
   call<T>(operation: string, context: ErrorContext, run: () => Promise<T>): Promise<T> {
     const connection = this.connection;
     const timeoutMs = this.options.callTimeoutMs;
-    const now = this.options.now;
+    // The call's deadline on a clock that never goes back (see forwardClock).
+    const now = forwardClock(this.options.now);
     const started = now();
     // The connection the last attempt was sent on, dropped if that attempt is abandoned unanswered.
     let sentOn: number | undefined;

@@ -67,8 +67,8 @@ export interface RedisCheckpointerOptions {
   /**
    * Clock (epoch ms). Default Date.now. Only ever compared with itself: how long a server has
    * answered as a replica, how long ago the last 'Redis connection failing' warning was, and
-   * `callTimeout`'s deadline (a reply is still awaited with a real timer). Lease expiry is judged
-   * by the Redis server's clock.
+   * `callTimeout`'s deadline (a reply is still awaited with a real timer). A step back (an NTP
+   * correction) counts as no time passing. Lease expiry is judged by the Redis server's clock.
    */
   readonly now?: (() => number) | undefined;
   /**

@@ -6,6 +6,7 @@ import type { Logger } from '../../logging/Logger.js';
 import { writeLog } from '../../logging/writeLog.js';
 import { MAX_TIMER_MS } from '../../kinesis/callDeadline.js';
 import { RedisTlsError } from './errors/RedisTlsError.js';
+import { forwardClock } from './forwardClock.js';
 import { isCertificateError } from './isCertificateError.js';
 import type { RedisClient } from './RedisClient.js';
 
@@ -73,7 +74,8 @@ export class RedisConnection {
   constructor(settings: RedisConnectionSettings) {
     this.address = addressOf(settings.url);
     this.connectTimeoutMs = settings.connectTimeoutMs;
-    this.now = settings.now ?? Date.now;
+    // A step back of the clock counts as no time passing (it would silence the next warnings).
+    this.now = forwardClock(settings.now ?? Date.now);
     this.tls = /^rediss:/i.test(settings.url);
     this.client = new Redis(settings.url, {
       ...(settings.tls !== undefined ? { tls: { ...settings.tls } } : {}),
@@ -272,32 +274,38 @@ export class RedisConnection {
   /**
    * QUIT on a ready connection, dropped when Redis has not answered within `timeoutMs` (a paused
    * server or a silent network would hold it for ever); one that is connecting is dropped.
+   * Resolves once the socket is closed (ioredis's 'end'), so that nothing of the connection (its
+   * socket, ioredis's timer waiting for the socket to close) outlives close().
    */
   close(timeoutMs: number): Promise<void> {
     this.closed = true;
     clearTimeout(this.handshake);
     const client = this.client;
-    if (client.status === 'ready')
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(
-          () => {
-            this.end();
-            resolve();
-          },
-          Math.min(timeoutMs, MAX_TIMER_MS),
-        );
-        client
-          .quit()
-          .catch(() => this.end())
-          .finally(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-      });
     // An ended connection has nothing left to close (disconnecting it again would only leave a
     // timer behind in ioredis).
-    if (client.status !== 'end') this.end();
-    return Promise.resolve();
+    if (client.status === 'end') return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        client.off('end', finish);
+        resolve();
+      };
+      const timer = setTimeout(
+        () => {
+          this.end();
+          finish();
+        },
+        Math.min(timeoutMs, MAX_TIMER_MS),
+      );
+      client.once('end', finish);
+      // Once QUIT is answered the socket is closed at once, not when the peer closes its side.
+      if (client.status === 'ready')
+        client.quit().then(
+          () => this.end(),
+          () => this.end(),
+        );
+      else this.end();
+    });
   }
 
   /**

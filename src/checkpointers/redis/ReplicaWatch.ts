@@ -1,3 +1,5 @@
+import { forwardClock } from './forwardClock.js';
+
 /**
  * How long the server a RedisCheckpointer's URL names (or its client of the user's reaches) has
  * been a replica, as the ROLE asked after each READONLY reply says. A URL that names a replica
@@ -15,10 +17,15 @@ export class ReplicaWatch {
   /** A write went through, or ROLE said master: the URL names a primary, failovers aside. */
   private primarySeen = false;
 
+  /** The clock, never going back: a step back counts as no time passing (see forwardClock). */
+  private readonly now: () => number;
+
   constructor(
     private readonly boundMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.now = forwardClock(now);
+  }
 
   /**
    * ROLE's first element after a READONLY reply. Returns how long the server has been a replica

@@ -1,5 +1,5 @@
 import { Buffer } from '../../platform/buffer.js';
-import { parseExplicitHashKey, validatePartitionKey } from '../../kinesis/hashKey.js';
+import { validateExplicitHashKey, validatePartitionKey } from '../../kinesis/hashKey.js';
 import { RecordTooLargeError } from '../errors/RecordTooLargeError.js';
 import type {
   AggregatedRecord,
@@ -264,7 +264,7 @@ export class KplAccumulator extends recordBuffer.KplRecordBuffer implements Reco
       const known = fresh ? undefined : this.explicitHashKeys.get(explicitHashKey);
       let index: number;
       if (known === undefined) {
-        parseExplicitHashKey(explicitHashKey);
+        validateExplicitHashKey(explicitHashKey);
         index = fresh ? 0 : this.explicitHashKeys.size;
         const keyBytes = Buffer.byteLength(explicitHashKey, 'utf8');
         this.pendingExplicitHashKeyBytes = keyBytes;

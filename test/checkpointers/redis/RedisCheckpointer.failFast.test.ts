@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
 import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
@@ -102,6 +102,41 @@ describe('RedisCheckpointer while Redis is unreachable', () => {
     expect(extraResources(baseline).filter((kind) => kind.startsWith('Timeout'))).toEqual([]);
   }, 30_000);
 
+  it('close() while the connection is still being made leaves no timer or socket of it behind', async () => {
+    // A server that accepts connections and never answers: the connection stays in its
+    // handshake (AUTH unanswered), as a slow connection does on a loaded machine.
+    const accepted: Socket[] = [];
+    let acceptedOne!: () => void;
+    const connected = new Promise<void>((resolve) => (acceptedOne = resolve));
+    const silent = createServer((socket) => {
+      socket.on('error', () => undefined);
+      accepted.push(socket);
+      acceptedOne();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const baseline = activeResources();
+      const cp = new RedisCheckpointer({
+        redis: `redis://:${PASSWORD}@127.0.0.1:${port}`,
+        name: 'fail-fast',
+        keyPrefix: uniqueKeyPrefix(),
+        sessionTimeout: SESSION_TIMEOUT_MS,
+      });
+      const call = failure(cp.heartbeat(`stream-${randomUUID()}`, 'worker-a'));
+      await connected;
+
+      await cp.close();
+
+      expect((await call).error).toBeInstanceOf(CheckpointerClosedError);
+      // Only the server's end of the connection is left (closed below).
+      expect(extraResources(baseline)).toEqual(['TCPSocketWrap +1']);
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  }, 30_000);
+
   it('gives up on a paused Redis after callTimeout', async () => {
     const cp = checkpointer({ callTimeout: 1000 });
     const stream = `stream-${randomUUID()}`;
@@ -119,6 +154,59 @@ describe('RedisCheckpointer while Redis is unreachable', () => {
     expect(result.elapsedMs).toBeLessThan(SESSION_TIMEOUT_MS / 4);
     await expect(cp.renewLease(lease)).resolves.toMatchObject({ token: lease.token });
   }, 30_000);
+
+  it('close() of a connection in use leaves no socket or timer of it behind', async () => {
+    const baseline = activeResources();
+    const cp = new RedisCheckpointer({
+      redis: `redis://:${PASSWORD}@127.0.0.1:${server.port}`,
+      name: 'fail-fast',
+      keyPrefix: uniqueKeyPrefix(),
+      sessionTimeout: SESSION_TIMEOUT_MS,
+    });
+    await cp.heartbeat(`stream-${randomUUID()}`, 'worker-a');
+
+    await cp.close();
+
+    expect(extraResources(baseline)).toEqual([]);
+  }, 30_000);
+
+  it('a clock stepped back during a call does not stretch it past callTimeout', async () => {
+    let stepBackMs = 0;
+    let restarted = false;
+    const cp = new RedisCheckpointer({
+      redis: `redis://:${PASSWORD}@127.0.0.1:${server.port}`,
+      name: 'fail-fast',
+      keyPrefix: uniqueKeyPrefix(),
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      callTimeout: 1000,
+      now: () => Date.now() - stepBackMs,
+      // Between the first attempt (refused: Redis is down) and the second, Redis comes back
+      // paused (its connections get no answer) and the clock is stepped back an hour.
+      sleep: async (ms) => {
+        if (!restarted) {
+          restarted = true;
+          await server.start();
+          server.signal('SIGSTOP');
+          stepBackMs = 3_600_000;
+        }
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      },
+    });
+    opened.push(cp);
+    await server.stop();
+    let result: { error: unknown; elapsedMs: number };
+    try {
+      result = await failure(cp.heartbeat(`stream-${randomUUID()}`, 'worker-a'));
+    } finally {
+      if (restarted) server.signal('SIGCONT');
+      else await server.start();
+    }
+    expect(restarted).toBe(true);
+    expect(result.error).toBeInstanceOf(RedisUnavailableError);
+    // callTimeout (1 s) and the restart; not attempt after attempt each waiting out the
+    // connection's handshake limit, as when an hour more was left to the call.
+    expect(result.elapsedMs).toBeLessThan(5000);
+  }, 60_000);
 
   it('an acquisition that got no answer from a paused Redis but ran once it resumed: the next one by the same owner gets that lease, for a whole session', async () => {
     const keyPrefix = uniqueKeyPrefix();

@@ -197,3 +197,31 @@ it('counts the replica spell and the warning interval on the injected clock', as
     await checkpointer.close();
   }
 });
+
+it('warns of an outage again a minute after the last warning, also when the clock was set back', async () => {
+  const clock = { ms: Date.UTC(2026, 0, 1) };
+  const logger = new CaptureLogger();
+  const checkpointer = new RedisCheckpointer({
+    redis: url(),
+    name: 'replica-clock-back',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: 600_000,
+    callTimeout: 5_000,
+    retry: { retryLimit: 1 },
+    now: () => clock.ms,
+    logger,
+  });
+  const warnings = () => logger.messages('warn').filter((message) => message === 'Redis connection failing');
+  try {
+    expect(await failure(checkpointer.heartbeat('orders', 'worker-1'))).toBeInstanceOf(RedisUnavailableError);
+    expect(warnings()).toHaveLength(1);
+    clock.ms -= 3_600_000; // an hour back (an NTP correction)
+    expect(await failure(checkpointer.heartbeat('orders', 'worker-1'))).toBeInstanceOf(RedisUnavailableError);
+    expect(warnings()).toHaveLength(1);
+    clock.ms += 60_000; // then a minute on
+    expect(await failure(checkpointer.heartbeat('orders', 'worker-1'))).toBeInstanceOf(RedisUnavailableError);
+    expect(warnings()).toHaveLength(2);
+  } finally {
+    await checkpointer.close();
+  }
+});

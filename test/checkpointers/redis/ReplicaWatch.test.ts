@@ -31,6 +31,17 @@ describe('ReplicaWatch', () => {
     expect(replicas.sawRole('slave')).toBeUndefined();
   });
 
+  it('counts a clock stepped back as no time passing, not as a spell an hour shorter', () => {
+    const { clock, replicas } = watch();
+    replicas.sawRole('slave');
+    clock.now -= 3_600_000;
+    expect(replicas.sawRole('slave')).toBeUndefined();
+    clock.now += BOUND - 1;
+    expect(replicas.sawRole('slave')).toBeUndefined();
+    clock.now += 1;
+    expect(replicas.sawRole('slave')).toBe(BOUND);
+  });
+
   it('starts counting afresh when no replica was seen for the bound (a later failover)', () => {
     const { clock, replicas } = watch();
     replicas.sawRole('slave');
