@@ -1,7 +1,12 @@
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { Subscription } from 'rxjs';
 import { callWithin } from '../kinesis/callWithin.js';
 import { streamParams } from '../kinesis/streamAddress.js';
 import { callDeadlineMs } from '../kinesis/callDeadline.js';
+import { Backoff } from '../kinesis/backoff.js';
+import { classifyError } from '../kinesis/classifyError.js';
+import { KinesisServiceError } from '../kinesis/errors/KinesisServiceError.js';
+import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
 import { schedulerTimer } from './CallerClientDeadline.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import { StreamRecreatedError } from './errors/StreamRecreatedError.js';
@@ -12,8 +17,11 @@ import { StreamRecreatedError } from './errors/StreamRecreatedError.js';
  * the consumer starts; confirm() asks again, only after a read was refused (before a shard gone
  * from the listing is ended, a listed one read on from its position, or a position refused as
  * invalid fails the consumer): readings asking at once share one call. Each call has a
- * deadline (connectTimeout + requestTimeout). A call that fails tells nothing: the consumer goes
- * on as without it (the stream may lack DescribeStreamSummary permission).
+ * deadline (connectTimeout + requestTimeout). A call throttled (20 a second per account: a group
+ * of workers starting, or all of them refused at once) or failed by the service is asked again
+ * with the consumer's back-off, at most MAX_RETRIES times. A call that fails for good tells
+ * nothing: the consumer goes on as without it (the stream may lack DescribeStreamSummary
+ * permission).
  */
 export class StreamGeneration {
   private createdAt: Date | undefined;
@@ -24,7 +32,7 @@ export class StreamGeneration {
   constructor(
     private readonly client: KinesisClient,
     private readonly options: ResolvedConsumerOptions,
-    /** Aborts the call under way (the consumer stops). */
+    /** Aborts the call under way and the wait before a retry (the consumer stops). */
     private readonly abortSignal: AbortSignal,
   ) {}
 
@@ -44,7 +52,41 @@ export class StreamGeneration {
     return new StreamRecreatedError(this.options.address.streamName, before, now);
   }
 
+  /** The creation time, asked again after throttling or a service failure; undefined if not known. */
   private async ask(): Promise<Date | undefined> {
+    const { expoBackoff, expoBackoffLimit, retryLimit, random } = this.options;
+    const backoff = new Backoff({
+      baseMs: expoBackoff,
+      capMs: expoBackoffLimit,
+      retryLimit: Math.min(retryLimit, MAX_RETRIES),
+      random,
+    });
+    for (;;) {
+      const answer = await this.askOnce();
+      if (answer !== RETRY) return answer;
+      const delayMs = backoff.next();
+      if (delayMs === undefined || this.abortSignal.aborted) return undefined;
+      await this.pause(delayMs);
+      if (this.abortSignal.aborted) return undefined;
+    }
+  }
+
+  /** Waits `ms` on the consumer's scheduler, or until the consumer stops (the timer cancelled). */
+  private pause(ms: number): Promise<void> {
+    const signal = this.abortSignal;
+    return new Promise((resolve) => {
+      const wait: { timer?: Subscription } = {};
+      const done = (): void => {
+        signal.removeEventListener('abort', done);
+        wait.timer?.unsubscribe();
+        resolve();
+      };
+      signal.addEventListener('abort', done);
+      wait.timer = this.options.scheduler.schedule(done, ms);
+    });
+  }
+
+  private async askOnce(): Promise<Date | undefined | typeof RETRY> {
     const { address, connectTimeout, requestTimeout, scheduler } = this.options;
     try {
       const output = await callWithin(
@@ -59,8 +101,16 @@ export class StreamGeneration {
         },
       );
       return output.StreamDescriptionSummary?.StreamCreationTimestamp;
-    } catch {
-      return undefined;
+    } catch (caught) {
+      if (this.abortSignal.aborted) return undefined;
+      const error = classifyError(caught, { streamName: address.streamName });
+      return error instanceof ThrottledError || error instanceof KinesisServiceError ? RETRY : undefined;
     }
   }
 }
+
+/** Most retries of one question (it is optional: a start or a refused read does not wait longer). */
+const MAX_RETRIES = 5;
+
+/** askOnce(): the call was throttled or failed by the service, worth asking again. */
+const RETRY: unique symbol = Symbol('retry');
