@@ -120,3 +120,30 @@ test('a consumer whose first DescribeStreamSummary was throttled still fails on 
     eventSubscription.unsubscribe();
   }
 });
+
+test('a stop while the throttled question waits to be asked again ends at once', async () => {
+  const streamName = uniqueStreamName('throttledStop');
+  await kinesis.createStream(streamName, 1);
+  const consumer = fromKinesis({
+    streamName,
+    client: kinesis.createClient(),
+    checkpointer: new MemoryCheckpointer(),
+    expoBackoff: 30_000,
+    expoBackoffLimit: 30_000,
+    random: () => 0.99,
+  });
+  await useUpDescribeBudget(streamName);
+  const throttledBefore = kinesis.stats!.throttledControlPlaneCalls;
+  const subscription = consumer.subscribe();
+  try {
+    await until(() => kinesis.stats!.throttledControlPlaneCalls > throttledBefore, 'the consumer throttled');
+    const stopping = Date.now();
+    subscription.unsubscribe();
+    await consumer.stopped();
+    // Not the 30 s back-off.
+    expect(Date.now() - stopping).toBeLessThan(10_000);
+  } finally {
+    thaw();
+    subscription.unsubscribe();
+  }
+});
