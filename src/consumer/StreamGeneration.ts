@@ -5,8 +5,7 @@ import { streamParams } from '../kinesis/streamAddress.js';
 import { callDeadlineMs } from '../kinesis/callDeadline.js';
 import { Backoff } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
-import { KinesisServiceError } from '../kinesis/errors/KinesisServiceError.js';
-import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
+import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import { schedulerTimer } from './CallerClientDeadline.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import { StreamRecreatedError } from './errors/StreamRecreatedError.js';
@@ -18,8 +17,9 @@ import { StreamRecreatedError } from './errors/StreamRecreatedError.js';
  * from the listing is ended, a listed one read on from its position, or a position refused as
  * invalid fails the consumer): readings asking at once share one call. Each call has a
  * deadline (connectTimeout + requestTimeout). A call throttled (20 a second per account: a group
- * of workers starting, or all of them refused at once) or failed by the service is asked again
- * with the consumer's back-off, at most MAX_RETRIES times. A call that fails for good tells
+ * of workers starting, or all of them refused at once), failed by the service or its connection
+ * (a retriable error but a timeout) is asked again with the consumer's back-off, at most
+ * MAX_RETRIES times. A call that fails for good, or times out, tells
  * nothing: the consumer goes on as without it (the stream may lack DescribeStreamSummary
  * permission).
  */
@@ -52,7 +52,7 @@ export class StreamGeneration {
     return new StreamRecreatedError(this.options.address.streamName, before, now);
   }
 
-  /** The creation time, asked again after throttling or a service failure; undefined if not known. */
+  /** The creation time, asked again after a retriable failure (not a timeout); undefined if not known. */
   private async ask(): Promise<Date | undefined> {
     const { expoBackoff, expoBackoffLimit, retryLimit, random } = this.options;
     const backoff = new Backoff({
@@ -104,7 +104,8 @@ export class StreamGeneration {
     } catch (caught) {
       if (this.abortSignal.aborted) return undefined;
       const error = classifyError(caught, { streamName: address.streamName });
-      return error instanceof ThrottledError || error instanceof KinesisServiceError ? RETRY : undefined;
+      // A call that outlived its deadline is not asked again: the start would wait that long again.
+      return error.retriable && !(error instanceof RequestTimeoutError) ? RETRY : undefined;
     }
   }
 }
@@ -112,5 +113,5 @@ export class StreamGeneration {
 /** Most retries of one question (it is optional: a start or a refused read does not wait longer). */
 const MAX_RETRIES = 5;
 
-/** askOnce(): the call was throttled or failed by the service, worth asking again. */
+/** askOnce(): the call failed in a way worth asking again (throttled, a service or connection error). */
 const RETRY: unique symbol = Symbol('retry');
