@@ -5,6 +5,8 @@ import { streamParams } from '../kinesis/streamAddress.js';
 import { callDeadlineMs } from '../kinesis/callDeadline.js';
 import { Backoff } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
+import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
+import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
 import { RequestTimeoutError } from '../kinesis/errors/RequestTimeoutError.js';
 import { schedulerTimer } from './CallerClientDeadline.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
@@ -19,7 +21,8 @@ import { StreamRecreatedError } from './errors/StreamRecreatedError.js';
  * deadline (connectTimeout + requestTimeout). A call throttled (20 a second per account: a group
  * of workers starting, or all of them refused at once), failed by the service or its connection
  * (a retriable error but a timeout) is asked again with the consumer's back-off, at most
- * MAX_RETRIES times. A call that fails for good, or times out, tells
+ * MAX_RETRIES times; learn()'s, failed on its connection, at the next listing instead (a wrong
+ * endpoint fails the start no later). A call that fails for good, or times out, tells
  * nothing: the consumer goes on as without it (the stream may lack DescribeStreamSummary
  * permission).
  */
@@ -38,22 +41,31 @@ export class StreamGeneration {
 
   /** Reads the stream's creation time (once; later calls wait for that one, then do nothing). */
   learn(): Promise<void> {
-    return (this.learning ??= this.ask().then((createdAt) => void (this.createdAt = createdAt)));
+    return (this.learning ??= this.ask(true).then((answer) => {
+      // Not connected: the listing waits for no back-off here (it fails or retries on its own),
+      // and the next listing asks again.
+      if (answer === NEXT_LISTING) this.learning = undefined;
+      else this.createdAt = answer;
+    }));
   }
 
   /** A StreamRecreatedError when the stream under the name is not the one learn() saw; else undefined. */
   async confirm(): Promise<StreamRecreatedError | undefined> {
     const before = this.createdAt;
     if (before === undefined) return undefined;
-    const flight = (this.flight ??= this.ask());
+    const flight = (this.flight ??= this.ask(false) as Promise<Date | undefined>);
     const now = await flight;
     if (this.flight === flight) this.flight = undefined;
     if (now === undefined || now.getTime() === before.getTime()) return undefined;
     return new StreamRecreatedError(this.options.address.streamName, before, now);
   }
 
-  /** The creation time, asked again after a retriable failure (not a timeout); undefined if not known. */
-  private async ask(): Promise<Date | undefined> {
+  /**
+   * The creation time, asked again after a retriable failure (not a timeout); undefined if not
+   * known. `starting`: a connection failure is NEXT_LISTING (the endpoint may be wrong: the
+   * start is not made slower to fail).
+   */
+  private async ask(starting: boolean): Promise<Date | undefined | typeof NEXT_LISTING> {
     const { expoBackoff, expoBackoffLimit, retryLimit, random } = this.options;
     const backoff = new Backoff({
       baseMs: expoBackoff,
@@ -63,7 +75,11 @@ export class StreamGeneration {
     });
     for (;;) {
       const answer = await this.askOnce();
-      if (answer !== RETRY) return answer;
+      if (!(answer instanceof RxjsKinesisError)) return answer;
+      if (this.abortSignal.aborted) return undefined;
+      // A call that outlived its deadline is not asked again: the start would wait that long again.
+      if (!answer.retriable || answer instanceof RequestTimeoutError) return undefined;
+      if (starting && answer instanceof ConnectionError) return NEXT_LISTING;
       const delayMs = backoff.next();
       if (delayMs === undefined || this.abortSignal.aborted) return undefined;
       await this.pause(delayMs);
@@ -86,7 +102,8 @@ export class StreamGeneration {
     });
   }
 
-  private async askOnce(): Promise<Date | undefined | typeof RETRY> {
+  /** The creation time (undefined if not answered), or the call's error. */
+  private async askOnce(): Promise<Date | undefined | RxjsKinesisError> {
     const { address, connectTimeout, requestTimeout, scheduler } = this.options;
     try {
       const output = await callWithin(
@@ -102,10 +119,7 @@ export class StreamGeneration {
       );
       return output.StreamDescriptionSummary?.StreamCreationTimestamp;
     } catch (caught) {
-      if (this.abortSignal.aborted) return undefined;
-      const error = classifyError(caught, { streamName: address.streamName });
-      // A call that outlived its deadline is not asked again: the start would wait that long again.
-      return error.retriable && !(error instanceof RequestTimeoutError) ? RETRY : undefined;
+      return classifyError(caught, { streamName: address.streamName });
     }
   }
 }
@@ -113,5 +127,5 @@ export class StreamGeneration {
 /** Most retries of one question (it is optional: a start or a refused read does not wait longer). */
 const MAX_RETRIES = 5;
 
-/** askOnce(): the call failed in a way worth asking again (throttled, a service or connection error). */
-const RETRY: unique symbol = Symbol('retry');
+/** learn()'s call failed on its connection: the next listing asks again. */
+const NEXT_LISTING: unique symbol = Symbol('next listing');

@@ -1,4 +1,5 @@
 import { DescribeStreamSummaryCommand, PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tap, type Subscription } from 'rxjs';
 import { MemoryCheckpointer } from '../../src/checkpointers/MemoryCheckpointer.js';
 import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
@@ -60,18 +61,24 @@ function thaw(): void {
   frozenAt = undefined;
 }
 
-test('a consumer whose first DescribeStreamSummary was throttled still fails on a stream created again', async () => {
-  const streamName = uniqueStreamName('recreatedThrottled');
-  await kinesis.createStream(streamName, 1);
+/** Reads one shard; its reads are refused as not found while the stream is created again. */
+async function readThroughRecreation(
+  server: TestKinesis,
+  writer: KinesisClient,
+  streamName: string,
+  wrap: (client: KinesisClient) => KinesisClient,
+  beforeStart: () => Promise<() => Promise<void>>,
+): Promise<{ failure: unknown; seen: string[] }> {
+  await server.createStream(streamName, 1);
   const put = (data: string) =>
-    admin.send(new PutRecordCommand({ StreamName: streamName, Data: Buffer.from(data), PartitionKey: 'k' }));
+    writer.send(new PutRecordCommand({ StreamName: streamName, Data: Buffer.from(data), PartitionKey: 'k' }));
   await put('old-1');
   const shard = 'shardId-000000000000';
   const refused = new Set<string>();
   const stillListed = new Set([shard]);
   const consumer = fromKinesis({
     streamName,
-    client: trimmingClient(kinesis.createClient(), refused, { stillListed }),
+    client: wrap(trimmingClient(server.createClient(), refused, { stillListed })),
     checkpointer: new MemoryCheckpointer(),
     iteratorType: 'TRIM_HORIZON',
     shardRefreshInterval: 600_000,
@@ -85,8 +92,7 @@ test('a consumer whose first DescribeStreamSummary was throttled still fails on 
   const events: ConsumerEvent[] = [];
   let failure: unknown;
   const eventSubscription = consumer.events$.subscribe((event) => events.push(event));
-  await useUpDescribeBudget(streamName);
-  const throttledBefore = kinesis.stats!.throttledControlPlaneCalls;
+  const started = await beforeStart();
   const subscription: Subscription = consumer
     .pipe(
       tap((record) => seen.push(Buffer.from(record.data).toString())),
@@ -94,9 +100,7 @@ test('a consumer whose first DescribeStreamSummary was throttled still fails on 
     )
     .subscribe({ error: (error: unknown) => (failure = error) });
   try {
-    // The consumer's question was refused for the budget; then the budget comes back.
-    await until(() => kinesis.stats!.throttledControlPlaneCalls > throttledBefore, 'the consumer throttled');
-    thaw();
+    await started();
     await until(() => seen.includes('old-1'), 'the old stream read');
     // Its reads are refused as not found (still listed): read again after about 4 s.
     refused.add(shard);
@@ -104,20 +108,81 @@ test('a consumer whose first DescribeStreamSummary was throttled still fails on 
       () => events.some((event) => event.type === 'error-retried' && event.operation === 'ReadShard'),
       'the shard read again',
     );
-    await kinesis.deleteStream(streamName);
+    await server.deleteStream(streamName);
     // Creation times have whole seconds: the new stream is created in a later one.
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    await kinesis.createStream(streamName, 1);
+    await server.createStream(streamName, 1);
     await put('new-1');
     refused.clear();
     await until(() => failure !== undefined || seen.includes('new-1'), 'the consumer failed');
-    expect(failure).toBeInstanceOf(StreamRecreatedError);
-    expect(seen).toEqual(['old-1']);
+    return { failure, seen };
   } finally {
     thaw();
     subscription.unsubscribe();
     await consumer.stopped();
     eventSubscription.unsubscribe();
+  }
+}
+
+test('a consumer whose first DescribeStreamSummary was throttled still fails on a stream created again', async () => {
+  const budgetStream = uniqueStreamName('budget');
+  await kinesis.createStream(budgetStream, 1);
+  const { failure, seen } = await readThroughRecreation(
+    kinesis,
+    admin,
+    uniqueStreamName('recreatedThrottled'),
+    (client) => client,
+    async () => {
+      await useUpDescribeBudget(budgetStream);
+      const throttledBefore = kinesis.stats!.throttledControlPlaneCalls;
+      // The consumer's question is refused for the budget; then the budget comes back.
+      return async () => {
+        await until(
+          () => kinesis.stats!.throttledControlPlaneCalls > throttledBefore,
+          'the consumer throttled',
+        );
+        thaw();
+      };
+    },
+  );
+  expect(failure).toBeInstanceOf(StreamRecreatedError);
+  expect(seen).toEqual(['old-1']);
+});
+
+test('a consumer whose first DescribeStreamSummary lost its connection asks again at the next listing', async () => {
+  const plain = await startTestKinesis({ embedded: true });
+  const plainAdmin = plain.createClient();
+  let resets = 0;
+  /** The first DescribeStreamSummary of the consumer fails as a reset connection does. */
+  const resetOnce = (client: KinesisClient): KinesisClient => {
+    const send = client.send.bind(client) as (command: unknown, options?: unknown) => Promise<unknown>;
+    const sending = async (command: unknown, options?: unknown): Promise<unknown> => {
+      if (command instanceof DescribeStreamSummaryCommand && resets === 0) {
+        resets += 1;
+        await sleep(1);
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
+      return send(command, options);
+    };
+    return new Proxy(client, {
+      get: (target, property, receiver) =>
+        property === 'send' ? sending : (Reflect.get(target, property, receiver) as unknown),
+    });
+  };
+  try {
+    const { failure, seen } = await readThroughRecreation(
+      plain,
+      plainAdmin,
+      uniqueStreamName('recreatedReset'),
+      resetOnce,
+      () => Promise.resolve(() => Promise.resolve()),
+    );
+    expect(resets).toBe(1);
+    expect(failure).toBeInstanceOf(StreamRecreatedError);
+    expect(seen).toEqual(['old-1']);
+  } finally {
+    plainAdmin.destroy();
+    await plain.close();
   }
 });
 
