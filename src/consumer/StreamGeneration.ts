@@ -28,7 +28,7 @@ import { StreamRecreatedError } from './errors/StreamRecreatedError.js';
  */
 export class StreamGeneration {
   private createdAt: Date | undefined;
-  /** learn()'s call, made once (a failed one is not asked again). */
+  /** learn()'s call, made once (one failed on its connection is made again at the next listing). */
   private learning: Promise<void> | undefined;
   private flight: Promise<Date | undefined> | undefined;
 
