@@ -29,6 +29,11 @@ export interface DynamoDBCallPolicy {
    * `workerId` (workers tables). Says which kind a LeaseTableMissingError lost.
    */
   readonly hashKey?: string;
+  /**
+   * Ends the call when aborted: the request under way is aborted, no retry follows, and the call
+   * rejects with the signal's reason.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What `onError` learns besides the error. */
@@ -67,14 +72,19 @@ export async function callDynamoDB<T>(
 ): Promise<T> {
   const giveUpAt = policy.now() + policy.callTimeout;
   let answerLost = false;
+  const ended = policy.signal;
   for (let attempt = 1; ; attempt += 1) {
+    ended?.throwIfAborted();
     const controller = new AbortController();
     const deadline = Math.max(1, Math.min(policy.requestTimeout, giveUpAt - policy.now()));
     const timer = setTimeout(() => controller.abort(), deadline);
+    const end = () => controller.abort();
+    ended?.addEventListener('abort', end, { once: true });
     try {
       const send = policy.client.send.bind(policy.client) as unknown as Send;
       return (await send(makeCommand(), { abortSignal: controller.signal })) as T;
     } catch (error) {
+      ended?.throwIfAborted();
       answerLost ||=
         controller.signal.aborted ||
         (isRetriableDynamoDBError(error) && !isThrottle(error)) ||
@@ -109,9 +119,11 @@ export async function callDynamoDB<T>(
           code: controller.signal.aborted ? 'RequestTimeout' : errorName(error),
         },
       );
-      await policy.sleep(delay);
+      ended?.removeEventListener('abort', end);
+      await policy.sleep(delay, ended);
     } finally {
       clearTimeout(timer);
+      ended?.removeEventListener('abort', end);
     }
   }
 }

@@ -58,9 +58,11 @@ export async function ensureLeaseTable(
   const startedAt = now();
   const giveUpAt = startedAt + Math.max(policy.callTimeout, TABLE_ACTIVE_WAIT_MS);
   // Each request gets its callTimeout, or what is left of the wait when less.
+  // (Its request is aborted at `closing`.)
   const budget = (): DynamoDBCallPolicy => ({
     ...policy,
     callTimeout: Math.max(1, Math.min(policy.callTimeout, giveUpAt - now())),
+    ...(closing !== undefined ? { signal: closing } : {}),
   });
   const what = { tableName, context: { streamName } };
   // A request the table's policy refuses fails at once, naming the permission it needs.

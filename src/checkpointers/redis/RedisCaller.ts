@@ -55,8 +55,13 @@ export class RedisCaller {
     if (this.closed) throw new CheckpointerClosedError(this.options.name, operation);
   }
 
-  /** Runs `run` (again on transient failures) within `callTimeout`; errors carry `context`. */
-  call<T>(operation: string, context: ErrorContext, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `run` (again on transient failures) within `callTimeout`; errors carry `context`. Once
+   * `signal` aborts, the call sends nothing more (a wait for the connection or before a retry ends
+   * with the signal's reason); an attempt already sent is waited for.
+   */
+  call<T>(operation: string, context: ErrorContext, run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
     const connection = this.connection;
     const timeoutMs = this.options.callTimeoutMs;
     const now = this.options.now;
@@ -69,10 +74,11 @@ export class RedisCaller {
         : async () => {
             sentOn = undefined;
             try {
-              await connection.ready(timeoutMs - (now() - started), operation, context);
+              await connection.ready(timeoutMs - (now() - started), operation, context, signal);
             } catch (error) {
               // close() interrupted the wait: nothing was sent, so nothing can land later.
-              throw this.closed ? new CheckpointerClosedError(this.options.name, operation) : error;
+              if (this.closed) throw new CheckpointerClosedError(this.options.name, operation);
+              throw signal?.aborted === true ? signal.reason : error;
             }
             sentOn = connection.current;
             try {
@@ -111,8 +117,14 @@ export class RedisCaller {
           new Error(`no reply from Redis at ${connection.address} within ${timeoutMs} ms`),
         ),
       ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
-      stopped: () => (this.closed ? new CheckpointerClosedError(this.options.name, operation) : undefined),
-      signal: this.closeSignal.signal,
+      stopped: () =>
+        this.closed
+          ? new CheckpointerClosedError(this.options.name, operation)
+          : signal?.aborted === true
+            ? (signal.reason as Error)
+            : undefined,
+      signal:
+        signal === undefined ? this.closeSignal.signal : AbortSignal.any([this.closeSignal.signal, signal]),
       ...(logger === undefined
         ? {}
         : {
@@ -126,14 +138,13 @@ export class RedisCaller {
               }),
           }),
     });
-    const reported =
-      logger === undefined
-        ? calling
-        : calling.catch((error: unknown) => {
-            if (!(error instanceof CheckpointerClosedError))
-              writeLog(logger, 'error', 'Redis call failed', { operation, ...context, error });
-            throw error;
-          });
+    const reported = calling.catch((error: unknown) => {
+      // Ended by the caller, who left: its reason, nothing to log.
+      if (signal?.aborted === true && !this.closed) throw signal.reason;
+      if (logger !== undefined && !(error instanceof CheckpointerClosedError))
+        writeLog(logger, 'error', 'Redis call failed', { operation, ...context, error });
+      throw error;
+    });
     this.inFlight.add(reported);
     const settled = (): void => void this.inFlight.delete(reported);
     reported.then(settled, settled);
