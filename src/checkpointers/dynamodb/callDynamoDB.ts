@@ -6,6 +6,7 @@ import type { DynamoDBClientLike } from './DynamoDBClientLike.js';
 import { clientRegion } from './clientRegion.js';
 import { DynamoDBRequestError } from './errors/DynamoDBRequestError.js';
 import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
+import { LeaseTablePermissionError } from './errors/LeaseTablePermissionError.js';
 import { isRetriableDynamoDBError } from './isRetriableDynamoDBError.js';
 
 /** How every DynamoDB request of the checkpointer is sent. */
@@ -58,7 +59,8 @@ type Send = (command: Sendable, options: { abortSignal: AbortSignal }) => Promis
  * returned to `onError` first (with whether an answer was lost so far, see CallAttempts): when it
  * returns a value, that value is the result (no retry). A ResourceNotFoundException `onError`
  * does not take (every call but DescribeTable's, which runs before a table is used) means the
- * table was deleted while in use: LeaseTableMissingError (`deleted`). Anything else fails with
+ * table was deleted while in use: LeaseTableMissingError (`deleted`); an AccessDeniedException,
+ * that the credentials lack the permission: LeaseTablePermissionError. Anything else fails with
  * DynamoDBRequestError.
  */
 export async function callDynamoDB<T>(
@@ -92,6 +94,7 @@ export async function callDynamoDB<T>(
       const handled = onError?.(error, { answerLost });
       if (handled !== undefined) return handled.value;
       if (errorName(error) === 'ResourceNotFoundException') throw await tableDeleted(policy, what, error);
+      if (errorName(error) === 'AccessDeniedException') throw await accessDenied(policy, what, error);
       const retriable = controller.signal.aborted || isRetriableDynamoDBError(error);
       const delay = backoffDelay(attempt - 1, { baseMs: 50, capMs: 2_000 });
       if (!retriable || attempt >= policy.maxAttempts || policy.now() + delay >= giveUpAt) {
@@ -146,6 +149,32 @@ async function tableDeleted(
     ...what.context,
     ...(failure.region === undefined ? {} : { region: failure.region }),
     error: failure,
+  });
+  return failure;
+}
+
+/**
+ * The error of a request the table's policy refuses (not retried: no retry changes a policy),
+ * logged without DynamoDB's message, which names the caller's identity (it is the error's cause).
+ */
+async function accessDenied(
+  policy: DynamoDBCallPolicy,
+  what: { readonly operation: string; readonly tableName: string; readonly context?: ErrorContext },
+  cause: unknown,
+): Promise<LeaseTablePermissionError> {
+  const region = await clientRegion(policy.client);
+  const failure = new LeaseTablePermissionError(
+    what.tableName,
+    what.context?.streamName ?? '',
+    what.operation,
+    { region, cause },
+  );
+  writeLog(policy.logger, 'error', 'DynamoDB refused the request: access denied', {
+    operation: what.operation,
+    tableName: what.tableName,
+    ...what.context,
+    permission: failure.permission,
+    ...(region === undefined ? {} : { region }),
   });
   return failure;
 }
