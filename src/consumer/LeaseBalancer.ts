@@ -50,7 +50,7 @@ export class LeaseBalancer implements ShardAssignment {
   /** A heartbeat of this worker has been answered: it may have an item in the group to leave. */
   private joined = false;
   /** Aborted by stop(): tells the coordinator to end a heartbeat that still waits (see stop()). */
-  private readonly stopping = new AbortController();
+  private stopping = new AbortController();
   private lastRebalance = '';
   private snapshot: LeaseSnapshot | undefined;
   /**
@@ -74,6 +74,7 @@ export class LeaseBalancer implements ShardAssignment {
   start(): void {
     if (this.running) return;
     this.running = true;
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     const period = this.options.coordinator.heartbeatIntervalMs;
     const trigger = () => this.trigger();
     this.timer = this.options.scheduler.schedule(function (this: SchedulerAction<undefined>) {
@@ -144,9 +145,9 @@ export class LeaseBalancer implements ShardAssignment {
     const { coordinator, streamName, workerId } = this.options;
     let operation = 'heartbeat';
     const startedAt = this.options.scheduler.now();
+    const signal = this.stopping.signal;
     try {
       const cap = this.options.maxShardConsumers;
-      const signal = this.stopping.signal;
       await coordinator.heartbeat(
         streamName,
         workerId,
@@ -178,7 +179,7 @@ export class LeaseBalancer implements ShardAssignment {
       this.options.host.checkpointerOk();
     } catch (error) {
       // A heartbeat the stop ended: nothing to report to a consumer that stopped.
-      if (operation === 'heartbeat' && this.stopping.signal.aborted) return;
+      if (operation === 'heartbeat' && signal.aborted) return;
       this.failures += 1;
       this.options.host.checkpointerFailed(error);
       this.options.onEvent({
