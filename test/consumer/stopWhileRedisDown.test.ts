@@ -3,6 +3,7 @@
 // (a heartbeat left retrying would make a worker that left look live to the others).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import Redis from 'ioredis';
 import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
 import { fromKinesis } from '../../src/observables/fromKinesis.js';
 import { startRedisServer, type RedisServerProcess } from '../checkpointers/redis/redisServers.js';
@@ -24,6 +25,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([kinesis.close(), redis.close()]);
+});
+
+afterEach(async () => {
+  await redis.stop();
 });
 
 it('stops promptly while Redis is down at its first heartbeat, and writes no worker after', async () => {
@@ -65,5 +70,36 @@ it('stops promptly while Redis is down at its first heartbeat, and writes no wor
     expect(stdout.trim()).toBe('');
   } finally {
     await checkpointer.close();
+  }
+});
+
+it('stops promptly with a client of its own while Redis is down at its first heartbeat', async () => {
+  const streamName = uniqueStreamName('redis-down');
+  await kinesis.createStream(streamName, 1);
+  // The command waits in the client's offline queue, where nothing can take it back.
+  const client = new Redis(redis.url);
+  client.on('error', () => undefined);
+  const checkpointer = new RedisCheckpointer({
+    redis: client,
+    name: 'stop-while-down-given',
+    keyPrefix: uniqueKeyPrefix(),
+    callTimeout: 30_000,
+  });
+  try {
+    const consumer = fromKinesis({
+      streamName,
+      client: kinesis.createClient(),
+      checkpointer,
+      finalWritesTimeoutMs: FINAL_WRITES_MS,
+    });
+    const subscription = consumer.subscribe({ error: () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const since = performance.now();
+    subscription.unsubscribe();
+    await consumer.stopped();
+    expect(performance.now() - since).toBeLessThan(FINAL_WRITES_MS / 2);
+  } finally {
+    await checkpointer.close();
+    client.disconnect();
   }
 });

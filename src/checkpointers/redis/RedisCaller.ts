@@ -1,4 +1,5 @@
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { raceWithAbort } from '../../kinesis/abortSignal.js';
 import { writeLog } from '../../logging/writeLog.js';
 import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
 import type { RedisClient } from './RedisClient.js';
@@ -70,7 +71,7 @@ export class RedisCaller {
     let sentOn: number | undefined;
     const attempt =
       connection === undefined
-        ? this.givenClientAttempt(operation, context, run)
+        ? this.givenClientAttempt(operation, context, run, signal)
         : async () => {
             sentOn = undefined;
             try {
@@ -160,12 +161,13 @@ export class RedisCaller {
     operation: string,
     context: ErrorContext,
     run: () => Promise<T>,
+    signal: AbortSignal | undefined,
   ): () => Promise<T> {
     const server = givenServer(this.redis);
-    if (server === undefined) return run;
+    if (server === undefined) return offlineUntil(this.redis, run, signal);
     return async () => {
       try {
-        const result = await run();
+        const result = await offlineUntil(this.redis, run, signal)();
         if (operation === 'heartbeat') this.replicas.wrote(); // a heartbeat always writes
         return result;
       } catch (error) {
@@ -220,5 +222,25 @@ function givenServer(
       if (typeof host !== 'string' || typeof port !== 'number') return "the given client's server";
       return `${host.includes(':') ? `[${host}]` : host}:${port}`;
     },
+  };
+}
+
+/**
+ * `run` on a client of the caller's own: sent while it is not connected, the command waits in its
+ * offline queue, where nothing can take it back; the caller who leaves (`signal`) stops waiting
+ * for it then (it may still be written once the client connects).
+ */
+function offlineUntil<T>(
+  redis: RedisClient,
+  run: () => Promise<T>,
+  signal: AbortSignal | undefined,
+): () => Promise<T> {
+  if (signal === undefined) return run;
+  return () => {
+    const status = (redis as unknown as { readonly status?: unknown }).status;
+    const sent = run();
+    return typeof status === 'string' && status !== 'ready'
+      ? raceWithAbort(sent, signal, undefined, (aborted) => aborted.reason)
+      : sent;
   };
 }
