@@ -62,6 +62,13 @@ export interface HeartbeatOptions {
    * heartbeat without it clears a cap published before.
    */
   readonly maxShardConsumers?: number;
+  /**
+   * Aborted when the caller no longer wants the heartbeat (a consumer stopping while its first
+   * heartbeat still waits, e.g. for a lease table being created). A coordinator that knows it ends
+   * its waits then and rejects without writing the heartbeat (one already being written may still
+   * land, and resolves); one that does not may ignore it, and the caller waits for its answer.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** A live worker's published limit on the shards it holds (`HeartbeatOptions.maxShardConsumers`). */

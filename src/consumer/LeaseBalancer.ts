@@ -49,10 +49,8 @@ export class LeaseBalancer implements ShardAssignment {
   private failures = 0;
   /** A heartbeat of this worker has been answered: it may have an item in the group to leave. */
   private joined = false;
-  /** The pass under way is still waiting for its heartbeat (see stop()). */
-  private beating = false;
-  /** A pass that a stop left waiting for its heartbeat: its outcome is reported to no one. */
-  private abandoned = false;
+  /** Aborted by stop(): tells the coordinator to end a heartbeat that still waits (see stop()). */
+  private stopping = new AbortController();
   private lastRebalance = '';
   private snapshot: LeaseSnapshot | undefined;
   /**
@@ -76,6 +74,7 @@ export class LeaseBalancer implements ShardAssignment {
   start(): void {
     if (this.running) return;
     this.running = true;
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     const period = this.options.coordinator.heartbeatIntervalMs;
     const trigger = () => this.trigger();
     this.timer = this.options.scheduler.schedule(function (this: SchedulerAction<undefined>) {
@@ -91,20 +90,16 @@ export class LeaseBalancer implements ShardAssignment {
   }
 
   /**
-   * Stops the loop and waits for a pass under way, unless that pass still waits for the first
-   * heartbeat ever answered (a first start's lease table still being created, a store slow to
-   * answer): nothing was acquired, and that pass ends after its heartbeat without acting, so there
-   * is nothing to wait for. (A later pass's heartbeat is waited for: leaving the group before it
-   * landed would let it write this worker's item again after the leave.)
+   * Stops the loop and waits for the pass under way. A heartbeat still waiting (a first start's
+   * lease table being created, a store slow to answer) is told to end through its `signal`, so
+   * the stop is prompt and nothing it started runs on after it: a heartbeat abandoned instead
+   * could land after the leave and write this worker's item again.
    */
   async stop(): Promise<void> {
     this.running = false;
     this.timer?.unsubscribe();
     this.timer = undefined;
-    if (this.beating && !this.joined) {
-      this.abandoned = true;
-      return;
-    }
+    this.stopping.abort(new Error('the consumer is stopping'));
     await this.passes.settled();
   }
 
@@ -150,18 +145,14 @@ export class LeaseBalancer implements ShardAssignment {
     const { coordinator, streamName, workerId } = this.options;
     let operation = 'heartbeat';
     const startedAt = this.options.scheduler.now();
+    const signal = this.stopping.signal;
     try {
       const cap = this.options.maxShardConsumers;
-      this.beating = true;
-      try {
-        await coordinator.heartbeat(
-          streamName,
-          workerId,
-          cap < Number.MAX_SAFE_INTEGER ? { maxShardConsumers: cap } : {},
-        );
-      } finally {
-        this.beating = false;
-      }
+      await coordinator.heartbeat(
+        streamName,
+        workerId,
+        cap < Number.MAX_SAFE_INTEGER ? { maxShardConsumers: cap, signal } : { signal },
+      );
       this.joined = true;
       if (!this.running) return;
       operation = 'leaseSnapshot';
@@ -187,7 +178,8 @@ export class LeaseBalancer implements ShardAssignment {
       this.failures = 0;
       this.options.host.checkpointerOk();
     } catch (error) {
-      if (this.abandoned) return;
+      // A heartbeat the stop ended: nothing to report to a consumer that stopped.
+      if (operation === 'heartbeat' && signal.aborted) return;
       this.failures += 1;
       this.options.host.checkpointerFailed(error);
       this.options.onEvent({

@@ -2,7 +2,11 @@
 // other workers published; a coordinator that knows nothing of caps keeps working.
 import { asyncScheduler } from 'rxjs';
 import type { Lease } from '../../src/checkpointers/Checkpointer.js';
-import type { LeaseCoordinator, LeaseSnapshot } from '../../src/checkpointers/LeaseCoordinator.js';
+import type {
+  HeartbeatOptions,
+  LeaseCoordinator,
+  LeaseSnapshot,
+} from '../../src/checkpointers/LeaseCoordinator.js';
 import { LeaseBalancer } from '../../src/consumer/LeaseBalancer.js';
 import { LeaseManager } from '../../src/consumer/LeaseManager.js';
 import type { AssignmentHost } from '../../src/consumer/ShardAssignment.js';
@@ -79,8 +83,22 @@ const held = (owner: string, shardIds: string[]) =>
 
 test('publishes its maxShardConsumers with the heartbeat, and no cap when unlimited', async () => {
   const snapshot: LeaseSnapshot = { now: 1000, liveWorkers: ['me'], leases: [] };
-  expect((await onePass(snapshot, 2)).heartbeatArgs).toEqual([STREAM, 'me', { maxShardConsumers: 2 }]);
-  expect((await onePass(snapshot, Number.MAX_SAFE_INTEGER)).heartbeatArgs).toEqual([STREAM, 'me', {}]);
+  // Besides the cap, the heartbeat carries the signal a stop aborts (see stopWhileTableCreating).
+  const withoutSignal = (args: unknown[]) => {
+    const [stream, worker, { signal, ...rest }] = args as [string, string, HeartbeatOptions];
+    expect(signal).toBeInstanceOf(AbortSignal);
+    return [stream, worker, rest];
+  };
+  expect(withoutSignal((await onePass(snapshot, 2)).heartbeatArgs)).toEqual([
+    STREAM,
+    'me',
+    { maxShardConsumers: 2 },
+  ]);
+  expect(withoutSignal((await onePass(snapshot, Number.MAX_SAFE_INTEGER)).heartbeatArgs)).toEqual([
+    STREAM,
+    'me',
+    {},
+  ]);
 });
 
 test("takes the shards a capped worker leaves: 9 shards, 'c' capped at 1, 'a' holding 3", async () => {

@@ -214,3 +214,79 @@ it('stops at once when DescribeTable is refused (AccessDenied), naming the permi
     await proxy.close();
   }
 });
+
+describe.each(['DescribeTable', 'UpdateItem', 'PutItem', 'GetItem', 'Scan'])(
+  'a request refused (AccessDenied): %s',
+  (operation) => {
+    it('stops at once naming the permission, the caller identity in no error, log line or event', async () => {
+      const streamName = uniqueStreamName('no-items');
+      await kinesis.createStream(streamName, 1);
+      const tableName = uniqueTableName('no-items');
+      // The tables set up beforehand, so only the item requests reach the proxy's refusal.
+      const setUp = new DynamoDBCheckpointer({
+        endpoint: dynamo.endpoint,
+        region: dynamo.region,
+        credentials: dynamo.credentials,
+        tableName,
+      });
+      await setUp.heartbeat(streamName, 'set-up');
+      await setUp.leaveGroup(streamName, 'set-up');
+      await setUp.close();
+      const proxy = await startDynamoDBFaultProxy(dynamo.endpoint);
+      const identity = 'arn:aws:iam::123456789012:user/consumer';
+      proxy.inject(
+        operation,
+        {
+          kind: 'answer',
+          status: 400,
+          body: JSON.stringify({
+            __type: 'com.amazon.coral.service#AccessDeniedException',
+            Message: `User: ${identity} is not authorized to perform: dynamodb:${operation} on resource: arn:aws:dynamodb:us-east-1:123456789012:table/${tableName}`,
+          }),
+        },
+        1_000,
+      );
+      const lines: string[] = [];
+      const logger = {
+        debug: (m: string, f?: object) => lines.push(`${m} ${JSON.stringify(f)}`),
+        info: (m: string, f?: object) => lines.push(`${m} ${JSON.stringify(f)}`),
+        warn: (m: string, f?: object) => lines.push(`${m} ${JSON.stringify(f)}`),
+        error: (m: string, f?: object) => lines.push(`${m} ${JSON.stringify(f)}`),
+      };
+      const checkpointer = new DynamoDBCheckpointer({
+        endpoint: proxy.endpoint,
+        region: dynamo.region,
+        credentials: dynamo.credentials,
+        tableName,
+        logger,
+      });
+      const events: string[] = [];
+      try {
+        const consumer = fromKinesis({
+          streamName,
+          client: kinesis.createClient(),
+          checkpointer,
+          checkpointerTimeoutMs: 20_000,
+          logger,
+        });
+        consumer.events$.subscribe((event) => events.push(JSON.stringify(event)));
+        const startedAt = Date.now();
+        const notifications = await firstValueFrom(consumer.pipe(checkpoint(), materialize(), toArray()));
+        const elapsedMs = Date.now() - startedAt;
+        await consumer.stopped();
+        const error: unknown = notifications[0]?.error;
+        expect(error).toBeInstanceOf(CheckpointerMisconfiguredError);
+        const cause = (error as CheckpointerMisconfiguredError).cause;
+        expect(cause).toBeInstanceOf(LeaseTablePermissionError);
+        expect(cause).toMatchObject({ operation, permission: `dynamodb:${operation}`, retriable: false });
+        expect((error as Error).message).not.toContain(identity);
+        expect(lines.join('\n')).not.toContain('123456789012');
+        expect(events.join('\n')).not.toContain('123456789012');
+        expect(elapsedMs).toBeLessThan(15_000);
+      } finally {
+        await checkpointer.close();
+        await proxy.close();
+      }
+    });
+  },
+);

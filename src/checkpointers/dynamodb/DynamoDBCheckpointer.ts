@@ -208,7 +208,10 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       validateNonEmptyString(streamName, 'streamName');
       validateNonEmptyString(workerId, 'workerId');
       const cap = publishedCapOf(options);
-      const table = await this.context.tables.workersTable(streamName);
+      const signal = options?.signal;
+      const table = await this.context.tables.workersTable(streamName, signal);
+      // The caller left while the table was awaited: nothing written.
+      signal?.throwIfAborted();
       const sentAt = this.options.now();
       const expiresAt = sentAt + this.leaseDurationMs;
       await this.context.workers.heartbeat(table, streamName, workerId, expiresAt, cap, sentAt);

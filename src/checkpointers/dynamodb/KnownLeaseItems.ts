@@ -6,7 +6,8 @@ import type { TableIdentities } from './TableIdentities.js';
  * deleted (forgetShards, by hand) or the sign of a table deleted and created again by someone else,
  * empty: absent() confirms the table is the same (TableIdentities) before the caller trusts the
  * absence, then forgets the item. An item first seen after the read was sent (our own write
- * landing meanwhile) does not count. Bounded: one entry per lease item seen present.
+ * landing meanwhile) does not count. Bounded: one entry per lease item seen present and not
+ * deleted by this checkpointer (forgetShards) or read as absent since.
  */
 export class KnownLeaseItems {
   /** Each known item, with the mark() current when it was last seen present. */
@@ -23,6 +24,11 @@ export class KnownLeaseItems {
 
   present(tableName: string, leaseKey: string): void {
     this.known.set(`${tableName}\u0000${leaseKey}`, this.mark());
+  }
+
+  /** An item this checkpointer deleted: its absence is no sign of another table. */
+  deleted(tableName: string, leaseKey: string): void {
+    this.known.delete(`${tableName}\u0000${leaseKey}`);
   }
 
   /**

@@ -260,13 +260,13 @@ export class LeaseItemStore {
    * the item has none). 'condition-failed' if it changed or is gone (a retried delete whose first
    * attempt landed answers so too).
    */
-  deleteAtCounter(
+  async deleteAtCounter(
     table: string,
     streamName: string,
     shardId: string,
     counter: AttributeValue | undefined,
   ): Promise<unknown> {
-    return callDynamoDB<unknown>(
+    const reply = await callDynamoDB<unknown>(
       this.policy,
       { operation: 'DeleteItem', tableName: table, context: { streamName, shardId } },
       () =>
@@ -285,6 +285,8 @@ export class LeaseItemStore {
         }),
       HANDLED_CONDITION,
     );
+    if (reply !== 'condition-failed') this.known.deleted(table, this.keyingFor(streamName).keyOf(shardId));
+    return reply;
   }
 
   /**

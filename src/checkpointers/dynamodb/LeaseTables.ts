@@ -4,6 +4,7 @@ import type { ResolvedDynamoDBCheckpointerOptions } from './resolveDynamoDBCheck
 import { ensureLeaseTable } from './ensureLeaseTable.js';
 import { KCL } from './kclLeaseItem.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
+import { SharedTableWait } from './SharedTableWait.js';
 import type { TableIdentities } from './TableIdentities.js';
 import { WORKER_ID, workersTableOf } from './WorkerRegistry.js';
 
@@ -13,10 +14,10 @@ import { WORKER_ID, workersTableOf } from './WorkerRegistry.js';
  * string) holds the first stream used only.
  */
 export class LeaseTables {
-  private readonly workerTables = new Map<string, Promise<string>>();
+  private readonly workerTables = new Map<string, SharedTableWait<string>>();
   /** The table of each stream, resolved once (a `tableName` function is called once per stream). */
   private readonly tableNames = new Map<string, string>();
-  private readonly tables = new Map<string, Promise<string>>();
+  private readonly tables = new Map<string, SharedTableWait<string>>();
   private boundStream: string | undefined;
 
   constructor(
@@ -33,15 +34,14 @@ export class LeaseTables {
    * The workers table beside a stream's lease table, created (or checked) once, at the same time
    * as the lease table (creating a table takes DynamoDB 10–20 s: a first start waits for both at
    * once, not one after the other). Once both are settled, fails as the lease table did, else as
-   * the workers table did.
+   * the workers table did. A `signal` ends this call's wait when aborted (see SharedTableWait).
    */
-  async workersTable(streamName: string): Promise<string> {
+  async workersTable(streamName: string, signal?: AbortSignal): Promise<string> {
     const leaseTable = this.tableNameOf(streamName);
-    const leaseReady = this.ensured(leaseTable, streamName);
+    const leaseReady = this.ensured(leaseTable, streamName, signal);
     const name = workersTableOf(leaseTable);
-    let ready = this.workerTables.get(name);
-    if (ready === undefined) {
-      ready = ensureLeaseTable(
+    const ready = this.shared(this.workerTables, name, (waitSignal) =>
+      ensureLeaseTable(
         this.sdk,
         this.policy,
         name,
@@ -49,11 +49,9 @@ export class LeaseTables {
         this.options.createTable,
         this.options.now,
         WORKER_ID,
-        this.closing,
-      ).then(() => name);
-      this.workerTables.set(name, ready);
-      ready.catch(() => this.workerTables.delete(name));
-    }
+        waitSignal,
+      ).then(() => name),
+    ).join(signal);
     const [lease, workers] = await Promise.allSettled([leaseReady, ready]);
     if (lease.status === 'rejected') throw lease.reason;
     if (workers.status === 'rejected') throw workers.reason;
@@ -93,10 +91,9 @@ export class LeaseTables {
   }
 
   /** A lease table, created (or checked) once. */
-  private ensured(tableName: string, streamName: string): Promise<string> {
-    let ready = this.tables.get(tableName);
-    if (ready === undefined) {
-      ready = ensureLeaseTable(
+  private ensured(tableName: string, streamName: string, signal?: AbortSignal): Promise<string> {
+    return this.shared(this.tables, tableName, (waitSignal) =>
+      ensureLeaseTable(
         this.sdk,
         this.policy,
         tableName,
@@ -104,14 +101,29 @@ export class LeaseTables {
         this.options.createTable,
         this.options.now,
         KCL.leaseKey,
-        this.closing,
+        waitSignal,
       ).then((createdAt) => {
         this.identities.remember(tableName, createdAt);
         return tableName;
+      }),
+    ).join(signal);
+  }
+
+  /** The wait for a table under way (or settled well), else a new one, forgotten if it fails. */
+  private shared(
+    waits: Map<string, SharedTableWait<string>>,
+    tableName: string,
+    start: (signal: AbortSignal) => Promise<string>,
+  ): SharedTableWait<string> {
+    let wait = waits.get(tableName);
+    if (wait === undefined || !wait.usable) {
+      const created = new SharedTableWait(start, this.closing);
+      waits.set(tableName, created);
+      created.result.catch(() => {
+        if (waits.get(tableName) === created) waits.delete(tableName);
       });
-      this.tables.set(tableName, ready);
-      ready.catch(() => this.tables.delete(tableName));
+      wait = created;
     }
-    return ready;
+    return wait;
   }
 }

@@ -6,6 +6,7 @@ import type { DynamoDBClientLike } from './DynamoDBClientLike.js';
 import { clientRegion } from './clientRegion.js';
 import { DynamoDBRequestError } from './errors/DynamoDBRequestError.js';
 import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
+import { LeaseTablePermissionError } from './errors/LeaseTablePermissionError.js';
 import { isRetriableDynamoDBError } from './isRetriableDynamoDBError.js';
 
 /** How every DynamoDB request of the checkpointer is sent. */
@@ -29,6 +30,11 @@ export interface DynamoDBCallPolicy {
    * `workerId` (workers tables). Says which kind a LeaseTableMissingError lost.
    */
   readonly hashKey?: string;
+  /**
+   * Ends the call when aborted: the request under way is aborted, no retry follows, and the call
+   * rejects with the signal's reason.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What `onError` learns besides the error. */
@@ -53,7 +59,8 @@ type Send = (command: Sendable, options: { abortSignal: AbortSignal }) => Promis
  * returned to `onError` first (with whether an answer was lost so far, see CallAttempts): when it
  * returns a value, that value is the result (no retry). A ResourceNotFoundException `onError`
  * does not take (every call but DescribeTable's, which runs before a table is used) means the
- * table was deleted while in use: LeaseTableMissingError (`deleted`). Anything else fails with
+ * table was deleted while in use: LeaseTableMissingError (`deleted`); an AccessDeniedException,
+ * that the credentials lack the permission: LeaseTablePermissionError. Anything else fails with
  * DynamoDBRequestError.
  */
 export async function callDynamoDB<T>(
@@ -67,14 +74,19 @@ export async function callDynamoDB<T>(
 ): Promise<T> {
   const giveUpAt = policy.now() + policy.callTimeout;
   let answerLost = false;
+  const ended = policy.signal;
   for (let attempt = 1; ; attempt += 1) {
+    ended?.throwIfAborted();
     const controller = new AbortController();
     const deadline = Math.max(1, Math.min(policy.requestTimeout, giveUpAt - policy.now()));
     const timer = setTimeout(() => controller.abort(), deadline);
+    const end = () => controller.abort();
+    ended?.addEventListener('abort', end, { once: true });
     try {
       const send = policy.client.send.bind(policy.client) as unknown as Send;
       return (await send(makeCommand(), { abortSignal: controller.signal })) as T;
     } catch (error) {
+      ended?.throwIfAborted();
       answerLost ||=
         controller.signal.aborted ||
         (isRetriableDynamoDBError(error) && !isThrottle(error)) ||
@@ -82,6 +94,7 @@ export async function callDynamoDB<T>(
       const handled = onError?.(error, { answerLost });
       if (handled !== undefined) return handled.value;
       if (errorName(error) === 'ResourceNotFoundException') throw await tableDeleted(policy, what, error);
+      if (errorName(error) === 'AccessDeniedException') throw await accessDenied(policy, what, error);
       const retriable = controller.signal.aborted || isRetriableDynamoDBError(error);
       const delay = backoffDelay(attempt - 1, { baseMs: 50, capMs: 2_000 });
       if (!retriable || attempt >= policy.maxAttempts || policy.now() + delay >= giveUpAt) {
@@ -109,9 +122,11 @@ export async function callDynamoDB<T>(
           code: controller.signal.aborted ? 'RequestTimeout' : errorName(error),
         },
       );
-      await policy.sleep(delay);
+      ended?.removeEventListener('abort', end);
+      await policy.sleep(delay, ended);
     } finally {
       clearTimeout(timer);
+      ended?.removeEventListener('abort', end);
     }
   }
 }
@@ -134,6 +149,32 @@ async function tableDeleted(
     ...what.context,
     ...(failure.region === undefined ? {} : { region: failure.region }),
     error: failure,
+  });
+  return failure;
+}
+
+/**
+ * The error of a request the table's policy refuses (not retried: no retry changes a policy),
+ * logged without DynamoDB's message, which names the caller's identity (it is the error's cause).
+ */
+async function accessDenied(
+  policy: DynamoDBCallPolicy,
+  what: { readonly operation: string; readonly tableName: string; readonly context?: ErrorContext },
+  cause: unknown,
+): Promise<LeaseTablePermissionError> {
+  const region = await clientRegion(policy.client);
+  const failure = new LeaseTablePermissionError(
+    what.tableName,
+    what.context?.streamName ?? '',
+    what.operation,
+    { region, cause },
+  );
+  writeLog(policy.logger, 'error', 'DynamoDB refused the request: access denied', {
+    operation: what.operation,
+    tableName: what.tableName,
+    ...what.context,
+    permission: failure.permission,
+    ...(region === undefined ? {} : { region }),
   });
   return failure;
 }

@@ -1,11 +1,9 @@
 import { writeLog } from '../../logging/writeLog.js';
 import { clientRegion } from './clientRegion.js';
 import { callDynamoDB, type DynamoDBCallPolicy } from './callDynamoDB.js';
-import { DynamoDBRequestError } from './errors/DynamoDBRequestError.js';
 import { LeaseTableKeyError } from './errors/LeaseTableKeyError.js';
 import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
 import { LeaseTableNotActiveError } from './errors/LeaseTableNotActiveError.js';
-import { LeaseTablePermissionError } from './errors/LeaseTablePermissionError.js';
 import { KCL } from './kclLeaseItem.js';
 import { creationTimeOf } from './TableIdentities.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
@@ -58,33 +56,22 @@ export async function ensureLeaseTable(
   const startedAt = now();
   const giveUpAt = startedAt + Math.max(policy.callTimeout, TABLE_ACTIVE_WAIT_MS);
   // Each request gets its callTimeout, or what is left of the wait when less.
+  // (Its request is aborted at `closing`.)
   const budget = (): DynamoDBCallPolicy => ({
     ...policy,
     callTimeout: Math.max(1, Math.min(policy.callTimeout, giveUpAt - now())),
+    ...(closing !== undefined ? { signal: closing } : {}),
   });
   const what = { tableName, context: { streamName } };
-  // A request the table's policy refuses fails at once, naming the permission it needs.
-  const permitted = async <T>(operation: string, call: Promise<T>): Promise<T> => {
-    try {
-      return await call;
-    } catch (error) {
-      if (!(error instanceof DynamoDBRequestError) || !named(error.cause, 'AccessDeniedException'))
-        throw error;
-      const region = await clientRegion(policy.client);
-      throw new LeaseTablePermissionError(tableName, streamName, operation, { region, cause: error.cause });
-    }
-  };
   const describe = () =>
     untilClosed(
-      permitted(
-        'DescribeTable',
-        callDynamoDB<{ Table?: DescribedTable } | 'missing'>(
-          budget(),
-          { ...what, operation: 'DescribeTable' },
-          () => new sdk.DescribeTableCommand({ TableName: tableName }),
-          (error) =>
-            named(error, 'ResourceNotFoundException') ? { handled: true, value: 'missing' } : undefined,
-        ),
+      // (A request the table's policy refuses fails at once: LeaseTablePermissionError.)
+      callDynamoDB<{ Table?: DescribedTable } | 'missing'>(
+        budget(),
+        { ...what, operation: 'DescribeTable' },
+        () => new sdk.DescribeTableCommand({ TableName: tableName }),
+        (error) =>
+          named(error, 'ResourceNotFoundException') ? { handled: true, value: 'missing' } : undefined,
       ),
       closing,
     );
@@ -92,20 +79,17 @@ export async function ensureLeaseTable(
     closing?.throwIfAborted();
     // ResourceInUseException: another worker created it meanwhile (or a retry's first attempt did).
     const created = await untilClosed(
-      permitted(
-        'CreateTable',
-        callDynamoDB<boolean>(
-          budget(),
-          { ...what, operation: 'CreateTable' },
-          () =>
-            new sdk.CreateTableCommand({
-              TableName: tableName,
-              AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
-              KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
-              BillingMode: 'PAY_PER_REQUEST',
-            }),
-          (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: false } : undefined),
-        ),
+      callDynamoDB<boolean>(
+        budget(),
+        { ...what, operation: 'CreateTable' },
+        () =>
+          new sdk.CreateTableCommand({
+            TableName: tableName,
+            AttributeDefinitions: [{ AttributeName: hashKey, AttributeType: 'S' }],
+            KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
+            BillingMode: 'PAY_PER_REQUEST',
+          }),
+        (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: false } : undefined),
       ),
       closing,
     );

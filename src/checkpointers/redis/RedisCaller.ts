@@ -1,4 +1,5 @@
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
+import { raceWithAbort } from '../../kinesis/abortSignal.js';
 import { writeLog } from '../../logging/writeLog.js';
 import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
 import type { RedisClient } from './RedisClient.js';
@@ -56,8 +57,13 @@ export class RedisCaller {
     if (this.closed) throw new CheckpointerClosedError(this.options.name, operation);
   }
 
-  /** Runs `run` (again on transient failures) within `callTimeout`; errors carry `context`. */
-  call<T>(operation: string, context: ErrorContext, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `run` (again on transient failures) within `callTimeout`; errors carry `context`. Once
+   * `signal` aborts, the call sends nothing more (a wait for the connection or before a retry ends
+   * with the signal's reason); an attempt already sent is waited for.
+   */
+  call<T>(operation: string, context: ErrorContext, run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
     const connection = this.connection;
     const timeoutMs = this.options.callTimeoutMs;
     // The call's deadline on a clock that never goes back (see forwardClock).
@@ -67,14 +73,15 @@ export class RedisCaller {
     let sentOn: number | undefined;
     const attempt =
       connection === undefined
-        ? this.givenClientAttempt(operation, context, run)
+        ? this.givenClientAttempt(operation, context, run, signal)
         : async () => {
             sentOn = undefined;
             try {
-              await connection.ready(timeoutMs - (now() - started), operation, context);
+              await connection.ready(timeoutMs - (now() - started), operation, context, signal);
             } catch (error) {
               // close() interrupted the wait: nothing was sent, so nothing can land later.
-              throw this.closed ? new CheckpointerClosedError(this.options.name, operation) : error;
+              if (this.closed) throw new CheckpointerClosedError(this.options.name, operation);
+              throw signal?.aborted === true ? signal.reason : error;
             }
             sentOn = connection.current;
             try {
@@ -113,8 +120,14 @@ export class RedisCaller {
           new Error(`no reply from Redis at ${connection.address} within ${timeoutMs} ms`),
         ),
       ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
-      stopped: () => (this.closed ? new CheckpointerClosedError(this.options.name, operation) : undefined),
-      signal: this.closeSignal.signal,
+      stopped: () =>
+        this.closed
+          ? new CheckpointerClosedError(this.options.name, operation)
+          : signal?.aborted === true
+            ? (signal.reason as Error)
+            : undefined,
+      signal:
+        signal === undefined ? this.closeSignal.signal : AbortSignal.any([this.closeSignal.signal, signal]),
       ...(logger === undefined
         ? {}
         : {
@@ -128,14 +141,13 @@ export class RedisCaller {
               }),
           }),
     });
-    const reported =
-      logger === undefined
-        ? calling
-        : calling.catch((error: unknown) => {
-            if (!(error instanceof CheckpointerClosedError))
-              writeLog(logger, 'error', 'Redis call failed', { operation, ...context, error });
-            throw error;
-          });
+    const reported = calling.catch((error: unknown) => {
+      // Ended by the caller, who left: its reason, nothing to log.
+      if (signal?.aborted === true && !this.closed) throw signal.reason;
+      if (logger !== undefined && !(error instanceof CheckpointerClosedError))
+        writeLog(logger, 'error', 'Redis call failed', { operation, ...context, error });
+      throw error;
+    });
     this.inFlight.add(reported);
     const settled = (): void => void this.inFlight.delete(reported);
     reported.then(settled, settled);
@@ -151,12 +163,13 @@ export class RedisCaller {
     operation: string,
     context: ErrorContext,
     run: () => Promise<T>,
+    signal: AbortSignal | undefined,
   ): () => Promise<T> {
     const server = givenServer(this.redis);
-    if (server === undefined) return run;
+    if (server === undefined) return offlineUntil(this.redis, run, signal);
     return async () => {
       try {
-        const result = await run();
+        const result = await offlineUntil(this.redis, run, signal)();
         if (operation === 'heartbeat') this.replicas.wrote(); // a heartbeat always writes
         return result;
       } catch (error) {
@@ -211,5 +224,25 @@ function givenServer(
       if (typeof host !== 'string' || typeof port !== 'number') return "the given client's server";
       return `${host.includes(':') ? `[${host}]` : host}:${port}`;
     },
+  };
+}
+
+/**
+ * `run` on a client of the caller's own: sent while it is not connected, the command waits in its
+ * offline queue, where nothing can take it back; the caller who leaves (`signal`) stops waiting
+ * for it then (it may still be written once the client connects).
+ */
+function offlineUntil<T>(
+  redis: RedisClient,
+  run: () => Promise<T>,
+  signal: AbortSignal | undefined,
+): () => Promise<T> {
+  if (signal === undefined) return run;
+  return () => {
+    const status = (redis as unknown as { readonly status?: unknown }).status;
+    const sent = run();
+    return typeof status === 'string' && status !== 'ready'
+      ? raceWithAbort(sent, signal, undefined, (aborted) => aborted.reason)
+      : sent;
   };
 }

@@ -235,13 +235,10 @@ export class RedisCheckpointer implements LeaseCoordinator {
     validateNonEmptyString(streamName, 'streamName');
     validateNonEmptyString(workerId, 'workerId');
     const cap = publishedCapOf(options);
-    const reply = await this.caller.call('heartbeat', { streamName }, () =>
-      SCRIPTS.heartbeat.run(
-        this.redis,
-        [this.keys.workers(streamName), this.keys.workerCaps(streamName)],
-        [workerId, this.leaseDurationMs, cap === undefined ? '' : cap],
-      ),
-    );
+    const keys = [this.keys.workers(streamName), this.keys.workerCaps(streamName)];
+    const args = [workerId, this.leaseDurationMs, cap === undefined ? '' : cap];
+    const beat = () => SCRIPTS.heartbeat.run(this.redis, keys, args);
+    const reply = await this.caller.call('heartbeat', { streamName }, beat, options?.signal);
     return millis(reply, 'heartbeat');
   }
 

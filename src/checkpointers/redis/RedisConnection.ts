@@ -148,16 +148,19 @@ export class RedisConnection {
 
   /**
    * Resolves when the connection is ready; when it is down, starts a connection attempt and
-   * waits for it at most `waitMs`, rejecting with the attempt's error if it fails.
+   * waits for it at most `waitMs`, rejecting with the attempt's error if it fails (or with
+   * `signal`'s reason once it aborts).
    */
-  ready(waitMs: number, operation: string, context: ErrorContext): Promise<void> {
+  ready(waitMs: number, operation: string, context: ErrorContext, signal?: AbortSignal): Promise<void> {
     const client = this.client;
     if (client.status === 'ready') return Promise.resolve();
     if (this.closed) return Promise.reject(new Error(`connection to Redis at ${this.address} closed`));
+    if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
     return new Promise<void>((resolve, reject) => {
       const settle = (error?: unknown): void => {
         clearTimeout(timer);
         this.waiters.delete(waiter);
+        signal?.removeEventListener('abort', onAbort);
         if (error === undefined) resolve();
         else reject(error);
       };
@@ -179,6 +182,9 @@ export class RedisConnection {
         // A longer timer would be run by Node after 1 ms (half a long sessionTimeout can be).
         Math.min(Math.max(0, waitMs), MAX_TIMER_MS),
       );
+      // The caller left (its `signal`): nothing was sent, so nothing can land later.
+      const onAbort = () => settle(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.add(waiter);
       if (client.status === 'end' || client.status === 'wait' || client.status === 'close') {
         client.connect().catch(() => undefined);

@@ -128,3 +128,34 @@ test('drops what it observed of the handoff requests and reservations of the sha
     await checkpointer.close();
   }
 });
+
+test('forgets the lease items it deleted: a later read does not check the table for them', async () => {
+  const tableName = uniqueTableName('forget');
+  const base = dynamo.createClient();
+  const commands: string[] = [];
+  const client = {
+    send: (command: never, options?: never): Promise<unknown> => {
+      commands.push((command as object).constructor.name);
+      return base.send(command, options);
+    },
+  };
+  const checkpointer = new DynamoDBCheckpointer({ client, region: dynamo.region, tableName });
+  const streamName = `stream-${randomUUID()}`;
+  try {
+    const shardIds = ['shardId-000000000000', 'shardId-000000000001'];
+    for (const shardId of shardIds) {
+      const lease = await checkpointer.acquireLease(streamName, shardId, 'worker-a');
+      if (lease === undefined) throw new Error('not acquired');
+      await checkpointer.markShardEnd(lease);
+      await checkpointer.releaseLease(lease);
+    }
+    expect(await checkpointer.forgetShards(streamName, shardIds)).toEqual(shardIds);
+    commands.length = 0;
+    expect(await checkpointer.listLeases(streamName)).toEqual([]);
+    expect(await checkpointer.getCheckpoint(streamName, shardIds[0] ?? '')).toBeUndefined();
+    // Its own deletes are no sign of a table created again: no DescribeTable to confirm it.
+    expect(commands).toEqual(['ScanCommand', 'GetItemCommand']);
+  } finally {
+    await checkpointer.close();
+  }
+});

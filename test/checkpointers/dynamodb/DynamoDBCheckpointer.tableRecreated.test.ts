@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { LeaseTableMissingError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
 import { uniqueTableName } from '../../support/dynamodb.js';
+import { throttled } from '../../support/dynamodbFaultProxy.js';
 import { useDynamoDBFaultProxy } from '../../support/useDynamoDBFaultProxy.js';
 
 const STREAM = 'orders';
@@ -125,5 +126,24 @@ describe('DynamoDBCheckpointer on a lease table deleted and created again by som
     await expect(checkpointer.getCheckpoint(STREAM, shard(0))).resolves.toBeUndefined();
     await expect(checkpointer.getCheckpoint(STREAM, shard(0))).resolves.toBeUndefined();
     expect(describes()).toBeLessThanOrEqual(before + 1);
+  });
+
+  it('takes a lease another worker forgot as gone in the same table: a throttled check is retried', async () => {
+    const table = uniqueTableName('shared-forget');
+    const keeper = worker(table);
+    const forgetter = worker(table, {}, true);
+    const lease = await keeper.acquireLease(STREAM, shard(0), 'worker-1');
+    if (lease === undefined) throw new Error('expected the lease');
+    await keeper.markShardEnd(lease);
+    await keeper.releaseLease(lease);
+    expect(await keeper.listLeases(STREAM)).toHaveLength(1);
+    expect(await forgetter.forgetShards(STREAM, [shard(0)])).toEqual([shard(0)]);
+    const describes = () => fixture.proxy.seen.get('DescribeTable') ?? 0;
+    const before = describes();
+    fixture.proxy.inject('DescribeTable', throttled, 2);
+    // The same table: the lease is gone, nothing fails, for the listing and the read after it.
+    await expect(keeper.listLeases(STREAM)).resolves.toEqual([]);
+    await expect(keeper.getCheckpoint(STREAM, shard(0))).resolves.toBeUndefined();
+    expect(describes()).toBe(before + 3);
   });
 });

@@ -1,13 +1,14 @@
 import { RxjsKinesisError } from '../../../errors/RxjsKinesisError.js';
 
 /**
- * DynamoDB refused a request on the lease table (or the workers table beside it) that the
- * DynamoDBCheckpointer needs to set the table up (AccessDeniedException): the credentials lack the
- * permission `permission` (`dynamodb:DescribeTable`, or `dynamodb:CreateTable` where the
- * checkpointer creates a missing table) on the table, although item requests may be allowed. Not
- * retriable: no retry changes a policy, so a consumer stops at once with
- * CheckpointerMisconfiguredError. Grant the permission on the table's ARN. DynamoDB's own message
- * (which names the caller's identity) is kept out of this one; it is the `cause`.
+ * DynamoDB refused a request on the lease table (or the workers table beside it)
+ * (AccessDeniedException): the credentials lack the permission `permission` on the table, e.g.
+ * `dynamodb:DescribeTable` (or `dynamodb:CreateTable` where the checkpointer creates a missing
+ * table) to set the table up, although item requests may be allowed, or an item request's
+ * (`dynamodb:GetItem`, `PutItem`, `UpdateItem`, `DeleteItem`, `Scan`). Not retriable: no retry
+ * changes a policy, so a consumer stops at once with CheckpointerMisconfiguredError. Grant the
+ * permission on the table's ARN. DynamoDB's own message (which names the caller's identity) is
+ * kept out of this one and out of the log; it is the `cause`.
  */
 export class LeaseTablePermissionError extends RxjsKinesisError {
   readonly tableName: string;
@@ -29,7 +30,7 @@ export class LeaseTablePermissionError extends RxjsKinesisError {
       `DynamoDB refused ${operation} on table "${tableName}" (stream ${streamName}${
         details.region === undefined ? '' : `, region ${details.region}`
       }): access denied. The checkpointer needs the permission ${permission} on that table ` +
-        '(besides the item permissions) to check it is there and ACTIVE; grant it, and restart',
+        `${purposeOf(operation)}; grant it, and restart`,
       { retriable: false, cause: details.cause, context: { streamName } },
     );
     this.tableName = tableName;
@@ -37,4 +38,14 @@ export class LeaseTablePermissionError extends RxjsKinesisError {
     this.permission = permission;
     this.region = details.region;
   }
+}
+
+/** Why the checkpointer sends `operation`, as the message says it. */
+function purposeOf(operation: string): string {
+  if (operation === 'DescribeTable' || operation === 'CreateTable')
+    return '(besides the item permissions) to check it is there and ACTIVE';
+  return (
+    'to read and write its lease and worker items (it needs dynamodb:GetItem, PutItem, ' +
+    'UpdateItem, DeleteItem and Scan)'
+  );
 }
