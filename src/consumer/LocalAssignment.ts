@@ -86,8 +86,9 @@ export class LocalAssignment implements ShardAssignment {
       host.checkpointerOk();
       // A lease lost a moment ago is tried again once another worker had its chance to take it.
       if (deferred) this.retryLater(this.options.retryMs);
-      // A lease held by another consumer: tried again within one renewal period (one more
-      // acquireLease per such shard and period), so a lease it releases (it stopped) is read on soon.
+      // A lease held by another consumer: tried again within one renewal period (per period, one
+      // more acquireLease per such shard and one getCheckpoint per shard not finished), so a lease
+      // it releases (it stopped) is read on soon.
       if (refused && host.activeShards().size < maxShardConsumers) this.retryLater(leases.renewalPeriodMs);
     } catch (error) {
       host.checkpointerFailed(error);

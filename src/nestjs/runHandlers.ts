@@ -19,7 +19,7 @@ export interface HandlerRun {
   readonly timeoutMs: number;
   /**
    * Told, with its `timedOut()` error, when the handler is given up at its timeout (after `call$`
-   * was unsubscribed), or when the whole run's timeout passes before it started.
+   * was unsubscribed), or when its timeout passed before it started (`call$` never subscribed).
    */
   readonly onTimeout?: (error: unknown) => void;
 }
@@ -27,6 +27,7 @@ export interface HandlerRun {
 /**
  * Runs the handlers of one event side by side (as Nest starts the handlers of one pattern),
  * each within its own timeout counted from the event's start: one still running at its deadline
+ * (or not started by then: the start hook took that long, and it is then never called)
  * is given up (an Observable unsubscribed, then its `onTimeout` told) with the error
  * `timedOut(its timeout)` while the others go on. `wrap` puts the run in the processing hooks;
  * the longest timeout bounds the whole, hooks included. Completes, emitting nothing, once every
@@ -54,10 +55,15 @@ export function runHandlers(
         run.onTimeout?.(error);
         return error;
       };
-      // The longest timeout is the whole run's: no timer of its own.
-      return (
-        timeoutMs < longest ? within(ended$, new Date(startedAt + timeoutMs), giveUp, scheduler) : ended$
-      ).pipe(
+      const deadline = startedAt + timeoutMs;
+      // The longest timeout is the whole run's: no timer of its own. A handler whose own timeout
+      // passed before the hooks started the handlers is given up without being called.
+      const bounded$ = defer(() =>
+        scheduler.now() >= deadline
+          ? throwError(giveUp)
+          : within(ended$, new Date(deadline), giveUp, scheduler),
+      );
+      return (timeoutMs < longest ? bounded$ : ended$).pipe(
         // Ended on its own or at its timeout (not when unsubscribed: at the whole run's timeout).
         tap({ complete: () => running.delete(run), error: () => running.delete(run) }),
         catchError((error: unknown) => {

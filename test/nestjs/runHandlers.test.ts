@@ -97,6 +97,29 @@ describe('runHandlers', () => {
     });
   });
 
+  it('never calls a handler whose own timeout passed while the start hook ran; tells it given up', () => {
+    const scheduler = testScheduler();
+    scheduler.run(({ cold, expectObservable, expectSubscriptions, flush }) => {
+      const slow = cold<never>('-');
+      const late = cold<never>('-');
+      const told: unknown[] = [];
+      const run$ = runHandlers(
+        [
+          { call$: slow, timeoutMs: 8 },
+          { call$: late, timeoutMs: 5, onTimeout: (error) => told.push(error) },
+        ],
+        startAfter(6),
+        timedOut,
+        scheduler,
+      );
+      expectObservable(run$).toBe('--------#', undefined, timedOut(5));
+      expectSubscriptions(late.subscriptions).toBe([]);
+      expectSubscriptions(slow.subscriptions).toBe('------^-!');
+      flush();
+      expect(told).toEqual([timedOut(5)]);
+    });
+  });
+
   it('errors with a failure that came before the whole run timed out, not with the timeout', () => {
     const scheduler = testScheduler();
     scheduler.run(({ cold, expectObservable, flush }) => {
