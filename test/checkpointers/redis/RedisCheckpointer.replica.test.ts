@@ -16,7 +16,12 @@ import { checkpoint } from '../../../src/operators/checkpoint.js';
 import { CaptureLogger } from '../../support/captureLogger.js';
 import { startTestKinesis, uniqueStreamName } from '../../support/kinesis.js';
 import { uniqueKeyPrefix } from '../../support/redis.js';
-import { startRedisServer, type RedisServerProcess } from './redisServers.js';
+import {
+  startPrimaryAndReplica,
+  startRedisServer,
+  type PrimaryAndReplica,
+  type RedisServerProcess,
+} from './redisServers.js';
 
 jest.setTimeout(60_000);
 
@@ -24,30 +29,18 @@ jest.setTimeout(60_000);
 const PASSWORD = `replica-pw-${randomUUID()}`;
 const SESSION_MS = 2_000;
 
+let servers: PrimaryAndReplica | undefined;
 let primary: RedisServerProcess;
 let replica: RedisServerProcess;
 let admin: Redis;
 
 beforeAll(async () => {
-  primary = await startRedisServer({ args: ['--requirepass', PASSWORD] });
-  replica = await startRedisServer({
-    args: [
-      '--requirepass',
-      PASSWORD,
-      '--masterauth',
-      PASSWORD,
-      '--replicaof',
-      '127.0.0.1',
-      String(primary.port),
-    ],
-  });
-  admin = new Redis({ port: replica.port, host: '127.0.0.1', password: PASSWORD, lazyConnect: true });
-  await admin.connect();
+  servers = await startPrimaryAndReplica(PASSWORD);
+  ({ primary, replica, admin } = servers);
 });
 
 afterAll(async () => {
-  admin.disconnect();
-  await Promise.all([replica?.close(), primary?.close()]);
+  await servers?.close();
 });
 
 function open(logger?: CaptureLogger): RedisCheckpointer {

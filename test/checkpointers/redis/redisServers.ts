@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 
 const run = promisify(execFile);
 
@@ -95,6 +96,40 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     close: async () => {
       await stop();
       if (options.dir === undefined) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A password-protected primary, its replica, and an admin client connected to the replica. */
+export interface PrimaryAndReplica {
+  readonly primary: RedisServerProcess;
+  readonly replica: RedisServerProcess;
+  readonly admin: Redis;
+  close(): Promise<void>;
+}
+
+export async function startPrimaryAndReplica(password: string): Promise<PrimaryAndReplica> {
+  const primary = await startRedisServer({ args: ['--requirepass', password] });
+  const replica = await startRedisServer({
+    args: [
+      '--requirepass',
+      password,
+      '--masterauth',
+      password,
+      '--replicaof',
+      '127.0.0.1',
+      String(primary.port),
+    ],
+  });
+  const admin = new Redis({ port: replica.port, host: '127.0.0.1', password, lazyConnect: true });
+  await admin.connect();
+  return {
+    primary,
+    replica,
+    admin,
+    close: async () => {
+      admin.disconnect();
+      await Promise.all([replica.close(), primary.close()]);
     },
   };
 }
