@@ -21,6 +21,8 @@ const SHARD = 'shardId-000000000000';
 
 // Long enough for a checkpointer that waits for ACTIVE to give up first (in virtual time).
 const UPDATING_MS = 10_000;
+/** How long a table stays CREATING where a checkpointer's wait for it must give up (in real time). */
+const CREATING_MS = 15_000;
 
 let dynamo: TestDynamoDB;
 let client: DynamoDBClient;
@@ -205,8 +207,10 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
   ])(
     'gives up on a table that stays CREATING for 120 s, retriably, when %s; a later call waits again',
     async (_name, overrunMs) => {
-      // Tables of this server stay CREATING far longer than the checkpointer's (virtual) wait.
-      const creating = await startTestDynamoDB({ createTableMs: 3_000 });
+      // Tables of this server stay CREATING far longer than the checkpointer's (virtual) wait: its
+      // 120 s are some 250 polls, each a real DescribeTable, about 1.5 s of real time when idle and
+      // nearly 4 s on one loaded core, so the table is CREATING for 10 times that.
+      const creating = await startTestDynamoDB({ createTableMs: CREATING_MS });
       const table = uniqueTableName('stuck');
       let clock = Date.now();
       const startedAt = clock;
@@ -227,6 +231,9 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
       const reader = creating.createClient();
       try {
         const error = await checkpointer.getCheckpoint(STREAM, SHARD).catch((caught: unknown) => caught);
+        // The table was still being created when the wait gave up.
+        const { Table: after } = await reader.send(new DescribeTableCommand({ TableName: table }));
+        expect(after?.TableStatus).toBe('CREATING');
         expect(error).toBeInstanceOf(LeaseTableNotActiveError);
         const notActive = error as LeaseTableNotActiveError;
         expect(notActive.retriable).toBe(true);
@@ -240,11 +247,12 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
         expect(clock - startedAt).toBeLessThanOrEqual(120_000);
         // No DescribeTable was sent with too little time left, aborted and logged as failed.
         expect(logger.messages('error')).toEqual([]);
-        const deadline = Date.now() + 60_000;
+        const deadline = Date.now() + CREATING_MS + 60_000;
         for (;;) {
           const { Table } = await reader.send(new DescribeTableCommand({ TableName: table }));
           if (Table?.TableStatus === 'ACTIVE') break;
-          if (Date.now() > deadline) throw new Error(`table ${table} not ACTIVE within 60 s`);
+          if (Date.now() > deadline)
+            throw new Error(`table ${table} not ACTIVE within ${CREATING_MS + 60_000} ms`);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
         // The failed wait is not remembered: the next call finds the table ACTIVE.
