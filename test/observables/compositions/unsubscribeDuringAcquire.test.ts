@@ -32,7 +32,9 @@ test('after unsubscribe during acquireLease() and stopped(): no lease held, no r
     ...pollingConnection(kinesis),
     checkpointer,
   });
-  const baseline = activeResources();
+  // The consumer's sockets: those to the test Kinesis (not its own connections to its store).
+  const scope = { endpoints: [kinesis.endpoint] };
+  const baseline = activeResources(scope);
   let subscription: Subscription | undefined;
   try {
     subscription = consumer.pipe(checkpoint()).subscribe();
@@ -54,9 +56,9 @@ test('after unsubscribe during acquireLease() and stopped(): no lease held, no r
     const renewalsAtStop = checkpointer.renewCalls;
 
     // Nothing of the consumer keeps the process alive (sockets may take a moment to close).
-    await waitFor(() => extraResources(baseline).length === 0, {
+    await waitFor(() => extraResources(baseline, scope).length === 0, {
       timeoutMs: 15_000,
-      message: () => `still active after stopped(): ${extraResources(baseline).join(', ')}`,
+      message: () => `still active after stopped(): ${extraResources(baseline, scope).join(', ')}`,
     });
     // No lease is left held for the stopped consumer.
     const leases = await checkpointer.listLeases(streamName);

@@ -41,7 +41,9 @@ test('unsubscribed while a write waits on a frozen Redis: stopped() resolves in 
       sessionTimeout: 4_000,
       callTimeout: CALL_TIMEOUT_MS,
     });
-  const baseline = activeResources();
+  // The run's sockets: to the test Kinesis and Redis (not the local Kinesis's own to its store).
+  const scope = { endpoints: [kinesis.endpoint, redis.url] };
+  const baseline = activeResources(scope);
   let checkpointer = group();
   const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
   const processed = new Set<string>();
@@ -79,9 +81,10 @@ test('unsubscribed while a write waits on a frozen Redis: stopped() resolves in 
     // The write in flight, the final write and the release each end by their deadline.
     expect(Date.now() - stoppingAt).toBeLessThan(3 * CALL_TIMEOUT_MS + 10_000);
     await checkpointer.close();
-    await waitFor(() => extraResources(baseline).length === 0, {
+    await waitFor(() => extraResources(baseline, scope).length === 0, {
       timeoutMs: 15_000,
-      message: () => `still active after stopped() and close(): ${extraResources(baseline).join(', ')}`,
+      message: () =>
+        `still active after stopped() and close(): ${extraResources(baseline, scope).join(', ')}`,
     });
     expect(unhandled).toEqual([]);
 

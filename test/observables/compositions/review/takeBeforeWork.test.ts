@@ -33,6 +33,7 @@ import { uniqueStreamName } from '../../../support/kinesis.js';
 import { pollingConnection } from '../../../support/pollingConnection.js';
 import { numbers, putRecords, waitFor } from '../../../support/streamRecords.js';
 import { useTestKinesis } from '../../../support/useTestKinesis.js';
+import { activeResources, extraResources } from '../../../support/activeResources.js';
 
 jest.setTimeout(90_000);
 const kinesis = useTestKinesis();
@@ -48,22 +49,6 @@ async function stream(name: string, count: number): Promise<{ streamName: string
 }
 
 const work = (item: KinesisItem<number>) => timer(20).pipe(map(() => item));
-
-/** Timers and sockets active now beyond `baseline`, e.g. "Timeout +1". */
-function extraResources(baseline: readonly string[]): string[] {
-  const count = (kinds: readonly string[]) => {
-    const counts = new Map<string, number>();
-    for (const kind of kinds) counts.set(kind, (counts.get(kind) ?? 0) + 1);
-    return counts;
-  };
-  const before = count(baseline);
-  const extra: string[] = [];
-  for (const [kind, now] of count(process.getActiveResourcesInfo())) {
-    const more = now - (before.get(kind) ?? 0);
-    if (more > 0 && (kind === 'Timeout' || kind === 'TCPSocketWrap')) extra.push(`${kind} +${more}`);
-  }
-  return extra;
-}
 
 test('take(n) and first() before asynchronous work and checkpoint(): each run resumes after the records the last one took', async () => {
   const { streamName } = await stream('take-before-work', 20);
@@ -106,7 +91,9 @@ test('takeUntil(shutdown$) before the work: what it drains after the signal is c
   const checkpointer = new MemoryCheckpointer();
   const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
   const shutdown = new Subject<void>();
-  const baseline = process.getActiveResourcesInfo();
+  // The run's sockets: those to the test Kinesis (not the local Kinesis's own to its store).
+  const scope = { endpoints: [kinesis.endpoint] };
+  const baseline = activeResources(scope);
   const handled: number[] = [];
   let received = 0;
   const subscription = consumer
@@ -140,9 +127,9 @@ test('takeUntil(shutdown$) before the work: what it drains after the signal is c
   expect(handled).toEqual(numbers(handled.length).map(Number));
   expect(received).toBe(handled.length);
   // Nothing of the run (its wait for the drained records included) is left running.
-  await waitFor(() => extraResources(baseline).length === 0, {
+  await waitFor(() => extraResources(baseline, scope).length === 0, {
     timeoutMs: 15_000,
-    message: () => `still active after stopped(): ${extraResources(baseline).join(', ')}`,
+    message: () => `still active after stopped(): ${extraResources(baseline, scope).join(', ')}`,
   });
 });
 

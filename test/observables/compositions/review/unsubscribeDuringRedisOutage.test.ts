@@ -36,7 +36,9 @@ test('unsubscribed while Redis does not answer: stopped() resolves, nothing is l
   client.destroy();
   const keyPrefix = uniqueKeyPrefix('redis-outage-stop');
   const admin = new Redis(redis.url);
-  const baseline = activeResources();
+  // The run's sockets: to the test Kinesis and Redis (not the local Kinesis's own to its store).
+  const scope = { endpoints: [kinesis.endpoint, redis.url] };
+  const baseline = activeResources(scope);
   const group = () =>
     new RedisCheckpointer({ redis: redis.url, name: 'outage', keyPrefix, sessionTimeout: 4000 });
   let checkpointer = group();
@@ -64,9 +66,10 @@ test('unsubscribed while Redis does not answer: stopped() resolves, nothing is l
     // Every call has a deadline (callTimeout is sessionTimeout / 2): the stop ends during the outage.
     await consumer.stopped();
     await checkpointer.close();
-    await waitFor(() => extraResources(baseline).length === 0, {
+    await waitFor(() => extraResources(baseline, scope).length === 0, {
       timeoutMs: 15_000,
-      message: () => `still active after stopped() and close(): ${extraResources(baseline).join(', ')}`,
+      message: () =>
+        `still active after stopped() and close(): ${extraResources(baseline, scope).join(', ')}`,
     });
 
     // Redis answers again; the same consumer, with a new checkpointer of the group.
