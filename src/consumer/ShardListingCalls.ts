@@ -10,8 +10,9 @@ import { StreamGeneration } from './StreamGeneration.js';
 /**
  * The ListShards calls of one consumer run (ShardDirectory's listings): through a client of the
  * caller's own each has a deadline (see callerClientDeadline). stop() aborts the calls under way
- * and resolves once they ended, so no call of the run outlives its stop (a listing shared by
- * readings refused as not found can be under way when the consumer stops). The first listing
+ * and resolves once they ended, so no call of the run outlives its stop (a listing or a
+ * confirmation of the stream shared by readings refused as not found can be under way when the
+ * consumer stops). The first listing
  * reads the stream's creation time first (StreamGeneration: which stream of its name it is).
  */
 export class ShardListingCalls {
@@ -30,7 +31,16 @@ export class ShardListingCalls {
 
   /** Every shard of the stream. */
   list(): Promise<Shard[]> {
-    const call = this.generation.learn().then(() => this.call());
+    return this.tracked(this.generation.learn().then(() => this.call()));
+  }
+
+  /** See StreamGeneration.confirm (waited for by stop(), as listings are). */
+  sameStream(): Promise<StreamRecreatedError | undefined> {
+    return this.tracked(this.generation.confirm());
+  }
+
+  /** `call`, counted as under way until it settles. */
+  private tracked<T>(call: Promise<T>): Promise<T> {
     const settled = call.then(
       () => undefined,
       () => undefined,
@@ -38,11 +48,6 @@ export class ShardListingCalls {
     this.underway.add(settled);
     void settled.then(() => this.underway.delete(settled));
     return call;
-  }
-
-  /** See StreamGeneration.confirm. */
-  sameStream(): Promise<StreamRecreatedError | undefined> {
-    return this.generation.confirm();
   }
 
   /** Aborts the calls under way (and any made later); resolves once they ended. */
