@@ -5,6 +5,7 @@ import {
   CreateStreamCommand,
   DeregisterStreamConsumerCommand,
   DescribeStreamSummaryCommand,
+  ListStreamsCommand,
   ResourceNotFoundException,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
@@ -118,11 +119,15 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
     // while the stream is CREATING, and the stream is ACTIVE by the time that answer is read. The
     // refusal said nothing of the consumer; taking it for one that exists waited for a consumer
     // nobody had registered until activationTimeoutMs (StreamConsumerNotActiveError, not found).
-    local = await startLocalKinesis({ streamStatusDelayMs: 1000, efo: { consumerStatusDelayMs: 0 } });
+    // The first RegisterStreamConsumer must reach the stream while it is CREATING: both clients
+    // pay their first request's cost before the stream is created, and it stays CREATING 5 s,
+    // far longer than the three calls before that one take on a loaded machine.
+    local = await startLocalKinesis({ streamStatusDelayMs: 5000, efo: { consumerStatusDelayMs: 0 } });
     const client = local.createClient();
+    const observer = local.createClient();
+    await Promise.all([client.send(new ListStreamsCommand({})), observer.send(new ListStreamsCommand({}))]);
     const streamName = uniqueStreamName('registerTurnsActive');
     await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
-    const observer = local.createClient();
     let held = 0;
     client.middlewareStack.add(
       (next, context) => async (args) => {
@@ -139,7 +144,7 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
       { step: 'initialize', name: 'refusalReadLate' },
     );
     const counter = countRegistrations(client);
-    const arn = await registration(client, streamName, 8000, []).ensure();
+    const arn = await registration(client, streamName, 30_000, []).ensure();
     expect(held).toBe(1);
     expect(arn).toContain(`stream/${streamName}/consumer/app:`);
     expect(counter.calls).toBe(2);
