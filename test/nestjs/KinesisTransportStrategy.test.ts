@@ -219,25 +219,6 @@ describe('KinesisTransportStrategy', () => {
 });
 
 describe('KinesisClientProxy', () => {
-  it("refuses a handler's bad timeoutMs at listen(), naming the decorator it came from", async () => {
-    const refusal = async (isEventHandler: boolean): Promise<unknown> => {
-      const strategy = new KinesisTransportStrategy({ consumer: consumerOptions('never-read') });
-      const handler = Object.assign(async () => undefined, { isEventHandler });
-      strategy.addHandler('p', handler as never, isEventHandler, { timeoutMs: -1 });
-      const error = await new Promise<unknown>((resolve) =>
-        strategy.listen((thrown?: unknown) => resolve(thrown)),
-      );
-      await strategy.close();
-      return error;
-    };
-    const fromEvent = await refusal(true);
-    expect(fromEvent).toBeInstanceOf(InvalidOptionError);
-    expect((fromEvent as InvalidOptionError).option).toBe("@EventPattern('p') timeoutMs");
-    const fromMessage = await refusal(false);
-    expect(fromMessage).toBeInstanceOf(InvalidOptionError);
-    expect((fromMessage as InvalidOptionError).option).toBe("@MessagePattern('p') timeoutMs");
-  });
-
   it('checks its options when constructed: typed errors that carry no secret', () => {
     const refused = (options: unknown, option: string): void => {
       let thrown: unknown;
