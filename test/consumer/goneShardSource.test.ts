@@ -11,6 +11,7 @@ import { RetryLimitExceededError } from '../../src/kinesis/errors/RetryLimitExce
 import { StreamNotFoundError } from '../../src/kinesis/errors/StreamNotFoundError.js';
 import { ThrottledError } from '../../src/kinesis/errors/ThrottledError.js';
 import { AccessDeniedError } from '../../src/kinesis/errors/AccessDeniedError.js';
+import { waitFor } from '../support/streamRecords.js';
 import { KinesisServiceError } from '../../src/kinesis/errors/KinesisServiceError.js';
 
 const SHARD = 'shardId-000000000000';
@@ -98,6 +99,12 @@ function harness(source: ReadingSourceFactory, listing: ShardListing, retryLimit
 
 const notFound = () => new StreamNotFoundError('ResourceNotFoundException: Shard ... does not exist');
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+/** Until the reading ended or failed (its back-offs are real timers: slow on a loaded machine). */
+const finished = (calls: readonly string[]) =>
+  waitFor(() => calls.some((call) => call.startsWith('end:') || call.startsWith('error:')), {
+    timeoutMs: 10_000,
+    message: () => `the reading did not end: ${calls.join(', ')}`,
+  });
 
 test('a shard gone from a stream still there ends the reading (no children named)', async () => {
   const listing = new FakeListing([SHARD]);
@@ -125,7 +132,7 @@ test('a listing failing with a retriable error is no answer: read again, then fa
   );
   const { calls, errors, reading } = harness(failing(notFound(), starts), listing)();
   reading.start();
-  await settle();
+  await finished(calls);
   expect(starts).toHaveLength(3);
   expect(calls).toEqual(['error:RetryLimitExceededError']);
   const error = errors[0] as RetryLimitExceededError;
@@ -153,7 +160,7 @@ test('a shard still listed is read again with back-off, from after its last reco
   const listing = new FakeListing([SHARD], undefined, () => [SHARD]);
   const { calls, errors, events, reading } = harness(failing(notFound(), starts, [record]), listing)();
   reading.start();
-  await settle();
+  await finished(calls);
   expect(starts).toEqual([
     { iteratorType: 'TRIM_HORIZON' },
     { iteratorType: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: '42' },
@@ -172,7 +179,7 @@ test('a shard listed at first and gone at a later look ends the reading', async 
   const listing = new FakeListing([SHARD], undefined, () => (++looks < 2 ? [SHARD] : []));
   const { calls, reading } = harness(failing(notFound()), listing)();
   reading.start();
-  await settle();
+  await finished(calls);
   expect(calls).toEqual(['end:0']);
   expect(listing.refreshes).toBe(2);
 });
