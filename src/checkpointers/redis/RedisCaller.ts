@@ -86,6 +86,7 @@ export class RedisCaller {
             sentOn = connection.current;
             try {
               const result = await run();
+              connection.served();
               if (operation === 'heartbeat') this.replicas.wrote(); // a heartbeat always writes
               return result;
             } catch (error) {
