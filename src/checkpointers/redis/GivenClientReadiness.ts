@@ -68,6 +68,18 @@ export class GivenClientReadiness {
     });
   }
 
+  /**
+   * Why a call that ran out of `callTimeout` sent nothing, when the client is still not connected
+   * (its status, e.g. `reconnecting`); undefined when it is.
+   */
+  notConnected(ms: number): Error | undefined {
+    if (!this.mustWait()) return undefined;
+    return new Error(
+      `the Redis client given did not connect within ${ms} ms (callTimeout): nothing was sent ` +
+        `(its status: ${this.client.status})`,
+    );
+  }
+
   private mustWait(): boolean {
     const status = this.client.status;
     return status !== 'ready' && status !== 'end' && this.client.options?.enableOfflineQueue !== false;

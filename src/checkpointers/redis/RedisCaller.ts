@@ -120,7 +120,9 @@ export class RedisCaller {
       timeoutMs,
       now,
       timeoutReason: (ms) =>
-        connection?.downReason() ?? new Error(`no reply from Redis within ${ms} ms (callTimeout)`),
+        connection?.downReason() ??
+        this.readiness?.notConnected(ms) ??
+        new Error(`no reply from Redis within ${ms} ms (callTimeout)`),
       onAbandon: () => {
         abandoned.abort();
         connection?.abandon(
