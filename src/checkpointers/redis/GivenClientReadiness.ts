@@ -37,15 +37,17 @@ export class GivenClientReadiness {
 
   /**
    * Resolves once the client is ready to send a command at once (or will never be: ended, or
-   * without an offline queue); rejects with `signal`'s reason when it aborts first.
+   * without an offline queue); rejects with the reason of the first of `signals` to abort.
    */
-  until(signal: AbortSignal): Promise<void> {
+  until(signals: readonly (AbortSignal | undefined)[]): Promise<void> {
     if (!this.mustWait()) return Promise.resolve();
-    if (signal.aborted) return Promise.reject(signal.reason as Error);
+    const watched = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+    const aborted = watched.find((signal) => signal.aborted);
+    if (aborted !== undefined) return Promise.reject(aborted.reason as Error);
     return new Promise<void>((resolve, reject) => {
       const settle = (error?: unknown): void => {
         this.waiters.delete(waiter);
-        signal.removeEventListener('abort', onAbort);
+        for (const signal of watched) signal.removeEventListener('abort', onAbort);
         if (this.waiters.size === 0) {
           this.client.off('ready', this.wake);
           this.client.off('end', this.wake);
@@ -56,8 +58,8 @@ export class GivenClientReadiness {
       const waiter = (): void => {
         if (!this.mustWait()) settle();
       };
-      const onAbort = (): void => settle(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
+      const onAbort = (event: Event): void => settle((event.target as AbortSignal).reason);
+      for (const signal of watched) signal.addEventListener('abort', onAbort, { once: true });
       if (this.waiters.size === 0) {
         this.client.on('ready', this.wake);
         this.client.on('end', this.wake);

@@ -180,10 +180,9 @@ export class RedisCaller {
     abandoned: AbortSignal,
   ): () => Promise<T> {
     const readiness = this.readiness;
-    const waitEnd = AbortSignal.any([this.closeSignal.signal, abandoned, ...(signal ? [signal] : [])]);
     const send = async (): Promise<T> => {
       if (readiness !== undefined)
-        await readiness.until(waitEnd).catch((error: unknown) => {
+        await readiness.until([this.closeSignal.signal, abandoned, signal]).catch((error: unknown) => {
           if (this.closed) throw new CheckpointerClosedError(this.options.name, operation);
           throw signal?.aborted === true ? signal.reason : error;
         });
