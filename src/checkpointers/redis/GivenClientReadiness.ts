@@ -7,7 +7,7 @@ import type { RedisClient } from './RedisClient.js';
  * consumer stopped, `callTimeout` passed, the checkpointer closed) would still be written once
  * the client connects, making a worker that left look live for a session, and a lease acquisition
  * would hold its shard under a token nobody has. Held here instead, the call sends nothing until
- * the client is ready, and whoever ends the wait (its `signal`) knows nothing was sent.
+ * the client is ready, and whoever ends the wait (its signals) knows nothing was sent.
  *
  * A client in `wait` (`lazyConnect`, never used) is connected, as its first command would do; a
  * client without an offline queue (`enableOfflineQueue: false`) or one ended for good is not
