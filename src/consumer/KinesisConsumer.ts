@@ -39,9 +39,8 @@ import type { StreamConsumerRegistration } from './StreamConsumerRegistration.js
 /**
  * One run of a fromKinesis() consumer: a thin coordinator that starts the shard directory, the
  * shard assignment and one ShardReading per leased shard, fans records out to the subscribers
- * (RecordFanOut), and whose stop() waits for everything it started: passes, readings (their
- * last writes), lease releases, group leave, for at most `finalWritesTimeoutMs` once the
- * pipelines are done (see stop).
+ * (RecordFanOut), and whose stop() waits for everything it started (passes, readings' last
+ * writes, lease releases, group leave), at most `finalWritesTimeoutMs` past the pipelines.
  */
 export class KinesisConsumer {
   readonly checkpointer: Checkpointer;
@@ -155,6 +154,7 @@ export class KinesisConsumer {
         onEvent: this.emitEvent,
         source: config.source,
         subscriber: config.subscriber,
+        onStreamCreated: (createdAt) => this.directory.streamCreated(createdAt),
       });
       this.registration = parts.registration;
       this.subscriptionClient = parts.subscriptionClient;

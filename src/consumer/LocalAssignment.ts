@@ -48,9 +48,7 @@ export class LocalAssignment implements ShardAssignment {
 
   async stop(): Promise<void> {
     this.running = false;
-    this.retry?.unsubscribe();
-    this.retry = undefined;
-    this.retryAt = Infinity;
+    this.cancelRetry();
     await this.passes.settled();
   }
 
@@ -66,7 +64,14 @@ export class LocalAssignment implements ShardAssignment {
     const { host, leases, maxShardConsumers } = this.options;
     let operation = 'getCheckpoint';
     try {
-      const open = await host.openShards();
+      const taken = host.activeShards();
+      // Full: nothing could be taken, nothing is asked (a reading that ends runs another pass).
+      if (taken.size >= maxShardConsumers) {
+        this.cancelRetry();
+        return;
+      }
+      // Nothing is asked of the shards read here (nor of their children).
+      const open = await host.openShards(undefined, taken);
       operation = 'acquireLease';
       let deferred = false;
       let refused = false;
@@ -84,12 +89,15 @@ export class LocalAssignment implements ShardAssignment {
         else if (this.running) await host.startReading(shardId, lease);
       }
       host.checkpointerOk();
+      const room = host.activeShards().size < maxShardConsumers;
+      // Nothing left to take (a pass since the one that set the retry took it): no retry.
+      if (!deferred && !(refused && room)) this.cancelRetry();
       // A lease lost a moment ago is tried again once another worker had its chance to take it.
       if (deferred) this.retryLater(this.options.retryMs);
       // A lease held by another consumer: tried again within one renewal period (per period, one
-      // more acquireLease per such shard and one getCheckpoint per shard not finished), so a lease
-      // it releases (it stopped) is read on soon.
-      if (refused && host.activeShards().size < maxShardConsumers) this.retryLater(leases.renewalPeriodMs);
+      // more acquireLease and getCheckpoint per shard not read here), so a lease it releases (it
+      // stopped) is read on soon.
+      if (refused && room) this.retryLater(leases.renewalPeriodMs);
     } catch (error) {
       host.checkpointerFailed(error);
       this.options.onEvent({
@@ -101,6 +109,12 @@ export class LocalAssignment implements ShardAssignment {
       });
       this.retryLater(this.options.retryMs);
     }
+  }
+
+  private cancelRetry(): void {
+    this.retry?.unsubscribe();
+    this.retry = undefined;
+    this.retryAt = Infinity;
   }
 
   /** Runs a pass in `delayMs`, unless one is already due sooner. */

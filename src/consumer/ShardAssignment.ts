@@ -26,8 +26,12 @@ export interface ShardAssignment {
 
 /** What an assignment needs from the consumer. */
 export interface AssignmentHost {
-  /** Shards that may be read now (known, not ended, every parent ended); `snapshot` from a group. */
-  openShards(snapshot?: LeaseSnapshot): Promise<string[]>;
+  /**
+   * Shards that may be read now (known, not ended, every parent ended); `snapshot` from a group.
+   * Of `taken` (shards read here) and their children the checkpointer is not asked; neither is
+   * returned.
+   */
+  openShards(snapshot?: LeaseSnapshot, taken?: ReadonlySet<string>): Promise<string[]>;
   /** Shards with a reading that is not over. */
   activeShards(): ReadonlySet<string>;
   /**

@@ -1,5 +1,5 @@
 import type { KinesisClient, Shard } from '@aws-sdk/client-kinesis';
-import type { ShardCheckpoint, ShardLineage } from '../checkpointers/Checkpointer.js';
+import type { ShardLineage } from '../checkpointers/Checkpointer.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { Backoff } from '../kinesis/backoff.js';
 import { classifyError } from '../kinesis/classifyError.js';
@@ -7,13 +7,9 @@ import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import type { ConsumerEvent, ShardStartPosition } from './ConsumerEvent.js';
 import { ShardListingCalls } from './ShardListingCalls.js';
 import { startPosition } from './startPosition.js';
+import type { StoredShard } from './StoredShard.js';
 
-/** What the group has stored for a shard, as far as the directory needs it. */
-export interface StoredShard {
-  readonly checkpoint: ShardCheckpoint | undefined;
-  /** Another worker holds a live lease on it. */
-  readonly leased?: boolean;
-}
+export type { StoredShard } from './StoredShard.js';
 
 /**
  * The stream's shards and their lineage (ParentShardId, AdjacentParentShardId, ChildShards),
@@ -58,6 +54,11 @@ export class ShardDirectory {
   /** See ShardListing.sameStream (the stream's creation time is read before the first listing). */
   sameStream(): Promise<RxjsKinesisError | undefined> {
     return this.calls.sameStream();
+  }
+
+  /** The stream's creation time, read by enhanced fan-out's start: the first listing asks no more. */
+  streamCreated(createdAt: Date | undefined): void {
+    this.calls.learned(createdAt);
   }
 
   get shardIds(): string[] {
@@ -251,12 +252,17 @@ export class ShardDirectory {
    * Shards that may be read now: known, not ended, every known parent ended. `stored` says what
    * the group stored for a shard (it may be asked for parents and children alike). A closed
    * shard that a LATEST consumer never read and the group stored nothing for is skipped (as the
-   * KCL does): its children start at the configured LATEST.
+   * KCL does): its children start at the configured LATEST. Of `taken` (shards read here) and
+   * their children nothing is asked: they are not open to be taken.
    */
-  async openShards(stored: (shardId: string) => Promise<StoredShard>): Promise<string[]> {
+  async openShards(
+    stored: (shardId: string) => Promise<StoredShard>,
+    taken: ReadonlySet<string> = new Set(),
+  ): Promise<string[]> {
     const open: string[] = [];
     for (const shardId of this.shardIds) {
-      if (this.ended.has(shardId)) continue;
+      if (this.ended.has(shardId) || taken.has(shardId)) continue;
+      if (this.parentsOf(shardId).some((parent) => taken.has(parent))) continue;
       const own = await stored(shardId);
       if (own.checkpoint?.kind === 'shard-end' || (await this.skippable(shardId, own, stored))) {
         this.ended.add(shardId);

@@ -34,6 +34,11 @@ export class ShardListingCalls {
     return this.tracked(this.generation.learn().then(() => this.call()));
   }
 
+  /** See StreamGeneration.learned (the creation time another call of the start read). */
+  learned(createdAt: Date | undefined): void {
+    this.generation.learned(createdAt);
+  }
+
   /** See StreamGeneration.confirm (waited for by stop(), as listings are). */
   sameStream(): Promise<StreamRecreatedError | undefined> {
     return this.tracked(this.generation.confirm());

@@ -1,5 +1,5 @@
 import type { ChildShard } from '@aws-sdk/client-kinesis';
-import type { Checkpointer, CheckpointPosition, Lease } from '../checkpointers/Checkpointer.js';
+import type { Checkpointer, Lease } from '../checkpointers/Checkpointer.js';
 import { isLeaseCoordinator, type LeaseSnapshot } from '../checkpointers/LeaseCoordinator.js';
 import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import type { CheckpointerHealth } from './CheckpointerHealth.js';
@@ -17,6 +17,7 @@ import { goneShardSource } from './goneShardSource.js';
 import { ShardReading } from './ShardReading.js';
 import type { ShardReadingHost } from './ShardReadingHost.js';
 import { STALL_COOLDOWN_HEARTBEATS, StallCooldowns } from './StallCooldowns.js';
+import { UnwrittenPositions } from './UnwrittenPositions.js';
 
 export interface ShardReadingsOptions {
   readonly options: ResolvedConsumerOptions;
@@ -56,7 +57,7 @@ export class ShardReadings implements AssignmentHost {
   /** Readings whose lease was lost while records of theirs were still in the pipeline. */
   private readonly lostHolding = new Set<ShardReading>();
   /** Positions finished but not written when a lease was lost: written when the lease comes back. */
-  private readonly unwritten = new Map<string, CheckpointPosition>();
+  private readonly unwritten: UnwrittenPositions;
   /** Shards given up after stalled reads, left to other workers for a few heartbeats. */
   private readonly cooldowns: StallCooldowns;
   private readonly options: ResolvedConsumerOptions;
@@ -74,6 +75,7 @@ export class ShardReadings implements AssignmentHost {
     this.leases = config.leases;
     this.directory = config.directory;
     this.source = goneShardSource(config);
+    this.unwritten = new UnwrittenPositions(this.checkpointer, this.leases, this.counters, config.onEvent);
     const { checkpointer, options } = config;
     const heartbeatMs = isLeaseCoordinator(checkpointer) ? checkpointer.heartbeatIntervalMs : 0;
     this.cooldowns = new StallCooldowns(
@@ -109,9 +111,9 @@ export class ShardReadings implements AssignmentHost {
     this.lostHolding.clear();
   }
 
-  async openShards(snapshot?: LeaseSnapshot): Promise<string[]> {
+  async openShards(snapshot?: LeaseSnapshot, taken?: ReadonlySet<string>): Promise<string[]> {
     if (snapshot !== undefined) this.refreshIfStale(snapshot);
-    return this.directory.openShards(this.storedLookup(snapshot));
+    return this.directory.openShards(this.storedLookup(snapshot), taken);
   }
 
   activeShards(): ReadonlySet<string> {
@@ -132,7 +134,7 @@ export class ShardReadings implements AssignmentHost {
     const owned = () => this.config.running() && this.leases.get(shardId)?.token === lease.token;
     let start: ShardStartPosition | undefined;
     try {
-      await this.writeUnwritten(shardId, lease);
+      await this.unwritten.write(shardId, lease);
       const own = await stored(shardId);
       if (own.checkpoint?.kind === 'shard-end') this.directory.markEnded(shardId);
       else if (owned()) start = await this.directory.startOf(shardId, stored);
@@ -165,17 +167,6 @@ export class ShardReadings implements AssignmentHost {
       parentShardIds: this.directory.parentsOf(shardId),
     });
     reading.start();
-  }
-
-  /** Writes a position this worker finished but could not write before it lost the lease. */
-  private async writeUnwritten(shardId: string, lease: Lease): Promise<void> {
-    const position = this.unwritten.get(shardId);
-    if (position === undefined) return;
-    const current = this.leases.get(shardId) ?? lease;
-    if (current.token !== lease.token) return;
-    const stored = await this.checkpointer.checkpoint(current, position);
-    this.config.onEvent({ type: stored ? 'checkpoint-written' : 'checkpoint-refused', shardId, position });
-    this.unwritten.delete(shardId);
   }
 
   handOver(shardId: string, requester: string | undefined, request?: PendingHandoff): void {
@@ -243,7 +234,7 @@ export class ShardReadings implements AssignmentHost {
       emit: (reading, records, page) => this.config.fanOut.emit(reading, records, page),
       onEvent: this.config.onEvent,
       onFinished: (reading, children) => this.onFinished(reading, children),
-      onUnwritten: (shardId, position) => this.unwritten.set(shardId, position),
+      onUnwritten: (shardId, position) => this.unwritten.keep(shardId, position),
       withdrawHandoff: async (shardId, requester) => {
         if (!isLeaseCoordinator(this.checkpointer)) return;
         await this.checkpointer.cancelHandoff(this.streamName, shardId, requester).catch(() => false);

@@ -29,6 +29,8 @@ export interface StreamConsumerRegistrationOptions extends Pick<
   readonly client: KinesisClient;
   readonly address: StreamAddress;
   readonly fanOut: ResolvedEnhancedFanOut;
+  /** The stream's creation time, from the DescribeStreamSummary that looks its ARN up (if made). */
+  readonly onStreamCreated?: (createdAt: Date | undefined) => void;
 }
 
 /**
@@ -223,6 +225,7 @@ export class StreamConsumerRegistration {
     const arn = output.StreamDescriptionSummary?.StreamARN;
     if (arn === undefined)
       throw new Error(`DescribeStreamSummary returned no StreamARN for ${address.streamName}`);
+    this.options.onStreamCreated?.(output.StreamDescriptionSummary?.StreamCreationTimestamp);
     return arn;
   }
 

@@ -32,6 +32,8 @@ export function enhancedFanOutParts(config: {
   readonly onEvent: (event: ConsumerEvent) => void;
   readonly source: ReadingSourceFactory | undefined;
   readonly subscriber: ShardSubscriber | undefined;
+  /** See StreamConsumerRegistrationOptions.onStreamCreated. */
+  readonly onStreamCreated: (createdAt: Date | undefined) => void;
 }): EnhancedFanOutParts {
   const { options, fanOut, region } = config;
   const registration = new StreamConsumerRegistration({
@@ -46,6 +48,7 @@ export function enhancedFanOutParts(config: {
       random: options.random,
     },
     onEvent: config.onEvent,
+    onStreamCreated: config.onStreamCreated,
     callTimeoutMs: callerClientDeadline(options)?.ms,
   });
   const own = fanOut.client ?? options.client;

@@ -2,18 +2,17 @@
 // write, then every renewal too, long enough for the lease deadline to pass, so the shard stops
 // and its lease is lost with a finished position unwritten. When the store answers again and the worker
 // takes the shard back, that position is written before reading resumes: nothing processed
-// before the outage is delivered again (once, the whole shard was replayed).
+// before the outage is delivered again (once, the whole shard was replayed), and stats() shows it
+// as the shard's last checkpoint.
 import type { Subscription } from 'rxjs';
 import {
   checkpoint,
   fromKinesis,
   MemoryCheckpointer,
-  type Checkpointer,
-  type CheckpointPosition,
   type ConsumerEvent,
   type KinesisRecord,
-  type Lease,
 } from '../../../src/index.js';
+import { FlakyStore } from '../../support/flakyStore.js';
 import { uniqueStreamName } from '../../support/kinesis.js';
 import { pollingConnection } from '../../support/pollingConnection.js';
 import { useTestKinesis } from '../../support/useTestKinesis.js';
@@ -22,46 +21,6 @@ import { numbers, putRecords, waitFor } from '../../support/streamRecords.js';
 jest.setTimeout(60_000);
 
 const kinesis = useTestKinesis();
-
-/** A checkpointer whose writes fail while `writesDown` is set, and renewals while `renewalsDown`. */
-class FlakyStore implements Checkpointer {
-  readonly name = 'flaky';
-  writesDown = false;
-  renewalsDown = false;
-  constructor(private readonly inner: MemoryCheckpointer) {}
-  get leaseDurationMs(): number {
-    return this.inner.leaseDurationMs;
-  }
-  private check(down: boolean): void {
-    if (down) throw new Error('store unreachable (test)');
-  }
-  getCheckpoint(streamName: string, shardId: string) {
-    return this.inner.getCheckpoint(streamName, shardId);
-  }
-  acquireLease(streamName: string, shardId: string, owner: string) {
-    return this.inner.acquireLease(streamName, shardId, owner);
-  }
-  async renewLease(lease: Lease) {
-    this.check(this.renewalsDown);
-    return this.inner.renewLease(lease);
-  }
-  releaseLease(lease: Lease) {
-    return this.inner.releaseLease(lease);
-  }
-  async checkpoint(lease: Lease, position: CheckpointPosition) {
-    this.check(this.writesDown);
-    return this.inner.checkpoint(lease, position);
-  }
-  markShardEnd(lease: Lease) {
-    return this.inner.markShardEnd(lease);
-  }
-  listLeases(streamName: string) {
-    return this.inner.listLeases(streamName);
-  }
-  close() {
-    return this.inner.close();
-  }
-}
 
 test('a position finished during a store outage is written when the lease comes back, before reading resumes', async () => {
   const streamName = uniqueStreamName('outage');
@@ -121,6 +80,9 @@ test('a position finished during a store outage is written when the lease comes 
     expect(events[restart]).toMatchObject({
       start: { iteratorType: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: written.at(-1)?.sequenceNumber },
     });
+    // stats() tells that write: the shard's last checkpoint is the position written on taking it back.
+    const shard = consumer.stats().shards.find((entry) => entry.shardId === 'shardId-000000000000');
+    expect(shard?.checkpoint).toMatchObject({ sequenceNumber: written.at(-1)?.sequenceNumber });
     // More records: read once, and nothing before the outage again.
     await putRecords(client, streamName, numbers(10, 50));
     await waitFor(() => seen.size === 60, {
