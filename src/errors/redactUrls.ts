@@ -4,6 +4,7 @@ import { redactQuotedCredentials } from './credentialShapes.js';
 import { redactArnsIn } from './redactArn.js';
 import { redactEncodedQueries } from './redactEncodedQueries.js';
 import { redactSecurityTokenHeaders } from './redactSecurityTokenHeaders.js';
+import { splitSecret } from './secretEnd.js';
 import { isSecretName, REDACTED } from './secretNames.js';
 
 /** What stands in for the secret part of a URL's user info. */
@@ -144,11 +145,15 @@ function redactQuery(value: string): string {
   let from = 0;
   for (const match of value.matchAll(QUERY_PARAMETER_NAME)) {
     const start = match.index + match[0].length;
-    if (match.index < from || !isSecretName(decodeComponent(match[1] ?? ''))) continue;
+    const name = decodeComponent(match[1] ?? '');
+    if (match.index < from || !isSecretName(name)) continue;
     VALUE_END.lastIndex = start;
     const end = VALUE_END.exec(value);
-    shown += `${value.slice(from, start)}${URL_SECRET}`;
-    from = end === null ? value.length : end.index;
+    const valueEnd = end === null ? value.length : end.index;
+    // The text's punctuation after a value of a known shape (see splitSecret) is shown.
+    const [, after] = splitSecret(value.slice(start, valueEnd), name);
+    shown += `${value.slice(from, start)}${URL_SECRET}${after}`;
+    from = valueEnd;
   }
   return shown + value.slice(from);
 }
