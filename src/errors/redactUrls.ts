@@ -1,6 +1,6 @@
 /** URL user info (`user:password@`) redacted from texts and connection strings. */
 
-import { redactQuotedCredentials } from './credentialShapes.js';
+import { looksLikeCredential, redactQuotedCredentials } from './credentialShapes.js';
 import { redactArnsIn } from './redactArn.js';
 import { redactEncodedQueries } from './redactEncodedQueries.js';
 import { redactSecurityTokenHeaders } from './redactSecurityTokenHeaders.js';
@@ -106,8 +106,19 @@ const WORD = /\S+/g;
 const LONG_WORD = 2048;
 const LONG_WORD_REDACTED = '[redacted: a long word with an @]';
 
+/**
+ * `//user:secret@` where the secret holds a `/` as it is, not escaped (a secret access key pasted
+ * into a URL by hand): such a URL does not parse, and the patterns above end the user info at its
+ * first `/`, so the key was shown. Taken as user info when the part after the colon reads as an
+ * AWS credential.
+ */
+const USER_INFO_WITH_SLASHES = /\/\/([^\s/?#@:]*):([A-Za-z0-9/+=%]{20,})@/g;
+
 function redactWord(word: string): string {
   return word
+    .replace(USER_INFO_WITH_SLASHES, (match, _user: string, secret: string) =>
+      secret.includes('/') && looksLikeCredential(secret) ? '//***@' : match,
+    )
     .replace(AUTHORITY_WITH_USER_INFO, (_match, userInfo: string) =>
       userInfo === '' ? '//@' : `//${redactUserInfo(userInfo)}@`,
     )

@@ -92,3 +92,15 @@ describe('adversarial: no character of a secret is shown', () => {
     );
   });
 });
+
+test('a secret key with a / as it is, in URL user info, is hidden whole', () => {
+  for (const ending of ['', ...ENDINGS]) {
+    const shown = redactText(`(see https://${ACCESS_KEY_ID}:${SECRET_ACCESS_KEY}@host:1${ending} then`);
+    expect(shown).toBe(`(see https://***@host:1${ending} then`);
+    expect(redactText(`https://app:${SECRET_ACCESS_KEY}@db${ending}`)).toBe(`https://***@db${ending}`);
+  }
+  // A path holding an @ after a port is not user info.
+  expect(redactText('https://host:8080/path/user@example.com')).toBe(
+    'https://host:8080/path/user@example.com',
+  );
+});
