@@ -1,10 +1,24 @@
+import { splitSecret } from './secretEnd.js';
 import { isSecretName } from './secretNames.js';
 
 /** What stands in for a secret query value (as in a plain URL's, see redactUrls). */
 const URL_SECRET = '***';
 
-/** A URL escaped once or more (`https%3A%2F%2F`, `https%253A%252F%252F`): a URL inside a URL. */
-const ESCAPED_URL = /%(?:25)*3A%(?:25)*2F%(?:25)*2F/i;
+/**
+ * A URL escaped once or more (`https%3A%2F%2F`, `https%253A%252F%252F`: a URL inside a URL), or
+ * only in part (`https%3A//`, `https:%2F%2F`, as some encoders and hand-made links write it): its
+ * `://` with at least one of the three characters escaped. Each `%(?:25)*` takes a run that ends
+ * at the next `%`, so a search is linear in the text.
+ */
+const ESCAPED_URL =
+  /(?:%(?:25)*3A(?:%(?:25)*2F|\/)(?:%(?:25)*2F|\/)|:(?:%(?:25)*2F(?:%(?:25)*2F|\/)|\/%(?:25)*2F))/i;
+const ESCAPED_AUTHORITY = new RegExp(ESCAPED_URL.source, 'gi');
+/**
+ * Where an escaped URL's authority ends (`/`, `?`, `#`, escaped or not, or whitespace), or where
+ * its user info does (`@`, escaped or not).
+ */
+const AUTHORITY_END = /[/?#@\s]|%(?:25)*(?:2F|3F|23|40)/gi;
+
 /**
  * Where a parameter of an escaped URL's query starts: its separator (`?`, `&` or `;`, escaped or
  * not), its name and its escaped `=` (`%3D`, `%253D`…).
@@ -19,14 +33,38 @@ const ESCAPED_VALUE_END = /[&#;'"`]|%(?:25)*(?:26|23|3B)/gi;
  * went into another one) replaced, as those of a plain URL are: `X-Amz-Credential`,
  * `X-Amz-Signature`, `X-Amz-Security-Token`, `password`. The text is searched word by word (a
  * URL holds no whitespace), only words holding an escaped `://`; other escapes (a path's `%20`,
- * `%252F`) stay as they are.
+ * `%252F`) stay as they are. The user info of such a URL (`https%3A%2F%2Fuser%3Apass%40host`)
+ * is replaced too.
  */
 export function redactEncodedQueries(text: string): string {
   if (!ESCAPED_URL.test(text)) return text;
-  return text.replace(/\S+/g, (word) => (ESCAPED_URL.test(word) ? redactWord(word) : word));
+  return text.replace(/\S+/g, (word) =>
+    ESCAPED_URL.test(word) ? redactQueries(redactUserInfo(word)) : word,
+  );
 }
 
-function redactWord(word: string): string {
+/**
+ * The user info of every escaped URL of a word (`https%3A%2F%2Fapp%3Apass%40host`) replaced
+ * whole: what lies between its escaped `//` and an `@` (escaped or not) met before the end of
+ * its authority. Each authority is scanned once, up to its end.
+ */
+function redactUserInfo(word: string): string {
+  let shown = '';
+  let from = 0;
+  for (const match of word.matchAll(ESCAPED_AUTHORITY)) {
+    const start = match.index + match[0].length;
+    if (start <= from) continue;
+    AUTHORITY_END.lastIndex = start;
+    const end = AUTHORITY_END.exec(word);
+    if (end === null) break;
+    if (end[0] !== '@' && !/40$/.test(end[0])) continue;
+    shown += `${word.slice(from, start)}${URL_SECRET}`;
+    from = end.index;
+  }
+  return shown + word.slice(from);
+}
+
+function redactQueries(word: string): string {
   let shown = '';
   let from = 0;
   for (const match of word.matchAll(ESCAPED_PARAMETER)) {
@@ -38,8 +76,11 @@ function redactWord(word: string): string {
     ESCAPED_VALUE_END.lastIndex = start;
     let end = ESCAPED_VALUE_END.exec(word);
     while (end !== null && escapeDepth(end[0]) > depth) end = ESCAPED_VALUE_END.exec(word);
-    shown += `${word.slice(from, start)}${URL_SECRET}`;
-    from = end === null ? word.length : end.index;
+    const valueEnd = end === null ? word.length : end.index;
+    // The text's punctuation after a value of a known shape (see splitSecret) is shown.
+    const [, after] = splitSecret(word.slice(start, valueEnd), match[1] ?? '');
+    shown += `${word.slice(from, start)}${URL_SECRET}${after}`;
+    from = valueEnd;
   }
   return shown + word.slice(from);
 }

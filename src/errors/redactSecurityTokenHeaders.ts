@@ -1,3 +1,5 @@
+import { splitSecret } from './secretEnd.js';
+
 /**
  * AWS answers a request whose signature it cannot match (SignatureDoesNotMatch,
  * InvalidSignatureException) with the canonical request it computed, and the SDK signs the
@@ -15,5 +17,9 @@ const SECURITY_TOKEN =
 
 export function redactSecurityTokenHeaders(text: string, replacement: string): string {
   if (!/x-amz-security-token/i.test(text)) return text;
-  return text.replace(SECURITY_TOKEN, (_match, name: string) => `${name}${replacement}`);
+  return text.replace(SECURITY_TOKEN, (match, name: string) => {
+    // A token is base64: the punctuation of the text after it (`…).`, `…<br>`) is shown.
+    const [, after] = splitSecret(match.slice(name.length), 'x-amz-security-token');
+    return `${name}${replacement}${after}`;
+  });
 }

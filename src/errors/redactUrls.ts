@@ -1,9 +1,10 @@
 /** URL user info (`user:password@`) redacted from texts and connection strings. */
 
-import { redactQuotedCredentials } from './credentialShapes.js';
+import { looksLikeCredential, redactQuotedCredentials } from './credentialShapes.js';
 import { redactArnsIn } from './redactArn.js';
 import { redactEncodedQueries } from './redactEncodedQueries.js';
 import { redactSecurityTokenHeaders } from './redactSecurityTokenHeaders.js';
+import { splitSecret } from './secretEnd.js';
 import { isSecretName, REDACTED } from './secretNames.js';
 
 /** What stands in for the secret part of a URL's user info. */
@@ -105,8 +106,19 @@ const WORD = /\S+/g;
 const LONG_WORD = 2048;
 const LONG_WORD_REDACTED = '[redacted: a long word with an @]';
 
+/**
+ * `//user:secret@` where the secret holds a `/` as it is, not escaped (a secret access key pasted
+ * into a URL by hand): such a URL does not parse, and the patterns above end the user info at its
+ * first `/`, so the key was shown. Taken as user info when the part after the colon reads as an
+ * AWS credential.
+ */
+const USER_INFO_WITH_SLASHES = /\/\/([^\s/?#@:]*):([A-Za-z0-9/+=%]{20,})@/g;
+
 function redactWord(word: string): string {
   return word
+    .replace(USER_INFO_WITH_SLASHES, (match, _user: string, secret: string) =>
+      secret.includes('/') && looksLikeCredential(secret) ? '//***@' : match,
+    )
     .replace(AUTHORITY_WITH_USER_INFO, (_match, userInfo: string) =>
       userInfo === '' ? '//@' : `//${redactUserInfo(userInfo)}@`,
     )
@@ -144,11 +156,15 @@ function redactQuery(value: string): string {
   let from = 0;
   for (const match of value.matchAll(QUERY_PARAMETER_NAME)) {
     const start = match.index + match[0].length;
-    if (match.index < from || !isSecretName(decodeComponent(match[1] ?? ''))) continue;
+    const name = decodeComponent(match[1] ?? '');
+    if (match.index < from || !isSecretName(name)) continue;
     VALUE_END.lastIndex = start;
     const end = VALUE_END.exec(value);
-    shown += `${value.slice(from, start)}${URL_SECRET}`;
-    from = end === null ? value.length : end.index;
+    const valueEnd = end === null ? value.length : end.index;
+    // The text's punctuation after a value of a known shape (see splitSecret) is shown.
+    const [, after] = splitSecret(value.slice(start, valueEnd), name);
+    shown += `${value.slice(from, start)}${URL_SECRET}${after}`;
+    from = valueEnd;
   }
   return shown + value.slice(from);
 }

@@ -2,7 +2,7 @@ import { InvalidOptionError } from '../errors/InvalidOptionError.js';
 import type { KinesisCredentials, KinesisCredentialsProvider } from './createKinesisClient.js';
 
 const STATIC_EXPECTED =
-  'expected { accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: Date }';
+  'expected { accessKeyId: string, secretAccessKey: string, sessionToken?: string, expiration?: Date, accountId?: string }';
 
 /** The properties a credentials object is read for, and what each must hold. */
 const CHECKED: Readonly<Record<string, (value: unknown) => boolean>> = {
@@ -11,6 +11,31 @@ const CHECKED: Readonly<Record<string, (value: unknown) => boolean>> = {
   sessionToken: (value) => value === undefined || typeof value === 'string',
   expiration: (value) => value === undefined || (value instanceof Date && !Number.isNaN(value.getTime())),
 };
+
+/**
+ * The optional fields of a credentials object the SDK reads besides those: `accountId` (for
+ * account-based endpoints, the SDK also reads `AccountId`) and `credentialScope`. Forwarded when
+ * the object has them, own or inherited (a class's getter), each read at each use.
+ */
+const OPTIONAL: Readonly<Record<string, (value: unknown) => boolean>> = {
+  accountId: (value) => value === undefined || value === null || typeof value === 'string',
+  AccountId: (value) => value === undefined || value === null || typeof value === 'string',
+  credentialScope: (value) => value === undefined || value === null || typeof value === 'string',
+};
+
+function hasName(source: object, name: string): boolean {
+  try {
+    return name in source;
+  } catch {
+    // A Proxy's `has` trap that throws: the read then says so (see readChecked).
+    return true;
+  }
+}
+
+/** The names a credentials object is read for: the four, and the optional ones it has. */
+function readNames(source: object): string[] {
+  return [...Object.keys(CHECKED), ...Object.keys(OPTIONAL).filter((name) => hasName(source, name))];
+}
 
 /** Property `name` of the caller's credentials object, as it is now; InvalidOptionError if unfit. */
 function readChecked(source: object, name: string, expected: string): unknown {
@@ -25,7 +50,7 @@ function readChecked(source: object, name: string, expected: string): unknown {
       { cause: error },
     );
   }
-  const check = CHECKED[name];
+  const check = CHECKED[name] ?? OPTIONAL[name];
   if (check !== undefined && !check(value)) {
     throw new InvalidOptionError('credentials', '[redacted]', `its ${name} does not fit; ${expected}`);
   }
@@ -35,13 +60,13 @@ function readChecked(source: object, name: string, expected: string): unknown {
 /**
  * What the SDK is given for the caller's credentials object: an object of its own (the SDK writes
  * to it) whose properties read the caller's at each use, as the SDK reads an object it is given
- * (the four it is read for, checked each time, and any other own property the object had, such as
- * `accountId`). A caller who changes the object's properties (rotating keys in place) changes
+ * (the four it is read for, checked each time, the optional ones the SDK reads when the object has
+ * them, own or inherited: see OPTIONAL, and any other own property the object had). A caller who changes the object's properties (rotating keys in place) changes
  * what the next request is signed with; a frozen object works too (the SDK cannot write to one).
  */
 function liveCredentials(source: object, ownNames: readonly string[], expected: string): KinesisCredentials {
   const live: Record<string, unknown> = {};
-  for (const name of new Set([...ownNames, ...Object.keys(CHECKED)])) {
+  for (const name of new Set([...ownNames, ...readNames(source)])) {
     Object.defineProperty(live, name, {
       get: () => readChecked(source, name, expected),
       enumerable: true,
@@ -77,6 +102,6 @@ export function checkedCredentials(
       { cause: error },
     );
   }
-  for (const name of Object.keys(CHECKED)) readChecked(credentials, name, expected);
+  for (const name of readNames(credentials)) readChecked(credentials, name, expected);
   return liveCredentials(credentials, names, expected);
 }

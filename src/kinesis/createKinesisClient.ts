@@ -14,6 +14,10 @@ export interface KinesisCredentials {
   readonly sessionToken?: string;
   /** When temporary credentials expire; the SDK asks a provider for new ones before then. */
   readonly expiration?: Date;
+  /** The account the credentials belong to (the SDK uses it for account-based endpoints). */
+  readonly accountId?: string;
+  /** The credential scope the credentials were issued for, when they carry one. */
+  readonly credentialScope?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Observable, Subscription, type OperatorFunction } from 'rxjs';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
-import type { DeliveryReport } from '../producer/DeliveryReport.js';
+import type { DeliveryReport, FailedReport } from '../producer/DeliveryReport.js';
 import { describeThrown } from '../errors/describeThrown.js';
 import { queueFullErrorWithoutStack } from '../producer/errors/QueueFullError.js';
 import { ProducerEngine } from '../producer/ProducerEngine.js';
@@ -87,11 +87,13 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
         stopIntake();
         finalFlush();
       };
-      const failedItem = (item: T, itemIndex: number, error: RxjsKinesisError) => {
+      const failedReport = (report: FailedReport<T>) => {
         if (finished) return;
-        if (policies.onFailure === 'error' && terminal === undefined) fail(error);
-        else subscriber.next({ status: 'failed', item, index: itemIndex, error });
+        if (policies.onFailure === 'error' && terminal === undefined) fail(report.error);
+        else subscriber.next(report);
       };
+      const failedItem = (item: T, itemIndex: number, error: RxjsKinesisError) =>
+        failedReport({ status: 'failed', item, index: itemIndex, error });
 
       // A failure of the engine while it is still being built (its first shard map load, run from
       // its constructor, can fail at once with a caller's client that throws) is handled once the
@@ -100,7 +102,7 @@ export function toKinesis<T>(options: ToKinesisOptions<T>): OperatorFunction<T, 
       let built = false;
       const engine = new ProducerEngine<T>(options, {
         report: (report) => {
-          if (report.status === 'failed') failedItem(report.item, report.index, report.error);
+          if (report.status === 'failed') failedReport(report);
           else if (!finished) subscriber.next(report);
         },
         fatal: (error) => {

@@ -58,6 +58,7 @@ export class ClosedRecords<T> {
       items,
       laneId: lane.shardId,
       attempts: 0,
+      attemptsBefore: 0,
       notBefore: Number.NEGATIVE_INFINITY,
       possibleDuplicate: false,
       lastError: undefined,

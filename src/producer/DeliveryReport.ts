@@ -35,6 +35,12 @@ export interface FailedReport<T> {
   readonly item: T;
   readonly index: number;
   /**
+   * The shard the item's record was meant for, as in a delivered report (and in the error's
+   * `context.shardId`); absent when the item failed before it was bound to one (bad input, no
+   * shard map yet, a full queue).
+   */
+  readonly shardId?: string;
+  /**
    * ItemSerializationError, InvalidPartitionKeyError, InvalidExplicitHashKeyError,
    * ItemTooLargeError, DeliveryFailedError, DeliveryRetryLimitError, AfterFlushError,
    * ProducerAbortedError, or QueueFullError (toKinesis() with `overflow: 'error'`).

@@ -54,11 +54,22 @@ export class ItemFailures<T> {
   failRecordItems(items: RecordItems<T>, error: RxjsKinesisError, laneId: string): void {
     this.counters.add(laneId, 'failures', items.length);
     this.queue.beginSettling(items.length, items.bytes);
-    for (let i = 0; i < items.length; i += 1)
-      this.hooks.report({ status: 'failed', item: items.item(i), index: items.index(i), error });
+    this.reportRecordItems(items, error, laneId);
     this.queue.countOutRecord(items);
     this.queue.endSettling(items.length, items.bytes);
     this.queue.settled();
+  }
+
+  /** Reports each item of a record failed, naming the shard the record was meant for (if any). */
+  private reportRecordItems(items: RecordItems<T>, error: RxjsKinesisError, laneId: string): void {
+    const { hooks } = this;
+    if (laneId === UNASSIGNED_SHARD) {
+      for (let i = 0; i < items.length; i += 1)
+        hooks.report({ status: 'failed', item: items.item(i), index: items.index(i), error });
+      return;
+    }
+    for (let i = 0; i < items.length; i += 1)
+      hooks.report({ status: 'failed', item: items.item(i), index: items.index(i), shardId: laneId, error });
   }
 
   /**
@@ -72,11 +83,16 @@ export class ItemFailures<T> {
       items: items.length,
       error: cause instanceof Error ? cause : undefined,
     });
+    const bound = laneId !== UNASSIGNED_SHARD;
     for (let i = 0; i < items.length; i += 1) {
       const item = items.item(i);
       const index = items.index(i);
       const error = new ItemSerializationError(item, index, cause, this.context);
-      this.hooks.report({ status: 'failed', item, index, error });
+      this.hooks.report(
+        bound
+          ? { status: 'failed', item, index, shardId: laneId, error }
+          : { status: 'failed', item, index, error },
+      );
     }
     this.queue.countOutRecord(items);
     this.queue.endSettling(items.length, items.bytes);

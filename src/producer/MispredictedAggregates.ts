@@ -108,6 +108,8 @@ export class MispredictedAggregates {
         items: new OneItem(queued),
         laneId: record.laneId,
         attempts: record.attempts,
+        // Its retries count from here: the attempts that delivered the record were no failures.
+        attemptsBefore: record.attempts,
         notBefore: now,
         possibleDuplicate: true,
         lastError: undefined,

@@ -55,6 +55,12 @@ export interface OutgoingRecord<T> {
   readonly laneId: string;
   /** PutRecords attempts made so far. */
   attempts: number;
+  /**
+   * Attempts made before the record's retries began counting: those of the delivered record its
+   * item was sent again from (see MispredictedAggregates), 0 otherwise. Back-off and retryLimit
+   * count the retries after them: a delivery is no failure to back off from.
+   */
+  readonly attemptsBefore: number;
   /** Not to be sent before this time (back-off after a failure). */
   notBefore: number;
   /** An earlier attempt ended without a definite answer. */

@@ -197,7 +197,9 @@ export class PutRecordsSender<T> {
       result.givenUp.push({ record, error, retryLimitReached: false });
       return;
     }
-    const retriesDone = record.attempts - 1;
+    // Retries since the record's first attempt, or since its item was sent again after a
+    // delivery (see OutgoingRecord.attemptsBefore).
+    const retriesDone = record.attempts - 1 - record.attemptsBefore;
     if (retriesDone >= this.policy.retryLimit) {
       result.givenUp.push({ record, error, retryLimitReached: true });
       return;

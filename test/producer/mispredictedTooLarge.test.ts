@@ -56,6 +56,7 @@ function deliveredAggregate(parts: readonly Part[]): { result: SendResult<string
     items,
     laneId: 'shardId-000000000000',
     attempts: 1,
+    attemptsBefore: 0,
     notBefore: 0,
     possibleDuplicate: false,
     lastError: undefined,
