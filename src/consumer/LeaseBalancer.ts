@@ -122,7 +122,8 @@ export class LeaseBalancer implements ShardAssignment {
    * a lease for it afterwards (a release reserves only for a live requester). A failed leave is
    * retried with back-off while this worker's last heartbeat lasts (see leaveGroupRetried), until
    * `signal` aborts (the stop's final writes ran out of time: the wait under way ends with it).
-   * Never rejects.
+   * A leave that failed for good still withdraws the requests: the worker counts as live until its
+   * heartbeat runs out, and an owner would otherwise hand it a lease meanwhile. Never rejects.
    */
   async leave(signal?: AbortSignal): Promise<void> {
     const { coordinator, streamName, workerId, onEvent } = this.options;
@@ -130,8 +131,7 @@ export class LeaseBalancer implements ShardAssignment {
     // is judged gone one failover time after, as a stopped worker's is).
     if (this.joined) {
       const liveUntil = this.liveUntil;
-      const left = await leaveGroupRetried({ ...this.options, liveUntil, signal });
-      if (!left) return;
+      await leaveGroupRetried({ ...this.options, liveUntil, signal });
     }
     try {
       for (const shardId of [...this.requested]) {

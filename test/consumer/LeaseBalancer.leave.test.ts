@@ -193,7 +193,9 @@ describe('a leave that fails (a store hiccup at shutdown)', () => {
     expect(reports.length).toBeGreaterThan(1);
     expect(reports.at(-1)).toEqual({ attempt: reports.length, retried: false });
     expect(leaveGroup).toHaveBeenCalledTimes(reports.length);
-    expect(coordinator.cancelHandoff).not.toHaveBeenCalled();
+    // Still live for the others until its heartbeat runs out: its request is withdrawn all the
+    // same, so no owner hands it a lease meanwhile.
+    expect(coordinator.cancelHandoff).toHaveBeenCalledWith(FAKE_STREAM, 's0', FAKE_WORKER);
   });
 
   it('is not retried after a failure no retry mends', async () => {
@@ -204,6 +206,26 @@ describe('a leave that fails (a store hiccup at shutdown)', () => {
     await joined(balancer, coordinator);
     await balancer.leave();
     expect(retried()).toEqual([{ attempt: 1, retried: false }]);
+  });
+
+  it('that fails for good still withdraws the requests made (a lease released for the worker is free at once)', async () => {
+    // E.g. the workers table lacks the DeleteItem permission while the lease table has every one.
+    const leaveGroup = jest.fn(async () => {
+      throw new DynamoDBRequestError({
+        operation: 'DeleteItem',
+        tableName: 'group-workers',
+        attempts: 1,
+        retriable: false,
+        cause: Object.assign(new Error('not authorized to perform: dynamodb:DeleteItem'), {
+          name: 'AccessDeniedException',
+        }),
+      });
+    });
+    const { coordinator, balancer, retried } = leaving(leaveGroup);
+    await joined(balancer, coordinator);
+    await balancer.leave();
+    expect(retried()).toEqual([{ attempt: 1, retried: false }]);
+    expect(coordinator.cancelHandoff).toHaveBeenCalledWith(FAKE_STREAM, 's0', FAKE_WORKER);
   });
 
   it('ends its wait at once, its timer cancelled, when the stop runs out of time (signal)', async () => {

@@ -8,6 +8,7 @@ import { DynamoDBRequestError } from './errors/DynamoDBRequestError.js';
 import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
 import { LeaseTablePermissionError } from './errors/LeaseTablePermissionError.js';
 import { isRetriableDynamoDBError } from './isRetriableDynamoDBError.js';
+import { untilClosed } from './untilClosed.js';
 
 /** How every DynamoDB request of the checkpointer is sent. */
 export interface DynamoDBCallPolicy {
@@ -123,7 +124,8 @@ export async function callDynamoDB<T>(
         },
       );
       ended?.removeEventListener('abort', end);
-      await policy.sleep(delay, ended);
+      // A sleep of the caller's own is not told of `ended`: the wait ends with it all the same.
+      await untilClosed(policy.sleep(delay, ended), ended);
     } finally {
       clearTimeout(timer);
       ended?.removeEventListener('abort', end);

@@ -172,4 +172,32 @@ describe('DynamoDBCheckpointer on a lease table deleted and created again by som
       await held.release();
     }
   });
+
+  it('ends a check waiting to retry at close(), with a sleep of your own (one that takes long)', async () => {
+    const table = uniqueTableName('check-closed-sleep');
+    // A sleep of the caller's own, e.g. on a fake clock the test has not advanced yet.
+    const sleeping: (() => void)[] = [];
+    const sleep = () => new Promise<void>((resolve) => sleeping.push(resolve));
+    const checkpointer = worker(table, { sleep });
+    await checkpointer.acquireLease(STREAM, shard(0), 'worker-1');
+    await recreate(table);
+    fixture.proxy.inject('DescribeTable', throttled, 1);
+    try {
+      const read = checkpointer.getCheckpoint(STREAM, shard(0)).catch((e: unknown) => e);
+      // The check was throttled: it now waits (on the caller's sleep) to ask again.
+      for (let i = 0; i < 500 && sleeping.length === 0; i += 1)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(sleeping).toHaveLength(1);
+      let timer: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([
+        checkpointer.close().then(() => 'closed'),
+        new Promise((resolve) => (timer = setTimeout(resolve, 5_000, 'still waiting'))),
+      ]);
+      clearTimeout(timer);
+      expect(closed).toBe('closed');
+      expect(await read).toBeInstanceOf(CheckpointerClosedError);
+    } finally {
+      for (const wake of sleeping) wake();
+    }
+  });
 });
