@@ -9,6 +9,7 @@ import type { StreamFacts } from './streamDescription.js';
 import type { StreamModeOperations } from './StreamModeOperations.js';
 import type { StreamMode } from './StreamModes.js';
 import type { StreamRetention } from './StreamRetention.js';
+import { DEFAULT_MAX_RECORD_SIZE_KIB } from './streamModeRequest.js';
 import { isTagMap } from './tagRequests.js';
 import { StreamSettleWatcher } from './StreamSettleWatcher.js';
 import type { JsonObject, UpstreamAnswer } from './UpstreamAnswer.js';
@@ -51,6 +52,8 @@ export class StreamBookkeeping {
    * stream's (the new stream was seen in none of the polls, so the status alone cannot tell).
    */
   private readonly deleted = new Set<string>();
+  /** The `MaxRecordSizeInKiB` streams were created with, when not the default. */
+  private readonly recordSizes = new Map<string, number>();
 
   constructor(private readonly parts: StreamBookkeepingParts) {
     // A deleted stream's state is dropped again once it is gone; not if a stream of that name
@@ -73,6 +76,7 @@ export class StreamBookkeeping {
   recordStream(streamName: string, mode: StreamMode | undefined): void {
     const { modes, tags, policies, retention, monitoring, encryption } = this.parts;
     modes.record(streamName, mode);
+    this.recordSizes.delete(streamName);
     encryption.forget(streamName);
     tags.forgetStream(streamName);
     policies.forgetStream(streamName);
@@ -101,6 +105,9 @@ export class StreamBookkeeping {
       monitoring.forget(streamName);
       encryption.forget(streamName);
       modes.record(streamName, operation === 'CreateStream' ? createdMode : undefined);
+      this.recordSizes.delete(streamName);
+      const size = payload.MaxRecordSizeInKiB;
+      if (operation === 'CreateStream' && typeof size === 'number') this.recordSizes.set(streamName, size);
       // CreateStream's Tags (checked before it was passed on) are the stream's from the start:
       // listed while it is CREATING, changed or removed by the tag operations meanwhile.
       if (operation === 'CreateStream' && isTagMap(payload.Tags)) tags.tagStream(streamName, payload.Tags);
@@ -141,6 +148,7 @@ export class StreamBookkeeping {
       shardLevelMetrics: monitoring.metricsOf(streamName),
       consumerCount: consumerCount(streamName),
       encryption: encryption.factsOf(streamName),
+      maxRecordSizeKiB: this.recordSizes.get(streamName) ?? DEFAULT_MAX_RECORD_SIZE_KIB,
     };
   }
 

@@ -49,6 +49,8 @@ function mismatchMessage(expected: ModelType, value: unknown): string | undefine
  * backing store's checks (the backing store checks the types of those it answers).
  */
 const MEMBER_TYPES: Readonly<Record<string, Readonly<Record<string, ModelType>>>> = {
+  // The backing store checks CreateStream's other members; it does not know these.
+  CreateStream: { MaxRecordSizeInKiB: 'Integer', WarmThroughputMiBps: 'Integer' },
   ListStreams: { Limit: 'Integer', ExclusiveStartStreamName: 'String', NextToken: 'String' },
   ListShards: {
     StreamName: 'String',

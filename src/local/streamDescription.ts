@@ -16,13 +16,15 @@ export interface StreamFacts {
   readonly shardLevelMetrics: readonly string[];
   /** The stream's server-side encryption (StartStreamEncryption). */
   readonly encryption: EncryptionFacts;
+  /** The largest record the stream was created to take (KiB; writes stay capped at 1 MiB). */
+  readonly maxRecordSizeKiB: number;
 }
 
 /**
  * A DescribeStream or DescribeStreamSummary answer of the backing store completed as AWS
  * answers: the capacity mode, the retention period, the shard-level metrics, the encryption
  * (EncryptionType, KeyId), UPDATING while the front scales the stream, the registered
- * consumers, and (DescribeStream) the shards after ExclusiveStartShardId, at most Limit of them
+ * consumers and the maximum record size (DescribeStreamSummary), and (DescribeStream) the shards after ExclusiveStartShardId, at most Limit of them
  * (default and most: 100), with HasMoreShards telling whether more follow.
  */
 export function describedStream(
@@ -45,6 +47,7 @@ export function describedStream(
   if (facts.updating) fields.StreamStatus = 'UPDATING';
   if (operation === 'DescribeStreamSummary') {
     fields.ConsumerCount = facts.consumerCount;
+    fields.MaxRecordSizeInKiB = facts.maxRecordSizeKiB;
   } else if (Array.isArray(fields.Shards)) {
     const start = request.ExclusiveStartShardId;
     const after = (fields.Shards as JsonObject[]).filter(

@@ -1,4 +1,4 @@
-import { validationError, type AwsErrorAnswer } from './awsErrors.js';
+import { rangeRefusal, validationError, type AwsErrorAnswer } from './awsErrors.js';
 import { ON_DEMAND_INITIAL_SHARDS, type StreamMode } from './StreamModes.js';
 import type { JsonObject } from './UpstreamAnswer.js';
 
@@ -17,6 +17,23 @@ export function requestedStreamMode(payload: JsonObject): StreamMode | undefined
   );
 }
 
+/** The largest record a stream takes by default, and the range CreateStream may set (KiB). */
+export const DEFAULT_MAX_RECORD_SIZE_KIB = 1024;
+const MAX_RECORD_SIZE_KIB = 10_240;
+
+/** CreateStream's `MaxRecordSizeInKiB` (1,024 to 10,240) and `WarmThroughputMiBps` (0 or more). */
+function createStreamRangeRefusal(payload: JsonObject): AwsErrorAnswer | undefined {
+  const size = payload.MaxRecordSizeInKiB;
+  if (typeof size === 'number' && (size < DEFAULT_MAX_RECORD_SIZE_KIB || size > MAX_RECORD_SIZE_KIB)) {
+    return rangeRefusal(size, 'maxRecordSizeInKiB', DEFAULT_MAX_RECORD_SIZE_KIB, MAX_RECORD_SIZE_KIB);
+  }
+  const warm = payload.WarmThroughputMiBps;
+  if (typeof warm === 'number' && warm < 0) {
+    return rangeRefusal(warm, 'warmThroughputMiBps', 0, Number.MAX_SAFE_INTEGER);
+  }
+  return undefined;
+}
+
 /**
  * A CreateStream request as the backing store takes it (an on-demand stream opens with the
  * shards AWS gives one), with the mode the stream is created in, or the refusal. A request that
@@ -28,6 +45,8 @@ export function createStreamRequest(
 ): { readonly payload: JsonObject; readonly mode: StreamMode } | AwsErrorAnswer {
   const mode = requestedStreamMode(payload);
   if (mode !== undefined && typeof mode === 'object') return mode;
+  const outOfRange = createStreamRangeRefusal(payload);
+  if (outOfRange !== undefined) return outOfRange;
   const { StreamModeDetails: _details, ...rest } = payload;
   const counted = payload.ShardCount !== undefined && payload.ShardCount !== null;
   if (mode === 'PROVISIONED' || (mode === undefined && counted))

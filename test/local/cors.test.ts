@@ -92,6 +92,19 @@ describe('CORS on the local endpoint', () => {
       expect(answer.headers['access-control-allow-origin']).toBeUndefined();
     });
 
+    it('answers an OPTIONS without Access-Control-Request-Method as a request naming no operation', async () => {
+      // Not a preflight (a browser's always names the method): Kinesis refuses any request
+      // without an operation with 403 AccessDeniedException, and so does the endpoint.
+      const bare = await send(local.endpoint, 'OPTIONS', { Origin: PAGE });
+      expect(bare.status).toBe(403);
+      expect(bare.body).toContain('<AccessDeniedException>');
+      expect(bare.body).toContain('Unable to determine service/operation name to be authorized');
+      expect(bare.headers['access-control-allow-origin']).toBe(PAGE);
+      const get = await send(local.endpoint, 'GET', { Origin: PAGE });
+      expect({ status: get.status, body: get.body }).toEqual({ status: bare.status, body: bare.body });
+      expect((await preflight(local.endpoint, PAGE)).status).toBe(204);
+    });
+
     it('adds the CORS headers to answers the front makes itself (errors)', async () => {
       const answer = await send(
         local.endpoint,

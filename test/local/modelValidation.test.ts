@@ -229,6 +229,11 @@ describe('local Kinesis checks member types of the operations it answers itself'
       { StreamName: 'listed', TargetShardCount: {}, ScalingType: 'UNIFORM_SCALING' },
       'Start of structure or map found where not expected.',
     ],
+    [
+      'CreateStream',
+      { StreamName: 'typed', ShardCount: 1, MaxRecordSizeInKiB: '2048' },
+      'class java.lang.String can not be converted to an Integer',
+    ],
   ])('%s %j: SerializationException', async (operation, body, message) => {
     const response = await fetch(`${local.endpoint}/`, {
       method: 'POST',
