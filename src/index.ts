@@ -167,6 +167,7 @@ export { CheckpointerMisconfiguredError } from './consumer/errors/CheckpointerMi
 export type { EnhancedFanOutOptions, EnhancedFanOutConsumer } from './consumer/EnhancedFanOutOptions.js';
 export { createSubscriptionClient } from './kinesis/createSubscriptionClient.js';
 export { StreamConsumerNotActiveError } from './consumer/errors/StreamConsumerNotActiveError.js';
+export { StreamConsumerLimitError } from './consumer/errors/StreamConsumerLimitError.js';
 export { StreamRecreatedError } from './consumer/errors/StreamRecreatedError.js';
 export { SubscriptionInUseError } from './consumer/errors/SubscriptionInUseError.js';
 export { SubscriptionSilentError } from './consumer/errors/SubscriptionSilentError.js';

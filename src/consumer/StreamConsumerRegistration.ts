@@ -13,6 +13,7 @@ import { StreamNotActiveError } from '../kinesis/errors/StreamNotActiveError.js'
 import type { ResolvedEnhancedFanOut } from './EnhancedFanOutOptions.js';
 import { StreamConsumerNotActiveError } from './errors/StreamConsumerNotActiveError.js';
 import { limitExceededAdvice } from './consumerLimitAdvice.js';
+import { consumerLimitRefusal, type StreamConsumerCount } from './consumerLimitRefusal.js';
 import { ControlPlaneCalls, type ControlPlaneCallsOptions } from './ControlPlaneCalls.js';
 import { Stopwatch } from './Stopwatch.js';
 
@@ -79,9 +80,10 @@ export class StreamConsumerRegistration {
 
   /**
    * Resolves with the ARN of an ACTIVE stream consumer; rejects with StreamConsumerNotActiveError
-   * after `activationTimeoutMs` (at once, not retriable, for a `consumerArn` that is DELETING),
-   * StreamNotActiveError when the stream itself stayed not ACTIVE (RegisterStreamConsumer
-   * refused) that long, or a typed error that cannot be retried.
+   * after `activationTimeoutMs` (at once, not retriable, for a `consumerArn` that is DELETING or
+   * not found), StreamNotActiveError when the stream itself stayed not ACTIVE (RegisterStreamConsumer
+   * refused) that long, StreamConsumerLimitError at once for a stream at its consumer limit, or a
+   * typed error that cannot be retried.
    */
   async ensure(): Promise<string> {
     const { fanOut, scheduler } = this.options;
@@ -106,8 +108,16 @@ export class StreamConsumerRegistration {
       if (found?.ConsumerARN !== undefined) this.arn = found.ConsumerARN;
       if (status === 'ACTIVE' && this.arn !== undefined) return this.arn;
       if (found === undefined) {
+        // A consumerArn names one registration: gone, it never comes back (not retriable).
         if (fanOut.consumerName === undefined || streamArn === undefined) {
-          throw new StreamConsumerNotActiveError(this.label, 'not found', watch.elapsed(), this.streamName);
+          throw new StreamConsumerNotActiveError(
+            this.label,
+            'not found',
+            0,
+            this.streamName,
+            undefined,
+            false,
+          );
         }
         // Refused as in use, yet no such consumer: registered by another worker a moment ago, or
         // the stream is not ACTIVE (CREATING, DELETING), which Kinesis answers the same way.
@@ -275,17 +285,28 @@ export class StreamConsumerRegistration {
           this.arn = output.Consumer?.ConsumerARN ?? this.arn;
           return undefined;
         } catch (error) {
+          if (errorName(error) === 'LimitExceededException') {
+            // At the stream's consumer limit no retry helps: failed at once.
+            throw (
+              (await consumerLimitRefusal(error, consumerName, this.streamName, () =>
+                this.streamConsumers(streamArn),
+              )) ?? error
+            );
+          }
           if (errorName(error) !== 'ResourceInUseException') throw error;
           return error;
         }
       })
       .catch(async (error: unknown) => {
-        throw await limitExceededAdvice(error, () => this.consumerCount(streamArn));
+        throw await limitExceededAdvice(
+          error,
+          async () => (await this.streamConsumers(streamArn)).consumerCount,
+        );
       });
   }
 
-  /** How many consumers are registered with the stream (DescribeStreamSummary), if it says. */
-  private async consumerCount(streamArn: string): Promise<number | undefined> {
+  /** How many consumers are registered with the stream, and its mode (DescribeStreamSummary). */
+  private async streamConsumers(streamArn: string): Promise<StreamConsumerCount> {
     const { client, callTimeoutMs, scheduler } = this.options;
     const describe = (abortSignal: AbortSignal) =>
       client.send(new DescribeStreamSummaryCommand({ StreamARN: streamArn }), { abortSignal });
@@ -299,7 +320,8 @@ export class StreamConsumerRegistration {
             api: 'DescribeStreamSummary',
             context: { streamName: this.streamName },
           });
-    return output.StreamDescriptionSummary?.ConsumerCount;
+    const summary = output.StreamDescriptionSummary;
+    return { consumerCount: summary?.ConsumerCount, streamMode: summary?.StreamModeDetails?.StreamMode };
   }
 
   /** RegisterStreamConsumer refused with `cause` (ResourceInUseException) for `waitedMs`. */

@@ -6,9 +6,11 @@ import { ThrottledError } from '../kinesis/errors/ThrottledError.js';
  * `error` with a message that also says the stream may be at its consumer limit, and how many
  * consumers it has. Kinesis answers LimitExceededException alike for its rate (5 calls a second
  * per account), for a 6th consumer CREATING at once in the account, and for a stream at its
- * consumer limit (20, or 50 for an On-demand Advantage stream), and documents no way to tell
- * them apart: the first two pass, so the call is retried, and the last one is named when it is
- * given up. Any other error is returned as it is.
+ * consumer limit (20, or 50 for an On-demand Advantage stream). A refusal consumerLimitRefusal
+ * recognises as the consumer limit fails at once; the others are retried (the first two pass),
+ * and the consumer limit is still named as a maybe when they are given up (an on-demand stream
+ * with 20 to 49 consumers, whose limit DescribeStreamSummary does not show). Any other error is
+ * returned as it is.
  */
 export async function limitExceededAdvice(
   error: unknown,

@@ -6,6 +6,7 @@ import {
   DeregisterStreamConsumerCommand,
   DescribeStreamSummaryCommand,
   ListStreamsCommand,
+  RegisterStreamConsumerCommand,
   ResourceNotFoundException,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
@@ -15,6 +16,7 @@ import {
   ACTIVATION_POLL_MS,
   StreamConsumerRegistration,
 } from '../../src/consumer/StreamConsumerRegistration.js';
+import { StreamConsumerLimitError } from '../../src/consumer/errors/StreamConsumerLimitError.js';
 import { StreamConsumerNotActiveError } from '../../src/consumer/errors/StreamConsumerNotActiveError.js';
 import { RetryLimitExceededError } from '../../src/kinesis/errors/RetryLimitExceededError.js';
 import { StreamNotActiveError } from '../../src/kinesis/errors/StreamNotActiveError.js';
@@ -232,27 +234,25 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
     client.destroy();
   });
 
-  it('refused as over the consumer limit until activationTimeoutMs: the error counts every attempt and says why', async () => {
+  it('refused with LimitExceededException until activationTimeoutMs (consumers CREATING): the error counts every attempt and says the limit may be why', async () => {
+    // Another consumer stays CREATING, and the account may have only one CREATING at once: each
+    // RegisterStreamConsumer is refused with LimitExceededException that a later call may pass,
+    // so it is retried until activationTimeoutMs.
     local = await startLocalKinesis({
       streamStatusDelayMs: 0,
-      efo: { consumerStatusDelayMs: 0, maxConsumersPerStream: 1 },
+      efo: { consumerStatusDelayMs: 30_000 },
+      limits: { maxCreatingConsumers: 1 },
     });
     const client = local.createClient();
-    const streamName = uniqueStreamName('registerOverLimit');
+    const streamName = uniqueStreamName('registerCreatingLimit');
     await local.createStream(streamName, 1);
-    await new StreamConsumerRegistration({
-      client,
-      address: parseStreamAddress(streamName),
-      fanOut: {
-        consumerName: 'first',
-        silenceTimeoutMs: 35_000,
-        activationTimeoutMs: 60_000,
-        deregisterOnStop: false,
-      },
-      scheduler: asyncScheduler,
-      backoff: { baseMs: 50, capMs: 1000, retryLimit: 5, random: () => 0.5 },
-      onEvent: () => undefined,
-    }).ensure();
+    const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    await client.send(
+      new RegisterStreamConsumerCommand({
+        StreamARN: summary.StreamDescriptionSummary?.StreamARN,
+        ConsumerName: 'first',
+      }),
+    );
     const counter = countRegistrations(client);
     // retryLimit 0: each round of the throttling loop is one call.
     const error = await new StreamConsumerRegistration({
@@ -280,7 +280,7 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
     expect(gaveUp.attempts).toBe(counter.calls);
     expect(gaveUp.message).toMatch(
       new RegExp(
-        `^Gave up after ${counter.calls} attempts in 2000 ms \\(activationTimeoutMs\\), each refused: .*reached the limit of 1`,
+        `^Gave up after ${counter.calls} attempts in 2000 ms \\(activationTimeoutMs\\), each refused: .*CREATING status`,
       ),
     );
     expect(gaveUp.cause).toBeInstanceOf(ThrottledError);
@@ -290,6 +290,89 @@ describe('StreamConsumerRegistration and ResourceInUseException', () => {
       'The stream has 1 registered consumer: it may be at its consumer limit (20 per stream,',
     );
     expect(gaveUp.message).toContain('aws kinesis list-stream-consumers --stream-arn ARN');
+    client.destroy();
+  });
+
+  it('a stream at its consumer limit (20) fails at once with StreamConsumerLimitError, not retried until activationTimeoutMs', async () => {
+    local = await startLocalKinesis({
+      streamStatusDelayMs: 0,
+      efo: { consumerStatusDelayMs: 0 },
+      limits: { controlPlaneCallsPerSecond: { RegisterStreamConsumer: false } },
+    });
+    const client = local.createClient();
+    const streamName = uniqueStreamName('registerAtLimit');
+    await local.createStream(streamName, 1);
+    const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    for (let i = 0; i < 20; i += 1) {
+      await client.send(
+        new RegisterStreamConsumerCommand({
+          StreamARN: summary.StreamDescriptionSummary?.StreamARN,
+          ConsumerName: `other-${i}`,
+        }),
+      );
+    }
+    const counter = countRegistrations(client);
+    const events: ConsumerEvent[] = [];
+    const started = Date.now();
+    const error = await registration(client, streamName, 20_000, events)
+      .ensure()
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    // Was: RetryLimitExceededError after the whole activationTimeoutMs.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(error).toBeInstanceOf(StreamConsumerLimitError);
+    const limited = error as StreamConsumerLimitError;
+    expect(limited.retriable).toBe(false);
+    expect(limited).toMatchObject({ consumer: 'app', limit: 20, consumerCount: 20 });
+    expect(limited.context).toMatchObject({ streamName });
+    expect((limited.cause as Error).name).toBe('LimitExceededException');
+    expect(limited.message).toBe(
+      `stream ${streamName} has 20 registered consumers, its limit of 20: RegisterStreamConsumer ` +
+        'for app refused with LimitExceededException, and no retry succeeds until a consumer is ' +
+        'deregistered. Deregister a consumer no application uses (aws kinesis ' +
+        'list-stream-consumers --stream-arn ARN, then aws kinesis deregister-stream-consumer), or ' +
+        'read as one this application already registered (enhancedFanOut.consumerName or ' +
+        'consumerArn; two applications reading as one consumer take its subscriptions from each other)',
+    );
+    expect(counter.calls).toBe(1);
+    expect(events.filter((event) => event.type === 'error-retried')).toEqual([]);
+    client.destroy();
+  });
+
+  it('a consumerArn not found fails at once, not retriable, saying it does not exist', async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 0, efo: { consumerStatusDelayMs: 0 } });
+    const client = local.createClient();
+    const streamName = uniqueStreamName('registerArnGone');
+    await local.createStream(streamName, 1);
+    const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    const consumerArn = `${summary.StreamDescriptionSummary?.StreamARN ?? ''}/consumer/gone:1700000000`;
+    const started = Date.now();
+    const error = await new StreamConsumerRegistration({
+      client,
+      address: parseStreamAddress(streamName),
+      fanOut: { consumerArn, silenceTimeoutMs: 35_000, activationTimeoutMs: 60_000, deregisterOnStop: false },
+      scheduler: asyncScheduler,
+      backoff: { baseMs: 50, capMs: 1000, retryLimit: 5, random: () => 0.5 },
+      onEvent: () => undefined,
+    })
+      .ensure()
+      .then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error).toBeInstanceOf(StreamConsumerNotActiveError);
+    const gone = error as StreamConsumerNotActiveError;
+    expect(gone).toMatchObject({ status: 'not found', consumer: consumerArn, waitedMs: 0 });
+    // Was: retriable, and "does not exist after N ms" once the call took a millisecond.
+    expect(gone.retriable).toBe(false);
+    expect(gone.message).toBe(
+      `stream consumer ${consumerArn} of stream ${streamName} does not exist (status not found: ` +
+        'deregistered, or its stream deleted); an ARN names one registration: register a new one ' +
+        '(its consumerArn changes) or give enhancedFanOut.consumerName to have it registered',
+    );
     client.destroy();
   });
 

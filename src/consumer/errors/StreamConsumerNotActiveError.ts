@@ -4,8 +4,8 @@ import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
  * The stream consumer (enhanced fan-out) did not become ACTIVE within `activationTimeoutMs`
  * after it was registered or found, or is gone (status `not found`: deregistered, or with its
  * stream; `waitedMs` 0 when found gone while reading). Retriable (the same consumer may start
- * later), except for a `consumerArn` whose consumer is DELETING (`retriable` false): an ARN names
- * one registration, which never turns ACTIVE again.
+ * later), except for a `consumerArn` whose consumer is DELETING or not found (`retriable`
+ * false): an ARN names one registration, which never turns ACTIVE again.
  */
 export class StreamConsumerNotActiveError extends RxjsKinesisError {
   readonly consumer: string;
@@ -43,7 +43,11 @@ function describe(
   // Found gone at once or after a wait, it reads the same (no "not ACTIVE after 0 ms").
   if (status === 'not found') {
     const after = waitedMs === 0 ? '' : ` after ${waitedMs} ms`;
-    return `${which} does not exist${after} (status not found: deregistered, or its stream deleted)`;
+    const gone = `${which} does not exist${after} (status not found: deregistered, or its stream deleted)`;
+    return retriable
+      ? gone
+      : `${gone}; an ARN names one registration: register a new one (its consumerArn changes) or ` +
+          'give enhancedFanOut.consumerName to have it registered';
   }
   if (status === 'DELETING' && !retriable)
     return (
