@@ -1,9 +1,10 @@
 // An event whose shard lease is lost after it was read but before its handlers were called (while
 // its message was decoded, or while the processing start hook ran) is not handled here: no
 // handler is called, nothing is dead-lettered, no checkpoint is written (the shard's next owner
-// reads it again).
+// reads it again). A method Nest reaches after a waiting step of its own (a guard) is still called
+// when the loss comes during that step, its signal already aborted (as the README says).
 import 'reflect-metadata';
-import { Controller } from '@nestjs/common';
+import { Controller, UseGuards, type CanActivate } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, type ConsumerDeserializer } from '@nestjs/microservices';
 import { MemoryCheckpointer, type ConsumerEvent, type KinesisConsumerObservable } from 'rxjs-kinesis';
 import {
@@ -18,6 +19,19 @@ jest.setTimeout(120_000);
 const WAIT_MS = 60_000;
 
 const harness = useNestHarness();
+
+/** When set, the guard of the test's controller waits at this gate (a step of Nest's own). */
+let guardGate: Gate | undefined;
+
+class GatedGuard implements CanActivate {
+  async canActivate(): Promise<boolean> {
+    if (guardGate !== undefined) {
+      guardGate.entered = true;
+      await guardGate.opened;
+    }
+    return true;
+  }
+}
 
 /** What a run saw: handler calls, dead letters, hook calls, consumer events. */
 interface Seen {
@@ -44,6 +58,7 @@ async function loseLeaseAt(
   const checkpointer = new MemoryCheckpointer({ leaseDurationMs: 3000, now: () => Date.now() + skew });
   const seen: Seen = { calls: [], deadLetters: [], events: [], ends: 0 };
   @Controller()
+  @UseGuards(GatedGuard)
   class WorkController {
     @EventPattern('work')
     work(@Payload() data: { n: number }, @Ctx() context: KinesisContext): void {
@@ -124,6 +139,19 @@ describe('a lease lost before the handlers were called', () => {
     expect(hooks).toBe(0);
     expect(seen.deadLetters).toEqual([]);
     expect(seen.checkpointer.snapshot()).toEqual([]);
+  });
+
+  it("while a guard of Nest's ran: the method is still called, its signal aborted", async () => {
+    const gate = new Gate();
+    guardGate = gate;
+    try {
+      const seen = await loseLeaseAt('nest-lost-guard', gate, () => undefined);
+      expect(seen.calls.map((call) => call.n)).toContain(0);
+      expect(seen.calls.find((call) => call.n === 0)?.reason).toBeInstanceOf(Error);
+      expect(seen.checkpointer.snapshot()).toEqual([]);
+    } finally {
+      guardGate = undefined;
+    }
   });
 
   it('an undecodable message whose lease was lost while it was decoded is not dead-lettered', async () => {

@@ -1,3 +1,4 @@
+import { isRetriableRedisError } from './isRetriableRedisError.js';
 import type { RedisClient } from './RedisClient.js';
 
 /**
@@ -9,16 +10,22 @@ import type { RedisClient } from './RedisClient.js';
  * would hold its shard under a token nobody has. Held here instead, the call sends nothing until
  * the client is ready, and whoever ends the wait (its signals) knows nothing was sent.
  *
- * A client in `wait` (`lazyConnect`, never used) is connected, as its first command would do; a
- * client without an offline queue (`enableOfflineQueue: false`) or one ended for good is not
- * waited for (its commands fail at once, as they always did). However many calls wait, the client
- * carries one 'ready' and one 'end' listener of this checkpointer, removed when none waits.
+ * While calls wait, one PING (harmless whenever it lands) stands in the offline queue for them,
+ * which also connects a client in `wait` (`lazyConnect`, never used), as their first command would
+ * do: the client fails it as it would have failed theirs, so a failure that is no outage (a wrong
+ * password's WRONGPASS, which ioredis answers by flushing the queue) ends the waits at once with
+ * that error, as it ended their commands before. A client without an offline queue
+ * (`enableOfflineQueue: false`) or one ended for good is not waited for (its commands fail at
+ * once, as they always did). However many calls wait, the client carries one 'ready' and one 'end'
+ * listener of this checkpointer, removed when none waits, and one PING at a time.
  */
 export class GivenClientReadiness {
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Set<(failure?: unknown) => void>();
   private readonly wake = (): void => {
     for (const waiter of [...this.waiters]) waiter();
   };
+  /** The PING standing in the offline queue for the waiting calls, if any. */
+  private probing = false;
 
   private constructor(private readonly client: EventedClient) {}
 
@@ -37,7 +44,8 @@ export class GivenClientReadiness {
 
   /**
    * Resolves once the client is ready to send a command at once (or will never be: ended, or
-   * without an offline queue); rejects with the reason of the first of `signals` to abort.
+   * without an offline queue); rejects with the reason of the first of `signals` to abort, or with
+   * the client's failure that is no outage (see probe).
    */
   until(signals: readonly (AbortSignal | undefined)[]): Promise<void> {
     if (!this.mustWait()) return Promise.resolve();
@@ -55,8 +63,9 @@ export class GivenClientReadiness {
         if (error === undefined) resolve();
         else reject(error);
       };
-      const waiter = (): void => {
-        if (!this.mustWait()) settle();
+      const waiter = (failure?: unknown): void => {
+        if (failure !== undefined) settle(failure);
+        else if (!this.mustWait()) settle();
       };
       const onAbort = (event: Event): void => settle((event.target as AbortSignal).reason);
       for (const signal of watched) signal.addEventListener('abort', onAbort, { once: true });
@@ -65,9 +74,33 @@ export class GivenClientReadiness {
         this.client.on('end', this.wake);
       }
       this.waiters.add(waiter);
+      this.probe();
+    });
+  }
+
+  /**
+   * Queues one PING for the waiting calls (none when one is queued already): a failure that is
+   * no outage ends their waits with it; after a transient one (the client's `maxRetriesPerRequest`
+   * reached) the next call to wait queues the next PING.
+   */
+  private probe(): void {
+    if (this.probing) return;
+    const ping = this.client.ping;
+    if (typeof ping !== 'function') {
       // What the client's first command would do; its outcome shows as 'ready' or 'end'.
       if (this.client.status === 'wait') this.client.connect().catch(() => undefined);
-    });
+      return;
+    }
+    this.probing = true;
+    const done = (failure?: unknown): void => {
+      this.probing = false;
+      if (failure !== undefined && !isRetriableRedisError(failure))
+        for (const waiter of [...this.waiters]) waiter(failure);
+    };
+    ping.call(this.client).then(
+      () => done(),
+      (error: unknown) => done(error),
+    );
   }
 
   /**
@@ -95,4 +128,5 @@ interface EventedClient {
   on(event: 'ready' | 'end', listener: () => void): unknown;
   off(event: 'ready' | 'end', listener: () => void): unknown;
   connect(): Promise<unknown>;
+  ping?(): Promise<unknown>;
 }

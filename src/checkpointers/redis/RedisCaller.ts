@@ -92,11 +92,12 @@ export class RedisCaller {
             sentOn = connection.current;
             try {
               const result = await run();
-              connection.served();
+              connection.served(operation === 'heartbeat');
               if (operation === 'heartbeat') this.replicas.wrote(); // a heartbeat always writes
               return result;
             } catch (error) {
               if (isReadOnlyReply(error)) {
+                connection.answeredReadOnly();
                 const client = connection.client;
                 const explained = await this.replicas.explain(
                   error,

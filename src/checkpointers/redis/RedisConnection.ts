@@ -3,15 +3,12 @@ import type { ConnectionOptions } from 'node:tls';
 import { Redis } from './loadIoredis.js';
 import type { ErrorContext } from '../../errors/RxjsKinesisError.js';
 import type { Logger } from '../../logging/Logger.js';
-import { writeLog } from '../../logging/writeLog.js';
 import { MAX_TIMER_MS } from '../../kinesis/callDeadline.js';
 import { RedisTlsError } from './errors/RedisTlsError.js';
 import { forwardClock } from './forwardClock.js';
+import { OutageWarnings } from './OutageWarnings.js';
 import { isCertificateError } from './isCertificateError.js';
 import type { RedisClient } from './RedisClient.js';
-
-/** At most one 'Redis connection failing' warning per this many ms. */
-const WARN_INTERVAL_MS = 60_000;
 
 export interface RedisConnectionSettings {
   /** `redis://` or `rediss://` URL. */
@@ -46,18 +43,8 @@ export class RedisConnection {
   readonly address: string;
   private lastError: Error | undefined;
   private closed = false;
-  /** When 'Redis connection failing' was last logged, and the outages since left unsaid. */
-  private warnedAt: number | undefined;
-  private outagesNotWarned = 0;
-  /** A call was served since the last warning (see served). */
-  private servedSinceWarning = false;
-  /**
-   * Whether the next 'ready' is logged ('connected to Redis'): the first one, and the first after
-   * each outage warned of. A server that fails each connection soon after it is made (a replica
-   * answering READONLY, dropped each time) would otherwise log one at each retry.
-   */
-  private logNextReady = true;
-  private readonly now: () => number;
+  /** 'Redis connection failing' (at most once a minute within one outage), 'connected to Redis'. */
+  private readonly warnings: OutageWarnings;
   /** Counts the connections that became ready: which one a call was sent on. */
   private readyCount = 0;
   /** Drops a connection attempt that is not ready within connectTimeoutMs. */
@@ -77,7 +64,7 @@ export class RedisConnection {
     this.address = addressOf(settings.url);
     this.connectTimeoutMs = settings.connectTimeoutMs;
     // A step back of the clock counts as no time passing (it would silence the next warnings).
-    this.now = forwardClock(settings.now ?? Date.now);
+    this.warnings = new OutageWarnings(this.address, settings.logger, forwardClock(settings.now ?? Date.now));
     this.tls = /^rediss:/i.test(settings.url);
     this.client = new Redis(settings.url, {
       ...(settings.tls !== undefined ? { tls: { ...settings.tls } } : {}),
@@ -94,10 +81,9 @@ export class RedisConnection {
       disconnectTimeout: 0,
     });
     // Connection errors surface through the calls that fail; keep ioredis from logging them.
-    const logger = settings.logger;
     this.client.on('error', (error: Error) => {
       // The first error after being connected (or the first ever): an outage starts.
-      if (this.lastError === undefined) this.warnOutage(error, logger);
+      if (this.lastError === undefined) this.warnings.failing(error);
       this.lastError = error;
       this.notify({ kind: 'error', error });
     });
@@ -108,8 +94,7 @@ export class RedisConnection {
       this.readyCount += 1;
       clearTimeout(this.handshake);
       this.lastError = undefined;
-      if (this.logNextReady) writeLog(logger, 'info', 'connected to Redis', { address: this.address });
-      this.logNextReady = false;
+      this.warnings.connected();
       this.notify({ kind: 'ready' });
     });
     this.client.on('end', () => {
@@ -118,37 +103,14 @@ export class RedisConnection {
     });
   }
 
-  /**
-   * Warns of an outage at most once per WARN_INTERVAL_MS while Redis has not served a call since
-   * the last warning: a server that fails every connection soon after it is made (a replica
-   * answering READONLY, dropped each time) would warn at each retry. A call served in between
-   * (see served) ends the outage, and the next one is warned of at once. The next warning counts
-   * the connection failures left unsaid (`outagesNotWarned`); the connection after a warning is
-   * logged, the ones after failures left unsaid are not.
-   */
-  private warnOutage(error: Error, logger: Logger | undefined): void {
-    const at = this.now();
-    if (this.warnedAt !== undefined && !this.servedSinceWarning && at - this.warnedAt < WARN_INTERVAL_MS) {
-      this.outagesNotWarned += 1;
-      return;
-    }
-    writeLog(logger, 'warn', 'Redis connection failing', {
-      address: this.address,
-      error,
-      ...(this.outagesNotWarned > 0 ? { outagesNotWarned: this.outagesNotWarned } : {}),
-    });
-    this.warnedAt = at;
-    this.servedSinceWarning = false;
-    this.outagesNotWarned = 0;
-    this.logNextReady = true;
+  /** A call was answered on the connection; `wrote`: a heartbeat (see OutageWarnings.served). */
+  served(wrote: boolean): void {
+    this.warnings.served(wrote);
   }
 
-  /**
-   * A call was answered on the connection (not with READONLY): Redis is back, and the outage
-   * warned of is over; the next one is a new outage, warned of at once.
-   */
-  served(): void {
-    this.servedSinceWarning = true;
+  /** The connection's server answered READONLY (see OutageWarnings.answeredReadOnly). */
+  answeredReadOnly(): void {
+    this.warnings.answeredReadOnly();
   }
 
   private notify(event: ConnectionEvent): void {

@@ -187,6 +187,61 @@ it('logs "connected to Redis" once, not at each reconnect to a replica', async (
   }
 });
 
+it('warns once a minute of a replica loop also when the replica answers the reads between', async () => {
+  const logger = new CaptureLogger();
+  const checkpointer = new RedisCheckpointer({
+    redis: url(),
+    name: 'replica-loop-reads',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: 60_000,
+    retry: { baseMs: 10, capMs: 20, retryLimit: 3 },
+    logger,
+  });
+  try {
+    // A consumer's round: a read (a replica answers it), then a heartbeat (READONLY: dropped).
+    for (let round = 0; round < 5; round += 1) {
+      await expect(checkpointer.getCheckpoint('orders', 'shardId-000000000000')).resolves.toBeUndefined();
+      expect(await failure(checkpointer.heartbeat('orders', 'worker-1'))).toBeInstanceOf(
+        RedisUnavailableError,
+      );
+    }
+    // Still the one outage of a server that is a replica: one warning, one connection logged after it.
+    expect(logger.messages('warn').filter((message) => message === 'Redis connection failing')).toHaveLength(
+      1,
+    );
+    expect(logger.messages('info').filter((message) => message === 'connected to Redis')).toHaveLength(2);
+  } finally {
+    await checkpointer.close();
+  }
+});
+
+it('warns at once of a failover after the server took a heartbeat, within a minute of a warning', async () => {
+  const logger = new CaptureLogger();
+  const checkpointer = new RedisCheckpointer({
+    redis: url(),
+    name: 'replica-then-primary',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: 600_000,
+    retry: { baseMs: 10, capMs: 20, retryLimit: 3 },
+    // The clock stands still: everything below is within a minute of the first warning.
+    now: () => Date.UTC(2026, 0, 1),
+    logger,
+  });
+  const warnings = () => logger.messages('warn').filter((message) => message === 'Redis connection failing');
+  try {
+    expect(await failure(checkpointer.heartbeat('orders', 'worker-1'))).toBeInstanceOf(RedisUnavailableError);
+    expect(warnings()).toHaveLength(1);
+    await admin.call('REPLICAOF', 'NO', 'ONE');
+    await expect(checkpointer.heartbeat('orders', 'worker-1')).resolves.toEqual(expect.any(Number));
+    // A primary that took a heartbeat is demoted: a new outage.
+    await admin.call('REPLICAOF', '127.0.0.1', String(primary.port));
+    expect(await failure(checkpointer.heartbeat('orders', 'worker-1'))).toBeInstanceOf(RedisUnavailableError);
+    expect(warnings()).toHaveLength(2);
+  } finally {
+    await checkpointer.close();
+  }
+});
+
 it('counts the replica spell and the warning interval on the injected clock', async () => {
   const clock = { ms: Date.UTC(2026, 0, 1) };
   const logger = new CaptureLogger();
