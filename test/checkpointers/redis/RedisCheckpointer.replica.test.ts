@@ -27,7 +27,9 @@ jest.setTimeout(60_000);
 
 // Planted in the URL: it must never show in an error.
 const PASSWORD = `replica-pw-${randomUUID()}`;
-const SESSION_MS = 2_000;
+// Its calls' deadline (callTimeout) is half of it: the first call after a promotion reconnects and
+// loads the scripts, which takes a loaded 2-core machine more than a second at times.
+const SESSION_MS = 4_000;
 
 let servers: PrimaryAndReplica | undefined;
 let primary: RedisServerProcess;
