@@ -18,6 +18,8 @@
  *      [--only throughput|backlog|capacity] [--case JSON lines] [--contender Producer]
  *      [--shards 1,4,16,64]   (shard counts of the capacity run)
  *      [--isolate]   (each throughput run in a process of its own; see bench/isolatedRun.ts)
+ *      [--window 58000]   (items the `toKinesis()` contender's source keeps unreported; default:
+ *                          what the default queue bounds hold for 4 shards, a little under)
  * Profile one contender: node --cpu-prof --import tsx bench/producer.ts --only throughput \
  *      --case "1 KiB" --contender toKinesis --rounds 1
  * What one contender allocates, collected objects included (V8's sampling heap profiler, one
@@ -49,6 +51,21 @@ import { plainKinesisClient } from './plainKinesisClient.js';
 import { startStandInProcess } from './standInKinesis.js';
 
 const ARGS = process.argv.slice(2);
+if (ARGS.includes('--help') || ARGS.includes('-h')) {
+  process.stdout.write(
+    [
+      'npx tsx bench/producer.ts [--items 100000] [--rounds 3] [--seconds 10] [--json]',
+      '  [--only throughput|backlog|capacity] [--case <text>] [--contender <text>]',
+      '  [--shards 1,4,16,64] [--isolate] [--window <items>] [--heap-sample <file>]',
+      'cases: "~100 B, one record each (JSON)", "~1 KiB, one record each (JSON)",',
+      '  "~100 B aggregated, JSON lines", "~100 B aggregated, KPL" (capacity: "one record each", "KPL")',
+      'contenders: "hand-written loop", "toKinesis()", "toKinesis(), paced", "Producer", "Producer.putAll()"',
+      '--window: items the toKinesis() contender keeps unreported (default: the default queue bounds for 4 shards)',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
 const arg = (name: string, fallback: number): number => {
   const at = ARGS.indexOf(name);
   return at === -1 ? fallback : Number(ARGS[at + 1]);
@@ -67,6 +84,8 @@ const HEAP_SAMPLE = ARGS.includes('--heap-sample') ? ARGS[ARGS.indexOf('--heap-s
 const ISOLATE = ARGS.includes('--isolate');
 const ENDPOINT = ARGS.includes('--endpoint') ? ARGS[ARGS.indexOf('--endpoint') + 1] : undefined;
 const SHARDS = 4;
+/** Items the `toKinesis()` contender's source keeps unreported (--window); default queueWindow(size). */
+const WINDOW = ARGS.includes('--window') ? Number(ARGS[ARGS.indexOf('--window') + 1]) : undefined;
 /** Shard counts of the capacity run (--shards 1,4,16,64). */
 const CAPACITY_SHARDS = ARGS.includes('--shards')
   ? ARGS[ARGS.indexOf('--shards') + 1]!.split(',').map(Number)
@@ -122,7 +141,10 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
       name: '~100 B, one record each (JSON)',
       contenders: [
         ['hand-written loop', () => plainBaseline(plain, 'bench', 100, ITEMS)],
-        ['toKinesis()', () => viaToKinesis(connection, 'bench', jsonProcessor<Item>(compact), 100, ITEMS)],
+        [
+          'toKinesis()',
+          () => viaToKinesis(connection, 'bench', jsonProcessor<Item>(compact), 100, ITEMS, WINDOW),
+        ],
         [
           'toKinesis(), paced',
           () => viaToKinesis(connection, 'bench', jsonProcessor<Item>(compact), 100, ITEMS, CALLS_WINDOW),
@@ -138,7 +160,10 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
       name: '~1 KiB, one record each (JSON)',
       contenders: [
         ['hand-written loop', () => plainBaseline(plain, 'bench', 1024, ITEMS)],
-        ['toKinesis()', () => viaToKinesis(connection, 'bench', jsonProcessor<Item>(compact), 1024, ITEMS)],
+        [
+          'toKinesis()',
+          () => viaToKinesis(connection, 'bench', jsonProcessor<Item>(compact), 1024, ITEMS, WINDOW),
+        ],
         [
           'toKinesis(), paced',
           () => viaToKinesis(connection, 'bench', jsonProcessor<Item>(compact), 1024, ITEMS, CALLS_WINDOW),
@@ -156,7 +181,7 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
         ['hand-written loop', () => linesBaseline(plain, 'bench', 100, ITEMS)],
         [
           'toKinesis()',
-          () => viaToKinesis(connection, 'bench', jsonLineProcessor<Item>(compact), 100, ITEMS),
+          () => viaToKinesis(connection, 'bench', jsonLineProcessor<Item>(compact), 100, ITEMS, WINDOW),
         ],
         ['Producer', () => viaProducer(connection, 'bench', jsonLineProcessor<Item>(compact), 100, ITEMS)],
         [
@@ -169,7 +194,10 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
       name: '~100 B aggregated, KPL',
       contenders: [
         ['hand-written loop', () => kplBaseline(plain, 'bench', 100, ITEMS)],
-        ['toKinesis()', () => viaToKinesis(connection, 'bench', kplJsonProcessor<Item>(compact), 100, ITEMS)],
+        [
+          'toKinesis()',
+          () => viaToKinesis(connection, 'bench', kplJsonProcessor<Item>(compact), 100, ITEMS, WINDOW),
+        ],
         ['Producer', () => viaProducer(connection, 'bench', kplJsonProcessor<Item>(compact), 100, ITEMS)],
         [
           'Producer.putAll()',
@@ -199,6 +227,7 @@ async function throughput(rows: Row[], comparisons: object[]): Promise<void> {
                 String(ITEMS),
                 '--endpoint',
                 server.endpoint,
+                ...(WINDOW === undefined ? [] : ['--window', String(WINDOW)]),
               ]),
             )
           : await measure(work);

@@ -104,6 +104,7 @@ export { LeaseTableMissingError } from './checkpointers/dynamodb/errors/LeaseTab
 export type { LeaseTableMissingDetails } from './checkpointers/dynamodb/errors/LeaseTableMissingError.js';
 export { LeaseTableNotActiveError } from './checkpointers/dynamodb/errors/LeaseTableNotActiveError.js';
 export { LeaseTablePermissionError } from './checkpointers/dynamodb/errors/LeaseTablePermissionError.js';
+export { LeaseTableQuotaError } from './checkpointers/dynamodb/errors/LeaseTableQuotaError.js';
 export { DEFAULT_CHECKPOINTER_NAME, type CheckpointerInput } from './checkpointers/toCheckpointer.js';
 export {
   type LeaseCoordinator,

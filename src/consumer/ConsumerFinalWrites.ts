@@ -37,7 +37,10 @@ export interface FinalWritesParts {
 export class ConsumerFinalWrites {
   private readonly fence: CheckpointerFence<Checkpointer>;
   private cut = false;
-  /** Ends the deregistration's call and waits when the final writes run out of time. */
+  /**
+   * Ends the deregistration's call and waits, and the group leave's retries, when the final
+   * writes run out of time.
+   */
   private readonly deregistering = new AbortController();
 
   constructor(
@@ -67,7 +70,7 @@ export class ConsumerFinalWrites {
       () => assignment.stop(),
       () => shards.stopAll(),
       () => leases.releaseAll((shardId) => assignment.requesterOf(shardId)),
-      () => assignment.leave(),
+      () => assignment.leave(this.deregistering.signal),
       () => this.deregister(registration),
       () => cleanup?.stop(),
     ];

@@ -115,8 +115,8 @@ export class KinesisConsumer {
       lineageOf: (shardId) => this.directory.lineageOf(shardId),
       health: { ok: () => this.checkpointerOk(), failed: (error) => this.checkpointerFailed(error) },
       onEvent: this.emitEvent,
-      onLost: (shardId) => {
-        this.shards.readings.get(shardId)?.leaseLost();
+      onLost: (shardId, error) => {
+        this.shards.readings.get(shardId)?.leaseLost(error);
         this.assignment.trigger();
       },
     });

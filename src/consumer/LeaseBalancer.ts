@@ -3,6 +3,7 @@ import type { LeaseCoordinator, LeaseSnapshot } from '../checkpointers/LeaseCoor
 import { planLeaseBalance, type LeaseBalancePlan } from '../checkpointers/planLeaseBalance.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import { HandoffDeadlines } from './HandoffDeadlines.js';
+import { leaveGroupRetried } from './LeaseBalancerLeave.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { LeaseManager } from './LeaseManager.js';
 import type { AssignmentHost, ShardAssignment } from './ShardAssignment.js';
@@ -49,6 +50,8 @@ export class LeaseBalancer implements ShardAssignment {
   private failures = 0;
   /** A heartbeat of this worker has been answered: it may have an item in the group to leave. */
   private joined = false;
+  /** When (scheduler time) the last answered heartbeat runs out: leaving is retried until then. */
+  private liveUntil = -Infinity;
   /** Aborted by stop(): tells the coordinator to end a heartbeat that still waits (see stop()). */
   private stopping = new AbortController();
   private lastRebalance = '';
@@ -116,24 +119,30 @@ export class LeaseBalancer implements ShardAssignment {
    * Leaves the group (after the leases were released), then withdraws the handoff requests this
    * worker made and the reservations owners made for it: a lease released for a worker that left
    * would otherwise stay unread until the reservation ran out. Leaving first, so no owner reserves
-   * a lease for it afterwards (a release reserves only for a live requester). Never rejects.
+   * a lease for it afterwards (a release reserves only for a live requester). A failed leave is
+   * retried with back-off while this worker's last heartbeat lasts (see leaveGroupRetried), until
+   * `signal` aborts (the stop's final writes ran out of time: the wait under way ends with it).
+   * Never rejects.
    */
-  async leave(): Promise<void> {
-    const { coordinator, streamName, workerId } = this.options;
-    let operation = 'leaveGroup';
+  async leave(signal?: AbortSignal): Promise<void> {
+    const { coordinator, streamName, workerId, onEvent } = this.options;
+    // No heartbeat answered: no item of this worker is known to leave (one that lands later
+    // is judged gone one failover time after, as a stopped worker's is).
+    if (this.joined) {
+      const liveUntil = this.liveUntil;
+      const left = await leaveGroupRetried({ ...this.options, liveUntil, signal });
+      if (!left) return;
+    }
     try {
-      // No heartbeat answered: no item of this worker is known to leave (one that lands later
-      // is judged gone one failover time after, as a stopped worker's is).
-      if (this.joined) await coordinator.leaveGroup(streamName, workerId);
-      operation = 'cancelHandoff';
       for (const shardId of [...this.requested]) {
+        if (signal?.aborted === true) return;
         await coordinator.cancelHandoff(streamName, shardId, workerId);
         this.requested.delete(shardId);
       }
     } catch (error) {
-      this.options.onEvent({
+      onEvent({
         type: 'error-retried',
-        operation,
+        operation: 'cancelHandoff',
         error: classifyError(error),
         attempt: 1,
         delayMs: 0,
@@ -148,16 +157,22 @@ export class LeaseBalancer implements ShardAssignment {
     const signal = this.stopping.signal;
     try {
       const cap = this.options.maxShardConsumers;
-      await coordinator.heartbeat(
+      const expiresAt = await coordinator.heartbeat(
         streamName,
         workerId,
         cap < Number.MAX_SAFE_INTEGER ? { maxShardConsumers: cap, signal } : { signal },
       );
       this.joined = true;
+      // How long this heartbeat keeps the worker live (leaving is retried until then): the lease
+      // duration from its send, or, once a snapshot tells the coordinator's clock, its expiry.
+      const liveBefore = this.liveUntil;
+      this.liveUntil = Math.max(liveBefore, startedAt + coordinator.leaseDurationMs);
       if (!this.running) return;
       operation = 'leaseSnapshot';
       const sentAt = this.options.scheduler.now();
       const snapshot = await coordinator.leaseSnapshot(streamName);
+      if (Number.isFinite(expiresAt))
+        this.liveUntil = Math.max(liveBefore, sentAt + (expiresAt - snapshot.now));
       if (!this.running) return;
       this.snapshot = snapshot;
       this.handoffs.observe(snapshot, sentAt);

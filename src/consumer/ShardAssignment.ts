@@ -17,8 +17,11 @@ export interface ShardAssignment {
   stop(): Promise<void>;
   /** Who should get a shard this worker holds when it stops (a pending handoff), if anyone. */
   requesterOf(shardId: string): string | undefined;
-  /** After the leases were released: leave the group, if any. Never rejects. */
-  leave(): Promise<void>;
+  /**
+   * After the leases were released: leave the group, if any. `signal` aborts when the stop's final
+   * writes ran out of time: a retry's wait ends then. Never rejects.
+   */
+  leave(signal?: AbortSignal): Promise<void>;
 }
 
 /** What an assignment needs from the consumer. */

@@ -18,6 +18,7 @@ import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { SubscriptionTakenOverError } from './errors/SubscriptionTakenOverError.js';
 import type { ReadingSource, ReadingSourceParams } from './ReadingSource.js';
 import type { ShardCounters } from './ShardCounters.js';
+import { readingAbortReason } from './readingAbortReason.js';
 import type { RecordsPage } from './ShardReader.js';
 
 /** Wait before a failed SHARD_END write is tried again. */
@@ -59,7 +60,7 @@ export class ShardReading extends ShardReadingLink {
     });
   }
 
-  /** Fires when the reading ends before its records could be committed (lost, handed over, stopped). */
+  /** Fires when the reading ends before its records were committed (readingAbortReason: why). */
   get signal(): AbortSignal {
     return this.controller.signal;
   }
@@ -196,15 +197,15 @@ export class ShardReading extends ShardReadingLink {
     if (this.current === 'reading') this.stopSource();
   }
 
-  /** The lease is gone: stop at once, never write again. */
-  leaseLost(): void {
+  /** The lease is gone (`error`: what said so): stop at once, never write again. */
+  leaseLost(error?: unknown): void {
     if (!this.live) return;
     this.host.leases.drop(this.shardId, this.token);
     // A position finished but not written (e.g. the store was unreachable) is kept for the next
     // time this worker holds the shard: it writes it before reading again.
     if (!this.distrusted && this.progress.dirty && this.progress.committable !== undefined)
       this.host.onUnwritten(this.shardId, this.progress.committable);
-    this.finish('lost');
+    this.finish('lost', error);
     // Records still in the pipeline are still in memory: they keep their budget a while.
     this.settlement.hold(this.host.timer, this.host.checkpointer.leaseDurationMs);
   }
@@ -287,7 +288,7 @@ export class ShardReading extends ShardReadingLink {
     // A lease that ran out: its next owner took the subscription over with the shard.
     if (error instanceof SubscriptionTakenOverError && this.leaseRanOut()) return;
     this.settlement.settle(() => this.progress.clear());
-    this.finish('failed');
+    this.finish('failed', error);
     this.host.onError(error);
   }
 
@@ -328,7 +329,7 @@ export class ShardReading extends ShardReadingLink {
   }
 
   private writeFailed(operation: string, error: unknown): void {
-    if (reportWriteFailure(this.host, this.shardId, this.token, operation, error)) this.leaseLost();
+    if (reportWriteFailure(this.host, this.shardId, this.token, operation, error)) this.leaseLost(error);
   }
 
   private stopSource(): void {
@@ -337,12 +338,12 @@ export class ShardReading extends ShardReadingLink {
     this.cancelRetry();
   }
 
-  private finish(state: 'ended' | 'released' | 'lost' | 'stopped' | 'failed'): void {
+  private finish(state: 'ended' | 'released' | 'lost' | 'stopped' | 'failed', error?: unknown): void {
     this.current = state;
     this.stopSource();
     // A handover's wait to write again (lease lost meanwhile): no timer outlives the reading.
     this.endWriteWait();
-    if (state !== 'ended') this.controller.abort();
+    if (state !== 'ended') this.controller.abort(readingAbortReason(state, error, this.host, this.shardId));
     this.settlement.wakeAll();
     this.host.onFinished(this, this.childShards);
   }

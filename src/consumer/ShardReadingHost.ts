@@ -51,6 +51,8 @@ export type ReadingState =
 /** What a ShardReading needs from the consumer that runs it. */
 export interface ShardReadingHost {
   readonly streamName: string;
+  /** This consumer's worker id (the owner its leases name). */
+  readonly workerId: string;
   readonly checkpointer: Checkpointer;
   readonly leases: LeaseManager;
   readonly gate: InFlightGate;

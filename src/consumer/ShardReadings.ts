@@ -236,6 +236,7 @@ export class ShardReadings implements AssignmentHost {
   private get readingHost(): ShardReadingHost {
     return {
       streamName: this.streamName,
+      workerId: this.options.workerId,
       checkpointer: this.checkpointer,
       leases: this.leases,
       gate: this.config.gate,

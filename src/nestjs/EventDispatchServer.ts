@@ -2,6 +2,7 @@ import type { MessageHandler } from '@nestjs/microservices';
 import {
   asyncScheduler,
   defer,
+  EMPTY,
   finalize,
   lastValueFrom,
   mergeMap,
@@ -9,7 +10,7 @@ import {
   type Observable,
   type SchedulerLike,
 } from 'rxjs';
-import type { KinesisItem } from '../index.js';
+import type { KinesisItem, KinesisRecord } from '../index.js';
 import { HandlerTimeoutError } from './errors/HandlerTimeoutError.js';
 import { HandlerSignal } from './HandlerSignal.js';
 import { describeDeadLetter } from './describeDeadLetter.js';
@@ -44,6 +45,11 @@ export abstract class EventDispatchServer<
   /** The id the processing hooks are called with. */
   abstract override transportId: symbol;
 
+  /** Readings whose lease loss was logged (see skippedOnce). */
+  private readonly leasesGone = new WeakSet<AbortSignal>();
+  /** True once a start hook calling `done()` again was logged. */
+  private doneAgainLogged = false;
+
   protected constructor(private readonly dispatchOptions: DispatchOptions) {
     super();
   }
@@ -51,8 +57,9 @@ export abstract class EventDispatchServer<
   /**
    * Runs the handlers of `item` and resolves with it once it is done with (handled or
    * dead-lettered), or given up by close() (`underWay.gaveUp`), or failed after its lease was
-   * lost (not dead-lettered: the shard's next owner handles it again). Rejects only if
-   * `onDeadLetter` throws.
+   * lost (not dead-lettered: the shard's next owner handles it again). An event whose lease was
+   * lost before its handlers were called (while it was decoded, or the start hook ran) is not
+   * handled: its handlers are not called. Rejects only if `onDeadLetter` throws.
    */
   protected async dispatch(
     item: KinesisItem<unknown>,
@@ -66,9 +73,12 @@ export abstract class EventDispatchServer<
       pattern = packet.pattern === undefined ? undefined : this.getPatternAsString(packet.pattern);
       data = packet.data;
     } catch (error) {
-      await this.deadLetter({ reason: 'undecodable', record: item.record, error });
+      if (!this.skippedIfGone(item))
+        await this.deadLetter({ reason: 'undecodable', record: item.record, error });
       return item;
     }
+    // The lease was lost while the message was decoded: its next owner handles the event.
+    if (this.skippedIfGone(item)) return item;
     const head = pattern === undefined ? null : this.getHandlerByPattern(pattern);
     if (pattern === undefined || head === null) {
       this.logger.warn(`No event handler for pattern ${describePattern(pattern)} (${where}): skipped`);
@@ -95,7 +105,12 @@ export abstract class EventDispatchServer<
             onTimeout: (error: unknown) => signal.abort(error),
           };
         }),
-        (work$) => this.inHooks(work$, context),
+        // The lease lost while the start hook ran: the handlers are not called (the end hook is).
+        (work$) =>
+          this.inHooks(
+            defer(() => (this.skippedIfGone(item) ? EMPTY : work$)),
+            context,
+          ),
         (timeoutMs) =>
           new HandlerTimeoutError(pattern, timeoutMs, {
             streamName: item.record.streamName,
@@ -126,6 +141,26 @@ export abstract class EventDispatchServer<
     return item;
   }
 
+  /**
+   * True (and logged, once per reading) when the lease of the item's shard is gone: its next owner
+   * reads the event again, so it is neither handled nor dead-lettered here.
+   */
+  protected skippedIfGone(item: KinesisItem<unknown>): boolean {
+    if (!leaseGone(item)) return false;
+    this.skippedOnce(item.record);
+    return true;
+  }
+
+  /** Logs the first event of a reading whose lease is gone. */
+  protected skippedOnce(record: Pick<KinesisRecord, 'shardId' | 'abortSignal'>): void {
+    const signal = record.abortSignal;
+    if (signal === undefined || this.leasesGone.has(signal)) return;
+    this.leasesGone.add(signal);
+    this.logger.warn(
+      `Lease of ${record.shardId} lost or handed over: its events not handled yet are left to its next owner`,
+    );
+  }
+
   /** Logs a dead letter and awaits `onDeadLetter` with it. */
   protected async deadLetter(deadLetter: KinesisDeadLetter): Promise<void> {
     this.logger.error(describeDeadLetter(deadLetter));
@@ -153,6 +188,14 @@ export abstract class EventDispatchServer<
     return runInHooks(work$, {
       start: (done) => this.onProcessingStartHook(this.transportId, context, done),
       end: () => this.onProcessingEndHook?.(this.transportId, context),
+      doneAgain: () => {
+        if (this.doneAgainLogged) return;
+        this.doneAgainLogged = true;
+        this.logger.warn(
+          'The processing start hook called done() more than once for an event: the calls after ' +
+            'the first are ignored (the handlers run once)',
+        );
+      },
       lateFailure: (error) =>
         this.logger.error(
           `Processing hook failed after ${describePattern(context.getPattern())}: ${describeForLog(error)}`,

@@ -34,8 +34,8 @@ export class KinesisContext extends BaseRpcContext<[KinesisItem<unknown>, string
    * Fires when this handler should stop: its own timeout passed (the reason is the
    * `HandlerTimeoutError` its event is dead-lettered with; the shard's next event starts), or this
    * worker stopped reading the event's shard before the event was checkpointed (the shard's lease
-   * was lost or handed over, and its next owner handles the event again; or the consumer
-   * stopped), or `app.close()` gave the handler up at `closeTimeoutMs` (an `AbortedError`). Each
+   * was lost or handed over, and its next owner handles the event again: a `LeaseLostError`; or
+   * the consumer stopped: an `AbortedError`), or `app.close()` gave the handler up at `closeTimeoutMs` (an `AbortedError`). Each
    * handler of an event has its own: another handler's timeout does not fire it. A long handler
    * can check `aborted` before a side effect and give up.
    */

@@ -24,7 +24,6 @@ import {
   type ConsumerEvent,
   type KinesisConsumerObservable,
   type KinesisItem,
-  type KinesisRecord,
 } from '../index.js';
 import { NestUsageError } from './errors/NestUsageError.js';
 import { EventDispatchServer, leaseGone } from './EventDispatchServer.js';
@@ -84,8 +83,6 @@ export class KinesisTransportStrategy
   private underWay = new HandlersUnderWay();
   /** What close() names if its final writes overrun their deadline. */
   private finalWrites = new FinalWrites();
-  /** Readings whose lease loss was logged (see skippedOnce). */
-  private readonly leasesGone = new WeakSet<AbortSignal>();
   private closing = false;
   /** Settles a listen() still waiting for the shards to be listed. */
   private pendingStart: ((error?: unknown) => void) | undefined;
@@ -302,16 +299,6 @@ export class KinesisTransportStrategy
       tap(() => event.done()),
       ignoreElements(),
       takeUntil(underWay.givenUp$),
-    );
-  }
-
-  /** Logs the first event of a reading whose lease is gone (see handle). */
-  private skippedOnce(record: Pick<KinesisRecord, 'shardId' | 'abortSignal'>): void {
-    const signal = record.abortSignal;
-    if (signal === undefined || this.leasesGone.has(signal)) return;
-    this.leasesGone.add(signal);
-    this.logger.warn(
-      `Lease of ${record.shardId} lost or handed over: its events not handled yet are left to its next owner`,
     );
   }
 }

@@ -8,6 +8,8 @@ export interface HandlerHooks {
   readonly end: () => void;
   /** A start hook that rejected after the handler finished: the event stands as handled. */
   readonly lateFailure: (error: unknown) => void;
+  /** A start hook that called `done` again: that call changed nothing. */
+  readonly doneAgain: () => void;
 }
 
 /**
@@ -15,47 +17,53 @@ export interface HandlerHooks {
  * the server's processing hooks; completes (emitting nothing) when `work$` does. Unsubscribing
  * (a timeout, a close that gives up) unsubscribes `work$`. A start hook that throws or rejects
  * before the work finished, or an end hook that throws, fails the event (never an unhandled
- * rejection).
+ * rejection). `done` runs the work once: a later call returns the first call's Promise (and tells
+ * `doneAgain`), it does not run the handlers again.
  */
 export function runInHooks(work$: Observable<never>, hooks: HandlerHooks): Observable<never> {
   return new Observable<never>((subscriber) => {
     let inner: Subscription | undefined;
     let active = true;
     const fail = (error: unknown): void => subscriber.error(error);
-    const started: unknown = hooks.start(
-      () =>
-        new Promise<void>((done) => {
-          if (!active) {
+    let running: Promise<void> | undefined;
+    const started: unknown = hooks.start(() => {
+      if (running !== undefined) {
+        hooks.doneAgain();
+        return running;
+      }
+      running = new Promise<void>((done) => {
+        if (!active) {
+          done();
+          return;
+        }
+        let ended = false;
+        const end = (): unknown => {
+          if (ended) return undefined;
+          ended = true;
+          try {
+            hooks.end();
+            return undefined;
+          } catch (error) {
+            return error ?? new Error('onProcessingEndHook threw');
+          } finally {
             done();
-            return;
           }
-          let ended = false;
-          const end = (): unknown => {
-            if (ended) return undefined;
-            ended = true;
-            try {
-              hooks.end();
-              return undefined;
-            } catch (error) {
-              return error ?? new Error('onProcessingEndHook threw');
-            } finally {
-              done();
-            }
-          };
-          inner = work$.subscribe({
-            error: (error: unknown) => {
-              end();
-              fail(error);
-            },
-            complete: () => {
-              const hookError = end();
-              if (hookError === undefined) subscriber.complete();
-              else fail(hookError);
-            },
-          });
-          inner.add(end);
-        }),
-    );
+        };
+        inner = work$.subscribe({
+          error: (error: unknown) => {
+            end();
+            fail(error);
+          },
+          complete: () => {
+            const hookError = end();
+            if (hookError === undefined) subscriber.complete();
+            else fail(hookError);
+          },
+        });
+        inner.add(end);
+      });
+      return running;
+    });
     if (started instanceof Promise) {
       started.catch((error: unknown) => {
         if (subscriber.closed) hooks.lateFailure(error);

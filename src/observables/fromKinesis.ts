@@ -27,10 +27,11 @@ export interface KinesisConsumerObservable extends Observable<KinesisRecord> {
   /** A snapshot of the running consumer (or of the last run). */
   stats(): ConsumerStats;
   /**
-   * Resolves once the current (or last) run has stopped: final checkpoints written, leases
-   * released, group left, client closed (or, past `finalWritesTimeoutMs`, without what was left:
-   * see the final-writes-timeout event). Called while a run is still going (e.g. from a
-   * `complete` callback after take(n)), it waits for that run's stop.
+   * Resolves once the current (or last) run, and every run before it, has stopped: final
+   * checkpoints written, leases released, group left, client closed (or, past
+   * `finalWritesTimeoutMs`, without what was left: see the final-writes-timeout event). Called
+   * while a run is still going (e.g. from a `complete` callback after take(n)), it waits for
+   * that run's stop.
    */
   stopped(): Promise<void>;
 }
@@ -69,6 +70,13 @@ export function fromKinesis(
   let own: MemoryCheckpointer | undefined;
   let trackedBefore = false;
   /**
+   * Resolves once every run started so far has stopped. A new run starts only after it, not only
+   * after the run before it: a run unsubscribed while it still waited for an earlier one to stop
+   * stops at once, and the run after it must still wait for that earlier one (its last
+   * checkpoints, its lease releases, its leaving the group). stopped() answers with it too.
+   */
+  let allStopped: Promise<void> = Promise.resolve();
+  /**
    * What a run hands to observe(): of a tracked run, records without a tracking handle, marked so
    * that checkpoint() names observe() when given one (an untracked run's are its subscribers' own).
    */
@@ -100,7 +108,7 @@ export function fromKinesis(
       if (sink?.checkpointer !== undefined) lent = sink.checkpointer;
       const checkpointer: Checkpointer = resolved.checkpointer ?? lent ?? (own ??= new MemoryCheckpointer());
       trackedBefore ||= sink !== undefined;
-      const previous = current?.stopped ?? Promise.resolve();
+      const previous = allStopped;
       const tracked = resolved.checkpointer !== undefined || trackedBefore || !resolved.ackOnEmit;
       current = new KinesisConsumer({
         options: resolved,
@@ -115,6 +123,7 @@ export function fromKinesis(
         ...(internals.subscriber === undefined ? {} : { subscriber: internals.subscriber }),
       });
       engine = current;
+      allStopped = Promise.all([previous, current.stopped]).then(() => undefined);
       ledgerId = current.addSubscriber(subscriber, sink, previous);
     } else {
       ledgerId = current.addSubscriber(subscriber, sink, Promise.resolve());
@@ -138,6 +147,6 @@ export function fromKinesis(
         inFlightBytes: 0,
         shards: [],
       },
-    stopped: (): Promise<void> => engine?.stopped ?? Promise.resolve(),
+    stopped: (): Promise<void> => allStopped,
   });
 }

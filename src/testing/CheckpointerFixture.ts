@@ -24,6 +24,15 @@ export interface CheckpointerFixture {
    */
   failStore?(): Promise<void>;
   /**
+   * Makes the store stop answering (requests wait, they do not fail) until the function it
+   * resolves to is called, which lets them through again. Called before any other call of the
+   * test, on the fixture's fresh checkpointer. Declares that the checkpointer, a LeaseCoordinator,
+   * honours `HeartbeatOptions.signal` (optional for implementations): a heartbeat that waits so
+   * before it writes (e.g. for its table's set-up) ends, rejecting, when the signal aborts, and
+   * nothing of it is written later. Without it that test makes no call (its name says so).
+   */
+  holdStore?(): Promise<() => Promise<void>>;
+  /**
    * How many timers the checkpointer still has on a scheduler of the fixture's (an injected
    * scheduler, fake timers), which Node's own timers do not show. The suite expects 0 once the
    * checkpointer is closed and `cleanup` ran. Node's own timers and handles the checkpointer

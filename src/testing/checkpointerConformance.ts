@@ -5,6 +5,7 @@ import { conformanceClose } from './conformanceClose.js';
 import { conformanceCoordination } from './conformanceCoordination.js';
 import { conformanceForgetShards } from './conformanceForgetShards.js';
 import { conformanceHandoffs } from './conformanceHandoffs.js';
+import { conformanceHeartbeatSignal } from './conformanceHeartbeatSignal.js';
 import { conformanceLeases } from './conformanceLeases.js';
 import { conformanceListLeases } from './conformanceListLeases.js';
 import { conformanceStoreErrors } from './conformanceStoreErrors.js';
@@ -56,6 +57,7 @@ export function describeCheckpointerConformance(
     conformanceInstances(s);
     conformanceHandoffs(s);
     conformanceCoordination(s);
+    conformanceHeartbeatSignal(s);
     conformanceStoreErrors(s);
   });
 }

@@ -1,7 +1,13 @@
 // Leaving the group withdraws the handoff requests this worker made: an owner that released a
 // shard for it meanwhile reserved the lease for it, and nobody would read the shard until that
 // reservation ran out.
+import { asyncScheduler } from 'rxjs';
+import { DynamoDBRequestError } from '../../src/checkpointers/dynamodb/errors/DynamoDBRequestError.js';
+import { CheckpointerClosedError } from '../../src/checkpointers/errors/CheckpointerClosedError.js';
 import type { LeaseSnapshot } from '../../src/checkpointers/LeaseCoordinator.js';
+import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
+import { LeaseBalancer } from '../../src/consumer/LeaseBalancer.js';
+import { LeaseManager } from '../../src/consumer/LeaseManager.js';
 import {
   FAKE_STREAM,
   FAKE_WORKER,
@@ -96,4 +102,128 @@ test('a request withdrawn by a pass, or a shard acquired, is not withdrawn again
   await leases.releaseAll();
   await balancer.leave();
   expect(cancelHandoff).not.toHaveBeenCalled();
+});
+
+describe('a leave that fails (a store hiccup at shutdown)', () => {
+  const hiccup = () =>
+    new DynamoDBRequestError({
+      operation: 'DeleteItem',
+      tableName: 'group-workers',
+      attempts: 1,
+      retriable: true,
+      cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+    });
+
+  /** A balancer whose heartbeat keeps it live for `liveMs` from the snapshot's `now`. */
+  function leaving(leaveGroup: jest.Mock, liveMs = 60_000) {
+    const events: ConsumerEvent[] = [];
+    const coordinator = fakeCoordinator({
+      heartbeat: jest.fn(async () => 1000 + liveMs),
+      leaseSnapshot: jest.fn(async () => BUSY),
+      requestHandoff: jest.fn(async () => ({
+        status: 'requested' as const,
+        owner: 'other',
+        deadline: 61_000,
+      })),
+      leaveGroup,
+    });
+    const leases = new LeaseManager({
+      checkpointer: coordinator,
+      coordinator,
+      streamName: FAKE_STREAM,
+      workerId: FAKE_WORKER,
+      scheduler: asyncScheduler,
+      onEvent: () => undefined,
+      onLost: () => undefined,
+    });
+    const balancer = new LeaseBalancer({
+      coordinator,
+      streamName: FAKE_STREAM,
+      workerId: FAKE_WORKER,
+      scheduler: asyncScheduler,
+      maxShardConsumers: Number.MAX_SAFE_INTEGER,
+      takeoverGraceMs: 0,
+      leases,
+      host: fakeHost(),
+      onEvent: (event) => void events.push(event),
+    });
+    const retried = () =>
+      events.flatMap((event) =>
+        event.type === 'error-retried' && event.operation === 'leaveGroup'
+          ? [{ attempt: event.attempt, retried: event.delayMs > 0 }]
+          : [],
+      );
+    return { coordinator, balancer, events, retried };
+  }
+
+  async function joined(balancer: LeaseBalancer, coordinator: { requestHandoff: unknown }) {
+    balancer.start();
+    await untilCalled(coordinator.requestHandoff as jest.Mock);
+    await balancer.stop();
+  }
+
+  afterEach(() => jest.restoreAllMocks());
+
+  it('is retried with back-off until it goes through, then the requests are withdrawn', async () => {
+    const leaveGroup = jest
+      .fn(async () => undefined)
+      .mockRejectedValueOnce(hiccup())
+      .mockRejectedValueOnce(hiccup());
+    const { coordinator, balancer, retried } = leaving(leaveGroup);
+    await joined(balancer, coordinator);
+    await balancer.leave();
+    expect(leaveGroup).toHaveBeenCalledTimes(3);
+    expect(retried()).toEqual([
+      { attempt: 1, retried: true },
+      { attempt: 2, retried: true },
+    ]);
+    expect(coordinator.cancelHandoff).toHaveBeenCalledWith(FAKE_STREAM, 's0', FAKE_WORKER);
+  });
+
+  it('is not retried past the heartbeat that keeps the worker live (the group counts it gone then)', async () => {
+    const leaveGroup = jest.fn(async () => {
+      throw hiccup();
+    });
+    const { coordinator, balancer, retried } = leaving(leaveGroup, 400);
+    await joined(balancer, coordinator);
+    const startedAt = Date.now();
+    await balancer.leave();
+    expect(Date.now() - startedAt).toBeLessThan(400 + 1000);
+    const reports = retried();
+    expect(reports.length).toBeGreaterThan(1);
+    expect(reports.at(-1)).toEqual({ attempt: reports.length, retried: false });
+    expect(leaveGroup).toHaveBeenCalledTimes(reports.length);
+    expect(coordinator.cancelHandoff).not.toHaveBeenCalled();
+  });
+
+  it('is not retried after a failure no retry mends', async () => {
+    const leaveGroup = jest.fn(async () => {
+      throw new CheckpointerClosedError('fake', 'leave the group');
+    });
+    const { coordinator, balancer, retried } = leaving(leaveGroup);
+    await joined(balancer, coordinator);
+    await balancer.leave();
+    expect(retried()).toEqual([{ attempt: 1, retried: false }]);
+  });
+
+  it('ends its wait at once, its timer cancelled, when the stop runs out of time (signal)', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(0.99);
+    const stop = new AbortController();
+    const leaveGroup = jest.fn(async () => {
+      // The stop's deadline passes while the first retry waits (about 100 ms).
+      setTimeout(() => stop.abort(), 10);
+      throw hiccup();
+    });
+    const { coordinator, balancer, retried } = leaving(leaveGroup);
+    await joined(balancer, coordinator);
+    const schedule = jest.spyOn(asyncScheduler, 'schedule');
+    await balancer.leave(stop.signal);
+    expect(leaveGroup).toHaveBeenCalledTimes(1);
+    expect(retried()).toEqual([{ attempt: 1, retried: true }]);
+    // The back-off timer was cancelled with the wait: nothing of the leave is left scheduled.
+    const timers = schedule.mock.results.map((result) => result.value as { closed: boolean });
+    expect(timers.length).toBeGreaterThan(0);
+    for (const timer of timers) expect(timer.closed).toBe(true);
+    expect(coordinator.cancelHandoff).not.toHaveBeenCalled();
+  });
 });

@@ -10,6 +10,7 @@ import type { ReadingSourceParams } from '../../src/consumer/ReadingSource.js';
 import type { LedgerLink } from '../../src/consumer/RecordTracking.js';
 import { newShardCounters } from '../../src/consumer/ShardCounters.js';
 import { ShardReading } from '../../src/consumer/ShardReading.js';
+import { AbortedError } from '../../src/kinesis/errors/AbortedError.js';
 import { RequestTimeoutError } from '../../src/kinesis/errors/RequestTimeoutError.js';
 
 const STREAM = 'orders';
@@ -51,6 +52,7 @@ async function setUp() {
     lease.token,
     {
       streamName: STREAM,
+      workerId: 'w1',
       checkpointer,
       leases,
       gate,
@@ -367,4 +369,41 @@ test('commits asked for while a write is under way wait as one write of the late
   await Promise.all([first, ...queued]);
   expect(written).toEqual([{ sequenceNumber: '1' }, { sequenceNumber: '1000' }]);
   await t.cleanUp();
+});
+
+test("the records' abortSignal fires with a reason that tells why: LeaseLostError for a lost or handed-over lease, AbortedError for a stop, the error that failed the reading", async () => {
+  const where = { context: { streamName: STREAM, shardId: SHARD }, retriable: false };
+  // Lost, with the error that said so: that error.
+  const lost = await setUp();
+  const error = new LeaseLostError({
+    streamName: STREAM,
+    shardId: SHARD,
+    expectedOwner: 'w1',
+    actualOwner: 'w2',
+  });
+  lost.reading.leaseLost(error);
+  expect(lost.reading.signal.reason).toBe(error);
+  // Lost without one (its deadline found passed): a LeaseLostError naming this worker.
+  const expired = await setUp();
+  expired.reading.leaseLost();
+  expect(expired.reading.signal.reason).toBeInstanceOf(LeaseLostError);
+  expect(expired.reading.signal.reason).toMatchObject({ ...where, expectedOwner: 'w1' });
+  // Handed over: the lease is another worker's (or free) now.
+  const handed = await setUp();
+  await handed.reading.handOver('w2', 60_000);
+  expect(handed.reading.state).toBe('released');
+  expect(handed.reading.signal.reason).toBeInstanceOf(LeaseLostError);
+  expect(handed.reading.signal.reason).toMatchObject(where);
+  // The consumer stopped reading the shard.
+  const stopped = await setUp();
+  await stopped.reading.stop();
+  expect(stopped.reading.signal.reason).toBeInstanceOf(AbortedError);
+  expect(stopped.reading.signal.reason).toMatchObject(where);
+  // The source failed: the error the consumer fails with.
+  const failed = await setUp();
+  const failure = new RequestTimeoutError('request timed out');
+  failed.callbacks()?.onError(failure);
+  expect(failed.reading.state).toBe('failed');
+  expect(failed.reading.signal.reason).toBe(failure);
+  for (const t of [lost, expired, handed, stopped, failed]) await t.cleanUp();
 });

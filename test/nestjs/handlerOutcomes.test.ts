@@ -5,6 +5,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
 import { Observable, of, throwError } from 'rxjs';
 import {
+  LeaseLostError,
   MemoryCheckpointer,
   type ConsumerEvent,
   type DeliveredReport,
@@ -296,8 +297,12 @@ describe('handler outcomes', () => {
     // The handler under way finishes (it cannot be stopped; its signal tells it); no other runs,
     // its failure is not given up (the next owner handles the event again), nothing is written.
     expect(abortedWhenDone).toBe(true);
-    // The reading's reason (not a timeout's): the lease is gone.
-    expect(reasonWhenDone).toMatchObject({ name: 'AbortError' });
+    // The reading's reason (not a timeout's): the lease is gone, a LeaseLostError naming the shard.
+    expect(reasonWhenDone).toBeInstanceOf(LeaseLostError);
+    expect(reasonWhenDone).toMatchObject({
+      retriable: false,
+      context: { streamName, shardId: reports[0]!.shardId },
+    });
     expect(calls).toEqual([{ n: 0, aborted: false }]);
     expect(deadLetters).toEqual([]);
     expect(checkpointer.snapshot()).toEqual([]);

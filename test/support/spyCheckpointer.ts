@@ -18,6 +18,8 @@ export interface SpyCheckpointerHooks {
   readonly beforeAcquire?: (shardId: string) => Promise<void>;
   /** Called before renewLease() is passed on; a rejection is returned to the consumer instead. */
   readonly beforeRenew?: (lease: Lease) => Promise<void>;
+  /** Awaited before releaseLease() is passed on. */
+  readonly beforeRelease?: (lease: Lease) => Promise<void>;
 }
 
 export class SpyCheckpointer implements Checkpointer {
@@ -61,7 +63,9 @@ export class SpyCheckpointer implements Checkpointer {
 
   releaseLease(lease: Lease): Promise<void> {
     this.releaseCalls += 1;
-    return this.inner.releaseLease(lease);
+    const before = this.hooks.beforeRelease;
+    if (before === undefined) return this.inner.releaseLease(lease);
+    return before(lease).then(() => this.inner.releaseLease(lease));
   }
 
   checkpoint(lease: Lease, position: CheckpointPosition): Promise<boolean> {

@@ -6,6 +6,9 @@ import { createServer, connect, type AddressInfo, type Server, type Socket } fro
 export class Relay {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  /** The client sides, paused while the relay holds traffic (see hold()). */
+  private readonly clients = new Set<Socket>();
+  private holding = false;
   port = 0;
 
   constructor(private readonly upstream: URL) {}
@@ -22,13 +25,29 @@ export class Relay {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => undefined);
       }
+      this.clients.add(client);
+      client.on('close', () => this.clients.delete(client));
       client.pipe(upstream).pipe(client);
+      if (this.holding) client.pause();
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
     await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
     this.port = (server.address() as AddressInfo).port;
     this.server = server;
+  }
+
+  /**
+   * Holds what clients send (connections stay open, nothing reaches the server, nothing fails)
+   * until the returned function is called.
+   */
+  hold(): () => void {
+    this.holding = true;
+    for (const client of this.clients) client.pause();
+    return () => {
+      this.holding = false;
+      for (const client of this.clients) client.resume();
+    };
   }
 
   async down(): Promise<void> {

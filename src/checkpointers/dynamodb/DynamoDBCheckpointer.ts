@@ -91,7 +91,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
       sleep: userSleep === undefined ? (ms, signal) => sleep(ms, signal) : (ms) => userSleep(ms),
       ...(this.options.logger !== undefined ? { logger: this.options.logger } : {}),
     };
-    const identities = new TableIdentities(sdk, policy);
+    const identities = new TableIdentities(sdk, policy, this.closing.signal);
     const store = new LeaseItemStore(sdk, policy, this.options.keyingFor, new KnownLeaseItems(identities));
     const observations = new LeaseObservations(this.leaseDurationMs);
     this.context = {
@@ -277,7 +277,7 @@ export class DynamoDBCheckpointer implements LeaseCoordinator {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.closing.abort(new CheckpointerClosedError(this.name, 'wait for its table to be created'));
+    this.closing.abort(new CheckpointerClosedError(this.name, 'wait for its table to be created or checked'));
     await Promise.allSettled([...this.inFlight]);
     // A take whose answer was lost may have given this process a lease nobody knows of: release it.
     await releaseLostTakes(this.context);

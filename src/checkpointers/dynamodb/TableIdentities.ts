@@ -18,7 +18,8 @@ export function creationTimeOf(
  * deleted and created again by someone else between two calls has another one. Before an item this
  * checkpointer knew is taken to be gone (see KnownLeaseItems), confirm() checks the table is still
  * the one it knew: one DescribeTable per table at a time, shared by every caller meanwhile, within
- * the call's `callTimeout`.
+ * the call's `callTimeout`. One still waiting for its answer at close() is aborted then (its
+ * deadline timer cleared): its callers fail with the checkpointer's CheckpointerClosedError.
  */
 export class TableIdentities {
   private readonly created = new Map<string, number>();
@@ -29,6 +30,8 @@ export class TableIdentities {
   constructor(
     private readonly sdk: DynamoDBModule,
     private readonly policy: DynamoDBCallPolicy,
+    /** Aborted by close(): ends a DescribeTable under way. */
+    private readonly closing?: AbortSignal,
   ) {}
 
   /** Remembers the creation time of a table found ACTIVE, the first time only. */
@@ -56,7 +59,7 @@ export class TableIdentities {
   private async check(tableName: string, streamName: string, known: number): Promise<void> {
     // A table gone fails as deleted (callDynamoDB: ResourceNotFoundException).
     const answer = await callDynamoDB<{ Table?: { CreationDateTime?: unknown } }>(
-      this.policy,
+      this.closing === undefined ? this.policy : { ...this.policy, signal: this.closing },
       { operation: 'DescribeTable', tableName, context: { streamName } },
       () => new this.sdk.DescribeTableCommand({ TableName: tableName }),
     );

@@ -4,6 +4,8 @@ import { callDynamoDB, type DynamoDBCallPolicy } from './callDynamoDB.js';
 import { LeaseTableKeyError } from './errors/LeaseTableKeyError.js';
 import { LeaseTableMissingError } from './errors/LeaseTableMissingError.js';
 import { LeaseTableNotActiveError } from './errors/LeaseTableNotActiveError.js';
+import { LeaseTableQuotaError } from './errors/LeaseTableQuotaError.js';
+import { isTableQuotaExceeded } from './isTableQuotaExceeded.js';
 import { KCL } from './kclLeaseItem.js';
 import { creationTimeOf } from './TableIdentities.js';
 import type { DynamoDBModule } from './loadDynamoDB.js';
@@ -35,7 +37,8 @@ function named(error: unknown, name: string): boolean {
 /**
  * Makes sure a table exists and is ACTIVE or UPDATING: creates it (hash key `hashKey`, default `leaseKey`, of type S,
  * on-demand billing, as the KCL does) when `create`, else fails with LeaseTableMissingError; an
- * existing table keyed otherwise fails with LeaseTableKeyError. A table being deleted is waited for
+ * existing table keyed otherwise fails with LeaseTableKeyError, a creation refused for the
+ * account's table quota with LeaseTableQuotaError. A table being deleted is waited for
  * and, once gone, created again (or LeaseTableMissingError).
  * The whole of it, requests and waits for the table to become ACTIVE, takes at most
  * TABLE_ACTIVE_WAIT_MS (or `policy.callTimeout` when longer; each request at most `callTimeout`),
@@ -78,6 +81,9 @@ export async function ensureLeaseTable(
   const createTable = async () => {
     closing?.throwIfAborted();
     // ResourceInUseException: another worker created it meanwhile (or a retry's first attempt did).
+    // LimitExceededException for the account's table quota: no retry helps (LeaseTableQuotaError);
+    // for too many table operations at once, retried as throttling is.
+    let refused: unknown;
     const created = await untilClosed(
       callDynamoDB<boolean>(
         budget(),
@@ -89,10 +95,26 @@ export async function ensureLeaseTable(
             KeySchema: [{ AttributeName: hashKey, KeyType: 'HASH' }],
             BillingMode: 'PAY_PER_REQUEST',
           }),
-        (error) => (named(error, 'ResourceInUseException') ? { handled: true, value: false } : undefined),
+        (error) => {
+          if (named(error, 'ResourceInUseException')) return { handled: true, value: false };
+          if (!isTableQuotaExceeded(error)) return undefined;
+          refused = error;
+          return { handled: true, value: false };
+        },
       ),
       closing,
     );
+    if (refused !== undefined) {
+      const region = await clientRegion(policy.client);
+      const failure = new LeaseTableQuotaError(tableName, streamName, { hashKey, region, cause: refused });
+      // Our wording only: DynamoDB's message is the error's cause.
+      writeLog(policy.logger, 'error', 'DynamoDB table quota reached: table not created', {
+        tableName,
+        streamName,
+        ...(region === undefined ? {} : { region }),
+      });
+      throw failure;
+    }
     if (created !== false)
       writeLog(policy.logger, 'info', 'created DynamoDB table', { tableName, streamName, hashKey });
   };

@@ -5,6 +5,7 @@ import { CheckpointerClosedError } from '../errors/CheckpointerClosedError.js';
 import type { RedisClient } from './RedisClient.js';
 import type { ResolvedRedisCheckpointerOptions } from './RedisCheckpointerOptions.js';
 import { RedisConnection } from './RedisConnection.js';
+import { GivenClientReadiness } from './GivenClientReadiness.js';
 import { RedisReplicaError } from './errors/RedisReplicaError.js';
 import { type AskRole, isReadOnlyReply, ReplicaCheck } from './ReplicaCheck.js';
 import { forwardClock } from './forwardClock.js';
@@ -29,6 +30,8 @@ export class RedisCaller {
   private readonly inFlight = new Set<Promise<unknown>>();
   /** How long the server has been a replica (READONLY), to tell a failover from a misconfiguration. */
   private readonly replicas: ReplicaCheck;
+  /** For a given client: holds calls until it is connected (never into its offline queue). */
+  private readonly readiness: GivenClientReadiness | undefined;
 
   constructor(private readonly options: ResolvedRedisCheckpointerOptions) {
     this.replicas = new ReplicaCheck(options.sessionTimeoutMs, options.now);
@@ -45,6 +48,7 @@ export class RedisCaller {
       this.redis = options.redis;
       this.connection = undefined;
     }
+    this.readiness = this.connection === undefined ? GivenClientReadiness.of(this.redis) : undefined;
   }
 
   /** Whether close() was called. */
@@ -71,9 +75,11 @@ export class RedisCaller {
     const started = now();
     // The connection the last attempt was sent on, dropped if that attempt is abandoned unanswered.
     let sentOn: number | undefined;
+    // Aborted when the call gives up at callTimeout: an attempt still waiting to send stops.
+    const abandoned = new AbortController();
     const attempt =
       connection === undefined
-        ? this.givenClientAttempt(operation, context, run, signal)
+        ? this.givenClientAttempt(operation, context, run, signal, abandoned.signal)
         : async () => {
             sentOn = undefined;
             try {
@@ -86,6 +92,7 @@ export class RedisCaller {
             sentOn = connection.current;
             try {
               const result = await run();
+              connection.served();
               if (operation === 'heartbeat') this.replicas.wrote(); // a heartbeat always writes
               return result;
             } catch (error) {
@@ -113,12 +120,16 @@ export class RedisCaller {
       timeoutMs,
       now,
       timeoutReason: (ms) =>
-        connection?.downReason() ?? new Error(`no reply from Redis within ${ms} ms (callTimeout)`),
-      onAbandon: () =>
+        connection?.downReason() ??
+        this.readiness?.notConnected(ms) ??
+        new Error(`no reply from Redis within ${ms} ms (callTimeout)`),
+      onAbandon: () => {
+        abandoned.abort();
         connection?.abandon(
           sentOn,
           new Error(`no reply from Redis at ${connection.address} within ${timeoutMs} ms`),
-        ),
+        );
+      },
       ...(this.options.sleep !== undefined ? { sleep: this.options.sleep } : {}),
       stopped: () =>
         this.closed
@@ -155,21 +166,33 @@ export class RedisCaller {
   }
 
   /**
-   * An attempt on the client the user gave: it is not dropped or reconfigured after a READONLY
-   * (how it reconnects is the user's), but ROLE is asked on it as on a connection opened from a
-   * URL (not on a Cluster, which routes ROLE to any node).
+   * An attempt on the client the user gave: sent once the client is connected (see
+   * GivenClientReadiness; a wait the close, the caller's `signal` or `abandoned` ends has sent
+   * nothing); not dropped or reconfigured after a READONLY (how it reconnects is the user's), but
+   * ROLE is asked on it as on a connection opened from a URL (not on a Cluster, which routes ROLE
+   * to any node).
    */
   private givenClientAttempt<T>(
     operation: string,
     context: ErrorContext,
     run: () => Promise<T>,
     signal: AbortSignal | undefined,
+    abandoned: AbortSignal,
   ): () => Promise<T> {
+    const readiness = this.readiness;
+    const send = async (): Promise<T> => {
+      if (readiness !== undefined)
+        await readiness.until([this.closeSignal.signal, abandoned, signal]).catch((error: unknown) => {
+          if (this.closed) throw new CheckpointerClosedError(this.options.name, operation);
+          throw signal?.aborted === true ? signal.reason : error;
+        });
+      return offlineUntil(this.redis, run, signal)();
+    };
     const server = givenServer(this.redis);
-    if (server === undefined) return offlineUntil(this.redis, run, signal);
+    if (server === undefined) return send;
     return async () => {
       try {
-        const result = await offlineUntil(this.redis, run, signal)();
+        const result = await send();
         if (operation === 'heartbeat') this.replicas.wrote(); // a heartbeat always writes
         return result;
       } catch (error) {
@@ -228,9 +251,11 @@ function givenServer(
 }
 
 /**
- * `run` on a client of the caller's own: sent while it is not connected, the command waits in its
- * offline queue, where nothing can take it back; the caller who leaves (`signal`) stops waiting
- * for it then (it may still be written once the client connects).
+ * `run` on a client of the caller's own: sent while it is not connected (a client GivenClientReadiness
+ * cannot watch, or one that lost its connection after the command was written: ioredis sends it
+ * again on its next connection), the command waits in its offline queue, where nothing can take
+ * it back; the caller who leaves (`signal`) stops waiting for it then (it may still be written
+ * once the client connects).
  */
 function offlineUntil<T>(
   redis: RedisClient,

@@ -49,6 +49,8 @@ export class RedisConnection {
   /** When 'Redis connection failing' was last logged, and the outages since left unsaid. */
   private warnedAt: number | undefined;
   private outagesNotWarned = 0;
+  /** A call was served since the last warning (see served). */
+  private servedSinceWarning = false;
   /**
    * Whether the next 'ready' is logged ('connected to Redis'): the first one, and the first after
    * each outage warned of. A server that fails each connection soon after it is made (a replica
@@ -117,14 +119,16 @@ export class RedisConnection {
   }
 
   /**
-   * Warns of an outage at most once per WARN_INTERVAL_MS: a server that fails every connection
-   * soon after it is made (a replica answering READONLY, dropped each time) would warn at each
-   * retry. The next warning counts the outages left unsaid (`outagesNotWarned`); the connection
-   * after a warning is logged, the ones after outages left unsaid are not.
+   * Warns of an outage at most once per WARN_INTERVAL_MS while Redis has not served a call since
+   * the last warning: a server that fails every connection soon after it is made (a replica
+   * answering READONLY, dropped each time) would warn at each retry. A call served in between
+   * (see served) ends the outage, and the next one is warned of at once. The next warning counts
+   * the connection failures left unsaid (`outagesNotWarned`); the connection after a warning is
+   * logged, the ones after failures left unsaid are not.
    */
   private warnOutage(error: Error, logger: Logger | undefined): void {
     const at = this.now();
-    if (this.warnedAt !== undefined && at - this.warnedAt < WARN_INTERVAL_MS) {
+    if (this.warnedAt !== undefined && !this.servedSinceWarning && at - this.warnedAt < WARN_INTERVAL_MS) {
       this.outagesNotWarned += 1;
       return;
     }
@@ -134,8 +138,17 @@ export class RedisConnection {
       ...(this.outagesNotWarned > 0 ? { outagesNotWarned: this.outagesNotWarned } : {}),
     });
     this.warnedAt = at;
+    this.servedSinceWarning = false;
     this.outagesNotWarned = 0;
     this.logNextReady = true;
+  }
+
+  /**
+   * A call was answered on the connection (not with READONLY): Redis is back, and the outage
+   * warned of is over; the next one is a new outage, warned of at once.
+   */
+  served(): void {
+    this.servedSinceWarning = true;
   }
 
   private notify(event: ConnectionEvent): void {

@@ -30,8 +30,9 @@ export class ReplicaCheck {
   /**
    * The error to fail an attempt with after the READONLY reply `error` from the server at
    * `address`, once ROLE was asked with `askRole`: RedisReplicaError, or a retriable Error saying
-   * since when the server has answered as a replica (its cause `error`), or `error` itself when
-   * ROLE says the server is a primary now or could not be asked for a lost connection.
+   * since when the server has answered as a replica (its cause `error`; a failover, or for a
+   * server never seen a primary, a configuration to correct), or `error` itself when ROLE says
+   * the server is a primary now or could not be asked for a lost connection.
    */
   async explain(
     error: Error,
@@ -54,10 +55,18 @@ export class ReplicaCheck {
       return new RedisReplicaError(operation, address, replicaForMs, context, roleRefused);
     const since = this.watch.since;
     if (since === undefined || (role !== 'slave' && role !== 'replica')) return error;
+    const spell = `Redis at ${address} has answered as a replica (READONLY) since ${new Date(since).toISOString()}`;
+    // Never a primary to this checkpointer: no failover of its own to wait for (RedisReplicaError
+    // once the spell lasts boundMs).
+    if (!this.watch.wasPrimary)
+      return new Error(
+        `${spell} and has not taken a write from this checkpointer: point the checkpointer at the ` +
+          'primary (a server that stays a replica fails the calls with RedisReplicaError)',
+        { cause: error },
+      );
     return new Error(
-      `Redis at ${address} has answered as a replica (READONLY) since ` +
-        `${new Date(since).toISOString()}: a failover may still be under way; once it is over, ` +
-        'point the checkpointer at the current primary',
+      `${spell}: a failover may still be under way; once it is over, point the checkpointer at the ` +
+        'current primary',
       { cause: error },
     );
   }

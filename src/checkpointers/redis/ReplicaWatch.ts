@@ -51,6 +51,11 @@ export class ReplicaWatch {
     return this.spellStart;
   }
 
+  /** Whether the server was ever seen a primary (a write went through, or ROLE said master). */
+  get wasPrimary(): boolean {
+    return this.primarySeen;
+  }
+
   /** A write went through: the server is a primary (again). */
   wrote(): void {
     this.primarySeen = true;

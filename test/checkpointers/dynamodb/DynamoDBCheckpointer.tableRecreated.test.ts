@@ -10,6 +10,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { LeaseTableMissingError } from '../../../src/checkpointers/dynamodb/errors/LeaseTableMissingError.js';
+import { CheckpointerClosedError } from '../../../src/checkpointers/errors/CheckpointerClosedError.js';
 import { uniqueTableName } from '../../support/dynamodb.js';
 import { throttled } from '../../support/dynamodbFaultProxy.js';
 import { useDynamoDBFaultProxy } from '../../support/useDynamoDBFaultProxy.js';
@@ -145,5 +146,30 @@ describe('DynamoDBCheckpointer on a lease table deleted and created again by som
     await expect(keeper.listLeases(STREAM)).resolves.toEqual([]);
     await expect(keeper.getCheckpoint(STREAM, shard(0))).resolves.toBeUndefined();
     expect(describes()).toBe(before + 3);
+  });
+
+  it('ends a check under way at close(): its DescribeTable is aborted, not waited for', async () => {
+    const table = uniqueTableName('check-closed');
+    // A request deadline far beyond the test's: close() must not wait for it.
+    const checkpointer = worker(table, { requestTimeout: 60_000, callTimeout: 120_000 });
+    await checkpointer.acquireLease(STREAM, shard(0), 'worker-1');
+    await recreate(table);
+    const held = fixture.proxy.hold('DescribeTable');
+    try {
+      const read = checkpointer.getCheckpoint(STREAM, shard(0)).catch((e: unknown) => e);
+      await held.reached;
+      const startedAt = Date.now();
+      let timer: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([
+        checkpointer.close().then(() => 'closed'),
+        new Promise((resolve) => (timer = setTimeout(resolve, 10_000, 'still waiting'))),
+      ]);
+      clearTimeout(timer);
+      expect(closed).toBe('closed');
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      expect(await read).toBeInstanceOf(CheckpointerClosedError);
+    } finally {
+      await held.release();
+    }
   });
 });

@@ -78,6 +78,39 @@ it('fails with RedisReplicaError on a client of your own that stays a replica; l
   }
 });
 
+it('tells a client of your own whose server was never a primary to point at the primary', async () => {
+  const client = new Redis({ port: replica.port, host: '127.0.0.1', password: PASSWORD, lazyConnect: true });
+  await client.connect();
+  const clock = { ms: Date.UTC(2026, 0, 1) };
+  const checkpointer = new RedisCheckpointer({
+    redis: client,
+    name: 'replica-client-first',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: 600_000,
+    callTimeout: 5_000,
+    retry: { retryLimit: 1 },
+    now: () => clock.ms,
+  });
+  try {
+    // Within its first sessionTimeout: retried, and the error says what to correct.
+    const error = await failure(checkpointer.heartbeat('orders', 'worker-1'));
+    expect(error).toBeInstanceOf(RedisUnavailableError);
+    const message = (error as Error).message;
+    expect(message).toContain(
+      `Redis at 127.0.0.1:${replica.port} has answered as a replica (READONLY) since ` +
+        '2026-01-01T00:00:00.000Z and has not taken a write from this checkpointer: point the ' +
+        'checkpointer at the primary',
+    );
+    expect(message).not.toContain('failover');
+    // The rule is unchanged: a replica for sessionTimeout, never a primary, is RedisReplicaError.
+    clock.ms += 600_000;
+    expect(await failure(checkpointer.heartbeat('orders', 'worker-1'))).toBeInstanceOf(RedisReplicaError);
+  } finally {
+    await checkpointer.close();
+    client.disconnect();
+  }
+});
+
 it('says since when a server that took writes has answered as a replica, up to the consumer', async () => {
   await admin.call('REPLICAOF', 'NO', 'ONE');
   const logger = new CaptureLogger();

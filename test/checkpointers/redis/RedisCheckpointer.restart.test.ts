@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
 import { RedisUnavailableError } from '../../../src/checkpointers/redis/errors/RedisUnavailableError.js';
+import { CaptureLogger } from '../../support/captureLogger.js';
 import { uniqueKeyPrefix } from '../../support/redis.js';
 import { startRedisServer, type RedisServerProcess } from './redisServers.js';
 
@@ -74,5 +75,40 @@ describe('RedisCheckpointer across a Redis restart (AOF on)', () => {
       await server.start();
     }
     expect(await cp.liveWorkers(stream)).toEqual(['worker-a']);
+  }, 60_000);
+
+  it('warns of a new outage after Redis came back, also within a minute of the last warning', async () => {
+    const stream = `stream-${randomUUID()}`;
+    const logger = new CaptureLogger();
+    // The clock stands still: every outage below starts within a minute of the warning before.
+    const cp = new RedisCheckpointer({
+      redis: server.url,
+      name: 'restart-warnings',
+      keyPrefix: uniqueKeyPrefix(),
+      retry: { baseMs: 50, capMs: 100, retryLimit: 2 },
+      now: () => Date.UTC(2026, 0, 1),
+      logger,
+    });
+    opened.push(cp);
+    const warnings = () =>
+      logger.messages('warn').filter((message) => message === 'Redis connection failing');
+    const outage = async (): Promise<void> => {
+      await server.stop();
+      try {
+        await expect(cp.getCheckpoint(stream, SHARD)).rejects.toBeInstanceOf(RedisUnavailableError);
+      } finally {
+        await server.start();
+      }
+    };
+    await cp.heartbeat(stream, 'worker-a');
+    await outage();
+    expect(warnings()).toHaveLength(1);
+    // Retries within one outage fail connection after connection: one warning for them all.
+    await expect(cp.getCheckpoint(stream, SHARD)).resolves.toBeUndefined();
+    await outage();
+    expect(warnings()).toHaveLength(2);
+    // Back: the connection is logged after each warning.
+    await expect(cp.getCheckpoint(stream, SHARD)).resolves.toBeUndefined();
+    expect(logger.messages('info').filter((message) => message === 'connected to Redis')).toHaveLength(3);
   }, 60_000);
 });
