@@ -9,7 +9,7 @@ import type { StreamFacts } from './streamDescription.js';
 import type { StreamModeOperations } from './StreamModeOperations.js';
 import type { StreamMode } from './StreamModes.js';
 import type { StreamRetention } from './StreamRetention.js';
-import { DEFAULT_MAX_RECORD_SIZE_KIB } from './streamModeRequest.js';
+import { DEFAULT_MAX_RECORD_SIZE_KIB, requestedMaxRecordSizeKiB } from './streamModeRequest.js';
 import { isTagMap } from './tagRequests.js';
 import { StreamSettleWatcher } from './StreamSettleWatcher.js';
 import type { JsonObject, UpstreamAnswer } from './UpstreamAnswer.js';
@@ -106,8 +106,8 @@ export class StreamBookkeeping {
       encryption.forget(streamName);
       modes.record(streamName, operation === 'CreateStream' ? createdMode : undefined);
       this.recordSizes.delete(streamName);
-      const size = payload.MaxRecordSizeInKiB;
-      if (operation === 'CreateStream' && typeof size === 'number') this.recordSizes.set(streamName, size);
+      const size = requestedMaxRecordSizeKiB(payload);
+      if (operation === 'CreateStream' && size !== undefined) this.recordSizes.set(streamName, size);
       // CreateStream's Tags (checked before it was passed on) are the stream's from the start:
       // listed while it is CREATING, changed or removed by the tag operations meanwhile.
       if (operation === 'CreateStream' && isTagMap(payload.Tags)) tags.tagStream(streamName, payload.Tags);

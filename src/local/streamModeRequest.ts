@@ -21,14 +21,23 @@ export function requestedStreamMode(payload: JsonObject): StreamMode | undefined
 export const DEFAULT_MAX_RECORD_SIZE_KIB = 1024;
 const MAX_RECORD_SIZE_KIB = 10_240;
 
+/**
+ * CreateStream's `MaxRecordSizeInKiB` as Kinesis reads it (an Integer member: a JSON number with a
+ * fraction is truncated), or undefined when not a number.
+ */
+export function requestedMaxRecordSizeKiB(payload: JsonObject): number | undefined {
+  const size = payload.MaxRecordSizeInKiB;
+  return typeof size === 'number' ? Math.trunc(size) : undefined;
+}
+
 /** CreateStream's `MaxRecordSizeInKiB` (1,024 to 10,240) and `WarmThroughputMiBps` (0 or more). */
 function createStreamRangeRefusal(payload: JsonObject): AwsErrorAnswer | undefined {
-  const size = payload.MaxRecordSizeInKiB;
-  if (typeof size === 'number' && (size < DEFAULT_MAX_RECORD_SIZE_KIB || size > MAX_RECORD_SIZE_KIB)) {
+  const size = requestedMaxRecordSizeKiB(payload);
+  if (size !== undefined && (size < DEFAULT_MAX_RECORD_SIZE_KIB || size > MAX_RECORD_SIZE_KIB)) {
     return rangeRefusal(size, 'maxRecordSizeInKiB', DEFAULT_MAX_RECORD_SIZE_KIB, MAX_RECORD_SIZE_KIB);
   }
-  const warm = payload.WarmThroughputMiBps;
-  if (typeof warm === 'number' && warm < 0) {
+  const warm = typeof payload.WarmThroughputMiBps === 'number' ? Math.trunc(payload.WarmThroughputMiBps) : 0;
+  if (warm < 0) {
     return rangeRefusal(warm, 'warmThroughputMiBps', 0, Number.MAX_SAFE_INTEGER);
   }
   return undefined;

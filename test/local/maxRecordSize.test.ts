@@ -64,6 +64,24 @@ describe('local Kinesis CreateStream MaxRecordSizeInKiB', () => {
     expect(plain.StreamDescriptionSummary?.MaxRecordSizeInKiB).toBe(1024);
   });
 
+  it('takes a fractional size as Kinesis does: truncated to a whole number of KiB', async () => {
+    // Kinesis reads JSON numbers of Integer members truncated (2048.5 is 2048, 10240.9 is 10240).
+    await client.send(
+      new CreateStreamCommand({ StreamName: 'fraction', ShardCount: 1, MaxRecordSizeInKiB: 2048.5 }),
+    );
+    await client.send(
+      new CreateStreamCommand({ StreamName: 'top', ShardCount: 1, MaxRecordSizeInKiB: 10_240.9 }),
+    );
+    await untilActive(client, 'fraction');
+    await untilActive(client, 'top');
+    const fraction = await client.send(new DescribeStreamSummaryCommand({ StreamName: 'fraction' }));
+    expect(fraction.StreamDescriptionSummary?.MaxRecordSizeInKiB).toBe(2048);
+    const top = await client.send(new DescribeStreamSummaryCommand({ StreamName: 'top' }));
+    expect(top.StreamDescriptionSummary?.MaxRecordSizeInKiB).toBe(10_240);
+    const under = await refusal({ StreamName: 'under', ShardCount: 1, MaxRecordSizeInKiB: 1023.9 });
+    expect((under as Error).message).toContain("Value '1023' at 'maxRecordSizeInKiB'");
+  });
+
   it('still refuses records over 1 MiB on a stream created for larger ones (not emulated)', async () => {
     const error = await client
       .send(
