@@ -9,8 +9,8 @@
 
 /**
  * `\/` (after one or more backslashes: a JSON text inside another), a JSON `\u00XX` escape of a
- * printable ASCII character, and an HTML character reference to one, by number or by the names
- * of `/`, `+` and `=`.
+ * printable ASCII character (not a space), and an HTML character reference to one, by number or
+ * by the names of `/`, `+` and `=`.
  */
 const ESCAPED_CHARACTER =
   /\\+\/|\\+u00([2-7][0-9a-f])|&#(?:x0*([2-7][0-9a-f])|0*(3[2-9]|[4-9][0-9]|1[01][0-9]|12[0-6]));|&(sol|plus|equals);/gi;
@@ -35,7 +35,8 @@ export function unescapedView(text: string): string | undefined {
             : undefined;
       const character =
         code !== undefined ? String.fromCharCode(code) : name !== undefined ? NAMED[name.toLowerCase()] : '/';
-      if (character === undefined || code === 0x7f) return match;
+      // A space or DEL stays escaped: a view never splits a word the text holds whole.
+      if (character === undefined || code === 0x20 || code === 0x7f) return match;
       changed = true;
       return character;
     },
