@@ -123,15 +123,20 @@ const LONG_WORD_REDACTED = '[redacted: a long word with an @]';
 /**
  * `//user:secret@` where the secret holds a `/` as it is, not escaped (a secret access key pasted
  * into a URL by hand): such a URL does not parse, and the patterns above end the user info at its
- * first `/`, so the key was shown. Taken as user info when the part after the colon reads as an
- * AWS credential.
+ * first `/`, so the key was shown. Taken as user info when a part of it (split at its colons,
+ * escaped or not: `user:key`, `key` alone, `id:key:token`) reads as an AWS credential.
  */
-const USER_INFO_WITH_SLASHES = /\/\/([^\s/?#@:]*):([A-Za-z0-9/+=%]{20,})@/g;
+const USER_INFO_WITH_SLASHES = /\/\/([^\s?#@]{20,})@/g;
+const USER_INFO_PARTS = /:|%(?:25)*3A/i;
+
+function hasCredentialPart(userInfo: string): boolean {
+  return userInfo.includes('/') && userInfo.split(USER_INFO_PARTS).some((part) => looksLikeCredential(part));
+}
 
 function redactWord(word: string): string {
   return word
-    .replace(USER_INFO_WITH_SLASHES, (match, _user: string, secret: string) =>
-      secret.includes('/') && looksLikeCredential(secret) ? '//***@' : match,
+    .replace(USER_INFO_WITH_SLASHES, (match, userInfo: string) =>
+      hasCredentialPart(userInfo) ? '//***@' : match,
     )
     .replace(AUTHORITY_WITH_USER_INFO, (_match, userInfo: string) =>
       userInfo === '' ? '//@' : `//${redactUserInfo(userInfo)}@`,
