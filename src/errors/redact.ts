@@ -154,6 +154,7 @@ function redactErrorFields(
   let count = 0;
   const keys = Reflect.ownKeys(error);
   walk.nodes += Math.floor(keys.length / MAX_KEYS);
+  const secretMessage = credentialMessage(error);
   for (const key of keys) {
     if (typeof key !== 'string') continue;
     if (DROPPED_ERROR_PROPERTIES.has(key) || ++count > MAX_KEYS) {
@@ -184,11 +185,20 @@ function redactErrorFields(
       continue;
     }
     const raw: unknown = descriptor.value;
-    const [safe, counts] = redactErrorField(key, raw, depth, walk);
+    const [safe, counts] = redactErrorField(key, raw, depth, walk, secretMessage);
     if (counts && safe !== raw) changed = true;
     fields.push([key, { ...descriptor, value: safe }]);
   }
   return [fields, changed];
+}
+
+/**
+ * An error's message when it reads as an AWS credential as a whole (`new Error(secretKey)`, a
+ * getter throwing the value it refused): it is hidden as a string cause that reads as one is.
+ */
+function credentialMessage(error: Error): string | undefined {
+  const message: unknown = readDescriptor(error, 'message')?.value;
+  return typeof message === 'string' && looksLikeCredential(message) ? message : undefined;
 }
 
 function readDescriptor(target: object, key: string): PropertyDescriptor | undefined {
@@ -204,9 +214,19 @@ function readDescriptor(target: object, key: string): PropertyDescriptor | undef
  * a class instance (an SDK response) describes itself and is kept unless its name says secret,
  * but a copy made for another reason shows it by class name only.
  */
-function redactErrorField(key: string, raw: unknown, depth: number, walk: Walk): [unknown, boolean] {
-  if (key === 'message' || key === 'stack')
-    return [typeof raw === 'string' ? withoutJsonInput(redactText(raw)) : raw, true];
+function redactErrorField(
+  key: string,
+  raw: unknown,
+  depth: number,
+  walk: Walk,
+  secretMessage: string | undefined,
+): [unknown, boolean] {
+  if (key === 'message' || key === 'stack') {
+    if (typeof raw !== 'string') return [raw, true];
+    // A message that is a credential whole: replaced, and so is its copy in the stack.
+    const shown = secretMessage === undefined ? raw : raw.split(secretMessage).join(REDACTED);
+    return [withoutJsonInput(redactText(shown)), true];
+  }
   if (raw === undefined || raw === null) return [raw, true];
   if (key === 'cause') return [redactCause(raw, depth + 1, walk), true];
   try {

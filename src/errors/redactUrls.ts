@@ -2,6 +2,7 @@
 
 import { looksLikeCredential, redactQuotedCredentials } from './credentialShapes.js';
 import { redactArnsIn } from './redactArn.js';
+import { unescapedView } from './escapedTextView.js';
 import { redactEncodedQueries } from './redactEncodedQueries.js';
 import { redactSecurityTokenHeaders } from './redactSecurityTokenHeaders.js';
 import { splitSecret } from './secretEnd.js';
@@ -50,7 +51,9 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * a quoted value that reads as an AWS credential (see redactQuotedCredentials), and any part of
  * an ARN that does (see redactArnCredentials: a stream ARN given with a token glued on), and the
  * session token AWS echoes in its answer to a signature it cannot match (redactSecurityTokenHeaders),
- * and the secret query values of a URL escaped inside another one (redactEncodedQueries).
+ * and the secret query values of a URL escaped inside another one (redactEncodedQueries). A text
+ * whose JSON or HTML escapes (`\/`, `\u002F`, `&#x2F;`) hide such a secret's characters is
+ * redacted, and shown, with them undone (see unescapedView).
  *
  * A URL's user info holds no whitespace, so each whitespace-delimited word holding an `@` is
  * redacted on its own, and a word longer than LONG_WORD is replaced whole: the patterns try every
@@ -58,6 +61,17 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * took time quadratic in its length.
  */
 export function redactText(text: string): string {
+  // A text whose JSON or HTML escapes hide a secret's characters (see unescapedView) is shown
+  // with them undone when that hides anything: a secret is never shown in part.
+  const view = unescapedView(text);
+  if (view !== undefined) {
+    const redacted = redactPlainText(view);
+    if (redacted !== view) return redacted;
+  }
+  return redactPlainText(text);
+}
+
+function redactPlainText(text: string): string {
   const tokens = redactSecurityTokenHeaders(text, REDACTED);
   return redactEncodedQueries(
     redactUserInfoIn(redactQuotedCredentials(redactArnsIn(tokens, REDACTED), REDACTED)),
@@ -109,15 +123,20 @@ const LONG_WORD_REDACTED = '[redacted: a long word with an @]';
 /**
  * `//user:secret@` where the secret holds a `/` as it is, not escaped (a secret access key pasted
  * into a URL by hand): such a URL does not parse, and the patterns above end the user info at its
- * first `/`, so the key was shown. Taken as user info when the part after the colon reads as an
- * AWS credential.
+ * first `/`, so the key was shown. Taken as user info when a part of it (split at its colons,
+ * escaped or not: `user:key`, `key` alone, `id:key:token`) reads as an AWS credential.
  */
-const USER_INFO_WITH_SLASHES = /\/\/([^\s/?#@:]*):([A-Za-z0-9/+=%]{20,})@/g;
+const USER_INFO_WITH_SLASHES = /\/\/([^\s?#@]{20,})@/g;
+const USER_INFO_PARTS = /:|%(?:25)*3A/i;
+
+function hasCredentialPart(userInfo: string): boolean {
+  return userInfo.includes('/') && userInfo.split(USER_INFO_PARTS).some((part) => looksLikeCredential(part));
+}
 
 function redactWord(word: string): string {
   return word
-    .replace(USER_INFO_WITH_SLASHES, (match, _user: string, secret: string) =>
-      secret.includes('/') && looksLikeCredential(secret) ? '//***@' : match,
+    .replace(USER_INFO_WITH_SLASHES, (match, userInfo: string) =>
+      hasCredentialPart(userInfo) ? '//***@' : match,
     )
     .replace(AUTHORITY_WITH_USER_INFO, (_match, userInfo: string) =>
       userInfo === '' ? '//@' : `//${redactUserInfo(userInfo)}@`,

@@ -1,4 +1,6 @@
+import { looksLikeCredential } from '../errors/credentialShapes.js';
 import { describeThrown } from '../errors/describeThrown.js';
+import { REDACTED } from '../errors/secretNames.js';
 import { RxjsKinesisError, type ErrorContext } from '../errors/RxjsKinesisError.js';
 import { AbortedError } from './errors/AbortedError.js';
 import { AccessDeniedError } from './errors/AccessDeniedError.js';
@@ -193,6 +195,8 @@ function readFacts(error: unknown): ErrorFacts {
   if (error instanceof Error) message = error.message;
   else if (typeof error === 'string') message = error;
   else message = stringField(error, 'message') ?? String(error);
+  // A message that is an AWS credential whole (a credentials provider rejecting with the key).
+  if (looksLikeCredential(message)) message = REDACTED;
   let name = stringField(error, 'name');
   let code = stringField(error, 'code') ?? stringField(error, 'Code');
   if (name === 'AggregateError' && code !== undefined) {
