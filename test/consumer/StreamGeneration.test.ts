@@ -11,21 +11,20 @@ import { resolveConsumerOptions } from '../../src/consumer/resolveConsumerOption
 import { ShardListingCalls } from '../../src/consumer/ShardListingCalls.js';
 import type { Logger } from '../../src/logging/Logger.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
+import { FrozenDescribeBudget } from '../support/frozenDescribeBudget.js';
 import { until } from '../support/streamRecords.js';
 
 jest.setTimeout(60_000);
 
-/** The local server's rate windows: frozen while `frozenAt` is set. */
-let frozenAt: number | undefined;
-let skew = 0;
-const clock = (): number => frozenAt ?? Date.now() + skew;
+/** The local server's rate windows, frozen while a used-up budget must stay so. */
+const budget = new FrozenDescribeBudget();
 
 let kinesis: TestKinesis;
 let admin: KinesisClient;
 beforeAll(async () => {
   kinesis = await startTestKinesis({
     limits: { controlPlaneCallsPerSecond: { DescribeStreamSummary: 1 } },
-    clock,
+    clock: budget.clock,
   });
   admin = kinesis.createClient();
 });
@@ -33,27 +32,6 @@ afterAll(async () => {
   admin.destroy();
   await kinesis.close();
 });
-
-/** Freezes the rate windows and spends the DescribeStreamSummary budget. */
-async function useUpDescribeBudget(streamName: string): Promise<void> {
-  frozenAt = clock();
-  for (let i = 0; i < 5; i += 1) {
-    try {
-      await admin.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-    } catch (error) {
-      if ((error as Error).name === 'LimitExceededException') return;
-      throw error;
-    }
-  }
-  throw new Error('the DescribeStreamSummary budget was not used up');
-}
-
-/** Lets the rate windows move again, a second on from where they stood. */
-function thaw(): void {
-  if (frozenAt === undefined) return;
-  skew = frozenAt + 1000 - Date.now();
-  frozenAt = undefined;
-}
 
 function recorder(): { logger: Logger; warnings: string[] } {
   const warnings: string[] = [];
@@ -95,7 +73,7 @@ test('a question throttled more than 5 times in a row is asked again until answe
   const options = { streamName, client, expoBackoff: 20, expoBackoffLimit: 20, logger };
   const calls = new ShardListingCalls(client, resolveConsumerOptions(options));
   try {
-    await useUpDescribeBudget(streamName);
+    await budget.useUp(admin, streamName);
     const throttledBefore = kinesis.stats!.throttledControlPlaneCalls;
     const listing = calls.list();
     await until(
@@ -103,7 +81,7 @@ test('a question throttled more than 5 times in a row is asked again until answe
       'throttled 10 times',
       15_000,
     );
-    thaw();
+    budget.thaw();
     await listing;
     await kinesis.deleteStream(streamName);
     // Creation times have whole seconds: the new stream is created in a later one.
@@ -112,7 +90,7 @@ test('a question throttled more than 5 times in a row is asked again until answe
     expect(await calls.sameStream()).toBeInstanceOf(StreamRecreatedError);
     expect(warnings).toEqual([]);
   } finally {
-    thaw();
+    budget.thaw();
     await calls.stop();
     client.destroy();
   }
@@ -128,7 +106,7 @@ test('a question throttled for THROTTLED_RETRY_MS is given up: the listing goes 
   const options = { streamName, client, scheduler, expoBackoff: 1000, expoBackoffLimit: 4000, logger };
   const calls = new ShardListingCalls(client, resolveConsumerOptions(options));
   try {
-    await useUpDescribeBudget(streamName);
+    await budget.useUp(admin, streamName);
     let listed = false;
     const listing = calls.list().then((shards) => {
       listed = true;
@@ -159,7 +137,7 @@ test('a question throttled for THROTTLED_RETRY_MS is given up: the listing goes 
     expect(describes()).toBe(before);
     expect(warnings).toHaveLength(1);
   } finally {
-    thaw();
+    budget.thaw();
     await calls.stop();
     own.destroy();
   }

@@ -8,6 +8,7 @@ import { fromKinesis } from '../../src/observables/fromKinesis.js';
 import { checkpoint } from '../../src/operators/checkpoint.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { trimmingClient } from '../support/trimmingClient.js';
+import { FrozenDescribeBudget } from '../support/frozenDescribeBudget.js';
 import { until } from '../support/streamRecords.js';
 
 // DescribeStreamSummary has a budget of 20 calls a second per account: a group of workers
@@ -17,10 +18,8 @@ import { until } from '../support/streamRecords.js';
 
 jest.setTimeout(60_000);
 
-/** The local server's rate windows: frozen while `frozenAt` is set (a budget used up stays so). */
-let frozenAt: number | undefined;
-let skew = 0;
-const clock = (): number => frozenAt ?? Date.now() + skew;
+/** The local server's rate windows, frozen while a used-up budget must stay so. */
+const budget = new FrozenDescribeBudget();
 
 let kinesis: TestKinesis;
 let admin: KinesisClient;
@@ -31,7 +30,7 @@ beforeAll(async () => {
       getShardIteratorCallsPerSecond: 1000,
       controlPlaneCallsPerSecond: { DescribeStreamSummary: 1 },
     },
-    clock,
+    clock: budget.clock,
   });
   admin = kinesis.createClient();
 });
@@ -39,27 +38,6 @@ afterAll(async () => {
   admin.destroy();
   await kinesis.close();
 });
-
-/** Freezes the rate windows and spends the DescribeStreamSummary budget of this second. */
-async function useUpDescribeBudget(streamName: string): Promise<void> {
-  frozenAt = clock();
-  for (let i = 0; i < 5; i += 1) {
-    try {
-      await admin.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-    } catch (error) {
-      if ((error as Error).name === 'LimitExceededException') return;
-      throw error;
-    }
-  }
-  throw new Error('the DescribeStreamSummary budget was not used up');
-}
-
-/** Lets the rate windows move again, a second on from where they stood. */
-function thaw(): void {
-  if (frozenAt === undefined) return;
-  skew = frozenAt + 1000 - Date.now();
-  frozenAt = undefined;
-}
 
 /** Reads one shard; its reads are refused as not found while the stream is created again. */
 async function readThroughRecreation(
@@ -117,7 +95,7 @@ async function readThroughRecreation(
     await until(() => failure !== undefined || seen.includes('new-1'), 'the consumer failed');
     return { failure, seen };
   } finally {
-    thaw();
+    budget.thaw();
     subscription.unsubscribe();
     await consumer.stopped();
     eventSubscription.unsubscribe();
@@ -133,7 +111,7 @@ test('a consumer whose first DescribeStreamSummary was throttled still fails on 
     uniqueStreamName('recreatedThrottled'),
     (client) => client,
     async () => {
-      await useUpDescribeBudget(budgetStream);
+      await budget.useUp(admin, budgetStream);
       const throttledBefore = kinesis.stats!.throttledControlPlaneCalls;
       // The consumer's question is refused for the budget; then the budget comes back.
       return async () => {
@@ -141,7 +119,7 @@ test('a consumer whose first DescribeStreamSummary was throttled still fails on 
           () => kinesis.stats!.throttledControlPlaneCalls > throttledBefore,
           'the consumer throttled',
         );
-        thaw();
+        budget.thaw();
       };
     },
   );
@@ -197,7 +175,7 @@ test('a stop while the throttled question waits to be asked again ends at once',
     expoBackoffLimit: 30_000,
     random: () => 0.99,
   });
-  await useUpDescribeBudget(streamName);
+  await budget.useUp(admin, streamName);
   const throttledBefore = kinesis.stats!.throttledControlPlaneCalls;
   const subscription = consumer.subscribe();
   try {
@@ -208,7 +186,7 @@ test('a stop while the throttled question waits to be asked again ends at once',
     // Not the 30 s back-off.
     expect(Date.now() - stopping).toBeLessThan(10_000);
   } finally {
-    thaw();
+    budget.thaw();
     subscription.unsubscribe();
   }
 });
