@@ -49,6 +49,30 @@ function failure(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** A checkpointer on the replica's URL, logging into a CaptureLogger (options: the rest). */
+function openOnReplica(
+  name: string,
+  options: Omit<
+    ConstructorParameters<typeof RedisCheckpointer>[0],
+    'redis' | 'name' | 'keyPrefix' | 'logger'
+  >,
+): { checkpointer: RedisCheckpointer; logger: CaptureLogger } {
+  const logger = new CaptureLogger();
+  const checkpointer = new RedisCheckpointer({
+    redis: url(),
+    name,
+    keyPrefix: uniqueKeyPrefix(),
+    ...options,
+    logger,
+  });
+  return { checkpointer, logger };
+}
+
+/** The outage warnings logged so far. */
+function outageWarnings(logger: CaptureLogger): string[] {
+  return logger.messages('warn').filter((message) => message === 'Redis connection failing');
+}
+
 it('fails with RedisReplicaError on a client of your own that stays a replica; leaves it open', async () => {
   const client = new Redis({ port: replica.port, host: '127.0.0.1', password: PASSWORD, lazyConnect: true });
   await client.connect();
@@ -113,13 +137,8 @@ it('tells a client of your own whose server was never a primary to point at the 
 
 it('says since when a server that took writes has answered as a replica, up to the consumer', async () => {
   await admin.call('REPLICAOF', 'NO', 'ONE');
-  const logger = new CaptureLogger();
-  const checkpointer = new RedisCheckpointer({
-    redis: url(),
-    name: 'replica-spell',
-    keyPrefix: uniqueKeyPrefix(),
+  const { checkpointer, logger } = openOnReplica('replica-spell', {
     sessionTimeout: SESSION_MS,
-    logger,
   });
   const kinesis = await startTestKinesis();
   try {
@@ -159,13 +178,8 @@ it('says since when a server that took writes has answered as a replica, up to t
 });
 
 it('logs "connected to Redis" once, not at each reconnect to a replica', async () => {
-  const logger = new CaptureLogger();
-  const checkpointer = new RedisCheckpointer({
-    redis: url(),
-    name: 'replica-loop',
-    keyPrefix: uniqueKeyPrefix(),
+  const { checkpointer, logger } = openOnReplica('replica-loop', {
     sessionTimeout: 60_000,
-    logger,
   });
   try {
     const until = Date.now() + 1_500;
@@ -178,9 +192,7 @@ it('logs "connected to Redis" once, not at each reconnect to a replica', async (
       logger.messages('warn').filter((message) => message === 'retrying Redis call').length,
     ).toBeGreaterThan(3);
     // The first connection, and the one after the (only) outage warning.
-    expect(logger.messages('warn').filter((message) => message === 'Redis connection failing')).toHaveLength(
-      1,
-    );
+    expect(outageWarnings(logger)).toHaveLength(1);
     expect(logger.messages('info').filter((message) => message === 'connected to Redis')).toHaveLength(2);
   } finally {
     await checkpointer.close();
@@ -188,14 +200,9 @@ it('logs "connected to Redis" once, not at each reconnect to a replica', async (
 });
 
 it('warns once a minute of a replica loop also when the replica answers the reads between', async () => {
-  const logger = new CaptureLogger();
-  const checkpointer = new RedisCheckpointer({
-    redis: url(),
-    name: 'replica-loop-reads',
-    keyPrefix: uniqueKeyPrefix(),
+  const { checkpointer, logger } = openOnReplica('replica-loop-reads', {
     sessionTimeout: 60_000,
     retry: { baseMs: 10, capMs: 20, retryLimit: 3 },
-    logger,
   });
   try {
     // A consumer's round: a read (a replica answers it), then a heartbeat (READONLY: dropped).
@@ -206,9 +213,7 @@ it('warns once a minute of a replica loop also when the replica answers the read
       );
     }
     // Still the one outage of a server that is a replica: one warning, one connection logged after it.
-    expect(logger.messages('warn').filter((message) => message === 'Redis connection failing')).toHaveLength(
-      1,
-    );
+    expect(outageWarnings(logger)).toHaveLength(1);
     expect(logger.messages('info').filter((message) => message === 'connected to Redis')).toHaveLength(2);
   } finally {
     await checkpointer.close();
@@ -216,18 +221,13 @@ it('warns once a minute of a replica loop also when the replica answers the read
 });
 
 it('warns at once of a failover after the server took a heartbeat, within a minute of a warning', async () => {
-  const logger = new CaptureLogger();
-  const checkpointer = new RedisCheckpointer({
-    redis: url(),
-    name: 'replica-then-primary',
-    keyPrefix: uniqueKeyPrefix(),
+  const { checkpointer, logger } = openOnReplica('replica-then-primary', {
     sessionTimeout: 600_000,
     retry: { baseMs: 10, capMs: 20, retryLimit: 3 },
     // The clock stands still: everything below is within a minute of the first warning.
     now: () => Date.UTC(2026, 0, 1),
-    logger,
   });
-  const warnings = () => logger.messages('warn').filter((message) => message === 'Redis connection failing');
+  const warnings = () => outageWarnings(logger);
   try {
     expect(await failure(checkpointer.heartbeat('orders', 'worker-1'))).toBeInstanceOf(RedisUnavailableError);
     expect(warnings()).toHaveLength(1);
@@ -244,18 +244,13 @@ it('warns at once of a failover after the server took a heartbeat, within a minu
 
 it('counts the replica spell and the warning interval on the injected clock', async () => {
   const clock = { ms: Date.UTC(2026, 0, 1) };
-  const logger = new CaptureLogger();
-  const checkpointer = new RedisCheckpointer({
-    redis: url(),
-    name: 'replica-clock',
-    keyPrefix: uniqueKeyPrefix(),
+  const { checkpointer, logger } = openOnReplica('replica-clock', {
     sessionTimeout: 600_000,
     callTimeout: 5_000,
     retry: { retryLimit: 1 },
     now: () => clock.ms,
-    logger,
   });
-  const warnings = () => logger.messages('warn').filter((message) => message === 'Redis connection failing');
+  const warnings = () => outageWarnings(logger);
   try {
     const first = await failure(checkpointer.heartbeat('orders', 'worker-1'));
     expect(first).toBeInstanceOf(RedisUnavailableError);
@@ -276,18 +271,13 @@ it('counts the replica spell and the warning interval on the injected clock', as
 
 it('warns of an outage again a minute after the last warning, also when the clock was set back', async () => {
   const clock = { ms: Date.UTC(2026, 0, 1) };
-  const logger = new CaptureLogger();
-  const checkpointer = new RedisCheckpointer({
-    redis: url(),
-    name: 'replica-clock-back',
-    keyPrefix: uniqueKeyPrefix(),
+  const { checkpointer, logger } = openOnReplica('replica-clock-back', {
     sessionTimeout: 600_000,
     callTimeout: 5_000,
     retry: { retryLimit: 1 },
     now: () => clock.ms,
-    logger,
   });
-  const warnings = () => logger.messages('warn').filter((message) => message === 'Redis connection failing');
+  const warnings = () => outageWarnings(logger);
   try {
     expect(await failure(checkpointer.heartbeat('orders', 'worker-1'))).toBeInstanceOf(RedisUnavailableError);
     expect(warnings()).toHaveLength(1);
