@@ -43,6 +43,7 @@ describe('Producer in virtual time', () => {
       putRecordsCalls: 2,
       throttled: 1,
       retries: 2,
+      resent: 0,
       failures: 1,
     });
     expect(metrics.totals).toEqual(metrics.shards[shard]);

@@ -23,6 +23,13 @@ export interface ShardMetrics {
    */
   retries: number;
   /**
+   * Items sent again as records of their own because the KPL record holding them was stored in
+   * another shard than predicted (a resharding; see the README's "KPL records across a
+   * resharding"), counted once each, at its first own send (a later attempt of it counts
+   * under `retries`).
+   */
+  resent: number;
+  /**
    * Items that ended failed (bad input, non-retriable error or retry limit), and items toKinesis()
    * refused with `overflow: 'error'` for a full queue (under `unassigned`).
    */
@@ -42,7 +49,16 @@ export interface ProducerMetricsSnapshot {
 }
 
 function emptyShardMetrics(): ShardMetrics {
-  return { items: 0, records: 0, bytes: 0, putRecordsCalls: 0, throttled: 0, retries: 0, failures: 0 };
+  return {
+    items: 0,
+    records: 0,
+    bytes: 0,
+    putRecordsCalls: 0,
+    throttled: 0,
+    retries: 0,
+    resent: 0,
+    failures: 0,
+  };
 }
 
 /** Counters summed over shards into `totals` (putRecordsCalls is counted per call, see countPutRecordsCall). */

@@ -227,7 +227,12 @@ export class SendLoop<T> {
     const lanes = new Set(records.map((record) => record.laneId));
     this.counters.countPutRecordsCall(lanes);
     for (const laneId of lanes) this.batcher.lane(laneId).inFlight += 1;
-    for (const record of records) if (record.attempts > 0) this.counters.add(record.laneId, 'retries');
+    for (const record of records) {
+      // An item sent again after its KPL record was stored in another shard than predicted
+      // (MispredictedAggregates) goes for the first time as a record of its own: no retry.
+      if (record.attempts > record.attemptsBefore) this.counters.add(record.laneId, 'retries');
+      else if (record.attemptsBefore > 0) this.counters.add(record.laneId, 'resent');
+    }
     const call = new CallInFlight<T>(records);
     this.calls.add(call);
     this.sender.send(call, this.slots, (result) => this.host.guard(() => this.answered(call, lanes, result)));
