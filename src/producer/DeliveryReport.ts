@@ -37,7 +37,10 @@ export interface FailedReport<T> {
   /**
    * The shard the item's record was meant for, as in a delivered report (and in the error's
    * `context.shardId`); absent when the item failed before it was bound to one (bad input, no
-   * shard map yet, a full queue).
+   * shard map yet, a full queue). It is the shard predicted when the record was queued: after a
+   * resharding, a record queued before the producer learned of it names the parent, closed since
+   * (where it was sent; Kinesis stores it in a child); an item sent again on its own after a
+   * resharding names the shard its key maps to in the reloaded shard map.
    */
   readonly shardId?: string;
   /**

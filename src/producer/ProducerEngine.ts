@@ -22,6 +22,7 @@ import { ProducerAbort } from './ProducerAbort.js';
 import { PutRecordsSender, retryPolicyOf } from './PutRecordsSender.js';
 import { batchLimitsOf } from './BatchLimits.js';
 import { forgetGoneShards } from './forgetGoneShards.js';
+import { relaneWaitingResends } from './relaneResends.js';
 import { RecordBatcher } from './RecordBatcher.js';
 import { digestOffloadFor, RecordDigests } from './RecordDigests.js';
 import { SendLoop } from './SendLoop.js';
@@ -114,6 +115,7 @@ export class ProducerEngine<T> {
     const shardMapLoaded = () => {
       this.counters.countShardMapRefresh();
       this.queue.sizeFor(this.predictor.shardCount);
+      relaneWaitingResends(this.predictor, this.batcher);
       forgetGoneShards(this.predictor, this.batcher, this.counters);
     };
     this.failures = new ItemFailures<T>(this.options, this.counters, hooks, this.queue, log);

@@ -136,6 +136,26 @@ export class RecordBatcher<T> {
     this.closed.requeue(records);
   }
 
+  /**
+   * Moves each record waiting to be sent again to the lane of the record `moved` gives for it
+   * (`moved` returns the record itself to keep it where it is); moved records go in front of
+   * their new lanes' records to send again.
+   */
+  moveRetries(moved: (record: OutgoingRecord<T>) => OutgoingRecord<T>): void {
+    const leaving: OutgoingRecord<T>[] = [];
+    for (const lane of this.shardLanes.list) {
+      if (lane.retries.length === 0) continue;
+      const kept: OutgoingRecord<T>[] = [];
+      for (const record of lane.retries) {
+        const next = moved(record);
+        if (next === record) kept.push(record);
+        else leaving.push(next);
+      }
+      lane.retries = kept;
+    }
+    this.closed.requeue(leaving);
+  }
+
   /** See ClosedRecords.nextBatch. */
   nextBatch(now: number): NextBatch<T> {
     return this.closed.nextBatch(now);

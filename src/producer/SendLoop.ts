@@ -13,6 +13,7 @@ import type { ResolvedProducerOptions } from './ProducerOptions.js';
 import type { PutRecordsSender, SendResult } from './PutRecordsSender.js';
 import type { RecordBatcher } from './RecordBatcher.js';
 import type { ShardPredictor } from './ShardPredictor.js';
+import { relaneResend } from './relaneResends.js';
 
 /** Wait before reloading the shard map after an answer showed a resharding. */
 const RESHARD_REFRESH_MIN_INTERVAL_MS = 1000;
@@ -240,11 +241,16 @@ export class SendLoop<T> {
 
   private answered(call: CallInFlight<T>, lanes: ReadonlySet<string>, answer: SendResult<T>): void {
     if (!this.calls.delete(call) || this.host.disposed()) return;
-    const result = this.mispredicted.resendOutOfShard(
+    const resent = this.mispredicted.resendOutOfShard(
       answer,
       this.scheduler.now(),
       this.options.maxRecordBytes,
     );
+    // Items sent again on their own go where their keys map to now (see relaneResend).
+    const result =
+      resent.retry.length === 0
+        ? resent
+        : { ...resent, retry: resent.retry.map((record) => relaneResend(record, this.predictor)) };
     this.inFlight -= 1;
     for (const laneId of lanes) this.batcher.lane(laneId).inFlight -= 1;
     const now = this.scheduler.now();
