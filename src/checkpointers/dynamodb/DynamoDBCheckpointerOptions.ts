@@ -67,8 +67,10 @@ export interface DynamoDBCheckpointerOptions {
    */
   readonly callTimeout?: number | undefined;
   /**
-   * Clock (epoch ms). Default Date.now. Only ever compared with itself: leases, heartbeats, handoff
-   * requests and reservations of other workers are judged by when this clock saw them change.
+   * Clock (epoch ms). Default: the wall clock at the process's start plus a monotonic clock since,
+   * which a step of the wall clock does not move. Only ever compared with itself: leases,
+   * heartbeats, handoff requests and reservations of other workers are judged by when this clock
+   * saw them change.
    */
   readonly now?: (() => number) | undefined;
   /** Waits between retries; inject to control time in tests. */

@@ -5,9 +5,9 @@ import type { HandoffFields } from './handoffAttributes.js';
  * deadline, a reservation's end) are epoch ms on the writing worker's clock, so they are not
  * compared with ours: as leases are judged, a request or reservation counts from the moment this
  * process first saw it (identified by its stored worker and time, which every new one changes),
- * or from when this process wrote it. A request's deadline is then `handoffTimeoutMs` after
- * that, a reservation lasts `handoffReservationMs` from it (this process's settings, which the
- * group shares). One seen for the first time therefore gets its full time. Bounded: one entry
+ * or, written by this process, from when it sent its reservation or got the answer to its
+ * request. A request's deadline is then `handoffTimeoutMs` after that, a reservation lasts
+ * `handoffReservationMs` from it (this process's settings, which the group shares). One seen for the first time therefore gets its full time. Bounded: one entry
  * of each kind per lease key this process has read and not forgotten (forgetShards).
  */
 export class HandoffObservations {
@@ -42,7 +42,11 @@ export class HandoffObservations {
     };
   }
 
-  /** Records our own request, stored with `deadline` = `at` + handoffTimeoutMs. */
+  /**
+   * Records our own request, stored with `deadline`, counted from `at`: when its write's answer
+   * came (an owner that read the leases while the write was on its way bounds the deadline from
+   * that read, see the consumer's HandoffDeadlines).
+   */
   wroteRequest(key: string, requester: string, deadline: number, at: number): void {
     this.seen.set(requestKey(key), { value: `${requester}\u0000${deadline}`, at });
   }

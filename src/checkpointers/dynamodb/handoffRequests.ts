@@ -40,7 +40,7 @@ export async function recordHandoffRequest(
     ) {
       // Our write landed on an attempt whose answer was lost (its retry failed against it).
       handoffs.wroteRequest(key, requester, unsettled.deadline, unsettled.at);
-      return { status: 'requested', owner, deadline: unsettled.deadline };
+      return { status: 'requested', owner, deadline: unsettled.at + options.handoffTimeoutMs };
     }
     const { request } = handoffs.observe(key, fields, at);
     const now = options.now();
@@ -75,11 +75,14 @@ export async function recordHandoffRequest(
           : { ':oldReq': { S: stored.requester }, ':oldDeadline': { N: String(stored.deadline) } }),
       },
     });
+    // The request counts from when its write's answer came, not from when it was sent: the owner
+    // may have read the leases while it was on its way, and bounds the deadline from that read.
+    const answeredAt = options.now();
     if (result !== 'condition-failed') {
-      handoffs.wroteRequest(key, requester, deadline, now);
-      return { status: 'requested', owner, deadline };
+      handoffs.wroteRequest(key, requester, deadline, answeredAt);
+      return { status: 'requested', owner, deadline: answeredAt + options.handoffTimeoutMs };
     }
-    unsettled = { deadline, at: now };
+    unsettled = { deadline, at: answeredAt };
   }
   throw new DynamoDBRequestError({
     operation: 'UpdateItem',

@@ -9,6 +9,7 @@ import { validateLogger } from '../../logging/validateLogger.js';
 import type { DynamoDBCheckpointerOptions } from './DynamoDBCheckpointerOptions.js';
 import { SENTINEL, type InitialCheckpointSentinel } from './kclSentinels.js';
 import { multiStreamKeying, singleStreamKeying, type LeaseKeying } from './LeaseKeying.js';
+import { steadyNow } from './steadyNow.js';
 
 export interface ResolvedDynamoDBCheckpointerOptions {
   readonly name: string;
@@ -152,7 +153,7 @@ export function resolveDynamoDBCheckpointerOptions(
     throw new InvalidOptionError('initialPosition', initialPosition, 'expected TRIM_HORIZON or LATEST');
   if (options.createTable !== undefined && typeof options.createTable !== 'boolean')
     throw new InvalidOptionError('createTable', options.createTable, 'expected a boolean');
-  const now = options.now ?? Date.now;
+  const now = options.now ?? steadyNow;
   if (typeof now !== 'function') throw new InvalidOptionError('now', now, 'expected a function');
   if (options.sleep !== undefined && typeof options.sleep !== 'function')
     throw new InvalidOptionError('sleep', options.sleep, 'expected a function (ms) => Promise<void>');
