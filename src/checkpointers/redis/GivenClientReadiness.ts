@@ -18,6 +18,11 @@ import type { RedisClient } from './RedisClient.js';
  * (`enableOfflineQueue: false`) or one ended for good is not waited for (its commands fail at
  * once, as they always did). However many calls wait, the client carries one 'ready' and one 'end'
  * listener of this checkpointer, removed when none waits, and one PING at a time.
+ *
+ * A client its user closed (see `closed`) is not waited for either: `disconnect()` while the client
+ * waits to reconnect cancels the reconnection without a word (ioredis leaves it 'reconnecting' for
+ * good, emitting nothing), and `quit()` then waits in the offline queue behind the PING; both are
+ * looked for every CLOSE_CHECK_MS while calls wait.
  */
 export class GivenClientReadiness {
   private readonly waiters = new Set<(failure?: unknown) => void>();
@@ -26,6 +31,8 @@ export class GivenClientReadiness {
   };
   /** The PING standing in the offline queue for the waiting calls, if any. */
   private probing = false;
+  /** Looks for a close that emits nothing while calls wait (see `closed`). */
+  private closeCheck: NodeJS.Timeout | undefined;
 
   private constructor(private readonly client: EventedClient) {}
 
@@ -59,6 +66,8 @@ export class GivenClientReadiness {
         if (this.waiters.size === 0) {
           this.client.off('ready', this.wake);
           this.client.off('end', this.wake);
+          clearInterval(this.closeCheck);
+          this.closeCheck = undefined;
         }
         if (error === undefined) resolve();
         else reject(error);
@@ -72,6 +81,10 @@ export class GivenClientReadiness {
       if (this.waiters.size === 0) {
         this.client.on('ready', this.wake);
         this.client.on('end', this.wake);
+        this.closeCheck = setInterval(() => {
+          if (this.closed() !== undefined) this.wake();
+        }, CLOSE_CHECK_MS);
+        this.closeCheck.unref();
       }
       this.waiters.add(waiter);
       this.probe();
@@ -115,16 +128,53 @@ export class GivenClientReadiness {
     );
   }
 
+  /**
+   * How the client was closed for good, if it was: ended (`quit()`, `disconnect()`, or its
+   * `retryStrategy` gave up), or closed by its user while it waited to reconnect (`disconnect()`,
+   * which ioredis marks `manuallyClosing`, or a `quit()` waiting in its offline queue). Neither
+   * ioredis nor the checkpointer connects it again.
+   */
+  closed(): string | undefined {
+    const client = this.client;
+    if (client.status === 'end')
+      return 'has ended (quit(), disconnect(), or its retryStrategy gave up; status: end)';
+    if (client.status !== 'reconnecting') return undefined;
+    if (client.manuallyClosing === true) return 'was disconnected while it waited to reconnect';
+    const queued = client.offlineQueue?.toArray?.();
+    if (Array.isArray(queued) && queued.some((item) => isQuit(item)))
+      return 'was told to quit() while it waited to reconnect';
+    return undefined;
+  }
+
   private mustWait(): boolean {
     const status = this.client.status;
-    return status !== 'ready' && status !== 'end' && this.client.options?.enableOfflineQueue !== false;
+    return (
+      status !== 'ready' &&
+      status !== 'end' &&
+      this.client.options?.enableOfflineQueue !== false &&
+      this.closed() === undefined
+    );
   }
 }
 
-/** The part of an ioredis `Redis` or `Cluster` the wait uses. */
+/** How often waiting calls look for a close of the client that emits nothing (ms). */
+const CLOSE_CHECK_MS = 100;
+
+function isQuit(item: unknown): boolean {
+  const name = (item as { readonly command?: { readonly name?: unknown } } | null)?.command?.name;
+  return typeof name === 'string' && name.toLowerCase() === 'quit';
+}
+
+/**
+ * The part of an ioredis `Redis` or `Cluster` the wait uses (`manuallyClosing` and `offlineQueue`
+ * are ioredis's own, read only, and only to end a wait early: without them a wait ends at
+ * `callTimeout`).
+ */
 interface EventedClient {
   readonly status: string;
   readonly options?: { readonly enableOfflineQueue?: unknown };
+  readonly manuallyClosing?: unknown;
+  readonly offlineQueue?: { readonly toArray?: () => unknown };
   on(event: 'ready' | 'end', listener: () => void): unknown;
   off(event: 'ready' | 'end', listener: () => void): unknown;
   connect(): Promise<unknown>;

@@ -6,6 +6,7 @@ import type { RedisClient } from './RedisClient.js';
 import type { ResolvedRedisCheckpointerOptions } from './RedisCheckpointerOptions.js';
 import { RedisConnection } from './RedisConnection.js';
 import { GivenClientReadiness } from './GivenClientReadiness.js';
+import { RedisClientClosedError } from './errors/RedisClientClosedError.js';
 import { RedisReplicaError } from './errors/RedisReplicaError.js';
 import { type AskRole, isReadOnlyReply, ReplicaCheck } from './ReplicaCheck.js';
 import { forwardClock } from './forwardClock.js';
@@ -196,11 +197,15 @@ export class RedisCaller {
   ): () => Promise<T> {
     const readiness = this.readiness;
     const send = async (): Promise<T> => {
-      if (readiness !== undefined)
+      if (readiness !== undefined) {
         await readiness.until([this.closeSignal.signal, abandoned, signal]).catch((error: unknown) => {
           if (this.closed) throw new CheckpointerClosedError(this.options.name, operation);
           throw signal?.aborted === true ? signal.reason : error;
         });
+        // Closed for good by its user: no attempt can get through (ioredis would fail it, or hold it).
+        const closed = readiness.closed();
+        if (closed !== undefined) throw new RedisClientClosedError(operation, closed, context);
+      }
       return offlineUntil(this.redis, run, signal)();
     };
     const server = givenServer(this.redis);
