@@ -196,9 +196,12 @@ export class RedisCaller {
     abandoned: AbortSignal,
   ): () => Promise<T> {
     const readiness = this.readiness;
+    let attempts = 0;
     const send = async (): Promise<T> => {
+      attempts += 1;
       if (readiness !== undefined) {
-        await readiness.until([this.closeSignal.signal, abandoned, signal]).catch((error: unknown) => {
+        const signals = [this.closeSignal.signal, abandoned, signal];
+        await readiness.until(signals, attempts === 1).catch((error: unknown) => {
           if (this.closed) throw new CheckpointerClosedError(this.options.name, operation);
           throw signal?.aborted === true ? signal.reason : error;
         });
