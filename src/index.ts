@@ -96,6 +96,7 @@ export { RedisUnavailableError } from './checkpointers/redis/errors/RedisUnavail
 export { RedisCommandError } from './checkpointers/redis/errors/RedisCommandError.js';
 export { RedisTlsError } from './checkpointers/redis/errors/RedisTlsError.js';
 export { RedisReplicaError } from './checkpointers/redis/errors/RedisReplicaError.js';
+export { RedisClientClosedError } from './checkpointers/redis/errors/RedisClientClosedError.js';
 export { DynamoDBCheckpointer } from './checkpointers/dynamodb/DynamoDBCheckpointer.js';
 export type { DynamoDBCheckpointerOptions } from './checkpointers/dynamodb/DynamoDBCheckpointerOptions.js';
 export { DynamoDBRequestError } from './checkpointers/dynamodb/errors/DynamoDBRequestError.js';

@@ -6,6 +6,7 @@ import type { RedisClient } from './RedisClient.js';
 import type { ResolvedRedisCheckpointerOptions } from './RedisCheckpointerOptions.js';
 import { RedisConnection } from './RedisConnection.js';
 import { GivenClientReadiness } from './GivenClientReadiness.js';
+import { RedisClientClosedError } from './errors/RedisClientClosedError.js';
 import { RedisReplicaError } from './errors/RedisReplicaError.js';
 import { type AskRole, isReadOnlyReply, ReplicaCheck } from './ReplicaCheck.js';
 import { forwardClock } from './forwardClock.js';
@@ -32,9 +33,12 @@ export class RedisCaller {
   private readonly replicas: ReplicaCheck;
   /** For a given client: holds calls until it is connected (never into its offline queue). */
   private readonly readiness: GivenClientReadiness | undefined;
+  /** The clock of the calls' deadlines, which never goes back (see forwardClock). */
+  private readonly now: () => number;
 
   constructor(private readonly options: ResolvedRedisCheckpointerOptions) {
     this.replicas = new ReplicaCheck(options.sessionTimeoutMs, options.now);
+    this.now = forwardClock(options.now);
     if (typeof options.redis === 'string') {
       this.connection = new RedisConnection({
         url: options.redis,
@@ -56,6 +60,11 @@ export class RedisCaller {
     return this.closed;
   }
 
+  /** Now, for `call`'s `startedAt`: the start of a deadline several calls share. */
+  start(): number {
+    return this.now();
+  }
+
   /** Throws CheckpointerClosedError once closed. */
   assertOpen(operation: string): void {
     if (this.closed) throw new CheckpointerClosedError(this.options.name, operation);
@@ -64,15 +73,20 @@ export class RedisCaller {
   /**
    * Runs `run` (again on transient failures) within `callTimeout`; errors carry `context`. Once
    * `signal` aborts, the call sends nothing more (a wait for the connection or before a retry ends
-   * with the signal's reason); an attempt already sent is waited for.
+   * with the signal's reason); an attempt already sent is waited for. With `startedAt` (a `start()`
+   * value) the `callTimeout` counts from then: calls that make up one answer share one deadline.
    */
-  call<T>(operation: string, context: ErrorContext, run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  call<T>(
+    operation: string,
+    context: ErrorContext,
+    run: () => Promise<T>,
+    { signal, startedAt }: CallOptions = {},
+  ): Promise<T> {
     if (signal?.aborted === true) return Promise.reject(signal.reason as Error);
     const connection = this.connection;
     const timeoutMs = this.options.callTimeoutMs;
-    // The call's deadline on a clock that never goes back (see forwardClock).
-    const now = forwardClock(this.options.now);
-    const started = now();
+    const now = this.now;
+    const started = startedAt ?? now();
     // The connection the last attempt was sent on, dropped if that attempt is abandoned unanswered.
     let sentOn: number | undefined;
     // Aborted when the call gives up at callTimeout: an attempt still waiting to send stops.
@@ -120,6 +134,7 @@ export class RedisCaller {
       context,
       timeoutMs,
       now,
+      startedAt: started,
       timeoutReason: (ms) =>
         connection?.downReason() ??
         this.readiness?.notConnected(ms) ??
@@ -181,12 +196,19 @@ export class RedisCaller {
     abandoned: AbortSignal,
   ): () => Promise<T> {
     const readiness = this.readiness;
+    let attempts = 0;
     const send = async (): Promise<T> => {
-      if (readiness !== undefined)
-        await readiness.until([this.closeSignal.signal, abandoned, signal]).catch((error: unknown) => {
+      attempts += 1;
+      if (readiness !== undefined) {
+        const signals = [this.closeSignal.signal, abandoned, signal];
+        await readiness.until(signals, attempts === 1).catch((error: unknown) => {
           if (this.closed) throw new CheckpointerClosedError(this.options.name, operation);
           throw signal?.aborted === true ? signal.reason : error;
         });
+        // Closed for good by its user: no attempt can get through (ioredis would fail it, or hold it).
+        const closed = readiness.closed();
+        if (closed !== undefined) throw new RedisClientClosedError(operation, closed, context);
+      }
       return offlineUntil(this.redis, run, signal)();
     };
     const server = givenServer(this.redis);
@@ -219,6 +241,13 @@ export class RedisCaller {
     this.closing ??= connection.close(this.options.callTimeoutMs);
     await this.closing;
   }
+}
+
+export interface CallOptions {
+  /** The caller left: nothing more is sent (see RedisCaller.call). */
+  readonly signal?: AbortSignal | undefined;
+  /** When the call's `callTimeout` started (`RedisCaller.start()`); default: now. */
+  readonly startedAt?: number | undefined;
 }
 
 /**

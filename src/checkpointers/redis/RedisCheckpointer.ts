@@ -238,7 +238,7 @@ export class RedisCheckpointer implements LeaseCoordinator {
     const keys = [this.keys.workers(streamName), this.keys.workerCaps(streamName)];
     const args = [workerId, this.leaseDurationMs, cap === undefined ? '' : cap];
     const beat = () => SCRIPTS.heartbeat.run(this.redis, keys, args);
-    const reply = await this.caller.call('heartbeat', { streamName }, beat, options?.signal);
+    const reply = await this.caller.call('heartbeat', { streamName }, beat, { signal: options?.signal });
     return millis(reply, 'heartbeat');
   }
 

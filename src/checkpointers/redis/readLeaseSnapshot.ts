@@ -8,26 +8,38 @@ import { millis, sortedStrings } from './scriptResult.js';
 
 /**
  * Every lease of a stream, its live workers and their published caps, read in one script (one
- * consistent moment, on the server's clock), shards in name order.
+ * consistent moment, on the server's clock), shards in name order. The shard index is read first,
+ * and both calls share one `callTimeout`: a slow Redis cannot make a snapshot take two, as long as
+ * the default `sessionTimeout` the snapshot is judged by.
  */
 export async function readLeaseSnapshot(
   caller: RedisCaller,
   keys: RedisKeys,
   streamName: string,
 ): Promise<LeaseSnapshot> {
+  const startedAt = caller.start();
   const shardIds = sortedStrings(
-    await caller.call('listLeases', { streamName }, () => caller.redis.smembers(keys.shardIndex(streamName))),
-  );
-  const reply = await caller.call('listLeases', { streamName }, () =>
-    REDIS_SCRIPTS.readStream.run(
-      caller.redis,
-      [
-        keys.workers(streamName),
-        keys.workerCaps(streamName),
-        ...shardIds.map((shardId) => keys.shard(streamName, shardId)),
-      ],
-      [],
+    await caller.call(
+      'listLeases',
+      { streamName },
+      () => caller.redis.smembers(keys.shardIndex(streamName)),
+      { startedAt },
     ),
+  );
+  const reply = await caller.call(
+    'listLeases',
+    { streamName },
+    () =>
+      REDIS_SCRIPTS.readStream.run(
+        caller.redis,
+        [
+          keys.workers(streamName),
+          keys.workerCaps(streamName),
+          ...shardIds.map((shardId) => keys.shard(streamName, shardId)),
+        ],
+        [],
+      ),
+    { startedAt },
   );
   if (!Array.isArray(reply) || reply.length !== shardIds.length + 3)
     throw new RedisCommandError('listLeases', `unexpected script reply ${JSON.stringify(reply)}`);

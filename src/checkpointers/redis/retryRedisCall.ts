@@ -28,6 +28,11 @@ export interface RetryRedisCallOptions {
   readonly onAbandon?: () => void;
   /** The clock for `timeoutMs`. Default Date.now. */
   readonly now?: () => number;
+  /**
+   * When, on `now`, the `timeoutMs` started (an earlier call's start, for calls that share one
+   * deadline). Default: the call's own start. No attempt is sent once the deadline has passed.
+   */
+  readonly startedAt?: number;
   /** Told before each retry: the attempt that failed, the wait before the next, and why. */
   readonly onRetry?: (attempt: number, delayMs: number, error: unknown) => void;
 }
@@ -52,8 +57,18 @@ export async function retryRedisCall<T>(
       ? (ms: number) => realSleep(ms, signal)
       : (ms: number) => untilAborted(userSleep(ms), signal);
   const now = options.now ?? Date.now;
-  const deadline = options.timeoutMs === undefined ? Number.POSITIVE_INFINITY : now() + options.timeoutMs;
+  const deadline =
+    options.timeoutMs === undefined
+      ? Number.POSITIVE_INFINITY
+      : (options.startedAt ?? now()) + options.timeoutMs;
   for (let attempt = 1; ; attempt += 1) {
+    // No time left (a deadline shared with an earlier call, a back-off timer run late): nothing is
+    // sent, so nothing is abandoned.
+    if (now() >= deadline) {
+      const ms = options.timeoutMs ?? 0;
+      const reason = options.timeoutReason?.(ms) ?? new Error(`no reply from Redis within ${ms} ms`);
+      throw new RedisUnavailableError(operation, attempt - 1, reason, options.context);
+    }
     try {
       return await withDeadline(call(), deadline - now(), options.timeoutMs, options.timeoutReason);
     } catch (error) {

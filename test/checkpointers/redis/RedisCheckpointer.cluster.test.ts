@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
 import { describeCheckpointerConformance } from '../../../src/testing/index.js';
+import { startRedisProxy } from './redisProxy.js';
 import { startRedisCluster, type RedisClusterProcess } from './redisServers.js';
 
 // Steps that need a live lease must run within half of it, as in the standalone suite: on a loaded
@@ -23,8 +24,19 @@ afterAll(async () => {
 });
 
 describeCheckpointerConformance('RedisCheckpointer (3-master Redis Cluster)', async () => {
-  // A client of the fixture's own: the store-failure test disconnects it.
-  const own = new Cluster([...cluster.nodes], { redisOptions: { maxRetriesPerRequest: 1 } });
+  // A client of the fixture's own, reaching every node through a proxy of its own: the
+  // store-failure test silences them (an outage; a client closed by its user is no outage).
+  const proxies = await Promise.all(cluster.nodes.map((node) => startRedisProxy(node.port)));
+  const natMap = Object.fromEntries(
+    cluster.nodes.map((node, i) => [
+      `${node.host}:${node.port}`,
+      { host: '127.0.0.1', port: Number(new URL(proxies[i].url).port) },
+    ]),
+  );
+  const own = new Cluster(
+    proxies.map((proxy) => ({ host: '127.0.0.1', port: Number(new URL(proxy.url).port) })),
+    { natMap, redisOptions: { maxRetriesPerRequest: 1 } },
+  );
   const checkpointer = new RedisCheckpointer({
     redis: own,
     name: 'conformance',
@@ -38,11 +50,14 @@ describeCheckpointerConformance('RedisCheckpointer (3-master Redis Cluster)', as
     checkpointer,
     streamName,
     advanceTime: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    failStore: async () => own.disconnect(),
+    failStore: async () => {
+      for (const proxy of proxies) proxy.silence();
+    },
     cleanup: async () => {
       await checkpointer.close();
       // The checkpointer leaves the client it was given open: that one is the fixture's to close.
       own.disconnect();
+      await Promise.all(proxies.map((proxy) => proxy.close()));
     },
   };
 });

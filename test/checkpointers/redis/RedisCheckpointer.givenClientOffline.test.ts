@@ -180,3 +180,34 @@ it('still fails fast on a client without an offline queue', async () => {
     client.disconnect();
   }
 });
+
+it('connects a lazyConnect client without an offline queue for the first call, which needs no retry', async () => {
+  const client = new Redis({
+    host: '127.0.0.1',
+    port: server.port,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+  });
+  client.on('error', () => undefined);
+  const warnings: string[] = [];
+  const checkpointer = new RedisCheckpointer({
+    redis: client,
+    name: 'given-offline',
+    keyPrefix: uniqueKeyPrefix(),
+    callTimeout: 30_000,
+    logger: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (message: string) => void warnings.push(message),
+      error: () => undefined,
+    },
+  });
+  try {
+    await expect(checkpointer.heartbeat(STREAM, 'worker-a')).resolves.toEqual(expect.any(Number));
+    expect(warnings).toEqual([]);
+    expect(client.listenerCount('error')).toBe(1);
+  } finally {
+    await checkpointer.close();
+    client.disconnect();
+  }
+});

@@ -25,6 +25,8 @@ it.each<[string, RedisOptions]>([
   ['lazyConnect', { lazyConnect: true }],
   ['connecting at once', {}],
   ['without a ready check', { enableReadyCheck: false }],
+  ['without an offline queue', { enableOfflineQueue: false }],
+  ['without an offline queue, lazyConnect', { enableOfflineQueue: false, lazyConnect: true }],
 ])('fails a call at once with WRONGPASS on a client with a wrong password (%s)', async (_, options) => {
   const client = new Redis({ host: '127.0.0.1', port: server.port, password: 'a-wrong-one', ...options });
   client.on('error', () => undefined);
@@ -47,8 +49,10 @@ it.each<[string, RedisOptions]>([
     expect((error as RedisCommandError).retriable).toBe(false);
     expect((error as Error).message).toContain('WRONGPASS');
     expect((error as Error).message).not.toContain('a-wrong-one');
-    // The checkpointer's wait listens to 'ready' and 'end' together: none left.
+    // The checkpointer's wait listens to 'ready' and 'end' together (and to 'error' without an
+    // offline queue): none left.
     expect(client.listenerCount('end')).toBe(0);
+    expect(client.listenerCount('error')).toBe(1);
   } finally {
     await checkpointer.close();
     client.disconnect();

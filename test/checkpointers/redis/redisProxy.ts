@@ -3,7 +3,8 @@
 // server went away): the connections it silences stay open but nothing passes either way any
 // more, no data, no FIN, no RST, for good. Connections accepted while it is silent are silenced
 // too; those accepted after `speak()` forward again. And it can send new connections to another
-// Redis, as a DNS name moves to the new primary after a failover.
+// Redis, as a DNS name moves to the new primary after a failover. And it can hold every reply for a
+// while, as a slow server or network does.
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 
 export interface RedisProxy {
@@ -14,6 +15,8 @@ export interface RedisProxy {
   silence(): void;
   /** New connections forward again (silenced ones stay silent). */
   speak(): void;
+  /** Holds everything Redis sends from now on `ms` before passing it on (0: passed on at once). */
+  delayReplies(ms: number): void;
   /** Sends connections accepted from now on to the Redis on `port` (open ones stay where they are). */
   retarget(port: number): void;
   close(): Promise<void>;
@@ -30,13 +33,18 @@ export async function startRedisProxy(redisPort: number): Promise<RedisProxy> {
   const pairs = new Set<Pair>();
   let silent = false;
   let accepted = 0;
+  let replyDelayMs = 0;
   const server = createServer({ allowHalfOpen: true }, (client) => {
     accepted += 1;
     const upstream = connect({ host: '127.0.0.1', port: target, allowHalfOpen: true });
     const pair: Pair = { client, upstream, silent };
     pairs.add(pair);
     client.on('data', (data) => void (pair.silent || upstream.write(data)));
-    upstream.on('data', (data) => void (pair.silent || client.write(data)));
+    upstream.on('data', (data) => {
+      const pass = (): void => void (pair.silent || client.destroyed || client.write(data));
+      if (replyDelayMs === 0) pass();
+      else setTimeout(pass, replyDelayMs);
+    });
     client.on('end', () => void (pair.silent || upstream.end()));
     upstream.on('end', () => void (pair.silent || client.end()));
     const gone = (): void => {
@@ -63,6 +71,9 @@ export async function startRedisProxy(redisPort: number): Promise<RedisProxy> {
     },
     speak() {
       silent = false;
+    },
+    delayReplies(ms) {
+      replyDelayMs = ms;
     },
     retarget(port) {
       target = port;
