@@ -73,6 +73,11 @@ export class StreamConsumerRegistration {
     return this.options.fanOut.consumerName ?? this.options.fanOut.consumerArn ?? '(unnamed)';
   }
 
+  /** The status of the given `consumerArn` now (one DescribeStreamConsumer): 'not found' once gone. */
+  async givenStatus(): Promise<string | undefined> {
+    return (await this.describe(undefined))?.ConsumerStatus ?? 'not found';
+  }
+
   /** Ends every wait and retry under way (the consumer stops). */
   cancel(): void {
     this.controller.abort();

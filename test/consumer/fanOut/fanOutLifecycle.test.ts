@@ -4,6 +4,7 @@
 import {
   DeregisterStreamConsumerCommand,
   DescribeStreamSummaryCommand,
+  RegisterStreamConsumerCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import type { Subscription } from 'rxjs';
@@ -76,9 +77,42 @@ test('the stream consumer deregistered by another client mid-run: StreamConsumer
   expect(errors).toHaveLength(1);
   expect(errors[0]).toBeInstanceOf(StreamConsumerNotActiveError);
   expect(errors[0]).not.toBeInstanceOf(StreamNotFoundError);
-  expect(errors[0]).toMatchObject({ consumer: arn, status: 'not found' });
+  // Registered by name: retriable, a new run (retry(), or started again) registers it anew.
+  expect(errors[0]).toMatchObject({ consumer: arn, status: 'not found', retriable: true });
   expect(records.map(text)).toEqual(numbers(10));
   expect(kinesis.subscriptions({ streamName })).toEqual([]);
+});
+
+test('a consumerArn deregistered mid-run: confirmed gone, StreamConsumerNotActiveError not retriable', async () => {
+  // Was: retriable, as for a consumer registered by name, though an ARN names one registration
+  // that never comes back (a retry() on retriable errors started run after run to fail again).
+  const streamName = uniqueStreamName('efo-dereg-arn');
+  await kinesis.createStream(streamName, 2);
+  await putRecords(client, streamName, numbers(10));
+  const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+  const registered = await client.send(
+    new RegisterStreamConsumerCommand({
+      StreamARN: summary.StreamDescriptionSummary?.StreamARN,
+      ConsumerName: 'given',
+    }),
+  );
+  const arn = registered.Consumer?.ConsumerARN ?? '';
+  const consumer = fromKinesis({
+    ...fanOutOptions(kinesis, streamName, 'unused', { checkpointer: new MemoryCheckpointer() }),
+    enhancedFanOut: { consumerArn: arn },
+  });
+  const { records, errors, events } = run(consumer);
+  await waitFor(() => records.length === 10, { timeoutMs: 30_000, message: () => `read ${records.length}` });
+  await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: arn }));
+  await waitFor(() => errors.length > 0, { timeoutMs: 30_000, message: () => 'no error' });
+  await consumer.stopped();
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toBeInstanceOf(StreamConsumerNotActiveError);
+  expect(errors[0]).toMatchObject({ consumer: arn, status: 'not found', retriable: false });
+  expect((errors[0] as Error).message).toContain('an ARN names one registration');
+  expect(records.map(text).sort()).toEqual(numbers(10).sort());
+  expect(kinesis.subscriptions({ streamName })).toEqual([]);
+  expect(events.filter((event) => event.type === 'consumer-stopped')).toHaveLength(1);
 });
 
 test('the stream deleted mid-run: the Observable errors with a typed error and stops', async () => {
