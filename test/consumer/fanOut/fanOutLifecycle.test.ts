@@ -7,7 +7,7 @@ import {
   RegisterStreamConsumerCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import type { Subscription } from 'rxjs';
+import { retry, type Subscription } from 'rxjs';
 import { MemoryCheckpointer } from '../../../src/checkpointers/MemoryCheckpointer.js';
 import type { ConsumerEvent } from '../../../src/consumer/ConsumerEvent.js';
 import { StreamConsumerNotActiveError } from '../../../src/consumer/errors/StreamConsumerNotActiveError.js';
@@ -133,4 +133,52 @@ test('the stream deleted mid-run: the Observable errors with a typed error and s
   expect((errors[0] as StreamConsumerNotActiveError).retriable).toBe(true);
   expect(records.map(text).sort()).toEqual(numbers(10).sort());
   expect(kinesis.subscriptions({ streamName })).toEqual([]);
+});
+
+test('a consumerName deregistered mid-run, with retry(): the next run registers it anew and reads on from the checkpoints', async () => {
+  const streamName = uniqueStreamName('efo-dereg-retry');
+  await kinesis.createStream(streamName, 1);
+  await putRecords(client, streamName, numbers(5));
+  const consumer = fromKinesis(
+    fanOutOptions(kinesis, streamName, 'again', { checkpointer: new MemoryCheckpointer() }),
+  );
+  const records: KinesisRecord[] = [];
+  const errors: unknown[] = [];
+  const events: ConsumerEvent[] = [];
+  const subscriptions: Subscription[] = [
+    consumer.events$.subscribe((event) => events.push(event)),
+    consumer
+      .pipe(checkpoint(), retry({ count: 1 }))
+      .subscribe({ next: (r) => records.push(r), error: (e) => errors.push(e) }),
+  ];
+  cleanUp.push(async () => {
+    for (const s of subscriptions) s.unsubscribe();
+    await consumer.stopped();
+  });
+  await waitFor(() => records.length === 5, { timeoutMs: 30_000, message: () => `read ${records.length}` });
+  // The fifth record checkpointed: the next run starts after it.
+  const fifth = records[4]?.sequenceNumber;
+  const written = (event: ConsumerEvent) =>
+    event.type === 'checkpoint-written' &&
+    event.position !== 'SHARD_END' &&
+    event.position.sequenceNumber === fifth;
+  await waitFor(() => events.some(written), { timeoutMs: 30_000, message: () => 'not checkpointed' });
+  const first = await consumerArnOf(streamName);
+  await client.send(new DeregisterStreamConsumerCommand({ ConsumerARN: first }));
+  await waitFor(() => events.filter((event) => event.type === 'consumer-started').length === 2, {
+    timeoutMs: 30_000,
+    message: () => `events: ${events.map((event) => event.type).join(', ')}`,
+  });
+  await putRecords(client, streamName, numbers(5, 5));
+  await waitFor(() => records.length === 10, { timeoutMs: 30_000, message: () => `read ${records.length}` });
+  expect(errors).toEqual([]);
+  expect(records.map(text)).toEqual(numbers(10));
+  const second = await consumerArnOf(streamName);
+  expect(second).not.toBe(first);
+  const lifecycle = events.filter((e) => e.type === 'consumer-started' || e.type === 'consumer-stopped');
+  expect(lifecycle.map((event) => event.type)).toEqual([
+    'consumer-started',
+    'consumer-stopped',
+    'consumer-started',
+  ]);
 });
