@@ -16,14 +16,19 @@ export interface ShardStartPosition {
 /** Lifecycle notifications of a consumer, from `fromKinesis(...).events$`. */
 export type ConsumerEvent =
   | { readonly type: 'consumer-started'; readonly streamName: string; readonly workerId: string }
+  /**
+   * The run that emitted consumer-started stopped (its last event); a run that never started
+   * (unsubscribed, or failed, before consumer-started) emits no consumer-stopped.
+   */
   | { readonly type: 'consumer-stopped'; readonly streamName: string; readonly workerId: string }
   /**
    * The stop's final writes (last checkpoints, lease releases, leaving the group, deregistering)
    * did not end within `finalWritesTimeoutMs` (`timeoutMs`): the consumer stopped waiting for
    * the checkpointer (its later answers are ignored) and stopped its timers; consumer-stopped
-   * follows. `unwritten`: shards whose finished position (or end) was not written, read again
-   * from the last position stored (at-least-once). `unreleased`: shards whose lease was not
-   * released (held, or being acquired or released), free for other workers once it runs out.
+   * follows (of a run that started). `unwritten`: shards whose finished position (or end) was
+   * not written, read again from the last position stored (at-least-once). `unreleased`: shards
+   * whose lease was not released (held, or being acquired or released), free for other workers
+   * once it runs out.
    */
   | {
       readonly type: 'final-writes-timeout';

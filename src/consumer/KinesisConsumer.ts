@@ -67,8 +67,10 @@ export class KinesisConsumer {
   private readonly waits: RunWaits;
   /** The stop's last writes; the lease calls (LeaseManager, LeaseBalancer) go through its fence. */
   private readonly finalWrites: ConsumerFinalWrites;
-  /** consumer-stopped was emitted: no event of this run comes after it. */
+  /** consumer-stopped was emitted (or the run stopped without starting): no event comes after it. */
   private over = false;
+  /** consumer-started was emitted: only then does the stop emit consumer-stopped (pairs). */
+  private started = false;
   private resolveStopped: () => void = () => undefined;
   /**
    * Resolves once this run stopped: last checkpoints written, leases released, group left (or
@@ -263,11 +265,8 @@ export class KinesisConsumer {
       await this.finalWrites.run({ assignment, shards, leases, registration, cleanup, directory });
       this.subscriptionClient?.destroy();
       if (this.options.client === undefined) this.client.destroy();
-      this.emitEvent({
-        type: 'consumer-stopped',
-        streamName: this.streamName,
-        workerId: this.options.workerId,
-      });
+      const { streamName, started } = this;
+      if (started) this.emitEvent({ type: 'consumer-stopped', streamName, workerId: this.options.workerId });
     })().finally(() => {
       this.over = true;
       this.resolveStopped();
@@ -310,6 +309,7 @@ export class KinesisConsumer {
         }
         if (!this.running) return;
       }
+      this.started = true;
       this.emitEvent({
         type: 'consumer-started',
         streamName: this.streamName,

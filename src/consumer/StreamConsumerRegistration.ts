@@ -73,6 +73,11 @@ export class StreamConsumerRegistration {
     return this.options.fanOut.consumerName ?? this.options.fanOut.consumerArn ?? '(unnamed)';
   }
 
+  /** The status of the given `consumerArn` now (one DescribeStreamConsumer): 'not found' once gone. */
+  async givenStatus(): Promise<string | undefined> {
+    return (await this.describe(undefined))?.ConsumerStatus ?? 'not found';
+  }
+
   /** Ends every wait and retry under way (the consumer stops). */
   cancel(): void {
     this.controller.abort();
@@ -289,7 +294,7 @@ export class StreamConsumerRegistration {
             // At the stream's consumer limit no retry helps: failed at once.
             throw (
               (await consumerLimitRefusal(error, consumerName, this.streamName, () =>
-                this.streamConsumers(streamArn),
+                this.streamConsumers(streamArn, abortSignal),
               )) ?? error
             );
           }
@@ -305,18 +310,21 @@ export class StreamConsumerRegistration {
       });
   }
 
-  /** How many consumers are registered with the stream, and its mode (DescribeStreamSummary). */
-  private async streamConsumers(streamArn: string): Promise<StreamConsumerCount> {
+  /** The stream's consumer count and mode (DescribeStreamSummary), on `signal` (the asking attempt's). */
+  private async streamConsumers(
+    streamArn: string,
+    signal = this.controller.signal,
+  ): Promise<StreamConsumerCount> {
     const { client, callTimeoutMs, scheduler } = this.options;
     const describe = (abortSignal: AbortSignal) =>
       client.send(new DescribeStreamSummaryCommand({ StreamARN: streamArn }), { abortSignal });
     const output =
       callTimeoutMs === undefined
-        ? await describe(this.controller.signal)
+        ? await describe(signal)
         : await callWithin(describe, {
             timeoutMs: callTimeoutMs,
             startTimer: schedulerTimer(scheduler),
-            abortSignal: this.controller.signal,
+            abortSignal: signal,
             api: 'DescribeStreamSummary',
             context: { streamName: this.streamName },
           });

@@ -4,6 +4,7 @@ import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
 import type { ResolvedEnhancedFanOut } from './EnhancedFanOutOptions.js';
 import { fanOutSource } from './fanOutSource.js';
+import { givenConsumerGone } from './givenConsumerGone.js';
 import type { ReadingSourceFactory } from './ReadingSource.js';
 import { createShardSubscriber, type ShardSubscriber } from './ShardSubscriber.js';
 import { StreamConsumerRegistration } from './StreamConsumerRegistration.js';
@@ -68,6 +69,13 @@ export function enhancedFanOutParts(config: {
   return {
     registration,
     subscriptionClient,
-    source: config.source ?? fanOutSource(subscriber, fanOut, options),
+    source:
+      config.source ??
+      fanOutSource(
+        subscriber,
+        fanOut,
+        options,
+        givenConsumerGone(fanOut.consumerArn, options.address.streamName, () => registration.givenStatus()),
+      ),
   };
 }

@@ -4,8 +4,9 @@ import { RxjsKinesisError } from '../../errors/RxjsKinesisError.js';
  * The stream consumer (enhanced fan-out) did not become ACTIVE within `activationTimeoutMs`
  * after it was registered or found, or is gone (status `not found`: deregistered, or with its
  * stream; `waitedMs` 0 when found gone while reading). Retriable (the same consumer may start
- * later), except for a `consumerArn` whose consumer is DELETING or not found (`retriable`
- * false): an ARN names one registration, which never turns ACTIVE again.
+ * later), except for a `consumerArn` whose consumer is DELETING or not found, at the start or
+ * confirmed while reading (`retriable` false): an ARN names one registration, which never turns
+ * ACTIVE again.
  */
 export class StreamConsumerNotActiveError extends RxjsKinesisError {
   readonly consumer: string;
