@@ -161,6 +161,11 @@ export class KinesisFrontServer {
     this.bookkeeping.recordStream(streamName, mode);
   }
 
+  /** Forgets what was kept of a stream deleted without the front, now that it is gone. */
+  streamGone(streamName: string): void {
+    this.bookkeeping.streamGone(streamName);
+  }
+
   /** The open SubscribeToShard subscriptions matching `filter`. */
   subscriptions(filter?: SubscriptionFilter): SubscriptionInfo[] {
     return this.fanOut.subscriptions(filter);

@@ -296,7 +296,7 @@ export class OperationRouter {
     body: Buffer,
     payload: JsonObject,
   ): Promise<UpstreamAnswer> {
-    const { admin, upstream, modes, bookkeeping } = this.parts;
+    const { admin, upstream, bookkeeping } = this.parts;
     const now = Date.now();
     const query = parseListStreams(payload, now);
     // A Limit out of range: the backing store refuses it in the AWS words.
@@ -307,7 +307,7 @@ export class OperationRouter {
         admin,
         query,
         {
-          modeOf: (name) => modes.modeOf(name),
+          modeOf: (name) => bookkeeping.modeOf(name),
           statusOf: (name, status) => bookkeeping.statusOf(name, status),
         },
         now,
