@@ -88,7 +88,7 @@ const MEMBER_TYPES: Readonly<Record<string, Readonly<Record<string, ModelType>>>
     EncryptionType: 'String',
     KeyId: 'String',
   },
-  UpdateStreamMode: { StreamARN: 'String', StreamModeDetails: 'Structure' },
+  UpdateStreamMode: { StreamARN: 'String', StreamModeDetails: 'Structure', WarmThroughputMiBps: 'Integer' },
   EnableEnhancedMonitoring: { StreamName: 'String', StreamARN: 'String', ShardLevelMetrics: 'List' },
   DisableEnhancedMonitoring: { StreamName: 'String', StreamARN: 'String', ShardLevelMetrics: 'List' },
   // Stream consumers (enhanced fan-out), which the backing store does not have.

@@ -278,6 +278,11 @@ describe('local Kinesis checks member types of the operations it answers itself'
     ],
     ['UpdateStreamMode', { StreamARN: LISTED_ARN, StreamModeDetails: 'ON_DEMAND' }, 'Expected null'],
     ['UpdateStreamMode', { StreamARN: 5, StreamModeDetails: { StreamMode: 'ON_DEMAND' } }, NUMBER_TO_STRING],
+    [
+      'UpdateStreamMode',
+      { StreamARN: LISTED_ARN, StreamModeDetails: { StreamMode: 'ON_DEMAND' }, WarmThroughputMiBps: '5' },
+      'class java.lang.String can not be converted to an Integer',
+    ],
     ['EnableEnhancedMonitoring', { StreamName: 'listed', ShardLevelMetrics: 'ALL' }, 'Expected list or null'],
     ['DisableEnhancedMonitoring', { StreamName: 5, ShardLevelMetrics: ['ALL'] }, NUMBER_TO_STRING],
   ])('%s %j: SerializationException', async (operation, body, message) => {
