@@ -22,6 +22,7 @@ import { ShardOperations } from './ShardOperations.js';
 import { ShardReads } from './ShardReads.js';
 import { ShardWrites } from './ShardWrites.js';
 import { StreamBookkeeping } from './StreamBookkeeping.js';
+import { memberTypeMismatch } from './serializationErrors.js';
 import { StreamEncryption } from './StreamEncryption.js';
 import { StreamModeOperations } from './StreamModeOperations.js';
 import type { StreamMode } from './StreamModes.js';
@@ -161,6 +162,11 @@ export class KinesisFrontServer {
     this.bookkeeping.recordStream(streamName, mode);
   }
 
+  /** Forgets what was kept of a stream deleted without the front, now that it is gone. */
+  streamGone(streamName: string): void {
+    this.bookkeeping.streamGone(streamName);
+  }
+
   /** The open SubscribeToShard subscriptions matching `filter`. */
   subscriptions(filter?: SubscriptionFilter): SubscriptionInfo[] {
     return this.fanOut.subscriptions(filter);
@@ -243,7 +249,12 @@ export class KinesisFrontServer {
       } else if (operationOf(req) === 'SubscribeToShard') {
         // An event stream, answered by the front itself (the backing store has no fan-out).
         this.options.stats.forwardedRequests += 1;
-        const refusal = await this.fanOut.subscribe(res, parseJsonObject(body) ?? {}, encoding);
+        const payload = parseJsonObject(body) ?? {};
+        const mistyped = memberTypeMismatch('SubscribeToShard', payload);
+        const refusal =
+          mistyped === undefined
+            ? await this.fanOut.subscribe(res, payload, encoding)
+            : errorAnswer(mistyped);
         if (refusal === undefined) return;
         answer = refusal;
       } else {

@@ -86,6 +86,12 @@ export class OperationRouter {
     }
     const parsed = parseJsonObject(rawBody);
     if (parsed === undefined) return upstream.forward(req, rawBody);
+    // A member of the wrong JSON type is refused before anything else, as Kinesis reads the body.
+    const mistyped = memberTypeMismatch(operation, parsed);
+    if (mistyped !== undefined) {
+      stats.forwardedRequests += 1;
+      return errorAnswer(mistyped);
+    }
     if (fanOut.answers(operation)) {
       // Stream consumers (enhanced fan-out), kept by the front: kinesalite has none.
       stats.forwardedRequests += 1;
@@ -98,11 +104,6 @@ export class OperationRouter {
       const arn = (registered as JsonObject | undefined)?.ConsumerARN;
       if (given !== undefined && typeof arn === 'string') tags.tagConsumer(arn, given.tags);
       return answer;
-    }
-    const mistyped = memberTypeMismatch(operation, parsed);
-    if (mistyped !== undefined) {
-      stats.forwardedRequests += 1;
-      return errorAnswer(mistyped);
     }
     const addressed = resolveStreamArn(operation, parsed);
     if ('error' in addressed) return errorAnswer(addressed.error);
@@ -296,7 +297,7 @@ export class OperationRouter {
     body: Buffer,
     payload: JsonObject,
   ): Promise<UpstreamAnswer> {
-    const { admin, upstream, modes, bookkeeping } = this.parts;
+    const { admin, upstream, bookkeeping } = this.parts;
     const now = Date.now();
     const query = parseListStreams(payload, now);
     // A Limit out of range: the backing store refuses it in the AWS words.
@@ -307,7 +308,7 @@ export class OperationRouter {
         admin,
         query,
         {
-          modeOf: (name) => modes.modeOf(name),
+          modeOf: (name) => bookkeeping.modeOf(name),
           statusOf: (name, status) => bookkeeping.statusOf(name, status),
         },
         now,

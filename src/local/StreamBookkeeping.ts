@@ -5,7 +5,7 @@ import type { ResourceTags } from './ResourceTags.js';
 import type { ShardMapCache } from './ShardMapCache.js';
 import type { ShardOperations } from './ShardOperations.js';
 import type { StreamEncryption } from './StreamEncryption.js';
-import type { StreamFacts } from './streamDescription.js';
+import type { StreamFacts, StreamSettings } from './streamDescription.js';
 import type { StreamModeOperations } from './StreamModeOperations.js';
 import type { StreamMode } from './StreamModes.js';
 import type { StreamRetention } from './StreamRetention.js';
@@ -54,12 +54,18 @@ export class StreamBookkeeping {
   private readonly deleted = new Set<string>();
   /** The `MaxRecordSizeInKiB` streams were created with, when not the default. */
   private readonly recordSizes = new Map<string, number>();
+  /**
+   * The settings of streams DELETING: reported as they were until the stream is gone (AWS
+   * describes a DELETING stream as it was), while everything else forgets them at once.
+   */
+  private readonly deletingSettings = new Map<string, StreamSettings>();
 
   constructor(private readonly parts: StreamBookkeepingParts) {
     // A deleted stream's state is dropped again once it is gone; not if a stream of that name
     // was created meanwhile (its state is the new stream's).
     this.settling = new StreamSettleWatcher(parts.admin, (streamName, dropBudgets, status) => {
       const gone = dropBudgets && status === undefined && this.deleted.has(streamName);
+      if (gone) this.deletingSettings.delete(streamName);
       if (dropBudgets) this.deleted.delete(streamName);
       this.forgetStream(streamName, gone);
     });
@@ -75,6 +81,7 @@ export class StreamBookkeeping {
   /** Records the capacity mode of a stream created (or, undefined, deleted) without the front. */
   recordStream(streamName: string, mode: StreamMode | undefined): void {
     const { modes, tags, policies, retention, monitoring, encryption } = this.parts;
+    this.keepWhileDeleting(streamName, mode === undefined);
     modes.record(streamName, mode);
     this.recordSizes.delete(streamName);
     encryption.forget(streamName);
@@ -99,6 +106,7 @@ export class StreamBookkeeping {
     const succeeded = answer.status === 200;
     const createdOrDeleted = operation === 'CreateStream' || operation === 'DeleteStream';
     if (succeeded && createdOrDeleted) {
+      this.keepWhileDeleting(streamName, operation === 'DeleteStream');
       tags.forgetStream(streamName);
       policies.forgetStream(streamName);
       retention.forget(streamName);
@@ -140,13 +148,40 @@ export class StreamBookkeeping {
 
   /** What DescribeStream(Summary) adds to the backing store's description of a stream. */
   factsOf(streamName: string): StreamFacts {
-    const { modes, retention, monitoring, consumerCount, encryption } = this.parts;
+    return {
+      ...(this.deletingSettings.get(streamName) ?? this.settingsOf(streamName)),
+      updating: this.isUpdating(streamName),
+      consumerCount: this.parts.consumerCount(streamName),
+    };
+  }
+
+  /** The capacity mode ListStreams reports (a DELETING stream's as it was). */
+  modeOf(streamName: string): StreamMode {
+    return this.deletingSettings.get(streamName)?.mode ?? this.parts.modes.modeOf(streamName);
+  }
+
+  /** Forgets the settings kept of a stream deleted beside the front, once it is gone. */
+  streamGone(streamName: string): void {
+    this.deletingSettings.delete(streamName);
+  }
+
+  /**
+   * Keeps the settings of a stream being deleted to report until it is gone (those of its first
+   * deletion: a repeated one finds them forgotten); forgets them when a stream is created.
+   */
+  private keepWhileDeleting(streamName: string, deleting: boolean): void {
+    if (!deleting) this.deletingSettings.delete(streamName);
+    else if (!this.deletingSettings.has(streamName)) {
+      this.deletingSettings.set(streamName, this.settingsOf(streamName));
+    }
+  }
+
+  private settingsOf(streamName: string): StreamSettings {
+    const { modes, retention, monitoring, encryption } = this.parts;
     return {
       mode: modes.modeOf(streamName),
-      updating: this.isUpdating(streamName),
       retentionHours: retention.hoursOf(streamName),
       shardLevelMetrics: monitoring.metricsOf(streamName),
-      consumerCount: consumerCount(streamName),
       encryption: encryption.factsOf(streamName),
       maxRecordSizeKiB: this.recordSizes.get(streamName) ?? DEFAULT_MAX_RECORD_SIZE_KIB,
     };

@@ -68,10 +68,18 @@ export class StreamModeOperations {
   async updateStreamMode(payload: JsonObject): Promise<UpstreamAnswer> {
     const streamName = payload.StreamName;
     const mode = requestedStreamMode(payload);
-    // Both required members checked at once, as the model lists them.
+    // Both required members checked at once, as the model lists them, and WarmThroughputMiBps
+    // (0 or more; taken and ignored, as CreateStream's).
     const missing: string[] = [];
     if (typeof streamName !== 'string') missing.push(violation(null, 'streamARN', 'Member must not be null'));
     if (mode === undefined) missing.push(violation(null, 'streamModeDetails', 'Member must not be null'));
+    const warm = payload.WarmThroughputMiBps;
+    if (typeof warm === 'number' && Math.trunc(warm) < 0) {
+      const value = String(Math.trunc(warm));
+      missing.push(
+        violation(value, 'warmThroughputMiBps', 'Member must have value greater than or equal to 0'),
+      );
+    }
     const invalid = firstRefusal(
       missing.length > 0 ? validationOf(missing) : undefined,
       typeof mode === 'object' ? mode : undefined,

@@ -1,7 +1,7 @@
 import type { AwsErrorAnswer } from './awsErrors.js';
 
 /** The JSON types of the Kinesis API model a member can have. */
-export type ModelType = 'String' | 'Map' | 'List' | 'Integer' | 'Timestamp';
+export type ModelType = 'String' | 'Map' | 'List' | 'Integer' | 'Timestamp' | 'Structure';
 
 const NUMBER_CLASS = 'class com.amazon.coral.value.json.numbers.TruncatingBigNumber';
 const LIST_FOUND = 'Start of list found where not expected';
@@ -33,6 +33,9 @@ function mismatchMessage(expected: ModelType, value: unknown): string | undefine
     case 'List':
       if (isList) return undefined;
       return isMap ? MAP_FOUND : 'Expected list or null';
+    case 'Structure':
+      if (isMap) return undefined;
+      return isList ? LIST_FOUND : 'Expected null';
     case 'Integer':
     case 'Timestamp': {
       if (typeof value === 'number') return undefined;
@@ -85,10 +88,44 @@ const MEMBER_TYPES: Readonly<Record<string, Readonly<Record<string, ModelType>>>
     EncryptionType: 'String',
     KeyId: 'String',
   },
+  UpdateStreamMode: { StreamARN: 'String', StreamModeDetails: 'Structure', WarmThroughputMiBps: 'Integer' },
+  EnableEnhancedMonitoring: { StreamName: 'String', StreamARN: 'String', ShardLevelMetrics: 'List' },
+  DisableEnhancedMonitoring: { StreamName: 'String', StreamARN: 'String', ShardLevelMetrics: 'List' },
+  // Stream consumers (enhanced fan-out), which the backing store does not have.
+  RegisterStreamConsumer: { StreamARN: 'String', ConsumerName: 'String', Tags: 'Map' },
+  DescribeStreamConsumer: { StreamARN: 'String', ConsumerName: 'String', ConsumerARN: 'String' },
+  DeregisterStreamConsumer: { StreamARN: 'String', ConsumerName: 'String', ConsumerARN: 'String' },
+  ListStreamConsumers: {
+    StreamARN: 'String',
+    NextToken: 'String',
+    MaxResults: 'Integer',
+    StreamCreationTimestamp: 'Timestamp',
+  },
+  SubscribeToShard: { ConsumerARN: 'String', ShardId: 'String', StartingPosition: 'Structure' },
   PutResourcePolicy: { ResourceARN: 'String', Policy: 'String' },
   GetResourcePolicy: { ResourceARN: 'String' },
   DeleteResourcePolicy: { ResourceARN: 'String' },
 };
+
+/**
+ * Operations whose `StreamARN` the front reads (the backing store does not know the member) and
+ * that the table above does not list.
+ */
+const STREAM_ARN_OPERATIONS: ReadonlySet<string> = new Set([
+  'AddTagsToStream',
+  'DecreaseStreamRetentionPeriod',
+  'DeleteStream',
+  'DescribeStream',
+  'DescribeStreamSummary',
+  'GetRecords',
+  'GetShardIterator',
+  'IncreaseStreamRetentionPeriod',
+  'MergeShards',
+  'PutRecord',
+  'PutRecords',
+  'RemoveTagsFromStream',
+  'SplitShard',
+]);
 
 /** The SerializationException for the first member of a front-answered request of the wrong type. */
 export function memberTypeMismatch(
@@ -96,7 +133,9 @@ export function memberTypeMismatch(
   payload: Readonly<Record<string, unknown>>,
 ): AwsErrorAnswer | undefined {
   const types = MEMBER_TYPES[operation];
-  if (types === undefined) return undefined;
+  if (types === undefined) {
+    return STREAM_ARN_OPERATIONS.has(operation) ? typeMismatch('String', payload.StreamARN) : undefined;
+  }
   for (const [member, type] of Object.entries(types)) {
     const mismatch = typeMismatch(type, payload[member]);
     if (mismatch !== undefined) return mismatch;

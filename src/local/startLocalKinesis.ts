@@ -220,6 +220,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
         waitLimitMs,
         () => new LocalKinesisTimeoutError('deleteStream', name, waitLimitMs),
       );
+      front.streamGone(name);
     });
   };
 

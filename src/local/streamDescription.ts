@@ -20,6 +20,9 @@ export interface StreamFacts {
   readonly maxRecordSizeKiB: number;
 }
 
+/** What the front keeps of a stream's settings (a DELETING stream's as they were). */
+export type StreamSettings = Omit<StreamFacts, 'updating' | 'consumerCount'>;
+
 /**
  * A DescribeStream or DescribeStreamSummary answer of the backing store completed as AWS
  * answers: the capacity mode, the retention period, the shard-level metrics, the encryption

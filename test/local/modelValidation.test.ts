@@ -195,6 +195,11 @@ describe('local Kinesis answers values of the wrong JSON type with Serialization
   });
 });
 
+const NUMBER_TO_STRING =
+  'class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an String';
+const BOOLEAN_TO_STRING = 'class java.lang.Boolean can not be converted to an String';
+const LISTED_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/listed';
+
 describe('local Kinesis checks member types of the operations it answers itself', () => {
   let local: LocalKinesis;
 
@@ -234,6 +239,52 @@ describe('local Kinesis checks member types of the operations it answers itself'
       { StreamName: 'typed', ShardCount: 1, MaxRecordSizeInKiB: '2048' },
       'class java.lang.String can not be converted to an Integer',
     ],
+    // Members the front reads itself: StreamARN, stream consumers, capacity mode, monitoring.
+    ['DescribeStreamSummary', { StreamARN: 5 }, NUMBER_TO_STRING],
+    ['GetShardIterator', { StreamARN: true, ShardId: 's', ShardIteratorType: 'LATEST' }, BOOLEAN_TO_STRING],
+    ['GetRecords', { ShardIterator: 'i', StreamARN: [] }, 'Start of list found where not expected'],
+    ['RegisterStreamConsumer', { StreamARN: LISTED_ARN, ConsumerName: 5 }, NUMBER_TO_STRING],
+    [
+      'DescribeStreamConsumer',
+      { StreamARN: LISTED_ARN, ConsumerName: {} },
+      'Start of structure or map found where not expected.',
+    ],
+    ['DescribeStreamConsumer', { ConsumerARN: true }, BOOLEAN_TO_STRING],
+    ['DeregisterStreamConsumer', { StreamARN: LISTED_ARN, ConsumerName: 5 }, NUMBER_TO_STRING],
+    [
+      'ListStreamConsumers',
+      { StreamARN: LISTED_ARN, MaxResults: '5' },
+      'class java.lang.String can not be converted to an Integer',
+    ],
+    ['ListStreamConsumers', { StreamARN: LISTED_ARN, NextToken: 5 }, NUMBER_TO_STRING],
+    [
+      'ListStreamConsumers',
+      { StreamARN: LISTED_ARN, StreamCreationTimestamp: 'x' },
+      'class java.lang.String can not be converted to milliseconds since epoch',
+    ],
+    [
+      'SubscribeToShard',
+      { ConsumerARN: 5, ShardId: 'shardId-000000000000', StartingPosition: { Type: 'LATEST' } },
+      NUMBER_TO_STRING,
+    ],
+    [
+      'SubscribeToShard',
+      {
+        ConsumerARN: `${LISTED_ARN}/consumer/c:1`,
+        ShardId: 'shardId-000000000000',
+        StartingPosition: 'LATEST',
+      },
+      'Expected null',
+    ],
+    ['UpdateStreamMode', { StreamARN: LISTED_ARN, StreamModeDetails: 'ON_DEMAND' }, 'Expected null'],
+    ['UpdateStreamMode', { StreamARN: 5, StreamModeDetails: { StreamMode: 'ON_DEMAND' } }, NUMBER_TO_STRING],
+    [
+      'UpdateStreamMode',
+      { StreamARN: LISTED_ARN, StreamModeDetails: { StreamMode: 'ON_DEMAND' }, WarmThroughputMiBps: '5' },
+      'class java.lang.String can not be converted to an Integer',
+    ],
+    ['EnableEnhancedMonitoring', { StreamName: 'listed', ShardLevelMetrics: 'ALL' }, 'Expected list or null'],
+    ['DisableEnhancedMonitoring', { StreamName: 5, ShardLevelMetrics: ['ALL'] }, NUMBER_TO_STRING],
   ])('%s %j: SerializationException', async (operation, body, message) => {
     const response = await fetch(`${local.endpoint}/`, {
       method: 'POST',

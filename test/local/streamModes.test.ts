@@ -138,6 +138,23 @@ describe('local Kinesis capacity modes and stream summaries', () => {
     ).rejects.toBeInstanceOf(ValidationException);
   });
 
+  it('refuses a negative WarmThroughputMiBps in UpdateStreamMode before finding the stream', async () => {
+    const refused = await client
+      .send(
+        new UpdateStreamModeCommand({
+          StreamARN: `${ARN_PREFIX}missing`,
+          StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+          WarmThroughputMiBps: -1,
+        }),
+      )
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ValidationException);
+    expect((refused as Error).message).toBe(
+      "1 validation error detected: Value '-1' at 'warmThroughputMiBps' failed to satisfy constraint: Member must have value greater than or equal to 0",
+    );
+    expect(await modeOf('counted')).toBe('PROVISIONED');
+  });
+
   it('refuses UpdateShardCount, SplitShard and MergeShards on an on-demand stream, as Kinesis does', async () => {
     await client.send(
       new CreateStreamCommand({ StreamName: 'elastic', StreamModeDetails: { StreamMode: 'ON_DEMAND' } }),
