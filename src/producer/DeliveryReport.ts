@@ -40,7 +40,8 @@ export interface FailedReport<T> {
    * shard map yet, a full queue). It is the shard predicted when the record was queued: after a
    * resharding, a record queued before the producer learned of it names the parent, closed since
    * (where it was sent; Kinesis stores it in a child); an item sent again on its own after a
-   * resharding names the shard its key maps to in the reloaded shard map.
+   * resharding names the shard its key maps to in the reloaded shard map (with `preserveOrder`,
+   * the parent).
    */
   readonly shardId?: string;
   /**

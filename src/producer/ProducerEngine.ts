@@ -115,7 +115,7 @@ export class ProducerEngine<T> {
     const shardMapLoaded = () => {
       this.counters.countShardMapRefresh();
       this.queue.sizeFor(this.predictor.shardCount);
-      relaneWaitingResends(this.predictor, this.batcher);
+      relaneWaitingResends(this.predictor, this.batcher, this.options.preserveOrder);
       forgetGoneShards(this.predictor, this.batcher, this.counters);
     };
     this.failures = new ItemFailures<T>(this.options, this.counters, hooks, this.queue, log);

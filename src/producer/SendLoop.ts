@@ -247,10 +247,11 @@ export class SendLoop<T> {
       this.options.maxRecordBytes,
     );
     // Items sent again on their own go where their keys map to now (see relaneResend).
+    const { preserveOrder } = this.options;
     const result =
-      resent.retry.length === 0
+      resent.retry.length === 0 || preserveOrder
         ? resent
-        : { ...resent, retry: resent.retry.map((record) => relaneResend(record, this.predictor)) };
+        : { ...resent, retry: resent.retry.map((record) => relaneResend(record, this.predictor, false)) };
     this.inFlight -= 1;
     for (const laneId of lanes) this.batcher.lane(laneId).inFlight -= 1;
     const now = this.scheduler.now();

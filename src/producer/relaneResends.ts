@@ -11,10 +11,16 @@ type LanePredictor = Pick<ShardPredictor, 'isOpen' | 'predict'>;
  * put the record elsewhere closed it), the item's record goes in the lane of the shard its own
  * key maps to now: Kinesis stores it there, and meters it by that shard's budget, not by the
  * closed one's (whose lane alone would pace every such item of a split at one shard's rate).
- * Returns `record` itself when it stays where it is.
+ * Returns `record` itself when it stays where it is, as always with `preserveOrder`: the lane it
+ * waits in may still hold records queued for the closed shard with later items of its key, and
+ * only one lane keeps them behind it (one call in flight, records to send again first).
  */
-export function relaneResend<T>(record: OutgoingRecord<T>, predictor: LanePredictor): OutgoingRecord<T> {
-  if (record.attemptsBefore === 0 || predictor.isOpen(record.laneId)) return record;
+export function relaneResend<T>(
+  record: OutgoingRecord<T>,
+  predictor: LanePredictor,
+  preserveOrder: boolean,
+): OutgoingRecord<T> {
+  if (preserveOrder || record.attemptsBefore === 0 || predictor.isOpen(record.laneId)) return record;
   const { partitionKey, explicitHashKey } = record.record;
   const laneId = predictor.predict(partitionKey, explicitHashKey);
   if (laneId === UNASSIGNED_SHARD || laneId === record.laneId) return record;
@@ -24,8 +30,13 @@ export function relaneResend<T>(record: OutgoingRecord<T>, predictor: LanePredic
 /**
  * After a shard map load: moves the items sent again on their own that wait (in back-off or for
  * a budget) in the lane of a shard closed since to the lanes of the shards their keys map to
- * now (see relaneResend).
+ * now (see relaneResend; none with `preserveOrder`).
  */
-export function relaneWaitingResends<T>(predictor: LanePredictor, batcher: RecordBatcher<T>): void {
-  batcher.moveRetries((record) => relaneResend(record, predictor));
+export function relaneWaitingResends<T>(
+  predictor: LanePredictor,
+  batcher: RecordBatcher<T>,
+  preserveOrder: boolean,
+): void {
+  if (preserveOrder) return;
+  batcher.moveRetries((record) => relaneResend(record, predictor, false));
 }
