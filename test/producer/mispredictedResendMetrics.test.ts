@@ -2,10 +2,11 @@
 // sent again one per record; the metrics counted each item's first own send under `retries`,
 // though nothing of it had failed (the aggregated record was delivered). Such a send now counts
 // under `resent`, and only the item's own later attempts count under `retries`.
-import { PutRecordsCommand, type KinesisClient, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { kplJsonProcessor } from '../../src/processors/namedProcessors.js';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import { Producer } from '../../src/producer/Producer.js';
+import { internalFailure, isAggregated, scriptedPutRecords } from './support/scriptedPutRecords.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 
 jest.setTimeout(60_000);
@@ -18,35 +19,19 @@ afterAll(async () => {
   await kinesis.close();
 });
 
-const KPL_MAGIC = [0xf3, 0x89, 0x9a, 0xc2];
-const aggregated = (data: Uint8Array | undefined): boolean =>
-  data !== undefined && KPL_MAGIC.every((byte, i) => data[i] === byte);
-
 /**
  * A client whose PutRecords answers follow a script: an aggregated record is answered as stored
  * in another shard than the one it was meant for (as after a split); each plain record (an item
  * sent again on its own) fails once (InternalFailure), then goes.
  */
-function scriptedClient(client: KinesisClient) {
-  const send = client.send.bind(client) as (command: unknown, options?: unknown) => Promise<unknown>;
+function scriptedClient(client: KinesisClient): KinesisClient {
   const seen = new Set<string>();
-  const scripted = async (command: unknown, options?: unknown): Promise<unknown> => {
-    const out = await send(command, options);
-    if (!(command instanceof PutRecordsCommand)) return out;
-    const answer = out as PutRecordsCommandOutput;
-    const records = (answer.Records ?? []).map((entry, i) => {
-      const sent = command.input.Records![i]!;
-      if (aggregated(sent.Data)) return { ...entry, ShardId: 'shardId-000000000001' };
-      const key = Buffer.from(sent.Data!).toString('hex');
-      if (seen.has(key)) return entry;
-      seen.add(key);
-      return { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' };
-    });
-    return { ...answer, FailedRecordCount: records.filter((r) => 'ErrorCode' in r).length, Records: records };
-  };
-  return new Proxy(client, {
-    get: (target, property, receiver) =>
-      property === 'send' ? scripted : (Reflect.get(target, property, receiver) as unknown),
+  return scriptedPutRecords(client, (sent, entry) => {
+    if (isAggregated(sent.Data)) return { ...entry, ShardId: 'shardId-000000000001' };
+    const key = Buffer.from(sent.Data!).toString('hex');
+    if (seen.has(key)) return entry;
+    seen.add(key);
+    return internalFailure;
   });
 }
 

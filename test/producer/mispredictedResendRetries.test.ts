@@ -4,10 +4,11 @@
 // 25% failed entries plus a split, close() waited seconds (once 31 s) on a tail of such records
 // backing off 8 to 64 times longer than a first retry, and with a small retryLimit a resent item
 // that failed once was given up at once. Their retries now count from the resend.
-import { PutRecordsCommand, type KinesisClient, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { kplJsonProcessor } from '../../src/processors/namedProcessors.js';
 import type { DeliveryReport } from '../../src/producer/DeliveryReport.js';
 import { Producer } from '../../src/producer/Producer.js';
+import { internalFailure, isAggregated, scriptedPutRecords } from './support/scriptedPutRecords.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 
 jest.setTimeout(60_000);
@@ -20,36 +21,20 @@ afterAll(async () => {
   await kinesis.close();
 });
 
-const KPL_MAGIC = [0xf3, 0x89, 0x9a, 0xc2];
-const aggregated = (data: Uint8Array | undefined): boolean =>
-  data !== undefined && KPL_MAGIC.every((byte, i) => data[i] === byte);
-
 /**
  * A client whose PutRecords answers follow a script: an aggregated record fails once
  * (InternalFailure), then is answered as stored in another shard than the one it was meant for
  * (as after a split); each plain record (an item sent again on its own) fails once, then goes.
  */
-function scriptedClient(client: KinesisClient) {
-  const send = client.send.bind(client) as (command: unknown, options?: unknown) => Promise<unknown>;
+function scriptedClient(client: KinesisClient): KinesisClient {
   const seen = new Set<string>();
-  const scripted = async (command: unknown, options?: unknown): Promise<unknown> => {
-    const out = await send(command, options);
-    if (!(command instanceof PutRecordsCommand)) return out;
-    const answer = out as PutRecordsCommandOutput;
-    const records = (answer.Records ?? []).map((entry, i) => {
-      const sent = command.input.Records![i]!;
-      const key = `${aggregated(sent.Data) ? 'kpl' : 'plain'}:${Buffer.from(sent.Data!).toString('hex')}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        return { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' };
-      }
-      return aggregated(sent.Data) ? { ...entry, ShardId: 'shardId-000000000001' } : entry;
-    });
-    return { ...answer, FailedRecordCount: records.filter((r) => 'ErrorCode' in r).length, Records: records };
-  };
-  return new Proxy(client, {
-    get: (target, property, receiver) =>
-      property === 'send' ? scripted : (Reflect.get(target, property, receiver) as unknown),
+  return scriptedPutRecords(client, (sent, entry) => {
+    const key = `${isAggregated(sent.Data) ? 'kpl' : 'plain'}:${Buffer.from(sent.Data!).toString('hex')}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      return internalFailure;
+    }
+    return isAggregated(sent.Data) ? { ...entry, ShardId: 'shardId-000000000001' } : entry;
   });
 }
 
