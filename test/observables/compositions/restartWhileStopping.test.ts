@@ -7,10 +7,10 @@
 // shutdown that then closes the checkpointer cuts the first run's last writes short. Every run
 // now starts only after every earlier run stopped, and stopped() waits for all of them.
 import { concatMap, timer, map, type Subscription } from 'rxjs';
-import { checkpoint, fromKinesis, MemoryCheckpointer, type ConsumerEvent } from '../../../src/index.js';
+import { checkpoint, fromKinesis, type ConsumerEvent } from '../../../src/index.js';
 import { uniqueStreamName } from '../../support/kinesis.js';
 import { pollingConnection } from '../../support/pollingConnection.js';
-import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
+import { heldReleases } from '../../support/heldReleases.js';
 import { numbers, putRecords, waitFor } from '../../support/streamRecords.js';
 import { useTestKinesis } from '../../support/useTestKinesis.js';
 
@@ -27,12 +27,7 @@ test('a run subscribed after a short-lived one waits for every earlier run to st
   await putRecords(client, streamName, numbers(10));
   client.destroy();
 
-  let openReleases: () => void = () => undefined;
-  const releasesHeld = new Promise<void>((resolve) => (openReleases = resolve));
-  let holdReleases = true;
-  const checkpointer = new SpyCheckpointer(new MemoryCheckpointer({ leaseDurationMs: 30_000 }), {
-    beforeRelease: () => (holdReleases ? releasesHeld : Promise.resolve()),
-  });
+  const { checkpointer, release } = heldReleases();
   const consumer = fromKinesis({
     streamName,
     ...pollingConnection(kinesis),
@@ -52,10 +47,6 @@ test('a run subscribed after a short-lived one waits for every earlier run to st
       .subscribe();
 
   const subscriptions: Subscription[] = [];
-  const release = (): void => {
-    holdReleases = false;
-    openReleases();
-  };
   try {
     const first = subscribe();
     subscriptions.push(first);

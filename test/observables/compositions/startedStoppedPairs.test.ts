@@ -5,10 +5,10 @@
 // one run fewer running than stopped, and the earlier run seemed to stop twice. A run emits
 // consumer-stopped only when it emitted consumer-started; a run that never started emits neither.
 import { concatMap, map, timer, type Subscription } from 'rxjs';
-import { checkpoint, fromKinesis, MemoryCheckpointer, type ConsumerEvent } from '../../../src/index.js';
+import { checkpoint, fromKinesis, type ConsumerEvent } from '../../../src/index.js';
 import { uniqueStreamName } from '../../support/kinesis.js';
 import { pollingConnection } from '../../support/pollingConnection.js';
-import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
+import { heldReleases } from '../../support/heldReleases.js';
 import { numbers, putRecords, waitFor } from '../../support/streamRecords.js';
 import { useTestKinesis } from '../../support/useTestKinesis.js';
 
@@ -23,16 +23,7 @@ test('a run unsubscribed before it started emits no consumer-stopped; every cons
   await putRecords(client, streamName, numbers(5));
   client.destroy();
 
-  let openReleases: () => void = () => undefined;
-  const releasesHeld = new Promise<void>((resolve) => (openReleases = resolve));
-  let holdReleases = true;
-  const release = (): void => {
-    holdReleases = false;
-    openReleases();
-  };
-  const checkpointer = new SpyCheckpointer(new MemoryCheckpointer({ leaseDurationMs: 30_000 }), {
-    beforeRelease: () => (holdReleases ? releasesHeld : Promise.resolve()),
-  });
+  const { checkpointer, release } = heldReleases();
   const consumer = fromKinesis({
     streamName,
     ...pollingConnection(kinesis),
