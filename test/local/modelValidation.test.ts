@@ -285,23 +285,65 @@ describe('local Kinesis checks member types of the operations it answers itself'
     ],
     ['EnableEnhancedMonitoring', { StreamName: 'listed', ShardLevelMetrics: 'ALL' }, 'Expected list or null'],
     ['DisableEnhancedMonitoring', { StreamName: 5, ShardLevelMetrics: ['ALL'] }, NUMBER_TO_STRING],
-  ])('%s %j: SerializationException', async (operation, body, message) => {
-    const response = await fetch(`${local.endpoint}/`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-amz-json-1.1',
-        'X-Amz-Target': `Kinesis_20131202.${operation}`,
-        'X-Amz-Date': '20261201T000000Z',
-        Authorization:
-          'AWS4-HMAC-SHA256 Credential=local/20261201/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=00',
+    // Inside a structure or a list: the members' and items' own types.
+    ['UpdateStreamMode', { StreamARN: LISTED_ARN, StreamModeDetails: { StreamMode: 5 } }, NUMBER_TO_STRING],
+    ['CreateStream', { StreamName: 'typed', StreamModeDetails: 'ON_DEMAND' }, 'Expected null'],
+    ['CreateStream', { StreamName: 'typed', StreamModeDetails: { StreamMode: true } }, BOOLEAN_TO_STRING],
+    ['EnableEnhancedMonitoring', { StreamName: 'listed', ShardLevelMetrics: ['ALL', 5] }, NUMBER_TO_STRING],
+    [
+      'DisableEnhancedMonitoring',
+      { StreamName: 'listed', ShardLevelMetrics: [{}] },
+      'Start of structure or map found where not expected.',
+    ],
+    [
+      'SubscribeToShard',
+      {
+        ConsumerARN: `${LISTED_ARN}/consumer/c:1`,
+        ShardId: 'shardId-000000000000',
+        StartingPosition: { Type: 5 },
       },
-      body: JSON.stringify(body),
-    });
+      NUMBER_TO_STRING,
+    ],
+    [
+      'SubscribeToShard',
+      {
+        ConsumerARN: `${LISTED_ARN}/consumer/c:1`,
+        ShardId: 'shardId-000000000000',
+        StartingPosition: { Type: 'AT_SEQUENCE_NUMBER', SequenceNumber: 49 },
+      },
+      NUMBER_TO_STRING,
+    ],
+    [
+      'SubscribeToShard',
+      {
+        ConsumerARN: `${LISTED_ARN}/consumer/c:1`,
+        ShardId: 'shardId-000000000000',
+        StartingPosition: { Type: 'AT_TIMESTAMP', Timestamp: '2026-12-01' },
+      },
+      'class java.lang.String can not be converted to milliseconds since epoch',
+    ],
+  ])('%s %j: SerializationException', async (operation, body, message) => {
+    const response = await post(local, operation, body);
     expect(response.status).toBe(400);
     // Kinesis spells this member `Message` in a SerializationException (the SDKs read either).
     expect(await response.json()).toEqual({ __type: 'SerializationException', Message: message });
   });
 });
+
+/** A signed JSON request, as an SDK sends it, with any body. */
+function post(local: LocalKinesis, operation: string, body: unknown): Promise<Response> {
+  return fetch(`${local.endpoint}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `Kinesis_20131202.${operation}`,
+      'X-Amz-Date': '20261201T000000Z',
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=local/20261201/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=00',
+    },
+    body: JSON.stringify(body),
+  });
+}
 
 describe('ListShards model checks, all failures in one ValidationException', () => {
   it('reports the name, the token, the start shard and MaxResults together', () => {
