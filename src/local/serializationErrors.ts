@@ -195,3 +195,22 @@ function shapeMismatch(shape: MemberShape, value: unknown): AwsErrorAnswer | und
   if (notStructure !== undefined || typeof value !== 'object' || value === null) return notStructure;
   return membersMismatch(shape.members, value as Readonly<Record<string, unknown>>);
 }
+
+/**
+ * The request with the Integer members the front reads (see MEMBER_TYPES) as Kinesis reads a
+ * JSON number with a fraction there: its whole part (`MaxResults: 2.5` asks for 2). The request
+ * itself when none has a fraction.
+ */
+export function wholeIntegers<T extends Readonly<Record<string, unknown>>>(operation: string, payload: T): T {
+  const types = MEMBER_TYPES[operation];
+  if (types === undefined) return payload;
+  let whole: Record<string, unknown> | undefined;
+  for (const [member, shape] of Object.entries(types)) {
+    const value = payload[member];
+    if (shape !== 'Integer' || typeof value !== 'number' || Number.isInteger(value)) continue;
+    if (!Number.isFinite(value)) continue;
+    whole ??= { ...payload };
+    whole[member] = Math.trunc(value) + 0;
+  }
+  return (whole as T | undefined) ?? payload;
+}

@@ -345,6 +345,74 @@ function post(local: LocalKinesis, operation: string, body: unknown): Promise<Re
   });
 }
 
+/**
+ * Kinesis reads an Integer member given as a JSON number with a fraction as its whole part (the
+ * backing store does too, for the operations it answers); the front's own range checks must not
+ * refuse what Kinesis takes.
+ */
+describe('local Kinesis takes Integer members with a fraction, as Kinesis does', () => {
+  let local: LocalKinesis;
+  const scaledArn = 'arn:aws:kinesis:us-east-1:000000000000:stream/scaled';
+
+  beforeAll(async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 0, streams: { listed: 2, scaled: 1 } });
+    const registered = await post(local, 'RegisterStreamConsumer', {
+      StreamARN: scaledArn,
+      ConsumerName: 'c',
+    });
+    expect(registered.status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await local.close();
+  });
+
+  it('ListShards MaxResults 1.5 lists one shard', async () => {
+    const response = await post(local, 'ListShards', { StreamName: 'listed', MaxResults: 1.5 });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { Shards: unknown[]; NextToken?: string };
+    expect(answer.Shards).toHaveLength(1);
+    expect(typeof answer.NextToken).toBe('string');
+  });
+
+  it('ListStreams Limit 1.5 lists one stream, with its summary', async () => {
+    const response = await post(local, 'ListStreams', { Limit: 1.5 });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      StreamNames: ['listed'],
+      HasMoreStreams: true,
+      StreamSummaries: [{ StreamName: 'listed', StreamModeDetails: { StreamMode: 'PROVISIONED' } }],
+    });
+  });
+
+  it('ListTagsForStream Limit 10.7 is taken', async () => {
+    const response = await post(local, 'ListTagsForStream', { StreamName: 'listed', Limit: 10.7 });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ Tags: [], HasMoreTags: false });
+  });
+
+  it('ListStreamConsumers MaxResults 1.5 is taken', async () => {
+    const response = await post(local, 'ListStreamConsumers', { StreamARN: scaledArn, MaxResults: 1.5 });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { Consumers: Array<{ ConsumerName: string }> };
+    expect(answer.Consumers.map((consumer) => consumer.ConsumerName)).toEqual(['c']);
+  });
+
+  it('UpdateShardCount TargetShardCount 2.5 scales to 2 shards', async () => {
+    const response = await post(local, 'UpdateShardCount', {
+      StreamName: 'scaled',
+      TargetShardCount: 2.5,
+      ScalingType: 'UNIFORM_SCALING',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      StreamName: 'scaled',
+      CurrentShardCount: 1,
+      TargetShardCount: 2,
+    });
+  });
+});
+
 describe('ListShards model checks, all failures in one ValidationException', () => {
   it('reports the name, the token, the start shard and MaxResults together', () => {
     const refused = parseListShards(
