@@ -182,6 +182,11 @@ export class OperationRouter {
         return this.listStreams(req, body, payload);
       case 'IncreaseStreamRetentionPeriod':
       case 'DecreaseStreamRetentionPeriod': {
+        const notActive = await retention.notActive(payload, (name) => bookkeeping.isUpdating(name));
+        if (notActive !== undefined) {
+          stats.forwardedRequests += 1;
+          return errorAnswer(notActive);
+        }
         const step = await retention.change(operation, payload);
         if ('answer' in step) {
           stats.forwardedRequests += 1;
