@@ -17,7 +17,7 @@ import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import { streamNameRefusal } from './modelValidation.js';
 import type { StreamEncryption } from './StreamEncryption.js';
 import { operationOf } from './requestOperation.js';
-import { memberTypeMismatch } from './serializationErrors.js';
+import { memberTypeMismatch, wholeIntegers } from './serializationErrors.js';
 import { withStreamNameOptional } from './missingStreamName.js';
 import { POLICY_OPERATIONS, type ResourcePolicies } from './ResourcePolicies.js';
 import { TAG_OPERATIONS, type ResourceTags } from './ResourceTags.js';
@@ -84,14 +84,15 @@ export class OperationRouter {
       stats.forwardedRequests += 1;
       return errorAnswer(operationNotOffered(operation));
     }
-    const parsed = parseJsonObject(rawBody);
-    if (parsed === undefined) return upstream.forward(req, rawBody);
+    const given = parseJsonObject(rawBody);
+    if (given === undefined) return upstream.forward(req, rawBody);
     // A member of the wrong JSON type is refused before anything else, as Kinesis reads the body.
-    const mistyped = memberTypeMismatch(operation, parsed);
+    const mistyped = memberTypeMismatch(operation, given);
     if (mistyped !== undefined) {
       stats.forwardedRequests += 1;
       return errorAnswer(mistyped);
     }
+    const parsed = wholeIntegers(operation, given);
     if (fanOut.answers(operation)) {
       // Stream consumers (enhanced fan-out), kept by the front: kinesalite has none.
       stats.forwardedRequests += 1;
@@ -136,7 +137,7 @@ export class OperationRouter {
       createdMode = create.mode;
     }
     const body =
-      payload === parsed && createdMode === undefined ? rawBody : Buffer.from(JSON.stringify(payload));
+      payload === given && createdMode === undefined ? rawBody : Buffer.from(JSON.stringify(payload));
     const standIn = patternStandIn(operation, payload);
     if (standIn !== undefined) return standIn.restore(await upstream.forward(req, standIn.body));
     switch (operation) {
@@ -181,6 +182,11 @@ export class OperationRouter {
         return this.listStreams(req, body, payload);
       case 'IncreaseStreamRetentionPeriod':
       case 'DecreaseStreamRetentionPeriod': {
+        const notActive = await retention.notActive(payload, (name) => bookkeeping.isUpdating(name));
+        if (notActive !== undefined) {
+          stats.forwardedRequests += 1;
+          return errorAnswer(notActive);
+        }
         const step = await retention.change(operation, payload);
         if ('answer' in step) {
           stats.forwardedRequests += 1;

@@ -1,5 +1,6 @@
 import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { answerOfSdkError, invalidArgument } from './awsErrors.js';
+import { answerOfSdkError, invalidArgument, type AwsErrorAnswer } from './awsErrors.js';
+import { notActiveRefusal } from './UpdatingWindows.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 
 /** The longest retention kinesalite accepts (the AWS limit of its time). */
@@ -29,6 +30,21 @@ export class StreamRetention {
   /** Forgets a stream deleted or created anew. */
   forget(streamName: string): void {
     this.longer.delete(streamName);
+  }
+
+  /**
+   * The ResourceInUseException of a change (its hours within the model) to a stream that exists
+   * and is not ACTIVE (`busy`: UPDATING through the front), as AWS refuses it; undefined
+   * otherwise (the backing store answers the rest). kinesalite changed a DELETING stream's.
+   */
+  async notActive(
+    payload: JsonObject,
+    busy: (streamName: string) => boolean,
+  ): Promise<AwsErrorAnswer | undefined> {
+    const { StreamName: streamName, RetentionPeriodHours: hours } = payload;
+    if (typeof streamName !== 'string' || typeof hours !== 'number' || hours < 1) return undefined;
+    const refusal = await notActiveRefusal(this.admin, streamName, () => busy(streamName));
+    return refusal?.type === 'ResourceInUseException' ? refusal : undefined;
   }
 
   async change(

@@ -48,12 +48,26 @@ function mismatchMessage(expected: ModelType, value: unknown): string | undefine
 }
 
 /**
+ * A member's model shape: its JSON type, a list of items of one type, or a structure whose
+ * members have their own types (Kinesis checks those too).
+ */
+type MemberShape =
+  ModelType | { readonly listOf: ModelType } | { readonly members: Readonly<Record<string, ModelType>> };
+
+const STREAM_MODE_DETAILS: MemberShape = { members: { StreamMode: 'String' } };
+const SHARD_LEVEL_METRICS: MemberShape = { listOf: 'String' };
+
+/**
  * The model types of the members of the operations the front answers itself without the
  * backing store's checks (the backing store checks the types of those it answers).
  */
-const MEMBER_TYPES: Readonly<Record<string, Readonly<Record<string, ModelType>>>> = {
+const MEMBER_TYPES: Readonly<Record<string, Readonly<Record<string, MemberShape>>>> = {
   // The backing store checks CreateStream's other members; it does not know these.
-  CreateStream: { MaxRecordSizeInKiB: 'Integer', WarmThroughputMiBps: 'Integer' },
+  CreateStream: {
+    StreamModeDetails: STREAM_MODE_DETAILS,
+    MaxRecordSizeInKiB: 'Integer',
+    WarmThroughputMiBps: 'Integer',
+  },
   ListStreams: { Limit: 'Integer', ExclusiveStartStreamName: 'String', NextToken: 'String' },
   ListShards: {
     StreamName: 'String',
@@ -88,9 +102,21 @@ const MEMBER_TYPES: Readonly<Record<string, Readonly<Record<string, ModelType>>>
     EncryptionType: 'String',
     KeyId: 'String',
   },
-  UpdateStreamMode: { StreamARN: 'String', StreamModeDetails: 'Structure', WarmThroughputMiBps: 'Integer' },
-  EnableEnhancedMonitoring: { StreamName: 'String', StreamARN: 'String', ShardLevelMetrics: 'List' },
-  DisableEnhancedMonitoring: { StreamName: 'String', StreamARN: 'String', ShardLevelMetrics: 'List' },
+  UpdateStreamMode: {
+    StreamARN: 'String',
+    StreamModeDetails: STREAM_MODE_DETAILS,
+    WarmThroughputMiBps: 'Integer',
+  },
+  EnableEnhancedMonitoring: {
+    StreamName: 'String',
+    StreamARN: 'String',
+    ShardLevelMetrics: SHARD_LEVEL_METRICS,
+  },
+  DisableEnhancedMonitoring: {
+    StreamName: 'String',
+    StreamARN: 'String',
+    ShardLevelMetrics: SHARD_LEVEL_METRICS,
+  },
   // Stream consumers (enhanced fan-out), which the backing store does not have.
   RegisterStreamConsumer: { StreamARN: 'String', ConsumerName: 'String', Tags: 'Map' },
   DescribeStreamConsumer: { StreamARN: 'String', ConsumerName: 'String', ConsumerARN: 'String' },
@@ -101,7 +127,11 @@ const MEMBER_TYPES: Readonly<Record<string, Readonly<Record<string, ModelType>>>
     MaxResults: 'Integer',
     StreamCreationTimestamp: 'Timestamp',
   },
-  SubscribeToShard: { ConsumerARN: 'String', ShardId: 'String', StartingPosition: 'Structure' },
+  SubscribeToShard: {
+    ConsumerARN: 'String',
+    ShardId: 'String',
+    StartingPosition: { members: { Type: 'String', SequenceNumber: 'String', Timestamp: 'Timestamp' } },
+  },
   PutResourcePolicy: { ResourceARN: 'String', Policy: 'String' },
   GetResourcePolicy: { ResourceARN: 'String' },
   DeleteResourcePolicy: { ResourceARN: 'String' },
@@ -136,9 +166,51 @@ export function memberTypeMismatch(
   if (types === undefined) {
     return STREAM_ARN_OPERATIONS.has(operation) ? typeMismatch('String', payload.StreamARN) : undefined;
   }
-  for (const [member, type] of Object.entries(types)) {
-    const mismatch = typeMismatch(type, payload[member]);
+  return membersMismatch(types, payload);
+}
+
+function membersMismatch(
+  shapes: Readonly<Record<string, MemberShape>>,
+  value: Readonly<Record<string, unknown>>,
+): AwsErrorAnswer | undefined {
+  for (const [member, shape] of Object.entries(shapes)) {
+    const mismatch = shapeMismatch(shape, value[member]);
     if (mismatch !== undefined) return mismatch;
   }
   return undefined;
+}
+
+function shapeMismatch(shape: MemberShape, value: unknown): AwsErrorAnswer | undefined {
+  if (typeof shape === 'string') return typeMismatch(shape, value);
+  if ('listOf' in shape) {
+    const notList = typeMismatch('List', value);
+    if (notList !== undefined || !Array.isArray(value)) return notList;
+    for (const item of value as unknown[]) {
+      const mismatch = typeMismatch(shape.listOf, item);
+      if (mismatch !== undefined) return mismatch;
+    }
+    return undefined;
+  }
+  const notStructure = typeMismatch('Structure', value);
+  if (notStructure !== undefined || typeof value !== 'object' || value === null) return notStructure;
+  return membersMismatch(shape.members, value as Readonly<Record<string, unknown>>);
+}
+
+/**
+ * The request with the Integer members the front reads (see MEMBER_TYPES) as Kinesis reads a
+ * JSON number with a fraction there: its whole part (`MaxResults: 2.5` asks for 2). The request
+ * itself when none has a fraction.
+ */
+export function wholeIntegers<T extends Readonly<Record<string, unknown>>>(operation: string, payload: T): T {
+  const types = MEMBER_TYPES[operation];
+  if (types === undefined) return payload;
+  let whole: Record<string, unknown> | undefined;
+  for (const [member, shape] of Object.entries(types)) {
+    const value = payload[member];
+    if (shape !== 'Integer' || typeof value !== 'number' || Number.isInteger(value)) continue;
+    if (!Number.isFinite(value)) continue;
+    whole ??= { ...payload };
+    whole[member] = Math.trunc(value) + 0;
+  }
+  return (whole as T | undefined) ?? payload;
 }

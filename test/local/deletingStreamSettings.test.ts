@@ -1,11 +1,13 @@
 import {
   CreateStreamCommand,
+  DecreaseStreamRetentionPeriodCommand,
   DeleteStreamCommand,
   DescribeStreamCommand,
   DescribeStreamSummaryCommand,
   EnableEnhancedMonitoringCommand,
   IncreaseStreamRetentionPeriodCommand,
   ListStreamsCommand,
+  ResourceInUseException,
   StartStreamEncryptionCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
@@ -120,6 +122,25 @@ describe('local Kinesis settings of a DELETING stream', () => {
     const recreated = (await client.send(new DescribeStreamSummaryCommand({ StreamName: 'helper' })))
       .StreamDescriptionSummary;
     expect(recreated?.MaxRecordSizeInKiB).toBe(1024);
+  });
+
+  it('refuses a retention change while the stream is DELETING, as AWS does (the settings stay as they were)', async () => {
+    await client.send(new CreateStreamCommand({ StreamName: 'retained', ShardCount: 1 }));
+    await untilActive(client, 'retained');
+    await client.send(new DeleteStreamCommand({ StreamName: 'retained' }));
+    const notActive = 'Stream retained under account 000000000000 not ACTIVE, instead in state DELETING';
+    for (const change of [
+      new IncreaseStreamRetentionPeriodCommand({ StreamName: 'retained', RetentionPeriodHours: 48 }),
+      new IncreaseStreamRetentionPeriodCommand({ StreamName: 'retained', RetentionPeriodHours: 600 }),
+      new DecreaseStreamRetentionPeriodCommand({ StreamName: 'retained', RetentionPeriodHours: 24 }),
+    ]) {
+      const refused = await client.send(change as never).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(ResourceInUseException);
+      expect((refused as Error).message).toBe(notActive);
+    }
+    const summary = (await client.send(new DescribeStreamSummaryCommand({ StreamName: 'retained' })))
+      .StreamDescriptionSummary;
+    expect(summary).toMatchObject({ StreamStatus: 'DELETING', RetentionPeriodHours: 24 });
   });
 });
 

@@ -285,21 +285,131 @@ describe('local Kinesis checks member types of the operations it answers itself'
     ],
     ['EnableEnhancedMonitoring', { StreamName: 'listed', ShardLevelMetrics: 'ALL' }, 'Expected list or null'],
     ['DisableEnhancedMonitoring', { StreamName: 5, ShardLevelMetrics: ['ALL'] }, NUMBER_TO_STRING],
-  ])('%s %j: SerializationException', async (operation, body, message) => {
-    const response = await fetch(`${local.endpoint}/`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-amz-json-1.1',
-        'X-Amz-Target': `Kinesis_20131202.${operation}`,
-        'X-Amz-Date': '20261201T000000Z',
-        Authorization:
-          'AWS4-HMAC-SHA256 Credential=local/20261201/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=00',
+    // Inside a structure or a list: the members' and items' own types.
+    ['UpdateStreamMode', { StreamARN: LISTED_ARN, StreamModeDetails: { StreamMode: 5 } }, NUMBER_TO_STRING],
+    ['CreateStream', { StreamName: 'typed', StreamModeDetails: 'ON_DEMAND' }, 'Expected null'],
+    ['CreateStream', { StreamName: 'typed', StreamModeDetails: { StreamMode: true } }, BOOLEAN_TO_STRING],
+    ['EnableEnhancedMonitoring', { StreamName: 'listed', ShardLevelMetrics: ['ALL', 5] }, NUMBER_TO_STRING],
+    [
+      'DisableEnhancedMonitoring',
+      { StreamName: 'listed', ShardLevelMetrics: [{}] },
+      'Start of structure or map found where not expected.',
+    ],
+    [
+      'SubscribeToShard',
+      {
+        ConsumerARN: `${LISTED_ARN}/consumer/c:1`,
+        ShardId: 'shardId-000000000000',
+        StartingPosition: { Type: 5 },
       },
-      body: JSON.stringify(body),
-    });
+      NUMBER_TO_STRING,
+    ],
+    [
+      'SubscribeToShard',
+      {
+        ConsumerARN: `${LISTED_ARN}/consumer/c:1`,
+        ShardId: 'shardId-000000000000',
+        StartingPosition: { Type: 'AT_SEQUENCE_NUMBER', SequenceNumber: 49 },
+      },
+      NUMBER_TO_STRING,
+    ],
+    [
+      'SubscribeToShard',
+      {
+        ConsumerARN: `${LISTED_ARN}/consumer/c:1`,
+        ShardId: 'shardId-000000000000',
+        StartingPosition: { Type: 'AT_TIMESTAMP', Timestamp: '2026-12-01' },
+      },
+      'class java.lang.String can not be converted to milliseconds since epoch',
+    ],
+  ])('%s %j: SerializationException', async (operation, body, message) => {
+    const response = await post(local, operation, body);
     expect(response.status).toBe(400);
     // Kinesis spells this member `Message` in a SerializationException (the SDKs read either).
     expect(await response.json()).toEqual({ __type: 'SerializationException', Message: message });
+  });
+});
+
+/** A signed JSON request, as an SDK sends it, with any body. */
+function post(local: LocalKinesis, operation: string, body: unknown): Promise<Response> {
+  return fetch(`${local.endpoint}/`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-amz-json-1.1',
+      'X-Amz-Target': `Kinesis_20131202.${operation}`,
+      'X-Amz-Date': '20261201T000000Z',
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=local/20261201/us-east-1/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=00',
+    },
+    body: JSON.stringify(body),
+  });
+}
+
+/**
+ * Kinesis reads an Integer member given as a JSON number with a fraction as its whole part (the
+ * backing store does too, for the operations it answers); the front's own range checks must not
+ * refuse what Kinesis takes.
+ */
+describe('local Kinesis takes Integer members with a fraction, as Kinesis does', () => {
+  let local: LocalKinesis;
+  const scaledArn = 'arn:aws:kinesis:us-east-1:000000000000:stream/scaled';
+
+  beforeAll(async () => {
+    local = await startLocalKinesis({ streamStatusDelayMs: 0, streams: { listed: 2, scaled: 1 } });
+    const registered = await post(local, 'RegisterStreamConsumer', {
+      StreamARN: scaledArn,
+      ConsumerName: 'c',
+    });
+    expect(registered.status).toBe(200);
+  });
+
+  afterAll(async () => {
+    await local.close();
+  });
+
+  it('ListShards MaxResults 1.5 lists one shard', async () => {
+    const response = await post(local, 'ListShards', { StreamName: 'listed', MaxResults: 1.5 });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { Shards: unknown[]; NextToken?: string };
+    expect(answer.Shards).toHaveLength(1);
+    expect(typeof answer.NextToken).toBe('string');
+  });
+
+  it('ListStreams Limit 1.5 lists one stream, with its summary', async () => {
+    const response = await post(local, 'ListStreams', { Limit: 1.5 });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      StreamNames: ['listed'],
+      HasMoreStreams: true,
+      StreamSummaries: [{ StreamName: 'listed', StreamModeDetails: { StreamMode: 'PROVISIONED' } }],
+    });
+  });
+
+  it('ListTagsForStream Limit 10.7 is taken', async () => {
+    const response = await post(local, 'ListTagsForStream', { StreamName: 'listed', Limit: 10.7 });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ Tags: [], HasMoreTags: false });
+  });
+
+  it('ListStreamConsumers MaxResults 1.5 is taken', async () => {
+    const response = await post(local, 'ListStreamConsumers', { StreamARN: scaledArn, MaxResults: 1.5 });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { Consumers: Array<{ ConsumerName: string }> };
+    expect(answer.Consumers.map((consumer) => consumer.ConsumerName)).toEqual(['c']);
+  });
+
+  it('UpdateShardCount TargetShardCount 2.5 scales to 2 shards', async () => {
+    const response = await post(local, 'UpdateShardCount', {
+      StreamName: 'scaled',
+      TargetShardCount: 2.5,
+      ScalingType: 'UNIFORM_SCALING',
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      StreamName: 'scaled',
+      CurrentShardCount: 1,
+      TargetShardCount: 2,
+    });
   });
 });
 
