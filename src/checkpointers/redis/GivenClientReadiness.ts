@@ -144,14 +144,19 @@ export class GivenClientReadiness {
 
   /**
    * How the client was closed for good, if it was: ended (`quit()`, `disconnect()`, or its
-   * `retryStrategy` gave up), or closed by its user while it waited to reconnect (`disconnect()`,
-   * which ioredis marks `manuallyClosing`, or a `quit()` waiting in its offline queue). Neither
-   * ioredis nor the checkpointer connects it again.
+   * `retryStrategy` gave up), being closed (a Cluster's `quit()` or `disconnect()`, which leaves
+   * one that waited to reconnect 'disconnecting' for good), or closed by its user while it waited
+   * to reconnect (`disconnect()`, which ioredis marks `manuallyClosing`, or a `quit()` waiting in
+   * its offline queue). Neither ioredis nor the checkpointer connects it again.
    */
   closed(): string | undefined {
     const client = this.client;
     if (client.status === 'end')
       return 'has ended (quit(), disconnect(), or its retryStrategy gave up; status: end)';
+    // A Cluster's quit() or disconnect() (while it waits to reconnect: for good, no node is left
+    // to report the close).
+    if (client.status === 'disconnecting' && client.manuallyClosing === true)
+      return 'is being closed (quit() or disconnect(); status: disconnecting)';
     if (client.status !== 'reconnecting') return undefined;
     if (client.manuallyClosing === true) return 'was disconnected while it waited to reconnect';
     const queued = client.offlineQueue?.toArray?.();

@@ -41,7 +41,8 @@ export interface RetryRedisCallOptions {
  * Runs one Redis call, repeating it with back-off while it fails for a transient reason, within
  * `timeoutMs` in all. Every lease script is idempotent (an acquisition repeated with the token it
  * sent gets that lease back, the same checkpoint again is accepted), so repeating a call whose reply was lost is safe.
- * Raises RedisUnavailableError (retriable) when the retries or the time run out,
+ * Raises RedisUnavailableError (retriable) when the retries or the time run out (with 0 attempts
+ * when the calls sharing the deadline left none for this one: it was not sent),
  * RedisCommandError for a permanent Redis error, and rethrows this library's own errors unchanged.
  */
 export async function retryRedisCall<T>(
@@ -66,7 +67,11 @@ export async function retryRedisCall<T>(
     // sent, so nothing is abandoned.
     if (now() >= deadline) {
       const ms = options.timeoutMs ?? 0;
-      const reason = options.timeoutReason?.(ms) ?? new Error(`no reply from Redis within ${ms} ms`);
+      // Before a first attempt, only the calls that share the deadline can have taken the time.
+      const reason =
+        attempt === 1
+          ? new Error(`the calls before it, which share its deadline, took all of its ${ms} ms (callTimeout)`)
+          : (options.timeoutReason?.(ms) ?? new Error(`no reply from Redis within ${ms} ms`));
       throw new RedisUnavailableError(operation, attempt - 1, reason, options.context);
     }
     try {

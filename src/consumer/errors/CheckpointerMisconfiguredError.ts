@@ -5,7 +5,8 @@ import { CheckpointerUnavailableError } from './CheckpointerUnavailableError.js'
  * is missing and may not be created, or was deleted while in use (`LeaseTableMissingError`), or has another key
  * (`LeaseTableKeyError`), a permission it needs on the table is refused
  * (`LeaseTablePermissionError`), its TLS set-up is wrong (`RedisTlsError`), it was given an invalid
- * option (`InvalidOptionError`) or it was closed (`CheckpointerClosedError`). The consumer stops at once instead of retrying for
+ * option (`InvalidOptionError`), it was closed (`CheckpointerClosedError`) or the ioredis client
+ * given to it was closed (`RedisClientClosedError`). The consumer stops at once instead of retrying for
  * `checkpointerTimeoutMs`. `cause` is that failure. A CheckpointerUnavailableError, so code that
  * handles that one handles this too; not retriable: the configuration must change first.
  */

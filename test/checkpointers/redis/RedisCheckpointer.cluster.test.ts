@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Cluster } from 'ioredis';
+import { RedisClientClosedError } from '../../../src/checkpointers/redis/errors/RedisClientClosedError.js';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
 import { describeCheckpointerConformance } from '../../../src/testing/index.js';
 import { startRedisProxy } from './redisProxy.js';
@@ -86,4 +87,60 @@ describe('RedisCheckpointer on Redis Cluster', () => {
     expect(used.size).toBeGreaterThan(1);
     await checkpointer.close();
   });
+});
+
+describe('a Cluster of your own closed while it waits to reconnect', () => {
+  // Cluster's disconnect()/quit() while it waits to reconnect leaves it 'disconnecting' for good
+  // (no node left to report the close): the calls waiting for it used to wait out callTimeout.
+  it.each([
+    ['disconnect()', (own: Cluster) => void own.disconnect()],
+    ['quit()', (own: Cluster) => void own.quit().catch(() => undefined)],
+  ])(
+    'ends the waiting calls at once with RedisClientClosedError (%s)',
+    async (_, close) => {
+      const callTimeoutMs = 20_000;
+      const proxies = await Promise.all(cluster.nodes.map((node) => startRedisProxy(node.port)));
+      const natMap = Object.fromEntries(
+        cluster.nodes.map((node, i) => [
+          `${node.host}:${node.port}`,
+          { host: '127.0.0.1', port: Number(new URL(proxies[i].url).port) },
+        ]),
+      );
+      const own = new Cluster(
+        proxies.map((proxy) => ({ host: '127.0.0.1', port: Number(new URL(proxy.url).port) })),
+        { natMap, redisOptions: { maxRetriesPerRequest: 1 } },
+      );
+      own.on('error', () => undefined);
+      const checkpointer = new RedisCheckpointer({
+        redis: own,
+        name: 'cluster-closed',
+        keyPrefix: `test-${randomUUID()}:`,
+        sessionTimeout: 2 * callTimeoutMs,
+        callTimeout: callTimeoutMs,
+      });
+      try {
+        await checkpointer.heartbeat('orders', 'w');
+        // Every master connected (ioredis connects a node on its first command): once all of them
+        // drop, the cluster waits to reconnect.
+        await Promise.all(own.nodes('master').map((node) => node.ping()));
+        await Promise.all(proxies.map((proxy) => proxy.close()));
+        while (own.status !== 'reconnecting') await new Promise((resolve) => setTimeout(resolve, 5));
+        const beat = checkpointer.heartbeat('orders', 'w').then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        close(own);
+        const since = performance.now();
+        const error = await beat;
+        expect(error).toBeInstanceOf(RedisClientClosedError);
+        // Well within callTimeout, however loaded the machine.
+        expect(performance.now() - since).toBeLessThan(callTimeoutMs / 2);
+        expect(own.listenerCount('end')).toBe(0);
+      } finally {
+        await checkpointer.close();
+        own.disconnect();
+      }
+    },
+    60_000,
+  );
 });

@@ -4,8 +4,13 @@
 // the client waits to reconnect, ioredis emits nothing on disconnect() (it stays 'reconnecting'),
 // and quit() waits in its offline queue.
 import { Redis } from 'ioredis';
+import { firstValueFrom, materialize, toArray } from 'rxjs';
 import { RedisClientClosedError } from '../../../src/checkpointers/redis/errors/RedisClientClosedError.js';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
+import { CheckpointerMisconfiguredError } from '../../../src/consumer/errors/CheckpointerMisconfiguredError.js';
+import { fromKinesis } from '../../../src/observables/fromKinesis.js';
+import { checkpoint } from '../../../src/operators/checkpoint.js';
+import { startTestKinesis, uniqueStreamName } from '../../support/kinesis.js';
 import { uniqueKeyPrefix } from '../../support/redis.js';
 import { startRedisServer, type RedisServerProcess } from './redisServers.js';
 
@@ -105,3 +110,50 @@ it('fails a call on a client that was quit() at once, without retrying', async (
     await checkpointer.close();
   }
 });
+
+it('stops a consumer at once with CheckpointerMisconfiguredError when its client is quit()', async () => {
+  // Was: retried for checkpointerTimeoutMs (each try failing at once), then reported unreachable.
+  const kinesis = await startTestKinesis();
+  const client = await connectedClient();
+  // Heartbeats every second or so: the closed client is noticed soon.
+  const checkpointer = new RedisCheckpointer({
+    redis: client,
+    name: 'given-closed',
+    keyPrefix: uniqueKeyPrefix(),
+    sessionTimeout: 3_000,
+  });
+  try {
+    const streamName = uniqueStreamName('given-client-quit');
+    await kinesis.createStream(streamName, 1);
+    const consumer = fromKinesis({
+      streamName,
+      client: kinesis.createClient(),
+      checkpointer,
+      checkpointerTimeoutMs: 120_000,
+    });
+    const acquired = new Promise<void>((resolve) => {
+      const watch = consumer.events$.subscribe((event) => {
+        if (event.type !== 'lease-acquired') return;
+        watch.unsubscribe();
+        resolve();
+      });
+    });
+    const ended = firstValueFrom(consumer.pipe(checkpoint(), materialize(), toArray()));
+    await acquired;
+    await client.quit();
+    const quitAt = performance.now();
+    const notifications = await ended;
+    const elapsedMs = performance.now() - quitAt;
+    await consumer.stopped();
+    const error: unknown = notifications.at(-1)?.error;
+    expect(error).toBeInstanceOf(CheckpointerMisconfiguredError);
+    expect((error as CheckpointerMisconfiguredError).retriable).toBe(false);
+    expect((error as CheckpointerMisconfiguredError).cause).toBeInstanceOf(RedisClientClosedError);
+    expect((error as Error).message).toContain('has ended');
+    // Far within checkpointerTimeoutMs, however loaded the machine.
+    expect(elapsedMs).toBeLessThan(60_000);
+  } finally {
+    await checkpointer.close();
+    await kinesis.close();
+  }
+}, 180_000);
