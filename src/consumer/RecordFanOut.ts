@@ -2,7 +2,6 @@ import type { _Record } from '@aws-sdk/client-kinesis';
 import type { SchedulerLike, Subscriber, Subscription } from 'rxjs';
 import type { Processor } from '../processors/Processor.js';
 import type { ConsumerEvent } from './ConsumerEvent.js';
-import { endDelivery, startDelivery } from './checkpointBinding.js';
 import type { CheckpointSink } from './ConsumerLink.js';
 import type { InFlightGate } from './InFlightGate.js';
 import { CONSUMER_CONTEXT, type ConsumerContext, type KinesisRecord } from './KinesisRecord.js';
@@ -185,30 +184,19 @@ export class RecordFanOut {
             alsoClaimedBy: undefined,
             splitInto: undefined,
           };
-          const previous = startDelivery(ledger);
-          try {
-            ledger.subscriber.next(record);
-          } finally {
-            endDelivery(previous);
-          }
+          ledger.subscriber.next(record);
         } else {
-          for (const ledger of ledgers) {
-            const previous = startDelivery(ledger);
-            try {
-              ledger.subscriber.next({
-                ...record,
-                [RECORD_HANDLE]: {
-                  reading,
-                  ledger,
-                  claimedBy: undefined,
-                  alsoClaimedBy: undefined,
-                  splitInto: undefined,
-                },
-              });
-            } finally {
-              endDelivery(previous);
-            }
-          }
+          for (const ledger of ledgers)
+            ledger.subscriber.next({
+              ...record,
+              [RECORD_HANDLE]: {
+                reading,
+                ledger,
+                claimedBy: undefined,
+                alsoClaimedBy: undefined,
+                splitInto: undefined,
+              },
+            });
         }
       } else {
         for (const subscriber of this.plain) subscriber.next(record);

@@ -15,7 +15,7 @@ import {
   toCheckpointer,
   type CheckpointerInput,
 } from '../checkpointers/toCheckpointer.js';
-import { currentDelivery, withCheckpointSink } from '../consumer/checkpointBinding.js';
+import { withCheckpointSink } from '../consumer/checkpointBinding.js';
 import type { CheckpointSink } from '../consumer/ConsumerLink.js';
 import { CheckpointerConflictError } from '../consumer/errors/CheckpointerConflictError.js';
 import { MulticastCheckpointError } from '../consumer/errors/MulticastCheckpointError.js';
@@ -145,14 +145,6 @@ export function checkpoint<T extends Checkpointable>(
           timer.met(ledger);
         },
       };
-      // Subscribed while a record is delivered (a groupBy() group's checkpoint(), made for it):
-      // one of that subscriber's, known to it before it passes anything (see currentDelivery).
-      const delivering = currentDelivery();
-      if (delivering !== undefined) {
-        ledgers.add(delivering);
-        timer.met(delivering);
-        delivering.addSink(sink);
-      }
       const track = (value: unknown): Tracked => {
         const tracked = resolve(value, checkpointer);
         const { ledger } = tracked.handle;
