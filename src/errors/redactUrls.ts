@@ -4,6 +4,7 @@ import { redactQuotedCredentials } from './credentialShapes.js';
 import { redactArnsIn } from './redactArn.js';
 import { unescapedView } from './escapedTextView.js';
 import { redactEncodedQueries } from './redactEncodedQueries.js';
+import { redactNamedValues } from './redactNamedValues.js';
 import { redactSecurityTokenHeaders } from './redactSecurityTokenHeaders.js';
 import { splitSecret } from './secretEnd.js';
 import { hasCredentialPart, isSlashedUserInfo } from './slashedUserInfo.js';
@@ -52,7 +53,8 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * a quoted value that reads as an AWS credential (see redactQuotedCredentials), and any part of
  * an ARN that does (see redactArnCredentials: a stream ARN given with a token glued on), and the
  * session token AWS echoes in its answer to a signature it cannot match (redactSecurityTokenHeaders),
- * and the secret query values of a URL escaped inside another one (redactEncodedQueries). A text
+ * and the secret query values of a URL escaped inside another one (redactEncodedQueries), and
+ * the value written after a secret-looking name in free text (redactNamedValues). A text
  * whose JSON or HTML escapes (`\/`, `\u002F`, `&#x2F;`) hide such a secret's characters is
  * redacted, and shown, with them undone (see unescapedView).
  *
@@ -74,9 +76,10 @@ export function redactText(text: string): string {
 
 function redactPlainText(text: string): string {
   const tokens = redactSecurityTokenHeaders(text, REDACTED);
-  return redactEncodedQueries(
+  const urls = redactEncodedQueries(
     redactUserInfoIn(redactQuotedCredentials(redactArnsIn(tokens, REDACTED), REDACTED)),
   );
+  return redactNamedValues(urls, REDACTED);
 }
 
 function redactUserInfoIn(text: string): string {
