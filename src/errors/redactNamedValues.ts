@@ -15,6 +15,9 @@ const NAMED = /(?<![\w.?&/-])(["'`]?)([A-Za-z][\w-]{0,63})\1[ \t]*([=:])[ \t]*((
 /** The value after a name: quoted whole, or a run of what a bare value holds. */
 const VALUE = /(["'`])([^"'`\r\n]{0,4096})\1|([^\s,;&"'`]+)/y;
 
+/** A value hidden already, whatever follows it, quoted or not. */
+const PLACEHOLDER = /["'`]?(?:\*\*\*|\[redacted\])/y;
+
 /** Names of pagination tokens, which are no secrets (`Invalid NextToken: …`). */
 const PAGINATION_TOKEN = /^(?:next|continuation|pagination|page)[_-]?token$/i;
 
@@ -47,12 +50,17 @@ export function redactNamedValues(text: string, replacement: string): string {
     // Not a secret's name: its value is searched for names in turn (`profile: password=…`).
     if (LONE_KEY.test(name) || PAGINATION_TOKEN.test(name) || ERROR_NAME.test(name) || !isSecretName(name))
       continue;
+    // Checked before a value is read: a value left as it is is searched for names in turn, so
+    // reading it whole each time (`password=***password=***…`) would take quadratic time.
+    // A value hidden already (`***@db` of a URL's user info, `[redacted]`) stays.
+    PLACEHOLDER.lastIndex = NAMED.lastIndex;
+    if (PLACEHOLDER.test(text)) continue;
     VALUE.lastIndex = NAMED.lastIndex;
     const found = VALUE.exec(text);
     if (found === null) continue;
     const [, valueQuote, quoted, bare] = found;
     const value = quoted ?? bare ?? '';
-    if (value === '' || isPlaceholder(value)) continue;
+    if (value === '') continue;
     // A quoted name is JSON's: its value is hidden when quoted (`"password": got …` is prose).
     if (nameQuote !== '' && valueQuote === undefined) continue;
     // Prose (`Token: expired`): a plain word after a bare name and a colon is shown.
@@ -64,9 +72,4 @@ export function redactNamedValues(text: string, replacement: string): string {
     NAMED.lastIndex = from;
   }
   return shown + text.slice(from);
-}
-
-/** A value hidden already, whatever follows it (`***@db` of a URL's user info). */
-function isPlaceholder(value: string): boolean {
-  return value.startsWith('***') || value.startsWith('[redacted]');
 }
