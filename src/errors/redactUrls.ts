@@ -125,18 +125,18 @@ const LONG_WORD = 2048;
 const LONG_WORD_REDACTED = '[redacted: a long word with an @]';
 
 /**
- * `//user:secret@` where the secret holds a `/` as it is, not escaped (a secret access key pasted
- * into a URL by hand, a password such as `pa/ss`): such a URL does not parse, and the patterns
- * below end the user info at its first `/`, so the secret was shown. Taken as user info when a
- * part of it (split at its colons, escaped or not: `user:key`, `key` alone, `id:key:token`) reads
- * as an AWS credential, or when what stands before its first `/` is `user:secret` with a secret
- * that is no port (`host:8080/a@b` is a path).
+ * `//user:secret@` where the secret holds a `/`, `?` or `#` as it is, not escaped (a secret access
+ * key pasted into a URL by hand, a password such as `pa/ss` or `p#ss`): such a URL does not
+ * parse, and the patterns below end the user info at its first `/`, `?` or `#`, so the secret was
+ * shown. Taken as user info when a part of it (split at its colons, escaped or not: `user:key`,
+ * `key` alone, `id:key:token`) reads as an AWS credential, or when what stands before its first
+ * `/`, `?` or `#` is `user:secret` with a secret that is no port (`host:8080/a@b` is a path).
  */
-const USER_INFO_WITH_SLASHES = /\/\/([^\s?#@]+)@/g;
+const USER_INFO_WITH_SLASHES = /\/\/([^\s@]+)@/g;
 function redactWord(word: string): string {
   return word
     .replace(USER_INFO_WITH_SLASHES, (match, userInfo: string) =>
-      userInfo.includes('/') && isSlashedUserInfo(userInfo) ? `//${redactSlashedUserInfo(userInfo)}@` : match,
+      /[/?#]/.test(userInfo) && isSlashedUserInfo(userInfo) ? `//${redactSlashedUserInfo(userInfo)}@` : match,
     )
     .replace(AUTHORITY_WITH_USER_INFO, (_match, userInfo: string) =>
       userInfo === '' ? '//@' : `//${redactUserInfo(userInfo)}@`,
