@@ -41,6 +41,10 @@ const ERROR_NAME = /(?:Exception|Error|Fault)$/;
 /** `key` alone is too common a word of messages to be a secret's name (`key=value`, `partition key: …`). */
 const LONE_KEY = /^keys?$/i;
 
+/** The type of a value rather than a value: `string`, `string|undefined`, `null`. */
+const TYPE_VALUE =
+  /^(?:string|number|boolean|undefined|null|unknown|Date)(?:\|(?:string|number|boolean|undefined|null|unknown|Date))*$/;
+
 /** Words that describe a value rather than being one (`token: expired`). */
 const PROSE_VALUE = /^[A-Za-z][a-z]*[.:!?)]*$/;
 
@@ -85,6 +89,9 @@ export function redactNamedValues(text: string, replacement: string): string {
     const value = quoted ?? bare ?? '';
     if (value === '') continue;
     // Prose (`Token: expired`): a plain word after an ambiguous bare name and a colon is shown.
+    const bareAfterColon = separator === ':' && nameQuote === '' && scheme === 0 && valueQuote === undefined;
+    // A type (`secretAccessKey: string`, as an option error describes the object it expects).
+    if (bareAfterColon && TYPE_VALUE.test(value)) continue;
     const prose = separator === ':' && nameQuote === '' && scheme === 0 && !isUnambiguousSecretName(name);
     if (prose && PROSE_VALUE.test(value)) continue;
     const [, trailing] = valueQuote === undefined ? splitSecret(value, name) : ['', valueQuote];

@@ -79,6 +79,9 @@ test('ambiguous names keep a plain word after a colon, and debugging values stay
     'eu-west-1a: shard-2 of stream-3',
     'tool --password --verbose',
     'tool --token abc --starting-token def',
+    // The type a value must have, as the library's own option errors describe a credentials object.
+    'Invalid option "credentials": expected { accessKeyId: string, secretAccessKey: string, sessionToken?: string }',
+    'apiKey: string|undefined; password: null',
   ]) {
     expect(redactText(text)).toBe(text);
   }
