@@ -1,5 +1,6 @@
 import { splitSecret } from './secretEnd.js';
 import { isSecretName } from './secretNames.js';
+import { isSlashedUserInfo } from './slashedUserInfo.js';
 
 /** What stands in for a secret query value (as in a plain URL's, see redactUrls). */
 const URL_SECRET = '***';
@@ -46,22 +47,49 @@ export function redactEncodedQueries(text: string): string {
 /**
  * The user info of every escaped URL of a word (`https%3A%2F%2Fapp%3Apass%40host`) replaced
  * whole: what lies between its escaped `//` and an `@` (escaped or not) met before the end of
- * its authority. Each authority is scanned once, up to its end.
+ * its authority, or met after a `/` (raw or escaped) when what lies before it reads as user info
+ * (see isSlashedUserInfo: a key or a password holding a `/`). Each authority is scanned once, up
+ * to its end; the search for an `@` past a `/` stops at the next escaped URL, and where it ends
+ * is kept for the next authority: linear in the word.
  */
 function redactUserInfo(word: string): string {
+  const authorities = [...word.matchAll(ESCAPED_AUTHORITY)];
   let shown = '';
   let from = 0;
-  for (const match of word.matchAll(ESCAPED_AUTHORITY)) {
+  let userInfoEnd: RegExpExecArray | null | undefined;
+  for (const [at, match] of authorities.entries()) {
     const start = match.index + match[0].length;
     if (start <= from) continue;
     AUTHORITY_END.lastIndex = start;
     const end = AUTHORITY_END.exec(word);
     if (end === null) break;
-    if (end[0] !== '@' && !/40$/.test(end[0])) continue;
+    let endIndex = end.index;
+    if (!isAt(end[0])) {
+      if (!isSlash(end[0])) continue;
+      if (userInfoEnd === undefined || (userInfoEnd !== null && userInfoEnd.index < start)) {
+        USER_INFO_END.lastIndex = start;
+        userInfoEnd = USER_INFO_END.exec(word);
+      }
+      const next = authorities[at + 1]?.index ?? word.length;
+      if (userInfoEnd === null || !isAt(userInfoEnd[0]) || userInfoEnd.index > next) continue;
+      if (!isSlashedUserInfo(word.slice(start, userInfoEnd.index))) continue;
+      endIndex = userInfoEnd.index;
+    }
     shown += `${word.slice(from, start)}${URL_SECRET}`;
-    from = end.index;
+    from = endIndex;
   }
   return shown + word.slice(from);
+}
+
+/** Where user info that holds a `/` ends: an `@`, or the end of an authority but for a `/`. */
+const USER_INFO_END = /[?#@\s]|%(?:25)*(?:3F|23|40)/gi;
+
+function isAt(text: string): boolean {
+  return text === '@' || /40$/.test(text);
+}
+
+function isSlash(text: string): boolean {
+  return text === '/' || /2F$/i.test(text);
 }
 
 function redactQueries(word: string): string {

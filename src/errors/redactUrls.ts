@@ -1,11 +1,13 @@
 /** URL user info (`user:password@`) redacted from texts and connection strings. */
 
-import { looksLikeCredential, redactQuotedCredentials } from './credentialShapes.js';
+import { redactQuotedCredentials } from './credentialShapes.js';
 import { redactArnsIn } from './redactArn.js';
 import { unescapedView } from './escapedTextView.js';
 import { redactEncodedQueries } from './redactEncodedQueries.js';
+import { redactNamedValues } from './redactNamedValues.js';
 import { redactSecurityTokenHeaders } from './redactSecurityTokenHeaders.js';
 import { splitSecret } from './secretEnd.js';
+import { hasCredentialPart, isSlashedUserInfo } from './slashedUserInfo.js';
 import { isSecretName, REDACTED } from './secretNames.js';
 
 /** What stands in for the secret part of a URL's user info. */
@@ -51,7 +53,8 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * a quoted value that reads as an AWS credential (see redactQuotedCredentials), and any part of
  * an ARN that does (see redactArnCredentials: a stream ARN given with a token glued on), and the
  * session token AWS echoes in its answer to a signature it cannot match (redactSecurityTokenHeaders),
- * and the secret query values of a URL escaped inside another one (redactEncodedQueries). A text
+ * and the secret query values of a URL escaped inside another one (redactEncodedQueries), and
+ * the value written after a secret-looking name in free text (redactNamedValues). A text
  * whose JSON or HTML escapes (`\/`, `\u002F`, `&#x2F;`) hide such a secret's characters is
  * redacted, and shown, with them undone (see unescapedView).
  *
@@ -73,9 +76,10 @@ export function redactText(text: string): string {
 
 function redactPlainText(text: string): string {
   const tokens = redactSecurityTokenHeaders(text, REDACTED);
-  return redactEncodedQueries(
+  const urls = redactEncodedQueries(
     redactUserInfoIn(redactQuotedCredentials(redactArnsIn(tokens, REDACTED), REDACTED)),
   );
+  return redactNamedValues(urls, REDACTED);
 }
 
 function redactUserInfoIn(text: string): string {
@@ -121,22 +125,18 @@ const LONG_WORD = 2048;
 const LONG_WORD_REDACTED = '[redacted: a long word with an @]';
 
 /**
- * `//user:secret@` where the secret holds a `/` as it is, not escaped (a secret access key pasted
- * into a URL by hand): such a URL does not parse, and the patterns above end the user info at its
- * first `/`, so the key was shown. Taken as user info when a part of it (split at its colons,
- * escaped or not: `user:key`, `key` alone, `id:key:token`) reads as an AWS credential.
+ * `//user:secret@` where the secret holds a `/`, `?` or `#` as it is, not escaped (a secret access
+ * key pasted into a URL by hand, a password such as `pa/ss` or `p#ss`): such a URL does not
+ * parse, and the patterns below end the user info at its first `/`, `?` or `#`, so the secret was
+ * shown. Taken as user info when a part of it (split at its colons, escaped or not: `user:key`,
+ * `key` alone, `id:key:token`) reads as an AWS credential, or when what stands before its first
+ * `/`, `?` or `#` is `user:secret` with a secret that is no port (`host:8080/a@b` is a path).
  */
-const USER_INFO_WITH_SLASHES = /\/\/([^\s?#@]{20,})@/g;
-const USER_INFO_PARTS = /:|%(?:25)*3A/i;
-
-function hasCredentialPart(userInfo: string): boolean {
-  return userInfo.includes('/') && userInfo.split(USER_INFO_PARTS).some((part) => looksLikeCredential(part));
-}
-
+const USER_INFO_WITH_SLASHES = /\/\/([^\s@]+)@/g;
 function redactWord(word: string): string {
   return word
     .replace(USER_INFO_WITH_SLASHES, (match, userInfo: string) =>
-      hasCredentialPart(userInfo) ? '//***@' : match,
+      /[/?#]/.test(userInfo) && isSlashedUserInfo(userInfo) ? `//${redactSlashedUserInfo(userInfo)}@` : match,
     )
     .replace(AUTHORITY_WITH_USER_INFO, (_match, userInfo: string) =>
       userInfo === '' ? '//@' : `//${redactUserInfo(userInfo)}@`,
@@ -145,6 +145,19 @@ function redactWord(word: string): string {
       if (slash !== '') return userInfo === '' ? match : `${scheme}:/${redactUserInfo(userInfo)}@`;
       return `${redactUserInfo(`${scheme}:${userInfo}`)}@`;
     });
+}
+
+/**
+ * Slashed user info as shown: hidden whole when a part reads as a credential, else a plain user
+ * name before its first colon stays.
+ */
+function redactSlashedUserInfo(userInfo: string): string {
+  if (hasCredentialPart(userInfo)) return URL_SECRET;
+  const colon = userInfo.indexOf(':');
+  if (colon === 0) return `:${URL_SECRET}`;
+  return colon > 0 && isPlainUserName(userInfo.slice(0, colon))
+    ? `${userInfo.slice(0, colon)}:${URL_SECRET}`
+    : URL_SECRET;
 }
 
 /**

@@ -20,8 +20,9 @@ import type { HandlersUnderWay } from './HandlersUnderWay.js';
 import { KinesisContext } from './KinesisContext.js';
 import type { KinesisDeadLetter } from './KinesisDeadLetter.js';
 import type { KinesisTransportOptions } from './KinesisTransportOptions.js';
+import { describeReadingEnd, nextReaderOf } from './readingEnd.js';
 import { runHandlers } from './runHandlers.js';
-import { runInHooks } from './runInHooks.js';
+import { runInHooks, type HookFailure } from './runInHooks.js';
 import { SideBySideHandlersServer } from './SideBySideHandlersServer.js';
 import { validateHandlerTimeout } from './validateHandlerTimeout.js';
 
@@ -89,6 +90,8 @@ export abstract class EventDispatchServer<
     // own timeout (handlers of one pattern may have different ones).
     const eventSignal = underWay.signalFor(item.record.abortSignal);
     const context = new KinesisContext([item, pattern, eventSignal]);
+    /** A processing hook that failed the event, if one did. */
+    const failed: { hook?: HookFailure } = {};
     try {
       const run$ = runHandlers(
         this.handlersOf(head).map((handler) => {
@@ -110,6 +113,7 @@ export abstract class EventDispatchServer<
           this.inHooks(
             defer(() => (this.skippedIfGone(item) ? EMPTY : work$)),
             context,
+            (failure) => (failed.hook = failure),
           ),
         (timeoutMs) =>
           new HandlerTimeoutError(pattern, timeoutMs, {
@@ -126,9 +130,16 @@ export abstract class EventDispatchServer<
       if (underWay.gaveUp) return item;
       // The next owner of the shard handles the event again: it is not given up here.
       if (leaseGone(item)) {
+        const reason: unknown = item.record.abortSignal?.reason;
+        const byHook = failed.hook;
+        const hook = byHook !== undefined && byHook.error === error ? byHook.hook : undefined;
+        const what =
+          hook !== undefined
+            ? `Processing ${hook} hook failed for ${describePattern(pattern)}`
+            : `Handler for ${describePattern(pattern)} failed`;
         this.logger.warn(
-          `Handler for ${describePattern(pattern)} failed on ${where} after the lease was lost (not dead-lettered: ` +
-            `the next owner handles it again): ${describeForLog(error)}`,
+          `${what} on ${where} after ${describeReadingEnd(reason, item.shardId)} (not dead-lettered: ` +
+            `${nextReaderOf(reason)} handles it again): ${describeForLog(error)}`,
         );
         return item;
       }
@@ -156,8 +167,10 @@ export abstract class EventDispatchServer<
     const signal = record.abortSignal;
     if (signal === undefined || this.leasesGone.has(signal)) return;
     this.leasesGone.add(signal);
+    const reason: unknown = signal.reason;
+    const end = describeReadingEnd(reason, record.shardId);
     this.logger.warn(
-      `Lease of ${record.shardId} lost or handed over: its events not handled yet are left to its next owner`,
+      `${end.charAt(0).toUpperCase()}${end.slice(1)}: its events not handled yet are left to ${nextReaderOf(reason)}`,
     );
   }
 
@@ -183,9 +196,17 @@ export abstract class EventDispatchServer<
     return this.dispatchOptions.scheduler ?? asyncScheduler;
   }
 
-  /** Runs the handlers of an event inside the server's processing hooks (see runInHooks). */
-  private inHooks(work$: Observable<never>, context: KinesisContext): Observable<never> {
+  /**
+   * Runs the handlers of an event inside the server's processing hooks (see runInHooks);
+   * `onHookFailure` is told of a hook that fails the event.
+   */
+  private inHooks(
+    work$: Observable<never>,
+    context: KinesisContext,
+    onHookFailure: (failure: HookFailure) => void,
+  ): Observable<never> {
     return runInHooks(work$, {
+      onHookFailure,
       start: (done) => this.onProcessingStartHook(this.transportId, context, done),
       end: () => this.onProcessingEndHook?.(this.transportId, context),
       doneAgain: () => {

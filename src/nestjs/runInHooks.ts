@@ -1,5 +1,11 @@
 import { Observable, type Subscription } from 'rxjs';
 
+/** A processing hook that failed an event, and its error (as the event fails with it). */
+export interface HookFailure {
+  readonly hook: 'start' | 'end';
+  readonly error: unknown;
+}
+
 /** The server's processing hooks and result conversion, as runInHooks() calls them. */
 export interface HandlerHooks {
   /** The processing start hook; calls `done` to run the handler (may return a Promise). */
@@ -10,6 +16,8 @@ export interface HandlerHooks {
   readonly lateFailure: (error: unknown) => void;
   /** A start hook that called `done` again: that call changed nothing. */
   readonly doneAgain: () => void;
+  /** Told before the event fails with the error of a hook (not of its handlers). */
+  readonly onHookFailure?: (failure: HookFailure) => void;
 }
 
 /**
@@ -26,7 +34,15 @@ export function runInHooks(work$: Observable<never>, hooks: HandlerHooks): Obser
     let active = true;
     const fail = (error: unknown): void => subscriber.error(error);
     let running: Promise<void> | undefined;
-    const started: unknown = hooks.start(() => {
+    const startHook = (done: () => Promise<void>): unknown => {
+      try {
+        return hooks.start(done);
+      } catch (error) {
+        hooks.onHookFailure?.({ hook: 'start', error });
+        throw error;
+      }
+    };
+    const started: unknown = startHook(() => {
       if (running !== undefined) {
         hooks.doneAgain();
         return running;
@@ -43,8 +59,10 @@ export function runInHooks(work$: Observable<never>, hooks: HandlerHooks): Obser
           try {
             hooks.end();
             return undefined;
-          } catch (error) {
-            return error ?? new Error('onProcessingEndHook threw');
+          } catch (thrown) {
+            const error: unknown = thrown ?? new Error('onProcessingEndHook threw');
+            hooks.onHookFailure?.({ hook: 'end', error });
+            return error;
           } finally {
             done();
           }
@@ -66,8 +84,12 @@ export function runInHooks(work$: Observable<never>, hooks: HandlerHooks): Obser
     });
     if (started instanceof Promise) {
       started.catch((error: unknown) => {
-        if (subscriber.closed) hooks.lateFailure(error);
-        else fail(error);
+        if (subscriber.closed) {
+          hooks.lateFailure(error);
+          return;
+        }
+        hooks.onHookFailure?.({ hook: 'start', error });
+        fail(error);
       });
     }
     return () => {

@@ -4,7 +4,7 @@
 // reads it again). A method Nest reaches after a waiting step of its own (a guard) is still called
 // when the loss comes during that step, its signal already aborted (as the README says).
 import 'reflect-metadata';
-import { Controller, UseGuards, type CanActivate } from '@nestjs/common';
+import { Controller, Logger, UseGuards, type CanActivate } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, type ConsumerDeserializer } from '@nestjs/microservices';
 import { MemoryCheckpointer, type ConsumerEvent, type KinesisConsumerObservable } from 'rxjs-kinesis';
 import {
@@ -19,6 +19,13 @@ jest.setTimeout(120_000);
 const WAIT_MS = 60_000;
 
 const harness = useNestHarness();
+
+afterEach(() => jest.restoreAllMocks());
+
+/** The warnings the transport logged so far. */
+function warnings(warn: jest.SpyInstance): string[] {
+  return warn.mock.calls.map(([message]) => String(message));
+}
 
 /** When set, the guard of the test's controller waits at this gate (a step of Nest's own). */
 let guardGate: Gate | undefined;
@@ -97,6 +104,7 @@ async function loseLeaseAt(
 
 describe('a lease lost before the handlers were called', () => {
   it('while the processing start hook ran: no handler is called, the end hook is, nothing is dead-lettered or checkpointed', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
     const gate = new Gate();
     const seen = await loseLeaseAt('nest-lost-hook', gate, (strategy) => {
       strategy.setOnProcessingStartHook(async (_transportId, _context, done) => {
@@ -110,6 +118,38 @@ describe('a lease lost before the handlers were called', () => {
     expect(seen.ends).toBe(1);
     expect(seen.deadLetters).toEqual([]);
     expect(seen.checkpointer.snapshot()).toEqual([]);
+    // Taken over by another worker: worded as a lost lease (not "lost or handed over").
+    const shardId = 'shardId-000000000000';
+    expect(warnings(warn)).toContain(
+      `The lease of ${shardId} was lost: its events not handled yet are left to its next owner`,
+    );
+  });
+
+  it('an end hook that throws after the loss is logged as the hook failing, not the handler', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const gate = new Gate();
+    const seen = await loseLeaseAt('nest-lost-end-hook', gate, (strategy) => {
+      strategy.setOnProcessingStartHook(async (_transportId, _context, done) => {
+        gate.entered = true;
+        await gate.opened;
+        return done();
+      });
+      strategy.setOnProcessingEndHook(() => {
+        throw new Error('metrics flush failed');
+      });
+    });
+
+    expect(seen.calls).toEqual([]);
+    expect(seen.deadLetters).toEqual([]);
+    const shardId = 'shardId-000000000000';
+    const failures = warnings(warn).filter((message) => message.includes('metrics flush failed'));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(
+      new RegExp(
+        `^Processing end hook failed for work on ${shardId} @ \\d+ after the lease of ${shardId} was lost ` +
+          `\\(not dead-lettered: its next owner handles it again\\): Error: metrics flush failed$`,
+      ),
+    );
   });
 
   it('while the message was decoded: no handler or hook is called, nothing is dead-lettered or checkpointed', async () => {

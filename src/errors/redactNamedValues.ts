@@ -1,0 +1,111 @@
+import { splitSecret } from './secretEnd.js';
+import { isSecretName } from './secretNames.js';
+import { isAuthorizationName, isUnambiguousSecretName } from './unambiguousSecretNames.js';
+
+/**
+ * A value written after a secret-looking name in free text: `secretAccessKey=…`,
+ * `aws_secret_access_key = …` (a credentials file pasted into a message), `SessionToken: …`,
+ * `"password":"…"` (JSON quoted in a message, its quotes possibly escaped: `\"password\":…`),
+ * `--password=…`, `Authorization: Bearer …`. The name (at most 64 characters, starting a word or
+ * after a command line's `-` or `--`, possibly in quotes; not a file name's `x.ts:12`, nor a URL
+ * query's `?password=` or a path's `/password:`, which redactUrls reads as such) is followed by
+ * `=` or `:`, or is a command line's `--name` followed by a space (`--password x`: only an
+ * unambiguous name, see isUnambiguousSecretName, and a value that is no other flag). Each name
+ * start is tried once and takes at most 64 characters, and a value is read once, up to its end
+ * or its closing quote: linear in the text.
+ */
+const NAMED =
+  /(?<![\w.?&/]-{0,2})(\\{0,8}["'`]|)([A-Za-z][\w-]{0,63})\1(?:[ \t]*([=:])[ \t]*|(?<=(?<![\w-])--[\w-]{1,64})[ \t]+)/g;
+/**
+ * The value after a name: quoted whole (at most 4,096 characters, backslash escapes and other
+ * quotes inside it), or else a run up to whitespace, a `,`, `;` or `&` (an opening quote never
+ * closed included).
+ */
+const VALUE = /(\\{0,8}["'`])((?:\\[^\r\n]|[^\\\r\n]){0,4096}?)\1|(["'`]?[^\s,;&"'`][^\s,;&]*)/y;
+/** The scheme before a credential (`Bearer …`, `Basic …`), in any case. */
+const KNOWN_SCHEME = /(?:bearer|basic)[ \t]+(?=[^\s,;&])/iy;
+/** An Authorization header's scheme, whatever its name (`Token …`, `AWS4-HMAC-SHA256 …`). */
+const ANY_SCHEME = /[A-Za-z][\w-]{0,31}[ \t]+(?=[^\s,;&])/y;
+
+/** A value hidden already, whatever follows it, quoted or not. */
+const PLACEHOLDER = /\\{0,8}["'`]?(?:\*\*\*|\[redacted\])/y;
+/** A quote opening a value (escaped once or more in a JSON string). */
+const OPENING_QUOTE = /\\{0,8}["'`]/y;
+
+/** Names of pagination tokens, which are no secrets (`Invalid NextToken: …`). */
+const PAGINATION_TOKEN = /^(?:next|continuation|pagination|page)[_-]?token$/i;
+
+/** An error's name before its message (`ExpiredTokenException: …`), not a secret's. */
+const ERROR_NAME = /(?:Exception|Error|Fault)$/;
+
+/** `key` alone is too common a word of messages to be a secret's name (`key=value`, `partition key: …`). */
+const LONE_KEY = /^keys?$/i;
+
+/** The type of a value rather than a value: `string`, `string|undefined`, `null`. */
+const TYPE_VALUE =
+  /^(?:string|number|boolean|undefined|null|unknown|Date)(?:\|(?:string|number|boolean|undefined|null|unknown|Date))*$/;
+
+/** Words that describe a value rather than being one (`token: expired`). */
+const PROSE_VALUE = /^[A-Za-z][a-z]*[.:!?)]*$/;
+
+/**
+ * A text with the values of secret-named fields replaced by `replacement`: a name as isSecretName
+ * reads it (`password`, `secretAccessKey`, `aws_secret_access_key`, `SessionToken`, `apiKey`; not
+ * `key` alone, `partitionKey`, `NextToken` or an error's name, `ExpiredTokenException`) followed
+ * by `=` or `:` and a value. The value after an unambiguous name (see isUnambiguousSecretName:
+ * `Password: Summer`), after `=`, or a quoted one after a quoted name (JSON), is hidden whatever
+ * it is. After an ambiguous bare name and `:` (prose: `Token: expired`, `credentials: none`) a
+ * single plain word is shown; a value with a digit, a second capital or a sign (`hunter2`, a key)
+ * is hidden. A value hidden already (`***`, `[redacted]`) stays; the punctuation after a value of
+ * a known shape is shown (see splitSecret).
+ */
+export function redactNamedValues(text: string, replacement: string): string {
+  if (!/[=:]|--/.test(text)) return text;
+  let shown = '';
+  let from = 0;
+  NAMED.lastIndex = 0;
+  for (let named = NAMED.exec(text); named !== null; named = NAMED.exec(text)) {
+    const [, nameQuote = '', name = '', separator] = named;
+    // Not a secret's name: its value is searched for names in turn (`profile: password=…`).
+    if (LONE_KEY.test(name) || PAGINATION_TOKEN.test(name) || ERROR_NAME.test(name) || !isSecretName(name))
+      continue;
+    // A flag's value (`--password x`), unless the name is ambiguous or another flag follows.
+    if (separator === undefined && (!isUnambiguousSecretName(name) || text.charAt(NAMED.lastIndex) === '-'))
+      continue;
+    const scheme = schemeAt(text, NAMED.lastIndex, name);
+    const start = NAMED.lastIndex + scheme;
+    // Checked before a value is read: a value left as it is is searched for names in turn, so
+    // reading it whole each time (`password=***password=***…`) would take quadratic time.
+    // A value hidden already (`***@db` of a URL's user info, `[redacted]`) stays.
+    PLACEHOLDER.lastIndex = start;
+    if (PLACEHOLDER.test(text)) continue;
+    // A quoted name is JSON's: its value is hidden when quoted (`"password": got …` is prose).
+    OPENING_QUOTE.lastIndex = start;
+    if (nameQuote !== '' && !OPENING_QUOTE.test(text)) continue;
+    VALUE.lastIndex = start;
+    const found = VALUE.exec(text);
+    if (found === null) continue;
+    const [, valueQuote, quoted, bare] = found;
+    const value = quoted ?? bare ?? '';
+    if (value === '') continue;
+    // Prose (`Token: expired`): a plain word after an ambiguous bare name and a colon is shown.
+    const bareAfterColon = separator === ':' && nameQuote === '' && scheme === 0 && valueQuote === undefined;
+    // A type (`secretAccessKey: string`, as an option error describes the object it expects).
+    if (bareAfterColon && TYPE_VALUE.test(value)) continue;
+    const prose = separator === ':' && nameQuote === '' && scheme === 0 && !isUnambiguousSecretName(name);
+    if (prose && PROSE_VALUE.test(value)) continue;
+    const [, trailing] = valueQuote === undefined ? splitSecret(value, name) : ['', valueQuote];
+    const valueQuoteShown = valueQuote ?? '';
+    shown += `${text.slice(from, found.index)}${valueQuoteShown}${replacement}${trailing}`;
+    from = VALUE.lastIndex;
+    NAMED.lastIndex = from;
+  }
+  return shown + text.slice(from);
+}
+
+/** The length of the scheme at `index` that a credential follows (`Bearer `), or 0. */
+function schemeAt(text: string, index: number, name: string): number {
+  const scheme = isAuthorizationName(name) ? ANY_SCHEME : KNOWN_SCHEME;
+  scheme.lastIndex = index;
+  return scheme.exec(text)?.[0].length ?? 0;
+}

@@ -1,0 +1,38 @@
+// Case: a value after a secret name that is left as it is (one hidden already, `password=***`)
+// was read to the end of its run of characters, and then searched for names in turn: a text of
+// such names glued together took time quadratic in its length. Values left as they are (hidden
+// already, or unquoted after a quoted name) are now recognised before they are read.
+import { redactText } from '../../src/errors/redact.js';
+
+/** `unit` repeated to `length` characters. */
+const repeated = (unit: string, length: number): string => unit.repeat(Math.ceil(length / unit.length));
+
+/** The fastest of three runs, in milliseconds, but never under `floor` (a timer's granularity). */
+function fastest(text: string, floor: number): number {
+  let best = Infinity;
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    redactText(text);
+    best = Math.min(best, performance.now() - started);
+  }
+  return Math.max(best, floor);
+}
+
+test.each([
+  ['values hidden already', 'password=***'],
+  ['values hidden already, quoted', 'password="[redacted]"'],
+  ['values hidden already after a scheme', 'Authorization: Bearer ***'],
+  ['unquoted values after quoted names', '"password":-'],
+  ['unquoted values after escaped quoted names', '\\"password\\":-'],
+  ['quotes never closed', `password:"password:'`],
+  ['escapes never closed', 'password:"\\'],
+  ['ambiguous names and prose', 'token:Abc.'],
+  ['command-line names', '--password=-'],
+])('ten times the text (%s) takes well under thirty times as long: linear, not quadratic', (_name, unit) => {
+  // A quadratic pass takes a hundred times as long for ten times the text; a linear one about
+  // ten times, with room left for a loaded machine (the fastest of three runs of each).
+  redactText(repeated(unit, 20_000));
+  const small = fastest(repeated(unit, 20_000), 5);
+  const large = fastest(repeated(unit, 200_000), 5);
+  expect(large / small).toBeLessThan(30);
+});
