@@ -13,6 +13,7 @@ import { CheckpointerMisconfiguredError } from '../../src/consumer/errors/Checkp
 import { CheckpointerUnavailableError } from '../../src/consumer/errors/CheckpointerUnavailableError.js';
 import { fromKinesis } from '../../src/observables/fromKinesis.js';
 import { checkpoint } from '../../src/operators/checkpoint.js';
+import { errorAfterLeaseAcquired } from '../support/errorAfterLeaseAcquired.js';
 import { startTestDynamoDB, uniqueTableName, type TestDynamoDB } from '../support/dynamodb.js';
 import { startDynamoDBFaultProxy } from '../support/dynamodbFaultProxy.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
@@ -126,21 +127,9 @@ it('stops at once when the lease table is deleted while it runs, saying the chec
       checkpointer,
       checkpointerTimeoutMs: 60_000,
     });
-    const acquired = new Promise<void>((resolve) => {
-      const watch = consumer.events$.subscribe((event) => {
-        if (event.type !== 'lease-acquired') return;
-        watch.unsubscribe();
-        resolve();
-      });
-    });
-    const ended = firstValueFrom(consumer.pipe(checkpoint(), materialize(), toArray()));
-    await acquired;
-    await admin.send(new DeleteTableCommand({ TableName: tableName }));
-    const deletedAt = Date.now();
-    const notifications = await ended;
-    const elapsedMs = Date.now() - deletedAt;
-    await consumer.stopped();
-    const error: unknown = notifications.at(-1)?.error;
+    const { error, elapsedMs } = await errorAfterLeaseAcquired(consumer, () =>
+      admin.send(new DeleteTableCommand({ TableName: tableName })),
+    );
     expect(error).toBeInstanceOf(CheckpointerMisconfiguredError);
     const cause = (error as CheckpointerMisconfiguredError).cause;
     expect(cause).toBeInstanceOf(LeaseTableMissingError);

@@ -4,12 +4,11 @@
 // the client waits to reconnect, ioredis emits nothing on disconnect() (it stays 'reconnecting'),
 // and quit() waits in its offline queue.
 import { Redis } from 'ioredis';
-import { firstValueFrom, materialize, toArray } from 'rxjs';
 import { RedisClientClosedError } from '../../../src/checkpointers/redis/errors/RedisClientClosedError.js';
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
 import { CheckpointerMisconfiguredError } from '../../../src/consumer/errors/CheckpointerMisconfiguredError.js';
 import { fromKinesis } from '../../../src/observables/fromKinesis.js';
-import { checkpoint } from '../../../src/operators/checkpoint.js';
+import { errorAfterLeaseAcquired } from '../../support/errorAfterLeaseAcquired.js';
 import { startTestKinesis, uniqueStreamName } from '../../support/kinesis.js';
 import { uniqueKeyPrefix } from '../../support/redis.js';
 import { startRedisServer, type RedisServerProcess } from './redisServers.js';
@@ -131,21 +130,7 @@ it('stops a consumer at once with CheckpointerMisconfiguredError when its client
       checkpointer,
       checkpointerTimeoutMs: 120_000,
     });
-    const acquired = new Promise<void>((resolve) => {
-      const watch = consumer.events$.subscribe((event) => {
-        if (event.type !== 'lease-acquired') return;
-        watch.unsubscribe();
-        resolve();
-      });
-    });
-    const ended = firstValueFrom(consumer.pipe(checkpoint(), materialize(), toArray()));
-    await acquired;
-    await client.quit();
-    const quitAt = performance.now();
-    const notifications = await ended;
-    const elapsedMs = performance.now() - quitAt;
-    await consumer.stopped();
-    const error: unknown = notifications.at(-1)?.error;
+    const { error, elapsedMs } = await errorAfterLeaseAcquired(consumer, () => client.quit());
     expect(error).toBeInstanceOf(CheckpointerMisconfiguredError);
     expect((error as CheckpointerMisconfiguredError).retriable).toBe(false);
     expect((error as CheckpointerMisconfiguredError).cause).toBeInstanceOf(RedisClientClosedError);
