@@ -24,9 +24,8 @@ afterAll(async () => {
   await cluster?.close();
 });
 
-describeCheckpointerConformance('RedisCheckpointer (3-master Redis Cluster)', async () => {
-  // A client of the fixture's own, reaching every node through a proxy of its own: the
-  // store-failure test silences them (an outage; a client closed by its user is no outage).
+/** A Cluster client of the test's own reaching every node through a proxy of its own (natMap). */
+async function clusterThroughProxies() {
   const proxies = await Promise.all(cluster.nodes.map((node) => startRedisProxy(node.port)));
   const natMap = Object.fromEntries(
     cluster.nodes.map((node, i) => [
@@ -38,6 +37,13 @@ describeCheckpointerConformance('RedisCheckpointer (3-master Redis Cluster)', as
     proxies.map((proxy) => ({ host: '127.0.0.1', port: Number(new URL(proxy.url).port) })),
     { natMap, redisOptions: { maxRetriesPerRequest: 1 } },
   );
+  return { proxies, own };
+}
+
+describeCheckpointerConformance('RedisCheckpointer (3-master Redis Cluster)', async () => {
+  // A client of the fixture's own, reaching every node through a proxy of its own: the
+  // store-failure test silences them (an outage; a client closed by its user is no outage).
+  const { proxies, own } = await clusterThroughProxies();
   const checkpointer = new RedisCheckpointer({
     redis: own,
     name: 'conformance',
@@ -99,17 +105,7 @@ describe('a Cluster of your own closed while it waits to reconnect', () => {
     'ends the waiting calls at once with RedisClientClosedError (%s)',
     async (_, close) => {
       const callTimeoutMs = 20_000;
-      const proxies = await Promise.all(cluster.nodes.map((node) => startRedisProxy(node.port)));
-      const natMap = Object.fromEntries(
-        cluster.nodes.map((node, i) => [
-          `${node.host}:${node.port}`,
-          { host: '127.0.0.1', port: Number(new URL(proxies[i].url).port) },
-        ]),
-      );
-      const own = new Cluster(
-        proxies.map((proxy) => ({ host: '127.0.0.1', port: Number(new URL(proxy.url).port) })),
-        { natMap, redisOptions: { maxRetriesPerRequest: 1 } },
-      );
+      const { proxies, own } = await clusterThroughProxies();
       own.on('error', () => undefined);
       const checkpointer = new RedisCheckpointer({
         redis: own,
