@@ -133,8 +133,10 @@ const TIMEOUT_NAMES = new Set(['RequestTimeout', 'RequestTimeoutException']);
 const TIMEOUT_MESSAGES = /\btim(?:ed|e) ?out\b|\btimeout\b/i;
 // The SDK may wrap a socket error as "AWS SDK error wrapper for TimeoutError: socket hang up".
 // fetch() rejects with a TypeError whose text depends on the runtime: Chromium, Firefox, Safari, Node.
+// An event stream (SubscribeToShard) whose connection ended inside an event: the SDK's decoder
+// throws a plain Error "Truncated event message received.".
 const CONNECTION_MESSAGES =
-  /^(?:AWS SDK error wrapper for [A-Za-z]+: )?(socket hang up|aborted|read ECONNRESET|Client network socket disconnected|Failed to fetch|NetworkError when attempting to fetch resource|Load failed|fetch failed)/;
+  /^(?:AWS SDK error wrapper for [A-Za-z]+: )?(socket hang up|aborted|read ECONNRESET|Client network socket disconnected|Failed to fetch|NetworkError when attempting to fetch resource|Load failed|fetch failed|Truncated event message received)/;
 
 /**
  * When what a request threw is not an `Error` of the SDK's own realm (another realm's Error, a

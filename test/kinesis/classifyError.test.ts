@@ -155,6 +155,7 @@ describe('classifyError on Node and SDK transport errors', () => {
     ['fetch failure in Firefox', new TypeError('NetworkError when attempting to fetch resource.')],
     ['fetch failure in Safari', new TypeError('Load failed')],
     ['fetch failure in Node', new TypeError('fetch failed')],
+    ['event stream cut inside an event', new Error('Truncated event message received.')],
     [
       'SDK-wrapped socket hang up',
       Object.assign(new Error('AWS SDK error wrapper for TimeoutError: socket hang up'), {

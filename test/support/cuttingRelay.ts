@@ -1,0 +1,71 @@
+// A TCP relay to the test Kinesis that can cut its HTTP/2 connections (those of SubscribeToShard)
+// in the middle of what the server sends: the client gets part of a chunk, then a closed socket.
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+
+/** The cleartext HTTP/2 connection preface's first bytes. */
+const HTTP2_PREFACE = 'PRI * HTTP/2.0';
+
+export class CuttingRelay {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  /** Bytes the server may still send on HTTP/2 connections before the cut; undefined: no cut armed. */
+  private budget: number | undefined;
+  /** How many connections were cut. */
+  cuts = 0;
+  port = 0;
+
+  constructor(private readonly upstream: URL) {}
+
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Cuts the next HTTP/2 connection to carry `bytes` more bytes from the server, in the middle of a chunk. */
+  cutAfter(bytes: number): void {
+    this.budget = bytes;
+  }
+
+  async up(): Promise<void> {
+    const server = createServer((client) => this.relay(client));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+  }
+
+  async down(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    if (server !== undefined) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private relay(client: Socket): void {
+    const upstream = connect(Number(this.upstream.port), this.upstream.hostname);
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    let http2: boolean | undefined;
+    client.on('data', (chunk: Buffer) => {
+      http2 ??= chunk.subarray(0, HTTP2_PREFACE.length).toString('latin1') === HTTP2_PREFACE;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => {
+      const budget = this.budget;
+      if (http2 !== true || budget === undefined || chunk.length <= budget) {
+        if (http2 === true && budget !== undefined) this.budget = budget - chunk.length;
+        client.write(chunk);
+        return;
+      }
+      this.budget = undefined;
+      this.cuts += 1;
+      client.write(chunk.subarray(0, Math.max(1, budget)), () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    });
+  }
+}
