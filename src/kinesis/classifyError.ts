@@ -133,10 +133,14 @@ const TIMEOUT_NAMES = new Set(['RequestTimeout', 'RequestTimeoutException']);
 const TIMEOUT_MESSAGES = /\btim(?:ed|e) ?out\b|\btimeout\b/i;
 // The SDK may wrap a socket error as "AWS SDK error wrapper for TimeoutError: socket hang up".
 // fetch() rejects with a TypeError whose text depends on the runtime: Chromium, Firefox, Safari, Node.
-// An event stream (SubscribeToShard) whose connection ended inside an event: the SDK's decoder
-// throws a plain Error "Truncated event message received.".
 const CONNECTION_MESSAGES =
-  /^(?:AWS SDK error wrapper for [A-Za-z]+: )?(socket hang up|aborted|read ECONNRESET|Client network socket disconnected|Failed to fetch|NetworkError when attempting to fetch resource|Load failed|fetch failed|Truncated event message received)/;
+  /^(?:AWS SDK error wrapper for [A-Za-z]+: )?(socket hang up|aborted|read ECONNRESET|Client network socket disconnected|Failed to fetch|NetworkError when attempting to fetch resource|Load failed|fetch failed)/;
+/**
+ * An event stream (SubscribeToShard) whose connection ended inside a message: the SDK's decoder
+ * throws a plain Error, which carries the answer's status (200) when the message was the stream's
+ * initial response.
+ */
+const TRUNCATED_EVENT_MESSAGE = /^Truncated event message received/;
 
 /**
  * When what a request threw is not an `Error` of the SDK's own realm (another realm's Error, a
@@ -243,6 +247,7 @@ function aggregatedMessages(error: unknown): string {
 function isConnectionFailure(facts: ErrorFacts): boolean {
   if (facts.code !== undefined && CONNECTION_CODES.has(facts.code)) return true;
   if (facts.name !== undefined && CONNECTION_NAMES.has(facts.name)) return true;
+  if (TRUNCATED_EVENT_MESSAGE.test(facts.message)) return true;
   // SDK responses carry $metadata with a status; a bare "aborted"/"socket hang up" Error does not.
   return facts.httpStatusCode === undefined && CONNECTION_MESSAGES.test(facts.message);
 }

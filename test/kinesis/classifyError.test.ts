@@ -157,6 +157,15 @@ describe('classifyError on Node and SDK transport errors', () => {
     ['fetch failure in Node', new TypeError('fetch failed')],
     ['event stream cut inside an event', new Error('Truncated event message received.')],
     [
+      'event stream cut inside its initial response (status 200)',
+      Object.assign(
+        new Error(
+          'Truncated event message received.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+        ),
+        { $metadata: { httpStatusCode: 200, attempts: 1 } },
+      ),
+    ],
+    [
       'SDK-wrapped socket hang up',
       Object.assign(new Error('AWS SDK error wrapper for TimeoutError: socket hang up'), {
         $metadata: { attempts: 1 },

@@ -1,5 +1,6 @@
 // A TCP relay to the test Kinesis that can cut its HTTP/2 connections (those of SubscribeToShard)
-// in the middle of what the server sends: the client gets part of a chunk, then a closed socket.
+// in the middle of an event-stream message: the client gets the message's start, then a closed
+// socket.
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 
 /** The cleartext HTTP/2 connection preface's first bytes. */
@@ -8,8 +9,8 @@ const HTTP2_PREFACE = 'PRI * HTTP/2.0';
 export class CuttingRelay {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
-  /** Bytes the server may still send on HTTP/2 connections before the cut; undefined: no cut armed. */
-  private budget: number | undefined;
+  /** The bytes after which the next HTTP/2 connection carrying them is cut; undefined: no cut armed. */
+  private marker: Buffer | undefined;
   /** How many connections were cut. */
   cuts = 0;
   port = 0;
@@ -20,9 +21,12 @@ export class CuttingRelay {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** Cuts the next HTTP/2 connection to carry `bytes` more bytes from the server, in the middle of a chunk. */
-  cutAfter(bytes: number): void {
-    this.budget = bytes;
+  /**
+   * Cuts the next HTTP/2 connection on which the server sends `marker` (e.g. an event type, a
+   * header of an event-stream message) just after it: the rest of that message never arrives.
+   */
+  cutAfter(marker: string): void {
+    this.marker = Buffer.from(marker);
   }
 
   async up(): Promise<void> {
@@ -54,15 +58,15 @@ export class CuttingRelay {
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
-      const budget = this.budget;
-      if (http2 !== true || budget === undefined || chunk.length <= budget) {
-        if (http2 === true && budget !== undefined) this.budget = budget - chunk.length;
+      const marker = this.marker;
+      const at = http2 === true && marker !== undefined ? chunk.indexOf(marker) : -1;
+      if (marker === undefined || at < 0) {
         client.write(chunk);
         return;
       }
-      this.budget = undefined;
+      this.marker = undefined;
       this.cuts += 1;
-      client.write(chunk.subarray(0, Math.max(1, budget)), () => {
+      client.write(chunk.subarray(0, at + marker.length), () => {
         client.destroy();
         upstream.destroy();
       });

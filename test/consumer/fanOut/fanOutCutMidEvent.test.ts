@@ -1,10 +1,12 @@
-// A subscription's connection cut in the middle of an event (the client got part of it): the
-// consumer subscribes again from after the last record it emitted, reads every record once and
-// in order, and does not fail.
+// A subscription's connection cut in the middle of an event-stream message (the client got its
+// start): the consumer subscribes again from after the last record it emitted, reads every record
+// once and in order, and does not fail. Cut inside the initial response (while SubscribeToShard
+// is still being answered) and inside a SubscribeToShardEvent.
 import type { ConsumerEvent } from '../../../src/consumer/ConsumerEvent.js';
 import type { KinesisRecord } from '../../../src/consumer/KinesisRecord.js';
 import { MemoryCheckpointer } from '../../../src/checkpointers/MemoryCheckpointer.js';
 import { ConnectionError } from '../../../src/kinesis/errors/ConnectionError.js';
+import type { LocalKinesis } from '../../../src/local/index.js';
 import { CuttingRelay } from '../../support/cuttingRelay.js';
 import { uniqueStreamName } from '../../support/kinesis.js';
 import { putRecords, waitFor } from '../../support/streamRecords.js';
@@ -12,17 +14,28 @@ import { fanOutOptions, fromKinesis, startFanOutKinesis, text } from './fanOutSu
 
 jest.setTimeout(120_000);
 
-test('a connection cut inside an event is retried from the last emitted record, not an error', async () => {
-  const kinesis = await startFanOutKinesis();
+let kinesis: LocalKinesis;
+
+beforeAll(async () => {
+  kinesis = await startFanOutKinesis();
+});
+
+afterAll(async () => {
+  await kinesis.close();
+});
+
+test.each([
+  ['the initial response', 'initial-response'],
+  ['an event', 'SubscribeToShardEvent'],
+])('a connection cut inside %s is retried from the last emitted record, not an error', async (_, marker) => {
   const relay = new CuttingRelay(new URL(kinesis.endpoint));
   await relay.up();
   const client = kinesis.createClient();
   const streamName = uniqueStreamName('efo-cut');
   await kinesis.createStream(streamName, 1);
-  // 60 records of 20 KB: the first event holds them all, far more than the bytes let through.
-  const data = Array.from({ length: 60 }, (_, i) => `${i}:${'x'.repeat(20_000)}`);
+  const data = Array.from({ length: 30 }, (_, i) => `${i}:${'x'.repeat(2000)}`);
   await putRecords(client, streamName, data);
-  relay.cutAfter(150_000);
+  relay.cutAfter(marker);
   const consumer = fromKinesis(
     fanOutOptions(kinesis, streamName, 'cut', {
       endpoint: relay.endpoint,
@@ -45,12 +58,12 @@ test('a connection cut inside an event is retried from the last emitted record, 
     expect(relay.cuts).toBe(1);
     const retried = events.flatMap((event) => (event.type === 'error-retried' ? [event.error] : []));
     expect(retried).toEqual([expect.any(ConnectionError)]);
-    expect(retried[0]?.message).toMatch(/Truncated event message/);
+    expect(retried[0]?.message).toMatch(/^Truncated event message/);
     expect(records.map(text)).toEqual(data);
   } finally {
     for (const subscription of subscriptions) subscription.unsubscribe();
     await consumer.stopped();
     await relay.down();
-    await kinesis.close();
+    client.destroy();
   }
 });
