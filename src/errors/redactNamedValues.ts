@@ -30,6 +30,8 @@ const ANY_SCHEME = /[A-Za-z][\w-]{0,31}[ \t]+(?=[^\s,;&])/y;
 
 /** A value hidden already, whatever follows it, quoted or not. */
 const PLACEHOLDER = /\\{0,8}["'`]?(?:\*\*\*|\[redacted\])/y;
+/** The brackets that close a JSON object or array after a bare value. */
+const CLOSING = /[\]}]+$/;
 /** What may follow a value alone on its line: blanks, then the line's end or the text's. */
 const LINE_END = /[ \t]*(?:\r?\n|$)/y;
 
@@ -89,7 +91,11 @@ export function redactNamedValues(text: string, replacement: string): string {
     const found = VALUE.exec(text);
     if (found === null) continue;
     const [, valueQuote, quoted, bare] = found;
-    const value = quoted ?? bare ?? '';
+    let value = quoted ?? bare ?? '';
+    // A bare value after a quoted name is JSON's (`{"pin": 1234}`): the brackets closing it show.
+    const closing = nameQuote !== '' && bare !== undefined ? (CLOSING.exec(value)?.[0].length ?? 0) : 0;
+    value = value.slice(0, value.length - closing);
+    VALUE.lastIndex -= closing;
     if (value === '') continue;
     // A value on the next line is the key's only when it is alone on its line.
     LINE_END.lastIndex = VALUE.lastIndex;

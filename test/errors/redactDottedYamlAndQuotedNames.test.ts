@@ -21,6 +21,8 @@ test.each([
   ['- apiKey:\r\n    AKIAEXAMPLE7\r\n', '- apiKey:\r\n    [redacted]\r\n'],
   ['token:\n  abc123', 'token:\n  [redacted]'],
   ['{"password": hunter2, "user": "app"}', '{"password": [redacted], "user": "app"}'],
+  // The brackets closing a JSON object or array after the value stay.
+  ['[{"apiKey": 123456}]', '[{"apiKey": [redacted]}]'],
   ['"secretAccessKey": wJalrXUtnFEMI/K7MDENG', '"secretAccessKey": [redacted]'],
 ])('the value of %j is hidden', (text, shown) => {
   expect(redactText(text)).toBe(shown);
@@ -44,6 +46,7 @@ test('prose and names that are not a secret stay as they are', () => {
     // A bare word after a quoted name reads as prose, as the library's option errors do.
     '"password": got "[redacted]"',
     '"token": null',
+    '{"password": true, "token": false}',
   ]) {
     expect(redactText(text)).toBe(text);
   }
