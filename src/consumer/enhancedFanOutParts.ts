@@ -75,7 +75,12 @@ export function enhancedFanOutParts(config: {
         subscriber,
         fanOut,
         options,
-        givenConsumerGone(fanOut.consumerArn, options.address.streamName, () => registration.givenStatus()),
+        givenConsumerGone(
+          fanOut.consumerArn,
+          options.address.streamName,
+          () => registration.givenStatus(),
+          () => options.scheduler.now(),
+        ),
       ),
   };
 }

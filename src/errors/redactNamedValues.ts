@@ -6,7 +6,8 @@ import { isAuthorizationName, isUnambiguousSecretName } from './unambiguousSecre
  * A value written after a secret-looking name in free text: `secretAccessKey=…`,
  * `aws_secret_access_key = …` (a credentials file pasted into a message), `SessionToken: …`,
  * `"password":"…"` (JSON quoted in a message, its quotes possibly escaped: `\"password\":…`),
- * `--password=…`, `Authorization: Bearer …`. The name (at most 64 characters, starting a word or
+ * `--password=…`, `Authorization: Bearer …`, `spring.datasource.password=…`. The name (at most
+ * 64 characters, or up to 8 such names joined by dots, whose last one is read; starting a word or
  * after a command line's `-` or `--`, possibly in quotes; not a file name's `x.ts:12`, nor a URL
  * query's `?password=` or a path's `/password:`, which redactUrls reads as such) is followed by
  * `=` or `:`, or is a command line's `--name` followed by a space (`--password x`: only an
@@ -15,7 +16,7 @@ import { isAuthorizationName, isUnambiguousSecretName } from './unambiguousSecre
  * or its closing quote: linear in the text.
  */
 const NAMED =
-  /(?<![\w.?&/]-{0,2})(\\{0,8}["'`]|)([A-Za-z][\w-]{0,63})\1(?:[ \t]*([=:])[ \t]*|(?<=(?<![\w-])--[\w-]{1,64})[ \t]+)/g;
+  /(?<![\w.?&/]-{0,2})(\\{0,8}["'`]|)((?:[A-Za-z][\w-]{0,63}\.){0,7}[A-Za-z][\w-]{0,63})\1(?:[ \t]*([=:])[ \t]*|(?<=(?<![\w-])--[\w-]{1,64})[ \t]+)/g;
 /**
  * The value after a name: quoted whole (at most 4,096 characters, backslash escapes and other
  * quotes inside it), or else a run up to whitespace, a `,`, `;` or `&` (an opening quote never
@@ -29,8 +30,10 @@ const ANY_SCHEME = /[A-Za-z][\w-]{0,31}[ \t]+(?=[^\s,;&])/y;
 
 /** A value hidden already, whatever follows it, quoted or not. */
 const PLACEHOLDER = /\\{0,8}["'`]?(?:\*\*\*|\[redacted\])/y;
-/** A quote opening a value (escaped once or more in a JSON string). */
-const OPENING_QUOTE = /\\{0,8}["'`]/y;
+/** The brackets that close a JSON object or array after a bare value. */
+const CLOSING = /[\]}]+$/;
+/** What may follow a value alone on its line: blanks, then the line's end or the text's. */
+const LINE_END = /[ \t]*(?:\r?\n|$)/y;
 
 /** Names of pagination tokens, which are no secrets (`Invalid NextToken: …`). */
 const PAGINATION_TOKEN = /^(?:next|continuation|pagination|page)[_-]?token$/i;
@@ -51,13 +54,16 @@ const PROSE_VALUE = /^[A-Za-z][a-z]*[.:!?)]*$/;
 /**
  * A text with the values of secret-named fields replaced by `replacement`: a name as isSecretName
  * reads it (`password`, `secretAccessKey`, `aws_secret_access_key`, `SessionToken`, `apiKey`; not
- * `key` alone, `partitionKey`, `NextToken` or an error's name, `ExpiredTokenException`) followed
- * by `=` or `:` and a value. The value after an unambiguous name (see isUnambiguousSecretName:
- * `Password: Summer`), after `=`, or a quoted one after a quoted name (JSON), is hidden whatever
- * it is. After an ambiguous bare name and `:` (prose: `Token: expired`, `credentials: none`) a
- * single plain word is shown; a value with a digit, a second capital or a sign (`hunter2`, a key)
- * is hidden. A value hidden already (`***`, `[redacted]`) stays; the punctuation after a value of
- * a known shape is shown (see splitSecret).
+ * `key` alone, `partitionKey`, `NextToken` or an error's name, `ExpiredTokenException`; of a
+ * dotted name, `db.password`, its last part) followed by `=` or `:` and a value. The value after
+ * an unambiguous name (see isUnambiguousSecretName: `Password: Summer`), after `=`, or a quoted
+ * one after a quoted name (JSON), is hidden whatever it is. After an ambiguous bare name and `:`
+ * (prose: `Token: expired`, `credentials: none`), or a quoted name and a bare value (`"password":
+ * got "…"`, as an option error reads), a single plain word is shown; a value with a digit, a
+ * second capital or a sign (`hunter2`, a key) is hidden. A YAML key alone on its line
+ * (`password:`) takes a value alone on the next, more indented line as its value. A value hidden
+ * already (`***`, `[redacted]`) stays; the punctuation after a value of a known shape is shown
+ * (see splitSecret).
  */
 export function redactNamedValues(text: string, replacement: string): string {
   if (!/[=:]|--/.test(text)) return text;
@@ -65,34 +71,42 @@ export function redactNamedValues(text: string, replacement: string): string {
   let from = 0;
   NAMED.lastIndex = 0;
   for (let named = NAMED.exec(text); named !== null; named = NAMED.exec(text)) {
-    const [, nameQuote = '', name = '', separator] = named;
+    const [, nameQuote = '', dotted = '', separator] = named;
+    const name = dotted.slice(dotted.lastIndexOf('.') + 1);
     // Not a secret's name: its value is searched for names in turn (`profile: password=…`).
     if (LONE_KEY.test(name) || PAGINATION_TOKEN.test(name) || ERROR_NAME.test(name) || !isSecretName(name))
       continue;
     // A flag's value (`--password x`), unless the name is ambiguous or another flag follows.
     if (separator === undefined && (!isUnambiguousSecretName(name) || text.charAt(NAMED.lastIndex) === '-'))
       continue;
-    const scheme = schemeAt(text, NAMED.lastIndex, name);
-    const start = NAMED.lastIndex + scheme;
+    const nextLine = separator === ':' ? yamlValueStart(text, named.index, NAMED.lastIndex) : undefined;
+    const scheme = nextLine === undefined ? schemeAt(text, NAMED.lastIndex, name) : 0;
+    const start = nextLine ?? NAMED.lastIndex + scheme;
     // Checked before a value is read: a value left as it is is searched for names in turn, so
     // reading it whole each time (`password=***password=***…`) would take quadratic time.
     // A value hidden already (`***@db` of a URL's user info, `[redacted]`) stays.
     PLACEHOLDER.lastIndex = start;
     if (PLACEHOLDER.test(text)) continue;
-    // A quoted name is JSON's: its value is hidden when quoted (`"password": got …` is prose).
-    OPENING_QUOTE.lastIndex = start;
-    if (nameQuote !== '' && !OPENING_QUOTE.test(text)) continue;
     VALUE.lastIndex = start;
     const found = VALUE.exec(text);
     if (found === null) continue;
     const [, valueQuote, quoted, bare] = found;
-    const value = quoted ?? bare ?? '';
+    let value = quoted ?? bare ?? '';
+    // A bare value after a quoted name is JSON's (`{"pin": 1234}`): the brackets closing it show.
+    const closing = nameQuote !== '' && bare !== undefined ? (CLOSING.exec(value)?.[0].length ?? 0) : 0;
+    value = value.slice(0, value.length - closing);
+    VALUE.lastIndex -= closing;
     if (value === '') continue;
-    // Prose (`Token: expired`): a plain word after an ambiguous bare name and a colon is shown.
-    const bareAfterColon = separator === ':' && nameQuote === '' && scheme === 0 && valueQuote === undefined;
+    // A value on the next line is the key's only when it is alone on its line.
+    LINE_END.lastIndex = VALUE.lastIndex;
+    if (nextLine !== undefined && !LINE_END.test(text)) continue;
+    const afterColon = separator === ':' && scheme === 0;
     // A type (`secretAccessKey: string`, as an option error describes the object it expects).
-    if (bareAfterColon && TYPE_VALUE.test(value)) continue;
-    const prose = separator === ':' && nameQuote === '' && scheme === 0 && !isUnambiguousSecretName(name);
+    if (afterColon && valueQuote === undefined && TYPE_VALUE.test(value)) continue;
+    // Prose (`Token: expired`, `"password": got …`): a plain word after an ambiguous bare name,
+    // or a bare one after a quoted name, is shown.
+    const prose =
+      afterColon && (nameQuote === '' ? !isUnambiguousSecretName(name) : valueQuote === undefined);
     if (prose && PROSE_VALUE.test(value)) continue;
     const [, trailing] = valueQuote === undefined ? splitSecret(value, name) : ['', valueQuote];
     const valueQuoteShown = valueQuote ?? '';
@@ -101,6 +115,23 @@ export function redactNamedValues(text: string, replacement: string): string {
     NAMED.lastIndex = from;
   }
   return shown + text.slice(from);
+}
+
+/**
+ * Where the value of a YAML key alone on its line (`  password:`, `- password:`; the name starts
+ * at `nameStart`, its colon and blanks end at `end`) starts on the next line, if that line is
+ * indented more than the key; undefined otherwise. Reads only the blanks around the key and the
+ * next line's indentation, each belonging to this one key: linear in the text.
+ */
+function yamlValueStart(text: string, nameStart: number, end: number): number | undefined {
+  const newline = text.startsWith('\r\n', end) ? 2 : text.charAt(end) === '\n' ? 1 : 0;
+  if (newline === 0) return undefined;
+  let lineStart = nameStart;
+  while (lineStart > 0 && ' \t-'.includes(text.charAt(lineStart - 1))) lineStart -= 1;
+  if (lineStart > 0 && text.charAt(lineStart - 1) !== '\n') return undefined;
+  let value = end + newline;
+  while (text.charAt(value) === ' ' || text.charAt(value) === '\t') value += 1;
+  return value - (end + newline) > nameStart - lineStart ? value : undefined;
 }
 
 /** The length of the scheme at `index` that a credential follows (`Bearer `), or 0. */
