@@ -3,6 +3,7 @@ import type { Server } from 'node:net';
 import { INTERNAL_FAILURE_MESSAGE, internalFailure, type AwsErrorAnswer } from './awsErrors.js';
 import { cborAnswer, jsonOfCborRequest } from './cborExchange.js';
 import { ControlPlaneThrottle } from './ControlPlaneThrottle.js';
+import { CreatingStreamLimit } from './CreatingStreamLimit.js';
 import { isControlPlaneOperation } from './controlPlaneLimits.js';
 import { applyCors } from './cors.js';
 import { BackingStoreJson } from './efo/BackingStoreJson.js';
@@ -131,6 +132,10 @@ export class KinesisFrontServer {
       policies,
       fanOut: this.fanOut,
       bookkeeping: this.bookkeeping,
+      creatingStreams:
+        options.limits === undefined
+          ? undefined
+          : new CreatingStreamLimit(admin, options.limits.maxCreatingStreams),
     });
     this.controlPlane =
       options.limits === undefined

@@ -36,6 +36,11 @@ export interface LocalKinesisLimits {
    */
   readonly maxCreatingConsumers?: number;
   /**
+   * Streams in CREATING status at once in the account: CreateStream past it gets
+   * LimitExceededException. Default 5.
+   */
+  readonly maxCreatingStreams?: number;
+  /**
    * Calls per second of the control-plane operations, per account or per stream as AWS counts
    * them (DescribeStream 10 and DescribeStreamSummary 20 per account, ListShards 1,000 per
    * stream, ListStreams 5 per account, ...: `CONTROL_PLANE_LIMITS`); over them a call gets
@@ -57,6 +62,7 @@ export const DEFAULT_LIMITS: Required<LocalKinesisLimits> = {
   fanOutBytesPerSecond: 2 * MIB,
   subscribeToShardCallsPerSecond: 1,
   maxCreatingConsumers: 5,
+  maxCreatingStreams: 5,
   controlPlaneCallsPerSecond: DEFAULT_CONTROL_PLANE_CALLS_PER_SECOND,
 };
 
