@@ -19,6 +19,7 @@ import { requestEncoding } from './requestEncoding.js';
 import { operationOf } from './requestOperation.js';
 import { ResourcePolicies } from './ResourcePolicies.js';
 import { ResourceTags } from './ResourceTags.js';
+import { ScalingHistory } from './ScalingHistory.js';
 import { ShardOperations } from './ShardOperations.js';
 import { ShardReads } from './ShardReads.js';
 import { ShardWrites } from './ShardWrites.js';
@@ -63,6 +64,10 @@ export class KinesisFrontServer {
     this.faults = new FaultInjector(options.faults, stats);
     const writes = new ShardWrites(options, this.faults, this.upstream);
     const reads = new ShardReads(options, this.upstream);
+    const scalings =
+      options.limits === undefined
+        ? undefined
+        : new ScalingHistory(options.limits.updateShardCountsPerDay, options.clock);
     this.operations = new ShardOperations({
       admin,
       region: options.region,
@@ -70,6 +75,7 @@ export class KinesisFrontServer {
       onReshard: (streamName) => this.bookkeeping.forgetStream(streamName, false),
       modeOf: (streamName) => modes.modeOf(streamName),
       statusOf: (streamName, status) => this.bookkeeping.statusOf(streamName, status),
+      scalings,
     });
     const modes: StreamModeOperations = new StreamModeOperations({
       admin,
@@ -114,7 +120,7 @@ export class KinesisFrontServer {
       encryption,
       tags,
       policies,
-      perStream: [this.fanOut, writes, reads],
+      perStream: [this.fanOut, writes, reads, ...(scalings === undefined ? [] : [scalings])],
       consumerCount: (streamName) => this.fanOut.consumerCount(streamName),
     });
     this.router = new OperationRouter({
