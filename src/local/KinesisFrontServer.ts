@@ -3,6 +3,7 @@ import type { Server } from 'node:net';
 import { INTERNAL_FAILURE_MESSAGE, internalFailure, type AwsErrorAnswer } from './awsErrors.js';
 import { cborAnswer, jsonOfCborRequest } from './cborExchange.js';
 import { ControlPlaneThrottle } from './ControlPlaneThrottle.js';
+import { CreatingStreamLimit } from './CreatingStreamLimit.js';
 import { isControlPlaneOperation } from './controlPlaneLimits.js';
 import { applyCors } from './cors.js';
 import { BackingStoreJson } from './efo/BackingStoreJson.js';
@@ -18,6 +19,7 @@ import { requestEncoding } from './requestEncoding.js';
 import { operationOf } from './requestOperation.js';
 import { ResourcePolicies } from './ResourcePolicies.js';
 import { ResourceTags } from './ResourceTags.js';
+import { ScalingHistory } from './ScalingHistory.js';
 import { ShardOperations } from './ShardOperations.js';
 import { ShardReads } from './ShardReads.js';
 import { ShardWrites } from './ShardWrites.js';
@@ -62,6 +64,10 @@ export class KinesisFrontServer {
     this.faults = new FaultInjector(options.faults, stats);
     const writes = new ShardWrites(options, this.faults, this.upstream);
     const reads = new ShardReads(options, this.upstream);
+    const scalings =
+      options.limits === undefined
+        ? undefined
+        : new ScalingHistory(options.limits.updateShardCountsPerDay, options.clock);
     this.operations = new ShardOperations({
       admin,
       region: options.region,
@@ -69,6 +75,7 @@ export class KinesisFrontServer {
       onReshard: (streamName) => this.bookkeeping.forgetStream(streamName, false),
       modeOf: (streamName) => modes.modeOf(streamName),
       statusOf: (streamName, status) => this.bookkeeping.statusOf(streamName, status),
+      scalings,
     });
     const modes: StreamModeOperations = new StreamModeOperations({
       admin,
@@ -113,7 +120,7 @@ export class KinesisFrontServer {
       encryption,
       tags,
       policies,
-      perStream: [this.fanOut, writes, reads],
+      perStream: [this.fanOut, writes, reads, ...(scalings === undefined ? [] : [scalings])],
       consumerCount: (streamName) => this.fanOut.consumerCount(streamName),
     });
     this.router = new OperationRouter({
@@ -131,6 +138,10 @@ export class KinesisFrontServer {
       policies,
       fanOut: this.fanOut,
       bookkeeping: this.bookkeeping,
+      creatingStreams:
+        options.limits === undefined
+          ? undefined
+          : new CreatingStreamLimit(admin, options.limits.maxCreatingStreams),
     });
     this.controlPlane =
       options.limits === undefined

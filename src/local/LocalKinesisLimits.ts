@@ -36,6 +36,16 @@ export interface LocalKinesisLimits {
    */
   readonly maxCreatingConsumers?: number;
   /**
+   * Streams in CREATING status at once in the account: CreateStream past it gets
+   * LimitExceededException. Default 5.
+   */
+  readonly maxCreatingStreams?: number;
+  /**
+   * UpdateShardCount scalings of a stream in any rolling 24 hours (on the server's `clock`):
+   * one more gets LimitExceededException. Default 10.
+   */
+  readonly updateShardCountsPerDay?: number;
+  /**
    * Calls per second of the control-plane operations, per account or per stream as AWS counts
    * them (DescribeStream 10 and DescribeStreamSummary 20 per account, ListShards 1,000 per
    * stream, ListStreams 5 per account, ...: `CONTROL_PLANE_LIMITS`); over them a call gets
@@ -57,6 +67,8 @@ export const DEFAULT_LIMITS: Required<LocalKinesisLimits> = {
   fanOutBytesPerSecond: 2 * MIB,
   subscribeToShardCallsPerSecond: 1,
   maxCreatingConsumers: 5,
+  maxCreatingStreams: 5,
+  updateShardCountsPerDay: 10,
   controlPlaneCallsPerSecond: DEFAULT_CONTROL_PLANE_CALLS_PER_SECOND,
 };
 

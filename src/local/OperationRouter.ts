@@ -10,6 +10,7 @@ import {
   type AwsErrorAnswer,
 } from './awsErrors.js';
 import { closedShardRefusal } from './closedShardRefusal.js';
+import type { CreatingStreamLimit } from './CreatingStreamLimit.js';
 import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
 import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
@@ -62,6 +63,8 @@ export interface OperationRouterParts {
   readonly policies: ResourcePolicies;
   readonly fanOut: EnhancedFanOut;
   readonly bookkeeping: StreamBookkeeping;
+  /** The limit on streams CREATING at once (with `limits` on). */
+  readonly creatingStreams: CreatingStreamLimit | undefined;
 }
 
 /**
@@ -121,6 +124,7 @@ export class OperationRouter {
     }
     const streamName = typeof payload.StreamName === 'string' ? payload.StreamName : undefined;
     let createdMode: StreamMode | undefined;
+    let releaseCreation: (() => void) | undefined;
     if (operation === 'CreateStream') {
       let tagCount = 0;
       if (payload.Tags !== undefined && payload.Tags !== null) {
@@ -231,6 +235,9 @@ export class OperationRouter {
         ) {
           const refusal = await operations.overShardLimit(shards);
           if (refusal !== undefined) return errorAnswer(refusal);
+          const claim = await this.parts.creatingStreams?.claim(payload.StreamName);
+          if (claim !== undefined && 'refusal' in claim) return errorAnswer(claim.refusal);
+          releaseCreation = claim?.release;
         }
         break;
       }
@@ -265,7 +272,7 @@ export class OperationRouter {
       default:
         break;
     }
-    const answer = await upstream.forward(req, body);
+    const answer = await upstream.forward(req, body).finally(() => releaseCreation?.());
     if (streamName !== undefined) {
       bookkeeping.afterForwarded(operation, streamName, payload, createdMode, answer);
     }

@@ -10,6 +10,7 @@ import { streamNotFound } from './efo/fanOutErrors.js';
 import type { KinesisFrontServerOptions } from './KinesisFrontServerOptions.js';
 import { listShardsPage, parseListShards } from './listShardsPage.js';
 import { ShardCountUpdater } from './ShardCountUpdater.js';
+import type { ScalingHistory } from './ScalingHistory.js';
 import { ON_DEMAND_STREAM_LIMIT, type StreamMode } from './StreamModes.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 import { parseUpdateShardCount, scalingRefusal } from './updateShardCountRequest.js';
@@ -25,6 +26,8 @@ export interface ShardOperationsOptions extends Pick<
   readonly modeOf: (streamName: string) => StreamMode;
   /** The status the front shows for a stream the backing store reports in `status`. */
   readonly statusOf: (streamName: string, status: string | undefined) => string | undefined;
+  /** The scalings of each stream in the last 24 hours (with `limits` on). */
+  readonly scalings: ScalingHistory | undefined;
 }
 
 /**
@@ -102,7 +105,13 @@ export class ShardOperations {
     if (refusal !== undefined) return errorAnswer(refusal);
     const overLimit = target > current ? await this.overShardLimit(target - current) : undefined;
     if (overLimit !== undefined) return errorAnswer(overLimit);
-    if (target !== current) this.scaling.start(streamName, target);
+    if (target !== current) {
+      const { scalings } = this.options;
+      const tooOften = scalings?.refusal(streamName);
+      if (tooOften !== undefined) return errorAnswer(tooOften);
+      scalings?.record(streamName);
+      this.scaling.start(streamName, target);
+    }
     return jsonAnswer(200, {
       StreamName: streamName,
       CurrentShardCount: current,

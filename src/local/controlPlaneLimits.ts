@@ -8,7 +8,7 @@ export type ControlPlaneScope = 'account' | 'stream';
  * The control-plane call rates of the Kinesis API reference (each operation's page: "has a
  * limit of N transactions per second per account / per stream"). Over them Kinesis answers
  * LimitExceededException. UpdateShardCount has no per-second limit (its limit is ten scalings
- * per rolling 24 hours per stream, not emulated), nor do the retention, monitoring and stream
+ * per rolling 24 hours per stream: `updateShardCountsPerDay`), nor do the retention, monitoring and stream
  * mode operations; SubscribeToShard has its own limit (`subscribeToShardCallsPerSecond`).
  */
 export const CONTROL_PLANE_LIMITS = {

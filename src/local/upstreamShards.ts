@@ -23,8 +23,8 @@ export function isOpen(shard: Shard): boolean {
   return shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
 }
 
-/** Open shards over every stream of the account (what the account shard limit counts). */
-export async function countOpenShards(client: KinesisClient): Promise<number> {
+/** The names of every stream the backing store holds. */
+export async function listStreamNames(client: KinesisClient): Promise<string[]> {
   const names: string[] = [];
   let more = true;
   while (more) {
@@ -34,6 +34,12 @@ export async function countOpenShards(client: KinesisClient): Promise<number> {
     names.push(...(page.StreamNames ?? []));
     more = page.HasMoreStreams === true && (page.StreamNames ?? []).length > 0;
   }
+  return names;
+}
+
+/** Open shards over every stream of the account (what the account shard limit counts). */
+export async function countOpenShards(client: KinesisClient): Promise<number> {
+  const names = await listStreamNames(client);
   let open = 0;
   for (const name of names) {
     try {
