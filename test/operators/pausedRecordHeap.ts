@@ -22,8 +22,9 @@ import { bytesSerializer } from '../../src/processors/serializers/bytesSerialize
 
 export interface PausedRecordReport {
   readonly name: string;
-  /** Items in the record, and its bytes. */
+  /** Items in the record, the keys of its key table (KPL), and its bytes. */
   readonly items: number;
+  readonly keys: number;
   readonly recordBytes: number;
   /** Items emitted before the emission paused. */
   readonly emitted: number;
@@ -38,6 +39,8 @@ interface Case {
   readonly name: string;
   readonly processor: Processor<unknown>;
   readonly item: unknown;
+  /** Each item with a partition key of its own (as the KPL aggregates a shard's items). */
+  readonly keyed?: boolean;
 }
 
 const CASES: readonly Case[] = [
@@ -51,6 +54,8 @@ const CASES: readonly Case[] = [
   { name: 'netstring', processor: msgpackProcessor(), item: 123 },
   { name: 'KPL (text path)', processor: kplJsonProcessor(), item: 123 },
   { name: 'KPL (byte path)', processor: kplMsgpackProcessor(), item: 123 },
+  { name: 'KPL, a key per item (text path)', processor: kplJsonProcessor(), item: 123, keyed: true },
+  { name: 'KPL, a key per item (byte path)', processor: kplMsgpackProcessor(), item: 123, keyed: true },
 ];
 
 function liveBytes(): number {
@@ -62,12 +67,15 @@ function liveBytes(): number {
   return usage.heapUsed + usage.arrayBuffers;
 }
 
-/** One record of `items` items (0: as many as 1 MiB, data + key, holds), each `item`. */
-function recordOf(processor: Processor<unknown>, item: unknown, items = 0): Uint8Array {
+/**
+ * One record of `items` items (0: as many as 1 MiB, data + key, holds), each `item`, keyed 'k'
+ * or (`keyed`) each with a key of its own.
+ */
+function recordOf(processor: Processor<unknown>, item: unknown, items = 0, keyed = false): Uint8Array {
   const accumulator = processor.aggregator.createAccumulator(1024 * 1024);
   const data = processor.serializer.serialize(item);
   for (let i = 0; items === 0 || i < items; i += 1) {
-    const closed = accumulator.add({ data, partitionKey: 'k' });
+    const closed = accumulator.add({ data, partitionKey: keyed ? `k${i}` : 'k' });
     if (closed !== undefined) return closed.data;
   }
   return accumulator.flush()?.data ?? new Uint8Array(0);
@@ -110,8 +118,8 @@ function record(data: Uint8Array, handle: RecordHandle): KinesisRecord {
 let subscription: Subscription | undefined;
 const waiting: { callback?: () => void } = {};
 
-function measure({ name, processor, item }: Case): PausedRecordReport {
-  const data = recordOf(processor, item);
+function measure({ name, processor, item, keyed = false }: Case): PausedRecordReport {
+  const data = recordOf(processor, item, 0, keyed);
   const decoded = { items: 0 };
   const handle = pausedHandle(decoded, waiting);
   const source = new Subject<KinesisRecord>();
@@ -123,8 +131,8 @@ function measure({ name, processor, item }: Case): PausedRecordReport {
   });
   // The same code paths once first (a small record, a large one let through): what they load
   // and compile is not counted.
-  source.next(record(recordOf(processor, item, 10), pausedHandle({ items: 0 }, {})));
-  source.next(record(recordOf(processor, item, 3000), pausedHandle({ items: 0 }, {}, Infinity)));
+  source.next(record(recordOf(processor, item, 10, keyed), pausedHandle({ items: 0 }, {})));
+  source.next(record(recordOf(processor, item, 3000, keyed), pausedHandle({ items: 0 }, {}, Infinity)));
   emitted = 0;
   const input = record(data, handle);
   const before = liveBytes();
@@ -134,7 +142,8 @@ function measure({ name, processor, item }: Case): PausedRecordReport {
   subscription.unsubscribe();
   subscription = undefined;
   waiting.callback = undefined;
-  return { name, items: decoded.items, recordBytes: input.data.byteLength, emitted, retainedBytes };
+  const keys = keyed ? decoded.items : 1;
+  return { name, items: decoded.items, keys, recordBytes: input.data.byteLength, emitted, retainedBytes };
 }
 
 for (const each of CASES) {
@@ -145,6 +154,7 @@ for (const each of CASES) {
     report = {
       name: each.name,
       items: 0,
+      keys: 0,
       recordBytes: 0,
       emitted: 0,
       retainedBytes: 0,

@@ -2,12 +2,13 @@ import type { Buffer } from '../../platform/buffer.js';
 import { isUtf8 } from '../../platform/isUtf8.js';
 import type { DeaggregatedItems, DeaggregatedTexts } from '../Aggregator.js';
 import { toBuffer } from '../serializers/toBuffer.js';
+import type { KplKeyTable } from './KplKeyTable.js';
 
 /**
  * The sub-records of a KPL aggregated record (its protobuf body decoded, its key indexes
  * checked), each made as it is asked for: sub-record i's data is `body[table[4i], table[4i + 1])`,
- * its partition key `partitionKeys[table[4i + 2]]`, its explicit hash key
- * `explicitHashKeys[table[4i + 3]]` (none for -1). Read on the text path, its text is the strict
+ * its partition key `partitionKeys.key(table[4i + 2])`, its explicit hash key
+ * `explicitHashKeys.key(table[4i + 3])` (none for -1). Read on the text path, its text is the strict
  * UTF-8 decoding of its data.
  */
 export class KplItems implements DeaggregatedItems, DeaggregatedTexts {
@@ -18,8 +19,8 @@ export class KplItems implements DeaggregatedItems, DeaggregatedTexts {
 
   constructor(
     body: Uint8Array,
-    private readonly partitionKeys: readonly string[],
-    private readonly explicitHashKeys: readonly string[],
+    private readonly partitionKeys: KplKeyTable,
+    private readonly explicitHashKeys: KplKeyTable,
     private readonly table: Int32Array,
   ) {
     this.count = table.length >> 2;
@@ -36,12 +37,12 @@ export class KplItems implements DeaggregatedItems, DeaggregatedTexts {
   }
 
   partitionKey(index: number): string {
-    return this.partitionKeys[this.table[4 * index + 2] as number] as string;
+    return this.partitionKeys.key(this.table[4 * index + 2] as number);
   }
 
   explicitHashKey(index: number): string | undefined {
     const keyIndex = this.table[4 * index + 3] as number;
-    return keyIndex === -1 ? undefined : this.explicitHashKeys[keyIndex];
+    return keyIndex === -1 ? undefined : this.explicitHashKeys.key(keyIndex);
   }
 
   /**
@@ -63,14 +64,21 @@ export class KplItems implements DeaggregatedItems, DeaggregatedTexts {
   allCarry(partitionKey: string, explicitHashKey: string | undefined): boolean {
     const table = this.table;
     // Which table entries are those keys (a table may hold a key twice).
-    const isKey = this.partitionKeys.map((key) => key === partitionKey);
-    const isHashKey = this.explicitHashKeys.map((key) => key === explicitHashKey);
+    const isKey = carried(this.partitionKeys, partitionKey);
+    const isHashKey = carried(this.explicitHashKeys, explicitHashKey);
     for (let at = 0; at < table.length; at += 4) {
-      if (isKey[table[at + 2] as number] !== true) return false;
+      if (isKey[table[at + 2] as number] !== 1) return false;
       const hashKeyIndex = table[at + 3] as number;
-      if (explicitHashKey === undefined ? hashKeyIndex !== -1 : isHashKey[hashKeyIndex] !== true)
-        return false;
+      if (explicitHashKey === undefined ? hashKeyIndex !== -1 : isHashKey[hashKeyIndex] !== 1) return false;
     }
     return true;
   }
+}
+
+/** 1 for each key of the table that is `key`. */
+function carried(keys: KplKeyTable, key: string | undefined): Uint8Array {
+  const flags = new Uint8Array(keys.count);
+  if (key === undefined) return flags;
+  for (let index = 0; index < keys.count; index += 1) if (keys.key(index) === key) flags[index] = 1;
+  return flags;
 }

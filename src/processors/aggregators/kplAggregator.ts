@@ -9,10 +9,12 @@ import type {
   DeaggregatedItems,
   RecordToDeaggregate,
 } from '../Aggregator.js';
+import { toBuffer } from '../serializers/toBuffer.js';
 import { allItems } from './allItems.js';
 import { FramedItems } from './FramedItems.js';
 import { KplAccumulator } from './KplAccumulator.js';
 import { KplItems } from './KplItems.js';
+import { KplKeyTable } from './KplKeyTable.js';
 import { KplTextAccumulator } from './KplTextAccumulator.js';
 import { KPL_DIGEST_SIZE, KPL_MAGIC, KPL_OVERHEAD, hasKplMagic } from './kplFormat.js';
 import { MAX_HASH_KEY, MAX_PARTITION_KEY_LENGTH } from '../../kinesis/hashKey.js';
@@ -41,8 +43,8 @@ export function kplAggregator(): Aggregator {
       const { explicitHashKey } = record;
       return new KplItems(
         data,
-        [record.partitionKey],
-        explicitHashKey === undefined ? [] : [explicitHashKey],
+        KplKeyTable.of([record.partitionKey]),
+        KplKeyTable.of(explicitHashKey === undefined ? [] : [explicitHashKey]),
         Int32Array.of(0, data.byteLength, 0, explicitHashKey === undefined ? -1 : 0),
       );
     }
@@ -113,16 +115,18 @@ function aggregatedItems(data: Uint8Array): KplItems {
     throw new KplChecksumError(Buffer.from(trailer).toString('hex'), digest.toString('hex'));
   }
   const decoded = decodeAggregatedRecord(body);
-  const { partitionKeys, explicitHashKeys, table } = decoded;
+  const buffer = toBuffer(body);
+  const partitionKeys = KplKeyTable.ofRanges(buffer, decoded.partitionKeys);
+  const explicitHashKeys = KplKeyTable.ofRanges(buffer, decoded.explicitHashKeys);
   refuseLongPartitionKeys(partitionKeys);
-  if (explicitHashKeys.length > 0) refuseBadExplicitHashKeys(explicitHashKeys);
+  if (explicitHashKeys.count > 0) refuseBadExplicitHashKeys(explicitHashKeys);
   if (
-    decoded.maxPartitionKeyIndex >= partitionKeys.length ||
-    decoded.maxExplicitHashKeyIndex >= explicitHashKeys.length
+    decoded.maxPartitionKeyIndex >= partitionKeys.count ||
+    decoded.maxExplicitHashKeyIndex >= explicitHashKeys.count
   ) {
-    throwOutOfRange(decoded);
+    throwOutOfRange(decoded, partitionKeys.count, explicitHashKeys.count);
   }
-  return new KplItems(body, partitionKeys, explicitHashKeys, table);
+  return new KplItems(body, partitionKeys, explicitHashKeys, decoded.table);
 }
 
 /**
@@ -131,8 +135,11 @@ function aggregatedItems(data: Uint8Array): KplItems {
  * ~100,000 tiny items a ~500,000-character key (every item printed or logged with its key would
  * turn its 1 MiB into ~50 GB).
  */
-function refuseLongPartitionKeys(partitionKeys: readonly string[]): void {
-  for (const [index, key] of partitionKeys.entries()) {
+function refuseLongPartitionKeys(partitionKeys: KplKeyTable): void {
+  for (let index = 0; index < partitionKeys.count; index += 1) {
+    // A key has no more UTF-16 code units than UTF-8 bytes: only a longer one is made to count them.
+    if (partitionKeys.byteLength(index) <= MAX_PARTITION_KEY_LENGTH) continue;
+    const key = partitionKeys.key(index);
     if (key.length > MAX_PARTITION_KEY_LENGTH) {
       throw new KplDecodeError(
         `partition key ${index} of the table has ${key.length} UTF-16 code units, more than the ` +
@@ -153,8 +160,9 @@ const KCL_HASH_KEY = /^[+-]?0*([0-9]*)$/;
  * the KCL reads is let through as written: a sign or leading zeros (which Kinesis would refuse
  * on PutRecords, and this library does not write) do not fail the record.
  */
-function refuseBadExplicitHashKeys(explicitHashKeys: readonly string[]): void {
-  for (const [index, key] of explicitHashKeys.entries()) {
+function refuseBadExplicitHashKeys(explicitHashKeys: KplKeyTable): void {
+  for (let index = 0; index < explicitHashKeys.count; index += 1) {
+    const key = explicitHashKeys.key(index);
     const digits = KCL_HASH_KEY.exec(key)?.[1];
     const valid =
       digits !== undefined &&
@@ -173,23 +181,27 @@ function refuseBadExplicitHashKeys(explicitHashKeys: readonly string[]): void {
 }
 
 /** Throws the KplDecodeError of the first sub-record whose key index is not in its table. */
-function throwOutOfRange(decoded: DecodedAggregatedRecord): void {
-  const { partitionKeys, explicitHashKeys, table, largeIndexes } = decoded;
+function throwOutOfRange(
+  decoded: DecodedAggregatedRecord,
+  partitionKeyCount: number,
+  explicitHashKeyCount: number,
+): void {
+  const { table, largeIndexes } = decoded;
   for (let at = 0; at < table.length; at += FIELDS_PER_RECORD) {
     const partitionKeyIndex = table[at + 2] as number;
-    if (partitionKeyIndex < 0 || partitionKeyIndex >= partitionKeys.length) {
+    if (partitionKeyIndex < 0 || partitionKeyIndex >= partitionKeyCount) {
       throw new KplDecodeError(
         `sub-record ${at / FIELDS_PER_RECORD} has partition_key_index ` +
-          `${largeIndexes?.get(at + 2) ?? partitionKeyIndex} but the table has ${partitionKeys.length} keys`,
+          `${largeIndexes?.get(at + 2) ?? partitionKeyIndex} but the table has ${partitionKeyCount} keys`,
         0,
       );
     }
     const explicitHashKeyIndex = table[at + 3] as number;
     if (explicitHashKeyIndex === -1) continue;
-    if (explicitHashKeyIndex < 0 || explicitHashKeyIndex >= explicitHashKeys.length) {
+    if (explicitHashKeyIndex < 0 || explicitHashKeyIndex >= explicitHashKeyCount) {
       throw new KplDecodeError(
         `sub-record ${at / FIELDS_PER_RECORD} has explicit_hash_key_index ` +
-          `${largeIndexes?.get(at + 3) ?? explicitHashKeyIndex} but the table has ${explicitHashKeys.length} keys`,
+          `${largeIndexes?.get(at + 3) ?? explicitHashKeyIndex} but the table has ${explicitHashKeyCount} keys`,
         0,
       );
     }

@@ -1,5 +1,4 @@
 import { KplDecodeError } from '../errors/KplDecodeError.js';
-import { toBuffer } from '../serializers/toBuffer.js';
 import { finishTable, growTable, tableScratch } from './itemTable.js';
 
 /**
@@ -51,8 +50,12 @@ export function fieldSize(length: number): number {
 }
 
 export interface DecodedAggregatedRecord {
-  readonly partitionKeys: string[];
-  readonly explicitHashKeys: string[];
+  /**
+   * The key tables, as where each key's UTF-8 bytes start and end in the body (two numbers per
+   * key): a record of many keys is held as its bytes, not as a string per key.
+   */
+  readonly partitionKeys: number[];
+  readonly explicitHashKeys: number[];
   /**
    * Four fields per sub-record, in order: where its data starts and ends in the body, its
    * partition key index, its explicit hash key index (-1 when it has none).
@@ -88,8 +91,8 @@ interface VarintCursor {
 
 /** What walkBody() found beside the table's length, and its varint cursor (one per decode call). */
 interface BodyWalk extends VarintCursor {
-  readonly partitionKeys: string[];
-  readonly explicitHashKeys: string[];
+  readonly partitionKeys: number[];
+  readonly explicitHashKeys: number[];
   table: Int32Array; // the scratch table, or a larger one if it had to grow
   largeIndexes: Map<number, number> | undefined;
   maxPartitionKeyIndex: number;
@@ -136,7 +139,6 @@ export function decodeAggregatedRecord(body: Uint8Array): DecodedAggregatedRecor
  * feedback, threw it away at the end of every call (Node 22; the next call started unoptimized).
  */
 function walkBody(body: Uint8Array, walk: BodyWalk): number {
-  const buffer = toBuffer(body);
   const end = body.byteLength;
   const partitionKeys = walk.partitionKeys;
   const explicitHashKeys = walk.explicitHashKeys;
@@ -277,9 +279,8 @@ function walkBody(body: Uint8Array, walk: BodyWalk): number {
       if (valueEnd > end) {
         throw new KplDecodeError(`length-delimited field of ${length} bytes is truncated`, at);
       }
-      const value = buffer.toString('utf8', offset, valueEnd);
+      (tag === TAG_PARTITION_KEY ? partitionKeys : explicitHashKeys).push(offset, valueEnd);
       offset = valueEnd;
-      (tag === TAG_PARTITION_KEY ? partitionKeys : explicitHashKeys).push(value);
     } else {
       offset = skipField(body, tag, offset, end, walk);
     }
