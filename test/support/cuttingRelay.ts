@@ -23,7 +23,8 @@ export class CuttingRelay {
 
   /**
    * Cuts the next HTTP/2 connection on which the server sends `marker` (e.g. an event type, a
-   * header of an event-stream message) just after it: the rest of that message never arrives.
+   * header of an event-stream message) just after it, also when two chunks share it: the rest of
+   * that message never arrives.
    */
   cutAfter(marker: string): void {
     this.marker = Buffer.from(marker);
@@ -57,16 +58,24 @@ export class CuttingRelay {
       http2 ??= chunk.subarray(0, HTTP2_PREFACE.length).toString('latin1') === HTTP2_PREFACE;
       upstream.write(chunk);
     });
+    /** The end of what the server sent before this chunk, for a marker that chunks share. */
+    let tail = Buffer.alloc(0);
     upstream.on('data', (chunk: Buffer) => {
       const marker = this.marker;
-      const at = http2 === true && marker !== undefined ? chunk.indexOf(marker) : -1;
-      if (marker === undefined || at < 0) {
+      if (http2 !== true || marker === undefined) {
+        client.write(chunk);
+        return;
+      }
+      const seen = Buffer.concat([tail, chunk]);
+      const at = seen.indexOf(marker);
+      if (at < 0) {
+        tail = seen.subarray(Math.max(0, seen.length - marker.length + 1));
         client.write(chunk);
         return;
       }
       this.marker = undefined;
       this.cuts += 1;
-      client.write(chunk.subarray(0, at + marker.length), () => {
+      client.write(chunk.subarray(0, at + marker.length - tail.length), () => {
         client.destroy();
         upstream.destroy();
       });
