@@ -11,6 +11,8 @@ export class CuttingRelay {
   private readonly sockets = new Set<Socket>();
   /** The bytes after which the next HTTP/2 connection carrying them is cut; undefined: no cut armed. */
   private marker: Buffer | undefined;
+  /** Whether the marker stays armed after a cut: every connection carrying it is cut. */
+  private every = false;
   /** How many connections were cut. */
   cuts = 0;
   port = 0;
@@ -24,10 +26,11 @@ export class CuttingRelay {
   /**
    * Cuts the next HTTP/2 connection on which the server sends `marker` (e.g. an event type, a
    * header of an event-stream message) just after it, also when two chunks share it: the rest of
-   * that message never arrives.
+   * that message never arrives. `every`: each such connection is cut, not only the next.
    */
-  cutAfter(marker: string): void {
+  cutAfter(marker: string, options: { readonly every?: boolean } = {}): void {
     this.marker = Buffer.from(marker);
+    this.every = options.every === true;
   }
 
   async up(): Promise<void> {
@@ -73,7 +76,7 @@ export class CuttingRelay {
         client.write(chunk);
         return;
       }
-      this.marker = undefined;
+      if (!this.every) this.marker = undefined;
       this.cuts += 1;
       client.write(chunk.subarray(0, at + marker.length - tail.length), () => {
         client.destroy();
