@@ -17,7 +17,7 @@ export const CONSUMER_GONE_RECHECK_MS = 10_000;
  * that is not retriable. Anything else (the consumer still listed, the call failed, no
  * `consumerArn`) keeps the error as it is. Failures share the question under way, and its answer
  * for CONSUMER_GONE_RECHECK_MS after it came (`now`: the consumer's scheduler); a failure after
- * that asks again.
+ * that, or once the clock reads before the answer (set back), asks again.
  */
 export function givenConsumerGone(
   consumerArn: string | undefined,
@@ -31,7 +31,9 @@ export function givenConsumerGone(
   return (error) => {
     const gone = error instanceof StreamConsumerNotActiveError && error.status === 'not found';
     if (consumerArn === undefined || !gone || !error.retriable) return error;
-    if (asked === undefined || (answeredAt !== undefined && now() - answeredAt >= CONSUMER_GONE_RECHECK_MS)) {
+    // A clock that reads before the answer (a wall clock set back) counts it as old.
+    const age = answeredAt === undefined ? 0 : now() - answeredAt;
+    if (asked === undefined || age < 0 || age >= CONSUMER_GONE_RECHECK_MS) {
       answeredAt = undefined;
       const question = status()
         .catch(() => undefined)

@@ -50,6 +50,10 @@ const TYPE_VALUE =
 
 /** Words that describe a value rather than being one (`token: expired`). */
 const PROSE_VALUE = /^[A-Za-z][a-z]*[.:!?)]*$/;
+/** JSON's literals, shown after a quoted name (`"token": null`). */
+const JSON_LITERAL = /^(?:true|false|null)$/;
+/** What ends a JSON member's value: blanks, then a `,`, `;`, closing bracket, the line's end or the text's. */
+const MEMBER_END = /[ \t]*(?:[,;}\]]|\r?\n|$)/y;
 
 /**
  * A text with the values of secret-named fields replaced by `replacement`: a name as isSecretName
@@ -58,9 +62,10 @@ const PROSE_VALUE = /^[A-Za-z][a-z]*[.:!?)]*$/;
  * dotted name, `db.password`, its last part) followed by `=` or `:` and a value. The value after
  * an unambiguous name (see isUnambiguousSecretName: `Password: Summer`), after `=`, or a quoted
  * one after a quoted name (JSON), is hidden whatever it is. After an ambiguous bare name and `:`
- * (prose: `Token: expired`, `credentials: none`), or a quoted name and a bare value (`"password":
- * got "…"`, as an option error reads), a single plain word is shown; a value with a digit, a
- * second capital or a sign (`hunter2`, a key) is hidden. A YAML key alone on its line
+ * (prose: `Token: expired`, `credentials: none`), or a quoted name and a bare value that more
+ * words follow (`"password": got "…"`, as an option error reads), a single plain word is shown; a
+ * value with a digit, a second capital or a sign (`hunter2`, a key) is hidden, and so is a word
+ * ending a JSON member after a quoted name (`{"password": Summer}`; not true, false or null). A YAML key alone on its line
  * (`password:`) takes a value alone on the next, more indented line as its value. A value hidden
  * already (`***`, `[redacted]`) stays; the punctuation after a value of a known shape is shown
  * (see splitSecret).
@@ -104,9 +109,13 @@ export function redactNamedValues(text: string, replacement: string): string {
     // A type (`secretAccessKey: string`, as an option error describes the object it expects).
     if (afterColon && valueQuote === undefined && TYPE_VALUE.test(value)) continue;
     // Prose (`Token: expired`, `"password": got …`): a plain word after an ambiguous bare name,
-    // or a bare one after a quoted name, is shown.
+    // or a bare one after a quoted name that more words follow, is shown; a word ending a JSON
+    // member (`{"password": Summer}`) is its value, unless one of JSON's literals.
     const prose =
-      afterColon && (nameQuote === '' ? !isUnambiguousSecretName(name) : valueQuote === undefined);
+      afterColon &&
+      (nameQuote === ''
+        ? !isUnambiguousSecretName(name)
+        : valueQuote === undefined && (JSON_LITERAL.test(value) || !endsMember(text, VALUE.lastIndex)));
     if (prose && PROSE_VALUE.test(value)) continue;
     const [, trailing] = valueQuote === undefined ? splitSecret(value, name) : ['', valueQuote];
     const valueQuoteShown = valueQuote ?? '';
@@ -132,6 +141,12 @@ function yamlValueStart(text: string, nameStart: number, end: number): number | 
   let value = end + newline;
   while (text.charAt(value) === ' ' || text.charAt(value) === '\t') value += 1;
   return value - (end + newline) > nameStart - lineStart ? value : undefined;
+}
+
+/** Whether the value ending at `index` ends its JSON member (blanks, then `,`, `}`, `]` or a line's end). */
+function endsMember(text: string, index: number): boolean {
+  MEMBER_END.lastIndex = index;
+  return MEMBER_END.test(text);
 }
 
 /** The length of the scheme at `index` that a credential follows (`Bearer `), or 0. */

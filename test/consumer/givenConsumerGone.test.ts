@@ -87,3 +87,19 @@ test('a failed look-up is asked again after the interval too', async () => {
   expect(await check(notFound())).toMatchObject({ status: 'DELETING', retriable: false });
   expect(calls.count).toBe(2);
 });
+
+// Case: the answer's age was read off the scheduler's clock as it is: a wall clock set back (the
+// default scheduler's) after an answer made that answer young again for as long as the step, so
+// a consumer deregistered meanwhile stayed retriable for an hour after a one-hour step back. A
+// clock that reads before the answer counts the answer as old: it is asked again.
+test('a clock set back after an answer does not make the answer hold longer', async () => {
+  let clock = 5_000_000;
+  const answers = ['ACTIVE', 'not found'];
+  const { calls, status } = counted(() => Promise.resolve(answers[Math.min(calls.count, 2) - 1]));
+  const check = givenConsumerGone(ARN, 's', status, () => clock);
+  const first = notFound();
+  expect(await check(first)).toBe(first);
+  clock -= 3_600_000;
+  expect(await check(notFound())).toMatchObject({ consumer: ARN, status: 'not found', retriable: false });
+  expect(calls.count).toBe(2);
+});

@@ -11,6 +11,8 @@ export class CuttingRelay {
   private readonly sockets = new Set<Socket>();
   /** The bytes after which the next HTTP/2 connection carrying them is cut; undefined: no cut armed. */
   private marker: Buffer | undefined;
+  /** Whether the marker stays armed after a cut: every connection carrying it is cut. */
+  private every = false;
   /** How many connections were cut. */
   cuts = 0;
   port = 0;
@@ -23,10 +25,12 @@ export class CuttingRelay {
 
   /**
    * Cuts the next HTTP/2 connection on which the server sends `marker` (e.g. an event type, a
-   * header of an event-stream message) just after it: the rest of that message never arrives.
+   * header of an event-stream message) just after it, also when two chunks share it: the rest of
+   * that message never arrives. `every`: each such connection is cut, not only the next.
    */
-  cutAfter(marker: string): void {
+  cutAfter(marker: string, options: { readonly every?: boolean } = {}): void {
     this.marker = Buffer.from(marker);
+    this.every = options.every === true;
   }
 
   async up(): Promise<void> {
@@ -57,16 +61,24 @@ export class CuttingRelay {
       http2 ??= chunk.subarray(0, HTTP2_PREFACE.length).toString('latin1') === HTTP2_PREFACE;
       upstream.write(chunk);
     });
+    /** The end of what the server sent before this chunk, for a marker that chunks share. */
+    let tail = Buffer.alloc(0);
     upstream.on('data', (chunk: Buffer) => {
       const marker = this.marker;
-      const at = http2 === true && marker !== undefined ? chunk.indexOf(marker) : -1;
-      if (marker === undefined || at < 0) {
+      if (http2 !== true || marker === undefined) {
         client.write(chunk);
         return;
       }
-      this.marker = undefined;
+      const seen = Buffer.concat([tail, chunk]);
+      const at = seen.indexOf(marker);
+      if (at < 0) {
+        tail = seen.subarray(Math.max(0, seen.length - marker.length + 1));
+        client.write(chunk);
+        return;
+      }
+      if (!this.every) this.marker = undefined;
       this.cuts += 1;
-      client.write(chunk.subarray(0, at + marker.length), () => {
+      client.write(chunk.subarray(0, at + marker.length - tail.length), () => {
         client.destroy();
         upstream.destroy();
       });

@@ -6,6 +6,7 @@ import type { ConsumerEvent } from '../../../src/consumer/ConsumerEvent.js';
 import type { KinesisRecord } from '../../../src/consumer/KinesisRecord.js';
 import { MemoryCheckpointer } from '../../../src/checkpointers/MemoryCheckpointer.js';
 import { ConnectionError } from '../../../src/kinesis/errors/ConnectionError.js';
+import { RetryLimitExceededError } from '../../../src/kinesis/errors/RetryLimitExceededError.js';
 import type { LocalKinesis } from '../../../src/local/index.js';
 import { CuttingRelay } from '../../support/cuttingRelay.js';
 import { uniqueStreamName } from '../../support/kinesis.js';
@@ -62,6 +63,45 @@ test.each([
     expect(records.map(text)).toEqual(data);
   } finally {
     for (const subscription of subscriptions) subscription.unsubscribe();
+    await consumer.stopped();
+    await relay.down();
+    client.destroy();
+  }
+});
+
+// A subscription cut inside its first event every time delivers no event, so nothing resets the
+// count: the consumer fails after `retryLimit` retries, naming the truncation, instead of
+// subscribing again for ever (as a server that ends every answer inside a message would make it).
+test('a connection cut inside every first event fails after retryLimit retries', async () => {
+  const relay = new CuttingRelay(new URL(kinesis.endpoint));
+  await relay.up();
+  const client = kinesis.createClient();
+  const streamName = uniqueStreamName('efo-cut-every');
+  await kinesis.createStream(streamName, 1);
+  await putRecords(client, streamName, ['a', 'b', 'c']);
+  relay.cutAfter('SubscribeToShardEvent', { every: true });
+  const consumer = fromKinesis(
+    fanOutOptions(kinesis, streamName, 'cut-every', {
+      endpoint: relay.endpoint,
+      checkpointer: new MemoryCheckpointer(),
+      retryLimit: 2,
+      expoBackoff: 10,
+    }),
+  );
+  const records: KinesisRecord[] = [];
+  const errors: unknown[] = [];
+  const subscription = consumer.subscribe({
+    next: (record) => records.push(record),
+    error: (error) => errors.push(error),
+  });
+  try {
+    await waitFor(() => errors.length > 0, { timeoutMs: 60_000, message: () => `${relay.cuts} cuts` });
+    expect(errors).toEqual([expect.any(RetryLimitExceededError)]);
+    expect((errors[0] as Error).message).toMatch(/failed 3 times: Truncated event message received/);
+    expect(relay.cuts).toBe(3);
+    expect(records).toEqual([]);
+  } finally {
+    subscription.unsubscribe();
     await consumer.stopped();
     await relay.down();
     client.destroy();
