@@ -1,4 +1,5 @@
 import type { KinesisCredentials, KinesisCredentialsProvider } from './createKinesisClient.js';
+import { credentialsWhenOnline } from '../platform/credentialsWhenOnline.js';
 import { markedNotSent } from './requestNotSent.js';
 
 /** A credentials provider with a deadline on each call, and a way to end the calls still waiting. */
@@ -78,20 +79,28 @@ export function boundedCredentials(
 
 /**
  * The credentials a client the library builds is given: a provider function bounded by
- * `timeoutMs` (see boundedCredentials), an object as checkedCredentials made it (read at each
- * use, not copied: a copy would not see keys rotated in place). `bounded` is what the client's
- * destroy() must end too (see cancelledOnDestroy); none for an object.
+ * `timeoutMs` (see boundedCredentials) and, in the browser build, whose calls wait up to
+ * `onlineWaitMs` while the browser is offline (see credentialsWhenOnline); an object as
+ * checkedCredentials made it (read at each use, not copied: a copy would not see keys rotated in
+ * place). `bounded` is what the client's destroy() must end too (see cancelledOnDestroy); none
+ * for an object.
  */
 export function clientCredentials(
   credentials: KinesisCredentials | KinesisCredentialsProvider | undefined,
   timeoutMs: number,
+  onlineWaitMs: number = timeoutMs,
 ): {
   readonly credentials?: KinesisCredentials | KinesisCredentialsProvider;
   readonly bounded?: BoundedCredentials;
 } {
   if (typeof credentials === 'function') {
     const bounded = boundedCredentials(credentials, timeoutMs);
-    return { credentials: bounded.provider, bounded };
+    const online = credentialsWhenOnline(bounded.provider, onlineWaitMs);
+    const cancel = (): void => {
+      online.cancel();
+      bounded.cancel();
+    };
+    return { credentials: online.provider, bounded: { provider: online.provider, cancel } };
   }
   return credentials === undefined ? {} : { credentials };
 }

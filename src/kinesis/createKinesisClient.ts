@@ -113,7 +113,11 @@ export function buildKinesisClient(options: KinesisConnectionOptions = {}): Kine
   const { connectTimeout, requestTimeout } = validateConnectionTimeouts(options);
   const { credentials } = settings;
   // A provider is asked before each request is signed, outside the request handler's deadlines.
-  const given = clientCredentials(credentials, callDeadlineMs(connectTimeout, requestTimeout));
+  const given = clientCredentials(
+    credentials,
+    callDeadlineMs(connectTimeout, requestTimeout),
+    requestTimeout,
+  );
   if (given.credentials !== undefined) config.credentials = given.credentials;
   const endpoint = resolveKinesisEndpoint(options.endpoint);
   if (endpoint !== undefined) config.endpoint = endpoint.value;

@@ -25,7 +25,11 @@ export function createSubscriptionClient(options: Omit<KinesisConnectionOptions,
   if (region !== undefined) config.region = region;
   // The SDK shares one pending call of a provider between the calls that need credentials: one
   // that never settled held every later SubscribeToShard (each abandoned at the silence deadline).
-  const given = clientCredentials(credentials, callDeadlineMs(connectTimeout, requestTimeout));
+  const given = clientCredentials(
+    credentials,
+    callDeadlineMs(connectTimeout, requestTimeout),
+    requestTimeout,
+  );
   if (given.credentials !== undefined) config.credentials = given.credentials;
   const endpoint = resolveKinesisEndpoint(options.endpoint);
   if (endpoint !== undefined) config.endpoint = endpoint.value;

@@ -94,7 +94,7 @@ export class PageAwareFetchHandler {
       // Past the deadline, or failed: the request is cancelled, not left running.
       controller.abort(error);
       done();
-      throw error;
+      throw outer?.aborted === true ? error : withDeadlineCode(error, this.settings.requestTimeout);
     }
   }
 
@@ -152,6 +152,23 @@ export class PageAwareFetchHandler {
       this.waits.add(release);
     });
   }
+}
+
+/**
+ * The SDK fetch handler's own deadline error ("TimeoutError: Request did not complete within N
+ * ms", no code, no "timeout" in its text) as the Node build's handlers fail a request past its
+ * deadline: code ETIMEDOUT, so that it is classified as a RequestTimeoutError, not as a plain
+ * connection failure. Any other error is returned as it is.
+ */
+function withDeadlineCode(error: unknown, ms: number): unknown {
+  if (!(error instanceof Error) || error.name !== 'TimeoutError' || 'code' in error) return error;
+  return Object.assign(
+    new Error(`Kinesis request got no answer within the ${ms} ms requestTimeout`, { cause: error }),
+    {
+      name: 'TimeoutError',
+      code: 'ETIMEDOUT',
+    },
+  );
 }
 
 /** The HTTP handler of the clients the library creates, in the browser build. */

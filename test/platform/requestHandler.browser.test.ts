@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpRequest } from '@smithy/core/protocols';
+import { classifyError } from '../../src/kinesis/classifyError.js';
+import { RequestTimeoutError } from '../../src/kinesis/errors/RequestTimeoutError.js';
 import { KEEPALIVE_BODY_LIMIT, PageAwareFetchHandler } from '../../src/platform/requestHandler.browser.js';
 import { RecordingTarget, testPage } from './pageEnvironment.js';
 
@@ -162,6 +164,22 @@ describe('the browser build’s fetch handler', () => {
       });
       // The SDK's fetch handler stops waiting but leaves the fetch running; this one cancels it.
       expect(await within(5_000, () => stalling.closed() === 1)).toBe(true);
+    } finally {
+      handler.destroy();
+      await stalling.stop();
+    }
+  });
+
+  it('fails a request past its deadline with a RequestTimeoutError, as the Node build does', async () => {
+    const stalling = await stallingServer(() => undefined);
+    const { page } = testPage();
+    const handler = new PageAwareFetchHandler({ requestTimeout: 300 }, page);
+    try {
+      const failure = await handler
+        .handle(Object.assign(request(), { port: stalling.port }))
+        .catch(classifyError);
+      expect(failure).toBeInstanceOf(RequestTimeoutError);
+      expect((failure as RequestTimeoutError).message).toMatch(/no answer within the 300 ms requestTimeout/);
     } finally {
       handler.destroy();
       await stalling.stop();
