@@ -63,6 +63,39 @@ describe('a consumer started while its stream is CREATING', () => {
     }
   });
 
+  it('ends its wait at once when unsubscribed', async () => {
+    const slow = await startLocalKinesis({ streamStatusDelayMs: 60_000 });
+    const streamName = uniqueStreamName('creating-stop');
+    const client = slow.createClient();
+    try {
+      await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
+      const consumer = fromKinesis({
+        streamName,
+        endpoint: slow.endpoint,
+        region: slow.region,
+        credentials: { ...slow.credentials },
+        retryLimit: 0,
+      });
+      let failed: unknown;
+      const subscription = consumer.subscribe({ error: (error: unknown) => (failed = error) });
+      // Past the listing's refusal (no retries): the consumer now polls the stream's status.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      subscription.unsubscribe();
+      const started = Date.now();
+      await consumer.stopped();
+      // The bound only catches a stop that waits out the stream (a minute here).
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(failed).toBeUndefined();
+      // Nothing polls the stream's status any more (it did each second, while it was CREATING).
+      const requests = slow.stats.forwardedRequests;
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      expect(slow.stats.forwardedRequests).toBe(requests);
+    } finally {
+      client.destroy();
+      await slow.close();
+    }
+  });
+
   it('still fails at once for a stream that does not exist', async () => {
     const consumer = fromKinesis({
       streamName: uniqueStreamName('missing'),
