@@ -3,6 +3,7 @@ import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/clien
 import { classifyError } from '../kinesis/classifyError.js';
 import { ConnectionError } from '../kinesis/errors/ConnectionError.js';
 import { streamParams, type StreamAddress } from '../kinesis/streamAddress.js';
+import { foreignAnswer } from './foreignAnswer.js';
 
 /** How long a CLI command keeps trying to reach Kinesis before it names the cause. */
 export const REACH_TIMEOUT_MS = 5000;
@@ -13,7 +14,8 @@ const MIN_PROBE_MS = 1000;
  * Fails within about `timeoutMs`, naming `where` (the endpoint, without user info) and the cause
  * (refused, DNS, TLS..., or no answer at all: an endpoint that accepts connections and stays
  * silent is given up at the deadline, not after the client's 30 s request timeout), when Kinesis
- * cannot be reached. Any answer, even an error, resolves: the rest is left to ensureStream.
+ * cannot be reached, or what answers there is not Kinesis (see foreignAnswer). Any answer of
+ * Kinesis, even an error, resolves: the rest is left to ensureStream.
  */
 export async function checkReachable(
   client: KinesisClient,
@@ -33,9 +35,14 @@ export async function checkReachable(
       });
       return;
     } catch (error) {
+      const foreign = foreignAnswer(error);
       if (probe.signal.aborted) {
         cause = `no answer within ${formatSeconds(timeoutMs)}`;
         classified = undefined;
+      } else if (foreign !== undefined) {
+        // Asked again until the deadline, as a refused connection is: a proxy's error may pass.
+        cause = foreign;
+        classified = classifyError(error, { streamName: address.streamName });
       } else {
         const kind = classifyError(error, { streamName: address.streamName });
         if (!(kind instanceof ConnectionError)) return;

@@ -139,7 +139,7 @@ export function appendProcessor(
   return list.includes(choice) ? [...list] : [...list, choice];
 }
 
-/** Where a consumer starts: `trim-horizon`, `latest`, or an ISO 8601 time. */
+/** Where a consumer starts: `trim-horizon`, `latest`, or an ISO 8601 time (not in the future). */
 export type StartPosition =
   | { readonly iteratorType: 'TRIM_HORIZON' | 'LATEST' }
   | { readonly iteratorType: 'AT_TIMESTAMP'; readonly timestamp: Date };
@@ -155,6 +155,13 @@ export function parseStartPosition(value: string): StartPosition {
   if (!ISO_TIME.test(value.trim()) || Number.isNaN(timestamp.getTime())) {
     throw new InvalidArgumentError(
       `expected trim-horizon, latest or an ISO 8601 time such as 2026-01-31T12:00:00Z.`,
+    );
+  }
+  // Kinesis refuses to start a reading at a time still to come (GetShardIterator's
+  // InvalidArgumentException): said here, with the flag, rather than as the service's words.
+  if (timestamp.getTime() > Date.now()) {
+    throw new InvalidArgumentError(
+      `expected a time that has passed (or latest, to read what comes from now on).`,
     );
   }
   return { iteratorType: 'AT_TIMESTAMP', timestamp };

@@ -30,7 +30,7 @@ import { goneShardCleanup, type GoneShardCleanup } from './GoneShardCleanup.js';
 import { ShardDirectory } from './ShardDirectory.js';
 import { createShardReader } from './ShardReader.js';
 import { callerClientDeadline } from './CallerClientDeadline.js';
-import { createConsumerStream } from './createConsumerStream.js';
+import { createConsumerStream, firstListing } from './consumerStreamWait.js';
 import { ShardReadings } from './ShardReadings.js';
 import { schedulerTimer } from './schedulerTimer.js';
 import { pollingSource } from './pollingSource.js';
@@ -315,7 +315,7 @@ export class KinesisConsumer {
         streamName: this.streamName,
         workerId: this.options.workerId,
       });
-      const error = await this.directory.refresh(() => this.running);
+      const error = await firstListing(this.directory, this.client, this.options, this.startup.signal);
       if (error !== undefined) {
         this.fail(error);
         return;

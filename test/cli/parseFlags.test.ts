@@ -91,6 +91,19 @@ describe('command-line flag parsers', () => {
     }
   });
 
+  it('a start time still to come is refused with the flag (Kinesis would refuse the reading)', () => {
+    expect(() => parseStartPosition('2999-01-31T12:00:00Z')).toThrow(
+      new InvalidArgumentError(
+        'expected a time that has passed (or latest, to read what comes from now on).',
+      ),
+    );
+    const justPassed = new Date(Date.now() - 1000).toISOString();
+    expect(parseStartPosition(justPassed)).toEqual({
+      iteratorType: 'AT_TIMESTAMP',
+      timestamp: new Date(justPassed),
+    });
+  });
+
   it('endpoints, regions, stream names and field paths', () => {
     expect(parseEndpoint('http://127.0.0.1:4567')).toBe('http://127.0.0.1:4567');
     expect(() => parseEndpoint('127.0.0.1:4567')).toThrow(InvalidArgumentError);
