@@ -1,5 +1,6 @@
 import type { KinesisCredentials, KinesisCredentialsProvider } from './createKinesisClient.js';
 import { credentialsWhenOnline } from '../platform/credentialsWhenOnline.js';
+import { checkedProviderAnswer } from './checkedCredentials.js';
 import { markedNotSent } from './requestNotSent.js';
 
 /** A credentials provider with a deadline on each call, and a way to end the calls still waiting. */
@@ -29,7 +30,9 @@ function timeoutError(timeoutMs: number): Error {
  * provider that never answers (a Cognito or STS endpoint that takes the request and stays silent)
  * would hold every call of the client, and whatever waits for them, for good. A call not answered
  * within `timeoutMs` rejects with a timeout, which the library treats as a connection that timed
- * out; the provider's late answer is ignored. The timer runs on the real clock, as the request
+ * out; the provider's late answer is ignored. An answer that is no usable credentials object
+ * rejects with checkedProviderAnswer's InvalidOptionError (not retriable; the SDK does not keep a
+ * rejected answer, so the provider is asked again at the next request). The timer runs on the real clock, as the request
  * handler's do.
  */
 export function boundedCredentials(
@@ -54,10 +57,17 @@ export function boundedCredentials(
       answer.then(
         (credentials) => {
           if (settled) return;
+          let checked: KinesisCredentials;
+          try {
+            checked = checkedProviderAnswer(credentials);
+          } catch (unfit) {
+            end(unfit);
+            return;
+          }
           settled = true;
           clearTimeout(timer);
           waiting.delete(end);
-          resolve(credentials);
+          resolve(checked);
         },
         (error: unknown) => end(error),
       );

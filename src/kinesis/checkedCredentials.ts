@@ -37,8 +37,11 @@ function readNames(source: object): string[] {
   return [...Object.keys(CHECKED), ...Object.keys(OPTIONAL).filter((name) => hasName(source, name))];
 }
 
-/** Property `name` of the caller's credentials object, as it is now; InvalidOptionError if unfit. */
-function readChecked(source: object, name: string, expected: string): unknown {
+/**
+ * Property `name` of the caller's credentials object (or of what its provider answered: `whose`),
+ * as it is now; InvalidOptionError if unfit.
+ */
+function readChecked(source: object, name: string, expected: string, whose = 'its'): unknown {
   let value: unknown;
   try {
     value = (source as Record<string, unknown>)[name];
@@ -46,13 +49,13 @@ function readChecked(source: object, name: string, expected: string): unknown {
     throw new InvalidOptionError(
       'credentials',
       '[redacted]',
-      `reading its properties threw (${name}; the error is the cause); ${expected}`,
+      `reading ${whose} properties threw (${name}; the error is the cause); ${expected}`,
       { cause: error },
     );
   }
   const check = CHECKED[name] ?? OPTIONAL[name];
   if (check !== undefined && !check(value)) {
-    throw new InvalidOptionError('credentials', '[redacted]', `its ${name} does not fit; ${expected}`);
+    throw new InvalidOptionError('credentials', '[redacted]', `${whose} ${name} does not fit; ${expected}`);
   }
   return value;
 }
@@ -104,4 +107,23 @@ export function checkedCredentials(
   }
   for (const name of readNames(credentials)) readChecked(credentials, name, expected);
   return liveCredentials(credentials, names, expected);
+}
+
+/**
+ * What a credentials provider answered, checked as an object given directly is (the same four
+ * properties, and the optional ones it has): an unfit answer (a numeric `sessionToken`, no
+ * `secretAccessKey`, an `expiration` that is not a Date, no object at all) would otherwise fail
+ * deep in the SDK's signer ("headers[headerName].replace is not a function"). Throws an
+ * InvalidOptionError for `credentials` that names what does not fit and shows no value; the
+ * answer itself is returned as it is (the SDK keeps it until it expires).
+ */
+export function checkedProviderAnswer(answer: unknown): KinesisCredentials {
+  const expected = `${STATIC_EXPECTED} from its provider`;
+  if (typeof answer !== 'object' || answer === null) {
+    const kind = answer === null ? 'null' : `a ${typeof answer}`;
+    const found = `its provider answered ${kind}, not a credentials object; ${expected}`;
+    throw new InvalidOptionError('credentials', '[redacted]', found);
+  }
+  for (const name of readNames(answer)) readChecked(answer, name, expected, "its provider's answer's");
+  return answer as KinesisCredentials;
 }
