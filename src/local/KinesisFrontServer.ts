@@ -57,6 +57,7 @@ export class KinesisFrontServer {
   private readonly bookkeeping: StreamBookkeeping;
   private readonly router: OperationRouter;
   private readonly controlPlane: ControlPlaneThrottle | undefined;
+  private readonly creatingStreams: CreatingStreamLimit | undefined;
 
   constructor(private readonly options: KinesisFrontServerOptions) {
     const { admin, stats } = options;
@@ -123,6 +124,10 @@ export class KinesisFrontServer {
       perStream: [this.fanOut, writes, reads, ...(scalings === undefined ? [] : [scalings])],
       consumerCount: (streamName) => this.fanOut.consumerCount(streamName),
     });
+    this.creatingStreams =
+      options.limits === undefined
+        ? undefined
+        : new CreatingStreamLimit(admin, options.limits.maxCreatingStreams);
     this.router = new OperationRouter({
       admin,
       stats,
@@ -138,10 +143,7 @@ export class KinesisFrontServer {
       policies,
       fanOut: this.fanOut,
       bookkeeping: this.bookkeeping,
-      creatingStreams:
-        options.limits === undefined
-          ? undefined
-          : new CreatingStreamLimit(admin, options.limits.maxCreatingStreams),
+      creatingStreams: this.creatingStreams,
     });
     this.controlPlane =
       options.limits === undefined
@@ -171,6 +173,12 @@ export class KinesisFrontServer {
   /** Records the capacity mode of a stream created (or, undefined, deleted) without the front. */
   recordStream(streamName: string, mode: StreamMode | undefined): void {
     this.bookkeeping.recordStream(streamName, mode);
+    if (mode !== undefined) this.creatingStreams?.noteCreated(streamName);
+  }
+
+  /** A stream created without the front (recordStream) was seen ACTIVE. */
+  streamActive(streamName: string): void {
+    this.creatingStreams?.settled(streamName);
   }
 
   /** Forgets what was kept of a stream deleted without the front, now that it is gone. */

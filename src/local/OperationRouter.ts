@@ -124,7 +124,7 @@ export class OperationRouter {
     }
     const streamName = typeof payload.StreamName === 'string' ? payload.StreamName : undefined;
     let createdMode: StreamMode | undefined;
-    let releaseCreation: (() => void) | undefined;
+    let releaseCreation: ((answer: Promise<UpstreamAnswer>) => void) | undefined;
     if (operation === 'CreateStream') {
       let tagCount = 0;
       if (payload.Tags !== undefined && payload.Tags !== null) {
@@ -272,7 +272,9 @@ export class OperationRouter {
       default:
         break;
     }
-    const answer = await upstream.forward(req, body).finally(() => releaseCreation?.());
+    const forwarding = upstream.forward(req, body);
+    releaseCreation?.(forwarding);
+    const answer = await forwarding;
     if (streamName !== undefined) {
       bookkeeping.afterForwarded(operation, streamName, payload, createdMode, answer);
     }

@@ -197,6 +197,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
         waitLimitMs,
         () => new LocalKinesisTimeoutError('createStream', name, waitLimitMs),
       );
+      front.streamActive(name);
     });
   };
 

@@ -48,7 +48,8 @@ async function withLocal(
  */
 describe('local Kinesis streams CREATING at once (limits on)', () => {
   it('refuses a sixth stream while five are CREATING, and takes it once one is ACTIVE', async () => {
-    await withLocal(NO_CREATE_RATE, 1_500, async (client) => {
+    // CREATING for 30 s: the six creations fit in it however loaded the machine.
+    await withLocal(NO_CREATE_RATE, 30_000, async (client) => {
       for (let i = 0; i < 5; i += 1) await create(client, `early-${i}`);
       await expect(create(client, 'sixth')).rejects.toThrow(
         new LimitExceededException({
@@ -56,7 +57,7 @@ describe('local Kinesis streams CREATING at once (limits on)', () => {
           $metadata: {},
         }),
       );
-      await untilActive(client, 'early-0');
+      await untilActive(client, 'early-0', 60_000);
       await expect(create(client, 'sixth')).resolves.toBeDefined();
     });
   });
