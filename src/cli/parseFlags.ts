@@ -158,10 +158,15 @@ export function parseStartPosition(value: string): StartPosition {
     );
   }
   // Kinesis refuses to start a reading at a time still to come (GetShardIterator's
-  // InvalidArgumentException): said here, with the flag, rather than as the service's words.
-  if (timestamp.getTime() > Date.now()) {
+  // InvalidArgumentException): said here, with the flag, rather than as the service's words. The
+  // instant read and this machine's time are shown: a date alone is midnight UTC, a time without
+  // an offset is local, and a clock set wrong shows.
+  const now = Date.now();
+  if (timestamp.getTime() > now) {
     throw new InvalidArgumentError(
-      `expected a time that has passed (or latest, to read what comes from now on).`,
+      `read as ${timestamp.toISOString()}, still to come by this machine's clock ` +
+        `(${new Date(now).toISOString()}); expected a time that has passed (or latest, to read ` +
+        `what comes from now on).`,
     );
   }
   return { iteratorType: 'AT_TIMESTAMP', timestamp };

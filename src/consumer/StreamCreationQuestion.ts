@@ -67,10 +67,7 @@ export class StreamCreationQuestion {
       const code = codeOf(answer);
       if (!answer.retriable) return { reason: `DescribeStreamSummary refused (${code})` };
       // A call that outlived its deadline is not asked again: the start would wait that long again.
-      if (answer instanceof RequestTimeoutError) {
-        const ms = callDeadlineMs(this.options.connectTimeout, this.options.requestTimeout);
-        return { reason: `DescribeStreamSummary got no answer within ${ms} ms` };
-      }
+      if (answer instanceof RequestTimeoutError) return { reason: this.timedOut(answer) };
       if (starting && answer instanceof ConnectionError) return NEXT_LISTING;
       let delayMs: number | undefined;
       if (answer instanceof ThrottledError) {
@@ -86,6 +83,24 @@ export class StreamCreationQuestion {
       await this.pause(delayMs);
       if (this.abortSignal.aborted) return undefined;
     }
+  }
+
+  /**
+   * What timed the question out: the call's own deadline (connectTimeout + requestTimeout, a
+   * backstop), the client's timeouts (its request handler gave up first: with the consumer's own
+   * client, at requestTimeout or connectTimeout), or a server that answered HTTP 408.
+   */
+  private timedOut(error: RequestTimeoutError): string {
+    const { client, connectTimeout, requestTimeout } = this.options;
+    if (error.httpStatusCode === 408) return 'DescribeStreamSummary answered HTTP 408 (request timeout)';
+    // callWithin's own timeout has no cause: the call was given up at its deadline.
+    if (error.cause === undefined) {
+      const ms = callDeadlineMs(connectTimeout, requestTimeout);
+      return `DescribeStreamSummary got no answer within ${ms} ms`;
+    }
+    return client === undefined
+      ? `DescribeStreamSummary timed out in the client (requestTimeout ${requestTimeout} ms, connectTimeout ${connectTimeout} ms)`
+      : 'DescribeStreamSummary timed out in the client';
   }
 
   /** Waits `ms` on the consumer's scheduler, or until the consumer stops (the timer cancelled). */

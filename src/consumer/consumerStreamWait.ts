@@ -3,6 +3,7 @@ import type { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { classifyError } from '../kinesis/classifyError.js';
 import { DEFAULT_ENSURE_STREAM_TIMEOUT_MS, ensureStream } from '../kinesis/ensureStream.js';
 import { StreamNotActiveError } from '../kinesis/errors/StreamNotActiveError.js';
+import { writeLog } from '../logging/writeLog.js';
 import { callerClientDeadline, schedulerTimer } from './CallerClientDeadline.js';
 import type { ResolvedConsumerOptions } from './ConsumerOptions.js';
 import type { ShardDirectory } from './ShardDirectory.js';
@@ -41,6 +42,12 @@ export async function firstListing(
   const running = (): boolean => !abortSignal.aborted;
   const error = await directory.refresh(running);
   if (!(error instanceof StreamNotActiveError) || !running()) return error;
+  // Said once: the wait polls in silence, for up to 120 s, after consumer-started.
+  writeLog(options.logger, 'info', 'waiting for the stream to become ACTIVE', {
+    streamName: options.address.streamName,
+    timeoutMs: DEFAULT_ENSURE_STREAM_TIMEOUT_MS,
+    error,
+  });
   try {
     await waitForStream(client, options, abortSignal, false);
   } catch (caught) {

@@ -29,7 +29,10 @@ export class DeadlineRequestHandler {
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const error = Object.assign(
-          new Error(`Kinesis request got no answer within the ${this.timeoutMs} ms requestTimeout`),
+          // The deadline is connectTimeout + requestTimeout (see createRequestHandler).
+          new Error(
+            `Kinesis request got no answer within ${this.timeoutMs} ms (connectTimeout + requestTimeout)`,
+          ),
           { name: 'TimeoutError', code: 'ETIMEDOUT' },
         );
         reject(error);

@@ -38,6 +38,7 @@ export function validateShardCount(shards: unknown, option = 'streams.shards'): 
 export function resolveStreams(streams: unknown): LocalStreamSpec[] {
   if (streams === undefined) return [];
   let entries: Array<[unknown, unknown]>;
+  const listed = Array.isArray(streams);
   if (Array.isArray(streams)) {
     entries = streams.map((spec: unknown) => {
       if (typeof spec !== 'object' || spec === null) {
@@ -61,6 +62,13 @@ export function resolveStreams(streams: unknown): LocalStreamSpec[] {
     if (seen.has(streamName))
       throw new InvalidOptionError('streams.name', name, 'each stream may be listed once');
     seen.add(streamName);
-    return { name: streamName, shards: validateShardCount(shards) };
+    // In the object form the count is the value of the stream's own key: `streams.orders`.
+    const option = listed ? 'streams.shards' : `streams${memberPath(streamName)}`;
+    return { name: streamName, shards: validateShardCount(shards, option) };
   });
+}
+
+/** `.orders` for a name that reads as a JavaScript property name, else `["orders.eu-1"]`. */
+function memberPath(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
 }

@@ -29,10 +29,21 @@ function inline(value: unknown): string {
 }
 
 /**
+ * A duration (a detail named `...Ms`) in whole milliseconds: a jittered back-off is drawn with long
+ * fractions (`delayMs=37.03703703703704`) that mean nothing at a timer's grain.
+ */
+function wholeMs(key: string, value: unknown): unknown {
+  return key.endsWith('Ms') && typeof value === 'number' && Number.isFinite(value)
+    ? Math.round(value)
+    : value;
+}
+
+/**
  * Writes one line at `level` to `logger` (nothing without one): `rxjs-kinesis: <message>
  * key=value ...`, the details again as an object with errors reduced to their redacted name
- * and message and secret-named values replaced. A throwing logger never breaks the caller, nor
- * does a detail that cannot be written as JSON (a bigint inside, a throwing toJSON).
+ * and message, secret-named values replaced and durations (`...Ms`) in whole milliseconds. A
+ * throwing logger never breaks the caller, nor does a detail that cannot be written as JSON (a
+ * bigint inside, a throwing toJSON).
  */
 export function writeLog(
   logger: Logger | undefined,
@@ -45,7 +56,7 @@ export function writeLog(
   const parts: string[] = [];
   for (const [key, value] of Object.entries(details)) {
     if (value === undefined) continue;
-    const shown = value instanceof Error ? describeError(value) : redactValue(value, key);
+    const shown = value instanceof Error ? describeError(value) : redactValue(wholeMs(key, value), key);
     safe[key] = shown;
     parts.push(`${key}=${inline(shown)}`);
   }

@@ -93,15 +93,31 @@ describe('command-line flag parsers', () => {
 
   it('a start time still to come is refused with the flag (Kinesis would refuse the reading)', () => {
     expect(() => parseStartPosition('2999-01-31T12:00:00Z')).toThrow(
-      new InvalidArgumentError(
-        'expected a time that has passed (or latest, to read what comes from now on).',
-      ),
+      /^read as 2999-01-31T12:00:00\.000Z, still to come by this machine's clock \(\d{4}-.*Z\); expected a time that has passed \(or latest, to read what comes from now on\)\.$/,
     );
     const justPassed = new Date(Date.now() - 1000).toISOString();
     expect(parseStartPosition(justPassed)).toEqual({
       iteratorType: 'AT_TIMESTAMP',
       timestamp: new Date(justPassed),
     });
+  });
+
+  it('a start time refused as still to come is shown as read, in UTC, with the clock it was judged by', () => {
+    // A date alone is read as midnight UTC: at 22:00 UTC on the 4th, the 5th (already begun east of
+    // UTC) is still to come. The message shows the instant read and this machine's time, so a
+    // time zone or a clock set wrong can be seen.
+    const now = jest.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 11, 4, 22));
+    try {
+      expect(() => parseStartPosition('2026-12-05')).toThrow(
+        new InvalidArgumentError(
+          "read as 2026-12-05T00:00:00.000Z, still to come by this machine's clock " +
+            '(2026-12-04T22:00:00.000Z); expected a time that has passed (or latest, to read what ' +
+            'comes from now on).',
+        ),
+      );
+    } finally {
+      now.mockRestore();
+    }
   });
 
   it('endpoints, regions, stream names and field paths', () => {

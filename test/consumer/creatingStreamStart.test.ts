@@ -96,6 +96,45 @@ describe('a consumer started while its stream is CREATING', () => {
     }
   });
 
+  it('says in its log that it waits for the stream, once, rather than going silent', async () => {
+    const streamName = uniqueStreamName('creating-log');
+    const client = local.createClient();
+    const lines: string[] = [];
+    const keep = (line: string) => void lines.push(line);
+    let subscription: Subscription | undefined;
+    try {
+      await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
+      const consumer = fromKinesis({
+        streamName,
+        endpoint: local.endpoint,
+        region: local.region,
+        credentials: { ...local.credentials },
+        retryLimit: 0,
+        logger: { debug: () => undefined, info: keep, warn: keep, error: keep },
+      });
+      let failed: unknown;
+      let listed = false;
+      const events = consumer.events$.subscribe((event) => (listed ||= event.type === 'shards-discovered'));
+      subscription = consumer.subscribe({ error: (error: unknown) => (failed = error) });
+      subscription.add(events);
+      // The stream turns ACTIVE 3 s after its creation (then its shards are listed): the wait
+      // begins well before.
+      while (!listed) {
+        if (failed !== undefined) throw failed;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const waiting = lines.filter((line) => line.includes('waiting for the stream'));
+      expect(waiting).toHaveLength(1);
+      expect(waiting[0]).toContain(`streamName=${streamName}`);
+      expect(waiting[0]).toContain('timeoutMs=120000');
+      subscription.unsubscribe();
+      await consumer.stopped();
+    } finally {
+      subscription?.unsubscribe();
+      client.destroy();
+    }
+  });
+
   it('still fails at once for a stream that does not exist', async () => {
     const consumer = fromKinesis({
       streamName: uniqueStreamName('missing'),

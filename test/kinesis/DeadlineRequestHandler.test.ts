@@ -33,6 +33,17 @@ describe('DeadlineRequestHandler', () => {
     expect(seen[0]!.aborted).toBe(true);
   });
 
+  it('names its deadline as the sum it is, not as the requestTimeout', async () => {
+    // Built with connectTimeout + requestTimeout (5000 + 2000 by default): the message said
+    // "within the 7000 ms requestTimeout" of a client whose requestTimeout is 2000 ms.
+    const { inner } = innerHandler(() => new Promise(() => undefined));
+    const handler = new DeadlineRequestHandler(inner, 60);
+    const error = await handler.handle(request).catch((caught: unknown) => caught);
+    expect((error as Error).message).toBe(
+      'Kinesis request got no answer within 60 ms (connectTimeout + requestTimeout)',
+    );
+  });
+
   it('passes an answer through and leaves the request alone', async () => {
     const answer = { response: { statusCode: 200 } } as Awaited<ReturnType<Handle>>;
     const { inner, seen } = innerHandler(() => Promise.resolve(answer));

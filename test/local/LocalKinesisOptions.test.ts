@@ -88,7 +88,10 @@ describe('local Kinesis options', () => {
     [{ shardLimit: 2.5 }, 'shardLimit'],
     [{ faults: { seed: 1.5 } }, 'faults.seed'],
     [{ streams: { 'bad name!': 1 } }, 'streams.name'],
-    [{ streams: { orders: 0 } }, 'streams.shards'],
+    // The object form names the stream's own key, the option the user wrote.
+    [{ streams: { orders: 0 } }, 'streams.orders'],
+    [{ streams: { a: 0 } }, 'streams.a'],
+    [{ streams: { 'orders.eu-1': 2.5 } }, 'streams["orders.eu-1"]'],
     [{ streams: [{ name: 'orders', shards: 1.5 }] }, 'streams.shards'],
     [
       {

@@ -221,15 +221,20 @@ async function runPut(stream: string, flags: PutFlags, io: PutCommandIo): Promis
     // delivered and counted. Only a second signal gives up on them.
     let stoppedBy: NodeJS.Signals | undefined;
     const onSignal = (signal: NodeJS.Signals): void => {
+      const pending = lineOfIndex.size;
       if (stoppedBy !== undefined) {
         io.stderr.write(
-          `${signal} again: exiting without waiting for ${counted(lineOfIndex.size, 'line')}\n`,
+          pending === 0
+            ? `${signal} again: exiting\n`
+            : `${signal} again: exiting without waiting for ${counted(pending, 'line')}\n`,
         );
         process.exit(128 + constants.signals[signal]);
       }
       stoppedBy = signal;
       io.stderr.write(
-        `${signal}: reading stopped; delivering the ${counted(lineOfIndex.size, 'line')} not yet confirmed (again to exit at once)\n`,
+        pending === 0
+          ? `${signal}: reading stopped; nothing left to deliver\n`
+          : `${signal}: reading stopped; delivering the ${counted(pending, 'line')} not yet confirmed (again to exit at once)\n`,
       );
       reading.abort();
       // Destroyed, stdin is read no further: a writer that keeps it full would otherwise keep
