@@ -14,7 +14,7 @@ function commandsSent(client: KinesisClient): string[] {
   const sent: string[] = [];
   client.middlewareStack.add(
     (next, context) => (args) => {
-      sent.push(context.commandName);
+      sent.push(context.commandName ?? '?');
       return next(args);
     },
     { step: 'initialize' },
