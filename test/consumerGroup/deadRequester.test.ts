@@ -12,9 +12,13 @@ import { numbers, ProcessedLedger, putRecords, waitFor } from '../support/stream
 import { diesAfterItsRequest } from './diesAfterItsRequest.js';
 import { eventTypes, InProcessGroup, groupCheckpointer, type GroupStore } from './inProcessGroup.js';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
-const SESSION_MS = 2000;
+// The session each store's workers keep. dynalite answers in this test's own process, so on a
+// loaded machine a renewal waits for the starved event loop twice (client and server): seconds,
+// not the sub-second of an idle machine. A session shorter than that expires the live owner's own
+// leases before the requester even asks.
+const SESSION_MS: Record<GroupStore, number> = { redis: 2000, dynamodb: 10_000 };
 const HEARTBEAT_MS = 250;
 
 let kinesis: TestKinesis;
@@ -40,19 +44,17 @@ afterAll(async () => {
   await Promise.all([kinesis.close(), redis.close(), dynamo.close()]);
 });
 
-type Store = GroupStore;
-
-function coordinator(store: Store, keys: string): LeaseCoordinator {
+function coordinator(store: GroupStore, keys: string): LeaseCoordinator {
   return groupCheckpointer(store, keys, {
     redisUrl: redis.url,
     dynamo,
     name: 'dead-requester',
-    sessionMs: SESSION_MS,
+    sessionMs: SESSION_MS[store],
     heartbeatMs: HEARTBEAT_MS,
   });
 }
 
-describe.each<Store>(['redis', 'dynamodb'])('a requester that dies, on %s', (store) => {
+describe.each<GroupStore>(['redis', 'dynamodb'])('a requester that dies, on %s', (store) => {
   const keysFor = () => (store === 'redis' ? uniqueKeyPrefix('dead-req') : uniqueTableName('dead-req'));
 
   it.each([
@@ -111,7 +113,8 @@ describe.each<Store>(['redis', 'dynamodb'])('a requester that dies, on %s', (sto
       // reservation for it two heartbeats after the release; then one pass of the owner takes
       // the shard. A session more is generous for a loaded machine, and far below for ever.
       const releasedAt = released?.at ?? 0;
-      expect(back - Math.max(releasedAt, diedAt + SESSION_MS)).toBeLessThan(SESSION_MS);
+      const sessionMs = SESSION_MS[store];
+      expect(back - Math.max(releasedAt, diedAt + sessionMs)).toBeLessThan(sessionMs);
     },
   );
 });
