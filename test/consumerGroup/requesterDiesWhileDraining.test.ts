@@ -14,13 +14,15 @@ import { numbers, ProcessedLedger, putRecords, waitFor } from '../support/stream
 import { diesAfterItsRequest } from './diesAfterItsRequest.js';
 import { eventTypes, InProcessGroup, groupCheckpointer, type GroupStore } from './inProcessGroup.js';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
-// A session long enough that the owner surely sees the request while the requester is live on a
-// loaded machine; a reservation far longer than everything the owner needs to take the shard back.
-const SESSION_MS = 4000;
+// A session long enough that the owner surely sees the request while the requester is live, and
+// keeps its own leases, on a loaded machine; a reservation far longer than everything the owner
+// needs to take the shard back. dynalite answers in this test's own process, so a renewal waits
+// for the starved event loop twice (client and server): its session and reservation are longer.
+const SESSION_MS: Record<GroupStore, number> = { redis: 4000, dynamodb: 10_000 };
 const HEARTBEAT_MS = 250;
-const RESERVATION_MS = 20_000;
+const RESERVATION_MS: Record<GroupStore, number> = { redis: 20_000, dynamodb: 40_000 };
 
 let kinesis: TestKinesis;
 let redis: TestRedis;
@@ -50,9 +52,9 @@ function coordinator(store: GroupStore, keys: string): LeaseCoordinator {
     redisUrl: redis.url,
     dynamo,
     name: 'requester-dies-draining',
-    sessionMs: SESSION_MS,
+    sessionMs: SESSION_MS[store],
     heartbeatMs: HEARTBEAT_MS,
-    handoffReservationMs: RESERVATION_MS,
+    handoffReservationMs: RESERVATION_MS[store],
   });
 }
 
@@ -133,13 +135,13 @@ describe.each<GroupStore>(['redis', 'dynamodb'])(
         /no reservation, the requester was not live/,
       );
       await waitFor(() => acquired(shardId).length === 2, {
-        timeoutMs: RESERVATION_MS + 20_000,
+        timeoutMs: RESERVATION_MS[store] + 20_000,
         message: () => `a: ${eventTypes(a)}`,
       });
       // Free at once: a's next balancing passes take it (a few heartbeats; generous for a loaded
       // machine). Reserved for c, it would stay unread for the whole reservation.
       const back = (acquired(shardId)[1]?.at ?? Infinity) - (released?.at ?? 0);
-      expect(back).toBeLessThan(RESERVATION_MS / 4);
+      expect(back).toBeLessThan(RESERVATION_MS[store] / 4);
     });
   },
 );
