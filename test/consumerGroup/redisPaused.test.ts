@@ -13,7 +13,13 @@ import { SESSION_TIMEOUT_MS, startGroupFixture, type GroupFixture } from './grou
 import { waitUntil, type ProcessedItem, type ReceivedEvent, type WorkerGroup } from './workerGroup.js';
 
 const SHARDS = 4;
-const MAX_QUEUE_SIZE = 40;
+/**
+ * The in-flight budget: at HANDLER_DELAY_MS a record, a worker's handler needs 1.6 s for a full
+ * queue, longer than the embedded Kinesis (in this starved process) may leave its reads unanswered
+ * before the workers' deadlines on an oversubscribed machine, so the handlers still hold records
+ * when their leases are lost (the window the first test bounds).
+ */
+const MAX_QUEUE_SIZE = 160;
 const HANDLER_DELAY_MS = 10;
 const STARTUP_WAIT_MS = 45_000;
 
@@ -119,7 +125,7 @@ interface PauseOptions {
  * Most pauses of one test. A round can fail to exercise the window: the embedded Kinesis runs in
  * this process, and if a loaded machine starves it of CPU in the half second before the workers'
  * deadlines, their reads go unanswered and their handlers finish every record (MAX_QUEUE_SIZE
- * records of HANDLER_DELAY_MS: under half a second) before the loss. Such a round proves
+ * records of HANDLER_DELAY_MS: 1.6 s) before the loss. Such a round proves
  * nothing, and the next one is run.
  */
 const ROUNDS = 3;

@@ -2,8 +2,11 @@
 // while a scenario runs: every `intervalMs` it takes a lease snapshot, then the open subscriptions,
 // and notes each subscription of a shard whose lease is not held by a running worker process. A
 // moment of that is normal (a lease just moved, a connection being torn down); an *orphan* is
-// such a subscription seen in every sample for longer than `orphanAfterMs`: a killed worker's
-// subscription the server kept, or one a worker kept after its lease was lost or handed off.
+// such a subscription seen in every sample for longer than `orphanAfterMs` and in at least
+// `orphanAfterSamples` samples in a row: a killed worker's subscription the server kept, or one a
+// worker kept after its lease was lost or handed off. Both clocks, because the server and this
+// watch share one process: on a starved machine a connection's close waits for that process to
+// run, and wall-clock time alone would count time in which neither got to run.
 import type { LeaseSnapshot } from '../../src/checkpointers/LeaseCoordinator.js';
 import type { LocalKinesis } from '../../src/local/index.js';
 import type { GroupFixture } from './groupFixture.js';
@@ -22,7 +25,10 @@ export class SubscriptionWatch {
   /** Most subscriptions of the group open at once. */
   maxOpen = 0;
   samples = 0;
-  private readonly since = new Map<string, { at: number; owner: string | undefined; reported: boolean }>();
+  private readonly since = new Map<
+    string,
+    { at: number; owner: string | undefined; reported: boolean; samples: number }
+  >();
   private running = true;
   private readonly loop: Promise<void>;
 
@@ -32,6 +38,7 @@ export class SubscriptionWatch {
     private readonly consumerName: string,
     private readonly orphanAfterMs = 2000,
     intervalMs = 200,
+    private readonly orphanAfterSamples = Math.ceil(orphanAfterMs / intervalMs),
   ) {
     this.loop = (async () => {
       while (this.running) {
@@ -70,9 +77,10 @@ export class SubscriptionWatch {
     );
     for (const shardId of [...this.since.keys()]) if (!unowned.has(shardId)) this.since.delete(shardId);
     for (const shardId of unowned) {
-      const seen = this.since.get(shardId) ?? { at, owner: owners.get(shardId), reported: false };
+      const seen = this.since.get(shardId) ?? { at, owner: owners.get(shardId), reported: false, samples: 0 };
+      seen.samples += 1;
       this.since.set(shardId, seen);
-      if (!seen.reported && at - seen.at > this.orphanAfterMs) {
+      if (!seen.reported && at - seen.at > this.orphanAfterMs && seen.samples > this.orphanAfterSamples) {
         seen.reported = true;
         this.orphans.push({ shardId, owner: seen.owner, firstSeenAt: seen.at, lastSeenAt: at });
       }
