@@ -24,6 +24,9 @@ export async function checkReachable(
   timeoutMs: number = REACH_TIMEOUT_MS,
 ): Promise<void> {
   const deadline = performance.now() + timeoutMs;
+  // What answered there last, not as Kinesis: named at the deadline even if the last probe got no
+  // answer (a loaded machine), since it says more than "no answer".
+  let foreignSeen: { cause: string; classified: unknown } | undefined;
   for (;;) {
     const probe = new AbortController();
     const timer = setTimeout(() => probe.abort(), Math.max(MIN_PROBE_MS, deadline - performance.now()));
@@ -37,12 +40,13 @@ export async function checkReachable(
     } catch (error) {
       const foreign = foreignAnswer(error);
       if (probe.signal.aborted) {
-        cause = `no answer within ${formatSeconds(timeoutMs)}`;
-        classified = undefined;
+        cause = foreignSeen?.cause ?? `no answer within ${formatSeconds(timeoutMs)}`;
+        classified = foreignSeen?.classified;
       } else if (foreign !== undefined) {
         // Asked again until the deadline, as a refused connection is: a proxy's error may pass.
         cause = foreign;
         classified = classifyError(error, { streamName: address.streamName });
+        foreignSeen = { cause, classified };
       } else {
         const kind = classifyError(error, { streamName: address.streamName });
         if (!(kind instanceof ConnectionError)) return;
