@@ -44,4 +44,10 @@ describe('compiledScript', () => {
     expect(() => compiledScript(join(root, 'examples', 'quick-start.ts'))).toThrow(/not a TypeScript module/);
     expect(() => compiledScript(join(root, 'src', 'index.d.ts'))).toThrow(/not a TypeScript module/);
   });
+
+  it('leaves out tmp- directories, where tests keep files only while they run', () => {
+    const root = join(__dirname, '..', '..');
+    const passing = join(root, 'test', 'examples', 'tmp-quickstart-x', 'quickStart.ts');
+    expect(() => compiledScript(passing)).toThrow(/not a TypeScript module/);
+  });
 });

@@ -134,11 +134,17 @@ function filesUnder(dir: string): string[] {
     .filter(compiles);
 }
 
-/** Whether `path` (relative to the repository) is compiled into the tree. */
+/**
+ * Whether `path` (relative to the repository) is compiled into the tree. Directories named `tmp-…`
+ * are left out: tests write files there for the time they run (the README's quick start, for one),
+ * and another test process building the tree meanwhile must neither hash nor compile a file that
+ * may be gone a moment later.
+ */
 function compiles(path: string): boolean {
-  const [top] = path.split(sep);
+  const parts = path.split(sep);
   return (
-    SOURCE_DIRS.includes(top ?? '') &&
+    SOURCE_DIRS.includes(parts[0] ?? '') &&
+    !parts.some((part) => part.startsWith('tmp-')) &&
     path.endsWith('.ts') &&
     !path.endsWith('.d.ts') &&
     !path.endsWith('.test.ts')
