@@ -1,27 +1,12 @@
+import { foreignStatus } from '../kinesis/foreignStatus.js';
+
 /**
- * What to say of an HTTP answer that did not come from Kinesis, or undefined when `error` is no
- * such answer. Kinesis names the error of almost every failed call (`__type` or
- * `x-amzn-errortype`): an answer without one (the SDK's `Unknown`), or with a body that is not
- * JSON (a `SyntaxError` from the SDK's deserializer, with the body in its message), came from
- * something else at that address (a web server, a proxy's error page), unless it carries a
- * request id (`x-amzn-RequestId`): Kinesis's front end answers some 5xx so (a 503 whose body is
- * `<ServiceUnavailableException/>`), and that is Kinesis unavailable, to be retried as such. The
- * body is not quoted.
+ * What the command line says of an HTTP answer that did not come from Kinesis (see
+ * foreignStatus), or undefined when `error` is no such answer. The body is not quoted.
  */
 export function foreignAnswer(error: unknown): string | undefined {
-  try {
-    if (typeof error !== 'object' || error === null) return undefined;
-    const { name, $metadata } = error as {
-      name?: unknown;
-      $metadata?: { httpStatusCode?: unknown; requestId?: unknown };
-    };
-    const status = $metadata?.httpStatusCode;
-    if (typeof status !== 'number') return undefined;
-    if (name !== 'Unknown' && name !== 'UnknownError' && name !== 'SyntaxError') return undefined;
-    const requestId = $metadata?.requestId;
-    if (typeof requestId === 'string' && requestId !== '') return undefined;
-    return `it answered HTTP ${status}, not as Kinesis answers (is it a Kinesis endpoint?)`;
-  } catch {
-    return undefined;
-  }
+  const status = foreignStatus(error);
+  return status === undefined
+    ? undefined
+    : `it answered HTTP ${status}, not as Kinesis answers (is it a Kinesis endpoint?)`;
 }

@@ -14,72 +14,9 @@ import { RequestTimeoutError } from './errors/RequestTimeoutError.js';
 import { StreamNotActiveError } from './errors/StreamNotActiveError.js';
 import { StreamNotFoundError } from './errors/StreamNotFoundError.js';
 import { ThrottledError } from './errors/ThrottledError.js';
+import { ACCESS_NAMES, SERVICE_NAMES, THROTTLING_NAMES, VALIDATION_NAMES } from './awsErrorNames.js';
 import { withConfigurationAdvice } from './configurationAdvice.js';
-
-const THROTTLING_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'LimitExceededException',
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'KMSThrottlingException',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'TooManyRequestsException',
-  'SlowDown',
-  'BandwidthLimitExceeded',
-]);
-
-const SERVICE_NAMES = new Set([
-  'InternalFailure',
-  'InternalFailureException',
-  'InternalServerError',
-  'InternalError',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-]);
-
-const ACCESS_NAMES = new Set([
-  'AccessDeniedException',
-  'AccessDenied',
-  'NotAuthorized',
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'ExpiredTokenException',
-  'ExpiredToken',
-  'IncompleteSignature',
-  'InvalidSignatureException',
-  'SignatureDoesNotMatch',
-  'MissingAuthenticationToken',
-  'MissingAuthenticationTokenException',
-  'OptInRequired',
-  'RequestExpired',
-  'RequestTimeTooSkewed',
-  'RequestInTheFuture',
-  'CredentialsProviderError',
-  'KMSAccessDeniedException',
-  'KMSDisabledException',
-  'KMSInvalidStateException',
-  'KMSNotFoundException',
-  'KMSOptInRequired',
-]);
-
-const VALIDATION_NAMES = new Set([
-  'InvalidArgumentException',
-  'ValidationException',
-  'ValidationError',
-  'SerializationException',
-  'InvalidAction',
-  'InvalidParameterCombination',
-  'InvalidParameterValue',
-  'InvalidQueryParameter',
-  'MalformedQueryString',
-  'MissingAction',
-  'MissingParameter',
-  'ExpiredNextTokenException',
-  'DryRunOperationException',
-]);
+import { foreignStatus } from './foreignStatus.js';
 
 /** Node/SDK network failure codes: the request never got a complete answer. */
 const CONNECTION_CODES = new Set([
@@ -291,10 +228,14 @@ function classifyReadable(error: unknown, context?: ErrorContext): RxjsKinesisEr
 
   const facts = readFacts(error);
   const code = facts.name ?? facts.code;
-  const message = withConfigurationAdvice(
-    code !== undefined && !facts.message.includes(code) ? `${code}: ${facts.message}` : facts.message,
-    facts.name,
-  );
+  const foreign = foreignStatus(error);
+  const message =
+    foreign !== undefined
+      ? foreignMessage(foreign, facts)
+      : withConfigurationAdvice(
+          code !== undefined && !facts.message.includes(code) ? `${code}: ${facts.message}` : facts.message,
+          facts.name,
+        );
   const options: KinesisErrorOptions = {
     cause: error,
     ...(context === undefined ? {} : { context }),
@@ -331,6 +272,19 @@ function classifyReadable(error: unknown, context?: ErrorContext): RxjsKinesisEr
       : new KinesisValidationError(message, options);
   }
   return new KinesisRequestError(message, { ...options, retriable: facts.sdkRetryable });
+}
+
+/**
+ * What to say of an answer that did not come from Kinesis (see foreignStatus): its status, and the
+ * message of a JSON body that had one; the SDK's text for a body that is not JSON (an HTML page)
+ * only says so at length.
+ */
+function foreignMessage(status: number, facts: ErrorFacts): string {
+  const said =
+    facts.name === 'Unknown' && facts.message !== 'UnknownError' && facts.message !== ''
+      ? ` with the message "${facts.message}"`
+      : '';
+  return `the endpoint answered HTTP ${status}${said}, not as Kinesis answers (is it a Kinesis endpoint?)`;
 }
 
 /** Whether the call that threw `error` may succeed if made again later. */
