@@ -77,6 +77,7 @@ async function main(): Promise<void> {
     shardRefreshInterval: 5000,
     retryLimit: Number.POSITIVE_INFINITY,
     ...(config.maxQueueSize === undefined ? {} : { maxQueueSize: config.maxQueueSize }),
+    ...(config.maxShardConsumers === undefined ? {} : { maxShardConsumers: config.maxShardConsumers }),
     ...(config.enhancedFanOut === undefined ? {} : { enhancedFanOut: config.enhancedFanOut }),
   });
   consumer.events$.subscribe(

@@ -46,6 +46,11 @@ export class WorkerGroup {
 
   constructor(private readonly base: Omit<WorkerConfig, 'workerId'>) {}
 
+  /** What every worker of this group is started with (but its id). */
+  get config(): Omit<WorkerConfig, 'workerId'> {
+    return this.base;
+  }
+
   get aliveWorkers(): string[] {
     return [...this.running.keys()];
   }
@@ -54,9 +59,14 @@ export class WorkerGroup {
    * Forks a worker and resolves once it subscribed. `workerId` names the process in reports;
    * `consumerWorkerId` (default: the same) is the workerId its consumer presents to the group.
    */
-  async start(workerId: string, timeoutMs = 30_000, consumerWorkerId = workerId): Promise<void> {
+  async start(
+    workerId: string,
+    timeoutMs = 30_000,
+    consumerWorkerId = workerId,
+    overrides: Partial<Omit<WorkerConfig, 'workerId'>> = {},
+  ): Promise<void> {
     if (this.running.has(workerId)) throw new Error(`worker ${workerId} is already running`);
-    const config: WorkerConfig = { ...this.base, workerId: consumerWorkerId };
+    const config: WorkerConfig = { ...this.base, ...overrides, workerId: consumerWorkerId };
     const child = fork(compiledScript(workerScript), [JSON.stringify(config)], {
       cwd: root,
       execArgv: [],

@@ -24,6 +24,8 @@ export interface WorkerConfig {
    * report, not passed to checkpoint() (default false: every item handed over is processed).
    */
   readonly abortAware?: boolean;
+  /** The consumer's maxShardConsumers (default: no cap). */
+  readonly maxShardConsumers?: number;
   /** Read with enhanced fan-out (SubscribeToShard) as this stream consumer (default: polling). */
   readonly enhancedFanOut?: { readonly consumerName: string };
   /** Keep leases in this DynamoDB lease table instead of Redis (failover time = sessionTimeoutMs). */
