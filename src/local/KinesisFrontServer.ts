@@ -73,6 +73,7 @@ export class KinesisFrontServer {
       admin,
       region: options.region,
       shardLimit: options.shardLimit,
+      storedStreams: options.storedStreams,
       onReshard: (streamName) => this.bookkeeping.forgetStream(streamName, false),
       modeOf: (streamName) => modes.modeOf(streamName),
       statusOf: (streamName, status) => this.bookkeeping.statusOf(streamName, status),
@@ -170,9 +171,13 @@ export class KinesisFrontServer {
     this.bookkeeping.forgetStream(streamName, dropBudgets);
   }
 
-  /** Records the capacity mode of a stream created (or, undefined, deleted) without the front. */
-  recordStream(streamName: string, mode: StreamMode | undefined): void {
+  /**
+   * Records the capacity mode of a stream created (or, undefined, deleted) without the front,
+   * and the shards it was created with (counted against the shard limit while it is CREATING).
+   */
+  recordStream(streamName: string, mode: StreamMode | undefined, shards?: number): void {
     this.bookkeeping.recordStream(streamName, mode);
+    if (mode !== undefined && shards !== undefined) this.operations.noteCreating(streamName, shards);
     if (mode !== undefined) this.creatingStreams?.noteCreated(streamName);
   }
 

@@ -5,6 +5,7 @@ import type { LocalKinesisFaults } from './LocalKinesisFaults.js';
 import type { LocalKinesisLimits } from './LocalKinesisLimits.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import type { ShardMapCache } from './ShardMapCache.js';
+import type { StoredStream } from './storedStreams.js';
 
 /** What the local endpoint's front is built from (see startLocalKinesis). */
 export interface KinesisFrontServerOptions {
@@ -23,6 +24,8 @@ export interface KinesisFrontServerOptions {
   readonly streamStatusDelayMs: number;
   /** Most open shards over all streams. */
   readonly shardLimit: number;
+  /** The stream records of the backing store, read from the store itself. */
+  readonly storedStreams: () => Promise<readonly StoredStream[]>;
   /** Cross-origin access for browser pages (see cors.ts); undefined: off. */
   readonly cors?: CorsPolicy;
   /** How enhanced fan-out is served. */

@@ -14,6 +14,7 @@ import type { CreatingStreamLimit } from './CreatingStreamLimit.js';
 import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
 import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
+import { mergeInHashKeyOrder } from './mergeOrder.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import { streamNameRefusal } from './modelValidation.js';
 import type { StreamEncryption } from './StreamEncryption.js';
@@ -140,7 +141,7 @@ export class OperationRouter {
       payload = create.payload;
       createdMode = create.mode;
     }
-    const body =
+    let body =
       payload === given && createdMode === undefined ? rawBody : Buffer.from(JSON.stringify(payload));
     const standIn = patternStandIn(operation, payload);
     if (standIn !== undefined) return standIn.restore(await upstream.forward(req, standIn.body));
@@ -223,8 +224,7 @@ export class OperationRouter {
           if (refusal !== undefined) return errorAnswer(refusal);
         }
         const shards = payload.ShardCount;
-        // Within the model only (the backing store refuses the rest in the AWS words): the
-        // model check comes before the account's shard limit.
+        // The shard limit only within the model (the store refuses the rest, in the AWS words).
         if (
           typeof shards === 'number' &&
           Number.isInteger(shards) &&
@@ -263,6 +263,7 @@ export class OperationRouter {
         }
         const closed = await closedShardRefusal(this.parts.admin, operation, payload);
         if (closed !== undefined) return errorAnswer(closed);
+        body = (await mergeInHashKeyOrder(this.parts.admin, operation, payload)) ?? body;
         if (operation === 'SplitShard') {
           const refusal = await operations.overShardLimit(1);
           if (refusal !== undefined) return errorAnswer(refusal);

@@ -1,4 +1,5 @@
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+import { AccountShards } from './AccountShards.js';
 import {
   answerOfSdkError,
   onDemandRefusal,
@@ -14,11 +15,11 @@ import type { ScalingHistory } from './ScalingHistory.js';
 import { ON_DEMAND_STREAM_LIMIT, type StreamMode } from './StreamModes.js';
 import { errorAnswer, jsonAnswer, type JsonObject, type UpstreamAnswer } from './UpstreamAnswer.js';
 import { parseUpdateShardCount, scalingRefusal } from './updateShardCountRequest.js';
-import { countOpenShards, isOpen, listAllShards } from './upstreamShards.js';
+import { isOpen, listAllShards } from './upstreamShards.js';
 
 export interface ShardOperationsOptions extends Pick<
   KinesisFrontServerOptions,
-  'admin' | 'region' | 'shardLimit'
+  'admin' | 'region' | 'shardLimit' | 'storedStreams'
 > {
   /** Told after each scaling step, so that cached shard maps are dropped. */
   readonly onReshard: (streamName: string) => void;
@@ -38,9 +39,16 @@ export interface ShardOperationsOptions extends Pick<
  */
 export class ShardOperations {
   private readonly scaling: ShardCountUpdater;
+  private readonly accountShards: AccountShards;
 
   constructor(private readonly options: ShardOperationsOptions) {
     this.scaling = new ShardCountUpdater(options.admin, options.onReshard);
+    this.accountShards = new AccountShards(options.storedStreams);
+  }
+
+  /** A CreateStream of `shards` shards was accepted: they count against the limit while it is CREATING. */
+  noteCreating(streamName: string, shards: number): void {
+    this.accountShards.noteCreating(streamName, shards);
   }
 
   /** Whether UpdateShardCount is under way on the stream. */
@@ -123,7 +131,7 @@ export class ShardOperations {
   /** DescribeLimits; `onDemandStreams`: the streams in on-demand mode. */
   async describeLimits(onDemandStreams: number): Promise<UpstreamAnswer> {
     try {
-      const open = await countOpenShards(this.options.admin);
+      const open = await this.accountShards.open();
       return jsonAnswer(200, {
         ShardLimit: this.options.shardLimit,
         OpenShardCount: open,
@@ -137,7 +145,7 @@ export class ShardOperations {
 
   /** The refusal of a change that would open `additional` shards past the account limit. */
   async overShardLimit(additional: number): Promise<AwsErrorAnswer | undefined> {
-    const open = await countOpenShards(this.options.admin);
+    const open = await this.accountShards.counted();
     return open + additional > this.options.shardLimit
       ? shardLimitExceeded(this.options.region, open, this.options.shardLimit, additional)
       : undefined;

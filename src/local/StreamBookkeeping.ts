@@ -119,6 +119,10 @@ export class StreamBookkeeping {
       // CreateStream's Tags (checked before it was passed on) are the stream's from the start:
       // listed while it is CREATING, changed or removed by the tag operations meanwhile.
       if (operation === 'CreateStream' && isTagMap(payload.Tags)) tags.tagStream(streamName, payload.Tags);
+      // Its shards count against the account's limit while it is CREATING (the store has none yet).
+      if (operation === 'CreateStream' && typeof payload.ShardCount === 'number') {
+        this.parts.operations.noteCreating(streamName, payload.ShardCount);
+      }
       if (operation === 'CreateStream') this.deleted.delete(streamName);
       else this.deleted.add(streamName);
     }

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { RxjsKinesisError } from '../errors/RxjsKinesisError.js';
 import { requireOptional } from '../optional/requireOptional.js';
 import { KinesaliteStatusTimers, type KinesaliteStore } from './KinesaliteStatusTimers.js';
+import { readStoredStreams, type StoredStream, type StreamRecordTable } from './storedStreams.js';
 
 interface KinesaliteOptions {
   readonly createStreamMs?: number;
@@ -15,6 +16,8 @@ export interface LoadedKinesalite {
   readonly server: Server;
   /** Cancel them (close()) when the server is closed: kinesalite keeps no handle of them. */
   readonly statusTimers: KinesaliteStatusTimers;
+  /** The stream records of its store, read from the store itself (one pass, no requests). */
+  readonly storedStreams: () => Promise<StoredStream[]>;
 }
 
 const FEATURE = 'The local Kinesis (startLocalKinesis)';
@@ -41,7 +44,12 @@ export function kinesalite(options: KinesaliteOptions): LoadedKinesalite {
   } finally {
     db.create = createStore;
   }
-  if (store === undefined || typeof store.metaDb?.put !== 'function') {
+  const table = store?.metaDb as Partial<StreamRecordTable> | undefined;
+  if (
+    store === undefined ||
+    typeof store.metaDb?.put !== 'function' ||
+    typeof table?.createValueStream !== 'function'
+  ) {
     throw new RxjsKinesisError(
       'kinesalite did not make its store as kinesalite 3 does; install kinesalite 3 (npm install kinesalite@3)',
     );
@@ -49,7 +57,8 @@ export function kinesalite(options: KinesaliteOptions): LoadedKinesalite {
   quietCutOffRequests(server);
   const statusTimers = new KinesaliteStatusTimers();
   statusTimers.adopt(store);
-  return { server, statusTimers };
+  const records = table as StreamRecordTable;
+  return { server, statusTimers, storedStreams: () => readStoredStreams(records) };
 }
 
 /**

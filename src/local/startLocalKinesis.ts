@@ -85,7 +85,11 @@ const WAIT_LIMIT_MS = 30_000;
 export async function startLocalKinesis(options: LocalKinesisOptions = {}): Promise<LocalKinesis> {
   const resolved = resolveLocalKinesisOptions(options);
   // The account shard limit is the front's to enforce: scaling passes through more shards.
-  const { server: store, statusTimers } = kinesalite({
+  const {
+    server: store,
+    statusTimers,
+    storedStreams,
+  } = kinesalite({
     createStreamMs: resolved.streamStatusDelayMs,
     deleteStreamMs: resolved.streamStatusDelayMs,
     updateStreamMs: resolved.streamStatusDelayMs,
@@ -113,6 +117,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     admin,
     region: resolved.region,
     shardLimit: resolved.shardLimit,
+    storedStreams,
     streamStatusDelayMs: resolved.streamStatusDelayMs,
     cors: resolved.cors,
     efo: resolved.efo,
@@ -184,7 +189,7 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
           `${refusal.type}: ${refusal.message}`,
         );
       await admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }), { abortSignal });
-      front.recordStream(name, 'PROVISIONED');
+      front.recordStream(name, 'PROVISIONED', shards);
       front.forgetStream(name, true);
       await waitFor(
         async () => {
