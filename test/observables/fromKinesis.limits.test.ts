@@ -1,4 +1,4 @@
-import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { firstValueFrom, take, toArray } from 'rxjs';
 import type { ConsumerEvent } from '../../src/consumer/ConsumerEvent.js';
 import type { KinesisRecord } from '../../src/consumer/KinesisRecord.js';
@@ -60,10 +60,34 @@ test('throttling and injected failures from the limits layer are absorbed: every
   const events: ConsumerEvent[] = [];
   a.events$.subscribe((e) => events.push(e));
   b.events$.subscribe((e) => events.push(e));
+  // On a loaded machine the two consumers' calls can come slower than the shard's 5 GetRecords/s,
+  // and nothing is throttled: a neighbour fills the shard's read budget with a burst of six calls
+  // a second until the consumers have been throttled.
+  let done = false;
+  const { ShardIterator: iterator } = await client.send(
+    new GetShardIteratorCommand({
+      StreamName: streamName,
+      ShardId: 'shardId-000000000000',
+      ShardIteratorType: 'LATEST',
+    }),
+  );
+  const neighbour = (async () => {
+    while (!done && !events.some((e) => e.type === 'throttled')) {
+      await Promise.all(
+        Array.from({ length: 6 }, () =>
+          client.send(new GetRecordsCommand({ ShardIterator: iterator })).catch(() => undefined),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  })();
   const [ra, rb] = await Promise.all([
     firstValueFrom(a.pipe(take(1500), toArray())),
     firstValueFrom(b.pipe(take(1500), toArray())),
-  ]);
+  ]).finally(() => {
+    done = true;
+  });
+  await neighbour;
   for (const records of [ra, rb]) {
     const values = records.map(text);
     expect(new Set(values).size).toBe(1500);
