@@ -119,18 +119,28 @@ test('a handler that drops the records of a lost lease (abortSignal) does not st
   client.destroy();
 
   const maxQueueSize = 100;
-  const checkpointer = new LosingCheckpointer({ leaseDurationMs: 1500 });
+  const leaseDurationMs = 1500;
+  const checkpointer = new LosingCheckpointer({ leaseDurationMs });
   const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer, maxQueueSize });
   let lostShard: string | undefined;
+  let lostAt: number | undefined;
   const lost = new Promise<void>((resolve) =>
     consumer.events$.subscribe((event) => {
-      if (event.type === 'lease-lost' && event.shardId === lostShard) resolve();
+      if (event.type === 'lease-lost' && event.shardId === lostShard) {
+        lostAt ??= Date.now();
+        resolve();
+      }
     }),
   );
   let emitted = 0;
   let processed = 0;
   let dropped = 0;
   let maxAhead = 0;
+  // The lost records hold their budget for one lease duration after the loss; then it comes back
+  // whether or not the handler has reached them yet (see the README). On a loaded machine the
+  // handler may still hold some of them then, which the count below would take for records read
+  // ahead: the bound is checked while the hold lasts, as in the case above.
+  const holding = () => lostAt === undefined || Date.now() < lostAt + leaseDurationMs - 200;
   // An abort-aware handler: the records of a lost lease are dropped unprocessed, without reaching
   // checkpoint(); nothing else settles them.
   const handle = (item: KinesisItem<number>): Observable<KinesisItem<number>> => {
@@ -144,7 +154,7 @@ test('a handler that drops the records of a lost lease (abortSignal) does not st
     consumer.pipe(
       tap(() => {
         emitted += 1;
-        maxAhead = Math.max(maxAhead, emitted - processed - dropped);
+        if (holding()) maxAhead = Math.max(maxAhead, emitted - processed - dropped);
       }),
       deserialize<number>(),
       concatMap((item) => {
