@@ -186,7 +186,7 @@ describe.each([
         await look();
         return written.every((id) => all().has(id));
       },
-      45_000,
+      120_000,
       () =>
         `${written.filter((id) => !all().has(id)).length} of ${written.length} records missing; ` +
         `holdings ${description}`,
@@ -203,5 +203,5 @@ describe.each([
     expect(held.get('capped')).toHaveLength(1);
     expect((held.get('free-a')?.length ?? 0) + (held.get('free-b')?.length ?? 0)).toBe(SHARDS - 1);
     expect(cappedMost).toBe(1);
-  }, 90_000);
+  }, 200_000);
 });

@@ -219,10 +219,11 @@ describe('local Kinesis SubscribeToShard faults', () => {
       const sentWhilePaused = local.stats.fanOutBytes;
       expect(sentWhilePaused).toBeLessThanOrEqual(4 * MIB);
       // Then it reads everything.
-      const events = await reader.eventsWithRecords(64);
+      // 16 MiB at a shard's 2 MiB/s: 8 s on a quiet machine, much longer on a loaded one.
+      const events = await reader.eventsWithRecords(64, 120_000);
       expect(events.flatMap((event) => event.Records ?? [])).toHaveLength(64);
       expect(local.stats.fanOutBytes).toBeGreaterThanOrEqual(16 * MIB);
       reader.cancel();
     });
-  });
+  }, 200_000);
 });
