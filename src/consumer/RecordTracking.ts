@@ -47,6 +47,11 @@ export function claimRecord(handle: RecordHandle, sink: LedgerSink, record: Kine
   return true;
 }
 
+/** Whether `by` took the record of `handle` (or an item of it) before `sink`, in one line with it. */
+export function inLineWith(handle: RecordHandle, sink: LedgerSink, by: LedgerSink): boolean {
+  return by === sink || handle.claimedBy === by || handle.alsoClaimedBy?.includes(by) === true;
+}
+
 /** One reading of a shard, as the operators see it. Every call is ignored once the reading is over. */
 export interface ReadingLink {
   readonly shardId: string;
@@ -69,6 +74,11 @@ export interface ReadingLink {
   itemsDecoded(sequenceNumber: string, items: number): void;
   /** How many leading items of the record `ledger`'s pipeline is done with (Infinity: all, or not tracked). */
   itemsDone(ledger: LedgerLink, sequenceNumber: string): number;
+  /**
+   * Whether `ledger`'s pipeline is not done with a record of this reading before `sequenceNumber`
+   * (or an item before item `sub` of it; undefined: the whole record). False once the reading is over.
+   */
+  holdsBefore?(ledger: LedgerLink, sequenceNumber: string, sub: number | undefined): boolean;
   /** Calls `callback` once at the next settlement in this reading (or when it ends); returns a cancel. */
   whenSettled(callback: () => void): () => void;
   /** Writes the position that may be committed now. Never rejects. */
@@ -81,6 +91,8 @@ export interface LedgerSink {
   settled(reading: ReadingLink): void;
   /** True while this checkpoint() hands `record` (or an item of it) on downstream. */
   forwards(record: KinesisRecord): boolean;
+  /** False once this checkpoint() completed, errored or was unsubscribed: it passes nothing more. */
+  isOpen(): boolean;
   /**
    * The ledger of a subscriber whose subscription this checkpoint() started took it as one of its
    * sinks: the checkpoint() removes itself from that ledger (removeSink) when it is torn down.

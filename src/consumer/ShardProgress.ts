@@ -214,6 +214,23 @@ export class ShardProgress {
   }
 
   /**
+   * Whether the sink is not done with a record before `sequenceNumber`, or with an item before
+   * item `sub` of it (undefined: a whole record, whose own items are not looked at).
+   */
+  holdsBefore(sinkId: number, sequenceNumber: string, sub: number | undefined): boolean {
+    for (let i = this.head; i < this.entries.length; i += 1) {
+      const entry = this.entries[i] as Entry;
+      const order = compareSequenceNumbers(entry.sequenceNumber, sequenceNumber);
+      if (order > 0) return false;
+      if (!isPending(entry, sinkId)) continue;
+      if (order < 0) return true;
+      const done = entry.partial?.get(sinkId);
+      return sub !== undefined && (done === undefined ? -1 : contiguous(done)) < sub - 1;
+    }
+    return false;
+  }
+
+  /**
    * Whether the sink is not done with a record that no other sink for which `stays` holds
    * received: forgetting the sink would let that record be committed although nobody will
    * process it.

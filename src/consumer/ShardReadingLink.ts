@@ -92,6 +92,10 @@ export abstract class ShardReadingLink implements ReadingLink {
     return this.tracking ? this.progress.itemsDone(ledger.id, sequenceNumber) : Number.POSITIVE_INFINITY;
   }
 
+  holdsBefore(ledger: LedgerLink, sequenceNumber: string, sub: number | undefined): boolean {
+    return this.tracking && this.progress.holdsBefore(ledger.id, sequenceNumber, sub);
+  }
+
   whenSettled(callback: () => void): () => void {
     if (!this.live) {
       callback();

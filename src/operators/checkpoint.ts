@@ -27,6 +27,7 @@ import { untrackedOrigin } from '../consumer/recordOrigin.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
 import {
   claimRecord,
+  inLineWith,
   trackedValue,
   type LedgerLink,
   type PassMark,
@@ -115,6 +116,7 @@ export function checkpoint<T extends Checkpointable>(
       let sinceCommit = 0;
       /** The record this operator is handing on downstream right now (a checkpoint() after it sees it then). */
       let forwarding: KinesisRecord | undefined;
+      let open = true;
 
       const commitAll = (): Promise<void> => {
         sinceCommit = 0;
@@ -140,6 +142,7 @@ export function checkpoint<T extends Checkpointable>(
         intervalMs: resolved.intervalMs,
         settled: count,
         forwards: (record) => forwarding === record,
+        isOpen: () => open,
         attached: (ledger) => {
           ledgers.add(ledger);
           timer.met(ledger);
@@ -189,13 +192,19 @@ export function checkpoint<T extends Checkpointable>(
        * Both modes: the furthest position passed by any checkpoint() of this subscriber, per
        * reading (kept by its ledger). A pass behind one made by another checkpoint() that did not
        * take this record too (not in line with it) means the shard is split across
-       * checkpoint()s: the other one's pass settled this item while it was still at work.
+       * checkpoint()s: the other one's pass settled this item while it was still at work. So
+       * does this checkpoint()'s first pass in a reading another one still open passed, while
+       * earlier records of it are unfinished (groups of one shard side by side, or one ended by a
+       * groupBy() duration still at work when the next opened): it would settle the records
+       * still at work there, so it is refused before that.
        */
+      const passedHere = perLedger<true>();
       // The mark found last, and its ledger and reading (a mark, once made, stays that reading's).
       let markLedger: LedgerLink | undefined;
       let markReading: ReadingLink | undefined;
       let mark: PassMark | undefined;
-      const behindAnother = ({ record, sub, handle }: Tracked): OutOfOrderCheckpointError | undefined => {
+      const behindAnother = (tracked: Tracked): OutOfOrderCheckpointError | undefined => {
+        const { record, sub, handle } = tracked;
         const at = sub ?? Number.POSITIVE_INFINITY;
         const marks = handle.ledger.passedLast;
         let last: PassMark | undefined;
@@ -209,12 +218,14 @@ export function checkpoint<T extends Checkpointable>(
           }
         }
         if (last !== undefined && isBehind(record, at, last)) {
-          const inLine =
-            last.by === sink ||
-            handle.claimedBy === last.by ||
-            handle.alsoClaimedBy?.includes(last.by) === true;
-          if (inLine) return undefined;
-          return passedOutOfOrder(record, sub, last, true);
+          return inLineWith(handle, sink, last.by) ? undefined : passedOutOfOrder(record, sub, last, true);
+        }
+        if (passedHere.get(handle) === undefined) {
+          const { ledger, reading } = handle;
+          const other = last !== undefined && last.by.isOpen() && !inLineWith(handle, sink, last.by);
+          if (other && reading.holdsBefore?.(ledger, record.sequenceNumber, tracked.subSequenceNumber))
+            return passedOutOfOrder(record, sub, last as PassMark, true);
+          passedHere.set(handle, true);
         }
         if (last === undefined) {
           marks.set(handle.reading, { sequenceNumber: record.sequenceNumber, sub: at, by: sink });
@@ -230,6 +241,7 @@ export function checkpoint<T extends Checkpointable>(
         count(handle.reading);
       };
       const flush = (): void => {
+        open = false;
         timer.stop();
         if (sinceCommit > 0 || touched.size > 0) void commitAll();
       };

@@ -43,6 +43,24 @@ describe('ShardProgress', () => {
     expect(progress.holdsAlone(1, () => false)).toBe(true);
   });
 
+  test('holdsBefore: a record, or an item, before a position that the sink is not done with', () => {
+    const progress = new ShardProgress();
+    for (const seq of ['10', '20', '30']) progress.add(seq, [1, 2]);
+    expect(progress.holdsBefore(1, '10', undefined)).toBe(false);
+    expect(progress.holdsBefore(1, '20', undefined)).toBe(true);
+    progress.pass(1, '10', undefined);
+    expect(progress.holdsBefore(1, '20', undefined)).toBe(false);
+    // Sink 2 still holds record 10; sink 1 is done with it.
+    expect(progress.holdsBefore(2, '20', undefined)).toBe(true);
+    // Items of record 20: item 2 waits for items 0 and 1.
+    progress.pass(1, '20', 0);
+    expect(progress.holdsBefore(1, '20', 1)).toBe(false);
+    expect(progress.holdsBefore(1, '20', 2)).toBe(true);
+    progress.skip('20', 1, 3, 1);
+    expect(progress.holdsBefore(1, '20', 2)).toBe(false);
+    expect(progress.holdsBefore(1, '99', undefined)).toBe(true);
+  });
+
   test('orders sequence numbers numerically, not as text', () => {
     const progress = new ShardProgress();
     progress.add('99', [1]);

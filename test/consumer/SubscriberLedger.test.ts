@@ -31,7 +31,7 @@ test('after the subscriber left, a drop starts no timer and writes nothing', () 
 
 test('after the subscriber left, its checkpoint() sinks are no longer told about drops', () => {
   const { ledger, reading } = setUp();
-  const sink: LedgerSink = { intervalMs: 0, settled: jest.fn(), forwards: () => false };
+  const sink: LedgerSink = { intervalMs: 0, settled: jest.fn(), forwards: () => false, isOpen: () => true };
   ledger.addSink(sink);
   ledger.close();
   ledger.addSink(sink);

@@ -17,9 +17,10 @@ export interface ShardPosition {
  * keep the order (concatMap, a per-shard groupBy).
  *
  * `elsewhere`: the later item passed another checkpoint() of the same subscriber, not in line
- * with this one: a shard split across checkpoint()s (groupBy on another key than the shard id,
- * a checkpoint() inside mergeMap's inner pipelines), whose passes each settle the whole shard
- * up to them.
+ * with this one, or the item is the first this checkpoint() got of a shard another one still
+ * open passed: a shard split across checkpoint()s (groupBy on another key than the shard id, a
+ * groupBy() duration that ends a shard's group while it is still at work, a checkpoint() inside
+ * mergeMap's inner pipelines), whose passes each settle the whole shard up to them.
  *
  * Once it is raised the consumer's readings write nothing more and every shard is read again
  * from its last position written, so positions settled ahead of the work are never stored
@@ -37,9 +38,10 @@ export class OutOfOrderCheckpointError extends RxjsKinesisError {
       elsewhere
         ? `checkpoint() got ${describe(late)} of shard ${shardId} (stream "${streamName}") after ` +
             `another checkpoint() of this subscriber had passed ${describe(passed)}: the shard is split ` +
-            `across checkpoint()s (groupBy on another key than the shard id? checkpoint() inside ` +
-            `mergeMap?), and each one's position settles the whole shard up to it, so a position may be ` +
-            `committed ahead of this one's work; group by shardId, or merge the groups back before ` +
+            `across checkpoint()s (groupBy on another key than the shard id? a groupBy() duration that ` +
+            `ends a shard's group while it is still at work? checkpoint() inside mergeMap?), and each ` +
+            `one's position settles the whole shard up to it, so a position may be ` +
+            `committed ahead of this one's work; group by shardId with no duration, or merge the groups back before ` +
             `one checkpoint(), or use checkpoint({ mode: 'concurrent', process })`
         : `checkpoint() got ${describe(late)} of shard ${shardId} (stream "${streamName}") after ` +
             `${describe(passed)} had passed: the processing before it completes out of order (mergeMap?), ` +
