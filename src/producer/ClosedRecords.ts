@@ -5,6 +5,7 @@ import type { OutgoingRecord } from './OutgoingRecord.js';
 import type { RecordItems } from './RecordItems.js';
 import type { ShardLane } from './ShardLane.js';
 import type { ShardLanes } from './ShardLanes.js';
+import { lanesWaitingForAncestors, type ShardLineage } from './ancestorLanes.js';
 
 /**
  * The closed records of the lanes, and the PutRecords batches cut from them. A closed record
@@ -26,9 +27,14 @@ export class ClosedRecords<T> {
   private rotation = 0;
   private readonly admission: BatchAdmission<T>;
 
+  /**
+   * @param lineage With preserveOrder, a lane waits for its ancestors' lanes (see
+   *   lanesWaitingForAncestors).
+   */
   constructor(
     private readonly lanes: ShardLanes<T>,
     private readonly limits: BatchLimits,
+    private readonly lineage?: ShardLineage,
   ) {
     this.admission = new BatchAdmission<T>(limits);
   }
@@ -105,6 +111,8 @@ export class ClosedRecords<T> {
     const { admission } = this;
     admission.wakeAt = Number.POSITIVE_INFINITY;
     const lanes = this.lanes.list;
+    const waiting =
+      preserveOrder && this.lineage !== undefined ? lanesWaitingForAncestors(lanes, this.lineage) : undefined;
     const count = lanes.length;
     const start = count === 0 ? 0 : this.rotation % count;
     this.rotation += 1;
@@ -113,6 +121,7 @@ export class ClosedRecords<T> {
       const lane = lanes[(start + offset) % count]!;
       if ((lane.released === 0 && lane.retries.length === 0) || (preserveOrder && lane.inFlight > 0))
         continue;
+      if (waiting?.has(lane.shardId) === true) continue;
       let stopped = false;
       if (lane.retries.length > 0) {
         const kept: OutgoingRecord<T>[] = [];

@@ -43,7 +43,6 @@ export class Producer<T> {
   private readonly flushFailures = new FlushFailures();
   private nextIndex = 0;
   /** Index of the item accepted last (items are accepted in index order). */
-  private lastAccepted = -1;
   private closed = false;
   private admitting = false;
   /**
@@ -132,17 +131,17 @@ export class Producer<T> {
     const target = this.nextIndex;
     const claim = this.flushFailures.begin(target);
     for (;;) {
-      // Everything accepted up to `upTo` is settled once the engine's flush is done. Put() calls
-      // waiting for room are accepted (in index order) while it runs, so go round again until
-      // every item put before this flush() was accepted and settled.
       // A put() waiting while the queue has room (none can, but if one did, each round would end
       // at once with nothing pending: a loop of microtasks) is let in first.
       if (this.waiting.length > 0) this.admit(false);
-      const upTo = this.lastAccepted;
-      await new Promise<void>((resolve) => this.engine.flush(resolve));
+      // Items are accepted in index order: unless a put() from before this flush() still waits for
+      // room, every item put before it is accepted (or was refused), and the engine's flush covers
+      // them all. A waiting one is accepted while the engine's flush runs: go round again then. An
+      // item accepted meanwhile from a put() after this flush() is not waited for.
       const next = this.waiting.peek();
-      const waitingBefore = next !== undefined && next.prepared.index < target;
-      if (!waitingBefore && (upTo >= target - 1 || this.lastAccepted === upTo)) break;
+      const lastRound = next === undefined || next.prepared.index >= target;
+      await new Promise<void>((resolve) => this.engine.flush(resolve));
+      if (lastRound) break;
     }
     const failure = this.flushFailures.end(claim);
     if (failure !== undefined) throw failure;
@@ -282,7 +281,6 @@ export class Producer<T> {
     const prepared: PreparedItem<T> = this.engine.prepare(item, index);
     if (waiter !== undefined) this.deliveryWaiters.set(index, waiter);
     if (this.waiting.length === 0 && this.engine.hasRoomFor(prepared.size) && !this.bound()) {
-      this.lastAccepted = index;
       this.engine.accept(prepared);
       this[itemAcceptedHook]();
       return index;
@@ -314,7 +312,6 @@ export class Producer<T> {
       for (let next = this.waiting.peek(); next !== undefined; next = this.waiting.peek()) {
         if (!this.engine.hasRoomFor(next.prepared.size) || (!mapArrived && this.bound())) return;
         this.waiting.shift();
-        this.lastAccepted = next.prepared.index;
         this.engine.accept(next.prepared, mapArrived);
         this[itemAcceptedHook]();
         next.accepted();

@@ -97,6 +97,7 @@ export class ProducerEngine<T> {
       this.options.processor,
       batchLimitsOf(this.options),
       this.digests.sink,
+      this.predictor,
     );
     const sender = new PutRecordsSender<T>(
       this.client,

@@ -3,6 +3,7 @@ import { isNoneAggregator } from '../processors/aggregators/noneAggregator.js';
 import type { Processor } from '../processors/Processor.js';
 import type { BatchLimits, NextBatch } from './BatchLimits.js';
 import { ClosedRecords } from './ClosedRecords.js';
+import type { ShardLineage } from './ancestorLanes.js';
 import { laneAccumulators } from './LaneAccumulator.js';
 import { type BrokenRecord, OpenRecords } from './OpenRecords.js';
 import type { OutgoingRecord, QueuedItem } from './OutgoingRecord.js';
@@ -29,11 +30,11 @@ export class RecordBatcher<T> {
   /** Items are aggregated (several to a record). */
   readonly aggregates: boolean;
 
-  constructor(processor: Processor<T>, limits: BatchLimits, digests?: DigestSink) {
+  constructor(processor: Processor<T>, limits: BatchLimits, digests?: DigestSink, lineage?: ShardLineage) {
     this.aggregates = processor.aggregator.aggregates;
     const sizes = recordSizes(this.aggregates, limits);
     this.shardLanes = new ShardLanes<T>(laneAccumulators(processor, digests), limits, sizes.paceBurst);
-    this.closed = new ClosedRecords<T>(this.shardLanes, limits);
+    this.closed = new ClosedRecords<T>(this.shardLanes, limits, lineage);
     this.open = new OpenRecords<T>(
       this.shardLanes,
       this.closed,

@@ -37,6 +37,18 @@ interface HexRanges {
   readonly whole: string | undefined;
 }
 
+/** The parents of each listed shard that has any, by shard id. */
+function parentsOf(shards: readonly Shard[]): Map<string, string[]> {
+  const parents = new Map<string, string[]>();
+  for (const shard of shards) {
+    const ids = [shard.ParentShardId, shard.AdjacentParentShardId].filter(
+      (id): id is string => typeof id === 'string' && id !== '',
+    );
+    if (shard.ShardId !== undefined && ids.length > 0) parents.set(shard.ShardId, ids);
+  }
+  return parents;
+}
+
 /** A ListShards answer the producer cannot read, as the server fault it is (retriable). */
 function malformedAnswer(message: string): Error {
   return Object.assign(new Error(message), { name: 'InternalFailure' });
@@ -77,6 +89,8 @@ export class ShardPredictor {
   private listed: ReadonlySet<string> = new Set();
   /** Ids of the open shards of the current map. */
   private open: ReadonlySet<string> = new Set();
+  /** The parents of each shard the last listing showed with any (a split's or a merge's). */
+  private parents: ReadonlyMap<string, readonly string[]> = new Map();
   /** Shard listings started so far, and the number of the one that gave the current map. */
   private listings = 0;
   private loadingListing = 0;
@@ -115,6 +129,11 @@ export class ShardPredictor {
   /** The number of the listing that gave the current map (see listingsStarted), 0 before one. */
   get listing(): number {
     return this.loadedListing;
+  }
+
+  /** The parents of `shardId` (ParentShardId, AdjacentParentShardId) as the last listing showed them. */
+  parentsOf(shardId: string): readonly string[] {
+    return this.parents.get(shardId) ?? [];
   }
 
   /** Whether the last listing showed `shardId`, open or closed (not yet trimmed). */
@@ -246,6 +265,7 @@ export class ShardPredictor {
         this.listed = new Set(
           shards.flatMap((shard) => (shard.ShardId === undefined ? [] : [shard.ShardId])),
         );
+        this.parents = parentsOf(shards);
         this.lastKey = undefined;
         this.pool = undefined;
         this.loadedAt = this.now();

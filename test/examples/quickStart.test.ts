@@ -5,6 +5,8 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CreateStreamCommand } from '@aws-sdk/client-kinesis';
+import { createKinesisClient } from '../../src/kinesis/createKinesisClient.js';
 import { RedisCheckpointer } from '../../src/checkpointers/redis/RedisCheckpointer.js';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
 import { startTestRedis, type TestRedis } from '../support/redis.js';
@@ -38,7 +40,8 @@ afterAll(async () => {
   await kinesis?.close();
 });
 
-it('produces, consumes with checkpoints and shuts down on SIGTERM as written', async () => {
+/** Starts the quick start against `endpoint`, with its output collected. */
+function startQuickStart(endpoint: string) {
   const snippet = quickStartSnippet();
   expect(snippet).toContain("'redis://localhost:6379'");
   const file = join(dir, 'quickStart.ts');
@@ -48,7 +51,7 @@ it('produces, consumes with checkpoints and shuts down on SIGTERM as written', a
     cwd: root,
     env: {
       ...process.env,
-      AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
+      AWS_ENDPOINT_URL_KINESIS: endpoint,
       AWS_REGION: kinesis.region,
       AWS_ACCESS_KEY_ID: kinesis.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: kinesis.credentials.secretAccessKey,
@@ -56,31 +59,48 @@ it('produces, consumes with checkpoints and shuts down on SIGTERM as written', a
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const output = { stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output, exited };
+}
 
-  const deadline = Date.now() + 60_000;
-  while (!(stdout.includes('handled o-1') && stdout.includes('delivered 0'))) {
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the quick start did not handle its order within 60 s:\n${stdout}\n${stderr}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill('SIGTERM');
-  // The 30 s timer is cleared once the child exited: a pending one would keep this test's worker
+/** The child's exit code, or a sentence if it has not exited within `seconds` (then it is killed). */
+async function exitCode(
+  child: ReturnType<typeof spawn>,
+  exited: Promise<number | null>,
+  seconds = 30,
+): Promise<number | null | string> {
+  // The timer is cleared once the child exited: a pending one would keep this test's worker
   // process alive after the run, and jest would force it to exit.
   let timer: NodeJS.Timeout | undefined;
   const code = await Promise.race([
     exited,
     new Promise<string>((resolve) => {
-      timer = setTimeout(() => resolve('no exit within 30 s'), 30_000);
+      timer = setTimeout(() => resolve(`no exit within ${seconds} s`), seconds * 1_000);
     }),
   ]).finally(() => clearTimeout(timer));
-  expect({ code, stderr: code === 0 ? '' : stderr }).toEqual({ code: 0, stderr: '' });
+  if (typeof code === 'string') child.kill('SIGKILL');
+  return code;
+}
+
+it('produces, consumes with checkpoints and shuts down on SIGTERM as written', async () => {
+  const { child, output, exited } = startQuickStart(kinesis.endpoint);
+
+  const deadline = Date.now() + 60_000;
+  while (!(output.stdout.includes('handled o-1') && output.stdout.includes('delivered 0'))) {
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(
+        `the quick start did not handle its order within 60 s:\n${output.stdout}\n${output.stderr}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill('SIGTERM');
+  const code = await exitCode(child, exited);
+  expect({ code, stderr: code === 0 ? '' : output.stderr }).toEqual({ code: 0, stderr: '' });
 
   // A restart would resume after the handled order, and nobody holds the shard.
   const store = new RedisCheckpointer({ redis: redis.url, name: 'orders-service' });
@@ -93,5 +113,40 @@ it('produces, consumes with checkpoints and shuts down on SIGTERM as written', a
     expect((await store.listLeases('orders')).filter((lease) => lease.owner !== undefined)).toEqual([]);
   } finally {
     await store.close();
+  }
+}, 120_000);
+
+it('on a SIGTERM before its order is stored, stores it and reports it before exiting', async () => {
+  // A stream still CREATING for 30 s (the child starts well within that, even on a loaded
+  // machine): the order waits for it when the SIGTERM comes.
+  const late = await startLocalKinesis({ streamStatusDelayMs: 30_000 });
+  try {
+    const client = createKinesisClient({
+      endpoint: late.endpoint,
+      region: late.region,
+      credentials: late.credentials,
+    });
+    await client.send(new CreateStreamCommand({ StreamName: 'orders', ShardCount: 1 }));
+    client.destroy();
+    const before = late.stats.forwardedRequests;
+    const { child, output, exited } = startQuickStart(late.endpoint);
+    // The child is running once it asks for the stream (its producer and consumer each do, about
+    // once a second while the stream is CREATING); after a few asks it has settled down to waiting.
+    const deadline = Date.now() + 60_000;
+    while (late.stats.forwardedRequests < before + 4) {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`the quick start made no request within 60 s:\n${output.stderr}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(output.stdout).not.toContain('delivered');
+    child.kill('SIGTERM');
+    const code = await exitCode(child, exited, 60);
+    expect({ code, stderr: code === 0 ? '' : output.stderr }).toEqual({ code: 0, stderr: '' });
+    // The order was stored and its report printed before the process exited.
+    expect(output.stdout).toContain('delivered 0');
+  } finally {
+    await late.close();
   }
 }, 120_000);

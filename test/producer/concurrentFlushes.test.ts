@@ -109,4 +109,33 @@ describe('Producer: concurrent flush() calls take only the failures of the items
     await expect(producer.flush()).resolves.toBeUndefined();
     await done();
   });
+
+  it('a flush whose last put() before it was refused as bad input does not wait for an item put after it', async () => {
+    // The item put after the flush is held by afterFlush until the end: a flush that waited for it
+    // would not resolve.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { producer, reports, done } = await producerOn({
+      partitionKey: (item) => (item === 'bad' ? '' : 'key'),
+      afterFlush: ({ delivered }) => (delivered.some((report) => report.item === 'later') ? gate : undefined),
+    });
+    // Once the shard map is known, an item is sent as soon as a flush asks (not with later ones).
+    await producer.put('warm-up');
+    await producer.flush();
+    await producer.put('first');
+    await expect(producer.put('bad')).rejects.toThrow('partition key');
+    const flushed = outcome(producer.flush());
+    await producer.put('later');
+    let timer: NodeJS.Timeout | undefined;
+    const result = await Promise.race([
+      flushed,
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('still waiting after 20 s'), 20_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    expect(result).toBe('resolved');
+    expect(reports.find((report) => report.item === 'first')?.status).toBe('delivered');
+    release();
+    await done();
+  });
 });
