@@ -22,7 +22,7 @@ const SHARD = 'shardId-000000000000';
 // Long enough for a checkpointer that waits for ACTIVE to give up first (in virtual time).
 const UPDATING_MS = 10_000;
 /** How long a table stays CREATING where a checkpointer's wait for it must give up (in real time). */
-const CREATING_MS = 15_000;
+const CREATING_MS = 30_000;
 
 let dynamo: TestDynamoDB;
 let client: DynamoDBClient;
@@ -208,8 +208,9 @@ describe('DynamoDBCheckpointer with a table being updated', () => {
     'gives up on a table that stays CREATING for 120 s, retriably, when %s; a later call waits again',
     async (_name, overrunMs) => {
       // Tables of this server stay CREATING far longer than the checkpointer's (virtual) wait: its
-      // 120 s are some 250 polls, each a real DescribeTable, about 1.5 s of real time when idle and
-      // nearly 4 s on one loaded core, so the table is CREATING for 10 times that.
+      // 120 s are some 250 polls, each a real DescribeTable, about 1.5 s of real time when idle,
+      // nearly 4 s on one loaded core and 17 s at a load of 20 on two, so the table is CREATING
+      // for 30 s.
       const creating = await startTestDynamoDB({ createTableMs: CREATING_MS });
       const table = uniqueTableName('stuck');
       let clock = Date.now();
