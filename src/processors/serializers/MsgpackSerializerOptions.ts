@@ -6,7 +6,8 @@ export interface MsgpackSerializerOptions {
   /**
    * Reading: refuse every extension type but the timestamp (type -1 of 4, 8 or 12 bytes) with a
    * DeserializationError naming the type, as a reader that takes only what Python's msgpack
-   * writes. Default false: the extensions msgpackr writes for `undefined`, big integers, Error,
+   * writes; so is a timestamp of a second or more of nanoseconds (Python refuses it) or beyond
+   * what a Date holds. Default false: the extensions msgpackr writes for `undefined`, big integers, Error,
    * Set, RegExp and typed arrays are read as msgpackr reads them, so items packed by msgpackr in
    * Node read back as they were written. Its shared-reference extensions (which make cycles) are
    * refused either way. Costs a search of each item's bytes (about a third of the read time of a

@@ -12,11 +12,19 @@ const EXTENSION_HEADERS = [0xc7, 0xc8, 0xc9, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8];
 const TIMESTAMP = 0xff;
 const TIMESTAMP_LENGTHS = new Set([4, 8, 12]);
 
-/** What refusedExtension() found: the extension type (signed, as MessagePack numbers it) and its length. */
+/**
+ * What refusedExtension() found: the extension type (signed, as MessagePack numbers it) and its
+ * length; for a timestamp, why it cannot be read (Python's msgpack refuses nanoseconds of a
+ * second or more; a Date holds at most 8.64e15 ms either side of 1970).
+ */
 export interface RefusedExtension {
   readonly type: number;
   readonly length: number;
+  readonly timestamp?: string;
 }
+
+/** The most milliseconds a Date holds either side of 1970. */
+const DATE_LIMIT_MS = 8_640_000_000_000_000n;
 
 /**
  * The first extension in `bytes` (one MessagePack item msgpackr decoded) that is not a valid
@@ -40,7 +48,7 @@ export function refusedExtension(bytes: Uint8Array): RefusedExtension | undefine
     else if (byte <= 0xbf) offset += byte & 0x1f;
     else if (byte >= 0xd4 && byte <= 0xd8) {
       const length = 1 << (byte - 0xd4);
-      const found = checkExtension(bytes[offset] as number, length);
+      const found = checkExtension(view, offset, length);
       if (found !== undefined) return found;
       offset += 1 + length;
     } else if (byte === 0xc7 || byte === 0xc8 || byte === 0xc9) {
@@ -48,7 +56,7 @@ export function refusedExtension(bytes: Uint8Array): RefusedExtension | undefine
       if (offset + size >= end) return undefined;
       const length =
         size === 1 ? view.getUint8(offset) : size === 2 ? view.getUint16(offset) : view.getUint32(offset);
-      const found = checkExtension(bytes[offset + size] as number, length);
+      const found = checkExtension(view, offset + size, length);
       if (found !== undefined) return found;
       offset += size + 1 + length;
     } else {
@@ -61,9 +69,26 @@ export function refusedExtension(bytes: Uint8Array): RefusedExtension | undefine
   return undefined;
 }
 
-function checkExtension(type: number, length: number): RefusedExtension | undefined {
-  if (type === TIMESTAMP && TIMESTAMP_LENGTHS.has(length)) return undefined;
-  return { type: type >= 0x80 ? type - 0x100 : type, length };
+/** The extension whose type byte is at `at` and whose `length` bytes follow it, if refused. */
+function checkExtension(view: DataView, at: number, length: number): RefusedExtension | undefined {
+  if (at >= view.byteLength) return undefined;
+  const type = view.getUint8(at);
+  if (type !== TIMESTAMP || !TIMESTAMP_LENGTHS.has(length)) {
+    return { type: type >= 0x80 ? type - 0x100 : type, length };
+  }
+  // A timestamp cut short is left to msgpackr, which refuses the item as incomplete.
+  if (length === 4 || at + 1 + length > view.byteLength) return undefined;
+  const nanoseconds = length === 8 ? view.getUint32(at + 1) >>> 2 : view.getUint32(at + 1);
+  if (nanoseconds > 999_999_999) {
+    return { type: -1, length, timestamp: `${nanoseconds} nanoseconds (at most 999,999,999)` };
+  }
+  if (length === 12) {
+    const seconds = view.getBigInt64(at + 5);
+    const ms = seconds * 1000n + BigInt(Math.floor(nanoseconds / 1e6));
+    if (ms > DATE_LIMIT_MS || ms < -DATE_LIMIT_MS)
+      return { type: -1, length, timestamp: `${seconds} seconds, beyond what a Date holds` };
+  }
+  return undefined;
 }
 
 /**

@@ -61,6 +61,11 @@ export function msgpackSerializer<T = unknown>(options: MsgpackSerializerOptions
     deserialize(bytes: Uint8Array): T {
       // Checked before msgpackr reads the item, so that what it would make of one is never made.
       const extension = refuseExtensions ? refusedExtension(bytes) : undefined;
+      if (extension?.timestamp !== undefined)
+        throw new DeserializationError(
+          'msgpack',
+          `item is not valid MessagePack: it holds a timestamp of ${extension.timestamp}`,
+        );
       if (extension !== undefined)
         throw new DeserializationError(
           'msgpack',

@@ -73,6 +73,54 @@ describe('refusedExtension', () => {
     expect(serializer.deserialize(bytes)).toEqual({ dates, nested: [[dates[0]]] });
   });
 
+  // Python's msgpack refuses a timestamp of a second or more of nanoseconds ("nanoseconds must be
+  // a non-negative integer less than 999999999"), and a Date holds at most 8.64e15 ms either side
+  // of 1970: msgpackr read the first as a Date a second or more off, the second as Invalid Date.
+  const timestamp64 = (nanoseconds: number, seconds: number): number[] => {
+    const bytes = new DataView(new ArrayBuffer(8));
+    bytes.setBigUint64(0, (BigInt(nanoseconds) << 34n) | BigInt(seconds));
+    return [0xd7, 0xff, ...new Uint8Array(bytes.buffer)];
+  };
+  const timestamp96 = (nanoseconds: number, seconds: bigint): number[] => {
+    const bytes = new DataView(new ArrayBuffer(12));
+    bytes.setUint32(0, nanoseconds);
+    bytes.setBigInt64(4, seconds);
+    return [0xc7, 0x0c, 0xff, ...new Uint8Array(bytes.buffer)];
+  };
+
+  it.each<[string, number[], string]>([
+    [
+      'a 64-bit timestamp of 1,000,000,000 nanoseconds',
+      timestamp64(1_000_000_000, 5),
+      '1000000000 nanoseconds',
+    ],
+    [
+      'a 96-bit timestamp of 1,000,000,000 nanoseconds',
+      timestamp96(1_000_000_000, 5n),
+      '1000000000 nanoseconds',
+    ],
+    ['a 96-bit timestamp past what a Date holds', timestamp96(0, 2n ** 62n), `${2n ** 62n} seconds`],
+    [
+      'a 96-bit timestamp before what a Date holds',
+      timestamp96(0, -8_640_000_000_001n),
+      '-8640000000001 seconds',
+    ],
+  ])('refuses %s, saying why', (_name, bytes, why) => {
+    const item = Uint8Array.from([0x81, 0xa1, 0x74, ...bytes]);
+    expect(() => serializer.deserialize(item)).toThrow(DeserializationError);
+    expect(() => serializer.deserialize(item)).toThrow(`it holds a timestamp of ${why}`);
+  });
+
+  it('reads the edges Python and a Date both take', () => {
+    expect(serializer.deserialize(Uint8Array.from(timestamp64(999_999_999, 5)))).toEqual(new Date(5999));
+    expect(serializer.deserialize(Uint8Array.from(timestamp96(999_999_999, -5n)))).toEqual(
+      new Date(-5000 + 999.999999),
+    );
+    expect(serializer.deserialize(Uint8Array.from(timestamp96(0, 8_640_000_000_000n)))).toEqual(
+      new Date(8_640_000_000_000_000),
+    );
+  });
+
   it('does not take header bytes inside strings, bins and numbers for extensions', () => {
     const item = {
       text: 'Ԁԁ ՀՁ אב ǀǁɀ', // UTF-8 lead bytes 0xd4-0xd8 and 0xc7-0xc9
