@@ -82,8 +82,14 @@ function redactPlainText(text: string): string {
   return redactNamedValues(urls, REDACTED);
 }
 
+/**
+ * A query's parameter in a word without a scheme: a request target (`GET /x?token=…`), a relative
+ * link (`x?password=…`) or a form body (`a=1&password=…`), which redactNamedValues leaves to this.
+ */
+const RELATIVE_QUERY = /[?&][^=&;#?\s]*=/;
+
 function redactUserInfoIn(text: string): string {
-  const query = text.includes('://') && text.includes('=');
+  const query = text.includes('=') && (text.includes('://') || RELATIVE_QUERY.test(text));
   if (!query && !text.includes('@')) return text;
   return text.replace(WORD, (word) => {
     let shown = word;
@@ -91,8 +97,11 @@ function redactUserInfoIn(text: string): string {
       if (word.length > LONG_WORD) return LONG_WORD_REDACTED;
       shown = redactWord(word);
     }
-    // A URL's secret query parameters (`redis://db:6379?password=...`), as in connection strings.
-    return query && shown.includes('://') && shown.includes('=') ? redactQuotedQuery(shown) : shown;
+    // A URL's secret query parameters (`redis://db:6379?password=...`), as in connection strings,
+    // and a query's without a scheme.
+    if (!query || !shown.includes('=')) return shown;
+    if (shown.includes('://')) return redactQuotedQuery(shown, false);
+    return RELATIVE_QUERY.test(shown) ? redactQuotedQuery(shown, true) : shown;
   });
 }
 
@@ -111,11 +120,11 @@ const CLOSERS: Readonly<Record<string, string>> = {
  * password=x";`) keeps its last closing one and what follows it, which a value running to the end
  * of the word would have taken with it.
  */
-function redactQuotedQuery(word: string): string {
+function redactQuotedQuery(word: string, keepHidden: boolean): string {
   const closer = CLOSERS[word.charAt(0)];
   const end = closer === undefined ? -1 : word.lastIndexOf(closer);
-  if (end <= 0) return redactQuery(word);
-  return redactQuery(word.slice(0, end)) + word.slice(end);
+  if (end <= 0) return redactQuery(word, keepHidden);
+  return redactQuery(word.slice(0, end), keepHidden) + word.slice(end);
 }
 
 /** A run of non-whitespace (matched in one pass over the text). */
@@ -176,13 +185,16 @@ export function redactConnectionString(value: string): string {
 const QUERY_PARAMETER_NAME = /[?&;]([^=&;#?]*)=/g;
 /** Where a query parameter's value ends. */
 const VALUE_END = /[&#]/g;
+/** A value hidden already, with what may follow it in a text. */
+const HIDDEN = /^(?:\*\*\*|\[redacted\])['"`)\]>.,;:!?]*$/;
 
 /**
  * The values of secret-named query parameters replaced: ioredis, for one, takes a URL's
  * `?password=` as the password (`redis://db:6379?password=***`). A value runs to the next `&` or
- * `#`, as URLSearchParams reads it: a `;` in a password is part of it.
+ * `#`, as URLSearchParams reads it: a `;` in a password is part of it. With `keepHidden`, a value
+ * hidden already stays as it is.
  */
-function redactQuery(value: string): string {
+function redactQuery(value: string, keepHidden = false): string {
   if (!value.includes('=')) return value;
   let shown = '';
   let from = 0;
@@ -193,6 +205,9 @@ function redactQuery(value: string): string {
     VALUE_END.lastIndex = start;
     const end = VALUE_END.exec(value);
     const valueEnd = end === null ? value.length : end.index;
+    // In a query without a scheme, a value hidden already (by the ARN or header rules:
+    // `[redacted]`) stays as it is.
+    if (keepHidden && HIDDEN.test(value.slice(start, valueEnd))) continue;
     // The text's punctuation after a value of a known shape (see splitSecret) is shown.
     const [, after] = splitSecret(value.slice(start, valueEnd), name);
     shown += `${value.slice(from, start)}${URL_SECRET}${after}`;
