@@ -123,9 +123,11 @@ export class KinesisClientProxy extends ClientProxy {
     pattern: unknown,
     data: TInput,
   ): Observable<TResult> {
-    // A null or undefined pattern or data: Nest's own InvalidMessageException, nothing opened.
-    if (pattern === null || pattern === undefined || data === null || data === undefined)
-      return super.emit<TResult, TInput>(pattern, data);
+    // A null or undefined pattern or data (a KinesisEmitRecord's too): Nest's own
+    // InvalidMessageException, nothing opened.
+    const body: unknown = data instanceof KinesisEmitRecord ? data.data : data;
+    if (pattern === null || pattern === undefined || body === null || body === undefined)
+      return super.emit<TResult, unknown>(pattern, body);
     const sent = this.dispatchEvent<TResult>({ pattern, data });
     // Like Nest's emit(), the event is written whether or not anyone subscribes: a failure
     // nobody listens to is no unhandled rejection.
