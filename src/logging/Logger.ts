@@ -6,7 +6,9 @@ export type LogMethod = (message: string, details?: Readonly<Record<string, unkn
  * option (nothing is logged without one). `console`, a pino logger and the NestJS `Logger`
  * satisfy it as they are: `info` is used when present, else `log` (NestJS names its info level
  * `log`), else `debug`. Messages start with `rxjs-kinesis:` and carry the main details inline,
- * so loggers that print only the message (pino given a message first) lose nothing important.
+ * so loggers that print only the message (pino given a message first) lose nothing important. A
+ * logger with `log` and no `info` (NestJS's, which prints every argument as an entry of its own)
+ * gets the message alone.
  */
 export interface Logger {
   readonly debug: LogMethod;

@@ -40,10 +40,10 @@ function wholeMs(key: string, value: unknown): unknown {
 
 /**
  * Writes one line at `level` to `logger` (nothing without one): `rxjs-kinesis: <message>
- * key=value ...`, the details again as an object with errors reduced to their redacted name
- * and message, secret-named values replaced and durations (`...Ms`) in whole milliseconds. A
- * throwing logger never breaks the caller, nor does a detail that cannot be written as JSON (a
- * bigint inside, a throwing toJSON).
+ * key=value ...`, the details again as an object (except to a logger with `log` and no `info`,
+ * NestJS's) with errors reduced to their redacted name and message, secret-named values replaced
+ * and durations (`...Ms`) in whole milliseconds. A throwing logger never breaks the caller, nor
+ * does a detail that cannot be written as JSON (a bigint inside, a throwing toJSON).
  */
 export function writeLog(
   logger: Logger | undefined,
@@ -62,8 +62,12 @@ export function writeLog(
   }
   const line = `rxjs-kinesis: ${redactText(message)}${parts.length === 0 ? '' : ` ${parts.join(' ')}`}`;
   const method = level === 'info' ? (logger.info ?? logger.log ?? logger.debug) : logger[level];
+  // A logger with `log` and no `info` (NestJS's) prints each argument as an entry of its own: the
+  // details, already inline in the line, would come out again as a second entry.
+  const nestStyle = logger.info === undefined && logger.log !== undefined;
   try {
-    method.call(logger, line, safe);
+    if (nestStyle) method.call(logger, line);
+    else method.call(logger, line, safe);
   } catch {
     // A logger's own failure is not the pipeline's.
   }

@@ -22,6 +22,7 @@ import type { KinesisClientOptions } from './KinesisClientOptions.js';
 import { NestUsageError } from './errors/NestUsageError.js';
 import { KinesisEmitRecord } from './KinesisEmitRecord.js';
 import { validateClientOptions } from './validateClientOptions.js';
+import { parseStreamAddress } from '../kinesis/streamAddress.js';
 import type { KinesisMessage } from './KinesisMessage.js';
 
 export type KinesisClientStatus = 'connected' | 'disconnected';
@@ -43,7 +44,8 @@ export class KinesisClientProxy extends ClientProxy {
   private readonly producerOptions: ProducerOptions<KinesisMessage>;
   /** How long close() keeps delivering (the client's `closeTimeoutMs`). */
   private readonly closeTimeoutMs: number;
-  private readonly closeLogger = new Logger(KinesisClientProxy.name);
+  /** Its context names the stream: the clients of several streams log side by side. */
+  private readonly closeLogger: Logger;
   /** The keys of the events handed to the Producer and not yet keyed by it. */
   private readonly keys = new EmitKeys();
   /** The events handed to the Producer and not yet reported: close() waits for them. */
@@ -73,6 +75,9 @@ export class KinesisClientProxy extends ClientProxy {
           this.keys.taken(message)?.explicitHashKey ?? fallback?.(message, index),
       },
     ));
+    this.closeLogger = new Logger(
+      `${KinesisClientProxy.name} ${parseStreamAddress(this.producerOptions.streamName).streamName}`,
+    );
     this.initializeSerializer(options.serializer === undefined ? {} : { serializer: options.serializer });
   }
 
@@ -123,9 +128,11 @@ export class KinesisClientProxy extends ClientProxy {
     pattern: unknown,
     data: TInput,
   ): Observable<TResult> {
-    // A null or undefined pattern or data: Nest's own InvalidMessageException, nothing opened.
-    if (pattern === null || pattern === undefined || data === null || data === undefined)
-      return super.emit<TResult, TInput>(pattern, data);
+    // A null or undefined pattern or data (a KinesisEmitRecord's too): Nest's own
+    // InvalidMessageException, nothing opened.
+    const body: unknown = data instanceof KinesisEmitRecord ? data.data : data;
+    if (pattern === null || pattern === undefined || body === null || body === undefined)
+      return super.emit<TResult, unknown>(pattern, body);
     const sent = this.dispatchEvent<TResult>({ pattern, data });
     // Like Nest's emit(), the event is written whether or not anyone subscribes: a failure
     // nobody listens to is no unhandled rejection.

@@ -32,6 +32,7 @@ import { KINESIS_TRANSPORT } from './kinesisTransport.js';
 import { validateTransportOptions } from './validateTransportOptions.js';
 import { describeForLog } from './describeForLog.js';
 import { endsWithin } from '../consumer/endsWithin.js';
+import { parseStreamAddress } from '../kinesis/streamAddress.js';
 import { FinalWrites } from './FinalWrites.js';
 import { HandlersUnderWay } from './HandlersUnderWay.js';
 import { shardEvents, type ShardEvent } from './shardEvents.js';
@@ -69,7 +70,8 @@ export class KinesisTransportStrategy
   implements CustomTransportStrategy
 {
   override transportId: symbol = KINESIS_TRANSPORT;
-  protected override readonly logger = new Logger(KinesisTransportStrategy.name);
+  /** Its context names the stream: the transports of several streams log side by side. */
+  protected override readonly logger: Logger;
   private readonly errorListeners = new Set<(error: unknown) => void>();
   private readonly eventListeners = new Set<(event: ConsumerEvent) => void>();
   private readonly options: KinesisTransportOptions;
@@ -94,6 +96,9 @@ export class KinesisTransportStrategy
       onDeadLetter: options.onDeadLetter,
       scheduler: options.scheduler,
     });
+    this.logger = new Logger(
+      `${KinesisTransportStrategy.name} ${parseStreamAddress(options.consumer.streamName).streamName}`,
+    );
     this.options = options;
     ({
       checkpointEvents: this.checkpointEvents,
