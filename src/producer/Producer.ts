@@ -5,6 +5,7 @@ import { ProducerAbortedError } from './errors/ProducerAbortedError.js';
 import { ProducerClosedError } from './errors/ProducerClosedError.js';
 import { ProducerCloseTimeoutError } from './errors/ProducerCloseTimeoutError.js';
 import { FifoQueue } from './FifoQueue.js';
+import { FlushBoundaries } from './FlushBoundaries.js';
 import { FlushFailures } from './FlushFailures.js';
 import { CloseDeadline } from './CloseDeadline.js';
 import { DeadlineAbortCounts } from './DeadlineAbortCounts.js';
@@ -42,7 +43,8 @@ export class Producer<T> {
   /** Which flush() calls each failure rejects. */
   private readonly flushFailures = new FlushFailures();
   private nextIndex = 0;
-  /** Index of the item accepted last (items are accepted in index order). */
+  /** flush() calls waiting for put() calls from before them to be accepted. */
+  private readonly boundaries = new FlushBoundaries();
   private closed = false;
   private admitting = false;
   /**
@@ -130,19 +132,17 @@ export class Producer<T> {
   async flush(): Promise<void> {
     const target = this.nextIndex;
     const claim = this.flushFailures.begin(target);
-    for (;;) {
-      // A put() waiting while the queue has room (none can, but if one did, each round would end
-      // at once with nothing pending: a loop of microtasks) is let in first.
-      if (this.waiting.length > 0) this.admit(false);
-      // Items are accepted in index order: unless a put() from before this flush() still waits for
-      // room, every item put before it is accepted (or was refused), and the engine's flush covers
-      // them all. A waiting one is accepted while the engine's flush runs: go round again then. An
-      // item accepted meanwhile from a put() after this flush() is not waited for.
-      const next = this.waiting.peek();
-      const lastRound = next === undefined || next.prepared.index >= target;
-      await new Promise<void>((resolve) => this.engine.flush(resolve));
-      if (lastRound) break;
-    }
+    // A put() waiting while the queue has room (none can) is let in first. Items are accepted in
+    // index order: unless a put() from before this flush() still waits for room, the engine's flush
+    // covers every item put before it. Else the queue is sent now, and the engine's flush is taken
+    // once the last of those is accepted, before any put after this flush() (FlushBoundaries).
+    if (this.waiting.length > 0) this.admit(false);
+    const next = this.waiting.peek();
+    const waitsForRoom = next !== undefined && next.prepared.index < target;
+    await new Promise<void>((resolve) => {
+      if (waitsForRoom) this.boundaries.add(target, () => this.engine.flush(resolve));
+      this.engine.flush(waitsForRoom ? undefined : resolve);
+    });
     const failure = this.flushFailures.end(claim);
     if (failure !== undefined) throw failure;
   }
@@ -236,6 +236,8 @@ export class Producer<T> {
       put.refused(error);
     }
     const stopped = this.stop(true);
+    // flush() calls that waited for the refused puts take the engine's flush (nothing is left).
+    this.boundaries.pass(Number.POSITIVE_INFINITY);
     // A graceful close() under way ends (rejected if its flush covered an aborted put() item).
     await Promise.allSettled([stopped, this.closing]);
     // A failure kept for a next flush() is dropped: nothing of the items outlives the abort.
@@ -311,11 +313,13 @@ export class Producer<T> {
     try {
       for (let next = this.waiting.peek(); next !== undefined; next = this.waiting.peek()) {
         if (!this.engine.hasRoomFor(next.prepared.size) || (!mapArrived && this.bound())) return;
+        this.boundaries.pass(next.prepared.index);
         this.waiting.shift();
         this.engine.accept(next.prepared, mapArrived);
         this[itemAcceptedHook]();
         next.accepted();
       }
+      this.boundaries.pass(Number.POSITIVE_INFINITY);
     } finally {
       this.admitting = false;
     }

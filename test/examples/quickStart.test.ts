@@ -12,7 +12,6 @@ import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocal
 import { startTestRedis, type TestRedis } from '../support/redis.js';
 
 const root = join(__dirname, '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
 
 function quickStartSnippet(): string {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -47,7 +46,10 @@ function startQuickStart(endpoint: string) {
   const file = join(dir, 'quickStart.ts');
   writeFileSync(file, snippet.replace("'redis://localhost:6379'", JSON.stringify(redis.url)));
 
-  const child = spawn(tsx, [file], {
+  // tsx as a loader of this Node (not its CLI): the SIGTERM reaches the quick start's own process.
+  // The CLI relays a signal to the process it starts and kills that one (exit 143) if it has not
+  // taken the signal within 30 ms, which a loaded machine can take.
+  const child = spawn(process.execPath, ['--import', 'tsx', file], {
     cwd: root,
     env: {
       ...process.env,

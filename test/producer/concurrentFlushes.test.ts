@@ -138,4 +138,50 @@ describe('Producer: concurrent flush() calls take only the failures of the items
     release();
     await done();
   });
+  it('a flush with a put() before it waiting for room does not wait for an item put after it', async () => {
+    // Two items fill the queue; a put() waits for room before the flush() and one after it. Room
+    // for both comes while the flush runs; the item put after it is held by afterFlush until the
+    // end: a flush that waited for it would not resolve.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { producer, reports, done } = await producerOn({
+      maxQueueSize: 2,
+      batchSize: 1,
+      afterFlush: ({ delivered }) => (delivered.some((report) => report.item === 'later') ? gate : undefined),
+    });
+    await producer.put('warm-up');
+    await producer.flush();
+    await producer.put('first');
+    await producer.put('second');
+    const waited = producer.put('waiting');
+    const flushed = outcome(producer.flush());
+    const later = producer.put('later');
+    await Promise.all([waited, later]);
+    let timer: NodeJS.Timeout | undefined;
+    const result = await Promise.race([
+      flushed,
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('still waiting after 20 s'), 20_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    expect(result).toBe('resolved');
+    expect(reports.find((report) => report.item === 'waiting')?.status).toBe('delivered');
+    expect(reports.find((report) => report.item === 'later')).toBeUndefined();
+    release();
+    await done();
+  });
+  it('a flush waiting for a put() before it that waits for room ends when the producer is aborted', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { producer, done } = await producerOn({ maxQueueSize: 1, afterFlush: () => gate });
+    await producer.put('first');
+    const waited = outcome(producer.put('waiting').then(() => undefined));
+    const flushed = outcome(producer.flush());
+    const closed = producer.close({ abort: true });
+    release();
+    await closed;
+    expect(await waited).toEqual({ error: expect.objectContaining({ name: 'ProducerAbortedError' }) });
+    expect(await flushed).toEqual({ error: expect.objectContaining({ name: 'ProducerAbortedError' }) });
+    await done();
+  });
 });
