@@ -42,14 +42,30 @@ export function claimRecord(handle: RecordHandle, sink: LedgerSink, record: Kine
   const also = handle.alsoClaimedBy;
   if (also?.includes(sink) === true) return true;
   // A checkpoint() after another one in the same line gets the record from it.
-  if (!first.forwards(record) && also?.some((other) => other.forwards(record)) !== true) return false;
+  const from = first.forwards(record) ? first : also?.find((other) => other.forwards(record));
+  if (from === undefined) return false;
   (handle.alsoClaimedBy ??= []).push(sink);
+  const follows = sink.follows;
+  if (follows !== undefined && sink.followsLast !== from) {
+    // Every one handing the record on now is before this one in its line (A, B for C in A → B → C).
+    for (const other of [first, ...(also ?? [])])
+      if (other !== sink && other.forwards(record)) follows.add(other);
+    sink.followsLast = from;
+  }
   return true;
 }
 
 /** Whether `by` took the record of `handle` (or an item of it) before `sink`, in one line with it. */
 export function inLineWith(handle: RecordHandle, sink: LedgerSink, by: LedgerSink): boolean {
   return by === sink || handle.claimedBy === by || handle.alsoClaimedBy?.includes(by) === true;
+}
+
+/**
+ * Whether `other` is a checkpoint() beside `sink` for the record of `handle`: neither one in line
+ * before the other (`other` did not take the record before `sink`, nor took records from it).
+ */
+export function besides(handle: RecordHandle, sink: LedgerSink, other: LedgerSink): boolean {
+  return !inLineWith(handle, sink, other) && other.follows?.has(sink) !== true;
 }
 
 /** One reading of a shard, as the operators see it. Every call is ignored once the reading is over. */
@@ -93,6 +109,10 @@ export interface LedgerSink {
   forwards(record: KinesisRecord): boolean;
   /** False once this checkpoint() completed, errored or was unsubscribed: it passes nothing more. */
   isOpen(): boolean;
+  /** The checkpoint()s before this one in its line that it got records from (filled by claimRecord). */
+  readonly follows?: WeakSet<LedgerSink>;
+  /** The first of the line `follows` was filled from last (most records in a row come one way). */
+  followsLast?: LedgerSink | undefined;
   /**
    * The ledger of a subscriber whose subscription this checkpoint() started took it as one of its
    * sinks: the checkpoint() removes itself from that ledger (removeSink) when it is torn down.
@@ -106,6 +126,12 @@ export interface PassMark {
   /** Item index; Infinity for a whole record. */
   sub: number;
   by: LedgerSink;
+  /**
+   * The checkpoint()s of the subscriber that passed records of the reading (those closed before
+   * the last one joined are left out), and how many joined so far (it only grows).
+   */
+  passers: LedgerSink[];
+  joined: number;
 }
 
 /** One direct subscriber of a tracked consumer. */

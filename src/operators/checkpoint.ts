@@ -27,10 +27,8 @@ import { untrackedOrigin } from '../consumer/recordOrigin.js';
 import type { KinesisRecord } from '../consumer/KinesisRecord.js';
 import {
   claimRecord,
-  inLineWith,
   trackedValue,
   type LedgerLink,
-  type PassMark,
   type ReadingLink,
   type RecordHandle,
   type TrackedValue,
@@ -42,6 +40,7 @@ import {
 } from './checkpointOptions.js';
 import { CheckpointTimer } from './CheckpointTimer.js';
 import { perLedger } from './perLedger.js';
+import { passesAcrossCheckpoints } from './passesAcrossCheckpoints.js';
 import { splitRecordRefusal } from './checkpointSplitRecord.js';
 
 export type { Checkpointable, CheckpointOptions } from './checkpointOptions.js';
@@ -143,6 +142,7 @@ export function checkpoint<T extends Checkpointable>(
         settled: count,
         forwards: (record) => forwarding === record,
         isOpen: () => open,
+        follows: new WeakSet(),
         attached: (ledger) => {
           ledgers.add(ledger);
           timer.met(ledger);
@@ -188,54 +188,7 @@ export function checkpoint<T extends Checkpointable>(
         last.sub = at;
         return undefined;
       };
-      /**
-       * Both modes: the furthest position passed by any checkpoint() of this subscriber, per
-       * reading (kept by its ledger). A pass behind one made by another checkpoint() that did not
-       * take this record too (not in line with it) means the shard is split across
-       * checkpoint()s: the other one's pass settled this item while it was still at work. So
-       * does this checkpoint()'s first pass in a reading another one still open passed, while
-       * earlier records of it are unfinished (groups of one shard side by side, or one ended by a
-       * groupBy() duration still at work when the next opened): it would settle the records
-       * still at work there, so it is refused before that.
-       */
-      const passedHere = perLedger<true>();
-      // The mark found last, and its ledger and reading (a mark, once made, stays that reading's).
-      let markLedger: LedgerLink | undefined;
-      let markReading: ReadingLink | undefined;
-      let mark: PassMark | undefined;
-      const behindAnother = (tracked: Tracked): OutOfOrderCheckpointError | undefined => {
-        const { record, sub, handle } = tracked;
-        const at = sub ?? Number.POSITIVE_INFINITY;
-        const marks = handle.ledger.passedLast;
-        let last: PassMark | undefined;
-        if (handle.ledger === markLedger && handle.reading === markReading) last = mark;
-        else {
-          last = marks.get(handle.reading);
-          if (last !== undefined) {
-            markLedger = handle.ledger;
-            markReading = handle.reading;
-            mark = last;
-          }
-        }
-        if (last !== undefined && isBehind(record, at, last)) {
-          return inLineWith(handle, sink, last.by) ? undefined : passedOutOfOrder(record, sub, last, true);
-        }
-        if (passedHere.get(handle) === undefined) {
-          const { ledger, reading } = handle;
-          const other = last !== undefined && last.by.isOpen() && !inLineWith(handle, sink, last.by);
-          if (other && reading.holdsBefore?.(ledger, record.sequenceNumber, tracked.subSequenceNumber))
-            return passedOutOfOrder(record, sub, last as PassMark, true);
-          passedHere.set(handle, true);
-        }
-        if (last === undefined) {
-          marks.set(handle.reading, { sequenceNumber: record.sequenceNumber, sub: at, by: sink });
-        } else {
-          last.sequenceNumber = record.sequenceNumber;
-          last.sub = at;
-          last.by = sink;
-        }
-        return undefined;
-      };
+      const behindAnother = passesAcrossCheckpoints(sink);
       const passed = ({ record, sub, handle }: Tracked): void => {
         handle.reading.passed(handle.ledger, record.sequenceNumber, sub);
         count(handle.reading);
