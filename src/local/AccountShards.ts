@@ -25,7 +25,22 @@ export class AccountShards {
   private held = 0;
   private turn: Promise<void> = Promise.resolve();
 
-  constructor(private readonly storedStreams: () => Promise<readonly StoredStream[]>) {}
+  /** Each stream split and not yet seen past UPDATING: the shards the split opens. */
+  private readonly splitting = new Map<string, Creating>();
+
+  /**
+   * `scalingTarget`: the open shards an UpdateShardCount under way is to leave a stream with
+   * (the shards still to open count from the call on, as AWS checks the whole change at once).
+   */
+  constructor(
+    private readonly storedStreams: () => Promise<readonly StoredStream[]>,
+    private readonly scalingTarget: (streamName: string) => number | undefined = () => undefined,
+  ) {}
+
+  /** A SplitShard was accepted: the shard it opens counts while the stream is UPDATING. */
+  noteSplit(streamName: string): void {
+    this.splitting.set(streamName, { shards: 1, noted: (this.notes += 1) });
+  }
 
   /** A CreateStream of `shards` shards was accepted: they count while the stream is CREATING. */
   noteCreating(streamName: string, shards: number): void {
@@ -44,18 +59,24 @@ export class AccountShards {
   async counted(): Promise<number> {
     const readFrom = this.notes;
     const streams = await this.storedStreams();
-    const stillCreating = new Set<string>();
+    const statuses = new Map<string, string>();
     let count = this.held;
     for (const stream of streams) {
       count += stream.openShards;
-      if (stream.status === 'CREATING') stillCreating.add(stream.name);
+      statuses.set(stream.name, stream.status);
+      const target = this.scalingTarget(stream.name);
+      if (target !== undefined) count += Math.max(0, target - stream.openShards);
     }
-    for (const [name, { shards, noted }] of [...this.creating]) {
-      // Noted while the store was read: the read may have come before the stream was stored.
-      if (stillCreating.has(name) || noted > readFrom) count += shards;
-      // Streams past CREATING (or gone) count by their open shards from now on.
-      else this.creating.delete(name);
-    }
+    const pending = (notes: Map<string, Creating>, status: string): void => {
+      for (const [name, { shards, noted }] of [...notes]) {
+        // Noted while the store was read: the read may have come before the change was stored.
+        if (statuses.get(name) === status || noted > readFrom) count += shards;
+        // Streams past that status (or gone) count by their open shards from now on.
+        else notes.delete(name);
+      }
+    };
+    pending(this.creating, 'CREATING');
+    pending(this.splitting, 'UPDATING');
     return count;
   }
 

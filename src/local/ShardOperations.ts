@@ -43,12 +43,17 @@ export class ShardOperations {
 
   constructor(private readonly options: ShardOperationsOptions) {
     this.scaling = new ShardCountUpdater(options.admin, options.onReshard);
-    this.accountShards = new AccountShards(options.storedStreams);
+    this.accountShards = new AccountShards(options.storedStreams, (name) => this.scaling.targetOf(name));
   }
 
   /** A CreateStream of `shards` shards was accepted: they count against the limit while it is CREATING. */
   noteCreating(streamName: string, shards: number): void {
     this.accountShards.noteCreating(streamName, shards);
+  }
+
+  /** A SplitShard was accepted: the shard it opens counts against the limit while it is UPDATING. */
+  noteSplit(streamName: string): void {
+    this.accountShards.noteSplit(streamName);
   }
 
   /** Whether UpdateShardCount is under way on the stream. */
