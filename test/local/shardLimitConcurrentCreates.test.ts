@@ -1,5 +1,6 @@
 import { CreateStreamCommand, LimitExceededException, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { startLocalKinesis, type LocalKinesis } from '../../src/local/startLocalKinesis.js';
+import { LocalShardLimitError } from '../../src/local/errors/LocalShardLimitError.js';
 
 async function outcomes(client: KinesisClient, names: readonly string[], shards: number): Promise<unknown[]> {
   return Promise.all(
@@ -37,5 +38,32 @@ describe.each([
     expect(refused).toHaveLength(1);
     expect(refused[0]).toBeInstanceOf(LimitExceededException);
     expect((refused[0] as Error).message).toMatch(/Current shard count for the account: 8\. Limit: 10\./);
+  });
+});
+
+describe('local Kinesis account shard limit, createStream() helpers at once', () => {
+  let local: LocalKinesis;
+
+  beforeAll(async () => {
+    local = await startLocalKinesis({ shardLimit: 10, streamStatusDelayMs: 0 });
+  });
+
+  afterAll(async () => {
+    await local.close();
+  });
+
+  it('lets only as many through as the limit holds', async () => {
+    const answers = await Promise.all(
+      ['a', 'b', 'c'].map((name) =>
+        local.createStream(name, 4).then(
+          () => 'created',
+          (error: unknown) => error,
+        ),
+      ),
+    );
+    expect(answers.filter((answer) => answer === 'created')).toHaveLength(2);
+    const refused = answers.filter((answer) => answer !== 'created');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toBeInstanceOf(LocalShardLimitError);
   });
 });
