@@ -16,7 +16,7 @@ import { StreamNotFoundError } from './errors/StreamNotFoundError.js';
 import { ThrottledError } from './errors/ThrottledError.js';
 import { ACCESS_NAMES, SERVICE_NAMES, THROTTLING_NAMES, VALIDATION_NAMES } from './awsErrorNames.js';
 import { withConfigurationAdvice } from './configurationAdvice.js';
-import { foreignStatus } from './foreignStatus.js';
+import { foreignMessage, foreignStatus } from './foreignStatus.js';
 
 /** Node/SDK network failure codes: the request never got a complete answer. */
 const CONNECTION_CODES = new Set([
@@ -231,7 +231,7 @@ function classifyReadable(error: unknown, context?: ErrorContext): RxjsKinesisEr
   const foreign = foreignStatus(error);
   const message =
     foreign !== undefined
-      ? foreignMessage(foreign, facts)
+      ? foreignMessage(foreign, facts.name, facts.message)
       : withConfigurationAdvice(
           code !== undefined && !facts.message.includes(code) ? `${code}: ${facts.message}` : facts.message,
           facts.name,
@@ -272,19 +272,6 @@ function classifyReadable(error: unknown, context?: ErrorContext): RxjsKinesisEr
       : new KinesisValidationError(message, options);
   }
   return new KinesisRequestError(message, { ...options, retriable: facts.sdkRetryable });
-}
-
-/**
- * What to say of an answer that did not come from Kinesis (see foreignStatus): its status, and the
- * message of a JSON body that had one; the SDK's text for a body that is not JSON (an HTML page)
- * only says so at length.
- */
-function foreignMessage(status: number, facts: ErrorFacts): string {
-  const said =
-    facts.name === 'Unknown' && facts.message !== 'UnknownError' && facts.message !== ''
-      ? ` with the message "${facts.message}"`
-      : '';
-  return `the endpoint answered HTTP ${status}${said}, not as Kinesis answers (is it a Kinesis endpoint?)`;
 }
 
 /** Whether the call that threw `error` may succeed if made again later. */

@@ -1,3 +1,8 @@
+import { redactText } from '../errors/redact.js';
+
+/** The most characters of a foreign JSON body's message quoted in the error's. */
+const QUOTED_CHARS = 200;
+
 /**
  * The HTTP status of a failed answer that did not come from Kinesis, or undefined when `error` is
  * no such answer. Kinesis names the error of almost every failed call (`__type` or
@@ -23,4 +28,20 @@ export function foreignStatus(error: unknown): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What to say of an answer that did not come from Kinesis (see foreignStatus): its status, and the
+ * message of a JSON body that had one, its secrets hidden and cut to its first 200 characters (a
+ * page's worth of text quoted whole said nothing more); the SDK's text for a body that is not JSON
+ * (an HTML page) only says so at length.
+ */
+export function foreignMessage(status: number, name: string | undefined, message: string): string {
+  let said = '';
+  if (name === 'Unknown' && message !== 'UnknownError' && message !== '') {
+    const characters = Array.from(redactText(message));
+    const cut = characters.length > QUOTED_CHARS;
+    said = ` with the message "${characters.slice(0, QUOTED_CHARS).join('')}${cut ? '…' : ''}"`;
+  }
+  return `the endpoint answered HTTP ${status}${said}, not as Kinesis answers (is it a Kinesis endpoint?)`;
 }

@@ -1,5 +1,15 @@
 import type { StoredStream } from './storedStreams.js';
 
+/** A stream created and not yet seen past CREATING: its ShardCount, and when it was noted. */
+interface Creating {
+  readonly shards: number;
+  readonly noted: number;
+}
+
+/** What a CreateStream checked against the shard limit goes on with. */
+export type ShardClaim =
+  { readonly counted: number } | { readonly release: (answer: Promise<{ readonly status: number }>) => void };
+
 /**
  * The shards of the account, as its shard limit counts them: the open shards of every stream,
  * and the shards a stream still CREATING was asked for (kinesalite adds a stream's shards only
@@ -7,14 +17,34 @@ import type { StoredStream } from './storedStreams.js';
  * from the backing store's own records in one pass, however many streams there are.
  */
 export class AccountShards {
-  /** The ShardCount of each stream created and not yet seen past CREATING. */
-  private readonly creating = new Map<string, number>();
+  /** Each stream created and not yet seen past CREATING. */
+  private readonly creating = new Map<string, Creating>();
+  /** Notes taken so far: a note taken while the store is read is kept whatever the read saw. */
+  private notes = 0;
+  /** Shards of CreateStreams checked and not yet answered. */
+  private held = 0;
+  private turn: Promise<void> = Promise.resolve();
 
-  constructor(private readonly storedStreams: () => Promise<readonly StoredStream[]>) {}
+  /** Each stream split and not yet seen past UPDATING: the shards the split opens. */
+  private readonly splitting = new Map<string, Creating>();
+
+  /**
+   * `scalingTarget`: the open shards an UpdateShardCount under way is to leave a stream with
+   * (the shards still to open count from the call on, as AWS checks the whole change at once).
+   */
+  constructor(
+    private readonly storedStreams: () => Promise<readonly StoredStream[]>,
+    private readonly scalingTarget: (streamName: string) => number | undefined = () => undefined,
+  ) {}
+
+  /** A SplitShard was accepted: the shard it opens counts while the stream is UPDATING. */
+  noteSplit(streamName: string): void {
+    this.splitting.set(streamName, { shards: 1, noted: (this.notes += 1) });
+  }
 
   /** A CreateStream of `shards` shards was accepted: they count while the stream is CREATING. */
   noteCreating(streamName: string, shards: number): void {
-    this.creating.set(streamName, shards);
+    this.creating.set(streamName, { shards, noted: (this.notes += 1) });
   }
 
   /** Open shards over every stream (a stream CREATING has none yet). */
@@ -22,19 +52,62 @@ export class AccountShards {
     return (await this.storedStreams()).reduce((sum, stream) => sum + stream.openShards, 0);
   }
 
-  /** Open shards and those of the streams still CREATING: what a new shard is checked against. */
+  /**
+   * Open shards, those of the streams still CREATING, and those of CreateStreams checked and not
+   * yet answered: what a new shard is checked against.
+   */
   async counted(): Promise<number> {
+    const readFrom = this.notes;
     const streams = await this.storedStreams();
-    const stillCreating = new Set<string>();
-    let count = 0;
+    const statuses = new Map<string, string>();
+    let count = this.held;
     for (const stream of streams) {
       count += stream.openShards;
-      if (stream.status !== 'CREATING') continue;
-      stillCreating.add(stream.name);
-      count += this.creating.get(stream.name) ?? 0;
+      statuses.set(stream.name, stream.status);
+      const target = this.scalingTarget(stream.name);
+      if (target !== undefined) count += Math.max(0, target - stream.openShards);
     }
-    // Streams past CREATING (or gone) count by their open shards from now on.
-    for (const name of [...this.creating.keys()]) if (!stillCreating.has(name)) this.creating.delete(name);
+    const pending = (notes: Map<string, Creating>, status: string): void => {
+      for (const [name, { shards, noted }] of [...notes]) {
+        // Noted while the store was read: the read may have come before the change was stored.
+        if (statuses.get(name) === status || noted > readFrom) count += shards;
+        // Streams past that status (or gone) count by their open shards from now on.
+        else notes.delete(name);
+      }
+    };
+    pending(this.creating, 'CREATING');
+    pending(this.splitting, 'UPDATING');
     return count;
+  }
+
+  /**
+   * Checks a CreateStream of `shards` shards for `streamName` against `limit`, one check at a
+   * time: one that passes holds its shards (counted by the checks after it) until `release` is
+   * given the backing store's answer; a stream created then counts by them while CREATING. One
+   * refused returns the count it was refused with.
+   */
+  async claim(streamName: string, shards: number, limit: number): Promise<ShardClaim> {
+    const previous = this.turn;
+    let next!: () => void;
+    this.turn = new Promise((resolve) => (next = resolve));
+    await previous;
+    let counted: number;
+    try {
+      counted = await this.counted();
+    } finally {
+      next();
+    }
+    if (counted + shards > limit) return { counted };
+    this.held += shards;
+    return {
+      release: (answer) => {
+        void answer
+          .then((answered) => {
+            if (answered.status === 200) this.noteCreating(streamName, shards);
+          })
+          .catch(() => undefined)
+          .finally(() => (this.held -= shards));
+      },
+    };
   }
 }

@@ -222,9 +222,13 @@ export class KinesisFrontServer {
     this.store.close();
   }
 
-  /** The refusal of a change that would open `additional` shards past the account limit. */
-  overShardLimit(additional: number): Promise<AwsErrorAnswer | undefined> {
-    return this.operations.overShardLimit(additional);
+  /**
+   * Checks a stream of `shards` shards created without the front against the account shard
+   * limit, one check at a time with the CreateStreams it takes: its refusal, or a release to be
+   * given the backing store's answer.
+   */
+  claimShards(streamName: string, shards: number): ReturnType<ShardOperations['claimShards']> {
+    return this.operations.claimShards(streamName, shards);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

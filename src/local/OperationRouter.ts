@@ -10,6 +10,7 @@ import {
   type AwsErrorAnswer,
 } from './awsErrors.js';
 import { closedShardRefusal } from './closedShardRefusal.js';
+import { claimCreation } from './creationClaims.js';
 import type { CreatingStreamLimit } from './CreatingStreamLimit.js';
 import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
 import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
@@ -233,11 +234,10 @@ export class OperationRouter {
           typeof payload.StreamName === 'string' &&
           streamNameRefusal(payload.StreamName) === undefined
         ) {
-          const refusal = await operations.overShardLimit(shards);
-          if (refusal !== undefined) return errorAnswer(refusal);
-          const claim = await this.parts.creatingStreams?.claim(payload.StreamName);
-          if (claim !== undefined && 'refusal' in claim) return errorAnswer(claim.refusal);
-          releaseCreation = claim?.release;
+          const { creatingStreams } = this.parts;
+          const claim = await claimCreation(operations, creatingStreams, payload.StreamName, shards);
+          if ('refusal' in claim) return errorAnswer(claim.refusal);
+          releaseCreation = claim.release;
         }
         break;
       }

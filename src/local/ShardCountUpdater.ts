@@ -16,6 +16,7 @@ const POLL_MS = 10;
  */
 export class ShardCountUpdater {
   private readonly jobs = new Map<string, Promise<void>>();
+  private readonly targets = new Map<string, number>();
   private closing = false;
 
   constructor(
@@ -28,14 +29,22 @@ export class ShardCountUpdater {
     return this.jobs.has(streamName);
   }
 
+  /** The open shards a stream being scaled is to have; undefined when it is not being scaled. */
+  targetOf(streamName: string): number | undefined {
+    return this.targets.get(streamName);
+  }
+
   /** Starts scaling `streamName` to `target` open shards; the caller checked it is not under way. */
   start(streamName: string, target: number): void {
     const job = this.run(streamName, target)
       .catch(() => undefined)
       .finally(() => {
-        if (this.jobs.get(streamName) === job) this.jobs.delete(streamName);
+        if (this.jobs.get(streamName) !== job) return;
+        this.jobs.delete(streamName);
+        this.targets.delete(streamName);
       });
     this.jobs.set(streamName, job);
+    this.targets.set(streamName, target);
   }
 
   /** Stops after the step under way and waits for every job to end. */

@@ -1,5 +1,5 @@
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
-import { AccountShards } from './AccountShards.js';
+import { AccountShards, type ShardClaim } from './AccountShards.js';
 import {
   answerOfSdkError,
   onDemandRefusal,
@@ -43,12 +43,17 @@ export class ShardOperations {
 
   constructor(private readonly options: ShardOperationsOptions) {
     this.scaling = new ShardCountUpdater(options.admin, options.onReshard);
-    this.accountShards = new AccountShards(options.storedStreams);
+    this.accountShards = new AccountShards(options.storedStreams, (name) => this.scaling.targetOf(name));
   }
 
   /** A CreateStream of `shards` shards was accepted: they count against the limit while it is CREATING. */
   noteCreating(streamName: string, shards: number): void {
     this.accountShards.noteCreating(streamName, shards);
+  }
+
+  /** A SplitShard was accepted: the shard it opens counts against the limit while it is UPDATING. */
+  noteSplit(streamName: string): void {
+    this.accountShards.noteSplit(streamName);
   }
 
   /** Whether UpdateShardCount is under way on the stream. */
@@ -141,6 +146,20 @@ export class ShardOperations {
     } catch (error) {
       return errorAnswer(answerOfSdkError(error));
     }
+  }
+
+  /**
+   * Checks a CreateStream against the account limit, one at a time: its refusal, or a release to
+   * be given the backing store's answer (its shards count against the limit from the check on).
+   */
+  async claimShards(
+    streamName: string,
+    shards: number,
+  ): Promise<{ readonly refusal: AwsErrorAnswer } | Exclude<ShardClaim, { counted: number }>> {
+    const { region, shardLimit } = this.options;
+    const claim = await this.accountShards.claim(streamName, shards, shardLimit);
+    if ('release' in claim) return claim;
+    return { refusal: shardLimitExceeded(region, claim.counted, shardLimit, shards) };
   }
 
   /** The refusal of a change that would open `additional` shards past the account limit. */

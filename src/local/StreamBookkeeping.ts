@@ -126,6 +126,8 @@ export class StreamBookkeeping {
       if (operation === 'CreateStream') this.deleted.delete(streamName);
       else this.deleted.add(streamName);
     }
+    // The shard a split opens counts against the account's limit while it is UPDATING.
+    if (succeeded && operation === 'SplitShard') this.parts.operations.noteSplit(streamName);
     if (!RESHARDING_OPERATIONS.has(operation)) return;
     this.forgetStream(streamName, createdOrDeleted);
     // The change lands after the status delay; a shard map loaded meanwhile is stale then.

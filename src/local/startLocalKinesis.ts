@@ -180,15 +180,22 @@ export async function startLocalKinesis(options: LocalKinesisOptions = {}): Prom
     validateStreamName(name, 'name');
     validateShardCount(shards, 'shards');
     return runHelper('createStream', name, async (abortSignal) => {
-      const refusal = await front.overShardLimit(shards);
-      if (refusal !== undefined)
-        throw new LocalShardLimitError(
-          name,
-          shards,
-          resolved.shardLimit,
-          `${refusal.type}: ${refusal.message}`,
-        );
-      await admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }), { abortSignal });
+      // Checked one at a time with the CreateStreams the endpoint takes, held until answered.
+      const claim = await front.claimShards(name, shards);
+      if ('refusal' in claim) {
+        const { type, message } = claim.refusal;
+        throw new LocalShardLimitError(name, shards, resolved.shardLimit, `${type}: ${message}`);
+      }
+      const created = admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }), {
+        abortSignal,
+      });
+      claim.release(
+        created.then(
+          () => ({ status: 200 }),
+          () => ({ status: 400 }),
+        ),
+      );
+      await created;
       front.recordStream(name, 'PROVISIONED', shards);
       front.forgetStream(name, true);
       await waitFor(

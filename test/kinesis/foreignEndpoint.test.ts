@@ -113,3 +113,14 @@ it('an answer with Kinesis request id keeps Kinesis wording, even when its body 
   expect(error.retriable).toBe(true);
   expect(error.message).not.toMatch(NOT_KINESIS);
 });
+
+it('quotes a long JSON message in part only, its secrets hidden before it is cut', async () => {
+  const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+  const message = `${'denied '.repeat(24)}aws_secret_access_key=${secret} ${'x'.repeat(20_000)}`;
+  const error = await classified({ status: 403, headers: {}, body: JSON.stringify({ message }) });
+  expect(error.message).toMatch(NOT_KINESIS);
+  expect(error.message.length).toBeLessThan(400);
+  expect(error.message).toContain('with the message "denied denied');
+  expect(error.message).toContain('…"');
+  expect(error.message).not.toContain(secret.slice(0, 8));
+});
