@@ -59,3 +59,25 @@ it('a hostile megabyte of escaped query starts is redacted in one pass', () => {
   expect(redactText(text).endsWith('%26password%3D***')).toBe(true);
   expect(performance.now() - started).toBeLessThan(10_000);
 });
+
+// A quoted query value holding a blank (`?password="my pass"`) was hidden only up to the blank:
+// the rest of it (`pass"`) was shown, a word of its own.
+it.each([
+  ['GET /x?password="my pass word" failed', 'GET /x?password=*** failed'],
+  ["see x?a=1&token='ab cd' then", 'see x?a=1&token=*** then'],
+  ['https://h/x?password=`p q` sent', 'https://h/x?password=*** sent'],
+])('hides a quoted query value holding a blank whole: %s', (text, shown) => {
+  expect(redactText(text)).toBe(shown);
+  expect(redactText(shown)).toBe(shown);
+});
+
+it('shows a quoted query value of a name that is no secret: /x?q="a b"', () => {
+  expect(redactText('/x?q="a b" and ?name="c d"')).toBe('/x?q="a b" and ?name="c d"');
+});
+
+it('a hostile megabyte of quoted query values never closed is redacted in one pass', () => {
+  const text = '?password="' + "?token='x".repeat(100_000) + '?a=`' + 'b'.repeat(100_000);
+  const started = performance.now();
+  expect(redactText(text).startsWith('?password=***')).toBe(true);
+  expect(performance.now() - started).toBeLessThan(10_000);
+});
