@@ -15,6 +15,12 @@ const ESCAPED_URL =
   /(?:%(?:25)*3A(?:%(?:25)*2F|\/)(?:%(?:25)*2F|\/)|:(?:%(?:25)*2F(?:%(?:25)*2F|\/)|\/%(?:25)*2F))/i;
 const ESCAPED_AUTHORITY = new RegExp(ESCAPED_URL.source, 'gi');
 /**
+ * An escaped query without a scheme (a relative redirect target `%2Fcb%3Ftoken%3D…`, a form body
+ * escaped whole `a%3D1%26password%3D…`): an escaped `?` or `&`, a name, an escaped `=`. Each
+ * `%(?:25)*` and each name ends at the next `%`, so a search is linear in the text.
+ */
+const ESCAPED_QUERY = /%(?:25)*(?:3F|26)[A-Za-z0-9._~-]+%(?:25)*3D/i;
+/**
  * Where an escaped URL's authority ends (`/`, `?`, `#`, escaped or not, or whitespace), or where
  * its user info does (`@`, escaped or not).
  */
@@ -35,13 +41,16 @@ const ESCAPED_VALUE_END = /[&#;'"`]|%(?:25)*(?:26|23|3B)/gi;
  * `X-Amz-Signature`, `X-Amz-Security-Token`, `password`. The text is searched word by word (a
  * URL holds no whitespace), only words holding an escaped `://`; other escapes (a path's `%20`,
  * `%252F`) stay as they are. The user info of such a URL (`https%3A%2F%2Fuser%3Apass%40host`)
- * is replaced too.
+ * is replaced too. So are the secret values of an escaped query without a scheme (see
+ * ESCAPED_QUERY).
  */
 export function redactEncodedQueries(text: string): string {
-  if (!ESCAPED_URL.test(text)) return text;
-  return text.replace(/\S+/g, (word) =>
-    ESCAPED_URL.test(word) ? redactQueries(redactUserInfo(word)) : word,
-  );
+  const urls = ESCAPED_URL.test(text);
+  if (!urls && !ESCAPED_QUERY.test(text)) return text;
+  return text.replace(/\S+/g, (word) => {
+    if (urls && ESCAPED_URL.test(word)) return redactQueries(redactUserInfo(word));
+    return ESCAPED_QUERY.test(word) ? redactQueries(word) : word;
+  });
 }
 
 /**

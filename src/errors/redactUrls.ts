@@ -88,9 +88,25 @@ function redactPlainText(text: string): string {
  */
 const RELATIVE_QUERY = /[?&][^=&;#?\s]*=/;
 
-function redactUserInfoIn(text: string): string {
-  const query = text.includes('=') && (text.includes('://') || RELATIVE_QUERY.test(text));
-  if (!query && !text.includes('@')) return text;
+/**
+ * A query parameter's value in quotes that holds a blank (`?password="my pass"`): each word is
+ * redacted on its own, so the words after the first were shown. A value ends at the next quote
+ * of its kind (or the line's end, then it is no such value), so a search is linear in the text.
+ */
+const QUOTED_QUERY_VALUE = /[?&;]([^=&;#?\s"'`]{1,256})=(["'`])([^\n]{0,4096}?)\2/g;
+
+function hideQuotedQueryValues(text: string): string {
+  return text.replace(QUOTED_QUERY_VALUE, (match, name: string, _quote: string, value: string) =>
+    /\s/.test(value) && isSecretName(decodeComponent(name))
+      ? `${match.slice(0, match.length - value.length - 2)}${URL_SECRET}`
+      : match,
+  );
+}
+
+function redactUserInfoIn(plain: string): string {
+  const query = plain.includes('=') && (plain.includes('://') || RELATIVE_QUERY.test(plain));
+  if (!query && !plain.includes('@')) return plain;
+  const text = query ? hideQuotedQueryValues(plain) : plain;
   return text.replace(WORD, (word) => {
     let shown = word;
     if (word.includes('@')) {

@@ -23,8 +23,8 @@ export interface RefusedExtension {
   readonly timestamp?: string;
 }
 
-/** The most milliseconds a Date holds either side of 1970. */
-const DATE_LIMIT_MS = 8_640_000_000_000_000n;
+/** The most nanoseconds a Date holds either side of 1970 (8.64e15 ms). */
+const DATE_LIMIT_NS = 8_640_000_000_000_000_000_000n;
 
 /**
  * The first extension in `bytes` (one MessagePack item msgpackr decoded) that is not a valid
@@ -84,8 +84,10 @@ function checkExtension(view: DataView, at: number, length: number): RefusedExte
   }
   if (length === 12) {
     const seconds = view.getBigInt64(at + 5);
-    const ms = seconds * 1000n + BigInt(Math.floor(nanoseconds / 1e6));
-    if (ms > DATE_LIMIT_MS || ms < -DATE_LIMIT_MS)
+    // Compared to the nanosecond: a timestamp past the last Date by less than a millisecond
+    // reads as Invalid Date too.
+    const instant = seconds * 1_000_000_000n + BigInt(nanoseconds);
+    if (instant > DATE_LIMIT_NS || instant < -DATE_LIMIT_NS)
       return { type: -1, length, timestamp: `${seconds} seconds, beyond what a Date holds` };
   }
   return undefined;

@@ -121,6 +121,26 @@ describe('refusedExtension', () => {
     );
   });
 
+  // The last Date is 8.64e15 ms: a timestamp past it by a fraction of a millisecond (8.64e12 s
+  // and 600,000 ns) read as Invalid Date. Refused, as is one a nanosecond past either end.
+  it.each<[string, number[]]>([
+    ['600,000 ns past the last Date', timestamp96(600_000, 8_640_000_000_000n)],
+    ['1 ns past the last Date', timestamp96(1, 8_640_000_000_000n)],
+    ['1 ns before the first Date', timestamp96(999_999_999, -8_640_000_000_001n)],
+  ])('refuses a 96-bit timestamp %s', (_name, bytes) => {
+    expect(() => serializer.deserialize(Uint8Array.from(bytes))).toThrow('beyond what a Date holds');
+  });
+
+  it('reads the first and the last instant a Date holds', () => {
+    expect(serializer.deserialize(Uint8Array.from(timestamp96(0, -8_640_000_000_000n)))).toEqual(
+      new Date(-8_640_000_000_000_000),
+    );
+    // 8.64e12 s before 1970 less a half second: inside, read as the Date 0.5 s after the first.
+    expect(serializer.deserialize(Uint8Array.from(timestamp96(500_000_000, -8_640_000_000_000n)))).toEqual(
+      new Date(-8_640_000_000_000_000 + 500),
+    );
+  });
+
   it('does not take header bytes inside strings, bins and numbers for extensions', () => {
     const item = {
       text: 'Ԁԁ ՀՁ אב ǀǁɀ', // UTF-8 lead bytes 0xd4-0xd8 and 0xc7-0xc9
