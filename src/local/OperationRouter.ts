@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { DescribeStreamSummaryCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { patternStandIn } from './alternationPatterns.js';
 import {
   answerOfSdkError,
@@ -7,9 +7,9 @@ import {
   invalidArgument,
   onDemandRefusal,
   resourceInUse,
-  type AwsErrorAnswer,
 } from './awsErrors.js';
 import { closedShardRefusal } from './closedShardRefusal.js';
+import { deleteStreamAnswer } from './deleteStreamAnswer.js';
 import { claimCreation } from './creationClaims.js';
 import type { CreatingStreamLimit } from './CreatingStreamLimit.js';
 import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
@@ -249,8 +249,9 @@ export class OperationRouter {
         ) {
           return errorAnswer(consumersRegistered(streamName));
         }
-        const notActive = streamName === undefined ? undefined : await this.notDeletable(streamName);
-        if (notActive !== undefined) return errorAnswer(notActive);
+        const answered =
+          streamName === undefined ? undefined : await deleteStreamAnswer(this.parts, streamName);
+        if (answered !== undefined) return answered;
         break;
       }
       case 'SplitShard':
@@ -286,25 +287,6 @@ export class OperationRouter {
       return describedStream(operation, payload, answer, bookkeeping.factsOf(streamName));
     }
     return answer;
-  }
-
-  /**
-   * The refusal of a DeleteStream while the stream is CREATING or UPDATING (AWS deletes ACTIVE
-   * streams): kinesalite would take it, and its creation timer then brought the stream back
-   * ACTIVE, taking writes, until the deletion ended; a stream deleted while the front scaled it
-   * or changed its mode or encryption showed UPDATING, not DELETING, until it was gone.
-   */
-  private async notDeletable(streamName: string): Promise<AwsErrorAnswer | undefined> {
-    const { admin, bookkeeping } = this.parts;
-    let status: string | undefined;
-    try {
-      const summary = await admin.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-      status = bookkeeping.statusOf(streamName, summary.StreamDescriptionSummary?.StreamStatus);
-    } catch {
-      // Not found (or not readable): the backing store answers the DeleteStream itself.
-      return undefined;
-    }
-    return status === 'CREATING' || status === 'UPDATING' ? resourceInUse(streamName, status) : undefined;
   }
 
   /** ListStreams with AWS paging (NextToken, 100 a page) and StreamSummaries. */
