@@ -76,7 +76,12 @@ it.each([
     await checkpointer.heartbeat(STREAM, 'worker-a');
     await reconnecting(client);
     const beat = errorOf(checkpointer.heartbeat(STREAM, 'worker-a'));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Closed once the call waits for the reconnection (it listens for the client's 'end' then): a
+    // fixed pause could end first on a loaded machine, and the call then found the client ended.
+    const deadline = Date.now() + 10_000;
+    while (client.listenerCount('end') === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     close(client);
     const since = performance.now();
     const error = await beat;
