@@ -11,6 +11,7 @@ import {
 import { closedShardRefusal } from './closedShardRefusal.js';
 import { deleteStreamAnswer } from './deleteStreamAnswer.js';
 import { claimCreation } from './creationClaims.js';
+import { createStreamRefusal } from './createStreamRefusal.js';
 import type { CreatingStreamLimit } from './CreatingStreamLimit.js';
 import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
 import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
@@ -222,7 +223,9 @@ export class OperationRouter {
           streamNameRefusal(payload.StreamName) === undefined
         ) {
           const refusal = modes.onDemandLimitRefusal();
-          if (refusal !== undefined) return errorAnswer(refusal);
+          if (refusal !== undefined) {
+            return errorAnswer(await createStreamRefusal(this.parts.admin, payload.StreamName, refusal));
+          }
         }
         const shards = payload.ShardCount;
         // The shard limit only within the model (the store refuses the rest, in the AWS words).
@@ -236,7 +239,11 @@ export class OperationRouter {
         ) {
           const { creatingStreams } = this.parts;
           const claim = await claimCreation(operations, creatingStreams, payload.StreamName, shards);
-          if ('refusal' in claim) return errorAnswer(claim.refusal);
+          if ('refusal' in claim) {
+            return errorAnswer(
+              await createStreamRefusal(this.parts.admin, payload.StreamName, claim.refusal),
+            );
+          }
           releaseCreation = claim.release;
         }
         break;
