@@ -16,7 +16,6 @@ import type { CreatingStreamLimit } from './CreatingStreamLimit.js';
 import type { EnhancedFanOut } from './efo/EnhancedFanOut.js';
 import type { EnhancedMonitoring } from './EnhancedMonitoring.js';
 import { listStreamsPage, parseListStreams } from './listStreamsPage.js';
-import { mergeInHashKeyOrder } from './mergeOrder.js';
 import type { MutableLocalKinesisStats } from './LocalKinesisStats.js';
 import { streamNameRefusal } from './modelValidation.js';
 import type { StreamEncryption } from './StreamEncryption.js';
@@ -143,7 +142,7 @@ export class OperationRouter {
       payload = create.payload;
       createdMode = create.mode;
     }
-    let body =
+    const body =
       payload === given && createdMode === undefined ? rawBody : Buffer.from(JSON.stringify(payload));
     const standIn = patternStandIn(operation, payload);
     if (standIn !== undefined) return standIn.restore(await upstream.forward(req, standIn.body));
@@ -271,7 +270,6 @@ export class OperationRouter {
         }
         const closed = await closedShardRefusal(this.parts.admin, operation, payload);
         if (closed !== undefined) return errorAnswer(closed);
-        body = (await mergeInHashKeyOrder(this.parts.admin, operation, payload)) ?? body;
         if (operation === 'SplitShard') {
           const refusal = await operations.overShardLimit(1);
           if (refusal !== undefined) return errorAnswer(refusal);
