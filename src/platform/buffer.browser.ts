@@ -7,7 +7,8 @@
 export type BufferEncoding = 'utf8' | 'utf-8' | 'latin1' | 'hex';
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8');
+// ignoreBOM: a leading U+FEFF is text, kept as Node's Buffer keeps it (a TextDecoder drops it).
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 const HEX = '0123456789abcdef';
 
 function checkEncoding(encoding: string): 'utf8' | 'latin1' | 'hex' {

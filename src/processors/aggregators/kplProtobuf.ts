@@ -1,5 +1,7 @@
 import { KplDecodeError } from '../errors/KplDecodeError.js';
 import { finishTable, growTable, tableScratch } from './itemTable.js';
+import { skipField } from './kplUnknownField.js';
+import { readVarint, slowVarint, type VarintCursor } from './kplVarint.js';
 
 /**
  * The KPL `AggregatedRecord` protobuf message, hand-rolled:
@@ -78,16 +80,6 @@ export interface DecodedAggregatedRecord {
 export const FIELDS_PER_RECORD = 4;
 /** The largest key index the table holds as it is. */
 const MAX_INDEX = 0x7fffffff;
-
-const WIRE_VARINT = 0;
-const WIRE_FIXED64 = 1;
-const WIRE_LENGTH_DELIMITED = 2;
-const WIRE_FIXED32 = 5;
-
-/** Where the varint readVarint() or slowVarint() read last ended (one per decode call). */
-interface VarintCursor {
-  end: number;
-}
 
 /** What walkBody() found beside the table's length, and its varint cursor (one per decode call). */
 interface BodyWalk extends VarintCursor {
@@ -286,65 +278,4 @@ function walkBody(body: Uint8Array, walk: BodyWalk): number {
     }
   }
   return used;
-}
-
-/** Reads the varint at `offset`; the offset after it is left in `cursor.end`. */
-function readVarint(body: Uint8Array, offset: number, cursor: VarintCursor): number {
-  const byte = body[offset];
-  if (byte !== undefined && byte < 0x80) {
-    cursor.end = offset + 1;
-    return byte;
-  }
-  return slowVarint(body, offset, cursor);
-}
-
-/** readVarint() for any length, checked: the offset after it is left in `cursor.end`. */
-function slowVarint(body: Uint8Array, start: number, cursor: VarintCursor): number {
-  let offset = start;
-  let value = 0;
-  let multiplier = 1;
-  for (let i = 0; i < 10; i += 1) {
-    const byte = body[offset];
-    if (byte === undefined) throw new KplDecodeError('truncated varint', start);
-    offset += 1;
-    value += (byte & 0x7f) * multiplier;
-    if (byte < 0x80) {
-      if (value > Number.MAX_SAFE_INTEGER) throw new KplDecodeError('varint too large', start);
-      cursor.end = offset;
-      return value;
-    }
-    multiplier *= 0x80;
-  }
-  throw new KplDecodeError('varint longer than 10 bytes', start);
-}
-
-/** Skips the value of a field this decoder does not read; returns the offset after it. */
-function skipField(
-  body: Uint8Array,
-  tag: number,
-  offset: number,
-  limit: number,
-  cursor: VarintCursor,
-): number {
-  const at = offset;
-  const wireType = tag & 7;
-  if (tag < 8) throw new KplDecodeError('invalid field number 0', at);
-  if (wireType === WIRE_VARINT) {
-    readVarint(body, offset, cursor);
-    return cursor.end;
-  }
-  if (wireType === WIRE_LENGTH_DELIMITED) {
-    const length = readVarint(body, offset, cursor);
-    const valueEnd = cursor.end + length;
-    if (valueEnd > limit) {
-      throw new KplDecodeError(`length-delimited field of ${length} bytes is truncated`, at);
-    }
-    return valueEnd;
-  }
-  if (wireType === WIRE_FIXED64 || wireType === WIRE_FIXED32) {
-    const valueEnd = offset + (wireType === WIRE_FIXED64 ? 8 : 4);
-    if (valueEnd > limit) throw new KplDecodeError('truncated fixed field', at);
-    return valueEnd;
-  }
-  throw new KplDecodeError(`unsupported wire type ${wireType}`, at);
 }

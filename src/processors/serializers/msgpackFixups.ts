@@ -1,5 +1,5 @@
 import { Buffer } from '../../platform/buffer.js';
-import { writeNumberAt } from './msgpackScalars.js';
+import { write32, writeNumberAt } from './msgpackScalars.js';
 
 /**
  * One pass over MessagePack bytes as msgpackr writes them, fixing in place what differs from
@@ -11,6 +11,8 @@ import { writeNumberAt } from './msgpackScalars.js';
  * - msgpackr writes a bigint that fits int64 as int64 (`d3`): one that is not negative is made
  *   uint64 (`cf`), as Python writes it, and the offset of one within 32 bits (which Python writes
  *   in 1 to 5 bytes) is pushed to `smallInts`, for shortenSmallInts().
+ * - msgpackr writes a Date of 2^32 to 2^34 seconds (years 2106 to 2514) as a 96-bit timestamp,
+ *   where Python writes 64 bits: its offset is pushed to `smallInts` too.
  * - msgpackr writes `undefined` (and a function, which it treats as undefined, and an array
  *   hole) as the fixext `d4 00 00`, a value Python has no counterpart for, and an invalid Date
  *   as the timestamp `d4 ff ff`, which Python refuses to read. The offset of either is returned
@@ -70,6 +72,9 @@ export function fixMsgpackForPython(bytes: Uint8Array, smallInts?: number[]): nu
           offset += 5 + uint32(bytes, offset + 1);
           break;
         case 0xc7:
+          // A 96-bit timestamp of 2^32 to 2^34 seconds: Python writes it in 64 bits.
+          if (bytes[offset + 1] === 12 && bytes[offset + 2] === 0xff && isShortTimestamp(bytes, offset))
+            smallInts?.push(offset);
           offset += 3 + (bytes[offset + 1] as number);
           break;
         case 0xc8:
@@ -155,7 +160,8 @@ export function fixMsgpackForPython(bytes: Uint8Array, smallInts?: number[]): nu
 
 /**
  * `bytes` with the 9-byte integers at `offsets` (uint64 or int64 holding a value within 32 bits,
- * in order) written in their smallest encoding, as Python writes them: a copy, shorter.
+ * in order) written in their smallest encoding, and the 96-bit timestamps there in 64 bits, as
+ * Python writes them: a copy, shorter.
  */
 export function shortenSmallInts(bytes: Buffer, offsets: readonly number[]): Buffer {
   const out = Buffer.allocUnsafe(bytes.length);
@@ -163,12 +169,33 @@ export function shortenSmallInts(bytes: Buffer, offsets: readonly number[]): Buf
   let to = 0;
   for (const offset of offsets) {
     to += bytes.copy(out, to, from, offset);
+    if (bytes[offset] === 0xc7) {
+      to = writeShortTimestamp(out, to, bytes, offset);
+      from = offset + 15;
+      continue;
+    }
     const low = uint32(bytes, offset + 5);
     to = writeNumberAt(out, to, bytes[offset] === 0xcf ? low : low - 0x100000000);
     from = offset + 9;
   }
   to += bytes.copy(out, to, from);
   return out.subarray(0, to);
+}
+
+/** Whether the 96-bit timestamp at `at` holds 2^32 to 2^34 - 1 seconds (Python: 64 bits). */
+function isShortTimestamp(bytes: Uint8Array, at: number): boolean {
+  const high = uint32(bytes, at + 7);
+  return high >= 1 && high <= 3;
+}
+
+/** Writes the 96-bit timestamp at `at` of `bytes` in 64 bits into `out` at `to`; returns the end. */
+function writeShortTimestamp(out: Uint8Array, to: number, bytes: Uint8Array, at: number): number {
+  out[to] = 0xd7;
+  out[to + 1] = 0xff;
+  // Nanoseconds in the top 30 bits, the seconds' upper 2 bits below them; then their low 32 bits.
+  write32(out, to + 2, uint32(bytes, at + 3) * 4 + uint32(bytes, at + 7));
+  write32(out, to + 6, uint32(bytes, at + 11));
+  return to + 10;
 }
 
 /** A str of 64 bytes or more was written. */

@@ -6,6 +6,7 @@
  */
 
 const TWO_32 = 0x100000000;
+const TWO_34 = 0x400000000;
 const isSafeInteger = Number.isSafeInteger;
 
 // Float64 written big-endian through one 8-byte scratch (reversed on little-endian platforms).
@@ -100,7 +101,11 @@ export function writeBigIntAt(bytes: Uint8Array, at: number, value: bigint): num
   return at + 9;
 }
 
-/** msgpackr's timestamp extension (-1): 32, 64 or 96 bits as the Date needs; invalid Dates give up. */
+/**
+ * The timestamp extension (-1) as Python's msgpack writes it: 32 bits for whole seconds below
+ * 2^32, 64 bits for other times from 1970 to 2^34 seconds (year 2514), else 96 bits; invalid
+ * Dates give up. (msgpackr writes 96 bits from 2^32 seconds on.)
+ */
 export function writeDateAt(bytes: Uint8Array, at: number, date: Date): number {
   const seconds = date.getTime() / 1000;
   if (seconds !== seconds) return -1;
@@ -110,12 +115,14 @@ export function writeDateAt(bytes: Uint8Array, at: number, date: Date): number {
     bytes[at + 1] = 0xff;
     write32(bytes, at + 2, seconds);
     return at + 6;
-  } else if (seconds > 0 && seconds < TWO_32) {
-    // Nanoseconds in the top 30 bits, the seconds' upper 2 bits (0 here) below them; then the seconds.
+  } else if (seconds > 0 && seconds < TWO_34) {
+    // Nanoseconds in the top 30 bits, the seconds' upper 2 bits below them; then their low 32 bits.
+    const whole = Math.floor(seconds);
+    const high = Math.floor(whole / TWO_32);
     bytes[at] = 0xd7;
     bytes[at + 1] = 0xff;
-    write32(bytes, at + 2, milliseconds * 4000000);
-    write32(bytes, at + 6, seconds);
+    write32(bytes, at + 2, milliseconds * 4000000 + high);
+    write32(bytes, at + 6, whole - high * TWO_32);
     return at + 10;
   } else {
     bytes[at] = 0xc7;
