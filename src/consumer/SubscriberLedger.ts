@@ -41,6 +41,21 @@ export class SubscriberLedger implements LedgerLink {
     return this.sinks.size > 0;
   }
 
+  /** The checkpoint()s of this subscriber's pipeline still open. */
+  openSinks(): LedgerSink[] {
+    return [...this.sinks].filter((sink) => sink.isOpen());
+  }
+
+  /**
+   * Takes an open checkpoint() of an earlier run's pipeline as one of this subscriber's before it
+   * passed anything (see RecordFanOut.newRun): it removes itself when it is torn down.
+   */
+  presume(sink: LedgerSink): void {
+    if (this.closed || this.sinks.has(sink) || !sink.isOpen()) return;
+    this.sinks.add(sink);
+    sink.attached?.(this);
+  }
+
   addSink(sink: LedgerSink): void {
     if (this.closed || this.sinks.has(sink)) return;
     this.sinks.add(sink);
