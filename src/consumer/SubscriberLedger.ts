@@ -57,7 +57,11 @@ export class SubscriberLedger implements LedgerLink {
   }
 
   addSink(sink: LedgerSink): void {
-    if (this.closed || this.sinks.has(sink)) return;
+    if (this.sinks.has(sink)) return;
+    if (this.closed) {
+      sink.detached?.(this);
+      return;
+    }
     this.sinks.add(sink);
     for (const reading of this.unclaimed) sink.settled(reading);
     this.unclaimed.clear();
@@ -100,7 +104,9 @@ export class SubscriberLedger implements LedgerLink {
     this.flush?.unsubscribe();
     this.flush = undefined;
     this.unclaimed.clear();
+    const sinks = [...this.sinks];
     this.sinks.clear();
+    for (const sink of sinks) sink.detached?.(this);
   }
 
   /**
