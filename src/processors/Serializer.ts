@@ -5,6 +5,10 @@
 export interface Serializer<T> {
   /** Short name used in errors, metrics and the CLI, e.g. "json". */
   readonly name: string;
+  /**
+   * The item's bytes, of its own: the producer keeps them without a copy until their record is
+   * sent, so they must not be a view of a buffer the serializer writes again for the next item.
+   */
   serialize(item: T): Uint8Array;
   deserialize(bytes: Uint8Array): T;
   /**

@@ -138,6 +138,7 @@ export class DeliverySettlement<T> {
     const { afterFlush } = this.options;
     if (afterFlush === undefined) return settle();
     let pending: void | PromiseLike<void>;
+    let then: unknown;
     try {
       pending = afterFlush({
         records: result.delivered.length,
@@ -146,23 +147,39 @@ export class DeliverySettlement<T> {
         failedRecords: result.retry.length + result.givenUp.length,
         delivered: reports,
       });
+      then = pending?.then;
     } catch (error) {
       this.failedAfterFlush(error, settle);
       return;
     }
-    if (pending === undefined || typeof pending.then !== 'function') return settle();
+    if (typeof then !== 'function') return settle();
     // Settled once: when afterFlush is done, or at once if the producer is aborted first.
     const settleOnce = () => {
       if (this.waitingForAfterFlush.delete(settleOnce)) settle();
     };
+    const failed = (error: unknown) => {
+      if (this.waitingForAfterFlush.has(settleOnce)) this.failedAfterFlush(error, settleOnce);
+    };
     this.waitingForAfterFlush.add(settleOnce);
-    pending.then(
-      () => this.guard(settleOnce),
-      (error: unknown) =>
-        this.guard(() => {
-          if (this.waitingForAfterFlush.has(settleOnce)) this.failedAfterFlush(error, settleOnce);
-        }),
-    );
+    // A thenable of the caller's own whose then() throws before calling back fails as a rejection
+    // would (as `await` treats it): thrown from here, its items would wait for a settlement that
+    // never comes.
+    let answered = false;
+    try {
+      (then as PromiseLike<void>['then']).call(
+        pending,
+        () => {
+          answered = true;
+          this.guard(settleOnce);
+        },
+        (error: unknown) => {
+          answered = true;
+          this.guard(() => failed(error));
+        },
+      );
+    } catch (error) {
+      if (!answered) failed(error);
+    }
   }
 
   /**

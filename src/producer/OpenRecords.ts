@@ -1,12 +1,19 @@
 import type { AggregatedRecord } from '../processors/Aggregator.js';
 import { RecordTooLargeError } from '../processors/errors/RecordTooLargeError.js';
 import { SerializationError } from '../processors/errors/SerializationError.js';
+import { accumulatorRecordFault } from './accumulatorRecordFault.js';
 import type { ClosedRecords } from './ClosedRecords.js';
 import type { QueuedItem } from './OutgoingRecord.js';
 import { OneItem, PackedItems, type RecordItems } from './RecordItems.js';
 import type { ShardLane } from './ShardLane.js';
 import type { ShardLanes } from './ShardLanes.js';
 import type { RecordSizes } from './recordSizes.js';
+
+/** Throws a TypeError saying what is wrong with a record an accumulator closed (see accumulatorRecordFault). */
+function checkRecord(record: AggregatedRecord | undefined, held: number, all: boolean): void {
+  const fault = accumulatorRecordFault(record, held, all);
+  if (fault !== undefined) throw new TypeError(fault);
+}
 
 /** The items of an open record whose accumulator threw while closing it, and what it threw. */
 export interface BrokenRecord<T> {
@@ -99,6 +106,7 @@ export class OpenRecords<T> {
       adding = true;
       closed = accumulator.add(item);
       adding = false;
+      if (closed !== undefined) checkRecord(closed, lane.openItems.length + 1, false);
       sizeAfter = accumulator.size;
       openAfter = accumulator.itemCount > 0;
     } catch (error) {
@@ -189,7 +197,9 @@ export class OpenRecords<T> {
   /** Closes the lane's open record; undefined when it holds none, or its accumulator threw. */
   private flushOpen(lane: ShardLane<T>): AggregatedRecord | undefined {
     try {
-      return lane.accumulator.flush();
+      const closed = lane.accumulator.flush();
+      checkRecord(closed, lane.openItems.length, true);
+      return closed;
     } catch (error) {
       this.breakOpen(lane, error);
       return undefined;

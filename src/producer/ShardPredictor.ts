@@ -49,6 +49,23 @@ function parentsOf(shards: readonly Shard[]): Map<string, string[]> {
   return parents;
 }
 
+/**
+ * The shards that are open as far as the listing can tell: a shard named as the parent of a listed
+ * shard is closed whatever its own entry says (a split or merge closes the parents as it opens the
+ * children). A listing read over several pages while the stream is resharded can show a parent,
+ * on a page read before, as open beside its children: its hash keys would be placed twice.
+ */
+function withoutParents(
+  shards: readonly Shard[],
+  parents: ReadonlyMap<string, readonly string[]>,
+): readonly Shard[] {
+  const closed = new Set<string>();
+  for (const ids of parents.values()) for (const id of ids) closed.add(id);
+  return closed.size === 0
+    ? shards
+    : shards.filter((shard) => shard.ShardId === undefined || !closed.has(shard.ShardId));
+}
+
 /** A ListShards answer the producer cannot read, as the server fault it is (retriable). */
 function malformedAnswer(message: string): Error {
   return Object.assign(new Error(message), { name: 'InternalFailure' });
@@ -250,9 +267,10 @@ export class ShardPredictor {
           this.fetchPage(NextToken, shards);
           return;
         }
+        const parents = parentsOf(shards);
         let map: ShardMap;
         try {
-          map = ShardMap.fromShards(shards);
+          map = ShardMap.fromShards(withoutParents(shards, parents));
         } catch (error) {
           this.finish(
             malformedAnswer(`ListShards answered shards that cannot be read: ${describeThrown(error)}`),
@@ -265,7 +283,7 @@ export class ShardPredictor {
         this.listed = new Set(
           shards.flatMap((shard) => (shard.ShardId === undefined ? [] : [shard.ShardId])),
         );
-        this.parents = parentsOf(shards);
+        this.parents = parents;
         this.lastKey = undefined;
         this.pool = undefined;
         this.loadedAt = this.now();

@@ -14,7 +14,12 @@ export interface ShardLineage {
  * children (Kinesis routes a record by its hash key to the open shard holding it), so a child's
  * lane sends nothing while a lane of one of its ancestors still holds records (open, closed, to
  * send again or in a call): a key's records reach the child in the order they were given, as a
- * reader reads a parent to its end before its children. Undefined when no lane of a closed shard
+ * reader reads a parent to its end before its children.
+ *
+ * The `unassigned` lane holds records whose hash key no open shard of the map covered: their
+ * shard is not known, so it is taken as a child of every closed shard and a parent of every open
+ * one. It waits while any lane of a closed shard holds records, and the lanes of open shards wait
+ * while it holds any. Undefined when neither a lane of a closed shard nor the `unassigned` lane
  * holds anything (one pass over the lanes).
  */
 export function lanesWaitingForAncestors<T>(
@@ -22,16 +27,24 @@ export function lanesWaitingForAncestors<T>(
   lineage: ShardLineage,
 ): ReadonlySet<string> | undefined {
   let draining: Set<string> | undefined;
+  let unassignedHolds = false;
   for (const lane of lanes) {
     const { shardId } = lane;
-    if (shardId === UNASSIGNED_SHARD || lane.idle || lineage.isOpen(shardId)) continue;
-    (draining ??= new Set()).add(shardId);
+    if (lane.idle) continue;
+    if (shardId === UNASSIGNED_SHARD) unassignedHolds = true;
+    else if (!lineage.isOpen(shardId)) (draining ??= new Set()).add(shardId);
   }
-  if (draining === undefined) return undefined;
+  if (draining === undefined && !unassignedHolds) return undefined;
+  const closed: ReadonlySet<string> = draining ?? new Set();
   const waiting = new Set<string>();
   for (const lane of lanes) {
     if (lane.released === 0 && lane.retries.length === 0) continue;
-    if (hasAncestorIn(lane.shardId, draining, lineage)) waiting.add(lane.shardId);
+    const { shardId } = lane;
+    const waits =
+      shardId === UNASSIGNED_SHARD
+        ? closed.size > 0
+        : (unassignedHolds && !closed.has(shardId)) || hasAncestorIn(shardId, closed, lineage);
+    if (waits) waiting.add(shardId);
   }
   return waiting;
 }

@@ -1,6 +1,8 @@
 // RecordBatcher with preserveOrder after a resharding: a lane whose shard has an ancestor whose
 // lane still holds records (in a call, or to send again after a back-off) sends nothing until that
-// lane is empty; lanes of unrelated shards go on, and without preserveOrder nothing waits.
+// lane is empty; lanes of unrelated shards go on, and without preserveOrder nothing waits. The
+// `unassigned` lane (no open shard of the map covered the key) goes after the closed shards' lanes
+// and before the open ones'.
 import { createProcessor } from '../../src/processors/Processor.js';
 import { noneAggregator } from '../../src/processors/aggregators/noneAggregator.js';
 import { bytesSerializer } from '../../src/processors/serializers/bytesSerializer.js';
@@ -8,6 +10,7 @@ import type { ShardLineage } from '../../src/producer/ancestorLanes.js';
 import type { BatchLimits } from '../../src/producer/BatchLimits.js';
 import type { FlushGroup, QueuedItem } from '../../src/producer/OutgoingRecord.js';
 import { RecordBatcher } from '../../src/producer/RecordBatcher.js';
+import { UNASSIGNED_SHARD } from '../../src/producer/ShardPredictor.js';
 
 const shard = (n: number) => `shardId-${String(n).padStart(12, '0')}`;
 // 0 split into 2 and 3; 3 merged with 1 into 4 (so 0 and 1 are 4's ancestors); 5 unrelated.
@@ -111,4 +114,41 @@ test('without preserveOrder nothing waits for an ancestor', () => {
   batcher.add(item(4), S4);
   batcher.releaseAll();
   expect(lanesOf(batcher)).toEqual([S2, S4]);
+});
+
+test('with preserveOrder, the unassigned lane goes after the closed lanes and before the open ones', () => {
+  const batcher = batcherOf(true);
+  // A record of the closed S0 in a call.
+  batcher.add(item(0), S0);
+  batcher.releaseAll();
+  const sent = batcher.nextBatch(0).records;
+  expect(sent.map((record) => record.laneId)).toEqual([S0]);
+  batcher.lane(S0).inFlight += 1;
+  // A record whose hash key no open shard covered, then records of S0's child and of an open,
+  // unrelated shard: either may hold a later item of the unassigned record's key.
+  batcher.add(item(1), UNASSIGNED_SHARD);
+  batcher.add(item(2), S2);
+  batcher.add(item(5), S5);
+  batcher.releaseAll();
+  expect(lanesOf(batcher)).toEqual([]);
+  // S0's call answered: the unassigned record goes alone.
+  batcher.lane(S0).inFlight -= 1;
+  expect(lanesOf(batcher)).toEqual([UNASSIGNED_SHARD]);
+  batcher.lane(UNASSIGNED_SHARD).inFlight += 1;
+  expect(lanesOf(batcher)).toEqual([]);
+  // Its call answered: the open shards' records go.
+  batcher.lane(UNASSIGNED_SHARD).inFlight -= 1;
+  expect(lanesOf(batcher)).toEqual([S2, S5]);
+});
+
+test('with preserveOrder and no closed lane, the open lanes wait for the unassigned lane only while it holds records', () => {
+  const batcher = batcherOf(true);
+  batcher.add(item(1), UNASSIGNED_SHARD);
+  batcher.add(item(5), S5);
+  batcher.releaseAll();
+  expect(lanesOf(batcher)).toEqual([UNASSIGNED_SHARD]);
+  // Its record is out of the lane (answered): both of S5's records go.
+  batcher.add(item(6), S5);
+  batcher.releaseAll();
+  expect(lanesOf(batcher)).toEqual([S5, S5]);
 });

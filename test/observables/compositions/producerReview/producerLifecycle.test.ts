@@ -67,6 +67,42 @@ describe('Producer lifecycle', () => {
     client.destroy();
   });
 
+  it('close() rejects with AfterFlushError when afterFlush returns a thenable whose then() throws', async () => {
+    const client = kinesis.createClient();
+    const producer = new Producer<number>({
+      streamName,
+      client,
+      partitionKey: 'k',
+      bufferTime: 10,
+      // A thenable of the caller's own, not a Promise: `await` would treat the throw as a rejection.
+      afterFlush: () =>
+        ({
+          then: () => {
+            throw new Error('sink down');
+          },
+        }) as PromiseLike<void>,
+    });
+    const reports: DeliveryReport<number>[] = [];
+    producer.reports$.subscribe((report) => reports.push(report));
+    for (const id of range(0, 3)) await producer.put(id);
+    // Generous on a loaded machine; without an answer the items would never settle at all.
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      producer.close().then(
+        () => 'resolved',
+        (error: unknown) => error,
+      ),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve('close() still waiting after 30 s'), 30_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (typeof closed === 'string') await producer.close({ abort: true }).catch(() => undefined);
+    client.destroy();
+    expect(closed).toBeInstanceOf(AfterFlushError);
+    expect(reports.map((report) => report.status)).toEqual(['delivered', 'delivered', 'delivered']);
+  });
+
   it('close() while put() calls wait for room: every one is accepted and reported, later ones refused', async () => {
     const client = kinesis.createClient();
     const producer = new Producer<number>({
