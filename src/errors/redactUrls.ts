@@ -1,6 +1,6 @@
 /** URL user info (`user:password@`) redacted from texts and connection strings. */
 
-import { redactQuotedCredentials } from './credentialShapes.js';
+import { redactAccessKeyIds, redactQuotedCredentials } from './credentialShapes.js';
 import { redactArnsIn } from './redactArn.js';
 import { unescapedView } from './escapedTextView.js';
 import { redactEncodedQueries } from './redactEncodedQueries.js';
@@ -54,7 +54,8 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * an ARN that does (see redactArnCredentials: a stream ARN given with a token glued on), and the
  * session token AWS echoes in its answer to a signature it cannot match (redactSecurityTokenHeaders),
  * and the secret query values of a URL escaped inside another one (redactEncodedQueries), and
- * the value written after a secret-looking name in free text (redactNamedValues). A text
+ * the value written after a secret-looking name in free text (redactNamedValues), and an access
+ * key id written as a word anywhere (redactAccessKeyIds). A text
  * whose JSON or HTML escapes (`\/`, `\u002F`, `&#x2F;`) hide such a secret's characters is
  * redacted, and shown, with them undone (see unescapedView).
  *
@@ -79,7 +80,8 @@ function redactPlainText(text: string): string {
   const urls = redactEncodedQueries(
     redactUserInfoIn(redactQuotedCredentials(redactArnsIn(tokens, REDACTED), REDACTED)),
   );
-  return redactNamedValues(urls, REDACTED);
+  // An access key id left in prose, where no name says what it is.
+  return redactAccessKeyIds(redactNamedValues(urls, REDACTED), REDACTED);
 }
 
 /**
