@@ -151,10 +151,15 @@ export class KinesisClientProxy extends ClientProxy {
     return () => undefined;
   }
 
-  /** send() fails at once, without starting a Producer it would never use. */
+  /**
+   * send() fails at once, without starting a Producer it would never use: with Nest's own
+   * InvalidMessageException for a null or undefined pattern or data (a KinesisEmitRecord's too),
+   * as emit() does, else with NestUsageError.
+   */
   override send<TResult = never, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
-    if (pattern === null || pattern === undefined || data === null || data === undefined)
-      return super.send<TResult, TInput>(pattern, data);
+    const body: unknown = data instanceof KinesisEmitRecord ? data.data : data;
+    if (pattern === null || pattern === undefined || body === null || body === undefined)
+      return super.send<TResult, unknown>(pattern, body);
     return throwError(
       () =>
         new NestUsageError(
