@@ -22,7 +22,7 @@ import type { KinesisClientOptions } from './KinesisClientOptions.js';
 import { NestUsageError } from './errors/NestUsageError.js';
 import { KinesisEmitRecord } from './KinesisEmitRecord.js';
 import { validateClientOptions } from './validateClientOptions.js';
-import { parseStreamAddress } from '../kinesis/streamAddress.js';
+import { logContext } from './logContext.js';
 import type { KinesisMessage } from './KinesisMessage.js';
 
 export type KinesisClientStatus = 'connected' | 'disconnected';
@@ -75,9 +75,7 @@ export class KinesisClientProxy extends ClientProxy {
           this.keys.taken(message)?.explicitHashKey ?? fallback?.(message, index),
       },
     ));
-    this.closeLogger = new Logger(
-      `${KinesisClientProxy.name} ${parseStreamAddress(this.producerOptions.streamName).streamName}`,
-    );
+    this.closeLogger = new Logger(logContext(KinesisClientProxy.name, this.producerOptions.streamName));
     this.initializeSerializer(options.serializer === undefined ? {} : { serializer: options.serializer });
   }
 
