@@ -142,7 +142,24 @@ export function appendProcessor(
 /** Where a consumer starts: `trim-horizon`, `latest`, or an ISO 8601 time (not in the future). */
 export type StartPosition =
   | { readonly iteratorType: 'TRIM_HORIZON' | 'LATEST' }
-  | { readonly iteratorType: 'AT_TIMESTAMP'; readonly timestamp: Date };
+  | {
+      readonly iteratorType: 'AT_TIMESTAMP';
+      readonly timestamp: Date;
+      /**
+       * A time given a little ahead of this machine's clock: the reading starts at `timestamp`
+       * (this machine's time then) and only the items that arrived from this time on are shown.
+       */
+      readonly arrivedFrom?: Date;
+    };
+
+/**
+ * How far ahead of this machine's clock a start time is taken: clocks a little apart (this
+ * machine's behind the server's, a time typed or computed a moment early) are common, and
+ * Kinesis, which refuses a reading that starts at a time still to come by its own clock, is not
+ * asked to: the reading starts at this machine's time and the items that arrived before the time
+ * given (by Kinesis's arrival times) are not shown.
+ */
+export const START_TIME_SKEW_MS = 60_000;
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
@@ -158,17 +175,20 @@ export function parseStartPosition(value: string): StartPosition {
     );
   }
   // Kinesis refuses to start a reading at a time still to come (GetShardIterator's
-  // InvalidArgumentException): said here, with the flag, rather than as the service's words. The
+  // InvalidArgumentException): said here, with the flag, rather than as the service's words, for
+  // a time more than START_TIME_SKEW_MS ahead (one less far ahead starts now, see StartPosition). The
   // instant read and this machine's time are shown: a date alone is midnight UTC, a time without
   // an offset is local, and a clock set wrong shows.
   const now = Date.now();
-  if (timestamp.getTime() > now) {
+  if (timestamp.getTime() > now + START_TIME_SKEW_MS) {
     throw new InvalidArgumentError(
       `read as ${timestamp.toISOString()}, still to come by this machine's clock ` +
         `(${new Date(now).toISOString()}); expected a time that has passed (or latest, to read ` +
         `what comes from now on).`,
     );
   }
+  if (timestamp.getTime() > now)
+    return { iteratorType: 'AT_TIMESTAMP', timestamp: new Date(now), arrivedFrom: timestamp };
   return { iteratorType: 'AT_TIMESTAMP', timestamp };
 }
 

@@ -56,3 +56,20 @@ export function redactQuotedCredentials(text: string, replacement: string): stri
     looksLikeCredential(value) ? `${quote}${replacement}${quote}` : match,
   );
 }
+
+/**
+ * An access key id standing as a word of a text (`… for key AKIA…`, `user/ASIA…: …`), long-term
+ * (`AKIA`), temporary (`ASIA`) or a bearer or context credential's (`ABIA`, `ACCA`): a fixed
+ * prefix and 16 capitals or digits, not inside a longer run of letters and digits. Each start is
+ * tried once over at most 20 characters: linear in the text.
+ */
+const ACCESS_KEY_ID_WORD = /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g;
+
+/**
+ * A text with each access key id written in it as a word replaced by `replacement`: a server's
+ * or a proxy's message may quote the key a request was signed with in prose, where no name says
+ * what it is (`The security token included in the request is invalid: AKIA…`).
+ */
+export function redactAccessKeyIds(text: string, replacement: string): string {
+  return /A(?:KI|SI|BI|CC)A/.test(text) ? text.replace(ACCESS_KEY_ID_WORD, replacement) : text;
+}

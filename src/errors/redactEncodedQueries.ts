@@ -1,5 +1,5 @@
 import { splitSecret } from './secretEnd.js';
-import { isSecretName } from './secretNames.js';
+import { isSecretQueryName } from './secretNames.js';
 import { isSlashedUserInfo } from './slashedUserInfo.js';
 
 /** What stands in for a secret query value (as in a plain URL's, see redactUrls). */
@@ -105,7 +105,7 @@ function redactQueries(word: string): string {
   let shown = '';
   let from = 0;
   for (const match of word.matchAll(ESCAPED_PARAMETER)) {
-    if (match.index < from || !isSecretName(match[1] ?? '')) continue;
+    if (match.index < from || !isSecretQueryName(match[1] ?? '')) continue;
     const start = match.index + match[0].length;
     // The value ends at a separator escaped no more often than its `=` (or not at all): one
     // escaped once more is in the value (a password holding `&` is `%2526` in a URL escaped once).

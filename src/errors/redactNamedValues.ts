@@ -1,5 +1,5 @@
 import { splitSecret } from './secretEnd.js';
-import { isSecretName } from './secretNames.js';
+import { isPaginationTokenName, isSecretName } from './secretNames.js';
 import { isAuthorizationName, isUnambiguousSecretName } from './unambiguousSecretNames.js';
 
 /**
@@ -34,9 +34,6 @@ const PLACEHOLDER = /\\{0,8}["'`]?(?:\*\*\*|\[redacted\])/y;
 const CLOSING = /[\]}]+$/;
 /** What may follow a value alone on its line: blanks, then the line's end or the text's. */
 const LINE_END = /[ \t]*(?:\r?\n|$)/y;
-
-/** Names of pagination tokens, which are no secrets (`Invalid NextToken: …`). */
-const PAGINATION_TOKEN = /^(?:next|continuation|pagination|page)[_-]?token$/i;
 
 /** An error's name before its message (`ExpiredTokenException: …`), not a secret's. */
 const ERROR_NAME = /(?:Exception|Error|Fault)$/;
@@ -79,7 +76,7 @@ export function redactNamedValues(text: string, replacement: string): string {
     const [, nameQuote = '', dotted = '', separator] = named;
     const name = dotted.slice(dotted.lastIndexOf('.') + 1);
     // Not a secret's name: its value is searched for names in turn (`profile: password=…`).
-    if (LONE_KEY.test(name) || PAGINATION_TOKEN.test(name) || ERROR_NAME.test(name) || !isSecretName(name))
+    if (LONE_KEY.test(name) || isPaginationTokenName(name) || ERROR_NAME.test(name) || !isSecretName(name))
       continue;
     // A flag's value (`--password x`), unless the name is ambiguous or another flag follows.
     if (separator === undefined && (!isUnambiguousSecretName(name) || text.charAt(NAMED.lastIndex) === '-'))

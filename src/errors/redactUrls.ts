@@ -1,17 +1,14 @@
 /** URL user info (`user:password@`) redacted from texts and connection strings. */
 
-import { redactQuotedCredentials } from './credentialShapes.js';
+import { redactAccessKeyIds, redactQuotedCredentials } from './credentialShapes.js';
 import { redactArnsIn } from './redactArn.js';
 import { unescapedView } from './escapedTextView.js';
 import { redactEncodedQueries } from './redactEncodedQueries.js';
 import { redactNamedValues } from './redactNamedValues.js';
 import { redactSecurityTokenHeaders } from './redactSecurityTokenHeaders.js';
-import { splitSecret } from './secretEnd.js';
+import { decodeComponent, hideSpacedQueryValues, redactQuery, URL_SECRET } from './redactQueryValues.js';
 import { hasCredentialPart, isSlashedUserInfo } from './slashedUserInfo.js';
-import { isSecretName, REDACTED } from './secretNames.js';
-
-/** What stands in for the secret part of a URL's user info. */
-const URL_SECRET = '***';
+import { REDACTED } from './secretNames.js';
 
 /** A user name that reads like an account (`default`, `app-reader`), not like a token or key id. */
 function isPlainUserName(user: string): boolean {
@@ -26,14 +23,6 @@ function redactUserInfo(userInfo: string): string {
   const user = userInfo.slice(0, colon);
   if (user === '') return `:${URL_SECRET}`;
   return isPlainUserName(decodeComponent(user)) ? `${user}:${URL_SECRET}` : URL_SECRET;
-}
-
-function decodeComponent(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** `//user:pass@` anywhere: in URLs, and in mistyped ones such as `redis//:pass@host`. */
@@ -54,7 +43,8 @@ const SCHEME_WITH_USER_INFO = /(?<![\w+.\-/:@])([a-z][a-z0-9+.-]*):(\/?)([^\s/?#
  * an ARN that does (see redactArnCredentials: a stream ARN given with a token glued on), and the
  * session token AWS echoes in its answer to a signature it cannot match (redactSecurityTokenHeaders),
  * and the secret query values of a URL escaped inside another one (redactEncodedQueries), and
- * the value written after a secret-looking name in free text (redactNamedValues). A text
+ * the value written after a secret-looking name in free text (redactNamedValues), and an access
+ * key id written as a word anywhere (redactAccessKeyIds). A text
  * whose JSON or HTML escapes (`\/`, `\u002F`, `&#x2F;`) hide such a secret's characters is
  * redacted, and shown, with them undone (see unescapedView).
  *
@@ -79,7 +69,8 @@ function redactPlainText(text: string): string {
   const urls = redactEncodedQueries(
     redactUserInfoIn(redactQuotedCredentials(redactArnsIn(tokens, REDACTED), REDACTED)),
   );
-  return redactNamedValues(urls, REDACTED);
+  // An access key id left in prose, where no name says what it is.
+  return redactAccessKeyIds(redactNamedValues(urls, REDACTED), REDACTED);
 }
 
 /**
@@ -88,25 +79,10 @@ function redactPlainText(text: string): string {
  */
 const RELATIVE_QUERY = /[?&][^=&;#?\s]*=/;
 
-/**
- * A query parameter's value in quotes that holds a blank (`?password="my pass"`): each word is
- * redacted on its own, so the words after the first were shown. A value ends at the next quote
- * of its kind (or the line's end, then it is no such value), so a search is linear in the text.
- */
-const QUOTED_QUERY_VALUE = /[?&;]([^=&;#?\s"'`]{1,256})=(["'`])([^\n]{0,4096}?)\2/g;
-
-function hideQuotedQueryValues(text: string): string {
-  return text.replace(QUOTED_QUERY_VALUE, (match, name: string, _quote: string, value: string) =>
-    /\s/.test(value) && isSecretName(decodeComponent(name))
-      ? `${match.slice(0, match.length - value.length - 2)}${URL_SECRET}`
-      : match,
-  );
-}
-
 function redactUserInfoIn(plain: string): string {
   const query = plain.includes('=') && (plain.includes('://') || RELATIVE_QUERY.test(plain));
   if (!query && !plain.includes('@')) return plain;
-  const text = query ? hideQuotedQueryValues(plain) : plain;
+  const text = query ? hideSpacedQueryValues(plain) : plain;
   return text.replace(WORD, (word) => {
     let shown = word;
     if (word.includes('@')) {
@@ -195,39 +171,4 @@ export function redactConnectionString(value: string): string {
   const scheme = /^[a-z][a-z0-9+.-]*:\/*/i.exec(value)?.[0] ?? '';
   const userInfo = value.slice(scheme.length, at).replace(/^\/+/, '');
   return redactQuery(`${scheme}${redactUserInfo(userInfo)}${redactText(value.slice(at))}`);
-}
-
-/** Where a query parameter starts: its separator and name, up to its `=`. */
-const QUERY_PARAMETER_NAME = /[?&;]([^=&;#?]*)=/g;
-/** Where a query parameter's value ends. */
-const VALUE_END = /[&#]/g;
-/** A value hidden already, with what may follow it in a text. */
-const HIDDEN = /^(?:\*\*\*|\[redacted\])['"`)\]>.,;:!?]*$/;
-
-/**
- * The values of secret-named query parameters replaced: ioredis, for one, takes a URL's
- * `?password=` as the password (`redis://db:6379?password=***`). A value runs to the next `&` or
- * `#`, as URLSearchParams reads it: a `;` in a password is part of it. With `keepHidden`, a value
- * hidden already stays as it is.
- */
-function redactQuery(value: string, keepHidden = false): string {
-  if (!value.includes('=')) return value;
-  let shown = '';
-  let from = 0;
-  for (const match of value.matchAll(QUERY_PARAMETER_NAME)) {
-    const start = match.index + match[0].length;
-    const name = decodeComponent(match[1] ?? '');
-    if (match.index < from || !isSecretName(name)) continue;
-    VALUE_END.lastIndex = start;
-    const end = VALUE_END.exec(value);
-    const valueEnd = end === null ? value.length : end.index;
-    // In a query without a scheme, a value hidden already (by the ARN or header rules:
-    // `[redacted]`) stays as it is.
-    if (keepHidden && HIDDEN.test(value.slice(start, valueEnd))) continue;
-    // The text's punctuation after a value of a known shape (see splitSecret) is shown.
-    const [, after] = splitSecret(value.slice(start, valueEnd), name);
-    shown += `${value.slice(from, start)}${URL_SECRET}${after}`;
-    from = valueEnd;
-  }
-  return shown + value.slice(from);
 }

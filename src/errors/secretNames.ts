@@ -74,3 +74,19 @@ export function isSecretName(name: string): boolean {
   if (keyIndex === -1) return false;
   return !words.some((word, index) => index !== keyIndex && NON_SECRET_KEY_NEIGHBOURS.has(word));
 }
+
+/** Names of pagination tokens, which are no secrets (`Invalid NextToken: …`, `?nextToken=…`). */
+const PAGINATION_TOKEN = /^(?:next|continuation|pagination|page)[_-]?token$/i;
+
+/** Whether `name` is a pagination token's (`NextToken`, `continuation-token`, `pageToken`). */
+export function isPaginationTokenName(name: string): boolean {
+  return PAGINATION_TOKEN.test(name);
+}
+
+/**
+ * Whether a URL query's parameter name says its value is a secret (see isSecretName), but for a
+ * pagination token's (`?nextToken=…`, `&continuation-token=…`): an opaque place in a listing.
+ */
+export function isSecretQueryName(name: string): boolean {
+  return !isPaginationTokenName(name) && isSecretName(name);
+}

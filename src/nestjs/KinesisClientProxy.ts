@@ -22,7 +22,7 @@ import type { KinesisClientOptions } from './KinesisClientOptions.js';
 import { NestUsageError } from './errors/NestUsageError.js';
 import { KinesisEmitRecord } from './KinesisEmitRecord.js';
 import { validateClientOptions } from './validateClientOptions.js';
-import { parseStreamAddress } from '../kinesis/streamAddress.js';
+import { logContext } from './logContext.js';
 import type { KinesisMessage } from './KinesisMessage.js';
 
 export type KinesisClientStatus = 'connected' | 'disconnected';
@@ -75,9 +75,7 @@ export class KinesisClientProxy extends ClientProxy {
           this.keys.taken(message)?.explicitHashKey ?? fallback?.(message, index),
       },
     ));
-    this.closeLogger = new Logger(
-      `${KinesisClientProxy.name} ${parseStreamAddress(this.producerOptions.streamName).streamName}`,
-    );
+    this.closeLogger = new Logger(logContext(KinesisClientProxy.name, this.producerOptions.streamName));
     this.initializeSerializer(options.serializer === undefined ? {} : { serializer: options.serializer });
   }
 
@@ -151,10 +149,15 @@ export class KinesisClientProxy extends ClientProxy {
     return () => undefined;
   }
 
-  /** send() fails at once, without starting a Producer it would never use. */
+  /**
+   * send() fails at once, without starting a Producer it would never use: with Nest's own
+   * InvalidMessageException for a null or undefined pattern or data (a KinesisEmitRecord's too),
+   * as emit() does, else with NestUsageError.
+   */
   override send<TResult = never, TInput = unknown>(pattern: unknown, data: TInput): Observable<TResult> {
-    if (pattern === null || pattern === undefined || data === null || data === undefined)
-      return super.send<TResult, TInput>(pattern, data);
+    const body: unknown = data instanceof KinesisEmitRecord ? data.data : data;
+    if (pattern === null || pattern === undefined || body === null || body === undefined)
+      return super.send<TResult, unknown>(pattern, body);
     return throwError(
       () =>
         new NestUsageError(

@@ -32,7 +32,7 @@ import { KINESIS_TRANSPORT } from './kinesisTransport.js';
 import { validateTransportOptions } from './validateTransportOptions.js';
 import { describeForLog } from './describeForLog.js';
 import { endsWithin } from '../consumer/endsWithin.js';
-import { parseStreamAddress } from '../kinesis/streamAddress.js';
+import { logContext } from './logContext.js';
 import { FinalWrites } from './FinalWrites.js';
 import { HandlersUnderWay } from './HandlersUnderWay.js';
 import { shardEvents, type ShardEvent } from './shardEvents.js';
@@ -96,9 +96,7 @@ export class KinesisTransportStrategy
       onDeadLetter: options.onDeadLetter,
       scheduler: options.scheduler,
     });
-    this.logger = new Logger(
-      `${KinesisTransportStrategy.name} ${parseStreamAddress(options.consumer.streamName).streamName}`,
-    );
+    this.logger = new Logger(logContext(KinesisTransportStrategy.name, options.consumer.streamName));
     this.options = options;
     ({
       checkpointEvents: this.checkpointEvents,

@@ -1,6 +1,9 @@
 import { describeThrown } from '../errors/describeThrown.js';
-import { printableText } from '../errors/printableText.js';
 import { redactText, redactValue } from '../errors/redact.js';
+import { shownText } from './shownText.js';
+
+/** Most characters of a failure's description a log line shows. */
+const SHOWN = 2000;
 
 /**
  * A thrown value as a log line shows it: an Error's name and message, else its JSON (or string)
@@ -12,10 +15,12 @@ import { redactText, redactValue } from '../errors/redact.js';
  * quotes the event's data (a validator naming the value it refused), which whoever wrote the
  * record chose: every character a terminal or a log viewer would act on (a line break that would
  * start a forged log line, ESC, a bidi override) is written as a JSON escape, so the line stays
- * one line.
+ * one line; and a description past 2,000 characters is cut there, its length said, as a long
+ * pattern is (see describePattern): a validator quoting a megabyte-long value logs a bounded line.
+ * It is cut once redacted, so no secret is shown in part.
  */
 export function describeForLog(error: unknown): string {
-  return printableText(describedRedacted(error));
+  return shownText(describedRedacted(error), SHOWN);
 }
 
 function describedRedacted(error: unknown): string {

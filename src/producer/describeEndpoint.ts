@@ -1,6 +1,8 @@
+import { redactConnectionString } from '../errors/redact.js';
+
 /**
  * The Kinesis endpoint a client talks to, for messages: the configured URL without user info
- * (never a password), else (for a client the library built) the region's AWS endpoint. Of a
+ * (never a password) and with its secret query values hidden (`?token=***`), else (for a client the library built) the region's AWS endpoint. Of a
  * client the caller gave (`callerClient`), nothing more is known than that.
  */
 export function describeEndpoint(
@@ -13,7 +15,9 @@ export function describeEndpoint(
       const url = new URL(endpoint);
       url.username = '';
       url.password = '';
-      return url.toString();
+      // Hidden here, on the URL alone: hidden in the message it goes into, a value would run on
+      // to the end of its word and take the text's `:` after it (`…?token=***: connect …`).
+      return redactConnectionString(url.toString());
     } catch {
       return 'the configured endpoint';
     }

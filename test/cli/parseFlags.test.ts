@@ -102,6 +102,24 @@ describe('command-line flag parsers', () => {
     });
   });
 
+  it('a start time up to a minute ahead of this machine starts now, showing what arrived from it on', () => {
+    const now = jest.spyOn(Date, 'now').mockReturnValue(Date.UTC(2026, 11, 4, 22));
+    try {
+      // A clock a little behind the server's, or a time typed a moment early.
+      expect(parseStartPosition('2026-12-04T22:00:01Z')).toEqual({
+        iteratorType: 'AT_TIMESTAMP',
+        timestamp: new Date(Date.UTC(2026, 11, 4, 22)),
+        arrivedFrom: new Date(Date.UTC(2026, 11, 4, 22, 0, 1)),
+      });
+      expect(parseStartPosition('2026-12-04T22:01:00Z')).toMatchObject({
+        arrivedFrom: new Date(Date.UTC(2026, 11, 4, 22, 1)),
+      });
+      expect(() => parseStartPosition('2026-12-04T22:01:00.001Z')).toThrow(/still to come/);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   it('a start time refused as still to come is shown as read, in UTC, with the clock it was judged by', () => {
     // A date alone is read as midnight UTC: at 22:00 UTC on the 4th, the 5th (already begun east of
     // UTC) is still to come. The message shows the instant read and this machine's time, so a

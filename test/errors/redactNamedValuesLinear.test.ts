@@ -33,6 +33,10 @@ test.each([
   ['escapes never closed', 'password:"\\'],
   ['ambiguous names and prose', 'token:Abc.'],
   ['command-line names', '--password=-'],
+  ['query schemes never followed by a credential', '?auth=Bearer \n'],
+  ['query schemes after names that are no secret', '?a=Bearer b '],
+  ['quoted queries never closed', '"/x?token=a&'],
+  ['quoted queries closed late', '"/x?token=a&token='],
 ])('ten times the text (%s) takes well under thirty times as long: linear, not quadratic', (_name, unit) => {
   // A quadratic pass takes a hundred times as long for ten times the text; a linear one about
   // ten times, with room left for a loaded machine (the least CPU time of five runs of each).

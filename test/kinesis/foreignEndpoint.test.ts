@@ -124,3 +124,12 @@ it('quotes a long JSON message in part only, its secrets hidden before it is cut
   expect(error.message).toContain('…"');
   expect(error.message).not.toContain(secret.slice(0, 8));
 });
+
+it('hides an access key id that a foreign JSON message quotes in prose', async () => {
+  const message = 'Request signed with AKIAIOSFODNN7EXAMPLE is not allowed through this proxy';
+  const error = await classified({ status: 403, headers: {}, body: JSON.stringify({ message }) });
+  expect(error.message).toMatch(NOT_KINESIS);
+  expect(error.message).toContain('with the message "Request signed with [redacted] is not allowed');
+  expect(error.message).not.toContain('AKIAIOSFODNN7EXAMPLE');
+  expect(String(error.stack)).not.toContain('AKIAIOSFODNN7EXAMPLE');
+});

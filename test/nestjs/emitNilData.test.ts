@@ -33,3 +33,24 @@ it('an event with null or undefined data fails with InvalidMessageException, als
     { pattern: 'order.created', data: { id: 1 } },
   ]);
 });
+
+it('send() refuses null or undefined data as emit() does, also in a KinesisEmitRecord; other data with NestUsageError', async () => {
+  const streamName = await harness.createStream('nest-nil-send');
+  const client = harness.client(streamName);
+  const refused = [
+    null,
+    undefined,
+    new KinesisEmitRecord(null, { partitionKey: 'k' }),
+    new KinesisEmitRecord(undefined),
+  ];
+  for (const data of refused) {
+    await expect(lastValueFrom(client.send('order.created', data))).rejects.toBeInstanceOf(
+      InvalidMessageException,
+    );
+  }
+  await expect(lastValueFrom(client.send('order.created', new KinesisEmitRecord({ id: 1 })))).rejects.toThrow(
+    NestUsageError,
+  );
+  // Refused before the Producer was started.
+  expect(() => client.unwrap()).toThrow(NestUsageError);
+});

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { concatMap, identity, take } from 'rxjs';
+import { concatMap, identity, takeWhile } from 'rxjs';
 import type { KinesisItem } from '../../consumer/KinesisItem.js';
 import { createKinesisClient } from '../../kinesis/createKinesisClient.js';
 import { createSubscriptionClient } from '../../kinesis/createSubscriptionClient.js';
@@ -172,12 +172,22 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
             deregisterOnStop: flags.deregister === true,
           }),
     });
+    // A start time a little ahead (see StartPosition): the items that arrived before it are not
+    // shown, nor counted for --limit, but pass on to checkpoint() as every item read does.
+    const arrivedFrom = flags.from.iteratorType === 'AT_TIMESTAMP' ? flags.from.arrivedFrom : undefined;
+    let printed = 0;
     // Waits for stdout to drain before the next item: a slow reader of the pipe pauses polling.
     const print = (item: KinesisItem<unknown>): Promise<KinesisItem<unknown>> =>
       new Promise((resolve) => {
+        if (arrivedFrom !== undefined && item.approximateArrivalTimestamp < arrivedFrom) {
+          resolve(item);
+          return;
+        }
+        printed += 1;
         if (io.stdout.write(formatTailLine(item))) resolve(item);
         else io.stdout.once('drain', () => resolve(item));
       });
+    const limit = flags.limit;
     let outputError: Error | undefined;
     await new Promise<void>((resolve, reject) => {
       const subscription = consumer
@@ -190,7 +200,7 @@ async function runTail(stream: string, flags: TailFlags, io: TailCommandIo): Pro
           }),
           concatMap(print),
           checkpoint(),
-          flags.limit === undefined ? identity : take(flags.limit),
+          limit === undefined ? identity : takeWhile(() => printed < limit, true),
         )
         .subscribe({ error: reject, complete: resolve });
       const stop = (): void => {

@@ -30,6 +30,21 @@ describe('rxjs-kinesis tail from an endpoint nothing listens on', () => {
   });
 });
 
+describe('rxjs-kinesis tail from an endpoint with a token in its query', () => {
+  it('hides the token and keeps the colon after the endpoint', async () => {
+    const port = await closedPort();
+    const result = await runCli(['tail', 'orders', '--endpoint', `http://127.0.0.1:${port}/?token=abc123`], {
+      env: { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x', AWS_REGION: 'us-east-1' },
+      timeoutMs: 60_000,
+    });
+    expect(result.code).toBe(1);
+    expect(linesOf(result.stderr).filter((line) => line.startsWith('rxjs-kinesis:'))).toEqual([
+      `rxjs-kinesis: cannot reach Kinesis at http://127.0.0.1:${port}/?token=***: connect ECONNREFUSED 127.0.0.1:${port}`,
+    ]);
+    expect(result.stderr).not.toContain('abc123');
+  });
+});
+
 describe('rxjs-kinesis tail with an empty AWS_REGION and no endpoint', () => {
   it('exits with status 1 and one line saying what to set, or to use a local Kinesis', async () => {
     const result = await runCli(['tail', 'orders'], {
