@@ -239,7 +239,7 @@ test('an open shard refused and missing from the next listing is never read as e
   listing.open.add(SHARD);
   const { calls, errors, reading } = harness(failing(notFound(), starts), listing)();
   reading.start();
-  await settle();
+  await finished(calls);
   expect(starts).toHaveLength(3);
   expect(calls).toEqual(['error:RetryLimitExceededError']);
   expect(errors[0]?.message).toContain(`${SHARD} of stream orders was open when last listed`);

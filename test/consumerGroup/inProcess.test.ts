@@ -92,7 +92,9 @@ describe('consumer group in one process', () => {
     const streamName = uniqueStreamName('group-max');
     await kinesis.createStream(streamName, 6);
     const keyPrefix = uniqueKeyPrefix('group-max');
-    const timing = { sessionTimeout: 2000, heartbeatInterval: 250, maxShardConsumers: 2 };
+    // A 6 s session (its Redis calls get 3 s): a loaded machine's slow Redis answers neither fail the
+    // test's own lease listing nor cost a worker its leases.
+    const timing = { sessionTimeout: 6000, heartbeatInterval: 500, maxShardConsumers: 2 };
     const a = join(streamName, keyPrefix, 'a', timing);
     const b = join(streamName, keyPrefix, 'b', timing);
     let held = new Map<string, string[]>();
@@ -106,14 +108,14 @@ describe('consumer group in one process', () => {
       () => JSON.stringify([...held]),
     );
     // Two more heartbeats: still 2 + 2, the other 2 shards free.
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await new Promise((resolve) => setTimeout(resolve, 1200));
     expect([...(await look()).values()].map((shards) => shards.length).sort()).toEqual([2, 2]);
     for (const member of [a, b]) {
       const rebalance = member.events.filter(({ event }) => event.type === 'rebalance').at(-1)?.event;
       expect(rebalance).toMatchObject({ type: 'rebalance', target: 2 });
     }
 
-    join(streamName, keyPrefix, 'c', { sessionTimeout: 2000, heartbeatInterval: 250 });
+    join(streamName, keyPrefix, 'c', { sessionTimeout: 6000, heartbeatInterval: 500 });
     await waitUntil(
       async () => (await look()).get('c')?.length === 2,
       15_000,
