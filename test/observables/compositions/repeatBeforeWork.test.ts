@@ -9,8 +9,27 @@
 // whose work failed, resubscribed by retry() or catchError() between the work and checkpoint(),
 // dropped the records it had in flight: the new run does not wait for them (it used to wait the
 // lease duration) and reads them again.
-import { catchError, concatMap, first, map, repeat, retry, take, timer, type Subscription } from 'rxjs';
-import { checkpoint, fromKinesis, MemoryCheckpointer, type KinesisRecord } from '../../../src/index.js';
+import {
+  catchError,
+  concatMap,
+  first,
+  map,
+  pipe,
+  repeat,
+  retry,
+  take,
+  takeWhile,
+  timer,
+  type MonoTypeOperatorFunction,
+  type Subscription,
+} from 'rxjs';
+import {
+  checkpoint,
+  checkpointFilter,
+  fromKinesis,
+  MemoryCheckpointer,
+  type KinesisRecord,
+} from '../../../src/index.js';
 import { uniqueStreamName } from '../../support/kinesis.js';
 import { pollingConnection } from '../../support/pollingConnection.js';
 import { SpyCheckpointer } from '../../support/spyCheckpointer.js';
@@ -157,5 +176,77 @@ test.each(resubscribers)(
     // Not held back for the 60 s lease duration waiting for records the failed work dropped.
     expect(Date.now() - started).toBeLessThan(40_000);
     expect(writesAheadOfProcessing(checkpointer.writes, written)).toEqual([]);
+  },
+);
+
+// The remedies the README gives for a pipeline that drops the record that ends a run (a plain
+// filter(), takeWhile() without `true`, whose next run waits the lease duration for it): a drop
+// reported by checkpointFilter(), and takeWhile(predicate, true), which hands that record on.
+const remedies = [
+  {
+    name: 'take(5), repeat(), checkpointFilter() dropping the fifth record',
+    drops: true,
+    shape: (dropped: string): MonoTypeOperatorFunction<KinesisRecord> =>
+      pipe(
+        take(5),
+        repeat(),
+        checkpointFilter((record: KinesisRecord) => record.sequenceNumber !== dropped),
+      ),
+  },
+  {
+    name: 'takeWhile(predicate, true), repeat() ending each run on its fifth record',
+    drops: false,
+    shape: (): MonoTypeOperatorFunction<KinesisRecord> => {
+      let taken = 0;
+      return pipe(
+        takeWhile(() => (taken += 1) % 5 !== 0, true),
+        repeat(),
+      );
+    },
+  },
+];
+
+test.each(remedies)(
+  '$name: no run waits the lease duration, each resumes after the last',
+  async ({ shape, drops }) => {
+    const streamName = uniqueStreamName('repeat-remedies');
+    await kinesis.createStream(streamName, 1);
+    const client = kinesis.createClient();
+    const written = await putRecords(client, streamName, numbers(20));
+    client.destroy();
+    const dropped = written[4]?.sequenceNumber ?? '';
+    const expected = written.filter((record) => !drops || record.sequenceNumber !== dropped);
+    const handled: string[] = [];
+    const checkpointer = new MemoryCheckpointer({ leaseDurationMs: 60_000 });
+    const consumer = fromKinesis({ streamName, ...pollingConnection(kinesis), checkpointer });
+    const started = Date.now();
+    let failure: unknown;
+    const subscription: Subscription = consumer
+      .pipe(
+        shape(dropped),
+        concatMap((record) => timer(5).pipe(map(() => (handled.push(record.sequenceNumber), record)))),
+        checkpoint({ batchSize: 1, intervalMs: 0 }),
+      )
+      .subscribe({ error: (error: unknown) => (failure = error) });
+    try {
+      await waitFor(
+        () =>
+          failure !== undefined ||
+          expected.every((record) => handled.includes(record.sequenceNumber)) ||
+          handled.length > 200,
+        { timeoutMs: 45_000, message: () => `handled ${handled.length} of ${expected.length} records` },
+      );
+    } finally {
+      subscription.unsubscribe();
+      await consumer.stopped();
+    }
+    expect(failure).toBeUndefined();
+    expect(handled).toEqual(expected.map((record) => record.sequenceNumber));
+    // Not held back for the 60 s lease duration by a record that never reaches checkpoint().
+    expect(Date.now() - started).toBeLessThan(40_000);
+    expect(await checkpointer.getCheckpoint(streamName, written[0]?.shardId ?? '')).toEqual({
+      kind: 'position',
+      position: { sequenceNumber: written.at(-1)?.sequenceNumber },
+    });
   },
 );
