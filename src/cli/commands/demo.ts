@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:os';
-import { DeleteStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { Command } from 'commander';
 import { lastValueFrom, map, range, Subject, takeUntil, tap } from 'rxjs';
 import { MemoryCheckpointer } from '../../checkpointers/MemoryCheckpointer.js';
@@ -11,7 +11,7 @@ import { createKinesisClient, type KinesisConnectionOptions } from '../../kinesi
 import { checkReachable } from '../checkReachable.js';
 import { cliConnection } from '../cliConnection.js';
 import { ensureStream } from '../../kinesis/ensureStream.js';
-import { parseStreamAddress, streamParams } from '../../kinesis/streamAddress.js';
+import { parseStreamAddress } from '../../kinesis/streamAddress.js';
 import { startLocalKinesis, type LocalKinesis } from '../../local/startLocalKinesis.js';
 import { fromKinesis } from '../../observables/fromKinesis.js';
 import { checkpoint } from '../../operators/checkpoint.js';
@@ -30,6 +30,7 @@ import {
 import { counted } from '../plural.js';
 import { demoItemOf, makeDemoItem, newDemoRun } from './demoItems.js';
 import { createDemoProgress } from './demoProgress.js';
+import { deleteDemoStream } from './demoStreamCleanup.js';
 import { printSummary, type DemoSummary } from './demoSummary.js';
 
 interface DemoFlags {
@@ -179,8 +180,7 @@ async function runDemoOn(
     return await produceAndConsume(flags, target.connection, address.streamArn ?? streamName, interrupted);
   } finally {
     // Nothing to delete (and no 30 s request to wait for) where Kinesis never answered.
-    if (ownStream && reached)
-      await client.send(new DeleteStreamCommand(streamParams(address))).catch(() => undefined);
+    if (ownStream && reached) await deleteDemoStream(client, address, process.stderr);
     client.destroy();
     await target.close();
   }
