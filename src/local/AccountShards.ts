@@ -24,6 +24,8 @@ export class AccountShards {
   /** Shards of CreateStreams checked and not yet answered. */
   private held = 0;
   private turn: Promise<void> = Promise.resolve();
+  /** For each stream name, the end of the last CreateStream of it checked (its answer given). */
+  private readonly claiming = new Map<string, Promise<void>>();
 
   /** Each stream split and not yet seen past UPDATING: the shards the split opens. */
   private readonly splitting = new Map<string, Creating>();
@@ -84,9 +86,35 @@ export class AccountShards {
    * Checks a CreateStream of `shards` shards for `streamName` against `limit`, one check at a
    * time: one that passes holds its shards (counted by the checks after it) until `release` is
    * given the backing store's answer; a stream created then counts by them while CREATING. One
-   * refused returns the count it was refused with.
+   * refused returns the count it was refused with. Checks of one stream name wait for the answer
+   * to the one before.
    */
   async claim(streamName: string, shards: number, limit: number): Promise<ShardClaim> {
+    // A CreateStream of a name already being created waits for that one's answer: the stream
+    // then exists (refused as in use) or not, rather than its shards being counted against this.
+    const before = this.claiming.get(streamName);
+    let ended!: () => void;
+    const mine = new Promise<void>((resolve) => (ended = resolve));
+    this.claiming.set(streamName, mine);
+    const end = (): void => {
+      if (this.claiming.get(streamName) === mine) this.claiming.delete(streamName);
+      ended();
+    };
+    try {
+      await before;
+      return await this.claimInTurn(streamName, shards, limit, end);
+    } catch (error) {
+      end();
+      throw error;
+    }
+  }
+
+  private async claimInTurn(
+    streamName: string,
+    shards: number,
+    limit: number,
+    end: () => void,
+  ): Promise<ShardClaim> {
     const previous = this.turn;
     let next!: () => void;
     this.turn = new Promise((resolve) => (next = resolve));
@@ -97,7 +125,10 @@ export class AccountShards {
     } finally {
       next();
     }
-    if (counted + shards > limit) return { counted };
+    if (counted + shards > limit) {
+      end();
+      return { counted };
+    }
     this.held += shards;
     return {
       release: (answer) => {
@@ -106,7 +137,10 @@ export class AccountShards {
             if (answered.status === 200) this.noteCreating(streamName, shards);
           })
           .catch(() => undefined)
-          .finally(() => (this.held -= shards));
+          .finally(() => {
+            this.held -= shards;
+            end();
+          });
       },
     };
   }

@@ -228,7 +228,7 @@ function walkBody(body: Uint8Array, walk: BodyWalk): number {
           explicitHashKeyIndex = readVarint(body, offset, walk);
           offset = walk.end;
         } else {
-          offset = skipField(body, field, offset, recordEnd, walk);
+          offset = skipField(body, field, offset, recordEnd, walk, 1);
         }
       }
       if (offset > recordEnd) {
@@ -274,7 +274,7 @@ function walkBody(body: Uint8Array, walk: BodyWalk): number {
       (tag === TAG_PARTITION_KEY ? partitionKeys : explicitHashKeys).push(offset, valueEnd);
       offset = valueEnd;
     } else {
-      offset = skipField(body, tag, offset, end, walk);
+      offset = skipField(body, tag, offset, end, walk, 0);
     }
   }
   return used;

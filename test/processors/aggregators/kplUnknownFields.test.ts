@@ -91,4 +91,45 @@ describe('KPL fields the reader does not know', () => {
     expect(() => read(data)).toThrow(KplDecodeError);
     expect(() => read(data)).toThrow(message);
   });
+
+  // protobuf-java, the KCL's reader, skips groups up to its recursion limit of 100 levels, the
+  // sub-record counting as one; deeper nesting is refused, where a hostile record of nested group
+  // starts was otherwise walked to its end (1 MiB: an open group kept for every byte).
+  const groups = (count: number): number[] => [
+    ...new Array<number>(count).fill(0x3b),
+    ...new Array<number>(count).fill(0x3c),
+  ];
+  /** A sub-record of 'a' followed by `extra`, its length a 2-byte varint (128 to 16,383 bytes). */
+  const longSubRecord = (extra: number[]): number[] => {
+    const value = [0x08, 0x00, ...lengthDelimited(0x1a, bytes('a')), ...extra];
+    return [0x1a, 0x80 | (value.length & 0x7f), value.length >> 7, ...value];
+  };
+
+  it.each([
+    ['100 groups nested in the record', [...keyTable, ...groups(100), ...subRecord('a')]],
+    ['99 groups nested in a sub-record', [...keyTable, ...longSubRecord(groups(99))]],
+  ])('are skipped as deep as protobuf-java skips them: %s', (_name, body) => {
+    const data = aggregated(body);
+    expect(read(data)).toEqual([['key', 'a']]);
+  });
+
+  it.each([
+    ['101 groups nested in the record', [...keyTable, ...groups(101), ...subRecord('a')], 105],
+    ['100 groups nested in a sub-record', [...keyTable, ...longSubRecord(groups(100))], 112],
+    [
+      '1 MiB of group starts',
+      [...keyTable, ...subRecord('a'), ...new Array<number>(1 << 20).fill(0x3b)],
+      112,
+    ],
+  ])('nested deeper fail with KplDecodeError where the nesting passes 100: %s', (_name, body, at) => {
+    const data = aggregated(body);
+    expect(() => read(data)).toThrow('groups nested more than 100 deep');
+    let offset = -1;
+    try {
+      read(data);
+    } catch (error) {
+      offset = (error as KplDecodeError).offset;
+    }
+    expect(offset).toBe(at);
+  });
 });
