@@ -1,6 +1,11 @@
-// The demo deletes the stream it created when it ends; a deletion that fails is said on stderr
-// (with the stream's name and how to delete it), never passed over in silence.
-import { CreateStreamCommand, DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
+// The demo deletes the stream it created when it ends, waiting for a stream still CREATING to be
+// deletable; a deletion that fails for good is said on stderr (with the stream's name and how to
+// delete it), never passed over in silence.
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
 import { deleteDemoStream } from '../../../src/cli/commands/demoStreamCleanup.js';
 import { parseStreamAddress } from '../../../src/kinesis/streamAddress.js';
 import { startLocalKinesis, type LocalKinesis } from '../../../src/local/startLocalKinesis.js';
@@ -8,8 +13,8 @@ import { startLocalKinesis, type LocalKinesis } from '../../../src/local/startLo
 let local: LocalKinesis;
 
 beforeAll(async () => {
-  // Streams stay CREATING for 10 s: a DeleteStream of one is refused, as Kinesis refuses it.
-  local = await startLocalKinesis({ streamStatusDelayMs: 10_000, streams: { ready: 1 } });
+  // Streams stay CREATING for 3 s: a DeleteStream of one is refused meanwhile, as Kinesis refuses it.
+  local = await startLocalKinesis({ streamStatusDelayMs: 3_000, streams: { ready: 1 } });
 });
 
 afterAll(async () => {
@@ -32,11 +37,7 @@ it('deletes the stream and says nothing', async () => {
     const errors = collector();
     await deleteDemoStream(client, parseStreamAddress('ready'), errors);
     expect(errors.text).toBe('');
-    const summary = await client.send(new DescribeStreamSummaryCommand({ StreamName: 'ready' })).then(
-      (answer) => answer.StreamDescriptionSummary?.StreamStatus,
-      (error: Error) => error.name,
-    );
-    expect(['DELETING', 'ResourceNotFoundException']).toContain(summary);
+    expect(['DELETING', 'ResourceNotFoundException']).toContain(await statusOf(client, 'ready'));
   } finally {
     client.destroy();
   }
@@ -53,15 +54,42 @@ it('says nothing for a stream already gone', async () => {
   }
 });
 
-it('names the stream, why, and how to delete it when the deletion is refused', async () => {
+async function statusOf(client: KinesisClient, streamName: string): Promise<string | undefined> {
+  return client.send(new DescribeStreamSummaryCommand({ StreamName: streamName })).then(
+    (answer) => answer.StreamDescriptionSummary?.StreamStatus,
+    (error: Error) => error.name,
+  );
+}
+
+it('waits for a stream still CREATING to be deletable, then deletes it and says nothing', async () => {
+  const client = local.createClient();
+  try {
+    await client.send(new CreateStreamCommand({ StreamName: 'then-deleted', ShardCount: 1 }));
+    const errors = collector();
+    await deleteDemoStream(client, parseStreamAddress('then-deleted'), errors, {
+      deadlineMs: 60_000,
+      pauseMs: 200,
+    });
+    expect(errors.text).toBe('');
+    expect(['DELETING', 'ResourceNotFoundException']).toContain(await statusOf(client, 'then-deleted'));
+  } finally {
+    client.destroy();
+  }
+});
+
+it('names the stream, why, and how to delete it when the deletion is still refused at its deadline', async () => {
   const client = local.createClient();
   try {
     await client.send(new CreateStreamCommand({ StreamName: 'still-creating', ShardCount: 1 }));
     const errors = collector();
-    await deleteDemoStream(client, parseStreamAddress('still-creating'), errors);
+    await deleteDemoStream(client, parseStreamAddress('still-creating'), errors, {
+      deadlineMs: 300,
+      pauseMs: 100,
+    });
     expect(errors.text).toMatch(
       /^could not delete the demo's stream still-creating \(ResourceInUseException: .+\); delete it yourself, e\.g\. aws kinesis delete-stream --stream-name still-creating\n$/,
     );
+    expect(await statusOf(client, 'still-creating')).toBe('CREATING');
   } finally {
     client.destroy();
   }
