@@ -20,7 +20,8 @@ export interface ShardPosition {
  * with this one, or the item is the first this checkpoint() got of a shard another one still
  * open passed: a shard split across checkpoint()s (groupBy on another key than the shard id, a
  * groupBy() duration that ends a shard's group while it is still at work, a checkpoint() inside
- * mergeMap's inner pipelines), whose passes each settle the whole shard up to them.
+ * mergeMap's inner pipelines, a share()d source with a checkpoint() per subscriber), whose passes
+ * each settle the whole shard up to them.
  *
  * Once it is raised the consumer's readings write nothing more and every shard is read again
  * from its last position written, so positions settled ahead of the work are never stored
@@ -39,10 +40,11 @@ export class OutOfOrderCheckpointError extends RxjsKinesisError {
         ? `checkpoint() got ${describe(late)} of shard ${shardId} (stream "${streamName}") after ` +
             `another checkpoint() of this subscriber had passed ${describe(passed)}: the shard is split ` +
             `across checkpoint()s (groupBy on another key than the shard id? a groupBy() duration that ` +
-            `ends a shard's group while it is still at work? checkpoint() inside mergeMap?), and each ` +
+            `ends a shard's group while it is still at work? checkpoint() inside mergeMap? a share()d ` +
+            `source with a checkpoint() per subscriber?), and each ` +
             `one's position settles the whole shard up to it, so a position may be ` +
             `committed ahead of this one's work; group by shardId with no duration, or merge the groups back before ` +
-            `one checkpoint(), or use checkpoint({ mode: 'concurrent', process })`
+            `one checkpoint() (with share(), one subscriber's), or use checkpoint({ mode: 'concurrent', process })`
         : `checkpoint() got ${describe(late)} of shard ${shardId} (stream "${streamName}") after ` +
             `${describe(passed)} had passed: the processing before it completes out of order (mergeMap?), ` +
             `so positions committed for the later one may be ahead of this one's work; use ` +
