@@ -10,8 +10,8 @@ import type { ShardLanes } from './ShardLanes.js';
 import type { RecordSizes } from './recordSizes.js';
 
 /** Throws a TypeError saying what is wrong with a record an accumulator closed (see accumulatorRecordFault). */
-function checkRecord(record: AggregatedRecord | undefined, held: number, all: boolean): void {
-  const fault = accumulatorRecordFault(record, held, all);
+function checkRecord(record: AggregatedRecord | undefined, held: number, all: boolean, left: number): void {
+  const fault = accumulatorRecordFault(record, held, all, left);
   if (fault !== undefined) throw new TypeError(fault);
 }
 
@@ -106,7 +106,7 @@ export class OpenRecords<T> {
       adding = true;
       closed = accumulator.add(item);
       adding = false;
-      if (closed !== undefined) checkRecord(closed, lane.openItems.length + 1, false);
+      if (closed !== undefined) checkRecord(closed, lane.openItems.length + 1, false, accumulator.itemCount);
       sizeAfter = accumulator.size;
       openAfter = accumulator.itemCount > 0;
     } catch (error) {
@@ -197,8 +197,9 @@ export class OpenRecords<T> {
   /** Closes the lane's open record; undefined when it holds none, or its accumulator threw. */
   private flushOpen(lane: ShardLane<T>): AggregatedRecord | undefined {
     try {
-      const closed = lane.accumulator.flush();
-      checkRecord(closed, lane.openItems.length, true);
+      const { accumulator } = lane;
+      const closed = accumulator.flush();
+      checkRecord(closed, lane.openItems.length, true, closed === undefined ? 0 : accumulator.itemCount);
       return closed;
     } catch (error) {
       this.breakOpen(lane, error);

@@ -67,20 +67,36 @@ export class ProducerCalls {
       return true;
     };
     let answer: PromiseLike<R>;
+    let then: unknown;
     try {
       answer = call(entry.controller.signal);
+      then = (answer as Partial<PromiseLike<R>> | null | undefined)?.then;
     } catch (error) {
       if (finish()) failed(error);
       return;
     }
-    answer.then(
-      (value) => {
-        if (finish()) answered(value);
-      },
-      (error: unknown) => {
-        if (finish()) failed(error);
-      },
-    );
+    if (typeof then !== 'function') {
+      // A client of the caller's own answering with no promise: the call fails as a thrown
+      // send() does, where it would stay in flight for ever.
+      if (finish())
+        failed(new TypeError(`the client's send() returned ${describeAnswer(answer)}, not a promise`));
+      return;
+    }
+    // A thenable whose then() throws before calling back fails as a rejection would (as `await`
+    // treats it); once it called back, the throw changes nothing.
+    try {
+      (then as PromiseLike<R>['then']).call(
+        answer,
+        (value) => {
+          if (finish()) answered(value);
+        },
+        (error: unknown) => {
+          if (finish()) failed(error);
+        },
+      );
+    } catch (error) {
+      if (finish()) failed(error);
+    }
   }
 
   /** Aborts every call in flight and cancels its deadline; calls asked for later are not made. */
@@ -94,4 +110,9 @@ export class ProducerCalls {
       entry.controller.abort();
     }
   }
+}
+
+/** What a client's send() returned instead of a promise, for an error message (no value shown). */
+function describeAnswer(answer: unknown): string {
+  return answer === null ? 'null' : typeof answer === 'object' ? 'an object without then()' : typeof answer;
 }
