@@ -20,8 +20,11 @@ export function decodeComponent(text: string): string {
  * A query parameter's value in quotes that holds a blank (`?password="my pass"`): each word is
  * redacted on its own, so the words after the first were shown. A value ends at the next quote
  * of its kind (or the line's end, then it is no such value), so a search is linear in the text.
+ * A quote escaped in it (`"a b\" c"`) is the value's own; a value quoted with escaped quotes
+ * (`\"a b\"`, inside a JSON string) ends at the next escaped one.
  */
-const QUOTED_QUERY_VALUE = /[?&;]([^=&;#?\s"'`]{1,256})=(["'`])([^\n]{0,4096}?)\2/g;
+const QUOTED_QUERY_VALUE =
+  /[?&;]([^=&;#?\s"'`]{1,256})=(\\?)(["'`])((?:(?!\2\3)(?:\\[^\n]|[^\n\\])){0,4096}?)\2\3/g;
 
 /**
  * A query parameter's value that is a scheme and then a credential, as an Authorization header's
@@ -42,10 +45,12 @@ const KNOWN_SCHEME = /^(?:bearer|basic)$/i;
  * `***`. The word-by-word pass (redactQuery) leaves a value hidden already as it is.
  */
 export function hideSpacedQueryValues(text: string): string {
-  const quoted = text.replace(QUOTED_QUERY_VALUE, (match, name: string, _quote: string, value: string) =>
-    /\s/.test(value) && isSecretQueryName(decodeComponent(name))
-      ? `${match.slice(0, match.length - value.length - 2)}${URL_SECRET}`
-      : match,
+  const quoted = text.replace(
+    QUOTED_QUERY_VALUE,
+    (match, name: string, escape: string, _quote: string, value: string) =>
+      /\s/.test(value) && isSecretQueryName(decodeComponent(name))
+        ? `${match.slice(0, match.length - value.length - 2 * (escape.length + 1))}${URL_SECRET}`
+        : match,
   );
   if (!/[ \t]/.test(quoted)) return quoted;
   let shown = '';

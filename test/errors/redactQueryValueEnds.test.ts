@@ -56,3 +56,14 @@ it.each([
 ])("shows a pagination token's value in a query: %s", (text, shown) => {
   expect(redactText(text)).toBe(shown);
 });
+
+it.each([
+  // A quote escaped inside the quoted value is the password's, not its end.
+  ['GET /x?password="a b\\" c" failed', 'GET /x?password=*** failed'],
+  ["GET /x?password='it\\'s a b' failed", 'GET /x?password=*** failed'],
+  // The value quoted with escaped quotes, inside a JSON string.
+  ['{"url":"/x?password=\\"a b\\"","b":1}', '{"url":"/x?password=***","b":1}'],
+])('hides a quoted query value holding an escaped quote whole: %s', (text, shown) => {
+  expect(redactText(text)).toBe(shown);
+  expect(redactText(shown)).toBe(shown);
+});
