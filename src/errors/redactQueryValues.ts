@@ -94,25 +94,45 @@ const CLOSING_QUOTES: ReadonlyMap<string, RegExp> = new Map(
   [...QUOTES].map((quote) => [quote, new RegExp(`${quote}(?=[,;:)\\]}>]|$)`, 'g')]),
 );
 
+/** The backslashes that escape a quote counted up to this: a string's own and a nested one's. */
+const MOST_ESCAPES = 4;
+
 /**
  * The closing quotes of the strings a word's queries stand in, found from left to right: each
- * kind is searched from where the last search of it ended, so a word is read once per kind.
+ * kind is searched from where the last search of it ended, so a word is read once per kind. A
+ * string opened by a quote escaped as many times (`\"…\"`, a JSON string inside another) ends at
+ * a quote escaped as many times as its opening one: a quote escaped once more in a string (a
+ * password's `"` that JSON.stringify wrote as `\"`) does not end it.
  */
 class ClosingQuotes {
   private readonly found = new Map<string, { from: number; at: number }>();
 
   constructor(private readonly word: string) {}
 
-  /** The first closing `quote` at or after `from`, or -1. */
-  after(quote: string, from: number): number {
-    const known = this.found.get(quote);
+  /** The first closing `quote` escaped `escapes` times at or after `from`, or -1. */
+  after(quote: string, escapes: number, from: number): number {
+    const kind = `${quote}${escapes}`;
+    const known = this.found.get(kind);
     if (known !== undefined && known.from <= from && (known.at === -1 || known.at >= from)) return known.at;
     const closing = CLOSING_QUOTES.get(quote) as RegExp;
     closing.lastIndex = from;
-    const at = closing.exec(this.word)?.index ?? -1;
-    this.found.set(quote, { from, at });
+    let at = -1;
+    for (let found = closing.exec(this.word); found !== null; found = closing.exec(this.word)) {
+      if (escapesBefore(this.word, found.index, from) === escapes) {
+        at = found.index;
+        break;
+      }
+    }
+    this.found.set(kind, { from, at });
     return at;
   }
+}
+
+/** How many backslashes escape the character at `at` (at most MOST_ESCAPES), not before `start`. */
+function escapesBefore(text: string, at: number, start = 0): number {
+  let count = 0;
+  while (count < MOST_ESCAPES && at - count > start && text.charAt(at - count - 1) === '\\') count += 1;
+  return count;
 }
 
 /**
@@ -130,20 +150,24 @@ export function redactQuery(value: string, keepHidden = false): string {
   let from = 0;
   // The last quote met before the parameter being read, and how far the word was scanned for it.
   let opener = '';
+  let openerEscapes = 0;
   let scanned = 0;
   const closings = new ClosingQuotes(value);
   for (const match of value.matchAll(QUERY_PARAMETER_NAME)) {
     const start = match.index + match[0].length;
     for (; scanned < match.index; scanned++) {
       const character = value.charAt(scanned);
-      if (QUOTES.has(character)) opener = character;
+      if (QUOTES.has(character)) {
+        opener = character;
+        openerEscapes = escapesBefore(value, scanned);
+      }
     }
     const name = decodeComponent(match[1] ?? '');
     if (match.index < from || !isSecretQueryName(name)) continue;
     VALUE_END.lastIndex = start;
     const end = VALUE_END.exec(value);
     let valueEnd = end === null ? value.length : end.index;
-    const closing = opener === '' ? -1 : closings.after(opener, start);
+    const closing = opener === '' ? -1 : closings.after(opener, openerEscapes, start);
     if (closing !== -1 && closing < valueEnd)
       valueEnd = Math.max(start, withoutEscapes(value, start, closing));
     // In a query without a scheme, a value hidden already (by the ARN or header rules:

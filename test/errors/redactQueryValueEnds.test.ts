@@ -67,3 +67,13 @@ it.each([
   expect(redactText(text)).toBe(shown);
   expect(redactText(shown)).toBe(shown);
 });
+
+it.each([
+  // JSON.stringify writes a quote of the password as \", which does not end the string the URL
+  // stands in: what follows it (`,cd`) is the password's.
+  [{ url: 'https://h/x?password=ab",cd', b: 1 }, '{"url":"https://h/x?password=***","b":1}'],
+  [{ url: '/x?token=ab"]x', b: 1 }, '{"url":"/x?token=***","b":1}'],
+  [{ url: 'https://h/x?password=ab":cd&c=2', b: 1 }, '{"url":"https://h/x?password=***&c=2","b":1}'],
+])('hides a value holding an escaped quote in a JSON string whole: %j', (value, shown) => {
+  expect(redactText(JSON.stringify(value))).toBe(shown);
+});
