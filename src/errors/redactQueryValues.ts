@@ -152,6 +152,8 @@ export function redactQuery(value: string, keepHidden = false): string {
   let opener = '';
   let openerEscapes = 0;
   let scanned = 0;
+  // Where the value being read ends at the latest (its `&` or `#`), -1 for the word's end.
+  let nextEnd = 0;
   const closings = new ClosingQuotes(value);
   for (const match of value.matchAll(QUERY_PARAMETER_NAME)) {
     const start = match.index + match[0].length;
@@ -164,9 +166,13 @@ export function redactQuery(value: string, keepHidden = false): string {
     }
     const name = decodeComponent(match[1] ?? '');
     if (match.index < from || !isSecretQueryName(name)) continue;
-    VALUE_END.lastIndex = start;
-    const end = VALUE_END.exec(value);
-    let valueEnd = end === null ? value.length : end.index;
+    // The next `&` or `#` is searched for again only once the last one found is passed: a text of
+    // many values with none after them (each ending at its string's quote) is read once.
+    if (nextEnd !== -1 && nextEnd < start) {
+      VALUE_END.lastIndex = start;
+      nextEnd = VALUE_END.exec(value)?.index ?? -1;
+    }
+    let valueEnd = nextEnd === -1 ? value.length : nextEnd;
     const closing = opener === '' ? -1 : closings.after(opener, openerEscapes, start);
     if (closing !== -1 && closing < valueEnd)
       valueEnd = Math.max(start, withoutEscapes(value, start, closing));
