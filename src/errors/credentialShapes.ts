@@ -60,10 +60,13 @@ export function redactQuotedCredentials(text: string, replacement: string): stri
 /**
  * An access key id standing as a word of a text (`… for key AKIA…`, `user/ASIA…: …`), long-term
  * (`AKIA`), temporary (`ASIA`) or a bearer or context credential's (`ABIA`, `ACCA`): a fixed
- * prefix and 16 capitals or digits, not inside a longer run of letters and digits. Each start is
- * tried once over at most 20 characters: linear in the text.
+ * prefix and 16 capitals or digits, not inside a longer run of letters and digits. A percent
+ * escape (`user%2FAKIA…`, `%20`) or a JSON escape (`\nAKIA…`, `\u0020`) just before it ends the
+ * word before as a blank does: an encoded ARN or a server's JSON message quoted in a text. Each
+ * start is tried once over at most 20 characters and 6 before: linear in the text.
  */
-const ACCESS_KEY_ID_WORD = /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g;
+const ACCESS_KEY_ID_WORD =
+  /(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2})|(?<=\\[bfnrt])|(?<=\\u[0-9A-Fa-f]{4}))(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g;
 
 /**
  * A text with each access key id written in it as a word replaced by `replacement`: a server's

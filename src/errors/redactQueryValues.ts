@@ -20,8 +20,11 @@ export function decodeComponent(text: string): string {
  * A query parameter's value in quotes that holds a blank (`?password="my pass"`): each word is
  * redacted on its own, so the words after the first were shown. A value ends at the next quote
  * of its kind (or the line's end, then it is no such value), so a search is linear in the text.
+ * A quote escaped in it (`"a b\" c"`) is the value's own; a value quoted with escaped quotes
+ * (`\"a b\"`, inside a JSON string) ends at the next escaped one.
  */
-const QUOTED_QUERY_VALUE = /[?&;]([^=&;#?\s"'`]{1,256})=(["'`])([^\n]{0,4096}?)\2/g;
+const QUOTED_QUERY_VALUE =
+  /[?&;]([^=&;#?\s"'`]{1,256})=(\\?)(["'`])((?:(?!\2\3)(?:\\[^\n]|[^\n\\])){0,4096}?)\2\3/g;
 
 /**
  * A query parameter's value that is a scheme and then a credential, as an Authorization header's
@@ -42,10 +45,12 @@ const KNOWN_SCHEME = /^(?:bearer|basic)$/i;
  * `***`. The word-by-word pass (redactQuery) leaves a value hidden already as it is.
  */
 export function hideSpacedQueryValues(text: string): string {
-  const quoted = text.replace(QUOTED_QUERY_VALUE, (match, name: string, _quote: string, value: string) =>
-    /\s/.test(value) && isSecretQueryName(decodeComponent(name))
-      ? `${match.slice(0, match.length - value.length - 2)}${URL_SECRET}`
-      : match,
+  const quoted = text.replace(
+    QUOTED_QUERY_VALUE,
+    (match, name: string, escape: string, _quote: string, value: string) =>
+      /\s/.test(value) && isSecretQueryName(decodeComponent(name))
+        ? `${match.slice(0, match.length - value.length - 2 * (escape.length + 1))}${URL_SECRET}`
+        : match,
   );
   if (!/[ \t]/.test(quoted)) return quoted;
   let shown = '';
@@ -89,25 +94,45 @@ const CLOSING_QUOTES: ReadonlyMap<string, RegExp> = new Map(
   [...QUOTES].map((quote) => [quote, new RegExp(`${quote}(?=[,;:)\\]}>]|$)`, 'g')]),
 );
 
+/** The backslashes that escape a quote counted up to this: a string's own and a nested one's. */
+const MOST_ESCAPES = 4;
+
 /**
  * The closing quotes of the strings a word's queries stand in, found from left to right: each
- * kind is searched from where the last search of it ended, so a word is read once per kind.
+ * kind is searched from where the last search of it ended, so a word is read once per kind. A
+ * string opened by a quote escaped as many times (`\"…\"`, a JSON string inside another) ends at
+ * a quote escaped as many times as its opening one: a quote escaped once more in a string (a
+ * password's `"` that JSON.stringify wrote as `\"`) does not end it.
  */
 class ClosingQuotes {
   private readonly found = new Map<string, { from: number; at: number }>();
 
   constructor(private readonly word: string) {}
 
-  /** The first closing `quote` at or after `from`, or -1. */
-  after(quote: string, from: number): number {
-    const known = this.found.get(quote);
+  /** The first closing `quote` escaped `escapes` times at or after `from`, or -1. */
+  after(quote: string, escapes: number, from: number): number {
+    const kind = `${quote}${escapes}`;
+    const known = this.found.get(kind);
     if (known !== undefined && known.from <= from && (known.at === -1 || known.at >= from)) return known.at;
     const closing = CLOSING_QUOTES.get(quote) as RegExp;
     closing.lastIndex = from;
-    const at = closing.exec(this.word)?.index ?? -1;
-    this.found.set(quote, { from, at });
+    let at = -1;
+    for (let found = closing.exec(this.word); found !== null; found = closing.exec(this.word)) {
+      if (escapesBefore(this.word, found.index, from) === escapes) {
+        at = found.index;
+        break;
+      }
+    }
+    this.found.set(kind, { from, at });
     return at;
   }
+}
+
+/** How many backslashes escape the character at `at` (at most MOST_ESCAPES), not before `start`. */
+function escapesBefore(text: string, at: number, start = 0): number {
+  let count = 0;
+  while (count < MOST_ESCAPES && at - count > start && text.charAt(at - count - 1) === '\\') count += 1;
+  return count;
 }
 
 /**
@@ -125,20 +150,30 @@ export function redactQuery(value: string, keepHidden = false): string {
   let from = 0;
   // The last quote met before the parameter being read, and how far the word was scanned for it.
   let opener = '';
+  let openerEscapes = 0;
   let scanned = 0;
+  // Where the value being read ends at the latest (its `&` or `#`), -1 for the word's end.
+  let nextEnd = 0;
   const closings = new ClosingQuotes(value);
   for (const match of value.matchAll(QUERY_PARAMETER_NAME)) {
     const start = match.index + match[0].length;
     for (; scanned < match.index; scanned++) {
       const character = value.charAt(scanned);
-      if (QUOTES.has(character)) opener = character;
+      if (QUOTES.has(character)) {
+        opener = character;
+        openerEscapes = escapesBefore(value, scanned);
+      }
     }
     const name = decodeComponent(match[1] ?? '');
     if (match.index < from || !isSecretQueryName(name)) continue;
-    VALUE_END.lastIndex = start;
-    const end = VALUE_END.exec(value);
-    let valueEnd = end === null ? value.length : end.index;
-    const closing = opener === '' ? -1 : closings.after(opener, start);
+    // The next `&` or `#` is searched for again only once the last one found is passed: a text of
+    // many values with none after them (each ending at its string's quote) is read once.
+    if (nextEnd !== -1 && nextEnd < start) {
+      VALUE_END.lastIndex = start;
+      nextEnd = VALUE_END.exec(value)?.index ?? -1;
+    }
+    let valueEnd = nextEnd === -1 ? value.length : nextEnd;
+    const closing = opener === '' ? -1 : closings.after(opener, openerEscapes, start);
     if (closing !== -1 && closing < valueEnd)
       valueEnd = Math.max(start, withoutEscapes(value, start, closing));
     // In a query without a scheme, a value hidden already (by the ARN or header rules:

@@ -25,11 +25,28 @@ it.each([
 });
 
 it.each([
+  // A percent escape or a JSON escape glued before it (a URL-encoded ARN or path, a server's JSON
+  // message quoted in another text) separates it from the word before as a blank does.
+  [`arn%3Aaws%3Aiam%3A%3A123456789012%3Auser%2F${LONG_TERM}%2Fx`, 'user%2F[redacted]%2Fx'],
+  [`key%20${TEMPORARY}%20is invalid`, 'key%20[redacted]%20is invalid'],
+  [`{"message":"invalid key\\n${LONG_TERM}"}`, 'invalid key\\n[redacted]"}'],
+  [`{"message":"invalid\\t${TEMPORARY}."}`, 'invalid\\t[redacted]."}'],
+  [`{"message":"invalid\\u0020${LONG_TERM}"}`, 'invalid\\u0020[redacted]"}'],
+])('hides an access key id after an escape: %s', (text, shown) => {
+  const redacted = redactText(text);
+  expect(redacted).toContain(shown);
+  expect(redacted).not.toContain(LONG_TERM);
+  expect(redacted).not.toContain(TEMPORARY);
+});
+
+it.each([
   'stream AKIAIOSFODNN7EXAMPLE2 has no key',
   'stream XAKIAIOSFODNN7EXAMPLE has no key',
   'stream AKIAIOSFODNN7EXAMPL is shorter',
   'stream AKIAiosfodnn7example is in lower case',
   'stream AROAIOSFODNN7EXAMPLE is a role id',
+  'stream xAKIAIOSFODNN7EXAMPLE%2F has a letter before',
+  'digest 9f%2AKIAIOSFODNN7EXAMPLE is no escape',
 ])('shows a word that only resembles one: %s', (text) => {
   expect(redactText(text)).toBe(text);
 });

@@ -37,6 +37,8 @@ test.each([
   ['query schemes after names that are no secret', '?a=Bearer b '],
   ['quoted queries never closed', '"/x?token=a&'],
   ['quoted queries closed late', '"/x?token=a&token='],
+  // Each value ends at its string's quote, with no `&` or `#` after it in the whole text.
+  ['JSON strings each holding a secret query', '"a":"/x?token=1",'],
 ])('ten times the text (%s) takes well under thirty times as long: linear, not quadratic', (_name, unit) => {
   // A quadratic pass takes a hundred times as long for ten times the text; a linear one about
   // ten times, with room left for a loaded machine (the least CPU time of five runs of each).

@@ -56,3 +56,24 @@ it.each([
 ])("shows a pagination token's value in a query: %s", (text, shown) => {
   expect(redactText(text)).toBe(shown);
 });
+
+it.each([
+  // A quote escaped inside the quoted value is the password's, not its end.
+  ['GET /x?password="a b\\" c" failed', 'GET /x?password=*** failed'],
+  ["GET /x?password='it\\'s a b' failed", 'GET /x?password=*** failed'],
+  // The value quoted with escaped quotes, inside a JSON string.
+  ['{"url":"/x?password=\\"a b\\"","b":1}', '{"url":"/x?password=***","b":1}'],
+])('hides a quoted query value holding an escaped quote whole: %s', (text, shown) => {
+  expect(redactText(text)).toBe(shown);
+  expect(redactText(shown)).toBe(shown);
+});
+
+it.each([
+  // JSON.stringify writes a quote of the password as \", which does not end the string the URL
+  // stands in: what follows it (`,cd`) is the password's.
+  [{ url: 'https://h/x?password=ab",cd', b: 1 }, '{"url":"https://h/x?password=***","b":1}'],
+  [{ url: '/x?token=ab"]x', b: 1 }, '{"url":"/x?token=***","b":1}'],
+  [{ url: 'https://h/x?password=ab":cd&c=2', b: 1 }, '{"url":"https://h/x?password=***&c=2","b":1}'],
+])('hides a value holding an escaped quote in a JSON string whole: %j', (value, shown) => {
+  expect(redactText(JSON.stringify(value))).toBe(shown);
+});
