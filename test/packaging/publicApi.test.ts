@@ -14,16 +14,22 @@ const ENTRY_POINTS: Record<string, string> = {
   'rxjs-kinesis/browser': 'src/browser/index.ts',
 };
 
+/** One program over every entry point (created on first use): their files are parsed once. */
+let program: ts.Program | undefined;
+
 function exportedNames(file: string): string[] {
   const path = join(root, file);
-  const program = ts.createProgram([path], {
-    strict: true,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    target: ts.ScriptTarget.ES2022,
-    skipLibCheck: true,
-    noEmit: true,
-  });
+  program ??= ts.createProgram(
+    Object.values(ENTRY_POINTS).map((entry) => join(root, entry)),
+    {
+      strict: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      skipLibCheck: true,
+      noEmit: true,
+    },
+  );
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(path);
   if (source === undefined) throw new Error(`cannot read ${file}`);
