@@ -52,8 +52,10 @@ async function handOverWithFailingWrites(
       redis: redis.url,
       name: 'handover-write-failed',
       keyPrefix,
-      sessionTimeout: 2000,
-      heartbeatInterval: 250,
+      // A 6 s session (its Redis calls get 3 s): a loaded machine's slow Redis answers do not cost a
+      // its leases, whose records c would then read again.
+      sessionTimeout: 6000,
+      heartbeatInterval: 500,
     });
     checkpointers.push(checkpointer);
     const write = checkpointer.checkpoint.bind(checkpointer);

@@ -187,7 +187,9 @@ describe('consumer group in one process', () => {
     const streamName = uniqueStreamName('group-reshard');
     await kinesis.createStream(streamName, 2);
     const keyPrefix = uniqueKeyPrefix('group-reshard');
-    const timing = { sessionTimeout: 2000, heartbeatInterval: 250 };
+    // A 6 s session (its Redis calls get 3 s): a loaded machine's slow Redis answers do not cost a
+    // worker its leases (a parent read again by another worker would end twice).
+    const timing = { sessionTimeout: 6000, heartbeatInterval: 500 };
     const members = [join(streamName, keyPrefix, 'a', timing), join(streamName, keyPrefix, 'b', timing)];
     const feed = new RecordFeed(client, streamName);
     const active = async () => {

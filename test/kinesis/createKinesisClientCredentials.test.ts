@@ -3,6 +3,7 @@ import { classifyError } from '../../src/kinesis/classifyError.js';
 import { createKinesisClient } from '../../src/kinesis/createKinesisClient.js';
 import { RequestTimeoutError } from '../../src/kinesis/errors/RequestTimeoutError.js';
 import { startTestKinesis, type TestKinesis } from '../support/kinesis.js';
+import { waitFor } from '../support/streamRecords.js';
 
 // Only bounds a hang: before the credentials provider had a deadline, these waited for ever.
 jest.setTimeout(60_000);
@@ -35,14 +36,19 @@ describe('createKinesisClient with a credentials provider that never answers (em
   });
 
   it('ends a call still waiting for credentials when the client is destroyed', async () => {
+    let asked = 0;
     const client = createKinesisClient({
       endpoint: kinesis.endpoint,
       region: kinesis.region,
-      credentials: silentProvider,
+      credentials: () => {
+        asked += 1;
+        return silentProvider();
+      },
     });
     const outcome = client.send(new ListStreamsCommand({})).catch((caught: unknown) => caught);
-    // The SDK asks for credentials once the call has gone through its first middleware steps.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The SDK asks for credentials once the call has gone through its first middleware steps (a
+    // fixed pause could end first on a loaded machine: the call was then not waiting yet).
+    await waitFor(() => asked > 0, { timeoutMs: 30_000, message: () => 'no call for credentials' });
     client.destroy();
     await expect(outcome).resolves.toMatchObject({ name: 'AbortError' });
   });

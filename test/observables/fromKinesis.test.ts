@@ -7,6 +7,7 @@ import { fromKinesis } from '../../src/observables/fromKinesis.js';
 import { checkpoint } from '../../src/operators/checkpoint.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { numberedRecords, putTestRecords } from '../consumer/putTestRecords.js';
+import { waitFor } from '../support/streamRecords.js';
 import { InvalidOptionError } from '../../src/errors/InvalidOptionError.js';
 import { StreamNotFoundError } from '../../src/kinesis/errors/StreamNotFoundError.js';
 
@@ -136,7 +137,12 @@ describe('fromKinesis against the embedded Kinesis', () => {
     const started = firstValueFrom(latest.events$.pipe(filter((e) => e.type === 'shard-started')));
     const result = firstValueFrom(latest.pipe(take(2), toArray()));
     await started;
-    await new Promise((r) => setTimeout(r, 500));
+    // Written once the LATEST iterator was taken (a page was read with it): a fixed pause could end
+    // first on a loaded machine, and records written before the iterator are not LATEST's to read.
+    await waitFor(() => latest.stats().shards.some((shard) => shard.getRecordsCalls > 0), {
+      timeoutMs: 30_000,
+      message: () => 'no page read with the LATEST iterator',
+    });
     await putTestRecords(client, streamName, numberedRecords(2, 1, 100));
     expect((await result).map(text)).toEqual(['100', '101']);
     client.destroy();

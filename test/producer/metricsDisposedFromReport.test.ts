@@ -8,6 +8,7 @@ import { kplJsonProcessor } from '../../src/processors/namedProcessors.js';
 import type { ProducerMetricsSnapshot } from '../../src/producer/ProducerMetrics.js';
 import { startTestKinesis, uniqueStreamName, type TestKinesis } from '../support/kinesis.js';
 import { useTestKinesis } from '../support/useTestKinesis.js';
+import { waitFor } from '../support/streamRecords.js';
 
 jest.setTimeout(60_000);
 
@@ -48,7 +49,8 @@ describe('metrics of an engine disposed by one of its reports', () => {
         ),
       );
       expect(reports).toHaveLength(100);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      // The engine's disposal ends after its calls in flight (later than a fixed pause on a loaded machine).
+      await waitFor(() => completed, { timeoutMs: 30_000, message: () => 'the metrics never completed' });
       expect(completed).toBe(true);
       for (const snapshot of snapshots) {
         const { items, failures } = snapshot.totals;

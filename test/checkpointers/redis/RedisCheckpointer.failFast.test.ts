@@ -97,7 +97,8 @@ describe('RedisCheckpointer while Redis is unreachable', () => {
     const started = Date.now();
     await cp.close();
 
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Well short of the ~4 s back-off, with room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(3000);
     expect((await call).error).toBeInstanceOf(CheckpointerClosedError);
     expect(extraResources(baseline).filter((kind) => kind.startsWith('Timeout'))).toEqual([]);
   }, 30_000);

@@ -6,6 +6,7 @@ import { CheckpointerClosedError } from '../../../src/checkpointers/errors/Check
 import { RedisCheckpointer } from '../../../src/checkpointers/redis/RedisCheckpointer.js';
 import { RedisUnavailableError } from '../../../src/checkpointers/redis/errors/RedisUnavailableError.js';
 import { uniqueKeyPrefix } from '../../support/redis.js';
+import { waitFor } from '../../support/streamRecords.js';
 import { startRedisServer, type RedisServerProcess } from './redisServers.js';
 
 jest.setTimeout(60_000);
@@ -139,8 +140,19 @@ it('connects a lazyConnect client as its first command would, and leaves it conn
     expect(await checkpointer.liveWorkers(STREAM)).toEqual(['worker-a']);
     // Many calls waiting at once: one listener of each kind on the client, none left after.
     await stopRedis();
+    // The client may see its socket close after the server's exit: the calls start once it has
+    // (a fixed pause could end first on a loaded machine).
+    await waitFor(() => client.status !== 'ready', {
+      timeoutMs: 30_000,
+      message: () => `the client still ${client.status} after the server stopped`,
+    });
     const listeners = client.listenerCount('ready');
     const calls = Array.from({ length: 20 }, (_, i) => checkpointer.heartbeat(STREAM, `worker-${i}`));
+    await waitFor(() => client.listenerCount('ready') > listeners, {
+      timeoutMs: 30_000,
+      message: () => `${client.listenerCount('ready') - listeners} more 'ready' listeners`,
+    });
+    // Time for every call to have started waiting (a listener each would show now).
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(client.listenerCount('ready')).toBe(listeners + 1);
     await startRedis();

@@ -42,6 +42,7 @@ describe('rxjs-kinesis local', () => {
   it('starts in the foreground, prints how to connect, and stops on the stop signal', async () => {
     let output = '';
     let stop!: () => void;
+    let exited!: Promise<void>;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     const started = new Promise<LocalKinesis>((resolve) => {
       const run = program(
@@ -74,7 +75,7 @@ describe('rxjs-kinesis local', () => {
           from: 'user',
         },
       );
-      void run.then(() => (output += '[exited]'));
+      exited = run.then(() => void (output += '[exited]'));
     });
     const local = await started;
     expect(output).toContain(`Local Kinesis listening on ${local.endpoint}`);
@@ -89,7 +90,8 @@ describe('rxjs-kinesis local', () => {
     const client = local.createClient();
     expect((await client.send(new ListShardsCommand({ StreamName: 'orders' }))).Shards).toHaveLength(2);
     stop();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The command ends once its server is closed (a fixed pause could end first on a loaded machine).
+    await exited;
     await expect(client.send(new ListShardsCommand({ StreamName: 'orders' }))).rejects.toThrow();
     client.destroy();
     expect(output).toContain('[exited]');

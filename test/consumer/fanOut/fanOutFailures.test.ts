@@ -227,8 +227,9 @@ test('a slow subscriber keeps memory within the budget and its leases renewed', 
     redis: redis.url,
     name: 'efo-slow',
     keyPrefix: uniqueKeyPrefix('efo-slow'),
-    sessionTimeout: 2000,
-    heartbeatInterval: 250,
+    // A 6 s session (its Redis calls get 3 s): on a loaded machine a slow Redis answer is no lost lease.
+    sessionTimeout: 6000,
+    heartbeatInterval: 500,
   });
   cleanUp.push(() => checkpointer.close());
   const maxQueueSize = 40;
@@ -236,10 +237,10 @@ test('a slow subscriber keeps memory within the budget and its leases renewed', 
   const events: ConsumerEvent[] = [];
   const eventSubscription = consumer.events$.subscribe((event) => events.push(event));
   cleanUp.push(() => eventSubscription.unsubscribe());
-  // 200 records at 30 ms each: about 6 s, three lease sessions with the consumer blocked.
+  // 200 records at 90 ms each: about 18 s, three lease sessions with the consumer blocked.
   const processed = await lastValueFrom(
     consumer.pipe(
-      concatMap((record) => timer(30).pipe(map(() => record))),
+      concatMap((record) => timer(90).pipe(map(() => record))),
       checkpoint({ batchSize: 10 }),
       take(200),
       toArray(),
@@ -329,7 +330,8 @@ test('a lost lease closes the shard subscription at once: the next owner subscri
   });
   // A closed its subscription when it lost the lease (the server sees the stream reset).
   await waitFor(() => kinesis.subscriptions({ streamName, consumerName: 'app' }).length === 0, {
-    timeoutMs: 3000,
+    // Far short of the subscription's own end; the server sees the reset late on a loaded machine.
+    timeoutMs: 10_000,
     message: () =>
       `${kinesis.subscriptions({ streamName }).length} subscription(s) still open after the lease was lost`,
   });
@@ -361,8 +363,10 @@ test('a RedisCheckpointer group of two workers reading with fan-out shares the s
       redis: redis.url,
       name: 'efo-group',
       keyPrefix,
-      sessionTimeout: 2000,
-      heartbeatInterval: 250,
+      // A 6 s session (its Redis calls get 3 s): a lease lost to a loaded machine's slow Redis answer
+      // would have its records read twice.
+      sessionTimeout: 6000,
+      heartbeatInterval: 500,
     });
     const consumer = fromKinesis(fanOutOptions(kinesis, streamName, 'group-app', { checkpointer, workerId }));
     seen.set(workerId, []);

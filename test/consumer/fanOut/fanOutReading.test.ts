@@ -85,7 +85,8 @@ test('registers a missing consumer, reads everything once, never checkpoints ahe
   // Read over SubscribeToShard, not GetRecords; stopped() closed every subscription.
   expect(kinesis.stats.fanOutSubscriptions).toBeGreaterThanOrEqual(3);
   await waitFor(() => kinesis.subscriptions({ streamName }).length === 0, {
-    timeoutMs: 3000,
+    // The server sees the closed streams late on a loaded machine.
+    timeoutMs: 10_000,
     message: () => `${kinesis.subscriptions({ streamName }).length} subscription(s) open after stopped()`,
   });
   expect(kinesis.stats.fanOutRecords).toBeGreaterThanOrEqual(600);
