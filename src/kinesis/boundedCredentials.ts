@@ -6,7 +6,10 @@ import { markedNotSent } from './requestNotSent.js';
 /** A credentials provider with a deadline on each call, and a way to end the calls still waiting. */
 export interface BoundedCredentials {
   readonly provider: KinesisCredentialsProvider;
-  /** Ends every call still waiting for the provider (rejected); its timer is cancelled. */
+  /**
+   * Ends every call still waiting for the provider (rejected), its timer cancelled, and every
+   * later call at once (the client is destroyed).
+   */
   readonly cancel: () => void;
 }
 
@@ -22,6 +25,12 @@ function timeoutError(timeoutMs: number): Error {
       { name: 'TimeoutError', code: 'ETIMEDOUT' },
     ),
   );
+}
+
+function destroyedError(): Error {
+  return Object.assign(new Error('the client was destroyed while it waited for credentials'), {
+    name: 'AbortError',
+  });
 }
 
 /**
@@ -40,8 +49,14 @@ export function boundedCredentials(
   timeoutMs: number,
 ): BoundedCredentials {
   const waiting = new Set<(error: unknown) => void>();
+  let cancelled = false;
   const bounded = (...args: unknown[]): Promise<KinesisCredentials> =>
     new Promise<KinesisCredentials>((resolve, reject) => {
+      // A call that reaches the provider after the client was destroyed ends at once.
+      if (cancelled) {
+        reject(destroyedError());
+        return;
+      }
       let settled = false;
       const end = (error: unknown): void => {
         if (settled) return;
@@ -75,14 +90,9 @@ export function boundedCredentials(
   return {
     provider: bounded,
     cancel: () => {
+      cancelled = true;
       const ends = [...waiting];
-      for (const end of ends) {
-        end(
-          Object.assign(new Error('the client was destroyed while it waited for credentials'), {
-            name: 'AbortError',
-          }),
-        );
-      }
+      for (const end of ends) end(destroyedError());
     },
   };
 }

@@ -52,4 +52,24 @@ describe('createKinesisClient with a credentials provider that never answers (em
     client.destroy();
     await expect(outcome).resolves.toMatchObject({ name: 'AbortError' });
   });
+
+  it('ends at once a call that had not asked for credentials yet when the client was destroyed', async () => {
+    let asked = 0;
+    const client = createKinesisClient({
+      endpoint: kinesis.endpoint,
+      region: kinesis.region,
+      credentials: () => {
+        asked += 1;
+        return silentProvider();
+      },
+    });
+    const started = Date.now();
+    const outcome = client.send(new ListStreamsCommand({})).catch((caught: unknown) => caught);
+    // Destroyed in the same tick: the SDK has not asked for credentials yet.
+    client.destroy();
+    expect(asked).toBe(0);
+    await expect(outcome).resolves.toMatchObject({ name: 'AbortError' });
+    // Not after the credentials deadline (connectTimeout + requestTimeout, 35 s by default).
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
 });
