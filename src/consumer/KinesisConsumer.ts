@@ -19,7 +19,6 @@ import { CheckpointerUnavailableError } from './errors/CheckpointerUnavailableEr
 import { InFlightGate } from './InFlightGate.js';
 import type { KinesisConsumerOptions } from './KinesisConsumerOptions.js';
 import type { KinesisRecord } from './KinesisRecord.js';
-import type { LedgerSink } from './RecordTracking.js';
 import { LeaseBalancer } from './LeaseBalancer.js';
 import { LeaseManager } from './LeaseManager.js';
 import { LocalAssignment } from './LocalAssignment.js';
@@ -210,16 +209,19 @@ export class KinesisConsumer {
     subscriber: Subscriber<KinesisRecord>,
     sink: CheckpointSink | undefined,
     after: Promise<void>,
-    presumed: readonly LedgerSink[] = [],
   ): number {
-    const id = this.fanOut.add(subscriber, sink, presumed);
+    const id = this.fanOut.add(subscriber, sink);
     if (!this.running && this.stopping === undefined) this.start(after);
     return id;
   }
 
-  /** A new run is asked for: see RecordFanOut.newRun. */
-  newRun(): readonly LedgerSink[] {
-    return this.fanOut.newRun();
+  /**
+   * A new run is asked for while this one waits for its last subscriber's pipeline to finish
+   * (retry() or repeat() before checkpoint() resubscribed the consumer while that checkpoint()
+   * stays open): stop without waiting, so the new run can start once this one stopped.
+   */
+  endDeparture(): void {
+    this.fanOut.endDeparture();
   }
 
   /** Removes a direct subscriber (its claims on records are released); the last one stops the run. */

@@ -6,7 +6,7 @@ import type { CheckpointSink } from './ConsumerLink.js';
 import type { InFlightGate } from './InFlightGate.js';
 import { CONSUMER_CONTEXT, type ConsumerContext, type KinesisRecord } from './KinesisRecord.js';
 import { PipelineDeparture } from './PipelineDeparture.js';
-import { RECORD_HANDLE, type LedgerSink } from './RecordTracking.js';
+import { RECORD_HANDLE } from './RecordTracking.js';
 import type { ShardReading } from './ShardReading.js';
 import type { RecordsPage } from './ShardReader.js';
 import { SubscriberLedger } from './SubscriberLedger.js';
@@ -34,12 +34,6 @@ export class RecordFanOut {
   private readonly leaving = new Set<Subscription>();
   /** The last subscriber left while its pipeline's checkpoint()s were still open: they finish first. */
   private departure: PipelineDeparture | undefined;
-  /** The open checkpoint()s of the last subscriber to leave, when it left (see newRun). */
-  private leftSinks: readonly LedgerSink[] = [];
-  /** The departure began inside an emission (take(n) before the work): a new run waits for it. */
-  private departureKept = false;
-  /** Emissions under way (a subscriber that leaves meanwhile ended its subscription in `next`). */
-  private emitting = 0;
 
   constructor(
     readonly tracked: boolean,
@@ -65,20 +59,14 @@ export class RecordFanOut {
   }
 
   /** Adds a direct subscriber; returns the ledger id (0 when untracked). */
-  add(
-    subscriber: Subscriber<KinesisRecord>,
-    sink: CheckpointSink | undefined,
-    presumed: readonly LedgerSink[] = [],
-  ): number {
+  add(subscriber: Subscriber<KinesisRecord>, sink: CheckpointSink | undefined): number {
     if (!this.tracked) {
       this.plain.add(subscriber);
       return 0;
     }
     const id = this.nextId++;
     this.version += 1;
-    const ledger = new SubscriberLedger(id, subscriber, this.scheduler, sink, this.distrustReadings);
-    if (sink === undefined) for (const open of presumed) ledger.presume(open);
-    this.ledgers.set(id, ledger);
+    this.ledgers.set(id, new SubscriberLedger(id, subscriber, this.scheduler, sink, this.distrustReadings));
     return id;
   }
 
@@ -94,8 +82,6 @@ export class RecordFanOut {
       if (this.ledgers.size === 0) {
         // The last one: nothing it (or one that left just before it) had not finished is committed.
         this.cancelLeaving();
-        this.leftSinks = ledger.openSinks();
-        this.departureKept = this.emitting > 0;
         const held = [...readings];
         const end = (): void => {
           ledger.close();
@@ -149,24 +135,6 @@ export class RecordFanOut {
     this.departure?.end();
   }
 
-  /**
-   * A new run is asked for (repeat() or retry() resubscribed the consumer, another pipeline
-   * subscribed) while this run may still wait for its last subscriber's pipeline. A pipeline that
-   * ended its subscription inside the consumer's own `next` (take(n), first() or takeWhile()
-   * before the work) still holds the records it took, on their way to a checkpoint() still open:
-   * the wait goes on, and the new run, started once this one stopped, resumes after them (cut
-   * short, none of them was stored, and `take(n), repeat()` took the same records for ever). One
-   * that left otherwise (its asynchronous work failed and a retry() or catchError() between the
-   * work and checkpoint() resubscribed) may have dropped them: the wait ends at once.
-   * Returns the open checkpoint()s of the last subscriber to leave: a run subscribed without a
-   * checkpoint() in its subscribe chain (the consumer resubscribed alone) presumes them its own,
-   * so its pipeline's records are waited for the same way.
-   */
-  newRun(): readonly LedgerSink[] {
-    if (!this.departureKept) this.endDeparture();
-    return this.leftSinks.filter((sink) => sink.isOpen());
-  }
-
   private cancelLeaving(): void {
     for (const action of this.leaving) action.unsubscribe();
     this.leaving.clear();
@@ -186,15 +154,6 @@ export class RecordFanOut {
 
   /** Emits a page of a reading's records, in order, while the reading is still reading. */
   emit(reading: ShardReading, records: readonly _Record[], page: RecordsPage): void {
-    this.emitting += 1;
-    try {
-      this.emitPage(reading, records, page);
-    } finally {
-      this.emitting -= 1;
-    }
-  }
-
-  private emitPage(reading: ShardReading, records: readonly _Record[], page: RecordsPage): void {
     let ledgers = [...this.ledgers.values()];
     let ids = ledgers.map((ledger) => ledger.id);
     let version = this.version;

@@ -118,12 +118,6 @@ export interface LedgerSink {
    * sinks: the checkpoint() removes itself from that ledger (removeSink) when it is torn down.
    */
   attached?(ledger: LedgerLink): void;
-  /**
-   * The ledger is done with this checkpoint() (its subscriber left and its records were given up
-   * or passed): the checkpoint() forgets it, so one that outlives many runs of a consumer
-   * (repeat() or retry() before it) does not keep every run's ledger.
-   */
-  detached?(ledger: LedgerLink): void;
 }
 
 /** The position a subscriber's checkpoint()s passed last in a reading, and which one passed it. */

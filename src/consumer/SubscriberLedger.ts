@@ -41,27 +41,8 @@ export class SubscriberLedger implements LedgerLink {
     return this.sinks.size > 0;
   }
 
-  /** The checkpoint()s of this subscriber's pipeline still open. */
-  openSinks(): LedgerSink[] {
-    return [...this.sinks].filter((sink) => sink.isOpen());
-  }
-
-  /**
-   * Takes an open checkpoint() of an earlier run's pipeline as one of this subscriber's before it
-   * passed anything (see RecordFanOut.newRun): it removes itself when it is torn down.
-   */
-  presume(sink: LedgerSink): void {
-    if (this.closed || this.sinks.has(sink) || !sink.isOpen()) return;
-    this.sinks.add(sink);
-    sink.attached?.(this);
-  }
-
   addSink(sink: LedgerSink): void {
-    if (this.sinks.has(sink)) return;
-    if (this.closed) {
-      sink.detached?.(this);
-      return;
-    }
+    if (this.closed || this.sinks.has(sink)) return;
     this.sinks.add(sink);
     for (const reading of this.unclaimed) sink.settled(reading);
     this.unclaimed.clear();
@@ -104,9 +85,7 @@ export class SubscriberLedger implements LedgerLink {
     this.flush?.unsubscribe();
     this.flush = undefined;
     this.unclaimed.clear();
-    const sinks = [...this.sinks];
     this.sinks.clear();
-    for (const sink of sinks) sink.detached?.(this);
   }
 
   /**

@@ -103,11 +103,8 @@ export function fromKinesis(
     }
     let ledgerId: number;
     if (current === undefined || !current.isRunning) {
-      // A run still waiting for its last pipeline's records keeps waiting or gives up, as it
-      // left (see RecordFanOut.newRun); this run starts once it stopped. Subscribed without a
-      // checkpoint() in its chain, this run presumes the open ones of that pipeline its own.
-      const open = current?.newRun() ?? [];
-      const presumed = sink === undefined ? open : [];
+      // A run still finishing its last pipeline's records gives that up: this new run waits for it.
+      current?.endDeparture();
       if (sink?.checkpointer !== undefined) lent = sink.checkpointer;
       const checkpointer: Checkpointer = resolved.checkpointer ?? lent ?? (own ??= new MemoryCheckpointer());
       trackedBefore ||= sink !== undefined;
@@ -127,7 +124,7 @@ export function fromKinesis(
       });
       engine = current;
       allStopped = Promise.all([previous, current.stopped]).then(() => undefined);
-      ledgerId = current.addSubscriber(subscriber, sink, previous, presumed);
+      ledgerId = current.addSubscriber(subscriber, sink, previous);
     } else {
       ledgerId = current.addSubscriber(subscriber, sink, Promise.resolve());
     }

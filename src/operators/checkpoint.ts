@@ -147,10 +147,6 @@ export function checkpoint<T extends Checkpointable>(
           ledgers.add(ledger);
           timer.met(ledger);
         },
-        detached: (ledger) => {
-          ledgers.delete(ledger);
-          if (ledgerLast === ledger) ledgerLast = undefined;
-        },
       };
       const track = (value: unknown): Tracked => {
         const tracked = resolve(value, checkpointer);
