@@ -59,22 +59,29 @@ describe('buildOnce', () => {
   });
 
   it('waits for the build of the process that holds the lock instead of building too', async () => {
-    // Another process takes the lock, builds for half a second, renames its build into place.
+    // Another process takes the lock and, once told to go on (so that a loaded machine cannot
+    // let it finish before this process saw its lock), builds for half a second and renames its
+    // build into place.
     const holder = spawn(process.execPath, [
       '-e',
       `const fs = require('node:fs');
        const [dir] = process.argv.slice(1);
        fs.writeFileSync(dir + '.lock', String(process.pid), { flag: 'wx' });
-       setTimeout(() => {
-         fs.mkdirSync(dir + '.tmp');
-         fs.writeFileSync(dir + '.tmp/marker', 'theirs');
-         fs.renameSync(dir + '.tmp', dir);
-         fs.rmSync(dir + '.lock');
-       }, 500);`,
+       const go = setInterval(() => {
+         if (!fs.existsSync(dir + '.go')) return;
+         clearInterval(go);
+         setTimeout(() => {
+           fs.mkdirSync(dir + '.tmp');
+           fs.writeFileSync(dir + '.tmp/marker', 'theirs');
+           fs.renameSync(dir + '.tmp', dir);
+           fs.rmSync(dir + '.lock');
+         }, 500);
+       }, 10);`,
       dir,
     ]);
     const exited = new Promise((resolve) => holder.once('exit', resolve));
     while (!existsSync(`${dir}.lock`)) await new Promise((resolve) => setTimeout(resolve, 10));
+    writeFileSync(`${dir}.go`, '');
     let built = false;
     buildOnce(dir, () => (built = true));
     expect(built).toBe(false);
